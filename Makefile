@@ -1,0 +1,52 @@
+# Steward: `make run` to try it, `make test` before you push.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-sqlite test-postgres lint fmt bench docs clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+run: install
+	@scripts/run
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null
+	$(BIN)/steward config-docs | diff -u docs/configuration.md - || (echo "docs/configuration.md is stale: run make docs"; exit 1)
+
+fmt: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+docs: install
+	$(BIN)/steward config-docs > docs/configuration.md
+
+test: lint test-sqlite test-postgres
+
+test-sqlite: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# PostgreSQL run: when STEWARD_TEST_DATABASE_URL is set (CI sets it), the whole suite again.
+test-postgres: install
+	@if [ -n "$$STEWARD_TEST_DATABASE_URL" ]; then \
+		echo "== PostgreSQL: $$STEWARD_TEST_DATABASE_URL"; \
+		STEWARD_DATABASE_URL="$$STEWARD_TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_ARGS); \
+	else echo "== PostgreSQL run skipped: STEWARD_TEST_DATABASE_URL is not set"; fi
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var/static

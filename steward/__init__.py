@@ -1,0 +1,3 @@
+"""Steward: open-source IT service management."""
+
+__version__ = "0.1.0"

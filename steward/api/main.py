@@ -1,0 +1,29 @@
+"""The ninja API object: auth, error handling, and every app's router under /api/v1."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from steward import __version__
+from steward.api import errors
+from steward.api.auth import AUTH
+
+api = NinjaAPI(
+    title="Steward API",
+    version=__version__,
+    description="IT service management. Conventions: docs/api.md.",
+    urls_namespace="api",
+    auth=AUTH,
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+errors.install(api)
+
+def _register() -> None:
+    from steward.core import api as core_api
+
+    for prefix, router in core_api.ROUTERS:
+        api.add_router(f"/v1/{prefix}", router)
+
+
+_register()

@@ -1,0 +1,36 @@
+"""Refuse oversize request bodies before anything reads them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+
+def error_body(code: str, message: str, fields: dict | None = None, **extra: object) -> dict:
+    """The one error shape of DESIGN §6."""
+    return {"error": {"code": code, "message": message, "fields": fields or {}, **extra}}
+
+
+class BodySizeLimitMiddleware:
+    """413 for a declared body above the limit: uploads get the attachment limit, JSON less."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        is_multipart = request.content_type == "multipart/form-data"
+        # multipart overhead (boundaries, headers) on top of the file itself
+        limit = settings.MAX_UPLOAD_BYTES + 64 * 1024 if is_multipart else settings.MAX_JSON_BYTES
+        if length > limit:
+            return JsonResponse(
+                error_body("payload_too_large", f"Request body is larger than {limit} bytes.",
+                           {"body": ["too large"]}),
+                status=413,
+            )
+        return self.get_response(request)

@@ -1,0 +1,134 @@
+"""Infrastructure settings read from ``STEWARD_*`` environment variables.
+
+Each variable is declared once here with its default and description; the same table
+generates ``docs/configuration.md`` (``steward config-docs``), so the docs cannot drift.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected a boolean (true/false), got {raw!r}")
+
+
+def _list(raw: str) -> list[str]:
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One ``STEWARD_*`` variable: its name, default, parser and meaning."""
+
+    name: str
+    default: str
+    description: str
+    parse: Callable[[str], Any] = str
+    secret: bool = False
+
+    def read(self) -> Any:
+        raw = os.environ.get(self.name, self.default)
+        try:
+            return self.parse(raw)
+        except ValueError as exc:
+            raise SystemExit(f"{self.name}: {exc}") from exc
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("STEWARD_VAR_DIR", str(BASE_DIR / "var"),
+            "Directory for the SQLite database, generated secret key, huey queue and local mail."),
+    Setting("STEWARD_DATABASE_URL", "",
+            "Database URL. Empty: SQLite (WAL, synchronous=FULL) at `$STEWARD_VAR_DIR/steward.sqlite3`."
+            " Production: `postgres://user:pass@host:5432/steward`."),
+    Setting("STEWARD_SECRET_KEY", "",
+            "Django secret key. Empty: generated once into `$STEWARD_VAR_DIR/secret_key`."
+            " Set it explicitly when several app servers share a database.", secret=True),
+    Setting("STEWARD_DEBUG", "false", "Django debug mode. Never on in production.", _bool),
+    Setting("STEWARD_ALLOWED_HOSTS", "127.0.0.1,localhost",
+            "Comma-separated host names the server answers to.", _list),
+    Setting("STEWARD_HTTPS", "false",
+            "Served over HTTPS (behind a TLS proxy): secure cookies, HSTS, SSL redirect.", _bool),
+    Setting("STEWARD_CSRF_TRUSTED_ORIGINS", "",
+            "Comma-separated origins (https://itsm.example.com) trusted for CSRF.", _list),
+    Setting("STEWARD_REDIS_URL", "",
+            "Redis URL for the job queue and cache. Empty: huey on SQLite, database cache."),
+    Setting("STEWARD_MEDIA_ROOT", "",
+            "Directory for attachments. Empty: `$STEWARD_VAR_DIR/media`."),
+    Setting("STEWARD_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024),
+            "Largest attachment accepted, in bytes; larger uploads answer 413.", int),
+    Setting("STEWARD_MAX_JSON_BYTES", str(1024 * 1024),
+            "Largest JSON request body accepted, in bytes; larger bodies answer 413.", int),
+    Setting("STEWARD_TIME_ZONE", "UTC",
+            "Default time zone for users who have not chosen one (IANA name)."),
+    Setting("STEWARD_LOGIN_THROTTLE", "5/900",
+            "Failed logins allowed per account and per address: `count/seconds`; then 429."),
+    Setting("STEWARD_EMAIL_HOST", "",
+            "SMTP host. Empty: outgoing mail is written to `$STEWARD_VAR_DIR/mail/`."),
+    Setting("STEWARD_EMAIL_PORT", "587", "SMTP port.", int),
+    Setting("STEWARD_EMAIL_USER", "", "SMTP user name."),
+    Setting("STEWARD_EMAIL_PASSWORD", "", "SMTP password (never shown in any response).",
+            secret=True),
+    Setting("STEWARD_EMAIL_TLS", "true", "Use STARTTLS for SMTP.", _bool),
+    Setting("STEWARD_EMAIL_FROM", "steward@localhost", "From address of outgoing mail."),
+    Setting("STEWARD_LOG_LEVEL", "INFO", "Log level of the `steward` loggers."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def env(name: str) -> Any:
+    """The parsed value of a declared ``STEWARD_*`` variable."""
+    return _BY_NAME[name].read()
+
+
+def var_dir() -> Path:
+    path = Path(env("STEWARD_VAR_DIR"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key() -> str:
+    """The configured key, or one generated once and kept in the var directory."""
+    configured = env("STEWARD_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = var_dir() / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(64))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def configuration_markdown() -> str:
+    """The ``docs/configuration.md`` text, generated from the table above."""
+    lines = [
+        "# Configuration",
+        "",
+        "Steward reads its infrastructure settings from environment variables."
+        " Business configuration (priority matrix, calendars, numbering) lives in the"
+        " database and is edited in the UI.",
+        "",
+        "This page is generated from `steward/conf.py` by `steward config-docs`.",
+        "",
+        "| variable | default | meaning |",
+        "| --- | --- | --- |",
+    ]
+    for s in SETTINGS:
+        default = "(generated)" if s.secret and not s.default else s.default
+        if s.name == "STEWARD_VAR_DIR":
+            default = "`var/` in the checkout"
+        lines.append(f"| `{s.name}` | {f'`{default}`' if default else '(empty)'} | {s.description} |")
+    return "\n".join(lines) + "\n"

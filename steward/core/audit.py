@@ -1,0 +1,74 @@
+"""Writing the audit log: called by services inside their transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from steward.core.actor import Actor
+from steward.core.choices import AuditAction
+from steward.core.models import AuditEntry
+
+REDACTED = "[redacted]"
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe form of a field value (foreign keys as their ids)."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return sorted((_plain(v) for v in value), key=str)
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Current values of ``fields`` (``attname`` for foreign keys, so no extra query)."""
+    result = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        attr = field.attname if isinstance(field, models.ForeignKey) else name
+        result[name] = _plain(getattr(obj, attr))
+    return result
+
+
+def record(
+    actor: Actor,
+    obj: models.Model,
+    *,
+    action: str = AuditAction.UPDATE,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    secret_fields: Iterable[str] = (),
+) -> AuditEntry | None:
+    """Write one entry with the fields that changed; nothing when an update changed nothing."""
+    before, after = before or {}, after or {}
+    secret = set(secret_fields)
+    changes = {}
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if action == AuditAction.UPDATE and old == new:
+            continue
+        changes[name] = [REDACTED, REDACTED] if name in secret else [old, new]
+    if action == AuditAction.UPDATE and not changes:
+        return None
+    return AuditEntry.objects.create(
+        actor=actor.user,
+        actor_label=actor.label,
+        channel=actor.channel,
+        request_id=actor.request_id,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        action=action,
+        changes=changes,
+    )

@@ -1,0 +1,37 @@
+"""Enumerations shared by every app."""
+
+from django.db import models
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "Web"
+    API = "api", "API"
+    EMAIL = "email", "Email"
+    SYSTEM = "system", "System"
+
+
+class Scope(models.TextChoices):
+    READ = "read", "Read"
+    WRITE = "write", "Read and write"
+    ADMIN = "admin", "Administration"
+
+
+class Role(models.TextChoices):
+    """Roles are seeded as Django groups with these names."""
+
+    REQUESTER = "requester", "Requester"
+    AGENT = "agent", "Agent"
+    TEAM_LEAD = "team_lead", "Team lead"
+    CHANGE_MANAGER = "change_manager", "Change manager"
+    ASSET_MANAGER = "asset_manager", "Asset manager"
+    ADMIN = "admin", "Administrator"
+
+
+AGENT_ROLES = frozenset({Role.AGENT, Role.TEAM_LEAD, Role.CHANGE_MANAGER, Role.ASSET_MANAGER,
+                         Role.ADMIN})
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", "Created"
+    UPDATE = "update", "Updated"
+    DELETE = "delete", "Deleted"

@@ -1,0 +1,13 @@
+"""Core tables: people and places, access, audit and outbox, activity."""
+
+from steward.core.models.access import ApiToken, IdempotencyRecord, LoginFailure
+from steward.core.models.activity import Attachment, Comment
+from steward.core.models.audit import AuditEntry, OutboxMessage
+from steward.core.models.base import NumberSequence, VersionedModel
+from steward.core.models.people import Department, Location, Organisation, Team, User
+
+__all__ = [
+    "ApiToken", "Attachment", "AuditEntry", "Comment", "Department", "IdempotencyRecord",
+    "Location", "LoginFailure", "NumberSequence", "Organisation", "OutboxMessage", "Team",
+    "User", "VersionedModel",
+]

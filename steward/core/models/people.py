@@ -1,0 +1,105 @@
+"""Organisations, departments, locations, users and teams."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from steward.core.choices import AGENT_ROLES
+from steward.core.models.base import VersionedModel
+
+
+class Organisation(VersionedModel):
+    """A customer or subsidiary served by IT; scopes requesters and records."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """A department inside an organisation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                                     related_name="departments")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"],
+                                               name="department_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Location(models.Model):
+    """A site, building or floor where people and assets are."""
+
+    name = models.CharField(max_length=200, unique=True)
+    organisation = models.ForeignKey(Organisation, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="locations")
+    address = models.TextField(blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code")
+    time_zone = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in: requester, agent, manager or admin, with their profile."""
+
+    email = models.EmailField(blank=True, db_index=True)
+    time_zone = models.CharField(max_length=64, blank=True)
+    language = models.CharField(max_length=10, default="en")
+    phone = models.CharField(max_length=40, blank=True)
+    organisation = models.ForeignKey(Organisation, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="users")
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="users")
+    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="users")
+    # An agent limited to some organisations sees only their records; empty = all.
+    served_organisations = models.ManyToManyField(Organisation, blank=True,
+                                                  related_name="serving_agents")
+    email_notifications = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def has_role(self, role: str) -> bool:
+        return role in self.role_names
+
+    @property
+    def role_names(self) -> set[str]:
+        cached = getattr(self, "_role_names", None)
+        if cached is None:
+            cached = set(self.groups.values_list("name", flat=True))
+            self._role_names = cached
+        return cached
+
+    @property
+    def is_agent(self) -> bool:
+        return self.is_superuser or bool(self.role_names & AGENT_ROLES)
+
+
+class Team(VersionedModel):
+    """An assignment group: members who work a queue together, with a lead."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.TextField(blank=True)
+    email = models.EmailField(blank=True)
+    organisation = models.ForeignKey(Organisation, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="teams",
+                                     help_text="Empty: a team of the IT organisation itself.")
+    lead = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="led_teams")
+    members = models.ManyToManyField(User, blank=True, related_name="teams")
+    is_active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,81 @@
+"""The transactional outbox: events written with the change, dispatched after commit.
+
+``emit`` is called by services inside their transaction. The worker's ``dispatch_pending``
+hands each row to the consumers registered for its topic, at least once; consumers must be
+idempotent. A process killed between commit and dispatch loses nothing: the periodic
+sweep finds the row.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from steward.core.models import OutboxMessage
+
+log = logging.getLogger("steward.outbox")
+Consumer = Callable[[OutboxMessage], None]
+_consumers: dict[str, list[Consumer]] = defaultdict(list)
+MAX_ATTEMPTS = 10
+
+
+def consumer(*topics: str) -> Callable[[Consumer], Consumer]:
+    """Register a function to receive events of these topics (``*`` for all)."""
+
+    def register(fn: Consumer) -> Consumer:
+        for topic in topics:
+            _consumers[topic].append(fn)
+        return fn
+
+    return register
+
+
+def emit(topic: str, obj: models.Model, **payload: Any) -> OutboxMessage:
+    """Record an event for ``obj`` in the current transaction and wake the worker on commit."""
+    message = OutboxMessage.objects.create(
+        topic=topic, object_type=obj._meta.label_lower, object_id=str(obj.pk), payload=payload
+    )
+    transaction.on_commit(_wake_worker)
+    return message
+
+
+def _wake_worker() -> None:
+    from steward.core.tasks import dispatch_outbox
+
+    try:
+        dispatch_outbox()
+    except Exception:  # the periodic sweep will pick the row up
+        log.warning("could not enqueue outbox dispatch", exc_info=True)
+
+
+def dispatch_pending(batch: int = 200) -> int:
+    """Hand pending rows to their consumers; return how many were dispatched."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                OutboxMessage.objects.select_for_update(skip_locked=True)
+                .filter(dispatched_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+                .order_by("id")[:batch]
+            )
+            if not rows:
+                return done
+            for row in rows:
+                try:
+                    with transaction.atomic():
+                        for fn in (*_consumers.get(row.topic, ()), *_consumers.get("*", ())):
+                            fn(row)
+                    row.dispatched_at = timezone.now()
+                    done += 1
+                except Exception as exc:  # one bad consumer must not stall the queue
+                    log.exception("outbox consumer failed for %s", row)
+                    row.last_error = repr(exc)[:2000]
+                row.attempts += 1
+            OutboxMessage.objects.bulk_update(rows, ["dispatched_at", "attempts", "last_error"])
+        if len(rows) < batch:
+            return done

@@ -1,0 +1,69 @@
+"""Keyset (cursor) pagination: stable and index-friendly at any depth."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from steward.core.errors import ValidationFailed
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    next: str | None
+
+
+def _encode(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, width: int) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationFailed.one("cursor", "not a cursor returned by this list") from exc
+    if not isinstance(values, list) or len(values) != width:
+        raise ValidationFailed.one("cursor", "not a cursor returned by this list")
+    return values
+
+
+def paginate(qs: QuerySet, *, order: tuple[str, ...], cursor: str | None, limit: int | None) -> Page:
+    """One page of ``qs`` ordered by ``order`` (the last field must be unique, e.g. ``id``)."""
+    limit = DEFAULT_LIMIT if limit is None else limit
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationFailed.one("limit", f"must be between 1 and {MAX_LIMIT}")
+    fields = [f.lstrip("-") for f in order]
+    if cursor:
+        values = _decode(cursor, len(fields))
+        condition = Q()
+        for i, name in enumerate(fields):
+            op = "lt" if order[i].startswith("-") else "gt"
+            step = Q(**{f"{name}__{op}": values[i]})
+            for prev in range(i):
+                step &= Q(**{fields[prev]: values[prev]})
+            condition |= step
+        qs = qs.filter(condition)
+    rows = list(qs.order_by(*order)[: limit + 1])
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    nxt = None
+    if has_more:
+        last = rows[-1]
+        nxt = _encode([_attr(last, name) for name in fields])
+    return Page(items=rows, next=nxt)
+
+
+def _attr(obj: Any, path: str) -> Any:
+    for part in path.split("__"):
+        obj = getattr(obj, part)
+    value = obj
+    return value.isoformat() if hasattr(value, "isoformat") else value

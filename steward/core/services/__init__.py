@@ -1,0 +1,18 @@
+"""Every write use case of core: one function each, transactional, checked, audited."""
+
+from steward.core.services.activity import attachment_add, comment_add
+from steward.core.services.auth import login_check, login_failed, login_succeeded
+from steward.core.services.teams import (
+    team_add_member,
+    team_create,
+    team_remove_member,
+    team_update,
+)
+from steward.core.services.tokens import token_authenticate, token_create, token_revoke
+from steward.core.services.users import user_create, user_update
+
+__all__ = [
+    "attachment_add", "comment_add", "login_check", "login_failed",
+    "login_succeeded", "team_add_member", "team_create", "team_remove_member", "team_update",
+    "token_authenticate", "token_create", "token_revoke", "user_create", "user_update",
+]

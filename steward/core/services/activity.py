@@ -1,0 +1,77 @@
+"""Activity on any record: comments (replies and work notes) and attachments."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import IO
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import File
+from django.db import models, transaction
+
+from steward.core import audit, files, markup, outbox, targets
+from steward.core.actor import Actor
+from steward.core.choices import AuditAction
+from steward.core.errors import PayloadTooLarge, PermissionDenied, ValidationFailed
+from steward.core.models import Attachment, Comment
+
+MAX_COMMENT = 65_536
+
+
+@transaction.atomic
+def comment_add(actor: Actor, *, target: models.Model | str, body: str,
+                internal: bool = False) -> Comment:
+    """Add a public reply or an internal work note; only agents write work notes."""
+    obj = targets.resolve(actor, target) if isinstance(target, str) else target
+    body = (body or "").strip()
+    if not body:
+        raise ValidationFailed.one("body", "must not be empty")
+    if len(body) > MAX_COMMENT:
+        raise ValidationFailed.one("body", f"at most {MAX_COMMENT} characters")
+    if internal and not actor.is_agent:
+        raise PermissionDenied("Only agents write internal work notes.",
+                               fields={"internal": ["agents only"]})
+    comment = Comment.objects.create(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
+        author=actor.user, body=body, body_html=markup.render(body), internal=internal,
+        channel=actor.channel,
+    )
+    audit.record(actor, comment, action=AuditAction.CREATE,
+                 after={"target": targets.ref_of(obj), "internal": internal})
+    outbox.emit("comment.added", comment, target=targets.ref_of(obj), internal=internal)
+    return comment
+
+
+@transaction.atomic
+def attachment_add(actor: Actor, *, target: str, upload: IO[bytes], filename: str,
+                   size: int) -> Attachment:
+    """Store a file on a record the actor may see; type sniffed, name made safe."""
+    if not actor.is_system and not actor.has_scope("write"):
+        raise PermissionDenied("This token may not write.")
+    obj = targets.resolve(actor, target)
+    if size > settings.MAX_UPLOAD_BYTES:
+        raise PayloadTooLarge(f"File is larger than the limit of {settings.MAX_UPLOAD_BYTES} bytes.",
+                              fields={"file": ["too large"]})
+    if size == 0:
+        raise ValidationFailed.one("file", "is empty")
+    upload.seek(0)
+    head = upload.read(8192)
+    digest = hashlib.sha256(head)
+    for chunk in iter(lambda: upload.read(1 << 20), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = Attachment(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
+        filename=files.safe_filename(filename), media_type=files.sniff(head), size=size,
+        sha256=digest.hexdigest(), uploaded_by=actor.user,
+    )
+    # The stored name is random: the client's name never reaches the file system.
+    attachment.file.save(uuid.uuid4().hex, File(upload), save=False)
+    attachment.save()
+    audit.record(actor, attachment, action=AuditAction.CREATE,
+                 after={"target": targets.ref_of(obj), "filename": attachment.filename,
+                        "size": size, "sha256": attachment.sha256})
+    outbox.emit("attachment.added", attachment, target=targets.ref_of(obj))
+    return attachment

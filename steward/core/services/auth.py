@@ -1,0 +1,37 @@
+"""Sign-in throttling per account and per address, kept in the database (stateless servers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
+from steward.core.errors import Throttled
+from steward.core.models import LoginFailure
+
+
+def _window_start() -> dt.datetime:
+    return timezone.now() - dt.timedelta(seconds=settings.LOGIN_THROTTLE_SECONDS)
+
+
+def login_check(*, username: str, address: str | None) -> None:
+    """Raise ``Throttled`` when the account or the address has failed too often lately."""
+    since = _window_start()
+    limit = settings.LOGIN_THROTTLE_COUNT
+    recent = LoginFailure.objects.filter(at__gte=since)
+    by_account = recent.filter(username=username.lower())[:limit].count()
+    by_address = recent.filter(address=address)[: limit * 4].count() if address else 0
+    # An address gets more tries than one account: a shared NAT hides many people.
+    if by_account >= limit or by_address >= limit * 4:
+        raise Throttled("Too many failed sign-ins; try again later.",
+                        retry_after=settings.LOGIN_THROTTLE_SECONDS)
+
+
+def login_failed(*, username: str, address: str | None) -> None:
+    LoginFailure.objects.create(username=username.lower()[:150], address=address)
+
+
+def login_succeeded(*, username: str) -> None:
+    LoginFailure.objects.filter(username=username.lower()).delete()
+    LoginFailure.objects.filter(at__lt=_window_start()).delete()

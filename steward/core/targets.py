@@ -1,0 +1,63 @@
+"""Record kinds that carry comments and attachments, and how to find a visible one.
+
+Each domain app registers its record types (``incident`` → ``Incident`` by ``number``) so
+core's activity and attachment services can check that the actor may see the parent
+before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import QuerySet
+
+from steward.core.actor import Actor
+from steward.core.errors import NotFound, ValidationFailed
+
+
+@dataclass(frozen=True)
+class TargetKind:
+    name: str
+    model: type[models.Model]
+    key: str
+    visible: Callable[[Actor], QuerySet]
+    public_replies_to: Callable[[Actor, models.Model], bool] = lambda actor, obj: actor.is_agent
+
+
+_KINDS: dict[str, TargetKind] = {}
+
+
+def register(kind: TargetKind) -> None:
+    _KINDS[kind.name] = kind
+
+
+def kind_of(obj: models.Model) -> TargetKind:
+    for kind in _KINDS.values():
+        if isinstance(obj, kind.model):
+            return kind
+    raise ValueError(f"{type(obj).__name__} is not a registered target")
+
+
+def resolve(actor: Actor, ref: str) -> models.Model:
+    """``"team/network"`` → the team, if the actor may see it; ``NotFound`` otherwise."""
+    kind_name, _, key = (ref or "").partition("/")
+    kind = _KINDS.get(kind_name)
+    if kind is None or not key:
+        raise ValidationFailed.one(
+            "target", f"expected <kind>/<key> with kind one of: {', '.join(sorted(_KINDS))}"
+        )
+    obj = kind.visible(actor).filter(**{kind.key: key}).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def ref_of(obj: models.Model) -> str:
+    kind = kind_of(obj)
+    return f"{kind.name}/{getattr(obj, kind.key)}"
+
+
+def kind_for_model(model: type[models.Model] | None) -> TargetKind | None:
+    return next((k for k in _KINDS.values() if k.model is model), None)

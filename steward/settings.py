@@ -1,0 +1,180 @@
+"""The one settings module; infrastructure comes from STEWARD_* variables (see conf.py)."""
+
+from pathlib import Path
+
+import dj_database_url
+
+from steward.conf import BASE_DIR, env, secret_key, var_dir
+
+VAR_DIR: Path = var_dir()
+SECRET_KEY = secret_key()
+DEBUG = env("STEWARD_DEBUG")
+ALLOWED_HOSTS = env("STEWARD_ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env("STEWARD_CSRF_TRUSTED_ORIGINS")
+TESTING = False  # tests/conftest.py flips it
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
+    "ninja",
+    "huey.contrib.djhuey",
+    "steward.core",
+    "steward.api",
+    "steward.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "steward.api.middleware.BodySizeLimitMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "steward.urls"
+WSGI_APPLICATION = "steward.wsgi.application"
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "steward.web.context.navigation",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    url = env("STEWARD_DATABASE_URL")
+    if url:
+        db = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        if db["ENGINE"].endswith("postgresql"):
+            db.setdefault("OPTIONS", {})
+        return db
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": VAR_DIR / "steward.sqlite3",
+        "OPTIONS": {
+            # WAL lets readers run beside the writer; synchronous=FULL makes a committed
+            # write survive power loss; IMMEDIATE takes the write lock at BEGIN so two
+            # writers queue on the busy timeout instead of failing with "database is locked".
+            "init_command": (
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;"
+                "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=20000;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+REDIS_URL = env("STEWARD_REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL}}
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "steward", "url": REDIS_URL,
+            "immediate": False, "consumer": {"workers": 2, "worker_type": "thread", "graceful_signal": "TERM"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    HUEY = {"huey_class": "huey.SqliteHuey", "name": "steward",
+            "filename": str(VAR_DIR / "huey.sqlite3"), "immediate": False,
+            "consumer": {"workers": 2, "worker_type": "thread", "graceful_signal": "TERM"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français"), ("es", "Español")]
+TIME_ZONE = env("STEWARD_TIME_ZONE")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_ROOT = Path(env("STEWARD_MEDIA_ROOT") or VAR_DIR / "media")
+MEDIA_URL = "/media-not-served/"  # attachments are only served through the download view
+MAX_UPLOAD_BYTES = env("STEWARD_MAX_UPLOAD_BYTES")
+MAX_JSON_BYTES = env("STEWARD_MAX_JSON_BYTES")
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_JSON_BYTES
+FILE_UPLOAD_PERMISSIONS = 0o640
+
+_count, _seconds = env("STEWARD_LOGIN_THROTTLE").split("/")
+LOGIN_THROTTLE_COUNT, LOGIN_THROTTLE_SECONDS = int(_count), int(_seconds)
+
+# Email: SMTP when configured, otherwise files in var/mail so nothing leaves the machine.
+DEFAULT_FROM_EMAIL = env("STEWARD_EMAIL_FROM")
+if env("STEWARD_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env("STEWARD_EMAIL_HOST")
+    EMAIL_PORT = env("STEWARD_EMAIL_PORT")
+    EMAIL_HOST_USER = env("STEWARD_EMAIL_USER")
+    EMAIL_HOST_PASSWORD = env("STEWARD_EMAIL_PASSWORD")
+    EMAIL_USE_TLS = env("STEWARD_EMAIL_TLS")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# Security: safe by default; HTTPS hardening when served behind TLS.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag instead
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if env("STEWARD_HTTPS"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+NINJA_PAGINATION_MAX_LIMIT = 500
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "steward": {"handlers": ["console"], "level": env("STEWARD_LOG_LEVEL")},
+        "django.request": {"handlers": ["console"], "level": "ERROR"},
+    },
+}
+
+STEWARD_DOCS_DIR = BASE_DIR / "docs"
