@@ -14,22 +14,40 @@ def _django(argv: list[str]) -> None:
 
 
 def serve(argv: list[str]) -> None:
-    parser = argparse.ArgumentParser(prog="steward serve",
-                                     description="Run the production HTTP server (gunicorn).")
+    parser = argparse.ArgumentParser(
+        prog="steward serve", description="Run the production HTTP server (gunicorn)."
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=int(os.environ.get("STEWARD_WORKERS", 2)))
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--access-log", action="store_true", help="log every request to stdout")
-    parser.add_argument("--no-collectstatic", action="store_true",
-                        help="skip collecting static files (done at deploy time)")
+    parser.add_argument(
+        "--no-collectstatic",
+        action="store_true",
+        help="skip collecting static files (done at deploy time)",
+    )
     args = parser.parse_args(argv)
     if not args.no_collectstatic:
         _django(["collectstatic", "--noinput", "-v", "0"])
-    command = [sys.executable, "-m", "gunicorn", "steward.wsgi:application",
-               "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
-               "--threads", str(args.threads), "--worker-tmp-dir", "/dev/shm",
-               "--graceful-timeout", "20", "--forwarded-allow-ips", "127.0.0.1"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "steward.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--worker-tmp-dir",
+        "/dev/shm",  # noqa: S108 - gunicorn heartbeat files, not data
+        "--graceful-timeout",
+        "20",
+        "--forwarded-allow-ips",
+        "127.0.0.1",
+    ]
     if args.access_log:
         command += ["--access-logfile", "-"]
     os.execv(sys.executable, command)
@@ -40,8 +58,10 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in {"-h", "--help"}:
         print(__doc__.strip().splitlines()[0])
-        print("\ncommands: serve, worker, migrate, createadmin, token, demo, config-docs,"
-              " and every manage.py command (steward help).")
+        print(
+            "\ncommands: serve, worker, migrate, createadmin, token, demo, config-docs,"
+            " and every manage.py command (steward help)."
+        )
         return
     command, rest = args[0], args[1:]
     if command == "serve":

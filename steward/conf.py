@@ -48,39 +48,83 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("STEWARD_VAR_DIR", str(BASE_DIR / "var"),
-            "Directory for the SQLite database, generated secret key, huey queue and local mail."),
-    Setting("STEWARD_DATABASE_URL", "",
-            "Database URL. Empty: SQLite (WAL, synchronous=FULL) at `$STEWARD_VAR_DIR/steward.sqlite3`."
-            " Production: `postgres://user:pass@host:5432/steward`."),
-    Setting("STEWARD_SECRET_KEY", "",
-            "Django secret key. Empty: generated once into `$STEWARD_VAR_DIR/secret_key`."
-            " Set it explicitly when several app servers share a database.", secret=True),
+    Setting(
+        "STEWARD_VAR_DIR",
+        str(BASE_DIR / "var"),
+        "Directory for the SQLite database, generated secret key, huey queue and local mail.",
+    ),
+    Setting(
+        "STEWARD_DATABASE_URL",
+        "",
+        "Database URL. Empty: SQLite (WAL, synchronous=FULL) at `$STEWARD_VAR_DIR/steward.sqlite3`."
+        " Production: `postgres://user:pass@host:5432/steward`.",
+    ),
+    Setting(
+        "STEWARD_SECRET_KEY",
+        "",
+        "Django secret key. Empty: generated once into `$STEWARD_VAR_DIR/secret_key`."
+        " Set it explicitly when several app servers share a database.",
+        secret=True,
+    ),
     Setting("STEWARD_DEBUG", "false", "Django debug mode. Never on in production.", _bool),
-    Setting("STEWARD_ALLOWED_HOSTS", "127.0.0.1,localhost",
-            "Comma-separated host names the server answers to.", _list),
-    Setting("STEWARD_HTTPS", "false",
-            "Served over HTTPS (behind a TLS proxy): secure cookies, HSTS, SSL redirect.", _bool),
-    Setting("STEWARD_CSRF_TRUSTED_ORIGINS", "",
-            "Comma-separated origins (https://itsm.example.com) trusted for CSRF.", _list),
-    Setting("STEWARD_REDIS_URL", "",
-            "Redis URL for the job queue and cache. Empty: huey on SQLite, database cache."),
-    Setting("STEWARD_MEDIA_ROOT", "",
-            "Directory for attachments. Empty: `$STEWARD_VAR_DIR/media`."),
-    Setting("STEWARD_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024),
-            "Largest attachment accepted, in bytes; larger uploads answer 413.", int),
-    Setting("STEWARD_MAX_JSON_BYTES", str(1024 * 1024),
-            "Largest JSON request body accepted, in bytes; larger bodies answer 413.", int),
-    Setting("STEWARD_TIME_ZONE", "UTC",
-            "Default time zone for users who have not chosen one (IANA name)."),
-    Setting("STEWARD_LOGIN_THROTTLE", "5/900",
-            "Failed logins allowed per account and per address: `count/seconds`; then 429."),
-    Setting("STEWARD_EMAIL_HOST", "",
-            "SMTP host. Empty: outgoing mail is written to `$STEWARD_VAR_DIR/mail/`."),
+    Setting(
+        "STEWARD_ALLOWED_HOSTS",
+        "127.0.0.1,localhost",
+        "Comma-separated host names the server answers to.",
+        _list,
+    ),
+    Setting(
+        "STEWARD_HTTPS",
+        "false",
+        "Served over HTTPS (behind a TLS proxy): secure cookies, HSTS, SSL redirect.",
+        _bool,
+    ),
+    Setting(
+        "STEWARD_CSRF_TRUSTED_ORIGINS",
+        "",
+        "Comma-separated origins (https://itsm.example.com) trusted for CSRF.",
+        _list,
+    ),
+    Setting(
+        "STEWARD_REDIS_URL",
+        "",
+        "Redis URL for the job queue and cache. Empty: huey on SQLite, database cache.",
+    ),
+    Setting(
+        "STEWARD_MEDIA_ROOT", "", "Directory for attachments. Empty: `$STEWARD_VAR_DIR/media`."
+    ),
+    Setting(
+        "STEWARD_MAX_UPLOAD_BYTES",
+        str(25 * 1024 * 1024),
+        "Largest attachment accepted, in bytes; larger uploads answer 413.",
+        int,
+    ),
+    Setting(
+        "STEWARD_MAX_JSON_BYTES",
+        str(1024 * 1024),
+        "Largest JSON request body accepted, in bytes; larger bodies answer 413.",
+        int,
+    ),
+    Setting(
+        "STEWARD_TIME_ZONE",
+        "UTC",
+        "Default time zone for users who have not chosen one (IANA name).",
+    ),
+    Setting(
+        "STEWARD_LOGIN_THROTTLE",
+        "5/900",
+        "Failed logins allowed per account and per address: `count/seconds`; then 429.",
+    ),
+    Setting(
+        "STEWARD_EMAIL_HOST",
+        "",
+        "SMTP host. Empty: outgoing mail is written to `$STEWARD_VAR_DIR/mail/`.",
+    ),
     Setting("STEWARD_EMAIL_PORT", "587", "SMTP port.", int),
     Setting("STEWARD_EMAIL_USER", "", "SMTP user name."),
-    Setting("STEWARD_EMAIL_PASSWORD", "", "SMTP password (never shown in any response).",
-            secret=True),
+    Setting(
+        "STEWARD_EMAIL_PASSWORD", "", "SMTP password (never shown in any response).", secret=True
+    ),
     Setting("STEWARD_EMAIL_TLS", "true", "Use STARTTLS for SMTP.", _bool),
     Setting("STEWARD_EMAIL_FROM", "steward@localhost", "From address of outgoing mail."),
     Setting("STEWARD_LOG_LEVEL", "INFO", "Log level of the `steward` loggers."),
@@ -130,5 +174,7 @@ def configuration_markdown() -> str:
         default = "(generated)" if s.secret and not s.default else s.default
         if s.name == "STEWARD_VAR_DIR":
             default = "`var/` in the checkout"
-        lines.append(f"| `{s.name}` | {f'`{default}`' if default else '(empty)'} | {s.description} |")
+        lines.append(
+            f"| `{s.name}` | {f'`{default}`' if default else '(empty)'} | {s.description} |"
+        )
     return "\n".join(lines) + "\n"

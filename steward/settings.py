@@ -97,15 +97,25 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 REDIS_URL = env("STEWARD_REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "steward", "url": REDIS_URL,
-            "immediate": False, "consumer": {"workers": 2, "worker_type": "thread", "graceful_signal": "TERM"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "steward",
+        "url": REDIS_URL,
+        "immediate": False,
+        "consumer": {"workers": 2, "worker_type": "thread", "graceful_signal": "TERM"},
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    HUEY = {"huey_class": "huey.SqliteHuey", "name": "steward",
-            "filename": str(VAR_DIR / "huey.sqlite3"), "immediate": False,
-            "consumer": {"workers": 2, "worker_type": "thread", "graceful_signal": "TERM"}}
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "steward",
+        "filename": str(VAR_DIR / "huey.sqlite3"),
+        "immediate": False,
+        "consumer": {"workers": 2, "worker_type": "thread", "graceful_signal": "TERM"},
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -13,7 +13,6 @@ from steward.core.choices import Channel, Scope
 from steward.core.errors import PermissionDenied
 from steward.core.services import token_authenticate
 
-
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -28,8 +27,9 @@ class TokenAuth(HttpBearer):
             return None
         if request.method not in SAFE_METHODS and not actor.has_scope(Scope.WRITE):
             # checked here, once, so no route can forget it
-            raise PermissionDenied("This token's scopes do not allow changes.",
-                                   fields={"scopes": ["needs write"]})
+            raise PermissionDenied(
+                "This token's scopes do not allow changes.", fields={"scopes": ["needs write"]}
+            )
         request.actor = actor
         return actor.user
 

@@ -29,8 +29,9 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-        response = respond(request, exc.status,
-                           error_body(exc.code, exc.message, exc.fields, **exc.extra()))
+        response = respond(
+            request, exc.status, error_body(exc.code, exc.message, exc.fields, **exc.extra())
+        )
         if isinstance(exc, Throttled):
             response["Retry-After"] = str(exc.retry_after)
         return response
@@ -44,38 +45,68 @@ def install(api: NinjaAPI) -> None:
             if err.get("type") == "extra_forbidden":
                 message = "unknown field"
             elif err.get("type") == "json_invalid":
-                return respond(request, 400, error_body(
-                    "malformed_json", "Request body is not valid JSON.", {"body": [message]}))
+                return respond(
+                    request,
+                    400,
+                    error_body(
+                        "malformed_json", "Request body is not valid JSON.", {"body": [message]}
+                    ),
+                )
             fields.setdefault(name, []).append(message)
         names = ", ".join(sorted(fields))
-        return respond(request, 422, error_body("validation_error",
-                                                f"Invalid value for: {names}.", fields))
+        return respond(
+            request, 422, error_body("validation_error", f"Invalid value for: {names}.", fields)
+        )
 
     @api.exception_handler(AuthenticationError)
     def auth_error(request: HttpRequest, exc: Exception) -> HttpResponse:
-        response = respond(request, 401, error_body(
-            "not_authenticated", "Missing, invalid, expired or revoked credentials."))
+        response = respond(
+            request,
+            401,
+            error_body("not_authenticated", "Missing, invalid, expired or revoked credentials."),
+        )
         response["WWW-Authenticate"] = 'Bearer realm="steward"'
         return response
 
     @api.exception_handler(RequestDataTooBig)
     def too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return respond(request, 413, error_body("payload_too_large", "Request body is too large.",
-                                                {"body": ["too large"]}))
+        return respond(
+            request,
+            413,
+            error_body("payload_too_large", "Request body is too large.", {"body": ["too large"]}),
+        )
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if exc.status_code == 400 and str(exc.message).startswith("Cannot parse request body"):
-            return respond(request, 400, error_body("malformed_json",
-                                                    "Request body is not valid JSON.",
-                                                    {"body": ["not valid JSON"]}))
-        codes = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied",
-                 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
-        return respond(request, exc.status_code,
-                       error_body(codes.get(exc.status_code, "error"), str(exc.message)))
+            return respond(
+                request,
+                400,
+                error_body(
+                    "malformed_json",
+                    "Request body is not valid JSON.",
+                    {"body": ["not valid JSON"]},
+                ),
+            )
+        codes = {
+            400: "bad_request",
+            401: "not_authenticated",
+            403: "permission_denied",
+            404: "not_found",
+            405: "method_not_allowed",
+            413: "payload_too_large",
+        }
+        return respond(
+            request,
+            exc.status_code,
+            error_body(codes.get(exc.status_code, "error"), str(exc.message)),
+        )
 
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         log.exception("unhandled API error on %s %s", request.method, request.path)
-        return respond(request, 500, error_body("server_error",
-                                                "Something went wrong on our side; it is logged."))
+        return respond(
+            request,
+            500,
+            error_body("server_error", "Something went wrong on our side; it is logged."),
+        )

@@ -30,7 +30,7 @@ def expected_version(request: HttpRequest, body_version: int | None) -> int | No
     try:
         version = int(raw)
     except ValueError as exc:
-        raise ValidationFailed.one("If-Match", "expected the record's version, e.g. \"3\"") from exc
+        raise ValidationFailed.one("If-Match", 'expected the record\'s version, e.g. "3"') from exc
     if body_version is not None and body_version != version:
         raise ValidationFailed.one("version", "differs from If-Match")
     return version
@@ -49,6 +49,7 @@ def page_of(item: type[Schema]) -> type[Schema]:
     """``{"items": [...], "next": cursor|null}`` for ``item``."""
     if item not in _pages:
         name = item.__name__.removesuffix("Out") + "Page"
-        _pages[item] = create_model(name, __base__=Schema, items=(list[item], ...),
-                                    next=(str | None, None))
+        _pages[item] = create_model(
+            name, __base__=Schema, items=(list[item], ...), next=(str | None, None)
+        )
     return _pages[item]

@@ -19,6 +19,7 @@ api = NinjaAPI(
 )
 errors.install(api)
 
+
 def _register() -> None:
     from steward.core import api as core_api
 

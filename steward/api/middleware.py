@@ -29,8 +29,11 @@ class BodySizeLimitMiddleware:
         limit = settings.MAX_UPLOAD_BYTES + 64 * 1024 if is_multipart else settings.MAX_JSON_BYTES
         if length > limit:
             return JsonResponse(
-                error_body("payload_too_large", f"Request body is larger than {limit} bytes.",
-                           {"body": ["too large"]}),
+                error_body(
+                    "payload_too_large",
+                    f"Request body is larger than {limit} bytes.",
+                    {"body": ["too large"]},
+                ),
                 status=413,
             )
         return self.get_response(request)

@@ -39,8 +39,11 @@ class Actor:
         """Token scopes only narrow; ``admin`` implies ``write`` implies ``read``."""
         if self.scopes is None:
             return True
-        implied = {Scope.ADMIN: {Scope.ADMIN, Scope.WRITE, Scope.READ},
-                   Scope.WRITE: {Scope.WRITE, Scope.READ}, Scope.READ: {Scope.READ}}
+        implied = {
+            Scope.ADMIN: {Scope.ADMIN, Scope.WRITE, Scope.READ},
+            Scope.WRITE: {Scope.WRITE, Scope.READ},
+            Scope.READ: {Scope.READ},
+        }
         return any(scope in implied.get(s, {s}) for s in self.scopes)
 
     @property

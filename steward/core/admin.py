@@ -17,9 +17,24 @@ from steward.core.models import (
 
 @admin.register(User)
 class StewardUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("Profile", {"fields": (
-        "organisation", "department", "location", "time_zone", "language", "phone",
-        "email_notifications", "served_organisations")}))
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        (
+            "Profile",
+            {
+                "fields": (
+                    "organisation",
+                    "department",
+                    "location",
+                    "time_zone",
+                    "language",
+                    "phone",
+                    "email_notifications",
+                    "served_organisations",
+                )
+            },
+        ),
+    )
     list_filter = ("is_active", "groups", "organisation")
 
 
@@ -51,5 +66,12 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxAdmin(ReadOnlyAdmin):
-    list_display = ("id", "topic", "object_type", "object_id", "created_at", "dispatched_at",
-                    "attempts")
+    list_display = (
+        "id",
+        "topic",
+        "object_type",
+        "object_id",
+        "created_at",
+        "dispatched_at",
+        "attempts",
+    )

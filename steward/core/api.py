@@ -59,7 +59,10 @@ def get_user(request: HttpRequest, response: HttpResponse, username: str):
 def create_user(request: HttpRequest, response: HttpResponse, payload: UserCreateIn):
     data = payload.dict()
     user, _ = create_once(
-        request.actor, key=request.headers.get("Idempotency-Key"), scope="users", payload=data,
+        request.actor,
+        key=request.headers.get("Idempotency-Key"),
+        scope="users",
+        payload=data,
         create=lambda: services.user_create(request.actor, **data),
         fetch=lambda pk: selectors.user_visible(request.actor).get(pk=pk),
     )
@@ -69,7 +72,8 @@ def create_user(request: HttpRequest, response: HttpResponse, payload: UserCreat
 @users.patch("/{username}", response=UserOut)
 def patch_user(request: HttpRequest, response: HttpResponse, username: str, payload: UserPatchIn):
     user = services.user_update(
-        request.actor, username=username,
+        request.actor,
+        username=username,
         expected_version=expected_version(request, payload.version),
         changes=payload.dict(exclude_unset=True, exclude={"version"}),
     )
@@ -97,7 +101,10 @@ def get_team(request: HttpRequest, response: HttpResponse, slug: str):
 def create_team(request: HttpRequest, response: HttpResponse, payload: TeamCreateIn):
     data = payload.dict()
     team, _ = create_once(
-        request.actor, key=request.headers.get("Idempotency-Key"), scope="teams", payload=data,
+        request.actor,
+        key=request.headers.get("Idempotency-Key"),
+        scope="teams",
+        payload=data,
         create=lambda: services.team_create(request.actor, **data),
         fetch=lambda pk: selectors.team_visible(request.actor).get(pk=pk),
     )
@@ -107,7 +114,9 @@ def create_team(request: HttpRequest, response: HttpResponse, payload: TeamCreat
 @teams.patch("/{slug}", response=TeamOut)
 def patch_team(request: HttpRequest, response: HttpResponse, slug: str, payload: TeamPatchIn):
     team = services.team_update(
-        request.actor, slug=slug, expected_version=expected_version(request, payload.version),
+        request.actor,
+        slug=slug,
+        expected_version=expected_version(request, payload.version),
         changes=payload.dict(exclude_unset=True, exclude={"version"}),
     )
     return tag(response, team)
@@ -115,8 +124,9 @@ def patch_team(request: HttpRequest, response: HttpResponse, slug: str, payload:
 
 @teams.post("/{slug}/members", response=TeamOut)
 def add_member(request: HttpRequest, response: HttpResponse, slug: str, payload: MemberIn):
-    return tag(response, services.team_add_member(request.actor, slug=slug,
-                                                  username=payload.username))
+    return tag(
+        response, services.team_add_member(request.actor, slug=slug, username=payload.username)
+    )
 
 
 @teams.delete("/{slug}/members/{username}", response=TeamOut)
@@ -163,8 +173,9 @@ def list_audit(request: HttpRequest, filters: Query[AuditFilters]):
 @attachments.post("", response={201: AttachmentOut})
 def upload_attachment(request: HttpRequest, target: Form[str], file: File[UploadedFile]):
     """Attach a file to a record: ``target`` is ``<kind>/<key>``, e.g. ``team/network``."""
-    return 201, services.attachment_add(request.actor, target=target, upload=file,
-                                        filename=file.name or "", size=file.size)
+    return 201, services.attachment_add(
+        request.actor, target=target, upload=file, filename=file.name or "", size=file.size
+    )
 
 
 @attachments.get("/{attachment_id}", response=AttachmentOut)
@@ -176,12 +187,21 @@ def get_attachment(request: HttpRequest, attachment_id: str):
 def download_attachment(request: HttpRequest, attachment_id: str):
     """Always a download: never rendered inline, whatever the file claims to be."""
     attachment: Attachment = selectors.attachment_get(request.actor, attachment_id=attachment_id)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True,
-                            filename=attachment.filename, content_type="application/octet-stream")
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type="application/octet-stream",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 
-ROUTERS = [("users", users), ("teams", teams), ("tokens", tokens), ("audit", audit),
-           ("attachments", attachments)]
+ROUTERS = [
+    ("users", users),
+    ("teams", teams),
+    ("tokens", tokens),
+    ("audit", audit),
+    ("attachments", attachments),
+]

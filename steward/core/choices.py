@@ -27,8 +27,9 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Administrator"
 
 
-AGENT_ROLES = frozenset({Role.AGENT, Role.TEAM_LEAD, Role.CHANGE_MANAGER, Role.ASSET_MANAGER,
-                         Role.ADMIN})
+AGENT_ROLES = frozenset(
+    {Role.AGENT, Role.TEAM_LEAD, Role.CHANGE_MANAGER, Role.ASSET_MANAGER, Role.ADMIN}
+)
 
 
 class AuditAction(models.TextChoices):

@@ -1,4 +1,4 @@
-"""Domain errors. ``steward.api`` maps them to DESIGN §6 responses; ``steward.web`` to form errors."""
+"""Domain errors: ``steward.api`` maps them to DESIGN §6 responses, ``steward.web`` to forms."""
 
 from __future__ import annotations
 

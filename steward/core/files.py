@@ -21,7 +21,11 @@ def safe_filename(name: str) -> str:
         return "file"
     if len(name) > MAX_NAME:
         stem, dot, ext = name.rpartition(".")
-        name = (stem[: MAX_NAME - len(ext) - 1] + dot + ext) if dot and len(ext) < 10 else name[:MAX_NAME]
+        name = (
+            (stem[: MAX_NAME - len(ext) - 1] + dot + ext)
+            if dot and len(ext) < 10
+            else name[:MAX_NAME]
+        )
     return name
 
 

@@ -25,14 +25,23 @@ def _digest(payload: Any) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def create_once(actor: Actor, *, key: str | None, scope: str, payload: Any,
-                create: Callable[[], M], fetch: Callable[[str], M]) -> tuple[M, bool]:
-    """Run ``create`` once per (user, scope, key); returns the record and whether it was a replay."""
+def create_once(
+    actor: Actor,
+    *,
+    key: str | None,
+    scope: str,
+    payload: Any,
+    create: Callable[[], M],
+    fetch: Callable[[str], M],
+) -> tuple[M, bool]:
+    """Run ``create`` once per (user, scope, key); returns the record and whether it replayed."""
     if not key or actor.user is None:
         return create(), False
     if len(key) > 200:
-        raise IdempotencyKeyReused("Idempotency-Key is longer than 200 characters.",
-                                   fields={"Idempotency-Key": ["at most 200 characters"]})
+        raise IdempotencyKeyReused(
+            "Idempotency-Key is longer than 200 characters.",
+            fields={"Idempotency-Key": ["at most 200 characters"]},
+        )
     digest = _digest(payload)
     for attempt in range(2):
         existing = IdempotencyRecord.objects.filter(user=actor.user, scope=scope, key=key).first()
@@ -40,17 +49,27 @@ def create_once(actor: Actor, *, key: str | None, scope: str, payload: Any,
             if existing.request_digest != digest:
                 raise IdempotencyKeyReused(
                     "This Idempotency-Key was already used with a different request body.",
-                    fields={"Idempotency-Key": ["already used with another body"]})
+                    fields={"Idempotency-Key": ["already used with another body"]},
+                )
             return fetch(existing.object_ref), True
         try:
             with transaction.atomic():
                 obj = create()
-                IdempotencyRecord.objects.create(user=actor.user, scope=scope, key=key,
-                                                 request_digest=digest, object_ref=str(obj.pk))
+                IdempotencyRecord.objects.create(
+                    user=actor.user,
+                    scope=scope,
+                    key=key,
+                    request_digest=digest,
+                    object_ref=str(obj.pk),
+                )
             return obj, False
         except IntegrityError:
             # a concurrent request with the same key won the race: replay its result
-            if attempt or not IdempotencyRecord.objects.filter(
-                    user=actor.user, scope=scope, key=key).exists():
+            if (
+                attempt
+                or not IdempotencyRecord.objects.filter(
+                    user=actor.user, scope=scope, key=key
+                ).exists()
+            ):
                 raise
     raise AssertionError("unreachable")

@@ -7,6 +7,10 @@ from django.db import connection, transaction
 from steward.core.models import NumberSequence
 
 WIDTH = 7
+_TABLE = NumberSequence._meta.db_table
+# the table name is ours, never user input
+_BUMP = f"UPDATE {_TABLE} SET last = last + 1 WHERE prefix = %s RETURNING last"  # noqa: S608
+_SEED = f"INSERT INTO {_TABLE} (prefix, last) VALUES (%s, 0) ON CONFLICT (prefix) DO NOTHING"  # noqa: S608
 
 
 def next_number(prefix: str) -> str:
@@ -16,17 +20,11 @@ def next_number(prefix: str) -> str:
     writers queue instead of reading the same value; the number is released only if the
     whole transaction rolls back.
     """
-    table = NumberSequence._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE prefix = %s RETURNING last",  # noqa: S608
-                       [prefix])
+        cursor.execute(_BUMP, [prefix])
         row = cursor.fetchone()
         if row is None:
-            cursor.execute(
-                f"INSERT INTO {table} (prefix, last) VALUES (%s, 0) ON CONFLICT (prefix) DO NOTHING",  # noqa: S608
-                [prefix],
-            )
-            cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE prefix = %s RETURNING last",  # noqa: S608
-                           [prefix])
+            cursor.execute(_SEED, [prefix])
+            cursor.execute(_BUMP, [prefix])
             row = cursor.fetchone()
     return f"{prefix}{row[0]:0{WIDTH}d}"

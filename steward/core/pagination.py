@@ -36,7 +36,9 @@ def _decode(cursor: str, width: int) -> list[Any]:
     return values
 
 
-def paginate(qs: QuerySet, *, order: tuple[str, ...], cursor: str | None, limit: int | None) -> Page:
+def paginate(
+    qs: QuerySet, *, order: tuple[str, ...], cursor: str | None, limit: int | None
+) -> Page:
     """One page of ``qs`` ordered by ``order`` (the last field must be unique, e.g. ``id``)."""
     limit = DEFAULT_LIMIT if limit is None else limit
     if not 1 <= limit <= MAX_LIMIT:

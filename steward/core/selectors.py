@@ -6,9 +6,9 @@ import uuid
 
 from django.db.models import Q, QuerySet
 
+from steward.core import targets
 from steward.core.actor import Actor
 from steward.core.errors import NotFound, PermissionDenied
-from steward.core import targets
 from steward.core.models import ApiToken, Attachment, AuditEntry, Organisation, Team, User
 from steward.core.pagination import Page, paginate
 
@@ -43,16 +43,29 @@ def user_visible(actor: Actor) -> QuerySet[User]:
     served = served_organisation_ids(actor)
     if served is None:
         return qs
-    return qs.filter(Q(organisation_id__in=served) | Q(organisation__isnull=True) | Q(id=actor.user.id))
+    return qs.filter(
+        Q(organisation_id__in=served) | Q(organisation__isnull=True) | Q(id=actor.user.id)
+    )
 
 
-def user_list(actor: Actor, *, q: str = "", team: str = "", is_active: bool | None = None,
-              cursor: str | None = None, limit: int | None = None) -> Page:
+def user_list(
+    actor: Actor,
+    *,
+    q: str = "",
+    team: str = "",
+    is_active: bool | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page:
     """A page of visible users, by username."""
     qs = user_visible(actor).select_related("organisation", "department", "location")
     if q:
-        qs = qs.filter(Q(username__icontains=q) | Q(email__icontains=q)
-                       | Q(first_name__icontains=q) | Q(last_name__icontains=q))
+        qs = qs.filter(
+            Q(username__icontains=q)
+            | Q(email__icontains=q)
+            | Q(first_name__icontains=q)
+            | Q(last_name__icontains=q)
+        )
     if team:
         qs = qs.filter(teams__slug=team)
     if is_active is not None:
@@ -67,15 +80,21 @@ def _attach_roles(users: list[User]) -> None:
     by_id = {u.id: u for u in users}
     for u in users:
         u._role_names = set()
-    rows = User.groups.through.objects.filter(user_id__in=by_id).values_list("user_id", "group__name")
+    rows = User.groups.through.objects.filter(user_id__in=by_id).values_list(
+        "user_id", "group__name"
+    )
     for user_id, name in rows:
         by_id[user_id]._role_names.add(name)
 
 
 def user_get(actor: Actor, *, username: str) -> User:
     """One visible user; ``NotFound`` for absent and invisible alike."""
-    user = (user_visible(actor).select_related("organisation", "department", "location")
-            .filter(username=username).first())
+    user = (
+        user_visible(actor)
+        .select_related("organisation", "department", "location")
+        .filter(username=username)
+        .first()
+    )
     if user is None:
         raise NotFound()
     _attach_roles([user])
@@ -95,8 +114,14 @@ def team_visible(actor: Actor) -> QuerySet[Team]:
     return qs.filter(Q(organisation__isnull=True) | Q(organisation_id__in=served))
 
 
-def team_list(actor: Actor, *, q: str = "", member: str = "", cursor: str | None = None,
-              limit: int | None = None) -> Page:
+def team_list(
+    actor: Actor,
+    *,
+    q: str = "",
+    member: str = "",
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page:
     """A page of visible teams by name, with lead and members loaded."""
     qs = team_visible(actor).select_related("lead", "organisation").prefetch_related("members")
     if q:
@@ -130,8 +155,16 @@ def token_get(actor: Actor, *, token_id: int) -> ApiToken:
     return token
 
 
-def audit_list(actor: Actor, *, object_type: str = "", object_id: str = "", actor_name: str = "",
-               channel: str = "", cursor: str | None = None, limit: int | None = None) -> Page:
+def audit_list(
+    actor: Actor,
+    *,
+    object_type: str = "",
+    object_id: str = "",
+    actor_name: str = "",
+    channel: str = "",
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page:
     """The audit log, newest first; administrators only."""
     if not actor.is_admin:
         raise PermissionDenied("Only administrators may read the audit log.")
@@ -153,7 +186,9 @@ def record_history(actor: Actor, obj) -> list[AuditEntry]:  # noqa: ANN001 - any
     from django.contrib.contenttypes.models import ContentType
 
     ct = ContentType.objects.get_for_model(obj)
-    return list(AuditEntry.objects.filter(content_type=ct, object_id=str(obj.pk)).order_by("-id")[:200])
+    return list(
+        AuditEntry.objects.filter(content_type=ct, object_id=str(obj.pk)).order_by("-id")[:200]
+    )
 
 
 def attachment_get(actor: Actor, *, attachment_id: str) -> Attachment:

@@ -7,7 +7,7 @@ services call ``check``; the UI renders buttons from ``allowed``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from steward.core.errors import IllegalTransition, ValidationFailed

@@ -18,7 +18,14 @@ def navigation(request: HttpRequest) -> dict:
         if module.agents_only and not user.is_agent:
             continue
         url = reverse(module.url_name) if module.url_name else None
-        items.append({"label": module.label, "url": url, "enabled": url is not None,
-                      "active": bool(module.url_name) and module.url_name.endswith(f":{current}")
-                      or (module.key == "teams" and current.startswith("team"))})
+        items.append(
+            {
+                "label": module.label,
+                "url": url,
+                "enabled": url is not None,
+                "active": bool(module.url_name)
+                and module.url_name.endswith(f":{current}")
+                or (module.key == "teams" and current.startswith("team")),
+            }
+        )
     return {"nav_modules": items}

@@ -26,9 +26,13 @@ def apply_error(form: forms.Form, exc: DomainError) -> None:
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(max_length=150, widget=forms.TextInput(attrs={"autofocus": True,
-                                                                            "autocomplete": "username"}))
-    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class ProfileForm(forms.Form):
@@ -39,16 +43,17 @@ class ProfileForm(forms.Form):
     phone = forms.CharField(max_length=40, required=False)
     time_zone = forms.ChoiceField(choices=TIME_ZONES, required=False)
     language = forms.ChoiceField(choices=settings.LANGUAGES)
-    email_notifications = forms.BooleanField(required=False,
-                                             label="Email me about my records")
+    email_notifications = forms.BooleanField(required=False, label="Email me about my records")
 
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100)
-    scopes = forms.MultipleChoiceField(choices=Scope.choices, initial=[Scope.READ],
-                                       widget=forms.CheckboxSelectMultiple)
-    expires_in_days = forms.IntegerField(min_value=1, max_value=3650, required=False,
-                                         help_text="Empty: never expires")
+    scopes = forms.MultipleChoiceField(
+        choices=Scope.choices, initial=[Scope.READ], widget=forms.CheckboxSelectMultiple
+    )
+    expires_in_days = forms.IntegerField(
+        min_value=1, max_value=3650, required=False, help_text="Empty: never expires"
+    )
 
 
 class TeamForm(forms.Form):

@@ -13,8 +13,16 @@ urlpatterns = [
     path("teams/", views.team_list, name="team_list"),
     path("teams/new/", views.team_create, name="team_create"),
     path("teams/<slug:slug>/", views.team_detail, name="team_detail"),
-    path("teams/<slug:slug>/members/add/", views.team_member, {"action": "add"},
-         name="team_member_add"),
-    path("teams/<slug:slug>/members/remove/", views.team_member, {"action": "remove"},
-         name="team_member_remove"),
+    path(
+        "teams/<slug:slug>/members/add/",
+        views.team_member,
+        {"action": "add"},
+        name="team_member_add",
+    ),
+    path(
+        "teams/<slug:slug>/members/remove/",
+        views.team_member,
+        {"action": "remove"},
+        name="team_member_remove",
+    ),
 ]

@@ -89,15 +89,22 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.user_update(actor, username=user.username,
-                                 expected_version=form.cleaned_data["version"], changes=changes)
+            services.user_update(
+                actor,
+                username=user.username,
+                expected_version=form.cleaned_data["version"],
+                changes=changes,
+            )
         except DomainError as exc:
             apply_error(form, exc)
         else:
             return redirect("web:profile")
     tokens = selectors.token_list(actor, limit=100).items
-    return render(request, "web/profile.html", {"form": form, "profile_user": user,
-                                                "tokens": tokens, "token_form": TokenForm()})
+    return render(
+        request,
+        "web/profile.html",
+        {"form": form, "profile_user": user, "tokens": tokens, "token_form": TokenForm()},
+    )
 
 
 @login_required
@@ -110,15 +117,24 @@ def token_create(request: HttpRequest) -> HttpResponse:
         days = form.cleaned_data.get("expires_in_days")
         expires = timezone.now() + dt.timedelta(days=days) if days else None
         try:
-            _, new_token = services.token_create(actor, name=form.cleaned_data["name"],
-                                                 scopes=form.cleaned_data["scopes"],
-                                                 expires_at=expires)
+            _, new_token = services.token_create(
+                actor,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                expires_at=expires,
+            )
         except DomainError as exc:
             apply_error(form, exc)
     tokens = selectors.token_list(actor, limit=100).items
-    return render(request, "web/profile.html#tokens",
-                  {"tokens": tokens, "token_form": TokenForm() if new_token else form,
-                   "new_token": new_token})
+    return render(
+        request,
+        "web/profile.html#tokens",
+        {
+            "tokens": tokens,
+            "token_form": TokenForm() if new_token else form,
+            "new_token": new_token,
+        },
+    )
 
 
 @login_required
@@ -165,10 +181,17 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "web/404.html", status=404)
     can_manage = actor.is_admin or team.lead_id == request.user.pk
     history = selectors.record_history(actor, team) if actor.is_admin else []
-    return render(request, "web/team_detail.html", {
-        "team": team, "members": team.members.order_by("username"), "can_manage": can_manage,
-        "member_form": MemberForm(), "history": history,
-    })
+    return render(
+        request,
+        "web/team_detail.html",
+        {
+            "team": team,
+            "members": team.members.order_by("username"),
+            "can_manage": can_manage,
+            "member_form": MemberForm(),
+            "history": history,
+        },
+    )
 
 
 @login_required
@@ -187,7 +210,15 @@ def team_member(request: HttpRequest, slug: str, action: str) -> HttpResponse:
         except DomainError as exc:
             error = exc.message
     team = selectors.team_get(actor, slug=slug)
-    return render(request, "web/team_detail.html#members", {
-        "team": team, "members": team.members.order_by("username"), "can_manage": True,
-        "member_form": MemberForm(), "error": error,
-    }, status=422 if error else 200)
+    return render(
+        request,
+        "web/team_detail.html#members",
+        {
+            "team": team,
+            "members": team.members.order_by("username"),
+            "can_manage": True,
+            "member_form": MemberForm(),
+            "error": error,
+        },
+        status=422 if error else 200,
+    )

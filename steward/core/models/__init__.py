@@ -7,7 +7,18 @@ from steward.core.models.base import NumberSequence, VersionedModel
 from steward.core.models.people import Department, Location, Organisation, Team, User
 
 __all__ = [
-    "ApiToken", "Attachment", "AuditEntry", "Comment", "Department", "IdempotencyRecord",
-    "Location", "LoginFailure", "NumberSequence", "Organisation", "OutboxMessage", "Team",
-    "User", "VersionedModel",
+    "ApiToken",
+    "Attachment",
+    "AuditEntry",
+    "Comment",
+    "Department",
+    "IdempotencyRecord",
+    "Location",
+    "LoginFailure",
+    "NumberSequence",
+    "Organisation",
+    "OutboxMessage",
+    "Team",
+    "User",
+    "VersionedModel",
 ]

@@ -28,7 +28,6 @@ class Comment(models.Model):
         return f"{'note' if self.internal else 'reply'} by {self.author}"
 
 
-
 class Attachment(models.Model):
     """A file on a record; served only as a download, never rendered."""
 

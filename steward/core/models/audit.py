@@ -14,8 +14,14 @@ class AuditEntry(models.Model):
     """
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+", db_constraint=False)
+    actor = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
     actor_label = models.CharField(max_length=150)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     request_id = models.CharField(max_length=64, blank=True)
@@ -46,8 +52,11 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["id"], condition=models.Q(dispatched_at__isnull=True),
-                                name="outbox_pending")]
+        indexes = [
+            models.Index(
+                fields=["id"], condition=models.Q(dispatched_at__isnull=True), name="outbox_pending"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.topic} {self.object_type}:{self.object_id}"

@@ -12,8 +12,9 @@ class Organisation(VersionedModel):
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -22,13 +23,15 @@ class Organisation(VersionedModel):
 class Department(models.Model):
     """A department inside an organisation."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
-                                     related_name="departments")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="departments"
+    )
     name = models.CharField(max_length=200)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"],
-                                               name="department_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="department_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -38,8 +41,9 @@ class Location(models.Model):
     """A site, building or floor where people and assets are."""
 
     name = models.CharField(max_length=200, unique=True)
-    organisation = models.ForeignKey(Organisation, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="locations")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="locations"
+    )
     address = models.TextField(blank=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code")
     time_zone = models.CharField(max_length=64, blank=True)
@@ -55,15 +59,19 @@ class User(AbstractUser):
     time_zone = models.CharField(max_length=64, blank=True)
     language = models.CharField(max_length=10, default="en")
     phone = models.CharField(max_length=40, blank=True)
-    organisation = models.ForeignKey(Organisation, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="users")
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="users")
-    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="users")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
+    )
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
+    )
     # An agent limited to some organisations sees only their records; empty = all.
-    served_organisations = models.ManyToManyField(Organisation, blank=True,
-                                                  related_name="serving_agents")
+    served_organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="serving_agents"
+    )
     email_notifications = models.BooleanField(default=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -93,11 +101,17 @@ class Team(VersionedModel):
     slug = models.SlugField(max_length=60, unique=True)
     description = models.TextField(blank=True)
     email = models.EmailField(blank=True)
-    organisation = models.ForeignKey(Organisation, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="teams",
-                                     help_text="Empty: a team of the IT organisation itself.")
-    lead = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="led_teams")
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="teams",
+        help_text="Empty: a team of the IT organisation itself.",
+    )
+    lead = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="led_teams"
+    )
     members = models.ManyToManyField(User, blank=True, related_name="teams")
     is_active = models.BooleanField(default=True)
 

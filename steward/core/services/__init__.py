@@ -12,7 +12,18 @@ from steward.core.services.tokens import token_authenticate, token_create, token
 from steward.core.services.users import user_create, user_update
 
 __all__ = [
-    "attachment_add", "comment_add", "login_check", "login_failed",
-    "login_succeeded", "team_add_member", "team_create", "team_remove_member", "team_update",
-    "token_authenticate", "token_create", "token_revoke", "user_create", "user_update",
+    "attachment_add",
+    "comment_add",
+    "login_check",
+    "login_failed",
+    "login_succeeded",
+    "team_add_member",
+    "team_create",
+    "team_remove_member",
+    "team_update",
+    "token_authenticate",
+    "token_create",
+    "token_revoke",
+    "user_create",
+    "user_update",
 ]

@@ -21,8 +21,9 @@ MAX_COMMENT = 65_536
 
 
 @transaction.atomic
-def comment_add(actor: Actor, *, target: models.Model | str, body: str,
-                internal: bool = False) -> Comment:
+def comment_add(
+    actor: Actor, *, target: models.Model | str, body: str, internal: bool = False
+) -> Comment:
     """Add a public reply or an internal work note; only agents write work notes."""
     obj = targets.resolve(actor, target) if isinstance(target, str) else target
     body = (body or "").strip()
@@ -31,29 +32,41 @@ def comment_add(actor: Actor, *, target: models.Model | str, body: str,
     if len(body) > MAX_COMMENT:
         raise ValidationFailed.one("body", f"at most {MAX_COMMENT} characters")
     if internal and not actor.is_agent:
-        raise PermissionDenied("Only agents write internal work notes.",
-                               fields={"internal": ["agents only"]})
+        raise PermissionDenied(
+            "Only agents write internal work notes.", fields={"internal": ["agents only"]}
+        )
     comment = Comment.objects.create(
-        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
-        author=actor.user, body=body, body_html=markup.render(body), internal=internal,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        author=actor.user,
+        body=body,
+        body_html=markup.render(body),
+        internal=internal,
         channel=actor.channel,
     )
-    audit.record(actor, comment, action=AuditAction.CREATE,
-                 after={"target": targets.ref_of(obj), "internal": internal})
+    audit.record(
+        actor,
+        comment,
+        action=AuditAction.CREATE,
+        after={"target": targets.ref_of(obj), "internal": internal},
+    )
     outbox.emit("comment.added", comment, target=targets.ref_of(obj), internal=internal)
     return comment
 
 
 @transaction.atomic
-def attachment_add(actor: Actor, *, target: str, upload: IO[bytes], filename: str,
-                   size: int) -> Attachment:
+def attachment_add(
+    actor: Actor, *, target: str, upload: IO[bytes], filename: str, size: int
+) -> Attachment:
     """Store a file on a record the actor may see; type sniffed, name made safe."""
     if not actor.is_system and not actor.has_scope("write"):
         raise PermissionDenied("This token may not write.")
     obj = targets.resolve(actor, target)
     if size > settings.MAX_UPLOAD_BYTES:
-        raise PayloadTooLarge(f"File is larger than the limit of {settings.MAX_UPLOAD_BYTES} bytes.",
-                              fields={"file": ["too large"]})
+        raise PayloadTooLarge(
+            f"File is larger than the limit of {settings.MAX_UPLOAD_BYTES} bytes.",
+            fields={"file": ["too large"]},
+        )
     if size == 0:
         raise ValidationFailed.one("file", "is empty")
     upload.seek(0)
@@ -63,15 +76,27 @@ def attachment_add(actor: Actor, *, target: str, upload: IO[bytes], filename: st
         digest.update(chunk)
     upload.seek(0)
     attachment = Attachment(
-        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
-        filename=files.safe_filename(filename), media_type=files.sniff(head), size=size,
-        sha256=digest.hexdigest(), uploaded_by=actor.user,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        filename=files.safe_filename(filename),
+        media_type=files.sniff(head),
+        size=size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor.user,
     )
     # The stored name is random: the client's name never reaches the file system.
     attachment.file.save(uuid.uuid4().hex, File(upload), save=False)
     attachment.save()
-    audit.record(actor, attachment, action=AuditAction.CREATE,
-                 after={"target": targets.ref_of(obj), "filename": attachment.filename,
-                        "size": size, "sha256": attachment.sha256})
+    audit.record(
+        actor,
+        attachment,
+        action=AuditAction.CREATE,
+        after={
+            "target": targets.ref_of(obj),
+            "filename": attachment.filename,
+            "size": size,
+            "sha256": attachment.sha256,
+        },
+    )
     outbox.emit("attachment.added", attachment, target=targets.ref_of(obj))
     return attachment

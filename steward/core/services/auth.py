@@ -24,8 +24,10 @@ def login_check(*, username: str, address: str | None) -> None:
     by_address = recent.filter(address=address)[: limit * 4].count() if address else 0
     # An address gets more tries than one account: a shared NAT hides many people.
     if by_account >= limit or by_address >= limit * 4:
-        raise Throttled("Too many failed sign-ins; try again later.",
-                        retry_after=settings.LOGIN_THROTTLE_SECONDS)
+        raise Throttled(
+            "Too many failed sign-ins; try again later.",
+            retry_after=settings.LOGIN_THROTTLE_SECONDS,
+        )
 
 
 def login_failed(*, username: str, address: str | None) -> None:

@@ -30,8 +30,13 @@ def _clean(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
             raise ValidationFailed.one("name", "required, at most 120 characters")
         clean["name"] = name
     if "organisation" in clean:
-        clean["organisation"] = resolve_ref(selectors.organisation_visible(actor), "organisation",
-                                            clean["organisation"], key="slug", label="organisation")
+        clean["organisation"] = resolve_ref(
+            selectors.organisation_visible(actor),
+            "organisation",
+            clean["organisation"],
+            key="slug",
+            label="organisation",
+        )
     if "lead" in clean:
         clean["lead"] = _agent(actor, "lead", clean["lead"])
     return clean
@@ -45,8 +50,9 @@ def _agent(actor: Actor, field: str, username: str | None) -> User | None:
 
 
 @transaction.atomic
-def team_create(actor: Actor, *, name: str, slug: str = "", members: list[str] | None = None,
-                **fields: Any) -> Team:
+def team_create(
+    actor: Actor, *, name: str, slug: str = "", members: list[str] | None = None, **fields: Any
+) -> Team:
     """An administrator creates an assignment group."""
     if not actor.is_admin:
         raise PermissionDenied("Only administrators may create teams.")
@@ -60,16 +66,20 @@ def team_create(actor: Actor, *, name: str, slug: str = "", members: list[str] |
     member_rows = [_agent(actor, "members", m) for m in members or []]
     team = Team.objects.create(slug=slug, **clean)
     team.members.set(member_rows)
-    audit.record(actor, team, action=AuditAction.CREATE,
-                 after={**audit.snapshot(team, AUDITED),
-                        "members": sorted(m.username for m in member_rows)})
+    audit.record(
+        actor,
+        team,
+        action=AuditAction.CREATE,
+        after={**audit.snapshot(team, AUDITED), "members": sorted(m.username for m in member_rows)},
+    )
     outbox.emit("team.created", team)
     return team
 
 
 @transaction.atomic
-def team_update(actor: Actor, *, slug: str, expected_version: int | None,
-                changes: dict[str, Any]) -> Team:
+def team_update(
+    actor: Actor, *, slug: str, expected_version: int | None, changes: dict[str, Any]
+) -> Team:
     """Edit a team's details (administrators and the team's lead)."""
     team = selectors.team_get(actor, slug=slug, for_update=True)
     if not _can_manage(actor, team):
@@ -103,8 +113,12 @@ def _change_members(actor: Actor, slug: str, username: str, *, add: bool) -> Tea
     if before != after:
         bump_version(team, [])
         audit.record(actor, team, before={"members": before}, after={"members": after})
-        outbox.emit("team.members_changed", team, added=[username] if add else [],
-                     removed=[] if add else [username])
+        outbox.emit(
+            "team.members_changed",
+            team,
+            added=[username] if add else [],
+            removed=[] if add else [username],
+        )
     return team
 
 

@@ -19,8 +19,15 @@ from steward.core.errors import NotFound, PermissionDenied, ValidationFailed
 from steward.core.models import Department, Location, User
 from steward.core.services.common import bump_version, check_version, reject_unknown, resolve_ref
 
-PROFILE_FIELDS = {"first_name", "last_name", "email", "time_zone", "language", "phone",
-                  "email_notifications"}
+PROFILE_FIELDS = {
+    "first_name",
+    "last_name",
+    "email",
+    "time_zone",
+    "language",
+    "phone",
+    "email_notifications",
+}
 ADMIN_FIELDS = PROFILE_FIELDS | {"organisation", "department", "location", "is_active", "roles"}
 AUDITED = sorted((ADMIN_FIELDS - {"roles"}) | {"username"})
 
@@ -41,18 +48,31 @@ def _clean(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
     if "roles" in clean:
         unknown = sorted(set(clean["roles"]) - set(Role.values))
         if unknown:
-            errors["roles"] = [f"unknown role {', '.join(unknown)}; one of {', '.join(Role.values)}"]
+            errors["roles"] = [
+                f"unknown role {', '.join(unknown)}; one of {', '.join(Role.values)}"
+            ]
     if errors:
         raise ValidationFailed(errors)
     if "organisation" in clean:
-        clean["organisation"] = resolve_ref(selectors.organisation_visible(actor), "organisation",
-                                            clean["organisation"], key="slug", label="organisation")
+        clean["organisation"] = resolve_ref(
+            selectors.organisation_visible(actor),
+            "organisation",
+            clean["organisation"],
+            key="slug",
+            label="organisation",
+        )
     if "department" in clean:
-        clean["department"] = resolve_ref(Department.objects.all(), "department",
-                                          clean["department"], key="id", label="department")
+        clean["department"] = resolve_ref(
+            Department.objects.all(),
+            "department",
+            clean["department"],
+            key="id",
+            label="department",
+        )
     if "location" in clean:
-        clean["location"] = resolve_ref(Location.objects.all(), "location", clean["location"],
-                                        key="id", label="location")
+        clean["location"] = resolve_ref(
+            Location.objects.all(), "location", clean["location"], key="id", label="location"
+        )
     return clean
 
 
@@ -62,8 +82,7 @@ def _set_roles(user: User, roles: list[str]) -> None:
 
 
 @transaction.atomic
-def user_create(actor: Actor, *, username: str, password: str | None = None,
-                **fields: Any) -> User:
+def user_create(actor: Actor, *, username: str, password: str | None = None, **fields: Any) -> User:
     """An administrator adds a person; roles default to requester."""
     if not actor.is_admin:
         raise PermissionDenied("Only administrators may add users.")
@@ -87,15 +106,20 @@ def user_create(actor: Actor, *, username: str, password: str | None = None,
         user.set_unusable_password()
     user.save()
     _set_roles(user, roles)
-    audit.record(actor, user, action=AuditAction.CREATE,
-                 after={**audit.snapshot(user, AUDITED), "roles": sorted(roles)})
+    audit.record(
+        actor,
+        user,
+        action=AuditAction.CREATE,
+        after={**audit.snapshot(user, AUDITED), "roles": sorted(roles)},
+    )
     outbox.emit("user.created", user)
     return user
 
 
 @transaction.atomic
-def user_update(actor: Actor, *, username: str, expected_version: int | None,
-                changes: dict[str, Any]) -> User:
+def user_update(
+    actor: Actor, *, username: str, expected_version: int | None, changes: dict[str, Any]
+) -> User:
     """Edit a user: yourself (profile fields) or anyone (administrators)."""
     user = selectors.user_visible(actor).select_for_update().filter(username=username).first()
     if user is None:
@@ -106,8 +130,10 @@ def user_update(actor: Actor, *, username: str, expected_version: int | None,
             raise PermissionDenied("You may only edit your own profile.")
         denied = sorted(set(changes) - PROFILE_FIELDS)
         if denied:
-            raise PermissionDenied(f"Only administrators may change: {', '.join(denied)}.",
-                                   fields={n: ["administrators only"] for n in denied})
+            raise PermissionDenied(
+                f"Only administrators may change: {', '.join(denied)}.",
+                fields={n: ["administrators only"] for n in denied},
+            )
     reject_unknown(changes, ADMIN_FIELDS)
     check_version(user, expected_version)
     clean = _clean(actor, changes)

@@ -24,8 +24,13 @@ class Command(BaseCommand):
         if User.objects.filter(username=username).exists():
             raise CommandError(f"user {username!r} already exists")
         try:
-            user = user_create(Actor.system("createadmin"), username=username, password=password,
-                               email=email, roles=[Role.ADMIN, Role.AGENT])
+            user = user_create(
+                Actor.system("createadmin"),
+                username=username,
+                password=password,
+                email=email,
+                roles=[Role.ADMIN, Role.AGENT],
+            )
         except DomainError as exc:
             raise CommandError(f"{exc.message} {exc.fields or ''}") from exc
         User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)

@@ -18,8 +18,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         create = sub.add_parser("create", help="create a token and print it")
         create.add_argument("username")
-        create.add_argument("--scopes", default="read,write",
-                            help="comma-separated: read, write, admin")
+        create.add_argument(
+            "--scopes", default="read,write", help="comma-separated: read, write, admin"
+        )
         create.add_argument("--name", default="command line")
         create.add_argument("--days", type=int, default=None, help="expires after N days")
 
@@ -29,9 +30,13 @@ class Command(BaseCommand):
             raise CommandError(f"no active user {username!r}")
         expires = timezone.now() + dt.timedelta(days=days) if days else None
         try:
-            _, raw = token_create(Actor.system("token-command"), user=user, name=name,
-                                  scopes=[s.strip() for s in scopes.split(",") if s.strip()],
-                                  expires_at=expires)
+            _, raw = token_create(
+                Actor.system("token-command"),
+                user=user,
+                name=name,
+                scopes=[s.strip() for s in scopes.split(",") if s.strip()],
+                expires_at=expires,
+            )
         except DomainError as exc:
             raise CommandError(f"{exc.message} {exc.fields or ''}") from exc
         self.stdout.write(raw)

@@ -1,0 +1,125 @@
+"""Shared fixtures: actors for each role, API clients with tokens, immediate huey."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.test import Client
+
+from steward.core.actor import Actor
+from steward.core.choices import Channel
+from steward.core.services import token_create
+from tests import factories
+
+REQUIRE_SERVICES = os.environ.get("STEWARD_REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _immediate_tasks():
+    """Jobs run inline (in memory) so a test sees their effects."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = False
+
+
+def as_actor(user, channel: str = Channel.WEB) -> Actor:
+    return Actor(user=user, channel=channel)
+
+
+@pytest.fixture
+def admin_user(db):
+    return factories.admin(username="root")
+
+
+@pytest.fixture
+def agent_user(db):
+    return factories.agent(username="agent1")
+
+
+@pytest.fixture
+def requester_user(db):
+    return factories.requester(username="req1")
+
+
+@pytest.fixture
+def admin_actor(admin_user):
+    return as_actor(admin_user)
+
+
+@pytest.fixture
+def agent_actor(agent_user):
+    return as_actor(agent_user)
+
+
+@pytest.fixture
+def requester_actor(requester_user):
+    return as_actor(requester_user)
+
+
+class ApiClient(Client):
+    """Django's test client speaking JSON with a bearer token, through the real middleware."""
+
+    def __init__(self, token: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.token = token
+
+    def _headers(self, headers: dict | None) -> dict:
+        merged = dict(headers or {})
+        if self.token:
+            merged.setdefault("Authorization", f"Bearer {self.token}")
+        return merged
+
+    def get(self, path, data=None, headers=None, **kw):
+        return super().get(path, data, headers=self._headers(headers), **kw)
+
+    def delete(self, path, data="", headers=None, **kw):
+        return super().delete(path, data, headers=self._headers(headers), **kw)
+
+    def post(self, path, data=None, content_type="application/json", headers=None, **kw):
+        return super().post(
+            path, data, content_type=content_type, headers=self._headers(headers), **kw
+        )
+
+    def patch(self, path, data=None, content_type="application/json", headers=None, **kw):
+        return super().patch(
+            path, data, content_type=content_type, headers=self._headers(headers), **kw
+        )
+
+
+def api_client_for(user, scopes=("read", "write")) -> ApiClient:
+    _, raw = token_create(Actor.system("tests"), user=user, name="test", scopes=list(scopes))
+    return ApiClient(raw)
+
+
+@pytest.fixture
+def admin_api(admin_user):
+    return api_client_for(admin_user, scopes=("read", "write", "admin"))
+
+
+@pytest.fixture
+def agent_api(agent_user):
+    return api_client_for(agent_user)
+
+
+@pytest.fixture
+def requester_api(requester_user):
+    return api_client_for(requester_user)
+
+
+@pytest.fixture
+def anon_api():
+    return ApiClient()
