@@ -36,6 +36,30 @@ def _immediate_tasks():
     HUEY.immediate = False
 
 
+@pytest.fixture(autouse=True)
+def _audit_triggers_allow_flush(request):
+    """Transactional tests end with a flush (DELETE on SQLite), which the append-only
+    trigger refuses: lift the delete trigger for that flush and put it back for every test."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        names & {"transactional_db", "live_server"}
+    )
+    uses_db = marker is not None or transactional or "db" in names
+    from django.db import connection
+
+    if not uses_db or connection.vendor != "sqlite":
+        yield
+        return
+    from steward.core.migrations import _append_only as triggers
+
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    triggers.create_sqlite(connection)
+    yield
+    if transactional:
+        triggers.drop_sqlite_delete(connection)
+
+
 def as_actor(user, channel: str = Channel.WEB) -> Actor:
     return Actor(user=user, channel=channel)
 

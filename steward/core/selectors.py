@@ -135,7 +135,7 @@ def team_get(actor: Actor, *, slug: str, for_update: bool = False) -> Team:
     """One visible team; locked when ``for_update``."""
     qs = team_visible(actor)
     if for_update:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))
     team = qs.select_related("lead", "organisation").filter(slug=slug).first()
     if team is None:
         raise NotFound()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from steward.core.errors import IllegalTransition, ValidationFailed
@@ -33,7 +34,7 @@ class Workflow:
     states: tuple[str, ...]
     transitions: Iterable[Transition]
     field: str = "status"
-    _by_source: dict[str, list[Transition]] = field(init=False, repr=False)
+    _by_source: dict[str, list[Transition]] = dataclass_field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.transitions = tuple(self.transitions)

@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from steward.core.migrations import _append_only
+
 ROLE_PERMISSIONS = {
     "requester": [],
     "agent": ["view_user", "view_team", "view_organisation", "view_location", "view_department"],
@@ -29,34 +31,12 @@ def seed_roles(apps, schema_editor):
         group.permissions.set(perms)
 
 
-SQLITE = [
-    """CREATE TRIGGER core_auditentry_no_update BEFORE UPDATE ON core_auditentry
-       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
-    """CREATE TRIGGER core_auditentry_no_delete BEFORE DELETE ON core_auditentry
-       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
-]
-SQLITE_DROP = ["DROP TRIGGER core_auditentry_no_update", "DROP TRIGGER core_auditentry_no_delete"]
-
-POSTGRES = [
-    """CREATE FUNCTION core_auditentry_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$""",
-    """CREATE TRIGGER core_auditentry_append_only BEFORE UPDATE OR DELETE ON core_auditentry
-       FOR EACH ROW EXECUTE FUNCTION core_auditentry_append_only()""",
-]
-POSTGRES_DROP = ["DROP TRIGGER core_auditentry_append_only ON core_auditentry",
-                 "DROP FUNCTION core_auditentry_append_only()"]
-
-
 def add_triggers(apps, schema_editor):
-    statements = POSTGRES if schema_editor.connection.vendor == "postgresql" else SQLITE
-    for sql in statements:
-        schema_editor.execute(sql)
+    _append_only.create(schema_editor.connection)
 
 
 def drop_triggers(apps, schema_editor):
-    statements = POSTGRES_DROP if schema_editor.connection.vendor == "postgresql" else SQLITE_DROP
-    for sql in statements:
-        schema_editor.execute(sql)
+    _append_only.drop(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -121,7 +121,12 @@ def user_update(
     actor: Actor, *, username: str, expected_version: int | None, changes: dict[str, Any]
 ) -> User:
     """Edit a user: yourself (profile fields) or anyone (administrators)."""
-    user = selectors.user_visible(actor).select_for_update().filter(username=username).first()
+    user = (
+        selectors.user_visible(actor)
+        .select_for_update(of=("self",))
+        .filter(username=username)
+        .first()
+    )
     if user is None:
         raise NotFound()
     is_self = actor.user is not None and actor.user.pk == user.pk

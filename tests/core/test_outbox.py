@@ -1,0 +1,57 @@
+"""The outbox: written with the change, dispatched after commit, at least once."""
+
+import pytest
+
+from steward.core import outbox
+from steward.core.models import OutboxMessage, Team
+from steward.core.services import team_create
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def received(monkeypatch):
+    seen = []
+    monkeypatch.setitem(outbox._consumers, "team.created", [lambda m: seen.append(m.object_id)])
+    return seen
+
+
+def test_event_is_dispatched_after_commit(admin_actor, received):
+    team = team_create(admin_actor, name="Network")
+    message = OutboxMessage.objects.get(topic="team.created")
+    assert received == [str(team.pk)]
+    assert message.dispatched_at is not None
+    assert message.attempts == 1
+
+
+def test_nothing_is_emitted_when_the_change_rolls_back(admin_actor, received):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        team_create(admin_actor, name="Network")
+        raise RuntimeError("abort")
+    assert not Team.objects.exists()
+    assert not OutboxMessage.objects.exists()
+    assert received == []
+
+
+def test_a_failing_consumer_leaves_the_row_for_a_retry(admin_actor, monkeypatch):
+    calls = []
+
+    def flaky(message):
+        calls.append(message.id)
+        if len(calls) == 1:
+            raise ConnectionError("mail server down")
+
+    monkeypatch.setitem(outbox._consumers, "team.created", [flaky])
+    team_create(admin_actor, name="Network")
+    message = OutboxMessage.objects.get(topic="team.created")
+    assert message.dispatched_at is None
+    assert "mail server down" in message.last_error
+
+    assert outbox.dispatch_pending() == 1
+    message.refresh_from_db()
+    assert message.dispatched_at is not None
+    assert message.attempts == 2
+    assert outbox.dispatch_pending() == 0
+    assert len(calls) == 2
