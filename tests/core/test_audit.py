@@ -22,7 +22,11 @@ def test_audit_rows_cannot_be_updated_or_deleted(admin_actor):
 
 
 def test_audit_is_written_in_the_same_transaction(admin_actor):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        team_create(admin_actor, name="Network")
-        raise RuntimeError("the caller's transaction fails after the service")
+    def create_then_fail():
+        with transaction.atomic():
+            team_create(admin_actor, name="Network")
+            raise RuntimeError("the caller's transaction fails after the service")
+
+    with pytest.raises(RuntimeError):
+        create_then_fail()
     assert not AuditEntry.objects.exists()

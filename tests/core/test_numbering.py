@@ -21,9 +21,13 @@ def test_numbers_are_per_prefix_and_zero_padded():
 
 def test_a_rolled_back_transaction_releases_its_number():
     next_number("PRB")
-    with pytest.raises(RuntimeError), transaction.atomic():
-        next_number("PRB")
-        raise RuntimeError("abort the record")
+    def allocate_then_fail():
+        with transaction.atomic():
+            next_number("PRB")
+            raise RuntimeError("abort the record")
+
+    with pytest.raises(RuntimeError):
+        allocate_then_fail()
     assert next_number("PRB") == "PRB0000002"
 
 

@@ -27,9 +27,13 @@ def test_event_is_dispatched_after_commit(admin_actor, received):
 def test_nothing_is_emitted_when_the_change_rolls_back(admin_actor, received):
     from django.db import transaction
 
-    with pytest.raises(RuntimeError), transaction.atomic():
-        team_create(admin_actor, name="Network")
-        raise RuntimeError("abort")
+    def create_then_fail():
+        with transaction.atomic():
+            team_create(admin_actor, name="Network")
+            raise RuntimeError("abort")
+
+    with pytest.raises(RuntimeError):
+        create_then_fail()
     assert not Team.objects.exists()
     assert not OutboxMessage.objects.exists()
     assert received == []
