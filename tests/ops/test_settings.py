@@ -1,0 +1,103 @@
+"""Settings from STEWARD_* variables, the SQLite durability pragmas, and deploy checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from steward.conf import SETTINGS, configuration_markdown
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_steward(*args, env_extra, cwd=ROOT):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARD_")}
+    env.update(env_extra)
+    return subprocess.run(
+        [sys.executable, "-m", "steward.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.django_db
+def test_sqlite_runs_in_wal_with_full_sync_and_busy_timeout():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite pragmas")
+    # the test database is in memory, so check the pragmas on a fresh file connection
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    wrapper = DatabaseWrapper(
+        {**settings.DATABASES["default"], "NAME": str(settings.VAR_DIR / "pragma-check.sqlite3")}
+    )
+    try:
+        with wrapper.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
+            cursor.execute("PRAGMA synchronous")
+            assert cursor.fetchone()[0] == 2  # FULL
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] >= 5000
+            cursor.execute("PRAGMA foreign_keys")
+            assert cursor.fetchone()[0] == 1
+    finally:
+        wrapper.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(settings.VAR_DIR / "pragma-check.sqlite3") + suffix).unlink(missing_ok=True)
+
+
+def test_production_configuration_passes_check_deploy(tmp_path):
+    result = run_steward(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_extra={
+            "STEWARD_VAR_DIR": str(tmp_path),
+            "STEWARD_SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-value-9876543210",
+            "STEWARD_ALLOWED_HOSTS": "itsm.example.com",
+            "STEWARD_HTTPS": "true",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path):
+    env = {"STEWARD_VAR_DIR": str(tmp_path)}
+    run_steward("check", env_extra=env)
+    first = (tmp_path / "secret_key").read_text()
+    run_steward("check", env_extra=env)
+    assert (tmp_path / "secret_key").read_text() == first
+    assert len(first) >= 50
+    assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_bad_boolean_names_the_variable(tmp_path):
+    result = run_steward(
+        "check", env_extra={"STEWARD_VAR_DIR": str(tmp_path), "STEWARD_DEBUG": "maybe"}
+    )
+    assert result.returncode != 0
+    assert "STEWARD_DEBUG" in result.stderr
+
+
+def test_configuration_doc_is_generated_from_the_settings_table():
+    text = (ROOT / "docs" / "configuration.md").read_text()
+    assert text == configuration_markdown()
+    for setting in SETTINGS:
+        assert f"`{setting.name}`" in text
+
+
+def test_debug_is_off_and_hosts_are_local_by_default(tmp_path):
+    script = "from django.conf import settings; print(settings.DEBUG, settings.ALLOWED_HOSTS)"
+    result = run_steward("shell", "-c", script, env_extra={"STEWARD_VAR_DIR": str(tmp_path)})
+    assert result.stdout.strip().splitlines()[-1] == "False ['127.0.0.1', 'localhost']", (
+        result.stderr
+    )
