@@ -37,3 +37,33 @@ class BodySizeLimitMiddleware:
                 status=413,
             )
         return self.get_response(request)
+
+
+class ApiErrorShapeMiddleware:
+    """Errors raised outside ninja (unknown route, wrong method) get the API's error shape."""
+
+    CODES = {404: "not_found", 405: "method_not_allowed", 500: "server_error"}
+    MESSAGES = {
+        404: "No such API route.",
+        405: "Method not allowed on this route.",
+        500: "Something went wrong on our side; it is logged.",
+    }
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code in self.CODES
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            status = response.status_code
+            shaped = JsonResponse(
+                error_body(self.CODES[status], self.MESSAGES[status]), status=status
+            )
+            if response.has_header("Allow"):
+                shaped["Allow"] = response["Allow"]
+            return shaped
+        return response

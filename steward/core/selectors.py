@@ -149,6 +149,9 @@ def token_list(actor: Actor, *, cursor: str | None = None, limit: int | None = N
 
 
 def token_get(actor: Actor, *, token_id: int) -> ApiToken:
+    """One of the actor's own tokens."""
+    if not 0 < token_id < 2**63:  # beyond a database integer: it cannot exist
+        raise NotFound()
     token = ApiToken.objects.filter(user=actor.user, id=token_id).first()
     if token is None:
         raise NotFound()

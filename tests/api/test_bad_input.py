@@ -1,0 +1,95 @@
+"""Bad input anywhere in the API: a documented 4xx in the one error shape, nothing written."""
+
+import json
+
+import pytest
+
+from steward.core.models import AuditEntry, Team
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_error(response, status, code):
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"error"}
+    assert body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    assert isinstance(body["error"]["fields"], dict)
+    return body["error"]
+
+
+def test_oversize_json_body_is_413(admin_api, settings):
+    settings.MAX_JSON_BYTES = 2048
+    big = json.dumps({"name": "x", "description": "y" * 5000})
+    response = admin_api.post("/api/v1/teams", big)
+    assert_error(response, 413, "payload_too_large")
+    assert not Team.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"name": 42}, "name"),
+        ({"name": "ok", "members": "agent1"}, "members"),
+        ({"name": "ok", "lead": ["x"]}, "lead"),
+        ({}, "name"),
+        ({"name": "ok", "colour": "red"}, "colour"),
+    ],
+    ids=["int-for-string", "string-for-list", "list-for-string", "missing", "unknown-field"],
+)
+def test_wrong_types_are_422_naming_the_field(admin_api, payload, field):
+    error = assert_error(admin_api.post("/api/v1/teams", payload), 422, "validation_error")
+    assert field in error["fields"]
+    assert not Team.objects.exists()
+    assert not AuditEntry.objects.filter(content_type__model="team").exists()
+
+
+@pytest.mark.parametrize("body", ["{", "[1,", "null", "\x00\x01", '{"name": "a",}'])
+def test_malformed_json_is_400(admin_api, body):
+    response = admin_api.post("/api/v1/teams", body)
+    assert response.status_code in (400, 422)
+    assert response.json()["error"]["code"] in ("malformed_json", "validation_error")
+    assert not Team.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("limit=abc", "limit"),
+        ("cursor=not-a-cursor", "cursor"),
+    ],
+)
+def test_bad_list_parameters_are_422(admin_api, query, field):
+    error = assert_error(admin_api.get(f"/api/v1/teams?{query}"), 422, "validation_error")
+    assert field in error["fields"]
+
+
+def test_bad_if_match_is_422(admin_api):
+    admin_api.post("/api/v1/teams", {"name": "Network"})
+    response = admin_api.patch(
+        "/api/v1/teams/network", {"description": "x"}, headers={"If-Match": "yesterday"}
+    )
+    assert "If-Match" in assert_error(response, 422, "validation_error")["fields"]
+
+
+def test_unknown_api_route_is_404_in_the_error_shape(admin_api):
+    assert_error(admin_api.get("/api/v1/no-such-thing"), 404, "not_found")
+
+
+def test_wrong_method_is_405_in_the_error_shape(admin_api):
+    assert_error(admin_api.delete("/api/v1/users"), 405, "method_not_allowed")
+
+
+def test_no_credentials_is_401(anon_api):
+    error = assert_error(anon_api.get("/api/v1/teams"), 401, "not_authenticated")
+    assert error["message"]
+
+
+def test_requests_never_500_on_unicode_and_huge_numbers(admin_api):
+    response = admin_api.post("/api/v1/teams", {"name": "Réseau 🌐", "members": []})
+    assert response.status_code == 201
+    response = admin_api.delete("/api/v1/tokens/99999999999999999999999")
+    assert_error(response, 404, "not_found")
