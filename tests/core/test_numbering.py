@@ -21,6 +21,7 @@ def test_numbers_are_per_prefix_and_zero_padded():
 
 def test_a_rolled_back_transaction_releases_its_number():
     next_number("PRB")
+
     def allocate_then_fail():
         with transaction.atomic():
             next_number("PRB")
