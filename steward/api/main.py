@@ -22,9 +22,11 @@ errors.install(api)
 
 def _register() -> None:
     from steward.core import api as core_api
+    from steward.incidents import api as incidents_api
 
-    for prefix, router in core_api.ROUTERS:
-        api.add_router(f"/v1/{prefix}", router)
+    for module in (core_api, incidents_api):
+        for prefix, router in module.ROUTERS:
+            api.add_router(f"/v1/{prefix}", router)
 
 
 _register()

@@ -1,0 +1,98 @@
+"""Incident routes: thin, the services and selectors do the work."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
+
+from steward.api.http import expected_version, page_of, tag
+from steward.core.idempotency import create_once
+from steward.incidents import selectors, services
+from steward.incidents.schemas import (
+    CategoryOut,
+    CommentIn,
+    CommentOut,
+    IncidentCreateIn,
+    IncidentOut,
+    IncidentPatchIn,
+)
+
+incidents = Router(tags=["incidents"])
+categories = Router(tags=["incidents"])
+
+
+class IncidentFilters(Schema):
+    queue: str = "all"
+    status: list[str] = []
+    team: str = ""
+    assignee: str = ""
+    priority: list[int] = []
+    category: str = ""
+    caller: str = ""
+    major: bool | None = None
+    created_after: dt.datetime | None = None
+    created_before: dt.datetime | None = None
+    q: str = ""
+    order: str = "priority"
+    cursor: str | None = None
+    limit: int | None = None
+
+
+@incidents.get("", response=page_of(IncidentOut))
+def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]):
+    return selectors.incident_list(request.actor, **filters.dict())
+
+
+@incidents.post("", response={201: IncidentOut})
+def create_incident(request: HttpRequest, response: HttpResponse, payload: IncidentCreateIn):
+    data = payload.dict()
+    incident, _ = create_once(
+        request.actor,
+        key=request.headers.get("Idempotency-Key"),
+        scope="incidents",
+        payload=data,
+        create=lambda: services.incident_create(request.actor, **data),
+        fetch=lambda pk: selectors.incident_visible(request.actor).get(pk=pk),
+    )
+    return 201, tag(response, selectors.incident_get(request.actor, number=incident.number))
+
+
+@incidents.get("/{number}", response=IncidentOut)
+def get_incident(request: HttpRequest, response: HttpResponse, number: str):
+    return tag(response, selectors.incident_get(request.actor, number=number))
+
+
+@incidents.patch("/{number}", response=IncidentOut)
+def patch_incident(
+    request: HttpRequest, response: HttpResponse, number: str, payload: IncidentPatchIn
+):
+    services.incident_update(
+        request.actor,
+        number=number,
+        expected_version=expected_version(request, payload.version),
+        changes=payload.dict(exclude_unset=True, exclude={"version"}),
+    )
+    return tag(response, selectors.incident_get(request.actor, number=number))
+
+
+@incidents.get("/{number}/comments", response=list[CommentOut])
+def list_comments(request: HttpRequest, number: str):
+    incident = selectors.incident_get(request.actor, number=number)
+    return selectors.incident_comments(request.actor, incident)
+
+
+@incidents.post("/{number}/comments", response={201: CommentOut})
+def add_comment(request: HttpRequest, number: str, payload: CommentIn):
+    return 201, services.incident_comment(
+        request.actor, number=number, body=payload.body, internal=payload.internal
+    )
+
+
+@categories.get("", response=list[CategoryOut])
+def list_categories(request: HttpRequest, parent: str | None = None):
+    return selectors.category_list(parent=parent)
+
+
+ROUTERS = [("incidents", incidents), ("incident-categories", categories)]

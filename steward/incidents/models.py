@@ -1,0 +1,147 @@
+"""Incidents, their categories, the priority matrix and per-team assignment rules."""
+
+from django.conf import settings
+from django.db import models
+
+from steward.core.models import Organisation, Team, VersionedModel
+from steward.incidents.choices import (
+    AssignmentMode,
+    Impact,
+    IncidentChannel,
+    OnHoldReason,
+    Priority,
+    ResolutionCode,
+    Status,
+)
+
+
+class Category(models.Model):
+    """An incident category; a category with a parent is a subcategory (admin-editable)."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="category_unique_name")
+        ]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PriorityRule(models.Model):
+    """One cell of the priority matrix: impact × urgency → priority."""
+
+    impact = models.PositiveSmallIntegerField(choices=Impact.choices)
+    urgency = models.PositiveSmallIntegerField(choices=Impact.choices)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["impact", "urgency"], name="priority_rule_unique_cell")
+        ]
+
+    def __str__(self) -> str:
+        return f"I{self.impact}×U{self.urgency}→P{self.priority}"
+
+
+class IncidentSettings(models.Model):
+    """Business configuration of incident handling (one row)."""
+
+    reopen_days = models.PositiveSmallIntegerField(default=7)
+    auto_close_days = models.PositiveSmallIntegerField(default=3)
+
+    class Meta:
+        verbose_name_plural = "incident settings"
+
+    def __str__(self) -> str:
+        return "Incident settings"
+
+
+class TeamAssignment(models.Model):
+    """How new incidents for a team pick an agent."""
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="assignment")
+    mode = models.CharField(
+        max_length=20, choices=AssignmentMode.choices, default=AssignmentMode.TEAM
+    )
+    last_assigned = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.team}: {self.mode}"
+
+
+class Incident(VersionedModel):
+    """An unplanned interruption or degradation of a service, worked to resolution."""
+
+    number = models.CharField(max_length=16, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    caller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="incidents_called"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subcategory = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(
+        max_length=12, choices=IncidentChannel.choices, default=IncidentChannel.WEB
+    )
+    affected_service = models.CharField(max_length=200, blank=True)
+    configuration_item = models.CharField(max_length=200, blank=True)
+    impact = models.PositiveSmallIntegerField(choices=Impact.choices, default=Impact.LOW)
+    urgency = models.PositiveSmallIntegerField(choices=Impact.choices, default=Impact.LOW)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.PLANNING)
+    priority_override_reason = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    on_hold_reason = models.CharField(max_length=20, choices=OnHoldReason.choices, blank=True)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents_assigned",
+    )
+    reassignment_count = models.PositiveIntegerField(default=0)
+    is_major = models.BooleanField(default=False)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    resolution_code = models.CharField(max_length=20, choices=ResolutionCode.choices, blank=True)
+    resolution_notes = models.TextField(blank=True)
+    opened_at = models.DateTimeField()
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # agent queues: open work of a team by priority then age
+            models.Index(fields=["team", "status", "priority", "opened_at"], name="inc_team_queue"),
+            models.Index(
+                fields=["assignee", "status", "priority", "opened_at"], name="inc_assignee_queue"
+            ),
+            models.Index(fields=["status", "priority", "opened_at"], name="inc_status_queue"),
+            models.Index(fields=["caller", "opened_at"], name="inc_caller"),
+            models.Index(fields=["organisation", "status"], name="inc_org_status"),
+            models.Index(fields=["status", "resolved_at"], name="inc_resolved"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"

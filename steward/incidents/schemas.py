@@ -1,0 +1,103 @@
+"""API shapes for incidents."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+from pydantic import Field
+
+from steward.api.http import In
+
+
+class IncidentOut(Schema):
+    number: str
+    title: str
+    description: str
+    status: str
+    caller: str = Field(..., alias="caller.username")
+    organisation: str | None = Field(None, alias="organisation.slug")
+    category: str | None = Field(None, alias="category.slug")
+    subcategory: str | None = Field(None, alias="subcategory.slug")
+    channel: str
+    affected_service: str
+    configuration_item: str
+    impact: int
+    urgency: int
+    priority: int
+    priority_override_reason: str
+    on_hold_reason: str
+    team: str | None = Field(None, alias="team.slug")
+    assignee: str | None = Field(None, alias="assignee.username")
+    reassignment_count: int
+    is_major: bool
+    parent: str | None = Field(None, alias="parent.number")
+    resolution_code: str
+    resolution_notes: str
+    opened_at: dt.datetime
+    first_response_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+
+class IncidentCreateIn(In):
+    title: str = Field(..., max_length=200)
+    description: str = Field("", max_length=100_000)
+    caller: str | None = None
+    category: str | None = None
+    subcategory: str | None = None
+    impact: int = Field(3, ge=1, le=3)
+    urgency: int = Field(3, ge=1, le=3)
+    channel: str | None = None
+    affected_service: str = Field("", max_length=200)
+    configuration_item: str = Field("", max_length=200)
+    team: str | None = None
+    assignee: str | None = None
+    is_major: bool = False
+    parent: str | None = None
+
+
+class IncidentPatchIn(In):
+    version: int | None = None
+    title: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=100_000)
+    category: str | None = None
+    subcategory: str | None = None
+    impact: int | None = Field(None, ge=1, le=3)
+    urgency: int | None = Field(None, ge=1, le=3)
+    priority: int | None = Field(None, ge=1, le=5)
+    priority_override_reason: str | None = Field(None, max_length=500)
+    status: str | None = None
+    on_hold_reason: str | None = None
+    team: str | None = None
+    assignee: str | None = None
+    is_major: bool | None = None
+    parent: str | None = None
+    resolution_code: str | None = None
+    resolution_notes: str | None = Field(None, max_length=20_000)
+    affected_service: str | None = Field(None, max_length=200)
+    configuration_item: str | None = Field(None, max_length=200)
+
+
+class CommentIn(In):
+    body: str = Field(..., max_length=65_536)
+    internal: bool = False
+
+
+class CommentOut(Schema):
+    id: int
+    author: str | None = Field(None, alias="author.username")
+    body: str
+    body_html: str
+    internal: bool
+    channel: str
+    created_at: dt.datetime
+
+
+class CategoryOut(Schema):
+    slug: str
+    name: str
+    parent: str | None = Field(None, alias="parent.slug")

@@ -1,0 +1,54 @@
+"""The incident lifecycle, declared once: services enforce it, the UI draws buttons from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils import timezone
+
+from steward.core.workflow import Transition, Workflow
+from steward.incidents.choices import Status
+
+RESOLVE = ("resolution_code", "resolution_notes")
+
+
+def _within_reopen_window(incident: Any, data: Mapping[str, Any]) -> str | None:
+    days = data.get("_reopen_days", 7)
+    if incident.resolved_at and timezone.now() - incident.resolved_at > dt.timedelta(days=days):
+        return f"can only be reopened within {days} days of resolution; raise a new incident"
+    return None
+
+
+def _needs_assignee(incident: Any, data: Mapping[str, Any]) -> str | None:
+    if not (data.get("assignee") or incident.assignee_id):
+        return "needs an assignee"
+    return None
+
+
+_S = Status
+INCIDENT_FLOW = Workflow(
+    states=tuple(Status.values),
+    transitions=[
+        Transition(_S.NEW, _S.ASSIGNED, requires=("team",), label="Assign"),
+        Transition(_S.NEW, _S.IN_PROGRESS, guard=_needs_assignee, label="Start work"),
+        Transition(_S.NEW, _S.ON_HOLD, requires=("on_hold_reason",), label="Put on hold"),
+        Transition(_S.NEW, _S.RESOLVED, requires=RESOLVE, label="Resolve"),
+        Transition(_S.NEW, _S.CANCELLED, label="Cancel"),
+        Transition(_S.ASSIGNED, _S.IN_PROGRESS, guard=_needs_assignee, label="Start work"),
+        Transition(_S.ASSIGNED, _S.ON_HOLD, requires=("on_hold_reason",), label="Put on hold"),
+        Transition(_S.ASSIGNED, _S.RESOLVED, requires=RESOLVE, label="Resolve"),
+        Transition(_S.ASSIGNED, _S.CANCELLED, label="Cancel"),
+        Transition(_S.IN_PROGRESS, _S.ASSIGNED, requires=("team",), label="Hand back"),
+        Transition(_S.IN_PROGRESS, _S.ON_HOLD, requires=("on_hold_reason",), label="Put on hold"),
+        Transition(_S.IN_PROGRESS, _S.RESOLVED, requires=RESOLVE, label="Resolve"),
+        Transition(_S.IN_PROGRESS, _S.CANCELLED, label="Cancel"),
+        Transition(_S.ON_HOLD, _S.IN_PROGRESS, guard=_needs_assignee, label="Resume"),
+        Transition(_S.ON_HOLD, _S.ASSIGNED, requires=("team",), label="Resume in queue"),
+        Transition(_S.ON_HOLD, _S.RESOLVED, requires=RESOLVE, label="Resolve"),
+        Transition(_S.ON_HOLD, _S.CANCELLED, label="Cancel"),
+        Transition(_S.RESOLVED, _S.CLOSED, label="Close"),
+        Transition(_S.RESOLVED, _S.IN_PROGRESS, guard=_within_reopen_window, label="Reopen"),
+    ],
+)
