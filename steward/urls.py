@@ -6,5 +6,6 @@ from steward.api.main import api
 urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
+    path("incidents/", include("steward.incidents.urls")),
     path("", include("steward.web.urls")),
 ]

@@ -15,7 +15,7 @@ class Module:
 
 MODULES: tuple[Module, ...] = (
     Module("home", "Overview", "web:home", agents_only=False),
-    Module("incidents", "Incidents", None),
+    Module("incidents", "Incidents", "incidents:queue"),
     Module("problems", "Problems", None),
     Module("changes", "Changes", None),
     Module("catalog", "Service catalogue", None, agents_only=False),

@@ -1,0 +1,262 @@
+"""The agent workspace for incidents: queues, the record page, quick actions."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from steward.core import selectors as core_selectors
+from steward.core.actor import Actor
+from steward.core.choices import Channel
+from steward.core.errors import DomainError, NotFound
+from steward.incidents import selectors, services
+from steward.incidents.choices import PRIORITY_COLOURS, STATUS_COLOURS, Status
+from steward.incidents.forms import CommentForm, IncidentForm, UpdateForm
+
+QUEUE_LABELS = {
+    "mine": "My work",
+    "my_teams": "My teams",
+    "unassigned": "Unassigned",
+    "major": "Major incidents",
+    "open": "All open",
+    "all": "Everything",
+}
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor(user=request.user, channel=Channel.WEB)
+
+
+def _apply(form, exc: DomainError) -> None:  # noqa: ANN001
+    placed = False
+    for name, messages in exc.fields.items():
+        if name in form.fields:
+            for message in messages:
+                form.add_error(name, message)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """A queue with filters and sorting; htmx swaps only the rows."""
+    actor = _actor(request)
+    default = "my_teams" if actor.is_agent else "all"
+    params = {
+        "queue": request.GET.get("queue", default),
+        "status": request.GET.getlist("status"),
+        "priority": [int(p) for p in request.GET.getlist("priority") if p.isdigit()],
+        "team": request.GET.get("team", ""),
+        "q": request.GET.get("q", "").strip(),
+        "order": request.GET.get("order", "priority"),
+        "cursor": request.GET.get("cursor") or None,
+    }
+    try:
+        page = selectors.incident_list(actor, **params)
+    except DomainError as exc:
+        return render(
+            request,
+            "incidents/queue.html",
+            {"error": exc.message, "page": None, "params": params},
+            status=exc.status,
+        )
+    context = {
+        "page": page,
+        "params": params,
+        "queues": QUEUE_LABELS,
+        "status_colours": STATUS_COLOURS,
+        "priority_colours": PRIORITY_COLOURS,
+        "statuses": Status.choices,
+        "teams": core_selectors.team_list(actor, limit=200).items if actor.is_agent else [],
+    }
+    template = (
+        "incidents/queue.html#rows"
+        if request.htmx and not request.htmx.boosted and request.GET.get("partial")
+        else "incidents/queue.html"
+    )
+    return render(request, template, context)
+
+
+def _form_choices(actor: Actor) -> dict:
+    cats = selectors.category_list()
+    return {
+        "categories": [c for c in cats if c.parent_id is None],
+        "subcategories": [c for c in cats if c.parent_id is not None],
+        "teams": core_selectors.team_list(actor, limit=200).items if actor.is_agent else [],
+        "agent": actor.is_agent,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = IncidentForm(request.POST or None, **_form_choices(actor))
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                incident = services.incident_create(actor, **form.changes())
+            except DomainError as exc:
+                _apply(form, exc)
+            else:
+                return redirect("incidents:detail", number=incident.number)
+    return render(request, "incidents/new.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def priority_preview(request: HttpRequest) -> HttpResponse:
+    """The priority the matrix gives, shown live while the form is filled in."""
+    try:
+        impact, urgency = int(request.GET["impact"]), int(request.GET["urgency"])
+    except (KeyError, ValueError):
+        return HttpResponse("—")
+    if not (1 <= impact <= 3 and 1 <= urgency <= 3):
+        return HttpResponse("—")
+    priority = selectors.priority_for(impact, urgency)
+    return render(
+        request,
+        "incidents/new.html#priority",
+        {"priority": priority, "priority_colours": PRIORITY_COLOURS},
+    )
+
+
+def _detail_context(actor: Actor, incident, **extra) -> dict:  # noqa: ANN001
+    from steward.core.selectors import record_history
+
+    comments = selectors.incident_comments(actor, incident)
+    history = record_history(actor, incident) if actor.is_agent else []
+    timeline = sorted(
+        [("comment", c.created_at, c) for c in comments] + [("audit", h.at, h) for h in history],
+        key=lambda t: t[1],
+        reverse=True,
+    )
+    return {
+        "incident": incident,
+        "timeline": timeline,
+        "transitions": selectors.incident_allowed_transitions(actor, incident),
+        "status_colours": STATUS_COLOURS,
+        "priority_colours": PRIORITY_COLOURS,
+        "comment_form": CommentForm(),
+        "is_agent": actor.is_agent,
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        incident = selectors.incident_get(actor, number=number)
+    except NotFound:
+        return render(request, "web/404.html", status=404)
+    form = UpdateForm(initial={"version": incident.version})
+    return render(request, "incidents/detail.html", _detail_context(actor, incident, form=form))
+
+
+@login_required
+@require_POST
+def update(request: HttpRequest, number: str) -> HttpResponse:
+    """Save edits or a status move; a stale version shows an error and offers a reload."""
+    actor = _actor(request)
+    try:
+        incident = selectors.incident_get(actor, number=number)
+    except NotFound:
+        return render(request, "web/404.html", status=404)
+    form = UpdateForm(request.POST)
+    status = 422
+    if form.is_valid():
+        try:
+            services.incident_update(
+                actor,
+                number=number,
+                expected_version=form.cleaned_data["version"],
+                changes=form.changes(incident),
+            )
+        except DomainError as exc:
+            _apply(form, exc)
+            status = exc.status
+        else:
+            return redirect("incidents:detail", number=number)
+    incident = selectors.incident_get(actor, number=number)
+    return render(
+        request, "incidents/detail.html", _detail_context(actor, incident, form=form), status=status
+    )
+
+
+@login_required
+@require_POST
+def take(request: HttpRequest, number: str) -> HttpResponse:
+    """Quick action: assign to me and start work."""
+    actor = _actor(request)
+    try:
+        incident = selectors.incident_get(actor, number=number)
+        changes = {"assignee": request.user.username, "status": Status.IN_PROGRESS}
+        if incident.team and not incident.team.members.filter(pk=request.user.pk).exists():
+            changes["team"] = None
+        services.incident_update(actor, number=number, expected_version=None, changes=changes)
+    except NotFound:
+        return render(request, "web/404.html", status=404)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=exc.status)
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = f"/incidents/{number}/"
+        return response
+    return redirect("incidents:detail", number=number)
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, number: str) -> HttpResponse:
+    actor = _actor(request)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.incident_comment(
+                actor,
+                number=number,
+                body=form.cleaned_data["body"],
+                internal=form.cleaned_data["internal"],
+            )
+        except NotFound:
+            return render(request, "web/404.html", status=404)
+        except DomainError as exc:
+            _apply(form, exc)
+    return redirect("incidents:detail", number=number)
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Bulk assign to me, or close resolved ones; each goes through the service."""
+    actor = _actor(request)
+    action = request.POST.get("action")
+    done, failed = 0, []
+    for number in request.POST.getlist("numbers")[:200]:
+        changes = {
+            "assign_me": {"assignee": request.user.username},
+            "close": {"status": Status.CLOSED},
+        }.get(action)
+        if changes is None:
+            return HttpResponse("Unknown action", status=400)
+        try:
+            services.incident_update(actor, number=number, expected_version=None, changes=changes)
+            done += 1
+        except DomainError as exc:
+            failed.append(f"{number}: {exc.message}")
+    from django.contrib import messages
+
+    messages.info(
+        request, f"{done} updated." + (f" Not updated: {'; '.join(failed)}" if failed else "")
+    )
+    target = request.POST.get("next", "")
+    # only back to a queue page of ours, never elsewhere
+    return redirect(target if target.startswith("/incidents/?") else "incidents:queue")

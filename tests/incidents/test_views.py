@@ -1,0 +1,132 @@
+"""The agent workspace pages: queues, the form, the record page, quick and bulk actions."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from steward.core.models import AuditEntry
+from steward.incidents.models import Incident
+from steward.incidents.services import incident_create, incident_update
+from tests import factories
+from tests.conftest import as_actor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def web(agent_user):
+    client = Client()
+    client.force_login(agent_user)
+    return client
+
+
+def test_queue_lists_visible_incidents(web, agent_actor, desk):
+    incident_create(agent_actor, title="Projector broken", team="desk")
+    page = web.get("/incidents/?queue=my_teams")
+    assert page.status_code == 200
+    assert b"Projector broken" in page.content
+
+
+def test_queue_query_count_does_not_grow(web, agent_actor, desk):
+    def count(n):
+        for i in range(n):
+            incident_create(agent_actor, title=f"t{i}", team="desk", assignee="agent1")
+        with CaptureQueriesContext(connection) as ctx:
+            web.get("/incidents/?queue=open")
+        return len(ctx.captured_queries)
+
+    assert count(2) == count(20)
+
+
+def test_htmx_filter_returns_only_rows(web, agent_actor):
+    incident_create(agent_actor, title="Printer jam")
+    incident_create(agent_actor, title="VPN down")
+    page = web.get("/incidents/?queue=open&q=vpn&partial=1", HTTP_HX_REQUEST="true")
+    assert b"<html" not in page.content
+    assert b"VPN down" in page.content
+    assert b"Printer jam" not in page.content
+
+
+def test_create_from_the_form(web):
+    page = web.post(
+        "/incidents/new/",
+        {"title": "Laptop will not boot", "impact": 1, "urgency": 2, "category": "hardware"},
+    )
+    assert page.status_code == 302
+    incident = Incident.objects.get()
+    assert (incident.priority, incident.category.slug, incident.channel) == (2, "hardware", "web")
+    assert page["Location"] == f"/incidents/{incident.number}/"
+
+
+def test_create_with_bad_input_shows_the_error(web):
+    page = web.post(
+        "/incidents/new/", {"title": "x", "impact": 1, "urgency": 1, "assignee": "nobody"}
+    )
+    assert page.status_code == 422
+    assert b"no user" in page.content
+    assert not Incident.objects.exists()
+
+
+def test_priority_preview(web):
+    assert b"P2" in web.get("/incidents/priority/?impact=1&urgency=2").content
+    assert web.get("/incidents/priority/?impact=9&urgency=2").content == "—".encode()
+
+
+def test_take_resolve_and_reply(web, agent_actor, desk, requester_user):
+    incident = incident_create(as_actor(requester_user), title="Monitor flickers")
+    web.post(f"/incidents/{incident.number}/take/")
+    incident.refresh_from_db()
+    assert (incident.status, incident.assignee.username) == ("in_progress", "agent1")
+    web.post(f"/incidents/{incident.number}/comment/", {"body": "Swapped cable", "internal": "on"})
+    page = web.post(
+        f"/incidents/{incident.number}/update/",
+        {
+            "version": incident.version,
+            "status": "resolved",
+            "team": "",
+            "assignee": "agent1",
+            "impact": 3,
+            "urgency": 3,
+            "resolution_code": "solved",
+            "resolution_notes": "Replaced the DisplayPort cable.",
+        },
+    )
+    assert page.status_code == 302, page.content
+    incident.refresh_from_db()
+    assert incident.status == "resolved"
+    assert AuditEntry.objects.filter(object_id=str(incident.pk), channel="web").count() >= 3
+
+
+def test_stale_edit_shows_a_reload_and_changes_nothing(web, agent_actor):
+    incident = incident_create(agent_actor, title="Old")
+    incident_update(agent_actor, number=incident.number, expected_version=1, changes={"impact": 2})
+    page = web.post(
+        f"/incidents/{incident.number}/update/",
+        {"version": 1, "impact": 1, "urgency": 3, "team": "", "assignee": ""},
+    )
+    assert page.status_code == 412
+    assert b"Reload" in page.content
+    assert Incident.objects.get(pk=incident.pk).impact == 2
+
+
+def test_requester_page_hides_work_notes_and_other_peoples_incidents(requester_user, agent_actor):
+    mine = incident_create(as_actor(requester_user), title="Mine")
+    theirs = incident_create(as_actor(factories.requester()), title="Theirs")
+    from steward.incidents.services import incident_comment
+
+    incident_comment(agent_actor, number=mine.number, body="SECRET-NOTE", internal=True)
+    client = Client()
+    client.force_login(requester_user)
+    assert b"SECRET-NOTE" not in client.get(f"/incidents/{mine.number}/").content
+    assert client.get(f"/incidents/{theirs.number}/").status_code == 404
+
+
+def test_bulk_assign_to_me(web, agent_actor):
+    numbers = [incident_create(agent_actor, title=f"t{i}").number for i in range(3)]
+    page = web.post(
+        "/incidents/bulk/",
+        {"action": "assign_me", "numbers": numbers, "next": "https://evil.example/"},
+    )
+    assert page["Location"] == "/incidents/"
+    assert set(Incident.objects.values_list("assignee__username", flat=True)) == {"agent1"}
