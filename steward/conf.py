@@ -116,6 +116,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Failed logins allowed per account and per address: `count/seconds`; then 429.",
     ),
     Setting(
+        "STEWARD_BASE_URL",
+        "http://127.0.0.1:8000",
+        "Public address of Steward, used for links in outgoing mail.",
+    ),
+    Setting(
         "STEWARD_EMAIL_HOST",
         "",
         "SMTP host. Empty: outgoing mail is written to `$STEWARD_VAR_DIR/mail/`.",

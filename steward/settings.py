@@ -150,6 +150,7 @@ LOGIN_THROTTLE_COUNT, LOGIN_THROTTLE_SECONDS = int(_count), int(_seconds)
 
 # Email: SMTP when configured, otherwise files in var/mail so nothing leaves the machine.
 DEFAULT_FROM_EMAIL = env("STEWARD_EMAIL_FROM")
+BASE_URL = env("STEWARD_BASE_URL").rstrip("/")
 if env("STEWARD_EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = env("STEWARD_EMAIL_HOST")

@@ -36,27 +36,47 @@ def _immediate_tasks():
     HUEY.immediate = False
 
 
+SEED_MIGRATIONS = [
+    ("steward.core.migrations.0002_roles_and_append_only_audit", "seed_roles"),
+    ("steward.incidents.migrations.0002_seed_matrix_and_categories", "seed"),
+]
+
+
+def _reseed() -> None:
+    """Put back what data migrations seeded (roles, priority matrix, categories)."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in SEED_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
 @pytest.fixture(autouse=True)
-def _audit_triggers_allow_flush(request):
-    """Transactional tests end with a flush (DELETE on SQLite), which the append-only
-    trigger refuses: lift the delete trigger for that flush and put it back for every test."""
+def _database_baseline(request):
+    """Transactional tests end with a flush, which empties seeded tables and (on SQLite,
+    where flush is DELETE) trips the audit log's append-only trigger. Re-seed before such a
+    test, and lift the delete trigger only for its flush."""
     marker = request.node.get_closest_marker("django_db")
     names = set(request.fixturenames)
     transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
         names & {"transactional_db", "live_server"}
     )
     uses_db = marker is not None or transactional or "db" in names
-    from django.db import connection
-
-    if not uses_db or connection.vendor != "sqlite":
+    if not uses_db:
         yield
         return
+    from django.db import connection
+
     from steward.core.migrations import _append_only as triggers
 
     request.getfixturevalue("transactional_db" if transactional else "db")
-    triggers.create_sqlite(connection)
-    yield
     if transactional:
+        _reseed()
+    if connection.vendor == "sqlite":
+        triggers.create_sqlite(connection)
+    yield
+    if transactional and connection.vendor == "sqlite":
         triggers.drop_sqlite_delete(connection)
 
 

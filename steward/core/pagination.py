@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 
 from steward.core.errors import ValidationFailed
@@ -53,7 +54,11 @@ def paginate(
             for prev in range(i):
                 step &= Q(**{fields[prev]: values[prev]})
             condition |= step
-        qs = qs.filter(condition)
+        try:
+            qs = qs.filter(condition)
+        except (ValueError, TypeError, DjangoValidationError) as exc:
+            # a forged cursor whose values do not fit the fields: the client's mistake
+            raise ValidationFailed.one("cursor", "not a cursor returned by this list") from exc
     rows = list(qs.order_by(*order)[: limit + 1])
     has_more = len(rows) > limit
     rows = rows[:limit]

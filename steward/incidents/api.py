@@ -47,7 +47,8 @@ def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]):
 
 @incidents.post("", response={201: IncidentOut})
 def create_incident(request: HttpRequest, response: HttpResponse, payload: IncidentCreateIn):
-    data = payload.dict()
+    # only what the client sent: schema defaults of agent-only fields would refuse requesters
+    data = payload.dict(exclude_unset=True)
     incident, _ = create_once(
         request.actor,
         key=request.headers.get("Idempotency-Key"),

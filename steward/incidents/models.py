@@ -56,6 +56,9 @@ class IncidentSettings(models.Model):
 
     reopen_days = models.PositiveSmallIntegerField(default=7)
     auto_close_days = models.PositiveSmallIntegerField(default=3)
+    major_incident_emails = models.TextField(
+        blank=True, help_text="Addresses told about every major incident, one per line"
+    )
 
     class Meta:
         verbose_name_plural = "incident settings"
@@ -145,3 +148,23 @@ class Incident(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+
+class Notification(models.Model):
+    """One email sent for one event to one recipient: makes at-least-once delivery send once."""
+
+    event_id = models.BigIntegerField()
+    recipient = models.EmailField()
+    kind = models.CharField(max_length=40)
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="notifications")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_id", "recipient", "kind"], name="notification_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient}"

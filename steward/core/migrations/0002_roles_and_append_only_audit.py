@@ -19,9 +19,10 @@ def seed_roles(apps, schema_editor):
 
     config = apps.get_app_config("core")
     # permissions are normally created after migrate; the roles need them now
-    config.models_module = True
+    original = getattr(config, "models_module", None)
+    config.models_module = original or True
     create_permissions(config, verbosity=0, apps=apps)
-    config.models_module = None
+    config.models_module = original
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
     core_perms = permission_model.objects.filter(content_type__app_label="core")

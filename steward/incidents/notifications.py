@@ -1,0 +1,165 @@
+"""Email notifications: outbox consumers, each sending at most once per event and recipient.
+
+Subjects carry the incident number and every message threads under the incident's root
+Message-ID, so replies can be matched to the incident later (mail polling).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+
+from steward.core import outbox
+from steward.core.models import Comment, OutboxMessage, Team, User
+from steward.incidents.models import Incident, IncidentSettings, Notification
+
+DOMAIN = "steward.local"
+
+
+def thread_id(incident: Incident) -> str:
+    return f"<{incident.number}@{DOMAIN}>"
+
+
+def _recipients(users: Iterable[User | None], *, exclude: User | None = None) -> list[str]:
+    out = []
+    for user in users:
+        if user is None or not user.is_active or not user.email or not user.email_notifications:
+            continue
+        if exclude is not None and user.pk == exclude.pk:
+            continue
+        out.append(user.email)
+    return sorted(set(out))
+
+
+def send(
+    event: OutboxMessage,
+    incident: Incident,
+    kind: str,
+    recipients: Iterable[str],
+    **context: object,
+) -> int:
+    """Render and send ``kind`` to each recipient not yet told about this event."""
+    sent = 0
+    for address in recipients:
+        try:
+            with transaction.atomic():
+                Notification.objects.create(
+                    event_id=event.pk, recipient=address, kind=kind, incident=incident
+                )
+                body = render_to_string(
+                    f"incidents/email/{kind}.txt", {"incident": incident, **context}
+                )
+                subject, _, text = body.partition("\n")
+                digest = hashlib.sha256(address.encode()).hexdigest()[:12]
+                message = EmailMessage(
+                    subject=f"[{incident.number}] {subject.strip()}",
+                    body=text.strip() + "\n",
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[address],
+                    headers={
+                        "Message-ID": f"<{incident.number}.{event.pk}.{kind}.{digest}@{DOMAIN}>",
+                        "In-Reply-To": thread_id(incident),
+                        "References": thread_id(incident),
+                        "X-Steward-Incident": incident.number,
+                    },
+                )
+                message.send()
+                sent += 1
+        except IntegrityError:
+            continue  # already sent for this event: at-least-once dispatch, once delivery
+    return sent
+
+
+def _incident(event: OutboxMessage) -> Incident | None:
+    return (
+        Incident.objects.select_related("caller", "assignee", "team", "team__lead")
+        .filter(pk=event.object_id)
+        .first()
+    )
+
+
+@outbox.consumer("incident.assigned")
+def on_assigned(event: OutboxMessage) -> None:
+    incident = _incident(event)
+    if incident is None or incident.status in ("resolved", "closed", "cancelled"):
+        return
+    if incident.assignee is not None:
+        send(event, incident, "assigned_to_you", _recipients([incident.assignee]))
+    elif incident.team is not None:
+        team: Team = incident.team
+        addresses = [team.email] if team.email else _recipients(team.members.all())
+        send(event, incident, "assigned_to_team", addresses, team=team)
+
+
+@outbox.consumer("incident.created")
+def on_created(event: OutboxMessage) -> None:
+    incident = _incident(event)
+    if incident is not None and incident.is_major:
+        config = IncidentSettings.objects.first()
+        listed = config.major_incident_emails.split() if config else []
+        lead = [incident.team.lead] if incident.team and incident.team.lead else []
+        send(event, incident, "major_incident", sorted(set(listed) | set(_recipients(lead))))
+
+
+@outbox.consumer("incident.commented")
+def on_commented(event: OutboxMessage) -> None:
+    if event.payload.get("internal"):
+        return
+    incident = _incident(event)
+    comment = (
+        Comment.objects.select_related("author").filter(pk=event.payload.get("comment")).first()
+    )
+    if incident is None or comment is None:
+        return
+    send(
+        event,
+        incident,
+        "public_reply",
+        _recipients([incident.caller], exclude=comment.author),
+        comment=comment,
+    )
+
+
+@outbox.consumer("incident.resolved")
+def on_resolved(event: OutboxMessage) -> None:
+    incident = _incident(event)
+    if incident is None:
+        return
+    config = IncidentSettings.objects.first()
+    send(
+        event,
+        incident,
+        "resolved",
+        _recipients([incident.caller]),
+        reopen_days=config.reopen_days if config else 7,
+        link=f"{settings.BASE_URL}/incidents/{incident.number}/",
+    )
+
+
+@outbox.consumer("sla.warning", "sla.breached")
+def on_sla(event: OutboxMessage) -> None:
+    """Tell the assignee and the team lead before (warning) and after (breach) a target."""
+    if event.payload.get("record_type") != "incidents.incident":
+        return
+    incident = (
+        Incident.objects.select_related("assignee", "team", "team__lead")
+        .filter(pk=event.payload.get("record_id"))
+        .first()
+    )
+    if incident is None:
+        return
+    people = [incident.assignee, incident.team.lead if incident.team else None]
+    kind = "sla_warning" if event.topic == "sla.warning" else "sla_breach"
+    send(
+        event,
+        incident,
+        kind,
+        _recipients(people),
+        target=event.payload.get("kind", ""),
+        due=event.payload.get("due_at", ""),
+    )

@@ -1,0 +1,113 @@
+"""Notification emails, received by a real SMTP server started by the test."""
+
+import email
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from steward.core import outbox
+from steward.incidents.models import Notification
+from steward.incidents.services import incident_comment, incident_create, incident_update
+from tests import factories
+from tests.conftest import as_actor
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(settings):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield inbox
+    controller.stop()
+
+
+def by_recipient(inbox, address):
+    return [m for to, m in inbox.messages if address in to]
+
+
+def test_assignment_reply_and_resolution_mails_thread_on_the_incident(smtp, agent_actor, desk):
+    caller = factories.requester(email="caller@example.com")
+    agent_actor.user.email = "agent1@example.com"
+    agent_actor.user.save()
+    incident = incident_create(
+        agent_actor, title="Cannot print", caller=caller.username, team="desk", assignee="agent1"
+    )
+    incident_comment(agent_actor, number=incident.number, body="Which printer?")
+    incident_comment(agent_actor, number=incident.number, body="internal only", internal=True)
+    incident_update(
+        agent_actor,
+        number=incident.number,
+        expected_version=None,
+        changes={
+            "status": "resolved",
+            "resolution_code": "solved",
+            "resolution_notes": "Driver reset.",
+        },
+    )
+
+    [assigned] = by_recipient(smtp, "agent1@example.com")
+    assert assigned["Subject"] == f"[{incident.number}] Assigned to you: Cannot print"
+    to_caller = by_recipient(smtp, "caller@example.com")
+    assert [m["Subject"] for m in to_caller] == [
+        f"[{incident.number}] New reply: Cannot print",
+        f"[{incident.number}] Resolved: Cannot print",
+    ]
+    for message in (assigned, *to_caller):
+        assert message["References"] == f"<{incident.number}@steward.local>"
+        assert message["In-Reply-To"] == f"<{incident.number}@steward.local>"
+        assert message["Message-ID"].startswith(f"<{incident.number}.")
+    assert "internal only" not in str(to_caller[0])
+    assert f"/incidents/{incident.number}/" in to_caller[1].get_payload()
+
+
+def test_opted_out_users_get_nothing(smtp, agent_actor):
+    caller = factories.requester(email="quiet@example.com", email_notifications=False)
+    incident = incident_create(agent_actor, title="x", caller=caller.username)
+    incident_comment(agent_actor, number=incident.number, body="hello")
+    assert by_recipient(smtp, "quiet@example.com") == []
+
+
+def test_a_redelivered_event_sends_once(smtp, agent_actor, desk):
+    agent_actor.user.email = "agent1@example.com"
+    agent_actor.user.save()
+    incident_create(agent_actor, title="x", team="desk", assignee="agent1")
+    from steward.core.models import OutboxMessage
+
+    event = OutboxMessage.objects.get(topic="incident.assigned")
+    for fn in outbox._consumers["incident.assigned"]:
+        fn(event)  # the worker died before marking it dispatched, and runs it again
+    assert len(by_recipient(smtp, "agent1@example.com")) == 1
+    assert Notification.objects.count() == 1
+
+
+def test_major_incident_goes_to_the_notification_list(smtp, agent_actor):
+    from steward.incidents.models import IncidentSettings
+
+    IncidentSettings.objects.update_or_create(
+        pk=1, defaults={"major_incident_emails": "cio@example.com\nnoc@example.com"}
+    )
+    incident_create(agent_actor, title="Datacentre power loss", is_major=True, impact=1, urgency=1)
+    assert len(by_recipient(smtp, "cio@example.com")) == 1
+    assert by_recipient(smtp, "noc@example.com")[0]["Subject"].endswith(
+        "MAJOR INCIDENT: Datacentre power loss"
+    )
+    assert as_actor(agent_actor.user).is_agent
