@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
@@ -12,10 +13,12 @@ from steward.core.errors import NotFound, ValidationFailed
 from steward.core.models import Comment
 from steward.core.pagination import Page, paginate
 from steward.core.selectors import served_organisation_ids
+from steward.incidents import search
 from steward.incidents.choices import OPEN_STATES, Status
 from steward.incidents.models import Category, Incident, PriorityRule
 from steward.incidents.workflow import INCIDENT_FLOW
 
+NUMBER = re.compile(r"INC\d{7}")
 QUEUES = ("mine", "my_teams", "unassigned", "major", "open", "all")
 ORDERS = {
     "priority": ("priority", "opened_at", "id"),
@@ -104,11 +107,14 @@ def incident_list(
         qs = qs.filter(opened_at__gte=created_after)
     if created_before:
         qs = qs.filter(opened_at__lt=created_before)
-    if q:
-        qs = qs.filter(
-            Q(number__iexact=q.strip()) | Q(title__icontains=q) | Q(description__icontains=q)
-        )
-    return paginate(_with_relations(qs), order=ORDERS[order], cursor=cursor, limit=limit)
+    ordering = ORDERS[order]
+    if q and NUMBER.fullmatch(q.strip().upper()):
+        qs = qs.filter(number=q.strip().upper())
+    elif q:
+        # ranked full-text search; work notes only count for agents
+        qs = search.ranked(qs, q, include_internal=actor.is_agent)
+        ordering = ("search_rank", "id")
+    return paginate(_with_relations(qs), order=ordering, cursor=cursor, limit=limit)
 
 
 def incident_get(actor: Actor, *, number: str) -> Incident:

@@ -1,0 +1,132 @@
+"""Full-text search over incidents: SQLite FTS5 or PostgreSQL tsvector/GIN, one interface.
+
+The index holds two documents per incident: ``public`` (number, title, description, public
+replies) and ``internal`` (work notes). Requesters match only ``public``, agents both, so a
+search never reveals a work note to someone who may not read it. The index is a side
+effect: the worker refreshes it from outbox events after commit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import FloatField, QuerySet, Value
+from django.db.models.expressions import RawSQL
+
+from steward.core import outbox
+from steward.core.models import Comment, OutboxMessage
+from steward.incidents.models import Incident
+
+TABLE = "incidents_search"
+MAX_TERMS = 8
+
+
+def create_index(conn) -> None:  # noqa: ANN001 - a database connection
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute(
+                f"CREATE TABLE {TABLE} (incident_id bigint PRIMARY KEY, "
+                "public tsvector NOT NULL, internal tsvector NOT NULL)"
+            )
+            cursor.execute(f"CREATE INDEX {TABLE}_public ON {TABLE} USING GIN (public)")
+            cursor.execute(f"CREATE INDEX {TABLE}_internal ON {TABLE} USING GIN (internal)")
+        else:
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE {TABLE} USING fts5(public, internal, "
+                "tokenize='unicode61 remove_diacritics 2')"
+            )
+
+
+def drop_index(conn) -> None:  # noqa: ANN001
+    with conn.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+
+
+def _documents(ids: Iterable[int]) -> list[tuple[int, str, str]]:
+    incidents = list(
+        Incident.objects.filter(id__in=list(ids)).values_list(
+            "id", "number", "title", "description"
+        )
+    )
+    ct = ContentType.objects.get_for_model(Incident)
+    public: dict[str, list[str]] = defaultdict(list)
+    internal: dict[str, list[str]] = defaultdict(list)
+    rows = Comment.objects.filter(content_type=ct, object_id__in=[str(i[0]) for i in incidents])
+    for object_id, body, is_internal in rows.values_list("object_id", "body", "internal"):
+        (internal if is_internal else public)[object_id].append(body)
+    return [
+        (pk, " ".join([number, title, description, *public[str(pk)]]), " ".join(internal[str(pk)]))
+        for pk, number, title, description in incidents
+    ]
+
+
+def reindex(ids: Iterable[int]) -> int:
+    """Rebuild the index rows of these incidents (idempotent)."""
+    docs = _documents(ids)
+    if not docs:
+        return 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (incident_id, public, internal) "  # noqa: S608
+                "VALUES (%s, to_tsvector('simple', %s), to_tsvector('simple', %s)) "
+                "ON CONFLICT (incident_id) DO UPDATE SET public = EXCLUDED.public, "
+                "internal = EXCLUDED.internal",
+                docs,
+            )
+        else:
+            cursor.executemany(
+                f"DELETE FROM {TABLE} WHERE rowid = %s",  # noqa: S608
+                [(d[0],) for d in docs],
+            )
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (rowid, public, internal) "  # noqa: S608
+                "VALUES (%s, %s, %s)",
+                docs,
+            )
+    return len(docs)
+
+
+def terms(query: str) -> list[str]:
+    """Words of the query, lower-cased; everything else is dropped (no query syntax)."""
+    return re.findall(r"\w+", query.lower())[:MAX_TERMS]
+
+
+def ranked(qs: QuerySet[Incident], query: str, *, include_internal: bool) -> QuerySet[Incident]:
+    """``qs`` narrowed to matches, annotated with ``search_rank`` (lower is better)."""
+    words = terms(query)
+    if not words:
+        return qs.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+    if connection.vendor == "postgresql":
+        tsquery = " & ".join(f"{w}:*" for w in words)
+        where = "s.public @@ q" + (" OR s.internal @@ q" if include_internal else "")
+        rank = "ts_rank(s.public, q)" + (" + ts_rank(s.internal, q)" if include_internal else "")
+        # ts_rank is float4: as float8 its value survives the cursor's round trip exactly
+        sql = (
+            f"SELECT -(({rank})::float8) FROM {TABLE} s, to_tsquery('simple', %s) q "  # noqa: S608
+            f"WHERE s.incident_id = incidents_incident.id AND ({where})"
+        )
+        matched = (
+            f"SELECT s.incident_id FROM {TABLE} s, to_tsquery('simple', %s) q "  # noqa: S608
+            f"WHERE {where}"
+        )
+    else:
+        phrase = " ".join(f'"{w}"*' for w in words)
+        tsquery = phrase if include_internal else f"public : ({phrase})"
+        sql = (
+            f"SELECT bm25({TABLE}) FROM {TABLE} WHERE {TABLE} MATCH %s "  # noqa: S608
+            f"AND rowid = incidents_incident.id"
+        )
+        matched = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"  # noqa: S608
+    return qs.filter(id__in=RawSQL(matched, [tsquery])).annotate(
+        search_rank=RawSQL(sql, [tsquery], output_field=FloatField())
+    )
+
+
+@outbox.consumer("incident.created", "incident.updated", "incident.commented")
+def on_incident_changed(event: OutboxMessage) -> None:
+    reindex([int(event.object_id)])
