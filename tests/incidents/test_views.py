@@ -39,9 +39,10 @@ def test_queue_query_count_does_not_grow(web, agent_actor, desk):
     assert count(2) == count(20)
 
 
-def test_htmx_filter_returns_only_rows(web, agent_actor):
-    incident_create(agent_actor, title="Printer jam")
-    incident_create(agent_actor, title="VPN down")
+def test_htmx_filter_returns_only_rows(web, agent_actor, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the search index follows commits
+        incident_create(agent_actor, title="Printer jam")
+        incident_create(agent_actor, title="VPN down")
     page = web.get("/incidents/?queue=open&q=vpn&partial=1", HTTP_HX_REQUEST="true")
     assert b"<html" not in page.content
     assert b"VPN down" in page.content
