@@ -40,11 +40,12 @@ def emit(topic: str, obj: models.Model, **payload: Any) -> OutboxMessage:
     message = OutboxMessage.objects.create(
         topic=topic, object_type=obj._meta.label_lower, object_id=str(obj.pk), payload=payload
     )
-    transaction.on_commit(_wake_worker)
+    transaction.on_commit(wake_worker)
     return message
 
 
-def _wake_worker() -> None:
+def wake_worker() -> None:
+    """Ask the worker to dispatch now (services that bulk-insert outbox rows call it)."""
     from steward.core.tasks import dispatch_outbox
 
     try:

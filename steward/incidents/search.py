@@ -131,3 +131,8 @@ def ranked(qs: QuerySet[Incident], query: str, *, include_internal: bool) -> Que
 @outbox.consumer("incident.created", "incident.updated", "incident.commented")
 def on_incident_changed(event: OutboxMessage) -> None:
     reindex([int(event.object_id)])
+
+
+@outbox.consumer("incidents.imported")
+def on_incidents_imported(event: OutboxMessage) -> None:
+    reindex(event.payload.get("ids", []))

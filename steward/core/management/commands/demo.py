@@ -1,7 +1,10 @@
 """``steward demo``: a realistic demo organisation (later modules extend it)."""
 
+import importlib
+import inspect
 import random
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -174,6 +177,16 @@ class Command(BaseCommand):
                 organisation=org,
                 location=rng.choice(locations),
             )
+        for app in apps.get_app_configs():  # later modules add their own demo data
+            if app.name.startswith("steward.") and app.name != "steward.core":
+                try:
+                    module = importlib.import_module(f"{app.name}.demo")
+                except ModuleNotFoundError:
+                    continue
+                wants_rng = inspect.signature(module.load).parameters
+                loaded = module.load(rng) if wants_rng else module.load()
+                count = f"{loaded} demo records" if isinstance(loaded, int) else "demo data"
+                self.stdout.write(f"{app.verbose_name}: {count}")
         # one hash for every demo login: hashing 80 passwords one by one takes seconds
         User.objects.filter(pk__in=self.created).update(password=make_password(PASSWORD))
         self.stdout.write(
