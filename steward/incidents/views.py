@@ -11,9 +11,12 @@ from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.choices import Channel
 from steward.core.errors import DomainError, NotFound
+from steward.core.models import Team, User
 from steward.incidents import selectors, services
 from steward.incidents.choices import PRIORITY_COLOURS, STATUS_COLOURS, Status
 from steward.incidents.forms import CommentForm, IncidentForm, UpdateForm
+from steward.incidents.models import Category, Incident
+from steward.incidents.workflow import INCIDENT_FLOW
 
 QUEUE_LABELS = {
     "mine": "My work",
@@ -127,6 +130,30 @@ def priority_preview(request: HttpRequest) -> HttpResponse:
     )
 
 
+REFERENCE_FIELDS = {
+    "team": (Team, "name"),
+    "assignee": (User, "username"),
+    "caller": (User, "username"),
+    "category": (Category, "name"),
+    "subcategory": (Category, "name"),
+    "parent": (Incident, "number"),
+}
+
+
+def _reference_labels(history: list) -> dict:
+    """Names for the ids audit entries store, one query per referenced table."""
+    wanted: dict[str, set] = {}
+    for entry in history:
+        for field, change in entry.changes.items():
+            if field in REFERENCE_FIELDS:
+                wanted.setdefault(field, set()).update(v for v in change if v)
+    labels: dict[str, dict] = {}
+    for field, ids in wanted.items():
+        model, attr = REFERENCE_FIELDS[field]
+        labels[field] = dict(model.objects.filter(pk__in=ids).values_list("pk", attr))
+    return labels
+
+
 def _detail_context(actor: Actor, incident, **extra) -> dict:  # noqa: ANN001
     from steward.core.selectors import record_history
 
@@ -137,10 +164,15 @@ def _detail_context(actor: Actor, incident, **extra) -> dict:  # noqa: ANN001
         key=lambda t: t[1],
         reverse=True,
     )
+    moves = [
+        (t, INCIDENT_FLOW.transition(incident.status, t).label or t)
+        for t in selectors.incident_allowed_transitions(actor, incident)
+    ]
     return {
         "incident": incident,
         "timeline": timeline,
-        "transitions": selectors.incident_allowed_transitions(actor, incident),
+        "labels": _reference_labels(history),
+        "transitions": moves,
         "status_colours": STATUS_COLOURS,
         "priority_colours": PRIORITY_COLOURS,
         "comment_form": CommentForm(),

@@ -131,3 +131,18 @@ def test_bulk_assign_to_me(web, agent_actor):
     )
     assert page["Location"] == "/incidents/"
     assert set(Incident.objects.values_list("assignee__username", flat=True)) == {"agent1"}
+
+
+def test_timeline_names_references_and_buttons_use_workflow_labels(
+    web, admin_actor, agent_actor, desk
+):
+    from steward.core.services import team_create
+
+    team_create(admin_actor, name="Network Ops", slug="netops")
+    incident = incident_create(agent_actor, title="Switch down", team="desk")
+    incident_update(
+        agent_actor, number=incident.number, expected_version=None, changes={"team": "netops"}
+    )
+    page = web.get(f"/incidents/{incident.number}/").content.decode()
+    assert "team: Service Desk → Network Ops" in page
+    assert ">Put on hold</button>" in page
