@@ -15,7 +15,7 @@ from steward.core.pagination import Page, paginate
 from steward.core.selectors import served_organisation_ids
 from steward.incidents import search
 from steward.incidents.choices import OPEN_STATES, Status
-from steward.incidents.models import Category, Incident, PriorityRule
+from steward.incidents.models import Category, Incident, PriorityRule, SavedView
 from steward.incidents.workflow import INCIDENT_FLOW
 
 NUMBER = re.compile(r"INC\d{7}")
@@ -172,3 +172,8 @@ def category_list(*, parent: str | None = None) -> list[Category]:
     if parent is not None:
         qs = qs.filter(parent__slug=parent) if parent else qs.filter(parent__isnull=True)
     return list(qs.order_by("name"))
+
+
+def saved_views(actor: Actor) -> list[SavedView]:
+    """The actor's own saved queue filters."""
+    return list(SavedView.objects.filter(user=actor.user).order_by("name"))

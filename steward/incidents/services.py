@@ -27,7 +27,13 @@ from steward.incidents.choices import (
     ResolutionCode,
     Status,
 )
-from steward.incidents.models import Category, Incident, IncidentSettings, TeamAssignment
+from steward.incidents.models import (
+    Category,
+    Incident,
+    IncidentSettings,
+    SavedView,
+    TeamAssignment,
+)
 from steward.incidents.workflow import INCIDENT_FLOW
 
 AGENT_FIELDS = {
@@ -469,3 +475,29 @@ def incidents_auto_close(*, now: dt.datetime | None = None, batch: int = 500) ->
         except Conflict:  # changed meanwhile (e.g. reopened): leave it
             continue
     return len(numbers)
+
+
+SAVED_VIEW_KEYS = {"queue", "status", "priority", "team", "q", "order"}
+
+
+@transaction.atomic
+def saved_view_save(actor: Actor, *, name: str, query: str) -> SavedView:
+    """Save (or overwrite) one of your queue filters under a name."""
+    from urllib.parse import parse_qsl, urlencode
+
+    name = (name or "").strip()
+    if not name or len(name) > 60:
+        raise ValidationFailed.one("name", "required, at most 60 characters")
+    pairs = [(k, v) for k, v in parse_qsl(query or "") if k in SAVED_VIEW_KEYS and v]
+    if len(SavedView.objects.filter(user=actor.user)) >= 30:
+        raise ValidationFailed.one("name", "at most 30 saved views; delete one first")
+    view, _ = SavedView.objects.update_or_create(
+        user=actor.user, name=name, defaults={"query": urlencode(pairs)[:1000]}
+    )
+    return view
+
+
+@transaction.atomic
+def saved_view_delete(actor: Actor, *, view_id: int) -> None:
+    """Delete one of your saved views (idempotent)."""
+    SavedView.objects.filter(user=actor.user, pk=view_id).delete()

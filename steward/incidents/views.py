@@ -68,6 +68,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             status=exc.status,
         )
     context = {
+        "saved_views": selectors.saved_views(actor) if actor.is_agent else [],
         "page": page,
         "params": params,
         "queues": QUEUE_LABELS,
@@ -292,3 +293,26 @@ def bulk(request: HttpRequest) -> HttpResponse:
     target = request.POST.get("next", "")
     # only back to a queue page of ours, never elsewhere
     return redirect(target if target.startswith("/incidents/?") else "incidents:queue")
+
+
+@login_required
+@require_POST
+def save_view(request: HttpRequest) -> HttpResponse:
+    """Save the queue's current filters under a name (per user)."""
+    from django.contrib import messages
+
+    try:
+        view = services.saved_view_save(
+            _actor(request), name=request.POST.get("name", ""), query=request.POST.get("query", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("incidents:queue")
+    return redirect(f"/incidents/?{view.query}")
+
+
+@login_required
+@require_POST
+def delete_view(request: HttpRequest, view_id: int) -> HttpResponse:
+    services.saved_view_delete(_actor(request), view_id=view_id)
+    return redirect("incidents:queue")

@@ -146,3 +146,20 @@ def test_timeline_names_references_and_buttons_use_workflow_labels(
     page = web.get(f"/incidents/{incident.number}/").content.decode()
     assert "team: Service Desk → Network Ops" in page
     assert ">Put on hold</button>" in page
+
+
+def test_saved_views_are_per_user(web, agent_user):
+    page = web.post(
+        "/incidents/views/",
+        {"name": "P1 network", "query": "queue=open&priority=1&team=network&evil=1"},
+    )
+    assert page["Location"] == "/incidents/?queue=open&priority=1&team=network"
+    assert b"P1 network" in web.get("/incidents/").content
+    other = Client()
+    other.force_login(factories.agent())
+    assert b"P1 network" not in other.get("/incidents/").content
+    view_id = agent_user.saved_incident_views.get().pk
+    other.post(f"/incidents/views/{view_id}/delete/")
+    assert agent_user.saved_incident_views.count() == 1
+    web.post(f"/incidents/views/{view_id}/delete/")
+    assert agent_user.saved_incident_views.count() == 0
