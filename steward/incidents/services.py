@@ -489,7 +489,7 @@ def saved_view_save(actor: Actor, *, name: str, query: str) -> SavedView:
     if not name or len(name) > 60:
         raise ValidationFailed.one("name", "required, at most 60 characters")
     pairs = [(k, v) for k, v in parse_qsl(query or "") if k in SAVED_VIEW_KEYS and v]
-    if len(SavedView.objects.filter(user=actor.user)) >= 30:
+    if SavedView.objects.filter(user=actor.user).exclude(name=name).count() >= 30:
         raise ValidationFailed.one("name", "at most 30 saved views; delete one first")
     view, _ = SavedView.objects.update_or_create(
         user=actor.user, name=name, defaults={"query": urlencode(pairs)[:1000]}
