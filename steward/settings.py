@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "ninja",
     "huey.contrib.djhuey",
     "steward.core",
+    "steward.sla",
     "steward.incidents",
     "steward.api",
     "steward.web",

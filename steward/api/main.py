@@ -23,8 +23,9 @@ errors.install(api)
 def _register() -> None:
     from steward.core import api as core_api
     from steward.incidents import api as incidents_api
+    from steward.sla import api as sla_api
 
-    for module in (core_api, incidents_api):
+    for module in (core_api, incidents_api, sla_api):
         for prefix, router in module.ROUTERS:
             api.add_router(f"/v1/{prefix}", router)
 

@@ -1,0 +1,110 @@
+"""Routes for business calendars and SLA policies: agents read, administrators write."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
+
+from steward.api.http import expected_version, page_of, tag
+from steward.core.idempotency import create_once
+from steward.sla import selectors, services
+from steward.sla.schemas import (
+    CalendarCreateIn,
+    CalendarOut,
+    CalendarPatchIn,
+    PolicyCreateIn,
+    PolicyOut,
+    PolicyPatchIn,
+)
+
+calendars = Router(tags=["calendars"])
+policies = Router(tags=["sla"])
+
+
+class CalendarFilters(Schema):
+    q: str = ""
+    cursor: str | None = None
+    limit: int | None = None
+
+
+@calendars.get("", response=page_of(CalendarOut))
+def list_calendars(request: HttpRequest, filters: Query[CalendarFilters]):
+    return selectors.calendar_list(request.actor, **filters.dict())
+
+
+@calendars.get("/{slug}", response=CalendarOut)
+def get_calendar(request: HttpRequest, response: HttpResponse, slug: str):
+    return tag(response, selectors.calendar_get(request.actor, slug=slug))
+
+
+@calendars.post("", response={201: CalendarOut})
+def create_calendar(request: HttpRequest, response: HttpResponse, payload: CalendarCreateIn):
+    data = payload.dict()
+    calendar, _ = create_once(
+        request.actor,
+        key=request.headers.get("Idempotency-Key"),
+        scope="calendars",
+        payload=data,
+        create=lambda: services.calendar_create(request.actor, **data),
+        fetch=lambda pk: selectors.calendar_visible(request.actor).get(pk=pk),
+    )
+    return 201, tag(response, calendar)
+
+
+@calendars.patch("/{slug}", response=CalendarOut)
+def patch_calendar(
+    request: HttpRequest, response: HttpResponse, slug: str, payload: CalendarPatchIn
+):
+    calendar = services.calendar_update(
+        request.actor,
+        slug=slug,
+        expected_version=expected_version(request, payload.version),
+        changes=payload.dict(exclude_unset=True, exclude={"version"}),
+    )
+    return tag(response, calendar)
+
+
+class PolicyFilters(Schema):
+    q: str = ""
+    calendar: str = ""
+    is_active: bool | None = None
+    cursor: str | None = None
+    limit: int | None = None
+
+
+@policies.get("", response=page_of(PolicyOut))
+def list_policies(request: HttpRequest, filters: Query[PolicyFilters]):
+    return selectors.policy_list(request.actor, **filters.dict())
+
+
+@policies.get("/{slug}", response=PolicyOut)
+def get_policy(request: HttpRequest, response: HttpResponse, slug: str):
+    return tag(response, selectors.policy_get(request.actor, slug=slug))
+
+
+@policies.post("", response={201: PolicyOut})
+def create_policy(request: HttpRequest, response: HttpResponse, payload: PolicyCreateIn):
+    data = payload.dict()
+    policy, _ = create_once(
+        request.actor,
+        key=request.headers.get("Idempotency-Key"),
+        scope="sla-policies",
+        payload=data,
+        create=lambda: services.policy_create(request.actor, **data),
+        fetch=lambda pk: selectors.policy_visible(request.actor).get(pk=pk),
+    )
+    return 201, tag(response, policy)
+
+
+@policies.patch("/{slug}", response=PolicyOut)
+def patch_policy(request: HttpRequest, response: HttpResponse, slug: str, payload: PolicyPatchIn):
+    policy = services.policy_update(
+        request.actor,
+        slug=slug,
+        expected_version=expected_version(request, payload.version),
+        changes=payload.dict(exclude_unset=True, exclude={"version"}),
+    )
+    return tag(response, policy)
+
+
+ROUTERS = [("calendars", calendars), ("sla/policies", policies)]

@@ -1,0 +1,204 @@
+"""Business-time arithmetic on a calendar: pure, ORM-free, whole seconds.
+
+Working hours are local wall-clock intervals in the calendar's time zone, so 08:00-18:00
+stays 08:00-18:00 on both sides of a DST change (the UTC instants move, the business time
+does not). Two rules make every local boundary one instant:
+
+* a boundary inside a skipped hour (spring forward) moves to the end of the gap;
+* a boundary inside a repeated hour (fall back) means its first occurrence.
+
+Days that are public holidays (``holidays.country_holidays``) or custom closures have no
+working time. The walk goes day by day over intervals, never minute by minute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+UTC = dt.UTC
+MINUTES_PER_DAY = 24 * 60
+# A calendar with weekly hours always finds working time within a year unless every day is
+# closed; past this many empty days in a row the calendar is unusable, not slow.
+MAX_EMPTY_DAYS = 2 * 366
+
+Interval = tuple[int, int]  # minutes of the local day: start in [0, 1440), end in (start, 1440]
+
+
+@dataclass(frozen=True)
+class CalendarSpec:
+    """What the arithmetic needs of a business calendar; built from the models or by hand."""
+
+    time_zone: str
+    weekly: tuple[tuple[Interval, ...], ...]  # index 0 = Monday … 6 = Sunday, sorted, disjoint
+    holiday_country: str = ""
+    holiday_subdivision: str = ""
+    closures: frozenset[dt.date] = frozenset()
+
+    def __post_init__(self) -> None:
+        if len(self.weekly) != 7:
+            raise ValueError("weekly needs seven days, Monday first")
+        for day in self.weekly:
+            previous_end = 0
+            for start, end in day:
+                if not (previous_end <= start < end <= MINUTES_PER_DAY):
+                    raise ValueError(f"intervals must be sorted and disjoint: {day}")
+                previous_end = end
+        if not any(self.weekly):
+            raise ValueError("the calendar has no working time")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @classmethod
+    def from_hours(
+        cls, time_zone: str, hours: dict[int, list[tuple[str, str]]], **kwargs: object
+    ) -> CalendarSpec:
+        """Convenience: ``{0: [("08:00", "12:00")], …}`` with ``"24:00"`` for midnight."""
+        weekly = tuple(
+            tuple(sorted((_minutes(s), _minutes(e)) for s, e in hours.get(day, ())))
+            for day in range(7)
+        )
+        return cls(time_zone=time_zone, weekly=weekly, **kwargs)  # type: ignore[arg-type]
+
+
+def _minutes(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+@lru_cache(maxsize=512)
+def _holiday_dates(country: str, subdivision: str, year: int) -> frozenset[dt.date]:
+    found = holidays.country_holidays(country, subdiv=subdivision or None, years=year)
+    return frozenset(found)
+
+
+def is_working_day(spec: CalendarSpec, day: dt.date) -> bool:
+    """A day with weekly hours that is neither a public holiday nor a closure."""
+    if not spec.weekly[day.weekday()] or day in spec.closures:
+        return False
+    if spec.holiday_country:
+        return day not in _holiday_dates(spec.holiday_country, spec.holiday_subdivision, day.year)
+    return True
+
+
+def _local_to_utc(day: dt.date, minute: int, zone: ZoneInfo) -> dt.datetime:
+    """The instant the wall clock of ``zone`` shows ``minute`` on ``day`` (rules above)."""
+    if minute >= MINUTES_PER_DAY:
+        day, minute = day + dt.timedelta(days=1), minute - MINUTES_PER_DAY
+    naive = dt.datetime.combine(day, dt.time(minute // 60, minute % 60))
+    first = naive.replace(tzinfo=zone)  # fold=0: the first occurrence when repeated
+    utc = first.astimezone(UTC)
+    if utc.astimezone(zone).replace(tzinfo=None) == naive:
+        return utc
+    # Skipped by a DST gap: find the transition, the first instant after the gap, by
+    # bisecting on seconds between the two readings of the missing wall-clock time.
+    lo = first.replace(fold=1).astimezone(UTC)  # before the gap
+    hi = utc  # after the gap
+    offset_before = lo.astimezone(zone).utcoffset()
+    while (hi - lo) > dt.timedelta(seconds=1):
+        mid = lo + (hi - lo) // 2
+        if mid.astimezone(zone).utcoffset() == offset_before:
+            lo = mid
+        else:
+            hi = mid
+    return hi.replace(microsecond=0)
+
+
+def day_intervals(spec: CalendarSpec, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The working intervals of one local day as UTC ``[start, end)`` pairs, in order."""
+    if not is_working_day(spec, day):
+        return []
+    zone = spec.zone
+    result = []
+    for start, end in spec.weekly[day.weekday()]:
+        a, b = _local_to_utc(day, start, zone), _local_to_utc(day, end, zone)
+        if a < b:  # an interval wholly inside a skipped hour has no time
+            result.append((a, b))
+    return result
+
+
+def working_intervals(
+    spec: CalendarSpec, start: dt.datetime, end: dt.datetime
+) -> Iterator[tuple[dt.datetime, dt.datetime]]:
+    """Working intervals that overlap ``[start, end)``, clipped to it."""
+    _require_aware(start, end)
+    zone = spec.zone
+    day = start.astimezone(zone).date()
+    last = end.astimezone(zone).date()
+    while day <= last:
+        for a, b in day_intervals(spec, day):
+            a, b = max(a, start), min(b, end)
+            if a < b:
+                yield a, b
+        day += dt.timedelta(days=1)
+
+
+def is_working_time(spec: CalendarSpec, at: dt.datetime) -> bool:
+    """Whether ``at`` lies inside a working interval (start included, end excluded)."""
+    _require_aware(at)
+    day = at.astimezone(spec.zone).date()
+    return any(a <= at < b for a, b in day_intervals(spec, day))
+
+
+def _require_aware(*values: dt.datetime) -> None:
+    for value in values:
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("business time needs aware datetimes")
+
+
+def add_business_seconds(spec: CalendarSpec, start: dt.datetime, seconds: int) -> dt.datetime:
+    """The instant ``seconds`` of working time after ``start`` (before it when negative).
+
+    Forward, the result is the earliest such instant, so it ends a stretch of work and is
+    never in non-working time (it may be the end of an interval, e.g. 18:00 sharp).
+    """
+    _require_aware(start)
+    start = start.astimezone(UTC)
+    if seconds == 0:
+        return start
+    zone = spec.zone
+    day = start.astimezone(zone).date()
+    remaining = dt.timedelta(seconds=abs(seconds))
+    step = dt.timedelta(days=1 if seconds > 0 else -1)
+    cursor = start
+    empty_days = 0
+    while True:
+        intervals = day_intervals(spec, day)
+        empty_days = 0 if intervals else empty_days + 1
+        if empty_days > MAX_EMPTY_DAYS:
+            raise ValueError("the calendar has no working time in reach")
+        if seconds > 0:
+            for a, b in intervals:
+                if b <= cursor:
+                    continue
+                a = max(a, cursor)
+                if remaining <= b - a:
+                    return a + remaining
+                remaining -= b - a
+                cursor = b
+        else:
+            for a, b in reversed(intervals):
+                if a >= cursor:
+                    continue
+                b = min(b, cursor)
+                if remaining <= b - a:
+                    return b - remaining
+                remaining -= b - a
+                cursor = a
+        day += step
+
+
+def business_seconds_between(spec: CalendarSpec, a: dt.datetime, b: dt.datetime) -> int:
+    """Whole seconds of working time from ``a`` to ``b``; negative when ``b`` is before ``a``."""
+    _require_aware(a, b)
+    if b < a:
+        return -business_seconds_between(spec, b, a)
+    total = sum((y - x for x, y in working_intervals(spec, a, b)), dt.timedelta())
+    return total // dt.timedelta(seconds=1)

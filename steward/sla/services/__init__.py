@@ -1,0 +1,28 @@
+"""Every write use case of the SLA engine: configuration, clocks, and the sweep."""
+
+from steward.sla.services.calendars import calendar_create, calendar_update
+from steward.sla.services.clocks import (
+    clock_reopen,
+    clock_stop,
+    clocks_pause,
+    clocks_recompute,
+    clocks_resume,
+    clocks_start,
+)
+from steward.sla.services.events import SweepResult, sla_sweep
+from steward.sla.services.policies import policy_create, policy_update
+
+__all__ = [
+    "SweepResult",
+    "calendar_create",
+    "calendar_update",
+    "clock_reopen",
+    "clock_stop",
+    "clocks_pause",
+    "clocks_recompute",
+    "clocks_resume",
+    "clocks_start",
+    "policy_create",
+    "policy_update",
+    "sla_sweep",
+]

@@ -1,0 +1,228 @@
+"""SLA clocks of records: what record apps (incidents, requests, …) call as records move.
+
+The caller has already checked the actor may change the record and calls these inside its
+own transaction, with ``at`` the moment of the change. Clocks count business seconds on
+their policy's calendar; instants are kept to the whole second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import models, transaction
+
+from steward.core.actor import Actor
+from steward.sla import business_time, selectors
+from steward.sla.business_time import CalendarSpec
+from steward.sla.choices import ClockKind, ClockState
+from steward.sla.models import SlaClock, SlaPolicy
+from steward.sla.selectors import SpecCache, clock_elapsed
+from steward.sla.services.events import settle
+
+CHANGED = [
+    "policy",
+    "state",
+    "target_seconds",
+    "warn_seconds",
+    "consumed_seconds",
+    "running_since",
+    "due_at",
+    "warn_at",
+    "paused_at",
+    "stopped_at",
+    "warned",
+    "breached",
+    "updated_at",
+]
+
+
+def _instant(at: dt.datetime) -> dt.datetime:
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("SLA clocks need an aware datetime")
+    return at.astimezone(dt.UTC).replace(microsecond=0)
+
+
+def _locked(record: models.Model) -> list[SlaClock]:
+    content_type, object_id = selectors.record_ref(record)
+    clocks = (
+        SlaClock.objects.select_for_update(of=("self",))
+        .filter(content_type=content_type, object_id=object_id)
+        .select_related("policy__calendar")
+        .order_by("id")
+    )
+    return sorted(clocks, key=selectors.kind_order)
+
+
+def _apply_targets(clock: SlaClock, policy: SlaPolicy) -> None:
+    clock.policy = policy
+    clock.target_seconds = policy.target_minutes(clock.kind) * 60
+    clock.warn_seconds = max(1, clock.target_seconds * policy.warning_percent // 100)
+
+
+def _reschedule(clock: SlaClock, spec: CalendarSpec, ref: dt.datetime) -> None:
+    """Due and warning instants from the business time banked at ``ref``.
+
+    A threshold already recorded keeps its instant (that is history); one not yet reached
+    moves, and one a recompute has put behind us lands in the past, so it fires.
+    """
+    left = clock.target_seconds - clock.consumed_seconds
+    if not (clock.breached and left < 0):
+        clock.due_at = business_time.add_business_seconds(spec, ref, left)
+    warn_left = clock.warn_seconds - clock.consumed_seconds
+    if not (clock.warned and warn_left < 0):
+        clock.warn_at = business_time.add_business_seconds(spec, ref, warn_left)
+
+
+@transaction.atomic
+def clocks_start(
+    actor: Actor, record: models.Model, *, context: Mapping[str, Any], at: dt.datetime
+) -> list[SlaClock]:
+    """Start the response and resolution clocks of the first matching policy.
+
+    ``context``: ``priority``, ``category``, ``service``, ``organisation`` (slug). No
+    matching policy: no clocks. Clocks already started are returned unchanged (a retry).
+    """
+    at = _instant(at)
+    existing = _locked(record)
+    if existing:
+        return existing
+    policy = selectors.policy_for(context)
+    if policy is None:
+        return []
+    spec = selectors.calendar_spec(policy.calendar)
+    content_type, object_id = selectors.record_ref(record)
+    clocks = []
+    for kind in ClockKind.values:
+        clock = SlaClock(
+            content_type=content_type,
+            object_id=object_id,
+            kind=kind,
+            state=ClockState.RUNNING,
+            started_at=at,
+            running_since=at,
+        )
+        _apply_targets(clock, policy)
+        _reschedule(clock, spec, at)
+        clock.save()
+        clocks.append(clock)
+    return clocks
+
+
+@transaction.atomic
+def clocks_pause(actor: Actor, record: models.Model, *, at: dt.datetime) -> list[SlaClock]:
+    """Stop counting (waiting on the requester or a vendor); thresholds already passed
+    are recorded now, since the sweep only watches running clocks."""
+    at = _instant(at)
+    clocks = _locked(record)
+    specs = SpecCache()
+    for clock in clocks:
+        if clock.state != ClockState.RUNNING:
+            continue
+        at_ = max(at, clock.running_since)
+        clock.consumed_seconds = clock_elapsed(clock, specs(clock.policy.calendar), at_)
+        clock.state, clock.paused_at, clock.running_since = ClockState.PAUSED, at_, None
+        settle(clock, ran_until=at_)
+        clock.save(update_fields=CHANGED)
+    return clocks
+
+
+@transaction.atomic
+def clocks_resume(actor: Actor, record: models.Model, *, at: dt.datetime) -> list[SlaClock]:
+    """Count again; the due time moves by exactly the business time spent paused."""
+    at = _instant(at)
+    clocks = _locked(record)
+    specs = SpecCache()
+    for clock in clocks:
+        if clock.state != ClockState.PAUSED:
+            continue
+        at_ = max(at, clock.paused_at)
+        clock.state, clock.paused_at, clock.running_since = ClockState.RUNNING, None, at_
+        _reschedule(clock, specs(clock.policy.calendar), at_)
+        clock.save(update_fields=CHANGED)
+    return clocks
+
+
+def _find(clocks: list[SlaClock], kind: str) -> SlaClock | None:
+    if kind not in ClockKind.values:
+        raise ValueError(f"unknown clock kind {kind!r}; one of {ClockKind.values}")
+    return next((c for c in clocks if c.kind == kind), None)
+
+
+@transaction.atomic
+def clock_stop(
+    actor: Actor, record: models.Model, *, kind: str, at: dt.datetime
+) -> SlaClock | None:
+    """Stop one clock for good (response at the first response, resolution at resolve).
+
+    A clock that ran past its due time gets its breach recorded now. Stopping a stopped
+    clock, or one the record does not have, changes nothing.
+    """
+    at = _instant(at)
+    clock = _find(_locked(record), kind)
+    if clock is None or clock.state == ClockState.STOPPED:
+        return clock
+    was_running = clock.state == ClockState.RUNNING
+    if was_running:
+        at = max(at, clock.running_since)
+        clock.consumed_seconds = clock_elapsed(
+            clock, selectors.calendar_spec(clock.policy.calendar), at
+        )
+    clock.state, clock.stopped_at = ClockState.STOPPED, at
+    clock.running_since = clock.paused_at = None
+    if was_running:
+        settle(clock, ran_until=at, warn=False)
+    clock.save(update_fields=CHANGED)
+    return clock
+
+
+@transaction.atomic
+def clock_reopen(
+    actor: Actor, record: models.Model, *, kind: str, at: dt.datetime
+) -> SlaClock | None:
+    """Count a stopped clock again (a resolved record reopened); the time it spent
+    stopped does not count, a breach already recorded stays."""
+    at = _instant(at)
+    clock = _find(_locked(record), kind)
+    if clock is None or clock.state != ClockState.STOPPED:
+        return clock
+    at = max(at, clock.stopped_at)
+    clock.state, clock.stopped_at, clock.running_since = ClockState.RUNNING, None, at
+    _reschedule(clock, selectors.calendar_spec(clock.policy.calendar), at)
+    clock.save(update_fields=CHANGED)
+    return clock
+
+
+@transaction.atomic
+def clocks_recompute(
+    actor: Actor, record: models.Model, *, context: Mapping[str, Any], at: dt.datetime
+) -> list[SlaClock]:
+    """Apply the policy now matching ``context`` (priority, category … changed).
+
+    Elapsed business time is kept and measured against the new targets, on the new
+    policy's calendar from ``at`` on. Stopped clocks keep their result. No matching policy:
+    the clocks keep their targets. A record without clocks gets them, starting at ``at``.
+    """
+    at = _instant(at)
+    clocks = _locked(record)
+    if not clocks:
+        return clocks_start(actor, record, context=context, at=at)
+    policy = selectors.policy_for(context)
+    if policy is None:
+        return clocks
+    specs = SpecCache()
+    for clock in clocks:
+        if clock.state == ClockState.STOPPED:
+            continue
+        if clock.state == ClockState.RUNNING:
+            ref = max(at, clock.running_since)
+            clock.consumed_seconds = clock_elapsed(clock, specs(clock.policy.calendar), ref)
+            clock.running_since = ref
+        else:
+            ref = clock.paused_at
+        _apply_targets(clock, policy)
+        _reschedule(clock, specs(policy.calendar), ref)
+        settle(clock, ran_until=ref)
+        clock.save(update_fields=CHANGED)
+    return clocks

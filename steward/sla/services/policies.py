@@ -1,0 +1,165 @@
+"""SLA policies: which records get which response and resolution targets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from steward.core import audit, outbox
+from steward.core.actor import Actor
+from steward.core.choices import AuditAction
+from steward.core.errors import PermissionDenied, ValidationFailed
+from steward.core.models import Organisation
+from steward.core.services.common import bump_version, check_version, reject_unknown
+from steward.sla import selectors
+from steward.sla.models import BusinessCalendar, SlaPolicy
+
+EDITABLE = {
+    "name",
+    "calendar",
+    "priorities",
+    "categories",
+    "services",
+    "organisations",
+    "precedence",
+    "response_minutes",
+    "resolution_minutes",
+    "warning_percent",
+    "is_active",
+}
+AUDITED = sorted(EDITABLE | {"slug"})
+MAX_TARGET_MINUTES = 1_000_000  # about 5 years of 9-hour business days
+MAX_CONDITION_VALUES = 200
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _strings(field: str, value: Any, errors: dict[str, list[str]]) -> list[str]:
+    if not isinstance(value, list | tuple) or len(value) > MAX_CONDITION_VALUES:
+        errors[field] = [f"a list of at most {MAX_CONDITION_VALUES} values"]
+        return []
+    if not all(isinstance(v, str) and v.strip() and len(v) <= 100 for v in value):
+        errors[field] = ["each value a non-empty text of at most 100 characters"]
+        return []
+    return sorted({v.strip() for v in value})
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    """Validate every given field; all problems are reported at once."""
+    clean = dict(values)
+    errors: dict[str, list[str]] = {}
+    if "name" in clean:
+        clean["name"] = (clean["name"] or "").strip()
+        if not clean["name"] or len(clean["name"]) > 120:
+            errors["name"] = ["required, at most 120 characters"]
+    for field in ("response_minutes", "resolution_minutes"):
+        if field in clean:
+            value = clean[field]
+            if not _is_int(value) or not 0 < value <= MAX_TARGET_MINUTES:
+                errors[field] = [f"a whole number of business minutes, 1 to {MAX_TARGET_MINUTES}"]
+    if "warning_percent" in clean:
+        value = clean["warning_percent"]
+        if not _is_int(value) or not 1 <= value <= 99:
+            errors["warning_percent"] = ["a whole percentage from 1 to 99"]
+    if "precedence" in clean:
+        value = clean["precedence"]
+        if not _is_int(value) or not 0 <= value <= 1_000_000:
+            errors["precedence"] = ["a whole number from 0 to 1000000; lower is tried first"]
+    if "is_active" in clean and not isinstance(clean["is_active"], bool):
+        errors["is_active"] = ["true or false"]
+    if "priorities" in clean:
+        value = clean["priorities"]
+        if not isinstance(value, list | tuple) or not all(
+            _is_int(p) and 1 <= p <= 5 for p in value
+        ):
+            errors["priorities"] = ["a list of priorities 1 (critical) to 5 (planning)"]
+        else:
+            clean["priorities"] = sorted(set(value))
+    for field in ("categories", "services", "organisations"):
+        if field in clean:
+            clean[field] = _strings(field, clean[field], errors)
+    if clean.get("organisations") and "organisations" not in errors:
+        known = set(
+            Organisation.objects.filter(slug__in=clean["organisations"]).values_list(
+                "slug", flat=True
+            )
+        )
+        unknown = [slug for slug in clean["organisations"] if slug not in known]
+        if unknown:
+            errors["organisations"] = [f"no organisation {', '.join(unknown)}"]
+    if "calendar" in clean:
+        calendar = BusinessCalendar.objects.filter(slug=clean["calendar"] or "").first()
+        if calendar is None:
+            errors["calendar"] = [f"no calendar {clean['calendar']!r}"]
+        clean["calendar"] = calendar
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+def _require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied("Only administrators may change SLA policies.")
+
+
+@transaction.atomic
+def policy_create(
+    actor: Actor,
+    *,
+    name: str,
+    calendar: str,
+    response_minutes: int,
+    resolution_minutes: int,
+    slug: str = "",
+    **fields: Any,
+) -> SlaPolicy:
+    """An administrator adds targets for the records matching the conditions (empty = any)."""
+    _require_admin(actor)
+    reject_unknown(fields, EDITABLE)
+    clean = _clean(
+        {
+            "name": name,
+            "calendar": calendar,
+            "response_minutes": response_minutes,
+            "resolution_minutes": resolution_minutes,
+            **fields,
+        }
+    )
+    slug = slugify(slug or clean["name"])[:60]
+    if not slug:
+        raise ValidationFailed.one("slug", "needs letters or digits")
+    if SlaPolicy.objects.filter(slug=slug).exists():
+        raise ValidationFailed.one("slug", "a policy with this slug already exists")
+    if SlaPolicy.objects.filter(name=clean["name"]).exists():
+        raise ValidationFailed.one("name", "a policy with this name already exists")
+    policy = SlaPolicy.objects.create(slug=slug, **clean)
+    audit.record(actor, policy, action=AuditAction.CREATE, after=audit.snapshot(policy, AUDITED))
+    outbox.emit("sla_policy.created", policy)
+    return policy
+
+
+@transaction.atomic
+def policy_update(
+    actor: Actor, *, slug: str, expected_version: int | None, changes: dict[str, Any]
+) -> SlaPolicy:
+    """Edit a policy. Running clocks keep their targets until the record asks to recompute."""
+    policy = selectors.policy_get(actor, slug=slug, for_update=True)
+    _require_admin(actor)
+    reject_unknown(changes, EDITABLE)
+    check_version(policy, expected_version)
+    clean = _clean(changes)
+    name = clean.get("name")
+    if name and SlaPolicy.objects.filter(name=name).exclude(pk=policy.pk).exists():
+        raise ValidationFailed.one("name", "a policy with this name already exists")
+    before = audit.snapshot(policy, clean)
+    for field, value in clean.items():
+        setattr(policy, field, value)
+    after = audit.snapshot(policy, clean)
+    bump_version(policy, list(clean))
+    audit.record(actor, policy, before=before, after=after)
+    outbox.emit("sla_policy.updated", policy, changed=sorted(clean))
+    return policy
