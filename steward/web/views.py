@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from steward.core import selectors, services
@@ -59,7 +61,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
             services.login_succeeded(username=username)
             login(request, user)
             target = request.GET.get("next", "")
-            if target.startswith("/") and not target.startswith("//"):
+            # Django's check also refuses what browsers read as another host (/\evil, /<tab>/evil).
+            if target.startswith("/") and url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
                 return redirect(target)
             return redirect("web:home")
     return render(request, "web/login.html", {"form": form}, status=status)
@@ -86,6 +91,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     user = selectors.user_get(actor, username=request.user.username)
     initial = {f: getattr(user, f) for f in ProfileForm.base_fields if f != "version"}
     form = ProfileForm(request.POST or None, initial={**initial, "version": user.version})
+    status = 200 if request.method == "GET" else 422
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
@@ -97,6 +103,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             )
         except DomainError as exc:
             apply_error(form, exc)
+            status = exc.status  # 412 for a stale version, as in the API
         else:
             return redirect("web:profile")
     tokens = selectors.token_list(actor, limit=100).items
@@ -104,6 +111,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         request,
         "web/profile.html",
         {"form": form, "profile_user": user, "tokens": tokens, "token_form": TokenForm()},
+        status=status,
     )
 
 
@@ -134,6 +142,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
             "token_form": TokenForm() if new_token else form,
             "new_token": new_token,
         },
+        status=422 if form.errors else 200,  # htmx swaps 422 in, like the member form
     )
 
 
@@ -141,7 +150,10 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     actor = web_actor(request)
-    services.token_revoke(actor, token_id=token_id)
+    try:
+        services.token_revoke(actor, token_id=token_id)
+    except NotFound:
+        return render(request, "web/404.html", status=404)
     tokens = selectors.token_list(actor, limit=100).items
     return render(request, "web/profile.html#tokens", {"tokens": tokens, "token_form": TokenForm()})
 
@@ -151,8 +163,13 @@ def team_list(request: HttpRequest) -> HttpResponse:
     actor = web_actor(request)
     page = selectors.team_list(actor, q=request.GET.get("q", ""), cursor=request.GET.get("cursor"))
     form = TeamForm(request.POST or None) if actor.is_admin else None
-    template = "web/teams.html#team_rows" if request.htmx else "web/teams.html"
-    return render(request, template, {"page": page, "form": form, "q": request.GET.get("q", "")})
+    # The filter pushes its URL; a history restore after a cache miss needs the whole page.
+    rows_only = request.htmx and not request.htmx.history_restore_request
+    template = "web/teams.html#team_rows" if rows_only else "web/teams.html"
+    q = request.GET.get("q", "")
+    response = render(request, template, {"page": page, "form": form, "q": q})
+    patch_vary_headers(response, ["HX-Request"])  # no cached fragment served as the page
+    return response
 
 
 @login_required

@@ -1,0 +1,86 @@
+"""Playwright fixtures: Debian's chromium (never a downloaded browser) against ``live_server``.
+
+Without /usr/bin/chromium the browser tests skip on a workstation and fail in CI
+(``STEWARD_REQUIRE_SERVICES=true``), so a missing browser never passes silently there.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REQUIRE_SERVICES
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 10_000
+FAILURES = Path(
+    os.environ.get("STEWARD_BROWSER_ARTIFACTS") or Path(tempfile.gettempdir()) / "steward-browser"
+)
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator:
+    """One headless chromium for all browser tests; ``launch`` gives it a fresh profile.
+
+    Playwright's sync API keeps an asyncio loop running in this thread for as long as it is
+    started, and Django refuses ORM calls (the tests' own, and pytest-django's flush) from a
+    thread with a running loop. The test code is plain synchronous code, so
+    ``DJANGO_ALLOW_ASYNC_UNSAFE`` is set exactly while Playwright runs. Package scope (rather
+    than session) stops Playwright after the last browser test, so no later test or the
+    subprocesses it starts (``check --deploy`` warns about the variable) inherit either.
+    """
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        message = f"{CHROMIUM} is missing: apt-get install chromium"
+        if REQUIRE_SERVICES:
+            pytest.fail(f"{message} (STEWARD_REQUIRE_SERVICES is set)", pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so ``page`` can tell whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def page(request, browser, live_server) -> Iterator:
+    """A fresh context (own cookies) and page per test, with URLs relative to the live server.
+
+    When the test fails, a screenshot and the page's HTML are left in ``FAILURES``.
+    """
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB"
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        stem = FAILURES / request.node.name
+        FAILURES.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{stem}.png", full_page=True)
+        Path(f"{stem}.html").write_text(page.content())
+        report.sections.append(("browser", f"page at the failure: {stem}.png and .html"))
+    context.close()

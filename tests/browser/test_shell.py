@@ -1,0 +1,140 @@
+"""The web shell in a real browser: signing in, and managing a team through htmx."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from steward.core.models import AuditEntry, Team
+from steward.web.navigation import MODULES
+from tests import factories
+
+# live_server answers from another thread, so the data must be committed: transaction=True.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct-horse-battery"  # the factories' password
+
+
+def sign_in(page, username: str, *, path: str = "/") -> None:
+    page.goto(path)
+    expect(page).to_have_url(re.compile(r"/login/"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_agent_signs_in_and_sees_the_overview(page):
+    factories.agent(username="ada", first_name="Ada", last_name="Lovelace")
+
+    sign_in(page, "ada")
+
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Good to see you, Ada")
+    nav = page.get_by_role("navigation", name="Modules")
+    expect(nav.get_by_role("link", name="Overview")).to_have_attribute("aria-current", "page")
+    expect(nav.get_by_role("link", name="Teams")).to_be_visible()
+    for module in MODULES:
+        entry = nav.get_by_text(module.label, exact=True)
+        if module.url_name is None:  # not built yet: greyed, not a link
+            expect(entry).to_have_attribute("aria-disabled", "true")
+        else:
+            expect(entry).to_have_attribute("href", re.compile("^/"))
+    expect(page.get_by_role("link", name="Ada Lovelace")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def test_wrong_password_keeps_the_user_on_the_sign_in_page(page):
+    factories.agent(username="ada")
+
+    page.goto("/login/")
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_role("alert")).to_have_text("Wrong username or password.")
+    expect(page.get_by_role("navigation", name="Modules")).to_have_count(0)
+
+
+def test_admin_creates_a_team_and_adds_a_member_without_a_page_reload(page):
+    factories.admin(username="root", first_name="Rita")
+    factories.agent(username="ada", first_name="Ada", last_name="Lovelace")
+    sign_in(page, "root")
+
+    page.get_by_role("navigation", name="Modules").get_by_role("link", name="Teams").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Teams")
+    page.get_by_text("New team").click()
+    page.get_by_label("Name").fill("Network")
+    page.get_by_label("Description").fill("LAN, WAN and VPN")
+    page.get_by_role("button", name="Create team").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Network")
+
+    page.get_by_role("link", name="Teams").first.click()
+    page.get_by_role("link", name="Network").click()
+    expect(page).to_have_url(re.compile(r"/teams/network/$"))
+    members = page.locator("#members")
+    expect(members).to_contain_text("No members")
+
+    # A full reload would forget this marker; an htmx swap keeps it.
+    page.evaluate("window.__stewardNoReload = true")
+    members.get_by_label("Add agent").fill("ada")
+    members.get_by_role("button", name="Add").click()
+
+    expect(members).to_contain_text("Ada Lovelace")
+    expect(members).not_to_contain_text("No members")
+    assert page.evaluate("window.__stewardNoReload") is True
+    expect(page).to_have_url(re.compile(r"/teams/network/$"))
+    team = Team.objects.get(slug="network")
+    assert list(team.members.values_list("username", flat=True)) == ["ada"]
+    entry = AuditEntry.objects.filter(object_id=str(team.pk)).latest("id")
+    assert entry.channel == "web"
+    assert entry.changes == {"members": [[], ["ada"]]}
+
+
+def test_adding_an_unknown_member_shows_the_error_in_place(page):
+    factories.admin(username="root")
+    Team.objects.create(name="Network", slug="network")
+    sign_in(page, "root", path="/teams/network/")
+
+    members = page.locator("#members")
+    members.get_by_label("Add agent").fill("nobody")
+    members.get_by_role("button", name="Add").click()
+
+    expect(members.get_by_role("alert")).to_contain_text("no user 'nobody'")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Network")
+
+
+@pytest.mark.parametrize("path", ["/", "/teams/", "/teams/network/", "/profile/"])
+def test_pages_fit_a_phone_and_the_menu_opens(page, path):
+    factories.admin(username="root")
+    team = Team.objects.create(name="Network", slug="network", description="LAN " * 40)
+    team.members.add(factories.agent(username="a-very-long-username-for-a-narrow-screen"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "root", path=path)
+
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    nav = page.get_by_role("navigation", name="Modules")
+    expect(nav).to_be_hidden()
+    page.get_by_text("Menu").click()
+    expect(nav.get_by_role("link", name="Teams")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def test_team_filter_updates_rows_in_place_and_keeps_the_url(page):
+    factories.agent(username="ada")
+    Team.objects.create(name="Network", slug="network")
+    Team.objects.create(name="Database", slug="database")
+    sign_in(page, "ada", path="/teams/")
+    rows = page.locator("#team-rows")
+    expect(rows).to_contain_text("Database")
+
+    page.get_by_placeholder("Filter teams…").fill("net")
+
+    expect(rows).not_to_contain_text("Database")
+    expect(rows).to_contain_text("Network")
+    expect(page).to_have_url(re.compile(r"/teams/\?q=net$"))
+    page.reload()
+    expect(page.get_by_placeholder("Filter teams…")).to_have_value("net")
+    expect(rows).not_to_contain_text("Database")
