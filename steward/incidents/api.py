@@ -35,6 +35,8 @@ class IncidentFilters(Schema):
     created_after: dt.datetime | None = None
     created_before: dt.datetime | None = None
     q: str = ""
+    breached: bool | None = None
+    breaching_within: int | None = None
     order: str = "priority"
     cursor: str | None = None
     limit: int | None = None

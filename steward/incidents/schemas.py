@@ -10,6 +10,21 @@ from pydantic import Field
 from steward.api.http import In
 
 
+class ClockOut(Schema):
+    kind: str
+    policy: str
+    state: str
+    paused: bool
+    started_at: dt.datetime
+    due_at: dt.datetime | None = Field(None, description="null while paused")
+    stopped_at: dt.datetime | None
+    target_seconds: int
+    elapsed_seconds: int
+    time_left_seconds: int = Field(..., description="business seconds; negative when overdue")
+    warned: bool
+    breached: bool
+
+
 class IncidentOut(Schema):
     number: str
     title: str
@@ -41,6 +56,7 @@ class IncidentOut(Schema):
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int
+    sla: list[ClockOut] = Field(default_factory=list, alias="sla_clocks")
 
 
 class IncidentCreateIn(In):

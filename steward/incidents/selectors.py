@@ -6,7 +6,9 @@ import datetime as dt
 import re
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
+from django.utils import timezone
 
 from steward.core.actor import Actor
 from steward.core.errors import NotFound, ValidationFailed
@@ -17,6 +19,9 @@ from steward.incidents import search
 from steward.incidents.choices import OPEN_STATES, Status
 from steward.incidents.models import Category, Incident, PriorityRule, SavedView
 from steward.incidents.workflow import INCIDENT_FLOW
+from steward.sla import selectors as sla_selectors
+from steward.sla.choices import ClockState
+from steward.sla.models import SlaClock
 
 NUMBER = re.compile(r"INC\d{7}")
 QUEUES = ("mine", "my_teams", "unassigned", "major", "open", "all")
@@ -61,6 +66,8 @@ def incident_list(
     created_after: dt.datetime | None = None,
     created_before: dt.datetime | None = None,
     q: str = "",
+    breached: bool | None = None,
+    breaching_within: int | None = None,
     order: str = "priority",
     cursor: str | None = None,
     limit: int | None = None,
@@ -114,14 +121,52 @@ def incident_list(
         # ranked full-text search; work notes only count for agents
         qs = search.ranked(qs, q, include_internal=actor.is_agent)
         ordering = ("search_rank", "id")
-    return paginate(_with_relations(qs), order=ordering, cursor=cursor, limit=limit)
+    if breached is not None or breaching_within is not None:
+        qs = _sla_filter(qs, breached=breached, breaching_within=breaching_within)
+    page = paginate(_with_relations(qs), order=ordering, cursor=cursor, limit=limit)
+    attach_sla(actor, page.items)
+    return page
+
+
+def _sla_filter(
+    qs: QuerySet[Incident], *, breached: bool | None, breaching_within: int | None
+) -> QuerySet[Incident]:
+    """Incidents with a breached clock, or a running one due within N minutes."""
+    now = timezone.now()
+    clocks = SlaClock.objects.filter(
+        content_type=ContentType.objects.get_for_model(Incident),
+        object_id=Cast(OuterRef("pk"), output_field=CharField()),
+    )
+    if breached is not None:
+        late = clocks.filter(Q(breached=True) | Q(state=ClockState.RUNNING, due_at__lt=now))
+        qs = qs.filter(Exists(late)) if breached else qs.exclude(Exists(late))
+    if breaching_within is not None:
+        if not 0 < breaching_within <= 60 * 24 * 30:
+            raise ValidationFailed.one("breaching_within", "minutes, between 1 and 43200")
+        soon = clocks.filter(
+            state=ClockState.RUNNING,
+            breached=False,
+            due_at__gte=now,
+            due_at__lt=now + dt.timedelta(minutes=breaching_within),
+        )
+        qs = qs.filter(Exists(soon))
+    return qs
+
+
+def attach_sla(actor: Actor, incidents: list[Incident]) -> None:
+    """Give each incident its SLA clocks (``sla_clocks``) with a constant number of queries."""
+    clocks = sla_selectors.clocks_for_many(actor, incidents)
+    for incident in incidents:
+        incident.sla_clocks = clocks.get(str(incident.pk), [])
 
 
 def incident_get(actor: Actor, *, number: str) -> Incident:
-    """One visible incident by number; ``NotFound`` for absent and invisible alike."""
+    """One visible incident by number, with its SLA clocks; ``NotFound`` for absent and
+    invisible alike."""
     incident = _with_relations(incident_visible(actor)).filter(number=number).first()
     if incident is None:
         raise NotFound()
+    attach_sla(actor, [incident])
     return incident
 
 

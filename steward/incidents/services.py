@@ -35,6 +35,7 @@ from steward.incidents.models import (
     TeamAssignment,
 )
 from steward.incidents.workflow import INCIDENT_FLOW
+from steward.sla import services as sla
 
 AGENT_FIELDS = {
     "title",
@@ -263,6 +264,7 @@ def incident_create(
         **clean,
     )
     incident.save()
+    sla.clocks_start(actor, incident, context=_sla_context(incident), at=now)
     audit.record(
         actor, incident, action=AuditAction.CREATE, after=audit.snapshot(incident, AUDITED)
     )
@@ -367,6 +369,7 @@ def incident_update(
     if not changed:
         return incident
     bump_version(incident, changed)
+    _move_clocks(actor, incident, before=before, changed=changed, now=now)
     audit.record(actor, incident, before=before, after=after)
     outbox.emit("incident.updated", incident, number=incident.number, changed=changed)
     if moved:
@@ -381,6 +384,39 @@ def incident_update(
         outbox.emit("incident.resolved", incident, number=incident.number)
         _resolve_children(actor, incident)
     return incident
+
+
+def _sla_context(incident: Incident) -> dict[str, Any]:
+    """What SLA policies match on."""
+    return {
+        "priority": incident.priority,
+        "category": incident.category.slug if incident.category else "",
+        "service": incident.affected_service,
+        "organisation": incident.organisation.slug if incident.organisation else "",
+    }
+
+
+def _move_clocks(
+    actor: Actor, incident: Incident, *, before: dict, changed: list[str], now: dt.datetime
+) -> None:
+    """Keep the SLA clocks in step with the incident: pause on hold, stop on response and
+    resolution, restart on reopen, recompute when what selects the policy changes."""
+    source, target = before.get("status"), incident.status
+    if {"priority", "category", "affected_service"} & set(changed):
+        sla.clocks_recompute(actor, incident, context=_sla_context(incident), at=now)
+    if "first_response_at" in changed and incident.first_response_at is not None:
+        sla.clock_stop(actor, incident, kind="response", at=incident.first_response_at)
+    if source == target:
+        return
+    if target == Status.ON_HOLD:
+        sla.clocks_pause(actor, incident, at=now)
+    elif source == Status.ON_HOLD:
+        sla.clocks_resume(actor, incident, at=now)
+    if target in (Status.RESOLVED, Status.CANCELLED):
+        sla.clock_stop(actor, incident, kind="response", at=now)
+        sla.clock_stop(actor, incident, kind="resolution", at=now)
+    elif source == Status.RESOLVED:
+        sla.clock_reopen(actor, incident, kind="resolution", at=now)
 
 
 def _apply_priority(incident: Incident, clean: dict[str, Any]) -> None:
@@ -441,6 +477,7 @@ def incident_comment(actor: Actor, *, number: str, body: str, internal: bool = F
     ):
         incident.first_response_at = comment.created_at
         incident.save(update_fields=["first_response_at"])
+        sla.clock_stop(actor, incident, kind="response", at=comment.created_at)
         audit.record(
             actor,
             incident,

@@ -1,0 +1,132 @@
+"""Incidents and their SLA clocks: started, paused, stopped, shown, filtered."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from steward.core.actor import Actor
+from steward.incidents.selectors import incident_get, incident_list
+from steward.incidents.services import incident_comment, incident_create, incident_update
+from steward.sla import services as sla
+from steward.sla.models import SlaClock
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def always_on(db):
+    system = Actor.system("tests")
+    sla.calendar_create(
+        system,
+        name="24x7",
+        slug="always",
+        time_zone="UTC",
+        working_hours=[{"weekday": d, "start": "00:00", "end": "00:00"} for d in range(7)],
+    )
+    return sla.policy_create(
+        system,
+        name="Standard",
+        slug="standard",
+        calendar="always",
+        precedence=100,
+        response_minutes=30,
+        resolution_minutes=240,
+    )
+
+
+def clocks(incident):
+    return {c.kind: c for c in SlaClock.objects.filter(object_id=str(incident.pk))}
+
+
+def test_clocks_start_with_the_incident(agent_actor, always_on):
+    incident = incident_create(agent_actor, title="Server down", impact=1, urgency=1)
+    started = clocks(incident)
+    assert set(started) == {"response", "resolution"}
+    assert started["resolution"].due_at - incident.opened_at.replace(microsecond=0) == dt.timedelta(
+        minutes=240
+    )
+
+
+def test_on_hold_pauses_and_resuming_counts_again(agent_actor, agent_api, always_on):
+    incident = incident_create(agent_actor, title="Waiting on user")
+    incident_update(
+        agent_actor,
+        number=incident.number,
+        expected_version=None,
+        changes={"status": "on_hold", "on_hold_reason": "awaiting_caller"},
+    )
+    assert {c.state for c in clocks(incident).values()} == {"paused"}
+    shown = agent_api.get(f"/api/v1/incidents/{incident.number}").json()["sla"]
+    assert [(c["paused"], c["due_at"]) for c in shown] == [(True, None), (True, None)]
+
+    incident_update(
+        agent_actor,
+        number=incident.number,
+        expected_version=None,
+        changes={"status": "in_progress", "assignee": "agent1"},
+    )
+    resumed = clocks(incident)["resolution"]
+    assert (resumed.state, resumed.paused_at) == ("running", None)
+
+
+def test_first_reply_stops_response_and_resolve_stops_resolution(
+    agent_actor, requester_user, always_on
+):
+    from tests.conftest import as_actor
+
+    incident = incident_create(as_actor(requester_user), title="Mouse broken")
+    incident_comment(agent_actor, number=incident.number, body="On my way.")
+    assert clocks(incident)["response"].state == "stopped"
+    assert clocks(incident)["resolution"].state == "running"
+    incident_update(
+        agent_actor,
+        number=incident.number,
+        expected_version=None,
+        changes={
+            "status": "resolved",
+            "resolution_code": "solved",
+            "resolution_notes": "New mouse.",
+        },
+    )
+    assert clocks(incident)["resolution"].state == "stopped"
+
+
+def test_sla_is_in_the_api_and_breached_filter_finds_late_ones(agent_actor, agent_api, always_on):
+    late = incident_create(agent_actor, title="Old one")
+    fresh = incident_create(agent_actor, title="New one")
+    SlaClock.objects.filter(object_id=str(late.pk), kind="resolution").update(
+        due_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    SlaClock.objects.filter(object_id=str(late.pk), kind="response").update(state="stopped")
+
+    body = agent_api.get(f"/api/v1/incidents/{fresh.number}").json()
+    [response, resolution] = body["sla"]
+    assert (response["kind"], resolution["kind"]) == ("response", "resolution")
+    assert resolution["paused"] is False
+    assert 0 < resolution["time_left_seconds"] <= 240 * 60
+    assert [i.number for i in incident_list(agent_actor, breached=True).items] == [late.number]
+    assert [i.number for i in incident_list(agent_actor, breached=False).items] == [fresh.number]
+    soon = incident_list(agent_actor, breaching_within=45).items
+    assert {i.number for i in soon} == {fresh.number}
+
+
+def test_sla_on_the_list_keeps_query_count_flat(agent_actor, agent_api, always_on):
+    agent_api.get("/api/v1/incidents")  # warm per-process caches (content types)
+
+    def count(n):
+        for i in range(n):
+            incident_create(agent_actor, title=f"t{i}")
+        with CaptureQueriesContext(connection) as ctx:
+            items = agent_api.get("/api/v1/incidents", {"limit": 100}).json()["items"]
+        assert all(len(i["sla"]) == 2 for i in items)
+        return len(ctx.captured_queries)
+
+    assert count(2) == count(15)
+
+
+def test_no_matching_policy_means_no_clocks(agent_actor):
+    incident = incident_create(agent_actor, title="No SLA configured")
+    assert incident_get(agent_actor, number=incident.number).sla_clocks == []
