@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from steward.core import markup
 from steward.core.actor import Actor
-from steward.core.models import Comment, Team, User
+from steward.core.models import Comment, OutboxMessage, Team, User
 from steward.incidents.bulk import incidents_import
 from steward.incidents.models import Incident, TeamAssignment
 
@@ -146,7 +146,30 @@ def load(rng: random.Random, count: int = 3000) -> int:
     )
     made = incidents_import(Actor.system("demo"), rows)
     _comments(rng, made)
+    _clocks(made, since=now - dt.timedelta(days=45))
     return len(made)
+
+
+def _clocks(incidents: list[Incident], *, since: dt.datetime) -> None:
+    """SLA clocks for the recent history, run as if they had ticked live: late ones breach."""
+    from steward.incidents.services import _sla_context
+    from steward.sla import services as sla
+
+    system = Actor.system("demo")
+    for incident in incidents:
+        if incident.opened_at < since:
+            continue
+        sla.clocks_start(system, incident, context=_sla_context(incident), at=incident.opened_at)
+        if incident.first_response_at:
+            sla.clock_stop(system, incident, kind="response", at=incident.first_response_at)
+        if incident.resolved_at:
+            sla.clock_stop(system, incident, kind="response", at=incident.resolved_at)
+            sla.clock_stop(system, incident, kind="resolution", at=incident.resolved_at)
+    sla.sla_sweep(system, now=timezone.now(), batch=5000)
+    # history is not news: nobody gets mail about demo breaches from months ago
+    OutboxMessage.objects.filter(topic__startswith="sla.", dispatched_at__isnull=True).update(
+        dispatched_at=timezone.now()
+    )
 
 
 def _comments(rng: random.Random, incidents: list[Incident]) -> None:

@@ -24,7 +24,8 @@ from steward.sla.choices import ClockState
 from steward.sla.models import SlaClock
 
 NUMBER = re.compile(r"INC\d{7}")
-QUEUES = ("mine", "my_teams", "unassigned", "major", "open", "all")
+QUEUES = ("mine", "my_teams", "unassigned", "breaching", "major", "open", "all")
+BREACHING_SOON_MINUTES = 60
 ORDERS = {
     "priority": ("priority", "opened_at", "id"),
     "-opened_at": ("-opened_at", "-id"),
@@ -88,6 +89,9 @@ def incident_list(
         qs = qs.filter(team__members=user_id, status__in=OPEN_STATES)
     elif queue == "unassigned":
         qs = qs.filter(assignee__isnull=True, status__in=OPEN_STATES)
+    elif queue == "breaching":
+        qs = qs.filter(status__in=OPEN_STATES)
+        breaching_within = breaching_within or BREACHING_SOON_MINUTES
     elif queue == "major":
         qs = qs.filter(is_major=True, status__in=OPEN_STATES)
     elif queue == "open":

@@ -22,6 +22,7 @@ QUEUE_LABELS = {
     "mine": "My work",
     "my_teams": "My teams",
     "unassigned": "Unassigned",
+    "breaching": "Breaching soon",
     "major": "Major incidents",
     "open": "All open",
     "all": "Everything",

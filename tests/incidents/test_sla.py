@@ -130,3 +130,22 @@ def test_sla_on_the_list_keeps_query_count_flat(agent_actor, agent_api, always_o
 def test_no_matching_policy_means_no_clocks(agent_actor):
     incident = incident_create(agent_actor, title="No SLA configured")
     assert incident_get(agent_actor, number=incident.number).sla_clocks == []
+
+
+def test_breaching_soon_queue_and_badges(agent_actor, always_on):
+    from django.test import Client
+
+    soon = incident_create(agent_actor, title="Due soon")
+    later = incident_create(agent_actor, title="Due later")
+    SlaClock.objects.filter(object_id=str(later.pk)).update(
+        due_at=timezone.now() + dt.timedelta(hours=5)
+    )
+    assert [i.number for i in incident_list(agent_actor, queue="breaching").items] == [soon.number]
+    SlaClock.objects.filter(object_id=str(soon.pk), kind="response").update(breached=True)
+    client = Client()
+    client.force_login(agent_actor.user)
+    page = client.get("/incidents/?queue=open").content.decode()
+    assert 'class="sla breached"' in page
+    detail = client.get(f"/incidents/{later.number}/").content.decode()
+    assert "SLA resolution" in detail
+    assert "Standard" in detail
