@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from steward.incidents.models import Category, IncidentSettings, PriorityRule, TeamAssignment
+from steward.incidents.models import (
+    Category,
+    EscalationRule,
+    IncidentSettings,
+    PriorityRule,
+    TeamAssignment,
+)
 
 
 @admin.register(Category)
@@ -14,4 +20,4 @@ class PriorityRuleAdmin(admin.ModelAdmin):
     list_display = ("impact", "urgency", "priority")
 
 
-admin.site.register([IncidentSettings, TeamAssignment])
+admin.site.register([IncidentSettings, TeamAssignment, EscalationRule])

@@ -7,7 +7,12 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         from steward.core import targets
-        from steward.incidents import notifications, search, selectors  # noqa: F401 - consumers
+        from steward.incidents import (  # noqa: F401 - registers outbox consumers
+            escalations,
+            notifications,
+            search,
+            selectors,
+        )
         from steward.incidents.models import Incident
 
         targets.register(

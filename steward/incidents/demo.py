@@ -163,8 +163,7 @@ def _clocks(incidents: list[Incident], *, since: dt.datetime) -> None:
         if incident.first_response_at:
             sla.clock_stop(system, incident, kind="response", at=incident.first_response_at)
         if incident.status == "on_hold":
-            sla.clocks_pause(system, incident,
-                             at=incident.first_response_at or incident.opened_at)
+            sla.clocks_pause(system, incident, at=incident.first_response_at or incident.opened_at)
         if incident.resolved_at:
             sla.clock_stop(system, incident, kind="response", at=incident.resolved_at)
             sla.clock_stop(system, incident, kind="resolution", at=incident.resolved_at)

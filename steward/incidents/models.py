@@ -187,3 +187,46 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EscalationRule(models.Model):
+    """What happens when an incident's SLA clock warns or breaches (beyond the mail to the
+    assignee and team lead, which always goes out)."""
+
+    class Action(models.TextChoices):
+        NOTIFY = "notify", "Email an address (e.g. a manager)"
+        REASSIGN = "reassign", "Reassign to a team"
+        RAISE_PRIORITY = "raise_priority", "Raise priority by one"
+
+    name = models.CharField(max_length=100)
+    threshold = models.CharField(
+        max_length=10, choices=[("warning", "Warning"), ("breach", "Breach")]
+    )
+    clock_kind = models.CharField(
+        max_length=10, blank=True, help_text="response or resolution; empty: both"
+    )
+    priorities = models.JSONField(default=list, blank=True, help_text="empty: any")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    email = models.EmailField(blank=True)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EscalationRun(models.Model):
+    """One rule applied for one SLA event: the unique pair makes each action run once."""
+
+    rule = models.ForeignKey(EscalationRule, on_delete=models.CASCADE, related_name="runs")
+    event_id = models.BigIntegerField()
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["rule", "event_id"], name="escalation_once")]
+
+    def __str__(self) -> str:
+        return f"{self.rule} for event {self.event_id}"
