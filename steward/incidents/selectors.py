@@ -226,3 +226,33 @@ def category_list(*, parent: str | None = None) -> list[Category]:
 def saved_views(actor: Actor) -> list[SavedView]:
     """The actor's own saved queue filters."""
     return list(SavedView.objects.filter(user=actor.user).order_by("name"))
+
+
+def incident_overview(actor: Actor) -> dict[str, int]:
+    """Counts for the agent's overview: one aggregate query plus one for breaching clocks."""
+    from django.db.models import Count
+
+    user_id = actor.user.pk if actor.user else None
+    open_qs = incident_visible(actor).filter(status__in=OPEN_STATES)
+    counts = open_qs.aggregate(
+        mine=Count("id", filter=Q(assignee_id=user_id)),
+        my_teams=Count("id", filter=Q(team__members=user_id), distinct=True),
+        unassigned=Count("id", filter=Q(assignee__isnull=True)),
+        major=Count("id", filter=Q(is_major=True)),
+        open=Count("id", distinct=True),
+    )
+    counts["breaching"] = _sla_filter(
+        open_qs, breached=None, breaching_within=BREACHING_SOON_MINUTES
+    ).count()
+    counts["breached"] = _sla_filter(open_qs, breached=True, breaching_within=None).count()
+    return counts
+
+
+def incident_recent_for_caller(actor: Actor, *, limit: int = 10) -> list[Incident]:
+    """A requester's own latest incidents for their start page."""
+    return list(
+        incident_visible(actor)
+        .filter(caller_id=actor.user.pk)
+        .select_related("team")
+        .order_by("-opened_at")[:limit]
+    )

@@ -57,6 +57,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "team": request.GET.get("team", ""),
         "q": request.GET.get("q", "").strip(),
         "order": request.GET.get("order", "priority"),
+        "breached": {"true": True, "false": False}.get(request.GET.get("breached", "")),
         "cursor": request.GET.get("cursor") or None,
     }
     try:

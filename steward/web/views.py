@@ -17,6 +17,7 @@ from steward.core import selectors, services
 from steward.core.actor import Actor
 from steward.core.choices import Channel
 from steward.core.errors import DomainError, NotFound, Throttled
+from steward.incidents import selectors as incident_selectors
 from steward.web.forms import (
     LoginForm,
     MemberForm,
@@ -81,7 +82,12 @@ def home(request: HttpRequest) -> HttpResponse:
     """The agent's overview (grows as modules land); requesters see their own start page."""
     actor = web_actor(request)
     my_teams = selectors.team_list(actor, member=request.user.username, limit=20).items
-    return render(request, "web/home.html", {"my_teams": my_teams})
+    context = {"my_teams": my_teams}
+    if actor.is_agent:
+        context["incident_counts"] = incident_selectors.incident_overview(actor)
+    else:
+        context["my_incidents"] = incident_selectors.incident_recent_for_caller(actor)
+    return render(request, "web/home.html", context)
 
 
 @login_required

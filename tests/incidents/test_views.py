@@ -163,3 +163,31 @@ def test_saved_views_are_per_user(web, agent_user):
     assert agent_user.saved_incident_views.count() == 1
     web.post(f"/incidents/views/{view_id}/delete/")
     assert agent_user.saved_incident_views.count() == 0
+
+
+def test_overview_counts_for_agents_and_own_list_for_requesters(
+    web, agent_actor, desk, requester_user
+):
+    incident_create(agent_actor, title="Mine", team="desk", assignee="agent1")
+    incident_create(as_actor(requester_user), title="Unassigned one")
+    page = web.get("/").content.decode()
+    assert "my open incidents" in page
+    assert "<strong>1</strong> my open incidents" in page
+    assert "<strong>2</strong> in my teams" not in page
+    client = Client()
+    client.force_login(requester_user)
+    own = client.get("/").content.decode()
+    assert "Unassigned one" in own
+    assert "Mine" not in own
+    assert "my open incidents" not in own
+
+
+def test_overview_query_count_is_flat(web, agent_actor, desk):
+    def count(n):
+        for i in range(n):
+            incident_create(agent_actor, title=f"t{i}", team="desk")
+        with CaptureQueriesContext(connection) as ctx:
+            web.get("/")
+        return len(ctx.captured_queries)
+
+    assert count(1) == count(12)
