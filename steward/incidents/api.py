@@ -80,10 +80,15 @@ def patch_incident(
     return tag(response, selectors.incident_get(request.actor, number=number))
 
 
-@incidents.get("/{number}/comments", response=list[CommentOut])
-def list_comments(request: HttpRequest, number: str):
+class PageParams(Schema):
+    cursor: str | None = None
+    limit: int | None = None
+
+
+@incidents.get("/{number}/comments", response=page_of(CommentOut))
+def list_comments(request: HttpRequest, number: str, params: Query[PageParams]):
     incident = selectors.incident_get(request.actor, number=number)
-    return selectors.incident_comments(request.actor, incident)
+    return selectors.incident_comment_page(request.actor, incident, **params.dict())
 
 
 @incidents.post("/{number}/comments", response={201: CommentOut})

@@ -193,15 +193,26 @@ def incident_allowed_transitions(actor: Actor, incident: Incident) -> list[str]:
 REQUESTER_MOVES = {(Status.RESOLVED, Status.IN_PROGRESS), (Status.NEW, Status.CANCELLED)}
 
 
-def incident_comments(actor: Actor, incident: Incident) -> list[Comment]:
-    """The activity of an incident the actor can see; requesters never see work notes."""
+def _comments_qs(actor: Actor, incident: Incident) -> QuerySet[Comment]:
     ct = ContentType.objects.get_for_model(Incident)
     qs = Comment.objects.filter(content_type=ct, object_id=str(incident.pk)).select_related(
         "author"
     )
-    if not actor.is_agent:
-        qs = qs.filter(internal=False)
-    return list(qs.order_by("created_at", "id")[:500])
+    return qs if actor.is_agent else qs.filter(internal=False)
+
+
+def incident_comments(actor: Actor, incident: Incident) -> list[Comment]:
+    """The activity of an incident the actor can see; requesters never see work notes."""
+    return list(_comments_qs(actor, incident).order_by("created_at", "id")[:500])
+
+
+def incident_comment_page(
+    actor: Actor, incident: Incident, *, cursor: str | None = None, limit: int | None = None
+) -> Page:
+    """A page of an incident's activity, oldest first (work notes for agents only)."""
+    return paginate(
+        _comments_qs(actor, incident), order=("created_at", "id"), cursor=cursor, limit=limit
+    )
 
 
 def priority_for(impact: int, urgency: int) -> int:

@@ -507,5 +507,4 @@ EXCUSED_COLLECTIONS: dict[str, str] = {
 # Operations answering a bare JSON array instead of a page (DESIGN §6), with why.
 EXCUSED_UNPAGED_LISTS: dict[str, str] = {
     "GET /api/v1/incident-categories": "a small admin-kept reference table, read whole",
-    "GET /api/v1/incidents/{number}/comments": "capped at 500 by the selector; to be paged",
 }

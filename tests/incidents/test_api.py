@@ -91,7 +91,9 @@ def test_comments_respect_visibility(agent_api, requester_user):
         f"/api/v1/incidents/{number}/comments", {"body": "AP 12 is down", "internal": True}
     )
     agent_api.post(f"/api/v1/incidents/{number}/comments", {"body": "We are **on it**"})
-    mine = api_client_for(requester_user).get(f"/api/v1/incidents/{number}/comments").json()
+    page = api_client_for(requester_user).get(f"/api/v1/incidents/{number}/comments").json()
+    assert page["next"] is None
+    mine = page["items"]
     assert [c["body"] for c in mine] == ["We are **on it**"]
     assert mine[0]["body_html"] == "<p>We are <strong>on it</strong></p>"
 
@@ -149,3 +151,15 @@ def test_list_query_count_does_not_grow_with_rows(agent_api, desk):
     large = count_for(25)
     assert small == large
     assert large <= 8
+
+
+def test_comments_are_paged(agent_api):
+    number = new(agent_api)["number"]
+    for i in range(3):
+        agent_api.post(f"/api/v1/incidents/{number}/comments", {"body": f"note {i}"})
+    first = agent_api.get(f"/api/v1/incidents/{number}/comments", {"limit": 2}).json()
+    rest = agent_api.get(
+        f"/api/v1/incidents/{number}/comments", {"limit": 2, "cursor": first["next"]}
+    ).json()
+    assert [c["body"] for c in first["items"] + rest["items"]] == ["note 0", "note 1", "note 2"]
+    assert rest["next"] is None
