@@ -8,8 +8,9 @@ from ninja.files import UploadedFile
 
 from steward.api.http import expected_version, page_of, tag
 from steward.core import selectors, services
+from steward.core.errors import Conflict
 from steward.core.idempotency import create_once
-from steward.core.models import Attachment
+from steward.core.models import ApiToken, Attachment
 from steward.core.schemas import (
     AttachmentOut,
     AuditOut,
@@ -146,8 +147,29 @@ def list_tokens(request: HttpRequest, filters: Query[PageFilters]):
 
 @tokens.post("", response={201: TokenCreatedOut})
 def create_token(request: HttpRequest, payload: TokenCreateIn):
-    token, raw = services.token_create(request.actor, **payload.dict())
-    token.token = raw
+    """A retry with the same ``Idempotency-Key`` is refused: the secret is shown only once."""
+    secrets: list[str] = []
+
+    def create() -> ApiToken:
+        token, raw = services.token_create(request.actor, **payload.dict())
+        secrets.append(raw)
+        return token
+
+    token, replayed = create_once(
+        request.actor,
+        key=request.headers.get("Idempotency-Key"),
+        scope="tokens",
+        payload=payload.dict(),
+        create=create,
+        fetch=lambda pk: selectors.token_get(request.actor, token_id=int(pk)),
+    )
+    if replayed:
+        raise Conflict(
+            f"Token {token.prefix}… was already created with this Idempotency-Key; "
+            "its secret is shown only once. Revoke it if it was lost.",
+            fields={"Idempotency-Key": ["already used"]},
+        )
+    token.token = secrets[0]
     return 201, token
 
 

@@ -114,3 +114,13 @@ def test_session_writes_need_csrf(agent_user):
     response = client.post("/api/v1/tokens", {"name": "x"}, content_type="application/json")
     assert response.status_code in (401, 403)
     assert not ApiToken.objects.filter(name="x").exists()
+
+
+def test_a_retried_token_create_is_refused_not_duplicated(agent_api):
+    headers = {"Idempotency-Key": "laptop-setup"}
+    first = agent_api.post("/api/v1/tokens", {"name": "laptop"}, headers=headers)
+    again = agent_api.post("/api/v1/tokens", {"name": "laptop"}, headers=headers)
+    assert first.status_code == 201
+    assert again.status_code == 409
+    assert first.json()["token"] not in again.content.decode()
+    assert ApiToken.objects.filter(name="laptop").count() == 1
