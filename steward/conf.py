@@ -113,7 +113,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "STEWARD_LOGIN_THROTTLE",
         "5/900",
-        "Failed logins allowed per account and per address: `count/seconds`; then 429.",
+        "Failed sign-ins allowed per account in `seconds` (`count/seconds`), and four times as"
+        " many per client address (a shared NAT hides many people); then 429.",
     ),
     Setting(
         "STEWARD_BASE_URL",

@@ -166,7 +166,8 @@ else:
 
 # Security: safe by default; HTTPS hardening when served behind TLS.
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag instead
+# htmx sends the token from hx-headers on <body>; the API docs page reads the cookie.
+CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
