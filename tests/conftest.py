@@ -12,6 +12,20 @@ from steward.core.choices import Channel
 from steward.core.services import token_create
 from tests import factories
 
+
+def pytest_collection_modifyitems(config, items):
+    """Database-specific tests are deselected on the other database, not skipped: each CI
+    run (SQLite, then PostgreSQL) runs every test meant for it."""
+    from django.conf import settings
+
+    other = "sqlite_only" if settings.IS_POSTGRES else "postgres_only"
+    kept = [item for item in items if item.get_closest_marker(other) is None]
+    deselected = [item for item in items if item.get_closest_marker(other) is not None]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
 REQUIRE_SERVICES = os.environ.get("STEWARD_REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}
 
 

@@ -35,8 +35,7 @@ def test_a_rolled_back_transaction_releases_its_number():
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_never_share_a_number():
-    if not settings.IS_POSTGRES:
-        pytest.skip("row-lock concurrency needs PostgreSQL; CI runs this on PostgreSQL")
+    assert settings.IS_POSTGRES
     threads, per_thread = 8, 25
     results: list[str] = []
     errors: list[BaseException] = []

@@ -27,10 +27,10 @@ def run_steward(*args, env_extra, cwd=ROOT):
     )
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.django_db
 def test_sqlite_runs_in_wal_with_full_sync_and_busy_timeout():
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite pragmas")
+    assert connection.vendor == "sqlite"
     # the test database is in memory, so check the pragmas on a fresh file connection
     from django.db.backends.sqlite3.base import DatabaseWrapper
 

@@ -151,7 +151,7 @@ def _run_in_threads(count, work):
 
 def _require_postgres():
     if not settings.IS_POSTGRES:
-        pytest.skip("concurrent writers need PostgreSQL; CI runs this on PostgreSQL")
+        raise AssertionError("postgres_only tests are deselected on SQLite (tests/conftest.py)")
 
 
 @pytest.mark.postgres_only
