@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +10,7 @@ from ninja import Schema
 from pydantic import ConfigDict, create_model
 
 from steward.core.errors import ValidationFailed
+from steward.core.idempotency import create_once
 
 
 class In(Schema):
@@ -34,6 +36,27 @@ def expected_version(request: HttpRequest, body_version: int | None) -> int | No
     if body_version is not None and body_version != version:
         raise ValidationFailed.one("version", "differs from If-Match")
     return version
+
+
+def create_with_key(
+    request: HttpRequest,
+    *,
+    scope: str,
+    data: dict[str, Any],
+    create: Callable[..., Any],
+    visible: Callable[[Any], Any],
+) -> Any:
+    """Call the ``create`` service once per ``Idempotency-Key``: a retry with the same key
+    and body returns the first record (looked up through ``visible(actor)``)."""
+    obj, _ = create_once(
+        request.actor,
+        key=request.headers.get("Idempotency-Key"),
+        scope=scope,
+        payload=data,
+        create=lambda: create(request.actor, **data),
+        fetch=lambda pk: visible(request.actor).get(pk=pk),
+    )
+    return obj
 
 
 def tag(response: HttpResponse, obj: Any) -> Any:

@@ -6,7 +6,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from steward.api.http import expected_version, page_of, tag
+from steward.api.http import create_with_key, expected_version, page_of, tag
 from steward.core import selectors, services
 from steward.core.errors import Conflict
 from steward.core.idempotency import create_once
@@ -59,13 +59,12 @@ def get_user(request: HttpRequest, response: HttpResponse, username: str):
 @users.post("", response={201: UserOut})
 def create_user(request: HttpRequest, response: HttpResponse, payload: UserCreateIn):
     data = payload.dict()
-    user, _ = create_once(
-        request.actor,
-        key=request.headers.get("Idempotency-Key"),
+    user = create_with_key(
+        request,
         scope="users",
-        payload=data,
-        create=lambda: services.user_create(request.actor, **data),
-        fetch=lambda pk: selectors.user_visible(request.actor).get(pk=pk),
+        data=data,
+        create=services.user_create,
+        visible=selectors.user_visible,
     )
     return 201, tag(response, selectors.user_get(request.actor, username=user.username))
 
@@ -101,13 +100,12 @@ def get_team(request: HttpRequest, response: HttpResponse, slug: str):
 @teams.post("", response={201: TeamOut})
 def create_team(request: HttpRequest, response: HttpResponse, payload: TeamCreateIn):
     data = payload.dict()
-    team, _ = create_once(
-        request.actor,
-        key=request.headers.get("Idempotency-Key"),
+    team = create_with_key(
+        request,
         scope="teams",
-        payload=data,
-        create=lambda: services.team_create(request.actor, **data),
-        fetch=lambda pk: selectors.team_visible(request.actor).get(pk=pk),
+        data=data,
+        create=services.team_create,
+        visible=selectors.team_visible,
     )
     return 201, tag(response, team)
 

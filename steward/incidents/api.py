@@ -7,8 +7,7 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
-from steward.api.http import expected_version, page_of, tag
-from steward.core.idempotency import create_once
+from steward.api.http import create_with_key, expected_version, page_of, tag
 from steward.incidents import selectors, services
 from steward.incidents.schemas import (
     CategoryOut,
@@ -51,13 +50,12 @@ def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]):
 def create_incident(request: HttpRequest, response: HttpResponse, payload: IncidentCreateIn):
     # only what the client sent: schema defaults of agent-only fields would refuse requesters
     data = payload.dict(exclude_unset=True)
-    incident, _ = create_once(
-        request.actor,
-        key=request.headers.get("Idempotency-Key"),
+    incident = create_with_key(
+        request,
         scope="incidents",
-        payload=data,
-        create=lambda: services.incident_create(request.actor, **data),
-        fetch=lambda pk: selectors.incident_visible(request.actor).get(pk=pk),
+        data=data,
+        create=services.incident_create,
+        visible=selectors.incident_visible,
     )
     return 201, tag(response, selectors.incident_get(request.actor, number=incident.number))
 

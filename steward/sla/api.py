@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
-from steward.api.http import expected_version, page_of, tag
-from steward.core.idempotency import create_once
+from steward.api.http import create_with_key, expected_version, page_of, tag
 from steward.sla import selectors, services
 from steward.sla.schemas import (
     CalendarCreateIn,
@@ -40,13 +39,12 @@ def get_calendar(request: HttpRequest, response: HttpResponse, slug: str):
 @calendars.post("", response={201: CalendarOut})
 def create_calendar(request: HttpRequest, response: HttpResponse, payload: CalendarCreateIn):
     data = payload.dict()
-    calendar, _ = create_once(
-        request.actor,
-        key=request.headers.get("Idempotency-Key"),
+    calendar = create_with_key(
+        request,
         scope="calendars",
-        payload=data,
-        create=lambda: services.calendar_create(request.actor, **data),
-        fetch=lambda pk: selectors.calendar_visible(request.actor).get(pk=pk),
+        data=data,
+        create=services.calendar_create,
+        visible=selectors.calendar_visible,
     )
     return 201, tag(response, calendar)
 
@@ -85,13 +83,12 @@ def get_policy(request: HttpRequest, response: HttpResponse, slug: str):
 @policies.post("", response={201: PolicyOut})
 def create_policy(request: HttpRequest, response: HttpResponse, payload: PolicyCreateIn):
     data = payload.dict()
-    policy, _ = create_once(
-        request.actor,
-        key=request.headers.get("Idempotency-Key"),
+    policy = create_with_key(
+        request,
         scope="sla-policies",
-        payload=data,
-        create=lambda: services.policy_create(request.actor, **data),
-        fetch=lambda pk: selectors.policy_visible(request.actor).get(pk=pk),
+        data=data,
+        create=services.policy_create,
+        visible=selectors.policy_visible,
     )
     return 201, tag(response, policy)
 

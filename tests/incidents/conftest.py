@@ -1,6 +1,8 @@
 import pytest
 
+from steward.core.actor import Actor
 from steward.core.services import team_create
+from steward.sla import services as sla
 from tests import factories
 from tests.conftest import as_actor
 
@@ -18,3 +20,25 @@ def caller(db):
 @pytest.fixture
 def caller_actor(caller):
     return as_actor(caller)
+
+
+@pytest.fixture
+def always_on(db):
+    """A 24x7 UTC calendar and one policy for every incident: 30 min response, 4 h resolution."""
+    system = Actor.system("tests")
+    sla.calendar_create(
+        system,
+        name="24x7",
+        slug="always",
+        time_zone="UTC",
+        working_hours=[{"weekday": d, "start": "00:00", "end": "00:00"} for d in range(7)],
+    )
+    return sla.policy_create(
+        system,
+        name="Standard",
+        slug="standard",
+        calendar="always",
+        precedence=100,
+        response_minutes=30,
+        resolution_minutes=240,
+    )

@@ -18,27 +18,6 @@ from steward.sla.models import SlaClock
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def policy(db):
-    system = Actor.system("tests")
-    sla.calendar_create(
-        system,
-        name="24x7",
-        slug="always",
-        time_zone="UTC",
-        working_hours=[{"weekday": d, "start": "00:00", "end": "00:00"} for d in range(7)],
-    )
-    return sla.policy_create(
-        system,
-        name="Std",
-        slug="std",
-        calendar="always",
-        precedence=1,
-        response_minutes=30,
-        resolution_minutes=240,
-    )
-
-
 def breach(incident):
     past = timezone.now() - dt.timedelta(minutes=1)
     SlaClock.objects.filter(object_id=str(incident.pk), kind="resolution").update(
@@ -48,7 +27,9 @@ def breach(incident):
     outbox.dispatch_pending()
 
 
-def test_breach_raises_priority_reassigns_and_notifies_once(admin_actor, agent_actor, desk, policy):
+def test_breach_raises_priority_reassigns_and_notifies_once(
+    admin_actor, agent_actor, desk, always_on
+):
     escalation_team = team_create(admin_actor, name="Major Incident Team", slug="mit")
     EscalationRule.objects.create(name="Bump", threshold="breach", action="raise_priority")
     EscalationRule.objects.create(
@@ -92,7 +73,7 @@ def test_breach_raises_priority_reassigns_and_notifies_once(admin_actor, agent_a
     assert len([m for m in mail.outbox if "Escalation" in m.subject]) == 1
 
 
-def test_no_escalation_for_resolved_incidents(agent_actor, policy):
+def test_no_escalation_for_resolved_incidents(agent_actor, always_on):
     EscalationRule.objects.create(name="Bump", threshold="breach", action="raise_priority")
     incident = incident_create(agent_actor, title="x")
     Incident.objects.filter(pk=incident.pk).update(status="resolved")

@@ -7,34 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from steward.core.actor import Actor
 from steward.incidents.selectors import incident_get, incident_list
 from steward.incidents.services import incident_comment, incident_create, incident_update
-from steward.sla import services as sla
 from steward.sla.models import SlaClock
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def always_on(db):
-    system = Actor.system("tests")
-    sla.calendar_create(
-        system,
-        name="24x7",
-        slug="always",
-        time_zone="UTC",
-        working_hours=[{"weekday": d, "start": "00:00", "end": "00:00"} for d in range(7)],
-    )
-    return sla.policy_create(
-        system,
-        name="Standard",
-        slug="standard",
-        calendar="always",
-        precedence=100,
-        response_minutes=30,
-        resolution_minutes=240,
-    )
 
 
 def clocks(incident):
