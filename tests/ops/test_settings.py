@@ -101,3 +101,26 @@ def test_debug_is_off_and_hosts_are_local_by_default(tmp_path):
     assert result.stdout.strip().splitlines()[-1] == "False ['127.0.0.1', 'localhost']", (
         result.stderr
     )
+
+
+def test_backup_makes_a_usable_copy_of_the_database(tmp_path):
+    import sqlite3
+
+    env = {"STEWARD_VAR_DIR": str(tmp_path / "var")}
+    run_steward("migrate", "-v", "0", env_extra=env)
+    env["STEWARD_ADMIN_PASSWORD"] = "A-long-enough-passphrase"
+    run_steward("createadmin", "admin", env_extra=env)
+    result = run_steward("backup", str(tmp_path / "backup"), env_extra=env)
+    assert result.returncode == 0, result.stderr
+    copy = sqlite3.connect(tmp_path / "backup" / "steward.sqlite3")
+    assert copy.execute("SELECT username FROM core_user").fetchall() == [("admin",)]
+    copy.close()
+
+
+@pytest.mark.postgres_only
+def test_backup_of_postgresql_is_a_pg_dump_archive(tmp_path):
+    url = os.environ["STEWARD_DATABASE_URL"]
+    env = {"STEWARD_VAR_DIR": str(tmp_path / "var"), "STEWARD_DATABASE_URL": url}
+    result = run_steward("backup", str(tmp_path / "backup"), env_extra=env)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "backup" / "steward.dump").read_bytes()[:5] == b"PGDMP"
