@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "steward.core",
     "steward.sla",
+    "steward.cmdb",
     "steward.incidents",
     "steward.api",
     "steward.web",

@@ -7,5 +7,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("incidents/", include("steward.incidents.urls")),
+    path("cmdb/", include("steward.cmdb.urls")),
     path("", include("steward.web.urls")),
 ]

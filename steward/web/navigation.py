@@ -20,7 +20,7 @@ MODULES: tuple[Module, ...] = (
     Module("changes", "Changes", None),
     Module("catalog", "Service catalogue", None, agents_only=False),
     Module("knowledge", "Knowledge", None, agents_only=False),
-    Module("cmdb", "CMDB", None),
+    Module("cmdb", "CMDB", "cmdb:ci_list"),
     Module("assets", "Assets", None),
     Module("sla", "SLAs", None),
     Module("events", "Events", None),

@@ -37,6 +37,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from steward.cmdb.models import ConfigurationItem, Relationship
+from steward.cmdb.services import ci_create, relationship_create
 from steward.core.actor import Actor
 from steward.core.models import ApiToken, Organisation, Team, User
 from steward.core.services import token_create
@@ -495,16 +497,129 @@ SLA_POLICIES = Resource(
     },
 )
 
-RESOURCES: list[Resource] = [USERS, TEAMS, TOKENS, INCIDENTS, CALENDARS, SLA_POLICIES]
+# --- CMDB: configuration items and relationships -----------------------------------------
+
+
+def make_ci(owner: User | None, tag: str) -> ConfigurationItem:
+    """A server of the owner's organisation (of none for an unrestricted owner)."""
+    org = _org_of(owner) if owner is not None else None
+    return ci_create(
+        Actor.system("contract"),
+        name=f"srv-{tag}",
+        ci_class="server",
+        organisation=org.slug if org else None,
+        attributes={"fqdn": f"srv-{tag}.example.com", "os": "linux"},
+    )
+
+
+def _ci_other_retired(match: ConfigurationItem, other: ConfigurationItem) -> str:
+    _set(other, status="retired")
+    return "live"
+
+
+def _ci_match_in_test(match: ConfigurationItem, other: ConfigurationItem) -> str:
+    _set(match, environment="test")
+    return "test"
+
+
+def _ci_owned(match: ConfigurationItem, other: ConfigurationItem) -> str:
+    team = factories.TeamFactory(name=f"CI team {new_tag()}")
+    _set(match, owner_team=team)
+    return team.slug
+
+
+def _ci_match_is_a_database(match: ConfigurationItem, other: ConfigurationItem) -> str:
+    ci_class = type(match.ci_class).objects.get(slug="database")
+    _set(match, ci_class=ci_class, attributes={})
+    return "database"
+
+
+CIS = Resource(
+    name="cis",
+    collection="/api/v1/cis",
+    model=ConfigurationItem,
+    key="number",
+    make=make_ci,
+    visible=ORG_SCOPED,
+    list_query_ceiling=8,
+    writer="admin",  # administrators and asset managers (a role the world's agents lack)
+    create_payload=lambda tag: {
+        "name": f"web-{tag}",
+        "ci_class": "server",
+        "attributes": {"fqdn": f"web-{tag}.example.com", "cpu_count": 4},
+    },
+    patch_payload=lambda tag: {"description": f"patched {tag}", "criticality": 2},
+    absent_key="CI9999999",
+    filters={
+        "q": lambda match, other: match.name,
+        "class": _ci_match_is_a_database,
+        "status": _ci_other_retired,
+        "environment": _ci_match_in_test,
+        "owner_team": _ci_owned,
+    },
+)
+
+
+def make_relationship(owner: User | None, tag: str) -> Relationship:
+    """``app depends_on db``, both of the owner's organisation."""
+    return relationship_create(
+        Actor.system("contract"),
+        source=make_ci(owner, f"{tag}a").number,
+        target=make_ci(owner, f"{tag}b").number,
+        type="depends_on",
+    )
+
+
+def _relationship_at(match: Relationship, other: Relationship) -> str:
+    return match.target.number
+
+
+def _relationship_runs_on(match: Relationship, other: Relationship) -> str:
+    _set(match, type=type(match.type).objects.get(slug="runs_on"))
+    return "runs_on"
+
+
+RELATIONSHIPS = Resource(
+    name="relationships",
+    collection="/api/v1/relationships",
+    model=Relationship,
+    key="id",
+    make=make_relationship,
+    visible=ORG_SCOPED,  # visible when both ends are
+    list_query_ceiling=8,
+    writer="admin",
+    create_payload=lambda tag: {
+        "source": make_ci(None, f"{tag}s").number,
+        "target": make_ci(None, f"{tag}t").number,
+        "type": "runs_on",
+    },
+    delete=True,
+    versioned=False,
+    absent_key="987654321",
+    filters={"ci": _relationship_at, "type": _relationship_runs_on},
+)
+
+RESOURCES: list[Resource] = [
+    USERS,
+    TEAMS,
+    TOKENS,
+    INCIDENTS,
+    CALENDARS,
+    SLA_POLICIES,
+    CIS,
+    RELATIONSHIPS,
+]
 
 # Collections in the OpenAPI document that are deliberately not registered, with why.
 EXCUSED_COLLECTIONS: dict[str, str] = {
     "/api/v1/audit": "read-only log for administrators; rows come from services, no create",
     "/api/v1/attachments": "upload only (multipart), no list; covered by the access walk",
     "/api/v1/incident-categories": "read-only reference data for everyone; no records to scope",
+    "/api/v1/ci-classes": "seeded reference data every agent reads whole; no records to scope",
 }
 
 # Operations answering a bare JSON array instead of a page (DESIGN §6), with why.
 EXCUSED_UNPAGED_LISTS: dict[str, str] = {
     "GET /api/v1/incident-categories": "a small admin-kept reference table, read whole",
+    "GET /api/v1/ci-classes": "a small admin-kept reference table, read whole",
 }

@@ -28,6 +28,7 @@ from django.test.client import MULTIPART_CONTENT
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RegexPattern
 
+from steward.cmdb import services as cmdb_services
 from steward.core import services
 from steward.core.actor import Actor
 from steward.core.models import (
@@ -198,6 +199,20 @@ def build_scene() -> Scene:
         resolution_minutes=480,
         organisations=[org_b.slug],
     )
+    ci = cmdb_services.ci_create(
+        system,
+        name="mkb-ci",
+        ci_class="server",
+        description="mkb-ci-description",
+        organisation=org_b.slug,
+        attributes={"fqdn": "mkb-host.example.com"},
+    )
+    ci_app = cmdb_services.ci_create(
+        system, name="mkb-app", ci_class="application", organisation=org_b.slug
+    )
+    relationship = cmdb_services.relationship_create(
+        system, source=ci_app.number, target=ci.number, type="runs_on"
+    )
     saved_view = incident_services.saved_view_save(
         Actor(user=b), name="mkb-view", query=f"q={MARKER}&team={team.slug}"
     )
@@ -220,6 +235,9 @@ def build_scene() -> Scene:
             "incidents/number": incident.number,
             "policies/slug": policy.slug,
             "calendars/slug": calendar.slug,
+            "cis/number": ci.number,
+            "ci-classes/slug": "server",  # shared configuration, not B's
+            "relationship_id": str(relationship.id),
         },
         query_values={
             "q": MARKER,
@@ -232,6 +250,7 @@ def build_scene() -> Scene:
             "channel": "web",
             "caller": b.username,
             "assignee": b.username,
+            "ci": ci.number,
         },
         body_values={
             "username": a.username,
@@ -248,6 +267,8 @@ def build_scene() -> Scene:
             "team": team.slug,
             "organisation": org_b.slug,
             "parent": incident.number,
+            "source": ci_app.number,
+            "target": ci.number,
         },
         admin_objects={
             "core.user": b,
@@ -571,5 +592,6 @@ def test_the_walks_catch_a_leak_when_a_may_see_b(scene):
     assert {"GET /api/v1/users/{username}", "GET /api/v1/teams/{slug}"} <= api_leaks
     assert "GET /api/v1/attachments/{attachment_id}/download" in api_leaks
     assert {"GET /api/v1/incidents/{number}", "GET /api/v1/sla/policies/{slug}"} <= api_leaks
+    assert {"GET /api/v1/cis/{number}", "GET /api/v1/relationships/{relationship_id}"} <= api_leaks
     assert f"GET /teams/{scene.team.slug}/" in web_leaks
     assert f"GET /api/v1/users/{scene.b.username}" in web_leaks

@@ -1,0 +1,48 @@
+"""CMDB enumerations, with the colours the UI shows beside them."""
+
+from django.db import models
+
+
+class AttributeType(models.TextChoices):
+    STRING = "string", "Text"
+    INTEGER = "integer", "Whole number"
+    DECIMAL = "decimal", "Decimal number"
+    BOOLEAN = "boolean", "Yes / no"
+    DATE = "date", "Date"
+    ENUM = "enum", "One of a list"
+    IP = "ip", "IP address"
+    REFERENCE = "reference", "Another CI"
+
+
+class CIStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    LIVE = "live", "Live"
+    MAINTENANCE = "maintenance", "In maintenance"
+    RETIRED = "retired", "Retired"
+
+
+class Environment(models.TextChoices):
+    PRODUCTION = "production", "Production"
+    STAGING = "staging", "Staging"
+    TEST = "test", "Test"
+    DEVELOPMENT = "development", "Development"
+
+
+class Criticality(models.IntegerChoices):
+    CRITICAL = 1, "1 - Critical"
+    HIGH = 2, "2 - High"
+    MEDIUM = 3, "3 - Medium"
+    LOW = 4, "4 - Low"
+
+
+class Direction(models.TextChoices):
+    UP = "up", "Who depends on it"
+    DOWN = "down", "What it depends on"
+
+
+STATUS_COLOURS = {
+    CIStatus.PLANNED: "#6b7280",
+    CIStatus.LIVE: "#15803d",
+    CIStatus.MAINTENANCE: "#b45309",
+    CIStatus.RETIRED: "#9ca3af",
+}

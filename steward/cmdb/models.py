@@ -1,0 +1,116 @@
+"""CI classes with attribute schemas, configuration items, and typed relationships."""
+
+from django.db import models
+from django.db.models import F, Q
+
+from steward.cmdb.choices import CIStatus, Criticality, Environment
+from steward.core.models import Location, Organisation, Team, VersionedModel
+
+
+class CIClass(models.Model):
+    """A kind of CI; its attribute schema and identification keys extend its parent's.
+
+    ``attributes`` is a list of ``{"name", "type", "required", "choices", "reference_class",
+    "label"}``; ``identification_keys`` lists attribute names tried in order to recognise an
+    imported CI (empty: the parent's keys)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    description = models.TextField(blank=True)
+    attributes = models.JSONField(default=list, blank=True)
+    identification_keys = models.JSONField(default=list, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "CI class"
+        verbose_name_plural = "CI classes"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConfigurationItem(VersionedModel):
+    """A managed component (service, application, server, ...) with class-typed attributes."""
+
+    number = models.CharField(max_length=16, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    ci_class = models.ForeignKey(CIClass, on_delete=models.PROTECT, related_name="items")
+    attributes = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=12, choices=CIStatus.choices, default=CIStatus.LIVE)
+    environment = models.CharField(
+        max_length=12, choices=Environment.choices, default=Environment.PRODUCTION
+    )
+    criticality = models.PositiveSmallIntegerField(
+        choices=Criticality.choices, default=Criticality.MEDIUM
+    )
+    owner_team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="owned_cis"
+    )
+    support_team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="supported_cis"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="cis"
+    )
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.PROTECT, related_name="cis"
+    )
+    # the product's own version ("version" is the record's optimistic-concurrency counter)
+    software_version = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "configuration item"
+        indexes = [
+            # lists by class and status, in name order (the keyset order)
+            models.Index(fields=["ci_class", "status", "name", "id"], name="ci_class_status"),
+            models.Index(fields=["name", "id"], name="ci_name"),
+            models.Index(fields=["organisation", "status"], name="ci_org_status"),
+            models.Index(fields=["owner_team", "status"], name="ci_owner_team"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+class RelationshipType(models.Model):
+    """A kind of directed link. ``source_depends_on_target`` says which end needs the other:
+    true for "app runs_on server", false for "disk part_of array" (the whole needs its part)."""
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=60)
+    inverse_name = models.CharField(max_length=60)
+    source_depends_on_target = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Relationship(models.Model):
+    """``source`` —type→ ``target``; one of each type per pair, never a CI to itself."""
+
+    source = models.ForeignKey(ConfigurationItem, on_delete=models.CASCADE, related_name="outgoing")
+    target = models.ForeignKey(ConfigurationItem, on_delete=models.CASCADE, related_name="incoming")
+    type = models.ForeignKey(RelationshipType, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "target", "type"], name="relationship_unique_triple"
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=F("target")), name="relationship_no_self_loop"
+            ),
+        ]
+        indexes = [
+            # the upward walk (who points at me) reads by target
+            models.Index(fields=["target", "type"], name="relationship_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.type_id} {self.target_id}"

@@ -1,0 +1,182 @@
+"""Impact analysis in the database: shortest depths and paths through chains, diamonds and
+cycles, depth limits, both directions, only through what the actor may see; cross-checked
+against a breadth-first search in Python on random graphs."""
+
+from __future__ import annotations
+
+from collections import deque
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from steward.cmdb.models import CIClass, ConfigurationItem, Relationship, RelationshipType
+from steward.cmdb.selectors import impact
+from steward.core.actor import Actor
+from steward.core.errors import NotFound, ValidationFailed
+from tests import factories
+from tests.cmdb.conftest import SYSTEM, make_ci, relate
+
+
+def graph(n: int, edges: list[tuple[int, int]], kind: str = "depends_on") -> list:
+    """``n`` CIs numbered CI9000000.. and ``a depends_on b`` for each (a, b); fast path."""
+    server = CIClass.objects.get(slug="server")
+    cis = ConfigurationItem.objects.bulk_create(
+        [ConfigurationItem(number=f"CI9{i:06d}", name=f"n{i}", ci_class=server) for i in range(n)]
+    )
+    rel = RelationshipType.objects.get(slug=kind)
+    Relationship.objects.bulk_create(
+        [Relationship(source=cis[a], target=cis[b], type=rel) for a, b in set(edges) if a != b]
+    )
+    return cis
+
+
+def reached(result) -> dict[str, int]:
+    return {node.ci.name: node.depth for node in result.nodes}
+
+
+def test_down_follows_a_chain_with_depths_and_paths(db):
+    cis = graph(4, [(0, 1), (1, 2), (2, 3)])
+
+    result = impact(SYSTEM, number=cis[0].number, direction="down")
+
+    assert reached(result) == {"n1": 1, "n2": 2, "n3": 3}
+    assert result.nodes[-1].path == [cis[1].number, cis[2].number, cis[3].number]
+
+
+def test_up_finds_the_business_services_a_failure_hits(db):
+    shop = make_ci("business_service", name="Web shop")
+    app = make_ci("application", name="shop-app")
+    srv = make_ci("server", name="srv")
+    relate(shop, app, "depends_on")
+    relate(app, srv, "runs_on")
+
+    result = impact(SYSTEM, number=srv.number, direction="up")
+
+    assert reached(result) == {"shop-app": 1, "Web shop": 2}
+    assert [n.ci.name for n in result.business_services] == ["Web shop"]
+    assert result.nodes[0].via == "runs_on"
+
+
+def test_part_of_points_from_the_part_to_the_whole(db):
+    service = make_ci("business_service", name="payroll")
+    app = make_ci("application", name="payroll-app")
+    relate(app, service, "part_of")  # the service needs its part
+
+    assert reached(impact(SYSTEM, number=app.number, direction="up")) == {"payroll": 1}
+    assert reached(impact(SYSTEM, number=service.number, direction="down")) == {"payroll-app": 1}
+
+
+def test_a_diamond_reaches_the_bottom_once_at_its_shortest_depth(db):
+    cis = graph(5, [(0, 1), (0, 2), (1, 3), (2, 3), (3, 4), (0, 4)])
+
+    result = impact(SYSTEM, number=cis[0].number, direction="down")
+
+    assert reached(result) == {"n1": 1, "n2": 1, "n3": 2, "n4": 1}
+    assert len(result.nodes) == 4
+
+
+def test_a_cycle_terminates_and_never_lists_the_start(db):
+    cis = graph(3, [(0, 1), (1, 2), (2, 0)])
+
+    result = impact(SYSTEM, number=cis[0].number, direction="down", depth=10)
+
+    assert reached(result) == {"n1": 1, "n2": 2}
+
+
+def test_the_depth_limit_stops_the_walk(db):
+    cis = graph(12, [(i, i + 1) for i in range(11)])
+
+    assert len(impact(SYSTEM, number=cis[0].number, direction="down").nodes) == 6  # default
+    assert len(impact(SYSTEM, number=cis[0].number, direction="down", depth=2).nodes) == 2
+    assert len(impact(SYSTEM, number=cis[0].number, direction="down", depth=10).nodes) == 10
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"depth": 0}, "depth"), ({"depth": 11}, "depth"), ({"direction": "sideways"}, "direction")],
+)
+def test_bad_parameters_are_422(db, params, field):
+    ci = make_ci()
+
+    with pytest.raises(ValidationFailed) as exc:
+        impact(SYSTEM, number=ci.number, **params)
+
+    assert field in exc.value.fields
+
+
+def test_the_walk_never_passes_through_what_the_actor_cannot_see(db):
+    home, other = factories.OrganisationFactory(), factories.OrganisationFactory()
+    user = factories.agent(organisation=home)
+    user.served_organisations.set([home])
+    srv = make_ci("server", name="srv", organisation=home.slug)
+    hidden = make_ci("application", name="hidden-app", organisation=other.slug)
+    shop = make_ci("business_service", name="shop", organisation=home.slug)
+    shared = make_ci("application", name="shared-app")
+    relate(hidden, srv, "runs_on")
+    relate(shop, hidden, "depends_on")
+    relate(shared, srv, "runs_on")
+
+    mine = impact(Actor(user=user), number=srv.number, direction="up")
+    everything = impact(SYSTEM, number=srv.number, direction="up")
+
+    assert reached(mine) == {"shared-app": 1}
+    assert reached(everything) == {"hidden-app": 1, "shared-app": 1, "shop": 2}
+    with pytest.raises(NotFound):
+        impact(Actor(user=user), number=hidden.number)
+
+
+def test_requesters_get_no_impact(requester):
+    ci = make_ci()
+
+    with pytest.raises(NotFound):
+        impact(requester, number=ci.number)
+
+
+def bfs(n: int, edges: set[tuple[int, int]], start: int, depth: int, up: bool) -> dict[int, int]:
+    adjacency: dict[int, set[int]] = {i: set() for i in range(n)}
+    for a, b in edges:
+        if a != b:
+            adjacency[b if up else a].add(a if up else b)
+    seen, queue = {start: 0}, deque([start])
+    while queue:
+        node = queue.popleft()
+        if seen[node] == depth:
+            continue
+        for nxt in adjacency[node]:
+            if nxt not in seen:
+                seen[nxt] = seen[node] + 1
+                queue.append(nxt)
+    del seen[start]
+    return seen
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    n=st.integers(min_value=2, max_value=12),
+    data=st.data(),
+    depth=st.integers(min_value=1, max_value=10),
+    up=st.booleans(),
+)
+def test_the_query_agrees_with_a_breadth_first_search(db, n, data, depth, up):
+    Relationship.objects.all().delete()
+    ConfigurationItem.objects.all().delete()
+    pairs = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1))
+    edges = set(data.draw(st.lists(pairs, max_size=3 * n)))
+    start = data.draw(st.integers(0, n - 1))
+    cis = graph(n, list(edges))
+    index = {ci.number: i for i, ci in enumerate(cis)}
+
+    result = impact(SYSTEM, number=cis[start].number, direction="up" if up else "down", depth=depth)
+
+    expected = bfs(n, edges, start, depth, up)
+    assert {index[node.ci.number]: node.depth for node in result.nodes} == expected
+    for node in result.nodes:  # each path is a real walk of the graph, as long as the depth
+        hops = [start, *(index[number] for number in node.path)]
+        assert len(node.path) == node.depth
+        for a, b in zip(hops, hops[1:], strict=False):
+            assert ((b, a) if up else (a, b)) in edges
