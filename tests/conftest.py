@@ -53,6 +53,7 @@ def _immediate_tasks():
 SEED_MIGRATIONS = [
     ("steward.core.migrations.0002_roles_and_append_only_audit", "seed_roles"),
     ("steward.incidents.migrations.0002_seed_matrix_and_categories", "seed"),
+    ("steward.cmdb.migrations.0002_seed_classes_and_relationship_types", "seed"),
 ]
 
 

@@ -14,7 +14,6 @@ from steward.cmdb.services import ci_create
 from steward.core.actor import Actor
 from steward.core.choices import Role
 from tests import factories
-from tests.browser.conftest import browser, page  # noqa: F401 - Playwright fixtures for test_browser
 
 SYSTEM = Actor.system("tests")
 _names = itertools.count(1)

@@ -9,13 +9,12 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.test_shell import sign_in
-from tests.cmdb.conftest import make_ci, relate, reseed
+from tests.cmdb.conftest import make_ci, relate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_agent_opens_a_service_map_and_follows_a_node(page):
-    reseed()  # a transactional test starts from a flushed database
     factories.agent(username="ops")
     shop = make_ci("business_service", name="Web shop")
     app = make_ci("application", name="shop-app")
