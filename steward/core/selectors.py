@@ -208,3 +208,16 @@ def attachment_get(actor: Actor, *, attachment_id: str) -> Attachment:
     if kind is None or not kind.visible(actor).filter(pk=attachment.object_id).exists():
         raise NotFound()
     return attachment
+
+
+def attachment_page(
+    actor: Actor, *, target: str, cursor: str | None = None, limit: int | None = None
+) -> Page:
+    """Attachments of a record the actor may see (``target`` = ``incident/INC0000042``)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    obj = targets.resolve(actor, target)
+    qs = Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    )
+    return paginate(qs, order=("created_at", "id"), cursor=cursor, limit=limit)

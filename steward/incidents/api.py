@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
 
 from steward.api.http import create_with_key, expected_version, page_of, tag
+from steward.core import selectors as core_selectors
+from steward.core import services as core_services
+from steward.core.schemas import AttachmentOut
 from steward.incidents import selectors, services
 from steward.incidents.schemas import (
     CategoryOut,
@@ -93,6 +97,25 @@ def list_comments(request: HttpRequest, number: str, params: Query[PageParams]):
 def add_comment(request: HttpRequest, number: str, payload: CommentIn):
     return 201, services.incident_comment(
         request.actor, number=number, body=payload.body, internal=payload.internal
+    )
+
+
+@incidents.get("/{number}/attachments", response=page_of(AttachmentOut))
+def list_attachments(request: HttpRequest, number: str, params: Query[PageParams]):
+    return core_selectors.attachment_page(
+        request.actor, target=f"incident/{number}", **params.dict()
+    )
+
+
+@incidents.post("/{number}/attachments", response={201: AttachmentOut})
+def add_attachment(request: HttpRequest, number: str, file: File[UploadedFile]):
+    """Attach a file (multipart ``file``); always served back as a download."""
+    return 201, core_services.attachment_add(
+        request.actor,
+        target=f"incident/{number}",
+        upload=file,
+        filename=file.name or "",
+        size=file.size,
     )
 
 

@@ -163,3 +163,20 @@ def test_comments_are_paged(agent_api):
     ).json()
     assert [c["body"] for c in first["items"] + rest["items"]] == ["note 0", "note 1", "note 2"]
     assert rest["next"] is None
+
+
+def test_attachments_on_an_incident(agent_api, requester_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test.client import MULTIPART_CONTENT
+
+    number = incident_create(as_actor(requester_user), title="screen flickers").number
+    upload = agent_api.post(
+        f"/api/v1/incidents/{number}/attachments",
+        {"file": SimpleUploadedFile("log.txt", b"flicker at 10:02")},
+        content_type=MULTIPART_CONTENT,
+    )
+    assert upload.status_code == 201, upload.content
+    listed = agent_api.get(f"/api/v1/incidents/{number}/attachments").json()
+    assert [a["filename"] for a in listed["items"]] == ["log.txt"]
+    other = api_client_for(factories.requester())
+    assert other.get(f"/api/v1/incidents/{number}/attachments").status_code == 404
