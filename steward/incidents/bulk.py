@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from steward.cmdb import selectors as cmdb_selectors
 from steward.core import audit, outbox
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
@@ -53,7 +54,7 @@ FIELDS = {
 class _Refs:
     """Every reference a batch may use, loaded once."""
 
-    def __init__(self, rows: list[Mapping[str, Any]]) -> None:
+    def __init__(self, actor: Actor, rows: list[Mapping[str, Any]]) -> None:
         def wanted(field: str) -> set[str]:
             return {r[field] for r in rows if r.get(field)}
 
@@ -69,6 +70,11 @@ class _Refs:
             for c in Category.objects.filter(slug__in=wanted("category") | wanted("subcategory"))
         }
         self.matrix = selectors.priority_matrix()
+        self.cis = set(
+            cmdb_selectors.ci_visible(actor)
+            .filter(number__in=wanted("configuration_item"))
+            .values_list("number", flat=True)
+        )
 
 
 def _time(value: Any) -> dt.datetime | None:
@@ -123,6 +129,9 @@ def _build(row: Mapping[str, Any], refs: _Refs, now: dt.datetime) -> tuple[dict,
             values[field] = _time(row.get(field))
         except ValueError as exc:
             errors[field] = str(exc)
+    ci = str(row.get("configuration_item") or "")
+    if ci and ci not in refs.cis:
+        errors["configuration_item"] = f"no CI {ci!r}"
     if errors:
         return {}, errors
     impact, urgency = values["impact"], values["urgency"]
@@ -154,7 +163,7 @@ def incidents_import(actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[In
     rows = list(rows)
     if len(rows) > MAX_ROWS:
         raise ValidationFailed.one("rows", f"at most {MAX_ROWS} rows per batch")
-    refs, now = _Refs(rows), timezone.now()
+    refs, now = _Refs(actor, rows), timezone.now()
     built, errors = [], {}
     for number, row in enumerate(rows, start=1):
         values, row_errors = _build(row, refs, now)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from steward.cmdb import selectors as cmdb_selectors
 from steward.core import audit, outbox
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
@@ -135,6 +136,12 @@ def _clean_refs(actor: Actor, values: dict[str, Any], incident: Incident | None)
         )
         if clean["assignee"] is not None and not clean["assignee"].is_agent:
             raise ValidationFailed.one("assignee", "is not an agent")
+    if clean.get("configuration_item"):
+        number = str(clean["configuration_item"]).strip().upper()
+        # the CMDB is the reference: a CI the actor may see, by its number
+        if not cmdb_selectors.ci_visible(actor).filter(number=number).exists():
+            raise ValidationFailed.one("configuration_item", f"no CI {number!r}")
+        clean["configuration_item"] = number
     if "parent" in clean:
         parent = resolve_ref(
             selectors.incident_visible(actor),

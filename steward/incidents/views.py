@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from steward.cmdb import selectors as cmdb_selectors
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.choices import Channel
@@ -157,6 +158,16 @@ def _reference_labels(history: list) -> dict:
     return labels
 
 
+def _impact(actor: Actor, incident: Incident):  # noqa: ANN202 - cmdb Impact or None
+    """The business services hit through the incident's CI, if it names one we may see."""
+    if not incident.configuration_item or not actor.is_agent:
+        return None
+    try:
+        return cmdb_selectors.impact(actor, number=incident.configuration_item, direction="up")
+    except NotFound:
+        return None
+
+
 def _detail_context(actor: Actor, incident, **extra) -> dict:  # noqa: ANN001
     from steward.core.selectors import record_history
 
@@ -173,6 +184,7 @@ def _detail_context(actor: Actor, incident, **extra) -> dict:  # noqa: ANN001
     ]
     return {
         "incident": incident,
+        "impact": _impact(actor, incident),
         "timeline": timeline,
         "labels": _reference_labels(history),
         "transitions": moves,

@@ -191,3 +191,24 @@ def test_overview_query_count_is_flat(web, agent_actor, desk):
         return len(ctx.captured_queries)
 
     assert count(1) == count(12)
+
+
+def test_incident_on_a_ci_shows_the_business_services_it_hits(web, agent_actor):
+    from steward.cmdb.services import ci_create, relationship_create
+    from steward.core.actor import Actor
+    from steward.core.errors import ValidationFailed
+
+    system = Actor.system("tests")
+    shop = ci_create(system, name="Web shop", ci_class="business_service")
+    db = ci_create(system, name="orders-db", ci_class="database")
+    relationship_create(system, source=shop.number, target=db.number, type="depends_on")
+    incident = incident_create(
+        agent_actor, title="Orders DB slow", configuration_item=db.number.lower()
+    )
+    assert incident.configuration_item == db.number
+    page = web.get(f"/incidents/{incident.number}/").content.decode()
+    assert "Affected services" in page
+    assert "Web shop" in page
+    with pytest.raises(ValidationFailed) as err:
+        incident_create(agent_actor, title="x", configuration_item="CI9999999")
+    assert "configuration_item" in err.value.fields
