@@ -212,3 +212,14 @@ def test_incident_on_a_ci_shows_the_business_services_it_hits(web, agent_actor):
     with pytest.raises(ValidationFailed) as err:
         incident_create(agent_actor, title="x", configuration_item="CI9999999")
     assert "configuration_item" in err.value.fields
+
+
+def test_column_headers_sort_the_queue(web, agent_actor):
+    old = incident_create(agent_actor, title="older one")
+    Incident.objects.filter(pk=old.pk).update(opened_at=old.opened_at.replace(year=2025))
+    incident_create(agent_actor, title="newer one")
+    page = web.get("/incidents/?queue=open&order=-opened_at").content.decode()
+    assert page.index("newer one") < page.index("older one")
+    assert 'order=opened_at" aria-sort="descending"' in page
+    page = web.get("/incidents/?queue=open&order=opened_at").content.decode()
+    assert page.index("older one") < page.index("newer one")
