@@ -74,3 +74,22 @@ def _attr(obj: Any, path: str) -> Any:
         obj = getattr(obj, part)
     value = obj
     return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def paginate_ranked(
+    keys: list[tuple[Any, ...]], *, cursor: str | None, limit: int | None
+) -> tuple[list[tuple[Any, ...]], str | None]:
+    """One page of already sorted keys (e.g. ``(rank, id)`` of search hits) with the same
+    opaque cursors as ``paginate``."""
+    limit = DEFAULT_LIMIT if limit is None else limit
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationFailed.one("limit", f"must be between 1 and {MAX_LIMIT}")
+    if cursor:
+        after = tuple(_decode(cursor, len(keys[0]) if keys else 2))
+        try:
+            keys = [k for k in keys if k > after]
+        except TypeError as exc:
+            raise ValidationFailed.one("cursor", "not a cursor returned by this list") from exc
+    page = keys[:limit]
+    nxt = _encode(list(page[-1])) if len(keys) > limit else None
+    return page, nxt

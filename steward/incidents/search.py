@@ -14,8 +14,6 @@ from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import FloatField, QuerySet, Value
-from django.db.models.expressions import RawSQL
 
 from steward.core import outbox
 from steward.core.models import Comment, OutboxMessage
@@ -96,36 +94,40 @@ def terms(query: str) -> list[str]:
     return re.findall(r"\w+", query.lower())[:MAX_TERMS]
 
 
-def ranked(qs: QuerySet[Incident], query: str, *, include_internal: bool) -> QuerySet[Incident]:
-    """``qs`` narrowed to matches, annotated with ``search_rank`` (lower is better)."""
+MAX_HITS = 2000  # a search ranks at most this many best matches; refine the words for more
+
+
+def best_matches(
+    query: str, *, include_internal: bool, limit: int = MAX_HITS
+) -> list[tuple[float, int]]:
+    """The best ``(rank, incident id)`` pairs, lower rank first, from one index query.
+
+    Ranking happens once, inside the index, and only the top ``limit`` come back: the
+    caller narrows them to what the actor may see (an ``id IN`` on the primary key).
+    """
     words = terms(query)
     if not words:
-        return qs.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+        return []
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"{w}:*" for w in words)
         where = "s.public @@ q" + (" OR s.internal @@ q" if include_internal else "")
         rank = "ts_rank(s.public, q)" + (" + ts_rank(s.internal, q)" if include_internal else "")
         # ts_rank is float4: as float8 its value survives the cursor's round trip exactly
         sql = (
-            f"SELECT -(({rank})::float8) FROM {TABLE} s, to_tsquery('simple', %s) q "  # noqa: S608
-            f"WHERE s.incident_id = incidents_incident.id AND ({where})"
-        )
-        matched = (
-            f"SELECT s.incident_id FROM {TABLE} s, to_tsquery('simple', %s) q "  # noqa: S608
-            f"WHERE {where}"
+            f"SELECT -(({rank})::float8) AS r, s.incident_id "  # noqa: S608
+            f"FROM {TABLE} s, to_tsquery('simple', %s) q WHERE {where} "
+            "ORDER BY r, s.incident_id LIMIT %s"
         )
     else:
         phrase = " ".join(f'"{w}"*' for w in words)
         tsquery = phrase if include_internal else f"public : ({phrase})"
         sql = (
-            f"SELECT bm25({TABLE}) FROM {TABLE} WHERE {TABLE} MATCH %s "  # noqa: S608
-            f"AND rowid = incidents_incident.id"
+            f"SELECT bm25({TABLE}) AS r, rowid FROM {TABLE} "  # noqa: S608
+            f"WHERE {TABLE} MATCH %s ORDER BY r, rowid LIMIT %s"
         )
-        matched = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"  # noqa: S608
-    # the SQL is ours; the only user input (tsquery) is passed as a parameter
-    return qs.filter(id__in=RawSQL(matched, [tsquery])).annotate(  # noqa: S611
-        search_rank=RawSQL(sql, [tsquery], output_field=FloatField())  # noqa: S611
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [tsquery, limit])
+        return [(float(r), int(i)) for r, i in cursor.fetchall()]
 
 
 @outbox.consumer("incident.created", "incident.updated", "incident.commented")

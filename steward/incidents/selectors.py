@@ -13,7 +13,7 @@ from django.utils import timezone
 from steward.core.actor import Actor
 from steward.core.errors import NotFound, ValidationFailed
 from steward.core.models import Comment
-from steward.core.pagination import Page, paginate
+from steward.core.pagination import Page, paginate, paginate_ranked
 from steward.core.selectors import served_organisation_ids
 from steward.incidents import search
 from steward.incidents.choices import OPEN_STATES, Status
@@ -122,14 +122,34 @@ def incident_list(
     if q and NUMBER.fullmatch(q.strip().upper()):
         qs = qs.filter(number=q.strip().upper())
     elif q:
-        # ranked full-text search; work notes only count for agents
-        qs = search.ranked(qs, q, include_internal=actor.is_agent)
-        ordering = ("search_rank", "id")
+        if breached is not None or breaching_within is not None:
+            qs = _sla_filter(qs, breached=breached, breaching_within=breaching_within)
+        return _search_page(actor, qs, q, cursor=cursor, limit=limit)
     if breached is not None or breaching_within is not None:
         qs = _sla_filter(qs, breached=breached, breaching_within=breaching_within)
     page = paginate(_with_relations(qs), order=ordering, cursor=cursor, limit=limit)
     attach_sla(actor, page.items)
     return page
+
+
+def _search_page(
+    actor: Actor, qs: QuerySet[Incident], q: str, *, cursor: str | None, limit: int | None
+) -> Page:
+    """Ranked full-text hits narrowed to ``qs`` (visibility and filters), best first; work
+    notes only count for agents. Three bounded queries whatever the table size."""
+    hits = search.best_matches(q, include_internal=actor.is_agent)
+    rank = {incident_id: r for r, incident_id in hits}
+    allowed = set(qs.filter(id__in=list(rank)).values_list("id", flat=True))
+    keys = [(r, i) for r, i in hits if i in allowed]
+    page_keys, nxt = paginate_ranked(keys, cursor=cursor, limit=limit)
+    rows = {
+        i.id: i for i in _with_relations(Incident.objects.filter(id__in=[i for _, i in page_keys]))
+    }
+    items = [rows[i] for _, i in page_keys if i in rows]
+    for item in items:
+        item.search_rank = rank[item.id]
+    attach_sla(actor, items)
+    return Page(items=items, next=nxt)
 
 
 def _sla_filter(
