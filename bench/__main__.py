@@ -103,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         machine = report.machine(server) | {"background_busy_pct": background}
         print(
             f"   {machine['cpu']}, {machine['cores']} cores,"
-            f" python loop {machine['python_loop_ms']} ms; server pid {server.master_pid}, port {server.port}, var {server.var_dir}"
+            f" python loop {machine['python_loop_ms']} ms;"
+            f" server pid {server.master_pid}, port {server.port}, var {server.var_dir}"
         )
         for name in args.scenarios:
             figures = measure(server, name, args)
