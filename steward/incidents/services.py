@@ -471,6 +471,21 @@ def _resolve_children(actor: Actor, parent: Incident) -> None:
 
 
 @transaction.atomic
+def incident_take(actor: Actor, *, number: str) -> Incident:
+    """An agent takes an incident: assigned to them and in progress (leaving a team they
+    are not in, so the assignment stays consistent)."""
+    if actor.user is None or not actor.is_agent:
+        raise PermissionDenied("Only agents take incidents.")
+    incident = selectors.incident_for_update(actor, number=number)
+    changes: dict[str, Any] = {"assignee": actor.user.username}
+    if incident.status != Status.IN_PROGRESS:
+        changes["status"] = Status.IN_PROGRESS
+    if incident.team_id and not incident.team.members.filter(pk=actor.user.pk).exists():
+        changes["team"] = None
+    return incident_update(actor, number=number, expected_version=None, changes=changes)
+
+
+@transaction.atomic
 def incident_comment(actor: Actor, *, number: str, body: str, internal: bool = False) -> Comment:
     """A reply to the caller or an internal work note; an agent's first reply is the response."""
     incident = selectors.incident_for_update(actor, number=number)

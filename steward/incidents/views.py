@@ -244,11 +244,7 @@ def take(request: HttpRequest, number: str) -> HttpResponse:
     """Quick action: assign to me and start work."""
     actor = _actor(request)
     try:
-        incident = selectors.incident_get(actor, number=number)
-        changes = {"assignee": request.user.username, "status": Status.IN_PROGRESS}
-        if incident.team and not incident.team.members.filter(pk=request.user.pk).exists():
-            changes["team"] = None
-        services.incident_update(actor, number=number, expected_version=None, changes=changes)
+        services.incident_take(actor, number=number)
     except NotFound:
         return render(request, "web/404.html", status=404)
     except DomainError as exc:

@@ -331,3 +331,15 @@ def test_auto_close_closes_old_resolved_incidents(agent_actor, desk):
     assert Incident.objects.get(pk=fresh.pk).status == "resolved"
     entry = AuditEntry.objects.filter(object_id=str(old.pk)).latest("id")
     assert (entry.channel, entry.actor_label) == ("system", "system:auto-close")
+
+
+def test_take_assigns_to_me_and_starts_work(admin_actor, agent_actor, desk):
+    from steward.core.services import team_create
+    from steward.incidents.services import incident_take
+
+    team_create(admin_actor, name="Network", slug="net")
+    incident = create(agent_actor, team="net")
+    taken = incident_take(agent_actor, number=incident.number)
+    assert (taken.assignee.username, taken.status, taken.team) == ("agent1", "in_progress", None)
+    with pytest.raises(PermissionDenied):
+        incident_take(as_actor(factories.requester()), number=incident.number)
