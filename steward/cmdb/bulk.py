@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from steward.cmdb import selectors
@@ -17,30 +16,11 @@ from steward.cmdb.models import ConfigurationItem, Relationship, RelationshipTyp
 from steward.cmdb.services import AUDITED, require_write
 from steward.core import audit, outbox
 from steward.core.actor import Actor
-from steward.core.choices import AuditAction
 from steward.core.errors import ValidationFailed
-from steward.core.models import AuditEntry, Organisation, OutboxMessage, Team
+from steward.core.models import Organisation, Team
 from steward.core.numbering import next_numbers
 
 MAX_ROWS = 50_000
-
-
-def _audit_rows(actor: Actor, objs: list, changes: Any) -> list[AuditEntry]:
-    ct = ContentType.objects.get_for_model(objs[0]) if objs else None
-    return [
-        AuditEntry(
-            actor=actor.user,
-            actor_label=actor.label,
-            channel=actor.channel,
-            request_id=actor.request_id,
-            content_type=ct,
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:200],
-            action=AuditAction.CREATE,
-            changes=changes(obj),
-        )
-        for obj in objs
-    ]
 
 
 @transaction.atomic
@@ -96,24 +76,8 @@ def cis_import(actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[Configur
         [ConfigurationItem(number=n, **v) for n, v in zip(numbers, built, strict=True)],
         batch_size=2000,
     )
-    AuditEntry.objects.bulk_create(
-        _audit_rows(
-            actor, cis, lambda ci: {k: [None, v] for k, v in audit.snapshot(ci, AUDITED).items()}
-        ),
-        batch_size=2000,
-    )
-    OutboxMessage.objects.bulk_create(
-        [
-            OutboxMessage(
-                topic="cis.imported",
-                object_type="cmdb.configurationitem",
-                object_id=str(chunk[0].pk),
-                payload={"ids": [c.pk for c in chunk]},
-            )
-            for chunk in (cis[k : k + 1000] for k in range(0, len(cis), 1000))
-        ]
-    )
-    transaction.on_commit(outbox.wake_worker)
+    audit.record_created_many(actor, cis, lambda ci: audit.snapshot(ci, AUDITED))
+    outbox.emit_batch("cis.imported", cis)
     return cis
 
 
@@ -140,16 +104,9 @@ def relationships_import(
     if errors:
         raise ValidationFailed(errors, message=f"{len(errors)} problems; nothing was imported.")
     made = Relationship.objects.bulk_create(objs, batch_size=2000)
-    AuditEntry.objects.bulk_create(
-        _audit_rows(
-            actor,
-            made,
-            lambda r: {
-                "source": [None, r.source.number],
-                "target": [None, r.target.number],
-                "type": [None, r.type.slug],
-            },
-        ),
-        batch_size=2000,
+    audit.record_created_many(
+        actor,
+        made,
+        lambda r: {"source": r.source.number, "target": r.target.number, "type": r.type.slug},
     )
     return made

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -71,4 +71,31 @@ def record(
         object_repr=str(obj)[:200],
         action=action,
         changes=changes,
+    )
+
+
+def record_created_many(
+    actor: Actor, objs: list[models.Model], changes: Callable[[models.Model], dict[str, Any]]
+) -> None:
+    """Bulk paths: one ``create`` entry per new row (``changes`` gives its field values),
+    inserted together in the caller's transaction."""
+    if not objs:
+        return
+    ct = ContentType.objects.get_for_model(objs[0], for_concrete_model=True)
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=actor.user,
+                actor_label=actor.label,
+                channel=actor.channel,
+                request_id=actor.request_id,
+                content_type=ct,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                action=AuditAction.CREATE,
+                changes={name: [None, value] for name, value in changes(obj).items()},
+            )
+            for obj in objs
+        ],
+        batch_size=2000,
     )

@@ -44,6 +44,25 @@ def emit(topic: str, obj: models.Model, **payload: Any) -> OutboxMessage:
     return message
 
 
+def emit_batch(topic: str, objs: list[models.Model], *, chunk: int = 1000) -> None:
+    """Bulk paths: one event per ``chunk`` new rows, carrying their ids."""
+    if not objs:
+        return
+    label = objs[0]._meta.label_lower
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                topic=topic,
+                object_type=label,
+                object_id=str(part[0].pk),
+                payload={"ids": [o.pk for o in part]},
+            )
+            for part in (objs[k : k + chunk] for k in range(0, len(objs), chunk))
+        ]
+    )
+    transaction.on_commit(wake_worker)
+
+
 def wake_worker() -> None:
     """Ask the worker to dispatch now (services that bulk-insert outbox rows call it)."""
     from steward.core.tasks import dispatch_outbox

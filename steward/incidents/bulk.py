@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -19,9 +18,8 @@ from django.utils.dateparse import parse_datetime
 from steward.cmdb import selectors as cmdb_selectors
 from steward.core import audit, outbox
 from steward.core.actor import Actor
-from steward.core.choices import AuditAction
 from steward.core.errors import PermissionDenied, ValidationFailed
-from steward.core.models import AuditEntry, OutboxMessage, Team, User
+from steward.core.models import Team, User
 from steward.core.numbering import next_numbers
 from steward.incidents import selectors
 from steward.incidents.choices import IncidentChannel, ResolutionCode, Status
@@ -179,34 +177,6 @@ def incidents_import(actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[In
         [Incident(number=n, **values) for n, values in zip(numbers, built, strict=True)],
         batch_size=2000,
     )
-    ct = ContentType.objects.get_for_model(Incident)
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=actor.user,
-                actor_label=actor.label,
-                channel=actor.channel,
-                request_id=actor.request_id,
-                content_type=ct,
-                object_id=str(i.pk),
-                object_repr=str(i)[:200],
-                action=AuditAction.CREATE,
-                changes={k: [None, v] for k, v in audit.snapshot(i, AUDITED).items()},
-            )
-            for i in incidents
-        ],
-        batch_size=2000,
-    )
-    OutboxMessage.objects.bulk_create(
-        [
-            OutboxMessage(
-                topic="incidents.imported",
-                object_type="incidents.incident",
-                object_id=str(chunk[0].pk),
-                payload={"ids": [i.pk for i in chunk]},
-            )
-            for chunk in (incidents[k : k + 1000] for k in range(0, len(incidents), 1000))
-        ]
-    )
-    transaction.on_commit(outbox.wake_worker)
+    audit.record_created_many(actor, incidents, lambda i: audit.snapshot(i, AUDITED))
+    outbox.emit_batch("incidents.imported", incidents)
     return incidents
