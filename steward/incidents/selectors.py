@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from steward.core.actor import Actor
 from steward.core.errors import NotFound, ValidationFailed
-from steward.core.models import Comment, Team
+from steward.core.models import Comment, Team, User
 from steward.core.pagination import Page, paginate, paginate_ranked
 from steward.core.selectors import served_organisation_ids
 from steward.incidents import search
@@ -291,3 +291,27 @@ def incident_recent_for_caller(actor: Actor, *, limit: int = 10) -> list[Inciden
         .select_related("team")
         .order_by("-opened_at")[:limit]
     )
+
+
+REFERENCE_FIELDS = {
+    "team": (Team, "name"),
+    "assignee": (User, "username"),
+    "caller": (User, "username"),
+    "category": (Category, "name"),
+    "subcategory": (Category, "name"),
+    "parent": (Incident, "number"),
+}
+
+
+def reference_labels(history: list) -> dict:
+    """Names for the ids audit entries store, one query per referenced table."""
+    wanted: dict[str, set] = {}
+    for entry in history:
+        for field, change in entry.changes.items():
+            if field in REFERENCE_FIELDS:
+                wanted.setdefault(field, set()).update(v for v in change if v)
+    labels: dict[str, dict] = {}
+    for field, ids in wanted.items():
+        model, attr = REFERENCE_FIELDS[field]
+        labels[field] = dict(model.objects.filter(pk__in=ids).values_list("pk", attr))
+    return labels

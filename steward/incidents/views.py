@@ -12,11 +12,10 @@ from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.choices import Channel
 from steward.core.errors import DomainError, NotFound
-from steward.core.models import Team, User
 from steward.incidents import selectors, services
 from steward.incidents.choices import PRIORITY_COLOURS, STATUS_COLOURS, Status
 from steward.incidents.forms import CommentForm, IncidentForm, UpdateForm
-from steward.incidents.models import Category, Incident
+from steward.incidents.models import Incident
 from steward.incidents.workflow import INCIDENT_FLOW
 
 QUEUE_LABELS = {
@@ -134,30 +133,6 @@ def priority_preview(request: HttpRequest) -> HttpResponse:
     )
 
 
-REFERENCE_FIELDS = {
-    "team": (Team, "name"),
-    "assignee": (User, "username"),
-    "caller": (User, "username"),
-    "category": (Category, "name"),
-    "subcategory": (Category, "name"),
-    "parent": (Incident, "number"),
-}
-
-
-def _reference_labels(history: list) -> dict:
-    """Names for the ids audit entries store, one query per referenced table."""
-    wanted: dict[str, set] = {}
-    for entry in history:
-        for field, change in entry.changes.items():
-            if field in REFERENCE_FIELDS:
-                wanted.setdefault(field, set()).update(v for v in change if v)
-    labels: dict[str, dict] = {}
-    for field, ids in wanted.items():
-        model, attr = REFERENCE_FIELDS[field]
-        labels[field] = dict(model.objects.filter(pk__in=ids).values_list("pk", attr))
-    return labels
-
-
 def _impact(actor: Actor, incident: Incident):  # noqa: ANN202 - cmdb Impact or None
     """The business services hit through the incident's CI, if it names one we may see."""
     if not incident.configuration_item or not actor.is_agent:
@@ -186,7 +161,7 @@ def _detail_context(actor: Actor, incident, **extra) -> dict:  # noqa: ANN001
         "incident": incident,
         "impact": _impact(actor, incident),
         "timeline": timeline,
-        "labels": _reference_labels(history),
+        "labels": selectors.reference_labels(history),
         "transitions": moves,
         "status_colours": STATUS_COLOURS,
         "priority_colours": PRIORITY_COLOURS,

@@ -1,0 +1,28 @@
+"""Every write use case of incidents: one function each, transactional, checked, audited."""
+
+from steward.incidents.services.records import (
+    AGENT_FIELDS,
+    AUDITED,
+    _sla_context,
+    incident_comment,
+    incident_create,
+    incident_settings,
+    incident_take,
+    incident_update,
+    incidents_auto_close,
+)
+from steward.incidents.services.saved_views import saved_view_delete, saved_view_save
+
+__all__ = [
+    "AGENT_FIELDS",
+    "AUDITED",
+    "_sla_context",
+    "incident_comment",
+    "incident_create",
+    "incident_settings",
+    "incident_take",
+    "incident_update",
+    "incidents_auto_close",
+    "saved_view_delete",
+    "saved_view_save",
+]
