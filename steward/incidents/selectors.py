@@ -78,6 +78,8 @@ def incident_list(
         raise ValidationFailed.one("queue", f"one of {', '.join(QUEUES)}")
     if order not in ORDERS:
         raise ValidationFailed.one("order", f"one of {', '.join(ORDERS)}")
+    if any(not 1 <= p <= 5 for p in priority or []):
+        raise ValidationFailed.one("priority", "between 1 (critical) and 5 (planning)")
     bad = [s for s in status or [] if s not in Status.values]
     if bad:
         raise ValidationFailed.one("status", f"unknown status {bad[0]!r}")

@@ -180,3 +180,10 @@ def test_attachments_on_an_incident(agent_api, requester_user):
     assert [a["filename"] for a in listed["items"]] == ["log.txt"]
     other = api_client_for(factories.requester())
     assert other.get(f"/api/v1/incidents/{number}/attachments").status_code == 404
+
+
+@pytest.mark.parametrize("value", ["0", "6", "99999999999999999999"])
+def test_priority_filter_out_of_range_is_422(agent_api, value):
+    response = agent_api.get("/api/v1/incidents", {"priority": value})
+    assert response.status_code == 422
+    assert "priority" in response.json()["error"]["fields"]
