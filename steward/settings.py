@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "steward.sla",
     "steward.cmdb",
     "steward.incidents",
+    "steward.problems",
+    "steward.changes",
     "steward.api",
     "steward.web",
 ]

@@ -8,5 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("incidents/", include("steward.incidents.urls")),
     path("cmdb/", include("steward.cmdb.urls")),
+    path("problems/", include("steward.problems.urls")),
+    path("changes/", include("steward.changes.urls")),
     path("", include("steward.web.urls")),
 ]

@@ -1,0 +1,3 @@
+"""The /api/v1 routers of changes."""
+
+ROUTERS: list = []

@@ -1,0 +1,1 @@
+"""problems tables."""
