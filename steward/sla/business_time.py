@@ -111,17 +111,21 @@ def _local_to_utc(day: dt.date, minute: int, zone: ZoneInfo) -> dt.datetime:
     return hi.replace(microsecond=0)
 
 
-def day_intervals(spec: CalendarSpec, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+# A day's UTC intervals never change for a given calendar, and a due-time walk visits the
+# same few weeks over and over, so they are worth keeping: converting local wall-clock
+# boundaries to UTC was most of the arithmetic's time.
+@lru_cache(maxsize=32768)
+def day_intervals(spec: CalendarSpec, day: dt.date) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
     """The working intervals of one local day as UTC ``[start, end)`` pairs, in order."""
     if not is_working_day(spec, day):
-        return []
+        return ()
     zone = spec.zone
     result = []
     for start, end in spec.weekly[day.weekday()]:
         a, b = _local_to_utc(day, start, zone), _local_to_utc(day, end, zone)
         if a < b:  # an interval wholly inside a skipped hour has no time
             result.append((a, b))
-    return result
+    return tuple(result)
 
 
 def working_intervals(
