@@ -16,7 +16,7 @@ from steward.core.models import Comment, Team, User
 from steward.core.pagination import Page, paginate, paginate_ranked
 from steward.core.selectors import served_organisation_ids
 from steward.incidents import search
-from steward.incidents.choices import OPEN_STATES, Status
+from steward.incidents.choices import Status
 from steward.incidents.models import Category, Incident, PriorityRule, SavedView
 from steward.incidents.workflow import INCIDENT_FLOW
 from steward.sla import selectors as sla_selectors
@@ -86,22 +86,22 @@ def incident_list(
     qs = incident_visible(actor)
     user_id = actor.user.pk if actor.user else None
     if queue == "mine":
-        qs = qs.filter(assignee_id=user_id, status__in=OPEN_STATES)
+        qs = qs.filter(assignee_id=user_id, is_open=1)
     elif queue == "my_teams":
         # team ids first: a join through the membership table defeats the queue index
         team_ids = list(
             Team.members.through.objects.filter(user_id=user_id).values_list("team_id", flat=True)
         )
-        qs = qs.filter(team_id__in=team_ids, status__in=OPEN_STATES)
+        qs = qs.filter(team_id__in=team_ids, is_open=1)
     elif queue == "unassigned":
-        qs = qs.filter(assignee__isnull=True, status__in=OPEN_STATES)
+        qs = qs.filter(assignee__isnull=True, is_open=1)
     elif queue == "breaching":
-        qs = qs.filter(status__in=OPEN_STATES)
+        qs = qs.filter(is_open=1)
         breaching_within = breaching_within or BREACHING_SOON_MINUTES
     elif queue == "major":
-        qs = qs.filter(is_major=True, status__in=OPEN_STATES)
+        qs = qs.filter(is_major=True, is_open=1)
     elif queue == "open":
-        qs = qs.filter(status__in=OPEN_STATES)
+        qs = qs.filter(is_open=1)
     if status:
         qs = qs.filter(status__in=status)
     if team:
@@ -270,7 +270,7 @@ def incident_overview(actor: Actor) -> dict[str, int]:
     from django.db.models import Count
 
     user_id = actor.user.pk if actor.user else None
-    open_qs = incident_visible(actor).filter(status__in=OPEN_STATES)
+    open_qs = incident_visible(actor).filter(is_open=1)
     counts = open_qs.aggregate(
         mine=Count("id", filter=Q(assignee_id=user_id)),
         my_teams=Count("id", filter=Q(team__members=user_id), distinct=True),
