@@ -20,7 +20,7 @@ TABLES = {  # real table -> shadow table
 
 
 def _columns(model) -> list:  # noqa: ANN001 - a Django model
-    return [f for f in model._meta.concrete_fields if not f.primary_key]
+    return [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
 
 
 class Shadow:
