@@ -54,6 +54,8 @@ SEED_MIGRATIONS = [
     ("steward.core.migrations.0002_roles_and_append_only_audit", "seed_roles"),
     ("steward.incidents.migrations.0002_seed_matrix_and_categories", "seed"),
     ("steward.cmdb.migrations.0002_seed_classes_and_relationship_types", "seed"),
+    ("steward.cmdb.migrations.0003_import_sources_and_identifiers", "seed"),
+    ("steward.changes.migrations.0002_seed_risk_and_policies", "seed"),
 ]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from steward.cmdb import selectors
+from steward.cmdb import history, identity, selectors
 from steward.cmdb.attributes import validate
 from steward.cmdb.choices import CIStatus, Criticality, Environment
 from steward.cmdb.models import ConfigurationItem, Relationship, RelationshipType
@@ -76,6 +76,7 @@ def cis_import(actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[Configur
         [ConfigurationItem(number=n, **v) for n, v in zip(numbers, built, strict=True)],
         batch_size=2000,
     )
+    identity.sync(tree, cis)
     audit.record_created_many(actor, cis, lambda ci: audit.snapshot(ci, AUDITED))
     outbox.emit_batch("cis.imported", cis)
     return cis
@@ -109,4 +110,5 @@ def relationships_import(
         made,
         lambda r: {"source": r.source.number, "target": r.target.number, "type": r.type.slug},
     )
+    history.record_links_created(actor, made)  # each CI's past shows its new links
     return made

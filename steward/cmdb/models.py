@@ -23,6 +23,7 @@ class CIClass(models.Model):
     attributes = models.JSONField(default=list, blank=True)
     identification_keys = models.JSONField(default=list, blank=True)
     is_active = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1)  # optimistic concurrency for edits
 
     class Meta:
         verbose_name = "CI class"
@@ -62,12 +63,18 @@ class ConfigurationItem(VersionedModel):
     )
     # the product's own version ("version" is the record's optimistic-concurrency counter)
     software_version = models.CharField(max_length=100, blank=True)
+    # which source last set each field or attribute ({"ip_address": "discovery"}): imports
+    # read it to keep a lower-precedence source from overwriting a higher one's value
+    attribute_sources = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = "configuration item"
         indexes = [
             # lists by class and status, in name order (the keyset order)
             models.Index(fields=["ci_class", "status", "name", "id"], name="ci_class_status"),
+            # a class's first page in name order, whatever the status: filtered by an
+            # attribute, the walk stops after a page of matches instead of sorting the class
+            models.Index(fields=["ci_class", "name", "id"], name="ci_class_name"),
             models.Index(fields=["name", "id"], name="ci_name"),
             models.Index(fields=["organisation", "status"], name="ci_org_status"),
             models.Index(fields=["owner_team", "status"], name="ci_owner_team"),
@@ -114,3 +121,75 @@ class Relationship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} {self.type_id} {self.target_id}"
+
+
+class ImportSource(models.Model):
+    """Where CI data comes from (``discovery``, ``spreadsheet``; ``manual`` is people editing
+    through the UI and API). When two sources disagree on a field or attribute, the one with
+    the higher precedence for it keeps its value: ``attribute_precedence`` overrides the
+    source's ``precedence`` per name."""
+
+    name = models.SlugField(max_length=60, unique=True)
+    label = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    precedence = models.PositiveSmallIntegerField(default=50)
+    attribute_precedence = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def rank(self, name: str) -> int:
+        """This source's precedence for the field or attribute ``name``."""
+        return int(self.attribute_precedence.get(name, self.precedence))
+
+
+class CISourceId(models.Model):
+    """A CI as an import source knows it: the source's own id for it (a discovery tool's
+    device id), so the next run recognises the CI even if its keys changed."""
+
+    # the unique (source, external_id) index serves lookups by source
+    source = models.ForeignKey(
+        ImportSource, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    external_id = models.CharField(max_length=255)
+    ci = models.ForeignKey(ConfigurationItem, on_delete=models.CASCADE, related_name="source_ids")
+
+    class Meta:
+        db_table = "cmdb_ci_source_id"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="ci_source_id_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}:{self.external_id}"
+
+
+class CIIdentifier(models.Model):
+    """An identification key value of a CI (``fqdn`` = ``web01.example.com``), normalised and
+    indexed so imports match thousands of rows with a few ``IN`` queries instead of JSON
+    lookups. ``family`` is the root of the CI's class chain (a VM and a server share one).
+    Maintained by the services; not unique, so duplicates show up as conflicts."""
+
+    # no single-column indexes: (family, key, value) and (ci, key) lead with them
+    family = models.ForeignKey(CIClass, on_delete=models.CASCADE, related_name="+", db_index=False)
+    key = models.CharField(max_length=60)
+    value = models.CharField(max_length=1000)
+    ci = models.ForeignKey(
+        ConfigurationItem, on_delete=models.CASCADE, related_name="identifiers", db_index=False
+    )
+
+    class Meta:
+        db_table = "cmdb_ci_identifier"
+        indexes = [
+            models.Index(fields=["family", "key", "value"], name="ci_identifier_lookup"),
+            models.Index(fields=["value"], name="ci_identifier_value"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["ci", "key"], name="ci_identifier_one_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

@@ -26,9 +26,68 @@ class CIClassOut(Schema):
     description: str
     parent: str | None = Field(None, alias="parent_slug")
     attributes: list[AttributeSpecOut] = Field(
-        ..., alias="schema", description="the effective schema, inherited attributes included"
+        ..., description="this class's own attributes, as posted and patched"
     )
-    identification_keys: list[str] = Field(..., alias="effective_keys")
+    identification_keys: list[str] = Field(..., description="own keys; empty: the parent's")
+    effective_attributes: list[AttributeSpecOut] = Field(
+        ...,
+        alias="schema",
+        description="the effective schema: inherited attributes first, then its own",
+    )
+    effective_keys: list[str] = Field(..., description="the keys imports match on")
+    is_active: bool
+    version: int
+
+
+class AttributeSpecIn(In):
+    name: str
+    type: str = Field(
+        ..., description="string, integer, decimal, boolean, date, enum, ip, reference"
+    )
+    required: bool = False
+    choices: list[Any] | None = Field(None, description="the values of an enum")
+    reference_class: str | None = Field(None, description="a reference's class slug")
+    label: str | None = None
+
+
+class CIClassCreateIn(In):
+    name: str = Field(..., max_length=100)
+    slug: str = Field(..., max_length=60)
+    parent: str | None = Field(None, description="the parent class's slug")
+    description: str = Field("", max_length=20_000)
+    attributes: list[AttributeSpecIn] = Field(
+        default_factory=list, description="this class's own attributes (not the inherited)"
+    )
+    identification_keys: list[str] = Field(default_factory=list)
+
+
+class CIClassPatchIn(In):
+    version: int | None = None
+    name: str | None = Field(None, max_length=100)
+    slug: str | None = Field(None, max_length=60)
+    parent: str | None = None
+    description: str | None = Field(None, max_length=20_000)
+    attributes: list[AttributeSpecIn] | None = Field(
+        None, description="the whole list of this class's own attributes"
+    )
+    identification_keys: list[str] | None = None
+    is_active: bool | None = None
+
+
+class RelationshipTypeOut(Schema):
+    slug: str
+    name: str
+    inverse_name: str
+    source_depends_on_target: bool
+
+
+class RelationshipTypeCreateIn(In):
+    slug: str = Field(..., max_length=40)
+    name: str = Field(..., max_length=60)
+    inverse_name: str = Field(..., max_length=60)
+    source_depends_on_target: bool = Field(
+        True, description="true when the source needs the target (impact flows upward)"
+    )
 
 
 class CIOut(Schema):
@@ -48,6 +107,7 @@ class CIOut(Schema):
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int
+    as_of: dt.datetime | None = Field(None, description="set when the CI is shown as it was")
 
 
 class CICreateIn(In):
@@ -107,11 +167,12 @@ class RelationshipCreateIn(In):
 
 
 class ImpactNodeOut(Schema):
-    number: str = Field(..., alias="ci.number")
-    name: str = Field(..., alias="ci.name")
-    ci_class: str = Field(..., alias="ci.ci_class.slug")
-    status: str = Field(..., alias="ci.status")
-    criticality: int = Field(..., alias="ci.criticality")
+    # plain attributes of ImpactNode, not dotted aliases: thousands of nodes per answer
+    number: str
+    name: str
+    ci_class: str = Field(..., alias="ci_class_slug")
+    status: str
+    criticality: int
     depth: int
     path: list[str] = Field(..., description="CI numbers from the start to this CI")
     via: str = Field(..., description="relationship type of the last hop")

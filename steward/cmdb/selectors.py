@@ -89,6 +89,45 @@ def ci_class_get(actor: Actor, *, slug: str) -> CIClass:
     return _describe(tree, cls)
 
 
+def ci_class_visible(actor: Actor) -> QuerySet[CIClass]:
+    """Classes are configuration every agent reads; requesters none."""
+    return CIClass.objects.all() if actor.is_agent else CIClass.objects.none()
+
+
+def relationship_type_visible(actor: Actor) -> QuerySet[RelationshipType]:
+    return RelationshipType.objects.all() if actor.is_agent else RelationshipType.objects.none()
+
+
+def ci_class_page(
+    actor: Actor, *, q: str = "", cursor: str | None = None, limit: int | None = None
+) -> Page:
+    """A page of active classes by name, each with its effective schema; agents only."""
+    qs = ci_class_visible(actor).filter(is_active=True)
+    if q.strip():
+        qs = qs.filter(Q(name__icontains=q.strip()) | Q(slug__icontains=q.strip()))
+    page = paginate(qs, order=("name", "id"), cursor=cursor, limit=limit)
+    if page.items:
+        tree = class_tree()  # one query for every chain on the page
+        page.items = [_describe(tree, tree.by_id[c.id]) for c in page.items]
+    return page
+
+
+def relationship_type_page(
+    actor: Actor, *, cursor: str | None = None, limit: int | None = None
+) -> Page:
+    """A page of relationship types by slug; agents only."""
+    qs = relationship_type_visible(actor)
+    return paginate(qs, order=("slug", "id"), cursor=cursor, limit=limit)
+
+
+def relationship_type_get(actor: Actor, *, slug: str) -> RelationshipType:
+    """One relationship type; ``NotFound`` for requesters."""
+    found = relationship_type_visible(actor).filter(slug=slug).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
 def _describe(tree: ClassTree, cls: CIClass) -> CIClass:
     cls.parent_slug = tree.by_id[cls.parent_id].slug if cls.parent_id else None
     cls.schema = list(tree.schema(cls).values())
@@ -289,6 +328,28 @@ class ImpactNode:
     path: list[str]  # CI numbers from the start (excluded) to this CI (included)
     via: str  # the relationship type of the last hop
 
+    # plain attributes for the API schema: a dotted alias ("ci.number") is resolved through
+    # Django's template Variable per field and node, which costs more than the walk
+    @property
+    def number(self) -> str:
+        return self.ci.number
+
+    @property
+    def name(self) -> str:
+        return self.ci.name
+
+    @property
+    def ci_class_slug(self) -> str:
+        return self.ci.ci_class.slug
+
+    @property
+    def status(self) -> str:
+        return self.ci.status
+
+    @property
+    def criticality(self) -> int:
+        return self.ci.criticality
+
 
 @dataclass
 class Impact:
@@ -305,40 +366,75 @@ class Impact:
 
 _T_CI = ConfigurationItem._meta.db_table
 _T_REL = Relationship._meta.db_table
-_T_TYPE = RelationshipType._meta.db_table
 
 
-def _impact_sql(direction: str, restricted: bool, served_count: int) -> str:
-    """The walk as one recursive query over dependency edges ``(needs, needed, type)``.
+def impact_query(
+    direction: str,
+    *,
+    start_id: int,
+    depth: int,
+    types: dict[int, tuple[str, bool]],
+    served: list[int] | None = None,
+) -> tuple[str, list[Any]]:
+    """The walk as one recursive query over the relationship table, and its parameters.
 
-    Rows are (CI, depth, parent, type) joined with UNION, so each CI enters each depth at
-    most once per parent: cycles stop at the depth limit, and the work is bounded by
-    edges × depth, never by the number of paths (diamonds do not multiply)."""
-    frm, to = ("needs", "needed") if direction == Direction.DOWN else ("needed", "needs")
+    ``types`` maps each relationship type id to (slug, source depends on target). A step
+    from a CI follows the edges whose "needed" end (or, down, "needing" end) it is: of the
+    forward types by one column, of the reverse types (``part_of``) by the other, so each
+    step is two index lookups (``relationship_target`` and the (source, target, type)
+    unique index) and never a scan of all edges. Rows are (CI, depth, parent, type) joined
+    with UNION, so each CI enters each depth at most once per parent: cycles stop at the
+    depth limit, and the work is bounded by edges × depth, never by the number of paths."""
+    # up: a forward edge (source needs target) is followed from its target to its source
+    near, far = (
+        ("target_id", "source_id") if direction == Direction.UP else ("source_id", "target_id")
+    )
+    forward = [pk for pk, (_slug, ahead) in types.items() if ahead]
+    reverse = [pk for pk, (_slug, ahead) in types.items() if not ahead]
+    step, params = [], [start_id]
+    for column, ids in ((near, forward), (far, reverse)):
+        if ids:
+            step.append(f"(r.{column} = w.ci_id AND r.type_id IN ({', '.join(['%s'] * len(ids))}))")
+            params.extend(ids)
+    follow = " OR ".join(step) or "1 = 0"
+    nxt = f"CASE WHEN r.{near} = w.ci_id THEN r.{far} ELSE r.{near} END"
     visible = ""
-    if restricted:
-        marks = ", ".join(["%s"] * served_count) or "NULL"
-        visible = f"AND (c.organisation_id IS NULL OR c.organisation_id IN ({marks}))"
-    # table names are ours, never user input; every value is a parameter
-    return f"""
-WITH RECURSIVE edges(needs, needed, rel) AS (
-    SELECT r.source_id, r.target_id, t.slug FROM {_T_REL} r
-        JOIN {_T_TYPE} t ON t.id = r.type_id WHERE t.source_depends_on_target
-    UNION ALL
-    SELECT r.target_id, r.source_id, t.slug FROM {_T_REL} r
-        JOIN {_T_TYPE} t ON t.id = r.type_id WHERE NOT t.source_depends_on_target
-),
-walk(ci_id, depth, parent_id, rel) AS (
-    SELECT CAST(%s AS BIGINT), 0, CAST(NULL AS BIGINT), CAST('' AS VARCHAR(40))
+    if served is not None:
+        marks = ", ".join(["%s"] * len(served)) or "NULL"
+        visible = (
+            f"JOIN {_T_CI} c ON c.id = {nxt}"
+            f" AND (c.organisation_id IS NULL OR c.organisation_id IN ({marks}))"
+        )
+    params.extend([*(served or []), depth])
+    # each (CI, depth, parent) row is at most one per edge and depth: this bounds the scan
+    params.append(MAX_IMPACT_ROWS * MAX_DEPTH)
+    # table and column names are ours, never user input; every value is a parameter
+    sql = f"""
+WITH RECURSIVE walk(ci_id, depth, parent_id, rel) AS (
+    SELECT CAST(%s AS BIGINT), 0, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
     UNION
-    SELECT e.{to}, w.depth + 1, w.ci_id, e.rel
+    SELECT {nxt}, w.depth + 1, w.ci_id, CAST(r.type_id AS BIGINT)
     FROM walk w
-    JOIN edges e ON e.{frm} = w.ci_id
-    JOIN {_T_CI} c ON c.id = e.{to}
-    WHERE w.depth < %s {visible}
+    JOIN {_T_REL} r ON ({follow})
+    {visible}
+    WHERE w.depth < %s
 )
-SELECT ci_id, depth, parent_id, rel FROM walk WHERE depth > 0 ORDER BY depth, ci_id, parent_id
+SELECT ci_id, depth, parent_id, rel FROM walk WHERE depth > 0
+ORDER BY depth, ci_id, parent_id, rel
 LIMIT %s"""  # noqa: S608
+    return sql, params
+
+
+def relationship_directions() -> dict[int, tuple[str, bool]]:
+    """Every relationship type: id → (slug, whether its source depends on its target)."""
+    rows = RelationshipType.objects.values_list("id", "slug", "source_depends_on_target")
+    return {pk: (slug, ahead) for pk, slug, ahead in rows}
+
+
+# What a node shows (every caller: API, pages, change risk and conflicts): a blast radius
+# of thousands of CIs would otherwise pay a join per relation and a JSON parse of the
+# attributes per row. Another field read from a node costs a query: add it here instead.
+_NODE_FIELDS = ("number", "name", "status", "criticality", "ci_class__slug", "ci_class__name")
 
 
 def impact(
@@ -353,23 +449,22 @@ def impact(
         raise ValidationFailed.one("depth", f"between 1 and {MAX_DEPTH}")
     start = ci_get(actor, number=number)
     served = None if actor.is_system or actor.is_admin else served_organisation_ids(actor)
-    params: list[Any] = [start.id, depth, *(served or [])]
-    # each (CI, depth, parent) row is at most one per edge and depth: this bounds the scan
-    params.append(MAX_IMPACT_ROWS * MAX_DEPTH)
+    types = relationship_directions()
+    sql, params = impact_query(
+        direction, start_id=start.id, depth=depth, types=types, served=served
+    )
     with connection.cursor() as cursor:
-        cursor.execute(_impact_sql(direction, served is not None, len(served or [])), params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     best: dict[int, tuple[int, int, str]] = {}  # CI → (depth, parent, relationship type)
     for ci_id, level, parent_id, rel in rows:
         if ci_id != start.id and ci_id not in best:
-            best[ci_id] = (level, parent_id, rel)
+            best[ci_id] = (level, parent_id, types[rel][0])
     ordered = sorted(best, key=lambda i: (best[i][0], i))
     truncated = len(ordered) > MAX_IMPACT_ROWS or len(rows) >= MAX_IMPACT_ROWS * MAX_DEPTH
     ordered = ordered[:MAX_IMPACT_ROWS]
-    cis = {
-        ci.id: ci
-        for ci in _with_relations(ConfigurationItem.objects.filter(id__in=ordered + [start.id]))
-    }
+    nodes = ConfigurationItem.objects.filter(id__in=ordered).select_related("ci_class")
+    cis = {ci.id: ci for ci in nodes.only(*_NODE_FIELDS)}
     result = Impact(start=start, direction=direction, depth=depth, truncated=truncated)
     for ci_id in ordered:
         if ci_id not in cis:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from steward.cmdb import selectors
+from steward.cmdb import history, identity, selectors
 from steward.cmdb.attributes import validate
 from steward.cmdb.choices import CIStatus, Criticality, Environment
 from steward.cmdb.models import ConfigurationItem, Relationship, RelationshipType
@@ -169,7 +169,9 @@ def ci_create(actor: Actor, *, name: str, ci_class: str, **fields: Any) -> Confi
     clean = _clean(actor, {"name": name, "ci_class": ci_class, **fields}, None, tree)
     clean["attributes"] = _attributes(actor, tree, clean["ci_class"], {}, given)
     ci = ConfigurationItem(number=next_number("CI"), **clean)
+    identity.claim(ci, identity.given_names(fields, given))  # people create as "manual"
     ci.save()
+    identity.sync(tree, [ci])
     audit.record(actor, ci, action=AuditAction.CREATE, after=audit.snapshot(ci, AUDITED))
     outbox.emit("ci.created", ci, number=ci.number, ci_class=ci.ci_class.slug)
     return ci
@@ -198,7 +200,10 @@ def ci_update(
     changed = [name for name in AUDITED if before.get(name) != after.get(name)]
     if not changed:
         return ci
-    bump_version(ci, changed)
+    identity.claim(ci, identity.changed_names(before, after))  # people edit as "manual"
+    bump_version(ci, [*changed, "attribute_sources"])
+    if {"attributes", "ci_class"} & set(changed):
+        identity.sync(tree, [ci])
     audit.record(actor, ci, before=before, after=after)
     outbox.emit("ci.updated", ci, number=ci.number, changed=changed)
     return ci
@@ -237,6 +242,7 @@ def relationship_create(
         action=AuditAction.CREATE,
         after={"source": src.number, "target": dst.number, "type": rel_type.slug},
     )
+    history.record_link(actor, relationship, added=True)  # so each CI's past shows it
     outbox.emit(
         "relationship.created",
         relationship,
@@ -260,5 +266,6 @@ def relationship_delete(actor: Actor, *, relationship_id: int) -> None:
         "type": relationship.type.slug,
     }
     audit.record(actor, relationship, action=AuditAction.DELETE, before=before)
+    history.record_link(actor, relationship, added=False)
     outbox.emit("relationship.deleted", relationship, **before)
     relationship.delete()

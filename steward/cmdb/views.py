@@ -7,8 +7,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from steward.cmdb import selectors, servicemap
+from steward.cmdb import history, selectors, servicemap, services
 from steward.cmdb.choices import STATUS_COLOURS, CIStatus, Direction, Environment
+from steward.cmdb.forms import RelationshipForm
 from steward.core.actor import Actor
 from steward.core.choices import Channel
 from steward.core.errors import DomainError, NotFound
@@ -43,6 +44,7 @@ def ci_list(request: HttpRequest) -> HttpResponse:
     }
     context = {
         "params": params,
+        "can_write": services.can_write(actor),
         "classes": selectors.ci_class_list(actor),
         "statuses": CIStatus.choices,
         "environments": Environment.choices,
@@ -68,17 +70,36 @@ def ci_detail(request: HttpRequest, number: str) -> HttpResponse:
     separately."""
     actor = _actor(request)
     ci = _ci(actor, number)
+    past, error, status = None, "", 200
+    raw = request.GET.get("as_of", "")
+    try:
+        at = history.parse_as_of(raw)
+        past = history.ci_as_of(actor, number, at) if at else None
+    except DomainError as exc:  # a bad date (422), or before the CI existed (404)
+        error, status = exc.message, exc.status
+    shown = past.ci if past else ci
     tree = selectors.class_tree()
-    schema = tree.schema(tree.by_id[ci.ci_class_id])
-    attributes = [(spec, ci.attributes.get(name)) for name, spec in schema.items()]
+    schema = tree.schema(tree.by_id[shown.ci_class_id])
+    attributes = [(spec, shown.attributes.get(name)) for name, spec in schema.items()]
+    can_write = services.can_write(actor) and past is None
     context = {
-        "ci": ci,
-        "chain": tree.chain(tree.by_id[ci.ci_class_id]),
+        "ci": shown,
+        "past": past,
+        "as_of_raw": raw,
+        "as_of_error": error,
+        "chain": tree.chain(tree.by_id[shown.ci_class_id]),
         "attributes": attributes,
-        "relationships": selectors.ci_relationships(actor, ci),
+        "relationships": (
+            {"outgoing": past.outgoing, "incoming": past.incoming}
+            if past
+            else selectors.ci_relationships(actor, ci)
+        ),
+        "timeline": history.ci_timeline(actor, ci),
+        "can_write": can_write,
+        "rel_form": RelationshipForm(types=selectors.relationship_types()) if can_write else None,
         "status_colours": STATUS_COLOURS,
     }
-    return render(request, "cmdb/ci_detail.html", context)
+    return render(request, "cmdb/ci_detail.html", context, status=status)
 
 
 @login_required

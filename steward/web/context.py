@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 
-from steward.web.navigation import MODULES
+from steward.web.navigation import MODULES, Module
 
 
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_modules": []}
-    current = request.resolver_match.url_name if request.resolver_match else ""
+    view = request.resolver_match.view_name if request.resolver_match else ""
     items = []
     for module in MODULES:
         if module.agents_only and not user.is_agent:
@@ -23,9 +23,19 @@ def navigation(request: HttpRequest) -> dict:
                 "label": module.label,
                 "url": url,
                 "enabled": url is not None,
-                "active": bool(module.url_name)
-                and module.url_name.endswith(f":{current}")
-                or (module.key == "teams" and current.startswith("team")),
+                "active": _active(module, view),
             }
         )
     return {"nav_modules": items}
+
+
+def _active(module: Module, view: str) -> bool:
+    """A module is lit on every page of its app (its URL namespace); the shell's own pages
+    share the ``web`` namespace, so there only the module's page (and, for teams, its
+    sub-pages) counts."""
+    if not module.url_name:
+        return False
+    namespace = module.url_name.split(":")[0]
+    if namespace != "web":
+        return view.startswith(f"{namespace}:")
+    return view == module.url_name or (module.key == "teams" and view.startswith("web:team"))

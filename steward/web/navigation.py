@@ -16,8 +16,8 @@ class Module:
 MODULES: tuple[Module, ...] = (
     Module("home", "Overview", "web:home", agents_only=False),
     Module("incidents", "Incidents", "incidents:queue"),
-    Module("problems", "Problems", None),
-    Module("changes", "Changes", None),
+    Module("problems", "Problems", "problems:problem_list"),
+    Module("changes", "Changes", "changes:list"),
     Module("catalog", "Service catalogue", None, agents_only=False),
     Module("knowledge", "Knowledge", None, agents_only=False),
     Module("cmdb", "CMDB", "cmdb:ci_list"),

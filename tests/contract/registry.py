@@ -37,7 +37,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from steward.cmdb.models import ConfigurationItem, Relationship
+from steward.changes import services as change_services
+from steward.changes.models import Change, ChangeCI, ChangeTemplate, Delegation, FreezeWindow
+from steward.cmdb.classes import ci_class_create, relationship_type_create
+from steward.cmdb.models import CIClass, ConfigurationItem, Relationship, RelationshipType
 from steward.cmdb.services import ci_create, relationship_create
 from steward.core.actor import Actor
 from steward.core.models import ApiToken, Organisation, Team, User
@@ -45,6 +48,8 @@ from steward.core.services import token_create
 from steward.incidents import search
 from steward.incidents.models import Category, Incident
 from steward.incidents.services import incident_create
+from steward.problems.models import Problem
+from steward.problems.services import problem_create
 from steward.sla.choices import ClockKind, ClockState
 from steward.sla.models import BusinessCalendar, SlaClock, SlaPolicy
 from steward.sla.services import calendar_create, policy_create
@@ -599,7 +604,357 @@ RELATIONSHIPS = Resource(
     filters={"ci": _relationship_at, "type": _relationship_runs_on},
 )
 
+# --- CMDB: classes and relationship types (configuration every agent reads) ---------------
+
+
+def make_ci_class(owner: User | None, tag: str) -> CIClass:
+    return ci_class_create(
+        Actor.system("contract"),
+        name=f"Class {tag}",
+        slug=f"cls-{tag}",
+        attributes=[{"name": "rack", "type": "string"}],
+    )
+
+
+CI_CLASSES = Resource(
+    name="ci-classes",
+    collection="/api/v1/ci-classes",
+    model=CIClass,
+    key="slug",
+    make=make_ci_class,
+    visible=AGENTS_READ,
+    list_query_ceiling=8,
+    writer="admin",
+    create_payload=lambda tag: {
+        "name": f"New class {tag}",
+        "slug": f"new-cls-{tag}",
+        "parent": "server",
+        # as the class answers it: every key of an attribute spelled out
+        "attributes": [
+            {
+                "name": "slot",
+                "type": "integer",
+                "required": False,
+                "choices": None,
+                "reference_class": None,
+                "label": "Slot",
+            }
+        ],
+    },
+    patch_payload=lambda tag: {"description": f"patched {tag}"},
+    filters={"q": lambda match, other: match.name},
+)
+
+
+def make_relationship_type(owner: User | None, tag: str) -> RelationshipType:
+    return relationship_type_create(
+        Actor.system("contract"), slug=f"rt-{tag}", name=f"Type {tag}", inverse_name=f"Inv {tag}"
+    )
+
+
+RELATIONSHIP_TYPES = Resource(
+    name="relationship-types",
+    collection="/api/v1/relationship-types",
+    model=RelationshipType,
+    key="slug",
+    make=make_relationship_type,
+    visible=AGENTS_READ,
+    list_query_ceiling=8,
+    writer="admin",
+    create_payload=lambda tag: {
+        "slug": f"new-rt-{tag}",
+        "name": f"New type {tag}",
+        "inverse_name": f"New inverse {tag}",
+    },
+    versioned=False,
+)
+
+# --- problems ----------------------------------------------------------------------------
+
+
+def make_problem(owner: User | None, tag: str) -> Problem:
+    """A problem of the owner's organisation (of none for an unrestricted owner)."""
+    org = _org_of(owner) if owner is not None else None
+    return problem_create(
+        Actor.system("contract"),
+        title=f"Problem {tag}",
+        description=f"Described {tag}",
+        organisation=org.slug if org else None,
+    )
+
+
+def _problem_of_team(match: Problem, other: Problem) -> str:
+    team = factories.TeamFactory(name=f"Problem team {new_tag()}")
+    _set(match, team=team)
+    return team.slug
+
+
+def _problem_assigned(match: Problem, other: Problem) -> str:
+    assignee = factories.agent(username=f"prb-assignee-{new_tag()}")
+    _set(match, assignee=assignee)
+    return assignee.username
+
+
+def _problem_critical(match: Problem, other: Problem) -> str:
+    _set(match, priority=1)
+    _set(other, priority=5)
+    return "1"
+
+
+def _problem_other_cancelled(match: Problem, other: Problem) -> str:
+    _set(other, status="cancelled")
+    return "new"
+
+
+def _problem_known_error(match: Problem, other: Problem) -> str:
+    _set(match, status="known_error")
+    return "true"
+
+
+def _problem_in_known_error_queue(match: Problem, other: Problem) -> str:
+    _set(match, status="known_error")
+    return "known_errors"
+
+
+def _problem_on_ci(match: Problem, other: Problem) -> str:
+    ci = make_ci(None, new_tag())
+    _set(match, configuration_item=ci)
+    return ci.number
+
+
+def _problem_of_service(match: Problem, other: Problem) -> str:
+    ci = make_ci(None, new_tag())
+    _set(match, affected_service=ci)
+    return ci.number
+
+
+PROBLEMS = Resource(
+    name="problems",
+    collection="/api/v1/problems",
+    model=Problem,
+    key="number",
+    make=make_problem,
+    visible=ORG_SCOPED,  # IT's records: requesters see none
+    list_query_ceiling=8,
+    writer="agent",
+    create_payload=lambda tag: {
+        "title": f"Recurring VPN drops {tag}",
+        "description": "Many callers, same symptom.",
+        "impact": 2,
+        "urgency": 2,
+    },
+    patch_payload=lambda tag: {"title": f"Patched {tag}", "description": f"More {tag}"},
+    illegal_patch=("agent", {"status": "closed"}),
+    absent_key="PRB9999999",
+    filters={
+        "q": lambda match, other: match.title.split()[-1],
+        "queue": _problem_in_known_error_queue,
+        "status": _problem_other_cancelled,
+        "team": _problem_of_team,
+        "assignee": _problem_assigned,
+        "priority": _problem_critical,
+        "ci": _problem_on_ci,
+        "service": _problem_of_service,
+        "known_error": _problem_known_error,
+    },
+)
+
+# --- changes: changes, standard-change templates, freeze windows, delegations -------------
+
+
+def make_change(owner: User, tag: str) -> Change:
+    """A normal change ``owner`` requested (so it carries the owner's organisation)."""
+    return change_services.change_create(
+        Actor.system("contract"),
+        title=f"Change {tag}",
+        description=f"Described {tag}",
+        requester=owner.username,
+    )
+
+
+FAR = dt.datetime(2030, 6, 1, 20, tzinfo=dt.UTC)
+
+
+def _change_other_cancelled(match: Change, other: Change) -> str:
+    _set(other, status="cancelled")
+    return "draft"
+
+
+def _change_emergency(match: Change, other: Change) -> str:
+    _set(match, type="emergency")
+    return "emergency"
+
+
+def _change_high_risk(match: Change, other: Change) -> str:
+    _set(match, risk_level="high")
+    return "high"
+
+
+def _change_of_team(match: Change, other: Change) -> str:
+    team = factories.TeamFactory(name=f"Change team {new_tag()}")
+    _set(match, team=team)
+    return team.slug
+
+
+def _change_on_ci(match: Change, other: Change) -> str:
+    ci = make_ci(None, new_tag())
+    ChangeCI.objects.create(change=match, ci=ci)
+    return ci.number
+
+
+def _change_of_new_requester(match: Change, other: Change) -> str:
+    requester = factories.requester(username=f"chg-req-{new_tag()}")
+    _set(match, requester=requester)
+    return requester.username
+
+
+def _change_planned_far(match: Change, other: Change) -> None:
+    _set(match, planned_start=FAR, planned_end=FAR + dt.timedelta(hours=2))
+
+
+def _change_planned_after(match: Change, other: Change) -> str:
+    _change_planned_far(match, other)
+    return "2030-06-01T00:00:00Z"
+
+
+def _change_planned_before(match: Change, other: Change) -> str:
+    _change_planned_far(match, other)
+    return "2030-06-02T00:00:00Z"
+
+
+CHANGES = Resource(
+    name="changes",
+    collection="/api/v1/changes",
+    model=Change,
+    key="number",
+    make=make_change,
+    visible={**ORG_SCOPED, "requester": {"requester"}},  # requesters see what they requested
+    list_query_ceiling=10,
+    writer="agent",
+    create_payload=lambda tag: {
+        "title": f"Upgrade firewall {tag}",
+        "description": "Vendor patch for CVE-2026-0001.",
+        "type": "normal",
+    },
+    patch_payload=lambda tag: {"title": f"Patched {tag}", "description": f"More {tag}"},
+    illegal_patch=("agent", {"status": "closed"}),
+    absent_key="CHG9999999",
+    filters={
+        "q": lambda match, other: match.title.split()[-1],
+        "status": _change_other_cancelled,
+        "type": _change_emergency,
+        "risk": _change_high_risk,
+        "team": _change_of_team,
+        "ci": _change_on_ci,
+        "requester": _change_of_new_requester,
+        "planned_after": _change_planned_after,
+        "planned_before": _change_planned_before,
+    },
+)
+
+
+def make_template(owner: User | None, tag: str) -> ChangeTemplate:
+    return change_services.template_create(
+        Actor.system("contract"), name=f"Template {tag}", slug=f"tpl-{tag}"
+    )
+
+
+def _other_template_inactive(match: ChangeTemplate, other: ChangeTemplate) -> str:
+    _set(other, is_active=False)
+    return "true"
+
+
+CHANGE_TEMPLATES = Resource(
+    name="change-templates",
+    collection="/api/v1/change-templates",
+    model=ChangeTemplate,
+    key="slug",
+    make=make_template,
+    visible=AGENTS_READ,
+    list_query_ceiling=8,
+    create_payload=lambda tag: {
+        "name": f"Restart app pool {tag}",
+        "slug": f"new-tpl-{tag}",
+        "implementation_plan": "Recycle the pool.",
+    },
+    patch_payload=lambda tag: {"description": f"Patched {tag}"},
+    filters={"q": lambda match, other: match.name, "is_active": _other_template_inactive},
+)
+
+
+def make_freeze(owner: User | None, tag: str) -> FreezeWindow:
+    """A freeze on a CI of the owner's organisation (of none for an unrestricted owner)."""
+    return change_services.freeze_create(
+        Actor.system("contract"),
+        name=f"Freeze {tag}",
+        slug=f"frz-{tag}",
+        ci=make_ci(owner, tag).number,
+        starts_at=FAR,
+        ends_at=FAR + dt.timedelta(days=1),
+    )
+
+
+def _freeze_other_later(match: FreezeWindow, other: FreezeWindow) -> str:
+    _set(other, starts_at=FAR + dt.timedelta(days=5), ends_at=FAR + dt.timedelta(days=6))
+    return "2030-06-01T22:00:00Z"
+
+
+FREEZE_WINDOWS = Resource(
+    name="freeze-windows",
+    collection="/api/v1/freeze-windows",
+    model=FreezeWindow,
+    key="slug",
+    make=make_freeze,
+    visible=ORG_SCOPED,  # global windows for every agent, a CI's for those who see the CI
+    list_query_ceiling=8,
+    create_payload=lambda tag: {
+        "name": f"Quarter close {tag}",
+        "slug": f"new-frz-{tag}",
+        "reason": "Finance closes the books.",
+        "starts_at": "2030-03-28T00:00:00Z",
+        "ends_at": "2030-04-02T00:00:00Z",
+    },
+    patch_payload=lambda tag: {"reason": f"Patched {tag}"},
+    filters={
+        "q": lambda match, other: match.name,
+        "ci": lambda match, other: match.ci.number,
+        "active_at": _freeze_other_later,
+    },
+)
+
+
+def make_delegation(owner: User, tag: str) -> Delegation:
+    today = timezone.localdate()
+    return Delegation.objects.create(
+        user=owner,
+        delegate=factories.agent(username=f"dlg-{tag}"),
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=3),
+    )
+
+
+APPROVAL_DELEGATIONS = Resource(
+    name="approval-delegations",
+    collection="/api/v1/approval-delegations",
+    model=Delegation,
+    key="id",
+    make=make_delegation,
+    visible={**OWN_ONLY, "admin": set(ROLES)},  # one's own (given or received); admins all
+    list_query_ceiling=6,
+    writer="agent",
+    create_payload=lambda tag: {
+        "delegate": factories.agent(username=f"new-dlg-{tag}").username,
+        "starts_on": timezone.localdate().isoformat(),
+        "ends_on": (timezone.localdate() + dt.timedelta(days=7)).isoformat(),
+    },
+    detail=False,
+    delete=True,
+    versioned=False,
+    absent_key="987654321",
+)
+
 RESOURCES: list[Resource] = [
+    PROBLEMS,
     USERS,
     TEAMS,
     TOKENS,
@@ -608,6 +963,12 @@ RESOURCES: list[Resource] = [
     SLA_POLICIES,
     CIS,
     RELATIONSHIPS,
+    CI_CLASSES,
+    RELATIONSHIP_TYPES,
+    CHANGES,
+    CHANGE_TEMPLATES,
+    FREEZE_WINDOWS,
+    APPROVAL_DELEGATIONS,
 ]
 
 # Collections in the OpenAPI document that are deliberately not registered, with why.
@@ -615,11 +976,16 @@ EXCUSED_COLLECTIONS: dict[str, str] = {
     "/api/v1/audit": "read-only log for administrators; rows come from services, no create",
     "/api/v1/attachments": "upload only (multipart), no list; covered by the access walk",
     "/api/v1/incident-categories": "read-only reference data for everyone; no records to scope",
-    "/api/v1/ci-classes": "seeded reference data every agent reads whole; no records to scope",
+    "/api/v1/cis/import": "a bulk reconciliation, not a collection: its rows are CIs, checked "
+    "by tests/cmdb/test_import_api.py and walked by the access walk",
+    "/api/v1/cis/import/file": "the same bulk import from an uploaded file (multipart)",
+    "/api/v1/changes/feed": "issues the caller's calendar-feed secret, shown once; one per "
+    "user, nothing to list (tests/changes/test_ics.py)",
 }
 
 # Operations answering a bare JSON array instead of a page (DESIGN §6), with why.
 EXCUSED_UNPAGED_LISTS: dict[str, str] = {
     "GET /api/v1/incident-categories": "a small admin-kept reference table, read whole",
-    "GET /api/v1/ci-classes": "a small admin-kept reference table, read whole",
+    "GET /api/v1/changes/{number}/approvals": "a change's approvals, one per matching policy: "
+    "a handful, read whole with the change",
 }

@@ -28,6 +28,8 @@ from django.test.client import MULTIPART_CONTENT
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RegexPattern
 
+from steward.changes import services as change_services
+from steward.changes.models import ApprovalDecision, Change, Delegation, FreezeWindow
 from steward.cmdb import services as cmdb_services
 from steward.core import services
 from steward.core.actor import Actor
@@ -45,6 +47,8 @@ from steward.core.models import (
 from steward.incidents import search
 from steward.incidents import services as incident_services
 from steward.incidents.models import Incident, SavedView, TeamAssignment
+from steward.problems import services as problem_services
+from steward.problems.models import Problem, ProblemIncident
 from steward.sla.models import SlaPolicy
 from steward.sla.services import calendar_create, policy_create
 from tests import factories
@@ -93,6 +97,8 @@ class Scene:
     body_values: dict[str, Any]  # required body fields, by name
     body_refs: dict[str, Any]  # optional body fields naming B's records, by name
     admin_objects: dict[str, models.Model]
+    change: Change | None = None
+    freeze: FreezeWindow | None = None
 
     def path_value(self, before: str, name: str) -> str | None:
         """B's value for parameter ``name``, which follows ``before`` in a path or route."""
@@ -117,6 +123,22 @@ class Scene:
         rows["comments"] = list(Comment.objects.filter(on_b).values_list("id", "body"))
         rows["attachments"] = list(Attachment.objects.filter(on_b).values_list("id", "filename"))
         rows["saved views"] = list(SavedView.objects.filter(user=self.b).values())
+        if self.change is not None:
+            rows["change"] = Change.objects.filter(pk=self.change.pk).values().get()
+            rows["change freeze"] = FreezeWindow.objects.filter(pk=self.freeze.pk).values().get()
+            rows["change decisions"] = list(ApprovalDecision.objects.values_list("id"))
+            rows["change delegations"] = list(Delegation.objects.filter(user=self.b).values())
+            on_change = Q(content_type=ContentType.objects.get_for_model(Change))
+            rows["change comments"] = list(
+                Comment.objects.filter(on_change, object_id=str(self.change.pk)).values_list("id")
+            )
+        b_problems = Problem.objects.filter(organisation=self.b.organisation)
+        rows["problems"] = list(b_problems.order_by("id").values())
+        rows["problem links"] = sorted(
+            ProblemIncident.objects.filter(problem__in=b_problems).values_list(
+                "problem_id", "incident_id"
+            )
+        )
         return rows
 
     def leaked(self, content: bytes) -> list[str]:
@@ -182,6 +204,14 @@ def build_scene() -> Scene:
         Actor(user=b), number=incident.number, body="mkb-incident-reply"
     )
     search.reindex([incident.pk])  # the worker's job after commit, so ?q= can find it
+    problem = problem_services.problem_create(
+        Actor(user=b),
+        title="mkb problem",
+        description="mkb-problem-description",
+        organisation=org_b.slug,
+        from_incident=incident.number,
+    )
+    problem_services.problem_comment(Actor(user=b), number=problem.number, body="mkb-prb-note")
     # Calendars are configuration every agent reads: the walk uses one, but it is not B's.
     calendar = calendar_create(
         system,
@@ -216,6 +246,7 @@ def build_scene() -> Scene:
     saved_view = incident_services.saved_view_save(
         Actor(user=b), name="mkb-view", query=f"q={MARKER}&team={team.slug}"
     )
+    change, freeze, change_refs = _changes_of_b(system, b, team, ci, incident)
     return Scene(
         a=a,
         b=b,
@@ -233,11 +264,15 @@ def build_scene() -> Scene:
             # names shared by many record types only count after their collection's segment
             "teams/slug": team.slug,
             "incidents/number": incident.number,
+            "problems/number": problem.number,
+            "incident_number": incident.number,
             "policies/slug": policy.slug,
             "calendars/slug": calendar.slug,
             "cis/number": ci.number,
             "ci-classes/slug": "server",  # shared configuration, not B's
+            "relationship-types/slug": "runs_on",  # shared configuration, not B's
             "relationship_id": str(relationship.id),
+            **change_refs,
         },
         query_values={
             "q": MARKER,
@@ -251,6 +286,8 @@ def build_scene() -> Scene:
             "caller": b.username,
             "assignee": b.username,
             "ci": ci.number,
+            "requester": b.username,
+            "source": "discovery",  # the CMDB import's source (a registered one)
         },
         body_values={
             "username": a.username,
@@ -258,6 +295,7 @@ def build_scene() -> Scene:
             "target": f"team/{team.slug}",
             "version": 1,
             "body": "walk",
+            "incident": incident.number,
         },
         body_refs={
             "caller": b.username,
@@ -269,6 +307,11 @@ def build_scene() -> Scene:
             "parent": incident.number,
             "source": ci_app.number,
             "target": ci.number,
+            "cis": [ci.number],
+            "incidents": [incident.number],
+            "requester": b.username,
+            "delegate": b.username,
+            "on_behalf_of": b.username,
         },
         admin_objects={
             "core.user": b,
@@ -282,6 +325,79 @@ def build_scene() -> Scene:
             "auth.group": Group.objects.get(name="agent"),
             "incidents.teamassignment": TeamAssignment.objects.create(team=team),
             "sla.slapolicy": policy,
+            "changes.freezewindow": freeze,
+        },
+        change=change,
+        freeze=freeze,
+    )
+
+
+def _changes_of_b(system, b, team, ci, incident) -> tuple[Change, FreezeWindow, dict[str, str]]:
+    """B's change (waiting for B's change manager's approval), a freeze window on B's CI,
+    B's delegation, and the path values that name them."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    manager = services.user_create(
+        system,
+        username="mkb-cm",
+        organisation=b.organisation.slug,
+        roles=["agent", "change_manager"],
+    )
+    manager.served_organisations.set([b.organisation])
+    start = timezone.now() + dt.timedelta(days=7)
+    change = change_services.change_create(
+        Actor(user=b),
+        title="mkb change",
+        description="mkb-change-description",
+        cis=[ci.number],
+        incidents=[incident.number],
+        team=team.slug,
+        planned_start=start,
+        planned_end=start + dt.timedelta(hours=2),
+        implementation_plan="mkb-plan",
+        backout_plan="mkb-backout",
+        test_plan="mkb-test",
+    )
+    for status in ("assessment", "authorization"):
+        change_services.change_update(
+            Actor(user=b), number=change.number, expected_version=None, changes={"status": status}
+        )
+    change_services.change_comment(Actor(user=b), number=change.number, body="mkb-change-note")
+    freeze = change_services.freeze_create(
+        system,
+        name="mkb freeze",
+        reason="mkb-freeze-reason",
+        ci=ci.number,
+        starts_at=start,
+        ends_at=start + dt.timedelta(days=1),
+    )
+    today = timezone.localdate()
+    delegation = change_services.delegation_create(
+        Actor(user=b),
+        delegate=manager.username,
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=5),
+    )
+    # configuration every agent reads: used by the walk, but not B's (no marker)
+    template = change_services.template_create(system, name="Walk template", slug="walk-template")
+    return (
+        change,
+        freeze,
+        {
+            "changes/number": change.number,
+            "approval_id": str(change.approvals.get().pk),
+            "freeze-windows/slug": freeze.slug,
+            "freezes/slug": freeze.slug,  # the web page of a freeze window
+            "change-templates/slug": template.slug,
+            "delegation_id": str(delegation.pk),
+            # feed and approval links authenticate by the secret they carry, like a password:
+            # the walk knows B's identifiers, not B's secrets, so it sends forged ones (404)
+            "feed/token": "walk-forged-feed-token",
+            "approve/token": "walk-forged-link",
+            # the walker finds "team" first in "teams/", so the key names the segment before
+            "feed/team": team.slug,
         },
     )
 
@@ -592,6 +708,14 @@ def test_the_walks_catch_a_leak_when_a_may_see_b(scene):
     assert {"GET /api/v1/users/{username}", "GET /api/v1/teams/{slug}"} <= api_leaks
     assert "GET /api/v1/attachments/{attachment_id}/download" in api_leaks
     assert {"GET /api/v1/incidents/{number}", "GET /api/v1/sla/policies/{slug}"} <= api_leaks
+    assert "GET /api/v1/problems/{number}/incidents" in api_leaks
     assert {"GET /api/v1/cis/{number}", "GET /api/v1/relationships/{relationship_id}"} <= api_leaks
     assert f"GET /teams/{scene.team.slug}/" in web_leaks
+    # the change pages (steward/changes/pages/): record, edit form, agenda, freeze window
+    assert {
+        f"GET /changes/{scene.change.number}/",
+        f"GET /changes/{scene.change.number}/edit/",
+        "GET /changes/agenda/",
+        f"GET /changes/freezes/{scene.freeze.slug}/",
+    } <= web_leaks
     assert f"GET /api/v1/users/{scene.b.username}" in web_leaks

@@ -63,6 +63,18 @@ def test_current_module_is_marked_on_team_pages(agent_client):
         assert "aria-current" not in nav["Overview"].attrs, path
 
 
+def test_every_page_of_an_app_lights_its_module_and_only_it(agent_client):
+    # incidents and problems both have list views; each lights its own module
+    for path, label in (
+        ("/incidents/", "Incidents"),
+        ("/problems/", "Problems"),
+        ("/cmdb/", "CMDB"),
+    ):
+        nav = navigation(agent_client.get(path).content)
+        lit = [name for name, item in nav.items() if item.attrs.get("aria-current") == "page"]
+        assert lit == [label], path
+
+
 def test_staff_see_the_admin_link_others_do_not(agent_client):
     staff = factories.admin(username="boss", is_staff=True)
     assert elements(signed_in(staff).get("/").content, "a", href="/admin/")

@@ -1,0 +1,263 @@
+"""Change web forms: parse and shape values only; the services validate and decide.
+
+Times come from ``datetime-local`` inputs, which carry no zone: Django reads them in the
+active (the user's) time zone and shows stored UTC values back in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from steward.changes.choices import ChangeType, Outcome, ReviewOutcome
+from steward.changes.models import Change, ChangeTemplate, FreezeWindow, RiskQuestion
+
+LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def _when(label: str, **kwargs: Any) -> forms.DateTimeField:
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL)
+    return forms.DateTimeField(
+        label=label,
+        required=False,
+        widget=widget,
+        input_formats=[LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        **kwargs,
+    )
+
+
+def _numbers(text: str) -> list[str]:
+    return sorted({n.strip().upper() for n in text.replace(",", " ").split() if n.strip()})
+
+
+def _text(rows: int = 4) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class ChangeForm(forms.Form):
+    """Create or edit a change; the risk questionnaire adds one ``risk_<slug>`` field each."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    type = forms.ChoiceField(choices=ChangeType.choices, initial=ChangeType.NORMAL)
+    template = forms.ChoiceField(required=False, label="Standard change template")
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(widget=_text(), required=False)
+    team = forms.ChoiceField(required=False)
+    assignee = forms.CharField(max_length=150, required=False, help_text="Username of an agent")
+    cis = forms.CharField(
+        required=False, label="Affected CIs", help_text="CI numbers, separated by commas"
+    )
+    incidents = forms.CharField(
+        required=False, label="Related incidents", help_text="Incident numbers"
+    )
+    planned_start = _when("Planned start")
+    planned_end = _when("Planned end")
+    implementation_plan = forms.CharField(widget=_text(), required=False)
+    backout_plan = forms.CharField(widget=_text(), required=False)
+    test_plan = forms.CharField(widget=_text(3), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        teams: list = (),  # type: ignore[assignment]
+        templates: list[ChangeTemplate] = (),  # type: ignore[assignment]
+        questions: list[RiskQuestion] = (),  # type: ignore[assignment]
+        change: Change | None = None,
+        scope_editable: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.change = change
+        self.fields["team"].choices = [("", "—")] + [(t.slug, t.name) for t in teams]
+        self.fields["template"].choices = [("", "—")] + [(t.slug, t.name) for t in templates]
+        self.question_names = []
+        for question in questions:
+            name = f"risk_{question.slug}"
+            self.fields[name] = forms.ChoiceField(
+                label=question.text,
+                required=False,
+                choices=[("", "Not answered")]
+                + [(a.slug, a.label) for a in question.answers.all()],
+            )
+            self.question_names.append((name, question.slug))
+        if change is not None:  # type and template are fixed once raised
+            del self.fields["type"], self.fields["template"]
+        if not scope_editable:  # CIs and answers shape the approvals: fixed after assessment
+            self.fields["cis"].disabled = True
+            self.fields["cis"].help_text = "Fixed once authorisation starts"
+            for name, _ in self.question_names:
+                self.fields[name].disabled = True
+
+    @classmethod
+    def initial_for(cls, change: Change) -> dict[str, Any]:
+        initial = {
+            name: getattr(change, name)
+            for name in (
+                "title",
+                "description",
+                "planned_start",
+                "planned_end",
+                "implementation_plan",
+                "backout_plan",
+                "test_plan",
+                "version",
+            )
+        }
+        initial |= {
+            "team": change.team.slug if change.team else "",
+            "assignee": change.assignee.username if change.assignee else "",
+            "cis": ", ".join(sorted(ci.number for ci in change.cis.all())),
+            "incidents": ", ".join(sorted(i.number for i in change.incidents.all())),
+        }
+        initial |= {f"risk_{k}": v for k, v in (change.risk_answers or {}).items()}
+        return initial
+
+    @property
+    def risk_fields(self) -> list:
+        return [self[name] for name, _ in self.question_names]
+
+    @property
+    def plain_fields(self) -> list:
+        risk = {name for name, _ in self.question_names}
+        return [f for f in self.visible_fields() if f.name not in risk]
+
+    def values(self) -> dict[str, Any]:
+        """Everything the form says, as the service's fields (``risk_answers`` a dict)."""
+        data = self.cleaned_data
+        out: dict[str, Any] = {
+            name: data[name]
+            for name in (
+                "title",
+                "description",
+                "implementation_plan",
+                "backout_plan",
+                "test_plan",
+                "planned_start",
+                "planned_end",
+            )
+        }
+        out["team"] = data["team"] or None
+        out["assignee"] = data["assignee"].strip() or None
+        out["cis"] = _numbers(data["cis"])
+        out["incidents"] = _numbers(data["incidents"])
+        out["risk_answers"] = {slug: data[name] for name, slug in self.question_names if data[name]}
+        return out
+
+    def create_values(self) -> dict[str, Any]:
+        """Fields for ``change_create``: empty ones left out, a template makes it standard."""
+        values = {k: v for k, v in self.values().items() if v not in (None, "", [], {})}
+        values.setdefault("title", "")
+        values["type"] = self.cleaned_data["type"]
+        if self.cleaned_data["template"] and self.cleaned_data["type"] == ChangeType.STANDARD:
+            values["template"] = self.cleaned_data["template"]
+        elif self.cleaned_data["type"] == ChangeType.STANDARD:
+            values["template"] = None
+        return values
+
+    def edit_changes(self, change: Change) -> dict[str, Any]:
+        """Only what differs from the change, so untouched fields are not rewritten (times
+        compared to the minute, as the inputs show them)."""
+        current = self.initial_for(change)
+        current["cis"] = _numbers(current["cis"])
+        current["incidents"] = _numbers(current["incidents"])
+        current["risk_answers"] = dict(change.risk_answers or {})
+        out = {}
+        for name, value in self.values().items():
+            now = current.get(name)
+            if name in ("team", "assignee"):
+                now = now or None
+            if isinstance(value, dt.datetime) and isinstance(now, dt.datetime):
+                value_minute = value.replace(second=0, microsecond=0)
+                if value_minute == now.replace(second=0, microsecond=0):
+                    continue
+            if value != now:
+                out[name] = value
+        return out
+
+
+class MoveForm(forms.Form):
+    """A status move from the change page with the fields that move may need."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.CharField()
+    planned_start = _when("Planned start")
+    planned_end = _when("Planned end")
+    actual_start = _when("Actual start")
+    actual_end = _when("Actual end")
+    outcome = forms.ChoiceField(choices=[("", "—"), *Outcome.choices], required=False)
+    override_reason = forms.CharField(
+        widget=_text(2),
+        required=False,
+        label="Override reason",
+        help_text="Required to schedule despite conflicts or a freeze window",
+    )
+
+    def changes(self, change: Change) -> dict[str, Any]:
+        """The status and the fields filled in, leaving out a time the input shows unchanged
+        (inputs have minutes; stored times may have seconds)."""
+        out = {}
+        for name, value in self.cleaned_data.items():
+            if name == "version" or value in (None, ""):
+                continue
+            now = getattr(change, name, None)
+            if isinstance(value, dt.datetime) and isinstance(now, dt.datetime):
+                if value == now.replace(second=0, microsecond=0):
+                    continue
+            elif name == "outcome" and value == now:
+                continue
+            out[name] = value
+        return out
+
+
+class ReviewForm(forms.Form):
+    outcome = forms.ChoiceField(choices=ReviewOutcome.choices)
+    notes = forms.CharField(widget=_text(), label="What happened")
+    lessons = forms.CharField(widget=_text(3), required=False, label="Lessons learned")
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(widget=_text(3))
+    internal = forms.BooleanField(required=False, label="Internal work note")
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
+    comment = forms.CharField(widget=_text(2), required=False)
+
+
+class FreezeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(max_length=200)
+    slug = forms.SlugField(max_length=60, required=False, help_text="Empty: made from the name")
+    reason = forms.CharField(widget=_text(3), required=False)
+    starts_at = _when("Starts")
+    ends_at = _when("Ends")
+    ci = forms.CharField(
+        required=False, label="Service CI", help_text="A CI number; empty for a global freeze"
+    )
+    is_active = forms.BooleanField(required=False, initial=True, label="Active")
+
+    def values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        data["ci"] = data["ci"].strip().upper() or None
+        return data
+
+    @classmethod
+    def initial_for(cls, freeze: FreezeWindow) -> dict[str, Any]:
+        return {
+            "version": freeze.version,
+            "name": freeze.name,
+            "slug": freeze.slug,
+            "reason": freeze.reason,
+            "starts_at": freeze.starts_at,
+            "ends_at": freeze.ends_at,
+            "ci": freeze.ci.number if freeze.ci else "",
+            "is_active": freeze.is_active,
+        }
+
+    def changes(self, freeze: FreezeWindow) -> dict[str, Any]:
+        current = self.initial_for(freeze)
+        current["ci"] = current["ci"] or None
+        return {k: v for k, v in self.values().items() if k != "slug" and v != current.get(k)}

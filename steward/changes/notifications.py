@@ -1,0 +1,66 @@
+"""Approval mails: outbox consumers sending each approver (and whoever stands in for them)
+signed approve/reject links, at most once per event and address."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from steward.changes.models import ApprovalMail, ChangeApproval, Delegation
+from steward.changes.services.approvals import approval_link_token
+from steward.core import outbox
+from steward.core.models import OutboxMessage, User
+
+
+def _addressees(approval: ChangeApproval) -> list[tuple[User, User]]:
+    """(approver, recipient) pairs: each undecided approver, and each delegate standing in
+    for one of them today."""
+    decided = set(approval.decisions.values_list("approver_id", flat=True))
+    waiting = [u for u in approval.approvers.filter(is_active=True) if u.pk not in decided]
+    today = timezone.localdate()
+    pairs = [(u, u) for u in waiting]
+    delegations = Delegation.objects.filter(
+        user__in=waiting, starts_on__lte=today, ends_on__gte=today, delegate__is_active=True
+    ).select_related("user", "delegate")
+    pairs += [(d.user, d.delegate) for d in delegations]
+    return pairs
+
+
+@outbox.consumer("change.approval_requested", "change.approval_reminder")
+def mail_approvers(event: OutboxMessage) -> None:
+    approval = ChangeApproval.objects.select_related("change").filter(pk=event.object_id).first()
+    if approval is None or approval.state != "pending":
+        return
+    change = approval.change
+    reminder = event.topic.endswith("reminder")
+    for approver, recipient in _addressees(approval):
+        if not recipient.email or not recipient.email_notifications:
+            continue
+        try:
+            with transaction.atomic():
+                ApprovalMail.objects.create(event_id=event.pk, recipient=recipient.email)
+                link = settings.BASE_URL + reverse(
+                    "changes:approval-link",
+                    args=[approval_link_token(approval, approver=approver, sent_to=recipient)],
+                )
+                behalf = "" if approver.pk == recipient.pk else f" on behalf of {approver}"
+                body = (
+                    f"{'Reminder: ' if reminder else ''}your approval{behalf} is requested for "
+                    f"{change.number} {change.title}\n\n"
+                    f"Type: {change.type}, risk: {change.risk_level}\n"
+                    f"Planned: {change.planned_start or 'not planned'} to "
+                    f"{change.planned_end or '-'}\n\n"
+                    f"Approve or reject (the link works once):\n{link}\n\n"
+                    f"Or open the change: {settings.BASE_URL}/changes/{change.number}/\n"
+                )
+                EmailMessage(
+                    subject=f"[{change.number}] Approval {'reminder' if reminder else 'requested'}:"
+                    f" {change.title}",
+                    body=body,
+                    to=[recipient.email],
+                ).send()
+        except IntegrityError:
+            continue  # already mailed for this event

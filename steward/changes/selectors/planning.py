@@ -1,0 +1,229 @@
+"""Reads for planning: the calendar, the CAB agenda and conflict detection."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Prefetch, Q
+
+from steward.changes.choices import (
+    ApprovalState,
+    Status,
+)
+from steward.changes.models import (
+    Change,
+    ChangeCI,
+    FreezeWindow,
+)
+from steward.changes.selectors.records import (
+    CALENDAR_FIELDS,
+    CALENDAR_LIMIT,
+    CONFLICT_DEPTH,
+    MAX_CONFLICTS,
+    MAX_WINDOW,
+    _approvals_qs,
+    change_visible,
+)
+from steward.cmdb import selectors as cmdb_selectors
+from steward.cmdb.choices import Direction
+from steward.cmdb.models import ConfigurationItem
+from steward.core.actor import Actor
+from steward.core.errors import ValidationFailed
+
+# --- calendar and CAB ---------------------------------------------------------------------
+
+
+def change_calendar(
+    actor: Actor,
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    team: str = "",
+    ci: str = "",
+    statuses: list[str] | None = None,
+    limit: int = CALENDAR_LIMIT,
+) -> list[Change]:
+    """Visible changes whose planned window overlaps ``[start, end)``, by planned start: one
+    range query on the ``chg_window`` index (bounded on both sides, windows lasting at most
+    ``MAX_WINDOW``) plus team and assignee joins. Only ``CALENDAR_FIELDS`` are loaded: read
+    anything else per change and it costs a query each. ``statuses`` defaults to everything
+    not cancelled."""
+    if end <= start:
+        raise ValidationFailed.one("end", "must be after start")
+    if end - start > dt.timedelta(days=400):
+        raise ValidationFailed.one("end", "a calendar shows at most 400 days")
+    # windows last at most MAX_WINDOW, so the start bounds the index range from both sides
+    qs = change_visible(actor).filter(
+        planned_start__gte=start - MAX_WINDOW, planned_start__lt=end, planned_end__gt=start
+    )
+    qs = qs.filter(status__in=statuses) if statuses else qs.exclude(status=Status.CANCELLED)
+    if team:
+        qs = qs.filter(team__slug=team)
+    if ci:
+        qs = qs.filter(id__in=ChangeCI.objects.filter(ci__number=ci).values("change_id"))
+    # only what a calendar draws: the JSON and text columns would cost more than the query
+    return list(
+        qs.select_related("team", "assignee")
+        .only(*CALENDAR_FIELDS)
+        .order_by("planned_start", "id")[: max(1, limit)]
+    )
+
+
+def cab_agenda(actor: Actor, *, limit: int = 100) -> list[Change]:
+    """Changes waiting for authorisation, soonest planned first (unplanned last), each with
+    its approvals, their approvers and decisions prefetched (``approval_list`` per change).
+    Conflicts are per change on demand: ``change_conflicts``."""
+    changes = list(
+        change_visible(actor)
+        .filter(status=Status.AUTHORIZATION, approval_state=ApprovalState.PENDING)
+        .select_related("requester", "team", "assignee")
+        .prefetch_related(
+            Prefetch("approvals", queryset=_approvals_qs()),
+            Prefetch("cis", queryset=ConfigurationItem.objects.only("id", "number")),
+        )
+        .order_by(
+            # nulls last on every database: unplanned changes after the planned ones
+            "planned_start",
+            "id",
+        )[:limit]
+    )
+    planned = [c for c in changes if c.planned_start is not None]
+    return planned + [c for c in changes if c.planned_start is None]
+
+
+# --- conflicts ----------------------------------------------------------------------------
+
+
+@dataclass
+class ConflictReport:
+    """What scheduling a change into its window would collide with."""
+
+    changes: list[dict] = field(default_factory=list)
+    freezes: list[dict] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes and not self.freezes
+
+    def summary(self) -> list[str]:
+        lines = [
+            f"{c['number'] or 'a change you cannot see'} ({c['relation']})" for c in self.changes
+        ]
+        lines += [f"freeze window {f['name']}" for f in self.freezes]
+        return lines
+
+
+def related_ci_ids(ci_ids: list[int], depth: int = CONFLICT_DEPTH) -> dict[int, str]:
+    """The CIs and every CI depending on them or that they depend on, to ``depth`` hops:
+    id → "same_ci" or "dependent_ci". Both directions of the CMDB's recursive impact query
+    (ids only: two queries per CI, no CI rows loaded)."""
+    related: dict[int, str] = dict.fromkeys(ci_ids, "same_ci")
+    if not ci_ids:
+        return related
+    types = cmdb_selectors.relationship_directions()
+    with connection.cursor() as cursor:
+        for ci_id in ci_ids:
+            for direction in (Direction.UP, Direction.DOWN):
+                sql, params = cmdb_selectors.impact_query(
+                    direction, start_id=ci_id, depth=depth, types=types
+                )
+                cursor.execute(sql, params)
+                for found, *_rest in cursor.fetchall():
+                    related.setdefault(found, "dependent_ci")
+    return related
+
+
+def conflicts_for(
+    actor: Actor,
+    *,
+    change: Change | None,
+    ci_numbers: list[str],
+    start: dt.datetime,
+    end: dt.datetime,
+) -> ConflictReport:
+    """Scheduled or implementing changes overlapping ``[start, end)`` on the same or
+    dependent CIs, and freeze windows overlapping it (global or on a related CI).
+
+    One indexed range scan on ``change_ci_window`` for all related CIs, one on
+    ``freeze_window``: never a loop over changes. Changes the actor may not see are listed
+    without number or title."""
+    ids = list(ConfigurationItem.objects.filter(number__in=ci_numbers).values_list("id", flat=True))
+    related = related_ci_ids(ids)
+    report = ConflictReport()
+    links = (
+        ChangeCI.objects.filter(
+            holds_window=True,
+            ci_id__in=list(related),
+            planned_start__gte=start - MAX_WINDOW,
+            planned_start__lt=end,
+            planned_end__gt=start,
+        )
+        .select_related("change", "ci")
+        .order_by("planned_start", "change_id", "ci_id")
+    )
+    if change is not None:
+        links = links.exclude(change_id=change.pk)
+    by_change: dict[int, dict] = {}
+    rows = list(links[: MAX_CONFLICTS * 5])
+    visible = set(
+        change_visible(actor)
+        .filter(id__in={r.change_id for r in rows})
+        .values_list("id", flat=True)
+    )
+    for link in rows:
+        entry = by_change.get(link.change_id)
+        seen = link.change_id in visible
+        if entry is None:
+            entry = by_change[link.change_id] = {
+                "number": link.change.number if seen else None,
+                "title": link.change.title if seen else "",
+                "status": link.change.status,
+                "planned_start": link.planned_start,
+                "planned_end": link.planned_end,
+                "relation": related[link.ci_id],
+                "cis": [],
+            }
+        if related[link.ci_id] == "same_ci":
+            entry["relation"] = "same_ci"
+        if seen:
+            entry["cis"].append(link.ci.number)
+    report.changes = list(by_change.values())[:MAX_CONFLICTS]
+    visible_cis = (
+        set(related)
+        if actor.is_system or actor.is_admin
+        else set(
+            cmdb_selectors.ci_visible(actor)
+            .filter(id__in=list(related))
+            .values_list("id", flat=True)
+        )
+    )
+    freezes = (
+        FreezeWindow.objects.filter(is_active=True, starts_at__lt=end, ends_at__gt=start)
+        .filter(Q(ci__isnull=True) | Q(ci_id__in=list(related)))
+        .select_related("ci")
+        .order_by("starts_at", "id")[:MAX_CONFLICTS]
+    )
+    for freeze in freezes:
+        seen = freeze.ci_id is None or freeze.ci_id in visible_cis
+        report.freezes.append(
+            {
+                "slug": freeze.slug if seen else None,
+                "name": freeze.name if seen else "a freeze window you cannot see",
+                "starts_at": freeze.starts_at,
+                "ends_at": freeze.ends_at,
+                "ci": freeze.ci.number if seen and freeze.ci else None,
+            }
+        )
+    return report
+
+
+def change_conflicts(actor: Actor, change: Change) -> ConflictReport:
+    """What a visible change collides with in its planned window (empty without one)."""
+    if change.planned_start is None or change.planned_end is None:
+        return ConflictReport()
+    numbers = list(change.cis.values_list("number", flat=True))
+    return conflicts_for(
+        actor, change=change, ci_numbers=numbers, start=change.planned_start, end=change.planned_end
+    )

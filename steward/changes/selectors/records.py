@@ -1,0 +1,263 @@
+"""Reads of change records, their approvals and delegations, scoped to the actor."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from steward.changes.choices import (
+    ApprovalState,
+    ChangeType,
+    RiskLevel,
+    Status,
+)
+from steward.changes.models import (
+    ApprovalDecision,
+    ApprovalPolicy,
+    Change,
+    ChangeApproval,
+    ChangeCI,
+    ChangeSettings,
+    Delegation,
+)
+from steward.changes.workflow import CHANGE_FLOW
+from steward.cmdb.models import ConfigurationItem
+from steward.core.actor import Actor
+from steward.core.errors import NotFound, ValidationFailed
+from steward.core.models import Comment
+from steward.core.pagination import Page, paginate
+from steward.core.selectors import served_organisation_ids
+from steward.incidents.models import Incident
+
+NUMBER = re.compile(r"CHG\d{7}")
+CONFLICT_DEPTH = 3  # CIs depending on each other this many hops apart conflict
+MAX_CONFLICTS = 200
+CALENDAR_LIMIT = 5000
+MAX_WINDOW = dt.timedelta(days=31)  # a planned window lasts at most this long (services check)
+CALENDAR_FIELDS = (
+    "number",
+    "title",
+    "type",
+    "status",
+    "risk_level",
+    "approval_state",
+    "planned_start",
+    "planned_end",
+    "version",
+    "team__slug",
+    "team__name",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+)
+SYSTEM = Actor.system("changes")
+
+
+def change_settings() -> ChangeSettings:
+    return ChangeSettings.objects.first() or ChangeSettings()
+
+
+# --- changes ------------------------------------------------------------------------------
+
+
+def change_visible(actor: Actor) -> QuerySet[Change]:
+    """Requesters see what they requested; limited agents their organisations; admins all."""
+    qs = Change.objects.all()
+    if actor.is_system or actor.is_admin:
+        return qs
+    if not actor.is_agent:
+        return qs.filter(requester_id=actor.user.pk)
+    served = served_organisation_ids(actor)
+    if served is None:
+        return qs
+    return qs.filter(Q(organisation_id__in=served) | Q(organisation__isnull=True))
+
+
+def _with_relations(qs: QuerySet[Change]) -> QuerySet[Change]:
+    """Everything ``ChangeOut`` shows, in a fixed number of queries whatever the page size."""
+    return qs.select_related(
+        "requester", "organisation", "team", "assignee", "template", "review"
+    ).prefetch_related(
+        Prefetch("cis", queryset=ConfigurationItem.objects.only("id", "number")),
+        Prefetch(
+            "impacted_services",
+            queryset=ConfigurationItem.objects.only("id", "number"),
+        ),
+        Prefetch("incidents", queryset=_incident_numbers()),
+    )
+
+
+def _incident_numbers() -> QuerySet[Incident]:
+    return Incident.objects.only("id", "number")
+
+
+def _parse_levels(values: list[str], field_name: str, choices: list[str]) -> list[str]:
+    bad = [v for v in values if v not in choices]
+    if bad:
+        raise ValidationFailed.one(field_name, f"unknown value {bad[0]!r}; one of {choices}")
+    return values
+
+
+def change_list(
+    actor: Actor,
+    *,
+    status: list[str] | None = None,
+    type: list[str] | None = None,  # noqa: A002 - the API's filter name
+    risk: list[str] | None = None,
+    team: str = "",
+    ci: str = "",
+    requester: str = "",
+    planned_after: dt.datetime | None = None,
+    planned_before: dt.datetime | None = None,
+    q: str = "",
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page:
+    """A page of visible changes, newest first. ``planned_after``/``planned_before`` select
+    changes whose planned window overlaps that range; ``ci`` those touching a CI."""
+    qs = change_visible(actor)
+    if status:
+        qs = qs.filter(status__in=_parse_levels(status, "status", Status.values))
+    if type:
+        qs = qs.filter(type__in=_parse_levels(type, "type", ChangeType.values))
+    if risk:
+        qs = qs.filter(risk_level__in=_parse_levels(risk, "risk", RiskLevel.values))
+    if team:
+        qs = qs.filter(team__slug=team)
+    if requester:
+        qs = qs.filter(requester__username=requester)
+    if ci:
+        ids = ChangeCI.objects.filter(ci__number=ci.strip().upper()).values("change_id")
+        qs = qs.filter(id__in=ids)
+    if planned_after and planned_before and planned_before <= planned_after:
+        raise ValidationFailed.one("planned_before", "must be after planned_after")
+    if planned_after:
+        qs = qs.filter(planned_end__gt=planned_after)
+    if planned_before:
+        qs = qs.filter(planned_start__lt=planned_before)
+    q = q.strip()
+    if q and NUMBER.fullmatch(q.upper()):
+        qs = qs.filter(number=q.upper())
+    elif q:
+        qs = qs.filter(Q(title__icontains=q) | Q(description__icontains=q))
+    return paginate(_with_relations(qs), order=("-created_at", "-id"), cursor=cursor, limit=limit)
+
+
+def change_get(actor: Actor, *, number: str) -> Change:
+    """One visible change by number; ``NotFound`` for absent and invisible alike."""
+    change = _with_relations(change_visible(actor)).filter(number=number).first()
+    if change is None:
+        raise NotFound()
+    return change
+
+
+def change_for_update(actor: Actor, *, number: str) -> Change:
+    """The change locked for a write."""
+    change = change_visible(actor).select_for_update(of=("self",)).filter(number=number).first()
+    if change is None:
+        raise NotFound()
+    return change
+
+
+def change_allowed_transitions(actor: Actor, change: Change) -> list[str]:
+    """Next states the UI offers: agents only (requesters follow their changes)."""
+    return CHANGE_FLOW.allowed(change.status) if actor.is_agent else []
+
+
+def change_has_review(change: Change) -> bool:
+    return hasattr(change, "review") and change.review is not None
+
+
+def change_comment_page(
+    actor: Actor, change: Change, *, cursor: str | None = None, limit: int | None = None
+) -> Page:
+    """A page of a change's activity, oldest first (work notes for agents only)."""
+    qs = Comment.objects.filter(
+        content_type=ContentType.objects.get_for_model(Change), object_id=str(change.pk)
+    ).select_related("author")
+    if not actor.is_agent:
+        qs = qs.filter(internal=False)
+    return paginate(qs, order=("created_at", "id"), cursor=cursor, limit=limit)
+
+
+def _approvals_qs() -> QuerySet[ChangeApproval]:
+    return ChangeApproval.objects.prefetch_related(
+        "approvers",
+        Prefetch(
+            "decisions",
+            queryset=ApprovalDecision.objects.select_related("approver", "decided_by").order_by(
+                "at", "id"
+            ),
+        ),
+    ).order_by("id")
+
+
+def approval_list(actor: Actor, change: Change) -> list[ChangeApproval]:
+    """A visible change's approvals with approvers and decisions (constant queries)."""
+    return list(_approvals_qs().filter(change=change))
+
+
+def approval_get(actor: Actor, *, number: str, approval_id: int) -> ChangeApproval:
+    """One approval of a visible change; ``NotFound`` otherwise."""
+    if not 0 < approval_id < 2**63:
+        raise NotFound()
+    change = change_visible(actor).filter(number=number).first()
+    found = _approvals_qs().filter(change=change, id=approval_id).first() if change else None
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def delegators_of(user_id: int, on: dt.date) -> set[int]:
+    """Users whose approvals ``user_id`` may decide on ``on`` (their delegations)."""
+    return set(
+        Delegation.objects.filter(
+            delegate_id=user_id, starts_on__lte=on, ends_on__gte=on
+        ).values_list("user_id", flat=True)
+    )
+
+
+def approvals_awaiting(actor: Actor) -> list[ChangeApproval]:
+    """Pending approvals the actor may decide, for themselves or as a delegate, that they
+    have not decided yet; with their changes."""
+    if actor.user is None:
+        return []
+    today = timezone.localdate()
+    users = {actor.user.pk} | delegators_of(actor.user.pk, today)
+    visible = change_visible(actor).values("id")
+    return list(
+        ChangeApproval.objects.filter(
+            state=ApprovalState.PENDING, approvers__in=users, change_id__in=visible
+        )
+        .exclude(decisions__approver_id=actor.user.pk)
+        .select_related("change")
+        .distinct()
+        .order_by("created_at", "id")[:200]
+    )
+
+
+def delegation_visible(actor: Actor) -> QuerySet[Delegation]:
+    """Delegations the actor gave or received (administrators: all)."""
+    if actor.is_system or actor.is_admin:
+        return Delegation.objects.all()
+    return Delegation.objects.filter(Q(user=actor.user) | Q(delegate=actor.user))
+
+
+def delegation_list(actor: Actor, *, cursor: str | None = None, limit: int | None = None) -> Page:
+    """A page of the actor's delegations, newest first."""
+    qs = delegation_visible(actor).select_related("user", "delegate")
+    return paginate(qs, order=("-id",), cursor=cursor, limit=limit)
+
+
+def approval_policies_for(change: Change) -> list[ApprovalPolicy]:
+    """Active policies matching the change's type and risk: each is one approval it needs."""
+    return [
+        p
+        for p in ApprovalPolicy.objects.filter(is_active=True).order_by("slug")
+        if (not p.change_types or change.type in p.change_types)
+        and (not p.risk_levels or change.risk_level in p.risk_levels)
+    ]

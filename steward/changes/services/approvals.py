@@ -1,0 +1,402 @@
+"""Approvals: requested from the matching policies, decided by approvers (or their
+delegates) in the UI, the API or an emailed signed link, reminded by the worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from steward.changes import selectors
+from steward.changes.choices import ApprovalState, ApproverKind, Decision, Status
+from steward.changes.models import (
+    ApprovalDecision,
+    ApprovalPolicy,
+    ApprovalReminder,
+    Change,
+    ChangeApproval,
+    Delegation,
+)
+from steward.core import audit, outbox
+from steward.core import selectors as core_selectors
+from steward.core.actor import Actor
+from steward.core.choices import AuditAction, Role, Scope
+from steward.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from steward.core.models import Team, User
+from steward.core.services.common import bump_version
+
+LINK_SALT = "steward.changes.approval-link"
+# while a change is here its approvals may be decided (emergency ones after the fact)
+DECIDABLE = (Status.AUTHORIZATION, Status.IMPLEMENTATION, Status.REVIEW, Status.FAILED)
+MAX_COMMENT = 5000
+
+
+def _eligible(policy: ApprovalPolicy, change: Change) -> list[User]:
+    active = User.objects.filter(is_active=True)
+    if policy.approver_kind == ApproverKind.TEAM:
+        team = Team.objects.filter(slug=policy.team_slug, is_active=True).first()
+        users = list(active.filter(teams=team)) if team else []
+    elif policy.approver_kind == ApproverKind.CHANGE_MANAGERS:
+        users = list(active.filter(groups__name=Role.CHANGE_MANAGER))
+    else:
+        lead_ids = change.impacted_services.exclude(owner_team__lead__isnull=True).values(
+            "owner_team__lead_id"
+        )
+        users = list(active.filter(id__in=lead_ids))
+    if policy.forbid_self_approval:
+        own = {change.requester_id, change.assignee_id}
+        users = [u for u in users if u.pk not in own]
+    return sorted({u.pk: u for u in users}.values(), key=lambda u: u.username)
+
+
+def approvals_request(actor: Actor, change: Change) -> None:
+    """Replace a change's approvals by those its type and risk need now; call inside the
+    change's transaction. No matching policy (or no approver for one) means not required."""
+    old = list(change.approvals.all())
+    for approval in old:
+        audit.record(actor, approval, action=AuditAction.DELETE, before={"state": approval.state})
+    change.approvals.all().delete()
+    created = []
+    for policy in selectors.approval_policies_for(change):
+        users = _eligible(policy, change)
+        if not users:
+            continue  # e.g. no impacted service with an owner team lead
+        approval = ChangeApproval.objects.create(
+            change=change,
+            policy=policy,
+            label=policy.name,
+            approver_kind=policy.approver_kind,
+            quorum=max(1, min(policy.quorum, len(users))),
+            forbid_self_approval=policy.forbid_self_approval,
+        )
+        approval.approvers.set(users)
+        audit.record(
+            actor,
+            approval,
+            action=AuditAction.CREATE,
+            after={
+                "change": change.number,
+                "label": approval.label,
+                "quorum": approval.quorum,
+                "approvers": sorted(u.username for u in users),
+            },
+        )
+        outbox.emit("change.approval_requested", approval, number=change.number)
+        created.append(approval)
+    change.approval_state = ApprovalState.PENDING if created else ApprovalState.NOT_REQUIRED
+
+
+def _resolve_approver(
+    actor: Actor, approval: ChangeApproval, approver_ids: set[int], on_behalf_of: str | None
+) -> User:
+    """Who this decision counts for: the actor, or the away approver they stand in for."""
+    today = timezone.localdate()
+    if on_behalf_of:
+        user = User.objects.filter(username=on_behalf_of, is_active=True).first()
+        if user is None or user.pk not in approver_ids:
+            raise ValidationFailed.one("on_behalf_of", "not an approver of this approval")
+        if user.pk not in selectors.delegators_of(actor.user.pk, today):
+            raise PermissionDenied(
+                f"You are not {user.username}'s delegate today.",
+                fields={"on_behalf_of": ["no delegation covering today"]},
+            )
+        return user
+    if actor.user.pk in approver_ids:
+        return actor.user
+    decided = set(approval.decisions.values_list("approver_id", flat=True))
+    standing_in = (selectors.delegators_of(actor.user.pk, today) & approver_ids) - decided
+    if len(standing_in) > 1:
+        raise ValidationFailed.one("on_behalf_of", "you stand in for several approvers: name one")
+    if not standing_in:
+        raise PermissionDenied(
+            f"You are not an approver of {approval.label!r} and stand in for none of its "
+            f"approvers.",
+            fields={"approver": ["not an approver of this approval"]},
+        )
+    return User.objects.get(pk=standing_in.pop())
+
+
+def _settle(approval: ChangeApproval) -> None:
+    decisions = list(approval.decisions.values_list("decision", flat=True))
+    if Decision.REJECT in decisions:
+        approval.state = ApprovalState.REJECTED  # any rejection rejects
+    elif decisions.count(Decision.APPROVE) >= approval.quorum:
+        approval.state = ApprovalState.APPROVED
+    else:
+        return
+    approval.decided_at = timezone.now()
+    approval.save(update_fields=["state", "decided_at"])
+
+
+def _settle_change(actor: Actor, change: Change) -> None:
+    states = list(change.approvals.values_list("state", flat=True))
+    if ApprovalState.REJECTED in states:
+        state = ApprovalState.REJECTED
+    elif states and all(s == ApprovalState.APPROVED for s in states):
+        state = ApprovalState.APPROVED
+    else:
+        state = ApprovalState.PENDING
+    if state == change.approval_state:
+        return
+    before = {"approval_state": change.approval_state}
+    change.approval_state = state
+    bump_version(change, ["approval_state"])
+    audit.record(actor, change, before=before, after={"approval_state": state})
+    outbox.emit(f"change.{state}", change, number=change.number)
+
+
+@transaction.atomic
+def approval_decide(
+    actor: Actor,
+    *,
+    number: str,
+    approval_id: int,
+    decision: str,
+    comment: str = "",
+    on_behalf_of: str | None = None,
+) -> ChangeApproval:
+    """Approve or reject one approval of a change, for oneself or as a delegate: twice is
+    409, an outsider 403, one's own change 403 where the policy forbids it; any rejection
+    rejects the change, the quorum of approvals approves it."""
+    change = selectors.change_for_update(actor, number=number)
+    approval = ChangeApproval.objects.select_for_update().filter(change=change, id=approval_id)
+    approval = approval.first() if 0 < approval_id < 2**63 else None
+    if approval is None:
+        raise NotFound()
+    if actor.user is None or not actor.has_scope(Scope.WRITE):
+        raise PermissionDenied("Only a signed-in approver decides approvals.")
+    if decision not in Decision.values:
+        raise ValidationFailed.one("decision", "approve or reject")
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT:
+        raise ValidationFailed.one("comment", f"at most {MAX_COMMENT} characters")
+    if decision == Decision.REJECT and not comment:
+        raise ValidationFailed.one("comment", "say why you reject the change")
+    if approval.state != ApprovalState.PENDING:
+        raise Conflict(
+            f"This approval is already {approval.state}.",
+            fields={"decision": [f"already {approval.state}"]},
+        )
+    if change.status not in DECIDABLE:
+        raise Conflict(
+            f"{change.number} is {change.status}; its approvals cannot be decided now.",
+            fields={"decision": [f"change is {change.status}"]},
+        )
+    approver_ids = set(approval.approvers.values_list("id", flat=True))
+    own = {change.requester_id, change.assignee_id}
+    if approval.forbid_self_approval and actor.user.pk in own:
+        raise PermissionDenied(
+            "You may not approve your own change.",
+            fields={"approver": ["requester or assignee of this change"]},
+        )
+    approver = _resolve_approver(actor, approval, approver_ids, on_behalf_of)
+    if approval.forbid_self_approval and approver.pk in own:
+        raise PermissionDenied(
+            "An approver may not approve their own change.",
+            fields={"approver": ["requester or assignee of this change"]},
+        )
+    if approval.decisions.filter(approver=approver).exists():
+        raise Conflict(
+            f"{approver.username} has already decided this approval.",
+            fields={"decision": ["already decided"]},
+        )
+    try:
+        with transaction.atomic():
+            made = ApprovalDecision.objects.create(
+                approval=approval,
+                approver=approver,
+                decided_by=actor.user,
+                decision=decision,
+                comment=comment,
+                channel=actor.channel,
+            )
+    except IntegrityError as exc:  # a concurrent duplicate lost the race
+        raise Conflict("Already decided.", fields={"decision": ["already decided"]}) from exc
+    audit.record(
+        actor,
+        made,
+        action=AuditAction.CREATE,
+        after={
+            "change": change.number,
+            "approval": approval.label,
+            "decision": decision,
+            "comment": comment,
+            "approver": approver.username,
+            "on_behalf_of": approver.username if approver.pk != actor.user.pk else None,
+        },
+    )
+    outbox.emit(
+        "change.approval_decided",
+        approval,
+        number=change.number,
+        decision=decision,
+        approver=approver.username,
+        decided_by=actor.user.username,
+    )
+    _settle(approval)
+    _settle_change(actor, change)
+    return approval
+
+
+# --- signed links -------------------------------------------------------------------------
+
+
+def approval_link_token(approval: ChangeApproval, *, approver: User, sent_to: User) -> str:
+    """The secret of an emailed link: which approval, for whom, sent to whom (a delegate
+    gets links for the approvers they stand in for). Signed, so it cannot be forged."""
+    return signing.dumps(
+        {"a": approval.pk, "u": approver.pk, "b": sent_to.pk}, salt=LINK_SALT, compress=True
+    )
+
+
+def approval_link_read(token: str) -> tuple[ChangeApproval, User, User]:
+    """(approval, approver, sent_to) of a valid, unexpired link; 404 otherwise."""
+    max_age = dt.timedelta(days=selectors.change_settings().link_valid_days)
+    try:
+        data = signing.loads(token, salt=LINK_SALT, max_age=max_age)
+    except signing.BadSignature as exc:  # includes SignatureExpired
+        raise NotFound("This link is invalid or has expired.") from exc
+    approval = ChangeApproval.objects.select_related("change").filter(pk=data.get("a")).first()
+    users = {
+        u.pk: u for u in User.objects.filter(pk__in=[data.get("u"), data.get("b")], is_active=True)
+    }
+    if approval is None or data.get("u") not in users or data.get("b") not in users:
+        raise NotFound("This link is invalid or has expired.")
+    return approval, users[data["u"]], users[data["b"]]
+
+
+def approval_decide_by_link(
+    token: str, *, decision: str, comment: str = "", channel: str = "email"
+) -> ChangeApproval:
+    """Decide through an emailed link: works once (the decision then exists), until it
+    expires; the decision is the link owner's and audited like any other."""
+    approval, approver, sent_to = approval_link_read(token)
+    actor = Actor(user=sent_to, channel=channel)
+    return approval_decide(
+        actor,
+        number=approval.change.number,
+        approval_id=approval.pk,
+        decision=decision,
+        comment=comment,
+        on_behalf_of=approver.username if approver.pk != sent_to.pk else None,
+    )
+
+
+# --- reminders ----------------------------------------------------------------------------
+
+
+def approvals_remind(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+    """Remind approvers of approvals pending longer than the reminder interval; the worker
+    calls this periodically. Each (approval, interval) is reminded exactly once, however
+    many workers run: the counter moves by compare-and-set and the reminder row is unique."""
+    now = now or timezone.now()
+    every = dt.timedelta(hours=selectors.change_settings().reminder_hours)
+    due = list(
+        ChangeApproval.objects.filter(state=ApprovalState.PENDING, change__status__in=DECIDABLE)
+        .filter(
+            Q(last_reminded_at__isnull=True, created_at__lte=now - every)
+            | Q(last_reminded_at__lte=now - every)
+        )
+        .order_by("id")
+        .values_list("id", "reminders_sent")[:batch]
+    )
+    system = Actor.system("approval-reminders")
+    sent = 0
+    for approval_id, seen in due:
+        with transaction.atomic():
+            moved = ChangeApproval.objects.filter(
+                pk=approval_id, reminders_sent=seen, state=ApprovalState.PENDING
+            ).update(reminders_sent=F("reminders_sent") + 1, last_reminded_at=now)
+            if not moved:
+                continue  # another worker reminded it, or it was decided meanwhile
+            approval = ChangeApproval.objects.select_related("change").get(pk=approval_id)
+            ApprovalReminder.objects.create(approval=approval, sequence=seen + 1)
+            audit.record(
+                system,
+                approval,
+                before={"reminders_sent": seen},
+                after={"reminders_sent": seen + 1},
+            )
+            outbox.emit(
+                "change.approval_reminder",
+                approval,
+                number=approval.change.number,
+                sequence=seen + 1,
+            )
+            sent += 1
+    return sent
+
+
+# --- delegation ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def delegation_create(
+    actor: Actor, *, delegate: str, starts_on: dt.date, ends_on: dt.date, user: str | None = None
+) -> Delegation:
+    """While away, let another agent decide one's approvals (administrators may set it up
+    for anyone)."""
+    if actor.user is None or not actor.is_agent or not actor.has_scope(Scope.WRITE):
+        raise PermissionDenied("Only agents delegate approvals.")
+    owner = actor.user
+    if user and user != actor.user.username:
+        if not actor.is_admin:
+            raise PermissionDenied(
+                "Only administrators set delegations for others.",
+                fields={"user": ["administrators only"]},
+            )
+        owner = core_selectors.user_visible(actor).filter(username=user).first()
+        if owner is None:
+            raise ValidationFailed.one("user", f"no user {user!r}")
+    if ends_on < starts_on:
+        raise ValidationFailed.one("ends_on", "must not be before starts_on")
+    if ends_on < timezone.localdate():
+        raise ValidationFailed.one("ends_on", "is in the past")
+    found = core_selectors.user_visible(actor).filter(username=delegate, is_active=True).first()
+    if found is None:
+        raise ValidationFailed.one("delegate", f"no user {delegate!r}")
+    if not found.is_agent:
+        raise ValidationFailed.one("delegate", "is not an agent")
+    if found.pk == owner.pk:
+        raise ValidationFailed.one("delegate", "cannot delegate to oneself")
+    made = Delegation.objects.create(
+        user=owner, delegate=found, starts_on=starts_on, ends_on=ends_on
+    )
+    audit.record(
+        actor,
+        made,
+        action=AuditAction.CREATE,
+        after={
+            "user": owner.username,
+            "delegate": found.username,
+            "starts_on": starts_on.isoformat(),
+            "ends_on": ends_on.isoformat(),
+        },
+    )
+    outbox.emit("change.delegation_created", made, user=owner.username, delegate=found.username)
+    return made
+
+
+@transaction.atomic
+def delegation_delete(actor: Actor, *, delegation_id: int) -> None:
+    """End one's own delegation (or anyone's, for administrators)."""
+    if actor.user is None:
+        raise PermissionDenied("Only people delegate.")
+    qs = Delegation.objects.select_for_update().filter(pk=delegation_id)
+    if not actor.is_admin:
+        qs = qs.filter(user=actor.user)
+    found = qs.first() if 0 < delegation_id < 2**63 else None
+    if found is None:
+        raise NotFound()
+    if not actor.has_scope(Scope.WRITE):
+        raise PermissionDenied("This token may not write.")
+    audit.record(
+        actor,
+        found,
+        action=AuditAction.DELETE,
+        before={"user": found.user_id, "delegate": found.delegate_id},
+    )
+    found.delete()

@@ -1,0 +1,327 @@
+"""Change write use cases: create, update (incl. status moves and scheduling), comment,
+post-implementation review."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from steward.changes import selectors
+from steward.changes.choices import (
+    ACTIVE_STATES,
+    EDITABLE_SCOPE_STATES,
+    TERMINAL_STATES,
+    ApprovalState,
+    ChangeType,
+    ReviewOutcome,
+    Status,
+)
+from steward.changes.models import Change, ChangeCI, PostImplementationReview
+from steward.changes.services import risk
+from steward.changes.services.approvals import approvals_request
+from steward.changes.services.fields import (
+    AUDITED,
+    CREATABLE,
+    EDITABLE,
+    MAX_TEXT,
+    ScheduleConflict,
+    clean_values,
+    conflict_json,
+    require_agent,
+)
+from steward.changes.workflow import CHANGE_FLOW
+from steward.core import audit, outbox
+from steward.core.actor import Actor
+from steward.core.choices import AuditAction
+from steward.core.errors import Conflict, IllegalTransition, ValidationFailed
+from steward.core.models import Comment
+from steward.core.numbering import next_number
+from steward.core.services import comment_add
+from steward.core.services.common import bump_version, check_version, reject_unknown, resolve_ref
+
+
+def _sync_windows(change: Change) -> None:
+    """Copy the planned window and whether it is held onto the change's CI rows."""
+    ChangeCI.objects.filter(change=change).update(
+        planned_start=change.planned_start,
+        planned_end=change.planned_end,
+        holds_window=change.status in ACTIVE_STATES
+        and change.planned_start is not None
+        and change.planned_end is not None,
+    )
+
+
+def _set_cis(change: Change, cis: list) -> None:
+    ChangeCI.objects.filter(change=change).exclude(ci__in=cis).delete()
+    have = set(ChangeCI.objects.filter(change=change).values_list("ci_id", flat=True))
+    ChangeCI.objects.bulk_create(
+        [ChangeCI(change=change, ci=ci) for ci in cis if ci.id not in have]
+    )
+
+
+def _reassess(change: Change) -> list[str]:
+    """Recompute impacted services and risk from the answers and CIs; the changed fields."""
+    cis = list(change.cis.all())
+    services = risk.impacted_services([ci.number for ci in cis])
+    change.impacted_services.set(services)
+    result = risk.assess(change, cis=cis, services=services)
+    changed = [
+        name
+        for name, value in (
+            ("risk_score", result.score),
+            ("risk_level", result.level),
+            ("risk_reasons", result.reasons),
+        )
+        if getattr(change, name) != value
+    ]
+    change.risk_score, change.risk_level, change.risk_reasons = (
+        result.score,
+        result.level,
+        result.reasons,
+    )
+    return changed
+
+
+@transaction.atomic
+def change_create(actor: Actor, *, title: str, **fields: Any) -> Change:
+    """Raise a change (agents): a template makes it standard with the template's plans;
+    risk and impacted services are computed from the answers and CIs; audited."""
+    require_agent(actor)
+    reject_unknown(fields, CREATABLE)
+    template_slug = fields.pop("template", None)
+    kind = fields.pop("type", None) or (ChangeType.STANDARD if template_slug else ChangeType.NORMAL)
+    if kind not in ChangeType.values:
+        raise ValidationFailed.one("type", f"one of {', '.join(ChangeType.values)}")
+    template = None
+    if template_slug:
+        template = resolve_ref(
+            selectors.template_visible(actor).filter(is_active=True),
+            "template",
+            template_slug,
+            key="slug",
+            label="active template",
+        )
+    if kind == ChangeType.STANDARD and template is None:
+        raise ValidationFailed.one("template", "a standard change is made from a template")
+    if kind != ChangeType.STANDARD and template is not None:
+        raise ValidationFailed.one("type", "a change from a template is standard")
+    clean = clean_values(actor, {"title": title, **fields}, None)
+    cis = clean.pop("cis", [])
+    incidents = clean.pop("incidents", [])
+    requester = clean.pop("requester", None) or actor.user
+    if requester is None:
+        raise ValidationFailed.one("requester", "required when the system raises a change")
+    if template is not None:
+        for name in ("implementation_plan", "backout_plan", "test_plan"):
+            clean.setdefault(name, "")
+            clean[name] = clean[name] or getattr(template, name)
+        clean["description"] = clean.get("description") or template.description
+    change = Change(
+        number=next_number("CHG"),
+        type=kind,
+        template=template,
+        requester=requester,
+        organisation_id=requester.organisation_id,
+        approval_state=(
+            ApprovalState.NOT_REQUIRED
+            if kind == ChangeType.STANDARD
+            else ApprovalState.NOT_REQUESTED
+        ),
+        **clean,
+    )
+    change.save()
+    _set_cis(change, cis)
+    change.incidents.set(incidents)
+    _reassess(change)
+    change.save(update_fields=["risk_score", "risk_level", "risk_reasons"])
+    after = audit.snapshot(change, AUDITED)
+    after["cis"] = [ci.number for ci in cis]
+    after["incidents"] = [i.number for i in incidents]
+    audit.record(actor, change, action=AuditAction.CREATE, after=after)
+    outbox.emit(
+        "change.created", change, number=change.number, type=change.type, risk=change.risk_level
+    )
+    return change
+
+
+def _check_schedule(actor: Actor, change: Change, override: str) -> dict | None:
+    """Refuse scheduling into conflicts or a freeze unless there is an override reason;
+    return the conflicts overridden (for the audit row)."""
+    if change.planned_start < timezone.now():
+        raise ValidationFailed.one("planned_start", "the planned window is in the past")
+    numbers = [ci.number for ci in change.cis.all()]
+    report = selectors.conflicts_for(
+        selectors.SYSTEM,
+        change=change,
+        ci_numbers=numbers,
+        start=change.planned_start,
+        end=change.planned_end,
+    )
+    if report.empty:
+        return None
+    if not override:
+        visible = selectors.conflicts_for(
+            actor,
+            change=change,
+            ci_numbers=numbers,
+            start=change.planned_start,
+            end=change.planned_end,
+        )
+        raise ScheduleConflict(visible)
+    return conflict_json(report)
+
+
+def _apply_status(actor: Actor, change: Change, target: str, clean: dict, now: dt.datetime) -> None:
+    source = change.status
+    change.status = target
+    if target == Status.IMPLEMENTATION:
+        change.actual_start = clean.get("actual_start") or change.actual_start or now
+        if change.type == ChangeType.EMERGENCY and change.approval_state != ApprovalState.APPROVED:
+            change.implemented_before_authorisation = True
+    if source == Status.IMPLEMENTATION and target in (Status.REVIEW, Status.FAILED):
+        change.actual_end = clean.get("actual_end") or change.actual_end or now
+    if target == Status.CLOSED:
+        change.closed_at = now
+    if target in (Status.DRAFT, Status.ASSESSMENT) and source == Status.AUTHORIZATION:
+        change.approvals.all().delete()
+        change.approval_state = ApprovalState.NOT_REQUESTED
+    if target == Status.ASSESSMENT and source == Status.SCHEDULED:
+        change.schedule_override_reason = ""
+
+
+@transaction.atomic
+def change_update(
+    actor: Actor, *, number: str, expected_version: int | None, changes: dict[str, Any]
+) -> Change:
+    """Change a change's fields; status moves follow CHANGE_FLOW (409 with the allowed
+    states, 422 naming missing guard fields); scheduling checks conflicts and freezes."""
+    change = selectors.change_for_update(actor, number=number)
+    require_agent(actor)
+    reject_unknown(changes, EDITABLE)
+    check_version(change, expected_version)
+    target = changes.get("status")
+    if change.status in TERMINAL_STATES:
+        if target and target != change.status:
+            raise IllegalTransition(change.status, target, [])
+        raise Conflict(
+            f"{change.number} is {change.status}; it can no longer be changed.",
+            fields={"status": [f"{change.status} is final"]},
+        )
+    scope = {"cis", "risk_answers"} & set(changes)
+    if scope and change.status not in EDITABLE_SCOPE_STATES:
+        raise Conflict(
+            f"CIs and risk answers are fixed once authorisation starts ({change.status}); "
+            "move the change back to assessment to change them.",
+            fields={name: [f"fixed in {change.status}"] for name in sorted(scope)},
+        )
+    clean = clean_values(actor, changes, change)
+    override = clean.pop("override_reason", "")
+    cis = clean.pop("cis", None)
+    incidents = clean.pop("incidents", None)
+    moving = target is not None and target != change.status
+    before = audit.snapshot(change, AUDITED)
+    before_cis = sorted(change.cis.values_list("number", flat=True))
+    before_incidents = sorted(change.incidents.values_list("number", flat=True))
+    if moving:
+        data = {**clean, "_has_review": selectors.change_has_review(change)}
+        CHANGE_FLOW.check(change, target=target, data=data)
+    for name, value in clean.items():
+        if name != "status":
+            setattr(change, name, value)
+    now = timezone.now()
+    if cis is not None:
+        _set_cis(change, cis)
+    if incidents is not None:
+        change.incidents.set(incidents)
+    if cis is not None or "risk_answers" in clean:
+        _reassess(change)
+    overridden = None
+    window_moved = {"planned_start", "planned_end"} & set(clean)
+    if moving:
+        _apply_status(actor, change, target, clean, now)
+        if target == Status.AUTHORIZATION or (
+            target == Status.IMPLEMENTATION and change.approval_state == ApprovalState.NOT_REQUESTED
+        ):
+            approvals_request(actor, change)
+        if target == Status.SCHEDULED:
+            overridden = _check_schedule(actor, change, override)
+            change.schedule_override_reason = override if overridden else ""
+    elif window_moved and change.status in ACTIVE_STATES:
+        if change.planned_start is None or change.planned_end is None:
+            raise ValidationFailed.one("planned_start", "a scheduled change keeps its window")
+        overridden = _check_schedule(actor, change, override)
+        change.schedule_override_reason = override if overridden else ""
+    after = audit.snapshot(change, AUDITED)
+    after_cis = sorted(change.cis.values_list("number", flat=True))
+    after_incidents = sorted(change.incidents.values_list("number", flat=True))
+    changed = [name for name in AUDITED if before.get(name) != after.get(name)]
+    if after_cis != before_cis:
+        before["cis"], after["cis"] = before_cis, after_cis
+    if after_incidents != before_incidents:
+        before["incidents"], after["incidents"] = before_incidents, after_incidents
+    if not changed and "cis" not in after and "incidents" not in after:
+        return change
+    if overridden:
+        after["overridden_conflicts"] = overridden
+    bump_version(change, [*changed, "risk_reasons"])
+    _sync_windows(change)
+    audit.record(actor, change, before=before, after=after)
+    outbox.emit(
+        "change.updated",
+        change,
+        number=change.number,
+        changed=sorted(set(changed) | ({"cis"} & set(after)) | ({"incidents"} & set(after))),
+    )
+    if moving:
+        outbox.emit(f"change.{target}", change, number=change.number, source=before["status"])
+    return change
+
+
+@transaction.atomic
+def change_comment(actor: Actor, *, number: str, body: str, internal: bool = False) -> Comment:
+    """A reply or an internal work note on a change the actor may see."""
+    change = selectors.change_for_update(actor, number=number)
+    comment = comment_add(actor, target=change, body=body, internal=internal)
+    outbox.emit(
+        "change.commented", change, number=change.number, comment=comment.pk, internal=internal
+    )
+    return comment
+
+
+@transaction.atomic
+def change_review(
+    actor: Actor, *, number: str, outcome: str, notes: str, lessons: str = ""
+) -> PostImplementationReview:
+    """Record (or revise) the post-implementation review of an implemented change."""
+    change = selectors.change_for_update(actor, number=number)
+    require_agent(actor)
+    if change.status not in (Status.REVIEW, Status.FAILED):
+        raise Conflict(
+            f"{change.number} is {change.status}; it is reviewed after implementation.",
+            fields={"status": ["review or failed needed"]},
+        )
+    if outcome not in ReviewOutcome.values:
+        raise ValidationFailed.one("outcome", f"one of {', '.join(ReviewOutcome.values)}")
+    notes, lessons = (notes or "").strip(), (lessons or "").strip()
+    if not notes:
+        raise ValidationFailed.one("notes", "say what happened")
+    if len(notes) > MAX_TEXT or len(lessons) > MAX_TEXT:
+        raise ValidationFailed.one("notes", f"at most {MAX_TEXT} characters")
+    review = PostImplementationReview.objects.filter(change=change).first()
+    before = {} if review is None else audit.snapshot(review, ["outcome", "notes", "lessons"])
+    review = review or PostImplementationReview(change=change)
+    review.outcome, review.notes, review.lessons = outcome, notes, lessons
+    review.reviewed_by, review.reviewed_at = actor.user, timezone.now()
+    review.save()
+    audit.record(
+        actor,
+        review,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        before=before,
+        after={**audit.snapshot(review, ["outcome", "notes", "lessons"]), "change": change.number},
+    )
+    outbox.emit("change.reviewed", change, number=change.number, outcome=outcome)
+    return review

@@ -1,0 +1,132 @@
+"""Risk of a change: questionnaire + criticality of what it touches + failed-change history.
+
+score = sum of the chosen answers' weights
+      + criticality points of the most critical affected CI or impacted service
+        (critical 4, high 2, medium 1, low 0)
+      + 2 per failed or backed-out change on the same CIs in the last N days (at most 6)
+level = low / medium / high / very_high by the thresholds in ``ChangeSettings``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from steward.changes.choices import Outcome, RiskLevel, Status
+from steward.changes.models import Change, ChangeCI, ChangeSettings, RiskQuestion
+from steward.changes.selectors import change_settings
+from steward.cmdb import selectors as cmdb_selectors
+from steward.cmdb.choices import Criticality, Direction
+from steward.core.actor import Actor
+from steward.core.errors import ValidationFailed
+
+CRITICALITY_POINTS = {
+    Criticality.CRITICAL: 4,
+    Criticality.HIGH: 2,
+    Criticality.MEDIUM: 1,
+    Criticality.LOW: 0,
+}
+FAILED_CHANGE_POINTS = 2
+FAILED_CHANGE_CAP = 6
+SERVICE_DEPTH = 6  # how far up the CMDB the services impacted by a change are looked for
+SYSTEM = Actor.system("change-risk")
+
+
+@dataclass
+class Assessment:
+    score: int
+    level: str
+    reasons: list[str]
+
+
+def clean_answers(answers: Any) -> dict[str, str]:
+    """``{question: answer}`` slugs of the active questionnaire, or a 422 naming the key."""
+    if not isinstance(answers, dict):
+        raise ValidationFailed.one("risk_answers", "an object of question → answer")
+    questions = {q.slug: q for q in RiskQuestion.objects.prefetch_related("answers")}
+    clean = {}
+    for key, value in answers.items():
+        question = questions.get(key)
+        if question is None or not question.is_active:
+            raise ValidationFailed.one(f"risk_answers.{key}", "not a question of the questionnaire")
+        if value not in {a.slug for a in question.answers.all()}:
+            options = ", ".join(a.slug for a in question.answers.all())
+            raise ValidationFailed.one(f"risk_answers.{key}", f"one of {options}")
+        clean[key] = value
+    return clean
+
+
+def impacted_services(ci_numbers: list[str]) -> list[Any]:
+    """Business services above the CIs (the CMDB's recursive impact walk, upwards), and
+    the CIs themselves when they are business services."""
+    found: dict[int, Any] = {}
+    for number in ci_numbers:
+        walk = cmdb_selectors.impact(
+            SYSTEM, number=number, direction=Direction.UP, depth=SERVICE_DEPTH
+        )
+        if walk.start.ci_class.slug == "business_service":
+            found[walk.start.id] = walk.start
+        for node in walk.business_services:
+            found.setdefault(node.ci.id, node.ci)
+    return sorted(found.values(), key=lambda ci: ci.number)
+
+
+def level_for(score: int, settings: ChangeSettings) -> str:
+    if score >= settings.very_high_from:
+        return RiskLevel.VERY_HIGH
+    if score >= settings.high_from:
+        return RiskLevel.HIGH
+    if score >= settings.medium_from:
+        return RiskLevel.MEDIUM
+    return RiskLevel.LOW
+
+
+def assess(change: Change, *, cis: list[Any], services: list[Any]) -> Assessment:
+    """Score ``change`` with its answers, its CIs and impacted services; every point has a
+    reason a CAB member can read."""
+    settings = change_settings()
+    reasons: list[str] = []
+    score = 0
+    questions = {q.slug: q for q in RiskQuestion.objects.prefetch_related("answers")}
+    for key, value in sorted((change.risk_answers or {}).items()):
+        question = questions.get(key)
+        answer = (
+            next((a for a in question.answers.all() if a.slug == value), None) if question else None
+        )
+        if answer is not None and answer.weight:
+            score += answer.weight
+            reasons.append(f"+{answer.weight}: {question.text} {answer.label}")
+    touched = [*cis, *services]
+    if touched:
+        worst = min(touched, key=lambda ci: ci.criticality)
+        points = CRITICALITY_POINTS.get(worst.criticality, 0)
+        if points:
+            score += points
+            label = Criticality(worst.criticality).label.split(" - ")[-1].lower()
+            reasons.append(f"+{points}: {worst.number} {worst.name} is {label}")
+    if cis:
+        since = timezone.now() - dt.timedelta(days=settings.failed_history_days)
+        failed = (
+            ChangeCI.objects.filter(ci_id__in=[ci.id for ci in cis])
+            .exclude(change_id=change.pk)
+            .filter(
+                change__outcome__in=[Outcome.FAILED, Outcome.BACKED_OUT],
+                change__actual_end__gte=since,
+            )
+            .values("change_id")
+            .distinct()
+            .count()
+        )
+        if failed:
+            points = min(FAILED_CHANGE_CAP, failed * FAILED_CHANGE_POINTS)
+            score += points
+            reasons.append(
+                f"+{points}: {failed} failed or backed-out change(s) on these CIs in the last "
+                f"{settings.failed_history_days} days"
+            )
+    if change.status == Status.DRAFT and not change.risk_answers:
+        reasons.append("questionnaire not answered yet")
+    return Assessment(score=score, level=level_for(score, settings), reasons=reasons)

@@ -1,0 +1,106 @@
+"""The change lifecycle, declared once: services enforce it, the UI draws buttons from it.
+
+Guards that need the database (conflicts and freeze windows) run in the scheduling service
+after these checks; what is here only reads the change and the submitted values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from steward.changes.choices import ApprovalState, ChangeType, Outcome, RiskLevel, Status
+from steward.core.workflow import Transition, Workflow
+
+PLANS = ("implementation_plan", "backout_plan", "test_plan")
+WINDOW = ("planned_start", "planned_end")
+SCHEDULE = (*WINDOW, *PLANS)
+
+
+def _value(change: Any, data: Mapping[str, Any], name: str) -> Any:
+    return data[name] if name in data else getattr(change, name, None)
+
+
+def _not_standard(change: Any, data: Mapping[str, Any]) -> str | None:
+    if change.type == ChangeType.STANDARD:
+        return "standard changes are pre-approved: schedule them without authorisation"
+    return None
+
+
+def _only_standard(change: Any, data: Mapping[str, Any]) -> str | None:
+    if change.type != ChangeType.STANDARD:
+        return "only standard changes skip authorisation; request approval first"
+    return None
+
+
+def _approved(change: Any, data: Mapping[str, Any]) -> str | None:
+    if change.approval_state not in (ApprovalState.APPROVED, ApprovalState.NOT_REQUIRED):
+        return f"needs an approved authorisation (approvals are {change.approval_state})"
+    return None
+
+
+def _emergency(change: Any, data: Mapping[str, Any]) -> str | None:
+    if change.type != ChangeType.EMERGENCY:
+        return "only emergency changes are implemented before they are scheduled"
+    return None
+
+
+def _failed_outcome(change: Any, data: Mapping[str, Any]) -> str | None:
+    if _value(change, data, "outcome") not in (Outcome.FAILED, Outcome.BACKED_OUT):
+        return "a failed change needs outcome failed or backed_out"
+    return None
+
+
+def needs_review(change: Any, data: Mapping[str, Any] | None = None) -> bool:
+    """Failed, emergency and high or very-high-risk changes need a post-implementation
+    review before they close."""
+    outcome = _value(change, data or {}, "outcome")
+    return (
+        change.status == Status.FAILED
+        or outcome in (Outcome.FAILED, Outcome.BACKED_OUT)
+        or change.type == ChangeType.EMERGENCY
+        or change.risk_level in (RiskLevel.HIGH, RiskLevel.VERY_HIGH)
+    )
+
+
+def _closable(change: Any, data: Mapping[str, Any]) -> str | None:
+    if not _value(change, data, "outcome"):
+        return "needs an outcome (success, failed or backed_out) before closing"
+    if needs_review(change, data) and not data.get("_has_review"):
+        return "needs a post-implementation review before closing"
+    if change.type == ChangeType.EMERGENCY and change.approval_state != ApprovalState.APPROVED:
+        return "an emergency change closes only once it has been authorised"
+    return None
+
+
+_S = Status
+CHANGE_FLOW = Workflow(
+    states=tuple(Status.values),
+    transitions=[
+        Transition(_S.DRAFT, _S.ASSESSMENT, label="Submit for assessment"),
+        Transition(_S.DRAFT, _S.CANCELLED, label="Cancel"),
+        Transition(_S.ASSESSMENT, _S.DRAFT, label="Back to draft"),
+        Transition(
+            _S.ASSESSMENT, _S.AUTHORIZATION, guard=_not_standard, label="Request authorisation"
+        ),
+        Transition(
+            _S.ASSESSMENT, _S.SCHEDULED, requires=SCHEDULE, guard=_only_standard, label="Schedule"
+        ),
+        Transition(_S.ASSESSMENT, _S.IMPLEMENTATION, guard=_emergency, label="Implement now"),
+        Transition(_S.ASSESSMENT, _S.CANCELLED, label="Cancel"),
+        Transition(
+            _S.AUTHORIZATION, _S.SCHEDULED, requires=SCHEDULE, guard=_approved, label="Schedule"
+        ),
+        Transition(_S.AUTHORIZATION, _S.IMPLEMENTATION, guard=_emergency, label="Implement now"),
+        Transition(_S.AUTHORIZATION, _S.ASSESSMENT, label="Back to assessment"),
+        Transition(_S.AUTHORIZATION, _S.CANCELLED, label="Cancel"),
+        Transition(_S.SCHEDULED, _S.IMPLEMENTATION, label="Start implementation"),
+        Transition(_S.SCHEDULED, _S.ASSESSMENT, label="Unschedule"),
+        Transition(_S.SCHEDULED, _S.CANCELLED, label="Cancel"),
+        Transition(_S.IMPLEMENTATION, _S.REVIEW, requires=("outcome",), label="Implemented"),
+        Transition(_S.IMPLEMENTATION, _S.FAILED, guard=_failed_outcome, label="Failed"),
+        Transition(_S.REVIEW, _S.CLOSED, guard=_closable, label="Close"),
+        Transition(_S.REVIEW, _S.FAILED, guard=_failed_outcome, label="Failed"),
+        Transition(_S.FAILED, _S.CLOSED, guard=_closable, label="Close"),
+    ],
+)

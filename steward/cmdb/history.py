@@ -1,0 +1,283 @@
+"""A CI's history from the audit log: the timeline of its changes, and its state "as of" a
+past moment (fields, attributes and relationships in both directions).
+
+Relationship changes are written twice: on the relationship itself (as every record is) and
+on both its CIs, as an ``update`` entry whose ``relationship`` change carries the link. So a
+CI's whole past is one range of the audit index ``(content_type, object_id, id)``: no scan
+of the relationship audit rows, whatever the size of the CMDB.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from steward.cmdb import selectors
+from steward.cmdb.models import CIClass, ConfigurationItem, Relationship, RelationshipType
+from steward.core import audit
+from steward.core.actor import Actor
+from steward.core.choices import AuditAction
+from steward.core.errors import NotFound, ValidationFailed
+from steward.core.models import AuditEntry, Location, Organisation, Team
+
+LINK = "relationship"  # the change name of a relationship entry on a CI
+MAX_TIMELINE = 200
+# foreign keys of a CI as audit snapshots store them (ids), and where their names live
+REFERENCES = {
+    "ci_class": CIClass,
+    "owner_team": Team,
+    "support_team": Team,
+    "organisation": Organisation,
+    "location": Location,
+}
+
+
+# --- writing (called by the services, inside their transaction) ------------------------------
+
+
+def link_of(relationship: Relationship) -> dict[str, Any]:
+    """What a relationship entry on a CI records: enough to redraw the link."""
+    return {
+        "id": relationship.pk,
+        "type": relationship.type.slug,
+        "source": relationship.source.number,
+        "target": relationship.target.number,
+    }
+
+
+def record_link(actor: Actor, relationship: Relationship, *, added: bool) -> None:
+    """Note a relationship's creation or removal on both its CIs."""
+    link = link_of(relationship)
+    before, after = (None, link) if added else (link, None)
+    for ci in (relationship.source, relationship.target):
+        audit.record(actor, ci, before={LINK: before}, after={LINK: after})
+
+
+def record_links_created(actor: Actor, relationships: list[Relationship]) -> None:
+    """The bulk path's counterpart of ``record_link``: two entries per relationship, inserted
+    together."""
+    if not relationships:
+        return
+    ct = ContentType.objects.get_for_model(ConfigurationItem)
+    entries = [
+        AuditEntry(
+            actor=actor.user,
+            actor_label=actor.label,
+            channel=actor.channel,
+            request_id=actor.request_id,
+            content_type=ct,
+            object_id=str(ci.pk),
+            object_repr=str(ci)[:200],
+            action=AuditAction.UPDATE,
+            changes={LINK: [None, link_of(relationship)]},
+        )
+        for relationship in relationships
+        for ci in (relationship.source, relationship.target)
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def parse_as_of(raw: str | None, *, field_name: str = "as_of") -> dt.datetime | None:
+    """An ISO 8601 date and time (a naive one is in the current time zone); None when empty;
+    else a 422 naming the parameter."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        value = dt.datetime.fromisoformat(raw.strip())
+    except ValueError as exc:
+        raise ValidationFailed.one(
+            field_name, "expected an ISO 8601 date and time, e.g. 2026-01-31T12:00:00Z"
+        ) from exc
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, timezone.get_current_timezone())
+    return value
+
+
+@dataclass
+class CIPast:
+    """A CI as it was at ``as_of``: an unsaved ``ConfigurationItem`` (so the API schema and
+    the templates render it like the live one) and its relationships then."""
+
+    ci: ConfigurationItem
+    as_of: dt.datetime
+    outgoing: list[Relationship] = field(default_factory=list)
+    incoming: list[Relationship] = field(default_factory=list)
+
+    @property
+    def relationships(self) -> list[Relationship]:
+        return self.outgoing + self.incoming
+
+
+def _entries(ci: ConfigurationItem, *, until: dt.datetime | None = None):
+    """The CI's audit entries, oldest first: one range of the (type, object, id) index."""
+    ct = ContentType.objects.get_for_model(ConfigurationItem)
+    qs = AuditEntry.objects.filter(content_type=ct, object_id=str(ci.pk))
+    if until is not None:
+        qs = qs.filter(at__lte=until)
+    return qs.order_by("id")
+
+
+def _fold(entries: Iterable[AuditEntry]) -> tuple[dict, dict[int, tuple], dict[str, Any]]:
+    """(fields, links by id → (link, added at), facts): the audit entries replayed."""
+    fields: dict[str, Any] = {}
+    links: dict[int, tuple[dict, dt.datetime]] = {}
+    facts: dict[str, Any] = {"created_at": None, "updated_at": None, "version": 0}
+    for entry in entries:
+        if entry.action == AuditAction.CREATE:
+            fields = {name: new for name, (_old, new) in entry.changes.items()}
+            facts.update(created_at=entry.at, updated_at=entry.at, version=1)
+            links.clear()
+            continue
+        if not facts["created_at"]:
+            continue  # nothing can precede the creation; ignore stray rows
+        link_change = entry.changes.get(LINK)
+        if link_change is not None:
+            old, new = link_change
+            if new:
+                links[new["id"]] = (new, entry.at)
+            elif old:
+                links.pop(old["id"], None)
+        field_changes = {k: v for k, v in entry.changes.items() if k != LINK}
+        if field_changes:
+            for name, (_old, new) in field_changes.items():
+                fields[name] = new
+            facts["updated_at"] = entry.at
+            facts["version"] += 1  # every field update bumps the version once
+    return fields, links, facts
+
+
+def _by_id(model: type, ids: set[Any]) -> dict[Any, Any]:
+    wanted = {i for i in ids if i is not None}
+    return model.objects.in_bulk(wanted) if wanted else {}
+
+
+def ci_as_of(actor: Actor, number: str, at: dt.datetime) -> CIPast:
+    """The CI ``number`` (visible to the actor) as it was at ``at``; ``NotFound`` saying so
+    when it did not exist yet. Relationships to CIs the actor may not see are left out."""
+    # only the id is needed (the past has its own class, teams, ...): no joins here
+    current = selectors.ci_visible(actor).only("id", "number").filter(number=number).first()
+    if current is None:
+        raise NotFound()
+    fields, links, facts = _fold(_entries(current, until=at))
+    if facts["created_at"] is None:
+        raise NotFound(f"{number} did not exist yet at {at.isoformat()}.")
+    wanted: dict[type, set[Any]] = {}
+    for name, model in REFERENCES.items():
+        wanted.setdefault(model, set()).add(fields.get(name))
+    rows = {model: _by_id(model, ids) for model, ids in wanted.items()}  # a query per table
+    values = {
+        name: fields.get(name)
+        for name in (
+            "name",
+            "description",
+            "attributes",
+            "status",
+            "environment",
+            "criticality",
+            "software_version",
+        )
+    }
+    past = ConfigurationItem(
+        id=current.id,
+        number=current.number,
+        version=facts["version"],
+        created_at=facts["created_at"],
+        updated_at=facts["updated_at"],
+        **{k: v if v is not None else _default(k) for k, v in values.items()},
+    )
+    for name, model in REFERENCES.items():
+        setattr(past, name, rows[model].get(fields.get(name)))
+    result = CIPast(ci=past, as_of=at)
+    _attach_links(actor, result, current, links)
+    return result
+
+
+def _default(name: str) -> Any:
+    return ConfigurationItem._meta.get_field(name).get_default()
+
+
+def _attach_links(
+    actor: Actor, result: CIPast, current: ConfigurationItem, links: dict[int, tuple]
+) -> None:
+    """Relationships rebuilt as unsaved rows between the CIs as they are now (two queries)."""
+    numbers = {n for link, _ in links.values() for n in (link["source"], link["target"])}
+    cis = selectors.ci_choices(actor, numbers - {current.number})
+    cis[current.number] = result.ci
+    kinds = {link["type"] for link, _ in links.values()}
+    types = {t.slug: t for t in RelationshipType.objects.filter(slug__in=kinds)} if kinds else {}
+    for link, added_at in sorted(links.values(), key=lambda item: (item[0]["type"], item[0]["id"])):
+        source, target = cis.get(link["source"]), cis.get(link["target"])
+        kind = types.get(link["type"]) or RelationshipType(slug=link["type"], name=link["type"])
+        if source is None or target is None:
+            continue  # the other end is invisible to the actor (or gone)
+        row = Relationship(id=link["id"], source=source, target=target, type=kind)
+        row.created_at = added_at
+        (result.outgoing if source is result.ci else result.incoming).append(row)
+
+
+@dataclass
+class Change:
+    """One line of a CI's timeline."""
+
+    entry: AuditEntry
+    kind: str  # created, updated, related, unrelated
+    fields: list[tuple[str, Any, Any]]  # (name, old, new) with names for ids
+    link: dict[str, Any] | None = None
+
+
+def ci_timeline(actor: Actor, ci: ConfigurationItem) -> list[Change]:
+    """The CI's changes, newest first, with ids shown as names; for agents who see the CI."""
+    if not actor.is_agent:
+        return []
+    ct = ContentType.objects.get_for_model(ConfigurationItem)
+    entries = list(
+        AuditEntry.objects.filter(content_type=ct, object_id=str(ci.pk)).order_by("-id")[
+            :MAX_TIMELINE
+        ]
+    )
+    ids: dict[type, set[Any]] = {}
+    for entry in entries:
+        for name, (old, new) in entry.changes.items():
+            if name in REFERENCES:
+                ids.setdefault(REFERENCES[name], set()).update({old, new})
+    names = {model: _by_id(model, wanted) for model, wanted in ids.items()}
+
+    def label(name: str, value: Any) -> Any:
+        if name in REFERENCES and value is not None:
+            found = names.get(REFERENCES[name], {}).get(value)
+            return str(found) if found is not None else value
+        return value
+
+    timeline = []
+    for entry in entries:
+        link = entry.changes.get(LINK)
+        if link is not None:
+            old, new = link
+            timeline.append(Change(entry, "related" if new else "unrelated", [], link=new or old))
+            continue
+        kind = "created" if entry.action == AuditAction.CREATE else entry.action
+        changed = []
+        for name, (old, new) in sorted(entry.changes.items()):
+            if name == "attributes" and isinstance(old or {}, dict) and isinstance(new, dict):
+                changed += _attribute_changes(old or {}, new)
+            else:
+                changed.append((name, label(name, old), label(name, new)))
+        timeline.append(Change(entry, kind, changed))
+    return timeline
+
+
+def _attribute_changes(old: dict, new: dict) -> list[tuple[str, Any, Any]]:
+    """One line per attribute that changed, rather than the two whole dicts."""
+    return [
+        (f"attributes.{name}", old.get(name), new.get(name))
+        for name in sorted(set(old) | set(new))
+        if old.get(name) != new.get(name)
+    ]

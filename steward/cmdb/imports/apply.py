@@ -1,0 +1,259 @@
+"""Writing a checked plan inside the caller's transaction: CIs inserted and updated with
+batched statements, each with its audit row (field-level, as ``audit.record`` writes them),
+identifier and source-id rows, and one outbox event per thousand CIs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from steward.cmdb import bulk
+from steward.cmdb.imports import sql
+from steward.cmdb.imports.context import Context
+from steward.cmdb.imports.reconcile import Create, Plan, Progress, Update, _chunks
+from steward.cmdb.imports.relations import LinkPlan
+from steward.cmdb.models import CIIdentifier, CISourceId, ConfigurationItem, Relationship
+from steward.cmdb.services import AUDITED
+from steward.core import outbox
+from steward.core.choices import AuditAction
+from steward.core.models import AuditEntry
+from steward.core.numbering import next_numbers
+
+FOREIGN = ("owner_team", "support_team", "organisation", "location")
+# what an insert or update writes besides the class: every CI field a row may set
+WRITTEN = (
+    "name",
+    "description",
+    "status",
+    "environment",
+    "criticality",
+    *FOREIGN,
+    "software_version",
+)
+AUDIT_COLUMNS = (
+    "at",
+    "actor",
+    "actor_label",
+    "channel",
+    "request_id",
+    "content_type",
+    "object_id",
+    "object_repr",
+    "action",
+    "changes",
+)
+DEFAULTS = {n: ConfigurationItem._meta.get_field(n).get_default() for n in WRITTEN}
+
+
+def apply_cis(ctx: Context, plan: Plan, progress: Progress = None) -> None:
+    """Create and update the planned CIs; remember new source ids."""
+    total = len(plan.creates) + len(plan.updates)
+    now = timezone.now()
+    _create(ctx, plan.creates, now)
+    if progress and total:
+        progress(len(plan.creates), total, "writing")
+    _update(ctx, plan.updates, now)
+    if progress and total:
+        progress(total, total, "writing")
+    sql.insert(
+        CISourceId,
+        ("source", "external_id", "ci"),
+        (
+            (ctx.source.pk, external_id, t.pk if isinstance(t, Create) else t["id"])
+            for external_id, t in plan.source_ids
+        ),
+    )
+
+
+def _value(row_fields: dict[str, Any], name: str) -> Any:
+    """A create's value of ``name`` as the audit log stores it (foreign keys as ids)."""
+    if name not in row_fields:
+        return DEFAULTS[name]
+    value = row_fields[name]
+    return value.pk if name in FOREIGN and value is not None else value
+
+
+def _create(ctx: Context, creates: list[Create], now: Any) -> None:
+    if not creates:
+        return
+    at = sql.time_value(now)
+    source = ctx.source.name
+    rows, snapshots = [], []
+    as_json = sql.json_adapter()
+    for create, number in zip(creates, next_numbers("CI", len(creates)), strict=True):
+        row = create.row
+        create.number = create.result.number = number
+        values = {name: _value(row.fields, name) for name in WRITTEN}
+        owners = dict.fromkeys([*row.fields, *row.attributes], source)
+        rows.append(
+            (
+                number,
+                row.ci_class.id,
+                as_json(row.attributes),
+                as_json(owners),
+                *values.values(),
+                1,
+                at,
+                at,
+            )
+        )
+        snapshots.append(values | {"number": number, "ci_class": row.ci_class.id})
+    sql.insert(
+        ConfigurationItem,
+        (
+            "number",
+            "ci_class",
+            "attributes",
+            "attribute_sources",
+            *WRITTEN,
+            "version",
+            "created_at",
+            "updated_at",
+        ),
+        rows,
+    )
+    ids = _ids_of([c.number for c in creates])
+    for create in creates:
+        create.pk = ids[create.number]
+    sql.insert(
+        CIIdentifier,
+        ("family", "key", "value", "ci"),
+        (
+            (ctx.family(c.row.ci_class).id, key, value, c.pk)
+            for c in creates
+            for key, value in c.row.identifiers.items()
+        ),
+    )
+    entries = []
+    for create, snapshot in zip(creates, snapshots, strict=True):
+        snapshot["attributes"] = create.row.attributes
+        changes = {n: [None, snapshot[n]] for n in AUDITED}
+        name = snapshot["name"]
+        entries.append((create.pk, f"{create.number} {name}", AuditAction.CREATE, changes))
+    _audit(ctx, entries, now)
+    outbox.emit_batch("cis.imported", [sql.Ref(ConfigurationItem, c.pk) for c in creates])
+
+
+def _update(ctx: Context, updates: list[Update], now: Any) -> None:
+    if not updates:
+        return
+    at = sql.time_value(now)
+    rows, entries, rekeyed = [], [], []
+    as_json = sql.json_adapter()
+    for update in updates:
+        stored = update.ci
+        before = {n: stored[_column(n)] for n in (*WRITTEN, "attributes")}
+        after = dict(before)
+        for name, value in update.fields.items():
+            after[name] = value.pk if name in FOREIGN and value is not None else value
+        if update.attributes is not None:
+            cls = ctx.tree.by_id[stored["ci_class_id"]]
+            if ctx.identifiers(cls, update.attributes) != ctx.identifiers(
+                cls, before["attributes"]
+            ):
+                rekeyed.append((stored["id"], cls, update.attributes))
+            after["attributes"] = update.attributes
+        owners = (stored["attribute_sources"] or {}) | dict.fromkeys(
+            update.claimed, ctx.source.name
+        )
+        stored["version"] += 1
+        rows.append(
+            (
+                *(after[n] for n in WRITTEN),
+                as_json(after["attributes"]),
+                as_json(owners),
+                stored["version"],
+                at,
+                stored["id"],
+            )
+        )
+        changes = {n: [before[n], after[n]] for n in before if before[n] != after[n]}
+        text = f"{stored['number']} {after['name']}"[:200]
+        entries.append((stored["id"], text, AuditAction.UPDATE, changes))
+    sql.update(
+        ConfigurationItem,
+        (*WRITTEN, "attributes", "attribute_sources", "version", "updated_at"),
+        rows,
+    )
+    _rekey(ctx, rekeyed)
+    _audit(ctx, entries, now)
+    outbox.emit_batch("cis.updated", [sql.Ref(ConfigurationItem, u.ci["id"]) for u in updates])
+
+
+def _ids_of(numbers: list[str]) -> dict[str, int]:
+    """Ids of just-inserted CIs: one range scan of the number index (numbers of one
+    allocation are consecutive), or ``IN`` chunks when the width changes within it."""
+    if len(numbers[0]) == len(numbers[-1]):
+        found = ConfigurationItem.objects.filter(number__gte=numbers[0], number__lte=numbers[-1])
+        return dict(found.values_list("number", "id"))
+    ids: dict[str, int] = {}
+    for part in _chunks(numbers):
+        ids |= dict(ConfigurationItem.objects.filter(number__in=part).values_list("number", "id"))
+    return ids
+
+
+def _column(name: str) -> str:
+    return f"{name}_id" if name in FOREIGN else name
+
+
+def _rekey(ctx: Context, cis: list[tuple[int, Any, dict[str, Any]]]) -> None:
+    """Identifier rows of CIs whose identification values changed, replaced."""
+    for part in _chunks([pk for pk, _, _ in cis]):
+        CIIdentifier.objects.filter(ci_id__in=part).delete()
+    sql.insert(
+        CIIdentifier,
+        ("family", "key", "value", "ci"),
+        (
+            (ctx.family(cls).id, key, value, pk)
+            for pk, cls, attributes in cis
+            for key, value in ctx.identifiers(cls, attributes).items()
+        ),
+    )
+
+
+def _audit(ctx: Context, entries: list[tuple[int, str, str, dict]], now: Any) -> None:
+    """One audit row per CI, in the shape ``audit.record`` writes, inserted together."""
+    actor = ctx.actor
+    at = sql.time_value(now)
+    content_type = ContentType.objects.get_for_model(ConfigurationItem).pk
+    user = actor.user.pk if actor.user is not None else None
+    as_json = sql.json_adapter()
+    sql.insert(
+        AuditEntry,
+        AUDIT_COLUMNS,
+        (
+            (
+                at,
+                user,
+                actor.label,
+                actor.channel,
+                actor.request_id,
+                content_type,
+                str(pk),
+                text,
+                action,
+                as_json(changes),
+            )
+            for pk, text, action, changes in entries
+        ),
+    )
+
+
+def apply_relationships(ctx: Context, links: LinkPlan) -> list[Relationship]:
+    """Create the planned links through the CMDB's bulk path (audit and CI history)."""
+    if not links.links:
+        return []
+
+    def ci(end: Any) -> ConfigurationItem:
+        return end.ci if isinstance(end, Create) else end
+
+    triples = [(ci(link.source), ci(link.target), link.type.slug) for link in links.links]
+    made = bulk.relationships_import(ctx.actor, triples)
+    for link, relationship in zip(links.links, made, strict=True):
+        link.result.message = (
+            f"{relationship.source.number} {link.type.slug} {relationship.target.number}"
+        )
+    outbox.emit_batch("relationships.imported", made)
+    return made

@@ -1,0 +1,98 @@
+"""What an import run needs loaded once: classes, sources, and the names rows refer to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from steward.cmdb import selectors
+from steward.cmdb.identity import MANUAL, family_of, normalise
+from steward.cmdb.models import ImportSource, RelationshipType
+from steward.cmdb.selectors import ClassTree
+from steward.core import selectors as core_selectors
+from steward.core.actor import Actor
+from steward.core.errors import ValidationFailed
+from steward.core.models import Location
+
+
+@dataclass
+class Context:
+    """Loaded with a handful of queries whatever the batch size."""
+
+    actor: Actor
+    tree: ClassTree
+    source: ImportSource
+    sources: dict[str, ImportSource]
+    teams: dict[str, Any]  # slug → visible team
+    organisations: dict[str, Any]  # slug → visible organisation
+    locations: dict[str, Any]  # name → location
+    default_organisation: Any  # for CIs a limited asset manager creates without one
+    relationship_types: dict[str, RelationshipType]
+    lock: bool = False  # lock matched CIs (a real run) so versions cannot move underneath
+
+    def __post_init__(self) -> None:
+        self._cache: dict[tuple[str, int], Any] = {}
+
+    def _cached(self, kind: str, cls: Any, compute: Any) -> Any:
+        """Class facts are asked for once per row: compute them once per class."""
+        key = (kind, cls.id)
+        if key not in self._cache:
+            self._cache[key] = compute(cls)
+        return self._cache[key]
+
+    def schema(self, cls: Any) -> dict[str, dict[str, Any]]:
+        return self._cached("schema", cls, self.tree.schema)
+
+    def keys(self, cls: Any) -> list[str]:
+        return self._cached("keys", cls, self.tree.keys)
+
+    def family(self, cls: Any) -> Any:
+        return self._cached("family", cls, lambda c: family_of(self.tree, c))
+
+    def required(self, cls: Any) -> list[str]:
+        return self._cached(
+            "required", cls, lambda c: [n for n, s in self.schema(c).items() if s.get("required")]
+        )
+
+    def identifiers(self, cls: Any, values: dict[str, Any]) -> dict[str, str]:
+        """The class's identification values in ``values``, normalised, in key order."""
+        found = {}
+        for key in self.keys(cls):
+            value = normalise(values.get(key))
+            if value is not None:
+                found[key] = value
+        return found
+
+    def rank(self, source_name: str, name: str) -> int:
+        """A source's precedence for a field or attribute; a source since removed ranks 0."""
+        source = self.sources.get(source_name)
+        return source.rank(name) if source is not None else 0
+
+
+def load(actor: Actor, source: str) -> Context:
+    """The context for ``actor`` importing from ``source`` (which must be registered)."""
+    sources = {s.name: s for s in ImportSource.objects.all()}
+    if source == MANUAL:
+        raise ValidationFailed.one("source", "manual is people's edits; name the import's source")
+    if source not in sources:
+        known = ", ".join(sorted(set(sources) - {MANUAL})) or "none registered"
+        raise ValidationFailed.one("source", f"no import source {source!r} (known: {known})")
+    organisations = {o.slug: o for o in core_selectors.organisation_visible(actor)}
+    served = core_selectors.served_organisation_ids(actor)
+    default = min(organisations.values(), key=lambda o: o.id) if served and organisations else None
+    return Context(
+        actor=actor,
+        tree=selectors.class_tree(),
+        source=sources[source],
+        sources=sources,
+        teams={t.slug: t for t in core_selectors.team_visible(actor)},
+        organisations=organisations,
+        locations={loc.name: loc for loc in Location.objects.all()},
+        default_organisation=default,
+        relationship_types={t.slug: t for t in selectors.relationship_types()},
+    )
+
+
+def import_sources() -> list[ImportSource]:
+    """Sources an import may name (``manual`` is people's edits, never an import)."""
+    return list(ImportSource.objects.exclude(name=MANUAL).order_by("precedence", "name"))

@@ -1,0 +1,148 @@
+"""One CI row on its own: split into fields and attributes, typed, checked. No queries: the
+context holds every name a row may refer to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from steward.cmdb.attributes import validate
+from steward.cmdb.choices import AttributeType, CIStatus, Criticality, Environment
+from steward.cmdb.imports.context import Context
+
+# CI fields a row may set; every other column is an attribute of the row's class
+FIELDS = (
+    "name",
+    "description",
+    "status",
+    "environment",
+    "criticality",
+    "owner_team",
+    "support_team",
+    "organisation",
+    "location",
+    "software_version",
+)
+REFERENCES = {"owner_team": "teams", "support_team": "teams", "organisation": "organisations"}
+CLASS_COLUMNS = ("ci_class", "class")
+IGNORED = {"version", "created_at", "updated_at"}  # columns of our own export
+REQUIRED = "required for this class"
+TRUE, FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
+
+
+@dataclass
+class CIRow:
+    """A checked row: model-ready field values, clean attributes, how to recognise it."""
+
+    row: int
+    ci_class: Any = None
+    number: str = ""
+    external_id: str = ""
+    fields: dict[str, Any] = field(default_factory=dict)  # model values (teams as objects)
+    attributes: dict[str, Any] = field(default_factory=dict)
+    identifiers: dict[str, str] = field(default_factory=dict)  # key → normalised value
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text_to(kind: str, value: Any) -> Any:
+    """A CSV cell as the JSON value its attribute type stores (JSON values pass through)."""
+    if not isinstance(value, str):
+        return value
+    if kind == AttributeType.INTEGER:
+        try:
+            return int(value.strip())
+        except ValueError:
+            return value  # validate() names the problem
+    if kind == AttributeType.BOOLEAN and value.strip().lower() in TRUE | FALSE:
+        return value.strip().lower() in TRUE
+    return value.strip()
+
+
+def split(ctx: Context, index: int, raw: dict[str, Any]) -> CIRow:
+    """Fields, attributes and identifiers of one raw row (CSV cells or a JSON object)."""
+    result = CIRow(row=index)
+    if "__extra__" in raw:
+        result.error("row", raw["__extra__"])
+    slug = next((str(raw[c]).strip() for c in CLASS_COLUMNS if not _empty(raw.get(c))), "")
+    cls = ctx.tree.by_slug.get(slug)
+    if not slug:
+        result.error("ci_class", "required")
+    elif cls is None or not cls.is_active:
+        result.error("ci_class", f"no CI class {slug!r}")
+    result.ci_class = cls
+    given: dict[str, Any] = {}
+    attrs: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in CLASS_COLUMNS or key in IGNORED or key == "__extra__" or _empty(value):
+            continue
+        if key == "number":
+            result.number = str(value).strip().upper()
+        elif key == "external_id":
+            result.external_id = str(value).strip()[:255]
+        elif key == "attributes":
+            if isinstance(value, dict):
+                attrs |= {k: v for k, v in value.items() if not _empty(v)}
+            else:
+                result.error("attributes", "expected an object of attribute values")
+        elif key in FIELDS:
+            given[key] = value
+        else:
+            attrs[key.removeprefix("attr.")] = value
+    _fields(ctx, result, given)
+    if cls is not None:
+        schema = ctx.schema(cls)
+        typed = {k: _text_to(schema[k]["type"], v) if k in schema else v for k, v in attrs.items()}
+        clean, errors = validate(schema, typed)
+        for name, messages in errors.items():
+            name = name.removeprefix("attributes.")
+            for message in messages:
+                if message != REQUIRED:  # checked once the row is matched (an update may
+                    result.error(name, message)  # rely on the CI's current value)
+        result.attributes = clean
+        result.identifiers = ctx.identifiers(cls, clean)
+    return result
+
+
+def _fields(ctx: Context, result: CIRow, given: dict[str, Any]) -> None:
+    for name, value in given.items():
+        text = value.strip() if isinstance(value, str) else value
+        if name in REFERENCES:
+            found = getattr(ctx, REFERENCES[name]).get(text)
+            if found is None:
+                result.error(name, f"no {name.replace('_', ' ')} {text!r}")
+            result.fields[name] = found
+        elif name == "location":
+            found = ctx.locations.get(text)
+            if found is None:
+                result.error(name, f"no location {text!r}")
+            result.fields[name] = found
+        elif name == "criticality":
+            try:
+                number = int(text)
+            except (TypeError, ValueError):
+                number = 0
+            if isinstance(text, bool) or number not in Criticality.values:
+                result.error(name, "1 (critical) to 4 (low)")
+            result.fields[name] = number
+        elif name in ("status", "environment"):
+            choices = CIStatus if name == "status" else Environment
+            if text not in choices.values:
+                result.error(name, f"one of {', '.join(choices.values)}")
+            result.fields[name] = text
+        else:
+            limit = {"name": 200, "software_version": 100}.get(name, 20_000)
+            if not isinstance(text, str) or len(text) > limit:
+                result.error(name, f"text of at most {limit} characters")
+            result.fields[name] = text
+
+
+def missing_required(ctx: Context, cls: Any, attributes: dict[str, Any]) -> list[str]:
+    """Required attributes of ``cls`` without a value in ``attributes``."""
+    return [name for name in ctx.required(cls) if attributes.get(name) is None]

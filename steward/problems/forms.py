@@ -1,0 +1,94 @@
+"""Problem web forms: parse only; the services validate and decide."""
+
+from __future__ import annotations
+
+from django import forms
+
+from steward.problems.choices import Level
+
+LEVELS = list(Level.choices)
+TEXTS = ("description", "root_cause", "workaround", "resolution_notes")
+
+
+class ProblemForm(forms.Form):
+    """New problem; ``from_incident`` (hidden) raises it from an incident and links it."""
+
+    from_incident = forms.CharField(max_length=16, required=False, widget=forms.HiddenInput)
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    category = forms.ChoiceField(required=False)
+    impact = forms.TypedChoiceField(choices=LEVELS, coerce=int, initial=3)
+    urgency = forms.TypedChoiceField(choices=LEVELS, coerce=int, initial=3)
+    affected_service = forms.CharField(
+        max_length=16, required=False, help_text="CI number of the business service"
+    )
+    configuration_item = forms.CharField(max_length=16, required=False, help_text="CI number")
+    team = forms.ChoiceField(required=False)
+    assignee = forms.CharField(max_length=150, required=False, help_text="Username of an agent")
+    workaround = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, categories=(), teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "—")] + [
+            (c.slug, f"{c.parent.name} › {c.name}" if c.parent_id else c.name) for c in categories
+        ]
+        self.fields["team"].choices = [("", "—")] + [(t.slug, t.name) for t in teams]
+
+    def changes(self) -> dict:
+        """Non-empty values only, so unset references stay unset (and inherit from the
+        incident when raised from one)."""
+        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+
+
+class UpdateForm(forms.Form):
+    """Edits and status moves from the problem page; ``version`` guards lost updates."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.CharField(required=False)  # the clicked action button's value
+    team = forms.CharField(required=False)
+    assignee = forms.CharField(required=False)
+    impact = forms.TypedChoiceField(choices=LEVELS, coerce=int, required=False, empty_value=None)
+    urgency = forms.TypedChoiceField(choices=LEVELS, coerce=int, required=False, empty_value=None)
+    root_cause = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    workaround = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    resolution_notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notify_callers = forms.BooleanField(
+        required=False, label="Tell the callers of linked incidents (on resolve or close)"
+    )
+
+    def changes(self, problem) -> dict:  # noqa: ANN001
+        """Only what differs from the record, so an unchanged field is not rewritten."""
+        data = self.cleaned_data
+        current = {
+            "team": problem.team.slug if problem.team else "",
+            "assignee": problem.assignee.username if problem.assignee else "",
+            "impact": problem.impact,
+            "urgency": problem.urgency,
+            "root_cause": problem.root_cause,
+            "workaround": problem.workaround,
+            "resolution_notes": problem.resolution_notes,
+        }
+        out = {}
+        for name, value in current.items():
+            new = data.get(name)
+            if new is None or name not in self.data:
+                continue  # not on the submitted form: leave it
+            if name in TEXTS:
+                new = new.replace("\r\n", "\n").strip()
+            if new != value:
+                out[name] = (new or None) if name in ("team", "assignee") else new
+        status = data.get("status") or ""
+        if status and status != problem.status:
+            out["status"] = status
+            if data.get("notify_callers"):
+                out["notify_callers"] = True
+        return out
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    internal = forms.BooleanField(required=False, label="Internal work note")
+
+
+class LinkForm(forms.Form):
+    incident = forms.CharField(max_length=16, label="Incident number")

@@ -1,0 +1,203 @@
+"""Problem write use cases: create (also from an incident), update with status moves, comment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from steward.core import audit, outbox
+from steward.core.actor import Actor
+from steward.core.choices import AuditAction
+from steward.core.errors import Conflict, IllegalTransition, PermissionDenied, ValidationFailed
+from steward.core.models import Comment
+from steward.core.numbering import next_number
+from steward.core.services import comment_add
+from steward.core.services.common import bump_version, check_version, reject_unknown, resolve_ref
+from steward.incidents import selectors as incident_selectors
+from steward.problems import selectors
+from steward.problems.choices import NOTIFYING_STATES, TERMINAL_STATES, Status
+from steward.problems.models import Problem
+from steward.problems.services.fields import clean_fields
+from steward.problems.services.links import link_incident
+from steward.problems.workflow import PROBLEM_FLOW
+
+EDITABLE = {
+    "title",
+    "description",
+    "category",
+    "organisation",
+    "impact",
+    "urgency",
+    "affected_service",
+    "configuration_item",
+    "team",
+    "assignee",
+    "root_cause",
+    "workaround",
+    "resolution_notes",
+}
+AUDITED = sorted(
+    EDITABLE | {"number", "status", "priority", "known_error_at", "resolved_at", "closed_at"}
+)
+
+
+def require_agent(actor: Actor) -> None:
+    """Problem management is the IT staff's work; requesters never write problems."""
+    if not actor.is_agent:
+        raise PermissionDenied("Only agents work on problems.")
+
+
+def _prefill_from_incident(actor: Actor, number: Any, fields: dict[str, Any]) -> Any:
+    """What a problem raised from an incident inherits unless the caller says otherwise."""
+    incident = resolve_ref(
+        incident_selectors.incident_visible(actor).select_related(
+            "category", "subcategory", "organisation"
+        ),
+        "from_incident",
+        number,
+        key="number",
+        label="incident",
+    )
+    if incident is None:
+        raise ValidationFailed.one("from_incident", "required")
+    category = incident.subcategory or incident.category
+    inherited: dict[str, Any] = {
+        "description": f"Raised from {incident.number}.\n\n{incident.description}".strip(),
+        "impact": incident.impact,
+        "urgency": incident.urgency,
+    }
+    if category is not None:
+        inherited["category"] = category.slug
+    if incident.organisation is not None:
+        inherited["organisation"] = incident.organisation.slug
+    if incident.configuration_item:
+        inherited["configuration_item"] = incident.configuration_item
+    for name, value in inherited.items():
+        fields.setdefault(name, value)
+    return incident
+
+
+@transaction.atomic
+def problem_create(
+    actor: Actor, *, title: str | None = None, from_incident: str | None = None, **fields: Any
+) -> Problem:
+    """Log a problem (optionally raised from an incident: prefilled from it and linked);
+    priority from the incidents' matrix; audited."""
+    require_agent(actor)
+    reject_unknown(fields, EDITABLE - {"title"})
+    incident = None
+    if from_incident is not None:
+        incident = _prefill_from_incident(actor, from_incident, fields)
+        if title in (None, ""):
+            title = incident.title
+    clean = clean_fields(actor, {"title": title, **fields}, None)
+    if clean.get("organisation") is None and clean.get("configuration_item") is not None:
+        # a problem about one customer's CI belongs to that customer
+        clean["organisation"] = clean["configuration_item"].organisation
+    impact, urgency = clean.get("impact", 3), clean.get("urgency", 3)
+    problem = Problem(
+        number=next_number("PRB"),
+        priority=incident_selectors.priority_for(impact, urgency),
+        status=Status.NEW,
+        **clean,
+    )
+    problem.save()
+    audit.record(actor, problem, action=AuditAction.CREATE, after=audit.snapshot(problem, AUDITED))
+    outbox.emit("problem.created", problem, number=problem.number, priority=problem.priority)
+    if incident is not None:
+        link_incident(actor, problem, incident)
+    return problem
+
+
+def _apply_status(problem: Problem, target: str, now: dt.datetime) -> None:
+    source = problem.status
+    problem.status = target
+    if target == Status.KNOWN_ERROR:
+        problem.known_error_at = now
+    elif source == Status.KNOWN_ERROR and target == Status.INVESTIGATING:
+        problem.known_error_at = None  # withdrawn: no longer suggested
+    if target == Status.RESOLVED:
+        problem.resolved_at = now
+    if source == Status.RESOLVED and target == Status.INVESTIGATING:  # reopened
+        problem.resolved_at = None
+    if target == Status.CLOSED:
+        problem.closed_at = now
+
+
+def _notify_option(changes: dict[str, Any], target: str | None, moving: bool) -> bool:
+    value = changes.pop("notify_callers", None)
+    if value is None or value is False:
+        return False
+    if value is not True:
+        raise ValidationFailed.one("notify_callers", "must be true or false")
+    if not moving or target not in NOTIFYING_STATES:
+        raise ValidationFailed.one(
+            "notify_callers", "only with a status change to resolved or closed"
+        )
+    return True
+
+
+@transaction.atomic
+def problem_update(
+    actor: Actor, *, number: str, expected_version: int | None, changes: dict[str, Any]
+) -> Problem:
+    """Change a problem; status moves follow PROBLEM_FLOW (a known error needs a workaround,
+    resolving needs root cause and resolution notes); ``notify_callers`` on resolve or close
+    mails the callers of the linked incidents once each, after commit."""
+    problem = selectors.problem_for_update(actor, number=number)
+    require_agent(actor)
+    changes = dict(changes)
+    target = changes.pop("status", None)
+    moving = target is not None and target != problem.status
+    notify = _notify_option(changes, target, moving)
+    reject_unknown(changes, EDITABLE)
+    check_version(problem, expected_version)
+    if problem.status in TERMINAL_STATES:
+        if moving:
+            raise IllegalTransition(problem.status, target, [])
+        raise Conflict(
+            f"{problem.number} is {problem.status}; it can no longer be changed.",
+            fields={"status": [f"{problem.status} is final"]},
+        )
+    if target is not None and not isinstance(target, str):
+        raise ValidationFailed.one("status", "must be a status name")
+    clean = clean_fields(actor, changes, problem)
+    before = audit.snapshot(problem, AUDITED)
+    for name, value in clean.items():
+        setattr(problem, name, value)
+    if "impact" in clean or "urgency" in clean:
+        problem.priority = incident_selectors.priority_for(problem.impact, problem.urgency)
+    if moving:
+        # checked against the record as it will be, so a field cleared in the same change
+        # does not pass a guard on its old value
+        PROBLEM_FLOW.check(problem, target=target, data={})
+        _apply_status(problem, target, timezone.now())
+    after = audit.snapshot(problem, AUDITED)
+    changed = [name for name in AUDITED if before.get(name) != after.get(name)]
+    if not changed:
+        return problem
+    bump_version(problem, changed)
+    audit.record(actor, problem, before=before, after=after)
+    outbox.emit("problem.updated", problem, number=problem.number, changed=changed)
+    if "status" in changed and problem.status == Status.KNOWN_ERROR:
+        outbox.emit("problem.known_error_published", problem, number=problem.number)
+    if notify:
+        outbox.emit(
+            "problem.fixed", problem, number=problem.number, status=problem.status, notify=True
+        )
+    return problem
+
+
+@transaction.atomic
+def problem_comment(actor: Actor, *, number: str, body: str, internal: bool = False) -> Comment:
+    """A note on a problem (agents only; every note is for IT, ``internal`` marks work notes)."""
+    problem = selectors.problem_for_update(actor, number=number)
+    require_agent(actor)
+    comment = comment_add(actor, target=problem, body=body, internal=internal)
+    outbox.emit(
+        "problem.commented", problem, number=problem.number, comment=comment.pk, internal=internal
+    )
+    return comment

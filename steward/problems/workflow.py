@@ -1,0 +1,32 @@
+"""The problem lifecycle, declared once: services enforce it, the UI draws buttons from it."""
+
+from __future__ import annotations
+
+from steward.core.workflow import Transition, Workflow
+from steward.problems.choices import Status
+
+# what each move needs on the record (or in the same change)
+KNOWN_ERROR_NEEDS = ("workaround",)
+RESOLVE_NEEDS = ("root_cause", "resolution_notes")
+
+_S = Status
+PROBLEM_FLOW = Workflow(
+    states=tuple(Status.values),
+    transitions=[
+        Transition(_S.NEW, _S.INVESTIGATING, label="Start investigation"),
+        Transition(_S.NEW, _S.CANCELLED, label="Cancel"),
+        Transition(
+            _S.INVESTIGATING,
+            _S.KNOWN_ERROR,
+            requires=KNOWN_ERROR_NEEDS,
+            label="Publish known error",
+        ),
+        Transition(_S.INVESTIGATING, _S.RESOLVED, requires=RESOLVE_NEEDS, label="Resolve"),
+        Transition(_S.INVESTIGATING, _S.CANCELLED, label="Cancel"),
+        Transition(_S.KNOWN_ERROR, _S.RESOLVED, requires=RESOLVE_NEEDS, label="Resolve"),
+        Transition(_S.KNOWN_ERROR, _S.INVESTIGATING, label="Withdraw known error"),
+        Transition(_S.KNOWN_ERROR, _S.CANCELLED, label="Cancel"),
+        Transition(_S.RESOLVED, _S.CLOSED, label="Close"),
+        Transition(_S.RESOLVED, _S.INVESTIGATING, label="Reopen"),
+    ],
+)

@@ -1,0 +1,212 @@
+"""The problem pages through Django's test client with the real middleware."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from steward.problems.models import Problem
+from steward.problems.services import problem_create, problem_update
+
+
+@pytest.fixture
+def web(agent_user):
+    client = Client()
+    client.force_login(agent_user)
+    return client
+
+
+@pytest.fixture
+def known_error(agent_actor):
+    problem = problem_create(agent_actor, title="VPN idle drops", category="network")
+    for status, extra in (("investigating", {}), ("known_error", {"workaround": "Reconnect."})):
+        problem = problem_update(
+            agent_actor,
+            number=problem.number,
+            expected_version=None,
+            changes={"status": status, **extra},
+        )
+    return problem
+
+
+def test_queue_tabs_and_filters(web, known_error, agent_actor):
+    problem_create(agent_actor, title="Printer spooler crash")
+
+    everything = web.get("/problems/?queue=all")
+    known = web.get("/problems/?queue=known_errors")
+    rows = web.get("/problems/?queue=all&q=printer&partial=1", headers={"HX-Request": "true"})
+    bad = web.get("/problems/?queue=nope")
+
+    assert everything.status_code == 200
+    assert b"Printer spooler crash" in everything.content
+    assert b"VPN idle drops" in everything.content
+    assert b"VPN idle drops" in known.content
+    assert b"Printer spooler" not in known.content
+    assert b"Printer spooler crash" in rows.content
+    assert b"<html" not in rows.content
+    assert bad.status_code == 422
+    assert b"queue" in bad.content
+
+
+def test_create_from_an_incident_is_prefilled_and_links(web, make_incident):
+    incident = make_incident("Wi-Fi drops on floor 2", category="network")
+
+    form = web.get(f"/problems/new/?incident={incident.number}")
+    assert form.status_code == 200
+    assert b"Wi-Fi drops on floor 2" in form.content
+    assert incident.number.encode() in form.content
+
+    response = web.post(
+        "/problems/new/",
+        {"from_incident": incident.number, "title": "Wi-Fi drops", "impact": 2, "urgency": 2},
+    )
+
+    problem = Problem.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/problems/{problem.number}/"
+    assert list(problem.incidents.all()) == [incident]
+
+
+def test_create_with_a_bad_reference_shows_the_field_error(web):
+    response = web.post("/problems/new/", {"title": "X", "impact": 3, "urgency": 3, "team": ""})
+    assert response.status_code == 302  # valid: control for the next one
+
+    response = web.post(
+        "/problems/new/", {"title": "Y", "impact": 3, "urgency": 3, "configuration_item": "CI1"}
+    )
+    assert response.status_code == 422
+    assert b"no CI" in response.content
+    assert Problem.objects.count() == 1
+
+
+def test_detail_shows_workaround_links_and_timeline(web, known_error, make_incident):
+    incident = make_incident("VPN again", category="network")
+    web.post(f"/problems/{known_error.number}/link/", {"incident": incident.number})
+
+    page = web.get(f"/problems/{known_error.number}/")
+
+    assert page.status_code == 200
+    assert b"Reconnect." in page.content
+    assert incident.number.encode() in page.content
+    assert b"known_error" in page.content  # the audit entry of the status move
+    assert b"Resolve" in page.content  # a button from the workflow table
+
+
+def test_transition_missing_guard_fields_is_422_and_changes_nothing(web, known_error):
+    response = web.post(
+        f"/problems/{known_error.number}/update/",
+        {"version": known_error.version, "status": "resolved"},
+    )
+
+    assert response.status_code == 422
+    assert b"required for this status change" in response.content
+    assert Problem.objects.get(pk=known_error.pk).status == "known_error"
+
+
+def test_stale_version_offers_a_reload(web, known_error):
+    response = web.post(
+        f"/problems/{known_error.number}/update/",
+        {"version": known_error.version - 1, "status": "investigating"},
+    )
+
+    assert response.status_code == 412
+    assert b"Reload" in response.content
+    assert Problem.objects.get(pk=known_error.pk).status == "known_error"
+
+
+def test_resolve_from_the_page(web, known_error):
+    response = web.post(
+        f"/problems/{known_error.number}/update/",
+        {
+            "version": known_error.version,
+            "status": "resolved",
+            "root_cause": "Idle timeout 600 s",
+            "resolution_notes": "Raised to 8 h",
+            "workaround": "Reconnect.",
+        },
+    )
+
+    assert response.status_code == 302
+    problem = Problem.objects.get(pk=known_error.pk)
+    assert (problem.status, problem.root_cause) == ("resolved", "Idle timeout 600 s")
+
+
+def test_incident_panel_suggests_and_links_in_one_click(web, known_error, make_incident):
+    incident = make_incident("VPN down", category="network")
+
+    panel = web.get(f"/problems/for-incident/{incident.number}/")
+    assert b"Reconnect." in panel.content
+    assert b"Link to this problem" in panel.content
+
+    linked = web.post(
+        f"/problems/{known_error.number}/link/",
+        {"incident": incident.number, "panel": "1"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert linked.status_code == 200
+    assert b"Linked" in linked.content
+    assert b"Link to this problem" not in linked.content
+    assert list(known_error.incidents.all()) == [incident]
+
+
+def test_incident_page_loads_the_panel_for_agents_only(web, make_incident, requester_user):
+    incident = make_incident("VPN down", caller=requester_user)
+    url = f"/problems/for-incident/{incident.number}/"
+
+    assert url.encode() in web.get(f"/incidents/{incident.number}/").content
+    caller = Client()
+    caller.force_login(requester_user)
+    assert url.encode() not in caller.get(f"/incidents/{incident.number}/").content
+    assert caller.get(url).content == b""
+    assert caller.get("/problems/").status_code == 404
+
+
+def test_unlink_and_comment(web, known_error, make_incident):
+    incident = make_incident("VPN down")
+    web.post(f"/problems/{known_error.number}/link/", {"incident": incident.number})
+
+    web.post(f"/problems/{known_error.number}/unlink/{incident.number}/")
+    web.post(f"/problems/{known_error.number}/comment/", {"body": "Vendor says next week"})
+
+    assert not known_error.incidents.exists()
+    assert b"Vendor says next week" in web.get(f"/problems/{known_error.number}/").content
+
+
+def test_the_incident_timeline_shows_the_link(web, known_error, make_incident):
+    incident = make_incident("VPN down")
+
+    web.post(f"/problems/{known_error.number}/link/", {"incident": incident.number})
+
+    page = web.get(f"/incidents/{incident.number}/")
+    assert f"problem: — → {known_error.number}".encode() in page.content
+
+
+def test_a_stale_version_through_htmx_comes_back_as_a_swappable_form(web, known_error):
+    response = web.post(
+        f"/problems/{known_error.number}/update/",
+        {"version": known_error.version - 1, "status": "investigating"},
+        headers={"HX-Request": "true", "HX-Boosted": "true"},
+    )
+
+    assert response.status_code == 422
+    assert b"Reload" in response.content
+
+
+def test_linking_from_the_panel_to_a_closed_problem_shows_why(web, agent_actor, make_incident):
+    problem = problem_create(agent_actor, title="Old")
+    problem_update(
+        agent_actor, number=problem.number, expected_version=None, changes={"status": "cancelled"}
+    )
+    incident = make_incident("VPN down")
+
+    response = web.post(
+        f"/problems/{problem.number}/link/",
+        {"incident": incident.number, "panel": "1"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 422
+    assert b"cancelled" in response.content
+    assert b"Problems and known errors" in response.content
+    assert not problem.incidents.exists()
