@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
-from steward.cmdb import selectors
+from steward.cmdb import identity, selectors
 from steward.cmdb.attributes import check_spec, effective_schema
 from steward.cmdb.choices import AttributeType
 from steward.cmdb.models import CIClass, ConfigurationItem, RelationshipType
@@ -226,6 +226,10 @@ def ci_class_update(
         setattr(current, _att(name), getattr(new, _att(name)))
     bump_version(current, changed)
     audit.record(actor, current, before=before, after=after)
+    if {"identification_keys", "parent"} & set(changed):
+        # imports match on the effective keys, which this class's subclasses inherit
+        fresh = selectors.class_tree()
+        identity.resync_classes(fresh, fresh.descendants(fresh.by_id[current.id]))
     outbox.emit("ci_class.updated", current, slug=current.slug, changed=changed)
     return current
 

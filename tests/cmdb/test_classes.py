@@ -253,3 +253,20 @@ def test_the_api_lists_and_creates_relationship_types(admin_api, agent_api):
         "validation_error",
         field="slug",
     )
+
+
+def test_imports_match_on_a_class_s_new_identification_keys_at_once(admin):
+    from steward.cmdb.imports import import_cis
+
+    make_switch(admin)  # keys: model
+    ci = make_ci("switch", attributes={"model": "C9300", "port_count": 48})
+    classes.ci_class_update(
+        admin, slug="switch", expected_version=None, changes={"identification_keys": ["port_count"]}
+    )
+
+    report = import_cis(
+        admin, [{"ci_class": "switch", "port_count": 48, "model": "C9500"}], source="discovery"
+    )
+
+    (row,) = report.rows
+    assert (row.action, row.number, row.matched_on) == ("update", ci.number, "port_count")

@@ -59,6 +59,7 @@ from tests.contract.shape import error_shape_problem
 
 # Everything of B's carries this marker, so a leak of any field is caught, listed or not.
 MARKER = "mkb"
+RANDOM_TOKEN = re.compile(r"[A-Za-z0-9]{32,}")
 
 # Floors, so the walk cannot pass by walking next to nothing (today: 33 and 156).
 MIN_API_OPERATIONS = 30
@@ -144,6 +145,9 @@ class Scene:
     def leaked(self, content: bytes) -> list[str]:
         text = content.decode("utf-8", "replace")
         found = [m for m in self.secrets if m in text]
+        # Random tokens (CSRF, nonces) are long alphanumeric runs that hold "mkb" by chance
+        # now and then; B's data never does (its marked values are short or hyphenated).
+        text = RANDOM_TOKEN.sub("", text)
         if MARKER in text.lower():
             at = text.lower().index(MARKER)
             found.append(text[max(0, at - 40) : at + 40])
