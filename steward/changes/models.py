@@ -17,6 +17,7 @@ from steward.changes.choices import (
 from steward.cmdb.models import ConfigurationItem
 from steward.core.models import Organisation, Team, VersionedModel
 from steward.incidents.models import Incident
+from steward.problems.models import Problem
 
 
 class ChangeSettings(models.Model):
@@ -167,6 +168,7 @@ class Change(VersionedModel):
         ConfigurationItem, related_name="changes_impacting", blank=True
     )
     incidents = models.ManyToManyField(Incident, related_name="changes", blank=True)
+    problems = models.ManyToManyField(Problem, related_name="changes", blank=True)
 
     class Meta:
         indexes = [

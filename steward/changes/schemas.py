@@ -49,6 +49,7 @@ class ChangeOut(Schema):
     cis: list[str]
     impacted_services: list[str]
     incidents: list[str]
+    problems: list[str]
     review: ReviewOut | None = None
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -65,6 +66,10 @@ class ChangeOut(Schema):
     @staticmethod
     def resolve_incidents(obj: Any) -> list[str]:
         return sorted(i.number for i in obj.incidents.all())
+
+    @staticmethod
+    def resolve_problems(obj: Any) -> list[str]:
+        return sorted(p.number for p in obj.problems.all())
 
     @staticmethod
     def resolve_review(obj: Any) -> Any:
@@ -86,6 +91,7 @@ class ChangeCreateIn(In):
     planned_end: dt.datetime | None = None
     cis: list[str] = Field(default_factory=list, description="CI numbers")
     incidents: list[str] = Field(default_factory=list, description="incident numbers")
+    problems: list[str] = Field(default_factory=list, description="problem numbers")
     risk_answers: dict[str, str] = Field(default_factory=dict)
 
 
@@ -106,6 +112,7 @@ class ChangePatchIn(In):
     actual_end: dt.datetime | None = None
     cis: list[str] | None = None
     incidents: list[str] | None = None
+    problems: list[str] | None = None
     risk_answers: dict[str, str] | None = None
     outcome: str | None = None
     override_reason: str | None = Field(

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from steward.changes import selectors as change_selectors
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.choices import Channel
@@ -156,6 +157,12 @@ def _detail_context(actor: Actor, problem, **extra) -> dict:  # noqa: ANN001
     return {
         "problem": problem,
         "incidents": selectors.problem_incidents(actor, problem),
+        "changes": list(
+            change_selectors.change_visible(actor)
+            .filter(problems=problem)
+            .only("number", "title", "status")
+            .order_by("number")
+        ),
         "timeline": timeline,
         "labels": selectors.reference_labels(history),
         "transitions": moves,

@@ -10,6 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from steward.changes.models import Change, ChangeApproval
+from steward.core.actor import Actor
+from steward.core.models import AuditEntry
 from tests import factories
 from tests.changes.conftest import PLANS, ci, move, scheduled, window
 from tests.conftest import api_client_for, as_actor
@@ -354,3 +356,42 @@ def test_templates_and_delegations_over_the_api(admin_api, agent_api, agent_user
     assert [d["delegate"] for d in listed] == ["standin2"]
     assert agent_api.delete(f"/api/v1/approval-delegations/{listed[0]['id']}").status_code == 204
     assert as_actor(agent_user)
+
+
+def test_a_change_links_problems_it_resolves_and_both_pages_show_it(
+    agent_api, agent_actor, agent_user
+):
+    from steward.problems.services import problem_create
+    from tests.web.conftest import signed_in
+
+    agent_client = signed_in(agent_user)
+
+    problem = problem_create(agent_actor, title="Switch firmware leaks memory")
+    made = agent_api.post("/api/v1/changes", {"title": "Upgrade firmware", "problems": []})
+    number = made.json()["number"]
+
+    linked = agent_api.patch(f"/api/v1/changes/{number}", {"problems": [problem.number]})
+
+    assert linked.status_code == 200, linked.content
+    assert linked.json()["problems"] == [problem.number]
+    entry = AuditEntry.objects.filter(object_id=str(Change.objects.get(number=number).pk)).last()
+    assert entry.changes["problems"] == [[], [problem.number]]
+    assert problem.number in agent_client.get(f"/changes/{number}/").content.decode()
+    assert number in agent_client.get(f"/problems/{problem.number}/").content.decode()
+
+
+def test_a_problem_the_user_cannot_see_is_refused_naming_problems(agent_api, agent_actor):
+    from steward.problems.services import problem_create
+
+    elsewhere = factories.OrganisationFactory(slug="elsewhere")
+    problem = problem_create(Actor.system("tests"), title="Theirs", organisation=elsewhere.slug)
+    limited = factories.agent(username="limited-cm")
+    limited.served_organisations.set([factories.OrganisationFactory(slug="mine")])
+
+    response = api_client_for(limited).post(
+        "/api/v1/changes", {"title": "Fix it", "problems": [problem.number]}
+    )
+
+    assert response.status_code == 422, response.content
+    assert "problems" in response.json()["error"]["fields"]
+    assert Change.objects.count() == 0

@@ -32,6 +32,7 @@ from steward.core.models import Comment
 from steward.core.pagination import Page, paginate
 from steward.core.selectors import served_organisation_ids
 from steward.incidents.models import Incident
+from steward.problems.models import Problem
 
 NUMBER = re.compile(r"CHG\d{7}")
 CONFLICT_DEPTH = 3  # CIs depending on each other this many hops apart conflict
@@ -88,6 +89,7 @@ def _with_relations(qs: QuerySet[Change]) -> QuerySet[Change]:
             queryset=ConfigurationItem.objects.only("id", "number"),
         ),
         Prefetch("incidents", queryset=_incident_numbers()),
+        Prefetch("problems", queryset=Problem.objects.only("id", "number")),
     )
 
 

@@ -19,6 +19,7 @@ from steward.core.actor import Actor
 from steward.core.errors import Conflict, PermissionDenied, ValidationFailed
 from steward.core.services.common import resolve_ref
 from steward.incidents import selectors as incident_selectors
+from steward.problems import selectors as problem_selectors
 
 TEXT_FIELDS = {"title", "description", "implementation_plan", "backout_plan", "test_plan"}
 EDITABLE = TEXT_FIELDS | {
@@ -31,6 +32,7 @@ EDITABLE = TEXT_FIELDS | {
     "actual_end",
     "cis",
     "incidents",
+    "problems",
     "risk_answers",
     "outcome",
     "status",
@@ -184,6 +186,16 @@ def clean_values(actor: Actor, values: dict[str, Any], change: Change | None) ->
         if missing:
             raise ValidationFailed.one("incidents", f"no incident {missing[0]!r}")
         clean["incidents"] = found_incidents
+    if "problems" in clean:
+        numbers = clean["problems"] or []
+        if not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
+            raise ValidationFailed.one("problems", "a list of problem numbers")
+        wanted = {n.strip().upper() for n in numbers}
+        found_problems = list(problem_selectors.problem_visible(actor).filter(number__in=wanted))
+        missing = sorted(wanted - {p.number for p in found_problems})
+        if missing:
+            raise ValidationFailed.one("problems", f"no problem {missing[0]!r}")
+        clean["problems"] = found_problems
     if "risk_answers" in clean:
         clean["risk_answers"] = risk.clean_answers(clean["risk_answers"] or {})
     if clean.get("outcome") and clean["outcome"] not in Outcome.values:

@@ -85,6 +85,14 @@ def _reassess(change: Change) -> list[str]:
     return changed
 
 
+# records a change links to by number (incidents it fixes, problems it resolves)
+LINKS = ("incidents", "problems")
+
+
+def _link_numbers(change: Change, name: str) -> list[str]:
+    return sorted(getattr(change, name).values_list("number", flat=True))
+
+
 @transaction.atomic
 def change_create(actor: Actor, *, title: str, **fields: Any) -> Change:
     """Raise a change (agents): a template makes it standard with the template's plans;
@@ -110,7 +118,7 @@ def change_create(actor: Actor, *, title: str, **fields: Any) -> Change:
         raise ValidationFailed.one("type", "a change from a template is standard")
     clean = clean_values(actor, {"title": title, **fields}, None)
     cis = clean.pop("cis", [])
-    incidents = clean.pop("incidents", [])
+    links = {name: clean.pop(name, []) for name in LINKS}
     requester = clean.pop("requester", None) or actor.user
     if requester is None:
         raise ValidationFailed.one("requester", "required when the system raises a change")
@@ -134,12 +142,13 @@ def change_create(actor: Actor, *, title: str, **fields: Any) -> Change:
     )
     change.save()
     _set_cis(change, cis)
-    change.incidents.set(incidents)
+    for name, records in links.items():
+        getattr(change, name).set(records)
     _reassess(change)
     change.save(update_fields=["risk_score", "risk_level", "risk_reasons"])
     after = audit.snapshot(change, AUDITED)
     after["cis"] = [ci.number for ci in cis]
-    after["incidents"] = [i.number for i in incidents]
+    after.update({name: sorted(r.number for r in records) for name, records in links.items()})
     audit.record(actor, change, action=AuditAction.CREATE, after=after)
     outbox.emit(
         "change.created", change, number=change.number, type=change.type, risk=change.risk_level
@@ -220,11 +229,11 @@ def change_update(
     clean = clean_values(actor, changes, change)
     override = clean.pop("override_reason", "")
     cis = clean.pop("cis", None)
-    incidents = clean.pop("incidents", None)
+    links = {name: clean.pop(name, None) for name in LINKS}
     moving = target is not None and target != change.status
     before = audit.snapshot(change, AUDITED)
     before_cis = sorted(change.cis.values_list("number", flat=True))
-    before_incidents = sorted(change.incidents.values_list("number", flat=True))
+    before_links = {name: _link_numbers(change, name) for name in LINKS}
     if moving:
         data = {**clean, "_has_review": selectors.change_has_review(change)}
         CHANGE_FLOW.check(change, target=target, data=data)
@@ -234,8 +243,9 @@ def change_update(
     now = timezone.now()
     if cis is not None:
         _set_cis(change, cis)
-    if incidents is not None:
-        change.incidents.set(incidents)
+    for name, records in links.items():
+        if records is not None:
+            getattr(change, name).set(records)
     if cis is not None or "risk_answers" in clean:
         _reassess(change)
     overridden = None
@@ -256,13 +266,14 @@ def change_update(
         change.schedule_override_reason = override if overridden else ""
     after = audit.snapshot(change, AUDITED)
     after_cis = sorted(change.cis.values_list("number", flat=True))
-    after_incidents = sorted(change.incidents.values_list("number", flat=True))
     changed = [name for name in AUDITED if before.get(name) != after.get(name)]
     if after_cis != before_cis:
         before["cis"], after["cis"] = before_cis, after_cis
-    if after_incidents != before_incidents:
-        before["incidents"], after["incidents"] = before_incidents, after_incidents
-    if not changed and "cis" not in after and "incidents" not in after:
+    for name in LINKS:
+        now_linked = _link_numbers(change, name)
+        if now_linked != before_links[name]:
+            before[name], after[name] = before_links[name], now_linked
+    if not changed and not {"cis", *LINKS} & set(after):
         return change
     if overridden:
         after["overridden_conflicts"] = overridden
@@ -273,7 +284,7 @@ def change_update(
         "change.updated",
         change,
         number=change.number,
-        changed=sorted(set(changed) | ({"cis"} & set(after)) | ({"incidents"} & set(after))),
+        changed=sorted(set(changed) | ({"cis", *LINKS} & set(after))),
     )
     if moving:
         outbox.emit(f"change.{target}", change, number=change.number, source=before["status"])
