@@ -191,7 +191,10 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one script, s
         list_sql: list[str] = []
         if "list" in args.scenarios:
             list_sql = scenarios.capture(scenarios.LIST_PATH, server.headers())
-            say(f"   list: {len(list_sql)} SQL statements captured")
+            say(f"   list: {len(list_sql)} SQL statements captured; the page's plan:")
+            data["list_plan"] = explain.statement_plan(list_sql[-1])
+            for line in data["list_plan"]:
+                say(f"     {line}")
         setup.close_connections()
         server.start()
         say(f"   server pid {server.master_pid}, port {server.port}, var {server.var_dir}")

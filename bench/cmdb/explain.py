@@ -151,3 +151,15 @@ def _full_scan(line: str) -> bool:
     text = line.strip()
     sqlite_scan = text.startswith("SCAN r") or text == "SCAN cmdb_relationship"
     return sqlite_scan or "Seq Scan on cmdb_relationship" in text
+
+
+def statement_plan(sql: str) -> list[str]:
+    """The plan of one captured statement (values inlined by the capture)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        return [row[-1] for row in cursor.fetchall()]
