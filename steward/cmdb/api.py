@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -21,6 +21,7 @@ from steward.cmdb.schemas import (
     RelationshipOut,
     RelationshipTypeCreateIn,
     RelationshipTypeOut,
+    impact_body,
 )
 from steward.core.idempotency import create_once
 
@@ -186,7 +187,8 @@ class ImpactParams(Schema):
 
 @cis.get("/{number}/impact", response=ImpactOut)
 def ci_impact(request: HttpRequest, number: str, params: Query[ImpactParams]):
-    return selectors.impact(request.actor, number=number, **params.dict())
+    impact = selectors.impact(request.actor, number=number, **params.dict())
+    return JsonResponse(impact_body(impact))
 
 
 class RelationshipFilters(Schema):

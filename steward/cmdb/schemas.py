@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from steward.api.http import In
 
@@ -166,11 +166,14 @@ class RelationshipCreateIn(In):
     type: str
 
 
-class ImpactNodeOut(Schema):
-    # plain attributes of ImpactNode, not dotted aliases: thousands of nodes per answer
+class ImpactNodeOut(BaseModel):
+    # A plain pydantic model read from ImpactNode's attributes: an answer holds thousands of
+    # nodes, and ninja's Schema wraps each one in a Python-level getter (10x slower).
+    model_config = ConfigDict(from_attributes=True)
+
     number: str
     name: str
-    ci_class: str = Field(..., alias="ci_class_slug")
+    ci_class: str = Field(..., validation_alias="ci_class_slug")
     status: str
     criticality: int
     depth: int
@@ -185,3 +188,35 @@ class ImpactOut(Schema):
     truncated: bool
     items: list[ImpactNodeOut] = Field(..., alias="nodes")
     business_services: list[ImpactNodeOut]
+
+
+def impact_body(impact: Any) -> dict[str, Any]:
+    """``ImpactOut`` as plain JSON, built directly: validating thousands of nodes through the
+    schema took most of an impact request. A test holds the two to the same output."""
+
+    def node(n: Any) -> dict[str, Any]:
+        ci = n.ci
+        return {
+            "number": ci.number,
+            "name": ci.name,
+            "ci_class": ci.ci_class.slug,
+            "status": ci.status,
+            "criticality": ci.criticality,
+            "depth": n.depth,
+            "path": n.path,
+            "via": n.via,
+        }
+
+    items = [node(n) for n in impact.nodes]
+    return {
+        "ci": impact.start.number,
+        "direction": impact.direction,
+        "depth": impact.depth,
+        "truncated": impact.truncated,
+        "items": items,
+        "business_services": [
+            item
+            for item, n in zip(items, impact.nodes, strict=True)
+            if n.ci.ci_class.slug == "business_service"
+        ],
+    }

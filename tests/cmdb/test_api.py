@@ -122,6 +122,24 @@ def test_impact_endpoint_lists_depth_path_and_business_services(agent_api):
     assert [i["number"] for i in down.json()["items"]] == [app.number, srv.number]
 
 
+def test_the_impact_answer_is_exactly_what_its_published_schema_gives(agent_api, agent_actor):
+    # the endpoint builds its JSON directly for speed; the OpenAPI schema must still hold
+    from steward.cmdb import selectors
+    from steward.cmdb.schemas import ImpactOut
+
+    shop = make_ci("business_service", name="Web shop")
+    app = make_ci("application", name="shop-app", criticality=1)
+    srv = make_ci("server", name="srv", status="maintenance")
+    relate(shop, app, "depends_on")
+    relate(app, srv, "runs_on")
+
+    body = agent_api.get(f"/api/v1/cis/{srv.number}/impact", {"depth": 4}).json()
+
+    impact = selectors.impact(agent_actor, number=srv.number, direction="up", depth=4)
+    assert body == ImpactOut.model_validate(impact).model_dump(mode="json")
+    assert body["items"] and body["business_services"]
+
+
 @pytest.mark.parametrize("query", [{"depth": 11}, {"depth": 0}, {"direction": "left"}])
 def test_impact_with_bad_parameters_is_422(agent_api, query):
     ci = make_ci()
