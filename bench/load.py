@@ -123,7 +123,10 @@ def run(
         proc.start()
     barrier.wait(timeout=warmup + 120)
     cpu_before, jiffies = cpu(), machine_jiffies()
-    outcomes = [queue.get(timeout=warmup + duration + 600) for _ in procs]
+    # a fixed count of ops has no duration: allow 20 ms per op on top (a slow, loaded
+    # machine must give a slow figure, not a crash that loses the whole run)
+    patience = warmup + duration + 600 + 0.02 * total
+    outcomes = [queue.get(timeout=patience) for _ in procs]
     cpu_after = cpu()
     busy, ticks = (b - a for a, b in zip(jiffies, machine_jiffies(), strict=True))
     barrier.wait(timeout=60)
