@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?= -n 2  # two workers: the suite takes half the time on a 2-core machine
 
-.PHONY: install run test test-sqlite test-postgres lint fmt bench bench-platform bench-incidents bench-cmdb docs clean
+.PHONY: install run test test-sqlite test-postgres lint fmt bench bench-platform bench-incidents bench-cmdb bench-changes docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,7 +48,7 @@ test-postgres: install
 # The platform benchmark takes a minute; incidents at BENCH_ROWS (the issue's 1,000,000 by
 # default) take much longer: `make bench BENCH_ROWS=200000` for a quicker look.
 BENCH_ROWS ?= 1000000
-bench: bench-platform bench-incidents bench-cmdb
+bench: bench-platform bench-incidents bench-cmdb bench-changes
 
 bench-platform: install
 	$(BIN)/python -m bench --db sqlite
@@ -64,6 +64,17 @@ CIS ?= 1000000
 bench-cmdb: install
 	$(BIN)/python -m bench.cmdb --db sqlite --cis $(CIS)
 	$(BIN)/python -m bench.cmdb --db postgres --cis $(CIS)
+
+# Changes: conflicts and the calendar over CHANGE_CIS CIs, CHANGES scheduled changes and
+# CHANGE_MONTH of them in one month (the issue's sizes), and creating changes over HTTP:
+# `make bench-changes CHANGE_CIS=100000 CHANGES=20000` for a quicker look.
+# See docs/benchmarks-changes.md.
+CHANGE_CIS ?= 1000000
+CHANGES ?= 100000
+CHANGE_MONTH ?= 5000
+bench-changes: install
+	$(BIN)/python -m bench.changes --db sqlite --cis $(CHANGE_CIS) --changes $(CHANGES) --month $(CHANGE_MONTH)
+	$(BIN)/python -m bench.changes --db postgres --cis $(CHANGE_CIS) --changes $(CHANGES) --month $(CHANGE_MONTH)
 
 clean:
 	rm -rf $(VENV) var/static

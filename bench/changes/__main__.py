@@ -1,236 +1,225 @@
-"""``python -m bench.changes``: conflict detection and the calendar at scale, in process.
+"""``python -m bench.changes``: change management at scale on a fresh database. See --help.
 
-On a fresh database: ``--cis`` CIs in a tree of ``depends_on`` relationships (each CI
-depends on CI ``i // 4``), ``--changes`` scheduled changes over the next year, each on one
-random CI, with ``--month`` of them packed into one month. Then times, through the real
-selectors, ``conflicts_for`` (impact walks up and down to depth 3 + the indexed window scan +
-freeze windows) for a new change on a random CI, and ``change_calendar`` for that month.
-Prints p50/p95 in milliseconds. The issue's targets: conflicts ≤ 50 ms p95 over 100,000
-changes and 1,000,000 CIs; a month of 5,000 changes ≤ 50 ms.
+Loads ``--cis`` CIs in a ``depends_on`` tree (CI ``i`` depends on CI ``i // 4``),
+``--changes`` scheduled changes over the next year with ``--month`` of them in one calendar
+month, and some freeze windows (bench/changes/loader.py). Then measures:
+
+1. ``conflicts_for`` for a new change on a random CI in that month (same CI, dependent CIs
+   to depth 3 both ways, freeze windows), in process;
+2. ``change_calendar`` for the month, in process, and the month page (in-process client);
+3. ``POST /api/v1/changes`` with 1–3 CIs and the risk questionnaire answered, over HTTP
+   against ``steward serve --workers 2`` from ``--clients`` processes;
+
+each beside the plain driver doing the same work (the same SQL replayed; the same rows
+written). ``--profile`` adds cProfile's top functions for each. Targets (the issue's):
+conflicts ≤ 50 ms p95 over 100,000 changes and 1,000,000 CIs, a month of 5,000 changes
+≤ 50 ms p95, ≥ 500 creates/s. Writes bench/results/changes-<db>-<cis>.json.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
+import json
 import random
-import statistics
 import time
 
+from bench import report
+from bench.changes import create, inproc, loader
+from bench.changes.table import checks
+from bench.cmdb.table import render
+from bench.incidents import setup
+from bench.load import http_factory, run
+from bench.server import Server
 
-def parse() -> argparse.Namespace:
+ALL = ["conflicts", "calendar", "create"]
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.changes", description=__doc__)
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="postgres")
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--cis", type=int, default=1_000_000)
-    parser.add_argument("--changes", type=int, default=100_000)
+    parser.add_argument("--changes", type=int, default=100_000, help="scheduled changes")
     parser.add_argument("--month", type=int, default=5_000, help="changes in the timed month")
-    parser.add_argument("--samples", type=int, default=200)
-    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--samples", type=int, default=200, help="conflict checks timed")
+    parser.add_argument("--calendar-samples", type=int, default=20, help="calendar calls timed")
+    parser.add_argument("--duration", type=float, default=10, help="measured seconds of create")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up of create")
+    parser.add_argument("--clients", type=int, default=4, help="client processes for create")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--scenarios", default=",".join(ALL), help=f"subset of {','.join(ALL)}")
     parser.add_argument(
-        "--reuse", action="store_true", help="time against the database the last run loaded"
+        "--profile", action="store_true", help="cProfile each scenario in-process (top functions)"
     )
-    return parser.parse_args()
+    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args(argv)
+    args.scenarios = [s for s in args.scenarios.split(",") if s]
+    if set(args.scenarios) - set(ALL):
+        parser.error(f"unknown scenarios: {set(args.scenarios) - set(ALL)}")
+    if args.month > args.changes:
+        parser.error("--month is part of --changes: at most as many")
+    return args
 
 
-def fresh_database(args: argparse.Namespace) -> None:
-    if args.reuse:
-        url = f"{args.pg}/steward_bench_changes" if args.db == "postgres" else ""
-        os.environ["STEWARD_DATABASE_URL"] = url or "sqlite:////tmp/steward-bench-changes.sqlite3"
-        import django
-
-        django.setup()
-        return
-    if args.db == "postgres":
-        import psycopg
-
-        with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS steward_bench_changes")
-            conn.execute("CREATE DATABASE steward_bench_changes")
-        os.environ["STEWARD_DATABASE_URL"] = f"{args.pg}/steward_bench_changes"
-    else:
-        path = "/tmp/steward-bench-changes.sqlite3"
-        if os.path.exists(path):
-            os.remove(path)
-        os.environ["STEWARD_DATABASE_URL"] = f"sqlite:///{path}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "steward.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+def say(text: str) -> None:
+    print(text, flush=True)
 
 
-def load(args: argparse.Namespace, rng: random.Random) -> tuple[dt.datetime, dt.datetime]:
-    from django.db import transaction
-    from django.utils import timezone
+class BareServer(Server):
+    """``bench.server.Server`` set up (admin and token) but started only after the load."""
 
-    from steward.changes.models import Change, ChangeCI
-    from steward.cmdb.models import CIClass, ConfigurationItem, Relationship, RelationshipType
-    from steward.core.models import User
-
-    server = CIClass.objects.get(slug="server")
-    depends = RelationshipType.objects.get(slug="depends_on")
-    user = User.objects.create(username="bench")
-    batch = 20_000
-    started = time.perf_counter()
-    if args.db == "postgres":
-        _series_insert(
-            ConfigurationItem,
-            args.cis,
-            {
-                "number": "'CI' || lpad(i::text, 7, '0')",
-                "name": "'ci-' || i",
-                "ci_class_id": server.pk,
-            },
-        )
-    for low in range(0, args.cis if args.db == "sqlite" else 0, batch):
-        with transaction.atomic():
-            ConfigurationItem.objects.bulk_create(
-                ConfigurationItem(number=f"CI{i:07d}", name=f"ci-{i}", ci_class=server)
-                for i in range(low, min(args.cis, low + batch))
-            )
-    first = ConfigurationItem.objects.order_by("id").values_list("id", flat=True).first()
-    if args.db == "postgres":
-        _series_insert(
-            Relationship,
-            args.cis - 1,
-            {
-                "source_id": f"{first} + i + 1",
-                "target_id": f"{first} + (i + 1) / 4",
-                "type_id": depends.pk,
-            },
-        )
-    for low in range(1, args.cis if args.db == "sqlite" else 0, batch):
-        with transaction.atomic():
-            Relationship.objects.bulk_create(
-                Relationship(source_id=first + i, target_id=first + i // 4, type=depends)
-                for i in range(low, min(args.cis, low + batch))
-            )
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
-    month_start = now + dt.timedelta(days=60)
-    for low in range(0, args.changes, batch):
-        rows = []
-        for i in range(low, min(args.changes, low + batch)):
-            if i < args.month:
-                start = month_start + dt.timedelta(minutes=rng.randrange(30 * 24 * 60))
-            else:
-                start = now + dt.timedelta(minutes=rng.randrange(365 * 24 * 60))
-            rows.append((i, start, start + dt.timedelta(hours=rng.choice([1, 2, 4]))))
-        with transaction.atomic():
-            made = Change.objects.bulk_create(
-                Change(
-                    number=f"CHG{i:07d}",
-                    title=f"bench {i}",
-                    requester=user,
-                    status="scheduled",
-                    planned_start=s,
-                    planned_end=e,
-                )
-                for i, s, e in rows
-            )
-            ChangeCI.objects.bulk_create(
-                ChangeCI(
-                    change=c,
-                    ci_id=first + rng.randrange(args.cis),
-                    planned_start=s,
-                    planned_end=e,
-                    holds_window=True,
-                )
-                for c, (_, s, e) in zip(made, rows, strict=True)
-            )
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    print(f"loaded {args.cis} CIs, {args.changes} changes in {time.perf_counter() - started:.0f} s")
-    return month_start, month_start + dt.timedelta(days=30)
+    def __enter__(self) -> BareServer:
+        try:
+            self.setup()
+        except BaseException:
+            self.cleanup()
+            raise
+        return self
 
 
-def loaded(args: argparse.Namespace) -> tuple[dt.datetime, dt.datetime]:
-    """The timed month of an earlier run: where its first ``--month`` changes lie."""
-    from django.db.models import Min
-
-    from steward.changes.models import Change
-
-    first = Change.objects.filter(number__lt=f"CHG{args.month:07d}").aggregate(
-        at=Min("planned_start")
-    )["at"]
-    start = first.replace(minute=0, second=0, microsecond=0)
-    return start, start + dt.timedelta(days=30)
+def brief(figures: dict) -> str:
+    return f"p50 {figures['p50_ms']:.2f} p95 {figures['p95_ms']:.2f} p99 {figures['p99_ms']:.2f} ms"
 
 
-def _series_insert(model, count: int, columns: dict) -> None:
-    """``count`` rows in one INSERT … SELECT over generate_series (i from 0): the given
-    columns as SQL expressions (str) or values, every other column its model default."""
-    from django.db import connection
-
-    names, exprs, params = [], [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        names.append(field.column)
-        value = columns.get(field.column, columns.get(field.name))
-        if isinstance(value, str):
-            exprs.append(value)
-        elif value is not None:
-            exprs.append("%s")
-            params.append(value)
-        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            exprs.append("now()")
-        else:
-            exprs.append("%s")
-            params.append(field.get_db_prep_save(field.get_default(), connection))
-    sql = (
-        f"INSERT INTO {model._meta.db_table} ({', '.join(names)}) "  # noqa: S608 - our names
-        f"SELECT {', '.join(exprs)} FROM generate_series(0, %s) AS i"
+def show_profile(name: str, found: dict) -> None:
+    say(
+        f"-- profile of {name}: {found['calls']} calls in-process, {found['ms_per_call']} ms"
+        " each; own s, cumulative s, function"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, count - 1])
+    for function, own, cumulative in found["top"]:
+        say(f"   {own:8.3f} {cumulative:8.3f}  {function}")
 
 
-def timed(fn, samples: int) -> tuple[float, float]:
-    times = []
-    for _ in range(samples):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1]
-
-
-def main() -> None:
-    args = parse()
+def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one script, step by step
+    args = parse(argv)
+    began = time.monotonic()
+    quick = args.cis < 1_000_000 or args.changes < 100_000 or args.month < 5_000
+    say(
+        f"== bench.changes on {args.db}: {args.cis:,} CIs, {args.changes:,} scheduled changes,"
+        f" {args.month:,} in the month"
+        + (" (QUICK RUN: smaller than the issue's 1,000,000 / 100,000 / 5,000)" if quick else "")
+    )
+    background = report.background_load()
+    if background > 10:
+        say(f"   WARNING: {background:.0f}% of the CPU was busy before the run")
+    data: dict = {"command": report.command_line().replace("-m bench", "-m bench.changes", 1)}
+    data |= {"db": args.db, "cis_requested": args.cis, "quick_run": quick}
+    data["config"] = {k: v for k, v in vars(args).items() if k != "pg_url"}
     rng = random.Random(7)
-    fresh_database(args)
-    month_start, month_end = loaded(args) if args.reuse else load(args, rng)
-    from steward.changes import selectors
-    from steward.core.actor import Actor
+    with BareServer(db=args.db, workers=args.workers, pg_url=args.pg_url) as server:
+        setup.django_in_process(server)
+        data["machine"] = report.machine(server) | {"background_busy_pct": background}
+        machine = data["machine"]
+        say(f"   {machine['cpu']}, {machine['cores']} cores, {machine['date']}")
 
-    system = Actor.system("bench")
-    numbers = [f"CI{rng.randrange(args.cis):07d}" for _ in range(args.samples)]
-    picks = iter(numbers * 2)
-
-    def conflicts() -> None:
-        start = month_start + dt.timedelta(hours=rng.randrange(30 * 24))
-        selectors.conflicts_for(
-            system,
-            change=None,
-            ci_numbers=[next(picks)],
-            start=start,
-            end=start + dt.timedelta(hours=2),
+        say("-- load")
+        loaded = loader.load(
+            args.db, cis=args.cis, changes=args.changes, month=args.month, rng=rng, progress=say
         )
+        data["load"] = {
+            "cis": args.cis,
+            "changes": args.changes,
+            "month": args.month,
+            "freezes": loader.GLOBAL_FREEZES + loader.CI_FREEZES,
+            "month_start": loaded.month_start.isoformat(),
+            "seconds": loaded.seconds,
+        }
+        profiles: dict[str, dict] = {}
+        from steward.changes import selectors
 
-    def calendar() -> None:
-        found = selectors.change_calendar(system, start=month_start, end=month_end)
-        assert len(found) >= args.month * 0.9, len(found)
+        if "conflicts" in args.scenarios:
+            say(f"-- 1. conflicts_for, {args.samples} new changes in the month (half on a busy CI)")
+            inputs = inproc.conflict_inputs(
+                rng, cis=args.cis, month_start=loaded.month_start, samples=args.samples
+            )
+            found = inproc.conflicts(server, inputs)
+            data["conflicts"] = found
+            say(f"   steward {brief(found['steward'])}; {found['queries']} queries")
+            say(f"   SQL     {brief(found['raw'])} (the same statements, plain driver)")
+            say(
+                f"   conflicting changes found: median {found['conflicting_changes']['median']:g},"
+                f" max {found['conflicting_changes']['max']};"
+                f" freezes: max {found['freezes_found']['max']}"
+            )
+            if args.profile:
+                calls = [
+                    lambda i=i: selectors.conflicts_for(
+                        selectors.SYSTEM, change=None, ci_numbers=[i.ci], start=i.start, end=i.end
+                    )
+                    for i in inputs
+                ]
+                profiles["conflicts"] = inproc.profile(calls)
 
-    p50, p95 = timed(conflicts, args.samples)
-    print(f"conflicts_for (depth 3, both directions): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
-    p50, p95 = timed(calendar, max(10, args.samples // 10))
-    print(f"change_calendar, one month of {args.month}: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+        if "calendar" in args.scenarios:
+            say(f"-- 2. change_calendar for {loaded.month_start:%B %Y}, {args.month:,} changes")
+            start, end = loaded.month_start, loaded.month_end
+            found = inproc.calendar(server, start, end, args.calendar_samples)
+            data["calendar"] = found
+            say(f"   steward {brief(found['steward'])}; {found['changes']:,} changes")
+            say(f"   SQL     {brief(found['raw'])} ({found['raw_rows']:,} rows fetched)")
+            page = inproc.month_page(start, max(5, args.calendar_samples // 2))
+            data["month_page"] = page
+            say(f"   page    {brief(page['steward'])}; {page['queries']} queries, {page['path']}")
+            if args.profile:
+                actor = inproc.admin_actor()
+                calls = [lambda: selectors.change_calendar(actor, start=start, end=end)] * 10
+                profiles["calendar"] = inproc.profile(calls)
+                client, path = inproc._page_client(), inproc.month_page_path(start)
+                profiles["month_page"] = inproc.profile([lambda: client.get(path)] * 10)
+
+        if "create" in args.scenarios:
+            say("-- 3. POST /api/v1/changes with 1-3 CIs and the risk questionnaire answered")
+            answers = create.risk_answers()
+            body = create.body_maker(args.cis, answers)
+            post = create.api_client(server.headers())
+            sample = create.one_create(post, body("sample"))
+            rows = create.rows_of(sample["answer"]["number"])
+            data["create_sample"] = {k: sample[k] for k in ("queries", "writes", "statements")} | {
+                "risk": sample["answer"].get("risk_level"),
+                "questions": sorted(answers),
+            }
+            say(
+                f"   one create runs {sample['queries']} statements ({sample['writes']} writes);"
+                f" risk {sample['answer'].get('risk_level')}"
+            )
+            if args.profile:
+                calls = [lambda n=n: post(body(f"profile-{n}")) for n in range(50)]
+                profiles["create"] = inproc.profile(calls)
+            setup.close_connections()
+            server.start()
+            say(f"   server pid {server.master_pid}, port {server.port}, var {server.var_dir}")
+            common = {"clients": args.clients, "cpu": server.cpu_seconds}
+            factory = http_factory(server.port, server.headers(), "POST", create.PATH, body, 201)
+            http = run(factory, warmup=args.warmup, duration=args.duration, **common).as_dict()
+            raw_factory = create.raw_factory(
+                server, rows, first_ci=loaded.first_ci_id, cis=args.cis
+            )
+            total = max(200, min(http["requests"], 20_000))
+            raw = run(raw_factory, warmup=1.0, duration=0, total=total, **common).as_dict()
+            data["create"] = {"request": f"POST {create.PATH}", "http": http, "raw": raw}
+            say(f"   HTTP  {http['rps']:,.0f}/s {brief(http)}, {http['errors']} errors")
+            say(f"   raw   {raw['rps']:,.0f}/s {brief(raw)}, {raw['errors']} errors")
+            for label, result in (("HTTP", http), ("raw", raw)):
+                if result["first_error"]:
+                    say(f"   first {label} error: {result['first_error']}")
+            cpu = ", ".join(f"{k} {v:.2f}" for k, v in http["cpu_ms"].items())
+            say(f"   CPU ms per create: {cpu} (machine {http['machine_busy_pct']:.0f}% busy)")
+
+        data["targets"] = checks(data)
+        if profiles:
+            data["profile"] = profiles
+            for name, found in profiles.items():
+                show_profile(name, found)
+        elif any(row["met"] is False for row in data["targets"]):
+            say("   (a target was missed: --profile prints where the time goes)")
+    say("")
+    say(render(data, {}))
+    data["wall_seconds"] = round(time.monotonic() - began, 1)
+    report.RESULTS.mkdir(exist_ok=True)
+    path = report.RESULTS / f"changes-{args.db}-{args.cis}.json"
+    path.write_text(json.dumps(data, indent=2, default=str) + "\n")
+    say(f"\nresults: {path}  ({data['wall_seconds']:.0f}s)")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

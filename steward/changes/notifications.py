@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from steward.changes.models import ApprovalMail, ChangeApproval, Delegation
-from steward.changes.services.approvals import approval_link_token
+from steward.changes.services.approvals import approval_link_token, may_see
 from steward.core import outbox
 from steward.core.models import OutboxMessage, User
 
@@ -26,7 +26,8 @@ def _addressees(approval: ChangeApproval) -> list[tuple[User, User]]:
         user__in=waiting, starts_on__lte=today, ends_on__gte=today, delegate__is_active=True
     ).select_related("user", "delegate")
     pairs += [(d.user, d.delegate) for d in delegations]
-    return pairs
+    # a delegate limited to other organisations gets no mail (nor link) about this change
+    return [(a, r) for a, r in pairs if r.pk == a.pk or may_see(r, approval.change)]
 
 
 @outbox.consumer("change.approval_requested", "change.approval_reminder")

@@ -22,6 +22,7 @@ from steward.cmdb.models import CIClass, ConfigurationItem, Relationship, Relati
 from steward.core import audit
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
+from steward.core.datetimes import check_bounds
 from steward.core.errors import NotFound, ValidationFailed
 from steward.core.models import AuditEntry, Location, Organisation, Team
 
@@ -96,6 +97,7 @@ def parse_as_of(raw: str | None, *, field_name: str = "as_of") -> dt.datetime | 
         raise ValidationFailed.one(
             field_name, "expected an ISO 8601 date and time, e.g. 2026-01-31T12:00:00Z"
         ) from exc
+    check_bounds(field_name, value)
     if timezone.is_naive(value):
         value = timezone.make_aware(value, timezone.get_current_timezone())
     return value
@@ -249,6 +251,17 @@ def ci_timeline(actor: Actor, ci: ConfigurationItem) -> list[Change]:
             if name in REFERENCES:
                 ids.setdefault(REFERENCES[name], set()).update({old, new})
     names = {model: _by_id(model, wanted) for model, wanted in ids.items()}
+    # a link to a CI the actor may not see is left out, as on the live page and as of a date
+    ends = {
+        number
+        for entry in entries
+        for link in entry.changes.get(LINK) or ()
+        if link
+        for number in (link["source"], link["target"])
+    }
+    visible = set(
+        selectors.ci_visible(actor).filter(number__in=ends).values_list("number", flat=True)
+    )
 
     def label(name: str, value: Any) -> Any:
         if name in REFERENCES and value is not None:
@@ -261,7 +274,9 @@ def ci_timeline(actor: Actor, ci: ConfigurationItem) -> list[Change]:
         link = entry.changes.get(LINK)
         if link is not None:
             old, new = link
-            timeline.append(Change(entry, "related" if new else "unrelated", [], link=new or old))
+            shown = new or old
+            if shown and {shown["source"], shown["target"]} <= visible:
+                timeline.append(Change(entry, "related" if new else "unrelated", [], link=shown))
             continue
         kind = "created" if entry.action == AuditAction.CREATE else entry.action
         changed = []

@@ -27,7 +27,7 @@ def _ci(actor: Actor, number: str):  # noqa: ANN202
 
 
 def _int(value: str | None, default: int) -> int:
-    return int(value) if value and value.isdigit() else default
+    return int(value) if value and value.isdecimal() and len(value) < 10 else default
 
 
 @login_required
@@ -35,6 +35,8 @@ def _int(value: str | None, default: int) -> int:
 def ci_list(request: HttpRequest) -> HttpResponse:
     """CIs by name, filtered by class, status and search; htmx swaps only the rows."""
     actor = _actor(request)
+    if not actor.is_agent:  # requesters see no CIs: an empty agent page would only confuse
+        raise Http404
     params = {
         "q": request.GET.get("q", "").strip(),
         "ci_class": request.GET.get("class", ""),

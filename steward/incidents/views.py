@@ -27,6 +27,8 @@ QUEUE_LABELS = {
     "open": "All open",
     "all": "Everything",
 }
+# A requester's queue is only ever their own incidents: the agents' tabs would all be empty.
+REQUESTER_QUEUE_LABELS = {"open": "Open", "all": "Everything"}
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -73,7 +75,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "saved_views": selectors.saved_views(actor) if actor.is_agent else [],
         "page": page,
         "params": params,
-        "queues": QUEUE_LABELS,
+        "queues": QUEUE_LABELS if actor.is_agent else REQUESTER_QUEUE_LABELS,
+        "is_agent": actor.is_agent,
         "status_colours": STATUS_COLOURS,
         "priority_colours": PRIORITY_COLOURS,
         "statuses": Status.choices,
@@ -179,7 +182,19 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         incident = selectors.incident_get(actor, number=number)
     except NotFound:
         return render(request, "web/404.html", status=404)
-    form = UpdateForm(initial={"version": incident.version})
+    # The form starts from the record: a blank select would read as "clear it" on Save.
+    form = UpdateForm(
+        initial={
+            "version": incident.version,
+            "team": incident.team.slug if incident.team else "",
+            "assignee": incident.assignee.username if incident.assignee else "",
+            "impact": incident.impact,
+            "urgency": incident.urgency,
+            "on_hold_reason": incident.on_hold_reason,
+            "resolution_code": incident.resolution_code,
+            "resolution_notes": incident.resolution_notes,
+        }
+    )
     return render(request, "incidents/detail.html", _detail_context(actor, incident, form=form))
 
 

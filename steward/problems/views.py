@@ -57,7 +57,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     params = {
         "queue": request.GET.get("queue", "open"),
         "status": [s for s in request.GET.getlist("status") if s],
-        "priority": [int(p) for p in request.GET.getlist("priority") if p.isdigit()],
+        "priority": [
+            int(p) for p in request.GET.getlist("priority") if p.isdecimal() and len(p) < 10
+        ],
         "team": request.GET.get("team", ""),
         "q": request.GET.get("q", "").strip(),
         "cursor": request.GET.get("cursor") or None,
@@ -170,7 +172,6 @@ def _detail_context(actor: Actor, problem, **extra) -> dict:  # noqa: ANN001
         "priority_colours": PRIORITY_COLOURS,
         "comment_form": CommentForm(),
         "link_form": extra.pop("link_form", None) or LinkForm(),
-        "levels": (1, 2, 3),
         **extra,
     }
 
@@ -180,7 +181,18 @@ def _render_detail(request, actor, number, *, status=200, **extra) -> HttpRespon
         problem = selectors.problem_get(actor, number=number)
     except NotFound:
         return _not_found(request)
-    extra.setdefault("form", UpdateForm(initial={"version": problem.version}))
+    # Fields show the form's values: the record's, or what was typed when a save failed.
+    initial = {
+        "version": problem.version,
+        "team": problem.team.slug if problem.team else "",
+        "assignee": problem.assignee.username if problem.assignee else "",
+        "impact": problem.impact,
+        "urgency": problem.urgency,
+        "workaround": problem.workaround,
+        "root_cause": problem.root_cause,
+        "resolution_notes": problem.resolution_notes,
+    }
+    extra.setdefault("form", UpdateForm(initial=initial))
     return render(
         request, "problems/detail.html", _detail_context(actor, problem, **extra), status=status
     )

@@ -73,3 +73,14 @@ def test_an_asset_manager_creates_a_ci_through_the_form_and_relates_it(page):
     assert Relationship.objects.filter(source=app, target=ci, type__slug="runs_on").exists()
     page.reload()
     expect(page.locator("#history")).to_contain_text(f"related {app.number} runs_on {ci.number}")
+
+
+def test_the_ci_list_filters_share_one_row(page):
+    factories.agent(username="ops")
+
+    sign_in(page, "ops", path="/cmdb/")
+
+    bar = page.locator("form.cmdb-filters")
+    controls = [bar.get_by_label(name) for name in ("Search", "Class", "Status", "Environment")]
+    tops = {round(control.bounding_box()["y"]) for control in controls}
+    assert len(tops) == 1, tops  # not one full-width control under the other

@@ -725,3 +725,17 @@ def test_a_stale_move_says_so_and_offers_a_reload(web, new_change):
     assert b"changed since you read it" in stale.content
     assert b">Reload</a>" in stale.content
     assert fresh(change).status == Status.ASSESSMENT
+
+
+def test_the_cab_agenda_link_shows_only_while_approvals_are_pending(
+    web, agent_actor, new_change, cab_change
+):
+    unneeded = in_authorisation(agent_actor, new_change(title="Rotate a log file"))
+    assert unneeded.approval_state == "not_required"  # low risk: nothing to decide
+
+    quiet = web.get(f"/changes/{unneeded.number}/").content
+    waiting = web.get(f"/changes/{cab_change.number}/").content
+
+    assert b"No approval needed." in quiet
+    assert b"Decide on the CAB agenda" not in quiet
+    assert b"Decide on the CAB agenda" in waiting

@@ -137,7 +137,8 @@ def test_the_impact_answer_is_exactly_what_its_published_schema_gives(agent_api,
 
     impact = selectors.impact(agent_actor, number=srv.number, direction="up", depth=4)
     assert body == ImpactOut.model_validate(impact).model_dump(mode="json")
-    assert body["items"] and body["business_services"]
+    assert body["items"]
+    assert body["business_services"]
 
 
 @pytest.mark.parametrize("query", [{"depth": 11}, {"depth": 0}, {"direction": "left"}])

@@ -1,5 +1,9 @@
 """The agent workspace pages: queues, the form, the record page, quick and bulk actions."""
 
+import html
+import re
+from html.parser import HTMLParser
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -223,3 +227,131 @@ def test_column_headers_sort_the_queue(web, agent_actor):
     assert 'order=opened_at" aria-sort="descending"' in page
     page = web.get("/incidents/?queue=open&order=opened_at").content.decode()
     assert page.index("older one") < page.index("newer one")
+
+
+def test_column_headers_keep_the_filters(web, agent_actor):
+    page = web.get("/incidents/?queue=open&status=new&priority=5").content.decode()
+
+    assert 'href="?queue=open&amp;status=new&amp;priority=5&amp;order=-opened_at"' in page
+
+
+class _FormFields(HTMLParser):
+    """What a browser would submit from the page's update form (without a clicked button)."""
+
+    def __init__(self, action: str):
+        super().__init__()
+        self.action, self.inside, self.values = action, False, {}
+        self._select = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("action") == self.action
+        elif not self.inside:
+            return
+        elif tag == "input" and attrs.get("type") not in ("submit", "button", "checkbox"):
+            self.values[attrs["name"]] = attrs.get("value", "")
+        elif tag == "select":
+            self._select = attrs["name"]
+            self.values.setdefault(self._select, None)
+        elif tag == "option" and self._select:
+            if self.values[self._select] is None or "selected" in attrs:
+                self.values[self._select] = attrs.get("value", "")
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self.values[self._textarea] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data.strip()
+
+
+def test_saving_a_resolved_incident_unchanged_keeps_its_resolution(web, agent_actor):
+    incident = incident_create(agent_actor, title="Printer offline", assignee="agent1")
+    incident = incident_update(
+        agent_actor,
+        number=incident.number,
+        expected_version=None,
+        changes={
+            "status": "resolved",
+            "resolution_code": "workaround",
+            "resolution_notes": "Power-cycled it.",
+        },
+    )
+    url = f"/incidents/{incident.number}/update/"
+    form = _FormFields(url)
+    form.feed(web.get(f"/incidents/{incident.number}/").content.decode())
+    assert form.values["resolution_code"] == "workaround"
+    assert form.values["urgency"] == str(incident.urgency)
+    assert "1 - High</option>" in web.get(f"/incidents/{incident.number}/").content.decode()
+
+    form.values["impact"] = "1"  # the agent fixes the impact and presses Save
+    page = web.post(url, form.values)
+
+    assert page.status_code == 302, page.content
+    incident.refresh_from_db()
+    assert (incident.impact, incident.resolution_code, incident.resolution_notes) == (
+        1,
+        "workaround",
+        "Power-cycled it.",
+    )
+
+
+def test_more_link_keeps_the_sort_and_filters(web, agent_actor, monkeypatch):
+    monkeypatch.setattr("steward.core.pagination.DEFAULT_LIMIT", 2)
+    for title in ("first", "second", "third"):
+        incident_create(agent_actor, title=f"VPN {title}")
+    incident_create(agent_actor, title="Printer", impact=1)  # filtered out by priority
+
+    page = web.get("/incidents/?queue=open&order=-opened_at&priority=5")
+    more = re.search(r'<a hx-get="([^"]+)"[^>]* href="([^"]+)">More', page.content.decode())
+
+    for link, partial in ((more[2], False), (more[1], True)):  # without and with htmx
+        url = "/incidents/" + html.unescape(link)
+        assert ("partial=1" in url) is partial
+        nxt = web.get(url, **({"HTTP_HX_REQUEST": "true"} if partial else {}))
+        assert nxt.status_code == 200, nxt.content
+        assert b"VPN first" in nxt.content
+        assert b"VPN third" not in nxt.content
+        assert b"Printer" not in nxt.content
+
+
+def test_a_failed_save_keeps_the_typed_team(web, agent_actor, desk):
+    incident = incident_create(agent_actor, title="Slow VPN", team="desk")
+
+    page = web.post(
+        f"/incidents/{incident.number}/update/",
+        {"version": incident.version, "team": "netwrk", "assignee": "", "impact": 3, "urgency": 3},
+    )
+
+    assert page.status_code == 422
+    assert b'name="team" value="netwrk"' in page.content
+    assert Incident.objects.get(pk=incident.pk).team.slug == "desk"
+
+
+def test_requesters_queue_has_no_agent_tools(requester_user, agent_user):
+    mine = incident_create(as_actor(requester_user), title="My laptop is slow")
+    client = Client()
+    client.force_login(requester_user)
+
+    page = client.get("/incidents/").content.decode()
+    home = client.get("/").content.decode()
+
+    assert mine.title in page
+    tabs = re.findall(r'<a href="\?queue=(\w+)"', page)
+    assert tabs == ["open", "all"]
+    for agent_only in ("Take", "Assign selected to me", "Save view", 'name="numbers"'):
+        assert agent_only not in page
+    assert "All your incidents" in home
+    assert 'href="/incidents/?queue=all"' in home
+    agent = Client()
+    agent.force_login(agent_user)
+    assert "Assign selected to me" in agent.get("/incidents/").content.decode()

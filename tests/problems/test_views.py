@@ -210,3 +210,30 @@ def test_linking_from_the_panel_to_a_closed_problem_shows_why(web, agent_actor, 
     assert b"cancelled" in response.content
     assert b"Problems and known errors" in response.content
     assert not problem.incidents.exists()
+
+
+def test_a_failed_move_keeps_what_was_typed(web, known_error):
+    response = web.post(
+        f"/problems/{known_error.number}/update/",
+        {
+            "version": known_error.version,
+            "status": "resolved",  # needs resolution notes, which are missing
+            "team": "",
+            "assignee": "",
+            "workaround": "Reconnect.",
+            "root_cause": "Idle timeout of 600 s on the concentrator",
+        },
+    )
+
+    assert response.status_code == 422
+    assert b"Idle timeout of 600 s on the concentrator</textarea>" in response.content
+    assert b"Reconnect.</textarea>" in response.content
+    assert Problem.objects.get(pk=known_error.pk).root_cause == ""
+
+
+def test_impact_and_urgency_are_labelled_and_preselected(web, known_error):
+    page = web.get(f"/problems/{known_error.number}/").content.decode()
+
+    impact = page.split('name="impact"')[1].split("</select>")[0]
+    assert f'<option value="{known_error.impact}" selected>' in impact
+    assert ">1 - High</option>" in impact

@@ -24,6 +24,7 @@ from steward.changes.choices import RISK_COLOURS, STATUS_COLOURS, RiskLevel, Sta
 from steward.changes.models import Change, FreezeWindow
 from steward.changes.pages.common import actor_of, context, not_found, partial_requested
 from steward.core import selectors as core_selectors
+from steward.core.datetimes import EARLIEST, LATEST
 from steward.core.errors import DomainError
 
 VIEWS = ("month", "week", "list")
@@ -66,9 +67,11 @@ class Day:
 
 def _parse_day(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         return timezone.localdate()
+    # near date.min/max the page's previous/next month would overflow: show today instead
+    return day if EARLIEST.year <= day.year < LATEST.year else timezone.localdate()
 
 
 def _range(view: str, day: dt.date) -> tuple[dt.date, dt.date, dt.date, dt.date]:

@@ -76,7 +76,7 @@ def change_list(request: HttpRequest) -> HttpResponse:
     status = 200
     try:
         values["page"] = page_queries.change_queue(
-            actor, **params, limit=int(limit) if limit.isdigit() else None
+            actor, **params, limit=int(limit) if limit.isdecimal() and len(limit) < 10 else None
         )
     except DomainError as exc:
         values["error"], status = exc.message, exc.status

@@ -47,12 +47,14 @@ from steward.changes.selectors.records import (
     change_for_update,
     change_get,
     change_has_review,
+    change_hidden_links,
     change_list,
     change_settings,
     change_visible,
     delegation_list,
     delegation_visible,
     delegators_of,
+    linked_prefetches,
 )
 
 __all__ = [
@@ -82,6 +84,8 @@ __all__ = [
     "change_list",
     "change_settings",
     "change_visible",
+    "change_hidden_links",
+    "linked_prefetches",
     "conflicts_for",
     "delegation_list",
     "delegation_visible",

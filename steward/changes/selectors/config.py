@@ -24,9 +24,9 @@ from steward.changes.selectors.records import (
     change_visible,
 )
 from steward.cmdb import selectors as cmdb_selectors
-from steward.cmdb.models import ConfigurationItem
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
+from steward.core.datetimes import check_bounds
 from steward.core.errors import NotFound
 from steward.core.models import Team
 from steward.core.pagination import Page, paginate
@@ -88,7 +88,7 @@ def freeze_list(
         qs = qs.filter(Q(name__icontains=q) | Q(reason__icontains=q))
     if ci:
         qs = qs.filter(ci__number=ci)
-    if active_at:
+    if check_bounds("active_at", active_at):
         qs = qs.filter(starts_at__lte=active_at, ends_at__gt=active_at, is_active=True)
     return paginate(qs, order=("starts_at", "id"), cursor=cursor, limit=limit)
 
@@ -137,6 +137,8 @@ def feed_changes(actor: Actor, *, team: str = "") -> list[Change]:
         qs = qs.filter(team=found)
     return list(
         qs.select_related("team", "assignee")
-        .prefetch_related(Prefetch("cis", queryset=ConfigurationItem.objects.only("id", "number")))
+        .prefetch_related(
+            Prefetch("cis", queryset=cmdb_selectors.ci_visible(actor).only("id", "number"))
+        )
         .order_by("planned_start", "id")[:CALENDAR_LIMIT]
     )

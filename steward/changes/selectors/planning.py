@@ -81,7 +81,7 @@ def cab_agenda(actor: Actor, *, limit: int = 100) -> list[Change]:
         .select_related("requester", "team", "assignee")
         .prefetch_related(
             Prefetch("approvals", queryset=_approvals_qs()),
-            Prefetch("cis", queryset=ConfigurationItem.objects.only("id", "number")),
+            Prefetch("cis", queryset=cmdb_selectors.ci_visible(actor).only("id", "number")),
         )
         .order_by(
             # nulls last on every database: unplanned changes after the planned ones

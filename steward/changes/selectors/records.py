@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
@@ -25,14 +26,15 @@ from steward.changes.models import (
     Delegation,
 )
 from steward.changes.workflow import CHANGE_FLOW
-from steward.cmdb.models import ConfigurationItem
+from steward.cmdb import selectors as cmdb_selectors
 from steward.core.actor import Actor
+from steward.core.datetimes import check_bounds
 from steward.core.errors import NotFound, ValidationFailed
 from steward.core.models import Comment
 from steward.core.pagination import Page, paginate
 from steward.core.selectors import served_organisation_ids
-from steward.incidents.models import Incident
-from steward.problems.models import Problem
+from steward.incidents import selectors as incident_selectors
+from steward.problems import selectors as problem_selectors
 
 NUMBER = re.compile(r"CHG\d{7}")
 CONFLICT_DEPTH = 3  # CIs depending on each other this many hops apart conflict
@@ -78,23 +80,45 @@ def change_visible(actor: Actor) -> QuerySet[Change]:
     return qs.filter(Q(organisation_id__in=served) | Q(organisation__isnull=True))
 
 
-def _with_relations(qs: QuerySet[Change]) -> QuerySet[Change]:
-    """Everything ``ChangeOut`` shows, in a fixed number of queries whatever the page size."""
+def _with_relations(qs: QuerySet[Change], actor: Actor) -> QuerySet[Change]:
+    """Everything ``ChangeOut`` shows, in a fixed number of queries whatever the page size.
+    Linked CIs, incidents and problems are those the actor may see: a change visible to a
+    requester or a limited agent never names records of other organisations."""
     return qs.select_related(
         "requester", "organisation", "team", "assignee", "template", "review"
-    ).prefetch_related(
-        Prefetch("cis", queryset=ConfigurationItem.objects.only("id", "number")),
+    ).prefetch_related(*linked_prefetches(actor))
+
+
+def linked_prefetches(actor: Actor) -> list[Prefetch]:
+    """The change's links narrowed to what the actor may see, numbers only."""
+    cis = cmdb_selectors.ci_visible(actor).only("id", "number")
+    return [
+        Prefetch("cis", queryset=cis),
+        Prefetch("impacted_services", queryset=cis.all()),
         Prefetch(
-            "impacted_services",
-            queryset=ConfigurationItem.objects.only("id", "number"),
+            "incidents",
+            queryset=incident_selectors.incident_visible(actor).only("id", "number"),
         ),
-        Prefetch("incidents", queryset=_incident_numbers()),
-        Prefetch("problems", queryset=Problem.objects.only("id", "number")),
-    )
+        Prefetch(
+            "problems", queryset=problem_selectors.problem_visible(actor).only("id", "number")
+        ),
+    ]
 
 
-def _incident_numbers() -> QuerySet[Incident]:
-    return Incident.objects.only("id", "number")
+def change_hidden_links(actor: Actor, change: Change) -> dict[str, list[Any]]:
+    """The CIs, incidents and problems linked to ``change`` that the actor may not see:
+    a write replacing the links keeps these (the actor could neither see nor re-add them)."""
+    visible = {
+        "cis": cmdb_selectors.ci_visible(actor),
+        "incidents": incident_selectors.incident_visible(actor),
+        "problems": problem_selectors.problem_visible(actor),
+    }
+    if actor.is_system or actor.is_admin:
+        return {name: [] for name in visible}
+    return {
+        name: list(getattr(change, name).exclude(pk__in=qs.values("pk")))
+        for name, qs in visible.items()
+    }
 
 
 def _parse_levels(values: list[str], field_name: str, choices: list[str]) -> list[str]:
@@ -135,6 +159,8 @@ def change_list(
     if ci:
         ids = ChangeCI.objects.filter(ci__number=ci.strip().upper()).values("change_id")
         qs = qs.filter(id__in=ids)
+    check_bounds("planned_after", planned_after)
+    check_bounds("planned_before", planned_before)
     if planned_after and planned_before and planned_before <= planned_after:
         raise ValidationFailed.one("planned_before", "must be after planned_after")
     if planned_after:
@@ -146,12 +172,14 @@ def change_list(
         qs = qs.filter(number=q.upper())
     elif q:
         qs = qs.filter(Q(title__icontains=q) | Q(description__icontains=q))
-    return paginate(_with_relations(qs), order=("-created_at", "-id"), cursor=cursor, limit=limit)
+    return paginate(
+        _with_relations(qs, actor), order=("-created_at", "-id"), cursor=cursor, limit=limit
+    )
 
 
 def change_get(actor: Actor, *, number: str) -> Change:
     """One visible change by number; ``NotFound`` for absent and invisible alike."""
-    change = _with_relations(change_visible(actor)).filter(number=number).first()
+    change = _with_relations(change_visible(actor), actor).filter(number=number).first()
     if change is None:
         raise NotFound()
     return change

@@ -23,7 +23,7 @@ from steward.changes.models import (
 from steward.core import audit, outbox
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
-from steward.core.choices import AuditAction, Role, Scope
+from steward.core.choices import AuditAction, Channel, Role, Scope
 from steward.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from steward.core.models import Team, User
 from steward.core.services.common import bump_version
@@ -32,6 +32,15 @@ LINK_SALT = "steward.changes.approval-link"
 # while a change is here its approvals may be decided (emergency ones after the fact)
 DECIDABLE = (Status.AUTHORIZATION, Status.IMPLEMENTATION, Status.REVIEW, Status.FAILED)
 MAX_COMMENT = 5000
+
+
+def may_see(user: User, change: Change) -> bool:
+    """Whether ``user`` may see ``change``: approvers (and delegates) who may not are never
+    asked, mailed or shown it (an agent limited to other organisations, a requester)."""
+    if change.organisation_id is None and user.is_agent:
+        return True  # every agent sees changes of no organisation: no query
+    actor = Actor(user=user, channel=Channel.WEB)
+    return selectors.change_visible(actor).filter(pk=change.pk).exists()
 
 
 def _eligible(policy: ApprovalPolicy, change: Change) -> list[User]:
@@ -49,6 +58,7 @@ def _eligible(policy: ApprovalPolicy, change: Change) -> list[User]:
     if policy.forbid_self_approval:
         own = {change.requester_id, change.assignee_id}
         users = [u for u in users if u.pk not in own]
+    users = [u for u in users if may_see(u, change)]
     return sorted({u.pk: u for u in users}.values(), key=lambda u: u.username)
 
 
@@ -265,6 +275,8 @@ def approval_link_read(token: str) -> tuple[ChangeApproval, User, User]:
     }
     if approval is None or data.get("u") not in users or data.get("b") not in users:
         raise NotFound("This link is invalid or has expired.")
+    if not may_see(users[data["b"]], approval.change):
+        raise NotFound("This link is invalid or has expired.")  # no longer theirs to see
     return approval, users[data["u"]], users[data["b"]]
 
 

@@ -18,6 +18,7 @@ from steward.cmdb import selectors as cmdb_selectors
 from steward.core import audit, outbox
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction, Role
+from steward.core.datetimes import check_bounds
 from steward.core.errors import NotFound, PermissionDenied, ValidationFailed
 from steward.core.services.common import bump_version, check_version, reject_unknown
 
@@ -119,6 +120,7 @@ def _freeze_clean(actor: Actor, clean: dict[str, Any], current: FreezeWindow | N
             value = clean[name]
             if not isinstance(value, dt.datetime) or timezone.is_naive(value):
                 raise ValidationFailed.one(name, "a date and time with a time zone")
+            check_bounds(name, value)
     start = clean.get("starts_at", getattr(current, "starts_at", None))
     end = clean.get("ends_at", getattr(current, "ends_at", None))
     if start is None or end is None:

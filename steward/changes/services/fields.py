@@ -16,6 +16,7 @@ from steward.changes.services import risk
 from steward.cmdb import selectors as cmdb_selectors
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
+from steward.core.datetimes import check_bounds
 from steward.core.errors import Conflict, PermissionDenied, ValidationFailed
 from steward.core.services.common import resolve_ref
 from steward.incidents import selectors as incident_selectors
@@ -113,7 +114,7 @@ def _aware(field: str, value: Any) -> dt.datetime | None:
         raise ValidationFailed.one(field, "a date and time, e.g. 2026-05-01T20:00:00Z")
     if timezone.is_naive(value):
         raise ValidationFailed.one(field, "needs a time zone (e.g. Z or +02:00)")
-    return value
+    return check_bounds(field, value)
 
 
 def clean_values(actor: Actor, values: dict[str, Any], change: Change | None) -> dict[str, Any]:
@@ -198,8 +199,10 @@ def clean_values(actor: Actor, values: dict[str, Any], change: Change | None) ->
         clean["problems"] = found_problems
     if "risk_answers" in clean:
         clean["risk_answers"] = risk.clean_answers(clean["risk_answers"] or {})
-    if clean.get("outcome") and clean["outcome"] not in Outcome.values:
+    if "outcome" in clean and (clean["outcome"] or "") not in ("", *Outcome.values):
         raise ValidationFailed.one("outcome", f"one of {', '.join(Outcome.values)}")
+    if "outcome" in clean:
+        clean["outcome"] = clean["outcome"] or ""  # null clears it (the column is not null)
     if "override_reason" in clean:
         clean["override_reason"] = (clean["override_reason"] or "").strip()[:5000]
     return clean

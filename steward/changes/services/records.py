@@ -241,11 +241,16 @@ def change_update(
         if name != "status":
             setattr(change, name, value)
     now = timezone.now()
+    hidden = (
+        selectors.change_hidden_links(actor, change)
+        if cis is not None or any(v is not None for v in links.values())
+        else {}
+    )
     if cis is not None:
-        _set_cis(change, cis)
+        _set_cis(change, [*cis, *hidden["cis"]])
     for name, records in links.items():
         if records is not None:
-            getattr(change, name).set(records)
+            getattr(change, name).set([*records, *hidden[name]])
     if cis is not None or "risk_answers" in clean:
         _reassess(change)
     overridden = None
