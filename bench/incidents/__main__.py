@@ -77,6 +77,12 @@ def main(argv: list[str] | None = None) -> int:
         data["reindex"] = bulkload.reindex(ids, progress=say)
         del ids
         say(f"   {data['reindex']['per_s']:,.0f} incidents/s")
+        # what autovacuum does after a big load, done now: the planner needs statistics on
+        # the new rows (without them PostgreSQL walked the wrong index for the queues)
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
         say("-- 3. SLA due times (add_business_seconds, Berlin calendar)")
         data["sla"] = inproc.sla_rate()
