@@ -11,12 +11,8 @@ from steward.cmdb import history, selectors, servicemap, services
 from steward.cmdb.choices import STATUS_COLOURS, CIStatus, Direction, Environment
 from steward.cmdb.forms import RelationshipForm
 from steward.core.actor import Actor
-from steward.core.choices import Channel
 from steward.core.errors import DomainError, NotFound
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return Actor(user=request.user, channel=Channel.WEB)
+from steward.web.pages import web_actor as _actor
 
 
 def _ci(actor: Actor, number: str):  # noqa: ANN202

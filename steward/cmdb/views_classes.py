@@ -15,12 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from steward.cmdb import classes, selectors
 from steward.cmdb.forms import BLANK_ROWS, CIClassForm
 from steward.core.actor import Actor
-from steward.core.choices import Channel
 from steward.core.errors import DomainError, NotFound, StaleVersion
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return Actor(user=request.user, channel=Channel.WEB)
+from steward.web.pages import web_actor as _actor
 
 
 def _admin(actor: Actor) -> None:

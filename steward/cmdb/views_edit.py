@@ -17,14 +17,10 @@ from steward.cmdb.choices import STATUS_COLOURS
 from steward.cmdb.forms import ATTR, CIForm, RelationshipForm
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
-from steward.core.choices import Channel
 from steward.core.errors import DomainError, NotFound, PermissionDenied, StaleVersion
+from steward.web.pages import web_actor as _actor
 
 MAX_PICKS = 100  # CIs offered per reference picker; the input also takes any number
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return Actor(user=request.user, channel=Channel.WEB)
 
 
 def _writer(actor: Actor) -> None:

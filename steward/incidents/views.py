@@ -10,13 +10,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from steward.cmdb import selectors as cmdb_selectors
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
-from steward.core.choices import Channel
 from steward.core.errors import DomainError, NotFound
 from steward.incidents import selectors, services
 from steward.incidents.choices import PRIORITY_COLOURS, STATUS_COLOURS, Status
 from steward.incidents.forms import CommentForm, IncidentForm, UpdateForm
 from steward.incidents.models import Incident
 from steward.incidents.workflow import INCIDENT_FLOW
+from steward.web.forms import apply_error as _apply
+from steward.web.pages import web_actor as _actor
 
 QUEUE_LABELS = {
     "mine": "My work",
@@ -29,21 +30,6 @@ QUEUE_LABELS = {
 }
 # A requester's queue is only ever their own incidents: the agents' tabs would all be empty.
 REQUESTER_QUEUE_LABELS = {"open": "Open", "all": "Everything"}
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return Actor(user=request.user, channel=Channel.WEB)
-
-
-def _apply(form, exc: DomainError) -> None:  # noqa: ANN001
-    placed = False
-    for name, messages in exc.fields.items():
-        if name in form.fields:
-            for message in messages:
-                form.add_error(name, message)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 @login_required

@@ -11,13 +11,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from steward.changes import selectors as change_selectors
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
-from steward.core.choices import Channel
 from steward.core.errors import DomainError, NotFound
 from steward.incidents import selectors as incident_selectors
 from steward.problems import selectors, services
 from steward.problems.choices import PRIORITY_COLOURS, STATUS_COLOURS, Status
 from steward.problems.forms import CommentForm, LinkForm, ProblemForm, UpdateForm
 from steward.problems.workflow import PROBLEM_FLOW
+from steward.web.forms import apply_error as _apply
+from steward.web.pages import not_found as _not_found
+from steward.web.pages import web_actor as _actor
 
 QUEUE_LABELS = {
     "open": "All open",
@@ -26,25 +28,6 @@ QUEUE_LABELS = {
     "known_errors": "Known errors",
     "all": "Everything",
 }
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return Actor(user=request.user, channel=Channel.WEB)
-
-
-def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/404.html", status=404)
-
-
-def _apply(form, exc: DomainError) -> None:  # noqa: ANN001
-    placed = False
-    for name, messages in exc.fields.items():
-        if name in form.fields:
-            for message in messages:
-                form.add_error(name, message)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 @login_required

@@ -14,8 +14,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from steward.core import selectors, services
-from steward.core.actor import Actor
-from steward.core.choices import Channel
 from steward.core.errors import DomainError, NotFound, Throttled
 from steward.incidents import selectors as incident_selectors
 from steward.web.forms import (
@@ -26,10 +24,7 @@ from steward.web.forms import (
     TokenForm,
     apply_error,
 )
-
-
-def web_actor(request: HttpRequest) -> Actor:
-    return Actor(user=request.user, channel=Channel.WEB)
+from steward.web.pages import web_actor
 
 
 def _client_address(request: HttpRequest) -> str | None:

@@ -10,14 +10,12 @@ from django.shortcuts import render
 
 from steward.changes.choices import RISK_COLOURS, STATUS_COLOURS
 from steward.core.actor import Actor
-from steward.core.choices import Channel, Role
+from steward.core.choices import Role
 from steward.core.errors import DomainError
+from steward.web.pages import web_actor
 
 COLOURS = {"status_colours": STATUS_COLOURS, "risk_colours": RISK_COLOURS}
-
-
-def actor_of(request: HttpRequest) -> Actor:
-    return Actor(user=request.user, channel=Channel.WEB)
+actor_of = web_actor
 
 
 def is_change_manager(actor: Actor) -> bool:
