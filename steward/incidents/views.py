@@ -41,7 +41,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     params = {
         "queue": request.GET.get("queue", default),
         "status": request.GET.getlist("status"),
-        "priority": [int(p) for p in request.GET.getlist("priority") if p.isdigit()],
+        "priority": [
+            int(p) for p in request.GET.getlist("priority") if p.isdecimal() and len(p) < 10
+        ],
         "team": request.GET.get("team", ""),
         "q": request.GET.get("q", "").strip(),
         "order": request.GET.get("order", "priority"),

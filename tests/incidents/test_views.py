@@ -355,3 +355,9 @@ def test_requesters_queue_has_no_agent_tools(requester_user, agent_user):
     agent = Client()
     agent.force_login(agent_user)
     assert "Assign selected to me" in agent.get("/incidents/").content.decode()
+
+
+def test_a_priority_filter_that_is_not_a_number_is_ignored_not_a_500(web):
+    # "²" passes str.isdigit() but int() refuses it; a 5,000-digit value is past int's limit
+    for value in ("\u00b2", "9" * 5000, "x"):
+        assert web.get("/incidents/", {"queue": "open", "priority": value}).status_code == 200

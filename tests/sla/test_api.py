@@ -69,9 +69,22 @@ def test_a_retried_create_with_the_same_key_returns_the_first_calendar(admin_api
         ({"working_hours": []}, "working_hours"),
         ({"working_hours": [{"weekday": 1, "start": "18:00", "end": "09:00"}]}, "working_hours"),
         ({"working_hours": [{"weekday": 1, "start": "9:00", "end": "18:00"}]}, "working_hours"),
+        # superscript digits pass str.isdigit() but not int()
+        (
+            {"working_hours": [{"weekday": 1, "start": "\u00b2\u00b2:00", "end": "23:00"}]},
+            "working_hours",
+        ),
         ({"colour": "blue"}, "colour"),
     ],
-    ids=["zone", "country", "no-hours", "backwards", "bad-time-format", "unknown-field"],
+    ids=[
+        "zone",
+        "country",
+        "no-hours",
+        "backwards",
+        "bad-time-format",
+        "superscript-digits",
+        "unknown-field",
+    ],
 )
 def test_bad_calendar_is_422_naming_the_field(admin_api, overrides, field):
     error = assert_error(

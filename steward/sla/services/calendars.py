@@ -54,7 +54,7 @@ def _minute(value: Any, *, end: bool) -> int | None:
         minutes = value.hour * 60 + value.minute
     elif isinstance(value, str) and len(value) == 5 and value[2] == ":":
         hh, mm = value[:2], value[3:]
-        if not (hh.isdigit() and mm.isdigit()) or int(mm) > 59 or int(hh) > 24:
+        if not (hh.isdecimal() and mm.isdecimal()) or int(mm) > 59 or int(hh) > 24:
             return None
         minutes = int(hh) * 60 + int(mm)
         if minutes > MINUTES_PER_DAY:
