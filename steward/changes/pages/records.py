@@ -288,6 +288,36 @@ def _back_to_change(request: HttpRequest, number: str) -> HttpResponse:
     return redirect("changes:detail", number=number)
 
 
+def _submit(
+    request: HttpRequest,
+    actor: Actor,
+    number: str,
+    form: Any,
+    save: Any,
+    *,
+    form_name: str,
+    partial: str,
+) -> HttpResponse:
+    """Run ``save(form)`` when the form is valid; on success back to the change, otherwise
+    the change again with the form's errors (only its ``partial`` for htmx)."""
+    status = 422
+    if form.is_valid():
+        try:
+            save(form)
+        except NotFound:
+            return not_found(request)
+        except DomainError as exc:
+            apply_error(form, exc)
+            status = exc.status
+        else:
+            return _back_to_change(request, number)
+    change = selectors.change_get(actor, number=number)
+    values = detail_context(actor, change, **{form_name: form})
+    if partial_requested(request):
+        return render(request, f"changes/pages/detail.html#{partial}", values, status=422)
+    return render(request, "changes/pages/detail.html", values, status=status)
+
+
 @login_required
 @require_POST
 def change_move(request: HttpRequest, number: str) -> HttpResponse:
@@ -298,27 +328,16 @@ def change_move(request: HttpRequest, number: str) -> HttpResponse:
     except NotFound:
         return not_found(request)
     form = MoveForm(request.POST, auto_id=f"id_{request.POST.get('status', '')}_%s")
-    status = 422
-    if form.is_valid():
-        try:
-            services.change_update(
-                actor,
-                number=number,
-                expected_version=form.cleaned_data["version"],
-                changes=form.changes(change),
-            )
-        except NotFound:
-            return not_found(request)
-        except DomainError as exc:
-            apply_error(form, exc)
-            status = exc.status
-        else:
-            return _back_to_change(request, number)
-    change = selectors.change_get(actor, number=number)
-    values = detail_context(actor, change, move_form=form)
-    if partial_requested(request):
-        return render(request, "changes/pages/detail.html#work", values, status=422)
-    return render(request, "changes/pages/detail.html", values, status=status)
+
+    def save(form: MoveForm) -> None:
+        services.change_update(
+            actor,
+            number=number,
+            expected_version=form.cleaned_data["version"],
+            changes=form.changes(change),
+        )
+
+    return _submit(request, actor, number, form, save, form_name="move_form", partial="work")
 
 
 @login_required
@@ -331,22 +350,11 @@ def change_review(request: HttpRequest, number: str) -> HttpResponse:
     except NotFound:
         return not_found(request)
     form = ReviewForm(request.POST, auto_id="review_%s")
-    status = 422
-    if form.is_valid():
-        try:
-            services.change_review(actor, number=number, **form.cleaned_data)
-        except NotFound:
-            return not_found(request)
-        except DomainError as exc:
-            apply_error(form, exc)
-            status = exc.status
-        else:
-            return _back_to_change(request, number)
-    change = selectors.change_get(actor, number=number)
-    values = detail_context(actor, change, review_form=form)
-    if partial_requested(request):
-        return render(request, "changes/pages/detail.html#review", values, status=422)
-    return render(request, "changes/pages/detail.html", values, status=status)
+
+    def save(form: ReviewForm) -> None:
+        services.change_review(actor, number=number, **form.cleaned_data)
+
+    return _submit(request, actor, number, form, save, form_name="review_form", partial="review")
 
 
 @login_required
