@@ -6,13 +6,21 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?= -n 2  # two workers: the suite takes half the time on a 2-core machine
 
-.PHONY: install run test test-sqlite test-postgres lint fmt bench bench-platform bench-incidents bench-cmdb bench-changes docs clean
+.PHONY: install run test test-sqlite test-postgres lint fmt security bench bench-platform bench-incidents bench-cmdb bench-changes docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $@
+
+# axe-core (package.json, exact version in package-lock.json) for the browser tests' accessibility
+# check: `make test` runs npm ci when node_modules/ lacks it or the lock file changed.
+AXE := node_modules/axe-core/axe.min.js
+
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
 install: $(STAMP)
 
@@ -35,15 +43,25 @@ docs: install
 
 test: lint test-sqlite test-postgres
 
-test-sqlite: install
+test-sqlite: install $(AXE)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # PostgreSQL run: when STEWARD_TEST_DATABASE_URL is set (CI sets it), the whole suite again.
-test-postgres: install
+test-postgres: install $(AXE)
 	@if [ -n "$$STEWARD_TEST_DATABASE_URL" ]; then \
 		echo "== PostgreSQL: $$STEWARD_TEST_DATABASE_URL"; \
 		STEWARD_DATABASE_URL="$$STEWARD_TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_ARGS); \
 	else echo "== PostgreSQL run skipped: STEWARD_TEST_DATABASE_URL is not set"; fi
+
+# Security checks (docs/security.md): bandit over steward/ (accepted findings: [tool.bandit]
+# in pyproject.toml and bandit-baseline.json, so only a new finding fails), pip-audit of the
+# installed packages (--strict: a package it could not check fails the run, no silent pass),
+# and schemathesis with FUZZ_EXAMPLES examples per operation instead of the test run's 8.
+FUZZ_EXAMPLES ?= 100
+security: install
+	$(BIN)/bandit -c pyproject.toml -r steward -q -b bandit-baseline.json
+	$(BIN)/pip-audit --local --skip-editable --strict --progress-spinner off
+	STEWARD_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest $(PYTEST_ARGS) tests/api/test_fuzz_openapi.py
 
 # The platform benchmark takes a minute; incidents at BENCH_ROWS (the issue's 1,000,000 by
 # default) take much longer: `make bench BENCH_ROWS=200000` for a quicker look.
@@ -77,4 +95,4 @@ bench-changes: install
 	$(BIN)/python -m bench.changes --db postgres --cis $(CHANGE_CIS) --changes $(CHANGES) --month $(CHANGE_MONTH)
 
 clean:
-	rm -rf $(VENV) var/static
+	rm -rf $(VENV) var/static node_modules

@@ -47,6 +47,11 @@ def serve(argv: list[str]) -> None:
         "20",
         "--forwarded-allow-ips",
         "127.0.0.1",
+        # 0: gunicorn's fast parser takes request lines up to 1 MiB, and Django answers a URL
+        # above settings.MAX_URL_BYTES with a 414 (in the API's error shape under /api/)
+        # instead of gunicorn's own HTML 400 at 4 KiB.
+        "--limit-request-line",
+        "0",
     ]
     if args.access_log:
         command += ["--access-logfile", "-"]

@@ -25,6 +25,13 @@ def _bool(raw: str) -> bool:
     raise ValueError(f"expected a boolean (true/false), got {raw!r}")
 
 
+def _positive(raw: str) -> int:
+    value = int(raw)
+    if value < 1:
+        raise ValueError(f"expected a whole number of at least 1, got {raw!r}")
+    return value
+
+
 def _list(raw: str) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
@@ -56,8 +63,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "STEWARD_DATABASE_URL",
         "",
-        "Database URL. Empty: SQLite (WAL, synchronous=FULL) at `$STEWARD_VAR_DIR/steward.sqlite3`."
-        " Production: `postgres://user:pass@host:5432/steward`.",
+        "Database URL. Empty: SQLite (WAL, synchronous=FULL) at `$STEWARD_VAR_DIR/steward.sqlite3`;"
+        " a `sqlite:///…` URL gets the same pragmas. Production: `postgres://user:pass@host:5432/steward`.",
     ),
     Setting(
         "STEWARD_SECRET_KEY",
@@ -133,6 +140,15 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("STEWARD_EMAIL_TLS", "true", "Use STARTTLS for SMTP.", _bool),
     Setting("STEWARD_EMAIL_FROM", "steward@localhost", "From address of outgoing mail."),
+    Setting(
+        "STEWARD_DELIVERY_RETRY_HOURS",
+        "24",
+        "How long an undelivered outbox event or mail is retried (SMTP down, a consumer"
+        " failing), in hours from its first failure, with exponential backoff (30 s doubling"
+        " to an hour, with jitter). Then it is dead-lettered: the Django admin lists it under"
+        ' "dead" with a "retry" action.',
+        _positive,
+    ),
     Setting("STEWARD_LOG_LEVEL", "INFO", "Log level of the `steward` loggers."),
 )
 

@@ -1,5 +1,6 @@
 """The one settings module; infrastructure comes from STEWARD_* variables (see conf.py)."""
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -37,8 +38,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "steward.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "steward.api.middleware.ApiErrorShapeMiddleware",
+    "steward.api.middleware.UrlLengthLimitMiddleware",
     "steward.api.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -48,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "steward.web.middleware.UserTimeZoneMiddleware",
+    "steward.web.middleware.ActorMiddleware",
+    "steward.web.middleware.DomainErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "steward.urls"
@@ -74,27 +79,33 @@ TEMPLATES = [
 ]
 
 
+# WAL lets readers run beside the writer; synchronous=FULL makes a committed write survive
+# power loss; IMMEDIATE takes the write lock at BEGIN so two writers queue on the busy
+# timeout instead of failing with "database is locked". Every SQLite database gets them,
+# the default file and one named by STEWARD_DATABASE_URL alike.
+SQLITE_OPTIONS = {
+    "init_command": (
+        "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;"
+        "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=20000;"
+    ),
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+
 def _database() -> dict:
     url = env("STEWARD_DATABASE_URL")
     if url:
         db = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-        if db["ENGINE"].endswith("postgresql"):
-            db.setdefault("OPTIONS", {})
+        db.setdefault("OPTIONS", {})
+        if db["ENGINE"].endswith("sqlite3"):
+            db["OPTIONS"] = {**SQLITE_OPTIONS, **db["OPTIONS"]}
+            db["CONN_MAX_AGE"] = 600
         return db
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": VAR_DIR / "steward.sqlite3",
-        "OPTIONS": {
-            # WAL lets readers run beside the writer; synchronous=FULL makes a committed
-            # write survive power loss; IMMEDIATE takes the write lock at BEGIN so two
-            # writers queue on the busy timeout instead of failing with "database is locked".
-            "init_command": (
-                "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;"
-                "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=20000;"
-            ),
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-        },
+        "OPTIONS": dict(SQLITE_OPTIONS),
         # reusing the connection saves ~1 ms per request and the WAL checkpoint that SQLite
         # runs whenever its last connection closes (docs/benchmarks.md)
         "CONN_MAX_AGE": 600,
@@ -116,6 +127,7 @@ if REDIS_URL:
         "name": "steward",
         "url": REDIS_URL,
         "immediate": False,
+        "results": False,  # no task's return value is read: keep no result rows
         "consumer": {"workers": 2, "worker_type": "thread", "graceful_signal": "TERM"},
     }
 else:
@@ -125,6 +137,7 @@ else:
         "name": "steward",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": False,
+        "results": False,  # no task's return value is read: keep no result rows
         "consumer": {"workers": 2, "worker_type": "thread", "graceful_signal": "TERM"},
     }
 
@@ -133,6 +146,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# A password-reset link works once (its token covers the password) and for an hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français"), ("es", "Español")]
@@ -152,6 +167,7 @@ MEDIA_URL = "/media-not-served/"  # attachments are only served through the down
 MAX_UPLOAD_BYTES = env("STEWARD_MAX_UPLOAD_BYTES")
 MAX_JSON_BYTES = env("STEWARD_MAX_JSON_BYTES")
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_JSON_BYTES
+MAX_URL_BYTES = 8192  # path and query string; longer is a 414 (steward.api.middleware)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 _count, _seconds = env("STEWARD_LOGIN_THROTTLE").split("/")
@@ -159,6 +175,12 @@ LOGIN_THROTTLE_COUNT, LOGIN_THROTTLE_SECONDS = int(_count), int(_seconds)
 
 # Email: SMTP when configured, otherwise files in var/mail so nothing leaves the machine.
 DEFAULT_FROM_EMAIL = env("STEWARD_EMAIL_FROM")
+# An SMTP call gives up well inside the claim lease of steward.core.mail (10 minutes), so no
+# second worker takes a mail that a live worker is still sending.
+EMAIL_TIMEOUT = 60
+# Outbox events and mail that fail are retried with backoff this long, then dead-lettered
+# (steward.core.retries; docs/security.md, "Delivery guarantees").
+DELIVERY_RETRY_HORIZON = dt.timedelta(hours=env("STEWARD_DELIVERY_RETRY_HOURS"))
 BASE_URL = env("STEWARD_BASE_URL").rstrip("/")
 if env("STEWARD_EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

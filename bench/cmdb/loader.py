@@ -1,4 +1,4 @@
-"""Load the estate: through the product's bulk path (``steward.cmdb.bulk``: validation,
+"""Load the estate: through the product's bulk path (``steward.cmdb.services.bulk``: validation,
 audit rows, outbox) or, for the bulk of a large estate, with the plain driver (PostgreSQL
 ``COPY``, SQLite ``executemany``) into the same tables, without audit rows.
 
@@ -64,7 +64,7 @@ def load(
     result |= {
         "relationships": bulk_rels + raw_rels,
         "product_path": {
-            "what": "steward.cmdb.bulk cis_import + relationships_import"
+            "what": "steward.cmdb.services.bulk cis_import + relationships_import"
             " (validated, audited, history), batches of"
             f" {CI_BATCH:,} CIs / {REL_BATCH:,} relationships",
             "cis": product_cis,
@@ -91,7 +91,7 @@ def load(
 def _cis_bulk(
     rows: Iterable[tuple[int, dict]], loaded: Loaded, progress: Callable[[str], None]
 ) -> float:
-    from steward.cmdb.bulk import cis_import
+    from steward.cmdb.services.bulk import cis_import
     from steward.core.actor import Actor
 
     system, spent = Actor.system("bench"), 0.0
@@ -108,7 +108,7 @@ def _cis_bulk(
 def _relationships_bulk(
     edges: Iterable[tuple[int, int, str]], loaded: Loaded, progress: Callable[[str], None]
 ) -> tuple[int, float]:
-    from steward.cmdb.bulk import relationships_import
+    from steward.cmdb.services.bulk import relationships_import
     from steward.core.actor import Actor
 
     system, made, spent = Actor.system("bench"), 0, 0.0

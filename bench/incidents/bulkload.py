@@ -130,7 +130,7 @@ def load(total: int, batch_size: int, *, raw: bool = True, progress=print) -> di
 
     from steward.core.actor import Actor
     from steward.core.models import Comment, User
-    from steward.incidents.bulk import incidents_import
+    from steward.incidents.services.bulk import incidents_import
 
     rows, system = Rows(), Actor.system("bench")
     agents = list(User.objects.filter(groups__name="agent"))
@@ -183,15 +183,15 @@ def load(total: int, batch_size: int, *, raw: bool = True, progress=print) -> di
 
 
 def reindex(ids: list[int], chunk: int = 5000, progress=print) -> dict:  # noqa: ANN001
-    """``steward.incidents.search.reindex`` over the loaded rows, in chunks."""
+    """``steward.incidents.services.search_index.reindex`` over the loaded rows, in chunks."""
     from django.db import transaction
 
-    from steward.incidents import search
+    from steward.incidents.services import search_index
 
     began, done = time.perf_counter(), 0
     for k in range(0, len(ids), chunk):
         with transaction.atomic():
-            done += search.reindex(ids[k : k + chunk])
+            done += search_index.reindex(ids[k : k + chunk])
         if k and k % (chunk * 40) == 0:
             progress(f"   reindexed {done:,} ({time.perf_counter() - began:.0f}s)")
     seconds = time.perf_counter() - began

@@ -41,7 +41,7 @@ def _rate(fn, inputs: list, seconds: float) -> tuple[float, int]:  # noqa: ANN00
 
 def sla_rate(seconds: float = 3.0) -> dict:
     """Due times per second with ``add_business_seconds`` and with plain datetime + timedelta."""
-    from steward.sla.business_time import add_business_seconds
+    from steward.sla.selectors.business_time import add_business_seconds
 
     spec = berlin_spec()
     inputs = _inputs(5000)
@@ -64,7 +64,7 @@ def sla_profile(seconds: float = 2.0) -> list[tuple[str, float]]:
     import cProfile
     import pstats
 
-    from steward.sla.business_time import add_business_seconds
+    from steward.sla.selectors.business_time import add_business_seconds
 
     spec, inputs = berlin_spec(), _inputs(3000)
     profile = cProfile.Profile()

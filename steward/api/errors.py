@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -19,6 +21,19 @@ def _loc_name(loc: list) -> str:
     # ninja locations look like ["body", "payload", "name"] or ["query", "limit"]
     parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "header", "form")]
     return ".".join(parts) or "body"
+
+
+# SQLite: "NOT NULL constraint failed: core_user.phone"; PostgreSQL: 'null value in column
+# "phone" of relation "core_user" violates not-null constraint'.
+NOT_NULL = re.compile(r'NOT NULL constraint failed: \w+\.(\w+)|null value in column "(\w+)"')
+
+
+def not_null_column(exc: IntegrityError) -> str | None:
+    """The field a NOT NULL violation names, or None for any other integrity error."""
+    match = NOT_NULL.search(str(exc))
+    if match is None:
+        return None
+    return (match.group(1) or match.group(2)).removesuffix("_id")
 
 
 def install(api: NinjaAPI) -> None:
@@ -100,6 +115,26 @@ def install(api: NinjaAPI) -> None:
             request,
             exc.status_code,
             error_body(codes.get(exc.status_code, "error"), str(exc.message)),
+        )
+
+    @api.exception_handler(IntegrityError)
+    def integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+        # The last line of defence for a null a schema let through: the service's
+        # transaction has rolled back, so nothing was written; the client gets a 422.
+        column = not_null_column(exc)
+        if column is None:
+            return unexpected(request, exc)
+        log.warning(
+            "null for %s reached the database on %s %s", column, request.method, request.path
+        )
+        return respond(
+            request,
+            422,
+            error_body(
+                "validation_error",
+                f"Invalid value for: {column}.",
+                {column: ["may not be null"]},
+            ),
         )
 
     @api.exception_handler(Exception)

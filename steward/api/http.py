@@ -2,21 +2,123 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import types
+import typing
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema
-from pydantic import ConfigDict, create_model
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    GetJsonSchemaHandler,
+    create_model,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError, core_schema
 
 from steward.core.errors import ValidationFailed
 from steward.core.idempotency import create_once
 
+NOT_NULL_MESSAGE = "may not be null; leave the field out to keep its value"
+
+# C0 and C1 control characters (CR, LF, tab, NUL, ESC…) and the Unicode line separators.
+_CONTROL = "\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029"
+_HAS_CONTROL = re.compile(f"[{_CONTROL}]")
+
+
+def _one_line(value: str) -> str:
+    if _HAS_CONTROL.search(value):
+        raise PydanticCustomError("single_line", "must be a single line without control characters")
+    return value
+
+
+class _OneLineInDocument:
+    """The OpenAPI document states the rule: a pattern without control characters."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        return {**handler(schema), "pattern": f"^[^{_CONTROL}]*$"}
+
+
+SingleLine = Annotated[str, AfterValidator(_one_line), _OneLineInDocument]
+"""Text shown on one line (titles, names): a line break or other control character in it
+is a 422 naming the field, so no title can forge a second line in a list, mail or log."""
+
+
+def _no_empty_value(annotation: Any) -> bool:
+    """``bool | None``, ``list[…] | None``, ``dict[…] | None``: the None only says "omitted"."""
+    if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
+        return False
+    kinds = [a for a in typing.get_args(annotation) if a is not type(None)]
+    return len(kinds) == 1 and (kinds[0] is bool or typing.get_origin(kinds[0]) in (list, dict))
+
+
+def _drop_null(schema: dict[str, Any], cls: type) -> None:
+    """The OpenAPI document says what the validator enforces: these fields are not nullable."""
+    for name in getattr(cls, "_not_null", ()):
+        field = schema.get("properties", {}).get(name)
+        if field and "anyOf" in field:
+            kept = [s for s in field.pop("anyOf") if s.get("type") != "null"]
+            field.update(kept[0] if len(kept) == 1 else {"anyOf": kept})
+            if field.get("default", 0) is None:
+                del field["default"]
+
 
 class In(Schema):
-    """Base of every input schema: unknown fields are an error, not silently dropped."""
+    """Base of every input schema: unknown fields are an error, not silently dropped.
 
-    model_config = ConfigDict(extra="forbid")
+    A field that may be left out has ``None`` as its default; sending ``null`` for it is a
+    422 naming the field when null has no meaning there (docs/security.md): in a
+    ``…PatchIn`` schema a boolean, list or dict field (null is no boolean and no list), and
+    any field a schema lists in ``not_null`` (text columns whose empty value is ``""``).
+    A reference or a date keeps null, which clears it.
+    """
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_drop_null)
+    not_null: ClassVar[frozenset[str]] = frozenset()
+    _not_null: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        automatic = set()
+        if cls.__name__.endswith("PatchIn"):
+            automatic = {
+                name
+                for name, field in cls.model_fields.items()
+                if field.default is None and _no_empty_value(field.annotation)
+            }
+        cls._not_null = frozenset(automatic | set(cls.not_null))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_null(cls, data: Any) -> Any:
+        if isinstance(data, dict) and cls._not_null:
+            nulls = sorted(n for n in cls._not_null if n in data and data[n] is None)
+            if nulls:
+                raise ValidationFailed({n: [NOT_NULL_MESSAGE] for n in nulls})
+        return data
+
+
+def _iso_moment(value: Any) -> Any:
+    if isinstance(value, int | float) or (
+        isinstance(value, str) and re.fullmatch(r"\s*[-+]?[\d.]+(e[-+]?\d+)?\s*", value, re.I)
+    ):
+        raise PydanticCustomError(
+            "iso_datetime", "an ISO 8601 date and time, e.g. 2026-05-01T09:00Z"
+        )
+    return value
+
+
+Moment = Annotated[dt.datetime, BeforeValidator(_iso_moment)]
+"""A date and time as the document says (ISO 8601), not a number read as a Unix time."""
 
 
 def actor(request: HttpRequest) -> Any:

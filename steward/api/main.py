@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 from steward import __version__
 from steward.api import errors
 from steward.api.auth import AUTH
+from steward.api.openapi import declare_errors
 
-api = NinjaAPI(
+
+class StewardAPI(NinjaAPI):
+    """ninja's API with the error responses declared in the OpenAPI document."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return declare_errors(super().get_openapi_schema(**kwargs))
+
+
+api = StewardAPI(
     title="Steward API",
     version=__version__,
     description="IT service management. Conventions: docs/api.md.",

@@ -1,4 +1,5 @@
-"""Refuse oversize request bodies before anything reads them."""
+"""Refuse oversize request bodies and URLs before anything reads them, and give errors
+raised outside ninja the API's error shape."""
 
 from __future__ import annotations
 
@@ -36,6 +37,27 @@ class BodySizeLimitMiddleware:
                 ),
                 status=413,
             )
+        return self.get_response(request)
+
+
+class UrlLengthLimitMiddleware:
+    """414 for a URL longer than ``MAX_URL_BYTES``, in the error shape under /api/.
+
+    ``steward serve`` lets gunicorn pass long request lines through (up to 1 MiB) so that
+    this answers them, rather than gunicorn's own HTML error page (docs/security.md)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        if len(request.path) + len(query) > settings.MAX_URL_BYTES:
+            message = f"Request URL is longer than {settings.MAX_URL_BYTES} bytes."
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    error_body("uri_too_long", message, {"url": ["too long"]}), status=414
+                )
+            return HttpResponse(message, status=414, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 
 from steward.api.http import create_with_key, expected_version, page_of, tag
 from steward.changes import selectors, services
+from steward.changes.filters import ChangeFilters, FreezeFilters, PageFilters, TemplateFilters
 from steward.changes.schemas import (
     ApprovalOut,
     ChangeCreateIn,
@@ -31,31 +30,12 @@ from steward.changes.schemas import (
     TemplateOut,
     TemplatePatchIn,
 )
-from steward.incidents.schemas import CommentIn, CommentOut
+from steward.core.schemas import CommentIn, CommentOut
 
 changes = Router(tags=["changes"])
 templates = Router(tags=["changes"])
 freezes = Router(tags=["changes"])
 delegations = Router(tags=["changes"])
-
-
-class ChangeFilters(Schema):
-    status: list[str] = []
-    type: list[str] = []
-    risk: list[str] = []
-    team: str = ""
-    ci: str = ""
-    requester: str = ""
-    planned_after: dt.datetime | None = None
-    planned_before: dt.datetime | None = None
-    q: str = ""
-    cursor: str | None = None
-    limit: int | None = None
-
-
-class PageParams(Schema):
-    cursor: str | None = None
-    limit: int | None = None
 
 
 @changes.get("", response=page_of(ChangeOut))
@@ -84,7 +64,7 @@ def issue_feed(request: HttpRequest):
 def _feed_urls(token: str) -> dict[str, str]:
     base = settings.BASE_URL
     personal = base + reverse("changes:feed", args=[token])
-    team = base + reverse("changes:team-feed", args=[token, "TEAM"]).replace("TEAM", "{team}")
+    team = base + reverse("changes:team_feed", args=[token, "TEAM"]).replace("TEAM", "{team}")
     return {"personal": personal, "team_template": team}
 
 
@@ -135,7 +115,7 @@ def get_risk(request: HttpRequest, number: str):
     return {
         "level": change.risk_level,
         "score": change.risk_score,
-        "reasons": change.risk_reasons,
+        "reasons": selectors.change_risk_reasons(change),
         "answers": change.risk_answers,
         "questions": selectors.risk_questions(),
         "required_approvals": [p.name for p in selectors.approval_policies_for(change)],
@@ -149,7 +129,7 @@ def review_change(request: HttpRequest, number: str, payload: ReviewIn):
 
 
 @changes.get("/{number}/comments", response=page_of(CommentOut))
-def list_comments(request: HttpRequest, number: str, params: Query[PageParams]):
+def list_comments(request: HttpRequest, number: str, params: Query[PageFilters]):
     change = selectors.change_get(request.actor, number=number)
     return selectors.change_comment_page(request.actor, change, **params.dict())
 
@@ -162,13 +142,6 @@ def add_comment(request: HttpRequest, number: str, payload: CommentIn):
 
 
 # --- templates ----------------------------------------------------------------------------
-
-
-class TemplateFilters(Schema):
-    q: str = ""
-    is_active: bool | None = None
-    cursor: str | None = None
-    limit: int | None = None
 
 
 @templates.get("", response=page_of(TemplateOut))
@@ -211,14 +184,6 @@ def patch_template(
 # --- freeze windows -----------------------------------------------------------------------
 
 
-class FreezeFilters(Schema):
-    q: str = ""
-    ci: str = ""
-    active_at: dt.datetime | None = None
-    cursor: str | None = None
-    limit: int | None = None
-
-
 @freezes.get("", response=page_of(FreezeOut))
 def list_freezes(request: HttpRequest, filters: Query[FreezeFilters]):
     return selectors.freeze_list(request.actor, **filters.dict())
@@ -256,7 +221,7 @@ def patch_freeze(request: HttpRequest, response: HttpResponse, slug: str, payloa
 
 
 @delegations.get("", response=page_of(DelegationOut))
-def list_delegations(request: HttpRequest, params: Query[PageParams]):
+def list_delegations(request: HttpRequest, params: Query[PageFilters]):
     return selectors.delegation_list(request.actor, **params.dict())
 
 

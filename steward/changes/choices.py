@@ -26,6 +26,12 @@ ACTIVE_STATES = frozenset({Status.SCHEDULED, Status.IMPLEMENTATION})
 TERMINAL_STATES = frozenset({Status.CLOSED, Status.CANCELLED})
 # Risk answers and CIs shape the approvals: they are fixed once authorisation starts.
 EDITABLE_SCOPE_STATES = frozenset({Status.DRAFT, Status.ASSESSMENT})
+# while a change is here its approvals may be decided (emergency ones after the fact)
+DECIDABLE_STATES = frozenset(
+    {Status.AUTHORIZATION, Status.IMPLEMENTATION, Status.REVIEW, Status.FAILED}
+)
+# where the post-implementation review is recorded
+REVIEWABLE_STATES = frozenset({Status.REVIEW, Status.FAILED})
 
 
 class RiskLevel(models.TextChoices):
@@ -69,20 +75,11 @@ class ReviewOutcome(models.TextChoices):
     NOT_MET = "not_met", "Not met"
 
 
-STATUS_COLOURS = {
-    Status.DRAFT: "#6b7280",
-    Status.ASSESSMENT: "#2563eb",
-    Status.AUTHORIZATION: "#7c3aed",
-    Status.SCHEDULED: "#0891b2",
-    Status.IMPLEMENTATION: "#b45309",
-    Status.REVIEW: "#4f46e5",
-    Status.CLOSED: "#15803d",
-    Status.CANCELLED: "#9ca3af",
-    Status.FAILED: "#b91c1c",
-}
-RISK_COLOURS = {
-    RiskLevel.LOW: "#15803d",
-    RiskLevel.MEDIUM: "#b45309",
-    RiskLevel.HIGH: "#c2410c",
-    RiskLevel.VERY_HIGH: "#b91c1c",
+# the change list's queues, the tabs of the web list (the API lists "all" and filters)
+QUEUES = {
+    "mine": "Mine",
+    "my_teams": "My teams",
+    "awaiting": "Awaiting my approval",
+    "scheduled": "Scheduled",
+    "all": "All",
 }

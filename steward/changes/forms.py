@@ -10,8 +10,9 @@ from typing import Any
 
 from django import forms
 
-from steward.changes.choices import ChangeType, Outcome, ReviewOutcome
+from steward.changes.choices import ChangeType, Outcome, ReviewOutcome, RiskLevel, Status
 from steward.changes.models import Change, ChangeTemplate, FreezeWindow, RiskQuestion
+from steward.web.filter_forms import FilterForm, filter_select
 
 LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -217,7 +218,7 @@ class ReviewForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(widget=_text(3))
+    body = forms.CharField(widget=_text(3), label="Comment")
     internal = forms.BooleanField(required=False, label="Internal work note")
 
 
@@ -261,3 +262,32 @@ class FreezeForm(forms.Form):
         current = self.initial_for(freeze)
         current["ci"] = current["ci"] or None
         return {k: v for k, v in self.values().items() if k != "slug" and v != current.get(k)}
+
+
+class ChangeFilterForm(FilterForm):
+    """The change list's filter bar (``components/filter_bar.html``), bound to the query
+    string; ``filters.ChangeQueueFilters`` reads the values and its refusals land here."""
+
+    status = filter_select("Status", "Any status", list(Status.choices))
+    type = filter_select("Type", "Any type", list(ChangeType.choices))
+    risk = filter_select("Risk", "Any risk", list(RiskLevel.choices))
+    team = filter_select("Team", "Any team", [])
+
+    def __init__(self, *args: Any, teams: list = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        if teams:
+            choices = [(t.slug, t.name) for t in teams]
+            self.fields["team"].widget.choices = [("", "Any team"), *choices]
+        else:  # requesters choose no team
+            del self.fields["team"]
+
+
+class FreezeFilterForm(FilterForm):
+    """The freeze-window list's filter bar: the search only (no queues)."""
+
+    queue = None
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        widget=forms.SearchInput(attrs={"placeholder": "Search name or reason"}),
+    )

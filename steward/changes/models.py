@@ -162,7 +162,11 @@ class Change(VersionedModel):
     outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     cis = models.ManyToManyField(
-        ConfigurationItem, through="ChangeCI", related_name="changes", blank=True
+        ConfigurationItem,
+        through="ChangeCI",
+        related_name="changes",
+        blank=True,
+        verbose_name="affected CIs",
     )
     impacted_services = models.ManyToManyField(
         ConfigurationItem, related_name="changes_impacting", blank=True
@@ -285,22 +289,6 @@ class ApprovalReminder(models.Model):
 
     def __str__(self) -> str:
         return f"reminder {self.sequence} of {self.approval_id}"
-
-
-class ApprovalMail(models.Model):
-    """A mail sent for one outbox event to one address: at-least-once dispatch sends once."""
-
-    event_id = models.BigIntegerField()
-    recipient = models.EmailField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["event_id", "recipient"], name="approval_mail_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.event_id} to {self.recipient}"
 
 
 class Delegation(models.Model):

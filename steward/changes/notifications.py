@@ -4,15 +4,15 @@ signed approve/reject links, at most once per event and address."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from steward.changes.models import ApprovalMail, ChangeApproval, Delegation
+from steward.changes.models import ChangeApproval, Delegation
 from steward.changes.services.approvals import approval_link_token, may_see
-from steward.core import outbox
+from steward.core import mail, outbox
 from steward.core.models import OutboxMessage, User
+
+KIND = "approval_request"
 
 
 def _addressees(approval: ChangeApproval) -> list[tuple[User, User]]:
@@ -32,36 +32,36 @@ def _addressees(approval: ChangeApproval) -> list[tuple[User, User]]:
 
 @outbox.consumer("change.approval_requested", "change.approval_reminder")
 def mail_approvers(event: OutboxMessage) -> None:
+    """Queue one mail per address for this event, with a link signed for that approver."""
     approval = ChangeApproval.objects.select_related("change").filter(pk=event.object_id).first()
     if approval is None or approval.state != "pending":
         return
     change = approval.change
     reminder = event.topic.endswith("reminder")
+    mails: dict[str, mail.Mail] = {}
     for approver, recipient in _addressees(approval):
         if not recipient.email or not recipient.email_notifications:
             continue
-        try:
-            with transaction.atomic():
-                ApprovalMail.objects.create(event_id=event.pk, recipient=recipient.email)
-                link = settings.BASE_URL + reverse(
-                    "changes:approval-link",
-                    args=[approval_link_token(approval, approver=approver, sent_to=recipient)],
-                )
-                behalf = "" if approver.pk == recipient.pk else f" on behalf of {approver}"
-                body = (
-                    f"{'Reminder: ' if reminder else ''}your approval{behalf} is requested for "
-                    f"{change.number} {change.title}\n\n"
-                    f"Type: {change.type}, risk: {change.risk_level}\n"
-                    f"Planned: {change.planned_start or 'not planned'} to "
-                    f"{change.planned_end or '-'}\n\n"
-                    f"Approve or reject (the link works once):\n{link}\n\n"
-                    f"Or open the change: {settings.BASE_URL}/changes/{change.number}/\n"
-                )
-                EmailMessage(
-                    subject=f"[{change.number}] Approval {'reminder' if reminder else 'requested'}:"
-                    f" {change.title}",
-                    body=body,
-                    to=[recipient.email],
-                ).send()
-        except IntegrityError:
-            continue  # already mailed for this event
+        if recipient.email in mails:
+            continue  # one mail per event and address, as before: the first approver's link
+        link = settings.BASE_URL + reverse(
+            "changes:approval_link",
+            args=[approval_link_token(approval, approver=approver, sent_to=recipient)],
+        )
+        behalf = "" if approver.pk == recipient.pk else f" on behalf of {approver}"
+        body = (
+            f"{'Reminder: ' if reminder else ''}your approval{behalf} is requested for "
+            f"{change.number} {change.title}\n\n"
+            f"Type: {change.type}, risk: {change.risk_level}\n"
+            f"Planned: {change.planned_start or 'not planned'} to "
+            f"{change.planned_end or '-'}\n\n"
+            f"Approve or reject (the link works once):\n{link}\n\n"
+            f"Or open the change: {settings.BASE_URL}/changes/{change.number}/\n"
+        )
+        mails[recipient.email] = mail.Mail(
+            recipient=recipient.email,
+            subject=f"[{change.number}] Approval {'reminder' if reminder else 'requested'}:"
+            f" {change.title}",
+            body=body,
+        )
+    mail.queue(key=mail.event_key(event), kind=KIND, record=change, mails=mails.values())

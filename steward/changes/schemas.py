@@ -8,7 +8,8 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
-from steward.api.http import In
+from steward.api.http import In, SingleLine
+from steward.changes import selectors
 
 
 class ReviewOut(Schema):
@@ -56,6 +57,10 @@ class ChangeOut(Schema):
     version: int
 
     @staticmethod
+    def resolve_risk_reasons(obj: Any) -> list[str]:
+        return selectors.change_risk_reasons(obj)
+
+    @staticmethod
     def resolve_cis(obj: Any) -> list[str]:
         return sorted(ci.number for ci in obj.cis.all())
 
@@ -77,7 +82,7 @@ class ChangeOut(Schema):
 
 
 class ChangeCreateIn(In):
-    title: str = Field(..., max_length=200)
+    title: SingleLine = Field(..., max_length=200)
     description: str = Field("", max_length=100_000)
     type: str | None = Field(None, description="standard (needs template), normal, emergency")
     template: str | None = None
@@ -97,7 +102,7 @@ class ChangeCreateIn(In):
 
 class ChangePatchIn(In):
     version: int | None = None
-    title: str | None = Field(None, max_length=200)
+    title: SingleLine | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=100_000)
     status: str | None = None
     requester: str | None = None

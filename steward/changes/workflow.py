@@ -73,6 +73,11 @@ def _closable(change: Any, data: Mapping[str, Any]) -> str | None:
     return None
 
 
+# guards that read the change alone (not the values a move submits): a page offers a move
+# only when its guard passes, so "Schedule" waits for approval and "Implement now" for an
+# emergency
+RECORD_GUARDS = (_not_standard, _only_standard, _approved, _emergency)
+
 _S = Status
 CHANGE_FLOW = Workflow(
     states=tuple(Status.values),

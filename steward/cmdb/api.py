@@ -1,39 +1,55 @@
-"""CMDB routes: thin, the services and selectors do the work."""
+"""CMDB routes: thin, the services and selectors do the work.
+
+The import and export routes are mounted on ``/cis`` before the CI router, so
+``/cis/export.csv`` is not read as a CI number."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import Query, Router, Schema
-from pydantic import Field
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from ninja import File, Query, Router
+from ninja.files import UploadedFile
 
 from steward.api.http import create_with_key, expected_version, page_of, tag
-from steward.cmdb import api_imports, history, selectors, services
-from steward.cmdb import classes as classes_services
+from steward.cmdb import imports, selectors, services
+from steward.cmdb.filters import (
+    CIFilters,
+    CIMatch,
+    ClassFilters,
+    ImpactParams,
+    RelationshipFilters,
+    RelationshipTypeFilters,
+    attribute_filters,
+)
+from steward.cmdb.imports.reader import FORMATS, guess_format
 from steward.cmdb.schemas import (
     CIClassCreateIn,
     CIClassOut,
     CIClassPatchIn,
     CICreateIn,
+    CIImportIn,
     CIOut,
     CIPatchIn,
+    FileImportParams,
     ImpactOut,
+    ImportParams,
+    ImportReportOut,
     RelationshipCreateIn,
     RelationshipOut,
     RelationshipTypeCreateIn,
     RelationshipTypeOut,
     impact_body,
 )
+from steward.cmdb.selectors import export, history
+from steward.core.errors import PayloadTooLarge, ValidationFailed
+from steward.core.files import sniff
 from steward.core.idempotency import create_once
 
 classes = Router(tags=["cmdb"])
 cis = Router(tags=["cmdb"])
 relationships = Router(tags=["cmdb"])
-
-
-class ClassFilters(Schema):
-    q: str = Field("", description="part of the name or slug")
-    cursor: str | None = None
-    limit: int | None = None
 
 
 @classes.get("", response=page_of(CIClassOut))
@@ -49,7 +65,7 @@ def create_class(request: HttpRequest, response: HttpResponse, payload: CIClassC
         request,
         scope="ci-classes",
         data=data,
-        create=classes_services.ci_class_create,
+        create=services.ci_class_create,
         visible=selectors.ci_class_visible,
     )
     return 201, tag(response, selectors.ci_class_get(request.actor, slug=cls.slug))
@@ -65,7 +81,7 @@ def patch_class(request: HttpRequest, response: HttpResponse, slug: str, payload
     changes = payload.dict(exclude_unset=True, exclude={"version"})
     if payload.attributes is not None:
         changes["attributes"] = [a.dict(exclude_none=True) for a in payload.attributes]
-    cls = classes_services.ci_class_update(
+    cls = services.ci_class_update(
         request.actor,
         slug=slug,
         expected_version=expected_version(request, payload.version),
@@ -77,13 +93,8 @@ def patch_class(request: HttpRequest, response: HttpResponse, slug: str, payload
 relationship_types = Router(tags=["cmdb"])
 
 
-class TypeFilters(Schema):
-    cursor: str | None = None
-    limit: int | None = None
-
-
 @relationship_types.get("", response=page_of(RelationshipTypeOut))
-def list_relationship_types(request: HttpRequest, filters: Query[TypeFilters]):
+def list_relationship_types(request: HttpRequest, filters: Query[RelationshipTypeFilters]):
     return selectors.relationship_type_page(request.actor, **filters.dict())
 
 
@@ -93,7 +104,7 @@ def create_relationship_type(request: HttpRequest, payload: RelationshipTypeCrea
         request,
         scope="relationship-types",
         data=payload.dict(),
-        create=classes_services.relationship_type_create,
+        create=services.relationship_type_create,
         visible=selectors.relationship_type_visible,
     )
     return 201, selectors.relationship_type_get(request.actor, slug=kind.slug)
@@ -104,23 +115,13 @@ def get_relationship_type(request: HttpRequest, slug: str):
     return selectors.relationship_type_get(request.actor, slug=slug)
 
 
-class CIFilters(Schema):
-    q: str = ""
-    ci_class: str = Field("", alias="class", description="a class slug; includes subclasses")
-    status: str = ""
-    environment: str = ""
-    owner_team: str = ""
-    cursor: str | None = None
-    limit: int | None = None
-
-
 @cis.get(
     "",
     response=page_of(CIOut),
     description="Also filters on attributes: `?class=server&attr.os=linux`.",
 )
 def list_cis(request: HttpRequest, filters: Query[CIFilters]):
-    attrs = selectors.attribute_filters(request.GET)
+    attrs = attribute_filters(request.GET)
     return selectors.ci_list(request.actor, attrs=attrs, **filters.dict())
 
 
@@ -180,22 +181,10 @@ def patch_ci(request: HttpRequest, response: HttpResponse, number: str, payload:
     return tag(response, selectors.ci_get(request.actor, number=number))
 
 
-class ImpactParams(Schema):
-    direction: str = Field("up", description="up: who depends on it; down: what it needs")
-    depth: int = Field(selectors.DEFAULT_DEPTH, description=f"1 to {selectors.MAX_DEPTH}")
-
-
 @cis.get("/{number}/impact", response=ImpactOut)
 def ci_impact(request: HttpRequest, number: str, params: Query[ImpactParams]):
     impact = selectors.impact(request.actor, number=number, **params.dict())
     return JsonResponse(impact_body(impact))
-
-
-class RelationshipFilters(Schema):
-    ci: str = Field("", description="a CI number: relationships at either end")
-    type: str = ""
-    cursor: str | None = None
-    limit: int | None = None
 
 
 @relationships.get("", response=page_of(RelationshipOut))
@@ -228,9 +217,86 @@ def delete_relationship(request: HttpRequest, relationship_id: int):
     return 204, None
 
 
+# --- import and export ---------------------------------------------------------------------
+
+transfers = Router(tags=["cmdb"])
+
+
+class ImportFailed(ValidationFailed):
+    """A batch with bad rows: 422 naming the first bad fields, with the whole report."""
+
+    def __init__(self, report: imports.ImportReport) -> None:
+        super().__init__(report.error_fields(), message=report.summary())
+        self.report = report
+
+    def extra(self) -> dict:
+        return {"report": self.report.as_dict()}
+
+
+def _answer(report: imports.ImportReport) -> dict[str, Any]:
+    if not report.ok:
+        raise ImportFailed(report)
+    return report.as_dict()
+
+
+@transfers.post(
+    "/import",
+    response=ImportReportOut,
+    description="Reconcile CIs and relationships (see docs/cmdb.md); all or nothing.",
+)
+def import_cis(request: HttpRequest, params: Query[ImportParams], payload: CIImportIn):
+    report = imports.import_batch(
+        request.actor,
+        cis=payload.cis,
+        relationships=payload.relationships,
+        source=params.source,
+        dry_run=params.dry_run,
+    )
+    return _answer(report)
+
+
+@transfers.post(
+    "/import/file",
+    response=ImportReportOut,
+    description="The same from an uploaded CSV (UTF-8, header row) or JSON file.",
+)
+def import_cis_file(
+    request: HttpRequest, params: Query[FileImportParams], file: File[UploadedFile]
+):
+    if file.size > settings.MAX_UPLOAD_BYTES:
+        raise PayloadTooLarge(f"Files up to {settings.MAX_UPLOAD_BYTES} bytes.")
+    data = file.read()
+    if sniff(data[:4096]) != "text/plain":
+        raise ValidationFailed.one("file", "expected a CSV or JSON text file")
+    fmt = params.format or guess_format(file.name or "", data[:64])
+    if fmt not in FORMATS:
+        raise ValidationFailed.one("format", "csv or json")
+    report = imports.import_file(
+        request.actor, data, fmt=fmt, source=params.source, dry_run=params.dry_run
+    )
+    return _answer(report)
+
+
+@transfers.get(
+    "/export.csv",
+    response={200: None},
+    description="The visible CIs matching the list's filters as CSV (formula-safe, streamed).",
+    openapi_extra={"responses": {"200": {"content": {"text/csv": {}}}}},
+)
+def export_cis(request: HttpRequest, filters: Query[CIMatch]):
+    attrs = attribute_filters(request.GET)
+    values = filters.dict()
+    page = export.first_page(request.actor, values, attrs)
+    response = StreamingHttpResponse(
+        export.ci_csv(request.actor, values, attrs, page), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="cis.csv"'
+    return response
+
+
 ROUTERS = [
     ("ci-classes", classes),
-    *api_imports.ROUTERS,  # /cis/import and /cis/export.csv, before /cis/{number} matches them
+    ("cis", transfers),  # /cis/import and /cis/export.csv, before /cis/{number} matches them
     ("cis", cis),
     ("relationships", relationships),
     ("relationship-types", relationship_types),

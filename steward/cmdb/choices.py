@@ -40,6 +40,11 @@ class Direction(models.TextChoices):
     DOWN = "down", "What it depends on"
 
 
+# how far an impact walk goes by default, and at most (the API refuses more)
+DEFAULT_DEPTH = 6
+MAX_DEPTH = 10
+
+
 STATUS_COLOURS = {
     CIStatus.PLANNED: "#6b7280",
     CIStatus.LIVE: "#15803d",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import random
 
-from steward.cmdb.bulk import cis_import, relationships_import
 from steward.cmdb.models import ConfigurationItem
+from steward.cmdb.services.bulk import cis_import, relationships_import
 from steward.core.actor import Actor
 from steward.core.models import Team
 

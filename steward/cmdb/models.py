@@ -84,6 +84,22 @@ class ConfigurationItem(VersionedModel):
         return f"{self.number} {self.name}"
 
 
+# a CI's own fields that people and import sources set (its class and attributes apart):
+# what a service write accepts, what an import row may carry, whose source is tracked
+CI_FIELDS = (
+    "name",
+    "description",
+    "status",
+    "environment",
+    "criticality",
+    "owner_team",
+    "support_team",
+    "organisation",
+    "location",
+    "software_version",
+)
+
+
 class RelationshipType(models.Model):
     """A kind of directed link. ``source_depends_on_target`` says which end needs the other:
     true for "app runs_on server", false for "disk part_of array" (the whole needs its part)."""

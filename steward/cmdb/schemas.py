@@ -8,7 +8,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field
 
-from steward.api.http import In
+from steward.api.http import In, SingleLine
 
 
 class AttributeSpecOut(Schema):
@@ -111,7 +111,7 @@ class CIOut(Schema):
 
 
 class CICreateIn(In):
-    name: str = Field(..., max_length=200)
+    name: SingleLine = Field(..., max_length=200)
     ci_class: str
     description: str = Field("", max_length=20_000)
     attributes: dict[str, Any] = Field(default_factory=dict)
@@ -127,7 +127,7 @@ class CICreateIn(In):
 
 class CIPatchIn(In):
     version: int | None = None
-    name: str | None = Field(None, max_length=200)
+    name: SingleLine | None = Field(None, max_length=200)
     ci_class: str | None = None
     description: str | None = Field(None, max_length=20_000)
     attributes: dict[str, Any] | None = Field(
@@ -220,3 +220,40 @@ def impact_body(impact: Any) -> dict[str, Any]:
             if n.ci.ci_class.slug == "business_service"
         ],
     }
+
+
+# --- imports ---------------------------------------------------------------------------------
+
+
+class ImportParams(Schema):
+    source: str = Field(..., description="the import source, e.g. discovery or spreadsheet")
+    dry_run: bool = Field(False, description="plan only: report what would change, write nothing")
+
+
+class FileImportParams(ImportParams):
+    format: str = Field("", description="csv or json; empty: from the file name or content")
+
+
+class CIImportIn(In):
+    cis: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description='CI rows: {"ci_class", "name", "external_id", field, attribute: value}',
+    )
+    relationships: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description='{"source": ID, "type": "runs_on", "target": ID}; ID = CI number, '
+        "external id or identification key value",
+    )
+
+
+class ImportReportOut(Schema):
+    source: str
+    dry_run: bool
+    applied: bool
+    summary: str
+    counts: dict[str, int]
+    error_count: int
+    errors: list[dict[str, Any]]
+    rows: list[dict[str, Any]] = Field(..., description="per row: action, number, changes")
+    rows_total: int
+    rows_truncated: bool

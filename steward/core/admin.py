@@ -2,14 +2,20 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
 
+from steward.core import retries
 from steward.core.models import (
     ApiToken,
     AuditEntry,
     Department,
+    Lease,
     Location,
     Organisation,
     OutboxMessage,
+    OutgoingMail,
     Team,
     User,
 )
@@ -36,6 +42,11 @@ class StewardUserAdmin(UserAdmin):
         ),
     )
     list_filter = ("is_active", "groups", "organisation")
+
+    def save_model(self, request, obj, form, change):  # noqa: ANN001
+        if change and "is_active" in form.changed_data:
+            obj.end_credentials()  # reactivating revives no old token or session
+        super().save_model(request, obj, form, change)
 
 
 admin.site.register([Organisation, Department, Location, Team])
@@ -64,8 +75,63 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_filter = ("channel", "action", "content_type")
 
 
+class DeliveryStateFilter(admin.SimpleListFilter):
+    """Where a row stands: delivered, waiting for its first try, retrying after failures, or
+    dead-lettered after the retry horizon (``steward/core/retries.py``)."""
+
+    title = "delivery"
+    parameter_name = "delivery"
+    done_field = ""  # dispatched_at or sent_at
+
+    def lookups(self, request, model_admin):  # noqa: ANN001, ANN201
+        return [
+            ("done", "delivered"),
+            ("pending", "pending"),
+            ("retrying", "retrying"),
+            ("dead", "dead"),
+        ]
+
+    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+        undone = {f"{self.done_field}__isnull": True}
+        match self.value():
+            case "done":
+                return queryset.filter(**{f"{self.done_field}__isnull": False})
+            case "pending":
+                return queryset.filter(**undone, failing_since__isnull=True, dead_at__isnull=True)
+            case "retrying":
+                return queryset.filter(**undone, failing_since__isnull=False, dead_at__isnull=True)
+            case "dead":
+                return queryset.filter(**undone, dead_at__isnull=False)
+        return queryset
+
+
+class EventDeliveryFilter(DeliveryStateFilter):
+    done_field = "dispatched_at"
+
+
+class MailDeliveryFilter(DeliveryStateFilter):
+    done_field = "sent_at"
+
+
+class RetriedAdmin(ReadOnlyAdmin):
+    """Read-only, with one action: retry the selected undelivered rows now."""
+
+    done_field = ""
+    actions = ["retry_now"]
+
+    @admin.action(description="Retry now (a fresh retry horizon)", permissions=["retry"])
+    def retry_now(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = retries.reset(queryset.filter(**{f"{self.done_field}__isnull": True}))
+        self.message_user(request, f"{count} queued for a retry at {timezone.now():%H:%M:%S}.")
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+
 @admin.register(OutboxMessage)
-class OutboxAdmin(ReadOnlyAdmin):
+class OutboxAdmin(RetriedAdmin):
+    done_field = "dispatched_at"
     list_display = (
         "id",
         "topic",
@@ -74,4 +140,30 @@ class OutboxAdmin(ReadOnlyAdmin):
         "created_at",
         "dispatched_at",
         "attempts",
+        "next_attempt_at",
+        "dead_at",
     )
+    list_filter = (EventDeliveryFilter, "topic")
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(RetriedAdmin):
+    done_field = "sent_at"
+    list_display = (
+        "id",
+        "kind",
+        "recipient",
+        "key",
+        "created_at",
+        "sent_at",
+        "attempts",
+        "next_attempt_at",
+        "dead_at",
+    )
+    list_filter = (MailDeliveryFilter, "kind")
+    search_fields = ("recipient", "key", "record_id")
+
+
+@admin.register(Lease)
+class LeaseAdmin(ReadOnlyAdmin):
+    list_display = ("name", "holder", "locked_until")

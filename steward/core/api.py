@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
+from pydantic import field_validator
 
 from steward.api.http import create_with_key, expected_version, page_of, tag
 from steward.core import selectors, services
@@ -39,6 +40,12 @@ class UserFilters(Schema):
     is_active: bool | None = None
     cursor: str | None = None
     limit: int | None = None
+
+    @field_validator("is_active", mode="before")
+    @classmethod
+    def _blank_is_no_filter(cls, value: object) -> object:
+        """``?is_active=`` (a form's empty choice) filters nothing, as on every other list."""
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 @users.get("", response=page_of(UserOut))

@@ -79,9 +79,24 @@ def record_created_many(
 ) -> None:
     """Bulk paths: one ``create`` entry per new row (``changes`` gives its field values),
     inserted together in the caller's transaction."""
-    if not objs:
+    record_many(
+        actor,
+        [(obj, {name: [None, value] for name, value in changes(obj).items()}) for obj in objs],
+        action=AuditAction.CREATE,
+    )
+
+
+def record_many(
+    actor: Actor,
+    rows: list[tuple[models.Model, dict[str, list[Any]]]],
+    *,
+    action: str = AuditAction.UPDATE,
+) -> None:
+    """Bulk paths: one entry per ``(row, {field: [old, new]})``, all of one model, inserted
+    together in the caller's transaction."""
+    if not rows:
         return
-    ct = ContentType.objects.get_for_model(objs[0], for_concrete_model=True)
+    ct = ContentType.objects.get_for_model(rows[0][0], for_concrete_model=True)
     AuditEntry.objects.bulk_create(
         [
             AuditEntry(
@@ -92,10 +107,10 @@ def record_created_many(
                 content_type=ct,
                 object_id=str(obj.pk),
                 object_repr=str(obj)[:200],
-                action=AuditAction.CREATE,
-                changes={name: [None, value] for name, value in changes(obj).items()},
+                action=action,
+                changes=changes,
             )
-            for obj in objs
+            for obj, changes in rows
         ],
         batch_size=2000,
     )

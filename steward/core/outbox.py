@@ -3,7 +3,8 @@
 ``emit`` is called by services inside their transaction. The worker's ``dispatch_pending``
 hands each row to the consumers registered for its topic, at least once; consumers must be
 idempotent. A process killed between commit and dispatch loses nothing: the periodic
-sweep finds the row.
+sweep finds the row, whatever became of its wake-up. A row whose consumers fail is retried
+with backoff and dead-lettered after the horizon (``steward/core/retries.py``).
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from steward.core import mail, retries
 from steward.core.models import OutboxMessage
 
 log = logging.getLogger("steward.outbox")
 Consumer = Callable[[OutboxMessage], None]
+Heartbeat = Callable[[], None]
 _consumers: dict[str, list[Consumer]] = defaultdict(list)
-MAX_ATTEMPTS = 10
 
 
 def consumer(*topics: str) -> Callable[[Consumer], Consumer]:
@@ -73,29 +75,57 @@ def wake_worker() -> None:
         log.warning("could not enqueue outbox dispatch", exc_info=True)
 
 
-def dispatch_pending(batch: int = 200) -> int:
-    """Hand pending rows to their consumers; return how many were dispatched."""
+def dispatch_pending(batch: int = 200, *, heartbeat: Heartbeat | None = None) -> int:
+    """Hand due rows to their consumers, then send the mail they queued; return how many
+    rows were dispatched. Mail goes out after each batch's transaction has committed, so no
+    SMTP call runs while the outbox rows are locked. ``heartbeat`` is called between batches
+    and mails (the sweep renews its lease there)."""
+    done = _dispatch_batches(batch, heartbeat or _nothing)
+    mail.send_pending(heartbeat=heartbeat)
+    return done
+
+
+def _nothing() -> None:
+    return None
+
+
+_FIELDS = ["dispatched_at", "attempts", "last_error", "failing_since", "next_attempt_at", "dead_at"]
+
+
+def _dispatch_batches(batch: int, heartbeat: Heartbeat) -> int:
+    """Consumers run in one transaction per batch, holding the rows' locks."""
     done = 0
     while True:
+        heartbeat()
         with transaction.atomic():
+            now = timezone.now()
             rows = list(
                 OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(dispatched_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+                .filter(retries.due(now), dispatched_at__isnull=True)
                 .order_by("id")[:batch]
             )
             if not rows:
                 return done
             for row in rows:
+                row.attempts += 1
                 try:
                     with transaction.atomic():
                         for fn in (*_consumers.get(row.topic, ()), *_consumers.get("*", ())):
                             fn(row)
-                    row.dispatched_at = timezone.now()
-                    done += 1
                 except Exception as exc:  # one bad consumer must not stall the queue
                     log.exception("outbox consumer failed for %s", row)
                     row.last_error = repr(exc)[:2000]
-                row.attempts += 1
-            OutboxMessage.objects.bulk_update(rows, ["dispatched_at", "attempts", "last_error"])
+                    state = retries.after_failure(
+                        failures=row.attempts, failing_since=row.failing_since, now=now
+                    )
+                    if state["dead_at"]:
+                        log.error("outbox event %s dead-lettered after %s", row, row.attempts)
+                else:
+                    row.dispatched_at = timezone.now()
+                    state = retries.AFTER_SUCCESS
+                    done += 1
+                for name, value in state.items():
+                    setattr(row, name, value)
+            OutboxMessage.objects.bulk_update(rows, _FIELDS)
         if len(rows) < batch:
             return done

@@ -8,7 +8,7 @@ import uuid
 from ninja import Schema
 from pydantic import Field
 
-from steward.api.http import In
+from steward.api.http import In, SingleLine
 
 
 class UserOut(Schema):
@@ -46,6 +46,8 @@ class UserCreateIn(In):
 
 
 class UserPatchIn(In):
+    not_null = frozenset({"first_name", "last_name", "email", "time_zone", "language", "phone"})
+
     version: int | None = None
     first_name: str | None = Field(None, max_length=150)
     last_name: str | None = Field(None, max_length=150)
@@ -78,7 +80,7 @@ class TeamOut(Schema):
 
 
 class TeamCreateIn(In):
-    name: str = Field(..., max_length=120)
+    name: SingleLine = Field(..., max_length=120)
     slug: str = Field("", max_length=60)
     description: str = Field("", max_length=5000)
     email: str = Field("", max_length=254)
@@ -88,8 +90,10 @@ class TeamCreateIn(In):
 
 
 class TeamPatchIn(In):
+    not_null = frozenset({"name", "description", "email"})
+
     version: int | None = None
-    name: str | None = Field(None, max_length=120)
+    name: SingleLine | None = Field(None, max_length=120)
     description: str | None = Field(None, max_length=5000)
     email: str | None = Field(None, max_length=254)
     organisation: str | None = None
@@ -151,3 +155,26 @@ class AttachmentOut(Schema):
     @staticmethod
     def resolve_download_url(obj) -> str:  # noqa: ANN001
         return f"/api/v1/attachments/{obj.id}/download"
+
+
+# Comments on any record: one shape for every app (decision 0009). An app whose notes are
+# internal by default (problems) subclasses ``CommentIn`` with ``internal: bool = True``.
+
+
+class CommentIn(In):
+    """A comment to add: Markdown body; ``internal`` marks a work note."""
+
+    body: str = Field(..., max_length=65_536)
+    internal: bool = False
+
+
+class CommentOut(Schema):
+    """A comment as the API shows it: the author by username, body as Markdown and HTML."""
+
+    id: int
+    author: str | None = Field(None, alias="author.username")
+    body: str
+    body_html: str
+    internal: bool
+    channel: str
+    created_at: dt.datetime

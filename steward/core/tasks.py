@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
-from steward.core import outbox
+from steward.core import leases, outbox
 from steward.core.models import IdempotencyRecord, LoginFailure
+
+log = logging.getLogger("steward.outbox")
+# Renewed between batches and before each mail (an SMTP call gives up after 60 s), so a live
+# sweep keeps it; a killed one blocks the next sweeps for at most this long.
+SWEEP_LEASE = dt.timedelta(minutes=5)
 
 
 @db_task()
@@ -19,10 +25,18 @@ def dispatch_outbox() -> int:
 
 
 @db_periodic_task(crontab(minute="*"))
-@lock_task("outbox-sweep")
 def sweep_outbox() -> int:
-    """Catch rows whose wake-up was lost (a process killed between commit and enqueue)."""
-    return outbox.dispatch_pending()
+    """Dispatch every due row, whatever became of its wake-up (a process killed between
+    commit and enqueue, a queue lost with its Redis). One sweep at a time, under a lease that
+    expires with its holder: a worker killed mid-sweep does not stop the sweeps."""
+    try:
+        with leases.held("outbox-sweep", SWEEP_LEASE) as renew:
+            return outbox.dispatch_pending(heartbeat=renew)
+    except leases.LeaseHeld:
+        log.info("outbox sweep skipped: another sweep holds the lease")
+    except leases.LeaseLost:
+        log.warning("outbox sweep stopped: its lease expired before it was renewed")
+    return 0
 
 
 @db_periodic_task(crontab(minute="17"))

@@ -6,7 +6,7 @@ services call ``check``; the UI renders buttons from ``allowed``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
@@ -25,6 +25,16 @@ class Transition:
     requires: tuple[str, ...] = ()
     guard: Guard | None = None
     label: str = ""
+
+
+@dataclass(frozen=True)
+class Move:
+    """A status move a page offers: the target state, the button's label, whether it is the
+    main button."""
+
+    target: str
+    label: str
+    primary: bool
 
 
 @dataclass
@@ -50,6 +60,20 @@ class Workflow:
 
     def transition(self, source: str, target: str) -> Transition | None:
         return next((t for t in self._by_source.get(source, []) if t.target == target), None)
+
+    def moves(
+        self, source: str, targets: Iterable[str], *, primary: Container[str] = ()
+    ) -> tuple[Move, ...]:
+        """The ``targets`` (what the actor may do from ``source``) as buttons, labelled as
+        the transitions name them."""
+        return tuple(
+            Move(
+                target=target,
+                label=(move.label if (move := self.transition(source, target)) else "") or target,
+                primary=target in primary,
+            )
+            for target in targets
+        )
 
     def check(self, record: Any, *, target: str, data: Mapping[str, Any]) -> Transition:
         """Raise ``IllegalTransition`` or ``ValidationFailed`` unless the move may happen."""

@@ -11,7 +11,8 @@ from steward.incidents.models import (
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "parent", "is_active")
+    list_display = ("name", "slug", "parent", "default_team", "is_active")
+    list_select_related = ("parent", "default_team")
     prepopulated_fields = {"slug": ("name",)}
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -11,12 +9,11 @@ from ninja.files import UploadedFile
 from steward.api.http import create_with_key, expected_version, page_of, tag
 from steward.core import selectors as core_selectors
 from steward.core import services as core_services
-from steward.core.schemas import AttachmentOut
+from steward.core.schemas import AttachmentOut, CommentIn, CommentOut
 from steward.incidents import selectors, services
+from steward.incidents.filters import IncidentFilters
 from steward.incidents.schemas import (
     CategoryOut,
-    CommentIn,
-    CommentOut,
     IncidentCreateIn,
     IncidentOut,
     IncidentPatchIn,
@@ -26,28 +23,9 @@ incidents = Router(tags=["incidents"])
 categories = Router(tags=["incidents"])
 
 
-class IncidentFilters(Schema):
-    queue: str = "all"
-    status: list[str] = []
-    team: str = ""
-    assignee: str = ""
-    priority: list[int] = []
-    category: str = ""
-    caller: str = ""
-    major: bool | None = None
-    created_after: dt.datetime | None = None
-    created_before: dt.datetime | None = None
-    q: str = ""
-    breached: bool | None = None
-    breaching_within: int | None = None
-    order: str = "priority"
-    cursor: str | None = None
-    limit: int | None = None
-
-
 @incidents.get("", response=page_of(IncidentOut))
 def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]):
-    return selectors.incident_list(request.actor, **filters.dict())
+    return selectors.incident_list(request.actor, **filters.selector_args())
 
 
 @incidents.post("", response={201: IncidentOut})
@@ -78,6 +56,16 @@ def patch_incident(
         number=number,
         expected_version=expected_version(request, payload.version),
         changes=payload.dict(exclude_unset=True, exclude={"version"}),
+    )
+    return tag(response, selectors.incident_get(request.actor, number=number))
+
+
+@incidents.post("/{number}/take", response=IncidentOut)
+def take_incident(request: HttpRequest, response: HttpResponse, number: str):
+    """Assign to me and start work; 409 when someone else has it (unless I lead its team or
+    administer), 412 when ``If-Match`` names an older version."""
+    services.incident_take(
+        request.actor, number=number, expected_version=expected_version(request, None)
     )
     return tag(response, selectors.incident_get(request.actor, number=number))
 

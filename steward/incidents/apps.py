@@ -8,12 +8,14 @@ class IncidentsConfig(AppConfig):
     def ready(self) -> None:
         from steward.core import targets
         from steward.incidents import (  # noqa: F401 - registers outbox consumers
-            escalations,
             notifications,
-            search,
             selectors,
         )
         from steward.incidents.models import Incident
+        from steward.incidents.services import (  # noqa: F401 - registers outbox consumers
+            escalations,
+            search_index,
+        )
 
         targets.register(
             targets.TargetKind("incident", Incident, "number", selectors.incident_visible)

@@ -16,6 +16,30 @@ class Status(models.TextChoices):
 OPEN_STATES = (Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.ON_HOLD)
 
 
+class Queue(models.TextChoices):
+    """The queues of the incident list, with the tab labels agents see."""
+
+    MINE = "mine", "My work"
+    MY_TEAMS = "my_teams", "My teams"
+    UNASSIGNED = "unassigned", "Unassigned"
+    BREACHING = "breaching", "Breaching soon"
+    MAJOR = "major", "Major incidents"
+    OPEN = "open", "All open"
+    ALL = "all", "Everything"
+
+
+BREACHING_WITHIN_MAX = 60 * 24 * 30  # minutes, a month: the furthest "breaching within" looks
+
+
+class QueueOrder(models.TextChoices):
+    """How an incident list may be sorted."""
+
+    PRIORITY = "priority", "Priority, then oldest"
+    NEWEST = "-opened_at", "Newest first"
+    OLDEST = "opened_at", "Oldest first"
+    UPDATED = "-updated_at", "Recently updated"
+
+
 class OnHoldReason(models.TextChoices):
     AWAITING_CALLER = "awaiting_caller", "Awaiting caller"
     AWAITING_VENDOR = "awaiting_vendor", "Awaiting vendor"

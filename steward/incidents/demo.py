@@ -1,4 +1,5 @@
-"""Demo history: a few thousand incidents over the last six months, through the bulk path."""
+"""Demo history: a few thousand incidents over the last six months, through the bulk import
+service (so they are validated like any write and have their SLA clocks)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import random
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from steward.cmdb import selectors as cmdb_selectors
 from steward.core import markup
 from steward.core.actor import Actor
 from steward.core.models import Comment, OutboxMessage, Team, User
-from steward.incidents.bulk import incidents_import
 from steward.incidents.models import Incident, TeamAssignment
+from steward.incidents.services.bulk import incidents_import
+from steward.sla import services as sla
 
 # (category, subcategory, team, title templates)
 KINDS = [
@@ -71,6 +74,13 @@ KINDS = [
         ["Suspicious email with invoice attachment", "Clicked a phishing link"],
     ),
 ]
+# category → (business services by name, CI classes) an incident of it may name
+CMDB = {
+    "network": ([], ["network_device"]),
+    "software": (["Online shop", "Customer support portal", "Payroll"], ["application"]),
+    "email": (["Email and calendar"], ["application", "server"]),
+    "database": (["Data warehouse", "Online shop"], ["database"]),
+}
 REPLIES = [
     "Thanks, we are looking into it.",
     "Could you send a screenshot of the error?",
@@ -97,6 +107,7 @@ def load(rng: random.Random, count: int = 3000) -> int:
         if slug in teams:
             TeamAssignment.objects.get_or_create(team=teams[slug], defaults={"mode": "round_robin"})
     now = timezone.now()
+    services, cis = _cmdb()
     rows = []
     for _ in range(count):
         category, subcategory, team_slug, titles = rng.choice(KINDS)
@@ -115,6 +126,7 @@ def load(rng: random.Random, count: int = 3000) -> int:
             "channel": rng.choice(["portal", "email", "phone", "web", "monitoring"]),
             "team": team_slug if team_slug in teams else None,
         }
+        row.update(_references(rng, category, services, cis))
         if age > dt.timedelta(days=3) and rng.random() < 0.9:
             resolved = opened + dt.timedelta(minutes=rng.randint(15, 5 * 24 * 60))
             row.update(
@@ -146,28 +158,45 @@ def load(rng: random.Random, count: int = 3000) -> int:
     )
     made = incidents_import(Actor.system("demo"), rows)
     _comments(rng, made)
-    _clocks(made, since=now - dt.timedelta(days=45))
+    _settle_clocks()
     return len(made)
 
 
-def _clocks(incidents: list[Incident], *, since: dt.datetime) -> None:
-    """SLA clocks for the recent history, run as if they had ticked live: late ones breach."""
-    from steward.incidents.services import _sla_context
-    from steward.sla import services as sla
+def _cmdb() -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Numbers of the demo estate's business services (by name) and of a few CIs per class."""
+    visible = cmdb_selectors.ci_visible(Actor.system("demo")).filter(status="live")
+    names = {name for names, _ in CMDB.values() for name in names}
+    services = dict(
+        visible.filter(ci_class__slug="business_service", name__in=names).values_list(
+            "name", "number"
+        )
+    )
+    cis: dict[str, list[str]] = {}
+    for slug in {slug for _, slugs in CMDB.values() for slug in slugs}:
+        numbers = visible.filter(ci_class__slug=slug).order_by("number")
+        cis[slug] = list(numbers.values_list("number", flat=True)[:40])
+    return services, cis
 
-    system = Actor.system("demo")
-    for incident in incidents:
-        if incident.opened_at < since:
-            continue
-        sla.clocks_start(system, incident, context=_sla_context(incident), at=incident.opened_at)
-        if incident.first_response_at:
-            sla.clock_stop(system, incident, kind="response", at=incident.first_response_at)
-        if incident.status == "on_hold":
-            sla.clocks_pause(system, incident, at=incident.first_response_at or incident.opened_at)
-        if incident.resolved_at:
-            sla.clock_stop(system, incident, kind="response", at=incident.resolved_at)
-            sla.clock_stop(system, incident, kind="resolution", at=incident.resolved_at)
-    sla.sla_sweep(system, now=timezone.now(), batch=5000)
+
+def _references(
+    rng: random.Random, category: str, services: dict[str, str], cis: dict[str, list[str]]
+) -> dict[str, str]:
+    """Most incidents of a category the CMDB covers name a CI, many also the service."""
+    names, slugs = CMDB.get(category, ([], []))
+    row = {}
+    known = [services[n] for n in names if n in services]
+    if known and rng.random() < 0.7:
+        row["affected_service"] = rng.choice(known)
+    candidates = [number for slug in slugs for number in cis.get(slug, [])]
+    if candidates and rng.random() < 0.8:
+        row["configuration_item"] = rng.choice(candidates)
+    return row
+
+
+def _settle_clocks() -> None:
+    """The import started every incident's clocks as of its history; one sweep marks the
+    late ones breached, as if they had ticked live."""
+    sla.sla_sweep(Actor.system("demo"), now=timezone.now(), batch=5000)
     # history is not news: nobody gets mail about demo breaches from months ago
     OutboxMessage.objects.filter(topic__startswith="sla.", dispatched_at__isnull=True).update(
         dispatched_at=timezone.now()

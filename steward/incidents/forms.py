@@ -1,15 +1,35 @@
-"""Incident web forms: parse only; the services validate and decide."""
+"""Incident web forms: parse only; the services validate and decide, and the queue's filters
+are read by the API's filter schema (``filters.IncidentFilters``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
-from steward.incidents.choices import Impact, OnHoldReason, ResolutionCode
+from steward.incidents.choices import Impact, OnHoldReason, QueueOrder, ResolutionCode, Status
+from steward.incidents.models import Incident
 
 LEVELS = [(v, label) for v, label in Impact.choices]
+TEXTS = ("resolution_notes",)
+# the fields of the agents' form a requester's form has not (the desk decides these)
+REQUESTER_LEFT_OUT = (
+    "caller",
+    "impact",
+    "urgency",
+    "affected_service",
+    "configuration_item",
+    "team",
+    "assignee",
+    "is_major",
+)
+# the update form's fields that hold the record's value as it is (team and assignee are keys)
+PLAIN_FIELDS = ("impact", "urgency", "on_hold_reason", "resolution_code", "resolution_notes")
 
 
 class IncidentForm(forms.Form):
+    WIDE = ("title", "description")
+
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
     caller = forms.CharField(
@@ -32,8 +52,18 @@ class IncidentForm(forms.Form):
             (c.slug, f"{c.parent.name} › {c.name}") for c in subcategories
         ]
         self.fields["team"].choices = [("", "—")] + [(t.slug, t.name) for t in teams]
+        # a requester says what happened and picks the subcategory among the chosen
+        # category's (``subcategories`` are those, swapped in by htmx); the desk sets impact
+        # and urgency, and she cannot see the CMDB, so neither a service nor a CI is asked
+        self.narrowed = not agent
         if not agent:
-            for name in ("caller", "team", "assignee", "is_major"):
+            self.fields["subcategory"].choices = [("", "—")] + [
+                (c.slug, c.name) for c in subcategories
+            ]
+            if not subcategories:
+                self.fields["subcategory"].help_text = "Choose a category first."
+            self.fields["description"].label = "What happened"
+            for name in REQUESTER_LEFT_OUT:
                 del self.fields[name]
 
     def changes(self) -> dict:
@@ -41,43 +71,135 @@ class IncidentForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v not in ("", None, False)}
 
 
+def record_values(incident: Incident) -> dict[str, Any]:
+    """The editable values of the record as the update form shows them: the form starts
+    from these (a blank select would read as "clear it" on Save) and sends only what
+    differs from them."""
+    return {
+        "team": incident.team.slug if incident.team else "",
+        "assignee": incident.assignee.username if incident.assignee else "",
+        **{name: getattr(incident, name) for name in PLAIN_FIELDS},
+    }
+
+
 class UpdateForm(forms.Form):
-    """Edits and status moves from the incident page; ``version`` guards lost updates."""
+    """Edits and status moves from the incident page; ``version`` guards lost updates. The
+    caller's view sends only ``version`` and the clicked move."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.CharField(required=False)  # the clicked action button's value
-    team = forms.CharField(required=False)
-    assignee = forms.CharField(required=False)
-    impact = forms.TypedChoiceField(choices=LEVELS, coerce=int, required=False)
-    urgency = forms.TypedChoiceField(choices=LEVELS, coerce=int, required=False)
-    on_hold_reason = forms.ChoiceField(choices=[("", "—"), *OnHoldReason.choices], required=False)
+    team = forms.CharField(required=False, help_text="The team's short name (slug)")
+    assignee = forms.CharField(required=False, help_text="Username of an agent of the team")
+    impact = forms.TypedChoiceField(choices=LEVELS, coerce=int, required=False, empty_value=None)
+    urgency = forms.TypedChoiceField(choices=LEVELS, coerce=int, required=False, empty_value=None)
+    on_hold_reason = forms.ChoiceField(
+        choices=[("", "—"), *OnHoldReason.choices], required=False, label="On-hold reason"
+    )
     resolution_code = forms.ChoiceField(
         choices=[("", "—"), *ResolutionCode.choices], required=False
     )
     resolution_notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def changes(self, incident) -> dict:  # noqa: ANN001
-        """Only what differs from the record, so an unchanged field is not rewritten."""
+    WIDE = ("resolution_notes",)
+
+    @property
+    def panel_fields(self) -> list[forms.BoundField]:
+        """The fields the "Work it" panel shows, in order (version and the move are not)."""
+        return [self[name] for name in ("team", "assignee", *PLAIN_FIELDS)]
+
+    @classmethod
+    def for_record(cls, incident: Incident) -> UpdateForm:
+        return cls(initial={"version": incident.version, **record_values(incident)})
+
+    def changes(self, incident: Incident) -> dict[str, Any]:
+        """Only what differs from the record, so an unchanged field is not rewritten; a field
+        not on the submitted form is left alone."""
         data = self.cleaned_data
-        current = {
-            "team": incident.team.slug if incident.team else "",
-            "assignee": incident.assignee.username if incident.assignee else "",
-            "impact": incident.impact,
-            "urgency": incident.urgency,
-            "on_hold_reason": incident.on_hold_reason,
-            "resolution_code": incident.resolution_code,
-            "resolution_notes": incident.resolution_notes,
-            "status": incident.status,
-        }
-        out = {}
-        for name, value in data.items():
-            if name == "version" or value in (None,) or name not in current:
+        out: dict[str, Any] = {}
+        for name, value in record_values(incident).items():
+            new = data.get(name)
+            if new is None or name not in self.data:
                 continue
-            if value != current[name] and not (value == "" and name == "status"):
-                out[name] = value or None if name in ("team", "assignee") else value
+            if name in TEXTS:
+                new = new.replace("\r\n", "\n")
+            if new != value:
+                out[name] = (new or None) if name in ("team", "assignee") else new
+        status = data.get("status") or ""
+        if status and status != incident.status:
+            out["status"] = status
         return out
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-    internal = forms.BooleanField(required=False, label="Internal work note")
+    """A reply (or, for agents, an internal work note)."""
+
+    body = forms.CharField(label="Add a comment", widget=forms.Textarea(attrs={"rows": 3}))
+    internal = forms.BooleanField(
+        required=False, label="Internal work note (not shown to the caller)"
+    )
+
+    def __init__(self, *args: Any, work_notes: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if work_notes:
+            self.fields["body"].label = "Reply or work note"
+        else:
+            del self.fields["internal"]
+
+
+class BulkForm(forms.Form):
+    """The queue's ticked incidents and the quick action chosen for them."""
+
+    ACTIONS = (("assign_me", "Assign selected to me"), ("close", "Close selected (resolved)"))
+
+    action = forms.ChoiceField(choices=ACTIONS)
+    numbers = forms.CharField(required=False)  # read with getlist: the ticked rows
+    next = forms.CharField(required=False)
+
+    def numbers_ticked(self, limit: int = 200) -> list[str]:
+        return self.data.getlist("numbers")[:limit] if hasattr(self.data, "getlist") else []
+
+
+class SavedViewForm(forms.Form):
+    name = forms.CharField(max_length=60, label="Save this view as")
+    query = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+def _select(label: str, any_label: str | None, choices: list) -> forms.CharField:
+    """A select whose value ``filters.py`` checks (a refused one is shown beside it), so the
+    form itself refuses nothing."""
+    options = [("", any_label), *choices] if any_label else list(choices)
+    return forms.CharField(label=label, required=False, widget=forms.Select(choices=options))
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filter bar (``components/filter_bar.html``), bound to the query string;
+    ``IncidentFilters.from_query`` reads the values (as the API does) and its messages land
+    on these fields. Requesters get no team filter."""
+
+    queue = forms.CharField(required=False, widget=forms.HiddenInput)
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        widget=forms.SearchInput(
+            attrs={"placeholder": "Search number, title… ( / )", "data-shortcut": "/"}
+        ),
+    )
+    status = _select("Status", "Any status", list(Status.choices))
+    priority = _select("Priority", "Any priority", [(str(p), f"P{p}") for p in range(1, 6)])
+    team = _select("Team", "Any team", [])
+    order = _select("Sort", None, list(QueueOrder.choices))
+
+    def __init__(self, *args: Any, teams: Any = (), agent: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if agent:
+            self.fields["team"].widget.choices = [("", "Any team")] + [
+                (t.slug, t.name) for t in teams
+            ]
+        else:
+            del self.fields["team"]
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Each refused filter's message beside its field."""
+        for name, message in errors.items():
+            if name in self.fields and name != "queue":
+                self.add_error(name, message)

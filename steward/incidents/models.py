@@ -25,6 +25,14 @@ class Category(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     is_active = models.BooleanField(default=True)
+    default_team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The team a requester's new incident of this category goes to.",
+    )
 
     class Meta:
         constraints = [
@@ -104,8 +112,21 @@ class Incident(VersionedModel):
     channel = models.CharField(
         max_length=12, choices=IncidentChannel.choices, default=IncidentChannel.WEB
     )
-    affected_service = models.CharField(max_length=200, blank=True)
-    configuration_item = models.CharField(max_length=200, blank=True)
+    # the CMDB is the reference: the business service hit and the CI at fault
+    affected_service = models.ForeignKey(
+        "cmdb.ConfigurationItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents_of_service",
+    )
+    configuration_item = models.ForeignKey(
+        "cmdb.ConfigurationItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+    )
     impact = models.PositiveSmallIntegerField(choices=Impact.choices, default=Impact.LOW)
     urgency = models.PositiveSmallIntegerField(choices=Impact.choices, default=Impact.LOW)
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.PLANNING)
@@ -164,26 +185,6 @@ class Incident(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
-
-
-class Notification(models.Model):
-    """One email sent for one event to one recipient: makes at-least-once delivery send once."""
-
-    event_id = models.BigIntegerField()
-    recipient = models.EmailField()
-    kind = models.CharField(max_length=40)
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="notifications")
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["event_id", "recipient", "kind"], name="notification_once"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} to {self.recipient}"
 
 
 class SavedView(models.Model):

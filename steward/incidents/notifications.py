@@ -1,4 +1,4 @@
-"""Email notifications: outbox consumers, each sending at most once per event and recipient.
+"""Email notifications: outbox consumers that queue each mail once per event and recipient.
 
 Subjects carry the incident number and every message threads under the incident's root
 Message-ID, so replies can be matched to the incident later (mail polling).
@@ -10,13 +10,11 @@ import hashlib
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
-from steward.core import outbox
+from steward.core import mail, outbox
 from steward.core.models import Comment, OutboxMessage, Team, User
-from steward.incidents.models import Incident, IncidentSettings, Notification
+from steward.incidents.models import Incident, IncidentSettings
 
 DOMAIN = "steward.local"
 
@@ -43,36 +41,27 @@ def send(
     recipients: Iterable[str],
     **context: object,
 ) -> int:
-    """Render and send ``kind`` to each recipient not yet told about this event."""
-    sent = 0
+    """Render ``kind`` for each recipient not yet told about this event and queue it."""
+    body = render_to_string(f"incidents/email/{kind}.txt", {"incident": incident, **context})
+    subject, _, text = body.partition("\n")
+    mails = []
     for address in recipients:
-        try:
-            with transaction.atomic():
-                Notification.objects.create(
-                    event_id=event.pk, recipient=address, kind=kind, incident=incident
-                )
-                body = render_to_string(
-                    f"incidents/email/{kind}.txt", {"incident": incident, **context}
-                )
-                subject, _, text = body.partition("\n")
-                digest = hashlib.sha256(address.encode()).hexdigest()[:12]
-                message = EmailMessage(
-                    subject=f"[{incident.number}] {subject.strip()}",
-                    body=text.strip() + "\n",
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    to=[address],
-                    headers={
-                        "Message-ID": f"<{incident.number}.{event.pk}.{kind}.{digest}@{DOMAIN}>",
-                        "In-Reply-To": thread_id(incident),
-                        "References": thread_id(incident),
-                        "X-Steward-Incident": incident.number,
-                    },
-                )
-                message.send()
-                sent += 1
-        except IntegrityError:
-            continue  # already sent for this event: at-least-once dispatch, once delivery
-    return sent
+        digest = hashlib.sha256(address.encode()).hexdigest()[:12]
+        mails.append(
+            mail.Mail(
+                recipient=address,
+                subject=f"[{incident.number}] {subject.strip()}",
+                body=text.strip() + "\n",
+                headers={
+                    "Message-ID": f"<{incident.number}.{event.pk}.{kind}.{digest}@{DOMAIN}>",
+                    "In-Reply-To": thread_id(incident),
+                    "References": thread_id(incident),
+                    "X-Steward-Incident": incident.number,
+                },
+            )
+        )
+    # at-least-once dispatch, once delivery: the core table drops what was queued before
+    return mail.queue(key=mail.event_key(event), kind=kind, record=incident, mails=mails)
 
 
 def _incident(event: OutboxMessage) -> Incident | None:
@@ -89,6 +78,8 @@ def on_assigned(event: OutboxMessage) -> None:
     if incident is None or incident.status in ("resolved", "closed", "cancelled"):
         return
     if incident.assignee is not None:
+        if incident.assignee_id == event.payload.get("by"):
+            return  # an agent who took it, or assigned it to themself, knows
         send(event, incident, "assigned_to_you", _recipients([incident.assignee]))
     elif incident.team is not None:
         team: Team = incident.team

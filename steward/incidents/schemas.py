@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ninja import Schema
 from pydantic import Field
 
-from steward.api.http import In
+from steward.api.http import In, SingleLine
+from steward.core.schemas import CommentIn, CommentOut
+
+__all__ = [
+    "CategoryOut",
+    "ClockOut",
+    "CommentIn",
+    "CommentOut",
+    "IncidentCreateIn",
+    "IncidentOut",
+    "IncidentPatchIn",
+]
+
+CI = "a CI number (CI0000042); empty or null: none"
+SERVICE = "the CI number of a business service; empty or null: none"
 
 
 class ClockOut(Schema):
@@ -35,8 +50,8 @@ class IncidentOut(Schema):
     category: str | None = Field(None, alias="category.slug")
     subcategory: str | None = Field(None, alias="subcategory.slug")
     channel: str
-    affected_service: str
-    configuration_item: str
+    affected_service: str = Field(..., description="CI number of the business service; empty: none")
+    configuration_item: str = Field(..., description="CI number; empty: none")
     impact: int
     urgency: int
     priority: int
@@ -58,9 +73,17 @@ class IncidentOut(Schema):
     version: int
     sla: list[ClockOut] = Field(default_factory=list, alias="sla_clocks")
 
+    @staticmethod
+    def resolve_affected_service(obj: Any) -> str:
+        return obj.affected_service.number if obj.affected_service_id else ""
+
+    @staticmethod
+    def resolve_configuration_item(obj: Any) -> str:
+        return obj.configuration_item.number if obj.configuration_item_id else ""
+
 
 class IncidentCreateIn(In):
-    title: str = Field(..., max_length=200)
+    title: SingleLine = Field(..., max_length=200)
     description: str = Field("", max_length=100_000)
     caller: str | None = None
     category: str | None = None
@@ -68,8 +91,8 @@ class IncidentCreateIn(In):
     impact: int = Field(3, ge=1, le=3)
     urgency: int = Field(3, ge=1, le=3)
     channel: str | None = None
-    affected_service: str = Field("", max_length=200)
-    configuration_item: str = Field("", max_length=200)
+    affected_service: str = Field("", max_length=200, description=SERVICE)
+    configuration_item: str = Field("", max_length=200, description=CI)
     team: str | None = None
     assignee: str | None = None
     is_major: bool = False
@@ -78,7 +101,7 @@ class IncidentCreateIn(In):
 
 class IncidentPatchIn(In):
     version: int | None = None
-    title: str | None = Field(None, max_length=200)
+    title: SingleLine | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=100_000)
     category: str | None = None
     subcategory: str | None = None
@@ -94,23 +117,8 @@ class IncidentPatchIn(In):
     parent: str | None = None
     resolution_code: str | None = None
     resolution_notes: str | None = Field(None, max_length=20_000)
-    affected_service: str | None = Field(None, max_length=200)
-    configuration_item: str | None = Field(None, max_length=200)
-
-
-class CommentIn(In):
-    body: str = Field(..., max_length=65_536)
-    internal: bool = False
-
-
-class CommentOut(Schema):
-    id: int
-    author: str | None = Field(None, alias="author.username")
-    body: str
-    body_html: str
-    internal: bool
-    channel: str
-    created_at: dt.datetime
+    affected_service: str | None = Field(None, max_length=200, description=SERVICE)
+    configuration_item: str | None = Field(None, max_length=200, description=CI)
 
 
 class CategoryOut(Schema):

@@ -1,17 +1,18 @@
 from django.urls import path
 
-from steward.incidents import views
+from steward.incidents.views import bulk, queue, records, saved_views
 
 app_name = "incidents"
 urlpatterns = [
-    path("", views.queue, name="queue"),
-    path("new/", views.create, name="create"),
-    path("priority/", views.priority_preview, name="priority"),
-    path("bulk/", views.bulk, name="bulk"),
-    path("views/", views.save_view, name="save_view"),
-    path("views/<int:view_id>/delete/", views.delete_view, name="delete_view"),
-    path("<str:number>/", views.detail, name="detail"),
-    path("<str:number>/update/", views.update, name="update"),
-    path("<str:number>/take/", views.take, name="take"),
-    path("<str:number>/comment/", views.comment, name="comment"),
+    path("", queue.incident_list, name="list"),
+    path("new/", records.incident_new, name="new"),
+    path("priority/", records.priority_preview, name="priority"),
+    path("subcategories/", records.subcategory_options, name="subcategories"),
+    path("bulk/", bulk.bulk, name="bulk"),
+    path("views/", saved_views.save_view, name="save_view"),
+    path("views/<int:view_id>/delete/", saved_views.delete_view, name="delete_view"),
+    path("<str:number>/", records.detail, name="detail"),
+    path("<str:number>/update/", records.update, name="update"),
+    path("<str:number>/take/", records.take, name="take"),
+    path("<str:number>/comment/", records.comment, name="comment"),
 ]

@@ -11,31 +11,18 @@ from steward.core import selectors as core_selectors
 from steward.core import services as core_services
 from steward.core.schemas import AttachmentOut
 from steward.problems import selectors, services
+from steward.problems.filters import ProblemFilters
 from steward.problems.schemas import (
-    CommentIn,
     CommentOut,
     LinkedIncidentOut,
     LinkIn,
+    ProblemCommentIn,
     ProblemCreateIn,
     ProblemOut,
     ProblemPatchIn,
 )
 
 problems = Router(tags=["problems"])
-
-
-class ProblemFilters(Schema):
-    queue: str = "all"
-    status: list[str] = []
-    team: str = ""
-    assignee: str = ""
-    priority: list[int] = []
-    ci: str = ""
-    service: str = ""
-    known_error: bool | None = None
-    q: str = ""
-    cursor: str | None = None
-    limit: int | None = None
 
 
 class PageParams(Schema):
@@ -106,7 +93,7 @@ def list_comments(request: HttpRequest, number: str, params: Query[PageParams]):
 
 
 @problems.post("/{number}/comments", response={201: CommentOut})
-def add_comment(request: HttpRequest, number: str, payload: CommentIn):
+def add_comment(request: HttpRequest, number: str, payload: ProblemCommentIn):
     return 201, services.problem_comment(
         request.actor, number=number, body=payload.body, internal=payload.internal
     )

@@ -1,4 +1,5 @@
-"""Problem enumerations, with the colours the UI shows beside them."""
+"""Problem enumerations; their badge colours are classes in web/static/web/steward.css
+(``.status-<value>``, ``.priority-N``)."""
 
 from django.db import models
 
@@ -18,20 +19,19 @@ TERMINAL_STATES = (Status.CLOSED, Status.CANCELLED)
 NOTIFYING_STATES = (Status.RESOLVED, Status.CLOSED)
 
 
+class Queue(models.TextChoices):
+    """The problem lists an agent picks from: tabs on the page, ``queue`` in the API."""
+
+    OPEN = "open", "All open"
+    MINE = "mine", "My work"
+    MY_TEAMS = "my_teams", "My teams"
+    KNOWN_ERRORS = "known_errors", "Known errors"
+    ALL = "all", "Everything"
+
+
 class Level(models.IntegerChoices):
     """Impact and urgency, as for incidents: 1 is the most."""
 
     HIGH = 1, "1 - High"
     MEDIUM = 2, "2 - Medium"
     LOW = 3, "3 - Low"
-
-
-STATUS_COLOURS = {
-    Status.NEW: "#2457c5",
-    Status.INVESTIGATING: "#b54708",
-    Status.KNOWN_ERROR: "#6941c6",
-    Status.RESOLVED: "#067647",
-    Status.CLOSED: "#344054",
-    Status.CANCELLED: "#98a2b3",
-}
-PRIORITY_COLOURS = {1: "#b42318", 2: "#dc6803", 3: "#ca8504", 4: "#2e90fa", 5: "#667085"}

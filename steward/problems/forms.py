@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from steward.problems.choices import Level
+from steward.problems.choices import Level, Status
+from steward.web.filter_forms import FilterForm, filter_select
 
 LEVELS = list(Level.choices)
 TEXTS = ("description", "root_cause", "workaround", "resolution_notes")
@@ -12,6 +13,8 @@ TEXTS = ("description", "root_cause", "workaround", "resolution_notes")
 
 class ProblemForm(forms.Form):
     """New problem; ``from_incident`` (hidden) raises it from an incident and links it."""
+
+    WIDE = ("title", "description", "workaround")  # fields the page gives a whole row
 
     from_incident = forms.CharField(max_length=16, required=False, widget=forms.HiddenInput)
     title = forms.CharField(max_length=200)
@@ -86,9 +89,22 @@ class UpdateForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label="Work note", widget=forms.Textarea(attrs={"rows": 3}))
     internal = forms.BooleanField(required=False, label="Internal work note")
 
 
 class LinkForm(forms.Form):
     incident = forms.CharField(max_length=16, label="Incident number")
+
+
+class ProblemFilterForm(FilterForm):
+    """The list's filter bar (``components/filter_bar.html``), bound to the query string;
+    ``filters.parse_query`` reads the values and its messages land on these fields."""
+
+    status = filter_select("Status", "Any status", list(Status.choices))
+    priority = filter_select("Priority", "Any priority", [(str(p), f"P{p}") for p in range(1, 6)])
+    team = filter_select("Team", "Any team", [])
+
+    def __init__(self, *args, teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].widget.choices = [("", "Any team")] + [(t.slug, t.name) for t in teams]

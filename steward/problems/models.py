@@ -101,24 +101,3 @@ class ProblemIncident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.problem_id} ↔ {self.incident_id}"
-
-
-class ProblemNotification(models.Model):
-    """One mail to one caller about one problem: the unique triple makes at-least-once
-    dispatch deliver once, and tells each caller once however often the problem is fixed."""
-
-    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="notifications")
-    recipient = models.EmailField()
-    kind = models.CharField(max_length=40)
-    event_id = models.BigIntegerField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["problem", "recipient", "kind"], name="problem_notification_once"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} to {self.recipient}"

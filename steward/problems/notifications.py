@@ -6,16 +6,19 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
-from steward.core import outbox
+from steward.core import mail, outbox
 from steward.core.models import OutboxMessage
-from steward.problems.models import Problem, ProblemIncident, ProblemNotification
+from steward.problems.models import Problem, ProblemIncident
 
 DOMAIN = "steward.local"
 KIND = "problem_fixed"
+
+
+def once_key(problem: Problem) -> str:
+    """Callers are told once per problem, however often it is resolved or closed."""
+    return f"problem:{problem.pk}"
 
 
 def callers_to_tell(problem: Problem) -> dict[str, list]:
@@ -36,38 +39,27 @@ def callers_to_tell(problem: Problem) -> dict[str, list]:
 
 @outbox.consumer("problem.fixed")
 def on_fixed(event: OutboxMessage) -> int:
+    """Queue one mail per caller; the key is the problem, so a later fix tells nobody again."""
     problem = Problem.objects.filter(pk=event.object_id).first()
     if problem is None:
         return 0
-    sent = 0
+    mails = []
     for address, incidents in sorted(callers_to_tell(problem).items()):
-        try:
-            with transaction.atomic():
-                # the row first: a second dispatch of this or a later event finds it and stops
-                ProblemNotification.objects.create(
-                    problem=problem, recipient=address, kind=KIND, event_id=event.pk
-                )
-                body = render_to_string(
-                    f"problems/email/{KIND}.txt",
-                    {
-                        "problem": problem,
-                        "incidents": incidents,
-                        "link": f"{settings.BASE_URL}/",
-                    },
-                )
-                subject, _, text = body.partition("\n")
-                digest = hashlib.sha256(address.encode()).hexdigest()[:12]
-                EmailMessage(
-                    subject=f"[{problem.number}] {subject.strip()}",
-                    body=text.strip() + "\n",
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    to=[address],
-                    headers={
-                        "Message-ID": f"<{problem.number}.{event.pk}.{digest}@{DOMAIN}>",
-                        "X-Steward-Problem": problem.number,
-                    },
-                ).send()
-                sent += 1
-        except IntegrityError:
-            continue  # already told: at-least-once dispatch, once delivery
-    return sent
+        body = render_to_string(
+            f"problems/email/{KIND}.txt",
+            {"problem": problem, "incidents": incidents, "link": f"{settings.BASE_URL}/"},
+        )
+        subject, _, text = body.partition("\n")
+        digest = hashlib.sha256(address.encode()).hexdigest()[:12]
+        mails.append(
+            mail.Mail(
+                recipient=address,
+                subject=f"[{problem.number}] {subject.strip()}",
+                body=text.strip() + "\n",
+                headers={
+                    "Message-ID": f"<{problem.number}.{event.pk}.{digest}@{DOMAIN}>",
+                    "X-Steward-Problem": problem.number,
+                },
+            )
+        )
+    return mail.queue(key=once_key(problem), kind=KIND, record=problem, mails=mails)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 
 from steward.api.http import create_with_key, expected_version, page_of, tag
 from steward.sla import selectors, services
+from steward.sla.filters import CalendarFilters, PolicyFilters
 from steward.sla.schemas import (
     CalendarCreateIn,
     CalendarOut,
@@ -18,12 +19,6 @@ from steward.sla.schemas import (
 
 calendars = Router(tags=["calendars"])
 policies = Router(tags=["sla"])
-
-
-class CalendarFilters(Schema):
-    q: str = ""
-    cursor: str | None = None
-    limit: int | None = None
 
 
 @calendars.get("", response=page_of(CalendarOut))
@@ -60,14 +55,6 @@ def patch_calendar(
         changes=payload.dict(exclude_unset=True, exclude={"version"}),
     )
     return tag(response, calendar)
-
-
-class PolicyFilters(Schema):
-    q: str = ""
-    calendar: str = ""
-    is_active: bool | None = None
-    cursor: str | None = None
-    limit: int | None = None
 
 
 @policies.get("", response=page_of(PolicyOut))

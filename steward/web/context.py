@@ -15,7 +15,7 @@ def navigation(request: HttpRequest) -> dict:
     view = request.resolver_match.view_name if request.resolver_match else ""
     items = []
     for module in MODULES:
-        if module.agents_only and not user.is_agent:
+        if not module.shown_to(is_agent=user.is_agent):
             continue
         url = reverse(module.url_name) if module.url_name else None
         items.append(
@@ -30,12 +30,12 @@ def navigation(request: HttpRequest) -> dict:
 
 
 def _active(module: Module, view: str) -> bool:
-    """A module is lit on every page of its app (its URL namespace); the shell's own pages
-    share the ``web`` namespace, so there only the module's page (and, for teams, its
-    sub-pages) counts."""
+    """A module is lit on every page of its app (its URL namespace); the shell's pages
+    (``web``) and core's people pages (``core``: teams, profile) share a namespace each, so
+    there only the module's page (and, for teams, its sub-pages) counts."""
     if not module.url_name:
         return False
     namespace = module.url_name.split(":")[0]
-    if namespace != "web":
+    if namespace not in ("web", "core"):
         return view.startswith(f"{namespace}:")
-    return view == module.url_name or (module.key == "teams" and view.startswith("web:team"))
+    return view == module.url_name or (module.key == "teams" and view.startswith("core:team"))

@@ -1,4 +1,12 @@
-"""Show times in the signed-in user's own time zone (DESIGN §3: stored UTC, shown local)."""
+"""What every web request gets before its view runs, and what a domain error becomes after.
+
+- ``UserTimeZoneMiddleware``: times shown in the signed-in user's zone (DESIGN §3).
+- ``ActorMiddleware``: ``request.actor``, the same ``Actor`` the API's session auth builds.
+- ``DomainErrorPageMiddleware``: ``NotFound`` is the 404 page, ``PermissionDenied`` the 403
+  page, so views let selectors and services raise instead of catching in every view.
+- ``ContentSecurityPolicyMiddleware``: every HTML answer carries ``CONTENT_SECURITY_POLICY``
+  (docs/decisions/0011-content-security-policy.md).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +14,20 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
+
+from steward.core.actor import Actor
+from steward.core.choices import Channel
+from steward.core.errors import NotFound, PermissionDenied
+
+# The API sets its own actor in its auth classes (a token's scopes narrow it) and shapes its
+# own errors (steward.api.errors); the web middleware stays out of its way.
+API_PREFIX = "/api/"
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
 
 
 class UserTimeZoneMiddleware:
@@ -27,3 +48,85 @@ class UserTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class ActorMiddleware:
+    """``request.actor``: the signed-in user acting through the web, or ``None`` when nobody
+    is signed in (``login_required`` views never see ``None``). One actor per request, so
+    every audit row a page writes carries the same request id."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not is_api(request):
+            user = request.user  # AuthenticationMiddleware runs first (settings.MIDDLEWARE)
+            request.actor = Actor(user=user, channel=Channel.WEB) if user.is_authenticated else None
+        return self.get_response(request)
+
+
+def not_found_page(request: HttpRequest) -> HttpResponse:
+    """The Steward 404 page: absent records and records the user may not see look alike."""
+    return render(request, "web/404.html", status=404)
+
+
+def forbidden_page(request: HttpRequest, message: str = "") -> HttpResponse:
+    """The Steward 403 page, with the service's reason when it gave one."""
+    return render(request, "web/403.html", {"reason": message}, status=403)
+
+
+class DomainErrorPageMiddleware:
+    """A view lets ``NotFound``/``PermissionDenied`` escape; the right page comes back.
+
+    Other domain errors are a form's business (``steward.web.forms.submit``); one that
+    escapes a view is a bug and stays a 500, so it is seen and fixed."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if is_api(request):
+            return None
+        if isinstance(exception, NotFound):
+            return not_found_page(request)
+        if isinstance(exception, PermissionDenied):
+            return forbidden_page(request, exception.message)
+        return None
+
+
+# Scripts and stylesheets only from our own origin: no inline <script>, no on*= handlers,
+# no eval, no <style> elements. Style *attributes* are allowed (style-src-attr): templates
+# still colour badges with style="…" and Swagger UI and the Django admin set them; an
+# attribute cannot run script. data: images are the admin's and Swagger UI's icons.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "style-src-attr 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+class ContentSecurityPolicyMiddleware:
+    """``Content-Security-Policy`` on every HTML page (pages, htmx fragments, error pages,
+    the Django admin, the API's docs page); JSON and files need none."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith("text/html"):
+            response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response

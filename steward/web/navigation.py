@@ -11,20 +11,28 @@ class Module:
     label: str
     url_name: str | None  # None: not built yet, shown greyed
     agents_only: bool = True
+    requesters_only: bool = False  # the requester's own view of an agents' module
+
+    def shown_to(self, *, is_agent: bool) -> bool:
+        return not (self.agents_only and not is_agent) and not (self.requesters_only and is_agent)
 
 
 MODULES: tuple[Module, ...] = (
     Module("home", "Overview", "web:home", agents_only=False),
-    Module("incidents", "Incidents", "incidents:queue"),
-    Module("problems", "Problems", "problems:problem_list"),
+    Module("incidents", "Incidents", "incidents:list"),
+    # a requester's queue is her own incidents, newest first (incidents.views.queue)
+    Module(
+        "my_incidents", "My incidents", "incidents:list", agents_only=False, requesters_only=True
+    ),
+    Module("problems", "Problems", "problems:list"),
     Module("changes", "Changes", "changes:list"),
     Module("catalog", "Service catalogue", None, agents_only=False),
     Module("knowledge", "Knowledge", None, agents_only=False),
-    Module("cmdb", "CMDB", "cmdb:ci_list"),
+    Module("cmdb", "CMDB", "cmdb:list"),
     Module("assets", "Assets", None),
-    Module("sla", "SLAs", None),
+    Module("sla", "SLA", "sla:list"),
     Module("events", "Events", None),
     Module("automation", "Automation", None),
     Module("reports", "Reports", None),
-    Module("teams", "Teams", "web:team_list"),
+    Module("teams", "Teams", "core:team_list"),
 )

@@ -1,30 +1,22 @@
-"""Web pages: parse, call the same services and selectors as the API, render."""
+"""The shell's own pages: sign in, sign out and the overview (people pages live in core)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
+from steward.changes import selectors as change_selectors
 from steward.core import selectors, services
-from steward.core.errors import DomainError, NotFound, Throttled
+from steward.core.choices import Role
+from steward.core.errors import Throttled
 from steward.incidents import selectors as incident_selectors
-from steward.web.forms import (
-    LoginForm,
-    MemberForm,
-    ProfileForm,
-    TeamForm,
-    TokenForm,
-    apply_error,
-)
-from steward.web.pages import web_actor
+from steward.web.forms import LoginForm
+
+HOME_ROWS = 10  # rows per list on the home page; each list links to the full one
 
 
 def _client_address(request: HttpRequest) -> str | None:
@@ -66,6 +58,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "web/login.html", {"form": form}, status=status)
 
 
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The Django admin signs in through ``login_view``, so its throttle and lockout hold
+    there too: one sign-in path (docs/security.md). A POST is not read, only redirected."""
+    target = request.GET.get("next") or request.POST.get("next") or "/admin/"
+    return redirect(f"{resolve_url('web:login')}?{urlencode({'next': target})}")
+
+
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
@@ -74,169 +73,22 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The agent's overview (grows as modules land); requesters see their own start page."""
-    actor = web_actor(request)
-    my_teams = selectors.team_list(actor, member=request.user.username, limit=20).items
+    """The start page for the person's roles: approvals and the CAB for change managers,
+    their teams' workload for team leads, today's counters for agents and the requester's own
+    incidents with "Report a problem". Reads through selectors only, in a bounded number of
+    queries whatever the data."""
+    actor = request.actor
+    user = request.user
+    my_teams = selectors.team_list(actor, member=user.username, limit=20).items
     context = {"my_teams": my_teams}
     if actor.is_agent:
         context["incident_counts"] = incident_selectors.incident_overview(actor)
     else:
-        context["my_incidents"] = incident_selectors.incident_recent_for_caller(actor)
+        context["my_incidents"] = incident_selectors.incident_open_for_caller(actor)
+    if user.has_role(Role.CHANGE_MANAGER):
+        context["approvals_waiting"] = change_selectors.approvals_awaiting(actor)[:HOME_ROWS]
+        context["cab_agenda"] = change_selectors.cab_agenda(actor, limit=HOME_ROWS)
+    led = incident_selectors.led_teams(actor)
+    if led:
+        context["team_workload"] = incident_selectors.team_workload(actor, led)
     return render(request, "web/home.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
-    actor = web_actor(request)
-    user = selectors.user_get(actor, username=request.user.username)
-    initial = {f: getattr(user, f) for f in ProfileForm.base_fields if f != "version"}
-    form = ProfileForm(request.POST or None, initial={**initial, "version": user.version})
-    status = 200 if request.method == "GET" else 422
-    if request.method == "POST" and form.is_valid():
-        changes = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.user_update(
-                actor,
-                username=user.username,
-                expected_version=form.cleaned_data["version"],
-                changes=changes,
-            )
-        except DomainError as exc:
-            apply_error(form, exc)
-            status = exc.status  # 412 for a stale version, as in the API
-        else:
-            return redirect("web:profile")
-    tokens = selectors.token_list(actor, limit=100).items
-    return render(
-        request,
-        "web/profile.html",
-        {"form": form, "profile_user": user, "tokens": tokens, "token_form": TokenForm()},
-        status=status,
-    )
-
-
-@login_required
-@require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
-    actor = web_actor(request)
-    form = TokenForm(request.POST)
-    new_token = None
-    if form.is_valid():
-        days = form.cleaned_data.get("expires_in_days")
-        expires = timezone.now() + dt.timedelta(days=days) if days else None
-        try:
-            _, new_token = services.token_create(
-                actor,
-                name=form.cleaned_data["name"],
-                scopes=form.cleaned_data["scopes"],
-                expires_at=expires,
-            )
-        except DomainError as exc:
-            apply_error(form, exc)
-    tokens = selectors.token_list(actor, limit=100).items
-    return render(
-        request,
-        "web/profile.html#tokens",
-        {
-            "tokens": tokens,
-            "token_form": TokenForm() if new_token else form,
-            "new_token": new_token,
-        },
-        status=422 if form.errors else 200,  # htmx swaps 422 in, like the member form
-    )
-
-
-@login_required
-@require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    actor = web_actor(request)
-    try:
-        services.token_revoke(actor, token_id=token_id)
-    except NotFound:
-        return render(request, "web/404.html", status=404)
-    tokens = selectors.token_list(actor, limit=100).items
-    return render(request, "web/profile.html#tokens", {"tokens": tokens, "token_form": TokenForm()})
-
-
-@login_required
-def team_list(request: HttpRequest) -> HttpResponse:
-    actor = web_actor(request)
-    page = selectors.team_list(actor, q=request.GET.get("q", ""), cursor=request.GET.get("cursor"))
-    form = TeamForm(request.POST or None) if actor.is_admin else None
-    # The filter pushes its URL; a history restore after a cache miss needs the whole page.
-    rows_only = request.htmx and not request.htmx.history_restore_request
-    template = "web/teams.html#team_rows" if rows_only else "web/teams.html"
-    q = request.GET.get("q", "")
-    response = render(request, template, {"page": page, "form": form, "q": q})
-    patch_vary_headers(response, ["HX-Request"])  # no cached fragment served as the page
-    return response
-
-
-@login_required
-@require_POST
-def team_create(request: HttpRequest) -> HttpResponse:
-    actor = web_actor(request)
-    form = TeamForm(request.POST)
-    if form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
-        try:
-            team = services.team_create(actor, **data)
-        except DomainError as exc:
-            apply_error(form, exc)
-        else:
-            return redirect("web:team_detail", slug=team.slug)
-    page = selectors.team_list(actor)
-    return render(request, "web/teams.html", {"page": page, "form": form}, status=422)
-
-
-@login_required
-def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    actor = web_actor(request)
-    try:
-        team = selectors.team_get(actor, slug=slug)
-    except NotFound:
-        return render(request, "web/404.html", status=404)
-    can_manage = actor.is_admin or team.lead_id == request.user.pk
-    history = selectors.record_history(actor, team) if actor.is_admin else []
-    return render(
-        request,
-        "web/team_detail.html",
-        {
-            "team": team,
-            "members": team.members.order_by("username"),
-            "can_manage": can_manage,
-            "member_form": MemberForm(),
-            "history": history,
-        },
-    )
-
-
-@login_required
-@require_POST
-def team_member(request: HttpRequest, slug: str, action: str) -> HttpResponse:
-    """Add or remove a member (htmx swaps the member list)."""
-    actor = web_actor(request)
-    form = MemberForm(request.POST)
-    error = None
-    if form.is_valid():
-        change = services.team_add_member if action == "add" else services.team_remove_member
-        try:
-            change(actor, slug=slug, username=form.cleaned_data["username"])
-        except NotFound:
-            return render(request, "web/404.html", status=404)
-        except DomainError as exc:
-            error = exc.message
-    team = selectors.team_get(actor, slug=slug)
-    return render(
-        request,
-        "web/team_detail.html#members",
-        {
-            "team": team,
-            "members": team.members.order_by("username"),
-            "can_manage": True,
-            "member_form": MemberForm(),
-            "error": error,
-        },
-        status=422 if error else 200,
-    )

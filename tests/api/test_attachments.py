@@ -20,7 +20,9 @@ PNG = (
 
 @pytest.fixture
 def team(admin_actor, agent_user):
-    return team_create(admin_actor, name="Network", members=[agent_user.username])
+    return team_create(
+        admin_actor, name="Network", members=[agent_user.username], lead=agent_user.username
+    )
 
 
 def upload(client, name, content, target="team/network", content_type="text/plain"):
@@ -123,3 +125,28 @@ def test_requester_attaches_to_own_profile(requester_user):
     response = upload(client, "id.txt", b"mine", target=f"user/{requester_user.username}")
     assert response.status_code == 201
     assert as_actor(requester_user).is_agent is False
+
+
+def test_a_team_member_who_is_not_the_lead_may_not_attach_to_the_team(admin_actor, team):
+    member = factories.agent(username="agent2")
+    team.members.add(member)
+    response = upload(api_client_for(member), "x.txt", b"x")
+    assert response.status_code == 403, response.content
+    assert "target" in response.json()["error"]["fields"]
+    assert not Attachment.objects.exists()
+
+
+def test_the_team_lead_and_an_administrator_attach_to_the_team(agent_api, admin_api, team):
+    assert upload(agent_api, "lead.txt", b"x").status_code == 201
+    assert upload(admin_api, "admin.txt", b"x").status_code == 201
+
+
+def test_an_agent_may_not_attach_to_another_users_profile(agent_api, requester_user):
+    response = upload(agent_api, "x.txt", b"x", target=f"user/{requester_user.username}")
+    assert response.status_code == 403, response.content
+    assert not Attachment.objects.exists()
+
+
+def test_an_administrator_attaches_to_any_users_profile(admin_api, requester_user):
+    response = upload(admin_api, "x.txt", b"x", target=f"user/{requester_user.username}")
+    assert response.status_code == 201, response.content

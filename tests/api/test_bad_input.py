@@ -94,3 +94,49 @@ def test_requests_never_500_on_unicode_and_huge_numbers(admin_api):
     assert response.status_code == 201
     response = admin_api.delete("/api/v1/tokens/99999999999999999999999")
     assert_error(response, 404, "not_found")
+
+
+def test_an_over_long_url_is_414_in_the_error_shape(admin_api, settings):
+    response = admin_api.get("/api/v1/teams", {"q": "x" * settings.MAX_URL_BYTES})
+    assert "url" in assert_error(response, 414, "uri_too_long")["fields"]
+
+
+def test_the_openapi_document_declares_the_error_responses(admin_api):
+    document = admin_api.get("/api/openapi.json").json()
+    error = document["components"]["schemas"]["Error"]
+    assert set(error["properties"]["error"]["required"]) == {"code", "message", "fields"}
+    operations = [
+        (path, method, spec)
+        for path, item in document["paths"].items()
+        for method, spec in item.items()
+    ]
+    assert len(operations) > 50
+    for path, method, spec in operations:
+        statuses = set(spec["responses"])
+        assert {"400", "401", "403", "404", "409", "412", "413", "414", "422"} <= statuses, (
+            method,
+            path,
+        )
+        ref = spec["responses"]["422"]["content"]["application/json"]["schema"]["$ref"]
+        assert ref in ("#/components/schemas/Error", "#/components/schemas/ErrorOut"), ref
+        assert all(isinstance(s, str) for s in spec["responses"]), (method, path)
+
+
+@pytest.mark.parametrize(
+    ("schema", "field", "nullable"),
+    [
+        ("UserPatchIn", "phone", False),
+        ("UserPatchIn", "email_notifications", False),
+        ("UserPatchIn", "roles", False),
+        ("TeamPatchIn", "is_active", False),
+        ("TemplatePatchIn", "is_active", False),
+        ("FreezePatchIn", "is_active", False),
+        ("TeamPatchIn", "lead", True),
+        ("UserPatchIn", "organisation", True),
+    ],
+)
+def test_the_document_says_which_fields_take_null(admin_api, schema, field, nullable):
+    document = admin_api.get("/api/openapi.json").json()
+    spec = document["components"]["schemas"][schema]["properties"][field]
+    takes_null = any(s.get("type") == "null" for s in spec.get("anyOf", []))
+    assert takes_null is nullable, spec

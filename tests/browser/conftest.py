@@ -1,7 +1,8 @@
 """Playwright fixtures: Debian's chromium (never a downloaded browser) against ``live_server``.
 
-Without /usr/bin/chromium the browser tests skip on a workstation and fail in CI
-(``STEWARD_REQUIRE_SERVICES=true``), so a missing browser never passes silently there.
+Without /usr/bin/chromium, or without axe-core (``npm ci``; tests/browser/accessibility.py),
+the browser tests skip on a workstation and fail in CI (``STEWARD_REQUIRE_SERVICES=true``), so
+a missing browser or accessibility check never passes silently there.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.accessibility import axe_source
 from tests.conftest import REQUIRE_SERVICES
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -47,7 +49,12 @@ def browser() -> Iterator:
         if REQUIRE_SERVICES:
             pytest.fail(f"{message} (STEWARD_REQUIRE_SERVICES is set)", pytrace=False)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
+    axe_source()  # every browser test checks its pages' accessibility: fail or skip up front
+    from playwright.sync_api import expect, sync_playwright
+
+    # Assertions wait as long as actions: on a shared 2-core machine an htmx round trip
+    # under the other test worker's load can take longer than Playwright's 5 s default.
+    expect.set_options(timeout=TIMEOUT_MS)
 
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -68,13 +75,25 @@ def pytest_runtest_makereport(item, call):
 def page(request, browser, live_server) -> Iterator:
     """A fresh context (own cookies) and page per test, with URLs relative to the live server.
 
-    When the test fails, a screenshot and the page's HTML are left in ``FAILURES``.
+    When the test fails, a screenshot and the page's HTML are left in ``FAILURES``. Any
+    Content-Security-Policy violation the browser reports on its console fails the test:
+    every page of every test is checked against the policy (docs/decisions/0011).
     """
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB"
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if is_csp_violation(message.text)
+            else None
+        ),
+    )
+    page.csp_violations = violations
     yield page
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
@@ -84,3 +103,9 @@ def page(request, browser, live_server) -> Iterator:
         Path(f"{stem}.html").write_text(page.content())
         report.sections.append(("browser", f"page at the failure: {stem}.png and .html"))
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+def is_csp_violation(text: str) -> bool:
+    """Chromium's console line for a refused script, style, eval or resource."""
+    return "Content Security Policy" in text

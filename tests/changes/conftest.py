@@ -8,6 +8,7 @@ import itertools
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from steward.changes import services
@@ -22,6 +23,7 @@ from tests.conftest import as_actor
 
 SYSTEM = Actor.system("tests")
 _names = itertools.count(1)
+HIGH = {"outage": "full", "backout": "impossible"}  # 4 + 4 = 8: high risk, the CAB decides
 PLANS = {
     "implementation_plan": "Apply the patch, restart.",
     "backout_plan": "Restore the snapshot.",
@@ -108,3 +110,46 @@ def scheduled(actor: Actor, approver: Actor | None, change: Change, **extra: Any
                 as_actor(user), number=change.number, approval_id=approval.pk, decision="approve"
             )
     return move(actor, change, Status.SCHEDULED, **extra)
+
+
+def in_authorisation(actor: Actor, change: Change) -> Change:
+    """Walk a change to authorisation, where its approvals are requested."""
+    move(actor, change, Status.ASSESSMENT)
+    move(actor, change, Status.AUTHORIZATION)
+    return fresh(change)
+
+
+def client_for(user) -> Client:  # noqa: ANN001
+    """A browser session signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def web(agent_user) -> Client:
+    return client_for(agent_user)
+
+
+@pytest.fixture
+def cm_web(cm_user) -> Client:
+    return client_for(cm_user)
+
+
+def local(value: dt.datetime) -> str:
+    """How a datetime-local input sends a time (in the user's zone, here the default)."""
+    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+
+
+@pytest.fixture
+def cab_change(agent_actor, new_change, cab, stack):
+    """A high-risk change waiting for the CAB (quorum 2 of cab0..cab2)."""
+    start, end = window()
+    change = new_change(
+        title="Migrate the shop database",
+        cis=[stack["server"].number],
+        risk_answers=HIGH,
+        planned_start=start,
+        planned_end=end,
+    )
+    return in_authorisation(agent_actor, change)

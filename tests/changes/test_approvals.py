@@ -16,16 +16,10 @@ from steward.core.actor import Actor
 from steward.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from steward.core.models import AuditEntry, OutboxMessage
 from tests import factories
-from tests.changes.conftest import fresh, move
+from tests.changes.conftest import fresh, in_authorisation, move
 from tests.conftest import as_actor
 
 HIGH = {"outage": "full", "tested": "no", "backout": "impossible"}  # 4 + 3 + 4 = 11: high
-
-
-def in_authorisation(actor, change):
-    move(actor, change, Status.ASSESSMENT)
-    move(actor, change, Status.AUTHORIZATION)
-    return fresh(change)
 
 
 def decide(user, change, approval, decision="approve", **kw):
@@ -279,3 +273,16 @@ def test_the_worker_job_sends_the_due_reminders(high_change, monkeypatch):
 
     assert tasks.remind_approvers.call_local() == high_change.approvals.count()
     assert tasks.remind_approvers.call_local() == 0
+
+
+def test_a_link_rejection_without_a_comment_asks_for_one_and_decides_nothing(high_change, client):
+    cab_approval = high_change.approvals.get(label="Change Advisory Board")
+    member = cab_approval.approvers.first()
+    token = services.approval_link_token(cab_approval, approver=member, sent_to=member)
+
+    page = client.post(f"/changes/approve/{token}/", {"decision": "reject", "comment": ""})
+
+    assert page.status_code == 422
+    assert b"say why you reject" in page.content
+    assert b'name="decision" value="reject"' in page.content  # asked again
+    assert not ApprovalDecision.objects.exists()

@@ -8,8 +8,9 @@ import datetime as dt
 import icalendar
 import pytest
 
-from steward.changes import ical, services
+from steward.changes import services
 from steward.changes.models import Change
+from steward.changes.views import ical
 from tests import factories
 from tests.changes.conftest import scheduled, window
 from tests.conftest import as_actor

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from steward.cmdb import attributes
 from steward.cmdb.selectors import class_tree
+from steward.cmdb.selectors.schema import effective_schema
+from steward.cmdb.services import validation
 
 
 @pytest.fixture
@@ -34,8 +35,8 @@ def test_a_subclass_refines_an_inherited_attribute():
     root = C([{"name": "os", "type": "string", "required": False}])
     leaf = C([{"name": "os", "type": "string", "required": True}])
 
-    schema = attributes.effective_schema([root, leaf])
-    _, errors = attributes.validate(schema, {})
+    schema = effective_schema([root, leaf])
+    _, errors = validation.validate(schema, {})
 
     assert errors == {"attributes.os": ["required for this class"]}
 
@@ -79,7 +80,7 @@ BAD = [
 def test_valid_values_are_stored_in_their_normal_form(kind, value, stored):
     schema = {"x": {"name": "x", "type": kind, "choices": ["a", "b"]}}
 
-    clean, errors = attributes.validate(schema, {"x": value})
+    clean, errors = validation.validate(schema, {"x": value})
 
     assert errors == {}
     assert clean == {"x": stored}
@@ -89,7 +90,7 @@ def test_valid_values_are_stored_in_their_normal_form(kind, value, stored):
 def test_a_value_of_the_wrong_type_is_an_error_naming_the_attribute(kind, value):
     schema = {"x": {"name": "x", "type": kind, "choices": ["a", "b"]}}
 
-    clean, errors = attributes.validate(schema, {"x": value})
+    clean, errors = validation.validate(schema, {"x": value})
 
     assert list(errors) == ["attributes.x"]
     assert "x" not in clean
@@ -98,7 +99,7 @@ def test_a_value_of_the_wrong_type_is_an_error_naming_the_attribute(kind, value)
 def test_unknown_attributes_and_references_are_reported_together():
     schema = {"host": {"name": "host", "type": "reference", "reference_class": "server"}}
 
-    _, errors = attributes.validate(
+    _, errors = validation.validate(
         schema,
         {"host": "CI0000042", "colour": "blue"},
         reference_ok=lambda number, cls: f"no CI {number!r}",
@@ -123,12 +124,12 @@ def test_unknown_attributes_and_references_are_reported_together():
 )
 def test_bad_class_definitions_are_refused(spec):
     with pytest.raises(ValueError):  # noqa: PT011 - each case has its own message
-        attributes.check_spec(spec)
+        validation.check_spec(spec)
 
 
 def test_seeded_classes_have_valid_definitions(tree):
     for cls in tree.by_slug.values():
-        attributes.check_spec(cls.attributes)
+        validation.check_spec(cls.attributes)
     assert set(tree.by_slug) >= {
         "business_service",
         "application",

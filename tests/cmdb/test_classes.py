@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from steward.cmdb import classes, selectors
+from steward.cmdb import selectors
 from steward.cmdb.models import CIClass, RelationshipType
-from steward.cmdb.services import ci_create, ci_update
+from steward.cmdb.services import ci_create, ci_update, classes
 from steward.core.choices import AuditAction
 from steward.core.errors import PermissionDenied, StaleVersion, ValidationFailed
 from steward.core.models import AuditEntry, OutboxMessage

@@ -7,9 +7,9 @@ import random
 import pytest
 
 from steward.cmdb import demo
-from steward.cmdb.bulk import cis_import
 from steward.cmdb.models import ConfigurationItem, Relationship
 from steward.cmdb.selectors import impact
+from steward.cmdb.services.bulk import cis_import
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
 from steward.core.models import AuditEntry

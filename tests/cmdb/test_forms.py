@@ -8,11 +8,13 @@ from django.test import Client
 from django.utils import timezone
 
 from steward.cmdb.models import CIClass, ConfigurationItem, Relationship
-from steward.cmdb.services import ci_update, relationship_create
+from steward.cmdb.services import ci_class_update, ci_update, relationship_create
 from steward.core.actor import Actor
 from steward.core.choices import Role
+from steward.web.forms import STALE_MESSAGE
 from tests import factories
 from tests.cmdb.conftest import SYSTEM, make_ci
+from tests.web.html import elements, text_of
 
 
 def signed_in(user) -> Client:
@@ -29,6 +31,14 @@ def manager(db) -> Client:
 @pytest.fixture
 def root(db) -> Client:
     return signed_in(factories.admin(username="root"))
+
+
+def field_errors(html: bytes, name: str) -> list[str]:
+    """The errors shown beside input ``name`` (inside its field wrapper)."""
+    [control] = [e for e in elements(html) if e.attrs.get("name") == name]
+    [wrapper] = [e for e in control.ancestors if "field" in e.attrs.get("class", "").split()]
+    errors = elements(html, "span", **{"class": "error"})
+    return [text_of(s) for s in errors if wrapper in s.ancestors]
 
 
 def form_data(**values) -> dict:
@@ -84,7 +94,7 @@ def test_creating_a_ci_through_the_form(manager):
     )
 
     ci = ConfigurationItem.objects.get(name="web01")
-    assert response.status_code == 302
+    assert response.status_code == 303  # a reload never posts again (decision 0010)
     assert response["Location"] == f"/cmdb/cis/{ci.number}/"
     assert ci.attributes == {
         "fqdn": "web01.example.com",
@@ -129,25 +139,31 @@ def test_editing_a_ci_changes_only_what_was_changed(manager):
         form_data(name="db01", version="1", attr_fqdn="db01", attr_os="windows"),
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 303
+    assert response["Location"] == f"/cmdb/cis/{ci.number}/"
     ci.refresh_from_db()
     assert (ci.version, ci.attributes) == (2, {"fqdn": "db01", "os": "windows"})
 
 
-def test_a_stale_edit_keeps_the_input_and_says_so(manager):
+def test_a_stale_edit_keeps_the_input_says_so_and_offers_a_reload(manager):
     ci = make_ci("server", name="db01")
     ci_update(SYSTEM, number=ci.number, expected_version=1, changes={"description": "theirs"})
 
     response = manager.post(f"/cmdb/cis/{ci.number}/edit/", form_data(name="mine", version="1"))
 
     html = response.content.decode()
-    assert response.status_code == 412
-    assert "Someone else changed" in html
+    assert response.status_code == 422  # the form again, which htmx swaps too (decision 0010)
+    assert STALE_MESSAGE in html
+    assert f'<a href="/cmdb/cis/{ci.number}/edit/">Reload</a>' in html
     assert 'value="mine"' in html
-    assert 'name="version" value="2"' in html  # saving again applies over their change
     assert ConfigurationItem.objects.get(pk=ci.pk).name == "db01"
+    assert ConfigurationItem.objects.get(pk=ci.pk).version == 2
+    # reloaded, the form holds their version; saving sends only what was changed
+    reloaded = manager.get(f"/cmdb/cis/{ci.number}/edit/").content.decode()
+    assert 'name="version" value="2"' in reloaded
     again = manager.post(f"/cmdb/cis/{ci.number}/edit/", form_data(name="mine", version="2"))
-    assert again.status_code == 302
+    assert again.status_code == 303
+    assert ConfigurationItem.objects.get(pk=ci.pk).name == "mine"
     assert ConfigurationItem.objects.get(pk=ci.pk).description == "theirs"
 
 
@@ -170,11 +186,40 @@ def test_relating_and_unrelating_from_the_ci_page(manager):
         headers=headers,
     )
     assert refused.status_code == 422
-    assert "no CI" in refused.content.decode()
+    assert "<html" not in refused.content.decode()  # only the card, swapped in place
+    assert 'id="relationships-card"' in refused.content.decode()
+    assert field_errors(refused.content, "other") == ["no CI 'CI9999999'"]
+    assert Relationship.objects.count() == 1
     removed = manager.post(
         f"/cmdb/cis/{srv.number}/relationships/{rel.id}/remove/", headers=headers
     )
     assert removed.status_code == 200
+    assert 'id="relationships-card"' in removed.content.decode()
+    assert app.number not in removed.content.decode()
+    assert not Relationship.objects.exists()
+
+
+def test_relating_without_javascript_goes_back_to_the_ci_page(manager):
+    app, srv = make_ci("application"), make_ci("server")
+
+    added = manager.post(
+        f"/cmdb/cis/{app.number}/relationships/",
+        {"direction": "out", "type": "runs_on", "other": srv.number},
+    )
+    assert added.status_code == 303
+    assert added["Location"] == f"/cmdb/cis/{app.number}/"
+    rel = Relationship.objects.get(source=app, target=srv)
+    refused = manager.post(
+        f"/cmdb/cis/{app.number}/relationships/",
+        {"direction": "out", "type": "runs_on", "other": app.number},
+    )
+    assert refused.status_code == 422
+    assert "<html" in refused.content.decode()  # the whole CI page, the reason in its card
+    assert field_errors(refused.content, "other") == ["a CI cannot be related to itself"]
+    assert Relationship.objects.count() == 1
+    removed = manager.post(f"/cmdb/cis/{app.number}/relationships/{rel.id}/remove/")
+    assert removed.status_code == 303
+    assert removed["Location"] == f"/cmdb/cis/{app.number}/"
     assert not Relationship.objects.exists()
 
 
@@ -255,7 +300,8 @@ def test_an_admin_creates_and_edits_a_class(root):
             "identification_keys": "zone",
         },
     )
-    assert response.status_code == 302, response.context["form"].errors
+    assert response.status_code == 303, response.context["form"].errors
+    assert response["Location"] == "/cmdb/ci-classes/firewall/"
     cls = CIClass.objects.get(slug="firewall")
     assert cls.attributes == [
         {"name": "zone", "type": "enum", "required": True, "choices": ["dmz", "internal"]}
@@ -279,6 +325,39 @@ def test_an_admin_creates_and_edits_a_class(root):
     )
     assert bad.status_code == 422
     assert CIClass.objects.get(slug="firewall").version == 1
+
+
+def test_a_stale_class_edit_keeps_the_input_and_offers_a_reload(root):
+    ci_class_update(
+        Actor(user=factories.admin()),
+        slug="server",
+        expected_version=None,
+        changes={"description": "theirs"},
+    )
+    current = CIClass.objects.get(slug="server")
+
+    response = root.post(
+        "/cmdb/ci-classes/server/",
+        {
+            "name": "Mine",
+            "slug": "server",
+            "version": str(current.version - 1),
+            "rows": "0",
+            "is_active": "on",
+        },
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert STALE_MESSAGE in html
+    assert '<a href="/cmdb/ci-classes/server/">Reload</a>' in html
+    assert 'value="Mine"' in html
+    after = CIClass.objects.get(slug="server")
+    assert (after.name, after.version, after.description) == (
+        current.name,
+        current.version,
+        "theirs",
+    )
 
 
 def test_a_class_attribute_in_use_cannot_be_removed_in_the_web(root):
@@ -326,7 +405,7 @@ def test_a_limited_asset_managers_new_ci_belongs_to_their_organisation(db):
 
     response = signed_in(user).post("/cmdb/cis/new/", form_data(name="limited-ci"))
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert ConfigurationItem.objects.get(name="limited-ci").organisation == home
 
 
@@ -339,5 +418,5 @@ def test_clearing_a_team_in_the_edit_form_unsets_it(manager):
         form_data(name="db01", version="1", owner_team="", **{"initial-owner_team": team.slug}),
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert ConfigurationItem.objects.get(pk=ci.pk).owner_team is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db.models import Q
@@ -10,9 +11,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from steward.cmdb import history, selectors, services
-from steward.cmdb.bulk import relationships_import
+from steward.cmdb import selectors, services
 from steward.cmdb.models import Relationship
+from steward.cmdb.selectors import history
+from steward.cmdb.services.bulk import relationships_import
 from steward.core.errors import NotFound, ValidationFailed
 from tests import factories
 from tests.cmdb.conftest import SYSTEM, make_ci
@@ -127,6 +129,23 @@ def test_the_api_answers_422_for_a_bad_as_of(agent_api, raw):
     ci = make_ci()
     for url in (f"/api/v1/cis/{ci.number}", f"/api/v1/cis/{ci.number}/relationships"):
         assert_error(agent_api.get(url, {"as_of": raw}), 422, "validation_error", field="as_of")
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-12:00"])
+def test_a_far_as_of_is_422_naming_it(admin_api, value):
+    ci = make_ci()
+    for path in (f"/api/v1/cis/{ci.number}", f"/api/v1/cis/{ci.number}/relationships"):
+        answer = admin_api.get(path, {"as_of": value})
+        assert answer.status_code == 422, answer.content
+        assert "as_of" in answer.json()["error"]["fields"]
+
+
+def test_a_near_as_of_still_works(admin_api):
+    ci = make_ci()
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)).isoformat()
+    answer = admin_api.get(f"/api/v1/cis/{ci.number}", {"as_of": later})
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["number"] == ci.number
 
 
 def test_the_api_answers_404_before_the_ci_existed(agent_api):
@@ -287,6 +306,28 @@ def test_the_timeline_names_each_changed_attribute_and_each_link(admin):
         app.number,
         "runs_on",
     )
-    assert updated.fields == [("attributes.cpu_count", 2, 8)]
+    assert [(f.name, f.label, f.old, f.new) for f in updated.fields] == [
+        ("attributes.cpu_count", "Cpu count", "2", "8")
+    ]
     assert created.kind == "created"
-    assert ("ci_class", None, "Server") in created.fields
+    assert ("Class", "Server") in [(f.label, f.new) for f in created.fields]
+
+
+def test_the_timeline_reads_as_a_person_reads_it(admin):
+    team = factories.TeamFactory(name="Platform")
+    ci = make_ci("server", status="live")
+    services.ci_update(
+        admin,
+        number=ci.number,
+        expected_version=1,
+        changes={"status": "maintenance", "owner_team": team.slug, "criticality": 1},
+    )
+
+    updated = history.ci_timeline(admin, ci)[0]
+
+    shown = {(f.label, f.old, f.new) for f in updated.fields}
+    assert ("Status", "Live", "In maintenance") in shown
+    assert ("Owner team", "—", "Platform") in shown
+    assert ("Criticality", "3 - Medium", "1 - Critical") in shown
+    assert updated.who == str(admin.user)
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}", updated.when)

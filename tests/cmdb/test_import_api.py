@@ -205,7 +205,10 @@ def test_the_web_import_previews_then_applies(manager):
     assert b"Imported" in applied.content
     assert ConfigurationItem.objects.get().name == "w1"
     again = client.post("/cmdb/import/apply/")  # the stashed file is used once
-    assert again.status_code == 409
+    assert again.status_code == 422  # refused on the page's form (decision 0010)
+    assert b"Nothing to apply: upload the file again." in again.content
+    assert b"Imported" not in again.content
+    assert ConfigurationItem.objects.count() == 1
 
 
 def test_the_web_import_shows_errors_and_offers_no_apply(manager):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from steward.cmdb.export import FORMULA_STARTS, safe_cell
-from steward.cmdb.identity import normalise
 from steward.cmdb.imports import import_cis
 from steward.cmdb.models import ConfigurationItem
+from steward.cmdb.selectors.export import FORMULA_STARTS, safe_cell
+from steward.cmdb.services.identity import normalise
 from steward.core.models import AuditEntry
 
 

@@ -73,7 +73,10 @@ def test_the_service_map_draws_nodes_linking_to_ci_pages(browser):
     for ci in (shop, app, srv):
         assert f'href="/cmdb/cis/{ci.number}/"' in content
     assert content.count("<line") == 2
-    assert ">runs_on</text>" in content
+    assert ">runs on</text>" in content  # the relationship type's name, not its slug
+    assert ">Application</text>" in content  # the class's name
+    assert "runs_on" not in content
+    assert "business_service" not in content
     assert "#b45309" in content  # maintenance colour
     assert "<script" not in content.split("<svg")[1].split("</svg>")[0]
 

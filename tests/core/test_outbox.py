@@ -39,7 +39,7 @@ def test_nothing_is_emitted_when_the_change_rolls_back(admin_actor, received):
     assert received == []
 
 
-def test_a_failing_consumer_leaves_the_row_for_a_retry(admin_actor, monkeypatch):
+def test_a_failing_consumer_leaves_the_row_for_a_retry(admin_actor, monkeypatch, clock):
     calls = []
 
     def flaky(message):
@@ -52,7 +52,10 @@ def test_a_failing_consumer_leaves_the_row_for_a_retry(admin_actor, monkeypatch)
     message = OutboxMessage.objects.get(topic="team.created")
     assert message.dispatched_at is None
     assert "mail server down" in message.last_error
+    assert message.next_attempt_at > clock.at  # after a backoff
 
+    assert outbox.dispatch_pending() == 0
+    clock.at = message.next_attempt_at
     assert outbox.dispatch_pending() == 1
     message.refresh_from_db()
     assert message.dispatched_at is not None

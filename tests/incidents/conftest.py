@@ -1,10 +1,19 @@
 import pytest
+from django.test import Client
 
 from steward.core.actor import Actor
 from steward.core.services import team_create
 from steward.sla import services as sla
 from tests import factories
 from tests.conftest import as_actor
+
+
+@pytest.fixture
+def web(agent_user):
+    """The agent's browser session (Django's test client, the real middleware)."""
+    client = Client()
+    client.force_login(agent_user)
+    return client
 
 
 @pytest.fixture

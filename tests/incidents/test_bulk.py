@@ -1,12 +1,18 @@
-"""The bulk path: all rows or none, every row's errors reported, audited, searchable."""
+"""The bulk path: all rows or none, every row's errors reported with the single create's
+messages, audited, searchable, with SLA clocks."""
+
+import datetime as dt
 
 import pytest
 
 from steward.core.errors import PermissionDenied, ValidationFailed
 from steward.core.models import AuditEntry
-from steward.incidents.bulk import incidents_import
 from steward.incidents.models import Incident
 from steward.incidents.selectors import incident_list
+from steward.incidents.services import incident_create
+from steward.incidents.services.bulk import incidents_import
+from steward.sla.models import SlaClock
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +69,153 @@ def test_imported_incidents_are_searchable(
     assert [i.title for i in incident_list(admin_actor, q="zzyzx").items] == [
         "Quarterly zzyzx report fails"
     ]
+
+
+def _breaks(rule, desk, admin_actor):
+    """The fields of an incident that breaks ``rule``; set-up done here."""
+    from steward.core.models import Team
+    from steward.incidents.models import Category
+
+    if rule == "subcategory outside the category":
+        return {"category": "network", "subcategory": "hardware-laptop"}
+    if rule == "subcategory without a category":
+        return {"subcategory": "network-vpn"}
+    if rule == "inactive category":
+        Category.objects.filter(slug="hardware").update(is_active=False)
+        return {"category": "hardware"}
+    if rule == "subcategory as category":
+        return {"category": "network-vpn"}
+    if rule == "inactive team":
+        Team.objects.filter(slug="desk").update(is_active=False)
+        return {"team": "desk"}
+    if rule == "assignee outside the team":
+        factories.agent(username="outsider")
+        return {"team": "desk", "assignee": "outsider"}
+    if rule == "assignee not an agent":
+        return {"assignee": "req1"}
+    if rule == "inactive assignee":
+        factories.agent(username="gone", is_active=False)
+        return {"assignee": "gone"}
+    if rule == "impact out of range":
+        return {"impact": 7}
+    if rule == "blank title":
+        return {"title": "  "}
+    if rule == "unknown channel":
+        return {"channel": "pigeon"}
+    if rule == "unknown CI":
+        return {"configuration_item": "ci9999999"}
+    raise AssertionError(rule)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "subcategory outside the category",
+        "subcategory without a category",
+        "inactive category",
+        "subcategory as category",
+        "inactive team",
+        "assignee outside the team",
+        "assignee not an agent",
+        "inactive assignee",
+        "impact out of range",
+        "blank title",
+        "unknown channel",
+        "unknown CI",
+    ],
+)
+def test_a_row_breaking_a_service_rule_is_refused_with_the_services_message(
+    rule, admin_actor, requester_user, agent_user, desk
+):
+    fields = {"title": "Printer jams", **_breaks(rule, desk, admin_actor)}
+    with pytest.raises(ValidationFailed) as single:
+        incident_create(admin_actor, caller="req1", **fields)
+    with pytest.raises(ValidationFailed) as bulk:
+        incidents_import(admin_actor, rows(1) + [{"caller": "req1", **fields}])
+
+    assert len(single.value.fields) == 1
+    field, messages = next(iter(single.value.fields.items()))
+    assert bulk.value.fields == {f"rows[2].{field}": messages}
+    assert not Incident.objects.exists()
+
+
+def test_imported_incidents_have_sla_clocks_that_follow_their_history(
+    admin_actor, requester_user, agent_user, desk, always_on
+):
+    opened = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
+    made = incidents_import(
+        admin_actor,
+        [
+            {"title": "Open one", "caller": "req1", "opened_at": opened},
+            {
+                "title": "Answered, waiting",
+                "caller": "req1",
+                "team": "desk",
+                "assignee": "agent1",
+                "status": "on_hold",
+                "opened_at": opened,
+                "first_response_at": opened + dt.timedelta(minutes=10),
+            },
+            {
+                "title": "Done",
+                "caller": "req1",
+                "status": "resolved",
+                "resolution_code": "solved",
+                "opened_at": opened,
+                "resolved_at": opened + dt.timedelta(hours=1),
+            },
+        ],
+    )
+
+    states = {
+        i.title: {c.kind: c.state for c in SlaClock.objects.filter(object_id=str(i.pk))}
+        for i in made
+    }
+    assert states == {
+        "Open one": {"response": "running", "resolution": "running"},
+        "Answered, waiting": {"response": "stopped", "resolution": "paused"},
+        "Done": {"response": "stopped", "resolution": "stopped"},
+    }
+    started = {c.started_at for c in SlaClock.objects.all()}
+    assert started == {opened}
+
+
+def test_demo_incidents_have_sla_clocks(admin_actor, agent_user, always_on):
+    import random
+
+    from steward.core.services import team_create
+    from steward.incidents import demo
+
+    for n in range(3):
+        factories.requester(username=f"demo-req-{n}")
+    team_create(admin_actor, name="Network", slug="network", members=["agent1"])
+
+    made = demo.load(random.Random(3), count=40)
+
+    assert made == Incident.objects.count() == 41
+    clocked = set(SlaClock.objects.values_list("object_id", flat=True))
+    assert clocked == {str(pk) for pk in Incident.objects.values_list("pk", flat=True)}
+
+
+def test_demo_incidents_of_covered_categories_name_their_ci_and_service(admin_actor, agent_user):
+    import random
+
+    from steward.cmdb import demo as cmdb_demo
+    from steward.core.services import team_create
+    from steward.incidents import demo
+
+    for n in range(3):
+        factories.requester(username=f"demo-req-{n}")
+    team_create(admin_actor, name="Network", slug="network", members=["agent1"])
+    cmdb_demo.load(random.Random(1))
+
+    demo.load(random.Random(3), count=200)
+
+    covered = Incident.objects.filter(category__slug__in=list(demo.CMDB))
+    assert covered.count() > 20
+    with_ci = covered.filter(configuration_item__isnull=False)
+    assert with_ci.count() > covered.count() / 2
+    assert covered.filter(affected_service__ci_class__slug="business_service").exists()
+    assert not Incident.objects.exclude(category__slug__in=list(demo.CMDB)).filter(
+        configuration_item__isnull=False
+    )

@@ -1,6 +1,7 @@
 """Escalation rules run once per SLA event, even when the event is delivered again."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -79,3 +80,38 @@ def test_no_escalation_for_resolved_incidents(agent_actor, always_on):
     Incident.objects.filter(pk=incident.pk).update(status="resolved")
     breach(incident)
     assert Incident.objects.get(pk=incident.pk).priority == 5
+
+
+def test_an_escalation_mail_is_queued_once_and_smtp_down_undoes_nothing(
+    agent_actor, always_on, monkeypatch
+):
+    from django.core.mail import EmailMessage
+
+    from steward.core import mail as core_mail
+    from steward.core.models import OutgoingMail
+
+    rule = EscalationRule.objects.create(
+        name="Tell the manager", threshold="breach", action="notify", email="boss@example.com"
+    )
+    incident = incident_create(agent_actor, title="Payroll export fails")
+
+    def down(self, *args, **kwargs):
+        raise ConnectionRefusedError("SMTP down")
+
+    monkeypatch.setattr(EmailMessage, "send", down)
+    breach(incident)
+
+    event = OutboxMessage.objects.get(topic="sla.breached")
+    assert EscalationRun.objects.filter(rule=rule, event_id=event.pk).exists()
+    [queued] = OutgoingMail.objects.filter(key=f"escalation:{rule.pk}:{event.pk}")
+    assert (queued.recipient, queued.kind) == ("boss@example.com", "escalation")
+    assert queued.sent_at is None
+    assert "SMTP down" in queued.last_error
+
+    monkeypatch.undo()
+    mail.outbox.clear()
+    assert core_mail.send_pending() == 0  # it waits out its backoff
+    later = SimpleNamespace(now=lambda: queued.next_attempt_at)
+    monkeypatch.setattr(core_mail, "timezone", later)
+    assert core_mail.send_pending() == 1
+    assert [m.to for m in mail.outbox] == [["boss@example.com"]]

@@ -7,7 +7,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from steward.core import outbox
-from steward.incidents.models import Notification
+from steward.core.models import OutgoingMail
 from steward.incidents.services import incident_comment, incident_create, incident_update
 from tests import factories
 from tests.conftest import as_actor
@@ -48,8 +48,9 @@ def test_assignment_reply_and_resolution_mails_thread_on_the_incident(smtp, agen
     caller = factories.requester(email="caller@example.com")
     agent_actor.user.email = "agent1@example.com"
     agent_actor.user.save()
+    dispatcher = as_actor(factories.admin(username="dispatcher"))
     incident = incident_create(
-        agent_actor, title="Cannot print", caller=caller.username, team="desk", assignee="agent1"
+        dispatcher, title="Cannot print", caller=caller.username, team="desk", assignee="agent1"
     )
     incident_comment(agent_actor, number=incident.number, body="Which printer?")
     incident_comment(agent_actor, number=incident.number, body="internal only", internal=True)
@@ -89,14 +90,15 @@ def test_opted_out_users_get_nothing(smtp, agent_actor):
 def test_a_redelivered_event_sends_once(smtp, agent_actor, desk):
     agent_actor.user.email = "agent1@example.com"
     agent_actor.user.save()
-    incident_create(agent_actor, title="x", team="desk", assignee="agent1")
+    dispatcher = as_actor(factories.admin(username="dispatcher"))
+    incident_create(dispatcher, title="x", team="desk", assignee="agent1")
     from steward.core.models import OutboxMessage
 
     event = OutboxMessage.objects.get(topic="incident.assigned")
     for fn in outbox._consumers["incident.assigned"]:
         fn(event)  # the worker died before marking it dispatched, and runs it again
     assert len(by_recipient(smtp, "agent1@example.com")) == 1
-    assert Notification.objects.count() == 1
+    assert OutgoingMail.objects.count() == 1
 
 
 def test_major_incident_goes_to_the_notification_list(smtp, agent_actor):
@@ -111,3 +113,29 @@ def test_major_incident_goes_to_the_notification_list(smtp, agent_actor):
         "MAJOR INCIDENT: Datacentre power loss"
     )
     assert as_actor(agent_actor.user).is_agent
+
+
+def test_an_agent_who_takes_an_incident_is_not_mailed_about_it(smtp, agent_actor, desk):
+    from steward.incidents.services import incident_take
+
+    agent_actor.user.email = "agent1@example.com"
+    agent_actor.user.save()
+    incident = incident_create(agent_actor, title="Printer jam", team="desk")
+    incident_take(agent_actor, number=incident.number)
+    incident_create(agent_actor, title="Own work", team="desk", assignee="agent1")
+
+    def assigned_to_me():
+        return [
+            m for m in by_recipient(smtp, "agent1@example.com") if "Assigned to you" in m["Subject"]
+        ]
+
+    assert assigned_to_me() == []
+    colleague = as_actor(factories.admin(username="dispatcher"))
+    incident_update(
+        colleague, number=incident.number, expected_version=None, changes={"assignee": None}
+    )
+    incident_update(
+        colleague, number=incident.number, expected_version=None, changes={"assignee": "agent1"}
+    )
+    [assigned] = assigned_to_me()
+    assert assigned["Subject"] == f"[{incident.number}] Assigned to you: Printer jam"

@@ -337,9 +337,13 @@ def test_take_assigns_to_me_and_starts_work(admin_actor, agent_actor, desk):
     from steward.core.services import team_create
     from steward.incidents.services import incident_take
 
-    team_create(admin_actor, name="Network", slug="net")
+    team_create(admin_actor, name="Network", slug="net", members=[agent_actor.user.username])
     incident = create(agent_actor, team="net")
     taken = incident_take(agent_actor, number=incident.number)
-    assert (taken.assignee.username, taken.status, taken.team) == ("agent1", "in_progress", None)
+    assert (taken.assignee.username, taken.status, taken.team.slug) == (
+        "agent1",
+        "in_progress",
+        "net",
+    )
     with pytest.raises(PermissionDenied):
         incident_take(as_actor(factories.requester()), number=incident.number)

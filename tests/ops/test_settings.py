@@ -124,3 +124,22 @@ def test_backup_of_postgresql_is_a_pg_dump_archive(tmp_path):
     result = run_steward("backup", str(tmp_path / "backup"), env_extra=env)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "backup" / "steward.dump").read_bytes()[:5] == b"PGDMP"
+
+
+PRAGMAS = (
+    "from django.db import connection\n"
+    "c = connection.cursor()\n"
+    "print('PRAGMAS', *[c.execute('PRAGMA ' + p).fetchone()[0]"
+    " for p in ('journal_mode', 'synchronous', 'busy_timeout', 'foreign_keys')])\n"
+)
+
+
+def test_a_sqlite_database_url_gets_the_same_pragmas_as_the_default_file(tmp_path):
+    url = f"sqlite:///{tmp_path / 'named.sqlite3'}"
+    env = {"STEWARD_VAR_DIR": str(tmp_path / "var"), "STEWARD_DATABASE_URL": url}
+    result = run_steward("shell", "-c", PRAGMAS, env_extra=env)
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if x.startswith("PRAGMAS"))
+    _, journal, synchronous, busy, foreign_keys = line.split()
+    assert (journal, synchronous, foreign_keys) == ("wal", "2", "1"), result.stdout
+    assert int(busy) >= 20000  # the default path waits 20 s for a writer, not 5

@@ -82,7 +82,9 @@ def test_link_list_and_unlink_incidents(agent_api, agent_actor, make_incident):
     assert not ProblemIncident.objects.exists()
 
 
-def test_comments(agent_api, agent_actor, requester_api):
+def test_agents_add_and_list_notes_that_requesters_cannot_read(
+    agent_api, agent_actor, requester_api
+):
     problem = problem_create(agent_actor, title="VPN")
     url = f"/api/v1/problems/{problem.number}/comments"
 
@@ -152,3 +154,48 @@ def test_attachments_on_a_problem(agent_api, agent_actor, requester_api):
     assert upload.status_code == 201, upload.content
     assert [a["filename"] for a in listed.json()["items"]] == ["dump.txt"]
     assert requester_api.get(url).status_code == 404
+
+
+def test_empty_filter_values_list_everything(agent_api, agent_actor):
+    numbers = {problem_create(agent_actor, title=t).number for t in ("VPN", "Mail", "Printer")}
+
+    response = agent_api.get(
+        "/api/v1/problems?queue=&status=&priority=&team=&known_error=&q=&cursor=&limit="
+    )
+
+    assert response.status_code == 200, response.content
+    assert {p["number"] for p in response.json()["items"]} == numbers
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("queue=nope", "queue"),
+        ("status=new&status=nope", "status"),
+        ("priority=abc", "priority"),
+        ("priority=%D9%A1", "priority"),
+        ("priority=6", "priority"),
+        ("known_error=maybe", "known_error"),
+    ],
+)
+def test_an_unknown_filter_value_is_422_naming_exactly_that_field(agent_api, query, field):
+    response = agent_api.get(f"/api/v1/problems?{query}")
+
+    assert response.status_code == 422, response.content
+    assert list(response.json()["error"]["fields"]) == [field]
+
+
+def test_a_note_is_internal_unless_said_otherwise_and_the_api_document_says_so(
+    agent_api, agent_actor
+):
+    problem = problem_create(agent_actor, title="Notes default")
+
+    posted = agent_api.post(f"/api/v1/problems/{problem.number}/comments", {"body": "Seen"})
+
+    assert posted.status_code == 201, posted.content
+    assert posted.json()["internal"] is True
+    document = agent_api.get("/api/openapi.json").json()
+    operation = document["paths"]["/api/v1/problems/{number}/comments"]["post"]
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    shape = document["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    assert shape["properties"]["internal"]["default"] is True

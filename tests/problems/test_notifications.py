@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 
 from steward.core import outbox
-from steward.core.models import OutboxMessage
-from steward.problems.models import Problem, ProblemNotification
+from steward.core.models import OutboxMessage, OutgoingMail
+from steward.problems.models import Problem
 from steward.problems.services import problem_link_incident, problem_update
 from tests import factories
 
@@ -76,7 +76,7 @@ def test_closing_after_a_notified_resolve_does_not_tell_them_again(agent_actor, 
     outbox.dispatch_pending()
 
     assert len(_to("carol@example.com")) == 1
-    assert ProblemNotification.objects.filter(problem=linked).count() == 2
+    assert OutgoingMail.objects.filter(record_id=str(linked.pk), kind="problem_fixed").count() == 2
 
 
 def test_without_the_option_nobody_is_told(agent_actor, linked):

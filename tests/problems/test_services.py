@@ -305,7 +305,9 @@ def test_create_from_an_unknown_incident_names_the_field(agent_actor):
     assert not Problem.objects.exists()
 
 
-def test_comments_go_through_core_targets(agent_actor, requester_actor, make_problem):
+def test_agents_note_on_a_problem_and_requesters_cannot_find_it(
+    agent_actor, requester_actor, make_problem
+):
     problem = make_problem()
 
     note = problem_comment(agent_actor, number=problem.number, body="Looked at the logs")

@@ -7,6 +7,7 @@ from django.test import Client
 
 from steward.problems.models import Problem
 from steward.problems.services import problem_create, problem_update
+from tests.web.html import elements, text_of
 
 
 @pytest.fixture
@@ -29,13 +30,12 @@ def known_error(agent_actor):
     return problem
 
 
-def test_queue_tabs_and_filters(web, known_error, agent_actor):
+def test_queue_tabs_and_search_filter_the_rows(web, known_error, agent_actor):
     problem_create(agent_actor, title="Printer spooler crash")
 
     everything = web.get("/problems/?queue=all")
     known = web.get("/problems/?queue=known_errors")
     rows = web.get("/problems/?queue=all&q=printer&partial=1", headers={"HX-Request": "true"})
-    bad = web.get("/problems/?queue=nope")
 
     assert everything.status_code == 200
     assert b"Printer spooler crash" in everything.content
@@ -43,9 +43,124 @@ def test_queue_tabs_and_filters(web, known_error, agent_actor):
     assert b"VPN idle drops" in known.content
     assert b"Printer spooler" not in known.content
     assert b"Printer spooler crash" in rows.content
+    assert b"VPN idle drops" not in rows.content
     assert b"<html" not in rows.content
-    assert bad.status_code == 422
-    assert b"queue" in bad.content
+
+
+def _row_numbers(content: bytes) -> list[str]:
+    """Numbers in the rows: of the page's table, or of an htmx rows response."""
+    full = b"<tbody" in content
+    return [
+        text_of(a)
+        for a in elements(content, "a")
+        if a.attrs.get("href", "").startswith("/problems/PRB")
+        and (a.inside("tbody", id="rows") or not full)
+    ]
+
+
+def _message_beside(content: bytes, field: str) -> str:
+    """The message beside a filter's field in the filter bar, or under the tabs (queue)."""
+    if field == "queue":
+        return " ".join(
+            text_of(e)
+            for e in elements(content, "div", **{"class": "error", "role": "alert"})
+            if text_of(e).startswith("Queue:")
+        )
+    (control,) = [e for e in elements(content) if e.attrs.get("name") == field]
+    return " ".join(
+        text_of(e)
+        for e in elements(content, "span", **{"class": "error", "role": "alert"})
+        if e.inside("div", **{"class": "filter invalid"})
+        and text_of(e).startswith(f"{control_label(content, control)}:")
+    )
+
+
+def control_label(content: bytes, control) -> str:  # noqa: ANN001
+    (label,) = elements(content, "label", **{"for": control.attrs["id"]})
+    return text_of(label)
+
+
+def test_the_default_page_lists_open_problems_with_every_filter_on_any(web, agent_actor):
+    open_one = problem_create(agent_actor, title="Mail queue stalls")
+    cancelled = problem_create(agent_actor, title="Old duplicate")
+    problem_update(
+        agent_actor, number=cancelled.number, expected_version=None, changes={"status": "cancelled"}
+    )
+
+    page = web.get("/problems/")
+
+    assert page.status_code == 200
+    assert _row_numbers(page.content) == [open_one.number]
+    tabs = elements(page.content, "a", **{"aria-current": "page"})
+    assert [text_of(a) for a in tabs if a.inside("nav", **{"aria-label": "Queues"})] == ["All open"]
+    # each select (status, priority, team) has its "Any …" option chosen, and nothing else
+    selected = [o for o in elements(page.content, "option") if "selected" in o.attrs]
+    assert [(o.attrs["value"], text_of(o)) for o in selected] == [
+        ("", "Any status"),
+        ("", "Any priority"),
+        ("", "Any team"),
+    ]
+    for name in ("q", "status", "priority", "team", "queue"):
+        assert _message_beside(page.content, name) == "", name
+
+
+def test_searching_from_the_default_state_sends_empty_filters_and_gets_rows(web, agent_actor):
+    printer = problem_create(agent_actor, title="Printer spooler crash", impact=1, urgency=1)
+    problem_create(agent_actor, title="Mail queue stalls")
+
+    # exactly what the filter bar sends when a person types in the search box first
+    rows = web.get(
+        "/problems/?queue=open&q=printer&status=&priority=&team=&partial=1",
+        headers={"HX-Request": "true"},
+    )
+    picked = web.get(
+        "/problems/?queue=open&q=&status=new&priority=1&team=&partial=1",
+        headers={"HX-Request": "true"},
+    )
+
+    assert rows.status_code == 200, rows.content
+    assert _row_numbers(rows.content) == [printer.number]
+    assert _row_numbers(picked.content) == [printer.number]
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("status=nope", "status", "unknown status 'nope'"),
+        ("priority=9", "priority", "between 1 (critical) and 5"),
+        ("queue=nope", "queue", "unknown queue 'nope'"),
+    ],
+)
+def test_an_unknown_value_is_a_message_beside_its_field_never_in_the_table(
+    web, known_error, query, field, message
+):
+    page = web.get(f"/problems/?{query}")
+
+    assert page.status_code == 422
+    assert message in _message_beside(page.content, field)
+    (tbody,) = elements(page.content, "tbody", id="rows")
+    assert message not in tbody.text
+    assert "Nothing listed: change the filter marked above." in text_of(tbody)
+    assert b"Not found" not in page.content
+    assert elements(page.content, "form", **{"class": "filters"})  # the bar is still there
+
+
+def test_through_htmx_the_bar_comes_back_with_the_message_and_a_good_value_clears_it(
+    web, known_error
+):
+    headers = {"HX-Request": "true"}
+
+    bad = web.get("/problems/?queue=open&status=nope&partial=1", headers=headers)
+    good = web.get("/problems/?queue=all&status=known_error&partial=1", headers=headers)
+
+    assert bad.status_code == 422  # htmx swaps 422 (web/base.html)
+    assert b"<html" not in bad.content  # the bar and the rows only
+    assert "unknown status 'nope'" in _message_beside(bad.content, "status")
+    assert _row_numbers(bad.content) == []
+    assert good.status_code == 200
+    assert _row_numbers(good.content) == [known_error.number]
+    assert _message_beside(good.content, "status") == ""
+    assert not elements(good.content, "span", **{"class": "error", "role": "alert"})
 
 
 def test_create_from_an_incident_is_prefilled_and_links(web, make_incident):
@@ -62,14 +177,14 @@ def test_create_from_an_incident_is_prefilled_and_links(web, make_incident):
     )
 
     problem = Problem.objects.get()
-    assert response.status_code == 302
+    assert response.status_code == 303  # See Other (decision 0010): a reload never re-POSTs
     assert response["Location"] == f"/problems/{problem.number}/"
     assert list(problem.incidents.all()) == [incident]
 
 
 def test_create_with_a_bad_reference_shows_the_field_error(web):
     response = web.post("/problems/new/", {"title": "X", "impact": 3, "urgency": 3, "team": ""})
-    assert response.status_code == 302  # valid: control for the next one
+    assert response.status_code == 303  # valid: control for the next one
 
     response = web.post(
         "/problems/new/", {"title": "Y", "impact": 3, "urgency": 3, "configuration_item": "CI1"}
@@ -94,7 +209,7 @@ def test_detail_shows_workaround_links_and_timeline(web, known_error, make_incid
 
 def test_transition_missing_guard_fields_is_422_and_changes_nothing(web, known_error):
     response = web.post(
-        f"/problems/{known_error.number}/update/",
+        f"/problems/{known_error.number}/edit/",
         {"version": known_error.version, "status": "resolved"},
     )
 
@@ -105,18 +220,18 @@ def test_transition_missing_guard_fields_is_422_and_changes_nothing(web, known_e
 
 def test_stale_version_offers_a_reload(web, known_error):
     response = web.post(
-        f"/problems/{known_error.number}/update/",
+        f"/problems/{known_error.number}/edit/",
         {"version": known_error.version - 1, "status": "investigating"},
     )
 
-    assert response.status_code == 412
+    assert response.status_code == 422  # the form again, which htmx swaps too (decision 0010)
     assert b"Reload" in response.content
     assert Problem.objects.get(pk=known_error.pk).status == "known_error"
 
 
 def test_resolve_from_the_page(web, known_error):
     response = web.post(
-        f"/problems/{known_error.number}/update/",
+        f"/problems/{known_error.number}/edit/",
         {
             "version": known_error.version,
             "status": "resolved",
@@ -126,7 +241,7 @@ def test_resolve_from_the_page(web, known_error):
         },
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 303  # See Other (decision 0010): a reload never re-POSTs
     problem = Problem.objects.get(pk=known_error.pk)
     assert (problem.status, problem.root_cause) == ("resolved", "Idle timeout 600 s")
 
@@ -162,7 +277,9 @@ def test_incident_page_loads_the_panel_for_agents_only(web, make_incident, reque
     assert caller.get("/problems/").status_code == 404
 
 
-def test_unlink_and_comment(web, known_error, make_incident):
+def test_unlinking_removes_the_incident_and_a_note_shows_on_the_page(
+    web, known_error, make_incident
+):
     incident = make_incident("VPN down")
     web.post(f"/problems/{known_error.number}/link/", {"incident": incident.number})
 
@@ -179,12 +296,12 @@ def test_the_incident_timeline_shows_the_link(web, known_error, make_incident):
     web.post(f"/problems/{known_error.number}/link/", {"incident": incident.number})
 
     page = web.get(f"/incidents/{incident.number}/")
-    assert f"problem: — → {known_error.number}".encode() in page.content
+    assert f"Problem: — → {known_error.number}".encode() in page.content
 
 
 def test_a_stale_version_through_htmx_comes_back_as_a_swappable_form(web, known_error):
     response = web.post(
-        f"/problems/{known_error.number}/update/",
+        f"/problems/{known_error.number}/edit/",
         {"version": known_error.version - 1, "status": "investigating"},
         headers={"HX-Request": "true", "HX-Boosted": "true"},
     )
@@ -214,7 +331,7 @@ def test_linking_from_the_panel_to_a_closed_problem_shows_why(web, agent_actor, 
 
 def test_a_failed_move_keeps_what_was_typed(web, known_error):
     response = web.post(
-        f"/problems/{known_error.number}/update/",
+        f"/problems/{known_error.number}/edit/",
         {
             "version": known_error.version,
             "status": "resolved",  # needs resolution notes, which are missing

@@ -9,7 +9,7 @@ import pytest
 
 from steward.core.actor import Actor
 from steward.sla import demo
-from steward.sla.business_time import CalendarSpec
+from steward.sla.selectors.business_time import CalendarSpec
 from tests import factories
 
 BERLIN = ZoneInfo("Europe/Berlin")

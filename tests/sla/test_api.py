@@ -218,6 +218,21 @@ def test_policies_list_in_precedence_order_with_filters(admin_api, agent_api, of
     assert_error(agent_api.post(POLICIES, policy_body(name="Mine")), 403, "permission_denied")
 
 
+def test_empty_policy_filters_mean_any_and_an_unknown_one_names_its_field(admin_api, office):
+    admin_api.post(POLICIES, policy_body(name="Critical", precedence=10))
+    admin_api.post(POLICIES, policy_body(name="Retired", precedence=1, is_active=False))
+
+    empty = admin_api.get(f"{POLICIES}?q=&calendar=&is_active=&cursor=&limit=")
+    calendars = admin_api.get(f"{CALENDARS}?q=&cursor=&limit=")
+    unknown = admin_api.get(f"{POLICIES}?is_active=perhaps")
+
+    assert empty.status_code == 200, empty.content
+    assert [p["name"] for p in empty.json()["items"]] == ["Retired", "Critical"]
+    assert calendars.status_code == 200, calendars.content
+    assert [c["slug"] for c in calendars.json()["items"]] == ["office"]
+    assert list(assert_error(unknown, 422, "validation_error")["fields"]) == ["is_active"]
+
+
 def test_an_agent_limited_to_an_organisation_sees_general_and_its_own_policies(admin_api, office):
     home = factories.OrganisationFactory(slug="home")
     factories.OrganisationFactory(slug="other")

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from steward.sla.business_time import (
+from steward.sla.selectors.business_time import (
     CalendarSpec,
     add_business_seconds,
     business_seconds_between,

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from steward.sla.business_time import (
+from steward.sla.selectors.business_time import (
     CalendarSpec,
     add_business_seconds,
     business_seconds_between,

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 
 from steward.core.models import OutboxMessage
-from steward.sla.business_time import business_seconds_between
 from steward.sla.models import SlaClock, SlaEvent, SlaPolicy
 from steward.sla.selectors import calendar_spec, clocks_for, policy_for
+from steward.sla.selectors.business_time import business_seconds_between
 from steward.sla.services import (
     clock_reopen,
     clock_stop,

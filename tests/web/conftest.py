@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -41,3 +42,16 @@ def agent_client(agent_user) -> Client:
 @pytest.fixture
 def requester_client(requester_user) -> Client:
     return signed_in(requester_user)
+
+
+@pytest.fixture
+def probe(settings):
+    """The real URLs plus tests/web/probe_urls.py's probe views and their templates."""
+    settings.ROOT_URLCONF = "tests.web.probe_urls"
+    templates = [dict(engine) for engine in settings.TEMPLATES]
+    templates[0]["DIRS"] = [*templates[0]["DIRS"], Path(__file__).parent / "templates"]
+    settings.TEMPLATES = templates
+    from tests.web import probe_urls
+
+    probe_urls.SAVED.clear()
+    return probe_urls

@@ -189,3 +189,34 @@ def test_inactive_user_cannot_sign_in(client):
     factories.agent(username="ada", is_active=False)
     assert post_login(client, "ada", PASSWORD).status_code == 400
     assert not is_signed_in(client)
+
+
+def test_admin_sign_in_goes_through_the_one_throttled_login(client):
+    response = client.get("/admin/login/", {"next": "/admin/core/user/"})
+
+    assert response.status_code == 302
+    assert response.url == f"{LOGIN}?{urlencode({'next': '/admin/core/user/'})}"
+
+
+def test_admin_sign_in_never_bypasses_the_lockout(client, settings):
+    factories.admin(username="root", is_staff=True)
+    for i in range(settings.LOGIN_THROTTLE_COUNT):
+        post_login(client, "root", "wrong", address=f"10.0.7.{i}")
+    assert post_login(client, "root", PASSWORD, address="10.0.8.1").status_code == 429
+
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "root", "password": PASSWORD, "next": "/admin/"},
+        REMOTE_ADDR="10.0.8.2",
+    )
+
+    assert response.status_code == 302
+    assert response.url.startswith(LOGIN)
+    assert not is_signed_in(client)
+    assert client.get("/admin/").status_code == 302
+
+
+def test_admin_index_sends_a_stranger_to_the_one_login(client):
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0] == f"{LOGIN}?{urlencode({'next': '/admin/'})}"
+    assert response.status_code == 200

@@ -60,7 +60,7 @@ def test_profile_edit_saves_through_the_service_with_a_web_audit_entry(agent_cli
         PROFILE, form_data(agent_user, phone="+49 30 1234", time_zone="Europe/Berlin")
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 303  # see other: a reload never re-POSTs
     assert response.url == PROFILE
     user = User.objects.get(pk=agent_user.pk)
     assert (user.phone, user.time_zone, user.version) == ("+49 30 1234", "Europe/Berlin", 2)
@@ -86,7 +86,9 @@ def test_profile_edit_with_a_stale_version_shows_an_error_and_changes_nothing(
 
     response = agent_client.post(PROFILE, stale)
 
-    assert response.status_code == 412
+    assert (
+        response.status_code == 422
+    )  # htmx and the browser show the form again (web.forms.submit)
     [alert] = [e for e in elements(response.content) if e.attrs.get("role") == "alert"]
     assert "changed since you opened it" in alert.text
     assert elements(response.content, "a", href=PROFILE)  # a way to reload
@@ -175,3 +177,31 @@ def test_someone_elses_token_cannot_be_revoked(agent_client):
     assert response.status_code == 404
     assert ApiToken.objects.get(pk=token.pk).revoked_at is None
     assert signed_in(other).get(PROFILE).status_code == 200
+
+
+def test_token_created_without_htmx_is_shown_once_on_the_whole_page(agent_client, agent_user):
+    response = agent_client.post("/profile/tokens/", {"name": "laptop", "scopes": ["read"]})
+
+    assert response.status_code == 200
+    assert b"<html" in response.content
+    [raw] = RAW_TOKEN.findall(response.content.decode())
+    assert ApiToken.objects.get(user=agent_user, name="laptop").digest == tokens.digest(raw)
+
+
+def test_token_form_error_without_htmx_keeps_the_profile_form(agent_client, agent_user):
+    response = agent_client.post("/profile/tokens/", {"name": "", "scopes": ["read"]})
+
+    assert response.status_code == 422
+    inputs = {e.attrs.get("name"): e.attrs for e in elements(response.content, "input")}
+    assert inputs["version"]["value"] == str(agent_user.version)
+    assert b"This field is required." in response.content
+
+
+def test_token_revoked_without_htmx_goes_back_to_the_profile(agent_client, agent_user):
+    token, _ = token_create(Actor(user=agent_user), name="old", scopes=["read"])
+
+    response = agent_client.post(f"/profile/tokens/{token.pk}/revoke/")
+
+    assert response.status_code == 303
+    assert response["Location"] == PROFILE
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is not None

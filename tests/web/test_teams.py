@@ -125,7 +125,7 @@ def test_admin_creates_a_team_through_the_service(admin_client, admin_user):
         "/teams/new/", {"name": "Network", "description": "LAN and WAN", "lead": "ada"}
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 303  # see other: a reload never re-POSTs
     assert response.url == "/teams/network/"
     team = Team.objects.get(slug="network")
     assert team.lead.username == "ada"
@@ -256,9 +256,29 @@ def test_team_pages_do_not_query_per_team(admin_client, admin_user, path):
         return len(queries)
 
     team = factories.TeamFactory(members=[admin_user])
+    count_queries()  # warm the per-process caches (content types): only teams may differ
     one = count_queries()
     for _ in range(5):
         factories.TeamFactory(members=[admin_user, factories.agent()], lead=admin_user)
     team.members.add(factories.agent())
 
     assert count_queries() == one
+
+
+def test_member_add_without_htmx_goes_back_to_the_team_page(admin_client, teams):
+    factories.agent(username="ada")
+
+    response = admin_client.post("/teams/service-desk/members/add/", {"username": "ada"})
+
+    assert response.status_code == 303
+    assert response["Location"] == "/teams/service-desk/"
+    assert list(teams["it"].members.values_list("username", flat=True)) == ["ada"]
+
+
+def test_member_add_error_without_htmx_shows_the_whole_team_page(admin_client, teams):
+    response = admin_client.post("/teams/service-desk/members/add/", {"username": "nobody"})
+
+    assert response.status_code == 422
+    assert b"<html" in response.content
+    [alert] = [e for e in elements(response.content) if e.attrs.get("role") == "alert"]
+    assert "no user 'nobody'" in text_of(alert)

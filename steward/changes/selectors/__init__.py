@@ -8,6 +8,7 @@ those organisations and of none; administrators and the system see all. The web 
 
 from __future__ import annotations
 
+from steward.changes.selectors.calendar import calendar_conflicts, freezes_between, overlapping
 from steward.changes.selectors.config import (
     FEED_FUTURE,
     FEED_PAST,
@@ -22,6 +23,23 @@ from steward.changes.selectors.config import (
     template_list,
     template_visible,
 )
+from steward.changes.selectors.disclosure import (
+    change_risk_reasons,
+    change_timeline,
+    history_values,
+    readable_risk_reasons,
+)
+from steward.changes.selectors.permissions import (
+    ChangeCapabilities,
+    can_configure,
+    can_decide,
+    can_edit,
+    can_go_decide,
+    can_review,
+    change_capabilities,
+    offered_moves,
+    stand_in_for,
+)
 from steward.changes.selectors.planning import (
     ConflictReport,
     cab_agenda,
@@ -30,6 +48,7 @@ from steward.changes.selectors.planning import (
     conflicts_for,
     related_ci_ids,
 )
+from steward.changes.selectors.queues import change_queue
 from steward.changes.selectors.records import (
     CALENDAR_FIELDS,
     CALENDAR_LIMIT,
@@ -44,6 +63,7 @@ from steward.changes.selectors.records import (
     approvals_awaiting,
     change_allowed_transitions,
     change_comment_page,
+    change_filter,
     change_for_update,
     change_get,
     change_has_review,
@@ -59,6 +79,9 @@ from steward.changes.selectors.records import (
 
 __all__ = [
     "CALENDAR_FIELDS",
+    "ChangeCapabilities",
+    "change_capabilities",
+    "offered_moves",
     "CALENDAR_LIMIT",
     "CONFLICT_DEPTH",
     "ConflictReport",
@@ -74,14 +97,26 @@ __all__ = [
     "approval_policies_for",
     "approvals_awaiting",
     "cab_agenda",
+    "can_configure",
+    "can_decide",
+    "can_edit",
+    "can_go_decide",
+    "can_review",
+    "calendar_conflicts",
     "change_allowed_transitions",
     "change_calendar",
     "change_comment_page",
+    "change_filter",
     "change_conflicts",
     "change_for_update",
     "change_get",
     "change_has_review",
     "change_list",
+    "change_queue",
+    "change_risk_reasons",
+    "change_timeline",
+    "history_values",
+    "readable_risk_reasons",
     "change_settings",
     "change_visible",
     "change_hidden_links",
@@ -95,8 +130,11 @@ __all__ = [
     "freeze_get",
     "freeze_list",
     "freeze_visible",
+    "freezes_between",
+    "overlapping",
     "related_ci_ids",
     "risk_questions",
+    "stand_in_for",
     "template_get",
     "template_list",
     "template_visible",

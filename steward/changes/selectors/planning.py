@@ -61,8 +61,9 @@ def change_calendar(
     qs = qs.filter(status__in=statuses) if statuses else qs.exclude(status=Status.CANCELLED)
     if team:
         qs = qs.filter(team__slug=team)
-    if ci:
-        qs = qs.filter(id__in=ChangeCI.objects.filter(ci__number=ci).values("change_id"))
+    if ci:  # a CI the actor may not see selects nothing
+        cis = cmdb_selectors.ci_visible(actor).filter(number=ci)
+        qs = qs.filter(id__in=ChangeCI.objects.filter(ci__in=cis).values("change_id"))
     # only what a calendar draws: the JSON and text columns would cost more than the query
     return list(
         qs.select_related("team", "assignee")
@@ -81,7 +82,11 @@ def cab_agenda(actor: Actor, *, limit: int = 100) -> list[Change]:
         .select_related("requester", "team", "assignee")
         .prefetch_related(
             Prefetch("approvals", queryset=_approvals_qs()),
-            Prefetch("cis", queryset=cmdb_selectors.ci_visible(actor).only("id", "number")),
+            Prefetch("cis", queryset=cmdb_selectors.ci_visible(actor).only("id", "number", "name")),
+            Prefetch(
+                "impacted_services",
+                queryset=cmdb_selectors.ci_visible(actor).only("id", "number"),
+            ),
         )
         .order_by(
             # nulls last on every database: unplanned changes after the planned ones
@@ -92,6 +97,9 @@ def cab_agenda(actor: Actor, *, limit: int = 100) -> list[Change]:
     planned = [c for c in changes if c.planned_start is not None]
     return planned + [c for c in changes if c.planned_start is None]
 
+
+# how a conflict's relation reads on a page
+RELATIONS = {"same_ci": "on the same CI", "dependent_ci": "on a dependent CI"}
 
 # --- conflicts ----------------------------------------------------------------------------
 
@@ -113,6 +121,19 @@ class ConflictReport:
         ]
         lines += [f"freeze window {f['name']}" for f in self.freezes]
         return lines
+
+    def in_words(self) -> str:
+        """The report as a sentence a person reads (the API's codes stay in ``summary`` and
+        the JSON): "CHG0000012 Patch the router, on the same CI; freeze window Year end"."""
+        where = RELATIONS
+        lines = [
+            f"{c['number']} {c['title']}, {where[c['relation']]}"
+            if c["number"]
+            else f"a change you cannot see, {where[c['relation']]}"
+            for c in self.changes
+        ]
+        lines += [f"freeze window {f['name']}" for f in self.freezes]
+        return "; ".join(lines)
 
 
 def related_ci_ids(ci_ids: list[int], depth: int = CONFLICT_DEPTH) -> dict[int, str]:
@@ -148,7 +169,7 @@ def conflicts_for(
 
     One indexed range scan on ``change_ci_window`` for all related CIs, one on
     ``freeze_window``: never a loop over changes. Changes the actor may not see are listed
-    without number or title."""
+    without number or title, and only the CIs the actor may see are named."""
     ids = list(ConfigurationItem.objects.filter(number__in=ci_numbers).values_list("id", flat=True))
     related = related_ci_ids(ids)
     report = ConflictReport()
@@ -165,6 +186,15 @@ def conflicts_for(
     )
     if change is not None:
         links = links.exclude(change_id=change.pk)
+    visible_cis = (
+        set(related)
+        if actor.is_system or actor.is_admin
+        else set(
+            cmdb_selectors.ci_visible(actor)
+            .filter(id__in=list(related))
+            .values_list("id", flat=True)
+        )
+    )
     by_change: dict[int, dict] = {}
     rows = list(links[: MAX_CONFLICTS * 5])
     visible = set(
@@ -187,18 +217,9 @@ def conflicts_for(
             }
         if related[link.ci_id] == "same_ci":
             entry["relation"] = "same_ci"
-        if seen:
+        if seen and link.ci_id in visible_cis:
             entry["cis"].append(link.ci.number)
     report.changes = list(by_change.values())[:MAX_CONFLICTS]
-    visible_cis = (
-        set(related)
-        if actor.is_system or actor.is_admin
-        else set(
-            cmdb_selectors.ci_visible(actor)
-            .filter(id__in=list(related))
-            .values_list("id", flat=True)
-        )
-    )
     freezes = (
         FreezeWindow.objects.filter(is_active=True, starts_at__lt=end, ends_at__gt=start)
         .filter(Q(ci__isnull=True) | Q(ci_id__in=list(related)))

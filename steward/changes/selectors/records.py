@@ -32,7 +32,7 @@ from steward.core.datetimes import check_bounds
 from steward.core.errors import NotFound, ValidationFailed
 from steward.core.models import Comment
 from steward.core.pagination import Page, paginate
-from steward.core.selectors import served_organisation_ids
+from steward.core.selectors.scoping import scope_to_organisations
 from steward.incidents import selectors as incident_selectors
 from steward.problems import selectors as problem_selectors
 
@@ -69,15 +69,7 @@ def change_settings() -> ChangeSettings:
 
 def change_visible(actor: Actor) -> QuerySet[Change]:
     """Requesters see what they requested; limited agents their organisations; admins all."""
-    qs = Change.objects.all()
-    if actor.is_system or actor.is_admin:
-        return qs
-    if not actor.is_agent:
-        return qs.filter(requester_id=actor.user.pk)
-    served = served_organisation_ids(actor)
-    if served is None:
-        return qs
-    return qs.filter(Q(organisation_id__in=served) | Q(organisation__isnull=True))
+    return scope_to_organisations(actor, Change.objects.all(), requester="requester")
 
 
 def _with_relations(qs: QuerySet[Change], actor: Actor) -> QuerySet[Change]:
@@ -90,8 +82,8 @@ def _with_relations(qs: QuerySet[Change], actor: Actor) -> QuerySet[Change]:
 
 
 def linked_prefetches(actor: Actor) -> list[Prefetch]:
-    """The change's links narrowed to what the actor may see, numbers only."""
-    cis = cmdb_selectors.ci_visible(actor).only("id", "number")
+    """The change's links narrowed to what the actor may see: numbers, and CIs' names."""
+    cis = cmdb_selectors.ci_visible(actor).only("id", "number", "name")
     return [
         Prefetch("cis", queryset=cis),
         Prefetch("impacted_services", queryset=cis.all()),
@@ -128,8 +120,9 @@ def _parse_levels(values: list[str], field_name: str, choices: list[str]) -> lis
     return values
 
 
-def change_list(
+def change_filter(
     actor: Actor,
+    qs: QuerySet[Change],
     *,
     status: list[str] | None = None,
     type: list[str] | None = None,  # noqa: A002 - the API's filter name
@@ -140,12 +133,11 @@ def change_list(
     planned_after: dt.datetime | None = None,
     planned_before: dt.datetime | None = None,
     q: str = "",
-    cursor: str | None = None,
-    limit: int | None = None,
-) -> Page:
-    """A page of visible changes, newest first. ``planned_after``/``planned_before`` select
-    changes whose planned window overlaps that range; ``ci`` those touching a CI."""
-    qs = change_visible(actor)
+) -> QuerySet[Change]:
+    """``qs`` narrowed by the change list's filters (``filters.ChangeFilters``), shared by
+    the API list and the web queues. ``planned_after``/``planned_before`` select changes
+    whose planned window overlaps that range; ``ci`` those touching a CI the actor may see
+    (a CI they may not see selects nothing: the filter tells nothing about it)."""
     if status:
         qs = qs.filter(status__in=_parse_levels(status, "status", Status.values))
     if type:
@@ -157,7 +149,8 @@ def change_list(
     if requester:
         qs = qs.filter(requester__username=requester)
     if ci:
-        ids = ChangeCI.objects.filter(ci__number=ci.strip().upper()).values("change_id")
+        cis = cmdb_selectors.ci_visible(actor).filter(number=ci.strip().upper())
+        ids = ChangeCI.objects.filter(ci__in=cis).values("change_id")
         qs = qs.filter(id__in=ids)
     check_bounds("planned_after", planned_after)
     check_bounds("planned_before", planned_before)
@@ -172,6 +165,14 @@ def change_list(
         qs = qs.filter(number=q.upper())
     elif q:
         qs = qs.filter(Q(title__icontains=q) | Q(description__icontains=q))
+    return qs
+
+
+def change_list(
+    actor: Actor, *, cursor: str | None = None, limit: int | None = None, **filters: Any
+) -> Page:
+    """A page of visible changes, newest first, narrowed by ``change_filter``'s filters."""
+    qs = change_filter(actor, change_visible(actor), **filters)
     return paginate(
         _with_relations(qs, actor), order=("-created_at", "-id"), cursor=cursor, limit=limit
     )

@@ -7,8 +7,6 @@ from steward.changes.services.approvals import (
     approval_link_token,
     approvals_remind,
     approvals_request,
-    delegation_create,
-    delegation_delete,
 )
 from steward.changes.services.config import (
     feed_token_issue,
@@ -17,6 +15,7 @@ from steward.changes.services.config import (
     template_create,
     template_update,
 )
+from steward.changes.services.delegations import delegation_create, delegation_delete
 from steward.changes.services.records import (
     ScheduleConflict,
     change_comment,

@@ -1,5 +1,6 @@
 """Approvals: requested from the matching policies, decided by approvers (or their
-delegates) in the UI, the API or an emailed signed link, reminded by the worker."""
+delegates) in the UI, the API or an emailed signed link, reminded by the worker. Who stands
+in for whom is kept in ``services.delegations``."""
 
 from __future__ import annotations
 
@@ -11,17 +12,15 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from steward.changes import selectors
-from steward.changes.choices import ApprovalState, ApproverKind, Decision, Status
+from steward.changes.choices import DECIDABLE_STATES, ApprovalState, ApproverKind, Decision
 from steward.changes.models import (
     ApprovalDecision,
     ApprovalPolicy,
     ApprovalReminder,
     Change,
     ChangeApproval,
-    Delegation,
 )
 from steward.core import audit, outbox
-from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction, Channel, Role, Scope
 from steward.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -29,8 +28,6 @@ from steward.core.models import Team, User
 from steward.core.services.common import bump_version
 
 LINK_SALT = "steward.changes.approval-link"
-# while a change is here its approvals may be decided (emergency ones after the fact)
-DECIDABLE = (Status.AUTHORIZATION, Status.IMPLEMENTATION, Status.REVIEW, Status.FAILED)
 MAX_COMMENT = 5000
 
 
@@ -190,7 +187,7 @@ def approval_decide(
             f"This approval is already {approval.state}.",
             fields={"decision": [f"already {approval.state}"]},
         )
-    if change.status not in DECIDABLE:
+    if change.status not in DECIDABLE_STATES:
         raise Conflict(
             f"{change.number} is {change.status}; its approvals cannot be decided now.",
             fields={"decision": [f"change is {change.status}"]},
@@ -307,7 +304,9 @@ def approvals_remind(*, now: dt.datetime | None = None, batch: int = 500) -> int
     now = now or timezone.now()
     every = dt.timedelta(hours=selectors.change_settings().reminder_hours)
     due = list(
-        ChangeApproval.objects.filter(state=ApprovalState.PENDING, change__status__in=DECIDABLE)
+        ChangeApproval.objects.filter(
+            state=ApprovalState.PENDING, change__status__in=DECIDABLE_STATES
+        )
         .filter(
             Q(last_reminded_at__isnull=True, created_at__lte=now - every)
             | Q(last_reminded_at__lte=now - every)
@@ -340,75 +339,3 @@ def approvals_remind(*, now: dt.datetime | None = None, batch: int = 500) -> int
             )
             sent += 1
     return sent
-
-
-# --- delegation ---------------------------------------------------------------------------
-
-
-@transaction.atomic
-def delegation_create(
-    actor: Actor, *, delegate: str, starts_on: dt.date, ends_on: dt.date, user: str | None = None
-) -> Delegation:
-    """While away, let another agent decide one's approvals (administrators may set it up
-    for anyone)."""
-    if actor.user is None or not actor.is_agent or not actor.has_scope(Scope.WRITE):
-        raise PermissionDenied("Only agents delegate approvals.")
-    owner = actor.user
-    if user and user != actor.user.username:
-        if not actor.is_admin:
-            raise PermissionDenied(
-                "Only administrators set delegations for others.",
-                fields={"user": ["administrators only"]},
-            )
-        owner = core_selectors.user_visible(actor).filter(username=user).first()
-        if owner is None:
-            raise ValidationFailed.one("user", f"no user {user!r}")
-    if ends_on < starts_on:
-        raise ValidationFailed.one("ends_on", "must not be before starts_on")
-    if ends_on < timezone.localdate():
-        raise ValidationFailed.one("ends_on", "is in the past")
-    found = core_selectors.user_visible(actor).filter(username=delegate, is_active=True).first()
-    if found is None:
-        raise ValidationFailed.one("delegate", f"no user {delegate!r}")
-    if not found.is_agent:
-        raise ValidationFailed.one("delegate", "is not an agent")
-    if found.pk == owner.pk:
-        raise ValidationFailed.one("delegate", "cannot delegate to oneself")
-    made = Delegation.objects.create(
-        user=owner, delegate=found, starts_on=starts_on, ends_on=ends_on
-    )
-    audit.record(
-        actor,
-        made,
-        action=AuditAction.CREATE,
-        after={
-            "user": owner.username,
-            "delegate": found.username,
-            "starts_on": starts_on.isoformat(),
-            "ends_on": ends_on.isoformat(),
-        },
-    )
-    outbox.emit("change.delegation_created", made, user=owner.username, delegate=found.username)
-    return made
-
-
-@transaction.atomic
-def delegation_delete(actor: Actor, *, delegation_id: int) -> None:
-    """End one's own delegation (or anyone's, for administrators)."""
-    if actor.user is None:
-        raise PermissionDenied("Only people delegate.")
-    qs = Delegation.objects.select_for_update().filter(pk=delegation_id)
-    if not actor.is_admin:
-        qs = qs.filter(user=actor.user)
-    found = qs.first() if 0 < delegation_id < 2**63 else None
-    if found is None:
-        raise NotFound()
-    if not actor.has_scope(Scope.WRITE):
-        raise PermissionDenied("This token may not write.")
-    audit.record(
-        actor,
-        found,
-        action=AuditAction.DELETE,
-        before={"user": found.user_id, "delegate": found.delegate_id},
-    )
-    found.delete()

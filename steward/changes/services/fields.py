@@ -14,11 +14,10 @@ from steward.changes.choices import (
 from steward.changes.models import Change
 from steward.changes.services import risk
 from steward.cmdb import selectors as cmdb_selectors
-from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.datetimes import check_bounds
 from steward.core.errors import Conflict, PermissionDenied, ValidationFailed
-from steward.core.services.common import resolve_ref
+from steward.core.services.references import active_team, active_user
 from steward.incidents import selectors as incident_selectors
 from steward.problems import selectors as problem_selectors
 
@@ -128,24 +127,10 @@ def clean_values(actor: Actor, values: dict[str, Any], change: Change | None) ->
             raise ValidationFailed.one(name, f"at most {MAX_TEXT} characters")
         clean[name] = text
     if "team" in clean:
-        clean["team"] = resolve_ref(
-            core_selectors.team_visible(actor).filter(is_active=True),
-            "team",
-            clean["team"],
-            key="slug",
-            label="team",
-        )
+        clean["team"] = active_team(actor, "team", clean["team"])
     for name in ("assignee", "requester"):
         if name in clean:
-            clean[name] = resolve_ref(
-                core_selectors.user_visible(actor).filter(is_active=True),
-                name,
-                clean[name],
-                key="username",
-                label="user",
-            )
-    if clean.get("assignee") is not None and not clean["assignee"].is_agent:
-        raise ValidationFailed.one("assignee", "is not an agent")
+            clean[name] = active_user(actor, name, clean[name], agent=name == "assignee")
     if "requester" in clean and clean["requester"] is None:
         raise ValidationFailed.one("requester", "required")
     for name in ("planned_start", "planned_end", "actual_start", "actual_end"):

@@ -36,11 +36,12 @@ from steward.changes.workflow import CHANGE_FLOW
 from steward.core import audit, outbox
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
-from steward.core.errors import Conflict, IllegalTransition, ValidationFailed
+from steward.core.errors import Conflict, ValidationFailed
 from steward.core.models import Comment
 from steward.core.numbering import next_number
 from steward.core.services import comment_add
-from steward.core.services.common import bump_version, check_version, reject_unknown, resolve_ref
+from steward.core.services.common import reject_unknown, resolve_ref
+from steward.core.services.records import RecordRules, record_update
 
 
 def _sync_windows(change: Change) -> None:
@@ -201,24 +202,35 @@ def _apply_status(actor: Actor, change: Change, target: str, clean: dict, now: d
         change.schedule_override_reason = ""
 
 
-@transaction.atomic
-def change_update(
-    actor: Actor, *, number: str, expected_version: int | None, changes: dict[str, Any]
-) -> Change:
-    """Change a change's fields; status moves follow CHANGE_FLOW (409 with the allowed
-    states, 422 naming missing guard fields); scheduling checks conflicts and freezes."""
+def _links(change: Change) -> dict[str, list[str]]:
+    """The numbers of what the change links to (audited when they move)."""
+    return {
+        "cis": sorted(change.cis.values_list("number", flat=True)),
+        **{name: _link_numbers(change, name) for name in LINKS},
+    }
+
+
+# what record_update needs to know: ``override_reason`` is named in ``changes`` too, and
+# handled by ``_apply``; risk reasons follow the answers and CIs (saved, not audited)
+UPDATE_RULES = RecordRules(
+    editable=EDITABLE,
+    audited=AUDITED,
+    terminal=TERMINAL_STATES,
+    event="change.updated",
+    also_saved=("risk_reasons",),
+    related=_links,
+)
+
+
+def _load(actor: Actor, number: str) -> Change:
     change = selectors.change_for_update(actor, number=number)
-    require_agent(actor)
-    reject_unknown(changes, EDITABLE)
-    check_version(change, expected_version)
-    target = changes.get("status")
-    if change.status in TERMINAL_STATES:
-        if target and target != change.status:
-            raise IllegalTransition(change.status, target, [])
-        raise Conflict(
-            f"{change.number} is {change.status}; it can no longer be changed.",
-            fields={"status": [f"{change.status} is final"]},
-        )
+    require_agent(actor)  # "agents only" comes before any other answer
+    return change
+
+
+def _clean(actor: Actor, change: Change, changes: dict[str, Any]) -> dict[str, Any]:
+    """Scope fixed after assessment, every value checked (``clean_values``), and a status
+    move checked against CHANGE_FLOW with the values it brings."""
     scope = {"cis", "risk_answers"} & set(changes)
     if scope and change.status not in EDITABLE_SCOPE_STATES:
         raise Conflict(
@@ -227,25 +239,27 @@ def change_update(
             fields={name: [f"fixed in {change.status}"] for name in sorted(scope)},
         )
     clean = clean_values(actor, changes, change)
+    target = clean.get("status")
+    if target is not None and target != change.status:
+        data = {**clean, "_has_review": selectors.change_has_review(change)}
+        CHANGE_FLOW.check(change, target=target, data=data)
+    return clean
+
+
+def _apply(actor: Actor, change: Change, clean: dict[str, Any]) -> dict[str, Any]:
+    """Assign the values, replace the links (keeping those the actor may not see), reassess
+    the risk, move the status (requesting approvals, checking the schedule); the conflicts
+    an override overrode are returned for the audit entry."""
+    clean = dict(clean)
+    target = clean.pop("status", None)
     override = clean.pop("override_reason", "")
     cis = clean.pop("cis", None)
     links = {name: clean.pop(name, None) for name in LINKS}
     moving = target is not None and target != change.status
-    before = audit.snapshot(change, AUDITED)
-    before_cis = sorted(change.cis.values_list("number", flat=True))
-    before_links = {name: _link_numbers(change, name) for name in LINKS}
-    if moving:
-        data = {**clean, "_has_review": selectors.change_has_review(change)}
-        CHANGE_FLOW.check(change, target=target, data=data)
     for name, value in clean.items():
-        if name != "status":
-            setattr(change, name, value)
-    now = timezone.now()
-    hidden = (
-        selectors.change_hidden_links(actor, change)
-        if cis is not None or any(v is not None for v in links.values())
-        else {}
-    )
+        setattr(change, name, value)
+    relinking = cis is not None or any(v is not None for v in links.values())
+    hidden = selectors.change_hidden_links(actor, change) if relinking else {}
     if cis is not None:
         _set_cis(change, [*cis, *hidden["cis"]])
     for name, records in links.items():
@@ -254,9 +268,8 @@ def change_update(
     if cis is not None or "risk_answers" in clean:
         _reassess(change)
     overridden = None
-    window_moved = {"planned_start", "planned_end"} & set(clean)
     if moving:
-        _apply_status(actor, change, target, clean, now)
+        _apply_status(actor, change, target, clean, timezone.now())
         if target == Status.AUTHORIZATION or (
             target == Status.IMPLEMENTATION and change.approval_state == ApprovalState.NOT_REQUESTED
         ):
@@ -264,35 +277,37 @@ def change_update(
         if target == Status.SCHEDULED:
             overridden = _check_schedule(actor, change, override)
             change.schedule_override_reason = override if overridden else ""
-    elif window_moved and change.status in ACTIVE_STATES:
+    elif {"planned_start", "planned_end"} & set(clean) and change.status in ACTIVE_STATES:
         if change.planned_start is None or change.planned_end is None:
             raise ValidationFailed.one("planned_start", "a scheduled change keeps its window")
         overridden = _check_schedule(actor, change, override)
         change.schedule_override_reason = override if overridden else ""
-    after = audit.snapshot(change, AUDITED)
-    after_cis = sorted(change.cis.values_list("number", flat=True))
-    changed = [name for name in AUDITED if before.get(name) != after.get(name)]
-    if after_cis != before_cis:
-        before["cis"], after["cis"] = before_cis, after_cis
-    for name in LINKS:
-        now_linked = _link_numbers(change, name)
-        if now_linked != before_links[name]:
-            before[name], after[name] = before_links[name], now_linked
-    if not changed and not {"cis", *LINKS} & set(after):
-        return change
-    if overridden:
-        after["overridden_conflicts"] = overridden
-    bump_version(change, [*changed, "risk_reasons"])
-    _sync_windows(change)
-    audit.record(actor, change, before=before, after=after)
-    outbox.emit(
-        "change.updated",
-        change,
-        number=change.number,
-        changed=sorted(set(changed) | ({"cis", *LINKS} & set(after))),
+    return {"overridden_conflicts": overridden} if overridden else {}
+
+
+@transaction.atomic
+def change_update(
+    actor: Actor, *, number: str, expected_version: int | None, changes: dict[str, Any]
+) -> Change:
+    """Change a change's fields; status moves follow CHANGE_FLOW (409 with the allowed
+    states, 422 naming missing guard fields); scheduling checks conflicts and freezes."""
+    done = record_update(
+        actor,
+        load=lambda: _load(actor, number),
+        rules=UPDATE_RULES,
+        expected_version=expected_version,
+        changes=changes,
+        clean=lambda change, values: _clean(actor, change, values),
+        apply=lambda change, clean: _apply(actor, change, clean),
     )
-    if moving:
-        outbox.emit(f"change.{target}", change, number=change.number, source=before["status"])
+    change = done.record
+    if not done.changed:
+        return change
+    _sync_windows(change)
+    if "status" in done.changed:
+        outbox.emit(
+            f"change.{change.status}", change, number=change.number, source=done.before["status"]
+        )
     return change
 
 

@@ -9,13 +9,13 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from steward.cmdb import bulk
 from steward.cmdb.imports import sql
 from steward.cmdb.imports.context import Context
 from steward.cmdb.imports.reconcile import Create, Plan, Progress, Update, _chunks
 from steward.cmdb.imports.relations import LinkPlan
 from steward.cmdb.models import CIIdentifier, CISourceId, ConfigurationItem, Relationship
-from steward.cmdb.services import AUDITED
+from steward.cmdb.services import bulk
+from steward.cmdb.services.cis import AUDITED
 from steward.core import outbox
 from steward.core.choices import AuditAction
 from steward.core.models import AuditEntry

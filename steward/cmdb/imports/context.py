@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from steward.cmdb import selectors
-from steward.cmdb.identity import MANUAL, family_of, normalise
 from steward.cmdb.models import ImportSource, RelationshipType
 from steward.cmdb.selectors import ClassTree
+from steward.cmdb.services.identity import MANUAL, family_of, normalise
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from steward.cmdb import selectors
-from steward.cmdb.identity import normalise
 from steward.cmdb.imports.context import Context
 from steward.cmdb.imports.reconcile import Create, Plan, _chunks
 from steward.cmdb.imports.report import Action, ImportReport, RowResult
 from steward.cmdb.models import CIIdentifier, CISourceId, ConfigurationItem, Relationship
+from steward.cmdb.services.identity import normalise
 
 ENDS = ("source", "target")
 

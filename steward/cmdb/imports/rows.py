@@ -6,23 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from steward.cmdb.attributes import validate
 from steward.cmdb.choices import AttributeType, CIStatus, Criticality, Environment
 from steward.cmdb.imports.context import Context
+from steward.cmdb.models import CI_FIELDS
+from steward.cmdb.services.validation import validate
 
 # CI fields a row may set; every other column is an attribute of the row's class
-FIELDS = (
-    "name",
-    "description",
-    "status",
-    "environment",
-    "criticality",
-    "owner_team",
-    "support_team",
-    "organisation",
-    "location",
-    "software_version",
-)
+FIELDS = CI_FIELDS
 REFERENCES = {"owner_team": "teams", "support_team": "teams", "organisation": "organisations"}
 CLASS_COLUMNS = ("ci_class", "class")
 IGNORED = {"version", "created_at", "updated_at"}  # columns of our own export

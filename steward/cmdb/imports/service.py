@@ -12,7 +12,7 @@ import contextlib
 import gc
 import time
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.db import transaction
 
@@ -23,7 +23,7 @@ from steward.cmdb.imports.reconcile import Progress, plan_cis
 from steward.cmdb.imports.relations import plan_relationships
 from steward.cmdb.imports.report import ImportReport
 from steward.cmdb.imports.rows import CLASS_COLUMNS
-from steward.cmdb.services import require_write
+from steward.cmdb.services.cis import require_write
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
 
@@ -79,31 +79,27 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
+class BatchOptions(TypedDict, total=False):
+    """What ``import_cis`` and ``import_relationships`` take besides the rows."""
+
+    source: Required[str]
+    dry_run: bool
+    progress: Progress
+
+
 def import_cis(
-    actor: Actor,
-    rows: Iterable[dict[str, Any]],
-    *,
-    source: str,
-    dry_run: bool = False,
-    progress: Progress = None,
+    actor: Actor, rows: Iterable[dict[str, Any]], **options: Unpack[BatchOptions]
 ) -> ImportReport:
     """Create or update CIs from ``rows`` (CSV cells or JSON objects; see docs/cmdb.md)."""
-    return import_batch(actor, cis=rows, source=source, dry_run=dry_run, progress=progress)
+    return import_batch(actor, cis=rows, **options)
 
 
 def import_relationships(
-    actor: Actor,
-    rows: Iterable[dict[str, Any]],
-    *,
-    source: str,
-    dry_run: bool = False,
-    progress: Progress = None,
+    actor: Actor, rows: Iterable[dict[str, Any]], **options: Unpack[BatchOptions]
 ) -> ImportReport:
     """Create relationships from ``{"source", "type", "target"}`` rows; existing ones are
     unchanged."""
-    return import_batch(
-        actor, relationships=rows, source=source, dry_run=dry_run, progress=progress
-    )
+    return import_batch(actor, relationships=rows, **options)
 
 
 def import_file(

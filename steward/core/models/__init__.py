@@ -4,6 +4,8 @@ from steward.core.models.access import ApiToken, IdempotencyRecord, LoginFailure
 from steward.core.models.activity import Attachment, Comment
 from steward.core.models.audit import AuditEntry, OutboxMessage
 from steward.core.models.base import NumberSequence, VersionedModel
+from steward.core.models.delivery import Lease
+from steward.core.models.mail import OutgoingMail
 from steward.core.models.people import Department, Location, Organisation, Team, User
 
 __all__ = [
@@ -13,11 +15,13 @@ __all__ = [
     "Comment",
     "Department",
     "IdempotencyRecord",
+    "Lease",
     "Location",
     "LoginFailure",
     "NumberSequence",
     "Organisation",
     "OutboxMessage",
+    "OutgoingMail",
     "Team",
     "User",
     "VersionedModel",

@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from steward.core.choices import AuditAction, Channel
+from steward.core.models.delivery import Retried
 from steward.core.models.people import User
 
 
@@ -39,7 +40,7 @@ class AuditEntry(models.Model):
         return f"{self.action} {self.object_repr} by {self.actor_label}"
 
 
-class OutboxMessage(models.Model):
+class OutboxMessage(Retried):
     """A domain event written with the change; the worker dispatches it after commit."""
 
     topic = models.CharField(max_length=100)
@@ -51,7 +52,7 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
 
-    class Meta:
+    class Meta(Retried.Meta):
         indexes = [
             models.Index(
                 fields=["id"], condition=models.Q(dispatched_at__isnull=True), name="outbox_pending"

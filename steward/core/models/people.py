@@ -1,7 +1,11 @@
 """Organisations, departments, locations, users and teams."""
 
+from asgiref.sync import sync_to_async
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from steward.core.choices import AGENT_ROLES
 from steward.core.models.base import VersionedModel
@@ -74,9 +78,47 @@ class User(AbstractUser):
     )
     email_notifications = models.BooleanField(default=True)
     version = models.PositiveIntegerField(default=1)
+    # API tokens issued and sessions begun before this no longer count (docs/security.md).
+    credentials_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Last password change, deactivation or reactivation.",
+    )
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def end_credentials(self) -> None:
+        """Mark every token and session issued so far as ended (saved with the user)."""
+        self.credentials_changed_at = timezone.now()
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.end_credentials()
+
+    def check_password(self, raw_password: str) -> bool:
+        def upgrade(raw: str) -> None:
+            # a stronger hash of the same password is no password change (Django's rule)
+            self.password = make_password(raw)
+            self.save(update_fields=["password"])
+
+        return check_password(raw_password, self.password, upgrade)
+
+    async def acheck_password(self, raw_password: str) -> bool:
+        return await sync_to_async(self.check_password)(raw_password)
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django's hash covers the password; the stamp adds deactivation and reactivation.
+        # Without a stamp it is Django's own, so sessions from before the stamp stay valid.
+        stamp = self.credentials_changed_at
+        value = self.password if stamp is None else f"{self.password}|{stamp.isoformat()}"
+        return salted_hmac(
+            "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+            value,
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def has_role(self, role: str) -> bool:
         return role in self.role_names

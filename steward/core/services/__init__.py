@@ -2,6 +2,11 @@
 
 from steward.core.services.activity import attachment_add, comment_add
 from steward.core.services.auth import login_check, login_failed, login_succeeded
+from steward.core.services.passwords import (
+    password_reset_complete,
+    password_reset_request,
+    password_reset_user,
+)
 from steward.core.services.teams import (
     team_add_member,
     team_create,
@@ -17,6 +22,9 @@ __all__ = [
     "login_check",
     "login_failed",
     "login_succeeded",
+    "password_reset_complete",
+    "password_reset_request",
+    "password_reset_user",
     "team_add_member",
     "team_create",
     "team_remove_member",

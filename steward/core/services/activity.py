@@ -15,7 +15,7 @@ from steward.core import audit, files, markup, outbox, targets
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import PayloadTooLarge, PermissionDenied, ValidationFailed
-from steward.core.models import Attachment, Comment
+from steward.core.models import Attachment, Comment, Team, User
 
 MAX_COMMENT = 65_536
 
@@ -54,6 +54,18 @@ def comment_add(
     return comment
 
 
+def _may_attach(actor: Actor, obj: models.Model) -> bool:
+    """A user's profile takes files from the user and administrators, a team's from its
+    lead and administrators; any other record from whoever may see it."""
+    if actor.is_system or actor.is_admin:
+        return True
+    if isinstance(obj, User):
+        return actor.user is not None and obj.pk == actor.user.pk
+    if isinstance(obj, Team):
+        return actor.user is not None and obj.lead_id == actor.user.pk
+    return True
+
+
 @transaction.atomic
 def attachment_add(
     actor: Actor, *, target: str, upload: IO[bytes], filename: str, size: int
@@ -62,6 +74,11 @@ def attachment_add(
     if not actor.is_system and not actor.has_scope("write"):
         raise PermissionDenied("This token may not write.")
     obj = targets.resolve(actor, target)
+    if not _may_attach(actor, obj):
+        raise PermissionDenied(
+            "Only the user, the team lead and administrators attach files here.",
+            fields={"target": ["not yours to attach to"]},
+        )
     if size > settings.MAX_UPLOAD_BYTES:
         raise PayloadTooLarge(
             f"File is larger than the limit of {settings.MAX_UPLOAD_BYTES} bytes.",

@@ -1,4 +1,4 @@
-"""Helpers shared by core services: version checks and reference resolution."""
+"""Helpers shared by services: version checks, reference resolution, new slugs."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from typing import Any
 
 from django.db import models
 from django.db.models import F
+from django.utils.text import slugify
 
-from steward.core.errors import StaleVersion, ValidationFailed
+from steward.core.errors import PermissionDenied, StaleVersion, ValidationFailed
 
 
 def check_version(obj: models.Model, expected: int | None) -> None:
@@ -40,3 +41,32 @@ def reject_unknown(changes: dict[str, Any], allowed: set[str]) -> None:
     unknown = sorted(set(changes) - allowed)
     if unknown:
         raise ValidationFailed({name: ["not an editable field"] for name in unknown})
+
+
+def new_slug(model: type[models.Model], *, slug: str, name: str, noun: str) -> str:
+    """A new row's slug (from its name when none is given); refused if it or the name is taken."""
+    slug = slugify(slug or name)[:60]
+    if not slug:
+        raise ValidationFailed.one("slug", "needs letters or digits")
+    if model._default_manager.filter(slug=slug).exists():
+        raise ValidationFailed.one("slug", f"a {noun} with this slug already exists")
+    if model._default_manager.filter(name=name).exists():
+        raise ValidationFailed.one("name", f"a {noun} with this name already exists")
+    return slug
+
+
+def require_admin(actor: Any, what: str) -> None:
+    """Refuse anyone but an administrator; ``what`` finishes "Only administrators may …"."""
+    if not actor.is_admin:
+        raise PermissionDenied(f"Only administrators may {what}.")
+
+
+def clean_required_text(
+    values: dict[str, Any], errors: dict[str, list[str]], field: str, *, max_length: int
+) -> None:
+    """Strip ``values[field]`` when given; note an error when it is blank or too long."""
+    if field not in values:
+        return
+    values[field] = (values[field] or "").strip()
+    if not values[field] or len(values[field]) > max_length:
+        errors[field] = [f"required, at most {max_length} characters"]

@@ -13,6 +13,7 @@ from steward.core.choices import AuditAction
 from steward.core.errors import PermissionDenied, ValidationFailed
 from steward.core.models import Team, User
 from steward.core.services.common import bump_version, check_version, reject_unknown, resolve_ref
+from steward.core.services.references import resolve_organisations
 
 EDITABLE = {"name", "description", "email", "organisation", "lead", "is_active"}
 AUDITED = ["name", "slug", "description", "email", "organisation", "lead", "is_active"]
@@ -29,14 +30,7 @@ def _clean(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
         if not name or len(name) > 120:
             raise ValidationFailed.one("name", "required, at most 120 characters")
         clean["name"] = name
-    if "organisation" in clean:
-        clean["organisation"] = resolve_ref(
-            selectors.organisation_visible(actor),
-            "organisation",
-            clean["organisation"],
-            key="slug",
-            label="organisation",
-        )
+    resolve_organisations(actor, clean)
     if "lead" in clean:
         clean["lead"] = _agent(actor, "lead", clean["lead"])
     return clean
@@ -63,6 +57,8 @@ def team_create(
         raise ValidationFailed.one("slug", "needs letters or digits")
     if Team.objects.filter(slug=slug).exists() or Team.objects.filter(name=clean["name"]).exists():
         raise ValidationFailed.one("name", "a team with this name already exists")
+    if any(not (m or "").strip() for m in members or []):
+        raise ValidationFailed.one("members", "a username, not blank")
     member_rows = [_agent(actor, "members", m) for m in members or []]
     team = Team.objects.create(slug=slug, **clean)
     team.members.set(member_rows)
@@ -80,13 +76,23 @@ def team_create(
 def team_update(
     actor: Actor, *, slug: str, expected_version: int | None, changes: dict[str, Any]
 ) -> Team:
-    """Edit a team's details (administrators and the team's lead)."""
+    """Edit a team's details (administrators and the team's lead; the organisation only
+    administrators)."""
     team = selectors.team_get(actor, slug=slug, for_update=True)
     if not _can_manage(actor, team):
         raise PermissionDenied("Only administrators and the team lead may edit this team.")
     reject_unknown(changes, EDITABLE)
     check_version(team, expected_version)
     clean = _clean(actor, changes)
+    if (
+        "organisation" in clean
+        and clean["organisation"] != team.organisation
+        and not actor.is_admin
+    ):
+        raise PermissionDenied(
+            "Only administrators may change a team's organisation.",
+            fields={"organisation": ["administrators only"]},
+        )
     if "name" in clean and Team.objects.filter(name=clean["name"]).exclude(pk=team.pk).exists():
         raise ValidationFailed.one("name", "a team with this name already exists")
     before = audit.snapshot(team, clean)

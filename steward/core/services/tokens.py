@@ -93,6 +93,9 @@ def token_authenticate(raw: str) -> Actor | None:
     now = timezone.now()
     if token is None or not token.user.is_active:
         return None
+    ended = token.user.credentials_changed_at
+    if ended is not None and token.created_at <= ended:
+        return None  # a password change, deactivation or reactivation came after it
     if token.expires_at is not None and token.expires_at <= now:
         return None
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:

@@ -18,6 +18,7 @@ from steward.core.choices import AuditAction, Role
 from steward.core.errors import NotFound, PermissionDenied, ValidationFailed
 from steward.core.models import Department, Location, User
 from steward.core.services.common import bump_version, check_version, reject_unknown, resolve_ref
+from steward.core.services.references import resolve_organisations
 
 PROFILE_FIELDS = {
     "first_name",
@@ -53,14 +54,7 @@ def _clean(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
             ]
     if errors:
         raise ValidationFailed(errors)
-    if "organisation" in clean:
-        clean["organisation"] = resolve_ref(
-            selectors.organisation_visible(actor),
-            "organisation",
-            clean["organisation"],
-            key="slug",
-            label="organisation",
-        )
+    resolve_organisations(actor, clean)
     if "department" in clean:
         clean["department"] = resolve_ref(
             Department.objects.all(),
@@ -145,13 +139,17 @@ def user_update(
     roles = clean.pop("roles", None)
     before = audit.snapshot(user, clean)
     before_roles = sorted(user.role_names)
+    saved = list(clean)
+    if "is_active" in clean and clean["is_active"] != user.is_active:
+        user.end_credentials()  # reactivating revives no old token or session
+        saved.append("credentials_changed_at")
     for name, value in clean.items():
         setattr(user, name, value)
     after = audit.snapshot(user, clean)
     if roles is not None:
         before["roles"], after["roles"] = before_roles, sorted(roles)
         _set_roles(user, roles)
-    bump_version(user, list(clean))
+    bump_version(user, saved)
     audit.record(actor, user, before=before, after=after)
     outbox.emit("user.updated", user, changed=sorted(changes))
     return user

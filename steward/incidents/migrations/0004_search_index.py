@@ -4,15 +4,15 @@ from django.db import migrations
 
 
 def create(apps, schema_editor):
-    from steward.incidents import search
+    from steward.incidents.services import search_index
 
-    search.create_index(schema_editor.connection)
+    search_index.create_index(schema_editor.connection)
 
 
 def drop(apps, schema_editor):
-    from steward.incidents import search
+    from steward.incidents.services import search_index
 
-    search.drop_index(schema_editor.connection)
+    search_index.drop_index(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -3,7 +3,6 @@
 from steward.incidents.services.records import (
     AGENT_FIELDS,
     AUDITED,
-    _sla_context,
     incident_comment,
     incident_create,
     incident_settings,
@@ -16,7 +15,6 @@ from steward.incidents.services.saved_views import saved_view_delete, saved_view
 __all__ = [
     "AGENT_FIELDS",
     "AUDITED",
-    "_sla_context",
     "incident_comment",
     "incident_create",
     "incident_settings",

@@ -1,10 +1,12 @@
-"""Checking incident field values and references, and picking an agent by team rule."""
+"""Checking incident field values and references, picking an agent by team rule, and the
+derived fields of an update (priority from the matrix, timestamps of a status move)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from steward.cmdb import selectors as cmdb_selectors
 from steward.core import selectors as core_selectors
@@ -20,74 +22,48 @@ from steward.incidents.choices import (
     IncidentChannel,
     OnHoldReason,
     ResolutionCode,
+    Status,
 )
 from steward.incidents.models import Category, Incident, TeamAssignment
-
-
-def _level(field: str, value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 3:
-        raise ValidationFailed.one(field, "must be 1 (high), 2 (medium) or 3 (low)")
-    return value
+from steward.incidents.services import validation
 
 
 def _clean_refs(actor: Actor, values: dict[str, Any], incident: Incident | None) -> dict[str, Any]:
-    """Check every reference as a read by the actor before anything is saved."""
+    """Check every reference as a read by the actor before anything is saved; the rules
+    themselves are ``validation``'s, shared with the bulk path."""
     clean = dict(values)
     if "title" in clean:
-        title = (clean["title"] or "").strip()
-        if not title or len(title) > 200:
-            raise ValidationFailed.one("title", "required, at most 200 characters")
-        clean["title"] = title
+        clean["title"] = validation.title(clean["title"])
     for field in ("impact", "urgency"):
         if field in clean:
-            clean[field] = _level(field, clean[field])
-    if "priority" in clean and (
-        not isinstance(clean["priority"], int) or not 1 <= clean["priority"] <= 5
-    ):
-        raise ValidationFailed.one("priority", "must be between 1 (critical) and 5 (planning)")
+            clean[field] = validation.level(field, clean[field])
+    if "priority" in clean:
+        clean["priority"] = validation.priority(clean["priority"])
     if "category" in clean:
-        clean["category"] = resolve_ref(
-            Category.objects.filter(parent__isnull=True, is_active=True),
-            "category",
-            clean["category"],
-            key="slug",
-            label="category",
-        )
+        key = clean["category"]
+        clean["category"] = validation.category(key, _by(Category.objects, "slug", key))
     if "subcategory" in clean:
-        category = clean.get("category", incident.category if incident else None)
-        clean["subcategory"] = resolve_ref(
-            Category.objects.filter(parent=category, is_active=True)
-            if category
-            else Category.objects.none(),
-            "subcategory",
-            clean["subcategory"],
-            key="slug",
-            label="subcategory of the chosen category",
+        key = clean["subcategory"]
+        parent = clean.get("category", incident.category if incident else None)
+        clean["subcategory"] = validation.subcategory(
+            key, _by(Category.objects, "slug", key), parent
         )
     if "team" in clean:
-        clean["team"] = resolve_ref(
-            core_selectors.team_visible(actor).filter(is_active=True),
-            "team",
-            clean["team"],
-            key="slug",
-            label="team",
-        )
+        key = clean["team"]
+        clean["team"] = validation.team(key, _by(core_selectors.team_visible(actor), "slug", key))
     if "assignee" in clean:
-        clean["assignee"] = resolve_ref(
-            core_selectors.user_visible(actor).filter(is_active=True),
-            "assignee",
-            clean["assignee"],
-            key="username",
-            label="user",
-        )
-        if clean["assignee"] is not None and not clean["assignee"].is_agent:
-            raise ValidationFailed.one("assignee", "is not an agent")
-    if clean.get("configuration_item"):
-        number = str(clean["configuration_item"]).strip().upper()
+        key = clean["assignee"]
+        found = _by(core_selectors.user_visible(actor), "username", key)
+        clean["assignee"] = validation.assignee(key, found)
+    if "configuration_item" in clean:
         # the CMDB is the reference: a CI the actor may see, by its number
-        if not cmdb_selectors.ci_visible(actor).filter(number=number).exists():
-            raise ValidationFailed.one("configuration_item", f"no CI {number!r}")
-        clean["configuration_item"] = number
+        key = clean["configuration_item"]
+        clean["configuration_item"] = validation.configuration_item(key, _ci(actor, key))
+    if "affected_service" in clean:
+        key = clean["affected_service"]
+        found = _ci(actor, key)
+        is_service = found is not None and found.ci_class_id in service_class_ids()
+        clean["affected_service"] = validation.affected_service(key, found, is_service=is_service)
     if "parent" in clean:
         parent = resolve_ref(
             selectors.incident_visible(actor),
@@ -102,18 +78,36 @@ def _clean_refs(actor: Actor, values: dict[str, Any], incident: Incident | None)
             raise ValidationFailed.one("parent", "the parent is itself a child incident")
         clean["parent"] = parent
     for field, choices in (("on_hold_reason", OnHoldReason), ("resolution_code", ResolutionCode)):
-        if clean.get(field) and clean[field] not in choices.values:
-            raise ValidationFailed.one(field, f"one of {', '.join(choices.values)}")
+        validation.choice(field, clean.get(field), choices)
     return clean
 
 
+def service_class_ids() -> set[int]:
+    """The CI classes whose items are business services (the class and its subclasses)."""
+    tree = cmdb_selectors.class_tree()
+    root = tree.by_slug.get(validation.SERVICE_CLASS)
+    return set(tree.descendants(root)) if root is not None else set()
+
+
+def _ci(actor: Actor, key: Any) -> Any:
+    """The visible CI numbered ``key`` (any case), or ``None``."""
+    return _by(cmdb_selectors.ci_visible(actor), "number", validation.ci_number(key))
+
+
+def _by(qs: QuerySet, key: str, value: Any) -> Any:
+    """The row of ``qs`` whose ``key`` is ``value``, or ``None`` (also for no value)."""
+    if value in (None, ""):
+        return None
+    return qs.filter(**{key: value}).first()
+
+
 def _check_assignee_in_team(team: Team | None, assignee: User | None) -> None:
-    if (
-        team is not None
-        and assignee is not None
-        and not team.members.filter(pk=assignee.pk).exists()
-    ):
-        raise ValidationFailed.one("assignee", f"is not a member of team {team.slug}")
+    members = (
+        set(team.members.filter(pk=assignee.pk).values_list("pk", flat=True))
+        if team is not None and assignee is not None
+        else set()
+    )
+    validation.assignee_in_team(team, assignee, members)
 
 
 def _pick_agent(team: Team) -> User | None:
@@ -151,3 +145,38 @@ def _default_channel(actor: Actor) -> str:
     if actor.channel == Channel.EMAIL:
         return IncidentChannel.EMAIL
     return IncidentChannel.WEB if actor.is_agent else IncidentChannel.PORTAL
+
+
+def apply_status(incident: Incident, target: str, now: dt.datetime) -> None:
+    source = incident.status
+    incident.status = target
+    if target != Status.ON_HOLD:
+        incident.on_hold_reason = ""
+    if target == Status.IN_PROGRESS and incident.first_response_at is None:
+        incident.first_response_at = now
+    if target == Status.RESOLVED:
+        incident.resolved_at = now
+    if target == Status.CLOSED:
+        incident.closed_at = now
+    if source == Status.RESOLVED and target == Status.IN_PROGRESS:  # reopened
+        incident.resolved_at = None
+        incident.resolution_code = ""
+        incident.resolution_notes = ""
+
+
+def apply_priority(incident: Incident, clean: dict[str, Any]) -> None:
+    """Impact/urgency recompute priority; a priority off the matrix needs a reason."""
+    impact = clean.get("impact", incident.impact)
+    urgency = clean.get("urgency", incident.urgency)
+    computed = selectors.priority_for(impact, urgency)
+    if "priority" in clean and clean["priority"] != computed:
+        reason = (clean.get("priority_override_reason") or "").strip()
+        if not reason:
+            raise ValidationFailed.one(
+                "priority_override_reason",
+                f"required to set a priority other than the matrix's P{computed}",
+            )
+        clean["priority_override_reason"] = reason
+    elif "impact" in clean or "urgency" in clean or "priority" in clean:
+        clean["priority"] = computed
+        clean["priority_override_reason"] = ""

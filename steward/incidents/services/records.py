@@ -12,11 +12,12 @@ from steward.core import audit, outbox
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
-from steward.core.errors import Conflict, IllegalTransition, PermissionDenied, ValidationFailed
+from steward.core.errors import Conflict, PermissionDenied, ValidationFailed
 from steward.core.models import Comment
 from steward.core.numbering import next_number
 from steward.core.services import comment_add
-from steward.core.services.common import bump_version, check_version, reject_unknown, resolve_ref
+from steward.core.services.common import check_version, reject_unknown, resolve_ref
+from steward.core.services.records import RecordRules, record_update
 from steward.incidents import selectors
 from steward.incidents.choices import (
     OPEN_STATES,
@@ -28,11 +29,14 @@ from steward.incidents.models import (
     Incident,
     IncidentSettings,
 )
+from steward.incidents.services import clocks, routing, validation
 from steward.incidents.services.fields import (
     _check_assignee_in_team,
     _clean_refs,
     _default_channel,
     _pick_agent,
+    apply_priority,
+    apply_status,
 )
 from steward.incidents.workflow import INCIDENT_FLOW
 from steward.sla import services as sla
@@ -114,8 +118,7 @@ def incident_create(
                 fields={n: ["agents only"] for n in denied or ["caller"]},
             )
     channel = fields.pop("channel", None) or _default_channel(actor)
-    if channel not in IncidentChannel.values:
-        raise ValidationFailed.one("channel", f"one of {', '.join(IncidentChannel.values)}")
+    validation.choice("channel", channel, IncidentChannel)
     clean = _clean_refs(actor, {"title": title, **fields}, None)
     if caller:
         caller_user = resolve_ref(
@@ -125,6 +128,12 @@ def incident_create(
         caller_user = actor.user
     else:
         raise ValidationFailed.one("caller", "required when the system logs an incident")
+    if not actor.is_agent and clean.get("team") is None:
+        clean["team"] = routing.routed_team(
+            category=clean.get("category"),
+            subcategory=clean.get("subcategory"),
+            service=clean.get("affected_service"),
+        )
     _check_assignee_in_team(clean.get("team"), clean.get("assignee"))
     if clean.get("team") is not None and clean.get("assignee") is None:
         clean["assignee"] = _pick_agent(clean["team"])
@@ -141,7 +150,7 @@ def incident_create(
         **clean,
     )
     incident.save()
-    sla.clocks_start(actor, incident, context=_sla_context(incident), at=now)
+    clocks.clocks_start(actor, incident, at=now)
     audit.record(
         actor, incident, action=AuditAction.CREATE, after=audit.snapshot(incident, AUDITED)
     )
@@ -153,56 +162,46 @@ def incident_create(
         is_major=incident.is_major,
     )
     if incident.assignee_id or incident.team_id:
-        outbox.emit(
-            "incident.assigned",
-            incident,
-            number=incident.number,
-            team=incident.team_id,
-            assignee=incident.assignee_id,
-        )
+        _announce_assignment(actor, incident)
     return incident
 
 
-def _apply_status(incident: Incident, target: str, now: dt.datetime) -> None:
-    source = incident.status
-    incident.status = target
-    if target != Status.ON_HOLD:
-        incident.on_hold_reason = ""
-    if target == Status.IN_PROGRESS and incident.first_response_at is None:
-        incident.first_response_at = now
-    if target == Status.RESOLVED:
-        incident.resolved_at = now
-    if target == Status.CLOSED:
-        incident.closed_at = now
-    if source == Status.RESOLVED and target == Status.IN_PROGRESS:  # reopened
-        incident.resolved_at = None
-        incident.resolution_code = ""
-        incident.resolution_notes = ""
+def _announce_assignment(actor: Actor, incident: Incident) -> None:
+    outbox.emit(
+        "incident.assigned",
+        incident,
+        number=incident.number,
+        team=incident.team_id,
+        assignee=incident.assignee_id,
+        by=actor.user.pk if actor.user is not None else None,  # who needs no mail about it
+    )
 
 
-@transaction.atomic
-def incident_update(
-    actor: Actor, *, number: str, expected_version: int | None, changes: dict[str, Any]
-) -> Incident:
-    """Change an incident; status moves follow INCIDENT_FLOW; every change audited."""
+def _editable(actor: Actor) -> set[str]:
+    return AGENT_FIELDS if actor.is_agent else REQUESTER_FIELDS
+
+
+# what record_update needs to know; status moves and derived fields are ``_apply``'s
+RULES = RecordRules(
+    editable=_editable, audited=AUDITED, terminal=TERMINAL, event="incident.updated"
+)
+
+
+def _load(actor: Actor, number: str, changes: dict[str, Any]) -> Incident:
+    """The incident locked; "agents only" comes before "unknown field"."""
     incident = selectors.incident_for_update(actor, number=number)
-    allowed = AGENT_FIELDS if actor.is_agent else REQUESTER_FIELDS
-    denied = sorted(set(changes) - allowed)
+    denied = sorted(set(changes) - _editable(actor))
     if denied and set(denied) <= AGENT_FIELDS:
         raise PermissionDenied(
             f"Only agents may change: {', '.join(denied)}.",
             fields={n: ["agents only"] for n in denied},
         )
-    reject_unknown(changes, allowed)
-    check_version(incident, expected_version)
-    if incident.status in TERMINAL:
-        target = changes.get("status")
-        if target and target != incident.status:
-            raise IllegalTransition(incident.status, target, [])
-        raise Conflict(
-            f"{incident.number} is {incident.status}; it can no longer be changed.",
-            fields={"status": [f"{incident.status} is final"]},
-        )
+    return incident
+
+
+def _clean(actor: Actor, incident: Incident, changes: dict[str, Any]) -> dict[str, Any]:
+    """References resolved as the actor sees them, the assignee kept in the team, and the
+    priority from the matrix (or overridden with a reason)."""
     target = changes.get("status")
     if (
         target is not None
@@ -226,92 +225,52 @@ def incident_update(
     ):
         clean["assignee"] = assignee = None  # moved to a team the agent is not in
     _check_assignee_in_team(team, assignee)
-    _apply_priority(incident, clean)
-    before = audit.snapshot(incident, AUDITED)
-    previous_team, previous_assignee = incident.team_id, incident.assignee_id
-    now = timezone.now()
-    if target is not None and target != incident.status:
+    apply_priority(incident, clean)
+    return clean
+
+
+def _apply(incident: Incident, clean: dict[str, Any], now: dt.datetime) -> None:
+    """The workflow's guard, the values, the status move and the reassignment count."""
+    target = clean.get("status")
+    moving = target is not None and target != incident.status
+    if moving:
         data = {**clean, "_reopen_days": incident_settings().reopen_days}
         INCIDENT_FLOW.check(incident, target=target, data=data)
+    previous = (incident.team_id, incident.assignee_id)
     for name, value in clean.items():
         if name != "status":
             setattr(incident, name, value)
-    if target is not None and target != incident.status:
-        _apply_status(incident, target, now)
-    moved = (previous_team, previous_assignee) != (incident.team_id, incident.assignee_id)
-    if moved and (previous_team or previous_assignee):
+    if moving:
+        apply_status(incident, target, now)
+    if previous != (incident.team_id, incident.assignee_id) and any(previous):
         incident.reassignment_count += 1
-    after = audit.snapshot(incident, AUDITED)
-    changed = [name for name in AUDITED if before.get(name) != after.get(name)]
-    if not changed:
+
+
+@transaction.atomic
+def incident_update(
+    actor: Actor, *, number: str, expected_version: int | None, changes: dict[str, Any]
+) -> Incident:
+    """Change an incident; status moves follow INCIDENT_FLOW; every change audited."""
+    now = timezone.now()
+    done = record_update(
+        actor,
+        load=lambda: _load(actor, number, changes),
+        rules=RULES,
+        expected_version=expected_version,
+        changes=changes,
+        clean=lambda incident, values: _clean(actor, incident, values),
+        apply=lambda incident, clean: _apply(incident, clean, now),
+    )
+    incident = done.record
+    if not done.changed:
         return incident
-    bump_version(incident, changed)
-    _move_clocks(actor, incident, before=before, changed=changed, now=now)
-    audit.record(actor, incident, before=before, after=after)
-    outbox.emit("incident.updated", incident, number=incident.number, changed=changed)
-    if moved:
-        outbox.emit(
-            "incident.assigned",
-            incident,
-            number=incident.number,
-            team=incident.team_id,
-            assignee=incident.assignee_id,
-        )
-    if "status" in changed and incident.status == Status.RESOLVED:
+    clocks.clocks_move(actor, incident, before=done.before, changed=done.changed, now=now)
+    if {"team", "assignee"} & set(done.changed):
+        _announce_assignment(actor, incident)
+    if "status" in done.changed and incident.status == Status.RESOLVED:
         outbox.emit("incident.resolved", incident, number=incident.number)
         _resolve_children(actor, incident)
     return incident
-
-
-def _sla_context(incident: Incident) -> dict[str, Any]:
-    """What SLA policies match on."""
-    return {
-        "priority": incident.priority,
-        "category": incident.category.slug if incident.category else "",
-        "service": incident.affected_service,
-        "organisation": incident.organisation.slug if incident.organisation else "",
-    }
-
-
-def _move_clocks(
-    actor: Actor, incident: Incident, *, before: dict, changed: list[str], now: dt.datetime
-) -> None:
-    """Keep the SLA clocks in step with the incident: pause on hold, stop on response and
-    resolution, restart on reopen, recompute when what selects the policy changes."""
-    source, target = before.get("status"), incident.status
-    if {"priority", "category", "affected_service"} & set(changed):
-        sla.clocks_recompute(actor, incident, context=_sla_context(incident), at=now)
-    if "first_response_at" in changed and incident.first_response_at is not None:
-        sla.clock_stop(actor, incident, kind="response", at=incident.first_response_at)
-    if source == target:
-        return
-    if target == Status.ON_HOLD:
-        sla.clocks_pause(actor, incident, at=now)
-    elif source == Status.ON_HOLD:
-        sla.clocks_resume(actor, incident, at=now)
-    if target in (Status.RESOLVED, Status.CANCELLED):
-        sla.clock_stop(actor, incident, kind="response", at=now)
-        sla.clock_stop(actor, incident, kind="resolution", at=now)
-    elif source == Status.RESOLVED:
-        sla.clock_reopen(actor, incident, kind="resolution", at=now)
-
-
-def _apply_priority(incident: Incident, clean: dict[str, Any]) -> None:
-    """Impact/urgency recompute priority; a priority off the matrix needs a reason."""
-    impact = clean.get("impact", incident.impact)
-    urgency = clean.get("urgency", incident.urgency)
-    computed = selectors.priority_for(impact, urgency)
-    if "priority" in clean and clean["priority"] != computed:
-        reason = (clean.get("priority_override_reason") or "").strip()
-        if not reason:
-            raise ValidationFailed.one(
-                "priority_override_reason",
-                f"required to set a priority other than the matrix's P{computed}",
-            )
-        clean["priority_override_reason"] = reason
-    elif "impact" in clean or "urgency" in clean or "priority" in clean:
-        clean["priority"] = computed
-        clean["priority_override_reason"] = ""
 
 
 def _resolve_children(actor: Actor, parent: Incident) -> None:
@@ -341,18 +300,45 @@ def _resolve_children(actor: Actor, parent: Incident) -> None:
 
 
 @transaction.atomic
-def incident_take(actor: Actor, *, number: str) -> Incident:
-    """An agent takes an incident: assigned to them and in progress (leaving a team they
-    are not in, so the assignment stays consistent)."""
+def incident_take(actor: Actor, *, number: str, expected_version: int | None = None) -> Incident:
+    """An agent takes an incident: assigned to them and in progress. An agent takes only
+    incidents of their teams or of no team; an administrator or the team's lead may take
+    any, leaving a team they are not in, so the assignment stays consistent.
+
+    The incident is locked first, so of two agents taking it at once the second sees the
+    first one's assignment: an incident assigned to someone else is not taken (409) unless
+    the actor may reassign it (an administrator, or the lead of its team); a stale
+    ``expected_version`` is refused (412) as for any update."""
     if actor.user is None or not actor.is_agent:
         raise PermissionDenied("Only agents take incidents.")
     incident = selectors.incident_for_update(actor, number=number)
+    check_version(incident, expected_version)
+    holder = incident.assignee
+    if holder is not None and holder.pk != actor.user.pk and not _may_reassign(actor, incident):
+        raise Conflict(
+            f"{incident.number} is already assigned to {holder.username}; "
+            "ask them or the team lead to reassign it.",
+            fields={"assignee": [f"assigned to {holder.username}"]},
+        )
     changes: dict[str, Any] = {"assignee": actor.user.username}
     if incident.status != Status.IN_PROGRESS:
         changes["status"] = Status.IN_PROGRESS
     if incident.team_id and not incident.team.members.filter(pk=actor.user.pk).exists():
-        changes["team"] = None
-    return incident_update(actor, number=number, expected_version=None, changes=changes)
+        if not _may_reassign(actor, incident):  # as "Assign selected to me" refuses it
+            raise Conflict(
+                f"{incident.number} is queued for {incident.team.name}, a team you are not in; "
+                "ask its lead to assign it to you.",
+                fields={"team": [f"you are not in {incident.team.name}"]},
+            )
+        changes["team"] = None  # an administrator or lead takes it out of the team's queue
+    return incident_update(actor, number=number, expected_version=incident.version, changes=changes)
+
+
+def _may_reassign(actor: Actor, incident: Incident) -> bool:
+    """Administrators, and the lead of the incident's team, move work between agents."""
+    if actor.is_admin:
+        return True
+    return incident.team is not None and incident.team.lead_id == actor.user.pk
 
 
 @transaction.atomic

@@ -11,17 +11,18 @@ from django.utils import timezone
 from steward.core import audit, outbox
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
-from steward.core.errors import Conflict, IllegalTransition, PermissionDenied, ValidationFailed
+from steward.core.errors import PermissionDenied, ValidationFailed
 from steward.core.models import Comment
 from steward.core.numbering import next_number
 from steward.core.services import comment_add
-from steward.core.services.common import bump_version, check_version, reject_unknown, resolve_ref
+from steward.core.services.common import reject_unknown, resolve_ref
+from steward.core.services.records import RecordRules, record_update
 from steward.incidents import selectors as incident_selectors
 from steward.problems import selectors
 from steward.problems.choices import NOTIFYING_STATES, TERMINAL_STATES, Status
 from steward.problems.models import Problem
-from steward.problems.services.fields import clean_fields
 from steward.problems.services.links import link_incident
+from steward.problems.services.validation import clean_fields
 from steward.problems.workflow import PROBLEM_FLOW
 
 EDITABLE = {
@@ -54,7 +55,7 @@ def _prefill_from_incident(actor: Actor, number: Any, fields: dict[str, Any]) ->
     """What a problem raised from an incident inherits unless the caller says otherwise."""
     incident = resolve_ref(
         incident_selectors.incident_visible(actor).select_related(
-            "category", "subcategory", "organisation"
+            "category", "subcategory", "organisation", "configuration_item"
         ),
         "from_incident",
         number,
@@ -73,8 +74,8 @@ def _prefill_from_incident(actor: Actor, number: Any, fields: dict[str, Any]) ->
         inherited["category"] = category.slug
     if incident.organisation is not None:
         inherited["organisation"] = incident.organisation.slug
-    if incident.configuration_item:
-        inherited["configuration_item"] = incident.configuration_item
+    if incident.configuration_item is not None:
+        inherited["configuration_item"] = incident.configuration_item.number
     for name, value in inherited.items():
         fields.setdefault(name, value)
     return incident
@@ -140,6 +141,54 @@ def _notify_option(changes: dict[str, Any], target: str | None, moving: bool) ->
     return True
 
 
+# what record_update needs to know: status and notify_callers are named in ``changes`` too,
+# and handled by ``_clean`` and ``_apply`` below
+RULES = RecordRules(
+    editable=EDITABLE | {"status", "notify_callers"},
+    audited=AUDITED,
+    terminal=TERMINAL_STATES,
+    event="problem.updated",
+)
+
+
+def _load(actor: Actor, number: str) -> Problem:
+    problem = selectors.problem_for_update(actor, number=number)
+    require_agent(actor)  # "agents only" comes before any other answer
+    return problem
+
+
+def _clean(actor: Actor, problem: Problem, changes: dict[str, Any]) -> dict[str, Any]:
+    """The field values checked by ``clean_fields``, plus the status move and whether to tell
+    the callers (``notify_callers``), both checked here."""
+    changes = dict(changes)
+    target = changes.pop("status", None)
+    moving = target is not None and target != problem.status
+    notify = _notify_option(changes, target, moving)
+    if target is not None and not isinstance(target, str):
+        raise ValidationFailed.one("status", "must be a status name")
+    clean = clean_fields(actor, changes, problem)
+    if moving:
+        clean["status"] = target
+    clean["notify_callers"] = notify
+    return clean
+
+
+def _apply(problem: Problem, clean: dict[str, Any]) -> None:
+    """Assign the values, derive the priority, then move the status: the workflow's guards
+    are checked against the record as it will be, so a field cleared in the same change
+    does not pass a guard on its old value."""
+    clean = dict(clean)
+    target = clean.pop("status", None)
+    clean.pop("notify_callers")
+    for name, value in clean.items():
+        setattr(problem, name, value)
+    if "impact" in clean or "urgency" in clean:
+        problem.priority = incident_selectors.priority_for(problem.impact, problem.urgency)
+    if target is not None:
+        PROBLEM_FLOW.check(problem, target=target, data={})
+        _apply_status(problem, target, timezone.now())
+
+
 @transaction.atomic
 def problem_update(
     actor: Actor, *, number: str, expected_version: int | None, changes: dict[str, Any]
@@ -147,44 +196,27 @@ def problem_update(
     """Change a problem; status moves follow PROBLEM_FLOW (a known error needs a workaround,
     resolving needs root cause and resolution notes); ``notify_callers`` on resolve or close
     mails the callers of the linked incidents once each, after commit."""
-    problem = selectors.problem_for_update(actor, number=number)
-    require_agent(actor)
-    changes = dict(changes)
-    target = changes.pop("status", None)
-    moving = target is not None and target != problem.status
-    notify = _notify_option(changes, target, moving)
-    reject_unknown(changes, EDITABLE)
-    check_version(problem, expected_version)
-    if problem.status in TERMINAL_STATES:
-        if moving:
-            raise IllegalTransition(problem.status, target, [])
-        raise Conflict(
-            f"{problem.number} is {problem.status}; it can no longer be changed.",
-            fields={"status": [f"{problem.status} is final"]},
-        )
-    if target is not None and not isinstance(target, str):
-        raise ValidationFailed.one("status", "must be a status name")
-    clean = clean_fields(actor, changes, problem)
-    before = audit.snapshot(problem, AUDITED)
-    for name, value in clean.items():
-        setattr(problem, name, value)
-    if "impact" in clean or "urgency" in clean:
-        problem.priority = incident_selectors.priority_for(problem.impact, problem.urgency)
-    if moving:
-        # checked against the record as it will be, so a field cleared in the same change
-        # does not pass a guard on its old value
-        PROBLEM_FLOW.check(problem, target=target, data={})
-        _apply_status(problem, target, timezone.now())
-    after = audit.snapshot(problem, AUDITED)
-    changed = [name for name in AUDITED if before.get(name) != after.get(name)]
-    if not changed:
+    cleaned: dict[str, Any] = {}
+
+    def clean(problem: Problem, values: dict[str, Any]) -> dict[str, Any]:
+        cleaned.update(_clean(actor, problem, values))
+        return cleaned
+
+    done = record_update(
+        actor,
+        load=lambda: _load(actor, number),
+        rules=RULES,
+        expected_version=expected_version,
+        changes=changes,
+        clean=clean,
+        apply=_apply,
+    )
+    problem = done.record
+    if not done.changed:
         return problem
-    bump_version(problem, changed)
-    audit.record(actor, problem, before=before, after=after)
-    outbox.emit("problem.updated", problem, number=problem.number, changed=changed)
-    if "status" in changed and problem.status == Status.KNOWN_ERROR:
+    if "status" in done.changed and problem.status == Status.KNOWN_ERROR:
         outbox.emit("problem.known_error_published", problem, number=problem.number)
-    if notify:
+    if cleaned.get("notify_callers"):
         outbox.emit(
             "problem.fixed", problem, number=problem.number, status=problem.status, notify=True
         )

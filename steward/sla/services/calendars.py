@@ -9,16 +9,16 @@ from typing import Any
 
 import holidays
 from django.db import transaction
-from django.utils.text import slugify
 
 from steward.core import audit, outbox
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
-from steward.core.errors import PermissionDenied, ValidationFailed
-from steward.core.services.common import bump_version, check_version, reject_unknown
+from steward.core.errors import ValidationFailed
+from steward.core.services import common
+from steward.core.services.common import bump_version, check_version, new_slug, reject_unknown
 from steward.sla import selectors
-from steward.sla.business_time import MINUTES_PER_DAY
 from steward.sla.models import WEEKDAYS, BusinessCalendar, CalendarClosure, WorkingHours
+from steward.sla.selectors.business_time import MINUTES_PER_DAY
 
 EDITABLE = {
     "name",
@@ -131,10 +131,7 @@ def _clean(values: dict[str, Any], current: BusinessCalendar | None = None) -> d
     """Validate every given field, reporting all bad scalar fields at once."""
     clean = dict(values)
     errors: dict[str, list[str]] = {}
-    if "name" in clean:
-        clean["name"] = (clean["name"] or "").strip()
-        if not clean["name"] or len(clean["name"]) > 120:
-            errors["name"] = ["required, at most 120 characters"]
+    common.clean_required_text(clean, errors, "name", max_length=120)
     if "time_zone" in clean and clean["time_zone"] not in _time_zones():
         errors["time_zone"] = ["not an IANA time zone such as Europe/Berlin"]
     country = clean.get("holiday_country", current.holiday_country if current else "")
@@ -211,11 +208,6 @@ def _write_children(calendar: BusinessCalendar, clean: dict[str, Any]) -> None:
         )
 
 
-def _require_admin(actor: Actor) -> None:
-    if not actor.is_admin:
-        raise PermissionDenied("Only administrators may change business calendars.")
-
-
 @transaction.atomic
 def calendar_create(
     actor: Actor,
@@ -229,7 +221,7 @@ def calendar_create(
     closures: list[dict[str, Any]] | None = None,
 ) -> BusinessCalendar:
     """An administrator defines when SLA clocks run: zone, weekly hours, holidays, closures."""
-    _require_admin(actor)
+    common.require_admin(actor, "change business calendars")
     clean = _clean(
         {
             "name": name,
@@ -240,13 +232,7 @@ def calendar_create(
             "closures": closures or [],
         }
     )
-    slug = slugify(slug or clean["name"])[:60]
-    if not slug:
-        raise ValidationFailed.one("slug", "needs letters or digits")
-    if BusinessCalendar.objects.filter(slug=slug).exists():
-        raise ValidationFailed.one("slug", "a calendar with this slug already exists")
-    if BusinessCalendar.objects.filter(name=clean["name"]).exists():
-        raise ValidationFailed.one("name", "a calendar with this name already exists")
+    slug = new_slug(BusinessCalendar, slug=slug, name=clean["name"], noun="calendar")
     calendar = BusinessCalendar.objects.create(
         slug=slug, **{k: v for k, v in clean.items() if k in SCALARS}
     )
@@ -266,7 +252,7 @@ def calendar_update(
     Running clocks keep their due times until they are next resumed or recomputed.
     """
     calendar = selectors.calendar_get(actor, slug=slug, for_update=True)
-    _require_admin(actor)
+    common.require_admin(actor, "change business calendars")
     reject_unknown(changes, EDITABLE)
     check_version(calendar, expected_version)
     clean = _clean(changes, current=calendar)

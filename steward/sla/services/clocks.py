@@ -14,11 +14,11 @@ from typing import Any
 from django.db import models, transaction
 
 from steward.core.actor import Actor
-from steward.sla import business_time, selectors
-from steward.sla.business_time import CalendarSpec
+from steward.sla import selectors
 from steward.sla.choices import ClockKind, ClockState
 from steward.sla.models import SlaClock, SlaPolicy
-from steward.sla.selectors import SpecCache, clock_elapsed
+from steward.sla.selectors import SpecCache, business_time, clock_elapsed
+from steward.sla.selectors.business_time import CalendarSpec
 from steward.sla.services.events import settle
 
 CHANGED = [

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils.text import slugify
 
 from steward.core import audit, outbox
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
-from steward.core.errors import PermissionDenied, ValidationFailed
+from steward.core.errors import ValidationFailed
 from steward.core.models import Organisation
-from steward.core.services.common import bump_version, check_version, reject_unknown
+from steward.core.services import common
+from steward.core.services.common import new_slug, reject_unknown
+from steward.core.services.records import RecordRules, record_update
 from steward.sla import selectors
 from steward.sla.models import BusinessCalendar, SlaPolicy
 
@@ -30,6 +31,7 @@ EDITABLE = {
     "is_active",
 }
 AUDITED = sorted(EDITABLE | {"slug"})
+RULES = RecordRules(editable=EDITABLE, audited=AUDITED, event="sla_policy.updated")
 MAX_TARGET_MINUTES = 1_000_000  # about 5 years of 9-hour business days
 MAX_CONDITION_VALUES = 200
 
@@ -52,10 +54,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     """Validate every given field; all problems are reported at once."""
     clean = dict(values)
     errors: dict[str, list[str]] = {}
-    if "name" in clean:
-        clean["name"] = (clean["name"] or "").strip()
-        if not clean["name"] or len(clean["name"]) > 120:
-            errors["name"] = ["required, at most 120 characters"]
+    common.clean_required_text(clean, errors, "name", max_length=120)
     for field in ("response_minutes", "resolution_minutes"):
         if field in clean:
             value = clean[field]
@@ -101,11 +100,6 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def _require_admin(actor: Actor) -> None:
-    if not actor.is_admin:
-        raise PermissionDenied("Only administrators may change SLA policies.")
-
-
 @transaction.atomic
 def policy_create(
     actor: Actor,
@@ -118,7 +112,7 @@ def policy_create(
     **fields: Any,
 ) -> SlaPolicy:
     """An administrator adds targets for the records matching the conditions (empty = any)."""
-    _require_admin(actor)
+    common.require_admin(actor, "change SLA policies")
     reject_unknown(fields, EDITABLE)
     clean = _clean(
         {
@@ -129,37 +123,35 @@ def policy_create(
             **fields,
         }
     )
-    slug = slugify(slug or clean["name"])[:60]
-    if not slug:
-        raise ValidationFailed.one("slug", "needs letters or digits")
-    if SlaPolicy.objects.filter(slug=slug).exists():
-        raise ValidationFailed.one("slug", "a policy with this slug already exists")
-    if SlaPolicy.objects.filter(name=clean["name"]).exists():
-        raise ValidationFailed.one("name", "a policy with this name already exists")
+    slug = new_slug(SlaPolicy, slug=slug, name=clean["name"], noun="policy")
     policy = SlaPolicy.objects.create(slug=slug, **clean)
     audit.record(actor, policy, action=AuditAction.CREATE, after=audit.snapshot(policy, AUDITED))
     outbox.emit("sla_policy.created", policy)
     return policy
 
 
-@transaction.atomic
 def policy_update(
     actor: Actor, *, slug: str, expected_version: int | None, changes: dict[str, Any]
 ) -> SlaPolicy:
     """Edit a policy. Running clocks keep their targets until the record asks to recompute."""
-    policy = selectors.policy_get(actor, slug=slug, for_update=True)
-    _require_admin(actor)
-    reject_unknown(changes, EDITABLE)
-    check_version(policy, expected_version)
-    clean = _clean(changes)
-    name = clean.get("name")
-    if name and SlaPolicy.objects.filter(name=name).exclude(pk=policy.pk).exists():
-        raise ValidationFailed.one("name", "a policy with this name already exists")
-    before = audit.snapshot(policy, clean)
-    for field, value in clean.items():
-        setattr(policy, field, value)
-    after = audit.snapshot(policy, clean)
-    bump_version(policy, list(clean))
-    audit.record(actor, policy, before=before, after=after)
-    outbox.emit("sla_policy.updated", policy, changed=sorted(clean))
-    return policy
+
+    def load() -> SlaPolicy:
+        policy = selectors.policy_get(actor, slug=slug, for_update=True)
+        common.require_admin(actor, "change SLA policies")
+        return policy
+
+    def clean(policy: SlaPolicy, values: dict[str, Any]) -> dict[str, Any]:
+        cleaned = _clean(values)
+        name = cleaned.get("name")
+        if name and SlaPolicy.objects.filter(name=name).exclude(pk=policy.pk).exists():
+            raise ValidationFailed.one("name", "a policy with this name already exists")
+        return cleaned
+
+    return record_update(
+        actor,
+        load=load,
+        rules=RULES,
+        expected_version=expected_version,
+        changes=changes,
+        clean=clean,
+    ).record

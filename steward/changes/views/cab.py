@@ -1,0 +1,94 @@
+"""The CAB agenda: changes waiting for authorisation, decided in one click each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from steward.changes import selectors, services
+from steward.changes.forms import DecisionForm
+from steward.changes.models import Change
+from steward.changes.views.common import agents_only
+from steward.core.actor import Actor
+from steward.web.forms import submit, wants_partial
+
+AGENDA = "changes/agenda.html"
+
+
+def _row(
+    actor: Actor, change: Change, approvals: Iterable, delegators: set[int], **extra: Any
+) -> dict[str, Any]:
+    """A change of the agenda with each approval and whether the actor can decide it."""
+    return {
+        "change": change,
+        "risk_reasons": selectors.change_risk_reasons(change),
+        "approvals": [
+            (a, selectors.can_decide(actor, a, change=change, delegators=delegators))
+            for a in approvals
+        ],
+        **extra,
+    }
+
+
+def _agenda(actor: Actor) -> list[dict[str, Any]]:
+    delegators = selectors.stand_in_for(actor)
+    return [_row(actor, c, c.approvals.all(), delegators) for c in selectors.cab_agenda(actor)]
+
+
+@login_required
+@require_GET
+def agenda(request: HttpRequest) -> HttpResponse:
+    """Soonest planned first; each change's conflicts load on demand (a CMDB walk each)."""
+    agents_only(request)
+    return render(request, AGENDA, {"rows": _agenda(request.actor), "form": DecisionForm()})
+
+
+def _errors(form: forms.Form) -> str:
+    return " ".join(message for messages in form.errors.values() for message in messages)
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, number: str, approval_id: int) -> HttpResponse:
+    """Approve or reject one approval; from the agenda (htmx) the change's row comes back,
+    with the refusal in it (422) when the decision is refused."""
+    actor = request.actor
+    selectors.approval_get(actor, number=number, approval_id=approval_id)
+
+    def row(**extra: Any) -> dict[str, Any]:
+        change = selectors.change_get(actor, number=number)
+        approvals = selectors.approval_list(actor, change)
+        return _row(actor, change, approvals, selectors.stand_in_for(actor), **extra)
+
+    def shown(_: object) -> HttpResponse | str:
+        if not wants_partial(request):
+            return reverse("changes:agenda")
+        return render(request, f"{AGENDA}#row", {"row": row(), "form": DecisionForm()})
+
+    def again(form: forms.Form) -> dict[str, Any]:
+        failed = row(error=_errors(form), failed_approval=approval_id)
+        rows = [failed if r["change"].number == number else r for r in _agenda(actor)]
+        return {"row": failed, "rows": rows}
+
+    return submit(
+        request,
+        DecisionForm(request.POST),
+        lambda f: services.approval_decide(
+            actor,
+            number=number,
+            approval_id=approval_id,
+            decision=f.cleaned_data["decision"],
+            comment=f.cleaned_data["comment"],
+        ),
+        success=shown,
+        template=AGENDA,
+        context=again,
+        partial="row",
+    )

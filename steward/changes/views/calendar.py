@@ -1,0 +1,190 @@
+"""The change calendar (month, week, list) and the calendar-feed links.
+
+One ``change_calendar`` query fetches the range; days, freeze shading and conflict flags are
+worked out in Python, so 5,000 changes in a month cost the same few queries as five. Days
+are the user's days: the range and each change's days are taken in the active time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from steward.changes import selectors, services
+from steward.changes.choices import RiskLevel, Status
+from steward.changes.models import Change, FreezeWindow
+from steward.changes.views.common import agents_only
+from steward.core import selectors as core_selectors
+from steward.core.datetimes import EARLIEST, LATEST
+from steward.core.errors import DomainError
+from steward.web.forms import wants_partial
+
+VIEWS = ("month", "week", "list")
+DAY_LIMIT = 6  # changes drawn in a month cell before "+ n more"
+WEEK_DAY_LIMIT = 60  # and in a week view's day (the list view shows them all)
+ONE_DAY = dt.timedelta(days=1)
+LEGEND_STATES = (
+    Status.AUTHORIZATION,
+    Status.SCHEDULED,
+    Status.IMPLEMENTATION,
+    Status.REVIEW,
+    Status.CLOSED,
+    Status.FAILED,
+)
+
+
+@dataclass
+class Day:
+    date: dt.date
+    in_month: bool
+    changes: list[Change] = field(default_factory=list)
+    freezes: list[FreezeWindow] = field(default_factory=list)
+
+    @property
+    def shown(self) -> list[Change]:
+        return self.changes[:DAY_LIMIT]
+
+    @property
+    def more(self) -> int:
+        return max(0, len(self.changes) - DAY_LIMIT)
+
+    @property
+    def week_shown(self) -> list[Change]:
+        return self.changes[:WEEK_DAY_LIMIT]
+
+    @property
+    def week_more(self) -> int:
+        return max(0, len(self.changes) - WEEK_DAY_LIMIT)
+
+
+def _parse_day(text: str) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return timezone.localdate()
+    # near date.min/max the page's previous/next month would overflow: show today instead
+    return day if EARLIEST.year <= day.year < LATEST.year else timezone.localdate()
+
+
+def _range(view: str, day: dt.date) -> tuple[dt.date, dt.date, dt.date, dt.date]:
+    """(first shown day, day after the last, previous page's date, next page's date)."""
+    if view == "week":
+        start = day - dt.timedelta(days=day.weekday())
+        return start, start + dt.timedelta(days=7), start - ONE_DAY * 7, start + ONE_DAY * 7
+    first = day.replace(day=1)
+    following = (first + dt.timedelta(days=32)).replace(day=1)
+    previous = (first - ONE_DAY).replace(day=1)
+    if view == "list":
+        return first, following, previous, following
+    start = first - dt.timedelta(days=first.weekday())  # weeks start on Monday
+    last = following - ONE_DAY
+    end = last + dt.timedelta(days=7 - last.weekday())
+    return start, end, previous, following
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _days_of(start: dt.datetime, end: dt.datetime, first: dt.date, stop: dt.date) -> range:
+    """Indexes (from ``first``) of the local days ``[start, end)`` touches, clipped."""
+    a = max(timezone.localtime(start).date(), first)
+    b = min(timezone.localtime(end - dt.timedelta(microseconds=1)).date(), stop - ONE_DAY)
+    return range((a - first).days, (b - first).days + 1)
+
+
+def _layout(
+    changes: list[Change],
+    freezes: list[FreezeWindow],
+    first: dt.date,
+    stop: dt.date,
+    month: int | None,
+) -> list[Day]:
+    days = [
+        Day(first + ONE_DAY * i, month is None or (first + ONE_DAY * i).month == month)
+        for i in range((stop - first).days)
+    ]
+    for change in changes:
+        for i in _days_of(change.planned_start, change.planned_end, first, stop):
+            days[i].changes.append(change)
+    for freeze in freezes:
+        for i in _days_of(freeze.starts_at, freeze.ends_at, first, stop):
+            days[i].freezes.append(freeze)
+    return days
+
+
+@login_required
+@require_GET
+def calendar(request: HttpRequest) -> HttpResponse:
+    agents_only(request)
+    actor = request.actor
+    view = request.GET.get("view") if request.GET.get("view") in VIEWS else "month"
+    day = _parse_day(request.GET.get("date", ""))
+    team = request.GET.get("team", "").strip()
+    ci = request.GET.get("ci", "").strip().upper()
+    first, stop, previous, following = _range(view, day)
+    start, end = _local_midnight(first), _local_midnight(stop)
+    error = ""
+    try:
+        changes = selectors.change_calendar(actor, start=start, end=end, team=team, ci=ci)
+    except DomainError as exc:
+        changes, error = [], exc.message
+    freezes = selectors.freezes_between(actor, start=start, end=end)
+    days = _layout(changes, freezes, first, stop, day.month if view == "month" else None)
+    values = {
+        "view": view,
+        "views": VIEWS,
+        "day": day,
+        "first": first,
+        "last": stop - ONE_DAY,
+        "previous": previous.isoformat(),
+        "following": following.isoformat(),
+        "today": timezone.localdate().isoformat(),
+        "weeks": [days[i : i + 7] for i in range(0, len(days), 7)],
+        "days": days,
+        "changes": changes,
+        "freezes": freezes,
+        "conflicted": selectors.calendar_conflicts(changes, start=start, end=end),
+        "truncated": len(changes) >= selectors.CALENDAR_LIMIT,
+        "team": team,
+        "ci": ci,
+        "error": error,
+        "teams": core_selectors.team_list(actor, limit=200).items,
+        "time_zone": timezone.get_current_timezone_name(),
+        "risk_legend": RiskLevel.choices,
+        "status_legend": [
+            (value, label) for value, label in Status.choices if value in LEGEND_STATES
+        ],
+    }
+    return render(request, "changes/calendar.html", values, status=422 if error else 200)
+
+
+@login_required
+@require_POST
+def feed_links(request: HttpRequest) -> HttpResponse:
+    """Issue a new feed secret and show the URLs once (the old ones stop working)."""
+    agents_only(request)
+    actor = request.actor
+    values: dict[str, Any] = {"error": "", "personal": "", "team_links": []}
+    try:
+        token = services.feed_token_issue(actor)
+    except DomainError as exc:
+        values["error"] = exc.message
+    else:
+        base = settings.BASE_URL
+        values["personal"] = base + reverse("changes:feed", args=[token])
+        teams = core_selectors.team_list(actor, member=actor.user.username, limit=50).items
+        values["team_links"] = [
+            (t.name, base + reverse("changes:team_feed", args=[token, t.slug])) for t in teams
+        ]
+    template = "changes/feeds.html" + ("#feeds" if wants_partial(request) else "")
+    return render(request, template, values, status=422 if values["error"] else 200)

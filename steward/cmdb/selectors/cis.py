@@ -1,0 +1,123 @@
+"""Reads of configuration items, scoped to what the actor may see.
+
+Agents read CIs of the organisations they serve (and CIs of no organisation); requesters see
+nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.models import QuerySet
+
+from steward.cmdb.choices import CIStatus, Environment
+from steward.cmdb.models import ConfigurationItem
+from steward.cmdb.selectors.classes import class_tree
+from steward.cmdb.selectors.schema import coerce_query
+from steward.core.actor import Actor
+from steward.core.choices import Role, Scope
+from steward.core.errors import NotFound, ValidationFailed
+from steward.core.pagination import Page, paginate
+from steward.core.selectors.scoping import scope_to_organisations
+
+NUMBER = re.compile(r"CI\d{7}")
+
+
+def can_write(actor: Actor) -> bool:
+    """Administrators, and agents holding the asset manager role with a writing token."""
+    if actor.is_admin:
+        return True
+    return (
+        actor.is_agent and actor.user.has_role(Role.ASSET_MANAGER) and actor.has_scope(Scope.WRITE)
+    )
+
+
+def ci_visible(actor: Actor) -> QuerySet[ConfigurationItem]:
+    """Agents see CIs of the organisations they serve and of none; requesters nothing."""
+    return scope_to_organisations(actor, ConfigurationItem.objects.all())
+
+
+def _with_relations(qs: QuerySet[ConfigurationItem]) -> QuerySet[ConfigurationItem]:
+    return qs.select_related("ci_class", "owner_team", "support_team", "organisation", "location")
+
+
+def ci_list(
+    actor: Actor,
+    *,
+    q: str = "",
+    ci_class: str = "",
+    status: str = "",
+    environment: str = "",
+    owner_team: str = "",
+    attrs: dict[str, str] | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page:
+    """A page of visible CIs by name; ``ci_class`` includes its subclasses; ``attrs`` match
+    attribute values (typed by the class's schema when a class is given)."""
+    qs = ci_visible(actor)
+    schema: dict[str, dict[str, Any]] = {}
+    if ci_class:
+        tree = class_tree()
+        cls = tree.by_slug.get(ci_class)
+        if cls is None:
+            raise ValidationFailed.one("class", f"no CI class {ci_class!r}")
+        qs = qs.filter(ci_class_id__in=tree.descendants(cls))
+        schema = tree.schema(cls)
+    if status:
+        if status not in CIStatus.values:
+            raise ValidationFailed.one("status", f"one of {', '.join(CIStatus.values)}")
+        qs = qs.filter(status=status)
+    if environment:
+        if environment not in Environment.values:
+            raise ValidationFailed.one("environment", f"one of {', '.join(Environment.values)}")
+        qs = qs.filter(environment=environment)
+    if owner_team:
+        qs = qs.filter(owner_team__slug=owner_team)
+    for name, raw in (attrs or {}).items():
+        if schema and name not in schema:
+            raise ValidationFailed.one(f"attr.{name}", f"not an attribute of {ci_class}")
+        try:
+            value = coerce_query(schema.get(name), raw)
+        except ValueError as exc:
+            raise ValidationFailed.one(f"attr.{name}", str(exc)) from exc
+        qs = qs.filter(**{f"attributes__{name}": value})
+    q = q.strip()
+    if q and NUMBER.fullmatch(q.upper()):
+        qs = qs.filter(number=q.upper())
+    elif q:
+        qs = qs.filter(name__icontains=q)
+    return paginate(_with_relations(qs), order=("name", "id"), cursor=cursor, limit=limit)
+
+
+def ci_get(actor: Actor, *, number: str) -> ConfigurationItem:
+    """One visible CI by number; ``NotFound`` for absent and invisible alike."""
+    ci = _with_relations(ci_visible(actor)).filter(number=number).first()
+    if ci is None:
+        raise NotFound()
+    return ci
+
+
+def ci_for_update(actor: Actor, *, number: str) -> ConfigurationItem:
+    """The CI locked for a write."""
+    ci = (
+        ci_visible(actor)
+        .select_for_update(of=("self",))
+        .select_related("ci_class")
+        .filter(number=number)
+        .first()
+    )
+    if ci is None:
+        raise NotFound()
+    return ci
+
+
+def ci_choices(actor: Actor, numbers: set[str]) -> dict[str, ConfigurationItem]:
+    """Visible CIs by number, in one query (references in attributes and relationships)."""
+    if not numbers:
+        return {}
+    return {
+        ci.number: ci
+        for ci in ci_visible(actor).select_related("ci_class").filter(number__in=numbers)
+    }

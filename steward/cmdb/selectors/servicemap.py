@@ -1,0 +1,220 @@
+"""The service map: a CI's neighbourhood (two impact walks and one edge query), laid out
+server-side in layers: what depends on the CI above it, what it depends on below, one row
+per hop (wrapped into several rows when a hop is wide). The layout is pure geometry: every
+label is given a box, no two boxes overlap (an edge label that would is left to its line's
+tooltip), and the template draws the SVG."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from steward.cmdb.choices import STATUS_COLOURS, Direction
+from steward.cmdb.models import ConfigurationItem, Relationship
+from steward.cmdb.selectors.impact import ImpactNode, impact
+from steward.cmdb.selectors.relationships import relationship_visible
+from steward.core.actor import Actor
+
+MAP_MAX_NODES = 120
+
+
+@dataclass
+class Neighbourhood:
+    """A CI, what reaches it (``up``) and what it reaches (``down``), and the visible
+    relationships among all of them."""
+
+    center: ConfigurationItem
+    up: list[ImpactNode]
+    down: list[ImpactNode]
+    edges: list[Relationship]
+
+
+def service_map(actor: Actor, *, number: str, depth: int = 2) -> Neighbourhood:
+    """The neighbourhood a service map draws: two impact walks and one edge query."""
+    up = impact(actor, number=number, direction=Direction.UP, depth=depth)
+    down = impact(actor, number=number, direction=Direction.DOWN, depth=depth)
+    seen = {up.start.id}
+    up_nodes = [n for n in up.nodes[:MAP_MAX_NODES] if n.ci.id not in seen]
+    seen |= {n.ci.id for n in up_nodes}
+    down_nodes = [n for n in down.nodes[:MAP_MAX_NODES] if n.ci.id not in seen]
+    seen |= {n.ci.id for n in down_nodes}
+    edges = list(
+        relationship_visible(actor)
+        .filter(source_id__in=seen, target_id__in=seen)
+        .select_related("type")
+        .order_by("id")[: MAP_MAX_NODES * 4]
+    )
+    return Neighbourhood(center=up.start, up=up_nodes, down=down_nodes, edges=edges)
+
+
+COLUMN = 165  # pixels per node across: a label of LABEL_CHARS fits with room to spare
+ROW = 150  # pixels between rows
+PER_ROW = 6  # nodes per row before a hop wraps onto another row
+MARGIN = 40
+LABEL_CHARS = (
+    22  # a longer name is cut in the middle with "…"; the full name is in the node's <title>
+)
+RADIUS, CENTER_RADIUS = 18, 26
+CHAR_WIDTH = {11: 6.6, 9: 5.4, 10: 6.0}  # generous average glyph widths by font size
+GREY = "#6b7280"
+
+
+@dataclass
+class Box:
+    """A text's extent on the map (``x`` its middle, ``y`` its baseline)."""
+
+    x: float
+    y: float
+    text: str
+    size: int
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        half = len(self.text) * CHAR_WIDTH[self.size] / 2
+        return (self.x - half, self.y - self.size, self.x + half, self.y + 3)
+
+    def overlaps(self, other: Box) -> bool:
+        a, b = self.bounds, other.bounds
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@dataclass
+class Node:
+    number: str
+    name: str
+    label: str  # the name as shown, cut to LABEL_CHARS
+    ci_class: str  # the class's name, as people say it
+    status: str
+    colour: str
+    x: float
+    y: float
+    depth: int
+    side: str  # "center", "up" or "down"
+    radius: int = RADIUS
+
+    def boxes(self) -> list[Box]:
+        return [
+            Box(self.x, self.y + self.radius + 16, self.label, 11),
+            Box(self.x, self.y + self.radius + 28, self.ci_class, 9),
+        ]
+
+
+@dataclass
+class Edge:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    label: str  # the relationship type's name: "runs on"
+    title: str  # "shop-app runs on srv01", the line's tooltip
+    lx: float
+    ly: float
+    shown: bool  # whether the label is drawn (False: it would overlap another text)
+
+
+@dataclass
+class Layout:
+    width: int
+    height: int
+    nodes: list[Node]
+    edges: list[Edge]
+
+
+def _cut(name: str) -> str:
+    """A long name keeps its start and its end (where "-01" and "-02" differ)."""
+    if len(name) <= LABEL_CHARS:
+        return name
+    tail = (LABEL_CHARS - 1) * 2 // 5
+    return name[: LABEL_CHARS - 1 - tail].rstrip() + "…" + name[-tail:].lstrip()
+
+
+def _node(ci: Any, x: float, y: float, depth: int, side: str) -> Node:
+    return Node(
+        ci.number,
+        ci.name,
+        _cut(ci.name),
+        ci.ci_class.name,
+        ci.status,
+        STATUS_COLOURS.get(ci.status, GREY),
+        round(x, 1),
+        round(y, 1),
+        depth,
+        side,
+        CENTER_RADIUS if side == "center" else RADIUS,
+    )
+
+
+def _rows(hood: Any) -> list[tuple[str, int, list[Any]]]:
+    """(side, depth, CIs) per row, top to bottom; a wide hop wraps, its outer rows outside."""
+    rows: list[tuple[str, int, list[Any]]] = []
+    for side, items in (("up", hood.up), ("down", hood.down)):
+        by_depth: dict[int, list[Any]] = {}
+        for item in items:
+            by_depth.setdefault(item.depth, []).append(item)
+        side_rows = []
+        for depth in sorted(by_depth):
+            hop = [n.ci for n in sorted(by_depth[depth], key=lambda n: (n.path[:-1], n.ci.name))]
+            # siblings stay together; a wide hop wraps onto further rows
+            side_rows.extend(
+                (side, depth, hop[i : i + PER_ROW]) for i in range(0, len(hop), PER_ROW)
+            )
+        rows.extend(reversed(side_rows) if side == "up" else side_rows)
+        if side == "up":
+            rows.append(("center", 0, [hood.center]))
+    return rows
+
+
+def _edge(rel: Any, a: Node, b: Node, middle: float) -> Edge:
+    """The line from ``a`` (source) to ``b`` (target), stopped at the circles' rims, its
+    label near the node further out (below it above the centre, above it below)."""
+    dx, dy = b.x - a.x, b.y - a.y
+    length = max((dx * dx + dy * dy) ** 0.5, 1.0)
+    ux, uy = dx / length, dy / length
+    outer, inner = (a, b) if abs(a.y - middle) >= abs(b.y - middle) else (b, a)
+    # a point on the line a fixed height from the outer node, clear of its own labels
+    drop = 72 if inner.y > outer.y else -38
+    if abs(inner.y - outer.y) < 1:  # same row: the middle, just above the line
+        lx, ly = (a.x + b.x) / 2, a.y - 6
+    else:
+        t = drop / (inner.y - outer.y)
+        lx, ly = outer.x + (inner.x - outer.x) * t, outer.y + drop
+    label = rel.type.name.lower()
+    return Edge(
+        round(a.x + ux * a.radius, 1),
+        round(a.y + uy * a.radius, 1),
+        round(b.x - ux * (b.radius + 4), 1),
+        round(b.y - uy * (b.radius + 4), 1),
+        label,
+        f"{a.name} {label} {b.name}",
+        round(lx, 1),
+        round(ly, 1),
+        True,
+    )
+
+
+def layout(hood: Any) -> Layout:
+    """Positions for every node of a ``selectors.Neighbourhood`` and its edges."""
+    rows = _rows(hood)
+    across = max(len(cis) for _side, _depth, cis in rows)
+    width = 2 * MARGIN + COLUMN * max(across, 3)
+    nodes: dict[int, Node] = {}
+    for index, (side, depth, cis) in enumerate(rows):
+        y = MARGIN + CENTER_RADIUS + ROW * index
+        left = (width - COLUMN * len(cis)) / 2
+        for column, ci in enumerate(cis):
+            nodes[ci.id] = _node(ci, left + COLUMN * (column + 0.5), y, depth, side)
+    middle = next(n.y for n in nodes.values() if n.side == "center")
+    taken = [box for node in nodes.values() for box in node.boxes()]
+    edges = []
+    for rel in hood.edges:
+        a, b = nodes.get(rel.source_id), nodes.get(rel.target_id)
+        if a is None or b is None:
+            continue
+        edge = _edge(rel, a, b, middle)
+        box = Box(edge.lx, edge.ly, edge.label, 10)
+        edge.shown = not any(box.overlaps(other) for other in taken)
+        if edge.shown:
+            taken.append(box)
+        edges.append(edge)
+    height = 2 * MARGIN + CENTER_RADIUS + ROW * (len(rows) - 1) + RADIUS + 40
+    return Layout(int(width), int(height), list(nodes.values()), edges)

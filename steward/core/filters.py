@@ -1,0 +1,37 @@
+"""Reading a web list's query string with the list's API filter schema.
+
+Every list has one filter schema in its app's ``filters.py``; the API reads it with
+``Query[...]`` and the web page with ``parse_query``, so both accept and refuse the same
+values. A refused field falls back to "any" so the rest of the page still renders, and its
+message is shown beside the field.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar, get_origin
+
+from django.http import QueryDict
+from pydantic import BaseModel, ValidationError
+
+F = TypeVar("F", bound=BaseModel)
+
+
+def parse_query(
+    schema: type[F], query: QueryDict, *, defaults: dict[str, Any] | None = None
+) -> tuple[F, dict[str, list[str]]]:
+    """The filters ``query`` asks for (a repeated parameter is a list where the schema's
+    field is one, otherwise its last value), and the messages for refused fields."""
+    data: dict[str, Any] = dict(defaults or {})
+    for name, field in schema.model_fields.items():
+        if name in query:
+            many = get_origin(field.annotation) is list
+            data[name] = query.getlist(name) if many else query.get(name)
+    errors: dict[str, list[str]] = {}
+    try:
+        return schema.model_validate(data), errors
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else "q"
+            errors.setdefault(name, []).append(error["msg"])
+    kept = {name: value for name, value in data.items() if name not in errors}
+    return schema.model_validate(kept), errors

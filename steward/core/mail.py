@@ -1,0 +1,140 @@
+"""One notification path: outbox consumers queue rendered mail, the worker sends it after commit.
+
+An app's ``notifications.py`` registers an outbox consumer that decides the recipients,
+renders each mail and calls ``queue``. ``queue`` only inserts rows (in the dispatcher's
+transaction); ``send_pending`` runs after that transaction commits and holds no lock while it
+talks to SMTP: it claims a row (one UPDATE, committed), sends, then marks it sent. A failed
+send releases the claim and waits out a backoff; after the retry horizon the mail is
+dead-lettered (``steward/core/retries.py``). A worker killed between claim and send leaves a
+claim that expires after ``CLAIM_LEASE``; an SMTP call gives up long before that
+(``settings.EMAIL_TIMEOUT``), so a live sender never loses its claim. A worker killed between
+the SMTP answer and the mark could send again after the lease: the stable Message-ID lets
+mail clients fold that (docs/security.md, "Delivery guarantees").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.core.mail import EmailMessage
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from steward.core import retries
+from steward.core.models import OutgoingMail
+
+log = logging.getLogger("steward.mail")
+CLAIM_LEASE = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Mail:
+    """A rendered mail to one address."""
+
+    recipient: str
+    subject: str
+    body: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def event_key(event: models.Model) -> str:
+    """The usual once-key: one mail per outbox event, recipient and kind."""
+    return f"event:{event.pk}"
+
+
+def queue(*, key: str, kind: str, record: models.Model, mails: Iterable[Mail]) -> int:
+    """Store mails not yet queued under (key, recipient, kind); return how many are new.
+
+    Call it from an outbox consumer: the dispatcher sends what was queued once its batch has
+    committed (elsewhere, the worker's minute sweep sends it).
+    """
+    wanted = {m.recipient: m for m in mails}
+    if not wanted:
+        return 0
+    known = set(
+        OutgoingMail.objects.filter(key=key, kind=kind, recipient__in=wanted).values_list(
+            "recipient", flat=True
+        )
+    )
+    rows = [
+        OutgoingMail(
+            key=key,
+            kind=kind,
+            recipient=m.recipient,
+            record_type=record._meta.label_lower,
+            record_id=str(record.pk),
+            subject=m.subject[:300],
+            body=m.body,
+            headers=m.headers,
+        )
+        for address, m in sorted(wanted.items())
+        if address not in known
+    ]
+    # a concurrent dispatch of the same event may insert first: its row wins, ours is dropped
+    OutgoingMail.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def _claim(pk: int) -> bool:
+    """Take the row for this worker (one committed UPDATE), unless sent, freshly claimed or
+    not due (another worker failed it since we listed it).
+
+    The claim carries the time it is taken, not the time the run began: a mail claimed late
+    in a slow run keeps its whole lease, so no second worker takes it while it is sent."""
+    now = timezone.now()
+    free = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE)
+    return bool(
+        OutgoingMail.objects.filter(
+            Q(pk=pk, sent_at__isnull=True) & free & retries.due(now)
+        ).update(claimed_at=now)
+    )
+
+
+def send_pending(*, limit: int = 200, heartbeat: Callable[[], None] | None = None) -> int:
+    """Send due mail, each at most once; call it outside any transaction. Returns the count.
+    ``heartbeat`` is called before each mail (the sweep renews its lease there)."""
+    now = timezone.now()
+    due = (
+        OutgoingMail.objects.filter(retries.due(now), sent_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE))
+        .order_by("id")[:limit]
+    )
+    sent = 0
+    for mail in list(due):
+        if heartbeat:
+            heartbeat()
+        if not _claim(mail.pk):
+            continue  # another worker has it
+        try:
+            EmailMessage(
+                subject=mail.subject, body=mail.body, to=[mail.recipient], headers=mail.headers
+            ).send()
+        except Exception as exc:  # SMTP down: release the claim, retry after a backoff
+            log.warning("mail %s to %s failed", mail.pk, mail.recipient, exc_info=True)
+            _failed(mail, exc)
+            continue
+        OutgoingMail.objects.filter(pk=mail.pk).update(
+            sent_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            last_error="",
+            **retries.AFTER_SUCCESS,
+        )
+        sent += 1
+    return sent
+
+
+def _failed(mail: OutgoingMail, exc: Exception) -> None:
+    """Release the claim and schedule the next try, or dead-letter the mail."""
+    mail.refresh_from_db(fields=["attempts", "failing_since"])  # as claimed, not as listed
+    state = retries.after_failure(
+        failures=mail.attempts + 1, failing_since=mail.failing_since, now=timezone.now()
+    )
+    if state["dead_at"]:
+        log.error("mail %s to %s dead-lettered", mail.pk, mail.recipient)
+    OutgoingMail.objects.filter(pk=mail.pk).update(
+        claimed_at=None, attempts=F("attempts") + 1, last_error=repr(exc)[:2000], **state
+    )

@@ -1,0 +1,203 @@
+"""Every read of core records, scoped to what the actor may see (rule in ``scoping``)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Q, QuerySet
+
+from steward.core import targets
+from steward.core.actor import Actor
+from steward.core.errors import NotFound, PermissionDenied
+from steward.core.models import ApiToken, Attachment, AuditEntry, Organisation, Team, User
+from steward.core.pagination import Page, paginate
+from steward.core.selectors.scoping import (
+    scope_to_organisations,
+    served_organisation_ids,
+)
+
+
+def organisation_visible(actor: Actor) -> QuerySet[Organisation]:
+    """Organisations the actor may see: all for unrestricted agents, their own for requesters."""
+    qs = Organisation.objects.all()
+    if not actor.is_agent:
+        return qs.filter(id=actor.user.organisation_id)
+    served = served_organisation_ids(actor)
+    return qs if served is None else qs.filter(id__in=served)
+
+
+def user_visible(actor: Actor) -> QuerySet[User]:
+    """Users the actor may see: requesters see themselves; limited agents their organisations."""
+    return scope_to_organisations(
+        actor,
+        User.objects.all(),
+        requester="id",
+        agent_also=Q(id=actor.user.id) if actor.user is not None else None,
+    )
+
+
+def user_list(
+    actor: Actor,
+    *,
+    q: str = "",
+    team: str = "",
+    is_active: bool | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page:
+    """A page of visible users, by username."""
+    qs = user_visible(actor).select_related("organisation", "department", "location")
+    if q:
+        qs = qs.filter(
+            Q(username__icontains=q)
+            | Q(email__icontains=q)
+            | Q(first_name__icontains=q)
+            | Q(last_name__icontains=q)
+        )
+    if team:
+        qs = qs.filter(teams__slug=team)
+    if is_active is not None:
+        qs = qs.filter(is_active=is_active)
+    page = paginate(qs, order=("username",), cursor=cursor, limit=limit)
+    _attach_roles(page.items)
+    return page
+
+
+def _attach_roles(users: list[User]) -> None:
+    """Fill each user's role cache with one query for the whole page."""
+    by_id = {u.id: u for u in users}
+    for u in users:
+        u._role_names = set()
+    rows = User.groups.through.objects.filter(user_id__in=by_id).values_list(
+        "user_id", "group__name"
+    )
+    for user_id, name in rows:
+        by_id[user_id]._role_names.add(name)
+
+
+def user_get(actor: Actor, *, username: str) -> User:
+    """One visible user; ``NotFound`` for absent and invisible alike."""
+    user = (
+        user_visible(actor)
+        .select_related("organisation", "department", "location")
+        .filter(username=username)
+        .first()
+    )
+    if user is None:
+        raise NotFound()
+    _attach_roles([user])
+    return user
+
+
+def team_visible(actor: Actor) -> QuerySet[Team]:
+    """Teams an agent may see (IT's own teams and those of served organisations)."""
+    return scope_to_organisations(actor, Team.objects.all())
+
+
+def team_list(
+    actor: Actor,
+    *,
+    q: str = "",
+    member: str = "",
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page:
+    """A page of visible teams by name, with lead and members loaded."""
+    qs = team_visible(actor).select_related("lead", "organisation").prefetch_related("members")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(slug__icontains=q))
+    if member:
+        qs = qs.filter(members__username=member)
+    return paginate(qs, order=("name", "id"), cursor=cursor, limit=limit)
+
+
+def team_get(actor: Actor, *, slug: str, for_update: bool = False) -> Team:
+    """One visible team; locked when ``for_update``."""
+    qs = team_visible(actor)
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    team = qs.select_related("lead", "organisation").filter(slug=slug).first()
+    if team is None:
+        raise NotFound()
+    return team
+
+
+def token_list(actor: Actor, *, cursor: str | None = None, limit: int | None = None) -> Page:
+    """The actor's own tokens, newest first (never their secret)."""
+    qs = ApiToken.objects.filter(user=actor.user)
+    return paginate(qs, order=("-id",), cursor=cursor, limit=limit)
+
+
+def token_get(actor: Actor, *, token_id: int) -> ApiToken:
+    """One of the actor's own tokens."""
+    if not 0 < token_id < 2**63:  # beyond a database integer: it cannot exist
+        raise NotFound()
+    token = ApiToken.objects.filter(user=actor.user, id=token_id).first()
+    if token is None:
+        raise NotFound()
+    return token
+
+
+def audit_list(
+    actor: Actor,
+    *,
+    object_type: str = "",
+    object_id: str = "",
+    actor_name: str = "",
+    channel: str = "",
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page:
+    """The audit log, newest first; administrators only."""
+    if not actor.is_admin:
+        raise PermissionDenied("Only administrators may read the audit log.")
+    qs = AuditEntry.objects.select_related("content_type")
+    if object_type:
+        app_label, _, model = object_type.partition(".")
+        qs = qs.filter(content_type__app_label=app_label, content_type__model=model)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if actor_name:
+        qs = qs.filter(actor_label=actor_name)
+    if channel:
+        qs = qs.filter(channel=channel)
+    return paginate(qs, order=("-id",), cursor=cursor, limit=limit)
+
+
+def record_history(actor: Actor, obj) -> list[AuditEntry]:  # noqa: ANN001 - any model
+    """Audit entries of one record the caller has already been allowed to see."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(obj)
+    return list(
+        AuditEntry.objects.filter(content_type=ct, object_id=str(obj.pk)).order_by("-id")[:200]
+    )
+
+
+def attachment_get(actor: Actor, *, attachment_id: str) -> Attachment:
+    """An attachment whose record the actor may see; ``NotFound`` otherwise."""
+    try:
+        key = uuid.UUID(str(attachment_id))
+    except ValueError as exc:
+        raise NotFound() from exc
+    attachment = Attachment.objects.select_related("content_type").filter(pk=key).first()
+    if attachment is None:
+        raise NotFound()
+    model = attachment.content_type.model_class()
+    kind = targets.kind_for_model(model)
+    if kind is None or not kind.visible(actor).filter(pk=attachment.object_id).exists():
+        raise NotFound()
+    return attachment
+
+
+def attachment_page(
+    actor: Actor, *, target: str, cursor: str | None = None, limit: int | None = None
+) -> Page:
+    """Attachments of a record the actor may see (``target`` = ``incident/INC0000042``)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    obj = targets.resolve(actor, target)
+    qs = Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    )
+    return paginate(qs, order=("created_at", "id"), cursor=cursor, limit=limit)

@@ -1,0 +1,226 @@
+"""The record timeline: comments and audit history merged, as a person reads them.
+
+An app's detail page calls ``record_timeline(actor, record, comments=...)`` with the comments
+its own selector lets the actor see; history is shown to agents. Each audit value is shown
+the way the record's form shows it: a user, team or other referenced row by its name, a
+choice by its label, a date-time in the reader's zone in one format, a field by its verbose
+name ("Assignee", never ``assignee``). The queries are fixed: comments, history, and one
+per referenced table, however many entries there are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+
+from steward.core.actor import Actor
+from steward.core.audit import REDACTED
+from steward.core.choices import AuditAction
+from steward.core.models import AuditEntry, Comment
+
+EMPTY = "—"
+HISTORY_LIMIT = 200
+# what an app may pass as ``values``: given the audit rows about to be shown, a function of
+# (field name, one stored value) giving the value to show instead (a reference the reader
+# may not see, replaced by words that name nothing)
+Values = Callable[[list[AuditEntry]], Callable[[str, Any], Any]]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field's move, both values as text."""
+
+    name: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A comment or an audit entry, with its time and author ready to show."""
+
+    kind: str  # "comment" or "audit"
+    at: dt.datetime  # in the reader's zone
+    when: str
+    who: str
+    comment: Comment | None = None
+    action: str = ""
+    channel: str = ""
+    changes: tuple[FieldChange, ...] = ()
+
+
+def reader_zone(actor: Actor) -> dt.tzinfo:
+    """The reader's time zone: their own, else the site's."""
+    name = (actor.user.time_zone if actor.user is not None else "") or settings.TIME_ZONE
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def format_datetime(value: dt.datetime, zone: dt.tzinfo) -> str:
+    """``2 Dec 2026 17:42`` in ``zone``: the one format the timeline uses."""
+    local = value.astimezone(zone)
+    return f"{local.day} {local:%b %Y %H:%M}"
+
+
+def format_date(value: dt.date) -> str:
+    """``2 Dec 2026``."""
+    return f"{value.day} {value:%b %Y}"
+
+
+def _field(model: type[models.Model], name: str) -> models.Field | None:
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if isinstance(field, models.Field) else None
+
+
+def field_label(model: type[models.Model], name: str) -> str:
+    """The field's verbose name with a capital, or the name made readable."""
+    field = _field(model, name)
+    text = str(field.verbose_name) if field is not None else name.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _is_reference(field: models.Field | None) -> bool:
+    return field is not None and (field.many_to_one or field.many_to_many or field.one_to_one)
+
+
+def _reference_names(
+    model: type[models.Model], entries: list[AuditEntry]
+) -> dict[type[models.Model], dict[Any, str]]:
+    """Names of every row the entries refer to by id: one query per referenced table."""
+    wanted: dict[type[models.Model], set] = defaultdict(set)
+    for entry in entries:
+        for name, pair in entry.changes.items():
+            field = _field(model, name)
+            if not _is_reference(field) or not isinstance(pair, list):
+                continue
+            for value in pair:
+                values = value if isinstance(value, list) else [value]
+                wanted[field.related_model].update(
+                    v for v in values if isinstance(v, int) and not isinstance(v, bool)
+                )
+    return {
+        related: {row.pk: str(row) for row in related._default_manager.filter(pk__in=ids)}
+        for related, ids in wanted.items()
+        if ids
+    }
+
+
+def _show(field: models.Field | None, value: Any, names: dict, zone: dt.tzinfo) -> str:
+    """One stored audit value as text."""
+    if value is None or value == "" or value == []:
+        return EMPTY
+    if value == REDACTED:
+        return REDACTED
+    if isinstance(value, list):
+        return ", ".join(_show(field, v, names, zone) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    if _is_reference(field):
+        known = names.get(field.related_model, {})
+        return known.get(value, str(value) if isinstance(value, str) else f"#{value}")
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        return format_datetime(dt.datetime.fromisoformat(value), zone)
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        return format_date(dt.date.fromisoformat(value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+def _audit_entry(
+    model: type[models.Model], entry: AuditEntry, names: dict, zone: dt.tzinfo
+) -> TimelineEntry:
+    changes = []
+    for name, pair in sorted(entry.changes.items()):
+        field = _field(model, name)
+        old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
+        changes.append(
+            FieldChange(
+                name=name,
+                label=field_label(model, name),
+                old=_show(field, old, names, zone),
+                new=_show(field, new, names, zone),
+            )
+        )
+    return TimelineEntry(
+        kind="audit",
+        at=entry.at.astimezone(zone),
+        when=format_datetime(entry.at, zone),
+        who=str(entry.actor) if entry.actor is not None else entry.actor_label,
+        action=str(AuditAction(entry.action).label) if entry.action else "",
+        channel=entry.channel,
+        changes=tuple(changes),
+    )
+
+
+def _history(obj: models.Model, *, limit: int = HISTORY_LIMIT) -> list[AuditEntry]:
+    """The record's latest audit entries with their actors, newest first."""
+    ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+    return list(
+        AuditEntry.objects.filter(content_type=ct, object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("-id")[:limit]
+    )
+
+
+def _rewritten(rows: list[AuditEntry], shown: Callable[[str, Any], Any]) -> None:
+    """Each row's stored values passed through ``shown`` (in memory: nothing is saved)."""
+    for row in rows:
+        row.changes = {
+            name: [shown(name, v) for v in pair]
+            if isinstance(pair, list) and len(pair) == 2
+            else shown(name, pair)
+            for name, pair in row.changes.items()
+        }
+
+
+def record_timeline(
+    actor: Actor,
+    obj: models.Model,
+    *,
+    comments: Iterable[Comment],
+    history: bool | None = None,
+    values: Values | None = None,
+) -> list[TimelineEntry]:
+    """Comments (already filtered for the actor) and, for agents, history; newest first.
+
+    ``values`` lets the app rewrite stored values for this reader before they are shown
+    (it sees every row first, so it can look up what the reader may see in one query)."""
+    zone = reader_zone(actor)
+    if isinstance(comments, models.QuerySet):
+        comments = comments.select_related("author")
+    entries = [
+        TimelineEntry(
+            kind="comment",
+            at=c.created_at.astimezone(zone),
+            when=format_datetime(c.created_at, zone),
+            who=str(c.author) if c.author is not None else "system",
+            comment=c,
+            channel=c.channel,
+        )
+        for c in comments
+    ]
+    show_history = actor.is_agent if history is None else history
+    audit_rows = _history(obj) if show_history else []
+    if values is not None and audit_rows:
+        _rewritten(audit_rows, values(audit_rows))
+    names = _reference_names(type(obj), audit_rows)
+    entries += [_audit_entry(type(obj), row, names, zone) for row in audit_rows]
+    return sorted(entries, key=lambda e: e.at, reverse=True)

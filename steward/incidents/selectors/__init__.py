@@ -1,0 +1,69 @@
+"""Every read of incidents, scoped to what the actor may see (one module per sub-domain)."""
+
+from steward.incidents.selectors.classification import category_list, priority_for, priority_matrix
+from steward.incidents.selectors.home import (
+    TeamWorkload,
+    incident_open_for_caller,
+    led_teams,
+    team_workload,
+)
+from steward.incidents.selectors.permissions import (
+    IncidentCapabilities,
+    Move,
+    incident_capabilities,
+    incident_moves,
+    incidents_takeable,
+)
+from steward.incidents.selectors.queues import (
+    BREACHING_SOON_MINUTES,
+    ORDERS,
+    QUEUES,
+    incident_list,
+    incident_overview,
+)
+from steward.incidents.selectors.records import (
+    REQUESTER_MOVES,
+    attach_sla,
+    incident_allowed_transitions,
+    incident_for_update,
+    incident_get,
+    incident_recent_for_caller,
+    incident_visible,
+)
+from steward.incidents.selectors.saved_views import saved_views
+from steward.incidents.selectors.timeline import (
+    incident_comment_page,
+    incident_comments,
+    incident_timeline,
+)
+
+__all__ = [
+    "TeamWorkload",
+    "incident_open_for_caller",
+    "led_teams",
+    "team_workload",
+    "BREACHING_SOON_MINUTES",
+    "IncidentCapabilities",
+    "Move",
+    "ORDERS",
+    "QUEUES",
+    "REQUESTER_MOVES",
+    "attach_sla",
+    "category_list",
+    "incident_allowed_transitions",
+    "incident_capabilities",
+    "incident_comment_page",
+    "incident_comments",
+    "incident_for_update",
+    "incident_get",
+    "incident_list",
+    "incident_moves",
+    "incident_overview",
+    "incident_recent_for_caller",
+    "incident_timeline",
+    "incident_visible",
+    "incidents_takeable",
+    "priority_for",
+    "priority_matrix",
+    "saved_views",
+]

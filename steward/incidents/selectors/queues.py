@@ -1,0 +1,175 @@
+"""Queues and lists of incidents: filters, sorting, search and the agent's counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from steward.core.actor import Actor
+from steward.core.errors import ValidationFailed
+from steward.core.pagination import Page, paginate, paginate_ranked
+from steward.core.selectors.queues import filter_work, my_team_ids
+from steward.incidents.choices import BREACHING_WITHIN_MAX, Queue, QueueOrder, Status
+from steward.incidents.models import Incident
+from steward.incidents.selectors import search
+from steward.incidents.selectors.records import _with_relations, attach_sla, incident_visible
+from steward.sla.choices import ClockState
+from steward.sla.models import SlaClock
+
+NUMBER = re.compile(r"INC\d{7}")
+QUEUES = tuple(Queue.values)
+BREACHING_SOON_MINUTES = 60
+ORDERS = {
+    QueueOrder.PRIORITY.value: ("priority", "opened_at", "id"),
+    QueueOrder.NEWEST.value: ("-opened_at", "-id"),
+    QueueOrder.OLDEST.value: ("opened_at", "id"),
+    QueueOrder.UPDATED.value: ("-updated_at", "-id"),
+}
+
+
+def incident_list(
+    actor: Actor,
+    *,
+    queue: str = "all",
+    q: str = "",
+    status: list[str] | None = None,
+    team: str = "",
+    assignee: str = "",
+    priority: list[int] | None = None,
+    category: str = "",
+    caller: str = "",
+    ci: str = "",
+    service: str = "",
+    major: bool | None = None,
+    created_after: dt.datetime | None = None,
+    created_before: dt.datetime | None = None,
+    breached: bool | None = None,
+    breaching_within: int | None = None,
+    order: str = "priority",
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page:
+    """A page of visible incidents for a queue, words (``q``: a number, or ranked full-text)
+    and filters, by priority then age by default."""
+    _check_choices(queue=queue, order=order, status=status or [], priority=priority or [])
+    qs = incident_visible(actor)
+    if queue == "mine":
+        qs = filter_work(actor, qs, assignee="me").filter(is_open=1)
+    elif queue == "my_teams":
+        qs = qs.filter(team_id__in=my_team_ids(actor), is_open=1)
+    elif queue == "unassigned":
+        qs = qs.filter(assignee__isnull=True, is_open=1)
+    elif queue == "breaching":
+        qs = qs.filter(is_open=1)
+        breaching_within = breaching_within or BREACHING_SOON_MINUTES
+    elif queue == "major":
+        qs = qs.filter(is_major=True, is_open=1)
+    elif queue == "open":
+        qs = qs.filter(is_open=1)
+    qs = filter_work(actor, qs, status=status, team=team, assignee=assignee, priority=priority)
+    if ci:
+        qs = qs.filter(configuration_item__number=ci.strip().upper())
+    if service:
+        qs = qs.filter(affected_service__number=service.strip().upper())
+    if category:
+        qs = qs.filter(Q(category__slug=category) | Q(subcategory__slug=category))
+    if caller:
+        qs = qs.filter(caller__username=caller)
+    if major is not None:
+        qs = qs.filter(is_major=major)
+    if created_after:
+        qs = qs.filter(opened_at__gte=created_after)
+    if created_before:
+        qs = qs.filter(opened_at__lt=created_before)
+    ordering = ORDERS[order]
+    if q and NUMBER.fullmatch(q.strip().upper()):
+        qs = qs.filter(number=q.strip().upper())
+    elif q:
+        if breached is not None or breaching_within is not None:
+            qs = _sla_filter(qs, breached=breached, breaching_within=breaching_within)
+        return _search_page(actor, qs, q, cursor=cursor, limit=limit)
+    if breached is not None or breaching_within is not None:
+        qs = _sla_filter(qs, breached=breached, breaching_within=breaching_within)
+    page = paginate(_with_relations(qs), order=ordering, cursor=cursor, limit=limit)
+    attach_sla(actor, page.items)
+    return page
+
+
+def _check_choices(*, queue: str, order: str, status: list[str], priority: list[int]) -> None:
+    """The values ``IncidentFilters`` also checks, for callers that come without it."""
+    for field, value, known in (("queue", queue, QUEUES), ("order", order, tuple(ORDERS))):
+        if value not in known:
+            raise ValidationFailed.one(field, f"one of {', '.join(known)}")
+    if any(not 1 <= p <= 5 for p in priority):
+        raise ValidationFailed.one("priority", "between 1 (critical) and 5 (planning)")
+    unknown = [s for s in status if s not in Status.values]
+    if unknown:
+        raise ValidationFailed.one("status", f"unknown status {unknown[0]!r}")
+
+
+def _search_page(
+    actor: Actor, qs: QuerySet[Incident], q: str, *, cursor: str | None, limit: int | None
+) -> Page:
+    """Ranked full-text hits narrowed to ``qs`` (visibility and filters), best first; work
+    notes only count for agents. Three bounded queries whatever the table size."""
+    hits = search.best_matches(q, include_internal=actor.is_agent)
+    rank = {incident_id: r for r, incident_id in hits}
+    allowed = set(qs.filter(id__in=list(rank)).values_list("id", flat=True))
+    keys = [(r, i) for r, i in hits if i in allowed]
+    page_keys, nxt = paginate_ranked(keys, cursor=cursor, limit=limit)
+    rows = {
+        i.id: i for i in _with_relations(Incident.objects.filter(id__in=[i for _, i in page_keys]))
+    }
+    items = [rows[i] for _, i in page_keys if i in rows]
+    for item in items:
+        item.search_rank = rank[item.id]
+    attach_sla(actor, items)
+    return Page(items=items, next=nxt)
+
+
+def _sla_filter(
+    qs: QuerySet[Incident], *, breached: bool | None, breaching_within: int | None
+) -> QuerySet[Incident]:
+    """Incidents with a breached clock, or a running one due within N minutes."""
+    now = timezone.now()
+    clocks = SlaClock.objects.filter(
+        content_type=ContentType.objects.get_for_model(Incident),
+        object_id=Cast(OuterRef("pk"), output_field=CharField()),
+    )
+    if breached is not None:
+        late = clocks.filter(Q(breached=True) | Q(state=ClockState.RUNNING, due_at__lt=now))
+        qs = qs.filter(Exists(late)) if breached else qs.exclude(Exists(late))
+    if breaching_within is not None:
+        if not 0 < breaching_within <= BREACHING_WITHIN_MAX:
+            raise ValidationFailed.one("breaching_within", "minutes, between 1 and 43200")
+        soon = clocks.filter(
+            state=ClockState.RUNNING,
+            breached=False,
+            due_at__gte=now,
+            due_at__lt=now + dt.timedelta(minutes=breaching_within),
+        )
+        qs = qs.filter(Exists(soon))
+    return qs
+
+
+def incident_overview(actor: Actor) -> dict[str, int]:
+    """Counts for the agent's overview: one aggregate query plus one for breaching clocks."""
+    user_id = actor.user.pk if actor.user else None
+    open_qs = incident_visible(actor).filter(is_open=1)
+    counts = open_qs.aggregate(
+        mine=Count("id", filter=Q(assignee_id=user_id)),
+        my_teams=Count("id", filter=Q(team__members=user_id), distinct=True),
+        unassigned=Count("id", filter=Q(assignee__isnull=True)),
+        major=Count("id", filter=Q(is_major=True)),
+        open=Count("id", distinct=True),
+    )
+    counts["breaching"] = _sla_filter(
+        open_qs, breached=None, breaching_within=BREACHING_SOON_MINUTES
+    ).count()
+    counts["breached"] = _sla_filter(open_qs, breached=True, breaching_within=None).count()
+    return counts

@@ -1,0 +1,78 @@
+"""Single incidents: who may see them, one by number, and what the actor may do next."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from steward.core.actor import Actor
+from steward.core.errors import NotFound
+from steward.core.selectors.scoping import scope_to_organisations
+from steward.incidents.choices import Status
+from steward.incidents.models import Incident
+from steward.incidents.workflow import INCIDENT_FLOW
+from steward.sla import selectors as sla_selectors
+
+
+def incident_visible(actor: Actor) -> QuerySet[Incident]:
+    """Requesters see what they raised; limited agents their organisations; admins all."""
+    return scope_to_organisations(actor, Incident.objects.all(), requester="caller")
+
+
+def _with_relations(qs: QuerySet[Incident]) -> QuerySet[Incident]:
+    return qs.select_related(
+        "caller",
+        "team",
+        "assignee",
+        "category",
+        "subcategory",
+        "parent",
+        "organisation",
+        "configuration_item",
+        "affected_service",
+    )
+
+
+def attach_sla(actor: Actor, incidents: list[Incident]) -> None:
+    """Give each incident its SLA clocks (``sla_clocks``) with a constant number of queries."""
+    clocks = sla_selectors.clocks_for_many(actor, incidents)
+    for incident in incidents:
+        incident.sla_clocks = clocks.get(str(incident.pk), [])
+
+
+def incident_get(actor: Actor, *, number: str) -> Incident:
+    """One visible incident by number, with its SLA clocks; ``NotFound`` for absent and
+    invisible alike."""
+    incident = _with_relations(incident_visible(actor)).filter(number=number).first()
+    if incident is None:
+        raise NotFound()
+    attach_sla(actor, [incident])
+    return incident
+
+
+def incident_for_update(actor: Actor, *, number: str) -> Incident:
+    """The incident locked for a write."""
+    incident = incident_visible(actor).select_for_update(of=("self",)).filter(number=number).first()
+    if incident is None:
+        raise NotFound()
+    return incident
+
+
+def incident_allowed_transitions(actor: Actor, incident: Incident) -> list[str]:
+    """Next states the UI offers (requesters may only reopen or cancel their own)."""
+    allowed = INCIDENT_FLOW.allowed(incident.status)
+    if not actor.is_agent:
+        allowed = [s for s in allowed if (incident.status, s) in REQUESTER_MOVES]
+    return allowed
+
+
+REQUESTER_MOVES = {(Status.RESOLVED, Status.IN_PROGRESS), (Status.NEW, Status.CANCELLED)}
+
+
+def incident_recent_for_caller(actor: Actor, *, limit: int = 10) -> list[Incident]:
+    """A requester's own latest incidents for their start page."""
+    return list(
+        incident_visible(actor)
+        .filter(caller_id=actor.user.pk)
+        .select_related("team")
+        .order_by("-opened_at")[:limit]
+    )

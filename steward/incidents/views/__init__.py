@@ -1,0 +1,1 @@
+"""Incident web pages, one module per page group (see ``urls.py``)."""

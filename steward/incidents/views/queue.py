@@ -1,0 +1,83 @@
+"""The incident queue: tabs, the shared filter bar, the rows and the agents' tools; htmx
+swaps the bar and the rows together, so a refused filter shows beside its field and clears
+the same way."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from steward.core import selectors as core_selectors
+from steward.core.errors import DomainError
+from steward.incidents import selectors
+from steward.incidents.choices import Queue, QueueOrder
+from steward.incidents.filters import IncidentFilters
+from steward.incidents.forms import BulkForm, QueueFilterForm, SavedViewForm
+from steward.web.forms import wants_partial
+
+QUEUE = "incidents/queue.html"
+# A requester's queue is only ever their own incidents: the agents' tabs would all be empty.
+REQUESTER_QUEUE_LABELS = {Queue.OPEN.value: "Open", Queue.ALL.value: "Everything"}
+# Filters the bar has a field for; a refused other one (from a typed URL) is named above it.
+FIELDS = ("q", "status", "priority", "team", "order")
+
+
+def queue_query(request: HttpRequest) -> str:
+    """The page's filters as a query string, without htmx's ``partial`` marker."""
+    query = request.GET.copy()
+    query.pop("partial", None)
+    return query.urlencode()
+
+
+def queue_context(request: HttpRequest) -> dict:
+    """The queue the query string asks for, read by the API's filter schema: an empty value
+    means "any", a refused one is left out and named beside its field, never shown instead
+    of the rows."""
+    actor = request.actor
+    agent = actor.is_agent
+    filters, errors = IncidentFilters.from_query(request.GET)
+    params = filters.selector_args(default_queue=Queue.MY_TEAMS if agent else Queue.ALL)
+    if not agent and not request.GET.get("order"):
+        params["order"] = QueueOrder.NEWEST.value  # a caller looks for what she just reported
+    try:
+        page = selectors.incident_list(actor, **params)
+    except DomainError as exc:  # the selector's own checks, should a filter slip past
+        errors.update({name: messages[0] for name, messages in exc.fields.items()})
+        errors.setdefault("query", exc.message)
+        page = None
+    form = QueueFilterForm(
+        {
+            **{name: request.GET.get(name, "") for name in FIELDS},
+            "queue": params["queue"],
+            "order": params["order"] if "order" not in errors else request.GET.get("order"),
+        },
+        teams=core_selectors.team_list(actor, limit=200).items if agent else (),
+        agent=agent,
+    )
+    form.show_errors(errors)
+    query = queue_query(request)
+    return {
+        "page": page,
+        "params": params,
+        "filters": form,
+        "other_errors": [
+            f"{name}: {message}" for name, message in errors.items() if name not in form.fields
+        ],
+        "queues": dict(Queue.choices) if agent else REQUESTER_QUEUE_LABELS,
+        "can_work_queue": agent,  # bulk actions, taking and saved views are the agents'
+        "takeable": selectors.incidents_takeable(actor, page.items if page else []),
+        "saved_views": selectors.saved_views(actor) if agent else [],
+        "bulk_form": BulkForm(initial={"next": f"{reverse('incidents:list')}?{query}"}),
+        "save_view_form": SavedViewForm(initial={"query": query}),
+    }
+
+
+@login_required
+@require_GET
+def incident_list(request: HttpRequest) -> HttpResponse:
+    """A queue with filters and sorting; htmx swaps the filter bar and the rows."""
+    partial = wants_partial(request) and request.GET.get("partial")
+    return render(request, f"{QUEUE}#queue" if partial else QUEUE, queue_context(request))

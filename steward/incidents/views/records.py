@@ -1,0 +1,200 @@
+"""One incident's pages: report one, read it, edit it, take it, comment on it.
+
+``request.actor`` is the signed-in person (``web.middleware.ActorMiddleware``); an incident
+they may not see raises ``NotFound``, which the error-page middleware answers with the 404
+page. Forms are saved through ``web.forms.submit``: 303 (or ``HX-Redirect``) on success, the
+form again with 422 on failure. The record page's forms post with htmx and a failed one is
+swapped in place (its partial), so the address stays the record's page and a reload is safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from steward.cmdb import selectors as cmdb_selectors
+from steward.core import selectors as core_selectors
+from steward.core.actor import Actor
+from steward.core.errors import NotFound
+from steward.incidents import selectors, services
+from steward.incidents.forms import CommentForm, IncidentForm, UpdateForm
+from steward.incidents.models import Incident
+from steward.web.forms import submit
+
+DETAIL = "incidents/detail.html"
+NEW = "incidents/new.html"
+
+
+def detail_url(number: str) -> str:
+    return reverse("incidents:detail", args=[number])
+
+
+def _form_choices(actor: Actor, category: str | None = None) -> dict:
+    """The form's options; a requester's subcategories are the chosen ``category``'s only."""
+    cats = selectors.category_list()
+    subs = [c for c in cats if c.parent_id is not None]
+    if not actor.is_agent:
+        subs = [c for c in subs if category and c.parent.slug == category]
+    return {
+        "categories": [c for c in cats if c.parent_id is None],
+        "subcategories": subs,
+        "teams": core_selectors.team_list(actor, limit=200).items if actor.is_agent else [],
+        "agent": actor.is_agent,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_new(request: HttpRequest) -> HttpResponse:
+    """Report an incident; requesters get the short form (no caller, team or assignee)."""
+    actor = request.actor
+    if request.method == "POST":
+        return submit(
+            request,
+            IncidentForm(request.POST, **_form_choices(actor, request.POST.get("category"))),
+            lambda f: services.incident_create(actor, **f.changes()),
+            success=lambda incident: detail_url(incident.number),
+            template=NEW,
+        )
+    return render(request, NEW, {"form": IncidentForm(**_form_choices(actor))})
+
+
+@login_required
+@require_GET
+def subcategory_options(request: HttpRequest) -> HttpResponse:
+    """The subcategory field narrowed to the chosen category (swapped in by htmx)."""
+    category = request.GET.get("category", "")
+    form = IncidentForm(**_form_choices(request.actor, category))
+    return render(request, f"{NEW}#subcategory", {"form": form})
+
+
+@login_required
+@require_GET
+def priority_preview(request: HttpRequest) -> HttpResponse:
+    """The priority the matrix gives, shown live while the form is filled in."""
+    try:
+        impact, urgency = int(request.GET["impact"]), int(request.GET["urgency"])
+    except (KeyError, ValueError):
+        return HttpResponse("—")
+    if not (1 <= impact <= 3 and 1 <= urgency <= 3):
+        return HttpResponse("—")
+    priority = selectors.priority_for(impact, urgency)
+    return render(request, f"{NEW}#priority", {"priority": priority})
+
+
+def _impact(actor: Actor, incident: Incident):  # noqa: ANN202 - cmdb Impact or None
+    """The business services hit through the incident's CI, if it names one we may see."""
+    ci = incident.configuration_item
+    if ci is None or not actor.is_agent:
+        return None
+    number = ci.number
+    try:
+        return cmdb_selectors.impact(actor, number=number, direction="up")
+    except NotFound:
+        return None
+
+
+def detail_context(actor: Actor, incident: Incident) -> dict:
+    """Everything the record page shows; the forms are fresh unless a failed one replaces
+    its own (``submit`` passes it under its name)."""
+    can = selectors.incident_capabilities(actor, incident)
+    return {
+        "incident": incident,
+        "can": can,
+        "impact": _impact(actor, incident),
+        "timeline": selectors.incident_timeline(actor, incident),
+        "form": UpdateForm.for_record(incident),
+        "comment_form": CommentForm(work_notes=can.can_write_work_notes),
+        "take_form": forms.Form(),
+    }
+
+
+def submit_on_detail(
+    request: HttpRequest,
+    incident: Incident,
+    form: forms.Form,
+    save: Callable[[forms.Form], object],
+    *,
+    form_name: str = "form",
+    partial: str = "work",
+) -> HttpResponse:
+    """Save a form of the record page: back to the page on success; on failure the page
+    (or, for htmx, the form's ``partial``) again with the failed form and 422."""
+    return submit(
+        request,
+        form,
+        save,
+        success=detail_url(incident.number),
+        template=DETAIL,
+        partial=partial,
+        context=lambda failed: detail_context(request.actor, incident),
+        form_name=form_name,
+    )
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    """The record page: facts, SLA, the actions on offer, and the timeline."""
+    incident = selectors.incident_get(request.actor, number=number)
+    return render(request, DETAIL, detail_context(request.actor, incident))
+
+
+@login_required
+@require_POST
+def update(request: HttpRequest, number: str) -> HttpResponse:
+    """Save edits or a status move; a stale version shows an error and offers a reload."""
+    incident = selectors.incident_get(request.actor, number=number)
+    return submit_on_detail(
+        request,
+        incident,
+        UpdateForm(request.POST),
+        lambda f: services.incident_update(
+            request.actor,
+            number=number,
+            expected_version=f.cleaned_data["version"],
+            changes=f.changes(incident),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def take(request: HttpRequest, number: str) -> HttpResponse:
+    """Quick action: assign to me and start work; a refusal is shown in the "Work it" panel."""
+    incident = selectors.incident_get(request.actor, number=number)
+    return submit_on_detail(
+        request,
+        incident,
+        forms.Form(request.POST),
+        lambda f: services.incident_take(request.actor, number=number),
+        form_name="take_form",
+    )
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, number: str) -> HttpResponse:
+    """A reply (or an agent's work note); the page comes back with it in the timeline."""
+    actor = request.actor
+    incident = selectors.incident_get(actor, number=number)
+    can = selectors.incident_capabilities(actor, incident)
+    return submit_on_detail(
+        request,
+        incident,
+        CommentForm(request.POST, work_notes=can.can_write_work_notes),
+        lambda f: services.incident_comment(
+            actor,
+            number=number,
+            body=f.cleaned_data["body"],
+            internal=f.cleaned_data.get("internal", False),
+        ),
+        form_name="comment_form",
+        partial="activity",
+    )

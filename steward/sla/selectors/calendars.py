@@ -1,0 +1,84 @@
+"""Reads of business calendars: the visible ones, and the ORM-free spec that business-time
+arithmetic computes on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from steward.core.actor import Actor
+from steward.core.errors import NotFound
+from steward.core.pagination import Page, paginate
+from steward.sla.models import BusinessCalendar
+from steward.sla.selectors.business_time import MINUTES_PER_DAY, CalendarSpec
+
+
+def calendar_visible(actor: Actor) -> QuerySet[BusinessCalendar]:
+    """Calendars are configuration: agents (and the system) read them, requesters do not."""
+    qs = BusinessCalendar.objects.all()
+    return qs if actor.is_agent else qs.none()
+
+
+def calendar_list(
+    actor: Actor, *, q: str = "", cursor: str | None = None, limit: int | None = None
+) -> Page:
+    """A page of calendars by name, with their hours and closures loaded."""
+    qs = calendar_visible(actor).prefetch_related("working_hours", "closures")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(slug__icontains=q))
+    return paginate(qs, order=("name", "id"), cursor=cursor, limit=limit)
+
+
+def calendar_get(actor: Actor, *, slug: str, for_update: bool = False) -> BusinessCalendar:
+    """One visible calendar; locked when ``for_update``."""
+    qs = calendar_visible(actor)
+    # A locked calendar is about to change its hours: no prefetch cache to go stale.
+    qs = qs.select_for_update() if for_update else qs.prefetch_related("working_hours", "closures")
+    calendar = qs.filter(slug=slug).first()
+    if calendar is None:
+        raise NotFound()
+    return calendar
+
+
+def end_minute(value: dt.time) -> int:
+    """An interval's end in minutes of the day; 00:00 is midnight at the end (1440)."""
+    minutes = value.hour * 60 + value.minute
+    return minutes or MINUTES_PER_DAY
+
+
+def calendar_spec(calendar: BusinessCalendar) -> CalendarSpec:
+    """The ORM-free description ``business_time`` computes on (two queries, or none if
+    hours and closures are prefetched)."""
+    weekly: list[list[tuple[int, int]]] = [[] for _ in range(7)]
+    for row in calendar.working_hours.all():
+        weekly[row.weekday].append((row.start.hour * 60 + row.start.minute, end_minute(row.end)))
+    return CalendarSpec(
+        time_zone=calendar.time_zone,
+        weekly=tuple(tuple(sorted(day)) for day in weekly),
+        holiday_country=calendar.holiday_country,
+        holiday_subdivision=calendar.holiday_subdivision,
+        closures=frozenset(c.date for c in calendar.closures.all()),
+    )
+
+
+class SpecCache:
+    """Calendar specs by calendar id, built once per use case."""
+
+    def __init__(self) -> None:
+        self._specs: dict[int, CalendarSpec] = {}
+
+    def __call__(self, calendar: BusinessCalendar) -> CalendarSpec:
+        if calendar.pk not in self._specs:
+            self._specs[calendar.pk] = calendar_spec(calendar)
+        return self._specs[calendar.pk]
+
+
+def weekly_hours(calendar: BusinessCalendar) -> list[list[tuple[str, str]]]:
+    """Seven lists (Monday first) of ``("08:00", "12:00")`` intervals, as a person writes
+    them: a midnight end is ``24:00`` (no query if hours are prefetched)."""
+    weekly: list[list[tuple[str, str]]] = [[] for _ in range(7)]
+    for row in sorted(calendar.working_hours.all(), key=lambda h: (h.weekday, h.start)):
+        end = end_minute(row.end)
+        weekly[row.weekday].append((f"{row.start:%H:%M}", f"{end // 60:02d}:{end % 60:02d}"))
+    return weekly

@@ -1,0 +1,34 @@
+"""The form behind ``components/filter_bar.html``: a list's queue (hidden), its search box,
+and selects whose values the app's ``filters.py`` schema checks, so the form refuses nothing
+itself and a refused value is shown beside its field (``show_errors``)."""
+
+from __future__ import annotations
+
+from django import forms
+
+
+def filter_select(label: str, any_label: str, choices: list) -> forms.CharField:
+    """A select whose empty first option means "any"."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        widget=forms.Select(choices=[("", any_label), *choices]),
+    )
+
+
+class FilterForm(forms.Form):
+    """A list's filter bar, bound to the query string; subclasses add their selects."""
+
+    queue = forms.CharField(required=False, widget=forms.HiddenInput)
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        widget=forms.SearchInput(attrs={"placeholder": "Search number, title…"}),
+    )
+
+    def show_errors(self, errors: dict[str, list[str]]) -> None:
+        """Each refused filter's message beside its field (the queue's under the tabs)."""
+        for name, messages in errors.items():
+            if name in self.fields and name != "queue":
+                for message in messages:
+                    self.add_error(name, message)

@@ -1,0 +1,117 @@
+"""The one template tag library of the web layer: ``{% load steward_ui %}``.
+
+Badges are classes (``status status-in_progress``, ``badge priority-1``, ``risk risk-high``,
+``sla breached``) whose colours live in web/static/web/steward.css, not inline styles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.text import slugify
+
+from steward.core.selectors.timeline import format_datetime
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping: object, key: object) -> object:
+    """``{{ labels|get_item:name }}``; empty for a missing key or something not a mapping."""
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""
+
+
+@register.filter
+def has(collection: object, item: object) -> bool:
+    """``{% if conflicted|has:change.pk %}``"""
+    try:
+        return item in collection  # type: ignore[operator]
+    except TypeError:
+        return False
+
+
+@register.filter
+def duration(seconds: int | None) -> str:
+    """Business seconds as ``2d 3h``, ``3h 20m`` or ``12m``; negative means overdue."""
+    if seconds is None:
+        return "—"
+    sign, seconds = ("-" if seconds < 0 else ""), abs(int(seconds))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{sign}{days}d {hours}h"
+    if hours:
+        return f"{sign}{hours}h {minutes}m"
+    return f"{sign}{minutes}m"
+
+
+@register.filter
+def when(value: dt.datetime | None) -> str:
+    """A date-time as every page shows it: ``2 Dec 2026 17:42`` in the reader's zone (the
+    timeline's format); ``—`` for none."""
+    if value is None or value == "":
+        return "—"
+    return format_datetime(value, timezone.get_current_timezone())
+
+
+def css_name(value: object) -> str:
+    """A choice value as a class-name part: ``in_progress`` stays, ``Very high`` → ``very-high``."""
+    return slugify(str(value)) or "none"
+
+
+@register.simple_tag
+def status_badge(value: object, label: object = None, kind: str = "status") -> SafeString:
+    """``{% status_badge incident.status incident.get_status_display %}`` →
+    ``<span class="status status-in_progress">In progress</span>``; ``kind="risk"`` gives the
+    risk badge (``risk risk-high``)."""
+    kind = css_name(kind)
+    return format_html(
+        '<span class="{} {}-{}">{}</span>',
+        kind,
+        kind,
+        css_name(value),
+        value if label is None else label,
+    )
+
+
+@register.simple_tag
+def priority_badge(priority: object) -> SafeString:
+    """``{% priority_badge incident.priority %}`` → ``<span class="badge priority-1">P1</span>``."""
+    if priority in (None, ""):
+        return format_html('<span class="muted">{}</span>', "—")
+    return format_html('<span class="badge priority-{}">P{}</span>', css_name(priority), priority)
+
+
+@register.inclusion_tag("components/sla_badge.html")
+def sla_badge(clocks: Iterable) -> dict:
+    """The most urgent clock of a record as a badge: breached, paused or time left."""
+    clocks = list(clocks)
+    live = [c for c in clocks if c.state != "stopped"] or clocks
+    if not live:
+        return {"clock": None}
+    return {"clock": min(live, key=lambda c: c.time_left_seconds)}
+
+
+@register.inclusion_tag("components/sla_badge.html")
+def sla_badge_one(clock: object) -> dict:
+    return {"clock": clock}
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    css: str = ""
+
+
+@register.simple_tag
+def columns(*specs: str) -> list[Column]:
+    """The header of ``components/queue_table.html``: ``"Label"`` or ``"Label:css classes"``
+    (``"Opened:optional"`` hides the column on small screens, ``"Count:num"`` aligns right)."""
+    return [Column(*spec.split(":", 1)) for spec in specs]

@@ -1,0 +1,49 @@
+"""The domain apps and what each is excused from in the app template (docs/decisions/0008)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+STEWARD = Path(__file__).resolve().parents[2] / "steward"
+
+# Every domain app. A new app is added here the day it is created; the template test then
+# holds it to the same rooms as the others.
+DOMAIN_APPS = ("incidents", "problems", "changes", "cmdb", "sla")
+
+# Rooms every domain app has. A name stands for `name.py` or a package `name/`, except where
+# PACKAGES says it must be a package (one module per sub-domain).
+REQUIRED = (
+    "models",
+    "choices",
+    "workflow",
+    "services",
+    "selectors",
+    "filters",
+    "schemas",
+    "api",
+    "forms",
+    "views",
+    "urls",
+    "admin",
+    "demo",
+    "tasks",
+)
+PACKAGES = ("services", "selectors", "views")
+ALWAYS = ("__init__", "apps", "migrations")
+OPTIONAL = ("notifications", "static", "templatetags", "management", "templates")
+
+# Sub-domains big enough to be their own package, by app.
+SUB_DOMAINS: dict[str, set[str]] = {"cmdb": {"imports"}}
+
+# Rooms an app does not have yet, each with the reason; a stale excuse fails the test.
+EXCUSED: dict[str, dict[str, str]] = {
+    "sla": {
+        "workflow": "a clock's states are driven by the records it times, not by people",
+    },
+}
+
+# URL names are snake_case and every app with pages has these.
+URL_NAME = r"^[a-z][a-z0-9_]*$"
+URL_NAMES_EVERY_APP = ("list", "detail")
+
+MAX_LINES = 400

@@ -1,0 +1,105 @@
+"""The CAB agenda page: changes waiting for authorisation, decided in one click, refusals in
+place, the way there from the change page, and its query count."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories
+from tests.changes.conftest import (
+    HIGH,
+    client_for,
+    in_authorisation,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_agenda_lists_changes_awaiting_authorisation_with_buttons_for_approvers(cab_change, cab):
+    member = cab.members.get(username="cab1")
+
+    page = client_for(member).get("/changes/agenda/")
+    outsider = client_for(factories.agent(username="nobody")).get("/changes/agenda/")
+
+    assert b"Migrate the shop database" in page.content
+    assert b'value="approve"' in page.content
+    assert b"Migrate the shop database" in outsider.content
+    assert b'value="approve"' not in outsider.content
+
+
+def test_approve_from_the_agenda_with_htmx(cab_change, cab):
+    member = cab.members.get(username="cab1")
+    approval = cab_change.approvals.get(label="Change Advisory Board")
+
+    response = client_for(member).post(
+        f"/changes/{cab_change.number}/approvals/{approval.pk}/decide/",
+        {"decision": "approve", "comment": "Fine by me"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 200
+    assert b"<html" not in response.content
+    assert b"Fine by me" in response.content
+    assert approval.decisions.get().approver == member
+
+
+def test_a_refused_decision_shows_the_services_reason(cab_change, cab):
+    approval = cab_change.approvals.get(label="Change Advisory Board")
+    outsider = factories.agent(username="outsider")
+
+    response = client_for(outsider).post(
+        f"/changes/{cab_change.number}/approvals/{approval.pk}/decide/",
+        {"decision": "approve"},
+        HTTP_HX_REQUEST="true",
+    )
+    no_reason = client_for(cab.members.get(username="cab2")).post(
+        f"/changes/{cab_change.number}/approvals/{approval.pk}/decide/",
+        {"decision": "reject"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 422
+    assert b"You are not an approver" in response.content
+    assert no_reason.status_code == 422
+    assert b"say why you reject" in no_reason.content
+    assert not approval.decisions.exists()
+
+
+def test_agenda_query_count_does_not_grow(agent_actor, new_change, cab, stack):
+    member = client_for(cab.members.get(username="cab1"))
+
+    def count(n: int) -> int:
+        for _ in range(n):
+            in_authorisation(
+                agent_actor, new_change(cis=[stack["server"].number], risk_answers=HIGH)
+            )
+        with CaptureQueriesContext(connection) as ctx:
+            member.get("/changes/agenda/")
+        return len(ctx.captured_queries)
+
+    assert count(1) == count(5)
+
+
+def test_the_cab_agenda_link_shows_only_while_approvals_are_pending(
+    web, agent_actor, new_change, cab_change
+):
+    unneeded = in_authorisation(agent_actor, new_change(title="Rotate a log file"))
+    assert unneeded.approval_state == "not_required"  # low risk: nothing to decide
+
+    quiet = web.get(f"/changes/{unneeded.number}/").content
+    waiting = web.get(f"/changes/{cab_change.number}/").content
+
+    assert b"No approval needed." in quiet
+    assert b"Decide on the CAB agenda" not in quiet
+    assert b"Decide on the CAB agenda" in waiting
+
+
+def test_agenda_names_each_changes_cis_with_links(cab_change, cab, stack):
+    member = cab.members.get(username="cab1")
+
+    text = client_for(member).get("/changes/agenda/").content.decode()
+
+    server = stack["server"]
+    assert f'<a href="/cmdb/cis/{server.number}/">shop-srv-1</a>' in text

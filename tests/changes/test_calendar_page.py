@@ -1,0 +1,170 @@
+"""The change calendar page: changes on their local days, freezes, same-CI conflict flags
+(the sweep checked against every pair), feed links and its query count."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+
+from steward.changes import services
+from steward.changes.choices import Status
+from steward.changes.models import Change, ChangeCI
+from steward.changes.selectors import overlapping
+from steward.changes.views.calendar import _days_of
+from tests.changes.conftest import (
+    scheduled,
+    window,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_calendar_month_shows_changes_on_their_days_and_freezes(web, new_change, cm):
+    start, end = window(days=5)
+    change = new_change(title="Night patching", planned_start=start, planned_end=end)
+    services.freeze_create(cm, name="Board meeting", starts_at=start, ends_at=end)
+    day = timezone.localtime(start).date()
+
+    page = web.get(f"/changes/calendar/?date={day.isoformat()}")
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    cell = text[text.index(f'data-date="{day.isoformat()}"') :]
+    cell = cell[: cell.index("</td>")]
+    assert change.number in cell
+    assert "Board meeting" in cell
+    for view in ("week", "list"):
+        assert (
+            change.number
+            in web.get(f"/changes/calendar/?view={view}&date={day.isoformat()}").content.decode()
+        )
+
+
+def test_calendar_flags_overlapping_changes_on_the_same_ci(web, agent_actor, new_change, cm, stack):
+    start, end = window(days=4)
+    first = scheduled(
+        agent_actor,
+        cm,
+        new_change(cis=[stack["server"].number], planned_start=start, planned_end=end),
+    )
+    second = scheduled(
+        agent_actor,
+        cm,
+        new_change(
+            cis=[stack["server"].number],
+            planned_start=start + dt.timedelta(hours=1),
+            planned_end=end + dt.timedelta(hours=1),
+        ),
+        override_reason="agreed with the DBAs",
+    )
+    apart = scheduled(
+        agent_actor,
+        cm,
+        new_change(
+            cis=[stack["app"].number],
+            planned_start=start + dt.timedelta(days=1),
+            planned_end=end + dt.timedelta(days=1),
+        ),
+    )
+
+    text = web.get(f"/changes/calendar/?view=list&date={start.date().isoformat()}").content
+    rows = dict(re.findall(rb">(CHG\d+)</a>(.*?)</tr>", text, re.S))
+
+    assert b"conflict" in rows[first.number.encode()]
+    assert b"conflict" in rows[second.number.encode()]
+    assert b"conflict" not in rows[apart.number.encode()]
+
+
+def test_calendar_query_count_does_not_grow_with_the_changes(web, agent_user, stack):
+    """Rows made in bulk (the shape the services leave), then the page: same queries."""
+    start, _ = window(days=2)
+    month = timezone.localtime(start).date()
+
+    def count(n: int) -> int:
+        made = Change.objects.bulk_create(
+            [
+                Change(
+                    number=f"CHG9{Change.objects.count() + i:06d}",
+                    title=f"Bulk {i}",
+                    requester=agent_user,
+                    status=Status.SCHEDULED,
+                    planned_start=start + dt.timedelta(hours=i % 48),
+                    planned_end=start + dt.timedelta(hours=i % 48 + 2),
+                )
+                for i in range(n)
+            ]
+        )
+        ChangeCI.objects.bulk_create(
+            [
+                ChangeCI(
+                    change=c,
+                    ci=stack["server"],
+                    planned_start=c.planned_start,
+                    planned_end=c.planned_end,
+                    holds_window=True,
+                )
+                for c in made
+            ]
+        )
+        with CaptureQueriesContext(connection) as ctx:
+            page = web.get(f"/changes/calendar/?date={month.isoformat()}")
+        assert page.status_code == 200
+        return len(ctx.captured_queries)
+
+    assert count(3) == count(300)
+
+
+def test_a_change_is_drawn_on_every_local_day_it_touches():
+    tz = timezone.get_current_timezone()
+    first = dt.date(2030, 3, 1)
+    start = dt.datetime(2030, 3, 2, 22, 0, tzinfo=tz)
+
+    assert list(_days_of(start, start + dt.timedelta(hours=4), first, dt.date(2030, 4, 1))) == [
+        1,
+        2,
+    ]
+    assert list(_days_of(start, start + dt.timedelta(hours=2), first, dt.date(2030, 4, 1))) == [1]
+    # clipped to the page
+    assert list(_days_of(start - dt.timedelta(days=9), start, first, dt.date(2030, 4, 1))) == [0, 1]
+
+
+windows = st.lists(
+    st.tuples(st.integers(0, 3), st.integers(0, 40), st.integers(1, 10)), max_size=25
+)
+
+
+@given(windows)
+def test_overlap_sweep_agrees_with_comparing_every_pair(rows):
+    """(ci, start, length) per change id = its index: the calendar's conflict flags."""
+    per_ci: dict[int, list[tuple]] = {}
+    for change_id, (ci_id, start, length) in enumerate(rows):
+        per_ci.setdefault(ci_id, []).append((start, start + length, change_id))
+    expected = {
+        a
+        for items in per_ci.values()
+        for (s1, e1, a) in items
+        for (s2, e2, b) in items
+        if a != b and s1 < e2 and s2 < e1
+    }
+
+    assert overlapping(per_ci.values()) == expected
+
+
+def test_feed_links_are_issued_and_work(web, agent_actor, new_change, cm):
+    start, end = window()
+    change = scheduled(agent_actor, cm, new_change(planned_start=start, planned_end=end))
+
+    response = web.post("/changes/calendar/feed-links/", HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    url = re.search(rb"https?://[^<\s]+?/changes/feed/[^<\s]+?\.ics", response.content)[0]
+    feed = web.get(url.decode().split("://", 1)[1].split("/", 1)[1].join(["/", ""]))
+    assert feed.status_code == 200
+    assert change.number.encode() in feed.content

@@ -1,0 +1,80 @@
+"""The change list page: queues, filters, htmx rows, paging and its query count."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.changes.conftest import (
+    HIGH,
+    client_for,
+    in_authorisation,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_shows_the_agents_changes_with_risk_badges(web, new_change):
+    new_change(title="Patch the mail relay", risk_answers=HIGH)
+
+    page = web.get("/changes/?queue=mine")
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Patch the mail relay" in text
+    assert re.search(r'class="risk risk-high">High risk<', text)
+
+
+def test_list_filters_by_risk_and_htmx_returns_only_rows(web, new_change):
+    new_change(title="Risky one", risk_answers=HIGH)
+    new_change(title="Harmless one")
+
+    page = web.get("/changes/?queue=all&risk=high&partial=1", HTTP_HX_REQUEST="true")
+
+    assert b"<html" not in page.content
+    assert b"Risky one" in page.content
+    assert b"Harmless one" not in page.content
+
+
+def test_list_queue_awaiting_my_approval(agent_actor, new_change, cm_user):
+    waiting = in_authorisation(agent_actor, new_change(title="Needs the CM"))
+    new_change(title="Still a draft")
+
+    page = client_for(cm_user).get("/changes/?queue=awaiting")
+
+    assert waiting.number.encode() in page.content
+    assert b"Still a draft" not in page.content
+
+
+def test_list_with_an_unknown_filter_value_is_a_4xx_not_a_500(web):
+    page = web.get("/changes/?queue=all&status=bogus")
+
+    assert page.status_code == 422
+    assert b"unknown value" in page.content
+
+
+def test_list_pages_with_a_cursor(web, new_change):
+    for i in range(3):
+        new_change(title=f"Paged {i}")
+
+    first = web.get("/changes/?queue=all&limit=2").content.decode()
+    cursor = re.search(r"cursor=([^&\"]+)", first)[1]
+    rest = web.get(f"/changes/?queue=all&limit=2&cursor={cursor}").content.decode()
+
+    assert first.count("Paged ") == 2
+    assert rest.count("Paged ") == 1
+    assert {"Paged 0", "Paged 1", "Paged 2"} == set(re.findall(r"Paged \d", first + rest))
+
+
+def test_list_query_count_does_not_grow_with_the_rows(web, new_change, stack):
+    def count(n: int) -> int:
+        for _ in range(n):
+            new_change(cis=[stack["server"].number], team=None)
+        with CaptureQueriesContext(connection) as ctx:
+            assert web.get("/changes/?queue=all").status_code == 200
+        return len(ctx.captured_queries)
+
+    assert count(2) == count(12)

@@ -1,0 +1,32 @@
+"""The people and teams a record names: an active team, an active user, an agent where the
+record needs one; anything else is a 422 naming the field."""
+
+import pytest
+
+from steward.core.errors import ValidationFailed
+from steward.core.services.references import active_team, active_user
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_active_team_by_slug_and_nothing_for_an_empty_value(agent_actor):
+    team = factories.TeamFactory(slug="desk")
+    assert active_team(agent_actor, "team", "desk") == team
+    assert active_team(agent_actor, "team", "") is None
+
+
+def test_an_inactive_or_unknown_team_is_refused_naming_the_field(agent_actor):
+    factories.TeamFactory(slug="gone", is_active=False)
+    for slug in ("gone", "nowhere"):
+        with pytest.raises(ValidationFailed) as caught:
+            active_team(agent_actor, "owner_team", slug)
+        assert "owner_team" in caught.value.fields
+
+
+def test_an_agent_is_required_where_the_record_needs_one(agent_actor, requester_user):
+    assert active_user(agent_actor, "requester", requester_user.username) == requester_user
+    with pytest.raises(ValidationFailed) as caught:
+        active_user(agent_actor, "assignee", requester_user.username, agent=True)
+    assert caught.value.fields == {"assignee": ["is not an agent"]}
+    assert active_user(agent_actor, "assignee", agent_actor.user.username, agent=True)

@@ -1,0 +1,309 @@
+"""The shared components (web/templates/components/) and the steward_ui tag library."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django import forms
+from django.contrib.staticfiles import finders
+from django.template import Context, RequestContext, Template
+from django.test import RequestFactory
+
+from steward.changes.choices import RiskLevel
+from steward.changes.choices import Status as ChangeStatus
+from steward.cmdb.choices import CIStatus
+from steward.core.selectors.timeline import FieldChange, TimelineEntry
+from steward.incidents.choices import Status as IncidentStatus
+from steward.problems.choices import Status as ProblemStatus
+from steward.web.templatetags import steward_ui
+from tests.web.html import elements, text_of
+
+STEWARD_CSS = Path(finders.find("web/steward.css")).read_text()
+
+
+def render(source: str, path: str = "/things/", **context: object) -> str:
+    request = RequestFactory().get(path)
+    return Template("{% load steward_ui %}" + source).render(RequestContext(request, context))
+
+
+def css_selectors(css: str) -> set[str]:
+    """Every selector of a stylesheet, one by one (media queries flattened)."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    found = set()
+    for block in re.findall(r"([^{}]+)\{[^{}]*\}", css):
+        for selector in block.split(","):
+            selector = " ".join(selector.split())
+            if selector and not selector.startswith("@"):
+                found.add(selector)
+    return found
+
+
+CSS_SELECTORS = css_selectors(STEWARD_CSS)
+CSS_CLASSES = {c for s in CSS_SELECTORS for c in re.findall(r"\.[\w-]+", s)}
+
+
+# --- badges: classes, never inline colours --------------------------------------------------
+
+STATUSES = [
+    *[("incidents", s) for s in IncidentStatus.values],
+    *[("problems", s) for s in ProblemStatus.values],
+    *[("changes", s) for s in ChangeStatus.values],
+    *[("cmdb", s) for s in CIStatus.values],
+]
+
+
+@pytest.mark.parametrize(("app", "value"), STATUSES, ids=[f"{a}-{v}" for a, v in STATUSES])
+def test_every_status_of_every_app_has_a_badge_colour(app, value):
+    html = render("{% status_badge value 'Label' %}", value=value)
+
+    [span] = elements(html, "span")
+    assert span.attrs["class"] == f"status status-{value}"
+    assert "style" not in span.attrs
+    assert f".status-{value}" in CSS_CLASSES
+
+
+@pytest.mark.parametrize("value", RiskLevel.values)
+def test_every_risk_level_has_a_badge_colour(value):
+    [span] = elements(render("{% status_badge value 'High' kind='risk' %}", value=value), "span")
+    assert span.attrs["class"] == f"risk risk-{value}"
+    assert f".risk-{value}" in CSS_CLASSES
+
+
+@pytest.mark.parametrize("priority", [1, 2, 3, 4, 5])
+def test_priority_badge_is_a_class_with_its_colour_in_the_stylesheet(priority):
+    [span] = elements(render("{% priority_badge p %}", p=priority), "span")
+    assert (span.attrs["class"], text_of(span)) == (f"badge priority-{priority}", f"P{priority}")
+    assert f".badge.priority-{priority}" in CSS_SELECTORS
+
+
+def test_badge_text_is_escaped_and_class_names_are_safe():
+    html = render("{% status_badge value label %}", value='x" onclick="y', label="<b>")
+    [span] = elements(html, "span")
+    assert span.attrs == {"class": "status status-x-onclicky"}
+    assert text_of(span) == "<b>"
+
+
+def clock(kind: str, left: int, **state: object) -> SimpleNamespace:
+    values = {"state": "running", "breached": False, "paused": False, "warned": False}
+    return SimpleNamespace(kind=kind, time_left_seconds=left, policy_name="Gold", **values | state)
+
+
+@pytest.mark.parametrize(
+    ("clocks", "css", "text"),
+    [
+        ([clock("response", 600), clock("resolution", 7200)], "sla", "10m response"),
+        ([clock("response", -90, breached=True)], "sla breached", "-1m response"),
+        ([clock("resolution", 100, paused=True)], "sla paused", "paused resolution"),
+        ([clock("resolution", 4000, warned=True)], "sla warning", "1h 6m resolution"),
+        ([clock("response", 0, state="stopped")], "sla met", "met response"),
+    ],
+    ids=["most-urgent", "breached", "paused", "warning", "met"],
+)
+def test_sla_badge_shows_the_most_urgent_clock(clocks, css, text):
+    [span] = [
+        e for e in elements(render("{% sla_badge clocks %}", clocks=clocks)) if e.tag == "span"
+    ]
+    assert (span.attrs["class"].strip(), " ".join(text_of(span).split())) == (css, text)
+
+
+def test_sla_badge_without_clocks_is_a_dash():
+    assert text_of(elements(render("{% sla_badge clocks %}", clocks=[]), "span")[0]) == "—"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (None, "—"),
+        (0, "0m"),
+        (59, "0m"),
+        (61, "1m"),
+        (3599, "59m"),
+        (3600, "1h 0m"),
+        (3 * 3600 + 1200, "3h 20m"),
+        (90000, "1d 1h"),
+        (2 * 86400 + 3 * 3600, "2d 3h"),
+        (-2100, "-35m"),
+        (-7200, "-2h 0m"),
+    ],
+)
+def test_duration_reads_as_days_hours_minutes(seconds, text):
+    assert steward_ui.duration(seconds) == text
+
+
+APP_TAG_LIBRARIES = sorted(
+    f"steward.{p.parent.parent.name}.templatetags.{p.stem}"
+    for p in (Path(steward_ui.__file__).parents[2]).glob("*/templatetags/*.py")
+    if p.stem != "__init__" and p.parent.parent.name != "web"
+)
+
+
+@pytest.mark.parametrize("module", APP_TAG_LIBRARIES)
+def test_an_app_tag_library_copies_nothing_from_steward_ui(module):
+    """Shared tags and filters live once, in ``steward_ui``; an app keeps only its own."""
+    import importlib
+
+    library = importlib.import_module(module).register
+    assert not set(library.filters) & set(steward_ui.register.filters)
+    assert not set(library.tags) & set(steward_ui.register.tags)
+
+
+def test_a_date_time_reads_in_one_format_in_the_readers_zone():
+    from django.utils import timezone
+
+    at = dt.datetime(2026, 12, 2, 16, 42, 51, tzinfo=dt.UTC)
+    with timezone.override("Europe/Berlin"):
+        assert render("{{ at|when }}", at=at) == "2 Dec 2026 17:42"
+    assert render("{{ at|when }}", at=None) == "—"
+
+
+# --- form field, filter bar, pager, queue table, timeline ------------------------------------
+
+
+class Filters(forms.Form):
+    q = forms.CharField(
+        required=False, label="Search", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    priority = forms.ChoiceField(choices=[("", "Any priority"), ("1", "P1")], required=False)
+    queue = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+def test_field_shows_its_label_input_and_errors_beside_it():
+    form = Filters({"priority": "9"})
+    form.is_valid()
+    html = render('{% include "components/field.html" with field=form.priority %}', form=form)
+
+    [wrapper] = elements(html, "div")
+    assert wrapper.attrs["class"] == "field invalid"
+    [error] = elements(html, "span", **{"class": "error"})
+    assert "Select a valid choice" in text_of(error)
+    assert elements(html, "label", **{"for": "id_priority"})
+
+
+def test_filter_bar_shows_a_refused_value_beside_its_field():
+    form = Filters({"priority": "9", "q": "vpn", "queue": "mine"})
+    form.is_valid()
+    html = render(
+        '{% include "components/filter_bar.html" with form=form action="/incidents/" %}', form=form
+    )
+
+    [bar] = elements(html, "form")
+    assert (bar.attrs["method"], bar.attrs["hx-get"], bar.attrs["hx-push-url"]) == (
+        "get",
+        "/incidents/",
+        "true",
+    )
+    assert bar.attrs["hx-target"] == "#queue"
+    [error] = [e for e in elements(html, "span") if e.attrs.get("role") == "alert"]
+    assert "Select a valid choice" in text_of(error)
+    [invalid] = [d for d in elements(html, "div") if "invalid" in d.attrs["class"]]
+    assert invalid in error.ancestors
+    assert elements(html, "input", name="queue", type="hidden")[0].attrs["value"] == "mine"
+    assert elements(html, "input", name="q")[0].attrs["value"] == "vpn"
+
+
+def test_pager_keeps_the_filters_and_moves_only_the_cursor():
+    html = render(
+        '{% include "components/pager.html" with target="#queue" %}',
+        path="/incidents/?status=new&cursor=abc&partial=1",
+        page=SimpleNamespace(next="def"),
+    )
+
+    links = {text_of(a): a.attrs for a in elements(html, "a")}
+    assert links["Next page"]["href"] == "?status=new&cursor=def"
+    assert links["Next page"]["hx-get"] == "?status=new&cursor=def&partial=1"
+    assert links["Next page"]["rel"] == "next"
+    assert links["First page"]["href"] == "?status=new"
+
+
+def test_pager_on_the_only_page_shows_nothing():
+    assert (
+        render('{% include "components/pager.html" %}', page=SimpleNamespace(next=None)).strip()
+        == ""
+    )
+
+
+def test_queue_table_renders_columns_rows_and_the_empty_text():
+    source = (
+        '{% columns "Number" "Title" "Opened:optional" as columns %}'
+        '{% include "components/queue_table.html" with rows=rows row_template=row '
+        'empty="Nothing in this queue." tbody_id="rows" %}'
+    )
+    row = Template("<tr><td>{{ row.number }}</td><td>{{ row.title }}</td><td></td></tr>")
+    page = SimpleNamespace(next=None)
+    html = render(source, rows=[SimpleNamespace(number="INC1", title="VPN")], row=row, page=page)
+
+    assert [text_of(th) for th in elements(html, "th")] == ["Number", "Title", "Opened"]
+    assert elements(html, "th")[2].attrs["class"] == "optional"
+    assert [text_of(td) for td in elements(html, "td")] == ["INC1", "VPN", ""]
+    assert elements(html, "tbody", id="rows")
+
+    empty = render(source, rows=[], row=row, page=page)
+    [cell] = elements(empty, "td")
+    assert (text_of(cell), cell.attrs["colspan"]) == ("Nothing in this queue.", "3")
+
+
+def test_timeline_shows_comments_and_history_as_a_person_reads_them():
+    at = dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC)
+    comment = SimpleNamespace(internal=True, body_html="<p>rebooted</p>")
+    entries = [
+        TimelineEntry("comment", at, "2 Jan 2026 03:04", "Ada Agent", comment=comment),
+        TimelineEntry(
+            "audit",
+            at,
+            "2 Jan 2026 03:04",
+            "Bob Boss",
+            action="Updated",
+            channel="web",
+            changes=(FieldChange("team", "Team", "Network", "Service Desk"),),
+        ),
+        TimelineEntry(
+            "audit",
+            at,
+            "2 Jan 2026 03:04",
+            "Bob Boss",
+            action="Created",
+            channel="api",
+            changes=(FieldChange("title", "Title", "—", "VPN"),),
+        ),
+    ]
+    html = render(
+        '{% include "components/timeline.html" with created_text="logged the incident" %}',
+        timeline=entries,
+    )
+
+    items = elements(html, "li")
+    assert [i.attrs["class"] for i in items] == ["note", "audit", "audit"]
+    assert text_of(items[0]).startswith("Ada Agent · work note · 2 Jan 2026 03:04")
+    assert "rebooted" in text_of(items[0])
+    assert "Team: Network → Service Desk" in text_of(items[1])
+    assert "logged the incident" in text_of(items[2])
+    assert "Title" not in text_of(items[2])  # what a new record was made with is not a move
+    assert "No activity yet." in render('{% include "components/timeline.html" %}', timeline=[])
+
+
+def test_form_errors_offer_a_reload_only_when_stale():
+    form = Filters({})
+    form.is_valid()
+    form.add_error(None, "The record changed.")
+    stale = render('{% include "components/form_errors.html" %}', form=form, stale=True)
+    plain = render('{% include "components/form_errors.html" %}', form=form, stale=False)
+
+    assert [a.attrs["href"] for a in elements(stale, "a")] == ["/things/"]
+    assert elements(plain, "a") == []
+    assert "The record changed." in plain
+
+
+def test_components_use_no_inline_colours():
+    folder = Path(finders.find("web/steward.css")).parents[2] / "templates" / "components"
+    for template in folder.glob("*.html"):
+        assert "style=" not in template.read_text(), template.name
+
+
+def test_a_template_context_without_request_still_renders_badges():
+    assert 'class="status status-new"' in Template(
+        "{% load steward_ui %}{% status_badge 'new' 'New' %}"
+    ).render(Context())

@@ -1,0 +1,190 @@
+"""The home page for each role: approvals and the CAB for change managers, team workload for
+leads, counters for agents, open incidents and "Report a problem" for requesters; its query
+count does not grow with the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from steward.core.choices import Role
+from steward.core.services import team_create
+from steward.incidents.models import Incident
+from steward.incidents.services import incident_create
+from steward.sla.models import SlaClock
+from tests import factories
+from tests.changes import conftest as changes
+from tests.changes.conftest import HIGH, client_for, in_authorisation, window
+from tests.conftest import as_actor
+from tests.incidents import conftest as incidents
+
+pytestmark = pytest.mark.django_db
+
+# fixtures of the changes and incidents tests
+cm_user, new_change = changes.cm_user, changes.new_change
+always_on = incidents.always_on
+
+
+def text(client) -> str:
+    page = client.get("/")
+    assert page.status_code == 200
+    return re.sub(r"\s+", " ", page.content.decode())
+
+
+def queries(client) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").status_code == 200
+    return len(ctx.captured_queries)
+
+
+# --- change managers -----------------------------------------------------------------------
+
+
+def test_a_change_manager_sees_approvals_waiting_and_the_cab(agent_actor, new_change, cm_user):
+    start, _ = window()
+    waiting = in_authorisation(
+        agent_actor, new_change(title="Patch the mail relay", planned_start=start)
+    )
+    new_change(title="Still a draft")
+
+    page = text(client_for(cm_user))
+
+    assert "Approvals waiting for you" in page
+    assert f'href="/changes/{waiting.number}/">{waiting.number} · Patch the mail relay' in page
+    assert "Still a draft" not in page
+    assert "Waiting for the CAB" in page
+    assert f'Next planned: <a href="/changes/{waiting.number}/">' in page
+    assert 'href="/changes/agenda/"' in page
+    assert 'href="/changes/?queue=awaiting"' in page
+
+
+def test_a_change_manager_with_nothing_waiting_is_told_so(cm_user):
+    page = text(client_for(cm_user))
+    assert "Nothing waits for your decision." in page
+    assert "No change is waiting for authorisation." in page
+
+
+def test_an_approval_already_decided_is_no_longer_waiting(agent_actor, new_change, cm_user):
+    from steward.changes.services import approval_decide
+
+    change = in_authorisation(agent_actor, new_change(title="Decided already"))
+    for approval in change.approvals.filter(approvers=cm_user):
+        approval_decide(
+            as_actor(cm_user), number=change.number, approval_id=approval.pk, decision="approve"
+        )
+    page = text(client_for(cm_user))
+    assert "Nothing waits for your decision." in page
+
+
+def test_an_agent_without_the_role_sees_no_approvals(agent_client):
+    page = text(agent_client)
+    assert "Approvals waiting for you" not in page
+    assert "Waiting for the CAB" not in page
+    assert "my open incidents" in page  # today's counters stay
+
+
+def test_the_change_managers_home_takes_the_same_queries_with_more_changes(
+    agent_actor, new_change, cm_user
+):
+    client = client_for(cm_user)
+    in_authorisation(agent_actor, new_change(title="One", risk_answers=HIGH))
+    text(client)
+    few = queries(client)
+    for i in range(5):
+        in_authorisation(agent_actor, new_change(title=f"More {i}", risk_answers=HIGH))
+    assert queries(client) == few
+
+
+# --- team leads ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def lead_team(admin_actor, always_on):
+    lead = factories.UserFactory(username="lead", roles=[Role.TEAM_LEAD, Role.AGENT])
+    ann = factories.agent(username="ann", first_name="Ann", last_name="Berg")
+    bob = factories.agent(username="bob", first_name="Bob", last_name="Cole")
+    team = team_create(admin_actor, name="Network", slug="network", members=["lead", "ann", "bob"])
+    return lead, ann, bob, team
+
+
+def test_a_team_lead_sees_open_incidents_per_assignee_and_breaches(admin_actor, lead_team):
+    lead, ann, bob, _ = lead_team
+    for title in ("A1", "A2"):
+        incident_create(admin_actor, title=title, team="network", assignee="ann")
+    late = incident_create(admin_actor, title="B1", team="network", assignee="bob")
+    soon = incident_create(admin_actor, title="U1", team="network")
+    done = incident_create(admin_actor, title="Closed one", team="network", assignee="bob")
+    Incident.objects.filter(pk=done.pk).update(status="resolved")
+    SlaClock.objects.update(due_at=timezone.now() + dt.timedelta(hours=5))
+    SlaClock.objects.filter(object_id=str(late.pk), kind="response").update(breached=True)
+    SlaClock.objects.filter(object_id=str(soon.pk)).update(
+        due_at=timezone.now() + dt.timedelta(minutes=20)
+    )
+
+    page = text(client_for(lead))
+
+    assert "Your teams' workload" in page
+    assert "<strong>4</strong> open · <strong>1</strong> unassigned" in page
+    assert "<strong>1</strong> SLA breached" in page
+    assert "<strong>1</strong> at risk within the hour" in page
+    rows = re.findall(r"assignee=(\w+)\">([^<]+)</a></td><td>(\d+)</td>", page)
+    assert rows == [("ann", "Ann Berg", "2"), ("bob", "Bob Cole", "1")]
+
+
+def test_a_team_lead_sees_only_their_own_teams(admin_actor, lead_team):
+    lead, *_ = lead_team
+    team_create(admin_actor, name="Elsewhere", slug="elsewhere", members=["ann"])
+    led = team_create(admin_actor, name="Led only", slug="led-only", members=["bob"])
+    led.lead = lead
+    led.save()
+    incident_create(admin_actor, title="Not mine", team="elsewhere")
+    page = text(client_for(lead))
+    assert ">Led only</a></h3>" in page
+    assert ">Network</a></h3>" in page
+    assert ">Elsewhere</a></h3>" not in page
+
+
+def test_leading_a_team_without_the_team_lead_role_shows_no_workload(admin_actor, agent_user):
+    team = team_create(admin_actor, name="Desk", slug="desk", members=[agent_user.username])
+    team.lead = agent_user
+    team.save()
+    assert "Your teams' workload" not in text(client_for(agent_user))
+
+
+def test_the_team_leads_home_takes_the_same_queries_with_more_work(admin_actor, lead_team):
+    lead, *_ = lead_team
+    client = client_for(lead)
+    incident_create(admin_actor, title="first", team="network", assignee="ann")
+    text(client)
+    few = queries(client)
+    for i in range(4):
+        incident_create(admin_actor, title=f"more {i}", team="network", assignee="bob")
+        incident_create(admin_actor, title=f"free {i}", team="network")
+    factories.agent(username="cid")
+    team_create(admin_actor, name="Second", slug="second", members=["lead", "cid"])
+    incident_create(admin_actor, title="second team", team="second", assignee="cid")
+    assert queries(client) == few
+
+
+# --- requesters ----------------------------------------------------------------------------
+
+
+def test_a_requester_sees_their_open_incidents_and_report_a_problem(requester_user):
+    me = as_actor(requester_user)
+    incident_create(me, title="Printer jammed")
+    done = incident_create(me, title="Old and solved")
+    Incident.objects.filter(pk=done.pk).update(status="closed")
+
+    page = text(client_for(requester_user))
+
+    assert "Your open incidents" in page
+    assert "Printer jammed" in page
+    assert "Old and solved" not in page
+    assert 'href="/incidents/new/">Report a problem</a>' in page
+    assert "my open incidents" not in page
+    assert "Approvals waiting for you" not in page
