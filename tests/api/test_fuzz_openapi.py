@@ -25,7 +25,9 @@ except ImportError:  # pragma: no cover - schemathesis is a dev dependency
         raise
     pytest.skip("schemathesis is not installed (pip install -e '.[dev]')", allow_module_level=True)
 
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 
 from steward.api.main import api
 from steward.core.services import token_create
@@ -44,7 +46,22 @@ schema.app = get_wsgi_application()
 
 
 @pytest.fixture
-def admin_token(db, settings):  # noqa: F811 - pytest-django's settings fixture
+def requests_keep_the_test_connection():
+    """The real WSGI handler closes the database connection at the end of each request.
+
+    Inside a test's transaction that close ends the transaction: on PostgreSQL every later
+    query fails with "the connection is closed" (SQLite's in-memory test database ignores
+    the close). Django's own test client unhooks the same two signals around its requests.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def admin_token(db, settings, requests_keep_the_test_connection):  # noqa: F811
     settings.ALLOWED_HOSTS = ["*"]
     admin = factories.admin(username="fuzz-admin")
     _, raw = token_create(as_actor(admin), user=admin, name="fuzz", scopes=["read", "write"])
