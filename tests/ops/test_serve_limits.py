@@ -20,8 +20,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def raw_get(port: int, target: str) -> tuple[int, dict[str, str], bytes]:
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+def raw_get(port: int, target: str, timeout: float = 60) -> tuple[int, dict[str, str], bytes]:
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
         s.sendall(f"GET {target} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".encode())
         data = b""
         while chunk := s.recv(65536):
@@ -42,13 +42,17 @@ def server(tmp_path):
          "--port", str(port)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    # Ready means a worker answers, not just that the port listens: gunicorn's master binds
+    # the port before its worker has loaded Django, which on a busy machine takes seconds.
+    deadline = time.monotonic() + 120
+    while True:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            raw_get(port, "/api/v1/teams", timeout=5)
             break
         except OSError:
-            time.sleep(0.2)
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise
+            time.sleep(0.5)
     yield port
     process.terminate()
     process.wait(timeout=30)
