@@ -121,7 +121,7 @@ class Sink:
 
     def __init__(self) -> None:
         self.port = free_port()
-        self.accepted: list[tuple[float, str]] = []
+        self.accepted: list[str] = []  # Message-IDs, in the order received
         self.lock = threading.Lock()
         self.controller: Controller | None = None
         self._trap: tuple[Callable[[str], bool], Callable[[], None]] | None = None
@@ -138,7 +138,7 @@ class Sink:
             self.sprung.set()
             return "451 4.3.0 the sender was killed"
         with self.lock:
-            self.accepted.append((time.monotonic(), message_id))
+            self.accepted.append(message_id)
         return "250 OK"
 
     def trap(self, match: Callable[[str], bool], action: Callable[[], None]) -> None:
@@ -148,7 +148,7 @@ class Sink:
 
     def ids(self) -> list[str]:
         with self.lock:
-            return [m for _, m in self.accepted]
+            return list(self.accepted)
 
     def up(self) -> None:
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
