@@ -141,12 +141,28 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("STEWARD_EMAIL_TLS", "true", "Use STARTTLS for SMTP.", _bool),
     Setting("STEWARD_EMAIL_FROM", "steward@localhost", "From address of outgoing mail."),
     Setting(
+        "STEWARD_EMAIL_TIMEOUT",
+        "60",
+        "Seconds an SMTP call may take before it gives up. The leases that guard delivery"
+        " follow it: a mail being sent is claimed for 10 times this, the outbox sweep holds"
+        " its lease for 5 times this (a worker killed mid-send delays that mail, or the"
+        " sweeps, at most this long).",
+        _positive,
+    ),
+    Setting(
+        "STEWARD_DELIVERY_RETRY_BASE_SECONDS",
+        "30",
+        "Wait after the first failed delivery of an outbox event or mail, in seconds; it"
+        " doubles after each further failure, up to an hour, with jitter.",
+        _positive,
+    ),
+    Setting(
         "STEWARD_DELIVERY_RETRY_HOURS",
         "24",
         "How long an undelivered outbox event or mail is retried (SMTP down, a consumer"
         " failing), in hours from its first failure, with exponential backoff (30 s doubling"
-        " to an hour, with jitter). Then it is dead-lettered: the Django admin lists it under"
-        ' "dead" with a "retry" action.',
+        " to an hour, with jitter; `STEWARD_DELIVERY_RETRY_BASE_SECONDS`). Then it is"
+        ' dead-lettered: the Django admin lists it under "dead" with a "retry" action.',
         _positive,
     ),
     Setting("STEWARD_LOG_LEVEL", "INFO", "Log level of the `steward` loggers."),

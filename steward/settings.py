@@ -175,12 +175,13 @@ LOGIN_THROTTLE_COUNT, LOGIN_THROTTLE_SECONDS = int(_count), int(_seconds)
 
 # Email: SMTP when configured, otherwise files in var/mail so nothing leaves the machine.
 DEFAULT_FROM_EMAIL = env("STEWARD_EMAIL_FROM")
-# An SMTP call gives up well inside the claim lease of steward.core.mail (10 minutes), so no
-# second worker takes a mail that a live worker is still sending.
-EMAIL_TIMEOUT = 60
+# An SMTP call gives up well inside the claim lease of steward.core.mail (10 times this), so
+# no second worker takes a mail that a live worker is still sending.
+EMAIL_TIMEOUT = env("STEWARD_EMAIL_TIMEOUT")
 # Outbox events and mail that fail are retried with backoff this long, then dead-lettered
 # (steward.core.retries; docs/security.md, "Delivery guarantees").
 DELIVERY_RETRY_HORIZON = dt.timedelta(hours=env("STEWARD_DELIVERY_RETRY_HOURS"))
+DELIVERY_RETRY_BASE_DELAY = dt.timedelta(seconds=env("STEWARD_DELIVERY_RETRY_BASE_SECONDS"))
 BASE_URL = env("STEWARD_BASE_URL").rstrip("/")
 if env("STEWARD_EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -184,3 +184,19 @@ def requester_api(requester_user):
 @pytest.fixture
 def anon_api():
     return ApiClient()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fault suite's figures (tests/faults), shown with or without ``-s`` and under xdist:
+    here, not in tests/faults/conftest.py, because xdist's controller loads only this one."""
+    reports = terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
+    lines = [
+        value
+        for report in reports
+        for name, value in getattr(report, "user_properties", [])
+        if name == "fault figures"
+    ]
+    if lines:
+        terminalreporter.section("fault injection")
+        for line in lines:
+            terminalreporter.write_line(line)

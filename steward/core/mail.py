@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import models
 from django.db.models import F, Q
@@ -28,7 +29,8 @@ from steward.core import retries
 from steward.core.models import OutgoingMail
 
 log = logging.getLogger("steward.mail")
-CLAIM_LEASE = dt.timedelta(minutes=10)
+# 10 minutes by default; ten times the SMTP timeout, so a live sender never loses its claim
+CLAIM_LEASE = dt.timedelta(seconds=10 * settings.EMAIL_TIMEOUT)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
 """Retries of what is delivered at least once (outbox events, mail): exponential backoff with
 jitter up to a horizon, then a dead letter an administrator sees and can retry.
 
-After the n-th failure a row waits 30 s × 2ⁿ⁻¹, capped at an hour, times a random factor
-between ½ and 1 (so rows that failed together, say while SMTP was down, do not all come back
-in the same second). It is tried until ``settings.DELIVERY_RETRY_HORIZON`` has passed since
-its first failure (the last try falls at the horizon), then ``dead_at`` is set and no sweep
-takes it again until an administrator retries it (``reset``).
+After the n-th failure a row waits 30 s (``STEWARD_DELIVERY_RETRY_BASE_SECONDS``) × 2ⁿ⁻¹,
+capped at an hour, times a random factor between ½ and 1 (so rows that failed together, say
+while SMTP was down, do not all come back in the same second). It is tried until
+``settings.DELIVERY_RETRY_HORIZON`` has passed since its first failure (the last try falls
+at the horizon), then ``dead_at`` is set and no sweep takes it again until an administrator
+retries it (``reset``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-BASE_DELAY = dt.timedelta(seconds=30)
+BASE_DELAY: dt.timedelta = settings.DELIVERY_RETRY_BASE_DELAY  # 30 s by default
 MAX_DELAY = dt.timedelta(hours=1)
 _random = secrets.SystemRandom()
 

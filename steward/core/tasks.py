@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
@@ -13,9 +14,10 @@ from steward.core import leases, outbox
 from steward.core.models import IdempotencyRecord, LoginFailure
 
 log = logging.getLogger("steward.outbox")
-# Renewed between batches and before each mail (an SMTP call gives up after 60 s), so a live
-# sweep keeps it; a killed one blocks the next sweeps for at most this long.
-SWEEP_LEASE = dt.timedelta(minutes=5)
+# Renewed between batches and before each mail (an SMTP call gives up after EMAIL_TIMEOUT), so
+# a live sweep keeps it; a killed one blocks the next sweeps for at most this long (5 minutes
+# by default).
+SWEEP_LEASE = dt.timedelta(seconds=5 * settings.EMAIL_TIMEOUT)
 
 
 @db_task()

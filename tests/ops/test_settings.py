@@ -143,3 +143,26 @@ def test_a_sqlite_database_url_gets_the_same_pragmas_as_the_default_file(tmp_pat
     _, journal, synchronous, busy, foreign_keys = line.split()
     assert (journal, synchronous, foreign_keys) == ("wal", "2", "1"), result.stdout
     assert int(busy) >= 20000  # the default path waits 20 s for a writer, not 5
+
+
+def test_the_smtp_timeout_sets_the_delivery_leases_and_the_backoff_its_base(tmp_path):
+    """The fault suite shortens them; by default a claim lasts 10 minutes, the sweep's lease
+    5, and the first retry waits 30 s (docs/security.md, "Delivery guarantees")."""
+    script = (
+        "from steward.core import mail, retries, tasks;"
+        " print(mail.CLAIM_LEASE.seconds, tasks.SWEEP_LEASE.seconds, retries.BASE_DELAY.seconds)"
+    )
+    default = run_steward("shell", "-c", script, env_extra={"STEWARD_VAR_DIR": str(tmp_path)})
+    short = run_steward(
+        "shell",
+        "-c",
+        script,
+        env_extra={
+            "STEWARD_VAR_DIR": str(tmp_path),
+            "STEWARD_EMAIL_TIMEOUT": "2",
+            "STEWARD_DELIVERY_RETRY_BASE_SECONDS": "1",
+        },
+    )
+
+    assert default.stdout.split()[-3:] == ["600", "300", "30"], default.stderr
+    assert short.stdout.split()[-3:] == ["20", "10", "1"], short.stderr
