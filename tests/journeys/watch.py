@@ -26,6 +26,7 @@ def watch(page) -> Iterator:
     page.axe_checked = set()  # the URLs already checked in this test: each is checked once
     page.axe_findings = []
     page.bad_responses = []
+    page.axe_busy = False
 
     def on_load(_page) -> None:
         check_page(page, once=True)
@@ -57,7 +58,14 @@ def check_page(page, *, once: bool = False) -> None:
     url = page.url
     if once and url in page.axe_checked:
         return
+    # the load handler and the journey's own check can overlap (Playwright runs handlers
+    # while the journey waits); axe refuses a second run on a page, so take turns
+    while page.axe_busy:
+        if once:
+            return
+        page.wait_for_timeout(50)
     page.axe_checked.add(url)
+    page.axe_busy = True
     try:
         found = violations(page)
     except Exception as error:  # noqa: BLE001 - the page navigated away while axe ran
@@ -65,5 +73,7 @@ def check_page(page, *, once: bool = False) -> None:
             page.axe_checked.discard(url)  # checked when the journey comes back to it
             return
         raise
+    finally:
+        page.axe_busy = False
     if found:
         page.axe_findings.append(f"{url}\n{describe(found)}")
