@@ -45,6 +45,19 @@ def no_error_on_page(page) -> None:
     expect(page.locator(".error:not(:empty)")).to_have_count(0)
 
 
+# Django's default rendering ("Dec. 3, 2026, 9:13 a.m.") and raw ISO values are not the
+# product's style ("3 Dec 2026 09:13", in the reader's zone): the defect of four date styles
+FOREIGN_DATES = re.compile(r"\b[A-Z][a-z]{2}\. \d|\b[ap]\.m\.|\d{4}-\d\d-\d\dT\d\d:")
+
+
+def dates_in_house_style(page) -> None:
+    """Every date on the page reads the same way."""
+    shown = page.locator("main time").all_inner_texts()
+    assert shown, "no date on the page"
+    foreign = [text for text in shown if FOREIGN_DATES.search(text)]
+    assert not foreign, f"dates not in the house style: {foreign}"
+
+
 def swapped(page) -> None:
     """After an htmx swap: settle, then check what it brought in with axe-core."""
     page.wait_for_load_state("networkidle")

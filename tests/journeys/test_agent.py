@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.journeys.steps import (
+    dates_in_house_style,
     heading,
     no_error_on_page,
     open_module,
@@ -121,6 +122,7 @@ def test_agent_takes_an_incident_and_its_team_stays(page):
     # the SLA says it counts business time and when it is due (the defect: "3d 17h" alone)
     expect(detail(page, "SLA resolution")).to_contain_text("business time")
     expect(detail(page, "SLA resolution").locator("time")).to_be_visible()
+    dates_in_house_style(page)
     shot(page, "agent", "taken")
 
     from steward.core.models import OutgoingMail

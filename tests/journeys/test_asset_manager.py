@@ -8,7 +8,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.journeys.steps import heading, no_error_on_page, open_module, shot, sign_in, swapped
+from tests.journeys.steps import (
+    dates_in_house_style,
+    heading,
+    no_error_on_page,
+    open_module,
+    shot,
+    sign_in,
+    swapped,
+)
 
 pytestmark = [pytest.mark.browser]
 
@@ -51,6 +59,7 @@ def test_asset_manager_finds_a_service_and_follows_its_open_work(page):
     incidents = work.get_by_role("table", name="Incidents")
     expect(incidents.get_by_role("link").first).to_be_visible()
     expect(work.get_by_role("table", name="Changes").get_by_role("link").first).to_be_visible()
+    dates_in_house_style(page)  # the defect: "Updated: Dec. 3, 2026, 9:13 a.m." here
     shot(page, "asset-manager", "ci")
     number = incidents.get_by_role("link").first.inner_text()
     incidents.get_by_role("link").first.click()

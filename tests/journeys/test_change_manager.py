@@ -8,7 +8,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.journeys.steps import heading, no_error_on_page, open_module, shot, sign_in, swapped
+from tests.journeys.steps import (
+    dates_in_house_style,
+    heading,
+    no_error_on_page,
+    open_module,
+    shot,
+    sign_in,
+    swapped,
+)
 
 pytestmark = [pytest.mark.browser]
 
@@ -43,6 +51,7 @@ def test_change_manager_sends_a_change_to_the_cab_and_approves_it(page):
     expect(details.get_by_role("link", name="esx-00")).to_be_visible()
     expect(details.get_by_role("link", name="Online shop")).to_be_visible()
     # only what the workflow allows: no scheduling before authorisation
+    dates_in_house_style(page)
     move = page.get_by_role("region", name="Move it on")
     expect(move.get_by_role("button", name=re.compile("Schedule|Implement"))).to_have_count(0)
     move.get_by_role("button", name="Request authorisation").click()
