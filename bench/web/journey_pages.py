@@ -35,7 +35,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 def pages() -> list[tuple[str, str, str]]:
     """(role login, page, path) for what each journey visits, with the demo's own records."""
     from steward.changes.models import Change
-    from steward.cmdb.models import CI
+    from steward.cmdb.models import ConfigurationItem
     from steward.incidents.models import Incident
     from steward.sla.models import BusinessCalendar, SlaPolicy
 
@@ -43,8 +43,12 @@ def pages() -> list[tuple[str, str, str]]:
     desk = Incident.objects.filter(team__slug="service-desk").exclude(status="closed").first()
     change = Change.objects.filter(status="assessment").order_by("number").first()
     overlap = Change.objects.filter(title__startswith="Demo overlap 2").first()
-    shop = CI.objects.get(name="Online shop")
-    vm = CI.objects.filter(ci_class__slug="virtual_machine").order_by("number").first()
+    shop = ConfigurationItem.objects.get(name="Online shop")
+    vm = (
+        ConfigurationItem.objects.filter(ci_class__slug="virtual_machine")
+        .order_by("number")
+        .first()
+    )
     policy = SlaPolicy.objects.order_by("precedence").first()
     calendar = BusinessCalendar.objects.order_by("id").first()
     queue = "/incidents/?queue={queue}&q={q}&status={status}&priority=&team={team}&order={order}"
@@ -103,13 +107,16 @@ def pages() -> list[tuple[str, str, str]]:
 
 def measure(client, path: str, samples: int) -> dict:  # noqa: ANN001 - django.test.Client
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     for _ in range(WARM):
         response = client.get(path)
         if response.status_code != 200:
             raise RuntimeError(f"GET {path}: {response.status_code}")
-    with CaptureQueriesContext(connection) as queries:
+    # counted by a wrapper: the query log is reset at the start of every request
+    queries = []
+    with connection.execute_wrapper(
+        lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)
+    ):
         client.get(path)
     times = []
     for _ in range(samples):
