@@ -83,10 +83,11 @@ def _test_database() -> Iterator[None]:
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
 
-    if connection.vendor == "sqlite":
-        ready = connection.is_in_memory_db()
-    else:
-        ready = str(connection.settings_dict["NAME"]).startswith("test_")
+    from steward.settings import _database
+
+    # setting up the test database renames the connection's database; still the configured
+    # name: nobody has set it up
+    ready = str(connection.settings_dict["NAME"]) != str(_database()["NAME"])
     if ready:
         yield
         return
