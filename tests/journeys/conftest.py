@@ -1,0 +1,119 @@
+"""The journeys' world: the demo organisation (``steward demo``, smaller desk) loaded once for
+the whole suite and served by one live server; a page per test that checks every page it
+loads with axe-core and fails on any response the person should never get (4xx, 5xx).
+
+Journeys change the data they walk through (an incident taken, a change approved), so each
+journey picks records no other journey touches, or makes its own through the pages; none
+depends on another having run (pytest-xdist may spread them over workers, each with its own
+database and demo).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import pytest
+from django.core.management import call_command
+from django.test.utils import modify_settings, override_settings
+
+from tests.browser.harness import (
+    launched_chromium,
+    opened_page,
+    pytest_runtest_makereport,  # noqa: F401 - a hook
+)
+from tests.conftest import _reseed
+from tests.journeys.watch import watch
+
+# 300 incidents instead of the demo's 3,000: the same story (queues, breaches, problems,
+# changes, CMDB) in about ten seconds; the benchmark (bench/web) uses the full size.
+DEMO_INCIDENTS = 300
+VIEWPORT = {"width": 1200, "height": 800}  # also the guides' screenshots (docs/guides)
+
+
+def _empty_database() -> None:
+    """Flush (lifting SQLite's append-only audit trigger for it) and put the seeded rows back:
+    the state the rest of the test suite expects before and after the journeys."""
+    from django.db import connection
+
+    from steward.core.migrations import _append_only as triggers
+
+    if connection.vendor == "sqlite":
+        triggers.drop_sqlite_delete(connection)
+    call_command("flush", interactive=False, verbosity=0)
+    _reseed()
+    if connection.vendor == "sqlite":
+        triggers.create_sqlite(connection)
+
+
+@pytest.fixture(scope="package")
+def demo_site(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """The demo organisation behind a live server; yields its base URL.
+
+    The database stays unblocked for the whole package: the live server's thread reads it
+    between the tests' own steps, and pytest-django's blocker is process-wide.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock(), _test_database():
+        _empty_database()
+        # the demo's logins share one hash; MD5 (the tests' hasher, tests/conftest.py) keeps
+        # every sign-in fast and lets the per-test settings check it
+        with override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        ):
+            call_command("demo", incidents=DEMO_INCIDENTS, stdout=_Discard())
+        server = LiveServer("localhost")
+        hosts = modify_settings(ALLOWED_HOSTS={"append": "localhost"})
+        hosts.enable()
+        try:
+            yield server.url
+        finally:
+            hosts.disable()
+            server.stop()
+            _empty_database()
+
+
+@contextlib.contextmanager
+def _test_database() -> Iterator[None]:
+    """pytest-django creates the test database only when some collected test asks for one by
+    a marker or the ``db`` fixtures; the journeys use neither (those would flush or roll back
+    the demo after every test). Run alone, they create it here."""
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    from steward.settings import _database
+
+    # setting up the test database renames the connection's database; still the configured
+    # name: nobody has set it up
+    ready = str(connection.settings_dict["NAME"]) != str(_database()["NAME"])
+    if ready:
+        yield
+        return
+    made = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    try:
+        yield
+    finally:
+        teardown_databases(made, verbosity=0)
+
+
+class _Discard:
+    def write(self, text: str) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator:
+    with launched_chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(request, browser, demo_site) -> Iterator:
+    """A fresh context and page on the demo site; every page it loads is checked (watch)."""
+    with opened_page(request, browser, demo_site, viewport=VIEWPORT) as page, watch(page):
+        yield page

@@ -1,0 +1,74 @@
+"""Steps every journey shares: signing in as a demo person, moving through the navigation,
+and the guides' screenshots (docs/guides). A journey for a new page reuses these and adds its
+own steps in its role's file."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.journeys.watch import check_page
+
+PASSWORD = "steward-demo"  # every demo login (steward demo)
+GUIDES = Path(__file__).resolve().parents[2] / "docs" / "guides" / "img"
+SCREENSHOTS = os.environ.get("STEWARD_GUIDE_SCREENSHOTS", "").lower() in {"1", "true", "yes"}
+
+
+def sign_in(page, username: str) -> None:
+    """Open the site, sign in on the form, land on the home page (the only address typed)."""
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/login/"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile(r"/login/"))
+    # a person acts once the page has loaded; acting earlier races htmx's setup
+    page.wait_for_load_state("load")
+
+
+def open_module(page, label: str) -> None:
+    """Click a module in the navigation and wait for its page."""
+    page.get_by_role("navigation", name="Modules").get_by_role("link", name=label).click()
+    page.wait_for_load_state("load")
+
+
+def heading(page, text: str | re.Pattern) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text(text)
+
+
+def no_error_on_page(page) -> None:
+    """No page rendered inside a table and no error message on a filter or form."""
+    expect(page.locator("main h1")).to_have_count(1)
+    expect(page.locator(".error:not(:empty)")).to_have_count(0)
+
+
+# Django's default rendering ("Dec. 3, 2026, 9:13 a.m.") and raw ISO values are not the
+# product's style ("3 Dec 2026 09:13", in the reader's zone): the defect of four date styles
+FOREIGN_DATES = re.compile(r"\b[A-Z][a-z]{2}\. \d|\b[ap]\.m\.|\d{4}-\d\d-\d\dT\d\d:")
+
+
+def dates_in_house_style(page) -> None:
+    """Every date on the page reads the same way."""
+    shown = page.locator("main time").all_inner_texts()
+    assert shown, "no date on the page"
+    foreign = [text for text in shown if FOREIGN_DATES.search(text)]
+    assert not foreign, f"dates not in the house style: {foreign}"
+
+
+def swapped(page) -> None:
+    """After an htmx swap: settle, then check what it brought in with axe-core."""
+    page.wait_for_load_state("networkidle")
+    check_page(page)
+
+
+def shot(page, role: str, name: str) -> None:
+    """A screenshot for the role's guide (docs/guides/<role>.md), when asked for with
+    STEWARD_GUIDE_SCREENSHOTS=1; the viewport only, so the images stay small."""
+    if not SCREENSHOTS:
+        return
+    GUIDES.mkdir(parents=True, exist_ok=True)
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=GUIDES / f"{role}-{name}.png", animations="disabled", caret="hide")

@@ -1,0 +1,105 @@
+"""The asset manager (am: Arne Assets): finding a CI, the open work on it, its service map,
+editing it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.journeys.steps import (
+    dates_in_house_style,
+    heading,
+    no_error_on_page,
+    open_module,
+    shot,
+    sign_in,
+    swapped,
+)
+
+pytestmark = [pytest.mark.browser]
+
+
+def ci_rows(page):
+    return page.locator("tbody tr").filter(has=page.get_by_role("link", name=re.compile("^CI")))
+
+
+def open_ci(page, name: str) -> None:
+    open_module(page, "CMDB")
+    heading(page, "Configuration items")
+    page.get_by_role("searchbox", name="Search").fill(name)
+    page.get_by_role("searchbox", name="Search").press("Enter")
+    swapped(page)
+    ci_rows(page).filter(has=page.get_by_role("cell", name=name, exact=True)).get_by_role(
+        "link"
+    ).click()
+    heading(page, re.compile(re.escape(name)))
+
+
+def test_asset_manager_finds_a_service_and_follows_its_open_work(page):
+    sign_in(page, "am")
+    open_module(page, "CMDB")
+    for name, label in (
+        ("Class", "Business service"),
+        ("Status", "Live"),
+        ("Environment", "Production"),
+    ):
+        page.get_by_role("combobox", name=name).select_option(label=label)
+        swapped(page)
+        no_error_on_page(page)
+    for text in ci_rows(page).all_inner_texts():
+        for chosen in ("Business service", "Live"):
+            assert chosen in text, text
+    shot(page, "asset-manager", "cmdb")
+
+    open_ci(page, "Online shop")
+    # the defect: a CI page had no link to its open incidents and changes
+    work = page.get_by_role("region", name="Open work on this CI")
+    incidents = work.get_by_role("table", name="Incidents")
+    expect(incidents.get_by_role("link").first).to_be_visible()
+    expect(work.get_by_role("table", name="Changes").get_by_role("link").first).to_be_visible()
+    dates_in_house_style(page)  # the defect: "Updated: Dec. 3, 2026, 9:13 a.m." here
+    shot(page, "asset-manager", "ci")
+    number = incidents.get_by_role("link").first.inner_text()
+    incidents.get_by_role("link").first.click()
+    heading(page, re.compile(number))
+    expect(page.locator("dt:text-is('Service / CI') + dd")).to_contain_text("Online shop")
+
+
+def test_asset_manager_reads_the_service_map(page):
+    sign_in(page, "am")
+    open_ci(page, "Online shop")
+    page.get_by_role("link", name="Service map").click()
+    heading(page, "Service map · Online shop")
+    depth = page.get_by_role("navigation", name="Depth")
+    depth.get_by_role("link", name="1 hop").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("group", name="Service map of Online shop")).to_be_visible()
+    shot(page, "asset-manager", "service-map")  # one hop: the guide's image stays small
+    depth.get_by_role("link", name="2 hops").click()
+    page.wait_for_load_state("load")
+    graph = page.get_by_role("group", name="Service map of Online shop")
+    expect(graph).to_be_visible()
+    # the defect: raw type names (runs_on, virtual_machine) and overlapping labels
+    expect(graph).to_contain_text("runs on")
+    expect(graph).not_to_contain_text(re.compile(r"runs_on|virtual_machine|part_of"))
+    labels = graph.get_by_role("link").all()
+    boxes = [b for b in (label.bounding_box() for label in labels) if b]
+    assert len(boxes) >= 5
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            overlap_x = min(a["x"] + a["width"], b["x"] + b["width"]) - max(a["x"], b["x"])
+            overlap_y = min(a["y"] + a["height"], b["y"] + b["height"]) - max(a["y"], b["y"])
+            assert overlap_x <= 1 or overlap_y <= 1, f"labels overlap: {a} {b}"
+
+
+def test_asset_manager_edits_a_ci(page):
+    sign_in(page, "am")
+    open_ci(page, "vm-0030")
+    page.get_by_role("link", name="Edit").click()
+    page.get_by_label("Product version").fill("2.4.1")
+    page.get_by_role("button", name=re.compile("Save")).click()
+    page.wait_for_load_state("load")
+    heading(page, re.compile("vm-0030"))
+    expect(page.locator("dt:text-is('Version') + dd")).to_have_text("2.4.1")

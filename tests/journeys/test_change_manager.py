@@ -1,0 +1,89 @@
+"""The change manager (cm: Cara Change, on the CAB): approvals and the CAB on the home page,
+a change moved to authorisation and approved, the change list, conflicts in words."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.journeys.steps import (
+    dates_in_house_style,
+    heading,
+    no_error_on_page,
+    open_module,
+    shot,
+    sign_in,
+    swapped,
+)
+
+pytestmark = [pytest.mark.browser]
+
+
+def change_rows(page):
+    return page.locator("tbody tr").filter(has=page.get_by_role("link", name=re.compile("^CHG")))
+
+
+def test_change_manager_sends_a_change_to_the_cab_and_approves_it(page):
+    sign_in(page, "cm")
+    # the defect: the home page showed incident counters and nothing about approvals or CAB
+    expect(page.get_by_role("region", name="Approvals waiting for you")).to_be_visible()
+    cab = page.get_by_role("region", name="Waiting for the CAB")
+    expect(cab).to_contain_text("CHG")
+    shot(page, "change-manager", "home")
+
+    open_module(page, "Changes")
+    heading(page, "Changes")
+    page.get_by_role("navigation", name="Queues").get_by_role("link", name="All").click()
+    page.get_by_role("combobox", name="Status").select_option(label="Assessment")
+    swapped(page)
+    page.get_by_role("searchbox", name="Search").fill("Resize esx-00")
+    page.get_by_role("searchbox", name="Search").press("Enter")
+    swapped(page)
+    no_error_on_page(page)
+    expect(change_rows(page)).to_have_count(1)
+    change_rows(page).get_by_role("link", name=re.compile("^CHG")).click()
+
+    heading(page, re.compile("Resize esx-00 memory"))
+    # CIs and services by name, with links (the defect: numbers only)
+    details = page.get_by_role("region", name="Details")
+    expect(details.get_by_role("link", name="esx-00")).to_be_visible()
+    expect(details.get_by_role("link", name="Online shop")).to_be_visible()
+    # only what the workflow allows: no scheduling before authorisation
+    dates_in_house_style(page)
+    move = page.get_by_role("region", name="Move it on")
+    expect(move.get_by_role("button", name=re.compile("Schedule|Implement"))).to_have_count(0)
+    move.get_by_role("button", name="Request authorisation").click()
+    expect(page.locator(".toolbar .status")).to_have_text("Authorisation")
+    expect(move.get_by_role("button", name=re.compile("Schedule|Implement"))).to_have_count(0)
+    number = page.url.rstrip("/").rsplit("/", 1)[-1]
+
+    open_module(page, "Overview")
+    approvals = page.get_by_role("region", name="Approvals waiting for you")
+    expect(approvals).to_contain_text(number)
+    page.get_by_role("region", name="Waiting for the CAB").get_by_role(
+        "link", name=re.compile("CAB agenda")
+    ).click()
+    swapped(page)
+    item = page.get_by_role("region", name=re.compile(number))
+    shot(page, "change-manager", "agenda")
+    item.get_by_role("button", name="Approve").click()
+    swapped(page)
+    no_error_on_page(page)
+    expect(item.or_(page.get_by_text(number)).first).to_contain_text(re.compile("Approved"))
+
+
+def test_change_manager_reads_a_conflict_in_words(page):
+    sign_in(page, "cm")
+    open_module(page, "Changes")
+    page.get_by_role("navigation", name="Queues").get_by_role("link", name="Scheduled").click()
+    page.get_by_role("searchbox", name="Search").fill("Demo overlap 2")
+    page.get_by_role("searchbox", name="Search").press("Enter")
+    swapped(page)
+    change_rows(page).get_by_role("link", name=re.compile("^CHG")).click()
+    conflicts = page.get_by_role("region", name="Conflicts")
+    expect(conflicts).to_contain_text("core-sw-00")
+    # the defect: conflicts spoke API (same_ci, override_reason)
+    expect(conflicts).not_to_contain_text(re.compile(r"same_ci|override_reason|_"))
+    shot(page, "change-manager", "conflict")

@@ -1,0 +1,90 @@
+"""The requester (alice, an employee): her incidents newest first, reporting one with a plain
+form, following it up, reading how a closed one was resolved; none of the agent's tools."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.journeys.steps import heading, no_error_on_page, open_module, shot, sign_in, swapped
+
+pytestmark = [pytest.mark.browser]
+
+
+def my_rows(page):
+    return page.locator("tbody tr").filter(has=page.get_by_role("link", name=re.compile("^INC")))
+
+
+def test_requester_reports_a_problem_and_finds_it_first_in_my_incidents(page):
+    sign_in(page, "alice")
+    heading(page, "Good to see you, Alice")
+    expect(page.get_by_role("heading", name="Your open incidents")).to_be_visible()
+    shot(page, "requester", "home")
+
+    # the defect: the navigation had no "My incidents", and her list was by priority
+    open_module(page, "My incidents")
+    heading(page, "My incidents")
+    expect(page.get_by_role("combobox", name="Sort")).to_have_value(re.compile("newest|opened"))
+    expect(my_rows(page).first).to_contain_text("Email outage for all of Northwind")  # 40 min
+    # none of the agent's tools: no ticking rows, no Take, no team filter
+    expect(page.get_by_role("checkbox")).to_have_count(0)
+    expect(page.get_by_role("button", name="Take")).to_have_count(0)
+    expect(page.get_by_role("combobox", name="Team")).to_have_count(0)
+    shot(page, "requester", "my-incidents")
+
+    page.get_by_role("link", name="Report a problem").click()
+    heading(page, "Report a problem")
+    # a plain form: impact, urgency, CI numbers and free-text services are the desk's business
+    for field in ("Impact", "Urgency", "CI", "Service"):
+        expect(page.get_by_label(field, exact=True)).to_have_count(0)
+
+    # sent empty: the form says what is missing, on its own address, and a reload is safe
+    page.get_by_role("button", name="Report it").click()
+    expect(page.locator(".error").first).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/incidents/new/$"))
+    swapped(page)
+    page.reload()
+    heading(page, "Report a problem")
+
+    page.get_by_label("Title").fill("Docking station no longer charges my laptop")
+    page.get_by_label("What happened").fill("Since Monday; the light stays off.")
+    subcategory = page.get_by_label("Subcategory")
+    expect(subcategory.locator("option")).to_have_count(1)  # nothing until a category
+    page.get_by_label("Category", exact=True).select_option(label="Hardware")
+    # the defect: subcategories were not narrowed by the category
+    expect(subcategory.locator("option", has_text="Laptop")).to_have_count(1)
+    expect(subcategory.locator("option", has_text="VPN")).to_have_count(0)
+    subcategory.select_option(label="Laptop")
+    swapped(page)
+    shot(page, "requester", "report")
+    page.get_by_role("button", name="Report it").click()
+
+    expect(page.get_by_role("heading", name=re.compile("Docking station"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Work it")).to_have_count(0)
+    expect(page.get_by_text("Internal work note")).to_have_count(0)
+    # the defect: a requester's incident got no team; a rule routes it
+    expect(page.locator("dt:text-is('Team / assignee') + dd")).not_to_have_text(re.compile("^—"))
+    page.get_by_label("Add a comment").fill("It is the one on desk 14.")
+    page.get_by_role("button", name="Post").click()
+    expect(page.locator(".timeline")).to_contain_text("It is the one on desk 14.")
+    no_error_on_page(page)
+
+    open_module(page, "My incidents")
+    expect(my_rows(page).first).to_contain_text("Docking station no longer charges my laptop")
+
+
+def test_requester_reads_how_her_closed_incident_was_resolved(page):
+    sign_in(page, "alice")
+    open_module(page, "My incidents")
+    row = my_rows(page).filter(has_text="Shared mailbox not updating")
+    row.get_by_role("link", name=re.compile("^INC")).click()
+    heading(page, re.compile("Shared mailbox not updating"))
+    # the defect: resolution notes were not shown on her page
+    expect(page.get_by_role("heading", name="Resolution")).to_be_visible()
+    expect(page.get_by_text("Fixed and confirmed with the caller.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Work it")).to_have_count(0)
+    timeline = page.locator(".timeline")
+    expect(timeline).not_to_contain_text(re.compile(r"\d{4}-\d\d-\d\dT\d\d:|_at:"))
+    shot(page, "requester", "resolved")
