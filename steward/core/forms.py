@@ -6,6 +6,7 @@ import zoneinfo
 
 from django import forms
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 
 from steward.core.choices import Scope
 
@@ -50,3 +51,43 @@ class PasswordResetRequestForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; each is checked by the attachment service, not here."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        # An empty file is the service's to refuse, with the message the API gives.
+        super().__init__(allow_empty_file=True, **kwargs)
+
+    def clean(self, data: object, initial: object = None) -> list:
+        single = super().clean
+        items = data if isinstance(data, list | tuple) else [data]
+        return [single(item, initial) for item in items if item] or [single(None, initial)]
+
+
+class AttachmentForm(forms.Form):
+    MAX_FILES = 10
+
+    files = MultipleFileField(label="Files")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        limit = filesizeformat(settings.MAX_UPLOAD_BYTES)
+        self.fields[
+            "files"
+        ].help_text = (
+            f"Up to {self.MAX_FILES} files at once, {limit} in all. Choose them or drop them here."
+        )
+        self.fields["files"].widget.attrs["data-max-bytes"] = settings.MAX_UPLOAD_BYTES
+
+    def clean_files(self) -> list:
+        files = self.cleaned_data["files"]
+        if len(files) > self.MAX_FILES:
+            raise forms.ValidationError(f"at most {self.MAX_FILES} files at once")
+        return files

@@ -199,5 +199,5 @@ def attachment_page(
     obj = targets.resolve(actor, target)
     qs = Attachment.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
-    )
+    ).select_related("uploaded_by")
     return paginate(qs, order=("created_at", "id"), cursor=cursor, limit=limit)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
+from steward.core.views.attachments import attachment_card
 from steward.incidents import selectors as incident_selectors
 from steward.problems import selectors, services
 from steward.problems.forms import CommentForm, LinkForm, ProblemForm, UpdateForm
@@ -110,6 +111,7 @@ def detail_context(actor: Actor, problem: Problem) -> dict:
         "comment_form": CommentForm(),
         "link_form": LinkForm(),
         "unlink_form": forms.Form(),
+        "attachments": attachment_card(actor, problem),
     }
 
 

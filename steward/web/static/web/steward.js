@@ -7,3 +7,64 @@ document.addEventListener("change", (event) => {
   const field = event.target.closest("[data-submit-on-change]");
   if (field && field.form) field.form.submit();
 });
+
+// data-dropzone: an upload form whose file input also takes files dropped anywhere on the
+// form (components/attachments.html). Without this script the input works as it is; with
+// it, a drop fills the input, the chosen files are named, and a choice larger in all than
+// the input's data-max-bytes is stopped before it is sent (the server refuses it anyway).
+(() => {
+  const zoneOf = (event) => event.target.closest && event.target.closest("[data-dropzone]");
+  const inputOf = (zone) => zone.querySelector("input[type=file]");
+  const sizeText = (bytes) =>
+    bytes < 1024 ? `${bytes} bytes`
+      : bytes < 1048576 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1048576).toFixed(1)} MB`;
+  const tooLarge = (input) => {
+    const limit = Number(input.dataset.maxBytes || 0);
+    const total = Array.from(input.files).reduce((sum, file) => sum + file.size, 0);
+    return limit && total > limit ? `Together these files are ${sizeText(total)}; the limit is ${sizeText(limit)}.` : "";
+  };
+  const describe = (zone) => {
+    const input = inputOf(zone);
+    const note = zone.querySelector("[data-dropzone-chosen]");
+    if (!input || !note) return;
+    const names = Array.from(input.files).map((file) => `${file.name} (${sizeText(file.size)})`);
+    note.textContent = tooLarge(input) || (names.length ? `Chosen: ${names.join(", ")}` : "");
+  };
+  for (const type of ["dragenter", "dragover"]) {
+    document.addEventListener(type, (event) => {
+      const zone = zoneOf(event);
+      if (!zone) return;
+      event.preventDefault();
+      zone.classList.add("dragging");
+    });
+  }
+  document.addEventListener("dragleave", (event) => {
+    const zone = zoneOf(event);
+    if (zone && !zone.contains(event.relatedTarget)) zone.classList.remove("dragging");
+  });
+  document.addEventListener("drop", (event) => {
+    const zone = zoneOf(event);
+    if (!zone) return;
+    event.preventDefault();
+    zone.classList.remove("dragging");
+    const input = inputOf(zone);
+    if (input && event.dataTransfer && event.dataTransfer.files.length) {
+      input.files = event.dataTransfer.files;
+      describe(zone);
+    }
+  });
+  document.addEventListener("change", (event) => {
+    const zone = zoneOf(event);
+    if (zone && event.target.type === "file") describe(zone);
+  });
+  // Capture phase: runs before htmx's own submit handler on the form, and stops it.
+  document.addEventListener("submit", (event) => {
+    const zone = zoneOf(event);
+    const input = zone && inputOf(zone);
+    if (input && tooLarge(input)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      describe(zone);
+    }
+  }, true);
+})();
