@@ -68,3 +68,77 @@ document.addEventListener("change", (event) => {
     }
   }, true);
 })();
+
+// data-picker: a picker by name (components/picker.html, steward.web.pickers). htmx fills
+// the listbox as the person types; here the combobox pattern: arrows move the active
+// option (aria-activedescendant), Enter or a click picks it (its key into the hidden
+// input, its name into the box), Escape closes. Typing again voids the earlier pick.
+(() => {
+  const parts = (element) => {
+    const picker = element.closest && element.closest("[data-picker]");
+    if (!picker) return null;
+    return {
+      picker,
+      box: picker.querySelector("[role=combobox]"),
+      key: picker.querySelector("[data-picker-key]"),
+      list: picker.querySelector("[role=listbox]"),
+    };
+  };
+  const options = (p) => Array.from(p.list.querySelectorAll("[role=option]:not([aria-disabled=true])"));
+  const open = (p, shown) => {
+    p.list.hidden = !shown;
+    p.box.setAttribute("aria-expanded", shown ? "true" : "false");
+    if (!shown) p.box.removeAttribute("aria-activedescendant");
+  };
+  const activate = (p, option) => {
+    for (const o of options(p)) o.setAttribute("aria-selected", o === option ? "true" : "false");
+    if (option) {
+      p.box.setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({ block: "nearest" });
+    }
+  };
+  const pick = (p, option) => {
+    p.key.value = option.dataset.key;
+    p.box.value = option.dataset.label;
+    open(p, false);
+  };
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const p = parts(event.target);
+    if (p && event.target === p.list) open(p, p.list.children.length > 0 && document.activeElement === p.box);
+  });
+  document.addEventListener("input", (event) => {
+    const p = parts(event.target);
+    if (p && event.target === p.box) p.key.value = "";  // a new text: nothing picked yet
+  });
+  document.addEventListener("keydown", (event) => {
+    const p = parts(event.target);
+    if (!p || event.target !== p.box) return;
+    const all = options(p);
+    const current = all.findIndex((o) => o.id === p.box.getAttribute("aria-activedescendant"));
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!all.length) return;
+      event.preventDefault();
+      open(p, true);
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      activate(p, all[(current + step + all.length) % all.length] || all[0]);
+    } else if (event.key === "Enter" && !p.list.hidden && current >= 0) {
+      event.preventDefault();  // picks; does not submit the form
+      pick(p, all[current]);
+    } else if (event.key === "Escape" && !p.list.hidden) {
+      event.preventDefault();
+      open(p, false);
+    }
+  });
+  document.addEventListener("mousedown", (event) => {
+    const option = event.target.closest && event.target.closest("[role=option]");
+    const p = option && parts(option);
+    if (p && option.getAttribute("aria-disabled") !== "true") {
+      event.preventDefault();  // keep the focus in the box
+      pick(p, option);
+    }
+  });
+  document.addEventListener("focusout", (event) => {
+    const p = parts(event.target);
+    if (p && event.target === p.box) open(p, false);
+  });
+})();
