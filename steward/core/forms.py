@@ -9,6 +9,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from steward.core.choices import Scope
+from steward.web.pickers import picker_field
 
 TIME_ZONES = [("", "— default —")] + [(z, z) for z in sorted(zoneinfo.available_timezones())]
 
@@ -38,7 +39,9 @@ class TeamForm(forms.Form):
     name = forms.CharField(max_length=120)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     email = forms.EmailField(required=False)
-    lead = forms.CharField(max_length=150, required=False, help_text="Username of an agent")
+    lead = picker_field(
+        "agent", max_length=150, required=False, help_text="Type part of an agent's name"
+    )
 
 
 class MemberForm(forms.Form):

@@ -23,7 +23,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from steward.cmdb import selectors as cmdb_selectors
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 
@@ -39,10 +38,6 @@ def _person(user: Any) -> Suggestion:
     return Suggestion(user.username, user.get_full_name() or user.username, user.username)
 
 
-def _ci(ci: Any) -> Suggestion:
-    return Suggestion(ci.number, ci.name, f"{ci.number} · {ci.ci_class.name}")
-
-
 KINDS: dict[str, Callable[[Actor, str], list[Suggestion]]] = {
     "person": lambda actor, q: [_person(u) for u in core_selectors.user_suggest(actor, q=q)],
     "agent": lambda actor, q: [
@@ -51,11 +46,12 @@ KINDS: dict[str, Callable[[Actor, str], list[Suggestion]]] = {
     "team": lambda actor, q: [
         Suggestion(t.slug, t.name, t.slug) for t in core_selectors.team_suggest(actor, q=q)
     ],
-    "ci": lambda actor, q: [_ci(c) for c in cmdb_selectors.ci_suggest(actor, q=q)],
-    "service": lambda actor, q: [
-        _ci(c) for c in cmdb_selectors.ci_suggest(actor, q=q, services_only=True)
-    ],
 }
+
+
+def register(kind: str, find: Callable[[Actor, str], list[Suggestion]]) -> None:
+    """A domain app adds its kinds (the CMDB: ``ci``, ``service``) when it starts."""
+    KINDS[kind] = find
 
 
 class PickerInput(forms.Widget):
@@ -65,8 +61,6 @@ class PickerInput(forms.Widget):
     template_name = "components/picker.html"
 
     def __init__(self, kind: str, attrs: dict | None = None) -> None:
-        if kind not in KINDS:
-            raise ValueError(f"no picker kind {kind!r}")
         super().__init__(attrs)
         self.kind = kind
         self.label = ""
