@@ -67,8 +67,9 @@ class PickerInput(forms.Widget):
         self.typed: str | None = None
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> str:
-        """The picked key; what was typed when nothing was picked (no JavaScript, or a key
-        typed by hand); empty when the box was cleared."""
+        """The picked key while the box still shows what was picked (``<name>_shown``, kept
+        by steward.js); otherwise what was typed (no JavaScript: a key typed by hand, which
+        the service checks); empty when the box was cleared."""
         key = (data.get(name) or "").strip()
         typed = data.get(f"{name}_label")
         if typed is None:  # a client that sends the key alone (tests, scripts)
@@ -76,7 +77,10 @@ class PickerInput(forms.Widget):
         self.typed = typed
         if not typed.strip():
             return ""
-        return key or typed.strip()
+        shown = data.get(f"{name}_shown")
+        if key and (shown is None or typed.strip() == shown.strip()):
+            return key
+        return typed.strip()
 
     def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)

@@ -100,12 +100,14 @@ def test_unknown_kind_is_404(limited):
 @pytest.mark.parametrize(
     ("data", "sent"),
     [
-        ({"team": "network", "team_label": "Network"}, "network"),  # picked
-        ({"team": "", "team_label": "network"}, "network"),  # typed the key, no script
-        ({"team": "network", "team_label": ""}, ""),  # the box cleared
+        ({"team": "network", "team_label": "Network", "team_shown": "Network"}, "network"),
+        ({"team": "", "team_label": "network", "team_shown": "Desk"}, "network"),
+        # no script: the box was edited but the hidden key is the old one; what was typed wins
+        ({"team": "desk", "team_label": "network", "team_shown": "Desk"}, "network"),
+        ({"team": "network", "team_label": "", "team_shown": "Network"}, ""),
         ({"team": "network"}, "network"),  # a client sending the key alone
     ],
-    ids=["picked", "typed", "cleared", "key-only"],
+    ids=["picked", "typed", "edited-without-script", "cleared", "key-only"],
 )
 def test_widget_sends_the_picked_key(data, sent):
     form = UpdateForm({"version": 1, **data})

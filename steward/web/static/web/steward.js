@@ -81,6 +81,7 @@ document.addEventListener("change", (event) => {
       picker,
       box: picker.querySelector("[role=combobox]"),
       key: picker.querySelector("[data-picker-key]"),
+      shown: picker.querySelector("[data-picker-shown]"),
       list: picker.querySelector("[role=listbox]"),
     };
   };
@@ -100,6 +101,7 @@ document.addEventListener("change", (event) => {
   const pick = (p, option) => {
     p.key.value = option.dataset.key;
     p.box.value = option.dataset.label;
+    p.shown.value = option.dataset.label;  // the key stands while the box shows this
     open(p, false);
   };
   document.addEventListener("htmx:afterSwap", (event) => {
