@@ -11,4 +11,8 @@ class ChangesConfig(AppConfig):
         from steward.changes.models import Change
         from steward.core import targets
 
-        targets.register(targets.TargetKind("change", Change, "number", selectors.change_visible))
+        targets.register(
+            targets.TargetKind(
+                "change", Change, "number", selectors.change_visible, page="changes:detail"
+            )
+        )

@@ -13,6 +13,7 @@ from django import forms
 from steward.changes.choices import ChangeType, Outcome, ReviewOutcome, RiskLevel, Status
 from steward.changes.models import Change, ChangeTemplate, FreezeWindow, RiskQuestion
 from steward.web.filter_forms import FilterForm, filter_select
+from steward.web.pickers import picker_field
 
 LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -45,7 +46,9 @@ class ChangeForm(forms.Form):
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=_text(), required=False)
     team = forms.ChoiceField(required=False)
-    assignee = forms.CharField(max_length=150, required=False, help_text="Username of an agent")
+    assignee = picker_field(
+        "agent", max_length=150, required=False, help_text="Type part of an agent's name"
+    )
     cis = forms.CharField(
         required=False, label="Affected CIs", help_text="CI numbers, separated by commas"
     )

@@ -5,3 +5,20 @@ class CmdbConfig(AppConfig):
     name = "steward.cmdb"
     label = "cmdb"
     verbose_name = "CMDB"
+
+    def ready(self) -> None:
+        from steward.cmdb import selectors
+        from steward.web import pickers
+
+        def option(ci) -> pickers.Suggestion:  # noqa: ANN001 - a ConfigurationItem
+            return pickers.Suggestion(ci.number, ci.name, f"{ci.number} · {ci.ci_class.name}")
+
+        pickers.register(
+            "ci", lambda actor, q: [option(c) for c in selectors.ci_suggest(actor, q=q)]
+        )
+        pickers.register(
+            "service",
+            lambda actor, q: [
+                option(c) for c in selectors.ci_suggest(actor, q=q, services_only=True)
+            ],
+        )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import field_validator
 
 from steward.api.http import create_with_key, expected_version, page_of, tag
-from steward.core import selectors, services
+from steward.core import files, selectors, services
 from steward.core.errors import Conflict
 from steward.core.idempotency import create_once
 from steward.core.models import ApiToken, Attachment
@@ -214,15 +214,7 @@ def get_attachment(request: HttpRequest, attachment_id: str):
 def download_attachment(request: HttpRequest, attachment_id: str):
     """Always a download: never rendered inline, whatever the file claims to be."""
     attachment: Attachment = selectors.attachment_get(request.actor, attachment_id=attachment_id)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return files.download_response(attachment)
 
 
 ROUTERS = [

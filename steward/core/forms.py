@@ -6,8 +6,10 @@ import zoneinfo
 
 from django import forms
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 
 from steward.core.choices import Scope
+from steward.web.pickers import picker_field
 
 TIME_ZONES = [("", "— default —")] + [(z, z) for z in sorted(zoneinfo.available_timezones())]
 
@@ -37,7 +39,9 @@ class TeamForm(forms.Form):
     name = forms.CharField(max_length=120)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     email = forms.EmailField(required=False)
-    lead = forms.CharField(max_length=150, required=False, help_text="Username of an agent")
+    lead = picker_field(
+        "agent", max_length=150, required=False, help_text="Type part of an agent's name"
+    )
 
 
 class MemberForm(forms.Form):
@@ -50,3 +54,43 @@ class PasswordResetRequestForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; each is checked by the attachment service, not here."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        # An empty file is the service's to refuse, with the message the API gives.
+        super().__init__(allow_empty_file=True, **kwargs)
+
+    def clean(self, data: object, initial: object = None) -> list:
+        single = super().clean
+        items = data if isinstance(data, list | tuple) else [data]
+        return [single(item, initial) for item in items if item] or [single(None, initial)]
+
+
+class AttachmentForm(forms.Form):
+    MAX_FILES = 10
+
+    files = MultipleFileField(label="Files")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        limit = filesizeformat(settings.MAX_UPLOAD_BYTES)
+        self.fields[
+            "files"
+        ].help_text = (
+            f"Up to {self.MAX_FILES} files at once, {limit} in all. Choose them or drop them here."
+        )
+        self.fields["files"].widget.attrs["data-max-bytes"] = settings.MAX_UPLOAD_BYTES
+
+    def clean_files(self) -> list:
+        files = self.cleaned_data["files"]
+        if len(files) > self.MAX_FILES:
+            raise forms.ValidationError(f"at most {self.MAX_FILES} files at once")
+        return files

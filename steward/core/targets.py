@@ -24,6 +24,9 @@ class TargetKind:
     key: str
     visible: Callable[[Actor], QuerySet]
     public_replies_to: Callable[[Actor, models.Model], bool] = lambda actor, obj: actor.is_agent
+    # The web page of one record, a URL name reversed with the key ("incidents:detail"):
+    # where the attachment form goes back to. None: the kind has no record page.
+    page: str | None = None
 
 
 _KINDS: dict[str, TargetKind] = {}
@@ -57,6 +60,10 @@ def resolve(actor: Actor, ref: str) -> models.Model:
 def ref_of(obj: models.Model) -> str:
     kind = kind_of(obj)
     return f"{kind.name}/{getattr(obj, kind.key)}"
+
+
+def kind_named(name: str) -> TargetKind | None:
+    return _KINDS.get(name)
 
 
 def kind_for_model(model: type[models.Model] | None) -> TargetKind | None:

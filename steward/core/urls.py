@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from steward.core.views import passwords, profile, teams
+from steward.core.views import attachments, passwords, profile, teams
 
 app_name = "core"
 urlpatterns = [
@@ -13,6 +13,16 @@ urlpatterns = [
         "password-reset/<uidb64>/<token>/",
         passwords.password_reset_confirm,
         name="password_reset_confirm",
+    ),
+    path(
+        "attachments/<uuid:attachment_id>/",
+        attachments.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "attachments/<slug:kind>/<str:key>/",
+        attachments.record_attachments,
+        name="attachments",
     ),
     path("profile/", profile.profile, name="profile"),
     path("profile/tokens/", profile.token_create, name="token_create"),

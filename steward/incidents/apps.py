@@ -18,5 +18,7 @@ class IncidentsConfig(AppConfig):
         )
 
         targets.register(
-            targets.TargetKind("incident", Incident, "number", selectors.incident_visible)
+            targets.TargetKind(
+                "incident", Incident, "number", selectors.incident_visible, page="incidents:detail"
+            )
         )

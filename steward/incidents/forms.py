@@ -9,6 +9,7 @@ from django import forms
 
 from steward.incidents.choices import Impact, OnHoldReason, QueueOrder, ResolutionCode, Status
 from steward.incidents.models import Incident
+from steward.web.pickers import picker_field, set_label
 
 LEVELS = [(v, label) for v, label in Impact.choices]
 TEXTS = ("resolution_notes",)
@@ -32,17 +33,17 @@ class IncidentForm(forms.Form):
 
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    caller = forms.CharField(
-        max_length=150, required=False, help_text="Username; empty for yourself"
+    caller = picker_field(
+        "person", max_length=150, required=False, help_text="Type a name; empty for yourself"
     )
     category = forms.ChoiceField(required=False)
     subcategory = forms.ChoiceField(required=False)
     impact = forms.TypedChoiceField(choices=LEVELS, coerce=int, initial=3)
     urgency = forms.TypedChoiceField(choices=LEVELS, coerce=int, initial=3)
-    affected_service = forms.CharField(max_length=200, required=False)
-    configuration_item = forms.CharField(max_length=200, required=False)
+    affected_service = picker_field("service", max_length=200, required=False)
+    configuration_item = picker_field("ci", max_length=200, required=False)
     team = forms.ChoiceField(required=False)
-    assignee = forms.CharField(max_length=150, required=False, help_text="Username of an agent")
+    assignee = picker_field("agent", max_length=150, required=False, help_text="Type a name")
     is_major = forms.BooleanField(required=False, label="Major incident")
 
     def __init__(self, *args, categories=(), subcategories=(), teams=(), agent=True, **kwargs):
@@ -88,8 +89,8 @@ class UpdateForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.CharField(required=False)  # the clicked action button's value
-    team = forms.CharField(required=False, help_text="The team's short name (slug)")
-    assignee = forms.CharField(required=False, help_text="Username of an agent of the team")
+    team = picker_field("team", required=False, help_text="Type part of the team's name")
+    assignee = picker_field("agent", required=False, help_text="Type part of an agent's name")
     impact = forms.TypedChoiceField(choices=LEVELS, coerce=int, required=False, empty_value=None)
     urgency = forms.TypedChoiceField(choices=LEVELS, coerce=int, required=False, empty_value=None)
     on_hold_reason = forms.ChoiceField(
@@ -109,7 +110,13 @@ class UpdateForm(forms.Form):
 
     @classmethod
     def for_record(cls, incident: Incident) -> UpdateForm:
-        return cls(initial={"version": incident.version, **record_values(incident)})
+        form = cls(initial={"version": incident.version, **record_values(incident)})
+        set_label(form, "team", incident.team.name if incident.team else "")
+        assignee = incident.assignee
+        set_label(
+            form, "assignee", (assignee.get_full_name() or assignee.username) if assignee else ""
+        )
+        return form
 
     def changes(self, incident: Incident) -> dict[str, Any]:
         """Only what differs from the record, so an unchanged field is not rewritten; a field

@@ -12,5 +12,7 @@ class ProblemsConfig(AppConfig):
         from steward.problems.models import Problem
 
         targets.register(
-            targets.TargetKind("problem", Problem, "number", selectors.problem_visible)
+            targets.TargetKind(
+                "problem", Problem, "number", selectors.problem_visible, page="problems:detail"
+            )
         )

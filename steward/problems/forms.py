@@ -6,6 +6,7 @@ from django import forms
 
 from steward.problems.choices import Level, Status
 from steward.web.filter_forms import FilterForm, filter_select
+from steward.web.pickers import picker_field
 
 LEVELS = list(Level.choices)
 TEXTS = ("description", "root_cause", "workaround", "resolution_notes")
@@ -22,12 +23,16 @@ class ProblemForm(forms.Form):
     category = forms.ChoiceField(required=False)
     impact = forms.TypedChoiceField(choices=LEVELS, coerce=int, initial=3)
     urgency = forms.TypedChoiceField(choices=LEVELS, coerce=int, initial=3)
-    affected_service = forms.CharField(
-        max_length=16, required=False, help_text="CI number of the business service"
+    affected_service = picker_field(
+        "service", max_length=200, required=False, help_text="Type part of the service's name"
     )
-    configuration_item = forms.CharField(max_length=16, required=False, help_text="CI number")
+    configuration_item = picker_field(
+        "ci", max_length=200, required=False, help_text="Type part of the CI's name or number"
+    )
     team = forms.ChoiceField(required=False)
-    assignee = forms.CharField(max_length=150, required=False, help_text="Username of an agent")
+    assignee = picker_field(
+        "agent", max_length=150, required=False, help_text="Type part of an agent's name"
+    )
     workaround = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, categories=(), teams=(), **kwargs):
@@ -48,8 +53,8 @@ class UpdateForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.CharField(required=False)  # the clicked action button's value
-    team = forms.CharField(required=False)
-    assignee = forms.CharField(required=False)
+    team = picker_field("team", required=False, help_text="Type part of the team's name")
+    assignee = picker_field("agent", required=False, help_text="Type part of an agent's name")
     impact = forms.TypedChoiceField(choices=LEVELS, coerce=int, required=False, empty_value=None)
     urgency = forms.TypedChoiceField(choices=LEVELS, coerce=int, required=False, empty_value=None)
     root_cause = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -1,7 +1,7 @@
 from django.urls import URLPattern, path
 
 from steward.core import urls as core_urls
-from steward.web import views
+from steward.web import pickers, views
 
 app_name = "web"
 
@@ -17,5 +17,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("pick/<slug:kind>/", pickers.suggest, name="pick"),
     *_legacy_names(core_urls.urlpatterns),
 ]

@@ -193,5 +193,5 @@ def test_a_refused_save_shows_why_on_the_page_and_a_reload_is_safe(page):
     expect(page.get_by_label("Team")).to_have_value("no-such-team")
     expect(page).to_have_url(re.compile(rf"/incidents/{incident.number}/$"))  # not the POST's
     page.reload()
-    expect(page.get_by_label("Team")).to_have_value("desk")
+    expect(page.get_by_label("Team")).to_have_value("Service Desk")  # the picker shows names
     expect(page.locator("#work .error")).to_have_count(0)

@@ -281,6 +281,10 @@ def build_scene() -> Scene:
             "ci-classes/slug": "server",  # shared configuration, not B's
             "relationship-types/slug": "runs_on",  # shared configuration, not B's
             "relationship_id": str(relationship.id),
+            # the web's attachment card of B's incident, and a picker of B's teams
+            "attachments/kind": "incident",
+            "attachments/key": incident.number,
+            "pick/kind": "team",
             **change_refs,
         },
         query_values={

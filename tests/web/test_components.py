@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -12,6 +13,7 @@ from django import forms
 from django.contrib.staticfiles import finders
 from django.template import Context, RequestContext, Template
 from django.test import RequestFactory
+from django.utils import timezone
 
 from steward.changes.choices import RiskLevel
 from steward.changes.choices import Status as ChangeStatus
@@ -87,18 +89,39 @@ def test_badge_text_is_escaped_and_class_names_are_safe():
     assert text_of(span) == "<b>"
 
 
+DUE = dt.datetime(2026, 12, 15, 14, 0, tzinfo=dt.UTC)
+
+
 def clock(kind: str, left: int, **state: object) -> SimpleNamespace:
-    values = {"state": "running", "breached": False, "paused": False, "warned": False}
+    values = {
+        "state": "running",
+        "breached": False,
+        "paused": False,
+        "warned": False,
+        "due_at": DUE,
+    }
     return SimpleNamespace(kind=kind, time_left_seconds=left, policy_name="Gold", **values | state)
 
 
 @pytest.mark.parametrize(
     ("clocks", "css", "text"),
     [
-        ([clock("response", 600), clock("resolution", 7200)], "sla", "10m response"),
-        ([clock("response", -90, breached=True)], "sla breached", "-1m response"),
-        ([clock("resolution", 100, paused=True)], "sla paused", "paused resolution"),
-        ([clock("resolution", 4000, warned=True)], "sla warning", "1h 6m resolution"),
+        (
+            [clock("response", 600), clock("resolution", 7200)],
+            "sla",
+            "10m business time · due 15 Dec 2026 14:00 response",
+        ),
+        (
+            [clock("response", -90, breached=True)],
+            "sla breached",
+            "-1m business time · due 15 Dec 2026 14:00 response",
+        ),
+        ([clock("resolution", 100, paused=True, due_at=None)], "sla paused", "paused resolution"),
+        (
+            [clock("resolution", 4000, warned=True)],
+            "sla warning",
+            "1h 6m business time · due 15 Dec 2026 14:00 resolution",
+        ),
         ([clock("response", 0, state="stopped")], "sla met", "met response"),
     ],
     ids=["most-urgent", "breached", "paused", "warning", "met"],
@@ -108,6 +131,17 @@ def test_sla_badge_shows_the_most_urgent_clock(clocks, css, text):
         e for e in elements(render("{% sla_badge clocks %}", clocks=clocks)) if e.tag == "span"
     ]
     assert (span.attrs["class"].strip(), " ".join(text_of(span).split())) == (css, text)
+
+
+def test_sla_badge_due_moment_is_in_the_readers_zone_and_machine_readable():
+    with timezone.override(zoneinfo.ZoneInfo("Australia/Sydney")):
+        html = render("{% sla_badge clocks %}", clocks=[clock("resolution", 3 * 86400 + 61200)])
+    [time] = elements(html, "time")
+    assert (time.attrs["datetime"], text_of(time)) == (
+        "2026-12-16T01:00:00+11:00",
+        "16 Dec 2026 01:00",  # the |when style every page uses, in the reader's zone
+    )
+    assert "3d 17h business time · due" in " ".join(text_of(elements(html, "span")[0]).split())
 
 
 def test_sla_badge_without_clocks_is_a_dash():

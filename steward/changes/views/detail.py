@@ -25,6 +25,7 @@ from steward.changes.views.common import PLAN_FIELDS
 from steward.changes.workflow import needs_review
 from steward.core.actor import Actor
 from steward.core.errors import Conflict
+from steward.core.views.attachments import attachment_card
 from steward.web.forms import submit
 
 DETAIL = "changes/detail.html"
@@ -109,6 +110,7 @@ def detail_context(actor: Actor, change: Change, failed: forms.Form | None = Non
         "review_form": _review_form(change),
         "timeline": selectors.change_timeline(actor, change),
         "comment_form": CommentForm(),
+        "attachments": attachment_card(actor, change),
     }
 
 

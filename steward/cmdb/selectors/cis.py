@@ -121,3 +121,18 @@ def ci_choices(actor: Actor, numbers: set[str]) -> dict[str, ConfigurationItem]:
         ci.number: ci
         for ci in ci_visible(actor).select_related("ci_class").filter(number__in=numbers)
     }
+
+
+def ci_suggest(actor: Actor, *, q: str, services_only: bool = False) -> list[ConfigurationItem]:
+    """CIs the actor may see whose name or number contains ``q`` (a picker's choices), by
+    name; business services only (the class and its subclasses) when the field needs one."""
+    from django.db.models import Q
+
+    qs = ci_visible(actor).select_related("ci_class")
+    if services_only:
+        tree = class_tree()
+        root = tree.by_slug.get("business_service")
+        qs = qs.filter(ci_class_id__in=tree.descendants(root) if root is not None else [])
+    for word in q.split()[:4]:
+        qs = qs.filter(Q(name__icontains=word) | Q(number__icontains=word))
+    return list(qs.order_by("name", "id")[:10])

@@ -199,5 +199,36 @@ def attachment_page(
     obj = targets.resolve(actor, target)
     qs = Attachment.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
-    )
+    ).select_related("uploaded_by")
     return paginate(qs, order=("created_at", "id"), cursor=cursor, limit=limit)
+
+
+SUGGESTIONS = 10  # a picker shows this many; typing more narrows them
+
+
+def user_suggest(actor: Actor, *, q: str, agents_only: bool = False) -> list[User]:
+    """People whose name, username or email starts a word with ``q`` (a picker's choices),
+    among those the actor may see; agents only when the field needs one."""
+    from steward.core.choices import AGENT_ROLES
+
+    q = q.strip()
+    qs = user_visible(actor).filter(is_active=True)
+    if agents_only:
+        qs = qs.filter(Q(is_superuser=True) | Q(groups__name__in=AGENT_ROLES)).distinct()
+    for word in q.split()[:4]:
+        qs = qs.filter(
+            Q(first_name__istartswith=word)
+            | Q(last_name__istartswith=word)
+            | Q(username__istartswith=word)
+            | Q(email__istartswith=word)
+        )
+    return list(qs.order_by("first_name", "last_name", "username")[:SUGGESTIONS])
+
+
+def team_suggest(actor: Actor, *, q: str) -> list[Team]:
+    """Teams the actor may see whose name or slug contains ``q``, by name."""
+    q = q.strip()
+    qs = team_visible(actor)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(slug__icontains=q))
+    return list(qs.order_by("name", "id")[:SUGGESTIONS])

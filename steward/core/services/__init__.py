@@ -1,6 +1,6 @@
 """Every write use case of core: one function each, transactional, checked, audited."""
 
-from steward.core.services.activity import attachment_add, comment_add
+from steward.core.services.activity import attachment_add, attachments_add, comment_add
 from steward.core.services.auth import login_check, login_failed, login_succeeded
 from steward.core.services.passwords import (
     password_reset_complete,
@@ -18,6 +18,7 @@ from steward.core.services.users import user_create, user_update
 
 __all__ = [
     "attachment_add",
+    "attachments_add",
     "comment_add",
     "login_check",
     "login_failed",

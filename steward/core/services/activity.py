@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import IO
+from collections.abc import Sequence
+from typing import IO, Protocol
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -14,7 +15,7 @@ from django.db import models, transaction
 from steward.core import audit, files, markup, outbox, targets
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
-from steward.core.errors import PayloadTooLarge, PermissionDenied, ValidationFailed
+from steward.core.errors import DomainError, PayloadTooLarge, PermissionDenied, ValidationFailed
 from steward.core.models import Attachment, Comment, Team, User
 
 MAX_COMMENT = 65_536
@@ -117,3 +118,39 @@ def attachment_add(
     )
     outbox.emit("attachment.added", attachment, target=targets.ref_of(obj))
     return attachment
+
+
+class Upload(Protocol):
+    """An uploaded file as Django hands it over: a readable stream with a name and a size."""
+
+    name: str | None
+    size: int
+
+    def read(self, n: int = -1) -> bytes: ...
+    def seek(self, offset: int) -> int: ...
+
+
+@transaction.atomic
+def attachments_add(actor: Actor, *, target: str, uploads: Sequence[Upload]) -> list[Attachment]:
+    """Store several files on one record at once, all or none: each goes through
+    ``attachment_add`` (the one set of limits and checks); a refusal names its file."""
+    stored: list[Attachment] = []
+    for upload in uploads:
+        try:
+            stored.append(
+                attachment_add(
+                    actor,
+                    target=target,
+                    upload=upload,
+                    filename=upload.name or "",
+                    size=upload.size,
+                )
+            )
+        except DomainError as exc:
+            # The rows roll back with the transaction; the files already written do not.
+            for attachment in stored:
+                attachment.file.delete(save=False)
+            name = files.safe_filename(upload.name or "")
+            exc.fields = {f: [f"{name}: {m}" for m in ms] for f, ms in exc.fields.items()}
+            raise
+    return stored

@@ -22,6 +22,7 @@ from steward.cmdb import selectors as cmdb_selectors
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
+from steward.core.views.attachments import attachment_card
 from steward.incidents import selectors, services
 from steward.incidents.forms import CommentForm, IncidentForm, UpdateForm
 from steward.incidents.models import Incident
@@ -112,6 +113,7 @@ def detail_context(actor: Actor, incident: Incident) -> dict:
         "form": UpdateForm.for_record(incident),
         "comment_form": CommentForm(work_notes=can.can_write_work_notes),
         "take_form": forms.Form(),
+        "attachments": attachment_card(actor, incident),
     }
 
 

@@ -20,11 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
+from steward.core.views.attachments import attachment_card
 from steward.incidents import selectors as incident_selectors
 from steward.problems import selectors, services
 from steward.problems.forms import CommentForm, LinkForm, ProblemForm, UpdateForm
 from steward.problems.models import Problem
 from steward.web.forms import submit
+from steward.web.pickers import set_label
 
 DETAIL = "problems/detail.html"
 
@@ -97,6 +99,15 @@ def _edit_initial(problem: Problem) -> dict:
     }
 
 
+def _update_form(problem: Problem) -> UpdateForm:
+    """The edit form as the record is; the pickers show the team's and agent's names."""
+    form = UpdateForm(initial=_edit_initial(problem))
+    set_label(form, "team", problem.team.name if problem.team else "")
+    if problem.assignee:
+        set_label(form, "assignee", problem.assignee.get_full_name() or problem.assignee.username)
+    return form
+
+
 def detail_context(actor: Actor, problem: Problem) -> dict:
     """Everything the record page shows; the forms are fresh unless a failed one replaces
     its own (``submit`` passes it under its name)."""
@@ -106,10 +117,11 @@ def detail_context(actor: Actor, problem: Problem) -> dict:
         "incidents": selectors.problem_incidents(actor, problem),
         "changes": selectors.problem_changes(actor, problem),
         "timeline": selectors.problem_timeline(actor, problem),
-        "form": UpdateForm(initial=_edit_initial(problem)),
+        "form": _update_form(problem),
         "comment_form": CommentForm(),
         "link_form": LinkForm(),
         "unlink_form": forms.Form(),
+        "attachments": attachment_card(actor, problem),
     }
 
 

@@ -7,3 +7,140 @@ document.addEventListener("change", (event) => {
   const field = event.target.closest("[data-submit-on-change]");
   if (field && field.form) field.form.submit();
 });
+
+// data-dropzone: an upload form whose file input also takes files dropped anywhere on the
+// form (components/attachments.html). Without this script the input works as it is; with
+// it, a drop fills the input, the chosen files are named, and a choice larger in all than
+// the input's data-max-bytes is stopped before it is sent (the server refuses it anyway).
+(() => {
+  const zoneOf = (event) => event.target.closest && event.target.closest("[data-dropzone]");
+  const inputOf = (zone) => zone.querySelector("input[type=file]");
+  const sizeText = (bytes) =>
+    bytes < 1024 ? `${bytes} bytes`
+      : bytes < 1048576 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1048576).toFixed(1)} MB`;
+  const tooLarge = (input) => {
+    const limit = Number(input.dataset.maxBytes || 0);
+    const total = Array.from(input.files).reduce((sum, file) => sum + file.size, 0);
+    return limit && total > limit ? `Together these files are ${sizeText(total)}; the limit is ${sizeText(limit)}.` : "";
+  };
+  const describe = (zone) => {
+    const input = inputOf(zone);
+    const note = zone.querySelector("[data-dropzone-chosen]");
+    if (!input || !note) return;
+    const names = Array.from(input.files).map((file) => `${file.name} (${sizeText(file.size)})`);
+    note.textContent = tooLarge(input) || (names.length ? `Chosen: ${names.join(", ")}` : "");
+  };
+  for (const type of ["dragenter", "dragover"]) {
+    document.addEventListener(type, (event) => {
+      const zone = zoneOf(event);
+      if (!zone) return;
+      event.preventDefault();
+      zone.classList.add("dragging");
+    });
+  }
+  document.addEventListener("dragleave", (event) => {
+    const zone = zoneOf(event);
+    if (zone && !zone.contains(event.relatedTarget)) zone.classList.remove("dragging");
+  });
+  document.addEventListener("drop", (event) => {
+    const zone = zoneOf(event);
+    if (!zone) return;
+    event.preventDefault();
+    zone.classList.remove("dragging");
+    const input = inputOf(zone);
+    if (input && event.dataTransfer && event.dataTransfer.files.length) {
+      input.files = event.dataTransfer.files;
+      describe(zone);
+    }
+  });
+  document.addEventListener("change", (event) => {
+    const zone = zoneOf(event);
+    if (zone && event.target.type === "file") describe(zone);
+  });
+  // Capture phase: runs before htmx's own submit handler on the form, and stops it.
+  document.addEventListener("submit", (event) => {
+    const zone = zoneOf(event);
+    const input = zone && inputOf(zone);
+    if (input && tooLarge(input)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      describe(zone);
+    }
+  }, true);
+})();
+
+// data-picker: a picker by name (components/picker.html, steward.web.pickers). htmx fills
+// the listbox as the person types; here the combobox pattern: arrows move the active
+// option (aria-activedescendant), Enter or a click picks it (its key into the hidden
+// input, its name into the box), Escape closes. Typing again voids the earlier pick.
+(() => {
+  const parts = (element) => {
+    const picker = element.closest && element.closest("[data-picker]");
+    if (!picker) return null;
+    return {
+      picker,
+      box: picker.querySelector("[role=combobox]"),
+      key: picker.querySelector("[data-picker-key]"),
+      shown: picker.querySelector("[data-picker-shown]"),
+      list: picker.querySelector("[role=listbox]"),
+    };
+  };
+  const options = (p) => Array.from(p.list.querySelectorAll("[role=option]:not([aria-disabled=true])"));
+  const open = (p, shown) => {
+    p.list.hidden = !shown;
+    p.box.setAttribute("aria-expanded", shown ? "true" : "false");
+    if (!shown) p.box.removeAttribute("aria-activedescendant");
+  };
+  const activate = (p, option) => {
+    for (const o of options(p)) o.setAttribute("aria-selected", o === option ? "true" : "false");
+    if (option) {
+      p.box.setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({ block: "nearest" });
+    }
+  };
+  const pick = (p, option) => {
+    p.key.value = option.dataset.key;
+    p.box.value = option.dataset.label;
+    p.shown.value = option.dataset.label;  // the key stands while the box shows this
+    open(p, false);
+  };
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const p = parts(event.target);
+    if (p && event.target === p.list) open(p, p.list.children.length > 0 && document.activeElement === p.box);
+  });
+  document.addEventListener("input", (event) => {
+    const p = parts(event.target);
+    if (p && event.target === p.box) p.key.value = "";  // a new text: nothing picked yet
+  });
+  document.addEventListener("keydown", (event) => {
+    const p = parts(event.target);
+    if (!p || event.target !== p.box) return;
+    const all = options(p);
+    const current = all.findIndex((o) => o.id === p.box.getAttribute("aria-activedescendant"));
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!all.length) return;
+      event.preventDefault();
+      open(p, true);
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      activate(p, all[(current + step + all.length) % all.length] || all[0]);
+    } else if (event.key === "Enter" && !p.list.hidden && current >= 0) {
+      event.preventDefault();  // picks; does not submit the form
+      pick(p, all[current]);
+    } else if (event.key === "Escape" && !p.list.hidden) {
+      event.preventDefault();
+      open(p, false);
+    }
+  });
+  document.addEventListener("mousedown", (event) => {
+    const option = event.target.closest && event.target.closest("[role=option]");
+    const p = option && parts(option);
+    if (p && option.getAttribute("aria-disabled") !== "true") {
+      event.preventDefault();  // keep the focus in the box
+      pick(p, option);
+    }
+  });
+  document.addEventListener("focusout", (event) => {
+    const p = parts(event.target);
+    if (p && event.target === p.box) open(p, false);
+  });
+})();
