@@ -8,6 +8,14 @@ from django import forms
 from django.conf import settings
 
 from steward.core.choices import Scope
+from steward.core.text import validate_single_line
+
+
+class SingleLineField(forms.CharField):
+    """A title or name: the API's one-line rule (``steward.core.text``) on every web form."""
+
+    default_validators = [validate_single_line]
+
 
 TIME_ZONES = [("", "— default —")] + [(z, z) for z in sorted(zoneinfo.available_timezones())]
 
@@ -24,7 +32,7 @@ class ProfileForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=100)
+    name = SingleLineField(max_length=100)
     scopes = forms.MultipleChoiceField(
         choices=Scope.choices, initial=[Scope.READ], widget=forms.CheckboxSelectMultiple
     )
@@ -34,7 +42,7 @@ class TokenForm(forms.Form):
 
 
 class TeamForm(forms.Form):
-    name = forms.CharField(max_length=120)
+    name = SingleLineField(max_length=120)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     email = forms.EmailField(required=False)
     lead = forms.CharField(max_length=150, required=False, help_text="Username of an agent")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from steward.core.forms import SingleLineField
 from steward.incidents.choices import Impact, OnHoldReason, QueueOrder, ResolutionCode, Status
 from steward.incidents.models import Incident
 
@@ -30,7 +31,7 @@ PLAIN_FIELDS = ("impact", "urgency", "on_hold_reason", "resolution_code", "resol
 class IncidentForm(forms.Form):
     WIDE = ("title", "description")
 
-    title = forms.CharField(max_length=200)
+    title = SingleLineField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
     caller = forms.CharField(
         max_length=150, required=False, help_text="Username; empty for yourself"
@@ -160,7 +161,7 @@ class BulkForm(forms.Form):
 
 
 class SavedViewForm(forms.Form):
-    name = forms.CharField(max_length=60, label="Save this view as")
+    name = SingleLineField(max_length=60, label="Save this view as")
     query = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
