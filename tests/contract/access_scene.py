@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -38,6 +39,7 @@ from steward.problems.models import Problem, ProblemIncident
 from steward.sla.models import SlaPolicy
 from steward.sla.services import calendar_create, policy_create
 from tests import factories
+from tests.contract.access_bridges import Walker, build_bridges, walkers
 from tests.contract.conftest import limited_agent
 
 # Everything of B's carries this marker, so a leak of any field is caught, listed or not.
@@ -65,6 +67,12 @@ class Scene:
     admin_objects: dict[str, models.Model]
     change: Change | None = None
     freeze: FreezeWindow | None = None
+    walkers: dict[str, Walker] = field(default_factory=dict)
+    # B's record numbers: unmarked, so looked for one by one (a bridge could show them)
+    numbers: list[str] = field(default_factory=list)
+    # A-visible records linking B's (tests/contract/access_bridges.py): a list filtered by
+    # B's values must not hold them, or the filter tells the walker what they link
+    witnesses: list[str] = field(default_factory=list)
 
     def path_value(self, before: str, name: str) -> str | None:
         """B's value for parameter ``name``, which follows ``before`` in a path or route."""
@@ -107,12 +115,17 @@ class Scene:
         )
         return rows
 
-    def leaked(self, content: bytes) -> list[str]:
+    def leaked(self, content: bytes, allowed: Iterable[str] = ()) -> list[str]:
+        """B's data in ``content``, once ``allowed`` is taken out: what the request sent
+        (a search box shows its query) and what the walker may see as theirs too."""
         text = content.decode("utf-8", "replace")
         found = [m for m in self.secrets if m in text]
+        for value in sorted(allowed, key=len, reverse=True):
+            text = text.replace(value, "")
         # Random tokens (CSRF, nonces) are long alphanumeric runs that hold "mkb" by chance
         # now and then; B's data never does (its marked values are short or hyphenated).
         text = RANDOM_TOKEN.sub("", text)
+        found += [n for n in self.numbers if re.search(rf"\b{n}\b", text)]
         if MARKER in text.lower():
             at = text.lower().index(MARKER)
             found.append(text[max(0, at - 40) : at + 40])
@@ -159,8 +172,12 @@ def build_scene() -> Scene:
         size=len(content),
     )
     services.comment_add(Actor(user=b), target=team, body="mkb-comment", internal=True)
+    requester_b = factories.requester(username="mkb-requester", organisation=org_b)
     incident = incident_services.incident_create(
-        Actor(user=b), title="mkb incident", description="mkb-incident-description"
+        Actor(user=b),
+        title="mkb incident",
+        description="mkb-incident-description",
+        caller=requester_b.username,  # B's incident is requester B's too
     )
     incident_services.incident_comment(
         Actor(user=b), number=incident.number, body="mkb-incident-reply"
@@ -209,6 +226,15 @@ def build_scene() -> Scene:
         Actor(user=b), name="mkb-view", query=f"q={MARKER}&team={team.slug}"
     )
     change, freeze, change_refs = _changes_of_b(system, b, team, ci, incident)
+    people = walkers(a, org_a, org_b, policy)
+    witnesses = build_bridges(
+        system,
+        org_a=org_a,
+        requester=people["requester"].user,
+        ci=ci.number,
+        incident=incident.number,
+        freeze_at=freeze.starts_at,
+    )
     return Scene(
         a=a,
         b=b,
@@ -250,6 +276,7 @@ def build_scene() -> Scene:
             "ci": ci.number,
             "requester": b.username,
             "source": "discovery",  # the CMDB import's source (a registered one)
+            "incident": incident.number,
         },
         body_values={
             "username": a.username,
@@ -291,6 +318,9 @@ def build_scene() -> Scene:
         },
         change=change,
         freeze=freeze,
+        walkers=people,
+        numbers=[incident.number, problem.number, change.number, ci.number, ci_app.number],
+        witnesses=witnesses,
     )
 
 

@@ -3,26 +3,19 @@ and judges what comes back (tests/contract/test_access_walk.py holds the tests).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from html import escape
 from typing import Any
+from urllib.parse import quote, quote_plus
 
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
-from django.shortcuts import resolve_url
-from django.test import Client
 from django.test.client import MULTIPART_CONTENT
-from django.urls import URLPattern, URLResolver, get_resolver
-from django.urls.resolvers import RegexPattern
 
-from steward.core.models import (
-    User,
-)
 from tests.conftest import ApiClient
 from tests.contract import openapi
+from tests.contract.access_bridges import Walker, bridge_paths
 from tests.contract.access_scene import Scene
 from tests.contract.shape import error_shape_problem
 
@@ -46,6 +39,21 @@ EXCUSED_WEB_ROUTES: dict[str, str] = {
     ),
 }
 
+# Query parameters whose walk values name B's records (Scene.query_values): a list filtered
+# by one of them must not select a bridge.
+NAMING_B = {"q", "team", "member", "caller", "assignee", "ci", "requester", "incident"}
+# The same parameters naming nothing at all: the control a filter's answer is compared with.
+NOBODY = {
+    "q": "zqxwalknothing",
+    "team": "walk-no-team",
+    "member": "walk-nobody",
+    "caller": "walk-nobody",
+    "assignee": "walk-nobody",
+    "ci": "CI9999999",
+    "requester": "walk-nobody",
+    "incident": "INC9999999",
+}
+
 API_METHOD_ORDER = ("get", "post", "put", "patch", "delete")  # reads before writes
 WEB_METHODS = ("get", "post")
 
@@ -63,24 +71,50 @@ def body_of(response: HttpResponse) -> bytes:
     return response.content
 
 
-def judge(walk: Walk, label: str, response: HttpResponse, scene: Scene, login_url: str) -> None:
-    """Record the call; a 2xx carrying B's data is a leak, a 5xx or lost session a problem."""
+def judge(
+    walk: Walk,
+    label: str,
+    response: HttpResponse,
+    scene: Scene,
+    login_url: str,
+    *,
+    allowed: Iterable[str] = (),
+    filtered: bool = False,
+) -> None:
+    """Record the call; a 2xx carrying B's data is a leak, a 5xx or lost session a problem.
+    A web page is judged whatever its status (a refusal may name a record too). When the
+    call ``filtered`` by B's values, a bridge in the answer is a leak: the filter told the
+    walker what the bridge links."""
     status = response.status_code
     walk.walked.append((label, status))
+    is_api = response.request["PATH_INFO"].startswith("/api/v")
     if status >= 500:
         walk.problems.append((label, status, "server error"))
     elif status == 401:
         walk.problems.append((label, status, "walker not authenticated: the walk proves nothing"))
     elif status in (301, 302) and response["Location"].startswith(login_url):
         walk.problems.append((label, status, "walker signed out: the walk proves nothing"))
-    elif status >= 400 and response.request["PATH_INFO"].startswith("/api/v"):
+    elif status >= 400 and is_api:
         problem = error_shape_problem(response)
         if problem:
             walk.problems.append((label, status, problem))
-    elif 200 <= status < 300:
-        leaked = scene.leaked(body_of(response))
+    elif 200 <= status < 300 or (status >= 400 and not is_api):
+        body = body_of(response)
+        leaked = scene.leaked(body, allowed)
+        if filtered:
+            leaked += [f"bridge {n}" for n in scene.witnesses if n.encode() in body]
         if leaked:
             walk.leaks.append((label, status, leaked))
+
+
+def echoes(query: dict[str, str]) -> list[str]:
+    """How a page repeats the query it was sent (a search box, a link that keeps the
+    filters): not a leak, since the walker typed it."""
+    found = []
+    for name, value in query.items():
+        found += [f'value="{escape(value)}"', f"{name}={quote_plus(value)}"]
+        found += [f"{name}={quote(value)}", f"{name}={escape(value)}"]
+    return found
 
 
 # --- (a) the API, from its OpenAPI document ------------------------------------------------
@@ -159,6 +193,11 @@ def api_plan(scene: Scene, doc_operations: list[openapi.Operation]) -> tuple[lis
         calls.append(Call(str(op), op, url, {}, {}))
         if query:
             calls.append(Call(f"{op} ?{'&'.join(sorted(query))}", op, url, query, {}))
+        if op.method == "get" and len(set(query) & NAMING_B) > 1:  # each filter on its own
+            calls += [
+                Call(f"{op} ?{name}", op, url, {name: query[name]}, {})
+                for name in sorted(set(query) & NAMING_B)
+            ]
         calls += [
             Call(f"{op} +{name}", op, url, {}, {name: scene.body_refs[name]})
             for name in _optional_refs(op, scene)
@@ -166,7 +205,7 @@ def api_plan(scene: Scene, doc_operations: list[openapi.Operation]) -> tuple[lis
     return calls, unfilled
 
 
-def walk_api(scene: Scene, client: ApiClient, doc: dict[str, Any]) -> Walk:
+def walk_api(scene: Scene, client: ApiClient, doc: dict[str, Any], walker: Walker) -> Walk:
     walk = Walk()
     doc_operations = [
         openapi.Operation(method, path, spec)
@@ -175,6 +214,12 @@ def walk_api(scene: Scene, client: ApiClient, doc: dict[str, Any]) -> Walk:
         if method in openapi.METHODS
     ]
     calls, _ = api_plan(scene, doc_operations)
+    walked = {call.url for call in calls}
+    calls += [  # the bridges' GET operations (reading them changes nothing)
+        replace(call, label=f"{call.label} (a bridge)")
+        for call in api_plan(bridged(scene), doc_operations)[0]
+        if call.operation.method == "get" and call.url not in walked
+    ]
     for call in calls:
         method = call.operation.method
         body, content_type = request_body(call.operation, scene, call.extra)
@@ -186,7 +231,10 @@ def walk_api(scene: Scene, client: ApiClient, doc: dict[str, Any]) -> Walk:
             response = client.post(call.url, body, content_type=MULTIPART_CONTENT)
         else:
             response = getattr(client, method)(call.url, body)
-        judge(walk, call.label, response, scene, login_url="/nowhere")
+        filtered = bool(set(call.query) & NAMING_B)
+        judge(
+            walk, call.label, response, scene, "/nowhere", allowed=walker.may_see, filtered=filtered
+        )
     return walk
 
 
@@ -196,94 +244,6 @@ def _doc_as(client: ApiClient) -> dict[str, Any]:
     return response.json()
 
 
-# --- (b) every Django URL pattern, in the web session ----------------------------------------
-
-ROUTE_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")
-REGEX_PARAM = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
-ADMIN_MODEL_ROUTE = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/")
-
-
-def url_patterns(resolver: URLResolver | None = None, prefix: str = "") -> list[tuple[str, Any]]:
-    """Every URL pattern as (joined route, pattern), recursively through includes."""
-    resolver = resolver or get_resolver()
-    found = []
-    for entry in resolver.url_patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            found += url_patterns(entry, route)
-        else:
-            assert isinstance(entry, URLPattern)
-            found.append((route, entry))
-    return found
-
-
-def _web_value(scene: Scene, route: str, name: str) -> str | None:
-    if name == "object_id":
-        if route.startswith("admin/r/"):
-            return str(scene.b.pk)
-        match = ADMIN_MODEL_ROUTE.match(route)
-        if match is None:
-            return None
-        # The admin turns a non-staff walker away whatever the object; B's object, where B
-        # has one, makes a hole in that gate show up as a leak of B's marker.
-        obj = scene.admin_objects.get(f"{match['app']}.{match['model']}")
-        return "1" if obj is None else str(obj.pk)
-    values: dict[str, Callable[[], str]] = {
-        "content_type_id": lambda: str(ContentType.objects.get_for_model(User).pk),
-        "id": lambda: str(scene.b.pk),  # admin's password change for a user
-        "app_label": lambda: "core",
-        "url": lambda: "walk-nowhere/",
-    }
-    before = route[: route.index(name)]
-    value = scene.path_value(before, name)
-    if value is not None:
-        return value
-    return values[name]() if name in values else None
-
-
-def render(route: str, pattern: Any, scene: Scene) -> tuple[str | None, list[str]]:
-    """The URL for ``route`` with B's values, or None and the parameters that are missing."""
-    missing: list[str] = []
-
-    def fill(match: re.Match) -> str:
-        value = _web_value(scene, route, match["name"])
-        if value is None:
-            missing.append(match["name"])
-            return ""
-        return value
-
-    parts = re.split(r"(?<=/)(?=\^)", route)  # regex segments start with ^ after a /
-    text = "".join(
-        REGEX_PARAM.sub(fill, part).lstrip("^").rstrip("$")
-        if part.startswith("^") or isinstance(pattern.pattern, RegexPattern)
-        else ROUTE_PARAM.sub(fill, part)
-        for part in parts
-    )
-    return (None if missing else "/" + text), missing
-
-
-def web_plan(scene: Scene) -> tuple[list[tuple[str, str]], list]:
-    calls, unfilled, seen = [], [], set()
-    for route, pattern in url_patterns():
-        if route in EXCUSED_WEB_ROUTES:
-            continue
-        url, missing = render(route, pattern, scene)
-        if url is None:
-            unfilled.append((route, missing))
-            continue
-        if url not in seen:
-            seen.add(url)
-            calls.append((route, url))
-    return calls, unfilled
-
-
-def walk_web(scene: Scene, client: Client) -> Walk:
-    walk = Walk()
-    calls, _ = web_plan(scene)
-    login_url = resolve_url(settings.LOGIN_URL)
-    form = {k: str(v) for k, v in scene.body_values.items()}
-    for method in WEB_METHODS:
-        for _route, url in calls:
-            response = client.get(url) if method == "get" else client.post(url, form)
-            judge(walk, f"{method.upper()} {url}", response, scene, login_url)
-    return walk
+def bridged(scene: Scene) -> Scene:
+    """The scene with the bridges' numbers in place of B's, to walk the bridges' routes."""
+    return replace(scene, path_values={**scene.path_values, **bridge_paths(scene.witnesses)})

@@ -24,11 +24,9 @@ from tests.contract.access_walk import (
     WEB_METHODS,
     _doc_as,
     api_plan,
-    url_patterns,
     walk_api,
-    walk_web,
-    web_plan,
 )
+from tests.contract.access_web import url_patterns, walk_web, web_plan
 
 
 @pytest.fixture
@@ -36,12 +34,17 @@ def scene(db) -> Scene:
     return build_scene()
 
 
-def test_api_walk_as_a_finds_nothing_of_b(scene):
-    client = api_client_for(scene.a)
+WALKERS = ["limited agent", "requester", "requester of B's organisation"]
+
+
+@pytest.mark.parametrize("who", WALKERS)
+def test_api_walk_finds_nothing_of_b(scene, who):
+    walker = scene.walkers[who]
+    client = api_client_for(walker.user)
     doc = _doc_as(client)
     before = scene.fingerprint()
 
-    walk = walk_api(scene, client, doc)
+    walk = walk_api(scene, client, doc, walker)
 
     assert not walk.leaks, walk.leaks
     assert scene.fingerprint() == before, "A changed something of B's"
@@ -61,12 +64,14 @@ def test_every_api_operation_is_walked_or_excused(scene):
     assert set(EXCUSED_API_PARAMS) - params == set(), "stale excuse"
 
 
-def test_web_walk_as_a_finds_nothing_of_b(scene):
+@pytest.mark.parametrize("who", WALKERS)
+def test_web_walk_finds_nothing_of_b(scene, who):
+    walker = scene.walkers[who]
     client = Client()
-    client.force_login(scene.a)
+    client.force_login(walker.user)
     before = scene.fingerprint()
 
-    walk = walk_web(scene, client)
+    walk = walk_web(scene, client, walker)
 
     assert not walk.leaks, walk.leaks
     assert scene.fingerprint() == before, "A changed something of B's"
@@ -74,7 +79,21 @@ def test_web_walk_as_a_finds_nothing_of_b(scene):
     assert len(walk.walked) >= MIN_WEB_ROUTES * len(WEB_METHODS), len(walk.walked)
     me = client.get("/api/v1/users/me")
     assert me.status_code == 200, "the walker lost its session during the walk"
-    assert me.json()["username"] == scene.a.username
+    assert me.json()["username"] == walker.user.username
+
+
+@pytest.mark.parametrize(
+    ("who", "opens"),
+    [("limited agent", [0, 1, 2]), ("requester", [0, 2])],  # requesters see no problems
+)
+def test_the_walkers_read_the_bridges(scene, who, opens):
+    """The bridges are on pages the walkers read, so the walk judges what they show."""
+    client = Client()
+    client.force_login(scene.walkers[who].user)
+    incident, problem, change = scene.witnesses
+    pages = [f"/incidents/{incident}/", f"/problems/{problem}/", f"/changes/{change}/"]
+    for i in opens:
+        assert client.get(pages[i]).status_code == 200, pages[i]
 
 
 def test_every_web_route_is_walked_or_excused(scene):
@@ -97,8 +116,9 @@ def test_the_walks_catch_a_leak_when_a_may_see_b(scene):
     client.force_login(scene.a)
     api = api_client_for(scene.a)
 
-    api_walk = walk_api(scene, api, _doc_as(api))
-    web_walk = walk_web(scene, client)
+    walker = scene.walkers["limited agent"]
+    api_walk = walk_api(scene, api, _doc_as(api), walker)
+    web_walk = walk_web(scene, client, walker)
 
     api_leaks = {label for label, _, _ in api_walk.leaks}
     web_leaks = {label for label, _, _ in web_walk.leaks}
@@ -116,3 +136,16 @@ def test_the_walks_catch_a_leak_when_a_may_see_b(scene):
         f"GET /changes/freezes/{scene.freeze.slug}/",
     } <= web_leaks
     assert f"GET /api/v1/users/{scene.b.username}" in web_leaks
+
+
+def test_the_bridges_name_b_s_records_to_whoever_may_see_them(scene, admin_user):
+    """Control: an administrator reads B's CI, freeze and incident on the bridges' pages,
+    so the walkers' finding nothing there is the scoping's doing."""
+    client = Client()
+    client.force_login(admin_user)
+    incident, problem, change = scene.witnesses
+    assert "mkb-ci" in client.get(f"/incidents/{incident}/").content.decode()
+    assert "mkb incident" in client.get(f"/problems/{problem}/").content.decode()
+    page = client.get(f"/changes/{change}/").content.decode()
+    assert "mkb-ci" in page
+    assert "mkb freeze" in page

@@ -11,6 +11,7 @@ from steward.cmdb.selectors.cis import (
     ci_for_update,
     ci_get,
     ci_list,
+    ci_nameable,
     ci_visible,
 )
 from steward.cmdb.selectors.classes import (
@@ -70,6 +71,7 @@ __all__ = [
     "ci_list",
     "ci_relationships",
     "ci_statuses",
+    "ci_nameable",
     "ci_visible",
     "class_tree",
     "impact",
