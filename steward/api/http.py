@@ -23,17 +23,14 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from steward.core.errors import ValidationFailed
 from steward.core.idempotency import create_once
+from steward.core.text import SINGLE_LINE_MESSAGE, SINGLE_LINE_PATTERN, is_single_line
 
 NOT_NULL_MESSAGE = "may not be null; leave the field out to keep its value"
 
-# C0 and C1 control characters (CR, LF, tab, NUL, ESC…) and the Unicode line separators.
-_CONTROL = "\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029"
-_HAS_CONTROL = re.compile(f"[{_CONTROL}]")
-
 
 def _one_line(value: str) -> str:
-    if _HAS_CONTROL.search(value):
-        raise PydanticCustomError("single_line", "must be a single line without control characters")
+    if not is_single_line(value):
+        raise PydanticCustomError("single_line", SINGLE_LINE_MESSAGE)
     return value
 
 
@@ -44,7 +41,7 @@ class _OneLineInDocument:
     def __get_pydantic_json_schema__(
         cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> dict[str, Any]:
-        return {**handler(schema), "pattern": f"^[^{_CONTROL}]*$"}
+        return {**handler(schema), "pattern": SINGLE_LINE_PATTERN}
 
 
 SingleLine = Annotated[str, AfterValidator(_one_line), _OneLineInDocument]

@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from steward.api.http import Moment
 from steward.changes.choices import QUEUES, ChangeType, RiskLevel, Status
+from steward.core.filters import SearchText
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -63,7 +64,7 @@ class ChangeFilters(PageFilters):
     requester: str = ""
     planned_after: Moment | None = None
     planned_before: Moment | None = None
-    q: str = ""
+    q: SearchText = ""
 
     @field_validator("status", "type", "risk", mode="before")
     @classmethod
@@ -110,7 +111,7 @@ class ChangeQueueFilters(ChangeFilters):
 class TemplateFilters(PageFilters):
     """Filters of the standard-change template list."""
 
-    q: str = ""
+    q: SearchText = ""
     is_active: bool | None = None
 
     @field_validator("is_active", mode="before")
@@ -122,7 +123,7 @@ class TemplateFilters(PageFilters):
 class FreezeFilters(PageFilters):
     """Filters of the freeze-window list (the API and the web list)."""
 
-    q: str = ""
+    q: SearchText = ""
     ci: str = ""
     active_at: Moment | None = None
 

@@ -12,6 +12,7 @@ from django import forms
 
 from steward.changes.choices import ChangeType, Outcome, ReviewOutcome, RiskLevel, Status
 from steward.changes.models import Change, ChangeTemplate, FreezeWindow, RiskQuestion
+from steward.core.forms import SingleLineField
 from steward.web.filter_forms import FilterForm, filter_select
 from steward.web.pickers import picker_field
 
@@ -43,7 +44,7 @@ class ChangeForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     type = forms.ChoiceField(choices=ChangeType.choices, initial=ChangeType.NORMAL)
     template = forms.ChoiceField(required=False, label="Standard change template")
-    title = forms.CharField(max_length=200)
+    title = SingleLineField(max_length=200)
     description = forms.CharField(widget=_text(), required=False)
     team = forms.ChoiceField(required=False)
     assignee = picker_field(
@@ -232,7 +233,7 @@ class DecisionForm(forms.Form):
 
 class FreezeForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(max_length=200)
+    name = SingleLineField(max_length=200)
     slug = forms.SlugField(max_length=60, required=False, help_text="Empty: made from the name")
     reason = forms.CharField(widget=_text(3), required=False)
     starts_at = _when("Starts")

@@ -20,6 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from steward.cmdb.choices import DEFAULT_DEPTH, MAX_DEPTH, CIStatus, Environment
 from steward.core.errors import ValidationFailed
+from steward.core.filters import SearchText
 
 ATTR_PARAM = re.compile(r"^attr\.(?P<name>[a-z][a-z0-9_]{0,59})$")
 S = TypeVar("S", bound=Schema)
@@ -44,7 +45,7 @@ class PageParams(Schema):
 class ClassFilters(PageParams):
     """The CI class list."""
 
-    q: str = Field("", description="part of the name or slug")
+    q: SearchText = Field("", description="part of the name or slug")
 
 
 class RelationshipTypeFilters(PageParams):
@@ -54,7 +55,7 @@ class RelationshipTypeFilters(PageParams):
 class CIMatch(Schema):
     """Which CIs a list or an export shows."""
 
-    q: str = Field("", description="part of the name, or a CI number")
+    q: SearchText = Field("", description="part of the name, or a CI number")
     ci_class: str = Field("", alias="class", description="a class slug; includes subclasses")
     status: str = Field("", description=f"one of {', '.join(CIStatus.values)}")
     environment: str = Field("", description=f"one of {', '.join(Environment.values)}")

@@ -44,9 +44,22 @@ class StewardUserAdmin(UserAdmin):
     list_filter = ("is_active", "groups", "organisation")
 
     def save_model(self, request, obj, form, change):  # noqa: ANN001
-        if change and "is_active" in form.changed_data:
-            obj.end_credentials()  # reactivating revives no old token or session
+        if change and (
+            "is_active" in form.changed_data or _lost_a_role(form)
+        ):  # reactivating revives no old token or session; a removed role ends those too
+            obj.end_credentials()
         super().save_model(request, obj, form, change)
+
+
+def _lost_a_role(form) -> bool:  # noqa: ANN001
+    """Whether the admin's user form takes a group, staff or superuser status away."""
+    before = {getattr(g, "pk", g) for g in form.initial.get("groups") or []}
+    after = {g.pk for g in form.cleaned_data.get("groups") or []}
+    demoted = any(
+        form.initial.get(flag) and not form.cleaned_data.get(flag)
+        for flag in ("is_staff", "is_superuser")
+    )
+    return bool(before - after) or demoted
 
 
 admin.site.register([Organisation, Department, Location, Team])

@@ -10,6 +10,7 @@ from pydantic import field_validator
 from steward.api.http import create_with_key, expected_version, page_of, tag
 from steward.core import files, selectors, services
 from steward.core.errors import Conflict
+from steward.core.filters import SearchText
 from steward.core.idempotency import create_once
 from steward.core.models import ApiToken, Attachment
 from steward.core.schemas import (
@@ -35,7 +36,7 @@ attachments = Router(tags=["attachments"])
 
 
 class UserFilters(Schema):
-    q: str = ""
+    q: SearchText = ""
     team: str = ""
     is_active: bool | None = None
     cursor: str | None = None
@@ -88,7 +89,7 @@ def patch_user(request: HttpRequest, response: HttpResponse, username: str, payl
 
 
 class TeamFilters(Schema):
-    q: str = ""
+    q: SearchText = ""
     member: str = ""
     cursor: str | None = None
     limit: int | None = None

@@ -8,12 +8,27 @@ message is shown beside the field.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, get_origin
+from typing import Annotated, Any, TypeVar, get_origin
 
 from django.http import QueryDict
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
 
 F = TypeVar("F", bound=BaseModel)
+
+NUL_MESSAGE = "may not contain a NUL character"
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise PydanticCustomError("nul_character", NUL_MESSAGE)
+    return value
+
+
+SearchText = Annotated[str, AfterValidator(_no_nul)]
+"""The words of a list's ``q``: any text a person can type, quotes and operators included
+(each search reads words, never query syntax), but no NUL, which PostgreSQL cannot compare
+text with: a 422 naming ``q`` instead of a 500 (tests/contract/test_search_syntax.py)."""
 
 
 def parse_query(

@@ -9,7 +9,15 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from steward.core.choices import Scope
+from steward.core.text import validate_single_line
 from steward.web.pickers import picker_field
+
+
+class SingleLineField(forms.CharField):
+    """A title or name: the API's one-line rule (``steward.core.text``) on every web form."""
+
+    default_validators = [validate_single_line]
+
 
 TIME_ZONES = [("", "— default —")] + [(z, z) for z in sorted(zoneinfo.available_timezones())]
 
@@ -26,7 +34,7 @@ class ProfileForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=100)
+    name = SingleLineField(max_length=100)
     scopes = forms.MultipleChoiceField(
         choices=Scope.choices, initial=[Scope.READ], widget=forms.CheckboxSelectMultiple
     )
@@ -36,7 +44,7 @@ class TokenForm(forms.Form):
 
 
 class TeamForm(forms.Form):
-    name = forms.CharField(max_length=120)
+    name = SingleLineField(max_length=120)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     email = forms.EmailField(required=False)
     lead = picker_field(

@@ -15,6 +15,7 @@ from pydantic import ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from steward.api.http import Moment
+from steward.core.filters import SearchText
 from steward.incidents.choices import BREACHING_WITHIN_MAX, Queue, QueueOrder, Status
 
 
@@ -45,7 +46,7 @@ class IncidentFilters(Schema):
     major: bool | None = None
     created_after: Moment | None = None
     created_before: Moment | None = None
-    q: str = ""
+    q: SearchText = ""
     breached: bool | None = None
     breaching_within: int | None = None
     order: str = QueueOrder.PRIORITY.value

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from steward.core.forms import SingleLineField
 from steward.incidents.choices import Impact, OnHoldReason, QueueOrder, ResolutionCode, Status
 from steward.incidents.models import Incident
 from steward.web.pickers import picker_field, set_label
@@ -31,7 +32,7 @@ PLAIN_FIELDS = ("impact", "urgency", "on_hold_reason", "resolution_code", "resol
 class IncidentForm(forms.Form):
     WIDE = ("title", "description")
 
-    title = forms.CharField(max_length=200)
+    title = SingleLineField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
     caller = picker_field(
         "person", max_length=150, required=False, help_text="Type a name; empty for yourself"
@@ -167,7 +168,7 @@ class BulkForm(forms.Form):
 
 
 class SavedViewForm(forms.Form):
-    name = forms.CharField(max_length=60, label="Save this view as")
+    name = SingleLineField(max_length=60, label="Save this view as")
     query = forms.CharField(required=False, widget=forms.HiddenInput)
 
 

@@ -75,11 +75,11 @@ class IncidentOut(Schema):
 
     @staticmethod
     def resolve_affected_service(obj: Any) -> str:
-        return obj.affected_service.number if obj.affected_service_id else ""
+        return obj.affected_service.number if obj.affected_service else ""  # None: not visible
 
     @staticmethod
     def resolve_configuration_item(obj: Any) -> str:
-        return obj.configuration_item.number if obj.configuration_item_id else ""
+        return obj.configuration_item.number if obj.configuration_item else ""
 
 
 class IncidentCreateIn(In):

@@ -16,6 +16,7 @@ from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from steward.core import filters as core_filters
+from steward.core.filters import SearchText
 from steward.problems.choices import Queue, Status
 
 PRIORITY = re.compile(r"[0-9]{1,9}")  # ASCII digits only: int() would take "١" as 1
@@ -45,7 +46,7 @@ class ProblemFilters(Schema):
     ci: str = Field("", description="CI number of the configuration item")
     service: str = Field("", description="CI number of the affected service")
     known_error: bool | None = Field(None, description="only known errors, or none of them")
-    q: str = Field("", description="a problem number, or words of the title")
+    q: SearchText = Field("", description="a problem number, or words of the title")
     cursor: str | None = None
     limit: int | None = None
 

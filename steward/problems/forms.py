@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from steward.core.forms import SingleLineField
 from steward.problems.choices import Level, Status
 from steward.web.filter_forms import FilterForm, filter_select
 from steward.web.pickers import picker_field
@@ -18,7 +19,7 @@ class ProblemForm(forms.Form):
     WIDE = ("title", "description", "workaround")  # fields the page gives a whole row
 
     from_incident = forms.CharField(max_length=16, required=False, widget=forms.HiddenInput)
-    title = forms.CharField(max_length=200)
+    title = SingleLineField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
     category = forms.ChoiceField(required=False)
     impact = forms.TypedChoiceField(choices=LEVELS, coerce=int, initial=3)

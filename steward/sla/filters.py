@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 from ninja import Schema
 from pydantic import Field, field_validator
 
+from steward.core.filters import SearchText
+
 F = TypeVar("F", bound=Schema)
 
 
@@ -21,7 +23,7 @@ def _none_if_empty(value: Any) -> Any:
 class CalendarFilters(Schema):
     """Which calendars a list shows."""
 
-    q: str = Field("", description="words of the name or slug")
+    q: SearchText = Field("", description="words of the name or slug")
     cursor: str | None = None
     limit: int | None = None
 
@@ -31,7 +33,7 @@ class CalendarFilters(Schema):
 class PolicyFilters(Schema):
     """Which policies a list shows, in the order they are tried."""
 
-    q: str = Field("", description="words of the name or slug")
+    q: SearchText = Field("", description="words of the name or slug")
     calendar: str = Field("", description="calendar slug")
     is_active: bool | None = Field(None, description="only active, or only inactive policies")
     cursor: str | None = None

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from steward.core.errors import ValidationFailed
+from steward.core.forms import SingleLineField
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 WEEKDAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -32,7 +33,7 @@ class CalendarForm(forms.Form):
     """A business calendar: zone, public holidays, weekly hours per weekday, closures."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(max_length=120)
+    name = SingleLineField(max_length=120)
     time_zone = forms.CharField(
         max_length=64,
         help_text="IANA name, e.g. Europe/Berlin; the hours below are this zone's wall clock",
@@ -178,7 +179,7 @@ class PolicyForm(forms.Form):
     """An SLA policy: its calendar and targets, the records it applies to, its precedence."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(max_length=120)
+    name = SingleLineField(max_length=120)
     calendar = forms.ChoiceField(label="Business calendar")
     response_minutes = forms.IntegerField(
         label="Response target", help_text="business minutes, e.g. 240 for four hours"

@@ -1,5 +1,5 @@
-"""Credentials end with their reason: a password change, a deactivation and a reactivation
-end every API token and session issued before them (docs/security.md)."""
+"""Credentials end with their reason: a password change, a deactivation, a reactivation and a
+role removal end every API token and session issued before them (docs/security.md)."""
 
 import pytest
 from django.test import Client
@@ -78,6 +78,66 @@ def test_reactivating_through_the_django_admin_revives_no_old_token():
 
     assert User.objects.get(pk=user.pk).is_active
     assert api.get(ME).status_code == 401
+
+
+def test_removing_a_role_ends_api_tokens_and_sessions():
+    user = factories.UserFactory(username="ada", roles=["agent", "change_manager"])
+    api, browser = api_client_for(user), signed_in_session(user)
+    assert api.get(ME).status_code == 200
+
+    set_roles(user, ["agent"])
+
+    assert api.get(ME).status_code == 401
+    assert browser.get("/").status_code == 302
+    assert api_client_for(user).get(ME).json()["roles"] == ["agent"]  # a new token works
+    assert signed_in_session(user).get("/").status_code == 200
+
+
+def test_adding_a_role_keeps_api_tokens_and_sessions():
+    user = factories.agent(username="ada")
+    api, browser = api_client_for(user), signed_in_session(user)
+
+    set_roles(user, ["agent", "change_manager"])
+
+    assert api.get(ME).status_code == 200
+    assert browser.get("/").status_code == 200
+
+
+def test_removing_a_role_through_the_django_admin_ends_api_tokens_and_sessions():
+    admin_client = Client()
+    admin_client.force_login(factories.admin(username="op", is_staff=True, is_superuser=True))
+    user = factories.UserFactory(username="ada", roles=["agent", "change_manager"])
+    api, browser = api_client_for(user), signed_in_session(user)
+    form = admin_form(user)
+    form["groups"] = [g.pk for g in user.groups.exclude(name="change_manager")]
+
+    response = admin_client.post(f"/admin/core/user/{user.pk}/change/", form)
+
+    assert response.status_code == 302, response.content[:2000]
+    assert sorted(User.objects.get(pk=user.pk).role_names) == ["agent"]
+    assert api.get(ME).status_code == 401
+    assert browser.get("/").status_code == 302
+
+
+def test_the_django_admin_keeps_credentials_when_no_role_is_removed():
+    admin_client = Client()
+    admin_client.force_login(factories.admin(username="op", is_staff=True, is_superuser=True))
+    user = factories.agent(username="ada")
+    api = api_client_for(user)
+    form = admin_form(user) | {"phone": "+49 30 2"}
+
+    response = admin_client.post(f"/admin/core/user/{user.pk}/change/", form)
+
+    assert response.status_code == 302, response.content[:2000]
+    assert User.objects.get(pk=user.pk).phone == "+49 30 2"
+    assert api.get(ME).status_code == 200
+
+
+def set_roles(user, roles: list[str]) -> None:
+    admin = factories.admin(username="root-roles")
+    user_update(
+        as_actor(admin), username=user.username, expected_version=None, changes={"roles": roles}
+    )
 
 
 def test_an_unchanged_password_keeps_tokens_and_sessions():

@@ -13,6 +13,7 @@ from django import forms
 from django.urls import reverse
 
 from steward.cmdb.choices import AttributeType, CIStatus, Criticality, Environment
+from steward.core.forms import SingleLineField
 
 ATTR = "attr_"
 BOOLEAN_CHOICES = [("", "—"), ("true", "Yes"), ("false", "No")]
@@ -75,7 +76,7 @@ class CIForm(forms.Form):
     """Create or edit a CI; ``version`` guards against lost updates on edit."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(max_length=200)
+    name = SingleLineField(max_length=200)
     ci_class = forms.ChoiceField(label="Class")
     status = forms.ChoiceField(choices=CIStatus.choices, initial=CIStatus.LIVE)
     environment = forms.ChoiceField(choices=Environment.choices, initial=Environment.PRODUCTION)

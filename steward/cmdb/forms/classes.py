@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from steward.cmdb.choices import AttributeType
+from steward.core.forms import SingleLineField
 
 ATTRIBUTE_TYPES = [("", "—"), *AttributeType.choices]
 BLANK_ROWS = 3
@@ -18,7 +19,7 @@ class CIClassForm(forms.Form):
     name is ignored, so blank rows add and emptied rows remove)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(max_length=100)
+    name = SingleLineField(max_length=100)
     slug = forms.CharField(max_length=60, help_text="lower-case letters, digits, - and _")
     parent = forms.ChoiceField(required=False)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -48,7 +49,7 @@ class CIClassForm(forms.Form):
         self.initial.setdefault("rows", rows)
         class_choices = [("", "—")] + [(c.slug, c.name) for c in classes]
         for i in range(rows):
-            self.fields[f"a{i}_name"] = forms.CharField(max_length=60, required=False, label="Name")
+            self.fields[f"a{i}_name"] = SingleLineField(max_length=60, required=False, label="Name")
             self.fields[f"a{i}_type"] = forms.ChoiceField(
                 choices=ATTRIBUTE_TYPES, required=False, label="Type"
             )

@@ -11,6 +11,7 @@ from steward.cmdb.selectors.cis import (
     ci_for_update,
     ci_get,
     ci_list,
+    ci_nameable,
     ci_suggest,
     ci_visible,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "ci_relationships",
     "ci_statuses",
     "ci_suggest",
+    "ci_nameable",
     "ci_visible",
     "class_tree",
     "impact",

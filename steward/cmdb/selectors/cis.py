@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from steward.cmdb.choices import CIStatus, Environment
 from steward.cmdb.models import ConfigurationItem
@@ -36,6 +36,19 @@ def can_write(actor: Actor) -> bool:
 def ci_visible(actor: Actor) -> QuerySet[ConfigurationItem]:
     """Agents see CIs of the organisations they serve and of none; requesters nothing."""
     return scope_to_organisations(actor, ConfigurationItem.objects.all())
+
+
+def ci_nameable(actor: Actor) -> QuerySet[ConfigurationItem]:
+    """CIs a record the actor reads may name: those the actor may open and, for a
+    requester (who opens none), those of their own organisation and of none, so a caller
+    reads their incident's CI by name but never another organisation's."""
+    if actor.is_agent or actor.user is None:
+        return ci_visible(actor)
+    return scope_to_organisations(
+        actor,
+        ConfigurationItem.objects.all(),
+        requester=Q(organisation__isnull=True) | Q(organisation_id=actor.user.organisation_id),
+    )
 
 
 def _with_relations(qs: QuerySet[ConfigurationItem]) -> QuerySet[ConfigurationItem]:

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from steward.core.actor import Actor
 
@@ -90,3 +90,22 @@ def scope_to_organisations(
             combined &= extra
         return queryset.filter(combined | agent_also)
     return queryset.filter(*allowed)
+
+
+def sees_everything(actor: Actor) -> bool:
+    """Whether ``scope_to_organisations`` leaves every row to the actor."""
+    if actor.is_system or actor.is_admin:
+        return True
+    return actor.is_agent and served_organisation_ids(actor) is None
+
+
+def follow_visible(actor: Actor, queryset: QuerySet[M], links: dict[str, QuerySet]) -> QuerySet[M]:
+    """``queryset`` with forward foreign keys ``links`` (name: the rows of that table the
+    actor may see) loaded for display: a linked row the actor may not see reads as ``None``,
+    so a page or an API answer never names it. Joined for whoever sees everything; else one
+    query per link (none at all for a link whose visible rows are none)."""
+    if sees_everything(actor):
+        return queryset.select_related(*links)
+    return queryset.prefetch_related(
+        *(Prefetch(name, queryset=visible) for name, visible in links.items())
+    )

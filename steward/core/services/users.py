@@ -140,8 +140,11 @@ def user_update(
     before = audit.snapshot(user, clean)
     before_roles = sorted(user.role_names)
     saved = list(clean)
-    if "is_active" in clean and clean["is_active"] != user.is_active:
-        user.end_credentials()  # reactivating revives no old token or session
+    # Reactivating revives no old token or session; a token or session begun under a role
+    # the user no longer holds ends with it (a new sign-in or token carries what is left).
+    reactivated = "is_active" in clean and clean["is_active"] != user.is_active
+    if reactivated or (roles is not None and set(before_roles) - set(roles)):
+        user.end_credentials()
         saved.append("credentials_changed_at")
     for name, value in clean.items():
         setattr(user, name, value)

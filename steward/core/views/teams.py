@@ -23,7 +23,8 @@ DETAIL = "core/team_detail.html"
 @login_required
 def team_list(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    q = request.GET.get("q", "")
+    # no one types a NUL, and PostgreSQL cannot compare text holding one: searched without
+    q = request.GET.get("q", "").replace("\x00", "")
     page = selectors.team_list(actor, q=q, cursor=request.GET.get("cursor"))
     form = TeamForm() if actor.is_admin else None
     # The filter pushes its URL; a history restore after a cache miss needs the whole page.

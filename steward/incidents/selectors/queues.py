@@ -10,6 +10,7 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from steward.cmdb import selectors as cmdb_selectors
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
 from steward.core.pagination import Page, paginate, paginate_ranked
@@ -72,10 +73,12 @@ def incident_list(
     elif queue == "open":
         qs = qs.filter(is_open=1)
     qs = filter_work(actor, qs, status=status, team=team, assignee=assignee, priority=priority)
+    # a CI the actor may not see selects nothing: otherwise the filter would tell which
+    # visible records link it (docs/security.md)
     if ci:
-        qs = qs.filter(configuration_item__number=ci.strip().upper())
+        qs = qs.filter(configuration_item__in=_visible_ci(actor, ci))
     if service:
-        qs = qs.filter(affected_service__number=service.strip().upper())
+        qs = qs.filter(affected_service__in=_visible_ci(actor, service))
     if category:
         qs = qs.filter(Q(category__slug=category) | Q(subcategory__slug=category))
     if caller:
@@ -95,7 +98,7 @@ def incident_list(
         return _search_page(actor, qs, q, cursor=cursor, limit=limit)
     if breached is not None or breaching_within is not None:
         qs = _sla_filter(qs, breached=breached, breaching_within=breaching_within)
-    page = paginate(_with_relations(qs), order=ordering, cursor=cursor, limit=limit)
+    page = paginate(_with_relations(qs, actor), order=ordering, cursor=cursor, limit=limit)
     attach_sla(actor, page.items)
     return page
 
@@ -123,7 +126,8 @@ def _search_page(
     keys = [(r, i) for r, i in hits if i in allowed]
     page_keys, nxt = paginate_ranked(keys, cursor=cursor, limit=limit)
     rows = {
-        i.id: i for i in _with_relations(Incident.objects.filter(id__in=[i for _, i in page_keys]))
+        i.id: i
+        for i in _with_relations(Incident.objects.filter(id__in=[i for _, i in page_keys]), actor)
     }
     items = [rows[i] for _, i in page_keys if i in rows]
     for item in items:
@@ -173,3 +177,8 @@ def incident_overview(actor: Actor) -> dict[str, int]:
     ).count()
     counts["breached"] = _sla_filter(open_qs, breached=True, breaching_within=None).count()
     return counts
+
+
+def _visible_ci(actor: Actor, number: str) -> QuerySet:
+    """The CI numbered ``number`` if the actor may see it (a subquery)."""
+    return cmdb_selectors.ci_nameable(actor).filter(number=number.strip().upper()).values("id")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from steward.cmdb import selectors as cmdb_selectors
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
-from steward.core.selectors.scoping import scope_to_organisations
+from steward.core.selectors.scoping import follow_visible, scope_to_organisations
 from steward.incidents.choices import Status
 from steward.incidents.models import Incident
 from steward.incidents.workflow import INCIDENT_FLOW
@@ -18,17 +19,18 @@ def incident_visible(actor: Actor) -> QuerySet[Incident]:
     return scope_to_organisations(actor, Incident.objects.all(), requester="caller")
 
 
-def _with_relations(qs: QuerySet[Incident]) -> QuerySet[Incident]:
-    return qs.select_related(
-        "caller",
-        "team",
-        "assignee",
-        "category",
-        "subcategory",
-        "parent",
-        "organisation",
-        "configuration_item",
-        "affected_service",
+def _with_relations(qs: QuerySet[Incident], actor: Actor) -> QuerySet[Incident]:
+    """What a shown incident needs; a parent or CI the actor may not see reads as None."""
+    cis = cmdb_selectors.ci_nameable(actor)
+    qs = qs.select_related("caller", "team", "assignee", "category", "subcategory", "organisation")
+    return follow_visible(
+        actor,
+        qs,
+        {
+            "parent": incident_visible(actor),
+            "configuration_item": cis,
+            "affected_service": cis.all(),
+        },
     )
 
 
@@ -42,7 +44,7 @@ def attach_sla(actor: Actor, incidents: list[Incident]) -> None:
 def incident_get(actor: Actor, *, number: str) -> Incident:
     """One visible incident by number, with its SLA clocks; ``NotFound`` for absent and
     invisible alike."""
-    incident = _with_relations(incident_visible(actor)).filter(number=number).first()
+    incident = _with_relations(incident_visible(actor), actor).filter(number=number).first()
     if incident is None:
         raise NotFound()
     attach_sla(actor, [incident])

@@ -60,7 +60,7 @@ def known_errors_for_incident(actor: Actor, incident) -> list[Problem]:  # noqa:
         return []
     linked = ProblemIncident.objects.filter(problem=OuterRef("pk"), incident_id=incident.pk)
     qs = (
-        with_relations(problem_visible(actor))
+        with_relations(problem_visible(actor), actor)
         .filter(match, status=Status.KNOWN_ERROR)
         .annotate(is_linked=Exists(linked))
         .order_by("priority", "-known_error_at", "-id")

@@ -10,11 +10,12 @@ import re
 
 from django.db.models import QuerySet
 
+from steward.cmdb import selectors as cmdb_selectors
 from steward.core.actor import Actor
 from steward.core.errors import NotFound, ValidationFailed
 from steward.core.pagination import Page, paginate
 from steward.core.selectors.queues import filter_work, my_team_ids
-from steward.core.selectors.scoping import scope_to_organisations
+from steward.core.selectors.scoping import follow_visible, scope_to_organisations
 from steward.problems.choices import OPEN_STATES, Queue, Status
 from steward.problems.models import Problem
 from steward.problems.workflow import PROBLEM_FLOW
@@ -28,11 +29,12 @@ def problem_visible(actor: Actor) -> QuerySet[Problem]:
     return scope_to_organisations(actor, Problem.objects.all())
 
 
-def with_relations(qs: QuerySet[Problem]) -> QuerySet[Problem]:
-    """What every shown problem needs besides its own row, joined in the same query."""
-    return qs.select_related(
-        "organisation", "category", "affected_service", "configuration_item", "team", "assignee"
-    )
+def with_relations(qs: QuerySet[Problem], actor: Actor) -> QuerySet[Problem]:
+    """What every shown problem needs besides its own row; a CI or service the actor may
+    not see reads as None."""
+    cis = cmdb_selectors.ci_nameable(actor)
+    qs = qs.select_related("organisation", "category", "team", "assignee")
+    return follow_visible(actor, qs, {"affected_service": cis, "configuration_item": cis.all()})
 
 
 def problem_list(
@@ -68,10 +70,12 @@ def problem_list(
     elif queue == "known_errors":
         qs = qs.filter(status=Status.KNOWN_ERROR)
     qs = filter_work(actor, qs, status=status, team=team, assignee=assignee, priority=priority)
+    # a CI the actor may not see selects nothing: otherwise the filter would tell which
+    # visible records link it (docs/security.md)
     if ci:
-        qs = qs.filter(configuration_item__number=ci.strip().upper())
+        qs = qs.filter(configuration_item__in=_visible_ci(actor, ci))
     if service:
-        qs = qs.filter(affected_service__number=service.strip().upper())
+        qs = qs.filter(affected_service__in=_visible_ci(actor, service))
     if known_error is not None:
         qs = (
             qs.filter(status=Status.KNOWN_ERROR)
@@ -83,12 +87,12 @@ def problem_list(
         qs = qs.filter(number=q.upper())
     elif q:
         qs = qs.filter(title__icontains=q)
-    return paginate(with_relations(qs), order=ORDER, cursor=cursor, limit=limit)
+    return paginate(with_relations(qs, actor), order=ORDER, cursor=cursor, limit=limit)
 
 
 def problem_get(actor: Actor, *, number: str) -> Problem:
     """One visible problem by number; ``NotFound`` for absent and invisible alike."""
-    problem = with_relations(problem_visible(actor)).filter(number=number).first()
+    problem = with_relations(problem_visible(actor), actor).filter(number=number).first()
     if problem is None:
         raise NotFound()
     return problem
@@ -105,3 +109,8 @@ def problem_for_update(actor: Actor, *, number: str) -> Problem:
 def problem_allowed_transitions(actor: Actor, problem: Problem) -> list[str]:
     """Next states the UI offers: agents work problems, nobody else."""
     return PROBLEM_FLOW.allowed(problem.status) if actor.is_agent else []
+
+
+def _visible_ci(actor: Actor, number: str) -> QuerySet:
+    """The CI numbered ``number`` if the actor may see it (a subquery)."""
+    return cmdb_selectors.ci_nameable(actor).filter(number=number.strip().upper()).values("id")

@@ -1,0 +1,398 @@
+"""The world the access walk runs in: B's records in organisation B, every value carrying
+the marker "mkb", the walkers who may see none of it, and records the walkers may see that
+point at B's (the bridges: a free-text field or a link that could name B's record)."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+
+from steward.changes import services as change_services
+from steward.changes.models import ApprovalDecision, Change, Delegation, FreezeWindow
+from steward.cmdb import services as cmdb_services
+from steward.core import services
+from steward.core.actor import Actor
+from steward.core.models import (
+    ApiToken,
+    Attachment,
+    AuditEntry,
+    Comment,
+    Department,
+    Location,
+    OutboxMessage,
+    Team,
+    User,
+)
+from steward.incidents import services as incident_services
+from steward.incidents.models import Incident, SavedView, TeamAssignment
+from steward.incidents.services import search_index
+from steward.problems import services as problem_services
+from steward.problems.models import Problem, ProblemIncident
+from steward.sla.models import SlaPolicy
+from steward.sla.services import calendar_create, policy_create
+from tests import factories
+from tests.contract.access_bridges import Walker, build_bridges, walkers
+from tests.contract.conftest import limited_agent
+
+# Everything of B's carries this marker, so a leak of any field is caught, listed or not.
+MARKER = "mkb"
+RANDOM_TOKEN = re.compile(r"[A-Za-z0-9]{32,}")
+
+
+@dataclass
+class Scene:
+    """A and B, B's marked records, and how to name them in a request."""
+
+    a: User
+    b: User
+    team: Team
+    token: ApiToken
+    attachment: Attachment
+    incident: Incident
+    policy: SlaPolicy
+    secrets: list[str]  # B's values that cannot carry the marker (raw token, digests)
+    # path parameter → B's value: "name" anywhere, "segment/name" only after that segment
+    path_values: dict[str, str]
+    query_values: dict[str, str]
+    body_values: dict[str, Any]  # required body fields, by name
+    body_refs: dict[str, Any]  # optional body fields naming B's records, by name
+    admin_objects: dict[str, models.Model]
+    change: Change | None = None
+    freeze: FreezeWindow | None = None
+    walkers: dict[str, Walker] = field(default_factory=dict)
+    # B's record numbers: unmarked, so looked for one by one (a bridge could show them)
+    numbers: list[str] = field(default_factory=list)
+    # A-visible records linking B's (tests/contract/access_bridges.py): a list filtered by
+    # B's values must not hold them, or the filter tells the walker what they link
+    witnesses: list[str] = field(default_factory=list)
+
+    def path_value(self, before: str, name: str) -> str | None:
+        """B's value for parameter ``name``, which follows ``before`` in a path or route."""
+        segments = [s for s in before.split("/") if s and not s.startswith(("{", "<", "("))]
+        if segments and f"{segments[-1]}/{name}" in self.path_values:
+            return self.path_values[f"{segments[-1]}/{name}"]
+        return self.path_values.get(name)
+
+    def fingerprint(self) -> dict[str, Any]:
+        """B's records as stored, to prove the walk changed nothing of B's."""
+        records = [self.b, self.team, self.token, self.attachment, self.incident, self.policy]
+        rows = {
+            type(obj).__name__: type(obj).objects.filter(pk=obj.pk).values().get()
+            for obj in records
+        }
+        rows["User"].pop("last_login")
+        rows["ApiToken"].pop("last_used_at")
+        on_b = Q()
+        for obj in (self.b, self.team, self.incident):
+            on_b |= Q(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
+        rows["team members"] = sorted(self.team.members.values_list("username", flat=True))
+        rows["comments"] = list(Comment.objects.filter(on_b).values_list("id", "body"))
+        rows["attachments"] = list(Attachment.objects.filter(on_b).values_list("id", "filename"))
+        rows["saved views"] = list(SavedView.objects.filter(user=self.b).values())
+        if self.change is not None:
+            rows["change"] = Change.objects.filter(pk=self.change.pk).values().get()
+            rows["change freeze"] = FreezeWindow.objects.filter(pk=self.freeze.pk).values().get()
+            rows["change decisions"] = list(ApprovalDecision.objects.values_list("id"))
+            rows["change delegations"] = list(Delegation.objects.filter(user=self.b).values())
+            on_change = Q(content_type=ContentType.objects.get_for_model(Change))
+            rows["change comments"] = list(
+                Comment.objects.filter(on_change, object_id=str(self.change.pk)).values_list("id")
+            )
+        b_problems = Problem.objects.filter(organisation=self.b.organisation)
+        rows["problems"] = list(b_problems.order_by("id").values())
+        rows["problem links"] = sorted(
+            ProblemIncident.objects.filter(problem__in=b_problems).values_list(
+                "problem_id", "incident_id"
+            )
+        )
+        return rows
+
+    def leaked(self, content: bytes, allowed: Iterable[str] = ()) -> list[str]:
+        """B's data in ``content``, once ``allowed`` is taken out: what the request sent
+        (a search box shows its query) and what the walker may see as theirs too."""
+        text = content.decode("utf-8", "replace")
+        found = [m for m in self.secrets if m in text]
+        for value in sorted(allowed, key=len, reverse=True):
+            text = text.replace(value, "")
+        # Random tokens (CSRF, nonces) are long alphanumeric runs that hold "mkb" by chance
+        # now and then; B's data never does (its marked values are short or hyphenated).
+        text = RANDOM_TOKEN.sub("", text)
+        found += [n for n in self.numbers if re.search(rf"\b{n}\b", text)]
+        if MARKER in text.lower():
+            at = text.lower().index(MARKER)
+            found.append(text[max(0, at - 40) : at + 40])
+        return found
+
+
+def build_scene() -> Scene:
+    org_a = factories.OrganisationFactory(name="Walk A", slug="walk-a")
+    org_b = factories.OrganisationFactory(name="mkb Organisation", slug="mkb-org")
+    department = Department.objects.create(organisation=org_b, name="mkb-department")
+    location = Location.objects.create(name="mkb-location", organisation=org_b)
+    a = limited_agent("walker-a", org_a)
+    system = Actor.system("access-walk")
+    b = services.user_create(
+        system,
+        username="mkb-user",
+        first_name="mkbFirst",
+        last_name="mkbLast",
+        email="mkb-mail@example.com",
+        phone="mkb-phone",
+        organisation=org_b.slug,
+        department=department.id,
+        location=location.id,
+        roles=["agent"],
+    )
+    b.served_organisations.set([org_b])
+    team = services.team_create(
+        system,
+        name="mkb Team",
+        slug="mkb-team",
+        description="mkb-team-description",
+        email="mkb-team@example.com",
+        organisation=org_b.slug,
+        lead=b.username,
+        members=[b.username],
+    )
+    token, raw = services.token_create(system, user=b, name="mkb-token", scopes=["read"])
+    content = b"mkb-file-content\n"
+    attachment = services.attachment_add(
+        Actor(user=b),
+        target=f"team/{team.slug}",
+        upload=io.BytesIO(content),
+        filename="mkb-attachment.txt",
+        size=len(content),
+    )
+    services.comment_add(Actor(user=b), target=team, body="mkb-comment", internal=True)
+    requester_b = factories.requester(username="mkb-requester", organisation=org_b)
+    incident = incident_services.incident_create(
+        Actor(user=b),
+        title="mkb incident",
+        description="mkb-incident-description",
+        caller=requester_b.username,  # B's incident is requester B's too
+    )
+    incident_services.incident_comment(
+        Actor(user=b), number=incident.number, body="mkb-incident-reply"
+    )
+    search_index.reindex([incident.pk])  # the worker's job after commit, so ?q= can find it
+    problem = problem_services.problem_create(
+        Actor(user=b),
+        title="mkb problem",
+        description="mkb-problem-description",
+        organisation=org_b.slug,
+        from_incident=incident.number,
+    )
+    problem_services.problem_comment(Actor(user=b), number=problem.number, body="mkb-prb-note")
+    # Calendars are configuration every agent reads: the walk uses one, but it is not B's.
+    calendar = calendar_create(
+        system,
+        name="Walk calendar",
+        slug="walk-calendar",
+        time_zone="Europe/Berlin",
+        working_hours=[{"weekday": 0, "start": "09:00", "end": "17:00"}],
+    )
+    policy = policy_create(
+        system,
+        name="mkb policy",
+        slug="mkb-policy",
+        calendar=calendar.slug,
+        response_minutes=60,
+        resolution_minutes=480,
+        organisations=[org_b.slug],
+    )
+    ci = cmdb_services.ci_create(
+        system,
+        name="mkb-ci",
+        ci_class="server",
+        description="mkb-ci-description",
+        organisation=org_b.slug,
+        attributes={"fqdn": "mkb-host.example.com"},
+    )
+    ci_app = cmdb_services.ci_create(
+        system, name="mkb-app", ci_class="application", organisation=org_b.slug
+    )
+    relationship = cmdb_services.relationship_create(
+        system, source=ci_app.number, target=ci.number, type="runs_on"
+    )
+    saved_view = incident_services.saved_view_save(
+        Actor(user=b), name="mkb-view", query=f"q={MARKER}&team={team.slug}"
+    )
+    change, freeze, change_refs = _changes_of_b(system, b, team, ci, incident)
+    people = walkers(a, org_a, org_b, policy)
+    witnesses = build_bridges(
+        system,
+        org_a=org_a,
+        requester=people["requester"].user,
+        ci=ci.number,
+        incident=incident.number,
+        freeze_at=freeze.starts_at,
+    )
+    return Scene(
+        a=a,
+        b=b,
+        team=team,
+        token=token,
+        attachment=attachment,
+        incident=incident,
+        policy=policy,
+        secrets=[raw, token.digest, attachment.sha256, str(attachment.id)],
+        path_values={
+            "username": b.username,
+            "token_id": str(token.id),
+            "attachment_id": str(attachment.id),
+            "view_id": str(saved_view.pk),
+            # names shared by many record types only count after their collection's segment
+            "teams/slug": team.slug,
+            "incidents/number": incident.number,
+            "problems/number": problem.number,
+            "incident_number": incident.number,
+            "policies/slug": policy.slug,
+            "calendars/slug": calendar.slug,
+            "cis/number": ci.number,
+            "ci-classes/slug": "server",  # shared configuration, not B's
+            "relationship-types/slug": "runs_on",  # shared configuration, not B's
+            "relationship_id": str(relationship.id),
+            # the web's attachment card of B's incident, and a picker of B's teams
+            "attachments/kind": "incident",
+            "attachments/key": incident.number,
+            "pick/kind": "team",
+            **change_refs,
+        },
+        query_values={
+            "q": MARKER,
+            "team": team.slug,
+            "member": b.username,
+            "is_active": "true",
+            "object_type": "core.team",
+            "object_id": str(team.pk),
+            "actor_name": b.username,
+            "channel": "web",
+            "caller": b.username,
+            "assignee": b.username,
+            "ci": ci.number,
+            "requester": b.username,
+            "source": "discovery",  # the CMDB import's source (a registered one)
+            "incident": incident.number,
+        },
+        body_values={
+            "username": a.username,
+            "name": "walk",
+            "target": f"team/{team.slug}",
+            "version": 1,
+            "body": "walk",
+            "incident": incident.number,
+        },
+        body_refs={
+            "caller": b.username,
+            "assignee": b.username,
+            "lead": b.username,
+            "members": [b.username],
+            "team": team.slug,
+            "organisation": org_b.slug,
+            "parent": incident.number,
+            "source": ci_app.number,
+            "target": ci.number,
+            "cis": [ci.number],
+            "incidents": [incident.number],
+            "requester": b.username,
+            "delegate": b.username,
+            "on_behalf_of": b.username,
+        },
+        admin_objects={
+            "core.user": b,
+            "core.team": team,
+            "core.apitoken": token,
+            "core.organisation": org_b,
+            "core.department": department,
+            "core.location": location,
+            "core.auditentry": AuditEntry.objects.filter(object_id=str(team.pk)).first(),
+            "core.outboxmessage": OutboxMessage.objects.filter(object_id=str(team.pk)).first(),
+            "auth.group": Group.objects.get(name="agent"),
+            "incidents.teamassignment": TeamAssignment.objects.create(team=team),
+            "sla.slapolicy": policy,
+            "changes.freezewindow": freeze,
+        },
+        change=change,
+        freeze=freeze,
+        walkers=people,
+        numbers=[incident.number, problem.number, change.number, ci.number, ci_app.number],
+        witnesses=witnesses,
+    )
+
+
+def _changes_of_b(system, b, team, ci, incident) -> tuple[Change, FreezeWindow, dict[str, str]]:
+    """B's change (waiting for B's change manager's approval), a freeze window on B's CI,
+    B's delegation, and the path values that name them."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    manager = services.user_create(
+        system,
+        username="mkb-cm",
+        organisation=b.organisation.slug,
+        roles=["agent", "change_manager"],
+    )
+    manager.served_organisations.set([b.organisation])
+    start = timezone.now() + dt.timedelta(days=7)
+    change = change_services.change_create(
+        Actor(user=b),
+        title="mkb change",
+        description="mkb-change-description",
+        cis=[ci.number],
+        incidents=[incident.number],
+        team=team.slug,
+        planned_start=start,
+        planned_end=start + dt.timedelta(hours=2),
+        implementation_plan="mkb-plan",
+        backout_plan="mkb-backout",
+        test_plan="mkb-test",
+    )
+    for status in ("assessment", "authorization"):
+        change_services.change_update(
+            Actor(user=b), number=change.number, expected_version=None, changes={"status": status}
+        )
+    change_services.change_comment(Actor(user=b), number=change.number, body="mkb-change-note")
+    freeze = change_services.freeze_create(
+        system,
+        name="mkb freeze",
+        reason="mkb-freeze-reason",
+        ci=ci.number,
+        starts_at=start,
+        ends_at=start + dt.timedelta(days=1),
+    )
+    today = timezone.localdate()
+    delegation = change_services.delegation_create(
+        Actor(user=b),
+        delegate=manager.username,
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=5),
+    )
+    # configuration every agent reads: used by the walk, but not B's (no marker)
+    template = change_services.template_create(system, name="Walk template", slug="walk-template")
+    return (
+        change,
+        freeze,
+        {
+            "changes/number": change.number,
+            "approval_id": str(change.approvals.get().pk),
+            "freeze-windows/slug": freeze.slug,
+            "freezes/slug": freeze.slug,  # the web page of a freeze window
+            "change-templates/slug": template.slug,
+            "delegation_id": str(delegation.pk),
+            # feed and approval links authenticate by the secret they carry, like a password:
+            # the walk knows B's identifiers, not B's secrets, so it sends forged ones (404)
+            "feed/token": "walk-forged-feed-token",
+            "approve/token": "walk-forged-link",
+            # the walker finds "team" first in "teams/", so the key names the segment before
+            "feed/team": team.slug,
+        },
+    )
