@@ -114,6 +114,7 @@ def echoes(query: dict[str, str]) -> list[str]:
     for name, value in query.items():
         found += [f'value="{escape(value)}"', f"{name}={quote_plus(value)}"]
         found += [f"{name}={quote(value)}", f"{name}={escape(value)}"]
+        found.append(f"“{escape(value)}”")  # "Nothing matches “…”" under a picker
     return found
 
 
