@@ -16,7 +16,7 @@ from steward.core import audit, outbox, selectors
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction, Role
 from steward.core.errors import NotFound, PermissionDenied, ValidationFailed
-from steward.core.models import Department, Location, User
+from steward.core.models import Department, Location, Team, User
 from steward.core.services.common import bump_version, check_version, reject_unknown, resolve_ref
 from steward.core.services.references import resolve_organisations
 
@@ -29,8 +29,15 @@ PROFILE_FIELDS = {
     "phone",
     "email_notifications",
 }
-ADMIN_FIELDS = PROFILE_FIELDS | {"organisation", "department", "location", "is_active", "roles"}
-AUDITED = sorted((ADMIN_FIELDS - {"roles"}) | {"username"})
+ADMIN_FIELDS = PROFILE_FIELDS | {
+    "organisation",
+    "department",
+    "location",
+    "is_active",
+    "roles",
+    "teams",
+}
+AUDITED = sorted((ADMIN_FIELDS - {"roles", "teams"}) | {"username"})
 
 
 def _clean(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
@@ -55,6 +62,8 @@ def _clean(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise ValidationFailed(errors)
     resolve_organisations(actor, clean)
+    if "teams" in clean:
+        clean["teams"] = _teams(actor, clean["teams"])
     if "department" in clean:
         clean["department"] = resolve_ref(
             Department.objects.all(),
@@ -70,9 +79,27 @@ def _clean(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def _teams(actor: Actor, slugs: list[str] | None) -> list[Team]:
+    """The active teams named by ``slugs`` that the actor may see; a 422 naming ``teams``."""
+    wanted = sorted({(s or "").strip() for s in slugs or []})
+    found = list(selectors.team_visible(actor).filter(slug__in=wanted, is_active=True))
+    missing = sorted(set(wanted) - {t.slug for t in found})
+    if missing:
+        raise ValidationFailed.one("teams", f"no active team {', '.join(missing)}")
+    return found
+
+
 def _set_roles(user: User, roles: list[str]) -> None:
     user.groups.set(Group.objects.filter(name__in=roles))
     user._role_names = set(roles)
+
+
+def _set_teams(user: User, teams: list[Team]) -> None:
+    """Membership of exactly ``teams``; only agents work a team's queue (as ``team_add_member``
+    requires), so a requester can join none."""
+    if teams and not user.is_agent:
+        raise ValidationFailed.one("teams", "only agents can be team members; give an agent role")
+    user.teams.set(teams)
 
 
 @transaction.atomic
@@ -89,6 +116,7 @@ def user_create(actor: Actor, *, username: str, password: str | None = None, **f
     fields.setdefault("roles", [Role.REQUESTER])
     clean = _clean(actor, fields)
     roles = clean.pop("roles")
+    teams = clean.pop("teams", [])
     user = User(username=username, **clean)
     if password:
         try:
@@ -100,11 +128,16 @@ def user_create(actor: Actor, *, username: str, password: str | None = None, **f
         user.set_unusable_password()
     user.save()
     _set_roles(user, roles)
+    _set_teams(user, teams)
     audit.record(
         actor,
         user,
         action=AuditAction.CREATE,
-        after={**audit.snapshot(user, AUDITED), "roles": sorted(roles)},
+        after={
+            **audit.snapshot(user, AUDITED),
+            "roles": sorted(roles),
+            "teams": sorted(t.slug for t in teams),
+        },
     )
     outbox.emit("user.created", user)
     return user
@@ -135,10 +168,18 @@ def user_update(
             )
     reject_unknown(changes, ADMIN_FIELDS)
     check_version(user, expected_version)
+    if is_self and changes.get("is_active") is False:
+        # the last door out: an administrator who locks themselves out needs the command line
+        raise PermissionDenied(
+            "You cannot deactivate your own account; ask another administrator.",
+            fields={"is_active": ["not your own account"]},
+        )
     clean = _clean(actor, changes)
     roles = clean.pop("roles", None)
+    teams = clean.pop("teams", None)
     before = audit.snapshot(user, clean)
     before_roles = sorted(user.role_names)
+    before_teams = sorted(user.teams.values_list("slug", flat=True))
     saved = list(clean)
     if "is_active" in clean and clean["is_active"] != user.is_active:
         user.end_credentials()  # reactivating revives no old token or session
@@ -149,6 +190,9 @@ def user_update(
     if roles is not None:
         before["roles"], after["roles"] = before_roles, sorted(roles)
         _set_roles(user, roles)
+    if teams is not None:
+        _set_teams(user, teams)
+        before["teams"], after["teams"] = before_teams, sorted(t.slug for t in teams)
     bump_version(user, saved)
     audit.record(actor, user, before=before, after=after)
     outbox.emit("user.updated", user, changed=sorted(changes))

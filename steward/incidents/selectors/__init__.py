@@ -1,6 +1,14 @@
 """Every read of incidents, scoped to what the actor may see (one module per sub-domain)."""
 
 from steward.incidents.selectors.classification import category_list, priority_for, priority_matrix
+from steward.incidents.selectors.configuration import (
+    CategoryNode,
+    category_get,
+    category_parents,
+    category_tree,
+    escalation_rule_get,
+    escalation_rule_list,
+)
 from steward.incidents.selectors.home import (
     TeamWorkload,
     incident_open_for_caller,
@@ -38,6 +46,12 @@ from steward.incidents.selectors.timeline import (
 )
 
 __all__ = [
+    "CategoryNode",
+    "category_get",
+    "category_parents",
+    "category_tree",
+    "escalation_rule_get",
+    "escalation_rule_list",
     "TeamWorkload",
     "incident_open_for_caller",
     "led_teams",
