@@ -298,3 +298,21 @@ def test_the_forms_carry_a_csrf_token(admin_user):
     assert client.post(f"{USERS}new/", new_user()).status_code == 403
     page = client.get(f"{USERS}new/")
     assert elements(page.content, "input", name="csrfmiddlewaretoken")
+
+
+def test_a_retired_team_is_kept_when_editing_but_cannot_be_joined(admin_web):
+    old = factories.TeamFactory(name="Old desk", slug="old-desk", is_active=False)
+    ada = factories.agent(username="ada", first_name="Ada", last_name="L")
+    old.members.add(ada)
+    factories.agent(username="bob")
+    form = {"first_name": "Ada", "last_name": "L", "email": ada.email, "roles": ["agent"]}
+
+    kept = admin_web.post(f"{USERS}ada/", {**form, "version": ada.version, "first_name": "A",
+                                          "teams": ["old-desk"]})  # fmt: skip
+    joined = admin_web.post(f"{USERS}bob/", {**form, "version": 1, "teams": ["old-desk"]})
+
+    assert kept.status_code == 303
+    assert list(User.objects.get(username="ada").teams.all()) == [old]
+    assert joined.status_code == 422
+    assert "old-desk" not in [o.attrs.get("value") for o in elements(joined.content, "input")]
+    assert not User.objects.get(username="bob").teams.exists()

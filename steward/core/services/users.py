@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 
 from steward.core import audit, outbox, selectors
 from steward.core.actor import Actor
@@ -40,7 +41,7 @@ ADMIN_FIELDS = PROFILE_FIELDS | {
 AUDITED = sorted((ADMIN_FIELDS - {"roles", "teams"}) | {"username"})
 
 
-def _clean(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
+def _clean(actor: Actor, values: dict[str, Any], user: User | None = None) -> dict[str, Any]:
     """Validate field values and turn references into rows the actor may see."""
     errors: dict[str, list[str]] = {}
     clean = dict(values)
@@ -63,7 +64,7 @@ def _clean(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
         raise ValidationFailed(errors)
     resolve_organisations(actor, clean)
     if "teams" in clean:
-        clean["teams"] = _teams(actor, clean["teams"])
+        clean["teams"] = _teams(actor, clean["teams"], user)
     if "department" in clean:
         clean["department"] = resolve_ref(
             Department.objects.all(),
@@ -79,10 +80,13 @@ def _clean(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def _teams(actor: Actor, slugs: list[str] | None) -> list[Team]:
-    """The active teams named by ``slugs`` that the actor may see; a 422 naming ``teams``."""
+def _teams(actor: Actor, slugs: list[str] | None, user: User | None = None) -> list[Team]:
+    """The teams named by ``slugs`` that the actor may see: active ones, or ones ``user`` is
+    already in (keeping a membership of a retired team is no new assignment); a 422 naming
+    ``teams`` for any other."""
     wanted = sorted({(s or "").strip() for s in slugs or []})
-    found = list(selectors.team_visible(actor).filter(slug__in=wanted, is_active=True))
+    allowed = Q(is_active=True) if user is None else Q(is_active=True) | Q(members=user)
+    found = list(selectors.team_visible(actor).filter(allowed, slug__in=wanted).distinct())
     missing = sorted(set(wanted) - {t.slug for t in found})
     if missing:
         raise ValidationFailed.one("teams", f"no active team {', '.join(missing)}")
@@ -174,7 +178,7 @@ def user_update(
             "You cannot deactivate your own account; ask another administrator.",
             fields={"is_active": ["not your own account"]},
         )
-    clean = _clean(actor, changes)
+    clean = _clean(actor, changes, user)
     roles = clean.pop("roles", None)
     teams = clean.pop("teams", None)
     before = audit.snapshot(user, clean)

@@ -37,11 +37,15 @@ def _edit_url(user: Any) -> str:
     return reverse("core:user_edit", args=[user.username])
 
 
-def _choices(actor: Actor) -> dict[str, Any]:
-    """What the form offers: organisations and active teams the administrator may see."""
+def _choices(actor: Actor, person: Any = None) -> dict[str, Any]:
+    """What the form offers: organisations, and the active teams the administrator may see
+    (plus any retired team the person is still in, so saving does not drop it unasked)."""
+    teams = selectors.team_visible(actor).filter(is_active=True)
+    if person is not None:
+        teams = teams | selectors.team_visible(actor).filter(members=person)
     return {
         "organisations": list(selectors.organisation_visible(actor).order_by("name")),
-        "teams": selectors.team_list(actor, limit=500).items,
+        "teams": list(teams.distinct().order_by("name")),
     }
 
 
@@ -137,7 +141,7 @@ def user_edit(request: HttpRequest, username: str) -> HttpResponse:
     actor = request.actor
     require_admin(actor, WHAT)
     person = selectors.user_get(actor, username=username)  # NotFound: the 404 page
-    choices = _choices(actor)
+    choices = _choices(actor, person)
     current = UserForm.initial_for(person)
     context = {"person": person}
     if request.method == "POST":
