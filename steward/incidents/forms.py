@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from steward.incidents.choices import (
+    AssignmentMode,
     Impact,
     OnHoldReason,
     Priority,
@@ -345,3 +346,22 @@ class EscalationRuleForm(forms.Form):
         data["priorities"] = [int(p) for p in data["priorities"]]
         data["team"] = data["team"] or None
         return data
+
+
+class TeamAssignmentForm(forms.Form):
+    """One select per team, ``mode_<slug>``; the service checks the values."""
+
+    def __init__(self, *args: Any, teams: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for team in teams:
+            self.fields[f"mode_{team.slug}"] = forms.CharField(
+                label=f"How {team.name} assigns new incidents",
+                widget=forms.Select(choices=AssignmentMode.choices),
+            )
+        self.teams = list(teams)
+
+    def rows(self) -> list[tuple[Any, Any]]:
+        return [(team, self[f"mode_{team.slug}"]) for team in self.teams]
+
+    def modes(self) -> dict[str, str]:
+        return {t.slug: self.cleaned_data[f"mode_{t.slug}"] for t in self.teams}

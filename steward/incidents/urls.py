@@ -16,6 +16,7 @@ urlpatterns = [
     path("categories/new/", categories.category_new, name="category_new"),
     path("categories/<slug:slug>/", categories.category_edit, name="category_edit"),
     path("priority-matrix/", categories.priority_matrix, name="priority_matrix"),
+    path("assignment/", categories.team_assignment, name="team_assignment"),
     path("escalations/", escalations.escalation_list, name="escalation_list"),
     path("escalations/new/", escalations.escalation_new, name="escalation_new"),
     path("escalations/<int:rule_id>/", escalations.escalation_edit, name="escalation_edit"),

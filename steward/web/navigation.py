@@ -52,6 +52,7 @@ ADMIN_PAGES = (
     "incidents:category_",
     "incidents:priority_matrix",
     "incidents:escalation_",
+    "incidents:team_assignment",
     "changes:template_",
     "changes:delegation_",
 )

@@ -1,7 +1,7 @@
 """The administrator configures Steward in the browser, by clicking and typing from each
 page's default state: Administration in the navigation, users (invite, roles, teams,
 deactivate), categories, the priority matrix, escalation rules, change templates and
-approval delegations. axe-core checks every page on the way."""
+approval delegations, team assignment. axe-core checks every page on the way."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from steward.changes.models import ChangeTemplate, Delegation
 from steward.core.models import OutgoingMail, User
-from steward.incidents.models import Category, EscalationRule, PriorityRule
+from steward.incidents.models import Category, EscalationRule, PriorityRule, TeamAssignment
 from tests import factories
 from tests.browser.accessibility import assert_accessible
 from tests.browser.test_shell import sign_in
@@ -158,6 +158,16 @@ def test_the_administrator_edits_categories_and_the_priority_matrix(page):
     expect(page.get_by_label("Priority for impact 3 - Low, urgency 3 - Low")).to_have_value("4")
     assert_accessible(page)
     assert PriorityRule.objects.get(impact=3, urgency=3).priority == 4
+
+    open_administration(page, "Team assignment")
+    mode = page.get_by_label("How Network ops assigns new incidents")
+    expect(mode).to_have_value("team")
+    assert_accessible(page)
+    mode.select_option(label="Round-robin")
+    page.get_by_role("button", name="Save assignment").click()
+    expect(page.get_by_role("status")).to_have_text("Assignment saved for Network ops.")
+    expect(page.get_by_label("How Network ops assigns new incidents")).to_have_value("round_robin")
+    assert TeamAssignment.objects.get(team__slug="netops").mode == "round_robin"
 
 
 def test_the_administrator_adds_an_escalation_rule(page):

@@ -9,7 +9,7 @@ import pytest
 from steward.core.errors import PermissionDenied, ValidationFailed
 from steward.core.models import AuditEntry, OutboxMessage
 from steward.incidents import selectors, services
-from steward.incidents.models import Category, EscalationRule, PriorityRule
+from steward.incidents.models import Category, EscalationRule, PriorityRule, TeamAssignment
 from tests import factories
 from tests.conftest import as_actor
 from tests.core.test_user_pages import errors_beside
@@ -25,6 +25,7 @@ PAGES = [
     "/incidents/priority-matrix/",
     "/incidents/escalations/",
     "/incidents/escalations/new/",
+    "/incidents/assignment/",
 ]
 
 
@@ -239,3 +240,38 @@ def test_services_refuse_agents(agent_user):
     with pytest.raises(PermissionDenied, match="Only administrators"):
         services.escalation_rule_create(agent, name="x", threshold="breach", action="notify")
     assert PriorityRule.objects.get(impact=1, urgency=1).priority == 1
+
+
+def test_team_assignment_is_set_per_team_and_audited(admin_web):
+    desk = factories.TeamFactory(name="Desk", slug="desk")
+    net = factories.TeamFactory(name="Net", slug="net")
+    TeamAssignment.objects.create(team=net, mode="round_robin")
+    factories.TeamFactory(name="Gone", slug="gone", is_active=False)
+
+    page = admin_web.get("/incidents/assignment/")
+    chosen = {
+        s.attrs["name"]: [o.attrs["value"] for o in elements(page.content, "option")
+                          if s in o.ancestors and "selected" in o.attrs]
+        for s in elements(page.content, "select")
+    }  # fmt: skip
+    response = admin_web.post(
+        "/incidents/assignment/", {"mode_desk": "least_loaded", "mode_net": "round_robin"}
+    )
+
+    assert chosen == {"mode_desk": ["team"], "mode_net": ["round_robin"]}  # no inactive team
+    assert response.status_code == 303
+    assert TeamAssignment.objects.get(team=desk).mode == "least_loaded"
+    rule = TeamAssignment.objects.get(team=desk)
+    assert AuditEntry.objects.get(object_id=str(rule.pk)).changes == {
+        "mode": ["team", "least_loaded"]
+    }
+    assert AuditEntry.objects.filter(object_id=str(net.assignment.pk)).count() == 0
+    assert "Assignment saved for Desk." in admin_web.get("/incidents/assignment/").content.decode()
+
+
+def test_an_unknown_assignment_mode_is_named_beside_its_team(admin_web):
+    factories.TeamFactory(name="Desk", slug="desk")
+    response = admin_web.post("/incidents/assignment/", {"mode_desk": "lottery"})
+    assert response.status_code == 422
+    assert "one of: team, round_robin, least_loaded" in response.content.decode()
+    assert not TeamAssignment.objects.exists()

@@ -19,6 +19,7 @@ CONFIGURATION = [
     "incidents:category_list",
     "incidents:priority_matrix",
     "incidents:escalation_list",
+    "incidents:team_assignment",
     "sla:list",
     "sla:calendar_list",
     "changes:template_list",

@@ -97,6 +97,7 @@ def test_only_administrators_see_administration_and_it_lights_on_every_admin_pag
         "/incidents/categories/",
         "/incidents/priority-matrix/",
         "/incidents/escalations/",
+        "/incidents/assignment/",
         "/changes/templates/",
         "/changes/delegations/",
     ):

@@ -8,6 +8,7 @@ from steward.incidents.selectors.configuration import (
     category_tree,
     escalation_rule_get,
     escalation_rule_list,
+    team_assignment_modes,
 )
 from steward.incidents.selectors.home import (
     TeamWorkload,
@@ -52,6 +53,7 @@ __all__ = [
     "category_tree",
     "escalation_rule_get",
     "escalation_rule_list",
+    "team_assignment_modes",
     "TeamWorkload",
     "incident_open_for_caller",
     "led_teams",

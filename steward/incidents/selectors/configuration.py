@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
+from steward.core.models import Team
 from steward.core.services.common import require_admin
-from steward.incidents.models import Category, EscalationRule
+from steward.incidents.choices import AssignmentMode
+from steward.incidents.models import Category, EscalationRule, TeamAssignment
 
 
 @dataclass(frozen=True)
@@ -61,3 +64,12 @@ def escalation_rule_get(actor: Actor, *, rule_id: int) -> EscalationRule:
     if found is None:
         raise NotFound()
     return found
+
+
+def team_assignment_modes(actor: Actor) -> list[tuple[Team, str]]:
+    """Each active team the administrator may see with how it assigns new incidents (a team
+    without a rule works as its queue)."""
+    require_admin(actor, "change how teams assign incidents")
+    teams = list(core_selectors.team_visible(actor).filter(is_active=True).order_by("name"))
+    modes = dict(TeamAssignment.objects.filter(team__in=teams).values_list("team_id", "mode"))
+    return [(t, modes.get(t.pk, AssignmentMode.TEAM)) for t in teams]

@@ -6,6 +6,7 @@ from steward.incidents.services.configuration import (
     escalation_rule_create,
     escalation_rule_update,
     priority_matrix_update,
+    team_assignment_update,
 )
 from steward.incidents.services.records import (
     AGENT_FIELDS,
@@ -27,6 +28,7 @@ __all__ = [
     "escalation_rule_create",
     "escalation_rule_update",
     "priority_matrix_update",
+    "team_assignment_update",
     "incident_comment",
     "incident_create",
     "incident_settings",

@@ -1,5 +1,6 @@
 """What administrators configure for incidents: categories (with the team a requester's new
-incident of that category goes to), the priority matrix, and SLA escalation rules.
+incident of that category goes to), the priority matrix, SLA escalation rules, and how each
+team assigns its new incidents.
 
 Each write is one transaction: checked (administrators only), validated with messages naming
 the field, audited with old and new values, and announced on the outbox.
@@ -15,14 +16,15 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from steward.core import audit, outbox
+from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import NotFound, ValidationFailed
 from steward.core.services.common import reject_unknown, require_admin
 from steward.core.services.references import active_team
 from steward.incidents import selectors
-from steward.incidents.choices import Impact, Priority
-from steward.incidents.models import Category, EscalationRule, PriorityRule
+from steward.incidents.choices import AssignmentMode, Impact, Priority
+from steward.incidents.models import Category, EscalationRule, PriorityRule, TeamAssignment
 
 CATEGORY_FIELDS = {"name", "parent", "default_team", "is_active"}
 CATEGORY_AUDITED = ["name", "slug", "parent", "default_team", "is_active"]
@@ -234,3 +236,41 @@ def escalation_rule_update(
         audit.record(actor, rule, before=before, after=after)
         outbox.emit("escalation_rule.updated", rule, name=rule.name, changed=changed)
     return rule
+
+
+@transaction.atomic
+def team_assignment_update(actor: Actor, *, modes: dict[str, str]) -> list[str]:
+    """Set how each team's new incidents pick an agent: ``{team slug: mode}`` (the team's
+    queue, round-robin, or the least loaded member). Returns the teams whose mode changed."""
+    require_admin(actor, "change how teams assign incidents")
+    bad = {
+        f"mode_{slug}": [f"one of: {', '.join(AssignmentMode.values)}"]
+        for slug, mode in modes.items()
+        if mode not in AssignmentMode.values
+    }
+    if bad:
+        raise ValidationFailed(bad)
+    teams = {t.slug: t for t in core_selectors.team_visible(actor).filter(slug__in=list(modes))}
+    unknown = sorted(set(modes) - set(teams))
+    if unknown:
+        raise ValidationFailed.one("modes", f"no team {', '.join(unknown)}")
+    current = {
+        a.team_id: a
+        for a in TeamAssignment.objects.select_for_update().filter(team__in=teams.values())
+    }
+    changed = []
+    for slug, mode in sorted(modes.items()):
+        team = teams[slug]
+        rule = current.get(team.pk)
+        old = rule.mode if rule else AssignmentMode.TEAM
+        if old == mode:
+            continue
+        if rule is None:
+            rule = TeamAssignment.objects.create(team=team, mode=mode)
+        else:
+            rule.mode = mode
+            rule.save(update_fields=["mode"])
+        audit.record(actor, rule, before={"mode": old}, after={"mode": mode})
+        outbox.emit("team_assignment.updated", rule, team=slug, mode=mode)
+        changed.append(team.name)
+    return changed

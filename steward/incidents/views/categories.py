@@ -1,5 +1,6 @@
-"""The administrator's incident classification pages: the category tree, adding and editing
-a category or subcategory (with its default team), and the priority matrix as a grid.
+"""The administrator's incident classification and routing pages: the category tree, adding
+and editing a category or subcategory (with its default team), the priority matrix as a grid,
+and how each team assigns its new incidents.
 
 Only administrators reach them: the selectors and services refuse anyone else
 (``PermissionDenied``: the 403 page with the reason). Forms save through
@@ -23,11 +24,12 @@ from steward.core.actor import Actor
 from steward.core.services.common import require_admin
 from steward.incidents import selectors, services
 from steward.incidents.choices import Impact
-from steward.incidents.forms import CategoryForm, PriorityMatrixForm
+from steward.incidents.forms import CategoryForm, PriorityMatrixForm, TeamAssignmentForm
 from steward.web.forms import submit
 
 FORM = "incidents/category_form.html"
 MATRIX = "incidents/priority_matrix.html"
+ASSIGNMENT = "incidents/team_assignment.html"
 
 
 def _choices(actor: Actor, *, exclude: str = "") -> dict[str, Any]:
@@ -135,3 +137,32 @@ def priority_matrix(request: HttpRequest) -> HttpResponse:
         matrix[cell] = selectors.priority_for(*cell)  # a deleted cell: the rule's default
     form = PriorityMatrixForm(initial=PriorityMatrixForm.initial_for(matrix))
     return render(request, MATRIX, {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_assignment(request: HttpRequest) -> HttpResponse:
+    """How each team's new incidents pick an agent, one select per team; saving changes only
+    the teams whose choice differs, each audited."""
+    actor = request.actor
+    rows = selectors.team_assignment_modes(actor)  # administrators only
+    teams = [team for team, _ in rows]
+    if request.method == "POST":
+
+        def done(changed: list[str]) -> str:
+            if changed:
+                messages.success(request, f"Assignment saved for {', '.join(changed)}.")
+            else:
+                messages.info(request, "Nothing changed.")
+            return reverse("incidents:team_assignment")
+
+        return submit(
+            request,
+            TeamAssignmentForm(request.POST, teams=teams),
+            lambda f: services.team_assignment_update(actor, modes=f.modes()),
+            success=done,
+            template=ASSIGNMENT,
+        )
+    initial = {f"mode_{team.slug}": mode for team, mode in rows}
+    form = TeamAssignmentForm(initial=initial, teams=teams)
+    return render(request, ASSIGNMENT, {"form": form})
