@@ -15,7 +15,7 @@ CSRF_TRUSTED_ORIGINS = env("STEWARD_CSRF_TRUSTED_ORIGINS")
 TESTING = False  # tests/conftest.py flips it
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "steward.web.admin_apps.SuperuserAdminConfig",  # django.contrib.admin, superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

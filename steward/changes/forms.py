@@ -295,3 +295,46 @@ class FreezeFilterForm(FilterForm):
         required=False,
         widget=forms.SearchInput(attrs={"placeholder": "Search name or reason"}),
     )
+
+
+class TemplateForm(forms.Form):
+    """A standard-change template: what its changes are and how they are done."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    implementation_plan = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    backout_plan = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    test_plan = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    is_active = forms.BooleanField(
+        required=False, initial=True, label="Active (offered on new standard changes)"
+    )
+
+    TEXTS = ("name", "description", "implementation_plan", "backout_plan", "test_plan")
+
+    @classmethod
+    def initial_for(cls, template: ChangeTemplate) -> dict[str, Any]:
+        return {n: getattr(template, n) for n in (*cls.TEXTS, "is_active", "version")}
+
+    def values(self) -> dict[str, Any]:
+        return {n: self.cleaned_data[n] for n in (*self.TEXTS, "is_active")}
+
+
+class DelegationForm(forms.Form):
+    """While ``user`` is away, ``delegate`` decides their approvals (usernames: the service
+    checks both)."""
+
+    user = forms.CharField(max_length=150, label="Approver who is away", help_text="Their username")
+    delegate = forms.CharField(
+        max_length=150, label="Decides instead", help_text="The username of an agent"
+    )
+    starts_on = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="Last day", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, new: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not new:
+            del self.fields["user"]  # a delegation stays the same person's
+
+    def values(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from steward.changes.views import cab, calendar, detail, feeds, freezes, records
+from steward.changes.views import cab, calendar, configuration, detail, feeds, freezes, records
 
 app_name = "changes"
 urlpatterns = [
@@ -15,6 +15,17 @@ urlpatterns = [
     path("freezes/", freezes.freeze_list, name="freezes"),
     path("freezes/new/", freezes.freeze_new, name="freeze_new"),
     path("freezes/<slug:slug>/", freezes.freeze_edit, name="freeze_edit"),
+    path("templates/", configuration.template_list, name="template_list"),
+    path("templates/new/", configuration.template_new, name="template_new"),
+    path("templates/<slug:slug>/", configuration.template_edit, name="template_edit"),
+    path("delegations/", configuration.delegation_list, name="delegation_list"),
+    path("delegations/new/", configuration.delegation_new, name="delegation_new"),
+    path("delegations/<int:delegation_id>/", configuration.delegation_edit, name="delegation_edit"),
+    path(
+        "delegations/<int:delegation_id>/end/",
+        configuration.delegation_end,
+        name="delegation_end",
+    ),
     path("<str:number>/", detail.change_detail, name="detail"),
     path("<str:number>/edit/", records.change_edit, name="edit"),
     path("<str:number>/move/", detail.change_move, name="move"),

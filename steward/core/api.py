@@ -5,12 +5,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
-from pydantic import field_validator
 
 from steward.api.http import create_with_key, expected_version, page_of, tag
 from steward.core import files, selectors, services
 from steward.core.errors import Conflict
-from steward.core.filters import SearchText
+from steward.core.filters import SearchText, UserFilters
 from steward.core.idempotency import create_once
 from steward.core.models import ApiToken, Attachment
 from steward.core.schemas import (
@@ -33,20 +32,6 @@ teams = Router(tags=["teams"])
 tokens = Router(tags=["tokens"])
 audit = Router(tags=["audit"])
 attachments = Router(tags=["attachments"])
-
-
-class UserFilters(Schema):
-    q: SearchText = ""
-    team: str = ""
-    is_active: bool | None = None
-    cursor: str | None = None
-    limit: int | None = None
-
-    @field_validator("is_active", mode="before")
-    @classmethod
-    def _blank_is_no_filter(cls, value: object) -> object:
-        """``?is_active=`` (a form's empty choice) filters nothing, as on every other list."""
-        return None if isinstance(value, str) and not value.strip() else value
 
 
 @users.get("", response=page_of(UserOut))

@@ -11,8 +11,11 @@ from __future__ import annotations
 from typing import Annotated, Any, TypeVar, get_origin
 
 from django.http import QueryDict
-from pydantic import AfterValidator, BaseModel, ValidationError
+from ninja import Schema
+from pydantic import AfterValidator, BaseModel, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
+
+from steward.core.choices import Role
 
 F = TypeVar("F", bound=BaseModel)
 
@@ -50,3 +53,29 @@ def parse_query(
             errors.setdefault(name, []).append(error["msg"])
     kept = {name: value for name, value in data.items() if name not in errors}
     return schema.model_validate(kept), errors
+
+
+class UserFilters(Schema):
+    """The user list's filters, for ``GET /api/v1/users`` and the administrator's page."""
+
+    q: SearchText = ""
+    team: str = ""
+    role: str = Field("", description="users holding this role: " + ", ".join(Role.values))
+    is_active: bool | None = None
+    cursor: str | None = None
+    limit: int | None = None
+
+    @field_validator("is_active", mode="before")
+    @classmethod
+    def _blank_is_no_filter(cls, value: object) -> object:
+        """``?is_active=`` (a form's empty choice) filters nothing, as on every other list."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("role")
+    @classmethod
+    def _known_role(cls, value: str) -> str:
+        if value and value not in Role.values:
+            raise PydanticCustomError(
+                "unknown_role", "unknown role {value}", {"value": repr(value)}
+            )
+        return value

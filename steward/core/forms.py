@@ -1,15 +1,19 @@
-"""Web forms of the people pages (profile, tokens, teams): parse input only; services decide."""
+"""Web forms of the people pages (profile, tokens, teams, the administrator's user pages):
+parse input only; services decide."""
 
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from steward.core.choices import Scope
+from steward.core.choices import Role, Scope
 from steward.core.text import validate_single_line
+from steward.web.filter_forms import FilterForm, filter_select
 from steward.web.pickers import picker_field
 
 
@@ -102,3 +106,102 @@ class AttachmentForm(forms.Form):
         if len(files) > self.MAX_FILES:
             raise forms.ValidationError(f"at most {self.MAX_FILES} files at once")
         return files
+
+
+class UserFilterForm(FilterForm):
+    """The user list's filter bar (``filters.UserFilters`` checks the values)."""
+
+    role = filter_select("Role", "Any role", list(Role.choices))
+    is_active = filter_select(
+        "Status", "Active and deactivated", [("true", "Active"), ("false", "Deactivated")]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["placeholder"] = "Search name, username, email…"
+        del self.fields["queue"]
+
+
+class UserForm(forms.Form):
+    """A person as an administrator sets them up: name, address, organisation, roles and
+    teams; a new person also gets a username and either an invitation or a password."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    username = forms.CharField(max_length=150, help_text="What they type to sign in")
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(required=False, label="Email address")
+    organisation = forms.ChoiceField(required=False)
+    roles = forms.MultipleChoiceField(
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Administrators may change everything on these pages",
+    )
+    teams = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only agents can be team members",
+    )
+    invite = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Email an invitation to choose a password",
+    )
+    password = forms.CharField(
+        required=False,
+        label="Or set a password now",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Only when no invitation is sent; tell it to them in person",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: Iterable[Any] = (),
+        teams: Iterable[Any] = (),
+        new: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.new = new
+        self.fields["organisation"].choices = [("", "— none —")] + [
+            (o.slug, o.name) for o in organisations
+        ]
+        self.fields["teams"].choices = [(t.slug, t.name) for t in teams]
+        if not new:
+            for name in ("username", "invite", "password"):
+                del self.fields[name]
+
+    @classmethod
+    def initial_for(cls, user: Any) -> dict[str, Any]:
+        return {
+            "version": user.version,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "organisation": user.organisation.slug if user.organisation else "",
+            "roles": sorted(user.role_names),
+            "teams": [t.slug for t in user.teams.all()],
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.new:
+            if data.get("invite") and not data.get("email") and "email" not in self.errors:
+                self.add_error("email", "needed to send the invitation")
+            if not data.get("invite") and not data.get("password"):
+                self.add_error("password", "set a password, or send an invitation instead")
+        return data
+
+    def values(self) -> dict[str, Any]:
+        """The service's arguments (``username`` and ``password`` only for a new person)."""
+        data = self.cleaned_data
+        names = ["first_name", "last_name", "email", "organisation", "roles", "teams"]
+        values = {name: data[name] for name in names}
+        values["organisation"] = values["organisation"] or None
+        if self.new:
+            values["username"] = data["username"]
+            if not data.get("invite"):
+                values["password"] = data["password"]
+        return values

@@ -1,8 +1,9 @@
-"""Web pages of core: a person's profile and tokens, and teams (paths as before the move)."""
+"""Web pages of core: a person's profile and tokens, teams (paths as before the move), and
+the administrator's index and user pages."""
 
 from django.urls import path
 
-from steward.core.views import attachments, passwords, profile, teams
+from steward.core.views import administration, attachments, passwords, profile, teams, users
 
 app_name = "core"
 urlpatterns = [
@@ -24,6 +25,12 @@ urlpatterns = [
         attachments.record_attachments,
         name="attachments",
     ),
+    path("administration/", administration.administration, name="administration"),
+    path("administration/users/", users.user_list, name="user_list"),
+    path("administration/users/new/", users.user_new, name="user_new"),
+    path("administration/users/<str:username>/", users.user_edit, name="user_edit"),
+    path("administration/users/<str:username>/active/", users.user_active, name="user_active"),
+    path("administration/users/<str:username>/invite/", users.user_invite, name="user_invite"),
     path("profile/", profile.profile, name="profile"),
     path("profile/tokens/", profile.token_create, name="token_create"),
     path("profile/tokens/<int:token_id>/revoke/", profile.token_revoke, name="token_revoke"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 
-from steward.web.navigation import MODULES, Module
+from steward.web.navigation import ADMIN_PAGES, MODULES, Module
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -13,9 +13,11 @@ def navigation(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {"nav_modules": []}
     view = request.resolver_match.view_name if request.resolver_match else ""
+    actor = getattr(request, "actor", None)
+    is_admin = actor is not None and actor.is_admin
     items = []
     for module in MODULES:
-        if not module.shown_to(is_agent=user.is_agent):
+        if not module.shown_to(is_agent=user.is_agent, is_admin=is_admin):
             continue
         url = reverse(module.url_name) if module.url_name else None
         items.append(
@@ -32,9 +34,12 @@ def navigation(request: HttpRequest) -> dict:
 def _active(module: Module, view: str) -> bool:
     """A module is lit on every page of its app (its URL namespace); the shell's pages
     (``web``) and core's people pages (``core``: teams, profile) share a namespace each, so
-    there only the module's page (and, for teams, its sub-pages) counts."""
+    there only the module's page (and, for teams, its sub-pages) counts. Configuration pages
+    (``ADMIN_PAGES``) light Administration, whichever app they are in."""
     if not module.url_name:
         return False
+    if view.startswith(ADMIN_PAGES):
+        return module.key == "administration"
     namespace = module.url_name.split(":")[0]
     if namespace not in ("web", "core"):
         return view.startswith(f"{namespace}:")

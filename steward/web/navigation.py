@@ -12,9 +12,14 @@ class Module:
     url_name: str | None  # None: not built yet, shown greyed
     agents_only: bool = True
     requesters_only: bool = False  # the requester's own view of an agents' module
+    admins_only: bool = False  # configuration: administrators only (the pages refuse others)
 
-    def shown_to(self, *, is_agent: bool) -> bool:
-        return not (self.agents_only and not is_agent) and not (self.requesters_only and is_agent)
+    def shown_to(self, *, is_agent: bool, is_admin: bool = False) -> bool:
+        return (
+            not (self.agents_only and not is_agent)
+            and not (self.requesters_only and is_agent)
+            and not (self.admins_only and not is_admin)
+        )
 
 
 MODULES: tuple[Module, ...] = (
@@ -35,4 +40,19 @@ MODULES: tuple[Module, ...] = (
     Module("automation", "Automation", None),
     Module("reports", "Reports", None),
     Module("teams", "Teams", "core:team_list"),
+    Module("administration", "Administration", "core:administration", admins_only=True),
+)
+
+
+# Configuration pages of other apps that the Administration entry lights (their module does
+# not: an administrator editing categories is not working incidents).
+ADMIN_PAGES = (
+    "core:administration",
+    "core:user_",
+    "incidents:category_",
+    "incidents:priority_matrix",
+    "incidents:escalation_",
+    "incidents:team_assignment",
+    "changes:template_",
+    "changes:delegation_",
 )

@@ -226,6 +226,10 @@ def build_scene() -> Scene:
         Actor(user=b), name="mkb-view", query=f"q={MARKER}&team={team.slug}"
     )
     change, freeze, change_refs = _changes_of_b(system, b, team, ci, incident)
+    # configuration administrators keep (shared, not B's): the walker may not even open it
+    rule = incident_services.escalation_rule_create(
+        system, name="Walk rule", threshold="breach", action="raise_priority"
+    )
     people = walkers(a, org_a, org_b, policy)
     witnesses = build_bridges(
         system,
@@ -260,6 +264,8 @@ def build_scene() -> Scene:
             "ci-classes/slug": "server",  # shared configuration, not B's
             "relationship-types/slug": "runs_on",  # shared configuration, not B's
             "relationship_id": str(relationship.id),
+            "categories/slug": "network",  # a seeded category: shared configuration
+            "rule_id": str(rule.pk),
             # the web's attachment card of B's incident, and a picker of B's teams
             "attachments/kind": "incident",
             "attachments/key": incident.number,
@@ -387,6 +393,7 @@ def _changes_of_b(system, b, team, ci, incident) -> tuple[Change, FreezeWindow, 
             "freeze-windows/slug": freeze.slug,
             "freezes/slug": freeze.slug,  # the web page of a freeze window
             "change-templates/slug": template.slug,
+            "templates/slug": template.slug,  # the administrator's web page of a template
             "delegation_id": str(delegation.pk),
             # feed and approval links authenticate by the secret they carry, like a password:
             # the walk knows B's identifiers, not B's secrets, so it sends forged ones (404)

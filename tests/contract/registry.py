@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import Group
 from django.db import models
 
 from steward.core.actor import Actor
@@ -167,6 +168,11 @@ def _user_in_team(match: User, other: User) -> str:
     return factories.TeamFactory(name=f"Filter team {new_tag()}", members=[match]).slug
 
 
+def _match_an_agent(match: User, other: User) -> str:
+    match.groups.set(Group.objects.filter(name="agent"))  # other stays a requester
+    return "agent"
+
+
 def _other_inactive(match: User, other: User) -> str:
     User.objects.filter(pk=other.pk).update(is_active=False)
     return "true"
@@ -192,6 +198,7 @@ USERS = Resource(
     filters={
         "q": lambda match, other: match.last_name,
         "team": _user_in_team,
+        "role": _match_an_agent,
         "is_active": _other_inactive,
     },
 )

@@ -35,7 +35,7 @@ def test_unbuilt_modules_are_greyed_and_not_links(agent_client):
     nav = navigation(agent_client.get("/").content)
 
     for module in MODULES:
-        if module.requesters_only:
+        if module.requesters_only or module.admins_only:
             continue
         item = nav[module.label]
         if module.url_name is None:
@@ -77,10 +77,34 @@ def test_every_page_of_an_app_lights_its_module_and_only_it(agent_client):
         assert lit == [label], path
 
 
-def test_staff_see_the_admin_link_others_do_not(agent_client):
-    staff = factories.admin(username="boss", is_staff=True)
-    assert elements(signed_in(staff).get("/").content, "a", href="/admin/")
+def test_superusers_see_the_django_admin_link_others_do_not(agent_client):
+    root = factories.admin(username="root", is_staff=True, is_superuser=True)
+    staff = factories.admin(username="boss", is_staff=True)  # an administrator, not superuser
+    assert elements(signed_in(root).get("/").content, "a", href="/admin/")
+    assert not elements(signed_in(staff).get("/").content, "a", href="/admin/")
     assert not elements(agent_client.get("/").content, "a", href="/admin/")
+
+
+def test_only_administrators_see_administration_and_it_lights_on_every_admin_page(
+    agent_client, requester_client
+):
+    admin = signed_in(factories.admin(username="boss"))
+    assert "Administration" not in navigation(agent_client.get("/").content)
+    assert "Administration" not in navigation(requester_client.get("/").content)
+    for path in (
+        "/administration/",
+        "/administration/users/",
+        "/incidents/categories/",
+        "/incidents/priority-matrix/",
+        "/incidents/escalations/",
+        "/incidents/assignment/",
+        "/changes/templates/",
+        "/changes/delegations/",
+    ):
+        nav = navigation(admin.get(path).content)
+        assert nav["Administration"].attrs["href"] == "/administration/"
+        lit = [name for name, item in nav.items() if item.attrs.get("aria-current") == "page"]
+        assert lit == ["Administration"], path
 
 
 def test_unknown_address_gets_the_steward_not_found_page(agent_client):
@@ -103,6 +127,10 @@ PAGES = {
     "core:password_reset_done": "/password-reset/done/",
     "core:password_reset_confirm": "/password-reset/MQ/no-such-token/",
     "core:attachments": "/attachments/incident/INC0000001/",
+    "core:administration": "/administration/",
+    "core:user_list": "/administration/users/",
+    "core:user_new": "/administration/users/new/",
+    "core:user_edit": "/administration/users/boss/",
     "not-found": "/no/such/page/",
     "admin": "/admin/",
     "api-docs": "/api/docs",
@@ -115,6 +143,8 @@ POST_ONLY = {
     "core:token_revoke",
     "core:team_member_add",
     "core:team_member_remove",
+    "core:user_active",
+    "core:user_invite",
 }
 # Web routes that answer a file to download, or a fragment for htmx (a picker's
 # suggestions), not a page.

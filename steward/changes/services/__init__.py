@@ -15,7 +15,11 @@ from steward.changes.services.config import (
     template_create,
     template_update,
 )
-from steward.changes.services.delegations import delegation_create, delegation_delete
+from steward.changes.services.delegations import (
+    delegation_create,
+    delegation_delete,
+    delegation_update,
+)
 from steward.changes.services.records import (
     ScheduleConflict,
     change_comment,
@@ -38,6 +42,7 @@ __all__ = [
     "change_update",
     "delegation_create",
     "delegation_delete",
+    "delegation_update",
     "feed_token_issue",
     "freeze_create",
     "freeze_update",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +14,7 @@ from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction, Scope
 from steward.core.errors import NotFound, PermissionDenied, ValidationFailed
+from steward.core.services.common import reject_unknown
 
 
 @transaction.atomic
@@ -82,3 +84,55 @@ def delegation_delete(actor: Actor, *, delegation_id: int) -> None:
         before={"user": found.user_id, "delegate": found.delegate_id},
     )
     found.delete()
+
+
+@transaction.atomic
+def delegation_update(actor: Actor, *, delegation_id: int, changes: dict[str, Any]) -> Delegation:
+    """Change a delegation's delegate or dates (one's own, or anyone's for administrators);
+    the same rules as when it was made."""
+    if actor.user is None or not actor.has_scope(Scope.WRITE):
+        raise PermissionDenied("Only people delegate.")
+    qs = Delegation.objects.select_for_update().select_related("user", "delegate")
+    if not actor.is_admin:
+        qs = qs.filter(user=actor.user)
+    found = qs.filter(pk=delegation_id).first() if 0 < delegation_id < 2**63 else None
+    if found is None:
+        raise NotFound()
+    reject_unknown(changes, {"delegate", "starts_on", "ends_on"})
+    before = _snapshot(found)
+    starts_on = changes.get("starts_on", found.starts_on)
+    ends_on = changes.get("ends_on", found.ends_on)
+    if ends_on < starts_on:
+        raise ValidationFailed.one("ends_on", "must not be before the first day")
+    if "ends_on" in changes and ends_on < timezone.localdate():
+        raise ValidationFailed.one("ends_on", "is in the past")
+    if "delegate" in changes:
+        delegate = changes["delegate"]
+        new = core_selectors.user_visible(actor).filter(username=delegate, is_active=True).first()
+        if new is None:
+            raise ValidationFailed.one("delegate", f"no user {delegate!r}")
+        if not new.is_agent:
+            raise ValidationFailed.one("delegate", "is not an agent")
+        if new.pk == found.user_id:
+            raise ValidationFailed.one("delegate", "cannot delegate to oneself")
+        found.delegate = new
+    found.starts_on, found.ends_on = starts_on, ends_on
+    after = _snapshot(found)
+    if after != before:
+        found.save(update_fields=["delegate", "starts_on", "ends_on"])
+        audit.record(actor, found, before=before, after=after)
+        outbox.emit(
+            "change.delegation_updated",
+            found,
+            user=found.user.username,
+            delegate=found.delegate.username,
+        )
+    return found
+
+
+def _snapshot(delegation: Delegation) -> dict[str, Any]:
+    return {
+        "delegate": delegation.delegate.username,
+        "starts_on": delegation.starts_on.isoformat(),
+        "ends_on": delegation.ends_on.isoformat(),
+    }

@@ -41,11 +41,12 @@ def user_list(
     *,
     q: str = "",
     team: str = "",
+    role: str = "",
     is_active: bool | None = None,
     cursor: str | None = None,
     limit: int | None = None,
 ) -> Page:
-    """A page of visible users, by username."""
+    """A page of visible users, by username; ``role`` those holding that role."""
     qs = user_visible(actor).select_related("organisation", "department", "location")
     if q:
         qs = qs.filter(
@@ -56,6 +57,8 @@ def user_list(
         )
     if team:
         qs = qs.filter(teams__slug=team)
+    if role:
+        qs = qs.filter(groups__name=role)
     if is_active is not None:
         qs = qs.filter(is_active=is_active)
     page = paginate(qs, order=("username",), cursor=cursor, limit=limit)

@@ -3,9 +3,11 @@
 from steward.core.services.activity import attachment_add, attachments_add, comment_add
 from steward.core.services.auth import login_check, login_failed, login_succeeded
 from steward.core.services.passwords import (
+    password_invite,
     password_reset_complete,
     password_reset_request,
     password_reset_user,
+    user_invite,
 )
 from steward.core.services.teams import (
     team_add_member,
@@ -23,6 +25,7 @@ __all__ = [
     "login_check",
     "login_failed",
     "login_succeeded",
+    "password_invite",
     "password_reset_complete",
     "password_reset_request",
     "password_reset_user",
@@ -34,5 +37,6 @@ __all__ = [
     "token_create",
     "token_revoke",
     "user_create",
+    "user_invite",
     "user_update",
 ]

@@ -8,19 +8,24 @@ whether or not an address is known (no one learns who has an account).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from steward.core import mail
+from steward.core import audit, mail, outbox, selectors
+from steward.core.actor import Actor
+from steward.core.errors import NotFound, ValidationFailed
 from steward.core.models import LoginFailure, User
 from steward.core.services.auth import login_check, login_failed
-from steward.core.services.common import bump_version
+from steward.core.services.common import bump_version, require_admin
+from steward.core.services.users import user_create
 
 KIND = "password_reset"
 SUBJECT = "Reset your Steward password"
+INVITATION = "invitation"
 
 
 def _throttle_key(email: str) -> str:
@@ -58,6 +63,49 @@ def password_reset_request(
             mails=[mail.Mail(recipient=user.email, subject=SUBJECT, body=body)],
         )
     return queued
+
+
+@transaction.atomic
+def password_invite(actor: Actor, *, username: str, link: Callable[[str, str], str]) -> User:
+    """An administrator mails a person a link to choose their password: the reset link (same
+    token, same expiry, single use), worded as a welcome. Sent again, it is a fresh link."""
+    require_admin(actor, "invite people")
+    user = selectors.user_visible(actor).filter(username=username).first()
+    if user is None:
+        raise NotFound()
+    if not user.is_active:
+        raise ValidationFailed.one("email", "the account is deactivated; reactivate it first")
+    if not user.email:
+        raise ValidationFailed.one("email", "needed to send the invitation")
+    token = default_token_generator.make_token(user)
+    url = link(urlsafe_base64_encode(force_bytes(user.pk)), token)
+    body = (
+        f"Hello {user.get_full_name() or user.username},\n\n"
+        f"An account has been made for you on Steward, the IT service desk. Your username is "
+        f"'{user.username}'. To choose your password, open this link within the hour:\n\n"
+        f"{url}\n\n"
+        "The link works once. If it has expired, use 'Forgot your password?' on the sign-in "
+        "page with this address, or ask your administrator for a new invitation.\n"
+    )
+    mail.queue(
+        key=f"{INVITATION}:{user.pk}:{token}",
+        kind=INVITATION,
+        record=user,
+        mails=[mail.Mail(recipient=user.email, subject="Welcome to Steward", body=body)],
+    )
+    audit.record(actor, user, after={"invitation": f"sent to {user.email}"})
+    outbox.emit("user.invited", user, email=user.email)
+    return user
+
+
+@transaction.atomic
+def user_invite(
+    actor: Actor, *, username: str, link: Callable[[str, str], str], **fields: Any
+) -> User:
+    """An administrator adds a person without a password and mails them the link to choose
+    one; both or neither (no account is left behind that nobody was told about)."""
+    user = user_create(actor, username=username, password=None, **fields)
+    return password_invite(actor, username=user.username, link=link)
 
 
 def password_reset_user(uidb64: str, token: str) -> User | None:

@@ -11,12 +11,13 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 
 from steward.core import audit, outbox, selectors
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction, Role
 from steward.core.errors import NotFound, PermissionDenied, ValidationFailed
-from steward.core.models import Department, Location, User
+from steward.core.models import Department, Location, Team, User
 from steward.core.services.common import bump_version, check_version, reject_unknown, resolve_ref
 from steward.core.services.references import resolve_organisations
 
@@ -29,11 +30,18 @@ PROFILE_FIELDS = {
     "phone",
     "email_notifications",
 }
-ADMIN_FIELDS = PROFILE_FIELDS | {"organisation", "department", "location", "is_active", "roles"}
-AUDITED = sorted((ADMIN_FIELDS - {"roles"}) | {"username"})
+ADMIN_FIELDS = PROFILE_FIELDS | {
+    "organisation",
+    "department",
+    "location",
+    "is_active",
+    "roles",
+    "teams",
+}
+AUDITED = sorted((ADMIN_FIELDS - {"roles", "teams"}) | {"username"})
 
 
-def _clean(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
+def _clean(actor: Actor, values: dict[str, Any], user: User | None = None) -> dict[str, Any]:
     """Validate field values and turn references into rows the actor may see."""
     errors: dict[str, list[str]] = {}
     clean = dict(values)
@@ -55,6 +63,8 @@ def _clean(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise ValidationFailed(errors)
     resolve_organisations(actor, clean)
+    if "teams" in clean:
+        clean["teams"] = _teams(actor, clean["teams"], user)
     if "department" in clean:
         clean["department"] = resolve_ref(
             Department.objects.all(),
@@ -70,9 +80,30 @@ def _clean(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def _teams(actor: Actor, slugs: list[str] | None, user: User | None = None) -> list[Team]:
+    """The teams named by ``slugs`` that the actor may see: active ones, or ones ``user`` is
+    already in (keeping a membership of a retired team is no new assignment); a 422 naming
+    ``teams`` for any other."""
+    wanted = sorted({(s or "").strip() for s in slugs or []})
+    allowed = Q(is_active=True) if user is None else Q(is_active=True) | Q(members=user)
+    found = list(selectors.team_visible(actor).filter(allowed, slug__in=wanted).distinct())
+    missing = sorted(set(wanted) - {t.slug for t in found})
+    if missing:
+        raise ValidationFailed.one("teams", f"no active team {', '.join(missing)}")
+    return found
+
+
 def _set_roles(user: User, roles: list[str]) -> None:
     user.groups.set(Group.objects.filter(name__in=roles))
     user._role_names = set(roles)
+
+
+def _set_teams(user: User, teams: list[Team]) -> None:
+    """Membership of exactly ``teams``; only agents work a team's queue (as ``team_add_member``
+    requires), so a requester can join none."""
+    if teams and not user.is_agent:
+        raise ValidationFailed.one("teams", "only agents can be team members; give an agent role")
+    user.teams.set(teams)
 
 
 @transaction.atomic
@@ -89,6 +120,7 @@ def user_create(actor: Actor, *, username: str, password: str | None = None, **f
     fields.setdefault("roles", [Role.REQUESTER])
     clean = _clean(actor, fields)
     roles = clean.pop("roles")
+    teams = clean.pop("teams", [])
     user = User(username=username, **clean)
     if password:
         try:
@@ -100,11 +132,16 @@ def user_create(actor: Actor, *, username: str, password: str | None = None, **f
         user.set_unusable_password()
     user.save()
     _set_roles(user, roles)
+    _set_teams(user, teams)
     audit.record(
         actor,
         user,
         action=AuditAction.CREATE,
-        after={**audit.snapshot(user, AUDITED), "roles": sorted(roles)},
+        after={
+            **audit.snapshot(user, AUDITED),
+            "roles": sorted(roles),
+            "teams": sorted(t.slug for t in teams),
+        },
     )
     outbox.emit("user.created", user)
     return user
@@ -135,10 +172,18 @@ def user_update(
             )
     reject_unknown(changes, ADMIN_FIELDS)
     check_version(user, expected_version)
-    clean = _clean(actor, changes)
+    if is_self and changes.get("is_active") is False:
+        # the last door out: an administrator who locks themselves out needs the command line
+        raise PermissionDenied(
+            "You cannot deactivate your own account; ask another administrator.",
+            fields={"is_active": ["not your own account"]},
+        )
+    clean = _clean(actor, changes, user)
     roles = clean.pop("roles", None)
+    teams = clean.pop("teams", None)
     before = audit.snapshot(user, clean)
     before_roles = sorted(user.role_names)
+    before_teams = sorted(user.teams.values_list("slug", flat=True))
     saved = list(clean)
     # Reactivating revives no old token or session; a token or session begun under a role
     # the user no longer holds ends with it (a new sign-in or token carries what is left).
@@ -152,6 +197,9 @@ def user_update(
     if roles is not None:
         before["roles"], after["roles"] = before_roles, sorted(roles)
         _set_roles(user, roles)
+    if teams is not None:
+        _set_teams(user, teams)
+        before["teams"], after["teams"] = before_teams, sorted(t.slug for t in teams)
     bump_version(user, saved)
     audit.record(actor, user, before=before, after=after)
     outbox.emit("user.updated", user, changed=sorted(changes))

@@ -1,6 +1,15 @@
 """Every read of incidents, scoped to what the actor may see (one module per sub-domain)."""
 
 from steward.incidents.selectors.classification import category_list, priority_for, priority_matrix
+from steward.incidents.selectors.configuration import (
+    CategoryNode,
+    category_get,
+    category_parents,
+    category_tree,
+    escalation_rule_get,
+    escalation_rule_list,
+    team_assignment_modes,
+)
 from steward.incidents.selectors.home import (
     TeamWorkload,
     incident_open_for_caller,
@@ -38,6 +47,13 @@ from steward.incidents.selectors.timeline import (
 )
 
 __all__ = [
+    "CategoryNode",
+    "category_get",
+    "category_parents",
+    "category_tree",
+    "escalation_rule_get",
+    "escalation_rule_list",
+    "team_assignment_modes",
     "TeamWorkload",
     "incident_open_for_caller",
     "led_teams",

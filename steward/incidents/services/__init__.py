@@ -1,5 +1,13 @@
 """Every write use case of incidents: one function each, transactional, checked, audited."""
 
+from steward.incidents.services.configuration import (
+    category_create,
+    category_update,
+    escalation_rule_create,
+    escalation_rule_update,
+    priority_matrix_update,
+    team_assignment_update,
+)
 from steward.incidents.services.records import (
     AGENT_FIELDS,
     AUDITED,
@@ -15,6 +23,12 @@ from steward.incidents.services.saved_views import saved_view_delete, saved_view
 __all__ = [
     "AGENT_FIELDS",
     "AUDITED",
+    "category_create",
+    "category_update",
+    "escalation_rule_create",
+    "escalation_rule_update",
+    "priority_matrix_update",
+    "team_assignment_update",
     "incident_comment",
     "incident_create",
     "incident_settings",
