@@ -301,7 +301,7 @@ class TemplateForm(forms.Form):
     """A standard-change template: what its changes are and how they are done."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(max_length=200)
+    name = SingleLineField(max_length=200)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     implementation_plan = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
     backout_plan = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -28,8 +28,8 @@ TIME_ZONES = [("", "— default —")] + [(z, z) for z in sorted(zoneinfo.availa
 
 class ProfileForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    first_name = forms.CharField(max_length=150, required=False)
-    last_name = forms.CharField(max_length=150, required=False)
+    first_name = SingleLineField(max_length=150, required=False)
+    last_name = SingleLineField(max_length=150, required=False)
     email = forms.EmailField(required=False)
     phone = forms.CharField(max_length=40, required=False)
     time_zone = forms.ChoiceField(choices=TIME_ZONES, required=False)
@@ -128,8 +128,8 @@ class UserForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     username = forms.CharField(max_length=150, help_text="What they type to sign in")
-    first_name = forms.CharField(max_length=150, required=False)
-    last_name = forms.CharField(max_length=150, required=False)
+    first_name = SingleLineField(max_length=150, required=False)
+    last_name = SingleLineField(max_length=150, required=False)
     email = forms.EmailField(required=False, label="Email address")
     organisation = forms.ChoiceField(required=False)
     roles = forms.MultipleChoiceField(

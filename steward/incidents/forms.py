@@ -228,7 +228,7 @@ class CategoryForm(forms.Form):
     """A category or, with a parent, a subcategory; its default team receives requesters'
     new incidents of it."""
 
-    name = forms.CharField(max_length=100)
+    name = SingleLineField(max_length=100)
     parent = forms.ChoiceField(
         required=False, label="Subcategory of", help_text="Empty: a top-level category"
     )
@@ -301,7 +301,7 @@ class PriorityMatrixForm(forms.Form):
 class EscalationRuleForm(forms.Form):
     """When (threshold, clock, priorities) and what (notify, reassign, raise priority)."""
 
-    name = forms.CharField(max_length=100)
+    name = SingleLineField(max_length=100)
     threshold = forms.ChoiceField(
         choices=[("warning", "Warning (before the target)"), ("breach", "Breach")],
         label="When the SLA clock reaches",
