@@ -48,8 +48,7 @@ def _head(raw: bytes) -> Parsed:
     if len(raw) <= settings.MAIL_MAX_BYTES:
         return parsing.parse_head(raw)
     # too large to parse whole: its headers still give the Message-ID that dedupes it
-    end = raw.find(b"\n\n", 0, HEAD_BYTES)
-    head = parsing.parse_head(raw[: end if end > 0 else HEAD_BYTES])
+    head = parsing.parse_head(parsing.header_block(raw, HEAD_BYTES))
     head.message = None
     return head
 
@@ -94,12 +93,10 @@ def _process(
     before = {"status": message.status} if retry else {}
     try:
         with transaction.atomic():
+            if message.size > settings.MAIL_MAX_BYTES:
+                raise Unreadable(f"larger than {settings.MAIL_MAX_BYTES} bytes")
             if head is None or head.message is None:
-                raise Unreadable(
-                    f"larger than {settings.MAIL_MAX_BYTES} bytes"
-                    if message.size > settings.MAIL_MAX_BYTES
-                    else "not a readable MIME message"
-                )
+                raise Unreadable(head.problem if head else "not a readable MIME message")
             outcome = _route(mailbox, message, head, retry=retry)
             if outcome.status == MessageStatus.QUARANTINED:
                 raise _Held(outcome.reason)

@@ -23,6 +23,7 @@ _ID = re.compile(r"<[^<>\s]{1,245}>")
 _NUMBER = re.compile(r"\[((?:INC)\d{4,12})\]", re.I)
 _SPACE = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _BLOCK_END = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h[1-6]|/blockquote)\b[^>]*>", re.I)
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
 _BLANK_LINES = re.compile(r"\n{3,}")
 SAFE_HTML_TAGS = {"p", "br", "div", "span", "b", "strong", "i", "em", "u", "ul", "ol", "li"} | {
     "blockquote", "pre", "code", "table", "thead", "tbody", "tr", "td", "th", "a", "hr",
@@ -55,6 +56,7 @@ class Parsed:
     html: str = ""  # sanitised
     attachments: list[Part] = field(default_factory=list)
     automatic: str = ""  # why it is automatic mail; empty for a person's mail
+    problem: str = ""  # why it could not be parsed at all
     message: Message | None = None
 
     @property
@@ -77,12 +79,24 @@ def _header(msg: Message, name: str) -> str:
     return _SPACE.sub(" ", str(value or "")).strip()
 
 
+def header_block(raw: bytes, limit: int = 1 << 20) -> bytes:
+    """The header lines of a message (within the first ``limit`` bytes)."""
+    end = _HEADER_END.search(raw, 0, limit)
+    return raw[: end.start()] + b"\r\n\r\n" if end else raw[:limit]
+
+
 def parse_head(raw: bytes) -> Parsed:
     """Message-ID, sender and subject; never raises (a broken message still gets a key)."""
+    if raw.lower().count(b"multipart/") > MAX_PARTS:
+        # the parser would nest as deep as the message does before we could count: refuse
+        # before parsing (a 1,000-deep message costs seconds otherwise)
+        problem = f"more than {MAX_PARTS} multipart containers"
+        head = parse_head(header_block(raw))
+        return Parsed(message_id=head.message_id, sender=head.sender, problem=problem)
     try:
         msg = email.message_from_bytes(raw, policy=policy.default)
-    except Exception:  # noqa: BLE001 - quarantined later with the real error
-        return Parsed(message_id=fallback_id(raw))
+    except Exception as exc:  # noqa: BLE001 - quarantined later with this error
+        return Parsed(message_id=fallback_id(raw), problem=f"unreadable: {type(exc).__name__}")
     found = _ID.search(_header(msg, "Message-ID"))
     parsed = Parsed(message_id=found.group(0) if found else fallback_id(raw), message=msg)
     parsed.subject = _header(msg, "Subject")[:SUBJECT_MAX]
