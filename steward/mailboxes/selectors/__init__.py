@@ -2,6 +2,7 @@
 
 from steward.mailboxes.selectors.mailboxes import (
     mailbox_by_name,
+    mailbox_form_choices,
     mailbox_get,
     mailbox_list,
     mailbox_visible,
@@ -19,6 +20,7 @@ from steward.mailboxes.selectors.messages import (
 
 __all__ = [
     "mailbox_by_name",
+    "mailbox_form_choices",
     "mailbox_get",
     "mailbox_list",
     "mailbox_visible",

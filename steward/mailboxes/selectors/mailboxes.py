@@ -8,9 +8,11 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
 from steward.core.pagination import Page, paginate
+from steward.incidents.models import Category
 from steward.mailboxes.choices import MailboxKind
 from steward.mailboxes.models import Mailbox
 
@@ -79,3 +81,19 @@ def mailboxes_due_for_poll() -> list[Mailbox]:
         if last is None or (now - last).total_seconds() >= mailbox.poll_seconds:
             due.append(mailbox)
     return due
+
+
+def mailbox_form_choices(actor: Actor) -> dict[str, list[tuple[str, str]]]:
+    """The teams, categories and organisations a mailbox may name, as (slug, name)."""
+    return {
+        "team": list(
+            core_selectors.team_visible(actor)
+            .filter(is_active=True)
+            .order_by("name")
+            .values_list("slug", "name")
+        ),
+        "category": list(Category.objects.order_by("name").values_list("slug", "name")),
+        "organisation": list(
+            core_selectors.organisation_visible(actor).order_by("name").values_list("slug", "name")
+        ),
+    }

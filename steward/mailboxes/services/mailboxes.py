@@ -48,6 +48,7 @@ EDITABLE = {
 SECRET = ("imap_password",)
 AUDITED = sorted(EDITABLE | {"slug"})
 MIN_POLL, MAX_POLL = 10, 86_400
+RESERVED = {"new", "messages"}  # page addresses beside /mailboxes/<slug>/
 
 
 def _clean(values: dict[str, Any], mailbox: Mailbox | None) -> dict[str, Any]:
@@ -108,6 +109,8 @@ def mailbox_create(
     reject_unknown(fields, EDITABLE)
     clean = _clean({"name": name, "address": address, "kind": kind, **fields}, None)
     slug = new_slug(Mailbox, slug=slug, name=clean["name"], noun="mailbox")
+    if slug in RESERVED:
+        raise ValidationFailed.one("slug", f"{slug!r} names a page; choose another")
     mailbox = Mailbox.objects.create(slug=slug, **clean)
     audit.record(
         actor, mailbox, action=AuditAction.CREATE, after=audit.snapshot(mailbox, AUDITED),
