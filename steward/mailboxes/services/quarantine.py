@@ -19,8 +19,9 @@ from steward.mailboxes.workflow import MESSAGE_FLOW
 @transaction.atomic
 def message_retry(actor: Actor, *, pk: int) -> InboundMessage:
     """Run a quarantined message through ingestion again (without the sender rate limit)."""
-    require_admin(actor, "retry quarantined mail")
+    # only administrators see messages: anyone else gets 404, as for an absent one
     message = selectors.message_get(actor, pk=pk, for_update=True)
+    require_admin(actor, "retry quarantined mail")
     if message.status != MessageStatus.QUARANTINED:
         raise IllegalTransition(message.status, "retry", MESSAGE_FLOW.allowed(message.status))
     return reprocess(message)
@@ -29,8 +30,8 @@ def message_retry(actor: Actor, *, pk: int) -> InboundMessage:
 @transaction.atomic
 def message_discard(actor: Actor, *, pk: int) -> InboundMessage:
     """Give up on a quarantined message; it stays stored for the audit trail."""
-    require_admin(actor, "discard quarantined mail")
     message = selectors.message_get(actor, pk=pk, for_update=True)
+    require_admin(actor, "discard quarantined mail")
     MESSAGE_FLOW.check(message, target=MessageStatus.DISCARDED, data={})
     before = {"status": message.status}
     message.status = MessageStatus.DISCARDED
