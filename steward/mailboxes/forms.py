@@ -39,6 +39,9 @@ class MailboxForm(forms.Form):
     allow_new_requesters = forms.BooleanField(
         required=False, label="Unknown senders become requesters"
     )
+    acknowledge = forms.BooleanField(
+        required=False, initial=True, label="Acknowledge new records by mail"
+    )
     is_active = forms.BooleanField(required=False, initial=True, label="Active")
 
     def __init__(self, *args: Any, choices: dict[str, list[tuple[str, str]]], **kwargs: Any):
@@ -55,6 +58,7 @@ class MailboxForm(forms.Form):
         values |= {
             "poll_seconds": mailbox.poll_seconds,
             "allow_new_requesters": mailbox.allow_new_requesters,
+            "acknowledge": mailbox.acknowledge,
             "is_active": mailbox.is_active,
         }
         for name in REFS:

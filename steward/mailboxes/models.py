@@ -36,6 +36,7 @@ class Mailbox(VersionedModel):
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     allow_new_requesters = models.BooleanField(default=False)
+    acknowledge = models.BooleanField(default=True)  # mail the sender a new record's number
     is_active = models.BooleanField(default=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_poll_error = models.TextField(blank=True)

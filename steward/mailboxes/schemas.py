@@ -28,6 +28,7 @@ class MailboxOut(Schema):
     category: str | None
     organisation: str | None
     allow_new_requesters: bool
+    acknowledge: bool
     is_active: bool
     last_polled_at: dt.datetime | None
     last_poll_error: str
@@ -68,6 +69,7 @@ class MailboxCreateIn(In):
     category: str | None = Field(None, max_length=60, description="incident category slug")
     organisation: str | None = Field(None, max_length=60, description="for new requesters")
     allow_new_requesters: bool = False
+    acknowledge: bool = True
     is_active: bool = True
 
 
@@ -90,6 +92,7 @@ class MailboxPatchIn(In):
     category: str | None = Field(None, max_length=60)
     organisation: str | None = Field(None, max_length=60)
     allow_new_requesters: bool | None = None
+    acknowledge: bool | None = None
     is_active: bool | None = None
 
 

@@ -141,3 +141,38 @@ def test_an_unknown_number_in_the_subject_opens_a_new_incident(mailbox, alice):
 
     assert message.status == "created"
     assert message.record_number != "INC9999999"
+
+
+def test_a_new_record_is_acknowledged_once_and_a_reply_to_that_threads(mailbox, alice, mailoutbox):
+    raw = eml(subject="Mail & calendar down", message_id="<ack-me@mail.example.com>")
+    first = mail_ingest(mailbox, raw)
+    mail_ingest(mailbox, raw)  # delivered again: nothing new
+    outbox.dispatch_pending()
+
+    (ack,) = mailoutbox
+    assert ack.to == ["alice@example.com"]
+    assert ack.subject == f"[{first.record_number}] Received: Mail & calendar down"
+    assert ack.extra_headers["In-Reply-To"] == "<ack-me@mail.example.com>"
+    assert ack.extra_headers["Auto-Submitted"] == "auto-generated"
+    assert f"recorded it as {first.record_number}" in ack.body
+    sent = OutgoingMail.objects.get(kind="mail_acknowledgement")
+
+    reply = mail_ingest(
+        mailbox,
+        eml(subject="Re: Received", body="More detail.", headers={"In-Reply-To": sent.message_id}),
+    )
+
+    assert reply.status == "commented"
+    assert reply.record_number == first.record_number
+
+
+def test_replies_and_mailboxes_without_acknowledgement_get_none(mailbox, opened):
+    mail_ingest(mailbox, eml(subject=f"Re: [{opened.number}]", body="a reply"))
+    mailbox.acknowledge = False
+    mailbox.save()
+    unacknowledged = mail_ingest(mailbox, eml(subject="another one"))
+    outbox.dispatch_pending()
+
+    acks = OutgoingMail.objects.filter(kind="mail_acknowledgement")
+    assert unacknowledged.status == "created"
+    assert list(acks.values_list("record_id", flat=True)) == [str(opened.pk)]

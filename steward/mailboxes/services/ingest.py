@@ -117,6 +117,13 @@ def _process(
     audit.record(mailbox_actor(mailbox), message, action=action, before=before, after=after)
 
 
+def _acknowledge(mailbox: Mailbox, message: InboundMessage, number: str, *, status: str) -> None:
+    """Tell the sender a new record's number (``notifications.on_acknowledged``); never for
+    a reply, and never for automatic mail (which does not get this far)."""
+    if status == MessageStatus.CREATED and mailbox.acknowledge:
+        outbox.emit("mail.acknowledged", message, number=number)
+
+
 class _Held(Exception):
     """Quarantine on purpose (the rate limit): roll back whatever was begun."""
 
@@ -158,6 +165,8 @@ def _route(mailbox: Mailbox, message: InboundMessage, parsed: Parsed, *, retry: 
     done = records.reply(actor, mailbox, caller, number, parsed) if number else None
     if done is not None:
         status, number, comment_id = done
+        _acknowledge(mailbox, message, number, status=status)  # a follow-up is a new record
         return Outcome(status, "", number, comment_id, caller)
     number = records.open_record(actor, mailbox, caller, parsed)
+    _acknowledge(mailbox, message, number, status=MessageStatus.CREATED)
     return Outcome(MessageStatus.CREATED, "", number, None, caller)

@@ -43,6 +43,7 @@ EDITABLE = {
     "category",
     "organisation",
     "allow_new_requesters",
+    "acknowledge",
     "is_active",
 }
 SECRET = ("imap_password",)
