@@ -123,3 +123,13 @@ def test_nobody_else_opens_the_mailbox_pages(request, mailbox, alice, role):
         assert web.get(url).status_code == 403, url
     assert web.post(f"/mailboxes/messages/{message.pk}/discard/").status_code == 403
     assert InboundMessage.objects.get(pk=message.pk).status == "created"
+
+
+def test_a_reply_that_came_by_mail_says_so_on_the_incident(mailbox, alice):
+    opened = mail_ingest(mailbox, eml())
+    mail_ingest(mailbox, eml(subject=f"Re: [{opened.record_number}]", body="Tray 2."))
+
+    page = client_for(alice).get(f"/incidents/{opened.record_number}/")
+
+    assert page.status_code == 200
+    assert b"reply by email" in page.content
