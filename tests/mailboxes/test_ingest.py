@@ -124,3 +124,31 @@ def test_a_stranger_becomes_a_requester_where_the_mailbox_allows_it(open_mailbox
     assert not user.is_agent
     assert not user.has_usable_password()
     assert Incident.objects.get(number=message.record_number).caller == user
+
+
+def test_a_deactivated_persons_mail_is_rejected_not_turned_into_a_new_account(open_mailbox, alice):
+    alice.is_active = False
+    alice.save()
+
+    message = mail_ingest(open_mailbox, eml())
+
+    assert message.status == "rejected"
+    assert message.reason == "the account of alice@example.com is deactivated"
+    assert User.objects.filter(email="alice@example.com").count() == 1
+    assert Incident.objects.count() == 0
+
+
+def test_a_database_failure_is_not_quarantined_but_raised_for_a_retry(mailbox, alice, monkeypatch):
+    from django.db import OperationalError
+
+    from steward.mailboxes.services import records
+
+    def down(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(records, "open_record", down)
+
+    with pytest.raises(OperationalError):
+        mail_ingest(mailbox, eml(message_id="<later@mail.example.com>"))
+
+    assert not InboundMessage.objects.filter(message_id="<later@mail.example.com>").exists()

@@ -74,9 +74,10 @@ def thread_record(ids: list[str]) -> str:
     return next((found[i] for i in ids if found.get(i)), "")
 
 
-def user_by_email(address: str) -> User | None:
-    """The active person with this address (the oldest account if several share it)."""
-    return User.objects.filter(is_active=True, email__iexact=address).order_by("id").first()
+def user_by_email(address: str, *, active: bool = True) -> User | None:
+    """The active (or deactivated) person with this address; the oldest account if several
+    share it."""
+    return User.objects.filter(is_active=active, email__iexact=address).order_by("id").first()
 
 
 def recent_from(sender: str, *, exclude: int, hours: int = 1) -> int:

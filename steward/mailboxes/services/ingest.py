@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from steward.core import audit, outbox
@@ -100,6 +100,8 @@ def _process(
             outcome = _route(mailbox, message, head, retry=retry)
             if outcome.status == MessageStatus.QUARANTINED:
                 raise _Held(outcome.reason)
+    except (OperationalError, InterfaceError):
+        raise  # the database, not the message: the delivery fails and is retried as a whole
     except Exception as exc:  # noqa: BLE001 - any failure parks the message, never a crash
         outcome = Outcome(MessageStatus.QUARANTINED, _describe(exc))
     message.status = outcome.status
@@ -153,6 +155,9 @@ def _route(mailbox: Mailbox, message: InboundMessage, parsed: Parsed, *, retry: 
             f"more than {limit} messages from {sender} in an hour: a mail loop? Retry to let it in",
         )
     caller = selectors.user_by_email(sender)
+    if caller is None and selectors.user_by_email(sender, active=False) is not None:
+        # a deactivated person is not re-created as a new requester behind an admin's back
+        return Outcome(MessageStatus.REJECTED, f"the account of {sender} is deactivated")
     if caller is None and not mailbox.allow_new_requesters:
         outbox.emit("mail.rejected", message, sender=sender)
         return Outcome(
