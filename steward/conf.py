@@ -165,6 +165,20 @@ SETTINGS: tuple[Setting, ...] = (
         ' dead-lettered: the Django admin lists it under "dead" with a "retry" action.',
         _positive,
     ),
+    Setting(
+        "STEWARD_MAIL_MAX_BYTES",
+        str(30 * 1024 * 1024),
+        "Largest incoming mail message accepted, in bytes; a larger one is quarantined"
+        " (docs/email.md).",
+        _positive,
+    ),
+    Setting(
+        "STEWARD_MAIL_SENDER_LIMIT",
+        "20",
+        "Incoming messages one sender may send in an hour; more are quarantined, which"
+        " stops mail loops (docs/email.md).",
+        _positive,
+    ),
     Setting("STEWARD_LOG_LEVEL", "INFO", "Log level of the `steward` loggers."),
 )
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "steward.incidents",
     "steward.problems",
     "steward.changes",
+    "steward.mailboxes",
     "steward.api",
     "steward.web",
 ]
@@ -165,6 +166,8 @@ STORAGES = {
 MEDIA_ROOT = Path(env("STEWARD_MEDIA_ROOT") or VAR_DIR / "media")
 MEDIA_URL = "/media-not-served/"  # attachments are only served through the download view
 MAX_UPLOAD_BYTES = env("STEWARD_MAX_UPLOAD_BYTES")
+MAIL_MAX_BYTES = env("STEWARD_MAIL_MAX_BYTES")
+MAIL_SENDER_LIMIT = env("STEWARD_MAIL_SENDER_LIMIT")  # per sender and hour
 MAX_JSON_BYTES = env("STEWARD_MAX_JSON_BYTES")
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_JSON_BYTES
 MAX_URL_BYTES = 8192  # path and query string; longer is a 414 (steward.api.middleware)

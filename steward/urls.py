@@ -14,6 +14,7 @@ urlpatterns = [
     path("problems/", include("steward.problems.urls")),
     path("changes/", include("steward.changes.urls")),
     path("sla/", include("steward.sla.urls")),
+    path("mailboxes/", include("steward.mailboxes.urls")),
     path("", include("steward.core.urls")),
     path("", include("steward.web.urls")),
 ]

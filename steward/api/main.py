@@ -36,10 +36,12 @@ def _register() -> None:
     from steward.cmdb import api as cmdb_api
     from steward.core import api as core_api
     from steward.incidents import api as incidents_api
+    from steward.mailboxes import api as mailboxes_api
     from steward.problems import api as problems_api
     from steward.sla import api as sla_api
 
-    for module in (core_api, incidents_api, sla_api, cmdb_api, problems_api, changes_api):
+    modules = (core_api, incidents_api, sla_api, cmdb_api, problems_api, changes_api, mailboxes_api)
+    for module in modules:
         for prefix, router in module.ROUTERS:
             api.add_router(f"/v1/{prefix}", router)
 

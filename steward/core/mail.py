@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.core.mail.message import make_msgid
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -43,6 +44,21 @@ class Mail:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+# RFC 3834: every mail Steward queues is sent by a machine; mail clients and other helpdesks
+# must not auto-reply to it (no out-of-office ping-pong). A Mail may say otherwise.
+AUTOMATIC = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+
+
+def _headers(mail: Mail) -> dict[str, str]:
+    """The mail's headers with a Message-ID (recorded, so replies thread) and the
+    automatic-mail markers unless the mail sets its own."""
+    headers = {**AUTOMATIC, **mail.headers}
+    if not headers.get("Message-ID"):
+        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "steward.local"
+        headers["Message-ID"] = make_msgid(domain=domain)
+    return headers
+
+
 def event_key(event: models.Model) -> str:
     """The usual once-key: one mail per outbox event, recipient and kind."""
     return f"event:{event.pk}"
@@ -62,20 +78,24 @@ def queue(*, key: str, kind: str, record: models.Model, mails: Iterable[Mail]) -
             "recipient", flat=True
         )
     )
-    rows = [
-        OutgoingMail(
-            key=key,
-            kind=kind,
-            recipient=m.recipient,
-            record_type=record._meta.label_lower,
-            record_id=str(record.pk),
-            subject=m.subject[:300],
-            body=m.body,
-            headers=m.headers,
+    rows = []
+    for address, m in sorted(wanted.items()):
+        if address in known:
+            continue
+        headers = _headers(m)
+        rows.append(
+            OutgoingMail(
+                key=key,
+                kind=kind,
+                recipient=m.recipient,
+                record_type=record._meta.label_lower,
+                record_id=str(record.pk),
+                subject=m.subject[:300],
+                body=m.body,
+                headers=headers,
+                message_id=headers["Message-ID"].strip()[:250],
+            )
         )
-        for address, m in sorted(wanted.items())
-        if address not in known
-    ]
     # a concurrent dispatch of the same event may insert first: its row wins, ours is dropped
     OutgoingMail.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)

@@ -34,6 +34,7 @@ from steward.core.models import (
 from steward.incidents import services as incident_services
 from steward.incidents.models import Incident, SavedView, TeamAssignment
 from steward.incidents.services import search_index
+from steward.mailboxes import services as mail_services
 from steward.problems import services as problem_services
 from steward.problems.models import Problem, ProblemIncident
 from steward.sla.models import SlaPolicy
@@ -226,6 +227,7 @@ def build_scene() -> Scene:
         Actor(user=b), name="mkb-view", query=f"q={MARKER}&team={team.slug}"
     )
     change, freeze, change_refs = _changes_of_b(system, b, team, ci, incident)
+    mail_refs, mail_objects = _mail_of_b(system, team)
     # configuration administrators keep (shared, not B's): the walker may not even open it
     rule = incident_services.escalation_rule_create(
         system, name="Walk rule", threshold="breach", action="raise_priority"
@@ -271,6 +273,7 @@ def build_scene() -> Scene:
             "attachments/key": incident.number,
             "pick/kind": "team",
             **change_refs,
+            **mail_refs,
         },
         query_values={
             "q": MARKER,
@@ -325,6 +328,7 @@ def build_scene() -> Scene:
             "incidents.teamassignment": TeamAssignment.objects.create(team=team),
             "sla.slapolicy": policy,
             "changes.freezewindow": freeze,
+            **mail_objects,
         },
         change=change,
         freeze=freeze,
@@ -332,6 +336,28 @@ def build_scene() -> Scene:
         numbers=[incident.number, problem.number, change.number, ci.number, ci_app.number],
         witnesses=witnesses,
     )
+
+
+def _mail_of_b(system, team) -> tuple[dict[str, str], dict[str, models.Model]]:
+    """A mailbox routing to B's team and a message it received (administrators' alone)."""
+    mailbox = mail_services.mailbox_create(
+        system,
+        name="mkb mailbox",
+        slug="mkb-mailbox",
+        address="mkb-box@example.com",
+        kind="imap",
+        imap_host="mkb-imap.example.com",
+        imap_password="mkb-imap-password",
+        team=team.slug,
+    )
+    raw = b"From: mkb-sender@example.com\r\nSubject: mkb-subject\r\n\r\nmkb-mail-body\r\n"
+    message = mail_services.mail_ingest(mailbox, raw)
+    refs = {
+        "mailboxes/slug": mailbox.slug,
+        "mail-messages/message_id": str(message.pk),
+        "messages/pk": str(message.pk),  # the web pages of a received message
+    }
+    return refs, {"mailboxes.mailbox": mailbox, "mailboxes.inboundmessage": message}
 
 
 def _changes_of_b(system, b, team, ci, incident) -> tuple[Change, FreezeWindow, dict[str, str]]:

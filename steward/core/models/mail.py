@@ -21,6 +21,9 @@ class OutgoingMail(Retried):
     subject = models.CharField(max_length=300, blank=True)
     body = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
+    # the Message-ID it goes out with, indexed: a reply's In-Reply-To/References finds the
+    # record it answers (steward/mailboxes threading)
+    message_id = models.CharField(max_length=250, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

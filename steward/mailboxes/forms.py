@@ -1,0 +1,99 @@
+"""Web forms of the mailbox pages: parse and hand to the services. The password field is
+never filled in from the stored value; left empty on edit, it keeps the password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from steward.mailboxes.choices import MailboxKind, MessageStatus
+
+TEXT_FIELDS = ("name", "address", "imap_host", "imap_folder", "imap_username")
+REFS = ("team", "category", "organisation")
+
+
+class MailboxForm(forms.Form):
+    """A mailbox: where mail comes from, and what records it opens."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(max_length=120)
+    address = forms.CharField(max_length=254, help_text="the address people write to")
+    kind = forms.ChoiceField(choices=MailboxKind.choices)
+    imap_host = forms.CharField(max_length=255, required=False, label="IMAP host")
+    imap_port = forms.IntegerField(initial=993, label="IMAP port")
+    imap_tls = forms.BooleanField(required=False, initial=True, label="IMAP over TLS")
+    imap_folder = forms.CharField(max_length=200, initial="INBOX", label="IMAP folder")
+    imap_username = forms.CharField(max_length=255, required=False, label="IMAP user name")
+    imap_password = forms.CharField(
+        max_length=500,
+        required=False,
+        label="IMAP password",
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="never shown again; leave empty to keep the stored one",
+    )
+    poll_seconds = forms.IntegerField(initial=60, label="Poll every", help_text="seconds")
+    team = forms.ChoiceField(required=False, help_text="team new incidents are assigned to")
+    category = forms.ChoiceField(required=False)
+    organisation = forms.ChoiceField(required=False, help_text="of new requesters")
+    allow_new_requesters = forms.BooleanField(
+        required=False, label="Unknown senders become requesters"
+    )
+    acknowledge = forms.BooleanField(
+        required=False, initial=True, label="Acknowledge new records by mail"
+    )
+    is_active = forms.BooleanField(required=False, initial=True, label="Active")
+
+    def __init__(self, *args: Any, choices: dict[str, list[tuple[str, str]]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for name in REFS:
+            self.fields[name].choices = [("", "—"), *choices[name]]
+
+    @classmethod
+    def initial_for(cls, mailbox: Any) -> dict[str, Any]:
+        values = {
+            name: getattr(mailbox, name)
+            for name in (*TEXT_FIELDS, "version", "kind", "imap_port", "imap_tls")
+        }
+        values |= {
+            "poll_seconds": mailbox.poll_seconds,
+            "allow_new_requesters": mailbox.allow_new_requesters,
+            "acknowledge": mailbox.acknowledge,
+            "is_active": mailbox.is_active,
+        }
+        for name in REFS:
+            ref = getattr(mailbox, name)
+            values[name] = ref.slug if ref else ""
+        return values
+
+    def values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        for name in REFS:
+            data[name] = data[name] or None
+        return data
+
+    def changes(self, current: dict[str, Any]) -> dict[str, Any]:
+        """Only what differs from the stored mailbox (an empty password keeps it)."""
+        values = self.values()
+        changed = {k: v for k, v in values.items() if k in current and current[k] != v}
+        if values.get("imap_password"):
+            changed["imap_password"] = values["imap_password"]
+        return changed
+
+
+class MessageFilterForm(forms.Form):
+    """The received-mail list's filter bar."""
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        widget=forms.SearchInput(attrs={"placeholder": "Sender or subject…"}),
+    )
+    status = forms.ChoiceField(choices=[("", "Any"), *MessageStatus.choices], required=False)
+
+    def show_errors(self, errors: dict[str, list[str]]) -> None:
+        for name, messages in errors.items():
+            if name in self.fields:
+                for message in messages:
+                    self.add_error(name, message)

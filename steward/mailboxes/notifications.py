@@ -1,0 +1,84 @@
+"""Mail about mail: the acknowledgement of a new record, and the one automatic answer to a
+sender the mailbox does not accept. Both carry Auto-Submitted (``core.mail``).
+
+The rejection goes out once per sender and day (the outgoing mail's unique key), so a forged sender
+gets at most one message from us a day, and it is marked ``Auto-Submitted: auto-replied``
+(RFC 3834) so that no well-behaved system answers it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from steward.core import mail, outbox
+from steward.core.models import OutboxMessage
+from steward.incidents.models import Incident
+from steward.mailboxes.models import InboundMessage
+
+
+@outbox.consumer("mail.rejected")
+def on_rejected(event: OutboxMessage) -> None:
+    message = InboundMessage.objects.select_related("mailbox").filter(pk=event.object_id).first()
+    if message is None or not message.sender:
+        return
+    context = {
+        "address": message.mailbox.address,
+        "sender": message.sender,
+        "subject": message.subject,
+        "base_url": settings.BASE_URL,
+    }
+    subject, _, body = render_to_string("mailboxes/email/rejected.txt", context).partition("\n")
+    mail.queue(
+        key=f"mail-rejected:{message.sender}:{timezone.now():%Y-%m-%d}",
+        kind="mail_rejected",
+        record=message,
+        mails=[
+            mail.Mail(
+                recipient=message.sender,
+                subject=subject.strip(),
+                body=body.strip() + "\n",
+                headers={
+                    "Auto-Submitted": "auto-replied",
+                    "In-Reply-To": message.message_id,
+                    "References": message.message_id,
+                },
+            )
+        ],
+    )
+
+
+@outbox.consumer("mail.acknowledged")
+def on_acknowledged(event: OutboxMessage) -> None:
+    """One acknowledgement per received message, threaded under it: the caller's reply to it
+    comes back with its Message-ID in In-Reply-To, which Steward recorded for the incident."""
+    message = InboundMessage.objects.select_related("mailbox").filter(pk=event.object_id).first()
+    incident = Incident.objects.filter(number=event.payload.get("number", "")).first()
+    if message is None or incident is None or not message.sender:
+        return
+    context = {
+        "incident": incident,
+        "subject": message.subject,
+        "address": message.mailbox.address,
+        "link": f"{settings.BASE_URL}/incidents/{incident.number}/",
+    }
+    text = render_to_string("mailboxes/email/acknowledgement.txt", context)
+    subject, _, body = text.partition("\n")
+    references = f"{message.message_id} <{incident.number}@steward.local>"
+    mail.queue(
+        key=f"mail-ack:{message.pk}",
+        kind="mail_acknowledgement",
+        record=incident,
+        mails=[
+            mail.Mail(
+                recipient=message.sender,
+                subject=f"[{incident.number}] {subject.strip()}",
+                body=body.strip() + "\n",
+                headers={
+                    "In-Reply-To": message.message_id,
+                    "References": references,
+                    "X-Steward-Incident": incident.number,
+                },
+            )
+        ],
+    )

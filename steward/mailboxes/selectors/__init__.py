@@ -1,0 +1,35 @@
+"""Every read of the email channel."""
+
+from steward.mailboxes.selectors.mailboxes import (
+    mailbox_by_name,
+    mailbox_form_choices,
+    mailbox_get,
+    mailbox_list,
+    mailbox_visible,
+    mailboxes_due_for_poll,
+    own_addresses,
+)
+from steward.mailboxes.selectors.messages import (
+    message_get,
+    message_list,
+    message_visible,
+    recent_from,
+    thread_record,
+    user_by_email,
+)
+
+__all__ = [
+    "mailbox_by_name",
+    "mailbox_form_choices",
+    "mailbox_get",
+    "mailbox_list",
+    "mailbox_visible",
+    "mailboxes_due_for_poll",
+    "message_get",
+    "message_list",
+    "message_visible",
+    "own_addresses",
+    "recent_from",
+    "thread_record",
+    "user_by_email",
+]

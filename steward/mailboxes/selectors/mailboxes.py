@@ -1,0 +1,99 @@
+"""Reads of mailboxes: configuration, so administrators (and the system) only."""
+
+from __future__ import annotations
+
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from steward.core import selectors as core_selectors
+from steward.core.actor import Actor
+from steward.core.errors import NotFound
+from steward.core.pagination import Page, paginate
+from steward.incidents.models import Category
+from steward.mailboxes.choices import MailboxKind
+from steward.mailboxes.models import Mailbox
+
+
+def mailbox_visible(actor: Actor) -> QuerySet[Mailbox]:
+    """Mailboxes hold credentials and routing: administrators see them, nobody else."""
+    qs = Mailbox.objects.all()
+    return qs if actor.is_admin else qs.none()
+
+
+def mailbox_list(
+    actor: Actor,
+    *,
+    q: str = "",
+    kind: str | None = None,
+    is_active: bool | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page:
+    """A page of mailboxes by name."""
+    qs = mailbox_visible(actor).select_related("team", "category", "organisation")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if is_active is not None:
+        qs = qs.filter(is_active=is_active)
+    return paginate(qs, order=("name", "id"), cursor=cursor, limit=limit)
+
+
+def mailbox_get(actor: Actor, *, slug: str, for_update: bool = False) -> Mailbox:
+    """One mailbox the actor may see, or ``NotFound``."""
+    qs = mailbox_visible(actor).select_related("team", "category", "organisation")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    mailbox = qs.filter(slug=slug).first()
+    if mailbox is None:
+        raise NotFound()
+    return mailbox
+
+
+def mailbox_by_name(name: str) -> Mailbox | None:
+    """For the command line and the MTA: an active mailbox by name, slug or address."""
+    return (
+        Mailbox.objects.filter(is_active=True)
+        .filter(Q(name=name) | Q(slug=name) | Q(address__iexact=name))
+        .first()
+    )
+
+
+def own_addresses() -> set[str]:
+    """Addresses Steward sends or receives as: never a caller (a loop otherwise)."""
+    own = {a.lower() for a in Mailbox.objects.values_list("address", flat=True)}
+    sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()
+    if sender:
+        own.add(sender)
+    return own
+
+
+def mailboxes_due_for_poll() -> list[Mailbox]:
+    """Active IMAP mailboxes whose poll interval has passed."""
+    now = timezone.now()
+    due = []
+    for mailbox in Mailbox.objects.filter(is_active=True, kind=MailboxKind.IMAP):
+        last = mailbox.last_polled_at
+        if last is None or (now - last).total_seconds() >= mailbox.poll_seconds:
+            due.append(mailbox)
+    return due
+
+
+def mailbox_form_choices(actor: Actor) -> dict[str, list[tuple[str, str]]]:
+    """The teams, categories and organisations a mailbox may name, as (slug, name)."""
+    return {
+        "team": list(
+            core_selectors.team_visible(actor)
+            .filter(is_active=True)
+            .order_by("name")
+            .values_list("slug", "name")
+        ),
+        "category": list(Category.objects.order_by("name").values_list("slug", "name")),
+        "organisation": list(
+            core_selectors.organisation_visible(actor).order_by("name").values_list("slug", "name")
+        ),
+    }

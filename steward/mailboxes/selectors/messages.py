@@ -1,0 +1,90 @@
+"""Reads of received messages: the quarantine and the audit trail, for administrators; and
+the lookups ingestion needs (threads, senders, loops)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from steward.core.actor import Actor
+from steward.core.errors import NotFound
+from steward.core.models import OutgoingMail, User
+from steward.core.pagination import Page, paginate
+from steward.incidents.models import Incident
+from steward.mailboxes.models import InboundMessage
+
+INCIDENT = "incidents.incident"
+
+
+def message_visible(actor: Actor) -> QuerySet[InboundMessage]:
+    """Raw mail may carry anything: administrators only."""
+    qs = InboundMessage.objects.all()
+    return qs if actor.is_admin else qs.none()
+
+
+def message_list(
+    actor: Actor,
+    *,
+    status: str | None = None,
+    mailbox: str | None = None,
+    q: str = "",
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page:
+    """A page of received messages, newest first; ``defer`` keeps the raw bytes unread."""
+    qs = message_visible(actor).select_related("mailbox").defer("raw")
+    if status:
+        qs = qs.filter(status=status)
+    if mailbox:
+        qs = qs.filter(mailbox__slug=mailbox)
+    if q:
+        qs = qs.filter(Q(sender__icontains=q) | Q(subject__icontains=q))
+    return paginate(qs, order=("-received_at", "-id"), cursor=cursor, limit=limit)
+
+
+def message_get(actor: Actor, *, pk: int, for_update: bool = False) -> InboundMessage:
+    """One message the actor may see, or ``NotFound``."""
+    qs = message_visible(actor).select_related("mailbox")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    message = qs.filter(pk=pk).first()
+    if message is None:
+        raise NotFound()
+    return message
+
+
+def thread_record(ids: list[str]) -> str:
+    """The incident number a reply belongs to, from the Message-IDs it refers to: one Steward
+    sent (``OutgoingMail.message_id``) or one it received; the first id listed wins."""
+    if not ids:
+        return ""
+    found: dict[str, str] = {}
+    sent = OutgoingMail.objects.filter(message_id__in=ids, record_type=INCIDENT)
+    pks = dict(sent.values_list("message_id", "record_id"))
+    if pks:
+        numbers = dict(Incident.objects.filter(pk__in=pks.values()).values_list("pk", "number"))
+        found.update({mid: numbers.get(int(pk), "") for mid, pk in pks.items()})
+    received = InboundMessage.objects.filter(message_id__in=ids, record_type=INCIDENT).exclude(
+        record_number=""
+    )
+    for mid, number in received.values_list("message_id", "record_number"):
+        found.setdefault(mid, number)
+    return next((found[i] for i in ids if found.get(i)), "")
+
+
+def user_by_email(address: str, *, active: bool = True) -> User | None:
+    """The active (or deactivated) person with this address; the oldest account if several
+    share it."""
+    return User.objects.filter(is_active=active, email__iexact=address).order_by("id").first()
+
+
+def recent_from(sender: str, *, exclude: int, hours: int = 1) -> int:
+    """How many messages this sender sent in the last ``hours`` (the loop guard)."""
+    since = timezone.now() - dt.timedelta(hours=hours)
+    return (
+        InboundMessage.objects.filter(sender=sender, received_at__gte=since)
+        .exclude(pk=exclude)
+        .count()
+    )

@@ -1,0 +1,179 @@
+"""Mailboxes: administrators add, change and remove them. The IMAP password is write-only:
+it is never returned, and the audit log records only that it changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from steward.core import audit, outbox
+from steward.core.actor import Actor
+from steward.core.choices import AuditAction
+from steward.core.errors import Conflict, ValidationFailed
+from steward.core.models import Organisation, Team
+from steward.core.services.common import (
+    bump_version,
+    check_version,
+    new_slug,
+    reject_unknown,
+    require_admin,
+    resolve_ref,
+)
+from steward.incidents.models import Category
+from steward.mailboxes import selectors
+from steward.mailboxes.choices import MailboxKind
+from steward.mailboxes.models import InboundMessage, Mailbox
+
+TEXT = {"name": 120, "imap_host": 255, "imap_folder": 200, "imap_username": 255}
+EDITABLE = {
+    "name",
+    "address",
+    "kind",
+    "imap_host",
+    "imap_port",
+    "imap_tls",
+    "imap_folder",
+    "imap_username",
+    "imap_password",
+    "poll_seconds",
+    "team",
+    "category",
+    "organisation",
+    "allow_new_requesters",
+    "acknowledge",
+    "is_active",
+}
+SECRET = ("imap_password",)
+AUDITED = sorted(EDITABLE | {"slug"})
+MIN_POLL, MAX_POLL = 10, 86_400
+RESERVED = {"new", "messages"}  # page addresses beside /mailboxes/<slug>/
+
+
+def _admin_scope(actor: Actor) -> None:
+    """An administrator's token without the admin scope is refused as such (403); anyone
+    else who is no administrator then finds no mailbox (404, as for an absent one)."""
+    user = actor.user
+    if user is not None and (user.is_superuser or user.has_role("admin")):
+        require_admin(actor, "configure mailboxes (this token lacks the admin scope)")
+
+
+def _clean(values: dict[str, Any], mailbox: Mailbox | None) -> dict[str, Any]:
+    """Checked values with references as rows; every problem named by its field at once."""
+    clean, errors = dict(values), {}
+    for name, most in TEXT.items():
+        if name in clean:
+            clean[name] = str(clean[name] or "").strip()
+            if len(clean[name]) > most or (name == "name" and not clean[name]):
+                errors[name] = [
+                    f"{'required, ' if name == 'name' else ''}at most {most} characters"
+                ]
+    if "address" in clean:
+        clean["address"] = str(clean["address"] or "").strip().lower()
+        try:
+            validate_email(clean["address"])
+        except ValidationError:
+            errors["address"] = ["not a valid email address"]
+        else:
+            taken = Mailbox.objects.filter(address=clean["address"])
+            if mailbox is not None:
+                taken = taken.exclude(pk=mailbox.pk)
+            if taken.exists():
+                errors["address"] = ["another mailbox has this address"]
+    if "kind" in clean and clean["kind"] not in MailboxKind.values:
+        errors["kind"] = [f"one of: {', '.join(MailboxKind.values)}"]
+    if "imap_port" in clean and not (
+        isinstance(clean["imap_port"], int) and 0 < clean["imap_port"] < 65536
+    ):
+        errors["imap_port"] = ["a port number, 1 to 65535"]
+    if "poll_seconds" in clean and not (
+        isinstance(clean["poll_seconds"], int) and MIN_POLL <= clean["poll_seconds"] <= MAX_POLL
+    ):
+        errors["poll_seconds"] = [f"seconds, {MIN_POLL} to {MAX_POLL}"]
+    if "imap_password" in clean and len(str(clean["imap_password"] or "")) > 500:
+        errors["imap_password"] = ["at most 500 characters"]
+    kind = clean.get("kind", mailbox.kind if mailbox else "")
+    host = clean.get("imap_host", mailbox.imap_host if mailbox else "")
+    if kind == MailboxKind.IMAP and not host and "imap_host" not in errors:
+        errors["imap_host"] = ["required for an IMAP mailbox"]
+    if errors:
+        raise ValidationFailed(errors)
+    refs = {"team": (Team.objects.filter(is_active=True), "team"),
+            "category": (Category.objects.all(), "category"),
+            "organisation": (Organisation.objects.all(), "organisation")}  # fmt: skip
+    for name, (qs, label) in refs.items():
+        if name in clean:
+            clean[name] = resolve_ref(qs, name, clean[name], key="slug", label=label)
+    return clean
+
+
+@transaction.atomic
+def mailbox_create(
+    actor: Actor, *, name: str, address: str, kind: str, slug: str = "", **fields: Any
+) -> Mailbox:
+    """An administrator adds a mailbox."""
+    require_admin(actor, "configure mailboxes")
+    reject_unknown(fields, EDITABLE)
+    clean = _clean({"name": name, "address": address, "kind": kind, **fields}, None)
+    slug = new_slug(Mailbox, slug=slug, name=clean["name"], noun="mailbox")
+    if slug in RESERVED:
+        raise ValidationFailed.one("slug", f"{slug!r} names a page; choose another")
+    mailbox = Mailbox.objects.create(slug=slug, **clean)
+    audit.record(
+        actor, mailbox, action=AuditAction.CREATE, after=audit.snapshot(mailbox, AUDITED),
+        secret_fields=SECRET,
+    )  # fmt: skip
+    outbox.emit("mailbox.created", mailbox, slug=slug)
+    return mailbox
+
+
+@transaction.atomic
+def mailbox_update(
+    actor: Actor, *, slug: str, expected_version: int | None, changes: dict[str, Any]
+) -> Mailbox:
+    """An administrator changes a mailbox; an empty password in a change keeps the old one."""
+    _admin_scope(actor)
+    mailbox = selectors.mailbox_get(actor, slug=slug, for_update=True)
+    reject_unknown(changes, EDITABLE)
+    check_version(mailbox, expected_version)
+    if not changes.get("imap_password", "x"):
+        changes = {k: v for k, v in changes.items() if k != "imap_password"}
+    clean = _clean(changes, mailbox)
+    if (
+        "name" in clean
+        and Mailbox.objects.filter(name=clean["name"]).exclude(pk=mailbox.pk).exists()
+    ):
+        raise ValidationFailed.one("name", "a mailbox with this name already exists")
+    before = audit.snapshot(mailbox, AUDITED)
+    for name, value in clean.items():
+        setattr(mailbox, name, value)
+    after = audit.snapshot(mailbox, AUDITED)
+    changed = [n for n in clean if before.get(n) != after.get(n)]
+    if changed:
+        bump_version(mailbox, changed)
+        audit.record(actor, mailbox, before=before, after=after, secret_fields=SECRET)
+        outbox.emit("mailbox.updated", mailbox, slug=slug, changed=sorted(changed))
+    return mailbox
+
+
+@transaction.atomic
+def mailbox_delete(actor: Actor, *, slug: str) -> None:
+    """Remove a mailbox that never received mail; one that did is kept for its messages'
+    audit trail and is deactivated instead."""
+    _admin_scope(actor)
+    mailbox = selectors.mailbox_get(actor, slug=slug, for_update=True)
+    if InboundMessage.objects.filter(mailbox=mailbox).exists():
+        raise Conflict(
+            "This mailbox has received mail; deactivate it instead (is_active false).",
+            fields={"slug": ["has received mail"]},
+        )
+    audit.record(
+        actor,
+        mailbox,
+        action=AuditAction.DELETE,
+        before=audit.snapshot(mailbox, AUDITED),
+        secret_fields=SECRET,
+    )
+    mailbox.delete()

@@ -1,0 +1,98 @@
+"""Polling IMAP mailboxes: fetch unseen messages, store each, and only then mark it seen,
+so a crash between the two fetches the message again (and the Message-ID dedupes it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import imaplib
+import logging
+import ssl
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+
+from steward.core import leases
+from steward.mailboxes import selectors
+from steward.mailboxes.models import Mailbox
+from steward.mailboxes.services.ingest import mail_ingest
+
+log = logging.getLogger("steward.mail")
+LEASE = dt.timedelta(minutes=5)
+BATCH = 200  # messages per poll; the rest come at the next one
+TIMEOUT = 30  # seconds for any one IMAP answer
+Connect = Callable[[Mailbox], Any]
+
+
+def imap_connect(mailbox: Mailbox) -> Any:
+    """An authenticated IMAP connection with the mailbox's folder selected."""
+    if mailbox.imap_tls:
+        conn = imaplib.IMAP4_SSL(
+            mailbox.imap_host,
+            mailbox.imap_port,
+            ssl_context=ssl.create_default_context(),
+            timeout=TIMEOUT,
+        )
+    else:
+        conn = imaplib.IMAP4(mailbox.imap_host, mailbox.imap_port, timeout=TIMEOUT)
+    conn.login(mailbox.imap_username, mailbox.imap_password)
+    return conn
+
+
+def _raw(fetched: list[Any]) -> bytes | None:
+    """The message bytes in a FETCH answer: the first (envelope, bytes) pair."""
+    for item in fetched or ():
+        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], bytes):
+            return item[1]
+    return None
+
+
+def mailbox_poll(mailbox: Mailbox, *, connect: Connect = imap_connect, renew=None) -> int:  # noqa: ANN001
+    """Store the folder's unseen messages; return how many were fetched."""
+    conn = connect(mailbox)
+    fetched = 0
+    try:
+        status, _ = conn.select(mailbox.imap_folder)
+        if status != "OK":
+            raise imaplib.IMAP4.error(f"cannot select folder {mailbox.imap_folder!r}")
+        status, data = conn.uid("SEARCH", None, "UNSEEN")
+        uids = (data[0] or b"").split() if status == "OK" and data else []
+        for uid in uids[:BATCH]:
+            if renew:
+                renew()
+            # BODY.PEEK leaves the message unseen until it is stored
+            status, answer = conn.uid("FETCH", uid, "(BODY.PEEK[])")
+            raw = _raw(answer) if status == "OK" else None
+            if raw is None:
+                log.warning("mailbox %s: no body for uid %s", mailbox.slug, uid)
+                continue
+            mail_ingest(mailbox, raw)  # committed (or raises: then it stays unseen)
+            conn.uid("STORE", uid, "+FLAGS", "(\\Seen)")
+            fetched += 1
+    finally:
+        try:
+            conn.logout()
+        except (imaplib.IMAP4.error, OSError):
+            log.info("mailbox %s: logout failed", mailbox.slug, exc_info=True)
+    return fetched
+
+
+def mailboxes_poll_due(*, connect: Connect = imap_connect) -> dict[str, int]:
+    """Poll every active IMAP mailbox whose interval has passed, each under its own lease
+    (two workers never poll one mailbox at once; a dead one blocks nobody for long)."""
+    done: dict[str, int] = {}
+    for mailbox in selectors.mailboxes_due_for_poll():
+        try:
+            with leases.held(f"mail-poll:{mailbox.pk}", LEASE) as renew:
+                error = ""
+                try:
+                    done[mailbox.slug] = mailbox_poll(mailbox, connect=connect, renew=renew)
+                except (imaplib.IMAP4.error, OSError, EOFError) as exc:
+                    log.warning("mailbox %s: poll failed: %s", mailbox.slug, exc)
+                    error = f"{type(exc).__name__}: {exc}"[:2000]
+                Mailbox.objects.filter(pk=mailbox.pk).update(
+                    last_polled_at=timezone.now(), last_poll_error=error
+                )
+        except leases.LeaseHeld:
+            continue
+    return done

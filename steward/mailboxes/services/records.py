@@ -1,0 +1,102 @@
+"""What a message does to records: a new requester, a new incident, a reply on one, or a
+follow-up to a closed one. Everything goes through the incidents' own services, so the
+mail channel gets their checks, audit entries, SLA clocks and notifications."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils.text import slugify
+
+from steward.core import audit
+from steward.core.actor import Actor
+from steward.core.choices import Channel, Role
+from steward.core.models import User
+from steward.core.services import attachment_add, user_create
+from steward.incidents import selectors as incident_selectors
+from steward.incidents import services as incident_services
+from steward.incidents.choices import IncidentChannel, Status
+from steward.mailboxes.choices import MessageStatus
+from steward.mailboxes.models import Mailbox
+from steward.mailboxes.services.parsing import Parsed
+
+MAX_TEXT = 60_000  # below the comment limit (64 KiB), with room for a note
+CLOSED = (Status.CLOSED, Status.CANCELLED)
+
+
+def requester_create(actor: Actor, mailbox: Mailbox, address: str, name: str) -> User:
+    """A new requester for an unknown sender, in the mailbox's organisation."""
+    base = slugify(address.partition("@")[0])[:100] or "requester"
+    username, n = base, 1
+    while User.objects.filter(username=username).exists():
+        n += 1
+        username = f"{base}-{n}"
+    fields = {"email": address, "first_name": name, "roles": [Role.REQUESTER]}
+    if mailbox.organisation is not None:
+        fields["organisation"] = mailbox.organisation.slug
+    return user_create(actor, username=username, **fields)
+
+
+def _text(parsed: Parsed) -> str:
+    text = parsed.text.strip() or "(The message had no text.)"
+    if len(text) > MAX_TEXT:
+        text = text[:MAX_TEXT] + "\n\n[… cut: the original message is kept in full]"
+    return text
+
+
+def _attach(actor: Actor, number: str, parsed: Parsed) -> None:
+    for part in parsed.attachments:
+        if part.data:
+            attachment_add(
+                actor,
+                target=f"incident/{number}",
+                upload=io.BytesIO(part.data),
+                filename=part.filename,
+                size=len(part.data),
+            )
+
+
+def open_record(
+    actor: Actor, mailbox: Mailbox, caller: User, parsed: Parsed, follow_up_of: str = ""
+) -> str:
+    """A new incident for the caller with the mailbox's team and category."""
+    fields: dict[str, str] = {"channel": IncidentChannel.EMAIL}
+    if mailbox.team is not None:
+        fields["team"] = mailbox.team.slug
+    if mailbox.category is not None:
+        fields["category"] = mailbox.category.slug
+    description = _text(parsed)
+    if follow_up_of:
+        description = f"Follow-up to {follow_up_of}, which is closed.\n\n{description}"
+    incident = incident_services.incident_create(
+        actor,
+        title=parsed.subject or "(no subject)",
+        caller=caller.username,
+        description=description,
+        **fields,
+    )
+    if follow_up_of:
+        audit.record(actor, incident, after={"follow_up_of": follow_up_of})
+    _attach(actor, incident.number, parsed)
+    return incident.number
+
+
+def reply(
+    actor: Actor, mailbox: Mailbox, caller: User, number: str, parsed: Parsed
+) -> tuple[str, str, int | None] | None:
+    """Add the message to incident ``number`` when the sender may see it (its caller, or an
+    agent serving its organisation); a closed one gets a follow-up instead. None when the
+    sender may not see it (or it does not exist): the message then opens a record of its own,
+    and nobody learns whether the number exists."""
+    sender = Actor(user=caller, channel=Channel.EMAIL)
+    incident = incident_selectors.incident_visible(sender).filter(number=number).first()
+    if incident is None:
+        return None
+    if incident.status in CLOSED:
+        new = open_record(actor, mailbox, caller, parsed, follow_up_of=incident.number)
+        return MessageStatus.CREATED, new, None
+    comment = incident_services.incident_comment(
+        sender, number=number, body=_text(parsed), internal=False
+    )
+    _attach(actor, number, parsed)
+    return MessageStatus.COMMENTED, number, comment.pk

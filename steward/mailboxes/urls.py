@@ -1,0 +1,16 @@
+from django.urls import path
+
+from steward.mailboxes.views import mailboxes, messages
+
+app_name = "mailboxes"
+urlpatterns = [
+    path("", mailboxes.mailbox_list, name="list"),
+    path("new/", mailboxes.mailbox_new, name="new"),
+    path("messages/", messages.message_list, name="messages"),
+    path("messages/<int:pk>/", messages.message_detail, name="message_detail"),
+    path("messages/<int:pk>/raw/", messages.message_raw, name="message_raw"),
+    path("messages/<int:pk>/retry/", messages.message_retry, name="message_retry"),
+    path("messages/<int:pk>/discard/", messages.message_discard, name="message_discard"),
+    path("<slug:slug>/", mailboxes.mailbox_detail, name="detail"),
+    path("<slug:slug>/edit/", mailboxes.mailbox_edit, name="edit"),
+]

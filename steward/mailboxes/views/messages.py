@@ -1,0 +1,83 @@
+"""Received mail and the quarantine: the list (quarantined first by default), one message
+with its error, the original download, and the retry and discard buttons."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from steward.core.errors import DomainError, NotFound
+from steward.core.filters import parse_query
+from steward.mailboxes import selectors, services
+from steward.mailboxes.filters import MessageFilters
+from steward.mailboxes.forms import MessageFilterForm
+from steward.mailboxes.views.access import administrator
+from steward.web.forms import wants_partial
+
+
+@login_required
+@require_GET
+def message_list(request: HttpRequest) -> HttpResponse:
+    """Received messages, newest first; ``?status=quarantined`` is the quarantine."""
+    actor = administrator(request.actor)
+    query = request.GET.copy()
+    if "status" not in query:
+        query["status"] = "quarantined"
+    filters, errors = parse_query(MessageFilters, query)
+    page = None if errors else selectors.message_list(actor, **filters.dict())
+    form = MessageFilterForm({"q": query.get("q", ""), "status": query.get("status", "")})
+    form.show_errors(errors)
+    context = {"page": page, "filters": form, "tab": "messages"}
+    partial = wants_partial(request) and request.GET.get("partial")
+    template = "mailboxes/message_list.html#rows" if partial else "mailboxes/message_list.html"
+    return render(request, template, context, status=422 if errors else 200)
+
+
+@login_required
+@require_GET
+def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One received message: sender, what became of it and why."""
+    actor = administrator(request.actor)
+    message = selectors.message_get(actor, pk=pk)
+    return render(request, "mailboxes/message_detail.html", {"message": message})
+
+
+@login_required
+@require_GET
+def message_raw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The original message as received, as a download (never rendered in the page)."""
+    actor = administrator(request.actor)
+    message = selectors.message_get(actor, pk=pk)
+    response = HttpResponse(bytes(message.raw), content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="message-{message.pk}.eml"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _act(request: HttpRequest, pk: int, action) -> HttpResponse:  # noqa: ANN001
+    actor = administrator(request.actor)
+    try:
+        action(actor, pk=pk)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        message = selectors.message_get(actor, pk=pk)
+        context = {"message": message, "error": exc.message}
+        return render(request, "mailboxes/message_detail.html", context, status=409)
+    return redirect("mailboxes:message_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run a quarantined message through ingestion again."""
+    return _act(request, pk, services.message_retry)
+
+
+@login_required
+@require_POST
+def message_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give up on a quarantined message."""
+    return _act(request, pk, services.message_discard)

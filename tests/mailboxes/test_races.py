@@ -1,0 +1,48 @@
+"""Two deliveries of one message at the same moment (an MTA retrying while the first is
+still running, or two workers polling) open one incident: the unique (mailbox, Message-ID)
+makes the second wait for the first and then find its row."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from steward.incidents.models import Incident
+from steward.mailboxes.models import InboundMessage
+from steward.mailboxes.services import mail_ingest, mailbox_create
+from tests import factories
+from tests.mailboxes.conftest import SYSTEM, eml
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_the_same_message_delivered_twice_at_once_opens_one_incident():
+    assert settings.IS_POSTGRES
+    factories.requester(username="alice", email="alice@example.com")
+    mailbox = mailbox_create(SYSTEM, name="Desk", address="desk@example.com", kind="pipe")
+    raw = eml(message_id="<race@mail.example.com>")
+    barrier = threading.Barrier(4)
+    results: list[object] = []
+
+    def deliver() -> None:
+        try:
+            barrier.wait()
+            results.append(mail_ingest(mailbox, raw).pk)
+        except Exception as exc:  # noqa: BLE001 - the test reports it
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    (message,) = InboundMessage.objects.all()
+    assert results == [message.pk] * 4
+    assert message.status == "created"
+    assert Incident.objects.count() == 1
