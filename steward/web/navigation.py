@@ -55,4 +55,5 @@ ADMIN_PAGES = (
     "incidents:team_assignment",
     "changes:template_",
     "changes:delegation_",
+    "mailboxes:",
 )

@@ -25,6 +25,8 @@ CONFIGURATION = [
     "changes:template_list",
     "changes:delegation_list",
     "changes:freezes",
+    "mailboxes:list",
+    "mailboxes:messages",
 ]
 
 

@@ -100,6 +100,8 @@ def test_only_administrators_see_administration_and_it_lights_on_every_admin_pag
         "/incidents/assignment/",
         "/changes/templates/",
         "/changes/delegations/",
+        "/mailboxes/",
+        "/mailboxes/messages/",
     ):
         nav = navigation(admin.get(path).content)
         assert nav["Administration"].attrs["href"] == "/administration/"
