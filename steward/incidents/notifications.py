@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from steward.cmdb import selectors as cmdb_selectors
 from steward.core import mail, outbox
+from steward.core.actor import Actor
 from steward.core.models import Comment, OutboxMessage, Team, User
 from steward.incidents.models import Incident, IncidentSettings
 
@@ -90,11 +92,21 @@ def on_assigned(event: OutboxMessage) -> None:
 @outbox.consumer("incident.created")
 def on_created(event: OutboxMessage) -> None:
     incident = _incident(event)
-    if incident is not None and incident.is_major:
-        config = IncidentSettings.objects.first()
-        listed = config.major_incident_emails.split() if config else []
-        lead = [incident.team.lead] if incident.team and incident.team.lead else []
-        send(event, incident, "major_incident", sorted(set(listed) | set(_recipients(lead))))
+    if incident is None or not incident.is_major:
+        return
+    config = IncidentSettings.objects.first()
+    listed = set(config.major_incident_emails.split() if config else [])
+    service = incident.affected_service
+    # the administrator's list is told everything; the team lead only what they may see
+    send(event, incident, "major_incident", sorted(listed), service=service)
+    lead = incident.team.lead if incident.team else None
+    lead_addresses = [a for a in _recipients([lead]) if a not in listed]
+    if lead_addresses:
+        if service is not None and not (
+            cmdb_selectors.ci_nameable(Actor(user=lead)).filter(pk=service.pk).exists()
+        ):
+            service = None
+        send(event, incident, "major_incident", lead_addresses, service=service)
 
 
 @outbox.consumer("incident.commented")

@@ -139,3 +139,39 @@ def test_an_agent_who_takes_an_incident_is_not_mailed_about_it(smtp, agent_actor
     )
     [assigned] = assigned_to_me()
     assert assigned["Subject"] == f"[{incident.number}] Assigned to you: Printer jam"
+
+
+def test_a_major_incident_mail_names_the_service_only_to_who_may_see_it(smtp, admin_actor):
+    """The administrator's list is told the affected service; a team lead limited to another
+    organisation gets the same mail with the service left out (it would name a CI they may
+    not see)."""
+    from steward.cmdb.services import ci_create
+    from steward.core.actor import Actor
+    from steward.incidents.models import IncidentSettings
+
+    org_x = factories.OrganisationFactory(name="Org X", slug="org-x")
+    factories.OrganisationFactory(name="Org Y", slug="org-y")  # the CI's; the lead's is X
+    lead = factories.agent(username="x-lead", organisation=org_x, email="lead@example.com")
+    lead.served_organisations.set([org_x])
+    team = factories.TeamFactory(slug="x-team", lead=lead, organisation=org_x)
+    team.members.add(lead)
+    hidden = ci_create(
+        Actor.system("tests"), name="y-payroll", ci_class="business_service", organisation="org-y"
+    )
+    IncidentSettings.objects.update_or_create(
+        pk=1, defaults={"major_incident_emails": "cio@example.com"}
+    )
+    incident_create(
+        admin_actor,
+        title="Payroll down",
+        is_major=True,
+        impact=1,
+        urgency=1,
+        team=team.slug,
+        affected_service=hidden.number,
+    )
+    told_cio = by_recipient(smtp, "cio@example.com")[0].get_payload(decode=True).decode()
+    told_lead = by_recipient(smtp, "lead@example.com")[0].get_payload(decode=True).decode()
+    assert "y-payroll" in told_cio
+    assert "y-payroll" not in told_lead
+    assert "Service: -" in told_lead
