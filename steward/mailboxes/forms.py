@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from steward.core.forms import SingleLineField
 from steward.mailboxes.choices import MailboxKind, MessageStatus
 
 TEXT_FIELDS = ("name", "address", "imap_host", "imap_folder", "imap_username")
@@ -17,7 +18,7 @@ class MailboxForm(forms.Form):
     """A mailbox: where mail comes from, and what records it opens."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(max_length=120)
+    name = SingleLineField(max_length=120)
     address = forms.CharField(max_length=254, help_text="the address people write to")
     kind = forms.ChoiceField(choices=MailboxKind.choices)
     imap_host = forms.CharField(max_length=255, required=False, label="IMAP host")
@@ -44,10 +45,12 @@ class MailboxForm(forms.Form):
     )
     is_active = forms.BooleanField(required=False, initial=True, label="Active")
 
-    def __init__(self, *args: Any, choices: dict[str, list[tuple[str, str]]], **kwargs: Any):
+    def __init__(
+        self, *args: Any, choices: dict[str, list[tuple[str, str]]] | None = None, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         for name in REFS:
-            self.fields[name].choices = [("", "—"), *choices[name]]
+            self.fields[name].choices = [("", "—"), *(choices or {}).get(name, [])]
 
     @classmethod
     def initial_for(cls, mailbox: Any) -> dict[str, Any]:
