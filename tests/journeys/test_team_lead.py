@@ -53,8 +53,10 @@ def test_lead_opens_a_team_and_sees_its_members(page):
     page.get_by_role("combobox", name="Status").select_option(label="In progress")
     swapped(page)
     rows = page.locator("#rows tr").filter(has=page.get_by_role("link", name=re.compile("^INC")))
+    expect(rows.first).to_contain_text("In progress")
     number = rows.first.get_by_role("link", name=re.compile("^INC")).inner_text()
-    rows.first.get_by_role("link", name=number).click()
+    # by its number, not "the first row": the row read may be re-rendered by a late swap
+    page.locator("#rows").get_by_role("link", name=number, exact=True).click()
     heading(page, re.compile(number))
     work = page.locator("#work")
     team = work.get_by_role("combobox", name="Team")
