@@ -37,6 +37,7 @@ def pages() -> list[tuple[str, str, str]]:
     from steward.changes.models import Change
     from steward.cmdb.models import ConfigurationItem
     from steward.incidents.models import Incident
+    from steward.problems.models import Problem
     from steward.sla.models import BusinessCalendar, SlaPolicy
 
     closed = Incident.objects.filter(caller__username="alice", status="closed").first()
@@ -49,6 +50,7 @@ def pages() -> list[tuple[str, str, str]]:
         .order_by("number")
         .first()
     )
+    problem = Problem.objects.order_by("number").first()
     policy = SlaPolicy.objects.order_by("precedence").first()
     calendar = BusinessCalendar.objects.order_by("id").first()
     queue = "/incidents/?queue={queue}&q={q}&status={status}&priority=&team={team}&order={order}"
@@ -80,6 +82,9 @@ def pages() -> list[tuple[str, str, str]]:
         ),
         ("agent", "new incident", "/incidents/new/"),
         ("agent", "incident", f"/incidents/{desk.number}/"),
+        ("agent", "problems", "/problems/"),
+        ("agent", "new problem", "/problems/new/"),
+        ("agent", "problem", f"/problems/{problem.number}/"),
         ("lead", "home (workload)", "/"),
         ("lead", "breached in a team", "/incidents/?queue=open&team=network&breached=true"),
         ("lead", "teams", "/teams/"),
@@ -102,6 +107,13 @@ def pages() -> list[tuple[str, str, str]]:
         ("admin", "business calendar", f"/sla/calendars/{calendar.slug}/"),
         ("admin", "new calendar", "/sla/calendars/new/"),
         ("admin", "teams", "/teams/"),
+        ("admin", "administration", "/administration/"),
+        ("admin", "users", "/administration/users/"),
+        ("admin", "new user", "/administration/users/new/"),
+        ("admin", "user", "/administration/users/agent/"),
+        ("admin", "categories", "/incidents/categories/"),
+        ("admin", "priority matrix", "/incidents/priority-matrix/"),
+        ("admin", "mailboxes", "/mailboxes/"),
     ]
 
 

@@ -14,6 +14,7 @@ import contextlib
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test.utils import modify_settings, override_settings
 
@@ -29,6 +30,7 @@ from tests.journeys.watch import watch
 # changes, CMDB) in about ten seconds; the benchmark (bench/web) uses the full size.
 DEMO_INCIDENTS = 300
 VIEWPORT = {"width": 1200, "height": 800}  # also the guides' screenshots (docs/guides)
+PLAIN = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 
 def _empty_database() -> None:
@@ -67,9 +69,16 @@ def demo_site(django_db_setup, django_db_blocker) -> Iterator[str]:
         server = LiveServer("localhost")
         hosts = modify_settings(ALLOWED_HOSTS={"append": "localhost"})
         hosts.enable()
+        # the tests' plain static storage for the whole package, not only per test: between
+        # two tests the per-test fixture restores the manifest storage, and a request still
+        # running in the server's thread then could cache it for the next test (a 500,
+        # "Missing staticfiles manifest entry", seen once on PostgreSQL)
+        storage = override_settings(STORAGES={**settings.STORAGES, "staticfiles": PLAIN})
+        storage.enable()
         try:
             yield server.url
         finally:
+            storage.disable()
             hosts.disable()
             server.stop()
             _empty_database()

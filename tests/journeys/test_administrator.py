@@ -1,5 +1,7 @@
 """The administrator (admin: Ada Admin): SLA policies and business calendars on the web (the
-defect: read-only in the Django admin, a 403 for a new calendar), and teams."""
+defect: read-only in the Django admin, a 403 for a new calendar), teams, and the rest of the
+desk's configuration from Administration: people (invited, given roles, deactivated),
+categories, the priority matrix, mailboxes."""
 
 from __future__ import annotations
 
@@ -50,7 +52,14 @@ def test_administrator_adds_a_business_calendar_and_reads_the_policies(page):
     heading(page, re.compile("London office hours"))
 
 
-def test_administrator_creates_a_team(page):
+def open_administration(page, link: str) -> None:
+    open_module(page, "Administration")
+    heading(page, "Administration")
+    page.get_by_role("main").get_by_role("link", name=link, exact=True).click()
+    page.wait_for_load_state("load")
+
+
+def test_administrator_creates_a_team_invites_an_agent_and_configures_the_desk(page):
     sign_in(page, "admin")
     open_module(page, "Teams")
     page.get_by_text("New team").click()
@@ -58,3 +67,66 @@ def test_administrator_creates_a_team(page):
     page.get_by_label("Description").fill("On-site visits")
     page.get_by_role("button", name="Create team").click()
     heading(page, "Field Services")
+
+    # the defect: users were managed only in the Django admin
+    open_administration(page, "Users")
+    heading(page, "Users")
+    page.get_by_role("link", name="New user").click()
+    heading(page, "New user")
+    expect(page.get_by_label("Email an invitation to choose a password")).to_be_checked()
+    page.get_by_label("Username").fill("fiona")
+    page.get_by_label("First name").fill("Fiona")
+    page.get_by_label("Last name").fill("Fieldwork")
+    page.get_by_label("Email address").fill("fiona@example.com")
+    page.get_by_label("Requester").uncheck()
+    page.get_by_label("Agent", exact=True).check()
+    page.get_by_label("Field Services").check()
+    shot(page, "administrator", "new-user")
+    page.get_by_role("button", name="Add user").click()
+    heading(page, "Fiona Fieldwork")
+    expect(page.get_by_role("status")).to_have_text(
+        "Fiona Fieldwork was added; an invitation went to fiona@example.com."
+    )
+    page.get_by_role("link", name="← Users").click()
+    page.get_by_label("Search").fill("fieldwork")
+    rows = page.locator("#rows")
+    expect(rows).to_contain_text("Fiona Fieldwork")
+    swapped(page)
+    rows.get_by_role("link", name="Fiona Fieldwork").click()
+    heading(page, "Fiona Fieldwork")
+    page.get_by_label("Team lead").check()
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status")).to_have_text("Saved Fiona Fieldwork.")
+    expect(page.get_by_label("Team lead")).to_be_checked()
+    page.get_by_role("button", name="Deactivate").click()
+    expect(page.get_by_role("status")).to_contain_text("Fiona Fieldwork is deactivated")
+    expect(page.get_by_role("button", name="Reactivate")).to_be_visible()
+    no_error_on_page(page)
+
+    open_administration(page, "Categories")
+    heading(page, "Categories")
+    page.get_by_role("link", name="Add subcategory to Hardware").click()
+    expect(page.get_by_label("Subcategory of")).to_have_value("hardware")
+    page.get_by_label("Name").fill("Docking station")
+    page.get_by_label("Default team").select_option(label="Field Services")
+    page.get_by_role("button", name="Add category").click()
+    expect(page.get_by_role("status")).to_have_text("Category “Docking station” added.")
+    expect(page.get_by_role("link", name="Docking station")).to_be_visible()
+
+    open_administration(page, "Priority matrix")
+    heading(page, "Priority matrix")
+    cell = page.get_by_label("Priority for impact 3 - Low, urgency 3 - Low")
+    expect(cell).to_have_value("5")
+    cell.select_option(label="4 - Low")
+    page.get_by_role("button", name="Save matrix").click()
+    expect(page.get_by_role("status")).to_have_text("Priority matrix saved (1 cells changed).")
+    expect(page.get_by_label("Priority for impact 3 - Low, urgency 3 - Low")).to_have_value("4")
+    no_error_on_page(page)
+
+    open_administration(page, "Mailboxes")
+    heading(page, "Mailboxes")
+    expect(page.locator("#rows")).to_contain_text("servicedesk@example.com")
+    modules = page.get_by_role("navigation", name="Modules")
+    expect(modules.get_by_role("link", name="Administration")).to_have_attribute(
+        "aria-current", "page"
+    )

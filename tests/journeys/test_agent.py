@@ -4,6 +4,7 @@ working an incident to resolution."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -164,6 +165,50 @@ def test_agent_works_an_incident_to_resolution_and_a_refused_save_reloads_safely
     sign_in(page, "agent")
     number = log_incident(page, "Cannot sign in to the expense tool", assignee="agent")
     expect(page.get_by_role("heading", name="Work it")).to_be_visible()
+
+    # the defect: no file could be attached from the web UI (API only)
+    files = page.get_by_role("region", name="Attachments")
+    expect(files).to_contain_text("No files attached yet.")
+    with page.expect_file_chooser() as chooser:
+        files.get_by_label("Files").click()
+    chooser.value.set_files(
+        [
+            {"name": "screenshot.txt", "mimeType": "text/plain", "buffer": b"Access denied\n"},
+            {"name": "browser log.txt", "mimeType": "text/plain", "buffer": b"401 " * 600},
+        ]
+    )
+    files.get_by_role("button", name="Upload").click()
+    rows = page.get_by_role("region", name="Attachments").get_by_role("row")
+    expect(rows).to_have_count(3)  # the header and two files
+    expect(rows.nth(1).get_by_role("cell").nth(0)).to_have_text("screenshot.txt")
+    expect(rows.nth(1).get_by_role("cell").nth(1)).to_have_text("14 bytes")
+    expect(rows.nth(2).get_by_role("cell").nth(1)).to_have_text("2.3 KB")
+    swapped(page)
+    with page.expect_download() as download:
+        rows.nth(1).get_by_role("link", name="screenshot.txt").click()
+    assert download.value.suggested_filename == "screenshot.txt"
+    assert Path(download.value.path()).read_bytes() == b"Access denied\n"
+
+    # a problem behind it: the Problems module from the navigation, linked to the incident
+    open_module(page, "Problems")
+    heading(page, "Problems")
+    page.get_by_role("link", name="New problem").click()
+    heading(page, "New problem")
+    page.get_by_label("Title").fill("Expense tool rejects valid passwords")
+    page.get_by_role("button", name="Log problem").click()
+    heading(page, re.compile("Expense tool rejects valid passwords"))
+    problem = page.url.rstrip("/").rsplit("/", 1)[-1]
+    page.get_by_label("Incident number").fill(number)
+    page.get_by_role("button", name="Link", exact=True).click()
+    page.wait_for_load_state("load")
+    no_error_on_page(page)
+    linked = page.locator("#linked-incidents")
+    expect(linked).to_contain_text("Cannot sign in to the expense tool")
+    shot(page, "agent", "problem")
+    linked.get_by_role("link", name=number).click()
+    heading(page, re.compile("Cannot sign in to the expense tool"))
+    panel = page.get_by_role("region", name="Problems and known errors")
+    expect(panel).to_contain_text(f"Linked to: {problem}")
 
     # a refused save shows why on the record's own address; a reload is safe (not a 405)
     page.get_by_label("Team").fill("no-such-team")

@@ -70,6 +70,20 @@ def test_requester_reports_a_problem_and_finds_it_first_in_my_incidents(page):
     page.get_by_role("button", name="Post").click()
     expect(page.locator(".timeline")).to_contain_text("It is the one on desk 14.")
     no_error_on_page(page)
+    # the defect: no file could be attached from the web UI
+    files = page.get_by_role("region", name="Attachments")
+    with page.expect_file_chooser() as chooser:
+        files.get_by_label("Files").click()
+    chooser.value.set_files(
+        {"name": "dock.txt", "mimeType": "text/plain", "buffer": b"model WD19, light off\n"}
+    )
+    files.get_by_role("button", name="Upload").click()
+    rows = page.get_by_role("region", name="Attachments").get_by_role("row")
+    expect(rows).to_have_count(2)  # the header and her file
+    expect(rows.nth(1).get_by_role("cell").nth(0)).to_have_text("dock.txt")
+    expect(rows.nth(1).get_by_role("cell").nth(1)).to_have_text("22 bytes")
+    expect(rows.nth(1).get_by_role("cell").nth(3)).to_contain_text("Alice")
+    swapped(page)
 
     open_module(page, "My incidents")
     expect(my_rows(page).first).to_contain_text("Docking station no longer charges my laptop")

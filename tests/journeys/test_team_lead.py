@@ -1,5 +1,6 @@
 """The team lead (lead: Lee Lead, leads Service Desk and Network): the teams' workload on the
-home page, the breached incidents behind it, the team's members."""
+home page, the breached incidents behind it, the team's members, reassigning an incident to
+one of them by name."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.journeys.steps import heading, open_module, shot, sign_in
+from tests.journeys.steps import heading, no_error_on_page, open_module, shot, sign_in, swapped
 
 pytestmark = [pytest.mark.browser]
 
@@ -41,3 +42,45 @@ def test_lead_opens_a_team_and_sees_its_members(page):
     page.get_by_role("link", name="Network", exact=True).click()
     heading(page, "Network")
     expect(page.locator("#members")).to_contain_text("Lee Lead")
+    member = page.locator("#members li").filter(has_not_text="Lee Lead").first
+    # the person's name, without the username printed after it
+    name = member.locator(".grow").evaluate("node => node.firstChild.textContent.trim()")
+
+    # the defect: reassigning asked for the team's slug and the agent's username
+    open_module(page, "Incidents")
+    page.get_by_role("combobox", name="Team").select_option(label="Service Desk")
+    swapped(page)
+    page.get_by_role("combobox", name="Status").select_option(label="In progress")
+    swapped(page)
+    rows = page.locator("#rows tr").filter(has=page.get_by_role("link", name=re.compile("^INC")))
+    expect(rows.first).to_contain_text("In progress")
+    number = rows.first.get_by_role("link", name=re.compile("^INC")).inner_text()
+    # by its number, not "the first row": the row read may be re-rendered by a late swap
+    page.locator("#rows").get_by_role("link", name=number, exact=True).click()
+    heading(page, re.compile(number))
+    work = page.locator("#work")
+    team = work.get_by_role("combobox", name="Team")
+    expect(team).to_have_value("Service Desk")  # the team's name, not its slug
+    team.fill("")
+    team.press_sequentially("netw")
+    options = page.get_by_role("listbox").filter(visible=True).get_by_role("option")
+    expect(options).to_have_text([re.compile("^Network")])
+    swapped(page)  # the suggestions pass axe-core too
+    team.press("ArrowDown")
+    team.press("Enter")
+    expect(team).to_have_value("Network")
+
+    assignee = work.get_by_role("combobox", name="Assignee")
+    assignee.fill("")
+    assignee.press_sequentially(name.split()[-1][:4])
+    expect(options.filter(has_text=name)).to_have_count(1)
+    names = options.all_inner_texts()
+    for _ in range(1 + next(i for i, text in enumerate(names) if text.startswith(name))):
+        assignee.press("ArrowDown")
+    assignee.press("Enter")
+    expect(assignee).to_have_value(name)
+    shot(page, "team-lead", "reassign")
+    work.get_by_role("button", name="Save").click()
+    page.wait_for_load_state("load")
+    no_error_on_page(page)
+    expect(page.locator("dt:text-is('Team / assignee') + dd")).to_have_text(f"Network / {name}")
