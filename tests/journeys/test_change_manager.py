@@ -81,7 +81,9 @@ def test_change_manager_reads_a_conflict_in_words(page):
     page.get_by_role("searchbox", name="Search").fill("Demo overlap 2")
     page.get_by_role("searchbox", name="Search").press("Enter")
     swapped(page)
-    change_rows(page).get_by_role("link", name=re.compile("^CHG")).click()
+    # wait for the search's rows (swapped in after the filter bar's short delay), then open it
+    expect(change_rows(page).filter(has_not_text="Demo overlap 2")).to_have_count(0)
+    change_rows(page).first.get_by_role("link", name=re.compile("^CHG")).click()
     conflicts = page.get_by_role("region", name="Conflicts")
     expect(conflicts).to_contain_text("core-sw-00")
     # the defect: conflicts spoke API (same_ci, override_reason)
