@@ -59,6 +59,50 @@ def _headers(mail: Mail) -> dict[str, str]:
     return headers
 
 
+@dataclass(frozen=True)
+class Thread:
+    """What a channel knows of a record's mail thread: the Message-IDs received for it, oldest
+    first (a reply names them so it threads under the caller's own message), and the address
+    the caller wrote to (replies to Steward's mail go back there)."""
+
+    received: tuple[str, ...] = ()
+    reply_to: str = ""
+
+
+_threaders: list[Callable[[models.Model], Thread]] = []
+
+
+def threader(fn: Callable[[models.Model], Thread]) -> Callable[[models.Model], Thread]:
+    """Register a channel's thread lookup (the mail channel does; core knows no app)."""
+    _threaders.append(fn)
+    return fn
+
+
+def thread_of(record: models.Model) -> Thread:
+    """The record's mail thread as the registered channels know it (empty without one)."""
+    received: list[str] = []
+    reply_to = ""
+    for fn in _threaders:
+        found = fn(record)
+        received += [i for i in found.received if i not in received]
+        reply_to = reply_to or found.reply_to
+    return Thread(tuple(received), reply_to)
+
+
+def thread_headers(root: str, thread: Thread) -> dict[str, str]:
+    """In-Reply-To and References for a mail about a record (RFC 5322 3.6.4): under the
+    latest message received for it, else under the record's root id; References lists the
+    caller's first message, the latest few, then the root (bounded: some servers refuse very
+    long headers)."""
+    ids = list(thread.received)
+    if len(ids) > 10:
+        ids = ids[:1] + ids[-9:]
+    headers = {"In-Reply-To": ids[-1] if ids else root, "References": " ".join([*ids, root])}
+    if thread.reply_to:
+        headers["Reply-To"] = thread.reply_to
+    return headers
+
+
 def event_key(event: models.Model) -> str:
     """The usual once-key: one mail per outbox event, recipient and kind."""
     return f"event:{event.pk}"

@@ -100,6 +100,11 @@ class Incident(VersionedModel):
     caller = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="incidents_called"
     )
+    # people kept informed beside the caller (a caller's Cc on mail): they see the incident,
+    # get its public replies and may answer by mail
+    watchers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="incidents_watched"
+    )
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
     )

@@ -46,6 +46,8 @@ def send(
     """Render ``kind`` for each recipient not yet told about this event and queue it."""
     body = render_to_string(f"incidents/email/{kind}.txt", {"incident": incident, **context})
     subject, _, text = body.partition("\n")
+    # threaded under the caller's own message when the incident came by mail
+    threading = mail.thread_headers(thread_id(incident), mail.thread_of(incident))
     mails = []
     for address in recipients:
         digest = hashlib.sha256(address.encode()).hexdigest()[:12]
@@ -56,8 +58,7 @@ def send(
                 body=text.strip() + "\n",
                 headers={
                     "Message-ID": f"<{incident.number}.{event.pk}.{kind}.{digest}@{DOMAIN}>",
-                    "In-Reply-To": thread_id(incident),
-                    "References": thread_id(incident),
+                    **threading,
                     "X-Steward-Incident": incident.number,
                 },
             )
@@ -123,8 +124,9 @@ def on_commented(event: OutboxMessage) -> None:
         event,
         incident,
         "public_reply",
-        _recipients([incident.caller], exclude=comment.author),
+        _recipients([incident.caller, *incident.watchers.all()], exclude=comment.author),
         comment=comment,
+        link=f"{settings.BASE_URL}/incidents/{incident.number}/",
     )
 
 

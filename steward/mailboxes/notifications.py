@@ -14,7 +14,18 @@ from django.utils import timezone
 from steward.core import mail, outbox
 from steward.core.models import OutboxMessage
 from steward.incidents.models import Incident
+from steward.mailboxes import selectors
 from steward.mailboxes.models import InboundMessage
+
+
+@mail.threader
+def incident_thread(record: object) -> mail.Thread:
+    """An incident's mail thread as received by mailboxes: an agent's reply from the UI then
+    threads under the caller's own message, and the caller's answer goes to the mailbox."""
+    if not isinstance(record, Incident):
+        return mail.Thread()
+    received, address = selectors.record_thread("incidents.incident", record.number)
+    return mail.Thread(tuple(received), address)
 
 
 @outbox.consumer("mail.rejected")
@@ -77,6 +88,7 @@ def on_acknowledged(event: OutboxMessage) -> None:
                 headers={
                     "In-Reply-To": message.message_id,
                     "References": references,
+                    "Reply-To": message.mailbox.address,
                     "X-Steward-Incident": incident.number,
                 },
             )

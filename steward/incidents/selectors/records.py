@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from steward.cmdb import selectors as cmdb_selectors
 from steward.core.actor import Actor
@@ -15,8 +15,12 @@ from steward.sla import selectors as sla_selectors
 
 
 def incident_visible(actor: Actor) -> QuerySet[Incident]:
-    """Requesters see what they raised; limited agents their organisations; admins all."""
-    return scope_to_organisations(actor, Incident.objects.all(), requester="caller")
+    """Requesters see what they raised or watch; limited agents their organisations; admins all."""
+    requester = None
+    if actor.user is not None:
+        watched = Incident.watchers.through.objects.filter(user_id=actor.user.pk)
+        requester = Q(caller_id=actor.user.pk) | Q(pk__in=watched.values("incident_id"))
+    return scope_to_organisations(actor, Incident.objects.all(), requester=requester)
 
 
 def _with_relations(qs: QuerySet[Incident], actor: Actor) -> QuerySet[Incident]:

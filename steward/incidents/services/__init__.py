@@ -19,6 +19,7 @@ from steward.incidents.services.records import (
     incidents_auto_close,
 )
 from steward.incidents.services.saved_views import saved_view_delete, saved_view_save
+from steward.incidents.services.watchers import incident_watchers_add
 
 __all__ = [
     "AGENT_FIELDS",
@@ -34,6 +35,7 @@ __all__ = [
     "incident_settings",
     "incident_take",
     "incident_update",
+    "incident_watchers_add",
     "incidents_auto_close",
     "saved_view_delete",
     "saved_view_save",

@@ -14,6 +14,7 @@ from steward.mailboxes.selectors.messages import (
     message_list,
     message_visible,
     recent_from,
+    record_thread,
     thread_record,
     user_by_email,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "message_visible",
     "own_addresses",
     "recent_from",
+    "record_thread",
     "thread_record",
     "user_by_email",
 ]

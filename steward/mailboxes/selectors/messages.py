@@ -13,6 +13,7 @@ from steward.core.errors import NotFound
 from steward.core.models import OutgoingMail, User
 from steward.core.pagination import Page, paginate
 from steward.incidents.models import Incident
+from steward.mailboxes.choices import MessageStatus
 from steward.mailboxes.models import InboundMessage
 
 INCIDENT = "incidents.incident"
@@ -88,3 +89,21 @@ def recent_from(sender: str, *, exclude: int, hours: int = 1) -> int:
         .exclude(pk=exclude)
         .count()
     )
+
+
+def record_thread(record_type: str, number: str) -> tuple[list[str], str]:
+    """The Message-IDs received for a record (oldest first; the first and the latest nine at
+    most, as ``core.mail.thread_headers`` uses them) and the address the first was sent to."""
+    qs = InboundMessage.objects.filter(
+        record_type=record_type,
+        record_number=number,
+        status__in=(MessageStatus.CREATED, MessageStatus.COMMENTED),
+    )
+    rows = list(
+        qs.order_by("-received_at", "-id").values_list("message_id", "mailbox__address")[:9]
+    )
+    first = qs.order_by("received_at", "id").values_list("message_id", "mailbox__address").first()
+    if first is not None and first not in rows:
+        rows.append(first)
+    rows.reverse()
+    return [mid for mid, _ in rows], (rows[0][1] if rows else "")

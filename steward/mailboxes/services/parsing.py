@@ -4,6 +4,7 @@ work one hostile message can cause (deep multiparts, huge headers, unknown chars
 from __future__ import annotations
 
 import email
+import functools
 import hashlib
 import html
 import re
@@ -14,10 +15,14 @@ from email.message import Message
 import nh3
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from mailparser_reply import EmailReplyParser
 
 MAX_DEPTH = 20  # nested multiparts; real mail rarely passes 5
 MAX_PARTS = 200
 MAX_REFERENCES = 50
+MAX_CC = 50
+REPLY_LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "da", "sv", "pl", "cs")
+REPLY_SCAN_MAX = 100_000  # characters; the reply parser's regexes stay well under a second
 SUBJECT_MAX = 200  # an incident title's limit
 _ID = re.compile(r"<[^<>\s]{1,245}>")
 _NUMBER = re.compile(r"\[((?:INC)\d{4,12})\]", re.I)
@@ -52,7 +57,9 @@ class Parsed:
     sender_name: str = ""
     subject: str = ""
     in_reply_to: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)  # valid addresses, lower case
     text: str = ""
+    reply: str = ""  # the text without quoted earlier messages and signature (``latest_reply``)
     html: str = ""  # sanitised
     attachments: list[Part] = field(default_factory=list)
     automatic: str = ""  # why it is automatic mail; empty for a person's mail
@@ -118,6 +125,46 @@ def _sender(msg: Message) -> tuple[str, str]:
     except ValidationError:
         return "", ""
     return address, _SPACE.sub(" ", addresses[0].display_name or "").strip()[:150]
+
+
+def _addresses(msg: Message, name: str, limit: int = MAX_CC) -> list[str]:
+    """The valid addresses of an address header (lower case, at most ``limit``)."""
+    try:
+        header = msg[name]
+        addresses = header.addresses if header is not None else ()
+    except Exception:  # noqa: BLE001 - an unreadable header names nobody
+        return []
+    out: list[str] = []
+    for item in addresses[:limit]:
+        address = (item.addr_spec or "").strip().lower()
+        try:
+            validate_email(address)
+        except ValidationError:
+            continue
+        if address not in out:
+            out.append(address)
+    return out
+
+
+def latest_reply(text: str) -> str:
+    """The new text of a reply: quoted earlier messages ("On … wrote:", "-----Original
+    Message-----", Outlook's From:/Sent: block, "> " lines) and the signature cut off by
+    mail-parser-reply (MIT), in the languages configured. The whole text when that leaves
+    nothing, or when the text is too long to scan cheaply (the raw message keeps all).
+    The library is used for its phrase lists in many languages, which hand-written rules
+    would have to collect again."""
+    if not text or len(text) > REPLY_SCAN_MAX:
+        return text
+    try:
+        found = (_reply_parser().parse_reply(text) or "").strip()
+    except Exception:  # noqa: BLE001 - a parser failure must not lose the message
+        return text
+    return found or text
+
+
+@functools.cache
+def _reply_parser() -> EmailReplyParser:
+    return EmailReplyParser(languages=list(REPLY_LANGUAGES))
 
 
 def automatic_reason(msg: Message) -> str:
@@ -202,6 +249,7 @@ def parse_body(parsed: Parsed) -> Parsed:
         raise Unreadable("not a MIME message")
     parsed.automatic = automatic_reason(msg)
     parsed.in_reply_to = (_ID.findall(_header(msg, "In-Reply-To")) or [])[:5]
+    parsed.cc = _addresses(msg, "Cc")
     parsed.in_reply_to += _ID.findall(_header(msg, "References"))[-MAX_REFERENCES:][::-1]
     plain, rich = "", ""
     for part in _parts(msg):
@@ -215,4 +263,5 @@ def parse_body(parsed: Parsed) -> Parsed:
             rich = _text_of(part)
     parsed.html = sanitise_html(rich) if rich else ""
     parsed.text = (plain.replace("\r\n", "\n").strip()) if plain else html_to_text(rich)
+    parsed.reply = latest_reply(parsed.text)
     return parsed

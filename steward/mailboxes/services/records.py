@@ -16,6 +16,7 @@ from steward.core.services import attachment_add, user_create
 from steward.incidents import selectors as incident_selectors
 from steward.incidents import services as incident_services
 from steward.incidents.choices import IncidentChannel, Status
+from steward.mailboxes import selectors
 from steward.mailboxes.choices import MessageStatus
 from steward.mailboxes.models import Mailbox
 from steward.mailboxes.services.parsing import Parsed
@@ -37,8 +38,11 @@ def requester_create(actor: Actor, mailbox: Mailbox, address: str, name: str) ->
     return user_create(actor, username=username, **fields)
 
 
-def _text(parsed: Parsed) -> str:
-    text = parsed.text.strip() or "(The message had no text.)"
+def _text(parsed: Parsed, *, reply: bool = False) -> str:
+    """The record's text: a reply's new text only (the quoted history is already on the
+    record, and the original message stays downloadable), or the whole text."""
+    text = (parsed.reply if reply and parsed.reply else parsed.text).strip()
+    text = text or "(The message had no text.)"
     if len(text) > MAX_TEXT:
         text = text[:MAX_TEXT] + "\n\n[… cut: the original message is kept in full]"
     return text
@@ -78,7 +82,18 @@ def open_record(
     if follow_up_of:
         audit.record(actor, incident, after={"follow_up_of": follow_up_of})
     _attach(actor, incident.number, parsed)
+    _watch(actor, incident.number, caller, parsed)
     return incident.number
+
+
+def _watch(actor: Actor, number: str, caller: User, parsed: Parsed) -> None:
+    """The caller's Cc recipients who are known people watch the new incident (they get its
+    public replies and may answer by mail); Steward's own addresses and unknown ones do not."""
+    own = selectors.own_addresses()
+    wanted = [a for a in parsed.cc if a not in own and a != caller.email.lower()]
+    users = [u for u in map(selectors.user_by_email, wanted) if u is not None]
+    if users:
+        incident_services.incident_watchers_add(actor, number=number, users=users)
 
 
 def reply(
@@ -96,7 +111,7 @@ def reply(
         new = open_record(actor, mailbox, caller, parsed, follow_up_of=incident.number)
         return MessageStatus.CREATED, new, None
     comment = incident_services.incident_comment(
-        sender, number=number, body=_text(parsed), internal=False
+        sender, number=number, body=_text(parsed, reply=True), internal=False
     )
     _attach(actor, number, parsed)
     return MessageStatus.COMMENTED, number, comment.pk
