@@ -43,6 +43,13 @@ class MailboxForm(forms.Form):
     acknowledge = forms.BooleanField(
         required=False, initial=True, label="Acknowledge new records by mail"
     )
+    acknowledgement_text = forms.CharField(
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="empty: the standard text; placeholders $number, $title, $subject, $link,"
+        " $address",
+    )
     is_active = forms.BooleanField(required=False, initial=True, label="Active")
 
     def __init__(
@@ -62,6 +69,7 @@ class MailboxForm(forms.Form):
             "poll_seconds": mailbox.poll_seconds,
             "allow_new_requesters": mailbox.allow_new_requesters,
             "acknowledge": mailbox.acknowledge,
+            "acknowledgement_text": mailbox.acknowledgement_text,
             "is_active": mailbox.is_active,
         }
         for name in REFS:

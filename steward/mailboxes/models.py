@@ -37,6 +37,9 @@ class Mailbox(VersionedModel):
     )
     allow_new_requesters = models.BooleanField(default=False)
     acknowledge = models.BooleanField(default=True)  # mail the sender a new record's number
+    # the acknowledgement's body: string.Template placeholders only (ACK_PLACEHOLDERS), no
+    # template language an administrator's text could reach code or data through
+    acknowledgement_text = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_poll_error = models.TextField(blank=True)

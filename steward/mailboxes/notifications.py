@@ -7,6 +7,8 @@ gets at most one message from us a day, and it is marked ``Auto-Submitted: auto-
 
 from __future__ import annotations
 
+import string
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -50,6 +52,7 @@ def on_rejected(event: OutboxMessage) -> None:
                 subject=subject.strip(),
                 body=body.strip() + "\n",
                 headers={
+                    "From": message.mailbox.address,  # the address they wrote to
                     "Auto-Submitted": "auto-replied",
                     "In-Reply-To": message.message_id,
                     "References": message.message_id,
@@ -75,6 +78,15 @@ def on_acknowledged(event: OutboxMessage) -> None:
     }
     text = render_to_string("mailboxes/email/acknowledgement.txt", context)
     subject, _, body = text.partition("\n")
+    if message.mailbox.acknowledgement_text:
+        # the administrator's text: placeholders only (checked when saved), plain text out
+        body = string.Template(message.mailbox.acknowledgement_text).safe_substitute(
+            number=incident.number,
+            title=incident.title,
+            subject=message.subject,
+            link=context["link"],
+            address=message.mailbox.address,
+        )
     references = f"{message.message_id} <{incident.number}@steward.local>"
     mail.queue(
         key=f"mail-ack:{message.pk}",
@@ -86,6 +98,7 @@ def on_acknowledged(event: OutboxMessage) -> None:
                 subject=f"[{incident.number}] {subject.strip()}",
                 body=body.strip() + "\n",
                 headers={
+                    "From": message.mailbox.address,
                     "In-Reply-To": message.message_id,
                     "References": references,
                     "Reply-To": message.mailbox.address,

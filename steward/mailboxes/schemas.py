@@ -29,6 +29,7 @@ class MailboxOut(Schema):
     organisation: str | None
     allow_new_requesters: bool
     acknowledge: bool
+    acknowledgement_text: str
     is_active: bool
     last_polled_at: dt.datetime | None
     last_poll_error: str
@@ -70,12 +71,24 @@ class MailboxCreateIn(In):
     organisation: str | None = Field(None, max_length=60, description="for new requesters")
     allow_new_requesters: bool = False
     acknowledge: bool = True
+    acknowledgement_text: str = Field(
+        "", max_length=4000, description="string.Template: $number $title $subject $link $address"
+    )
     is_active: bool = True
 
 
 class MailboxPatchIn(In):
     not_null = frozenset(
-        {"name", "address", "kind", "imap_host", "imap_folder", "imap_username", "imap_password"}
+        {
+            "name",
+            "address",
+            "kind",
+            "imap_host",
+            "imap_folder",
+            "imap_username",
+            "imap_password",
+            "acknowledgement_text",
+        }
     )
     version: int | None = None
     name: SingleLine | None = Field(None, max_length=120)
@@ -93,6 +106,7 @@ class MailboxPatchIn(In):
     organisation: str | None = Field(None, max_length=60)
     allow_new_requesters: bool | None = None
     acknowledge: bool | None = None
+    acknowledgement_text: str | None = Field(None, max_length=4000)
     is_active: bool | None = None
 
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("messages/<int:pk>/discard/", messages.message_discard, name="message_discard"),
     path("<slug:slug>/", mailboxes.mailbox_detail, name="detail"),
     path("<slug:slug>/edit/", mailboxes.mailbox_edit, name="edit"),
+    path("<slug:slug>/test/", mailboxes.mailbox_test, name="test"),
 ]

@@ -2,7 +2,11 @@
 
 from steward.mailboxes.services.ingest import mail_ingest, mailbox_actor
 from steward.mailboxes.services.mailboxes import mailbox_create, mailbox_delete, mailbox_update
-from steward.mailboxes.services.polling import mailbox_poll, mailboxes_poll_due
+from steward.mailboxes.services.polling import (
+    mailbox_poll,
+    mailbox_test_connection,
+    mailboxes_poll_due,
+)
 from steward.mailboxes.services.quarantine import message_discard, message_retry
 
 __all__ = [
@@ -12,6 +16,7 @@ __all__ = [
     "mailbox_delete",
     "mailbox_update",
     "mailbox_poll",
+    "mailbox_test_connection",
     "mailboxes_poll_due",
     "message_discard",
     "message_retry",

@@ -3,6 +3,7 @@ it is never returned, and the audit log records only that it changed."""
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -44,12 +45,29 @@ EDITABLE = {
     "organisation",
     "allow_new_requesters",
     "acknowledge",
+    "acknowledgement_text",
     "is_active",
 }
 SECRET = ("imap_password",)
 AUDITED = sorted(EDITABLE | {"slug"})
 MIN_POLL, MAX_POLL = 10, 86_400
+ACK_TEXT_MAX = 4000
+ACK_PLACEHOLDERS = ("number", "title", "subject", "link", "address")
 RESERVED = {"new", "messages"}  # page addresses beside /mailboxes/<slug>/
+
+
+def ack_text_problem(text: str) -> str:
+    """Why an acknowledgement text cannot be used, or ''."""
+    if len(text) > ACK_TEXT_MAX:
+        return f"at most {ACK_TEXT_MAX} characters"
+    template = string.Template(text)
+    if not template.is_valid():
+        return "a lone $ must be written $$"
+    unknown = sorted(set(template.get_identifiers()) - set(ACK_PLACEHOLDERS))
+    if unknown:
+        known = ", ".join(f"${name}" for name in ACK_PLACEHOLDERS)
+        return f"unknown placeholder ${unknown[0]}; use {known}"
+    return ""
 
 
 def _admin_scope(actor: Actor) -> None:
@@ -92,6 +110,10 @@ def _clean(values: dict[str, Any], mailbox: Mailbox | None) -> dict[str, Any]:
         isinstance(clean["poll_seconds"], int) and MIN_POLL <= clean["poll_seconds"] <= MAX_POLL
     ):
         errors["poll_seconds"] = [f"seconds, {MIN_POLL} to {MAX_POLL}"]
+    if "acknowledgement_text" in clean:
+        clean["acknowledgement_text"] = str(clean["acknowledgement_text"] or "").strip()
+        if problem := ack_text_problem(clean["acknowledgement_text"]):
+            errors["acknowledgement_text"] = [problem]
     if "imap_password" in clean and len(str(clean["imap_password"] or "")) > 500:
         errors["imap_password"] = ["at most 500 characters"]
     kind = clean.get("kind", mailbox.kind if mailbox else "")

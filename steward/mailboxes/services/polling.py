@@ -3,6 +3,7 @@ so a crash between the two fetches the message again (and the Message-ID dedupes
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import imaplib
 import logging
@@ -13,7 +14,10 @@ from typing import Any
 from django.utils import timezone
 
 from steward.core import leases
+from steward.core.actor import Actor
+from steward.core.services.common import require_admin
 from steward.mailboxes import selectors
+from steward.mailboxes.choices import MailboxKind
 from steward.mailboxes.models import Mailbox
 from steward.mailboxes.services.ingest import mail_ingest
 
@@ -21,20 +25,21 @@ log = logging.getLogger("steward.mail")
 LEASE = dt.timedelta(minutes=5)
 BATCH = 200  # messages per poll; the rest come at the next one
 TIMEOUT = 30  # seconds for any one IMAP answer
+TEST_TIMEOUT = 8  # an administrator waits for "test connection"
 Connect = Callable[[Mailbox], Any]
 
 
-def imap_connect(mailbox: Mailbox) -> Any:
-    """An authenticated IMAP connection with the mailbox's folder selected."""
+def imap_connect(mailbox: Mailbox, timeout: float = TIMEOUT) -> Any:
+    """An authenticated IMAP connection (the folder is selected by the caller)."""
     if mailbox.imap_tls:
         conn = imaplib.IMAP4_SSL(
             mailbox.imap_host,
             mailbox.imap_port,
             ssl_context=ssl.create_default_context(),
-            timeout=TIMEOUT,
+            timeout=timeout,
         )
     else:
-        conn = imaplib.IMAP4(mailbox.imap_host, mailbox.imap_port, timeout=TIMEOUT)
+        conn = imaplib.IMAP4(mailbox.imap_host, mailbox.imap_port, timeout=timeout)
     conn.login(mailbox.imap_username, mailbox.imap_password)
     return conn
 
@@ -75,6 +80,47 @@ def mailbox_poll(mailbox: Mailbox, *, connect: Connect = imap_connect, renew=Non
         except (imaplib.IMAP4.error, OSError):
             log.info("mailbox %s: logout failed", mailbox.slug, exc_info=True)
     return fetched
+
+
+def mailbox_test_connection(
+    actor: Actor, *, slug: str, connect: Callable[..., Any] = imap_connect
+) -> tuple[bool, str]:
+    """An administrator's "test connection": log in and select the folder, with a short
+    timeout, and say in words what happened. Reads nothing, marks nothing, stores nothing."""
+    require_admin(actor, "test mailbox connections")
+    mailbox = selectors.mailbox_get(actor, slug=slug)
+    if mailbox.kind != MailboxKind.IMAP:
+        return False, "This mailbox is fed by the mail server (pipe or LMTP): nothing to test."
+    where = f"{mailbox.imap_host}:{mailbox.imap_port}"
+    try:
+        conn = connect(mailbox, TEST_TIMEOUT)
+    except TimeoutError:
+        return False, f"No answer from {where} within {TEST_TIMEOUT} seconds."
+    except ssl.SSLError as exc:
+        return False, f"TLS with {where} failed: {exc.reason or exc}."
+    except imaplib.IMAP4.error as exc:
+        return False, f"{where} refused the login: {_said(exc)}."
+    except OSError as exc:
+        return False, f"Cannot connect to {where}: {exc.strerror or exc}."
+    try:
+        status, data = conn.select(mailbox.imap_folder, readonly=True)
+        if status != "OK":
+            return False, f"Logged in, but the folder {mailbox.imap_folder!r} cannot be opened."
+        count = (data[0] or b"0").decode(errors="replace") if data else "0"
+        return True, f"Connected to {where}; {mailbox.imap_folder} holds {count} messages."
+    except (imaplib.IMAP4.error, OSError) as exc:
+        return False, f"Logged in, but selecting {mailbox.imap_folder!r} failed: {_said(exc)}."
+    finally:
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
+            conn.logout()
+
+
+def _said(exc: Exception) -> str:
+    """What the server said, as text (imaplib passes bytes through)."""
+    text = str(exc)
+    if text.startswith("b'") or text.startswith('b"'):
+        text = text[2:-1]
+    return text[:300] or type(exc).__name__
 
 
 def mailboxes_poll_due(*, connect: Connect = imap_connect) -> dict[str, int]:

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from steward.mailboxes import selectors, services
 from steward.mailboxes.forms import MailboxForm
@@ -38,6 +38,18 @@ def mailbox_detail(request: HttpRequest, slug: str) -> HttpResponse:
     mailbox = selectors.mailbox_get(actor, slug=slug)
     recent = selectors.message_list(actor, mailbox=mailbox.slug, limit=20).items
     return render(request, "mailboxes/mailbox_detail.html", {"mailbox": mailbox, "recent": recent})
+
+
+@login_required
+@require_POST
+def mailbox_test(request: HttpRequest, slug: str) -> HttpResponse:
+    """ "Test connection": the mailbox's page again, with what the IMAP server said."""
+    actor = administrator(request.actor)
+    ok, said = services.mailbox_test_connection(actor, slug=slug)
+    mailbox = selectors.mailbox_get(actor, slug=slug)
+    recent = selectors.message_list(actor, mailbox=mailbox.slug, limit=20).items
+    context = {"mailbox": mailbox, "recent": recent, "test": {"ok": ok, "said": said}}
+    return render(request, "mailboxes/mailbox_detail.html", context)
 
 
 @login_required
