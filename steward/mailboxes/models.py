@@ -75,7 +75,7 @@ class InboundMessage(models.Model):
     )
     record_type = models.CharField(max_length=100, blank=True)
     record_number = models.CharField(max_length=40, blank=True, db_index=True)
-    comment_id = models.BigIntegerField(null=True, blank=True)
+    comment_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -10,6 +10,7 @@ from steward.mailboxes.selectors.mailboxes import (
     own_addresses,
 )
 from steward.mailboxes.selectors.messages import (
+    message_for_comment,
     message_get,
     message_list,
     message_visible,
@@ -26,6 +27,7 @@ __all__ = [
     "mailbox_list",
     "mailbox_visible",
     "mailboxes_due_for_poll",
+    "message_for_comment",
     "message_get",
     "message_list",
     "message_visible",

@@ -12,6 +12,7 @@ from steward.core.actor import Actor
 from steward.core.errors import NotFound
 from steward.core.models import OutgoingMail, User
 from steward.core.pagination import Page, paginate
+from steward.incidents import selectors as incident_selectors
 from steward.incidents.models import Incident
 from steward.mailboxes.choices import MessageStatus
 from steward.mailboxes.models import InboundMessage
@@ -52,6 +53,22 @@ def message_get(actor: Actor, *, pk: int, for_update: bool = False) -> InboundMe
         qs = qs.select_for_update(of=("self",))
     message = qs.filter(pk=pk).first()
     if message is None:
+        raise NotFound()
+    return message
+
+
+def message_for_comment(actor: Actor, *, comment_id: int) -> InboundMessage:
+    """The message a comment came from, for an agent who may see the record it is on (the
+    raw mail is theirs to read as the comment is); ``NotFound`` for anyone else, alike."""
+    message = (
+        InboundMessage.objects.select_related("mailbox")
+        .filter(comment_id=comment_id, record_type=INCIDENT)
+        .first()
+    )
+    if message is None or not actor.is_agent:
+        raise NotFound()
+    visible = incident_selectors.incident_visible(actor).filter(number=message.record_number)
+    if not visible.exists():
         raise NotFound()
     return message
 

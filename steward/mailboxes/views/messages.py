@@ -13,6 +13,7 @@ from steward.core.filters import parse_query
 from steward.mailboxes import selectors, services
 from steward.mailboxes.filters import MessageFilters
 from steward.mailboxes.forms import MessageFilterForm
+from steward.mailboxes.services.parsing import parse_body, parse_head, sanitise_html
 from steward.mailboxes.views.access import administrator
 from steward.web.forms import wants_partial
 
@@ -49,7 +50,43 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def message_raw(request: HttpRequest, pk: int) -> HttpResponse:
     """The original message as received, as a download (never rendered in the page)."""
     actor = administrator(request.actor)
-    message = selectors.message_get(actor, pk=pk)
+    return _download(selectors.message_get(actor, pk=pk))
+
+
+def _plain_text(message) -> str:  # noqa: ANN001
+    """The message's text as ingestion read it (the whole text, quotes included)."""
+    try:
+        return parse_body(parse_head(bytes(message.raw))).text
+    except Exception:  # noqa: BLE001 - a message that cannot be read again shows no text
+        return ""
+
+
+@login_required
+@require_GET
+def comment_mail(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """The mail a comment came from, for agents who may see its record: the whole plain
+    text, the sanitised HTML beside it (inert: no scripts, styles, frames or images), and
+    the original as a download."""
+    message = selectors.message_for_comment(request.actor, comment_id=comment_id)
+    # sanitised when stored; again here, so a stored row never reaches the page unchecked
+    context = {
+        "message": message,
+        "text": _plain_text(message),
+        "html": sanitise_html(message.html) if message.html else "",
+        "comment_id": comment_id,
+    }
+    return render(request, "mailboxes/comment_mail.html", context)
+
+
+@login_required
+@require_GET
+def comment_mail_raw(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """The original of a comment's mail, as a download, for the same agents."""
+    message = selectors.message_for_comment(request.actor, comment_id=comment_id)
+    return _download(message)
+
+
+def _download(message) -> HttpResponse:  # noqa: ANN001
     response = HttpResponse(bytes(message.raw), content_type="message/rfc822")
     response["Content-Disposition"] = f'attachment; filename="message-{message.pk}.eml"'
     response["X-Content-Type-Options"] = "nosniff"
