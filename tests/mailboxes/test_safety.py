@@ -9,7 +9,7 @@ import pytest
 
 from steward.core import outbox
 from steward.core.errors import IllegalTransition
-from steward.core.models import Attachment, OutgoingMail
+from steward.core.models import Attachment, OutboxMessage, OutgoingMail
 from steward.incidents.models import Incident
 from steward.mailboxes.models import InboundMessage
 from steward.mailboxes.services import mail_ingest, message_discard, message_retry
@@ -159,19 +159,29 @@ def test_a_message_over_the_size_limit_is_quarantined(mailbox, alice, settings):
     assert mail_ingest(mailbox, raw).pk == message.pk
 
 
-def test_a_failure_after_the_incident_was_opened_leaves_nothing_half_made(mailbox, alice, settings):
+def test_an_attachment_over_the_limit_quarantines_the_whole_message(
+    mailbox, alice, settings, tmp_path
+):
     settings.MAX_UPLOAD_BYTES = 10
-    raw = eml(attachments=[("big.bin", "application/octet-stream", b"z" * 100)])
+    settings.MEDIA_ROOT = str(tmp_path)
+    raw = eml(
+        attachments=[
+            ("small.txt", "text/plain", b"ok"),
+            ("big.bin", "application/octet-stream", b"z" * 100),
+        ]
+    )
 
     message = mail_ingest(mailbox, raw)
 
     assert message.status == "quarantined"
-    assert "PayloadTooLarge" in message.reason
+    assert message.reason.startswith("attachment 'big.bin' is 100 bytes, over the upload limit")
     assert Incident.objects.count() == 0
     assert Attachment.objects.count() == 0
+    assert not OutboxMessage.objects.exclude(topic="mailbox.created").exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]  # no orphan file either
     settings.MAX_UPLOAD_BYTES = 1000
     assert message_retry(SYSTEM, pk=message.pk).status == "created"
-    assert Attachment.objects.count() == 1
+    assert Attachment.objects.count() == 2
 
 
 def test_a_quarantined_message_may_be_discarded_and_is_then_final(mailbox, alice):
@@ -182,3 +192,22 @@ def test_a_quarantined_message_may_be_discarded_and_is_then_final(mailbox, alice
     assert discarded.status == "discarded"
     with pytest.raises(IllegalTransition, match="allowed next states: none"):
         message_retry(SYSTEM, pk=message.pk)
+
+
+def test_a_failure_after_the_incident_was_opened_leaves_nothing_half_made(
+    mailbox, alice, monkeypatch
+):
+    from steward.mailboxes.services import records
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(records, "attachment_add", broken)
+    raw = eml(attachments=[("log.txt", "text/plain", b"E42")])
+
+    message = mail_ingest(mailbox, raw)
+
+    assert message.status == "quarantined"
+    assert message.reason == "OSError: disk full"
+    assert Incident.objects.count() == 0
+    assert not OutboxMessage.objects.exclude(topic="mailbox.created").exists()

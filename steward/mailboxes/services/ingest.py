@@ -154,6 +154,7 @@ def _route(mailbox: Mailbox, message: InboundMessage, parsed: Parsed, *, retry: 
             MessageStatus.QUARANTINED,
             f"more than {limit} messages from {sender} in an hour: a mail loop? Retry to let it in",
         )
+    records.check_attachments(parsed)
     caller = selectors.user_by_email(sender)
     if caller is None and selectors.user_by_email(sender, active=False) is not None:
         # a deactivated person is not re-created as a new requester behind an admin's back

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.utils.text import slugify
 
 from steward.core import audit
@@ -19,7 +20,7 @@ from steward.incidents.choices import IncidentChannel, Status
 from steward.mailboxes import selectors
 from steward.mailboxes.choices import MessageStatus
 from steward.mailboxes.models import Mailbox
-from steward.mailboxes.services.parsing import Parsed
+from steward.mailboxes.services.parsing import Parsed, Unreadable
 
 MAX_TEXT = 60_000  # below the comment limit (64 KiB), with room for a note
 CLOSED = (Status.CLOSED, Status.CANCELLED)
@@ -46,6 +47,19 @@ def _text(parsed: Parsed, *, reply: bool = False) -> str:
     if len(text) > MAX_TEXT:
         text = text[:MAX_TEXT] + "\n\n[… cut: the original message is kept in full]"
     return text
+
+
+def check_attachments(parsed: Parsed) -> None:
+    """Refuse the whole message before anything is made when one attachment is over the upload
+    limit: a file written by the attachment path is not rolled back with the transaction, so
+    checking up front leaves neither a half-made record nor an orphan file."""
+    limit = settings.MAX_UPLOAD_BYTES
+    for part in parsed.attachments:
+        if len(part.data) > limit:
+            raise Unreadable(
+                f"attachment {part.filename!r} is {len(part.data)} bytes, over the upload limit"
+                f" of {limit} (STEWARD_MAX_UPLOAD_BYTES); retry after raising it"
+            )
 
 
 def _attach(actor: Actor, number: str, parsed: Parsed) -> None:
