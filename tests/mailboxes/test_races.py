@@ -46,3 +46,42 @@ def test_the_same_message_delivered_twice_at_once_opens_one_incident():
     assert results == [message.pk] * 4
     assert message.status == "created"
     assert Incident.objects.count() == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_pollers_at_once_store_each_message_once():
+    """Two workers polling one folder at the same moment (the lease bypassed: the worst case
+    of a lease expiring mid-poll) both fetch every unseen message; each opens one incident."""
+    from steward.mailboxes.services import mailbox_poll
+    from tests.mailboxes.test_polling import FakeImap
+
+    assert settings.IS_POSTGRES
+    factories.requester(username="alice", email="alice@example.com")
+    mailbox = mailbox_create(
+        SYSTEM, name="IMAP", address="imap@example.com", kind="imap", imap_host="x"
+    )
+    raws = {str(n).encode(): eml(message_id=f"<poll{n}@mail.example.com>") for n in range(6)}
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def poll() -> None:
+        try:
+            server = FakeImap(raws)  # each worker its own connection to the same folder
+            barrier.wait()
+            mailbox_poll(mailbox, connect=lambda m: server)
+        except Exception as exc:  # noqa: BLE001 - the test reports it
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=poll) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    assert InboundMessage.objects.count() == 6
+    assert Incident.objects.count() == 6
+    assert set(InboundMessage.objects.values_list("status", flat=True)) == {"created"}
