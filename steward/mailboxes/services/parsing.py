@@ -80,10 +80,26 @@ def fallback_id(raw: bytes) -> str:
 def _header(msg: Message, name: str) -> str:
     """A header as one line of text; a header the parser cannot read counts as absent."""
     try:
-        value = msg.get(name)
+        value = str(msg.get(name) or "")
     except Exception:  # noqa: BLE001 - malformed headers must not stop the rest
         return ""
-    return _SPACE.sub(" ", str(value or "")).strip()
+    if "\ufffd" in value:
+        value = _eight_bit(msg, name) or value
+    return _SPACE.sub(" ", value).strip()
+
+
+def _eight_bit(msg: Message, name: str) -> str:
+    """A header sent as raw 8-bit bytes without RFC 2047 encoding (old clients do): read as
+    UTF-8 when it is, else as Windows-1252, the usual legacy charset; '' when it has none."""
+    for key, value in msg.raw_items():
+        if key.lower() != name.lower():
+            continue
+        raw = str(value).encode("ascii", "surrogateescape")
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw.decode("windows-1252", errors="replace")
+    return ""
 
 
 def header_block(raw: bytes, limit: int = 1 << 20) -> bytes:
@@ -124,7 +140,19 @@ def _sender(msg: Message) -> tuple[str, str]:
         validate_email(address)
     except ValidationError:
         return "", ""
-    return address, _SPACE.sub(" ", addresses[0].display_name or "").strip()[:150]
+    return address, _SPACE.sub(" ", _unescape(addresses[0].display_name or "")).strip()[:150]
+
+
+def _unescape(text: str) -> str:
+    """Text the parser left with raw 8-bit bytes (as surrogates, which no database stores):
+    those bytes read as UTF-8 when they are, else as Windows-1252."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+        return text
+    raw = text.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("windows-1252", errors="replace")
 
 
 def _addresses(msg: Message, name: str, limit: int = MAX_CC) -> list[str]:
