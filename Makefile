@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?= -n 2  # two workers: the suite takes half the time on a 2-core machine
 
-.PHONY: install run test test-sqlite test-postgres lint fmt security bench bench-platform bench-incidents bench-cmdb bench-changes bench-web docs clean
+.PHONY: install run test test-sqlite test-postgres lint fmt security bench bench-platform bench-incidents bench-cmdb bench-changes bench-web bench-mail docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,7 +66,7 @@ security: install
 # The platform benchmark takes a minute; incidents at BENCH_ROWS (the issue's 1,000,000 by
 # default) take much longer: `make bench BENCH_ROWS=200000` for a quicker look.
 BENCH_ROWS ?= 1000000
-bench: bench-platform bench-incidents bench-cmdb bench-changes bench-web
+bench: bench-platform bench-incidents bench-cmdb bench-changes bench-web bench-mail
 
 bench-platform: install
 	$(BIN)/python -m bench --db sqlite
@@ -92,6 +92,13 @@ bench-cmdb: install
 bench-web: install
 	$(BIN)/python -m bench.web.journey_pages --db sqlite
 	$(BIN)/python -m bench.web.journey_pages --db postgres
+
+# The email channel: ingesting MAIL_MESSAGES typical messages (20% with a PDF) and an empty
+# IMAP poll. See docs/benchmarks.md ("Email channel").
+MAIL_MESSAGES ?= 10000
+bench-mail: install
+	$(BIN)/python -m bench.mail --db sqlite --messages $(MAIL_MESSAGES)
+	$(BIN)/python -m bench.mail --db postgres --messages $(MAIL_MESSAGES)
 
 CHANGE_CIS ?= 1000000
 CHANGES ?= 100000

@@ -1,0 +1,1 @@
+"""Email channel benchmark: ``python -m bench.mail``."""

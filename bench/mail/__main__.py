@@ -1,0 +1,188 @@
+"""``python -m bench.mail``: the email channel on a fresh database. See --help.
+
+1. **Ingestion**: ``--messages`` typical messages (plain text with an HTML alternative,
+   ``--attachments`` of them with a 40 KB PDF, seven in ten opening an incident and the rest
+   replies to one by its number) handed to ``mail_ingest`` one by one, as ``steward mail
+   ingest`` or the LMTP listener does; each is its own transaction (stored, parsed, an
+   incident opened or a comment added, attachments written, audit and outbox rows).
+   Messages are built as they are sent, so memory measures Steward, not the corpus; the
+   resident size is sampled every tenth of the run. Target: >= 200 messages/s, memory flat.
+2. **Empty poll**: ``mailboxes_poll_due`` for one due IMAP mailbox whose folder has nothing
+   unseen, with the server replaced at the imaplib boundary (the network is not Steward's
+   work). Target: <= 50 ms.
+
+Writes bench/results/mail-<db>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import time
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+from bench import report
+from bench.incidents.setup import django_in_process
+from bench.server import Server
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + bytes(
+    random.Random(1).getrandbits(8) for _ in range(40_000)
+)
+TEXT = (
+    "Hello,\n\nsince this morning the {thing} on floor {floor} does not work: it shows an error"
+    " and nothing happens when I try again. Could someone have a look?\n\nThanks,\n{name}\n"
+)
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.mail", description=__doc__)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--attachments", type=float, default=0.2, help="share with a PDF")
+    parser.add_argument("--callers", type=int, default=500)
+    parser.add_argument("--polls", type=int, default=200, help="empty polls timed")
+    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    return parser.parse_args(argv)
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
+
+
+def message(
+    n: int, rng: random.Random, callers: int, numbers: list[tuple[str, int]], share: float
+) -> bytes:
+    """One message; three in ten are the caller's reply to one of their recent incidents."""
+    reply_to = rng.choice(numbers) if numbers and rng.random() < 0.3 else None
+    who = reply_to[1] if reply_to else rng.randrange(callers)
+    msg = EmailMessage()
+    msg["From"] = f"Caller {who} <caller{who}@example.com>"
+    msg["To"] = "desk@example.com"
+    msg["Message-ID"] = make_msgid(idstring=str(n), domain="bench.example.com")
+    thing = rng.choice(["printer", "VPN", "laptop", "badge reader", "phone"])
+    text = TEXT.format(thing=thing, floor=rng.randrange(1, 9), name=f"Caller {who}")
+    if reply_to:
+        msg["Subject"] = f"Re: [{reply_to[0]}] {thing}"
+        text = "Still happening.\n\nOn Mon, Desk wrote:\n> " + text.replace("\n", "\n> ")
+    else:
+        msg["Subject"] = f"The {thing} does not work ({n})"
+    msg.set_content(text)
+    msg.add_alternative(f"<html><body><p>{text}</p></body></html>", subtype="html")
+    if rng.random() < share:
+        msg.add_attachment(PDF, maintype="application", subtype="pdf", filename=f"report-{n}.pdf")
+    return bytes(msg)
+
+
+def ingestion(args: argparse.Namespace) -> dict:
+    from django.db import reset_queries
+    from django.db.models import Count
+
+    from steward.core.actor import Actor
+    from steward.core.models import User
+    from steward.mailboxes.models import InboundMessage
+    from steward.mailboxes.services import mail_ingest, mailbox_create
+
+    system = Actor.system("bench")
+    mailbox = mailbox_create(system, name="Desk", address="desk@example.com", kind="pipe")
+    User.objects.bulk_create(
+        User(username=f"caller{i}", email=f"caller{i}@example.com") for i in range(args.callers)
+    )
+    rng, numbers, memory = random.Random(7), [], []
+    step = max(1, args.messages // 10)
+    started = time.perf_counter()
+    for n in range(args.messages):
+        stored = mail_ingest(
+            mailbox, message(n, rng, args.callers, numbers[-200:], args.attachments)
+        )
+        if stored.status == "created":
+            numbers.append((stored.record_number, int(stored.sender[6:].partition("@")[0])))
+        reset_queries()
+        if n % step == step - 1:
+            memory.append(rss_mb())
+    seconds = time.perf_counter() - started
+    statuses = dict(InboundMessage.objects.values_list("status").annotate(n=Count("id")))
+    return {
+        "messages": args.messages,
+        "seconds": round(seconds, 2),
+        "per_second": round(args.messages / seconds, 1),
+        "outcomes": statuses,
+        "rss_mb_each_tenth": memory,
+        "rss_growth_after_first_tenth_mb": round(memory[-1] - memory[0], 1) if memory else None,
+    }
+
+
+class EmptyFolder:
+    """imaplib's answers for a folder with nothing unseen."""
+
+    def select(self, folder: str) -> tuple[str, list[bytes]]:
+        return "OK", [b"10000"]
+
+    def uid(self, command: str, *args: object) -> tuple[str, list[bytes]]:
+        return "OK", [b""]
+
+    def logout(self) -> tuple[str, list[bytes]]:
+        return "BYE", []
+
+
+def empty_poll(args: argparse.Namespace) -> dict:
+    from steward.core.actor import Actor
+    from steward.mailboxes.models import Mailbox
+    from steward.mailboxes.services import mailbox_create, mailboxes_poll_due
+
+    box = mailbox_create(
+        Actor.system("bench"), name="IMAP", address="imap@example.com", kind="imap",
+        imap_host="imap.example.com", poll_seconds=10,
+    )  # fmt: skip
+    folder = EmptyFolder()
+    times = []
+    for _ in range(args.polls):
+        Mailbox.objects.filter(pk=box.pk).update(last_polled_at=None)
+        started = time.perf_counter()
+        done = mailboxes_poll_due(connect=lambda m: folder)
+        times.append((time.perf_counter() - started) * 1000)
+        assert done == {"imap": 0}, done
+    times.sort()
+    return {
+        "polls": args.polls,
+        "p50_ms": round(statistics.median(times), 2),
+        "p95_ms": round(times[int(len(times) * 0.95) - 1], 2),
+        "max_ms": round(times[-1], 2),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse(argv)
+    load = report.background_load()
+    server = Server(db=args.db, pg_url=args.pg_url)
+    try:
+        server.setup()
+        django_in_process(server)
+        result = {
+            "machine": report.machine(server),
+            "background_load_percent": load,
+            "command": report.command_line(),
+            "ingestion": ingestion(args),
+            "empty_poll": empty_poll(args),
+        }
+    finally:
+        server.cleanup()
+    ing, poll = result["ingestion"], result["empty_poll"]
+    result["targets"] = {
+        "ingestion >= 200 messages/s": ing["per_second"] >= 200,
+        "empty poll <= 50 ms (p95)": poll["p95_ms"] <= 50,
+    }
+    path = Path(__file__).resolve().parents[1] / "results" / f"mail-{args.db}.json"
+    path.write_text(json.dumps(result, indent=2, default=str) + "\n")
+    print(json.dumps({k: result[k] for k in ("ingestion", "empty_poll", "targets")}, indent=2))
+    print(f"background load before the run: {load}% of all cores; written to {path}")
+
+
+if __name__ == "__main__":
+    main()
