@@ -1,0 +1,121 @@
+"""Email (issue 16): a caller's mail opens an incident; the agent finds it in the queue and
+replies in the page; the caller's mail client (an SMTP server the test runs) receives the
+reply threaded under the caller's own message. The administrator opens the quarantine, tries
+a broken message again and discards it. Mail comes in through the ingest service (what
+``steward mail ingest`` and the LMTP listener call); the worker's outbox and mail sweep run
+in the test, as the worker would after the page's commit."""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+
+import pytest
+from django.test.utils import override_settings
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.journeys.steps import heading, no_error_on_page, open_module, sign_in
+from tests.journeys.test_administrator import open_administration
+from tests.mailboxes.conftest import eml
+from tests.mailboxes.servers import Sink, free_port
+
+pytestmark = [pytest.mark.browser]
+CALLER = "casey.caller@example.com"
+FIRST = "<journey-projector@mail.example.com>"
+
+
+@contextmanager
+def smtp_sink():
+    from aiosmtpd.controller import Controller
+
+    sink, port = Sink(), free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    smtp = {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": port, "EMAIL_USE_TLS": False}
+    smtp |= {"EMAIL_HOST_USER": "", "EMAIL_HOST_PASSWORD": "", "EMAIL_USE_SSL": False}
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", **smtp):
+            yield sink
+    finally:
+        controller.stop()
+
+
+def deliver_about(number: str) -> None:
+    """The worker's turn, for this incident's mail only: the demo's other unsent mail is held
+    back (and put back after), so the sink sees what this journey caused."""
+    from steward.core import mail, outbox
+    from steward.core.models import OutgoingMail
+    from steward.incidents.models import Incident
+
+    outbox.dispatch_pending()
+    incident = Incident.objects.get(number=number)
+    others = OutgoingMail.objects.filter(sent_at__isnull=True).exclude(
+        record_type="incidents.incident", record_id=str(incident.pk)
+    )
+    held = list(others.values_list("pk", flat=True))
+    OutgoingMail.objects.filter(pk__in=held).update(sent_at=timezone.now())
+    try:
+        mail.send_pending()
+    finally:
+        OutgoingMail.objects.filter(pk__in=held).update(sent_at=None)
+
+
+def test_agent_answers_an_emailed_incident_and_the_callers_client_threads_it(page):
+    from steward.mailboxes.models import Mailbox
+    from steward.mailboxes.services import mail_ingest
+
+    desk = Mailbox.objects.get(slug="service-desk")
+    subject = "Projector in room 4 shows no picture"
+    raw = eml(sender=f"Casey Caller <{CALLER}>", to=desk.address, subject=subject, message_id=FIRST)
+    number = mail_ingest(desk, raw).record_number
+    assert number
+
+    # the caller's mail server, for the whole journey: the page's commit sends at once
+    with smtp_sink() as sink:
+        sign_in(page, "agent")
+        open_module(page, "Incidents")
+        page.get_by_role("searchbox", name="Search").fill("Projector in room 4")
+        page.get_by_role("searchbox", name="Search").press("Enter")
+        row = page.locator("#rows tr").filter(has_text=subject)
+        expect(row).to_have_count(1)
+        row.get_by_role("link", name=number).click()
+        heading(page, re.compile(subject))
+
+        page.get_by_label("Reply or work note").fill("Try the HDMI input on the wall panel.")
+        page.get_by_role("button", name="Post").click()
+        expect(page.locator(".timeline li.reply")).to_contain_text("Try the HDMI input")
+        no_error_on_page(page)
+
+        deliver_about(number)  # anything the page's own dispatch left for the worker
+    replies = [m for m in sink.to(CALLER) if "Try the HDMI input" in m.get_content()]
+    assert len(replies) == 1
+    (reply,) = replies
+    assert reply["In-Reply-To"] == FIRST
+    assert reply["References"].split()[0] == FIRST
+    assert reply["Subject"].startswith(f"[{number}] ")
+    assert reply["Reply-To"] == desk.address
+
+
+def test_administrator_retries_and_discards_a_quarantined_message(page):
+    from steward.mailboxes.models import Mailbox
+    from steward.mailboxes.services import mail_ingest
+
+    desk = Mailbox.objects.get(slug="service-desk")
+    broken = mail_ingest(desk, eml(sender="", subject="Journey: no sender at all"))
+    assert broken.status == "quarantined"
+
+    sign_in(page, "admin")
+    open_administration(page, "Mailboxes")
+    page.get_by_role("navigation", name="Mail channel").get_by_role(
+        "link", name="Received mail and quarantine"
+    ).click()
+    row = page.locator("tr").filter(has_text="Journey: no sender at all")
+    expect(row).to_contain_text("no single valid From address")
+    row.get_by_role("link").first.click()
+    heading(page, "Journey: no sender at all")
+    page.get_by_role("button", name="Retry").click()
+    expect(page.locator("dd.error")).to_have_text("no single valid From address")
+    page.get_by_role("button", name="Discard").click()
+    expect(page.locator(".toolbar .chip")).to_have_text("Discarded")
+    expect(page.get_by_role("button", name="Retry")).to_have_count(0)
