@@ -227,7 +227,7 @@ def build_scene() -> Scene:
         Actor(user=b), name="mkb-view", query=f"q={MARKER}&team={team.slug}"
     )
     change, freeze, change_refs = _changes_of_b(system, b, team, ci, incident)
-    mail_refs, mail_objects = _mail_of_b(system, team)
+    mail_refs, mail_objects = _mail_of_b(system, team, incident)
     # configuration administrators keep (shared, not B's): the walker may not even open it
     rule = incident_services.escalation_rule_create(
         system, name="Walk rule", threshold="breach", action="raise_priority"
@@ -338,8 +338,9 @@ def build_scene() -> Scene:
     )
 
 
-def _mail_of_b(system, team) -> tuple[dict[str, str], dict[str, models.Model]]:
-    """A mailbox routing to B's team and a message it received (administrators' alone)."""
+def _mail_of_b(system, team, incident) -> tuple[dict[str, str], dict[str, models.Model]]:
+    """A mailbox routing to B's team, a message it received (administrators' alone), and
+    B's caller's reply by mail on B's incident (its page: agents who may see the incident)."""
     mailbox = mail_services.mailbox_create(
         system,
         name="mkb mailbox",
@@ -352,8 +353,15 @@ def _mail_of_b(system, team) -> tuple[dict[str, str], dict[str, models.Model]]:
     )
     raw = b"From: mkb-sender@example.com\r\nSubject: mkb-subject\r\n\r\nmkb-mail-body\r\n"
     message = mail_services.mail_ingest(mailbox, raw)
+    reply = (
+        f"From: {incident.caller.email}\r\nSubject: Re: [{incident.number}] mkb\r\n"
+        "Message-ID: <mkb-reply@example.com>\r\n\r\nmkb-mail-reply\r\n"
+    ).encode()
+    replied = mail_services.mail_ingest(mailbox, reply)
+    assert replied.comment_id, replied.reason
     refs = {
         "mailboxes/slug": mailbox.slug,
+        "by-comment/comment_id": str(replied.comment_id),
         "mail-messages/message_id": str(message.pk),
         "messages/pk": str(message.pk),  # the web pages of a received message
     }
