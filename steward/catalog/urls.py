@@ -1,0 +1,4 @@
+"""Catalogue web URLs."""
+
+app_name = "catalog"
+urlpatterns: list = []
