@@ -18,7 +18,7 @@ class CatalogConfig(AppConfig):
                 "number",
                 selectors.request_visible,
                 public_replies_to=lambda actor, obj: True,
-                page="catalog:request_detail",
+                page="catalog:detail",
             )
         )
         targets.register(

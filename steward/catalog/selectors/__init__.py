@@ -1,5 +1,6 @@
 """Every read of the catalogue, its requests, approvals and tasks, scoped to the actor."""
 
+from steward.catalog.selectors.activity import comment_page, timeline
 from steward.catalog.selectors.permissions import (
     TaskCapabilities,
     can_cancel_request,
@@ -38,6 +39,7 @@ __all__ = [
     "can_cancel_request",
     "can_decide",
     "can_work_task",
+    "comment_page",
     "item_categories",
     "item_get",
     "item_list",
@@ -58,4 +60,5 @@ __all__ = [
     "task_get",
     "task_list",
     "task_visible",
+    "timeline",
 ]

@@ -72,7 +72,10 @@ def request_list(
         qs = qs.filter(number=words.upper())
     elif words:
         qs = qs.filter(title__icontains=words)
-    qs = qs.select_related("item", "requester", "organisation")
+    qs = qs.select_related("item", "requester", "organisation").prefetch_related(
+        Prefetch("approvals", queryset=Approval.objects.select_related("approver")),
+        Prefetch("tasks", queryset=Task.objects.select_related("team", "assignee")),
+    )
     return paginate(qs, order=("-created_at", "-id"), cursor=cursor, limit=limit)
 
 

@@ -8,7 +8,7 @@ from steward.catalog.services.portfolio import (
     service_update,
 )
 from steward.catalog.services.requests import request_cancel, request_comment, request_order
-from steward.catalog.services.tasks import task_comment, task_complete, task_take
+from steward.catalog.services.tasks import task_comment, task_complete, task_take, task_update
 
 __all__ = [
     "approval_decide",
@@ -22,4 +22,5 @@ __all__ = [
     "task_comment",
     "task_complete",
     "task_take",
+    "task_update",
 ]

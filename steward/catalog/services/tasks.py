@@ -13,10 +13,10 @@ from steward.catalog.services.requests import finish_if_done
 from steward.catalog.workflow import TASK_FLOW
 from steward.core import audit, outbox
 from steward.core.actor import Actor
-from steward.core.errors import PermissionDenied
+from steward.core.errors import PermissionDenied, ValidationFailed
 from steward.core.models import Comment
 from steward.core.services import comment_add
-from steward.core.services.common import bump_version, check_version
+from steward.core.services.common import bump_version, check_version, reject_unknown
 
 AUDITED = ("status", "assignee", "notes", "closed_at")
 MAX_NOTES = 20_000
@@ -81,3 +81,27 @@ def task_comment(actor: Actor, *, number: str, body: str, internal: bool = True)
     """A work note on a task (agents only see tasks)."""
     task = selectors.task_for_update(actor, number=number)
     return comment_add(actor, target=task, body=body, internal=internal)
+
+
+@transaction.atomic
+def task_update(actor: Actor, *, number: str, expected_version: int | None, changes: dict) -> Task:
+    """The API's PATCH: ``status`` ``in_progress`` takes the task, ``done`` completes it
+    (with ``notes``); any other move is refused with the moves allowed."""
+    reject_unknown(changes, {"status", "notes"})
+    target = changes.get("status")
+    if target is None:
+        raise ValidationFailed.one("status", "in_progress (take) or done (complete)")
+    if "notes" in changes and target != TaskStatus.DONE:
+        raise ValidationFailed.one("notes", "only when completing (status done)")
+    if target == TaskStatus.DONE:
+        return task_complete(
+            actor,
+            number=number,
+            expected_version=expected_version,
+            notes=changes.get("notes") or "",
+        )
+    if target == TaskStatus.IN_PROGRESS:
+        return task_take(actor, number=number, expected_version=expected_version)
+    task = _load(actor, number, expected_version)
+    TASK_FLOW.check(task, target=str(target), data={})  # raises IllegalTransition
+    raise PermissionDenied("Tasks are cancelled with their request.")
