@@ -79,4 +79,7 @@ ADMIN_PAGES = (
     "changes:template_",
     "changes:delegation_",
     "mailboxes:",
+    "catalog:admin",
+    "catalog:item_",
+    "catalog:service_",
 )

@@ -139,3 +139,75 @@ def test_list_pages_do_not_grow_with_rows(rita, make_item, order, fulfiller):
     made = iter(range(100))
     few, many = grows(lambda: make_item(slug=f"extra-{next(made)}"), lambda: rita.get("/catalog/"))
     assert few == many
+
+
+def admin_post(fields=(), stages=(), tasks=(), **item):
+    """The item builder's POST: the item's settings and its rows."""
+    data = {
+        "name": "Built item",
+        "category": "Hardware",
+        "audience": "everyone",
+        "task_mode": "ordered",
+        "is_active": "on",
+        **item,
+    }
+    for prefix, rows in (("fields", fields), ("stages", stages), ("tasks", tasks)):
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+        data[f"{prefix}-INITIAL_FORMS"] = "0"
+        for i, row in enumerate(rows):
+            for name, value in row.items():
+                data[f"{prefix}-{i}-{name}"] = value
+    return data
+
+
+def test_admin_builds_an_item_without_code(admin, desk):
+    from steward.catalog.models import CatalogItem
+
+    client = web(admin.user)
+    assert client.get("/administration/catalog/items/new/").status_code == 200
+    response = client.post(
+        "/administration/catalog/items/new/",
+        admin_post(
+            fields=[
+                {
+                    "key": "model",
+                    "label": "Model",
+                    "type": "choice",
+                    "required": "on",
+                    "choices": "Small\nLarge",
+                },
+                {
+                    "key": "why",
+                    "label": "Why large",
+                    "type": "text",
+                    "show_if_field": "model",
+                    "show_if_equals": "Large",
+                },
+                {},
+            ],
+            stages=[{"name": "Boss", "approvers": "manager", "quorum": "any"}],
+            tasks=[{"title": "Deliver", "team": "desk"}, {}],
+        ),
+    )
+    assert response.status_code == 303, response.content.decode()[:2000]
+    item = CatalogItem.objects.get(name="Built item")
+    assert [f["key"] for f in item.form] == ["model", "why"]
+    assert item.form[1]["show_if"] == {"field": "model", "equals": "Large"}
+    assert item.approval_stages[0]["approvers"] == "manager"
+    assert item.task_templates == [{"title": "Deliver", "team": "desk"}]
+
+
+def test_admin_builder_puts_errors_on_their_row(admin, desk):
+    from steward.catalog.models import CatalogItem
+
+    response = web(admin.user).post(
+        "/administration/catalog/items/new/",
+        admin_post(fields=[{}, {"key": "size", "label": "Size", "type": "choice"}]),
+    )
+    assert response.status_code == 422
+    assert response.context["fields"][1].errors["choices"] == ["a list of distinct texts"]
+    assert not CatalogItem.objects.exists()
+
+
+def test_only_admins_build_items(rita):
+    assert rita.get("/administration/catalog/").status_code == 403
