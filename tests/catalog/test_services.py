@@ -205,3 +205,25 @@ def test_html_in_answers_is_stored_as_text(make_item, order):
     item = make_item(form=[{"key": "note", "label": "Note", "type": "text"}], stages=[])
     request = order(item, {"note": "<script>alert(1)</script>"})
     assert request.answers == {"note": "<script>alert(1)</script>"}
+
+
+def test_agents_order_on_behalf_of_people_they_may_see_only(laptop, requester, org):
+    other_org = factories.OrganisationFactory(name="Elsewhere", slug="elsewhere")
+    limited = factories.agent(username="limited", organisation=other_org)
+    limited.served_organisations.set([other_org])
+    with pytest.raises(ValidationFailed) as caught:
+        request_order(
+            as_actor(limited),
+            item=laptop.slug,
+            answers={"model": "Standard"},
+            requester=requester.user.username,
+        )
+    assert "requester" in caught.value.fields
+    with pytest.raises(PermissionDenied):
+        request_order(
+            requester,
+            item=laptop.slug,
+            answers={"model": "Standard"},
+            requester="someone-else",
+        )
+    assert not Request.objects.exists()

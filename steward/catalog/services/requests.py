@@ -27,6 +27,7 @@ from steward.catalog.services import validation
 from steward.catalog.workflow import REQUEST_FLOW
 from steward.cmdb import selectors as cmdb_selectors
 from steward.core import audit, outbox
+from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import PermissionDenied, ValidationFailed
@@ -117,7 +118,11 @@ def request_order(
                 "Only agents order on behalf of someone else.",
                 fields={"requester": ["agents only"]},
             )
-        person = User.objects.filter(username=requester, is_active=True).first()
+        # only a person the agent may see (an agent limited to organisations orders for
+        # their people only)
+        person = (
+            core_selectors.user_visible(actor).filter(username=requester, is_active=True).first()
+        )
         if person is None:
             raise ValidationFailed.one("requester", f"no person {requester!r}")
     clean = validation.clean_answers(
