@@ -227,3 +227,15 @@ def test_agents_order_on_behalf_of_people_they_may_see_only(laptop, requester, o
             requester="someone-else",
         )
     assert not Request.objects.exists()
+
+
+def test_an_administrator_sets_a_manager_and_nobody_manages_themselves(admin, requester, manager):
+    from steward.core.services import user_update
+
+    user = user_update(
+        admin, username=manager.username, expected_version=None, changes={"manager": "rita"}
+    )
+    assert user.manager.username == "rita"
+    with pytest.raises(ValidationFailed) as caught:
+        user_update(admin, username="rita", expected_version=None, changes={"manager": "rita"})
+    assert "manager" in caught.value.fields
