@@ -132,6 +132,12 @@ class UserForm(forms.Form):
     last_name = SingleLineField(max_length=150, required=False)
     email = forms.EmailField(required=False, label="Email address")
     organisation = forms.ChoiceField(required=False)
+    manager = forms.CharField(
+        max_length=150,
+        required=False,
+        label="Manager",
+        help_text="Username of the person who approves their requests",
+    )
     roles = forms.MultipleChoiceField(
         choices=Role.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -181,6 +187,7 @@ class UserForm(forms.Form):
             "last_name": user.last_name,
             "email": user.email,
             "organisation": user.organisation.slug if user.organisation else "",
+            "manager": user.manager.username if user.manager else "",
             "roles": sorted(user.role_names),
             "teams": [t.slug for t in user.teams.all()],
         }
@@ -197,9 +204,10 @@ class UserForm(forms.Form):
     def values(self) -> dict[str, Any]:
         """The service's arguments (``username`` and ``password`` only for a new person)."""
         data = self.cleaned_data
-        names = ["first_name", "last_name", "email", "organisation", "roles", "teams"]
+        names = ["first_name", "last_name", "email", "organisation", "manager", "roles", "teams"]
         values = {name: data[name] for name in names}
         values["organisation"] = values["organisation"] or None
+        values["manager"] = values["manager"].strip() or None
         if self.new:
             values["username"] = data["username"]
             if not data.get("invite"):

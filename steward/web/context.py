@@ -40,6 +40,8 @@ def _active(module: Module, view: str) -> bool:
         return False
     if view.startswith(ADMIN_PAGES):
         return module.key == "administration"
+    if module.lights:
+        return view.startswith(module.lights)
     namespace = module.url_name.split(":")[0]
     if namespace not in ("web", "core"):
         return view.startswith(f"{namespace}:")

@@ -13,6 +13,8 @@ class Module:
     agents_only: bool = True
     requesters_only: bool = False  # the requester's own view of an agents' module
     admins_only: bool = False  # configuration: administrators only (the pages refuse others)
+    # the views that light this entry, when its app has several entries (names or prefixes)
+    lights: tuple[str, ...] = ()
 
     def shown_to(self, *, is_agent: bool, is_admin: bool = False) -> bool:
         return (
@@ -31,7 +33,28 @@ MODULES: tuple[Module, ...] = (
     ),
     Module("problems", "Problems", "problems:list"),
     Module("changes", "Changes", "changes:list"),
-    Module("catalog", "Service catalogue", None, agents_only=False),
+    Module(
+        "catalog",
+        "Service catalogue",
+        "catalog:catalogue",
+        agents_only=False,
+        lights=("catalog:catalogue", "catalog:new"),
+    ),
+    Module(
+        "my_requests",
+        "My requests",
+        "catalog:list",
+        agents_only=False,
+        lights=("catalog:list", "catalog:detail"),
+    ),
+    Module(
+        "approvals",
+        "Approvals",
+        "catalog:approvals",
+        agents_only=False,
+        lights=("catalog:approvals",),
+    ),
+    Module("fulfilment", "Fulfilment tasks", "catalog:task_list", lights=("catalog:task_",)),
     Module("knowledge", "Knowledge", None, agents_only=False),
     Module("cmdb", "CMDB", "cmdb:list"),
     Module("assets", "Assets", None),
@@ -56,4 +79,7 @@ ADMIN_PAGES = (
     "changes:template_",
     "changes:delegation_",
     "mailboxes:",
+    "catalog:admin",
+    "catalog:item_",
+    "catalog:service_",
 )

@@ -15,6 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 
+from steward.catalog import services as catalog_services
+from steward.catalog.models import Request as CatalogRequest
 from steward.changes import services as change_services
 from steward.changes.models import ApprovalDecision, Change, Delegation, FreezeWindow
 from steward.cmdb import services as cmdb_services
@@ -107,6 +109,16 @@ class Scene:
             rows["change comments"] = list(
                 Comment.objects.filter(on_change, object_id=str(self.change.pk)).values_list("id")
             )
+        b_requests = CatalogRequest.objects.filter(organisation=self.b.organisation)
+        rows["catalog requests"] = list(b_requests.order_by("id").values())
+        rows["catalog approvals"] = list(
+            b_requests.values_list("approvals__id", "approvals__decision", "approvals__comment")
+        )
+        rows["catalog tasks"] = list(
+            b_requests.values_list(
+                "tasks__id", "tasks__status", "tasks__assignee", "tasks__version"
+            )
+        )
         b_problems = Problem.objects.filter(organisation=self.b.organisation)
         rows["problems"] = list(b_problems.order_by("id").values())
         rows["problem links"] = sorted(
@@ -228,6 +240,7 @@ def build_scene() -> Scene:
     )
     change, freeze, change_refs = _changes_of_b(system, b, team, ci, incident)
     mail_refs, mail_objects = _mail_of_b(system, team, incident)
+    catalog_refs, catalog_numbers = _catalog_of_b(system, b, requester_b)
     # configuration administrators keep (shared, not B's): the walker may not even open it
     rule = incident_services.escalation_rule_create(
         system, name="Walk rule", threshold="breach", action="raise_priority"
@@ -274,6 +287,7 @@ def build_scene() -> Scene:
             "pick/kind": "team",
             **change_refs,
             **mail_refs,
+            **catalog_refs,
         },
         query_values={
             "q": MARKER,
@@ -333,9 +347,54 @@ def build_scene() -> Scene:
         change=change,
         freeze=freeze,
         walkers=people,
-        numbers=[incident.number, problem.number, change.number, ci.number, ci_app.number],
+        numbers=[
+            incident.number,
+            problem.number,
+            change.number,
+            ci.number,
+            ci_app.number,
+            *catalog_numbers,
+        ],
         witnesses=witnesses,
     )
+
+
+def _catalog_of_b(system, b, requester_b) -> tuple[dict[str, str], list[str]]:
+    """Requester B's request (marked answer) approved by B, with its task. The service,
+    the item and the fulfilling team are shared configuration everyone may read, so they
+    carry no marker; the request and the task are B's."""
+    fulfil = factories.TeamFactory(name="Walk fulfilment", slug="walk-fulfil")
+    service = catalog_services.service_create(system, name="Walk service", stage="live")
+    item = catalog_services.item_create(
+        system,
+        name="Walk item",
+        service=service.slug,
+        form=[{"key": "detail", "label": "Detail", "type": "text", "required": True}],
+        approval_stages=[{"approvers": "manager", "quorum": "any"}],
+        task_templates=[{"title": "Walk task", "team": fulfil.slug}],
+    )
+    requester_b.manager = b
+    requester_b.save(update_fields=["manager"])
+    request = catalog_services.request_order(
+        Actor(user=requester_b), item=item.slug, answers={"detail": "mkb-answer"}
+    )
+    vote = request.approvals.get()
+    catalog_services.approval_decide(
+        Actor(user=b),
+        number=request.number,
+        approval_id=vote.pk,
+        decision="approved",
+        comment="mkb-vote",
+    )
+    task = request.tasks.get()
+    refs = {
+        "services/slug": service.slug,
+        "items/slug": item.slug,
+        "requests/number": request.number,
+        "tasks/number": task.number,
+        "approval_id": str(vote.pk),
+    }
+    return refs, [request.number, task.number]
 
 
 def _mail_of_b(system, team, incident) -> tuple[dict[str, str], dict[str, models.Model]]:

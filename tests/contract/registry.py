@@ -356,7 +356,9 @@ SLA_POLICIES = Resource(
 )
 
 # --- CMDB, problems, changes: tests/<app>/contract.py (imported here, after what they use;
-# ``make_ci`` stays importable from here for the apps whose records link to CIs) ----------
+# ``make_ci`` stays importable from here for the apps whose records link to CIs); the
+# catalogue, incidents, mailboxes and problems likewise ------------------------------------
+from tests.catalog.contract import ITEMS, REQUESTS, SERVICES, TASKS  # noqa: E402 - needs the helpers above
 from tests.changes.contract import (  # noqa: E402 - needs the helpers above
     APPROVAL_DELEGATIONS,
     CHANGE_TEMPLATES,
@@ -370,8 +372,6 @@ from tests.cmdb.contract import (  # noqa: E402 - needs the helpers above
     RELATIONSHIPS,
     make_ci,  # noqa: F401 - re-exported for tests/problems/contract.py
 )
-
-# --- incidents and problems: tests/<app>/contract.py (imported here, after what they use) --
 from tests.incidents.contract import INCIDENTS  # noqa: E402 - needs the helpers above
 from tests.mailboxes.contract import MAIL_MESSAGES, MAILBOXES  # noqa: E402 - needs the helpers above
 from tests.problems.contract import PROBLEMS  # noqa: E402 - needs the helpers above
@@ -394,6 +394,10 @@ RESOURCES: list[Resource] = [
     APPROVAL_DELEGATIONS,
     MAILBOXES,
     MAIL_MESSAGES,
+    SERVICES,
+    ITEMS,
+    REQUESTS,
+    TASKS,
 ]
 
 # Collections in the OpenAPI document that are deliberately not registered, with why.

@@ -15,6 +15,7 @@ from django.template import Context, RequestContext, Template
 from django.test import RequestFactory
 from django.utils import timezone
 
+from steward.catalog.choices import Decision, RequestStatus, Stage, TaskStatus
 from steward.changes.choices import RiskLevel
 from steward.changes.choices import Status as ChangeStatus
 from steward.cmdb.choices import CIStatus
@@ -55,6 +56,10 @@ STATUSES = [
     *[("problems", s) for s in ProblemStatus.values],
     *[("changes", s) for s in ChangeStatus.values],
     *[("cmdb", s) for s in CIStatus.values],
+    *[("requests", s) for s in RequestStatus.values],
+    *[("tasks", s) for s in TaskStatus.values],
+    *[("approvals", s) for s in Decision.values],
+    *[("services", s) for s in Stage.values],
 ]
 
 

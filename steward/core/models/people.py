@@ -77,6 +77,10 @@ class User(AbstractUser):
         Organisation, blank=True, related_name="serving_agents"
     )
     email_notifications = models.BooleanField(default=True)
+    # who approves this person's requests when a catalogue item asks for "the manager"
+    manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
     version = models.PositiveIntegerField(default=1)
     # API tokens issued and sessions begun before this no longer count (docs/security.md).
     credentials_changed_at = models.DateTimeField(

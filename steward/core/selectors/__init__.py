@@ -82,7 +82,7 @@ def user_get(actor: Actor, *, username: str) -> User:
     """One visible user; ``NotFound`` for absent and invisible alike."""
     user = (
         user_visible(actor)
-        .select_related("organisation", "department", "location")
+        .select_related("organisation", "department", "location", "manager")
         .filter(username=username)
         .first()
     )

@@ -32,6 +32,7 @@ PROFILE_FIELDS = {
 }
 ADMIN_FIELDS = PROFILE_FIELDS | {
     "organisation",
+    "manager",
     "department",
     "location",
     "is_active",
@@ -73,6 +74,17 @@ def _clean(actor: Actor, values: dict[str, Any], user: User | None = None) -> di
             key="id",
             label="department",
         )
+    if "manager" in clean:
+        # who approves the person's catalogue requests that ask for "the manager"
+        clean["manager"] = resolve_ref(
+            selectors.user_visible(actor).filter(is_active=True),
+            "manager",
+            clean["manager"],
+            key="username",
+            label="active person",
+        )
+        if clean["manager"] is not None and user is not None and clean["manager"].pk == user.pk:
+            raise ValidationFailed.one("manager", "a person cannot be their own manager")
     if "location" in clean:
         clean["location"] = resolve_ref(
             Location.objects.all(), "location", clean["location"], key="id", label="location"

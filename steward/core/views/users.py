@@ -124,7 +124,11 @@ def _changes(form: UserForm, current: dict[str, Any]) -> dict[str, Any]:
     """Only what differs from the values the form was opened with (so the audit log and the
     event name only what the administrator changed)."""
     new = form.values()
-    old = {**current, "organisation": current["organisation"] or None}
+    old = {
+        **current,
+        "organisation": current["organisation"] or None,
+        "manager": current["manager"] or None,
+    }
     return {
         name: value
         for name, value in new.items()

@@ -1,0 +1,1 @@
+"""Catalogue benchmarks (python -m bench.catalog)."""

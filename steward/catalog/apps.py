@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    name = "steward.catalog"
+    label = "catalog"
+    verbose_name = "Service catalogue"
+
+    def ready(self) -> None:
+        from steward.catalog import notifications, selectors  # noqa: F401 - outbox consumers
+        from steward.catalog.models import Request, Task
+        from steward.core import targets
+
+        targets.register(
+            targets.TargetKind(
+                "request",
+                Request,
+                "number",
+                selectors.request_visible,
+                public_replies_to=lambda actor, obj: True,
+                page="catalog:detail",
+            )
+        )
+        targets.register(
+            targets.TargetKind(
+                "task", Task, "number", selectors.task_visible, page="catalog:task_detail"
+            )
+        )

@@ -1,0 +1,248 @@
+"""Web forms of the catalogue: the order form built from an item's definition, the approval
+decision, and the task's completion notes. They parse; the services validate and decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from steward.catalog.choices import (
+    ApproverKind,
+    Audience,
+    FieldType,
+    ServiceKind,
+    Stage,
+    TaskMode,
+)
+from steward.core.choices import Role
+
+
+class OrderForm(forms.Form):
+    """One input per field of the item's form. Every input is optional here: which answers
+    are required depends on the other answers (conditional fields), and the service decides
+    that; its errors land beside each field (``answers.<key>`` → ``<key>``)."""
+
+    def __init__(self, definition: list[dict], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.definition = definition
+        for field in definition:
+            self.fields[field["key"]] = _input(field)
+
+    def answers(self) -> dict[str, Any]:
+        """What was typed, blanks left out (a blank is "no answer")."""
+        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        return {f"answers.{f['key']}": f["key"] for f in self.definition}
+
+    def rows(self) -> list[tuple[forms.BoundField, dict | None]]:
+        """Each bound field with the condition that shows it (for the page's data attributes)."""
+        return [(self[f["key"]], f.get("show_if")) for f in self.definition]
+
+
+def _input(field: dict) -> forms.Field:
+    label = field["label"] + ("" if field["required"] else " (optional)")
+    common = {"label": label, "required": False, "help_text": field.get("help", "")}
+    kind = field["type"]
+    if kind == FieldType.CHOICE:
+        choices = [("", "—"), *((c, c) for c in field["choices"])]
+        return forms.ChoiceField(choices=choices, **common)
+    if kind == FieldType.DATE:
+        return forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if kind == FieldType.NUMBER:
+        attrs = {"inputmode": "decimal"}
+        return forms.CharField(max_length=40, widget=forms.TextInput(attrs=attrs), **common)
+    if kind == FieldType.USER:
+        common["help_text"] = common["help_text"] or "A username, e.g. jsmith"
+        return forms.CharField(max_length=150, **common)
+    if kind == FieldType.CI:
+        common["help_text"] = common["help_text"] or "A CI number, e.g. CI0000042"
+        return forms.CharField(max_length=16, **common)
+    return forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), **common)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approved", "Approve"), ("rejected", "Reject")])
+    comment = forms.CharField(
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Comment (optional)",
+    )
+
+
+class TaskCompleteForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    notes = forms.CharField(
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What was done",
+    )
+
+
+class TaskTakeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        max_length=65_536, widget=forms.Textarea(attrs={"rows": 3}), label="Reply"
+    )
+
+
+# --- administration: building items without code ------------------------------------------
+
+
+class ItemForm(forms.Form):
+    """An item's own settings; its form fields, stages and tasks are the formsets below."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(max_length=120)
+    category = forms.CharField(max_length=60, required=False)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    service = forms.ChoiceField(required=False)
+    audience = forms.ChoiceField(choices=Audience.choices)
+    audience_organisations = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Organisations (audience)"
+    )
+    audience_roles = forms.MultipleChoiceField(
+        required=False,
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Roles (audience)",
+    )
+    task_mode = forms.ChoiceField(choices=TaskMode.choices, label="Fulfilment tasks run")
+    is_active = forms.BooleanField(required=False, initial=True, label="Orderable")
+
+    def __init__(self, *args: Any, services=(), organisations=(), **kwargs: Any) -> None:  # noqa: ANN001
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", "— none —")] + [(s.slug, s.name) for s in services]
+        self.fields["audience_organisations"].choices = [(o.slug, o.name) for o in organisations]
+
+
+class FieldRow(forms.Form):
+    """One question of the order form."""
+
+    key = forms.CharField(max_length=40, required=False, help_text="a short name: laptop_model")
+    label = forms.CharField(max_length=200, required=False)
+    type = forms.ChoiceField(choices=[("", "—"), *FieldType.choices], required=False)
+    required = forms.BooleanField(required=False)
+    choices = forms.CharField(
+        max_length=2000,
+        required=False,
+        help_text="choices, one per line",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    minimum = forms.FloatField(required=False, label="Min")
+    maximum = forms.FloatField(required=False, label="Max")
+    show_if_field = forms.CharField(max_length=40, required=False, label="Show only if field")
+    show_if_equals = forms.CharField(max_length=120, required=False, label="has the answer")
+
+    def definition(self) -> dict | None:
+        data = self.cleaned_data
+        if not data.get("key") and not data.get("label"):
+            return None
+        field: dict[str, Any] = {
+            "key": data["key"],
+            "label": data["label"],
+            "type": data["type"],
+            "required": data["required"],
+        }
+        if data["type"] == FieldType.CHOICE:
+            field["choices"] = [c.strip() for c in data["choices"].splitlines() if c.strip()]
+        for name, setting in (("minimum", "min"), ("maximum", "max")):
+            if data.get(name) is not None:
+                value = data[name]
+                field[setting] = int(value) if value == int(value) else value
+        if data.get("show_if_field"):
+            field["show_if"] = {"field": data["show_if_field"], "equals": data["show_if_equals"]}
+        return field
+
+    @staticmethod
+    def initial_of(field: dict) -> dict:
+        return {
+            "key": field["key"],
+            "label": field["label"],
+            "type": field["type"],
+            "required": field["required"],
+            "choices": "\n".join(field.get("choices", [])),
+            "minimum": field.get("min"),
+            "maximum": field.get("max"),
+            "show_if_field": (field.get("show_if") or {}).get("field", ""),
+            "show_if_equals": (field.get("show_if") or {}).get("equals", ""),
+        }
+
+
+class StageRow(forms.Form):
+    """One approval stage."""
+
+    name = forms.CharField(max_length=120, required=False)
+    approvers = forms.ChoiceField(choices=[("", "—"), *ApproverKind.choices], required=False)
+    team = forms.CharField(max_length=60, required=False, help_text="team slug, for A team")
+    users = forms.CharField(
+        max_length=2000,
+        required=False,
+        help_text="usernames, one per line",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    quorum = forms.CharField(
+        max_length=10, required=False, initial="any", help_text="any, all, or a number of approvals"
+    )
+
+    def definition(self) -> dict | None:
+        data = self.cleaned_data
+        if not data.get("approvers"):
+            return None
+        quorum: Any = (data.get("quorum") or "any").strip()
+        stage = {
+            "name": data["name"],
+            "approvers": data["approvers"],
+            "quorum": int(quorum) if quorum.isdigit() else quorum,
+        }
+        if data["approvers"] == ApproverKind.TEAM:
+            stage["team"] = data["team"]
+        if data["approvers"] == ApproverKind.USERS:
+            stage["users"] = [u.strip() for u in data["users"].splitlines() if u.strip()]
+        return stage
+
+    @staticmethod
+    def initial_of(stage: dict) -> dict:
+        return {**stage, "users": "\n".join(stage.get("users", [])), "quorum": str(stage["quorum"])}
+
+
+class TaskRow(forms.Form):
+    """One fulfilment task."""
+
+    title = forms.CharField(max_length=200, required=False)
+    team = forms.ChoiceField(required=False)
+
+    def __init__(self, *args: Any, teams=(), **kwargs: Any) -> None:  # noqa: ANN001
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [("", "—")] + [(t.slug, t.name) for t in teams]
+
+    def definition(self) -> dict | None:
+        data = self.cleaned_data
+        if not data.get("title"):
+            return None
+        return {"title": data["title"], "team": data["team"]}
+
+
+FieldRows = forms.formset_factory(FieldRow, extra=3)
+StageRows = forms.formset_factory(StageRow, extra=1)
+TaskRows = forms.formset_factory(TaskRow, extra=2)
+
+
+class ServiceForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(max_length=120)
+    kind = forms.ChoiceField(choices=ServiceKind.choices)
+    stage = forms.ChoiceField(choices=Stage.choices)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    owner = forms.CharField(max_length=150, required=False, help_text="username")
+    support_team = forms.CharField(max_length=60, required=False, help_text="team slug")
+    configuration_item = forms.CharField(
+        max_length=16, required=False, help_text="CI number of the business service in the CMDB"
+    )

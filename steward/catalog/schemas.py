@@ -1,0 +1,213 @@
+"""API shapes of the catalogue: services, items, requests with their approvals, tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+from steward.api.http import In, SingleLine
+from steward.core.schemas import CommentIn, CommentOut
+
+__all__ = [
+    "ApprovalOut",
+    "CommentIn",
+    "CommentOut",
+    "DecisionIn",
+    "ItemCreateIn",
+    "ItemOut",
+    "ItemPatchIn",
+    "RequestCreateIn",
+    "RequestOut",
+    "ServiceCreateIn",
+    "ServiceOut",
+    "ServicePatchIn",
+    "TaskOut",
+    "TaskPatchIn",
+]
+
+FORM_DOC = (
+    "fields: {key, label, type (text, number, date, choice, user, ci), required, help, "
+    "choices, min, max, show_if: {field, equals}}"
+)
+STAGES_DOC = (
+    "stages in order: {name, approvers (manager, service_owner, team, users), team, users, "
+    "quorum (any, all or a number)}"
+)
+TASKS_DOC = "fulfilment tasks: {title, team (slug)}"
+
+
+class ServiceOut(Schema):
+    slug: str
+    name: str
+    kind: str
+    description: str
+    stage: str
+    owner: str | None = Field(None, alias="owner.username")
+    support_team: str | None = Field(None, alias="support_team.slug")
+    sla_policy: str | None = Field(None, alias="sla_policy.slug")
+    configuration_item: str | None = Field(None, alias="configuration_item.number")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+
+class ServiceCreateIn(In):
+    name: SingleLine = Field(..., max_length=120)
+    slug: str = Field("", max_length=60)
+    kind: str = "business"
+    description: str = Field("", max_length=20_000)
+    stage: str = "pipeline"
+    owner: str | None = Field(None, description="username")
+    support_team: str | None = Field(None, description="team slug")
+    sla_policy: str | None = Field(None, description="SLA policy slug")
+    configuration_item: str | None = Field(
+        None, description="number of the CI representing it (incidents' affected service)"
+    )
+
+
+class ServicePatchIn(In):
+    not_null = frozenset({"name", "kind", "description", "stage"})
+    version: int | None = None
+    name: SingleLine | None = Field(None, max_length=120)
+    kind: str | None = None
+    description: str | None = Field(None, max_length=20_000)
+    stage: str | None = None
+    owner: str | None = None
+    support_team: str | None = None
+    sla_policy: str | None = None
+    configuration_item: str | None = None
+
+
+class ItemOut(Schema):
+    slug: str
+    name: str
+    category: str
+    description: str
+    service: str | None = Field(None, alias="service.slug")
+    audience: str
+    audience_roles: list[str]
+    form: list[dict[str, Any]]
+    approval_stages: list[dict[str, Any]]
+    task_mode: str
+    task_templates: list[dict[str, Any]]
+    sla_policy: str | None = Field(None, alias="sla_policy.slug")
+    is_active: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+
+class ItemCreateIn(In):
+    name: SingleLine = Field(..., max_length=120)
+    slug: str = Field("", max_length=60)
+    category: SingleLine = Field("", max_length=60)
+    description: str = Field("", max_length=20_000)
+    service: str | None = Field(None, description="service slug")
+    audience: str = Field("everyone", description="everyone, organisations or roles")
+    audience_organisations: list[str] = Field([], description="organisation slugs")
+    audience_roles: list[str] = Field([], description="role names")
+    form: list[dict[str, Any]] = Field([], description=FORM_DOC)
+    approval_stages: list[dict[str, Any]] = Field([], description=STAGES_DOC)
+    task_mode: str = Field("ordered", description="ordered or parallel")
+    task_templates: list[dict[str, Any]] = Field([], description=TASKS_DOC)
+    sla_policy: str | None = None
+    is_active: bool = True
+
+
+class ItemPatchIn(In):
+    not_null = frozenset({"name", "category", "description", "audience", "task_mode"})
+    version: int | None = None
+    name: SingleLine | None = Field(None, max_length=120)
+    category: SingleLine | None = Field(None, max_length=60)
+    description: str | None = Field(None, max_length=20_000)
+    service: str | None = None
+    audience: str | None = None
+    audience_organisations: list[str] | None = None
+    audience_roles: list[str] | None = None
+    form: list[dict[str, Any]] | None = Field(None, description=FORM_DOC)
+    approval_stages: list[dict[str, Any]] | None = Field(None, description=STAGES_DOC)
+    task_mode: str | None = None
+    task_templates: list[dict[str, Any]] | None = Field(None, description=TASKS_DOC)
+    sla_policy: str | None = None
+    is_active: bool | None = None
+
+
+class ApprovalOut(Schema):
+    id: int
+    stage: int
+    approver: str = Field(..., alias="approver.username")
+    decision: str
+    comment: str
+    decided_at: dt.datetime | None
+
+
+class TaskBriefOut(Schema):
+    number: str
+    title: str
+    team: str = Field(..., alias="team.slug")
+    status: str
+
+
+class RequestOut(Schema):
+    number: str
+    title: str
+    item: str = Field(..., alias="item.slug")
+    requester: str = Field(..., alias="requester.username")
+    organisation: str | None = Field(None, alias="organisation.slug")
+    status: str
+    stage: int
+    answers: dict[str, Any]
+    approvals: list[ApprovalOut]
+    tasks: list[TaskBriefOut]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    closed_at: dt.datetime | None
+    version: int
+
+    @staticmethod
+    def resolve_approvals(obj) -> list:  # noqa: ANN001 - a Request
+        return sorted(obj.approvals.all(), key=lambda a: (a.stage, a.pk))
+
+    @staticmethod
+    def resolve_tasks(obj) -> list:  # noqa: ANN001 - a Request
+        return sorted(obj.tasks.all(), key=lambda t: (t.position, t.pk))
+
+
+class RequestCreateIn(In):
+    item: str = Field(..., max_length=60, description="catalogue item slug")
+    answers: dict[str, Any] = Field({}, description="field key → answer")
+    requester: str | None = Field(None, description="agents: order on behalf of this username")
+
+
+class CancelIn(In):
+    reason: str = Field("", max_length=500)
+
+
+class DecisionIn(In):
+    decision: str = Field(..., description="approved or rejected")
+    comment: str = Field("", max_length=4000)
+
+
+class TaskOut(Schema):
+    number: str
+    title: str
+    request: str = Field(..., alias="request.number")
+    position: int
+    team: str = Field(..., alias="team.slug")
+    assignee: str | None = Field(None, alias="assignee.username")
+    status: str
+    notes: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    closed_at: dt.datetime | None
+    version: int
+
+
+class TaskPatchIn(In):
+    not_null = frozenset({"status", "notes"})
+    version: int | None = None
+    status: str | None = Field(None, description="in_progress (take it) or done (complete it)")
+    notes: str | None = Field(None, max_length=20_000, description="with done")

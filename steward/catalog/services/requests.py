@@ -1,0 +1,257 @@
+"""Ordering a catalogue item, and the request's way through approvals to fulfilment.
+
+``request_order`` checks everything before it writes anything: the item is one the actor may
+order, the answers fit the form, and every approval stage has enough approvers. Then it
+writes the request with its plan (the stages with their approvers, the task templates), opens
+the first stage, or goes straight to fulfilment when the item needs no approval.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from steward.catalog import selectors
+from steward.catalog.choices import (
+    REQUEST_CLOSED,
+    ApproverKind,
+    Decision,
+    RequestStatus,
+    TaskMode,
+    TaskStatus,
+)
+from steward.catalog.models import Approval, CatalogItem, Request, Task
+from steward.catalog.services import validation
+from steward.catalog.workflow import REQUEST_FLOW
+from steward.cmdb import selectors as cmdb_selectors
+from steward.core import audit, outbox
+from steward.core import selectors as core_selectors
+from steward.core.actor import Actor
+from steward.core.choices import AuditAction
+from steward.core.errors import PermissionDenied, ValidationFailed
+from steward.core.models import Comment, Team, User
+from steward.core.numbering import next_number, next_numbers
+from steward.core.services import comment_add
+from steward.core.services.common import bump_version
+
+AUDITED = ("number", "item", "requester", "status", "stage", "closed_at")
+
+
+def _person_checker(actor: Actor, requester: User):  # noqa: ANN202 - a predicate
+    """A "person" answer names an active user of the requester's organisation (anyone for
+    a requester of no organisation): a requester cannot probe other customers' staff."""
+    people = User.objects.filter(is_active=True)
+    if requester.organisation_id and not actor.is_agent:
+        people = people.filter(organisation_id=requester.organisation_id)
+    return lambda username: people.filter(username=username).exists()
+
+
+def _ci_checker(actor: Actor):  # noqa: ANN202 - a predicate
+    """A CI answer names a CI the actor may name (their organisation's or IT's own)."""
+    cis = cmdb_selectors.ci_nameable(actor)
+    return lambda number: cis.filter(number=number).exists()
+
+
+def _approvers(stage: dict, *, item: CatalogItem, requester: User) -> list[int]:
+    kind = stage["approvers"]
+    if kind == ApproverKind.MANAGER:
+        manager = requester.manager
+        return [manager.pk] if manager is not None and manager.is_active else []
+    if kind == ApproverKind.SERVICE_OWNER:
+        owner = item.service.owner if item.service else None
+        return [owner.pk] if owner is not None and owner.is_active else []
+    if kind == ApproverKind.TEAM:
+        team = Team.objects.filter(slug=stage.get("team"), is_active=True).first()
+        if team is None:
+            return []
+        return sorted(team.members.filter(is_active=True).values_list("pk", flat=True))
+    return sorted(
+        User.objects.filter(username__in=stage.get("users") or [], is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _plan(item: CatalogItem, requester: User) -> dict[str, Any]:
+    """Each stage with its approvers and the votes it needs, and the tasks to create;
+    a stage that cannot be decided refuses the order (422 naming the stage)."""
+    stages = []
+    errors: dict[str, list[str]] = {}
+    for i, stage in enumerate(item.approval_stages):
+        approvers = _approvers(stage, item=item, requester=requester)
+        needed = validation.needed_votes(stage["quorum"], len(approvers))
+        if not approvers or needed > len(approvers):
+            reason = {
+                ApproverKind.MANAGER: "the requester has no manager to approve",
+                ApproverKind.SERVICE_OWNER: "the item's service has no owner to approve",
+            }.get(stage["approvers"], "not enough approvers for this stage")
+            errors[f"approval_stages.{i}"] = [reason]
+        stages.append({"name": stage["name"], "approvers": approvers, "needed": needed})
+    if errors:
+        raise ValidationFailed(
+            errors,
+            message="This item cannot be approved for you: "
+            + "; ".join(m for ms in errors.values() for m in ms)
+            + ".",
+        )
+    return {"stages": stages, "task_mode": item.task_mode, "tasks": list(item.task_templates)}
+
+
+@transaction.atomic
+def request_order(
+    actor: Actor, *, item: str, answers: dict[str, Any] | None = None, requester: str | None = None
+) -> Request:
+    """Order an item the actor may order, with answers that fit its form; an agent may order
+    on behalf of someone (``requester``), whose manager then approves."""
+    if actor.user is None and requester is None:
+        raise ValidationFailed.one("requester", "required when the system orders")
+    try:
+        found = selectors.item_orderable(actor).select_related("service__owner").get(slug=item)
+    except CatalogItem.DoesNotExist:
+        raise ValidationFailed.one("item", "no item you may order by this name") from None
+    person = actor.user
+    if requester not in (None, "", getattr(person, "username", None)):
+        if not actor.is_agent:
+            raise PermissionDenied(
+                "Only agents order on behalf of someone else.",
+                fields={"requester": ["agents only"]},
+            )
+        # only a person the agent may see (an agent limited to organisations orders for
+        # their people only)
+        person = (
+            core_selectors.user_visible(actor).filter(username=requester, is_active=True).first()
+        )
+        if person is None:
+            raise ValidationFailed.one("requester", f"no person {requester!r}")
+    clean = validation.clean_answers(
+        found.form,
+        answers if answers is not None else {},
+        user_ok=_person_checker(actor, person),
+        ci_ok=_ci_checker(actor),
+    )
+    plan = _plan(found, person)
+    request = Request(
+        number=next_number("REQ"),
+        item=found,
+        title=found.name,
+        requester=person,
+        organisation_id=person.organisation_id,
+        answers=clean,
+        plan=plan,
+        status=RequestStatus.APPROVAL,
+    )
+    request.save()
+    audit.record(actor, request, action=AuditAction.CREATE, after=audit.snapshot(request, AUDITED))
+    outbox.emit("request.created", request, number=request.number)
+    if plan["stages"]:
+        open_stage(request, 0)
+    else:
+        start_fulfilment(actor, request)
+    return request
+
+
+def open_stage(request: Request, stage: int) -> None:
+    """Ask the stage's approvers for their votes (told by mail through the outbox)."""
+    request.stage = stage
+    Approval.objects.bulk_create(
+        Approval(request=request, stage=stage, approver_id=pk)
+        for pk in request.plan["stages"][stage]["approvers"]
+    )
+    outbox.emit("request.approval_requested", request, number=request.number, stage=stage)
+
+
+def _move(actor: Actor, request: Request, target: str, **extra: Any) -> None:
+    """A status move of the request, audited and announced."""
+    REQUEST_FLOW.check(request, target=target, data={})
+    before = audit.snapshot(request, AUDITED)
+    request.status = target
+    if target in REQUEST_CLOSED:
+        request.closed_at = timezone.now()
+    bump_version(request, ["status", "stage", "closed_at"])
+    audit.record(actor, request, before=before, after=audit.snapshot(request, AUDITED))
+    outbox.emit(f"request.{target}", request, number=request.number, **extra)
+
+
+def start_fulfilment(actor: Actor, request: Request) -> None:
+    """Create the tasks: ordered, the first opens and the others wait; parallel, all open.
+    An item without tasks is done once approved."""
+    _move(actor, request, RequestStatus.FULFILMENT)
+    templates = request.plan["tasks"]
+    if not templates:
+        _move(actor, request, RequestStatus.COMPLETED)
+        return
+    teams = {t.slug: t for t in Team.objects.filter(slug__in=[t["team"] for t in templates])}
+    ordered = request.plan["task_mode"] == TaskMode.ORDERED
+    tasks = [
+        Task(
+            number=number,
+            request=request,
+            position=i,
+            title=template["title"],
+            team=teams[template["team"]],
+            status=TaskStatus.WAITING if ordered and i else TaskStatus.OPEN,
+        )
+        for i, (number, template) in enumerate(
+            zip(next_numbers("TASK", len(templates)), templates, strict=True)
+        )
+    ]
+    Task.objects.bulk_create(tasks)
+    for task in tasks:
+        audit.record(
+            actor,
+            task,
+            action=AuditAction.CREATE,
+            after={
+                "number": task.number,
+                "request": request.number,
+                "status": task.status,
+                "team": task.team.slug,
+            },
+        )
+        if task.status == TaskStatus.OPEN:
+            outbox.emit("task.opened", task, number=task.number, request=request.number)
+
+
+def finish_if_done(actor: Actor, request: Request) -> None:
+    """After a task closes: open the next waiting one (ordered), or close the request when
+    every task is finished."""
+    tasks = list(request.tasks.select_for_update().order_by("position", "id"))
+    if any(t.status in (TaskStatus.OPEN, TaskStatus.IN_PROGRESS) for t in tasks):
+        return
+    waiting = [t for t in tasks if t.status == TaskStatus.WAITING]
+    if waiting:
+        nxt = waiting[0]
+        nxt.status = TaskStatus.OPEN
+        nxt.save(update_fields=["status", "updated_at"])
+        audit.record(
+            actor, nxt, before={"status": TaskStatus.WAITING}, after={"status": TaskStatus.OPEN}
+        )
+        outbox.emit("task.opened", nxt, number=nxt.number, request=request.number)
+        return
+    _move(actor, request, RequestStatus.COMPLETED)
+
+
+@transaction.atomic
+def request_cancel(actor: Actor, *, number: str, reason: str = "") -> Request:
+    """The requester withdraws a request still awaiting approval; waiting votes lapse."""
+    request = selectors.request_for_update(actor, number=number)
+    if not selectors.can_cancel_request(actor, request):
+        if request.status != RequestStatus.APPROVAL:
+            REQUEST_FLOW.check(request, target=RequestStatus.CANCELLED, data={})
+        raise PermissionDenied("Only the requester cancels a request.")
+    request.approvals.filter(decision=Decision.PENDING).update(decision=Decision.NOT_NEEDED)
+    _move(actor, request, RequestStatus.CANCELLED, reason=reason[:500])
+    return request
+
+
+@transaction.atomic
+def request_comment(actor: Actor, *, number: str, body: str, internal: bool = False) -> Comment:
+    """A reply on a request (its requester, approvers and agents); agents add work notes."""
+    request = selectors.request_for_update(actor, number=number)
+    comment = comment_add(actor, target=request, body=body, internal=internal)
+    outbox.emit(
+        "request.commented", request, number=request.number, comment=comment.pk, internal=internal
+    )
+    return comment

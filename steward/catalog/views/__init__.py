@@ -1,0 +1,1 @@
+"""Catalogue web pages: browse and order, my requests, approvals, fulfilment tasks."""

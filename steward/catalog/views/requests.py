@@ -1,0 +1,149 @@
+"""Requests: "my requests", a request's page (answers, approvals, tasks, activity), the
+approvals waiting for me and the decision on one, replies."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from steward.catalog import selectors, services
+from steward.catalog.filters import RequestFilters
+from steward.catalog.forms import CommentForm, DecisionForm
+from steward.catalog.models import Request
+from steward.core.actor import Actor
+from steward.core.filters import parse_query
+from steward.core.views.attachments import attachment_card
+from steward.web.forms import submit
+
+DETAIL = "catalog/request.html"
+
+
+@login_required
+@require_GET
+def request_list(request: HttpRequest) -> HttpResponse:
+    """My requests (agents: ``?all=1`` lists every request they may see)."""
+    filters, errors = parse_query(RequestFilters, request.GET)
+    values = filters.dict()
+    if not (request.actor.is_agent and request.GET.get("all")):
+        values["mine"] = True
+    page = selectors.request_list(request.actor, **values)
+    return render(
+        request,
+        "catalog/requests.html",
+        {"page": page, "params": filters, "errors": errors, "all": not values.get("mine")},
+        status=422 if errors else 200,
+    )
+
+
+def _answers(req: Request) -> list[tuple[str, object]]:
+    """The answers labelled as the form asked them, in the form's order."""
+    labels = {f["key"]: f["label"] for f in req.item.form}
+    return [(labels.get(key, key), value) for key, value in req.answers.items()]
+
+
+def detail_context(actor: Actor, req: Request) -> dict:
+    approvals = selectors.request_approvals(req)
+    stages = req.plan.get("stages", [])
+    return {
+        "req": req,
+        "answers": _answers(req),
+        "stages": [
+            {
+                "number": i + 1,
+                "name": stage["name"],
+                "needed": stage["needed"],
+                "votes": [
+                    (a, selectors.can_decide(actor, req, a)) for a in approvals if a.stage == i
+                ],
+            }
+            for i, stage in enumerate(stages)
+        ],
+        "tasks": selectors.request_tasks(req),
+        "timeline": selectors.timeline(actor, req),
+        "can_cancel": selectors.can_cancel_request(actor, req),
+        "decision_form": DecisionForm(),
+        "comment_form": CommentForm(),
+        "attachments": attachment_card(actor, req),
+    }
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    """A request's page; another person's request is the 404 page."""
+    req = selectors.request_get(request.actor, number=number)
+    return render(request, DETAIL, detail_context(request.actor, req))
+
+
+def _on_detail(request: HttpRequest, req: Request, form, save, form_name: str) -> HttpResponse:  # noqa: ANN001
+    return submit(
+        request,
+        form,
+        save,
+        success=reverse("catalog:detail", args=[req.number]),
+        template=DETAIL,
+        context=lambda failed: detail_context(request.actor, req),
+        form_name=form_name,
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, number: str, approval_id: int) -> HttpResponse:
+    """Approve or reject one's own vote, with a comment."""
+    req = selectors.request_get(request.actor, number=number)
+    return _on_detail(
+        request,
+        req,
+        DecisionForm(request.POST),
+        lambda f: services.approval_decide(
+            request.actor, number=number, approval_id=approval_id, **f.cleaned_data
+        ),
+        "decision_form",
+    )
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, number: str) -> HttpResponse:
+    """The requester withdraws the request."""
+    from django import forms
+
+    req = selectors.request_get(request.actor, number=number)
+    return _on_detail(
+        request,
+        req,
+        forms.Form(request.POST),
+        lambda f: services.request_cancel(request.actor, number=number),
+        "cancel_form",
+    )
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, number: str) -> HttpResponse:
+    """A public reply on the request."""
+    req = selectors.request_get(request.actor, number=number)
+    return _on_detail(
+        request,
+        req,
+        CommentForm(request.POST),
+        lambda f: services.request_comment(
+            request.actor, number=number, body=f.cleaned_data["body"]
+        ),
+        "comment_form",
+    )
+
+
+@login_required
+@require_GET
+def approvals(request: HttpRequest) -> HttpResponse:
+    """The votes waiting for me, oldest first."""
+    return render(
+        request,
+        "catalog/approvals.html",
+        {"waiting": selectors.approvals_waiting(request.actor)},
+    )

@@ -1,0 +1,35 @@
+"""Request and task lifecycles, declared once: services enforce them, pages draw buttons
+from them. A request's moves are made by the system as approvals and tasks finish; people
+move tasks (take, complete) and may cancel a request still awaiting approval."""
+
+from __future__ import annotations
+
+from steward.catalog.choices import RequestStatus, TaskStatus
+from steward.core.workflow import Transition, Workflow
+
+_R = RequestStatus
+REQUEST_FLOW = Workflow(
+    states=tuple(RequestStatus.values),
+    transitions=[
+        Transition(_R.APPROVAL, _R.FULFILMENT, label="Approved"),
+        Transition(_R.APPROVAL, _R.REJECTED, label="Rejected"),
+        Transition(_R.APPROVAL, _R.CANCELLED, label="Cancel request"),
+        Transition(_R.FULFILMENT, _R.COMPLETED, label="Completed"),
+        Transition(_R.FULFILMENT, _R.CANCELLED, label="Cancel request"),
+    ],
+)
+
+_T = TaskStatus
+TASK_FLOW = Workflow(
+    states=tuple(TaskStatus.values),
+    transitions=[
+        Transition(_T.WAITING, _T.OPEN, label="Open"),
+        Transition(_T.WAITING, _T.CANCELLED, label="Cancel"),
+        Transition(_T.OPEN, _T.IN_PROGRESS, label="Take"),
+        Transition(_T.OPEN, _T.DONE, label="Complete"),
+        Transition(_T.OPEN, _T.CANCELLED, label="Cancel"),
+        Transition(_T.IN_PROGRESS, _T.DONE, label="Complete"),
+        Transition(_T.IN_PROGRESS, _T.OPEN, label="Give back"),
+        Transition(_T.IN_PROGRESS, _T.CANCELLED, label="Cancel"),
+    ],
+)

@@ -1,0 +1,213 @@
+"""The catalogue's pages: browse and order, my requests (only mine), approvals, the task
+queue and page; query counts of the lists."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from steward.catalog.models import Request
+from tests import factories
+from tests.conftest import as_actor
+from tests.query_counts import grows
+
+
+def web(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def rita(requester):
+    return web(requester.user)
+
+
+def test_catalogue_lists_what_i_may_order(rita, make_item):
+    make_item(slug="laptop", name="New laptop")
+    make_item(slug="router", name="Core router", audience="roles", audience_roles=["agent"])
+    page = rita.get("/catalog/").content.decode()
+    assert "New laptop" in page
+    assert "Core router" not in page
+    assert rita.get("/catalog/items/router/").status_code == 404
+
+
+def test_order_form_shows_conditions_as_data_attributes(rita, laptop):
+    page = rita.get(f"/catalog/items/{laptop.slug}/").content.decode()
+    assert 'data-show-field="model" data-show-equals="Performance"' in page
+    assert "catalog/order.js" in page
+    assert "<script>" not in page
+
+
+def test_ordering_from_the_page(rita, laptop):
+    response = rita.post(
+        f"/catalog/items/{laptop.slug}/", {"model": "Performance", "reason": "<b>4K</b> video"}
+    )
+    request = Request.objects.get()
+    assert response.status_code == 303
+    assert response["Location"] == f"/catalog/requests/{request.number}/"
+    page = rita.get(response["Location"]).content.decode()
+    assert "&lt;b&gt;4K&lt;/b&gt; video" in page  # inert
+    assert "<b>4K</b>" not in page
+
+
+def test_bad_answers_show_beside_their_field(rita, laptop):
+    response = rita.post(
+        f"/catalog/items/{laptop.slug}/", {"model": "Performance", "monitors": "x"}
+    )
+    assert response.status_code == 422
+    form = response.context["form"]
+    assert form.errors["reason"] == ["required"]
+    assert form.errors["monitors"] == ["a number"]
+    assert not Request.objects.exists()
+
+
+def test_my_requests_are_mine_and_others_are_404(rita, laptop, order, org):
+    mine = order(laptop)
+    other = factories.requester(username="olga", organisation=org, manager=mine.requester.manager)
+    theirs = order(laptop, actor=as_actor(other))
+    page = rita.get("/catalog/requests/").content.decode()
+    assert mine.number in page
+    assert theirs.number not in page
+    assert rita.get(f"/catalog/requests/{theirs.number}/").status_code == 404
+    assert rita.get("/catalog/requests/REQ9999999/").status_code == 404
+
+
+def test_manager_approves_from_the_page(laptop, order, manager):
+    request = order(laptop)
+    boss = web(manager)
+    assert request.number in boss.get("/catalog/approvals/").content.decode()
+    vote = request.approvals.get()
+    response = boss.post(
+        f"/catalog/requests/{request.number}/approvals/{vote.pk}/decide/",
+        {"decision": "approved", "comment": "fine"},
+    )
+    assert response.status_code == 303
+    request.refresh_from_db()
+    assert request.status == "fulfilment"
+
+
+def test_deciding_someone_elses_vote_from_the_page_is_refused(laptop, order, admin):
+    request = order(laptop)
+    vote = request.approvals.get()
+    response = web(admin.user).post(
+        f"/catalog/requests/{request.number}/approvals/{vote.pk}/decide/",
+        {"decision": "approved"},
+    )
+    assert response.status_code == 422
+    vote.refresh_from_db()
+    assert vote.decision == "pending"
+
+
+def test_team_takes_and_completes_from_the_pages(make_item, order, fulfiller):
+    request = order(make_item(stages=[], tasks=[{"title": "Hand over", "team": "desk"}]))
+    task = request.tasks.get()
+    fred = web(fulfiller.user)
+    assert task.number in fred.get("/catalog/tasks/").content.decode()
+    assert (
+        fred.post(f"/catalog/tasks/{task.number}/take/", {"version": task.version}).status_code
+        == 303
+    )
+    task.refresh_from_db()
+    response = fred.post(
+        f"/catalog/tasks/{task.number}/complete/", {"version": task.version, "notes": "done"}
+    )
+    assert response.status_code == 303
+    request.refresh_from_db()
+    assert request.status == "completed"
+
+
+def test_requesters_have_no_task_queue(rita):
+    assert rita.get("/catalog/tasks/").status_code == 404
+
+
+def test_navigation_per_role(rita, fulfiller):
+    requester_nav = rita.get("/catalog/").content.decode()
+    assert "My requests" in requester_nav
+    assert "Approvals" in requester_nav
+    assert "Fulfilment tasks" not in requester_nav
+    assert "Fulfilment tasks" in web(fulfiller.user).get("/catalog/").content.decode()
+
+
+def test_list_pages_do_not_grow_with_rows(rita, make_item, order, fulfiller):
+    item = make_item(stages=[], tasks=[{"title": "Hand over", "team": "desk"}])
+    few, many = grows(lambda: order(item), lambda: rita.get("/catalog/requests/"))
+    assert few == many
+    fred = web(fulfiller.user)
+    few, many = grows(lambda: order(item), lambda: fred.get("/catalog/tasks/"))
+    assert few == many
+    made = iter(range(100))
+    few, many = grows(lambda: make_item(slug=f"extra-{next(made)}"), lambda: rita.get("/catalog/"))
+    assert few == many
+
+
+def admin_post(fields=(), stages=(), tasks=(), **item):
+    """The item builder's POST: the item's settings and its rows."""
+    data = {
+        "name": "Built item",
+        "category": "Hardware",
+        "audience": "everyone",
+        "task_mode": "ordered",
+        "is_active": "on",
+        **item,
+    }
+    for prefix, rows in (("fields", fields), ("stages", stages), ("tasks", tasks)):
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+        data[f"{prefix}-INITIAL_FORMS"] = "0"
+        for i, row in enumerate(rows):
+            for name, value in row.items():
+                data[f"{prefix}-{i}-{name}"] = value
+    return data
+
+
+def test_admin_builds_an_item_without_code(admin, desk):
+    from steward.catalog.models import CatalogItem
+
+    client = web(admin.user)
+    assert client.get("/administration/catalog/items/new/").status_code == 200
+    response = client.post(
+        "/administration/catalog/items/new/",
+        admin_post(
+            fields=[
+                {
+                    "key": "model",
+                    "label": "Model",
+                    "type": "choice",
+                    "required": "on",
+                    "choices": "Small\nLarge",
+                },
+                {
+                    "key": "why",
+                    "label": "Why large",
+                    "type": "text",
+                    "show_if_field": "model",
+                    "show_if_equals": "Large",
+                },
+                {},
+            ],
+            stages=[{"name": "Boss", "approvers": "manager", "quorum": "any"}],
+            tasks=[{"title": "Deliver", "team": "desk"}, {}],
+        ),
+    )
+    assert response.status_code == 303, response.content.decode()[:2000]
+    item = CatalogItem.objects.get(name="Built item")
+    assert [f["key"] for f in item.form] == ["model", "why"]
+    assert item.form[1]["show_if"] == {"field": "model", "equals": "Large"}
+    assert item.approval_stages[0]["approvers"] == "manager"
+    assert item.task_templates == [{"title": "Deliver", "team": "desk"}]
+
+
+def test_admin_builder_puts_errors_on_their_row(admin, desk):
+    from steward.catalog.models import CatalogItem
+
+    response = web(admin.user).post(
+        "/administration/catalog/items/new/",
+        admin_post(fields=[{}, {"key": "size", "label": "Size", "type": "choice"}]),
+    )
+    assert response.status_code == 422
+    assert response.context["fields"][1].errors["choices"] == ["a list of distinct texts"]
+    assert not CatalogItem.objects.exists()
+
+
+def test_only_admins_build_items(rita):
+    assert rita.get("/administration/catalog/").status_code == 403

@@ -1,0 +1,82 @@
+"""A request through the service catalogue, by the people who each take a step, clicking and
+typing only: alice orders a new laptop, her manager (lead) approves it, the workplace team
+(am) and the service desk (agent) do the two tasks, and alice sees her request completed."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.journeys.steps import heading, no_error_on_page, open_module, sign_in
+
+pytestmark = [pytest.mark.browser]
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login/"))
+
+
+def do_task_of(page, username: str, number: str) -> None:
+    """A fulfiller finds the request's open task in their teams' queue, takes and completes it."""
+    sign_in(page, username)
+    open_module(page, "Fulfilment tasks")
+    heading(page, "Fulfilment tasks")
+    row = page.locator("tbody tr").filter(has_text=number)
+    row.get_by_role("link", name=re.compile("^TASK")).click()
+    page.get_by_role("button", name="Take").click()
+    expect(page.locator(".status").first).to_have_text("In progress")
+    page.get_by_label("What was done").fill("Done and handed over.")
+    page.get_by_role("button", name="Complete").click()
+    expect(page.locator(".status").first).to_have_text("Done")
+    no_error_on_page(page)
+    sign_out(page)
+
+
+def test_requester_orders_a_laptop_and_sees_it_completed(page):
+    sign_in(page, "alice")
+    open_module(page, "Service catalogue")
+    heading(page, "Service catalogue")
+    page.get_by_role("link", name="New laptop").click()
+    heading(page, "New laptop")
+
+    # the conditional question shows only for the performance model
+    why = page.get_by_label("Why do you need the performance model?")
+    expect(why).to_be_hidden()
+    page.get_by_label("Model", exact=True).select_option(label='Performance 16"')
+    expect(why).to_be_visible()
+    page.get_by_label("Model", exact=True).select_option(label='Standard 14"')
+    expect(why).to_be_hidden()
+    page.get_by_label("Keyboard layout").select_option(label="UK")
+    page.get_by_role("button", name="Order").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^REQ\d{7} · New laptop"))
+    number = page.get_by_role("heading", level=1).inner_text().split(" ")[0]
+    expect(page.locator("main .toolbar .status")).to_have_text("Awaiting approval")
+    no_error_on_page(page)
+    sign_out(page)
+
+    # her manager approves it from "Approvals"
+    sign_in(page, "lead")
+    open_module(page, "Approvals")
+    heading(page, "Approvals waiting for me")
+    page.get_by_role("link", name=number).click()
+    page.get_by_label("Comment (optional)").fill("Enjoy the new laptop.")
+    page.get_by_role("button", name="Approve").click()
+    expect(page.locator("main .toolbar .status")).to_have_text("In fulfilment")
+    sign_out(page)
+
+    # the tasks run one after the other: the workplace team, then the service desk
+    do_task_of(page, "am", number)
+    do_task_of(page, "agent", number)
+
+    sign_in(page, "alice")
+    open_module(page, "My requests")
+    heading(page, "My requests")
+    row = page.locator("tbody tr").filter(has_text=number)
+    expect(row.locator(".status")).to_have_text("Completed")
+    row.get_by_role("link", name=number).click()
+    expect(page.locator("main .toolbar .status")).to_have_text("Completed")
+    expect(page.get_by_text("Enjoy the new laptop.")).to_be_visible()
