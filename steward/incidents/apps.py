@@ -16,9 +16,18 @@ class IncidentsConfig(AppConfig):
             escalations,
             search_index,
         )
+        from steward.web import pickers
 
         targets.register(
             targets.TargetKind(
                 "incident", Incident, "number", selectors.incident_visible, page="incidents:detail"
             )
+        )
+        # Related incidents are picked by number or title (a change's, a problem's link).
+        pickers.register(
+            "incident",
+            lambda actor, q: [
+                pickers.Suggestion(i.number, f"{i.number} {i.title}", i.get_status_display())
+                for i in selectors.incident_suggest(actor, q=q)
+            ],
         )

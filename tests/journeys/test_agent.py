@@ -14,6 +14,7 @@ from tests.journeys.steps import (
     heading,
     no_error_on_page,
     open_module,
+    pick,
     shot,
     sign_in,
     swapped,
@@ -202,7 +203,7 @@ def test_agent_works_an_incident_to_resolution_and_a_refused_save_reloads_safely
     page.get_by_role("button", name="Log problem").click()
     heading(page, re.compile("Expense tool rejects valid passwords"))
     problem = page.url.rstrip("/").rsplit("/", 1)[-1]
-    page.get_by_label("Incident number").fill(number)
+    pick(page, page.get_by_role("combobox", name="Incident"), number, number)
     page.get_by_role("button", name="Link", exact=True).click()
     page.wait_for_load_state("load")
     no_error_on_page(page)

@@ -37,6 +37,7 @@ from steward.incidents.selectors.records import (
     incident_for_update,
     incident_get,
     incident_recent_for_caller,
+    incident_suggest,
     incident_visible,
 )
 from steward.incidents.selectors.saved_views import saved_views
@@ -77,6 +78,7 @@ __all__ = [
     "incident_overview",
     "incident_recent_for_caller",
     "incident_timeline",
+    "incident_suggest",
     "incident_visible",
     "incidents_takeable",
     "priority_for",
