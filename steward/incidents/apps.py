@@ -31,3 +31,17 @@ class IncidentsConfig(AppConfig):
                 for i in selectors.incident_suggest(actor, q=q)
             ],
         )
+        pickers.register(
+            "category",
+            lambda actor, q: [
+                pickers.Suggestion(c.slug, category_label(c), c.slug)
+                for c in selectors.category_suggest(q=q)
+            ],
+        )
+
+
+def category_label(category) -> str:  # noqa: ANN001 - a Category
+    """A subcategory reads with its category: "Hardware › Laptop"."""
+    if category.parent_id is None:
+        return category.name
+    return f"{category.parent.name} › {category.name}"

@@ -46,6 +46,9 @@ KINDS: dict[str, Callable[[Actor, str], list[Suggestion]]] = {
     "team": lambda actor, q: [
         Suggestion(t.slug, t.name, t.slug) for t in core_selectors.team_suggest(actor, q=q)
     ],
+    "organisation": lambda actor, q: [
+        Suggestion(o.slug, o.name, o.slug) for o in core_selectors.organisation_suggest(actor, q=q)
+    ],
 }
 
 
@@ -162,6 +165,18 @@ def set_label(form: forms.Form, name: str, label: str) -> None:
     widget = form.fields[name].widget
     if isinstance(widget, PickerInput):
         widget.label = label
+
+
+def labels_for(actor: Actor, kind: str, keys: list[str]) -> dict[str, str]:
+    """What each key of ``kind`` reads as, found the way the picker finds it (scoped to the
+    actor; a query per key, for the few keys a configuration form holds); a key the actor
+    may not see reads as itself."""
+    find = KINDS[kind]
+    labels = {}
+    for key in keys[:20]:
+        match = next((s for s in find(actor, key) if s.key == key), None)
+        labels[key] = match.label if match else key
+    return labels
 
 
 def set_labels(form: forms.Form, name: str, labels: dict[str, str]) -> None:

@@ -35,6 +35,14 @@ def organisation_visible(actor: Actor) -> QuerySet[Organisation]:
     return qs if served is None else qs.filter(id__in=served)
 
 
+def organisation_suggest(actor: Actor, *, q: str) -> list[Organisation]:
+    """Organisations the actor may see whose name or slug contains ``q``, by name."""
+    qs = organisation_visible(actor)
+    for word in q.split()[:4]:
+        qs = qs.filter(Q(name__icontains=word) | Q(slug__icontains=word))
+    return list(qs.order_by("name", "id")[:SUGGESTIONS])
+
+
 def department_choices(actor: Actor) -> list[Department]:
     """Departments of the organisations the actor may see, by organisation and name."""
     qs = Department.objects.filter(organisation__in=organisation_visible(actor))

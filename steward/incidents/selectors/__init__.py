@@ -1,6 +1,11 @@
 """Every read of incidents, scoped to what the actor may see (one module per sub-domain)."""
 
-from steward.incidents.selectors.classification import category_list, priority_for, priority_matrix
+from steward.incidents.selectors.classification import (
+    category_list,
+    category_suggest,
+    priority_for,
+    priority_matrix,
+)
 from steward.incidents.selectors.configuration import (
     CategoryNode,
     category_get,
@@ -67,6 +72,7 @@ __all__ = [
     "REQUESTER_MOVES",
     "attach_sla",
     "category_list",
+    "category_suggest",
     "incident_allowed_transitions",
     "incident_capabilities",
     "incident_comment_page",
