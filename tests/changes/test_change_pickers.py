@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import timezone
 
 from steward.changes.models import Change, FreezeWindow
 from steward.core.actor import Actor
@@ -152,3 +153,31 @@ def test_freeze_window_ci_is_picked_and_shown_by_name(cm_web, stack):
     edit = cm_web.get(f"/changes/freezes/{freeze.slug}/")
     assert f'value="{stack["service"].name}"' in edit.content.decode()
     assert 'role="combobox"' in edit.content.decode()
+
+
+def test_the_calendar_filters_by_a_ci_picked_by_name(web, new_change, stack):
+    start, end = window()
+    on_server = new_change(
+        title="On the server", cis=[stack["server"].number], planned_start=start, planned_end=end
+    )
+    elsewhere = new_change(
+        title="On the app", cis=[stack["app"].number], planned_start=start, planned_end=end
+    )
+    day = timezone.localtime(start).date().isoformat()
+
+    page = web.get(
+        "/changes/calendar/",
+        {"date": day, "ci": stack["server"].number, "ci_label": stack["server"].name},
+    )
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert on_server.number in text
+    assert elsewhere.number not in text
+    assert f'value="{stack["server"].name}"' in text  # the box reads the CI's name
+    assert 'role="combobox"' in text
+    # no script: the number typed in the box filters the same way
+    typed = web.get(
+        "/changes/calendar/", {"date": day, "ci": "", "ci_label": stack["server"].number}
+    )
+    assert elsewhere.number not in typed.content.decode()
