@@ -14,7 +14,7 @@ from steward.changes.choices import ChangeType, Outcome, ReviewOutcome, RiskLeve
 from steward.changes.models import Change, ChangeTemplate, FreezeWindow, RiskQuestion
 from steward.core.forms import SingleLineField
 from steward.web.filter_forms import FilterForm, filter_select
-from steward.web.pickers import picker_field
+from steward.web.pickers import MultiPickerField, picker_field, set_label, set_labels
 
 LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -30,7 +30,8 @@ def _when(label: str, **kwargs: Any) -> forms.DateTimeField:
     )
 
 
-def _numbers(text: str) -> list[str]:
+def _numbers(keys: list[str] | str) -> list[str]:
+    text = keys if isinstance(keys, str) else " ".join(keys)
     return sorted({n.strip().upper() for n in text.replace(",", " ").split() if n.strip()})
 
 
@@ -50,11 +51,11 @@ class ChangeForm(forms.Form):
     assignee = picker_field(
         "agent", max_length=150, required=False, help_text="Type part of an agent's name"
     )
-    cis = forms.CharField(
-        required=False, label="Affected CIs", help_text="CI numbers, separated by commas"
+    cis = MultiPickerField(
+        "ci", label="Affected CIs", help_text="Type part of a CI's name or number; pick each one"
     )
-    incidents = forms.CharField(
-        required=False, label="Related incidents", help_text="Incident numbers"
+    incidents = MultiPickerField(
+        "incident", label="Related incidents", help_text="Type an incident's number or title"
     )
     planned_start = _when("Planned start")
     planned_end = _when("Planned end")
@@ -88,6 +89,14 @@ class ChangeForm(forms.Form):
             self.question_names.append((name, question.slug))
         if change is not None:  # type and template are fixed once raised
             del self.fields["type"], self.fields["template"]
+            if change.assignee:
+                set_label(self, "assignee", change.assignee.get_full_name() or str(change.assignee))
+            set_labels(self, "cis", {ci.number: ci.name for ci in change.cis.all()})
+            set_labels(
+                self,
+                "incidents",
+                {i.number: f"{i.number} {i.title}" for i in change.incidents.all()},
+            )
         if not scope_editable:  # CIs and answers shape the approvals: fixed after assessment
             self.fields["cis"].disabled = True
             self.fields["cis"].help_text = "Fixed once authorisation starts"
@@ -112,8 +121,8 @@ class ChangeForm(forms.Form):
         initial |= {
             "team": change.team.slug if change.team else "",
             "assignee": change.assignee.username if change.assignee else "",
-            "cis": ", ".join(sorted(ci.number for ci in change.cis.all())),
-            "incidents": ", ".join(sorted(i.number for i in change.incidents.all())),
+            "cis": sorted(ci.number for ci in change.cis.all()),
+            "incidents": sorted(i.number for i in change.incidents.all()),
         }
         initial |= {f"risk_{k}": v for k, v in (change.risk_answers or {}).items()}
         return initial
@@ -238,8 +247,12 @@ class FreezeForm(forms.Form):
     reason = forms.CharField(widget=_text(3), required=False)
     starts_at = _when("Starts")
     ends_at = _when("Ends")
-    ci = forms.CharField(
-        required=False, label="Service CI", help_text="A CI number; empty for a global freeze"
+    ci = picker_field(
+        "ci",
+        max_length=200,
+        required=False,
+        label="Service CI",
+        help_text="Type part of the CI's name; empty for a global freeze",
     )
     is_active = forms.BooleanField(required=False, initial=True, label="Active")
 
@@ -324,9 +337,11 @@ class DelegationForm(forms.Form):
     """While ``user`` is away, ``delegate`` decides their approvals (usernames: the service
     checks both)."""
 
-    user = forms.CharField(max_length=150, label="Approver who is away", help_text="Their username")
-    delegate = forms.CharField(
-        max_length=150, label="Decides instead", help_text="The username of an agent"
+    user = picker_field(
+        "person", max_length=150, label="Approver who is away", help_text="Type part of their name"
+    )
+    delegate = picker_field(
+        "agent", max_length=150, label="Decides instead", help_text="Type part of an agent's name"
     )
     starts_on = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label="Last day", widget=forms.DateInput(attrs={"type": "date"}))

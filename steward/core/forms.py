@@ -57,7 +57,9 @@ class TeamForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    username = forms.CharField(max_length=150)
+    username = picker_field(
+        "agent", max_length=150, label="Agent", help_text="Type part of an agent's name"
+    )
 
 
 class PasswordResetRequestForm(forms.Form):
@@ -138,6 +140,8 @@ class UserForm(forms.Form):
         label="Manager",
         help_text="Username of the person who approves their requests",
     )
+    department = forms.ChoiceField(required=False, help_text="One of their organisation's")
+    location = forms.ChoiceField(required=False)
     roles = forms.MultipleChoiceField(
         choices=Role.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -147,6 +151,12 @@ class UserForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Only agents can be team members",
+    )
+    served_organisations = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Organisations they serve",
+        help_text="An agent limited to these sees only their records; none ticked: all",
     )
     invite = forms.BooleanField(
         required=False,
@@ -166,13 +176,23 @@ class UserForm(forms.Form):
         *args: Any,
         organisations: Iterable[Any] = (),
         teams: Iterable[Any] = (),
+        departments: Iterable[Any] = (),
+        locations: Iterable[Any] = (),
         new: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.new = new
+        organisations = list(organisations)
         self.fields["organisation"].choices = [("", "— none —")] + [
             (o.slug, o.name) for o in organisations
+        ]
+        self.fields["served_organisations"].choices = [(o.slug, o.name) for o in organisations]
+        self.fields["department"].choices = [("", "— none —")] + [
+            (str(d.pk), f"{d.organisation.name} · {d.name}") for d in departments
+        ]
+        self.fields["location"].choices = [("", "— none —")] + [
+            (str(loc.pk), loc.name) for loc in locations
         ]
         self.fields["teams"].choices = [(t.slug, t.name) for t in teams]
         if not new:
@@ -188,8 +208,11 @@ class UserForm(forms.Form):
             "email": user.email,
             "organisation": user.organisation.slug if user.organisation else "",
             "manager": user.manager.username if user.manager else "",
+            "department": str(user.department_id or ""),
+            "location": str(user.location_id or ""),
             "roles": sorted(user.role_names),
             "teams": [t.slug for t in user.teams.all()],
+            "served_organisations": sorted(o.slug for o in user.served_organisations.all()),
         }
 
     def clean(self) -> dict[str, Any]:
@@ -204,9 +227,21 @@ class UserForm(forms.Form):
     def values(self) -> dict[str, Any]:
         """The service's arguments (``username`` and ``password`` only for a new person)."""
         data = self.cleaned_data
-        names = ["first_name", "last_name", "email", "organisation", "manager", "roles", "teams"]
+        names = [
+            "first_name",
+            "last_name",
+            "email",
+            "organisation",
+            "department",
+            "location",
+            "manager",
+            "roles",
+            "teams",
+            "served_organisations",
+        ]
         values = {name: data[name] for name in names}
-        values["organisation"] = values["organisation"] or None
+        for name in ("organisation", "department", "location"):
+            values[name] = values[name] or None
         values["manager"] = values["manager"].strip() or None
         if self.new:
             values["username"] = data["username"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -10,17 +12,33 @@ from steward.api.http import create_with_key, expected_version, page_of, tag
 from steward.core import selectors as core_selectors
 from steward.core import services as core_services
 from steward.core.schemas import AttachmentOut, CommentIn, CommentOut
+from steward.core.services.common import require_admin
 from steward.incidents import selectors, services
 from steward.incidents.filters import IncidentFilters
+from steward.incidents.models import Category, EscalationRule
 from steward.incidents.schemas import (
+    CategoryAdminOut,
+    CategoryCreateIn,
     CategoryOut,
+    CategoryPatchIn,
+    EscalationRuleCreateIn,
+    EscalationRuleOut,
+    EscalationRulePatchIn,
     IncidentCreateIn,
     IncidentOut,
     IncidentPatchIn,
+    PriorityMatrixOut,
+    PriorityMatrixPatchIn,
+    TeamAssignmentOut,
+    TeamAssignmentPatchIn,
 )
 
 incidents = Router(tags=["incidents"])
 categories = Router(tags=["incidents"])
+# what administrators configure (the services refuse everyone else with a 403)
+matrix = Router(tags=["incident configuration"])
+escalation_rules = Router(tags=["incident configuration"])
+team_assignment = Router(tags=["incident configuration"])
 
 
 @incidents.get("", response=page_of(IncidentOut))
@@ -112,4 +130,116 @@ def list_categories(request: HttpRequest, parent: str | None = None):
     return selectors.category_list(parent=parent)
 
 
-ROUTERS = [("incidents", incidents), ("incident-categories", categories)]
+# What an Idempotency-Key replay reads back (administrators only, as the services).
+def _category_rows(actor) -> Any:  # noqa: ANN001 - an Actor
+    require_admin(actor, "configure categories")
+    return Category.objects.select_related("parent", "default_team")
+
+
+def _rule_rows(actor) -> Any:  # noqa: ANN001 - an Actor
+    require_admin(actor, "configure escalation rules")
+    return EscalationRule.objects.select_related("team")
+
+
+@categories.post("", response={201: CategoryAdminOut})
+def create_category(request: HttpRequest, payload: CategoryCreateIn):
+    """A category, or a subcategory of ``parent``; its slug is made from the name."""
+    data = payload.dict(exclude_none=True)
+    category = create_with_key(
+        request,
+        scope="incident-categories",
+        data=data,
+        create=services.category_create,
+        visible=_category_rows,
+    )
+    return 201, category
+
+
+@categories.get("/{slug}", response=CategoryAdminOut)
+def get_category(request: HttpRequest, slug: str):
+    return selectors.category_get(request.actor, slug=slug)
+
+
+@categories.patch("/{slug}", response=CategoryAdminOut)
+def patch_category(request: HttpRequest, slug: str, payload: CategoryPatchIn):
+    services.category_update(request.actor, slug=slug, changes=payload.dict(exclude_unset=True))
+    return selectors.category_get(request.actor, slug=slug)
+
+
+def _matrix() -> dict[str, Any]:
+    cells = selectors.priority_matrix()
+    return {
+        "cells": [{"impact": i, "urgency": u, "priority": p} for (i, u), p in sorted(cells.items())]
+    }
+
+
+@matrix.get("", response=PriorityMatrixOut)
+def get_priority_matrix(request: HttpRequest):
+    """Impact × urgency → priority, as new incidents are classified."""
+    return _matrix()
+
+
+@matrix.patch("", response=PriorityMatrixOut)
+def patch_priority_matrix(request: HttpRequest, payload: PriorityMatrixPatchIn):
+    """Set the cells given; the others keep their priority. Existing incidents keep theirs."""
+    services.priority_matrix_update(
+        request.actor, cells={(c.impact, c.urgency): c.priority for c in payload.cells}
+    )
+    return _matrix()
+
+
+@escalation_rules.get("", response=page_of(EscalationRuleOut))
+def list_escalation_rules(request: HttpRequest):
+    """Every rule, active first (a handful: one page)."""
+    return {"items": selectors.escalation_rule_list(request.actor), "next": None}
+
+
+@escalation_rules.post("", response={201: EscalationRuleOut})
+def create_escalation_rule(request: HttpRequest, payload: EscalationRuleCreateIn):
+    rule = create_with_key(
+        request,
+        scope="escalation-rules",
+        data=payload.dict(exclude_none=True),
+        create=services.escalation_rule_create,
+        visible=_rule_rows,
+    )
+    return 201, rule
+
+
+@escalation_rules.get("/{rule_id}", response=EscalationRuleOut)
+def get_escalation_rule(request: HttpRequest, rule_id: int):
+    return selectors.escalation_rule_get(request.actor, rule_id=rule_id)
+
+
+@escalation_rules.patch("/{rule_id}", response=EscalationRuleOut)
+def patch_escalation_rule(request: HttpRequest, rule_id: int, payload: EscalationRulePatchIn):
+    services.escalation_rule_update(
+        request.actor, rule_id=rule_id, changes=payload.dict(exclude_unset=True)
+    )
+    return selectors.escalation_rule_get(request.actor, rule_id=rule_id)
+
+
+def _modes(actor) -> dict[str, Any]:  # noqa: ANN001 - an Actor
+    teams = selectors.team_assignment_modes(actor)
+    return {"teams": [{"team": team.slug, "mode": mode} for team, mode in teams]}
+
+
+@team_assignment.get("", response=TeamAssignmentOut)
+def get_team_assignment(request: HttpRequest):
+    """How each active team's new incidents pick an agent."""
+    return _modes(request.actor)
+
+
+@team_assignment.patch("", response=TeamAssignmentOut)
+def patch_team_assignment(request: HttpRequest, payload: TeamAssignmentPatchIn):
+    services.team_assignment_update(request.actor, modes=payload.modes)
+    return _modes(request.actor)
+
+
+ROUTERS = [
+    ("incidents", incidents),
+    ("incident-categories", categories),
+    ("incident-priority-matrix", matrix),
+    ("escalation-rules", escalation_rules),
+    ("team-assignment", team_assignment),
+]

@@ -16,9 +16,32 @@ class IncidentsConfig(AppConfig):
             escalations,
             search_index,
         )
+        from steward.web import pickers
 
         targets.register(
             targets.TargetKind(
                 "incident", Incident, "number", selectors.incident_visible, page="incidents:detail"
             )
         )
+        # Related incidents are picked by number or title (a change's, a problem's link).
+        pickers.register(
+            "incident",
+            lambda actor, q: [
+                pickers.Suggestion(i.number, f"{i.number} {i.title}", i.get_status_display())
+                for i in selectors.incident_suggest(actor, q=q)
+            ],
+        )
+        pickers.register(
+            "category",
+            lambda actor, q: [
+                pickers.Suggestion(c.slug, category_label(c), c.slug)
+                for c in selectors.category_suggest(q=q)
+            ],
+        )
+
+
+def category_label(category) -> str:  # noqa: ANN001 - a Category
+    """A subcategory reads with its category: "Hardware › Laptop"."""
+    if category.parent_id is None:
+        return category.name
+    return f"{category.parent.name} › {category.name}"

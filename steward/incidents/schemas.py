@@ -125,3 +125,92 @@ class CategoryOut(Schema):
     slug: str
     name: str
     parent: str | None = Field(None, alias="parent.slug")
+
+
+# --- what administrators configure (docs/administration.md) -------------------------------
+
+
+class CategoryAdminOut(CategoryOut):
+    """A category as its administrator sees it: where requesters' new incidents go."""
+
+    default_team: str | None = Field(None, alias="default_team.slug")
+    is_active: bool
+
+
+class CategoryCreateIn(In):
+    name: SingleLine = Field(..., max_length=100)
+    parent: str | None = Field(None, max_length=100, description="a top-level category's slug")
+    default_team: str | None = Field(None, max_length=60, description="a team's slug")
+    is_active: bool | None = None
+
+
+class CategoryPatchIn(In):
+    name: SingleLine | None = Field(None, max_length=100)
+    parent: str | None = Field(None, max_length=100, description="empty or null: top level")
+    default_team: str | None = Field(None, max_length=60, description="empty or null: none")
+    is_active: bool | None = None
+
+
+class MatrixCellIO(Schema):
+    impact: int = Field(..., ge=1, le=3, description="1 high … 3 low")
+    urgency: int = Field(..., ge=1, le=3, description="1 high … 3 low")
+    priority: int = Field(..., ge=1, le=5, description="1 critical … 5 planning")
+
+
+class MatrixCellIn(MatrixCellIO, In):
+    pass
+
+
+class PriorityMatrixOut(Schema):
+    cells: list[MatrixCellIO]
+
+
+class PriorityMatrixPatchIn(In):
+    cells: list[MatrixCellIn] = Field(..., max_length=9)
+
+
+class EscalationRuleOut(Schema):
+    id: int
+    name: str
+    threshold: str
+    clock_kind: str = Field(..., description="response, resolution, or empty for both")
+    priorities: list[int] = Field(..., description="empty: any priority")
+    action: str
+    email: str
+    team: str | None = Field(None, alias="team.slug")
+    is_active: bool
+
+
+class EscalationRuleCreateIn(In):
+    name: SingleLine = Field(..., max_length=100)
+    threshold: str = Field(..., max_length=20, description="warning or breach")
+    clock_kind: str = Field("", max_length=20, description="response, resolution, or empty")
+    priorities: list[int] = Field(default_factory=list, max_length=5)
+    action: str = Field(..., max_length=20)
+    email: str = Field("", max_length=254)
+    team: str | None = Field(None, max_length=60, description="a team's slug (reassign)")
+    is_active: bool | None = None
+
+
+class EscalationRulePatchIn(In):
+    name: SingleLine | None = Field(None, max_length=100)
+    threshold: str | None = Field(None, max_length=20)
+    clock_kind: str | None = Field(None, max_length=20)
+    priorities: list[int] | None = Field(None, max_length=5)
+    action: str | None = Field(None, max_length=20)
+    email: str | None = Field(None, max_length=254)
+    team: str | None = Field(None, max_length=60)
+    is_active: bool | None = None
+
+
+class TeamModeIO(Schema):
+    team: str
+    mode: str = Field(..., description="team (the queue), round_robin or least_loaded")
+
+
+class TeamAssignmentOut(Schema):
+    teams: list[TeamModeIO]
+
+
+class TeamAssignmentPatchIn(In):
+    modes: dict[str, str] = Field(..., description="team slug → mode; teams left out keep theirs")

@@ -100,7 +100,9 @@ class CommentForm(forms.Form):
 
 
 class LinkForm(forms.Form):
-    incident = forms.CharField(max_length=16, label="Incident number")
+    incident = picker_field(
+        "incident", max_length=200, label="Incident", help_text="Type its number or title"
+    )
 
 
 class ProblemFilterForm(FilterForm):

@@ -10,6 +10,7 @@ from django import forms
 
 from steward.core.errors import ValidationFailed
 from steward.core.forms import SingleLineField
+from steward.web.pickers import MultiPickerField
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 WEEKDAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -196,15 +197,14 @@ class PolicyForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="none ticked: any priority",
     )
-    categories = forms.CharField(
-        required=False, help_text="category slugs, comma-separated; empty: any category"
+    categories = MultiPickerField(
+        "category", help_text="type part of a category's name; none picked: any category"
     )
-    services = forms.CharField(
-        required=False,
-        help_text="affected services as records give them, comma-separated; empty: any",
+    services = MultiPickerField(
+        "service", help_text="the records' affected service, by name; none picked: any"
     )
-    organisations = forms.CharField(
-        required=False, help_text="organisation slugs, comma-separated; empty: any"
+    organisations = MultiPickerField(
+        "organisation", help_text="type part of an organisation's name; none picked: any"
     )
     precedence = forms.IntegerField(
         initial=100, help_text="policies are tried from the lowest number; the first match wins"
@@ -225,9 +225,9 @@ class PolicyForm(forms.Form):
             "resolution_minutes": policy.resolution_minutes,
             "warning_percent": policy.warning_percent,
             "priorities": list(policy.priorities),
-            "categories": ", ".join(policy.categories),
-            "services": ", ".join(policy.services),
-            "organisations": ", ".join(policy.organisations),
+            "categories": list(policy.categories),
+            "services": list(policy.services),
+            "organisations": list(policy.organisations),
             "precedence": policy.precedence,
             "is_active": policy.is_active,
         }
@@ -235,8 +235,6 @@ class PolicyForm(forms.Form):
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("version", None)
-        for name in ("categories", "services", "organisations"):
-            data[name] = _words(data[name])
         return data
 
 

@@ -46,6 +46,9 @@ KINDS: dict[str, Callable[[Actor, str], list[Suggestion]]] = {
     "team": lambda actor, q: [
         Suggestion(t.slug, t.name, t.slug) for t in core_selectors.team_suggest(actor, q=q)
     ],
+    "organisation": lambda actor, q: [
+        Suggestion(o.slug, o.name, o.slug) for o in core_selectors.organisation_suggest(actor, q=q)
+    ],
 }
 
 
@@ -93,6 +96,65 @@ class PickerInput(forms.Widget):
         return context
 
 
+class MultiPickerInput(PickerInput):
+    """A picker for several references (components/multi_picker.html): each pick becomes a
+    chip holding a hidden ``<name>`` input with its key and a Remove button; the box adds
+    more. Without JavaScript, keys typed in the box (separated by commas or spaces) count
+    as picked, as the plain text field did before."""
+
+    template_name = "components/multi_picker.html"
+
+    def __init__(self, kind: str, attrs: dict | None = None) -> None:
+        super().__init__(kind, attrs)
+        self.labels: dict[str, str] = {}
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        getlist = getattr(data, "getlist", lambda n: [data[n]] if n in data else [])
+        keys = list(getlist(name))
+        labels = getlist(f"{name}_chosen")
+        self.labels = {**self.labels, **dict(zip(keys, labels, strict=False))}
+        typed = data.get(f"{name}_label")
+        self.typed = ""
+        if typed:  # typed but not picked: sent as keys, the service names what it lacks
+            keys.append(typed)
+        return split_keys(keys)
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
+        context = super().get_context(name, "", attrs)
+        keys = split_keys([value] if isinstance(value, str) else list(value or []))
+        context["widget"]["chosen"] = [(k, self.labels.get(k) or k) for k in keys]
+        context["widget"]["text"] = ""
+        return context
+
+
+def split_keys(values: list[str]) -> list[str]:
+    """Keys from picked values and typed text, once each, in the order given."""
+    keys: list[str] = []
+    for value in values:
+        for key in str(value).replace(",", " ").split():
+            if key not in keys:
+                keys.append(key)
+    return keys
+
+
+class MultiPickerField(forms.Field):
+    """Several references by name; the cleaned value is the list of keys."""
+
+    widget = MultiPickerInput
+
+    def __init__(self, kind: str, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(widget=MultiPickerInput(kind), **kwargs)
+
+    def to_python(self, value: Any) -> list[str]:
+        if not value:
+            return []
+        return split_keys([value] if isinstance(value, str) else list(value))
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return self.to_python(initial) != self.to_python(data)
+
+
 def picker_field(kind: str, **kwargs: Any) -> forms.CharField:
     """A text field of the form whose widget is a picker of ``kind``."""
     return forms.CharField(widget=PickerInput(kind), **kwargs)
@@ -103,6 +165,25 @@ def set_label(form: forms.Form, name: str, label: str) -> None:
     widget = form.fields[name].widget
     if isinstance(widget, PickerInput):
         widget.label = label
+
+
+def labels_for(actor: Actor, kind: str, keys: list[str]) -> dict[str, str]:
+    """What each key of ``kind`` reads as, found the way the picker finds it (scoped to the
+    actor; a query per key, for the few keys a configuration form holds); a key the actor
+    may not see reads as itself."""
+    find = KINDS[kind]
+    labels = {}
+    for key in keys[:20]:
+        match = next((s for s in find(actor, key) if s.key == key), None)
+        labels[key] = match.label if match else key
+    return labels
+
+
+def set_labels(form: forms.Form, name: str, labels: dict[str, str]) -> None:
+    """What each chosen key of a multi-picker reads as (``{number: name}``)."""
+    widget = form.fields[name].widget
+    if isinstance(widget, MultiPickerInput):
+        widget.labels = {**labels, **widget.labels}
 
 
 @login_required

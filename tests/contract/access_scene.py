@@ -280,6 +280,7 @@ def build_scene() -> Scene:
             "relationship-types/slug": "runs_on",  # shared configuration, not B's
             "relationship_id": str(relationship.id),
             "categories/slug": "network",  # a seeded category: shared configuration
+            "incident-categories/slug": "network",  # the same category through the API
             "rule_id": str(rule.pk),
             # the web's attachment card of B's incident, and a picker of B's teams
             "attachments/kind": "incident",

@@ -404,7 +404,11 @@ RESOURCES: list[Resource] = [
 EXCUSED_COLLECTIONS: dict[str, str] = {
     "/api/v1/audit": "read-only log for administrators; rows come from services, no create",
     "/api/v1/attachments": "upload only (multipart), no list; covered by the access walk",
-    "/api/v1/incident-categories": "read-only reference data for everyone; no records to scope",
+    "/api/v1/incident-categories": "reference data everyone reads; only administrators create "
+    "and patch (403 for others, no records to scope by organisation): "
+    "tests/incidents/test_configuration_api.py",
+    "/api/v1/escalation-rules": "administrators' configuration, refused (403) to everyone else; "
+    "no records to scope by organisation: tests/incidents/test_configuration_api.py",
     "/api/v1/cis/import": "a bulk reconciliation, not a collection: its rows are CIs, checked "
     "by tests/cmdb/test_import_api.py and walked by the access walk",
     "/api/v1/cis/import/file": "the same bulk import from an uploaded file (multipart)",

@@ -316,3 +316,64 @@ def test_a_retired_team_is_kept_when_editing_but_cannot_be_joined(admin_web):
     assert joined.status_code == 422
     assert "old-desk" not in [o.attrs.get("value") for o in elements(joined.content, "input")]
     assert not User.objects.get(username="bob").teams.exists()
+
+
+def test_the_form_edits_department_location_and_served_organisations(admin_web):
+    from steward.core.models import Department, Location
+
+    acme = factories.OrganisationFactory(slug="acme", name="Acme")
+    globex = factories.OrganisationFactory(slug="globex", name="Globex")
+    sales = Department.objects.create(organisation=acme, name="Sales")
+    hq = Location.objects.create(name="Acme HQ", organisation=acme)
+    person = factories.agent(username="dora", organisation=acme)
+    page = admin_web.get(f"{USERS}dora/")
+    version = re.search(r'name="version" value="(\d+)"', page.content.decode()).group(1)
+    assert "Acme · Sales" in page.content.decode()
+
+    saved = admin_web.post(
+        f"{USERS}dora/",
+        {
+            "version": version,
+            "organisation": "acme",
+            "department": str(sales.pk),
+            "location": str(hq.pk),
+            "roles": ["agent"],
+            "served_organisations": ["globex"],
+        },
+    )
+
+    assert saved.status_code == 303, saved.content.decode()[:2000]
+    person.refresh_from_db()
+    assert (person.department, person.location) == (sales, hq)
+    assert list(person.served_organisations.all()) == [globex]
+    entry = AuditEntry.objects.filter(object_id=str(person.pk)).latest("id")
+    assert entry.changes["served_organisations"] == [[], ["globex"]]
+
+
+def test_a_department_of_another_organisation_is_refused_beside_its_field(admin_web):
+    from steward.core.models import Department
+
+    factories.OrganisationFactory(slug="acme", name="Acme")
+    globex = factories.OrganisationFactory(slug="globex", name="Globex")
+    theirs = Department.objects.create(organisation=globex, name="Legal")
+    person = factories.agent(username="dora", organisation=None)
+    page = admin_web.get(f"{USERS}dora/")
+    version = re.search(r'name="version" value="(\d+)"', page.content.decode()).group(1)
+
+    refused = admin_web.post(
+        f"{USERS}dora/",
+        {
+            "version": version,
+            "organisation": "acme",
+            "department": str(theirs.pk),
+            "roles": ["agent"],
+        },
+    )
+
+    assert refused.status_code == 422
+    assert errors_beside(refused.content, "department") == [
+        "not a department of the person's organisation"
+    ]
+    person.refresh_from_db()
+    assert person.department is None
+    assert person.organisation is None

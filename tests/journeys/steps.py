@@ -72,3 +72,18 @@ def shot(page, role: str, name: str) -> None:
     GUIDES.mkdir(parents=True, exist_ok=True)
     page.wait_for_load_state("networkidle")
     page.screenshot(path=GUIDES / f"{role}-{name}.png", animations="disabled", caret="hide")
+
+
+def pick(page, box, typed: str, option: str | re.Pattern) -> None:
+    """Type into a picker by name and choose a suggestion with the keyboard, as a person
+    does: arrow down to the option that reads ``option``, Enter."""
+    box.fill("")
+    box.press_sequentially(typed)
+    options = page.get_by_role("listbox").filter(visible=True).get_by_role("option")
+    expect(options.filter(has_text=option)).not_to_have_count(0)
+    swapped(page)  # the suggestions pass axe-core too
+    names = options.all_inner_texts()
+    matches = option.search if isinstance(option, re.Pattern) else (lambda text: option in text)
+    for _ in range(1 + next(i for i, text in enumerate(names) if matches(text))):
+        box.press("ArrowDown")
+    box.press("Enter")

@@ -10,7 +10,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.journeys.steps import heading, no_error_on_page, open_module, shot, sign_in, swapped
+from tests.journeys.steps import (
+    heading,
+    no_error_on_page,
+    open_module,
+    pick,
+    shot,
+    sign_in,
+    swapped,
+)
 
 pytestmark = [pytest.mark.browser]
 
@@ -130,3 +138,54 @@ def test_administrator_creates_a_team_invites_an_agent_and_configures_the_desk(p
     expect(modules.get_by_role("link", name="Administration")).to_have_attribute(
         "aria-current", "page"
     )
+
+
+def test_administrator_sets_escalation_assignment_templates_and_delegations(page):
+    sign_in(page, "admin")
+    open_administration(page, "Escalation rules")
+    heading(page, "Escalation rules")
+    page.get_by_role("link", name="New rule").click()
+    page.get_by_label("Name").fill("P1 breach to the major incident team")
+    page.get_by_label("When the SLA clock reaches").select_option(label="Breach")
+    page.get_by_label("P1", exact=True).check()
+    page.get_by_label("Then").select_option(label="Email an address (e.g. a manager)")
+    page.get_by_role("button", name="Add rule").click()  # no address: says so beside it
+    expect(page.locator(".field.invalid").first).to_contain_text("Address to email")
+    page.get_by_label("Address to email").fill("duty-manager@example.com")
+    page.get_by_role("button", name="Add rule").click()
+    heading(page, "Escalation rules")
+    no_error_on_page(page)
+    expect(page.get_by_role("link", name="P1 breach to the major incident team")).to_be_visible()
+
+    open_administration(page, "Team assignment")
+    heading(page, "Team assignment")
+    row = page.locator("#rows tr", has_text="Service Desk").first
+    row.get_by_role("combobox").select_option(label="Round-robin")
+    page.get_by_role("button", name="Save assignment").click()
+    no_error_on_page(page)
+    expect(
+        page.locator("#rows tr", has_text="Service Desk").first.get_by_role("combobox")
+    ).to_have_value("round_robin")
+
+    open_administration(page, "Change templates")
+    heading(page, "Change templates")
+    page.get_by_role("link", name="New template").click()
+    page.get_by_label("Name").fill("Restart a web node")
+    page.get_by_label("Implementation plan").fill("Drain, restart, check health, re-enable.")
+    page.get_by_role("button", name="Add template").click()
+    heading(page, "Change templates")
+    expect(page.get_by_role("status")).to_contain_text("Restart a web node")
+    expect(page.get_by_role("link", name="Restart a web node")).to_be_visible()
+
+    # the defect: delegations asked for usernames; both people are picked by name
+    open_administration(page, "Approval delegations")
+    heading(page, "Approval delegations")
+    page.get_by_role("link", name="New delegation").click()
+    pick(page, page.get_by_role("combobox", name="Approver who is away"), "Cara", "Cara Change")
+    pick(page, page.get_by_role("combobox", name="Decides instead"), "Lee", "Lee Lead")
+    shot(page, "administrator", "delegation")
+    page.get_by_role("button", name="Add delegation").click()
+    heading(page, "Approval delegations")
+    no_error_on_page(page)
+    expect(page.get_by_role("main")).to_contain_text("Cara Change")
+    expect(page.get_by_role("main")).to_contain_text("Lee Lead")

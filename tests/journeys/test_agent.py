@@ -14,6 +14,7 @@ from tests.journeys.steps import (
     heading,
     no_error_on_page,
     open_module,
+    pick,
     shot,
     sign_in,
     swapped,
@@ -136,6 +137,23 @@ def test_agent_takes_an_incident_and_its_team_stays(page):
     mailed = OutgoingMail.objects.filter(recipient="agent@example.com", subject__contains=number)
     assert not mailed.exists(), list(mailed.values_list("subject", flat=True))
 
+    # waiting for the caller: on hold with a reason, then resumed, then handed back
+    work = page.locator("#work")
+    work.get_by_label("On-hold reason").select_option(label="Awaiting caller")
+    work.get_by_role("button", name="Put on hold").click()
+    page.wait_for_load_state("load")
+    no_error_on_page(page)
+    expect(page.locator(".toolbar")).to_contain_text("On hold")
+    expect(detail(page, "On hold")).to_have_text("Awaiting caller")
+    work.get_by_role("button", name="Resume", exact=True).click()
+    page.wait_for_load_state("load")
+    expect(page.locator(".toolbar")).to_contain_text("In progress")
+    work.get_by_role("button", name="Hand back").click()
+    page.wait_for_load_state("load")
+    no_error_on_page(page)
+    expect(page.locator(".toolbar")).to_contain_text("Assigned")
+    expect(detail(page, "Team / assignee")).to_contain_text("Service Desk")
+
 
 def test_agent_assigns_selected_rows_to_himself_only_where_he_may(page):
     sign_in(page, "agent")
@@ -202,7 +220,7 @@ def test_agent_works_an_incident_to_resolution_and_a_refused_save_reloads_safely
     page.get_by_role("button", name="Log problem").click()
     heading(page, re.compile("Expense tool rejects valid passwords"))
     problem = page.url.rstrip("/").rsplit("/", 1)[-1]
-    page.get_by_label("Incident number").fill(number)
+    pick(page, page.get_by_role("combobox", name="Incident"), number, number)
     page.get_by_role("button", name="Link", exact=True).click()
     page.wait_for_load_state("load")
     no_error_on_page(page)

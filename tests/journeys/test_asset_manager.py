@@ -13,6 +13,7 @@ from tests.journeys.steps import (
     heading,
     no_error_on_page,
     open_module,
+    pick,
     shot,
     sign_in,
     swapped,
@@ -103,3 +104,46 @@ def test_asset_manager_edits_a_ci(page):
     page.wait_for_load_state("load")
     heading(page, re.compile("vm-0030"))
     expect(page.locator("dt:text-is('Version') + dd")).to_have_text("2.4.1")
+
+
+def test_asset_manager_adds_a_ci_relates_it_by_name_and_imports_a_file(page):
+    sign_in(page, "am")
+    open_module(page, "CMDB")
+    page.get_by_role("link", name="New CI").click()
+    page.get_by_label("Name").fill("jrn-app-01")
+    page.get_by_label("Class").select_option(label="Server")
+    page.get_by_role("button", name="Create CI").click()
+    page.wait_for_load_state("load")
+    heading(page, re.compile("jrn-app-01"))
+    no_error_on_page(page)
+
+    # the defect: the other CI of a relationship was typed as a number
+    pick(page, page.get_by_role("combobox", name="Other CI"), "esx-02", re.compile("^esx-02"))
+    page.get_by_role("button", name="Relate").click()
+    page.wait_for_load_state("load")
+    no_error_on_page(page)
+    expect(
+        page.get_by_role("main").get_by_role("link", name=re.compile("esx-02"))
+    ).not_to_have_count(0)
+
+    open_module(page, "CMDB")
+    page.get_by_role("link", name="Import").click()
+    heading(page, "Import configuration items")
+    with page.expect_file_chooser() as chooser:
+        page.get_by_label("File").click()
+    chooser.value.set_files(
+        {
+            "name": "servers.csv",
+            "mimeType": "text/csv",
+            "buffer": b"ci_class,name,serial_number\nserver,jrn-imp-01,SN-JRN-001\n",
+        }
+    )
+    page.get_by_role("button", name="Check the file").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("heading", name="Plan (dry run)")).to_be_visible()
+    expect(page.locator(".import-rows")).to_contain_text("create")
+    page.get_by_role("button", name=re.compile("^Apply")).click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("heading", name="Imported")).to_be_visible()
+    no_error_on_page(page)
+    open_ci(page, "jrn-imp-01")

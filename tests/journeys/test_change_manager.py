@@ -13,6 +13,7 @@ from tests.journeys.steps import (
     heading,
     no_error_on_page,
     open_module,
+    pick,
     shot,
     sign_in,
     swapped,
@@ -89,3 +90,66 @@ def test_change_manager_reads_a_conflict_in_words(page):
     # the defect: conflicts spoke API (same_ci, override_reason)
     expect(conflicts).not_to_contain_text(re.compile(r"same_ci|override_reason|_"))
     shot(page, "change-manager", "conflict")
+
+
+def test_change_manager_raises_a_change_on_cis_picked_by_name_and_freezes_a_service(page):
+    sign_in(page, "cm")
+    open_module(page, "Changes")
+    page.get_by_role("link", name="New change").click()
+    heading(page, "New change")
+    page.get_by_label("Title").fill("Add memory to esx-03")
+    # the defect: CIs and related incidents were typed as numbers
+    cis = page.get_by_role("combobox", name="Affected CIs")
+    chosen = page.locator(".field", has=cis).get_by_role("list", name="Chosen")
+    pick(page, cis, "esx-03", re.compile("^esx-03"))
+    pick(page, cis, "core-sw", re.compile("^core-sw-01"))
+    expect(chosen.get_by_role("listitem")).to_have_text(
+        [re.compile("esx-03"), re.compile("core-sw-01")]
+    )
+    chosen.get_by_role("button", name="Remove core-sw-01").click()
+    expect(chosen.get_by_role("listitem")).to_have_text([re.compile("esx-03")])
+    incidents = page.get_by_role("combobox", name="Related incidents")
+    pick(page, incidents, "INC", re.compile("^INC"))
+    related = page.locator(".field", has=incidents).get_by_role("listitem")
+    expect(related).to_have_count(1)
+    incident = related.inner_text().split()[0]
+    shot(page, "change-manager", "new-change")
+    page.get_by_role("button", name="Raise change").click()
+    heading(page, re.compile("Add memory to esx-03"))
+    no_error_on_page(page)
+    details = page.get_by_role("region", name="Details")
+    expect(details.get_by_role("link", name="esx-03")).to_be_visible()
+    expect(details.get_by_role("link", name="core-sw-01")).to_have_count(0)
+    expect(page.get_by_role("link", name=re.compile(incident)).first).to_be_visible()
+
+    # a freeze window on a service, its CI picked by name
+    open_module(page, "Changes")
+    page.get_by_role("link", name="Freeze windows").click()
+    heading(page, "Freeze windows")
+    page.get_by_role("link", name="New freeze window").click()
+    heading(page, "New freeze window")
+    page.get_by_label("Name").fill("Shop peak weekend")
+    page.get_by_label("Starts").fill("2027-11-26T18:00")
+    page.get_by_label("Ends").fill("2027-11-29T08:00")
+    ci = page.get_by_role("combobox", name="Service CI")
+    pick(page, ci, "online", re.compile("^Online shop"))
+    expect(ci).to_have_value("Online shop")
+    page.get_by_role("button", name="Save").click()
+    heading(page, "Freeze windows")
+    no_error_on_page(page)
+    row = page.locator("tbody tr", has_text="Shop peak weekend")
+    expect(row).to_contain_text("Online shop and what depends on it")
+    expect(row).to_contain_text("upcoming")
+
+    # the change calendar, from the freeze windows' page
+    page.get_by_role("link", name="← Change calendar").click()
+    heading(page, "Change calendar")
+    page.get_by_role("link", name="Next →").click()
+    page.wait_for_load_state("load")
+    no_error_on_page(page)
+    # its CI filter picks by name too (the defect: "CI number" typed)
+    pick(page, page.get_by_role("combobox", name="CI"), "esx-03", re.compile("^esx-03"))
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_load_state("load")
+    no_error_on_page(page)
+    expect(page.get_by_role("combobox", name="CI")).to_have_value("esx-03")

@@ -306,3 +306,23 @@ def test_a_policy_changed_meanwhile_is_not_overwritten(admin_web, admin_actor, c
     assert response.status_code == 422
     assert b"Reload" in response.content
     assert SlaPolicy.objects.get(slug="p2").response_minutes == 45
+
+
+def test_the_policy_form_shows_picked_organisations_by_name(admin_web, calendar):
+    from tests import factories
+
+    factories.OrganisationFactory(slug="acme", name="Acme Corporation")
+    response = admin_web.post("/sla/policies/new/", policy_data(organisations=["acme"]))
+    policy = SlaPolicy.objects.get(name="Gold customers P1")
+    assert response.status_code == 303
+    assert policy.organisations == ["acme"]
+
+    form = admin_web.get(f"/sla/policies/{policy.slug}/edit/")
+
+    [chip] = [
+        e
+        for e in elements(form.content, "li")
+        if "chip" in e.attrs.get("class", "") and "Acme Corporation" in text_of(e)
+    ]
+    assert elements(form.content, "input", name="organisations")[0].attrs["value"] == "acme"
+    assert elements(form.content, "input", role="combobox", name="organisations_label")

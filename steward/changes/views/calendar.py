@@ -27,6 +27,7 @@ from steward.core import selectors as core_selectors
 from steward.core.datetimes import EARLIEST, LATEST
 from steward.core.errors import DomainError
 from steward.web.forms import wants_partial
+from steward.web.pickers import PickerInput, labels_for
 
 VIEWS = ("month", "week", "list")
 DAY_LIMIT = 6  # changes drawn in a month cell before "+ n more"
@@ -122,6 +123,14 @@ def _layout(
     return days
 
 
+def _ci_picker(actor: Any, ci: str) -> str:
+    """The filter's CI picker (components/picker.html), showing the chosen CI by name."""
+    widget = PickerInput("ci")
+    widget.label = labels_for(actor, "ci", [ci])[ci] if ci else ""
+    attrs = {"id": "calendar-ci", "aria-label": "CI", "placeholder": "Type a CI's name"}
+    return widget.render("ci", ci, attrs)
+
+
 @login_required
 @require_GET
 def calendar(request: HttpRequest) -> HttpResponse:
@@ -130,7 +139,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
     view = request.GET.get("view") if request.GET.get("view") in VIEWS else "month"
     day = _parse_day(request.GET.get("date", ""))
     team = request.GET.get("team", "").strip()
-    ci = request.GET.get("ci", "").strip().upper()
+    # the CI picker's key; without JavaScript, what was typed in its box (a number)
+    ci = (request.GET.get("ci") or request.GET.get("ci_label", "")).strip().upper()
     first, stop, previous, following = _range(view, day)
     start, end = _local_midnight(first), _local_midnight(stop)
     error = ""
@@ -157,6 +167,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "truncated": len(changes) >= selectors.CALENDAR_LIMIT,
         "team": team,
         "ci": ci,
+        "ci_picker": _ci_picker(actor, ci),
         "error": error,
         "teams": core_selectors.team_list(actor, limit=200).items,
         "time_zone": timezone.get_current_timezone_name(),

@@ -23,6 +23,7 @@ from steward.changes.forms import DelegationForm, TemplateForm
 from steward.core.errors import NotFound
 from steward.core.services.common import require_admin
 from steward.web.forms import see_other, submit
+from steward.web.pickers import set_label
 
 TEMPLATE_FORM = "changes/template_form.html"
 DELEGATION_FORM = "changes/delegation_form.html"
@@ -167,6 +168,7 @@ def delegation_edit(request: HttpRequest, delegation_id: int) -> HttpResponse:
         "ends_on": delegation.ends_on,
     }
     form = DelegationForm(initial=initial, new=False)
+    set_label(form, "delegate", str(delegation.delegate))
     return render(request, DELEGATION_FORM, {"form": form, "delegation": delegation})
 
 

@@ -16,6 +16,7 @@ from steward.changes.views.common import agents_only, unplaced
 from steward.core.errors import DomainError
 from steward.core.filters import parse_query
 from steward.web.forms import submit, wants_partial
+from steward.web.pickers import set_label
 
 FORM = "changes/freeze_form.html"
 
@@ -73,6 +74,8 @@ def freeze_edit(request: HttpRequest, slug: str) -> HttpResponse:
     freeze = selectors.freeze_get(request.actor, slug=slug)
     form = FreezeForm(request.POST or None, initial=FreezeForm.initial_for(freeze))
     form.fields["slug"].disabled = True  # the slug names it in URLs and the API
+    if freeze.ci is not None:
+        set_label(form, "ci", freeze.ci.name)
     if request.method == "GET":
         return render(request, FORM, {"form": form, "freeze": freeze})
     return submit(

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from steward.cmdb.choices import AttributeType, CIStatus, Criticality, Environment
 from steward.core.forms import SingleLineField
+from steward.web.pickers import picker_field
 
 ATTR = "attr_"
 BOOLEAN_CHOICES = [("", "—"), ("true", "Yes"), ("false", "No")]
@@ -213,7 +214,9 @@ class RelationshipForm(forms.Form):
         choices=[("out", "This CI →"), ("in", "← This CI is the target of")], initial="out"
     )
     type = forms.ChoiceField()
-    other = forms.CharField(max_length=16, label="Other CI", help_text="CI number")
+    other = picker_field(
+        "ci", max_length=200, label="Other CI", help_text="Type part of its name or number"
+    )
 
     def __init__(self, *args: Any, types: Iterable[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,7 +9,16 @@ from django.db.models import Q, QuerySet
 from steward.core import targets
 from steward.core.actor import Actor
 from steward.core.errors import NotFound, PermissionDenied
-from steward.core.models import ApiToken, Attachment, AuditEntry, Organisation, Team, User
+from steward.core.models import (
+    ApiToken,
+    Attachment,
+    AuditEntry,
+    Department,
+    Location,
+    Organisation,
+    Team,
+    User,
+)
 from steward.core.pagination import Page, paginate
 from steward.core.selectors.scoping import (
     scope_to_organisations,
@@ -24,6 +33,28 @@ def organisation_visible(actor: Actor) -> QuerySet[Organisation]:
         return qs.filter(id=actor.user.organisation_id)
     served = served_organisation_ids(actor)
     return qs if served is None else qs.filter(id__in=served)
+
+
+def organisation_suggest(actor: Actor, *, q: str) -> list[Organisation]:
+    """Organisations the actor may see whose name or slug contains ``q``, by name."""
+    qs = organisation_visible(actor)
+    for word in q.split()[:4]:
+        qs = qs.filter(Q(name__icontains=word) | Q(slug__icontains=word))
+    return list(qs.order_by("name", "id")[:SUGGESTIONS])
+
+
+def department_choices(actor: Actor) -> list[Department]:
+    """Departments of the organisations the actor may see, by organisation and name."""
+    qs = Department.objects.filter(organisation__in=organisation_visible(actor))
+    return list(qs.select_related("organisation").order_by("organisation__name", "name"))
+
+
+def location_choices(actor: Actor) -> list[Location]:
+    """Sites of the organisations the actor may see, and shared ones (no organisation)."""
+    qs = Location.objects.filter(
+        Q(organisation__isnull=True) | Q(organisation__in=organisation_visible(actor))
+    )
+    return list(qs.order_by("name"))
 
 
 def user_visible(actor: Actor) -> QuerySet[User]:

@@ -38,8 +38,10 @@ ADMIN_FIELDS = PROFILE_FIELDS | {
     "is_active",
     "roles",
     "teams",
+    "served_organisations",
 }
-AUDITED = sorted((ADMIN_FIELDS - {"roles", "teams"}) | {"username"})
+# roles, teams and served organisations are sets, audited as sorted names beside the rest
+AUDITED = sorted((ADMIN_FIELDS - {"roles", "teams", "served_organisations"}) | {"username"})
 
 
 def _clean(actor: Actor, values: dict[str, Any], user: User | None = None) -> dict[str, Any]:
@@ -89,7 +91,30 @@ def _clean(actor: Actor, values: dict[str, Any], user: User | None = None) -> di
         clean["location"] = resolve_ref(
             Location.objects.all(), "location", clean["location"], key="id", label="location"
         )
+    if "served_organisations" in clean:
+        clean["served_organisations"] = _organisations(actor, clean["served_organisations"])
+    if "department" in clean or "organisation" in clean:
+        _check_department(clean, user)
     return clean
+
+
+def _check_department(clean: dict[str, Any], user: User | None) -> None:
+    """A department belongs to the person's organisation (the new one when it changes)."""
+    department = clean.get("department", getattr(user, "department", None))
+    organisation = clean.get("organisation", getattr(user, "organisation", None))
+    if department is not None and department.organisation_id != getattr(organisation, "pk", None):
+        raise ValidationFailed.one("department", "not a department of the person's organisation")
+
+
+def _organisations(actor: Actor, slugs: list[str] | None) -> list[Any]:
+    """The organisations named by ``slugs`` that the actor may see; a 422 naming
+    ``served_organisations`` for any other."""
+    wanted = sorted({(s or "").strip() for s in slugs or []})
+    found = list(selectors.organisation_visible(actor).filter(slug__in=wanted))
+    missing = sorted(set(wanted) - {o.slug for o in found})
+    if missing:
+        raise ValidationFailed.one("served_organisations", f"no organisation {', '.join(missing)}")
+    return found
 
 
 def _teams(actor: Actor, slugs: list[str] | None, user: User | None = None) -> list[Team]:
@@ -133,6 +158,7 @@ def user_create(actor: Actor, *, username: str, password: str | None = None, **f
     clean = _clean(actor, fields)
     roles = clean.pop("roles")
     teams = clean.pop("teams", [])
+    served = clean.pop("served_organisations", [])
     user = User(username=username, **clean)
     if password:
         try:
@@ -145,6 +171,7 @@ def user_create(actor: Actor, *, username: str, password: str | None = None, **f
     user.save()
     _set_roles(user, roles)
     _set_teams(user, teams)
+    user.served_organisations.set(served)
     audit.record(
         actor,
         user,
@@ -153,6 +180,7 @@ def user_create(actor: Actor, *, username: str, password: str | None = None, **f
             **audit.snapshot(user, AUDITED),
             "roles": sorted(roles),
             "teams": sorted(t.slug for t in teams),
+            "served_organisations": sorted(o.slug for o in served),
         },
     )
     outbox.emit("user.created", user)
@@ -193,6 +221,7 @@ def user_update(
     clean = _clean(actor, changes, user)
     roles = clean.pop("roles", None)
     teams = clean.pop("teams", None)
+    served = clean.pop("served_organisations", None)
     before = audit.snapshot(user, clean)
     before_roles = sorted(user.role_names)
     before_teams = sorted(user.teams.values_list("slug", flat=True))
@@ -212,6 +241,12 @@ def user_update(
     if teams is not None:
         _set_teams(user, teams)
         before["teams"], after["teams"] = before_teams, sorted(t.slug for t in teams)
+    if served is not None:
+        before["served_organisations"] = sorted(
+            user.served_organisations.values_list("slug", flat=True)
+        )
+        user.served_organisations.set(served)
+        after["served_organisations"] = sorted(o.slug for o in served)
     bump_version(user, saved)
     audit.record(actor, user, before=before, after=after)
     outbox.emit("user.updated", user, changed=sorted(changes))

@@ -46,6 +46,8 @@ def _choices(actor: Actor, person: Any = None) -> dict[str, Any]:
     return {
         "organisations": list(selectors.organisation_visible(actor).order_by("name")),
         "teams": list(teams.distinct().order_by("name")),
+        "departments": selectors.department_choices(actor),
+        "locations": selectors.location_choices(actor),
     }
 
 
@@ -124,11 +126,9 @@ def _changes(form: UserForm, current: dict[str, Any]) -> dict[str, Any]:
     """Only what differs from the values the form was opened with (so the audit log and the
     event name only what the administrator changed)."""
     new = form.values()
-    old = {
-        **current,
-        "organisation": current["organisation"] or None,
-        "manager": current["manager"] or None,
-    }
+    old = {**current}
+    for name in ("organisation", "department", "location", "manager"):
+        old[name] = current[name] or None
     return {
         name: value
         for name, value in new.items()

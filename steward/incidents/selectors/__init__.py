@@ -1,6 +1,11 @@
 """Every read of incidents, scoped to what the actor may see (one module per sub-domain)."""
 
-from steward.incidents.selectors.classification import category_list, priority_for, priority_matrix
+from steward.incidents.selectors.classification import (
+    category_list,
+    category_suggest,
+    priority_for,
+    priority_matrix,
+)
 from steward.incidents.selectors.configuration import (
     CategoryNode,
     category_get,
@@ -37,6 +42,7 @@ from steward.incidents.selectors.records import (
     incident_for_update,
     incident_get,
     incident_recent_for_caller,
+    incident_suggest,
     incident_visible,
 )
 from steward.incidents.selectors.saved_views import saved_views
@@ -66,6 +72,7 @@ __all__ = [
     "REQUESTER_MOVES",
     "attach_sla",
     "category_list",
+    "category_suggest",
     "incident_allowed_transitions",
     "incident_capabilities",
     "incident_comment_page",
@@ -77,6 +84,7 @@ __all__ = [
     "incident_overview",
     "incident_recent_for_caller",
     "incident_timeline",
+    "incident_suggest",
     "incident_visible",
     "incidents_takeable",
     "priority_for",

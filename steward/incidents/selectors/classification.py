@@ -22,3 +22,14 @@ def category_list(*, parent: str | None = None) -> list[Category]:
     if parent is not None:
         qs = qs.filter(parent__slug=parent) if parent else qs.filter(parent__isnull=True)
     return list(qs.order_by("name"))
+
+
+def category_suggest(*, q: str, limit: int = 10) -> list[Category]:
+    """Active categories and subcategories whose name or slug contains every word of ``q``
+    (a picker's choices; everyone may read the categories), by name."""
+    from django.db.models import Q
+
+    qs = Category.objects.filter(is_active=True).select_related("parent")
+    for word in q.split()[:4]:
+        qs = qs.filter(Q(name__icontains=word) | Q(slug__icontains=word))
+    return list(qs.order_by("name", "id")[:limit])

@@ -23,6 +23,17 @@ def incident_visible(actor: Actor) -> QuerySet[Incident]:
     return scope_to_organisations(actor, Incident.objects.all(), requester=requester)
 
 
+def incident_suggest(actor: Actor, *, q: str, limit: int = 10) -> list[Incident]:
+    """Incidents the actor may see whose number or title contains every word of ``q`` (a
+    picker's choices), newest first."""
+    from django.db.models import Q
+
+    qs = incident_visible(actor)
+    for word in q.split()[:4]:
+        qs = qs.filter(Q(number__icontains=word) | Q(title__icontains=word))
+    return list(qs.only("number", "title", "status").order_by("-id")[:limit])
+
+
 def _with_relations(qs: QuerySet[Incident], actor: Actor) -> QuerySet[Incident]:
     """What a shown incident needs; a parent or CI the actor may not see reads as None."""
     cis = cmdb_selectors.ci_nameable(actor)

@@ -19,6 +19,7 @@ from steward.sla.filters import PolicyFilters
 from steward.sla.forms import PolicyFilterForm, PolicyForm
 from steward.sla.views.access import editable, readable
 from steward.web.forms import submit, wants_partial
+from steward.web.pickers import labels_for, set_labels
 
 WHAT = "SLA policies"
 FORM = "sla/policy_form.html"
@@ -117,4 +118,10 @@ def policy_edit(request: HttpRequest, slug: str) -> HttpResponse:
             context=context,
         )
     form = PolicyForm(initial=PolicyForm.initial_for(policy), calendars=calendars)
+    for name, kind in (
+        ("categories", "category"),
+        ("services", "service"),
+        ("organisations", "organisation"),
+    ):
+        set_labels(form, name, labels_for(actor, kind, list(getattr(policy, name))))
     return render(request, FORM, {**context, "form": form})

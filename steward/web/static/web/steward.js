@@ -98,7 +98,39 @@ document.addEventListener("change", (event) => {
       option.scrollIntoView({ block: "nearest" });
     }
   };
+  // A multi-picker (components/multi_picker.html) adds a chip per pick and empties the box.
+  const chip = (p, key, label) => {
+    const name = p.picker.dataset.name;
+    const chosen = p.picker.querySelector("[data-picker-chosen]");
+    const keys = Array.from(chosen.querySelectorAll(`input[name="${name}"]`), (i) => i.value);
+    if (keys.includes(key)) return;
+    const item = document.createElement("li");
+    item.className = "chip";
+    const text = document.createElement("span");
+    text.textContent = label;
+    const hidden = (n, v) => {
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = n;
+      input.value = v;
+      return input;
+    };
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "link";
+    remove.dataset.pickerRemove = "";
+    remove.setAttribute("aria-label", `Remove ${label}`);
+    remove.textContent = "×";
+    item.append(text, hidden(name, key), hidden(`${name}_chosen`, label), remove);
+    chosen.append(item);
+  };
   const pick = (p, option) => {
+    if (p.picker.hasAttribute("data-picker-multi")) {
+      chip(p, option.dataset.key, option.dataset.label);
+      p.box.value = "";
+      open(p, false);
+      return;
+    }
     p.key.value = option.dataset.key;
     p.box.value = option.dataset.label;
     p.shown.value = option.dataset.label;  // the key stands while the box shows this
@@ -110,7 +142,14 @@ document.addEventListener("change", (event) => {
   });
   document.addEventListener("input", (event) => {
     const p = parts(event.target);
-    if (p && event.target === p.box) p.key.value = "";  // a new text: nothing picked yet
+    if (p && p.key && event.target === p.box) p.key.value = "";  // a new text: nothing picked yet
+  });
+  document.addEventListener("click", (event) => {
+    const remove = event.target.closest && event.target.closest("[data-picker-remove]");
+    const p = remove && parts(remove);
+    if (!p) return;
+    remove.closest("li").remove();
+    if (p.box) p.box.focus();
   });
   document.addEventListener("keydown", (event) => {
     const p = parts(event.target);
