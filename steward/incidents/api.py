@@ -12,10 +12,8 @@ from steward.api.http import create_with_key, expected_version, page_of, tag
 from steward.core import selectors as core_selectors
 from steward.core import services as core_services
 from steward.core.schemas import AttachmentOut, CommentIn, CommentOut
-from steward.core.services.common import require_admin
 from steward.incidents import selectors, services
 from steward.incidents.filters import IncidentFilters
-from steward.incidents.models import Category, EscalationRule
 from steward.incidents.schemas import (
     CategoryAdminOut,
     CategoryCreateIn,
@@ -130,17 +128,6 @@ def list_categories(request: HttpRequest, parent: str | None = None):
     return selectors.category_list(parent=parent)
 
 
-# What an Idempotency-Key replay reads back (administrators only, as the services).
-def _category_rows(actor) -> Any:  # noqa: ANN001 - an Actor
-    require_admin(actor, "configure categories")
-    return Category.objects.select_related("parent", "default_team")
-
-
-def _rule_rows(actor) -> Any:  # noqa: ANN001 - an Actor
-    require_admin(actor, "configure escalation rules")
-    return EscalationRule.objects.select_related("team")
-
-
 @categories.post("", response={201: CategoryAdminOut})
 def create_category(request: HttpRequest, payload: CategoryCreateIn):
     """A category, or a subcategory of ``parent``; its slug is made from the name."""
@@ -150,7 +137,7 @@ def create_category(request: HttpRequest, payload: CategoryCreateIn):
         scope="incident-categories",
         data=data,
         create=services.category_create,
-        visible=_category_rows,
+        visible=selectors.category_rows,
     )
     return 201, category
 
@@ -201,7 +188,7 @@ def create_escalation_rule(request: HttpRequest, payload: EscalationRuleCreateIn
         scope="escalation-rules",
         data=payload.dict(exclude_none=True),
         create=services.escalation_rule_create,
-        visible=_rule_rows,
+        visible=selectors.escalation_rule_rows,
     )
     return 201, rule
 

@@ -10,9 +10,11 @@ from steward.incidents.selectors.configuration import (
     CategoryNode,
     category_get,
     category_parents,
+    category_rows,
     category_tree,
     escalation_rule_get,
     escalation_rule_list,
+    escalation_rule_rows,
     team_assignment_modes,
 )
 from steward.incidents.selectors.home import (
@@ -56,9 +58,11 @@ __all__ = [
     "CategoryNode",
     "category_get",
     "category_parents",
+    "category_rows",
     "category_tree",
     "escalation_rule_get",
     "escalation_rule_list",
+    "escalation_rule_rows",
     "team_assignment_modes",
     "TeamWorkload",
     "incident_open_for_caller",

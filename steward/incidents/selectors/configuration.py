@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
@@ -73,3 +75,14 @@ def team_assignment_modes(actor: Actor) -> list[tuple[Team, str]]:
     teams = list(core_selectors.team_visible(actor).filter(is_active=True).order_by("name"))
     modes = dict(TeamAssignment.objects.filter(team__in=teams).values_list("team_id", "mode"))
     return [(t, modes.get(t.pk, AssignmentMode.TEAM)) for t in teams]
+
+
+# What an Idempotency-Key replay of a create reads back (administrators only, as the services).
+def category_rows(actor: Actor) -> QuerySet[Category]:
+    require_admin(actor, "configure categories")
+    return Category.objects.select_related("parent", "default_team")
+
+
+def escalation_rule_rows(actor: Actor) -> QuerySet[EscalationRule]:
+    require_admin(actor, "configure escalation rules")
+    return EscalationRule.objects.select_related("team")
