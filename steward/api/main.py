@@ -32,6 +32,7 @@ errors.install(api)
 
 
 def _register() -> None:
+    from steward.assets import api as assets_api
     from steward.changes import api as changes_api
     from steward.cmdb import api as cmdb_api
     from steward.core import api as core_api
@@ -40,7 +41,16 @@ def _register() -> None:
     from steward.problems import api as problems_api
     from steward.sla import api as sla_api
 
-    modules = (core_api, incidents_api, sla_api, cmdb_api, problems_api, changes_api, mailboxes_api)
+    modules = (
+        core_api,
+        incidents_api,
+        sla_api,
+        cmdb_api,
+        problems_api,
+        changes_api,
+        mailboxes_api,
+        assets_api,
+    )
     for module in modules:
         for prefix, router in module.ROUTERS:
             api.add_router(f"/v1/{prefix}", router)

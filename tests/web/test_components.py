@@ -15,6 +15,7 @@ from django.template import Context, RequestContext, Template
 from django.test import RequestFactory
 from django.utils import timezone
 
+from steward.assets.choices import Status as AssetStatus
 from steward.changes.choices import RiskLevel
 from steward.changes.choices import Status as ChangeStatus
 from steward.cmdb.choices import CIStatus
@@ -55,6 +56,7 @@ STATUSES = [
     *[("problems", s) for s in ProblemStatus.values],
     *[("changes", s) for s in ChangeStatus.values],
     *[("cmdb", s) for s in CIStatus.values],
+    *[("assets", s) for s in AssetStatus.values],
 ]
 
 
