@@ -6,7 +6,7 @@ last year writes off the remaining 432.00.
 """
 
 import datetime as dt
-from decimal import Decimal as D
+from decimal import Decimal
 
 import pytest
 
@@ -17,28 +17,32 @@ pytestmark = pytest.mark.django_db
 
 
 def test_straight_line_schedule_by_hand():
-    years = schedule(D("1000.00"), method="straight_line", life_years=3, rate=D(0))
+    years = schedule(Decimal("1000.00"), method="straight_line", life_years=3, rate=Decimal(0))
     # 1000 / 3 = 333.33 for two years, the last year takes the 333.34 left
-    assert [y.depreciation for y in years] == [D("333.33"), D("333.33"), D("333.34")]
-    assert years[-1].closing == D("0.00")
+    assert [y.depreciation for y in years] == [
+        Decimal("333.33"),
+        Decimal("333.33"),
+        Decimal("333.34"),
+    ]
+    assert years[-1].closing == Decimal("0.00")
 
 
 def test_declining_balance_schedule_by_hand():
-    years = schedule(D("1200.00"), method="declining_balance", life_years=3, rate=D(40))
+    years = schedule(Decimal("1200.00"), method="declining_balance", life_years=3, rate=Decimal(40))
     assert [(y.opening, y.depreciation, y.closing) for y in years] == [
-        (D("1200.00"), D("480.00"), D("720.00")),
-        (D("720.00"), D("288.00"), D("432.00")),
-        (D("432.00"), D("432.00"), D("0.00")),
+        (Decimal("1200.00"), Decimal("480.00"), Decimal("720.00")),
+        (Decimal("720.00"), Decimal("288.00"), Decimal("432.00")),
+        (Decimal("432.00"), Decimal("432.00"), Decimal("0.00")),
     ]
 
 
 def test_book_and_tax_schedules_side_by_side(make_asset):
     rows = selectors.depreciation_schedule(make_asset())
     assert [(r.year, r.book.depreciation, r.tax.depreciation) for r in rows] == [
-        (1, D("300.00"), D("480.00")),
-        (2, D("300.00"), D("288.00")),
-        (3, D("300.00"), D("432.00")),
-        (4, D("300.00"), D("0.00")),
+        (1, Decimal("300.00"), Decimal("480.00")),
+        (2, Decimal("300.00"), Decimal("288.00")),
+        (3, Decimal("300.00"), Decimal("432.00")),
+        (4, Decimal("300.00"), Decimal("0.00")),
     ]
 
 
@@ -54,7 +58,7 @@ def test_book_and_tax_schedules_side_by_side(make_asset):
     ],
 )
 def test_book_value_at_any_date(make_asset, on, book, tax):
-    assert selectors.book_value(make_asset(), on) == {"book": D(book), "tax": D(tax)}
+    assert selectors.book_value(make_asset(), on) == {"book": Decimal(book), "tax": Decimal(tax)}
 
 
 def test_whole_months():
@@ -85,7 +89,7 @@ def test_total_cost_of_ownership_shares_each_contract_by_its_assets(system, make
         assets=[one.number],
     )
     assert selectors.total_cost_of_ownership(one) == {
-        "purchase": D("1200.00"),
-        "contracts": D("249.99"),
-        "total": D("1449.99"),
+        "purchase": Decimal("1200.00"),
+        "contracts": Decimal("249.99"),
+        "total": Decimal("1449.99"),
     }
