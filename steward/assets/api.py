@@ -66,7 +66,13 @@ def list_models(request: HttpRequest, params: Query[PageParams]):
 
 @assets.post("/models", response={201: AssetModelOut})
 def create_model(request: HttpRequest, payload: AssetModelIn):
-    return 201, services.model_create(request.actor, **payload.dict())
+    return 201, create_with_key(
+        request,
+        scope="asset-models",
+        data=payload.dict(),
+        create=services.model_create,
+        visible=selectors.model_visible,
+    )
 
 
 @assets.get("/stock-rooms", response=page_of(StockRoomOut))
@@ -76,7 +82,13 @@ def list_stock_rooms(request: HttpRequest, params: Query[PageParams]):
 
 @assets.post("/stock-rooms", response={201: StockRoomOut})
 def create_stock_room(request: HttpRequest, payload: StockRoomIn):
-    return 201, services.stock_room_create(request.actor, **payload.dict())
+    return 201, create_with_key(
+        request,
+        scope="stock-rooms",
+        data=payload.dict(),
+        create=services.stock_room_create,
+        visible=selectors.stock_room_visible,
+    )
 
 
 @assets.get("/stock", response=list[StockLineOut])

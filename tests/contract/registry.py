@@ -371,6 +371,13 @@ from tests.cmdb.contract import (  # noqa: E402 - needs the helpers above
     make_ci,  # noqa: F401 - re-exported for tests/problems/contract.py
 )
 
+from tests.assets.contract import (  # noqa: E402 - needs the helpers above
+    ASSET_MODELS,
+    ASSETS,
+    CONTRACTS,
+    STOCK_ROOMS,
+)
+
 # --- incidents and problems: tests/<app>/contract.py (imported here, after what they use) --
 from tests.incidents.contract import INCIDENTS  # noqa: E402 - needs the helpers above
 from tests.mailboxes.contract import MAIL_MESSAGES, MAILBOXES  # noqa: E402 - needs the helpers above
@@ -394,6 +401,10 @@ RESOURCES: list[Resource] = [
     APPROVAL_DELEGATIONS,
     MAILBOXES,
     MAIL_MESSAGES,
+    ASSETS,
+    ASSET_MODELS,
+    STOCK_ROOMS,
+    CONTRACTS,
 ]
 
 # Collections in the OpenAPI document that are deliberately not registered, with why.
@@ -404,12 +415,17 @@ EXCUSED_COLLECTIONS: dict[str, str] = {
     "/api/v1/cis/import": "a bulk reconciliation, not a collection: its rows are CIs, checked "
     "by tests/cmdb/test_import_api.py and walked by the access walk",
     "/api/v1/cis/import/file": "the same bulk import from an uploaded file (multipart)",
+    "/api/v1/assets/stock": "a report (in-stock counts per room and model against reorder "
+    "levels), not records; tests/assets/test_access_and_api.py",
     "/api/v1/changes/feed": "issues the caller's calendar-feed secret, shown once; one per "
     "user, nothing to list (tests/changes/test_ics.py)",
 }
 
 # Operations answering a bare JSON array instead of a page (DESIGN §6), with why.
 EXCUSED_UNPAGED_LISTS: dict[str, str] = {
+    "GET /api/v1/assets/stock": "one line per stock room and model: a short report",
+    "GET /api/v1/assets/{number}/assignments": "one asset's check-out history, read whole "
+    "with the asset",
     "GET /api/v1/incident-categories": "a small admin-kept reference table, read whole",
     "GET /api/v1/changes/{number}/approvals": "a change's approvals, one per matching policy: "
     "a handful, read whole with the change",

@@ -110,6 +110,7 @@ def contract_update(
     actor: Actor, *, number: str, expected_version: int | None, changes: dict[str, Any]
 ) -> Contract:
     def load() -> Contract:
+        require_write(actor)
         found = (
             selectors.contract_visible(actor)
             .select_for_update()
@@ -118,7 +119,6 @@ def contract_update(
         )
         if found is None:
             raise NotFound()
-        require_write(actor)
         return found
 
     return record_update(

@@ -24,8 +24,8 @@ FIELDS = {"method", "sanitisation", "vendor", "certificate_number", "certificate
 
 
 def _open(actor: Actor, number: str) -> tuple[Asset, Disposition]:
-    asset = selectors.asset_for_update(actor, number=number)
     require_write(actor)
+    asset = selectors.asset_for_update(actor, number=number)
     if asset.status != Status.RETIRED:
         raise Conflict("Only a retired asset's disposition can be recorded.")
     record, _ = Disposition.objects.get_or_create(asset=asset)
