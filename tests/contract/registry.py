@@ -357,6 +357,12 @@ SLA_POLICIES = Resource(
 
 # --- CMDB, problems, changes: tests/<app>/contract.py (imported here, after what they use;
 # ``make_ci`` stays importable from here for the apps whose records link to CIs) ----------
+from tests.assets.contract import (  # noqa: E402 - needs the helpers above
+    ASSET_MODELS,
+    ASSETS,
+    CONTRACTS,
+    STOCK_ROOMS,
+)
 from tests.changes.contract import (  # noqa: E402 - needs the helpers above
     APPROVAL_DELEGATIONS,
     CHANGE_TEMPLATES,
@@ -369,13 +375,6 @@ from tests.cmdb.contract import (  # noqa: E402 - needs the helpers above
     RELATIONSHIP_TYPES,
     RELATIONSHIPS,
     make_ci,  # noqa: F401 - re-exported for tests/problems/contract.py
-)
-
-from tests.assets.contract import (  # noqa: E402 - needs the helpers above
-    ASSET_MODELS,
-    ASSETS,
-    CONTRACTS,
-    STOCK_ROOMS,
 )
 
 # --- incidents and problems: tests/<app>/contract.py (imported here, after what they use) --
