@@ -44,6 +44,8 @@ def _staff(system: Actor) -> list:
 
 def load(rng: random.Random) -> int:
     system = Actor.system("demo")
+    if selectors.category_visible(system).exists():
+        return 0  # loaded already
     today = timezone.localdate()
     for name, ci_class, bm, by, br, tm, ty, tr in CATEGORIES:
         services.category_create(
