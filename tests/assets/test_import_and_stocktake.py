@@ -91,3 +91,12 @@ def test_stock_taking_in_the_browser_by_typing_tags(client, manager_user, make_a
     assert "1 missing" in client.get(url).content.decode()
     assert client.post(f"{url}scan/", {"tag": asset.asset_tag}).status_code == 303
     assert "0 missing" in client.get(url).content.decode()
+
+
+def test_a_closed_count_takes_no_more_scans(client, manager_user, make_asset):
+    asset = make_asset(stock_room="main-stock-room")
+    client.force_login(manager_user)
+    url = client.post("/assets/counts/new/", {"stock_room": "main-stock-room"})["Location"]
+    assert client.post(f"{url}close/").status_code == 303
+    assert "Closed." in client.get(url).content.decode()
+    assert client.post(f"{url}scan/", {"tag": asset.asset_tag}).status_code == 422

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -75,7 +76,7 @@ def count_close(request: HttpRequest, count_id: int) -> HttpResponse:
     selectors.stock_count_get(actor, count_id=count_id)
     return submit(
         request,
-        ScanForm({"tag": "-"}),
+        forms.Form(request.POST),
         lambda f: services.stock_count_close(actor, count_id=count_id),
         success=reverse("assets:count", args=[count_id]),
         template="assets/count.html",
