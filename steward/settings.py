@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "steward.changes",
     "steward.mailboxes",
     "steward.catalog",
+    "steward.assets",
     "steward.api",
     "steward.web",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("sla/", include("steward.sla.urls")),
     path("mailboxes/", include("steward.mailboxes.urls")),
     path("", include("steward.catalog.urls")),  # /catalog/… and /administration/catalog/…
+    path("assets/", include("steward.assets.urls")),
     path("", include("steward.core.urls")),
     path("", include("steward.web.urls")),
 ]

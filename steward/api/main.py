@@ -32,6 +32,7 @@ errors.install(api)
 
 
 def _register() -> None:
+    from steward.assets import api as assets_api
     from steward.catalog import api as catalog_api
     from steward.changes import api as changes_api
     from steward.cmdb import api as cmdb_api
@@ -50,6 +51,7 @@ def _register() -> None:
         changes_api,
         mailboxes_api,
         catalog_api,
+        assets_api,
     )
     for module in modules:
         for prefix, router in module.ROUTERS:

@@ -17,7 +17,11 @@ def navigation(request: HttpRequest) -> dict:
     is_admin = actor is not None and actor.is_admin
     items = []
     for module in MODULES:
-        if not module.shown_to(is_agent=user.is_agent, is_admin=is_admin):
+        # roles are read once per user (cached), and only when a module asks
+        managing = module.asset_managers_only and not is_admin and user.has_role("asset_manager")
+        if not module.shown_to(
+            is_agent=user.is_agent, is_admin=is_admin, is_asset_manager=managing
+        ):
             continue
         url = reverse(module.url_name) if module.url_name else None
         items.append(

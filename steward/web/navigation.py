@@ -15,12 +15,16 @@ class Module:
     admins_only: bool = False  # configuration: administrators only (the pages refuse others)
     # the views that light this entry, when its app has several entries (names or prefixes)
     lights: tuple[str, ...] = ()
+    asset_managers_only: bool = False  # asset managers and administrators
 
-    def shown_to(self, *, is_agent: bool, is_admin: bool = False) -> bool:
+    def shown_to(
+        self, *, is_agent: bool, is_admin: bool = False, is_asset_manager: bool = False
+    ) -> bool:
         return (
             not (self.agents_only and not is_agent)
             and not (self.requesters_only and is_agent)
             and not (self.admins_only and not is_admin)
+            and not (self.asset_managers_only and not (is_admin or is_asset_manager))
         )
 
 
@@ -57,7 +61,8 @@ MODULES: tuple[Module, ...] = (
     Module("fulfilment", "Fulfilment tasks", "catalog:task_list", lights=("catalog:task_",)),
     Module("knowledge", "Knowledge", None, agents_only=False),
     Module("cmdb", "CMDB", "cmdb:list"),
-    Module("assets", "Assets", None),
+    # asset managers and administrators only (the pages answer 404 to everyone else)
+    Module("assets", "Assets", "assets:list", asset_managers_only=True),
     Module("sla", "SLA", "sla:list"),
     Module("events", "Events", None),
     Module("automation", "Automation", None),

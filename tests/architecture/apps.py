@@ -8,7 +8,7 @@ STEWARD = Path(__file__).resolve().parents[2] / "steward"
 
 # Every domain app. A new app is added here the day it is created; the template test then
 # holds it to the same rooms as the others.
-DOMAIN_APPS = ("incidents", "problems", "changes", "cmdb", "sla", "mailboxes", "catalog")
+DOMAIN_APPS = ("incidents", "problems", "changes", "cmdb", "sla", "mailboxes", "catalog", "assets")
 
 # Rooms every domain app has. A name stands for `name.py` or a package `name/`, except where
 # PACKAGES says it must be a package (one module per sub-domain).

@@ -241,6 +241,7 @@ def build_scene() -> Scene:
     change, freeze, change_refs = _changes_of_b(system, b, team, ci, incident)
     mail_refs, mail_objects = _mail_of_b(system, team, incident)
     catalog_refs, catalog_numbers = _catalog_of_b(system, b, requester_b)
+    asset_refs, asset_objects = _assets_of_b(system, org_b)
     # configuration administrators keep (shared, not B's): the walker may not even open it
     rule = incident_services.escalation_rule_create(
         system, name="Walk rule", threshold="breach", action="raise_priority"
@@ -289,6 +290,7 @@ def build_scene() -> Scene:
             **change_refs,
             **mail_refs,
             **catalog_refs,
+            **asset_refs,
         },
         query_values={
             "q": MARKER,
@@ -344,6 +346,7 @@ def build_scene() -> Scene:
             "sla.slapolicy": policy,
             "changes.freezewindow": freeze,
             **mail_objects,
+            **asset_objects,
         },
         change=change,
         freeze=freeze,
@@ -497,3 +500,53 @@ def _changes_of_b(system, b, team, ci, incident) -> tuple[Change, FreezeWindow, 
             "feed/team": team.slug,
         },
     )
+
+
+def _assets_of_b(system, org_b) -> tuple[dict[str, str], dict[str, models.Model]]:
+    """B's asset (deployed, retired with a disposition), a contract covering it, a stock
+    room and a stock count: the asset managers' alone (no walker is one)."""
+    from steward.assets import services as asset_services
+
+    category = asset_services.category_create(system, name="mkb category")
+    model = asset_services.model_create(
+        system, manufacturer="mkb maker", name="mkb model", category=category.slug
+    )
+    room = asset_services.stock_room_create(system, name="mkb room")
+    asset = asset_services.asset_create(
+        system,
+        asset_tag="mkb-tag",
+        serial_number="mkb-serial",
+        model=model.pk,
+        status="in_stock",
+        organisation=org_b.slug,
+        vendor="mkb-vendor",
+        stock_room=room.slug,
+    )
+    asset_services.asset_update(
+        system, number=asset.number, expected_version=None, changes={"status": "retired"}
+    )
+    asset_services.disposition_update(system, number=asset.number, vendor="mkb-recycler")
+    contract = asset_services.contract_create(
+        system,
+        title="mkb contract",
+        vendor="mkb-vendor",
+        kind="support",
+        start_date="2025-01-01",
+        end_date="2030-01-01",
+        assets=[asset.number],
+    )
+    count = asset_services.stock_count_start(system, stock_room=room.slug)
+    refs = {
+        "assets/number": asset.number,
+        "contracts/number": contract.number,
+        "counts/count_id": str(count.pk),
+    }
+    objects = {
+        "assets.asset": asset,
+        "assets.assetmodel": model,
+        "assets.category": category,
+        "assets.stockroom": room,
+        "assets.contract": contract,
+        "assets.disposition": asset.disposition,
+    }
+    return refs, objects

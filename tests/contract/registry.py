@@ -357,7 +357,13 @@ SLA_POLICIES = Resource(
 
 # --- CMDB, problems, changes: tests/<app>/contract.py (imported here, after what they use;
 # ``make_ci`` stays importable from here for the apps whose records link to CIs); the
-# catalogue, incidents, mailboxes and problems likewise ------------------------------------
+# assets, catalogue, incidents, mailboxes and problems likewise -----------------------------
+from tests.assets.contract import (  # noqa: E402 - needs the helpers above
+    ASSET_MODELS,
+    ASSETS,
+    CONTRACTS,
+    STOCK_ROOMS,
+)
 from tests.catalog.contract import ITEMS, REQUESTS, SERVICES, TASKS  # noqa: E402 - needs the helpers above
 from tests.changes.contract import (  # noqa: E402 - needs the helpers above
     APPROVAL_DELEGATIONS,
@@ -398,6 +404,10 @@ RESOURCES: list[Resource] = [
     ITEMS,
     REQUESTS,
     TASKS,
+    ASSETS,
+    ASSET_MODELS,
+    STOCK_ROOMS,
+    CONTRACTS,
 ]
 
 # Collections in the OpenAPI document that are deliberately not registered, with why.
@@ -412,12 +422,17 @@ EXCUSED_COLLECTIONS: dict[str, str] = {
     "/api/v1/cis/import": "a bulk reconciliation, not a collection: its rows are CIs, checked "
     "by tests/cmdb/test_import_api.py and walked by the access walk",
     "/api/v1/cis/import/file": "the same bulk import from an uploaded file (multipart)",
+    "/api/v1/assets/stock": "a report (in-stock counts per room and model against reorder "
+    "levels), not records; tests/assets/test_access_and_api.py",
     "/api/v1/changes/feed": "issues the caller's calendar-feed secret, shown once; one per "
     "user, nothing to list (tests/changes/test_ics.py)",
 }
 
 # Operations answering a bare JSON array instead of a page (DESIGN §6), with why.
 EXCUSED_UNPAGED_LISTS: dict[str, str] = {
+    "GET /api/v1/assets/stock": "one line per stock room and model: a short report",
+    "GET /api/v1/assets/{number}/assignments": "one asset's check-out history, read whole "
+    "with the asset",
     "GET /api/v1/incident-categories": "a small admin-kept reference table, read whole",
     "GET /api/v1/changes/{number}/approvals": "a change's approvals, one per matching policy: "
     "a handful, read whole with the change",

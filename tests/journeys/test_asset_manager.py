@@ -147,3 +147,50 @@ def test_asset_manager_adds_a_ci_relates_it_by_name_and_imports_a_file(page):
     expect(page.get_by_role("heading", name="Imported")).to_be_visible()
     no_error_on_page(page)
     open_ci(page, "jrn-imp-01")
+
+
+def test_asset_manager_retires_a_laptop_and_disposes_it_with_a_certificate(page):
+    """Retire a deployed laptop, record its sanitisation certificate, dispose of it, and
+    find it in the disposition report: clicking and typing only."""
+    sign_in(page, "am")
+    open_module(page, "Assets")
+    heading(page, "Assets")
+    page.get_by_role("combobox", name="Status").select_option(label="Deployed")
+    swapped(page)
+    page.get_by_role("combobox", name="Model").select_option(label="Dell Latitude 7440")
+    swapped(page)
+    no_error_on_page(page)
+    rows = page.locator("tbody tr").filter(has=page.get_by_role("link", name=re.compile("^AST")))
+    expect(rows.first).to_contain_text("Dell Latitude 7440")
+    number = rows.first.get_by_role("link").inner_text()
+    rows.first.get_by_role("link").click()
+    heading(page, re.compile(number))
+
+    page.get_by_role("button", name="Retire").click()
+    page.wait_for_load_state("load")
+    expect(page.locator(".status").first).to_have_text("Retired")
+    card = page.get_by_role("region", name="Disposition")
+    expect(card.get_by_role("status")).to_contain_text("sanitisation level")
+    card.get_by_label("Method").select_option(label="Destruction")
+    card.get_by_label("Sanitisation (NIST SP 800-88)").select_option(label="Purge")
+    card.get_by_label("Disposal vendor").fill("SecureShred AG")
+    card.get_by_label("Certificate number").fill("COD-JOURNEY-1")
+    card.get_by_label("Certificate date").fill("2026-11-30")
+    card.get_by_role("button", name="Save disposition").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("region", name="Disposition").get_by_role("status")).to_contain_text(
+        "may be disposed"
+    )
+    page.get_by_role("button", name="Dispose").click()
+    page.wait_for_load_state("load")
+    expect(page.locator(".status").first).to_have_text("Disposed")
+    shot(page, "asset-manager", "disposed")
+
+    page.get_by_role("link", name="← Assets").click()
+    page.get_by_role("navigation", name="Asset pages").get_by_role(
+        "link", name="Disposition report"
+    ).click()
+    heading(page, "Disposition report")
+    row = page.locator("tbody tr").filter(has=page.get_by_role("link", name=number))
+    expect(row).to_contain_text("COD-JOURNEY-1")
+    expect(row).to_contain_text("Purge")

@@ -15,6 +15,7 @@ from django.template import Context, RequestContext, Template
 from django.test import RequestFactory
 from django.utils import timezone
 
+from steward.assets.choices import Status as AssetStatus
 from steward.catalog.choices import Decision, RequestStatus, Stage, TaskStatus
 from steward.changes.choices import RiskLevel
 from steward.changes.choices import Status as ChangeStatus
@@ -60,6 +61,7 @@ STATUSES = [
     *[("tasks", s) for s in TaskStatus.values],
     *[("approvals", s) for s in Decision.values],
     *[("services", s) for s in Stage.values],
+    *[("assets", s) for s in AssetStatus.values],
 ]
 
 

@@ -1,0 +1,129 @@
+"""Web forms of the asset pages: they parse and hand to the services."""
+
+from __future__ import annotations
+
+from django import forms
+
+from steward.assets.choices import DispositionMethod, Sanitisation, Status
+from steward.core.forms import SingleLineField
+from steward.web.filter_forms import FilterForm, filter_select
+
+
+class AssetFilterForm(FilterForm):
+    """The asset list's filter bar; ``filters.AssetFilters`` checks its values."""
+
+    status = filter_select("Status", "Any status", list(Status.choices))
+    model = filter_select("Model", "Any model", [])
+    location = filter_select("Location", "Any location", [])
+    assignee = forms.CharField(
+        label="Assignee",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Assignee (username or me)"}),
+    )
+
+    def __init__(self, *args, models=(), locations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["placeholder"] = "Number, tag or serial"
+        self.fields["model"].widget.choices = [("", "Any model")] + [
+            (str(m.pk), str(m)) for m in models
+        ]
+        self.fields["location"].widget.choices = [("", "Any location")] + [
+            (str(loc.pk), loc.name) for loc in locations
+        ]
+
+
+def _model_choices(models) -> list[tuple[str, str]]:
+    return [("", "Choose a model")] + [(str(m.pk), str(m)) for m in models]
+
+
+class AssetForm(forms.Form):
+    asset_tag = SingleLineField(max_length=64, label="Asset tag")
+    serial_number = SingleLineField(max_length=100, label="Serial number")
+    model = forms.ChoiceField(label="Model", choices=())
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[(Status.ON_ORDER, "On order"), (Status.IN_STOCK, "In stock")],
+    )
+    vendor = SingleLineField(max_length=120, required=False)
+    purchase_order = SingleLineField(max_length=60, required=False, label="Purchase order")
+    purchase_date = forms.DateField(
+        required=False, label="Purchase date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    cost = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2, initial=0)
+    holds_data = forms.BooleanField(required=False, initial=True, label="Holds data")
+
+    def __init__(self, *args, models=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = _model_choices(models)
+
+
+class MoveForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class CheckOutForm(forms.Form):
+    person = SingleLineField(max_length=150, required=False, label="Person (username)")
+    location = forms.ChoiceField(label="Location", required=False, choices=())
+
+    def __init__(self, *args, locations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].choices = [("", "No location")] + [
+            (str(loc.pk), loc.name) for loc in locations
+        ]
+
+
+class CheckInForm(forms.Form):
+    stock_room = forms.ChoiceField(label="Into stock room", required=False, choices=())
+
+    def __init__(self, *args, rooms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stock_room"].choices = [("", "No stock room")] + [
+            (r.slug, r.name) for r in rooms
+        ]
+
+
+class DispositionForm(forms.Form):
+    method = forms.ChoiceField(
+        label="Method", required=False, choices=[("", "Not yet")] + list(DispositionMethod.choices)
+    )
+    sanitisation = forms.ChoiceField(
+        label="Sanitisation (NIST SP 800-88)",
+        required=False,
+        choices=[("", "None recorded")] + list(Sanitisation.choices),
+    )
+    vendor = SingleLineField(max_length=120, required=False, label="Disposal vendor")
+    certificate_number = SingleLineField(max_length=80, required=False, label="Certificate number")
+    certificate_date = forms.DateField(
+        required=False, label="Certificate date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class CustodyForm(forms.Form):
+    handed_from = SingleLineField(max_length=120, label="Handed from")
+    handed_to = SingleLineField(max_length=120, label="Handed to")
+    note = SingleLineField(max_length=200, required=False)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label="Evidence file")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="CSV file")
+
+
+class CountStartForm(forms.Form):
+    stock_room = forms.ChoiceField(label="Stock room", required=False, choices=())
+    location = forms.ChoiceField(label="Or location", required=False, choices=())
+
+    def __init__(self, *args, rooms=(), locations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stock_room"].choices = [("", "—")] + [(r.slug, r.name) for r in rooms]
+        self.fields["location"].choices = [("", "—")] + [
+            (str(loc.pk), loc.name) for loc in locations
+        ]
+
+
+class ScanForm(forms.Form):
+    tag = SingleLineField(max_length=64, label="Asset tag")

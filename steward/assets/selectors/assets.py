@@ -1,0 +1,102 @@
+"""Reads of assets, scoped: administrators and asset managers, limited to the
+organisations they serve (and assets of none)."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from steward.assets.choices import Status
+from steward.assets.models import Asset, Assignment
+from steward.assets.selectors.access import can_read
+from steward.core.actor import Actor
+from steward.core.errors import NotFound, ValidationFailed
+from steward.core.pagination import Page, paginate
+from steward.core.selectors.scoping import scope_to_organisations
+
+NUMBER = re.compile(r"AST\d{7}")
+ORDER = ("id",)
+
+
+def asset_visible(actor: Actor) -> QuerySet[Asset]:
+    if not can_read(actor):
+        return Asset.objects.none()
+    return scope_to_organisations(actor, Asset.objects.all())
+
+
+def _shown(qs: QuerySet[Asset]) -> QuerySet[Asset]:
+    return qs.select_related(
+        "model__category", "assignee", "location", "stock_room", "owner_team", "organisation"
+    )
+
+
+def asset_list(
+    actor: Actor,
+    *,
+    status: list[str] | None = None,
+    model: int | None = None,
+    location: int | None = None,
+    stock_room: str = "",
+    assignee: str = "",
+    q: str = "",
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page:
+    """A keyset page of visible assets, oldest first; each filter is an indexed equality."""
+    bad = [s for s in status or [] if s not in Status.values]
+    if bad:
+        raise ValidationFailed.one("status", f"unknown status {bad[0]!r}")
+    qs = asset_visible(actor)
+    if status:
+        qs = qs.filter(status__in=status)
+    if model:
+        qs = qs.filter(model_id=model)
+    if location:
+        qs = qs.filter(location_id=location)
+    if stock_room:
+        qs = qs.filter(stock_room__slug=stock_room)
+    if assignee == "me":
+        qs = qs.filter(assignee_id=actor.user.pk if actor.user else None)
+    elif assignee:
+        qs = qs.filter(assignee__username=assignee)
+    q = q.strip()
+    if q and NUMBER.fullmatch(q.upper()):
+        qs = qs.filter(number=q.upper())
+    elif q:
+        qs = qs.filter(Q(asset_tag__iexact=q) | Q(serial_number__iexact=q))
+    return paginate(_shown(qs), order=ORDER, cursor=cursor, limit=limit)
+
+
+def asset_get(actor: Actor, *, number: str) -> Asset:
+    """One visible asset with its disposition and check-out history; 404 otherwise."""
+    history = Assignment.objects.select_related(
+        "person", "location", "checked_out_by", "checked_in_by"
+    ).order_by("-checked_out_at", "-id")
+    asset = (
+        _shown(asset_visible(actor))
+        .select_related("disposition", "configuration_item")
+        .prefetch_related(Prefetch("assignments", queryset=history))
+        .filter(number=str(number).upper())
+        .first()
+    )
+    if asset is None:
+        raise NotFound()
+    return asset
+
+
+def asset_for_update(actor: Actor, *, number: str) -> Asset:
+    asset = (
+        asset_visible(actor)
+        .select_for_update(of=("self",))
+        .select_related("model__category")
+        .filter(number=str(number).upper())
+        .first()
+    )
+    if asset is None:
+        raise NotFound()
+    return asset
+
+
+def asset_by_tag(actor: Actor, *, tag: str) -> Asset | None:
+    return asset_visible(actor).filter(asset_tag__iexact=tag.strip()).first()

@@ -1,0 +1,89 @@
+"""Reads of categories, models and stock rooms, and the stock view (counts per model and
+room against reorder levels)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+
+from steward.assets.choices import Status
+from steward.assets.models import AssetModel, Category, StockLevel, StockRoom
+from steward.assets.selectors.access import can_read
+from steward.assets.selectors.assets import asset_visible
+from steward.core.actor import Actor
+from steward.core.errors import NotFound
+from steward.core.models import Location
+
+
+def category_visible(actor: Actor) -> QuerySet[Category]:
+    return Category.objects.all() if can_read(actor) else Category.objects.none()
+
+
+def model_visible(actor: Actor) -> QuerySet[AssetModel]:
+    qs = AssetModel.objects.select_related("category").order_by("manufacturer", "name", "id")
+    return qs if can_read(actor) else qs.none()
+
+
+def stock_room_visible(actor: Actor) -> QuerySet[StockRoom]:
+    qs = StockRoom.objects.select_related("location").order_by("name")
+    return qs if can_read(actor) else qs.none()
+
+
+def model_get(actor: Actor, *, pk: int) -> AssetModel:
+    found = model_visible(actor).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def stock_room_get(actor: Actor, *, slug: str) -> StockRoom:
+    found = stock_room_visible(actor).filter(slug=slug).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+@dataclass(frozen=True)
+class StockLine:
+    stock_room: StockRoom
+    model: AssetModel
+    in_stock: int
+    reorder_level: int
+
+    @property
+    def below(self) -> bool:
+        return self.in_stock < self.reorder_level
+
+
+def stock_view(actor: Actor) -> list[StockLine]:
+    """Per stock room and model: assets in stock against the reorder level; a model with a
+    level and none in stock is listed too (that is the one to reorder). Two queries plus
+    the rooms and models they name."""
+    counts = (
+        asset_visible(actor)
+        .filter(status=Status.IN_STOCK, stock_room__isnull=False)
+        .values("stock_room", "model")
+        .annotate(n=Count("id"))
+    )
+    found = {(c["stock_room"], c["model"]): c["n"] for c in counts}
+    levels = {
+        (lv.stock_room_id, lv.model_id): lv.reorder_level
+        for lv in StockLevel.objects.all()
+        if can_read(actor)
+    }
+    keys = set(found) | set(levels)
+    rooms = {r.pk: r for r in stock_room_visible(actor).filter(pk__in={k[0] for k in keys})}
+    models = {m.pk: m for m in model_visible(actor).filter(pk__in={k[1] for k in keys})}
+    lines = [
+        StockLine(rooms[r], models[m], found.get((r, m), 0), levels.get((r, m), 0))
+        for r, m in keys
+        if r in rooms and m in models
+    ]
+    return sorted(lines, key=lambda line: (line.stock_room.name, str(line.model)))
+
+
+def location_choices(actor: Actor) -> QuerySet[Location]:
+    """Locations to file an asset under (reference data, the same for every asset reader)."""
+    qs = Location.objects.order_by("name")
+    return qs if can_read(actor) else qs.none()

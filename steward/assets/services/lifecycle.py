@@ -1,0 +1,64 @@
+"""What a status move does besides the status: deploy links the CI, a return to stock or a
+retirement closes the open check-out, retiring opens the disposition record, disposal
+completes it. Events for other apps (the software app frees licence seats on them):
+``asset.checked_in``, ``asset.retired``, ``asset.disposed``, each with the asset number and
+its CI (docs/assets.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from steward.assets.choices import Status
+from steward.assets.models import Asset, Assignment, Disposition
+from steward.assets.services.deploy import link_ci
+from steward.assets.workflow import ASSET_FLOW
+from steward.core import outbox
+from steward.core.actor import Actor
+
+
+def event_payload(asset: Asset) -> dict[str, Any]:
+    ci = asset.configuration_item if asset.configuration_item_id else None
+    return {
+        "number": asset.number,
+        "asset_tag": asset.asset_tag,
+        "ci_id": asset.configuration_item_id,
+        "ci": ci.number if ci is not None else None,
+    }
+
+
+def close_assignment(actor: Actor, asset: Asset) -> bool:
+    """End the open check-out (if any) and clear who and where; True when one was open."""
+    closed = Assignment.objects.filter(asset=asset, checked_in_at__isnull=True).update(
+        checked_in_at=timezone.now(), checked_in_by=actor.user
+    )
+    asset.assignee = None
+    asset.location = None
+    return bool(closed)
+
+
+def move(actor: Actor, asset: Asset, target: str) -> list[str]:
+    """Check and apply the move on ``asset`` (not saved); returns the events to emit after
+    the save, so they carry the saved values."""
+    ASSET_FLOW.check(asset, target=target, data={})
+    source, events = asset.status, []
+    asset.status = target
+    if target == Status.DEPLOYED:
+        link_ci(actor, asset)
+        asset.stock_room = None
+    if source == Status.DEPLOYED and target in (Status.IN_STOCK, Status.RETIRED):
+        close_assignment(actor, asset)
+        events.append("asset.checked_in")
+    if target == Status.RETIRED:
+        Disposition.objects.get_or_create(asset=asset)
+        events.append("asset.retired")
+    if target == Status.DISPOSED:
+        Disposition.objects.filter(asset=asset).update(completed_at=timezone.now())
+        events.append("asset.disposed")
+    return events
+
+
+def emit(asset: Asset, events: list[str]) -> None:
+    for topic in events:
+        outbox.emit(topic, asset, **event_payload(asset))

@@ -1,0 +1,129 @@
+"""Pure checks every asset write path calls (single, import, demo): references, money,
+dates, unique tag and serial. Each refusal names its field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import QuerySet
+
+from steward.assets.models import Asset, AssetModel, StockRoom
+from steward.core import selectors as core_selectors
+from steward.core.actor import Actor
+from steward.core.errors import ValidationFailed
+from steward.core.models import Location
+from steward.core.text import is_single_line
+
+MAX_MONEY = Decimal("999999999999.99")
+TEXT_LIMITS = {"asset_tag": 64, "serial_number": 100, "vendor": 120, "purchase_order": 60}
+
+
+def money(field: str, value: Any) -> Decimal:
+    """A non-negative amount with at most two decimals."""
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationFailed.one(field, "a number, e.g. 1299.00") from exc
+    if not amount.is_finite():
+        raise ValidationFailed.one(field, "a number, e.g. 1299.00")
+    if amount < 0:
+        raise ValidationFailed.one(field, "may not be negative")
+    if amount > MAX_MONEY or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationFailed.one(field, "at most 999999999999.99, in cents")
+    return amount
+
+
+def date(field: str, value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError as exc:
+        raise ValidationFailed.one(field, "a date as YYYY-MM-DD") from exc
+
+
+def text(field: str, value: Any, *, required: bool = False) -> str:
+    value = "" if value is None else value
+    if not isinstance(value, str):
+        raise ValidationFailed.one(field, "text")
+    value = value.strip()
+    if required and not value:
+        raise ValidationFailed.one(field, "required")
+    if not is_single_line(value):
+        raise ValidationFailed.one(field, "one line, without control characters")
+    limit = TEXT_LIMITS.get(field)
+    if limit and len(value) > limit:
+        raise ValidationFailed.one(field, f"at most {limit} characters")
+    return value
+
+
+def ref(qs: QuerySet, field: str, value: Any, *, key: str, label: str) -> Any:
+    """The referenced row, or a 422 naming the field; an id must be a whole number."""
+    if value in (None, ""):
+        return None
+    if key in ("pk", "id"):
+        if isinstance(value, bool) or not str(value).isdigit() or len(str(value)) > 18:
+            raise ValidationFailed.one(field, f"the id of a {label}")
+        value = int(value)
+    elif not isinstance(value, str):
+        raise ValidationFailed.one(field, f"the {key} of a {label}")
+    found = qs.filter(**{key: value}).first()
+    if found is None:
+        raise ValidationFailed.one(field, f"no {label} {value!r}")
+    return found
+
+
+def unique(field: str, value: str, asset: Asset | None) -> None:
+    """Asset tags and serial numbers each name one asset."""
+    others = Asset.objects.filter(**{f"{field}__iexact": value})
+    if asset is not None and asset.pk:
+        others = others.exclude(pk=asset.pk)
+    if value and others.exists():
+        label = "asset tag" if field == "asset_tag" else "serial number"
+        raise ValidationFailed.one(field, f"another asset has this {label}")
+
+
+def clean_fields(actor: Actor, values: dict[str, Any], asset: Asset | None) -> dict[str, Any]:
+    """Checked values for the asset fields present in ``values``."""
+    clean: dict[str, Any] = {}
+    for name in ("asset_tag", "serial_number"):
+        if name in values:
+            clean[name] = text(name, values[name], required=True)
+            unique(name, clean[name], asset)
+    for name in ("vendor", "purchase_order"):
+        if name in values:
+            clean[name] = text(name, values[name])
+    if "notes" in values:
+        clean["notes"] = str(values["notes"] or "")[:20_000]
+    if "holds_data" in values:
+        if not isinstance(values["holds_data"], bool):
+            raise ValidationFailed.one("holds_data", "true or false")
+        clean["holds_data"] = values["holds_data"]
+    if "cost" in values:
+        clean["cost"] = money("cost", values["cost"] if values["cost"] is not None else 0)
+    if "purchase_date" in values:
+        clean["purchase_date"] = date("purchase_date", values["purchase_date"])
+    refs = {
+        "model": (AssetModel.objects.all(), "pk", "model"),
+        "location": (Location.objects.all(), "pk", "location"),
+        "stock_room": (StockRoom.objects.all(), "slug", "stock room"),
+        "owner_team": (core_selectors.team_visible(actor), "slug", "team"),
+        "assignee": (
+            core_selectors.user_visible(actor).filter(is_active=True),
+            "username",
+            "person",
+        ),
+        "organisation": (core_selectors.organisation_visible(actor), "slug", "organisation"),
+    }
+    for name, (qs, key, label) in refs.items():
+        if name in values:
+            clean[name] = ref(qs, name, values[name], key=key, label=label)
+    if "model" in clean and clean["model"] is None:
+        raise ValidationFailed.one("model", "required")
+    return clean

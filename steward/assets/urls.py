@@ -1,0 +1,29 @@
+from django.urls import path
+
+from steward.assets.views import listing, records, reports, stocktake
+
+app_name = "assets"
+urlpatterns = [
+    path("", listing.asset_list, name="list"),
+    path("export.csv", listing.asset_export, name="export"),
+    path("new/", records.new, name="new"),
+    path("stock/", reports.stock, name="stock"),
+    path("contracts/", reports.contracts, name="contracts"),
+    path("disposition/", reports.disposition_report, name="disposition_report"),
+    path("disposition.csv", reports.disposition_report_csv, name="disposition_csv"),
+    path("labels/", reports.labels, name="labels"),
+    path("import/", reports.asset_import, name="import"),
+    path("import/apply/", reports.asset_import_apply, name="import_apply"),
+    path("counts/new/", stocktake.count_start, name="count_start"),
+    path("counts/<int:count_id>/", stocktake.count, name="count"),
+    path("counts/<int:count_id>/scan/", stocktake.count_scan, name="count_scan"),
+    path("counts/<int:count_id>/close/", stocktake.count_close, name="count_close"),
+    path("<str:number>/", records.detail, name="detail"),
+    path("<str:number>/label.png", reports.label_png, name="label_png"),
+    path("<str:number>/move/", records.move, name="move"),
+    path("<str:number>/check-out/", records.check_out, name="check_out"),
+    path("<str:number>/check-in/", records.check_in, name="check_in"),
+    path("<str:number>/disposition/", records.disposition, name="disposition"),
+    path("<str:number>/custody/", records.custody, name="custody"),
+    path("<str:number>/evidence/", records.evidence, name="evidence"),
+]

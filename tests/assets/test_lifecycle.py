@@ -1,0 +1,148 @@
+"""The lifecycle as data with guards: illegal moves list the allowed states, disposal needs
+a completed disposition record (with a sanitisation level when the device held data)."""
+
+import pytest
+
+from steward.assets import selectors, services
+from steward.assets.models import Asset, Assignment, Disposition
+from steward.cmdb import services as cmdb_services
+from steward.core.errors import Conflict, IllegalTransition, ValidationFailed
+from steward.core.models import OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def move(actor, asset, status):
+    return services.asset_update(
+        actor, number=asset.number, expected_version=None, changes={"status": status}
+    )
+
+
+def complete(actor, asset, **overrides):
+    values = {
+        "method": "destruction",
+        "sanitisation": "destroy",
+        "vendor": "SecureShred AG",
+        "certificate_number": "COD-1",
+        "certificate_date": "2026-01-10",
+    }
+    values.update(overrides)
+    return services.disposition_update(actor, number=asset.number, **values)
+
+
+def test_an_illegal_move_is_a_conflict_listing_the_allowed_states(manager, make_asset):
+    asset = make_asset(status="on_order")
+    with pytest.raises(IllegalTransition) as exc:
+        move(manager, asset, "deployed")
+    assert exc.value.status == 409
+    assert exc.value.allowed == ["in_stock"]
+    assert Asset.objects.get(pk=asset.pk).status == "on_order"
+
+
+def test_retiring_opens_a_disposition_and_disposal_needs_it_complete(manager, make_asset):
+    asset = make_asset()
+    move(manager, asset, "retired")
+    assert Disposition.objects.filter(asset=asset, completed_at=None).exists()
+    with pytest.raises(ValidationFailed) as exc:
+        move(manager, asset, "disposed")
+    assert "certificate number" in exc.value.message
+    assert Asset.objects.get(pk=asset.pk).status == "retired"
+
+
+def test_a_device_that_held_data_needs_a_sanitisation_level(manager, make_asset):
+    asset = make_asset(holds_data=True)
+    move(manager, asset, "retired")
+    complete(manager, asset, sanitisation="")
+    with pytest.raises(ValidationFailed) as exc:
+        move(manager, asset, "disposed")
+    assert "sanitisation" in exc.value.message
+    complete(manager, asset)
+    disposed = move(manager, asset, "disposed")
+    assert disposed.status == "disposed"
+    assert Disposition.objects.get(asset=asset).completed_at is not None
+
+
+def test_a_device_without_data_is_disposed_without_sanitisation(manager, make_asset):
+    asset = make_asset(holds_data=False)
+    move(manager, asset, "retired")
+    complete(manager, asset, sanitisation="", method="recycling")
+    assert move(manager, asset, "disposed").status == "disposed"
+
+
+def test_a_disposed_asset_is_final(manager, make_asset):
+    asset = make_asset(holds_data=False)
+    move(manager, asset, "retired")
+    complete(manager, asset)
+    move(manager, asset, "disposed")
+    with pytest.raises(Conflict):
+        move(manager, asset, "in_stock")
+    with pytest.raises(Conflict):
+        complete(manager, asset, vendor="Other")
+
+
+def test_check_out_and_in_keep_history_and_emit_the_events(manager, manager_user, make_asset):
+    asset = make_asset()
+    services.asset_check_out(manager, number=asset.number, person=manager_user.username)
+    asset.refresh_from_db()
+    assert asset.status == "deployed"
+    assert asset.assignee == manager_user
+    with pytest.raises(Conflict):
+        services.asset_check_out(manager, number=asset.number, person=manager_user.username)
+    services.asset_check_in(manager, number=asset.number, stock_room="main-stock-room")
+    asset.refresh_from_db()
+    assert (asset.status, asset.assignee, asset.stock_room.slug) == (
+        "in_stock",
+        None,
+        "main-stock-room",
+    )
+    [row] = Assignment.objects.filter(asset=asset)
+    assert row.checked_in_at is not None
+    event = OutboxMessage.objects.get(topic="asset.checked_in")
+    assert event.payload["number"] == asset.number
+    assert "ci_id" in event.payload
+
+
+def test_retiring_a_deployed_asset_checks_it_in_and_says_so(manager, manager_user, make_asset):
+    asset = make_asset()
+    services.asset_check_out(manager, number=asset.number, person=manager_user.username)
+    move(manager, asset, "retired")
+    topics = list(OutboxMessage.objects.order_by("id").values_list("topic", flat=True))
+    assert topics[-3:] == ["asset.updated", "asset.checked_in", "asset.retired"]
+    assert not Assignment.objects.filter(asset=asset, checked_in_at=None).exists()
+
+
+def test_deploying_creates_the_ci_for_a_tracked_category(manager, make_asset):
+    asset = make_asset("server", serial_number="CZJ1234")
+    deployed = move(manager, asset, "deployed")
+    ci = deployed.configuration_item
+    assert ci is not None
+    assert ci.ci_class.slug == "server"
+    assert ci.attributes["serial_number"] == "CZJ1234"
+    retired = move(manager, deployed, "retired")
+    event = OutboxMessage.objects.get(topic="asset.retired")
+    assert event.payload == {
+        "number": retired.number,
+        "asset_tag": retired.asset_tag,
+        "ci_id": ci.pk,
+        "ci": ci.number,
+    }
+
+
+def test_deploying_matches_an_existing_ci_by_serial(system, manager, make_asset):
+    ci = cmdb_services.ci_create(
+        system, name="srv-9", ci_class="server", attributes={"serial_number": "abc-9"}
+    )
+    asset = make_asset("server", serial_number="ABC-9")
+    assert move(manager, asset, "deployed").configuration_item == ci
+
+
+def test_a_laptop_is_not_a_ci(manager, make_asset):
+    assert move(manager, make_asset(), "deployed").configuration_item is None
+
+
+def test_the_page_offers_only_the_moves_the_workflow_allows(manager, make_asset):
+    asset = selectors.asset_get(manager, number=make_asset(status="on_order").number)
+    caps = selectors.asset_capabilities(manager, asset)
+    assert [m.target for m in caps.moves] == ["in_stock"]
+    assert not caps.can_check_in
+    assert not caps.can_edit_disposition

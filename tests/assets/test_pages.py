@@ -1,0 +1,122 @@
+"""The asset pages: list with filters (query count flat), detail with history (query count
+flat), moves offered by the workflow, the disposition report and its CSV, labels."""
+
+import pytest
+
+from steward.assets import services
+from steward.core.actor import Actor
+from tests.query_counts import grows, queries
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_in(client, manager_user):
+    client.force_login(manager_user)
+    return client
+
+
+def test_list_filters_and_query_count(signed_in, make_asset, catalogue):
+    make_asset(asset_tag="ZZ-1")
+    make_asset("server", status="on_order")
+    page = signed_in.get("/assets/", {"status": "on_order"}).content.decode()
+    assert "HPE DL380" in page
+    assert "ZZ-1" not in page
+    assert signed_in.get("/assets/", {"model": "x"}).status_code == 422
+    few, more = grows(make_asset, lambda: signed_in.get("/assets/"))
+    assert few == more
+
+
+def test_detail_shows_history_and_its_query_count_is_flat(signed_in, manager_user, make_asset):
+    asset = make_asset()
+    system = Actor.system("t")
+
+    def churn():
+        services.asset_check_out(system, number=asset.number, person=manager_user.username)
+        services.asset_check_in(system, number=asset.number)
+        services.contract_create(
+            system,
+            title="Care",
+            vendor="Dell",
+            kind="support",
+            start_date="2026-01-01",
+            end_date="2027-01-01",
+            assets=[asset.number],
+        )
+
+    few, more = grows(churn, lambda: signed_in.get(f"/assets/{asset.number}/"), first=1, then=3)
+    assert few == more
+    page = signed_in.get(f"/assets/{asset.number}/").content.decode()
+    assert "Check-out history" in page
+    assert str(manager_user) in page
+
+
+def test_the_page_offers_the_workflows_moves_and_a_refusal_stays_on_the_form(signed_in, make_asset):
+    asset = make_asset(holds_data=True)
+    page = signed_in.get(f"/assets/{asset.number}/").content.decode()
+    assert 'value="deployed"' in page
+    assert 'value="disposed"' not in page
+    r = signed_in.post(f"/assets/{asset.number}/move/", {"status": "retired", "version": 1})
+    assert r.status_code == 303
+    r = signed_in.post(f"/assets/{asset.number}/move/", {"status": "disposed"})
+    assert r.status_code == 422
+    assert "certificate number" in r.content.decode()
+    r = signed_in.post(
+        f"/assets/{asset.number}/disposition/",
+        {
+            "method": "destruction",
+            "sanitisation": "purge",
+            "vendor": "Shred AG",
+            "certificate_number": "COD-42",
+            "certificate_date": "2026-01-05",
+        },
+    )
+    assert r.status_code == 303
+    assert (
+        signed_in.post(f"/assets/{asset.number}/move/", {"status": "disposed"}).status_code == 303
+    )
+    report = signed_in.get("/assets/disposition/").content.decode()
+    assert "COD-42" in report
+    csv = b"".join(signed_in.get("/assets/disposition.csv").streaming_content).decode()
+    assert "COD-42" in csv
+    assert "purge" in csv
+
+
+def test_export_neutralises_formulas(signed_in, make_asset):
+    for i, start in enumerate(("=", "+", "-", "@")):
+        make_asset(vendor=f"{start}HYPERLINK(1)", purchase_order=f"PO{i}")
+    body = b"".join(signed_in.get("/assets/export.csv").streaming_content).decode()
+    for start in ("=", "+", "-", "@"):
+        assert f",'{start}HYPERLINK(1)," in body
+        assert f",{start}HYPERLINK" not in body
+
+
+def test_export_reads_as_a_flat_number_of_queries(signed_in, make_asset):
+    few, more = grows(make_asset, lambda: signed_in.get("/assets/export.csv"))
+    assert few == more
+
+
+def test_labels_carry_a_qr_code_of_the_assets_address(signed_in, make_asset, settings):
+    settings.BASE_URL = "https://steward.example.com"
+    asset = make_asset()
+    page = signed_in.get("/assets/labels/").content.decode()
+    assert "<svg" in page
+    assert f"https://steward.example.com/assets/{asset.number}/" in page
+    assert ' style="' not in page.split("<svg", 1)[1].split("</svg>")[0]
+    png = signed_in.get(f"/assets/{asset.number}/label.png")
+    assert png["Content-Type"] == "image/png"
+    assert png.content.startswith(b"\x89PNG")
+
+
+def test_stock_and_contract_pages(signed_in, make_asset, catalogue):
+    make_asset(stock_room="main-stock-room")
+    services.stock_level_set(
+        Actor.system("t"),
+        stock_room="main-stock-room",
+        model=catalogue["laptop"].pk,
+        reorder_level=3,
+    )
+    assert "Below level" in signed_in.get("/assets/stock/").content.decode()
+    assert signed_in.get("/assets/contracts/").status_code == 200
+    assert signed_in.get("/assets/contracts/", {"expiring_within": "x"}).status_code == 422
+    assert queries(lambda: signed_in.get("/assets/stock/")) < 15
