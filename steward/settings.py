@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "steward.problems",
     "steward.changes",
     "steward.mailboxes",
+    "steward.software",
     "steward.api",
     "steward.web",
 ]

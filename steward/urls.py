@@ -15,6 +15,7 @@ urlpatterns = [
     path("changes/", include("steward.changes.urls")),
     path("sla/", include("steward.sla.urls")),
     path("mailboxes/", include("steward.mailboxes.urls")),
+    path("software/", include("steward.software.urls")),
     path("", include("steward.core.urls")),
     path("", include("steward.web.urls")),
 ]

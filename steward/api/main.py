@@ -39,8 +39,18 @@ def _register() -> None:
     from steward.mailboxes import api as mailboxes_api
     from steward.problems import api as problems_api
     from steward.sla import api as sla_api
+    from steward.software import api as software_api
 
-    modules = (core_api, incidents_api, sla_api, cmdb_api, problems_api, changes_api, mailboxes_api)
+    modules = (
+        core_api,
+        incidents_api,
+        sla_api,
+        cmdb_api,
+        problems_api,
+        changes_api,
+        mailboxes_api,
+        software_api,
+    )
     for module in modules:
         for prefix, router in module.ROUTERS:
             api.add_router(f"/v1/{prefix}", router)

@@ -35,6 +35,7 @@ MODULES: tuple[Module, ...] = (
     Module("knowledge", "Knowledge", None, agents_only=False),
     Module("cmdb", "CMDB", "cmdb:list"),
     Module("assets", "Assets", None),
+    Module("software", "Software", "software:list"),
     Module("sla", "SLA", "sla:list"),
     Module("events", "Events", None),
     Module("automation", "Automation", None),
