@@ -137,7 +137,7 @@ PRODUCTS = [
         "perpetual",
     ),
 ]
-SHORT = "acrobat-pro"  # the product the demo leaves three devices short
+SHORT = "adobe-acrobat-pro"  # the product the demo leaves three devices short
 
 
 def load(rng: random.Random) -> int:
