@@ -117,7 +117,7 @@ PRODUCTS = [
         "subscription",
     ),
     ("Mozilla", "Firefox ESR", "", ["firefox"], ["Mozilla Firefox ESR 128"], "site", "perpetual"),
-    ("7-Zip", "7-Zip", "", ["7-zip"], ["7-Zip 24.08 (x64)"], "site", "perpetual"),
+    ("7-Zip", "7-Zip", "", ["7 zip"], ["7-Zip 24.08 (x64)"], "site", "perpetual"),
     (
         "Splunk",
         "Enterprise",
