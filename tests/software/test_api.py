@@ -3,8 +3,6 @@ device report, and the status codes of bad input."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from steward.core.choices import Role
@@ -54,9 +52,7 @@ def test_device_report_through_the_api(manager_api):
     device = make_ci("server", name="disc-1")
     response = manager_api.put(
         f"/api/v1/installations/devices/{device.number}",
-        json.dumps({"installations": [{"name": "Office Pro 2021"}, {"name": "Foo"}]}),
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {manager_api.token}"},
+        {"installations": [{"name": "Office Pro 2021"}, {"name": "Foo"}]},
     )
     assert response.status_code == 200, response.content
     assert response.json() == {
