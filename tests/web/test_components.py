@@ -21,6 +21,7 @@ from steward.cmdb.choices import CIStatus
 from steward.core.selectors.timeline import FieldChange, TimelineEntry
 from steward.incidents.choices import Status as IncidentStatus
 from steward.problems.choices import Status as ProblemStatus
+from steward.software.choices import Position as SoftwarePosition
 from steward.web.templatetags import steward_ui
 from tests.web.html import elements, text_of
 
@@ -55,6 +56,7 @@ STATUSES = [
     *[("problems", s) for s in ProblemStatus.values],
     *[("changes", s) for s in ChangeStatus.values],
     *[("cmdb", s) for s in CIStatus.values],
+    *[("software", s) for s in SoftwarePosition.values],
 ]
 
 
