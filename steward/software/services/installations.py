@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from steward.cmdb import selectors as cmdb_selectors
@@ -15,7 +15,7 @@ from steward.core import audit, outbox
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
-from steward.core.errors import NotFound, ValidationFailed
+from steward.core.errors import ValidationFailed
 from steward.core.services.common import resolve_ref
 from steward.core.services.references import active_user
 from steward.software import selectors
@@ -55,16 +55,20 @@ def installation_create(
     if Installation.objects.filter(device=ci, product=found).exists():
         raise ValidationFailed.one("product", f"already installed on {ci.number}")
     retired = ci.status == CIStatus.RETIRED
-    installation = Installation.objects.create(
-        product=found,
-        device=ci,
-        user=active_user(actor, "user", user),
-        cores=clean_cores(cores),
-        source=Source.MANUAL,
-        last_seen=timezone.now(),
-        freed_at=timezone.now() if retired else None,
-        freed_by=FreedBy.CI_RETIRED if retired else "",
-    )
+    values = {"user": active_user(actor, "user", user), "cores": clean_cores(cores)}
+    try:
+        with transaction.atomic():  # a concurrent create of the same pair: a 422, not a 500
+            installation = Installation.objects.create(
+                product=found,
+                device=ci,
+                source=Source.MANUAL,
+                last_seen=timezone.now(),
+                freed_at=timezone.now() if retired else None,
+                freed_by=FreedBy.CI_RETIRED if retired else "",
+                **values,
+            )
+    except IntegrityError:
+        raise ValidationFailed.one("product", f"already installed on {ci.number}") from None
     audit.record(
         actor,
         installation,
@@ -141,9 +145,8 @@ def device_installations_report(actor: Actor, *, device: str, installations: Any
     (``last_seen``), discovered ones no longer reported are removed, manual ones stay. A
     retired device's installations are kept but do not count."""
     require_manage(actor)
-    ci = cmdb_selectors.ci_visible(actor).filter(number=device.strip().upper()).first()
-    if ci is None:
-        raise NotFound()
+    # the device's row locked: two reports of one device run one after the other
+    ci = cmdb_selectors.ci_for_update(actor, number=device.strip().upper())
     reported, unmatched = _resolve(actor, _validated(_items(installations)))
     now = timezone.now()
     retired = ci.status == CIStatus.RETIRED
