@@ -73,9 +73,16 @@ class Installation(models.Model):
     """A product found on (or entered for) a CMDB device, optionally for one user. It
     counts towards consumption until its seat is freed (``freed_at``)."""
 
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="installations")
+    # no single-column indexes: (product, freed_at, …) and (device, product) lead with them,
+    # and PostgreSQL preferred a plain product index with heap fetches over the covering one
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="installations", db_index=False
+    )
     device = models.ForeignKey(
-        "cmdb.ConfigurationItem", on_delete=models.CASCADE, related_name="installations"
+        "cmdb.ConfigurationItem",
+        on_delete=models.CASCADE,
+        related_name="installations",
+        db_index=False,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
