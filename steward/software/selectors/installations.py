@@ -10,7 +10,7 @@ from steward.core.errors import NotFound, ValidationFailed
 from steward.core.pagination import Page, paginate
 from steward.core.selectors.scoping import scope_to_organisations
 from steward.software.choices import Source
-from steward.software.models import Installation
+from steward.software.models import Installation, Product
 from steward.software.selectors.permissions import can_read
 
 
@@ -35,7 +35,10 @@ def installation_list(
     counts (true) or was freed (false). The product drill-down is this with ``product``."""
     qs = installation_visible(actor)
     if product:
-        qs = qs.filter(product__slug=product)
+        # the product's id first: a range of sw_inst_product_page in id order, where a
+        # join on the slug let PostgreSQL walk the primary key and filter
+        pid = Product.objects.filter(slug=product).values_list("id", flat=True).first()
+        qs = qs.filter(product_id=pid) if pid is not None else qs.none()
     if device:
         qs = qs.filter(device__number=device.strip().upper())
     if user:
