@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "steward.mailboxes",
     "steward.catalog",
     "steward.assets",
+    "steward.software",
     "steward.api",
     "steward.web",
 ]

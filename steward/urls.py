@@ -17,6 +17,7 @@ urlpatterns = [
     path("mailboxes/", include("steward.mailboxes.urls")),
     path("", include("steward.catalog.urls")),  # /catalog/… and /administration/catalog/…
     path("assets/", include("steward.assets.urls")),
+    path("software/", include("steward.software.urls")),
     path("", include("steward.core.urls")),
     path("", include("steward.web.urls")),
 ]

@@ -160,6 +160,11 @@ class ApiClient(Client):
             path, data, content_type=content_type, headers=self._headers(headers), **kw
         )
 
+    def put(self, path, data=None, content_type="application/json", headers=None, **kw):
+        return super().put(
+            path, data, content_type=content_type, headers=self._headers(headers), **kw
+        )
+
 
 def api_client_for(user, scopes=("read", "write")) -> ApiClient:
     _, raw = token_create(Actor.system("tests"), user=user, name="test", scopes=list(scopes))

@@ -41,6 +41,7 @@ def _register() -> None:
     from steward.mailboxes import api as mailboxes_api
     from steward.problems import api as problems_api
     from steward.sla import api as sla_api
+    from steward.software import api as software_api
 
     modules = (
         core_api,
@@ -52,6 +53,7 @@ def _register() -> None:
         mailboxes_api,
         catalog_api,
         assets_api,
+        software_api,
     )
     for module in modules:
         for prefix, router in module.ROUTERS:

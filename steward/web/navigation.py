@@ -63,6 +63,7 @@ MODULES: tuple[Module, ...] = (
     Module("cmdb", "CMDB", "cmdb:list"),
     # asset managers and administrators only (the pages answer 404 to everyone else)
     Module("assets", "Assets", "assets:list", asset_managers_only=True),
+    Module("software", "Software", "software:list"),
     Module("sla", "SLA", "sla:list"),
     Module("events", "Events", None),
     Module("automation", "Automation", None),

@@ -41,6 +41,7 @@ from steward.problems import services as problem_services
 from steward.problems.models import Problem, ProblemIncident
 from steward.sla.models import SlaPolicy
 from steward.sla.services import calendar_create, policy_create
+from steward.software import services as software_services
 from tests import factories
 from tests.contract.access_bridges import Walker, build_bridges, walkers
 from tests.contract.conftest import limited_agent
@@ -145,6 +146,28 @@ class Scene:
         return found
 
 
+def _software_of_b(system: Actor, org_b: Any, ci: Any) -> tuple[Any, Any, Any]:
+    """A shared product (configuration every agent reads, so unmarked), B's licence of it
+    and its installation on B's CI."""
+    product = software_services.product_create(
+        system, publisher="Walk publisher", name="Walk product", match_rules=["walk product"]
+    )
+    licence = software_services.licence_create(
+        system,
+        product=product.slug,
+        quantity=3,
+        start_date="2026-01-01",
+        purchase_order="mkb-po",
+        vendor="mkb-vendor",
+        notes="mkb-licence-notes",
+        organisation=org_b.slug,
+    )
+    installation = software_services.installation_create(
+        system, product=product.slug, device=ci.number, cores=2
+    )
+    return product, licence, installation
+
+
 def build_scene() -> Scene:
     org_a = factories.OrganisationFactory(name="Walk A", slug="walk-a")
     org_b = factories.OrganisationFactory(name="mkb Organisation", slug="mkb-org")
@@ -235,6 +258,7 @@ def build_scene() -> Scene:
     relationship = cmdb_services.relationship_create(
         system, source=ci_app.number, target=ci.number, type="runs_on"
     )
+    product, licence, installation = _software_of_b(system, org_b, ci)
     saved_view = incident_services.saved_view_save(
         Actor(user=b), name="mkb-view", query=f"q={MARKER}&team={team.slug}"
     )
@@ -287,6 +311,11 @@ def build_scene() -> Scene:
             "attachments/kind": "incident",
             "attachments/key": incident.number,
             "pick/kind": "team",
+            # software: the product is shared configuration; the licence and installation B's
+            "software/slug": product.slug,
+            "licences/number": licence.number,
+            "installations/id": str(installation.id),
+            "devices/number": ci.number,
             **change_refs,
             **mail_refs,
             **catalog_refs,
@@ -315,6 +344,10 @@ def build_scene() -> Scene:
             "version": 1,
             "body": "walk",
             "incident": incident.number,
+            "product": product.slug,
+            "start_date": "2026-01-01",
+            "device": ci.number,
+            "installations": [],
         },
         body_refs={
             "caller": b.username,
@@ -358,6 +391,7 @@ def build_scene() -> Scene:
             ci.number,
             ci_app.number,
             *catalog_numbers,
+            licence.number,
         ],
         witnesses=witnesses,
     )

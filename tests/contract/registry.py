@@ -381,6 +381,11 @@ from tests.cmdb.contract import (  # noqa: E402 - needs the helpers above
 from tests.incidents.contract import INCIDENTS  # noqa: E402 - needs the helpers above
 from tests.mailboxes.contract import MAIL_MESSAGES, MAILBOXES  # noqa: E402 - needs the helpers above
 from tests.problems.contract import PROBLEMS  # noqa: E402 - needs the helpers above
+from tests.software.contract import (  # noqa: E402 - needs the helpers above
+    INSTALLATIONS,
+    LICENCES,
+    SOFTWARE,
+)
 
 RESOURCES: list[Resource] = [
     PROBLEMS,
@@ -408,6 +413,9 @@ RESOURCES: list[Resource] = [
     ASSET_MODELS,
     STOCK_ROOMS,
     CONTRACTS,
+    SOFTWARE,
+    LICENCES,
+    INSTALLATIONS,
 ]
 
 # Collections in the OpenAPI document that are deliberately not registered, with why.
@@ -424,6 +432,8 @@ EXCUSED_COLLECTIONS: dict[str, str] = {
     "/api/v1/cis/import/file": "the same bulk import from an uploaded file (multipart)",
     "/api/v1/assets/stock": "a report (in-stock counts per room and model against reorder "
     "levels), not records; tests/assets/test_access_and_api.py",
+    "/api/v1/software/report/compliance": "a report over every product (shortfalls first), "
+    "not records: its rows are the products of /api/v1/software (tests/software/test_api.py)",
     "/api/v1/changes/feed": "issues the caller's calendar-feed secret, shown once; one per "
     "user, nothing to list (tests/changes/test_ics.py)",
 }
@@ -434,6 +444,8 @@ EXCUSED_UNPAGED_LISTS: dict[str, str] = {
     "GET /api/v1/assets/{number}/assignments": "one asset's check-out history, read whole "
     "with the asset",
     "GET /api/v1/incident-categories": "a small admin-kept reference table, read whole",
+    "GET /api/v1/software/report/compliance": "every product's position in report order, "
+    "read whole: the report is the sort of all of them (one row per product, never installs)",
     "GET /api/v1/changes/{number}/approvals": "a change's approvals, one per matching policy: "
     "a handful, read whole with the change",
 }

@@ -194,3 +194,39 @@ def test_asset_manager_retires_a_laptop_and_disposes_it_with_a_certificate(page)
     row = page.locator("tbody tr").filter(has=page.get_by_role("link", name=number))
     expect(row).to_contain_text("COD-JOURNEY-1")
     expect(row).to_contain_text("Purge")
+
+
+def test_asset_manager_brings_a_product_back_into_licence_compliance(page):
+    """The compliance report names the product out of compliance (the demo's Acrobat);
+    its page shows the shortfall and who consumes it; a licence for the missing seats,
+    typed into the form, makes it compliant."""
+    sign_in(page, "am")
+    open_module(page, "Software")
+    heading(page, "Software")
+    page.get_by_role("link", name="Compliance report").click()
+    heading(page, "Licence compliance")
+    expect(page.locator("#summary")).to_have_text("1 product out of compliance.")
+    first = page.locator("#report tbody tr").first
+    expect(first).to_contain_text("Shortfall")
+    expect(first).to_contain_text("Acrobat Pro")
+    shot(page, "asset-manager", "licence-compliance")
+    first.get_by_role("link", name=re.compile("Acrobat Pro")).click()
+    heading(page, re.compile("Acrobat Pro"))
+    short = page.locator("#shortfall strong").inner_text()
+    missing = re.search(r"\d+", short).group()
+    # the drill-down lists the consuming devices
+    expect(page.locator("#installations tr").first).to_contain_text("CI")
+    page.get_by_role("link", name="Add licence").click()
+    heading(page, "New licence")
+    expect(page.get_by_role("combobox", name="Product")).to_have_value(re.compile("Acrobat Pro"))
+    page.get_by_label("Quantity").fill(missing)
+    page.get_by_label("Start date").fill("2026-11-01")
+    page.get_by_label("Vendor").fill("SoftwareOne")
+    page.get_by_label("Purchase order").fill("PO-77001")
+    page.get_by_role("button", name="Create licence").click()
+    page.wait_for_load_state("load")
+    heading(page, re.compile("Acrobat Pro"))
+    expect(page.locator(".toolbar .status")).to_have_text("Compliant")
+    page.get_by_role("link", name="← Licence compliance").click()
+    heading(page, "Licence compliance")
+    expect(page.locator("#summary")).to_have_text("Every product is compliant.")

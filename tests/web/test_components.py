@@ -23,6 +23,7 @@ from steward.cmdb.choices import CIStatus
 from steward.core.selectors.timeline import FieldChange, TimelineEntry
 from steward.incidents.choices import Status as IncidentStatus
 from steward.problems.choices import Status as ProblemStatus
+from steward.software.choices import Position as SoftwarePosition
 from steward.web.templatetags import steward_ui
 from tests.web.html import elements, text_of
 
@@ -62,6 +63,7 @@ STATUSES = [
     *[("approvals", s) for s in Decision.values],
     *[("services", s) for s in Stage.values],
     *[("assets", s) for s in AssetStatus.values],
+    *[("software", s) for s in SoftwarePosition.values],
 ]
 
 

@@ -1,0 +1,1 @@
+"""Licence compliance at scale (issue 14): ``python -m bench.software``."""

@@ -1,0 +1,80 @@
+"""Software web forms: parse only; the services validate and decide."""
+
+from __future__ import annotations
+
+from django import forms
+
+from steward.core.forms import SingleLineField
+from steward.software.choices import Metric, Term
+from steward.web.filter_forms import FilterForm
+from steward.web.pickers import picker_field
+
+EDITABLE = (
+    "product",
+    "metric",
+    "term",
+    "quantity",
+    "cost",
+    "start_date",
+    "end_date",
+    "purchase_order",
+    "vendor",
+    "organisation",
+    "notes",
+)
+
+
+class ProductFilterForm(FilterForm):
+    """The product list's bar: words of the name or publisher."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["placeholder"] = "Search product or publisher…"
+
+
+class LicenceForm(forms.Form):
+    """A licence's fields; the product is picked by name, the organisation from a list."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    product = picker_field(
+        "software", max_length=60, help_text="Type part of the product's name or publisher"
+    )
+    metric = forms.ChoiceField(choices=Metric.choices, initial=Metric.DEVICE)
+    term = forms.ChoiceField(choices=Term.choices, initial=Term.PERPETUAL)
+    quantity = forms.IntegerField(min_value=0, initial=1, help_text="Seats; 0 for a site licence")
+    cost = forms.DecimalField(min_value=0, decimal_places=2, max_digits=14, initial=0)
+    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="A subscription's last day; for a perpetual licence, the end of support",
+    )
+    purchase_order = SingleLineField(max_length=60, required=False, label="Purchase order")
+    vendor = SingleLineField(max_length=100, required=False)
+    organisation = forms.ChoiceField(required=False, help_text="Only for this organisation")
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [("", "Everyone")] + [
+            (o.slug, o.name) for o in organisations
+        ]
+
+    def values(self) -> dict:
+        """Every field as the service takes it (empty organisation / end date: none)."""
+        data = {name: self.cleaned_data.get(name) for name in EDITABLE}
+        data["organisation"] = data["organisation"] or None
+        data["quantity"] = data["quantity"] or 0
+        return data
+
+    def changes(self, licence) -> dict:
+        """Only what differs from the stored licence."""
+        current = {
+            "product": licence.product.slug,
+            "organisation": licence.organisation.slug if licence.organisation_id else None,
+        }
+        return {
+            name: value
+            for name, value in self.values().items()
+            if value != current.get(name, getattr(licence, name))
+        }
