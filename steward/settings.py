@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "steward.problems",
     "steward.changes",
     "steward.mailboxes",
+    "steward.knowledge",
+    "steward.portal",
     "steward.api",
     "steward.web",
 ]

@@ -15,6 +15,8 @@ urlpatterns = [
     path("changes/", include("steward.changes.urls")),
     path("sla/", include("steward.sla.urls")),
     path("mailboxes/", include("steward.mailboxes.urls")),
+    path("knowledge/", include("steward.knowledge.urls")),
+    path("help/", include("steward.portal.urls")),
     path("", include("steward.core.urls")),
     path("", include("steward.web.urls")),
 ]

@@ -36,11 +36,21 @@ def _register() -> None:
     from steward.cmdb import api as cmdb_api
     from steward.core import api as core_api
     from steward.incidents import api as incidents_api
+    from steward.knowledge import api as knowledge_api
     from steward.mailboxes import api as mailboxes_api
     from steward.problems import api as problems_api
     from steward.sla import api as sla_api
 
-    modules = (core_api, incidents_api, sla_api, cmdb_api, problems_api, changes_api, mailboxes_api)
+    modules = (
+        core_api,
+        incidents_api,
+        sla_api,
+        cmdb_api,
+        problems_api,
+        changes_api,
+        mailboxes_api,
+        knowledge_api,
+    )
     for module in modules:
         for prefix, router in module.ROUTERS:
             api.add_router(f"/v1/{prefix}", router)

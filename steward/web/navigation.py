@@ -32,7 +32,9 @@ MODULES: tuple[Module, ...] = (
     Module("problems", "Problems", "problems:list"),
     Module("changes", "Changes", "changes:list"),
     Module("catalog", "Service catalogue", None, agents_only=False),
-    Module("knowledge", "Knowledge", None, agents_only=False),
+    Module("knowledge", "Knowledge", "knowledge:list"),
+    # the requester's door to help: search articles, report a problem (steward.portal)
+    Module("portal", "Help centre", "portal:home", agents_only=False, requesters_only=True),
     Module("cmdb", "CMDB", "cmdb:list"),
     Module("assets", "Assets", None),
     Module("sla", "SLA", "sla:list"),
