@@ -373,6 +373,7 @@ from tests.cmdb.contract import (  # noqa: E402 - needs the helpers above
 
 # --- incidents and problems: tests/<app>/contract.py (imported here, after what they use) --
 from tests.incidents.contract import INCIDENTS  # noqa: E402 - needs the helpers above
+from tests.knowledge.contract import ARTICLES  # noqa: E402 - needs the helpers above
 from tests.mailboxes.contract import MAIL_MESSAGES, MAILBOXES  # noqa: E402 - needs the helpers above
 from tests.problems.contract import PROBLEMS  # noqa: E402 - needs the helpers above
 
@@ -394,6 +395,7 @@ RESOURCES: list[Resource] = [
     APPROVAL_DELEGATIONS,
     MAILBOXES,
     MAIL_MESSAGES,
+    ARTICLES,
 ]
 
 # Collections in the OpenAPI document that are deliberately not registered, with why.

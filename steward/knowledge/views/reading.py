@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from steward.core.errors import ValidationFailed
 from steward.core.views.attachments import attachment_card
 from steward.knowledge import selectors, services
 from steward.knowledge.choices import Status
@@ -23,7 +24,12 @@ def article_list(request: HttpRequest) -> HttpResponse:
     """Articles the person may read; agents filter by state and see drafts."""
     actor = request.actor
     filters, errors = parse_query(request.GET)
-    page = selectors.article_list(actor, **filters.dict()) if not errors else None
+    page = None
+    if not errors:
+        try:
+            page = selectors.article_list(actor, **filters.dict())
+        except ValidationFailed as exc:  # a forged cursor, a limit out of range: 422
+            errors = exc.fields
     return render(
         request,
         "knowledge/list.html",
@@ -34,6 +40,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
             "states": Status.choices,
             "agent": actor.is_agent,
         },
+        status=422 if errors else 200,
     )
 
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from steward.core.errors import NotFound
+from steward.core.errors import NotFound, ValidationFailed
 from steward.knowledge import selectors
 
 
@@ -20,11 +20,21 @@ def article_stats(request: HttpRequest) -> HttpResponse:
     if not actor.is_agent:
         raise NotFound()
     owner = request.GET.get("owner", "me")[:150]
-    page = selectors.article_stats(
-        actor, owner=owner, cursor=request.GET.get("cursor") or None, limit=50
-    )
+    errors: dict[str, list[str]] = {}
+    try:
+        page = selectors.article_stats(
+            actor, owner=owner, cursor=request.GET.get("cursor") or None, limit=50
+        )
+    except ValidationFailed as exc:  # a forged cursor: the first page, and say so
+        page, errors = None, exc.fields
     return render(
         request,
         "knowledge/stats.html",
-        {"page": page, "owner": owner, "totals": selectors.deflection_totals(actor)},
+        {
+            "page": page,
+            "owner": owner,
+            "errors": errors,
+            "totals": selectors.deflection_totals(actor),
+        },
+        status=422 if errors else 200,
     )

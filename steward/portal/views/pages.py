@@ -68,15 +68,24 @@ def my_incidents(request: HttpRequest) -> HttpResponse:
     """Everything I raised, newest first, with its status; each opens its page (history,
     public replies, reply and attach)."""
     actor = request.actor
-    page = incident_selectors.incident_list(
-        actor,
-        queue="all",
-        caller=actor.user.username,
-        order="newest",
-        cursor=request.GET.get("cursor") or None,
-        limit=25,
+    errors: dict[str, list[str]] = {}
+    try:
+        page = incident_selectors.incident_list(
+            actor,
+            queue="all",
+            caller=actor.user.username,
+            order="-opened_at",
+            cursor=request.GET.get("cursor") or None,
+            limit=25,
+        )
+    except ValidationFailed as exc:  # a forged cursor
+        page, errors = None, exc.fields
+    return render(
+        request,
+        "portal/list.html",
+        {"page": page, "errors": errors},
+        status=422 if errors else 200,
     )
-    return render(request, "portal/list.html", {"page": page})
 
 
 @login_required
