@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 
 from steward.core.actor import Actor
 from steward.core.errors import NotFound, ValidationFailed
-from steward.core.pagination import Page, paginate, paginate_ranked
+from steward.core.pagination import DEFAULT_LIMIT, Page, paginate, paginate_ranked
 from steward.core.selectors.scoping import scope_to_organisations
 from steward.knowledge.choices import Audience, Status
 from steward.knowledge.models import Article, ArticleVersion
@@ -23,6 +23,7 @@ from steward.knowledge.selectors import search
 NUMBER = re.compile(r"KB\d{7}")
 ORDER = ("-updated_at", "id")
 SUGGESTIONS = 5
+FIRST_HITS = 200  # a first page asks the index for this many best hits before all
 
 
 def _readable_by_requester(actor: Actor) -> Q:
@@ -87,15 +88,27 @@ def article_list(
 
 
 def _search_page(qs: QuerySet[Article], q: str, *, cursor: str | None, limit: int | None) -> Page:
-    """Ranked hits narrowed to ``qs``, best first: three bounded queries."""
-    hits = search.best_matches(q)
-    allowed = set(qs.filter(id__in=[i for _, i in hits]).values_list("id", flat=True))
-    keys = [(r, i) for r, i in hits if i in allowed]
+    """Ranked hits narrowed to ``qs``, best first: three bounded queries. A first page asks
+    the index for a few best hits and widens to ``MAX_HITS`` only when too few of them are
+    readable (the help centre's search and the suggestions are first pages)."""
+    size = DEFAULT_LIMIT if limit is None else limit
+    keys: list[tuple[float, int]] = []
+    complete = False  # whether the hits asked for are all the index has
+    if cursor is None and 1 <= size <= FIRST_HITS // 4:
+        hits = search.best_matches(q, limit=FIRST_HITS)
+        keys, complete = _readable(qs, hits), len(hits) < FIRST_HITS
+    if len(keys) <= size and not complete:
+        keys = _readable(qs, search.best_matches(q))
     page_keys, nxt = paginate_ranked(keys, cursor=cursor, limit=limit)
     rows = {
         a.id: a for a in with_relations(Article.objects.filter(id__in=[i for _, i in page_keys]))
     }
     return Page(items=[rows[i] for _, i in page_keys if i in rows], next=nxt)
+
+
+def _readable(qs: QuerySet[Article], hits: list[tuple[float, int]]) -> list[tuple[float, int]]:
+    allowed = set(qs.filter(id__in=[i for _, i in hits]).values_list("id", flat=True))
+    return [(r, i) for r, i in hits if i in allowed]
 
 
 def article_suggest(actor: Actor, *, q: str, limit: int = SUGGESTIONS) -> list[Article]:
