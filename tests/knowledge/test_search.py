@@ -60,3 +60,16 @@ def test_suggestions_need_three_letters_and_offer_published_only(make_article, a
     make_article("VPN draft notes")
     assert selectors.article_suggest(agent_actor, q="vp") == []
     assert selectors.article_suggest(agent_actor, q="vpn") == [published]
+
+
+def test_the_help_centre_answer_puts_title_matches_first_then_the_rest(
+    make_article, requester_actor
+):
+    body_only = make_article("Laptop dock", "Unplug the printer. " * 3, state="published")
+    first = make_article("Printer offline", "Cancel the jobs. " * 20, state="published")
+    second = make_article("Add a printer", "Open Settings. " * 20, state="published")
+    make_article("Printer draft", "Not for readers.")  # unpublished: never in the answer
+    best = selectors.article_best(requester_actor, q="printer", limit=3)
+    assert set(best[:2]) == {first, second}
+    assert best[2] == body_only
+    assert selectors.article_best(requester_actor, q="printer", limit=1)[0] in (first, second)

@@ -13,6 +13,7 @@ from steward.knowledge.selectors.permissions import (
     article_capabilities,
 )
 from steward.knowledge.selectors.records import (
+    article_best,
     article_editable,
     article_for_update,
     article_get,
@@ -27,6 +28,7 @@ __all__ = [
     "JOURNEY_WINDOW",
     "ArticleCapabilities",
     "article_allowed_transitions",
+    "article_best",
     "article_capabilities",
     "article_editable",
     "article_for_update",

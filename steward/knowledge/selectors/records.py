@@ -113,11 +113,26 @@ def _readable(qs: QuerySet[Article], hits: list[tuple[float, int]]) -> list[tupl
 
 def article_suggest(actor: Actor, *, q: str, limit: int = SUGGESTIONS) -> list[Article]:
     """Published articles the actor may read matching what is typed, best first (the
-    incident and request forms' "these may help")."""
+    incident and request forms' "these may help"), from three letters on."""
     if len(q.strip()) < 3:
         return []
+    return article_best(actor, q=q, limit=limit)
+
+
+def article_best(actor: Actor, *, q: str, limit: int) -> list[Article]:
+    """The best few published articles for ``q`` (the help centre's answer; suggestions):
+    title matches first, ranked among themselves, then, if fewer than ``limit``, the rest
+    by the full ranking. No next page, so the cheap title query usually answers alone."""
+    if not search.terms(q):
+        return []
     qs = article_visible(actor).filter(status=Status.PUBLISHED)
-    return _search_page(qs, q, cursor=None, limit=limit).items
+    keys = _readable(qs, search.best_matches(q, limit=FIRST_HITS, title_only=True))[:limit]
+    if len(keys) < limit:
+        seen = {i for _, i in keys}
+        more = _readable(qs, search.best_matches(q, limit=FIRST_HITS))
+        keys += [k for k in more if k[1] not in seen][: limit - len(keys)]
+    rows = {a.id: a for a in with_relations(Article.objects.filter(id__in=[i for _, i in keys]))}
+    return [rows[i] for _, i in keys if i in rows]
 
 
 def article_get(actor: Actor, *, number: str) -> Article:

@@ -24,14 +24,18 @@ def terms(query: str) -> list[str]:
     return re.findall(r"\w+", query.lower())[:MAX_TERMS]
 
 
-def best_matches(query: str, *, limit: int = MAX_HITS) -> list[tuple[float, int]]:
+def best_matches(
+    query: str, *, limit: int = MAX_HITS, title_only: bool = False
+) -> list[tuple[float, int]]:
     """The best ``(rank, article id)`` pairs, lower rank first, from one index query; every
-    word must match (as a prefix, so "print" finds "printer" while typing)."""
+    word must match (as a prefix, so "print" finds "printer" while typing). ``title_only``
+    looks at titles (and numbers) alone: far fewer rows to rank for a common word."""
     words = terms(query)
     if not words:
         return []
     if connection.vendor == "postgresql":
-        tsquery = " & ".join(f"{w}:*" for w in words)
+        weight = "A" if title_only else ""
+        tsquery = " & ".join(f"{w}:*{weight}" for w in words)
         # weights {D, C, B, A}: a title hit counts ten times one in the body
         sql = (
             "SELECT -(ts_rank('{0.1, 0.2, 0.4, 1.0}', s.document, q)::float8) AS r, "  # noqa: S608
@@ -40,6 +44,8 @@ def best_matches(query: str, *, limit: int = MAX_HITS) -> list[tuple[float, int]
         )
     else:
         tsquery = " ".join(f'"{w}"*' for w in words)
+        if title_only:
+            tsquery = f"title : ({tsquery})"
         sql = (
             f"SELECT bm25({TABLE}, {TITLE_WEIGHT}, 1.0) AS r, rowid FROM {TABLE} "  # noqa: S608
             f"WHERE {TABLE} MATCH %s ORDER BY r, rowid LIMIT %s"

@@ -16,7 +16,7 @@ from steward.core.errors import ValidationFailed
 from steward.incidents import selectors as incident_selectors
 from steward.knowledge import selectors as knowledge_selectors
 from steward.knowledge import services as knowledge_services
-from steward.knowledge.choices import JourneyStart, Status
+from steward.knowledge.choices import JourneyStart
 from steward.portal.forms import SearchForm
 
 RESULTS = 10
@@ -33,12 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
     articles = []
     if q:
         knowledge_services.journey_start(actor, start=JourneyStart.SEARCH, query=q)
-        try:
-            articles = knowledge_selectors.article_list(
-                actor, q=q, status=[Status.PUBLISHED], limit=RESULTS
-            ).items
-        except ValidationFailed as exc:
-            form.add_error("q", "; ".join(m for ms in exc.fields.values() for m in ms))
+        articles = knowledge_selectors.article_best(actor, q=q, limit=RESULTS)
     context = {
         "form": form,
         "q": q,
