@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "steward.catalog",
     "steward.assets",
     "steward.software",
+    "steward.knowledge",
+    "steward.portal",
     "steward.api",
     "steward.web",
 ]

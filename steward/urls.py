@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("steward.catalog.urls")),  # /catalog/… and /administration/catalog/…
     path("assets/", include("steward.assets.urls")),
     path("software/", include("steward.software.urls")),
+    path("knowledge/", include("steward.knowledge.urls")),
+    path("help/", include("steward.portal.urls")),
     path("", include("steward.core.urls")),
     path("", include("steward.web.urls")),
 ]

@@ -38,6 +38,7 @@ def _register() -> None:
     from steward.cmdb import api as cmdb_api
     from steward.core import api as core_api
     from steward.incidents import api as incidents_api
+    from steward.knowledge import api as knowledge_api
     from steward.mailboxes import api as mailboxes_api
     from steward.problems import api as problems_api
     from steward.sla import api as sla_api
@@ -54,6 +55,7 @@ def _register() -> None:
         catalog_api,
         assets_api,
         software_api,
+        knowledge_api,
     )
     for module in modules:
         for prefix, router in module.ROUTERS:

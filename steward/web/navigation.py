@@ -59,7 +59,9 @@ MODULES: tuple[Module, ...] = (
         lights=("catalog:approvals",),
     ),
     Module("fulfilment", "Fulfilment tasks", "catalog:task_list", lights=("catalog:task_",)),
-    Module("knowledge", "Knowledge", None, agents_only=False),
+    Module("knowledge", "Knowledge", "knowledge:list"),
+    # the requester's door to help: search articles, report a problem (steward.portal)
+    Module("portal", "Help centre", "portal:home", agents_only=False, requesters_only=True),
     Module("cmdb", "CMDB", "cmdb:list"),
     # asset managers and administrators only (the pages answer 404 to everyone else)
     Module("assets", "Assets", "assets:list", asset_managers_only=True),

@@ -379,6 +379,7 @@ from tests.cmdb.contract import (  # noqa: E402 - needs the helpers above
     make_ci,  # noqa: F401 - re-exported for tests/problems/contract.py
 )
 from tests.incidents.contract import INCIDENTS  # noqa: E402 - needs the helpers above
+from tests.knowledge.contract import ARTICLES  # noqa: E402 - needs the helpers above
 from tests.mailboxes.contract import MAIL_MESSAGES, MAILBOXES  # noqa: E402 - needs the helpers above
 from tests.problems.contract import PROBLEMS  # noqa: E402 - needs the helpers above
 from tests.software.contract import (  # noqa: E402 - needs the helpers above
@@ -416,6 +417,7 @@ RESOURCES: list[Resource] = [
     SOFTWARE,
     LICENCES,
     INSTALLATIONS,
+    ARTICLES,
 ]
 
 # Collections in the OpenAPI document that are deliberately not registered, with why.

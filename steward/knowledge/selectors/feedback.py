@@ -1,0 +1,79 @@
+"""Readers' votes, views and deflections per article: what the knowledge owner sees."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from steward.core.actor import Actor
+from steward.core.errors import PermissionDenied
+from steward.core.pagination import Page, paginate
+from steward.knowledge.models import Article, ArticleFeedback, Journey
+from steward.knowledge.selectors.records import article_visible, with_relations
+
+# A self-help journey lasts this long after its search or "report a problem" start: an
+# article opened and a record raised count for it within the window (docs/knowledge.md).
+JOURNEY_WINDOW = dt.timedelta(minutes=30)
+
+
+def my_vote(actor: Actor, article: Article) -> bool | None:
+    """The actor's vote on the article: True helpful, False not, None none yet."""
+    if actor.user is None:
+        return None
+    return (
+        ArticleFeedback.objects.filter(article=article, user=actor.user)
+        .values_list("helpful", flat=True)
+        .first()
+    )
+
+
+def _count(qs: QuerySet) -> Coalesce:
+    counted = qs.order_by().values("article").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def deflections(qs: QuerySet[Journey], *, now: dt.datetime | None = None) -> QuerySet[Journey]:
+    """Journeys that ended in a deflection: their window has passed, an article was opened
+    and nothing was raised."""
+    now = now or timezone.now()
+    return qs.filter(article__isnull=False, raised="", started_at__lt=now - JOURNEY_WINDOW)
+
+
+def article_stats(
+    actor: Actor,
+    *,
+    owner: str = "me",
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page:
+    """Articles (the actor's own, or ``owner``'s, or all with ``owner=""``) with views,
+    helpful and not-helpful votes and deflections: one query for the page."""
+    if not actor.is_agent:
+        raise PermissionDenied("Only agents see knowledge statistics.")
+    qs = article_visible(actor)
+    if owner:
+        qs = qs.filter(owner__username=actor.user.username if owner == "me" else owner)
+    votes = ArticleFeedback.objects.filter(article=OuterRef("pk"))
+    qs = qs.annotate(
+        helpful=_count(votes.filter(helpful=True)),
+        not_helpful=_count(votes.filter(helpful=False)),
+        deflected=_count(deflections(Journey.objects.filter(article=OuterRef("pk")))),
+    )
+    return paginate(with_relations(qs), order=("-view_count", "id"), cursor=cursor, limit=limit)
+
+
+def deflection_totals(actor: Actor) -> dict[str, int]:
+    """Portal journeys over the last 30 days: started, deflected, raised (agents only)."""
+    if not actor.is_agent:
+        raise PermissionDenied("Only agents see knowledge statistics.")
+    now = timezone.now()
+    recent = Journey.objects.filter(started_at__gte=now - dt.timedelta(days=30))
+    closed = Q(started_at__lt=now - JOURNEY_WINDOW)
+    return recent.aggregate(
+        started=Count("id"),
+        deflected=Count("id", filter=closed & Q(article__isnull=False, raised="")),
+        raised=Count("id", filter=~Q(raised="")),
+    )

@@ -1,0 +1,166 @@
+"""Reads of articles, scoped to what the actor may read.
+
+Requesters read published articles for everyone, of no organisation or of their own;
+agents read every article of the organisations they serve (and of none), drafts included;
+admins and the system read all. An article the actor may not read is ``NotFound`` (404),
+in lists, search and suggestions alike.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Q, QuerySet
+
+from steward.core.actor import Actor
+from steward.core.errors import NotFound, ValidationFailed
+from steward.core.pagination import DEFAULT_LIMIT, Page, paginate, paginate_ranked
+from steward.core.selectors.scoping import scope_to_organisations
+from steward.knowledge.choices import Audience, Status
+from steward.knowledge.models import Article, ArticleVersion
+from steward.knowledge.selectors import search
+
+NUMBER = re.compile(r"KB\d{7}")
+ORDER = ("-updated_at", "id")
+SUGGESTIONS = 5
+FIRST_HITS = 200  # a first page asks the index for this many best hits before all
+
+
+def _readable_by_requester(actor: Actor) -> Q:
+    own_org = Q(organisation__isnull=True)
+    if actor.user is not None and actor.user.organisation_id is not None:
+        own_org |= Q(organisation_id=actor.user.organisation_id)
+    return Q(status=Status.PUBLISHED, audience=Audience.EVERYONE) & own_org
+
+
+def article_visible(actor: Actor) -> QuerySet[Article]:
+    """The articles the actor may read (the rule in this module's docstring)."""
+    return scope_to_organisations(
+        actor, Article.objects.all(), requester=_readable_by_requester(actor)
+    )
+
+
+def article_editable(actor: Actor) -> QuerySet[Article]:
+    """The articles the actor may write, comment and attach to: agents', none for others.
+    Attachments and notes on articles are the authors' (targets in apps.py)."""
+    if not actor.is_agent:
+        return Article.objects.none()
+    return article_visible(actor)
+
+
+def with_relations(qs: QuerySet[Article]) -> QuerySet[Article]:
+    return qs.select_related("owner", "category", "organisation")
+
+
+def _check(status: list[str]) -> None:
+    bad = [s for s in status if s not in Status.values]
+    if bad:
+        raise ValidationFailed.one("status", f"unknown status {bad[0]!r}")
+
+
+def article_list(
+    actor: Actor,
+    *,
+    q: str = "",
+    status: list[str] | None = None,
+    category: str = "",
+    owner: str = "",
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page:
+    """A page of readable articles: ranked by relevance when ``q`` has words (an article
+    number finds that article), else the latest changed first."""
+    status = status or []
+    _check(status)
+    qs = article_visible(actor)
+    if status:
+        qs = qs.filter(status__in=status)
+    if category:
+        qs = qs.filter(Q(category__slug=category) | Q(category__parent__slug=category))
+    if owner:
+        qs = qs.filter(owner__username=actor.user.username if owner == "me" else owner)
+    q = (q or "").strip()
+    if q and NUMBER.fullmatch(q.upper()):
+        qs = qs.filter(number=q.upper())
+    elif q and search.terms(q):
+        return _search_page(qs, q, cursor=cursor, limit=limit)
+    return paginate(with_relations(qs), order=ORDER, cursor=cursor, limit=limit)
+
+
+def _search_page(qs: QuerySet[Article], q: str, *, cursor: str | None, limit: int | None) -> Page:
+    """Ranked hits narrowed to ``qs``, best first: three bounded queries. A first page asks
+    the index for a few best hits and widens to ``MAX_HITS`` only when too few of them are
+    readable (the help centre's search and the suggestions are first pages)."""
+    size = DEFAULT_LIMIT if limit is None else limit
+    keys: list[tuple[float, int]] = []
+    complete = False  # whether the hits asked for are all the index has
+    if cursor is None and 1 <= size <= FIRST_HITS // 4:
+        hits = search.best_matches(q, limit=FIRST_HITS)
+        keys, complete = _readable(qs, hits), len(hits) < FIRST_HITS
+    if len(keys) <= size and not complete:
+        keys = _readable(qs, search.best_matches(q))
+    page_keys, nxt = paginate_ranked(keys, cursor=cursor, limit=limit)
+    rows = {
+        a.id: a for a in with_relations(Article.objects.filter(id__in=[i for _, i in page_keys]))
+    }
+    return Page(items=[rows[i] for _, i in page_keys if i in rows], next=nxt)
+
+
+def _readable(qs: QuerySet[Article], hits: list[tuple[float, int]]) -> list[tuple[float, int]]:
+    allowed = set(qs.filter(id__in=[i for _, i in hits]).values_list("id", flat=True))
+    return [(r, i) for r, i in hits if i in allowed]
+
+
+def article_suggest(actor: Actor, *, q: str, limit: int = SUGGESTIONS) -> list[Article]:
+    """Published articles the actor may read matching what is typed, best first (the
+    incident and request forms' "these may help"), from three letters on."""
+    if len(q.strip()) < 3:
+        return []
+    return article_best(actor, q=q, limit=limit)
+
+
+def article_best(actor: Actor, *, q: str, limit: int) -> list[Article]:
+    """The best few published articles for ``q`` (the help centre's answer; suggestions):
+    title matches first, ranked among themselves, then, if fewer than ``limit``, the rest
+    by the full ranking. No next page, so the cheap title query usually answers alone."""
+    if not search.terms(q):
+        return []
+    qs = article_visible(actor).filter(status=Status.PUBLISHED)
+    keys = _readable(qs, search.best_matches(q, limit=FIRST_HITS, title_only=True))[:limit]
+    if len(keys) < limit:
+        seen = {i for _, i in keys}
+        more = _readable(qs, search.best_matches(q, limit=FIRST_HITS))
+        keys += [k for k in more if k[1] not in seen][: limit - len(keys)]
+    rows = {a.id: a for a in with_relations(Article.objects.filter(id__in=[i for _, i in keys]))}
+    return [rows[i] for _, i in keys if i in rows]
+
+
+def article_get(actor: Actor, *, number: str) -> Article:
+    """One readable article by number; ``NotFound`` for absent and unreadable alike."""
+    article = with_relations(article_visible(actor)).filter(number=number).first()
+    if article is None:
+        raise NotFound()
+    return article
+
+
+def article_for_update(actor: Actor, *, number: str) -> Article:
+    """The article locked for a write (agents only: others find nothing to write)."""
+    article = article_editable(actor).select_for_update(of=("self",)).filter(number=number).first()
+    if article is None:
+        raise NotFound()
+    return article
+
+
+def article_versions(actor: Actor, article: Article) -> list[ArticleVersion]:
+    """The published texts, newest first; readers who are not agents see none but the current."""
+    if not actor.is_agent:
+        return []
+    return list(article.versions.select_related("published_by").order_by("-revision")[:100])
+
+
+def article_version_get(actor: Actor, article: Article, *, revision: int) -> ArticleVersion:
+    """One kept text of an article (agents: the history is the authors')."""
+    version = article.versions.filter(revision=revision).first() if actor.is_agent else None
+    if version is None:
+        raise NotFound()
+    return version

@@ -1,0 +1,90 @@
+"""The self-service portal: one search box, "Report a problem", and my incidents.
+
+Web only: the reads and writes are the knowledge and incident apps' selectors and services
+(the portal has no records of its own; docs/portal.md). Each search and each "Report a
+problem" start begins a self-help journey (knowledge's deflection measure).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from steward.core.errors import ValidationFailed
+from steward.incidents import selectors as incident_selectors
+from steward.knowledge import selectors as knowledge_selectors
+from steward.knowledge import services as knowledge_services
+from steward.knowledge.choices import JourneyStart
+from steward.portal.forms import SearchForm
+
+RESULTS = 10
+MY_OPEN = 5
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Search, the two things people come for, and what I have open."""
+    actor = request.actor
+    form = SearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    articles = []
+    if q:
+        knowledge_services.journey_start(actor, start=JourneyStart.SEARCH, query=q)
+        articles = knowledge_selectors.article_best(actor, q=q, limit=RESULTS)
+    context = {
+        "form": form,
+        "q": q,
+        "articles": articles,
+        # MERGE (catalogue): the catalogue's matches join the search here, e.g.
+        # ``catalog_selectors.search_items(actor.user, q, RESULTS) if q else []``;
+        # portal/home.html shows them in the block marked "MERGE (catalogue)".
+        "catalog_items": [],
+        "my_incidents": incident_selectors.incident_open_for_caller(actor, limit=MY_OPEN),
+        # MERGE (catalogue): "My requests" (the requester's open requests) go here too.
+        "my_requests": [],
+    }
+    return render(request, "portal/home.html", context)
+
+
+@login_required
+@require_GET
+def report(request: HttpRequest) -> HttpResponse:
+    """ "Report a problem": noted as a journey's start, then the requester's incident form."""
+    knowledge_services.journey_start(request.actor, start=JourneyStart.REPORT)
+    return redirect("incidents:new")
+
+
+@login_required
+@require_GET
+def my_incidents(request: HttpRequest) -> HttpResponse:
+    """Everything I raised, newest first, with its status; each opens its page (history,
+    public replies, reply and attach)."""
+    actor = request.actor
+    errors: dict[str, list[str]] = {}
+    try:
+        page = incident_selectors.incident_list(
+            actor,
+            queue="all",
+            caller=actor.user.username,
+            order="-opened_at",
+            cursor=request.GET.get("cursor") or None,
+            limit=25,
+        )
+    except ValidationFailed as exc:  # a forged cursor
+        page, errors = None, exc.fields
+    return render(
+        request,
+        "portal/list.html",
+        {"page": page, "errors": errors},
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    """An article in the portal: the knowledge page (it frames itself for requesters)."""
+    return redirect("knowledge:detail", number=number)

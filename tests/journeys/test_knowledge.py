@@ -1,0 +1,82 @@
+"""Self-help and knowledge: the requester (alice) finds the answer in the help centre and
+raises nothing; the agent (Sam Desk) sees an article suggested as he types a title, resolves
+the incident and turns its resolution into a draft article."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from steward.knowledge.models import Journey
+from tests.journeys.steps import heading, no_error_on_page, open_module, shot, sign_in, swapped
+
+pytestmark = [pytest.mark.browser]
+
+
+def test_requester_finds_the_answer_in_the_help_centre_and_raises_nothing(page):
+    sign_in(page, "alice")
+    open_module(page, "Help centre")
+    heading(page, "Help centre")
+    page.get_by_label("How can we help?").fill("vpn certificate")
+    page.get_by_role("button", name="Search").click()
+    results = page.get_by_role("region", name=re.compile("Articles for"))
+    answer = results.get_by_role("link", name="VPN says 'certificate expired'")
+    expect(answer).to_be_visible()
+    shot(page, "requester", "help-centre")
+    answer.click()
+    heading(page, "VPN says 'certificate expired'")
+    expect(page.locator(".kb-body ol li")).to_have_count(3)
+    feedback = page.get_by_role("region", name="Was this helpful?")
+    feedback.get_by_role("button", name="Yes, this helped").click()
+    expect(page.get_by_role("region", name="Was this helpful?")).to_contain_text(
+        "you marked this helpful"
+    )
+    no_error_on_page(page)
+    # she raised nothing: her journey has the article and no record (a deflection once
+    # its window has passed)
+    journey = Journey.objects.filter(user__username="alice", query="vpn certificate").get()
+    assert journey.article.title == "VPN says 'certificate expired'"
+    assert journey.raised == ""
+
+
+def test_agent_is_offered_an_article_then_turns_a_resolution_into_a_draft(page):
+    sign_in(page, "agent")
+    open_module(page, "Incidents")
+    page.get_by_role("link", name="New incident").click()
+    heading(page, "New incident")
+    title = page.get_by_label("Title")
+    title.press_sequentially("Outlook asks for the password again", delay=20)
+    suggestions = page.locator("#kb-suggestions")
+    offered = suggestions.get_by_role("link", name="Outlook asks for the password again and again")
+    expect(offered).to_be_visible()
+    swapped(page)
+    page.get_by_label("Description").fill("Every few minutes since this morning.")
+    page.get_by_label("Category", exact=True).select_option(label="Email")
+    page.get_by_label("Assignee").fill("agent")
+    page.get_by_role("button", name="Log incident").click()
+    heading(page, re.compile("Outlook asks for the password again"))
+
+    status = page.locator(".toolbar .status")
+    page.get_by_role("button", name="Start work").click()
+    expect(status).to_have_text("In progress")
+    page.get_by_label("Resolution code").select_option(label="Solved (permanently)")
+    page.get_by_label("Resolution notes").fill(
+        "Removed the saved Office entries in Credential Manager."
+    )
+    page.get_by_role("button", name="Resolve").click()
+    expect(status).to_have_text("Resolved")
+
+    page.get_by_role("button", name="Write a knowledge article").click()
+    heading(page, re.compile(r"^Edit KB\d{7}$"))
+    body = page.get_by_label("Body")
+    expect(body).to_have_value(re.compile("Removed the saved Office entries"))
+    expect(page.get_by_label("Title")).to_have_value("Outlook asks for the password again")
+    page.get_by_role("button", name="Save").click()
+    heading(page, "Outlook asks for the password again")
+    work = page.get_by_role("region", name="Work it")
+    expect(work).to_contain_text("Draft")
+    work.get_by_role("button", name="Send for review").click()
+    expect(page.get_by_role("region", name="Work it")).to_contain_text("In review")
+    no_error_on_page(page)

@@ -1,0 +1,78 @@
+"""Deflection: a portal search or "report a problem" start, an article opened, and no
+record raised within the window."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from steward.core import outbox
+from steward.incidents.services import incident_create
+from steward.knowledge import selectors
+from steward.knowledge.models import Journey
+
+pytestmark = pytest.mark.django_db
+
+
+def _age_journeys(minutes: int = 31) -> None:
+    Journey.objects.update(started_at=timezone.now() - dt.timedelta(minutes=minutes))
+
+
+def _stats(agent_actor, article):
+    page = selectors.article_stats(agent_actor, owner="")
+    return next(a for a in page.items if a.pk == article.pk)
+
+
+def test_search_open_article_and_raise_nothing_is_a_deflection(
+    make_article, requester_web, agent_actor
+):
+    article = make_article("Printer shows offline", "Cancel the jobs.", state="published")
+    assert requester_web.get("/help/", {"q": "printer"}).status_code == 200
+    assert requester_web.get(f"/knowledge/{article.number}/").status_code == 200
+    journey = Journey.objects.get()
+    assert (journey.start, journey.query, journey.article) == ("search", "printer", article)
+    assert _stats(agent_actor, article).deflected == 0  # the window is still open
+    _age_journeys()
+    assert _stats(agent_actor, article).deflected == 1
+    assert selectors.deflection_totals(agent_actor) == {"started": 1, "deflected": 1, "raised": 0}
+
+
+def test_raising_an_incident_in_the_window_is_not_a_deflection(
+    make_article, requester_web, requester_actor, agent_actor
+):
+    article = make_article("Printer shows offline", "Cancel the jobs.", state="published")
+    assert requester_web.get("/help/report/").status_code == 302
+    requester_web.get(f"/knowledge/{article.number}/")
+    incident = incident_create(requester_actor, title="Printer still offline")
+    outbox.dispatch_pending()
+    journey = Journey.objects.get()
+    assert (journey.start, journey.raised) == ("report", incident.number)
+    _age_journeys()
+    assert _stats(agent_actor, article).deflected == 0
+    assert selectors.deflection_totals(agent_actor)["raised"] == 1
+
+
+def test_an_article_opened_after_the_window_does_not_count(make_article, requester_web):
+    article = make_article("Printer shows offline", "Cancel the jobs.", state="published")
+    requester_web.get("/help/", {"q": "printer"})
+    _age_journeys()
+    requester_web.get(f"/knowledge/{article.number}/")
+    assert Journey.objects.get().article is None
+
+
+def test_an_incident_raised_later_leaves_the_deflection(
+    make_article, requester_web, requester_actor, agent_actor
+):
+    article = make_article("Printer shows offline", "Cancel the jobs.", state="published")
+    requester_web.get("/help/", {"q": "printer"})
+    requester_web.get(f"/knowledge/{article.number}/")
+    _age_journeys(minutes=45)
+    incident_create(requester_actor, title="Something else")
+    outbox.dispatch_pending()
+    assert _stats(agent_actor, article).deflected == 1
+
+
+def test_requesters_do_not_see_the_statistics(requester_web, requester_actor):
+    assert requester_web.get("/knowledge/stats/").status_code == 404
