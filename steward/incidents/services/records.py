@@ -150,7 +150,8 @@ def incident_create(
         **clean,
     )
     incident.save()
-    clocks.clocks_start(actor, incident, at=now)
+    # kept on the record: the response is built from them, not read back (selectors.shown)
+    incident.started_clocks = clocks.clocks_start(actor, incident, at=now, new_record=True)
     audit.record(
         actor, incident, action=AuditAction.CREATE, after=audit.snapshot(incident, AUDITED)
     )
