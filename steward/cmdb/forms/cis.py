@@ -42,8 +42,9 @@ def _attribute_field(spec: Mapping[str, Any]) -> forms.Field:
     if kind == AttributeType.REFERENCE:
         # the CI name picker (suggestions fetched as one types), not a list of every CI of
         # the class in the page; the service checks the class of the CI picked or typed
-        common["help_text"] = f"a {spec.get('reference_class') or 'CI'} (name or CI number)"
-        return picker_field("ci", **common)
+        ref = spec.get("reference_class") or ""
+        common["help_text"] = f"a {ref or 'CI'} (name or CI number)"
+        return picker_field(f"ci-{ref}" if ref else "ci", **common)
     if kind == AttributeType.IP:
         attrs = {"placeholder": "10.0.0.1 or 2001:db8::1", "inputmode": "text"}
     return forms.CharField(widget=forms.TextInput(attrs=attrs), **common)
