@@ -143,7 +143,7 @@ class Server:
             command += ["--threads", str(self.threads)]
         return command
 
-    def start(self, timeout: float = 30) -> None:
+    def start(self, timeout: float = 120) -> None:  # a loaded machine boots workers slowly
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(self.command(), env=self.env(), stdout=log, stderr=log)
         deadline = time.monotonic() + timeout
