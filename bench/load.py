@@ -168,8 +168,10 @@ def http_factory(
 
     ``body(unique)`` builds the JSON body from a string unique to the request.
 
-    gunicorn's sync worker answers ``Connection: close``, so in practice every request
-    opens a new TCP connection: that is what a client of ``steward serve`` pays.
+    gunicorn's sync worker answers ``Connection: close``, so with it every request opens a
+    new TCP connection; keep-alive servers keep it. A kept connection the server closed while
+    idle (its keep-alive timeout, e.g. across the warm-up barrier) is retried once on a new
+    one, as HTTP clients do: that is no server error.
     """
 
     nonce = uuid.uuid4().hex[:8]
@@ -179,13 +181,19 @@ def http_factory(
 
         def op(seq: int) -> str | None:
             payload = json.dumps(body(f"{nonce}-{index}-{seq}")).encode() if body else None
-            try:
-                conn.request(method, path, payload, headers)
-                response = conn.getresponse()
-                content = response.read()
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                return f"{type(exc).__name__}: {exc}"
+            for attempt in (1, 2):
+                try:
+                    conn.request(method, path, payload, headers)
+                    response = conn.getresponse()
+                    content = response.read()
+                    break
+                except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                    conn.close()  # the server closed an idle kept connection: reconnect
+                    if attempt == 2:
+                        return "the server closed the connection twice"
+                except (OSError, http.client.HTTPException) as exc:
+                    conn.close()
+                    return f"{type(exc).__name__}: {exc}"
             if response.status != expect:
                 return f"HTTP {response.status}: {content[:200]!r}"
             return None

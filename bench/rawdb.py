@@ -129,3 +129,27 @@ def factory_for(server, *, write: bool) -> OpFactory:  # noqa: ANN001 - bench.se
     if server.db == "postgres":
         return postgres_factory(server.database_url, "admin", write=write)
     return sqlite_factory(server.sqlite_path, "admin", write=write)
+
+
+SELECT_INCIDENT = "SELECT * FROM incidents_incident WHERE number = %s"
+
+
+def select_factory(server, sql: str, params: tuple) -> OpFactory:  # noqa: ANN001
+    """One SELECT (``%s`` placeholders) with the plain driver, as a read's raw floor."""
+
+    def factory(index: int) -> Op:
+        if server.db == "postgres":
+            import psycopg
+
+            conn = psycopg.connect(server.database_url, autocommit=True)
+            text = sql
+        else:
+            conn = sqlite3.connect(server.sqlite_path, isolation_level=None, timeout=20)
+            text = sql.replace("%s", "?")
+
+        def read(seq: int) -> str | None:
+            return None if conn.execute(text, params).fetchone() else "no row"
+
+        return read
+
+    return factory

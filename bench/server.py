@@ -16,6 +16,10 @@ from pathlib import Path
 
 STEWARD = [str(Path(sys.executable).with_name("steward"))]
 ADMIN = "admin"
+ROOT = Path(__file__).resolve().parent.parent  # the checkout measured (and bench.floor)
+# granian is measured, not a dependency: `pip install --target $GRANIAN_PATH granian`
+GRANIAN_PATH = os.environ.get("BENCH_GRANIAN_PATH", "/tmp/perfhttp-granian")  # noqa: S108
+STACKS = ("default", "sync", "gthread", "granian")
 
 
 def free_port() -> int:
@@ -56,9 +60,11 @@ class Server:
         pg_url: str = "postgres://postgres@127.0.0.1:5432/postgres",
         workers: int = 2,
         settings: str = "steward.settings",
+        stack: str = "default",
+        threads: int = 4,
     ) -> None:
         self.db, self.pg_admin_url, self.workers = db, pg_url, workers
-        self.settings = settings
+        self.settings, self.stack, self.threads = settings, stack, threads
         self.var_dir = Path(tempfile.mkdtemp(prefix=f"steward-bench-{db}-"))
         self.pg_name = f"steward_bench_{os.getpid()}_{int(time.time())}"
         self.port = free_port()
@@ -89,6 +95,11 @@ class Server:
             STEWARD_ADMIN_PASSWORD=self.password,
             DJANGO_SETTINGS_MODULE=self.settings,
         )
+        # this checkout's steward and bench, whatever the venv's editable install points at
+        paths = [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH", "")])]
+        if self.stack == "granian":
+            paths.append(GRANIAN_PATH)
+        env["PYTHONPATH"] = os.pathsep.join(paths)
         return env
 
     def _steward(self, *args: str) -> str:
@@ -116,12 +127,25 @@ class Server:
         ).strip()
 
     # -- running --------------------------------------------------------------------------
-    def start(self, timeout: float = 30) -> None:
-        command = [*STEWARD, "serve", "--workers", str(self.workers), "--port", str(self.port)]
+    def command(self) -> list[str]:
+        """The server as ``stack`` names it: `steward serve` as shipped, or one alternative."""
+        port, workers = str(self.port), str(self.workers)
+        if self.stack == "granian":
+            return [
+                sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1",
+                "--port", port, "--workers", workers,
+                "--blocking-threads", str(self.threads), "steward.wsgi:application",
+            ]  # fmt: skip
+        command = [*STEWARD, "serve", "--workers", workers, "--port", port, "--no-collectstatic"]
+        if self.stack == "sync":  # gunicorn's sync worker: one request, then Connection: close
+            command += ["--threads", "1"]
+        elif self.stack == "gthread":
+            command += ["--threads", str(self.threads)]
+        return command
+
+    def start(self, timeout: float = 120) -> None:  # a loaded machine boots workers slowly
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                [*command, "--no-collectstatic"], env=self.env(), stdout=log, stderr=log
-            )
+            self.process = subprocess.Popen(self.command(), env=self.env(), stdout=log, stderr=log)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -148,7 +172,7 @@ class Server:
     @property
     def master_pid(self) -> int:
         assert self.process is not None
-        return self.process.pid  # `steward serve` execs gunicorn: same pid
+        return self.process.pid  # `steward serve` execs gunicorn: same pid (granian: its main)
 
     def worker_pids(self) -> list[int]:
         pid = self.master_pid
@@ -159,8 +183,8 @@ class Server:
             return []
 
     def cpu_seconds(self) -> dict[str, float]:
-        """CPU used so far by gunicorn (master and workers) and the database's backends."""
-        used = {"gunicorn": sum(map(_cpu_seconds, [self.master_pid, *self.worker_pids()]))}
+        """CPU used so far by the server (master and workers) and the database's backends."""
+        used = {"server": sum(map(_cpu_seconds, [self.master_pid, *self.worker_pids()]))}
         if self.db == "postgres":
             used["postgres"] = sum(map(_cpu_seconds, self.postgres_pids()))
         return used

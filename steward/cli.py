@@ -14,13 +14,26 @@ def _django(argv: list[str]) -> None:
 
 
 def serve(argv: list[str]) -> None:
+    # gunicorn's gthread worker: threads per process and keep-alive connections, chosen by
+    # measurement over the sync worker (Connection: close) and granian (docs/decisions/0012)
     parser = argparse.ArgumentParser(
-        prog="steward serve", description="Run the production HTTP server (gunicorn)."
+        prog="steward serve", description="Run the production HTTP server (gunicorn, gthread)."
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=int(os.environ.get("STEWARD_WORKERS", 2)))
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("STEWARD_THREADS", 4)),
+        help="threads per worker (1: gunicorn's sync worker, one request per connection)",
+    )
+    parser.add_argument(
+        "--keep-alive",
+        type=int,
+        default=int(os.environ.get("STEWARD_KEEP_ALIVE", 5)),
+        help="seconds an idle client connection stays open (above a proxy's idle timeout)",
+    )
     parser.add_argument("--access-log", action="store_true", help="log every request to stdout")
     parser.add_argument(
         "--no-collectstatic",
@@ -41,6 +54,8 @@ def serve(argv: list[str]) -> None:
         str(args.workers),
         "--threads",
         str(args.threads),
+        "--keep-alive",
+        str(args.keep_alive),
         "--worker-tmp-dir",
         "/dev/shm",  # noqa: S108 - gunicorn heartbeat files, not data
         "--graceful-timeout",

@@ -16,6 +16,12 @@ class CmdbConfig(AppConfig):
         pickers.register(
             "ci", lambda actor, q: [option(c) for c in selectors.ci_suggest(actor, q=q)]
         )
+        pickers.register_family(
+            "ci",  # ci-<class slug>: a reference attribute's picker offers that class
+            lambda actor, q, ci_class: [
+                option(c) for c in selectors.ci_suggest(actor, q=q, ci_class=ci_class)
+            ],
+        )
         pickers.register(
             "service",
             lambda actor, q: [

@@ -7,9 +7,19 @@ class CoreConfig(AppConfig):
     verbose_name = "Steward core"
 
     def ready(self) -> None:
-        from steward.core import selectors, targets, task_results
-        from steward.core.models import Team, User
+        from django.contrib.auth.models import Group
+
+        from steward.core import selectors, stamps, targets, task_results
+        from steward.core.models import ApiToken, Team, User
 
         targets.register(targets.TargetKind("user", User, "username", selectors.user_visible))
         targets.register(targets.TargetKind("team", Team, "slug", selectors.team_visible))
         task_results.register()
+        # what token authentication caches per process (steward/core/services/tokens.py)
+        stamps.guard(
+            stamps.AUTH,
+            User,
+            ApiToken,
+            Group,
+            m2m=(User.groups.through, User.served_organisations.through),
+        )

@@ -55,7 +55,7 @@ def create_incident(request: HttpRequest, response: HttpResponse, payload: Incid
         create=services.incident_create,
         visible=selectors.incident_visible,
     )
-    return 201, tag(response, selectors.incident_get(request.actor, number=incident.number))
+    return 201, tag(response, selectors.incident_created(request.actor, incident))
 
 
 @incidents.get("/{number}", response=IncidentOut)

@@ -52,9 +52,28 @@ KINDS: dict[str, Callable[[Actor, str], list[Suggestion]]] = {
 }
 
 
+# kinds named ``<family>-<argument>``, e.g. ``ci-server``: CIs of one class
+FAMILIES: dict[str, Callable[[Actor, str, str], list[Suggestion]]] = {}
+
+
 def register(kind: str, find: Callable[[Actor, str], list[Suggestion]]) -> None:
     """A domain app adds its kinds (the CMDB: ``ci``, ``service``) when it starts."""
     KINDS[kind] = find
+
+
+def register_family(family: str, find: Callable[[Actor, str, str], list[Suggestion]]) -> None:
+    """Kinds ``<family>-<argument>``; ``find(actor, q, argument)`` (the CMDB: ``ci-<class>``)."""
+    FAMILIES[family] = find
+
+
+def _finder(kind: str) -> Callable[[Actor, str], list[Suggestion]] | None:
+    if kind in KINDS:
+        return KINDS[kind]
+    family, _, argument = kind.partition("-")
+    find = FAMILIES.get(family)
+    if find is None or not argument:
+        return None
+    return lambda actor, q: find(actor, q, argument)
 
 
 class PickerInput(forms.Widget):
@@ -190,7 +209,7 @@ def set_labels(form: forms.Form, name: str, labels: dict[str, str]) -> None:
 @require_GET
 def suggest(request: HttpRequest, kind: str) -> HttpResponse:
     """Up to ten options for what was typed, as ``role=option`` items of the listbox."""
-    find = KINDS.get(kind)
+    find = _finder(kind)
     if find is None:
         return HttpResponse(status=404)
     # htmx sends the box's own value, named ``<field>_label``; ``q`` for anyone else

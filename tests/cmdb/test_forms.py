@@ -78,7 +78,7 @@ def test_choosing_a_class_re_renders_the_attribute_fields_keeping_values(manager
     assert 'name="attr_vm_uuid"' in html
     assert 'name="attr_hypervisor"' in html
     assert 'value="vm1.example.com"' in html
-    assert 'list="ci-server"' in html  # the host reference offers servers
+    assert 'hx-get="/pick/ci-server/"' in html  # the host reference's picker offers servers
 
 
 def test_creating_a_ci_through_the_form(manager):

@@ -74,6 +74,9 @@ def test_ci_and_service_suggestions_are_scoped(orgs, limited):
 
     assert keys(client.get("/pick/ci/", {"q": "mail"})) == [mail.number, mine.number]
     assert keys(client.get("/pick/service/", {"q": "mail"})) == [mail.number]
+    # a reference attribute's picker (the CI form) offers its class alone
+    assert keys(client.get("/pick/ci-server/", {"q": "mail"})) == [mine.number]
+    assert client.get("/pick/nothing-server/", {"q": "mail"}).status_code == 404
 
 
 def test_requester_gets_no_agents_teams_or_cis(orgs):

@@ -20,7 +20,7 @@ ATTR = "attr_"
 BOOLEAN_CHOICES = [("", "—"), ("true", "Yes"), ("false", "No")]
 
 
-def _attribute_field(spec: Mapping[str, Any], pickers: Mapping[str, str]) -> forms.Field:
+def _attribute_field(spec: Mapping[str, Any]) -> forms.Field:
     """A typed input for one attribute; never ``required`` here: the service says what is
     missing, in the same words as the API."""
     kind = spec["type"]
@@ -40,11 +40,11 @@ def _attribute_field(spec: Mapping[str, Any], pickers: Mapping[str, str]) -> for
         return forms.ChoiceField(choices=choices, **common)
     attrs: dict[str, str] = {}
     if kind == AttributeType.REFERENCE:
-        attrs = {
-            "list": pickers.get(spec.get("reference_class") or "", "ci-any"),
-            "placeholder": "CI number",
-        }
-        common["help_text"] = f"a {spec.get('reference_class') or 'CI'} (CI number)"
+        # the CI name picker (suggestions fetched as one types), not a list of every CI of
+        # the class in the page; the service checks the class of the CI picked or typed
+        ref = spec.get("reference_class") or ""
+        common["help_text"] = f"a {ref or 'CI'} (name or CI number)"
+        return picker_field(f"ci-{ref}" if ref else "ci", **common)
     if kind == AttributeType.IP:
         attrs = {"placeholder": "10.0.0.1 or 2001:db8::1", "inputmode": "text"}
     return forms.CharField(widget=forms.TextInput(attrs=attrs), **common)
@@ -98,7 +98,6 @@ class CIForm(forms.Form):
         schema: Mapping[str, Mapping[str, Any]] | None = None,
         teams: Iterable[Any] = (),
         organisations: Iterable[Any] = (),
-        pickers: Mapping[str, str] | None = None,
         statuses: Iterable[tuple[str, str]] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -114,7 +113,7 @@ class CIForm(forms.Form):
             (o.slug, o.name) for o in organisations
         ]
         for name, spec in self.schema.items():
-            self.fields[ATTR + name] = _attribute_field(spec, pickers or {})
+            self.fields[ATTR + name] = _attribute_field(spec)
         # each input carries the value it was opened with, so an edit sends only what the
         # user changed: saved again after a stale version, it never undoes another's change
         for name, field in self.fields.items():

@@ -136,15 +136,19 @@ def ci_choices(actor: Actor, numbers: set[str]) -> dict[str, ConfigurationItem]:
     }
 
 
-def ci_suggest(actor: Actor, *, q: str, services_only: bool = False) -> list[ConfigurationItem]:
+def ci_suggest(
+    actor: Actor, *, q: str, services_only: bool = False, ci_class: str = ""
+) -> list[ConfigurationItem]:
     """CIs the actor may see whose name or number contains ``q`` (a picker's choices), by
-    name; business services only (the class and its subclasses) when the field needs one."""
+    name; business services only (the class and its subclasses) when the field needs one,
+    likewise ``ci_class`` (a slug) for a reference attribute."""
     from django.db.models import Q
 
     qs = ci_visible(actor).select_related("ci_class")
-    if services_only:
+    root_slug = "business_service" if services_only else ci_class
+    if root_slug:
         tree = class_tree()
-        root = tree.by_slug.get("business_service")
+        root = tree.by_slug.get(root_slug)
         qs = qs.filter(ci_class_id__in=tree.descendants(root) if root is not None else [])
     for word in q.split()[:4]:
         qs = qs.filter(Q(name__icontains=word) | Q(number__icontains=word))

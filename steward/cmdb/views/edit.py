@@ -27,7 +27,6 @@ from steward.core.errors import NotFound
 from steward.web.forms import submit, wants_partial
 
 FORM = "cmdb/ci_form.html"
-MAX_PICKS = 100  # CIs offered per reference picker; the input also takes any number
 
 
 def detail_url(number: str) -> str:
@@ -50,27 +49,15 @@ def _form(
     tree = selectors.class_tree()
     cls = tree.by_slug.get(class_slug or "")
     schema = tree.schema(cls) if cls is not None else {}
-    pickers: dict[str, str] = {}
-    for spec in schema.values():
-        if spec["type"] == "reference":
-            pickers.setdefault(
-                spec.get("reference_class") or "", f"ci-{spec.get('reference_class') or 'any'}"
-            )
-    form = CIForm(
+    return CIForm(
         data,
         initial=initial,
         classes=selectors.ci_class_list(actor),
         schema=schema,
         teams=core_selectors.team_list(actor, limit=200).items,
         organisations=core_selectors.organisation_visible(actor).order_by("name")[:200],
-        pickers=pickers,
         statuses=selectors.ci_statuses(ci),
     )
-    form.pickers = [
-        (list_id, selectors.ci_list(actor, ci_class=ref, limit=MAX_PICKS).items)
-        for ref, list_id in pickers.items()
-    ]
-    return form
 
 
 @login_required

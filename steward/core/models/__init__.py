@@ -7,11 +7,13 @@ from steward.core.models.base import NumberSequence, VersionedModel
 from steward.core.models.delivery import Lease
 from steward.core.models.mail import OutgoingMail
 from steward.core.models.people import Department, Location, Organisation, Team, User
+from steward.core.models.stamps import CacheStamp
 
 __all__ = [
     "ApiToken",
     "Attachment",
     "AuditEntry",
+    "CacheStamp",
     "Comment",
     "Department",
     "IdempotencyRecord",

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
 
-from steward.core import audit, tokens
+from steward.core import audit, stamps, tokens
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction, Channel, Scope
 from steward.core.errors import PermissionDenied, ValidationFailed
 from steward.core.models import ApiToken, User
 from steward.core.selectors import token_get
+from steward.core.selectors.scoping import served_organisation_ids
 
 # last_used_at is written at most this often, so reads do not become writes.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
@@ -81,23 +83,51 @@ def token_revoke(actor: Actor, *, token_id: int) -> ApiToken:
     return token
 
 
-def token_authenticate(raw: str) -> Actor | None:
-    """The actor a bearer token stands for, or None if unknown, revoked, expired or inactive."""
-    if not raw.startswith(tokens.TOKEN_PREFIX):
-        return None
+# Tokens seen by this process: digest -> (auth stamp when loaded, token with its user, roles
+# and served organisations). Any change to users, tokens or roles moves the auth stamp in the
+# database (steward/core/stamps.py), so every process drops its entries at the next request.
+_seen: dict[str, tuple[int, ApiToken]] = {}
+_SEEN_MAX = 10_000  # past this, start again: memory stays bounded whatever clients send
+
+
+def _load(digest: str) -> ApiToken | None:
     token = (
         ApiToken.objects.select_related("user")
-        .filter(digest=tokens.digest(raw), revoked_at__isnull=True)
+        .filter(digest=digest, revoked_at__isnull=True)
         .first()
     )
-    now = timezone.now()
     if token is None or not token.user.is_active:
         return None
     ended = token.user.credentials_changed_at
     if ended is not None and token.created_at <= ended:
         return None  # a password change, deactivation or reactivation came after it
+    token.user.role_names  # noqa: B018 - loaded now, so requests reuse it
+    served_organisation_ids(Actor(user=token.user))  # likewise
+    return token
+
+
+def token_authenticate(raw: str) -> Actor | None:
+    """The actor a bearer token stands for, or None if unknown, revoked, expired or inactive."""
+    if not raw.startswith(tokens.TOKEN_PREFIX):
+        return None
+    digest = tokens.digest(raw)
+    version = stamps.current()[stamps.AUTH]
+    seen = _seen.get(digest)
+    if seen is None or seen[0] != version:
+        token = _load(digest)
+        if token is None:
+            _seen.pop(digest, None)  # unknown tokens are not remembered
+            return None
+        if len(_seen) >= _SEEN_MAX:
+            _seen.clear()
+        seen = _seen[digest] = (version, token)
+    token = seen[1]
+    now = timezone.now()
     if token.expires_at is not None and token.expires_at <= now:
         return None
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return Actor(user=token.user, channel=Channel.API, scopes=frozenset(token.scopes))
+        token.last_used_at = now
+    # a copy per request: services may change their actor's user, the cache must not see it
+    user = copy.copy(token.user)
+    return Actor(user=user, channel=Channel.API, scopes=frozenset(token.scopes))

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from steward.core import stamps
 from steward.incidents.models import Category, PriorityRule
+
+
+def _load_matrix() -> dict[tuple[int, int], int]:
+    return {(r.impact, r.urgency): r.priority for r in PriorityRule.objects.all()}
+
+
+# per process, reloaded when a rule changes (the rules bump the stamp: apps.py)
+_matrix = stamps.Versioned(stamps.INCIDENT_CONFIG, _load_matrix)
 
 
 def priority_for(impact: int, urgency: int) -> int:
     """The matrix's priority; the ITIL default if the cell was deleted."""
-    rule = PriorityRule.objects.filter(impact=impact, urgency=urgency).first()
-    if rule is not None:
-        return rule.priority
+    priority = _matrix.get().get((impact, urgency))
+    if priority is not None:
+        return priority
     return min(5, impact + urgency - 1)
 
 
 def priority_matrix() -> dict[tuple[int, int], int]:
-    return {(r.impact, r.urgency): r.priority for r in PriorityRule.objects.all()}
+    return dict(_matrix.get())
 
 
 def category_list(*, parent: str | None = None) -> list[Category]:

@@ -47,9 +47,12 @@ def clocks_move(
         sla.clock_reopen(actor, incident, kind="resolution", at=now)
 
 
-def clocks_start(actor: Actor, incident: Incident, *, at: dt.datetime) -> None:
+def clocks_start(
+    actor: Actor, incident: Incident, *, at: dt.datetime, new_record: bool = False
+) -> list:
     """Start the clocks of a new incident (the policy is chosen from ``sla_context``)."""
-    sla.clocks_start(actor, incident, context=sla_context(incident), at=at)
+    context = sla_context(incident)
+    return sla.clocks_start(actor, incident, context=context, at=at, new_record=new_record)
 
 
 def clocks_start_history(actor: Actor, incidents: list[Incident]) -> None:

@@ -81,11 +81,15 @@ def incident_settings() -> IncidentSettings:
     return IncidentSettings.objects.first() or IncidentSettings()
 
 
-@transaction.atomic
 def incident_create(
     actor: Actor, *, title: str, caller: str | None = None, **fields: Any
 ) -> Incident:
-    """Log an incident: priority from the matrix, assignment rule applied, audited."""
+    """Log an incident: priority from the matrix, assignment rule applied, audited.
+
+    Checks and reads come first, outside the transaction, so SQLite's write lock (taken at
+    BEGIN IMMEDIATE) is held for the writes alone; a reference removed in between fails
+    the insert on its foreign key and nothing is written.
+    """
     reject_unknown(
         fields,
         AGENT_FIELDS
@@ -135,22 +139,33 @@ def incident_create(
             service=clean.get("affected_service"),
         )
     _check_assignee_in_team(clean.get("team"), clean.get("assignee"))
+    impact, urgency = clean.get("impact", 3), clean.get("urgency", 3)
+    priority = selectors.priority_for(impact, urgency)
+    with transaction.atomic():
+        return _insert(actor, clean, caller_user, channel, priority)
+
+
+def _insert(
+    actor: Actor, clean: dict[str, Any], caller_user: Any, channel: str, priority: int
+) -> Incident:
+    """The writes of ``incident_create``, in its transaction (the assignment rule's state
+    is read and moved here: two creates must not both pick the same next agent)."""
     if clean.get("team") is not None and clean.get("assignee") is None:
         clean["assignee"] = _pick_agent(clean["team"])
-    impact, urgency = clean.get("impact", 3), clean.get("urgency", 3)
     now = timezone.now()
     incident = Incident(
         number=next_number("INC"),
         caller=caller_user,
         organisation_id=caller_user.organisation_id,
         channel=channel,
-        priority=selectors.priority_for(impact, urgency),
+        priority=priority,
         opened_at=now,
         status=Status.ASSIGNED if clean.get("team") or clean.get("assignee") else Status.NEW,
         **clean,
     )
     incident.save()
-    clocks.clocks_start(actor, incident, at=now)
+    # kept on the record: the response is built from them, not read back (selectors.shown)
+    incident.started_clocks = clocks.clocks_start(actor, incident, at=now, new_record=True)
     audit.record(
         actor, incident, action=AuditAction.CREATE, after=audit.snapshot(incident, AUDITED)
     )

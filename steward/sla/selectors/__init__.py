@@ -14,6 +14,7 @@ from steward.sla.selectors.calendars import (
 from steward.sla.selectors.clocks import (
     ClockStatus,
     clock_elapsed,
+    clock_statuses,
     clocks_for,
     clocks_for_many,
     kind_order,
@@ -39,6 +40,7 @@ __all__ = [
     "calendar_visible",
     "clock_elapsed",
     "clocks_for",
+    "clock_statuses",
     "clocks_for_many",
     "end_minute",
     "kind_order",

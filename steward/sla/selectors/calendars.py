@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
+from steward.core import stamps
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
 from steward.core.pagination import Page, paginate
@@ -48,8 +49,14 @@ def end_minute(value: dt.time) -> int:
 
 
 def calendar_spec(calendar: BusinessCalendar) -> CalendarSpec:
-    """The ORM-free description ``business_time`` computes on (two queries, or none if
-    hours and closures are prefetched)."""
+    """The ORM-free description ``business_time`` computes on: from the process's cache of
+    every calendar's spec (reloaded when a calendar changes), else built from ``calendar``."""
+    spec = _specs.get().get(calendar.pk)
+    return spec if spec is not None else build_spec(calendar)
+
+
+def build_spec(calendar: BusinessCalendar) -> CalendarSpec:
+    """The spec from the rows (two queries, or none if hours and closures are prefetched)."""
     weekly: list[list[tuple[int, int]]] = [[] for _ in range(7)]
     for row in calendar.working_hours.all():
         weekly[row.weekday].append((row.start.hour * 60 + row.start.minute, end_minute(row.end)))
@@ -60,6 +67,15 @@ def calendar_spec(calendar: BusinessCalendar) -> CalendarSpec:
         holiday_subdivision=calendar.holiday_subdivision,
         closures=frozenset(c.date for c in calendar.closures.all()),
     )
+
+
+def _load_specs() -> dict[int, CalendarSpec]:
+    calendars = BusinessCalendar.objects.prefetch_related("working_hours", "closures")
+    return {calendar.pk: build_spec(calendar) for calendar in calendars}
+
+
+# per process, reloaded when a calendar, its hours or closures change (apps.py, services)
+_specs = stamps.Versioned(stamps.SLA_CONFIG, _load_specs)
 
 
 class SpecCache:

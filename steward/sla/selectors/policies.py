@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from steward.core import selectors as core_selectors
+from steward.core import stamps
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
 from steward.core.models import Organisation
@@ -82,12 +84,20 @@ def policy_matches(policy: SlaPolicy, context: Mapping[str, Any]) -> bool:
     return True
 
 
+def _load_active() -> list[SlaPolicy]:
+    policies = SlaPolicy.objects.filter(is_active=True).select_related("calendar")
+    return list(policies.order_by("precedence", "id"))
+
+
+# per process, reloaded when a policy or calendar changes (they bump the stamp: apps.py)
+_active = stamps.Versioned(stamps.SLA_CONFIG, _load_active)
+
+
 def policy_for(context: Mapping[str, Any]) -> SlaPolicy | None:
     """The first active policy by precedence whose conditions match ``context``.
 
     ``context`` keys: ``priority`` (1-5), ``category``, ``service``, ``organisation`` (slug).
+    A copy: the cached instance is shared by every request of the process.
     """
-    policies = SlaPolicy.objects.filter(is_active=True).select_related("calendar")
-    return next(
-        (p for p in policies.order_by("precedence", "id") if policy_matches(p, context)), None
-    )
+    policy = next((p for p in _active.get() if policy_matches(p, context)), None)
+    return copy.copy(policy) if policy is not None else None

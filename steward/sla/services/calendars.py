@@ -10,7 +10,7 @@ from typing import Any
 import holidays
 from django.db import transaction
 
-from steward.core import audit, outbox
+from steward.core import audit, outbox, stamps
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import ValidationFailed
@@ -206,6 +206,7 @@ def _write_children(calendar: BusinessCalendar, clean: dict[str, Any]) -> None:
             CalendarClosure(calendar=calendar, date=day, name=name)
             for day, name in clean["closures"]
         )
+    stamps.bump(stamps.SLA_CONFIG)  # bulk_create sends no signal: the cached specs must go
 
 
 @transaction.atomic

@@ -77,15 +77,21 @@ def _reschedule(clock: SlaClock, spec: CalendarSpec, ref: dt.datetime) -> None:
 
 @transaction.atomic
 def clocks_start(
-    actor: Actor, record: models.Model, *, context: Mapping[str, Any], at: dt.datetime
+    actor: Actor,
+    record: models.Model,
+    *,
+    context: Mapping[str, Any],
+    at: dt.datetime,
+    new_record: bool = False,
 ) -> list[SlaClock]:
     """Start the response and resolution clocks of the first matching policy.
 
     ``context``: ``priority``, ``category``, ``service``, ``organisation`` (slug). No
-    matching policy: no clocks. Clocks already started are returned unchanged (a retry).
+    matching policy: no clocks. Clocks already started are returned unchanged (a retry);
+    ``new_record``: the record was inserted in this transaction, so it has none to look for.
     """
     at = _instant(at)
-    existing = _locked(record)
+    existing = [] if new_record else _locked(record)
     if existing:
         return existing
     policy = selectors.policy_for(context)

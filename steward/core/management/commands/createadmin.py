@@ -5,6 +5,7 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
+from steward.core import stamps
 from steward.core.actor import Actor
 from steward.core.choices import Role
 from steward.core.errors import DomainError
@@ -34,4 +35,5 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(f"{exc.message} {exc.fields or ''}") from exc
         User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
+        stamps.bump(stamps.AUTH)  # QuerySet.update sends no signal
         self.stdout.write(self.style.SUCCESS(f"Administrator {username} created."))

@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from steward.core import stamps
 from steward.core.actor import Actor
 from steward.core.choices import Role
 from steward.core.models import Department, Location, Organisation, User
@@ -193,6 +194,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{app.verbose_name}: {count}")
         # one hash for every demo login: hashing 80 passwords one by one takes seconds
         User.objects.filter(pk__in=self.created).update(password=make_password(PASSWORD))
+        stamps.bump(stamps.AUTH)  # QuerySet.update sends no signal
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded: {len(orgs)} organisations, {len(TEAMS)} teams, "
@@ -215,4 +217,5 @@ class Command(BaseCommand):
         self.created.append(user.pk)
         if Role.ADMIN in roles:
             User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
+            stamps.bump(stamps.AUTH)  # QuerySet.update sends no signal
         return user

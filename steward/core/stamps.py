@@ -1,0 +1,120 @@
+"""Per-process caches that stay correct across processes: a version stamp in the database.
+
+A request reads every stamp once, with one small statement (``current``); a cache keeps its
+value with the stamp it was loaded under and reloads when the stamp moved. Saving or deleting
+a guarded model bumps its stamp in the same transaction (signals, steward/core/apps.py), so
+the new stamp becomes visible to every worker process in the same commit as the change.
+
+A bump writes a new *random* stamp, never ``version + 1``: a rolled-back write (or a test's
+transaction) can then never leave a stamp that a later, different change reuses, so a value
+loaded inside a transaction that rolled back is never taken for current.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from django.core.signals import request_finished, request_started
+from django.db import connection
+
+T = TypeVar("T")
+AUTH = "auth"  # tokens, users' activity, passwords, roles
+INCIDENT_CONFIG = "incident_config"  # priority matrix, categories
+SLA_CONFIG = "sla_config"  # SLA policies and business calendars
+NAMES = (AUTH, INCIDENT_CONFIG, SLA_CONFIG)
+
+_local = threading.local()  # the stamps this request read (gthread: one request per thread)
+
+
+def _read() -> dict[str, int]:
+    # plain SQL: this runs on every request and the ORM would cost more than the query
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, version FROM core_cachestamp")
+        stamps = dict(cursor.fetchall())
+    return {name: stamps.get(name, 0) for name in NAMES}
+
+
+def current() -> dict[str, int]:
+    """Every stamp, read once per request (outside a request: on each call)."""
+    stamps = getattr(_local, "stamps", None)
+    if stamps is None:
+        stamps = _read()
+        if getattr(_local, "in_request", False):
+            _local.stamps = stamps
+    return stamps
+
+
+def bump(*names: str) -> None:
+    """Give the stamps new values: runs inside the transaction that changes what they guard."""
+    with connection.cursor() as cursor:
+        for name in names:
+            version = secrets.randbits(62) + 1
+            cursor.execute(
+                "UPDATE core_cachestamp SET version = %s WHERE name = %s", [version, name]
+            )
+            if not cursor.rowcount:
+                cursor.execute(
+                    "INSERT INTO core_cachestamp (name, version) VALUES (%s, %s)", [name, version]
+                )
+    _local.stamps = None  # this request's later reads see its own writes
+
+
+def _begin(**_: object) -> None:
+    _local.stamps, _local.in_request = None, True
+
+
+def _end(**_: object) -> None:
+    _local.stamps, _local.in_request = None, False
+
+
+request_started.connect(_begin, dispatch_uid="steward.stamps.begin")
+request_finished.connect(_end, dispatch_uid="steward.stamps.end")
+
+
+class Versioned(Generic[T]):
+    """A value loaded once per process and reloaded when ``stamp`` moves."""
+
+    def __init__(self, stamp: str, load: Callable[[], T]) -> None:
+        self.stamp, self.load = stamp, load
+        self._version: int | None = None
+        self._value: T | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> T:
+        version = current()[self.stamp]  # read first: a change after it reloads next time
+        with self._lock:
+            if self._version == version:
+                return self._value  # type: ignore[return-value]
+        value = self.load()
+        with self._lock:
+            self._value, self._version = value, version
+        return value
+
+
+def guard(stamp: str, *models: type, m2m: tuple = ()) -> None:
+    """Bump ``stamp`` whenever one of ``models`` is saved or deleted, or a many-to-many
+    ``through`` in ``m2m`` changes (bulk_create and QuerySet.update send no signal: their
+    callers bump themselves)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    def changed(**_: object) -> None:
+        bump(stamp)
+
+    def relation_changed(action: str = "", **_: object) -> None:
+        if action.startswith("post_"):
+            bump(stamp)
+
+    _receivers.extend([changed, relation_changed])  # signals hold receivers weakly
+    for model in models:
+        uid = f"stamps:{stamp}:{model._meta.label}"
+        post_save.connect(changed, sender=model, dispatch_uid=uid + ":save")
+        post_delete.connect(changed, sender=model, dispatch_uid=uid + ":delete")
+    for through in m2m:
+        uid = f"stamps:{stamp}:{through._meta.label}:m2m"
+        m2m_changed.connect(relation_changed, sender=through, dispatch_uid=uid)
+
+
+_receivers: list[Callable] = []

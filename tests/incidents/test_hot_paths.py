@@ -1,0 +1,104 @@
+"""The request path's hot spots: statements per create, detail and list (the same on SQLite and
+PostgreSQL), the create response built from what the service returned, and the per-process
+caches of the priority matrix and SLA policies seeing a write at the next request."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from steward.core import stamps
+from steward.core.actor import Actor
+from steward.incidents.services import category_create, priority_matrix_update
+from steward.sla import services as sla
+
+pytestmark = pytest.mark.django_db
+
+# the cache stamps, the team and its assignment rule, the number, the incident, its two
+# clocks, the audit entry, two outbox events (created, assigned); savepoints not counted (how
+# many depends on the transaction the test runs in). Token, actor, matrix, policy and calendar
+# come from the caches; the response is built from the create's own rows, not read back.
+CREATE = 10
+DETAIL = 3  # the stamps, the incident with its references, its clocks
+LIST = 3  # the stamps, the page, its clocks
+
+
+def statements(call) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as captured:
+        response = call()
+    assert response.status_code in (200, 201), response.content[:300]
+    sql = [q["sql"] for q in captured.captured_queries]
+    return len([s for s in sql if "SAVEPOINT" not in s]), response
+
+
+def create(api, **fields):
+    return api.post("/api/v1/incidents", {"title": "VPN drops", "team": "desk", **fields})
+
+
+def test_statements_per_create_detail_and_list(agent_api, desk, always_on):
+    create(agent_api)  # the first request of a process fills its caches
+    count, response = statements(lambda: create(agent_api, impact=2))
+    assert count == CREATE
+    number = response.json()["number"]
+    assert statements(lambda: agent_api.get(f"/api/v1/incidents/{number}"))[0] == DETAIL
+    assert statements(lambda: agent_api.get("/api/v1/incidents"))[0] == LIST
+
+
+def test_the_create_response_equals_a_read_of_the_record(agent_api, desk, always_on, admin_actor):
+    category = category_create(admin_actor, name="Hot path printers")
+    fields = {"impact": 1, "urgency": 2, "assignee": "agent1", "description": "since 9am"}
+    fields["category"] = category.slug
+    created = create(agent_api, **fields)
+    assert created.status_code == 201, created.content
+    read = agent_api.get(f"/api/v1/incidents/{created.json()['number']}")
+    assert created["ETag"] == read["ETag"]
+
+    def shown(body: dict) -> dict:
+        # elapsed and time left count from "now", which moved between the two requests
+        for clock in body["sla"]:
+            clock.pop("elapsed_seconds"), clock.pop("time_left_seconds")
+        return body
+
+    assert shown(created.json()) == shown(read.json())
+    assert len(created.json()["sla"]) == 2
+
+
+def test_a_priority_matrix_change_is_seen_by_the_next_request(agent_api, desk, admin_actor):
+    assert create(agent_api, impact=1, urgency=1).json()["priority"] == 1  # cached now
+    before = stamps.current()[stamps.INCIDENT_CONFIG]
+    priority_matrix_update(admin_actor, cells={(1, 1): 3})
+    assert stamps.current()[stamps.INCIDENT_CONFIG] != before  # what other processes read
+    assert create(agent_api, impact=1, urgency=1).json()["priority"] == 3
+
+
+def test_an_sla_policy_change_is_seen_by_the_next_request(agent_api, desk, always_on):
+    first = create(agent_api).json()["sla"]
+    assert {c["target_seconds"] for c in first} == {30 * 60, 240 * 60}
+    before = stamps.current()[stamps.SLA_CONFIG]
+    sla.policy_update(
+        Actor.system("tests"),
+        slug=always_on.slug,
+        expected_version=None,
+        changes={"response_minutes": 10},
+    )
+    assert stamps.current()[stamps.SLA_CONFIG] != before
+    again = create(agent_api).json()["sla"]
+    assert {c["target_seconds"] for c in again} == {10 * 60, 240 * 60}
+
+
+def test_a_calendar_change_is_seen_by_the_next_request(agent_api, desk, always_on):
+    number = create(agent_api).json()["number"]
+    assert agent_api.get(f"/api/v1/incidents/{number}").status_code == 200  # spec cached
+    before = stamps.current()[stamps.SLA_CONFIG]
+    sla.calendar_update(
+        Actor.system("tests"),
+        slug="always",
+        expected_version=None,
+        changes={"working_hours": [{"weekday": 0, "start": "09:00", "end": "17:00"}]},
+    )
+    assert stamps.current()[stamps.SLA_CONFIG] != before
+    from steward.sla.models import BusinessCalendar
+    from steward.sla.selectors import calendar_spec
+
+    spec = calendar_spec(BusinessCalendar.objects.get(slug="always"))
+    assert spec.weekly[0] == ((9 * 60, 17 * 60),)
+    assert spec.weekly[1] == ()
