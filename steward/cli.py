@@ -15,7 +15,7 @@ def _django(argv: list[str]) -> None:
 
 def serve(argv: list[str]) -> None:
     # gunicorn's gthread worker: threads per process and keep-alive connections, chosen by
-    # measurement over the sync worker (Connection: close) and granian (docs/decisions/0012)
+    # measurement over the sync worker (Connection: close) and granian (docs/decisions/0013)
     parser = argparse.ArgumentParser(
         prog="steward serve", description="Run the production HTTP server (gunicorn, gthread)."
     )

@@ -13,7 +13,7 @@ def seed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0006_outgoingmail_message_id'),
+        ('core', '0007_user_manager'),
     ]
 
     operations = [
