@@ -8,6 +8,7 @@ from steward.incidents.services.configuration import (
     priority_matrix_update,
     team_assignment_update,
 )
+from steward.incidents.services.housekeeping import incidents_auto_close
 from steward.incidents.services.records import (
     AGENT_FIELDS,
     AUDITED,
@@ -16,7 +17,6 @@ from steward.incidents.services.records import (
     incident_settings,
     incident_take,
     incident_update,
-    incidents_auto_close,
 )
 from steward.incidents.services.saved_views import saved_view_delete, saved_view_save
 from steward.incidents.services.watchers import incident_watchers_add

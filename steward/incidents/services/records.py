@@ -385,23 +385,3 @@ def incident_comment(actor: Actor, *, number: str, body: str, internal: bool = F
         internal=internal,
     )
     return comment
-
-
-def incidents_auto_close(*, now: dt.datetime | None = None, batch: int = 500) -> int:
-    """Close incidents resolved more than N days ago (the worker calls this)."""
-    now = now or timezone.now()
-    cutoff = now - dt.timedelta(days=incident_settings().auto_close_days)
-    system = Actor.system("auto-close")
-    numbers = list(
-        Incident.objects.filter(status=Status.RESOLVED, resolved_at__lt=cutoff)
-        .order_by("resolved_at")
-        .values_list("number", flat=True)[:batch]
-    )
-    for number in numbers:
-        try:
-            incident_update(
-                system, number=number, expected_version=None, changes={"status": Status.CLOSED}
-            )
-        except Conflict:  # changed meanwhile (e.g. reopened): leave it
-            continue
-    return len(numbers)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from steward.catalog.models import Request
 from steward.core import outbox
 from steward.core.actor import Actor
 from steward.core.models import OutboxMessage
@@ -46,7 +47,6 @@ def record_raised(user_id: int, number: str, at) -> int:  # noqa: ANN001 - a dat
     return _open_journeys(user_id, at).filter(raised="").update(raised=number[:16])
 
 
-# Catalogue requests join here at merge time: add their "created" topic (see docs/portal.md).
 @outbox.consumer("incident.created")
 def on_incident_created(event: OutboxMessage) -> None:
     incident = (
@@ -56,3 +56,15 @@ def on_incident_created(event: OutboxMessage) -> None:
     )
     if incident is not None and incident["caller_id"] is not None:
         record_raised(incident["caller_id"], incident["number"], incident["opened_at"])
+
+
+@outbox.consumer("request.created")
+def on_request_created(event: OutboxMessage) -> None:
+    """Ordering from the catalogue is raising a record too: the journey was not deflected."""
+    request = (
+        Request.objects.filter(pk=event.object_id)
+        .values("requester_id", "number", "created_at")
+        .first()
+    )
+    if request is not None and request["requester_id"] is not None:
+        record_raised(request["requester_id"], request["number"], request["created_at"])

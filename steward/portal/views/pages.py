@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from steward.catalog import selectors as catalog_selectors
+from steward.catalog.choices import REQUEST_OPEN
 from steward.core.errors import ValidationFailed
 from steward.incidents import selectors as incident_selectors
 from steward.knowledge import selectors as knowledge_selectors
@@ -38,13 +40,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "form": form,
         "q": q,
         "articles": articles,
-        # MERGE (catalogue): the catalogue's matches join the search here, e.g.
-        # ``catalog_selectors.search_items(actor.user, q, RESULTS) if q else []``;
-        # portal/home.html shows them in the block marked "MERGE (catalogue)".
-        "catalog_items": [],
+        # one search box finds what to read and what to order
+        "catalog_items": catalog_selectors.search_items(actor, q, RESULTS) if q else [],
         "my_incidents": incident_selectors.incident_open_for_caller(actor, limit=MY_OPEN),
-        # MERGE (catalogue): "My requests" (the requester's open requests) go here too.
-        "my_requests": [],
+        "my_requests": catalog_selectors.request_list(
+            actor, mine=True, status=list(REQUEST_OPEN), limit=MY_OPEN
+        ).items,
     }
     return render(request, "portal/home.html", context)
 
