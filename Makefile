@@ -86,6 +86,8 @@ DATA_FLAGS ?=
 bench-data: install
 	$(BIN)/python -m bench.incidents.data --db sqlite --rows $(DATA_ROWS) --base $(DATA_BASE) $(DATA_FLAGS)
 	$(BIN)/python -m bench.incidents.data --db postgres --rows $(DATA_ROWS) --base $(DATA_BASE) $(DATA_FLAGS)
+	$(BIN)/python -m bench.incidents.index_only --db sqlite --rows $(DATA_ROWS)
+	$(BIN)/python -m bench.incidents.index_only --db postgres --rows $(DATA_ROWS)
 
 # The CMDB at CIS CIs (the issue's 1,000,000, with 3 relationships each): `make bench-cmdb
 # CIS=100000` for a quicker look. See docs/benchmarks-cmdb.md.
