@@ -145,7 +145,9 @@ def postgres_queries(url: str, n: int, runs: int) -> dict:
 
         def steward(q=q):  # noqa: ANN001, ANN202 - what best_matches runs
             capped = conn.execute(
-                f"SELECT count(*) FROM (SELECT 1 {matches} LIMIT %s) m", [q, CUT + 1]
+                f"WITH m AS MATERIALIZED (SELECT 1 {matches}) "
+                "SELECT count(*) FROM (SELECT 1 FROM m LIMIT %s) c",
+                [q, CUT + 1],
             ).fetchone()[0]
             if capped > CUT:
                 conn.execute(
