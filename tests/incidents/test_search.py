@@ -1,5 +1,6 @@
 """Full-text search: ranked, over title, description and comments, respecting visibility."""
 
+import io
 from unittest import mock
 
 import pytest
@@ -141,3 +142,19 @@ def test_words_matching_more_than_the_cut_off_list_newest_first(agent_actor, mon
     assert numbers(agent_actor, "kestrel") == made[::-1][:3]  # too many: the newest 3
     monkeypatch.setattr(search, "MAX_HITS", 4)
     assert numbers(agent_actor, "kestrel") == made
+
+
+def test_reindex_command_repairs_a_lost_index_row(agent_actor):
+    from django.core.management import call_command
+    from django.db import connection
+
+    from steward.incidents.selectors.search import TABLE
+
+    incident = incident_create(agent_actor, title="Galvanometer drift")
+    key = "incident_id" if connection.vendor == "postgresql" else "rowid"
+    with connection.cursor() as cursor:  # what a restore without the index leaves
+        cursor.execute(f"DELETE FROM {TABLE} WHERE {key} = %s", [incident.pk])  # noqa: S608
+    assert numbers(agent_actor, "galvanometer") == []
+
+    call_command("incidents_reindex", incident.number.lower(), stdout=io.StringIO())
+    assert numbers(agent_actor, "galvanometer") == [incident.number]
