@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?= -n 2  # two workers: the suite takes half the time on a 2-core machine
 
-.PHONY: install run test test-sqlite test-postgres lint fmt security bench bench-platform bench-incidents bench-cmdb bench-changes bench-web bench-mail bench-software docs clean
+.PHONY: install run test test-sqlite test-postgres lint fmt security bench bench-platform bench-incidents bench-data bench-cmdb bench-changes bench-web bench-mail bench-software docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,7 +66,7 @@ security: install
 # The platform benchmark takes a minute; incidents at BENCH_ROWS (the issue's 1,000,000 by
 # default) take much longer: `make bench BENCH_ROWS=200000` for a quicker look.
 BENCH_ROWS ?= 1000000
-bench: bench-platform bench-incidents bench-cmdb bench-changes bench-web bench-mail bench-software
+bench: bench-platform bench-incidents bench-data bench-cmdb bench-changes bench-web bench-mail bench-software
 
 bench-platform: install
 	$(BIN)/python -m bench --db sqlite
@@ -75,6 +75,19 @@ bench-platform: install
 bench-incidents: install
 	$(BIN)/python -m bench.incidents --db sqlite --rows $(BENCH_ROWS)
 	$(BIN)/python -m bench.incidents --db postgres --rows $(BENCH_ROWS)
+
+# The bulk path and ranked search at DATA_ROWS incidents on a database kept under
+# var/bench-data (built once: DATA_BASE rows through the bulk path, copied in SQL to
+# DATA_ROWS; `make bench-data DATA_FLAGS=--rebuild` loads again). Each figure beside the raw
+# driver's in the same run. See docs/benchmarks-incidents.md.
+DATA_ROWS ?= 1000000
+DATA_BASE ?= 50000
+DATA_FLAGS ?=
+bench-data: install
+	$(BIN)/python -m bench.incidents.data --db sqlite --rows $(DATA_ROWS) --base $(DATA_BASE) $(DATA_FLAGS)
+	$(BIN)/python -m bench.incidents.data --db postgres --rows $(DATA_ROWS) --base $(DATA_BASE) $(DATA_FLAGS)
+	$(BIN)/python -m bench.incidents.index_only --db sqlite --rows $(DATA_ROWS)
+	$(BIN)/python -m bench.incidents.index_only --db postgres --rows $(DATA_ROWS)
 
 # The CMDB at CIS CIs (the issue's 1,000,000, with 3 relationships each): `make bench-cmdb
 # CIS=100000` for a quicker look. See docs/benchmarks-cmdb.md.

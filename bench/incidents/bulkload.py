@@ -63,7 +63,9 @@ class Rows:
             opened = self.now - dt.timedelta(minutes=rng.randint(10, 3 * 365 * 24 * 60))
             row = {
                 "title": rng.choice(titles).format(n=rng.randint(1, 9)),
-                "description": f"Caller reports: {' '.join(rng.sample(WORDS, 4))}.",
+                # the asset tag is a selective search word: about 10 rows per 1,000,000
+                "description": f"Caller reports: {' '.join(rng.sample(WORDS, 4))}."
+                f" Asset tag{rng.randrange(100_000):05d}.",
                 "caller": rng.choice(self.callers),
                 "impact": rng.choices([1, 2, 3], [1, 3, 6])[0],
                 "urgency": rng.choices([1, 2, 3], [1, 4, 5])[0],

@@ -14,7 +14,6 @@ class IncidentsConfig(AppConfig):
         from steward.incidents.models import Category, Incident, PriorityRule
         from steward.incidents.services import (  # noqa: F401 - registers outbox consumers
             escalations,
-            search_index,
         )
         from steward.web import pickers
 

@@ -35,7 +35,6 @@ from steward.core.models import (
 )
 from steward.incidents import services as incident_services
 from steward.incidents.models import Incident, SavedView, TeamAssignment
-from steward.incidents.services import search_index
 from steward.mailboxes import services as mail_services
 from steward.problems import services as problem_services
 from steward.problems.models import Problem, ProblemIncident
@@ -218,7 +217,6 @@ def build_scene() -> Scene:
     incident_services.incident_comment(
         Actor(user=b), number=incident.number, body="mkb-incident-reply"
     )
-    search_index.reindex([incident.pk])  # the worker's job after commit, so ?q= can find it
     problem = problem_services.problem_create(
         Actor(user=b),
         title="mkb problem",

@@ -1,9 +1,18 @@
 """Full-text search: ranked, over title, description and comments, respecting visibility."""
 
+import io
+from unittest import mock
+
 import pytest
 
+from steward.core.models import OutboxMessage
 from steward.incidents.selectors import incident_list
-from steward.incidents.services import incident_comment, incident_create, search_index
+from steward.incidents.services import (
+    incident_comment,
+    incident_create,
+    incident_update,
+    search_index,
+)
 from tests import factories
 from tests.conftest import as_actor
 
@@ -12,6 +21,43 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def numbers(actor, q):
     return [i.number for i in incident_list(actor, q=q).items]
+
+
+@pytest.fixture
+def no_worker():
+    """Nothing runs after commit: no huey task, no outbox dispatch."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = False
+    with mock.patch("steward.core.outbox.wake_worker"):
+        yield
+    HUEY.immediate = True
+
+
+def test_found_by_the_next_request_with_no_worker(agent_actor, no_worker):
+    caller = factories.requester()
+    incident = incident_create(as_actor(caller), title="Quokka printer offline")
+    assert numbers(agent_actor, "quokka") == [incident.number]
+
+    incident_update(
+        agent_actor,
+        number=incident.number,
+        expected_version=None,
+        changes={"title": "Wombat printer offline"},
+    )
+    assert numbers(agent_actor, "wombat") == [incident.number]
+    assert numbers(agent_actor, "quokka") == []
+
+    incident_comment(agent_actor, number=incident.number, body="toner from platypusco")
+    incident_comment(agent_actor, number=incident.number, body="echidnacorp", internal=True)
+    assert numbers(as_actor(caller), "platypusco") == [incident.number]
+    assert numbers(agent_actor, "echidnacorp") == [incident.number]
+    assert numbers(as_actor(caller), "echidnacorp") == []
+    # the events are still there for their other consumers: nobody dispatched them
+    assert (
+        OutboxMessage.objects.filter(object_id=str(incident.pk), dispatched_at__isnull=True).count()
+        >= 3
+    )
 
 
 def test_search_ranks_and_matches_prefixes(agent_actor):
@@ -80,3 +126,35 @@ def test_ranked_results_page_with_a_cursor(agent_actor):
             break
     assert sorted(seen) == sorted(made)
     assert len(seen) == len(set(seen))
+
+
+def test_words_matching_more_than_the_cut_off_list_newest_first(agent_actor, monkeypatch):
+    from steward.incidents.selectors import search
+
+    made = [
+        incident_create(
+            agent_actor, title=f"kestrel {'kestrel ' * (4 - i)}nest", description=""
+        ).number
+        for i in range(4)
+    ]
+    assert numbers(agent_actor, "kestrel") == made  # ranked: the first repeats it most
+    monkeypatch.setattr(search, "MAX_HITS", 3)
+    assert numbers(agent_actor, "kestrel") == made[::-1][:3]  # too many: the newest 3
+    monkeypatch.setattr(search, "MAX_HITS", 4)
+    assert numbers(agent_actor, "kestrel") == made
+
+
+def test_reindex_command_repairs_a_lost_index_row(agent_actor):
+    from django.core.management import call_command
+    from django.db import connection
+
+    from steward.incidents.selectors.search import TABLE
+
+    incident = incident_create(agent_actor, title="Galvanometer drift")
+    key = "incident_id" if connection.vendor == "postgresql" else "rowid"
+    with connection.cursor() as cursor:  # what a restore without the index leaves
+        cursor.execute(f"DELETE FROM {TABLE} WHERE {key} = %s", [incident.pk])  # noqa: S608
+    assert numbers(agent_actor, "galvanometer") == []
+
+    call_command("incidents_reindex", incident.number.lower(), stdout=io.StringIO())
+    assert numbers(agent_actor, "galvanometer") == [incident.number]

@@ -27,7 +27,7 @@ from steward.core.numbering import next_numbers
 from steward.incidents import selectors
 from steward.incidents.choices import IncidentChannel, ResolutionCode, Status
 from steward.incidents.models import Category, Incident
-from steward.incidents.services import AUDITED, clocks, validation
+from steward.incidents.services import AUDITED, clocks, search_index, validation
 from steward.incidents.services.fields import service_class_ids
 
 MAX_ROWS = 50_000
@@ -228,6 +228,7 @@ def incidents_import(actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[In
     )
     # the same clocks, audit and events a single create gives, written in batches
     clocks.clocks_start_history(actor, incidents)
+    search_index.index_new(incidents)
     audit.record_created_many(actor, incidents, lambda i: audit.snapshot(i, AUDITED))
     outbox.emit_batch("incidents.imported", incidents)
     return incidents

@@ -29,7 +29,7 @@ from steward.incidents.models import (
     Incident,
     IncidentSettings,
 )
-from steward.incidents.services import clocks, routing, validation
+from steward.incidents.services import clocks, routing, search_index, validation
 from steward.incidents.services.fields import (
     _check_assignee_in_team,
     _clean_refs,
@@ -164,6 +164,7 @@ def _insert(
         **clean,
     )
     incident.save()
+    search_index.index_new([incident])  # in this transaction: found by the next request
     # kept on the record: the response is built from them, not read back (selectors.shown)
     incident.started_clocks = clocks.clocks_start(actor, incident, at=now, new_record=True)
     audit.record(
@@ -279,6 +280,8 @@ def incident_update(
     incident = done.record
     if not done.changed:
         return incident
+    if {"title", "description"} & set(done.changed):
+        search_index.reindex([incident.pk])  # the index row changes with the record
     clocks.clocks_move(actor, incident, before=done.before, changed=done.changed, now=now)
     if {"team", "assignee"} & set(done.changed):
         _announce_assignment(actor, incident)
@@ -306,12 +309,13 @@ def _resolve_children(actor: Actor, parent: Incident) -> None:
                 f"{parent.resolution_notes}"[:5000],
             },
         )
-        comment_add(
+        comment = comment_add(
             actor,
             target=f"incident/{number}",
             internal=False,
             body=f"Resolved together with its parent incident {parent.number}.",
         )
+        search_index.reindex([int(comment.object_id)])
 
 
 @transaction.atomic
@@ -361,6 +365,7 @@ def incident_comment(actor: Actor, *, number: str, body: str, internal: bool = F
     """A reply to the caller or an internal work note; an agent's first reply is the response."""
     incident = selectors.incident_for_update(actor, number=number)
     comment = comment_add(actor, target=incident, body=body, internal=internal)
+    search_index.reindex([incident.pk])  # the reply or note is searchable once committed
     if (
         actor.is_agent
         and not internal

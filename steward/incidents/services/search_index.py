@@ -1,18 +1,26 @@
-"""The full-text index behind incident search: created by migration 0004, kept fresh by
-the worker from outbox events after commit (see ``selectors/search.py`` for the reads)."""
+"""The full-text index behind incident search: created by migration 0004 and written in the
+same transaction as the record (see ``selectors/search.py`` for the reads).
+
+A create writes the new incident's row from the values in hand (``index_new``; the bulk
+import does the same for a whole batch); a change of title or description and a new
+comment rebuild the incident's row (``reindex``). So a record is searchable the moment its
+transaction commits, with no worker running. ``reindex`` is also the repair tool: the
+``incidents_reindex`` command rebuilds any or every row (idempotent).
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
-from steward.core import outbox
-from steward.core.models import Comment, OutboxMessage
+from steward.core.models import Comment
 from steward.incidents.models import Incident
 from steward.incidents.selectors.search import TABLE
+
+Document = tuple[int, str, str]  # (incident id, public text, internal text)
 
 
 def create_index(conn) -> None:  # noqa: ANN001 - a database connection
@@ -36,7 +44,11 @@ def drop_index(conn) -> None:  # noqa: ANN001
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
 
 
-def _documents(ids: Iterable[int]) -> list[tuple[int, str, str]]:
+def _public_text(number: str, title: str, description: str, replies: Sequence[str]) -> str:
+    return " ".join([number, title, description, *replies])
+
+
+def _documents(ids: Iterable[int]) -> list[Document]:
     incidents = list(
         Incident.objects.filter(id__in=list(ids)).values_list(
             "id", "number", "title", "description"
@@ -49,43 +61,51 @@ def _documents(ids: Iterable[int]) -> list[tuple[int, str, str]]:
     for object_id, body, is_internal in rows.values_list("object_id", "body", "internal"):
         (internal if is_internal else public)[object_id].append(body)
     return [
-        (pk, " ".join([number, title, description, *public[str(pk)]]), " ".join(internal[str(pk)]))
+        (pk, _public_text(number, title, description, public[str(pk)]), " ".join(internal[str(pk)]))
         for pk, number, title, description in incidents
     ]
 
 
-def reindex(ids: Iterable[int]) -> int:
-    """Rebuild the index rows of these incidents (idempotent)."""
-    docs = _documents(ids)
-    if not docs:
-        return 0
+def _write(docs: list[Document], *, new: bool) -> None:
+    """Insert (``new``: no row can exist yet) or replace the index rows of ``docs``."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            upsert = (
+                ""
+                if new
+                else " ON CONFLICT (incident_id) DO UPDATE SET public = EXCLUDED.public, "
+                "internal = EXCLUDED.internal"
+            )
             cursor.executemany(
                 f"INSERT INTO {TABLE} (incident_id, public, internal) "  # noqa: S608
-                "VALUES (%s, to_tsvector('simple', %s), to_tsvector('simple', %s)) "
-                "ON CONFLICT (incident_id) DO UPDATE SET public = EXCLUDED.public, "
-                "internal = EXCLUDED.internal",
+                f"VALUES (%s, to_tsvector('simple', %s), to_tsvector('simple', %s)){upsert}",
                 docs,
             )
         else:
-            cursor.executemany(
-                f"DELETE FROM {TABLE} WHERE rowid = %s",  # noqa: S608
-                [(d[0],) for d in docs],
-            )
+            if not new:  # FTS5 has no upsert: the old row's terms must leave the index first
+                cursor.executemany(
+                    f"DELETE FROM {TABLE} WHERE rowid = %s",  # noqa: S608
+                    [(d[0],) for d in docs],
+                )
             cursor.executemany(
                 f"INSERT INTO {TABLE} (rowid, public, internal) "  # noqa: S608
                 "VALUES (%s, %s, %s)",
                 docs,
             )
+
+
+def index_new(incidents: Iterable[Incident]) -> int:
+    """Index rows for incidents created in this transaction, from their values in memory
+    (a new incident has no comments yet): no read, one statement per batch."""
+    docs = [(i.pk, _public_text(i.number, i.title, i.description, ()), "") for i in incidents]
+    if docs:
+        _write(docs, new=True)
     return len(docs)
 
 
-@outbox.consumer("incident.created", "incident.updated", "incident.commented")
-def on_incident_changed(event: OutboxMessage) -> None:
-    reindex([int(event.object_id)])
-
-
-@outbox.consumer("incidents.imported")
-def on_incidents_imported(event: OutboxMessage) -> None:
-    reindex(event.payload.get("ids", []))
+def reindex(ids: Iterable[int]) -> int:
+    """Rebuild the index rows of these incidents from the database (idempotent)."""
+    docs = _documents(ids)
+    if docs:
+        _write(docs, new=False)
+    return len(docs)
