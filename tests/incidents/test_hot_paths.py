@@ -14,10 +14,11 @@ from steward.sla import services as sla
 pytestmark = pytest.mark.django_db
 
 # the cache stamps, the team and its assignment rule, the number, the incident, its two
-# clocks, the audit entry, two outbox events (created, assigned); savepoints not counted (how
+# clocks, its search index row (written in the same transaction: decision 0014), the audit
+# entry, two outbox events (created, assigned); savepoints not counted (how
 # many depends on the transaction the test runs in). Token, actor, matrix, policy and calendar
 # come from the caches; the response is built from the create's own rows, not read back.
-CREATE = 10
+CREATE = 11
 DETAIL = 3  # the stamps, the incident with its references, its clocks
 LIST = 3  # the stamps, the page, its clocks
 
