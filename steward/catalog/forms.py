@@ -16,6 +16,7 @@ from steward.catalog.choices import (
     TaskMode,
 )
 from steward.core.choices import Role
+from steward.core.forms import SingleLineField
 
 
 class OrderForm(forms.Form):
@@ -100,7 +101,7 @@ class ItemForm(forms.Form):
     """An item's own settings; its form fields, stages and tasks are the formsets below."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(max_length=120)
+    name = SingleLineField(max_length=120)
     category = forms.CharField(max_length=60, required=False)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     service = forms.ChoiceField(required=False)
@@ -179,7 +180,7 @@ class FieldRow(forms.Form):
 class StageRow(forms.Form):
     """One approval stage."""
 
-    name = forms.CharField(max_length=120, required=False)
+    name = SingleLineField(max_length=120, required=False)
     approvers = forms.ChoiceField(choices=[("", "—"), *ApproverKind.choices], required=False)
     team = forms.CharField(max_length=60, required=False, help_text="team slug, for A team")
     users = forms.CharField(
@@ -216,7 +217,7 @@ class StageRow(forms.Form):
 class TaskRow(forms.Form):
     """One fulfilment task."""
 
-    title = forms.CharField(max_length=200, required=False)
+    title = SingleLineField(max_length=200, required=False)
     team = forms.ChoiceField(required=False)
 
     def __init__(self, *args: Any, teams=(), **kwargs: Any) -> None:  # noqa: ANN001
@@ -237,7 +238,7 @@ TaskRows = forms.formset_factory(TaskRow, extra=2)
 
 class ServiceForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(max_length=120)
+    name = SingleLineField(max_length=120)
     kind = forms.ChoiceField(choices=ServiceKind.choices)
     stage = forms.ChoiceField(choices=Stage.choices)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)

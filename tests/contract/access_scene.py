@@ -264,6 +264,7 @@ def build_scene() -> Scene:
     mail_refs, mail_objects = _mail_of_b(system, team, incident)
     catalog_refs, catalog_numbers = _catalog_of_b(system, b, requester_b)
     asset_refs, asset_objects = _assets_of_b(system, org_b)
+    article = _article_of_b(b, org_b)
     # configuration administrators keep (shared, not B's): the walker may not even open it
     rule = incident_services.escalation_rule_create(
         system, name="Walk rule", threshold="breach", action="raise_priority"
@@ -318,6 +319,10 @@ def build_scene() -> Scene:
             **mail_refs,
             **catalog_refs,
             **asset_refs,
+            "articles/number": article.number,
+            "knowledge/number": article.number,
+            "versions/revision": "1",
+            "from-incident/number": incident.number,
         },
         query_values={
             "q": MARKER,
@@ -390,6 +395,7 @@ def build_scene() -> Scene:
             ci_app.number,
             *catalog_numbers,
             licence.number,
+            article.number,
         ],
         witnesses=witnesses,
     )
@@ -531,6 +537,19 @@ def _changes_of_b(system, b, team, ci, incident) -> tuple[Change, FreezeWindow, 
             # the walker finds "team" first in "teams/", so the key names the segment before
             "feed/team": team.slug,
         },
+    )
+
+
+def _article_of_b(b, org_b) -> models.Model:
+    """B's knowledge article, published (its first version kept) for B's organisation: agents
+    limited to other organisations and requesters elsewhere never see it."""
+    from steward.knowledge import services as knowledge_services
+
+    article = knowledge_services.article_create(
+        Actor(user=b), title="mkb article", body="mkb-article-body", organisation=org_b.slug
+    )
+    return knowledge_services.article_update(
+        Actor(user=b), number=article.number, expected_version=None, changes={"status": "published"}
     )
 
 
