@@ -541,12 +541,17 @@ def _changes_of_b(system, b, team, ci, incident) -> tuple[Change, FreezeWindow, 
 
 
 def _article_of_b(b, org_b) -> models.Model:
-    """B's knowledge article, published (its first version kept) for B's organisation: agents
-    limited to other organisations and requesters elsewhere never see it."""
+    """B's knowledge article, published (its first version kept) for agents of B's
+    organisation only: requesters (B's organisation's too) and agents limited to other
+    organisations never see it."""
     from steward.knowledge import services as knowledge_services
 
     article = knowledge_services.article_create(
-        Actor(user=b), title="mkb article", body="mkb-article-body", organisation=org_b.slug
+        Actor(user=b),
+        title="mkb article",
+        body="mkb-article-body",
+        organisation=org_b.slug,
+        audience="agents",
     )
     return knowledge_services.article_update(
         Actor(user=b), number=article.number, expected_version=None, changes={"status": "published"}

@@ -165,3 +165,14 @@ def test_a_forged_cursor_is_a_422_not_a_500(agent_web, requester_web):
         (requester_web, "/help/mine/"),
     ):
         assert client.get(url, {"cursor": "not-a-cursor"}).status_code == 422, url
+
+
+def test_drafting_from_an_unresolved_incident_says_why_on_the_incident_page(agent_web, agent_actor):
+    from steward.incidents.services import incident_create
+
+    incident = incident_create(agent_actor, title="Printer offline")
+    response = agent_web.post(f"/knowledge/from-incident/{incident.number}/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/incidents/{incident.number}/"
+    assert "No article drafted: the incident has no resolution notes yet." in (
+        response.content.decode()
+    )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from steward.core.errors import NotFound
+from steward.core.errors import NotFound, ValidationFailed
 from steward.incidents import selectors as incident_selectors
 from steward.knowledge import selectors, services
 from steward.knowledge.forms import ArticleForm, MoveForm
@@ -102,7 +103,12 @@ def from_incident(request: HttpRequest, number: str) -> HttpResponse:
     edit page. A refusal (no resolution yet) shows on the incident's page."""
     _require_agent(request)
     incident = incident_selectors.incident_get(request.actor, number=number)
-    article = services.article_create(request.actor, from_incident=incident.number)
+    try:
+        article = services.article_create(request.actor, from_incident=incident.number)
+    except ValidationFailed as exc:  # no resolution yet: said on the incident's page (PRG)
+        first = next(iter(exc.fields.values()), [exc.message])[0]
+        messages.error(request, f"No article drafted: {first}.")
+        return redirect("incidents:detail", incident.number)
     return HttpResponse(
         status=303, headers={"Location": reverse("knowledge:edit", args=[article.number])}
     )
