@@ -66,29 +66,23 @@ def _documents(ids: Iterable[int]) -> list[Document]:
     ]
 
 
-def _write(docs: list[Document], *, new: bool) -> None:
-    """Insert (``new``: no row can exist yet) or replace the index rows of ``docs``."""
+def _write(docs: list[Document]) -> None:
+    """Insert or replace the index rows of ``docs`` in one statement per batch. Always an
+    upsert, even for a new incident: a row left over for a reused id (a flushed or restored
+    database keeps the index table) must not make the create fail."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            upsert = (
-                ""
-                if new
-                else " ON CONFLICT (incident_id) DO UPDATE SET public = EXCLUDED.public, "
-                "internal = EXCLUDED.internal"
-            )
             cursor.executemany(
                 f"INSERT INTO {TABLE} (incident_id, public, internal) "  # noqa: S608
-                f"VALUES (%s, to_tsvector('simple', %s), to_tsvector('simple', %s)){upsert}",
+                "VALUES (%s, to_tsvector('simple', %s), to_tsvector('simple', %s)) "
+                "ON CONFLICT (incident_id) DO UPDATE SET public = EXCLUDED.public, "
+                "internal = EXCLUDED.internal",
                 docs,
             )
         else:
-            if not new:  # FTS5 has no upsert: the old row's terms must leave the index first
-                cursor.executemany(
-                    f"DELETE FROM {TABLE} WHERE rowid = %s",  # noqa: S608
-                    [(d[0],) for d in docs],
-                )
+            # FTS5's REPLACE takes the old row's terms out of the index with the row
             cursor.executemany(
-                f"INSERT INTO {TABLE} (rowid, public, internal) "  # noqa: S608
+                f"INSERT OR REPLACE INTO {TABLE} (rowid, public, internal) "  # noqa: S608
                 "VALUES (%s, %s, %s)",
                 docs,
             )
@@ -99,7 +93,7 @@ def index_new(incidents: Iterable[Incident]) -> int:
     (a new incident has no comments yet): no read, one statement per batch."""
     docs = [(i.pk, _public_text(i.number, i.title, i.description, ()), "") for i in incidents]
     if docs:
-        _write(docs, new=True)
+        _write(docs)
     return len(docs)
 
 
@@ -107,5 +101,5 @@ def reindex(ids: Iterable[int]) -> int:
     """Rebuild the index rows of these incidents from the database (idempotent)."""
     docs = _documents(ids)
     if docs:
-        _write(docs, new=False)
+        _write(docs)
     return len(docs)
