@@ -8,6 +8,7 @@ from ninja import Schema
 from pydantic import Field
 
 from steward.api.http import In, SingleLine
+from steward.core.filters import SearchText
 from steward.knowledge.services.validation import MAX_BODY, MAX_TITLE
 
 
@@ -43,27 +44,28 @@ class ArticleCreateIn(In):
     title: SingleLine | None = Field(
         None, max_length=MAX_TITLE, description="required unless from_incident gives it"
     )
-    from_incident: str | None = Field(
+    from_incident: SingleLine | None = Field(
         None, max_length=16, description="an incident number: a draft from its resolution"
     )
-    body: str = Field("", max_length=MAX_BODY, description="Markdown")
-    audience: str = Field("everyone", description="everyone or agents")
-    category: str | None = None
-    organisation: str | None = None
-    owner: str | None = Field(None, description="username of an agent; default you")
+    # no NUL (PostgreSQL cannot store it in text): a 422 naming the field, never a 500
+    body: SearchText = Field("", max_length=MAX_BODY, description="Markdown")
+    audience: SingleLine = Field("everyone", description="everyone or agents")
+    category: SingleLine | None = None
+    organisation: SingleLine | None = None
+    owner: SingleLine | None = Field(None, description="username of an agent; default you")
     review_date: dt.date | None = None
 
 
 class ArticlePatchIn(In):
     version: int | None = None
     title: SingleLine | None = Field(None, max_length=MAX_TITLE)
-    body: str | None = Field(None, max_length=MAX_BODY)
-    audience: str | None = None
-    category: str | None = None
-    organisation: str | None = None
-    owner: str | None = None
+    body: SearchText | None = Field(None, max_length=MAX_BODY)
+    audience: SingleLine | None = None
+    category: SingleLine | None = None
+    organisation: SingleLine | None = None
+    owner: SingleLine | None = None
     review_date: dt.date | None = None
-    status: str | None = Field(None, description="draft, review, published or retired")
+    status: SingleLine | None = Field(None, description="draft, review, published or retired")
 
 
 class FeedbackIn(In):
