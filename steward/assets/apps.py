@@ -10,9 +10,25 @@ class AssetsConfig(AppConfig):
         from steward.assets import notifications, selectors  # noqa: F401 - outbox consumers
         from steward.assets.models import Asset
         from steward.core import targets
+        from steward.web import pickers
 
         targets.register(
             targets.TargetKind(
                 "asset", Asset, "number", selectors.asset_visible, page="assets:detail"
             )
+        )
+        # the asset forms choose a model and a location by typing part of its name
+        pickers.register(
+            "asset-model",
+            lambda actor, q: [
+                pickers.Suggestion(str(m.pk), str(m), m.category.name)
+                for m in selectors.model_suggest(actor, q=q)
+            ],
+        )
+        pickers.register(
+            "location",
+            lambda actor, q: [
+                pickers.Suggestion(str(loc.pk), loc.name)
+                for loc in selectors.location_suggest(actor, q=q)
+            ],
         )

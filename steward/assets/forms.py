@@ -7,6 +7,7 @@ from django import forms
 from steward.assets.choices import DispositionMethod, Sanitisation, Status
 from steward.core.forms import SingleLineField
 from steward.web.filter_forms import FilterForm, filter_select
+from steward.web.pickers import picker_field, set_label
 
 
 class AssetFilterForm(FilterForm):
@@ -57,20 +58,80 @@ class AssetForm(forms.Form):
         self.fields["model"].choices = _model_choices(models)
 
 
+class AssetEditForm(forms.Form):
+    """Edit an asset; ``version`` guards against lost updates, and each input carries the
+    value it was opened with, so only what the person changed is sent: saved again after a
+    stale version, it never undoes another's change. Model and location are picked by name."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    asset_tag = SingleLineField(max_length=64, label="Asset tag")
+    serial_number = SingleLineField(max_length=100, label="Serial number")
+    model = picker_field("asset-model", label="Model", max_length=20)
+    vendor = SingleLineField(max_length=120, required=False)
+    purchase_order = SingleLineField(max_length=60, required=False, label="Purchase order")
+    purchase_date = forms.DateField(
+        required=False, label="Purchase date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    cost = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2)
+    location = picker_field(
+        "location",
+        label="Location",
+        required=False,
+        max_length=20,
+        help_text="Where it is while not checked out; a check-out moves a deployed asset.",
+    )
+    holds_data = forms.BooleanField(required=False, label="Holds data")
+    notes = forms.CharField(
+        required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.show_hidden_initial = name != "version"
+
+    @classmethod
+    def for_asset(cls, asset) -> AssetEditForm:
+        """An unbound form showing ``asset``, the pickers reading as names."""
+        form = cls(
+            initial={
+                "version": asset.version,
+                "asset_tag": asset.asset_tag,
+                "serial_number": asset.serial_number,
+                "model": str(asset.model_id),
+                "vendor": asset.vendor,
+                "purchase_order": asset.purchase_order,
+                "purchase_date": asset.purchase_date,
+                "cost": asset.cost,
+                "location": str(asset.location_id or ""),
+                "holds_data": asset.holds_data,
+                "notes": asset.notes,
+            }
+        )
+        set_label(form, "model", str(asset.model))
+        set_label(form, "location", asset.location.name if asset.location else "")
+        return form
+
+    def changes(self) -> dict:
+        """What the person changed since opening the form, as the service takes it."""
+        data = self.cleaned_data
+        return {
+            name: (data[name] if data[name] != "" or name != "location" else None)
+            for name in self.changed_data
+            if name != "version"
+        }
+
+
 class MoveForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class CheckOutForm(forms.Form):
-    person = SingleLineField(max_length=150, required=False, label="Person (username)")
-    location = forms.ChoiceField(label="Location", required=False, choices=())
+    """To whom and/or where; both picked by name (the person among those the reader sees)."""
 
-    def __init__(self, *args, locations=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["location"].choices = [("", "No location")] + [
-            (str(loc.pk), loc.name) for loc in locations
-        ]
+    person = picker_field("person", label="Person", required=False, max_length=150)
+    location = picker_field("location", label="Location", required=False, max_length=20)
 
 
 class CheckInForm(forms.Form):

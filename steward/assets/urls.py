@@ -19,6 +19,7 @@ urlpatterns = [
     path("counts/<int:count_id>/scan/", stocktake.count_scan, name="count_scan"),
     path("counts/<int:count_id>/close/", stocktake.count_close, name="count_close"),
     path("<str:number>/", records.detail, name="detail"),
+    path("<str:number>/edit/", records.edit, name="edit"),
     path("<str:number>/label.png", reports.label_png, name="label_png"),
     path("<str:number>/move/", records.move, name="move"),
     path("<str:number>/check-out/", records.check_out, name="check_out"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from steward.assets.choices import Status
 from steward.assets.models import AssetModel, Category, StockLevel, StockRoom
@@ -15,9 +15,26 @@ from steward.core.actor import Actor
 from steward.core.errors import NotFound
 from steward.core.models import Location
 
+SUGGESTIONS = 10  # a picker shows this many; typing more narrows them
+
 
 def category_visible(actor: Actor) -> QuerySet[Category]:
-    return Category.objects.all() if can_read(actor) else Category.objects.none()
+    """Categories are reference data of the asset managers (and administrators)."""
+    qs = Category.objects.order_by("name", "id")
+    return qs if can_read(actor) else qs.none()
+
+
+def category_get(actor: Actor, *, slug: str) -> Category:
+    """One category by slug; 404 for an absent one or a reader who may not see assets."""
+    found = category_visible(actor).filter(slug=slug).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def category_list(actor: Actor) -> list[Category]:
+    """Every category with its number of models (one query; categories are few)."""
+    return list(category_visible(actor).annotate(model_count=Count("models")))
 
 
 def model_visible(actor: Actor) -> QuerySet[AssetModel]:
@@ -28,6 +45,28 @@ def model_visible(actor: Actor) -> QuerySet[AssetModel]:
 def stock_room_visible(actor: Actor) -> QuerySet[StockRoom]:
     qs = StockRoom.objects.select_related("location").order_by("name")
     return qs if can_read(actor) else qs.none()
+
+
+def model_list(actor: Actor) -> list[AssetModel]:
+    """Every model with its category and number of assets (one query; models are a few
+    hundred at most, the asset count comes from the ``ast_model`` index)."""
+    return list(model_visible(actor).annotate(asset_count=Count("assets")))
+
+
+def model_suggest(actor: Actor, *, q: str) -> list[AssetModel]:
+    """Models whose manufacturer or name holds every word of ``q`` (the model picker)."""
+    qs = model_visible(actor)
+    for word in q.split()[:4]:
+        qs = qs.filter(Q(manufacturer__icontains=word) | Q(name__icontains=word))
+    return list(qs[:SUGGESTIONS])
+
+
+def location_suggest(actor: Actor, *, q: str) -> list[Location]:
+    """Locations whose name holds every word of ``q`` (the location picker of asset forms)."""
+    qs = location_choices(actor)
+    for word in q.split()[:4]:
+        qs = qs.filter(name__icontains=word)
+    return list(qs[:SUGGESTIONS])
 
 
 def model_get(actor: Actor, *, pk: int) -> AssetModel:

@@ -34,6 +34,7 @@ EDITABLE = {
     "holds_data",
     "owner_team",
     "stock_room",
+    "location",
     "notes",
 }
 AUDITED = sorted(EDITABLE | {"number", "status", "assignee", "location", "configuration_item"})
@@ -103,6 +104,12 @@ def asset_update(
         target = values.pop("status", None)
         if target is not None and not isinstance(target, str):
             raise ValidationFailed.one("status", "a status name")
+        if "location" in values and _checked_out(asset):
+            # a checked-out asset is where its check-out says: moving it is a new check-out,
+            # so the history keeps where it was and when
+            raise ValidationFailed.one(
+                "location", "the asset is checked out: check it out again to move it"
+            )
         cleaned = clean_fields(actor, values, asset)
         if target is not None and target != asset.status:
             cleaned["status"] = target
@@ -127,6 +134,10 @@ def asset_update(
     )
     lifecycle.emit(done.record, events)
     return done.record
+
+
+def _checked_out(asset: Asset) -> bool:
+    return Assignment.objects.filter(asset=asset, checked_in_at__isnull=True).exists()
 
 
 @transaction.atomic

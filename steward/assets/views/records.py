@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from steward.assets import selectors, services
 from steward.assets.forms import (
+    AssetEditForm,
     AssetForm,
     CheckInForm,
     CheckOutForm,
@@ -24,9 +25,11 @@ from steward.assets.forms import (
 )
 from steward.assets.views.common import reader
 from steward.assets.workflow import disposition_missing
+from steward.core.errors import PermissionDenied
 from steward.web.forms import submit
 
 PAGE = "assets/detail.html"
+EDIT = "assets/edit.html"
 
 
 def detail_context(actor: Any, number: str, **forms: Any) -> dict[str, Any]:
@@ -59,7 +62,7 @@ def detail_context(actor: Any, number: str, **forms: Any) -> dict[str, Any]:
         "missing": disposition_missing(asset) if record is not None else [],
         "steps": selectors.custody_steps(record),
         "today": today,
-        "checkout_form": CheckOutForm(locations=selectors.location_choices(actor)),
+        "checkout_form": CheckOutForm(),
         "checkin_form": CheckInForm(rooms=selectors.stock_room_visible(actor)),
         "disposition_form": DispositionForm(initial=initial),
         "custody_form": CustodyForm(),
@@ -90,6 +93,30 @@ def new(request: HttpRequest) -> HttpResponse:
         lambda f: services.asset_create(actor, **f.cleaned_data),
         success=lambda asset: reverse("assets:detail", args=[asset.number]),
         template="assets/new.html",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, number: str) -> HttpResponse:
+    """Edit an asset's facts; a stale version keeps what was typed and offers a reload
+    (Post/Redirect/Get: success is a 303 to the asset's page)."""
+    actor = reader(request)
+    asset = selectors.asset_get(actor, number=number)  # absent or invisible: the 404 page
+    if not selectors.asset_capabilities(actor, asset).can_edit:
+        raise PermissionDenied("Only asset managers edit assets, and a disposed one no more.")
+    if request.method == "GET":
+        return render(request, EDIT, {"form": AssetEditForm.for_asset(asset), "asset": asset})
+    form = AssetEditForm(request.POST)
+    return submit(
+        request,
+        form,
+        lambda f: services.asset_update(
+            actor, number=number, expected_version=f.cleaned_data["version"], changes=f.changes()
+        ),
+        success=reverse("assets:detail", args=[number]),
+        template=EDIT,
+        context={"asset": asset},
     )
 
 
@@ -133,7 +160,7 @@ def move(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def check_out(request: HttpRequest, number: str) -> HttpResponse:
     actor = reader(request)
-    form = CheckOutForm(request.POST, locations=selectors.location_choices(actor))
+    form = CheckOutForm(request.POST)
     return _on_page(
         request,
         number,
