@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from steward.assets.choices import DispositionMethod, Sanitisation, Status
+from steward.assets.choices import Depreciation, DispositionMethod, Sanitisation, Status
 from steward.core.forms import SingleLineField
 from steward.web.filter_forms import FilterForm, filter_select
 from steward.web.pickers import picker_field, set_label
@@ -188,3 +188,84 @@ class CountStartForm(forms.Form):
 
 class ScanForm(forms.Form):
     tag = SingleLineField(max_length=64, label="Asset tag")
+
+
+class _ChangedOnly(forms.Form):
+    """Each input carries the value it was opened with, so an edit sends only what the
+    person changed and never undoes a change saved by someone else meanwhile."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.show_hidden_initial = True
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.changed_data}
+
+
+def _life(label: str) -> forms.IntegerField:
+    return forms.IntegerField(label=label, min_value=1, max_value=50, initial=4)
+
+
+def _rate(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        initial=0,
+        help_text="Declining balance only: the share of the opening value written off a year.",
+    )
+
+
+class CategoryForm(_ChangedOnly):
+    """A category and its two depreciation schedules (book and tax)."""
+
+    name = SingleLineField(max_length=120)
+    ci_class = SingleLineField(
+        max_length=60,
+        required=False,
+        label="CMDB class",
+        help_text="The CMDB class slug a deployed asset becomes; empty: not tracked as a CI.",
+    )
+    book_method = forms.ChoiceField(label="Book method", choices=Depreciation.choices)
+    book_life_years = _life("Book life (years)")
+    book_rate = _rate("Book rate (% a year)")
+    tax_method = forms.ChoiceField(label="Tax method", choices=Depreciation.choices)
+    tax_life_years = _life("Tax life (years)")
+    tax_rate = _rate("Tax rate (% a year)")
+
+    @staticmethod
+    def initial_for(category) -> dict:
+        return {name: getattr(category, name) for name in CategoryForm.base_fields}
+
+
+class AssetModelForm(_ChangedOnly):
+    """A make and model; its warranty term is every asset's of it."""
+
+    manufacturer = SingleLineField(max_length=120)
+    name = SingleLineField(max_length=120, label="Model")
+    category = forms.ChoiceField(label="Category", choices=())
+    warranty_months = forms.IntegerField(
+        label="Warranty (months)",
+        min_value=0,
+        max_value=240,
+        initial=0,
+        help_text="Inherited by every asset of this model: warranty ends this long after purchase.",
+    )
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "Choose a category")] + [
+            (c.slug, c.name) for c in categories
+        ]
+
+    @staticmethod
+    def initial_for(model) -> dict:
+        return {
+            "manufacturer": model.manufacturer,
+            "name": model.name,
+            "category": model.category.slug,
+            "warranty_months": model.warranty_months,
+        }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from steward.assets.views import listing, records, reports, stocktake
+from steward.assets.views import catalogue, listing, records, reports, stocktake
 
 app_name = "assets"
 urlpatterns = [
@@ -14,6 +14,12 @@ urlpatterns = [
     path("labels/", reports.labels, name="labels"),
     path("import/", reports.asset_import, name="import"),
     path("import/apply/", reports.asset_import_apply, name="import_apply"),
+    path("categories/", catalogue.category_list, name="categories"),
+    path("categories/new/", catalogue.category_new, name="category_new"),
+    path("categories/<slug:slug>/edit/", catalogue.category_edit, name="category_edit"),
+    path("models/", catalogue.model_list, name="models"),
+    path("models/new/", catalogue.model_new, name="model_new"),
+    path("models/<int:pk>/edit/", catalogue.model_edit, name="model_edit"),
     path("counts/new/", stocktake.count_start, name="count_start"),
     path("counts/<int:count_id>/", stocktake.count, name="count"),
     path("counts/<int:count_id>/scan/", stocktake.count_scan, name="count_scan"),

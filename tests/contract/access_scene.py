@@ -596,6 +596,8 @@ def _assets_of_b(system, org_b) -> tuple[dict[str, str], dict[str, models.Model]
         "assets/number": asset.number,
         "contracts/number": contract.number,
         "counts/count_id": str(count.pk),
+        "categories/slug": category.slug,
+        "models/pk": str(model.pk),
     }
     objects = {
         "assets.asset": asset,

@@ -11,7 +11,9 @@ from steward.assets.services.assets import (
 )
 from steward.assets.services.catalogue import (
     category_create,
+    category_update,
     model_create,
+    model_update,
     stock_level_set,
     stock_room_create,
 )
@@ -40,6 +42,7 @@ __all__ = [
     "asset_create",
     "asset_update",
     "category_create",
+    "category_update",
     "contract_create",
     "contract_reminders_send",
     "contract_update",
@@ -49,6 +52,7 @@ __all__ = [
     "import_asset_file",
     "import_assets",
     "model_create",
+    "model_update",
     "require_write",
     "stock_count_close",
     "stock_count_scan",

@@ -15,8 +15,9 @@ from steward.assets.services.validation import ref, text
 from steward.core import audit
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
-from steward.core.errors import ValidationFailed
+from steward.core.errors import NotFound, ValidationFailed
 from steward.core.models import Location
+from steward.core.services.common import reject_unknown
 
 
 def _schedule(prefix: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -44,14 +45,63 @@ def _schedule(prefix: str, values: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def category_create(actor: Actor, *, name: str, ci_class: str = "", **values: Any) -> Category:
+    """A category with its book and tax schedules (validated as on update)."""
     require_write(actor)
-    name = text("name", name, required=True)
+    ci_class = _ci_class(ci_class)
+    name = text("name", name, required=True)[:120]
     slug = slugify(name)[:60]
     if Category.objects.filter(slug=slug).exists():
         raise ValidationFailed.one("name", "a category of this name exists")
     clean = _schedule("book", values) | _schedule("tax", values)
     category = Category.objects.create(name=name, slug=slug, ci_class=ci_class, **clean)
     audit.record(actor, category, action=AuditAction.CREATE, after={"name": name})
+    return category
+
+
+CATEGORY_FIELDS = {
+    "name",
+    "ci_class",
+    "book_method",
+    "book_life_years",
+    "book_rate",
+    "tax_method",
+    "tax_life_years",
+    "tax_rate",
+}
+MODEL_FIELDS = {"manufacturer", "name", "category", "warranty_months"}
+
+
+def _ci_class(value: Any) -> str:
+    value = text("ci_class", value)
+    if len(value) > 60:
+        raise ValidationFailed.one("ci_class", "at most 60 characters")
+    return value
+
+
+@transaction.atomic
+def category_update(actor: Actor, *, slug: str, changes: dict[str, Any]) -> Category:
+    """Change a category's name, CMDB class or schedules; every asset of it is valued by
+    the new schedules from then on (book values are computed, never stored). The slug
+    stays, so links and imports keep working after a rename."""
+    require_write(actor)
+    category = Category.objects.select_for_update().filter(slug=slug).first()
+    if category is None:
+        raise NotFound()
+    reject_unknown(changes, CATEGORY_FIELDS)
+    clean = _schedule("book", changes) | _schedule("tax", changes)
+    if "name" in changes:
+        clean["name"] = text("name", changes["name"], required=True)[:120]
+        if Category.objects.filter(name__iexact=clean["name"]).exclude(pk=category.pk).exists():
+            raise ValidationFailed.one("name", "a category of this name exists")
+    if "ci_class" in changes:
+        clean["ci_class"] = _ci_class(changes["ci_class"])
+    before = audit.snapshot(category, clean)
+    for name, value in clean.items():
+        setattr(category, name, value)
+    after = audit.snapshot(category, clean)
+    if before != after:
+        category.save(update_fields=list(clean))
+        audit.record(actor, category, before=before, after=after)
     return category
 
 
@@ -74,6 +124,46 @@ def model_create(
         manufacturer=manufacturer, name=name, category=found, warranty_months=warranty_months
     )
     audit.record(actor, model, action=AuditAction.CREATE, after={"name": str(model)})
+    return model
+
+
+@transaction.atomic
+def model_update(actor: Actor, *, pk: int, changes: dict[str, Any]) -> AssetModel:
+    """Change a model's make, name, category or warranty term; its assets inherit the new
+    term (their warranty end is computed from it, never copied)."""
+    require_write(actor)
+    model = AssetModel.objects.select_for_update().filter(pk=pk).first()
+    if model is None:
+        raise NotFound()
+    reject_unknown(changes, MODEL_FIELDS)
+    clean: dict[str, Any] = {}
+    for name in ("manufacturer", "name"):
+        if name in changes:
+            clean[name] = text(name, changes[name], required=True)[:120]
+    if "category" in changes:
+        found = ref(
+            Category.objects.all(), "category", changes["category"], key="slug", label="category"
+        )
+        if found is None:
+            raise ValidationFailed.one("category", "required")
+        clean["category"] = found
+    if "warranty_months" in changes:
+        months = changes["warranty_months"]
+        if isinstance(months, bool) or not isinstance(months, int) or not 0 <= months <= 240:
+            raise ValidationFailed.one("warranty_months", "from 0 to 240")
+        clean["warranty_months"] = months
+    manufacturer = clean.get("manufacturer", model.manufacturer)
+    name = clean.get("name", model.name)
+    clash = AssetModel.objects.filter(manufacturer__iexact=manufacturer, name__iexact=name)
+    if clash.exclude(pk=model.pk).exists():
+        raise ValidationFailed.one("name", "this manufacturer already has a model of this name")
+    before = audit.snapshot(model, clean)
+    for field, value in clean.items():
+        setattr(model, field, value)
+    after = audit.snapshot(model, clean)
+    if before != after:
+        model.save(update_fields=list(clean))
+        audit.record(actor, model, before=before, after=after)
     return model
 
 

@@ -1,0 +1,123 @@
+"""The asset managers' reference data: categories (what a kind of hardware depreciates by)
+and models (make, model, category, warranty term). Lists, new and edit pages; every save
+goes through ``web.forms.submit`` (303 on success, the form again with 422 otherwise)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from steward.assets import selectors, services
+from steward.assets.forms import AssetModelForm, CategoryForm
+from steward.assets.views.common import reader
+from steward.core.actor import Actor
+from steward.core.errors import PermissionDenied
+from steward.web.forms import submit
+
+CATEGORY_FORM = "assets/category_form.html"
+MODEL_FORM = "assets/model_form.html"
+
+
+def _writer(request: HttpRequest) -> Actor:
+    """Readers who may not write see the lists; the forms are refused them (403)."""
+    actor = reader(request)
+    if not selectors.can_write(actor):
+        raise PermissionDenied("Only asset managers change categories and models.")
+    return actor
+
+
+@login_required
+@require_GET
+def category_list(request: HttpRequest) -> HttpResponse:
+    actor = reader(request)
+    context = {
+        "categories": selectors.category_list(actor),
+        "can_write": selectors.can_write(actor),
+    }
+    return render(request, "assets/categories.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_new(request: HttpRequest) -> HttpResponse:
+    actor = _writer(request)
+    if request.method == "GET":
+        return render(request, CATEGORY_FORM, {"form": CategoryForm(), "category": None})
+    return submit(
+        request,
+        CategoryForm(request.POST),
+        lambda f: services.category_create(actor, **f.cleaned_data),
+        success=reverse("assets:categories"),
+        template=CATEGORY_FORM,
+        context={"category": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def category_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    actor = reader(request)
+    category = selectors.category_get(actor, slug=slug)  # absent: the 404 page
+    _writer(request)
+    if request.method == "GET":
+        form = CategoryForm(initial=CategoryForm.initial_for(category))
+        return render(request, CATEGORY_FORM, {"form": form, "category": category})
+    return submit(
+        request,
+        CategoryForm(request.POST),
+        lambda f: services.category_update(actor, slug=slug, changes=f.changes()),
+        success=reverse("assets:categories"),
+        template=CATEGORY_FORM,
+        context={"category": category},
+    )
+
+
+@login_required
+@require_GET
+def model_list(request: HttpRequest) -> HttpResponse:
+    actor = reader(request)
+    context = {"models": selectors.model_list(actor), "can_write": selectors.can_write(actor)}
+    return render(request, "assets/models.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def model_new(request: HttpRequest) -> HttpResponse:
+    actor = _writer(request)
+    categories = selectors.category_visible(actor)
+    if request.method == "GET":
+        form = AssetModelForm(
+            categories=categories, initial={"category": request.GET.get("category", "")}
+        )
+        return render(request, MODEL_FORM, {"form": form, "model": None})
+    return submit(
+        request,
+        AssetModelForm(request.POST, categories=categories),
+        lambda f: services.model_create(actor, **f.cleaned_data),
+        success=reverse("assets:models"),
+        template=MODEL_FORM,
+        context={"model": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = reader(request)
+    model = selectors.model_get(actor, pk=pk)
+    _writer(request)
+    categories = selectors.category_visible(actor)
+    if request.method == "GET":
+        form = AssetModelForm(categories=categories, initial=AssetModelForm.initial_for(model))
+        return render(request, MODEL_FORM, {"form": form, "model": model})
+    return submit(
+        request,
+        AssetModelForm(request.POST, categories=categories),
+        lambda f: services.model_update(actor, pk=pk, changes=f.changes()),
+        success=reverse("assets:models"),
+        template=MODEL_FORM,
+        context={"model": model},
+    )
