@@ -6,6 +6,7 @@ app_name = "assets"
 urlpatterns = [
     path("", listing.asset_list, name="list"),
     path("export.csv", listing.asset_export, name="export"),
+    path("export.xlsx", listing.asset_export_xlsx, name="export_xlsx"),
     path("new/", records.new, name="new"),
     path("stock/", reports.stock, name="stock"),
     path("contracts/", reports.contracts, name="contracts"),
