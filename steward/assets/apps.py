@@ -5,6 +5,8 @@ class AssetsConfig(AppConfig):
     name = "steward.assets"
     label = "assets"
     verbose_name = "Assets"
+    # ``steward import assets FILE`` (the import command lives with the CMDB's)
+    import_kinds = {"assets": "steward.assets.management.importer"}
 
     def ready(self) -> None:
         from steward.assets import notifications, selectors  # noqa: F401 - outbox consumers

@@ -1,12 +1,19 @@
 # ruff: noqa: N999 - Django names a command after its module, and the command is `import`
-"""``steward import cmdb FILE --source NAME [--dry-run] [--format csv|json] [--user NAME]``."""
+"""``steward import cmdb FILE --source NAME [--dry-run] [--format csv|json] [--user NAME]``.
+
+Other apps add their own kinds without this module importing them: an app config with
+``import_kinds = {"assets": "steward.assets.management.importer"}`` names a module with
+``add_arguments(parser)`` and ``handle(command, *, actor, progress, **options)``
+(``steward import assets FILE``)."""
 
 from __future__ import annotations
 
 import sys
 import time
+from importlib import import_module
 from pathlib import Path
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
 from steward.cmdb.imports import ImportReport, import_file
@@ -43,6 +50,25 @@ class Progress:
             self.stream.write("")
 
 
+def plugged_kinds() -> dict[str, object]:
+    """The import kinds other apps declare (``AppConfig.import_kinds``), by name."""
+    kinds = {}
+    for config in apps.get_app_configs():
+        for kind, path in getattr(config, "import_kinds", {}).items():
+            kinds[kind] = import_module(path)
+    return kinds
+
+
+def acting(user: str | None) -> Actor:
+    """The system, or the named active user (whose rights the import then has)."""
+    if not user:
+        return Actor.system("import-command")
+    found = User.objects.filter(username=user, is_active=True).first()
+    if found is None:
+        raise CommandError(f"no active user {user!r}")
+    return Actor(user=found, channel=Channel.SYSTEM)
+
+
 class Command(BaseCommand):
     help = "Import data: `import cmdb FILE --source NAME` reconciles CIs and relationships."
 
@@ -54,18 +80,23 @@ class Command(BaseCommand):
         cmdb.add_argument("--dry-run", action="store_true", help="report the plan, write nothing")
         cmdb.add_argument("--format", choices=FORMATS, help="default: from the file name")
         cmdb.add_argument("--user", help="act as this user (an asset manager); default: the system")
+        for kind, module in plugged_kinds().items():
+            module.add_arguments(sub.add_parser(kind, help=module.__doc__.strip().splitlines()[0]))
 
-    def handle(self, *args, kind, file, source, dry_run, format, user, **options):  # noqa: A002
+    def handle(self, *args, kind, **options):
+        actor = acting(options.pop("user", None))
+        if kind != "cmdb":
+            plugged_kinds()[kind].handle(
+                self, actor=actor, progress=Progress(self.stderr), **options
+            )
+            return
+        self._cmdb(actor, **options)
+
+    def _cmdb(self, actor, *, file, source, dry_run, format, **options):  # noqa: A002
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"no file {file}")
         data = path.read_bytes()
-        actor = Actor.system("import-command")
-        if user:
-            found = User.objects.filter(username=user, is_active=True).first()
-            if found is None:
-                raise CommandError(f"no active user {user!r}")
-            actor = Actor(user=found, channel=Channel.SYSTEM)
         progress = Progress(self.stderr)
         try:
             report = import_file(
