@@ -9,8 +9,9 @@ class AssetsConfig(AppConfig):
     import_kinds = {"assets": "steward.assets.management.importer"}
 
     def ready(self) -> None:
-        from steward.assets import notifications, selectors  # noqa: F401 - outbox consumers
+        from steward.assets import notifications, selectors, services  # noqa: F401 - consumers
         from steward.assets.models import Asset
+        from steward.catalog.services.fulfilment import register_action
         from steward.core import targets
         from steward.web import pickers
 
@@ -18,6 +19,10 @@ class AssetsConfig(AppConfig):
             targets.TargetKind(
                 "asset", Asset, "number", selectors.asset_visible, page="assets:detail"
             )
+        )
+        # requestable assets: a catalogue task naming this action hands one out
+        register_action(
+            services.requests.ACTION, "Hand out an asset", services.asset_request_fulfil
         )
         # the asset forms choose a model and a location by typing part of its name
         pickers.register(

@@ -12,8 +12,11 @@ from django.utils import timezone
 
 from steward.assets import selectors, services
 from steward.assets.choices import Status
+from steward.assets.services.requests import ACTION
+from steward.catalog import services as catalog_services
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
+from steward.core.errors import DomainError
 
 # (name, CMDB class or "", book method, book years, book rate, tax method, tax years, tax rate)
 CATEGORIES = [
@@ -101,7 +104,39 @@ def load(rng: random.Random) -> int:
         made.append(asset)
     _move(system, rng, made, people, locations)
     _contracts(system, rng, made, today)
+    _requestable(system, [m for m, *_ in models if m.category.slug == "laptop"])
     return len(made)
+
+
+def _requestable(system: Actor, laptops: list) -> None:
+    """A catalogue item to borrow a laptop: its one task, for the workplace team (the asset
+    managers' team in the demo), hands out an in-stock laptop of the chosen model as a loan
+    when it is completed (``asset.assign``, services/requests.py)."""
+    if not core_selectors.team_visible(system).filter(slug="workplace").exists():
+        return
+    try:
+        catalog_services.item_create(
+            system,
+            name="Laptop loan",
+            category="Hardware",
+            description="Borrow a laptop from IT stock for a trip or a project.",
+            form=[
+                {
+                    "key": "model",
+                    "label": "Model",
+                    "type": "choice",
+                    "required": True,
+                    "choices": [str(m) for m in laptops],
+                },
+                {"key": "return_by", "label": "Return by", "type": "date", "required": True},
+                {"key": "purpose", "label": "What for", "type": "text", "required": False},
+            ],
+            task_templates=[
+                {"title": "Hand out the laptop", "team": "workplace", "action": ACTION}
+            ],
+        )
+    except DomainError:
+        return  # the catalogue already has it (a demo loaded over an older one)
 
 
 def _set(system: Actor, asset, status: str) -> None:

@@ -132,6 +132,11 @@ class CheckOutForm(forms.Form):
 
     person = picker_field("person", label="Person", required=False, max_length=150)
     location = picker_field("location", label="Location", required=False, max_length=20)
+    due_back = forms.DateField(
+        required=False,
+        label="Due back (a loan)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
 class CheckInForm(forms.Form):

@@ -185,6 +185,9 @@ class Assignment(models.Model):
     checked_out_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    due_back = models.DateField(
+        null=True, blank=True, help_text="a loan: the day it is to come back"
+    )
     checked_in_at = models.DateTimeField(null=True, blank=True)
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -28,6 +28,7 @@ from steward.assets.services.disposition import (
     disposition_update,
 )
 from steward.assets.services.imports import import_asset_file, import_assets
+from steward.assets.services.requests import asset_request_fulfil
 from steward.assets.services.stocktake import (
     stock_count_close,
     stock_count_scan,
@@ -40,6 +41,7 @@ __all__ = [
     "asset_check_in",
     "asset_check_out",
     "asset_create",
+    "asset_request_fulfil",
     "asset_update",
     "category_create",
     "category_update",

@@ -11,7 +11,7 @@ from steward.assets import selectors
 from steward.assets.choices import TERMINAL_STATES, Status
 from steward.assets.models import Asset, Assignment
 from steward.assets.services import lifecycle
-from steward.assets.services.validation import clean_fields, ref
+from steward.assets.services.validation import clean_fields, date, ref
 from steward.core import audit, outbox
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
@@ -142,13 +142,22 @@ def _checked_out(asset: Asset) -> bool:
 
 @transaction.atomic
 def asset_check_out(
-    actor: Actor, *, number: str, person: str | None = None, location: Any = None
+    actor: Actor,
+    *,
+    number: str,
+    person: str | None = None,
+    location: Any = None,
+    due_back: Any = None,
 ) -> Assignment:
-    """Hand an asset to a person and/or a location; an asset in stock is deployed by it."""
+    """Hand an asset to a person and/or a location; an asset in stock is deployed by it.
+    ``due_back`` makes it a loan: the day it is to come back (today or later)."""
     require_write(actor)
     asset = selectors.asset_for_update(actor, number=number)
     if person in (None, "") and location in (None, ""):
         raise ValidationFailed.one("person", "a person or a location")
+    back = date("due_back", due_back)
+    if back is not None and back < timezone.localdate():
+        raise ValidationFailed.one("due_back", "today or later")
     who = ref(
         core_selectors.user_visible(actor).filter(is_active=True),
         "person",
@@ -173,6 +182,7 @@ def asset_check_out(
         location=where,
         checked_out_at=timezone.now(),
         checked_out_by=actor.user,
+        due_back=back,
     )
     audit.record(actor, asset, before=before, after=audit.snapshot(asset, AUDITED))
     outbox.emit("asset.checked_out", asset, **lifecycle.event_payload(asset))

@@ -171,6 +171,7 @@ def check_out(request: HttpRequest, number: str) -> HttpResponse:
             number=number,
             person=f.cleaned_data["person"] or None,
             location=f.cleaned_data["location"] or None,
+            due_back=f.cleaned_data["due_back"],
         ),
     )
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from steward.catalog import selectors
 from steward.catalog.choices import TaskStatus
 from steward.catalog.models import Task
+from steward.catalog.services import fulfilment
 from steward.catalog.services.requests import finish_if_done
 from steward.catalog.workflow import TASK_FLOW
 from steward.core import audit, outbox
@@ -58,6 +59,27 @@ def task_take(actor: Actor, *, number: str, expected_version: int | None = None)
     return _save(actor, task, before, "task.taken")
 
 
+def _fulfil(actor: Actor, task: Task) -> str:
+    """The template's fulfilment action, if it names one (services/fulfilment.py)."""
+    request = task.request
+    templates = request.plan.get("tasks", [])
+    template = templates[task.position] if task.position < len(templates) else {}
+    name = template.get("action")
+    if not name:
+        return ""
+    return fulfilment.run_action(
+        actor,
+        name,
+        fulfilment.Fulfilment(
+            request=request.number,
+            task=task.number,
+            requester=request.requester,
+            organisation_id=request.organisation_id,
+            answers=dict(request.answers),
+        ),
+    )
+
+
 @transaction.atomic
 def task_complete(
     actor: Actor, *, number: str, expected_version: int | None = None, notes: str = ""
@@ -70,6 +92,9 @@ def task_complete(
     task.assignee = task.assignee or actor.user
     task.notes = (notes or "").strip()[:MAX_NOTES]
     task.closed_at = timezone.now()
+    done = _fulfil(actor, task)
+    if done:
+        task.notes = f"{task.notes}\n\n{done}".strip()[:MAX_NOTES]
     _save(actor, task, before, "task.completed")
     request = selectors.request_for_update(Actor.system("catalog"), number=task.request.number)
     finish_if_done(actor, request)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from steward.catalog.choices import ApproverKind, FieldType, TaskMode
+from steward.catalog.services.fulfilment import action_names
 from steward.core.errors import ValidationFailed
 from steward.core.text import is_single_line
 
@@ -181,8 +182,10 @@ def clean_tasks(raw: Any, mode: Any, *, team_exists: Callable[[str], bool]) -> t
     tasks = []
     for i, entry in enumerate(raw):
         where = f"task_templates.{i}"
-        if not isinstance(entry, dict) or set(entry) - {"title", "team"}:
-            errors.setdefault(where, []).append('{"title": …, "team": <team slug>}')
+        if not isinstance(entry, dict) or set(entry) - {"title", "team", "action"}:
+            errors.setdefault(where, []).append(
+                '{"title": …, "team": <team slug>, "action": <optional fulfilment action>}'
+            )
             continue
         title = entry.get("title")
         if not isinstance(title, str) or not title.strip() or len(title) > 200:
@@ -190,7 +193,14 @@ def clean_tasks(raw: Any, mode: Any, *, team_exists: Callable[[str], bool]) -> t
         team = entry.get("team")
         if not isinstance(team, str) or not team_exists(team):
             errors.setdefault(f"{where}.team", []).append("an active team's slug")
-        tasks.append({"title": str(title or "").strip(), "team": team})
+        task = {"title": str(title or "").strip(), "team": team}
+        if entry.get("action") not in (None, ""):
+            if entry["action"] not in action_names():
+                errors.setdefault(f"{where}.action", []).append(
+                    f"one of {', '.join(action_names()) or 'no actions'}"
+                )
+            task["action"] = entry["action"]
+        tasks.append(task)
     _raise(errors)
     return tasks, mode
 
