@@ -52,9 +52,7 @@ def _complete(actor, task):
     return catalog.task_complete(actor, number=task.number, notes="Handed over at the desk.")
 
 
-def test_completing_the_task_checks_out_an_in_stock_asset_as_a_loan(
-    loan_item, make_asset, manager
-):
+def test_completing_the_task_checks_out_an_in_stock_asset_as_a_loan(loan_item, make_asset, manager):
     make_asset("server")  # another model: never handed out for a laptop
     make_asset(status="on_order")  # not in stock
     first, second = make_asset(), make_asset()
