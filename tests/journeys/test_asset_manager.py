@@ -230,3 +230,109 @@ def test_asset_manager_brings_a_product_back_into_licence_compliance(page):
     page.get_by_role("link", name="← Licence compliance").click()
     heading(page, "Licence compliance")
     expect(page.locator("#summary")).to_have_text("Every product is compliant.")
+
+
+def open_first_asset(page, status: str) -> str:
+    """From the asset list filtered by ``status``, open the first asset; its number."""
+    open_module(page, "Assets")
+    heading(page, "Assets")
+    page.get_by_role("combobox", name="Status").select_option(label=status)
+    swapped(page)
+    rows = page.locator("tbody tr").filter(has=page.get_by_role("link", name=re.compile("^AST")))
+    number = rows.first.get_by_role("link").inner_text()
+    rows.first.get_by_role("link").click()
+    heading(page, re.compile(number))
+    return number
+
+
+def test_asset_manager_edits_an_asset_picking_its_location_by_name(page):
+    sign_in(page, "am")
+    open_first_asset(page, "In stock")
+    page.get_by_role("link", name="Edit", exact=True).click()
+    heading(page, re.compile("^Edit AST"))
+    page.get_by_label("Purchase order").fill("PO-JOURNEY-7")
+    location = page.get_by_role("combobox", name="Location")
+    pick(page, location, "Ber", re.compile("Berlin"))
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_load_state("load")
+    no_error_on_page(page)
+    expect(page.locator("dt:text-is('Purchase order') + dd")).to_have_text("PO-JOURNEY-7")
+    expect(page.locator("dt:text-is('Location') + dd")).to_contain_text("Berlin")
+    shot(page, "asset-manager", "asset-edited")
+
+
+def test_asset_manager_keeps_categories_and_models(page):
+    """A new category with its schedules, a model of it, and the model's warranty term
+    changed afterwards: clicking and typing only."""
+    sign_in(page, "am")
+    open_module(page, "Assets")
+    nav = page.get_by_role("navigation", name="Asset pages")
+    nav.get_by_role("link", name="Categories").click()
+    heading(page, "Asset categories")
+    page.get_by_role("link", name="New category").click()
+    page.get_by_label("Name").fill("Tablet")
+    page.get_by_label("Book method").select_option(label="Straight-line")
+    page.get_by_label("Book life (years)").fill("3")
+    page.get_by_label("Tax method").select_option(label="Declining balance")
+    page.get_by_label("Tax life (years)").fill("3")
+    page.get_by_label("Tax rate (% a year)").fill("40")
+    page.get_by_role("button", name="Create category").click()
+    heading(page, "Asset categories")
+    expect(page.locator("tbody tr").filter(has_text="Tablet")).to_contain_text(
+        "Declining balance, 3 years, 40.00 %"
+    )
+
+    page.get_by_role("navigation", name="Asset pages").get_by_role("link", name="Models").click()
+    heading(page, "Asset models")
+    page.get_by_role("link", name="New model").click()
+    page.get_by_label("Manufacturer").fill("Apple")
+    page.get_by_label("Model", exact=True).fill("iPad Air")
+    page.get_by_label("Category").select_option(label="Tablet")
+    page.get_by_label("Warranty (months)").fill("12")
+    page.get_by_role("button", name="Create model").click()
+    heading(page, "Asset models")
+    page.get_by_role("link", name="iPad Air").click()
+    heading(page, re.compile("Edit model"))
+    page.get_by_label("Warranty (months)").fill("24")
+    page.get_by_role("button", name="Save changes").click()
+    heading(page, "Asset models")
+    expect(page.locator("tbody tr").filter(has_text="iPad Air")).to_contain_text("24 months")
+    no_error_on_page(page)
+
+
+def test_a_requester_borrows_a_laptop_and_the_asset_manager_hands_one_out(page):
+    """alice orders the demo's Laptop loan from the catalogue; am completes its task, which
+    checks an in-stock laptop out to her as a loan; the asset list finds it by assignee."""
+    sign_in(page, "alice")
+    open_module(page, "Service catalogue")
+    page.get_by_role("link", name="Laptop loan").click()
+    heading(page, "Laptop loan")
+    page.get_by_label("Model", exact=True).select_option(label="Dell Latitude 7440")
+    page.get_by_label("Return by").fill("2030-06-30")
+    page.get_by_role("button", name="Order").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^REQ\d{7} · Laptop"))
+    number = page.get_by_role("heading", level=1).inner_text().split(" ")[0]
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, "am")
+    open_module(page, "Fulfilment tasks")
+    heading(page, "Fulfilment tasks")
+    row = page.locator("tbody tr").filter(has_text=number)
+    row.get_by_role("link", name=re.compile("^TASK")).click()
+    page.get_by_role("button", name="Take").click()
+    expect(page.locator(".status").first).to_have_text("In progress")
+    page.get_by_label("What was done").fill("Handed over at the desk.")
+    page.get_by_role("button", name="Complete").click()
+    expect(page.locator(".status").first).to_have_text("Done")
+    expect(page.get_by_role("main")).to_contain_text(re.compile(r"Checked out AST\d+ .* to alice"))
+    no_error_on_page(page)
+
+    open_module(page, "Assets")
+    page.get_by_role("textbox", name="Assignee").fill("alice")
+    page.get_by_role("textbox", name="Assignee").press("Enter")
+    swapped(page)
+    rows = page.locator("tbody tr").filter(has=page.get_by_role("link", name=re.compile("^AST")))
+    expect(rows.filter(has_text="Dell Latitude 7440")).not_to_have_count(0)
+    rows.filter(has_text="Dell Latitude 7440").first.get_by_role("link").click()
+    history = page.get_by_role("region", name="Check-out history")
+    expect(history).to_contain_text("30 Jun 2030")
