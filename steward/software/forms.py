@@ -78,3 +78,61 @@ class LicenceForm(forms.Form):
             for name, value in self.values().items()
             if value != current.get(name, getattr(licence, name))
         }
+
+
+class ProductForm(forms.Form):
+    """A product; ``version`` guards the edit, and each input carries the value it was
+    opened with, so an edit sends only what the person changed. Match rules one a line."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    publisher = SingleLineField(max_length=100)
+    name = SingleLineField(max_length=150)
+    version_family = SingleLineField(
+        max_length=40, required=False, label="Version family", help_text="e.g. 2021, 365"
+    )
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=20_000
+    )
+    match_rules = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5_000,
+        label="Match rules",
+        help_text="One a line: words of a discovered name, * ends a prefix: office pro* 2021",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.show_hidden_initial = name != "version"
+
+    @staticmethod
+    def initial_for(product) -> dict:
+        return {
+            "version": product.version,
+            "publisher": product.publisher,
+            "name": product.name,
+            "version_family": product.version_family,
+            "description": product.description,
+            "match_rules": "\n".join(product.match_rules),
+        }
+
+    def values(self) -> dict:
+        data = {n: self.cleaned_data[n] for n in self.fields if n != "version"}
+        data["match_rules"] = [r.strip() for r in data["match_rules"].splitlines() if r.strip()]
+        return data
+
+    def changes(self) -> dict:
+        values = self.values()
+        return {n: values[n] for n in self.changed_data if n != "version"}
+
+
+class InstallationForm(forms.Form):
+    """An installation entered by hand: product, device (a CI) and user picked by name."""
+
+    product = picker_field("software", max_length=60, help_text="Type part of its name")
+    device = picker_field("ci", max_length=30, help_text="The CI it runs on, by name")
+    user = picker_field("person", max_length=150, required=False, help_text="For per-user licences")
+    cores = forms.IntegerField(
+        min_value=0, max_value=100_000, initial=0, required=False, help_text="For per-core licences"
+    )
