@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from steward.core.errors import NotFound
 from steward.software import selectors, services
 from steward.software.forms import InstallationForm, ProductForm
-from steward.software.views.licences import _require_manager
+from steward.software.views.licences import require_manager
 from steward.web.forms import submit
 from steward.web.pickers import set_label
 
@@ -29,7 +29,7 @@ def _to_product(product) -> str:
 @require_http_methods(["GET", "POST"])
 def product_new(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    _require_manager(actor)
+    require_manager(actor)
     if request.method == "GET":
         return render(request, PRODUCT_FORM, {"form": ProductForm()})
     return submit(
@@ -47,7 +47,7 @@ def product_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Edit a product; a stale version keeps what was typed and offers a reload."""
     actor = request.actor
     product = selectors.product_get(actor, slug=slug)  # absent or invisible: 404
-    _require_manager(actor)
+    require_manager(actor)
     if request.method == "GET":
         form = ProductForm(initial=ProductForm.initial_for(product))
         return render(request, PRODUCT_FORM, {"form": form, "product": product})
@@ -71,7 +71,7 @@ def product_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def installation_new(request: HttpRequest) -> HttpResponse:
     """An installation by hand; ``?product=<slug>`` (the product page's button) preselects."""
     actor = request.actor
-    _require_manager(actor)
+    require_manager(actor)
     if request.method == "POST":
         return submit(
             request,

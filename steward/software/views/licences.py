@@ -19,7 +19,7 @@ from steward.web.pickers import set_label
 FORM = "software/licence_form.html"
 
 
-def _require_manager(actor: Actor) -> None:
+def require_manager(actor: Actor) -> None:
     if not selectors.can_read(actor):
         raise NotFound()
     services.require_manage(actor)  # PermissionDenied: the 403 page with the reason
@@ -38,7 +38,7 @@ def _to_product(licence) -> str:
 def licence_new(request: HttpRequest) -> HttpResponse:
     """A new licence; ``?product=<slug>`` (the product page's button) preselects it."""
     actor = request.actor
-    _require_manager(actor)
+    require_manager(actor)
     orgs = _organisations(actor)
     if request.method == "POST":
         form = LicenceForm(request.POST, organisations=orgs)
@@ -64,7 +64,7 @@ def licence_new(request: HttpRequest) -> HttpResponse:
 def licence_edit(request: HttpRequest, number: str) -> HttpResponse:
     actor = request.actor
     licence = selectors.licence_get(actor, number=number)
-    _require_manager(actor)
+    require_manager(actor)
     orgs = _organisations(actor)
     if request.method == "POST":
         form = LicenceForm(request.POST, organisations=orgs)
