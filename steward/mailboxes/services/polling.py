@@ -11,6 +11,7 @@ import ssl
 from collections.abc import Callable
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from steward.core import leases
@@ -143,24 +144,32 @@ def _said(exc: Exception) -> str:
 
 def mailboxes_poll_due(*, connect: Connect = imap_connect) -> dict[str, int]:
     """Poll every active IMAP mailbox whose interval has passed, each under its own lease
-    (two workers never poll one mailbox at once; a dead one blocks nobody for long)."""
+    (two workers never poll one mailbox at once; a dead one blocks nobody for long). The
+    mailbox's status and the lease's release are one transaction: an empty poll commits
+    twice (take the lease, then status and release), each commit a disk sync on SQLite."""
     done: dict[str, int] = {}
     for mailbox in selectors.mailboxes_due_for_poll():
+        name = f"mail-poll:{mailbox.pk}"
+        token = leases.acquire(name, LEASE)
+        if token is None:
+            continue  # another worker is polling it
+        error = "The poll stopped unexpectedly; see the worker's log."
         try:
-            with leases.held(f"mail-poll:{mailbox.pk}", LEASE) as renew:
-                error = ""
-                try:
-                    done[mailbox.slug] = mailbox_poll(mailbox, connect=connect, renew=renew)
-                except PollFailed as exc:
-                    log.warning("mailbox %s: poll failed: %s", mailbox.slug, exc)
-                    error = str(exc)[:2000]
-                except (imaplib.IMAP4.error, OSError, EOFError) as exc:
-                    log.warning("mailbox %s: poll failed: %s", mailbox.slug, exc)
-                    error = f"The connection failed during the poll: {type(exc).__name__}: {exc}"
-                    error = error[:2000]
+            done[mailbox.slug] = mailbox_poll(
+                mailbox, connect=connect, renew=lambda n=name, t=token: leases.renew(n, t, LEASE)
+            )
+            error = ""
+        except PollFailed as exc:
+            log.warning("mailbox %s: poll failed: %s", mailbox.slug, exc)
+            error = str(exc)[:2000]
+        except (imaplib.IMAP4.error, OSError, EOFError) as exc:
+            log.warning("mailbox %s: poll failed: %s", mailbox.slug, exc)
+            error = f"The connection failed during the poll: {type(exc).__name__}: {exc}"
+            error = error[:2000]
+        finally:
+            with transaction.atomic():
                 Mailbox.objects.filter(pk=mailbox.pk).update(
                     last_polled_at=timezone.now(), last_poll_error=error
                 )
-        except leases.LeaseHeld:
-            continue
+                leases.release(name, token)
     return done
