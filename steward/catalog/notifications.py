@@ -1,6 +1,8 @@
 """Mail about requests, through the one outbox path (decision 0009 E): the requester is told
-at each step (received, approved, rejected, completed, cancelled), and each approver when a
-stage asks for their vote. Each mail is queued once per event and recipient."""
+at each step (received, approved, rejected, completed, cancelled) and of others' public
+replies, and each approver when a stage asks for their vote. Every mail threads under the
+request's root id, or under the requester's own mail when the request came by mail. Each
+mail is queued once per event and recipient."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from django.template.loader import render_to_string
 
 from steward.catalog.models import Request
 from steward.core import mail, outbox
-from steward.core.models import OutboxMessage, User
+from steward.core.models import Comment, OutboxMessage, User
 
 DOMAIN = "steward.local"
 # the requester's steps: event topic → template and mail kind
@@ -37,12 +39,16 @@ def _mail(request: Request, event: OutboxMessage, user: User, template: str, **e
         },
     )
     subject, _, text = body.partition("\n")
+    # under the requester's own message when the request came by mail (In-Reply-To,
+    # References, Reply-To the mailbox), else under the request's root id
+    threading = mail.thread_headers(f"<{request.number}@{DOMAIN}>", mail.thread_of(request))
     return mail.Mail(
         recipient=user.email,
         subject=f"[{request.number}] {subject.strip()}",
         body=text.strip() + "\n",
         headers={
             "Message-ID": f"<{request.number}.{event.pk}.{user.pk}@{DOMAIN}>",
+            **threading,
             "X-Steward-Request": request.number,
         },
     )
@@ -78,4 +84,24 @@ def on_approval_requested(event: OutboxMessage) -> int:
     ]
     return mail.queue(
         key=mail.event_key(event), kind="request_approval", record=request, mails=mails
+    )
+
+
+@outbox.consumer("request.commented")
+def on_commented(event: OutboxMessage) -> int:
+    """A public reply by someone else (an agent, an approver) goes to the requester by mail,
+    threaded, so they can answer it from their mail client."""
+    if event.payload.get("internal"):
+        return 0
+    request = Request.objects.select_related("requester", "item").filter(pk=event.object_id).first()
+    comment = (
+        Comment.objects.select_related("author").filter(pk=event.payload.get("comment")).first()
+    )
+    if request is None or comment is None or comment.author_id == request.requester_id:
+        return 0
+    if not _wants_mail(request.requester):
+        return 0
+    message = _mail(request, event, request.requester, "public_reply", comment=comment)
+    return mail.queue(
+        key=mail.event_key(event), kind="request_reply", record=request, mails=[message]
     )

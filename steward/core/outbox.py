@@ -42,8 +42,19 @@ def emit(topic: str, obj: models.Model, **payload: Any) -> OutboxMessage:
     message = OutboxMessage.objects.create(
         topic=topic, object_type=obj._meta.label_lower, object_id=str(obj.pk), payload=payload
     )
-    transaction.on_commit(wake_worker)
+    _wake_on_commit()
     return message
+
+
+def _wake_on_commit() -> None:
+    """One wake-up per transaction, however many events it emits: each wake-up is a queue
+    write (a commit of its own on SQLite huey), and one dispatch takes every pending row."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        hook[1] is wake_worker for hook in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(wake_worker)
 
 
 def emit_batch(topic: str, objs: list[models.Model], *, chunk: int = 1000) -> None:
@@ -62,7 +73,7 @@ def emit_batch(topic: str, objs: list[models.Model], *, chunk: int = 1000) -> No
             for part in (objs[k : k + chunk] for k in range(0, len(objs), chunk))
         ]
     )
-    transaction.on_commit(wake_worker)
+    _wake_on_commit()
 
 
 def wake_worker() -> None:

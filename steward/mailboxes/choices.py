@@ -8,6 +8,13 @@ class MailboxKind(models.TextChoices):
     PIPE = "pipe", "Pipe / LMTP (delivered by the mail server)"
 
 
+class RecordType(models.TextChoices):
+    """What a new mail opens."""
+
+    INCIDENT = "incident", "Incident"
+    REQUEST = "request", "Request (a catalogue item)"
+
+
 class MessageStatus(models.TextChoices):
     RECEIVED = "received", "Received"
     CREATED = "created", "Opened a record"

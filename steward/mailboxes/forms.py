@@ -8,10 +8,10 @@ from typing import Any
 from django import forms
 
 from steward.core.forms import SingleLineField
-from steward.mailboxes.choices import MailboxKind, MessageStatus
+from steward.mailboxes.choices import MailboxKind, MessageStatus, RecordType
 
 TEXT_FIELDS = ("name", "address", "imap_host", "imap_folder", "imap_username")
-REFS = ("team", "category", "organisation")
+REFS = ("catalog_item", "team", "category", "organisation")
 
 
 class MailboxForm(forms.Form):
@@ -34,6 +34,18 @@ class MailboxForm(forms.Form):
         help_text="never shown again; leave empty to keep the stored one",
     )
     poll_seconds = forms.IntegerField(initial=60, label="Poll every", help_text="seconds")
+    record_type = forms.ChoiceField(
+        choices=RecordType.choices,
+        initial=RecordType.INCIDENT,
+        required=False,
+        label="New mail opens",
+    )
+    catalog_item = forms.ChoiceField(
+        required=False,
+        label="Catalogue item",
+        help_text="for requests: the item ordered (one without required questions, such as a"
+        " general request)",
+    )
     team = forms.ChoiceField(required=False, help_text="team new incidents are assigned to")
     category = forms.ChoiceField(required=False)
     organisation = forms.ChoiceField(required=False, help_text="of new requesters")
@@ -63,7 +75,7 @@ class MailboxForm(forms.Form):
     def initial_for(cls, mailbox: Any) -> dict[str, Any]:
         values = {
             name: getattr(mailbox, name)
-            for name in (*TEXT_FIELDS, "version", "kind", "imap_port", "imap_tls")
+            for name in (*TEXT_FIELDS, "version", "kind", "imap_port", "imap_tls", "record_type")
         }
         values |= {
             "poll_seconds": mailbox.poll_seconds,
@@ -80,6 +92,7 @@ class MailboxForm(forms.Form):
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("version", None)
+        data["record_type"] = data.get("record_type") or RecordType.INCIDENT
         for name in REFS:
             data[name] = data[name] or None
         return data

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from steward.catalog.models import CatalogItem
 from steward.core.models import Organisation, Team
 from steward.core.models.base import VersionedModel
 from steward.incidents.models import Category
-from steward.mailboxes.choices import MailboxKind, MessageStatus
+from steward.mailboxes.choices import MailboxKind, MessageStatus, RecordType
 
 
 class Mailbox(VersionedModel):
@@ -26,6 +27,14 @@ class Mailbox(VersionedModel):
     # write-only: no page, schema or audit entry ever shows it (services drop it from diffs)
     imap_password = models.CharField(max_length=500, blank=True)
     poll_seconds = models.PositiveIntegerField(default=60)
+    # what a new mail opens: an incident, or a request of ``catalog_item`` (ordered as the
+    # sender, through the catalogue's own service: audience, form, approvals and tasks)
+    record_type = models.CharField(
+        max_length=10, choices=RecordType.choices, default=RecordType.INCIDENT
+    )
+    catalog_item = models.ForeignKey(
+        CatalogItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from steward.catalog.models import Request
 from steward.core import mail, outbox
 from steward.core.models import OutboxMessage
 from steward.incidents.models import Incident
@@ -21,12 +22,13 @@ from steward.mailboxes.models import InboundMessage
 
 
 @mail.threader
-def incident_thread(record: object) -> mail.Thread:
-    """An incident's mail thread as received by mailboxes: an agent's reply from the UI then
-    threads under the caller's own message, and the caller's answer goes to the mailbox."""
-    if not isinstance(record, Incident):
+def record_thread(record: object) -> mail.Thread:
+    """An incident's or a request's mail thread as received by mailboxes: an agent's reply
+    from the UI then threads under the caller's own message, and the caller's answer goes to
+    the mailbox."""
+    if not isinstance(record, Incident | Request):
         return mail.Thread()
-    received, address = selectors.record_thread("incidents.incident", record.number)
+    received, address = selectors.record_thread(record._meta.label_lower, record.number)
     return mail.Thread(tuple(received), address)
 
 
@@ -62,47 +64,56 @@ def on_rejected(event: OutboxMessage) -> None:
     )
 
 
+# what an acknowledgement names, per record type: the model, its page and its header
+ACKNOWLEDGED = {
+    "incidents.incident": (Incident, "/incidents/{}/", "X-Steward-Incident"),
+    "catalog.request": (Request, "/catalog/requests/{}/", "X-Steward-Request"),
+}
+
+
 @outbox.consumer("mail.acknowledged")
 def on_acknowledged(event: OutboxMessage) -> None:
     """One acknowledgement per received message, threaded under it: the caller's reply to it
-    comes back with its Message-ID in In-Reply-To, which Steward recorded for the incident."""
+    comes back with its Message-ID in In-Reply-To, which Steward recorded for the record."""
     message = InboundMessage.objects.select_related("mailbox").filter(pk=event.object_id).first()
-    incident = Incident.objects.filter(number=event.payload.get("number", "")).first()
-    if message is None or incident is None or not message.sender:
+    model, page, header = ACKNOWLEDGED[event.payload.get("record_type") or "incidents.incident"]
+    record = model.objects.filter(number=event.payload.get("number", "")).first()
+    if message is None or record is None or not message.sender:
         return
+    link = settings.BASE_URL + page.format(record.number)
     context = {
-        "incident": incident,
+        "record": record,
         "subject": message.subject,
         "address": message.mailbox.address,
-        "link": f"{settings.BASE_URL}/incidents/{incident.number}/",
+        "link": link,
     }
     text = render_to_string("mailboxes/email/acknowledgement.txt", context)
     subject, _, body = text.partition("\n")
     if message.mailbox.acknowledgement_text:
         # the administrator's text: placeholders only (checked when saved), plain text out
         body = string.Template(message.mailbox.acknowledgement_text).safe_substitute(
-            number=incident.number,
-            title=incident.title,
+            number=record.number,
+            title=record.title,
             subject=message.subject,
-            link=context["link"],
+            link=link,
             address=message.mailbox.address,
         )
-    references = f"{message.message_id} <{incident.number}@steward.local>"
+    references = f"{message.message_id} <{record.number}@steward.local>"
     mail.queue(
         key=f"mail-ack:{message.pk}",
         kind="mail_acknowledgement",
-        record=incident,
+        record=record,
         mails=[
             mail.Mail(
                 recipient=message.sender,
-                subject=f"[{incident.number}] {subject.strip()}",
+                subject=f"[{record.number}] {subject.strip()}",
                 body=body.strip() + "\n",
                 headers={
                     "From": message.mailbox.address,
                     "In-Reply-To": message.message_id,
                     "References": references,
                     "Reply-To": message.mailbox.address,
-                    "X-Steward-Incident": incident.number,
+                    header: record.number,
                 },
             )
         ],

@@ -9,7 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from steward.api.http import In, SingleLine
-from steward.mailboxes.choices import MailboxKind
+from steward.mailboxes.choices import MailboxKind, RecordType
 
 
 class MailboxOut(Schema):
@@ -24,6 +24,8 @@ class MailboxOut(Schema):
     imap_username: str
     has_password: bool
     poll_seconds: int
+    record_type: str
+    catalog_item: str | None
     team: str | None
     category: str | None
     organisation: str | None
@@ -40,6 +42,10 @@ class MailboxOut(Schema):
     @staticmethod
     def resolve_has_password(obj) -> bool:  # noqa: ANN001
         return bool(obj.imap_password)
+
+    @staticmethod
+    def resolve_catalog_item(obj) -> str | None:  # noqa: ANN001
+        return obj.catalog_item.slug if obj.catalog_item else None
 
     @staticmethod
     def resolve_team(obj) -> str | None:  # noqa: ANN001
@@ -66,6 +72,12 @@ class MailboxCreateIn(In):
     imap_username: SingleLine = Field("", max_length=255)
     imap_password: str = Field("", max_length=500, description="write-only")
     poll_seconds: int = Field(60, ge=10, le=86_400)
+    record_type: RecordType = Field(RecordType.INCIDENT, description="what a new mail opens")
+    catalog_item: str | None = Field(
+        None,
+        max_length=60,
+        description="catalogue item slug new requests order (record_type request)",
+    )
     team: str | None = Field(None, max_length=60, description="team slug")
     category: str | None = Field(None, max_length=60, description="incident category slug")
     organisation: str | None = Field(None, max_length=60, description="for new requesters")
@@ -88,6 +100,7 @@ class MailboxPatchIn(In):
             "imap_username",
             "imap_password",
             "acknowledgement_text",
+            "record_type",
         }
     )
     version: int | None = None
@@ -101,6 +114,8 @@ class MailboxPatchIn(In):
     imap_username: SingleLine | None = Field(None, max_length=255)
     imap_password: str | None = Field(None, max_length=500, description="write-only; empty keeps")
     poll_seconds: int | None = Field(None, ge=10, le=86_400)
+    record_type: RecordType | None = None
+    catalog_item: str | None = Field(None, max_length=60)
     team: str | None = Field(None, max_length=60)
     category: str | None = Field(None, max_length=60)
     organisation: str | None = Field(None, max_length=60)

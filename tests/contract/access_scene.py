@@ -394,6 +394,8 @@ def build_scene() -> Scene:
             ci.number,
             ci_app.number,
             *catalog_numbers,
+            mail_refs["incident/number"],  # opened by mail
+            mail_refs["request/number"],
             licence.number,
             article.number,
         ],
@@ -454,6 +456,28 @@ def _mail_of_b(system, team, incident) -> tuple[dict[str, str], dict[str, models
     )
     raw = b"From: mkb-sender@example.com\r\nSubject: mkb-subject\r\n\r\nmkb-mail-body\r\n"
     message = mail_services.mail_ingest(mailbox, raw)
+    # B's caller's mail that opened an incident, and one that opened a request (a request
+    # mailbox of a shared item without questions): the pages of the opening messages
+    opening = (
+        f"From: {incident.caller.email}\r\nSubject: mkb-opened\r\n"
+        "Message-ID: <mkb-opened@example.com>\r\n\r\nmkb-opening-body\r\n"
+    ).encode()
+    opened = mail_services.mail_ingest(mailbox, opening)
+    assert opened.status == "created", opened.reason
+    general = catalog_services.item_create(system, name="Walk general request")
+    requests_box = mail_services.mailbox_create(
+        system,
+        name="mkb requests",
+        slug="mkb-requests",
+        address="mkb-req@example.com",
+        kind="pipe",
+        record_type="request",
+        catalog_item=general.slug,
+    )
+    ordered = mail_services.mail_ingest(
+        requests_box, opening.replace(b"mkb-opened@", b"mkb-ordered@")
+    )
+    assert ordered.status == "created", ordered.reason
     reply = (
         f"From: {incident.caller.email}\r\nSubject: Re: [{incident.number}] mkb\r\n"
         "Message-ID: <mkb-reply@example.com>\r\n\r\nmkb-mail-reply\r\n"
@@ -465,6 +489,8 @@ def _mail_of_b(system, team, incident) -> tuple[dict[str, str], dict[str, models
         "by-comment/comment_id": str(replied.comment_id),
         "mail-messages/message_id": str(message.pk),
         "messages/pk": str(message.pk),  # the web pages of a received message
+        "incident/number": opened.record_number,  # /mailboxes/opened/incident/<number>/
+        "request/number": ordered.record_number,  # /mailboxes/opened/request/<number>/
     }
     return refs, {"mailboxes.mailbox": mailbox, "mailboxes.inboundmessage": message}
 

@@ -62,3 +62,22 @@ def test_a_failing_consumer_leaves_the_row_for_a_retry(admin_actor, monkeypatch,
     assert message.attempts == 2
     assert outbox.dispatch_pending() == 0
     assert len(calls) == 2
+
+
+def test_a_transaction_wakes_the_worker_once_however_many_events(admin_actor, monkeypatch):
+    """Each wake-up is a queue write (a commit of its own with SQLite huey); one dispatch
+    takes every pending row, so a transaction emitting three events wakes the worker once,
+    and the next transaction wakes it again."""
+    from django.db import transaction
+
+    wakes = []
+    monkeypatch.setattr(outbox, "wake_worker", lambda: wakes.append(1))
+    with transaction.atomic():
+        team = team_create(admin_actor, name="Network")
+        outbox.emit("team.touched", team)
+        outbox.emit("team.touched", team)
+    assert len(wakes) == 1
+    assert OutboxMessage.objects.filter(object_id=str(team.pk)).count() == 3
+    with transaction.atomic():
+        outbox.emit("team.touched", team)
+    assert len(wakes) == 2

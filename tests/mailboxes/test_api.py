@@ -137,3 +137,35 @@ def test_the_quarantine_is_listed_with_its_error_and_retried(admin_api, mailbox,
     assert retried.json()["record_number"].startswith("INC")
     assert again.status_code == 409
     assert admin_api.get("/api/v1/mail-messages", {"status": "bogus"}).status_code == 422
+
+
+def test_a_mailbox_opening_requests_shows_its_item_and_refuses_a_strict_one(admin_api):
+    from steward.catalog import services as catalog_services
+    from tests.mailboxes.conftest import SYSTEM
+
+    general = catalog_services.item_create(SYSTEM, name="General request")
+    strict = catalog_services.item_create(
+        SYSTEM,
+        name="Strict",
+        form=[{"key": "why", "label": "Why", "type": "text", "required": True}],
+    )
+    pipe = {"name": "Req", "address": "req@example.com", "kind": "pipe"}
+
+    created = admin_api.post(
+        "/api/v1/mailboxes", {**pipe, "record_type": "request", "catalog_item": general.slug}
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["record_type"] == "request"
+    assert created.json()["catalog_item"] == general.slug
+    assert admin_api.get("/api/v1/mailboxes/req").json()["catalog_item"] == general.slug
+
+    refused = admin_api.patch("/api/v1/mailboxes/req", {"catalog_item": strict.slug})
+    assert refused.status_code == 422
+    assert "catalog_item" in refused.json()["error"]["fields"]
+    unknown = admin_api.patch("/api/v1/mailboxes/req", {"record_type": "ticket"})
+    assert unknown.status_code == 422
+    assert "record_type" in unknown.json()["error"]["fields"]
+    cleared = admin_api.patch("/api/v1/mailboxes/req", {"catalog_item": None})
+    assert cleared.status_code == 422  # a request mailbox needs its item
+    back = admin_api.patch("/api/v1/mailboxes/req", {"record_type": "incident"})
+    assert back.json()["record_type"] == "incident"

@@ -66,3 +66,52 @@ def test_hostile_shapes_finish_in_bounded_time(open_mailbox, raw):
     assert message.status in {"quarantined", "created"}
     if message.status == "quarantined":
         assert not Incident.objects.exists()
+
+
+@pytest.fixture
+def open_request_mailbox(db):
+    """A request mailbox that takes mail from strangers, ordering a general request."""
+    from steward.catalog import services as catalog_services
+    from steward.mailboxes.services import mailbox_create
+    from tests import factories
+    from tests.mailboxes.conftest import SYSTEM
+
+    org = factories.OrganisationFactory(name="Acme", slug="acme")
+    item = catalog_services.item_create(SYSTEM, name="General request")
+    return mailbox_create(
+        SYSTEM,
+        name="Open requests",
+        address="requests@example.com",
+        kind="pipe",
+        record_type="request",
+        catalog_item=item.slug,
+        allow_new_requesters=True,
+        organisation=org.slug,
+    )
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_corpus_message_as_a_request(open_request_mailbox, name):
+    """The same corpus through a request mailbox: the same outcome, the subject as the
+    request's title, the text as its first reply, the attachments on the request."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from steward.catalog.models import Request
+    from steward.core.models import Comment
+
+    want = EXPECTED[name]
+    message = mail_ingest(open_request_mailbox, (CORPUS / name).read_bytes())
+
+    assert message.status == want["status"], message.reason
+    if want["status"] != "created":
+        assert not Request.objects.exists()
+        assert not Comment.objects.exists()
+        return
+    request = Request.objects.get(number=message.record_number)
+    assert request.requester.email == want["sender"]
+    assert request.title == want["subject"]
+    on_request = {"content_type": ContentType.objects.get_for_model(Request)}
+    (first,) = Comment.objects.filter(object_id=str(request.pk), **on_request)
+    assert want["text"] in first.body
+    names = Attachment.objects.filter(object_id=str(request.pk), **on_request)
+    assert sorted(names.values_list("filename", flat=True)) == sorted(want["attachments"])

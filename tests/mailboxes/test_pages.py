@@ -133,3 +133,33 @@ def test_a_reply_that_came_by_mail_says_so_on_the_incident(mailbox, alice):
 
     assert page.status_code == 200
     assert b"reply by email" in page.content
+
+
+def test_an_administrator_makes_a_mailbox_open_requests_of_an_item(admin_web):
+    from steward.catalog import services as catalog_services
+    from tests.mailboxes.conftest import SYSTEM
+
+    item = catalog_services.item_create(SYSTEM, name="General request")
+    strict = catalog_services.item_create(
+        SYSTEM,
+        name="Strict",
+        form=[{"key": "why", "label": "Why", "type": "text", "required": True}],
+    )
+    form = admin_web.get("/mailboxes/new/").content.decode()
+    assert 'name="record_type"' in form
+    assert f'value="{item.slug}"' in form  # the items are offered by name
+
+    refused = admin_web.post(
+        "/mailboxes/new/", {**NEW, "record_type": "request", "catalog_item": strict.slug}
+    )
+    assert refused.status_code == 422
+    assert "which a mail cannot answer" in refused.content.decode()
+    assert not Mailbox.objects.exists()
+
+    created = admin_web.post(
+        "/mailboxes/new/", {**NEW, "record_type": "request", "catalog_item": item.slug}
+    )
+    assert created.status_code == 303, created.content.decode()[:2000]
+    mailbox = Mailbox.objects.get(slug="support")
+    assert (mailbox.record_type, mailbox.catalog_item) == ("request", item)
+    assert b"General request" in admin_web.get("/mailboxes/support/").content

@@ -101,10 +101,16 @@ def _plan(item: CatalogItem, requester: User) -> dict[str, Any]:
 
 @transaction.atomic
 def request_order(
-    actor: Actor, *, item: str, answers: dict[str, Any] | None = None, requester: str | None = None
+    actor: Actor,
+    *,
+    item: str,
+    answers: dict[str, Any] | None = None,
+    requester: str | None = None,
+    title: str = "",
 ) -> Request:
     """Order an item the actor may order, with answers that fit its form; an agent may order
-    on behalf of someone (``requester``), whose manager then approves."""
+    on behalf of someone (``requester``), whose manager then approves. ``title`` (one line,
+    e.g. a mail's subject) names the request; the item's name otherwise."""
     if actor.user is None and requester is None:
         raise ValidationFailed.one("requester", "required when the system orders")
     try:
@@ -135,7 +141,7 @@ def request_order(
     request = Request(
         number=next_number("REQ"),
         item=found,
-        title=found.name,
+        title=" ".join(title.split())[:200] or found.name,
         requester=person,
         organisation_id=person.organisation_id,
         answers=clean,

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from steward.catalog import selectors as catalog_selectors
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
@@ -33,7 +34,7 @@ def mailbox_list(
     limit: int | None = None,
 ) -> Page:
     """A page of mailboxes by name."""
-    qs = mailbox_visible(actor).select_related("team", "category", "organisation")
+    qs = mailbox_visible(actor).select_related("team", "category", "organisation", "catalog_item")
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))
     if kind:
@@ -45,7 +46,7 @@ def mailbox_list(
 
 def mailbox_get(actor: Actor, *, slug: str, for_update: bool = False) -> Mailbox:
     """One mailbox the actor may see, or ``NotFound``."""
-    qs = mailbox_visible(actor).select_related("team", "category", "organisation")
+    qs = mailbox_visible(actor).select_related("team", "category", "organisation", "catalog_item")
     if for_update:
         qs = qs.select_for_update(of=("self",))
     mailbox = qs.filter(slug=slug).first()
@@ -84,8 +85,15 @@ def mailboxes_due_for_poll() -> list[Mailbox]:
 
 
 def mailbox_form_choices(actor: Actor) -> dict[str, list[tuple[str, str]]]:
-    """The teams, categories and organisations a mailbox may name, as (slug, name)."""
+    """The teams, categories, organisations and catalogue items a mailbox may name, as
+    (slug, name)."""
     return {
+        "catalog_item": list(
+            catalog_selectors.item_visible(actor)
+            .filter(is_active=True)
+            .order_by("name")
+            .values_list("slug", "name")
+        ),
         "team": list(
             core_selectors.team_visible(actor)
             .filter(is_active=True)

@@ -8,6 +8,8 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from steward.catalog import selectors as catalog_selectors
+from steward.catalog.models import Request
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
 from steward.core.models import OutgoingMail, User
@@ -18,6 +20,9 @@ from steward.mailboxes.choices import MessageStatus
 from steward.mailboxes.models import InboundMessage
 
 INCIDENT = "incidents.incident"
+REQUEST = "catalog.request"
+THREADED = (INCIDENT, REQUEST)  # record types mail threads onto
+PREFIXES = {"INC": INCIDENT, "REQ": REQUEST}
 
 
 def message_visible(actor: Actor) -> QuerySet[InboundMessage]:
@@ -57,39 +62,100 @@ def message_get(actor: Actor, *, pk: int, for_update: bool = False) -> InboundMe
     return message
 
 
+def _record_visible(actor: Actor, record_type: str, number: str) -> bool:
+    """Whether the actor may see the incident or request a message went to."""
+    if record_type == INCIDENT:
+        return incident_selectors.incident_visible(actor).filter(number=number).exists()
+    if record_type == REQUEST:
+        return catalog_selectors.request_visible(actor).filter(number=number).exists()
+    return False
+
+
+def _for_agent(actor: Actor, message: InboundMessage | None) -> InboundMessage:
+    """The message for an agent who may see the record it went to; ``NotFound`` for anyone
+    else alike (requesters too: raw mail may carry what was never meant for the record)."""
+    if message is None or not actor.is_agent:
+        raise NotFound()
+    if not _record_visible(actor, message.record_type, message.record_number):
+        raise NotFound()
+    return message
+
+
 def message_for_comment(actor: Actor, *, comment_id: int) -> InboundMessage:
     """The message a comment came from, for an agent who may see the record it is on (the
     raw mail is theirs to read as the comment is); ``NotFound`` for anyone else, alike."""
     message = (
         InboundMessage.objects.select_related("mailbox")
-        .filter(comment_id=comment_id, record_type=INCIDENT)
+        .filter(comment_id=comment_id, record_type__in=THREADED)
         .first()
     )
-    if message is None or not actor.is_agent:
-        raise NotFound()
-    visible = incident_selectors.incident_visible(actor).filter(number=message.record_number)
-    if not visible.exists():
-        raise NotFound()
-    return message
+    return _for_agent(actor, message)
 
 
-def thread_record(ids: list[str]) -> str:
-    """The incident number a reply belongs to, from the Message-IDs it refers to: one Steward
-    sent (``OutgoingMail.message_id``) or one it received; the first id listed wins."""
+def message_opening(actor: Actor, *, record_type: str, number: str) -> InboundMessage:
+    """The message that opened an incident or a request, for an agent who may see the
+    record; ``NotFound`` for anyone else, and for a record not opened by mail."""
+    message = (
+        InboundMessage.objects.select_related("mailbox")
+        .filter(record_type=record_type, record_number=number, status=MessageStatus.CREATED)
+        .order_by("received_at", "id")
+        .first()
+    )
+    return _for_agent(actor, message)
+
+
+def opened_by_mail(actor: Actor, *, record_type: str, number: str) -> bool:
+    """Whether the page of a record the actor sees should link its opening message: agents
+    only, and only when a message opened it (one indexed query)."""
+    if not actor.is_agent:
+        return False
+    return InboundMessage.objects.filter(
+        record_type=record_type, record_number=number, status=MessageStatus.CREATED
+    ).exists()
+
+
+def thread_record(ids: list[str]) -> tuple[str, str] | None:
+    """The record (type, number) a reply belongs to, from the Message-IDs it refers to: one
+    Steward sent about an incident or a request (``OutgoingMail.message_id``) or one it
+    received for it; the first id listed wins."""
     if not ids:
-        return ""
-    found: dict[str, str] = {}
-    sent = OutgoingMail.objects.filter(message_id__in=ids, record_type=INCIDENT)
-    pks = dict(sent.values_list("message_id", "record_id"))
-    if pks:
-        numbers = dict(Incident.objects.filter(pk__in=pks.values()).values_list("pk", "number"))
-        found.update({mid: numbers.get(int(pk), "") for mid, pk in pks.items()})
-    received = InboundMessage.objects.filter(message_id__in=ids, record_type=INCIDENT).exclude(
+        return None
+    found: dict[str, tuple[str, str]] = {}
+    sent = OutgoingMail.objects.filter(message_id__in=ids, record_type__in=THREADED)
+    pks: dict[str, set[int]] = {}
+    rows = list(sent.values_list("message_id", "record_type", "record_id"))
+    for _, record_type, pk in rows:
+        pks.setdefault(record_type, set()).add(int(pk))
+    numbers = (
+        {
+            (INCIDENT, pk): number
+            for pk, number in Incident.objects.filter(pk__in=pks.get(INCIDENT, ())).values_list(
+                "pk", "number"
+            )
+        }
+        if INCIDENT in pks
+        else {}
+    )
+    if REQUEST in pks:
+        requests = Request.objects.filter(pk__in=pks[REQUEST]).values_list("pk", "number")
+        numbers.update({(REQUEST, pk): number for pk, number in requests})
+    for mid, record_type, pk in rows:
+        if number := numbers.get((record_type, int(pk))):
+            found[mid] = (record_type, number)
+    received = InboundMessage.objects.filter(message_id__in=ids, record_type__in=THREADED).exclude(
         record_number=""
     )
-    for mid, number in received.values_list("message_id", "record_number"):
-        found.setdefault(mid, number)
-    return next((found[i] for i in ids if found.get(i)), "")
+    for mid, record_type, number in received.values_list(
+        "message_id", "record_type", "record_number"
+    ):
+        found.setdefault(mid, (record_type, number))
+    return next((found[i] for i in ids if i in found), None)
+
+
+def numbered_record(number: str) -> tuple[str, str] | None:
+    """The record type a number like ``[REQ0000012]`` in a subject names, with the number."""
+    record_type = PREFIXES.get(number[:3])
+    return (record_type, number) if record_type else None
 
 
 def user_by_email(address: str, *, active: bool = True) -> User | None:

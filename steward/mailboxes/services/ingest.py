@@ -37,6 +37,7 @@ class Outcome:
     number: str = ""
     comment_id: int | None = None
     caller: User | None = None
+    record_type: str = ""  # "incidents.incident" or "catalog.request" with a number
 
 
 def mailbox_actor(mailbox: Mailbox) -> Actor:
@@ -107,7 +108,7 @@ def _process(
     message.status = outcome.status
     message.reason = outcome.reason[:2000]
     message.caller = outcome.caller
-    message.record_type = "incidents.incident" if outcome.number else ""
+    message.record_type = outcome.record_type if outcome.number else ""
     message.record_number = outcome.number
     message.comment_id = outcome.comment_id
     message.html = head.html if head is not None and outcome.status != "quarantined" else ""
@@ -119,11 +120,14 @@ def _process(
     audit.record(mailbox_actor(mailbox), message, action=action, before=before, after=after)
 
 
-def _acknowledge(mailbox: Mailbox, message: InboundMessage, number: str, *, status: str) -> None:
+def _acknowledge(mailbox: Mailbox, message: InboundMessage, outcome: Outcome) -> Outcome:
     """Tell the sender a new record's number (``notifications.on_acknowledged``); never for
     a reply, and never for automatic mail (which does not get this far)."""
-    if status == MessageStatus.CREATED and mailbox.acknowledge:
-        outbox.emit("mail.acknowledged", message, number=number)
+    if outcome.status == MessageStatus.CREATED and mailbox.acknowledge:
+        outbox.emit(
+            "mail.acknowledged", message, number=outcome.number, record_type=outcome.record_type
+        )
+    return outcome
 
 
 class _Held(Exception):
@@ -167,12 +171,12 @@ def _route(mailbox: Mailbox, message: InboundMessage, parsed: Parsed, *, retry: 
     actor = mailbox_actor(mailbox)
     if caller is None:
         caller = records.requester_create(actor, mailbox, sender, parsed.sender_name)
-    number = selectors.thread_record(parsed.in_reply_to) or parsed.subject_number
-    done = records.reply(actor, mailbox, caller, number, parsed) if number else None
-    if done is not None:
-        status, number, comment_id = done
-        _acknowledge(mailbox, message, number, status=status)  # a follow-up is a new record
-        return Outcome(status, "", number, comment_id, caller)
-    number = records.open_record(actor, mailbox, caller, parsed)
-    _acknowledge(mailbox, message, number, status=MessageStatus.CREATED)
-    return Outcome(MessageStatus.CREATED, "", number, None, caller)
+    thread = selectors.thread_record(parsed.in_reply_to) or selectors.numbered_record(
+        parsed.subject_number
+    )
+    done = records.reply(actor, mailbox, caller, thread, parsed) if thread else None
+    if done is None:
+        done = records.open_record(actor, mailbox, caller, parsed)
+    # a follow-up is a new record, and acknowledged as one
+    outcome = Outcome(done.status, "", done.number, done.comment_id, caller, done.record_type)
+    return _acknowledge(mailbox, message, outcome)

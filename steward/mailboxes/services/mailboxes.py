@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from steward.catalog.models import CatalogItem
 from steward.core import audit, outbox
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
@@ -25,7 +26,7 @@ from steward.core.services.common import (
 )
 from steward.incidents.models import Category
 from steward.mailboxes import selectors
-from steward.mailboxes.choices import MailboxKind
+from steward.mailboxes.choices import MailboxKind, RecordType
 from steward.mailboxes.models import InboundMessage, Mailbox
 
 TEXT = {"name": 120, "imap_host": 255, "imap_folder": 200, "imap_username": 255}
@@ -40,6 +41,8 @@ EDITABLE = {
     "imap_username",
     "imap_password",
     "poll_seconds",
+    "record_type",
+    "catalog_item",
     "team",
     "category",
     "organisation",
@@ -120,8 +123,11 @@ def _clean(values: dict[str, Any], mailbox: Mailbox | None) -> dict[str, Any]:
     host = clean.get("imap_host", mailbox.imap_host if mailbox else "")
     if kind == MailboxKind.IMAP and not host and "imap_host" not in errors:
         errors["imap_host"] = ["required for an IMAP mailbox"]
+    if "record_type" in clean and clean["record_type"] not in RecordType.values:
+        errors["record_type"] = [f"one of: {', '.join(RecordType.values)}"]
     if errors:
         raise ValidationFailed(errors)
+    _clean_item(clean, mailbox)
     refs = {"team": (Team.objects.filter(is_active=True), "team"),
             "category": (Category.objects.all(), "category"),
             "organisation": (Organisation.objects.all(), "organisation")}  # fmt: skip
@@ -129,6 +135,29 @@ def _clean(values: dict[str, Any], mailbox: Mailbox | None) -> dict[str, Any]:
         if name in clean:
             clean[name] = resolve_ref(qs, name, clean[name], key="slug", label=label)
     return clean
+
+
+def _clean_item(clean: dict[str, Any], mailbox: Mailbox | None) -> None:
+    """A request mailbox names an active catalogue item whose form mail can fill: one with
+    no required question (the mail's text becomes the request's first reply instead)."""
+    if "catalog_item" in clean:
+        slug = clean["catalog_item"]
+        item = CatalogItem.objects.filter(slug=slug).first() if slug else None
+        if slug and (item is None or not item.is_active):
+            raise ValidationFailed.one("catalog_item", f"no active catalogue item {slug!r}")
+        if item is not None and (asked := [f["key"] for f in item.form if f.get("required")]):
+            raise ValidationFailed.one(
+                "catalog_item",
+                f"its form requires {', '.join(asked)}, which a mail cannot answer; choose an"
+                " item without required questions (such as a general request)",
+            )
+        clean["catalog_item"] = item
+    kind = clean.get("record_type", mailbox.record_type if mailbox else RecordType.INCIDENT)
+    item = (
+        clean["catalog_item"] if "catalog_item" in clean else getattr(mailbox, "catalog_item", None)
+    )
+    if kind == RecordType.REQUEST and item is None:
+        raise ValidationFailed.one("catalog_item", "required when new mail opens requests")
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ import ssl
 from collections.abc import Callable
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from steward.core import leases
@@ -52,14 +53,38 @@ def _raw(fetched: list[Any]) -> bytes | None:
     return None
 
 
+class PollFailed(Exception):
+    """A poll that could not reach the folder; the text says why in words (shown on the
+    mailbox's page as its last error)."""
+
+
+def connect_problem(where: str, exc: BaseException, timeout: float) -> str:
+    """What went wrong connecting and logging in, as an administrator reads it."""
+    if isinstance(exc, TimeoutError):
+        return f"No answer from {where} within {timeout:g} seconds."
+    if isinstance(exc, ssl.SSLError):
+        return (
+            f"TLS with {where} failed: {getattr(exc, 'verify_message', '') or exc.reason or exc}."
+        )
+    if isinstance(exc, imaplib.IMAP4.error):
+        return f"{where} refused the login: {_said(exc).rstrip('.')}."
+    if isinstance(exc, OSError):
+        return f"Cannot connect to {where}: {exc.strerror or exc}."
+    return f"{type(exc).__name__}: {exc}"
+
+
 def mailbox_poll(mailbox: Mailbox, *, connect: Connect = imap_connect, renew=None) -> int:  # noqa: ANN001
     """Store the folder's unseen messages; return how many were fetched."""
-    conn = connect(mailbox)
+    try:
+        conn = connect(mailbox)
+    except (imaplib.IMAP4.error, OSError, EOFError) as exc:
+        where = f"{mailbox.imap_host}:{mailbox.imap_port}"
+        raise PollFailed(connect_problem(where, exc, TIMEOUT)) from exc
     fetched = 0
     try:
         status, _ = conn.select(mailbox.imap_folder)
         if status != "OK":
-            raise imaplib.IMAP4.error(f"cannot select folder {mailbox.imap_folder!r}")
+            raise PollFailed(f"Logged in, but the folder {mailbox.imap_folder!r} cannot be opened.")
         status, data = conn.uid("SEARCH", None, "UNSEEN")
         uids = (data[0] or b"").split() if status == "OK" and data else []
         for uid in uids[:BATCH]:
@@ -94,14 +119,8 @@ def mailbox_test_connection(
     where = f"{mailbox.imap_host}:{mailbox.imap_port}"
     try:
         conn = connect(mailbox, TEST_TIMEOUT)
-    except TimeoutError:
-        return False, f"No answer from {where} within {TEST_TIMEOUT} seconds."
-    except ssl.SSLError as exc:
-        return False, f"TLS with {where} failed: {exc.reason or exc}."
-    except imaplib.IMAP4.error as exc:
-        return False, f"{where} refused the login: {_said(exc)}."
-    except OSError as exc:
-        return False, f"Cannot connect to {where}: {exc.strerror or exc}."
+    except (imaplib.IMAP4.error, OSError) as exc:
+        return False, connect_problem(where, exc, TEST_TIMEOUT)
     try:
         status, data = conn.select(mailbox.imap_folder, readonly=True)
         if status != "OK":
@@ -125,20 +144,32 @@ def _said(exc: Exception) -> str:
 
 def mailboxes_poll_due(*, connect: Connect = imap_connect) -> dict[str, int]:
     """Poll every active IMAP mailbox whose interval has passed, each under its own lease
-    (two workers never poll one mailbox at once; a dead one blocks nobody for long)."""
+    (two workers never poll one mailbox at once; a dead one blocks nobody for long). The
+    mailbox's status and the lease's release are one transaction: an empty poll commits
+    twice (take the lease, then status and release), each commit a disk sync on SQLite."""
     done: dict[str, int] = {}
     for mailbox in selectors.mailboxes_due_for_poll():
+        name = f"mail-poll:{mailbox.pk}"
+        token = leases.acquire(name, LEASE)
+        if token is None:
+            continue  # another worker is polling it
+        error = "The poll stopped unexpectedly; see the worker's log."
         try:
-            with leases.held(f"mail-poll:{mailbox.pk}", LEASE) as renew:
-                error = ""
-                try:
-                    done[mailbox.slug] = mailbox_poll(mailbox, connect=connect, renew=renew)
-                except (imaplib.IMAP4.error, OSError, EOFError) as exc:
-                    log.warning("mailbox %s: poll failed: %s", mailbox.slug, exc)
-                    error = f"{type(exc).__name__}: {exc}"[:2000]
+            done[mailbox.slug] = mailbox_poll(
+                mailbox, connect=connect, renew=lambda n=name, t=token: leases.renew(n, t, LEASE)
+            )
+            error = ""
+        except PollFailed as exc:
+            log.warning("mailbox %s: poll failed: %s", mailbox.slug, exc)
+            error = str(exc)[:2000]
+        except (imaplib.IMAP4.error, OSError, EOFError) as exc:
+            log.warning("mailbox %s: poll failed: %s", mailbox.slug, exc)
+            error = f"The connection failed during the poll: {type(exc).__name__}: {exc}"
+            error = error[:2000]
+        finally:
+            with transaction.atomic():
                 Mailbox.objects.filter(pk=mailbox.pk).update(
                     last_polled_at=timezone.now(), last_poll_error=error
                 )
-        except leases.LeaseHeld:
-            continue
+                leases.release(name, token)
     return done

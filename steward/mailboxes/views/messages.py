@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from steward.core.errors import DomainError, NotFound
@@ -13,6 +14,7 @@ from steward.core.filters import parse_query
 from steward.mailboxes import selectors, services
 from steward.mailboxes.filters import MessageFilters
 from steward.mailboxes.forms import MessageFilterForm
+from steward.mailboxes.selectors.messages import INCIDENT, REQUEST
 from steward.mailboxes.services.parsing import parse_body, parse_head, sanitise_html
 from steward.mailboxes.views.access import administrator
 from steward.web.forms import wants_partial
@@ -61,6 +63,14 @@ def _plain_text(message) -> str:  # noqa: ANN001
         return ""
 
 
+NOUN = {INCIDENT: "incident", REQUEST: "request"}
+PAGES = {INCIDENT: "incidents:detail", REQUEST: "catalog:detail"}
+
+
+def _record_url(record_type: str, number: str) -> str:
+    return reverse(PAGES[record_type], args=[number])
+
+
 @login_required
 @require_GET
 def comment_mail(request: HttpRequest, comment_id: int) -> HttpResponse:
@@ -73,7 +83,9 @@ def comment_mail(request: HttpRequest, comment_id: int) -> HttpResponse:
         "message": message,
         "text": _plain_text(message),
         "html": sanitise_html(message.html) if message.html else "",
-        "comment_id": comment_id,
+        "raw_url": reverse("mailboxes:comment_mail_raw", args=[comment_id]),
+        "record_url": _record_url(message.record_type, message.record_number),
+        "record_number": message.record_number,
     }
     return render(request, "mailboxes/comment_mail.html", context)
 
@@ -84,6 +96,31 @@ def comment_mail_raw(request: HttpRequest, comment_id: int) -> HttpResponse:
     """The original of a comment's mail, as a download, for the same agents."""
     message = selectors.message_for_comment(request.actor, comment_id=comment_id)
     return _download(message)
+
+
+@login_required
+@require_GET
+def opening_mail(request: HttpRequest, kind: str, number: str) -> HttpResponse:
+    """The mail that opened an incident or a request, for agents who may see it: the whole
+    text, the sanitised HTML, and the original as a download (as for a reply's mail)."""
+    message = selectors.message_opening(request.actor, record_type=kind, number=number)
+    context = {
+        "message": message,
+        "text": _plain_text(message),
+        "html": sanitise_html(message.html) if message.html else "",
+        "raw_url": reverse(f"mailboxes:opened_{NOUN[kind]}_raw", args=[number]),
+        "record_url": _record_url(kind, number),
+        "record_number": number,
+        "opening": True,
+    }
+    return render(request, "mailboxes/comment_mail.html", context)
+
+
+@login_required
+@require_GET
+def opening_mail_raw(request: HttpRequest, kind: str, number: str) -> HttpResponse:
+    """The original of the mail that opened the record, as a download, for the same agents."""
+    return _download(selectors.message_opening(request.actor, record_type=kind, number=number))
 
 
 def _download(message) -> HttpResponse:  # noqa: ANN001
