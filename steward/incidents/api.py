@@ -60,7 +60,7 @@ def create_incident(request: HttpRequest, response: HttpResponse, payload: Incid
 
 @incidents.get("/{number}", response=IncidentOut)
 def get_incident(request: HttpRequest, response: HttpResponse, number: str):
-    return tag(response, selectors.incident_get(request.actor, number=number))
+    return tag(response, selectors.incident_shown(request.actor, number=number))
 
 
 @incidents.patch("/{number}", response=IncidentOut)
