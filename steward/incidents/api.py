@@ -41,7 +41,7 @@ team_assignment = Router(tags=["incident configuration"])
 
 @incidents.get("", response=page_of(IncidentOut))
 def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]):
-    return selectors.incident_list(request.actor, **filters.selector_args())
+    return selectors.incident_list(request.actor, **filters.selector_args(), rows=True)
 
 
 @incidents.post("", response={201: IncidentOut})

@@ -170,3 +170,32 @@ def test_any_incident_reads_the_same_both_ways(
         incident_update(admin_actor, number=incident.number, expected_version=None, changes=changes)
     row = selectors.incident_shown(admin_actor, number=incident.number)
     assert shown(row) == shown(selectors.incident_get(admin_actor, number=incident.number))
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"queue": "open", "order": "-opened_at"},
+        {"team": "desk", "order": "-updated_at"},
+        {"priority": [2, 3], "order": "opened_at"},
+        {"q": "INC0000001"},
+    ],
+)
+def test_a_list_page_of_rows_equals_the_model_page(world, admin_actor, filters):
+    cursor, pages = None, 0
+    while True:
+        rows = selectors.incident_list(admin_actor, **filters, cursor=cursor, limit=2, rows=True)
+        models = selectors.incident_list(admin_actor, **filters, cursor=cursor, limit=2)
+        assert all(isinstance(item, dict) for item in rows.items)
+        assert [shown(r) for r in rows.items] == [shown(m) for m in models.items]
+        assert rows.next == models.next  # the same cursor, whichever way the page was read
+        cursor, pages = rows.next, pages + 1
+        if cursor is None:
+            break
+    assert pages >= (2 if not filters else 1)
+
+
+def test_a_list_page_for_an_actor_who_sees_part_is_models(world, requester_actor):
+    page = selectors.incident_list(requester_actor, rows=True)
+    assert all(isinstance(item, Incident) for item in page.items)

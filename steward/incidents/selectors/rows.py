@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
+from steward.core.pagination import Page, paginate
 from steward.core.selectors import compiled
 from steward.core.selectors.scoping import sees_everything
 from steward.incidents.models import Incident
@@ -82,3 +83,14 @@ def _shown(row: dict[str, Any], clocks: dict[str, list]) -> dict[str, Any]:
     shown["configuration_item"] = shown["configuration_item"] or ""
     shown["sla_clocks"] = clocks.get(str(row["id"]), [])
     return shown
+
+
+def incident_rows_page(
+    qs: QuerySet[Incident], *, order: tuple[str, ...], cursor: str | None, limit: int | None
+) -> Page:
+    """A page of ``qs`` (already scoped and filtered) as rows keyed as ``IncidentOut`` reads
+    them, with their clocks: two queries, no model instances. For actors who see every
+    incident (a reference they may not see would otherwise be named)."""
+    page = paginate(qs.values(*_LOOKUPS), order=order, cursor=cursor, limit=limit)
+    clocks = sla_selectors.clock_statuses_by_id(Incident, [row["id"] for row in page.items])
+    return Page(items=[_shown(row, clocks) for row in page.items], next=page.next)
