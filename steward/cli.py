@@ -48,6 +48,8 @@ def serve(argv: list[str]) -> None:
         "-m",
         "gunicorn",
         "steward.wsgi:application",
+        "--config",
+        "python:steward.serving",  # hooks: routes imported and start-up objects frozen
         "--bind",
         f"{args.host}:{args.port}",
         "--workers",

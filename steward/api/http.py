@@ -159,8 +159,9 @@ def create_with_key(
 
 
 def tag(response: HttpResponse, obj: Any) -> Any:
-    """Set the ETag from the record's version and return the record."""
-    response["ETag"] = f'"{obj.version}"'
+    """Set the ETag from the record's version and return the record (a model, or a row)."""
+    version = obj["version"] if isinstance(obj, dict) else obj.version
+    response["ETag"] = f'"{version}"'
     return obj
 
 

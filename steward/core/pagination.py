@@ -70,9 +70,12 @@ def paginate(
 
 
 def _attr(obj: Any, path: str) -> Any:
-    for part in path.split("__"):
-        obj = getattr(obj, part)
-    value = obj
+    if isinstance(obj, dict):  # a ``.values()`` row: the lookup is its key
+        value = obj[path]
+    else:
+        for part in path.split("__"):
+            obj = getattr(obj, part)
+        value = obj
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 

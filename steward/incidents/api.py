@@ -41,7 +41,7 @@ team_assignment = Router(tags=["incident configuration"])
 
 @incidents.get("", response=page_of(IncidentOut))
 def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]):
-    return selectors.incident_list(request.actor, **filters.selector_args())
+    return selectors.incident_list(request.actor, **filters.selector_args(), rows=True)
 
 
 @incidents.post("", response={201: IncidentOut})
@@ -60,7 +60,7 @@ def create_incident(request: HttpRequest, response: HttpResponse, payload: Incid
 
 @incidents.get("/{number}", response=IncidentOut)
 def get_incident(request: HttpRequest, response: HttpResponse, number: str):
-    return tag(response, selectors.incident_get(request.actor, number=number))
+    return tag(response, selectors.incident_shown(request.actor, number=number))
 
 
 @incidents.patch("/{number}", response=IncidentOut)

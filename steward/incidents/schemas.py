@@ -73,12 +73,17 @@ class IncidentOut(Schema):
     version: int
     sla: list[ClockOut] = Field(default_factory=list, alias="sla_clocks")
 
+    # ``obj`` is an Incident, or a row of selectors.incident_shown with the numbers in place
     @staticmethod
     def resolve_affected_service(obj: Any) -> str:
+        if isinstance(obj, dict):
+            return obj["affected_service"]
         return obj.affected_service.number if obj.affected_service else ""  # None: not visible
 
     @staticmethod
     def resolve_configuration_item(obj: Any) -> str:
+        if isinstance(obj, dict):
+            return obj["configuration_item"]
         return obj.configuration_item.number if obj.configuration_item else ""
 
 

@@ -48,6 +48,7 @@ from steward.incidents.selectors.records import (
     incident_suggest,
     incident_visible,
 )
+from steward.incidents.selectors.rows import incident_shown
 from steward.incidents.selectors.saved_views import saved_views
 from steward.incidents.selectors.timeline import (
     incident_comment_page,
@@ -89,6 +90,7 @@ __all__ = [
     "incident_moves",
     "incident_overview",
     "incident_recent_for_caller",
+    "incident_shown",
     "incident_timeline",
     "incident_suggest",
     "incident_visible",

@@ -15,10 +15,12 @@ from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
 from steward.core.pagination import Page, paginate, paginate_ranked
 from steward.core.selectors.queues import filter_work, my_team_ids
+from steward.core.selectors.scoping import sees_everything
 from steward.incidents.choices import BREACHING_WITHIN_MAX, Queue, QueueOrder, Status
 from steward.incidents.models import Incident
 from steward.incidents.selectors import search
 from steward.incidents.selectors.records import _with_relations, attach_sla, incident_visible
+from steward.incidents.selectors.rows import incident_rows_page
 from steward.sla.choices import ClockState
 from steward.sla.models import SlaClock
 
@@ -54,9 +56,11 @@ def incident_list(
     order: str = "priority",
     cursor: str | None = None,
     limit: int | None = None,
+    rows: bool = False,
 ) -> Page:
     """A page of visible incidents for a queue, words (``q``: a number, or ranked full-text)
-    and filters, by priority then age by default."""
+    and filters, by priority then age by default. ``rows``: the API's list, where an actor
+    who sees every incident gets rows (``incident_rows_page``) instead of models."""
     _check_choices(queue=queue, order=order, status=status or [], priority=priority or [])
     qs = incident_visible(actor)
     if queue == "mine":
@@ -98,6 +102,8 @@ def incident_list(
         return _search_page(actor, qs, q, cursor=cursor, limit=limit)
     if breached is not None or breaching_within is not None:
         qs = _sla_filter(qs, breached=breached, breaching_within=breaching_within)
+    if rows and sees_everything(actor):
+        return incident_rows_page(qs, order=ordering, cursor=cursor, limit=limit)
     page = paginate(_with_relations(qs, actor), order=ordering, cursor=cursor, limit=limit)
     attach_sla(actor, page.items)
     return page

@@ -55,6 +55,15 @@ def calendar_spec(calendar: BusinessCalendar) -> CalendarSpec:
     return spec if spec is not None else build_spec(calendar)
 
 
+def spec_for_id(calendar_id: int) -> CalendarSpec:
+    """``calendar_spec`` by the calendar's id (a clock row's), from the same cache."""
+    spec = _specs.get().get(calendar_id)
+    if spec is None:
+        calendars = BusinessCalendar.objects.prefetch_related("working_hours", "closures")
+        spec = build_spec(calendars.get(pk=calendar_id))
+    return spec
+
+
 def build_spec(calendar: BusinessCalendar) -> CalendarSpec:
     """The spec from the rows (two queries, or none if hours and closures are prefetched)."""
     weekly: list[list[tuple[int, int]]] = [[] for _ in range(7)]

@@ -5,17 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
 from steward.core.actor import Actor
+from steward.core.selectors import compiled
 from steward.sla.choices import ClockKind, ClockState
 from steward.sla.models import SlaClock
 from steward.sla.selectors import business_time
 from steward.sla.selectors.business_time import CalendarSpec
-from steward.sla.selectors.calendars import SpecCache
+from steward.sla.selectors.calendars import SpecCache, spec_for_id
 
 
 def record_ref(record: models.Model) -> tuple[ContentType, str]:
@@ -88,23 +91,62 @@ def clock_statuses(
     specs = SpecCache()
     result: dict[str, list[ClockStatus]] = {}
     for clock in sorted(clocks, key=kind_order):
-        elapsed = clock_elapsed(clock, specs(clock.policy.calendar), now)
-        paused = clock.state == ClockState.PAUSED
-        result.setdefault(clock.object_id, []).append(
-            ClockStatus(
-                kind=clock.kind,
-                policy=clock.policy.slug,
-                policy_name=clock.policy.name,
-                state=clock.state,
-                paused=paused,
-                started_at=clock.started_at,
-                due_at=None if paused else clock.due_at,
-                stopped_at=clock.stopped_at,
-                target_seconds=clock.target_seconds,
-                elapsed_seconds=elapsed,
-                time_left_seconds=clock.target_seconds - elapsed,
-                warned=clock.warned or elapsed >= clock.warn_seconds,
-                breached=clock.breached or elapsed > clock.target_seconds,
-            )
-        )
+        spec = specs(clock.policy.calendar)
+        status = _status(clock, clock.policy.slug, clock.policy.name, spec, now)
+        result.setdefault(clock.object_id, []).append(status)
+    return result
+
+
+def _status(clock: Any, slug: str, name: str, spec: CalendarSpec, now: dt.datetime) -> ClockStatus:
+    """One clock as shown; ``clock`` is a model or a row with the same attributes."""
+    elapsed = clock_elapsed(clock, spec, now)
+    paused = clock.state == ClockState.PAUSED
+    return ClockStatus(
+        kind=clock.kind,
+        policy=slug,
+        policy_name=name,
+        state=clock.state,
+        paused=paused,
+        started_at=clock.started_at,
+        due_at=None if paused else clock.due_at,
+        stopped_at=clock.stopped_at,
+        target_seconds=clock.target_seconds,
+        elapsed_seconds=elapsed,
+        time_left_seconds=clock.target_seconds - elapsed,
+        warned=clock.warned or elapsed >= clock.warn_seconds,
+        breached=clock.breached or elapsed > clock.target_seconds,
+    )
+
+
+_ROW = (
+    "object_id", "kind", "state", "started_at", "running_since", "due_at", "stopped_at",
+    "target_seconds", "warn_seconds", "consumed_seconds", "warned", "breached",
+    "policy__slug", "policy__name", "policy__calendar_id",
+)  # fmt: skip
+
+
+def _clock_rows(content_type: int, ids: list[str]) -> models.QuerySet:
+    return SlaClock.objects.filter(content_type_id=content_type, object_id__in=ids).values(*_ROW)
+
+
+def clock_statuses_by_id(
+    model: type[models.Model], ids: list[int | str], *, now: dt.datetime | None = None
+) -> dict[str, list[ClockStatus]]:
+    """What ``clocks_for_many`` returns for records of ``model`` by primary key, read as
+    rows with SQL compiled once per process (no model instances): one query."""
+    if not ids:
+        return {}
+    now = now or timezone.now()
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
+    found = compiled.rows(
+        "sla.clocks", _clock_rows, content_type=content_type.pk, ids=[str(i) for i in ids]
+    )
+    result: dict[str, list[ClockStatus]] = {}
+    specs: dict[int, CalendarSpec] = {}
+    for row in sorted(found, key=lambda r: ClockKind.values.index(r["kind"])):
+        clock = SimpleNamespace(**row)
+        calendar = row["policy__calendar_id"]
+        spec = specs.get(calendar) or specs.setdefault(calendar, spec_for_id(calendar))
+        status = _status(clock, row["policy__slug"], row["policy__name"], spec, now)
+        result.setdefault(row["object_id"], []).append(status)
     return result

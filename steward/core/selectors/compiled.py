@@ -1,0 +1,110 @@
+"""Hot reads whose SQL is compiled once per process and thread, then run with new values.
+
+Compiling a queryset (resolving its joins, selected columns and ordering into SQL) costs
+Django more than running the statement: two thirds of a GET of one incident went there
+(docs/benchmarks.md). ``rows`` builds the ``.values()`` queryset once per *shape* with
+placeholder values (``Slot``), keeps its SQL, the positions of the placeholders among the
+parameters and the compiler's converters, and later runs that SQL with the real values,
+converting each column as ``.values()`` would. The ORM stays the one author of the SQL, so
+a read here and the same queryset evaluated normally return equal rows (tests check it).
+
+A shape is the key the caller gives plus the length of every list value (``IN (%s, %s)``
+has one parameter per element). Compiled statements are kept per thread: the compiler's
+converters belong to that thread's database connection.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+from django.db import connections
+from django.db.models import QuerySet
+
+Value = int | str | Sequence[int] | Sequence[str]
+_local = threading.local()
+_BASE = -(2**52)  # placeholder integers: far below any primary key or counter
+
+
+class Statement:
+    """One compiled ``.values()`` query: its SQL, where each placeholder goes, converters."""
+
+    __slots__ = ("alias", "compiler", "converters", "names", "params", "slots", "sql")
+
+    def __init__(self, queryset: QuerySet, placeholders: dict[Any, tuple[str, int | None]]):
+        query = queryset.query
+        self.alias = queryset.db
+        self.compiler = query.get_compiler(using=self.alias)
+        self.sql, params = self.compiler.as_sql()
+        self.params = list(params)
+        self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        columns = [column for column, _sql, _alias in self.compiler.select]
+        if len(columns) != len(self.names):
+            raise ValueError("compiled rows need a plain .values() queryset")
+        self.converters = self.compiler.get_converters(columns)
+        self.slots = [
+            (i, *placeholders[p]) for i, p in enumerate(self.params) if _is_slot(p, placeholders)
+        ]
+        missing = {name for name, _ in placeholders.values()} - {s[1] for s in self.slots}
+        if missing:  # a value Django rewrote (or never used): the SQL would not take it
+            raise ValueError(f"placeholders not found among the parameters: {sorted(missing)}")
+
+    def run(self, values: dict[str, Value]) -> list[dict[str, Any]]:
+        params = list(self.params)
+        for position, name, index in self.slots:
+            value = values[name]
+            params[position] = value if index is None else value[index]  # type: ignore[index]
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            found = cursor.fetchall()
+        if self.converters:
+            found = self.compiler.apply_converters(found, self.converters)
+        names = self.names
+        return [dict(zip(names, row, strict=True)) for row in found]
+
+
+def _is_slot(param: Any, placeholders: dict) -> bool:
+    try:
+        return param in placeholders
+    except TypeError:  # an unhashable parameter (a list or JSON value) is never a slot
+        return False
+
+
+def rows(key: Hashable, build: Callable[..., QuerySet], **values: Value) -> list[dict[str, Any]]:
+    """The rows of ``build(**values)`` (a ``.values()`` queryset whose *shape* depends only
+    on ``key`` and the lengths of list values), compiled once per shape and thread.
+
+    ``values`` are integers, strings, or sequences of them, each used by ``build`` only as a
+    lookup's value (``number=number``, ``organisation_id__in=served``)."""
+    shape = (key, *((n, len(v)) for n, v in sorted(values.items()) if not _scalar(v)))
+    cache = getattr(_local, "statements", None)
+    if cache is None:
+        cache = _local.statements = {}
+    statement = cache.get(shape)
+    if statement is None:
+        placeholders: dict[Any, tuple[str, int | None]] = {}
+        fake: dict[str, Value] = {}
+        for name, value in sorted(values.items()):
+            if _scalar(value):
+                fake[name] = _slot(name, value, len(placeholders))
+                placeholders[fake[name]] = (name, None)
+            else:
+                items = []
+                for index in range(len(value)):  # type: ignore[arg-type]
+                    items.append(_slot(name, value[index], len(placeholders)))  # type: ignore[index]
+                    placeholders[items[-1]] = (name, index)
+                fake[name] = items
+        statement = cache[shape] = Statement(build(**fake), placeholders)
+    return statement.run(values)
+
+
+def _scalar(value: Value) -> bool:
+    return isinstance(value, int | str)
+
+
+def _slot(name: str, like: int | str, serial: int) -> int | str:
+    """A placeholder of the value's type that no real value equals."""
+    if isinstance(like, str):
+        return f"\x00slot:{serial}:{name}"
+    return _BASE - serial
