@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Prefetch, Q
-from django.db.models.base import ModelState
 
 from steward.changes.choices import (
     ApprovalState,
@@ -34,6 +33,7 @@ from steward.cmdb.choices import Direction
 from steward.cmdb.models import ConfigurationItem
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
+from steward.core.rows import cache_related, loaded
 
 # --- calendar and CAB ---------------------------------------------------------------------
 
@@ -89,41 +89,30 @@ _CALENDAR_COLUMNS = (
 )
 
 
-def _loaded(model: type, db: str, values: dict) -> Any:
-    """An instance as the ORM builds one from a row (``Model.from_db``), without running
-    ``__init__`` per row: the fields given are loaded, the others deferred."""
-    obj = model.__new__(model)
-    obj.__dict__.update(values)
-    obj._state = ModelState()
-    obj._state.adding, obj._state.db = False, db
-    return obj
-
-
 def _as_changes(rows: Iterable[tuple], db: str) -> list[Change]:
     """Changes with their team and assignee cached (one shared object per team and per
     person, as the calendar only reads them)."""
-    team_field, assignee_field = Change._meta.get_field("team"), Change._meta.get_field("assignee")
+    team_model = Change._meta.get_field("team").related_model
+    person_model = Change._meta.get_field("assignee").related_model
     own, team_n, person_n = len(_OWN) + 1, len(_TEAM), len(_ASSIGNEE)
     teams: dict[int, Any] = {}
     people: dict[int, Any] = {}
     changes = []
     for row in rows:
-        change = _loaded(Change, db, dict(zip(("id", *_OWN), row[:own], strict=True)))
+        change = loaded(Change, db, dict(zip(("id", *_OWN), row[:own], strict=True)))
         team_id, assignee_id = row[own], row[own + 1 + team_n]
         change.team_id, change.assignee_id = team_id, assignee_id
         team = teams.get(team_id)
         if team is None and team_id is not None:
             values = dict(zip(_TEAM, row[own + 1 : own + 1 + team_n], strict=True))
-            team = teams[team_id] = _loaded(team_field.related_model, db, {"id": team_id, **values})
+            team = teams[team_id] = loaded(team_model, db, {"id": team_id, **values})
         person = people.get(assignee_id)
         if person is None and assignee_id is not None:
             start = own + 2 + team_n
             values = dict(zip(_ASSIGNEE, row[start : start + person_n], strict=True))
-            person = people[assignee_id] = _loaded(
-                assignee_field.related_model, db, {"id": assignee_id, **values}
-            )
-        team_field.set_cached_value(change, team)
-        assignee_field.set_cached_value(change, person)
+            person = people[assignee_id] = loaded(person_model, db, {"id": assignee_id, **values})
+        cache_related(change, "team", team)
+        cache_related(change, "assignee", person)
         changes.append(change)
     return changes
 
