@@ -76,6 +76,26 @@ def emit_batch(topic: str, objs: list[models.Model], *, chunk: int = 1000) -> No
     _wake_on_commit()
 
 
+def emit_many(events: list[tuple[str, models.Model, dict[str, Any]]], *, chunk: int = 1000) -> None:
+    """Bulk paths: the rows ``emit`` would write for each ``(topic, obj, payload)``, inserted
+    together in the caller's transaction."""
+    if not events:
+        return
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                topic=topic,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                payload=payload,
+            )
+            for topic, obj, payload in events
+        ],
+        batch_size=chunk,
+    )
+    transaction.on_commit(wake_worker)
+
+
 def wake_worker() -> None:
     """Ask the worker to dispatch now (services that bulk-insert outbox rows call it)."""
     from steward.core.tasks import dispatch_outbox

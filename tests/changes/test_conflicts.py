@@ -290,3 +290,48 @@ def test_cab_agenda_lists_changes_waiting_for_authorisation(agent_actor, cm, new
 
     assert [c.number for c in agenda] == [waiting.number]
     assert len(agenda[0].approvals.all()) == 1
+
+
+def test_calendar_objects_equal_what_the_orm_builds(agent_actor, cm, new_change, stack):
+    """``change_calendar`` builds its changes from rows (no ORM materialisation): the same
+    values, the same team and assignee, the same deferred fields as ``select_related`` +
+    ``only`` give, and a deferred field still loads on access."""
+    from steward.changes.models import Change
+    from steward.changes.selectors.records import CALENDAR_FIELDS
+
+    start, end = window(days=5)
+    for minutes in (0, 30, 60):
+        new_change(
+            planned_start=start + dt.timedelta(minutes=minutes),
+            planned_end=start + dt.timedelta(minutes=minutes + 20),
+        )
+    Change.objects.filter(planned_start=start).update(assignee=agent_actor.user)
+
+    found = selectors.change_calendar(agent_actor, start=start, end=end)
+    orm = list(
+        Change.objects.filter(id__in=[c.id for c in found])
+        .select_related("team", "assignee")
+        .only(*CALENDAR_FIELDS)
+        .order_by("planned_start", "id")
+    )
+
+    def seen(change):
+        return (
+            {f: getattr(change, f) for f in CALENDAR_FIELDS if "__" not in f},
+            [getattr(change, f.replace("__", ".").split(".")[0]) for f in ("team", "assignee")],
+            [
+                getattr(getattr(change, rel), name, None) if getattr(change, rel) else None
+                for rel, name in (f.split("__") for f in CALENDAR_FIELDS if "__" in f)
+            ],
+            change.get_deferred_fields(),
+            change.team.get_deferred_fields() if change.team else None,
+            change.assignee.get_deferred_fields() if change.assignee else None,
+            change.pk,
+            change._state.adding,
+        )
+
+    assert len(found) == 3
+    assert any(c.assignee for c in found)
+    assert any(c.assignee is None for c in found)
+    assert [seen(c) for c in found] == [seen(c) for c in orm]
+    assert found[0].description == orm[0].description  # deferred: loaded on access

@@ -260,3 +260,39 @@ def test_the_query_count_does_not_grow_with_the_blast_radius(db, fan, django_ass
 
     assert len(shown) == fan
     assert classes == {"depends_on"}
+
+
+def test_impact_nodes_equal_what_the_orm_builds(db):
+    """The answer's CIs are built from tuples (``core.rows``): the same values, class and
+    deferred fields as ``select_related("ci_class").only(...)``; a deferred field still
+    loads on access."""
+    from steward.cmdb.selectors.impact import _NODE_FIELDS
+
+    shop = make_ci("business_service", name="Web shop")
+    app = make_ci("application", name="shop-app")
+    srv = make_ci("server", name="srv")
+    relate(shop, app, "depends_on")
+    relate(app, srv, "runs_on")
+
+    nodes = impact(SYSTEM, number=srv.number, direction="up").nodes
+    orm = {
+        ci.id: ci
+        for ci in ConfigurationItem.objects.filter(id__in=[n.ci.id for n in nodes])
+        .select_related("ci_class")
+        .only(*_NODE_FIELDS)
+    }
+
+    def seen(ci):
+        return (
+            ci.pk,
+            [getattr(ci, f) for f in _NODE_FIELDS if "__" not in f],
+            (ci.ci_class.pk, ci.ci_class.slug, ci.ci_class.name),
+            ci.get_deferred_fields(),
+            ci.ci_class.get_deferred_fields(),
+            ci.get_status_display(),
+            ci._state.adding,
+        )
+
+    assert len(nodes) == 2
+    assert [seen(n.ci) for n in nodes] == [seen(orm[n.ci.id]) for n in nodes]
+    assert nodes[0].ci.attributes == orm[nodes[0].ci.id].attributes  # deferred: loads

@@ -2,6 +2,7 @@
 messages, audited, searchable, with SLA clocks."""
 
 import datetime as dt
+import io
 
 import pytest
 
@@ -303,3 +304,42 @@ def test_a_bulk_loaded_incident_equals_a_singly_created_one(
     one, other = _stored(single), _stored(bulk)
     assert one["clocks"], "the SLA clocks must be part of the comparison"
     assert one == other
+
+
+def test_chunked_import_commits_each_chunk_and_reports_progress(admin_actor, requester_user):
+    from steward.incidents.services.bulk import incidents_import_chunks
+
+    heard = []
+    done = incidents_import_chunks(admin_actor, iter(rows(7)), chunk=3, progress=heard.append)
+    assert done == 7 == Incident.objects.count()
+    assert heard == [3, 6, 7]
+
+
+def test_chunked_import_keeps_the_chunks_before_a_bad_row_and_names_it_in_the_stream(
+    admin_actor, requester_user
+):
+    from steward.incidents.services.bulk import incidents_import_chunks
+
+    batch = rows(7)
+    batch[4]["impact"] = 9  # row 5: the second chunk of three
+    with pytest.raises(ValidationFailed) as err:
+        incidents_import_chunks(admin_actor, batch, chunk=3)
+    assert set(err.value.fields) == {"rows[5].impact"}
+    assert Incident.objects.count() == 3
+
+
+def test_the_import_command_reads_json_lines(tmp_path, requester_user):
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "incidents.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows(3)) + "\n")
+    out = io.StringIO()
+    call_command("incidents_import", str(path), "--chunk", "2", stdout=out)
+    assert Incident.objects.count() == 3
+    assert "imported 3 incidents" in out.getvalue()
+
+    path.write_text('{"title": "x", "caller": "ghost"}\n')
+    with pytest.raises(CommandError, match=r"rows\[1\]\.caller"):
+        call_command("incidents_import", str(path), stdout=out)

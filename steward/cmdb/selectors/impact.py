@@ -13,6 +13,7 @@ from steward.cmdb.models import ConfigurationItem, Relationship, RelationshipTyp
 from steward.cmdb.selectors.cis import ci_get
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
+from steward.core.rows import cache_related, loaded
 from steward.core.selectors import served_organisation_ids
 
 MAX_IMPACT_ROWS = 5000  # a blast radius bigger than this is truncated (and says so)
@@ -160,8 +161,7 @@ def impact(
     ordered = sorted(best, key=lambda i: (best[i][0], i))
     truncated = len(ordered) > MAX_IMPACT_ROWS or len(rows) >= MAX_IMPACT_ROWS * MAX_DEPTH
     ordered = ordered[:MAX_IMPACT_ROWS]
-    nodes = ConfigurationItem.objects.filter(id__in=ordered).select_related("ci_class")
-    cis = {ci.id: ci for ci in nodes.only(*_NODE_FIELDS)}
+    cis = _nodes(ordered)
     result = Impact(start=start, direction=direction, depth=depth, truncated=truncated)
     for ci_id in ordered:
         if ci_id not in cis:
@@ -169,6 +169,28 @@ def impact(
         path = _path(ci_id, best, start.id, cis)
         result.nodes.append(ImpactNode(cis[ci_id], best[ci_id][0], path, best[ci_id][2]))
     return result
+
+
+def _nodes(ids: list[int]) -> dict[int, ConfigurationItem]:
+    """The answer's CIs with their class, as ``select_related`` + ``only(*_NODE_FIELDS)``
+    would give them, built from tuples (``core.rows``): the ORM's materialisation of up to
+    5,000 CIs was most of an impact request (docs/benchmarks-cmdb.md)."""
+    own = [f for f in _NODE_FIELDS if "__" not in f]
+    of_class = [f.split("__")[1] for f in _NODE_FIELDS if f.startswith("ci_class__")]
+    columns = ("id", *own, "ci_class_id", *(f"ci_class__{f}" for f in of_class))
+    rows = ConfigurationItem.objects.filter(id__in=ids).values_list(*columns)
+    db, classes, cis = rows.db, {}, {}
+    class_model = ConfigurationItem._meta.get_field("ci_class").related_model
+    for row in rows:
+        ci = loaded(ConfigurationItem, db, dict(zip(("id", *own), row, strict=False)))
+        ci.ci_class_id = class_id = row[len(own) + 1]
+        ci_class = classes.get(class_id)
+        if ci_class is None:
+            values = dict(zip(of_class, row[len(own) + 2 :], strict=True))
+            ci_class = classes[class_id] = loaded(class_model, db, {"id": class_id, **values})
+        cache_related(ci, "ci_class", ci_class)
+        cis[ci.id] = ci
+    return cis
 
 
 def _path(

@@ -15,7 +15,10 @@ import re
 from django.db import connection
 
 TABLE = "incidents_search"
+TERMS = "incidents_search_terms"  # SQLite: every word the index holds (decision 0015)
 MAX_TERMS = 8
+MAX_EXPANSION = 32  # a prefix with more words than this is matched as a prefix
+_PLAIN = re.compile(r"[a-z0-9]+")  # words the term table spells as unicode61 does
 
 
 def terms(query: str) -> list[str]:
@@ -48,16 +51,49 @@ def best_matches(
     return _sqlite(words, include_internal=include_internal, limit=limit)
 
 
+def _expanded(cursor, word: str) -> tuple[str, bool]:  # noqa: ANN001 - a database cursor
+    """``word`` as an FTS5 phrase matching every indexed word it begins, and whether that is
+    the prefix query itself.
+
+    FTS5 answers a prefix query (``"err"*``) by merging the postings of every word with
+    that prefix before it returns a row: the newest match of a common word cost the whole
+    merge (0.5 s for ``error`` at 1,000,000 incidents). The same words named one by one
+    (``("error" OR "errors")``) are read lazily in rowid order. Plain ASCII words only: the
+    term table's words come from Python's split of the text, which keeps what ``unicode61``
+    keeps for ASCII words; other words, and prefixes of more than ``MAX_EXPANSION`` words,
+    are matched as prefixes as before.
+    """
+    prefix = f'"{word}"*'
+    if not _PLAIN.fullmatch(word):
+        return prefix, True
+    after = word[:-1] + chr(ord(word[-1]) + 1)  # the first text not beginning with ``word``
+    cursor.execute(
+        f"SELECT term FROM {TERMS} WHERE term >= %s AND term < %s LIMIT %s",  # noqa: S608
+        [word, after, MAX_EXPANSION + 1],
+    )
+    found = [t for (t,) in cursor.fetchall()]
+    if not found or len(found) > MAX_EXPANSION:
+        return prefix, True
+    return "(" + " OR ".join(f'"{t}"' for t in found) + ")", len(found) == 1
+
+
 def _sqlite(words: list[str], *, include_internal: bool, limit: int) -> list[tuple[float, int]]:
-    phrase = " ".join(f'"{w}"*' for w in words)
-    match = phrase if include_internal else f"public : ({phrase})"
     with connection.cursor() as cursor:
+        expanded = [_expanded(cursor, w) for w in words]
+        phrase = " AND ".join(p for p, _ in expanded)
+        # BM25 scores a prefix as one phrase and an OR as a sum: where a word expanded into
+        # several, the ranking keeps the prefix form, so the order is the one it always was
+        ranked = " AND ".join(
+            p if same else f'"{w}"*' for w, (p, same) in zip(words, expanded, strict=True)
+        )
+        if not include_internal:
+            phrase, ranked = f"public : ({phrase})", f"public : ({ranked})"
         # FTS5 walks a term's postings in rowid order, so the newest matches cost
         # ``limit`` steps whatever their total; they also tell whether ranking is affordable
         cursor.execute(
             f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s "  # noqa: S608
             "ORDER BY rowid DESC LIMIT %s",
-            [match, limit + 1],
+            [phrase, limit + 1],
         )
         newest = [int(i) for (i,) in cursor.fetchall()]
         if len(newest) > limit:
@@ -65,7 +101,7 @@ def _sqlite(words: list[str], *, include_internal: bool, limit: int) -> list[tup
         cursor.execute(
             f"SELECT bm25({TABLE}) AS r, rowid FROM {TABLE} "  # noqa: S608
             f"WHERE {TABLE} MATCH %s ORDER BY r, rowid LIMIT %s",
-            [match, limit],
+            [ranked, limit],
         )
         return [(float(r), int(i)) for r, i in cursor.fetchall()]
 

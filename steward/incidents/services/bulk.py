@@ -232,3 +232,48 @@ def incidents_import(actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[In
     audit.record_created_many(actor, incidents, lambda i: audit.snapshot(i, AUDITED))
     outbox.emit_batch("incidents.imported", incidents)
     return incidents
+
+
+def incidents_import_chunks(
+    actor: Actor,
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    chunk: int = 10_000,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Import a long stream of rows ``chunk`` at a time, each chunk its own transaction
+    (``incidents_import``: all of a chunk or none of it); ``progress`` hears the running
+    total after each commit. A bad row stops the import at its chunk: the chunks before it
+    stay, and the errors name rows by their place in the whole stream."""
+    if not 1 <= chunk <= MAX_ROWS:
+        raise ValidationFailed.one("chunk", f"between 1 and {MAX_ROWS}")
+    done, batch = 0, []
+    for row in _ended(rows):
+        if row is not None:
+            batch.append(row)
+        if batch and (row is None or len(batch) == chunk):
+            try:
+                with transaction.atomic():
+                    done += len(incidents_import(actor, batch))
+            except ValidationFailed as exc:
+                raise ValidationFailed(
+                    {_shifted(key, done): messages for key, messages in exc.fields.items()},
+                    message=f"{exc} Rows 1-{done} were imported before this chunk.",
+                ) from exc
+            batch = []
+            if progress is not None:
+                progress(done)
+    return done
+
+
+def _ended(rows: Iterable[Mapping[str, Any]]) -> Iterable[Mapping[str, Any] | None]:
+    yield from rows
+    yield None
+
+
+def _shifted(key: str, offset: int) -> str:
+    """``rows[3].title`` of a chunk as its place in the stream."""
+    if not key.startswith("rows["):
+        return key
+    number, rest = key[len("rows[") :].split("]", 1)
+    return f"rows[{int(number) + offset}]{rest}"

@@ -58,19 +58,22 @@ def clocks_start(
 def clocks_start_history(actor: Actor, incidents: list[Incident]) -> None:
     """Clocks for incidents created with their history (bulk imports, demo data): started
     when each was opened and moved as ``clocks_move`` would have moved them live: stopped at
-    the first response and at resolution, paused on hold, stopped on cancellation. The
-    clocks' warning and breach follow from the next SLA sweep."""
+    the first response and at resolution, paused on hold, stopped on cancellation. The moves
+    are the single services' steps run in memory and written in one batch (the incidents
+    are new in this transaction). The clocks' warning and breach follow from the next SLA
+    sweep."""
+    batch = sla.ClockBatch(actor)
     for incident in incidents:
-        clocks_start(actor, incident, at=incident.opened_at)
+        batch.start(incident, context=sla_context(incident), at=incident.opened_at)
         if incident.first_response_at:
-            sla.clock_stop(actor, incident, kind="response", at=incident.first_response_at)
+            batch.stop(incident, kind="response", at=incident.first_response_at)
         if incident.status == Status.ON_HOLD:
-            at = incident.first_response_at or incident.opened_at
-            sla.clocks_pause(actor, incident, at=at)
+            batch.pause(incident, at=incident.first_response_at or incident.opened_at)
         ended = incident.resolved_at or (
             (incident.closed_at or timezone.now()) if incident.status == Status.CANCELLED else None
         )
         if ended:
             if not incident.first_response_at:  # else stopped above already
-                sla.clock_stop(actor, incident, kind="response", at=ended)
-            sla.clock_stop(actor, incident, kind="resolution", at=ended)
+                batch.stop(incident, kind="response", at=ended)
+            batch.stop(incident, kind="resolution", at=ended)
+    batch.write()

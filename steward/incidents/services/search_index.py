@@ -10,6 +10,8 @@ transaction commits, with no worker running. ``reindex`` is also the repair tool
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -18,13 +20,14 @@ from django.db import connection
 
 from steward.core.models import Comment
 from steward.incidents.models import Incident
-from steward.incidents.selectors.search import TABLE
+from steward.incidents.selectors.search import TABLE, TERMS
 
 Document = tuple[int, str, str]  # (incident id, public text, internal text)
 
 
 def create_index(conn) -> None:  # noqa: ANN001 - a database connection
     with conn.cursor() as cursor:
+        create_terms(cursor, conn.vendor)
         if conn.vendor == "postgresql":
             cursor.execute(
                 f"CREATE TABLE {TABLE} (incident_id bigint PRIMARY KEY, "
@@ -39,9 +42,59 @@ def create_index(conn) -> None:  # noqa: ANN001 - a database connection
             )
 
 
+def create_terms(cursor, vendor: str) -> None:  # noqa: ANN001 - a database cursor
+    """Every distinct word the index holds, so a prefix is expanded into its words before
+    the index is asked (decision 0015); never shrinks: a word no row holds any more expands
+    into a term that matches nothing."""
+    if vendor == "postgresql":
+        return  # GIN's prefix match reads entries in term order already (decision 0015)
+    cursor.execute(f"CREATE TABLE IF NOT EXISTS {TERMS} (term TEXT PRIMARY KEY) WITHOUT ROWID")
+
+
+def fill_terms(conn) -> None:  # noqa: ANN001 - a database connection
+    """The term table from the index as it is (the migration that adds the table)."""
+    if conn.vendor == "postgresql":
+        return
+    with conn.cursor() as cursor:
+        cursor.execute(f"CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, {TABLE}, 'row')")
+        cursor.execute(f"INSERT OR IGNORE INTO {TERMS} (term) SELECT term FROM temp.v")  # noqa: S608
+        cursor.execute("DROP TABLE temp.v")
+
+
 def drop_index(conn) -> None:  # noqa: ANN001
     with conn.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        cursor.execute(f"DROP TABLE IF EXISTS {TERMS}")
+
+
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def words_of(text: str) -> set[str]:
+    """The index's words of ``text``, a superset of what FTS5's ``unicode61`` tokenizer
+    keeps (letters and digits, lower-cased, diacritics removed): each word as written and
+    without its accents. An extra word costs a term that matches nothing; a
+    missing one would hide matches from a prefix search, so both spellings are kept."""
+    lowered = text.lower()
+    found = set(_TOKEN.findall(lowered))
+    if not lowered.isascii():
+        plain = "".join(
+            c for c in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(c)
+        )
+        found.update(_TOKEN.findall(plain))
+    return found
+
+
+def _write_terms(cursor, docs: list[Document]) -> None:  # noqa: ANN001 - a database cursor
+    words: set[str] = set()
+    for _, public, internal in docs:
+        words |= words_of(public)
+        words |= words_of(internal)
+    if words:
+        cursor.executemany(
+            f"INSERT OR IGNORE INTO {TERMS} (term) VALUES (%s)",  # noqa: S608
+            [(w,) for w in words],
+        )
 
 
 def _public_text(number: str, title: str, description: str, replies: Sequence[str]) -> str:
@@ -80,6 +133,7 @@ def _write(docs: list[Document]) -> None:
                 docs,
             )
         else:
+            _write_terms(cursor, docs)
             # FTS5's REPLACE takes the old row's terms out of the index with the row
             cursor.executemany(
                 f"INSERT OR REPLACE INTO {TABLE} (rowid, public, internal) "  # noqa: S608

@@ -1,5 +1,6 @@
 """Every write use case of the SLA engine: configuration, clocks, and the sweep."""
 
+from steward.sla.services.batch import ClockBatch
 from steward.sla.services.calendars import calendar_create, calendar_update
 from steward.sla.services.clocks import (
     clock_reopen,
@@ -13,6 +14,7 @@ from steward.sla.services.events import SweepResult, sla_sweep
 from steward.sla.services.policies import policy_create, policy_update
 
 __all__ = [
+    "ClockBatch",
     "SweepResult",
     "calendar_create",
     "calendar_update",

@@ -8,7 +8,7 @@ their policy's calendar; instants are kept to the whole second.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import models, transaction
@@ -19,7 +19,10 @@ from steward.sla.choices import ClockKind, ClockState
 from steward.sla.models import SlaClock, SlaPolicy
 from steward.sla.selectors import SpecCache, business_time, clock_elapsed
 from steward.sla.selectors.business_time import CalendarSpec
-from steward.sla.services.events import settle
+from steward.sla.services.events import passed, record_threshold, settle
+
+Specs = Callable[[models.Model], CalendarSpec]  # a calendar's spec, e.g. a ``SpecCache``
+Thresholds = list[tuple[str, dt.datetime]]
 
 CHANGED = [
     "policy",
@@ -75,6 +78,60 @@ def _reschedule(clock: SlaClock, spec: CalendarSpec, ref: dt.datetime) -> None:
         clock.warn_at = business_time.add_business_seconds(spec, ref, warn_left)
 
 
+# The steps below change clocks in memory only and say which thresholds they passed; the
+# single-record services lock, save and record, the batch path (``batch.py``) writes many
+# records' clocks at once. One rule each, whichever path runs it.
+
+
+def new_clocks(
+    content_type: models.Model,
+    object_id: str,
+    policy: SlaPolicy,
+    spec: CalendarSpec,
+    at: dt.datetime,
+) -> list[SlaClock]:
+    """A record's response and resolution clocks under ``policy``, running from ``at``
+    (an instant already cut to the second), unsaved."""
+    clocks = []
+    for kind in ClockKind.values:
+        clock = SlaClock(
+            content_type=content_type,
+            object_id=object_id,
+            kind=kind,
+            state=ClockState.RUNNING,
+            started_at=at,
+            running_since=at,
+        )
+        _apply_targets(clock, policy)
+        _reschedule(clock, spec, at)
+        clocks.append(clock)
+    return clocks
+
+
+def pause_step(clock: SlaClock, specs: Specs, at: dt.datetime) -> Thresholds:
+    """Pause a running clock at ``at``; the thresholds it passed before pausing."""
+    at_ = max(at, clock.running_since)
+    clock.consumed_seconds = clock_elapsed(clock, specs(clock.policy.calendar), at_)
+    clock.state, clock.paused_at, clock.running_since = ClockState.PAUSED, at_, None
+    return passed(clock, ran_until=at_)
+
+
+def stop_step(clock: SlaClock, specs: Specs, at: dt.datetime) -> Thresholds:
+    """Stop a clock that is not stopped yet; a running one reports the breach it ran into."""
+    was_running = clock.state == ClockState.RUNNING
+    if was_running:
+        at = max(at, clock.running_since)
+        clock.consumed_seconds = clock_elapsed(clock, specs(clock.policy.calendar), at)
+    clock.state, clock.stopped_at = ClockState.STOPPED, at
+    clock.running_since = clock.paused_at = None
+    return passed(clock, ran_until=at, warn=False) if was_running else []
+
+
+def _record(clock: SlaClock, thresholds: Thresholds) -> None:
+    for threshold, at in thresholds:
+        record_threshold(clock, threshold, at=at)
+
+
 @transaction.atomic
 def clocks_start(
     actor: Actor,
@@ -97,22 +154,12 @@ def clocks_start(
     policy = selectors.policy_for(context)
     if policy is None:
         return []
-    spec = selectors.calendar_spec(policy.calendar)
     content_type, object_id = selectors.record_ref(record)
-    clocks = []
-    for kind in ClockKind.values:
-        clock = SlaClock(
-            content_type=content_type,
-            object_id=object_id,
-            kind=kind,
-            state=ClockState.RUNNING,
-            started_at=at,
-            running_since=at,
-        )
-        _apply_targets(clock, policy)
-        _reschedule(clock, spec, at)
+    clocks = new_clocks(
+        content_type, object_id, policy, selectors.calendar_spec(policy.calendar), at
+    )
+    for clock in clocks:
         clock.save()
-        clocks.append(clock)
     return clocks
 
 
@@ -126,10 +173,7 @@ def clocks_pause(actor: Actor, record: models.Model, *, at: dt.datetime) -> list
     for clock in clocks:
         if clock.state != ClockState.RUNNING:
             continue
-        at_ = max(at, clock.running_since)
-        clock.consumed_seconds = clock_elapsed(clock, specs(clock.policy.calendar), at_)
-        clock.state, clock.paused_at, clock.running_since = ClockState.PAUSED, at_, None
-        settle(clock, ran_until=at_)
+        _record(clock, pause_step(clock, specs, at))
         clock.save(update_fields=CHANGED)
     return clocks
 
@@ -169,16 +213,7 @@ def clock_stop(
     clock = _find(_locked(record), kind)
     if clock is None or clock.state == ClockState.STOPPED:
         return clock
-    was_running = clock.state == ClockState.RUNNING
-    if was_running:
-        at = max(at, clock.running_since)
-        clock.consumed_seconds = clock_elapsed(
-            clock, selectors.calendar_spec(clock.policy.calendar), at
-        )
-    clock.state, clock.stopped_at = ClockState.STOPPED, at
-    clock.running_since = clock.paused_at = None
-    if was_running:
-        settle(clock, ran_until=at, warn=False)
+    _record(clock, stop_step(clock, selectors.calendar_spec, at))
     clock.save(update_fields=CHANGED)
     return clock
 

@@ -40,33 +40,48 @@ def record_threshold(clock: SlaClock, threshold: str, *, at: dt.datetime) -> boo
     setattr(clock, flag, True)
     SlaClock.objects.filter(pk=clock.pk).update(**{flag: True})
     if created:
-        record_type = ContentType.objects.get_for_id(clock.content_type_id)
-        outbox.emit(
-            TOPICS[threshold],
-            clock,
-            record_type=f"{record_type.app_label}.{record_type.model}",
-            record_id=clock.object_id,
-            kind=clock.kind,
-            policy_id=clock.policy_id,
-            at=at.isoformat(),
-            due_at=clock.due_at.isoformat(),
-            state=clock.state,
-        )
+        outbox.emit(TOPICS[threshold], clock, **event_payload(clock, at=at))
     return created
 
 
-def settle(clock: SlaClock, *, ran_until: dt.datetime, warn: bool = True) -> None:
-    """Record the thresholds a clock passed while running up to ``ran_until``.
+def passed(
+    clock: SlaClock, *, ran_until: dt.datetime, warn: bool = True
+) -> list[tuple[str, dt.datetime]]:
+    """The thresholds a clock passed while running up to ``ran_until`` and has not recorded
+    yet, with their instants (nothing is written: ``settle`` and the batch path record them).
 
-    For where the sweep cannot see a clock any more (paused, stopped) or a recompute moved
-    its due time. The rule is the sweep's: a warning at ``warn_at``, a breach strictly after
-    ``due_at`` (a record resolved at its due time met it). ``warn=False`` when a warning
-    would come too late to help (the clock is stopping).
+    The rule is the sweep's: a warning at ``warn_at``, a breach strictly after ``due_at`` (a
+    record resolved at its due time met it). ``warn=False`` when a warning would come too
+    late to help (the clock is stopping).
     """
+    found = []
     if warn and not clock.warned and ran_until >= clock.warn_at:
-        record_threshold(clock, Threshold.WARNING, at=clock.warn_at)
+        found.append((Threshold.WARNING, clock.warn_at))
     if not clock.breached and ran_until > clock.due_at:
-        record_threshold(clock, Threshold.BREACH, at=clock.due_at)
+        found.append((Threshold.BREACH, clock.due_at))
+    return found
+
+
+def event_payload(clock: SlaClock, *, at: dt.datetime) -> dict:
+    """The outbox payload of a threshold event, as of now in the clock's life."""
+    record_type = ContentType.objects.get_for_id(clock.content_type_id)
+    return {
+        "record_type": f"{record_type.app_label}.{record_type.model}",
+        "record_id": clock.object_id,
+        "kind": clock.kind,
+        "policy_id": clock.policy_id,
+        "at": at.isoformat(),
+        "due_at": clock.due_at.isoformat(),
+        "state": clock.state,
+    }
+
+
+def settle(clock: SlaClock, *, ran_until: dt.datetime, warn: bool = True) -> None:
+    """Record the thresholds a clock passed while running up to ``ran_until``: for where
+    the sweep cannot see a clock any more (paused, stopped) or a recompute moved its due
+    time (``passed`` says which)."""
+    for threshold, at in passed(clock, ran_until=ran_until, warn=warn):
+        record_threshold(clock, threshold, at=at)
 
 
 @dataclass(frozen=True)
