@@ -101,7 +101,7 @@ def test_change_manager_raises_a_change_on_cis_picked_by_name_and_freezes_a_serv
     # the defect: CIs and related incidents were typed as numbers
     cis = page.get_by_role("combobox", name="Affected CIs")
     chosen = page.locator(".field", has=cis).get_by_role("list", name="Chosen")
-    pick(page, cis, "esx-03", re.compile("^esx-03"))
+    pick(page, cis, "esx-03", re.compile("^esx-03"), guide=("change-manager", "picker"))
     pick(page, cis, "core-sw", re.compile("^core-sw-01"))
     expect(chosen.get_by_role("listitem")).to_have_text(
         [re.compile("esx-03"), re.compile("core-sw-01")]
