@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import time
 
@@ -31,6 +32,11 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--samples", type=int, default=30, help="timed requests per page")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--reuse",
+        metavar="VAR_DIR",
+        help="measure the SQLite demo already loaded in this STEWARD_VAR_DIR (steward demo)",
+    )
     return parser.parse_args(argv)
 
 
@@ -135,6 +141,25 @@ def pages() -> list[tuple[str, str, str]]:
     ]
 
 
+def _measure_all(args: argparse.Namespace) -> list[dict]:
+    from django.test import Client, override_settings
+
+    from steward.core.models import User
+
+    with override_settings(ROOT_URLCONF="bench.web.urls", ALLOWED_HOSTS=["127.0.0.1"]):
+        clients: dict[str, Client] = {}
+        rows = []
+        for role, name, path in [("agent", "framework floor", "/__bench_floor__/"), *pages()]:
+            if role not in clients:
+                clients[role] = Client(HTTP_HOST="127.0.0.1")
+                clients[role].force_login(User.objects.get(username=role))
+            rows.append(
+                {"role": role, "page": name, "path": path}
+                | measure(clients[role], path, args.samples)
+            )
+    return rows
+
+
 def measure(client, path: str, samples: int) -> dict:  # noqa: ANN001 - django.test.Client
     """Wall time and this process's CPU time of each request (medians of ``samples``).
 
@@ -174,27 +199,27 @@ def server_ms(row: dict, db: str) -> float:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
-    server = DemoServer(db=args.db, pg_url=args.pg_url)
     began = time.perf_counter()
-    with server:
-        loaded = time.perf_counter() - began
-        setup.django_in_process(server)
-        from django.test import Client, override_settings
+    if args.reuse:  # a demo loaded earlier (SQLite): measure it as it is, nothing dropped
+        os.environ.update(
+            STEWARD_VAR_DIR=args.reuse,
+            STEWARD_DATABASE_URL="",
+            STEWARD_REDIS_URL="",
+            STEWARD_DEBUG="false",
+            STEWARD_LOG_LEVEL="WARNING",
+            DJANGO_SETTINGS_MODULE="steward.settings",
+        )
+        import django
 
-        from steward.core.models import User
-
-        with override_settings(ROOT_URLCONF="bench.web.urls", ALLOWED_HOSTS=["127.0.0.1"]):
-            clients: dict[str, Client] = {}
-            rows = []
-            for role, name, path in [("agent", "framework floor", "/__bench_floor__/"), *pages()]:
-                if role not in clients:
-                    clients[role] = Client(HTTP_HOST="127.0.0.1")
-                    clients[role].force_login(User.objects.get(username=role))
-                rows.append(
-                    {"role": role, "page": name, "path": path}
-                    | measure(clients[role], path, args.samples)
-                )
-        setup.close_connections()  # before the database is dropped
+        django.setup()
+        loaded = 0.0
+        rows = _measure_all(args)
+    else:
+        with DemoServer(db=args.db, pg_url=args.pg_url) as server:
+            loaded = time.perf_counter() - began
+            setup.django_in_process(server)
+            rows = _measure_all(args)
+            setup.close_connections()  # before the database is dropped
     data = {
         "machine": report.machine(),
         "command": report.command_line(),
