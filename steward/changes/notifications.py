@@ -1,5 +1,6 @@
 """Approval mails: outbox consumers sending each approver (and whoever stands in for them)
-signed approve/reject links, at most once per event and address."""
+signed approve/reject links, at most once per event and address; and the change's requester
+the outcome when the authorisation is rejected (who rejected it and why)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from steward.changes.models import ChangeApproval, Delegation
+from steward.changes.choices import Decision
+from steward.changes.models import ApprovalDecision, Change, ChangeApproval, Delegation
 from steward.changes.services.approvals import approval_link_token, may_see
 from steward.core import mail, outbox
 from steward.core.models import OutboxMessage, User
 
 KIND = "approval_request"
+REJECTED_KIND = "change_rejected"
 
 
 def _addressees(approval: ChangeApproval) -> list[tuple[User, User]]:
@@ -65,3 +68,36 @@ def mail_approvers(event: OutboxMessage) -> None:
             body=body,
         )
     mail.queue(key=mail.event_key(event), kind=KIND, record=change, mails=mails.values())
+
+
+@outbox.consumer("change.rejected")
+def mail_requester_rejected(event: OutboxMessage) -> int:
+    """Tell the change's requester it was rejected, by whom and why (the rejection's
+    comment is required), once per event; nobody when they opted out of mail."""
+    change = Change.objects.select_related("requester").filter(pk=event.object_id).first()
+    if change is None or change.requester is None:
+        return 0
+    requester = change.requester
+    if not requester.is_active or not requester.email or not requester.email_notifications:
+        return 0
+    rejections = (
+        ApprovalDecision.objects.filter(approval__change=change, decision=Decision.REJECT)
+        .select_related("approver", "approval")
+        .order_by("at", "pk")
+    )
+    reasons = "\n".join(
+        f"- {d.approval.label}: {d.approver} said \u201c{d.comment}\u201d" for d in rejections
+    )
+    body = (
+        f"{change.number} {change.title} was rejected at authorisation; it will not be "
+        f"scheduled as it stands.\n\n{reasons}\n\n"
+        f"Open the change: {settings.BASE_URL}/changes/{change.number}/\n"
+    )
+    rejected = mail.Mail(
+        recipient=requester.email,
+        subject=f"[{change.number}] Change rejected: {change.title}",
+        body=body,
+    )
+    return mail.queue(
+        key=mail.event_key(event), kind=REJECTED_KIND, record=change, mails=[rejected]
+    )

@@ -92,6 +92,36 @@ def test_any_rejection_rejects(high_change):
         move(Actor.system("t"), high_change, Status.SCHEDULED)
 
 
+def test_a_rejection_tells_the_requester_who_rejected_it_and_why(high_change):
+    from steward.core import outbox
+
+    cab_approval = high_change.approvals.get(label="Change Advisory Board")
+    outbox.dispatch_pending()  # the approval requests
+    mail.outbox.clear()
+    approver = cab_approval.approvers.first()
+    decide(approver, high_change, cab_approval, "reject", comment="Too risky before Black Friday")
+    outbox.dispatch_pending()
+
+    told = [m for m in mail.outbox if high_change.requester.email in m.to]
+    assert len(told) == 1, [m.subject for m in mail.outbox]
+    assert told[0].subject == f"[{high_change.number}] Change rejected: {high_change.title}"
+    assert f"{approver} said \u201cToo risky before Black Friday\u201d" in told[0].body
+    outbox.dispatch_pending()  # at-least-once dispatch must not mail twice
+    assert len([m for m in mail.outbox if high_change.requester.email in m.to]) == 1
+
+
+def test_an_opted_out_requester_is_not_mailed_the_rejection(high_change):
+    from steward.core import outbox
+
+    high_change.requester.email_notifications = False
+    high_change.requester.save()
+    cab_approval = high_change.approvals.get(label="Change Advisory Board")
+    decide(cab_approval.approvers.first(), high_change, cab_approval, "reject", comment="No")
+    outbox.dispatch_pending()
+
+    assert not [m for m in mail.outbox if high_change.requester.email in m.to]
+
+
 def test_rejecting_needs_a_comment(high_change):
     cab_approval = high_change.approvals.get(label="Change Advisory Board")
     with pytest.raises(ValidationFailed) as caught:

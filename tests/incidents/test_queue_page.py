@@ -35,6 +35,31 @@ def test_queue_query_count_does_not_grow(web, agent_actor, desk):
     assert count(2) == count(20)
 
 
+def test_the_queue_lists_teams_without_loading_their_members(web, agent_actor, desk):
+    """The team filter needs names: it loaded every member of every team (a prefetch), so
+    the page's work grew with the people in teams. Its rows still link to each incident."""
+    made = incident_create(agent_actor, title="Projector broken", team="desk")
+
+    def read() -> tuple[int, list[str]]:
+        with CaptureQueriesContext(connection) as ctx:
+            page = web.get("/incidents/?queue=open")
+        assert page.status_code == 200
+        return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
+
+    read()  # warm: the first read fills the per-process caches
+    few, _ = read()
+    for i in range(4):
+        factories.TeamFactory(name=f"Team {i}", members=[factories.agent() for _ in range(3)])
+    many, statements = read()
+
+    assert few == many <= 11
+    assert not [sql for sql in statements if "_prefetch_related_val" in sql]
+    page = web.get("/incidents/?queue=open")
+    [link] = [e for e in elements(page.content, "a") if text_of(e) == made.number]
+    assert link.attrs["href"] == f"/incidents/{made.number}/"
+    assert b"Team 3" in page.content  # the new teams are offered in the filter
+
+
 def test_htmx_filter_returns_only_rows(web, agent_actor, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):  # the search index follows commits
         incident_create(agent_actor, title="Printer jam")

@@ -126,3 +126,38 @@ def test_breaching_soon_queue_and_badges(agent_actor, always_on):
     detail = client.get(f"/incidents/{later.number}/").content.decode()
     assert "SLA resolution" in detail
     assert "Standard" in detail
+
+
+def test_a_policy_naming_a_subcategory_applies_to_its_incidents(agent_actor, always_on):
+    """The policy form offers subcategories (``Hardware › Monitor``), but only the category
+    was matched: such a policy never applied. Now the category or the subcategory does."""
+    from steward.core.actor import Actor
+    from steward.sla import services as sla
+
+    sla.policy_create(
+        Actor.system("tests"),
+        name="Monitors",
+        slug="monitors",
+        calendar="always",
+        precedence=1,
+        response_minutes=10,
+        resolution_minutes=60,
+        categories=["hardware-monitor"],
+    )
+
+    monitor = incident_create(
+        agent_actor, title="Flicker", category="hardware", subcategory="hardware-monitor"
+    )
+    laptop = incident_create(
+        agent_actor, title="Battery", category="hardware", subcategory="hardware-laptop"
+    )
+
+    assert clocks(monitor)["resolution"].policy.slug == "monitors"
+    assert clocks(laptop)["resolution"].policy.slug == "standard"
+    incident_update(
+        agent_actor,
+        number=laptop.number,
+        expected_version=None,
+        changes={"subcategory": "hardware-monitor"},
+    )
+    assert clocks(laptop)["resolution"].policy.slug == "monitors"

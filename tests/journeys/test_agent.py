@@ -206,6 +206,8 @@ def test_agent_works_an_incident_to_resolution_and_a_refused_save_reloads_safely
     expect(rows.nth(1).get_by_role("cell").nth(1)).to_have_text("14 bytes")
     expect(rows.nth(2).get_by_role("cell").nth(1)).to_have_text("2.3 KB")
     swapped(page)
+    files.scroll_into_view_if_needed()
+    shot(page, "agent", "attachments")
     with page.expect_download() as download:
         rows.nth(1).get_by_role("link", name="screenshot.txt").click()
     assert download.value.suggested_filename == "screenshot.txt"

@@ -101,7 +101,7 @@ def test_change_manager_raises_a_change_on_cis_picked_by_name_and_freezes_a_serv
     # the defect: CIs and related incidents were typed as numbers
     cis = page.get_by_role("combobox", name="Affected CIs")
     chosen = page.locator(".field", has=cis).get_by_role("list", name="Chosen")
-    pick(page, cis, "esx-03", re.compile("^esx-03"))
+    pick(page, cis, "esx-03", re.compile("^esx-03"), guide=("change-manager", "picker"))
     pick(page, cis, "core-sw", re.compile("^core-sw-01"))
     expect(chosen.get_by_role("listitem")).to_have_text(
         [re.compile("esx-03"), re.compile("core-sw-01")]
@@ -153,3 +153,79 @@ def test_change_manager_raises_a_change_on_cis_picked_by_name_and_freezes_a_serv
     page.wait_for_load_state("load")
     no_error_on_page(page)
     expect(page.get_by_role("combobox", name="CI")).to_have_value("esx-03")
+
+
+def test_change_manager_rejects_a_change_at_the_cab_with_a_reason(page):
+    sign_in(page, "cm")
+    # a change in assessment (one the other journeys leave alone) goes to authorisation
+    open_module(page, "Changes")
+    page.get_by_role("navigation", name="Queues").get_by_role("link", name="All").click()
+    page.get_by_role("combobox", name="Status").select_option(label="Assessment")
+    swapped(page)
+    page.get_by_role("combobox", name="Type").select_option(label="Normal")
+    swapped(page)
+    no_error_on_page(page)
+    expect(change_rows(page).filter(has_not_text="Normal")).to_have_count(0)
+    candidate = change_rows(page).filter(has_not_text="Resize esx-00").first
+    candidate.get_by_role("link", name=re.compile("^CHG")).click()
+    page.get_by_role("region", name="Move it on").get_by_role(
+        "button", name="Request authorisation"
+    ).click()
+    expect(page.locator(".toolbar .status")).to_have_text("Authorisation")
+    requested = page.url.rstrip("/").rsplit("/", 1)[-1]
+
+    # the home page's approvals panel lists it; the person clicks through from there
+    open_module(page, "Overview")
+    approvals = page.get_by_role("region", name="Approvals waiting for you")
+    approvals.get_by_role("link", name=re.compile(requested)).click()
+    page.wait_for_load_state("load")
+    number = page.url.rstrip("/").rsplit("/", 1)[-1]
+    heading(page, re.compile(number))
+    details = page.get_by_role("region", name="Details")
+    expect(details).to_contain_text("Pending")
+    requester = details.locator("dt:text-is('Requester') + dd").inner_text().split(" · ")[0]
+    page.get_by_role("region", name="Approvals").get_by_role(
+        "link", name="Decide on the CAB agenda"
+    ).click()
+    heading(page, "CAB agenda")
+    item = page.get_by_role("region", name=re.compile(number))
+    decide = item.locator("form.decide").first
+    # rejecting without a reason is refused, in words, and decides nothing
+    decide.get_by_role("button", name="Reject").click()
+    swapped(page)
+    expect(item.get_by_role("alert")).to_contain_text("say why you reject the change")
+    expect(item.locator(".approval-state")).to_have_text("pending")
+    reason = "Clashes with the quarter-end freeze; plan it for the week after."
+    item.get_by_role("textbox", name=re.compile("^Comment on")).first.fill(reason)
+    shot(page, "change-manager", "reject")
+    item.locator("form.decide").first.get_by_role("button", name="Reject").click()
+    swapped(page)
+    no_error_on_page(page)
+    expect(item.locator(".approval-state")).to_have_text("rejected")
+    expect(item).to_contain_text(reason)
+    expect(item.locator("form.decide")).to_have_count(0)  # nothing left to decide
+
+    # the change's own page: rejected, the reason in its approvals, no way to schedule it
+    item.get_by_role("link", name=number).click()
+    heading(page, re.compile(number))
+    no_error_on_page(page)
+    expect(page.get_by_role("region", name="Details")).to_contain_text("Rejected")
+    expect(page.get_by_role("region", name="Approvals")).to_contain_text(reason)
+    move = page.get_by_role("region", name="Move it on")
+    expect(move.get_by_role("button", name=re.compile("Schedule|Implement"))).to_have_count(0)
+    dates_in_house_style(page)
+
+    # the defect: nobody told the change's requester; now a mail says who rejected it and why
+    from steward.core.models import OutgoingMail, User
+
+    first, _, last = requester.partition(" ")
+    who = User.objects.get(first_name=first, last_name=last)
+    told = OutgoingMail.objects.filter(recipient=who.email, subject__contains=number)
+    assert list(told.values_list("subject", flat=True)) == [
+        f"[{number}] Change rejected: {heading_title(page, number)}"
+    ]
+    assert reason in told.get().body
+
+
+def heading_title(page, number: str) -> str:
+    return page.get_by_role("heading", level=1).inner_text().removeprefix(f"{number} · ")

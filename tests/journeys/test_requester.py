@@ -84,6 +84,8 @@ def test_requester_reports_a_problem_and_finds_it_first_in_my_incidents(page):
     expect(rows.nth(1).get_by_role("cell").nth(1)).to_have_text("22 bytes")
     expect(rows.nth(1).get_by_role("cell").nth(3)).to_contain_text("Alice")
     swapped(page)
+    files.scroll_into_view_if_needed()
+    shot(page, "requester", "attachment")
 
     open_module(page, "My incidents")
     expect(my_rows(page).first).to_contain_text("Docking station no longer charges my laptop")

@@ -12,6 +12,7 @@ from steward.sla.selectors.business_time import (
     business_seconds_between,
     is_working_day,
     is_working_time,
+    working_intervals,
 )
 
 ZONES = [
@@ -178,3 +179,15 @@ def test_office_due_times_show_office_hours_on_the_wall_clock_around_dst(start, 
     assert dt.time(8, 0) < wall.time() <= dt.time(12, 0) or (
         dt.time(13, 0) < wall.time() <= dt.time(18, 0)
     )
+
+
+@PROPERTY
+@given(specs(), instants, instants)
+def test_between_over_many_days_equals_the_sum_of_each_days_intervals(spec, a, b):
+    """The running totals of whole days (a long-running clock's shortcut) add up to the
+    same as walking the intervals one by one, across year ends and DST changes."""
+    a, b = min(a, b), max(a, b)
+    walked = sum((y - x for x, y in working_intervals(spec, a, b)), dt.timedelta())
+
+    assert business_seconds_between(spec, a, b) == walked // dt.timedelta(seconds=1)
+    assert business_seconds_between(spec, b, a) == -(walked // dt.timedelta(seconds=1))

@@ -326,3 +326,24 @@ def test_the_policy_form_shows_picked_organisations_by_name(admin_web, calendar)
     ]
     assert elements(form.content, "input", name="organisations")[0].attrs["value"] == "acme"
     assert elements(form.content, "input", role="combobox", name="organisations_label")
+
+
+def test_the_policy_page_names_its_conditions(admin_web, calendar):
+    """The defect: the policy's page listed slugs (``hardware-monitor``, ``acme``)."""
+    from tests import factories
+
+    factories.OrganisationFactory(slug="acme", name="Acme Corporation")
+    response = admin_web.post(
+        "/sla/policies/new/",
+        policy_data(categories="hardware-monitor", organisations=["acme"]),
+    )
+    assert response.status_code == 303
+
+    page = admin_web.get(response["Location"])
+
+    terms = zip(elements(page.content, "dt"), elements(page.content, "dd"), strict=True)
+    facts = {text_of(term): text_of(value) for term, value in terms}
+    assert "Monitor" in facts["Categories"]
+    assert "hardware-monitor" not in facts["Categories"]
+    assert facts["Organisations"] == "Acme Corporation"
+    assert facts["Services"] == "any"

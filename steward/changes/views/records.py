@@ -28,7 +28,7 @@ FORM = "changes/form.html"
 
 
 def _teams(actor: Actor) -> list:
-    return core_selectors.team_list(actor, limit=200).items if actor.is_agent else []
+    return core_selectors.team_choices(actor) if actor.is_agent else []
 
 
 @login_required

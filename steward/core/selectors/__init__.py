@@ -145,6 +145,12 @@ def team_list(
     return paginate(qs, order=("name", "id"), cursor=cursor, limit=limit)
 
 
+def team_choices(actor: Actor, *, limit: int = 200) -> list[Team]:
+    """Visible teams by name with their slug and name only: a form's team drop-down (no lead,
+    organisation or members: ``team_list`` loads those, every member of every team)."""
+    return list(team_visible(actor).only("id", "slug", "name").order_by("name", "id")[:limit])
+
+
 def team_get(actor: Actor, *, slug: str, for_update: bool = False) -> Team:
     """One visible team; locked when ``for_update``."""
     qs = team_visible(actor)

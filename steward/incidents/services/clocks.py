@@ -17,7 +17,9 @@ def sla_context(incident: Incident) -> dict[str, Any]:
     """What SLA policies match on."""
     return {
         "priority": incident.priority,
-        "category": incident.category.slug if incident.category else "",
+        # a policy may name the category or one of its subcategories (the policy form's
+        # picker offers both): either matches
+        "category": [c.slug for c in (incident.category, incident.subcategory) if c],
         # policies name a service by its CI number
         "service": incident.affected_service.number if incident.affected_service else "",
         "organisation": incident.organisation.slug if incident.organisation else "",
@@ -30,7 +32,7 @@ def clocks_move(
     """Keep the SLA clocks in step with the incident: pause on hold, stop on response and
     resolution, restart on reopen, recompute when what selects the policy changes."""
     source, target = before.get("status"), incident.status
-    if {"priority", "category", "affected_service"} & set(changed):
+    if {"priority", "category", "subcategory", "affected_service"} & set(changed):
         sla.clocks_recompute(actor, incident, context=sla_context(incident), at=now)
     if "first_response_at" in changed and incident.first_response_at is not None:
         sla.clock_stop(actor, incident, kind="response", at=incident.first_response_at)

@@ -54,7 +54,7 @@ def queue_context(request: HttpRequest) -> dict:
             "queue": params["queue"],
             "order": params["order"] if "order" not in errors else request.GET.get("order"),
         },
-        teams=core_selectors.team_list(actor, limit=200).items if agent else (),
+        teams=core_selectors.team_choices(actor) if agent else (),
         agent=agent,
     )
     form.show_errors(errors)
@@ -67,6 +67,7 @@ def queue_context(request: HttpRequest) -> dict:
             f"{name}: {message}" for name, message in errors.items() if name not in form.fields
         ],
         "queues": dict(Queue.choices) if agent else REQUESTER_QUEUE_LABELS,
+        "records_url": reverse("incidents:list"),  # the rows' links: /incidents/<number>/
         "can_work_queue": agent,  # bulk actions, taking and saved views are the agents'
         "takeable": selectors.incidents_takeable(actor, page.items if page else []),
         "saved_views": selectors.saved_views(actor) if agent else [],

@@ -45,7 +45,7 @@ def _form_choices(actor: Actor, category: str | None = None) -> dict:
     return {
         "categories": [c for c in cats if c.parent_id is None],
         "subcategories": subs,
-        "teams": core_selectors.team_list(actor, limit=200).items if actor.is_agent else [],
+        "teams": core_selectors.team_choices(actor) if actor.is_agent else [],
         "agent": actor.is_agent,
     }
 

@@ -40,7 +40,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
             }
     form = ProblemFilterForm(
         {"queue": filters.queue, **{name: request.GET.get(name, "") for name in FIELDS}},
-        teams=core_selectors.team_list(actor, limit=200).items,
+        teams=core_selectors.team_choices(actor),
     )
     form.show_errors(errors)
     context = {

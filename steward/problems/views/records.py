@@ -38,7 +38,7 @@ def detail_url(number: str) -> str:
 def _form_choices(actor: Actor) -> dict:
     return {
         "categories": incident_selectors.category_list(),
-        "teams": core_selectors.team_list(actor, limit=200).items,
+        "teams": core_selectors.team_choices(actor),
     }
 
 

@@ -200,9 +200,58 @@ def add_business_seconds(spec: CalendarSpec, start: dt.datetime, seconds: int) -
 
 
 def business_seconds_between(spec: CalendarSpec, a: dt.datetime, b: dt.datetime) -> int:
-    """Whole seconds of working time from ``a`` to ``b``; negative when ``b`` is before ``a``."""
+    """Whole seconds of working time from ``a`` to ``b``; negative when ``b`` is before ``a``.
+
+    The first and last local days are clipped interval by interval; the whole days between
+    come from per-year running totals (``_year_totals``): a clock running for months (an old
+    breached incident on every queue page) costs a few look-ups, not a walk over each day."""
     _require_aware(a, b)
     if b < a:
         return -business_seconds_between(spec, b, a)
-    total = sum((y - x for x, y in working_intervals(spec, a, b)), dt.timedelta())
+    zone = spec.zone
+    first, last = a.astimezone(zone).date(), b.astimezone(zone).date()
+    if (last - first).days < 2:
+        total = sum((y - x for x, y in working_intervals(spec, a, b)), dt.timedelta())
+        return total // dt.timedelta(seconds=1)
+    # the first and last days' intervals lie within those days: clipping to [a, b) is exact
+    edges = [*_clipped(spec, first, a, b), *_clipped(spec, last, a, b)]
+    total = sum((y - x for x, y in edges), dt.timedelta())
+    total += _days_time(spec, first + dt.timedelta(days=1), last - dt.timedelta(days=1))
     return total // dt.timedelta(seconds=1)
+
+
+def _clipped(
+    spec: CalendarSpec, day: dt.date, start: dt.datetime, end: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """One local day's working intervals clipped to ``[start, end)``."""
+    return [
+        (max(x, start), min(y, end))
+        for x, y in day_intervals(spec, day)
+        if max(x, start) < min(y, end)
+    ]
+
+
+def _days_time(spec: CalendarSpec, first: dt.date, last: dt.date) -> dt.timedelta:
+    """Working time of the whole local days ``first`` to ``last`` (inclusive)."""
+    total = dt.timedelta()
+    day = first
+    while day <= last:
+        totals = _year_totals(spec, day.year)
+        end = min(last, dt.date(day.year, 12, 31))
+        total += totals[end.timetuple().tm_yday] - totals[day.timetuple().tm_yday - 1]
+        day = end + dt.timedelta(days=1)
+    return total
+
+
+@lru_cache(maxsize=512)
+def _year_totals(spec: CalendarSpec, year: int) -> tuple[dt.timedelta, ...]:
+    """Running totals of a year's working time: item ``n`` is its (local) days 1 to ``n``,
+    item 0 nothing."""
+    totals = [dt.timedelta()]
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        totals.append(
+            totals[-1] + sum((b - a for a, b in day_intervals(spec, day)), dt.timedelta())
+        )
+        day += dt.timedelta(days=1)
+    return tuple(totals)

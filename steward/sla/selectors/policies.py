@@ -76,10 +76,15 @@ def policy_get(actor: Actor, *, slug: str, for_update: bool = False) -> SlaPolic
 
 
 def policy_matches(policy: SlaPolicy, context: Mapping[str, Any]) -> bool:
-    """Every non-empty condition list must contain the context's value for its key."""
+    """Every non-empty condition list must contain the context's value for its key, or one
+    of its values when it has several (an incident's category and its subcategory)."""
     for key, field in CONDITIONS.items():
         accepted = getattr(policy, field)
-        if accepted and context.get(key) not in accepted:
+        if not accepted:
+            continue
+        value = context.get(key)
+        values = value if isinstance(value, list | tuple | set | frozenset) else (value,)
+        if not any(v in accepted for v in values):
             return False
     return True
 

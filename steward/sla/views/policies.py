@@ -68,9 +68,19 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def policy_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One policy: its calendar, targets and the records it applies to."""
-    can = readable(request.actor)
-    policy = selectors.policy_get(request.actor, slug=slug)
-    return render(request, "sla/policy_detail.html", {"policy": policy, "can": can})
+    actor = request.actor
+    can = readable(actor)
+    policy = selectors.policy_get(actor, slug=slug)
+    # conditions by name, as the form's pickers show them (stored keys are slugs, numbers)
+    named = {
+        field: list(labels_for(actor, kind, list(getattr(policy, field))).values())
+        for field, kind in (
+            ("categories", "category"),
+            ("services", "service"),
+            ("organisations", "organisation"),
+        )
+    }
+    return render(request, "sla/policy_detail.html", {"policy": policy, "can": can, "named": named})
 
 
 @login_required
