@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 
 from steward.catalog.choices import (
     ApproverKind,
@@ -16,7 +18,7 @@ from steward.catalog.choices import (
     TaskMode,
 )
 from steward.core.choices import Role
-from steward.core.forms import SingleLineField
+from steward.core.forms import MultipleFileField, SingleLineField
 
 
 class OrderForm(forms.Form):
@@ -32,7 +34,17 @@ class OrderForm(forms.Form):
 
     def answers(self) -> dict[str, Any]:
         """What was typed, blanks left out (a blank is "no answer")."""
-        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+        answers = {}
+        for key, value in self.cleaned_data.items():
+            if isinstance(value, list):  # an attachment question's files; none: no answer
+                value = [v for v in value if v] or None
+            if value not in ("", None):
+                answers[key] = value
+        return answers
+
+    @property
+    def is_multipart_form(self) -> bool:
+        return any(f["type"] == FieldType.ATTACHMENT for f in self.definition)
 
     @property
     def aliases(self) -> dict[str, str]:
@@ -61,6 +73,10 @@ def _input(field: dict) -> forms.Field:
     if kind == FieldType.CI:
         common["help_text"] = common["help_text"] or "A CI number, e.g. CI0000042"
         return forms.CharField(max_length=16, **common)
+    if kind == FieldType.ATTACHMENT:
+        limit = filesizeformat(settings.MAX_UPLOAD_BYTES)
+        common["help_text"] = common["help_text"] or f"Up to 10 files, {limit} each at most."
+        return MultipleFileField(**common)
     return forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), **common)
 
 

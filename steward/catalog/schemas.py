@@ -29,8 +29,9 @@ __all__ = [
 ]
 
 FORM_DOC = (
-    "fields: {key, label, type (text, number, date, choice, user, ci), required, help, "
-    "choices, min, max, show_if: {field, equals}}"
+    "fields: {key, label, type (text, number, date, choice, user, ci, attachment), required, "
+    "help, choices, min, max, show_if: {field, equals}}; an attachment answer is a list of "
+    "ids of files you uploaded to your profile (POST /api/v1/attachments, target=user/<you>)"
 )
 STAGES_DOC = (
     "stages in order: {name, approvers (manager, service_owner, team, users), team, users, "

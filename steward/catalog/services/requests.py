@@ -23,7 +23,7 @@ from steward.catalog.choices import (
     TaskStatus,
 )
 from steward.catalog.models import Approval, CatalogItem, Request, Task
-from steward.catalog.services import validation
+from steward.catalog.services import request_files, validation
 from steward.catalog.workflow import REQUEST_FLOW
 from steward.cmdb import selectors as cmdb_selectors
 from steward.core import audit, outbox
@@ -142,7 +142,13 @@ def request_order(
         plan=plan,
         status=RequestStatus.APPROVAL,
     )
+    files = request_files.has_files(found.form, clean)
+    if files:  # the files are stored once the request has its row; their places kept
+        request.answers = request_files.placeholders(found.form, clean)
     request.save()
+    if files:
+        request.answers = request_files.store(actor, request, found.form, clean)
+        request.save(update_fields=["answers"])
     audit.record(actor, request, action=AuditAction.CREATE, after=audit.snapshot(request, AUDITED))
     outbox.emit("request.created", request, number=request.number)
     if plan["stages"]:

@@ -19,6 +19,7 @@ from steward.core.text import is_single_line
 KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 NUMBER = re.compile(r"[-+]?[0-9]{1,12}(\.[0-9]{1,6})?")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}")
 MAX_TEXT = 4000
 MAX_FIELDS = 60
 MAX_STAGES = 10
@@ -245,11 +246,31 @@ def _date(value: Any) -> tuple[Any, str]:
         return None, "a date as YYYY-MM-DD"
 
 
+MAX_FILES = 10  # as many as the attachment card takes at once (core.forms.AttachmentForm)
+
+
+def _files(value: Any) -> tuple[Any, str]:
+    """An attachment answer before it is stored: uploaded files (the web form) or ids of
+    files the person uploaded beforehand (the API); ``request_files.store`` keeps them."""
+    items = value if isinstance(value, list) else [value]
+    if len(items) > MAX_FILES:
+        return None, f"at most {MAX_FILES} files"
+    for item in items:
+        if isinstance(item, str):
+            if not UUID.fullmatch(item.strip().lower()):
+                return None, "attachment ids (uploaded files)"
+        elif not (hasattr(item, "read") and hasattr(item, "size")):
+            return None, "files, or the ids of files you uploaded"
+    return [i.strip().lower() if isinstance(i, str) else i for i in items], ""
+
+
 def clean_answer(
     field: dict, value: Any, *, user_ok: Callable[[str], bool], ci_ok: Callable[[str], bool]
 ) -> tuple[Any, str]:
     """One answer as stored, or an error message."""
     kind = field["type"]
+    if kind == FieldType.ATTACHMENT:
+        return _files(value)
     if kind == FieldType.NUMBER:
         return _number(field, value)
     if kind == FieldType.DATE:

@@ -38,18 +38,12 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _answers(req: Request) -> list[tuple[str, object]]:
-    """The answers labelled as the form asked them, in the form's order."""
-    labels = {f["key"]: f["label"] for f in req.item.form}
-    return [(labels.get(key, key), value) for key, value in req.answers.items()]
-
-
 def detail_context(actor: Actor, req: Request) -> dict:
     approvals = selectors.request_approvals(req)
     stages = req.plan.get("stages", [])
     return {
         "req": req,
-        "answers": _answers(req),
+        "answers": selectors.request_answers(req),
         "stages": [
             {
                 "number": i + 1,

@@ -39,11 +39,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 def detail_context(actor: Actor, task: Task) -> dict:
     req = task.request
-    labels = {f["key"]: f["label"] for f in req.item.form}
     return {
         "task": task,
         "req": req,
-        "answers": [(labels.get(k, k), v) for k, v in req.answers.items()],
+        "answers": selectors.request_answers(req),
         "can": selectors.task_capabilities(actor, task),
         "take_form": TaskTakeForm(initial={"version": task.version}),
         "complete_form": TaskCompleteForm(initial={"version": task.version}),
