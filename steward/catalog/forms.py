@@ -132,11 +132,19 @@ class ItemForm(forms.Form):
         label="Roles (audience)",
     )
     task_mode = forms.ChoiceField(choices=TaskMode.choices, label="Fulfilment tasks run")
+    sla_policy = forms.ChoiceField(
+        required=False,
+        label="SLA policy",
+        help_text="clocks on each request; none: the service's policy, if it has one",
+    )
     is_active = forms.BooleanField(required=False, initial=True, label="Orderable")
 
-    def __init__(self, *args: Any, services=(), organisations=(), **kwargs: Any) -> None:  # noqa: ANN001
+    def __init__(  # noqa: ANN001
+        self, *args: Any, services=(), organisations=(), policies=(), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service"].choices = [("", "— none —")] + [(s.slug, s.name) for s in services]
+        self.fields["sla_policy"].choices = policy_choices(policies)
         self.fields["audience_organisations"].choices = [(o.slug, o.name) for o in organisations]
 
 
@@ -230,21 +238,30 @@ class StageRow(forms.Form):
         return {**stage, "users": "\n".join(stage.get("users", [])), "quorum": str(stage["quorum"])}
 
 
+def policy_choices(policies: Any) -> list[tuple[str, str]]:
+    return [("", "— none —")] + [(p.slug, p.name) for p in policies]
+
+
 class TaskRow(forms.Form):
     """One fulfilment task."""
 
     title = SingleLineField(max_length=200, required=False)
     team = forms.ChoiceField(required=False)
+    sla_policy = forms.ChoiceField(required=False, label="SLA policy")
 
-    def __init__(self, *args: Any, teams=(), **kwargs: Any) -> None:  # noqa: ANN001
+    def __init__(self, *args: Any, teams=(), policies=(), **kwargs: Any) -> None:  # noqa: ANN001
         super().__init__(*args, **kwargs)
         self.fields["team"].choices = [("", "—")] + [(t.slug, t.name) for t in teams]
+        self.fields["sla_policy"].choices = policy_choices(policies)
 
     def definition(self) -> dict | None:
         data = self.cleaned_data
         if not data.get("title"):
             return None
-        return {"title": data["title"], "team": data["team"]}
+        task = {"title": data["title"], "team": data["team"]}
+        if data.get("sla_policy"):
+            task["sla_policy"] = data["sla_policy"]
+        return task
 
 
 FieldRows = forms.formset_factory(FieldRow, extra=3)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from steward.catalog import selectors
 from steward.catalog.choices import TaskStatus
 from steward.catalog.models import Task
+from steward.catalog.services import clocks
 from steward.catalog.services.requests import finish_if_done
 from steward.catalog.workflow import TASK_FLOW
 from steward.core import audit, outbox
@@ -55,6 +56,7 @@ def task_take(actor: Actor, *, number: str, expected_version: int | None = None)
     before = audit.snapshot(task, AUDITED)
     task.status = target
     task.assignee = actor.user
+    clocks.task_taken(actor, task, task.request)
     return _save(actor, task, before, "task.taken")
 
 
@@ -70,6 +72,7 @@ def task_complete(
     task.assignee = task.assignee or actor.user
     task.notes = (notes or "").strip()[:MAX_NOTES]
     task.closed_at = timezone.now()
+    clocks.task_finished(actor, task, task.request)
     _save(actor, task, before, "task.completed")
     request = selectors.request_for_update(Actor.system("catalog"), number=task.request.number)
     finish_if_done(actor, request)

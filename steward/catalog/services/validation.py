@@ -172,8 +172,15 @@ def _quorum(value: Any, where: str, errors: Errors) -> str | int:
     return "any"
 
 
-def clean_tasks(raw: Any, mode: Any, *, team_exists: Callable[[str], bool]) -> tuple[list, str]:
-    """Fulfilment task templates (a title and a team each) and how they run."""
+def clean_tasks(
+    raw: Any,
+    mode: Any,
+    *,
+    team_exists: Callable[[str], bool],
+    policy_exists: Callable[[str], bool] = lambda slug: False,
+) -> tuple[list, str]:
+    """Fulfilment task templates (a title and a team each, an SLA policy optionally) and
+    how they run."""
     if mode not in TaskMode.values:
         raise ValidationFailed.one("task_mode", f"one of {', '.join(TaskMode.values)}")
     if not isinstance(raw, list) or len(raw) > MAX_TASKS:
@@ -182,8 +189,10 @@ def clean_tasks(raw: Any, mode: Any, *, team_exists: Callable[[str], bool]) -> t
     tasks = []
     for i, entry in enumerate(raw):
         where = f"task_templates.{i}"
-        if not isinstance(entry, dict) or set(entry) - {"title", "team"}:
-            errors.setdefault(where, []).append('{"title": …, "team": <team slug>}')
+        if not isinstance(entry, dict) or set(entry) - {"title", "team", "sla_policy"}:
+            errors.setdefault(where, []).append(
+                '{"title": …, "team": <team slug>, "sla_policy": <policy slug, optional>}'
+            )
             continue
         title = entry.get("title")
         if not isinstance(title, str) or not title.strip() or len(title) > 200:
@@ -191,7 +200,13 @@ def clean_tasks(raw: Any, mode: Any, *, team_exists: Callable[[str], bool]) -> t
         team = entry.get("team")
         if not isinstance(team, str) or not team_exists(team):
             errors.setdefault(f"{where}.team", []).append("an active team's slug")
-        tasks.append({"title": str(title or "").strip(), "team": team})
+        task = {"title": str(title or "").strip(), "team": team}
+        policy = entry.get("sla_policy")
+        if policy not in (None, ""):
+            if not isinstance(policy, str) or not policy_exists(policy):
+                errors.setdefault(f"{where}.sla_policy", []).append("an active SLA policy's slug")
+            task["sla_policy"] = policy
+        tasks.append(task)
     _raise(errors)
     return tasks, mode
 

@@ -55,7 +55,7 @@ def detail_context(actor: Actor, req: Request) -> dict:
             }
             for i, stage in enumerate(stages)
         ],
-        "tasks": selectors.request_tasks(req),
+        "tasks": selectors.request_tasks(req, actor),
         "timeline": selectors.timeline(actor, req),
         "can_cancel": selectors.can_cancel_request(actor, req),
         "decision_form": DecisionForm(),
