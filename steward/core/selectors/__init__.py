@@ -78,7 +78,7 @@ def user_list(
     limit: int | None = None,
 ) -> Page:
     """A page of visible users, by username; ``role`` those holding that role."""
-    qs = user_visible(actor).select_related("organisation", "department", "location")
+    qs = user_visible(actor).select_related("organisation", "department", "location", "manager")
     if q:
         qs = qs.filter(
             Q(username__icontains=q)
