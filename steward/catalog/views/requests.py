@@ -16,7 +16,7 @@ from steward.catalog.models import Request
 from steward.core.actor import Actor
 from steward.core.filters import parse_query
 from steward.core.views.attachments import attachment_card
-from steward.web.forms import submit
+from steward.web.forms import submit, wants_partial
 
 DETAIL = "catalog/request.html"
 
@@ -73,12 +73,22 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _on_detail(request: HttpRequest, req: Request, form, save, form_name: str) -> HttpResponse:  # noqa: ANN001
+    """A form of the request's page: with htmx the record comes back in place (the new
+    state on success, the form with its reasons on failure, 422); without, 303 to the page."""
+
+    def done(_: object) -> HttpResponse | str:
+        if wants_partial(request):
+            fresh = selectors.request_get(request.actor, number=req.number)
+            return render(request, f"{DETAIL}#record", detail_context(request.actor, fresh))
+        return reverse("catalog:detail", args=[req.number])
+
     return submit(
         request,
         form,
         save,
-        success=reverse("catalog:detail", args=[req.number]),
+        success=done,
         template=DETAIL,
+        partial="record",
         context=lambda failed: detail_context(request.actor, req),
         form_name=form_name,
     )
