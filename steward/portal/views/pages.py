@@ -104,7 +104,7 @@ def my_incidents(request: HttpRequest) -> HttpResponse:
             actor, mine=True, cursor=request.GET.get("requests") or None, limit=MY_PAGE
         )
     except ValidationFailed as exc:
-        errors.update({"requests": m for m in exc.fields.values()})
+        errors["requests"] = [m for messages in exc.fields.values() for m in messages]
     return render(
         request,
         "portal/list.html",
