@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from steward.core.errors import ValidationFailed
 from steward.core import selectors as core_selectors
+from steward.core.errors import ValidationFailed
 from steward.core.views.attachments import attachment_card
 from steward.knowledge import selectors, services
 from steward.knowledge.choices import Status
