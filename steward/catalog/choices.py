@@ -30,6 +30,7 @@ class FieldType(models.TextChoices):
     CHOICE = "choice", "Choice"
     USER = "user", "Person"
     CI = "ci", "Configuration item"
+    ATTACHMENT = "attachment", "Attachment"  # files, stored as the request's attachments
 
 
 class ApproverKind(models.TextChoices):

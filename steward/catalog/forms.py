@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 
 from steward.catalog.choices import (
     ApproverKind,
@@ -16,7 +18,7 @@ from steward.catalog.choices import (
     TaskMode,
 )
 from steward.core.choices import Role
-from steward.core.forms import SingleLineField
+from steward.core.forms import MultipleFileField, SingleLineField
 
 
 class OrderForm(forms.Form):
@@ -32,7 +34,17 @@ class OrderForm(forms.Form):
 
     def answers(self) -> dict[str, Any]:
         """What was typed, blanks left out (a blank is "no answer")."""
-        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+        answers = {}
+        for key, value in self.cleaned_data.items():
+            if isinstance(value, list):  # an attachment question's files; none: no answer
+                value = [v for v in value if v] or None
+            if value not in ("", None):
+                answers[key] = value
+        return answers
+
+    @property
+    def is_multipart_form(self) -> bool:
+        return any(f["type"] == FieldType.ATTACHMENT for f in self.definition)
 
     @property
     def aliases(self) -> dict[str, str]:
@@ -61,6 +73,10 @@ def _input(field: dict) -> forms.Field:
     if kind == FieldType.CI:
         common["help_text"] = common["help_text"] or "A CI number, e.g. CI0000042"
         return forms.CharField(max_length=16, **common)
+    if kind == FieldType.ATTACHMENT:
+        limit = filesizeformat(settings.MAX_UPLOAD_BYTES)
+        common["help_text"] = common["help_text"] or f"Up to 10 files, {limit} each at most."
+        return MultipleFileField(**common)
     return forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), **common)
 
 
@@ -116,11 +132,19 @@ class ItemForm(forms.Form):
         label="Roles (audience)",
     )
     task_mode = forms.ChoiceField(choices=TaskMode.choices, label="Fulfilment tasks run")
+    sla_policy = forms.ChoiceField(
+        required=False,
+        label="SLA policy",
+        help_text="clocks on each request; none: the service's policy, if it has one",
+    )
     is_active = forms.BooleanField(required=False, initial=True, label="Orderable")
 
-    def __init__(self, *args: Any, services=(), organisations=(), **kwargs: Any) -> None:  # noqa: ANN001
+    def __init__(  # noqa: ANN001
+        self, *args: Any, services=(), organisations=(), policies=(), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service"].choices = [("", "— none —")] + [(s.slug, s.name) for s in services]
+        self.fields["sla_policy"].choices = policy_choices(policies)
         self.fields["audience_organisations"].choices = [(o.slug, o.name) for o in organisations]
 
 
@@ -214,21 +238,30 @@ class StageRow(forms.Form):
         return {**stage, "users": "\n".join(stage.get("users", [])), "quorum": str(stage["quorum"])}
 
 
+def policy_choices(policies: Any) -> list[tuple[str, str]]:
+    return [("", "— none —")] + [(p.slug, p.name) for p in policies]
+
+
 class TaskRow(forms.Form):
     """One fulfilment task."""
 
     title = SingleLineField(max_length=200, required=False)
     team = forms.ChoiceField(required=False)
+    sla_policy = forms.ChoiceField(required=False, label="SLA policy")
 
-    def __init__(self, *args: Any, teams=(), **kwargs: Any) -> None:  # noqa: ANN001
+    def __init__(self, *args: Any, teams=(), policies=(), **kwargs: Any) -> None:  # noqa: ANN001
         super().__init__(*args, **kwargs)
         self.fields["team"].choices = [("", "—")] + [(t.slug, t.name) for t in teams]
+        self.fields["sla_policy"].choices = policy_choices(policies)
 
     def definition(self) -> dict | None:
         data = self.cleaned_data
         if not data.get("title"):
             return None
-        return {"title": data["title"], "team": data["team"]}
+        task = {"title": data["title"], "team": data["team"]}
+        if data.get("sla_policy"):
+            task["sla_policy"] = data["sla_policy"]
+        return task
 
 
 FieldRows = forms.formset_factory(FieldRow, extra=3)

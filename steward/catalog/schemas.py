@@ -9,7 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from steward.api.http import In, SingleLine
-from steward.core.schemas import CommentIn, CommentOut
+from steward.core.schemas import ClockOut, CommentIn, CommentOut
 
 __all__ = [
     "ApprovalOut",
@@ -29,14 +29,15 @@ __all__ = [
 ]
 
 FORM_DOC = (
-    "fields: {key, label, type (text, number, date, choice, user, ci), required, help, "
-    "choices, min, max, show_if: {field, equals}}"
+    "fields: {key, label, type (text, number, date, choice, user, ci, attachment), required, "
+    "help, choices, min, max, show_if: {field, equals}}; an attachment answer is a list of "
+    "ids of files you uploaded to your profile (POST /api/v1/attachments, target=user/<you>)"
 )
 STAGES_DOC = (
     "stages in order: {name, approvers (manager, service_owner, team, users), team, users, "
     "quorum (any, all or a number)}"
 )
-TASKS_DOC = "fulfilment tasks: {title, team (slug)}"
+TASKS_DOC = "fulfilment tasks: {title, team (slug), sla_policy (slug, optional)}"
 
 
 class ServiceOut(Schema):
@@ -162,6 +163,9 @@ class RequestOut(Schema):
     answers: dict[str, Any]
     approvals: list[ApprovalOut]
     tasks: list[TaskBriefOut]
+    sla: list[ClockOut] = Field(
+        default_factory=list, alias="sla_clocks", description="the item's SLA policy's clocks"
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
     closed_at: dt.datetime | None
@@ -200,6 +204,10 @@ class TaskOut(Schema):
     assignee: str | None = Field(None, alias="assignee.username")
     status: str
     notes: str
+    sla: list[ClockOut] = Field(
+        default_factory=list, alias="sla_clocks", description="the task template's SLA clocks"
+    )
+    request_sla: list[ClockOut] = Field(default_factory=list, alias="request.sla_clocks")
     created_at: dt.datetime
     updated_at: dt.datetime
     closed_at: dt.datetime | None

@@ -22,6 +22,11 @@ class UserOut(Schema):
     organisation: str | None = Field(None, alias="organisation.slug")
     department: str | None = Field(None, alias="department.name")
     location: str | None = Field(None, alias="location.name")
+    manager: str | None = Field(
+        None,
+        alias="manager.username",
+        description="approves the person's catalogue requests whose stage asks for the manager",
+    )
     roles: list[str]
     is_active: bool
     email_notifications: bool
@@ -42,6 +47,7 @@ class UserCreateIn(In):
     language: str = "en"
     phone: str = Field("", max_length=40)
     organisation: str | None = None
+    manager: str | None = Field(None, max_length=150, description="username (administrators)")
     roles: list[str] = Field(default_factory=lambda: ["requester"])
 
 
@@ -57,6 +63,9 @@ class UserPatchIn(In):
     phone: str | None = Field(None, max_length=40)
     email_notifications: bool | None = None
     organisation: str | None = None
+    manager: str | None = Field(
+        None, max_length=150, description="username; null: none (administrators)"
+    )
     is_active: bool | None = None
     roles: list[str] | None = None
 
@@ -178,3 +187,20 @@ class CommentOut(Schema):
     internal: bool
     channel: str
     created_at: dt.datetime
+
+
+class ClockOut(Schema):
+    """One SLA clock of a record (incidents, requests, tasks), in business time."""
+
+    kind: str
+    policy: str
+    state: str
+    paused: bool
+    started_at: dt.datetime
+    due_at: dt.datetime | None = Field(None, description="null while paused")
+    stopped_at: dt.datetime | None
+    target_seconds: int
+    elapsed_seconds: int
+    time_left_seconds: int = Field(..., description="business seconds; negative when overdue")
+    warned: bool
+    breached: bool

@@ -27,6 +27,12 @@ class TargetKind:
     # The web page of one record, a URL name reversed with the key ("incidents:detail"):
     # where the attachment form goes back to. None: the kind has no record page.
     page: str | None = None
+    # Who may list and download its files when that is wider than who may write to it (a
+    # published article's readers, while only agents attach to articles). None: visible.
+    readable: Callable[[Actor], QuerySet] | None = None
+
+    def readers(self, actor: Actor) -> QuerySet:
+        return (self.readable or self.visible)(actor)
 
 
 _KINDS: dict[str, TargetKind] = {}
@@ -43,15 +49,17 @@ def kind_of(obj: models.Model) -> TargetKind:
     raise ValueError(f"{type(obj).__name__} is not a registered target")
 
 
-def resolve(actor: Actor, ref: str) -> models.Model:
-    """``"team/network"`` → the team, if the actor may see it; ``NotFound`` otherwise."""
+def resolve(actor: Actor, ref: str, *, read: bool = False) -> models.Model:
+    """``"team/network"`` → the team, if the actor may see it; ``NotFound`` otherwise.
+    ``read``: to read its files only (``TargetKind.readable``), never to write."""
     kind_name, _, key = (ref or "").partition("/")
     kind = _KINDS.get(kind_name)
     if kind is None or not key:
         raise ValidationFailed.one(
             "target", f"expected <kind>/<key> with kind one of: {', '.join(sorted(_KINDS))}"
         )
-    obj = kind.visible(actor).filter(**{kind.key: key}).first()
+    scope = kind.readers(actor) if read else kind.visible(actor)
+    obj = scope.filter(**{kind.key: key}).first()
     if obj is None:
         raise NotFound()
     return obj

@@ -9,7 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from steward.api.http import In, SingleLine
-from steward.core.schemas import CommentIn, CommentOut
+from steward.core.schemas import ClockOut, CommentIn, CommentOut
 
 __all__ = [
     "CategoryOut",
@@ -23,21 +23,6 @@ __all__ = [
 
 CI = "a CI number (CI0000042); empty or null: none"
 SERVICE = "the CI number of a business service; empty or null: none"
-
-
-class ClockOut(Schema):
-    kind: str
-    policy: str
-    state: str
-    paused: bool
-    started_at: dt.datetime
-    due_at: dt.datetime | None = Field(None, description="null while paused")
-    stopped_at: dt.datetime | None
-    target_seconds: int
-    elapsed_seconds: int
-    time_left_seconds: int = Field(..., description="business seconds; negative when overdue")
-    warned: bool
-    breached: bool
 
 
 class IncidentOut(Schema):

@@ -13,6 +13,13 @@ class KnowledgeConfig(AppConfig):
 
         targets.register(
             targets.TargetKind(
-                "article", Article, "number", selectors.article_editable, page="knowledge:detail"
+                "article",
+                Article,
+                "number",
+                selectors.article_editable,
+                page="knowledge:detail",
+                # readers of a published everyone-article download its files; only agents
+                # attach and comment (article_editable)
+                readable=selectors.article_visible,
             )
         )

@@ -209,6 +209,11 @@ class PolicyForm(forms.Form):
     precedence = forms.IntegerField(
         initial=100, help_text="policies are tried from the lowest number; the first match wins"
     )
+    pause_awaiting_approval = forms.BooleanField(
+        required=False,
+        label="Pause while awaiting approval",
+        help_text="catalogue requests: the clocks stop while approvers decide",
+    )
     is_active = forms.BooleanField(required=False, initial=True, label="Active")
 
     def __init__(self, *args: Any, calendars: Any = (), **kwargs: Any) -> None:
@@ -229,6 +234,7 @@ class PolicyForm(forms.Form):
             "services": list(policy.services),
             "organisations": list(policy.organisations),
             "precedence": policy.precedence,
+            "pause_awaiting_approval": policy.pause_awaiting_approval,
             "is_active": policy.is_active,
         }
 

@@ -85,6 +85,9 @@ class SlaPolicy(VersionedModel):
     response_minutes = models.PositiveIntegerField(help_text="business minutes")
     resolution_minutes = models.PositiveIntegerField(help_text="business minutes")
     warning_percent = models.PositiveSmallIntegerField(default=75)
+    # catalogue requests: the clocks stop counting while the request waits for its approvers
+    # (IT cannot act on it yet); incidents ignore it
+    pause_awaiting_approval = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
 
     class Meta:

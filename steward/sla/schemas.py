@@ -91,6 +91,7 @@ class PolicyOut(Schema):
     response_minutes: int
     resolution_minutes: int
     warning_percent: int
+    pause_awaiting_approval: bool
     is_active: bool
     version: int
     created_at: dt.datetime
@@ -109,6 +110,9 @@ class PolicyCreateIn(In):
     response_minutes: int = Field(..., description="business minutes")
     resolution_minutes: int = Field(..., description="business minutes")
     warning_percent: int = 75
+    pause_awaiting_approval: bool = Field(
+        False, description="catalogue requests: no counting while awaiting approval"
+    )
     is_active: bool = True
 
 
@@ -124,4 +128,5 @@ class PolicyPatchIn(In):
     response_minutes: int | None = None
     resolution_minutes: int | None = None
     warning_percent: int | None = None
+    pause_awaiting_approval: bool | None = None
     is_active: bool | None = None

@@ -27,7 +27,7 @@ def _client_address(request: HttpRequest) -> str | None:
 def login_view(request: HttpRequest) -> HttpResponse:
     """Sign in, throttled per account and per address; unknown users look like bad passwords."""
     if request.user.is_authenticated:
-        return redirect("web:home")
+        return redirect(_landing(request.user))
     form = LoginForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -49,13 +49,21 @@ def login_view(request: HttpRequest) -> HttpResponse:
             services.login_succeeded(username=username)
             login(request, user)
             target = request.GET.get("next", "")
+            if target == "/":  # sent to sign in from the front door: their own front door
+                target = ""
             # Django's check also refuses what browsers read as another host (/\evil, /<tab>/evil).
             if target.startswith("/") and url_has_allowed_host_and_scheme(
                 target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
             ):
                 return redirect(target)
-            return redirect("web:home")
+            return redirect(_landing(user))
     return render(request, "web/login.html", {"form": form}, status=status)
+
+
+def _landing(user) -> str:  # noqa: ANN001 - a User
+    """Where a person lands after signing in: requesters on the help centre (search, report
+    a problem, their requests; docs/portal.md), everyone who works records on the overview."""
+    return "web:home" if user.is_agent else "portal:home"
 
 
 def admin_login(request: HttpRequest) -> HttpResponse:

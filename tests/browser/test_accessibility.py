@@ -102,7 +102,18 @@ AGENT_PAGES = [
     "/profile/",
 ]
 PAGES = {
-    "requester": ["/", "/incidents/", "/incidents/{incident}/", "/incidents/new/", "/profile/"],
+    "requester": [
+        "/",
+        "/incidents/",
+        "/incidents/{incident}/",
+        "/incidents/new/",
+        "/profile/",
+        "/help/",
+        "/help/?q=printer",
+        "/help/?q=printer&more=1",
+        "/help/mine/",
+        "/catalog/",
+    ],
     "agent": AGENT_PAGES,
     "admin": [
         *AGENT_PAGES,

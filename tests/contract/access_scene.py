@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.db.models import Q
 
@@ -113,6 +114,13 @@ class Scene:
         rows["catalog requests"] = list(b_requests.order_by("id").values())
         rows["catalog approvals"] = list(
             b_requests.values_list("approvals__id", "approvals__decision", "approvals__comment")
+        )
+        on_requests = Q(
+            content_type=ContentType.objects.get_for_model(CatalogRequest),
+            object_id__in=[str(pk) for pk in b_requests.values_list("pk", flat=True)],
+        )
+        rows["catalog request files"] = list(
+            Attachment.objects.filter(on_requests).values_list("id", "filename")
         )
         rows["catalog tasks"] = list(
             b_requests.values_list(
@@ -262,6 +270,17 @@ def build_scene() -> Scene:
     )
     change, freeze, change_refs = _changes_of_b(system, b, team, ci, incident)
     mail_refs, mail_objects = _mail_of_b(system, team, incident)
+    # the walk item's requests run clocks on a shared (unmarked) policy
+    policy_create(
+        system,
+        name="Walk requests",
+        slug="walk-requests",
+        calendar=calendar.slug,
+        response_minutes=60,
+        resolution_minutes=480,
+        pause_awaiting_approval=True,
+        precedence=900,
+    )
     catalog_refs, catalog_numbers = _catalog_of_b(system, b, requester_b)
     asset_refs, asset_objects = _assets_of_b(system, org_b)
     article = _article_of_b(b, org_b)
@@ -413,14 +432,19 @@ def _catalog_of_b(system, b, requester_b) -> tuple[dict[str, str], list[str]]:
         system,
         name="Walk item",
         service=service.slug,
-        form=[{"key": "detail", "label": "Detail", "type": "text", "required": True}],
+        form=[
+            {"key": "detail", "label": "Detail", "type": "text", "required": True},
+            {"key": "proof", "label": "Proof", "type": "attachment"},
+        ],
         approval_stages=[{"approvers": "manager", "quorum": "any"}],
-        task_templates=[{"title": "Walk task", "team": fulfil.slug}],
+        task_templates=[{"title": "Walk task", "team": fulfil.slug, "sla_policy": "walk-requests"}],
+        sla_policy="walk-requests",
     )
     requester_b.manager = b
     requester_b.save(update_fields=["manager"])
+    proof = SimpleUploadedFile("mkb-order-file.txt", b"mkb-order-file-body\n")
     request = catalog_services.request_order(
-        Actor(user=requester_b), item=item.slug, answers={"detail": "mkb-answer"}
+        Actor(user=requester_b), item=item.slug, answers={"detail": "mkb-answer", "proof": [proof]}
     )
     vote = request.approvals.get()
     catalog_services.approval_decide(
@@ -578,6 +602,14 @@ def _article_of_b(b, org_b) -> models.Model:
         body="mkb-article-body",
         organisation=org_b.slug,
         audience="agents",
+    )
+    content = b"mkb-article-file-body\n"
+    services.attachment_add(
+        Actor(user=b),
+        target=f"article/{article.number}",
+        upload=io.BytesIO(content),
+        filename="mkb-article-file.txt",
+        size=len(content),
     )
     return knowledge_services.article_update(
         Actor(user=b), number=article.number, expected_version=None, changes={"status": "published"}

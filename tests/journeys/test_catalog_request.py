@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.journeys.steps import heading, no_error_on_page, open_module, sign_in
+from tests.journeys.steps import heading, no_error_on_page, open_module, sign_in, swapped
 
 pytestmark = [pytest.mark.browser]
 
@@ -25,7 +25,9 @@ def do_task_of(page, username: str, number: str) -> None:
     open_module(page, "Fulfilment tasks")
     heading(page, "Fulfilment tasks")
     row = page.locator("tbody tr").filter(has_text=number)
+    expect(row.locator(".sla")).to_be_visible()  # the SLA in sight in the queue
     row.get_by_role("link", name=re.compile("^TASK")).click()
+    expect(page.locator("dl").get_by_role("link", name="quote.txt")).to_be_visible()
     page.get_by_role("button", name="Take").click()
     expect(page.locator(".status").first).to_have_text("In progress")
     page.get_by_label("What was done").fill("Done and handed over.")
@@ -50,11 +52,25 @@ def test_requester_orders_a_laptop_and_sees_it_completed(page):
     page.get_by_label("Model", exact=True).select_option(label='Standard 14"')
     expect(why).to_be_hidden()
     page.get_by_label("Keyboard layout").select_option(label="UK")
+    # an attachment question: the quote goes with the order
+    page.get_by_label("Quote or approval mail (optional)").set_input_files(
+        {"name": "quote.txt", "mimeType": "text/plain", "buffer": b"Quote 4711: 1,299 EUR\n"}
+    )
     page.get_by_role("button", name="Order").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^REQ\d{7} · New laptop"))
     number = page.get_by_role("heading", level=1).inner_text().split(" ")[0]
     expect(page.locator("main .toolbar .status")).to_have_text("Awaiting approval")
+    expect(page.locator("dl").get_by_role("link", name="quote.txt")).to_be_visible()
+    # the service's SLA does not count while the manager decides
+    expect(page.locator("dt:text-is('SLA resolution') + dd .sla")).to_contain_text("paused")
+    # a reply without a page load: the record comes back in place
+    page.get_by_label("Reply").fill("The quote is attached.")
+    with page.expect_response(re.compile(r"/comment/$")) as replied:
+        page.get_by_role("button", name="Post").click()
+    assert replied.value.status == 200  # the record in place, not a redirect to load
+    expect(page.locator(".timeline")).to_contain_text("The quote is attached.")
+    swapped(page)
     no_error_on_page(page)
     sign_out(page)
 
@@ -63,9 +79,16 @@ def test_requester_orders_a_laptop_and_sees_it_completed(page):
     open_module(page, "Approvals")
     heading(page, "Approvals waiting for me")
     page.get_by_role("link", name=number).click()
+    expect(
+        page.locator("dl").get_by_role("link", name="quote.txt")
+    ).to_be_visible()  # the quote, to judge
     page.get_by_label("Comment (optional)").fill("Enjoy the new laptop.")
-    page.get_by_role("button", name="Approve").click()
+    with page.expect_response(re.compile(r"/decide/$")) as decided:
+        page.get_by_role("button", name="Approve").click()
+    assert decided.value.status == 200  # decided in place
     expect(page.locator("main .toolbar .status")).to_have_text("In fulfilment")
+    expect(page.locator("dt:text-is('SLA resolution') + dd .sla")).to_contain_text("business time")
+    swapped(page)
     sign_out(page)
 
     # the tasks run one after the other: the workplace team, then the service desk
@@ -73,6 +96,13 @@ def test_requester_orders_a_laptop_and_sees_it_completed(page):
     do_task_of(page, "agent", number)
 
     sign_in(page, "alice")
+    heading(page, "Help centre")  # requesters land on the help centre
+    page.get_by_role("link", name="My incidents and requests").click()
+    heading(page, "My incidents and requests")
+    requests = page.get_by_role("region", name="Requests, newest first")
+    expect(requests.locator("li").filter(has_text=number).locator(".status")).to_have_text(
+        "Completed"
+    )
     open_module(page, "My requests")
     heading(page, "My requests")
     row = page.locator("tbody tr").filter(has_text=number)

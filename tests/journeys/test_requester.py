@@ -19,6 +19,10 @@ def my_rows(page):
 
 def test_requester_reports_a_problem_and_finds_it_first_in_my_incidents(page):
     sign_in(page, "alice")
+    # requesters land on the help centre; the overview is one click away
+    heading(page, "Help centre")
+    expect(page).to_have_url(re.compile(r"/help/$"))
+    open_module(page, "Overview")
     heading(page, "Good to see you, Alice")
     expect(page.get_by_role("heading", name="Your open incidents")).to_be_visible()
     shot(page, "requester", "home")

@@ -52,6 +52,20 @@ def test_signed_in_user_visiting_login_goes_home(client):
     assert response.url == "/"
 
 
+def test_requesters_land_on_the_help_centre_agents_keep_their_home(client):
+    factories.requester(username="rae")
+    assert post_login(client, "rae", PASSWORD).url == "/help/"
+    assert client.get(LOGIN).url == "/help/"  # already signed in: the same front door
+    client.logout()
+    # sent to sign in from the front door ("/"): their own front door
+    assert post_login(client, "rae", PASSWORD, next_="/").url == "/help/"
+    client.logout()
+    assert post_login(client, "rae", PASSWORD, next_="/catalog/").url == "/catalog/"
+    other = Client()
+    factories.agent(username="ada")
+    assert post_login(other, "ada", PASSWORD, next_="/").url == "/"
+
+
 def test_wrong_password_and_unknown_user_look_the_same(client):
     factories.agent(username="ada")
 

@@ -20,6 +20,8 @@ from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.errors import DomainError
 from steward.core.services import user_update
+from steward.sla import selectors as sla_selectors
+from steward.sla import services as sla_services
 
 # (name, kind, team, CMDB business service CI to link, or "")
 SERVICES = [
@@ -31,8 +33,35 @@ SERVICES = [
 ]
 
 
+REQUEST_POLICY = "service-requests"
+
+
+def _request_policy(system: Actor) -> str | None:
+    """The demo's SLA for service requests, on the demo's office calendar (when the SLA
+    demo made it): one business day to pick a request up, five to fulfil it, not counted
+    while the request waits for its approvers."""
+    if not sla_selectors.calendar_visible(system).filter(slug="berlin-office").exists():
+        return None
+    if not sla_selectors.policy_visible(system).filter(slug=REQUEST_POLICY).exists():
+        sla_services.policy_create(
+            system,
+            name="Service requests",
+            slug=REQUEST_POLICY,
+            calendar="berlin-office",
+            response_minutes=9 * 60,
+            resolution_minutes=5 * 9 * 60,
+            pause_awaiting_approval=True,
+            precedence=1000,  # tried after the incident policies; requests name it
+            # incidents match policies on their conditions: no category has this name,
+            # so the policy serves the catalogue only
+            categories=["service-requests-only"],
+        )
+    return REQUEST_POLICY
+
+
 def _services(system: Actor, teams: set[str]) -> dict[str, str]:
     owner = "lead"
+    policy = _request_policy(system)
     made = {}
     for name, kind, team, ci_name in SERVICES:
         ci = cmdb_selectors.ci_visible(system).filter(name=ci_name).first() if ci_name else None
@@ -44,6 +73,7 @@ def _services(system: Actor, teams: set[str]) -> dict[str, str]:
             owner=owner,
             support_team=team if team in teams else None,
             configuration_item=ci.number if ci else None,
+            sla_policy=policy,
             description=f"{name}: run by the {team.replace('-', ' ')} team.",
         )
         made[name] = service.slug

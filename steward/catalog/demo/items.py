@@ -32,6 +32,7 @@ ITEMS = [
             ),
             f("keyboard", "Keyboard layout", CHOICE, True, choices=["UK", "US", "German"]),
             f("needed_by", "Needed by", DATE),
+            f("quote", "Quote or approval mail", "attachment"),
         ],
         MANAGER,
         "ordered",

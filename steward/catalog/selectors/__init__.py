@@ -1,6 +1,7 @@
 """Every read of the catalogue, its requests, approvals and tasks, scoped to the actor."""
 
 from steward.catalog.selectors.activity import comment_page, timeline
+from steward.catalog.selectors.answers import Answer, request_answers
 from steward.catalog.selectors.permissions import (
     TaskCapabilities,
     can_cancel_request,
@@ -34,6 +35,8 @@ from steward.catalog.selectors.requests import (
 )
 
 __all__ = [
+    "Answer",
+    "request_answers",
     "TaskCapabilities",
     "approvals_waiting",
     "can_cancel_request",

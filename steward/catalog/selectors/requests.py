@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from steward.catalog.choices import TASK_ACTIVE, Decision, RequestStatus, TaskStatus
 from steward.catalog.models import Approval, Request, Task
+from steward.catalog.selectors.clocks import with_clocks
 from steward.core.actor import Actor
 from steward.core.errors import NotFound, ValidationFailed
 from steward.core.pagination import Page, paginate
@@ -76,7 +77,9 @@ def request_list(
         Prefetch("approvals", queryset=Approval.objects.select_related("approver")),
         Prefetch("tasks", queryset=Task.objects.select_related("team", "assignee")),
     )
-    return paginate(qs, order=("-created_at", "-id"), cursor=cursor, limit=limit)
+    page = paginate(qs, order=("-created_at", "-id"), cursor=cursor, limit=limit)
+    with_clocks(actor, page.items)
+    return page
 
 
 def request_get(actor: Actor, *, number: str) -> Request:
@@ -89,6 +92,7 @@ def request_get(actor: Actor, *, number: str) -> Request:
     )
     if found is None:
         raise NotFound()
+    with_clocks(actor, [found])
     return found
 
 
@@ -112,9 +116,11 @@ def request_approvals(request: Request) -> list[Approval]:
     )
 
 
-def request_tasks(request: Request) -> list[Task]:
-    """The fulfilment tasks of a request the actor may see, in order."""
-    return list(request.tasks.select_related("team", "assignee").order_by("position", "id"))
+def request_tasks(request: Request, actor: Actor | None = None) -> list[Task]:
+    """The fulfilment tasks of a request the actor may see, in order (with their SLA
+    clocks when ``actor`` is given)."""
+    tasks = list(request.tasks.select_related("team", "assignee").order_by("position", "id"))
+    return with_clocks(actor, tasks) if actor is not None else tasks
 
 
 def approvals_waiting(actor: Actor, *, limit: int = 100) -> list[Approval]:
@@ -169,7 +175,12 @@ def task_list(
     elif words:
         qs = qs.filter(title__icontains=words)
     qs = qs.select_related("request__requester", "request__item", "team", "assignee")
-    return paginate(qs, order=("created_at", "id"), cursor=cursor, limit=limit)
+    page = paginate(qs, order=("created_at", "id"), cursor=cursor, limit=limit)
+    # the fulfiller's queue shows each task's clocks, and its request's: a breach of
+    # either is in sight
+    with_clocks(actor, page.items)
+    with_clocks(actor, {t.request_id: t.request for t in page.items}.values())
+    return page
 
 
 def task_get(actor: Actor, *, number: str) -> Task:
@@ -183,6 +194,8 @@ def task_get(actor: Actor, *, number: str) -> Task:
     )
     if found is None:
         raise NotFound()
+    with_clocks(actor, [found])
+    with_clocks(actor, [found.request])
     return found
 
 

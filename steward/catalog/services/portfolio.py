@@ -135,6 +135,10 @@ def _team_exists(slug: str) -> bool:
     return Team.objects.filter(slug=slug, is_active=True).exists()
 
 
+def _policy_exists(slug: str) -> bool:
+    return SlaPolicy.objects.filter(slug=slug, is_active=True).exists()
+
+
 def _clean_item(actor: Actor, values: dict[str, Any], item: CatalogItem | None) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     clean_required_text(values, errors, "name", max_length=120)
@@ -176,7 +180,7 @@ def _clean_item(actor: Actor, values: dict[str, Any], item: CatalogItem | None) 
         mode = values.get("task_mode", item.task_mode if item else "ordered")
         raw = values.get("task_templates", item.task_templates if item else [])
         values["task_templates"], values["task_mode"] = validation.clean_tasks(
-            raw, mode, team_exists=_team_exists
+            raw, mode, team_exists=_team_exists, policy_exists=_policy_exists
         )
     return values
 

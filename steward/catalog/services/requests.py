@@ -23,7 +23,7 @@ from steward.catalog.choices import (
     TaskStatus,
 )
 from steward.catalog.models import Approval, CatalogItem, Request, Task
-from steward.catalog.services import validation
+from steward.catalog.services import clocks, request_files, validation
 from steward.catalog.workflow import REQUEST_FLOW
 from steward.cmdb import selectors as cmdb_selectors
 from steward.core import audit, outbox
@@ -138,6 +138,9 @@ def request_order(
         ci_ok=_ci_checker(actor),
     )
     plan = _plan(found, person)
+    policy = clocks.item_policy(found)
+    if policy is not None:
+        plan["sla_policy"] = policy.slug
     request = Request(
         number=next_number("REQ"),
         item=found,
@@ -148,7 +151,14 @@ def request_order(
         plan=plan,
         status=RequestStatus.APPROVAL,
     )
+    files = request_files.has_files(found.form, clean)
+    if files:  # the files are stored once the request has its row; their places kept
+        request.answers = request_files.placeholders(found.form, clean)
     request.save()
+    if files:
+        request.answers = request_files.store(actor, request, found.form, clean)
+        request.save(update_fields=["answers"])
+    clocks.request_started(actor, request, policy)
     audit.record(actor, request, action=AuditAction.CREATE, after=audit.snapshot(request, AUDITED))
     outbox.emit("request.created", request, number=request.number)
     if plan["stages"]:
@@ -176,6 +186,7 @@ def _move(actor: Actor, request: Request, target: str, **extra: Any) -> None:
     if target in REQUEST_CLOSED:
         request.closed_at = timezone.now()
     bump_version(request, ["status", "stage", "closed_at"])
+    clocks.request_moved(actor, request, target)
     audit.record(actor, request, before=before, after=audit.snapshot(request, AUDITED))
     outbox.emit(f"request.{target}", request, number=request.number, **extra)
 
@@ -217,6 +228,7 @@ def start_fulfilment(actor: Actor, request: Request) -> None:
             },
         )
         if task.status == TaskStatus.OPEN:
+            clocks.task_opened(actor, task, templates[task.position])
             outbox.emit("task.opened", task, number=task.number, request=request.number)
 
 
@@ -234,6 +246,7 @@ def finish_if_done(actor: Actor, request: Request) -> None:
         audit.record(
             actor, nxt, before={"status": TaskStatus.WAITING}, after={"status": TaskStatus.OPEN}
         )
+        clocks.task_opened(actor, nxt, request.plan["tasks"][nxt.position])
         outbox.emit("task.opened", nxt, number=nxt.number, request=request.number)
         return
     _move(actor, request, RequestStatus.COMPLETED)

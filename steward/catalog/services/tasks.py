@@ -9,7 +9,7 @@ from django.utils import timezone
 from steward.catalog import selectors
 from steward.catalog.choices import TaskStatus
 from steward.catalog.models import Task
-from steward.catalog.services import fulfilment
+from steward.catalog.services import clocks, fulfilment
 from steward.catalog.services.requests import finish_if_done
 from steward.catalog.workflow import TASK_FLOW
 from steward.core import audit, outbox
@@ -56,6 +56,7 @@ def task_take(actor: Actor, *, number: str, expected_version: int | None = None)
     before = audit.snapshot(task, AUDITED)
     task.status = target
     task.assignee = actor.user
+    clocks.task_taken(actor, task, task.request)
     return _save(actor, task, before, "task.taken")
 
 
@@ -95,6 +96,7 @@ def task_complete(
     done = _fulfil(actor, task)
     if done:
         task.notes = f"{task.notes}\n\n{done}".strip()[:MAX_NOTES]
+    clocks.task_finished(actor, task, task.request)
     _save(actor, task, before, "task.completed")
     request = selectors.request_for_update(Actor.system("catalog"), number=task.request.number)
     finish_if_done(actor, request)

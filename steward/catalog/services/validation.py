@@ -20,6 +20,7 @@ from steward.core.text import is_single_line
 KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 NUMBER = re.compile(r"[-+]?[0-9]{1,12}(\.[0-9]{1,6})?")
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}")
 MAX_TEXT = 4000
 MAX_FIELDS = 60
 MAX_STAGES = 10
@@ -172,8 +173,15 @@ def _quorum(value: Any, where: str, errors: Errors) -> str | int:
     return "any"
 
 
-def clean_tasks(raw: Any, mode: Any, *, team_exists: Callable[[str], bool]) -> tuple[list, str]:
-    """Fulfilment task templates (a title and a team each) and how they run."""
+def clean_tasks(
+    raw: Any,
+    mode: Any,
+    *,
+    team_exists: Callable[[str], bool],
+    policy_exists: Callable[[str], bool] = lambda slug: False,
+) -> tuple[list, str]:
+    """Fulfilment task templates (a title and a team each, an SLA policy optionally) and
+    how they run."""
     if mode not in TaskMode.values:
         raise ValidationFailed.one("task_mode", f"one of {', '.join(TaskMode.values)}")
     if not isinstance(raw, list) or len(raw) > MAX_TASKS:
@@ -182,9 +190,10 @@ def clean_tasks(raw: Any, mode: Any, *, team_exists: Callable[[str], bool]) -> t
     tasks = []
     for i, entry in enumerate(raw):
         where = f"task_templates.{i}"
-        if not isinstance(entry, dict) or set(entry) - {"title", "team", "action"}:
+        if not isinstance(entry, dict) or set(entry) - {"title", "team", "action", "sla_policy"}:
             errors.setdefault(where, []).append(
-                '{"title": …, "team": <team slug>, "action": <optional fulfilment action>}'
+                '{"title": …, "team": <team slug>, "action": <optional fulfilment action>, '
+                '"sla_policy": <policy slug, optional>}'
             )
             continue
         title = entry.get("title")
@@ -200,6 +209,11 @@ def clean_tasks(raw: Any, mode: Any, *, team_exists: Callable[[str], bool]) -> t
                     f"one of {', '.join(action_names()) or 'no actions'}"
                 )
             task["action"] = entry["action"]
+        policy = entry.get("sla_policy")
+        if policy not in (None, ""):
+            if not isinstance(policy, str) or not policy_exists(policy):
+                errors.setdefault(f"{where}.sla_policy", []).append("an active SLA policy's slug")
+            task["sla_policy"] = policy
         tasks.append(task)
     _raise(errors)
     return tasks, mode
@@ -255,11 +269,31 @@ def _date(value: Any) -> tuple[Any, str]:
         return None, "a date as YYYY-MM-DD"
 
 
+MAX_FILES = 10  # as many as the attachment card takes at once (core.forms.AttachmentForm)
+
+
+def _files(value: Any) -> tuple[Any, str]:
+    """An attachment answer before it is stored: uploaded files (the web form) or ids of
+    files the person uploaded beforehand (the API); ``request_files.store`` keeps them."""
+    items = value if isinstance(value, list) else [value]
+    if len(items) > MAX_FILES:
+        return None, f"at most {MAX_FILES} files"
+    for item in items:
+        if isinstance(item, str):
+            if not UUID.fullmatch(item.strip().lower()):
+                return None, "attachment ids (uploaded files)"
+        elif not (hasattr(item, "read") and hasattr(item, "size")):
+            return None, "files, or the ids of files you uploaded"
+    return [i.strip().lower() if isinstance(i, str) else i for i in items], ""
+
+
 def clean_answer(
     field: dict, value: Any, *, user_ok: Callable[[str], bool], ci_ok: Callable[[str], bool]
 ) -> tuple[Any, str]:
     """One answer as stored, or an error message."""
     kind = field["type"]
+    if kind == FieldType.ATTACHMENT:
+        return _files(value)
     if kind == FieldType.NUMBER:
         return _number(field, value)
     if kind == FieldType.DATE:

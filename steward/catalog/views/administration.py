@@ -19,6 +19,7 @@ from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.errors import DomainError, StaleVersion, ValidationFailed
 from steward.core.services.common import require_admin
+from steward.sla import selectors as sla_selectors
 from steward.web.forms import apply_error, see_other
 
 ROW_FIELDS = {"min": "minimum", "max": "maximum", "show_if": "show_if_field"}
@@ -43,16 +44,22 @@ def _choices(actor: Actor) -> dict[str, Any]:
     return {
         "services": selectors.service_list(actor, limit=500).items,
         "organisations": list(core_selectors.organisation_visible(actor).order_by("name")),
+        "policies": _policies(actor),
     }
+
+
+def _policies(actor: Actor) -> list:
+    return list(sla_selectors.policy_visible(actor).filter(is_active=True).order_by("name"))
 
 
 def _rows(post: Any, actor: Actor, item: CatalogItem | None) -> tuple:
     teams = core_selectors.team_list(actor, limit=200).items
+    row_kwargs = {"teams": teams, "policies": _policies(actor)}
     if post is not None:
         return (
             FieldRows(post, prefix="fields"),
             StageRows(post, prefix="stages"),
-            TaskRows(post, prefix="tasks", form_kwargs={"teams": teams}),
+            TaskRows(post, prefix="tasks", form_kwargs=row_kwargs),
         )
     form = [FieldRows.form.initial_of(f) for f in item.form] if item else []
     stages = [StageRows.form.initial_of(s) for s in item.approval_stages] if item else []
@@ -62,7 +69,7 @@ def _rows(post: Any, actor: Actor, item: CatalogItem | None) -> tuple:
         TaskRows(
             prefix="tasks",
             initial=item.task_templates if item else [],
-            form_kwargs={"teams": teams},
+            form_kwargs=row_kwargs,
         ),
     )
 
@@ -119,6 +126,7 @@ def item_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
                 "audience_roles": item.audience_roles,
                 "audience_organisations": [o.slug for o in item.audience_organisations.all()],
                 "task_mode": item.task_mode,
+                "sla_policy": item.sla_policy.slug if item.sla_policy else "",
                 "is_active": item.is_active,
             }
         form = ItemForm(initial=initial, **_choices(actor))
@@ -153,6 +161,7 @@ def _save(actor: Actor, item, form, fields, stages, tasks) -> CatalogItem:  # no
     data = dict(form.cleaned_data)
     version = data.pop("version")
     data["service"] = data["service"] or None
+    data["sla_policy"] = data.get("sla_policy") or None
     data["form"] = _definitions(fields)[0]
     data["approval_stages"] = _definitions(stages)[0]
     data["task_templates"] = _definitions(tasks)[0]

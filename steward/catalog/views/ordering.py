@@ -44,7 +44,7 @@ def order(request: HttpRequest, slug: str) -> HttpResponse:
         raise NotFound()
     context = {"item": item}
     if request.method == "POST":
-        form = OrderForm(item.form, request.POST)
+        form = OrderForm(item.form, request.POST, request.FILES)
         return submit(
             request,
             form,

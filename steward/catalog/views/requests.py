@@ -16,7 +16,7 @@ from steward.catalog.models import Request
 from steward.core.actor import Actor
 from steward.core.filters import parse_query
 from steward.core.views.attachments import attachment_card
-from steward.web.forms import submit
+from steward.web.forms import submit, wants_partial
 
 DETAIL = "catalog/request.html"
 
@@ -38,18 +38,12 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _answers(req: Request) -> list[tuple[str, object]]:
-    """The answers labelled as the form asked them, in the form's order."""
-    labels = {f["key"]: f["label"] for f in req.item.form}
-    return [(labels.get(key, key), value) for key, value in req.answers.items()]
-
-
 def detail_context(actor: Actor, req: Request) -> dict:
     approvals = selectors.request_approvals(req)
     stages = req.plan.get("stages", [])
     return {
         "req": req,
-        "answers": _answers(req),
+        "answers": selectors.request_answers(req),
         "stages": [
             {
                 "number": i + 1,
@@ -61,7 +55,7 @@ def detail_context(actor: Actor, req: Request) -> dict:
             }
             for i, stage in enumerate(stages)
         ],
-        "tasks": selectors.request_tasks(req),
+        "tasks": selectors.request_tasks(req, actor),
         "timeline": selectors.timeline(actor, req),
         "can_cancel": selectors.can_cancel_request(actor, req),
         "decision_form": DecisionForm(),
@@ -79,12 +73,22 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _on_detail(request: HttpRequest, req: Request, form, save, form_name: str) -> HttpResponse:  # noqa: ANN001
+    """A form of the request's page: with htmx the record comes back in place (the new
+    state on success, the form with its reasons on failure, 422); without, 303 to the page."""
+
+    def done(_: object) -> HttpResponse | str:
+        if wants_partial(request):
+            fresh = selectors.request_get(request.actor, number=req.number)
+            return render(request, f"{DETAIL}#record", detail_context(request.actor, fresh))
+        return reverse("catalog:detail", args=[req.number])
+
     return submit(
         request,
         form,
         save,
-        success=reverse("catalog:detail", args=[req.number]),
+        success=done,
         template=DETAIL,
+        partial="record",
         context=lambda failed: detail_context(request.actor, req),
         form_name=form_name,
     )

@@ -15,7 +15,7 @@ from steward.catalog.models import Task
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
 from steward.core.filters import parse_query
-from steward.web.forms import submit
+from steward.web.forms import submit, wants_partial
 
 DETAIL = "catalog/task.html"
 QUEUES = (("my_teams", "My teams"), ("mine", "Mine"), ("open", "All open"), ("all", "Everything"))
@@ -39,11 +39,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 def detail_context(actor: Actor, task: Task) -> dict:
     req = task.request
-    labels = {f["key"]: f["label"] for f in req.item.form}
     return {
         "task": task,
         "req": req,
-        "answers": [(labels.get(k, k), v) for k, v in req.answers.items()],
+        "answers": selectors.request_answers(req),
         "can": selectors.task_capabilities(actor, task),
         "take_form": TaskTakeForm(initial={"version": task.version}),
         "complete_form": TaskCompleteForm(initial={"version": task.version}),
@@ -59,12 +58,22 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _on_detail(request: HttpRequest, task: Task, form, save, name: str) -> HttpResponse:  # noqa: ANN001
+    """Take or Complete: with htmx the task comes back in place (its new state, or the form
+    with its reasons, 422); without, 303 to the task's page."""
+
+    def done(_: object) -> HttpResponse | str:
+        if wants_partial(request):
+            fresh = selectors.task_get(request.actor, number=task.number)
+            return render(request, f"{DETAIL}#record", detail_context(request.actor, fresh))
+        return reverse("catalog:task_detail", args=[task.number])
+
     return submit(
         request,
         form,
         save,
-        success=reverse("catalog:task_detail", args=[task.number]),
+        success=done,
         template=DETAIL,
+        partial="record",
         context=lambda failed: detail_context(request.actor, task),
         form_name=name,
     )

@@ -78,7 +78,7 @@ def user_list(
     limit: int | None = None,
 ) -> Page:
     """A page of visible users, by username; ``role`` those holding that role."""
-    qs = user_visible(actor).select_related("organisation", "department", "location")
+    qs = user_visible(actor).select_related("organisation", "department", "location", "manager")
     if q:
         qs = qs.filter(
             Q(username__icontains=q)
@@ -225,7 +225,7 @@ def attachment_get(actor: Actor, *, attachment_id: str) -> Attachment:
         raise NotFound()
     model = attachment.content_type.model_class()
     kind = targets.kind_for_model(model)
-    if kind is None or not kind.visible(actor).filter(pk=attachment.object_id).exists():
+    if kind is None or not kind.readers(actor).filter(pk=attachment.object_id).exists():
         raise NotFound()
     return attachment
 
@@ -236,7 +236,7 @@ def attachment_page(
     """Attachments of a record the actor may see (``target`` = ``incident/INC0000042``)."""
     from django.contrib.contenttypes.models import ContentType
 
-    obj = targets.resolve(actor, target)
+    obj = targets.resolve(actor, target, read=True)
     qs = Attachment.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
     ).select_related("uploaded_by")

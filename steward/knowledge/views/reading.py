@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from steward.core import selectors as core_selectors
 from steward.core.errors import ValidationFailed
 from steward.core.views.attachments import attachment_card
 from steward.knowledge import selectors, services
@@ -16,6 +17,8 @@ from steward.knowledge.choices import Status
 from steward.knowledge.filters import parse_query
 from steward.knowledge.forms import MoveForm, VoteForm
 from steward.web.forms import submit
+
+FILES = 50  # an article with more files than this lists the first ones
 
 
 @login_required
@@ -59,6 +62,13 @@ def detail_context(request: HttpRequest, article) -> dict:  # noqa: ANN001
     if actor.is_agent:
         context["move_form"] = MoveForm(initial={"version": article.version})
         context["attachments"] = attachment_card(actor, article)
+    else:  # a reader: the files to download, no upload form
+        context["files"] = {
+            "items": core_selectors.attachment_page(
+                actor, target=f"article/{article.number}", limit=FILES
+            ).items,
+            "read_only": True,
+        }
     return context
 
 

@@ -23,23 +23,44 @@ from steward.portal.forms import SearchForm
 
 RESULTS = 10
 MY_OPEN = 5
+MY_PAGE = 25
 
 
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Search, the two things people come for, and what I have open."""
+    """Search, the two things people come for, and what I have open.
+
+    A search answers with the best few articles (``article_best``: title matches first);
+    when there may be more, *All results* (``?more=1``) lists every match, ranked, a page
+    at a time with keyset cursors (``article_list``). Only the first answer starts a
+    self-help journey: paging on is the same search."""
     actor = request.actor
     form = SearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
-    articles = []
-    if q:
+    articles, more, errors = [], None, {}
+    if q and request.GET.get("more"):
+        try:
+            more = knowledge_selectors.article_list(
+                actor,
+                q=q,
+                status=["published"],
+                cursor=request.GET.get("cursor") or None,
+                limit=RESULTS,
+            )
+        except ValidationFailed as exc:  # a forged cursor
+            errors = exc.fields
+        articles = more.items if more else []
+    elif q:
         knowledge_services.journey_start(actor, start=JourneyStart.SEARCH, query=q)
         articles = knowledge_selectors.article_best(actor, q=q, limit=RESULTS)
     context = {
         "form": form,
         "q": q,
         "articles": articles,
+        "more": more,
+        "may_have_more": more is None and len(articles) >= RESULTS,
+        "errors": errors,
         # one search box finds what to read and what to order
         "catalog_items": catalog_selectors.search_items(actor, q, RESULTS) if q else [],
         "my_incidents": incident_selectors.incident_open_for_caller(actor, limit=MY_OPEN),
@@ -47,7 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
             actor, mine=True, status=list(REQUEST_OPEN), limit=MY_OPEN
         ).items,
     }
-    return render(request, "portal/home.html", context)
+    return render(request, "portal/home.html", context, status=422 if errors else 200)
 
 
 @login_required
@@ -61,10 +82,12 @@ def report(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def my_incidents(request: HttpRequest) -> HttpResponse:
-    """Everything I raised, newest first, with its status; each opens its page (history,
-    public replies, reply and attach)."""
+    """Everything I raised and ordered, newest first, with its status; each opens its page
+    (history, public replies, reply and attach). The two lists page on their own keyset
+    cursors (``cursor`` for incidents, ``requests`` for requests)."""
     actor = request.actor
     errors: dict[str, list[str]] = {}
+    page = requests = None
     try:
         page = incident_selectors.incident_list(
             actor,
@@ -72,14 +95,20 @@ def my_incidents(request: HttpRequest) -> HttpResponse:
             caller=actor.user.username,
             order="-opened_at",
             cursor=request.GET.get("cursor") or None,
-            limit=25,
+            limit=MY_PAGE,
         )
     except ValidationFailed as exc:  # a forged cursor
-        page, errors = None, exc.fields
+        errors.update(exc.fields)
+    try:
+        requests = catalog_selectors.request_list(
+            actor, mine=True, cursor=request.GET.get("requests") or None, limit=MY_PAGE
+        )
+    except ValidationFailed as exc:
+        errors["requests"] = [m for messages in exc.fields.values() for m in messages]
     return render(
         request,
         "portal/list.html",
-        {"page": page, "errors": errors},
+        {"page": page, "requests": requests, "errors": errors},
         status=422 if errors else 200,
     )
 

@@ -140,18 +140,21 @@ def clocks_start(
     context: Mapping[str, Any],
     at: dt.datetime,
     new_record: bool = False,
+    policy: SlaPolicy | None = None,
 ) -> list[SlaClock]:
     """Start the response and resolution clocks of the first matching policy.
 
     ``context``: ``priority``, ``category``, ``service``, ``organisation`` (slug). No
-    matching policy: no clocks. Clocks already started are returned unchanged (a retry);
+    matching policy: no clocks. ``policy``: the record names its policy itself (a
+    catalogue item's), so no matching is done. Clocks already started are returned
+    unchanged (a retry);
     ``new_record``: the record was inserted in this transaction, so it has none to look for.
     """
     at = _instant(at)
     existing = [] if new_record else _locked(record)
     if existing:
         return existing
-    policy = selectors.policy_for(context)
+    policy = policy if policy is not None else selectors.policy_for(context)
     if policy is None:
         return []
     content_type, object_id = selectors.record_ref(record)

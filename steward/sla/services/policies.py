@@ -28,6 +28,7 @@ EDITABLE = {
     "response_minutes",
     "resolution_minutes",
     "warning_percent",
+    "pause_awaiting_approval",
     "is_active",
 }
 AUDITED = sorted(EDITABLE | {"slug"})
@@ -68,8 +69,9 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         value = clean["precedence"]
         if not _is_int(value) or not 0 <= value <= 1_000_000:
             errors["precedence"] = ["a whole number from 0 to 1000000; lower is tried first"]
-    if "is_active" in clean and not isinstance(clean["is_active"], bool):
-        errors["is_active"] = ["true or false"]
+    for flag in ("is_active", "pause_awaiting_approval"):
+        if flag in clean and not isinstance(clean[flag], bool):
+            errors[flag] = ["true or false"]
     if "priorities" in clean:
         value = clean["priorities"]
         if not isinstance(value, list | tuple) or not all(
