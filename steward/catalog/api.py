@@ -136,7 +136,7 @@ def order_item(request: HttpRequest, response: HttpResponse, payload: RequestCre
         create=services.request_order,
         visible=selectors.request_visible,
     )
-    return 201, tag(response, selectors.request_get(request.actor, number=created.number))
+    return 201, tag(response, selectors.request_created(request.actor, created))
 
 
 @requests.get("/{number}", response=RequestOut)

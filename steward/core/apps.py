@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.models import Group
 
         from steward.core import selectors, stamps, targets, task_results
-        from steward.core.models import ApiToken, Team, User
+        from steward.core.models import ApiToken, Organisation, Team, User
 
         targets.register(targets.TargetKind("user", User, "username", selectors.user_visible))
         targets.register(targets.TargetKind("team", Team, "slug", selectors.team_visible))
@@ -21,5 +21,6 @@ class CoreConfig(AppConfig):
             User,
             ApiToken,
             Group,
+            Organisation,  # cached with the token's user (its slug, its parent)
             m2m=(User.groups.through, User.served_organisations.through),
         )

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 
 from steward.assets.choices import Depreciation, Status
 from steward.core.models import Location, Organisation, Team, VersionedModel
@@ -151,6 +152,13 @@ class Asset(VersionedModel):
             models.Index(fields=["location", "id"], name="ast_location"),
             models.Index(fields=["assignee", "id"], name="ast_assignee"),
             models.Index(fields=["stock_room", "status", "model"], name="ast_stock"),
+            # a state alone (the commonest filter) in keyset order: without it a page of
+            # "deployed" sorted every deployed asset by id first
+            models.Index(fields=["status", "id"], name="ast_state"),
+            # tags and serials are unique whatever their case (validation, search box, stock
+            # take scans): an equality on UPPER() is an index search, ``iexact`` a full scan
+            models.Index(Upper("asset_tag"), name="ast_tag_upper"),
+            models.Index(Upper("serial_number"), name="ast_serial_upper"),
         ]
 
     def __str__(self) -> str:

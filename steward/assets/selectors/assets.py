@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Upper
 
 from steward.assets.choices import Status
 from steward.assets.models import Asset, Assignment
@@ -26,9 +27,27 @@ def asset_visible(actor: Actor) -> QuerySet[Asset]:
 
 
 def _shown(qs: QuerySet[Asset]) -> QuerySet[Asset]:
+    # the configuration item too: the API shows its number on every row
     return qs.select_related(
-        "model__category", "assignee", "location", "stock_room", "owner_team", "organisation"
+        "model__category",
+        "assignee",
+        "location",
+        "stock_room",
+        "owner_team",
+        "organisation",
+        "configuration_item",
     )
+
+
+def _same_text(field: str, value: str) -> Q:
+    """``field`` equal to ``value`` whatever the case, as ``iexact`` means it, through the
+    expression index on UPPER(field) (``iexact`` is a full scan at a million rows); the
+    queryset needs ``_with_upper``."""
+    return Q(**{f"{field}_upper": value.upper()})
+
+
+def _with_upper(qs: QuerySet[Asset]) -> QuerySet[Asset]:
+    return qs.alias(asset_tag_upper=Upper("asset_tag"), serial_number_upper=Upper("serial_number"))
 
 
 def asset_list(
@@ -64,7 +83,7 @@ def asset_list(
     if q and NUMBER.fullmatch(q.upper()):
         qs = qs.filter(number=q.upper())
     elif q:
-        qs = qs.filter(Q(asset_tag__iexact=q) | Q(serial_number__iexact=q))
+        qs = _with_upper(qs).filter(_same_text("asset_tag", q) | _same_text("serial_number", q))
     return paginate(_shown(qs), order=ORDER, cursor=cursor, limit=limit)
 
 
@@ -75,7 +94,7 @@ def asset_get(actor: Actor, *, number: str) -> Asset:
     ).order_by("-checked_out_at", "-id")
     asset = (
         _shown(asset_visible(actor))
-        .select_related("disposition", "configuration_item")
+        .select_related("disposition")
         .prefetch_related(Prefetch("assignments", queryset=history))
         .filter(number=str(number).upper())
         .first()
@@ -99,4 +118,5 @@ def asset_for_update(actor: Actor, *, number: str) -> Asset:
 
 
 def asset_by_tag(actor: Actor, *, tag: str) -> Asset | None:
-    return asset_visible(actor).filter(asset_tag__iexact=tag.strip()).first()
+    qs = _with_upper(asset_visible(actor))
+    return qs.filter(_same_text("asset_tag", tag.strip())).first()

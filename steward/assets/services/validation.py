@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import QuerySet
+from django.db.models.functions import Upper
 
 from steward.assets.models import Asset, AssetModel, StockRoom
 from steward.core import selectors as core_selectors
@@ -81,7 +82,8 @@ def ref(qs: QuerySet, field: str, value: Any, *, key: str, label: str) -> Any:
 
 def unique(field: str, value: str, asset: Asset | None) -> None:
     """Asset tags and serial numbers each name one asset."""
-    others = Asset.objects.filter(**{f"{field}__iexact": value})
+    # UPPER() = UPPER(): what ``iexact`` means, through the expression index (ast_tag_upper)
+    others = Asset.objects.alias(key=Upper(field)).filter(key=value.upper())
     if asset is not None and asset.pk:
         others = others.exclude(pk=asset.pk)
     if value and others.exists():

@@ -23,6 +23,7 @@ from steward.catalog.selectors.portfolio import (
 from steward.catalog.selectors.requests import (
     approvals_waiting,
     request_approvals,
+    request_created,
     request_for_update,
     request_get,
     request_list,
@@ -49,6 +50,7 @@ __all__ = [
     "item_orderable",
     "item_visible",
     "request_approvals",
+    "request_created",
     "request_for_update",
     "request_get",
     "request_list",

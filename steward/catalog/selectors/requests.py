@@ -96,6 +96,29 @@ def request_get(actor: Actor, *, number: str) -> Request:
     return found
 
 
+def request_created(actor: Actor, request: Request) -> Request:
+    """The request ``request_order`` just returned, as ``request_get`` would show it, without
+    reading it back: it carries its votes and tasks. A request without them (an idempotent
+    retry returns the first one, fetched) is read as ``request_get`` reads it."""
+    votes = getattr(request, "created_votes", None)
+    tasks = getattr(request, "created_tasks", None)
+    if votes is None or tasks is None:
+        return request_get(actor, number=request.number)
+    # as prefetch_related leaves them: the response reads .approvals.all() and .tasks.all()
+    request._prefetched_objects_cache = {}
+    for name, rows in (("approvals", votes), ("tasks", tasks)):
+        cached = getattr(request, name).none()
+        cached._result_cache, cached._prefetch_done = list(rows), True
+        request._prefetched_objects_cache[name] = cached
+    if request.organisation_id is not None and not Request.organisation.is_cached(request):
+        request.organisation = request.requester.organisation
+    # the clocks were started in the same transaction; read once each, as request_get does
+    with_clocks(actor, [request])
+    if tasks:
+        with_clocks(actor, tasks)
+    return request
+
+
 def request_for_update(actor: Actor, *, number: str) -> Request:
     """The request locked for a write (the system's follow-ups pass ``Actor.system``)."""
     found = (

@@ -54,30 +54,32 @@ def _ci_checker(actor: Actor):  # noqa: ANN202 - a predicate
     return lambda number: cis.filter(number=number).exists()
 
 
-def _approvers(stage: dict, *, item: CatalogItem, requester: User) -> list[int]:
+def _approvers(stage: dict, *, item: CatalogItem, requester: User) -> list[User]:
+    """The stage's approvers, by id; each carries its username (the response shows it)."""
     kind = stage["approvers"]
     if kind == ApproverKind.MANAGER:
         manager = requester.manager
-        return [manager.pk] if manager is not None and manager.is_active else []
+        return [manager] if manager is not None and manager.is_active else []
     if kind == ApproverKind.SERVICE_OWNER:
         owner = item.service.owner if item.service else None
-        return [owner.pk] if owner is not None and owner.is_active else []
+        return [owner] if owner is not None and owner.is_active else []
     if kind == ApproverKind.TEAM:
         team = Team.objects.filter(slug=stage.get("team"), is_active=True).first()
         if team is None:
             return []
-        return sorted(team.members.filter(is_active=True).values_list("pk", flat=True))
-    return sorted(
-        User.objects.filter(username__in=stage.get("users") or [], is_active=True).values_list(
-            "pk", flat=True
-        )
+        return list(team.members.filter(is_active=True).only("pk", "username").order_by("pk"))
+    return list(
+        User.objects.filter(username__in=stage.get("users") or [], is_active=True)
+        .only("pk", "username")
+        .order_by("pk")
     )
 
 
-def _plan(item: CatalogItem, requester: User) -> dict[str, Any]:
-    """Each stage with its approvers and the votes it needs, and the tasks to create;
-    a stage that cannot be decided refuses the order (422 naming the stage)."""
-    stages = []
+def _plan(item: CatalogItem, requester: User) -> tuple[dict[str, Any], list[list[User]]]:
+    """Each stage with its approvers and the votes it needs, and the tasks to create (and
+    each stage's approvers as users); a stage that cannot be decided refuses the order (422
+    naming the stage)."""
+    stages, people = [], []
     errors: dict[str, list[str]] = {}
     for i, stage in enumerate(item.approval_stages):
         approvers = _approvers(stage, item=item, requester=requester)
@@ -88,7 +90,9 @@ def _plan(item: CatalogItem, requester: User) -> dict[str, Any]:
                 ApproverKind.SERVICE_OWNER: "the item's service has no owner to approve",
             }.get(stage["approvers"], "not enough approvers for this stage")
             errors[f"approval_stages.{i}"] = [reason]
-        stages.append({"name": stage["name"], "approvers": approvers, "needed": needed})
+        pks = [u.pk for u in approvers]
+        stages.append({"name": stage["name"], "approvers": pks, "needed": needed})
+        people.append(approvers)
     if errors:
         raise ValidationFailed(
             errors,
@@ -96,10 +100,10 @@ def _plan(item: CatalogItem, requester: User) -> dict[str, Any]:
             + "; ".join(m for ms in errors.values() for m in ms)
             + ".",
         )
-    return {"stages": stages, "task_mode": item.task_mode, "tasks": list(item.task_templates)}
+    plan = {"stages": stages, "task_mode": item.task_mode, "tasks": list(item.task_templates)}
+    return plan, people
 
 
-@transaction.atomic
 def request_order(
     actor: Actor,
     *,
@@ -110,7 +114,13 @@ def request_order(
 ) -> Request:
     """Order an item the actor may order, with answers that fit its form; an agent may order
     on behalf of someone (``requester``), whose manager then approves. ``title`` (one line,
-    e.g. a mail's subject) names the request; the item's name otherwise."""
+    e.g. a mail's subject) names the request; the item's name otherwise.
+
+    Checks and reads come first, outside the transaction (the item, the requester, the
+    answers, the approvers, the SLA policy), so SQLite's write lock (taken at BEGIN IMMEDIATE)
+    is held for the writes alone; a reference removed in between fails an insert on its
+    foreign key and nothing is written. The request returned carries its approvals and tasks
+    (with their approvers and teams): the response is built from it, not read back."""
     if actor.user is None and requester is None:
         raise ValidationFailed.one("requester", "required when the system orders")
     try:
@@ -137,45 +147,59 @@ def request_order(
         user_ok=_person_checker(actor, person),
         ci_ok=_ci_checker(actor),
     )
-    plan = _plan(found, person)
+    plan, approvers = _plan(found, person)
     policy = clocks.item_policy(found)
     if policy is not None:
         plan["sla_policy"] = policy.slug
-    request = Request(
-        number=next_number("REQ"),
-        item=found,
-        title=" ".join(title.split())[:200] or found.name,
-        requester=person,
-        organisation_id=person.organisation_id,
-        answers=clean,
-        plan=plan,
-        status=RequestStatus.APPROVAL,
-    )
     files = request_files.has_files(found.form, clean)
-    if files:  # the files are stored once the request has its row; their places kept
-        request.answers = request_files.placeholders(found.form, clean)
-    request.save()
-    if files:
-        request.answers = request_files.store(actor, request, found.form, clean)
-        request.save(update_fields=["answers"])
-    clocks.request_started(actor, request, policy)
-    audit.record(actor, request, action=AuditAction.CREATE, after=audit.snapshot(request, AUDITED))
-    outbox.emit("request.created", request, number=request.number)
-    if plan["stages"]:
-        open_stage(request, 0)
-    else:
-        start_fulfilment(actor, request)
+    with transaction.atomic():
+        request = Request(
+            number=next_number("REQ"),
+            item=found,
+            title=" ".join(title.split())[:200] or found.name,
+            requester=person,
+            organisation_id=person.organisation_id,
+            answers=clean,
+            plan=plan,
+            status=RequestStatus.APPROVAL,
+        )
+        if files:  # the files are stored once the request has its row; their places kept
+            request.answers = request_files.placeholders(found.form, clean)
+        request.save()
+        if files:
+            request.answers = request_files.store(actor, request, found.form, clean)
+            request.save(update_fields=["answers"])
+        clocks.request_started(actor, request, policy)
+        audit.record(
+            actor, request, action=AuditAction.CREATE, after=audit.snapshot(request, AUDITED)
+        )
+        outbox.emit("request.created", request, number=request.number)
+        tasks: list[Task] = []
+        approvals: list[Approval] = []
+        if plan["stages"]:
+            approvals = open_stage(request, 0, approvers=approvers[0])
+        else:
+            tasks = start_fulfilment(actor, request)
+    # kept on the record: the response is built from them, not read back
+    # (selectors.request_created)
+    request.created_votes, request.created_tasks = approvals, tasks
     return request
 
 
-def open_stage(request: Request, stage: int) -> None:
-    """Ask the stage's approvers for their votes (told by mail through the outbox)."""
+def open_stage(request: Request, stage: int, *, approvers: list[User] | None = None) -> list:
+    """Ask the stage's approvers for their votes (told by mail through the outbox); returns
+    the votes (with their approvers when the caller passed them as users)."""
     request.stage = stage
-    Approval.objects.bulk_create(
-        Approval(request=request, stage=stage, approver_id=pk)
-        for pk in request.plan["stages"][stage]["approvers"]
-    )
+    if approvers is not None:
+        votes = [Approval(request=request, stage=stage, approver=user) for user in approvers]
+    else:
+        votes = [
+            Approval(request=request, stage=stage, approver_id=pk)
+            for pk in request.plan["stages"][stage]["approvers"]
+        ]
+    Approval.objects.bulk_create(votes)
     outbox.emit("request.approval_requested", request, number=request.number, stage=stage)
+    return votes
 
 
 def _move(actor: Actor, request: Request, target: str, **extra: Any) -> None:
@@ -191,14 +215,14 @@ def _move(actor: Actor, request: Request, target: str, **extra: Any) -> None:
     outbox.emit(f"request.{target}", request, number=request.number, **extra)
 
 
-def start_fulfilment(actor: Actor, request: Request) -> None:
+def start_fulfilment(actor: Actor, request: Request) -> list[Task]:
     """Create the tasks: ordered, the first opens and the others wait; parallel, all open.
-    An item without tasks is done once approved."""
+    An item without tasks is done once approved. Returns the tasks created."""
     _move(actor, request, RequestStatus.FULFILMENT)
     templates = request.plan["tasks"]
     if not templates:
         _move(actor, request, RequestStatus.COMPLETED)
-        return
+        return []
     teams = {t.slug: t for t in Team.objects.filter(slug__in=[t["team"] for t in templates])}
     ordered = request.plan["task_mode"] == TaskMode.ORDERED
     tasks = [
@@ -230,6 +254,7 @@ def start_fulfilment(actor: Actor, request: Request) -> None:
         if task.status == TaskStatus.OPEN:
             clocks.task_opened(actor, task, templates[task.position])
             outbox.emit("task.opened", task, number=task.number, request=request.number)
+    return tasks
 
 
 def finish_if_done(actor: Actor, request: Request) -> None:

@@ -83,16 +83,19 @@ def token_revoke(actor: Actor, *, token_id: int) -> ApiToken:
     return token
 
 
-# Tokens seen by this process: digest -> (auth stamp when loaded, token with its user, roles
-# and served organisations). Any change to users, tokens or roles moves the auth stamp in the
-# database (steward/core/stamps.py), so every process drops its entries at the next request.
+# Tokens seen by this process: digest -> (auth stamp when loaded, token with its user, its
+# organisation and manager, roles and served organisations). Any change to users,
+# organisations, tokens or roles moves the auth stamp in the database
+# (steward/core/stamps.py), so every process drops its entries at the next request.
 _seen: dict[str, tuple[int, ApiToken]] = {}
 _SEEN_MAX = 10_000  # past this, start again: memory stays bounded whatever clients send
 
 
 def _load(digest: str) -> ApiToken | None:
     token = (
-        ApiToken.objects.select_related("user")
+        # the user's organisation and manager: read by orders and responses on most requests;
+        # saving either (a user or an organisation) moves the auth stamp like the user itself
+        ApiToken.objects.select_related("user__organisation", "user__manager")
         .filter(digest=digest, revoked_at__isnull=True)
         .first()
     )

@@ -126,13 +126,26 @@ def article_best(actor: Actor, *, q: str, limit: int) -> list[Article]:
     if not search.terms(q):
         return []
     qs = article_visible(actor).filter(status=Status.PUBLISHED)
-    keys = _readable(qs, search.best_matches(q, limit=FIRST_HITS, title_only=True))[:limit]
+    keys = _best_readable(qs, q, limit, title_only=True)
     if len(keys) < limit:
         seen = {i for _, i in keys}
-        more = _readable(qs, search.best_matches(q, limit=FIRST_HITS))
+        more = _best_readable(qs, q, limit + len(keys), title_only=False)
         keys += [k for k in more if k[1] not in seen][: limit - len(keys)]
     rows = {a.id: a for a in with_relations(Article.objects.filter(id__in=[i for _, i in keys]))}
     return [rows[i] for _, i in keys if i in rows]
+
+
+def _best_readable(
+    qs: QuerySet[Article], q: str, limit: int, *, title_only: bool
+) -> list[tuple[float, int]]:
+    """The ``limit`` best readable hits: first from a few more hits than needed (a short
+    ``IN`` list to check), then, if too many of them were unreadable, from ``FIRST_HITS``."""
+    for hits_wanted in (limit * 4, FIRST_HITS):
+        hits = search.best_matches(q, limit=hits_wanted, title_only=title_only)
+        keys = _readable(qs, hits)
+        if len(keys) >= limit or len(hits) < hits_wanted:
+            return keys[:limit]
+    return keys[:limit]
 
 
 def article_get(actor: Actor, *, number: str) -> Article:
