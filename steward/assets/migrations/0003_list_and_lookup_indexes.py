@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assets', '0001_initial'),
+        ('assets', '0002_assignment_due_back'),
         ('cmdb', '0005_ci_class_name_index'),
         ('core', '0008_cachestamp'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
