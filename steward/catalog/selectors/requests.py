@@ -112,10 +112,18 @@ def request_created(actor: Actor, request: Request) -> Request:
         request._prefetched_objects_cache[name] = cached
     if request.organisation_id is not None and not Request.organisation.is_cached(request):
         request.organisation = request.requester.organisation
-    # the clocks were started in the same transaction; read once each, as request_get does
-    with_clocks(actor, [request])
-    if tasks:
+    # the clocks were started in the same transaction: read them back only when the plan
+    # named a policy (none started otherwise, and the answer is known without a query)
+    plan = request.plan or {}
+    if plan.get("sla_policy"):
+        with_clocks(actor, [request])
+    else:
+        request.sla_clocks = []
+    if any(t.get("sla_policy") for t in plan.get("tasks", [])):
         with_clocks(actor, tasks)
+    else:
+        for task in tasks:
+            task.sla_clocks = []
     return request
 
 
