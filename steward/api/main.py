@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import threading
 from typing import Any
 
 from ninja import NinjaAPI
@@ -15,8 +17,24 @@ from steward.api.openapi import declare_errors
 class StewardAPI(NinjaAPI):
     """ninja's API with the error responses declared in the OpenAPI document."""
 
-    def get_openapi_schema(self, **kwargs: Any) -> Any:
-        return declare_errors(super().get_openapi_schema(**kwargs))
+    _documents: dict[str, Any]
+    _documents_lock = threading.Lock()
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        """The document, built once per process and prefix: every route is registered at
+        import, so it never changes, and building it walks every operation's schemas (about
+        a second each time /api/openapi.json was asked for). Each caller gets its own copy,
+        free to edit."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        documents = self.__dict__.setdefault("_documents", {})
+        with self._documents_lock:
+            if path_prefix not in documents:
+                built = super().get_openapi_schema(path_prefix=path_prefix)
+                documents[path_prefix] = declare_errors(built)
+        return copy.deepcopy(documents[path_prefix])
 
 
 api = StewardAPI(

@@ -70,6 +70,30 @@ def _end(**_: object) -> None:
     _local.stamps, _local.in_request = None, False
 
 
+def forget() -> None:
+    """Drop every value this process cached under a stamp, and this thread's stamps.
+
+    For a database whose stamps went back to values seen before with other contents: a
+    test's rollback or flush puts the seeded stamps back (tests/conftest.py calls this
+    around every database test), and a value loaded there at a seeded stamp after a write
+    that bumped nothing (QuerySet.update, raw SQL) would otherwise be served to the next
+    test at the same stamp. A running server never needs it: every bump is a new random
+    value."""
+    for versioned in _versioned:
+        versioned.clear()
+    for clear in _other_caches:
+        clear()
+    _local.stamps, _local.in_request = None, False
+
+
+def also_forget(clear: Callable[[], None]) -> None:
+    """Register a cache kept outside ``Versioned`` (keyed by a stamp too) for ``forget``."""
+    _other_caches.append(clear)
+
+
+_versioned: list[Versioned] = []
+_other_caches: list[Callable[[], None]] = []
+
 request_started.connect(_begin, dispatch_uid="steward.stamps.begin")
 request_finished.connect(_end, dispatch_uid="steward.stamps.end")
 
@@ -82,6 +106,11 @@ class Versioned(Generic[T]):
         self._version: int | None = None
         self._value: T | None = None
         self._lock = threading.Lock()
+        _versioned.append(self)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._value, self._version = None, None
 
     def get(self) -> T:
         version = current()[self.stamp]  # read first: a change after it reloads next time

@@ -26,6 +26,7 @@ from collections import Counter
 
 import pytest
 
+from tests.conftest import copy_migrated
 from tests.faults.harness import CLAIM_LEASE, Database, Sink, Steward, wait_for
 
 pytestmark = pytest.mark.faults
@@ -287,8 +288,10 @@ def recover(run: Run) -> None:
 
 
 @pytest.fixture
-def steward(tmp_path):
+def steward(tmp_path, request):
     db = Database(tmp_path)
+    if not db.postgres:  # SETUP's migrate then has nothing left to do (tests/conftest.py)
+        copy_migrated(request.getfixturevalue("migrated_sqlite"), tmp_path)
     sink = Sink()
     sink.up()
     app = Steward(tmp_path, db, sink)

@@ -38,12 +38,14 @@ def _empty_database() -> None:
     the state the rest of the test suite expects before and after the journeys."""
     from django.db import connection
 
+    from steward.core import stamps
     from steward.core.migrations import _append_only as triggers
 
     if connection.vendor == "sqlite":
         triggers.drop_sqlite_delete(connection)
     call_command("flush", interactive=False, verbosity=0)
     _reseed()
+    stamps.forget()  # the flush put the cache stamps back (steward/core/stamps.py, forget)
     if connection.vendor == "sqlite":
         triggers.create_sqlite(connection)
 

@@ -103,11 +103,13 @@ def test_debug_is_off_and_hosts_are_local_by_default(tmp_path):
     )
 
 
-def test_backup_makes_a_usable_copy_of_the_database(tmp_path):
+def test_backup_makes_a_usable_copy_of_the_database(tmp_path, migrated_sqlite):
     import sqlite3
 
+    from tests.conftest import copy_migrated
+
     env = {"STEWARD_VAR_DIR": str(tmp_path / "var")}
-    run_steward("migrate", "-v", "0", env_extra=env)
+    copy_migrated(migrated_sqlite, tmp_path / "var")
     env["STEWARD_ADMIN_PASSWORD"] = "A-long-enough-passphrase"
     run_steward("createadmin", "admin", env_extra=env)
     result = run_steward("backup", str(tmp_path / "backup"), env_extra=env)

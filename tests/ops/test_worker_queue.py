@@ -5,6 +5,7 @@ import os
 import pytest
 import redis
 
+from tests.conftest import copy_migrated
 from tests.ops.test_settings import run_steward
 
 REDIS_URL = os.environ.get("STEWARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -28,29 +29,29 @@ def _redis_up() -> bool:
         return False
 
 
-def test_default_queue_is_sqlite(tmp_path):
+def test_default_queue_is_sqlite(tmp_path, migrated_sqlite):
     env = {"STEWARD_VAR_DIR": str(tmp_path)}
-    run_steward("migrate", "-v", "0", env_extra=env)
+    copy_migrated(migrated_sqlite, tmp_path)
     result = run_steward("shell", "-c", ROUND_TRIP, env_extra=env)
     lines = result.stdout.split()
     assert lines[-4:] == ["SqliteHuey", "1", "0", "0"], result.stdout + result.stderr
     assert (tmp_path / "huey.sqlite3").exists()
 
 
-def test_redis_queue_when_configured(tmp_path):
+def test_redis_queue_when_configured(tmp_path, migrated_sqlite):
     if not _redis_up():
         if REQUIRED:
             pytest.fail(f"Redis is required in CI but not reachable at {REDIS_URL}")
         pytest.skip("Redis not reachable")
     env = {"STEWARD_VAR_DIR": str(tmp_path), "STEWARD_REDIS_URL": REDIS_URL}
-    run_steward("migrate", "-v", "0", env_extra=env)
+    copy_migrated(migrated_sqlite, tmp_path)
     result = run_steward("shell", "-c", ROUND_TRIP, env_extra=env)
     # the task was queued in Redis, ran (0 rows on an empty outbox) and left the queue empty
     assert result.stdout.split()[-4:] == ["RedisHuey", "1", "0", "0"], result.stdout + result.stderr
     assert not (tmp_path / "huey.sqlite3").exists()
 
 
-def test_worker_stops_gracefully_on_sigterm(tmp_path):
+def test_worker_stops_gracefully_on_sigterm(tmp_path, migrated_sqlite):
     import signal
     import subprocess
     import sys
@@ -58,7 +59,7 @@ def test_worker_stops_gracefully_on_sigterm(tmp_path):
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARD_")}
     env["STEWARD_VAR_DIR"] = str(tmp_path)
-    run_steward("migrate", "-v", "0", env_extra={"STEWARD_VAR_DIR": str(tmp_path)})
+    copy_migrated(migrated_sqlite, tmp_path)
     log = tmp_path / "worker.log"
     with log.open("w") as out:
         worker = subprocess.Popen(

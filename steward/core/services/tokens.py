@@ -89,6 +89,7 @@ def token_revoke(actor: Actor, *, token_id: int) -> ApiToken:
 # (steward/core/stamps.py), so every process drops its entries at the next request.
 _seen: dict[str, tuple[int, ApiToken]] = {}
 _SEEN_MAX = 10_000  # past this, start again: memory stays bounded whatever clients send
+stamps.also_forget(_seen.clear)
 
 
 def _load(digest: str) -> ApiToken | None:
