@@ -226,7 +226,9 @@ def test_administrator_builds_a_calendar_and_policy_an_incident_then_uses(page):
     page.get_by_label("Time zone").fill("Europe/London")
     page.get_by_label("Public holidays of").fill("GB")
     page.get_by_label("Region").fill("ENG")
-    page.get_by_label(weekday).fill("10:00-11:00")
+    # the form starts with office hours Monday to Friday: the depot works one day only
+    for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
+        page.get_by_label(day, exact=True).fill("10:00-11:00" if day == weekday else "")
     page.get_by_label("Closures").fill(f"{closed.isoformat()} Depot stocktake")
     shot(page, "administrator", "calendar-hours")
     page.get_by_role("button", name="Add calendar").click()
