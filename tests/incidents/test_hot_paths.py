@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 # the cache stamps, the team and its assignment rule, the number, the incident, its two
 # clocks, its search index row (written in the same transaction: decision 0014) and on
-# SQLite its words in the term table (one executemany: decision 0015), the audit entry, two
+# SQLite its words in the term table (one executemany: decision 0016), the audit entry, two
 # outbox events (created, assigned); savepoints not counted (how many depends on the
 # transaction the test runs in). Token, actor, matrix, policy and calendar come from the
 # caches; the response is built from the create's own rows, not read back.

@@ -1,4 +1,4 @@
-"""SQLite: prefixes expanded into the index's words (decision 0015) find exactly what the
+"""SQLite: prefixes expanded into the index's words (decision 0016) find exactly what the
 prefix query finds, newest first and ranked, for any texts and any prefix."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""The search index's term table (decision 0015): prefixes expand into whole words."""
+"""The search index's term table (decision 0016): prefixes expand into whole words."""
 
 from django.db import migrations
 

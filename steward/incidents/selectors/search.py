@@ -15,7 +15,7 @@ import re
 from django.db import connection
 
 TABLE = "incidents_search"
-TERMS = "incidents_search_terms"  # SQLite: every word the index holds (decision 0015)
+TERMS = "incidents_search_terms"  # SQLite: every word the index holds (decision 0016)
 MAX_TERMS = 8
 MAX_EXPANSION = 32  # a prefix with more words than this is matched as a prefix
 _PLAIN = re.compile(r"[a-z0-9]+")  # words the term table spells as unicode61 does

@@ -44,10 +44,10 @@ def create_index(conn) -> None:  # noqa: ANN001 - a database connection
 
 def create_terms(cursor, vendor: str) -> None:  # noqa: ANN001 - a database cursor
     """Every distinct word the index holds, so a prefix is expanded into its words before
-    the index is asked (decision 0015); never shrinks: a word no row holds any more expands
+    the index is asked (decision 0016); never shrinks: a word no row holds any more expands
     into a term that matches nothing."""
     if vendor == "postgresql":
-        return  # GIN's prefix match reads entries in term order already (decision 0015)
+        return  # GIN's prefix match reads entries in term order already (decision 0016)
     cursor.execute(f"CREATE TABLE IF NOT EXISTS {TERMS} (term TEXT PRIMARY KEY) WITHOUT ROWID")
 
 
