@@ -39,7 +39,11 @@ class ClockBatch:
         self._events: list[tuple[SlaClock, str, dt.datetime, dict]] = []
 
     def _policy(self, context: Mapping[str, Any]) -> SlaPolicy | None:
-        key = tuple(sorted(context.items()))
+        # a context value may be a list (an incident's category and subcategory both match)
+        key = tuple(
+            (name, tuple(value) if isinstance(value, list) else value)
+            for name, value in sorted(context.items())
+        )
         policy = self._policies.get(key, _NO_POLICY)
         if policy is _NO_POLICY:
             policy = self._policies[key] = selectors.policy_for(context)
