@@ -17,9 +17,9 @@ LIST_PAGE = 7
 LIST_API = 2  # the cache stamps, the page (token, user and roles are cached)
 # the session four as above; the asset with its references, its check-outs, its timeline
 # (the audit entries, then the CI its deploy entry names), its model's warranty, the
-# contracts (cost shares, then those shown), the check-out form's locations and the
-# check-in form's stock rooms
-DETAIL_PAGE = 13
+# contracts (cost shares, then those shown) and the check-in form's stock rooms (the
+# check-out form picks its location by name: no list of locations is read)
+DETAIL_PAGE = 12
 DETAIL_API = 3  # the stamps, the asset with its references, its check-outs
 
 

@@ -119,10 +119,11 @@ def _documents(ids: Iterable[int]) -> list[Document]:
     ]
 
 
-def _write(docs: list[Document]) -> None:
+def _write(docs: list[Document], *, terms: bool = True) -> None:
     """Insert or replace the index rows of ``docs`` in one statement per batch. Always an
     upsert, even for a new incident: a row left over for a reused id (a flushed or restored
-    database keeps the index table) must not make the create fail."""
+    database keeps the index table) must not make the create fail. ``terms=False`` leaves
+    the term table alone: a migration older than the table's (0014 fills it then)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.executemany(
@@ -133,7 +134,8 @@ def _write(docs: list[Document]) -> None:
                 docs,
             )
         else:
-            _write_terms(cursor, docs)
+            if terms:
+                _write_terms(cursor, docs)
             # FTS5's REPLACE takes the old row's terms out of the index with the row
             cursor.executemany(
                 f"INSERT OR REPLACE INTO {TABLE} (rowid, public, internal) "  # noqa: S608
@@ -151,9 +153,9 @@ def index_new(incidents: Iterable[Incident]) -> int:
     return len(docs)
 
 
-def reindex(ids: Iterable[int]) -> int:
+def reindex(ids: Iterable[int], *, terms: bool = True) -> int:
     """Rebuild the index rows of these incidents from the database (idempotent)."""
     docs = _documents(ids)
     if docs:
-        _write(docs)
+        _write(docs, terms=terms)
     return len(docs)
