@@ -131,21 +131,28 @@ def test_a_later_filter_choice_wins_over_a_slow_earlier_one(page):
     rows = page.locator("#rows")
     expect(rows).to_contain_text(mail.number)
 
-    slowed = []
+    held = []  # the first choice's request, answered only after the second choice's
 
-    def slow_first_status_answer(route):
-        if not slowed and "status=investigating" in route.request.url:
-            slowed.append(route.request.url)
-            page.wait_for_timeout(1500)  # the answer to the first choice comes late
-        # the request may have been aborted by the newer choice: then there is nothing to send
-        with contextlib.suppress(Exception):
-            route.continue_()
+    def hold_first_status_answer(route):
+        if not held and "status=investigating" in route.request.url:
+            held.append(route)  # answered late, below
+            return
+        route.continue_()
 
-    page.route(re.compile(r"/problems/\?.*partial=1"), slow_first_status_answer)
+    page.route(re.compile(r"/problems/\?.*partial=1"), hold_first_status_answer)
     page.get_by_label("Status").select_option(label="Investigating")
+    for _ in range(250):  # the first choice's request must be in flight before the second
+        if held:
+            break
+        page.wait_for_timeout(20)
+    assert held, "the first choice's request was not seen"
     page.get_by_label("Status").select_option(label="New")
-    page.wait_for_timeout(2500)
+    expect(rows).to_contain_text(printer.number)
+    # the slow answer to the first choice arrives now; it may have been aborted by the newer
+    # choice, and then there is nothing to send
+    with contextlib.suppress(Exception):
+        held[0].continue_()
+    page.wait_for_timeout(1000)
     expect(page.get_by_label("Status")).to_have_value("new")
     expect(rows).to_contain_text(printer.number)
     expect(rows).to_contain_text(mail.number)
-    assert slowed, "the first choice's request was not seen"
