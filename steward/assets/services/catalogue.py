@@ -105,6 +105,20 @@ def category_update(actor: Actor, *, slug: str, changes: dict[str, Any]) -> Cate
     return category
 
 
+def _category(value: Any) -> Category:
+    found = ref(Category.objects.all(), "category", value, key="slug", label="category")
+    if found is None:
+        raise ValidationFailed.one("category", "required")
+    return found
+
+
+def _warranty(months: Any) -> int:
+    """Whole months from 0 to 240 (a bool or a numeric string is not a month count)."""
+    if isinstance(months, bool) or not isinstance(months, int) or not 0 <= months <= 240:
+        raise ValidationFailed.one("warranty_months", "from 0 to 240")
+    return months
+
+
 @transaction.atomic
 def model_create(
     actor: Actor, *, manufacturer: str, name: str, category: str, warranty_months: int = 0
@@ -113,11 +127,8 @@ def model_create(
     require_write(actor)
     manufacturer = text("manufacturer", manufacturer, required=True)[:120]
     name = text("name", name, required=True)[:120]
-    found = ref(Category.objects.all(), "category", category, key="slug", label="category")
-    if found is None:
-        raise ValidationFailed.one("category", "required")
-    if isinstance(warranty_months, bool) or not 0 <= int(warranty_months) <= 240:
-        raise ValidationFailed.one("warranty_months", "from 0 to 240")
+    found = _category(category)
+    warranty_months = _warranty(warranty_months)
     if AssetModel.objects.filter(manufacturer__iexact=manufacturer, name__iexact=name).exists():
         raise ValidationFailed.one("name", "this manufacturer already has a model of this name")
     model = AssetModel.objects.create(
@@ -141,17 +152,9 @@ def model_update(actor: Actor, *, pk: int, changes: dict[str, Any]) -> AssetMode
         if name in changes:
             clean[name] = text(name, changes[name], required=True)[:120]
     if "category" in changes:
-        found = ref(
-            Category.objects.all(), "category", changes["category"], key="slug", label="category"
-        )
-        if found is None:
-            raise ValidationFailed.one("category", "required")
-        clean["category"] = found
+        clean["category"] = _category(changes["category"])
     if "warranty_months" in changes:
-        months = changes["warranty_months"]
-        if isinstance(months, bool) or not isinstance(months, int) or not 0 <= months <= 240:
-            raise ValidationFailed.one("warranty_months", "from 0 to 240")
-        clean["warranty_months"] = months
+        clean["warranty_months"] = _warranty(changes["warranty_months"])
     manufacturer = clean.get("manufacturer", model.manufacturer)
     name = clean.get("name", model.name)
     clash = AssetModel.objects.filter(manufacturer__iexact=manufacturer, name__iexact=name)
