@@ -11,14 +11,18 @@ from ninja.files import UploadedFile
 
 from steward.api.http import create_with_key, expected_version, page_of, tag
 from steward.assets import selectors, services
-from steward.assets.filters import AssetFilters, ContractFilters, PageParams
+from steward.assets.filters import AssetFilters, ContractFilters, LoanFilters, PageParams
 from steward.assets.schemas import (
     AssetCreateIn,
     AssetModelIn,
     AssetModelOut,
+    AssetModelPatchIn,
     AssetOut,
     AssetPatchIn,
     AssignmentOut,
+    CategoryIn,
+    CategoryOut,
+    CategoryPatchIn,
     CheckInIn,
     CheckOutIn,
     ContractCreateIn,
@@ -30,6 +34,7 @@ from steward.assets.schemas import (
     DispositionOut,
     DispositionPatchIn,
     FinancialsOut,
+    LoanOut,
     StockLineOut,
     StockRoomIn,
     StockRoomOut,
@@ -73,6 +78,71 @@ def create_model(request: HttpRequest, payload: AssetModelIn):
         create=services.model_create,
         visible=selectors.model_visible,
     )
+
+
+@assets.get("/models/{pk}", response=AssetModelOut)
+def get_model(request: HttpRequest, response: HttpResponse, pk: int):
+    return tag(response, selectors.model_get(request.actor, pk=pk))
+
+
+@assets.patch("/models/{pk}", response=AssetModelOut)
+def patch_model(request: HttpRequest, response: HttpResponse, pk: int, payload: AssetModelPatchIn):
+    """Change a model; its assets inherit a new warranty term (If-Match: 412 when stale)."""
+    services.model_update(
+        request.actor,
+        pk=pk,
+        expected_version=expected_version(request, payload.version),
+        changes=payload.dict(exclude_unset=True, exclude={"version"}),
+    )
+    return tag(response, selectors.model_get(request.actor, pk=pk))
+
+
+@assets.get("/categories", response=page_of(CategoryOut))
+def list_categories(request: HttpRequest, params: Query[PageParams]):
+    """Categories with their book and tax schedules and residual values."""
+    return paginate(selectors.category_visible(request.actor), order=("id",), **params.dict())
+
+
+@assets.post("/categories", response={201: CategoryOut})
+def create_category(request: HttpRequest, response: HttpResponse, payload: CategoryIn):
+    data = {k: v for k, v in payload.dict().items() if v is not None}
+    return 201, tag(
+        response,
+        create_with_key(
+            request,
+            scope="asset-categories",
+            data=data,
+            create=services.category_create,
+            visible=selectors.category_visible,
+        ),
+    )
+
+
+@assets.get("/categories/{slug}", response=CategoryOut)
+def get_category(request: HttpRequest, response: HttpResponse, slug: str):
+    return tag(response, selectors.category_get(request.actor, slug=slug))
+
+
+@assets.patch("/categories/{slug}", response=CategoryOut)
+def patch_category(
+    request: HttpRequest, response: HttpResponse, slug: str, payload: CategoryPatchIn
+):
+    """Change a category's schedules or residual values; every asset of it is valued by
+    them from then on (If-Match: 412 when stale)."""
+    services.category_update(
+        request.actor,
+        slug=slug,
+        expected_version=expected_version(request, payload.version),
+        changes=payload.dict(exclude_unset=True, exclude={"version"}),
+    )
+    return tag(response, selectors.category_get(request.actor, slug=slug))
+
+
+@assets.get("/loans", response=page_of(LoanOut))
+def list_loans(request: HttpRequest, filters: Query[LoanFilters]):
+    """Open loans (check-outs with a due-back date) by due date; ``overdue=true`` keeps
+    those past it. The loans page uses the same filters."""
+    return selectors.loan_list(request.actor, **filters.dict())
 
 
 @assets.get("/stock-rooms", response=page_of(StockRoomOut))

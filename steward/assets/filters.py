@@ -95,6 +95,28 @@ class ContractFilters(Schema):
         return "" if value is None else value
 
 
+class LoanFilters(Schema):
+    """Which open loans (check-outs with a due-back date) the loans page and
+    ``GET /api/v1/assets/loans`` show."""
+
+    overdue: bool | None = Field(
+        None, description="true: only those past their due date; false: only those not yet due"
+    )
+    holder: str = Field("", max_length=150, description="username, or 'me'")
+    cursor: str | None = None
+    limit: int | None = None
+
+    @field_validator("overdue", "cursor", "limit", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @field_validator("holder", mode="before")
+    @classmethod
+    def _empty_is_any(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+
 class PageParams(Schema):
     cursor: str | None = None
     limit: int | None = None

@@ -197,15 +197,22 @@ class ScanForm(forms.Form):
 
 class _ChangedOnly(forms.Form):
     """Each input carries the value it was opened with, so an edit sends only what the
-    person changed and never undoes a change saved by someone else meanwhile."""
+    person changed and never undoes a change saved by someone else meanwhile; ``version``
+    (hidden) is the one the form was opened at: a stale one is refused (412, with a reload)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.show_hidden_initial = True
+        for name, field in self.fields.items():
+            field.show_hidden_initial = name != "version"
 
     def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.changed_data}
+        return {name: self.cleaned_data[name] for name in self.changed_data if name != "version"}
+
+    def values(self) -> dict:
+        """Every value but the version (a new record)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
 def _life(label: str) -> forms.IntegerField:
@@ -224,8 +231,21 @@ def _rate(label: str) -> forms.DecimalField:
     )
 
 
+def _residual(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        initial=0,
+        help_text="The share of the cost an asset is still worth when its life ends; "
+        "never depreciated below it.",
+    )
+
+
 class CategoryForm(_ChangedOnly):
-    """A category and its two depreciation schedules (book and tax)."""
+    """A category and its two depreciation schedules (book and tax), each with a residual."""
 
     name = SingleLineField(max_length=120)
     ci_class = SingleLineField(
@@ -237,9 +257,11 @@ class CategoryForm(_ChangedOnly):
     book_method = forms.ChoiceField(label="Book method", choices=Depreciation.choices)
     book_life_years = _life("Book life (years)")
     book_rate = _rate("Book rate (% a year)")
+    book_residual_percent = _residual("Book residual value (% of cost)")
     tax_method = forms.ChoiceField(label="Tax method", choices=Depreciation.choices)
     tax_life_years = _life("Tax life (years)")
     tax_rate = _rate("Tax rate (% a year)")
+    tax_residual_percent = _residual("Tax residual value (% of cost)")
 
     @staticmethod
     def initial_for(category) -> dict:
@@ -269,6 +291,7 @@ class AssetModelForm(_ChangedOnly):
     @staticmethod
     def initial_for(model) -> dict:
         return {
+            "version": model.version,
             "manufacturer": model.manufacturer,
             "name": model.name,
             "category": model.category.slug,

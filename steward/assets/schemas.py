@@ -17,6 +17,79 @@ class AssetModelOut(Schema):
     name: str
     category: str = Field(..., alias="category.slug")
     warranty_months: int
+    version: int
+
+
+class AssetModelPatchIn(In):
+    not_null = frozenset({"manufacturer", "name", "category", "warranty_months"})
+    version: int | None = None
+    manufacturer: SingleLine | None = Field(None, min_length=1, max_length=120)
+    name: SingleLine | None = Field(None, min_length=1, max_length=120)
+    category: str | None = Field(None, max_length=60, description="category slug")
+    warranty_months: int | None = Field(None, ge=0, le=240)
+
+
+Percent = Decimal
+
+
+class CategoryOut(Schema):
+    slug: str
+    name: str
+    ci_class: str
+    book_method: str
+    book_life_years: int
+    book_rate: Decimal
+    book_residual_percent: Decimal
+    tax_method: str
+    tax_life_years: int
+    tax_rate: Decimal
+    tax_residual_percent: Decimal
+    version: int
+
+
+_METHOD = "straight_line or declining_balance"
+_RESIDUAL = "residual (salvage) value: % of the cost, 0 to 100"
+
+
+class CategoryIn(In):
+    name: SingleLine = Field(..., min_length=1, max_length=120)
+    ci_class: SingleLine = Field("", max_length=60, description="CMDB class slug")
+    book_method: str | None = Field(None, description=_METHOD)
+    book_life_years: int | None = Field(None, description="1 to 50")
+    book_rate: Percent | None = Field(None, description="declining balance: % a year")
+    book_residual_percent: Percent | None = Field(None, description=_RESIDUAL)
+    tax_method: str | None = Field(None, description=_METHOD)
+    tax_life_years: int | None = Field(None, description="1 to 50")
+    tax_rate: Percent | None = Field(None, description="declining balance: % a year")
+    tax_residual_percent: Percent | None = Field(None, description=_RESIDUAL)
+
+
+class CategoryPatchIn(In):
+    not_null = frozenset(
+        {
+            "name",
+            "ci_class",
+            "book_method",
+            "book_life_years",
+            "book_rate",
+            "book_residual_percent",
+            "tax_method",
+            "tax_life_years",
+            "tax_rate",
+            "tax_residual_percent",
+        }
+    )
+    version: int | None = None
+    name: SingleLine | None = Field(None, min_length=1, max_length=120)
+    ci_class: SingleLine | None = Field(None, max_length=60)
+    book_method: str | None = Field(None, description=_METHOD)
+    book_life_years: int | None = Field(None, description="1 to 50")
+    book_rate: Percent | None = None
+    book_residual_percent: Percent | None = Field(None, description=_RESIDUAL)
+    tax_method: str | None = Field(None, description=_METHOD)
+    tax_life_years: int | None = Field(None, description="1 to 50")
+    tax_rate: Percent | None = None
+    tax_residual_percent: Percent | None = Field(None, description=_RESIDUAL)
 
 
 class AssetModelIn(In):
@@ -115,12 +188,30 @@ class AssetPatchIn(In):
     holds_data: bool | None = None
     owner_team: str | None = None
     stock_room: str | None = None
+    location: int | str | None = Field(
+        None,
+        description="location id or exact name (null clears it); refused while the asset is "
+        "checked out: a check-out says where it is",
+    )
     notes: str | None = Field(None, max_length=20_000)
 
 
 class CheckOutIn(In):
     person: str | None = Field(None, max_length=150, description="username")
     location: int | None = Field(None, ge=1, description="location id")
+    due_back: dt.date | None = Field(None, description="a loan: the day it is to come back")
+
+
+class LoanOut(Schema):
+    asset: str = Field(..., alias="asset.number")
+    asset_tag: str = Field(..., alias="asset.asset_tag")
+    model_name: str = Field(..., alias="asset.model.label")
+    holder: str | None = Field(None, alias="person.username")
+    location: str | None = Field(None, alias="location.name")
+    owner_team: str | None = Field(None, alias="asset.owner_team.slug")
+    checked_out_at: dt.datetime
+    due_back: dt.date
+    days_overdue: int = Field(..., description="0 while not yet due")
 
 
 class CheckInIn(In):
@@ -131,6 +222,7 @@ class AssignmentOut(Schema):
     person: str | None = Field(None, alias="person.username")
     location: int | None = Field(None, alias="location_id")
     checked_out_at: dt.datetime
+    due_back: dt.date | None = None
     checked_in_at: dt.datetime | None
 
 

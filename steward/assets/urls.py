@@ -1,6 +1,6 @@
 from django.urls import path
 
-from steward.assets.views import catalogue, listing, records, reports, stocktake
+from steward.assets.views import catalogue, listing, loans, records, reports, stocktake
 
 app_name = "assets"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", records.new, name="new"),
     path("stock/", reports.stock, name="stock"),
     path("contracts/", reports.contracts, name="contracts"),
+    path("loans/", loans.loans, name="loans"),
     path("disposition/", reports.disposition_report, name="disposition_report"),
     path("disposition.csv", reports.disposition_report_csv, name="disposition_csv"),
     path("labels/", reports.labels, name="labels"),

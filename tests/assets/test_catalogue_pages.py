@@ -37,6 +37,8 @@ def _category_values(c: Category) -> dict:
         "tax_method": c.tax_method,
         "tax_life_years": str(c.tax_life_years),
         "tax_rate": str(c.tax_rate),
+        "book_residual_percent": str(c.book_residual_percent),
+        "tax_residual_percent": str(c.tax_residual_percent),
     }
 
 
@@ -52,6 +54,8 @@ def test_a_category_is_created_and_its_schedule_edited(signed_in, make_asset, ma
             "tax_method": "straight_line",
             "tax_life_years": "3",
             "tax_rate": "0",
+            "book_residual_percent": "0",
+            "tax_residual_percent": "0",
         },
     )
     assert r.status_code == 303

@@ -8,6 +8,7 @@ from steward.assets.models.hardware import (
     AssetModel,
     Assignment,
     Category,
+    LoanReminder,
     StockLevel,
     StockRoom,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "ContractReminder",
     "CustodyStep",
     "Disposition",
+    "LoanReminder",
     "StockCount",
     "StockCountSeen",
     "StockLevel",

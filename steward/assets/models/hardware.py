@@ -15,8 +15,12 @@ from steward.core.models import Location, Organisation, Team, VersionedModel
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
+PERCENT = {"max_digits": 5, "decimal_places": 2}
+
+
 class Category(models.Model):
     """A kind of hardware (laptop, server); carries the book and tax depreciation schedules
+    (each with a residual value, a percentage of cost its assets are never written below)
     and the CMDB class an asset of it becomes on deploy."""
 
     name = models.CharField(max_length=120, unique=True)
@@ -36,6 +40,13 @@ class Category(models.Model):
     )
     tax_life_years = models.PositiveSmallIntegerField(default=3)
     tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=40)
+    book_residual_percent = models.DecimalField(
+        **PERCENT, default=0, help_text="residual (salvage) value: % of cost left after the life"
+    )
+    tax_residual_percent = models.DecimalField(
+        **PERCENT, default=0, help_text="residual (salvage) value: % of cost left after the life"
+    )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name_plural = "categories"
@@ -43,7 +54,16 @@ class Category(models.Model):
             models.CheckConstraint(
                 condition=models.Q(book_life_years__gte=1, tax_life_years__gte=1),
                 name="asset_category_life_positive",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    book_residual_percent__gte=0,
+                    book_residual_percent__lte=100,
+                    tax_residual_percent__gte=0,
+                    tax_residual_percent__lte=100,
+                ),
+                name="asset_category_residual_percent",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -57,6 +77,7 @@ class AssetModel(models.Model):
     name = models.CharField(max_length=120)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="models")
     warranty_months = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [
@@ -202,7 +223,15 @@ class Assignment(models.Model):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["asset", "checked_out_at"], name="ast_assignment_hist")]
+        indexes = [
+            models.Index(fields=["asset", "checked_out_at"], name="ast_assignment_hist"),
+            # the loans list (open loans by due date) and the overdue reminders
+            models.Index(
+                fields=["due_back", "id"],
+                condition=models.Q(checked_in_at__isnull=True, due_back__isnull=False),
+                name="ast_open_loan_due",
+            ),
+        ]
         constraints = [
             # at most one open check-out per asset
             models.UniqueConstraint(
@@ -214,3 +243,20 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.asset_id} to {self.person_id or self.location_id}"
+
+
+class LoanReminder(models.Model):
+    """That the holder of an overdue loan was reminded for this due date: the unique pair
+    makes it once per loan and due date (a loan extended to a new date is reminded anew)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
+    due_back = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "due_back"], name="loan_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} due {self.due_back}"

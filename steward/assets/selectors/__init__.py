@@ -40,10 +40,12 @@ from steward.assets.selectors.disposition import (
 )
 from steward.assets.selectors.finance import (
     book_value,
+    category_example_schedule,
     depreciation_schedule,
     total_cost_of_ownership,
 )
 from steward.assets.selectors.history import asset_timeline
+from steward.assets.selectors.loans import loan_list, loans_to_remind
 from steward.assets.selectors.permissions import AssetCapabilities, asset_capabilities
 from steward.assets.selectors.stocktake import CountReport, stock_count_get, stock_count_report
 
@@ -61,6 +63,7 @@ __all__ = [
     "book_value",
     "can_read",
     "can_write",
+    "category_example_schedule",
     "category_get",
     "category_list",
     "category_visible",
@@ -75,6 +78,8 @@ __all__ = [
     "disposition_get",
     "disposition_of",
     "disposition_report",
+    "loan_list",
+    "loans_to_remind",
     "location_choices",
     "location_suggest",
     "model_get",

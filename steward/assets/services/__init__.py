@@ -28,6 +28,7 @@ from steward.assets.services.disposition import (
     disposition_update,
 )
 from steward.assets.services.imports import import_asset_file, import_assets
+from steward.assets.services.loans import loan_reminders_send
 from steward.assets.services.requests import asset_request_fulfil
 from steward.assets.services.stocktake import (
     stock_count_close,
@@ -53,6 +54,7 @@ __all__ = [
     "disposition_update",
     "import_asset_file",
     "import_assets",
+    "loan_reminders_send",
     "model_create",
     "model_update",
     "require_write",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +18,26 @@ from steward.core.choices import AuditAction
 from steward.core.errors import NotFound, ValidationFailed
 from steward.core.models import Location
 from steward.core.services.common import reject_unknown
+from steward.core.services.records import RecordRules, record_update
+
+
+def _percent(field: str, value: Any, *, what: str) -> Decimal:
+    """A percentage from 0 to 100 with at most two decimals; refusals name ``field``."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise ValidationFailed.one(field, "a percentage, e.g. 12.5")
+    try:
+        percent = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationFailed.one(field, "a percentage, e.g. 12.5") from exc
+    if not percent.is_finite():
+        raise ValidationFailed.one(field, "a percentage, e.g. 12.5")
+    if percent < 0:
+        raise ValidationFailed.one(field, "may not be negative")
+    if percent > 100:
+        raise ValidationFailed.one(field, f"at most 100: {what}")
+    if percent != percent.quantize(Decimal("0.01")):
+        raise ValidationFailed.one(field, "at most two decimals")
+    return percent
 
 
 def _schedule(prefix: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -36,10 +56,16 @@ def _schedule(prefix: str, values: dict[str, Any]) -> dict[str, Any]:
         clean[f"{prefix}_life_years"] = life
     rate = values.get(f"{prefix}_rate")
     if rate is not None:
-        rate = Decimal(str(rate))
-        if not Decimal(0) <= rate <= Decimal(100):
-            raise ValidationFailed.one(f"{prefix}_rate", "a percentage from 0 to 100")
-        clean[f"{prefix}_rate"] = rate
+        clean[f"{prefix}_rate"] = _percent(
+            f"{prefix}_rate", rate, what="a year may not write off more than the value"
+        )
+    residual = values.get(f"{prefix}_residual_percent")
+    if residual is not None:
+        # a share of each asset's cost: a category spans many costs, and a fixed amount
+        # would be above the cost of its cheaper assets (docs/assets.md#residual-value)
+        clean[f"{prefix}_residual_percent"] = _percent(
+            f"{prefix}_residual_percent", residual, what="a residual above the cost"
+        )
     return clean
 
 
@@ -48,8 +74,11 @@ def category_create(actor: Actor, *, name: str, ci_class: str = "", **values: An
     """A category with its book and tax schedules (validated as on update)."""
     require_write(actor)
     ci_class = _ci_class(ci_class)
+    reject_unknown(values, CATEGORY_FIELDS)
     name = text("name", name, required=True)[:120]
     slug = slugify(name)[:60]
+    if not slug:
+        raise ValidationFailed.one("name", "needs letters or digits")
     if Category.objects.filter(slug=slug).exists():
         raise ValidationFailed.one("name", "a category of this name exists")
     clean = _schedule("book", values) | _schedule("tax", values)
@@ -67,6 +96,8 @@ CATEGORY_FIELDS = {
     "tax_method",
     "tax_life_years",
     "tax_rate",
+    "book_residual_percent",
+    "tax_residual_percent",
 }
 MODEL_FIELDS = {"manufacturer", "name", "category", "warranty_months"}
 
@@ -78,31 +109,52 @@ def _ci_class(value: Any) -> str:
     return value
 
 
+CATEGORY_RULES = RecordRules(
+    editable=CATEGORY_FIELDS,
+    audited=sorted(CATEGORY_FIELDS),
+    event="asset_category.updated",
+    payload=lambda c: {"slug": c.slug},
+)
+
+
 @transaction.atomic
-def category_update(actor: Actor, *, slug: str, changes: dict[str, Any]) -> Category:
-    """Change a category's name, CMDB class or schedules; every asset of it is valued by
-    the new schedules from then on (book values are computed, never stored). The slug
-    stays, so links and imports keep working after a rename."""
-    require_write(actor)
-    category = Category.objects.select_for_update().filter(slug=slug).first()
-    if category is None:
-        raise NotFound()
-    reject_unknown(changes, CATEGORY_FIELDS)
-    clean = _schedule("book", changes) | _schedule("tax", changes)
-    if "name" in changes:
-        clean["name"] = text("name", changes["name"], required=True)[:120]
-        if Category.objects.filter(name__iexact=clean["name"]).exclude(pk=category.pk).exists():
-            raise ValidationFailed.one("name", "a category of this name exists")
-    if "ci_class" in changes:
-        clean["ci_class"] = _ci_class(changes["ci_class"])
-    before = audit.snapshot(category, clean)
-    for name, value in clean.items():
-        setattr(category, name, value)
-    after = audit.snapshot(category, clean)
-    if before != after:
-        category.save(update_fields=list(clean))
-        audit.record(actor, category, before=before, after=after)
-    return category
+def category_update(
+    actor: Actor, *, slug: str, changes: dict[str, Any], expected_version: int | None = None
+) -> Category:
+    """Change a category's name, CMDB class or schedules (residual values included); every
+    asset of it is valued by the new schedules from then on (book values are computed,
+    never stored). The slug stays, so links and imports keep working after a rename.
+    ``expected_version`` (the API's If-Match, the form's hidden field): 412 when stale."""
+
+    def load() -> Category:
+        require_write(actor)
+        found = Category.objects.select_for_update().filter(slug=slug).first()
+        if found is None:
+            raise NotFound()
+        return found
+
+    def clean(category: Category, values: dict[str, Any]) -> dict[str, Any]:
+        cleaned = _schedule("book", values) | _schedule("tax", values)
+        for name in ("name", "ci_class") + tuple(f"{p}_method" for p in ("book", "tax")):
+            if name in values and values[name] is None:
+                raise ValidationFailed.one(name, "required")
+        if "name" in values:
+            cleaned["name"] = text("name", values["name"], required=True)[:120]
+            clash = Category.objects.filter(name__iexact=cleaned["name"])
+            if clash.exclude(pk=category.pk).exists():
+                raise ValidationFailed.one("name", "a category of this name exists")
+        if "ci_class" in values:
+            cleaned["ci_class"] = _ci_class(values["ci_class"])
+        return cleaned
+
+    return record_update(
+        actor,
+        load=load,
+        rules=CATEGORY_RULES,
+        expected_version=expected_version,
+        changes=changes,
+        clean=clean,
+    ).record
 
 
 def _category(value: Any) -> Category:
@@ -138,36 +190,53 @@ def model_create(
     return model
 
 
+MODEL_RULES = RecordRules(
+    editable=MODEL_FIELDS,
+    audited=sorted(MODEL_FIELDS),
+    event="asset_model.updated",
+    payload=lambda m: {"id": m.pk},
+)
+
+
 @transaction.atomic
-def model_update(actor: Actor, *, pk: int, changes: dict[str, Any]) -> AssetModel:
+def model_update(
+    actor: Actor, *, pk: int, changes: dict[str, Any], expected_version: int | None = None
+) -> AssetModel:
     """Change a model's make, name, category or warranty term; its assets inherit the new
-    term (their warranty end is computed from it, never copied)."""
-    require_write(actor)
-    model = AssetModel.objects.select_for_update().filter(pk=pk).first()
-    if model is None:
-        raise NotFound()
-    reject_unknown(changes, MODEL_FIELDS)
-    clean: dict[str, Any] = {}
-    for name in ("manufacturer", "name"):
-        if name in changes:
-            clean[name] = text(name, changes[name], required=True)[:120]
-    if "category" in changes:
-        clean["category"] = _category(changes["category"])
-    if "warranty_months" in changes:
-        clean["warranty_months"] = _warranty(changes["warranty_months"])
-    manufacturer = clean.get("manufacturer", model.manufacturer)
-    name = clean.get("name", model.name)
-    clash = AssetModel.objects.filter(manufacturer__iexact=manufacturer, name__iexact=name)
-    if clash.exclude(pk=model.pk).exists():
-        raise ValidationFailed.one("name", "this manufacturer already has a model of this name")
-    before = audit.snapshot(model, clean)
-    for field, value in clean.items():
-        setattr(model, field, value)
-    after = audit.snapshot(model, clean)
-    if before != after:
-        model.save(update_fields=list(clean))
-        audit.record(actor, model, before=before, after=after)
-    return model
+    term (their warranty end is computed from it, never copied). ``expected_version``:
+    412 when stale."""
+
+    def load() -> AssetModel:
+        require_write(actor)
+        found = AssetModel.objects.select_for_update().filter(pk=pk).first()
+        if found is None:
+            raise NotFound()
+        return found
+
+    def clean(model: AssetModel, values: dict[str, Any]) -> dict[str, Any]:
+        cleaned: dict[str, Any] = {}
+        for name in ("manufacturer", "name"):
+            if name in values:
+                cleaned[name] = text(name, values[name], required=True)[:120]
+        if "category" in values:
+            cleaned["category"] = _category(values["category"])
+        if "warranty_months" in values:
+            cleaned["warranty_months"] = _warranty(values["warranty_months"])
+        manufacturer = cleaned.get("manufacturer", model.manufacturer)
+        name = cleaned.get("name", model.name)
+        clash = AssetModel.objects.filter(manufacturer__iexact=manufacturer, name__iexact=name)
+        if clash.exclude(pk=model.pk).exists():
+            raise ValidationFailed.one("name", "this manufacturer already has a model of this name")
+        return cleaned
+
+    return record_update(
+        actor,
+        load=load,
+        rules=MODEL_RULES,
+        expected_version=expected_version,
+        changes=changes,
+        clean=clean,
+    ).record
 
 
 @transaction.atomic

@@ -129,3 +129,22 @@ def clean_fields(actor: Actor, values: dict[str, Any], asset: Asset | None) -> d
     if "model" in clean and clean["model"] is None:
         raise ValidationFailed.one("model", "required")
     return clean
+
+
+def location(field: str, value: Any) -> Location | None:
+    """A location by id (a whole number) or by its name (exact, else the one name equal
+    whatever the case); None clears it. A refusal names ``field``."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
+        return ref(Location.objects.all(), field, value, key="pk", label="location")
+    if not isinstance(value, str):
+        raise ValidationFailed.one(field, "the id or the name of a location")
+    name = value.strip()
+    found = Location.objects.filter(name=name).first()
+    if found is None:
+        same = list(Location.objects.filter(name__iexact=name)[:2])
+        found = same[0] if len(same) == 1 else None
+    if found is None:
+        raise ValidationFailed.one(field, f"no location {name!r}")
+    return found

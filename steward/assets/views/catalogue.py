@@ -14,8 +14,8 @@ from steward.assets import selectors, services
 from steward.assets.forms import AssetModelForm, CategoryForm
 from steward.assets.views.common import reader
 from steward.core.actor import Actor
-from steward.core.errors import PermissionDenied
 from steward.web.forms import submit
+from steward.web.pages import require_manager
 
 CATEGORY_FORM = "assets/category_form.html"
 MODEL_FORM = "assets/model_form.html"
@@ -23,10 +23,12 @@ MODEL_FORM = "assets/model_form.html"
 
 def _writer(request: HttpRequest) -> Actor:
     """Readers who may not write see the lists; the forms are refused them (403)."""
-    actor = reader(request)
-    if not selectors.can_write(actor):
-        raise PermissionDenied("Only asset managers change categories and models.")
-    return actor
+    return require_manager(
+        request.actor,
+        can_read=selectors.can_read,
+        can_write=selectors.can_write,
+        message="Only asset managers change categories and models.",
+    )
 
 
 @login_required
@@ -49,7 +51,7 @@ def category_new(request: HttpRequest) -> HttpResponse:
     return submit(
         request,
         CategoryForm(request.POST),
-        lambda f: services.category_create(actor, **f.cleaned_data),
+        lambda f: services.category_create(actor, **f.values()),
         success=reverse("assets:categories"),
         template=CATEGORY_FORM,
         context={"category": None},
@@ -62,16 +64,20 @@ def category_edit(request: HttpRequest, slug: str) -> HttpResponse:
     actor = reader(request)
     category = selectors.category_get(actor, slug=slug)  # absent: the 404 page
     _writer(request)
+    example = selectors.category_example_schedule(category)
+    context = {"category": category, "example": example}
     if request.method == "GET":
         form = CategoryForm(initial=CategoryForm.initial_for(category))
-        return render(request, CATEGORY_FORM, {"form": form, "category": category})
+        return render(request, CATEGORY_FORM, {"form": form, **context})
     return submit(
         request,
         CategoryForm(request.POST),
-        lambda f: services.category_update(actor, slug=slug, changes=f.changes()),
+        lambda f: services.category_update(
+            actor, slug=slug, changes=f.changes(), expected_version=f.cleaned_data["version"]
+        ),
         success=reverse("assets:categories"),
         template=CATEGORY_FORM,
-        context={"category": category},
+        context=context,
     )
 
 
@@ -96,7 +102,7 @@ def model_new(request: HttpRequest) -> HttpResponse:
     return submit(
         request,
         AssetModelForm(request.POST, categories=categories),
-        lambda f: services.model_create(actor, **f.cleaned_data),
+        lambda f: services.model_create(actor, **f.values()),
         success=reverse("assets:models"),
         template=MODEL_FORM,
         context={"model": None},
@@ -116,7 +122,9 @@ def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return submit(
         request,
         AssetModelForm(request.POST, categories=categories),
-        lambda f: services.model_update(actor, pk=pk, changes=f.changes()),
+        lambda f: services.model_update(
+            actor, pk=pk, changes=f.changes(), expected_version=f.cleaned_data["version"]
+        ),
         success=reverse("assets:models"),
         template=MODEL_FORM,
         context={"model": model},

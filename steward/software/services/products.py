@@ -28,9 +28,12 @@ RULES = RecordRules(
 )
 
 
+MANAGE_REFUSED = "Only asset managers and administrators manage software."
+
+
 def require_manage(actor: Actor) -> None:
     if not selectors.can_manage(actor):
-        raise PermissionDenied("Only asset managers and administrators manage software.")
+        raise PermissionDenied(MANAGE_REFUSED)
 
 
 def _unique(clean: dict[str, Any], current: Product | None = None) -> None:

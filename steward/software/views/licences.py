@@ -13,16 +13,21 @@ from steward.core.actor import Actor
 from steward.core.errors import NotFound
 from steward.software import selectors, services
 from steward.software.forms import LicenceForm
+from steward.web import pages
 from steward.web.forms import submit
 from steward.web.pickers import set_label
 
 FORM = "software/licence_form.html"
 
 
-def require_manager(actor: Actor) -> None:
-    if not selectors.can_read(actor):
-        raise NotFound()
-    services.require_manage(actor)  # PermissionDenied: the 403 page with the reason
+def require_manager(actor: Actor) -> Actor:
+    """Readers who may not manage software get the 403 page with the reason; others 404."""
+    return pages.require_manager(
+        actor,
+        can_read=selectors.can_read,
+        can_write=selectors.can_manage,
+        message=services.MANAGE_REFUSED,
+    )
 
 
 def _organisations(actor: Actor) -> list:
