@@ -37,7 +37,7 @@ def _percent(field: str, value: Any, *, what: str) -> Decimal:
         raise ValidationFailed.one(field, f"at most 100: {what}")
     if percent != percent.quantize(Decimal("0.01")):
         raise ValidationFailed.one(field, "at most two decimals")
-    return percent
+    return percent.quantize(Decimal("0.01"))
 
 
 def _schedule(prefix: str, values: dict[str, Any]) -> dict[str, Any]:
