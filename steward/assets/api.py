@@ -70,14 +70,15 @@ def list_models(request: HttpRequest, params: Query[PageParams]):
 
 
 @assets.post("/models", response={201: AssetModelOut})
-def create_model(request: HttpRequest, payload: AssetModelIn):
-    return 201, create_with_key(
+def create_model(request: HttpRequest, response: HttpResponse, payload: AssetModelIn):
+    model = create_with_key(
         request,
         scope="asset-models",
         data=payload.dict(),
         create=services.model_create,
         visible=selectors.model_visible,
     )
+    return 201, tag(response, model)
 
 
 @assets.get("/models/{pk}", response=AssetModelOut)
@@ -106,16 +107,14 @@ def list_categories(request: HttpRequest, params: Query[PageParams]):
 @assets.post("/categories", response={201: CategoryOut})
 def create_category(request: HttpRequest, response: HttpResponse, payload: CategoryIn):
     data = {k: v for k, v in payload.dict().items() if v is not None}
-    return 201, tag(
-        response,
-        create_with_key(
-            request,
-            scope="asset-categories",
-            data=data,
-            create=services.category_create,
-            visible=selectors.category_visible,
-        ),
+    category = create_with_key(
+        request,
+        scope="asset-categories",
+        data=data,
+        create=services.category_create,
+        visible=selectors.category_visible,
     )
+    return 201, tag(response, selectors.category_get(request.actor, slug=category.slug))
 
 
 @assets.get("/categories/{slug}", response=CategoryOut)

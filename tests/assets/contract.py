@@ -125,13 +125,32 @@ ASSET_MODELS = Resource(
     list_query_ceiling=6,
     reader="admin",
     writer="admin",
-    detail=False,
-    versioned=False,
     create_payload=lambda tag: {
         "manufacturer": f"New maker {tag}",
         "name": f"New model {tag}",
         "category": _category().slug,
     },
+    patch_payload=lambda tag: {"warranty_months": 24},
+    absent_key="999999999",
+)
+
+
+def make_category(owner: User | None, tag: str) -> Category:
+    return services.category_create(SYSTEM, name=f"Category {tag}")
+
+
+ASSET_CATEGORIES = Resource(
+    name="asset-categories",
+    collection="/api/v1/assets/categories",
+    model=Category,
+    key="slug",
+    make=make_category,
+    visible=ADMINS_ONLY,
+    list_query_ceiling=6,
+    reader="admin",
+    writer="admin",
+    create_payload=lambda tag: {"name": f"New category {tag}", "book_residual_percent": "10.00"},
+    patch_payload=lambda tag: {"tax_residual_percent": "5.00"},
 )
 
 STOCK_ROOMS = Resource(

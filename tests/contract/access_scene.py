@@ -282,7 +282,7 @@ def build_scene() -> Scene:
         precedence=900,
     )
     catalog_refs, catalog_numbers = _catalog_of_b(system, b, requester_b)
-    asset_refs, asset_objects = _assets_of_b(system, org_b)
+    asset_refs, asset_objects = _assets_of_b(system, org_b, b)
     article = _article_of_b(b, org_b)
     # configuration administrators keep (shared, not B's): the walker may not even open it
     rule = incident_services.escalation_rule_create(
@@ -616,9 +616,14 @@ def _article_of_b(b, org_b) -> models.Model:
     )
 
 
-def _assets_of_b(system, org_b) -> tuple[dict[str, str], dict[str, models.Model]]:
+def _assets_of_b(system, org_b, b) -> tuple[dict[str, str], dict[str, models.Model]]:
     """B's asset (deployed, retired with a disposition), a contract covering it, a stock
-    room and a stock count: the asset managers' alone (no walker is one)."""
+    room, a stock count, and a laptop lent to B and overdue (the loans page and
+    /api/v1/assets/loans): the asset managers' alone (no walker is one)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
     from steward.assets import services as asset_services
 
     category = asset_services.category_create(system, name="mkb category")
@@ -650,6 +655,20 @@ def _assets_of_b(system, org_b) -> tuple[dict[str, str], dict[str, models.Model]
         assets=[asset.number],
     )
     count = asset_services.stock_count_start(system, stock_room=room.slug)
+    lent = asset_services.asset_create(
+        system,
+        asset_tag="mkb-loan-tag",
+        serial_number="mkb-loan-serial",
+        model=model.pk,
+        status="in_stock",
+        organisation=org_b.slug,
+    )
+    asset_services.asset_check_out(  # the system records a loan already overdue
+        system,
+        number=lent.number,
+        person=b.username,
+        due_back=timezone.localdate() - dt.timedelta(days=3),
+    )
     refs = {
         "assets/number": asset.number,
         "contracts/number": contract.number,

@@ -359,6 +359,7 @@ SLA_POLICIES = Resource(
 # ``make_ci`` stays importable from here for the apps whose records link to CIs); the
 # assets, catalogue, incidents, mailboxes and problems likewise -----------------------------
 from tests.assets.contract import (  # noqa: E402 - needs the helpers above
+    ASSET_CATEGORIES,
     ASSET_MODELS,
     ASSETS,
     CONTRACTS,
@@ -412,6 +413,7 @@ RESOURCES: list[Resource] = [
     TASKS,
     ASSETS,
     ASSET_MODELS,
+    ASSET_CATEGORIES,
     STOCK_ROOMS,
     CONTRACTS,
     SOFTWARE,
@@ -432,6 +434,9 @@ EXCUSED_COLLECTIONS: dict[str, str] = {
     "/api/v1/cis/import": "a bulk reconciliation, not a collection: its rows are CIs, checked "
     "by tests/cmdb/test_import_api.py and walked by the access walk",
     "/api/v1/cis/import/file": "the same bulk import from an uploaded file (multipart)",
+    "/api/v1/assets/loans": "a report of open check-outs with a due date (rows are the "
+    "check-outs of /api/v1/assets/{number}/assignments, not records of their own): "
+    "tests/assets/test_loans.py",
     "/api/v1/assets/stock": "a report (in-stock counts per room and model against reorder "
     "levels), not records; tests/assets/test_access_and_api.py",
     "/api/v1/software/report/compliance": "a report over every product (shortfalls first), "
