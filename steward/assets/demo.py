@@ -150,12 +150,13 @@ def _move(system: Actor, rng: random.Random, assets: list, people: list, locatio
     and disposed (with certificates), a handful still on order."""
     for i, asset in enumerate(assets):
         roll = i % 20
-        if roll < 11:  # deployed, to a person at a location
+        if roll < 11:  # deployed, to a person at a location; every seventh a loan
             services.asset_check_out(
                 system,
                 number=asset.number,
                 person=rng.choice(people).username,
                 location=rng.choice(locations).pk,
+                due_back=_due_back(i),
             )
         elif roll == 11:
             _set(system, asset, Status.IN_REPAIR)
@@ -175,6 +176,15 @@ def _move(system: Actor, rng: random.Random, assets: list, people: list, locatio
             purchase_order=f"PO-2026-{9000 + n}",
             cost="1450.00",
         )
+
+
+def _due_back(i: int) -> dt.date | None:
+    """Every seventh deployed asset is a loan: most overdue by a few days to a few weeks
+    (the Loans page and the worker's reminders have something to chase), some not yet due."""
+    if i % 7:
+        return None
+    today = timezone.localdate()
+    return today + dt.timedelta(days=10) if i % 3 == 0 else today - dt.timedelta(days=1 + i % 40)
 
 
 def _dispose(system: Actor, rng: random.Random, asset) -> None:

@@ -361,3 +361,68 @@ def test_asset_manager_records_a_product_and_an_installation(page):
     page.get_by_role("button", name="Save changes").click()
     heading(page, "JetBrains IntelliJ IDEA 2025")
     no_error_on_page(page)
+
+
+def test_asset_manager_chases_an_overdue_loan(page):
+    """The Loans tab lists the demo's overdue loans, longest overdue first, with holder, due
+    date and days overdue; the other tabs and the holder box narrow it; a row opens the asset,
+    whose check-out history shows the same due date."""
+    sign_in(page, "am")
+    open_module(page, "Assets")
+    page.get_by_role("navigation", name="Asset pages").get_by_role("link", name="Loans").click()
+    heading(page, "Loans · Overdue")
+    rows = page.locator("#loans tbody tr")
+    expect(rows.first.get_by_role("link", name=re.compile("^AST"))).to_be_visible()
+    days = [int(t) for t in page.locator("#loans tbody td strong").all_inner_texts()]
+    assert days, "no overdue loan in the demo"
+    assert days == sorted(days, reverse=True), days  # the longest overdue first
+    due = rows.first.locator("time").inner_text()
+    shot(page, "asset-manager", "overdue-loans")
+
+    page.get_by_role("navigation", name="Which loans").get_by_role(
+        "link", name="Not yet due"
+    ).click()
+    heading(page, "Loans · Not yet due")
+    expect(page.locator("#loans tbody td strong")).to_have_count(0)
+    page.get_by_role("navigation", name="Which loans").get_by_role("link", name="Overdue").click()
+    heading(page, "Loans · Overdue")
+    page.get_by_role("searchbox", name="Holder").fill("nobody-has-this-name")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_load_state("load")
+    expect(page.locator("#loans tbody")).to_contain_text("No loans here.")
+    page.get_by_role("navigation", name="Which loans").get_by_role(
+        "link", name="All open loans"
+    ).click()
+    heading(page, "Loans · All open loans")
+    page.get_by_role("navigation", name="Which loans").get_by_role("link", name="Overdue").click()
+    number = rows.first.get_by_role("link", name=re.compile("^AST")).inner_text()
+    rows.first.get_by_role("link", name=re.compile("^AST")).click()
+    heading(page, re.compile(number))
+    expect(page.get_by_role("region", name="Check-out history")).to_contain_text(due)
+    no_error_on_page(page)
+
+
+def test_asset_manager_gives_a_category_a_residual_value(page):
+    """Monitors keep 10 % of their cost: typed into the category's form, shown in the list,
+    and in the edit page's schedule for a cost of 1,000.00 (straight-line over 5 years:
+    180.00 a year, ending at 100.00)."""
+    sign_in(page, "am")
+    open_module(page, "Assets")
+    page.get_by_role("navigation", name="Asset pages").get_by_role(
+        "link", name="Categories"
+    ).click()
+    heading(page, "Asset categories")
+    page.get_by_role("link", name="Monitor", exact=True).click()
+    heading(page, re.compile("Edit category · Monitor"))
+    page.get_by_label("Book residual value (% of cost)").fill("10")
+    page.get_by_role("button", name="Save changes").click()
+    heading(page, "Asset categories")
+    no_error_on_page(page)
+    expect(page.locator("tbody tr").filter(has_text="Monitor")).to_contain_text(
+        "Straight-line, 5 years, residual 10.00 %"
+    )
+    page.get_by_role("link", name="Monitor", exact=True).click()
+    example = page.get_by_role("table", name=re.compile("Saved schedules"))
+    expect(example.locator("tbody tr").last).to_contain_text("180.00")
+    expect(example.locator("tbody tr").last.locator("td").nth(2)).to_have_text("100.00")
+    no_error_on_page(page)
