@@ -284,7 +284,10 @@ def test_the_pages_show_the_residual(client, manager_user, residual_laptop, make
     assert "Straight-line, 3 years, residual 25.00 %" in listing
     edit = client.get("/assets/categories/laptop/edit/").content.decode()
     # the preview for 1,000.00: book ends at 250.00, tax at 100.00
-    assert "<td>3</td><td>250.00</td><td>250.00</td><td>260.00</td><td>100.00</td>" in edit
+    row = "<td>3</td><td>250.00</td><td>250.00</td><td>260.00</td><td>100.00</td>"
+    assert row in edit
+    model = client.get(f"/assets/models/{asset.model_id}/edit/").content.decode()
+    assert row in model  # a model's page shows its category's schedules
 
 
 def test_a_stale_category_form_offers_a_reload_and_keeps_the_category(

@@ -116,9 +116,10 @@ def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
     model = selectors.model_get(actor, pk=pk)
     _writer(request)
     categories = selectors.category_visible(actor)
+    context = {"model": model, "example": selectors.category_example_schedule(model.category)}
     if request.method == "GET":
         form = AssetModelForm(categories=categories, initial=AssetModelForm.initial_for(model))
-        return render(request, MODEL_FORM, {"form": form, "model": model})
+        return render(request, MODEL_FORM, {"form": form, **context})
     return submit(
         request,
         AssetModelForm(request.POST, categories=categories),
@@ -127,5 +128,5 @@ def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         success=reverse("assets:models"),
         template=MODEL_FORM,
-        context={"model": model},
+        context=context,
     )
