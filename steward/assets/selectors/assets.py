@@ -11,6 +11,7 @@ from django.db.models.functions import Upper
 from steward.assets.choices import Status
 from steward.assets.models import Asset, Assignment
 from steward.assets.selectors.access import can_read
+from steward.assets.selectors.rows import asset_rows_page
 from steward.core.actor import Actor
 from steward.core.errors import NotFound, ValidationFailed
 from steward.core.pagination import Page, paginate
@@ -61,8 +62,11 @@ def asset_list(
     q: str = "",
     cursor: str | None = None,
     limit: int | None = None,
+    rows: bool = False,
 ) -> Page:
-    """A keyset page of visible assets, oldest first; each filter is an indexed equality."""
+    """A keyset page of visible assets, oldest first; each filter is an indexed equality.
+    ``rows``: the page as dicts the API and the list page read (``selectors/rows.py``: one
+    query, no model instances) instead of assets with their references."""
     bad = [s for s in status or [] if s not in Status.values]
     if bad:
         raise ValidationFailed.one("status", f"unknown status {bad[0]!r}")
@@ -84,6 +88,8 @@ def asset_list(
         qs = qs.filter(number=q.upper())
     elif q:
         qs = _with_upper(qs).filter(_same_text("asset_tag", q) | _same_text("serial_number", q))
+    if rows:
+        return asset_rows_page(qs, order=ORDER, cursor=cursor, limit=limit)
     return paginate(_shown(qs), order=ORDER, cursor=cursor, limit=limit)
 
 
