@@ -27,6 +27,7 @@ Writes bench/results/assets-<db>-<rows>.json with the machine, the load and each
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -124,7 +125,7 @@ def raw(statements: list[tuple[str, list]]):  # noqa: ANN201
     """A call that runs the next of ``statements`` on the DB-API cursor and fetches it."""
     from django.db import connection
 
-    queue = iter(statements * 2)
+    queue = itertools.cycle(statements)
 
     def run(_: object) -> list:
         sql, params = next(queue)
