@@ -70,6 +70,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rows", type=int, default=1_000_000, help="assets in the table")
     parser.add_argument("--reads", type=int, default=300, help="timed reads of each kind")
     parser.add_argument("--import-rows", type=int, default=0, help="CSV rows (0: no import)")
+    parser.add_argument("--profile", action="store_true", help="cProfile the import's top 25")
     parser.add_argument("--data-dir", type=Path, default=Path("var/bench-assets"))
     parser.add_argument("--rebuild", action="store_true", help="load the kept table again")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
@@ -80,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     background = report.background_load()
     data: dict = {"db": args.db, "rows": args.rows, "reads": args.reads}
-    say(f"== bench.assets on {args.db}: {args.rows:,} assets")
+    what = f"import of {args.import_rows:,} rows" if args.import_rows else f"{args.rows:,} assets"
+    say(f"== bench.assets on {args.db}: {what}")
     if args.import_rows:  # a fresh database: the import alone
         with BareServer(db=args.db, workers=1, pg_url=args.pg_url) as fresh:
             setup.django_in_process(fresh)
@@ -253,9 +255,20 @@ def import_rate(data: dict, args: argparse.Namespace) -> None:
         )
         floor = time.perf_counter() - began
         transaction.set_rollback(True)
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     began = time.perf_counter()
     done = services.import_asset_file(system, payload)
     seconds = time.perf_counter() - began
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
     assert done.applied, done.errors()[:3]
     assert Asset.objects.count() == args.import_rows
     data["import"] = {
