@@ -13,7 +13,6 @@ from steward.software.choices import Source
 from steward.software.models import Installation, Product
 from steward.software.selectors.permissions import can_read
 
-
 SHOWN = (
     "product_id",
     "device_id",
