@@ -57,13 +57,6 @@ def timed(call, inputs: list) -> dict:  # noqa: ANN001
     return summary(times)
 
 
-def plan(queryset) -> str:  # noqa: ANN001
-    try:
-        return queryset.explain()
-    except Exception as exc:  # noqa: BLE001 - a plan is a note, not the measure
-        return f"(no plan: {exc})"
-
-
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.assets", description=__doc__)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
@@ -178,8 +171,11 @@ def measure(data: dict, args: argparse.Namespace, rng: random.Random, models, pl
         "list_all": (rows, unfiltered),
         "detail": (lambda n: selectors.asset_get(admin, number=n), numbers),
     }
+    data["plans"] = {}
     for name, (call, inputs) in scenarios.items():
-        floor = timed(raw(sql_of(call, inputs[:50])), inputs)
+        statements = sql_of(call, inputs[:50])
+        data["plans"][name] = explain(statements[0][0])
+        floor = timed(raw(statements), inputs)
         figures = timed(call, inputs)
         ratio = round(figures["p50_ms"] / floor["p50_ms"], 1) if floor["p50_ms"] else None
         data[name] = figures | {"floor": floor, "ratio_p50": ratio}
@@ -188,17 +184,20 @@ def measure(data: dict, args: argparse.Namespace, rng: random.Random, models, pl
             f"   floor p50 {floor['p50_ms']:6.2f} p95 {floor['p95_ms']:6.2f} ms  ({ratio}x)"
         )
     data["target"] = "list_state_model_location p95 <= 10 ms at 1,000,000"
-    from steward.assets.selectors.assets import asset_visible
+    for name, lines in data["plans"].items():
+        say(f"   plan {name}: {' | '.join(lines)[:400]}")
 
-    qs = asset_visible(admin).filter(status__in=["deployed"])
-    data["plans"] = {
-        "state_model_location": plan(
-            qs.filter(model_id=models[0], location_id=places[0]).order_by("id")[:51]
-        ),
-        "state": plan(qs.order_by("id")[:51]),
-    }
-    for name, text in data["plans"].items():
-        say(f"   plan {name}: {' | '.join(text.splitlines())[:300]}")
+
+def explain(sql: str) -> list[str]:
+    """The plan of a statement as it ran (the page with its joins)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            return [row[-1] for row in cursor.fetchall()]
+        cursor.execute(f"EXPLAIN {sql}")
+        return [row[0] for row in cursor.fetchall()]
 
 
 def import_rate(data: dict, args: argparse.Namespace) -> None:

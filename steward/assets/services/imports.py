@@ -13,8 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
-from django.db.models.functions import Upper
+from django.db import connection, transaction
 from django.utils import timezone
 
 from steward.assets.choices import Status
@@ -46,6 +45,7 @@ COLUMNS = (
     "stock_room",
     "holds_data",
 )
+KNOWN = frozenset(COLUMNS)
 REQUIRED = ("asset_tag", "serial_number", "manufacturer", "model")
 KIND = "asset"
 CHUNK = 5000
@@ -116,17 +116,22 @@ class _Lookups:
         self.taken: dict[str, set[str]] = {"asset_tag": set(), "serial_number": set()}
 
     def read_taken(self, rows: list[dict[str, Any]]) -> None:
-        """The tags and serials of ``rows`` that another asset has (upper-cased)."""
+        """The tags and serials of ``rows`` that another asset has (upper-cased): one
+        ``UPPER(field) IN (…)`` each, through the expression index, on the cursor (the ORM
+        prepared each of thousands of values one by one, a seventh of the import)."""
+        table = connection.ops.quote_name(Asset._meta.db_table)
         for field in ("asset_tag", "serial_number"):
-            wanted = {str(r[field]).strip().upper() for r in rows if r.get(field)}
-            if not wanted:
-                continue
-            found = (
-                Asset.objects.alias(key=Upper(field))
-                .filter(key__in=sorted(wanted))
-                .values_list(field, flat=True)
-            )
-            self.taken[field].update(v.upper() for v in found)
+            wanted = sorted({str(r[field]).strip().upper() for r in rows if r.get(field)})
+            column = connection.ops.quote_name(field)
+            with connection.cursor() as cursor:
+                for i in range(0, len(wanted), 1000):
+                    part = wanted[i : i + 1000]
+                    marks = ", ".join(["%s"] * len(part))
+                    cursor.execute(
+                        f"SELECT {column} FROM {table} WHERE UPPER({column}) IN ({marks})",  # noqa: S608 - names from the model
+                        part,
+                    )
+                    self.taken[field].update(v.upper() for (v,) in cursor.fetchall())
 
 
 def _check(row: dict[str, Any], look: _Lookups, seen: dict[str, set[str]]) -> tuple[dict, dict]:
@@ -138,7 +143,7 @@ def _check(row: dict[str, Any], look: _Lookups, seen: dict[str, set[str]]) -> tu
     def fail(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
-    for name in set(row) - set(COLUMNS):
+    for name in row.keys() - KNOWN:
         fail(
             name if name != "__extra__" else "row",
             "unknown column" if name != "__extra__" else row[name],
