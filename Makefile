@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?= -n 2  # two workers: the suite takes half the time on a 2-core machine
 
-.PHONY: install run test test-sqlite test-postgres lint fmt security bench bench-platform bench-incidents bench-data bench-cmdb bench-changes bench-web bench-pages bench-mail bench-software docs clean
+.PHONY: install run test test-sqlite test-postgres lint fmt security bench bench-platform bench-incidents bench-data bench-cmdb bench-changes bench-web bench-pages bench-mail bench-software bench-assets docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,7 +66,7 @@ security: install
 # The platform benchmark takes a minute; incidents at BENCH_ROWS (the issue's 1,000,000 by
 # default) take much longer: `make bench BENCH_ROWS=200000` for a quicker look.
 BENCH_ROWS ?= 1000000
-bench: bench-platform bench-incidents bench-data bench-cmdb bench-changes bench-web bench-mail bench-software
+bench: bench-platform bench-incidents bench-data bench-cmdb bench-changes bench-web bench-mail bench-software bench-assets
 
 bench-platform: install
 	$(BIN)/python -m bench --db sqlite
@@ -123,6 +123,19 @@ CHANGE_MONTH ?= 5000
 bench-software: install
 	$(BIN)/python -m bench.software --db sqlite
 	$(BIN)/python -m bench.software --db postgres
+
+# Assets (issue 14): the list's first page at ASSET_ROWS assets (kept under var/bench-assets:
+# loaded once, reused; add ASSET_FLAGS=--rebuild to load again) and the CSV import of
+# ASSET_IMPORT rows on a fresh database, each beside its floor of the same run.
+# See docs/benchmarks.md ("Assets at scale").
+ASSET_ROWS ?= 1000000
+ASSET_IMPORT ?= 100000
+ASSET_FLAGS ?=
+bench-assets: install
+	$(BIN)/python -m bench.assets --db sqlite --rows $(ASSET_ROWS) $(ASSET_FLAGS)
+	$(BIN)/python -m bench.assets --db postgres --rows $(ASSET_ROWS) $(ASSET_FLAGS)
+	$(BIN)/python -m bench.assets --db sqlite --import-rows $(ASSET_IMPORT)
+	$(BIN)/python -m bench.assets --db postgres --import-rows $(ASSET_IMPORT)
 
 bench-changes: install
 	$(BIN)/python -m bench.changes --db sqlite --cis $(CHANGE_CIS) --changes $(CHANGES) --month $(CHANGE_MONTH)

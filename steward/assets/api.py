@@ -48,7 +48,7 @@ contracts = Router(tags=["contracts"])
 @assets.get("", response=page_of(AssetOut))
 def list_assets(request: HttpRequest, filters: Query[AssetFilters]):
     """Assets you may see (asset managers and administrators), filtered; keyset pages."""
-    return selectors.asset_list(request.actor, **filters.dict())
+    return selectors.asset_list(request.actor, **filters.dict(), rows=True)
 
 
 @assets.post("", response={201: AssetOut})

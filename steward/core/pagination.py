@@ -69,6 +69,12 @@ def paginate(
     return Page(items=rows, next=nxt)
 
 
+def cursor_after(row: Any, order: tuple[str, ...]) -> str:
+    """The cursor ``paginate`` gives for the page after ``row`` (a model or a ``.values()``
+    row), for reads that fetch a first page their own way (compiled SQL)."""
+    return _encode([_attr(row, name.lstrip("-")) for name in order])
+
+
 def _attr(obj: Any, path: str) -> Any:
     if isinstance(obj, dict):  # a ``.values()`` row: the lookup is its key
         value = obj[path]

@@ -188,13 +188,18 @@ class Asset(VersionedModel):
     @property
     def warranty_end(self) -> dt.date | None:
         """Purchase date plus the model's warranty term (inherited by every asset of it)."""
-        months = self.model.warranty_months
-        if self.purchase_date is None or not months:
-            return None
-        total = self.purchase_date.month - 1 + months
-        year, month = self.purchase_date.year + total // 12, total % 12 + 1
-        day = min(self.purchase_date.day, _days_in(year, month))
-        return dt.date(year, month, day)
+        return warranty_end_of(self.purchase_date, self.model.warranty_months)
+
+
+def warranty_end_of(purchase_date: dt.date | None, months: int) -> dt.date | None:
+    """The day a warranty of ``months`` bought on ``purchase_date`` ends (none without a
+    date or a term); the list's rows compute it from columns, the model from its model."""
+    if purchase_date is None or not months:
+        return None
+    total = purchase_date.month - 1 + months
+    year, month = purchase_date.year + total // 12, total % 12 + 1
+    day = min(purchase_date.day, _days_in(year, month))
+    return dt.date(year, month, day)
 
 
 def _days_in(year: int, month: int) -> int:

@@ -27,7 +27,7 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     page = None
     if not errors:
         try:
-            page = selectors.asset_list(actor, **filters.dict())
+            page = selectors.asset_list(actor, **filters.dict(), rows=True)
         except DomainError as exc:
             errors = {n: list(m) for n, m in exc.fields.items()} or {"": [exc.message]}
     form = AssetFilterForm(
