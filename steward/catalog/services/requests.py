@@ -152,38 +152,70 @@ def request_order(
     if policy is not None:
         plan["sla_policy"] = policy.slug
     files = request_files.has_files(found.form, clean)
-    with transaction.atomic():
-        request = Request(
-            number=next_number("REQ"),
-            item=found,
-            title=" ".join(title.split())[:200] or found.name,
-            requester=person,
-            organisation_id=person.organisation_id,
-            answers=clean,
+    stored: list = []  # attachments written: their files go if the order rolls back
+    try:
+        request, approvals, tasks = _write_order(
+            actor,
+            found=found,
+            person=person,
+            clean=clean,
             plan=plan,
-            status=RequestStatus.APPROVAL,
+            approvers=approvers,
+            policy=policy,
+            title=title,
+            files=files,
+            stored=stored,
         )
-        if files:  # the files are stored once the request has its row; their places kept
-            request.answers = request_files.placeholders(found.form, clean)
-        request.save()
-        if files:
-            request.answers = request_files.store(actor, request, found.form, clean)
-            request.save(update_fields=["answers"])
-        clocks.request_started(actor, request, policy)
-        audit.record(
-            actor, request, action=AuditAction.CREATE, after=audit.snapshot(request, AUDITED)
-        )
-        outbox.emit("request.created", request, number=request.number)
-        tasks: list[Task] = []
-        approvals: list[Approval] = []
-        if plan["stages"]:
-            approvals = open_stage(request, 0, approvers=approvers[0])
-        else:
-            tasks = start_fulfilment(actor, request)
+    except BaseException:
+        request_files.discard(stored)
+        raise
     # kept on the record: the response is built from them, not read back
     # (selectors.request_created)
     request.created_votes, request.created_tasks = approvals, tasks
     return request
+
+
+@transaction.atomic
+def _write_order(
+    actor: Actor,
+    *,
+    found: CatalogItem,
+    person: User,
+    clean: dict[str, Any],
+    plan: dict[str, Any],
+    approvers: list[list[User]],
+    policy: Any,
+    title: str,
+    files: bool,
+    stored: list,
+) -> tuple[Request, list[Approval], list[Task]]:
+    """The checked order's rows, in one transaction (``request_order`` did the reading)."""
+    request = Request(
+        number=next_number("REQ"),
+        item=found,
+        title=" ".join(title.split())[:200] or found.name,
+        requester=person,
+        organisation_id=person.organisation_id,
+        answers=clean,
+        plan=plan,
+        status=RequestStatus.APPROVAL,
+    )
+    if files:  # the files are stored once the request has its row; their places kept
+        request.answers = request_files.placeholders(found.form, clean)
+    request.save()
+    if files:
+        request.answers = request_files.store(actor, request, found.form, clean, stored=stored)
+        request.save(update_fields=["answers"])
+    clocks.request_started(actor, request, policy)
+    audit.record(actor, request, action=AuditAction.CREATE, after=audit.snapshot(request, AUDITED))
+    outbox.emit("request.created", request, number=request.number)
+    tasks: list[Task] = []
+    approvals: list[Approval] = []
+    if plan["stages"]:
+        approvals = open_stage(request, 0, approvers=approvers[0])
+    else:
+        tasks = start_fulfilment(actor, request)
+    return request, approvals, tasks
 
 
 def open_stage(request: Request, stage: int, *, approvers: list[User] | None = None) -> list:
