@@ -41,17 +41,22 @@ AUDITED = ("number", "item", "requester", "status", "stage", "closed_at")
 
 def _person_checker(actor: Actor, requester: User):  # noqa: ANN202 - a predicate
     """A "person" answer names an active user of the requester's organisation (anyone for
-    a requester of no organisation): a requester cannot probe other customers' staff."""
-    people = User.objects.filter(is_active=True)
-    if requester.organisation_id and not actor.is_agent:
-        people = people.filter(organisation_id=requester.organisation_id)
-    return lambda username: people.filter(username=username).exists()
+    a requester of no organisation): a requester cannot probe other customers' staff.
+    The query is built only when a form asks for a person (most do not)."""
+
+    def ok(username: str) -> bool:
+        people = User.objects.filter(is_active=True)
+        if requester.organisation_id and not actor.is_agent:
+            people = people.filter(organisation_id=requester.organisation_id)
+        return people.filter(username=username).exists()
+
+    return ok
 
 
 def _ci_checker(actor: Actor):  # noqa: ANN202 - a predicate
-    """A CI answer names a CI the actor may name (their organisation's or IT's own)."""
-    cis = cmdb_selectors.ci_nameable(actor)
-    return lambda number: cis.filter(number=number).exists()
+    """A CI answer names a CI the actor may name (their organisation's or IT's own); built
+    only when a form asks for a CI."""
+    return lambda number: cmdb_selectors.ci_nameable(actor).filter(number=number).exists()
 
 
 def _approvers(
