@@ -4,8 +4,11 @@ the services and selectors do the work."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import File, Query, Router, Schema
+from ninja.errors import ValidationError
 from ninja.files import UploadedFile
+from pydantic import ValidationError as PydanticValidationError
 
 from steward.api.http import create_with_key, expected_version, page_of, tag
 from steward.catalog import selectors, services
@@ -26,9 +29,12 @@ from steward.catalog.schemas import (
     ServicePatchIn,
     TaskOut,
     TaskPatchIn,
+    request_order_form_schema,
+    request_order_from_form,
 )
 from steward.core import selectors as core_selectors
 from steward.core import services as core_services
+from steward.core.errors import DomainError
 from steward.core.schemas import AttachmentOut
 
 services_router = Router(tags=["catalog"])
@@ -126,13 +132,44 @@ def list_requests(request: HttpRequest, filters: Query[RequestFilters]):
     return selectors.request_list(request.actor, **filters.dict())
 
 
-@requests.post("", response={201: RequestOut})
-def order_item(request: HttpRequest, response: HttpResponse, payload: RequestCreateIn):
-    """Order an item: answers are checked against its form (422 naming ``answers.<key>``)."""
+ORDER_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": RequestCreateIn.model_json_schema()},
+            "multipart/form-data": {"schema": request_order_form_schema()},
+        },
+    }
+}
+
+
+def _order_data(request: HttpRequest) -> dict:
+    """The order as JSON, or as multipart with its files (one body, either way)."""
+    if request.content_type == "multipart/form-data":
+        try:
+            post, files = request.POST, request.FILES
+        except MultiPartParserError as exc:
+            raise DomainError(
+                "Request body is not readable multipart/form-data.", fields={"body": [str(exc)]}
+            ) from None
+        return request_order_from_form(post, files)
+    try:
+        payload = RequestCreateIn.model_validate_json(request.body or b"")
+    except PydanticValidationError as exc:
+        raise ValidationError(
+            [{**e, "loc": ("body", "payload", *e["loc"])} for e in exc.errors()]
+        ) from None
+    return payload.dict(exclude_unset=True)
+
+
+@requests.post("", response={201: RequestOut}, openapi_extra=ORDER_BODY)
+def order_item(request: HttpRequest, response: HttpResponse):
+    """Order an item: answers are checked against its form (422 naming ``answers.<key>``).
+    JSON, or multipart/form-data carrying an attachment question's files with the order."""
     created = create_with_key(
         request,
         scope="requests",
-        data=payload.dict(exclude_unset=True),
+        data=_order_data(request),
         create=services.request_order,
         visible=selectors.request_visible,
     )

@@ -8,8 +8,16 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from steward.catalog import notifications, selectors  # noqa: F401 - outbox consumers
-        from steward.catalog.models import Request, Task
-        from steward.core import targets
+        from steward.catalog.models import CatalogItem, Request, Service, Task
+        from steward.core import stamps, targets
+
+        # what ordering caches per process (selectors.item_for_order)
+        stamps.guard(
+            stamps.CATALOG_CONFIG,
+            CatalogItem,
+            Service,
+            m2m=(CatalogItem.audience_organisations.through,),
+        )
 
         targets.register(
             targets.TargetKind(

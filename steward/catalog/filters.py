@@ -14,6 +14,7 @@ from steward.catalog.choices import RequestStatus, ServiceKind, Stage, TaskStatu
 from steward.core.filters import SearchText
 
 TASK_QUEUES = ("all", "open", "my_teams", "mine")
+TASK_SLA = ("breached", "due_soon")
 
 
 def _present(values: Any) -> list:
@@ -112,11 +113,21 @@ class TaskFilters(_Page):
     team: str = Field("", max_length=60, description="team slug")
     assignee: str = Field("", max_length=150, description="username, or 'me'")
     q: SearchText = Field("", description="a task number, or words of the title")
+    sla: str = Field(
+        "",
+        description="breached: a clock of the task or its request is past due; due_soon: "
+        "one is past its policy's warning point and not yet due",
+    )
 
     @field_validator("queue", mode="before")
     @classmethod
     def _queue(cls, value: Any) -> Any:
         return _one_of("queue", value, list(TASK_QUEUES))
+
+    @field_validator("sla", mode="before")
+    @classmethod
+    def _sla(cls, value: Any) -> Any:
+        return _one_of("sla", value, list(TASK_SLA))
 
     @field_validator("status", mode="before")
     @classmethod

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from ninja import Schema
 from pydantic import Field
 
 from steward.api.http import In, SingleLine
+from steward.core.errors import ValidationFailed
 from steward.core.schemas import ClockOut, CommentIn, CommentOut
 
 __all__ = [
@@ -184,6 +186,80 @@ class RequestCreateIn(In):
     item: str = Field(..., max_length=60, description="catalogue item slug")
     answers: dict[str, Any] = Field({}, description="field key → answer")
     requester: str | None = Field(None, description="agents: order on behalf of this username")
+
+
+FILE_PART = "answers."
+MULTIPART_DOC = (
+    "The order as multipart/form-data, files included: ``item`` and ``requester`` as above, "
+    "``answers`` the answers as a JSON object (text), and each attachment question's files "
+    "as parts named ``answers.<key>`` (repeat the part for several files). The files go "
+    "through the attachment limits (size, count, sniffed type); a refused file refuses the "
+    "order, naming ``answers.<key>``."
+)
+
+
+def request_order_form_schema() -> dict[str, Any]:
+    """The multipart body's document: the JSON body's fields as text, plus file parts."""
+    return {
+        "title": "RequestCreateForm",
+        "description": MULTIPART_DOC,
+        "type": "object",
+        "required": ["item"],
+        "properties": {
+            "item": {"type": "string", "maxLength": 60, "description": "catalogue item slug"},
+            "answers": {
+                "type": "string",
+                "description": "field key → answer, as a JSON object",
+                "default": "{}",
+            },
+            "requester": {
+                "type": "string",
+                "description": "agents: order on behalf of this username",
+            },
+        },
+        "additionalProperties": {
+            "type": "array",
+            "items": {"type": "string", "format": "binary"},
+            "description": "``answers.<key>``: the files answering attachment question <key>",
+        },
+    }
+
+
+def request_order_from_form(post: Any, files: Any) -> dict[str, Any]:
+    """The multipart order as ``RequestCreateIn``'s fields, each ``answers.<key>`` file part
+    joined to the answer of question <key> (after any ids the JSON answers gave for it).
+    A part the form does not know, or ``answers`` that is not a JSON object, is a 422 naming
+    it; the answers themselves are checked by the ordering service, as for JSON."""
+    errors: dict[str, list[str]] = {}
+    for name in sorted(set(post) - {"item", "answers", "requester"}):
+        errors[name] = ["unknown field"]
+    for name in post:
+        if len(post.getlist(name)) > 1:
+            errors.setdefault(name, []).append("given more than once")
+    answers: Any = {}
+    raw = post.get("answers", "")
+    if raw.strip():
+        try:
+            answers = json.loads(raw)
+        except ValueError:
+            errors["answers"] = ["not valid JSON: a JSON object of field key → answer"]
+        else:
+            if not isinstance(answers, dict):
+                errors["answers"] = ["a JSON object of field key → answer"]
+    for name in sorted(files):
+        key = name.removeprefix(FILE_PART)
+        if not name.startswith(FILE_PART) or not key:
+            errors[name] = ["unknown file part: name files answers.<question key>"]
+        elif isinstance(answers, dict):
+            given = answers.get(key)
+            before = [] if given in (None, "") else given if isinstance(given, list) else [given]
+            answers[key] = [*before, *files.getlist(name)]
+    if errors:
+        raise ValidationFailed(errors)
+    data: dict[str, Any] = {"item": post.get("item", ""), "answers": answers}
+    if post.get("requester"):
+        data["requester"] = post["requester"]
+    return data
 
 
 class CancelIn(In):

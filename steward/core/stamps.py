@@ -24,7 +24,8 @@ T = TypeVar("T")
 AUTH = "auth"  # tokens, users' activity, passwords, roles
 INCIDENT_CONFIG = "incident_config"  # priority matrix, categories
 SLA_CONFIG = "sla_config"  # SLA policies and business calendars
-NAMES = (AUTH, INCIDENT_CONFIG, SLA_CONFIG)
+CATALOG_CONFIG = "catalog_config"  # catalogue items and services (what ordering reads)
+NAMES = (AUTH, INCIDENT_CONFIG, SLA_CONFIG, CATALOG_CONFIG)
 
 _local = threading.local()  # the stamps this request read (gthread: one request per thread)
 

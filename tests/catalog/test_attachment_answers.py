@@ -4,6 +4,8 @@ stored on the request, and are visible to its requester and fulfillers only."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -163,3 +165,176 @@ def test_request_page_queries_do_not_grow_with_files(requester, item):
 
     few, many = grows(order_with_files, latest_page)
     assert few == many
+
+
+# --- the order over the API as multipart/form-data, files in the same request -----------
+
+
+def _stored_files(settings) -> list:
+    root = settings.MEDIA_ROOT
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def _order_multipart(api, answers, **parts):
+    body = {"item": "contract", "answers": json.dumps(answers), **parts}
+    return api.post("/api/v1/requests", body, content_type=MULTIPART_CONTENT)
+
+
+def test_api_multipart_order_stores_the_files_on_the_request(requester, item, settings):
+    api = api_client_for(requester.user)
+    staged = _stage(api, requester.user, "earlier.pdf")
+    response = _order_multipart(
+        api,
+        {"kind": "Signed", "extra": [staged]},
+        **{
+            "answers.contract": [pdf(), pdf("scan.png", b"\x89PNG\r\n\x1a\n....")],
+            "answers.extra": pdf("later.pdf"),
+        },
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert [f["filename"] for f in body["answers"]["contract"]] == ["contract.pdf", "scan.png"]
+    assert [f["filename"] for f in body["answers"]["extra"]] == ["earlier.pdf", "later.pdf"]
+    request = Request.objects.get(number=body["number"])
+    on_request = Attachment.objects.filter(object_id=str(request.pk))
+    assert sorted(a.filename for a in on_request) == [
+        "contract.pdf",
+        "earlier.pdf",
+        "later.pdf",
+        "scan.png",
+    ]
+    scan = on_request.get(filename="scan.png")
+    assert scan.media_type == "image/png"  # sniffed, as for every attachment
+    assert AuditEntry.objects.filter(object_id=str(scan.pk), action="create").exists()
+    assert len(_stored_files(settings)) == 4
+    # the JSON path and this one answer alike: a GET shows what the order answered
+    assert api.get(f"/api/v1/requests/{body['number']}").json()["answers"] == body["answers"]
+
+
+@pytest.mark.parametrize(
+    ("answers", "parts", "fields"),
+    [
+        pytest.param(
+            {"kind": "Signed"}, {}, {"answers.contract": ["required"]}, id="missing-required-file"
+        ),
+        pytest.param(
+            {"kind": "Plain"},
+            {"answers.extra": [pdf(f"f{i}.pdf") for i in range(11)]},
+            {"answers.extra": ["at most 10 files"]},
+            id="too-many-files",
+        ),
+        pytest.param(
+            {"kind": "Plain"},
+            {"answers.nope": pdf()},
+            {"answers.nope": ["no such field on this form"]},
+            id="unknown-question",
+        ),
+        pytest.param(
+            {"kind": "Plain"},
+            {"answers.kind": pdf()},
+            {"answers.kind": ["a text"]},
+            id="file-for-a-choice-question",
+        ),
+        pytest.param(
+            {"kind": "Plain"},
+            {"attachment": pdf()},
+            {"attachment": ["unknown file part: name files answers.<question key>"]},
+            id="file-part-outside-answers",
+        ),
+        pytest.param(
+            "{not json",
+            {"answers.extra": pdf()},
+            {"answers": ["not valid JSON: a JSON object of field key → answer"]},
+            id="malformed-answers-json",
+        ),
+        pytest.param(
+            ["Signed"],
+            {},
+            {"answers": ["a JSON object of field key → answer"]},
+            id="answers-not-an-object",
+        ),
+        pytest.param(
+            {"kind": "Plain"},
+            {"colour": "blue"},
+            {"colour": ["unknown field"]},
+            id="unknown-form-field",
+        ),
+    ],
+)
+def test_api_multipart_bad_input_names_the_field_and_writes_nothing(
+    requester, item, settings, answers, parts, fields
+):
+    api = api_client_for(requester.user)
+    raw = answers if isinstance(answers, str) else json.dumps(answers)
+    body = {"item": "contract", "answers": raw, **parts}
+    # the files written before the refusal (a good file, then too many) go as well
+    if "answers.extra" in parts and isinstance(parts["answers.extra"], list):
+        body["answers.contract"] = pdf()
+        body["answers"] = json.dumps({"kind": "Signed"})
+    response = api.post("/api/v1/requests", body, content_type=MULTIPART_CONTENT)
+    assert response.status_code == 422, response.content
+    assert response.json()["error"]["fields"] == fields
+    assert not Request.objects.exists()
+    assert not Attachment.objects.exists()
+    assert _stored_files(settings) == []
+
+
+def test_api_multipart_oversize_file_refuses_the_order_after_others_were_stored(
+    requester, item, settings
+):
+    settings.MAX_UPLOAD_BYTES = 20
+    api = api_client_for(requester.user)
+    audited = AuditEntry.objects.count()
+    response = _order_multipart(
+        api,
+        {"kind": "Signed"},
+        **{"answers.contract": pdf(), "answers.extra": pdf("big.pdf", b"%PDF-" + b"x" * 40)},
+    )
+    assert response.status_code == 413, response.content
+    assert response.json()["error"]["fields"] == {"answers.extra": ["big.pdf: too large"]}
+    # contract.pdf was written first; its row rolled back and its file is gone too
+    assert not Request.objects.exists()
+    assert not Attachment.objects.exists()
+    assert _stored_files(settings) == []
+    assert AuditEntry.objects.count() == audited
+
+
+def test_api_multipart_failure_after_the_files_were_written_removes_them(
+    requester, item, settings, monkeypatch
+):
+    """Anything that rolls the order back after its files were written (here creating the
+    tasks fails) takes the files with it, not only a refused file."""
+    from steward.catalog.services import requests as ordering
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("tasks down")
+
+    monkeypatch.setattr(ordering, "start_fulfilment", broken)
+    api = api_client_for(requester.user)
+    api.raise_request_exception = False
+    response = _order_multipart(api, {"kind": "Signed"}, **{"answers.contract": pdf()})
+    assert response.status_code == 500
+    assert not Request.objects.exists()
+    assert not Attachment.objects.exists()
+    assert _stored_files(settings) == []
+
+
+def test_api_json_order_still_refuses_malformed_json(requester, item):
+    api = api_client_for(requester.user)
+    broken = api.post("/api/v1/requests", b"--x--", content_type="multipart/form-data")
+    assert broken.status_code == 400
+    assert list(broken.json()["error"]["fields"]) == ["body"]
+    response = api.post("/api/v1/requests", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "malformed_json"
+    unknown = api.post("/api/v1/requests", {"item": "contract", "colour": "blue"})
+    assert unknown.status_code == 422
+    assert unknown.json()["error"]["fields"] == {"colour": ["unknown field"]}
+
+
+def test_openapi_documents_both_bodies(client):
+    operation = client.get("/api/openapi.json").json()["paths"]["/api/v1/requests"]["post"]
+    content = operation["requestBody"]["content"]
+    assert set(content) == {"application/json", "multipart/form-data"}
+    assert content["multipart/form-data"]["schema"]["required"] == ["item"]
+    assert content["application/json"]["schema"]["required"] == ["item"]

@@ -216,3 +216,114 @@ def test_admin_sets_the_item_and_task_policies_in_the_builder(admin, desk, polic
     item = CatalogItem.objects.get(name="Built item")
     assert item.sla_policy == chosen
     assert item.task_templates == [{"title": "Deliver", "team": "desk", "sla_policy": "req"}]
+
+
+def _make_late(task, minutes=1):
+    """The task's clocks past due (the sweep has not come yet)."""
+    from steward.sla.models import SlaClock
+
+    SlaClock.objects.filter(content_type__model="task", object_id=str(task.pk)).update(
+        due_at=timezone.now() - dt.timedelta(minutes=minutes)
+    )
+
+
+@pytest.fixture
+def fast_item(make_item, policy):
+    fast = policy(slug="task-fast", pause=False)
+    return make_item(
+        stages=[], tasks=[{"title": "Prepare", "team": "desk", "sla_policy": fast.slug}]
+    )
+
+
+@pytest.fixture
+def three_tasks(make_item, order, policy, fast_item):
+    """Three open tasks on a task policy: one past due (not yet swept), one past its
+    warning point, one fresh; and a fourth on an item whose *request* is breached."""
+    from steward.catalog.models import Request, Task
+    from steward.sla.models import SlaClock
+
+    late, soon, fresh = (order(fast_item).tasks.get() for _ in range(3))
+    now = timezone.now()
+    on_request = make_item(
+        slug="desk-move",
+        stages=[],
+        tasks=[{"title": "Move", "team": "desk"}],
+        sla_policy=policy(slug="req", pause=False).slug,
+    )
+    request = order(on_request)
+    sla.sla_sweep(SYSTEM, now=now + dt.timedelta(days=1))  # the request's clocks breach
+    # the sweep breached every running clock: put the three tasks' clocks where the test
+    # wants them
+    task_clocks = SlaClock.objects.filter(content_type__model="task")
+    task_clocks.update(breached=False, warned=False)
+    _make_late(late)
+    task_clocks.filter(object_id=str(soon.pk)).update(
+        warn_at=now - dt.timedelta(minutes=1), due_at=now + dt.timedelta(minutes=30), warned=True
+    )
+    assert Request.objects.count() == 4
+    return {
+        "late": late.number,
+        "soon": soon.number,
+        "fresh": fresh.number,
+        "request_late": list(Task.objects.filter(request=request).values_list("number", flat=True)),
+    }
+
+
+def test_queue_filters_breached_and_due_soon(three_tasks, fulfiller):
+    api = api_client_for(fulfiller.user)
+
+    def numbers(**params):
+        response = api.get("/api/v1/tasks", {"queue": "open", **params})
+        assert response.status_code == 200, response.content
+        return sorted(t["number"] for t in response.json()["items"])
+
+    late = sorted([three_tasks["late"], *three_tasks["request_late"]])
+    assert numbers(sla="breached") == late
+    assert numbers(sla="due_soon") == [three_tasks["soon"]]
+    assert len(numbers()) == 3 + len(three_tasks["request_late"])
+    refused = api.get("/api/v1/tasks", {"sla": "late"})
+    assert refused.status_code == 422
+    assert list(refused.json()["error"]["fields"]) == ["sla"]
+    # the page reads the same filter
+    fred = web(fulfiller.user)
+    page = fred.get("/catalog/tasks/", {"sla": "breached"}).content.decode()
+    for number in late:
+        assert number in page
+    assert three_tasks["fresh"] not in page
+    assert three_tasks["soon"] not in page
+    assert fred.get("/catalog/tasks/", {"sla": "late"}).status_code == 422
+
+
+def test_queue_page_links_the_sla_filter_from_its_default_state(three_tasks, fulfiller):
+    fred = web(fulfiller.user)
+    page = fred.get("/catalog/tasks/").content.decode()
+    assert 'href="?queue=my_teams&amp;sla=breached"' in page
+    assert 'href="?queue=my_teams" aria-current="page"' in page  # "Any" is the default
+
+
+def test_sla_filter_adds_no_queries(three_tasks, fulfiller, order, fast_item):
+    from tests.query_counts import queries
+
+    fred = web(fulfiller.user)
+    api = api_client_for(fulfiller.user)
+    queries(lambda: fred.get("/catalog/tasks/"))  # warm the session's caches
+    queries(lambda: api.get("/api/v1/tasks"))
+    plain_page = queries(lambda: fred.get("/catalog/tasks/"))
+    plain_api = queries(lambda: api.get("/api/v1/tasks"))
+    for state in ("breached", "due_soon"):
+        assert queries(lambda s=state: fred.get("/catalog/tasks/", {"sla": s})) == plain_page
+        assert queries(lambda s=state: api.get("/api/v1/tasks", {"sla": s})) == plain_api
+    assert plain_api == API_TASK_LIST
+
+    def add_late():
+        _make_late(order(fast_item).tasks.get())
+
+    few, many = grows(add_late, lambda: fred.get("/catalog/tasks/", {"sla": "breached"}))
+    assert few == many
+    assert len(api.get("/api/v1/tasks", {"sla": "breached"}).json()["items"]) == 2 + 8
+
+
+# the API's task list with SLA clocks: the cache stamps, the page (with its filters as
+# subqueries), the clocks of the tasks, the clocks of their requests (token and calendars
+# are cached per process)
+API_TASK_LIST = 4

@@ -10,7 +10,9 @@ from steward.catalog.selectors.permissions import (
     task_capabilities,
 )
 from steward.catalog.selectors.portfolio import (
+    OrderableItem,
     item_categories,
+    item_for_order,
     item_get,
     item_list,
     item_orderable,
@@ -36,6 +38,7 @@ from steward.catalog.selectors.requests import (
 )
 
 __all__ = [
+    "OrderableItem",
     "Answer",
     "request_answers",
     "TaskCapabilities",
@@ -47,6 +50,7 @@ __all__ = [
     "item_categories",
     "item_get",
     "item_list",
+    "item_for_order",
     "item_orderable",
     "item_visible",
     "request_approvals",

@@ -7,12 +7,17 @@ organisations, some roles).
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
+
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from steward.catalog.choices import Audience, Stage
+from steward.catalog.choices import ApproverKind, Audience, Stage
 from steward.catalog.models import CatalogItem, Service
+from steward.core import stamps
 from steward.core.actor import Actor
 from steward.core.errors import NotFound, ValidationFailed
+from steward.core.models import User
 from steward.core.pagination import Page, paginate
 
 
@@ -73,6 +78,91 @@ def item_orderable(actor: Actor) -> QuerySet[CatalogItem]:
         | (Q(audience=Audience.ROLES) & roles)
     )
     return qs.filter(pk__in=CatalogItem.objects.filter(allowed).values("pk"))
+
+
+def may_order(actor: Actor, item: CatalogItem, organisations: frozenset[int]) -> bool:
+    """``item_orderable``'s rule for one item in hand (its audience organisations' ids
+    given): active, and the actor is in its audience (administrators: always)."""
+    if not item.is_active:
+        return False
+    if actor.is_system or actor.is_admin or item.audience == Audience.EVERYONE:
+        return True
+    user = actor.user
+    if item.audience == Audience.ORGANISATIONS:
+        return user.organisation_id is not None and user.organisation_id in organisations
+    if item.audience == Audience.ROLES:
+        return bool(user.role_names & set(item.audience_roles or []))
+    return False
+
+
+@dataclass(frozen=True)
+class OrderableItem:
+    """An item as ordering reads it, cached per process: the item with its service and the
+    service's owner, its audience organisations, and the approvers of its stages that name
+    people (``users``), by stage index."""
+
+    item: CatalogItem
+    organisations: frozenset[int]
+    named_approvers: dict[int, list[User]]
+
+
+def _load_for_order(slug: str) -> OrderableItem | None:
+    item = (
+        CatalogItem.objects.select_related("service__owner")
+        .prefetch_related("audience_organisations")
+        .filter(slug=slug)
+        .first()
+    )
+    if item is None:
+        return None
+    stages = {
+        i: stage.get("users") or []
+        for i, stage in enumerate(item.approval_stages)
+        if stage.get("approvers") == ApproverKind.USERS
+    }
+    names = sorted({name for users in stages.values() for name in users})
+    people = (
+        list(
+            User.objects.filter(username__in=names, is_active=True)
+            .only("pk", "username")
+            .order_by("pk")
+        )
+        if names
+        else []
+    )
+    named = {i: [u for u in people if u.username in set(users)] for i, users in stages.items()}
+    orgs = frozenset(o.pk for o in item.audience_organisations.all())
+    return OrderableItem(item=item, organisations=orgs, named_approvers=named)
+
+
+# slug → (auth stamp, item): reloaded when an item or service changes (catalogue stamp) or
+# when a user does (auth stamp: the service owner, the named approvers)
+_for_order: stamps.Versioned[dict[str, tuple[int, OrderableItem | None]]] = stamps.Versioned(
+    stamps.CATALOG_CONFIG, dict
+)
+_fill = threading.Lock()
+
+
+def item_for_order(actor: Actor, *, slug: str) -> OrderableItem:
+    """The item ``slug`` if the actor may order it, from the process's cache (one load per
+    item and change); ``ValidationFailed`` naming ``item`` otherwise. Read-only: callers
+    never change the cached rows."""
+    auth = stamps.current()[stamps.AUTH]
+    cached = _for_order.get()
+    entry = cached.get(slug)
+    if entry is None or entry[0] != auth:
+        entry = (auth, _load_for_order(slug))
+        with _fill:
+            if len(cached) >= MAX_CACHED_ITEMS:
+                cached.clear()
+            cached[slug] = entry
+    found = entry[1]
+    if found is None or not may_order(actor, found.item, found.organisations):
+        raise ValidationFailed.one("item", "no item you may order by this name")
+    return found
+
+
+MAX_CACHED_ITEMS = 2000  # a catalogue's orderable items; beyond, the cache starts again
 
 
 def item_visible(actor: Actor) -> QuerySet[CatalogItem]:

@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from steward.catalog.choices import TASK_ACTIVE, Decision, RequestStatus, TaskStatus
 from steward.catalog.models import Approval, Request, Task
-from steward.catalog.selectors.clocks import with_clocks
+from steward.catalog.selectors.clocks import tasks_in_sla_state, with_clocks
 from steward.core.actor import Actor
 from steward.core.errors import NotFound, ValidationFailed
 from steward.core.pagination import Page, paginate
@@ -185,11 +185,13 @@ def task_list(
     team: str = "",
     assignee: str = "",
     q: str = "",
+    sla: str = "",
     cursor: str | None = None,
     limit: int | None = None,
 ) -> Page:
     """A page of visible tasks, oldest first; ``queue=my_teams``: open tasks of the actor's
-    teams; ``queue=open``: every open task."""
+    teams; ``queue=open``: every open task; ``sla=breached`` / ``due_soon``: those whose
+    clocks (or their request's) are past due / past their warning point."""
     if queue not in ("", "all", "open", "my_teams", "mine"):
         raise ValidationFailed.one("queue", "one of all, open, my_teams, mine")
     qs = task_visible(actor)
@@ -205,6 +207,8 @@ def task_list(
         qs = qs.filter(number=words.upper())
     elif words:
         qs = qs.filter(title__icontains=words)
+    if sla:
+        qs = tasks_in_sla_state(qs, sla)
     qs = qs.select_related("request__requester", "request__item", "team", "assignee")
     page = paginate(qs, order=("created_at", "id"), cursor=cursor, limit=limit)
     # the fulfiller's queue shows each task's clocks, and its request's: a breach of

@@ -71,46 +71,52 @@ def _move(actor: Actor, attachment: Attachment, request: Request) -> None:
     outbox.emit("attachment.added", attachment, target=after)
 
 
+def discard(stored: list[Attachment]) -> None:
+    """Remove the files of attachments whose rows rolled back with a refused order."""
+    for attachment in stored:
+        attachment.file.delete(save=False)
+
+
 def store(
-    actor: Actor, request: Request, form: list[dict], answers: dict[str, Any]
+    actor: Actor,
+    request: Request,
+    form: list[dict],
+    answers: dict[str, Any],
+    *,
+    stored: list[Attachment],
 ) -> dict[str, Any]:
     """The answers with each attachment question's files stored on ``request`` (inside the
-    ordering transaction: a refused file refuses the order, naming the question)."""
-    stored: list[Attachment] = []
+    ordering transaction: a refused file refuses the order, naming the question). Each new
+    attachment is appended to ``stored``: should the transaction roll back, for whatever
+    reason, the caller removes their files (``discard``), which no rollback does."""
     result = dict(answers)
-    try:
-        for field in form:
-            key = field["key"]
-            if field["type"] != FieldType.ATTACHMENT or key not in answers:
+    for field in form:
+        key = field["key"]
+        if field["type"] != FieldType.ATTACHMENT or key not in answers:
+            continue
+        ids = [i for i in answers[key] if isinstance(i, str)]
+        staged = _staged(actor, key, ids) if ids else {}
+        kept = []
+        for item in answers[key]:
+            if isinstance(item, str):
+                _move(actor, staged[item], request)
+                kept.append(_described(staged[item]))
                 continue
-            ids = [i for i in answers[key] if isinstance(i, str)]
-            staged = _staged(actor, key, ids) if ids else {}
-            kept = []
-            for item in answers[key]:
-                if isinstance(item, str):
-                    _move(actor, staged[item], request)
-                    kept.append(_described(staged[item]))
-                    continue
-                try:
-                    attachment = core_services.attachment_add(
-                        actor,
-                        target=f"request/{request.number}",
-                        upload=item,
-                        filename=item.name or "",
-                        size=item.size,
-                    )
-                except DomainError as exc:
-                    name = getattr(item, "name", "") or "file"
-                    exc.fields = {
-                        f"answers.{key}": [f"{name}: {m}" for ms in exc.fields.values() for m in ms]
-                    }
-                    raise
-                stored.append(attachment)
-                kept.append(_described(attachment))
-            result[key] = kept
-    except DomainError:
-        # the rows roll back with the order; the files already written do not
-        for attachment in stored:
-            attachment.file.delete(save=False)
-        raise
+            try:
+                attachment = core_services.attachment_add(
+                    actor,
+                    target=f"request/{request.number}",
+                    upload=item,
+                    filename=item.name or "",
+                    size=item.size,
+                )
+            except DomainError as exc:
+                name = getattr(item, "name", "") or "file"
+                exc.fields = {
+                    f"answers.{key}": [f"{name}: {m}" for ms in exc.fields.values() for m in ms]
+                }
+                raise
+            stored.append(attachment)
+            kept.append(_described(attachment))
+        result[key] = kept
     return result

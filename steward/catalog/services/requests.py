@@ -41,21 +41,29 @@ AUDITED = ("number", "item", "requester", "status", "stage", "closed_at")
 
 def _person_checker(actor: Actor, requester: User):  # noqa: ANN202 - a predicate
     """A "person" answer names an active user of the requester's organisation (anyone for
-    a requester of no organisation): a requester cannot probe other customers' staff."""
-    people = User.objects.filter(is_active=True)
-    if requester.organisation_id and not actor.is_agent:
-        people = people.filter(organisation_id=requester.organisation_id)
-    return lambda username: people.filter(username=username).exists()
+    a requester of no organisation): a requester cannot probe other customers' staff.
+    The query is built only when a form asks for a person (most do not)."""
+
+    def ok(username: str) -> bool:
+        people = User.objects.filter(is_active=True)
+        if requester.organisation_id and not actor.is_agent:
+            people = people.filter(organisation_id=requester.organisation_id)
+        return people.filter(username=username).exists()
+
+    return ok
 
 
 def _ci_checker(actor: Actor):  # noqa: ANN202 - a predicate
-    """A CI answer names a CI the actor may name (their organisation's or IT's own)."""
-    cis = cmdb_selectors.ci_nameable(actor)
-    return lambda number: cis.filter(number=number).exists()
+    """A CI answer names a CI the actor may name (their organisation's or IT's own); built
+    only when a form asks for a CI."""
+    return lambda number: cmdb_selectors.ci_nameable(actor).filter(number=number).exists()
 
 
-def _approvers(stage: dict, *, item: CatalogItem, requester: User) -> list[User]:
-    """The stage's approvers, by id; each carries its username (the response shows it)."""
+def _approvers(
+    stage: dict, *, item: CatalogItem, requester: User, named: list[User] | None
+) -> list[User]:
+    """The stage's approvers, by id; each carries its username (the response shows it).
+    ``named``: a ``users`` stage's people, as the item's cache resolved them."""
     kind = stage["approvers"]
     if kind == ApproverKind.MANAGER:
         manager = requester.manager
@@ -68,6 +76,8 @@ def _approvers(stage: dict, *, item: CatalogItem, requester: User) -> list[User]
         if team is None:
             return []
         return list(team.members.filter(is_active=True).only("pk", "username").order_by("pk"))
+    if named is not None:
+        return list(named)
     return list(
         User.objects.filter(username__in=stage.get("users") or [], is_active=True)
         .only("pk", "username")
@@ -75,14 +85,16 @@ def _approvers(stage: dict, *, item: CatalogItem, requester: User) -> list[User]
     )
 
 
-def _plan(item: CatalogItem, requester: User) -> tuple[dict[str, Any], list[list[User]]]:
+def _plan(
+    item: CatalogItem, requester: User, named: dict[int, list[User]] | None = None
+) -> tuple[dict[str, Any], list[list[User]]]:
     """Each stage with its approvers and the votes it needs, and the tasks to create (and
     each stage's approvers as users); a stage that cannot be decided refuses the order (422
     naming the stage)."""
     stages, people = [], []
     errors: dict[str, list[str]] = {}
     for i, stage in enumerate(item.approval_stages):
-        approvers = _approvers(stage, item=item, requester=requester)
+        approvers = _approvers(stage, item=item, requester=requester, named=(named or {}).get(i))
         needed = validation.needed_votes(stage["quorum"], len(approvers))
         if not approvers or needed > len(approvers):
             reason = {
@@ -123,10 +135,8 @@ def request_order(
     (with their approvers and teams): the response is built from it, not read back."""
     if actor.user is None and requester is None:
         raise ValidationFailed.one("requester", "required when the system orders")
-    try:
-        found = selectors.item_orderable(actor).select_related("service__owner").get(slug=item)
-    except CatalogItem.DoesNotExist:
-        raise ValidationFailed.one("item", "no item you may order by this name") from None
+    orderable = selectors.item_for_order(actor, slug=item)  # cached per process
+    found = orderable.item
     person = actor.user
     if requester not in (None, "", getattr(person, "username", None)):
         if not actor.is_agent:
@@ -147,48 +157,92 @@ def request_order(
         user_ok=_person_checker(actor, person),
         ci_ok=_ci_checker(actor),
     )
-    plan, approvers = _plan(found, person)
+    plan, approvers = _plan(found, person, orderable.named_approvers)
     policy = clocks.item_policy(found)
     if policy is not None:
         plan["sla_policy"] = policy.slug
     files = request_files.has_files(found.form, clean)
-    with transaction.atomic():
-        request = Request(
-            number=next_number("REQ"),
-            item=found,
-            title=" ".join(title.split())[:200] or found.name,
-            requester=person,
-            organisation_id=person.organisation_id,
-            answers=clean,
+    stored: list = []  # attachments written: their files go if the order rolls back
+    try:
+        request, approvals, tasks = _write_order(
+            actor,
+            found=found,
+            person=person,
+            clean=clean,
             plan=plan,
-            status=RequestStatus.APPROVAL,
+            approvers=approvers,
+            policy=policy,
+            title=title,
+            files=files,
+            stored=stored,
         )
-        if files:  # the files are stored once the request has its row; their places kept
-            request.answers = request_files.placeholders(found.form, clean)
-        request.save()
-        if files:
-            request.answers = request_files.store(actor, request, found.form, clean)
-            request.save(update_fields=["answers"])
-        clocks.request_started(actor, request, policy)
-        audit.record(
-            actor, request, action=AuditAction.CREATE, after=audit.snapshot(request, AUDITED)
-        )
-        outbox.emit("request.created", request, number=request.number)
-        tasks: list[Task] = []
-        approvals: list[Approval] = []
-        if plan["stages"]:
-            approvals = open_stage(request, 0, approvers=approvers[0])
-        else:
-            tasks = start_fulfilment(actor, request)
+    except BaseException:
+        request_files.discard(stored)
+        raise
     # kept on the record: the response is built from them, not read back
     # (selectors.request_created)
     request.created_votes, request.created_tasks = approvals, tasks
     return request
 
 
-def open_stage(request: Request, stage: int, *, approvers: list[User] | None = None) -> list:
+@transaction.atomic
+def _write_order(
+    actor: Actor,
+    *,
+    found: CatalogItem,
+    person: User,
+    clean: dict[str, Any],
+    plan: dict[str, Any],
+    approvers: list[list[User]],
+    policy: Any,
+    title: str,
+    files: bool,
+    stored: list,
+) -> tuple[Request, list[Approval], list[Task]]:
+    """The checked order's rows, in one transaction (``request_order`` did the reading)."""
+    request = Request(
+        number=next_number("REQ"),
+        item=found,
+        title=" ".join(title.split())[:200] or found.name,
+        requester=person,
+        organisation_id=person.organisation_id,
+        answers=clean,
+        plan=plan,
+        status=RequestStatus.APPROVAL,
+    )
+    if files:  # the files are stored once the request has its row; their places kept
+        request.answers = request_files.placeholders(found.form, clean)
+    request.save()
+    if files:
+        request.answers = request_files.store(actor, request, found.form, clean, stored=stored)
+        request.save(update_fields=["answers"])
+    clocks.request_started(actor, request, policy)
+    audit.record(actor, request, action=AuditAction.CREATE, after=audit.snapshot(request, AUDITED))
+    # the events of the order go in one insert (request.created first)
+    events: list[tuple[str, Request, dict]] = [
+        ("request.created", request, {"number": request.number})
+    ]
+    tasks: list[Task] = []
+    approvals: list[Approval] = []
+    if plan["stages"]:
+        approvals = open_stage(request, 0, approvers=approvers[0], events=events)
+        outbox.emit_many(events)
+    else:
+        outbox.emit_many(events)
+        tasks = start_fulfilment(actor, request)
+    return request, approvals, tasks
+
+
+def open_stage(
+    request: Request,
+    stage: int,
+    *,
+    approvers: list[User] | None = None,
+    events: list[tuple[str, Request, dict]] | None = None,
+) -> list:
     """Ask the stage's approvers for their votes (told by mail through the outbox); returns
-    the votes (with their approvers when the caller passed them as users)."""
+    the votes (with their approvers when the caller passed them as users). ``events``: the
+    caller writes the outbox rows together (``outbox.emit_many``), this one appended."""
     request.stage = stage
     if approvers is not None:
         votes = [Approval(request=request, stage=stage, approver=user) for user in approvers]
@@ -198,7 +252,11 @@ def open_stage(request: Request, stage: int, *, approvers: list[User] | None = N
             for pk in request.plan["stages"][stage]["approvers"]
         ]
     Approval.objects.bulk_create(votes)
-    outbox.emit("request.approval_requested", request, number=request.number, stage=stage)
+    event = ("request.approval_requested", request, {"number": request.number, "stage": stage})
+    if events is None:
+        outbox.emit(event[0], request, **event[2])
+    else:
+        events.append(event)
     return votes
 
 

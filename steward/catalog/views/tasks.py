@@ -19,12 +19,14 @@ from steward.web.forms import submit, wants_partial
 
 DETAIL = "catalog/task.html"
 QUEUES = (("my_teams", "My teams"), ("mine", "Mine"), ("open", "All open"), ("all", "Everything"))
+SLA_STATES = (("", "Any"), ("breached", "SLA breached"), ("due_soon", "Due soon"))
 
 
 @login_required
 @require_GET
 def task_list(request: HttpRequest) -> HttpResponse:
-    """Open tasks of my teams by default; the tabs pick another queue."""
+    """Open tasks of my teams by default; the tabs pick another queue, the SLA links narrow
+    it to breached or nearly due tasks (kept when the queue changes)."""
     if not request.actor.is_agent:
         raise NotFound()
     filters, errors = parse_query(TaskFilters, request.GET, defaults={"queue": "my_teams"})
@@ -32,7 +34,13 @@ def task_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "catalog/tasks.html",
-        {"page": page, "params": filters, "errors": errors, "queues": QUEUES},
+        {
+            "page": page,
+            "params": filters,
+            "errors": errors,
+            "queues": QUEUES,
+            "sla_states": SLA_STATES,
+        },
         status=422 if errors else 200,
     )
 
