@@ -1,19 +1,31 @@
 """Full-text search over articles: SQLite FTS5 or PostgreSQL tsvector/GIN, one interface.
 
-One index row per article (its current title and body, whatever its state): the caller
-narrows the hits to what the actor may read. A title match outranks a mention in the body:
-FTS5's bm25 weighs the title column ten times the body; PostgreSQL weighs the title 'A'
-and the body 'D'. ``services/search_index.py`` writes the rows in the article's own
+Two indexes, one row per article each (whatever its state): ``knowledge_search`` holds the
+number and title and the body (the search page, and the help centre's second pass);
+``knowledge_title`` the number and title alone (migration 0004), a small index the help
+centre's first answer and the suggestions read. A title match outranks a mention in the
+body: FTS5's bm25 weighs the title column ten times the body; PostgreSQL weighs the title
+'A' and the body 'D'. ``services/search_index.py`` writes the rows in the article's own
 transaction, so a published article is found at once, without a worker.
+
+``best_rows`` answers the help centre and the suggestions with one statement: the index's
+newest ``CANDIDATES`` matches the actor may read (the readability rule joined in, as SQL
+compiled from the article selector's own filter), ranked, ``limit`` rows of id, number and
+title — no model instances, no second query.
 """
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
+from django.db.models import QuerySet
 
 TABLE = "knowledge_search"
+TITLES = "knowledge_title"
+ARTICLES = "knowledge_article"
 MAX_TERMS = 8
 MAX_HITS = 2000  # a search ranks at most this many best matches
 CANDIDATES = 1000  # the ranked cut-off: matches ranked per query, the newest articles first
@@ -69,3 +81,127 @@ def best_matches(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(float(r), int(i)) for r, i in cursor.fetchall()]
+
+
+class Hit(NamedTuple):
+    """One answer of ``best_rows``: what a result line shows."""
+
+    id: int
+    number: str
+    title: str
+
+
+def _tsquery(words: list[str], *, postgres: bool) -> str:
+    if postgres:
+        return " & ".join(f"{w}:*" for w in words)
+    return " ".join(f'"{w}"*' for w in words)
+
+
+# the statements, fixed text per database and index; the readability condition goes in
+# ``{scope}`` (a few shapes, one per kind of actor)
+_SQLITE = (
+    "SELECT id, number, title FROM (SELECT {rank} AS r, {a}.id, {a}.number, {a}.title "
+    "FROM {index} JOIN {a} ON {a}.id = {index}.rowid WHERE {index} MATCH %s AND {scope} "
+    # FTS5 yields matches by rowid (the article id), newest first here; the LIMIT stops it
+    "ORDER BY {index}.rowid DESC LIMIT %s) ORDER BY r, id LIMIT %s"
+)
+_POSTGRES = (
+    "SELECT c.id, c.number, c.title FROM (SELECT {a}.id, {a}.number, {a}.title, "
+    "s.{column} AS v FROM {index} s JOIN {a} ON {a}.id = s.article_id "
+    "WHERE s.{column} @@ to_tsquery('simple', %s) AND {scope} "
+    # "+ 0": the newest matches by sorting the GIN's matches, never by walking the primary
+    # key backwards through every article until enough match
+    "ORDER BY s.article_id + 0 DESC LIMIT %s) c "
+    "ORDER BY ts_rank({weights}c.v, to_tsquery('simple', %s)) DESC, c.id LIMIT %s"
+)
+_statements: dict[tuple[str, bool, str], str] = {}
+
+
+def _statement(vendor: str, title_only: bool, scope: str) -> str:
+    """The statement's text, built once per process for each database, index and scope."""
+    key = (vendor, title_only, scope)
+    sql = _statements.get(key)
+    if sql is None:
+        if vendor == "postgresql":
+            sql = _POSTGRES.format(
+                a=ARTICLES,
+                index=TITLES if title_only else TABLE,
+                column="title" if title_only else "document",
+                weights="" if title_only else "'{0.1, 0.2, 0.4, 1.0}', ",
+                scope=scope,
+            )
+        else:
+            sql = _SQLITE.format(
+                a=ARTICLES,
+                index=TITLES if title_only else TABLE,
+                rank=f"bm25({TITLES})" if title_only else f"bm25({TABLE}, {TITLE_WEIGHT}, 1.0)",
+                scope=scope,
+            )
+        if len(_statements) > 256:  # scopes are few; bound it all the same
+            _statements.clear()
+        _statements[key] = sql
+    return sql
+
+
+def scope_sql(readable: QuerySet) -> tuple[str, list] | None:
+    """The WHERE condition of ``readable`` (a filter of the article table alone) as SQL on
+    the table's own name, or ``None`` when it reads nothing. The selector's rule, compiled
+    by Django, never written twice."""
+    query = readable.query
+    # joins Django made and trimmed again (``organisation__isnull``) have no references left
+    joined = [a for a in query.alias_map if a != query.base_table and query.alias_refcount[a]]
+    if joined or query.is_empty():
+        raise ValueError(f"not a filter of the article table alone: joins {joined}")
+    compiler = query.get_compiler(connection=connection)
+    try:
+        where, params = compiler.compile(query.where)
+    except FullResultSet:
+        return "1 = 1", []
+    except EmptyResultSet:
+        return None
+    return where or "1 = 1", list(params)
+
+
+def best_rows(
+    query: str, readable: QuerySet, *, limit: int, title_only: bool, exclude: tuple[int, ...] = ()
+) -> list[Hit]:
+    """The ``limit`` best articles of ``readable`` matching every word of ``query`` (the last
+    ones as prefixes, so "print" finds "printer"), ranked: one statement. ``title_only``
+    reads the small title index. The ranked cut-off of ``best_matches`` applies: at most the
+    newest ``CANDIDATES`` readable matches are ranked. ``exclude``: ids already shown."""
+    words = terms(query)
+    if not words:
+        return []
+    scope = scope_sql(readable)
+    if scope is None:
+        return []
+    where, params = scope
+    if exclude:
+        where = f"({where}) AND {ARTICLES}.id NOT IN ({', '.join(['%s'] * len(exclude))})"
+        params = [*params, *exclude]
+    postgres = connection.vendor == "postgresql"
+    tsquery = _tsquery(words, postgres=postgres)
+    sql = _statement(connection.vendor, title_only, where)
+    if postgres:
+        args = [tsquery, *params, CANDIDATES, tsquery, limit]
+    else:
+        args = [tsquery, *params, CANDIDATES, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        return [Hit(*row) for row in cursor.fetchall()]
+
+
+def explain_sql(query: str) -> tuple[str, list]:
+    """The title statement a requester's help-centre answer sends (for the bench's plans)."""
+    words = terms(query)
+    postgres = connection.vendor == "postgresql"
+    tsquery = _tsquery(words, postgres=postgres)
+    where = (
+        f"{ARTICLES}.status = %s AND {ARTICLES}.audience = %s "
+        f"AND {ARTICLES}.organisation_id IS NULL"
+    )
+    sql = _statement(connection.vendor, True, where)
+    params = ["published", "everyone"]
+    if postgres:
+        return sql, [tsquery, *params, CANDIDATES, tsquery, 10]
+    return sql, [tsquery, *params, CANDIDATES, 10]
