@@ -395,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
             for kind, plan in data["explain"].items():
                 say(f"-- plan, {kind}: " + " / ".join(plan))
             if args.profile:
-                out = report.RESULTS / f"knowledge-{args.db}-portal.prof"
+                out = ROOT / "var" / f"knowledge-{args.db}-portal.prof"
                 mixed = [q for k in KINDS for q in inputs[k][: max(1, args.profile // 4)]]
                 data["profile"] = profile(get("/help/"), mixed, out)
                 say(data["profile"][1][:6000])
