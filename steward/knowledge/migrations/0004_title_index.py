@@ -26,6 +26,10 @@ def add(apps, schema_editor):
                 f"SELECT article_id, ts_filter(document, '{{a}}') FROM {SEARCH}"
             )
             cursor.execute(f"CREATE INDEX {TITLES}_title ON {TITLES} USING GIN (title)")
+            # a title query reads a few thousand narrow rows at most: starting a parallel
+            # worker for it costs more than the scan (7 ms of 15 for a word with no match)
+            cursor.execute(f"ALTER TABLE {TITLES} SET (parallel_workers = 0)")
+            cursor.execute(f"ANALYZE {TITLES}")
             cursor.execute(f"DROP INDEX IF EXISTS {SEARCH}_title")
             cursor.execute(f"ALTER TABLE {SEARCH} DROP COLUMN IF EXISTS title")
         else:
