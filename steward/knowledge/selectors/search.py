@@ -106,12 +106,14 @@ _SQLITE = (
     "ORDER BY {index}.rowid DESC LIMIT %s) ORDER BY r, id LIMIT %s"
 )
 _POSTGRES = (
-    "SELECT c.id, c.number, c.title FROM (SELECT {a}.id, {a}.number, {a}.title, "
-    "s.{column} AS v FROM {index} s JOIN {a} ON {a}.id = s.article_id "
-    "WHERE s.{column} @@ to_tsquery('simple', %s) AND {scope} "
-    # "+ 0": the newest matches by sorting the GIN's matches, never by walking the primary
-    # key backwards through every article until enough match
-    "ORDER BY s.article_id + 0 DESC LIMIT %s) c "
+    # the index's matches, newest first, materialised (a few thousand narrow rows at most):
+    # the join below then walks them in that order and stops at the LIMIT. Joined before
+    # the sort, the planner visits the article row of every match (4,167 for a common word
+    # against 1,000: three times the buffers)
+    "WITH m AS MATERIALIZED (SELECT s.article_id, s.{column} AS v FROM {index} s "
+    "WHERE s.{column} @@ to_tsquery('simple', %s) ORDER BY s.article_id DESC) "
+    "SELECT c.id, c.number, c.title FROM (SELECT {a}.id, {a}.number, {a}.title, m.v "
+    "FROM m JOIN {a} ON {a}.id = m.article_id WHERE {scope} LIMIT %s) c "
     "ORDER BY ts_rank({weights}c.v, to_tsquery('simple', %s)) DESC, c.id LIMIT %s"
 )
 _statements: dict[tuple[str, bool, str], str] = {}
