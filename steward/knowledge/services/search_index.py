@@ -35,6 +35,10 @@ def reindex(articles: list[Article]) -> int:
     docs = [(a.pk, f"{a.number} {a.title}", a.body) for a in articles]
     if not docs:
         return 0
+    # the title index carries what the readability rule reads (selectors/search.py)
+    titles = [
+        (a.pk, f"{a.number} {a.title}", a.status, a.audience, a.organisation_id) for a in articles
+    ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.executemany(
@@ -46,18 +50,24 @@ def reindex(articles: list[Article]) -> int:
             )
             # the title alone, in its narrow table with its own GIN index (migration 0004)
             cursor.executemany(
-                f"INSERT INTO {TITLES} (article_id, title) "  # noqa: S608
-                "SELECT %s, to_tsvector('simple', %s) "
-                "ON CONFLICT (article_id) DO UPDATE SET title = EXCLUDED.title",
-                [(pk, title) for pk, title, _ in docs],
+                f"INSERT INTO {TITLES} (article_id, title, status, audience, organisation_id) "  # noqa: S608
+                "SELECT %s, to_tsvector('simple', %s), %s, %s, %s "
+                "ON CONFLICT (article_id) DO UPDATE SET title = EXCLUDED.title, "
+                "status = EXCLUDED.status, audience = EXCLUDED.audience, "
+                "organisation_id = EXCLUDED.organisation_id",
+                titles,
             )
         else:
-            for table, rows in ((TABLE, docs), (TITLES, [d[:2] for d in docs])):
+            for table, rows in ((TABLE, docs), (TITLES, titles)):
                 cursor.executemany(
                     f"DELETE FROM {table} WHERE rowid = %s",  # noqa: S608
                     [(d[0],) for d in rows],
                 )
-                columns = "rowid, title, body" if table == TABLE else "rowid, title"
+                columns = (
+                    "rowid, title, body"
+                    if table == TABLE
+                    else "rowid, title, status, audience, organisation_id"
+                )
                 marks = ", ".join(["%s"] * len(rows[0]))
                 cursor.executemany(
                     f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
