@@ -397,7 +397,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
                     if name in TARGETS:
                         mark = f" target {TARGETS[name]:g}: {'met' if f['met'] else 'MISSED'}"
                     say(
-                        f"   {name:12} min {f['min_ms']:7.2f} p50 {f['p50_ms']:8.2f} p95 {f['p95_ms']:8.2f} ms"
+                        f"   {name:12} min {f['min_ms']:7.2f} p50 {f['p50_ms']:8.2f}"
+                        f" p95 {f['p95_ms']:8.2f} ms"
                         f"  sql p50 {f['sql_p50_ms']:7.2f}  stmts {f['statements']:2}"
                         f"  ÷raw {f['p50_ms'] / floor:6.1f}  ÷view {f['p50_ms'] / view:5.1f}{mark}"
                     )
