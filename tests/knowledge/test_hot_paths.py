@@ -14,9 +14,13 @@ pytestmark = pytest.mark.django_db
 
 # the cache stamps, the index's best matches, which of them the requester may read, the page
 SEARCH_API = 4
-# the session, its user, their roles; the title matches, which are readable; (fewer than
-# five) the full ranking, which are readable; the five articles
-SUGGEST_PAGE = 8
+# the session, its user, their roles; the title index's best readable matches (one
+# statement: the readability rule joined in, the rows' columns returned)
+SUGGEST_PAGE = 4
+# the session, its user, their roles; the journey's row; the title statement and (fewer
+# than ten titles match) the full ranking's; the catalogue items; my open incidents; my
+# open requests
+HELP_SEARCH = 9
 
 
 def statements(call) -> int:
@@ -61,4 +65,17 @@ def test_the_ranked_cut_off_answers_from_the_newest(monkeypatch, make_article, r
     assert sorted(i for _, i in hits) == sorted(a.pk for a in made[-4:])
     best = selectors.article_best(requester_actor, q="reset token", limit=3)
     assert len(best) == 3
-    assert {a.pk for a in best} <= {a.pk for a in made[-4:]}
+    assert {a.id for a in best} <= {a.pk for a in made[-4:]}
+
+
+def test_help_centre_search_statements(requester_web, articles, make_article):
+    make_article("VPN for agents", "vpn", audience="agents", state="published")
+    # fewer than ten titles match: the title statement, then the full ranking's
+    count = statements(lambda: requester_web.get("/help/", {"q": "vpn"}))
+    assert count == HELP_SEARCH
+    page = requester_web.get("/help/", {"q": "vpn"}).content.decode()
+    for article in articles:
+        assert article.number in page
+    assert page.index(articles[0].number) < page.index(articles[2].number)  # title first
+    assert "VPN for agents" not in page
+    assert "VPN draft" not in page

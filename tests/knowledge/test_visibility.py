@@ -8,6 +8,7 @@ import pytest
 
 from steward.core.errors import NotFound
 from steward.knowledge import selectors
+from steward.knowledge.selectors import search
 from tests import factories
 from tests.conftest import api_client_for, as_actor
 
@@ -41,6 +42,11 @@ def test_a_requester_of_the_organisation_reads_its_articles(make_article, org_y)
     article = make_article("Printer for Y", "printer", organisation=org_y.slug, state="published")
     member = as_actor(factories.requester(username="y-req", organisation=org_y))
     assert selectors.article_get(member, number=article.number) == article
+    # the help centre's answer and the suggestions: the same rule, compiled into their SQL
+    assert [a.number for a in selectors.article_best(member, q="printer", limit=10)] == [
+        article.number
+    ]
+    assert [a.number for a in selectors.article_suggest(member, q="printer")] == [article.number]
 
 
 def test_an_agent_limited_to_x_does_not_see_y_articles(make_article, x_agent, org_y):
@@ -48,6 +54,21 @@ def test_an_agent_limited_to_x_does_not_see_y_articles(make_article, x_agent, or
     with pytest.raises(NotFound):
         selectors.article_get(x_agent, number=article.number)
     assert selectors.article_list(x_agent, q="printer").items == []
+    make_article("Printer for Y, published", organisation=org_y.slug, state="published")
+    assert selectors.article_best(x_agent, q="printer", limit=10) == []
+    assert selectors.article_suggest(x_agent, q="printer") == []
+
+
+def test_unreadable_articles_take_no_place_in_the_ranked_cut_off(
+    monkeypatch, make_article, requester_actor
+):
+    readable = make_article("Printer offline", state="published")
+    for n in range(3):  # newer, and hidden from requesters
+        make_article(f"Printer spooler {n}", audience="agents", state="published")
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    assert [a.number for a in selectors.article_suggest(requester_actor, q="printer")] == [
+        readable.number
+    ]
 
 
 def test_pages_and_api_answer_404(make_article, requester_web, requester_user):

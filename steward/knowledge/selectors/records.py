@@ -111,41 +111,37 @@ def _readable(qs: QuerySet[Article], hits: list[tuple[float, int]]) -> list[tupl
     return [(r, i) for r, i in hits if i in allowed]
 
 
-def article_suggest(actor: Actor, *, q: str, limit: int = SUGGESTIONS) -> list[Article]:
-    """Published articles the actor may read matching what is typed, best first (the
-    incident and request forms' "these may help"), from three letters on."""
-    if len(q.strip()) < 3:
+def article_suggest(actor: Actor, *, q: str, limit: int = SUGGESTIONS) -> list[search.Hit]:
+    """Published articles the actor may read whose title (or number) matches what is typed,
+    best first (the incident and request forms' "these may help"), from three letters on:
+    one statement on the small title index, rows of id, number and title."""
+    if len(q.strip()) < 3 or not search.terms(q):
         return []
-    return article_best(actor, q=q, limit=limit)
+    return search.best_rows(q, _published(actor), limit=limit, title_only=True)
 
 
-def article_best(actor: Actor, *, q: str, limit: int) -> list[Article]:
-    """The best few published articles for ``q`` (the help centre's answer; suggestions):
-    title matches first, ranked among themselves, then, if fewer than ``limit``, the rest
-    by the full ranking. No next page, so the cheap title query usually answers alone."""
+def article_best(actor: Actor, *, q: str, limit: int) -> list[search.Hit]:
+    """The best few published articles for ``q`` (the help centre's answer): title matches
+    first, ranked among themselves, then, if fewer than ``limit``, the rest by the full
+    ranking (title ten times the body). One statement when the titles answer, two when not;
+    rows of id, number and title."""
     if not search.terms(q):
         return []
-    qs = article_visible(actor).filter(status=Status.PUBLISHED)
-    keys = _best_readable(qs, q, limit, title_only=True)
-    if len(keys) < limit:
-        seen = {i for _, i in keys}
-        more = _best_readable(qs, q, limit + len(keys), title_only=False)
-        keys += [k for k in more if k[1] not in seen][: limit - len(keys)]
-    rows = {a.id: a for a in with_relations(Article.objects.filter(id__in=[i for _, i in keys]))}
-    return [rows[i] for _, i in keys if i in rows]
+    readable = _published(actor)
+    hits = search.best_rows(q, readable, limit=limit, title_only=True)
+    if len(hits) < limit:
+        hits += search.best_rows(
+            q,
+            readable,
+            limit=limit - len(hits),
+            title_only=False,
+            exclude=tuple(h.id for h in hits),
+        )
+    return hits
 
 
-def _best_readable(
-    qs: QuerySet[Article], q: str, limit: int, *, title_only: bool
-) -> list[tuple[float, int]]:
-    """The ``limit`` best readable hits: first from a few more hits than needed (a short
-    ``IN`` list to check), then, if too many of them were unreadable, from ``FIRST_HITS``."""
-    for hits_wanted in (limit * 4, FIRST_HITS):
-        hits = search.best_matches(q, limit=hits_wanted, title_only=title_only)
-        keys = _readable(qs, hits)
-        if len(keys) >= limit or len(hits) < hits_wanted:
-            return keys[:limit]
-    return keys[:limit]
+def _published(actor: Actor) -> QuerySet[Article]:
+    return article_visible(actor).filter(status=Status.PUBLISHED)
 
 
 def article_get(actor: Actor, *, number: str) -> Article:

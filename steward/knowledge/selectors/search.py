@@ -1,19 +1,31 @@
 """Full-text search over articles: SQLite FTS5 or PostgreSQL tsvector/GIN, one interface.
 
-One index row per article (its current title and body, whatever its state): the caller
-narrows the hits to what the actor may read. A title match outranks a mention in the body:
-FTS5's bm25 weighs the title column ten times the body; PostgreSQL weighs the title 'A'
-and the body 'D'. ``services/search_index.py`` writes the rows in the article's own
+Two indexes, one row per article each (whatever its state): ``knowledge_search`` holds the
+number and title and the body (the search page, and the help centre's second pass);
+``knowledge_title`` the number and title alone (migration 0004), a small index the help
+centre's first answer and the suggestions read. A title match outranks a mention in the
+body: FTS5's bm25 weighs the title column ten times the body; PostgreSQL weighs the title
+'A' and the body 'D'. ``services/search_index.py`` writes the rows in the article's own
 transaction, so a published article is found at once, without a worker.
+
+``best_rows`` answers the help centre and the suggestions with one statement: the index's
+newest ``CANDIDATES`` matches the actor may read (the readability rule joined in, as SQL
+compiled from the article selector's own filter), ranked, ``limit`` rows of id, number and
+title — no model instances, no second query.
 """
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
+from django.db.models import QuerySet
 
 TABLE = "knowledge_search"
+TITLES = "knowledge_title"
+ARTICLES = "knowledge_article"
 MAX_TERMS = 8
 MAX_HITS = 2000  # a search ranks at most this many best matches
 CANDIDATES = 1000  # the ranked cut-off: matches ranked per query, the newest articles first
@@ -69,3 +81,147 @@ def best_matches(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(float(r), int(i)) for r, i in cursor.fetchall()]
+
+
+class Hit(NamedTuple):
+    """One answer of ``best_rows``: what a result line shows."""
+
+    id: int
+    number: str
+    title: str
+
+
+def _tsquery(words: list[str], *, postgres: bool) -> str:
+    if postgres:
+        return " & ".join(f"{w}:*" for w in words)
+    return " ".join(f'"{w}"*' for w in words)
+
+
+# The statements, fixed text per database and index. The readability condition goes in
+# ``{scope}``, on the title index's copy of the article's status, audience and organisation
+# (``t``): a narrow row, so a common word's thousand candidates are checked without visiting
+# a thousand wide article rows (that visit was 95% of the statement). Only the ``limit``
+# rows returned are joined to the article for their number and title.
+_SQLITE = (
+    "SELECT {a}.id, {a}.number, {a}.title FROM (SELECT id, r FROM "
+    "(SELECT {rank} AS r, {ix}.rowid AS id FROM {source} "
+    "WHERE {ix} MATCH %s AND {scope} "
+    # FTS5 yields matches by rowid (the article id), newest first here; the LIMIT stops it
+    "ORDER BY {ix}.rowid DESC LIMIT %s) ORDER BY r, id LIMIT %s) x "
+    "JOIN {a} ON {a}.id = x.id ORDER BY x.r, x.id"
+)
+_POSTGRES = (
+    # the index's matches, newest first, materialised (a few thousand narrow rows at most):
+    # the readability check below walks them in that order and stops at the LIMIT (joined
+    # before the sort, the planner checked every match: three times the buffers)
+    "WITH m AS MATERIALIZED (SELECT s.article_id, s.{column} AS v{columns} FROM {index} s "
+    "WHERE s.{column} @@ to_tsquery('simple', %s) ORDER BY s.article_id DESC) "
+    "SELECT {a}.id, {a}.number, {a}.title FROM (SELECT c.id, "
+    "ts_rank({weights}c.v, to_tsquery('simple', %s)) AS r FROM (SELECT t.article_id AS id, "
+    "{v}.v FROM {source} WHERE {scope} LIMIT %s) c ORDER BY r DESC, c.id LIMIT %s) x "
+    "JOIN {a} ON {a}.id = x.id ORDER BY x.r DESC, x.id"
+)
+_statements: dict[tuple[str, bool, str], str] = {}
+
+
+def _statement(vendor: str, title_only: bool, scope: str) -> str:
+    """The statement's text, built once per process for each database, index and scope."""
+    key = (vendor, title_only, scope)
+    sql = _statements.get(key)
+    if sql is None:
+        if vendor == "postgresql":
+            sql = _POSTGRES.format(
+                a=ARTICLES,
+                index=TITLES if title_only else TABLE,
+                column="title" if title_only else "document",
+                weights="" if title_only else "'{0.1, 0.2, 0.4, 1.0}', ",
+                # the title index's rows carry the readability columns themselves
+                columns=", s.status, s.audience, s.organisation_id" if title_only else "",
+                source="m t" if title_only else f"m JOIN {TITLES} t ON t.article_id = m.article_id",
+                v="t" if title_only else "m",
+                scope=scope,
+            )
+        else:
+            sql = _SQLITE.format(
+                a=ARTICLES,
+                index=TITLES if title_only else TABLE,
+                rank=f"bm25({TITLES})" if title_only else f"bm25({TABLE}, {TITLE_WEIGHT}, 1.0)",
+                ix=TITLES if title_only else TABLE,
+                source=TITLES
+                if title_only
+                else f"{TABLE} JOIN {TITLES} t ON t.rowid = {TABLE}.rowid",
+                scope=scope,
+            )
+        if len(_statements) > 256:  # scopes are few; bound it all the same
+            _statements.clear()
+        _statements[key] = sql
+    return sql
+
+
+def scope_sql(readable: QuerySet, *, on: str = "t") -> tuple[str, list] | None:
+    """The WHERE condition of ``readable`` (a filter of the article table alone) as SQL on
+    the title index's copy of its columns (``on``: the index's name in the statement), or
+    ``None`` when it reads nothing. The selector's rule, compiled by Django, never written
+    twice."""
+    query = readable.query
+    # joins Django made and trimmed again (``organisation__isnull``) have no references left
+    joined = [a for a in query.alias_map if a != query.base_table and query.alias_refcount[a]]
+    if joined or query.is_empty():
+        raise ValueError(f"not a filter of the article table alone: joins {joined}")
+    compiler = query.get_compiler(connection=connection)
+    try:
+        where, params = compiler.compile(query.where)
+    except FullResultSet:
+        return "1 = 1", []
+    except EmptyResultSet:
+        return None
+    # the title index's copies of the columns (status, audience, organisation_id): a rule
+    # on any other column fails as an unknown column, never reads more than it should
+    table = connection.ops.quote_name(ARTICLES) + "."
+    return (where or "1 = 1").replace(table, f"{on}."), list(params)
+
+
+def best_rows(
+    query: str, readable: QuerySet, *, limit: int, title_only: bool, exclude: tuple[int, ...] = ()
+) -> list[Hit]:
+    """The ``limit`` best articles of ``readable`` matching every word of ``query`` (the last
+    ones as prefixes, so "print" finds "printer"), ranked: one statement. ``title_only``
+    reads the small title index. The ranked cut-off of ``best_matches`` applies: at most the
+    newest ``CANDIDATES`` readable matches are ranked. ``exclude``: ids already shown."""
+    words = terms(query)
+    if not words:
+        return []
+    postgres = connection.vendor == "postgresql"
+    # FTS5 knows its table by name only (MATCH, bm25): the title index is not aliased there
+    on = TITLES if title_only and not postgres else "t"
+    scope = scope_sql(readable, on=on)
+    if scope is None:
+        return []
+    where, params = scope
+    if exclude:
+        column = f"{on}.article_id" if postgres else f"{on}.rowid"
+        where = f"({where}) AND {column} NOT IN ({', '.join(['%s'] * len(exclude))})"
+        params = [*params, *exclude]
+    tsquery = _tsquery(words, postgres=postgres)
+    sql = _statement(connection.vendor, title_only, where)
+    if postgres:
+        args = [tsquery, tsquery, *params, CANDIDATES, limit]
+    else:
+        args = [tsquery, *params, CANDIDATES, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        return [Hit(*row) for row in cursor.fetchall()]
+
+
+def explain_sql(query: str) -> tuple[str, list]:
+    """The title statement a requester's help-centre answer sends (for the bench's plans)."""
+    words = terms(query)
+    postgres = connection.vendor == "postgresql"
+    tsquery = _tsquery(words, postgres=postgres)
+    on = "t" if postgres else TITLES
+    where = f"{on}.status = %s AND {on}.audience = %s AND {on}.organisation_id IS NULL"
+    sql = _statement(connection.vendor, True, where)
+    params = ["published", "everyone"]
+    if postgres:
+        return sql, [tsquery, tsquery, *params, CANDIDATES, 10]
+    return sql, [tsquery, *params, CANDIDATES, 10]
