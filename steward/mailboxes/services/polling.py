@@ -8,6 +8,7 @@ import datetime as dt
 import imaplib
 import logging
 import ssl
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -30,18 +31,57 @@ TEST_TIMEOUT = 8  # an administrator waits for "test connection"
 Connect = Callable[[Mailbox], Any]
 
 
+class _Bounded:
+    """imaplib's timeout is per socket operation: a server answering slowly, line by line,
+    would hold the caller for a multiple of it. While ``deadline`` (a ``time.monotonic()``
+    value) is set, every line read gets only what is left until then; ``per_answer`` is the
+    timeout of each answer otherwise."""
+
+    sock: Any
+
+    def __init__(self, *args: Any, deadline: float | None, per_answer: float, **kwargs: Any):
+        self.deadline, self.per_answer = deadline, per_answer
+        super().__init__(*args, timeout=min(per_answer, deadline - time.monotonic()), **kwargs)  # type: ignore[call-arg]
+
+    def readline(self) -> bytes:
+        if self.deadline is not None:
+            self.sock.settimeout(max(self.deadline - time.monotonic(), 0.01))
+        return super().readline()  # type: ignore[misc]
+
+
+class _IMAP(_Bounded, imaplib.IMAP4):
+    pass
+
+
+class _IMAPS(_Bounded, imaplib.IMAP4_SSL):
+    pass
+
+
+def bound(conn: Any, deadline: float | None) -> None:
+    """Bound what is left of a connection's commands by ``deadline`` (None: each answer
+    within the connection's own timeout again). Connections not made here are left alone."""
+    if isinstance(conn, _Bounded):
+        conn.deadline = deadline
+        if deadline is None and conn.sock is not None:
+            conn.sock.settimeout(conn.per_answer)
+
+
 def imap_connect(mailbox: Mailbox, timeout: float = TIMEOUT) -> Any:
-    """An authenticated IMAP connection (the folder is selected by the caller)."""
+    """An authenticated IMAP connection (the folder is selected by the caller). Connecting,
+    the greeting and the login together take at most ``timeout`` seconds; afterwards each
+    answer gets ``timeout`` seconds."""
+    limits = {"deadline": time.monotonic() + timeout, "per_answer": timeout}
     if mailbox.imap_tls:
-        conn = imaplib.IMAP4_SSL(
+        conn = _IMAPS(
             mailbox.imap_host,
             mailbox.imap_port,
             ssl_context=ssl.create_default_context(),
-            timeout=timeout,
+            **limits,
         )
     else:
-        conn = imaplib.IMAP4(mailbox.imap_host, mailbox.imap_port, timeout=timeout)
+        conn = _IMAP(mailbox.imap_host, mailbox.imap_port, **limits)
     conn.login(mailbox.imap_username, mailbox.imap_password)
+    bound(conn, None)
     return conn
 
 
@@ -110,27 +150,34 @@ def mailbox_poll(mailbox: Mailbox, *, connect: Connect = imap_connect, renew=Non
 def mailbox_test_connection(
     actor: Actor, *, slug: str, connect: Callable[..., Any] = imap_connect
 ) -> tuple[bool, str]:
-    """An administrator's "test connection": log in and select the folder, with a short
-    timeout, and say in words what happened. Reads nothing, marks nothing, stores nothing."""
-    require_admin(actor, "test mailbox connections")
+    """An administrator's "test connection": log in and select the folder, all within
+    ``TEST_TIMEOUT`` seconds (the logout gets one more), and say in words what happened.
+    Reads nothing, marks nothing, stores nothing. A mailbox the actor may not see is
+    ``NotFound``, as everywhere else."""
     mailbox = selectors.mailbox_get(actor, slug=slug)
+    require_admin(actor, "test mailbox connections")
     if mailbox.kind != MailboxKind.IMAP:
         return False, "This mailbox is fed by the mail server (pipe or LMTP): nothing to test."
     where = f"{mailbox.imap_host}:{mailbox.imap_port}"
+    deadline = time.monotonic() + TEST_TIMEOUT
     try:
         conn = connect(mailbox, TEST_TIMEOUT)
     except (imaplib.IMAP4.error, OSError) as exc:
         return False, connect_problem(where, exc, TEST_TIMEOUT)
     try:
+        bound(conn, deadline)
         status, data = conn.select(mailbox.imap_folder, readonly=True)
         if status != "OK":
             return False, f"Logged in, but the folder {mailbox.imap_folder!r} cannot be opened."
         count = (data[0] or b"0").decode(errors="replace") if data else "0"
         return True, f"Connected to {where}; {mailbox.imap_folder} holds {count} messages."
+    except TimeoutError:
+        return False, f"Logged in, but no answer from {where} within {TEST_TIMEOUT:g} seconds."
     except (imaplib.IMAP4.error, OSError) as exc:
         return False, f"Logged in, but selecting {mailbox.imap_folder!r} failed: {_said(exc)}."
     finally:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
+            bound(conn, time.monotonic() + 1)
             conn.logout()
 
 
