@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from steward.core import leases
+from steward.core import leases, stopping
 from steward.core.actor import Actor
 from steward.core.services.common import require_admin
 from steward.mailboxes import selectors
@@ -128,6 +128,8 @@ def mailbox_poll(mailbox: Mailbox, *, connect: Connect = imap_connect, renew=Non
         status, data = conn.uid("SEARCH", None, "UNSEEN")
         uids = (data[0] or b"").split() if status == "OK" and data else []
         for uid in uids[:BATCH]:
+            if stopping.requested():
+                break  # a worker stopping: the rest stay unseen for the next poll
             if renew:
                 renew()
             # BODY.PEEK leaves the message unseen until it is stored
