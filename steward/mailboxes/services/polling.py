@@ -21,11 +21,15 @@ from steward.core.services.common import require_admin
 from steward.mailboxes import selectors
 from steward.mailboxes.choices import MailboxKind
 from steward.mailboxes.models import Mailbox
-from steward.mailboxes.services.ingest import mail_ingest
+from steward.mailboxes.services.ingest import mail_ingest_many
 
 log = logging.getLogger("steward.mail")
 LEASE = dt.timedelta(minutes=5)
 BATCH = 200  # messages per poll; the rest come at the next one
+# messages per transaction (one commit and one STORE each), bounded in bytes too: a chunk's
+# messages are held in memory until it commits
+CHUNK = 50
+CHUNK_BYTES = 16 << 20
 TIMEOUT = 30  # seconds for any one IMAP answer
 TEST_TIMEOUT = 8  # an administrator waits for "test connection"
 Connect = Callable[[Mailbox], Any]
@@ -114,7 +118,10 @@ def connect_problem(where: str, exc: BaseException, timeout: float) -> str:
 
 
 def mailbox_poll(mailbox: Mailbox, *, connect: Connect = imap_connect, renew=None) -> int:  # noqa: ANN001
-    """Store the folder's unseen messages; return how many were fetched."""
+    """Store the folder's unseen messages; return how many were fetched. They are stored in
+    chunks, each in one transaction (``mail_ingest_many``), and marked seen (one STORE for
+    the chunk) only after that commit: a crash before it leaves them unseen and fetched
+    again, and the Message-ID makes each one record."""
     try:
         conn = connect(mailbox)
     except (imaplib.IMAP4.error, OSError, EOFError) as exc:
@@ -127,26 +134,47 @@ def mailbox_poll(mailbox: Mailbox, *, connect: Connect = imap_connect, renew=Non
             raise PollFailed(f"Logged in, but the folder {mailbox.imap_folder!r} cannot be opened.")
         status, data = conn.uid("SEARCH", None, "UNSEEN")
         uids = (data[0] or b"").split() if status == "OK" and data else []
-        for uid in uids[:BATCH]:
-            if stopping.requested():
-                break  # a worker stopping: the rest stay unseen for the next poll
-            if renew:
-                renew()
-            # BODY.PEEK leaves the message unseen until it is stored
-            status, answer = conn.uid("FETCH", uid, "(BODY.PEEK[])")
-            raw = _raw(answer) if status == "OK" else None
-            if raw is None:
-                log.warning("mailbox %s: no body for uid %s", mailbox.slug, uid)
-                continue
-            mail_ingest(mailbox, raw)  # committed (or raises: then it stays unseen)
-            conn.uid("STORE", uid, "+FLAGS", "(\\Seen)")
-            fetched += 1
+        chunk: list[tuple[bytes, bytes]] = []
+        size = 0
+        try:
+            for uid in uids[:BATCH]:
+                if stopping.requested():
+                    break  # a worker stopping: the rest stay unseen for the next poll
+                if renew:
+                    renew()
+                # BODY.PEEK leaves the message unseen until it is stored
+                status, answer = conn.uid("FETCH", uid, "(BODY.PEEK[])")
+                raw = _raw(answer) if status == "OK" else None
+                if raw is None:
+                    log.warning("mailbox %s: no body for uid %s", mailbox.slug, uid)
+                    continue
+                chunk.append((uid, raw))
+                size += len(raw)
+                if len(chunk) >= CHUNK or size >= CHUNK_BYTES:
+                    fetched, chunk, size = fetched + _store(conn, mailbox, chunk), [], 0
+        except (imaplib.IMAP4.error, OSError, EOFError):
+            # the connection broke mid-chunk: keep what was fetched (if the STORE fails
+            # too, those stay unseen and their Message-IDs dedupe them next time)
+            if chunk:
+                with contextlib.suppress(imaplib.IMAP4.error, OSError, EOFError):
+                    fetched += _store(conn, mailbox, chunk)
+            raise
+        if chunk:
+            fetched += _store(conn, mailbox, chunk)
     finally:
         try:
             conn.logout()
         except (imaplib.IMAP4.error, OSError):
             log.info("mailbox %s: logout failed", mailbox.slug, exc_info=True)
     return fetched
+
+
+def _store(conn: Any, mailbox: Mailbox, chunk: list[tuple[bytes, bytes]]) -> int:
+    """Ingest a chunk in one transaction (committed, or raises: then it stays unseen), then
+    flag it seen with one STORE."""
+    mail_ingest_many(mailbox, [raw for _, raw in chunk])
+    conn.uid("STORE", b",".join(uid for uid, _ in chunk), "+FLAGS", "(\\Seen)")
+    return len(chunk)
 
 
 def mailbox_test_connection(
