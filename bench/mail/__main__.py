@@ -230,7 +230,10 @@ class EmptyFolder:
 
 
 def empty_poll(args: argparse.Namespace) -> dict:
+    from django.utils import timezone
+
     from steward.core.actor import Actor
+    from steward.core.models import Lease
     from steward.mailboxes.models import Mailbox
     from steward.mailboxes.services import mailbox_create, mailboxes_poll_due
 
@@ -241,7 +244,9 @@ def empty_poll(args: argparse.Namespace) -> dict:
     folder = EmptyFolder()
     times = []
     for _ in range(args.polls):
+        # the interval has passed: the mailbox is due, and the last poll's lease has lapsed
         Mailbox.objects.filter(pk=box.pk).update(last_polled_at=None)
+        Lease.objects.filter(name=f"mail-poll:{box.pk}").update(locked_until=timezone.now())
         started = time.perf_counter()
         done = mailboxes_poll_due(connect=lambda m: folder)
         times.append((time.perf_counter() - started) * 1000)

@@ -221,20 +221,31 @@ def _said(exc: Exception) -> str:
 
 def mailboxes_poll_due(*, connect: Connect = imap_connect) -> dict[str, int]:
     """Poll every active IMAP mailbox whose interval has passed, each under its own lease
-    (two workers never poll one mailbox at once; a dead one blocks nobody for long). The
-    mailbox's status and the lease's release are one transaction: an empty poll commits
-    twice (take the lease, then status and release), each commit a disk sync on SQLite."""
+    (two workers never poll one mailbox at once; a dead one blocks nobody for long).
+
+    An empty poll writes once: the lease, taken for the mailbox's interval, and the poll's
+    time are one transaction; a poll that found nothing and whose outcome (its error, or
+    none) is the last one's writes nothing more, and its lease lapses when the next poll is
+    due. A poll that fetched (its lease renewed to ``LEASE`` while it works) or changed the
+    outcome writes the status and releases the lease in one more transaction."""
     done: dict[str, int] = {}
     for mailbox in selectors.mailboxes_due_for_poll():
         name = f"mail-poll:{mailbox.pk}"
-        token = leases.acquire(name, LEASE)
+        with transaction.atomic():
+            token = leases.acquire(name, dt.timedelta(seconds=mailbox.poll_seconds))
+            if token is not None:
+                Mailbox.objects.filter(pk=mailbox.pk).update(last_polled_at=timezone.now())
         if token is None:
             continue  # another worker is polling it
-        error = "The poll stopped unexpectedly; see the worker's log."
+        renewed: list[bool] = []
+
+        def renew(n: str = name, t: str = token, renewed: list[bool] = renewed) -> None:
+            renewed.append(True)
+            leases.renew(n, t, LEASE)
+
+        error: str | None = "The poll stopped unexpectedly; see the worker's log."
         try:
-            done[mailbox.slug] = mailbox_poll(
-                mailbox, connect=connect, renew=lambda n=name, t=token: leases.renew(n, t, LEASE)
-            )
+            done[mailbox.slug] = mailbox_poll(mailbox, connect=connect, renew=renew)
             error = ""
         except PollFailed as exc:
             log.warning("mailbox %s: poll failed: %s", mailbox.slug, exc)
@@ -243,10 +254,12 @@ def mailboxes_poll_due(*, connect: Connect = imap_connect) -> dict[str, int]:
             log.warning("mailbox %s: poll failed: %s", mailbox.slug, exc)
             error = f"The connection failed during the poll: {type(exc).__name__}: {exc}"
             error = error[:2000]
+        except leases.LeaseLost:
+            log.warning("mailbox %s: poll stopped: another worker took it over", mailbox.slug)
+            error = None  # the lease is someone else's now: neither release it nor report
         finally:
-            with transaction.atomic():
-                Mailbox.objects.filter(pk=mailbox.pk).update(
-                    last_polled_at=timezone.now(), last_poll_error=error
-                )
-                leases.release(name, token)
+            if error is not None and (renewed or error != mailbox.last_poll_error):
+                with transaction.atomic():
+                    Mailbox.objects.filter(pk=mailbox.pk).update(last_poll_error=error)
+                    leases.release(name, token)
     return done
