@@ -189,7 +189,10 @@ def floor(args: argparse.Namespace, media: Path) -> dict:
     from django.db import connection, transaction
 
     with connection.cursor() as cursor:
-        cursor.execute(FLOOR_TABLE.replace("INTEGER PRIMARY KEY", _serial()))
+        table = FLOOR_TABLE.replace("INTEGER PRIMARY KEY", _serial())
+        if connection.vendor == "postgresql":
+            table = table.replace("BLOB", "BYTEA")
+        cursor.execute(table)
     rng, numbers = random.Random(7), []
     count = min(args.messages, args.floor_messages)
     spent = 0.0
