@@ -129,7 +129,7 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     HUEY = {
-        "huey_class": "huey.RedisHuey",
+        "huey_class": "steward.core.stopping.RedisHuey",
         "name": "steward",
         "url": REDIS_URL,
         "immediate": False,
@@ -139,7 +139,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "steward.core.stopping.SqliteHuey",
         "name": "steward",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": False,

@@ -15,6 +15,12 @@ class CoreConfig(AppConfig):
         targets.register(targets.TargetKind("user", User, "username", selectors.user_visible))
         targets.register(targets.TargetKind("team", Team, "slug", selectors.team_visible))
         task_results.register()
+        # a worker thread stopping gracefully gives back the mail claims it still holds
+        from huey.contrib.djhuey import HUEY
+
+        from steward.core import mail
+
+        HUEY.on_shutdown("release-mail-claims")(mail.release_held)
         # what token authentication caches per process (steward/core/services/tokens.py)
         stamps.guard(
             stamps.AUTH,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -26,7 +27,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from steward.core import retries
+from steward.core import retries, stopping
 from steward.core.models import OutgoingMail
 
 log = logging.getLogger("steward.mail")
@@ -145,24 +146,48 @@ def queue(*, key: str, kind: str, record: models.Model, mails: Iterable[Mail]) -
     return len(rows)
 
 
-def _claim(pk: int) -> bool:
+# The claims this process holds, by thread: (mail id, the claim's time) -> whether the SMTP
+# server has accepted the mail. A graceful stop (``release_held``) gives back the claims of
+# mails not yet handed to SMTP and marks sent the ones that were: never a second send.
+_held: dict[int, dict[tuple[int, dt.datetime], bool]] = {}
+_held_lock = threading.Lock()
+
+
+def _mine() -> dict[tuple[int, dt.datetime], bool]:
+    with _held_lock:
+        return _held.setdefault(threading.get_ident(), {})
+
+
+def _claim(pk: int) -> dt.datetime | None:
     """Take the row for this worker (one committed UPDATE), unless sent, freshly claimed or
-    not due (another worker failed it since we listed it).
+    not due (another worker failed it since we listed it); return the claim's time.
 
     The claim carries the time it is taken, not the time the run began: a mail claimed late
     in a slow run keeps its whole lease, so no second worker takes it while it is sent."""
     now = timezone.now()
     free = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE)
-    return bool(
-        OutgoingMail.objects.filter(
-            Q(pk=pk, sent_at__isnull=True) & free & retries.due(now)
-        ).update(claimed_at=now)
+    taken = OutgoingMail.objects.filter(
+        Q(pk=pk, sent_at__isnull=True) & free & retries.due(now)
+    ).update(claimed_at=now)
+    if not taken:
+        return None
+    _mine()[(pk, now)] = False
+    return now
+
+
+def _mark_sent(pk: int) -> None:
+    OutgoingMail.objects.filter(pk=pk).update(
+        sent_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        last_error="",
+        **retries.AFTER_SUCCESS,
     )
 
 
 def send_pending(*, limit: int = 200, heartbeat: Callable[[], None] | None = None) -> int:
     """Send due mail, each at most once; call it outside any transaction. Returns the count.
-    ``heartbeat`` is called before each mail (the sweep renews its lease there)."""
+    ``heartbeat`` is called before each mail (the sweep renews its lease there). A worker
+    that is stopping (``steward.core.stopping``) sends the mail in hand and no more."""
     now = timezone.now()
     due = (
         OutgoingMail.objects.filter(retries.due(now), sent_at__isnull=True)
@@ -170,10 +195,15 @@ def send_pending(*, limit: int = 200, heartbeat: Callable[[], None] | None = Non
         .order_by("id")[:limit]
     )
     sent = 0
+    held = _mine()
     for mail in list(due):
+        if stopping.requested():
+            log.info("worker stopping: the due mails left wait for the next sweep")
+            break
         if heartbeat:
             heartbeat()
-        if not _claim(mail.pk):
+        claimed = _claim(mail.pk)
+        if claimed is None:
             continue  # another worker has it
         try:
             EmailMessage(
@@ -182,15 +212,34 @@ def send_pending(*, limit: int = 200, heartbeat: Callable[[], None] | None = Non
         except Exception as exc:  # SMTP down: release the claim, retry after a backoff
             log.warning("mail %s to %s failed", mail.pk, mail.recipient, exc_info=True)
             _failed(mail, exc)
+            held.pop((mail.pk, claimed), None)
             continue
-        OutgoingMail.objects.filter(pk=mail.pk).update(
-            sent_at=timezone.now(),
-            attempts=F("attempts") + 1,
-            last_error="",
-            **retries.AFTER_SUCCESS,
-        )
+        held[(mail.pk, claimed)] = True  # accepted: from now on only ever marked sent
+        _mark_sent(mail.pk)
+        held.pop((mail.pk, claimed), None)
         sent += 1
     return sent
+
+
+def release_held() -> int:
+    """Give back the claims this thread still holds (a worker thread's shutdown hook, and
+    after a job that failed between claim and mark): a mail not yet accepted by SMTP is
+    free again at once instead of after ``CLAIM_LEASE``; one that was accepted is marked
+    sent, never released. A claim that expired and was taken by another worker since is
+    not ours any more (its time differs) and is left alone. Returns how many were freed."""
+    with _held_lock:
+        held = _held.pop(threading.get_ident(), {})
+    freed = 0
+    for (pk, claimed), accepted in held.items():
+        if accepted:
+            _mark_sent(pk)
+            continue
+        freed += OutgoingMail.objects.filter(
+            pk=pk, claimed_at=claimed, sent_at__isnull=True
+        ).update(claimed_at=None)
+    if freed:
+        log.info("released %s mail claims on the way out", freed)
+    return freed
 
 
 def _failed(mail: OutgoingMail, exc: Exception) -> None:

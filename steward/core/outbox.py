@@ -17,7 +17,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from steward.core import mail, retries
+from steward.core import mail, retries, stopping
 from steward.core.models import OutboxMessage
 
 log = logging.getLogger("steward.outbox")
@@ -127,6 +127,8 @@ def _dispatch_batches(batch: int, heartbeat: Heartbeat) -> int:
     """Consumers run in one transaction per batch, holding the rows' locks."""
     done = 0
     while True:
+        if stopping.requested():  # the next worker's sweep takes the rest
+            return done
         heartbeat()
         with transaction.atomic():
             now = timezone.now()

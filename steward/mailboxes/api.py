@@ -8,7 +8,13 @@ from ninja import Query, Router
 from steward.api.http import create_with_key, expected_version, page_of, tag
 from steward.mailboxes import selectors, services
 from steward.mailboxes.filters import MailboxFilters, MessageFilters
-from steward.mailboxes.schemas import MailboxCreateIn, MailboxOut, MailboxPatchIn, MessageOut
+from steward.mailboxes.schemas import (
+    ConnectionTestOut,
+    MailboxCreateIn,
+    MailboxOut,
+    MailboxPatchIn,
+    MessageOut,
+)
 
 mailboxes = Router(tags=["mailboxes"])
 messages = Router(tags=["mailboxes"])
@@ -51,6 +57,14 @@ def patch_mailbox(request: HttpRequest, response: HttpResponse, slug: str, paylo
 def delete_mailbox(request: HttpRequest, slug: str):
     services.mailbox_delete(request.actor, slug=slug)
     return 204, None
+
+
+@mailboxes.post("/{slug}/test", response=ConnectionTestOut)
+def try_mailbox_connection(request: HttpRequest, slug: str):
+    """Log in and open the folder read-only, within a bounded time; 200 either way, with
+    ``ok`` and what happened in words (the web page's "Test connection")."""
+    ok, said = services.mailbox_test_connection(request.actor, slug=slug)
+    return {"ok": ok, "message": said}
 
 
 @messages.get("", response=page_of(MessageOut))

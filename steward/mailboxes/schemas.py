@@ -125,6 +125,13 @@ class MailboxPatchIn(In):
     is_active: bool | None = None
 
 
+class ConnectionTestOut(Schema):
+    """What "test connection" found: whether the login and the folder worked, in words."""
+
+    ok: bool
+    message: str
+
+
 class MessageOut(Schema):
     id: int
     mailbox: str = Field(..., alias="mailbox.slug")

@@ -9,6 +9,7 @@ the end). The test reads it directly (sqlite3 / psycopg), never through Django's
 
 from __future__ import annotations
 
+import asyncio
 import email
 import json
 import os
@@ -126,8 +127,11 @@ class Sink:
         self.controller: Controller | None = None
         self._trap: tuple[Callable[[str], bool], Callable[[], None]] | None = None
         self.sprung = threading.Event()
+        self.delay = 0.0
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        if self.delay:  # a slow server: each mail takes this long to be accepted
+            await asyncio.sleep(self.delay)
         message_id = email.message_from_bytes(envelope.content)["Message-ID"]
         with self.lock:
             trap, self._trap = self._trap, None

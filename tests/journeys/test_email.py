@@ -119,3 +119,99 @@ def test_administrator_retries_and_discards_a_quarantined_message(page):
     page.get_by_role("button", name="Discard").click()
     expect(page.locator(".toolbar .chip")).to_have_text("Discarded")
     expect(page.get_by_role("button", name="Retry")).to_have_count(0)
+
+
+REQUESTER = "alice@example.com"  # the demo's requester
+ASKED = "<journey-monitor@mail.example.com>"
+
+
+def request_mailbox():
+    """A mailbox whose mail orders a general request, fulfilled by the service desk (the
+    agent's team), as an administrator would set it up."""
+    from steward.catalog import services as catalog_services
+    from steward.core.actor import Actor
+    from steward.mailboxes.services import mailbox_create
+
+    system = Actor.system("journey")
+    item = catalog_services.item_create(
+        system,
+        name="Question by mail",
+        task_templates=[{"title": "Answer the mail", "team": "service-desk"}],
+    )
+    return mailbox_create(
+        system,
+        name="Requests by mail",
+        address="requests@example.com",
+        kind="pipe",
+        record_type="request",
+        catalog_item=item.slug,
+    )
+
+
+def deliver_request_mail(number: str) -> None:
+    """As ``deliver_about``, for this request's mail only."""
+    from steward.catalog.models import Request
+    from steward.core import mail, outbox
+    from steward.core.models import OutgoingMail
+
+    outbox.dispatch_pending()
+    request = Request.objects.get(number=number)
+    others = OutgoingMail.objects.filter(sent_at__isnull=True).exclude(
+        record_type="catalog.request", record_id=str(request.pk)
+    )
+    held = list(others.values_list("pk", flat=True))
+    OutgoingMail.objects.filter(pk__in=held).update(sent_at=timezone.now())
+    try:
+        mail.send_pending()
+    finally:
+        OutgoingMail.objects.filter(pk__in=held).update(sent_at=None)
+
+
+def test_agent_answers_a_request_opened_by_mail_and_the_requesters_client_threads_it(page):
+    from steward.mailboxes.services import mail_ingest
+
+    box = request_mailbox()
+    subject = "Second monitor for the new desk"
+    raw = eml(
+        sender=f"Alice Requester <{REQUESTER}>", to=box.address, subject=subject,
+        body="Could I get a second monitor for desk 12?", message_id=ASKED,
+    )  # fmt: skip
+    opened = mail_ingest(box, raw)
+    assert opened.status == "created", opened.reason
+    number = opened.record_number
+
+    with smtp_sink() as sink:
+        deliver_request_mail(number)  # the acknowledgement and "received": before the reply
+        sign_in(page, "agent")
+        # the request's task is in the service desk's queue; its page leads to the request
+        open_module(page, "Fulfilment tasks")
+        row = page.locator("tbody tr").filter(has_text=number)
+        expect(row).to_have_count(1)
+        row.get_by_role("link", name=re.compile("^TASK")).click()
+        page.get_by_role("link", name=number).click()
+        heading(page, re.compile(subject))
+        channel = page.locator("dd").filter(has_text="Email (the message)")
+        expect(channel).to_have_count(1)
+
+        # the message that opened it, as received, and back to the request
+        channel.get_by_role("link", name="the message").click()
+        heading(page, subject)
+        expect(page.get_by_role("heading", name=f"Opened {number} by email")).to_be_visible()
+        expect(page.locator(".mail-body")).to_contain_text("second monitor for desk 12")
+        expect(page.get_by_role("link", name="Download the message (.eml)")).to_be_visible()
+        page.get_by_role("link", name=f"← {number}").click()
+        heading(page, re.compile(subject))
+
+        page.get_by_label("Reply").fill("A 24-inch one is on its way to desk 12.")
+        page.get_by_role("button", name="Post").click()
+        expect(page.locator(".timeline")).to_contain_text("A 24-inch one is on its way")
+        no_error_on_page(page)
+
+        deliver_request_mail(number)
+    replies = [m for m in sink.to(REQUESTER) if "A 24-inch one" in m.get_content()]
+    assert len(replies) == 1
+    (reply,) = replies
+    assert reply["In-Reply-To"] == ASKED
+    assert reply["References"].split()[0] == ASKED
+    assert reply["Subject"].startswith(f"[{number}] ")
+    assert reply["Reply-To"] == box.address

@@ -11,6 +11,8 @@ from contextlib import contextmanager
 
 class _Handler(socketserver.StreamRequestHandler):
     def _say(self, line: str) -> None:
+        if self.server.delay:  # type: ignore[attr-defined]
+            self.server.stop.wait(self.server.delay)  # type: ignore[attr-defined]
         self.wfile.write(line.encode() + b"\r\n")
 
     def handle(self) -> None:
@@ -52,14 +54,16 @@ class _Server(socketserver.ThreadingTCPServer):
     account: tuple[str, str] = ("desk", "pw")
     folders: dict[str, int] = {"INBOX": 3}
     silent = False
+    delay = 0.0  # seconds before each line: slow, but each answer within any timeout
     stop: threading.Event
 
 
 @contextmanager
-def imap_server(*, silent: bool = False):
+def imap_server(*, silent: bool = False, delay: float = 0.0):
     """(host, port) of a running server; it stops when the block ends."""
     server = _Server(("127.0.0.1", 0), _Handler)
     server.silent = silent
+    server.delay = delay
     server.stop = threading.Event()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

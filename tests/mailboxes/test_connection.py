@@ -4,12 +4,13 @@ silent one (the short timeout acts) and a closed port; each outcome said in word
 from __future__ import annotations
 
 import socket
+import time
 
 import pytest
 from django.test import Client
 
 from steward.core.actor import Actor
-from steward.core.errors import PermissionDenied
+from steward.core.errors import NotFound
 from steward.mailboxes.services import mailbox_test_connection, mailbox_update, polling
 from tests import factories
 from tests.mailboxes.conftest import SYSTEM
@@ -80,10 +81,26 @@ def test_a_closed_port(imap_box):
     assert said.startswith(f"Cannot connect to 127.0.0.1:{port}: ")
 
 
-def test_only_administrators_test(imap_box):
+def test_a_slow_server_is_bounded_as_a_whole(imap_box, monkeypatch):
+    """Each line within the timeout, but greeting, capabilities, login and select together
+    well past it: the test still ends at the timeout, saying so."""
+    monkeypatch.setattr(polling, "TEST_TIMEOUT", 0.5)
+    with imap_server(delay=0.3) as (host, port):
+        _point(imap_box, host, port)
+        started = time.monotonic()
+        ok, said = mailbox_test_connection(SYSTEM, slug=imap_box.slug)
+        took = time.monotonic() - started
+    assert not ok
+    assert said == f"No answer from {host}:{port} within 0.5 seconds."
+    assert took < 1.6  # the bound and the logout's second, not 5 lines of 0.3 s each + more
+
+
+def test_only_administrators_test_and_others_find_no_mailbox(imap_box):
     agent = factories.agent(username="ann")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         mailbox_test_connection(Actor(user=agent), slug=imap_box.slug)
+    with pytest.raises(NotFound):
+        mailbox_test_connection(Actor(user=agent), slug="absent")
 
 
 def test_the_button_shows_the_result(imap_box, admin_user):
@@ -97,3 +114,49 @@ def test_the_button_shows_the_result(imap_box, admin_user):
     assert answer.status_code == 200
     assert b"INBOX holds 3 messages." in answer.content
     assert b'role="status"' in answer.content
+
+
+def test_the_api_tests_the_connection(imap_box, admin_api):
+    with imap_server() as (host, port):
+        _point(imap_box, host, port)
+        good = admin_api.post(f"/api/v1/mailboxes/{imap_box.slug}/test")
+        _point(imap_box, host, port, imap_password="wrong")
+        refused = admin_api.post(f"/api/v1/mailboxes/{imap_box.slug}/test")
+    assert good.status_code == 200, good.content
+    assert good.json() == {
+        "ok": True,
+        "message": f"Connected to {host}:{port}; INBOX holds 3 messages.",
+    }
+    assert refused.status_code == 200, refused.content
+    assert refused.json() == {
+        "ok": False,
+        "message": f"{host}:{port} refused the login: [AUTHENTICATIONFAILED] Invalid credentials.",
+    }
+
+
+def test_the_api_test_of_a_piped_mailbox_says_there_is_nothing_to_test(admin_api):
+    from steward.mailboxes.services import mailbox_create
+
+    box = mailbox_create(SYSTEM, name="Pipe", address="pipe@example.com", kind="pipe")
+    answer = admin_api.post(f"/api/v1/mailboxes/{box.slug}/test")
+    assert answer.status_code == 200
+    assert answer.json()["ok"] is False
+    assert "pipe or LMTP" in answer.json()["message"]
+
+
+@pytest.mark.parametrize("client", ["agent_api", "requester_api"])
+def test_the_api_test_is_administrators_only(request, imap_box, client):
+    api = request.getfixturevalue(client)
+    mine = api.post(f"/api/v1/mailboxes/{imap_box.slug}/test")
+    absent = api.post("/api/v1/mailboxes/absent/test")
+    assert mine.status_code == 404
+    assert mine.content == absent.content
+
+
+def test_an_admin_token_without_the_admin_scope_cannot_test(imap_box, admin_user):
+    from tests.conftest import api_client_for
+
+    api = api_client_for(admin_user, scopes=("read", "write"))
+    answer = api.post(f"/api/v1/mailboxes/{imap_box.slug}/test")
+    assert answer.status_code == 404  # the token's user is no administrator: no mailboxes
+    assert answer.json()["error"]["code"] == "not_found"

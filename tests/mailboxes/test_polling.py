@@ -44,9 +44,10 @@ class FakeImap:
             raw = self.messages[uid][0]
             return "OK", [(uid + b" (UID " + uid + b" BODY[] {%d}" % len(raw), raw), b")"]
         if command == "STORE":
-            uid, op, flags = args
+            uids, op, flags = args
             assert (op, flags) == ("+FLAGS", "(\\Seen)")
-            self.messages[uid][1] = True
+            for uid in uids.split(b","):
+                self.messages[uid][1] = True
             return "OK", []
         raise AssertionError(command)
 
@@ -80,7 +81,7 @@ def test_a_poll_stores_unseen_mail_and_marks_it_seen_after(imap_box, alice):
     stores = [c for c in server.calls if c[0] == "STORE"]
     fetches = [c for c in server.calls if c[0] == "FETCH"]
     assert [c[1] for c in fetches] == [b"1", b"2"]
-    assert [c[1] for c in stores] == [b"1", b"2"]
+    assert [c[1] for c in stores] == [b"1,2"]  # one STORE once the chunk has committed
     assert server.logged_out
     imap_box.refresh_from_db()
     assert imap_box.last_polled_at is not None
@@ -151,3 +152,50 @@ def test_pipe_and_inactive_mailboxes_are_not_polled(mailbox, imap_box, alice):
 
     assert mailboxes_poll_due(connect=lambda m: server) == {}
     assert server.calls == []
+
+
+def _interval_passes(box):
+    """The mailbox's interval passes: it is due, and the last poll's lease has lapsed."""
+    from steward.core.models import Lease
+
+    Mailbox.objects.filter(pk=box.pk).update(last_polled_at=None)
+    Lease.objects.filter(name=f"mail-poll:{box.pk}").update(locked_until=timezone.now())
+
+
+def test_an_empty_poll_writes_once_and_its_lease_lapses_at_the_next_poll(imap_box, alice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from steward.core.models import Lease
+
+    server = FakeImap({})
+    mailboxes_poll_due(connect=lambda mailbox: server)  # the first: outcome unchanged ("")
+    _interval_passes(imap_box)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert mailboxes_poll_due(connect=lambda mailbox: server) == {"imap-desk": 0}
+
+    writes = [q["sql"] for q in queries if q["sql"].split()[0] in {"UPDATE", "INSERT", "DELETE"}]
+    assert len(writes) == 2, writes  # the lease and the poll's time, one transaction
+    lease = Lease.objects.get(name=f"mail-poll:{imap_box.pk}")
+    imap_box.refresh_from_db()
+    # held until the next poll is due, no longer: the next poll takes it then
+    held_for = (lease.locked_until - imap_box.last_polled_at).total_seconds()
+    assert abs(held_for - imap_box.poll_seconds) < 1
+    Mailbox.objects.filter(pk=imap_box.pk).update(
+        last_polled_at=timezone.now() - dt.timedelta(seconds=imap_box.poll_seconds)
+    )
+    Lease.objects.filter(pk=lease.pk).update(locked_until=timezone.now())
+    server.messages[b"9"] = [eml(subject="late"), False]
+    assert mailboxes_poll_due(connect=lambda mailbox: server) == {"imap-desk": 1}
+    assert not Lease.objects.filter(name=f"mail-poll:{imap_box.pk}").exists()  # released
+
+
+def test_a_changed_outcome_is_written_even_when_nothing_came(imap_box, alice):
+    server = FakeImap({})
+    Mailbox.objects.filter(pk=imap_box.pk).update(last_poll_error="No answer before")
+
+    mailboxes_poll_due(connect=lambda mailbox: server)
+
+    imap_box.refresh_from_db()
+    assert imap_box.last_poll_error == ""

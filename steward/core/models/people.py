@@ -4,6 +4,7 @@ from asgiref.sync import sync_to_async
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -89,6 +90,13 @@ class User(AbstractUser):
         editable=False,
         help_text="Last password change, deactivation or reactivation.",
     )
+
+    class Meta(AbstractUser.Meta):
+        indexes = [
+            # mail finds its sender by address whatever the case (``Lower`` exact match):
+            # without it every received message scans the people table
+            models.Index(Lower("email"), name="core_user_email_lower"),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

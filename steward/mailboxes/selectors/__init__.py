@@ -8,6 +8,7 @@ from steward.mailboxes.selectors.mailboxes import (
     mailbox_visible,
     mailboxes_due_for_poll,
     own_addresses,
+    own_addresses_held,
 )
 from steward.mailboxes.selectors.messages import (
     message_for_comment,
@@ -38,6 +39,7 @@ __all__ = [
     "numbered_record",
     "opened_by_mail",
     "own_addresses",
+    "own_addresses_held",
     "recent_from",
     "record_thread",
     "thread_record",

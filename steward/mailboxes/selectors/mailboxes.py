@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -64,8 +67,28 @@ def mailbox_by_name(name: str) -> Mailbox | None:
     )
 
 
+_held = threading.local()
+
+
+@contextmanager
+def own_addresses_held() -> Iterator[None]:
+    """Read Steward's own addresses once for a batch of messages (one transaction: no
+    mailbox changes under it), instead of once or twice per message."""
+    outer = getattr(_held, "own", None)
+    _held.own = outer if outer is not None else _own_addresses()
+    try:
+        yield
+    finally:
+        _held.own = outer
+
+
 def own_addresses() -> set[str]:
     """Addresses Steward sends or receives as: never a caller (a loop otherwise)."""
+    held = getattr(_held, "own", None)
+    return held if held is not None else _own_addresses()
+
+
+def _own_addresses() -> set[str]:
     own = {a.lower() for a in Mailbox.objects.values_list("address", flat=True)}
     sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()
     if sender:

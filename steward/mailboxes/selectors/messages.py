@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from steward.catalog import selectors as catalog_selectors
@@ -161,7 +162,12 @@ def numbered_record(number: str) -> tuple[str, str] | None:
 def user_by_email(address: str, *, active: bool = True) -> User | None:
     """The active (or deactivated) person with this address; the oldest account if several
     share it."""
-    return User.objects.filter(is_active=active, email__iexact=address).order_by("id").first()
+    # Lower(email) = the lower-cased address: served by the index core_user_email_lower
+    # (``email__iexact`` is LIKE on SQLite and UPPER() on PostgreSQL: no index serves it)
+    found = User.objects.alias(email_lower=Lower("email")).filter(
+        is_active=active, email_lower=address.lower()
+    )
+    return found.order_by("id").first()
 
 
 def recent_from(sender: str, *, exclude: int, hours: int = 1) -> int:

@@ -1,6 +1,6 @@
 """Every write of the email channel."""
 
-from steward.mailboxes.services.ingest import mail_ingest, mailbox_actor
+from steward.mailboxes.services.ingest import mail_ingest, mail_ingest_many, mailbox_actor
 from steward.mailboxes.services.mailboxes import mailbox_create, mailbox_delete, mailbox_update
 from steward.mailboxes.services.polling import (
     mailbox_poll,
@@ -11,6 +11,7 @@ from steward.mailboxes.services.quarantine import message_discard, message_retry
 
 __all__ = [
     "mail_ingest",
+    "mail_ingest_many",
     "mailbox_actor",
     "mailbox_create",
     "mailbox_delete",

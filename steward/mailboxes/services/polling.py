@@ -8,40 +8,84 @@ import datetime as dt
 import imaplib
 import logging
 import ssl
+import time
 from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from steward.core import leases
+from steward.core import leases, stopping
 from steward.core.actor import Actor
 from steward.core.services.common import require_admin
 from steward.mailboxes import selectors
 from steward.mailboxes.choices import MailboxKind
 from steward.mailboxes.models import Mailbox
-from steward.mailboxes.services.ingest import mail_ingest
+from steward.mailboxes.services.ingest import mail_ingest_many
 
 log = logging.getLogger("steward.mail")
 LEASE = dt.timedelta(minutes=5)
 BATCH = 200  # messages per poll; the rest come at the next one
+# messages per transaction (one commit and one STORE each), bounded in bytes too: a chunk's
+# messages are held in memory until it commits
+CHUNK = 50
+CHUNK_BYTES = 16 << 20
 TIMEOUT = 30  # seconds for any one IMAP answer
 TEST_TIMEOUT = 8  # an administrator waits for "test connection"
 Connect = Callable[[Mailbox], Any]
 
 
+class _Bounded:
+    """imaplib's timeout is per socket operation: a server answering slowly, line by line,
+    would hold the caller for a multiple of it. While ``deadline`` (a ``time.monotonic()``
+    value) is set, every line read gets only what is left until then; ``per_answer`` is the
+    timeout of each answer otherwise."""
+
+    sock: Any
+
+    def __init__(self, *args: Any, deadline: float | None, per_answer: float, **kwargs: Any):
+        self.deadline, self.per_answer = deadline, per_answer
+        super().__init__(*args, timeout=min(per_answer, deadline - time.monotonic()), **kwargs)  # type: ignore[call-arg]
+
+    def readline(self) -> bytes:
+        if self.deadline is not None:
+            self.sock.settimeout(max(self.deadline - time.monotonic(), 0.01))
+        return super().readline()  # type: ignore[misc]
+
+
+class _IMAP(_Bounded, imaplib.IMAP4):
+    pass
+
+
+class _IMAPS(_Bounded, imaplib.IMAP4_SSL):
+    pass
+
+
+def bound(conn: Any, deadline: float | None) -> None:
+    """Bound what is left of a connection's commands by ``deadline`` (None: each answer
+    within the connection's own timeout again). Connections not made here are left alone."""
+    if isinstance(conn, _Bounded):
+        conn.deadline = deadline
+        if deadline is None and conn.sock is not None:
+            conn.sock.settimeout(conn.per_answer)
+
+
 def imap_connect(mailbox: Mailbox, timeout: float = TIMEOUT) -> Any:
-    """An authenticated IMAP connection (the folder is selected by the caller)."""
+    """An authenticated IMAP connection (the folder is selected by the caller). Connecting,
+    the greeting and the login together take at most ``timeout`` seconds; afterwards each
+    answer gets ``timeout`` seconds."""
+    limits = {"deadline": time.monotonic() + timeout, "per_answer": timeout}
     if mailbox.imap_tls:
-        conn = imaplib.IMAP4_SSL(
+        conn = _IMAPS(
             mailbox.imap_host,
             mailbox.imap_port,
             ssl_context=ssl.create_default_context(),
-            timeout=timeout,
+            **limits,
         )
     else:
-        conn = imaplib.IMAP4(mailbox.imap_host, mailbox.imap_port, timeout=timeout)
+        conn = _IMAP(mailbox.imap_host, mailbox.imap_port, **limits)
     conn.login(mailbox.imap_username, mailbox.imap_password)
+    bound(conn, None)
     return conn
 
 
@@ -74,7 +118,10 @@ def connect_problem(where: str, exc: BaseException, timeout: float) -> str:
 
 
 def mailbox_poll(mailbox: Mailbox, *, connect: Connect = imap_connect, renew=None) -> int:  # noqa: ANN001
-    """Store the folder's unseen messages; return how many were fetched."""
+    """Store the folder's unseen messages; return how many were fetched. They are stored in
+    chunks, each in one transaction (``mail_ingest_many``), and marked seen (one STORE for
+    the chunk) only after that commit: a crash before it leaves them unseen and fetched
+    again, and the Message-ID makes each one record."""
     try:
         conn = connect(mailbox)
     except (imaplib.IMAP4.error, OSError, EOFError) as exc:
@@ -87,18 +134,33 @@ def mailbox_poll(mailbox: Mailbox, *, connect: Connect = imap_connect, renew=Non
             raise PollFailed(f"Logged in, but the folder {mailbox.imap_folder!r} cannot be opened.")
         status, data = conn.uid("SEARCH", None, "UNSEEN")
         uids = (data[0] or b"").split() if status == "OK" and data else []
-        for uid in uids[:BATCH]:
-            if renew:
-                renew()
-            # BODY.PEEK leaves the message unseen until it is stored
-            status, answer = conn.uid("FETCH", uid, "(BODY.PEEK[])")
-            raw = _raw(answer) if status == "OK" else None
-            if raw is None:
-                log.warning("mailbox %s: no body for uid %s", mailbox.slug, uid)
-                continue
-            mail_ingest(mailbox, raw)  # committed (or raises: then it stays unseen)
-            conn.uid("STORE", uid, "+FLAGS", "(\\Seen)")
-            fetched += 1
+        chunk: list[tuple[bytes, bytes]] = []
+        size = 0
+        try:
+            for uid in uids[:BATCH]:
+                if stopping.requested():
+                    break  # a worker stopping: the rest stay unseen for the next poll
+                if renew:
+                    renew()
+                # BODY.PEEK leaves the message unseen until it is stored
+                status, answer = conn.uid("FETCH", uid, "(BODY.PEEK[])")
+                raw = _raw(answer) if status == "OK" else None
+                if raw is None:
+                    log.warning("mailbox %s: no body for uid %s", mailbox.slug, uid)
+                    continue
+                chunk.append((uid, raw))
+                size += len(raw)
+                if len(chunk) >= CHUNK or size >= CHUNK_BYTES:
+                    fetched, chunk, size = fetched + _store(conn, mailbox, chunk), [], 0
+        except (imaplib.IMAP4.error, OSError, EOFError):
+            # the connection broke mid-chunk: keep what was fetched (if the STORE fails
+            # too, those stay unseen and their Message-IDs dedupe them next time)
+            if chunk:
+                with contextlib.suppress(imaplib.IMAP4.error, OSError, EOFError):
+                    fetched += _store(conn, mailbox, chunk)
+            raise
+        if chunk:
+            fetched += _store(conn, mailbox, chunk)
     finally:
         try:
             conn.logout()
@@ -107,30 +169,45 @@ def mailbox_poll(mailbox: Mailbox, *, connect: Connect = imap_connect, renew=Non
     return fetched
 
 
+def _store(conn: Any, mailbox: Mailbox, chunk: list[tuple[bytes, bytes]]) -> int:
+    """Ingest a chunk in one transaction (committed, or raises: then it stays unseen), then
+    flag it seen with one STORE."""
+    mail_ingest_many(mailbox, [raw for _, raw in chunk])
+    conn.uid("STORE", b",".join(uid for uid, _ in chunk), "+FLAGS", "(\\Seen)")
+    return len(chunk)
+
+
 def mailbox_test_connection(
     actor: Actor, *, slug: str, connect: Callable[..., Any] = imap_connect
 ) -> tuple[bool, str]:
-    """An administrator's "test connection": log in and select the folder, with a short
-    timeout, and say in words what happened. Reads nothing, marks nothing, stores nothing."""
-    require_admin(actor, "test mailbox connections")
+    """An administrator's "test connection": log in and select the folder, all within
+    ``TEST_TIMEOUT`` seconds (the logout gets one more), and say in words what happened.
+    Reads nothing, marks nothing, stores nothing. A mailbox the actor may not see is
+    ``NotFound``, as everywhere else."""
     mailbox = selectors.mailbox_get(actor, slug=slug)
+    require_admin(actor, "test mailbox connections")
     if mailbox.kind != MailboxKind.IMAP:
         return False, "This mailbox is fed by the mail server (pipe or LMTP): nothing to test."
     where = f"{mailbox.imap_host}:{mailbox.imap_port}"
+    deadline = time.monotonic() + TEST_TIMEOUT
     try:
         conn = connect(mailbox, TEST_TIMEOUT)
     except (imaplib.IMAP4.error, OSError) as exc:
         return False, connect_problem(where, exc, TEST_TIMEOUT)
     try:
+        bound(conn, deadline)
         status, data = conn.select(mailbox.imap_folder, readonly=True)
         if status != "OK":
             return False, f"Logged in, but the folder {mailbox.imap_folder!r} cannot be opened."
         count = (data[0] or b"0").decode(errors="replace") if data else "0"
         return True, f"Connected to {where}; {mailbox.imap_folder} holds {count} messages."
+    except TimeoutError:
+        return False, f"Logged in, but no answer from {where} within {TEST_TIMEOUT:g} seconds."
     except (imaplib.IMAP4.error, OSError) as exc:
         return False, f"Logged in, but selecting {mailbox.imap_folder!r} failed: {_said(exc)}."
     finally:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
+            bound(conn, time.monotonic() + 1)
             conn.logout()
 
 
@@ -144,20 +221,31 @@ def _said(exc: Exception) -> str:
 
 def mailboxes_poll_due(*, connect: Connect = imap_connect) -> dict[str, int]:
     """Poll every active IMAP mailbox whose interval has passed, each under its own lease
-    (two workers never poll one mailbox at once; a dead one blocks nobody for long). The
-    mailbox's status and the lease's release are one transaction: an empty poll commits
-    twice (take the lease, then status and release), each commit a disk sync on SQLite."""
+    (two workers never poll one mailbox at once; a dead one blocks nobody for long).
+
+    An empty poll writes once: the lease, taken for the mailbox's interval, and the poll's
+    time are one transaction; a poll that found nothing and whose outcome (its error, or
+    none) is the last one's writes nothing more, and its lease lapses when the next poll is
+    due. A poll that fetched (its lease renewed to ``LEASE`` while it works) or changed the
+    outcome writes the status and releases the lease in one more transaction."""
     done: dict[str, int] = {}
     for mailbox in selectors.mailboxes_due_for_poll():
         name = f"mail-poll:{mailbox.pk}"
-        token = leases.acquire(name, LEASE)
+        with transaction.atomic():
+            token = leases.acquire(name, dt.timedelta(seconds=mailbox.poll_seconds))
+            if token is not None:
+                Mailbox.objects.filter(pk=mailbox.pk).update(last_polled_at=timezone.now())
         if token is None:
             continue  # another worker is polling it
-        error = "The poll stopped unexpectedly; see the worker's log."
+        renewed: list[bool] = []
+
+        def renew(n: str = name, t: str = token, renewed: list[bool] = renewed) -> None:
+            renewed.append(True)
+            leases.renew(n, t, LEASE)
+
+        error: str | None = "The poll stopped unexpectedly; see the worker's log."
         try:
-            done[mailbox.slug] = mailbox_poll(
-                mailbox, connect=connect, renew=lambda n=name, t=token: leases.renew(n, t, LEASE)
-            )
+            done[mailbox.slug] = mailbox_poll(mailbox, connect=connect, renew=renew)
             error = ""
         except PollFailed as exc:
             log.warning("mailbox %s: poll failed: %s", mailbox.slug, exc)
@@ -166,10 +254,12 @@ def mailboxes_poll_due(*, connect: Connect = imap_connect) -> dict[str, int]:
             log.warning("mailbox %s: poll failed: %s", mailbox.slug, exc)
             error = f"The connection failed during the poll: {type(exc).__name__}: {exc}"
             error = error[:2000]
+        except leases.LeaseLost:
+            log.warning("mailbox %s: poll stopped: another worker took it over", mailbox.slug)
+            error = None  # the lease is someone else's now: neither release it nor report
         finally:
-            with transaction.atomic():
-                Mailbox.objects.filter(pk=mailbox.pk).update(
-                    last_polled_at=timezone.now(), last_poll_error=error
-                )
-                leases.release(name, token)
+            if error is not None and (renewed or error != mailbox.last_poll_error):
+                with transaction.atomic():
+                    Mailbox.objects.filter(pk=mailbox.pk).update(last_poll_error=error)
+                    leases.release(name, token)
     return done

@@ -1,0 +1,109 @@
+"""A poll's batch in one transaction (``mail_ingest_many``): one commit for the batch, a
+failing message quarantined without its neighbours, a database failure rolling the whole
+batch back so that the next poll's second try still yields one record per message; and the
+sender found by address through the lower(email) index, whatever its case."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
+
+from steward.core import outbox
+from steward.incidents.models import Incident
+from steward.mailboxes import selectors
+from steward.mailboxes.models import InboundMessage
+from steward.mailboxes.services import ingest, mail_ingest_many, mailboxes_poll_due
+from tests.mailboxes import test_polling
+from tests.mailboxes.conftest import eml
+from tests.mailboxes.test_polling import FakeImap
+
+imap_box = test_polling.imap_box  # the fixture
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_batch_commits_once_and_keeps_a_bad_messages_neighbours(mailbox, alice, monkeypatch):
+    commits, wakes = [], []
+    monkeypatch.setattr(outbox, "wake_worker", lambda: wakes.append(1))
+    raws = [eml(subject="one"), b"\x00not mail at all", eml(subject="three", sender="")]
+    raws.append(eml(subject="four"))
+    original = connection.commit
+
+    def counted():
+        commits.append(1)
+        return original()
+
+    monkeypatch.setattr(connection, "commit", counted)
+    stored = mail_ingest_many(mailbox, raws)
+
+    assert [m.status for m in stored] == ["created", "quarantined", "quarantined", "created"]
+    assert sorted(Incident.objects.values_list("title", flat=True)) == ["four", "one"]
+    assert len(commits) == 1
+    assert len(wakes) == 1  # the worker woken once for the batch's events
+
+
+def test_a_database_failure_rolls_the_batch_back_and_the_retry_makes_one_record_each(
+    mailbox, alice, monkeypatch
+):
+    raws = [eml(subject=f"mail {i}") for i in range(3)]
+    route = ingest._route
+    calls = []
+
+    def fails_on_the_second(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OperationalError("database is locked")
+        return route(*args, **kwargs)
+
+    monkeypatch.setattr(ingest, "_route", fails_on_the_second)
+    with pytest.raises(OperationalError):
+        mail_ingest_many(mailbox, raws)
+
+    assert InboundMessage.objects.count() == 0  # the first one too: nothing was committed
+    assert Incident.objects.count() == 0
+    monkeypatch.setattr(ingest, "_route", route)
+    mail_ingest_many(mailbox, raws)  # the next poll: the same messages, still unseen
+    mail_ingest_many(mailbox, raws)  # and once more, as if the STORE had been lost
+    assert InboundMessage.objects.count() == 3
+    assert Incident.objects.count() == 3
+
+
+def test_a_poll_stores_in_chunks_and_flags_each_chunk_once(imap_box, alice, monkeypatch):
+    from steward.mailboxes.services import polling
+
+    monkeypatch.setattr(polling, "CHUNK", 2)
+    server = FakeImap({str(i).encode(): eml(subject=f"mail {i}") for i in range(1, 6)})
+
+    done = mailboxes_poll_due(connect=lambda box: server)
+
+    assert done == {"imap-desk": 5}
+    stores = [c[1] for c in server.calls if c[0] == "STORE"]
+    assert stores == [b"1,2", b"3,4", b"5"]
+    assert all(seen for _, seen in server.messages.values())
+    assert Incident.objects.count() == 5
+
+
+def test_the_sender_is_found_whatever_the_case_of_either_address(mailbox, alice):
+    alice.email = "Alice@Example.com"
+    alice.save(update_fields=["email"])
+
+    assert selectors.user_by_email("alice@example.com") == alice
+    assert selectors.user_by_email("ALICE@EXAMPLE.COM") == alice
+    assert selectors.user_by_email("alice@example.org") is None
+    stored = mail_ingest_many(mailbox, [eml(sender="ALICE@example.COM")])
+    assert stored[0].caller == alice
+
+
+def test_the_sender_lookup_uses_the_lower_email_index(alice):
+    with CaptureQueriesContext(connection) as queries:
+        selectors.user_by_email("alice@example.com")
+    sql = queries.captured_queries[-1]["sql"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        else:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table: force the choice
+            cursor.execute(f"EXPLAIN {sql}")
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "core_user_email_lower" in plan, plan
