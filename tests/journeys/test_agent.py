@@ -86,7 +86,20 @@ def log_incident(page, title: str, *, team: str = "—", assignee: str = "") -> 
     heading(page, "New incident")
     page.get_by_label("Title").fill(title)
     page.get_by_label("Description").fill("Logged from a phone call.")
-    page.get_by_label("Category", exact=True).select_option(label="Access")
+    subcategory = page.get_by_label("Subcategory")
+    expect(subcategory.locator("option")).to_have_count(1)  # nothing until a category
+    category = page.get_by_label("Category", exact=True)
+    category.focus()  # chosen with the keyboard, as the narrowing must allow
+    category.press("ArrowDown")
+    expect(category.locator("option:checked")).to_have_text("Access")
+    swapped(page)
+    # the defect: the agent's form listed every category's subcategories ("Network › VPN"),
+    # the requester's narrowed them; both now share one narrowing
+    expect(subcategory.locator("option", has_text="Account locked")).to_have_count(1)
+    expect(subcategory.locator("option", has_text="VPN")).to_have_count(0)
+    subcategory.focus()
+    page.keyboard.press("ArrowDown")
+    expect(subcategory.locator("option:checked")).to_have_text("Account locked")
     page.get_by_label("Urgency").select_option(label="2 - Medium")
     expect(page.get_by_role("status")).to_have_text("P4")  # impact × urgency, as she types
     page.get_by_label("Team").select_option(label=team)
