@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.journeys.steps import (
     dates_in_house_style,
+    drop_file,
     heading,
     no_error_on_page,
     open_module,
@@ -235,6 +236,16 @@ def test_agent_works_an_incident_to_resolution_and_a_refused_save_reloads_safely
     page.get_by_role("button", name="Log problem").click()
     heading(page, re.compile("Expense tool rejects valid passwords"))
     problem = page.url.rstrip("/").rsplit("/", 1)[-1]
+    # a file dragged from the desktop onto the problem's attachments (drag and drop)
+    files = page.get_by_role("region", name="Attachments")
+    drop_file(page, files.locator("form"), "error.log", "401 Unauthorized at 09:12\n")
+    expect(files).to_contain_text("Chosen: error.log (26 bytes)")
+    files.get_by_role("button", name="Upload").click()
+    rows = page.get_by_role("region", name="Attachments").get_by_role("row")
+    expect(rows).to_have_count(2)  # the header and the dropped file
+    expect(rows.nth(1).get_by_role("cell").nth(0)).to_have_text("error.log")
+    expect(rows.nth(1).get_by_role("cell").nth(1)).to_have_text("26 bytes")
+    swapped(page)
     pick(page, page.get_by_role("combobox", name="Incident"), number, number)
     page.get_by_role("button", name="Link", exact=True).click()
     page.wait_for_load_state("load")
