@@ -78,10 +78,13 @@ def test_agent_searches_filters_and_sorts_the_queue_from_its_default_state(page)
     expect(queue_rows(page)).to_have_count(rows.count())
 
 
-def log_incident(page, title: str, *, team: str = "—", assignee: str = "") -> str:
+def log_incident(
+    page, title: str, *, team: str = "—", assignee: str = "", service: str = ""
+) -> str:
     """The agent logs a call (the caller is himself) on the "New incident" form; returns the
     new incident's number. Service Desk assigns round robin, so an incident logged for it
-    may land on anyone of the team."""
+    may land on anyone of the team. ``assignee`` (a person's name) and ``service`` are
+    typed in part and picked from the suggestions."""
     open_module(page, "Incidents")
     page.get_by_role("link", name="New incident").click()
     heading(page, "New incident")
@@ -104,7 +107,10 @@ def log_incident(page, title: str, *, team: str = "—", assignee: str = "") -> 
     page.get_by_label("Urgency").select_option(label="2 - Medium")
     expect(page.get_by_role("status")).to_have_text("P4")  # impact × urgency, as she types
     page.get_by_label("Team").select_option(label=team)
-    page.get_by_label("Assignee").fill(assignee)
+    if service:
+        pick(page, page.get_by_label("Affected service"), service[:6], re.compile(f"^{service}"))
+    if assignee:
+        pick(page, page.get_by_label("Assignee"), assignee.split()[-1], re.compile(f"^{assignee}"))
     page.get_by_role("button", name="Log incident").click()
     heading(page, re.compile(re.escape(title)))
     return page.url.rstrip("/").rsplit("/", 1)[-1]
@@ -199,8 +205,13 @@ def test_agent_assigns_selected_rows_to_himself_only_where_he_may(page):
 
 def test_agent_works_an_incident_to_resolution_and_a_refused_save_reloads_safely(page):
     sign_in(page, "agent")
-    number = log_incident(page, "Cannot sign in to the expense tool", assignee="agent")
+    number = log_incident(
+        page, "Cannot sign in to the expense tool", assignee="Sam Desk", service="Online shop"
+    )
     expect(page.get_by_role("heading", name="Work it")).to_be_visible()
+    # both picked by name on the form: the record names them
+    expect(detail(page, "Team / assignee")).to_contain_text("Sam Desk")
+    expect(detail(page, "Service / CI")).to_contain_text("Online shop")
 
     # the defect: no file could be attached from the web UI (API only)
     files = page.get_by_role("region", name="Attachments")
