@@ -7,6 +7,13 @@ middleware against a migrated database, CPU time per request, then cProfile's to
 ``{n}`` is replaced by the newest incident's number (30 are created if there is none). The
 database and the token come from the environment as ``steward serve`` would use them
 (``steward migrate``, ``steward createadmin admin``, ``steward token create admin``).
+
+A web page is profiled signed in as a user instead of with a token (a loaded demo, e.g.
+``steward demo``)::
+
+    STEWARD_VAR_DIR=/tmp/x python -m bench.request_profile --user alice --path /incidents/
+
+The statements of one request are counted and the slowest printed (``--statements``).
 """
 
 from __future__ import annotations
@@ -21,10 +28,13 @@ import time
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.request_profile", description=__doc__)
-    parser.add_argument("--token", required=True, help="an API token (read, write)")
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--token", help="an API token (read, write)")
+    who.add_argument("--user", help="a web page as this user (signed in, the session)")
     parser.add_argument("--path", default="/api/v1/incidents/{n}")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--top", type=int, default=40, help="profile rows printed")
+    parser.add_argument("--statements", type=int, default=0, help="slowest statements printed")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "steward.settings")
     import django
@@ -32,14 +42,18 @@ def main() -> None:
     django.setup()
     from django.test import Client
 
-    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {args.token}")
-    items = client.get("/api/v1/incidents?limit=1").json()["items"]
-    if not items:
-        for i in range(30):
-            body = {"title": f"Printer jams {i}", "impact": 2, "urgency": 2}
-            client.post("/api/v1/incidents", body, content_type="application/json")
-        items = client.get("/api/v1/incidents?limit=1").json()["items"]
-    path = args.path.replace("{n}", items[0]["number"])
+    if args.user:
+        from steward.core.models import User
+
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(User.objects.get(username=args.user))
+        path = args.path
+    else:
+        client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {args.token}")
+        path = args.path.replace("{n}", _newest_number(client))
+    response = client.get(path)
+    if response.status_code != 200:
+        raise SystemExit(f"GET {path}: {response.status_code}")
     for _ in range(50):  # the caches and compiled statements a long-lived worker has
         client.get(path)
     began = time.process_time()
@@ -55,6 +69,39 @@ def main() -> None:
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.top)
     print(out.getvalue())
+    if args.statements:
+        _print_statements(client, path, args.statements)
+
+
+def _newest_number(client) -> str:  # noqa: ANN001 - django.test.Client
+    """The newest incident's number, after creating 30 if there is none."""
+    items = client.get("/api/v1/incidents?limit=1").json()["items"]
+    if not items:
+        for i in range(30):
+            body = {"title": f"Printer jams {i}", "impact": 2, "urgency": 2}
+            client.post("/api/v1/incidents", body, content_type="application/json")
+        items = client.get("/api/v1/incidents?limit=1").json()["items"]
+    return items[0]["number"]
+
+
+def _print_statements(client, path: str, top: int) -> None:  # noqa: ANN001 - django.test.Client
+    """Each statement of one request with its time, the slowest ``top`` in full."""
+    from django.db import connection
+
+    timed: list[tuple[float, str]] = []
+
+    def timer(execute, sql, params, many, context):  # noqa: ANN001, ANN202 - Django's hook
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append(((time.perf_counter() - began) * 1000, sql))
+
+    with connection.execute_wrapper(timer):
+        client.get(path)
+    print(f"{len(timed)} statements, {sum(t for t, _ in timed):.2f} ms in the database")
+    for ms, sql in sorted(timed, reverse=True)[:top]:
+        print(f"{ms:8.2f} ms  {sql[:600]}")
 
 
 if __name__ == "__main__":

@@ -58,20 +58,15 @@ class IncidentForm(forms.Form):
     def __init__(self, *args, categories=(), subcategories=(), teams=(), agent=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", "—")] + [(c.slug, c.name) for c in categories]
-        self.fields["subcategory"].choices = [("", "—")] + [
-            (c.slug, f"{c.parent.name} › {c.name}") for c in subcategories
-        ]
+        # the subcategories are the chosen category's (swapped in by htmx as it changes)
+        self.fields["subcategory"].choices = [("", "—")] + [(c.slug, c.name) for c in subcategories]
+        if not subcategories:
+            self.fields["subcategory"].help_text = "Choose a category first."
         self.fields["team"].choices = [("", "—")] + [(t.slug, t.name) for t in teams]
-        # a requester says what happened and picks the subcategory among the chosen
-        # category's (``subcategories`` are those, swapped in by htmx); the desk sets impact
-        # and urgency, and she cannot see the CMDB, so neither a service nor a CI is asked
+        # a requester says what happened; the desk sets impact and urgency, and she cannot
+        # see the CMDB, so neither a service nor a CI is asked
         self.narrowed = not agent
         if not agent:
-            self.fields["subcategory"].choices = [("", "—")] + [
-                (c.slug, c.name) for c in subcategories
-            ]
-            if not subcategories:
-                self.fields["subcategory"].help_text = "Choose a category first."
             self.fields["description"].label = "What happened"
             for name in REQUESTER_LEFT_OUT:
                 del self.fields[name]

@@ -16,6 +16,7 @@ def _legacy_names(patterns: list[URLPattern]) -> list[URLPattern]:
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("logout/", views.logout_view, name="logout"),
     path("pick/<slug:kind>/", pickers.suggest, name="pick"),
     *_legacy_names(core_urls.urlpatterns),

@@ -6,8 +6,9 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from steward.changes import selectors as change_selectors
 from steward.core import selectors, services
@@ -24,6 +25,13 @@ def _client_address(request: HttpRequest) -> str | None:
 
 
 @require_http_methods(["GET", "POST"])
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, asked for by browsers and tools that do not read the pages' icon
+    link: the same icon (it was a 404 on every page)."""
+    return redirect(static("web/favicon.svg"), permanent=True)
+
+
 def login_view(request: HttpRequest) -> HttpResponse:
     """Sign in, throttled per account and per address; unknown users look like bad passwords."""
     if request.user.is_authenticated:

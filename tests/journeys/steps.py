@@ -108,3 +108,18 @@ def pick(
     for _ in range(1 + next(i for i, text in enumerate(names) if matches(text))):
         box.press("ArrowDown")
     box.press("Enter")
+
+
+def drop_file(page, target, name: str, text: str) -> None:
+    """Drag a text file from the desktop and drop it on ``target``, as a person does: the
+    browser's drag events with the file in their ``dataTransfer``."""
+    transfer = page.evaluate_handle(
+        """([name, text]) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([text], name, {type: "text/plain"}));
+            return transfer;
+        }""",
+        [name, text],
+    )
+    for event in ("dragenter", "dragover", "drop"):
+        target.dispatch_event(event, {"dataTransfer": transfer})

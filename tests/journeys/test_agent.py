@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.journeys.steps import (
     dates_in_house_style,
+    drop_file,
     heading,
     no_error_on_page,
     open_module,
@@ -77,20 +78,39 @@ def test_agent_searches_filters_and_sorts_the_queue_from_its_default_state(page)
     expect(queue_rows(page)).to_have_count(rows.count())
 
 
-def log_incident(page, title: str, *, team: str = "—", assignee: str = "") -> str:
+def log_incident(
+    page, title: str, *, team: str = "—", assignee: str = "", service: str = ""
+) -> str:
     """The agent logs a call (the caller is himself) on the "New incident" form; returns the
     new incident's number. Service Desk assigns round robin, so an incident logged for it
-    may land on anyone of the team."""
+    may land on anyone of the team. ``assignee`` (a person's name) and ``service`` are
+    typed in part and picked from the suggestions."""
     open_module(page, "Incidents")
     page.get_by_role("link", name="New incident").click()
     heading(page, "New incident")
     page.get_by_label("Title").fill(title)
     page.get_by_label("Description").fill("Logged from a phone call.")
-    page.get_by_label("Category", exact=True).select_option(label="Access")
+    subcategory = page.get_by_label("Subcategory")
+    expect(subcategory.locator("option")).to_have_count(1)  # nothing until a category
+    category = page.get_by_label("Category", exact=True)
+    category.focus()  # chosen with the keyboard, as the narrowing must allow
+    category.press("ArrowDown")
+    expect(category.locator("option:checked")).to_have_text("Access")
+    swapped(page)
+    # the defect: the agent's form listed every category's subcategories ("Network › VPN"),
+    # the requester's narrowed them; both now share one narrowing
+    expect(subcategory.locator("option", has_text="Account locked")).to_have_count(1)
+    expect(subcategory.locator("option", has_text="VPN")).to_have_count(0)
+    subcategory.focus()
+    page.keyboard.press("ArrowDown")
+    expect(subcategory.locator("option:checked")).to_have_text("Account locked")
     page.get_by_label("Urgency").select_option(label="2 - Medium")
     expect(page.get_by_role("status")).to_have_text("P4")  # impact × urgency, as she types
     page.get_by_label("Team").select_option(label=team)
-    page.get_by_label("Assignee").fill(assignee)
+    if service:
+        pick(page, page.get_by_label("Affected service"), service[:6], re.compile(f"^{service}"))
+    if assignee:
+        pick(page, page.get_by_label("Assignee"), assignee.split()[-1], re.compile(f"^{assignee}"))
     page.get_by_role("button", name="Log incident").click()
     heading(page, re.compile(re.escape(title)))
     return page.url.rstrip("/").rsplit("/", 1)[-1]
@@ -185,8 +205,13 @@ def test_agent_assigns_selected_rows_to_himself_only_where_he_may(page):
 
 def test_agent_works_an_incident_to_resolution_and_a_refused_save_reloads_safely(page):
     sign_in(page, "agent")
-    number = log_incident(page, "Cannot sign in to the expense tool", assignee="agent")
+    number = log_incident(
+        page, "Cannot sign in to the expense tool", assignee="Sam Desk", service="Online shop"
+    )
     expect(page.get_by_role("heading", name="Work it")).to_be_visible()
+    # both picked by name on the form: the record names them
+    expect(detail(page, "Team / assignee")).to_contain_text("Sam Desk")
+    expect(detail(page, "Service / CI")).to_contain_text("Online shop")
 
     # the defect: no file could be attached from the web UI (API only)
     files = page.get_by_role("region", name="Attachments")
@@ -222,6 +247,16 @@ def test_agent_works_an_incident_to_resolution_and_a_refused_save_reloads_safely
     page.get_by_role("button", name="Log problem").click()
     heading(page, re.compile("Expense tool rejects valid passwords"))
     problem = page.url.rstrip("/").rsplit("/", 1)[-1]
+    # a file dragged from the desktop onto the problem's attachments (drag and drop)
+    files = page.get_by_role("region", name="Attachments")
+    drop_file(page, files.locator("form"), "error.log", "401 Unauthorized at 09:12\n")
+    expect(files).to_contain_text("Chosen: error.log (26 bytes)")
+    files.get_by_role("button", name="Upload").click()
+    rows = page.get_by_role("region", name="Attachments").get_by_role("row")
+    expect(rows).to_have_count(2)  # the header and the dropped file
+    expect(rows.nth(1).get_by_role("cell").nth(0)).to_have_text("error.log")
+    expect(rows.nth(1).get_by_role("cell").nth(1)).to_have_text("26 bytes")
+    swapped(page)
     pick(page, page.get_by_role("combobox", name="Incident"), number, number)
     page.get_by_role("button", name="Link", exact=True).click()
     page.wait_for_load_state("load")

@@ -121,6 +121,19 @@ def test_change_manager_raises_a_change_on_cis_picked_by_name_and_freezes_a_serv
     expect(details.get_by_role("link", name="esx-03")).to_be_visible()
     expect(details.get_by_role("link", name="core-sw-01")).to_have_count(0)
     expect(page.get_by_role("link", name=re.compile(incident)).first).to_be_visible()
+    # the implementation plan attached to the change (the defect: API only)
+    files = page.get_by_role("region", name="Attachments")
+    with page.expect_file_chooser() as chooser:
+        files.get_by_label("Files").click()
+    chooser.value.set_files(
+        {"name": "plan.txt", "mimeType": "text/plain", "buffer": b"1. drain esx-03\n"}
+    )
+    files.get_by_role("button", name="Upload").click()
+    rows = page.get_by_role("region", name="Attachments").get_by_role("row")
+    expect(rows).to_have_count(2)  # the header and the plan
+    expect(rows.nth(1).get_by_role("cell").nth(0)).to_have_text("plan.txt")
+    expect(rows.nth(1).get_by_role("cell").nth(1)).to_have_text("16 bytes")
+    swapped(page)
 
     # a freeze window on a service, its CI picked by name
     open_module(page, "Changes")

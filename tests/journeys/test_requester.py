@@ -24,6 +24,13 @@ def test_requester_reports_a_problem_and_finds_it_first_in_my_incidents(page):
     expect(page).to_have_url(re.compile(r"/help/$"))
     open_module(page, "Overview")
     heading(page, "Good to see you, Alice")
+    # the defect: /favicon.ico was a 404 on every page; the tab shows the page's icon, and a
+    # browser that asks for /favicon.ico without reading the page is sent to the same one
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    for asked in (icon, "/favicon.ico"):
+        answer = page.request.get(asked)
+        assert answer.status == 200, (asked, answer.status)
+        assert answer.headers["content-type"].startswith("image/svg+xml"), asked
     expect(page.get_by_role("heading", name="Your open incidents")).to_be_visible()
     shot(page, "requester", "home")
 
@@ -108,3 +115,57 @@ def test_requester_reads_how_her_closed_incident_was_resolved(page):
     timeline = page.locator(".timeline")
     expect(timeline).not_to_contain_text(re.compile(r"\d{4}-\d\d-\d\dT\d\d:|_at:"))
     shot(page, "requester", "resolved")
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login/"))
+
+
+def test_requester_reopens_her_resolved_incident(page):
+    sign_in(page, "alice")
+    open_module(page, "My incidents")
+    page.get_by_role("link", name="Report a problem").click()
+    page.get_by_label("Title").fill("Second monitor stays black")
+    page.get_by_label("What happened").fill("Since this morning, on desk 12.")
+    page.get_by_role("button", name="Report it").click()
+    heading(page, re.compile("Second monitor stays black"))
+    number = page.get_by_role("heading", level=1).inner_text().split()[0]
+    sign_out(page)
+
+    # the desk resolves it (no category: routed to the service desk, the agent's team)
+    sign_in(page, "agent")
+    open_module(page, "Incidents")
+    search = page.get_by_role("searchbox", name="Search")
+    search.fill(number)
+    search.press("Enter")
+    swapped(page)
+    page.locator("#rows").get_by_role("link", name=number, exact=True).click()
+    heading(page, re.compile("Second monitor stays black"))
+    page.get_by_label("Resolution code").select_option(label="Solved (permanently)")
+    page.get_by_label("Resolution notes").fill("Reseated the cable; the screen comes on.")
+    page.get_by_role("button", name="Resolve").click()
+    expect(page.locator(".toolbar .status")).to_have_text("Resolved")
+    sign_out(page)
+
+    # the requester reads the resolution and, the screen black again, reopens it herself
+    sign_in(page, "alice")
+    open_module(page, "My incidents")
+    row = my_rows(page).filter(has_text="Second monitor stays black")
+    expect(row).to_contain_text("Resolved")
+    row.get_by_role("link", name=number).click()
+    expect(page.get_by_text("Reseated the cable; the screen comes on.")).to_be_visible()
+    work = page.locator("#work")
+    expect(work.get_by_role("heading")).to_have_text("Your incident")
+    expect(work.get_by_role("button")).to_have_text(["Reopen"])  # nothing of the agent's
+    expect(page.get_by_role("heading", name="Work it")).to_have_count(0)
+    page.get_by_label("Add a comment").fill("It went black again after lunch.")
+    page.get_by_role("button", name="Post").click()
+    expect(page.locator(".timeline")).to_contain_text("It went black again after lunch.")
+    work.get_by_role("button", name="Reopen").click()
+    page.wait_for_load_state("load")
+    no_error_on_page(page)
+    expect(page.locator(".toolbar .status")).to_have_text("In progress")
+    expect(page.get_by_role("button", name="Reopen")).to_have_count(0)
+    page.reload()  # the address is the incident's: a reload is safe
+    expect(page.locator(".toolbar .status")).to_have_text("In progress")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from steward.core.choices import Channel
-from steward.core.models import AuditEntry, Team
+from steward.core.models import AuditEntry, Team, User
 from tests import factories
 from tests.web.conftest import signed_in, without_csrf
 from tests.web.html import elements, text_of
@@ -244,8 +246,13 @@ def test_admin_sees_the_team_history(admin_client, teams):
     admin_client.post("/teams/service-desk/members/add/", {"username": "root"}, headers=HTMX)
     page = admin_client.get("/teams/service-desk/")
     [history] = [s for s in elements(page.content, "section") if "History" in s.text]
-    assert "members" in text_of(history)
+    root = User.objects.get(username="root")
+    # in words, as the incident timeline: the field's label and the person's name (the
+    # defect: raw field names and stored values), the date in the house style
+    assert f"Members: — → {root}" in text_of(history)
+    assert str(root) != "root"
     assert "(web)" in text_of(history)
+    assert not re.search(r"\d{4}-\d\d-\d\d", text_of(history))
 
 
 @pytest.mark.parametrize("path", ["/teams/", "/"], ids=["team-list", "overview"])

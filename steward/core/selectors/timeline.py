@@ -224,3 +224,30 @@ def record_timeline(
     names = _reference_names(type(obj), audit_rows)
     entries += [_audit_entry(type(obj), row, names, zone) for row in audit_rows]
     return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def team_history(actor: Actor, team: models.Model) -> list[TimelineEntry]:
+    """A team's history for administrators, read as a person reads it: members (stored as
+    usernames) by their names, one date style, fields by their labels. One query for the
+    history, one for the names, one per other referenced table."""
+    from steward.core.models import User
+
+    def members_by_name(rows: list[AuditEntry]) -> Callable[[str, Any], Any]:
+        usernames = {
+            username
+            for row in rows
+            for pair in ([row.changes.get("members")] if "members" in row.changes else [])
+            for side in (pair if isinstance(pair, list) else [])
+            for username in (side if isinstance(side, list) else [side])
+            if isinstance(username, str)
+        }
+        names = {u.username: str(u) for u in User.objects.filter(username__in=usernames)}
+
+        def shown(name: str, value: Any) -> Any:
+            if name != "members" or not isinstance(value, list):
+                return value
+            return [names.get(v, v) if isinstance(v, str) else v for v in value]
+
+        return shown
+
+    return record_timeline(actor, team, comments=[], history=True, values=members_by_name)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from steward.core import selectors, services
 from steward.core.actor import Actor
 from steward.core.forms import MemberForm, TeamForm
+from steward.core.selectors.timeline import team_history
 from steward.web.forms import see_other, submit, wants_partial
 
 LIST = "core/teams.html"
@@ -59,7 +60,7 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
     actor = request.actor
     team = selectors.team_get(actor, slug=slug)  # NotFound: the 404 page (middleware)
     can_manage = actor.is_admin or team.lead_id == request.user.pk
-    history = selectors.record_history(actor, team) if actor.is_admin else []
+    history = team_history(actor, team) if actor.is_admin else []
     values = _members(actor, slug, MemberForm(), team=team)
     return render(request, DETAIL, {**values, "can_manage": can_manage, "history": history})
 

@@ -20,7 +20,7 @@ from steward.incidents.choices import BREACHING_WITHIN_MAX, Queue, QueueOrder, S
 from steward.incidents.models import Incident
 from steward.incidents.selectors import search
 from steward.incidents.selectors.records import _with_relations, attach_sla, incident_visible
-from steward.incidents.selectors.rows import incident_rows_page
+from steward.incidents.selectors.rows import incident_rows_page, queue_rows_by_id, queue_rows_page
 from steward.sla.choices import ClockState
 from steward.sla.models import SlaClock
 
@@ -57,10 +57,12 @@ def incident_list(
     cursor: str | None = None,
     limit: int | None = None,
     rows: bool = False,
+    shown: bool = False,
 ) -> Page:
     """A page of visible incidents for a queue, words (``q``: a number, or ranked full-text)
     and filters, by priority then age by default. ``rows``: the API's list, where an actor
-    who sees every incident gets rows (``incident_rows_page``) instead of models."""
+    who sees every incident gets rows (``incident_rows_page``) instead of models. ``shown``:
+    a web queue's rows (``QueueRow``, the columns it shows) for any actor."""
     _check_choices(queue=queue, order=order, status=status or [], priority=priority or [])
     qs = incident_visible(actor)
     if queue == "mine":
@@ -99,11 +101,13 @@ def incident_list(
     elif q:
         if breached is not None or breaching_within is not None:
             qs = _sla_filter(qs, breached=breached, breaching_within=breaching_within)
-        return _search_page(actor, qs, q, cursor=cursor, limit=limit)
+        return _search_page(actor, qs, q, cursor=cursor, limit=limit, shown=shown)
     if breached is not None or breaching_within is not None:
         qs = _sla_filter(qs, breached=breached, breaching_within=breaching_within)
     if rows and sees_everything(actor):
         return incident_rows_page(qs, order=ordering, cursor=cursor, limit=limit)
+    if shown:
+        return queue_rows_page(qs, order=ordering, cursor=cursor, limit=limit)
     page = paginate(_with_relations(qs, actor), order=ordering, cursor=cursor, limit=limit)
     attach_sla(actor, page.items)
     return page
@@ -122,15 +126,25 @@ def _check_choices(*, queue: str, order: str, status: list[str], priority: list[
 
 
 def _search_page(
-    actor: Actor, qs: QuerySet[Incident], q: str, *, cursor: str | None, limit: int | None
+    actor: Actor,
+    qs: QuerySet[Incident],
+    q: str,
+    *,
+    cursor: str | None,
+    limit: int | None,
+    shown: bool = False,
 ) -> Page:
     """Ranked full-text hits narrowed to ``qs`` (visibility and filters), best first; work
-    notes only count for agents. Three bounded queries whatever the table size."""
+    notes only count for agents. Three bounded queries whatever the table size (four for
+    ``shown`` rows: their clocks)."""
     hits = search.best_matches(q, include_internal=actor.is_agent)
     rank = {incident_id: r for r, incident_id in hits}
     allowed = set(qs.filter(id__in=list(rank)).values_list("id", flat=True))
     keys = [(r, i) for r, i in hits if i in allowed]
     page_keys, nxt = paginate_ranked(keys, cursor=cursor, limit=limit)
+    if shown:
+        found = queue_rows_by_id([i for _, i in page_keys])
+        return Page(items=[found[i] for _, i in page_keys if i in found], next=nxt)
     rows = {
         i.id: i
         for i in _with_relations(Incident.objects.filter(id__in=[i for _, i in page_keys]), actor)

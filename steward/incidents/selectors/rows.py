@@ -11,6 +11,7 @@ not see must read as none, which the model path settles with its visible queryse
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
@@ -20,6 +21,7 @@ from steward.core.errors import NotFound
 from steward.core.pagination import Page, paginate
 from steward.core.selectors import compiled
 from steward.core.selectors.scoping import sees_everything
+from steward.incidents.choices import Status
 from steward.incidents.models import Incident
 from steward.incidents.selectors.records import incident_get
 from steward.sla import selectors as sla_selectors
@@ -94,3 +96,101 @@ def incident_rows_page(
     page = paginate(qs.values(*_LOOKUPS), order=order, cursor=cursor, limit=limit)
     clocks = sla_selectors.clock_statuses_by_id(Incident, [row["id"] for row in page.items])
     return Page(items=[_shown(row, clocks) for row in page.items], next=page.next)
+
+
+# What a queue's row shows (incidents/_row.html), as ``.values()`` names it: the person
+# columns are their name parts (``User.__str__``: the full name, else the username).
+_QUEUE_LOOKUPS = (
+    "id",
+    "number",
+    "title",
+    "status",
+    "priority",
+    "is_major",
+    "opened_at",
+    "updated_at",
+    "team_id",
+    "team__name",
+    "assignee_id",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+    "caller__username",
+    "caller__first_name",
+    "caller__last_name",
+)
+
+
+def _person(row: dict[str, Any], prefix: str) -> str:
+    """``User.__str__`` of a row's person: the full name, else the username ("" for none)."""
+    full = f"{row[prefix + '__first_name'] or ''} {row[prefix + '__last_name'] or ''}".strip()
+    return full or row[prefix + "__username"] or ""
+
+
+@dataclass(frozen=True)
+class TeamName:
+    name: str
+
+
+@dataclass
+class QueueRow:
+    """One incident as a queue shows it (and ``incidents_takeable`` reads it): columns, not
+    a model with six related objects. Teams and people are named whoever the actor is, as
+    the model path names them; the queue shows no CI, service or parent."""
+
+    id: int
+    number: str
+    title: str
+    status: str
+    priority: int
+    is_major: bool
+    opened_at: Any
+    updated_at: Any
+    team_id: int | None
+    team: TeamName | None
+    assignee_id: int | None
+    assignee: str
+    caller: str
+    sla_clocks: list = field(default_factory=list)
+
+    def get_status_display(self) -> str:
+        return Status(self.status).label
+
+    @classmethod
+    def of(cls, row: dict[str, Any], clocks: dict[str, list]) -> QueueRow:
+        return cls(
+            id=row["id"],
+            number=row["number"],
+            title=row["title"],
+            status=row["status"],
+            priority=row["priority"],
+            is_major=row["is_major"],
+            opened_at=row["opened_at"],
+            updated_at=row["updated_at"],
+            team_id=row["team_id"],
+            team=TeamName(row["team__name"]) if row["team_id"] else None,
+            assignee_id=row["assignee_id"],
+            assignee=_person(row, "assignee") if row["assignee_id"] else "",
+            caller=_person(row, "caller"),
+            sla_clocks=clocks.get(str(row["id"]), []),
+        )
+
+
+def queue_rows(found: list[dict[str, Any]]) -> list[QueueRow]:
+    """Rows of ``_QUEUE_LOOKUPS`` with their clocks: one query for the clocks."""
+    clocks = sla_selectors.clock_statuses_by_id(Incident, [row["id"] for row in found])
+    return [QueueRow.of(row, clocks) for row in found]
+
+
+def queue_rows_page(
+    qs: QuerySet[Incident], *, order: tuple[str, ...], cursor: str | None, limit: int | None
+) -> Page:
+    """A page of ``qs`` (scoped and filtered) as a queue shows it: two queries."""
+    page = paginate(qs.values(*_QUEUE_LOOKUPS), order=order, cursor=cursor, limit=limit)
+    return Page(items=queue_rows(page.items), next=page.next)
+
+
+def queue_rows_by_id(ids: list[int]) -> dict[int, QueueRow]:
+    """The queue's rows of these incidents (already known visible), by id: two queries."""
+    found = list(Incident.objects.filter(id__in=ids).values(*_QUEUE_LOOKUPS))
+    return {row.id: row for row in queue_rows(found)}

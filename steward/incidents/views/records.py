@@ -37,11 +37,10 @@ def detail_url(number: str) -> str:
 
 
 def _form_choices(actor: Actor, category: str | None = None) -> dict:
-    """The form's options; a requester's subcategories are the chosen ``category``'s only."""
+    """The form's options; the subcategories are the chosen ``category``'s only (for agents
+    and requesters alike: one narrowing, swapped in by ``subcategory_options``)."""
     cats = selectors.category_list()
-    subs = [c for c in cats if c.parent_id is not None]
-    if not actor.is_agent:
-        subs = [c for c in subs if category and c.parent.slug == category]
+    subs = [c for c in cats if c.parent_id is not None and category and c.parent.slug == category]
     return {
         "categories": [c for c in cats if c.parent_id is None],
         "subcategories": subs,
