@@ -156,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one script, s
             data["calendar"] = found
             say(f"   steward {brief(found['steward'])}; {found['changes']:,} changes")
             say(f"   SQL     {brief(found['raw'])} ({found['raw_rows']:,} rows fetched)")
+            say(f"   ORM     {brief(found['orm'])} (select_related + only, the same rows)")
             page = inproc.month_page(start, max(5, args.calendar_samples // 2))
             data["month_page"] = page
             say(f"   page    {brief(page['steward'])}; {page['queries']} queries, {page['path']}")

@@ -24,6 +24,10 @@ def checks(data: dict) -> list[dict]:
         steward, raw = calendar["steward"], calendar["raw"]
         rows.append(_row(label, "<= 50 ms", steward["p95_ms"], raw["p95_ms"], "same SQL", "ms"))
         rows.append(_row("  p50", "", steward["p50_ms"], raw["p50_ms"], "same SQL", "ms"))
+        if "orm" in calendar:
+            orm = calendar["orm"]
+            label = "  the ORM's objects, same rows, p95"
+            rows.append(_row(label, "", orm["p95_ms"], raw["p95_ms"], "same SQL", "ms"))
     page = data.get("month_page")
     if page:
         label = f"  month page in-process p95 ({page['queries']} queries)"
