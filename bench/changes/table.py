@@ -38,6 +38,11 @@ def checks(data: dict) -> list[dict]:
         http, raw = create["http"], create["raw"]
         label = f"POST /changes, creates/s ({http['clients']} clients, {http['errors']} errors)"
         rows.append(_row(label, ">= 500", http["rps"], raw["rps"], "same writes"))
+        if create.get("floor"):
+            floor = create["floor"]["rps"]
+            label = "  Steward / floor, creates/s (floor: bare Django insert)"
+            ratio = create["steward_over_floor"]
+            rows.append(_row(label, ">= 0.3", ratio, floor, "floor /s"))
         for metric in ("p50_ms", "p95_ms", "p99_ms"):
             name = metric.removesuffix("_ms")
             rows.append(_row(f"  {name}", "", http[metric], raw[metric], "same writes", "ms"))
