@@ -60,6 +60,11 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def floor_body(unique: str) -> dict:
+    """The floor's insert (bench/floor/views.py: an incident, its audit and outbox rows)."""
+    return {"title": f"Floor {unique}", "impact": 2, "urgency": 2}
+
+
 def say(text: str) -> None:
     print(text, flush=True)
 
@@ -105,7 +110,12 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one script, s
     data |= {"db": args.db, "cis_requested": args.cis, "quick_run": quick}
     data["config"] = {k: v for k, v in vars(args).items() if k != "pg_url"}
     rng = random.Random(7)
-    with BareServer(db=args.db, workers=args.workers, pg_url=args.pg_url) as server:
+    # the floor's settings: Steward's URLs plus the bare Django insert (bench/floor), so the
+    # create is measured beside the framework floor served by the same server in the same run
+    settings = "bench.floor.settings"
+    with BareServer(
+        db=args.db, workers=args.workers, pg_url=args.pg_url, settings=settings
+    ) as server:
         setup.django_in_process(server)
         data["machine"] = report.machine(server) | {"background_busy_pct": background}
         machine = data["machine"]
@@ -156,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one script, s
             data["calendar"] = found
             say(f"   steward {brief(found['steward'])}; {found['changes']:,} changes")
             say(f"   SQL     {brief(found['raw'])} ({found['raw_rows']:,} rows fetched)")
+            say(f"   ORM     {brief(found['orm'])} (select_related + only, the same rows)")
             page = inproc.month_page(start, max(5, args.calendar_samples // 2))
             data["month_page"] = page
             say(f"   page    {brief(page['steward'])}; {page['queries']} queries, {page['path']}")
@@ -195,9 +206,29 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one script, s
             )
             total = max(200, min(http["requests"], 20_000))
             raw = run(raw_factory, warmup=1.0, duration=0, total=total, **common).as_dict()
-            data["create"] = {"request": f"POST {create.PATH}", "http": http, "raw": raw}
+            floor_factory = http_factory(
+                server.port,
+                server.headers(),
+                "POST",
+                "/__floor__/incidents",
+                floor_body,
+                201,
+            )
+            floor = run(floor_factory, warmup=args.warmup, duration=args.duration, **common)
+            floor = floor.as_dict()
+            data["create"] = {
+                "request": f"POST {create.PATH}",
+                "http": http,
+                "raw": raw,
+                "floor": floor,
+                "steward_over_floor": round(http["rps"] / max(floor["rps"], 1e-9), 3),
+            }
             say(f"   HTTP  {http['rps']:,.0f}/s {brief(http)}, {http['errors']} errors")
             say(f"   raw   {raw['rps']:,.0f}/s {brief(raw)}, {raw['errors']} errors")
+            say(
+                f"   floor {floor['rps']:,.0f}/s {brief(floor)}, {floor['errors']} errors"
+                f" (bare Django insert); Steward / floor {data['create']['steward_over_floor']}"
+            )
             for label, result in (("HTTP", http), ("raw", raw)):
                 if result["first_error"]:
                     say(f"   first {label} error: {result['first_error']}")

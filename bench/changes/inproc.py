@@ -155,24 +155,48 @@ def conflicts(server, inputs: list[ConflictInput]) -> dict:  # noqa: ANN001
 
 
 def calendar(server, start: dt.datetime, end: dt.datetime, samples: int) -> dict:  # noqa: ANN001
-    """``change_calendar`` for the month as the page calls it (every visible change)."""
+    """``change_calendar`` for the month as the page calls it (every visible change), the
+    same SQL with the plain driver, and the ORM's own materialisation of the same rows
+    (``select_related`` + ``only``, what the selector did before issue 13): the three
+    interleaved sample by sample, so a loaded machine slows each alike."""
     from steward.changes import selectors
 
     actor = admin_actor()
-    calls = [lambda: selectors.change_calendar(actor, start=start, end=end)] * samples
-    _timed(calls[:2])
-    steward = _timed(calls)
-    found, sql = _captured(calls[0])
+
+    def steward_call() -> object:
+        return selectors.change_calendar(actor, start=start, end=end)
+
+    def orm_call() -> object:
+        ids = selectors.change_visible(actor).filter(
+            planned_start__gte=start - selectors.MAX_WINDOW,
+            planned_start__lt=end,
+            planned_end__gt=start,
+        )
+        return list(
+            ids.exclude(status="cancelled")
+            .select_related("team", "assignee")
+            .only(*selectors.CALENDAR_FIELDS)
+            .order_by("planned_start", "id")[: selectors.CALENDAR_LIMIT]
+        )
+
+    found, sql = _captured(steward_call)
     plain = PlainDriver(server)
     try:
-        raw = plain.timed([sql] * samples)
         rows = plain.run(sql)
+        _timed([steward_call, orm_call, lambda: plain.run(sql)] * 2)
+        steward, orm, raw = [], [], []
+        for _ in range(samples):
+            steward += _timed([steward_call])
+            orm += _timed([orm_call])
+            raw += _timed([lambda: plain.run(sql)])
     finally:
         plain.close()
     return {
         "steward": summary(steward),
+        "orm": summary(orm),
         "raw": summary(raw),
         "changes": len(found),
+        "orm_changes": len(orm_call()),
         "raw_rows": rows,
         "queries": len(sql),
         "statements": sql,

@@ -24,6 +24,10 @@ def checks(data: dict) -> list[dict]:
         steward, raw = calendar["steward"], calendar["raw"]
         rows.append(_row(label, "<= 50 ms", steward["p95_ms"], raw["p95_ms"], "same SQL", "ms"))
         rows.append(_row("  p50", "", steward["p50_ms"], raw["p50_ms"], "same SQL", "ms"))
+        if "orm" in calendar:
+            orm = calendar["orm"]
+            label = "  the ORM's objects, same rows, p95"
+            rows.append(_row(label, "", orm["p95_ms"], raw["p95_ms"], "same SQL", "ms"))
     page = data.get("month_page")
     if page:
         label = f"  month page in-process p95 ({page['queries']} queries)"
@@ -34,6 +38,11 @@ def checks(data: dict) -> list[dict]:
         http, raw = create["http"], create["raw"]
         label = f"POST /changes, creates/s ({http['clients']} clients, {http['errors']} errors)"
         rows.append(_row(label, ">= 500", http["rps"], raw["rps"], "same writes"))
+        if create.get("floor"):
+            floor = create["floor"]["rps"]
+            label = "  Steward / floor, creates/s (floor: bare Django insert)"
+            ratio = create["steward_over_floor"]
+            rows.append(_row(label, ">= 0.3", ratio, floor, "floor /s"))
         for metric in ("p50_ms", "p95_ms", "p99_ms"):
             name = metric.removesuffix("_ms")
             rows.append(_row(f"  {name}", "", http[metric], raw[metric], "same writes", "ms"))

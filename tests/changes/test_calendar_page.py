@@ -82,8 +82,10 @@ def test_calendar_flags_overlapping_changes_on_the_same_ci(web, agent_actor, new
     assert b"conflict" not in rows[apart.number.encode()]
 
 
-def test_calendar_query_count_does_not_grow_with_the_changes(web, agent_user, stack):
-    """Rows made in bulk (the shape the services leave), then the page: same queries."""
+@pytest.mark.parametrize("view", ["month", "week", "list"])
+def test_calendar_query_count_does_not_grow_with_the_changes(web, agent_user, stack, view):
+    """Rows made in bulk (the shape the services leave), then the page: same queries in
+    every view (the list view draws each change's risk score: loaded with the rest)."""
     start, _ = window(days=2)
     month = timezone.localtime(start).date()
 
@@ -114,7 +116,7 @@ def test_calendar_query_count_does_not_grow_with_the_changes(web, agent_user, st
             ]
         )
         with CaptureQueriesContext(connection) as ctx:
-            page = web.get(f"/changes/calendar/?date={month.isoformat()}")
+            page = web.get(f"/changes/calendar/?view={view}&date={month.isoformat()}")
         assert page.status_code == 200
         return len(ctx.captured_queries)
 

@@ -44,3 +44,36 @@ def test_change_template_list(admin_api):
 
     few, many = grows(add, lambda: admin_api.get("/api/v1/change-templates", {"limit": 50}))
     assert few == many
+
+
+def test_change_create_statements(agent_actor, stack, new_change):
+    """A create reads before it writes and writes each row once: the change is inserted
+    with its risk (no ``UPDATE`` of it afterwards), its links without first reading or
+    deleting the links a new change cannot have; the statements grow only with the impact
+    walk per CI."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from steward.changes.models import Change
+    from tests.changes.conftest import HIGH
+
+    new_change()  # warm: first-use caches (relationship types, settings row)
+
+    def statements(cis: list[str]) -> list[str]:
+        with CaptureQueriesContext(connection) as ctx:
+            made = new_change(cis=cis, risk_answers=HIGH)
+        assert made.risk_level == Change.objects.get(pk=made.pk).risk_level
+        return [q["sql"] for q in ctx.captured_queries]
+
+    one = statements([stack["server"].number])
+    three = statements([stack[name].number for name in ("server", "app", "service")])
+
+    table = Change._meta.db_table
+    for sql in (*one, *three):
+        assert not sql.upper().startswith("DELETE"), sql
+        assert not sql.upper().startswith(f'UPDATE "{table}"'), sql
+    writes = [s for s in one if s.upper().startswith(("INSERT", "UPDATE"))]
+    # number, change, CI links, impacted services, audit, outbox
+    assert len(writes) == 6, writes
+    assert len(one) == 22, one  # 29 before (docs/benchmarks-changes.md)
+    assert len(three) - len(one) == 2 * 3, three

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from steward.changes.models import Change, ChangeCI, FreezeWindow
 from steward.changes.selectors.config import freeze_visible
 from steward.core.actor import Actor
+from steward.core.rows import driver_rows
 
 
 def freezes_between(actor: Actor, *, start: dt.datetime, end: dt.datetime) -> list[FreezeWindow]:
@@ -34,7 +35,9 @@ def calendar_conflicts(changes: list[Change], *, start: dt.datetime, end: dt.dat
         holds_window=True, planned_start__lt=end, planned_end__gt=start
     ).values_list("ci_id", "change_id", "planned_start", "planned_end")
     by_ci: dict[int, list[tuple]] = defaultdict(list)
-    for ci_id, change_id, s, e in rows:
+    # the windows are only compared with each other: no converter needed (all naive UTC on
+    # SQLite, all aware on PostgreSQL)
+    for ci_id, change_id, s, e in driver_rows(rows):
         by_ci[ci_id].append((s, e, change_id))
     return overlapping(by_ci.values()) & shown
 

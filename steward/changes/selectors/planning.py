@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
-from django.db.models import Prefetch, Q
+from django.conf import settings
+from django.db import connection, connections
+from django.db.models import DateTimeField, Prefetch, Q
 
 from steward.changes.choices import (
     ApprovalState,
@@ -33,7 +34,7 @@ from steward.cmdb.choices import Direction
 from steward.cmdb.models import ConfigurationItem
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
-from steward.core.rows import cache_related, loaded
+from steward.core.rows import driver_rows, loaded
 
 # --- calendar and CAB ---------------------------------------------------------------------
 
@@ -69,7 +70,7 @@ def change_calendar(
         qs = qs.filter(id__in=ChangeCI.objects.filter(ci__in=cis).values("change_id"))
     # only what a calendar draws: the JSON and text columns would cost more than the query
     rows = qs.order_by("planned_start", "id").values_list(*_CALENDAR_COLUMNS)[: max(1, limit)]
-    return _as_changes(rows, qs.db)
+    return _as_changes(driver_rows(rows), rows.db)
 
 
 # The calendar's columns, read as tuples and made into ``Change`` objects below: the ORM's
@@ -87,6 +88,11 @@ _CALENDAR_COLUMNS = (
     "assignee_id",
     *(f"assignee__{f}" for f in _ASSIGNEE),
 )
+_DATETIMES = frozenset(
+    i
+    for i, name in enumerate(_CALENDAR_COLUMNS)
+    if "__" not in name and isinstance(Change._meta.get_field(name), DateTimeField)
+)
 
 
 def _as_changes(rows: Iterable[tuple], db: str) -> list[Change]:
@@ -95,25 +101,30 @@ def _as_changes(rows: Iterable[tuple], db: str) -> list[Change]:
     team_model = Change._meta.get_field("team").related_model
     person_model = Change._meta.get_field("assignee").related_model
     own, team_n, person_n = len(_OWN) + 1, len(_TEAM), len(_ASSIGNEE)
+    names = ("id", *_OWN)
+    zone = connections[db].timezone if settings.USE_TZ else None
     teams: dict[int, Any] = {}
     people: dict[int, Any] = {}
     changes = []
     for row in rows:
-        change = loaded(Change, db, dict(zip(("id", *_OWN), row[:own], strict=True)))
+        values = dict(zip(names, row[:own], strict=True))
+        if zone is not None:
+            for i in _DATETIMES:  # what the backend's converter does: naive UTC → aware
+                value = row[i]
+                if value is not None and value.tzinfo is None:
+                    values[names[i]] = value.replace(tzinfo=zone)
         team_id, assignee_id = row[own], row[own + 1 + team_n]
-        change.team_id, change.assignee_id = team_id, assignee_id
+        values["team_id"], values["assignee_id"] = team_id, assignee_id
         team = teams.get(team_id)
         if team is None and team_id is not None:
-            values = dict(zip(_TEAM, row[own + 1 : own + 1 + team_n], strict=True))
-            team = teams[team_id] = loaded(team_model, db, {"id": team_id, **values})
+            fields = dict(zip(_TEAM, row[own + 1 : own + 1 + team_n], strict=True))
+            team = teams[team_id] = loaded(team_model, db, {"id": team_id, **fields})
         person = people.get(assignee_id)
         if person is None and assignee_id is not None:
             start = own + 2 + team_n
-            values = dict(zip(_ASSIGNEE, row[start : start + person_n], strict=True))
-            person = people[assignee_id] = loaded(person_model, db, {"id": assignee_id, **values})
-        cache_related(change, "team", team)
-        cache_related(change, "assignee", person)
-        changes.append(change)
+            fields = dict(zip(_ASSIGNEE, row[start : start + person_n], strict=True))
+            person = people[assignee_id] = loaded(person_model, db, {"id": assignee_id, **fields})
+        changes.append(loaded(Change, db, values, {"team": team, "assignee": person}))
     return changes
 
 

@@ -46,6 +46,7 @@ CALENDAR_FIELDS = (
     "title",
     "type",
     "status",
+    "risk_score",  # the list view's risk badge shows it
     "risk_level",
     "approval_state",
     "planned_start",

@@ -94,10 +94,14 @@ def _link_numbers(change: Change, name: str) -> list[str]:
     return sorted(getattr(change, name).values_list("number", flat=True))
 
 
-@transaction.atomic
 def change_create(actor: Actor, *, title: str, **fields: Any) -> Change:
     """Raise a change (agents): a template makes it standard with the template's plans;
-    risk and impacted services are computed from the answers and CIs; audited."""
+    risk and impacted services are computed from the answers and CIs; audited.
+
+    Everything that only reads (validation, the impact walks, the risk score) runs before
+    the write transaction, so SQLite's write lock is held for the inserts alone; the change
+    is inserted with its risk (no second ``UPDATE``) and its links are inserted without
+    reading the links a new change cannot have (docs/benchmarks-changes.md)."""
     require_agent(actor)
     reject_unknown(fields, CREATABLE)
     template_slug = fields.pop("template", None)
@@ -118,7 +122,7 @@ def change_create(actor: Actor, *, title: str, **fields: Any) -> Change:
     if kind != ChangeType.STANDARD and template is not None:
         raise ValidationFailed.one("type", "a change from a template is standard")
     clean = clean_values(actor, {"title": title, **fields}, None)
-    cis = clean.pop("cis", [])
+    cis = list(dict.fromkeys(clean.pop("cis", [])))  # each CI once, in the order given
     links = {name: clean.pop(name, []) for name in LINKS}
     requester = clean.pop("requester", None) or actor.user
     if requester is None:
@@ -129,7 +133,6 @@ def change_create(actor: Actor, *, title: str, **fields: Any) -> Change:
             clean[name] = clean[name] or getattr(template, name)
         clean["description"] = clean.get("description") or template.description
     change = Change(
-        number=next_number("CHG"),
         type=kind,
         template=template,
         requester=requester,
@@ -141,20 +144,38 @@ def change_create(actor: Actor, *, title: str, **fields: Any) -> Change:
         ),
         **clean,
     )
-    change.save()
-    _set_cis(change, cis)
-    for name, records in links.items():
-        getattr(change, name).set(records)
-    _reassess(change)
-    change.save(update_fields=["risk_score", "risk_level", "risk_reasons"])
-    after = audit.snapshot(change, AUDITED)
-    after["cis"] = [ci.number for ci in cis]
-    after.update({name: sorted(r.number for r in records) for name, records in links.items()})
-    audit.record(actor, change, action=AuditAction.CREATE, after=after)
-    outbox.emit(
-        "change.created", change, number=change.number, type=change.type, risk=change.risk_level
+    services = risk.impacted_services([ci.number for ci in cis])
+    result = risk.assess(change, cis=cis, services=services)
+    change.risk_score, change.risk_level, change.risk_reasons = (
+        result.score,
+        result.level,
+        result.reasons,
     )
+    with transaction.atomic():
+        change.number = next_number("CHG")
+        change.save(force_insert=True)
+        ChangeCI.objects.bulk_create([ChangeCI(change=change, ci=ci) for ci in cis])
+        for name, records in (("impacted_services", services), *links.items()):
+            if records:  # a new change has no links: nothing to read or remove first
+                through = getattr(Change, name).through
+                own, other = _through_columns(name)
+                through.objects.bulk_create(
+                    [through(**{own: change.id, other: r.id}) for r in dict.fromkeys(records)]
+                )
+        after = audit.snapshot(change, AUDITED)
+        after["cis"] = [ci.number for ci in cis]
+        after.update({name: sorted(r.number for r in records) for name, records in links.items()})
+        audit.record(actor, change, action=AuditAction.CREATE, after=after)
+        outbox.emit(
+            "change.created", change, number=change.number, type=change.type, risk=change.risk_level
+        )
     return change
+
+
+def _through_columns(name: str) -> tuple[str, str]:
+    """The attribute names (``change_id``, ``configurationitem_id``) of an M2M's rows."""
+    field = Change._meta.get_field(name)
+    return field.m2m_column_name(), field.m2m_reverse_name()
 
 
 def _check_schedule(actor: Actor, change: Change, override: str) -> dict | None:

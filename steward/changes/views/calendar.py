@@ -33,6 +33,7 @@ VIEWS = ("month", "week", "list")
 DAY_LIMIT = 6  # changes drawn in a month cell before "+ n more"
 WEEK_DAY_LIMIT = 60  # and in a week view's day (the list view shows them all)
 ONE_DAY = dt.timedelta(days=1)
+TICK = dt.timedelta(microseconds=1)
 LEGEND_STATES = (
     Status.AUTHORIZATION,
     Status.SCHEDULED,
@@ -96,10 +97,14 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _days_of(start: dt.datetime, end: dt.datetime, first: dt.date, stop: dt.date) -> range:
-    """Indexes (from ``first``) of the local days ``[start, end)`` touches, clipped."""
-    a = max(timezone.localtime(start).date(), first)
-    b = min(timezone.localtime(end - dt.timedelta(microseconds=1)).date(), stop - ONE_DAY)
+def _days_of(
+    start: dt.datetime, end: dt.datetime, first: dt.date, stop: dt.date, tz: Any = None
+) -> range:
+    """Indexes (from ``first``) of the local days ``[start, end)`` touches, clipped (``tz``:
+    the active time zone, looked up once per page by the caller, not per change)."""
+    tz = tz or timezone.get_current_timezone()
+    a = max(start.astimezone(tz).date(), first)
+    b = min((end - TICK).astimezone(tz).date(), stop - ONE_DAY)
     return range((a - first).days, (b - first).days + 1)
 
 
@@ -114,11 +119,12 @@ def _layout(
         Day(first + ONE_DAY * i, month is None or (first + ONE_DAY * i).month == month)
         for i in range((stop - first).days)
     ]
+    tz = timezone.get_current_timezone()
     for change in changes:
-        for i in _days_of(change.planned_start, change.planned_end, first, stop):
+        for i in _days_of(change.planned_start, change.planned_end, first, stop, tz):
             days[i].changes.append(change)
     for freeze in freezes:
-        for i in _days_of(freeze.starts_at, freeze.ends_at, first, stop):
+        for i in _days_of(freeze.starts_at, freeze.ends_at, first, stop, tz):
             days[i].freezes.append(freeze)
     return days
 
