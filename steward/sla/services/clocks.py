@@ -132,7 +132,7 @@ def _record(clock: SlaClock, thresholds: Thresholds) -> None:
         record_threshold(clock, threshold, at=at)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the record's transaction: no savepoint of its own
 def clocks_start(
     actor: Actor,
     record: models.Model,
