@@ -20,7 +20,7 @@ from steward.incidents.choices import BREACHING_WITHIN_MAX, Queue, QueueOrder, S
 from steward.incidents.models import Incident
 from steward.incidents.selectors import search
 from steward.incidents.selectors.records import _with_relations, attach_sla, incident_visible
-from steward.incidents.selectors.rows import incident_rows_page
+from steward.incidents.selectors.rows import incident_queue_page, incident_rows_page
 from steward.sla.choices import ClockState
 from steward.sla.models import SlaClock
 
@@ -57,10 +57,13 @@ def incident_list(
     cursor: str | None = None,
     limit: int | None = None,
     rows: bool = False,
+    queue_rows: bool = False,
 ) -> Page:
     """A page of visible incidents for a queue, words (``q``: a number, or ranked full-text)
     and filters, by priority then age by default. ``rows``: the API's list, where an actor
-    who sees every incident gets rows (``incident_rows_page``) instead of models."""
+    who sees every incident gets rows (``incident_rows_page``) instead of models;
+    ``queue_rows``: the web queue's rows (``incident_queue_page``) for every actor (a search
+    keeps its models)."""
     _check_choices(queue=queue, order=order, status=status or [], priority=priority or [])
     qs = incident_visible(actor)
     if queue == "mine":
@@ -102,6 +105,8 @@ def incident_list(
         return _search_page(actor, qs, q, cursor=cursor, limit=limit)
     if breached is not None or breaching_within is not None:
         qs = _sla_filter(qs, breached=breached, breaching_within=breaching_within)
+    if queue_rows:
+        return incident_queue_page(qs, order=ordering, cursor=cursor, limit=limit)
     if rows and sees_everything(actor):
         return incident_rows_page(qs, order=ordering, cursor=cursor, limit=limit)
     page = paginate(_with_relations(qs, actor), order=ordering, cursor=cursor, limit=limit)

@@ -43,7 +43,8 @@ def queue_context(request: HttpRequest) -> dict:
     if not agent and not request.GET.get("order"):
         params["order"] = QueueOrder.NEWEST.value  # a caller looks for what she just reported
     try:
-        page = selectors.incident_list(actor, **params)
+        # rows, not models: the page shows a dozen columns of each (docs/benchmarks.md)
+        page = selectors.incident_list(actor, **params, queue_rows=True)
     except DomainError as exc:  # the selector's own checks, should a filter slip past
         errors.update({name: messages[0] for name, messages in exc.fields.items()})
         errors.setdefault("query", exc.message)
