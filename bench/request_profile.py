@@ -24,6 +24,9 @@ import time
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.request_profile", description=__doc__)
     parser.add_argument("--token", required=True, help="an API token (read, write)")
+    parser.add_argument(
+        "--user", default="", help="GET --path signed in as this user (a web page), not the token"
+    )
     parser.add_argument("--path", default="/api/v1/incidents/{n}")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--top", type=int, default=40, help="profile rows printed")
@@ -44,6 +47,11 @@ def main() -> None:
             client.post("/api/v1/incidents", body, content_type="application/json")
         items = client.get("/api/v1/incidents?limit=1").json()["items"]
     path = args.path.replace("{n}", items[0]["number"])
+    if args.user:
+        from django.contrib.auth import get_user_model
+
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(get_user_model().objects.get(username=args.user))
     serial = iter(range(10**9))
 
     def request() -> None:
