@@ -14,6 +14,9 @@ A web page is profiled signed in as a user instead of with a token (a loaded dem
     STEWARD_VAR_DIR=/tmp/x python -m bench.request_profile --user alice --path /incidents/
 
 The statements of one request are counted and the slowest printed (``--statements``).
+
+``--post '{"title": "Printer jams {u}", "impact": 2}'`` profiles a POST of that JSON body to
+``--path`` instead (``{u}`` is a unique number per request).
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--top", type=int, default=40, help="profile rows printed")
     parser.add_argument("--statements", type=int, default=0, help="slowest statements printed")
+    parser.add_argument("--post", default="", help="a JSON body: profile POSTs of it to --path")
+    parser.add_argument("--sort", default="cumulative", help="pstats order (cumulative, tottime)")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "steward.settings")
     import django
@@ -51,23 +56,32 @@ def main() -> None:
     else:
         client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {args.token}")
         path = args.path.replace("{n}", _newest_number(client))
-    response = client.get(path)
-    if response.status_code != 200:
-        raise SystemExit(f"GET {path}: {response.status_code}")
+    serial = iter(range(10**9))
+
+    def request() -> None:
+        if not args.post:
+            response = client.get(path)
+        else:
+            body = args.post.replace("{u}", str(next(serial)))
+            response = client.post(path, body, content_type="application/json")
+        if response.status_code >= 400:
+            raise SystemExit(f"{path}: HTTP {response.status_code}: {response.content[:300]}")
+
+    request()
     for _ in range(50):  # the caches and compiled statements a long-lived worker has
-        client.get(path)
+        request()
     began = time.process_time()
     for _ in range(args.requests):
-        client.get(path)
+        request()
     cpu_ms = (time.process_time() - began) * 1000 / args.requests
-    print(f"{path}: {cpu_ms:.2f} ms CPU per request")
+    print(f"{'POST' if args.post else 'GET'} {path}: {cpu_ms:.2f} ms CPU per request")
     profile = cProfile.Profile()
     profile.enable()
     for _ in range(args.requests):
-        client.get(path)
+        request()
     profile.disable()
     out = io.StringIO()
-    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.top)
+    pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
     print(out.getvalue())
     if args.statements:
         _print_statements(client, path, args.statements)

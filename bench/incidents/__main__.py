@@ -7,7 +7,7 @@ import math
 import time
 
 from bench import report
-from bench.incidents import bulkload, inproc, scenarios, setup
+from bench.incidents import bulkload, inproc, multiply, scenarios, setup
 from bench.incidents.table import checks, render
 
 SEARCH_WORD = "vpn"  # in a third of the network incidents: about 1 row in 9
@@ -18,6 +18,13 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--rows", type=int, default=1_000_000, help="incidents to bulk-load")
     parser.add_argument("--batch", type=int, default=10_000, help="rows per incidents_import")
+    parser.add_argument(
+        "--base",
+        type=int,
+        default=0,
+        help="load only this many through incidents_import (the bulk figure), then copy them"
+        " in SQL up to --rows (bench.incidents.multiply: read figures only; 0 = load all)",
+    )
     parser.add_argument("--duration", type=float, default=10, help="measured seconds per scenario")
     parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up per scenario")
     parser.add_argument("--clients", type=int, default=4, help="client processes")
@@ -68,15 +75,19 @@ def main(argv: list[str] | None = None) -> int:
         data["machine"] = report.machine(server) | {"background_busy_pct": background}
         data["queries_before_load"] = inproc.list_queries(setup.AGENT)
 
-        say(f"-- 1. bulk load through incidents_import, batches of {args.batch:,}")
-        bulk = bulkload.load(args.rows, args.batch, raw=not args.no_raw, progress=say)
+        loaded = min(args.base, args.rows) if args.base else args.rows
+        say(f"-- 1. bulk load of {loaded:,} through incidents_import, batches of {args.batch:,}")
+        bulk = bulkload.load(loaded, min(args.batch, loaded), raw=not args.no_raw, progress=say)
         ids = bulk.pop("_ids")
         data["bulk"] = bulk
         say(f"   {bulk['incidents_per_s']:,.0f} incidents/s; raw {bulk.get('raw_per_s', 0):,.0f}/s")
         say("-- search reindex")
         data["reindex"] = bulkload.reindex(ids, progress=say)
-        del ids
         say(f"   {data['reindex']['per_s']:,.0f} incidents/s")
+        if loaded < args.rows:
+            say(f"-- copied in SQL up to {args.rows:,} incidents (read figures only)")
+            data["copied"] = multiply.grow(min(ids), max(ids), args.rows, progress=say)
+        del ids
         # what autovacuum does after a big load, done now: the planner needs statistics on
         # the new rows (without them PostgreSQL walked the wrong index for the queues)
         from django.db import connection

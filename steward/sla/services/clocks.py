@@ -132,7 +132,6 @@ def _record(clock: SlaClock, thresholds: Thresholds) -> None:
         record_threshold(clock, threshold, at=at)
 
 
-@transaction.atomic
 def clocks_start(
     actor: Actor,
     record: models.Model,
@@ -150,7 +149,21 @@ def clocks_start(
     unchanged (a retry);
     ``new_record``: the record was inserted in this transaction, so it has none to look for.
     """
-    at = _instant(at)
+    at = _instant(at)  # a naive time is refused before the writes begin
+    return _start(record, context=context, at=at, new_record=new_record, policy=policy)
+
+
+# no savepoint of its own inside the record's transaction (a create's): on PostgreSQL a
+# savepoint and its release are two round trips, and a failure here fails the record anyway
+@transaction.atomic(savepoint=False)
+def _start(
+    record: models.Model,
+    *,
+    context: Mapping[str, Any],
+    at: dt.datetime,
+    new_record: bool,
+    policy: SlaPolicy | None,
+) -> list[SlaClock]:
     existing = [] if new_record else _locked(record)
     if existing:
         return existing
