@@ -117,8 +117,9 @@ def asset_rows_page(
     """A page of the visible assets ``build(queryset, **wanted)`` keeps, as rows: one
     query, no instances, the same cursor the model path gives. The first page (the one a
     list opens on) runs SQL compiled once per process and shape (``core.selectors.compiled``:
-    compiling the joins and filters was half of what was left); later pages, and filters
-    the compiled SQL cannot take as a value (none), go through ``paginate``."""
+    compiling the filters was half of what was left); later pages, and a filter compiled SQL
+    cannot take as a value (``assignee="me"`` without a user: IS NULL), go through
+    ``paginate``."""
     limit = DEFAULT_LIMIT if limit is None else limit
     if not can_read(actor):
         return Page(items=[], next=None)
