@@ -118,3 +118,10 @@ def test_a_duplicate_within_the_file_in_another_chunk_is_refused(manager, catalo
     report = services.import_asset_file(manager, data)
     assert [(e["row"], e["field"]) for e in report.errors()] == [(4, "asset_tag")]
     assert not Asset.objects.exists()
+
+
+def test_a_file_with_only_a_header_is_applied_and_writes_nothing(manager, catalogue):
+    report = services.import_asset_file(manager, HEADER.encode())
+    assert report.ok
+    assert report.applied
+    assert not Asset.objects.exists()

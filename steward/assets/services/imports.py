@@ -231,18 +231,19 @@ def import_assets(
             planned.append(values)
         if progress is not None:
             progress(start + len(chunk), len(rows), "checking")
-    if report.ok and not dry_run and planned:
-        enabled = gc.isenabled()
-        gc.disable()  # millions of short-lived tuples: full passes cost a third (0006)
-        try:
-            with transaction.atomic():
-                numbers = next_numbers("AST", len(planned))
-                for r, n in zip(report.rows, numbers, strict=True):
-                    r.number = n
-                _write(actor, planned, numbers, progress)
-        finally:
-            if enabled:
-                gc.enable()
+    if report.ok and not dry_run:
+        if planned:  # an empty file is applied as before: nothing to write
+            enabled = gc.isenabled()
+            gc.disable()  # millions of short-lived tuples: full passes cost a third (0006)
+            try:
+                with transaction.atomic():
+                    numbers = next_numbers("AST", len(planned))
+                    for r, n in zip(report.rows, numbers, strict=True):
+                        r.number = n
+                    _write(actor, planned, numbers, progress)
+            finally:
+                if enabled:
+                    gc.enable()
         report.applied = True
     report.seconds = time.perf_counter() - started
     return report
