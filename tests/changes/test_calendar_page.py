@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from steward.changes import services
@@ -142,6 +142,8 @@ windows = st.lists(
 )
 
 
+# a pure function: on a loaded machine, generating its inputs is what is slow
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(windows)
 def test_overlap_sweep_agrees_with_comparing_every_pair(rows):
     """(ci, start, length) per change id = its index: the calendar's conflict flags."""
