@@ -2,16 +2,17 @@
 
 Two indexes, one row per article each (whatever its state): ``knowledge_search`` holds the
 number and title and the body (the search page, and the help centre's second pass);
-``knowledge_title`` the number and title alone (migration 0004), a small index the help
-centre's first answer and the suggestions read. A title match outranks a mention in the
+``knowledge_title`` the number and title alone with a copy of the article's status,
+audience and organisation (migration 0004), a small index the help centre's first answer
+and the suggestions read. A title match outranks a mention in the
 body: FTS5's bm25 weighs the title column ten times the body; PostgreSQL weighs the title
 'A' and the body 'D'. ``services/search_index.py`` writes the rows in the article's own
 transaction, so a published article is found at once, without a worker.
 
 ``best_rows`` answers the help centre and the suggestions with one statement: the index's
-newest ``CANDIDATES`` matches the actor may read (the readability rule joined in, as SQL
-compiled from the article selector's own filter), ranked, ``limit`` rows of id, number and
-title — no model instances, no second query.
+newest ``CANDIDATES`` matches the actor may read (the article selector's own filter compiled
+to SQL on the title index's copies), ranked, the best ``limit`` joined to the article for
+their id, number and title — no model instances, no second query (decision 0017).
 """
 
 from __future__ import annotations
