@@ -122,6 +122,7 @@ def ingestion(args: argparse.Namespace, *, batch: int = 1) -> dict:
     started = time.perf_counter()
     ingesting = 0.0  # the time inside mail_ingest: building the test messages is not ours
     pending: list[bytes] = []
+    next_sample = step  # messages ingested at the next memory sample (each tenth)
     trace = args.trace_memory  # Python's allocations; slows the run, so off by default
     if trace:
         tracemalloc.start()
@@ -143,7 +144,8 @@ def ingestion(args: argparse.Namespace, *, batch: int = 1) -> dict:
             if one.status == "created"
         ]
         reset_queries()
-        if n // step != (n + 1) // step or n == args.messages - 1:
+        if n + 1 >= next_sample or n == args.messages - 1:
+            next_sample += step
             memory.append(rss_mb())
             traced.append(tracemalloc.get_traced_memory()[0])
     seconds = time.perf_counter() - started
