@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> None:
     stats.sort_stats("cumulative").print_stats("steward", args.top)
     stats.sort_stats("tottime").print_stats(args.top)
     print(out.getvalue())
+    server.cleanup()  # the database and the files
 
 
 if __name__ == "__main__":

@@ -177,4 +177,8 @@ TASKS = Resource(
         )[1],
         "queue": lambda match, other: (_set(other, status="done"), "open")[1],
     },
+    excused_filters={
+        "sla": "tests/catalog/test_sla.py: needs SLA clocks past due or past their warning "
+        "(test_queue_filters_breached_and_due_soon, test_sla_filter_adds_no_queries)"
+    },
 )

@@ -211,3 +211,26 @@ def test_admin_builder_puts_errors_on_their_row(admin, desk):
 
 def test_only_admins_build_items(rita):
     assert rita.get("/administration/catalog/").status_code == 403
+
+
+# a requester's own lists: the session, its user, the cache stamps and the page of requests
+# with their requester (the portal's list also its page of incidents): the rows alone,
+# without the votes, tasks and SLA clocks the API's answer carries (7 statements before)
+MY_REQUESTS_PAGE = 4
+MY_PORTAL_LIST = 5
+
+
+def test_my_lists_read_the_rows_alone(rita, make_item, order):
+    from tests.query_counts import queries
+
+    item = make_item(stages=[], tasks=[{"title": "Hand over", "team": "desk"}])
+    for _ in range(3):
+        order(item)
+    order(make_item(slug="approved"))  # awaiting its manager's vote
+    queries(lambda: rita.get("/catalog/requests/"))  # warm
+    assert queries(lambda: rita.get("/catalog/requests/")) == MY_REQUESTS_PAGE
+    assert queries(lambda: rita.get("/help/mine/")) == MY_PORTAL_LIST
+    page = rita.get("/catalog/requests/").content.decode()
+    assert page.count("/catalog/requests/REQ") == 4
+    assert "In fulfilment" in page
+    assert "Awaiting approval" in page

@@ -50,9 +50,12 @@ def request_list(
     q: str = "",
     cursor: str | None = None,
     limit: int | None = None,
+    brief: bool = False,
 ) -> Page:
     """A page of visible requests, newest first; ``mine``: those the actor ordered;
-    ``awaiting_me``: those with a vote of the actor's still waiting."""
+    ``awaiting_me``: those with a vote of the actor's still waiting. ``brief``: the rows
+    alone with their requester (the lists of pages), without the votes, tasks and SLA
+    clocks the API's answer carries."""
     qs = request_visible(actor)
     user_id = actor.user.pk if actor.user else None
     if mine:
@@ -73,6 +76,10 @@ def request_list(
         qs = qs.filter(number=words.upper())
     elif words:
         qs = qs.filter(title__icontains=words)
+    if brief:
+        return paginate(
+            qs.select_related("requester"), order=("-created_at", "-id"), cursor=cursor, limit=limit
+        )
     qs = qs.select_related("item", "requester", "organisation").prefetch_related(
         Prefetch("approvals", queryset=Approval.objects.select_related("approver")),
         Prefetch("tasks", queryset=Task.objects.select_related("team", "assignee")),

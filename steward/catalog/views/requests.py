@@ -29,7 +29,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     values = filters.dict()
     if not (request.actor.is_agent and request.GET.get("all")):
         values["mine"] = True
-    page = selectors.request_list(request.actor, **values)
+    page = selectors.request_list(request.actor, **values, brief=True)
     return render(
         request,
         "catalog/requests.html",

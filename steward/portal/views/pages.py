@@ -101,7 +101,11 @@ def my_incidents(request: HttpRequest) -> HttpResponse:
         errors.update(exc.fields)
     try:
         requests = catalog_selectors.request_list(
-            actor, mine=True, cursor=request.GET.get("requests") or None, limit=MY_PAGE
+            actor,
+            mine=True,
+            cursor=request.GET.get("requests") or None,
+            limit=MY_PAGE,
+            brief=True,
         )
     except ValidationFailed as exc:
         errors["requests"] = [m for messages in exc.fields.values() for m in messages]
