@@ -389,6 +389,7 @@ def measure(run: Run, escalations: int, outage: float, seconds: float) -> dict:
             " + (SELECT count(*) FROM core_outgoingmail WHERE dead_at IS NOT NULL)"
         ),
         "leases held": db.scalar(f"SELECT count(*) FROM core_lease WHERE locked_until > {now}"),
+        "held": [n for (n,) in db.query(f"SELECT name FROM core_lease WHERE locked_until > {now}")],
         "retried": sum(1 for _, attempts in queued.values() if attempts > 1),
         "max attempts": max((a for _, a in queued.values()), default=0),
     }
@@ -401,7 +402,7 @@ def measure(run: Run, escalations: int, outage: float, seconds: float) -> dict:
         f" {sum(sent.values())} deliveries, duplicates {len(duplicates)}"
         f" (outside the window {len(f['duplicates outside'])});"
         f" undispatched after recovery {f['undispatched']}, dead {f['dead']};"
-        f" leases held {f['leases held']};"
+        f" leases held {f['leases held']} {f['held']};"
         f" SMTP down {outage:.1f} s: {f['retried']} mails retried, max {f['max attempts']}"
         f" attempts; faults {dict(run.kills)}; {seconds:.0f} s"
     )
