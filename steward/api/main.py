@@ -12,6 +12,7 @@ from steward import __version__
 from steward.api import errors
 from steward.api.auth import AUTH
 from steward.api.openapi import declare_errors
+from steward.api.parser import OneValueParser
 
 
 class StewardAPI(NinjaAPI):
@@ -45,6 +46,7 @@ api = StewardAPI(
     auth=AUTH,
     openapi_url="/openapi.json",
     docs_url="/docs",
+    parser=OneValueParser(),
 )
 errors.install(api)
 

@@ -13,6 +13,7 @@ from steward.api.http import create_with_key, expected_version, page_of, tag
 from steward.assets import selectors, services
 from steward.assets.filters import AssetFilters, ContractFilters, LoanFilters, PageParams
 from steward.assets.schemas import (
+    AssetCategoryOut,
     AssetCreateIn,
     AssetModelIn,
     AssetModelOut,
@@ -21,7 +22,6 @@ from steward.assets.schemas import (
     AssetPatchIn,
     AssignmentOut,
     CategoryIn,
-    CategoryOut,
     CategoryPatchIn,
     CheckInIn,
     CheckOutIn,
@@ -98,13 +98,13 @@ def patch_model(request: HttpRequest, response: HttpResponse, pk: int, payload: 
     return tag(response, selectors.model_get(request.actor, pk=pk))
 
 
-@assets.get("/categories", response=page_of(CategoryOut))
+@assets.get("/categories", response=page_of(AssetCategoryOut))
 def list_categories(request: HttpRequest, params: Query[PageParams]):
     """Categories with their book and tax schedules and residual values."""
     return paginate(selectors.category_visible(request.actor), order=("id",), **params.dict())
 
 
-@assets.post("/categories", response={201: CategoryOut})
+@assets.post("/categories", response={201: AssetCategoryOut})
 def create_category(request: HttpRequest, response: HttpResponse, payload: CategoryIn):
     data = {k: v for k, v in payload.dict().items() if v is not None}
     category = create_with_key(
@@ -117,12 +117,12 @@ def create_category(request: HttpRequest, response: HttpResponse, payload: Categ
     return 201, tag(response, selectors.category_get(request.actor, slug=category.slug))
 
 
-@assets.get("/categories/{slug}", response=CategoryOut)
+@assets.get("/categories/{slug}", response=AssetCategoryOut)
 def get_category(request: HttpRequest, response: HttpResponse, slug: str):
     return tag(response, selectors.category_get(request.actor, slug=slug))
 
 
-@assets.patch("/categories/{slug}", response=CategoryOut)
+@assets.patch("/categories/{slug}", response=AssetCategoryOut)
 def patch_category(
     request: HttpRequest, response: HttpResponse, slug: str, payload: CategoryPatchIn
 ):

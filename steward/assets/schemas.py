@@ -32,7 +32,7 @@ class AssetModelPatchIn(In):
 Percent = Decimal
 
 
-class CategoryOut(Schema):
+class AssetCategoryOut(Schema):
     slug: str
     name: str
     ci_class: str

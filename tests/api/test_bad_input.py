@@ -68,6 +68,33 @@ def test_bad_list_parameters_are_422(admin_api, query, field):
     assert field in error["fields"]
 
 
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/incidents?breached=true&breached=false", "breached"),
+        ("/api/v1/assets/loans?overdue=x&overdue=true", "overdue"),
+        ("/api/v1/teams?limit=5&limit=10", "limit"),
+    ],
+)
+def test_a_parameter_taken_once_but_given_twice_is_422_naming_it(admin_api, path, field):
+    """Ambiguous: refused, not settled by silently keeping the last value."""
+    error = assert_error(admin_api.get(path), 422, "validation_error")
+    assert field in error["fields"]
+
+
+def test_a_list_parameter_still_takes_every_value(admin_api):
+    assert admin_api.get("/api/v1/incidents?status=new&status=assigned").status_code == 200
+
+
+@pytest.mark.parametrize("actor_api", ["admin_api", "requester_api"])
+def test_an_asset_list_limit_out_of_range_is_422_for_everyone(request, actor_api):
+    """Also for an actor who may read no asset (the rows path answered them first)."""
+    error = assert_error(
+        request.getfixturevalue(actor_api).get("/api/v1/assets?limit=501"), 422, "validation_error"
+    )
+    assert "limit" in error["fields"]
+
+
 def test_bad_if_match_is_422(admin_api):
     admin_api.post("/api/v1/teams", {"name": "Network"})
     response = admin_api.patch(

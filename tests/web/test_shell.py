@@ -151,7 +151,7 @@ POST_ONLY = {
 }
 # Web routes that answer a file to download, or a fragment for htmx (a picker's
 # suggestions), not a page.
-NOT_PAGES = {"core:attachment_download", "web:pick"}
+NOT_PAGES = {"core:attachment_download", "web:pick", "web:favicon"}  # favicon: a redirect
 
 
 @pytest.fixture

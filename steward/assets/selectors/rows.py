@@ -23,6 +23,7 @@ from steward.assets.models.hardware import warranty_end_of
 from steward.assets.selectors.access import can_read
 from steward.cmdb.models import ConfigurationItem
 from steward.core.actor import Actor
+from steward.core.errors import ValidationFailed
 from steward.core.models import Location, Organisation, Team, User
 from steward.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, cursor_after, paginate
 from steward.core.selectors import compiled
@@ -121,13 +122,15 @@ def asset_rows_page(
     cannot take as a value (``assignee="me"`` without a user: IS NULL), go through
     ``paginate``."""
     limit = DEFAULT_LIMIT if limit is None else limit
+    if not 1 <= limit <= MAX_LIMIT:  # refused for everyone, as ``paginate`` refuses it
+        raise ValidationFailed.one("limit", f"must be between 1 and {MAX_LIMIT}")
     if not can_read(actor):
         return Page(items=[], next=None)
     values = dict(wanted)
     served = None if sees_everything(actor) else served_organisation_ids(actor)
     if served is not None:
         values["served"] = served
-    if cursor is None and 1 <= limit <= MAX_LIMIT and all(map(_slot_able, values.values())):
+    if cursor is None and all(map(_slot_able, values.values())):
         key = ("assets.list", tuple(sorted(values)), order, limit)
 
         def query(**given: Any) -> QuerySet:
