@@ -74,9 +74,9 @@ class IncidentForm(forms.Form):
             self.fields["description"].label = "What happened"
             for name in REQUESTER_LEFT_OUT:
                 del self.fields[name]
-            self.fields["affected_service"].help_text = (
-                "Type part of the service's name, e.g. Email; empty if you are not sure"
-            )
+            self.fields[
+                "affected_service"
+            ].help_text = "Type part of the service's name, e.g. Email; empty if you are not sure"
             upload = AttachmentForm().fields["files"]  # the record page's limits, said alike
             self.fields["files"].help_text = upload.help_text
             self.fields["files"].widget.attrs.update(upload.widget.attrs)

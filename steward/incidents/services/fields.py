@@ -63,9 +63,7 @@ def _clean_refs(actor: Actor, values: dict[str, Any], incident: Incident | None)
         key = clean["affected_service"]
         # a service the actor may name: an agent's visible ones, a requester's own
         # organisation's and those of none (the services her picker offers)
-        found = _by(
-            cmdb_selectors.ci_nameable(actor), "number", validation.ci_number(key)
-        )
+        found = _by(cmdb_selectors.ci_nameable(actor), "number", validation.ci_number(key))
         is_service = found is not None and found.ci_class_id in service_class_ids()
         clean["affected_service"] = validation.affected_service(key, found, is_service=is_service)
     if "parent" in clean:
