@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from steward.core.forms import SingleLineField
+from steward.core.forms import AttachmentForm, MultipleFileField, SingleLineField
 from steward.incidents.choices import (
     AssignmentMode,
     Impact,
@@ -22,12 +22,12 @@ from steward.web.pickers import picker_field, set_label
 
 LEVELS = [(v, label) for v, label in Impact.choices]
 TEXTS = ("resolution_notes",)
-# the fields of the agents' form a requester's form has not (the desk decides these)
+# the fields of the agents' form a requester's form has not (the desk decides these; the
+# affected service she names, picked from those she may name, as her files)
 REQUESTER_LEFT_OUT = (
     "caller",
     "impact",
     "urgency",
-    "affected_service",
     "configuration_item",
     "team",
     "assignee",
@@ -54,6 +54,8 @@ class IncidentForm(forms.Form):
     team = forms.ChoiceField(required=False)
     assignee = picker_field("agent", max_length=150, required=False, help_text="Type a name")
     is_major = forms.BooleanField(required=False, label="Major incident")
+    # a requester's files, stored with the incident (``services.incident_report``)
+    files = MultipleFileField(label="Attachments", required=False)
 
     def __init__(self, *args, categories=(), subcategories=(), teams=(), agent=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,17 +65,38 @@ class IncidentForm(forms.Form):
         if not subcategories:
             self.fields["subcategory"].help_text = "Choose a category first."
         self.fields["team"].choices = [("", "—")] + [(t.slug, t.name) for t in teams]
-        # a requester says what happened; the desk sets impact and urgency, and she cannot
-        # see the CMDB, so neither a service nor a CI is asked
+        # a requester says what happened, names the service by name if she knows it and
+        # attaches files; the desk sets impact and urgency, and she opens no CI
         self.narrowed = not agent
-        if not agent:
+        if agent:
+            del self.fields["files"]
+        else:
             self.fields["description"].label = "What happened"
             for name in REQUESTER_LEFT_OUT:
                 del self.fields[name]
+            self.fields[
+                "affected_service"
+            ].help_text = "Type part of the service's name, e.g. Email; empty if you are not sure"
+            upload = AttachmentForm().fields["files"]  # the record page's limits, said alike
+            self.fields["files"].help_text = upload.help_text
+            self.fields["files"].widget.attrs.update(upload.widget.attrs)
+
+    def clean_files(self) -> list:
+        files = [f for f in self.cleaned_data.get("files") or [] if f]
+        if len(files) > AttachmentForm.MAX_FILES:
+            raise forms.ValidationError(f"at most {AttachmentForm.MAX_FILES} files at once")
+        return files
 
     def changes(self) -> dict:
-        """Non-empty values only, so unset references stay unset."""
-        return {k: v for k, v in self.cleaned_data.items() if v not in ("", None, False)}
+        """Non-empty values only, so unset references stay unset (the files aside)."""
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k != "files" and v not in ("", None, False)
+        }
+
+    def uploads(self) -> list:
+        return list(self.cleaned_data.get("files") or [])
 
 
 def record_values(incident: Incident) -> dict[str, Any]:

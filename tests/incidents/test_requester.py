@@ -60,8 +60,11 @@ def test_her_list_is_newest_first_with_status(me, requester_actor, agent_actor):
 def test_her_form_asks_what_happened_not_impact_urgency_or_cmdb(me, web):
     mine = me.get("/incidents/new/").content
     names = {e.attrs.get("name") for e in elements(mine) if e.tag in FIELD_TAGS}
-    assert {"title", "description", "category", "subcategory"} <= names
-    assert not names & {"impact", "urgency", "affected_service", "configuration_item", "team"}
+    # the service by name (a picker of the services she may name) and files; no CI
+    assert {"title", "description", "category", "subcategory", "affected_service", "files"} <= (
+        names
+    )
+    assert not names & {"impact", "urgency", "configuration_item", "team", "caller"}
     agents = {e.attrs.get("name") for e in elements(web.get("/incidents/new/").content, "select")}
     assert {"impact", "urgency", "team", "category", "subcategory"} <= agents
 

@@ -8,7 +8,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.journeys.steps import heading, no_error_on_page, open_module, shot, sign_in, swapped
+from tests.journeys.steps import (
+    heading,
+    no_error_on_page,
+    open_module,
+    pick,
+    shot,
+    sign_in,
+    swapped,
+)
 
 pytestmark = [pytest.mark.browser]
 
@@ -47,7 +55,8 @@ def test_requester_reports_a_problem_and_finds_it_first_in_my_incidents(page):
 
     page.get_by_role("link", name="Report a problem").click()
     heading(page, "Report a problem")
-    # a plain form: impact, urgency, CI numbers and free-text services are the desk's business
+    # a plain form: impact, urgency and CI numbers are the desk's business; the service is
+    # picked by name ("Affected service", below), never typed as a number
     for field in ("Impact", "Urgency", "CI", "Service"):
         expect(page.get_by_label(field, exact=True)).to_have_count(0)
 
@@ -100,6 +109,45 @@ def test_requester_reports_a_problem_and_finds_it_first_in_my_incidents(page):
 
     open_module(page, "My incidents")
     expect(my_rows(page).first).to_contain_text("Docking station no longer charges my laptop")
+
+
+def test_requester_names_the_service_and_attaches_a_file_while_reporting(page):
+    sign_in(page, "alice")
+    open_module(page, "My incidents")
+    page.get_by_role("link", name="Report a problem").click()
+    heading(page, "Report a problem")
+    page.get_by_label("Title").fill("My payslip for May shows no overtime")
+    page.get_by_label("What happened").fill("The overtime I logged in May is missing.")
+    # the defect: her form had no affected service; she types part of its name and picks
+    # it from the suggestions with the keyboard (the services she may name)
+    pick(
+        page,
+        page.get_by_label("Affected service"),
+        "payr",
+        re.compile("^Payroll"),
+        guide=("requester", "report-service"),
+    )
+    expect(page.get_by_label("Affected service")).to_have_value("Payroll")
+    # the defect: files could be attached only once the incident existed
+    with page.expect_file_chooser() as chooser:
+        page.get_by_label("Attachments").click()
+    chooser.value.set_files(
+        {"name": "payslip-may.txt", "mimeType": "text/plain", "buffer": b"overtime: 0 h\n"}
+    )
+    expect(page.locator("[data-dropzone-chosen]")).to_contain_text("payslip-may.txt")
+    swapped(page)
+    page.get_by_role("button", name="Report it").click()
+
+    # Post/Redirect/Get: the incident's own page, the service by name and her file listed
+    heading(page, re.compile("My payslip for May shows no overtime"))
+    expect(page).to_have_url(re.compile(r"/incidents/INC[^/]+/$"))
+    expect(page.locator("dt:text-is('Service / CI') + dd")).to_contain_text("Payroll")
+    rows = page.get_by_role("region", name="Attachments").get_by_role("row")
+    expect(rows).to_have_count(2)  # the header and her file
+    expect(rows.nth(1).get_by_role("cell").nth(0)).to_have_text("payslip-may.txt")
+    expect(rows.nth(1).get_by_role("cell").nth(3)).to_contain_text("Alice")
+    swapped(page)
+    shot(page, "requester", "reported-with-file")
 
 
 def test_requester_reads_how_her_closed_incident_was_resolved(page):

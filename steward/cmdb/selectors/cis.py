@@ -141,10 +141,13 @@ def ci_suggest(
 ) -> list[ConfigurationItem]:
     """CIs the actor may see whose name or number contains ``q`` (a picker's choices), by
     name; business services only (the class and its subclasses) when the field needs one,
-    likewise ``ci_class`` (a slug) for a reference attribute."""
+    likewise ``ci_class`` (a slug) for a reference attribute. A requester, who opens no
+    CI, is offered the services she may name (``ci_nameable``: her organisation's and
+    those of none), so her "Report a problem" form picks the affected service by name."""
     from django.db.models import Q
 
-    qs = ci_visible(actor).select_related("ci_class")
+    base = ci_nameable(actor) if services_only else ci_visible(actor)
+    qs = base.select_related("ci_class")
     root_slug = "business_service" if services_only else ci_class
     if root_slug:
         tree = class_tree()

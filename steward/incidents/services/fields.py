@@ -61,7 +61,9 @@ def _clean_refs(actor: Actor, values: dict[str, Any], incident: Incident | None)
         clean["configuration_item"] = validation.configuration_item(key, _ci(actor, key))
     if "affected_service" in clean:
         key = clean["affected_service"]
-        found = _ci(actor, key)
+        # a service the actor may name: an agent's visible ones, a requester's own
+        # organisation's and those of none (the services her picker offers)
+        found = _by(cmdb_selectors.ci_nameable(actor), "number", validation.ci_number(key))
         is_service = found is not None and found.ci_class_id in service_class_ids()
         clean["affected_service"] = validation.affected_service(key, found, is_service=is_service)
     if "parent" in clean:

@@ -52,15 +52,21 @@ def _form_choices(actor: Actor, category: str | None = None) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def incident_new(request: HttpRequest) -> HttpResponse:
-    """Report an incident; requesters get the short form (no caller, team or assignee)."""
+    """Report an incident; requesters get the short form (no caller, team or assignee; the
+    affected service by name and files to attach)."""
     actor = request.actor
     if request.method == "POST":
         return submit(
             request,
-            IncidentForm(request.POST, **_form_choices(actor, request.POST.get("category"))),
-            lambda f: services.incident_create(actor, **f.changes()),
+            IncidentForm(
+                request.POST, request.FILES, **_form_choices(actor, request.POST.get("category"))
+            ),
+            # the incident and its files together, all or none; a refused file is named
+            # on the form's file field
+            lambda f: services.incident_report(actor, uploads=f.uploads(), **f.changes()),
             success=lambda incident: detail_url(incident.number),
             template=NEW,
+            aliases={"file": "files"},
         )
     return render(request, NEW, {"form": IncidentForm(**_form_choices(actor))})
 

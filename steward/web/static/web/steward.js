@@ -58,8 +58,9 @@ document.addEventListener("change", (event) => {
     if (zone && event.target.type === "file") describe(zone);
   });
   // Capture phase: runs before htmx's own submit handler on the form, and stops it.
+  // The zone is the form itself (a record's upload) or a part of it (the report form's files).
   document.addEventListener("submit", (event) => {
-    const zone = zoneOf(event);
+    const zone = zoneOf(event) || event.target.querySelector("[data-dropzone]");
     const input = zone && inputOf(zone);
     if (input && tooLarge(input)) {
       event.preventDefault();
