@@ -36,12 +36,20 @@ SAFE_HTML_TAGS = {"p", "br", "div", "span", "b", "strong", "i", "em", "u", "ul",
 
 
 HEADER_CACHE_MAX = 2000  # characters: longer header values are parsed on every read
+# Entries kept across messages. Small on purpose: an entry costs about 13 KB (the parse tree
+# and a header class the standard library builds for every parse), and most entries are used
+# by one message only (a multipart's Content-Type names its own boundary, an attachment's
+# Content-Disposition its file name). At 1,024 entries the cache took ~13 MB to fill, which
+# read as a leak of ~20 KB a message (issue 16). The values alike across messages
+# ("text/plain; charset=utf-8") are read by every message, so they stay in even a small LRU,
+# and 64 entries also hold every structural header of one message while it is walked.
+HEADER_CACHE_ENTRIES = 64
 # the structural headers, read over and over while a message is walked and alike across
 # messages; the others (Subject, Message-ID, …) are read once or twice and never repeat
 CACHED_HEADERS = frozenset({"content-type", "content-disposition", "content-transfer-encoding"})
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=HEADER_CACHE_ENTRIES)
 def _parsed_header(name: str, value: str) -> str:
     return policy.default.header_fetch_parse(name, value)
 
@@ -52,7 +60,8 @@ class _ParsedOncePolicy(policy.EmailPolicy):
     read a dozen times while it is walked (50 header parses a message in the benchmark, a
     third of ingestion's time). Header objects are immutable, so a parse is shared by every
     read of the same (name, value), across messages too (Content-Type lines repeat); only
-    the structural headers are kept, bounded in entries and in length."""
+    the structural headers are kept, bounded in entries (``HEADER_CACHE_ENTRIES``) and in
+    length."""
 
     def header_fetch_parse(self, name: str, value: str) -> str:  # type: ignore[override]
         if len(value) > HEADER_CACHE_MAX or name.lower() not in CACHED_HEADERS:
