@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -16,8 +15,7 @@ from steward.core.choices import AuditAction
 from steward.core.errors import Conflict, PermissionDenied, ValidationFailed
 from steward.core.models import Comment
 from steward.core.numbering import next_number
-from steward.core.services import attachments_add, comment_add
-from steward.core.services.activity import Upload
+from steward.core.services import comment_add
 from steward.core.services.common import check_version, reject_unknown, resolve_ref
 from steward.core.services.records import RecordRules, record_update
 from steward.incidents import selectors
@@ -145,22 +143,6 @@ def incident_create(
     priority = selectors.priority_for(impact, urgency)
     with transaction.atomic():
         return _insert(actor, clean, caller_user, channel, priority)
-
-
-def incident_report(
-    actor: Actor, *, title: str, uploads: Sequence[Upload] = (), **fields: Any
-) -> Incident:
-    """Log an incident and attach its files together, all or none: the record through
-    ``incident_create``, each file through ``core.services.attachments_add`` (the one set
-    of limits and checks the API and the record page's upload use). A refused file rolls
-    the incident back and removes the files already stored, so there is never an incident
-    without its files nor a file without its incident; the refusal names ``file``."""
-    if not uploads:
-        return incident_create(actor, title=title, **fields)
-    with transaction.atomic():
-        incident = incident_create(actor, title=title, **fields)
-        attachments_add(actor, target=f"incident/{incident.number}", uploads=uploads)
-    return incident
 
 
 def _insert(
