@@ -81,8 +81,10 @@ def test_administrator_creates_a_team_invites_an_agent_and_configures_the_desk(p
     heading(page, "Field Services")
     # a member picked by name; the defect: the team's history showed raw stored values
     pick(page, page.get_by_role("combobox", name="Agent"), "Desk", re.compile("^Sam Desk"))
-    page.get_by_role("button", name="Add", exact=True).click()
-    # the member's row, swapped in (the open suggestions also read "Sam Desk")
+    # the reload below must not cancel the add: wait for its answer, not for a row that
+    # the open suggestions (which also read "Sam Desk") could stand in for
+    with page.expect_response(lambda r: r.request.method == "POST" and "/members" in r.url):
+        page.get_by_role("button", name="Add", exact=True).click()
     expect(page.locator("#members li").filter(has_text="Sam Desk")).to_have_count(1)
     swapped(page)
     page.reload()
