@@ -16,6 +16,19 @@ from steward.core.choices import AuditAction
 from steward.core.models import AuditEntry
 
 REDACTED = "[redacted]"
+# an audit row's columns in the order batched raw inserts write them (the imports)
+ROW_COLUMNS = (
+    "at",
+    "actor",
+    "actor_label",
+    "channel",
+    "request_id",
+    "content_type",
+    "object_id",
+    "object_repr",
+    "action",
+    "changes",
+)
 
 
 def _plain(value: Any) -> Any:

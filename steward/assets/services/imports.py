@@ -23,7 +23,7 @@ from steward.assets.services.validation import date, money, text
 from steward.cmdb.imports import reader, sql
 from steward.cmdb.imports.reconcile import Progress
 from steward.cmdb.imports.report import Action, ImportReport, RowResult
-from steward.core import outbox
+from steward.core import audit, outbox
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import ValidationFailed
@@ -67,18 +67,6 @@ ASSET_COLUMNS = (
     "version",
     "created_at",
     "updated_at",
-)
-AUDIT_COLUMNS = (
-    "at",
-    "actor",
-    "actor_label",
-    "channel",
-    "request_id",
-    "content_type",
-    "object_id",
-    "object_repr",
-    "action",
-    "changes",
 )
 
 
@@ -292,7 +280,7 @@ def _write(
         ids = _ids_of(part_numbers)
         sql.insert(
             AuditEntry,
-            AUDIT_COLUMNS,
+            audit.ROW_COLUMNS,
             (
                 (
                     at,

@@ -16,7 +16,7 @@ from steward.cmdb.imports.relations import LinkPlan
 from steward.cmdb.models import CIIdentifier, CISourceId, ConfigurationItem, Relationship
 from steward.cmdb.services import bulk
 from steward.cmdb.services.cis import AUDITED
-from steward.core import outbox
+from steward.core import audit, outbox
 from steward.core.choices import AuditAction
 from steward.core.models import AuditEntry
 from steward.core.numbering import next_numbers
@@ -31,18 +31,6 @@ WRITTEN = (
     "criticality",
     *FOREIGN,
     "software_version",
-)
-AUDIT_COLUMNS = (
-    "at",
-    "actor",
-    "actor_label",
-    "channel",
-    "request_id",
-    "content_type",
-    "object_id",
-    "object_repr",
-    "action",
-    "changes",
 )
 DEFAULTS = {n: ConfigurationItem._meta.get_field(n).get_default() for n in WRITTEN}
 
@@ -222,7 +210,7 @@ def _audit(ctx: Context, entries: list[tuple[int, str, str, dict]], now: Any) ->
     as_json = sql.json_adapter()
     sql.insert(
         AuditEntry,
-        AUDIT_COLUMNS,
+        audit.ROW_COLUMNS,
         (
             (
                 at,
