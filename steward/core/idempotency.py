@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.core.files.base import File
 from django.db import IntegrityError, models, transaction
 
 from steward.core.actor import Actor
@@ -21,8 +22,21 @@ class IdempotencyKeyReused(DomainError):
     code = "idempotency_key_reused"
 
 
+def _canonical(value: Any) -> Any:
+    """A file in the body (multipart) counts by its content, not its name: a retry with the
+    same key but another file of the same name is another request, not a replay."""
+    if isinstance(value, File):
+        content = hashlib.sha256()
+        for chunk in value.chunks():  # chunks() rewinds first
+            content.update(chunk)
+        value.seek(0)  # the create reads it next
+        return {"file": value.name, "size": value.size, "sha256": content.hexdigest()}
+    return str(value)
+
+
 def _digest(payload: Any) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+    body = json.dumps(payload, sort_keys=True, default=_canonical)
+    return hashlib.sha256(body.encode()).hexdigest()
 
 
 def create_once(

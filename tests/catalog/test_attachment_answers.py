@@ -338,3 +338,27 @@ def test_openapi_documents_both_bodies(client):
     assert set(content) == {"application/json", "multipart/form-data"}
     assert content["multipart/form-data"]["schema"]["required"] == ["item"]
     assert content["application/json"]["schema"]["required"] == ["item"]
+
+
+def test_api_multipart_retry_with_a_different_file_of_the_same_name_is_not_a_replay(
+    requester, item
+):
+    api = api_client_for(requester.user)
+    key = {"HTTP_IDEMPOTENCY_KEY": "order-with-file"}
+    body = {"item": "contract", "answers": json.dumps({"kind": "Signed"})}
+
+    def order(content: bytes):
+        parts = {**body, "answers.contract": pdf(body=content)}
+        return api.post("/api/v1/requests", parts, content_type=MULTIPART_CONTENT, **key)
+
+    first = order(b"%PDF-1.4 first")
+    assert first.status_code == 201, first.content
+    replay = order(b"%PDF-1.4 first")
+    assert replay.status_code == 201
+    assert replay.json()["number"] == first.json()["number"]
+    other = order(b"%PDF-1.4 another contract")
+    assert other.status_code == 422
+    error = other.json()["error"]
+    assert error["code"] == "idempotency_key_reused"
+    assert error["fields"] == {"Idempotency-Key": ["already used with another body"]}
+    assert Request.objects.count() == 1
