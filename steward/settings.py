@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "steward.api.middleware.ApiErrorShapeMiddleware",
     "steward.api.middleware.UrlLengthLimitMiddleware",
     "steward.api.middleware.BodySizeLimitMiddleware",
+    "steward.api.query_names.UnknownQueryParameterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

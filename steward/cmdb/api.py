@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 from steward.api.http import create_with_key, expected_version, page_of, tag
 from steward.cmdb import imports, selectors, services
 from steward.cmdb.filters import (
+    ATTRIBUTE_FILTERS,
     CIFilters,
     CIMatch,
     ClassFilters,
@@ -119,6 +120,7 @@ def get_relationship_type(request: HttpRequest, slug: str):
     "",
     response=page_of(CIOut),
     description="Also filters on attributes: `?class=server&attr.os=linux`.",
+    openapi_extra=ATTRIBUTE_FILTERS,
 )
 def list_cis(request: HttpRequest, filters: Query[CIFilters]):
     attrs = attribute_filters(request.GET)
@@ -281,7 +283,7 @@ def import_cis_file(
     "/export.csv",
     response={200: None},
     description="The visible CIs matching the list's filters as CSV (formula-safe, streamed).",
-    openapi_extra={"responses": {"200": {"content": {"text/csv": {}}}}},
+    openapi_extra={"responses": {"200": {"content": {"text/csv": {}}}}, **ATTRIBUTE_FILTERS},
 )
 def export_cis(request: HttpRequest, filters: Query[CIMatch]):
     attrs = attribute_filters(request.GET)

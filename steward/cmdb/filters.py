@@ -106,6 +106,11 @@ class MapParams(Schema):
         return min(max(value, 1), 3)
 
 
+# The OpenAPI extension that tells the API's check of unknown query parameters
+# (steward/api/query_names.py) that ``attr.<name>`` is taken by the operation.
+ATTRIBUTE_FILTERS = {"x-query-prefixes": ["attr."]}
+
+
 def attribute_filters(params: Mapping[str, Any]) -> dict[str, str]:
     """``attr.<name>=<value>`` pairs of a query string (a QueryDict or a mapping)."""
     found = {}
