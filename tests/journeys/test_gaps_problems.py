@@ -101,3 +101,17 @@ def test_asset_manager_reads_the_open_problems_on_a_service(page):
     heading(page, re.compile(number))
     expect(facts(page, "Service")).to_contain_text("Online shop")
     no_error_on_page(page)
+
+
+def test_change_manager_chairs_the_demo_cab(page):
+    """The demo's CAB (steward demo): the change manager leads it, with agents of the
+    technical teams beside her (the CAB approval policy asks two of them)."""
+    sign_in(page, "cm")
+    open_module(page, "Teams")
+    page.get_by_role("link", name="Change Advisory Board").click()
+    heading(page, "Change Advisory Board")
+    expect(page.get_by_role("main")).to_contain_text("Lead: Cara Change")
+    members = page.locator("#members li")
+    expect(members.filter(has_text="Cara Change")).to_have_count(1)
+    assert members.count() >= 3, members.all_inner_texts()
+    no_error_on_page(page)
