@@ -35,6 +35,22 @@ def facts(page, term: str):
     return page.locator(f"dt:text-is('{term}') + dd")
 
 
+def a_requester() -> tuple[str, str]:
+    """A demo requester of Northwind other than alice (her journeys read her own lists, so
+    these make no incident of hers): username and name."""
+    from steward.core.models import User
+
+    person = (
+        User.objects.filter(
+            groups__name="requester", organisation__slug="northwind", is_active=True
+        )
+        .exclude(username="alice")
+        .order_by("username")
+        .first()
+    )
+    return person.username, person.get_full_name()
+
+
 def test_administrator_sets_a_persons_organisation_and_manager(page):
     sign_in(page, "admin")
     open_module(page, "Administration")
@@ -78,18 +94,20 @@ def test_agent_logs_a_call_for_a_caller_on_a_ci_both_picked_by_name(page):
     page.get_by_role("link", name="New incident").click()
     heading(page, "New incident")
     page.get_by_label("Title").fill("Hypervisor esx-03 reports a failed fan")
-    page.get_by_label("Description").fill("Alice called: the rack alarm is on.")
-    # the caller by her name, not the agent himself; the CI by its name
+    page.get_by_label("Description").fill("A caller from the data centre: the rack alarm is on.")
+    # the caller by name, not the agent himself; the CI by its name
+    _, name = a_requester()
     caller = page.get_by_role("combobox", name="Caller")
-    pick(page, caller, "Requester", re.compile("^Alice Requester"))
-    expect(caller).to_have_value("Alice Requester")
+    typed = " ".join(word[:3] for word in name.split())  # "Ben Gar": both words narrow
+    pick(page, caller, typed, re.compile(f"^{name}"))
+    expect(caller).to_have_value(name)
     ci = page.get_by_role("combobox", name="Configuration item")
     pick(page, ci, "esx-0", re.compile("^esx-03"))
     expect(ci).to_have_value(re.compile("^esx-03"))
     page.get_by_role("button", name="Log incident").click()
     heading(page, re.compile("Hypervisor esx-03 reports a failed fan"))
     no_error_on_page(page)
-    expect(facts(page, "Caller")).to_contain_text("Alice Requester")
+    expect(facts(page, "Caller")).to_contain_text(name)
     expect(facts(page, "Service / CI")).to_contain_text("esx-03")
     facts(page, "Service / CI").get_by_role("link", name=re.compile("esx-03")).click()
     heading(page, re.compile("esx-03"))
@@ -118,7 +136,8 @@ def drop_files(page, target, files: list[tuple[str, str, bytes]]) -> None:
 
 
 def test_requester_drops_files_on_her_form_and_reads_their_types(page):
-    sign_in(page, "alice")
+    username, _ = a_requester()
+    sign_in(page, username)
     open_module(page, "My incidents")
     page.get_by_role("link", name="Report a problem").click()
     heading(page, "Report a problem")
