@@ -377,4 +377,3 @@ def test_a_department_of_another_organisation_is_refused_beside_its_field(admin_
     person.refresh_from_db()
     assert person.department is None
     assert person.organisation is None
-
