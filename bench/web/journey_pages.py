@@ -60,6 +60,7 @@ def pages() -> list[tuple[str, str, str]]:
         .first()
     )
     problem = Problem.objects.order_by("number").first()
+    known = Problem.objects.get(title="Month-end reports exhaust the database")
     policy = SlaPolicy.objects.order_by("precedence").first()
     calendar = BusinessCalendar.objects.order_by("id").first()
     queue = "/incidents/?queue={queue}&q={q}&status={status}&priority=&team={team}&order={order}"
@@ -94,6 +95,10 @@ def pages() -> list[tuple[str, str, str]]:
         ("agent", "problems", "/problems/"),
         ("agent", "new problem", "/problems/new/"),
         ("agent", "problem", f"/problems/{problem.number}/"),
+        ("agent", "known errors searched", "/problems/?queue=known_errors&q=month-end"),
+        ("agent", "known error and its incidents", f"/problems/{known.number}/"),
+        ("agent", "pick a caller (htmx)", "/pick/person/?q=Requester"),
+        ("agent", "profile", "/profile/"),
         ("lead", "home (workload)", "/"),
         ("lead", "breached in a team", "/incidents/?queue=open&team=network&breached=true"),
         ("lead", "teams", "/teams/"),
@@ -135,6 +140,7 @@ def pages() -> list[tuple[str, str, str]]:
         ("admin", "users", "/administration/users/"),
         ("admin", "new user", "/administration/users/new/"),
         ("admin", "user", "/administration/users/agent/"),
+        ("admin", "pick a manager (htmx)", "/pick/person/?q=Lead"),
         ("admin", "categories", "/incidents/categories/"),
         ("admin", "priority matrix", "/incidents/priority-matrix/"),
         ("admin", "mailboxes", "/mailboxes/"),

@@ -134,11 +134,12 @@ class UserForm(forms.Form):
     last_name = SingleLineField(max_length=150, required=False)
     email = forms.EmailField(required=False, label="Email address")
     organisation = forms.ChoiceField(required=False)
-    manager = forms.CharField(
+    manager = picker_field(
+        "person",
         max_length=150,
         required=False,
         label="Manager",
-        help_text="Username of the person who approves their requests",
+        help_text="Type part of the name of who approves their requests",
     )
     department = forms.ChoiceField(required=False, help_text="One of their organisation's")
     location = forms.ChoiceField(required=False)

@@ -52,7 +52,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if user is None:
             services.login_failed(username=username, address=address)
             form.add_error(None, "Wrong username or password.")
-            status = 400
+            status = 422  # a refused form, as every other form answers it
         else:
             services.login_succeeded(username=username)
             login(request, user)

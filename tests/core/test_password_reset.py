@@ -151,7 +151,7 @@ def test_a_weak_password_is_refused_and_the_link_still_works(client):
 
     refused = set_password(client, link, "short")
 
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     ada.refresh_from_db()
     assert ada.check_password(PASSWORD)
     assert set_password(Client(), link).status_code == 302
@@ -191,3 +191,27 @@ def test_an_unknown_address_is_throttled_too(client, settings):
     for _ in range(settings.LOGIN_THROTTLE_COUNT):
         ask(client, "nobody@example.com")
     assert ask(client, "nobody@example.com").status_code == 429
+
+
+def test_refused_password_forms_answer_422_like_every_other_form(client):
+    """A refused form answers 422 across the web pages (steward.web.forms.submit); the
+    password pages and the sign-in form answered 400, so the journeys' watch (422 only) took
+    them for errors."""
+    ada = factories.agent(username="ada")
+
+    not_an_address = ask(client, "not an address")
+    assert not_an_address.status_code == 422
+    assert b"Enter a valid email address." in not_an_address.content
+
+    ask(client, "ada@example.com")
+    link = mailed_link("ada@example.com")
+    page = client.get(link)
+    mismatch = client.post(page.url, {"new_password1": NEW, "new_password2": NEW + "x"})
+    assert mismatch.status_code == 422
+    assert b"didn" in mismatch.content  # "The two password fields didn’t match."
+
+    wrong = Client().post("/login/", {"username": "ada", "password": "wrong"})
+    assert wrong.status_code == 422
+    assert b"Wrong username or password." in wrong.content
+    ada.refresh_from_db()
+    assert ada.check_password(PASSWORD)

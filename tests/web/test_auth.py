@@ -72,7 +72,7 @@ def test_wrong_password_and_unknown_user_look_the_same(client):
     wrong_password = post_login(client, "ada", "not-the-password")
     unknown_user = post_login(client, "nobody", "not-the-password")
 
-    assert wrong_password.status_code == unknown_user.status_code == 400
+    assert wrong_password.status_code == unknown_user.status_code == 422
     assert b"Wrong username or password." in wrong_password.content
     # The form echoes the typed username; apart from that (and CSRF tokens) nothing differs.
     same_name = without_csrf(unknown_user.content).replace('value="nobody"', 'value="ada"')
@@ -90,7 +90,7 @@ def test_account_is_throttled_after_n_failures_even_from_many_addresses(client, 
     ]
     throttled = post_login(client, "ada", PASSWORD, address="10.0.2.1")
 
-    assert statuses == [400] * limit
+    assert statuses == [422] * limit
     assert throttled.status_code == 429
     assert int(throttled["Retry-After"]) == settings.LOGIN_THROTTLE_SECONDS
     assert b"Too many failed sign-ins" in throttled.content
@@ -201,7 +201,7 @@ def test_pages_need_a_signed_in_user(client, path):
 
 def test_inactive_user_cannot_sign_in(client):
     factories.agent(username="ada", is_active=False)
-    assert post_login(client, "ada", PASSWORD).status_code == 400
+    assert post_login(client, "ada", PASSWORD).status_code == 422
     assert not is_signed_in(client)
 
 

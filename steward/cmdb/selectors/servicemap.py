@@ -110,6 +110,10 @@ class Edge:
     lx: float
     ly: float
     shown: bool  # whether the label is drawn (False: it would overlap another text)
+    source: str = ""  # the two ends' numbers and names: the list under the map
+    target: str = ""
+    source_name: str = ""
+    target_name: str = ""
 
 
 @dataclass
@@ -189,6 +193,10 @@ def _edge(rel: Any, a: Node, b: Node, middle: float) -> Edge:
         round(lx, 1),
         round(ly, 1),
         True,
+        a.number,
+        b.number,
+        a.name,
+        b.name,
     )
 
 

@@ -20,6 +20,7 @@ from steward.core.forms import PasswordResetRequestForm
 
 SESSION_TOKEN = "_password_reset_token"  # noqa: S105 (a session key)
 SET_PASSWORD = "set-password"  # noqa: S105 (the link's placeholder once checked)
+REFUSED = 422  # a refused form, as every other form of the web pages answers it
 
 
 def _client_address(request: HttpRequest) -> str | None:
@@ -46,7 +47,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
             response["Retry-After"] = str(exc.retry_after)
             return response
         return redirect("core:password_reset_sent")
-    status = 400 if form.errors else 200
+    status = REFUSED if form.errors else 200
     return render(request, "core/password_reset.html", {"form": form}, status=status)
 
 
@@ -71,7 +72,7 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
         services.password_reset_complete(user=user, password=form.cleaned_data["new_password1"])
         request.session.pop(SESSION_TOKEN, None)
         return redirect("core:password_reset_done")
-    status = 400 if form.errors else 200
+    status = REFUSED if form.errors else 200
     return render(request, "core/password_reset_confirm.html", {"form": form}, status=status)
 
 

@@ -26,6 +26,7 @@ from steward.core.filters import UserFilters, parse_query
 from steward.core.forms import UserFilterForm, UserForm
 from steward.core.services.common import require_admin
 from steward.web.forms import see_other, submit, wants_partial
+from steward.web.pickers import set_label
 
 LIST = "core/user_list.html"
 FORM = "core/user_form.html"
@@ -174,6 +175,8 @@ def user_edit(request: HttpRequest, username: str) -> HttpResponse:
             context=context,
         )
     form = UserForm(initial=current, new=False, **choices)
+    if person.manager:  # the picker shows the manager's name, not the stored username
+        set_label(form, "manager", person.manager.get_full_name() or person.manager.username)
     return render(request, FORM, {**context, "form": form})
 
 

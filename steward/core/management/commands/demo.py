@@ -146,7 +146,8 @@ class Command(BaseCommand):
         for name, slug, description in TEAMS:
             members = [u for u, *_rest, teams in STAFF if slug in teams]
             members += [a.username for a in rng.sample(agents, 4)]
-            lead = "lead" if slug in ("service-desk", "network") else members[-1]
+            # the change manager chairs the CAB; Lee leads the desk and the network
+            lead = {"service-desk": "lead", "network": "lead", "cab": "cm"}.get(slug, members[-1])
             team_create(
                 system,
                 name=name,
