@@ -21,20 +21,18 @@ def world(agent_user, requester_user):
     other = TeamFactory()
     rng = random.Random(5)
     statuses = ["new", "assigned", "in_progress", "on_hold", "resolved", "closed"]
-    made = []
-    for n in range(200):
-        made.append(
-            Incident(
-                number=f"INC{9_000_000 + n:07d}",
-                title=f"queue {n}",
-                caller=requester_user,
-                team=rng.choice([*teams, other]),
-                status=rng.choice(statuses),
-                priority=rng.randint(1, 5),
-                opened_at=f"2026-11-{rng.randint(1, 3):02d}T09:00:00Z",  # many ties
-            )
+    Incident.objects.bulk_create(
+        Incident(
+            number=f"INC{9_000_000 + n:07d}",
+            title=f"queue {n}",
+            caller=requester_user,
+            team=rng.choice([*teams, other]),
+            status=rng.choice(statuses),
+            priority=rng.randint(1, 5),
+            opened_at=f"2026-11-{rng.randint(1, 3):02d}T09:00:00Z",  # many ties
         )
-    Incident.objects.bulk_create(made)
+        for n in range(200)
+    )
     return agent_user, teams, other
 
 

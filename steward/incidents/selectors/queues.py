@@ -147,8 +147,10 @@ def _each_team_first(
         sql, values = branch.order_by(*order).values("id")[: size + 1].query.sql_with_params()
         branches.append(f"SELECT * FROM ({sql}) AS team_{len(branches)}")  # noqa: S608
         params.extend(values)
-    # every branch is ``qs`` narrowed: its rows are ``qs``'s rows
-    return Incident.objects.filter(id__in=RawSQL(" UNION ALL ".join(branches), params))
+    # every branch is ``qs`` narrowed: its rows are ``qs``'s rows; the SQL is Django's,
+    # compiled from ``qs``, with every value a parameter
+    union = RawSQL(" UNION ALL ".join(branches), params)  # noqa: S611
+    return Incident.objects.filter(id__in=union)
 
 
 def _check_choices(*, queue: str, order: str, status: list[str], priority: list[int]) -> None:
