@@ -155,7 +155,7 @@ def _copy_round(  # noqa: PLR0913
             f"INSERT INTO {table} ({', '.join(cols)}) "  # noqa: S608
             f"SELECT {_select(sql, table, cols, {'object_id': obj})} "
             f"FROM ({rounds}) r, {table} t WHERE t.id <= {ends[table]} AND {of_template} "
-            f"AND {kept}"
+            f"AND {kept} ORDER BY r.k, t.id"
         )
     cols = _columns(AuditEntry)
     number = sql.number(f"{sql.as_int('t.object_id')} + r.k * {span}")
@@ -166,7 +166,7 @@ def _copy_round(  # noqa: PLR0913
         f"INSERT INTO core_auditentry ({', '.join(cols)}) "  # noqa: S608
         f"SELECT {_select(sql, 'core_auditentry', cols, over)} "
         f"FROM ({rounds}) r, core_auditentry t WHERE t.id <= {ends['core_auditentry']} "
-        f"AND {of_template} AND {kept}"
+        f"AND {of_template} AND {kept} ORDER BY r.k, t.id"
     )
     cursor.execute(
         "INSERT INTO incidents_incident_watchers (incident_id, user_id) "  # noqa: S608
