@@ -119,7 +119,12 @@ def _raw(server, statements, requests, args) -> dict:  # noqa: ANN001
     factory = scenarios.replay_factory(server, statements)
     total = max(200, min(requests, 3000))
     common = {"clients": args.clients, "cpu": server.cpu_seconds}
-    return run(factory, warmup=0.5, duration=0, total=total, **common).as_dict()
+    try:
+        return run(factory, warmup=0.5, duration=0, total=total, **common).as_dict()
+    except Exception as exc:  # noqa: BLE001 - a raw replay that never ends is a figure too
+        nan = float("nan")
+        failed = {"rps": nan, "p50_ms": nan, "p95_ms": nan, "p99_ms": nan, "errors": 1}
+        return failed | {"first_error": f"{type(exc).__name__}: {exc}"}
 
 
 def _median(runs: list[dict]) -> dict:

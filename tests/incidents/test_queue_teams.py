@@ -86,6 +86,8 @@ def test_each_team_is_read_from_its_queue_index_with_no_more_statements(world):
         incident_list(Actor(user=one_team, channel="api"), queue="my_teams", rows=True)
 
     assert len(several) == len(single)
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL keeps the IN list (decision 0021)
     page_sql = next(q["sql"] for q in several.captured_queries if "UNION ALL" in q["sql"])
     assert page_sql.count("LIMIT 51") == len(teams) + 1  # and the page of their union
 
