@@ -1,9 +1,11 @@
-"""A loaded incidents database kept between runs: built once through the bulk path, reused.
+"""A loaded incidents database kept between runs: built once, reused.
 
-At 1,000,000 incidents the load takes minutes; the read figures (search) need the same rows
-every time. ``Kept`` is a ``DemoServer`` whose var dir (SQLite file, huey queue) and
-PostgreSQL database have fixed names under ``--data-dir``; ``loaded.json`` beside them
-records the bulk figures of the run that built it, so a later run reports them too.
+At 1,000,000 incidents the load takes minutes; the read figures need the same rows every
+time. ``Kept`` is a ``DemoServer`` whose var dir (SQLite file, huey queue) and PostgreSQL
+database have fixed names under ``--data-dir``; ``loaded.json`` beside them records the
+figures of the run that built it (and the bench tokens, so a reused set serves requests),
+so a later run reports them too. ``label`` names a second set beside it (the
+"empty" twin that ``bench.incidents.scale`` measures the create on).
 """
 
 from __future__ import annotations
@@ -16,12 +18,23 @@ from bench.incidents.setup import DemoServer
 
 
 class Kept(DemoServer):
-    def __init__(self, *, db: str, rows: int, root: Path, pg_url: str) -> None:
+    def __init__(  # noqa: PLR0913
+        self,
+        *,
+        db: str,
+        rows: int,
+        root: Path,
+        pg_url: str,
+        settings: str = "steward.settings",
+        label: str = "",
+    ) -> None:
         super().__init__(db=db, pg_url=pg_url, workers=2)
+        self.settings = settings
         shutil.rmtree(self.var_dir, ignore_errors=True)  # the base made a temp dir
-        self.var_dir = root / f"incidents-{db}-{rows}"
+        suffix = f"-{label}" if label else ""
+        self.var_dir = root / f"incidents-{db}-{rows}{suffix}"
         self.log_path = self.var_dir / "serve.log"
-        self.pg_name = f"steward_bench_kept_incidents_{rows}"
+        self.pg_name = f"steward_bench_kept_incidents_{rows}{suffix.replace('-', '_')}"
         self.marker = self.var_dir / "loaded.json"
 
     @property
@@ -29,19 +42,48 @@ class Kept(DemoServer):
         return json.loads(self.marker.read_text()) if self.marker.exists() else None
 
     def __enter__(self) -> Kept:
-        if self.loaded is None:  # a half-built set is thrown away and built again
+        loaded = self.loaded
+        if loaded is None:  # a half-built set is thrown away and built again
             self.drop()
             self.var_dir.mkdir(parents=True)
             self.setup()
+        else:
+            self.token = loaded.get("tokens", {}).get("admin", "")
+            self.agent_token = loaded.get("tokens", {}).get("agent", "")
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()  # the data stays for the next run
 
+    def tokens(self) -> dict:
+        return {"tokens": {"admin": self.token, "agent": self.agent_token}}
+
     def mark_loaded(self, figures: dict) -> None:
-        self.marker.write_text(json.dumps(figures, indent=1, default=str))
+        self.marker.write_text(json.dumps(self.tokens() | figures, indent=1, default=str))
 
     def drop(self) -> None:
         if self.db == "postgres":
             self._pg(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
         shutil.rmtree(self.var_dir, ignore_errors=True)
+
+    def twin(self, label: str) -> Kept:
+        """A copy of this set as it is now (the demo alone, before the rows are grown)."""
+        other = Kept(
+            db=self.db,
+            rows=int(self.var_dir.name.split("-")[2]),
+            root=self.var_dir.parent,
+            pg_url=self.pg_admin_url,
+            settings=self.settings,
+            label=label,
+        )
+        other.drop()
+        other.var_dir.mkdir(parents=True)
+        if self.db == "postgres":
+            self._pg(f'CREATE DATABASE "{other.pg_name}" TEMPLATE "{self.pg_name}"')
+        for path in self.var_dir.iterdir():  # the SQLite file, the secret key, the static files
+            if path.name.startswith("steward.sqlite3") or path.name in ("secret_key", "static"):
+                copy = shutil.copytree if path.is_dir() else shutil.copy2
+                copy(path, other.var_dir / path.name)
+        other.token, other.agent_token = self.token, self.agent_token
+        other.mark_loaded({"twin_of": str(self.var_dir)})
+        return other

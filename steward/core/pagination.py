@@ -45,21 +45,7 @@ def paginate(
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationFailed.one("limit", f"must be between 1 and {MAX_LIMIT}")
     fields = [f.lstrip("-") for f in order]
-    if cursor:
-        values = _decode(cursor, len(fields))
-        condition = Q()
-        for i, name in enumerate(fields):
-            op = "lt" if order[i].startswith("-") else "gt"
-            step = Q(**{f"{name}__{op}": values[i]})
-            for prev in range(i):
-                step &= Q(**{fields[prev]: values[prev]})
-            condition |= step
-        try:
-            qs = qs.filter(condition)
-        except (ValueError, TypeError, DjangoValidationError) as exc:
-            # a forged cursor whose values do not fit the fields: the client's mistake
-            raise ValidationFailed.one("cursor", "not a cursor returned by this list") from exc
-    rows = list(qs.order_by(*order)[: limit + 1])
+    rows = list(after_cursor(qs, order=order, cursor=cursor).order_by(*order)[: limit + 1])
     has_more = len(rows) > limit
     rows = rows[:limit]
     nxt = None
@@ -67,6 +53,26 @@ def paginate(
         last = rows[-1]
         nxt = _encode([_attr(last, name) for name in fields])
     return Page(items=rows, next=nxt)
+
+
+def after_cursor(qs: QuerySet, *, order: tuple[str, ...], cursor: str | None) -> QuerySet:
+    """``qs`` narrowed to the rows after ``cursor`` in ``order`` (all of it without one)."""
+    if not cursor:
+        return qs
+    fields = [f.lstrip("-") for f in order]
+    values = _decode(cursor, len(fields))
+    condition = Q()
+    for i, name in enumerate(fields):
+        op = "lt" if order[i].startswith("-") else "gt"
+        step = Q(**{f"{name}__{op}": values[i]})
+        for prev in range(i):
+            step &= Q(**{fields[prev]: values[prev]})
+        condition |= step
+    try:
+        return qs.filter(condition)
+    except (ValueError, TypeError, DjangoValidationError) as exc:
+        # a forged cursor whose values do not fit the fields: the client's mistake
+        raise ValidationFailed.one("cursor", "not a cursor returned by this list") from exc
 
 
 def cursor_after(row: Any, order: tuple[str, ...]) -> str:

@@ -93,7 +93,7 @@ class PageParams(Schema):
 
 @incidents.get("/{number}/comments", response=page_of(CommentOut))
 def list_comments(request: HttpRequest, number: str, params: Query[PageParams]):
-    incident = selectors.incident_get(request.actor, number=number)
+    incident = selectors.incident_ref(request.actor, number=number)
     return selectors.incident_comment_page(request.actor, incident, **params.dict())
 
 

@@ -45,6 +45,7 @@ from steward.incidents.selectors.records import (
     incident_for_update,
     incident_get,
     incident_recent_for_caller,
+    incident_ref,
     incident_suggest,
     incident_visible,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "incident_moves",
     "incident_overview",
     "incident_recent_for_caller",
+    "incident_ref",
     "incident_shown",
     "incident_timeline",
     "incident_suggest",

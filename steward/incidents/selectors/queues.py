@@ -6,14 +6,23 @@ import datetime as dt
 import re
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from steward.cmdb import selectors as cmdb_selectors
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
-from steward.core.pagination import Page, paginate, paginate_ranked
+from steward.core.pagination import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    Page,
+    after_cursor,
+    paginate,
+    paginate_ranked,
+)
 from steward.core.selectors.queues import filter_work, my_team_ids
 from steward.core.selectors.scoping import sees_everything
 from steward.incidents.choices import BREACHING_WITHIN_MAX, Queue, QueueOrder, Status
@@ -64,11 +73,12 @@ def incident_list(
     who sees every incident gets rows (``incident_rows_page``) instead of models. ``shown``:
     a web queue's rows (``QueueRow``, the columns it shows) for any actor."""
     _check_choices(queue=queue, order=order, status=status or [], priority=priority or [])
-    qs = incident_visible(actor)
+    qs, teams = incident_visible(actor), []
     if queue == "mine":
         qs = filter_work(actor, qs, assignee="me").filter(is_open=1)
     elif queue == "my_teams":
-        qs = qs.filter(team_id__in=my_team_ids(actor), is_open=1)
+        teams = my_team_ids(actor)
+        qs = qs.filter(team_id__in=teams, is_open=1)
     elif queue == "unassigned":
         qs = qs.filter(assignee__isnull=True, is_open=1)
     elif queue == "breaching":
@@ -104,6 +114,8 @@ def incident_list(
         return _search_page(actor, qs, q, cursor=cursor, limit=limit, shown=shown)
     if breached is not None or breaching_within is not None:
         qs = _sla_filter(qs, breached=breached, breaching_within=breaching_within)
+    if len(teams) > 1 and order == QueueOrder.PRIORITY.value and connection.vendor == "sqlite":
+        qs = _each_team_first(qs, teams, order=ordering, cursor=cursor, limit=limit)
     if rows and sees_everything(actor):
         return incident_rows_page(qs, order=ordering, cursor=cursor, limit=limit)
     if shown:
@@ -111,6 +123,36 @@ def incident_list(
     page = paginate(_with_relations(qs, actor), order=ordering, cursor=cursor, limit=limit)
     attach_sla(actor, page.items)
     return page
+
+
+def _each_team_first(
+    qs: QuerySet[Incident],
+    teams: list[int],
+    *,
+    order: tuple[str, ...],
+    cursor: str | None,
+    limit: int | None,
+) -> QuerySet[Incident]:
+    """``qs`` (of several teams) as the union of each team's own next page, read from its
+    queue index (``inc_team_queue``) in index order; the page is among them. With ``team_id
+    IN (a, b)`` neither SQLite nor PostgreSQL merges the two index ranges: they read every
+    open incident of the teams and sort them, a cost that grows with the table (30,000
+    sorted rows for a page of 50 at 1,000,000 incidents). A bad ``limit`` is left to
+    ``paginate`` to name. SQLite only: PostgreSQL 15 planned ``id IN (union)`` as a hash
+    semi-join over a sequential scan of the whole table (13.8 s at 1,000,000)."""
+    size = DEFAULT_LIMIT if limit is None else limit
+    if not 1 <= size <= MAX_LIMIT:
+        return qs
+    branches, params = [], []
+    for team in teams:
+        branch = after_cursor(qs.filter(team_id=team), order=order, cursor=cursor)
+        sql, values = branch.order_by(*order).values("id")[: size + 1].query.sql_with_params()
+        branches.append(f"SELECT * FROM ({sql}) AS team_{len(branches)}")  # noqa: S608
+        params.extend(values)
+    # every branch is ``qs`` narrowed: its rows are ``qs``'s rows; the SQL is Django's,
+    # compiled from ``qs``, with every value a parameter
+    union = RawSQL(" UNION ALL ".join(branches), params)  # noqa: S611
+    return Incident.objects.filter(id__in=union)
 
 
 def _check_choices(*, queue: str, order: str, status: list[str], priority: list[int]) -> None:

@@ -66,6 +66,16 @@ def incident_get(actor: Actor, *, number: str) -> Incident:
     return incident
 
 
+def incident_ref(actor: Actor, *, number: str) -> Incident:
+    """One visible incident by number with its key fields only (what a read of its comments
+    or files needs): one indexed statement, no references, no clocks; ``NotFound`` for
+    absent and invisible alike."""
+    incident = incident_visible(actor).only("id", "number").filter(number=number).first()
+    if incident is None:
+        raise NotFound()
+    return incident
+
+
 def incident_created(actor: Actor, incident: Incident) -> Incident:
     """The incident ``incident_create`` just returned, as ``incident_get`` would show it,
     without reading it back: its references were resolved as the actor sees them, and its
