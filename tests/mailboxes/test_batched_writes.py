@@ -122,7 +122,7 @@ def _state(box) -> list[tuple]:
                     AuditEntry.objects.filter(object_id=str(comment.pk), content_type__model="comment")
                     .values_list("action", "actor_label", "changes")
                 ),
-                sorted(OutboxMessage.objects.filter(object_id=str(comment.pk)).values_list("topic", flat=True)),
+                sorted(OutboxMessage.objects.filter(object_id=str(comment.pk), object_type="core.comment").values_list("topic", flat=True)),
             ]
         acks = OutboxMessage.objects.filter(object_id=str(m.pk), topic="mail.acknowledged")
         row.append(sorted(p["record_type"] for p in acks.values_list("payload", flat=True)))
