@@ -170,6 +170,10 @@ def _write(mailbox: Mailbox, items: list[_Item]) -> None:
     actor = mailbox_actor(mailbox)
     config = selectors.mail_config()
     creates = [i for i in items if i.route == CREATE]
+    team = config.teams.get(mailbox.team_id) if mailbox.team_id else None
+    category = config.categories.get(mailbox.category_id) if mailbox.category_id else None
+    if (mailbox.team_id and team is None) or (mailbox.category_id and category is None):
+        raise LookupError("the mailbox's team or category is gone")  # one by one says so
     opened = incidents_open_many(
         actor,
         [
@@ -180,8 +184,8 @@ def _write(mailbox: Mailbox, items: list[_Item]) -> None:
             }
             for i in creates
         ],
-        team=config.teams.get(mailbox.team_id) if mailbox.team_id else None,
-        category=config.categories.get(mailbox.category_id) if mailbox.category_id else None,
+        team=team,
+        category=category,
         channel=IncidentChannel.EMAIL,
     )
     for item, incident in zip(creates, opened, strict=True):
