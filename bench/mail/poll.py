@@ -40,8 +40,9 @@ def corpus(count: int, share: float, callers: int) -> list[bytes]:
         return pickle.loads(path.read_bytes())  # noqa: S301 - our own file
     rng, raws, opened = random.Random(16), [], []  # opened: (message index, caller)
     for n in range(count):
-        older = [(j, who) for j, (at, who) in enumerate(opened) if at < n - 250]
-        target = rng.choice(older[-300:]) if older and rng.random() < 0.3 else None
+        ready = next((j for j in range(len(opened) - 1, -1, -1) if opened[j][0] < n - 250), -1)
+        older = [(j, opened[j][1]) for j in range(max(0, ready - 299), ready + 1)]
+        target = rng.choice(older) if older and rng.random() < 0.3 else None
         who = target[1] if target else rng.randrange(callers)
         msg = EmailMessage()
         msg["From"] = f"Caller {who} <caller{who}@example.com>"
