@@ -16,6 +16,7 @@ tenth of the run."""
 
 from __future__ import annotations
 
+import json
 import pickle
 import random
 import re
@@ -157,6 +158,7 @@ def poll_run(args) -> dict:  # noqa: ANN001 - argparse.Namespace
         done = len(raws) - len(folder.unseen)
         if done // step != (len(raws) - before) // step:
             memory.append(rss_mb())
+    Mailbox.objects.filter(pk=box.pk).update(is_active=False)  # not due in the empty polls
     statuses = dict(
         InboundMessage.objects.filter(mailbox=box).values_list("status").annotate(n=Count("id"))
     )
@@ -172,4 +174,5 @@ def poll_run(args) -> dict:  # noqa: ANN001 - argparse.Namespace
         rss_mb_start_middle_end=[memory[0], memory[len(memory) // 2], memory[-1]],
         rss_growth_over_last_half_mb=round(memory[-1] - memory[len(memory) // 2], 1),
     )
+    print(json.dumps({"ingestion_poll": result}), flush=True)  # kept if a later pass fails
     return result
