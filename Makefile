@@ -117,8 +117,8 @@ bench-pages: bench-web  # the name issue 11 asks for
 # IMAP poll. See docs/benchmarks.md ("Email channel").
 MAIL_MESSAGES ?= 10000
 bench-mail: install
-	$(BIN)/python -m bench.mail --db sqlite --messages $(MAIL_MESSAGES)
-	$(BIN)/python -m bench.mail --db postgres --messages $(MAIL_MESSAGES)
+	$(BIN)/python -m bench.mail --db sqlite --poll-messages $(MAIL_MESSAGES)
+	$(BIN)/python -m bench.mail --db postgres --poll-messages $(MAIL_MESSAGES)
 
 CHANGE_CIS ?= 1000000
 CHANGES ?= 100000

@@ -127,3 +127,28 @@ def record_many(
         ],
         batch_size=2000,
     )
+
+
+def record_rows(rows: list[tuple[Actor, models.Model, str, dict[str, Any]]]) -> None:
+    """Bulk paths whose rows have different actors or models (a mail poll's chunk: replies
+    by their senders, messages by the mailbox): one entry per ``(actor, row, action, after)``,
+    as ``record(actor, row, action=action, after=after)`` writes it, inserted together."""
+    if not rows:
+        return
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=actor.user,
+                actor_label=actor.label,
+                channel=actor.channel,
+                request_id=actor.request_id,
+                content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                action=action,
+                changes={name: [None, after[name]] for name in sorted(after)},
+            )
+            for actor, obj, action, after in rows
+        ],
+        batch_size=2000,
+    )

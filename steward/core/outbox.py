@@ -93,7 +93,7 @@ def emit_many(events: list[tuple[str, models.Model, dict[str, Any]]], *, chunk: 
         ],
         batch_size=chunk,
     )
-    transaction.on_commit(wake_worker)
+    _wake_on_commit()
 
 
 def wake_worker() -> None:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 from django.core.signals import request_finished, request_started
@@ -25,7 +26,8 @@ AUTH = "auth"  # tokens, users' activity, passwords, roles
 INCIDENT_CONFIG = "incident_config"  # priority matrix, categories
 SLA_CONFIG = "sla_config"  # SLA policies and business calendars
 CATALOG_CONFIG = "catalog_config"  # catalogue items and services (what ordering reads)
-NAMES = (AUTH, INCIDENT_CONFIG, SLA_CONFIG, CATALOG_CONFIG)
+MAIL_CONFIG = "mail_config"  # mailboxes and the teams, categories, organisations they name
+NAMES = (AUTH, INCIDENT_CONFIG, SLA_CONFIG, CATALOG_CONFIG, MAIL_CONFIG)
 
 _local = threading.local()  # the stamps this request read (gthread: one request per thread)
 
@@ -46,6 +48,22 @@ def current() -> dict[str, int]:
         if getattr(_local, "in_request", False):
             _local.stamps = stamps
     return stamps
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Outside a request (a worker's batch of work): read the stamps once for the block, as a
+    request does, instead of once per cached value used. A bump inside the block still makes
+    the next read see the block's own writes."""
+    outer = getattr(_local, "in_request", False)
+    if outer:
+        yield
+        return
+    _local.stamps, _local.in_request = None, True
+    try:
+        yield
+    finally:
+        _local.stamps, _local.in_request = None, False
 
 
 def bump(*names: str) -> None:

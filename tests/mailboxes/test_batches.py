@@ -13,7 +13,7 @@ from steward.core import outbox
 from steward.incidents.models import Incident
 from steward.mailboxes import selectors
 from steward.mailboxes.models import InboundMessage
-from steward.mailboxes.services import ingest, mail_ingest_many, mailboxes_poll_due
+from steward.mailboxes.services import batch, mail_ingest_many, mailboxes_poll_due
 from tests.mailboxes import test_polling
 from tests.mailboxes.conftest import eml
 from tests.mailboxes.test_polling import FakeImap
@@ -46,23 +46,22 @@ def test_a_batch_commits_once_and_keeps_a_bad_messages_neighbours(mailbox, alice
 def test_a_database_failure_rolls_the_batch_back_and_the_retry_makes_one_record_each(
     mailbox, alice, monkeypatch
 ):
-    raws = [eml(subject=f"mail {i}") for i in range(3)]
-    route = ingest._route
-    calls = []
+    # the first message is written one by one (Cc watchers), the others in the batch, which
+    # the database fails: nothing of the chunk is committed
+    raws = [eml(subject="mail 0", headers={"Cc": "bob@example.com"})]
+    raws += [eml(subject=f"mail {i}") for i in range(1, 3)]
+    opened = batch.incidents_open_many
 
-    def fails_on_the_second(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise OperationalError("database is locked")
-        return route(*args, **kwargs)
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
 
-    monkeypatch.setattr(ingest, "_route", fails_on_the_second)
+    monkeypatch.setattr(batch, "incidents_open_many", locked)
     with pytest.raises(OperationalError):
         mail_ingest_many(mailbox, raws)
 
     assert InboundMessage.objects.count() == 0  # the first one too: nothing was committed
     assert Incident.objects.count() == 0
-    monkeypatch.setattr(ingest, "_route", route)
+    monkeypatch.setattr(batch, "incidents_open_many", opened)
     mail_ingest_many(mailbox, raws)  # the next poll: the same messages, still unseen
     mail_ingest_many(mailbox, raws)  # and once more, as if the STORE had been lost
     assert InboundMessage.objects.count() == 3

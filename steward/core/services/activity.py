@@ -27,6 +27,20 @@ def comment_add(
 ) -> Comment:
     """Add a public reply or an internal work note; only agents write work notes."""
     obj = targets.resolve(actor, target) if isinstance(target, str) else target
+    comment = new_comment(actor, obj, body, internal)
+    comment.save()
+    audit.record(
+        actor,
+        comment,
+        action=AuditAction.CREATE,
+        after={"target": targets.ref_of(obj), "internal": internal},
+    )
+    outbox.emit("comment.added", comment, target=targets.ref_of(obj), internal=internal)
+    return comment
+
+
+def new_comment(actor: Actor, obj: models.Model, body: str, internal: bool) -> Comment:
+    """A comment checked and built, not saved (``comment_add`` and the batched path)."""
     body = (body or "").strip()
     if not body:
         raise ValidationFailed.one("body", "must not be empty")
@@ -36,7 +50,7 @@ def comment_add(
         raise PermissionDenied(
             "Only agents write internal work notes.", fields={"internal": ["agents only"]}
         )
-    comment = Comment.objects.create(
+    return Comment(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
         author=actor.user,
@@ -45,14 +59,6 @@ def comment_add(
         internal=internal,
         channel=actor.channel,
     )
-    audit.record(
-        actor,
-        comment,
-        action=AuditAction.CREATE,
-        after={"target": targets.ref_of(obj), "internal": internal},
-    )
-    outbox.emit("comment.added", comment, target=targets.ref_of(obj), internal=internal)
-    return comment
 
 
 def _may_attach(actor: Actor, obj: models.Model) -> bool:
@@ -72,9 +78,35 @@ def attachment_add(
     actor: Actor, *, target: str, upload: IO[bytes], filename: str, size: int
 ) -> Attachment:
     """Store a file on a record the actor may see; type sniffed, name made safe."""
-    if not actor.is_system and not actor.has_scope("write"):
+    obj = targets.resolve(actor, target) if actor.is_system or actor.has_scope("write") else None
+    attachment = new_attachment(actor, obj, upload, filename, size)
+    attachment.save()
+    audit.record(
+        actor,
+        attachment,
+        action=AuditAction.CREATE,
+        after=attachment_audit(obj, attachment),
+    )
+    outbox.emit("attachment.added", attachment, target=targets.ref_of(obj))
+    return attachment
+
+
+def attachment_audit(obj: models.Model, attachment: Attachment) -> dict:
+    return {
+        "target": targets.ref_of(obj),
+        "filename": attachment.filename,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+    }
+
+
+def new_attachment(
+    actor: Actor, obj: models.Model | None, upload: IO[bytes], filename: str, size: int
+) -> Attachment:
+    """An attachment checked, its file stored, its row built and not saved (``attachment_add``
+    and the batched path)."""
+    if obj is None or (not actor.is_system and not actor.has_scope("write")):
         raise PermissionDenied("This token may not write.")
-    obj = targets.resolve(actor, target)
     if not _may_attach(actor, obj):
         raise PermissionDenied(
             "Only the user, the team lead and administrators attach files here.",
@@ -104,19 +136,6 @@ def attachment_add(
     )
     # The stored name is random: the client's name never reaches the file system.
     attachment.file.save(uuid.uuid4().hex, File(upload), save=False)
-    attachment.save()
-    audit.record(
-        actor,
-        attachment,
-        action=AuditAction.CREATE,
-        after={
-            "target": targets.ref_of(obj),
-            "filename": attachment.filename,
-            "size": size,
-            "sha256": attachment.sha256,
-        },
-    )
-    outbox.emit("attachment.added", attachment, target=targets.ref_of(obj))
     return attachment
 
 

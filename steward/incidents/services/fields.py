@@ -114,31 +114,43 @@ def _check_assignee_in_team(team: Team | None, assignee: User | None) -> None:
 
 def _pick_agent(team: Team) -> User | None:
     """The team's assignment rule: round-robin or least-loaded among active members."""
+    return pick_agents(team, 1)[0]
+
+
+def pick_agents(team: Team, count: int) -> list[User | None]:
+    """The rule's picks for ``count`` new incidents of the team, one after the other, as
+    ``count`` single creates would make them (the batched path): the rule locked and moved
+    once, the members and their load read once."""
     rule = TeamAssignment.objects.select_for_update().filter(team=team).first()
     if rule is None or rule.mode == AssignmentMode.TEAM:
-        return None
+        return [None] * count
     members = list(team.members.filter(is_active=True).order_by("id"))
     if not members:
-        return None
-    if rule.mode == AssignmentMode.ROUND_ROBIN:
-        ids = [m.id for m in members]
-        last = rule.last_assigned_id
-        nxt = (
-            next((m for m in members if last is None or m.id > last), members[0])
-            if last in ids or last is None
-            else members[0]
-        )
-    else:
+        return [None] * count
+    load: dict[int, int] = {}
+    if rule.mode != AssignmentMode.ROUND_ROBIN:
         load = dict(
             Incident.objects.filter(assignee__in=members, status__in=OPEN_STATES)
             .values("assignee")
             .annotate(n=Count("id"))
             .values_list("assignee", "n")
         )
-        nxt = min(members, key=lambda m: (load.get(m.id, 0), m.id))
-    rule.last_assigned = nxt
+    ids, last, picks = [m.id for m in members], rule.last_assigned_id, []
+    for _ in range(count):
+        if rule.mode == AssignmentMode.ROUND_ROBIN:
+            nxt = (
+                next((m for m in members if last is None or m.id > last), members[0])
+                if last in ids or last is None
+                else members[0]
+            )
+        else:
+            nxt = min(members, key=lambda m: (load.get(m.id, 0), m.id))
+            load[nxt.id] = load.get(nxt.id, 0) + 1  # the new incident is open work
+        picks.append(nxt)
+        last = nxt.id
+    rule.last_assigned = picks[-1]
     rule.save(update_fields=["last_assigned"])
-    return nxt
+    return picks
 
 
 def _default_channel(actor: Actor) -> str:

@@ -1,6 +1,7 @@
 """Every read of the email channel."""
 
 from steward.mailboxes.selectors.mailboxes import (
+    mail_config,
     mailbox_by_name,
     mailbox_form_choices,
     mailbox_get,
@@ -18,13 +19,20 @@ from steward.mailboxes.selectors.messages import (
     message_visible,
     numbered_record,
     opened_by_mail,
+    recent_counts,
     recent_from,
     record_thread,
     thread_record,
+    thread_records,
     user_by_email,
+    users_by_email,
 )
 
 __all__ = [
+    "mail_config",
+    "recent_counts",
+    "thread_records",
+    "users_by_email",
     "mailbox_by_name",
     "mailbox_form_choices",
     "mailbox_get",

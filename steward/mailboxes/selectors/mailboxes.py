@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -13,8 +14,10 @@ from django.utils import timezone
 
 from steward.catalog import selectors as catalog_selectors
 from steward.core import selectors as core_selectors
+from steward.core import stamps
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
+from steward.core.models import Team
 from steward.core.pagination import Page, paginate
 from steward.incidents.models import Category
 from steward.mailboxes.choices import MailboxKind
@@ -89,11 +92,38 @@ def own_addresses() -> set[str]:
 
 
 def _own_addresses() -> set[str]:
-    own = {a.lower() for a in Mailbox.objects.values_list("address", flat=True)}
+    own = set(mail_config().addresses)
     sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()
     if sender:
         own.add(sender)
     return own
+
+
+@dataclass(frozen=True)
+class MailConfig:
+    """What ingestion looks up on every message, cached per process under the
+    ``mail_config`` stamp (bumped by any save of a mailbox, team, category or organisation):
+    the mailboxes' addresses (Steward's own), and the teams and categories by id (a
+    mailbox's routing, checked by the incidents' rules when used)."""
+
+    addresses: frozenset[str]
+    teams: dict[int, Team]
+    categories: dict[int, Category]
+
+
+def _load_config() -> MailConfig:
+    return MailConfig(
+        addresses=frozenset(a.lower() for a in Mailbox.objects.values_list("address", flat=True)),
+        teams={t.pk: t for t in Team.objects.all()},
+        categories={c.pk: c for c in Category.objects.all()},
+    )
+
+
+_config = stamps.Versioned(stamps.MAIL_CONFIG, _load_config)
+
+
+def mail_config() -> MailConfig:
+    return _config.get()
 
 
 def mailboxes_due_for_poll() -> list[Mailbox]:

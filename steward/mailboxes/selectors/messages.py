@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -119,10 +119,17 @@ def thread_record(ids: list[str]) -> tuple[str, str] | None:
     """The record (type, number) a reply belongs to, from the Message-IDs it refers to: one
     Steward sent about an incident or a request (``OutgoingMail.message_id``) or one it
     received for it; the first id listed wins."""
-    if not ids:
-        return None
+    return thread_records([ids])[0]
+
+
+def thread_records(lists: list[list[str]]) -> list[tuple[str, str] | None]:
+    """``thread_record`` for each list of Message-IDs (a poll's chunk), in at most four
+    statements whatever the number of lists."""
+    every = sorted({i for ids in lists for i in ids})
+    if not every:
+        return [None] * len(lists)
     found: dict[str, tuple[str, str]] = {}
-    sent = OutgoingMail.objects.filter(message_id__in=ids, record_type__in=THREADED)
+    sent = OutgoingMail.objects.filter(message_id__in=every, record_type__in=THREADED)
     pks: dict[str, set[int]] = {}
     rows = list(sent.values_list("message_id", "record_type", "record_id"))
     for _, record_type, pk in rows:
@@ -143,14 +150,14 @@ def thread_record(ids: list[str]) -> tuple[str, str] | None:
     for mid, record_type, pk in rows:
         if number := numbers.get((record_type, int(pk))):
             found[mid] = (record_type, number)
-    received = InboundMessage.objects.filter(message_id__in=ids, record_type__in=THREADED).exclude(
-        record_number=""
-    )
+    received = InboundMessage.objects.filter(
+        message_id__in=every, record_type__in=THREADED
+    ).exclude(record_number="")
     for mid, record_type, number in received.values_list(
         "message_id", "record_type", "record_number"
     ):
         found.setdefault(mid, (record_type, number))
-    return next((found[i] for i in ids if i in found), None)
+    return [next((found[i] for i in ids if i in found), None) for ids in lists]
 
 
 def numbered_record(number: str) -> tuple[str, str] | None:
@@ -196,3 +203,33 @@ def record_thread(record_type: str, number: str) -> tuple[list[str], str]:
         rows.append(first)
     rows.reverse()
     return [mid for mid, _ in rows], (rows[0][1] if rows else "")
+
+
+def users_by_email(addresses: set[str]) -> dict[str, User]:
+    """``user_by_email`` (active people) for many lower-cased addresses in one statement,
+    with their organisations."""
+    if not addresses:
+        return {}
+    found: dict[str, User] = {}
+    rows = (
+        User.objects.alias(email_lower=Lower("email"))
+        .filter(is_active=True, email_lower__in=sorted(addresses))
+        .select_related("organisation")
+        .order_by("-id")
+    )
+    for user in rows:  # the oldest account last, so it wins
+        found[user.email.lower()] = user
+    return found
+
+
+def recent_counts(senders: set[str], *, hours: int = 1) -> dict[str, int]:
+    """``recent_from`` for many senders in one statement (messages already stored)."""
+    if not senders:
+        return {}
+    since = timezone.now() - dt.timedelta(hours=hours)
+    rows = (
+        InboundMessage.objects.filter(sender__in=sorted(senders), received_at__gte=since)
+        .values_list("sender")
+        .annotate(n=Count("id"))
+    )
+    return dict(rows)

@@ -1,6 +1,7 @@
 """Every write of the email channel."""
 
-from steward.mailboxes.services.ingest import mail_ingest, mail_ingest_many, mailbox_actor
+from steward.mailboxes.services.batch import mail_ingest_many
+from steward.mailboxes.services.ingest import mail_ingest, mailbox_actor
 from steward.mailboxes.services.mailboxes import mailbox_create, mailbox_delete, mailbox_update
 from steward.mailboxes.services.polling import (
     mailbox_poll,

@@ -80,16 +80,6 @@ def mail_ingest(mailbox: Mailbox, raw: bytes) -> InboundMessage:
     return message
 
 
-def mail_ingest_many(mailbox: Mailbox, raws: list[bytes]) -> list[InboundMessage]:
-    """Ingest a poll's batch in one transaction, each message under its own savepoint: one
-    commit (one disk sync, one wake-up of the worker) for the batch instead of one per
-    message. A message that cannot be processed is quarantined inside its savepoint and its
-    neighbours are kept; a database failure rolls the whole batch back, so none of it is
-    marked seen and the next poll fetches it again (the Message-ID makes each one record)."""
-    with transaction.atomic(), selectors.own_addresses_held():
-        return [mail_ingest(mailbox, raw) for raw in raws]
-
-
 def reprocess(message: InboundMessage) -> InboundMessage:
     """Run a stored (quarantined) message through ingestion again; no rate limit, since an
     administrator asked for it. The caller holds the row's lock."""

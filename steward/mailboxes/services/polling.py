@@ -21,7 +21,7 @@ from steward.core.services.common import require_admin
 from steward.mailboxes import selectors
 from steward.mailboxes.choices import MailboxKind
 from steward.mailboxes.models import Mailbox
-from steward.mailboxes.services.ingest import mail_ingest_many
+from steward.mailboxes.services.batch import mail_ingest_many
 
 log = logging.getLogger("steward.mail")
 LEASE = dt.timedelta(minutes=5)

@@ -46,7 +46,7 @@ def requester_create(actor: Actor, mailbox: Mailbox, address: str, name: str) ->
     return user_create(actor, username=username, **fields)
 
 
-def _text(parsed: Parsed, *, reply: bool = False) -> str:
+def text_of(parsed: Parsed, *, reply: bool = False) -> str:
     """The record's text: a reply's new text only (the quoted history is already on the
     record, and the original message stays downloadable), or the whole text."""
     text = (parsed.reply if reply and parsed.reply else parsed.text).strip()
@@ -96,7 +96,7 @@ def open_record(
     reply, whose id is kept so that its page links the message)."""
     if mailbox.record_type == RecordType.REQUEST:
         number, comment_id = requests.open_request(
-            actor, mailbox, caller, parsed, _text(parsed), follow_up_of=follow_up_of
+            actor, mailbox, caller, parsed, text_of(parsed), follow_up_of=follow_up_of
         )
         _attach(actor, f"request/{number}", parsed)
         return Done(MessageStatus.CREATED, REQUEST, number, comment_id)
@@ -113,7 +113,7 @@ def _open_incident(
         fields["team"] = mailbox.team.slug
     if mailbox.category is not None:
         fields["category"] = mailbox.category.slug
-    description = _text(parsed)
+    description = text_of(parsed)
     if follow_up_of:
         description = f"Follow-up to {follow_up_of}, which is closed.\n\n{description}"
     incident = incident_services.incident_create(
@@ -182,6 +182,6 @@ def reply(
         return None
     if state in kind.closed:
         return open_record(actor, mailbox, caller, parsed, follow_up_of=number)
-    comment_id = kind.reply(sender, number, _text(parsed, reply=True))
+    comment_id = kind.reply(sender, number, text_of(parsed, reply=True))
     _attach(actor, f"{kind.target}/{number}", parsed)
     return Done(MessageStatus.COMMENTED, record_type, number, comment_id)
