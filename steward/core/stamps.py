@@ -27,7 +27,9 @@ INCIDENT_CONFIG = "incident_config"  # priority matrix, categories
 SLA_CONFIG = "sla_config"  # SLA policies and business calendars
 CATALOG_CONFIG = "catalog_config"  # catalogue items and services (what ordering reads)
 MAIL_CONFIG = "mail_config"  # mailboxes and the teams, categories, organisations they name
-NAMES = (AUTH, INCIDENT_CONFIG, SLA_CONFIG, CATALOG_CONFIG, MAIL_CONFIG)
+SESSIONS = "sessions"  # browser sessions changed or ended (steward/core/sessions.py)
+TEAMS = "teams"  # teams' names, slugs and organisations (the filter bars' team lists)
+NAMES = (AUTH, INCIDENT_CONFIG, SLA_CONFIG, CATALOG_CONFIG, MAIL_CONFIG, SESSIONS, TEAMS)
 
 _local = threading.local()  # the stamps this request read (gthread: one request per thread)
 
