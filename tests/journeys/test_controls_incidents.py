@@ -46,7 +46,7 @@ def test_agent_walks_the_queue_tabs_pages_and_saves_a_view(page):
     # a saved view: the filters as they are, under a name; opened from its chip; deleted
     page.get_by_role("combobox", name="Priority").select_option(label="P2")
     swapped(page)
-    page.get_by_label("Name").fill("P2 everywhere")
+    page.get_by_label("Save this view as").fill("P2 everywhere")
     page.get_by_role("button", name="Save view").click()
     saved = page.get_by_role("navigation", name="Saved views")
     expect(saved.get_by_role("link", name="P2 everywhere")).to_be_visible()
