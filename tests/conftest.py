@@ -15,6 +15,7 @@ from steward.core.actor import Actor
 from steward.core.choices import Channel
 from steward.core.services import token_create
 from tests import factories
+from tests.journeys import controls as journey_controls
 
 
 def pytest_collection_modifyitems(config, items):
@@ -238,7 +239,7 @@ def anon_api():
     return ApiClient()
 
 
-def pytest_terminal_summary(terminalreporter):
+def pytest_terminal_summary(terminalreporter, config):
     """The fault suite's figures (tests/faults), shown with or without ``-s`` and under xdist:
     here, not in tests/faults/conftest.py, because xdist's controller loads only this one."""
     reports = terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
@@ -252,3 +253,27 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("fault injection")
         for line in lines:
             terminalreporter.write_line(line)
+    journey_controls.summary(terminalreporter, config)
+
+
+# The journeys' control audit (tests/journeys/controls.py): here, not in the journeys' conftest,
+# because under pytest-xdist only this conftest is loaded by the controller, which judges.
+def pytest_deselected(items):
+    journey_controls.deselected(items)
+
+
+def pytest_collection_finish(session):
+    journey_controls.collection_finished(session)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    journey_controls.node_down(node)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session, exitstatus):
+    if hasattr(session.config, "workerinput"):
+        journey_controls.worker_finished(session.config)
+    else:
+        journey_controls.judge(session)

@@ -4,6 +4,9 @@
 The check hangs on the page's ``load`` event, so a journey cannot forget it and a page
 reached by a click is checked like one reached by ``goto``. Content that htmx swaps in later
 (a filtered table, a re-rendered form) is checked where the journey calls ``check_page``.
+
+Each page also inventories its controls and reports every control the journey acts on
+(tests/journeys/controls.py): the session fails on a control no journey exercised.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser.accessibility import describe, violations
+from tests.journeys import controls
 
 # 422 is how a form says "not like this" (the page shows why); anything else 4xx/5xx is a
 # defect the person would see: a 404 link, a 403 on an offered button, a 405 after a reload.
@@ -36,6 +40,7 @@ def watch(page) -> Iterator:
         if same_site and response.status >= 400 and response.status != EXPECTED_REFUSAL:
             page.bad_responses.append(f"{response.status} {response.request.method} {response.url}")
 
+    controls.install(page)
     page.on("load", on_load)
     page.on("response", on_response)
     yield page
