@@ -12,6 +12,11 @@ everywhere; those ask for no generated id while ``active()`` (``core.inserts``).
 statement fails the block when it ends (or at the next read), as a Django
 ``DatabaseError``, and the transaction around it rolls back. On SQLite, or outside a
 transaction, the block changes nothing: every statement there is in process.
+
+**Only inserts and reads inside.** A pipelined statement's row count is not known until its
+answer arrives: Django's ``save()`` of an existing row, ``QuerySet.update()`` and
+``delete()`` read it at once and would take an update for a miss. Run those before the
+block (``incident_create`` moves its assignment rule first).
 """
 
 from __future__ import annotations

@@ -141,19 +141,22 @@ def incident_create(
     _check_assignee_in_team(clean.get("team"), clean.get("assignee"))
     impact, urgency = clean.get("impact", 3), clean.get("urgency", 3)
     priority = selectors.priority_for(impact, urgency)
-    # the rows nobody reads back (index, audit, outbox) go to PostgreSQL with the
-    # transaction's last round trip (core.pipeline, decision 0019)
-    with transaction.atomic(), pipeline.sent_together():
-        return _insert(actor, clean, caller_user, channel, priority)
+    with transaction.atomic():
+        # the assignment rule's state is read and moved in the transaction (two creates
+        # must not both pick the same next agent), before the pipeline: Django reads the
+        # UPDATE's row count, which a pipelined statement has not got yet
+        if clean.get("team") is not None and clean.get("assignee") is None:
+            clean["assignee"] = _pick_agent(clean["team"])
+        # the incident and the rows nobody reads back (index, clocks, audit, outbox) go to
+        # PostgreSQL in two round trips (core.pipeline, decision 0019)
+        with pipeline.sent_together():
+            return _insert(actor, clean, caller_user, channel, priority)
 
 
 def _insert(
     actor: Actor, clean: dict[str, Any], caller_user: Any, channel: str, priority: int
 ) -> Incident:
-    """The writes of ``incident_create``, in its transaction (the assignment rule's state
-    is read and moved here: two creates must not both pick the same next agent)."""
-    if clean.get("team") is not None and clean.get("assignee") is None:
-        clean["assignee"] = _pick_agent(clean["team"])
+    """The writes of ``incident_create``, in its transaction."""
     now = timezone.now()
     incident = Incident(
         caller=caller_user,
