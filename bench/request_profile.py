@@ -84,7 +84,7 @@ def main() -> None:
     pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
     print(out.getvalue())
     if args.statements:
-        _print_statements(client, path, args.statements)
+        _print_statements(request, args.statements)
 
 
 def _newest_number(client) -> str:  # noqa: ANN001 - django.test.Client
@@ -98,8 +98,9 @@ def _newest_number(client) -> str:  # noqa: ANN001 - django.test.Client
     return items[0]["number"]
 
 
-def _print_statements(client, path: str, top: int) -> None:  # noqa: ANN001 - django.test.Client
-    """Each statement of one request with its time, the slowest ``top`` in full."""
+def _print_statements(request, top: int) -> None:  # noqa: ANN001 - the profiled request
+    """Each statement of one request (a GET or the POST profiled) with its time, the slowest
+    ``top`` in full."""
     from django.db import connection
 
     timed: list[tuple[float, str]] = []
@@ -112,7 +113,7 @@ def _print_statements(client, path: str, top: int) -> None:  # noqa: ANN001 - dj
             timed.append(((time.perf_counter() - began) * 1000, sql))
 
     with connection.execute_wrapper(timer):
-        client.get(path)
+        request()
     print(f"{len(timed)} statements, {sum(t for t, _ in timed):.2f} ms in the database")
     for ms, sql in sorted(timed, reverse=True)[:top]:
         print(f"{ms:8.2f} ms  {sql[:600]}")

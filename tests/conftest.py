@@ -94,6 +94,15 @@ def _database_baseline(request):
     from steward.core.migrations import _append_only as triggers
 
     request.getfixturevalue("transactional_db" if transactional else "db")
+    if connection.vendor == "postgresql":
+        # a sequence keeps counting through the rollback (or flush) that empties the tables:
+        # start each test's numbers at 1, as the counter table's rollback does (RESTART is
+        # transactional: the test's rollback undoes it with the rest)
+        from steward.core.numbering import SEQUENCED
+
+        with connection.cursor() as cursor:
+            for sequence in SEQUENCED.values():
+                cursor.execute(f"ALTER SEQUENCE {sequence} RESTART")
     # The rollback (or flush) at the end of a test puts the cache stamps back to their seeded
     # values: forget what this process cached, or the next test could be served a value
     # loaded at the same stamp over another test's data (steward/core/stamps.py, forget).

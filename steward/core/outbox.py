@@ -17,7 +17,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from steward.core import mail, retries, stopping
+from steward.core import inserts, mail, pipeline, retries, stopping
 from steward.core.models import OutboxMessage
 
 log = logging.getLogger("steward.outbox")
@@ -39,9 +39,12 @@ def consumer(*topics: str) -> Callable[[Consumer], Consumer]:
 
 def emit(topic: str, obj: models.Model, **payload: Any) -> OutboxMessage:
     """Record an event for ``obj`` in the current transaction and wake the worker on commit."""
-    message = OutboxMessage.objects.create(
+    message = OutboxMessage(
         topic=topic, object_type=obj._meta.label_lower, object_id=str(obj.pk), payload=payload
     )
+    # sent with the write's other rows when they go together: the worker finds the row by
+    # its topic and state, never by the id returned here (None then)
+    inserts.insert(message, answer=not pipeline.active())
     _wake_on_commit()
     return message
 

@@ -1,4 +1,6 @@
-"""Record numbers: per prefix, gap-free in sequence, unique under concurrent writers."""
+"""Record numbers: per prefix, unique under concurrent writers; gap-free from the counter
+table, with gaps where a rolled-back create took a number from a PostgreSQL sequence
+(incidents on PostgreSQL: decision 0019)."""
 
 import threading
 
@@ -6,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 
+from steward.core.models import NumberSequence
 from steward.core.numbering import next_number
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +67,23 @@ def test_concurrent_writers_never_share_a_number():
     assert errors == []
     assert len(results) == len(set(results)) == threads * per_thread
     assert sorted(results) == [f"INC{n:07d}" for n in range(1, threads * per_thread + 1)]
+
+
+@pytest.mark.postgres_only
+def test_a_sequenced_prefix_keeps_counting_past_a_rollback():
+    assert next_number("INC") == "INC0000001"
+
+    def allocate_then_fail():
+        with transaction.atomic():
+            next_number("INC")
+            raise RuntimeError("abort the record")
+
+    with pytest.raises(RuntimeError):
+        allocate_then_fail()
+    assert next_number("INC") == "INC0000003"  # the gap: 2 is not handed out again
+    assert not NumberSequence.objects.filter(prefix="INC").exists()  # the counter unused
+
+
+def test_numbers_past_the_width_keep_every_digit():
+    NumberSequence.objects.update_or_create(prefix="KB", defaults={"last": 9_999_999})
+    assert next_number("KB") == "KB10000000"

@@ -2,6 +2,8 @@
 PostgreSQL), the create response built from what the service returned, and the per-process
 caches of the priority matrix and SLA policies seeing a write at the next request."""
 
+import contextlib
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,13 +15,20 @@ from steward.sla import services as sla
 
 pytestmark = pytest.mark.django_db
 
-# the cache stamps, the team and its assignment rule, the number, the incident, its two
-# clocks, its search index row (written in the same transaction: decision 0014) and on
-# SQLite its words in the term table (one executemany: decision 0016), the audit entry, two
-# outbox events (created, assigned); savepoints not counted (how many depends on the
-# transaction the test runs in). Token, actor, matrix, policy and calendar come from the
-# caches; the response is built from the create's own rows, not read back.
-CREATE = 11
+# the cache stamps, the team and its assignment rule, the number (SQLite: the counter
+# table; PostgreSQL: a sequence in the incident's INSERT, decision 0019), the incident, its
+# two clocks, its search index row (written in the same transaction:
+# decision 0014) and on SQLite its words in the term table (one executemany: decision 0016),
+# the audit entry, two outbox events (created, assigned); savepoints not counted (how many
+# depends on the transaction the test runs in). Token, actor, matrix, policy and calendar
+# come from the caches; the response is built from the create's own rows, not read back.
+CREATE = {"sqlite": 12, "postgresql": 10}
+# PostgreSQL round trips of that create (core.pipeline): the stamps, the team, the savepoint
+# (a server's BEGIN), the team's assignment rule (read before the pipeline, as its update
+# would be: Django reads an UPDATE's row count), the incident with its number, then the index
+# row, both clocks, the audit entry and both events together, the savepoint's release (a
+# server's COMMIT)
+CREATE_ROUND_TRIPS = 7
 DETAIL = 3  # the stamps, the incident with its references, its clocks
 LIST = 3  # the stamps, the page, its clocks
 
@@ -45,7 +54,7 @@ def create(api, **fields):
 def test_statements_per_create_detail_and_list(agent_api, desk, always_on):
     create(agent_api)  # the first request of a process fills its caches
     count, response, savepoints = _statements(lambda: create(agent_api, impact=2))
-    assert count == CREATE + (connection.vendor == "sqlite")
+    assert count == CREATE[connection.vendor]
     # the create's own transaction (a savepoint and its release inside the test's); the
     # number and the clocks take none of their own: each is a round trip on PostgreSQL
     assert savepoints == 2
@@ -113,3 +122,97 @@ def test_a_calendar_change_is_seen_by_the_next_request(agent_api, desk, always_o
     spec = calendar_spec(BusinessCalendar.objects.get(slug="always"))
     assert spec.weekly[0] == ((9 * 60, 17 * 60),)
     assert spec.weekly[1] == ()
+
+
+@pytest.mark.postgres_only
+def test_round_trips_per_create_on_postgresql(agent_api, desk, always_on):
+    create(agent_api)
+    with round_trips() as trips:
+        response = create(agent_api, impact=2)
+    assert response.status_code == 201, response.content
+    assert len(trips) == CREATE_ROUND_TRIPS, trips
+    # the rows nobody reads back travel together, with no RETURNING to wait for
+    kind, together = trips[-2]
+    assert kind == "pipeline", trips
+    assert sorted(t.split()[2] for t in together) == [
+        '"core_auditentry"',
+        '"core_outboxmessage"',
+        '"core_outboxmessage"',
+        '"sla_slaclock"',
+        '"sla_slaclock"',
+        "incidents_search",
+    ], trips
+    assert not any("RETURNING" in t for t in together)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)  # its own transaction, as a server runs it
+def test_round_trips_of_the_bench_create_on_postgresql(admin_api):
+    """No team, no SLA policy (``python -m bench``'s body): the stamps; BEGIN with the
+    incident and its number; the index row, audit entry and event; COMMIT. The framework
+    floor's insert makes five (BEGIN, three inserts, COMMIT)."""
+    body = {"title": "Printer jams", "impact": 2, "urgency": 2}
+    admin_api.post("/api/v1/incidents", body)
+    with round_trips() as trips:
+        response = admin_api.post("/api/v1/incidents", body)
+    assert response.status_code == 201, response.content
+    # the tests' tasks run in process once the create commits (a server's worker runs them)
+    request = trips[: trips.index(("command", ["COMMIT"])) + 1]
+    assert [(kind, [s.split(" (")[0] for s in sent]) for kind, sent in request] == [
+        ("statement", ["SELECT name, version FROM core_cachestamp"]),
+        ("pipeline", ["BEGIN", 'INSERT INTO "incidents_incident"']),
+        (
+            "pipeline",
+            ["INSERT INTO incidents_search", 'INSERT INTO "core_auditentry"',
+             'INSERT INTO "core_outboxmessage"'],
+        ),
+        ("command", ["COMMIT"]),
+    ]  # fmt: skip
+
+
+@contextlib.contextmanager
+def round_trips():
+    """Each time the client waited for PostgreSQL, as (kind, what was sent for it): a
+    statement or a command (BEGIN, COMMIT) outside a pipeline waits alone; in a pipeline
+    (core.pipeline) everything queued until a read or the pipeline's end shares one wait.
+    Reads psycopg's internals (the names of its generators), pinned with psycopg."""
+    import psycopg
+
+    trips: list[tuple[str, list[str]]] = []
+    queued: list[str] = []
+    wait, command = psycopg.Connection.wait, psycopg.Connection._exec_command
+    send = psycopg.ClientCursor._execute_send
+
+    def sent(self, query, *args, **kwargs):  # noqa: ANN001, ANN202
+        text = bytes(query.query).decode()[:60]
+        if self._conn._pipeline is None:
+            trips.append(("statement", [text]))
+        else:
+            queued.append(text)
+        return send(self, query, *args, **kwargs)
+
+    def commanded(self, sql, *args, **kwargs):  # noqa: ANN001, ANN202
+        text = sql.decode() if isinstance(sql, bytes) else str(sql)
+        if self._pipeline is None:
+            trips.append(("command", [text]))
+        else:
+            queued.append(text)
+        return command(self, sql, *args, **kwargs)
+
+    def waited(self, gen, *args, **kwargs):  # noqa: ANN001, ANN202
+        in_pipeline = self._pipeline is not None
+        result = wait(self, gen, *args, **kwargs)
+        if in_pipeline and getattr(gen, "__name__", "") in {"_fetch_gen", "_sync_gen", "_exit_gen"}:
+            trips.append(("pipeline", list(queued)))
+            queued.clear()
+        return result
+
+    psycopg.ClientCursor._execute_send = sent
+    psycopg.Connection._exec_command = commanded
+    psycopg.Connection.wait = waited
+    try:
+        yield trips
+    finally:
+        psycopg.ClientCursor._execute_send = send
+        psycopg.Connection._exec_command = command
+        psycopg.Connection.wait = wait

@@ -8,13 +8,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from steward.core import audit, outbox
+from steward.core import audit, inserts, outbox, pipeline
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import Conflict, PermissionDenied, ValidationFailed
 from steward.core.models import Comment
-from steward.core.numbering import next_number
+from steward.core.numbering import next_number, number_sql
 from steward.core.services import comment_add
 from steward.core.services.common import check_version, reject_unknown, resolve_ref
 from steward.core.services.records import RecordRules, record_update
@@ -142,19 +142,23 @@ def incident_create(
     impact, urgency = clean.get("impact", 3), clean.get("urgency", 3)
     priority = selectors.priority_for(impact, urgency)
     with transaction.atomic():
-        return _insert(actor, clean, caller_user, channel, priority)
+        # the assignment rule's state is read and moved in the transaction (two creates
+        # must not both pick the same next agent), before the pipeline: Django reads the
+        # UPDATE's row count, which a pipelined statement has not got yet
+        if clean.get("team") is not None and clean.get("assignee") is None:
+            clean["assignee"] = _pick_agent(clean["team"])
+        # the incident and the rows nobody reads back (index, clocks, audit, outbox) go to
+        # PostgreSQL in two round trips (core.pipeline, decision 0019)
+        with pipeline.sent_together():
+            return _insert(actor, clean, caller_user, channel, priority)
 
 
 def _insert(
     actor: Actor, clean: dict[str, Any], caller_user: Any, channel: str, priority: int
 ) -> Incident:
-    """The writes of ``incident_create``, in its transaction (the assignment rule's state
-    is read and moved here: two creates must not both pick the same next agent)."""
-    if clean.get("team") is not None and clean.get("assignee") is None:
-        clean["assignee"] = _pick_agent(clean["team"])
+    """The writes of ``incident_create``, in its transaction."""
     now = timezone.now()
     incident = Incident(
-        number=next_number("INC"),
         caller=caller_user,
         organisation_id=caller_user.organisation_id,
         channel=channel,
@@ -163,7 +167,12 @@ def _insert(
         status=Status.ASSIGNED if clean.get("team") or clean.get("assignee") else Status.NEW,
         **clean,
     )
-    incident.save()
+    # the number: on PostgreSQL taken from its sequence in the INSERT itself, else from
+    # the counter table first (core.numbering)
+    number = number_sql("INC")
+    if number is None:
+        incident.number = next_number("INC")
+    inserts.insert(incident, computed={"number": number} if number else None)
     search_index.index_new([incident])  # in this transaction: found by the next request
     # kept on the record: the response is built from them, not read back (selectors.shown)
     incident.started_clocks = clocks.clocks_start(actor, incident, at=now, new_record=True)

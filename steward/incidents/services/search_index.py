@@ -119,6 +119,14 @@ def _documents(ids: Iterable[int]) -> list[Document]:
     ]
 
 
+_UPSERT = (
+    f"INSERT INTO {TABLE} (incident_id, public, internal) "  # noqa: S608
+    "VALUES (%s, to_tsvector('simple', %s), to_tsvector('simple', %s)) "
+    "ON CONFLICT (incident_id) DO UPDATE SET public = EXCLUDED.public, "
+    "internal = EXCLUDED.internal"
+)
+
+
 def _write(docs: list[Document], *, terms: bool = True) -> None:
     """Insert or replace the index rows of ``docs`` in one statement per batch. Always an
     upsert, even for a new incident: a row left over for a reused id (a flushed or restored
@@ -126,13 +134,10 @@ def _write(docs: list[Document], *, terms: bool = True) -> None:
     the term table alone: a migration older than the table's (0014 fills it then)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.executemany(
-                f"INSERT INTO {TABLE} (incident_id, public, internal) "  # noqa: S608
-                "VALUES (%s, to_tsvector('simple', %s), to_tsvector('simple', %s)) "
-                "ON CONFLICT (incident_id) DO UPDATE SET public = EXCLUDED.public, "
-                "internal = EXCLUDED.internal",
-                docs,
-            )
+            # one row (a create's) with execute: psycopg's executemany syncs a pipeline the
+            # create may have opened (core.pipeline), a round trip of its own
+            run = cursor.execute if len(docs) == 1 else cursor.executemany
+            run(_UPSERT, docs[0] if len(docs) == 1 else docs)
         else:
             if terms:
                 _write_terms(cursor, docs)

@@ -1,0 +1,126 @@
+"""Compiled inserts write what save() writes, and statements sent together fail together."""
+
+import re
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from steward.core import inserts, pipeline
+from steward.core.models import AuditEntry, Organisation, OutboxMessage, Team
+from steward.core.numbering import number_sql
+from steward.incidents.models import Incident
+
+pytestmark = pytest.mark.django_db
+
+
+def _audit(user) -> AuditEntry:
+    return AuditEntry(
+        actor=user,
+        actor_label=user.username,
+        channel="api",
+        request_id="r-1",
+        content_type=ContentType.objects.get_for_model(Team),
+        object_id="7",
+        object_repr="Desk",
+        action="create",
+        changes={"name": [None, "Desk"], "when": [None, "2026-12-03T10:00:00+00:00"]},
+    )
+
+
+def _captured(write) -> list[str]:
+    """The statements run, each with its time literals (auto_now_add) masked."""
+    with CaptureQueriesContext(connection) as captured:
+        write()
+    sql = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    return [_TIME.sub("'<time>'", s) for s in sql]
+
+
+_TIME = re.compile(r"'\d{4}-\d\d-\d\d[ T][\d:.+]+'(::timestamptz)?")
+
+
+def _row(model, pk, skip=("id",)) -> dict:
+    row = model.objects.filter(pk=pk).values().get()
+    return {k: v for k, v in row.items() if k not in skip}
+
+
+@pytest.mark.parametrize("build", [_audit, None], ids=["audit", "outbox"])
+def test_an_insert_writes_the_row_and_statement_save_writes(admin_user, build):
+    def make():
+        if build is not None:
+            return build(admin_user)
+        return OutboxMessage(topic="t.x", object_type="core.team", object_id="7", payload={"a": 1})
+
+    saved, compiled = make(), make()
+    by_save = _captured(saved.save)
+    first = _captured(lambda: inserts.insert(compiled))
+    again = make()
+    second = _captured(lambda: inserts.insert(again))  # the compiled shape, run again
+    assert by_save == first == second != []
+    assert compiled.pk is not None
+    assert compiled.pk != saved.pk != again.pk
+    assert not compiled._state.adding
+    model = type(saved)
+    times = {"at", "created_at"}  # auto_now_add: set when each was written
+    assert _row(model, compiled.pk, ("id", *times)) == _row(model, saved.pk, ("id", *times))
+
+
+def test_without_an_answer_the_id_is_not_read_back(admin_user):
+    entry = _audit(admin_user)
+    (sql,) = _captured(lambda: inserts.insert(entry, answer=False))
+    assert "RETURNING" not in sql
+    assert entry.pk is None
+    assert AuditEntry.objects.filter(request_id="r-1", object_id="7").count() == 1
+
+
+@pytest.mark.postgres_only
+def test_a_computed_number_comes_back_with_the_id(admin_user):
+    incident = Incident(title="Sequence", caller=admin_user, opened_at=timezone.now())
+    inserts.insert(incident, computed={"number": number_sql("INC")})
+    other = Incident(title="Sequence 2", caller=admin_user, opened_at=timezone.now())
+    inserts.insert(other, computed={"number": number_sql("INC")})
+    assert Incident.objects.get(pk=incident.pk).number == incident.number == "INC0000001"
+    assert other.number == "INC0000002"
+    with connection.cursor() as cursor:  # the next test restarts it (tests/conftest.py)
+        cursor.execute("SELECT setval('incidents_number', 9999999)")
+    wide = Incident(title="Sequence 3", caller=admin_user, opened_at=timezone.now())
+    inserts.insert(wide, computed={"number": number_sql("INC")})
+    assert wide.number == "INC10000000"  # no digit dropped past the width
+
+
+def test_what_skipping_save_would_skip_is_refused(admin_user):
+    with pytest.raises(ValueError, match="save signal receivers"):
+        inserts.insert(Organisation(name="Acme", slug="acme"))  # its saves bump a stamp
+    saved = _audit(admin_user)
+    saved.save()
+    with pytest.raises(ValueError, match="new rows"):
+        inserts.insert(saved)
+
+
+@pytest.mark.postgres_only
+def test_a_failing_statement_sent_together_fails_the_transaction(admin_user):
+    kept = OutboxMessage.objects.count()
+    entry = _audit(admin_user)
+    entry.actor_label = None  # NOT NULL: fails when the statement runs
+    seen = []
+
+    def write():
+        with transaction.atomic(), pipeline.sent_together():
+            seen.append(pipeline.active())
+            inserts.insert(OutboxMessage(topic="t.x", object_type="core.team", object_id="7"))
+            inserts.insert(entry, answer=False)  # sent, answered only at the block's end
+
+    with pytest.raises(IntegrityError):
+        write()
+    assert seen == [True]
+    assert not pipeline.active()
+    assert OutboxMessage.objects.count() == kept  # the whole transaction rolled back
+    assert AuditEntry.objects.count() >= 0  # the connection is usable again
+
+
+@pytest.mark.django_db(transaction=True)  # no test transaction around it
+def test_outside_a_transaction_nothing_is_held_back():
+    with pipeline.sent_together():
+        assert not pipeline.active()  # no transaction: each statement is its own
