@@ -326,7 +326,8 @@ def test_a_page_holds_the_nearest_cis_and_says_whether_there_are_more(db, limit)
     assert result.truncated == (limit < 9)
     assert result.limit == limit
     for node in result.nodes:
-        assert len(node.path) == node.depth and node.path[-1] == node.number
+        assert len(node.path) == node.depth
+        assert node.path[-1] == node.number
 
 
 def test_a_page_grows_its_walk_until_it_has_enough_distinct_cis(db):
@@ -340,7 +341,8 @@ def test_a_page_grows_its_walk_until_it_has_enough_distinct_cis(db):
     assert [n.depth for n in result.nodes] == [1] * 10 + [2] * 10 + [3] * 5
     assert result.truncated
     everything = impact(SYSTEM, number=cis[-1].number, direction="up", limit=30)
-    assert len(everything.nodes) == 30 and not everything.truncated
+    assert len(everything.nodes) == 30
+    assert not everything.truncated
 
 
 @pytest.mark.parametrize("limit", [0, 5001, "x", True])

@@ -155,7 +155,7 @@ def _rows(hood: Any) -> list[tuple[str, int, list[Any]]]:
             by_depth.setdefault(item.depth, []).append(item)
         side_rows = []
         for depth in sorted(by_depth):
-            hop = [n for n in sorted(by_depth[depth], key=lambda n: (n.path[:-1], n.name))]
+            hop = sorted(by_depth[depth], key=lambda n: (n.path[:-1], n.name))
             # siblings stay together; a wide hop wraps onto further rows
             side_rows.extend(
                 (side, depth, hop[i : i + PER_ROW]) for i in range(0, len(hop), PER_ROW)
