@@ -217,8 +217,9 @@ def test_forward_and_part_of_edges_mixed_agree_with_a_breadth_first_search(db, n
     assert {index[node.number]: node.depth for node in result.nodes} == expected
 
 
+@pytest.mark.parametrize("nodes", [False, True])
 @pytest.mark.parametrize("direction", ["up", "down"])
-def test_each_step_of_the_walk_is_an_index_lookup(db, direction):
+def test_each_step_of_the_walk_is_an_index_lookup(db, direction, nodes):
     """The walk must never scan (or copy) the whole relationship table per call: with
     millions of edges that is seconds per impact analysis."""
     from django.db import connection
@@ -229,7 +230,13 @@ def test_each_step_of_the_walk_is_an_index_lookup(db, direction):
     n = 3000
     cis = graph(n, [(i, (i * 7 + 1) % n) for i in range(n)] + [(i, i + 1) for i in range(n - 1)])
     sql, params = impact_query(
-        direction, start_id=cis[1].id, depth=6, types=relationship_directions(), served=[1]
+        direction,
+        start_id=cis[1].id,
+        depth=6,
+        types=relationship_directions(),
+        served=[1],
+        rows=1503,
+        nodes=nodes,
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -242,6 +249,9 @@ def test_each_step_of_the_walk_is_an_index_lookup(db, direction):
     assert "MATERIALIZE" not in plan
     assert not [line for line in plan.splitlines() if line.strip().startswith("SCAN r")]
     assert "relationship_target" in plan or "relationship_unique_triple" in plan, plan
+    # the nodes' rows: by primary key, never a scan of the CI table
+    assert "Seq Scan on cmdb_configurationitem" not in plan
+    assert not [line for line in plan.splitlines() if line.strip().startswith("SCAN c")], plan
 
 
 @pytest.mark.parametrize("fan", [3, 30])
