@@ -20,11 +20,13 @@ from collections.abc import Callable
 from bench.cmdb import graph
 
 M = 2_147_483_648  # the hash's modulus (2**31)
+# the statements carry parameters: ``%%`` is the modulo operator on both drivers (Django's
+# SQLite cursor turns it back into ``%``)
 
 
 def _hash(key: str, salt: int) -> str:
     """An integer in [0, M) from the integer SQL expression ``key`` (fits in 64 bits)."""
-    return f"((({key}) * {1_103_515_245 + 2 * salt} + {12_345 + 7 * salt}) % {M})"
+    return f"((({key}) * {1_103_515_245 + 2 * salt} + {12_345 + 7 * salt}) %% {M})"
 
 
 def _series(postgres: bool, count: int) -> str:
@@ -84,7 +86,7 @@ def build(estate: graph.Estate, progress: Callable[[str], None]) -> dict:
         for role, span in estate.roles.items():
             name = f"'{role}-' || {_text(postgres, 'i', 7)}"
             attributes = _attributes(postgres, role, name)
-            status = "CASE WHEN i % 50 = 7 THEN 'maintenance' ELSE 'live' END"
+            status = "CASE WHEN i %% 50 = 7 THEN 'maintenance' ELSE 'live' END"
             own = {
                 "number": f"'CI' || {_text(postgres, f'i + {first + span.start}', WIDTH)}",
                 "name": name,
@@ -163,8 +165,8 @@ def _relationships(
                 key = f"(i * 64 + {slot}) * 16 + {rule}"
                 keep = "1 = 1" if slot < whole else f"{_hash(key, 1)} < {int(frac * M)}"
                 anywhere = f"{_hash(key, 2)} < {int(graph.GLOBAL_SHARE * M)}"
-                spread = f"{_hash(key, 3)} % {len(dst)}"
-                r = f"({_hash(key, 4)} % {window})"
+                spread = f"{_hash(key, 3)} %% {len(dst)}"
+                r = f"({_hash(key, 4)} %% {window})"
                 near = f"i * {len(dst) - window} / {len(src)} + {r} * {r} / {window}"
                 offset = f"CASE WHEN {anywhere} THEN {spread} ELSE {near} END"
                 source = f"{base_id + src.start} + i"
