@@ -32,7 +32,7 @@ def _hash(key: str, salt: int) -> str:
 def _series(postgres: bool, count: int) -> str:
     """A FROM clause yielding ``i`` = 0 .. count - 1."""
     if postgres:
-        return f"generate_series(0, {count - 1}) AS s(i)"
+        return f"generate_series(CAST(0 AS BIGINT), {count - 1}) AS s(i)"  # i * 64: no int4
     return (
         f"(WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < {count - 1})"
         " SELECT i FROM s) AS s"
