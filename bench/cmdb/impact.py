@@ -98,12 +98,9 @@ class Mismatch(AssertionError):
 
 
 def verify(port: int, headers: dict[str, str], walks: Graph, starts: list[str]) -> dict:
-    """Each start's impact over HTTP against the BFS: the same CIs at the same depths.
-
-    A truncated answer (more than the endpoint's row cap) must be a subset of the BFS with
-    the same depths, and is counted."""
-    from steward.cmdb.selectors import MAX_IMPACT_ROWS
-
+    """Each start's impact over HTTP against the BFS. The answer is a page (the endpoint's
+    default ``limit``): the nearest CIs of the BFS, each at its BFS depth, every CI nearer
+    than the page's farthest one in it, and ``truncated`` exactly when the BFS has more."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     sizes, truncated, problems = [], 0, []
     for number in starts:
@@ -116,18 +113,17 @@ def verify(port: int, headers: dict[str, str], walks: Graph, starts: list[str]) 
         got = {item["number"]: item["depth"] for item in answer["items"]}
         expected = walks.bfs(number)
         sizes.append(len(got))
-        if answer["truncated"]:
-            truncated += 1
-            wrong = {k: v for k, v in got.items() if expected.get(k) != v}
-            if wrong or len(got) > MAX_IMPACT_ROWS:
-                problems.append(f"{number} (truncated): {len(wrong)} CIs not in the BFS")
-        elif got != expected:
-            missing = sorted(set(expected) - set(got))[:5]
-            extra = sorted(set(got) - set(expected))[:5]
-            depth = [k for k in got.keys() & expected.keys() if got[k] != expected[k]][:5]
+        truncated += answer["truncated"]
+        farthest = max(got.values(), default=0)
+        wrong = {k: v for k, v in got.items() if expected.get(k) != v}
+        missing = sorted(k for k, v in expected.items() if v < farthest and k not in got)
+        size_ok = len(got) == min(answer["limit"], len(expected))
+        more_ok = answer["truncated"] == (len(expected) > answer["limit"])
+        if wrong or missing or not size_ok or not more_ok:
             problems.append(
-                f"{number}: HTTP {len(got)} CIs, BFS {len(expected)}; missing {missing},"
-                f" extra {extra}, other depth {depth}"
+                f"{number}: HTTP {len(got)} CIs (truncated {answer['truncated']}), BFS"
+                f" {len(expected)}; other depth {sorted(wrong)[:5]}, nearer ones missing"
+                f" {missing[:5]}"
             )
     conn.close()
     if problems:
@@ -171,10 +167,16 @@ def http_paths_factory(port: int, headers: dict[str, str], paths: list[str]) -> 
 
 
 def query(direction: str, start_id: int) -> tuple[str, list]:
-    """The selector's own recursive query and parameters for an administrator's walk."""
+    """The selector's own recursive query and parameters for an administrator's walk and
+    the endpoint's default page (its first bound on the walk: three rows per CI)."""
+    from steward.cmdb.choices import IMPACT_PAGE
     from steward.cmdb.selectors import impact_query, relationship_directions
 
-    return impact_query(direction, start_id=start_id, depth=DEPTH, types=relationship_directions())
+    types = relationship_directions()
+    rows = (IMPACT_PAGE + 1) * 3
+    return impact_query(
+        direction, start_id=start_id, depth=DEPTH, types=types, rows=rows, nodes=True
+    )
 
 
 def sql_factory(server, ids: list[int]) -> OpFactory:  # noqa: ANN001 - bench.server.Server

@@ -2,7 +2,8 @@
 
 Times ``selectors.impact`` (up, depth 6) for ``--starts`` CIs drawn from the infrastructure
 layers (the upper 55% of ids: `bench/cmdb/graph.py` numbers the layers from services down),
-beside its recursive SQL alone replayed with the plain ``sqlite3`` driver, sample by sample.
+beside its recursive SQL alone (the endpoint's default page: ``bench.cmdb.impact.query``)
+replayed with the plain ``sqlite3`` driver, sample by sample.
 ``DIR`` is a ``STEWARD_VAR_DIR`` holding a ``bench.cmdb`` estate (SQLite), e.g. one a run is
 still holding: the numbers of docs/benchmarks-cmdb.md at 1,000,000 CIs came from it.
 """
@@ -29,26 +30,28 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
 
     from bench.changes.inproc import summary
+    from bench.cmdb.impact import query
     from steward.cmdb import selectors
+    from steward.cmdb.choices import IMPACT_PAGE
     from steward.cmdb.models import ConfigurationItem
-    from steward.cmdb.selectors.impact import impact_query, relationship_directions
     from steward.core.actor import Actor
 
     actor, rng = Actor.system("bench"), random.Random(3)
     top = ConfigurationItem.objects.order_by("-id").values_list("id", flat=True).first() or 0
     ids = [rng.randint(int(top * 0.45), top) for _ in range(args.starts)]
     numbers = dict(ConfigurationItem.objects.filter(id__in=ids).values_list("id", "number"))
-    types = relationship_directions()
     plain = sqlite3.connect(str(connection.settings_dict["NAME"]))
     steward, raw, nodes = [], [], []
     for pk in ids:
         if pk not in numbers:
             continue
         began = time.perf_counter()
-        found = selectors.impact(actor, number=numbers[pk], direction="up", depth=6)
+        found = selectors.impact(
+            actor, number=numbers[pk], direction="up", depth=6, limit=IMPACT_PAGE
+        )
         steward.append((time.perf_counter() - began) * 1000)
         nodes.append(len(found.nodes))
-        sql, params = impact_query("up", start_id=pk, depth=6, types=types)
+        sql, params = query("up", pk)
         began = time.perf_counter()
         plain.execute(sql.replace("%s", "?"), params).fetchall()
         raw.append((time.perf_counter() - began) * 1000)

@@ -9,6 +9,7 @@ The file is a discovery export of servers (one class, its identification keys ``
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import importlib.util
 import io
 import time
@@ -137,3 +138,52 @@ def raw_rerun(path: Path) -> dict:
                 same += attrs.get("fqdn") == r["fqdn"] and attrs.get("os") == r["os"]
     seconds = time.perf_counter() - began
     return {"rows": len(rows), "matched": same, "rows_per_s": round(len(rows) / seconds, 1)}
+
+
+def raw_first(path: Path) -> dict:
+    """The least a first import must do, with the plain driver: read the file and insert its
+    CI rows (every column, attributes as JSON) with ``executemany`` / ``COPY`` in one
+    transaction, rolled back. No validation, matching, identifiers or audit."""
+    from django.db import connection, transaction
+
+    from bench.cmdb.loader import _ci_columns, _copy
+    from steward.cmdb.models import CIClass, ConfigurationItem
+
+    fields = _ci_columns()
+    columns = [f.column for f in fields]
+    server = CIClass.objects.get(slug="server").id
+    now = dt.datetime.now(dt.UTC)
+    began = time.perf_counter()
+    rows = list(csv.DictReader(io.StringIO(path.read_text())))
+    values = []
+    for i, row in enumerate(rows):
+        attrs = {k: row[k] for k in ("fqdn", "serial_number", "ip_address", "os")}
+        attrs["cpu_count"] = int(row["cpu_count"])
+        item = ConfigurationItem(
+            number=f"RAW{i:09d}", name=row["name"], ci_class_id=server, status=row["status"]
+        )
+        item.created_at = item.updated_at = now
+        item.attributes = attrs
+        values.append(
+            tuple(f.get_db_prep_save(getattr(item, f.attname), connection) for f in fields)
+        )
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                _copy(cursor, "cmdb_configurationitem", columns, values)
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(
+                    f"INSERT INTO cmdb_configurationitem ({', '.join(columns)})"  # noqa: S608
+                    f" VALUES ({marks})",
+                    values,
+                )
+            seconds = time.perf_counter() - began
+            raise _Rollback
+    except _Rollback:
+        pass
+    return {"rows": len(rows), "rows_per_s": round(len(rows) / seconds, 1)}
+
+
+class _Rollback(Exception):  # noqa: N818 - control flow: undo the raw insert
+    pass

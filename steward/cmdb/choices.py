@@ -43,6 +43,8 @@ class Direction(models.TextChoices):
 # how far an impact walk goes by default, and at most (the API refuses more)
 DEFAULT_DEPTH = 6
 MAX_DEPTH = 10
+MAX_IMPACT_ROWS = 5000  # the largest page of an impact answer
+IMPACT_PAGE = 100  # the API's and the CI page's default page of impact nodes (decision 0022)
 
 
 STATUS_COLOURS = {

@@ -18,7 +18,14 @@ from ninja import Schema
 from pydantic import Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from steward.cmdb.choices import DEFAULT_DEPTH, MAX_DEPTH, CIStatus, Environment
+from steward.cmdb.choices import (
+    DEFAULT_DEPTH,
+    IMPACT_PAGE,
+    MAX_DEPTH,
+    MAX_IMPACT_ROWS,
+    CIStatus,
+    Environment,
+)
 from steward.core.errors import ValidationFailed
 from steward.core.filters import SearchText
 
@@ -93,6 +100,11 @@ class ImpactParams(Schema):
 
     direction: str = Field("up", description="up: who depends on it; down: what it needs")
     depth: int = Field(DEFAULT_DEPTH, description=f"1 to {MAX_DEPTH}")
+    limit: int = Field(
+        IMPACT_PAGE,
+        description=f"the nearest this many CIs (1 to {MAX_IMPACT_ROWS}); `truncated` says"
+        " whether the walk reaches more",
+    )
 
 
 class MapParams(Schema):

@@ -185,7 +185,10 @@ class ImpactOut(Schema):
     ci: str = Field(..., alias="start.number")
     direction: str
     depth: int
-    truncated: bool
+    limit: int = Field(..., description="the most nodes this answer holds (the page size)")
+    truncated: bool = Field(
+        ..., description="more CIs are reached than `limit`: ask again with a larger limit"
+    )
     items: list[ImpactNodeOut] = Field(..., alias="nodes")
     business_services: list[ImpactNodeOut]
 
@@ -195,13 +198,12 @@ def impact_body(impact: Any) -> dict[str, Any]:
     schema took most of an impact request. A test holds the two to the same output."""
 
     def node(n: Any) -> dict[str, Any]:
-        ci = n.ci
         return {
-            "number": ci.number,
-            "name": ci.name,
-            "ci_class": ci.ci_class.slug,
-            "status": ci.status,
-            "criticality": ci.criticality,
+            "number": n.number,
+            "name": n.name,
+            "ci_class": n.ci_class_slug,
+            "status": n.status,
+            "criticality": n.criticality,
             "depth": n.depth,
             "path": n.path,
             "via": n.via,
@@ -212,12 +214,13 @@ def impact_body(impact: Any) -> dict[str, Any]:
         "ci": impact.start.number,
         "direction": impact.direction,
         "depth": impact.depth,
+        "limit": impact.limit,
         "truncated": impact.truncated,
         "items": items,
         "business_services": [
             item
             for item, n in zip(items, impact.nodes, strict=True)
-            if n.ci.ci_class.slug == "business_service"
+            if n.ci_class_slug == "business_service"
         ],
     }
 

@@ -135,7 +135,12 @@ def test_the_impact_answer_is_exactly_what_its_published_schema_gives(agent_api,
 
     body = agent_api.get(f"/api/v1/cis/{srv.number}/impact", {"depth": 4}).json()
 
-    impact = selectors.impact(agent_actor, number=srv.number, direction="up", depth=4)
+    from steward.cmdb.choices import IMPACT_PAGE
+
+    impact = selectors.impact(
+        agent_actor, number=srv.number, direction="up", depth=4, limit=IMPACT_PAGE
+    )
+    assert body["limit"] == IMPACT_PAGE == 100  # the endpoint's default page
     assert body == ImpactOut.model_validate(impact).model_dump(mode="json")
     assert body["items"]
     assert body["business_services"]

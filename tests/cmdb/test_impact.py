@@ -32,7 +32,7 @@ def graph(n: int, edges: list[tuple[int, int]], kind: str = "depends_on") -> lis
 
 
 def reached(result) -> dict[str, int]:
-    return {node.ci.name: node.depth for node in result.nodes}
+    return {node.name: node.depth for node in result.nodes}
 
 
 def test_down_follows_a_chain_with_depths_and_paths(db):
@@ -54,7 +54,7 @@ def test_up_finds_the_business_services_a_failure_hits(db):
     result = impact(SYSTEM, number=srv.number, direction="up")
 
     assert reached(result) == {"shop-app": 1, "Web shop": 2}
-    assert [n.ci.name for n in result.business_services] == ["Web shop"]
+    assert [n.name for n in result.business_services] == ["Web shop"]
     assert result.nodes[0].via == "runs_on"
 
 
@@ -174,7 +174,7 @@ def test_the_query_agrees_with_a_breadth_first_search(db, n, data, depth, up):
     result = impact(SYSTEM, number=cis[start].number, direction="up" if up else "down", depth=depth)
 
     expected = bfs(n, edges, start, depth, up)
-    assert {index[node.ci.number]: node.depth for node in result.nodes} == expected
+    assert {index[node.number]: node.depth for node in result.nodes} == expected
     for node in result.nodes:  # each path is a real walk of the graph, as long as the depth
         hops = [start, *(index[number] for number in node.path)]
         assert len(node.path) == node.depth
@@ -214,11 +214,12 @@ def test_forward_and_part_of_edges_mixed_agree_with_a_breadth_first_search(db, n
     result = impact(SYSTEM, number=cis[start].number, direction="up" if up else "down", depth=depth)
 
     expected = bfs(n, needs, start, depth, up)
-    assert {index[node.ci.number]: node.depth for node in result.nodes} == expected
+    assert {index[node.number]: node.depth for node in result.nodes} == expected
 
 
+@pytest.mark.parametrize("nodes", [False, True])
 @pytest.mark.parametrize("direction", ["up", "down"])
-def test_each_step_of_the_walk_is_an_index_lookup(db, direction):
+def test_each_step_of_the_walk_is_an_index_lookup(db, direction, nodes):
     """The walk must never scan (or copy) the whole relationship table per call: with
     millions of edges that is seconds per impact analysis."""
     from django.db import connection
@@ -229,7 +230,13 @@ def test_each_step_of_the_walk_is_an_index_lookup(db, direction):
     n = 3000
     cis = graph(n, [(i, (i * 7 + 1) % n) for i in range(n)] + [(i, i + 1) for i in range(n - 1)])
     sql, params = impact_query(
-        direction, start_id=cis[1].id, depth=6, types=relationship_directions(), served=[1]
+        direction,
+        start_id=cis[1].id,
+        depth=6,
+        types=relationship_directions(),
+        served=[1],
+        rows=1503,
+        nodes=nodes,
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -242,6 +249,9 @@ def test_each_step_of_the_walk_is_an_index_lookup(db, direction):
     assert "MATERIALIZE" not in plan
     assert not [line for line in plan.splitlines() if line.strip().startswith("SCAN r")]
     assert "relationship_target" in plan or "relationship_unique_triple" in plan, plan
+    # the nodes' rows: by primary key, never a scan of the CI table
+    assert "Seq Scan on cmdb_configurationitem" not in plan
+    assert not [line for line in plan.splitlines() if line.strip().startswith("SCAN c")], plan
 
 
 @pytest.mark.parametrize("fan", [3, 30])
@@ -250,11 +260,11 @@ def test_the_query_count_does_not_grow_with_the_blast_radius(db, fan, django_ass
     cis = graph(fan + 1, [(i, 0) for i in range(1, fan + 1)])
     impact(SYSTEM, number=cis[0].number)  # content types and the like cached
 
-    # the start, the relationship types, the walk, the nodes with their classes
-    with django_assert_num_queries(4):
+    # the start, the relationship types, the walk with the nodes' columns
+    with django_assert_num_queries(3):
         result = impact(SYSTEM, number=cis[0].number)
         shown = [(n.number, n.name, n.ci_class_slug, n.status, n.criticality) for n in result.nodes]
-        classes = {n.ci.ci_class.name for n in result.business_services} | {
+        classes = {n.ci_class_name for n in result.business_services} | {
             n.via for n in result.nodes
         }
 
@@ -262,37 +272,125 @@ def test_the_query_count_does_not_grow_with_the_blast_radius(db, fan, django_ass
     assert classes == {"depends_on"}
 
 
-def test_impact_nodes_equal_what_the_orm_builds(db):
-    """The answer's CIs are built from tuples (``core.rows``): the same values, class and
-    deferred fields as ``select_related("ci_class").only(...)``; a deferred field still
-    loads on access."""
-    from steward.cmdb.selectors.impact import _NODE_FIELDS
-
-    shop = make_ci("business_service", name="Web shop")
-    app = make_ci("application", name="shop-app")
+def test_impact_nodes_carry_what_the_orm_reads(db):
+    """A node is a read-only row joined in the walk: the same values as the CI and its class
+    read through the ORM."""
+    shop = make_ci("business_service", name="Web shop", criticality=1)
+    app = make_ci("application", name="shop-app", status="maintenance")
     srv = make_ci("server", name="srv")
     relate(shop, app, "depends_on")
     relate(app, srv, "runs_on")
 
     nodes = impact(SYSTEM, number=srv.number, direction="up").nodes
-    orm = {
-        ci.id: ci
-        for ci in ConfigurationItem.objects.filter(id__in=[n.ci.id for n in nodes])
-        .select_related("ci_class")
-        .only(*_NODE_FIELDS)
-    }
+    orm = {ci.id: ci for ci in ConfigurationItem.objects.select_related("ci_class")}
 
     def seen(ci):
-        return (
-            ci.pk,
-            [getattr(ci, f) for f in _NODE_FIELDS if "__" not in f],
-            (ci.ci_class.pk, ci.ci_class.slug, ci.ci_class.name),
-            ci.get_deferred_fields(),
-            ci.ci_class.get_deferred_fields(),
-            ci.get_status_display(),
-            ci._state.adding,
-        )
+        shown = (ci.number, ci.name, ci.status, ci.criticality, ci.ci_class.slug)
+        return (ci.pk, *shown, ci.ci_class.name, ci.get_status_display())
 
     assert len(nodes) == 2
-    assert [seen(n.ci) for n in nodes] == [seen(orm[n.ci.id]) for n in nodes]
-    assert nodes[0].ci.attributes == orm[nodes[0].ci.id].attributes  # deferred: loads
+    assert [
+        (
+            n.id,
+            n.number,
+            n.name,
+            n.status,
+            n.criticality,
+            n.ci_class_slug,
+            n.ci_class_name,
+            n.status_label,
+        )
+        for n in nodes
+    ] == [seen(orm[n.id]) for n in nodes]
+    with pytest.raises(AttributeError):
+        nodes[0].name = "changed"  # read-only
+
+
+def layered(widths: list[int]) -> list:
+    """Layers of CIs, each CI of a layer depending on every CI of the layer below: the
+    last layer's CIs are reached through many parents (many walk rows per CI)."""
+    edges, start = [], 0
+    for upper, lower in zip(widths, widths[1:], strict=False):
+        first_lower = start + upper
+        edges += [
+            (a, b)
+            for a in range(start, start + upper)
+            for b in range(first_lower, first_lower + lower)
+        ]
+        start = first_lower
+    return graph(sum(widths), edges)
+
+
+@pytest.mark.parametrize("limit", [1, 5, 9, 10, 40])
+def test_a_page_holds_the_nearest_cis_and_says_whether_there_are_more(db, limit):
+    # one root, 4 above it, 5 above each of those (fully connected): 4 at depth 1, 5 at 2
+    cis = layered([5, 4, 1])
+    root = cis[-1]
+
+    result = impact(SYSTEM, number=root.number, direction="up", limit=limit)
+
+    depths = [n.depth for n in result.nodes]
+    assert len(result.nodes) == min(limit, 9)
+    assert depths == sorted(depths)  # nearest first
+    assert depths[: min(limit, 4)] == [1] * min(limit, 4)  # every depth-1 CI before depth 2
+    assert result.truncated == (limit < 9)
+    assert result.limit == limit
+    for node in result.nodes:
+        assert len(node.path) == node.depth
+        assert node.path[-1] == node.number
+
+
+def test_a_page_grows_its_walk_until_it_has_enough_distinct_cis(db):
+    """10 CIs above the root, 10 above each of those, 10 above each of those: 210 walk rows
+    for 30 CIs. A page of 25 needs 115 rows, more than the walk's first bound (three per
+    CI of the page), and still gets the nearest."""
+    cis = layered([10, 10, 10, 1])
+
+    result = impact(SYSTEM, number=cis[-1].number, direction="up", limit=25)
+
+    assert [n.depth for n in result.nodes] == [1] * 10 + [2] * 10 + [3] * 5
+    assert result.truncated
+    everything = impact(SYSTEM, number=cis[-1].number, direction="up", limit=30)
+    assert len(everything.nodes) == 30
+    assert not everything.truncated
+
+
+@pytest.mark.parametrize("limit", [0, 5001, "x", True])
+def test_a_bad_limit_is_a_422_naming_it(db, limit):
+    ci = make_ci("server")
+    with pytest.raises(ValidationFailed) as caught:
+        impact(SYSTEM, number=ci.number, limit=limit)
+    assert "limit" in caught.value.fields
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    n=st.integers(min_value=2, max_value=14),
+    data=st.data(),
+    limit=st.integers(min_value=1, max_value=8),
+    up=st.booleans(),
+)
+def test_a_page_agrees_with_a_breadth_first_search(db, n, data, limit, up):
+    """A page is the nearest ``limit`` CIs of the BFS: each at its BFS depth, every CI
+    nearer than the page's farthest one in it, and ``truncated`` when the BFS has more."""
+    Relationship.objects.all().delete()
+    ConfigurationItem.objects.all().delete()
+    pairs = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1))
+    edges = set(data.draw(st.lists(pairs, max_size=4 * n)))
+    start = data.draw(st.integers(0, n - 1))
+    cis = graph(n, list(edges))
+    index = {ci.number: i for i, ci in enumerate(cis)}
+
+    result = impact(SYSTEM, number=cis[start].number, direction="up" if up else "down", limit=limit)
+
+    expected = bfs(n, edges, start, 6, up)
+    got = {index[node.number]: node.depth for node in result.nodes}
+    assert len(got) == min(limit, len(expected))
+    assert all(expected[i] == depth for i, depth in got.items())
+    farthest = max(got.values(), default=0)
+    assert {i for i, depth in expected.items() if depth < farthest} <= set(got)
+    assert result.truncated == (len(expected) > limit)

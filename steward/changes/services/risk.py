@@ -20,8 +20,10 @@ from steward.changes.models import Change, ChangeCI, ChangeSettings, RiskQuestio
 from steward.changes.selectors import change_settings
 from steward.cmdb import selectors as cmdb_selectors
 from steward.cmdb.choices import Criticality, Direction
+from steward.cmdb.models import ConfigurationItem
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
+from steward.core.rows import loaded
 
 CRITICALITY_POINTS = {
     Criticality.CRITICAL: 4,
@@ -70,8 +72,17 @@ def impacted_services(ci_numbers: list[str]) -> list[Any]:
         if walk.start.ci_class.slug == "business_service":
             found[walk.start.id] = walk.start
         for node in walk.business_services:
-            found.setdefault(node.ci.id, node.ci)
+            if node.id not in found:
+                found[node.id] = _service(node)
     return sorted(found.values(), key=lambda ci: ci.number)
+
+
+def _service(node: Any) -> ConfigurationItem:
+    """The CI of an impact node (a read-only row) as a model object: what ``assess`` reads
+    and ``impacted_services.set`` writes, with no query (other fields are deferred)."""
+    values = {"id": node.id, "number": node.number, "name": node.name}
+    values |= {"status": node.status, "criticality": node.criticality}
+    return loaded(ConfigurationItem, ConfigurationItem.objects.db, values)
 
 
 def level_for(score: int, settings: ChangeSettings) -> str:

@@ -9,6 +9,7 @@ from steward.cmdb import selectors
 from steward.cmdb.models import ImportSource, RelationshipType
 from steward.cmdb.selectors import ClassTree
 from steward.cmdb.services.identity import MANUAL, family_of, normalise
+from steward.cmdb.services.validation import Checker, checker
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
@@ -42,6 +43,10 @@ class Context:
 
     def schema(self, cls: Any) -> dict[str, dict[str, Any]]:
         return self._cached("schema", cls, self.tree.schema)
+
+    def checker(self, cls: Any) -> Checker:
+        """The class's attribute checker for import cells, compiled once per run."""
+        return self._cached("checker", cls, lambda c: checker(self.schema(c), text=True))
 
     def keys(self, cls: Any) -> list[str]:
         return self._cached("keys", cls, self.tree.keys)

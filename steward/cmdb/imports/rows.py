@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from steward.cmdb.choices import AttributeType, CIStatus, Criticality, Environment
+from steward.cmdb.choices import CIStatus, Criticality, Environment
 from steward.cmdb.imports.context import Context
 from steward.cmdb.models import CI_FIELDS
-from steward.cmdb.services.validation import validate
 
 # CI fields a row may set; every other column is an attribute of the row's class
 FIELDS = CI_FIELDS
@@ -17,7 +16,9 @@ REFERENCES = {"owner_team": "teams", "support_team": "teams", "organisation": "o
 CLASS_COLUMNS = ("ci_class", "class")
 IGNORED = {"version", "created_at", "updated_at"}  # columns of our own export
 REQUIRED = "required for this class"
-TRUE, FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
+# the choices as sets, once: ``Choices.values`` builds its list on every call
+STATUSES, ENVIRONMENTS = frozenset(CIStatus.values), frozenset(Environment.values)
+CRITICALITIES = frozenset(Criticality.values)
 
 
 @dataclass
@@ -39,20 +40,6 @@ class CIRow:
 
 def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _text_to(kind: str, value: Any) -> Any:
-    """A CSV cell as the JSON value its attribute type stores (JSON values pass through)."""
-    if not isinstance(value, str):
-        return value
-    if kind == AttributeType.INTEGER:
-        try:
-            return int(value.strip())
-        except ValueError:
-            return value  # validate() names the problem
-    if kind == AttributeType.BOOLEAN and value.strip().lower() in TRUE | FALSE:
-        return value.strip().lower() in TRUE
-    return value.strip()
 
 
 def split(ctx: Context, index: int, raw: dict[str, Any]) -> CIRow:
@@ -87,9 +74,9 @@ def split(ctx: Context, index: int, raw: dict[str, Any]) -> CIRow:
             attrs[key.removeprefix("attr.")] = value
     _fields(ctx, result, given)
     if cls is not None:
-        schema = ctx.schema(cls)
-        typed = {k: _text_to(schema[k]["type"], v) if k in schema else v for k, v in attrs.items()}
-        clean, errors = validate(schema, typed)
+        # the class's compiled checker: each cell read as its attribute's type, then checked
+        # (``validation.checker``: what ``validate`` says, decided once per class)
+        clean, errors = ctx.checker(cls)(attrs)
         for name, messages in errors.items():
             name = name.removeprefix("attributes.")
             for message in messages:
@@ -118,13 +105,14 @@ def _fields(ctx: Context, result: CIRow, given: dict[str, Any]) -> None:
                 number = int(text)
             except (TypeError, ValueError):
                 number = 0
-            if isinstance(text, bool) or number not in Criticality.values:
+            if isinstance(text, bool) or number not in CRITICALITIES:
                 result.error(name, "1 (critical) to 4 (low)")
             result.fields[name] = number
         elif name in ("status", "environment"):
-            choices = CIStatus if name == "status" else Environment
-            if text not in choices.values:
-                result.error(name, f"one of {', '.join(choices.values)}")
+            choices = STATUSES if name == "status" else ENVIRONMENTS
+            if not isinstance(text, str) or text not in choices:  # (a JSON row may hold a list)
+                kinds = CIStatus if name == "status" else Environment
+                result.error(name, f"one of {', '.join(kinds.values)}")
             result.fields[name] = text
         else:
             limit = {"name": 200, "software_version": 100}.get(name, 20_000)

@@ -1,5 +1,10 @@
 """Impact analysis: who depends on a CI, or what it depends on, walked through the
-relationship graph in the database with one recursive query."""
+relationship graph in the database with one recursive query that also reads what each node
+shows (number, name, status, class): the answer is built from its rows, no model objects.
+
+An answer is a page: the ``limit`` nearest CIs (by depth) and whether there are more. The
+walk stops once it has produced enough rows for that page, so the time of a request follows
+the page, not the whole blast radius of a hub (docs/benchmarks-cmdb.md, decision 0022)."""
 
 from __future__ import annotations
 
@@ -8,45 +13,40 @@ from typing import Any
 
 from django.db import connection
 
-from steward.cmdb.choices import DEFAULT_DEPTH, MAX_DEPTH, Direction
-from steward.cmdb.models import ConfigurationItem, Relationship, RelationshipType
+from steward.cmdb.choices import (
+    DEFAULT_DEPTH,
+    MAX_DEPTH,
+    MAX_IMPACT_ROWS,
+    CIStatus,
+    Direction,
+)
+from steward.cmdb.models import CIClass, ConfigurationItem, Relationship, RelationshipType
 from steward.cmdb.selectors.cis import ci_get
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
-from steward.core.rows import cache_related, loaded
 from steward.core.selectors import served_organisation_ids
 
-MAX_IMPACT_ROWS = 5000  # a blast radius bigger than this is truncated (and says so)
+MAX_WALK_ROWS = MAX_IMPACT_ROWS * MAX_DEPTH  # walk rows are (CI, depth, parent, type): a bound
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class ImpactNode:
-    ci: ConfigurationItem
+    """A CI the walk reached, as the answer shows it (read-only; no model object)."""
+
+    id: int
+    number: str
+    name: str
+    status: str
+    criticality: int
+    ci_class_slug: str
+    ci_class_name: str
     depth: int
     path: list[str]  # CI numbers from the start (excluded) to this CI (included)
     via: str  # the relationship type of the last hop
 
-    # plain attributes for the API schema: a dotted alias ("ci.number") is resolved through
-    # Django's template Variable per field and node, which costs more than the walk
     @property
-    def number(self) -> str:
-        return self.ci.number
-
-    @property
-    def name(self) -> str:
-        return self.ci.name
-
-    @property
-    def ci_class_slug(self) -> str:
-        return self.ci.ci_class.slug
-
-    @property
-    def status(self) -> str:
-        return self.ci.status
-
-    @property
-    def criticality(self) -> int:
-        return self.ci.criticality
+    def status_label(self) -> str:
+        return CIStatus(self.status).label if self.status in CIStatus.values else self.status
 
 
 @dataclass
@@ -54,16 +54,20 @@ class Impact:
     start: ConfigurationItem
     direction: str
     depth: int
+    limit: int = MAX_IMPACT_ROWS
     nodes: list[ImpactNode] = field(default_factory=list)
-    truncated: bool = False
+    truncated: bool = False  # more CIs are reached than the page holds
 
     @property
     def business_services(self) -> list[ImpactNode]:
-        return [n for n in self.nodes if n.ci.ci_class.slug == "business_service"]
+        return [n for n in self.nodes if n.ci_class_slug == "business_service"]
 
 
 _T_CI = ConfigurationItem._meta.db_table
+_T_CLASS = CIClass._meta.db_table
 _T_REL = Relationship._meta.db_table
+# what a node row carries after (ci, depth, parent, relationship type)
+NODE_COLUMNS = "c.number, c.name, c.status, c.criticality, k.slug, k.name"
 
 
 def impact_query(
@@ -73,16 +77,23 @@ def impact_query(
     depth: int,
     types: dict[int, tuple[str, bool]],
     served: list[int] | None = None,
+    rows: int = MAX_WALK_ROWS,
+    nodes: bool = False,
 ) -> tuple[str, list[Any]]:
     """The walk as one recursive query over the relationship table, and its parameters.
 
     ``types`` maps each relationship type id to (slug, source depends on target). A step
     from a CI follows the edges whose "needed" end (or, down, "needing" end) it is: of the
     forward types by one column, of the reverse types (``part_of``) by the other, so each
-    step is two index lookups (``relationship_target`` and the (source, target, type)
-    unique index) and never a scan of all edges. Rows are (CI, depth, parent, type) joined
-    with UNION, so each CI enters each depth at most once per parent: cycles stop at the
-    depth limit, and the work is bounded by edges × depth, never by the number of paths."""
+    step is an index-only lookup (``relationship_target`` = (target, type, source) and the
+    (source, target, type) unique index) and never a scan of all edges. Rows are (CI,
+    depth, parent, type) joined with UNION, so each CI enters each depth at most once per
+    parent: cycles stop at the depth limit.
+
+    Rows come breadth first (depth by depth: SQLite's queue is first in, first out and
+    PostgreSQL evaluates one depth per iteration), and there is no ``ORDER BY``: the walk
+    stops after ``rows`` rows (SQLite: ``LIMIT`` inside the walk; PostgreSQL: the outer
+    ``LIMIT``, which stops the lazily evaluated walk). ``nodes`` adds ``NODE_COLUMNS``."""
     # up: a forward edge (source needs target) is followed from its target to its source
     near, far = (
         ("target_id", "source_id") if direction == Direction.UP else ("source_id", "target_id")
@@ -100,12 +111,22 @@ def impact_query(
     if served is not None:
         marks = ", ".join(["%s"] * len(served)) or "NULL"
         visible = (
-            f"JOIN {_T_CI} c ON c.id = {nxt}"
-            f" AND (c.organisation_id IS NULL OR c.organisation_id IN ({marks}))"
+            f"JOIN {_T_CI} v ON v.id = {nxt}"
+            f" AND (v.organisation_id IS NULL OR v.organisation_id IN ({marks}))"
         )
     params.extend([*(served or []), depth])
-    # each (CI, depth, parent) row is at most one per edge and depth: this bounds the scan
-    params.append(MAX_IMPACT_ROWS * MAX_DEPTH)
+    inner = ""
+    if connection.vendor == "sqlite":  # SQLite stops the recursion at the walk's own LIMIT
+        inner = "LIMIT %s"
+        params.append(rows + 1)  # the start's own row counts
+    params.append(rows)
+    columns, joins = "", ""
+    if nodes:
+        columns = f", {NODE_COLUMNS}"
+        # CROSS JOIN: SQLite keeps the walk as the outer loop (PostgreSQL reads it so too:
+        # a nested loop on the primary keys is the only cheap plan under a LIMIT)
+        joins = f"CROSS JOIN {_T_CI} c CROSS JOIN {_T_CLASS} k"
+    where = "w.depth > 0" + (" AND c.id = w.ci_id AND k.id = c.ci_class_id" if nodes else "")
     # table and column names are ours, never user input; every value is a parameter
     sql = f"""
 WITH RECURSIVE walk(ci_id, depth, parent_id, rel) AS (
@@ -116,9 +137,10 @@ WITH RECURSIVE walk(ci_id, depth, parent_id, rel) AS (
     JOIN {_T_REL} r ON ({follow})
     {visible}
     WHERE w.depth < %s
+    {inner}
 )
-SELECT ci_id, depth, parent_id, rel FROM walk WHERE depth > 0
-ORDER BY depth, ci_id, parent_id, rel
+SELECT w.ci_id, w.depth, w.parent_id, w.rel{columns} FROM walk w {joins}
+WHERE {where}
 LIMIT %s"""  # noqa: S608
     return sql, params
 
@@ -129,81 +151,82 @@ def relationship_directions() -> dict[int, tuple[str, bool]]:
     return {pk: (slug, ahead) for pk, slug, ahead in rows}
 
 
-# What a node shows (every caller: API, pages, change risk and conflicts): a blast radius
-# of thousands of CIs would otherwise pay a join per relation and a JSON parse of the
-# attributes per row. Another field read from a node costs a query: add it here instead.
-_NODE_FIELDS = ("number", "name", "status", "criticality", "ci_class__slug", "ci_class__name")
-
-
 def impact(
-    actor: Actor, *, number: str, direction: str = Direction.UP, depth: int = DEFAULT_DEPTH
+    actor: Actor,
+    *,
+    number: str,
+    direction: str = Direction.UP,
+    depth: int = DEFAULT_DEPTH,
+    limit: int = MAX_IMPACT_ROWS,
 ) -> Impact:
     """CIs reached from ``number`` up (who depends on it: the business services a failure
     hits) or down (what it depends on), each at its shortest depth with one shortest path;
-    only CIs the actor may see are walked."""
+    only CIs the actor may see are walked. The ``limit`` nearest (depth, then id), and
+    ``truncated`` when the walk reaches more."""
     if direction not in Direction.values:
         raise ValidationFailed.one("direction", "up or down")
     if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= MAX_DEPTH:
         raise ValidationFailed.one("depth", f"between 1 and {MAX_DEPTH}")
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_IMPACT_ROWS:
+        raise ValidationFailed.one("limit", f"between 1 and {MAX_IMPACT_ROWS}")
     start = ci_get(actor, number=number)
     served = None if actor.is_system or actor.is_admin else served_organisation_ids(actor)
     types = relationship_directions()
-    sql, params = impact_query(
-        direction, start_id=start.id, depth=depth, types=types, served=served
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    best: dict[int, tuple[int, int, str]] = {}  # CI → (depth, parent, relationship type)
-    for ci_id, level, parent_id, rel in rows:
-        if ci_id != start.id and ci_id not in best:
-            best[ci_id] = (level, parent_id, types[rel][0])
+    best, complete = _walk(direction, start.id, depth, types, served, limit)
     ordered = sorted(best, key=lambda i: (best[i][0], i))
-    truncated = len(ordered) > MAX_IMPACT_ROWS or len(rows) >= MAX_IMPACT_ROWS * MAX_DEPTH
-    ordered = ordered[:MAX_IMPACT_ROWS]
-    cis = _nodes(ordered)
-    result = Impact(start=start, direction=direction, depth=depth, truncated=truncated)
-    for ci_id in ordered:
-        if ci_id not in cis:
-            continue
-        path = _path(ci_id, best, start.id, cis)
-        result.nodes.append(ImpactNode(cis[ci_id], best[ci_id][0], path, best[ci_id][2]))
+    result = Impact(start=start, direction=direction, depth=depth, limit=limit)
+    result.truncated = len(ordered) > limit or not complete
+    for ci_id in ordered[:limit]:
+        level, _parent, via, row = best[ci_id]
+        path = _path(ci_id, best, start.id)
+        result.nodes.append(ImpactNode(ci_id, *row, depth=level, path=path, via=types[via][0]))
     return result
 
 
-def _nodes(ids: list[int]) -> dict[int, ConfigurationItem]:
-    """The answer's CIs with their class, as ``select_related`` + ``only(*_NODE_FIELDS)``
-    would give them, built from tuples (``core.rows``): the ORM's materialisation of up to
-    5,000 CIs was most of an impact request (docs/benchmarks-cmdb.md)."""
-    own = [f for f in _NODE_FIELDS if "__" not in f]
-    of_class = [f.split("__")[1] for f in _NODE_FIELDS if f.startswith("ci_class__")]
-    columns = ("id", *own, "ci_class_id", *(f"ci_class__{f}" for f in of_class))
-    rows = ConfigurationItem.objects.filter(id__in=ids).values_list(*columns)
-    db, classes, cis = rows.db, {}, {}
-    class_model = ConfigurationItem._meta.get_field("ci_class").related_model
-    for row in rows:
-        ci = loaded(ConfigurationItem, db, dict(zip(("id", *own), row, strict=False)))
-        ci.ci_class_id = class_id = row[len(own) + 1]
-        ci_class = classes.get(class_id)
-        if ci_class is None:
-            values = dict(zip(of_class, row[len(own) + 2 :], strict=True))
-            ci_class = classes[class_id] = loaded(class_model, db, {"id": class_id, **values})
-        cache_related(ci, "ci_class", ci_class)
-        cis[ci.id] = ci
-    return cis
+Best = dict[int, tuple[int, int, int, tuple]]  # CI → (depth, parent, type, node columns)
 
 
-def _path(
-    ci_id: int,
-    best: dict[int, tuple[int, int, str]],
+def _walk(
+    direction: str,
     start_id: int,
-    cis: dict[int, ConfigurationItem],
-) -> list[str]:
+    depth: int,
+    types: dict[int, tuple[str, bool]],
+    served: list[int] | None,
+    limit: int,
+) -> tuple[Best, bool]:
+    """The walk's rows until more than ``limit`` CIs are known (or the walk ends): each CI at
+    its shallowest depth. A CI reached through several parents is several rows, so the
+    bound on rows starts at a few per CI and grows fourfold while that is not enough.
+    (CIs, whether the walk was read to its end)."""
+    budget = min((limit + 1) * 3, MAX_WALK_ROWS)
+    while True:
+        sql, params = impact_query(
+            direction,
+            start_id=start_id,
+            depth=depth,
+            types=types,
+            served=served,
+            rows=budget,
+            nodes=True,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        best: Best = {}
+        for ci_id, level, parent_id, rel, *node in rows:
+            if ci_id != start_id and (ci_id not in best or level < best[ci_id][0]):
+                best[ci_id] = (level, parent_id, rel, tuple(node))
+        if len(rows) < budget or len(best) > limit or budget >= MAX_WALK_ROWS:
+            return best, len(rows) < budget
+        budget = min(budget * 4, MAX_WALK_ROWS)
+
+
+def _path(ci_id: int, best: Best, start_id: int) -> list[str]:
     """Follow shortest-depth parents back to the start (a parent of a CI first reached at
-    depth d was itself first reached at d - 1, so this is a shortest path)."""
+    depth d was itself first reached at d - 1, and came before it in the walk)."""
     path = []
     node = ci_id
     while node != start_id and node in best:
-        path.append(cis[node].number if node in cis else str(node))
+        path.append(best[node][3][0])
         node = best[node][1]
     return list(reversed(path))

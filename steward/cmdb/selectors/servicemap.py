@@ -31,13 +31,15 @@ class Neighbourhood:
 
 def service_map(actor: Actor, *, number: str, depth: int = 2) -> Neighbourhood:
     """The neighbourhood a service map draws: two impact walks and one edge query."""
-    up = impact(actor, number=number, direction=Direction.UP, depth=depth)
-    down = impact(actor, number=number, direction=Direction.DOWN, depth=depth)
+    # a page of the nearest: the map draws at most MAP_MAX_NODES a side
+    page = MAP_MAX_NODES + 1
+    up = impact(actor, number=number, direction=Direction.UP, depth=depth, limit=page)
+    down = impact(actor, number=number, direction=Direction.DOWN, depth=depth, limit=page)
     seen = {up.start.id}
-    up_nodes = [n for n in up.nodes[:MAP_MAX_NODES] if n.ci.id not in seen]
-    seen |= {n.ci.id for n in up_nodes}
-    down_nodes = [n for n in down.nodes[:MAP_MAX_NODES] if n.ci.id not in seen]
-    seen |= {n.ci.id for n in down_nodes}
+    up_nodes = [n for n in up.nodes[:MAP_MAX_NODES] if n.id not in seen]
+    seen |= {n.id for n in up_nodes}
+    down_nodes = [n for n in down.nodes[:MAP_MAX_NODES] if n.id not in seen]
+    seen |= {n.id for n in down_nodes}
     edges = list(
         relationship_visible(actor)
         .filter(source_id__in=seen, target_id__in=seen)
@@ -137,7 +139,7 @@ def _node(ci: Any, x: float, y: float, depth: int, side: str) -> Node:
         ci.number,
         ci.name,
         _cut(ci.name),
-        ci.ci_class.name,
+        ci.ci_class_name if isinstance(ci, ImpactNode) else ci.ci_class.name,
         ci.status,
         STATUS_COLOURS.get(ci.status, GREY),
         round(x, 1),
@@ -157,7 +159,7 @@ def _rows(hood: Any) -> list[tuple[str, int, list[Any]]]:
             by_depth.setdefault(item.depth, []).append(item)
         side_rows = []
         for depth in sorted(by_depth):
-            hop = [n.ci for n in sorted(by_depth[depth], key=lambda n: (n.path[:-1], n.ci.name))]
+            hop = sorted(by_depth[depth], key=lambda n: (n.path[:-1], n.name))
             # siblings stay together; a wide hop wraps onto further rows
             side_rows.extend(
                 (side, depth, hop[i : i + PER_ROW]) for i in range(0, len(hop), PER_ROW)
