@@ -41,6 +41,7 @@ from steward.changes.selectors.permissions import (
     stand_in_for,
 )
 from steward.changes.selectors.planning import (
+    CalendarRow,
     ConflictReport,
     cab_agenda,
     change_calendar,
@@ -50,7 +51,6 @@ from steward.changes.selectors.planning import (
 )
 from steward.changes.selectors.queues import change_queue
 from steward.changes.selectors.records import (
-    CALENDAR_FIELDS,
     CALENDAR_LIMIT,
     CONFLICT_DEPTH,
     MAX_CONFLICTS,
@@ -78,7 +78,7 @@ from steward.changes.selectors.records import (
 )
 
 __all__ = [
-    "CALENDAR_FIELDS",
+    "CalendarRow",
     "ChangeCapabilities",
     "change_capabilities",
     "offered_moves",

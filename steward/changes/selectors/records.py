@@ -41,23 +41,6 @@ CONFLICT_DEPTH = 3  # CIs depending on each other this many hops apart conflict
 MAX_CONFLICTS = 200
 CALENDAR_LIMIT = 5000
 MAX_WINDOW = dt.timedelta(days=31)  # a planned window lasts at most this long (services check)
-CALENDAR_FIELDS = (
-    "number",
-    "title",
-    "type",
-    "status",
-    "risk_score",  # the list view's risk badge shows it
-    "risk_level",
-    "approval_state",
-    "planned_start",
-    "planned_end",
-    "version",
-    "team__slug",
-    "team__name",
-    "assignee__username",
-    "assignee__first_name",
-    "assignee__last_name",
-)
 SYSTEM = Actor.system("changes")
 
 
