@@ -25,7 +25,8 @@ AUTH = "auth"  # tokens, users' activity, passwords, roles
 INCIDENT_CONFIG = "incident_config"  # priority matrix, categories
 SLA_CONFIG = "sla_config"  # SLA policies and business calendars
 CATALOG_CONFIG = "catalog_config"  # catalogue items and services (what ordering reads)
-NAMES = (AUTH, INCIDENT_CONFIG, SLA_CONFIG, CATALOG_CONFIG)
+CHANGE_CONFIG = "change_config"  # the risk questionnaire and the change settings
+NAMES = (AUTH, INCIDENT_CONFIG, SLA_CONFIG, CATALOG_CONFIG, CHANGE_CONFIG)
 
 _local = threading.local()  # the stamps this request read (gthread: one request per thread)
 
