@@ -203,3 +203,14 @@ def test_a_full_day_draws_six_changes_and_counts_the_others(web, agent_user):
     assert f"view=week&amp;date={day}" in cell
     week = web.get(f"/changes/calendar/?view=week&date={day}").content.decode()
     assert all(c.number in week for c in made)
+
+
+def test_the_page_writes_times_as_the_date_filter_does():
+    from django.utils import dateformat
+
+    from steward.changes.views.calendar import Entries
+
+    entries = Entries(set())
+    for days in range(0, 400, 9):
+        value = dt.datetime(2030, 1, 1, 23, 7, tzinfo=dt.UTC) + dt.timedelta(days=days, hours=days)
+        assert entries.text(value) == dateformat.format(timezone.localtime(value), "D j M H:i")

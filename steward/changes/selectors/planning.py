@@ -93,13 +93,14 @@ def change_calendar(
     found = driver_rows(rows)
     if not text:  # PostgreSQL: aware datetimes already
         return [CalendarRow(*row[:8], row[8] or "") for row in found]
-    zone = connections[rows.db].timezone if settings.USE_TZ else None
+    # the stored text is UTC (USE_TZ): read with its offset, one C call per distinct value
+    suffix = "+00:00" if settings.USE_TZ else ""
     parsed: dict[str, dt.datetime] = {}  # many changes share their start and end hours
 
     def when(value: str) -> dt.datetime:
         moment = parsed.get(value)
         if moment is None:
-            moment = parsed[value] = dt.datetime.fromisoformat(value).replace(tzinfo=zone)
+            moment = parsed[value] = dt.datetime.fromisoformat(value + suffix)
         return moment
 
     return [CalendarRow(*r[:6], when(r[6]), when(r[7]), r[8] or "") for r in found]

@@ -16,7 +16,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
@@ -109,20 +110,21 @@ class Entries:
         self.status = {v: str(label) for v, label in Status.choices}
         self.risk = {v: str(label) for v, label in RiskLevel.choices}
         self.link = reverse("changes:detail", args=["CHG0"])[: -len("CHG0/")] + "{}/"
-        self._local: dict[dt.datetime, dt.datetime] = {}
+        # "D j M H:i" as the date filter writes it, without its per-call lookups
+        self.weekdays = [str(WEEKDAYS_ABBR[i]) for i in range(7)]
+        self.months = {i: str(MONTHS_3[i]).title() for i in range(1, 13)}
         self._text: dict[dt.datetime, str] = {}
         self._made: dict[int, dict] = {}
 
     def local(self, value: dt.datetime) -> dt.datetime:
-        found = self._local.get(value)
-        if found is None:
-            found = self._local[value] = value.astimezone(self.tz)
-        return found
+        return value.astimezone(self.tz)
 
     def text(self, value: dt.datetime) -> str:
         found = self._text.get(value)
         if found is None:
-            found = self._text[value] = dateformat.format(self.local(value), "D j M H:i")
+            t = value.astimezone(self.tz)
+            found = f"{self.weekdays[t.weekday()]} {t.day} {self.months[t.month]} {t:%H:%M}"
+            self._text[value] = found
         return found
 
     def of(self, row: CalendarRow) -> dict:
@@ -189,17 +191,16 @@ def _layout(
     for i in range((stop - first).days):
         date = first + ONE_DAY * i
         days.append(Day(date, month is None or date.month == month, date.isoformat()))
-    last = len(days) - 1
+    last, tz = len(days) - 1, entries.tz
     for row in rows:
-        a = (entries.local(row.planned_start).date() - first).days
-        b = (entries.local(row.planned_end - TICK).date() - first).days
+        a = (row.planned_start.astimezone(tz).date() - first).days
+        b = ((row.planned_end - TICK).astimezone(tz).date() - first).days
         for i in range(max(a, 0), min(b, last) + 1):
             day = days[i]
             if len(day.shown) < limit:
                 day.shown.append(entries.of(row))
             else:
                 day.more += 1
-    tz = entries.tz
     for freeze in freezes:
         for i in _days_of(freeze.starts_at, freeze.ends_at, first, stop, tz):
             days[i].freezes.append(freeze)
