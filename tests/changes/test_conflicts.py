@@ -350,3 +350,22 @@ def test_calendar_reads_one_statement_whatever_the_month_holds(agent_actor, new_
             planned_end=start + dt.timedelta(hours=hours + 1),
         )
     assert statements() == few == 1
+
+
+def test_sqlite_reads_the_month_from_the_covering_index_alone(agent_actor, new_change):
+    """Every column the calendar reads is in ``chg_calendar``: no table lookup per change."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's planner chooses by its statistics")
+    start, end = window(days=5)
+    new_change(planned_start=start, planned_end=end)
+    selectors.change_calendar(agent_actor, start=start, end=end)  # the actor's organisations
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.change_calendar(agent_actor, start=start, end=end)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + ctx.captured_queries[0]["sql"])
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+
+    assert "USING COVERING INDEX chg_calendar" in plan, plan
