@@ -50,36 +50,18 @@ def load(
     depends = RelationshipType.objects.get(slug="depends_on")
     requester = User.objects.get(username="admin")
     started = time.perf_counter()
-    if db == "postgres":
-        _series_insert(
-            ConfigurationItem,
-            cis,
-            {"number": "'CI' || lpad(i::text, 7, '0')", "name": "'ci-' || i"}
-            | {"ci_class_id": server.pk},
-        )
-    else:
-        for low in range(0, cis, BATCH):
-            with transaction.atomic():
-                ConfigurationItem.objects.bulk_create(
-                    ConfigurationItem(number=f"CI{i:07d}", name=f"ci-{i}", ci_class=server)
-                    for i in range(low, min(cis, low + BATCH))
-                )
+    number = "'CI' || lpad(i::text, 7, '0')" if db == "postgres" else "'CI' || printf('%%07d', i)"
+    _series_insert(
+        ConfigurationItem, cis, {"number": number, "name": "'ci-' || i", "ci_class_id": server.pk}
+    )
     first = ConfigurationItem.objects.order_by("id").values_list("id", flat=True).first()
     progress(f"   {cis:,} CIs in {time.perf_counter() - started:.0f}s")
-    if db == "postgres":
-        _series_insert(
-            Relationship,
-            cis - 1,
-            {"source_id": f"{first} + i + 1", "target_id": f"{first} + (i + 1) / 4"}
-            | {"type_id": depends.pk},
-        )
-    else:
-        for low in range(1, cis, BATCH):
-            with transaction.atomic():
-                Relationship.objects.bulk_create(
-                    Relationship(source_id=first + i, target_id=first + i // 4, type=depends)
-                    for i in range(low, min(cis, low + BATCH))
-                )
+    parent = f"{first} + (i + 1) / 4"  # integer division on both databases
+    _series_insert(
+        Relationship,
+        cis - 1,
+        {"source_id": f"{first} + i + 1", "target_id": parent, "type_id": depends.pk},
+    )
     progress(f"   {cis - 1:,} relationships in {time.perf_counter() - started:.0f}s")
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     month_start, month_end = month_bounds(now)
@@ -147,10 +129,13 @@ def _freezes(
 
 
 def _series_insert(model, count: int, columns: dict) -> None:  # noqa: ANN001 - a model class
-    """``count`` rows in one INSERT … SELECT over generate_series (i from 0): the given
-    columns as SQL expressions (str) or values, every other column its model default."""
+    """``count`` rows in one INSERT … SELECT over a series i from 0 (generate_series on
+    PostgreSQL, a recursive CTE on SQLite): the given columns as SQL expressions (str) or
+    values, every other column its model default."""
     from django.db import connection
 
+    postgres = connection.vendor == "postgresql"
+    now = "now()" if postgres else "strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now')"
     names, exprs, params = [], [], []
     for field in model._meta.concrete_fields:
         if field.primary_key:
@@ -163,13 +148,16 @@ def _series_insert(model, count: int, columns: dict) -> None:  # noqa: ANN001 - 
             exprs.append("%s")
             params.append(value)
         elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            exprs.append("now()")
+            exprs.append(now)
         else:
             exprs.append("%s")
             params.append(field.get_db_prep_save(field.get_default(), connection))
-    sql = (
-        f"INSERT INTO {model._meta.db_table} ({', '.join(names)}) "  # noqa: S608 - our names
-        f"SELECT {', '.join(exprs)} FROM generate_series(0, %s) AS i"
-    )
+    insert = f"INSERT INTO {model._meta.db_table} ({', '.join(names)}) SELECT {', '.join(exprs)}"
+    if postgres:
+        sql = f"{insert} FROM generate_series(0, %s) AS i"
+    else:
+        series = "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < %s) "
+        sql = f"{series}{insert} FROM s"
+        params = [count - 1, *params]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, count - 1])
+        cursor.execute(sql, [*params, count - 1] if postgres else params)

@@ -52,7 +52,7 @@ def create_change(request: HttpRequest, response: HttpResponse, payload: ChangeC
         create=services.change_create,
         visible=selectors.change_visible,
     )
-    return 201, tag(response, selectors.change_get(request.actor, number=change.number))
+    return 201, tag(response, selectors.change_created(request.actor, change))
 
 
 @changes.post("/feed", response={201: FeedOut})

@@ -29,7 +29,17 @@ CATALOG_CONFIG = "catalog_config"  # catalogue items and services (what ordering
 MAIL_CONFIG = "mail_config"  # mailboxes and the teams, categories, organisations they name
 SESSIONS = "sessions"  # browser sessions changed or ended (steward/core/sessions.py)
 TEAMS = "teams"  # teams' names, slugs and organisations (the filter bars' team lists)
-NAMES = (AUTH, INCIDENT_CONFIG, SLA_CONFIG, CATALOG_CONFIG, MAIL_CONFIG, SESSIONS, TEAMS)
+CHANGE_CONFIG = "change_config"  # the risk questionnaire and the change settings
+NAMES = (
+    AUTH,
+    INCIDENT_CONFIG,
+    SLA_CONFIG,
+    CATALOG_CONFIG,
+    MAIL_CONFIG,
+    SESSIONS,
+    TEAMS,
+    CHANGE_CONFIG,
+)
 
 _local = threading.local()  # the stamps this request read (gthread: one request per thread)
 

@@ -395,3 +395,67 @@ def test_a_problem_the_user_cannot_see_is_refused_naming_problems(agent_api, age
     assert response.status_code == 422, response.content
     assert "problems" in response.json()["error"]["fields"]
     assert Change.objects.count() == 0
+
+
+def _answer_and_statements(api, body: dict) -> tuple[dict, int]:
+    with CaptureQueriesContext(connection) as ctx:
+        created = api.post("/api/v1/changes", body)
+    assert created.status_code == 201, created.content
+    return created.json(), len(ctx.captured_queries)
+
+
+def test_the_create_answer_is_what_a_get_shows_without_reading_it_back(
+    agent_api, agent_actor, stack
+):
+    """The answer is built from what the create wrote (no read-back of the change and its
+    five relations): the same body as a GET of it; and its statements do not grow with the
+    links it writes."""
+    from steward.incidents.services import incident_create
+
+    team = factories.TeamFactory(name="Network")
+    incident = incident_create(agent_actor, title="Switch flapping")
+    start, end = window()
+    full = {
+        "title": "Replace core switch",
+        "cis": [stack["server"].number, stack["app"].number],
+        "incidents": [incident.number],
+        "team": team.slug,
+        "planned_start": iso(start),
+        "planned_end": iso(end),
+        **PLANS,
+        "risk_answers": {"outage": "partial"},
+    }
+    _answer_and_statements(agent_api, {"title": "warm"})  # first-use caches
+
+    body, statements = _answer_and_statements(agent_api, full)
+    _, bare = _answer_and_statements(agent_api, {"title": "Bare", "cis": [stack["app"].number]})
+
+    assert body == agent_api.get(f"/api/v1/changes/{body['number']}").json()
+    assert body["impacted_services"] == [stack["service"].number]
+    assert body["risk_reasons"]  # the CI named: the answer knows which CIs the reader sees
+    # the writes, the reads that validate and score (none of the questionnaire: cached), and
+    # no read-back of the change with its five relations
+    assert bare == 16, bare
+    # the second CI's impact walk (4), the team (1), the incident's lookup and link (2)
+    assert statements - bare == 7, (statements, bare)
+
+
+def test_a_limited_agent_is_not_told_of_a_service_it_may_not_see(new_change):
+    """The impacted services come from a walk that sees everything: the create's answer
+    names only those its reader may see, as a GET does."""
+    home, away = factories.OrganisationFactory(), factories.OrganisationFactory()
+    agent = factories.agent(username="limited-creator", organisation=home)
+    agent.served_organisations.set([home])
+    service = ci("business_service", name="Payroll", organisation=away.slug)
+    server = ci("server", name="pay-srv", organisation=home.slug)
+    from tests.changes.conftest import relate
+
+    relate(service, server)
+    api = api_client_for(agent)
+
+    body, _ = _answer_and_statements(api, {"title": "Patch pay-srv", "cis": [server.number]})
+
+    assert body["impacted_services"] == []
+    assert service.number not in str(body)
+    assert body == api.get(f"/api/v1/changes/{body['number']}").json()
+    assert Change.objects.get(number=body["number"]).impacted_services.get() == service

@@ -172,3 +172,45 @@ def test_feed_links_are_issued_and_work(web, agent_actor, new_change, cm):
     feed = web.get(url.decode().split("://", 1)[1].split("/", 1)[1].join(["/", ""]))
     assert feed.status_code == 200
     assert change.number.encode() in feed.content
+
+
+def test_a_full_day_draws_six_changes_and_counts_the_others(web, agent_user):
+    """A month cell draws at most ``DAY_LIMIT`` changes, by planned start, and links the
+    others ("+ n more") to the week view, which draws them."""
+    from steward.changes.views.calendar import DAY_LIMIT
+
+    start, _ = window(days=3, at_hour=1)
+    made = Change.objects.bulk_create(
+        Change(
+            number=f"CHG8{i:06d}",
+            title=f"Busy {i}",
+            requester=agent_user,
+            status=Status.SCHEDULED,
+            planned_start=start + dt.timedelta(minutes=i),
+            planned_end=start + dt.timedelta(minutes=i + 30),
+        )
+        for i in range(DAY_LIMIT + 4)
+    )
+    day = timezone.localtime(start).date().isoformat()
+
+    text = web.get(f"/changes/calendar/?date={day}").content.decode()
+    cell = text[text.index(f'data-date="{day}"') :]
+    cell = cell[: cell.index("</td>")]
+
+    assert [c.number for c in made[:DAY_LIMIT]] == re.findall(r"\d\d:\d\d (CHG8\d{6})", cell)
+    assert made[DAY_LIMIT].number not in cell
+    assert "+ 4 more" in cell
+    assert f"view=week&amp;date={day}" in cell
+    week = web.get(f"/changes/calendar/?view=week&date={day}").content.decode()
+    assert all(c.number in week for c in made)
+
+
+def test_the_page_writes_times_as_the_date_filter_does():
+    from django.utils import dateformat
+
+    from steward.changes.views.calendar import Entries
+
+    entries = Entries(set())
+    for days in range(0, 400, 9):
+        value = dt.datetime(2030, 1, 1, 23, 7, tzinfo=dt.UTC) + dt.timedelta(days=days, hours=days)
+        assert entries.text(value) == dateformat.format(timezone.localtime(value), "D j M H:i")

@@ -14,6 +14,7 @@ from steward.changes.models import Change, ChangeCI, FreezeWindow
 from steward.changes.services import ScheduleConflict
 from steward.core.errors import PermissionDenied, ValidationFailed
 from steward.core.models import AuditEntry
+from tests import factories
 from tests.changes.conftest import ci, fresh, relate, scheduled, window
 
 
@@ -292,46 +293,79 @@ def test_cab_agenda_lists_changes_waiting_for_authorisation(agent_actor, cm, new
     assert len(agenda[0].approvals.all()) == 1
 
 
-def test_calendar_objects_equal_what_the_orm_builds(agent_actor, cm, new_change, stack):
-    """``change_calendar`` builds its changes from rows (no ORM materialisation): the same
-    values, the same team and assignee, the same deferred fields as ``select_related`` +
-    ``only`` give, and a deferred field still loads on access."""
-    from steward.changes.models import Change
-    from steward.changes.selectors.records import CALENDAR_FIELDS
-
+def test_calendar_rows_equal_what_the_orm_reads(agent_actor, cm, new_change, stack):
+    """``change_calendar`` reads narrow rows with the driver (SQLite: the stored text, parsed
+    once per distinct value): the same changes, order and values as the ORM's objects, with
+    aware datetimes (microseconds kept), the team's name or "", cancelled changes left out
+    and windows touching the range from before it included."""
+    team = factories.TeamFactory(name="Network")
     start, end = window(days=5)
-    for minutes in (0, 30, 60):
+    made = [
         new_change(
-            planned_start=start + dt.timedelta(minutes=minutes),
+            planned_start=start + dt.timedelta(minutes=minutes, microseconds=minutes * 7),
             planned_end=start + dt.timedelta(minutes=minutes + 20),
         )
-    Change.objects.filter(planned_start=start).update(assignee=agent_actor.user)
+        for minutes in (0, 30, 30, 60)
+    ]
+    early = new_change(
+        planned_start=start - dt.timedelta(days=2), planned_end=start + dt.timedelta(seconds=1)
+    )
+    Change.objects.filter(pk=made[0].pk).update(team=team, risk_level="high", risk_score=9)
+    Change.objects.filter(pk=made[1].pk).update(status="cancelled")
 
     found = selectors.change_calendar(agent_actor, start=start, end=end)
-    orm = list(
-        Change.objects.filter(id__in=[c.id for c in found])
-        .select_related("team", "assignee")
-        .only(*CALENDAR_FIELDS)
+    orm = [
+        (c.id, c.number, c.title, c.status, c.risk_level, c.risk_score)
+        + (c.planned_start, c.planned_end, c.team.name if c.team else "")
+        for c in Change.objects.exclude(status="cancelled")
+        .filter(planned_start__lt=end, planned_end__gt=start)
+        .select_related("team")
         .order_by("planned_start", "id")
-    )
+    ]
 
-    def seen(change):
-        return (
-            {f: getattr(change, f) for f in CALENDAR_FIELDS if "__" not in f},
-            [getattr(change, f.replace("__", ".").split(".")[0]) for f in ("team", "assignee")],
-            [
-                getattr(getattr(change, rel), name, None) if getattr(change, rel) else None
-                for rel, name in (f.split("__") for f in CALENDAR_FIELDS if "__" in f)
-            ],
-            change.get_deferred_fields(),
-            change.team.get_deferred_fields() if change.team else None,
-            change.assignee.get_deferred_fields() if change.assignee else None,
-            change.pk,
-            change._state.adding,
+    assert [tuple(r) for r in found] == orm
+    assert [r.number for r in found][:2] == [early.number, made[0].number]
+    assert made[1].number not in {r.number for r in found}
+    assert found[1].team == "Network"
+    assert all(r.planned_start.tzinfo is not None for r in found)
+    assert found[2].planned_start.microsecond == 210
+
+
+def test_calendar_reads_one_statement_whatever_the_month_holds(agent_actor, new_change):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    start, end = window(days=5)
+
+    def statements() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            selectors.change_calendar(agent_actor, start=start, end=end)
+        return len(ctx.captured_queries)
+
+    statements()  # the actor's organisations, read once per actor
+    few = statements()
+    for hours in range(12):
+        new_change(
+            planned_start=start + dt.timedelta(hours=hours),
+            planned_end=start + dt.timedelta(hours=hours + 1),
         )
+    assert statements() == few == 1
 
-    assert len(found) == 3
-    assert any(c.assignee for c in found)
-    assert any(c.assignee is None for c in found)
-    assert [seen(c) for c in found] == [seen(c) for c in orm]
-    assert found[0].description == orm[0].description  # deferred: loaded on access
+
+def test_sqlite_reads_the_month_from_the_covering_index_alone(agent_actor, new_change):
+    """Every column the calendar reads is in ``chg_calendar``: no table lookup per change."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's planner chooses by its statistics")
+    start, end = window(days=5)
+    new_change(planned_start=start, planned_end=end)
+    selectors.change_calendar(agent_actor, start=start, end=end)  # the actor's organisations
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.change_calendar(agent_actor, start=start, end=end)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + ctx.captured_queries[0]["sql"])
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+
+    assert "USING COVERING INDEX chg_calendar" in plan, plan

@@ -95,6 +95,25 @@ def test_weights_are_configurable(new_change):
     assert new_change(risk_answers={"outage": "full"}).risk_level == RiskLevel.VERY_HIGH
 
 
+def test_a_weight_saved_after_a_create_scores_the_next_one(new_change):
+    """The questionnaire is cached per process under a stamp the save bumps."""
+    assert new_change(risk_answers={"outage": "full"}).risk_level != RiskLevel.VERY_HIGH
+    answer = RiskAnswer.objects.get(question__slug="outage", slug="full")
+    answer.weight = 20
+    answer.save()
+
+    assert new_change(risk_answers={"outage": "full"}).risk_level == RiskLevel.VERY_HIGH
+
+
+def test_thresholds_saved_after_a_create_level_the_next_one(new_change):
+    settings = ChangeSettings.objects.first() or ChangeSettings()
+    assert new_change(risk_answers={"outage": "full"}).risk_level != RiskLevel.VERY_HIGH
+    settings.very_high_from = 1
+    settings.save()
+
+    assert new_change(risk_answers={"outage": "full"}).risk_level == RiskLevel.VERY_HIGH
+
+
 @pytest.mark.parametrize(
     "answers",
     [{"outage": "maybe"}, {"no_such_question": "yes"}, ["outage"]],

@@ -41,6 +41,7 @@ from steward.changes.selectors.permissions import (
     stand_in_for,
 )
 from steward.changes.selectors.planning import (
+    CalendarRow,
     ConflictReport,
     cab_agenda,
     change_calendar,
@@ -50,7 +51,6 @@ from steward.changes.selectors.planning import (
 )
 from steward.changes.selectors.queues import change_queue
 from steward.changes.selectors.records import (
-    CALENDAR_FIELDS,
     CALENDAR_LIMIT,
     CONFLICT_DEPTH,
     MAX_CONFLICTS,
@@ -63,6 +63,7 @@ from steward.changes.selectors.records import (
     approvals_awaiting,
     change_allowed_transitions,
     change_comment_page,
+    change_created,
     change_filter,
     change_for_update,
     change_get,
@@ -78,7 +79,7 @@ from steward.changes.selectors.records import (
 )
 
 __all__ = [
-    "CALENDAR_FIELDS",
+    "CalendarRow",
     "ChangeCapabilities",
     "change_capabilities",
     "offered_moves",
@@ -118,6 +119,7 @@ __all__ = [
     "history_values",
     "readable_risk_reasons",
     "change_settings",
+    "change_created",
     "change_visible",
     "change_hidden_links",
     "linked_prefetches",

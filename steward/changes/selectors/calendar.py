@@ -8,8 +8,13 @@ import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 
-from steward.changes.models import Change, ChangeCI, FreezeWindow
+from django.db import connections
+from django.db.models import TextField
+from django.db.models.functions import Cast
+
+from steward.changes.models import ChangeCI, FreezeWindow
 from steward.changes.selectors.config import freeze_visible
+from steward.changes.selectors.planning import CalendarRow
 from steward.core.actor import Actor
 from steward.core.rows import driver_rows
 
@@ -24,19 +29,25 @@ def freezes_between(actor: Actor, *, start: dt.datetime, end: dt.datetime) -> li
     )
 
 
-def calendar_conflicts(changes: list[Change], *, start: dt.datetime, end: dt.datetime) -> set[int]:
+def calendar_conflicts(
+    changes: Iterable[CalendarRow], *, start: dt.datetime, end: dt.datetime
+) -> set[int]:
     """Ids of ``changes`` whose held window overlaps another change's on the same CI, found
     from one range scan of the ``change_ci_window`` index and a sweep in Python. Dependent
     CIs are left to the change page (``change_conflicts`` walks the CMDB per change)."""
-    shown = {c.pk for c in changes}
+    shown = {c.id for c in changes}
     if not shown:
         return set()
-    rows = ChangeCI.objects.filter(
-        holds_window=True, planned_start__lt=end, planned_end__gt=start
-    ).values_list("ci_id", "change_id", "planned_start", "planned_end")
+    rows = ChangeCI.objects.filter(holds_window=True, planned_start__lt=end, planned_end__gt=start)
+    if connections[rows.db].vendor == "sqlite":
+        # the stored text: windows are only compared with each other, and SQLite's text
+        # (one format, UTC) sorts as the times do, so nothing is parsed
+        rows = rows.annotate(
+            s=Cast("planned_start", TextField()), e=Cast("planned_end", TextField())
+        ).values_list("ci_id", "change_id", "s", "e")
+    else:
+        rows = rows.values_list("ci_id", "change_id", "planned_start", "planned_end")
     by_ci: dict[int, list[tuple]] = defaultdict(list)
-    # the windows are only compared with each other: no converter needed (all naive UTC on
-    # SQLite, all aware on PostgreSQL)
     for ci_id, change_id, s, e in driver_rows(rows):
         by_ci[ci_id].append((s, e, change_id))
     return overlapping(by_ci.values()) & shown

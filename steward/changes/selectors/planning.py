@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import DateTimeField, Prefetch, Q
+from django.db.models import Prefetch, Q, TextField
+from django.db.models.functions import Cast
 
 from steward.changes.choices import (
     ApprovalState,
@@ -21,7 +21,6 @@ from steward.changes.models import (
     FreezeWindow,
 )
 from steward.changes.selectors.records import (
-    CALENDAR_FIELDS,
     CALENDAR_LIMIT,
     CONFLICT_DEPTH,
     MAX_CONFLICTS,
@@ -34,9 +33,23 @@ from steward.cmdb.choices import Direction
 from steward.cmdb.models import ConfigurationItem
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
-from steward.core.rows import driver_rows, loaded
+from steward.core.rows import driver_rows
 
 # --- calendar and CAB ---------------------------------------------------------------------
+
+
+class CalendarRow(NamedTuple):
+    """One change as the calendar draws it: nothing else is read (``change_calendar``)."""
+
+    id: int
+    number: str
+    title: str
+    status: str
+    risk_level: str
+    risk_score: int
+    planned_start: dt.datetime
+    planned_end: dt.datetime
+    team: str  # the team's name, "" without one
 
 
 def change_calendar(
@@ -48,12 +61,12 @@ def change_calendar(
     ci: str = "",
     statuses: list[str] | None = None,
     limit: int = CALENDAR_LIMIT,
-) -> list[Change]:
-    """Visible changes whose planned window overlaps ``[start, end)``, by planned start: one
-    range query on the ``chg_window`` index (bounded on both sides, windows lasting at most
-    ``MAX_WINDOW``) plus team and assignee joins. Only ``CALENDAR_FIELDS`` are loaded: read
-    anything else per change and it costs a query each. ``statuses`` defaults to everything
-    not cancelled."""
+) -> list[CalendarRow]:
+    """Visible changes whose planned window overlaps ``[start, end)``, by planned start, as
+    ``CalendarRow`` tuples: one range query over the ``chg_calendar`` index (bounded on both
+    sides, windows lasting at most ``MAX_WINDOW``; the index holds every column read, so on
+    SQLite the month is read from the index alone) with the team's name joined. No model
+    objects are made (decision 0023). ``statuses`` defaults to everything not cancelled."""
     if end <= start:
         raise ValidationFailed.one("end", "must be after start")
     if end - start > dt.timedelta(days=400):
@@ -68,64 +81,32 @@ def change_calendar(
     if ci:  # a CI the actor may not see selects nothing
         cis = cmdb_selectors.ci_visible(actor).filter(number=ci)
         qs = qs.filter(id__in=ChangeCI.objects.filter(ci__in=cis).values("change_id"))
-    # only what a calendar draws: the JSON and text columns would cost more than the query
-    rows = qs.order_by("planned_start", "id").values_list(*_CALENDAR_COLUMNS)[: max(1, limit)]
-    return _as_changes(driver_rows(rows), rows.db)
+    qs = qs.order_by("planned_start", "id")
+    text = connections[qs.db].vendor == "sqlite"
+    if text:  # the stored text, parsed below once per distinct value (no converter per row)
+        qs = qs.annotate(
+            start_text=Cast("planned_start", TextField()),
+            end_text=Cast("planned_end", TextField()),
+        )
+    columns = ("start_text", "end_text") if text else ("planned_start", "planned_end")
+    rows = qs.values_list(*_ROW_HEAD, *columns, "team__name")[: max(1, limit)]
+    found = driver_rows(rows)
+    if not text:  # PostgreSQL: aware datetimes already
+        return [CalendarRow(*row[:8], row[8] or "") for row in found]
+    # the stored text is UTC (USE_TZ): read with its offset, one C call per distinct value
+    suffix = "+00:00" if settings.USE_TZ else ""
+    parsed: dict[str, dt.datetime] = {}  # many changes share their start and end hours
+
+    def when(value: str) -> dt.datetime:
+        moment = parsed.get(value)
+        if moment is None:
+            moment = parsed[value] = dt.datetime.fromisoformat(value + suffix)
+        return moment
+
+    return [CalendarRow(*r[:6], when(r[6]), when(r[7]), r[8] or "") for r in found]
 
 
-# The calendar's columns, read as tuples and made into ``Change`` objects below: the ORM's
-# own materialisation (``select_related`` + ``only``) of a month of 5,000 changes cost about
-# 80% of ``change_calendar`` (docs/benchmarks-changes.md). The objects are what ``only``
-# gives: the other fields are deferred (reading one costs a query, as before).
-_OWN = [f.split("__")[0] for f in CALENDAR_FIELDS if "__" not in f]
-_TEAM = [f.split("__")[1] for f in CALENDAR_FIELDS if f.startswith("team__")]
-_ASSIGNEE = [f.split("__")[1] for f in CALENDAR_FIELDS if f.startswith("assignee__")]
-_CALENDAR_COLUMNS = (
-    "id",
-    *_OWN,
-    "team_id",
-    *(f"team__{f}" for f in _TEAM),
-    "assignee_id",
-    *(f"assignee__{f}" for f in _ASSIGNEE),
-)
-_DATETIMES = frozenset(
-    i
-    for i, name in enumerate(_CALENDAR_COLUMNS)
-    if "__" not in name and isinstance(Change._meta.get_field(name), DateTimeField)
-)
-
-
-def _as_changes(rows: Iterable[tuple], db: str) -> list[Change]:
-    """Changes with their team and assignee cached (one shared object per team and per
-    person, as the calendar only reads them)."""
-    team_model = Change._meta.get_field("team").related_model
-    person_model = Change._meta.get_field("assignee").related_model
-    own, team_n, person_n = len(_OWN) + 1, len(_TEAM), len(_ASSIGNEE)
-    names = ("id", *_OWN)
-    zone = connections[db].timezone if settings.USE_TZ else None
-    teams: dict[int, Any] = {}
-    people: dict[int, Any] = {}
-    changes = []
-    for row in rows:
-        values = dict(zip(names, row[:own], strict=True))
-        if zone is not None:
-            for i in _DATETIMES:  # what the backend's converter does: naive UTC → aware
-                value = row[i]
-                if value is not None and value.tzinfo is None:
-                    values[names[i]] = value.replace(tzinfo=zone)
-        team_id, assignee_id = row[own], row[own + 1 + team_n]
-        values["team_id"], values["assignee_id"] = team_id, assignee_id
-        team = teams.get(team_id)
-        if team is None and team_id is not None:
-            fields = dict(zip(_TEAM, row[own + 1 : own + 1 + team_n], strict=True))
-            team = teams[team_id] = loaded(team_model, db, {"id": team_id, **fields})
-        person = people.get(assignee_id)
-        if person is None and assignee_id is not None:
-            start = own + 2 + team_n
-            fields = dict(zip(_ASSIGNEE, row[start : start + person_n], strict=True))
-            person = people[assignee_id] = loaded(person_model, db, {"id": assignee_id, **fields})
-        changes.append(loaded(Change, db, values, {"team": team, "assignee": person}))
-    return changes
+_ROW_HEAD = ("id", "number", "title", "status", "risk_level", "risk_score")
 
 
 def cab_agenda(actor: Actor, *, limit: int = 100) -> list[Change]:

@@ -41,23 +41,6 @@ CONFLICT_DEPTH = 3  # CIs depending on each other this many hops apart conflict
 MAX_CONFLICTS = 200
 CALENDAR_LIMIT = 5000
 MAX_WINDOW = dt.timedelta(days=31)  # a planned window lasts at most this long (services check)
-CALENDAR_FIELDS = (
-    "number",
-    "title",
-    "type",
-    "status",
-    "risk_score",  # the list view's risk badge shows it
-    "risk_level",
-    "approval_state",
-    "planned_start",
-    "planned_end",
-    "version",
-    "team__slug",
-    "team__name",
-    "assignee__username",
-    "assignee__first_name",
-    "assignee__last_name",
-)
 SYSTEM = Actor.system("changes")
 
 
@@ -185,6 +168,46 @@ def change_get(actor: Actor, *, number: str) -> Change:
     if change is None:
         raise NotFound()
     return change
+
+
+def change_created(actor: Actor, change: Change) -> Change:
+    """The change ``change_create`` just returned, as ``change_get`` shows it, without
+    reading it back: its links are the records the create was given (read through the
+    actor's visibility) and the impacted services it found (narrowed here to those the
+    actor may see: one query, none for administrators). A change without them (an
+    idempotent retry returns the first one, fetched) is read as ``change_get`` reads it."""
+    links = getattr(change, "created_links", None)
+    if links is None:
+        return change_get(actor, number=change.number)
+    services = links["impacted_services"]
+    if services and not (actor.is_system or actor.is_admin):
+        seen = set(
+            cmdb_selectors.ci_visible(actor)
+            .filter(id__in=[s.id for s in services])
+            .values_list("id", flat=True)
+        )
+        services = [s for s in services if s.id in seen]
+    # as prefetch_related leaves them: the answer reads .cis.all() and the others
+    change._prefetched_objects_cache = {}
+    for name in ("cis", "incidents", "problems"):
+        _cache(change, name, links.get(name, []))
+    _cache(change, "impacted_services", services)
+    Change._meta.get_field("review").set_cached_value(change, None)  # a new change has none
+    requester = change.requester  # set by the create: no query
+    if (
+        change.organisation_id is not None
+        and not Change.organisation.is_cached(change)
+        and requester.organisation_id == change.organisation_id
+        and type(requester).organisation.is_cached(requester)
+    ):
+        change.organisation = requester.organisation
+    return change
+
+
+def _cache(change: Change, name: str, rows: list[Any]) -> None:
+    cached = getattr(change, name).none()
+    cached._result_cache, cached._prefetch_done = list(dict.fromkeys(rows)), True
+    change._prefetched_objects_cache[name] = cached
 
 
 def change_for_update(actor: Actor, *, number: str) -> Change:

@@ -145,7 +145,7 @@ def change_create(actor: Actor, *, title: str, **fields: Any) -> Change:
         **clean,
     )
     services = risk.impacted_services([ci.number for ci in cis])
-    result = risk.assess(change, cis=cis, services=services)
+    result = risk.assess(change, cis=cis, services=services, using=risk.policy())
     change.risk_score, change.risk_level, change.risk_reasons = (
         result.score,
         result.level,
@@ -169,6 +169,8 @@ def change_create(actor: Actor, *, title: str, **fields: Any) -> Change:
         outbox.emit(
             "change.created", change, number=change.number, type=change.type, risk=change.risk_level
         )
+    # what the answer shows, as written (selectors.change_created): no read-back
+    change.created_links = {"cis": cis, "impacted_services": services, **links}
     return change
 
 

@@ -16,11 +16,12 @@ from typing import Any
 from django.utils import timezone
 
 from steward.changes.choices import Outcome, RiskLevel, Status
-from steward.changes.models import Change, ChangeCI, ChangeSettings, RiskQuestion
+from steward.changes.models import Change, ChangeCI, ChangeSettings, RiskAnswer, RiskQuestion
 from steward.changes.selectors import change_settings
 from steward.cmdb import selectors as cmdb_selectors
 from steward.cmdb.choices import Criticality, Direction
 from steward.cmdb.models import ConfigurationItem
+from steward.core import stamps
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
 from steward.core.rows import loaded
@@ -37,6 +38,32 @@ SERVICE_DEPTH = 6  # how far up the CMDB the services impacted by a change are l
 SYSTEM = Actor.system("change-risk")
 
 
+@dataclass(frozen=True)
+class Policy:
+    """What scoring reads besides the change: the questionnaire (slug → question, its
+    answers prefetched) and the settings row. Loaded once per process and reloaded when
+    the ``CHANGE_CONFIG`` stamp moves (saving a question, an answer or the settings bumps
+    it): a create reads none of it from the database."""
+
+    questions: dict[str, RiskQuestion]
+    answers: dict[str, dict[str, RiskAnswer]]
+    settings: ChangeSettings
+
+
+def _load_policy() -> Policy:
+    questions = {q.slug: q for q in RiskQuestion.objects.prefetch_related("answers")}
+    answers = {slug: {a.slug: a for a in q.answers.all()} for slug, q in questions.items()}
+    return Policy(questions=questions, answers=answers, settings=change_settings())
+
+
+_policy = stamps.Versioned(stamps.CHANGE_CONFIG, _load_policy)
+
+
+def policy() -> Policy:
+    """The current risk policy (one stamp read; the rows only when they changed)."""
+    return _policy.get()
+
+
 @dataclass
 class Assessment:
     score: int
@@ -44,19 +71,19 @@ class Assessment:
     reasons: list[str]
 
 
-def clean_answers(answers: Any) -> dict[str, str]:
+def clean_answers(answers: Any, using: Policy | None = None) -> dict[str, str]:
     """``{question: answer}`` slugs of the active questionnaire, or a 422 naming the key."""
     if not isinstance(answers, dict):
         raise ValidationFailed.one("risk_answers", "an object of question → answer")
-    questions = {q.slug: q for q in RiskQuestion.objects.prefetch_related("answers")}
+    found = using or policy()
     clean = {}
     for key, value in answers.items():
-        question = questions.get(key)
+        question = found.questions.get(key)
         if question is None or not question.is_active:
             raise ValidationFailed.one(f"risk_answers.{key}", "not a question of the questionnaire")
-        if value not in {a.slug for a in question.answers.all()}:
-            options = ", ".join(a.slug for a in question.answers.all())
-            raise ValidationFailed.one(f"risk_answers.{key}", f"one of {options}")
+        options = found.answers[key]
+        if value not in options:
+            raise ValidationFailed.one(f"risk_answers.{key}", f"one of {', '.join(options)}")
         clean[key] = value
     return clean
 
@@ -95,18 +122,18 @@ def level_for(score: int, settings: ChangeSettings) -> str:
     return RiskLevel.LOW
 
 
-def assess(change: Change, *, cis: list[Any], services: list[Any]) -> Assessment:
+def assess(
+    change: Change, *, cis: list[Any], services: list[Any], using: Policy | None = None
+) -> Assessment:
     """Score ``change`` with its answers, its CIs and impacted services; every point has a
     reason a CAB member can read."""
-    settings = change_settings()
+    found = using or policy()
+    settings = found.settings
     reasons: list[str] = []
     score = 0
-    questions = {q.slug: q for q in RiskQuestion.objects.prefetch_related("answers")}
     for key, value in sorted((change.risk_answers or {}).items()):
-        question = questions.get(key)
-        answer = (
-            next((a for a in question.answers.all() if a.slug == value), None) if question else None
-        )
+        question = found.questions.get(key)
+        answer = found.answers[key].get(value) if question else None
         if answer is not None and answer.weight:
             score += answer.weight
             reasons.append(f"+{answer.weight}: {question.text} {answer.label}")

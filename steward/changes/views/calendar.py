@@ -17,11 +17,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from steward.changes import selectors, services
 from steward.changes.choices import RiskLevel, Status
-from steward.changes.models import Change, FreezeWindow
+from steward.changes.models import FreezeWindow
+from steward.changes.selectors import CalendarRow
 from steward.changes.views.common import agents_only
 from steward.core import selectors as core_selectors
 from steward.core.datetimes import EARLIEST, LATEST
@@ -46,26 +50,14 @@ LEGEND_STATES = (
 
 @dataclass
 class Day:
+    """One day of the page: at most ``limit`` entries drawn, the others counted."""
+
     date: dt.date
     in_month: bool
-    changes: list[Change] = field(default_factory=list)
+    iso: str = ""
+    shown: list[dict] = field(default_factory=list)
+    more: int = 0
     freezes: list[FreezeWindow] = field(default_factory=list)
-
-    @property
-    def shown(self) -> list[Change]:
-        return self.changes[:DAY_LIMIT]
-
-    @property
-    def more(self) -> int:
-        return max(0, len(self.changes) - DAY_LIMIT)
-
-    @property
-    def week_shown(self) -> list[Change]:
-        return self.changes[:WEEK_DAY_LIMIT]
-
-    @property
-    def week_more(self) -> int:
-        return max(0, len(self.changes) - WEEK_DAY_LIMIT)
 
 
 def _parse_day(text: str) -> dt.date:
@@ -108,21 +100,107 @@ def _days_of(
     return range((a - first).days, (b - first).days + 1)
 
 
+class Entries:
+    """What the page draws of each change, worked out once per change and per distinct
+    time (many changes share their hours), not per day or by template lookups."""
+
+    def __init__(self, conflicted: set[int]) -> None:
+        self.tz = timezone.get_current_timezone()
+        self.conflicted = conflicted
+        self.status = {v: str(label) for v, label in Status.choices}
+        self.risk = {v: str(label) for v, label in RiskLevel.choices}
+        self.link = reverse("changes:detail", args=["CHG0"])[: -len("CHG0/")] + "{}/"
+        # "D j M H:i" as the date filter writes it, without its per-call lookups
+        self.weekdays = [str(WEEKDAYS_ABBR[i]) for i in range(7)]
+        self.months = {i: str(MONTHS_3[i]).title() for i in range(1, 13)}
+        self._text: dict[dt.datetime, str] = {}
+        self._made: dict[int, dict] = {}
+
+    def local(self, value: dt.datetime) -> dt.datetime:
+        return value.astimezone(self.tz)
+
+    def text(self, value: dt.datetime) -> str:
+        found = self._text.get(value)
+        if found is None:
+            t = value.astimezone(self.tz)
+            found = f"{self.weekdays[t.weekday()]} {t.day} {self.months[t.month]} {t:%H:%M}"
+            self._text[value] = found
+        return found
+
+    def of(self, row: CalendarRow) -> dict:
+        made = self._made.get(row.id)
+        if made is None:
+            conflict = row.id in self.conflicted
+            status, risk = (
+                self.status.get(row.status, row.status),
+                self.risk.get(row.risk_level, ""),
+            )
+            window = f"{self.text(row.planned_start)} – {self.text(row.planned_end)}"
+            title = f"{row.number} {row.title} · {status} · {risk} risk · {window}"
+            made = self._made[row.id] = {
+                "number": row.number,
+                "title": row.title,
+                "status": row.status,
+                "status_label": status,
+                "risk_level": row.risk_level,
+                "risk_label": risk,
+                "risk_score": row.risk_score,
+                "team": row.team,
+                "window": window,
+                "conflict": conflict,
+                "url": self.link.format(row.number),
+                "chip": format_html(
+                    CHIP,
+                    row.risk_level,
+                    " conflict" if conflict else "",
+                    self.link.format(row.number),
+                    title + (" · conflicts with another change on the same CI" if conflict else ""),
+                    row.status,
+                    row.status,
+                    status,
+                    self.local(row.planned_start).strftime("%H:%M"),
+                    row.number,
+                    FLAG if conflict else "",
+                    row.title,
+                ),
+            }
+        return made
+
+
+# one change in a month or week cell (built here: up to 6 x 42 of them per page)
+CHIP = (
+    '<a class="cal-change edge-{}{}" href="{}" title="{}" data-status="{}">'
+    '<i class="dot status-{}"></i><span class="sr-only">{}</span> {} {}{} '
+    '<span class="muted">{}</span></a>'
+)
+FLAG = mark_safe(' <span class="flag">conflict</span>')  # noqa: S308 - a constant
+
+
 def _layout(
-    changes: list[Change],
+    rows: list[CalendarRow],
     freezes: list[FreezeWindow],
+    entries: Entries,
     first: dt.date,
     stop: dt.date,
     month: int | None,
+    limit: int,
 ) -> list[Day]:
-    days = [
-        Day(first + ONE_DAY * i, month is None or (first + ONE_DAY * i).month == month)
-        for i in range((stop - first).days)
-    ]
-    tz = timezone.get_current_timezone()
-    for change in changes:
-        for i in _days_of(change.planned_start, change.planned_end, first, stop, tz):
-            days[i].changes.append(change)
+    """The page's days, each with at most ``limit`` entries and the count of the others:
+    a change is placed on every local day it touches, by its start and end's local dates."""
+    days = []
+    for i in range((stop - first).days):
+        date = first + ONE_DAY * i
+        days.append(Day(date, month is None or date.month == month, date.isoformat()))
+    last, tz = len(days) - 1, entries.tz
+    for row in rows:
+        a = (row.planned_start.astimezone(tz).date() - first).days
+        b = ((row.planned_end - TICK).astimezone(tz).date() - first).days
+        for i in range(max(a, 0), min(b, last) + 1):
+            day = days[i]
+            if len(day.shown) < limit:
+                day.shown.append(entries.of(row))
+            else:
+                day.more += 1
     for freeze in freezes:
         for i in _days_of(freeze.starts_at, freeze.ends_at, first, stop, tz):
             days[i].freezes.append(freeze)
@@ -155,7 +233,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         changes, error = [], exc.message
     freezes = selectors.freezes_between(actor, start=start, end=end)
-    days = _layout(changes, freezes, first, stop, day.month if view == "month" else None)
+    conflicted = selectors.calendar_conflicts(changes, start=start, end=end)
+    entries = Entries(conflicted)
+    limit = DAY_LIMIT if view == "month" else WEEK_DAY_LIMIT
+    month = day.month if view == "month" else None
+    days = _layout(changes, freezes, entries, first, stop, month, limit)
     values = {
         "view": view,
         "views": VIEWS,
@@ -167,9 +249,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate().isoformat(),
         "weeks": [days[i : i + 7] for i in range(0, len(days), 7)],
         "days": days,
-        "changes": changes,
+        "changes": [entries.of(row) for row in changes] if view == "list" else [],
         "freezes": freezes,
-        "conflicted": selectors.calendar_conflicts(changes, start=start, end=end),
         "truncated": len(changes) >= selectors.CALENDAR_LIMIT,
         "team": team,
         "ci": ci,
