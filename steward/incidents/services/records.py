@@ -167,8 +167,7 @@ def _insert(
         status=Status.ASSIGNED if clean.get("team") or clean.get("assignee") else Status.NEW,
         **clean,
     )
-    # the number: on PostgreSQL taken from its sequence in the INSERT itself, else from
-    # the counter table first (core.numbering)
+    # the number: PostgreSQL's sequence in the INSERT itself, else the counter table first
     number = number_sql("INC")
     if number is None:
         incident.number = next_number("INC")
