@@ -75,17 +75,7 @@ def record(
         changes[name] = [REDACTED, REDACTED] if name in secret else [old, new]
     if action == AuditAction.UPDATE and not changes:
         return None
-    entry = AuditEntry(
-        actor=actor.user,
-        actor_label=actor.label,
-        channel=actor.channel,
-        request_id=actor.request_id,
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
-        action=action,
-        changes=changes,
-    )
+    entry = _entry(actor, obj, action, changes)
     # sent with the write's other rows when they go together: nobody reads the entry's id
     # (it stays None then)
     inserts.insert(entry, answer=not pipeline.active())
@@ -116,21 +106,7 @@ def record_many(
         return
     ct = ContentType.objects.get_for_model(rows[0][0], for_concrete_model=True)
     AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=actor.user,
-                actor_label=actor.label,
-                channel=actor.channel,
-                request_id=actor.request_id,
-                content_type=ct,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:200],
-                action=action,
-                changes=changes,
-            )
-            for obj, changes in rows
-        ],
-        batch_size=2000,
+        [_entry(actor, obj, action, changes, ct) for obj, changes in rows], batch_size=2000
     )
 
 
@@ -142,18 +118,30 @@ def record_rows(rows: list[tuple[Actor, models.Model, str, dict[str, Any]]]) -> 
         return
     AuditEntry.objects.bulk_create(
         [
-            AuditEntry(
-                actor=actor.user,
-                actor_label=actor.label,
-                channel=actor.channel,
-                request_id=actor.request_id,
-                content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:200],
-                action=action,
-                changes={name: [None, after[name]] for name in sorted(after)},
-            )
+            _entry(actor, obj, action, {name: [None, after[name]] for name in sorted(after)})
             for actor, obj, action, after in rows
         ],
         batch_size=2000,
+    )
+
+
+def _entry(
+    actor: Actor,
+    obj: models.Model,
+    action: str,
+    changes: dict[str, list[Any]],
+    content_type: ContentType | None = None,
+) -> AuditEntry:
+    """The unsaved entry every writer above inserts: who, through what, on which row."""
+    return AuditEntry(
+        actor=actor.user,
+        actor_label=actor.label,
+        channel=actor.channel,
+        request_id=actor.request_id,
+        content_type=content_type
+        or ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        action=action,
+        changes=changes,
     )
