@@ -208,6 +208,20 @@ def _template_texts(cursor, sql: Sql, span: int, ct: int) -> None:  # noqa: ANN0
         )
 
 
+def _last_number(cursor, sql: Sql) -> int:  # noqa: ANN001
+    """The last INC number given: PostgreSQL's sequence, else the numbering table's row."""
+    from steward.core.numbering import SEQUENCED
+
+    if sql.pg:
+        cursor.execute(
+            f"SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {SEQUENCED['INC']}"
+        )  # noqa: S608
+    else:
+        cursor.execute("SELECT last FROM core_numbersequence WHERE prefix = 'INC'")
+    row = cursor.fetchone()
+    return row[0] if row else 0
+
+
 def grow(total: int, *, step_rows: int = 100_000, progress=print) -> dict:  # noqa: ANN001
     """Copy the demo's incidents (ids 1..span) until there are ``total``; figures back."""
     from django.contrib.contenttypes.models import ContentType
@@ -222,8 +236,7 @@ def grow(total: int, *, step_rows: int = 100_000, progress=print) -> dict:  # no
     with connection.cursor() as cursor:
         cursor.execute("SELECT min(id), max(id), count(*) FROM incidents_incident")
         lo, span, count = cursor.fetchone()
-        cursor.execute("SELECT last FROM core_numbersequence WHERE prefix = 'INC'")
-        last = cursor.fetchone()[0]
+        last = _last_number(cursor, sql)
         ends = {}
         for table in ("sla_slaclock", "core_comment", "core_auditentry"):
             cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")  # noqa: S608
@@ -260,6 +273,10 @@ def grow(total: int, *, step_rows: int = 100_000, progress=print) -> dict:  # no
         top = cursor.fetchone()[0]
         cursor.execute("UPDATE core_numbersequence SET last = %s WHERE prefix = 'INC'", [top])
         if sql.pg:
+            # PostgreSQL numbers incidents from a sequence (steward.core.numbering)
+            from steward.core.numbering import SEQUENCED
+
+            cursor.execute("SELECT setval(%s, %s)", [SEQUENCED["INC"], top])
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence('incidents_incident', 'id'), %s)", [top]
             )
