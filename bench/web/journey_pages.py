@@ -45,6 +45,7 @@ def pages() -> list[tuple[str, str, str]]:
     from steward.changes.models import Change
     from steward.cmdb.models import ConfigurationItem
     from steward.incidents.models import Incident
+    from steward.knowledge.models import Article
     from steward.problems.models import Problem
     from steward.sla.models import BusinessCalendar, SlaPolicy
 
@@ -63,6 +64,7 @@ def pages() -> list[tuple[str, str, str]]:
     known = Problem.objects.get(title="Month-end reports exhaust the database")
     policy = SlaPolicy.objects.order_by("precedence").first()
     calendar = BusinessCalendar.objects.order_by("id").first()
+    article = Article.objects.order_by("number").first()
     queue = "/incidents/?queue={queue}&q={q}&status={status}&priority=&team={team}&order={order}"
     return [
         ("alice", "home", "/"),
@@ -144,6 +146,18 @@ def pages() -> list[tuple[str, str, str]]:
         ("admin", "categories", "/incidents/categories/"),
         ("admin", "priority matrix", "/incidents/priority-matrix/"),
         ("admin", "mailboxes", "/mailboxes/"),
+        # the control journeys (tests/journeys/test_controls_*.py)
+        ("lead", "problems filtered", "/problems/?queue=open&status=known_error&team=network"),
+        ("lead", "knowledge", "/knowledge/"),
+        ("lead", "knowledge searched", "/knowledge/?q=vpn&status=published"),
+        ("lead", "new article", "/knowledge/new/"),
+        ("lead", "article edit", f"/knowledge/{article.number}/edit/"),
+        ("alice", "my open incidents", "/incidents/?queue=open"),
+        ("alice", "catalogue searched", "/catalog/?q=laptop&category="),
+        ("am", "tasks due soon", "/catalog/tasks/?queue=all&sla=due_soon"),
+        ("admin", "received mail searched", "/mailboxes/messages/?q=printer&status="),
+        ("admin", "calendars searched", "/sla/calendars/?q=berlin"),
+        ("admin", "new category", "/incidents/categories/new/"),
     ]
 
 

@@ -114,7 +114,10 @@ class MessageFilterForm(forms.Form):
         required=False,
         widget=forms.SearchInput(attrs={"placeholder": "Sender or subject…"}),
     )
-    status = forms.ChoiceField(choices=[("", "Any"), *MessageStatus.choices], required=False)
+    # named as the list's column is: what became of the message
+    status = forms.ChoiceField(
+        label="Outcome", choices=[("", "Any"), *MessageStatus.choices], required=False
+    )
 
     def show_errors(self, errors: dict[str, list[str]]) -> None:
         for name, messages in errors.items():

@@ -108,6 +108,20 @@ def test_a_bad_status_filter_is_refused_beside_the_field(admin_web):
     assert page.status_code == 422
 
 
+def test_an_empty_list_says_which_mail_it_looked_for(admin_web, mailbox, alice):
+    """The page opens on the quarantine; "No mail here." read as if no mail had come in."""
+    mail_ingest(mailbox, eml(subject="Printer jammed"))
+
+    opened = admin_web.get("/mailboxes/messages/")
+    searched = admin_web.get("/mailboxes/messages/", {"q": "printer"})
+    every = admin_web.get("/mailboxes/messages/", {"q": "printer", "status": ""})
+
+    assert b"Nothing in quarantine." in opened.content
+    assert b"No mail matches this search and outcome." in searched.content
+    assert b"Printer jammed" in every.content
+    assert b'<label class="sr-only" for="id_status">Outcome</label>' in opened.content
+
+
 @pytest.mark.parametrize("role", ["agent_user", "requester_user"])
 def test_nobody_else_opens_the_mailbox_pages(request, mailbox, alice, role):
     web = client_for(request.getfixturevalue(role))

@@ -291,6 +291,19 @@ def test_the_calendar_search_narrows_the_rows_in_place(admin_web, admin_actor, c
     assert b"Berlin office hours" in bad.content  # the other filters still apply
 
 
+def test_an_unmatched_calendar_search_says_so(admin_web, calendar):
+    """Not "No business calendar yet." (there is one): the search matched none."""
+    none = admin_web.get(
+        "/sla/calendars/", {"q": "atlantis", "partial": "1"}, headers={"HX-Request": "true"}
+    )
+    every = admin_web.get("/sla/calendars/")
+
+    assert none.status_code == 200
+    assert "No calendar's name matches the search." in none.content.decode()
+    assert b"No business calendar yet." not in none.content
+    assert b"Berlin office hours" in every.content
+
+
 def test_a_policy_changed_meanwhile_is_not_overwritten(admin_web, admin_actor, calendar):
     from steward.sla.services import policy_update
 

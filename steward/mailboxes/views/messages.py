@@ -32,10 +32,21 @@ def message_list(request: HttpRequest) -> HttpResponse:
     page = None if errors else selectors.message_list(actor, **filters.dict())
     form = MessageFilterForm({"q": query.get("q", ""), "status": query.get("status", "")})
     form.show_errors(errors)
-    context = {"page": page, "filters": form, "tab": "messages"}
+    context = {"page": page, "filters": form, "tab": "messages", "empty": _empty_text(query)}
     partial = wants_partial(request) and request.GET.get("partial")
     template = "mailboxes/message_list.html#rows" if partial else "mailboxes/message_list.html"
     return render(request, template, context, status=422 if errors else 200)
+
+
+def _empty_text(query) -> str:  # noqa: ANN001 - a QueryDict
+    """What an empty list says: the page opens on the quarantine, so "No mail here." read as
+    if no mail had come in while the search matched mail of another outcome."""
+    q, status = query.get("q", ""), query.get("status", "")
+    if not q and status == "quarantined":
+        return "Nothing in quarantine."
+    if q or status:
+        return "No mail matches this search and outcome."
+    return "No mail received yet."
 
 
 @login_required
