@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from steward.cmdb.choices import attribute_label
 from steward.cmdb.models import CIClass, ConfigurationItem, Relationship, RelationshipType
 from steward.cmdb.selectors import cis as selectors
 from steward.cmdb.selectors.classes import class_tree
@@ -206,8 +207,7 @@ FIELD_LABELS = {"ci_class": "Class", "software_version": "Product version"}
 def _label(name: str, schema: dict[str, dict[str, Any]]) -> str:
     attribute = name.removeprefix("attributes.")
     if attribute != name:
-        spec = schema.get(attribute) or {}
-        return spec.get("label") or attribute.replace("_", " ").capitalize()
+        return attribute_label({"name": attribute, **(schema.get(attribute) or {})})
     return FIELD_LABELS.get(name) or field_label(ConfigurationItem, name)
 
 
