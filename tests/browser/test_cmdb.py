@@ -89,7 +89,9 @@ def test_an_asset_manager_creates_a_ci_through_the_form_and_relates_it(page):
     expect(page.locator("form.relate .error")).to_have_count(0)
     assert Relationship.objects.filter(source=app, target=ci, type__slug="runs_on").exists()
     page.reload()
-    expect(page.locator("#history")).to_contain_text(f"related {app.number} runs_on {ci.number}")
+    expect(page.locator("#history")).to_contain_text(
+        f"related {app.number} {app.name} runs on {ci.number} {ci.name}"
+    )
     assert_accessible(page)
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name=f"Remove the relationship: runs {app.number}").click()

@@ -64,6 +64,17 @@ def test_change_manager_fills_every_field_of_a_new_change_and_reads_them_back(pa
     }
     for question, answer in answers.items():
         page.get_by_label(question).select_option(label=answer)
+    # a template with a normal change: refused beside the type (it was dropped silently,
+    # raising the change without the template the person chose), nothing typed lost
+    template = page.get_by_label("Standard change template")
+    template.select_option(label="Monthly OS patching")
+    page.get_by_role("button", name="Raise change").click()
+    kind = page.locator(".field.invalid", has=page.get_by_label("Type", exact=True))
+    expect(kind).to_contain_text("a change from a template is standard")
+    expect(page.get_by_label("Description")).to_have_value("Two fans report a failing bearing.")
+    expect(page.get_by_role("combobox", name="Assignee")).to_have_value("Lee Lead")
+    expect(chosen.get_by_role("listitem")).to_have_text([re.compile("esx-04")])
+    template.select_option(label="—")
     page.get_by_role("button", name="Raise change").click()
 
     heading(page, re.compile("Replace the fans of esx-04"))

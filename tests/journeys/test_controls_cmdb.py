@@ -219,7 +219,11 @@ def test_asset_manager_relates_a_ci_every_way_reads_its_impact_and_unrelates_it(
     assert asked == ["Remove this relationship?"] * 2 * len(KINDS)
     no_error_on_page(page)
     page.reload()
-    expect(page.locator("#history")).to_contain_text(f"removed {number}")
+    # the history in words too (it printed "related CI0000201 runs_on CI0000008")
+    history = page.locator("#history")
+    for kind in KINDS:
+        expect(history).to_contain_text(f"removed {number} jrn-app-09 {kind.lower()} CI")
+    expect(history).not_to_contain_text(re.compile("depends_on|runs_on|hosted_on|part_of"))
 
 
 def test_asset_manager_pages_the_list_and_checks_a_second_import_from_discovery(page):

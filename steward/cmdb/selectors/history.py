@@ -259,9 +259,12 @@ def ci_timeline(actor: Actor, ci: ConfigurationItem) -> list[Change]:
         if link
         for number in (link["source"], link["target"])
     }
-    visible = set(
-        selectors.ci_visible(actor).filter(number__in=ends).values_list("number", flat=True)
+    visible = dict(
+        selectors.ci_visible(actor).filter(number__in=ends).values_list("number", "name")
     )
+    # the link in words: "related CI0000138 vm-0004 hosted on CI0000030 esx-21", not the
+    # type's code (one query, only for a timeline with links)
+    verbs = dict(RelationshipType.objects.values_list("slug", "name")) if ends else {}
 
     def line(entry: AuditEntry, kind: str, fields: list, link: Any = None) -> Change:
         who = str(entry.actor) if entry.actor is not None else entry.actor_label
@@ -273,7 +276,13 @@ def ci_timeline(actor: Actor, ci: ConfigurationItem) -> list[Change]:
         if link is not None:
             old, new = link
             shown = new or old
-            if shown and {shown["source"], shown["target"]} <= visible:
+            if shown and {shown["source"], shown["target"]} <= visible.keys():
+                shown = {
+                    **shown,
+                    "source_name": visible[shown["source"]],
+                    "target_name": visible[shown["target"]],
+                    "verb": verbs.get(shown["type"], shown["type"]).lower(),
+                }
                 timeline.append(line(entry, "related" if new else "unrelated", [], shown))
             continue
         kind = "created" if entry.action == AuditAction.CREATE else entry.action
