@@ -6,9 +6,11 @@ delegation ended; each from the page's default state."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.journeys.steps import heading, no_error_on_page, open_module, pick, sign_in, swapped
@@ -223,6 +225,13 @@ def test_change_manager_reads_the_calendar_by_week_list_and_month_and_gets_feeds
     for text in listed.locator("td:nth-child(5)").all_inner_texts():
         assert text.strip() == "Network", text
     no_error_on_page(page)
+    # the demo's quarter-end freeze on the shop names it (the list read "(CI0000033)"); it
+    # starts 18 days from now, in this month or the next
+    if (timezone.localdate() + dt.timedelta(days=18)).month != timezone.localdate().month:
+        page.get_by_role("link", name="Next →").click()
+    expect(page.locator(".flag.frozen", has_text="Quarter-end freeze").first).to_contain_text(
+        "Online shop and what depends on it"
+    )
 
     feeds = page.get_by_role("region", name="Subscribe in your calendar app")
     feeds.get_by_role("button", name="Get calendar feed links").click()
