@@ -181,6 +181,7 @@ def test_change_manager_narrows_the_list_by_queue_risk_and_team_and_pages_on(pag
 
     tabs.get_by_role("link", name="All", exact=True).click()
     page.get_by_role("combobox", name="Risk").select_option(label="Very high")
+    expect(page).to_have_url(re.compile(r"risk=very_high"))  # the filtered rows are in
     swapped(page)
     no_error_on_page(page)
     expect(change_rows(page).first).to_be_visible()
@@ -188,6 +189,7 @@ def test_change_manager_narrows_the_list_by_queue_risk_and_team_and_pages_on(pag
         assert text.strip() == "Very high risk", text
     page.get_by_role("combobox", name="Risk").select_option(label="Any risk")
     page.get_by_role("combobox", name="Team").select_option(label="Network")
+    expect(page).to_have_url(re.compile(r"risk=&.*team=network|team=network.*risk=(&|$)"))
     swapped(page)
     no_error_on_page(page)
     expect(change_rows(page).first).to_be_visible()
