@@ -159,11 +159,13 @@ class ChangeForm(forms.Form):
         return out
 
     def create_values(self) -> dict[str, Any]:
-        """Fields for ``change_create``: empty ones left out, a template makes it standard."""
+        """Fields for ``change_create``: empty ones left out. A template chosen goes to the
+        service whatever the type, which refuses a template on a normal or emergency change
+        beside the type (it was dropped without a word, raising a change without its plans)."""
         values = {k: v for k, v in self.values().items() if v not in (None, "", [], {})}
         values.setdefault("title", "")
         values["type"] = self.cleaned_data["type"]
-        if self.cleaned_data["template"] and self.cleaned_data["type"] == ChangeType.STANDARD:
+        if self.cleaned_data["template"]:
             values["template"] = self.cleaned_data["template"]
         elif self.cleaned_data["type"] == ChangeType.STANDARD:
             values["template"] = None

@@ -1,5 +1,8 @@
 """CMDB enumerations, with the colours the UI shows beside them."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db import models
 
 
@@ -53,3 +56,25 @@ STATUS_COLOURS = {
     CIStatus.MAINTENANCE: "#b45309",
     CIStatus.RETIRED: "#9ca3af",
 }
+
+
+# an attribute without a label of its own is shown by its name in words: the seeded classes'
+# ``fqdn``, ``ip_address`` and ``memory_gb`` read "FQDN", "IP address", "Memory (GB)", not
+# "Fqdn", "Ip address" and "Memory gb" (nor the raw names the CI page used to print)
+ACRONYMS = {"cpu", "dns", "fqdn", "id", "ip", "mac", "os", "sku", "url", "uuid", "vm"}
+UNITS = {"gb": "(GB)", "mb": "(MB)", "tb": "(TB)", "ghz": "(GHz)"}
+
+
+def attribute_label(spec: Mapping[str, Any]) -> str:
+    """The attribute's own label, else its name in words."""
+    if spec.get("label"):
+        return str(spec["label"])
+    words = []
+    for i, word in enumerate(str(spec["name"]).split("_")):
+        if word in ACRONYMS:
+            words.append(word.upper())
+        elif word in UNITS and i:
+            words.append(UNITS[word])
+        else:
+            words.append(word.capitalize() if not i else word)
+    return " ".join(words)

@@ -53,16 +53,16 @@ def test_an_asset_manager_creates_a_ci_through_the_form_and_relates_it(page):
     # choosing the class swapped in its attribute fields, inherited ones included
     expect(page.get_by_label("Hypervisor")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Fqdn").fill("srv-billing.example.com")
-    page.get_by_label("Ip address").fill("300.1.1.1")
+    page.get_by_label("FQDN").fill("srv-billing.example.com")
+    page.get_by_label("IP address").fill("300.1.1.1")
     page.get_by_role("button", name="Create CI").click()
 
     # the service's verdict, beside the field, with the rest of the input kept
     expect(page.locator(".field.invalid")).to_contain_text("expected an IPv4 or IPv6 address")
-    expect(page.get_by_label("Fqdn")).to_have_value("srv-billing.example.com")
+    expect(page.get_by_label("FQDN")).to_have_value("srv-billing.example.com")
     assert_accessible(page)
-    page.get_by_label("Ip address").fill("10.0.0.7")
-    page.get_by_label("Cpu count").fill("4")
+    page.get_by_label("IP address").fill("10.0.0.7")
+    page.get_by_label("CPU count").fill("4")
     page.get_by_label("Hypervisor").select_option("kvm")
     page.get_by_role("button", name="Create CI").click()
 
@@ -89,10 +89,12 @@ def test_an_asset_manager_creates_a_ci_through_the_form_and_relates_it(page):
     expect(page.locator("form.relate .error")).to_have_count(0)
     assert Relationship.objects.filter(source=app, target=ci, type__slug="runs_on").exists()
     page.reload()
-    expect(page.locator("#history")).to_contain_text(f"related {app.number} runs_on {ci.number}")
+    expect(page.locator("#history")).to_contain_text(
+        f"related {app.number} {app.name} runs on {ci.number} {ci.name}"
+    )
     assert_accessible(page)
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name=f"Remove runs_on from {app.number}").click()
+    page.get_by_role("button", name=f"Remove the relationship: runs {app.number}").click()
 
     expect(page.locator("#relationships")).to_contain_text("No relationships.")
     assert not Relationship.objects.exists()

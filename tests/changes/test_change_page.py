@@ -159,6 +159,24 @@ def test_standard_without_a_template_is_refused_on_the_field(web):
     assert not Change.objects.exists()
 
 
+def test_a_template_on_a_normal_change_is_refused_beside_the_type(web, cm):
+    """It was dropped without a word: the change was raised, normal, without the template's
+    plans the person chose."""
+    template = services.template_create(cm, name="Patch", implementation_plan="Run apt.")
+
+    page = web.post(
+        "/changes/new/", {"type": "normal", "template": template.slug, "title": "Patch web-1"}
+    )
+
+    assert page.status_code == 422
+    assert re.search(
+        rb'field invalid">\s*<label for="id_type">.*?a change from a template is standard',
+        page.content,
+        re.S,
+    )
+    assert not Change.objects.exists()
+
+
 def test_edit_saves_and_a_stale_version_says_so(web, new_change):
     change = new_change(title="Old title")
     edit = web.get(f"/changes/{change.number}/edit/")

@@ -307,7 +307,7 @@ def test_the_timeline_names_each_changed_attribute_and_each_link(admin):
         "runs_on",
     )
     assert [(f.name, f.label, f.old, f.new) for f in updated.fields] == [
-        ("attributes.cpu_count", "Cpu count", "2", "8")
+        ("attributes.cpu_count", "CPU count", "2", "8")
     ]
     assert created.kind == "created"
     assert ("Class", "Server") in [(f.label, f.new) for f in created.fields]

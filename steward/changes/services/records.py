@@ -120,7 +120,9 @@ def change_create(actor: Actor, *, title: str, **fields: Any) -> Change:
     if kind == ChangeType.STANDARD and template is None:
         raise ValidationFailed.one("template", "a standard change is made from a template")
     if kind != ChangeType.STANDARD and template is not None:
-        raise ValidationFailed.one("type", "a change from a template is standard")
+        raise ValidationFailed.one(
+            "type", "a change from a template is standard (choose Standard, or no template)"
+        )
     clean = clean_values(actor, {"title": title, **fields}, None)
     cis = list(dict.fromkeys(clean.pop("cis", [])))  # each CI once, in the order given
     links = {name: clean.pop(name, []) for name in LINKS}

@@ -12,7 +12,13 @@ from typing import Any
 from django import forms
 from django.urls import reverse
 
-from steward.cmdb.choices import AttributeType, CIStatus, Criticality, Environment
+from steward.cmdb.choices import (
+    AttributeType,
+    CIStatus,
+    Criticality,
+    Environment,
+    attribute_label,
+)
 from steward.core.forms import SingleLineField
 from steward.web.pickers import picker_field
 
@@ -24,7 +30,7 @@ def _attribute_field(spec: Mapping[str, Any]) -> forms.Field:
     """A typed input for one attribute; never ``required`` here: the service says what is
     missing, in the same words as the API."""
     kind = spec["type"]
-    label = spec.get("label") or spec["name"].replace("_", " ").capitalize()
+    label = attribute_label(spec)
     label += " *" if spec.get("required") else ""
     common = {"label": label, "required": False}
     if kind == AttributeType.INTEGER:

@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from steward.cmdb.choices import attribute_label
 from steward.cmdb.models import CIClass, ConfigurationItem, Relationship, RelationshipType
 from steward.cmdb.selectors import cis as selectors
 from steward.cmdb.selectors.classes import class_tree
@@ -206,8 +207,7 @@ FIELD_LABELS = {"ci_class": "Class", "software_version": "Product version"}
 def _label(name: str, schema: dict[str, dict[str, Any]]) -> str:
     attribute = name.removeprefix("attributes.")
     if attribute != name:
-        spec = schema.get(attribute) or {}
-        return spec.get("label") or attribute.replace("_", " ").capitalize()
+        return attribute_label({"name": attribute, **(schema.get(attribute) or {})})
     return FIELD_LABELS.get(name) or field_label(ConfigurationItem, name)
 
 
@@ -259,9 +259,12 @@ def ci_timeline(actor: Actor, ci: ConfigurationItem) -> list[Change]:
         if link
         for number in (link["source"], link["target"])
     }
-    visible = set(
-        selectors.ci_visible(actor).filter(number__in=ends).values_list("number", flat=True)
+    visible = dict(
+        selectors.ci_visible(actor).filter(number__in=ends).values_list("number", "name")
     )
+    # the link in words: "related CI0000138 vm-0004 hosted on CI0000030 esx-21", not the
+    # type's code (one query, only for a timeline with links)
+    verbs = dict(RelationshipType.objects.values_list("slug", "name")) if ends else {}
 
     def line(entry: AuditEntry, kind: str, fields: list, link: Any = None) -> Change:
         who = str(entry.actor) if entry.actor is not None else entry.actor_label
@@ -273,7 +276,13 @@ def ci_timeline(actor: Actor, ci: ConfigurationItem) -> list[Change]:
         if link is not None:
             old, new = link
             shown = new or old
-            if shown and {shown["source"], shown["target"]} <= visible:
+            if shown and {shown["source"], shown["target"]} <= visible.keys():
+                shown = {
+                    **shown,
+                    "source_name": visible[shown["source"]],
+                    "target_name": visible[shown["target"]],
+                    "verb": verbs.get(shown["type"], shown["type"]).lower(),
+                }
                 timeline.append(line(entry, "related" if new else "unrelated", [], shown))
             continue
         kind = "created" if entry.action == AuditAction.CREATE else entry.action

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from steward.changes import selectors as change_selectors
 from steward.cmdb import selectors
-from steward.cmdb.choices import STATUS_COLOURS, CIStatus
+from steward.cmdb.choices import STATUS_COLOURS, CIStatus, attribute_label
 from steward.cmdb.filters import CIFilters, ImpactParams, MapParams, attribute_filters, parse
 from steward.cmdb.forms import FILTER_FIELDS, CIFilterForm, RelationshipForm
 from steward.cmdb.selectors import history, servicemap
@@ -96,7 +96,10 @@ def detail_context(actor: Actor, ci: Any, past: Any = None) -> dict[str, Any]:
     shown = past.ci if past else ci
     tree = selectors.class_tree()
     schema = tree.schema(tree.by_id[shown.ci_class_id])
-    attributes = [(spec, shown.attributes.get(name)) for name, spec in schema.items()]
+    attributes = [
+        ({**spec, "label": attribute_label(spec)}, shown.attributes.get(name))
+        for name, spec in schema.items()
+    ]
     can = selectors.ci_capabilities(actor, ci, past=past is not None)
     return {
         "ci": shown,
