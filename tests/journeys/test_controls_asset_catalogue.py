@@ -129,8 +129,21 @@ def test_asset_manager_moves_a_model_to_another_category_and_deploys_one_as_a_ci
     page.get_by_label("Serial number").fill("SN-NAS-JRN-1")
     page.get_by_label("Model").select_option(label="Synology RS1221+")
     page.get_by_label("Status").select_option(label="In stock")
+    page.get_by_label("Vendor").fill("Bechtle")
+    page.get_by_label("Purchase order").fill("PO-NAS-1")
+    page.get_by_label("Purchase date").fill("2026-11-20")
+    page.get_by_label("Cost").fill("2890.00")
+    page.get_by_label("Holds data").uncheck()
     page.get_by_role("button", name="Record asset").click()
     heading(page, re.compile("NAS-JRN-1"))
+    for term, shown in (
+        ("Vendor", "Bechtle"),
+        ("Purchase order", "PO-NAS-1"),
+        ("Purchased", "20 Nov 2026"),
+        ("Holds data", "No"),
+        ("Cost", "2890.00"),
+    ):
+        expect(page.locator(f"dt:text-is('{term}') + dd")).to_have_text(shown)
     page.get_by_role("button", name="Deploy", exact=True).click()
     page.wait_for_load_state("load")
     no_error_on_page(page)
