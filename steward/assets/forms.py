@@ -248,11 +248,11 @@ class CategoryForm(_ChangedOnly):
     """A category and its two depreciation schedules (book and tax), each with a residual."""
 
     name = SingleLineField(max_length=120)
-    ci_class = SingleLineField(
-        max_length=60,
+    ci_class = forms.ChoiceField(
         required=False,
         label="CMDB class",
-        help_text="The CMDB class slug a deployed asset becomes; empty: not tracked as a CI.",
+        choices=(),
+        help_text="The class of the CI a deployed asset becomes.",
     )
     book_method = forms.ChoiceField(label="Book method", choices=Depreciation.choices)
     book_life_years = _life("Book life (years)")
@@ -262,6 +262,15 @@ class CategoryForm(_ChangedOnly):
     tax_life_years = _life("Tax life (years)")
     tax_rate = _rate("Tax rate (% a year)")
     tax_residual_percent = _residual("Tax residual value (% of cost)")
+
+    def __init__(self, *args, classes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # a class the CMDB retired since stays listed while a category still names it
+        current = self.initial.get("ci_class") or ""
+        known = [(slug, name) for slug, name in classes]
+        if current and current not in {slug for slug, _ in known}:
+            known.append((current, current))
+        self.fields["ci_class"].choices = [("", "Not tracked in the CMDB"), *known]
 
     @staticmethod
     def initial_for(category) -> dict:

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from steward.assets import selectors
+from steward.assets import selectors, services
 from steward.assets.models import AssetModel, Category
+from steward.core.errors import ValidationFailed
 from steward.core.models import AuditEntry
 from tests import factories
 from tests.query_counts import grows
@@ -75,6 +76,33 @@ def test_a_category_is_created_and_its_schedule_edited(signed_in, make_asset, ma
     assert set(entry.changes) == {"name", "book_life_years"}
 
 
+def test_a_categorys_cmdb_class_is_chosen_by_name_and_an_unknown_one_refused(
+    signed_in, catalogue, system
+):
+    """A class name typed where the slug was expected ("Server") used to be saved, and every
+    deploy of the category's assets then failed on ``ci_class``; so did a class whose CIs
+    need an attribute (a network device's type). Now a list of the classes a deploy can
+    create, shown by name, and the service refuses any other."""
+    page = signed_in.get("/assets/categories/laptop/edit/").content.decode()
+    assert '<option value="virtual_machine">Virtual machine</option>' in page
+    values = _category_values(Category.objects.get(slug="laptop"))
+    r = signed_in.post("/assets/categories/laptop/edit/", _opened(values, ci_class="Server"))
+    assert r.status_code == 422
+    with pytest.raises(ValidationFailed) as refused:
+        services.category_create(system, name="Tablet", ci_class="Tablet computer")
+    assert list(refused.value.fields) == ["ci_class"]
+    assert "“Tablet computer” is not a CMDB class" in refused.value.fields["ci_class"][0]
+    # a class whose CIs need an attribute a deploy does not know (its device type)
+    assert "network_device" not in page
+    with pytest.raises(ValidationFailed):
+        services.category_create(system, name="Switch", ci_class="network_device")
+    r = signed_in.post("/assets/categories/laptop/edit/", _opened(values, ci_class="server"))
+    assert r.status_code == 303
+    assert Category.objects.get(slug="laptop").ci_class == "server"
+    listed = signed_in.get("/assets/categories/").content.decode()
+    assert "<td>Server</td>" in listed
+
+
 def test_category_bad_input_lands_on_its_field(signed_in, catalogue):
     laptop = Category.objects.get(slug="laptop")
     values = _category_values(laptop)
@@ -105,7 +133,7 @@ def test_a_models_warranty_term_is_inherited_by_its_assets(
     asset = selectors.asset_get(manager, number=asset.number)
     assert asset.warranty_end == dt.date(2029, 1, 15)
     page = signed_in.get(f"/assets/{asset.number}/").content.decode()
-    assert "<dt>Warranty until</dt><dd>Jan. 15, 2029</dd>" in page
+    assert '<dt>Warranty until</dt><dd><time datetime="2029-01-15">15 Jan 2029</time></dd>' in page
 
 
 def test_a_model_is_created_and_a_duplicate_refused(signed_in, catalogue):

@@ -11,6 +11,7 @@ from steward.assets.choices import Status
 from steward.assets.models import AssetModel, Category, StockLevel, StockRoom
 from steward.assets.selectors.access import can_read
 from steward.assets.selectors.assets import asset_visible
+from steward.cmdb import selectors as cmdb_selectors
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
 from steward.core.models import Location
@@ -33,8 +34,37 @@ def category_get(actor: Actor, *, slug: str) -> Category:
 
 
 def category_list(actor: Actor) -> list[Category]:
-    """Every category with its number of models (one query; categories are few)."""
-    return list(category_visible(actor).annotate(model_count=Count("models")))
+    """Every category with its number of models and its CMDB class's name (``ci_class_name``;
+    two queries, categories and classes are few)."""
+    found = list(category_visible(actor).annotate(model_count=Count("models")))
+    names = {slug: c.name for slug, c in cmdb_selectors.class_tree().by_slug.items()}
+    for category in found:
+        category.ci_class_name = names.get(category.ci_class, category.ci_class)
+    return found
+
+
+def deployable_classes() -> dict[str, str]:
+    """The CMDB classes a category may name, slug → name: active ones whose CIs need no
+    attribute but the serial number, the only one a deploy knows (a Network device needs
+    its device type: a deploy could never create it)."""
+    tree = cmdb_selectors.class_tree()
+    return {
+        cls.slug: cls.name
+        for cls in tree.by_slug.values()
+        if cls.is_active
+        and not [
+            name
+            for name, spec in tree.schema(cls).items()
+            if spec.get("required") and name != "serial_number"
+        ]
+    }
+
+
+def ci_class_choices(actor: Actor) -> list[tuple[str, str]]:
+    """The classes a category may name, as (slug, name), by name."""
+    if not can_read(actor):
+        return []
+    return sorted(deployable_classes().items(), key=lambda c: c[1])
 
 
 def model_visible(actor: Actor) -> QuerySet[AssetModel]:

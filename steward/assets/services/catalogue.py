@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from steward.assets.choices import Depreciation
 from steward.assets.models import AssetModel, Category, StockLevel, StockRoom
+from steward.assets.selectors.catalogue import deployable_classes
 from steward.assets.services.assets import require_write
 from steward.assets.services.validation import ref, text
 from steward.core import audit
@@ -103,9 +104,18 @@ MODEL_FIELDS = {"manufacturer", "name", "category", "warranty_months"}
 
 
 def _ci_class(value: Any) -> str:
+    """Empty (not tracked in the CMDB) or a class a deploy can create a CI of: accepted here,
+    an unknown class or one needing attributes a deploy does not know refused every deploy
+    of the category's assets later."""
     value = text("ci_class", value)
     if len(value) > 60:
         raise ValidationFailed.one("ci_class", "at most 60 characters")
+    if value and value not in deployable_classes():
+        raise ValidationFailed.one(
+            "ci_class",
+            f"“{value}” is not a CMDB class a deployed asset can become "
+            "(an active class needing no attribute but the serial number)",
+        )
     return value
 
 

@@ -46,11 +46,13 @@ def category_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def category_new(request: HttpRequest) -> HttpResponse:
     actor = _writer(request)
+    classes = selectors.ci_class_choices(actor)
     if request.method == "GET":
-        return render(request, CATEGORY_FORM, {"form": CategoryForm(), "category": None})
+        form = CategoryForm(classes=classes)
+        return render(request, CATEGORY_FORM, {"form": form, "category": None})
     return submit(
         request,
-        CategoryForm(request.POST),
+        CategoryForm(request.POST, classes=classes),
         lambda f: services.category_create(actor, **f.values()),
         success=reverse("assets:categories"),
         template=CATEGORY_FORM,
@@ -66,12 +68,14 @@ def category_edit(request: HttpRequest, slug: str) -> HttpResponse:
     _writer(request)
     example = selectors.category_example_schedule(category)
     context = {"category": category, "example": example}
+    initial = CategoryForm.initial_for(category)
+    classes = selectors.ci_class_choices(actor)
     if request.method == "GET":
-        form = CategoryForm(initial=CategoryForm.initial_for(category))
+        form = CategoryForm(initial=initial, classes=classes)
         return render(request, CATEGORY_FORM, {"form": form, **context})
     return submit(
         request,
-        CategoryForm(request.POST),
+        CategoryForm(request.POST, initial=initial, classes=classes),
         lambda f: services.category_update(
             actor, slug=slug, changes=f.changes(), expected_version=f.cleaned_data["version"]
         ),
