@@ -101,10 +101,6 @@ bench-cmdb: install
 	$(BIN)/python -m bench.cmdb --db sqlite --cis $(CIS)
 	$(BIN)/python -m bench.cmdb --db postgres --cis $(CIS)
 
-# Changes: conflicts and the calendar over CHANGE_CIS CIs, CHANGES scheduled changes and
-# CHANGE_MONTH of them in one month (the issue's sizes), and creating changes over HTTP:
-# `make bench-changes CHANGE_CIS=100000 CHANGES=20000` for a quicker look.
-# See docs/benchmarks-changes.md.
 # Every page the journeys (tests/journeys) visit, as their role, at the demo's size: server
 # time beside a bare Django view (target <= 50 ms). See docs/benchmarks.md.
 bench-web: install
@@ -120,9 +116,6 @@ bench-mail: install
 	$(BIN)/python -m bench.mail --db sqlite --poll-messages $(MAIL_MESSAGES)
 	$(BIN)/python -m bench.mail --db postgres --poll-messages $(MAIL_MESSAGES)
 
-CHANGE_CIS ?= 1000000
-CHANGES ?= 100000
-CHANGE_MONTH ?= 5000
 # Licence compliance at 50,000 devices and 500,000 installations (issue 14): all products
 # <= 500 ms, one product's drill-down p95 <= 20 ms. See docs/benchmarks.md.
 bench-software: install
@@ -150,6 +143,13 @@ bench-knowledge: install
 	$(BIN)/python -m bench.knowledge --db sqlite $(KB_FLAGS)
 	$(BIN)/python -m bench.knowledge --db postgres $(KB_FLAGS)
 
+# Changes: conflicts and the calendar over CHANGE_CIS CIs, CHANGES scheduled changes and
+# CHANGE_MONTH of them in one month (the issue's sizes), and creating changes over HTTP:
+# `make bench-changes CHANGE_CIS=100000 CHANGES=20000` for a quicker look.
+# See docs/benchmarks-changes.md.
+CHANGE_CIS ?= 1000000
+CHANGES ?= 100000
+CHANGE_MONTH ?= 5000
 bench-changes: install
 	$(BIN)/python -m bench.changes --db sqlite --cis $(CHANGE_CIS) --changes $(CHANGES) --month $(CHANGE_MONTH)
 	$(BIN)/python -m bench.changes --db postgres --cis $(CHANGE_CIS) --changes $(CHANGES) --month $(CHANGE_MONTH)
