@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?= -n 2  # two workers: the suite takes half the time on a 2-core machine
 
-.PHONY: install run test test-sqlite test-postgres lint fmt security bench bench-platform bench-incidents bench-data bench-cmdb bench-changes bench-web bench-pages bench-mail bench-software bench-assets bench-knowledge docs clean
+.PHONY: install run test test-sqlite test-postgres test-deep lint fmt security bench bench-platform bench-incidents bench-data bench-cmdb bench-changes bench-web bench-pages bench-mail bench-software bench-assets bench-knowledge docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ test-postgres: install $(AXE)
 		echo "== PostgreSQL: $$STEWARD_TEST_DATABASE_URL"; \
 		STEWARD_DATABASE_URL="$$STEWARD_TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_ARGS); \
 	else echo "== PostgreSQL run skipped: STEWARD_TEST_DATABASE_URL is not set"; fi
+
+# The property tests that `make test` runs at fewer examples, at the count they were written
+# with (tests/examples.py, docs/testing.md): before a release, or after changing what they cover.
+test-deep: install
+	STEWARD_TEST_DEEP=1 $(BIN)/pytest $(PYTEST_ARGS) -m deep
 
 # Security checks (docs/security.md): bandit over steward/ (accepted findings: [tool.bandit]
 # in pyproject.toml and bandit-baseline.json, so only a new finding fails), pip-audit of the
