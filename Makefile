@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?= -n 2  # two workers: the suite takes half the time on a 2-core machine
 
-.PHONY: install run test test-sqlite test-postgres lint fmt security bench bench-platform bench-incidents bench-data bench-cmdb bench-changes bench-web bench-pages bench-mail bench-software bench-assets bench-knowledge docs clean
+.PHONY: install run test test-sqlite test-postgres test-deep lint fmt security bench bench-platform bench-incidents bench-data bench-cmdb bench-changes bench-web bench-pages bench-mail bench-software bench-assets bench-knowledge docs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ test-postgres: install $(AXE)
 		echo "== PostgreSQL: $$STEWARD_TEST_DATABASE_URL"; \
 		STEWARD_DATABASE_URL="$$STEWARD_TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_ARGS); \
 	else echo "== PostgreSQL run skipped: STEWARD_TEST_DATABASE_URL is not set"; fi
+
+# The property tests that `make test` runs at fewer examples, at the count they were written
+# with (tests/examples.py, docs/testing.md): before a release, or after changing what they cover.
+test-deep: install
+	STEWARD_TEST_DEEP=1 $(BIN)/pytest $(PYTEST_ARGS) -m deep
 
 # Security checks (docs/security.md): bandit over steward/ (accepted findings: [tool.bandit]
 # in pyproject.toml and bandit-baseline.json, so only a new finding fails), pip-audit of the
@@ -101,10 +106,6 @@ bench-cmdb: install
 	$(BIN)/python -m bench.cmdb --db sqlite --cis $(CIS)
 	$(BIN)/python -m bench.cmdb --db postgres --cis $(CIS)
 
-# Changes: conflicts and the calendar over CHANGE_CIS CIs, CHANGES scheduled changes and
-# CHANGE_MONTH of them in one month (the issue's sizes), and creating changes over HTTP:
-# `make bench-changes CHANGE_CIS=100000 CHANGES=20000` for a quicker look.
-# See docs/benchmarks-changes.md.
 # Every page the journeys (tests/journeys) visit, as their role, at the demo's size: server
 # time beside a bare Django view (target <= 50 ms). See docs/benchmarks.md.
 bench-web: install
@@ -120,9 +121,6 @@ bench-mail: install
 	$(BIN)/python -m bench.mail --db sqlite --poll-messages $(MAIL_MESSAGES)
 	$(BIN)/python -m bench.mail --db postgres --poll-messages $(MAIL_MESSAGES)
 
-CHANGE_CIS ?= 1000000
-CHANGES ?= 100000
-CHANGE_MONTH ?= 5000
 # Licence compliance at 50,000 devices and 500,000 installations (issue 14): all products
 # <= 500 ms, one product's drill-down p95 <= 20 ms. See docs/benchmarks.md.
 bench-software: install
@@ -150,6 +148,13 @@ bench-knowledge: install
 	$(BIN)/python -m bench.knowledge --db sqlite $(KB_FLAGS)
 	$(BIN)/python -m bench.knowledge --db postgres $(KB_FLAGS)
 
+# Changes: conflicts and the calendar over CHANGE_CIS CIs, CHANGES scheduled changes and
+# CHANGE_MONTH of them in one month (the issue's sizes), and creating changes over HTTP:
+# `make bench-changes CHANGE_CIS=100000 CHANGES=20000` for a quicker look.
+# See docs/benchmarks-changes.md.
+CHANGE_CIS ?= 1000000
+CHANGES ?= 100000
+CHANGE_MONTH ?= 5000
 bench-changes: install
 	$(BIN)/python -m bench.changes --db sqlite --cis $(CHANGE_CIS) --changes $(CHANGES) --month $(CHANGE_MONTH)
 	$(BIN)/python -m bench.changes --db postgres --cis $(CHANGE_CIS) --changes $(CHANGES) --month $(CHANGE_MONTH)

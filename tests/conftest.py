@@ -14,18 +14,23 @@ from django.test import Client
 from steward.core.actor import Actor
 from steward.core.choices import Channel
 from steward.core.services import token_create
-from tests import factories
+from tests import database_runs, factories
 from tests.journeys import controls as journey_controls
 
 
 def pytest_collection_modifyitems(config, items):
     """Database-specific tests are deselected on the other database, not skipped: each CI
-    run (SQLite, then PostgreSQL) runs every test meant for it."""
+    run (SQLite, then PostgreSQL) runs every test meant for it. The PostgreSQL run also
+    leaves out the tests that cannot reach the database (tests/database_runs.py): the SQLite
+    run has already given their answer. STEWARD_TEST_PURE_ON_POSTGRES=1 keeps them."""
     from django.conf import settings
 
     other = "sqlite_only" if settings.IS_POSTGRES else "postgres_only"
-    kept = [item for item in items if item.get_closest_marker(other) is None]
-    deselected = [item for item in items if item.get_closest_marker(other) is not None]
+    gone = {id(item) for item in items if item.get_closest_marker(other) is not None}
+    if settings.IS_POSTGRES and os.environ.get("STEWARD_TEST_PURE_ON_POSTGRES") != "1":
+        gone |= {id(item) for item in database_runs.once_only(items)}
+    kept = [item for item in items if id(item) not in gone]
+    deselected = [item for item in items if id(item) in gone]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
@@ -87,6 +92,7 @@ def _database_baseline(request):
     uses_db = marker is not None or transactional or "db" in names
     if not uses_db:
         yield
+        database_runs.check_no_database_asked(request)
         return
     from django.db import connection
 

@@ -218,6 +218,7 @@ def test_the_source_must_be_a_registered_import_source(asset_manager, source, me
     assert not ConfigurationItem.objects.exists()
 
 
+@pytest.mark.django_db  # its actor fixture, asked for by name, needs the database
 @pytest.mark.parametrize("who", ["agent", "requester"])
 def test_only_administrators_and_asset_managers_import(request, who):
     actor = request.getfixturevalue(who)

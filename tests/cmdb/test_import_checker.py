@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from steward.cmdb.choices import AttributeType
 from steward.cmdb.services.validation import _from_text, checker, validate
+from tests.examples import examples
 
 NAMES = ["a", "b", "c", "d", "e"]
 KINDS = list(AttributeType.values)
@@ -78,7 +79,10 @@ def reference(schema: dict, values: dict[str, Any], text: bool) -> tuple[dict, d
     return validate(schema, values)
 
 
-@settings(max_examples=600, deadline=None)
+# 150 draws cover each of the attribute types and cell kinds dozens of times over; the 600
+# it was written with run under `make test-deep` (tests/examples.py)
+@pytest.mark.deep
+@settings(max_examples=examples(quick=150, deep=600), deadline=None)
 @given(schema=schemas, values=rows, text=st.booleans())
 def test_the_compiled_checker_says_what_the_rules_say(schema, values, text):
     assert checker(schema, text=text)(values) == reference(schema, values, text)

@@ -105,6 +105,7 @@ def test_a_limited_asset_manager_creates_in_their_organisation(db):
     assert ci.organisation == home
 
 
+@pytest.mark.django_db  # its actor fixture, asked for by name, needs the database
 @pytest.mark.parametrize("who", ["agent", "requester"])
 def test_only_admins_and_asset_managers_write(request, who):
     actor = request.getfixturevalue(who)

@@ -29,7 +29,7 @@ import pytest
 from tests.conftest import copy_migrated
 from tests.faults.harness import CLAIM_LEASE, Database, Sink, Steward, wait_for
 
-pytestmark = pytest.mark.faults
+pytestmark = [pytest.mark.faults, pytest.mark.own_database]
 
 MAX_WRITES = 400  # the load writes until the faults are done, never more than this
 NAMED = 10  # incidents per named point

@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import copy_migrated
 from tests.faults.harness import CLAIM_LEASE, Database, Sink, Steward, wait_for
 
-pytestmark = pytest.mark.faults
+pytestmark = [pytest.mark.faults, pytest.mark.own_database]
 
 MAILS = 40
 
