@@ -1,7 +1,7 @@
 """API requests with a bearer token and no session cookie skip the browser's middleware
-(session, CSRF, authentication, messages, htmx, time zone: steward/web/stack.py); every
-request with a session cookie takes the full path, so CSRF still guards cookie-authenticated
-writes; the security headers are on every answer."""
+(session, authentication, messages, htmx, time zone: steward/web/stack.py); every request
+with a session cookie takes the full path, so CSRF still guards cookie-authenticated writes;
+Django's own CSRF middleware and the security headers are on every request."""
 
 import pytest
 from django.conf import settings
@@ -26,7 +26,8 @@ HEADERS = {
 
 @pytest.fixture
 def ran(monkeypatch) -> list[str]:
-    """The names of Django's session and CSRF middleware steps that ran."""
+    """The names of Django's session and CSRF middleware steps that ran (CSRF's runs for
+    every request: check --deploy asks for Django's class by name)."""
     steps: list[str] = []
 
     def spy(cls, name):
@@ -55,7 +56,7 @@ def test_a_bearer_request_skips_the_browser_middleware_and_keeps_the_headers(ran
     response = api.get(ME)
     assert response.status_code == 200
     assert response.json()["username"] == "ada"
-    assert ran == []
+    assert ran == ["CsrfViewMiddleware.process_request"]  # no session step
     for name, value in HEADERS.items():
         assert response[name] == value
     assert not response.cookies  # no session, no CSRF cookie
@@ -65,7 +66,7 @@ def test_a_bearer_write_works_without_csrf(ran):
     api = api_client_for(factories.agent(username="ada"))
     response = api.post("/api/v1/tokens", {"name": "laptop"})
     assert response.status_code == 201, response.content
-    assert ran == []
+    assert ran == ["CsrfViewMiddleware.process_request"]  # the API's views are csrf_exempt
     assert response["X-Frame-Options"] == "DENY"
 
 
@@ -127,3 +128,24 @@ def test_web_pages_keep_the_full_middleware(ran):
     assert "CsrfViewMiddleware.process_request" in ran
     assert response["X-Frame-Options"] == "DENY"
     assert "Content-Security-Policy" in response
+
+
+def test_djangos_own_csrf_middleware_is_in_the_list():
+    """security.W003 (check --deploy) looks for this exact name; a subclass would not do."""
+    assert "django.middleware.csrf.CsrfViewMiddleware" in settings.MIDDLEWARE
+
+
+@pytest.mark.parametrize("path", ["/login/", "/logout/", "/incidents/new/"])
+def test_a_web_post_without_csrf_is_refused_whatever_it_carries(path):
+    """Outside /api/ a bearer header changes nothing: no session cookie, no CSRF token, 403."""
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        path, {"username": "ada", "password": "x"}, headers={"Authorization": "Bearer stw_x"}
+    )
+    assert response.status_code == 403
+
+
+def test_a_signed_in_web_post_without_its_csrf_token_is_refused():
+    client = signed_in(factories.agent(username="ada"), enforce_csrf_checks=True)
+    response = client.post("/incidents/new/", {"title": "x"})
+    assert response.status_code == 403
