@@ -215,3 +215,45 @@ def test_a_team_change_reaches_the_filter_bar_at_the_next_request(ada):
 
     client.get("/incidents/")
     assert team.pk in _memberships[ada.pk][1]
+
+
+def my_teams_queue(client: Client) -> str:
+    return client.get("/incidents/?queue=my_teams").content.decode()
+
+
+@pytest.fixture
+def night_work(ada):
+    """A team ada is not in yet, with an open incident of its own."""
+    from steward.core.services import team_create
+    from steward.incidents.services import incident_create
+
+    root = as_actor(factories.admin(username="root"))
+    team_create(root, name="Night shift", slug="night")
+    return root, incident_create(root, title="Backup failed", team="night").number
+
+
+def test_joining_and_leaving_a_team_reach_my_teams_at_the_next_request(ada, night_work):
+    from steward.core.services import team_add_member, team_remove_member
+
+    root, number = night_work
+    client = signed_in(ada)
+    assert number not in my_teams_queue(client)
+    assert number not in my_teams_queue(client)  # warm: her memberships are cached
+    team_add_member(root, slug="night", username="ada")
+    assert number in my_teams_queue(client)
+    team_remove_member(root, slug="night", username="ada")
+    assert number not in my_teams_queue(client)
+
+
+def test_a_membership_added_by_another_process_is_seen_through_the_stamp(ada, night_work):
+    _, number = night_work
+    client = signed_in(ada)
+    assert number not in my_teams_queue(client)
+    another_process(
+        "INSERT INTO core_team_members (team_id, user_id)"
+        " SELECT id, %s FROM core_team WHERE slug = 'night'",
+        [ada.pk],
+    )
+    assert number not in my_teams_queue(client)  # no stamp moved: the cache is trusted
+    another_process("SELECT 1", [], stamps.TEAMS)
+    assert number in my_teams_queue(client)
