@@ -138,3 +138,28 @@ def test_a_role_change_in_another_process_is_seen_through_the_stamp_alone(elses)
     with connection.cursor() as cursor:
         cursor.execute("UPDATE core_cachestamp SET version = version + 7 WHERE name = 'auth'")
     assert elses not in listed(api)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "UPDATE core_user SET password = 'pbkdf2_sha256$1$x$y', credentials_changed_at = %s"
+        " WHERE id = %s",
+        "UPDATE core_user SET is_active = FALSE, credentials_changed_at = %s WHERE id = %s",
+    ],
+    ids=["password", "deactivation"],
+)
+def test_a_password_change_or_deactivation_elsewhere_is_seen_through_the_stamp(change):
+    """What user_update or a password change commits in another process: the row and the
+    auth stamp, no signal here."""
+    from django.utils import timezone
+
+    user = factories.agent(username="ada")
+    api = api_client_for(user)
+    assert api.get(ME).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(change, [timezone.now(), user.pk])
+    assert api.get(ME).status_code == 200  # no stamp moved: this process trusts its cache
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_cachestamp SET version = version + 7 WHERE name = 'auth'")
+    assert api.get(ME).status_code == 401
