@@ -50,14 +50,19 @@ MIDDLEWARE = [
     "steward.api.middleware.UrlLengthLimitMiddleware",
     "steward.api.middleware.BodySizeLimitMiddleware",
     "steward.api.query_names.UnknownQueryParameterMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # steward.web.stack: Django's, skipped for an API request with a token and no session
+    # cookie; its authentication takes the session's user from a per-process cache
+    "steward.web.stack.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Django's own, on every request (check --deploy asks for it by name): for a token-only
+    # API request it finds no cookie and the API's views are csrf_exempt (ninja checks CSRF
+    # in its session auth), so it costs a dictionary look-up (decision 0020)
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "steward.web.stack.AuthenticationMiddleware",
+    "steward.web.stack.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
-    "steward.web.middleware.UserTimeZoneMiddleware",
+    "steward.web.stack.HtmxMiddleware",
+    "steward.web.stack.UserTimeZoneMiddleware",
     "steward.web.middleware.ActorMiddleware",
     "steward.web.middleware.DomainErrorPageMiddleware",
 ]
@@ -205,6 +210,8 @@ else:
 
 # Security: safe by default; HTTPS hardening when served behind TLS.
 SESSION_COOKIE_HTTPONLY = True
+# database sessions, each read once per process until it changes (steward/core/sessions.py)
+SESSION_ENGINE = "steward.core.sessions"
 # htmx sends the token from hx-headers on <body>; the API docs page reads the cookie.
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.models import Group
 
-        from steward.core import selectors, stamps, targets, task_results
+        from steward.core import selectors, sessions, stamps, targets, task_results
         from steward.core.models import ApiToken, Organisation, Team, User
 
         targets.register(targets.TargetKind("user", User, "username", selectors.user_visible))
@@ -30,3 +30,7 @@ class CoreConfig(AppConfig):
             Organisation,  # cached with the token's user (its slug, its parent)
             m2m=(User.groups.through, User.served_organisations.through),
         )
+        # the teams the filter bars offer and who is in which (steward/core/selectors:
+        # team_choices, queues.my_team_ids)
+        stamps.guard(stamps.TEAMS, Team, m2m=(Team.members.through,))
+        sessions.watch()  # a changed or deleted session row moves the sessions stamp

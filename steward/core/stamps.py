@@ -27,8 +27,19 @@ INCIDENT_CONFIG = "incident_config"  # priority matrix, categories
 SLA_CONFIG = "sla_config"  # SLA policies and business calendars
 CATALOG_CONFIG = "catalog_config"  # catalogue items and services (what ordering reads)
 MAIL_CONFIG = "mail_config"  # mailboxes and the teams, categories, organisations they name
+SESSIONS = "sessions"  # browser sessions changed or ended (steward/core/sessions.py)
+TEAMS = "teams"  # teams' names, slugs and organisations (the filter bars' team lists)
 CHANGE_CONFIG = "change_config"  # the risk questionnaire and the change settings
-NAMES = (AUTH, INCIDENT_CONFIG, SLA_CONFIG, CATALOG_CONFIG, MAIL_CONFIG, CHANGE_CONFIG)
+NAMES = (
+    AUTH,
+    INCIDENT_CONFIG,
+    SLA_CONFIG,
+    CATALOG_CONFIG,
+    MAIL_CONFIG,
+    SESSIONS,
+    TEAMS,
+    CHANGE_CONFIG,
+)
 
 _local = threading.local()  # the stamps this request read (gthread: one request per thread)
 

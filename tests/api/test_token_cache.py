@@ -88,3 +88,78 @@ def test_each_request_gets_its_own_copy_of_the_cached_user():
     assert second.user.phone == ""
     assert second.user.role_names == {"agent"}
     assert second.user is not first.user
+
+
+def listed(api) -> set[str]:
+    response = api.get("/api/v1/incidents")
+    assert response.status_code == 200, response.content
+    return {row["number"] for row in response.json()["items"]}
+
+
+@pytest.fixture
+def elses():
+    """An incident someone else raised: agents see it, a requester does not."""
+    from steward.incidents.services import incident_create
+
+    return incident_create(as_actor(factories.admin(username="root")), title="Not ada's").number
+
+
+def test_a_role_removed_ends_a_warm_token_at_once(elses):
+    """A token begun under a role the user no longer holds ends with it (user_update)."""
+    api = api_client_for(factories.agent(username="ada"))
+    assert elses in listed(api)
+    assert elses in listed(api)  # warm
+    root = as_actor(User.objects.get(username="root"))
+    user_update(root, username="ada", expected_version=None, changes={"roles": ["requester"]})
+    assert api.get(ME).status_code == 401
+
+
+def test_a_role_gained_reaches_a_warm_cache_at_once(elses):
+    api = api_client_for(factories.requester(username="ada"))
+    assert elses not in listed(api)
+    assert elses not in listed(api)  # warm
+    root = as_actor(User.objects.get(username="root"))
+    changes = {"roles": ["requester", "agent"]}
+    user_update(root, username="ada", expected_version=None, changes=changes)
+    assert elses in listed(api)
+
+
+def test_a_role_change_in_another_process_is_seen_through_the_stamp_alone(elses):
+    user = factories.agent(username="ada")
+    api = api_client_for(user)
+    assert elses in listed(api)
+    with connection.cursor() as cursor:  # what the other process committed
+        cursor.execute(
+            "UPDATE core_user_groups SET group_id ="
+            " (SELECT id FROM auth_group WHERE name = 'requester') WHERE user_id = %s",
+            [user.pk],
+        )
+    assert elses in listed(api)  # no stamp moved: this process trusts its cache
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_cachestamp SET version = version + 7 WHERE name = 'auth'")
+    assert elses not in listed(api)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "UPDATE core_user SET password = 'pbkdf2_sha256$1$x$y', credentials_changed_at = %s"
+        " WHERE id = %s",
+        "UPDATE core_user SET is_active = FALSE, credentials_changed_at = %s WHERE id = %s",
+    ],
+    ids=["password", "deactivation"],
+)
+def test_a_password_change_or_deactivation_elsewhere_is_seen_through_the_stamp(change):
+    """What user_update or a password change commits in another process: the row and the
+    auth stamp, no signal here."""
+    from django.utils import timezone
+
+    user = factories.agent(username="ada")
+    api = api_client_for(user)
+    assert api.get(ME).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(change, [timezone.now(), user.pk])
+    assert api.get(ME).status_code == 200  # no stamp moved: this process trusts its cache
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_cachestamp SET version = version + 7 WHERE name = 'auth'")
+    assert api.get(ME).status_code == 401

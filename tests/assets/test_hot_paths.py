@@ -11,15 +11,17 @@ from steward.assets import selectors, services
 
 pytestmark = pytest.mark.django_db
 
-# the session, its user, their roles and served organisations; the page of assets with
-# their references in one query; the filter form's models and locations
-LIST_PAGE = 7
+# the cache stamps (the session, its user, their roles and served organisations come from
+# the per-process caches under them: steward/core/sessions.py, warm after the first read);
+# the page of assets with their references in one query; the filter form's models and
+# locations
+LIST_PAGE = 4
 LIST_API = 2  # the cache stamps, the page (token, user and roles are cached)
-# the session four as above; the asset with its references, its check-outs, its timeline
+# the stamps as above; the asset with its references, its check-outs, its timeline
 # (the audit entries, then the CI its deploy entry names), its model's warranty, the
 # contracts (cost shares, then those shown) and the check-in form's stock rooms (the
 # check-out form picks its location by name: no list of locations is read)
-DETAIL_PAGE = 12
+DETAIL_PAGE = 9
 DETAIL_API = 3  # the stamps, the asset with its references, its check-outs
 
 

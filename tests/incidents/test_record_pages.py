@@ -128,6 +128,8 @@ def test_overview_query_count_is_flat(web, agent_actor, desk):
     def count(n):
         for i in range(n):
             incident_create(agent_actor, title=f"t{i}", team="desk")
+        # warm: the first read fills the per-process session and user caches
+        web.get("/")
         with CaptureQueriesContext(connection) as ctx:
             web.get("/")
         return len(ctx.captured_queries)
@@ -323,6 +325,8 @@ def test_the_record_page_query_count_does_not_grow_with_its_history(web, agent_a
                 changes={"impact": 1 + i % 3},
             )
             incident_comment(agent_actor, number=incident.number, body=f"note {i}")
+        # warm: the first read fills the per-process session and user caches
+        web.get(f"/incidents/{incident.number}/")
         with CaptureQueriesContext(connection) as ctx:
             assert web.get(f"/incidents/{incident.number}/").status_code == 200
         return len(ctx.captured_queries)

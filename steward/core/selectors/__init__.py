@@ -6,7 +6,7 @@ import uuid
 
 from django.db.models import Q, QuerySet
 
-from steward.core import targets
+from steward.core import stamps, targets
 from steward.core.actor import Actor
 from steward.core.errors import NotFound, PermissionDenied
 from steward.core.models import (
@@ -22,6 +22,7 @@ from steward.core.models import (
 from steward.core.pagination import Page, paginate
 from steward.core.selectors.scoping import (
     scope_to_organisations,
+    sees_everything,
     served_organisation_ids,
 )
 
@@ -145,10 +146,31 @@ def team_list(
     return paginate(qs, order=("name", "id"), cursor=cursor, limit=limit)
 
 
+# visible teams' (id, name, slug) by name, per (whose: None for every team, else the served
+# organisations; limit), with the teams stamp they were read under (steward/core/stamps.py)
+_team_choices: dict[tuple, tuple[int, list[tuple]]] = {}
+stamps.also_forget(_team_choices.clear)
+
+
 def team_choices(actor: Actor, *, limit: int = 200) -> list[Team]:
     """Visible teams by name with their slug and name only: a form's team drop-down (no lead,
-    organisation or members: ``team_list`` loads those, every member of every team)."""
-    return list(team_visible(actor).only("id", "slug", "name").order_by("name", "id")[:limit])
+    organisation or members: ``team_list`` loads those, every member of every team).
+
+    Read once per process for each set of served organisations until a team is saved or
+    deleted (the ``teams`` stamp); each call gets its own instances, as ``.only()`` gives."""
+    if not sees_everything(actor) and not actor.is_agent:
+        return []  # requesters see no team (scope_to_organisations)
+    served = served_organisation_ids(actor)
+    key = (None if sees_everything(actor) else tuple(sorted(served or ())), limit)
+    version = stamps.current()[stamps.TEAMS]
+    seen = _team_choices.get(key)
+    if seen is None or seen[0] != version:
+        rows = team_visible(actor).order_by("name", "id").values_list("id", "name", "slug")
+        if len(_team_choices) >= 1_000:
+            _team_choices.clear()
+        seen = _team_choices[key] = (version, list(rows[:limit]))
+    database = Team.objects.db
+    return [Team.from_db(database, ["id", "name", "slug"], row) for row in seen[1]]
 
 
 def team_get(actor: Actor, *, slug: str, for_update: bool = False) -> Team:

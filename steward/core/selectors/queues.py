@@ -10,19 +10,34 @@ from typing import TypeVar
 from django.db import models
 from django.db.models import QuerySet
 
+from steward.core import stamps
 from steward.core.actor import Actor
 from steward.core.models import Team
 
 M = TypeVar("M", bound=models.Model)
 
 
+# user id -> (teams stamp when read, the ids of that user's teams): memberships move the
+# stamp like the teams themselves (steward/core/apps.py), so every process reads them again
+_memberships: dict[int, tuple[int, tuple[int, ...]]] = {}
+stamps.also_forget(_memberships.clear)
+
+
 def my_team_ids(actor: Actor) -> list[int]:
-    """The ids of the teams the actor is a member of (none for the system)."""
-    user_id = actor.user.pk if actor.user else None
-    # ids first: a join through the membership table defeats the queue indexes
-    return list(
-        Team.members.through.objects.filter(user_id=user_id).values_list("team_id", flat=True)
-    )
+    """The ids of the teams the actor is a member of (none for the system); read once per
+    process and user until a team or a membership changes (the ``teams`` stamp)."""
+    if actor.user is None:
+        return []
+    user_id = actor.user.pk
+    version = stamps.current()[stamps.TEAMS]
+    seen = _memberships.get(user_id)
+    if seen is None or seen[0] != version:
+        # ids first: a join through the membership table defeats the queue indexes
+        ids = Team.members.through.objects.filter(user_id=user_id).values_list("team_id")
+        if len(_memberships) >= 10_000:
+            _memberships.clear()
+        seen = _memberships[user_id] = (version, tuple(team for (team,) in ids))
+    return list(seen[1])
 
 
 def filter_work(
