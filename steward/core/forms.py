@@ -40,12 +40,19 @@ class ProfileForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    name = SingleLineField(max_length=100)
+    name = SingleLineField(max_length=100, label=_("Name"))
     scopes = forms.MultipleChoiceField(
-        choices=Scope.choices, initial=[Scope.READ], widget=forms.CheckboxSelectMultiple
+        choices=Scope.choices,
+        initial=[Scope.READ],
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Scopes"),
     )
     expires_in_days = forms.IntegerField(
-        min_value=1, max_value=3650, required=False, help_text="Empty: never expires"
+        min_value=1,
+        max_value=3650,
+        required=False,
+        label=_("Expires in days"),
+        help_text=_("Empty: never expires"),
     )
 
 
