@@ -10,8 +10,10 @@ import re
 import shutil
 import zoneinfo
 from html.parser import HTMLParser
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
@@ -328,3 +330,15 @@ def test_signed_out_pages_read_german(url):
 def test_the_english_word_list_catches_an_english_page(requester_user, client):
     client.force_login(requester_user)
     assert {"Sign", "out", "Overview"} <= set(english_words(client.get("/").content))
+
+
+LANGUAGES = ("en", "de", "fr", "es")
+
+
+@pytest.mark.django_db
+def test_choices_of_withdrawn_languages_become_english():
+    withdrawn = import_module("steward.core.migrations.0011_withdrawn_languages_to_english")
+    people = {code: factories.requester(username=f"p-{code}", language=code) for code in LANGUAGES}
+    withdrawn.to_english(apps, None)
+    stored = {code: type(u).objects.get(pk=u.pk).language for code, u in people.items()}
+    assert stored == {"en": "en", "de": "de", "fr": "en", "es": "en"}
