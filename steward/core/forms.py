@@ -113,10 +113,15 @@ class AttachmentForm(forms.Form):
     def clean_files(self) -> list:
         files = self.cleaned_data["files"]
         if len(files) > self.MAX_FILES:
-            raise forms.ValidationError(
-                _("at most %(count)s files at once") % {"count": self.MAX_FILES}
-            )
+            raise self.too_many()
         return files
+
+    @classmethod
+    def too_many(cls) -> forms.ValidationError:
+        """The refusal of more files than one upload takes (every form with files says it)."""
+        return forms.ValidationError(
+            _("at most %(count)s files at once") % {"count": cls.MAX_FILES}
+        )
 
 
 class UserFilterForm(FilterForm):

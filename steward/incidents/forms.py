@@ -38,6 +38,11 @@ REQUESTER_LEFT_OUT = (
 PLAIN_FIELDS = ("impact", "urgency", "on_hold_reason", "resolution_code", "resolution_notes")
 
 
+def _ref(kind: str, label: Any, help_text: Any = "", **kwargs: Any) -> forms.CharField:
+    """An optional picker by name (``steward.web.pickers``) with its translated label."""
+    return picker_field(kind, required=False, label=label, help_text=help_text, **kwargs)
+
+
 class IncidentForm(forms.Form):
     WIDE = ("title", "description")
 
@@ -45,27 +50,15 @@ class IncidentForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
-    caller = picker_field(
-        "person",
-        max_length=150,
-        required=False,
-        label=_("Caller"),
-        help_text=_("Type a name; empty for yourself"),
-    )
+    caller = _ref("person", _("Caller"), _("Type a name; empty for yourself"), max_length=150)
     category = forms.ChoiceField(required=False, label=_("Category"))
     subcategory = forms.ChoiceField(required=False, label=_("Subcategory"))
     impact = forms.TypedChoiceField(choices=LEVELS, coerce=int, initial=3, label=_("Impact"))
     urgency = forms.TypedChoiceField(choices=LEVELS, coerce=int, initial=3, label=_("Urgency"))
-    affected_service = picker_field(
-        "service", max_length=200, required=False, label=_("Affected service")
-    )
-    configuration_item = picker_field(
-        "ci", max_length=200, required=False, label=_("Configuration item")
-    )
+    affected_service = _ref("service", _("Affected service"), max_length=200)
+    configuration_item = _ref("ci", _("Configuration item"), max_length=200)
     team = forms.ChoiceField(required=False, label=_("Team"))
-    assignee = picker_field(
-        "agent", max_length=150, required=False, label=_("Assignee"), help_text=_("Type a name")
-    )
+    assignee = _ref("agent", _("Assignee"), _("Type a name"), max_length=150)
     is_major = forms.BooleanField(required=False, label=_("Major incident"))
     # a requester's files, stored with the incident (``services.incident_report``)
     files = MultipleFileField(label=_("Attachments"), required=False)
@@ -97,9 +90,7 @@ class IncidentForm(forms.Form):
     def clean_files(self) -> list:
         files = [f for f in self.cleaned_data.get("files") or [] if f]
         if len(files) > AttachmentForm.MAX_FILES:
-            raise forms.ValidationError(
-                _("at most %(count)s files at once") % {"count": AttachmentForm.MAX_FILES}
-            )
+            raise AttachmentForm.too_many()
         return files
 
     def changes(self) -> dict:
@@ -198,10 +189,7 @@ class CommentForm(forms.Form):
 class BulkForm(forms.Form):
     """The queue's ticked incidents and the quick action chosen for them."""
 
-    ACTIONS = (
-        ("assign_me", _("Assign selected to me")),
-        ("close", _("Close selected (resolved)")),
-    )
+    ACTIONS = (("assign_me", _("Assign selected to me")), ("close", _("Close selected (resolved)")))
 
     action = forms.ChoiceField(choices=ACTIONS)
     numbers = forms.CharField(required=False)  # read with getlist: the ticked rows
