@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?= -n 2  # two workers: the suite takes half the time on a 2-core machine
 
-.PHONY: install run test test-sqlite test-postgres test-deep lint fmt security bench bench-platform bench-incidents bench-data bench-cmdb bench-changes bench-web bench-pages bench-mail bench-software bench-assets bench-knowledge docs clean
+.PHONY: install run test test-sqlite test-postgres test-deep lint fmt security bench bench-platform bench-incidents bench-data bench-cmdb bench-changes bench-web bench-pages bench-mail bench-software bench-assets bench-knowledge docs messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,16 @@ fmt: install
 
 docs: install
 	$(BIN)/steward config-docs > docs/configuration.md
+
+# Translations (docs/decisions/0026-translations.md): extract Steward's marked strings into
+# steward/locale/<lang>/LC_MESSAGES/django.po, then (after translating) compile the .mo that
+# is committed beside it. Needs gettext (xgettext, msgmerge, msgfmt) on the developer's
+# machine only; installs and CI read the committed .mo.
+messages: install
+	$(BIN)/python manage.py makemessages -l de --no-location --no-obsolete \
+	  --ignore=node_modules --ignore=tests --ignore=bench --ignore=docs --ignore=scripts \
+	  --ignore=.venv --ignore='*/migrations/*'
+	$(BIN)/python manage.py compilemessages -l de
 
 test: lint test-sqlite test-postgres
 

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "steward.web.stack.HtmxMiddleware",
     "steward.web.stack.UserTimeZoneMiddleware",
+    "steward.web.middleware.UserLanguageMiddleware",
     "steward.web.middleware.ActorMiddleware",
     "steward.web.middleware.DomainErrorPageMiddleware",
 ]
@@ -162,7 +163,10 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = 60 * 60
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français"), ("es", "Español")]
+# Only languages whose catalogue ships (steward/locale; docs/decisions/0026): a choice the
+# product cannot honour is not offered. Names in their own language, as a picker shows them.
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "steward" / "locale"]
 TIME_ZONE = env("STEWARD_TIME_ZONE")
 USE_I18N = True
 USE_TZ = True

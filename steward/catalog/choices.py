@@ -2,55 +2,56 @@
 (``.status-<value>``)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ServiceKind(models.TextChoices):
-    BUSINESS = "business", "Business service"
-    TECHNICAL = "technical", "Technical service"
+    BUSINESS = "business", _("Business service")
+    TECHNICAL = "technical", _("Technical service")
 
 
 class Stage(models.TextChoices):
     """The service portfolio: planned, offered, withdrawn."""
 
-    PIPELINE = "pipeline", "Pipeline"
-    LIVE = "live", "Live"
-    RETIRED = "retired", "Retired"
+    PIPELINE = "pipeline", _("Pipeline")
+    LIVE = "live", _("Live")
+    RETIRED = "retired", _("Retired")
 
 
 class Audience(models.TextChoices):
-    EVERYONE = "everyone", "Everyone"
-    ORGANISATIONS = "organisations", "Some organisations"
-    ROLES = "roles", "Some roles"
+    EVERYONE = "everyone", _("Everyone")
+    ORGANISATIONS = "organisations", _("Some organisations")
+    ROLES = "roles", _("Some roles")
 
 
 class FieldType(models.TextChoices):
-    TEXT = "text", "Text"
-    NUMBER = "number", "Number"
-    DATE = "date", "Date"
-    CHOICE = "choice", "Choice"
-    USER = "user", "Person"
-    CI = "ci", "Configuration item"
-    ATTACHMENT = "attachment", "Attachment"  # files, stored as the request's attachments
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    CHOICE = "choice", _("Choice")
+    USER = "user", _("Person")
+    CI = "ci", _("Configuration item")
+    ATTACHMENT = "attachment", _("Attachment")  # files, stored as the request's attachments
 
 
 class ApproverKind(models.TextChoices):
-    MANAGER = "manager", "Manager of the requester"
-    SERVICE_OWNER = "service_owner", "Service owner"
-    TEAM = "team", "A team"
-    USERS = "users", "Named people"
+    MANAGER = "manager", _("Manager of the requester")
+    SERVICE_OWNER = "service_owner", _("Service owner")
+    TEAM = "team", _("A team")
+    USERS = "users", _("Named people")
 
 
 class TaskMode(models.TextChoices):
-    ORDERED = "ordered", "One after another"
-    PARALLEL = "parallel", "All at once"
+    ORDERED = "ordered", _("One after another")
+    PARALLEL = "parallel", _("All at once")
 
 
 class RequestStatus(models.TextChoices):
-    APPROVAL = "approval", "Awaiting approval"
-    FULFILMENT = "fulfilment", "In fulfilment"
-    COMPLETED = "completed", "Completed"
-    REJECTED = "rejected", "Rejected"
-    CANCELLED = "cancelled", "Cancelled"
+    APPROVAL = "approval", _("Awaiting approval")
+    FULFILMENT = "fulfilment", _("In fulfilment")
+    COMPLETED = "completed", _("Completed")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 REQUEST_OPEN = (RequestStatus.APPROVAL, RequestStatus.FULFILMENT)
@@ -58,18 +59,18 @@ REQUEST_CLOSED = (RequestStatus.COMPLETED, RequestStatus.REJECTED, RequestStatus
 
 
 class Decision(models.TextChoices):
-    PENDING = "pending", "Waiting"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    NOT_NEEDED = "not_needed", "Not needed"  # the stage was decided without this vote
+    PENDING = "pending", _("Waiting")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    NOT_NEEDED = "not_needed", _("Not needed")  # the stage was decided without this vote
 
 
 class TaskStatus(models.TextChoices):
-    WAITING = "waiting", "Waiting"  # an ordered task whose predecessor is not done
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    CANCELLED = "cancelled", "Cancelled"
+    WAITING = "waiting", _("Waiting")  # an ordered task whose predecessor is not done
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 TASK_ACTIVE = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 
 from steward.catalog.choices import (
     ApproverKind,
@@ -56,7 +57,7 @@ class OrderForm(forms.Form):
 
 
 def _input(field: dict) -> forms.Field:
-    label = field["label"] + ("" if field["required"] else " (optional)")
+    label = field["label"] if field["required"] else _("%(label)s (optional)") % field
     common = {"label": label, "required": False, "help_text": field.get("help", "")}
     kind = field["type"]
     if kind == FieldType.CHOICE:
@@ -68,25 +69,27 @@ def _input(field: dict) -> forms.Field:
         attrs = {"inputmode": "decimal"}
         return forms.CharField(max_length=40, widget=forms.TextInput(attrs=attrs), **common)
     if kind == FieldType.USER:
-        common["help_text"] = common["help_text"] or "A username, e.g. jsmith"
+        common["help_text"] = common["help_text"] or _("A username, e.g. jsmith")
         return forms.CharField(max_length=150, **common)
     if kind == FieldType.CI:
-        common["help_text"] = common["help_text"] or "A CI number, e.g. CI0000042"
+        common["help_text"] = common["help_text"] or _("A CI number, e.g. CI0000042")
         return forms.CharField(max_length=16, **common)
     if kind == FieldType.ATTACHMENT:
         limit = filesizeformat(settings.MAX_UPLOAD_BYTES)
-        common["help_text"] = common["help_text"] or f"Up to 10 files, {limit} each at most."
+        common["help_text"] = common["help_text"] or _(
+            "Up to 10 files, %(limit)s each at most."
+        ) % {"limit": limit}
         return MultipleFileField(**common)
     return forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), **common)
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approved", "Approve"), ("rejected", "Reject")])
+    decision = forms.ChoiceField(choices=[("approved", _("Approve")), ("rejected", _("Reject"))])
     comment = forms.CharField(
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Comment (optional)",
+        label=_("Comment (optional)"),
     )
 
 
@@ -106,7 +109,7 @@ class TaskTakeForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        max_length=65_536, widget=forms.Textarea(attrs={"rows": 3}), label="Reply"
+        max_length=65_536, widget=forms.Textarea(attrs={"rows": 3}), label=_("Reply")
     )
 
 

@@ -1,6 +1,7 @@
 """Enumerations shared by every app."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Channel(models.TextChoices):
@@ -11,9 +12,9 @@ class Channel(models.TextChoices):
 
 
 class Scope(models.TextChoices):
-    READ = "read", "Read"
-    WRITE = "write", "Read and write"
-    ADMIN = "admin", "Administration"
+    READ = "read", _("Read")
+    WRITE = "write", _("Read and write")
+    ADMIN = "admin", _("Administration")
 
 
 class Role(models.TextChoices):

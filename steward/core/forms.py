@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 
 from steward.core.choices import Role, Scope
 from steward.core.text import validate_single_line
@@ -23,27 +24,35 @@ class SingleLineField(forms.CharField):
     default_validators = [validate_single_line]
 
 
-TIME_ZONES = [("", "— default —")] + [(z, z) for z in sorted(zoneinfo.available_timezones())]
+TIME_ZONES = [("", _("— default —"))] + [(z, z) for z in sorted(zoneinfo.available_timezones())]
 
 
 class ProfileForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    first_name = SingleLineField(max_length=150, required=False)
-    last_name = SingleLineField(max_length=150, required=False)
-    email = forms.EmailField(required=False)
-    phone = forms.CharField(max_length=40, required=False)
-    time_zone = forms.ChoiceField(choices=TIME_ZONES, required=False)
-    language = forms.ChoiceField(choices=settings.LANGUAGES)
-    email_notifications = forms.BooleanField(required=False, label="Email me about my records")
+    first_name = SingleLineField(max_length=150, required=False, label=_("First name"))
+    last_name = SingleLineField(max_length=150, required=False, label=_("Last name"))
+    email = forms.EmailField(required=False, label=_("Email"))
+    phone = forms.CharField(max_length=40, required=False, label=_("Phone"))
+    time_zone = forms.ChoiceField(choices=TIME_ZONES, required=False, label=_("Time zone"))
+    # each language by its own name (a reader who cannot read the current one finds theirs)
+    language = forms.ChoiceField(choices=settings.LANGUAGES, label=_("Language"))
+    email_notifications = forms.BooleanField(required=False, label=_("Email me about my records"))
 
 
 class TokenForm(forms.Form):
-    name = SingleLineField(max_length=100)
+    name = SingleLineField(max_length=100, label=_("Name"))
     scopes = forms.MultipleChoiceField(
-        choices=Scope.choices, initial=[Scope.READ], widget=forms.CheckboxSelectMultiple
+        choices=Scope.choices,
+        initial=[Scope.READ],
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Scopes"),
     )
     expires_in_days = forms.IntegerField(
-        min_value=1, max_value=3650, required=False, help_text="Empty: never expires"
+        min_value=1,
+        max_value=3650,
+        required=False,
+        label=_("Expires in days"),
+        help_text=_("Empty: never expires"),
     )
 
 
@@ -64,7 +73,7 @@ class MemberForm(forms.Form):
 
 class PasswordResetRequestForm(forms.Form):
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -91,23 +100,28 @@ class MultipleFileField(forms.FileField):
 class AttachmentForm(forms.Form):
     MAX_FILES = 10
 
-    files = MultipleFileField(label="Files")
+    files = MultipleFileField(label=_("Files"))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         limit = filesizeformat(settings.MAX_UPLOAD_BYTES)
-        self.fields[
-            "files"
-        ].help_text = (
-            f"Up to {self.MAX_FILES} files at once, {limit} in all. Choose them or drop them here."
-        )
+        self.fields["files"].help_text = _(
+            "Up to %(count)s files at once, %(limit)s in all. Choose them or drop them here."
+        ) % {"count": self.MAX_FILES, "limit": limit}
         self.fields["files"].widget.attrs["data-max-bytes"] = settings.MAX_UPLOAD_BYTES
 
     def clean_files(self) -> list:
         files = self.cleaned_data["files"]
         if len(files) > self.MAX_FILES:
-            raise forms.ValidationError(f"at most {self.MAX_FILES} files at once")
+            raise self.too_many()
         return files
+
+    @classmethod
+    def too_many(cls) -> forms.ValidationError:
+        """The refusal of more files than one upload takes (every form with files says it)."""
+        return forms.ValidationError(
+            _("at most %(count)s files at once") % {"count": cls.MAX_FILES}
+        )
 
 
 class UserFilterForm(FilterForm):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from steward.core.forms import AttachmentForm, MultipleFileField, SingleLineField
 from steward.incidents.choices import (
@@ -37,25 +38,30 @@ REQUESTER_LEFT_OUT = (
 PLAIN_FIELDS = ("impact", "urgency", "on_hold_reason", "resolution_code", "resolution_notes")
 
 
+def _ref(kind: str, label: Any, help_text: Any = "", **kwargs: Any) -> forms.CharField:
+    """An optional picker by name (``steward.web.pickers``) with its translated label."""
+    return picker_field(kind, required=False, label=label, help_text=help_text, **kwargs)
+
+
 class IncidentForm(forms.Form):
     WIDE = ("title", "description")
 
-    title = SingleLineField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    caller = picker_field(
-        "person", max_length=150, required=False, help_text="Type a name; empty for yourself"
+    title = SingleLineField(max_length=200, label=_("Title"))
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
-    category = forms.ChoiceField(required=False)
-    subcategory = forms.ChoiceField(required=False)
-    impact = forms.TypedChoiceField(choices=LEVELS, coerce=int, initial=3)
-    urgency = forms.TypedChoiceField(choices=LEVELS, coerce=int, initial=3)
-    affected_service = picker_field("service", max_length=200, required=False)
-    configuration_item = picker_field("ci", max_length=200, required=False)
-    team = forms.ChoiceField(required=False)
-    assignee = picker_field("agent", max_length=150, required=False, help_text="Type a name")
-    is_major = forms.BooleanField(required=False, label="Major incident")
+    caller = _ref("person", _("Caller"), _("Type a name; empty for yourself"), max_length=150)
+    category = forms.ChoiceField(required=False, label=_("Category"))
+    subcategory = forms.ChoiceField(required=False, label=_("Subcategory"))
+    impact = forms.TypedChoiceField(choices=LEVELS, coerce=int, initial=3, label=_("Impact"))
+    urgency = forms.TypedChoiceField(choices=LEVELS, coerce=int, initial=3, label=_("Urgency"))
+    affected_service = _ref("service", _("Affected service"), max_length=200)
+    configuration_item = _ref("ci", _("Configuration item"), max_length=200)
+    team = forms.ChoiceField(required=False, label=_("Team"))
+    assignee = _ref("agent", _("Assignee"), _("Type a name"), max_length=150)
+    is_major = forms.BooleanField(required=False, label=_("Major incident"))
     # a requester's files, stored with the incident (``services.incident_report``)
-    files = MultipleFileField(label="Attachments", required=False)
+    files = MultipleFileField(label=_("Attachments"), required=False)
 
     def __init__(self, *args, categories=(), subcategories=(), teams=(), agent=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,7 +69,7 @@ class IncidentForm(forms.Form):
         # the subcategories are the chosen category's (swapped in by htmx as it changes)
         self.fields["subcategory"].choices = [("", "—")] + [(c.slug, c.name) for c in subcategories]
         if not subcategories:
-            self.fields["subcategory"].help_text = "Choose a category first."
+            self.fields["subcategory"].help_text = _("Choose a category first.")
         self.fields["team"].choices = [("", "—")] + [(t.slug, t.name) for t in teams]
         # a requester says what happened, names the service by name if she knows it and
         # attaches files; the desk sets impact and urgency, and she opens no CI
@@ -71,12 +77,12 @@ class IncidentForm(forms.Form):
         if agent:
             del self.fields["files"]
         else:
-            self.fields["description"].label = "What happened"
+            self.fields["description"].label = _("What happened")
             for name in REQUESTER_LEFT_OUT:
                 del self.fields[name]
-            self.fields[
-                "affected_service"
-            ].help_text = "Type part of the service's name, e.g. Email; empty if you are not sure"
+            self.fields["affected_service"].help_text = _(
+                "Type part of the service's name, e.g. Email; empty if you are not sure"
+            )
             upload = AttachmentForm().fields["files"]  # the record page's limits, said alike
             self.fields["files"].help_text = upload.help_text
             self.fields["files"].widget.attrs.update(upload.widget.attrs)
@@ -84,7 +90,7 @@ class IncidentForm(forms.Form):
     def clean_files(self) -> list:
         files = [f for f in self.cleaned_data.get("files") or [] if f]
         if len(files) > AttachmentForm.MAX_FILES:
-            raise forms.ValidationError(f"at most {AttachmentForm.MAX_FILES} files at once")
+            raise AttachmentForm.too_many()
         return files
 
     def changes(self) -> dict:
@@ -121,7 +127,7 @@ class UpdateForm(forms.Form):
     impact = forms.TypedChoiceField(choices=LEVELS, coerce=int, required=False, empty_value=None)
     urgency = forms.TypedChoiceField(choices=LEVELS, coerce=int, required=False, empty_value=None)
     on_hold_reason = forms.ChoiceField(
-        choices=[("", "—"), *OnHoldReason.choices], required=False, label="On-hold reason"
+        choices=[("", "—"), *OnHoldReason.choices], required=False, label=_("On-hold reason")
     )
     resolution_code = forms.ChoiceField(
         choices=[("", "—"), *ResolutionCode.choices], required=False
@@ -167,15 +173,15 @@ class UpdateForm(forms.Form):
 class CommentForm(forms.Form):
     """A reply (or, for agents, an internal work note)."""
 
-    body = forms.CharField(label="Add a comment", widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label=_("Add a comment"), widget=forms.Textarea(attrs={"rows": 3}))
     internal = forms.BooleanField(
-        required=False, label="Internal work note (not shown to the caller)"
+        required=False, label=_("Internal work note (not shown to the caller)")
     )
 
     def __init__(self, *args: Any, work_notes: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if work_notes:
-            self.fields["body"].label = "Reply or work note"
+            self.fields["body"].label = _("Reply or work note")
         else:
             del self.fields["internal"]
 
@@ -183,7 +189,7 @@ class CommentForm(forms.Form):
 class BulkForm(forms.Form):
     """The queue's ticked incidents and the quick action chosen for them."""
 
-    ACTIONS = (("assign_me", "Assign selected to me"), ("close", "Close selected (resolved)"))
+    ACTIONS = (("assign_me", _("Assign selected to me")), ("close", _("Close selected (resolved)")))
 
     action = forms.ChoiceField(choices=ACTIONS)
     numbers = forms.CharField(required=False)  # read with getlist: the ticked rows
@@ -194,7 +200,7 @@ class BulkForm(forms.Form):
 
 
 class SavedViewForm(forms.Form):
-    name = SingleLineField(max_length=60, label="Save this view as")
+    name = SingleLineField(max_length=60, label=_("Save this view as"))
     query = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
@@ -212,21 +218,21 @@ class QueueFilterForm(forms.Form):
 
     queue = forms.CharField(required=False, widget=forms.HiddenInput)
     q = forms.CharField(
-        label="Search",
+        label=_("Search"),
         required=False,
         widget=forms.SearchInput(
-            attrs={"placeholder": "Search number, title… ( / )", "data-shortcut": "/"}
+            attrs={"placeholder": _("Search number, title… ( / )"), "data-shortcut": "/"}
         ),
     )
-    status = _select("Status", "Any status", list(Status.choices))
-    priority = _select("Priority", "Any priority", [(str(p), f"P{p}") for p in range(1, 6)])
-    team = _select("Team", "Any team", [])
-    order = _select("Sort", None, list(QueueOrder.choices))
+    status = _select(_("Status"), _("Any status"), list(Status.choices))
+    priority = _select(_("Priority"), _("Any priority"), [(str(p), f"P{p}") for p in range(1, 6)])
+    team = _select(_("Team"), _("Any team"), [])
+    order = _select(_("Sort"), None, list(QueueOrder.choices))
 
     def __init__(self, *args: Any, teams: Any = (), agent: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if agent:
-            self.fields["team"].widget.choices = [("", "Any team")] + [
+            self.fields["team"].widget.choices = [("", _("Any team"))] + [
                 (t.slug, t.name) for t in teams
             ]
         else:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from steward.core.workflow import Transition, Workflow
 from steward.incidents.choices import Status
@@ -31,24 +32,26 @@ _S = Status
 INCIDENT_FLOW = Workflow(
     states=tuple(Status.values),
     transitions=[
-        Transition(_S.NEW, _S.ASSIGNED, requires=("team",), label="Assign"),
-        Transition(_S.NEW, _S.IN_PROGRESS, guard=_needs_assignee, label="Start work"),
-        Transition(_S.NEW, _S.ON_HOLD, requires=("on_hold_reason",), label="Put on hold"),
-        Transition(_S.NEW, _S.RESOLVED, requires=RESOLVE, label="Resolve"),
-        Transition(_S.NEW, _S.CANCELLED, label="Cancel"),
-        Transition(_S.ASSIGNED, _S.IN_PROGRESS, guard=_needs_assignee, label="Start work"),
-        Transition(_S.ASSIGNED, _S.ON_HOLD, requires=("on_hold_reason",), label="Put on hold"),
-        Transition(_S.ASSIGNED, _S.RESOLVED, requires=RESOLVE, label="Resolve"),
-        Transition(_S.ASSIGNED, _S.CANCELLED, label="Cancel"),
-        Transition(_S.IN_PROGRESS, _S.ASSIGNED, requires=("team",), label="Hand back"),
-        Transition(_S.IN_PROGRESS, _S.ON_HOLD, requires=("on_hold_reason",), label="Put on hold"),
-        Transition(_S.IN_PROGRESS, _S.RESOLVED, requires=RESOLVE, label="Resolve"),
-        Transition(_S.IN_PROGRESS, _S.CANCELLED, label="Cancel"),
-        Transition(_S.ON_HOLD, _S.IN_PROGRESS, guard=_needs_assignee, label="Resume"),
-        Transition(_S.ON_HOLD, _S.ASSIGNED, requires=("team",), label="Resume in queue"),
-        Transition(_S.ON_HOLD, _S.RESOLVED, requires=RESOLVE, label="Resolve"),
-        Transition(_S.ON_HOLD, _S.CANCELLED, label="Cancel"),
-        Transition(_S.RESOLVED, _S.CLOSED, label="Close"),
-        Transition(_S.RESOLVED, _S.IN_PROGRESS, guard=_within_reopen_window, label="Reopen"),
+        Transition(_S.NEW, _S.ASSIGNED, requires=("team",), label=_("Assign")),
+        Transition(_S.NEW, _S.IN_PROGRESS, guard=_needs_assignee, label=_("Start work")),
+        Transition(_S.NEW, _S.ON_HOLD, requires=("on_hold_reason",), label=_("Put on hold")),
+        Transition(_S.NEW, _S.RESOLVED, requires=RESOLVE, label=_("Resolve")),
+        Transition(_S.NEW, _S.CANCELLED, label=_("Cancel")),
+        Transition(_S.ASSIGNED, _S.IN_PROGRESS, guard=_needs_assignee, label=_("Start work")),
+        Transition(_S.ASSIGNED, _S.ON_HOLD, requires=("on_hold_reason",), label=_("Put on hold")),
+        Transition(_S.ASSIGNED, _S.RESOLVED, requires=RESOLVE, label=_("Resolve")),
+        Transition(_S.ASSIGNED, _S.CANCELLED, label=_("Cancel")),
+        Transition(_S.IN_PROGRESS, _S.ASSIGNED, requires=("team",), label=_("Hand back")),
+        Transition(
+            _S.IN_PROGRESS, _S.ON_HOLD, requires=("on_hold_reason",), label=_("Put on hold")
+        ),
+        Transition(_S.IN_PROGRESS, _S.RESOLVED, requires=RESOLVE, label=_("Resolve")),
+        Transition(_S.IN_PROGRESS, _S.CANCELLED, label=_("Cancel")),
+        Transition(_S.ON_HOLD, _S.IN_PROGRESS, guard=_needs_assignee, label=_("Resume")),
+        Transition(_S.ON_HOLD, _S.ASSIGNED, requires=("team",), label=_("Resume in queue")),
+        Transition(_S.ON_HOLD, _S.RESOLVED, requires=RESOLVE, label=_("Resolve")),
+        Transition(_S.ON_HOLD, _S.CANCELLED, label=_("Cancel")),
+        Transition(_S.RESOLVED, _S.CLOSED, label=_("Close")),
+        Transition(_S.RESOLVED, _S.IN_PROGRESS, guard=_within_reopen_window, label=_("Reopen")),
     ],
 )

@@ -5,6 +5,7 @@ itself and a refused value is shown beside its field (``show_errors``)."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 def filter_select(label: str, any_label: str, choices: list) -> forms.CharField:
@@ -21,9 +22,9 @@ class FilterForm(forms.Form):
 
     queue = forms.CharField(required=False, widget=forms.HiddenInput)
     q = forms.CharField(
-        label="Search",
+        label=_("Search"),
         required=False,
-        widget=forms.SearchInput(attrs={"placeholder": "Search number, title…"}),
+        widget=forms.SearchInput(attrs={"placeholder": _("Search number, title…")}),
     )
 
     def show_errors(self, errors: dict[str, list[str]]) -> None:

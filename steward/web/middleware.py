@@ -1,6 +1,7 @@
 """What every web request gets before its view runs, and what a domain error becomes after.
 
 - ``UserTimeZoneMiddleware``: times shown in the signed-in user's zone (DESIGN §3).
+- ``UserLanguageMiddleware``: pages in the signed-in user's language, else the browser's.
 - ``ActorMiddleware``: ``request.actor``, the same ``Actor`` the API's session auth builds.
 - ``DomainErrorPageMiddleware``: ``NotFound`` is the 404 page, ``PermissionDenied`` the 403
   page, so views let selectors and services raise instead of catching in every view.
@@ -13,9 +14,11 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 
 from steward.core.actor import Actor
 from steward.core.choices import Channel
@@ -48,6 +51,45 @@ class UserTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class UserLanguageMiddleware:
+    """The language of the answer: the signed-in person's choice (the profile's ``language``,
+    on the user row ``UserTimeZoneMiddleware`` has already loaded: no query), else the
+    browser's ``Accept-Language`` narrowed to ``settings.LANGUAGES`` (Django's own matching,
+    as ``LocaleMiddleware`` does, without its URL prefixes). The API answers in the
+    ``Accept-Language`` only: its error *messages* follow it, its codes and field names never
+    change; it does not touch the session user, so a token request stays query-free here.
+
+    Deactivated after the answer is rendered, so nothing of one request's language leaks into
+    the next one a thread serves (the time zone's rule above)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.languages = frozenset(code for code, _ in settings.LANGUAGES)
+
+    def chosen(self, request: HttpRequest) -> str | None:
+        """The signed-in person's language when the product ships it (a stored code from
+        before a language was withdrawn falls back to the browser's)."""
+        if is_api(request):
+            return None
+        user = getattr(request, "user", None)
+        code = getattr(user, "language", "") if user is not None else ""
+        return code if code in self.languages else None
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = self.chosen(request)
+        language = chosen or translation.get_language_from_request(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()
+        if chosen is None:  # the answer depends on the header: caches must key on it
+            patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", language)
+        return response
 
 
 class ActorMiddleware:

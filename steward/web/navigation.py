@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class Module:
     key: str
-    label: str
+    label: str | Promise  # translated when shown (the reader's language)
     url_name: str | None  # None: not built yet, shown greyed
     agents_only: bool = True
     requesters_only: bool = False  # the requester's own view of an agents' module
@@ -29,49 +32,49 @@ class Module:
 
 
 MODULES: tuple[Module, ...] = (
-    Module("home", "Overview", "web:home", agents_only=False),
-    Module("incidents", "Incidents", "incidents:list"),
+    Module("home", _("Overview"), "web:home", agents_only=False),
+    Module("incidents", _("Incidents"), "incidents:list"),
     # a requester's queue is her own incidents, newest first (incidents.views.queue)
     Module(
-        "my_incidents", "My incidents", "incidents:list", agents_only=False, requesters_only=True
+        "my_incidents", _("My incidents"), "incidents:list", agents_only=False, requesters_only=True
     ),
-    Module("problems", "Problems", "problems:list"),
-    Module("changes", "Changes", "changes:list"),
+    Module("problems", _("Problems"), "problems:list"),
+    Module("changes", _("Changes"), "changes:list"),
     Module(
         "catalog",
-        "Service catalogue",
+        _("Service catalogue"),
         "catalog:catalogue",
         agents_only=False,
         lights=("catalog:catalogue", "catalog:new"),
     ),
     Module(
         "my_requests",
-        "My requests",
+        _("My requests"),
         "catalog:list",
         agents_only=False,
         lights=("catalog:list", "catalog:detail"),
     ),
     Module(
         "approvals",
-        "Approvals",
+        _("Approvals"),
         "catalog:approvals",
         agents_only=False,
         lights=("catalog:approvals",),
     ),
-    Module("fulfilment", "Fulfilment tasks", "catalog:task_list", lights=("catalog:task_",)),
-    Module("knowledge", "Knowledge", "knowledge:list"),
+    Module("fulfilment", _("Fulfilment tasks"), "catalog:task_list", lights=("catalog:task_",)),
+    Module("knowledge", _("Knowledge"), "knowledge:list"),
     # the requester's door to help: search articles, report a problem (steward.portal)
-    Module("portal", "Help centre", "portal:home", agents_only=False, requesters_only=True),
-    Module("cmdb", "CMDB", "cmdb:list"),
+    Module("portal", _("Help centre"), "portal:home", agents_only=False, requesters_only=True),
+    Module("cmdb", _("CMDB"), "cmdb:list"),
     # asset managers and administrators only (the pages answer 404 to everyone else)
-    Module("assets", "Assets", "assets:list", asset_managers_only=True),
-    Module("software", "Software", "software:list"),
-    Module("sla", "SLA", "sla:list"),
-    Module("events", "Events", None),
-    Module("automation", "Automation", None),
-    Module("reports", "Reports", None),
-    Module("teams", "Teams", "core:team_list"),
-    Module("administration", "Administration", "core:administration", admins_only=True),
+    Module("assets", _("Assets"), "assets:list", asset_managers_only=True),
+    Module("software", _("Software"), "software:list"),
+    Module("sla", _("SLA"), "sla:list"),
+    Module("events", _("Events"), None),
+    Module("automation", _("Automation"), None),
+    Module("reports", _("Reports"), None),
+    Module("teams", _("Teams"), "core:team_list"),
+    Module("administration", _("Administration"), "core:administration", admins_only=True),
 )
 
 

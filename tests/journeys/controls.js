@@ -115,7 +115,7 @@
 
   function inventory() {
     if (typeof window.__stewardControlUsed === "function") {
-      window.__stewardControlUsed({page: location.pathname, inventory: window.__stewardControls()});
+      window.__stewardControlUsed({page: location.pathname, lang: document.documentElement.lang, inventory: window.__stewardControls()});
     }
   }
   // what the person sees once the page has loaded, and again after each htmx swap settles
@@ -131,7 +131,7 @@
     const used = [describe(el)];
     const form = el.form || el.closest("form");
     if (form) used.push(describe(form));
-    window.__stewardControlUsed({page: location.pathname, how, used});
+    window.__stewardControlUsed({page: location.pathname, lang: document.documentElement.lang, how, used});
   }
 
   document.addEventListener("click", (event) => report(control(event.target), "click"), true);

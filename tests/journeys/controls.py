@@ -48,6 +48,11 @@ def install(page) -> None:
 
 def _used(_source, payload: dict) -> None:
     """The page's report: its inventory (after a load or an htmx swap) or a control used."""
+    # Controls are named by what they say, so the audit reads the pages in English; a page
+    # read in another language (the language journey) holds the same controls under other
+    # names, judged where the page is read in English.
+    if payload.get("lang", "en") != "en":
+        return
     test = _current_test()
     for control in payload.get("inventory", []):
         INVENTORY[_page_of(control, payload["page"])].setdefault(identity(control), test)

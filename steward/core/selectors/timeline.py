@@ -21,6 +21,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import translation
+from django.utils.dates import MONTHS_3, MONTHS_AP
 
 from steward.core.actor import Actor
 from steward.core.audit import REDACTED
@@ -69,14 +71,26 @@ def reader_zone(actor: Actor) -> dt.tzinfo:
 
 
 def format_datetime(value: dt.datetime, zone: dt.tzinfo) -> str:
-    """``2 Dec 2026 17:42`` in ``zone``: the one format the timeline uses."""
+    """``2 Dec 2026 17:42`` in ``zone`` (German: ``2. Dez. 2026 17:42``): the one format
+    every page uses."""
     local = value.astimezone(zone)
-    return f"{local.day} {local:%b %Y %H:%M}"
+    return f"{format_date(local)} {local:%H:%M}"
 
 
 def format_date(value: dt.date) -> str:
-    """``2 Dec 2026``."""
-    return f"{value.day} {value:%b %Y}"
+    """``2 Dec 2026``, in the active language: month names from Django's catalogues, the
+    day's punctuation from ``DATE_STYLES`` (German writes ``2. Dez. 2026``)."""
+    style = DATE_STYLES.get(translation.get_language() or "", DATE_STYLES["en"])
+    return style(value)
+
+
+# The house style per shipped language (settings.LANGUAGES). English keeps its short month
+# without a dot ("Dec"); German uses the abbreviations of Duden's style, which Django's de
+# catalogue gives as the "abbrev. month" names ("Dez.", "März", "Mai").
+DATE_STYLES: dict[str, Callable[[dt.date], str]] = {
+    "en": lambda d: f"{d.day} {str(MONTHS_3[d.month]).title()} {d.year}",
+    "de": lambda d: f"{d.day}. {MONTHS_AP[d.month]} {d.year}",
+}
 
 
 def _field(model: type[models.Model], name: str) -> models.Field | None:

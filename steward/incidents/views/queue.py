@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from steward.core import selectors as core_selectors
@@ -20,7 +21,7 @@ from steward.web.forms import wants_partial
 
 QUEUE = "incidents/queue.html"
 # A requester's queue is only ever their own incidents: the agents' tabs would all be empty.
-REQUESTER_QUEUE_LABELS = {Queue.OPEN.value: "Open", Queue.ALL.value: "Everything"}
+REQUESTER_QUEUE_LABELS = {Queue.OPEN.value: _("Open"), Queue.ALL.value: _("Everything")}
 # Filters the bar has a field for; a refused other one (from a typed URL) is named above it.
 FIELDS = ("q", "status", "priority", "team", "order")
 

@@ -15,8 +15,9 @@ from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_noop, pgettext, pgettext_lazy
 
-from steward.core.selectors.timeline import format_datetime
+from steward.core.selectors.timeline import format_date, format_datetime
 
 register = template.Library()
 
@@ -46,10 +47,15 @@ def duration(seconds: int | None) -> str:
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
     if days:
-        return f"{sign}{days}d {hours}h"
-    if hours:
-        return f"{sign}{hours}h {minutes}m"
-    return f"{sign}{minutes}m"
+        text = pgettext("duration", "%(days)sd %(hours)sh") % {"days": days, "hours": hours}
+    elif hours:
+        text = pgettext("duration", "%(hours)sh %(minutes)sm") % {
+            "hours": hours,
+            "minutes": minutes,
+        }
+    else:
+        text = pgettext("duration", "%(minutes)sm") % {"minutes": minutes}
+    return sign + text
 
 
 @register.filter
@@ -59,6 +65,14 @@ def when(value: dt.datetime | None) -> str:
     if value is None or value == "":
         return "—"
     return format_datetime(value, timezone.get_current_timezone())
+
+
+@register.filter
+def when_day(value: dt.date | None) -> str:
+    """A date as every page shows it: ``2 Dec 2026`` (German ``2. Dez. 2026``); ``—`` for none."""
+    if value is None or value == "":
+        return "—"
+    return format_date(value)
 
 
 def css_name(value: object) -> str:
@@ -103,25 +117,40 @@ def _sla_html(clock: object) -> SafeString:
     else:
         css = "met" if clock.state == "stopped" else ""
     if clock.state == "stopped":
-        text = format_html("{}", "missed" if clock.breached else "met")
+        text = format_html("{}", gettext("missed") if clock.breached else gettext("met"))
     elif clock.paused:
-        text = format_html("{}", "paused")
+        text = format_html("{}", gettext("paused"))
     else:
-        text = format_html("{} business time", duration(clock.time_left_seconds))
+        text = format_html(
+            "{}", gettext("%(left)s business time") % {"left": duration(clock.time_left_seconds)}
+        )
         if clock.due_at:
             stamp = dateformat.format(timezone.template_localtime(clock.due_at), "c")
             text = format_html(
-                '{} · due <time datetime="{}">{}</time>', text, stamp, when(clock.due_at)
+                '{} · {} <time datetime="{}">{}</time>',
+                text,
+                pgettext("SLA", "due"),
+                stamp,
+                when(clock.due_at),
             )
+    kind = SLA_KINDS.get(clock.kind, clock.kind)
     return format_html(
-        '<span class="sla {}" title="{} target, policy {}; counted in business time on the'
-        " policy's calendar\">{} <small>{}</small></span>",
+        '<span class="sla {}" title="{}">{} <small>{}</small></span>',
         css,
-        clock.kind,
-        clock.policy_name,
+        gettext(
+            "%(kind)s target, policy %(policy)s; counted in business time on the policy's calendar"
+        )
+        % {"kind": kind, "policy": clock.policy_name},
         text,
-        clock.kind,
+        kind,
     )
+
+
+# The clocks' kinds as a reader's words (the stored values stay ``response``/``resolution``).
+SLA_KINDS = {
+    "response": pgettext_lazy("SLA", "response"),
+    "resolution": pgettext_lazy("SLA", "resolution"),
+}
 
 
 @register.simple_tag
@@ -149,4 +178,47 @@ class Column:
 def columns(*specs: str) -> list[Column]:
     """The header of ``components/queue_table.html``: ``"Label"`` or ``"Label:css classes"``
     (``"Opened:optional"`` hides the column on small screens, ``"Count:num"`` aligns right)."""
-    return [Column(*spec.split(":", 1)) for spec in specs]
+    columns = []
+    for spec in specs:
+        label, _, css = spec.partition(":")
+        columns.append(Column(gettext(label) if label else "", css))
+    return columns
+
+
+# The column labels the lists use, listed for the catalogue's extraction (``makemessages``
+# reads no template tag's literal arguments); a label not here shows untranslated.
+COLUMN_LABELS = (
+    gettext_noop("Number"),
+    gettext_noop("P"),
+    gettext_noop("Title"),
+    gettext_noop("Status"),
+    gettext_noop("Team"),
+    gettext_noop("Assignee"),
+    gettext_noop("Caller"),
+    gettext_noop("SLA"),
+    gettext_noop("Opened"),
+    gettext_noop("Select"),
+    gettext_noop("Item"),
+    gettext_noop("Requester"),
+    gettext_noop("Ordered"),
+    gettext_noop("Name"),
+    gettext_noop("Email"),
+    gettext_noop("Owner"),
+    gettext_noop("State"),
+    gettext_noop("Type"),
+    gettext_noop("Request"),
+    gettext_noop("Task"),
+    gettext_noop("Organisation"),
+    gettext_noop("Roles"),
+    gettext_noop("Username"),
+    gettext_noop("Active"),
+    gettext_noop("Location"),
+    gettext_noop("Risk"),
+    gettext_noop("Planned"),
+)
+
+
+@register.filter
+def sla_kind(kind: str) -> str:
+    """``{{ clock.kind|sla_kind }}``: ``response`` as the reader's word for it."""
+    return str(SLA_KINDS.get(kind, kind))
