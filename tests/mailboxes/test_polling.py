@@ -199,3 +199,31 @@ def test_a_changed_outcome_is_written_even_when_nothing_came(imap_box, alice):
 
     imap_box.refresh_from_db()
     assert imap_box.last_poll_error == ""
+
+
+def test_a_working_poll_renews_its_lease_once_per_interval_not_per_message(
+    imap_box, alice, monkeypatch
+):
+    """Each renewal is a commit of its own (a disk sync on SQLite); a poll renews before
+    its first fetch and then every RENEW_EVERY seconds, well inside the lease."""
+    from steward.mailboxes.services import polling
+
+    renewals: list[str] = []
+    real_renew = leases.renew
+    monkeypatch.setattr(leases, "renew", lambda *a: (renewals.append(a[0]), real_renew(*a)))
+    clock = [1000.0]
+    monkeypatch.setattr(polling.time, "monotonic", lambda: clock[0])
+    assert polling.LEASE.total_seconds() > 2 * polling.RENEW_EVERY
+    server = FakeImap({str(n).encode(): eml(subject=f"m{n}") for n in range(1, 8)})
+    fetch = server.uid
+
+    def slow_fetch(command, *args):
+        if command == "FETCH" and args[0] == b"5":  # the poll has worked for a while
+            clock[0] += polling.RENEW_EVERY
+        return fetch(command, *args)
+
+    server.uid = slow_fetch
+
+    assert mailboxes_poll_due(connect=lambda mailbox: server) == {"imap-desk": 7}
+    assert renewals == [f"mail-poll:{imap_box.pk}"] * 2  # the first fetch, then after 5
+    assert InboundMessage.objects.count() == 7

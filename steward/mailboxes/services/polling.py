@@ -25,6 +25,9 @@ from steward.mailboxes.services.batch import mail_ingest_many
 
 log = logging.getLogger("steward.mail")
 LEASE = dt.timedelta(minutes=5)
+# how often a working poll extends its lease: well inside LEASE, so the lease never lapses
+# while a chunk is fetched and stored
+RENEW_EVERY = LEASE.total_seconds() / 10
 BATCH = 200  # messages per poll; the rest come at the next one
 # messages per transaction (one commit and one STORE each), bounded in bytes too: a chunk's
 # messages are held in memory until it commits
@@ -237,10 +240,15 @@ def mailboxes_poll_due(*, connect: Connect = imap_connect) -> dict[str, int]:
                 Mailbox.objects.filter(pk=mailbox.pk).update(last_polled_at=timezone.now())
         if token is None:
             continue  # another worker is polling it
-        renewed: list[bool] = []
+        renewed: list[float] = []
 
-        def renew(n: str = name, t: str = token, renewed: list[bool] = renewed) -> None:
-            renewed.append(True)
+        def renew(n: str = name, t: str = token, renewed: list[float] = renewed) -> None:
+            # called before each fetch; written on the first and then every RENEW_EVERY
+            # (a commit each: one per message was a disk sync per message on SQLite)
+            now = time.monotonic()
+            if renewed and now - renewed[-1] < RENEW_EVERY:
+                return
+            renewed.append(now)
             leases.renew(n, t, LEASE)
 
         error: str | None = "The poll stopped unexpectedly; see the worker's log."
