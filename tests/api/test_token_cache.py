@@ -27,7 +27,10 @@ def test_a_warm_token_costs_one_statement_for_every_cache():
     sql = [q["sql"] for q in captured.captured_queries]
     # no token, user, role or served-organisation read: one statement reads every stamp
     reads = ("core_apitoken", 'FROM "core_user"', "auth_group", "served_organisations")
-    assert not [s for s in sql if any(r in s for r in reads)], sql
+    # (the list's own statement names each row's people by subqueries on core_user: that
+    # is the page, not the authentication, so it is set apart by the table it reads)
+    auth = [s for s in sql if not s.startswith('SELECT "incidents_incident"')]
+    assert not [s for s in auth if any(r in s for r in reads)], sql
     assert sum("core_cachestamp" in s for s in sql) == 1
 
 
