@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,9 +35,13 @@ class LeaseLost(Exception):
 
 
 def acquire(name: str, ttl: dt.timedelta) -> str | None:
-    """Take the lease if it is free or expired; return the holder's token, or None."""
+    """Take the lease if it is free or expired; return the holder's token, or None.
+
+    The token starts with the holder's process id, so an operator (and the fault suite) can
+    tell a lease a killed process left behind, which expires at ``locked_until``, from one a
+    live process holds."""
     now = timezone.now()
-    token = uuid.uuid4().hex
+    token = f"{os.getpid()}-{uuid.uuid4().hex}"
     if Lease.objects.filter(name=name, locked_until__lte=now).update(
         holder=token, locked_until=now + ttl
     ):

@@ -164,6 +164,21 @@ class Sink:
             self.controller = None
 
 
+def group_members(group: int) -> set[int]:
+    """The process ids in a process group (Linux: the fifth field of /proc/<pid>/stat)."""
+    members = {group}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:  # it ended while we looked
+                continue
+            # the command name (field 2) may hold spaces: split after its closing parenthesis
+            if int(stat.rpartition(")")[2].split()[2]) == group:
+                members.add(int(entry.name))
+    return members
+
+
 class Process:
     """One ``steward`` command in its own process group, so SIGKILL takes all of it (the
     gunicorn master and its workers at once, as a crash of the machine's process would)."""
@@ -172,6 +187,7 @@ class Process:
         self.name, self.args, self.env, self.logs = name, args, env, logs
         self.proc: subprocess.Popen | None = None
         self.starts = 0
+        self.killed: set[int] = set()  # process ids SIGKILL took (a lease's holder names one)
 
     @property
     def log(self) -> Path:
@@ -189,6 +205,7 @@ class Process:
     def kill(self) -> None:
         """SIGKILL: no handler, no cleanup, no graceful anything."""
         if self.proc is not None and self.proc.poll() is None:
+            self.killed |= group_members(self.proc.pid)
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=30)
 
