@@ -60,20 +60,44 @@ def declare_errors(schema: dict[str, Any]) -> dict[str, Any]:
             for status, description in ERRORS.items():
                 responses.setdefault(status, {"description": description, "content": content})
             operation["responses"] = responses
-            _bound_page_size(operation)
+            _bound_page_size(operation)  # before the blank rule, which wraps its range
             _allow_blank_filters(operation)
     return schema
 
 
+BLANK: dict[str, Any] = {"type": "string", "maxLength": 0}
+
+
+def _admits_blank(schema: dict[str, Any]) -> bool:
+    """Whether ``schema`` already takes the empty string (a plain string, or the blank)."""
+    for kind in schema.get("anyOf", [schema]):
+        if kind == BLANK or (kind.get("enum") and "" in kind["enum"]):
+            return True
+        plain = not ({"format", "pattern", "enum", "const", "$ref"} & kind.keys())
+        if kind.get("type") == "string" and plain and not kind.get("minLength"):
+            return True
+    return False
+
+
 def _allow_blank_filters(operation: dict[str, Any]) -> None:
-    """An optional date-time or yes/no filter left blank (``?is_active=``, as an HTML form
-    sends it) is no filter; the document says the blank is allowed."""
+    """An optional query parameter left blank (``?location=``, as an HTML form sends an
+    empty field) is the parameter left out (steward/api/parser.py): the document says the
+    blank is allowed, whatever the parameter's type; in a list, as one blank item."""
     for parameter in operation.get("parameters", []):
-        kinds = parameter.get("schema", {}).get("anyOf", [])
-        if parameter.get("in") != "query" or {"type": "null"} not in kinds:
+        if parameter.get("in") != "query" or parameter.get("required"):
             continue
-        if any(k.get("type") == "boolean" or k.get("format") == "date-time" for k in kinds):
-            kinds.append({"type": "string", "maxLength": 0})
+        schema = parameter.setdefault("schema", {})
+        if schema.get("type") == "array":
+            schema = schema.setdefault("items", {})
+        if _admits_blank(schema):
+            continue
+        if "anyOf" not in schema:  # the kinds move into anyOf; title, default stay beside
+            kinds = {k: schema.pop(k) for k in list(schema) if k not in ANNOTATIONS}
+            schema["anyOf"] = [kinds]
+        schema["anyOf"].append(dict(BLANK))
+
+
+ANNOTATIONS = {"title", "description", "default", "examples", "deprecated"}
 
 
 def _bound_page_size(operation: dict[str, Any]) -> None:

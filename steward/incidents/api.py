@@ -123,8 +123,15 @@ def add_attachment(request: HttpRequest, number: str, file: File[UploadedFile]):
     )
 
 
+# a category's slug (slugify's alphabet, the model's length): the document says what the
+# parameter is, so a value that cannot be a slug is a 422 naming it, not an empty list
+PARENT = Query(
+    None, pattern=r"^[-a-zA-Z0-9_]+$", max_length=100, description="a top-level category's slug"
+)
+
+
 @categories.get("", response=list[CategoryOut])
-def list_categories(request: HttpRequest, parent: str | None = None):
+def list_categories(request: HttpRequest, parent: str | None = PARENT):
     return selectors.category_list(parent=parent)
 
 
