@@ -6,6 +6,15 @@ schema calls valid may get a 422 naming a field, for the rules a JSON schema can
 (a reference to a record that does not exist, an opaque ``cursor``, ``planned_before``
 after ``planned_after``, an end in the past, a title of spaces, an empty upload).
 
+One kind of generated case is left out: a JSON object or array as the value of a query
+parameter that takes one value (``?active_at={}``). A query string cannot carry it: the
+WSGI transport writes ``[]``, ``{}`` or ``['']`` as nothing (``?active_at=``, the blank,
+which the document admits) and others as Python's text of them (``[['null']]``, a valid
+string), so the server receives a valid request and schemathesis, judging by the value it
+generated rather than the one sent, reports "schema-violating request accepted". Scalars
+of the wrong type (a number for a date, text for an integer) are still generated and must
+be refused.
+
 The number of examples per operation is small here (a quick run in every test run);
 ``make security`` raises it with ``STEWARD_FUZZ_EXAMPLES``.
 """
@@ -68,6 +77,19 @@ def admin_token(db, settings, requests_keep_the_test_connection):  # noqa: F811
     return raw
 
 
+def filter_query(ctx, query):
+    """Keep the cases a query string can carry (see the module's docstring)."""
+    if not query:
+        return True
+    single = {
+        p["name"]
+        for p in ctx.operation.definition.raw.get("parameters", [])
+        if p.get("in") == "query" and p.get("schema", {}).get("type") != "array"
+    }
+    return not any(isinstance(query.get(name), (list, dict)) for name in single)
+
+
+@schema.hooks.apply(filter_query)
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES,
