@@ -71,6 +71,15 @@ def checks(data: dict) -> list[dict]:
                 "ms",
             )
         )
+    floor = data.get("floor_read")
+    if impact and floor:
+        # the HTTP floor: what the stack alone costs for one request reading one row
+        http = impact["http"]
+        label = "  impact req/s ÷ floor GET one row req/s (bare Django view)"
+        ratio = round(http["rps"] / max(floor["rps"], 1e-9), 3)
+        rows.append(_row(label, "", ratio, floor["rps"], "floor /s"))
+        label = "  floor GET one row p95 (impact p95 in the row above)"
+        rows.append(_row(label, "", floor["p95_ms"], http["p95_ms"], "impact p95", "ms"))
     listing = scenarios.get("list")
     if listing:
         label = f"CI list class+attribute p95 ({listing['http']['errors']} errors)"
