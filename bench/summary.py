@@ -50,10 +50,11 @@ KINDS = [
 ]
 
 
-def newest(results: Path) -> dict[tuple[str, str], tuple[Path, dict]]:
-    """The newest file of each (bench, database), by modification time."""
+def newest(*folders: Path) -> dict[tuple[str, str], tuple[Path, dict]]:
+    """The newest file of each (bench, database) in the folders, by modification time."""
     found: dict[tuple[str, str], tuple[Path, dict]] = {}
-    for path in sorted(results.glob("*.json"), key=lambda p: p.stat().st_mtime):
+    paths = [path for folder in folders for path in folder.glob("*.json")]
+    for path in sorted(paths, key=lambda p: p.stat().st_mtime):
         for kind, pattern in KINDS:
             match = pattern.search(path.name)
             if match:
@@ -265,10 +266,10 @@ READERS = {
 }
 
 
-def summary(results: Path) -> list[dict]:
+def summary(*folders: Path) -> list[dict]:
     """One row per figure, in the issue's order; a "no result" row for each gap."""
     rows: list[dict] = []
-    for (kind, db), (path, data) in newest(results).items():
+    for (kind, db), (path, data) in newest(*folders).items():
         try:
             rows.extend(READERS[kind](db, path, data))
         except (KeyError, TypeError, ZeroDivisionError) as exc:  # an older file's shape
@@ -314,10 +315,16 @@ def render(rows: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.summary", description=__doc__)
-    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--results",
+        type=Path,
+        nargs="+",
+        default=[RESULTS],
+        help="folders of results (another checkout's bench/results too): the newest file wins",
+    )
     parser.add_argument("--json", action="store_true", help="the rows as JSON")
     args = parser.parse_args(argv)
-    rows = summary(args.results)
+    rows = summary(*args.results)
     print(json.dumps(rows, indent=2) if args.json else render(rows))
     return 0
 

@@ -65,6 +65,11 @@ def _changes() -> dict:
     }
 
 
+def _bulk(rate: float) -> dict:
+    bulk = {"rows": 100_000, "incidents_per_s": rate, "raw_per_s": 50_000.0}
+    return {"bulk": bulk, "machine": {"date": "2026-12-04T11:00:00+00:00"}}
+
+
 def _write(folder, name: str, data: dict, mtime: float) -> None:  # noqa: ANN001
     path = folder / name
     path.write_text(json.dumps(data))
@@ -160,6 +165,19 @@ def test_the_newest_file_of_a_bench_wins(results):
     rows = summary.summary(results)
     assert _one(rows, "impact", "postgres")["met"] is False
     assert _one(rows, "import", "postgres")["met"] is True
+
+
+def test_results_from_several_folders_newest_wins(results, tmp_path_factory):
+    other = tmp_path_factory.mktemp("other")
+    _write(other, "cmdb-postgres-1000000.json", _cmdb(70.0, 12_000), 10)
+    _write(other, "20261204-1-incidents-bulk-postgres-100000.json", _bulk(25_000), 10)
+    rows = summary.summary(results, other)
+    assert _one(rows, "impact", "postgres")["met"] is False  # the other folder's is newer
+    bulk = _one(rows, "bulk", "postgres")
+    assert (bulk["measured"], bulk["raw"], bulk["ratio"]) == ("25,000/s", "50,000/s", "0.50x raw")
+    assert bulk["met"] is True  # PostgreSQL's bound is 20,000/s
+    _write(other, "20261204-1-incidents-bulk-sqlite-100000.json", _bulk(25_000), 10)
+    assert _one(summary.summary(other), "bulk", "sqlite")["met"] is False  # SQLite's: 30,000/s
 
 
 def test_memory_short_of_the_reads_is_flagged(tmp_path):
