@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?= -n 2  # two workers: the suite takes half the time on a 2-core machine
 
-.PHONY: install run test test-sqlite test-postgres test-deep lint fmt security bench bench-platform bench-incidents bench-data bench-cmdb bench-changes bench-web bench-pages bench-mail bench-software bench-assets bench-knowledge docs messages clean
+.PHONY: install run test test-sqlite test-postgres test-deep lint fmt security bench bench-platform bench-incidents bench-data bench-cmdb bench-changes bench-web bench-pages bench-mail bench-software bench-assets bench-knowledge bench-summary docs messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -82,6 +82,12 @@ security: install
 # default) take much longer: `make bench BENCH_ROWS=200000` for a quicker look.
 BENCH_ROWS ?= 1000000
 bench: bench-platform bench-incidents bench-data bench-cmdb bench-changes bench-web bench-mail bench-software bench-assets bench-knowledge
+	$(MAKE) bench-summary
+
+# Every figure issue 13 targets, both databases, from the newest results in bench/results:
+# measured, floor and raw database of the same run, ratio, met or missed and by how much.
+bench-summary:
+	$(BIN)/python -m bench.summary
 
 bench-platform: install
 	$(BIN)/python -m bench --db sqlite

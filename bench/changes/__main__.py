@@ -118,8 +118,12 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one script, s
     ) as server:
         setup.django_in_process(server)
         data["machine"] = report.machine(server) | {"background_busy_pct": background}
+        data["machine"]["load_average"] = report.load_average()
         machine = data["machine"]
-        say(f"   {machine['cpu']}, {machine['cores']} cores, {machine['date']}")
+        say(
+            f"   {machine['cpu']}, {machine['cores']} cores, {machine['date']},"
+            f" load average {machine['load_average']}"
+        )
 
         say("-- load")
         loaded = loader.load(
@@ -244,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one script, s
             say("   (a target was missed: --profile prints where the time goes)")
     say("")
     say(render(data, {}))
+    data["machine"]["load_average_end"] = report.load_average()
     data["wall_seconds"] = round(time.monotonic() - began, 1)
     report.RESULTS.mkdir(exist_ok=True)
     path = report.RESULTS / f"changes-{args.db}-{args.cis}.json"

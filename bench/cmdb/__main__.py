@@ -18,8 +18,12 @@ from bench.cmdb import estate_sql, explain, graph, impact, importer, loader, sce
 from bench.cmdb.table import checks, render
 from bench.incidents import setup
 from bench.incidents.scenarios import replay_factory
-from bench.load import run
+from bench.load import http_factory, run
 from bench.server import Server
+
+# Steward's URLs plus the bare Django views (bench/floor): the impact request is measured
+# beside the framework floor's read of one row, served by the same server in the same run
+FLOOR_SETTINGS = "bench.floor.settings"
 
 ALL = ["impact", "explain", "list", "import", "as_of"]
 
@@ -100,6 +104,20 @@ def replayed(server: Server, statements: list[str], count: int, args) -> dict:  
     ).as_dict()
 
 
+def floor_read(server: Server, args: argparse.Namespace) -> dict:
+    """The bare Django view's GET of one row by number (bench/floor), timed like a scenario."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    body = json.dumps({"title": "Floor row"})
+    conn.request("POST", "/__floor__/incidents", body, server.headers())
+    response = conn.getresponse()
+    number = json.loads(response.read())["number"]
+    conn.close()
+    path = f"/__floor__/incidents/{number}"
+    return timed(server, http_factory(server.port, server.headers(), "GET", path, None, 200), args)
+
+
 def brief(result: dict) -> str:
     return (
         f"{result['rps']:,.0f}/s p50 {result['p50_ms']:.2f} p95 {result['p95_ms']:.2f}"
@@ -125,11 +143,17 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one script, s
     data["config"] = {k: v for k, v in vars(args).items() if k != "pg_url"}
     skipped: dict[str, str] = {}
     results: dict = {}
-    with BareServer(db=args.db, workers=args.workers, pg_url=args.pg_url) as server:
+    with BareServer(
+        db=args.db, workers=args.workers, pg_url=args.pg_url, settings=FLOOR_SETTINGS
+    ) as server:
         setup.django_in_process(server)
         data["machine"] = report.machine(server) | {"background_busy_pct": background}
+        data["machine"]["load_average"] = report.load_average()
         machine = data["machine"]
-        say(f"   {machine['cpu']}, {machine['cores']} cores, {machine['date']}")
+        say(
+            f"   {machine['cpu']}, {machine['cores']} cores, {machine['date']},"
+            f" load average {machine['load_average']}"
+        )
 
         say("-- 1. load the estate")
         estate = graph.plan(args.cis, args.degree)
@@ -213,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one script, s
         server.start()
         say(f"   server pid {server.master_pid}, port {server.port}, var {server.var_dir}")
         headers = server.headers()
+        floor = floor_read(server, args)
+        data["floor_read"] = floor
+        say(f"   floor GET one row (bare Django view): {brief(floor)}")
 
         if "impact" in args.scenarios:
             say(f"-- 2. impact up, depth {impact.DEPTH}, {len(starts)} start nodes")
@@ -292,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one script, s
     say("")
     say(render(data, skipped))
     data["skipped"] = skipped
+    data["machine"]["load_average_end"] = report.load_average()
     data["wall_seconds"] = round(time.monotonic() - began, 1)
     report.RESULTS.mkdir(exist_ok=True)
     path = report.RESULTS / f"cmdb-{args.db}-{args.cis}.json"

@@ -71,6 +71,13 @@ def checks(data: dict) -> list[dict]:
                 "ms",
             )
         )
+    floor = data.get("floor_read")
+    if impact and floor:
+        # the HTTP floor: what the stack alone costs for one request reading one row
+        label = "  impact req/s beside the floor's GET of one row (bare Django view)"
+        rows.append(_row(label, "", impact["http"]["rps"], floor["rps"], "floor /s"))
+        label = "  the floor's GET of one row, p95"
+        rows.append(_row(label, "", floor["p95_ms"], None, "", "ms"))
     listing = scenarios.get("list")
     if listing:
         label = f"CI list class+attribute p95 ({listing['http']['errors']} errors)"
