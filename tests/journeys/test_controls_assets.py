@@ -111,6 +111,46 @@ def test_asset_manager_pages_searches_and_filters_the_asset_list(page):
     no_error_on_page(page)
 
 
+def test_asset_manager_types_a_search_and_changes_a_filter_at_once(page):
+    sign_in(page, "am")
+    open_module(page, "Assets")
+    heading(page, "Assets")
+    number = numbers(page)[5]
+    shown_status = asset_rows(page).nth(5).locator("td:nth-child(4)").inner_text()
+    status = page.get_by_role("combobox", name="Status")
+    search = page.get_by_role("searchbox", name="Search")
+
+    # a filter chosen, then a number typed straight away, as its answer arrives (the defect:
+    # the answer swapped in an empty search box over the typing, and what was typed was gone)
+    status.select_option(label=shown_status)
+    chosen = status.input_value()
+    search.press_sequentially(number, delay=150)
+    expect(search).to_have_value(number)
+    expect(asset_rows(page)).to_have_count(1)
+    expect(asset_rows(page).first).to_contain_text(number)
+    expect(page.get_by_role("combobox", name="Status")).to_have_value(chosen)
+    swapped(page)
+    no_error_on_page(page)
+
+    # the other way: part of the number typed and a filter changed straight away; both stand
+    status.select_option(label="Any status")
+    search.fill("")
+    swapped(page)
+    expect(asset_rows(page)).to_have_count(50)
+    prefix = number[:-1]
+    search.press_sequentially(prefix, delay=150)
+    status.select_option(label=shown_status)
+    expect(search).to_have_value(prefix)
+    swapped(page)
+    expect(search).to_have_value(prefix)
+    expect(page.get_by_role("combobox", name="Status")).to_have_value(chosen)
+    expect(asset_rows(page).filter(has_text=number)).to_have_count(1)
+    assert all(n.startswith(prefix) for n in numbers(page)), numbers(page)
+    statuses = asset_rows(page).locator("td:nth-child(4)").all_inner_texts()
+    assert set(statuses) == {shown_status}, statuses
+    no_error_on_page(page)
+
+
 def a_loan_holder() -> tuple[str, str]:
     """A demo person with an open loan (due back some day), and the name the page shows."""
     from steward.assets.models import Assignment

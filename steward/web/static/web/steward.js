@@ -184,3 +184,57 @@ document.addEventListener("change", (event) => {
     if (p && event.target === p.box) open(p, false);
   });
 })();
+
+// A picker swapped in while it has the focus (the team's "Add agent" after an add sent with
+// Enter): htmx gives the new box the focus at once but wires up its triggers only when the
+// swap settles, so the focus that offers suggestions was lost, and the picker stayed empty
+// until the person typed. Once htmx has wired it (htmx:load), ask again, as a focus would.
+document.addEventListener("htmx:load", (event) => {
+  const box = document.activeElement;
+  const root = event.detail && event.detail.elt;
+  if (!box || !root || !root.contains(box) || !box.closest("[data-picker]")) return;
+  if (box.getAttribute("role") === "combobox" && box.hasAttribute("hx-get")) htmx.trigger(box, "focus");
+});
+
+// A list's filter bar (components/filter_bar.html) is swapped together with the rows it
+// filters. What the person typed or chose while the answer was on its way must stand: the
+// answer carries the values the request left with. Those changed since are put back into
+// the new bar, and the list is asked for again with them.
+(() => {
+  const sent = new WeakMap();  // a filter form -> its values when its request left
+  const values = (form) => {
+    const out = {};
+    for (const field of form.elements) {
+      if (field.name && field.type !== "checkbox" && field.type !== "radio") out[field.name] = field.value;
+    }
+    return out;
+  };
+  let kept = null;
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const form = event.detail.elt;
+    if (form && form.matches && form.matches("form.filters")) sent.set(form, values(form));
+  });
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const target = event.detail.target;
+    const form = target && target.querySelector && target.querySelector("form.filters");
+    const then = form && sent.get(form);
+    kept = null;
+    if (!then) return;
+    const now = values(form);
+    const changed = Object.keys(now).filter((name) => now[name] !== then[name]);
+    if (changed.length) kept = changed.map((name) => [name, now[name]]);
+  });
+  document.addEventListener("htmx:afterSettle", (event) => {
+    if (!kept) return;
+    const target = event.detail.target;
+    const form = target && target.querySelector && target.querySelector("form.filters");
+    const restore = kept;
+    kept = null;
+    if (!form) return;
+    for (const [name, value] of restore) {
+      const field = form.elements.namedItem(name);
+      if (field && "value" in field) field.value = value;
+    }
+    htmx.trigger(form, "change");
+  });
+})();
