@@ -10,7 +10,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.journeys.steps import heading, no_error_on_page, open_module, pick, sign_in, swapped
+from tests.journeys.steps import (
+    heading,
+    no_error_on_page,
+    open_module,
+    pick,
+    sign_in,
+    slow_network,
+    swapped,
+)
 
 pytestmark = [pytest.mark.browser]
 
@@ -122,10 +130,12 @@ def test_asset_manager_types_a_search_and_changes_a_filter_at_once(page):
 
     # a filter chosen, then a number typed straight away, as its answer arrives (the defect:
     # the answer swapped in an empty search box over the typing, and what was typed was gone)
+    slow_network(page, 700)  # the answer arrives while she types
     status.select_option(label=shown_status)
     chosen = status.input_value()
     search.press_sequentially(number, delay=150)
     expect(search).to_have_value(number)
+    slow_network(page, 0)
     expect(asset_rows(page)).to_have_count(1)
     expect(asset_rows(page).first).to_contain_text(number)
     expect(page.get_by_role("combobox", name="Status")).to_have_value(chosen)

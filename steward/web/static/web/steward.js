@@ -196,45 +196,55 @@ document.addEventListener("htmx:load", (event) => {
   if (box.getAttribute("role") === "combobox" && box.hasAttribute("hx-get")) htmx.trigger(box, "focus");
 });
 
-// A list's filter bar (components/filter_bar.html) is swapped together with the rows it
-// filters. What the person typed or chose while the answer was on its way must stand: the
-// answer carries the values the request left with. Those changed since are put back into
-// the new bar, and the list is asked for again with them.
+// A form swapped by its own answer (a list's filter bar swapped with its rows, the team's
+// "Add agent" after an add): what the person typed or chose while the answer was on its way
+// must stand, though the answer carries the values the request left with. Fields changed
+// since are put back into the new form, and asked for again: a filter bar's list, a
+// picker's suggestions. (Typing the next agent's name during an add lost its first letters,
+// and "wal" starts no one's name: the picker offered nothing.)
 (() => {
-  const sent = new WeakMap();  // a filter form -> its values when its request left
+  const sent = new WeakMap();  // a form -> its fields' values when its request left
+  const skip = new Set(["hidden", "checkbox", "radio", "file", "submit", "button"]);
   const values = (form) => {
     const out = {};
     for (const field of form.elements) {
-      if (field.name && field.type !== "checkbox" && field.type !== "radio") out[field.name] = field.value;
+      if (field.name && !skip.has(field.type) && field.tagName !== "BUTTON") out[field.name] = field.value;
     }
     return out;
   };
+  const address = (form) => form.getAttribute("hx-get") || form.getAttribute("hx-post") || form.getAttribute("action");
   let kept = null;
   document.addEventListener("htmx:beforeRequest", (event) => {
     const form = event.detail.elt;
-    if (form && form.matches && form.matches("form.filters")) sent.set(form, values(form));
+    if (form && form.tagName === "FORM") sent.set(form, values(form));
   });
   document.addEventListener("htmx:beforeSwap", (event) => {
-    const target = event.detail.target;
-    const form = target && target.querySelector && target.querySelector("form.filters");
-    const then = form && sent.get(form);
     kept = null;
-    if (!then) return;
-    const now = values(form);
-    const changed = Object.keys(now).filter((name) => now[name] !== then[name]);
-    if (changed.length) kept = changed.map((name) => [name, now[name]]);
-  });
-  document.addEventListener("htmx:afterSettle", (event) => {
-    if (!kept) return;
     const target = event.detail.target;
-    const form = target && target.querySelector && target.querySelector("form.filters");
+    if (!target || !target.querySelectorAll) return;
+    const changed = [];
+    for (const form of target.querySelectorAll("form")) {
+      const then = sent.get(form);
+      if (!then) continue;
+      const now = values(form);
+      for (const name of Object.keys(now)) {
+        if (name in then && now[name] !== then[name]) changed.push([address(form), name, now[name]]);
+      }
+    }
+    if (changed.length) kept = changed;
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    if (!kept) return;
     const restore = kept;
     kept = null;
-    if (!form) return;
-    for (const [name, value] of restore) {
-      const field = form.elements.namedItem(name);
-      if (field && "value" in field) field.value = value;
+    const again = new Set();
+    for (const [where, name, value] of restore) {
+      const form = Array.from(document.forms).find((f) => address(f) === where);
+      const field = form && form.elements.namedItem(name);
+      if (!field || !("value" in field)) continue;
+      field.value = value;
+      again.add(field.closest("[data-picker]") && field.hasAttribute("hx-get") ? field : form);
     }
-    htmx.trigger(form, "change");
+    for (const elt of again) htmx.trigger(elt, elt.tagName === "FORM" ? "change" : "focus");
   });
 })();
