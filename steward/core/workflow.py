@@ -18,11 +18,13 @@ Guard = Callable[[Any, Mapping[str, Any]], str | None]  # returns a reason to re
 
 @dataclass(frozen=True)
 class Transition:
-    """One allowed move; ``requires`` names fields that must be non-empty for it."""
+    """One allowed move; ``requires`` names fields that must be non-empty for it, ``clears``
+    those the move empties (unless the same change sets them)."""
 
     source: str
     target: str
     requires: tuple[str, ...] = ()
+    clears: tuple[str, ...] = ()
     guard: Guard | None = None
     label: str = ""
 

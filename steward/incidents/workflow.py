@@ -13,6 +13,7 @@ from steward.core.workflow import Transition, Workflow
 from steward.incidents.choices import Status
 
 RESOLVE = ("resolution_code", "resolution_notes")
+QUEUED = ("assignee",)  # what a move back to the team's queue empties
 
 
 def _within_reopen_window(incident: Any, data: Mapping[str, Any]) -> str | None:
@@ -41,14 +42,19 @@ INCIDENT_FLOW = Workflow(
         Transition(_S.ASSIGNED, _S.ON_HOLD, requires=("on_hold_reason",), label=_("Put on hold")),
         Transition(_S.ASSIGNED, _S.RESOLVED, requires=RESOLVE, label=_("Resolve")),
         Transition(_S.ASSIGNED, _S.CANCELLED, label=_("Cancel")),
-        Transition(_S.IN_PROGRESS, _S.ASSIGNED, requires=("team",), label=_("Hand back")),
+        # back to the team's queue: unassigned, as the queue shows it (issue 11)
+        Transition(
+            _S.IN_PROGRESS, _S.ASSIGNED, requires=("team",), clears=QUEUED, label=_("Hand back")
+        ),
         Transition(
             _S.IN_PROGRESS, _S.ON_HOLD, requires=("on_hold_reason",), label=_("Put on hold")
         ),
         Transition(_S.IN_PROGRESS, _S.RESOLVED, requires=RESOLVE, label=_("Resolve")),
         Transition(_S.IN_PROGRESS, _S.CANCELLED, label=_("Cancel")),
         Transition(_S.ON_HOLD, _S.IN_PROGRESS, guard=_needs_assignee, label=_("Resume")),
-        Transition(_S.ON_HOLD, _S.ASSIGNED, requires=("team",), label=_("Resume in queue")),
+        Transition(
+            _S.ON_HOLD, _S.ASSIGNED, requires=("team",), clears=QUEUED, label=_("Resume in queue")
+        ),
         Transition(_S.ON_HOLD, _S.RESOLVED, requires=RESOLVE, label=_("Resolve")),
         Transition(_S.ON_HOLD, _S.CANCELLED, label=_("Cancel")),
         Transition(_S.RESOLVED, _S.CLOSED, label=_("Close")),

@@ -331,3 +331,27 @@ def test_the_timeline_reads_as_a_person_reads_it(admin):
     assert ("Criticality", "3 - Medium", "1 - Critical") in shown
     assert updated.who == str(admin.user)
     assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}", updated.when)
+
+
+def test_the_timeline_names_a_devices_reported_software(admin):
+    from steward.software import services as software
+
+    ci = make_ci("server")
+    office = software.product_create(
+        admin, publisher="Microsoft", name="Office", version_family="365"
+    )
+    zoom = software.product_create(admin, publisher="Zoom", name="Workplace")
+    software.device_installations_report(
+        admin, device=ci.number, installations=[{"product": office.slug}, {"product": zoom.slug}]
+    )
+    software.device_installations_report(
+        admin, device=ci.number, installations=[{"product": office.slug}]
+    )
+
+    removed, installed = history.ci_timeline(admin, ci)[:2]
+
+    # the defect: "Software: [] → [3, 7]", the products' ids
+    assert (installed.kind, installed.fields) == ("software", [])
+    assert installed.software == {"added": [office, zoom], "removed": []}
+    assert removed.software == {"added": [], "removed": [zoom]}
+    assert str(office) == "Microsoft Office 365"

@@ -94,3 +94,44 @@ def test_dependents_are_drawn_above_and_dependencies_below(db):
     (edge,) = [e for e in drawn.edges if e.label == "runs on"]
     assert edge.title == "shop-app runs on srv01"
     assert edge.y1 < edge.y2  # from the app down to the server it runs on
+
+
+def _node_box(node: servicemap.Node) -> tuple[float, float, float, float]:
+    """The circle and both labels of a node, as one rectangle."""
+    parts = [(node.x - node.radius, node.y - node.radius, node.x + node.radius, node.y + 1)]
+    parts += [box.bounds for box in node.boxes()]
+    return (
+        min(p[0] for p in parts),
+        min(p[1] for p in parts),
+        max(p[2] for p in parts),
+        max(p[3] for p in parts),
+    )
+
+
+def _through(p, q, box) -> bool:
+    steps = int(max(abs(q[0] - p[0]), abs(q[1] - p[1]), 1))
+    for i in range(steps + 1):
+        x, y = p[0] + (q[0] - p[0]) * i / steps, p[1] + (q[1] - p[1]) * i / steps
+        if box[0] + 1 < x < box[2] - 1 and box[1] + 1 < y < box[3] - 1:
+            return True
+    return False
+
+
+def test_fifty_nodes_no_line_passes_through_another_node():
+    hub = _fifty()
+
+    drawn = servicemap.layout(service_map(SYSTEM, number=hub.number, depth=2))
+
+    boxes = {n.number: _node_box(n) for n in drawn.nodes}
+    crossing = []
+    for edge in drawn.edges:
+        points = [tuple(map(float, p.split(","))) for p in edge.points.split()]
+        assert points[0] == (edge.x1, edge.y1)
+        assert points[-1] == (edge.x2, edge.y2)
+        for p, q in itertools.pairwise(points):
+            crossing += [
+                (edge.title, number)
+                for number, box in boxes.items()
+                if number not in (edge.source, edge.target) and _through(p, q, box)
+            ]
+    assert not crossing, crossing[:3]

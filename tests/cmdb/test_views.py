@@ -73,7 +73,7 @@ def test_the_service_map_draws_nodes_linking_to_ci_pages(browser):
     assert "<svg" in content
     for ci in (shop, app, srv):
         assert f'href="/cmdb/cis/{ci.number}/"' in content
-    assert content.count("<line") == 2
+    assert content.count("<polyline") == 2  # one route per relationship
     assert ">runs on</text>" in content  # the relationship type's name, not its slug
     assert ">Application</text>" in content  # the class's name
     assert "runs_on" not in content

@@ -235,6 +235,40 @@ def test_reassignment_is_counted(admin_actor, agent_actor, desk):
     assert incident.reassignment_count == 1
 
 
+@pytest.mark.parametrize(
+    ("source", "way"),
+    [("in_progress", "hand back"), ("on_hold", "resume in queue")],
+    ids=["hand-back", "resume-in-queue"],
+)
+def test_back_to_the_queue_unassigns_and_audits_it(agent_actor, desk, source, way):
+    incident = create(agent_actor, team="desk", assignee="agent1")
+    incident = walk_to(agent_actor, incident, source, **REQUIRED.get(source, {}))
+    assert incident.assignee.username == "agent1"
+    counted = incident.reassignment_count
+
+    incident = walk_to(agent_actor, incident, "assigned")
+
+    stored = Incident.objects.get(pk=incident.pk)
+    assert (stored.status, stored.team.slug, stored.assignee) == ("assigned", "desk", None)
+    entry = AuditEntry.objects.filter(object_id=str(incident.pk), action="update").latest("id")
+    assert entry.changes["assignee"] == [agent_actor.user.pk, None], way
+    assert entry.changes["status"] == [source, "assigned"]
+    assert stored.reassignment_count == counted  # the next take is the handover
+    shown = selectors.incident_list(agent_actor, queue="unassigned").items
+    assert incident.number in [row.number for row in shown]  # the queue lists it
+
+
+def test_back_to_the_queue_for_someone_named_keeps_them(admin_actor, agent_actor, desk):
+    from steward.core.services import team_add_member
+
+    second = factories.agent()
+    team_add_member(admin_actor, slug="desk", username=second.username)
+    incident = create(agent_actor, team="desk", assignee="agent1")
+    incident = walk_to(agent_actor, incident, "in_progress")
+    incident = walk_to(agent_actor, incident, "assigned", assignee=second.username)
+    assert Incident.objects.get(pk=incident.pk).assignee == second
+
+
 def test_assignee_must_be_in_the_team(agent_actor, desk):
     other = factories.agent()
     with pytest.raises(ValidationFailed) as err:

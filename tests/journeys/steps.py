@@ -123,3 +123,15 @@ def drop_file(page, target, name: str, text: str) -> None:
     )
     for event in ("dragenter", "dragover", "drop"):
         target.dispatch_event(event, {"dataTransfer": transfer})
+
+
+def slow_network(page, latency_ms: int) -> None:
+    """Every answer ``latency_ms`` late from now on (0: as fast as the server), as on a slow
+    VPN: a person keeps typing while an htmx answer is on its way (Chromium's own throttle,
+    no request changed)."""
+    session = page.context.new_cdp_session(page)
+    session.send("Network.enable")
+    session.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": latency_ms, "downloadThroughput": -1, "uploadThroughput": -1},
+    )

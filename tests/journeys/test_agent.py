@@ -172,7 +172,18 @@ def test_agent_takes_an_incident_and_its_team_stays(page):
     page.wait_for_load_state("load")
     no_error_on_page(page)
     expect(page.locator(".toolbar")).to_contain_text("Assigned")
-    expect(detail(page, "Team / assignee")).to_contain_text("Service Desk")
+    # the defect: handed back to the queue, it stayed his (the queue lists it as nobody's)
+    expect(detail(page, "Team / assignee")).to_have_text("Service Desk / —")
+    latest = timeline.locator("li.audit").first.locator(".change")
+    expect(latest.filter(has_text="Assignee:")).to_have_text("Assignee: Sam Desk → —")
+    open_module(page, "Incidents")
+    page.get_by_role("navigation", name="Queues").get_by_role("link", name="Unassigned").click()
+    search = page.get_by_role("searchbox", name="Search")
+    search.fill(number)
+    search.press("Enter")
+    swapped(page)
+    expect(queue_rows(page)).to_have_count(1)
+    expect(queue_rows(page).first.get_by_role("button", name="Take")).to_be_visible()
 
 
 def test_agent_assigns_selected_rows_to_himself_only_where_he_may(page):

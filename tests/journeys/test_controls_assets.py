@@ -10,7 +10,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.journeys.steps import heading, no_error_on_page, open_module, pick, sign_in, swapped
+from tests.journeys.steps import (
+    heading,
+    no_error_on_page,
+    open_module,
+    pick,
+    sign_in,
+    slow_network,
+    swapped,
+)
 
 pytestmark = [pytest.mark.browser]
 
@@ -108,6 +116,48 @@ def test_asset_manager_pages_searches_and_filters_the_asset_list(page):
     expect(asset_rows(page)).to_have_count(1)
     expect(asset_rows(page).first).to_contain_text(first[3])
     swapped(page)
+    no_error_on_page(page)
+
+
+def test_asset_manager_types_a_search_and_changes_a_filter_at_once(page):
+    sign_in(page, "am")
+    open_module(page, "Assets")
+    heading(page, "Assets")
+    number = numbers(page)[5]
+    shown_status = asset_rows(page).nth(5).locator("td:nth-child(4)").inner_text()
+    status = page.get_by_role("combobox", name="Status")
+    search = page.get_by_role("searchbox", name="Search")
+
+    # a filter chosen, then a number typed straight away, as its answer arrives (the defect:
+    # the answer swapped in an empty search box over the typing, and what was typed was gone)
+    slow_network(page, 700)  # the answer arrives while she types
+    status.select_option(label=shown_status)
+    chosen = status.input_value()
+    search.press_sequentially(number, delay=150)
+    expect(search).to_have_value(number)
+    slow_network(page, 0)
+    expect(asset_rows(page)).to_have_count(1)
+    expect(asset_rows(page).first).to_contain_text(number)
+    expect(page.get_by_role("combobox", name="Status")).to_have_value(chosen)
+    swapped(page)
+    no_error_on_page(page)
+
+    # the other way: the number typed and a filter changed straight away; both stand
+    status.select_option(label="Any status")
+    search.fill("")
+    swapped(page)
+    expect(asset_rows(page)).to_have_count(50)
+    search.press_sequentially(number, delay=150)
+    other = "Retired" if shown_status != "Retired" else "Deployed"
+    status.select_option(label=other)
+    expect(search).to_have_value(number)
+    expect(page.locator("#rows")).to_contain_text("No assets match.")
+    swapped(page)
+    expect(search).to_have_value(number)
+    status.select_option(label=shown_status)
+    expect(asset_rows(page)).to_have_count(1)
+    expect(search).to_have_value(number)
+    expect(page.get_by_role("combobox", name="Status")).to_have_value(chosen)
     no_error_on_page(page)
 
 

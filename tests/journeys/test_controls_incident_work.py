@@ -102,7 +102,8 @@ def test_lead_assigns_takes_reprioritises_holds_resumes_and_closes(page):
     expect(status(page)).to_have_text("On hold")
     work.get_by_role("button", name="Resume in queue").click()
     expect(status(page)).to_have_text("Assigned")
-    expect(facts(page, "Team / assignee")).to_contain_text("Network")
+    # back in the team's queue, nobody's (the defect: still his)
+    expect(facts(page, "Team / assignee")).to_have_text(re.compile(r"Network / —"))
 
     # resolved, then closed
     work.get_by_label("Resolution code").select_option(label="Solved (workaround)")

@@ -142,3 +142,46 @@ def test_asset_manager_buys_a_subscription_for_one_organisation_and_counts_a_use
     counted = page.locator("#installations tr").filter(has_text="vm-0031")
     expect(counted.get_by_role("cell").nth(2)).to_have_text("Karl Larsen")
     expect(counted.get_by_role("cell").nth(3)).to_have_text("4")
+
+
+def a_device_with_reported_software() -> tuple[str, str]:
+    """A CI whose history holds a discovery report, and a product it installed (as shown)."""
+    from steward.cmdb.models import ConfigurationItem
+    from steward.core.models import AuditEntry
+    from steward.software.models import Product
+
+    entry = (
+        AuditEntry.objects.filter(
+            content_type__model="configurationitem", changes__has_key="software"
+        )
+        .order_by("id")
+        .first()
+    )
+    assert entry is not None, "the demo reports no device's software"
+    old, new = entry.changes["software"]
+    added = sorted(set(new) - set(old or ()))
+    assert added, entry.changes
+    ci = ConfigurationItem.objects.get(pk=entry.object_id)
+    return ci.name, str(Product.objects.get(pk=added[0]))
+
+
+def test_asset_manager_reads_a_devices_software_in_its_history(page):
+    device, product = a_device_with_reported_software()
+    sign_in(page, "am")
+    open_module(page, "CMDB")
+    heading(page, "Configuration items")
+    search = page.get_by_role("searchbox", name="Search")
+    search.fill(device)
+    search.press("Enter")
+    swapped(page)
+    rows = page.locator("tbody tr").filter(has=page.get_by_role("cell", name=device, exact=True))
+    rows.get_by_role("link", name=re.compile("^CI")).click()
+    heading(page, re.compile(re.escape(device)))
+    history = page.locator("#history")
+    # the defect: "Software: [] → [3, 7, 12]", the products' ids
+    expect(history).not_to_contain_text(re.compile(r"\[\d|\d\]"))
+    installed = history.get_by_role("listitem").filter(has_text=f"installed {product}")
+    expect(installed.first).to_be_visible()
+    installed.first.get_by_role("link", name=product, exact=True).click()
+    heading(page, product)
+    no_error_on_page(page)

@@ -198,6 +198,8 @@ class Change:
     link: dict[str, Any] | None = None
     when: str = ""
     who: str = ""
+    # a discovery report's installations: the products added and removed, by name with a link
+    software: dict[str, list[Any]] | None = None
 
 
 # labels the CI form uses where the model's verbose name reads worse
@@ -270,8 +272,13 @@ def ci_timeline(actor: Actor, ci: ConfigurationItem) -> list[Change]:
         who = str(entry.actor) if entry.actor is not None else entry.actor_label
         return Change(entry, kind, fields, link, format_datetime(entry.at, zone), who)
 
+    products = _products(actor, entries)
     timeline = []
     for entry in entries:
+        if SOFTWARE in entry.changes:  # written alone, by a device's discovery report
+            timeline.append(line(entry, SOFTWARE, []))
+            timeline[-1].software = _software_moves(entry.changes[SOFTWARE], products)
+            continue
         link = entry.changes.get(LINK)
         if link is not None:
             old, new = link
@@ -308,3 +315,25 @@ def _attribute_changes(old: dict, new: dict) -> list[tuple[str, Any, Any]]:
         for name in sorted(set(old) | set(new))
         if old.get(name) != new.get(name)
     ]
+
+
+SOFTWARE = "software"  # a device's installations as a discovery report left them (product ids)
+
+
+def _products(actor: Actor, entries: list[AuditEntry]) -> dict[Any, Any]:
+    """The products the timeline's software lines name, by id (one query, only if any)."""
+    from steward.software.selectors import product_visible  # software builds on the CMDB
+
+    ids = {
+        pk for entry in entries for side in entry.changes.get(SOFTWARE) or () for pk in side or ()
+    }
+    return product_visible(actor).in_bulk(ids) if ids else {}
+
+
+def _software_moves(change: Any, products: dict[Any, Any]) -> dict[str, list[Any]]:
+    """Installed and removed products (``None`` for one since deleted), in that order."""
+    old, new = (set(ids or ()) for ids in change)
+    return {
+        "added": [products.get(pk) for pk in sorted(new - old)],
+        "removed": [products.get(pk) for pk in sorted(old - new)],
+    }

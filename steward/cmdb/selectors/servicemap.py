@@ -2,7 +2,12 @@
 server-side in layers: what depends on the CI above it, what it depends on below, one row
 per hop (wrapped into several rows when a hop is wide). The layout is pure geometry: every
 label is given a box, no two boxes overlap (an edge label that would is left to its line's
-tooltip), and the template draws the SVG."""
+tooltip), and the template draws the SVG.
+
+Every row sits on one grid of columns, so the gutters between columns and the aisles
+between rows are free of nodes and their labels; a relationship leaves its node sideways
+into a gutter, runs along gutters and one aisle, and enters the other node from the side.
+A straight line from a wrapped row crossed the rows between (issue 11)."""
 
 from __future__ import annotations
 
@@ -103,7 +108,7 @@ class Node:
 
 @dataclass
 class Edge:
-    x1: float
+    x1: float  # where the line leaves the source and enters the target
     y1: float
     x2: float
     y2: float
@@ -116,6 +121,13 @@ class Edge:
     target: str = ""
     source_name: str = ""
     target_name: str = ""
+    points: str = ""  # the route, "x,y x,y ...", for an SVG polyline
+
+
+# the aisle between two rows: clear of the upper row's labels and the lower row's circles
+AISLE = ROW - 60
+LANES = 5  # lines sharing an aisle are spread over this many lanes, LANE apart
+LANE = 5
 
 
 @dataclass
@@ -170,35 +182,36 @@ def _rows(hood: Any) -> list[tuple[str, int, list[Any]]]:
     return rows
 
 
-def _edge(rel: Any, a: Node, b: Node, middle: float) -> Edge:
-    """The line from ``a`` (source) to ``b`` (target), stopped at the circles' rims, its
-    label near the node further out (below it above the centre, above it below)."""
-    dx, dy = b.x - a.x, b.y - a.y
-    length = max((dx * dx + dy * dy) ** 0.5, 1.0)
-    ux, uy = dx / length, dy / length
-    outer, inner = (a, b) if abs(a.y - middle) >= abs(b.y - middle) else (b, a)
-    # a point on the line a fixed height from the outer node, clear of its own labels
-    drop = 72 if inner.y > outer.y else -38
-    if abs(inner.y - outer.y) < 1:  # same row: the middle, just above the line
-        lx, ly = (a.x + b.x) / 2, a.y - 6
-    else:
-        t = drop / (inner.y - outer.y)
-        lx, ly = outer.x + (inner.x - outer.x) * t, outer.y + drop
+def _edge(rel: Any, a: Node, b: Node, lane: int) -> Edge:
+    """The route from ``a`` (source) to ``b`` (target) through gutters and an aisle: out of
+    ``a``'s side facing ``b`` into the gutter there, along it to the aisle beside ``b``'s
+    row (below a row above, above a row below), across to the gutter on ``b``'s side
+    facing ``a``, and into ``b`` from that side. The label sits on the last stretch, beside
+    ``b``, where no node's text is."""
+    side_a = 1 if b.x > a.x else -1  # the side of each facing the other (left when in line)
+    side_b = -1 if b.x >= a.x else 1
+    gutter_a, gutter_b = a.x + side_a * COLUMN / 2, b.x + side_b * COLUMN / 2
+    offset = (lane % LANES - LANES // 2) * LANE
+    aisle = b.y - AISLE + offset if b.y > a.y else b.y + AISLE + offset
+    start = (a.x + side_a * a.radius, a.y)
+    end = (b.x + side_b * (b.radius + 4), b.y)
+    route = [start, (gutter_a, a.y), (gutter_a, aisle), (gutter_b, aisle), (gutter_b, b.y), end]
     label = rel.type.name.lower()
     return Edge(
-        round(a.x + ux * a.radius, 1),
-        round(a.y + uy * a.radius, 1),
-        round(b.x - ux * (b.radius + 4), 1),
-        round(b.y - uy * (b.radius + 4), 1),
+        round(start[0], 1),
+        round(start[1], 1),
+        round(end[0], 1),
+        round(end[1], 1),
         label,
         f"{a.name} {label} {b.name}",
-        round(lx, 1),
-        round(ly, 1),
+        round((gutter_b + end[0]) / 2, 1),
+        round(b.y - 5, 1),
         True,
         a.number,
         b.number,
         a.name,
         b.name,
+        " ".join(f"{round(x, 1)},{round(y, 1)}" for x, y in route),
     )
 
 
@@ -210,17 +223,17 @@ def layout(hood: Any) -> Layout:
     nodes: dict[int, Node] = {}
     for index, (side, depth, cis) in enumerate(rows):
         y = MARGIN + CENTER_RADIUS + ROW * index
-        left = (width - COLUMN * len(cis)) / 2
+        # on the grid's columns (not centred by half a column): the gutters stay clear
+        left = MARGIN + COLUMN * ((max(across, 3) - len(cis)) // 2)
         for column, ci in enumerate(cis):
             nodes[ci.id] = _node(ci, left + COLUMN * (column + 0.5), y, depth, side)
-    middle = next(n.y for n in nodes.values() if n.side == "center")
     taken = [box for node in nodes.values() for box in node.boxes()]
     edges = []
     for rel in hood.edges:
         a, b = nodes.get(rel.source_id), nodes.get(rel.target_id)
         if a is None or b is None:
             continue
-        edge = _edge(rel, a, b, middle)
+        edge = _edge(rel, a, b, len(edges))
         box = Box(edge.lx, edge.ly, edge.label, 10)
         edge.shown = not any(box.overlaps(other) for other in taken)
         if edge.shown:

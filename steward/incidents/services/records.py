@@ -19,16 +19,8 @@ from steward.core.services import comment_add
 from steward.core.services.common import check_version, reject_unknown, resolve_ref
 from steward.core.services.records import RecordRules, record_update
 from steward.incidents import selectors
-from steward.incidents.choices import (
-    OPEN_STATES,
-    IncidentChannel,
-    ResolutionCode,
-    Status,
-)
-from steward.incidents.models import (
-    Incident,
-    IncidentSettings,
-)
+from steward.incidents.choices import OPEN_STATES, IncidentChannel, ResolutionCode, Status
+from steward.incidents.models import Incident, IncidentSettings
 from steward.incidents.services import clocks, routing, search_index, validation
 from steward.incidents.services.fields import (
     _check_assignee_in_team,
@@ -257,9 +249,10 @@ def _apply(incident: Incident, clean: dict[str, Any], now: dt.datetime) -> None:
     """The workflow's guard, the values, the status move and the reassignment count."""
     target = clean.get("status")
     moving = target is not None and target != incident.status
+    move = None
     if moving:
         data = {**clean, "_reopen_days": incident_settings().reopen_days}
-        INCIDENT_FLOW.check(incident, target=target, data=data)
+        move = INCIDENT_FLOW.check(incident, target=target, data=data)
     previous = (incident.team_id, incident.assignee_id)
     for name, value in clean.items():
         if name != "status":
@@ -268,6 +261,11 @@ def _apply(incident: Incident, clean: dict[str, Any], now: dt.datetime) -> None:
         apply_status(incident, target, now)
     if previous != (incident.team_id, incident.assignee_id) and any(previous):
         incident.reassignment_count += 1
+    # back in the team's queue (Hand back, Resume in queue): nobody's until someone takes it;
+    # after the count, so the hand-back and the next take count once, as a handover did
+    for name in move.clears if move else ():
+        if name not in clean:
+            setattr(incident, name, None)
 
 
 @transaction.atomic

@@ -184,3 +184,67 @@ document.addEventListener("change", (event) => {
     if (p && event.target === p.box) open(p, false);
   });
 })();
+
+// A picker swapped in while it has the focus (the team's "Add agent" after an add sent with
+// Enter): htmx gives the new box the focus at once but wires up its triggers only when the
+// swap settles, so the focus that offers suggestions was lost, and the picker stayed empty
+// until the person typed. Once htmx has wired it (htmx:load), ask again, as a focus would.
+document.addEventListener("htmx:load", (event) => {
+  const box = document.activeElement;
+  const root = event.detail && event.detail.elt;
+  if (!box || !root || !root.contains(box) || !box.closest("[data-picker]")) return;
+  if (box.getAttribute("role") === "combobox" && box.hasAttribute("hx-get")) htmx.trigger(box, "focus");
+});
+
+// A form swapped by its own answer (a list's filter bar swapped with its rows, the team's
+// "Add agent" after an add): what the person typed or chose while the answer was on its way
+// must stand, though the answer carries the values the request left with. Fields changed
+// since are put back into the new form, and asked for again: a filter bar's list, a
+// picker's suggestions. (Typing the next agent's name during an add lost its first letters,
+// and "wal" starts no one's name: the picker offered nothing.)
+(() => {
+  const sent = new WeakMap();  // a form -> its fields' values when its request left
+  const skip = new Set(["hidden", "checkbox", "radio", "file", "submit", "button"]);
+  const values = (form) => {
+    const out = {};
+    for (const field of form.elements) {
+      if (field.name && !skip.has(field.type) && field.tagName !== "BUTTON") out[field.name] = field.value;
+    }
+    return out;
+  };
+  const address = (form) => form.getAttribute("hx-get") || form.getAttribute("hx-post") || form.getAttribute("action");
+  let kept = null;
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const form = event.detail.elt;
+    if (form && form.tagName === "FORM") sent.set(form, values(form));
+  });
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    kept = null;
+    const target = event.detail.target;
+    if (!target || !target.querySelectorAll) return;
+    const changed = [];
+    for (const form of target.querySelectorAll("form")) {
+      const then = sent.get(form);
+      if (!then) continue;
+      const now = values(form);
+      for (const name of Object.keys(now)) {
+        if (name in then && now[name] !== then[name]) changed.push([address(form), name, now[name]]);
+      }
+    }
+    if (changed.length) kept = changed;
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    if (!kept) return;
+    const restore = kept;
+    kept = null;
+    const again = new Set();
+    for (const [where, name, value] of restore) {
+      const form = Array.from(document.forms).find((f) => address(f) === where);
+      const field = form && form.elements.namedItem(name);
+      if (!field || !("value" in field)) continue;
+      field.value = value;
+      again.add(field.closest("[data-picker]") && field.hasAttribute("hx-get") ? field : form);
+    }
+    for (const elt of again) htmx.trigger(elt, elt.tagName === "FORM" ? "change" : "focus");
+  });
+})();
