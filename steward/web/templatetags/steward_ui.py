@@ -7,6 +7,7 @@ Badges are classes (``status status-in_progress``, ``badge priority-1``, ``risk 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -15,7 +16,13 @@ from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
-from django.utils.translation import gettext, gettext_noop, pgettext, pgettext_lazy
+from django.utils.translation import (
+    get_language,
+    gettext,
+    gettext_noop,
+    pgettext,
+    pgettext_lazy,
+)
 
 from steward.core.selectors.timeline import format_date, format_datetime
 
@@ -103,11 +110,29 @@ def priority_badge(priority: object) -> SafeString:
     return format_html('<span class="badge priority-{}">P{}</span>', css_name(priority), priority)
 
 
+@functools.lru_cache(maxsize=32)  # one entry per language: the catalogues do not change
+def _sla_words(language: str | None) -> dict:
+    """The badge's words in ``language`` (the active one), looked up once per process and
+    language instead of four times per badge: a queue shows a badge on every row."""
+    return {
+        "missed": gettext("missed"),
+        "met": gettext("met"),
+        "paused": gettext("paused"),
+        "left": gettext("%(left)s business time"),
+        "due": pgettext("SLA", "due"),
+        "title": gettext(
+            "%(kind)s target, policy %(policy)s; counted in business time on the policy's calendar"
+        ),
+        "kinds": {kind: str(word) for kind, word in SLA_KINDS.items()},
+    }
+
+
 def _sla_html(clock: object) -> SafeString:
     """One clock as a badge. Built here rather than by an inclusion template: it is on every
     row of every queue, and an inclusion tag copies the whole template context per call."""
     if not clock:
         return format_html('<span class="muted">{}</span>', "—")
+    words = _sla_words(get_language())
     if clock.breached:
         css = "breached"
     elif clock.paused:
@@ -117,30 +142,25 @@ def _sla_html(clock: object) -> SafeString:
     else:
         css = "met" if clock.state == "stopped" else ""
     if clock.state == "stopped":
-        text = format_html("{}", gettext("missed") if clock.breached else gettext("met"))
+        text = format_html("{}", words["missed"] if clock.breached else words["met"])
     elif clock.paused:
-        text = format_html("{}", gettext("paused"))
+        text = format_html("{}", words["paused"])
     else:
-        text = format_html(
-            "{}", gettext("%(left)s business time") % {"left": duration(clock.time_left_seconds)}
-        )
+        text = format_html("{}", words["left"] % {"left": duration(clock.time_left_seconds)})
         if clock.due_at:
             stamp = dateformat.format(timezone.template_localtime(clock.due_at), "c")
             text = format_html(
                 '{} · {} <time datetime="{}">{}</time>',
                 text,
-                pgettext("SLA", "due"),
+                words["due"],
                 stamp,
                 when(clock.due_at),
             )
-    kind = SLA_KINDS.get(clock.kind, clock.kind)
+    kind = words["kinds"].get(clock.kind, clock.kind)
     return format_html(
         '<span class="sla {}" title="{}">{} <small>{}</small></span>',
         css,
-        gettext(
-            "%(kind)s target, policy %(policy)s; counted in business time on the policy's calendar"
-        )
-        % {"kind": kind, "policy": clock.policy_name},
+        words["title"] % {"kind": kind, "policy": clock.policy_name},
         text,
         kind,
     )
