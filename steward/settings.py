@@ -90,6 +90,9 @@ TEMPLATES = [
         },
     },
 ]
+# Django's widget templates, with inputs and selects built in Python (same HTML, no
+# template render per option): steward/web/renderer.py.
+FORM_RENDERER = "steward.web.renderer.WidgetRenderer"
 
 
 # WAL lets readers run beside the writer; synchronous=FULL makes a committed write survive

@@ -13,7 +13,7 @@ from django import forms
 from django.contrib.staticfiles import finders
 from django.template import Context, RequestContext, Template
 from django.test import RequestFactory
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from steward.assets.choices import Status as AssetStatus
 from steward.catalog.choices import Decision, RequestStatus, Stage, TaskStatus
@@ -151,6 +151,24 @@ def test_sla_badge_due_moment_is_in_the_readers_zone_and_machine_readable():
         "16 Dec 2026 01:00",  # the |when style every page uses, in the reader's zone
     )
     assert "3d 17h business time · due" in " ".join(text_of(elements(html, "span")[0]).split())
+
+
+def test_sla_badge_words_follow_the_active_language_from_one_badge_to_the_next():
+    """The badge's words are kept per language (steward_ui._sla_words): the same clock read
+    in German right after English, then English again, is in each reader's words."""
+    clocks = [clock("resolution", 600), clock("response", 0, state="stopped")]
+    badges = []
+    for language in ("en", "de", "en"):
+        with translation.override(language):
+            badges.append(
+                render(
+                    "{% sla_badge clocks %}{% sla_badge_one met %}", clocks=clocks, met=clocks[1]
+                )
+            )
+    english, german, again = (" ".join(re.sub(r"<[^>]+>", " ", b).split()) for b in badges)
+    assert english == again != german
+    assert "business time" in english
+    assert "Geschäftszeit" in german
 
 
 def test_sla_badge_without_clocks_is_a_dash():

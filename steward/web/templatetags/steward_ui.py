@@ -12,17 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import template
-from django.utils import dateformat, timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils import dateformat, timezone, translation
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
-from django.utils.translation import (
-    get_language,
-    gettext,
-    gettext_noop,
-    pgettext,
-    pgettext_lazy,
-)
+from django.utils.translation import gettext, gettext_noop, pgettext, pgettext_lazy
 
 from steward.core.selectors.timeline import format_date, format_datetime
 
@@ -84,7 +78,14 @@ def when_day(value: dt.date | None) -> str:
 
 def css_name(value: object) -> str:
     """A choice value as a class-name part: ``in_progress`` stays, ``Very high`` → ``very-high``."""
-    return slugify(str(value)) or "none"
+    return _slug(str(value))
+
+
+@functools.lru_cache(maxsize=1024)
+def _slug(text: str) -> str:
+    """``css_name``'s work, kept per value: a badge on every row of a list slugifies the same
+    few choice values again and again."""
+    return slugify(text) or "none"
 
 
 @register.simple_tag
@@ -110,29 +111,13 @@ def priority_badge(priority: object) -> SafeString:
     return format_html('<span class="badge priority-{}">P{}</span>', css_name(priority), priority)
 
 
-@functools.lru_cache(maxsize=32)  # one entry per language: the catalogues do not change
-def _sla_words(language: str | None) -> dict:
-    """The badge's words in ``language`` (the active one), looked up once per process and
-    language instead of four times per badge: a queue shows a badge on every row."""
-    return {
-        "missed": gettext("missed"),
-        "met": gettext("met"),
-        "paused": gettext("paused"),
-        "left": gettext("%(left)s business time"),
-        "due": pgettext("SLA", "due"),
-        "title": gettext(
-            "%(kind)s target, policy %(policy)s; counted in business time on the policy's calendar"
-        ),
-        "kinds": {kind: str(word) for kind, word in SLA_KINDS.items()},
-    }
-
-
 def _sla_html(clock: object) -> SafeString:
     """One clock as a badge. Built here rather than by an inclusion template: it is on every
-    row of every queue, and an inclusion tag copies the whole template context per call."""
+    row of every queue, and an inclusion tag copies the whole template context per call. The
+    words come from ``_sla_words`` (once per language, kind and policy, not seven catalogue
+    look-ups per row)."""
     if not clock:
-        return format_html('<span class="muted">{}</span>', "—")
-    words = _sla_words(get_language())
+        return NO_CLOCK
     if clock.breached:
         css = "breached"
     elif clock.paused:
@@ -141,28 +126,57 @@ def _sla_html(clock: object) -> SafeString:
         css = "warning"
     else:
         css = "met" if clock.state == "stopped" else ""
+    words = _sla_words(translation.get_language(), clock.kind, clock.policy_name)
     if clock.state == "stopped":
-        text = format_html("{}", words["missed"] if clock.breached else words["met"])
+        text = words.missed if clock.breached else words.met
     elif clock.paused:
-        text = format_html("{}", words["paused"])
+        text = words.paused
     else:
-        text = format_html("{}", words["left"] % {"left": duration(clock.time_left_seconds)})
+        text = escape(words.left % {"left": duration(clock.time_left_seconds)})
         if clock.due_at:
             stamp = dateformat.format(timezone.template_localtime(clock.due_at), "c")
-            text = format_html(
-                '{} · {} <time datetime="{}">{}</time>',
-                text,
-                words["due"],
-                stamp,
-                when(clock.due_at),
+            shown = escape(when(clock.due_at))
+            text = f'{text} · {words.due} <time datetime="{escape(stamp)}">{shown}</time>'
+    return mark_safe(  # noqa: S308 - every part above is escaped
+        f'<span class="sla {css}" title="{words.title}">{text} <small>{words.kind}</small></span>'
+    )
+
+
+NO_CLOCK = format_html('<span class="muted">{}</span>', "—")
+
+
+@dataclass(frozen=True)
+class SlaWords:
+    """A badge's words in one language, already escaped for HTML."""
+
+    missed: str
+    met: str
+    paused: str
+    left: str  # "%(left)s business time", escaped after the value is put in
+    due: str
+    kind: str
+    title: str
+
+
+@functools.lru_cache(maxsize=512)
+def _sla_words(language: str | None, kind: str, policy_name: str) -> SlaWords:
+    """The badge's words for ``language`` (the active one: the key only keeps languages apart;
+    a catalogue does not change while the process runs)."""
+    label = str(SLA_KINDS.get(kind, kind))
+    return SlaWords(
+        missed=escape(gettext("missed")),
+        met=escape(gettext("met")),
+        paused=escape(gettext("paused")),
+        left=gettext("%(left)s business time"),
+        due=escape(pgettext("SLA", "due")),
+        kind=escape(label),
+        title=escape(
+            gettext(
+                "%(kind)s target, policy %(policy)s; counted in business time on the policy's"
+                " calendar"
             )
-    kind = words["kinds"].get(clock.kind, clock.kind)
-    return format_html(
-        '<span class="sla {}" title="{}">{} <small>{}</small></span>',
-        css,
-        words["title"] % {"kind": kind, "policy": clock.policy_name},
-        text,
-        kind,
+            % {"kind": label, "policy": policy_name}
+        ),
     )
 
 
