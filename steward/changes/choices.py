@@ -1,24 +1,26 @@
 """Change enumerations, with the colours the UI shows beside them."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class ChangeType(models.TextChoices):
-    STANDARD = "standard", "Standard (pre-approved template)"
-    NORMAL = "normal", "Normal"
-    EMERGENCY = "emergency", "Emergency"
+    STANDARD = "standard", _("Standard (pre-approved template)")
+    NORMAL = "normal", _("Normal")
+    EMERGENCY = "emergency", _("Emergency")
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    ASSESSMENT = "assessment", "Assessment"
-    AUTHORIZATION = "authorization", "Authorisation"
-    SCHEDULED = "scheduled", "Scheduled"
-    IMPLEMENTATION = "implementation", "Implementation"
-    REVIEW = "review", "Review"
-    CLOSED = "closed", "Closed"
-    CANCELLED = "cancelled", "Cancelled"
-    FAILED = "failed", "Failed"
+    DRAFT = "draft", _("Draft")
+    ASSESSMENT = "assessment", _("Assessment")
+    AUTHORIZATION = "authorization", _("Authorisation")
+    SCHEDULED = "scheduled", _("Scheduled")
+    IMPLEMENTATION = "implementation", _("Implementation")
+    REVIEW = "review", _("Review")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+    FAILED = "failed", _("Failed")
 
 
 # A change in these states holds its planned window on its CIs (what conflicts are made of).
@@ -35,51 +37,55 @@ REVIEWABLE_STATES = frozenset({Status.REVIEW, Status.FAILED})
 
 
 class RiskLevel(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
-    VERY_HIGH = "very_high", "Very high"
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    VERY_HIGH = "very_high", _("Very high")
 
 
 RISK_ORDER = [RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH, RiskLevel.VERY_HIGH]
 
 
 class Outcome(models.TextChoices):
-    SUCCESS = "success", "Successful"
-    FAILED = "failed", "Failed"
-    BACKED_OUT = "backed_out", "Backed out"
+    SUCCESS = "success", _("Successful")
+    FAILED = "failed", _("Failed")
+    BACKED_OUT = "backed_out", _("Backed out")
 
 
 class ApprovalState(models.TextChoices):
-    NOT_REQUIRED = "not_required", "Not required"
-    NOT_REQUESTED = "not_requested", "Not requested yet"
-    PENDING = "pending", "Pending"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
+    NOT_REQUIRED = "not_required", _("Not required")
+    NOT_REQUESTED = "not_requested", _("Not requested yet")
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
 
 
 class ApproverKind(models.TextChoices):
-    TEAM = "team", "Members of a team"
-    CHANGE_MANAGERS = "change_managers", "Change managers"
-    SERVICE_OWNER_LEAD = "service_owner_lead", "Lead of the impacted services' owner teams"
+    TEAM = "team", _("Members of a team")
+    CHANGE_MANAGERS = "change_managers", _("Change managers")
+    SERVICE_OWNER_LEAD = "service_owner_lead", _("Lead of the impacted services' owner teams")
 
 
 class Decision(models.TextChoices):
-    APPROVE = "approve", "Approve"
-    REJECT = "reject", "Reject"
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
 
 
 class ReviewOutcome(models.TextChoices):
-    OBJECTIVES_MET = "objectives_met", "Objectives met"
-    PARTIALLY_MET = "partially_met", "Partially met"
-    NOT_MET = "not_met", "Not met"
+    OBJECTIVES_MET = "objectives_met", _("Objectives met")
+    PARTIALLY_MET = "partially_met", _("Partially met")
+    NOT_MET = "not_met", _("Not met")
 
+
+# the risk reason of a draft with no answers: stored in English (the API reads it so), shown
+# in the reader's language
+NOT_ANSWERED = gettext_noop("questionnaire not answered yet")
 
 # the change list's queues, the tabs of the web list (the API lists "all" and filters)
 QUEUES = {
-    "mine": "Mine",
-    "my_teams": "My teams",
-    "awaiting": "Awaiting my approval",
-    "scheduled": "Scheduled",
-    "all": "All",
+    "mine": _("Mine"),
+    "my_teams": _("My teams"),
+    "awaiting": _("Awaiting my approval"),
+    "scheduled": _("Scheduled"),
+    "all": _("All"),
 }

@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from steward.changes.choices import ChangeType, Outcome, ReviewOutcome, RiskLevel, Status
 from steward.changes.models import Change, ChangeTemplate, FreezeWindow, RiskQuestion
@@ -287,16 +288,16 @@ class ChangeFilterForm(FilterForm):
     """The change list's filter bar (``components/filter_bar.html``), bound to the query
     string; ``filters.ChangeQueueFilters`` reads the values and its refusals land here."""
 
-    status = filter_select("Status", "Any status", list(Status.choices))
-    type = filter_select("Type", "Any type", list(ChangeType.choices))
-    risk = filter_select("Risk", "Any risk", list(RiskLevel.choices))
-    team = filter_select("Team", "Any team", [])
+    status = filter_select(_("Status"), _("Any status"), list(Status.choices))
+    type = filter_select(_("Type"), _("Any type"), list(ChangeType.choices))
+    risk = filter_select(_("Risk"), _("Any risk"), list(RiskLevel.choices))
+    team = filter_select(_("Team"), _("Any team"), [])
 
     def __init__(self, *args: Any, teams: list = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
         if teams:
             choices = [(t.slug, t.name) for t in teams]
-            self.fields["team"].widget.choices = [("", "Any team"), *choices]
+            self.fields["team"].widget.choices = [("", _("Any team")), *choices]
         else:  # requesters choose no team
             del self.fields["team"]
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from steward.changes.choices import ApprovalState, ChangeType, Outcome, RiskLevel, Status
 from steward.core.workflow import Transition, Workflow
 
@@ -82,30 +84,34 @@ _S = Status
 CHANGE_FLOW = Workflow(
     states=tuple(Status.values),
     transitions=[
-        Transition(_S.DRAFT, _S.ASSESSMENT, label="Submit for assessment"),
-        Transition(_S.DRAFT, _S.CANCELLED, label="Cancel"),
-        Transition(_S.ASSESSMENT, _S.DRAFT, label="Back to draft"),
+        Transition(_S.DRAFT, _S.ASSESSMENT, label=_("Submit for assessment")),
+        Transition(_S.DRAFT, _S.CANCELLED, label=_("Cancel")),
+        Transition(_S.ASSESSMENT, _S.DRAFT, label=_("Back to draft")),
         Transition(
-            _S.ASSESSMENT, _S.AUTHORIZATION, guard=_not_standard, label="Request authorisation"
+            _S.ASSESSMENT, _S.AUTHORIZATION, guard=_not_standard, label=_("Request authorisation")
         ),
         Transition(
-            _S.ASSESSMENT, _S.SCHEDULED, requires=SCHEDULE, guard=_only_standard, label="Schedule"
+            _S.ASSESSMENT,
+            _S.SCHEDULED,
+            requires=SCHEDULE,
+            guard=_only_standard,
+            label=_("Schedule"),
         ),
-        Transition(_S.ASSESSMENT, _S.IMPLEMENTATION, guard=_emergency, label="Implement now"),
-        Transition(_S.ASSESSMENT, _S.CANCELLED, label="Cancel"),
+        Transition(_S.ASSESSMENT, _S.IMPLEMENTATION, guard=_emergency, label=_("Implement now")),
+        Transition(_S.ASSESSMENT, _S.CANCELLED, label=_("Cancel")),
         Transition(
-            _S.AUTHORIZATION, _S.SCHEDULED, requires=SCHEDULE, guard=_approved, label="Schedule"
+            _S.AUTHORIZATION, _S.SCHEDULED, requires=SCHEDULE, guard=_approved, label=_("Schedule")
         ),
-        Transition(_S.AUTHORIZATION, _S.IMPLEMENTATION, guard=_emergency, label="Implement now"),
-        Transition(_S.AUTHORIZATION, _S.ASSESSMENT, label="Back to assessment"),
-        Transition(_S.AUTHORIZATION, _S.CANCELLED, label="Cancel"),
-        Transition(_S.SCHEDULED, _S.IMPLEMENTATION, label="Start implementation"),
-        Transition(_S.SCHEDULED, _S.ASSESSMENT, label="Unschedule"),
-        Transition(_S.SCHEDULED, _S.CANCELLED, label="Cancel"),
-        Transition(_S.IMPLEMENTATION, _S.REVIEW, requires=("outcome",), label="Implemented"),
-        Transition(_S.IMPLEMENTATION, _S.FAILED, guard=_failed_outcome, label="Failed"),
-        Transition(_S.REVIEW, _S.CLOSED, guard=_closable, label="Close"),
-        Transition(_S.REVIEW, _S.FAILED, guard=_failed_outcome, label="Failed"),
-        Transition(_S.FAILED, _S.CLOSED, guard=_closable, label="Close"),
+        Transition(_S.AUTHORIZATION, _S.IMPLEMENTATION, guard=_emergency, label=_("Implement now")),
+        Transition(_S.AUTHORIZATION, _S.ASSESSMENT, label=_("Back to assessment")),
+        Transition(_S.AUTHORIZATION, _S.CANCELLED, label=_("Cancel")),
+        Transition(_S.SCHEDULED, _S.IMPLEMENTATION, label=_("Start implementation")),
+        Transition(_S.SCHEDULED, _S.ASSESSMENT, label=_("Unschedule")),
+        Transition(_S.SCHEDULED, _S.CANCELLED, label=_("Cancel")),
+        Transition(_S.IMPLEMENTATION, _S.REVIEW, requires=("outcome",), label=_("Implemented")),
+        Transition(_S.IMPLEMENTATION, _S.FAILED, guard=_failed_outcome, label=_("Failed")),
+        Transition(_S.REVIEW, _S.CLOSED, guard=_closable, label=_("Close")),
+        Transition(_S.REVIEW, _S.FAILED, guard=_failed_outcome, label=_("Failed")),
+        Transition(_S.FAILED, _S.CLOSED, guard=_closable, label=_("Close")),
     ],
 )

@@ -122,17 +122,27 @@ class UpdateForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.CharField(required=False)  # the clicked action button's value
-    team = picker_field("team", required=False, help_text="Type part of the team's name")
-    assignee = picker_field("agent", required=False, help_text="Type part of an agent's name")
-    impact = forms.TypedChoiceField(choices=LEVELS, coerce=int, required=False, empty_value=None)
-    urgency = forms.TypedChoiceField(choices=LEVELS, coerce=int, required=False, empty_value=None)
+    team = picker_field(
+        "team", required=False, label=_("Team"), help_text=_("Type part of the team's name")
+    )
+    assignee = picker_field(
+        "agent", required=False, label=_("Assignee"), help_text=_("Type part of an agent's name")
+    )
+    impact = forms.TypedChoiceField(
+        choices=LEVELS, coerce=int, required=False, empty_value=None, label=_("Impact")
+    )
+    urgency = forms.TypedChoiceField(
+        choices=LEVELS, coerce=int, required=False, empty_value=None, label=_("Urgency")
+    )
     on_hold_reason = forms.ChoiceField(
         choices=[("", "—"), *OnHoldReason.choices], required=False, label=_("On-hold reason")
     )
     resolution_code = forms.ChoiceField(
-        choices=[("", "—"), *ResolutionCode.choices], required=False
+        choices=[("", "—"), *ResolutionCode.choices], required=False, label=_("Resolution code")
     )
-    resolution_notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    resolution_notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Resolution notes")
+    )
 
     WIDE = ("resolution_notes",)
 

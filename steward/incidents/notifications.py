@@ -7,10 +7,11 @@ Message-ID, so replies can be matched to the incident later (mail polling).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from steward.cmdb import selectors as cmdb_selectors
 from steward.core import mail, outbox
@@ -25,31 +26,63 @@ def thread_id(incident: Incident) -> str:
     return f"<{incident.number}@{DOMAIN}>"
 
 
-def _recipients(users: Iterable[User | None], *, exclude: User | None = None) -> list[str]:
-    out = []
+def _recipients(users: Iterable[User | None], *, exclude: User | None = None) -> dict[str, str]:
+    """Each person's address with the language they read Steward in (their profile's)."""
+    out = {}
     for user in users:
         if user is None or not user.is_active or not user.email or not user.email_notifications:
             continue
         if exclude is not None and user.pk == exclude.pk:
             continue
-        out.append(user.email)
-    return sorted(set(out))
+        out[user.email] = user.language or settings.LANGUAGE_CODE
+    return dict(sorted(out.items()))
+
+
+def _by_language(recipients: Mapping[str, str] | Iterable[str]) -> dict[str, list[str]]:
+    """The addresses grouped by the language their mail is written in: a person's own
+    (``_recipients``); a bare address (a team's list, the major-incident list) is no one's
+    profile, so it reads the site's language."""
+    languages = recipients if isinstance(recipients, Mapping) else dict.fromkeys(recipients)
+    groups: dict[str, list[str]] = {}
+    for address, language in languages.items():
+        groups.setdefault(language or settings.LANGUAGE_CODE, []).append(address)
+    return groups
 
 
 def send(
     event: OutboxMessage,
     incident: Incident,
     kind: str,
-    recipients: Iterable[str],
+    recipients: Mapping[str, str] | Iterable[str],
     **context: object,
 ) -> int:
-    """Render ``kind`` for each recipient not yet told about this event and queue it."""
-    body = render_to_string(f"incidents/email/{kind}.txt", {"incident": incident, **context})
-    subject, _, text = body.partition("\n")
+    """Render ``kind`` in each recipient's language (the reader's, not the sender's: once per
+    language) and queue it for each recipient not yet told about this event."""
     # threaded under the caller's own message when the incident came by mail
     threading = mail.thread_headers(thread_id(incident), mail.thread_of(incident))
     mails = []
-    for address in recipients:
+    for language, addresses in _by_language(recipients).items():
+        with translation.override(language):
+            body = render_to_string(
+                f"incidents/email/{kind}.txt", {"incident": incident, **context}
+            )
+        subject, _, text = body.partition("\n")
+        mails += _mails(event, incident, kind, addresses, subject, text, threading)
+    # at-least-once dispatch, once delivery: the core table drops what was queued before
+    return mail.queue(key=mail.event_key(event), kind=kind, record=incident, mails=mails)
+
+
+def _mails(
+    event: OutboxMessage,
+    incident: Incident,
+    kind: str,
+    addresses: list[str],
+    subject: str,
+    text: str,
+    threading: dict,
+) -> list[mail.Mail]:
+    mails = []
+    for address in addresses:
         digest = hashlib.sha256(address.encode()).hexdigest()[:12]
         mails.append(
             mail.Mail(
@@ -63,8 +96,7 @@ def send(
                 },
             )
         )
-    # at-least-once dispatch, once delivery: the core table drops what was queued before
-    return mail.queue(key=mail.event_key(event), kind=kind, record=incident, mails=mails)
+    return mails
 
 
 def _incident(event: OutboxMessage) -> Incident | None:
@@ -101,7 +133,7 @@ def on_created(event: OutboxMessage) -> None:
     # the administrator's list is told everything; the team lead only what they may see
     send(event, incident, "major_incident", sorted(listed), service=service)
     lead = incident.team.lead if incident.team else None
-    lead_addresses = [a for a in _recipients([lead]) if a not in listed]
+    lead_addresses = {a: lang for a, lang in _recipients([lead]).items() if a not in listed}
     if lead_addresses:
         if service is not None and not (
             cmdb_selectors.ci_nameable(Actor(user=lead)).filter(pk=service.pk).exists()

@@ -2,15 +2,16 @@
 (``.status-<value>``, ``.priority-N``)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
-    NEW = "new", "New"
-    INVESTIGATING = "investigating", "Investigating"
-    KNOWN_ERROR = "known_error", "Known error"
-    RESOLVED = "resolved", "Resolved"
-    CLOSED = "closed", "Closed"
-    CANCELLED = "cancelled", "Cancelled"
+    NEW = "new", _("New")
+    INVESTIGATING = "investigating", _("Investigating")
+    KNOWN_ERROR = "known_error", _("Known error")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 OPEN_STATES = (Status.NEW, Status.INVESTIGATING, Status.KNOWN_ERROR)
@@ -22,16 +23,16 @@ NOTIFYING_STATES = (Status.RESOLVED, Status.CLOSED)
 class Queue(models.TextChoices):
     """The problem lists an agent picks from: tabs on the page, ``queue`` in the API."""
 
-    OPEN = "open", "All open"
-    MINE = "mine", "My work"
-    MY_TEAMS = "my_teams", "My teams"
-    KNOWN_ERRORS = "known_errors", "Known errors"
-    ALL = "all", "Everything"
+    OPEN = "open", _("All open")
+    MINE = "mine", _("My work")
+    MY_TEAMS = "my_teams", _("My teams")
+    KNOWN_ERRORS = "known_errors", _("Known errors")
+    ALL = "all", _("Everything")
 
 
 class Level(models.IntegerChoices):
     """Impact and urgency, as for incidents: 1 is the most."""
 
-    HIGH = 1, "1 - High"
-    MEDIUM = 2, "2 - Medium"
-    LOW = 3, "3 - Low"
+    HIGH = 1, _("1 - High")
+    MEDIUM = 2, _("2 - Medium")
+    LOW = 3, _("3 - Low")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from steward.core.forms import SingleLineField
 from steward.problems.choices import Level, Status
@@ -19,22 +20,38 @@ class ProblemForm(forms.Form):
     WIDE = ("title", "description", "workaround")  # fields the page gives a whole row
 
     from_incident = forms.CharField(max_length=16, required=False, widget=forms.HiddenInput)
-    title = SingleLineField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    category = forms.ChoiceField(required=False)
-    impact = forms.TypedChoiceField(choices=LEVELS, coerce=int, initial=3)
-    urgency = forms.TypedChoiceField(choices=LEVELS, coerce=int, initial=3)
+    title = SingleLineField(max_length=200, label=_("Title"))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), required=False, label=_("Description")
+    )
+    category = forms.ChoiceField(required=False, label=_("Category"))
+    impact = forms.TypedChoiceField(choices=LEVELS, coerce=int, initial=3, label=_("Impact"))
+    urgency = forms.TypedChoiceField(choices=LEVELS, coerce=int, initial=3, label=_("Urgency"))
     affected_service = picker_field(
-        "service", max_length=200, required=False, help_text="Type part of the service's name"
+        "service",
+        max_length=200,
+        required=False,
+        label=_("Affected service"),
+        help_text=_("Type part of the service's name"),
     )
     configuration_item = picker_field(
-        "ci", max_length=200, required=False, help_text="Type part of the CI's name or number"
+        "ci",
+        max_length=200,
+        required=False,
+        label=_("Configuration item"),
+        help_text=_("Type part of the CI's name or number"),
     )
-    team = forms.ChoiceField(required=False)
+    team = forms.ChoiceField(required=False, label=_("Team"))
     assignee = picker_field(
-        "agent", max_length=150, required=False, help_text="Type part of an agent's name"
+        "agent",
+        max_length=150,
+        required=False,
+        label=_("Assignee"),
+        help_text=_("Type part of an agent's name"),
     )
-    workaround = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    workaround = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Workaround")
+    )
 
     def __init__(self, *args, categories=(), teams=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,15 +71,29 @@ class UpdateForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.CharField(required=False)  # the clicked action button's value
-    team = picker_field("team", required=False, help_text="Type part of the team's name")
-    assignee = picker_field("agent", required=False, help_text="Type part of an agent's name")
-    impact = forms.TypedChoiceField(choices=LEVELS, coerce=int, required=False, empty_value=None)
-    urgency = forms.TypedChoiceField(choices=LEVELS, coerce=int, required=False, empty_value=None)
-    root_cause = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    workaround = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    resolution_notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    team = picker_field(
+        "team", required=False, label=_("Team"), help_text=_("Type part of the team's name")
+    )
+    assignee = picker_field(
+        "agent", required=False, label=_("Assignee"), help_text=_("Type part of an agent's name")
+    )
+    impact = forms.TypedChoiceField(
+        choices=LEVELS, coerce=int, required=False, empty_value=None, label=_("Impact")
+    )
+    urgency = forms.TypedChoiceField(
+        choices=LEVELS, coerce=int, required=False, empty_value=None, label=_("Urgency")
+    )
+    root_cause = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Root cause")
+    )
+    workaround = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Workaround")
+    )
+    resolution_notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Resolution notes")
+    )
     notify_callers = forms.BooleanField(
-        required=False, label="Tell the callers of linked incidents (on resolve or close)"
+        required=False, label=_("Tell the callers of linked incidents (on resolve or close)")
     )
 
     def changes(self, problem) -> dict:  # noqa: ANN001
@@ -95,13 +126,13 @@ class UpdateForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label="Work note", widget=forms.Textarea(attrs={"rows": 3}))
-    internal = forms.BooleanField(required=False, label="Internal work note")
+    body = forms.CharField(label=_("Work note"), widget=forms.Textarea(attrs={"rows": 3}))
+    internal = forms.BooleanField(required=False, label=_("Internal work note"))
 
 
 class LinkForm(forms.Form):
     incident = picker_field(
-        "incident", max_length=200, label="Incident", help_text="Type its number or title"
+        "incident", max_length=200, label=_("Incident"), help_text=_("Type its number or title")
     )
 
 
@@ -109,10 +140,14 @@ class ProblemFilterForm(FilterForm):
     """The list's filter bar (``components/filter_bar.html``), bound to the query string;
     ``filters.parse_query`` reads the values and its messages land on these fields."""
 
-    status = filter_select("Status", "Any status", list(Status.choices))
-    priority = filter_select("Priority", "Any priority", [(str(p), f"P{p}") for p in range(1, 6)])
-    team = filter_select("Team", "Any team", [])
+    status = filter_select(_("Status"), _("Any status"), list(Status.choices))
+    priority = filter_select(
+        _("Priority"), _("Any priority"), [(str(p), f"P{p}") for p in range(1, 6)]
+    )
+    team = filter_select(_("Team"), _("Any team"), [])
 
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].widget.choices = [("", "Any team")] + [(t.slug, t.name) for t in teams]
+        self.fields["team"].widget.choices = [("", _("Any team"))] + [
+            (t.slug, t.name) for t in teams
+        ]

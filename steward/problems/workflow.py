@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from steward.core.workflow import Transition, Workflow
 from steward.problems.choices import Status
 
@@ -13,20 +15,20 @@ _S = Status
 PROBLEM_FLOW = Workflow(
     states=tuple(Status.values),
     transitions=[
-        Transition(_S.NEW, _S.INVESTIGATING, label="Start investigation"),
-        Transition(_S.NEW, _S.CANCELLED, label="Cancel"),
+        Transition(_S.NEW, _S.INVESTIGATING, label=_("Start investigation")),
+        Transition(_S.NEW, _S.CANCELLED, label=_("Cancel")),
         Transition(
             _S.INVESTIGATING,
             _S.KNOWN_ERROR,
             requires=KNOWN_ERROR_NEEDS,
-            label="Publish known error",
+            label=_("Publish known error"),
         ),
-        Transition(_S.INVESTIGATING, _S.RESOLVED, requires=RESOLVE_NEEDS, label="Resolve"),
-        Transition(_S.INVESTIGATING, _S.CANCELLED, label="Cancel"),
-        Transition(_S.KNOWN_ERROR, _S.RESOLVED, requires=RESOLVE_NEEDS, label="Resolve"),
-        Transition(_S.KNOWN_ERROR, _S.INVESTIGATING, label="Withdraw known error"),
-        Transition(_S.KNOWN_ERROR, _S.CANCELLED, label="Cancel"),
-        Transition(_S.RESOLVED, _S.CLOSED, label="Close"),
-        Transition(_S.RESOLVED, _S.INVESTIGATING, label="Reopen"),
+        Transition(_S.INVESTIGATING, _S.RESOLVED, requires=RESOLVE_NEEDS, label=_("Resolve")),
+        Transition(_S.INVESTIGATING, _S.CANCELLED, label=_("Cancel")),
+        Transition(_S.KNOWN_ERROR, _S.RESOLVED, requires=RESOLVE_NEEDS, label=_("Resolve")),
+        Transition(_S.KNOWN_ERROR, _S.INVESTIGATING, label=_("Withdraw known error")),
+        Transition(_S.KNOWN_ERROR, _S.CANCELLED, label=_("Cancel")),
+        Transition(_S.RESOLVED, _S.CLOSED, label=_("Close")),
+        Transition(_S.RESOLVED, _S.INVESTIGATING, label=_("Reopen")),
     ],
 )

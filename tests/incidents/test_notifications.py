@@ -1,6 +1,7 @@
 """Notification emails, received by a real SMTP server started by the test."""
 
 import email
+import email.header
 import socket
 
 import pytest
@@ -38,6 +39,11 @@ def smtp(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield inbox
     controller.stop()
+
+
+def subject(message) -> str:
+    """The subject as the reader sees it (non-ASCII subjects travel encoded)."""
+    return str(email.header.make_header(email.header.decode_header(message["Subject"])))
 
 
 def by_recipient(inbox, address):
@@ -175,3 +181,33 @@ def test_a_major_incident_mail_names_the_service_only_to_who_may_see_it(smtp, ad
     assert "y-payroll" in told_cio
     assert "y-payroll" not in told_lead
     assert "Service: -" in told_lead
+
+
+def test_each_mail_is_written_in_its_recipients_language_not_the_senders(smtp, agent_actor, desk):
+    """Greta reads Steward in German, the agent in English; the dispatcher who assigns
+    and the agent who replies write in the other language from the one they mail."""
+    caller = factories.requester(username="greta", email="greta@example.com", language="de")
+    agent_actor.user.email = "agent1@example.com"
+    agent_actor.user.save()
+    dispatcher = as_actor(factories.admin(username="disponentin", language="de"))
+    incident = incident_create(
+        dispatcher, title="Drucker", caller=caller.username, team="desk", assignee="agent1"
+    )
+    incident_comment(agent_actor, number=incident.number, body="Welcher Drucker?")
+    incident_update(
+        agent_actor,
+        number=incident.number,
+        expected_version=None,
+        changes={"status": "resolved", "resolution_code": "solved", "resolution_notes": "Neu"},
+    )
+
+    [assigned] = by_recipient(smtp, "agent1@example.com")
+    assert assigned["Subject"] == f"[{incident.number}] Assigned to you: Drucker"
+    assert "is now assigned to you." in assigned.get_payload()
+    reply, resolved = by_recipient(smtp, "greta@example.com")
+    assert subject(reply) == f"[{incident.number}] Neue Antwort: Drucker"
+    assert subject(resolved) == f"[{incident.number}] Gelöst: Drucker"
+    body = resolved.get_payload(decode=True).decode()
+    assert f"Ihre Störung {incident.number} wurde gelöst." in body
+    assert "Lösung: Gelöst (dauerhaft)" in body
+    assert "Resolved" not in body

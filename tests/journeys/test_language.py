@@ -54,10 +54,10 @@ def test_ben_reads_steward_in_german_and_switches_back(page):
     expect(page.get_by_role("button", name="Abmelden")).to_be_visible()
 
     # a page: the incident queue, then an incident with its dates
-    nav.get_by_role("link", name="Incidents").click()
+    nav.get_by_role("link", name="Störungen").click()
     page.wait_for_load_state("load")
-    heading(page, "Incidents")
-    expect(page.get_by_role("link", name="Neuer Incident")).to_be_visible()
+    heading(page, "Störungen")
+    expect(page.get_by_role("link", name="Neue Störung")).to_be_visible()
     expect(page.get_by_role("searchbox", name="Suchen")).to_be_visible()
     rows = page.locator("#rows tr").filter(has=page.get_by_role("link", name=re.compile("^INC")))
     number = rows.first.get_by_role("link", name=re.compile("^INC")).inner_text()

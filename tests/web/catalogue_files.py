@@ -128,6 +128,8 @@ def marked_strings() -> dict[Message, Path]:
     for path in sorted(PACKAGE.rglob("*.py")):
         if "migrations" not in path.parts:
             found.update(dict.fromkeys(marked_in_python(path) - found.keys(), path))
-    for path in sorted(PACKAGE.rglob("templates/**/*.html")):
+    # pages (.html) and mails (.txt), the template extensions makemessages reads
+    templates = [*PACKAGE.rglob("templates/**/*.html"), *PACKAGE.rglob("templates/**/*.txt")]
+    for path in sorted(templates):
         found.update(dict.fromkeys(marked_in_template(path) - found.keys(), path))
     return found

@@ -13,6 +13,9 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.utils.translation import gettext
+
+from steward.changes.choices import NOT_ANSWERED
 from steward.changes.models import Change
 from steward.changes.selectors.planning import RELATIONS
 from steward.changes.selectors.records import change_comment_page, change_visible
@@ -40,6 +43,8 @@ def readable_risk_reasons(reasons: Iterable[str], visible_cis: set[str]) -> list
         match = CI_REASON.fullmatch(reason)
         if match and match["number"] not in visible_cis:
             reason = f"{match['points']}: a CI you cannot see is {match['level']}"
+        elif reason == NOT_ANSWERED:
+            reason = gettext(NOT_ANSWERED)
         shown.append(reason)
     return shown
 

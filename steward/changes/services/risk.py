@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from steward.changes.choices import Outcome, RiskLevel, Status
+from steward.changes.choices import NOT_ANSWERED, Outcome, RiskLevel, Status
 from steward.changes.models import Change, ChangeCI, ChangeSettings, RiskAnswer, RiskQuestion
 from steward.changes.selectors import change_settings
 from steward.cmdb import selectors as cmdb_selectors
@@ -166,5 +166,5 @@ def assess(
                 f"{settings.failed_history_days} days"
             )
     if change.status == Status.DRAFT and not change.risk_answers:
-        reasons.append("questionnaire not answered yet")
+        reasons.append(NOT_ANSWERED)
     return Assessment(score=score, level=level_for(score, settings), reasons=reasons)

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from steward.changes import selectors, services
@@ -115,6 +115,10 @@ class Entries:
         self.months = {i: str(MONTHS_3[i]).title() for i in range(1, 13)}
         self._text: dict[dt.datetime, str] = {}
         self._made: dict[int, dict] = {}
+        # the reader's words, looked up once per page, not per change
+        self.risk_words = gettext("%(level)s risk")
+        self.conflict_note = " · " + gettext("conflicts with another change on the same CI")
+        self.flag = format_html(FLAG, gettext("conflict"))
 
     def local(self, value: dt.datetime) -> dt.datetime:
         return value.astimezone(self.tz)
@@ -136,7 +140,8 @@ class Entries:
                 self.risk.get(row.risk_level, ""),
             )
             window = f"{self.text(row.planned_start)} – {self.text(row.planned_end)}"
-            title = f"{row.number} {row.title} · {status} · {risk} risk · {window}"
+            risk_text = self.risk_words % {"level": risk}
+            title = f"{row.number} {row.title} · {status} · {risk_text} · {window}"
             made = self._made[row.id] = {
                 "number": row.number,
                 "title": row.title,
@@ -154,13 +159,13 @@ class Entries:
                     row.risk_level,
                     " conflict" if conflict else "",
                     self.link.format(row.number),
-                    title + (" · conflicts with another change on the same CI" if conflict else ""),
+                    title + (self.conflict_note if conflict else ""),
                     row.status,
                     row.status,
                     status,
                     self.local(row.planned_start).strftime("%H:%M"),
                     row.number,
-                    FLAG if conflict else "",
+                    self.flag if conflict else "",
                     row.title,
                 ),
             }
@@ -173,7 +178,7 @@ CHIP = (
     '<i class="dot status-{}"></i><span class="sr-only">{}</span> {} {}{} '
     '<span class="muted">{}</span></a>'
 )
-FLAG = mark_safe(' <span class="flag">conflict</span>')  # noqa: S308 - a constant
+FLAG = ' <span class="flag">{}</span>'
 
 
 def _layout(
@@ -211,7 +216,11 @@ def _ci_picker(actor: Any, ci: str) -> str:
     """The filter's CI picker (components/picker.html), showing the chosen CI by name."""
     widget = PickerInput("ci")
     widget.label = labels_for(actor, "ci", [ci])[ci] if ci else ""
-    attrs = {"id": "calendar-ci", "aria-label": "CI", "placeholder": "Type a CI's name"}
+    attrs = {
+        "id": "calendar-ci",
+        "aria-label": gettext("CI"),
+        "placeholder": gettext("Type a CI's name"),
+    }
     return widget.render("ci", ci, attrs)
 
 

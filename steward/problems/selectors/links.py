@@ -4,6 +4,7 @@ the known errors that match an incident, and the changes raised for a problem.""
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext
 
 from steward.changes import selectors as change_selectors
 from steward.core.actor import Actor
@@ -71,9 +72,12 @@ def known_errors_for_incident(actor: Actor, incident) -> list[Problem]:  # noqa:
         problem.match_reasons = [
             reason
             for reason, hit in (
-                ("CI", ci is not None and problem.configuration_item_id == ci),
-                ("service", service is not None and problem.affected_service_id == service),
-                ("category", problem.category_id in categories),
+                (gettext("CI"), ci is not None and problem.configuration_item_id == ci),
+                (
+                    gettext("service"),
+                    service is not None and problem.affected_service_id == service,
+                ),
+                (gettext("category"), problem.category_id in categories),
             )
             if hit
         ]

@@ -249,6 +249,7 @@ COLUMN_LABELS = (
     gettext_noop("Location"),
     gettext_noop("Risk"),
     gettext_noop("Planned"),
+    gettext_noop("Service / CI"),
 )
 
 
