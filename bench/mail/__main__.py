@@ -72,6 +72,25 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def raise_sender_limit(messages: int) -> int:
+    """The loop guard's limit (``STEWARD_MAIL_SENDER_LIMIT``) above what any sender of the run
+    can send: the corpus's callers send ``--messages`` / ``--callers`` each on average, in
+    an hour, so the default limit (20) quarantined ~10 % of typical mail at 10,000 (cheap
+    messages, flattering the rate). The check still runs on every message, as shipped; only
+    its threshold is out of reach of typical mail. Returns the limit in force."""
+    from django.conf import settings
+
+    settings.MAIL_SENDER_LIMIT = max(settings.MAIL_SENDER_LIMIT, messages + 1)
+    return settings.MAIL_SENDER_LIMIT
+
+
+def typical(outcomes: dict[str, int], messages: int) -> None:
+    """Typical mail opens incidents or adds replies: nothing else, nothing quarantined."""
+    assert outcomes.get("quarantined", 0) == 0, outcomes
+    assert sum(outcomes.values()) == messages, outcomes
+    assert set(outcomes) <= {"created", "commented"}, outcomes
+
+
 def rss_mb() -> float:
     with open("/proc/self/statm") as statm:
         pages = int(statm.read().split()[1])
@@ -161,6 +180,7 @@ def ingestion(args: argparse.Namespace, *, batch: int = 1) -> dict:
     statuses = dict(
         InboundMessage.objects.filter(mailbox=mailbox).values_list("status").annotate(n=Count("id"))
     )
+    typical(statuses, args.messages)
     return {
         "batch": batch,
         **(
@@ -283,6 +303,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         server.setup()
         django_in_process(server)
+        limit = raise_sender_limit(args.messages + args.poll_messages + args.dovecot_messages)
         media = Path(tempfile.mkdtemp(prefix="bench-mail-"))
         if args.trace_memory:
             tracemalloc.start()
@@ -291,6 +312,7 @@ def main(argv: list[str] | None = None) -> None:
             "background_load_percent": load,
             "load_average_before": load_before,
             "command": report.command_line(),
+            "sender_limit": limit,
             "floor": floor(args, media),
             "ingestion": ingestion(args),
             "ingestion_poll": poll_run(args),
@@ -317,8 +339,8 @@ def main(argv: list[str] | None = None) -> None:
         )
     path = Path(__file__).resolve().parents[1] / "results" / f"mail-{args.db}.json"
     path.write_text(json.dumps(result, indent=2, default=str) + "\n")
-    shown = ("floor", "ingestion", "ingestion_poll", "ingestion_dovecot", "empty_poll", "targets")
-    shown += ("load_average_before", "load_average_after")
+    shown = ("sender_limit", "floor", "ingestion", "ingestion_poll", "ingestion_dovecot")
+    shown += ("empty_poll", "targets", "load_average_before", "load_average_after")
     print(json.dumps({k: result[k] for k in shown}, indent=2))
     print(f"background load before the run: {load}% of all cores; written to {path}")
 

@@ -20,7 +20,7 @@ import os
 import ssl
 import time
 
-from bench.mail.__main__ import rss_mb
+from bench.mail.__main__ import rss_mb, typical
 from bench.mail.poll import corpus, numbered
 
 
@@ -122,6 +122,7 @@ def dovecot_run(args) -> dict:  # noqa: ANN001 - argparse.Namespace
     statuses = dict(
         InboundMessage.objects.filter(mailbox=box).values_list("status").annotate(n=Count("id"))
     )
+    typical(statuses, len(raws))
     rate = len(raws) / spent
     result.update(
         polls=polls,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -93,10 +94,16 @@ def own_addresses() -> set[str]:
 
 def _own_addresses() -> set[str]:
     own = set(mail_config().addresses)
-    sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()
+    sender = _address_of(settings.DEFAULT_FROM_EMAIL)
     if sender:
         own.add(sender)
     return own
+
+
+@functools.lru_cache(maxsize=4)
+def _address_of(value: str) -> str:
+    """The address of a setting's "Name <address>" (parsed once per value, not per message)."""
+    return parseaddr(value)[1].lower()
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from steward.catalog import selectors as catalog_selectors
 from steward.catalog.models import Request
+from steward.core import stamps
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
 from steward.core.models import OutgoingMail, User
@@ -166,9 +168,33 @@ def numbered_record(number: str) -> tuple[str, str] | None:
     return (record_type, number) if record_type else None
 
 
+# the active person for an address, per process under the ``auth`` stamp (any save of a
+# person, their roles, served organisations or organisation moves it), as token
+# authentication keeps its users: every message looks its sender up
+_callers: dict[str, tuple[int, User | None]] = {}
+_CALLERS_MAX = 10_000  # past this, start again: bounded whatever senders write
+stamps.also_forget(_callers.clear)
+
+
 def user_by_email(address: str, *, active: bool = True) -> User | None:
     """The active (or deactivated) person with this address; the oldest account if several
-    share it."""
+    share it. The active one is kept per process (``_callers``) while the ``auth`` stamp
+    stands."""
+    if not active:
+        return _user_by_email(address, active=False)
+    key = address.lower()
+    version = stamps.current()[stamps.AUTH]  # read first: a change after it reloads
+    seen = _callers.get(key)
+    if seen is not None and seen[0] == version:
+        return seen[1]
+    user = _user_by_email(key, active=True)
+    if len(_callers) >= _CALLERS_MAX:
+        _callers.clear()
+    _callers[key] = (version, user)
+    return user
+
+
+def _user_by_email(address: str, *, active: bool) -> User | None:
     # Lower(email) = the lower-cased address: served by the index core_user_email_lower
     # (``email__iexact`` is LIKE on SQLite and UPPER() on PostgreSQL: no index serves it)
     found = User.objects.alias(email_lower=Lower("email")).filter(
@@ -177,14 +203,44 @@ def user_by_email(address: str, *, active: bool = True) -> User | None:
     return found.order_by("id").first()
 
 
-def recent_from(sender: str, *, exclude: int, hours: int = 1) -> int:
+def recent_from(
+    sender: str, *, exclude: int, hours: int = 1, now: dt.datetime | None = None
+) -> int:
     """How many messages this sender sent in the last ``hours`` (the loop guard)."""
-    since = timezone.now() - dt.timedelta(hours=hours)
+    since = (now or timezone.now()) - dt.timedelta(hours=hours)
+    # plain SQL: it runs for every message, and building the ORM's statement cost more than
+    # running it; ``recent_from_orm`` is the same query (tests/mailboxes/test_statements.py)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {_MESSAGES} WHERE sender = %s AND received_at >= %s"  # noqa: S608 - the model's own table
+            " AND id <> %s",
+            [sender, connection.ops.adapt_datetimefield_value(since), exclude],
+        )
+        return cursor.fetchone()[0]
+
+
+def recent_from_orm(sender: str, *, exclude: int, since: dt.datetime) -> int:
+    """``recent_from`` as the ORM writes it (kept for the equality test)."""
     return (
         InboundMessage.objects.filter(sender=sender, received_at__gte=since)
         .exclude(pk=exclude)
         .count()
     )
+
+
+def message_stored(mailbox_id: int, message_id: str) -> int | None:
+    """The id of the message already stored under this Message-ID in this mailbox, if any
+    (plain SQL, like ``recent_from``: every message asks it first)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {_MESSAGES} WHERE mailbox_id = %s AND message_id = %s",  # noqa: S608 - the model's own table
+            [mailbox_id, message_id],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+_MESSAGES = InboundMessage._meta.db_table  # a plain lower-case name on both databases
 
 
 def record_thread(record_type: str, number: str) -> tuple[list[str], str]:

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
-from steward.core import audit, outbox
+from steward.core import audit, outbox, stamps
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction, Channel
 from steward.core.errors import DomainError
@@ -56,10 +56,17 @@ def _head(raw: bytes) -> Parsed:
 
 def mail_ingest(mailbox: Mailbox, raw: bytes) -> InboundMessage:
     """Store a received message once per (mailbox, Message-ID) and act on it."""
+    # the cache stamps read once for the message, as a request reads them, instead of once
+    # per cached value it uses (Steward's addresses, the caller, the incidents' settings)
+    with stamps.held():
+        return _ingest(mailbox, raw)
+
+
+def _ingest(mailbox: Mailbox, raw: bytes) -> InboundMessage:
     head = _head(raw)
     existing = InboundMessage.objects.filter(mailbox=mailbox, message_id=head.message_id)
-    if (found := existing.first()) is not None:
-        return found
+    if (stored := selectors.message_stored(mailbox.pk, head.message_id)) is not None:
+        return InboundMessage.objects.get(pk=stored)  # a second delivery: rare
     too_large = len(raw) > settings.MAIL_MAX_BYTES
     try:
         with transaction.atomic():
