@@ -2,6 +2,8 @@
 batches narrowed to what the actor may see, with cursors (decision 0030)."""
 
 import base64
+import itertools
+import secrets
 
 import pytest
 
@@ -12,6 +14,9 @@ from tests import factories
 from tests.conftest import as_actor
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+SPELLINGS = itertools.count(secrets.randbelow(10**6) * 100)
 
 
 def walk(actor, q, **kwargs):
@@ -29,50 +34,52 @@ def walk(actor, q, **kwargs):
 @pytest.fixture
 def common(agent_actor, monkeypatch):
     """Nine ``heron`` incidents (three of them a requester's, priority 1 every third):
-    with ``MAX_HITS`` 3 the word is common."""
+    with ``MAX_HITS`` 3 the word is common. Each test spells it anew (``heron`` and a
+    number): the index table is not a model, so a flush between tests leaves its rows."""
     caller = factories.requester()
+    word = f"heron{next(SPELLINGS)}"
     made = []
     for i in range(9):
         by = as_actor(caller) if i % 3 == 1 else agent_actor
         extra = {"impact": 1, "urgency": 1} if i % 3 == 0 else {}
         # the oldest repeats the word most: ranked, it comes first
-        made.append(incident_create(by, title=f"heron {'heron ' * (8 - i)}nest", **extra))
+        made.append(incident_create(by, title=f"{word} {f'{word} ' * (8 - i)}nest", **extra))
     incident_create(agent_actor, title="egret nest")  # not a match
     monkeypatch.setattr(search, "MAX_HITS", 3)
-    return caller, made
+    return caller, made, word
 
 
 def test_a_common_word_lists_every_match_newest_first(agent_actor, common):
-    _, made = common
+    _, made, word = common
     newest = [i.number for i in reversed(made)]
-    page = incident_list(agent_actor, q="heron")
+    page = incident_list(agent_actor, q=word)
     assert [i.number for i in page.items] == newest
     assert page.order == "newest"
     # a page at a time (the index read in batches of a page and one more)
-    assert walk(agent_actor, "heron", limit=2) == (newest, {"newest"})
+    assert walk(agent_actor, word, limit=2) == (newest, {"newest"})
 
 
 def test_the_newest_path_keeps_visibility_and_filters(agent_actor, common):
-    caller, made = common
+    caller, made, word = common
     theirs = [i.number for i in reversed(made) if i.caller_id == caller.pk]
-    assert walk(as_actor(caller), "heron", limit=1) == (theirs, {"newest"})
+    assert walk(as_actor(caller), word, limit=1) == (theirs, {"newest"})
     urgent = [i.number for i in reversed(made) if i.priority == 1]
     assert len(urgent) == 3
-    assert walk(agent_actor, "heron", priority=[1], limit=2) == (urgent, {"newest"})
+    assert walk(agent_actor, word, priority=[1], limit=2) == (urgent, {"newest"})
 
 
 def test_a_filter_that_keeps_few_matches_reads_batches_and_hands_on_a_cursor(
     agent_actor, common, monkeypatch
 ):
-    _, made = common
+    _, made, word = common
     oldest = made[0].number  # priority 1, and the last match the walk reaches
     monkeypatch.setattr(queues, "NEWEST_BATCH", 2)
     monkeypatch.setattr(queues, "NEWEST_WALK", 4)
-    first = incident_list(agent_actor, q="heron", priority=[1], limit=1)
+    first = incident_list(agent_actor, q=word, priority=[1], limit=1)
     # the walk stopped after 4 matches read: one of the 3 urgent ones found, more to come
     assert [i.number for i in first.items] == [made[6].number]
     assert first.next is not None
-    assert walk(agent_actor, "heron", priority=[1], limit=1)[0] == [
+    assert walk(agent_actor, word, priority=[1], limit=1)[0] == [
         made[6].number,
         made[3].number,
         oldest,
@@ -80,9 +87,9 @@ def test_a_filter_that_keeps_few_matches_reads_batches_and_hands_on_a_cursor(
 
 
 def test_few_matches_are_still_ranked(agent_actor, common, monkeypatch):
-    _, made = common
+    _, made, word = common
     monkeypatch.setattr(search, "MAX_HITS", 9)
-    page = incident_list(agent_actor, q="heron")
+    page = incident_list(agent_actor, q=word)
     assert page.order == "relevance"
     assert [i.number for i in page.items] == [i.number for i in made]  # most repeats first
 
@@ -91,5 +98,21 @@ def test_few_matches_are_still_ranked(agent_actor, common, monkeypatch):
 def test_a_forged_cursor_is_refused(agent_actor, common, values):
     forged = base64.urlsafe_b64encode(values.encode()).decode()
     with pytest.raises(ValidationFailed) as refused:
-        incident_list(agent_actor, q="heron", cursor=forged)
+        incident_list(agent_actor, q=common[2], cursor=forged)
     assert "cursor" in refused.value.fields
+
+
+def test_the_api_says_which_order_applies(agent_api, common, monkeypatch):
+    _, made, word = common
+    body = agent_api.get(f"/api/v1/incidents?q={word}&limit=2").json()
+    assert (body["order"], [i["number"] for i in body["items"]]) == (
+        "newest",
+        [made[8].number, made[7].number],
+    )
+    monkeypatch.setattr(search, "MAX_HITS", 9)
+    body = agent_api.get(f"/api/v1/incidents?q={word}&limit=2").json()
+    assert (body["order"], [i["number"] for i in body["items"]]) == (
+        "relevance",
+        [made[0].number, made[1].number],
+    )
+    assert agent_api.get("/api/v1/incidents").json()["order"] is None
