@@ -34,7 +34,11 @@ class Kept(DemoServer):
         suffix = f"-{label}" if label else ""
         self.var_dir = root / f"incidents-{db}-{rows}{suffix}"
         self.log_path = self.var_dir / "serve.log"
-        self.pg_name = f"steward_bench_kept_incidents_{rows}{suffix.replace('-', '_')}"
+        # a ``--pg-url`` naming its own database prefixes the kept sets' names with it, so
+        # two people building sets on one server don't drop each other's
+        own = pg_url.rsplit("/", 1)[-1] if pg_url else ""
+        prefix = f"{own}_" if own and own != "postgres" else ""
+        self.pg_name = f"{prefix}steward_bench_kept_incidents_{rows}{suffix.replace('-', '_')}"
         self.marker = self.var_dir / "loaded.json"
 
     @property

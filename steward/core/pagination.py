@@ -20,6 +20,7 @@ MAX_LIMIT = 500
 class Page:
     items: list[Any]
     next: str | None
+    order: str | None = None  # a search's order, when it can differ: "relevance" or "newest"
 
 
 def _encode(values: list[Any]) -> str:
@@ -35,6 +36,16 @@ def _decode(cursor: str, width: int) -> list[Any]:
     if not isinstance(values, list) or len(values) != width:
         raise ValidationFailed.one("cursor", "not a cursor returned by this list")
     return values
+
+
+def cursor_values(cursor: str, width: int) -> list[Any]:
+    """The values a cursor of ``width`` keys carries, for reads that page their own way."""
+    return _decode(cursor, width)
+
+
+def cursor_after_key(key: tuple[Any, ...]) -> str:
+    """The cursor ``paginate_ranked`` gives for the page after ``key``."""
+    return _encode(list(key))
 
 
 def paginate(

@@ -139,7 +139,8 @@ def test_words_matching_more_than_the_cut_off_list_newest_first(agent_actor, mon
     ]
     assert numbers(agent_actor, "kestrel") == made  # ranked: the first repeats it most
     monkeypatch.setattr(search, "MAX_HITS", 3)
-    assert numbers(agent_actor, "kestrel") == made[::-1][:3]  # too many: the newest 3
+    # too many to rank: every match, newest first (decision 0030: no longer cut at 3)
+    assert numbers(agent_actor, "kestrel") == made[::-1]
     monkeypatch.setattr(search, "MAX_HITS", 4)
     assert numbers(agent_actor, "kestrel") == made
 

@@ -20,6 +20,8 @@ from steward.core.pagination import (
     MAX_LIMIT,
     Page,
     after_cursor,
+    cursor_after_key,
+    cursor_values,
     paginate,
     paginate_ranked,
 )
@@ -176,26 +178,76 @@ def _search_page(
     limit: int | None,
     shown: bool = False,
 ) -> Page:
-    """Ranked full-text hits narrowed to ``qs`` (visibility and filters), best first; work
-    notes only count for agents. Three bounded queries whatever the table size (four for
-    ``shown`` rows: their clocks)."""
-    hits = search.best_matches(q, include_internal=actor.is_agent)
-    rank = {incident_id: r for r, incident_id in hits}
-    allowed = set(qs.filter(id__in=list(rank)).values_list("id", flat=True))
-    keys = [(r, i) for r, i in hits if i in allowed]
-    page_keys, nxt = paginate_ranked(keys, cursor=cursor, limit=limit)
+    """Full-text hits narrowed to ``qs`` (visibility and filters); work notes only count for
+    agents. Few matches are ranked, best first: three bounded queries whatever the table
+    size (four for ``shown`` rows: their clocks). Words matching more than ``MAX_HITS`` list
+    newest first (``Page.order``), read from the index in batches until a page is filled
+    (decision 0030)."""
+    found = search.find(q, include_internal=actor.is_agent)
+    if found.newest:
+        page_keys, nxt = _newest_keys(qs, found, cursor=cursor, limit=limit)
+    else:
+        rank = {incident_id: r for r, incident_id in found.ranked}
+        allowed = set(qs.filter(id__in=list(rank)).values_list("id", flat=True))
+        keys = [(r, i) for r, i in found.ranked if i in allowed]
+        page_keys, nxt = paginate_ranked(keys, cursor=cursor, limit=limit)
+    order = "newest" if found.newest else "relevance"
     if shown:
-        found = queue_rows_by_id([i for _, i in page_keys])
-        return Page(items=[found[i] for _, i in page_keys if i in found], next=nxt)
+        found_rows = queue_rows_by_id([i for _, i in page_keys])
+        items = [found_rows[i] for _, i in page_keys if i in found_rows]
+        return Page(items=items, next=nxt, order=order)
     rows = {
         i.id: i
         for i in _with_relations(Incident.objects.filter(id__in=[i for _, i in page_keys]), actor)
     }
     items = [rows[i] for _, i in page_keys if i in rows]
+    rank = {i: r for r, i in page_keys}
     for item in items:
         item.search_rank = rank[item.id]
     attach_sla(actor, items)
-    return Page(items=items, next=nxt)
+    return Page(items=items, next=nxt, order=order)
+
+
+NEWEST_WALK = 20_000  # matches one request reads at most before it hands back a cursor
+NEWEST_BATCH = 2_000
+
+
+def _newest_keys(
+    qs: QuerySet[Incident], found: search.Found, *, cursor: str | None, limit: int | None
+) -> tuple[list[tuple[float, int]], str | None]:
+    """A page of a common word's matches in ``qs``, newest first, as ``(-id, id)`` keys (the
+    ranked pages' cursor shape). The index hands out matches newest first a batch at a time
+    and ``qs`` keeps those the actor may see with the filters (an ``id IN`` on the primary
+    key), until a page and one more are found: the first batch is a page, later ones grow,
+    so a filter that keeps most matches costs one batch and one that keeps few costs more
+    batches, never all matches. After ``NEWEST_WALK`` matches read, the page ends short with
+    a cursor at the last match read: the next page goes on from there."""
+    size = DEFAULT_LIMIT if limit is None else limit
+    if not 1 <= size <= MAX_LIMIT:
+        raise ValidationFailed.one("limit", f"must be between 1 and {MAX_LIMIT}")
+    before = None
+    if cursor:
+        values = cursor_values(cursor, 2)
+        if not isinstance(values[1], int) or isinstance(values[1], bool):
+            raise ValidationFailed.one("cursor", "not a cursor returned by this list")
+        before = values[1]
+    keys: list[tuple[float, int]] = []
+    batch, walked = size + 1, 0
+    while len(keys) <= size:
+        ids = found.older(before, batch)
+        if not ids:
+            return keys, None
+        walked += len(ids)
+        allowed = set(qs.filter(id__in=ids).values_list("id", flat=True))
+        keys += [(float(-i), i) for i in ids if i in allowed]
+        before = ids[-1]
+        if len(ids) < batch:
+            break
+        if walked >= NEWEST_WALK and len(keys) <= size:
+            return keys, cursor_after_key((float(-before), before))
+        batch = min(batch * 4, NEWEST_BATCH)
+    page = keys[:size]
+    return page, (cursor_after_key(page[-1]) if len(keys) > size else None)
 
 
 def _sla_filter(

@@ -11,6 +11,8 @@ index in the record's own transaction, so what a request commits the next one fi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.db import connection
 
@@ -51,6 +53,58 @@ def best_matches(
     return _sqlite(words, include_internal=include_internal, limit=limit)
 
 
+@dataclass
+class Found:
+    """The index's answer to a query for a list: few matches come ``ranked`` (the best
+    ``MAX_HITS``, lower rank first); more than ``MAX_HITS`` come ``newest`` first, read a
+    batch at a time with ``older`` so the caller can narrow each batch to what the actor may
+    see and stop at a page (decision 0030)."""
+
+    newest: bool
+    ranked: list[tuple[float, int]] = field(default_factory=list)
+    head: list[int] = field(default_factory=list)  # the newest ids the check already read
+    read: Callable[[int | None, int], list[int]] | None = None
+
+    def older(self, before: int | None, size: int) -> list[int]:
+        """At most ``size`` matching ids below ``before`` (all when None), newest first."""
+        if self.read is None:
+            return []
+        known = [i for i in self.head if before is None or i < before]
+        if len(known) >= size:
+            return known[:size]
+        return self.read(before, size)
+
+
+def find(query: str, *, include_internal: bool) -> Found:
+    """``query`` asked of the index for a list: ranked, or newest first (``Found``). The
+    same matches and, for at most ``MAX_HITS`` of them, the same order as ``best_matches``."""
+    words = terms(query)
+    if not words:
+        return Found(newest=False)
+    if connection.vendor == "postgresql":
+        tsquery, where = _pg_query(words, include_internal)
+        with connection.cursor() as cursor:
+            if not _pg_more_than(cursor, tsquery, where, MAX_HITS):
+                return Found(False, _pg_ranked(cursor, tsquery, where, include_internal, MAX_HITS))
+
+        def read_pg(before: int | None, size: int) -> list[int]:
+            with connection.cursor() as cursor:
+                return _pg_newest(cursor, tsquery, where, before, size)
+
+        return Found(True, read=read_pg)
+    with connection.cursor() as cursor:
+        phrase, ranked = _sqlite_phrases(cursor, words, include_internal)
+        head = _sqlite_newest(cursor, phrase, before=None, size=MAX_HITS + 1)
+        if len(head) <= MAX_HITS:
+            return Found(False, _sqlite_ranked(cursor, ranked, MAX_HITS))
+
+    def read_sqlite(before: int | None, size: int) -> list[int]:
+        with connection.cursor() as cursor:
+            return _sqlite_newest(cursor, phrase, before=before, size=size)
+
+    return Found(True, head=head, read=read_sqlite)
+
+
 def _expanded(cursor, word: str) -> tuple[str, bool]:  # noqa: ANN001 - a database cursor
     """``word`` as an FTS5 phrase matching every indexed word it begins, and whether that is
     the prefix query itself.
@@ -77,59 +131,95 @@ def _expanded(cursor, word: str) -> tuple[str, bool]:  # noqa: ANN001 - a databa
     return "(" + " OR ".join(f'"{t}"' for t in found) + ")", len(found) == 1
 
 
+def _sqlite_phrases(cursor, words: list[str], include_internal: bool) -> tuple[str, str]:  # noqa: ANN001
+    """The FTS5 expressions of ``words``: to match (expanded) and to rank (decision 0016)."""
+    expanded = [_expanded(cursor, w) for w in words]
+    phrase = " AND ".join(p for p, _ in expanded)
+    # BM25 scores a prefix as one phrase and an OR as a sum: where a word expanded into
+    # several, the ranking keeps the prefix form, so the order is the one it always was
+    ranked = " AND ".join(
+        p if same else f'"{w}"*' for w, (p, same) in zip(words, expanded, strict=True)
+    )
+    if not include_internal:
+        phrase, ranked = f"public : ({phrase})", f"public : ({ranked})"
+    return phrase, ranked
+
+
 def _sqlite(words: list[str], *, include_internal: bool, limit: int) -> list[tuple[float, int]]:
     with connection.cursor() as cursor:
-        expanded = [_expanded(cursor, w) for w in words]
-        phrase = " AND ".join(p for p, _ in expanded)
-        # BM25 scores a prefix as one phrase and an OR as a sum: where a word expanded into
-        # several, the ranking keeps the prefix form, so the order is the one it always was
-        ranked = " AND ".join(
-            p if same else f'"{w}"*' for w, (p, same) in zip(words, expanded, strict=True)
-        )
-        if not include_internal:
-            phrase, ranked = f"public : ({phrase})", f"public : ({ranked})"
+        phrase, ranked = _sqlite_phrases(cursor, words, include_internal)
         # FTS5 walks a term's postings in rowid order, so the newest matches cost
         # ``limit`` steps whatever their total; they also tell whether ranking is affordable
-        cursor.execute(
-            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s "  # noqa: S608
-            "ORDER BY rowid DESC LIMIT %s",
-            [phrase, limit + 1],
-        )
-        newest = [int(i) for (i,) in cursor.fetchall()]
+        newest = _sqlite_newest(cursor, phrase, before=None, size=limit + 1)
         if len(newest) > limit:
             return [(float(-i), i) for i in newest[:limit]]
-        cursor.execute(
-            f"SELECT bm25({TABLE}) AS r, rowid FROM {TABLE} "  # noqa: S608
-            f"WHERE {TABLE} MATCH %s ORDER BY r, rowid LIMIT %s",
-            [ranked, limit],
-        )
-        return [(float(r), int(i)) for r, i in cursor.fetchall()]
+        return _sqlite_ranked(cursor, ranked, limit)
+
+
+def _sqlite_newest(cursor, phrase: str, *, before: int | None, size: int) -> list[int]:  # noqa: ANN001
+    below = "" if before is None else "AND rowid < %s "
+    cursor.execute(
+        f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s {below}"  # noqa: S608
+        "ORDER BY rowid DESC LIMIT %s",
+        [phrase, *([] if before is None else [before]), size],
+    )
+    return [int(i) for (i,) in cursor.fetchall()]
+
+
+def _sqlite_ranked(cursor, ranked: str, limit: int) -> list[tuple[float, int]]:  # noqa: ANN001
+    cursor.execute(
+        f"SELECT bm25({TABLE}) AS r, rowid FROM {TABLE} "  # noqa: S608
+        f"WHERE {TABLE} MATCH %s ORDER BY r, rowid LIMIT %s",
+        [ranked, limit],
+    )
+    return [(float(r), int(i)) for r, i in cursor.fetchall()]
 
 
 def _postgres(words: list[str], *, include_internal: bool, limit: int) -> list[tuple[float, int]]:
-    tsquery = " & ".join(f"{w}:*" for w in words)
-    where = "s.public @@ q" + (" OR s.internal @@ q" if include_internal else "")
-    matches = f"FROM {TABLE} s, to_tsquery('simple', %s) q WHERE {where}"  # noqa: S608
+    tsquery, where = _pg_query(words, include_internal)
     with connection.cursor() as cursor:
-        # counting stops at limit + 1 rows; the CTE is planned for every match, so a rare
-        # word is read through the GIN index (under the LIMIT the planner walked the
-        # whole table hoping to stop early: 0.5 s for one match at 200,000 rows)
-        cursor.execute(
-            f"WITH m AS MATERIALIZED (SELECT 1 {matches}) "  # noqa: S608
-            "SELECT count(*) FROM (SELECT 1 FROM m LIMIT %s) c",
-            [tsquery, limit + 1],
-        )
-        if cursor.fetchone()[0] > limit:
-            cursor.execute(
-                f"SELECT s.incident_id {matches} ORDER BY s.incident_id DESC LIMIT %s",
-                [tsquery, limit],
-            )
-            return [(float(-i), int(i)) for (i,) in cursor.fetchall()]
-        rank = "ts_rank(s.public, q)" + (" + ts_rank(s.internal, q)" if include_internal else "")
-        # ts_rank is float4: as float8 its value survives the cursor's round trip exactly
-        cursor.execute(
-            f"SELECT -(({rank})::float8) AS r, s.incident_id {matches} "
-            "ORDER BY r, s.incident_id LIMIT %s",
-            [tsquery, limit],
-        )
-        return [(float(r), int(i)) for r, i in cursor.fetchall()]
+        if _pg_more_than(cursor, tsquery, where, limit):
+            return [(float(-i), i) for i in _pg_newest(cursor, tsquery, where, None, limit)]
+        return _pg_ranked(cursor, tsquery, where, include_internal, limit)
+
+
+def _pg_query(words: list[str], include_internal: bool) -> tuple[str, str]:
+    where = "(s.public @@ q" + (" OR s.internal @@ q)" if include_internal else ")")
+    return " & ".join(f"{w}:*" for w in words), where
+
+
+def _pg_more_than(cursor, tsquery: str, where: str, limit: int) -> bool:  # noqa: ANN001
+    # counting stops at limit + 1 rows; the CTE is planned for every match, so a rare
+    # word is read through the GIN index (under the LIMIT the planner walked the
+    # whole table hoping to stop early: 0.5 s for one match at 200,000 rows)
+    cursor.execute(
+        f"WITH m AS MATERIALIZED (SELECT 1 FROM {TABLE} s, to_tsquery('simple', %s) q "  # noqa: S608
+        f"WHERE {where}) SELECT count(*) FROM (SELECT 1 FROM m LIMIT %s) c",
+        [tsquery, limit + 1],
+    )
+    return cursor.fetchone()[0] > limit
+
+
+def _pg_newest(cursor, tsquery: str, where: str, before: int | None, size: int) -> list[int]:  # noqa: ANN001
+    # a common word: the primary key read backwards, each row checked, stops at ``size``
+    below = "" if before is None else " AND s.incident_id < %s"
+    cursor.execute(
+        f"SELECT s.incident_id FROM {TABLE} s, to_tsquery('simple', %s) q "  # noqa: S608
+        f"WHERE {where}{below} ORDER BY s.incident_id DESC LIMIT %s",
+        [tsquery, *([] if before is None else [before]), size],
+    )
+    return [int(i) for (i,) in cursor.fetchall()]
+
+
+def _pg_ranked(
+    cursor, tsquery: str, where: str, internal: bool, limit: int
+) -> list[tuple[float, int]]:  # noqa: ANN001, E501
+    rank = "ts_rank(s.public, q)" + (" + ts_rank(s.internal, q)" if internal else "")
+    # ts_rank is float4: as float8 its value survives the cursor's round trip exactly
+    cursor.execute(
+        f"SELECT -(({rank})::float8) AS r, s.incident_id "  # noqa: S608
+        f"FROM {TABLE} s, to_tsquery('simple', %s) q WHERE {where} "
+        "ORDER BY r, s.incident_id LIMIT %s",
+        [tsquery, limit],
+    )
+    return [(float(r), int(i)) for r, i in cursor.fetchall()]
