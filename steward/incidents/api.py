@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, File, Query, Router, Schema
+from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from steward.api.http import create_with_key, expected_version, page_of, tag
@@ -39,15 +39,7 @@ escalation_rules = Router(tags=["incident configuration"])
 team_assignment = Router(tags=["incident configuration"])
 
 
-class IncidentListPage(page_of(IncidentOut)):
-    order: str | None = Field(
-        None,
-        description="With ``q``: ``relevance`` (best first) or ``newest`` (the words match "
-        "more than 2,000 incidents: newest first, decision 0030); null without ``q``.",
-    )
-
-
-@incidents.get("", response=IncidentListPage)
+@incidents.get("", response=page_of(IncidentOut))
 def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]):
     return selectors.incident_list(request.actor, **filters.selector_args(), rows=True)
 
