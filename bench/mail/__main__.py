@@ -16,6 +16,10 @@
    rate is also given as a share of this one (``of_floor``), which moves less with the
    machine and its load than the absolute rate.
 
+4. **LMTP** (``--lmtp-messages``, ``bench/mail/lmtp.py``): the poll pass's corpus delivered
+   by ``--sessions`` LMTP sessions at once to the listener over sockets, once one message
+   per transaction and once in groups (decision 0033), each answered after its commit.
+
 Ingestion is timed inside ``mail_ingest`` only (building the test messages is not
 Steward's work); ``wall_seconds`` has the whole loop. Writes bench/results/mail-<db>.json.
 """
@@ -351,8 +355,6 @@ def main(argv: list[str] | None = None) -> None:
         result["targets"]["ingestion by IMAP polls of Dovecot >= 200 messages/s"] = (
             dovecot["per_second"] >= 200
         )
-    path = Path(__file__).resolve().parents[1] / "results" / f"mail-{args.db}.json"
-    path.write_text(json.dumps(result, indent=2, default=str) + "\n")
     lmtp = result["ingestion_lmtp"]
     if "group_50" in lmtp:
         lmtp["groups_over_one_by_one"] = round(
@@ -361,6 +363,8 @@ def main(argv: list[str] | None = None) -> None:
         result["targets"]["ingestion over LMTP in groups >= 200 messages/s"] = (
             lmtp["group_50"]["per_second"] >= 200
         )
+    path = Path(__file__).resolve().parents[1] / "results" / f"mail-{args.db}.json"
+    path.write_text(json.dumps(result, indent=2, default=str) + "\n")
     shown = ("sender_limit", "floor", "ingestion", "ingestion_poll", "ingestion_dovecot")
     shown += ("ingestion_lmtp",)
     shown += ("empty_poll", "targets", "load_average_before", "load_average_after")
