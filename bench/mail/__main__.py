@@ -16,6 +16,10 @@
    rate is also given as a share of this one (``of_floor``), which moves less with the
    machine and its load than the absolute rate.
 
+4. **LMTP** (``--lmtp-messages``, ``bench/mail/lmtp.py``): the poll pass's corpus delivered
+   by ``--sessions`` LMTP sessions at once to the listener over sockets, once one message
+   per transaction and once in groups (decision 0033), each answered after its commit.
+
 Ingestion is timed inside ``mail_ingest`` only (building the test messages is not
 Steward's work); ``wall_seconds`` has the whole loop. Writes bench/results/mail-<db>.json.
 """
@@ -68,6 +72,11 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         "--dovecot-messages", type=int, default=0,
         help="messages polled again through a real Dovecot over TLS (0: not run)",
     )  # fmt: skip
+    parser.add_argument(
+        "--lmtp-messages", type=int, default=0,
+        help="messages delivered over LMTP, once one per transaction, once in groups (0: not run)",
+    )  # fmt: skip
+    parser.add_argument("--sessions", type=int, default=20, help="LMTP sessions at once")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     return parser.parse_args(argv)
 
@@ -294,6 +303,7 @@ def empty_poll(args: argparse.Namespace) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     from bench.mail.dovecot import dovecot_run
+    from bench.mail.lmtp import lmtp_run
     from bench.mail.poll import poll_run  # it reuses this module's message parts
 
     args = parse(argv)
@@ -303,7 +313,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         server.setup()
         django_in_process(server)
-        limit = raise_sender_limit(args.messages + args.poll_messages + args.dovecot_messages)
+        limit = raise_sender_limit(
+            args.messages + args.poll_messages + args.dovecot_messages + 2 * args.lmtp_messages
+        )
         media = Path(tempfile.mkdtemp(prefix="bench-mail-"))
         if args.trace_memory:
             tracemalloc.start()
@@ -317,6 +329,12 @@ def main(argv: list[str] | None = None) -> None:
             "ingestion": ingestion(args),
             "ingestion_poll": poll_run(args),
             "ingestion_dovecot": dovecot_run(args) if args.dovecot_messages else {"skipped": 0},
+            # one per transaction first, then in groups: the same corpus, each its own mailbox
+            "ingestion_lmtp": (
+                {"group_1": lmtp_run(args, 1), "group_50": lmtp_run(args, 50)}
+                if args.lmtp_messages
+                else {"skipped": 0}
+            ),
             "empty_poll": empty_poll(args),
             "load_average_after": report.load_average(),
         }
@@ -337,9 +355,18 @@ def main(argv: list[str] | None = None) -> None:
         result["targets"]["ingestion by IMAP polls of Dovecot >= 200 messages/s"] = (
             dovecot["per_second"] >= 200
         )
+    lmtp = result["ingestion_lmtp"]
+    if "group_50" in lmtp:
+        lmtp["groups_over_one_by_one"] = round(
+            lmtp["group_50"]["per_second"] / lmtp["group_1"]["per_second"], 2
+        )
+        result["targets"]["ingestion over LMTP in groups >= 200 messages/s"] = (
+            lmtp["group_50"]["per_second"] >= 200
+        )
     path = Path(__file__).resolve().parents[1] / "results" / f"mail-{args.db}.json"
     path.write_text(json.dumps(result, indent=2, default=str) + "\n")
     shown = ("sender_limit", "floor", "ingestion", "ingestion_poll", "ingestion_dovecot")
+    shown += ("ingestion_lmtp",)
     shown += ("empty_poll", "targets", "load_average_before", "load_average_after")
     print(json.dumps({k: result[k] for k in shown}, indent=2))
     print(f"background load before the run: {load}% of all cores; written to {path}")

@@ -1,26 +1,44 @@
 """The LMTP listener (RFC 2033) for a local mail server such as Postfix: each recipient
-names a mailbox; each message is stored through ``mail_ingest`` and answered per recipient
-only once it is committed, so the mail server keeps (and retries) anything not stored.
+names a mailbox; each message is stored and answered per recipient only once it is
+committed, so the mail server keeps (and retries) anything not stored.
+
+Deliveries are written in groups (decision 0033): a mail server delivers over several
+LMTP sessions at once (Postfix: up to 20 to one destination), and every message that
+arrives while a group is being written waits for the next group, which is written by
+``mail_ingest_many`` (parsed outside the transaction, one transaction for the group, a bad
+message quarantined alone) and committed once. Each session's answer is sent after that
+commit, so a ``250`` still means durable; a database failure answers the group's messages
+``451`` and the mail server delivers them again (the Message-ID makes each one record).
 
 Database work runs in worker threads (``sync_to_async``), never on the event loop."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import defaultdict
 from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, transaction
 
 from steward.mailboxes import selectors
+from steward.mailboxes.models import Mailbox
+from steward.mailboxes.services.batch import mail_ingest_many
 from steward.mailboxes.services.ingest import mail_ingest
 
 log = logging.getLogger("steward.mail")
 NO_SUCH_MAILBOX = "550 5.1.1 No such mailbox here"
 TRY_LATER = "451 4.3.0 Temporary failure, try again later"
+# messages and bytes written in one transaction: a group's messages are held in memory
+# until it commits (the IMAP poll's chunk, polling.CHUNK and CHUNK_BYTES)
+GROUP = 50
+GROUP_BYTES = 16 << 20
+
+Delivery = tuple[str, str, bytes]  # recipient address, envelope sender, message
 
 
 def _known(address: str) -> bool:
@@ -30,17 +48,20 @@ def _known(address: str) -> bool:
         close_old_connections()
 
 
+def _with_return_path(mail_from: str, raw: bytes) -> bytes:
+    # the envelope sender, as a final delivery agent records it: an empty one (<>) is how
+    # bounces are recognised
+    sender = (mail_from or "").strip().removeprefix("<").removesuffix(">")
+    return f"Return-Path: <{sender}>\r\n".encode() + raw
+
+
 def deliver(address: str, mail_from: str, raw: bytes) -> str:
-    """Store one message for one recipient mailbox; the LMTP reply for it."""
+    """Store one message for one recipient mailbox in its own transaction; the LMTP reply."""
     try:
         mailbox = selectors.mailbox_by_name(address)
         if mailbox is None:
             return NO_SUCH_MAILBOX
-        # the envelope sender, as a final delivery agent records it: an empty one (<>) is
-        # how bounces are recognised
-        sender = (mail_from or "").strip().removeprefix("<").removesuffix(">")
-        raw = f"Return-Path: <{sender}>\r\n".encode() + raw
-        message = mail_ingest(mailbox, raw)
+        message = mail_ingest(mailbox, _with_return_path(mail_from, raw))
     except DatabaseError:
         log.warning("LMTP delivery to %s failed", address, exc_info=True)
         return TRY_LATER
@@ -49,8 +70,83 @@ def deliver(address: str, mail_from: str, raw: bytes) -> str:
     return f"250 2.0.0 Stored as {message.pk}"
 
 
+def deliver_many(deliveries: list[Delivery]) -> list[str]:
+    """Store a group of deliveries (any recipients) in one transaction: each mailbox's
+    messages through ``mail_ingest_many``, in their order. The LMTP reply for each, given
+    only after the commit; anything failing the group answers every message ``451``."""
+    replies = [NO_SUCH_MAILBOX] * len(deliveries)
+    try:
+        mailboxes: dict[str, Mailbox | None] = {}
+        by_mailbox: dict[int, list[int]] = defaultdict(list)
+        for n, (address, _, _) in enumerate(deliveries):
+            if address not in mailboxes:
+                mailboxes[address] = selectors.mailbox_by_name(address)
+            if (mailbox := mailboxes[address]) is not None:
+                by_mailbox[mailbox.pk].append(n)
+        boxes = {m.pk: m for m in mailboxes.values() if m is not None}
+        with transaction.atomic():
+            for pk, indexes in by_mailbox.items():
+                raws = [_with_return_path(deliveries[n][1], deliveries[n][2]) for n in indexes]
+                for n, message in zip(indexes, mail_ingest_many(boxes[pk], raws), strict=True):
+                    replies[n] = f"250 2.0.0 Stored as {message.pk}"
+    except Exception:  # noqa: BLE001 - nothing committed: the mail server tries again later
+        log.warning("LMTP delivery of %d messages failed", len(deliveries), exc_info=True)
+        return [TRY_LATER] * len(deliveries)
+    finally:
+        close_old_connections()
+    return replies
+
+
+class Groups:
+    """Deliveries of all sessions, written a group at a time by one writer task: what
+    arrives while a group is written goes into the next (group commit). Lives on the
+    listener's event loop."""
+
+    def __init__(self, size: int = GROUP, size_bytes: int = GROUP_BYTES) -> None:
+        self.size, self.size_bytes = size, size_bytes
+        self.pending: list[tuple[Delivery, asyncio.Future[str]]] = []
+        self.writer: asyncio.Task[None] | None = None
+
+    async def deliver(self, address: str, mail_from: str, raw: bytes) -> str:
+        """The LMTP reply for one recipient of one message, once its group committed."""
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self.pending.append(((address, mail_from, raw), future))
+        if self.writer is None or self.writer.done():
+            self.writer = asyncio.get_running_loop().create_task(self._write())
+        return await future
+
+    def _take(self) -> list[tuple[Delivery, asyncio.Future[str]]]:
+        size, n = 0, 0
+        while n < len(self.pending) and n < self.size:
+            size += len(self.pending[n][0][2])
+            n += 1
+            if size >= self.size_bytes:
+                break
+        group, self.pending = self.pending[:n], self.pending[n:]
+        return group
+
+    async def _write(self) -> None:
+        while self.pending:
+            group = self._take()
+            try:
+                replies = await sync_to_async(deliver_many, thread_sensitive=False)(
+                    [delivery for delivery, _ in group]
+                )
+            except Exception:  # noqa: BLE001 - deliver_many answers; this is the last guard
+                log.exception("LMTP group failed")
+                replies = [TRY_LATER] * len(group)
+            for (_, future), reply in zip(group, replies, strict=True):
+                if not future.done():
+                    future.set_result(reply)
+
+
 class MailboxHandler:
-    """aiosmtpd hooks: recipients are checked at RCPT, messages stored at DATA."""
+    """aiosmtpd hooks: recipients are checked at RCPT, messages stored at DATA; ``group``
+    messages at most in a transaction (1: each message in its own, as the pipe does)."""
+
+    def __init__(self, group: int = GROUP) -> None:
+        self.group = group
+        self.groups: Groups | None = None
 
     async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook names
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
@@ -61,11 +157,16 @@ class MailboxHandler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        run = sync_to_async(deliver, thread_sensitive=False)
-        replies = [
-            await run(address, envelope.mail_from, envelope.original_content)
-            for address in envelope.rcpt_tos
-        ]
+        content = envelope.original_content
+        if self.group <= 1:
+            run = sync_to_async(deliver, thread_sensitive=False)
+            replies = [await run(a, envelope.mail_from, content) for a in envelope.rcpt_tos]
+        else:
+            if self.groups is None:  # made on the listener's own loop
+                self.groups = Groups(self.group)
+            replies = await asyncio.gather(
+                *(self.groups.deliver(a, envelope.mail_from, content) for a in envelope.rcpt_tos)
+            )
         # LMTP answers DATA once per recipient, in order
         return "\r\n".join(replies)
 
@@ -77,9 +178,9 @@ class LMTPController(Controller):
         return LMTP(self.handler, **self.SMTP_kwargs)
 
 
-def lmtp_controller(host: str, port: int) -> LMTPController:
+def lmtp_controller(host: str, port: int, *, group: int = GROUP) -> LMTPController:
     """A listener (not yet started) on ``host:port``; messages over the size limit are
     refused at DATA (552), so the mail server bounces them."""
     return LMTPController(
-        MailboxHandler(), hostname=host, port=port, data_size_limit=settings.MAIL_MAX_BYTES
+        MailboxHandler(group), hostname=host, port=port, data_size_limit=settings.MAIL_MAX_BYTES
     )

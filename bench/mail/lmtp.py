@@ -1,0 +1,99 @@
+"""Issue 16's ingestion through the LMTP listener, as a mail server delivers: ``--sessions``
+LMTP sessions at once (Postfix's default concurrency to one destination is 20) over real
+sockets to the listener in this process, each message answered only after its commit.
+
+Two passes over the same corpus (the poll pass's, its lines in CRLF as a mail server sends
+them), each to a mailbox of its own, in the same run: ``group 1``, every message in its own
+transaction (the listener before decision 0033), and ``group 50``, what arrives while a
+group is written goes into the next (``Groups``, ``mail_ingest_many``)."""
+
+from __future__ import annotations
+
+import json
+import smtplib
+import socket
+import threading
+import time
+
+from bench.mail.__main__ import rss_mb, typical
+from bench.mail.poll import PLACEHOLDER, corpus
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def threaded(raws: list[bytes]) -> list[bytes]:
+    """The corpus's replies made as a mail client makes them: ``In-Reply-To`` the message
+    that opened the incident, no number in the subject. (Sessions at once open the
+    incidents out of the corpus's order, so the ``[INC…]`` numbers the poll pass fills in
+    would name other callers' incidents here.)"""
+    opened = [n for n, raw in enumerate(raws) if not PLACEHOLDER.search(raw)]
+    out = []
+    for raw in raws:
+        if (found := PLACEHOLDER.search(raw)) is not None:
+            original = b"<%d.corpus@bench.example.com>" % opened[int(found[1])]
+            raw = b"In-Reply-To: " + original + b"\n" + PLACEHOLDER.sub(b"", raw)
+        out.append(raw.replace(b"\n", b"\r\n"))
+    return out
+
+
+def lmtp_run(args, group: int) -> dict:  # noqa: ANN001 - argparse.Namespace
+    from django.db.models import Count
+
+    from steward.core.actor import Actor
+    from steward.core.models import User
+    from steward.mailboxes.models import InboundMessage
+    from steward.mailboxes.services import mailbox_create
+    from steward.mailboxes.services.lmtp import lmtp_controller
+
+    if not User.objects.filter(username="caller0").exists():
+        User.objects.bulk_create(
+            User(username=f"caller{i}", email=f"caller{i}@example.com") for i in range(args.callers)
+        )
+    raws = corpus(args.lmtp_messages, args.attachments, args.callers)
+    raws = threaded(raws)
+    address = f"lmtp{group}@example.com"
+    box = mailbox_create(Actor.system("bench"), name=f"LMTP {group}", address=address, kind="pipe")
+    port = _free_port()
+    controller = lmtp_controller("127.0.0.1", port, group=group)
+    controller.start()
+    failures: list[str] = []
+    memory = [rss_mb()]
+
+    def session(mine: list[bytes]) -> None:
+        with smtplib.LMTP("127.0.0.1", port, timeout=300) as client:
+            for raw in mine:
+                try:
+                    client.sendmail("caller@example.com", [address], raw)
+                except smtplib.SMTPException as exc:
+                    failures.append(repr(exc))
+
+    sessions = args.sessions
+    threads = [threading.Thread(target=session, args=(raws[k::sessions],)) for k in range(sessions)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    spent = time.perf_counter() - began
+    memory.append(rss_mb())
+    controller.stop()
+    assert not failures, failures[:5]
+    statuses = dict(
+        InboundMessage.objects.filter(mailbox=box).values_list("status").annotate(n=Count("id"))
+    )
+    typical(statuses, len(raws))
+    result = {
+        "group": group,
+        "sessions": sessions,
+        "messages": len(raws),
+        "seconds": round(spent, 2),
+        "per_second": round(len(raws) / spent, 1),
+        "outcomes": statuses,
+        "rss_mb_start_end": memory,
+    }
+    print(json.dumps({f"ingestion_lmtp_group_{group}": result}), flush=True)
+    return result
