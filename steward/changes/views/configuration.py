@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from steward.changes import selectors, services
@@ -41,7 +42,7 @@ def _templates_page(request: HttpRequest, verb: str):  # noqa: ANN202
 @require_GET
 def template_list(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    require_admin(actor, "configure change templates")
+    require_admin(actor, _("configure change templates"))
     page = selectors.template_list(actor, cursor=request.GET.get("cursor"), limit=100)
     return render(request, "changes/template_list.html", {"page": page})
 
@@ -50,7 +51,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def template_new(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    require_admin(actor, "configure change templates")
+    require_admin(actor, _("configure change templates"))
     if request.method == "POST":
         return submit(
             request,
@@ -68,7 +69,7 @@ def template_new(request: HttpRequest) -> HttpResponse:
 def template_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Change a template; untick Active to stop offering it (changes made from it keep it)."""
     actor = request.actor
-    require_admin(actor, "configure change templates")
+    require_admin(actor, _("configure change templates"))
     template = selectors.template_get(actor, slug=slug)
     if request.method == "POST":
         return submit(
@@ -107,7 +108,7 @@ def _delegations_page(request: HttpRequest, verb: str):  # noqa: ANN202
 @require_GET
 def delegation_list(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    require_admin(actor, "manage approval delegations")
+    require_admin(actor, _("manage approval delegations"))
     page = selectors.delegation_list(actor, cursor=request.GET.get("cursor"), limit=100)
     return render(
         request, "changes/delegation_list.html", {"page": page, "today": timezone.localdate()}
@@ -118,7 +119,7 @@ def delegation_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def delegation_new(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    require_admin(actor, "manage approval delegations")
+    require_admin(actor, _("manage approval delegations"))
     if request.method == "POST":
         return submit(
             request,
@@ -149,7 +150,7 @@ def _delegation(actor: Any, delegation_id: int) -> Any:
 @require_http_methods(["GET", "POST"])
 def delegation_edit(request: HttpRequest, delegation_id: int) -> HttpResponse:
     actor = request.actor
-    require_admin(actor, "manage approval delegations")
+    require_admin(actor, _("manage approval delegations"))
     delegation = _delegation(actor, delegation_id)
     if request.method == "POST":
         return submit(
@@ -177,7 +178,7 @@ def delegation_edit(request: HttpRequest, delegation_id: int) -> HttpResponse:
 def delegation_end(request: HttpRequest, delegation_id: int) -> HttpResponse:
     """End a delegation now: the approver decides their approvals again themselves."""
     actor = request.actor
-    require_admin(actor, "manage approval delegations")
+    require_admin(actor, _("manage approval delegations"))
     delegation = _delegation(actor, delegation_id)
     services.delegation_delete(actor, delegation_id=delegation.pk)
     messages.success(request, f"Delegation ended: {delegation.user} decides their approvals again.")

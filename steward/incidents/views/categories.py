@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from steward.core import selectors as core_selectors
@@ -57,7 +58,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
 def category_new(request: HttpRequest) -> HttpResponse:
     """Add a category; ``?parent=<slug>`` starts it as a subcategory of that one."""
     actor = request.actor
-    require_admin(actor, "configure categories")
+    require_admin(actor, _("configure categories"))
     choices = _choices(actor)
     if request.method == "POST":
 
@@ -115,7 +116,7 @@ def priority_matrix(request: HttpRequest) -> HttpResponse:
     """The matrix as a grid of selects (impact down, urgency across); saving changes only
     the cells that differ, each audited."""
     actor = request.actor
-    require_admin(actor, "change the priority matrix")
+    require_admin(actor, _("change the priority matrix"))
     if request.method == "POST":
 
         def done(changed: list[str]) -> str:
