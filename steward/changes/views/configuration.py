@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,7 +33,9 @@ DELEGATION_FORM = "changes/delegation_form.html"
 
 def _templates_page(request: HttpRequest, verb: str):  # noqa: ANN202
     def done(template: Any) -> str:
-        messages.success(request, f"Template “{template.name}” {verb}.")
+        messages.success(
+            request, _("Template “%(name)s” %(verb)s.") % {"name": template.name, "verb": verb}
+        )
         return reverse("changes:template_list")
 
     return done
@@ -57,7 +60,7 @@ def template_new(request: HttpRequest) -> HttpResponse:
             request,
             TemplateForm(request.POST),
             lambda f: services.template_create(actor, **f.values()),
-            success=_templates_page(request, "added"),
+            success=_templates_page(request, _("added")),
             template=TEMPLATE_FORM,
             context={"template": None},
         )
@@ -81,7 +84,7 @@ def template_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 expected_version=f.cleaned_data.get("version"),
                 changes=f.values(),
             ),
-            success=_templates_page(request, "saved"),
+            success=_templates_page(request, _("saved")),
             template=TEMPLATE_FORM,
             context={"template": template},
         )
@@ -96,8 +99,14 @@ def _delegations_page(request: HttpRequest, verb: str):  # noqa: ANN202
     def done(made: Any) -> str:
         messages.success(
             request,
-            f"Delegation {verb}: {made.delegate} decides for {made.user} from "
-            f"{made.starts_on:%-d %b %Y} to {made.ends_on:%-d %b %Y}.",
+            _("Delegation %(verb)s: %(delegate)s decides for %(user)s from %(start)s to %(end)s.")
+            % {
+                "verb": verb,
+                "delegate": made.delegate,
+                "user": made.user,
+                "start": date_format(made.starts_on, "j M Y"),
+                "end": date_format(made.ends_on, "j M Y"),
+            },
         )
         return reverse("changes:delegation_list")
 
@@ -125,7 +134,7 @@ def delegation_new(request: HttpRequest) -> HttpResponse:
             request,
             DelegationForm(request.POST),
             lambda f: services.delegation_create(actor, **f.values()),
-            success=_delegations_page(request, "added"),
+            success=_delegations_page(request, _("added")),
             template=DELEGATION_FORM,
             context={"delegation": None},
         )
@@ -159,7 +168,7 @@ def delegation_edit(request: HttpRequest, delegation_id: int) -> HttpResponse:
             lambda f: services.delegation_update(
                 actor, delegation_id=delegation.pk, changes=f.values()
             ),
-            success=_delegations_page(request, "saved"),
+            success=_delegations_page(request, _("saved")),
             template=DELEGATION_FORM,
             context={"delegation": delegation},
         )
@@ -181,5 +190,8 @@ def delegation_end(request: HttpRequest, delegation_id: int) -> HttpResponse:
     require_admin(actor, _("manage approval delegations"))
     delegation = _delegation(actor, delegation_id)
     services.delegation_delete(actor, delegation_id=delegation.pk)
-    messages.success(request, f"Delegation ended: {delegation.user} decides their approvals again.")
+    messages.success(
+        request,
+        _("Delegation ended: %(user)s decides their approvals again.") % {"user": delegation.user},
+    )
     return see_other(request, reverse("changes:delegation_list"))

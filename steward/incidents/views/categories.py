@@ -63,7 +63,7 @@ def category_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
 
         def done(category: Any) -> str:
-            messages.success(request, f"Category “{category.name}” added.")
+            messages.success(request, _("Category “%(name)s” added.") % {"name": category.name})
             return _listed(category)
 
         return submit(
@@ -95,7 +95,7 @@ def category_edit(request: HttpRequest, slug: str) -> HttpResponse:
             return services.category_update(actor, slug=slug, changes=changes)
 
         def done(saved: Any) -> str:
-            messages.success(request, f"Category “{saved.name}” saved.")
+            messages.success(request, _("Category “%(name)s” saved.") % {"name": saved.name})
             return _listed(saved)
 
         return submit(
@@ -121,9 +121,12 @@ def priority_matrix(request: HttpRequest) -> HttpResponse:
 
         def done(changed: list[str]) -> str:
             if changed:
-                messages.success(request, f"Priority matrix saved ({len(changed)} cells changed).")
+                messages.success(
+                    request,
+                    _("Priority matrix saved (%(value)s cells changed).") % {"value": len(changed)},
+                )
             else:
-                messages.info(request, "Nothing changed.")
+                messages.info(request, _("Nothing changed."))
             return reverse("incidents:priority_matrix")
 
         return submit(
@@ -152,9 +155,11 @@ def team_assignment(request: HttpRequest) -> HttpResponse:
 
         def done(changed: list[str]) -> str:
             if changed:
-                messages.success(request, f"Assignment saved for {', '.join(changed)}.")
+                messages.success(
+                    request, _("Assignment saved for %(value)s.") % {"value": ", ".join(changed)}
+                )
             else:
-                messages.info(request, "Nothing changed.")
+                messages.info(request, _("Nothing changed."))
             return reverse("incidents:team_assignment")
 
         return submit(
