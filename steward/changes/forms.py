@@ -44,25 +44,35 @@ class ChangeForm(forms.Form):
     """Create or edit a change; the risk questionnaire adds one ``risk_<slug>`` field each."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    type = forms.ChoiceField(choices=ChangeType.choices, initial=ChangeType.NORMAL)
-    template = forms.ChoiceField(required=False, label="Standard change template")
-    title = SingleLineField(max_length=200)
-    description = forms.CharField(widget=_text(), required=False)
-    team = forms.ChoiceField(required=False)
+    type = forms.ChoiceField(choices=ChangeType.choices, initial=ChangeType.NORMAL, label=_("Type"))
+    template = forms.ChoiceField(required=False, label=_("Standard change template"))
+    title = SingleLineField(max_length=200, label=_("Title"))
+    description = forms.CharField(widget=_text(), required=False, label=_("Description"))
+    team = forms.ChoiceField(required=False, label=_("Team"))
     assignee = picker_field(
-        "agent", max_length=150, required=False, help_text="Type part of an agent's name"
+        "agent",
+        max_length=150,
+        required=False,
+        label=_("Assignee"),
+        help_text=_("Type part of an agent's name"),
     )
     cis = MultiPickerField(
-        "ci", label="Affected CIs", help_text="Type part of a CI's name or number; pick each one"
+        "ci",
+        label=_("Affected CIs"),
+        help_text=_("Type part of a CI's name or number; pick each one"),
     )
     incidents = MultiPickerField(
-        "incident", label="Related incidents", help_text="Type an incident's number or title"
+        "incident",
+        label=_("Related incidents"),
+        help_text=_("Type an incident's number or title"),
     )
-    planned_start = _when("Planned start")
-    planned_end = _when("Planned end")
-    implementation_plan = forms.CharField(widget=_text(), required=False)
-    backout_plan = forms.CharField(widget=_text(), required=False)
-    test_plan = forms.CharField(widget=_text(3), required=False)
+    planned_start = _when(_("Planned start"))
+    planned_end = _when(_("Planned end"))
+    implementation_plan = forms.CharField(
+        widget=_text(), required=False, label=_("Implementation plan")
+    )
+    backout_plan = forms.CharField(widget=_text(), required=False, label=_("Backout plan"))
+    test_plan = forms.CharField(widget=_text(3), required=False, label=_("Test plan"))
 
     def __init__(
         self,
@@ -84,7 +94,7 @@ class ChangeForm(forms.Form):
             self.fields[name] = forms.ChoiceField(
                 label=question.text,
                 required=False,
-                choices=[("", "Not answered")]
+                choices=[("", _("Not answered"))]
                 + [(a.slug, a.label) for a in question.answers.all()],
             )
             self.question_names.append((name, question.slug))
@@ -100,8 +110,8 @@ class ChangeForm(forms.Form):
             )
         if not scope_editable:  # CIs and answers shape the approvals: fixed after assessment
             self.fields["cis"].disabled = True
-            self.fields["cis"].help_text = "Fixed once authorisation starts"
-            for name, _ in self.question_names:
+            self.fields["cis"].help_text = _("Fixed once authorisation starts")
+            for name, _slug in self.question_names:
                 self.fields[name].disabled = True
 
     @classmethod
@@ -245,19 +255,24 @@ class DecisionForm(forms.Form):
 
 class FreezeForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = SingleLineField(max_length=200)
-    slug = forms.SlugField(max_length=60, required=False, help_text="Empty: made from the name")
-    reason = forms.CharField(widget=_text(3), required=False)
-    starts_at = _when("Starts")
-    ends_at = _when("Ends")
+    name = SingleLineField(max_length=200, label=_("Name"))
+    slug = forms.SlugField(
+        max_length=60,
+        required=False,
+        label=_("Slug"),
+        help_text=_("Empty: made from the name"),
+    )
+    reason = forms.CharField(widget=_text(3), required=False, label=_("Reason"))
+    starts_at = _when(_("Starts"))
+    ends_at = _when(_("Ends"))
     ci = picker_field(
         "ci",
         max_length=200,
         required=False,
-        label="Service CI",
-        help_text="Type part of the CI's name; empty for a global freeze",
+        label=_("Service CI"),
+        help_text=_("Type part of the CI's name; empty for a global freeze"),
     )
-    is_active = forms.BooleanField(required=False, initial=True, label="Active")
+    is_active = forms.BooleanField(required=False, initial=True, label=_("Active"))
 
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -307,9 +322,9 @@ class FreezeFilterForm(FilterForm):
 
     queue = None
     q = forms.CharField(
-        label="Search",
+        label=_("Search"),
         required=False,
-        widget=forms.SearchInput(attrs={"placeholder": "Search name or reason"}),
+        widget=forms.SearchInput(attrs={"placeholder": _("Search name or reason")}),
     )
 
 
@@ -317,13 +332,15 @@ class TemplateForm(forms.Form):
     """A standard-change template: what its changes are and how they are done."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = SingleLineField(max_length=200)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    implementation_plan = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    backout_plan = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    test_plan = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    name = SingleLineField(max_length=200, label=_("Name"))
+    description = forms.CharField(required=False, widget=_text(3), label=_("Description"))
+    implementation_plan = forms.CharField(
+        required=False, widget=_text(4), label=_("Implementation plan")
+    )
+    backout_plan = forms.CharField(required=False, widget=_text(3), label=_("Backout plan"))
+    test_plan = forms.CharField(required=False, widget=_text(3), label=_("Test plan"))
     is_active = forms.BooleanField(
-        required=False, initial=True, label="Active (offered on new standard changes)"
+        required=False, initial=True, label=_("Active (offered on new standard changes)")
     )
 
     TEXTS = ("name", "description", "implementation_plan", "backout_plan", "test_plan")
@@ -341,13 +358,21 @@ class DelegationForm(forms.Form):
     checks both)."""
 
     user = picker_field(
-        "person", max_length=150, label="Approver who is away", help_text="Type part of their name"
+        "person",
+        max_length=150,
+        label=_("Approver who is away"),
+        help_text=_("Type part of their name"),
     )
     delegate = picker_field(
-        "agent", max_length=150, label="Decides instead", help_text="Type part of an agent's name"
+        "agent",
+        max_length=150,
+        label=_("Decides instead"),
+        help_text=_("Type part of an agent's name"),
     )
-    starts_on = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label="Last day", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, new: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

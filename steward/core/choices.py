@@ -20,12 +20,12 @@ class Scope(models.TextChoices):
 class Role(models.TextChoices):
     """Roles are seeded as Django groups with these names."""
 
-    REQUESTER = "requester", "Requester"
-    AGENT = "agent", "Agent"
-    TEAM_LEAD = "team_lead", "Team lead"
-    CHANGE_MANAGER = "change_manager", "Change manager"
-    ASSET_MANAGER = "asset_manager", "Asset manager"
-    ADMIN = "admin", "Administrator"
+    REQUESTER = "requester", _("Requester")
+    AGENT = "agent", _("Agent")
+    TEAM_LEAD = "team_lead", _("Team lead")
+    CHANGE_MANAGER = "change_manager", _("Change manager")
+    ASSET_MANAGER = "asset_manager", _("Asset manager")
+    ADMIN = "admin", _("Administrator")
 
 
 AGENT_ROLES = frozenset(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
     """Base of every error a client can cause; never a 500."""
@@ -24,7 +26,9 @@ class ValidationFailed(DomainError):
 
     def __init__(self, fields: dict[str, list[str]], message: str = "") -> None:
         names = ", ".join(sorted(fields))
-        super().__init__(message or f"Invalid value for: {names}.", fields=fields)
+        super().__init__(
+            message or _("Invalid value for: %(names)s.") % {"names": names}, fields=fields
+        )
 
     @classmethod
     def one(cls, field: str, message: str) -> ValidationFailed:
@@ -37,8 +41,8 @@ class NotFound(DomainError):
     status = 404
     code = "not_found"
 
-    def __init__(self, message: str = "Not found.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or _("Not found."))
 
 
 class PermissionDenied(DomainError):
@@ -55,10 +59,11 @@ class IllegalTransition(Conflict):
     code = "illegal_transition"
 
     def __init__(self, source: str, target: str, allowed: list[str]) -> None:
-        allowed_text = ", ".join(allowed) or "none"
+        allowed_text = ", ".join(allowed) or _("none")
         super().__init__(
-            f"Cannot move from {source!r} to {target!r}; allowed next states: {allowed_text}.",
-            fields={"status": [f"allowed: {allowed_text}"]},
+            _("Cannot move from %(source)s to %(target)s; allowed next states: %(allowed)s.")
+            % {"source": repr(source), "target": repr(target), "allowed": allowed_text},
+            fields={"status": [_("allowed: %(allowed)s") % {"allowed": allowed_text}]},
         )
         self.allowed = allowed
 
@@ -72,8 +77,9 @@ class StaleVersion(DomainError):
 
     def __init__(self, current: int) -> None:
         super().__init__(
-            f"The record changed since you read it (now version {current}); reload and retry.",
-            fields={"version": [f"current version is {current}"]},
+            _("The record changed since you read it (now version %(current)s); reload and retry.")
+            % {"current": current},
+            fields={"version": [_("current version is %(current)s") % {"current": current}]},
         )
         self.current = current
 

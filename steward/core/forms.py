@@ -57,17 +57,23 @@ class TokenForm(forms.Form):
 
 
 class TeamForm(forms.Form):
-    name = SingleLineField(max_length=120)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    email = forms.EmailField(required=False)
+    name = SingleLineField(max_length=120, label=_("Name"))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Description")
+    )
+    email = forms.EmailField(required=False, label=_("Email"))
     lead = picker_field(
-        "agent", max_length=150, required=False, help_text="Type part of an agent's name"
+        "agent",
+        max_length=150,
+        required=False,
+        label=_("Lead"),
+        help_text=_("Type part of an agent's name"),
     )
 
 
 class MemberForm(forms.Form):
     username = picker_field(
-        "agent", max_length=150, label="Agent", help_text="Type part of an agent's name"
+        "agent", max_length=150, label=_("Agent"), help_text=_("Type part of an agent's name")
     )
 
 
@@ -127,14 +133,16 @@ class AttachmentForm(forms.Form):
 class UserFilterForm(FilterForm):
     """The user list's filter bar (``filters.UserFilters`` checks the values)."""
 
-    role = filter_select("Role", "Any role", list(Role.choices))
+    role = filter_select(_("Role"), _("Any role"), list(Role.choices))
     is_active = filter_select(
-        "Status", "Active and deactivated", [("true", "Active"), ("false", "Deactivated")]
+        _("Status"),
+        _("Active and deactivated"),
+        [("true", _("Active")), ("false", _("Deactivated"))],
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs["placeholder"] = "Search name, username, email…"
+        self.fields["q"].widget.attrs["placeholder"] = _("Search name, username, email…")
         del self.fields["queue"]
 
 
@@ -143,47 +151,53 @@ class UserForm(forms.Form):
     teams; a new person also gets a username and either an invitation or a password."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    username = forms.CharField(max_length=150, help_text="What they type to sign in")
-    first_name = SingleLineField(max_length=150, required=False)
-    last_name = SingleLineField(max_length=150, required=False)
-    email = forms.EmailField(required=False, label="Email address")
-    organisation = forms.ChoiceField(required=False)
+    username = forms.CharField(
+        max_length=150, label=_("Username"), help_text=_("What they type to sign in")
+    )
+    first_name = SingleLineField(max_length=150, required=False, label=_("First name"))
+    last_name = SingleLineField(max_length=150, required=False, label=_("Last name"))
+    email = forms.EmailField(required=False, label=_("Email address"))
+    organisation = forms.ChoiceField(required=False, label=_("Organisation"))
     manager = picker_field(
         "person",
         max_length=150,
         required=False,
-        label="Manager",
-        help_text="Type part of the name of who approves their requests",
+        label=_("Manager"),
+        help_text=_("Type part of the name of who approves their requests"),
     )
-    department = forms.ChoiceField(required=False, help_text="One of their organisation's")
-    location = forms.ChoiceField(required=False)
+    department = forms.ChoiceField(
+        required=False, label=_("Department"), help_text=_("One of their organisation's")
+    )
+    location = forms.ChoiceField(required=False, label=_("Location"))
     roles = forms.MultipleChoiceField(
         choices=Role.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Administrators may change everything on these pages",
+        label=_("Roles"),
+        help_text=_("Administrators may change everything on these pages"),
     )
     teams = forms.MultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Only agents can be team members",
+        label=_("Teams"),
+        help_text=_("Only agents can be team members"),
     )
     served_organisations = forms.MultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Organisations they serve",
-        help_text="An agent limited to these sees only their records; none ticked: all",
+        label=_("Organisations they serve"),
+        help_text=_("An agent limited to these sees only their records; none ticked: all"),
     )
     invite = forms.BooleanField(
         required=False,
         initial=True,
-        label="Email an invitation to choose a password",
+        label=_("Email an invitation to choose a password"),
     )
     password = forms.CharField(
         required=False,
-        label="Or set a password now",
+        label=_("Or set a password now"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="Only when no invitation is sent; tell it to them in person",
+        help_text=_("Only when no invitation is sent; tell it to them in person"),
     )
 
     def __init__(
@@ -199,14 +213,14 @@ class UserForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.new = new
         organisations = list(organisations)
-        self.fields["organisation"].choices = [("", "— none —")] + [
+        self.fields["organisation"].choices = [("", _("— none —"))] + [
             (o.slug, o.name) for o in organisations
         ]
         self.fields["served_organisations"].choices = [(o.slug, o.name) for o in organisations]
-        self.fields["department"].choices = [("", "— none —")] + [
+        self.fields["department"].choices = [("", _("— none —"))] + [
             (str(d.pk), f"{d.organisation.name} · {d.name}") for d in departments
         ]
-        self.fields["location"].choices = [("", "— none —")] + [
+        self.fields["location"].choices = [("", _("— none —"))] + [
             (str(loc.pk), loc.name) for loc in locations
         ]
         self.fields["teams"].choices = [(t.slug, t.name) for t in teams]
@@ -234,9 +248,9 @@ class UserForm(forms.Form):
         data = super().clean()
         if self.new:
             if data.get("invite") and not data.get("email") and "email" not in self.errors:
-                self.add_error("email", "needed to send the invitation")
+                self.add_error("email", _("needed to send the invitation"))
             if not data.get("invite") and not data.get("password"):
-                self.add_error("password", "set a password, or send an invitation instead")
+                self.add_error("password", _("set a password, or send an invitation instead"))
         return data
 
     def values(self) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from steward.core.models import Organisation, Team, VersionedModel
 from steward.incidents.choices import (
@@ -216,13 +217,13 @@ class EscalationRule(models.Model):
     assignee and team lead, which always goes out)."""
 
     class Action(models.TextChoices):
-        NOTIFY = "notify", "Email an address (e.g. a manager)"
-        REASSIGN = "reassign", "Reassign to a team"
-        RAISE_PRIORITY = "raise_priority", "Raise priority by one"
+        NOTIFY = "notify", _("Email an address (e.g. a manager)")
+        REASSIGN = "reassign", _("Reassign to a team")
+        RAISE_PRIORITY = "raise_priority", _("Raise priority by one")
 
     name = models.CharField(max_length=100)
     threshold = models.CharField(
-        max_length=10, choices=[("warning", "Warning"), ("breach", "Breach")]
+        max_length=10, choices=[("warning", _("Warning")), ("breach", _("Breach"))]
     )
     clock_kind = models.CharField(
         max_length=10, blank=True, help_text="response or resolution; empty: both"

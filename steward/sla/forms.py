@@ -7,12 +7,21 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from steward.core.errors import ValidationFailed
 from steward.core.forms import SingleLineField
 from steward.web.pickers import MultiPickerField
 
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAY_NAMES = (
+    _("Monday"),
+    _("Tuesday"),
+    _("Wednesday"),
+    _("Thursday"),
+    _("Friday"),
+    _("Saturday"),
+    _("Sunday"),
+)
 WEEKDAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 HOURS_FIELDS = tuple(f"hours_{day}" for day in range(7))
 INTERVAL = re.compile(r"^\s*(\S+?)\s*[-–]\s*(\S+)\s*$")
@@ -34,28 +43,29 @@ class CalendarForm(forms.Form):
     """A business calendar: zone, public holidays, weekly hours per weekday, closures."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = SingleLineField(max_length=120)
+    name = SingleLineField(max_length=120, label=_("Name"))
     time_zone = forms.CharField(
         max_length=64,
-        help_text="IANA name, e.g. Europe/Berlin; the hours below are this zone's wall clock",
+        label=_("Time zone"),
+        help_text=_("IANA name, e.g. Europe/Berlin; the hours below are this zone's wall clock"),
         widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
     )
     holiday_country = forms.CharField(
         max_length=3,
         required=False,
-        label="Public holidays of",
-        help_text="ISO country code, e.g. DE; empty: no public holidays",
+        label=_("Public holidays of"),
+        help_text=_("ISO country code, e.g. DE; empty: no public holidays"),
     )
     holiday_subdivision = forms.CharField(
         max_length=10,
         required=False,
-        label="Region",
-        help_text="State or region of that country, e.g. BE for Berlin",
+        label=_("Region"),
+        help_text=_("State or region of that country, e.g. BE for Berlin"),
     )
     closures = forms.CharField(
         required=False,
-        label="Closures",
-        help_text="Extra days off, one per line: 2026-12-24 Christmas Eve",
+        label=_("Closures"),
+        help_text=_("Extra days off, one per line: 2026-12-24 Christmas Eve"),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -65,7 +75,7 @@ class CalendarForm(forms.Form):
             self.fields[f"hours_{day}"] = forms.CharField(
                 required=False,
                 label=name,
-                help_text="e.g. 08:00-12:00, 13:00-18:00; empty: closed" if day == 0 else "",
+                help_text=_("e.g. 08:00-12:00, 13:00-18:00; empty: closed") if day == 0 else "",
             )
         self.order_fields(["version", "name", "time_zone", "holiday_country",
                            "holiday_subdivision", *HOURS_FIELDS, "closures"])  # fmt: skip
@@ -99,7 +109,8 @@ class CalendarForm(forms.Form):
             match = INTERVAL.match(chunk)
             if not match:
                 raise forms.ValidationError(
-                    f"“{chunk}” is not an interval; write start-end, e.g. 08:00-12:00"
+                    _("“%(chunk)s” is not an interval; write start-end, e.g. 08:00-12:00")
+                    % {"chunk": chunk}
                 )
             intervals.append((match[1], match[2]))
         return intervals
@@ -159,7 +170,7 @@ class CalendarForm(forms.Form):
                 if target:
                     fields.setdefault(target, []).append(text)
                 else:
-                    general.append(f"Working hours: {text}")
+                    general.append(_("Working hours: %(message)s") % {"message": text})
         if general and not any(name in self.fields for name in fields):
             return ValidationFailed({}, message=" ".join(general))
         for message in general:
@@ -180,41 +191,51 @@ class PolicyForm(forms.Form):
     """An SLA policy: its calendar and targets, the records it applies to, its precedence."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = SingleLineField(max_length=120)
-    calendar = forms.ChoiceField(label="Business calendar")
+    name = SingleLineField(max_length=120, label=_("Name"))
+    calendar = forms.ChoiceField(label=_("Business calendar"))
     response_minutes = forms.IntegerField(
-        label="Response target", help_text="business minutes, e.g. 240 for four hours"
+        label=_("Response target"), help_text=_("business minutes, e.g. 240 for four hours")
     )
-    resolution_minutes = forms.IntegerField(label="Resolution target", help_text="business minutes")
+    resolution_minutes = forms.IntegerField(
+        label=_("Resolution target"), help_text=_("business minutes")
+    )
     warning_percent = forms.IntegerField(
-        initial=75, label="Warn at", help_text="percent of the target elapsed, 1 to 99"
+        initial=75, label=_("Warn at"), help_text=_("percent of the target elapsed, 1 to 99")
     )
     priorities = forms.TypedMultipleChoiceField(
         choices=PRIORITIES,
         coerce=int,
         required=False,
-        label="Priorities",
+        label=_("Priorities"),
         widget=forms.CheckboxSelectMultiple,
-        help_text="none ticked: any priority",
+        help_text=_("none ticked: any priority"),
     )
     categories = MultiPickerField(
-        "category", help_text="type part of a category's name; none picked: any category"
+        "category",
+        label=_("Categories"),
+        help_text=_("type part of a category's name; none picked: any category"),
     )
     services = MultiPickerField(
-        "service", help_text="the records' affected service, by name; none picked: any"
+        "service",
+        label=_("Services"),
+        help_text=_("the records' affected service, by name; none picked: any"),
     )
     organisations = MultiPickerField(
-        "organisation", help_text="type part of an organisation's name; none picked: any"
+        "organisation",
+        label=_("Organisations"),
+        help_text=_("type part of an organisation's name; none picked: any"),
     )
     precedence = forms.IntegerField(
-        initial=100, help_text="policies are tried from the lowest number; the first match wins"
+        initial=100,
+        label=_("Precedence"),
+        help_text=_("policies are tried from the lowest number; the first match wins"),
     )
     pause_awaiting_approval = forms.BooleanField(
         required=False,
-        label="Pause while awaiting approval",
-        help_text="catalogue requests: the clocks stop while approvers decide",
+        label=_("Pause while awaiting approval"),
+        help_text=_("catalogue requests: the clocks stop while approvers decide"),
     )
-    is_active = forms.BooleanField(required=False, initial=True, label="Active")
+    is_active = forms.BooleanField(required=False, initial=True, label=_("Active"))
 
     def __init__(self, *args: Any, calendars: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -249,9 +270,9 @@ class CalendarFilterForm(forms.Form):
     string; ``filters.parse_query`` reads the values and its messages land on these fields."""
 
     q = forms.CharField(
-        label="Search",
+        label=_("Search"),
         required=False,
-        widget=forms.SearchInput(attrs={"placeholder": "Search name…"}),
+        widget=forms.SearchInput(attrs={"placeholder": _("Search name…")}),
     )
 
     def show_errors(self, errors: dict[str, list[str]]) -> None:
@@ -264,16 +285,16 @@ class CalendarFilterForm(forms.Form):
 class PolicyFilterForm(CalendarFilterForm):
     """The policy list's filter bar: the search, the calendar, active or not."""
 
-    calendar = forms.CharField(label="Calendar", required=False, widget=forms.Select())
+    calendar = forms.CharField(label=_("Calendar"), required=False, widget=forms.Select())
     is_active = forms.CharField(
-        label="Active",
+        label=_("Active"),
         required=False,
         widget=forms.Select(
-            choices=[("", "Active or not"), ("true", "Active"), ("false", "Inactive")]
+            choices=[("", _("Active or not")), ("true", _("Active")), ("false", _("Inactive"))]
         ),
     )
 
     def __init__(self, *args: Any, calendars: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", "Any calendar"), *((c.slug, c.name) for c in calendars)]
+        choices = [("", _("Any calendar")), *((c.slug, c.name) for c in calendars)]
         self.fields["calendar"].widget.choices = choices

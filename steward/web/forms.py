@@ -17,12 +17,13 @@ from typing import Any, TypeVar
 from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
+from django.utils.translation import gettext_lazy
 
 from steward.core.errors import DomainError, NotFound, StaleVersion
 
 T = TypeVar("T")
 
-STALE_MESSAGE = (
+STALE_MESSAGE = gettext_lazy(
     "This record changed since you opened it (in another tab, by someone else or through "
     "the API). Reload it to see the current values, then make your change again."
 )

@@ -10,6 +10,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from steward.changes import selectors
 from steward.changes.choices import DECIDABLE_STATES, ApprovalState, ApproverKind, Decision
@@ -104,11 +105,11 @@ def _resolve_approver(
     if on_behalf_of:
         user = User.objects.filter(username=on_behalf_of, is_active=True).first()
         if user is None or user.pk not in approver_ids:
-            raise ValidationFailed.one("on_behalf_of", "not an approver of this approval")
+            raise ValidationFailed.one("on_behalf_of", _("not an approver of this approval"))
         if user.pk not in selectors.delegators_of(actor.user.pk, today):
             raise PermissionDenied(
-                f"You are not {user.username}'s delegate today.",
-                fields={"on_behalf_of": ["no delegation covering today"]},
+                _("You are not %(username)s's delegate today.") % {"username": user.username},
+                fields={"on_behalf_of": [_("no delegation covering today")]},
             )
         return user
     if actor.user.pk in approver_ids:
@@ -116,12 +117,14 @@ def _resolve_approver(
     decided = set(approval.decisions.values_list("approver_id", flat=True))
     standing_in = (selectors.delegators_of(actor.user.pk, today) & approver_ids) - decided
     if len(standing_in) > 1:
-        raise ValidationFailed.one("on_behalf_of", "you stand in for several approvers: name one")
+        raise ValidationFailed.one(
+            "on_behalf_of", _("you stand in for several approvers: name one")
+        )
     if not standing_in:
         raise PermissionDenied(
-            f"You are not an approver of {approval.label!r} and stand in for none of its "
-            f"approvers.",
-            fields={"approver": ["not an approver of this approval"]},
+            _("You are not an approver of %(label)s and stand in for none of its approvers.")
+            % {"label": repr(approval.label)},
+            fields={"approver": [_("not an approver of this approval")]},
         )
     return User.objects.get(pk=standing_in.pop())
 
@@ -174,41 +177,44 @@ def approval_decide(
     if approval is None:
         raise NotFound()
     if actor.user is None or not actor.has_scope(Scope.WRITE):
-        raise PermissionDenied("Only a signed-in approver decides approvals.")
+        raise PermissionDenied(_("Only a signed-in approver decides approvals."))
     if decision not in Decision.values:
-        raise ValidationFailed.one("decision", "approve or reject")
+        raise ValidationFailed.one("decision", _("approve or reject"))
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
-        raise ValidationFailed.one("comment", f"at most {MAX_COMMENT} characters")
+        raise ValidationFailed.one(
+            "comment", _("at most %(MAX_COMMENT)s characters") % {"MAX_COMMENT": MAX_COMMENT}
+        )
     if decision == Decision.REJECT and not comment:
-        raise ValidationFailed.one("comment", "say why you reject the change")
+        raise ValidationFailed.one("comment", _("say why you reject the change"))
     if approval.state != ApprovalState.PENDING:
         raise Conflict(
-            f"This approval is already {approval.state}.",
-            fields={"decision": [f"already {approval.state}"]},
+            _("This approval is already %(state)s.") % {"state": approval.state},
+            fields={"decision": [_("already %(state)s") % {"state": approval.state}]},
         )
     if change.status not in DECIDABLE_STATES:
         raise Conflict(
-            f"{change.number} is {change.status}; its approvals cannot be decided now.",
-            fields={"decision": [f"change is {change.status}"]},
+            _("%(number)s is %(status)s; its approvals cannot be decided now.")
+            % {"number": change.number, "status": change.status},
+            fields={"decision": [_("change is %(status)s") % {"status": change.status}]},
         )
     approver_ids = set(approval.approvers.values_list("id", flat=True))
     own = {change.requester_id, change.assignee_id}
     if approval.forbid_self_approval and actor.user.pk in own:
         raise PermissionDenied(
-            "You may not approve your own change.",
-            fields={"approver": ["requester or assignee of this change"]},
+            _("You may not approve your own change."),
+            fields={"approver": [_("requester or assignee of this change")]},
         )
     approver = _resolve_approver(actor, approval, approver_ids, on_behalf_of)
     if approval.forbid_self_approval and approver.pk in own:
         raise PermissionDenied(
-            "An approver may not approve their own change.",
-            fields={"approver": ["requester or assignee of this change"]},
+            _("An approver may not approve their own change."),
+            fields={"approver": [_("requester or assignee of this change")]},
         )
     if approval.decisions.filter(approver=approver).exists():
         raise Conflict(
-            f"{approver.username} has already decided this approval.",
-            fields={"decision": ["already decided"]},
+            _("%(username)s has already decided this approval.") % {"username": approver.username},
+            fields={"decision": [_("already decided")]},
         )
     try:
         with transaction.atomic():
@@ -221,7 +227,7 @@ def approval_decide(
                 channel=actor.channel,
             )
     except IntegrityError as exc:  # a concurrent duplicate lost the race
-        raise Conflict("Already decided.", fields={"decision": ["already decided"]}) from exc
+        raise Conflict(_("Already decided."), fields={"decision": [_("already decided")]}) from exc
     audit.record(
         actor,
         made,
@@ -265,15 +271,15 @@ def approval_link_read(token: str) -> tuple[ChangeApproval, User, User]:
     try:
         data = signing.loads(token, salt=LINK_SALT, max_age=max_age)
     except signing.BadSignature as exc:  # includes SignatureExpired
-        raise NotFound("This link is invalid or has expired.") from exc
+        raise NotFound(_("This link is invalid or has expired.")) from exc
     approval = ChangeApproval.objects.select_related("change").filter(pk=data.get("a")).first()
     users = {
         u.pk: u for u in User.objects.filter(pk__in=[data.get("u"), data.get("b")], is_active=True)
     }
     if approval is None or data.get("u") not in users or data.get("b") not in users:
-        raise NotFound("This link is invalid or has expired.")
+        raise NotFound(_("This link is invalid or has expired."))
     if not may_see(users[data["b"]], approval.change):
-        raise NotFound("This link is invalid or has expired.")  # no longer theirs to see
+        raise NotFound(_("This link is invalid or has expired."))  # no longer theirs to see
     return approval, users[data["u"]], users[data["b"]]
 
 

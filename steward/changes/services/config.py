@@ -11,6 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from steward.changes import selectors
 from steward.changes.models import ChangeTemplate, FeedToken, FreezeWindow
@@ -42,13 +43,13 @@ def _require_change_manager(actor: Actor) -> None:
         and actor.has_scope("write")
     ):
         return
-    raise PermissionDenied("Only change managers and administrators edit this.")
+    raise PermissionDenied(_("Only change managers and administrators edit this."))
 
 
 def _slug(value: Any, name: str) -> str:
     slug = slugify(str(value or name or ""))[:60]
     if not slug:
-        raise ValidationFailed.one("slug", "required")
+        raise ValidationFailed.one("slug", _("required"))
     return slug
 
 
@@ -56,7 +57,7 @@ def _text(clean: dict[str, Any], name: str, limit: int) -> None:
     if name in clean:
         clean[name] = (clean[name] or "").strip()
         if len(clean[name]) > limit:
-            raise ValidationFailed.one(name, f"at most {limit} characters")
+            raise ValidationFailed.one(name, _("at most %(limit)s characters") % {"limit": limit})
 
 
 @transaction.atomic
@@ -68,10 +69,10 @@ def template_create(actor: Actor, *, name: str, **fields: Any) -> ChangeTemplate
     for field in ("name", "description", "implementation_plan", "backout_plan", "test_plan"):
         _text(clean, field, 200 if field == "name" else 100_000)
     if not clean["name"]:
-        raise ValidationFailed.one("name", "required")
+        raise ValidationFailed.one("name", _("required"))
     clean["slug"] = _slug(clean.get("slug"), clean["name"])
     if ChangeTemplate.objects.filter(slug=clean["slug"]).exists():
-        raise ValidationFailed.one("slug", "already taken")
+        raise ValidationFailed.one("slug", _("already taken"))
     template = ChangeTemplate.objects.create(**clean)
     audit.record(
         actor,
@@ -97,7 +98,7 @@ def template_update(
     for field in ("name", "description", "implementation_plan", "backout_plan", "test_plan"):
         _text(clean, field, 200 if field == "name" else 100_000)
     if "name" in clean and not clean["name"]:
-        raise ValidationFailed.one("name", "required")
+        raise ValidationFailed.one("name", _("required"))
     before = audit.snapshot(template, sorted(TEMPLATE_FIELDS))
     for name, value in clean.items():
         setattr(template, name, value)
@@ -114,21 +115,21 @@ def _freeze_clean(actor: Actor, clean: dict[str, Any], current: FreezeWindow | N
     _text(clean, "name", 200)
     _text(clean, "reason", 10_000)
     if "name" in clean and not clean["name"]:
-        raise ValidationFailed.one("name", "required")
+        raise ValidationFailed.one("name", _("required"))
     for name in ("starts_at", "ends_at"):
         if name in clean:
             value = clean[name]
             if not isinstance(value, dt.datetime) or timezone.is_naive(value):
-                raise ValidationFailed.one(name, "a date and time with a time zone")
+                raise ValidationFailed.one(name, _("a date and time with a time zone"))
             check_bounds(name, value)
     start = clean.get("starts_at", getattr(current, "starts_at", None))
     end = clean.get("ends_at", getattr(current, "ends_at", None))
     if start is None or end is None:
-        raise ValidationFailed.one("starts_at" if start is None else "ends_at", "required")
+        raise ValidationFailed.one("starts_at" if start is None else "ends_at", _("required"))
     if end <= start:
-        raise ValidationFailed.one("ends_at", "must be after starts_at")
+        raise ValidationFailed.one("ends_at", _("must be after starts_at"))
     if "ends_at" in clean and end < timezone.now():
-        raise ValidationFailed.one("ends_at", "the window is in the past")
+        raise ValidationFailed.one("ends_at", _("the window is in the past"))
     if "ci" in clean:
         number = clean["ci"]
         if number in (None, ""):
@@ -136,7 +137,7 @@ def _freeze_clean(actor: Actor, clean: dict[str, Any], current: FreezeWindow | N
         else:
             ci = cmdb_selectors.ci_visible(actor).filter(number=str(number).upper()).first()
             if ci is None:
-                raise ValidationFailed.one("ci", f"no CI {number!r}")
+                raise ValidationFailed.one("ci", _("no CI %(number)s") % {"number": repr(number)})
             clean["ci"] = ci
 
 
@@ -149,7 +150,7 @@ def freeze_create(actor: Actor, *, name: str, **fields: Any) -> FreezeWindow:
     _freeze_clean(actor, clean, None)
     clean["slug"] = _slug(clean.get("slug"), clean["name"])
     if FreezeWindow.objects.filter(slug=clean["slug"]).exists():
-        raise ValidationFailed.one("slug", "already taken")
+        raise ValidationFailed.one("slug", _("already taken"))
     freeze = FreezeWindow.objects.create(**clean)
     audit.record(
         actor,
@@ -191,14 +192,14 @@ def feed_token_issue(actor: Actor) -> str:
     """A new secret for the actor's calendar feeds (the old one stops working); only its
     digest is stored, so the raw value is returned once."""
     if actor.user is None or not actor.has_scope("write"):
-        raise PermissionDenied("Only people have calendar feeds.")
+        raise PermissionDenied(_("Only people have calendar feeds."))
     raw = secrets.token_urlsafe(32)
     digest = hashlib.sha256(raw.encode()).hexdigest()
     try:
         with transaction.atomic():
             FeedToken.objects.update_or_create(user=actor.user, defaults={"token": digest})
     except IntegrityError as exc:  # a 256-bit collision: not in this universe
-        raise ValidationFailed.one("token", "try again") from exc
+        raise ValidationFailed.one("token", _("try again")) from exc
     audit.record(
         actor,
         actor.user,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from steward.changes.models import Delegation
 from steward.core import audit, outbox
@@ -24,28 +25,30 @@ def delegation_create(
     """While away, let another agent decide one's approvals (administrators may set it up
     for anyone)."""
     if actor.user is None or not actor.is_agent or not actor.has_scope(Scope.WRITE):
-        raise PermissionDenied("Only agents delegate approvals.")
+        raise PermissionDenied(_("Only agents delegate approvals."))
     owner = actor.user
     if user and user != actor.user.username:
         if not actor.is_admin:
             raise PermissionDenied(
-                "Only administrators set delegations for others.",
-                fields={"user": ["administrators only"]},
+                _("Only administrators set delegations for others."),
+                fields={"user": [_("administrators only")]},
             )
         owner = core_selectors.user_visible(actor).filter(username=user).first()
         if owner is None:
-            raise ValidationFailed.one("user", f"no user {user!r}")
+            raise ValidationFailed.one("user", _("no user %(user)s") % {"user": repr(user)})
     if ends_on < starts_on:
-        raise ValidationFailed.one("ends_on", "must not be before starts_on")
+        raise ValidationFailed.one("ends_on", _("must not be before starts_on"))
     if ends_on < timezone.localdate():
-        raise ValidationFailed.one("ends_on", "is in the past")
+        raise ValidationFailed.one("ends_on", _("is in the past"))
     found = core_selectors.user_visible(actor).filter(username=delegate, is_active=True).first()
     if found is None:
-        raise ValidationFailed.one("delegate", f"no user {delegate!r}")
+        raise ValidationFailed.one(
+            "delegate", _("no user %(delegate)s") % {"delegate": repr(delegate)}
+        )
     if not found.is_agent:
-        raise ValidationFailed.one("delegate", "is not an agent")
+        raise ValidationFailed.one("delegate", _("is not an agent"))
     if found.pk == owner.pk:
-        raise ValidationFailed.one("delegate", "cannot delegate to oneself")
+        raise ValidationFailed.one("delegate", _("cannot delegate to oneself"))
     made = Delegation.objects.create(
         user=owner, delegate=found, starts_on=starts_on, ends_on=ends_on
     )
@@ -68,7 +71,7 @@ def delegation_create(
 def delegation_delete(actor: Actor, *, delegation_id: int) -> None:
     """End one's own delegation (or anyone's, for administrators)."""
     if actor.user is None:
-        raise PermissionDenied("Only people delegate.")
+        raise PermissionDenied(_("Only people delegate."))
     qs = Delegation.objects.select_for_update().filter(pk=delegation_id)
     if not actor.is_admin:
         qs = qs.filter(user=actor.user)
@@ -76,7 +79,7 @@ def delegation_delete(actor: Actor, *, delegation_id: int) -> None:
     if found is None:
         raise NotFound()
     if not actor.has_scope(Scope.WRITE):
-        raise PermissionDenied("This token may not write.")
+        raise PermissionDenied(_("This token may not write."))
     audit.record(
         actor,
         found,
@@ -91,7 +94,7 @@ def delegation_update(actor: Actor, *, delegation_id: int, changes: dict[str, An
     """Change a delegation's delegate or dates (one's own, or anyone's for administrators);
     the same rules as when it was made."""
     if actor.user is None or not actor.has_scope(Scope.WRITE):
-        raise PermissionDenied("Only people delegate.")
+        raise PermissionDenied(_("Only people delegate."))
     qs = Delegation.objects.select_for_update().select_related("user", "delegate")
     if not actor.is_admin:
         qs = qs.filter(user=actor.user)
@@ -103,18 +106,20 @@ def delegation_update(actor: Actor, *, delegation_id: int, changes: dict[str, An
     starts_on = changes.get("starts_on", found.starts_on)
     ends_on = changes.get("ends_on", found.ends_on)
     if ends_on < starts_on:
-        raise ValidationFailed.one("ends_on", "must not be before the first day")
+        raise ValidationFailed.one("ends_on", _("must not be before the first day"))
     if "ends_on" in changes and ends_on < timezone.localdate():
-        raise ValidationFailed.one("ends_on", "is in the past")
+        raise ValidationFailed.one("ends_on", _("is in the past"))
     if "delegate" in changes:
         delegate = changes["delegate"]
         new = core_selectors.user_visible(actor).filter(username=delegate, is_active=True).first()
         if new is None:
-            raise ValidationFailed.one("delegate", f"no user {delegate!r}")
+            raise ValidationFailed.one(
+                "delegate", _("no user %(delegate)s") % {"delegate": repr(delegate)}
+            )
         if not new.is_agent:
-            raise ValidationFailed.one("delegate", "is not an agent")
+            raise ValidationFailed.one("delegate", _("is not an agent"))
         if new.pk == found.user_id:
-            raise ValidationFailed.one("delegate", "cannot delegate to oneself")
+            raise ValidationFailed.one("delegate", _("cannot delegate to oneself"))
         found.delegate = new
     found.starts_on, found.ends_on = starts_on, ends_on
     after = _snapshot(found)

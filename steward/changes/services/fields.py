@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from steward.changes import selectors
 from steward.changes.choices import (
@@ -103,16 +104,16 @@ def conflict_json(report: selectors.ConflictReport) -> dict[str, list[dict]]:
 
 def require_agent(actor: Actor) -> None:
     if not actor.is_agent:
-        raise PermissionDenied("Only agents create and edit changes.")
+        raise PermissionDenied(_("Only agents create and edit changes."))
 
 
 def _aware(field: str, value: Any) -> dt.datetime | None:
     if value is None:
         return None
     if not isinstance(value, dt.datetime):
-        raise ValidationFailed.one(field, "a date and time, e.g. 2026-05-01T20:00:00Z")
+        raise ValidationFailed.one(field, _("a date and time, e.g. 2026-05-01T20:00:00Z"))
     if timezone.is_naive(value):
-        raise ValidationFailed.one(field, "needs a time zone (e.g. Z or +02:00)")
+        raise ValidationFailed.one(field, _("needs a time zone (e.g. Z or +02:00)"))
     return check_bounds(field, value)
 
 
@@ -122,9 +123,11 @@ def clean_values(actor: Actor, values: dict[str, Any], change: Change | None) ->
     for name in TEXT_FIELDS & set(clean):
         text = (clean[name] or "").strip()
         if name == "title" and not 0 < len(text) <= 200:
-            raise ValidationFailed.one("title", "required, at most 200 characters")
+            raise ValidationFailed.one("title", _("required, at most 200 characters"))
         if len(text) > MAX_TEXT:
-            raise ValidationFailed.one(name, f"at most {MAX_TEXT} characters")
+            raise ValidationFailed.one(
+                name, _("at most %(MAX_TEXT)s characters") % {"MAX_TEXT": MAX_TEXT}
+            )
         clean[name] = text
     if "team" in clean:
         clean["team"] = active_team(actor, "team", clean["team"])
@@ -132,7 +135,7 @@ def clean_values(actor: Actor, values: dict[str, Any], change: Change | None) ->
         if name in clean:
             clean[name] = active_user(actor, name, clean[name], agent=name == "assignee")
     if "requester" in clean and clean["requester"] is None:
-        raise ValidationFailed.one("requester", "required")
+        raise ValidationFailed.one("requester", _("required"))
     for name in ("planned_start", "planned_end", "actual_start", "actual_end"):
         if name in clean:
             clean[name] = _aware(name, clean[name])
@@ -141,51 +144,59 @@ def clean_values(actor: Actor, values: dict[str, Any], change: Change | None) ->
             s = clean.get(start, getattr(change, start, None))
             e = clean.get(end, getattr(change, end, None))
             if s is not None and e is not None and e <= s:
-                raise ValidationFailed.one(end, f"must be after {start}")
+                raise ValidationFailed.one(end, _("must be after %(start)s") % {"start": start})
             if start == "planned_start" and s and e and e - s > selectors.MAX_WINDOW:
                 raise ValidationFailed.one(
-                    end, f"a planned window lasts at most {selectors.MAX_WINDOW.days} days"
+                    end,
+                    _("a planned window lasts at most %(days)s days")
+                    % {"days": selectors.MAX_WINDOW.days},
                 )
     if (
         clean.get("planned_start") is not None
         and clean["planned_start"] < timezone.now()
         and (change is None or clean["planned_start"] != change.planned_start)
     ):
-        raise ValidationFailed.one("planned_start", "the planned window is in the past")
+        raise ValidationFailed.one("planned_start", _("the planned window is in the past"))
     if "cis" in clean:
         numbers = clean["cis"] or []
         if not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
-            raise ValidationFailed.one("cis", "a list of CI numbers")
+            raise ValidationFailed.one("cis", _("a list of CI numbers"))
         wanted = {n.strip().upper() for n in numbers}
         found = cmdb_selectors.ci_choices(actor, wanted)
         missing = sorted(wanted - set(found))
         if missing:
-            raise ValidationFailed.one("cis", f"no CI {missing[0]!r}")
+            raise ValidationFailed.one("cis", _("no CI %(value)s") % {"value": repr(missing[0])})
         clean["cis"] = sorted(found.values(), key=lambda ci: ci.number)
     if "incidents" in clean:
         numbers = clean["incidents"] or []
         if not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
-            raise ValidationFailed.one("incidents", "a list of incident numbers")
+            raise ValidationFailed.one("incidents", _("a list of incident numbers"))
         wanted = {n.strip().upper() for n in numbers}
         found_incidents = list(incident_selectors.incident_visible(actor).filter(number__in=wanted))
         missing = sorted(wanted - {i.number for i in found_incidents})
         if missing:
-            raise ValidationFailed.one("incidents", f"no incident {missing[0]!r}")
+            raise ValidationFailed.one(
+                "incidents", _("no incident %(value)s") % {"value": repr(missing[0])}
+            )
         clean["incidents"] = found_incidents
     if "problems" in clean:
         numbers = clean["problems"] or []
         if not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
-            raise ValidationFailed.one("problems", "a list of problem numbers")
+            raise ValidationFailed.one("problems", _("a list of problem numbers"))
         wanted = {n.strip().upper() for n in numbers}
         found_problems = list(problem_selectors.problem_visible(actor).filter(number__in=wanted))
         missing = sorted(wanted - {p.number for p in found_problems})
         if missing:
-            raise ValidationFailed.one("problems", f"no problem {missing[0]!r}")
+            raise ValidationFailed.one(
+                "problems", _("no problem %(value)s") % {"value": repr(missing[0])}
+            )
         clean["problems"] = found_problems
     if "risk_answers" in clean:
         clean["risk_answers"] = risk.clean_answers(clean["risk_answers"] or {})
     if "outcome" in clean and (clean["outcome"] or "") not in ("", *Outcome.values):
-        raise ValidationFailed.one("outcome", f"one of {', '.join(Outcome.values)}")
+        raise ValidationFailed.one(
+            "outcome", _("one of %(value)s") % {"value": ", ".join(Outcome.values)}
+        )
     if "outcome" in clean:
         clean["outcome"] = clean["outcome"] or ""  # null clears it (the column is not null)
     if "override_reason" in clean:

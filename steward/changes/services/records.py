@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from steward.changes import selectors
 from steward.changes.choices import (
@@ -107,7 +108,9 @@ def change_create(actor: Actor, *, title: str, **fields: Any) -> Change:
     template_slug = fields.pop("template", None)
     kind = fields.pop("type", None) or (ChangeType.STANDARD if template_slug else ChangeType.NORMAL)
     if kind not in ChangeType.values:
-        raise ValidationFailed.one("type", f"one of {', '.join(ChangeType.values)}")
+        raise ValidationFailed.one(
+            "type", _("one of %(value)s") % {"value": ", ".join(ChangeType.values)}
+        )
     template = None
     if template_slug:
         template = resolve_ref(
@@ -118,17 +121,17 @@ def change_create(actor: Actor, *, title: str, **fields: Any) -> Change:
             label="active template",
         )
     if kind == ChangeType.STANDARD and template is None:
-        raise ValidationFailed.one("template", "a standard change is made from a template")
+        raise ValidationFailed.one("template", _("a standard change is made from a template"))
     if kind != ChangeType.STANDARD and template is not None:
         raise ValidationFailed.one(
-            "type", "a change from a template is standard (choose Standard, or no template)"
+            "type", _("a change from a template is standard (choose Standard, or no template)")
         )
     clean = clean_values(actor, {"title": title, **fields}, None)
     cis = list(dict.fromkeys(clean.pop("cis", [])))  # each CI once, in the order given
     links = {name: clean.pop(name, []) for name in LINKS}
     requester = clean.pop("requester", None) or actor.user
     if requester is None:
-        raise ValidationFailed.one("requester", "required when the system raises a change")
+        raise ValidationFailed.one("requester", _("required when the system raises a change"))
     if template is not None:
         for name in ("implementation_plan", "backout_plan", "test_plan"):
             clean.setdefault(name, "")
@@ -186,7 +189,7 @@ def _check_schedule(actor: Actor, change: Change, override: str) -> dict | None:
     """Refuse scheduling into conflicts or a freeze unless there is an override reason;
     return the conflicts overridden (for the audit row)."""
     if change.planned_start < timezone.now():
-        raise ValidationFailed.one("planned_start", "the planned window is in the past")
+        raise ValidationFailed.one("planned_start", _("the planned window is in the past"))
     numbers = [ci.number for ci in change.cis.all()]
     report = selectors.conflicts_for(
         selectors.SYSTEM,
@@ -259,9 +262,15 @@ def _clean(actor: Actor, change: Change, changes: dict[str, Any]) -> dict[str, A
     scope = {"cis", "risk_answers"} & set(changes)
     if scope and change.status not in EDITABLE_SCOPE_STATES:
         raise Conflict(
-            f"CIs and risk answers are fixed once authorisation starts ({change.status}); "
-            "move the change back to assessment to change them.",
-            fields={name: [f"fixed in {change.status}"] for name in sorted(scope)},
+            _(
+                "CIs and risk answers are fixed once authorisation starts (%(status)s); "
+                "move the change back to assessment to change them."
+            )
+            % {"status": change.status},
+            fields={
+                name: [_("fixed in %(status)s") % {"status": change.status}]
+                for name in sorted(scope)
+            },
         )
     clean = clean_values(actor, changes, change)
     target = clean.get("status")
@@ -304,7 +313,7 @@ def _apply(actor: Actor, change: Change, clean: dict[str, Any]) -> dict[str, Any
             change.schedule_override_reason = override if overridden else ""
     elif {"planned_start", "planned_end"} & set(clean) and change.status in ACTIVE_STATES:
         if change.planned_start is None or change.planned_end is None:
-            raise ValidationFailed.one("planned_start", "a scheduled change keeps its window")
+            raise ValidationFailed.one("planned_start", _("a scheduled change keeps its window"))
         overridden = _check_schedule(actor, change, override)
         change.schedule_override_reason = override if overridden else ""
     return {"overridden_conflicts": overridden} if overridden else {}
@@ -356,16 +365,21 @@ def change_review(
     require_agent(actor)
     if change.status not in (Status.REVIEW, Status.FAILED):
         raise Conflict(
-            f"{change.number} is {change.status}; it is reviewed after implementation.",
-            fields={"status": ["review or failed needed"]},
+            _("%(number)s is %(status)s; it is reviewed after implementation.")
+            % {"number": change.number, "status": change.status},
+            fields={"status": [_("review or failed needed")]},
         )
     if outcome not in ReviewOutcome.values:
-        raise ValidationFailed.one("outcome", f"one of {', '.join(ReviewOutcome.values)}")
+        raise ValidationFailed.one(
+            "outcome", _("one of %(value)s") % {"value": ", ".join(ReviewOutcome.values)}
+        )
     notes, lessons = (notes or "").strip(), (lessons or "").strip()
     if not notes:
-        raise ValidationFailed.one("notes", "say what happened")
+        raise ValidationFailed.one("notes", _("say what happened"))
     if len(notes) > MAX_TEXT or len(lessons) > MAX_TEXT:
-        raise ValidationFailed.one("notes", f"at most {MAX_TEXT} characters")
+        raise ValidationFailed.one(
+            "notes", _("at most %(MAX_TEXT)s characters") % {"MAX_TEXT": MAX_TEXT}
+        )
     review = PostImplementationReview.objects.filter(change=change).first()
     before = {} if review is None else audit.snapshot(review, ["outcome", "notes", "lessons"])
     review = review or PostImplementationReview(change=change)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from steward.changes.choices import NOT_ANSWERED, Outcome, RiskLevel, Status
 from steward.changes.models import Change, ChangeCI, ChangeSettings, RiskAnswer, RiskQuestion
@@ -74,16 +75,20 @@ class Assessment:
 def clean_answers(answers: Any, using: Policy | None = None) -> dict[str, str]:
     """``{question: answer}`` slugs of the active questionnaire, or a 422 naming the key."""
     if not isinstance(answers, dict):
-        raise ValidationFailed.one("risk_answers", "an object of question → answer")
+        raise ValidationFailed.one("risk_answers", _("an object of question → answer"))
     found = using or policy()
     clean = {}
     for key, value in answers.items():
         question = found.questions.get(key)
         if question is None or not question.is_active:
-            raise ValidationFailed.one(f"risk_answers.{key}", "not a question of the questionnaire")
+            raise ValidationFailed.one(
+                f"risk_answers.{key}", _("not a question of the questionnaire")
+            )
         options = found.answers[key]
         if value not in options:
-            raise ValidationFailed.one(f"risk_answers.{key}", f"one of {', '.join(options)}")
+            raise ValidationFailed.one(
+                f"risk_answers.{key}", _("one of %(value)s") % {"value": ", ".join(options)}
+            )
         clean[key] = value
     return clean
 

@@ -16,6 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from steward.changes import selectors, services
@@ -31,7 +33,9 @@ DELEGATION_FORM = "changes/delegation_form.html"
 
 def _templates_page(request: HttpRequest, verb: str):  # noqa: ANN202
     def done(template: Any) -> str:
-        messages.success(request, f"Template “{template.name}” {verb}.")
+        messages.success(
+            request, _("Template “%(name)s” %(verb)s.") % {"name": template.name, "verb": verb}
+        )
         return reverse("changes:template_list")
 
     return done
@@ -41,7 +45,7 @@ def _templates_page(request: HttpRequest, verb: str):  # noqa: ANN202
 @require_GET
 def template_list(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    require_admin(actor, "configure change templates")
+    require_admin(actor, _("configure change templates"))
     page = selectors.template_list(actor, cursor=request.GET.get("cursor"), limit=100)
     return render(request, "changes/template_list.html", {"page": page})
 
@@ -50,13 +54,13 @@ def template_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def template_new(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    require_admin(actor, "configure change templates")
+    require_admin(actor, _("configure change templates"))
     if request.method == "POST":
         return submit(
             request,
             TemplateForm(request.POST),
             lambda f: services.template_create(actor, **f.values()),
-            success=_templates_page(request, "added"),
+            success=_templates_page(request, _("added")),
             template=TEMPLATE_FORM,
             context={"template": None},
         )
@@ -68,7 +72,7 @@ def template_new(request: HttpRequest) -> HttpResponse:
 def template_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Change a template; untick Active to stop offering it (changes made from it keep it)."""
     actor = request.actor
-    require_admin(actor, "configure change templates")
+    require_admin(actor, _("configure change templates"))
     template = selectors.template_get(actor, slug=slug)
     if request.method == "POST":
         return submit(
@@ -80,7 +84,7 @@ def template_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 expected_version=f.cleaned_data.get("version"),
                 changes=f.values(),
             ),
-            success=_templates_page(request, "saved"),
+            success=_templates_page(request, _("saved")),
             template=TEMPLATE_FORM,
             context={"template": template},
         )
@@ -95,8 +99,14 @@ def _delegations_page(request: HttpRequest, verb: str):  # noqa: ANN202
     def done(made: Any) -> str:
         messages.success(
             request,
-            f"Delegation {verb}: {made.delegate} decides for {made.user} from "
-            f"{made.starts_on:%-d %b %Y} to {made.ends_on:%-d %b %Y}.",
+            _("Delegation %(verb)s: %(delegate)s decides for %(user)s from %(start)s to %(end)s.")
+            % {
+                "verb": verb,
+                "delegate": made.delegate,
+                "user": made.user,
+                "start": date_format(made.starts_on, "j M Y"),
+                "end": date_format(made.ends_on, "j M Y"),
+            },
         )
         return reverse("changes:delegation_list")
 
@@ -107,7 +117,7 @@ def _delegations_page(request: HttpRequest, verb: str):  # noqa: ANN202
 @require_GET
 def delegation_list(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    require_admin(actor, "manage approval delegations")
+    require_admin(actor, _("manage approval delegations"))
     page = selectors.delegation_list(actor, cursor=request.GET.get("cursor"), limit=100)
     return render(
         request, "changes/delegation_list.html", {"page": page, "today": timezone.localdate()}
@@ -118,13 +128,13 @@ def delegation_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def delegation_new(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    require_admin(actor, "manage approval delegations")
+    require_admin(actor, _("manage approval delegations"))
     if request.method == "POST":
         return submit(
             request,
             DelegationForm(request.POST),
             lambda f: services.delegation_create(actor, **f.values()),
-            success=_delegations_page(request, "added"),
+            success=_delegations_page(request, _("added")),
             template=DELEGATION_FORM,
             context={"delegation": None},
         )
@@ -149,7 +159,7 @@ def _delegation(actor: Any, delegation_id: int) -> Any:
 @require_http_methods(["GET", "POST"])
 def delegation_edit(request: HttpRequest, delegation_id: int) -> HttpResponse:
     actor = request.actor
-    require_admin(actor, "manage approval delegations")
+    require_admin(actor, _("manage approval delegations"))
     delegation = _delegation(actor, delegation_id)
     if request.method == "POST":
         return submit(
@@ -158,7 +168,7 @@ def delegation_edit(request: HttpRequest, delegation_id: int) -> HttpResponse:
             lambda f: services.delegation_update(
                 actor, delegation_id=delegation.pk, changes=f.values()
             ),
-            success=_delegations_page(request, "saved"),
+            success=_delegations_page(request, _("saved")),
             template=DELEGATION_FORM,
             context={"delegation": delegation},
         )
@@ -177,8 +187,11 @@ def delegation_edit(request: HttpRequest, delegation_id: int) -> HttpResponse:
 def delegation_end(request: HttpRequest, delegation_id: int) -> HttpResponse:
     """End a delegation now: the approver decides their approvals again themselves."""
     actor = request.actor
-    require_admin(actor, "manage approval delegations")
+    require_admin(actor, _("manage approval delegations"))
     delegation = _delegation(actor, delegation_id)
     services.delegation_delete(actor, delegation_id=delegation.pk)
-    messages.success(request, f"Delegation ended: {delegation.user} decides their approvals again.")
+    messages.success(
+        request,
+        _("Delegation ended: %(user)s decides their approvals again.") % {"user": delegation.user},
+    )
     return see_other(request, reverse("changes:delegation_list"))

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 from django.db.models import F
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from steward.core.errors import PermissionDenied, StaleVersion, ValidationFailed
 
@@ -33,7 +34,9 @@ def resolve_ref(qs: models.QuerySet, field: str, value: Any, *, key: str, label:
         return None
     obj = qs.filter(**{key: value}).first()
     if obj is None:
-        raise ValidationFailed.one(field, f"no {label} {value!r}")
+        raise ValidationFailed.one(
+            field, _("no %(label)s %(value)s") % {"label": label, "value": repr(value)}
+        )
     return obj
 
 
@@ -47,18 +50,22 @@ def new_slug(model: type[models.Model], *, slug: str, name: str, noun: str) -> s
     """A new row's slug (from its name when none is given); refused if it or the name is taken."""
     slug = slugify(slug or name)[:60]
     if not slug:
-        raise ValidationFailed.one("slug", "needs letters or digits")
+        raise ValidationFailed.one("slug", _("needs letters or digits"))
     if model._default_manager.filter(slug=slug).exists():
-        raise ValidationFailed.one("slug", f"a {noun} with this slug already exists")
+        raise ValidationFailed.one(
+            "slug", _("a %(noun)s with this slug already exists") % {"noun": noun}
+        )
     if model._default_manager.filter(name=name).exists():
-        raise ValidationFailed.one("name", f"a {noun} with this name already exists")
+        raise ValidationFailed.one(
+            "name", _("a %(noun)s with this name already exists") % {"noun": noun}
+        )
     return slug
 
 
 def require_admin(actor: Any, what: str) -> None:
     """Refuse anyone but an administrator; ``what`` finishes "Only administrators may …"."""
     if not actor.is_admin:
-        raise PermissionDenied(f"Only administrators may {what}.")
+        raise PermissionDenied(_("Only administrators may %(what)s.") % {"what": what})
 
 
 def clean_required_text(
@@ -69,4 +76,6 @@ def clean_required_text(
         return
     values[field] = (values[field] or "").strip()
     if not values[field] or len(values[field]) > max_length:
-        errors[field] = [f"required, at most {max_length} characters"]
+        errors[field] = [
+            _("required, at most %(max_length)s characters") % {"max_length": max_length}
+        ]

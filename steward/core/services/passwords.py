@@ -14,6 +14,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from steward.core import audit, mail, outbox, selectors
 from steward.core.actor import Actor
@@ -69,7 +70,7 @@ def password_reset_request(
 def password_invite(actor: Actor, *, username: str, link: Callable[[str, str], str]) -> User:
     """An administrator mails a person a link to choose their password: the reset link (same
     token, same expiry, single use), worded as a welcome. Sent again, it is a fresh link."""
-    require_admin(actor, "invite people")
+    require_admin(actor, _("invite people"))
     user = selectors.user_visible(actor).filter(username=username).first()
     if user is None:
         raise NotFound()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from steward.core import audit, outbox, selectors
 from steward.core.actor import Actor
@@ -28,7 +29,7 @@ def _clean(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
     if "name" in clean:
         name = (clean["name"] or "").strip()
         if not name or len(name) > 120:
-            raise ValidationFailed.one("name", "required, at most 120 characters")
+            raise ValidationFailed.one("name", _("required, at most 120 characters"))
         clean["name"] = name
     resolve_organisations(actor, clean)
     if "lead" in clean:
@@ -39,7 +40,9 @@ def _clean(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
 def _agent(actor: Actor, field: str, username: str | None) -> User | None:
     user = resolve_ref(selectors.user_visible(actor), field, username, key="username", label="user")
     if user is not None and not user.is_agent:
-        raise ValidationFailed.one(field, f"{username!r} is not an agent")
+        raise ValidationFailed.one(
+            field, _("%(username)s is not an agent") % {"username": repr(username)}
+        )
     return user
 
 
@@ -49,16 +52,16 @@ def team_create(
 ) -> Team:
     """An administrator creates an assignment group."""
     if not actor.is_admin:
-        raise PermissionDenied("Only administrators may create teams.")
+        raise PermissionDenied(_("Only administrators may create teams."))
     reject_unknown(fields, EDITABLE)
     clean = _clean(actor, {"name": name, **fields})
     slug = slugify(slug or clean["name"])[:60]
     if not slug:
-        raise ValidationFailed.one("slug", "needs letters or digits")
+        raise ValidationFailed.one("slug", _("needs letters or digits"))
     if Team.objects.filter(slug=slug).exists() or Team.objects.filter(name=clean["name"]).exists():
-        raise ValidationFailed.one("name", "a team with this name already exists")
+        raise ValidationFailed.one("name", _("a team with this name already exists"))
     if any(not (m or "").strip() for m in members or []):
-        raise ValidationFailed.one("members", "a username, not blank")
+        raise ValidationFailed.one("members", _("a username, not blank"))
     member_rows = [_agent(actor, "members", m) for m in members or []]
     team = Team.objects.create(slug=slug, **clean)
     team.members.set(member_rows)
@@ -80,7 +83,7 @@ def team_update(
     administrators)."""
     team = selectors.team_get(actor, slug=slug, for_update=True)
     if not _can_manage(actor, team):
-        raise PermissionDenied("Only administrators and the team lead may edit this team.")
+        raise PermissionDenied(_("Only administrators and the team lead may edit this team."))
     reject_unknown(changes, EDITABLE)
     check_version(team, expected_version)
     clean = _clean(actor, changes)
@@ -90,11 +93,11 @@ def team_update(
         and not actor.is_admin
     ):
         raise PermissionDenied(
-            "Only administrators may change a team's organisation.",
-            fields={"organisation": ["administrators only"]},
+            _("Only administrators may change a team's organisation."),
+            fields={"organisation": [_("administrators only")]},
         )
     if "name" in clean and Team.objects.filter(name=clean["name"]).exclude(pk=team.pk).exists():
-        raise ValidationFailed.one("name", "a team with this name already exists")
+        raise ValidationFailed.one("name", _("a team with this name already exists"))
     before = audit.snapshot(team, clean)
     for name, value in clean.items():
         setattr(team, name, value)
@@ -108,7 +111,7 @@ def team_update(
 def _change_members(actor: Actor, slug: str, username: str, *, add: bool) -> Team:
     team = selectors.team_get(actor, slug=slug, for_update=True)
     if not _can_manage(actor, team):
-        raise PermissionDenied("Only administrators and the team lead may change members.")
+        raise PermissionDenied(_("Only administrators and the team lead may change members."))
     user = _agent(actor, "username", username)
     before = sorted(team.members.values_list("username", flat=True))
     if add:

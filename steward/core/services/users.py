@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from steward.core import audit, outbox, selectors
 from steward.core.actor import Actor
@@ -52,16 +53,19 @@ def _clean(actor: Actor, values: dict[str, Any], user: User | None = None) -> di
         try:
             validate_email(clean["email"])
         except ValidationError:
-            errors["email"] = ["not a valid email address"]
+            errors["email"] = [_("not a valid email address")]
     if clean.get("time_zone") and clean["time_zone"] not in zoneinfo.available_timezones():
-        errors["time_zone"] = ["not an IANA time zone such as Europe/Berlin"]
+        errors["time_zone"] = [_("not an IANA time zone such as Europe/Berlin")]
     if "language" in clean and clean["language"] not in dict(settings.LANGUAGES):
-        errors["language"] = [f"one of: {', '.join(dict(settings.LANGUAGES))}"]
+        errors["language"] = [
+            _("one of: %(value)s") % {"value": ", ".join(dict(settings.LANGUAGES))}
+        ]
     if "roles" in clean:
         unknown = sorted(set(clean["roles"]) - set(Role.values))
         if unknown:
             errors["roles"] = [
-                f"unknown role {', '.join(unknown)}; one of {', '.join(Role.values)}"
+                _("unknown role %(value)s; one of %(value2)s")
+                % {"value": ", ".join(unknown), "value2": ", ".join(Role.values)}
             ]
     if errors:
         raise ValidationFailed(errors)
@@ -86,7 +90,7 @@ def _clean(actor: Actor, values: dict[str, Any], user: User | None = None) -> di
             label="active person",
         )
         if clean["manager"] is not None and user is not None and clean["manager"].pk == user.pk:
-            raise ValidationFailed.one("manager", "a person cannot be their own manager")
+            raise ValidationFailed.one("manager", _("a person cannot be their own manager"))
     if "location" in clean:
         clean["location"] = resolve_ref(
             Location.objects.all(), "location", clean["location"], key="id", label="location"
@@ -103,7 +107,7 @@ def _check_department(clean: dict[str, Any], user: User | None) -> None:
     department = clean.get("department", getattr(user, "department", None))
     organisation = clean.get("organisation", getattr(user, "organisation", None))
     if department is not None and department.organisation_id != getattr(organisation, "pk", None):
-        raise ValidationFailed.one("department", "not a department of the person's organisation")
+        raise ValidationFailed.one("department", _("not a department of the person's organisation"))
 
 
 def _organisations(actor: Actor, slugs: list[str] | None) -> list[Any]:
@@ -113,7 +117,9 @@ def _organisations(actor: Actor, slugs: list[str] | None) -> list[Any]:
     found = list(selectors.organisation_visible(actor).filter(slug__in=wanted))
     missing = sorted(set(wanted) - {o.slug for o in found})
     if missing:
-        raise ValidationFailed.one("served_organisations", f"no organisation {', '.join(missing)}")
+        raise ValidationFailed.one(
+            "served_organisations", _("no organisation %(value)s") % {"value": ", ".join(missing)}
+        )
     return found
 
 
@@ -126,7 +132,9 @@ def _teams(actor: Actor, slugs: list[str] | None, user: User | None = None) -> l
     found = list(selectors.team_visible(actor).filter(allowed, slug__in=wanted).distinct())
     missing = sorted(set(wanted) - {t.slug for t in found})
     if missing:
-        raise ValidationFailed.one("teams", f"no active team {', '.join(missing)}")
+        raise ValidationFailed.one(
+            "teams", _("no active team %(value)s") % {"value": ", ".join(missing)}
+        )
     return found
 
 
@@ -139,7 +147,9 @@ def _set_teams(user: User, teams: list[Team]) -> None:
     """Membership of exactly ``teams``; only agents work a team's queue (as ``team_add_member``
     requires), so a requester can join none."""
     if teams and not user.is_agent:
-        raise ValidationFailed.one("teams", "only agents can be team members; give an agent role")
+        raise ValidationFailed.one(
+            "teams", _("only agents can be team members; give an agent role")
+        )
     user.teams.set(teams)
 
 
@@ -147,13 +157,13 @@ def _set_teams(user: User, teams: list[Team]) -> None:
 def user_create(actor: Actor, *, username: str, password: str | None = None, **fields: Any) -> User:
     """An administrator adds a person; roles default to requester."""
     if not actor.is_admin:
-        raise PermissionDenied("Only administrators may add users.")
+        raise PermissionDenied(_("Only administrators may add users."))
     reject_unknown(fields, ADMIN_FIELDS)
     username = (username or "").strip()
     if not username or len(username) > 150:
-        raise ValidationFailed.one("username", "required, at most 150 characters")
+        raise ValidationFailed.one("username", _("required, at most 150 characters"))
     if User.objects.filter(username=username).exists():
-        raise ValidationFailed.one("username", "already taken")
+        raise ValidationFailed.one("username", _("already taken"))
     fields.setdefault("roles", [Role.REQUESTER])
     clean = _clean(actor, fields)
     roles = clean.pop("roles")
@@ -203,11 +213,11 @@ def user_update(
     is_self = actor.user is not None and actor.user.pk == user.pk
     if not actor.is_admin:
         if not is_self:
-            raise PermissionDenied("You may only edit your own profile.")
+            raise PermissionDenied(_("You may only edit your own profile."))
         denied = sorted(set(changes) - PROFILE_FIELDS)
         if denied:
             raise PermissionDenied(
-                f"Only administrators may change: {', '.join(denied)}.",
+                _("Only administrators may change: %(value)s.") % {"value": ", ".join(denied)},
                 fields={n: ["administrators only"] for n in denied},
             )
     reject_unknown(changes, ADMIN_FIELDS)
@@ -215,8 +225,8 @@ def user_update(
     if is_self and changes.get("is_active") is False:
         # the last door out: an administrator who locks themselves out needs the command line
         raise PermissionDenied(
-            "You cannot deactivate your own account; ask another administrator.",
-            fields={"is_active": ["not your own account"]},
+            _("You cannot deactivate your own account; ask another administrator."),
+            fields={"is_active": [_("not your own account")]},
         )
     clean = _clean(actor, changes, user)
     roles = clean.pop("roles", None)

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from steward.core import selectors, services
@@ -106,9 +107,15 @@ def user_new(request: HttpRequest) -> HttpResponse:
         def done(user: Any) -> str:
             name = user.get_full_name() or user.username
             if user.has_usable_password():
-                messages.success(request, f"{name} was added and can sign in now.")
+                messages.success(
+                    request, _("%(name)s was added and can sign in now.") % {"name": name}
+                )
             else:
-                messages.success(request, f"{name} was added; an invitation went to {user.email}.")
+                messages.success(
+                    request,
+                    _("%(name)s was added; an invitation went to %(email)s.")
+                    % {"name": name, "email": user.email},
+                )
             return _edit_url(user)
 
         return submit(
@@ -163,7 +170,9 @@ def user_edit(request: HttpRequest, username: str) -> HttpResponse:
             )
 
         def done(user: Any) -> str:
-            messages.success(request, f"Saved {user.get_full_name() or user.username}.")
+            messages.success(
+                request, _("Saved %(value)s.") % {"value": user.get_full_name() or user.username}
+            )
             return _edit_url(user)
 
         return submit(
@@ -198,10 +207,12 @@ def user_active(request: HttpRequest, username: str) -> HttpResponse:
     else:
         name = user.get_full_name() or user.username
         if active:
-            messages.success(request, f"{name} can sign in again.")
+            messages.success(request, _("%(name)s can sign in again.") % {"name": name})
         else:
             messages.success(
-                request, f"{name} is deactivated: signed out everywhere, API tokens stopped."
+                request,
+                _("%(name)s is deactivated: signed out everywhere, API tokens stopped.")
+                % {"name": name},
             )
     return see_other(request, reverse("core:user_edit", args=[username]))
 
@@ -217,7 +228,11 @@ def user_invite(request: HttpRequest, username: str) -> HttpResponse:
     except NotFound:
         raise  # the person is gone: the 404 page
     except DomainError as exc:
-        messages.error(request, f"No invitation sent: {exc.fields.get('email', [exc.message])[0]}.")
+        messages.error(
+            request,
+            _("No invitation sent: %(value)s.")
+            % {"value": exc.fields.get("email", [exc.message])[0]},
+        )
     else:
-        messages.success(request, f"An invitation went to {user.email}.")
+        messages.success(request, _("An invitation went to %(email)s.") % {"email": user.email})
     return see_other(request, reverse("core:user_edit", args=[username]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from steward.core.forms import SingleLineField
 from steward.incidents.choices import AssignmentMode, Impact, Priority
@@ -15,23 +16,23 @@ class CategoryForm(forms.Form):
     """A category or, with a parent, a subcategory; its default team receives requesters'
     new incidents of it."""
 
-    name = SingleLineField(max_length=100)
+    name = SingleLineField(max_length=100, label=_("Name"))
     parent = forms.ChoiceField(
-        required=False, label="Subcategory of", help_text="Empty: a top-level category"
+        required=False, label=_("Subcategory of"), help_text=_("Empty: a top-level category")
     )
     default_team = forms.ChoiceField(
         required=False,
-        label="Default team",
-        help_text="Where a requester's new incident of this category goes",
+        label=_("Default team"),
+        help_text=_("Where a requester's new incident of this category goes"),
     )
     is_active = forms.BooleanField(
-        required=False, initial=True, label="Active (offered on new incidents)"
+        required=False, initial=True, label=_("Active (offered on new incidents)")
     )
 
     def __init__(self, *args: Any, parents: Any = (), teams: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].choices = [("", "— none —")] + [(c.slug, c.name) for c in parents]
-        self.fields["default_team"].choices = [("", "— none (the usual routing) —")] + [
+        self.fields["parent"].choices = [("", _("— none —"))] + [(c.slug, c.name) for c in parents]
+        self.fields["default_team"].choices = [("", _("— none (the usual routing) —"))] + [
             (t.slug, t.name) for t in teams
         ]
 
@@ -65,7 +66,8 @@ class PriorityMatrixForm(forms.Form):
         for impact, impact_label in Impact.choices:
             for urgency, urgency_label in Impact.choices:
                 self.fields[f"cell_{impact}_{urgency}"] = forms.CharField(
-                    label=f"Priority for impact {impact_label}, urgency {urgency_label}",
+                    label=_("Priority for impact %(impact)s, urgency %(urgency)s")
+                    % {"impact": impact_label, "urgency": urgency_label},
                     widget=forms.Select(choices=PRIORITY_CHOICES),
                 )
 
@@ -88,40 +90,40 @@ class PriorityMatrixForm(forms.Form):
 class EscalationRuleForm(forms.Form):
     """When (threshold, clock, priorities) and what (notify, reassign, raise priority)."""
 
-    name = SingleLineField(max_length=100)
+    name = SingleLineField(max_length=100, label=_("Name"))
     threshold = forms.ChoiceField(
-        choices=[("warning", "Warning (before the target)"), ("breach", "Breach")],
-        label="When the SLA clock reaches",
+        choices=[("warning", _("Warning (before the target)")), ("breach", _("Breach"))],
+        label=_("When the SLA clock reaches"),
     )
     clock_kind = forms.ChoiceField(
         required=False,
-        label="Of the target",
+        label=_("Of the target"),
         choices=[
-            ("", "Response or resolution"),
-            ("response", "Response"),
-            ("resolution", "Resolution"),
+            ("", _("Response or resolution")),
+            ("response", _("Response")),
+            ("resolution", _("Resolution")),
         ],  # fmt: skip
     )
     priorities = forms.MultipleChoiceField(
         required=False,
         choices=[(str(v), f"P{v}") for v in Priority.values],
         widget=forms.CheckboxSelectMultiple,
-        label="For priorities",
-        help_text="None ticked: every priority",
+        label=_("For priorities"),
+        help_text=_("None ticked: every priority"),
     )
-    action = forms.ChoiceField(label="Then")
+    action = forms.ChoiceField(label=_("Then"))
     email = forms.EmailField(
-        required=False, label="Address to email", help_text="For “Email an address”"
+        required=False, label=_("Address to email"), help_text=_("For “Email an address”")
     )
     team = forms.ChoiceField(
-        required=False, label="Team to reassign to", help_text="For “Reassign to a team”"
+        required=False, label=_("Team to reassign to"), help_text=_("For “Reassign to a team”")
     )
-    is_active = forms.BooleanField(required=False, initial=True, label="Active")
+    is_active = forms.BooleanField(required=False, initial=True, label=_("Active"))
 
     def __init__(self, *args: Any, teams: Any = (), actions: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = list(actions)
-        self.fields["team"].choices = [("", "— none —")] + [(t.slug, t.name) for t in teams]
+        self.fields["team"].choices = [("", _("— none —"))] + [(t.slug, t.name) for t in teams]
 
     @classmethod
     def initial_for(cls, rule: Any) -> dict[str, Any]:
@@ -150,7 +152,7 @@ class TeamAssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         for team in teams:
             self.fields[f"mode_{team.slug}"] = forms.CharField(
-                label=f"How {team.name} assigns new incidents",
+                label=_("How %(team)s assigns new incidents") % {"team": team.name},
                 widget=forms.Select(choices=AssignmentMode.choices),
             )
         self.teams = list(teams)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from steward.core import audit, outbox
 from steward.core import selectors as core_selectors
@@ -39,19 +40,19 @@ def _clean_category(actor: Actor, clean: dict[str, Any], current: Category | Non
     if "name" in clean:
         clean["name"] = (clean["name"] or "").strip()
         if not clean["name"] or len(clean["name"]) > 100:
-            raise ValidationFailed.one("name", "required, at most 100 characters")
+            raise ValidationFailed.one("name", _("required, at most 100 characters"))
     if "parent" in clean:
         slug = clean["parent"]
         parent = Category.objects.filter(slug=slug).first() if slug else None
         if slug and parent is None:
-            raise ValidationFailed.one("parent", f"no category {slug!r}")
+            raise ValidationFailed.one("parent", _("no category %(slug)s") % {"slug": repr(slug)})
         if parent is not None and parent.parent_id is not None:
-            raise ValidationFailed.one("parent", "a subcategory cannot have subcategories")
+            raise ValidationFailed.one("parent", _("a subcategory cannot have subcategories"))
         if current is not None and parent is not None:
             if parent.pk == current.pk:
-                raise ValidationFailed.one("parent", "a category cannot be its own parent")
+                raise ValidationFailed.one("parent", _("a category cannot be its own parent"))
             if Category.objects.filter(parent=current).exists():
-                raise ValidationFailed.one("parent", "it has subcategories: it stays on top")
+                raise ValidationFailed.one("parent", _("it has subcategories: it stays on top"))
         clean["parent"] = parent
     if "default_team" in clean:
         clean["default_team"] = active_team(actor, "default_team", clean["default_team"])
@@ -61,21 +62,29 @@ def _clean_category(actor: Actor, clean: dict[str, Any], current: Category | Non
     if current is not None:
         taken = taken.exclude(pk=current.pk)
     if taken.exists():
-        where = f"under {parent.name}" if parent else "at the top level"
-        raise ValidationFailed.one("name", f"there is already a category {name!r} {where}")
+        if parent:
+            message = _("there is already a category %(name)s under %(parent)s") % {
+                "name": repr(name),
+                "parent": parent.name,
+            }
+        else:
+            message = _("there is already a category %(name)s at the top level") % {
+                "name": repr(name)
+            }
+        raise ValidationFailed.one("name", message)
 
 
 @transaction.atomic
 def category_create(actor: Actor, *, name: str, **fields: Any) -> Category:
     """A new category, or a subcategory when ``parent`` (a top-level category's slug) is
     given; ``default_team`` (a slug) receives requesters' new incidents of it."""
-    require_admin(actor, "configure categories")
+    require_admin(actor, _("configure categories"))
     reject_unknown(fields, CATEGORY_FIELDS - {"name"})
     clean = {"name": name, **fields}
     _clean_category(actor, clean, None)
     base = slugify(f"{clean['parent'].slug}-{clean['name']}" if clean.get("parent") else name)
     if not base:
-        raise ValidationFailed.one("name", "needs letters or digits")
+        raise ValidationFailed.one("name", _("needs letters or digits"))
     slug, n = base[:90], 1
     while Category.objects.filter(slug=slug).exists():
         n += 1
@@ -92,7 +101,7 @@ def category_create(actor: Actor, *, name: str, **fields: Any) -> Category:
 def category_update(actor: Actor, *, slug: str, changes: dict[str, Any]) -> Category:
     """Rename, move, re-route or (de)activate a category. A deactivated category is no
     longer offered on new incidents; incidents that have it keep it."""
-    require_admin(actor, "configure categories")
+    require_admin(actor, _("configure categories"))
     category = Category.objects.select_for_update().filter(slug=slug).first()
     if category is None:
         raise NotFound()
@@ -116,19 +125,23 @@ def priority_matrix_update(actor: Actor, *, cells: dict[tuple[int, int], Any]) -
     """Set the matrix's cells: ``{(impact, urgency): priority}``. New incidents and changes
     of impact or urgency use it; existing incidents keep their priority. Returns the changed
     cells as ``"impact 1 × urgency 2"``."""
-    require_admin(actor, "change the priority matrix")
+    require_admin(actor, _("change the priority matrix"))
     levels = set(Impact.values)
     errors: dict[str, list[str]] = {}
     wanted: dict[tuple[int, int], int] = {}
     for (impact, urgency), value in cells.items():
         if impact not in levels or urgency not in levels:
-            raise ValidationFailed.one("cells", f"no cell impact {impact} × urgency {urgency}")
+            raise ValidationFailed.one(
+                "cells",
+                _("no cell impact %(impact)s × urgency %(urgency)s")
+                % {"impact": impact, "urgency": urgency},
+            )
         try:
             priority = int(value)
         except (TypeError, ValueError):
             priority = 0
         if priority not in Priority.values:
-            errors[f"cell_{impact}_{urgency}"] = ["a priority from 1 (critical) to 5 (planning)"]
+            errors[f"cell_{impact}_{urgency}"] = [_("a priority from 1 (critical) to 5 (planning)")]
         wanted[(impact, urgency)] = priority
     if errors:
         raise ValidationFailed(errors)
@@ -157,20 +170,20 @@ def _clean_rule(actor: Actor, clean: dict[str, Any], current: EscalationRule | N
     if "name" in clean:
         clean["name"] = (clean["name"] or "").strip()
         if not clean["name"] or len(clean["name"]) > 100:
-            errors["name"] = ["required, at most 100 characters"]
+            errors["name"] = [_("required, at most 100 characters")]
     if "threshold" in clean and clean["threshold"] not in THRESHOLDS:
-        errors["threshold"] = ["warning or breach"]
+        errors["threshold"] = [_("warning or breach")]
     if "clock_kind" in clean:
         clean["clock_kind"] = clean["clock_kind"] or ""
         if clean["clock_kind"] not in CLOCK_KINDS:
-            errors["clock_kind"] = ["response, resolution, or empty for both"]
+            errors["clock_kind"] = [_("response, resolution, or empty for both")]
     if "priorities" in clean:
         try:
             clean["priorities"] = sorted({int(p) for p in clean["priorities"] or []})
         except (TypeError, ValueError):
             clean["priorities"] = [0]
         if set(clean["priorities"]) - set(Priority.values):
-            errors["priorities"] = ["priorities from 1 to 5"]
+            errors["priorities"] = [_("priorities from 1 to 5")]
     if "action" in clean and clean["action"] not in EscalationRule.Action.values:
         errors["action"] = ["one of: " + ", ".join(EscalationRule.Action.values)]
     if "email" in clean:
@@ -179,7 +192,7 @@ def _clean_rule(actor: Actor, clean: dict[str, Any], current: EscalationRule | N
             try:
                 validate_email(clean["email"])
             except DjangoValidationError:
-                errors["email"] = ["not a valid email address"]
+                errors["email"] = [_("not a valid email address")]
     if errors:
         raise ValidationFailed(errors)
     if "team" in clean:
@@ -188,11 +201,11 @@ def _clean_rule(actor: Actor, clean: dict[str, Any], current: EscalationRule | N
     if action == EscalationRule.Action.NOTIFY and not clean.get(
         "email", getattr(current, "email", "")
     ):
-        raise ValidationFailed.one("email", "the address to notify is needed")
+        raise ValidationFailed.one("email", _("the address to notify is needed"))
     if action == EscalationRule.Action.REASSIGN and not clean.get(
         "team", getattr(current, "team", None)
     ):
-        raise ValidationFailed.one("team", "the team to reassign to is needed")
+        raise ValidationFailed.one("team", _("the team to reassign to is needed"))
 
 
 def _rule_snapshot(rule: EscalationRule) -> dict[str, Any]:
@@ -202,12 +215,12 @@ def _rule_snapshot(rule: EscalationRule) -> dict[str, Any]:
 @transaction.atomic
 def escalation_rule_create(actor: Actor, *, name: str, **fields: Any) -> EscalationRule:
     """A rule run on every incident SLA warning or breach it matches (clock, priorities)."""
-    require_admin(actor, "configure escalation rules")
+    require_admin(actor, _("configure escalation rules"))
     reject_unknown(fields, RULE_FIELDS - {"name"})
     clean = {"name": name, **fields}
     for required in ("threshold", "action"):
         if not clean.get(required):
-            raise ValidationFailed.one(required, "required")
+            raise ValidationFailed.one(required, _("required"))
     _clean_rule(actor, clean, None)
     rule = EscalationRule.objects.create(**clean)
     audit.record(actor, rule, action=AuditAction.CREATE, after=_rule_snapshot(rule))
@@ -220,7 +233,7 @@ def escalation_rule_update(
     actor: Actor, *, rule_id: int, changes: dict[str, Any]
 ) -> EscalationRule:
     """Change or (de)activate a rule; events already handled are not run again."""
-    require_admin(actor, "configure escalation rules")
+    require_admin(actor, _("configure escalation rules"))
     selectors.escalation_rule_get(actor, rule_id=rule_id)  # NotFound for an unknown id
     rule = EscalationRule.objects.select_for_update().get(pk=rule_id)
     reject_unknown(changes, RULE_FIELDS)
@@ -242,7 +255,7 @@ def escalation_rule_update(
 def team_assignment_update(actor: Actor, *, modes: dict[str, str]) -> list[str]:
     """Set how each team's new incidents pick an agent: ``{team slug: mode}`` (the team's
     queue, round-robin, or the least loaded member). Returns the teams whose mode changed."""
-    require_admin(actor, "change how teams assign incidents")
+    require_admin(actor, _("change how teams assign incidents"))
     bad = {
         f"mode_{slug}": [f"one of: {', '.join(AssignmentMode.values)}"]
         for slug, mode in modes.items()
@@ -253,7 +266,7 @@ def team_assignment_update(actor: Actor, *, modes: dict[str, str]) -> list[str]:
     teams = {t.slug: t for t in core_selectors.team_visible(actor).filter(slug__in=list(modes))}
     unknown = sorted(set(modes) - set(teams))
     if unknown:
-        raise ValidationFailed.one("modes", f"no team {', '.join(unknown)}")
+        raise ValidationFailed.one("modes", _("no team %(value)s") % {"value": ", ".join(unknown)})
     current = {
         a.team_id: a
         for a in TeamAssignment.objects.select_for_update().filter(team__in=teams.values())

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from steward.cmdb import selectors as cmdb_selectors
 from steward.core import selectors as core_selectors
@@ -75,9 +76,9 @@ def _clean_refs(actor: Actor, values: dict[str, Any], incident: Incident | None)
             label="incident",
         )
         if parent is not None and incident is not None and parent.pk == incident.pk:
-            raise ValidationFailed.one("parent", "an incident cannot be its own parent")
+            raise ValidationFailed.one("parent", _("an incident cannot be its own parent"))
         if parent is not None and parent.parent_id is not None:
-            raise ValidationFailed.one("parent", "the parent is itself a child incident")
+            raise ValidationFailed.one("parent", _("the parent is itself a child incident"))
         clean["parent"] = parent
     for field, choices in (("on_hold_reason", OnHoldReason), ("resolution_code", ResolutionCode)):
         validation.choice(field, clean.get(field), choices)
@@ -136,7 +137,7 @@ def pick_agents(team: Team, count: int) -> list[User | None]:
             .values_list("assignee", "n")
         )
     ids, last, picks = [m.id for m in members], rule.last_assigned_id, []
-    for _ in range(count):
+    for _turn in range(count):
         if rule.mode == AssignmentMode.ROUND_ROBIN:
             nxt = (
                 next((m for m in members if last is None or m.id > last), members[0])
@@ -188,7 +189,8 @@ def apply_priority(incident: Incident, clean: dict[str, Any]) -> None:
         if not reason:
             raise ValidationFailed.one(
                 "priority_override_reason",
-                f"required to set a priority other than the matrix's P{computed}",
+                _("required to set a priority other than the matrix's P%(computed)s")
+                % {"computed": computed},
             )
         clean["priority_override_reason"] = reason
     elif "impact" in clean or "urgency" in clean or "priority" in clean:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from steward.core import audit, inserts, outbox, pipeline
 from steward.core import selectors as core_selectors
@@ -110,7 +111,7 @@ def incident_create(
         )
         if denied or (caller and caller != actor.user.username):
             raise PermissionDenied(
-                "Requesters log incidents for themselves only.",
+                _("Requesters log incidents for themselves only."),
                 fields={n: ["agents only"] for n in denied or ["caller"]},
             )
     channel = fields.pop("channel", None) or _default_channel(actor)
@@ -123,7 +124,7 @@ def incident_create(
     elif actor.user is not None:
         caller_user = actor.user
     else:
-        raise ValidationFailed.one("caller", "required when the system logs an incident")
+        raise ValidationFailed.one("caller", _("required when the system logs an incident"))
     if not actor.is_agent and clean.get("team") is None:
         clean["team"] = routing.routed_team(
             category=clean.get("category"),
@@ -209,7 +210,7 @@ def _load(actor: Actor, number: str, changes: dict[str, Any]) -> Incident:
     denied = sorted(set(changes) - _editable(actor))
     if denied and set(denied) <= AGENT_FIELDS:
         raise PermissionDenied(
-            f"Only agents may change: {', '.join(denied)}.",
+            _("Only agents may change: %(value)s.") % {"value": ", ".join(denied)},
             fields={n: ["agents only"] for n in denied},
         )
     return incident
@@ -226,8 +227,8 @@ def _clean(actor: Actor, incident: Incident, changes: dict[str, Any]) -> dict[st
         and (incident.status, target) not in selectors.REQUESTER_MOVES
     ):
         raise PermissionDenied(
-            "Requesters may only reopen or cancel their incidents.",
-            fields={"status": ["agents only"]},
+            _("Requesters may only reopen or cancel their incidents."),
+            fields={"status": [_("agents only")]},
         )
     clean = _clean_refs(actor, changes, incident)
     team = clean.get("team", incident.team)
@@ -335,15 +336,18 @@ def incident_take(actor: Actor, *, number: str, expected_version: int | None = N
     the actor may reassign it (an administrator, or the lead of its team); a stale
     ``expected_version`` is refused (412) as for any update."""
     if actor.user is None or not actor.is_agent:
-        raise PermissionDenied("Only agents take incidents.")
+        raise PermissionDenied(_("Only agents take incidents."))
     incident = selectors.incident_for_update(actor, number=number)
     check_version(incident, expected_version)
     holder = incident.assignee
     if holder is not None and holder.pk != actor.user.pk and not _may_reassign(actor, incident):
         raise Conflict(
-            f"{incident.number} is already assigned to {holder.username}; "
-            "ask them or the team lead to reassign it.",
-            fields={"assignee": [f"assigned to {holder.username}"]},
+            _(
+                "%(number)s is already assigned to %(username)s; "
+                "ask them or the team lead to reassign it."
+            )
+            % {"number": incident.number, "username": holder.username},
+            fields={"assignee": [_("assigned to %(username)s") % {"username": holder.username}]},
         )
     changes: dict[str, Any] = {"assignee": actor.user.username}
     if incident.status != Status.IN_PROGRESS:
@@ -351,9 +355,12 @@ def incident_take(actor: Actor, *, number: str, expected_version: int | None = N
     if incident.team_id and not incident.team.members.filter(pk=actor.user.pk).exists():
         if not _may_reassign(actor, incident):  # as "Assign selected to me" refuses it
             raise Conflict(
-                f"{incident.number} is queued for {incident.team.name}, a team you are not in; "
-                "ask its lead to assign it to you.",
-                fields={"team": [f"you are not in {incident.team.name}"]},
+                _(
+                    "%(number)s is queued for %(name)s, a team you are not in; "
+                    "ask its lead to assign it to you."
+                )
+                % {"number": incident.number, "name": incident.team.name},
+                fields={"team": [_("you are not in %(name)s") % {"name": incident.team.name}]},
             )
         changes["team"] = None  # an administrator or lead takes it out of the team's queue
     return incident_update(actor, number=number, expected_version=incident.version, changes=changes)

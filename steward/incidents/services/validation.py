@@ -13,6 +13,7 @@ from collections.abc import Container
 from typing import Any
 
 from django.db.models import Choices
+from django.utils.translation import gettext as _
 
 from steward.core.errors import ValidationFailed
 from steward.core.models import Team, User
@@ -25,27 +26,31 @@ SERVICE_CLASS = "business_service"  # the CMDB class (with subclasses) of servic
 def title(value: Any) -> str:
     clean = str(value or "").strip()
     if not clean or len(clean) > TITLE_MAX:
-        raise ValidationFailed.one("title", f"required, at most {TITLE_MAX} characters")
+        raise ValidationFailed.one(
+            "title", _("required, at most %(TITLE_MAX)s characters") % {"TITLE_MAX": TITLE_MAX}
+        )
     return clean
 
 
 def level(field: str, value: Any) -> int:
     """Impact or urgency."""
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 3:
-        raise ValidationFailed.one(field, "must be 1 (high), 2 (medium) or 3 (low)")
+        raise ValidationFailed.one(field, _("must be 1 (high), 2 (medium) or 3 (low)"))
     return value
 
 
 def priority(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
-        raise ValidationFailed.one("priority", "must be between 1 (critical) and 5 (planning)")
+        raise ValidationFailed.one("priority", _("must be between 1 (critical) and 5 (planning)"))
     return value
 
 
 def choice(field: str, value: Any, choices: type[Choices]) -> Any:
     """A value of ``choices`` (empty is allowed: the caller decides whether it is required)."""
     if value and value not in choices.values:
-        raise ValidationFailed.one(field, f"one of {', '.join(map(str, choices.values))}")
+        raise ValidationFailed.one(
+            field, _("one of %(value)s") % {"value": ", ".join(map(str, choices.values))}
+        )
     return value
 
 
@@ -54,7 +59,9 @@ def reference(field: str, key: Any, found: Any, *, label: str) -> Any:
     if key in (None, ""):
         return None
     if found is None:
-        raise ValidationFailed.one(field, f"no {label} {key!r}")
+        raise ValidationFailed.one(
+            field, _("no %(label)s %(key)s") % {"label": label, "key": repr(key)}
+        )
     return found
 
 
@@ -88,14 +95,16 @@ def assignee(key: Any, found: User | None) -> User | None:
     usable = found if found is not None and found.is_active else None
     user = reference("assignee", key, usable, label="user")
     if user is not None and not user.is_agent:
-        raise ValidationFailed.one("assignee", "is not an agent")
+        raise ValidationFailed.one("assignee", _("is not an agent"))
     return user
 
 
 def assignee_in_team(team: Team | None, assignee: User | None, members: Container[int]) -> None:
     """With both set, the assignee is one of the team's ``members`` (user ids)."""
     if team is not None and assignee is not None and assignee.pk not in members:
-        raise ValidationFailed.one("assignee", f"is not a member of team {team.slug}")
+        raise ValidationFailed.one(
+            "assignee", _("is not a member of team %(slug)s") % {"slug": team.slug}
+        )
 
 
 def ci_number(value: Any) -> str:
@@ -113,6 +122,7 @@ def affected_service(key: Any, found: Any, *, is_service: bool) -> Any:
     service = reference("affected_service", ci_number(key), found, label="CI")
     if service is not None and not is_service:
         raise ValidationFailed.one(
-            "affected_service", f"{service.number} is not a business service"
+            "affected_service",
+            _("%(number)s is not a business service") % {"number": service.number},
         )
     return service

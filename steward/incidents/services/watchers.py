@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from steward.core import audit
 from steward.core.actor import Actor
@@ -21,7 +22,7 @@ def incident_watchers_add(actor: Actor, *, number: str, users: Iterable[User]) -
     incident = selectors.incident_for_update(actor, number=number)
     is_caller = actor.user is not None and actor.user.pk == incident.caller_id
     if not (actor.is_system or actor.is_agent or is_caller):
-        raise PermissionDenied("Only agents and the caller add watchers.")
+        raise PermissionDenied(_("Only agents and the caller add watchers."))
     current = set(incident.watchers.values_list("pk", flat=True))
     new = sorted({u.pk: u for u in users if u.is_active and u.pk != incident.caller_id}.items())
     added = [user for pk, user in new if pk not in current]

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from steward.core import selectors as core_selectors
@@ -57,12 +58,12 @@ def category_list(request: HttpRequest) -> HttpResponse:
 def category_new(request: HttpRequest) -> HttpResponse:
     """Add a category; ``?parent=<slug>`` starts it as a subcategory of that one."""
     actor = request.actor
-    require_admin(actor, "configure categories")
+    require_admin(actor, _("configure categories"))
     choices = _choices(actor)
     if request.method == "POST":
 
         def done(category: Any) -> str:
-            messages.success(request, f"Category “{category.name}” added.")
+            messages.success(request, _("Category “%(name)s” added.") % {"name": category.name})
             return _listed(category)
 
         return submit(
@@ -94,7 +95,7 @@ def category_edit(request: HttpRequest, slug: str) -> HttpResponse:
             return services.category_update(actor, slug=slug, changes=changes)
 
         def done(saved: Any) -> str:
-            messages.success(request, f"Category “{saved.name}” saved.")
+            messages.success(request, _("Category “%(name)s” saved.") % {"name": saved.name})
             return _listed(saved)
 
         return submit(
@@ -115,14 +116,17 @@ def priority_matrix(request: HttpRequest) -> HttpResponse:
     """The matrix as a grid of selects (impact down, urgency across); saving changes only
     the cells that differ, each audited."""
     actor = request.actor
-    require_admin(actor, "change the priority matrix")
+    require_admin(actor, _("change the priority matrix"))
     if request.method == "POST":
 
         def done(changed: list[str]) -> str:
             if changed:
-                messages.success(request, f"Priority matrix saved ({len(changed)} cells changed).")
+                messages.success(
+                    request,
+                    _("Priority matrix saved (%(value)s cells changed).") % {"value": len(changed)},
+                )
             else:
-                messages.info(request, "Nothing changed.")
+                messages.info(request, _("Nothing changed."))
             return reverse("incidents:priority_matrix")
 
         return submit(
@@ -151,9 +155,11 @@ def team_assignment(request: HttpRequest) -> HttpResponse:
 
         def done(changed: list[str]) -> str:
             if changed:
-                messages.success(request, f"Assignment saved for {', '.join(changed)}.")
+                messages.success(
+                    request, _("Assignment saved for %(value)s.") % {"value": ", ".join(changed)}
+                )
             else:
-                messages.info(request, "Nothing changed.")
+                messages.info(request, _("Nothing changed."))
             return reverse("incidents:team_assignment")
 
         return submit(

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from steward.core import selectors as core_selectors
@@ -31,7 +32,9 @@ def _choices(actor: Actor) -> dict[str, Any]:
 
 def _done(request: HttpRequest, verb: str):  # noqa: ANN202
     def done(rule: Any) -> str:
-        messages.success(request, f"Escalation rule “{rule.name}” {verb}.")
+        messages.success(
+            request, _("Escalation rule “%(name)s” %(verb)s.") % {"name": rule.name, "verb": verb}
+        )
         return reverse("incidents:escalation_list")
 
     return done
@@ -55,7 +58,7 @@ def escalation_new(request: HttpRequest) -> HttpResponse:
             request,
             EscalationRuleForm(request.POST, **choices),
             lambda f: services.escalation_rule_create(actor, **f.values()),
-            success=_done(request, "added"),
+            success=_done(request, _("added")),
             template=FORM,
             context={"rule": None},
         )
@@ -74,7 +77,7 @@ def escalation_edit(request: HttpRequest, rule_id: int) -> HttpResponse:
             request,
             EscalationRuleForm(request.POST, **choices),
             lambda f: services.escalation_rule_update(actor, rule_id=rule.pk, changes=f.values()),
-            success=_done(request, "saved"),
+            success=_done(request, _("saved")),
             template=FORM,
             context={"rule": rule},
         )

@@ -9,6 +9,7 @@ from typing import Any
 
 import holidays
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from steward.core import audit, outbox, stamps
 from steward.core.actor import Actor
@@ -94,7 +95,7 @@ def _clean_hours(raw: Any) -> Hours:
             raise bad(f"entry {i}: end {_hhmm(end)} must be after start {_hhmm(start)}")
         hours.append((weekday, start, end))
     hours.sort()
-    for (day_a, _, end_a), (day_b, start_b, end_b) in zip(hours, hours[1:], strict=False):
+    for (day_a, _start_a, end_a), (day_b, start_b, end_b) in zip(hours, hours[1:], strict=False):
         if day_a == day_b and start_b < end_a:
             raise bad(
                 f"{WEEKDAYS[day_b]} {_hhmm(start_b)}-{_hhmm(end_b)} overlaps another interval"
@@ -222,7 +223,7 @@ def calendar_create(
     closures: list[dict[str, Any]] | None = None,
 ) -> BusinessCalendar:
     """An administrator defines when SLA clocks run: zone, weekly hours, holidays, closures."""
-    common.require_admin(actor, "change business calendars")
+    common.require_admin(actor, _("change business calendars"))
     clean = _clean(
         {
             "name": name,
@@ -253,7 +254,7 @@ def calendar_update(
     Running clocks keep their due times until they are next resumed or recomputed.
     """
     calendar = selectors.calendar_get(actor, slug=slug, for_update=True)
-    common.require_admin(actor, "change business calendars")
+    common.require_admin(actor, _("change business calendars"))
     reject_unknown(changes, EDITABLE)
     check_version(calendar, expected_version)
     clean = _clean(changes, current=calendar)

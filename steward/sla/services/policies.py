@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from steward.core import audit, outbox
 from steward.core.actor import Actor
@@ -43,10 +44,13 @@ def _is_int(value: Any) -> bool:
 
 def _strings(field: str, value: Any, errors: dict[str, list[str]]) -> list[str]:
     if not isinstance(value, list | tuple) or len(value) > MAX_CONDITION_VALUES:
-        errors[field] = [f"a list of at most {MAX_CONDITION_VALUES} values"]
+        errors[field] = [
+            _("a list of at most %(MAX_CONDITION_VALUES)s values")
+            % {"MAX_CONDITION_VALUES": MAX_CONDITION_VALUES}
+        ]
         return []
     if not all(isinstance(v, str) and v.strip() and len(v) <= 100 for v in value):
-        errors[field] = ["each value a non-empty text of at most 100 characters"]
+        errors[field] = [_("each value a non-empty text of at most 100 characters")]
         return []
     return sorted({v.strip() for v in value})
 
@@ -60,24 +64,27 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         if field in clean:
             value = clean[field]
             if not _is_int(value) or not 0 < value <= MAX_TARGET_MINUTES:
-                errors[field] = [f"a whole number of business minutes, 1 to {MAX_TARGET_MINUTES}"]
+                errors[field] = [
+                    _("a whole number of business minutes, 1 to %(MAX_TARGET_MINUTES)s")
+                    % {"MAX_TARGET_MINUTES": MAX_TARGET_MINUTES}
+                ]
     if "warning_percent" in clean:
         value = clean["warning_percent"]
         if not _is_int(value) or not 1 <= value <= 99:
-            errors["warning_percent"] = ["a whole percentage from 1 to 99"]
+            errors["warning_percent"] = [_("a whole percentage from 1 to 99")]
     if "precedence" in clean:
         value = clean["precedence"]
         if not _is_int(value) or not 0 <= value <= 1_000_000:
-            errors["precedence"] = ["a whole number from 0 to 1000000; lower is tried first"]
+            errors["precedence"] = [_("a whole number from 0 to 1000000; lower is tried first")]
     for flag in ("is_active", "pause_awaiting_approval"):
         if flag in clean and not isinstance(clean[flag], bool):
-            errors[flag] = ["true or false"]
+            errors[flag] = [_("true or false")]
     if "priorities" in clean:
         value = clean["priorities"]
         if not isinstance(value, list | tuple) or not all(
             _is_int(p) and 1 <= p <= 5 for p in value
         ):
-            errors["priorities"] = ["a list of priorities 1 (critical) to 5 (planning)"]
+            errors["priorities"] = [_("a list of priorities 1 (critical) to 5 (planning)")]
         else:
             clean["priorities"] = sorted(set(value))
     for field in ("categories", "services", "organisations"):
@@ -91,11 +98,13 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         )
         unknown = [slug for slug in clean["organisations"] if slug not in known]
         if unknown:
-            errors["organisations"] = [f"no organisation {', '.join(unknown)}"]
+            errors["organisations"] = [
+                _("no organisation %(value)s") % {"value": ", ".join(unknown)}
+            ]
     if "calendar" in clean:
         calendar = BusinessCalendar.objects.filter(slug=clean["calendar"] or "").first()
         if calendar is None:
-            errors["calendar"] = [f"no calendar {clean['calendar']!r}"]
+            errors["calendar"] = [_("no calendar %(value)s") % {"value": repr(clean["calendar"])}]
         clean["calendar"] = calendar
     if errors:
         raise ValidationFailed(errors)
@@ -114,7 +123,7 @@ def policy_create(
     **fields: Any,
 ) -> SlaPolicy:
     """An administrator adds targets for the records matching the conditions (empty = any)."""
-    common.require_admin(actor, "change SLA policies")
+    common.require_admin(actor, _("change SLA policies"))
     reject_unknown(fields, EDITABLE)
     clean = _clean(
         {
@@ -139,14 +148,14 @@ def policy_update(
 
     def load() -> SlaPolicy:
         policy = selectors.policy_get(actor, slug=slug, for_update=True)
-        common.require_admin(actor, "change SLA policies")
+        common.require_admin(actor, _("change SLA policies"))
         return policy
 
     def clean(policy: SlaPolicy, values: dict[str, Any]) -> dict[str, Any]:
         cleaned = _clean(values)
         name = cleaned.get("name")
         if name and SlaPolicy.objects.filter(name=name).exclude(pk=policy.pk).exists():
-            raise ValidationFailed.one("name", "a policy with this name already exists")
+            raise ValidationFailed.one("name", _("a policy with this name already exists"))
         return cleaned
 
     return record_update(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -23,5 +24,5 @@ def business_minutes(minutes: int | None) -> str:
 def or_any(values: list | None, prefix: str = "") -> str:
     """A policy condition: its values joined, or "any" when empty (it then matches all)."""
     if not values:
-        return "any"
+        return gettext("any")
     return ", ".join(f"{prefix}{v}" for v in values)

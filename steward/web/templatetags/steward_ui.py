@@ -257,3 +257,21 @@ COLUMN_LABELS = (
 def sla_kind(kind: str) -> str:
     """``{{ clock.kind|sla_kind }}``: ``response`` as the reader's word for it."""
     return str(SLA_KINDS.get(kind, kind))
+
+
+# The configuration lists' column labels (freeze windows, SLA policies and calendars), for
+# the catalogue's extraction as ``COLUMN_LABELS`` above.
+CONFIGURATION_COLUMN_LABELS = (
+    gettext_noop("From"),
+    gettext_noop("Until"),
+    gettext_noop("Scope"),
+    gettext_noop("Precedence"),
+    gettext_noop("Calendar"),
+    gettext_noop("Priorities"),
+    gettext_noop("Response"),
+    gettext_noop("Resolution"),
+    gettext_noop("Time zone"),
+    gettext_noop("Public holidays"),
+    gettext_noop("Working hours"),
+    gettext_noop("Closures"),
+)
