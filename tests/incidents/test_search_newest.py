@@ -129,7 +129,7 @@ def _index_drives(monkeypatch):
 
 
 def _filter_drives(monkeypatch):
-    monkeypatch.setattr(queues, "FEW_KEPT", 0)  # turn round after any first batch
+    monkeypatch.setattr(queues, "TURN_AT", -1)  # turn round after any first batch
     monkeypatch.setattr(queues, "SMALL_SET", 10**6)
 
 

@@ -182,9 +182,24 @@ def _sqlite_newest(cursor, phrase: str, *, before: int | None, size: int) -> lis
     return [int(i) for (i,) in cursor.fetchall()]
 
 
+PROBE_SPAN = 200  # ids of the table per asked id up to which a range read beats lookups
+
+
 def _sqlite_matching(cursor, phrase: str, ids: list[int]) -> set[int]:  # noqa: ANN001
-    # FTS5 takes ``rowid IN (…)`` as one rowid lookup per value: each seeks into the
-    # words' postings, so the cost is the batch, not the word's matches
+    # FTS5 takes ``rowid IN (…)`` as one full query per value (0.3-1 ms each for a common
+    # word at 200,000 incidents: every segment's postings sought anew); the matches between
+    # the batch's lowest and highest id, read lazily in rowid order, cost about 1 µs each.
+    # So a batch whose ids lie close together reads its range and keeps the asked ids; a
+    # scattered one is asked id by id
+    low, high = min(ids), max(ids)
+    if high - low <= PROBE_SPAN * len(ids):
+        cursor.execute(
+            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s "  # noqa: S608
+            "AND rowid >= %s AND rowid <= %s",
+            [phrase, low, high],
+        )
+        asked = set(ids)
+        return {int(i) for (i,) in cursor.fetchall() if i in asked}
     marks = ", ".join(["%s"] * len(ids))
     cursor.execute(
         f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid IN ({marks})",  # noqa: S608
