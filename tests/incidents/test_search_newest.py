@@ -153,13 +153,15 @@ def test_a_small_filtered_set_drives_and_the_index_says_which_match(
     (page, nxt), ran = _keys(agent_actor, word, priority=[1], cursor=None, limit=1)
     assert [i for _, i in page] == [made[6].pk]
     assert nxt is not None
-    assert len(ran) == 3  # the batch narrowed, the small set, the index asked
-    assert f"{search.TABLE}" in ran[2]
+    # PostgreSQL reads the first batch from the index here (SQLite has it from the check)
+    first = 1 if connection.vendor == "postgresql" else 0
+    assert len(ran) == first + 3  # the batch narrowed, the small set, the index asked
+    assert search.TABLE in ran[-1]
     _index_drives(monkeypatch)
     (walked, walked_next), walked_ran = _keys(agent_actor, word, priority=[1], cursor=None, limit=1)
     assert (walked, walked_next) == (page, nxt)
     # 2 narrowed, the index read again (nothing kept: fourfold, 8; 7 left), 7 narrowed
-    assert len(walked_ran) == 3
+    assert len(walked_ran) == first + 3
 
 
 def test_a_large_filtered_set_keeps_the_index_walk(agent_actor, common, monkeypatch):
