@@ -225,10 +225,9 @@ def _newest_keys(
     one that keeps few costs more batches, never all matches. After ``NEWEST_WALK`` matches
     read, the page ends short with a cursor at the last match read: the next page goes on
     from there. When the first batch keeps so few that the walk would still narrow more
-    than ``TURN_AT`` matches, and ``qs`` holds at most
-    ``SMALL_SET`` incidents, the walk turns round: ``qs`` drives, newest first, and the
-    index says which of its ids match (``_filtered_keys``), the same keys in the same
-    order (decision 0031)."""
+    than ``TURN_AT`` matches and ``qs`` holds at most ``SMALL_SET`` incidents, the walk
+    turns round: ``qs`` drives, newest first, and the index says which of its ids match
+    (``_filtered_keys``), the same keys in the same order (decision 0031)."""
     size = DEFAULT_LIMIT if limit is None else limit
     if not 1 <= size <= MAX_LIMIT:
         raise ValidationFailed.one("limit", f"must be between 1 and {MAX_LIMIT}")

@@ -67,8 +67,8 @@ class Found:
     probe: Callable[[list[int]], set[int]] | None = None
 
     def matching(self, ids: list[int]) -> set[int]:
-        """Which of ``ids`` match, asked of the index by id (the other side of ``older``:
-        the caller drives from a small filtered set and the index only says yes or no)."""
+        """Which of ``ids`` match (the other side of ``older``: the caller drives from a
+        small filtered set, a batch at a time, and the index only says which match)."""
         if self.probe is None or not ids:
             return set()
         return self.probe(ids)
