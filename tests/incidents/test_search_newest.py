@@ -6,8 +6,13 @@ import itertools
 import secrets
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from steward.core.errors import ValidationFailed
+from steward.incidents.models import Incident
 from steward.incidents.selectors import incident_list, queues, search
 from steward.incidents.services import incident_create
 from tests import factories
@@ -75,6 +80,7 @@ def test_a_filter_that_keeps_few_matches_reads_batches_and_hands_on_a_cursor(
     oldest = made[0].number  # priority 1, and the last match the walk reaches
     monkeypatch.setattr(queues, "NEWEST_BATCH", 2)
     monkeypatch.setattr(queues, "NEWEST_WALK", 4)
+    monkeypatch.setattr(queues, "SMALL_SET", 0)  # the index drives (not the small filter)
     first = incident_list(agent_actor, q=word, priority=[1], limit=1)
     # the walk stopped after 4 matches read: one of the 3 urgent ones found, more to come
     assert [i.number for i in first.items] == [made[6].number]
@@ -116,3 +122,116 @@ def test_the_api_lists_common_words_newest_first_and_rare_ones_by_rank(
     monkeypatch.setattr(search, "MAX_HITS", 9)
     body = agent_api.get(f"/api/v1/incidents?q={word}&limit=2").json()
     assert [i["number"] for i in body["items"]] == [made[0].number, made[1].number]
+
+
+def _index_drives(monkeypatch):
+    monkeypatch.setattr(queues, "_small_set", lambda qs, below: None)
+
+
+def _filter_drives(monkeypatch):
+    monkeypatch.setattr(queues, "TURN_AT", -1)  # turn round after any first batch
+    monkeypatch.setattr(queues, "SMALL_SET", 10**6)
+
+
+def _keys(actor, q, **filters):
+    """``_newest_keys`` as ``incident_list`` calls it, and the statements it ran."""
+    qs = queues.incident_visible(actor)
+    if "priority" in filters:
+        qs = qs.filter(priority__in=filters.pop("priority"))
+    found = search.find(q, include_internal=actor.is_agent)
+    with CaptureQueriesContext(connection) as ran:
+        keys = queues._newest_keys(qs, found, **filters)
+    return keys, [c["sql"] for c in ran]
+
+
+def test_a_small_filtered_set_drives_and_the_index_says_which_match(
+    agent_actor, common, monkeypatch
+):
+    """The first batch (2 of the newest matches) keeps no urgent one: the urgent incidents
+    below it are read once (3 ids) and the index asked once which of them match."""
+    _, made, word = common
+    (page, nxt), ran = _keys(agent_actor, word, priority=[1], cursor=None, limit=1)
+    assert [i for _, i in page] == [made[6].pk]
+    assert nxt is not None
+    # PostgreSQL reads the first batch from the index here (SQLite has it from the check)
+    first = 1 if connection.vendor == "postgresql" else 0
+    assert len(ran) == first + 3  # the batch narrowed, the small set, the index asked
+    assert search.TABLE in ran[-1]
+    _index_drives(monkeypatch)
+    (walked, walked_next), walked_ran = _keys(agent_actor, word, priority=[1], cursor=None, limit=1)
+    assert (walked, walked_next) == (page, nxt)
+    # 2 narrowed, the index read again (nothing kept: fourfold, 8; 7 left), 7 narrowed
+    assert len(walked_ran) == first + 3
+
+
+def test_a_large_filtered_set_keeps_the_index_walk(agent_actor, common, monkeypatch):
+    _, made, word = common
+    monkeypatch.setattr(queues, "SMALL_SET", 2)  # 3 urgent incidents below: too many
+    (page, _), ran = _keys(agent_actor, word, priority=[1], cursor=None, limit=1)
+    assert [i for _, i in page] == [made[6].pk]
+    assert not any(search.TABLE in sql and "IN (" in sql and "MATCH" in sql for sql in ran)
+
+
+@pytest.fixture
+def generated(agent_actor, monkeypatch):
+    """30 incidents, a seeded two in three spelling the word, priorities and callers mixed:
+    with ``MAX_HITS`` 2 the word is common."""
+    import random
+
+    chance = random.Random(1031)  # noqa: S311 - a test's data set, not a secret
+    caller = factories.requester()
+    word = f"heron{next(SPELLINGS)}"
+    for _ in range(30):
+        by = as_actor(caller) if chance.random() < 0.3 else agent_actor
+        urgency = chance.choice([1, 2, 3])
+        title = f"{word} nest" if chance.random() < 0.66 else "egret nest"
+        incident_create(by, title=title, impact=chance.choice([1, 2, 3]), urgency=urgency)
+    monkeypatch.setattr(search, "MAX_HITS", 2)
+    return caller, word
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    limit=st.integers(1, 7),
+    priority=st.one_of(st.none(), st.lists(st.integers(1, 5), min_size=1, max_size=3)),
+    requester=st.booleans(),
+)
+def test_both_strategies_give_the_same_pages_and_cursors(
+    agent_actor, generated, limit, priority, requester
+):
+    caller, word = generated
+    actor = as_actor(caller) if requester else agent_actor
+    filters = {"priority": sorted(set(priority))} if priority else {}
+    with pytest.MonkeyPatch.context() as patch:
+        _index_drives(patch)
+        by_index = _pages(actor, word, limit, filters)
+    with pytest.MonkeyPatch.context() as patch:
+        _filter_drives(patch)
+        by_filter = _pages(actor, word, limit, filters)
+        patch.setattr(search, "PROBE_SPAN", 0)  # SQLite: every batch asked id by id
+        by_lookup = _pages(actor, word, limit, filters)
+    assert by_filter == by_index
+    assert by_lookup == by_index
+    matches = Incident.objects.filter(title__startswith=f"{word} ")
+    if requester:
+        matches = matches.filter(caller=caller)
+    if priority:
+        matches = matches.filter(priority__in=priority)
+    newest = list(matches.order_by("-id").values_list("number", flat=True))
+    assert [n for numbers, _ in by_index for n in numbers] == newest
+
+
+def _pages(actor, word, limit, filters):
+    """Every page as (numbers, next cursor), followed from the first."""
+    pages, cursor = [], None
+    while True:
+        page = incident_list(actor, q=word, cursor=cursor, limit=limit, **filters)
+        assert page.order == "newest"
+        pages.append(([i.number for i in page.items], page.next))
+        cursor = page.next
+        if cursor is None:
+            return pages

@@ -1,0 +1,149 @@
+"""``python -m bench.incidents.strategies``: a common word's first page, two strategies.
+
+In process, on a kept set (``bench.incidents.scale --build-only`` or ``data``): the first
+page of ``incident_list(actor, q=word, **filters)`` for common words, as the agent ``lead``
+with and without filters that keep a small share (decision 0031). ``before`` is decision
+0030's walk (the index drives, batches grow fourfold: ``_small_set`` and ``_next_batch``
+put back as they were); ``after`` is the code as it is. The two are interleaved run by run,
+so the load of a shared machine falls on both alike; the pages are compared (``same``).
+``walk`` is the time inside ``_newest_keys`` alone (the part that differs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from pathlib import Path
+
+from bench import report
+from bench.incidents import dataset
+
+WORDS = ("vpn", "error", "vpn error")
+FILTERS = {
+    "agent scope": {},
+    "my teams, open": {"queue": "my_teams"},
+    "status new or in progress": {"status": ["new", "in_progress"]},
+}
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.incidents.strategies")
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=15, help="timed pages per strategy")
+    parser.add_argument("--data-dir", type=Path, default=Path("var/bench-data"))
+    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    return parser.parse_args(argv)
+
+
+def _before(queues) -> dict:  # noqa: ANN001 - the module
+    """Decision 0030's walk: no small set, fourfold batches (what the patch replaces)."""
+    return {
+        "_small_set": lambda qs, below: None,
+        "_next_batch": lambda batch, **_: min(batch * 4, queues.NEWEST_BATCH),
+    }
+
+
+def measure(runs: int) -> list[dict]:
+    from django.db import connection
+
+    from steward.core.actor import Actor
+    from steward.core.models import User
+    from steward.incidents.selectors import incident_list, queues
+
+    actor = Actor(user=User.objects.get(username="lead"), channel="api")
+    after = {name: getattr(queues, name) for name in ("_small_set", "_next_batch")}
+    before = _before(queues)
+
+    walk = queues._newest_keys
+    inside: list[float] = []
+
+    def timed_walk(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        began = time.perf_counter()
+        try:
+            return walk(*args, **kwargs)
+        finally:
+            inside.append(time.perf_counter() - began)
+
+    queues._newest_keys = timed_walk
+
+    def page(strategy: dict, word: str, filters: dict) -> tuple[float, list[str], int]:
+        for name, fn in strategy.items():
+            setattr(queues, name, fn)
+        ran = []
+
+        def count(execute, sql, params, many, context):  # noqa: ANN001, ANN202, PLR0913
+            ran.append(sql)
+            return execute(sql, params, many, context)
+
+        inside.clear()
+        with connection.execute_wrapper(count):
+            began = time.perf_counter()
+            numbers = [i.number for i in incident_list(actor, q=word, **filters).items]
+            took = time.perf_counter() - began
+        walks.append(sum(inside) * 1000)
+        return took * 1000, numbers, len(ran)
+
+    rows, walks = [], []
+    for word in WORDS:
+        for label, filters in FILTERS.items():
+            took: dict[str, list[float]] = {"before": [], "after": []}
+            walked: dict[str, list[float]] = {"before": [], "after": []}
+            pages, statements = {}, {}
+            for run in range(runs + 1):
+                for name, strategy in (("before", before), ("after", after)):
+                    ms, pages[name], statements[name] = page(strategy, word, filters)
+                    if run:  # the first of each is a warm-up
+                        took[name].append(ms)
+                        walked[name].append(walks[-1])
+            row = {"word": word, "filters": label, "same": pages["before"] == pages["after"]}
+            for name, times in took.items():
+                times.sort()
+                row[name] = {
+                    "best_ms": round(times[0], 1),
+                    "p50_ms": round(statistics.median(times), 1),
+                    "p95_ms": round(times[min(len(times) - 1, round(0.95 * (len(times) - 1)))], 1),
+                    "walk_p50_ms": round(statistics.median(walked[name]), 2),
+                    "statements": statements[name],
+                    "page_rows": len(pages[name]),
+                }
+            rows.append(row)
+            print(  # noqa: T201
+                f"{word!r:12} {label:28} walk p50 {row['before']['walk_p50_ms']:6.1f} / "
+                f"{row['after']['walk_p50_ms']:6.1f} ms; "
+                f"page before p50 {row['before']['p50_ms']:7.1f} ms "
+                f"({row['before']['statements']} st) after p50 {row['after']['p50_ms']:7.1f} ms "
+                f"({row['after']['statements']} st) rows {row['after']['page_rows']} "
+                f"same={row['same']}",
+                flush=True,
+            )
+    for name, fn in after.items():
+        setattr(queues, name, fn)
+    queues._newest_keys = walk
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    kept = dataset.Kept(db=args.db, rows=args.rows, root=args.data_dir, pg_url=args.pg_url)
+    if not kept.loaded:
+        print(f"no kept set at {kept.var_dir}: build it with bench.incidents.scale")  # noqa: T201
+        return 1
+    os.environ.update(kept.env())
+    import django
+
+    django.setup()
+    print(f"load average at start: {os.getloadavg()}", flush=True)  # noqa: T201
+    rows = measure(args.runs)
+    print(f"load average at end: {os.getloadavg()}", flush=True)  # noqa: T201
+    saved = report.write_json(
+        {"rows": rows, "load": report.load_average()}, f"strategies-{args.db}"
+    )
+    print(f"saved {saved}")  # noqa: T201
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
