@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from steward.assets.choices import Depreciation, DispositionMethod, Sanitisation, Status
 from steward.core.forms import SingleLineField
@@ -13,45 +14,47 @@ from steward.web.pickers import picker_field, set_label
 class AssetFilterForm(FilterForm):
     """The asset list's filter bar; ``filters.AssetFilters`` checks its values."""
 
-    status = filter_select("Status", "Any status", list(Status.choices))
-    model = filter_select("Model", "Any model", [])
-    location = filter_select("Location", "Any location", [])
+    status = filter_select(_("Status"), _("Any status"), list(Status.choices))
+    model = filter_select(_("Model"), _("Any model"), [])
+    location = filter_select(_("Location"), _("Any location"), [])
     assignee = forms.CharField(
-        label="Assignee",
+        label=_("Assignee"),
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "Assignee (username or me)"}),
+        widget=forms.TextInput(attrs={"placeholder": _("Assignee (username or me)")}),
     )
 
     def __init__(self, *args, models=(), locations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs["placeholder"] = "Number, tag or serial"
-        self.fields["model"].widget.choices = [("", "Any model")] + [
+        self.fields["q"].widget.attrs["placeholder"] = _("Number, tag or serial")
+        self.fields["model"].widget.choices = [("", _("Any model"))] + [
             (str(m.pk), str(m)) for m in models
         ]
-        self.fields["location"].widget.choices = [("", "Any location")] + [
+        self.fields["location"].widget.choices = [("", _("Any location"))] + [
             (str(loc.pk), loc.name) for loc in locations
         ]
 
 
 def _model_choices(models) -> list[tuple[str, str]]:
-    return [("", "Choose a model")] + [(str(m.pk), str(m)) for m in models]
+    return [("", _("Choose a model"))] + [(str(m.pk), str(m)) for m in models]
 
 
 class AssetForm(forms.Form):
-    asset_tag = SingleLineField(max_length=64, label="Asset tag")
-    serial_number = SingleLineField(max_length=100, label="Serial number")
-    model = forms.ChoiceField(label="Model", choices=())
+    asset_tag = SingleLineField(max_length=64, label=_("Asset tag"))
+    serial_number = SingleLineField(max_length=100, label=_("Serial number"))
+    model = forms.ChoiceField(label=_("Model"), choices=())
     status = forms.ChoiceField(
-        label="Status",
-        choices=[(Status.ON_ORDER, "On order"), (Status.IN_STOCK, "In stock")],
+        label=_("Status"),
+        choices=[(Status.ON_ORDER, _("On order")), (Status.IN_STOCK, _("In stock"))],
     )
-    vendor = SingleLineField(max_length=120, required=False)
-    purchase_order = SingleLineField(max_length=60, required=False, label="Purchase order")
+    vendor = SingleLineField(max_length=120, required=False, label=_("Vendor"))
+    purchase_order = SingleLineField(max_length=60, required=False, label=_("Purchase order"))
     purchase_date = forms.DateField(
-        required=False, label="Purchase date", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Purchase date"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    cost = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2, initial=0)
-    holds_data = forms.BooleanField(required=False, initial=True, label="Holds data")
+    cost = forms.DecimalField(
+        min_value=0, max_digits=14, decimal_places=2, initial=0, label=_("Cost")
+    )
+    holds_data = forms.BooleanField(required=False, initial=True, label=_("Holds data"))
 
     def __init__(self, *args, models=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,25 +67,28 @@ class AssetEditForm(forms.Form):
     stale version, it never undoes another's change. Model and location are picked by name."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    asset_tag = SingleLineField(max_length=64, label="Asset tag")
-    serial_number = SingleLineField(max_length=100, label="Serial number")
-    model = picker_field("asset-model", label="Model", max_length=20)
-    vendor = SingleLineField(max_length=120, required=False)
-    purchase_order = SingleLineField(max_length=60, required=False, label="Purchase order")
+    asset_tag = SingleLineField(max_length=64, label=_("Asset tag"))
+    serial_number = SingleLineField(max_length=100, label=_("Serial number"))
+    model = picker_field("asset-model", label=_("Model"), max_length=20)
+    vendor = SingleLineField(max_length=120, required=False, label=_("Vendor"))
+    purchase_order = SingleLineField(max_length=60, required=False, label=_("Purchase order"))
     purchase_date = forms.DateField(
-        required=False, label="Purchase date", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Purchase date"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    cost = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2)
+    cost = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2, label=_("Cost"))
     location = picker_field(
         "location",
-        label="Location",
+        label=_("Location"),
         required=False,
         max_length=20,
-        help_text="Where it is while not checked out; a check-out moves a deployed asset.",
+        help_text=_("Where it is while not checked out; a check-out moves a deployed asset."),
     )
-    holds_data = forms.BooleanField(required=False, label="Holds data")
+    holds_data = forms.BooleanField(required=False, label=_("Holds data"))
     notes = forms.CharField(
-        required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 4})
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Notes"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -130,58 +136,62 @@ class MoveForm(forms.Form):
 class CheckOutForm(forms.Form):
     """To whom and/or where; both picked by name (the person among those the reader sees)."""
 
-    person = picker_field("person", label="Person", required=False, max_length=150)
-    location = picker_field("location", label="Location", required=False, max_length=20)
+    person = picker_field("person", label=_("Person"), required=False, max_length=150)
+    location = picker_field("location", label=_("Location"), required=False, max_length=20)
     due_back = forms.DateField(
         required=False,
-        label="Due back (a loan)",
+        label=_("Due back (a loan)"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
 
 class CheckInForm(forms.Form):
-    stock_room = forms.ChoiceField(label="Into stock room", required=False, choices=())
+    stock_room = forms.ChoiceField(label=_("Into stock room"), required=False, choices=())
 
     def __init__(self, *args, rooms=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stock_room"].choices = [("", "No stock room")] + [
+        self.fields["stock_room"].choices = [("", _("No stock room"))] + [
             (r.slug, r.name) for r in rooms
         ]
 
 
 class DispositionForm(forms.Form):
     method = forms.ChoiceField(
-        label="Method", required=False, choices=[("", "Not yet")] + list(DispositionMethod.choices)
+        label=_("Method"),
+        required=False,
+        choices=[("", _("Not yet"))] + list(DispositionMethod.choices),
     )
     sanitisation = forms.ChoiceField(
-        label="Sanitisation (NIST SP 800-88)",
+        label=_("Sanitisation (NIST SP 800-88)"),
         required=False,
-        choices=[("", "None recorded")] + list(Sanitisation.choices),
+        choices=[("", _("None recorded"))] + list(Sanitisation.choices),
     )
-    vendor = SingleLineField(max_length=120, required=False, label="Disposal vendor")
-    certificate_number = SingleLineField(max_length=80, required=False, label="Certificate number")
+    vendor = SingleLineField(max_length=120, required=False, label=_("Disposal vendor"))
+    certificate_number = SingleLineField(
+        max_length=80, required=False, label=_("Certificate number")
+    )
     certificate_date = forms.DateField(
-        required=False, label="Certificate date", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Certificate date"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
 class CustodyForm(forms.Form):
-    handed_from = SingleLineField(max_length=120, label="Handed from")
-    handed_to = SingleLineField(max_length=120, label="Handed to")
+    handed_from = SingleLineField(max_length=120, label=_("Handed from"))
+    handed_to = SingleLineField(max_length=120, label=_("Handed to"))
     note = SingleLineField(max_length=200, required=False)
 
 
 class EvidenceForm(forms.Form):
-    file = forms.FileField(label="Evidence file")
+    file = forms.FileField(label=_("Evidence file"))
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="CSV file")
+    file = forms.FileField(label=_("CSV file"))
 
 
 class CountStartForm(forms.Form):
-    stock_room = forms.ChoiceField(label="Stock room", required=False, choices=())
-    location = forms.ChoiceField(label="Or location", required=False, choices=())
+    stock_room = forms.ChoiceField(label=_("Stock room"), required=False, choices=())
+    location = forms.ChoiceField(label=_("Or location"), required=False, choices=())
 
     def __init__(self, *args, rooms=(), locations=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,7 +202,7 @@ class CountStartForm(forms.Form):
 
 
 class ScanForm(forms.Form):
-    tag = SingleLineField(max_length=64, label="Asset tag")
+    tag = SingleLineField(max_length=64, label=_("Asset tag"))
 
 
 class _ChangedOnly(forms.Form):
@@ -227,7 +237,7 @@ def _rate(label: str) -> forms.DecimalField:
         max_digits=5,
         decimal_places=2,
         initial=0,
-        help_text="Declining balance only: the share of the opening value written off a year.",
+        help_text=_("Declining balance only: the share of the opening value written off a year."),
     )
 
 
@@ -239,29 +249,31 @@ def _residual(label: str) -> forms.DecimalField:
         max_digits=5,
         decimal_places=2,
         initial=0,
-        help_text="The share of the cost an asset is still worth when its life ends; "
-        "never depreciated below it.",
+        help_text=_(
+            "The share of the cost an asset is still worth when its life ends; "
+            "never depreciated below it."
+        ),
     )
 
 
 class CategoryForm(_ChangedOnly):
     """A category and its two depreciation schedules (book and tax), each with a residual."""
 
-    name = SingleLineField(max_length=120)
+    name = SingleLineField(max_length=120, label=_("Name"))
     ci_class = forms.ChoiceField(
         required=False,
-        label="CMDB class",
+        label=_("CMDB class"),
         choices=(),
-        help_text="The class of the CI a deployed asset becomes.",
+        help_text=_("The class of the CI a deployed asset becomes."),
     )
-    book_method = forms.ChoiceField(label="Book method", choices=Depreciation.choices)
-    book_life_years = _life("Book life (years)")
-    book_rate = _rate("Book rate (% a year)")
-    book_residual_percent = _residual("Book residual value (% of cost)")
-    tax_method = forms.ChoiceField(label="Tax method", choices=Depreciation.choices)
-    tax_life_years = _life("Tax life (years)")
-    tax_rate = _rate("Tax rate (% a year)")
-    tax_residual_percent = _residual("Tax residual value (% of cost)")
+    book_method = forms.ChoiceField(label=_("Book method"), choices=Depreciation.choices)
+    book_life_years = _life(_("Book life (years)"))
+    book_rate = _rate(_("Book rate (% a year)"))
+    book_residual_percent = _residual(_("Book residual value (% of cost)"))
+    tax_method = forms.ChoiceField(label=_("Tax method"), choices=Depreciation.choices)
+    tax_life_years = _life(_("Tax life (years)"))
+    tax_rate = _rate(_("Tax rate (% a year)"))
+    tax_residual_percent = _residual(_("Tax residual value (% of cost)"))
 
     def __init__(self, *args, classes=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -270,7 +282,7 @@ class CategoryForm(_ChangedOnly):
         known = [(slug, name) for slug, name in classes]
         if current and current not in {slug for slug, _ in known}:
             known.append((current, current))
-        self.fields["ci_class"].choices = [("", "Not tracked in the CMDB"), *known]
+        self.fields["ci_class"].choices = [("", _("Not tracked in the CMDB")), *known]
 
     @staticmethod
     def initial_for(category) -> dict:
@@ -280,20 +292,22 @@ class CategoryForm(_ChangedOnly):
 class AssetModelForm(_ChangedOnly):
     """A make and model; its warranty term is every asset's of it."""
 
-    manufacturer = SingleLineField(max_length=120)
-    name = SingleLineField(max_length=120, label="Model")
-    category = forms.ChoiceField(label="Category", choices=())
+    manufacturer = SingleLineField(max_length=120, label=_("Manufacturer"))
+    name = SingleLineField(max_length=120, label=_("Model"))
+    category = forms.ChoiceField(label=_("Category"), choices=())
     warranty_months = forms.IntegerField(
-        label="Warranty (months)",
+        label=_("Warranty (months)"),
         min_value=0,
         max_value=240,
         initial=0,
-        help_text="Inherited by every asset of this model: warranty ends this long after purchase.",
+        help_text=_(
+            "Inherited by every asset of this model: warranty ends this long after purchase."
+        ),
     )
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "Choose a category")] + [
+        self.fields["category"].choices = [("", _("Choose a category"))] + [
             (c.slug, c.name) for c in categories
         ]
 

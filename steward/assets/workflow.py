@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from steward.assets.choices import Status
 from steward.core.workflow import Transition, Workflow
 
@@ -45,16 +47,16 @@ _S = Status
 ASSET_FLOW = Workflow(
     states=tuple(Status.values),
     transitions=[
-        Transition(_S.ON_ORDER, _S.IN_STOCK, label="Receive into stock"),
-        Transition(_S.IN_STOCK, _S.DEPLOYED, label="Deploy"),
-        Transition(_S.IN_STOCK, _S.IN_REPAIR, label="Send to repair"),
-        Transition(_S.IN_STOCK, _S.RETIRED, label="Retire"),
-        Transition(_S.DEPLOYED, _S.IN_STOCK, label="Return to stock"),
-        Transition(_S.DEPLOYED, _S.IN_REPAIR, label="Send to repair"),
-        Transition(_S.DEPLOYED, _S.RETIRED, label="Retire"),
-        Transition(_S.IN_REPAIR, _S.DEPLOYED, label="Back from repair"),
-        Transition(_S.IN_REPAIR, _S.IN_STOCK, label="Repaired, to stock"),
-        Transition(_S.IN_REPAIR, _S.RETIRED, label="Retire"),
-        Transition(_S.RETIRED, _S.DISPOSED, guard=_disposable, label="Dispose"),
+        Transition(_S.ON_ORDER, _S.IN_STOCK, label=_("Receive into stock")),
+        Transition(_S.IN_STOCK, _S.DEPLOYED, label=_("Deploy")),
+        Transition(_S.IN_STOCK, _S.IN_REPAIR, label=_("Send to repair")),
+        Transition(_S.IN_STOCK, _S.RETIRED, label=_("Retire")),
+        Transition(_S.DEPLOYED, _S.IN_STOCK, label=_("Return to stock")),
+        Transition(_S.DEPLOYED, _S.IN_REPAIR, label=_("Send to repair")),
+        Transition(_S.DEPLOYED, _S.RETIRED, label=_("Retire")),
+        Transition(_S.IN_REPAIR, _S.DEPLOYED, label=_("Back from repair")),
+        Transition(_S.IN_REPAIR, _S.IN_STOCK, label=_("Repaired, to stock")),
+        Transition(_S.IN_REPAIR, _S.RETIRED, label=_("Retire")),
+        Transition(_S.RETIRED, _S.DISPOSED, guard=_disposable, label=_("Dispose")),
     ],
 )

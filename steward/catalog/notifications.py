@@ -7,7 +7,6 @@ mail is queued once per event and recipient."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.template.loader import render_to_string
 
 from steward.catalog.models import Request
 from steward.core import mail, outbox
@@ -29,7 +28,8 @@ def _wants_mail(user: User | None) -> bool:
 
 
 def _mail(request: Request, event: OutboxMessage, user: User, template: str, **extra) -> mail.Mail:  # noqa: ANN003
-    body = render_to_string(
+    # in the reader's language (theirs, not the sender's), as every notification is
+    subject, text = mail.render(
         f"catalog/email/{template}.txt",
         {
             "request": request,
@@ -37,14 +37,14 @@ def _mail(request: Request, event: OutboxMessage, user: User, template: str, **e
             "link": f"{settings.BASE_URL}/catalog/requests/{request.number}/",
             **extra,
         },
+        language=mail.language_of(user),
     )
-    subject, _, text = body.partition("\n")
     # under the requester's own message when the request came by mail (In-Reply-To,
     # References, Reply-To the mailbox), else under the request's root id
     threading = mail.thread_headers(f"<{request.number}@{DOMAIN}>", mail.thread_of(request))
     return mail.Mail(
         recipient=user.email,
-        subject=f"[{request.number}] {subject.strip()}",
+        subject=f"[{request.number}] {subject}",
         body=text.strip() + "\n",
         headers={
             "Message-ID": f"<{request.number}.{event.pk}.{user.pk}@{DOMAIN}>",

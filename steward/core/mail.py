@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -25,7 +25,8 @@ from django.core.mail import EmailMessage
 from django.core.mail.message import make_msgid
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from steward.core import retries, stopping
 from steward.core.models import OutgoingMail
@@ -102,6 +103,43 @@ def thread_headers(root: str, thread: Thread) -> dict[str, str]:
     if thread.reply_to:
         headers["Reply-To"] = thread.reply_to
     return headers
+
+
+def language_of(user: models.Model | None) -> str:
+    """The language a person reads their mail in: their profile's, else the site's (a bare
+    address, such as a team's list or a stranger's, is no one's profile)."""
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+def recipients(users: Iterable, *, exclude: models.Model | None = None) -> dict[str, str]:
+    """Each person who wants mail, by address, with the language they read Steward in."""
+    out = {}
+    for user in users:
+        if user is None or not user.is_active or not user.email or not user.email_notifications:
+            continue
+        if exclude is not None and user.pk == exclude.pk:
+            continue
+        out[user.email] = language_of(user)
+    return dict(sorted(out.items()))
+
+
+def by_language(addresses: Mapping[str, str] | Iterable[str]) -> dict[str, list[str]]:
+    """The addresses grouped by the language their mail is written in: a person's own
+    (``recipients``); a bare address reads the site's language."""
+    languages = addresses if isinstance(addresses, Mapping) else dict.fromkeys(addresses)
+    groups: dict[str, list[str]] = {}
+    for address, language in languages.items():
+        groups.setdefault(language or settings.LANGUAGE_CODE, []).append(address)
+    return groups
+
+
+def render(template: str, context: dict, *, language: str) -> tuple[str, str]:
+    """A mail template's subject (its first line) and text, written in the reader's language
+    (``language``), not in the one of whoever's action sent it (decision 0026)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        body = render_to_string(template, context)
+    subject, _, text = body.partition("\n")
+    return subject.strip(), text
 
 
 def event_key(event: models.Model) -> str:

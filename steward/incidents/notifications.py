@@ -10,8 +10,6 @@ import hashlib
 from collections.abc import Iterable, Mapping
 
 from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import translation
 
 from steward.cmdb import selectors as cmdb_selectors
 from steward.core import mail, outbox
@@ -28,25 +26,7 @@ def thread_id(incident: Incident) -> str:
 
 def _recipients(users: Iterable[User | None], *, exclude: User | None = None) -> dict[str, str]:
     """Each person's address with the language they read Steward in (their profile's)."""
-    out = {}
-    for user in users:
-        if user is None or not user.is_active or not user.email or not user.email_notifications:
-            continue
-        if exclude is not None and user.pk == exclude.pk:
-            continue
-        out[user.email] = user.language or settings.LANGUAGE_CODE
-    return dict(sorted(out.items()))
-
-
-def _by_language(recipients: Mapping[str, str] | Iterable[str]) -> dict[str, list[str]]:
-    """The addresses grouped by the language their mail is written in: a person's own
-    (``_recipients``); a bare address (a team's list, the major-incident list) is no one's
-    profile, so it reads the site's language."""
-    languages = recipients if isinstance(recipients, Mapping) else dict.fromkeys(recipients)
-    groups: dict[str, list[str]] = {}
-    for address, language in languages.items():
-        groups.setdefault(language or settings.LANGUAGE_CODE, []).append(address)
-    return groups
+    return mail.recipients(users, exclude=exclude)
 
 
 def send(
@@ -61,12 +41,10 @@ def send(
     # threaded under the caller's own message when the incident came by mail
     threading = mail.thread_headers(thread_id(incident), mail.thread_of(incident))
     mails = []
-    for language, addresses in _by_language(recipients).items():
-        with translation.override(language):
-            body = render_to_string(
-                f"incidents/email/{kind}.txt", {"incident": incident, **context}
-            )
-        subject, _, text = body.partition("\n")
+    for language, addresses in mail.by_language(recipients).items():
+        subject, text = mail.render(
+            f"incidents/email/{kind}.txt", {"incident": incident, **context}, language=language
+        )
         mails += _mails(event, incident, kind, addresses, subject, text, threading)
     # at-least-once dispatch, once delivery: the core table drops what was queued before
     return mail.queue(key=mail.event_key(event), kind=kind, record=incident, mails=mails)

@@ -1,25 +1,26 @@
 """Knowledge enumerations; badge colours are ``.status-<value>`` classes in steward.css."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    REVIEW = "review", "In review"
-    PUBLISHED = "published", "Published"
-    RETIRED = "retired", "Retired"
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("In review")
+    PUBLISHED = "published", _("Published")
+    RETIRED = "retired", _("Retired")
 
 
 class Audience(models.TextChoices):
-    EVERYONE = "everyone", "Everyone"
-    AGENTS = "agents", "Agents only"
+    EVERYONE = "everyone", _("Everyone")
+    AGENTS = "agents", _("Agents only")
 
 
 class JourneyStart(models.TextChoices):
     """What began a self-help journey in the portal (docs/knowledge.md, "Deflection")."""
 
-    SEARCH = "search", "Searched the portal"
-    REPORT = "report", "Started to report a problem"
+    SEARCH = "search", _("Searched the portal")
+    REPORT = "report", _("Started to report a problem")
 
 
 # the text fields whose change, on a published article, is a new version

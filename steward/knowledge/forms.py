@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from steward.core.forms import SingleLineField
 from steward.knowledge.choices import Audience
@@ -14,16 +15,19 @@ class ArticleForm(forms.Form):
     WIDE = ("title", "body")
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    title = SingleLineField(max_length=200)
+    title = SingleLineField(max_length=200, label=_("Title"))
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 16}),
         required=False,
-        help_text="Markdown: ## headings, lists, `code`, links. HTML is shown as text.",
+        label=_("Text"),
+        help_text=_("Markdown: ## headings, lists, `code`, links. HTML is shown as text."),
     )
-    audience = forms.ChoiceField(choices=Audience.choices, initial=Audience.EVERYONE)
-    category = forms.ChoiceField(required=False)
+    audience = forms.ChoiceField(
+        choices=Audience.choices, initial=Audience.EVERYONE, label=_("Audience")
+    )
+    category = forms.ChoiceField(required=False, label=_("Category"))
     review_date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Review by"
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("Review by")
     )
 
     def __init__(self, *args, categories=(), **kwargs):
@@ -60,5 +64,5 @@ class MoveForm(forms.Form):
 
 class VoteForm(forms.Form):
     helpful = forms.TypedChoiceField(
-        choices=[("yes", "Yes"), ("no", "No")], coerce=lambda v: v == "yes"
+        choices=[("yes", _("Yes")), ("no", _("No"))], coerce=lambda v: v == "yes"
     )

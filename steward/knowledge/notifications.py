@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from steward.core import mail, outbox
@@ -24,15 +23,15 @@ def on_review_due(event: OutboxMessage) -> int:
     if not owner.is_active or not owner.email or not owner.email_notifications:
         return 0
     due = event.payload.get("review_date", "")
-    body = render_to_string(
+    subject, text = mail.render(
         f"knowledge/email/{KIND}.txt",
         {
             "article": article,
             "due": due,
             "link": f"{settings.BASE_URL}{reverse('knowledge:detail', args=[article.number])}",
         },
+        language=mail.language_of(owner),
     )
-    subject, _, text = body.partition("\n")
     return mail.queue(
         key=f"article-review:{article.pk}:{due}",
         kind=KIND,
@@ -40,7 +39,7 @@ def on_review_due(event: OutboxMessage) -> int:
         mails=[
             mail.Mail(
                 recipient=owner.email,
-                subject=f"[{article.number}] {subject.strip()}",
+                subject=f"[{article.number}] {subject}",
                 body=text.strip() + "\n",
                 headers={"X-Steward-Article": article.number},
             )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import string
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from steward.catalog.models import Request
@@ -43,7 +42,10 @@ def on_rejected(event: OutboxMessage) -> None:
         "subject": message.subject,
         "base_url": settings.BASE_URL,
     }
-    subject, _, body = render_to_string("mailboxes/email/rejected.txt", context).partition("\n")
+    # a stranger is no one's profile: the site's language, as for any bare address
+    subject, body = mail.render(
+        "mailboxes/email/rejected.txt", context, language=mail.language_of(None)
+    )
     mail.queue(
         key=f"mail-rejected:{message.sender}:{timezone.now():%Y-%m-%d}",
         kind="mail_rejected",
@@ -51,7 +53,7 @@ def on_rejected(event: OutboxMessage) -> None:
         mails=[
             mail.Mail(
                 recipient=message.sender,
-                subject=subject.strip(),
+                subject=subject,
                 body=body.strip() + "\n",
                 headers={
                     "From": message.mailbox.address,  # the address they wrote to
@@ -75,7 +77,8 @@ ACKNOWLEDGED = {
 def on_acknowledged(event: OutboxMessage) -> None:
     """One acknowledgement per received message, threaded under it: the caller's reply to it
     comes back with its Message-ID in In-Reply-To, which Steward recorded for the record."""
-    message = InboundMessage.objects.select_related("mailbox").filter(pk=event.object_id).first()
+    messages = InboundMessage.objects.select_related("mailbox", "caller")
+    message = messages.filter(pk=event.object_id).first()
     model, page, header = ACKNOWLEDGED[event.payload.get("record_type") or "incidents.incident"]
     record = model.objects.filter(number=event.payload.get("number", "")).first()
     if message is None or record is None or not message.sender:
@@ -87,8 +90,10 @@ def on_acknowledged(event: OutboxMessage) -> None:
         "address": message.mailbox.address,
         "link": link,
     }
-    text = render_to_string("mailboxes/email/acknowledgement.txt", context)
-    subject, _, body = text.partition("\n")
+    # in the language of the person who wrote (their profile's; a new one reads the site's)
+    subject, body = mail.render(
+        "mailboxes/email/acknowledgement.txt", context, language=mail.language_of(message.caller)
+    )
     if message.mailbox.acknowledgement_text:
         # the administrator's text: placeholders only (checked when saved), plain text out
         body = string.Template(message.mailbox.acknowledgement_text).safe_substitute(
@@ -106,7 +111,7 @@ def on_acknowledged(event: OutboxMessage) -> None:
         mails=[
             mail.Mail(
                 recipient=message.sender,
-                subject=f"[{record.number}] {subject.strip()}",
+                subject=f"[{record.number}] {subject}",
                 body=body.strip() + "\n",
                 headers={
                     "From": message.mailbox.address,

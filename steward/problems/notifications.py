@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.template.loader import render_to_string
 
 from steward.core import mail, outbox
 from steward.core.models import OutboxMessage
@@ -21,19 +20,21 @@ def once_key(problem: Problem) -> str:
     return f"problem:{problem.pk}"
 
 
-def callers_to_tell(problem: Problem) -> dict[str, list]:
-    """Address → that caller's linked incidents, for active callers who want mail."""
+def callers_to_tell(problem: Problem) -> dict[str, tuple[str, list]]:
+    """Address → the language that caller reads and their linked incidents, for active
+    callers who want mail."""
     links = (
         ProblemIncident.objects.filter(problem=problem)
         .select_related("incident__caller")
         .order_by("incident__number")
     )
-    found: dict[str, list] = {}
+    found: dict[str, tuple[str, list]] = {}
     for link in links:
         caller = link.incident.caller
         if not caller.is_active or not caller.email or not caller.email_notifications:
             continue
-        found.setdefault(caller.email.lower(), []).append(link.incident)
+        language = mail.language_of(caller)
+        found.setdefault(caller.email.lower(), (language, []))[1].append(link.incident)
     return found
 
 
@@ -44,17 +45,17 @@ def on_fixed(event: OutboxMessage) -> int:
     if problem is None:
         return 0
     mails = []
-    for address, incidents in sorted(callers_to_tell(problem).items()):
-        body = render_to_string(
+    for address, (language, incidents) in sorted(callers_to_tell(problem).items()):
+        subject, text = mail.render(
             f"problems/email/{KIND}.txt",
             {"problem": problem, "incidents": incidents, "link": f"{settings.BASE_URL}/"},
+            language=language,
         )
-        subject, _, text = body.partition("\n")
         digest = hashlib.sha256(address.encode()).hexdigest()[:12]
         mails.append(
             mail.Mail(
                 recipient=address,
-                subject=f"[{problem.number}] {subject.strip()}",
+                subject=f"[{problem.number}] {subject}",
                 body=text.strip() + "\n",
                 headers={
                     "Message-ID": f"<{problem.number}.{event.pk}.{digest}@{DOMAIN}>",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from steward.core.forms import SingleLineField
 from steward.software.choices import Metric, Term
@@ -29,7 +30,7 @@ class ProductFilterForm(FilterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs["placeholder"] = "Search product or publisher…"
+        self.fields["q"].widget.attrs["placeholder"] = _("Search product or publisher…")
 
 
 class LicenceForm(forms.Form):
@@ -37,26 +38,38 @@ class LicenceForm(forms.Form):
 
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     product = picker_field(
-        "software", max_length=60, help_text="Type part of the product's name or publisher"
+        "software",
+        max_length=60,
+        label=_("Product"),
+        help_text=_("Type part of the product's name or publisher"),
     )
-    metric = forms.ChoiceField(choices=Metric.choices, initial=Metric.DEVICE)
-    term = forms.ChoiceField(choices=Term.choices, initial=Term.PERPETUAL)
-    quantity = forms.IntegerField(min_value=0, initial=1, help_text="Seats; 0 for a site licence")
-    cost = forms.DecimalField(min_value=0, decimal_places=2, max_digits=14, initial=0)
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    metric = forms.ChoiceField(choices=Metric.choices, initial=Metric.DEVICE, label=_("Metric"))
+    term = forms.ChoiceField(choices=Term.choices, initial=Term.PERPETUAL, label=_("Term"))
+    quantity = forms.IntegerField(
+        min_value=0, initial=1, label=_("Quantity"), help_text=_("Seats; 0 for a site licence")
+    )
+    cost = forms.DecimalField(
+        min_value=0, decimal_places=2, max_digits=14, initial=0, label=_("Cost")
+    )
+    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Start"))
     end_date = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="A subscription's last day; for a perpetual licence, the end of support",
+        label=_("End"),
+        help_text=_("A subscription's last day; for a perpetual licence, the end of support"),
     )
-    purchase_order = SingleLineField(max_length=60, required=False, label="Purchase order")
-    vendor = SingleLineField(max_length=100, required=False)
-    organisation = forms.ChoiceField(required=False, help_text="Only for this organisation")
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    purchase_order = SingleLineField(max_length=60, required=False, label=_("Purchase order"))
+    vendor = SingleLineField(max_length=100, required=False, label=_("Vendor"))
+    organisation = forms.ChoiceField(
+        required=False, label=_("Organisation"), help_text=_("Only for this organisation")
+    )
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Notes")
+    )
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", "Everyone")] + [
+        self.fields["organisation"].choices = [("", _("Everyone"))] + [
             (o.slug, o.name) for o in organisations
         ]
 
@@ -85,20 +98,23 @@ class ProductForm(forms.Form):
     opened with, so an edit sends only what the person changed. Match rules one a line."""
 
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    publisher = SingleLineField(max_length=100)
-    name = SingleLineField(max_length=150)
+    publisher = SingleLineField(max_length=100, label=_("Publisher"))
+    name = SingleLineField(max_length=150, label=_("Name"))
     version_family = SingleLineField(
-        max_length=40, required=False, label="Version family", help_text="e.g. 2021, 365"
+        max_length=40, required=False, label=_("Version family"), help_text=_("e.g. 2021, 365")
     )
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=20_000
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=20_000,
+        label=_("Description"),
     )
     match_rules = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=5_000,
-        label="Match rules",
-        help_text="One a line: words of a discovered name, * ends a prefix: office pro* 2021",
+        label=_("Match rules"),
+        help_text=_("One a line: words of a discovered name, * ends a prefix: office pro* 2021"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -130,9 +146,24 @@ class ProductForm(forms.Form):
 class InstallationForm(forms.Form):
     """An installation entered by hand: product, device (a CI) and user picked by name."""
 
-    product = picker_field("software", max_length=60, help_text="Type part of its name")
-    device = picker_field("ci", max_length=30, help_text="The CI it runs on, by name")
-    user = picker_field("person", max_length=150, required=False, help_text="For per-user licences")
+    product = picker_field(
+        "software", max_length=60, label=_("Product"), help_text=_("Type part of its name")
+    )
+    device = picker_field(
+        "ci", max_length=30, label=_("Device"), help_text=_("The CI it runs on, by name")
+    )
+    user = picker_field(
+        "person",
+        max_length=150,
+        required=False,
+        label=_("User"),
+        help_text=_("For per-user licences"),
+    )
     cores = forms.IntegerField(
-        min_value=0, max_value=100_000, initial=0, required=False, help_text="For per-core licences"
+        min_value=0,
+        max_value=100_000,
+        initial=0,
+        required=False,
+        label=_("Cores"),
+        help_text=_("For per-core licences"),
     )

@@ -90,7 +90,7 @@ def shown(row: dict[str, Any]) -> dict[str, Any]:
     out["model.label"] = out["model_label"] = label
     months = row["ref_model_warranty_months"]
     out["warranty_end"] = warranty_end_of(row["purchase_date"], months)
-    out["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
+    out["status_label"] = str(STATUS_LABELS.get(row["status"], row["status"]))
     username = row["ref_assignee_username"]
     if username is None:
         out["assignee_name"] = None

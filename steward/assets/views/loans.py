@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from steward.assets import selectors
@@ -15,7 +16,7 @@ from steward.assets.views.common import reader
 from steward.core.errors import DomainError
 from steward.core.filters import parse_query
 
-SHOWN = (("true", "Overdue"), ("false", "Not yet due"), ("", "All open loans"))
+SHOWN = (("true", _("Overdue")), ("false", _("Not yet due")), ("", _("All open loans")))
 
 
 @login_required
@@ -36,6 +37,6 @@ def loans(request: HttpRequest) -> HttpResponse:
         "overdue": overdue,
         "shown": SHOWN,
         "holder": filters.holder,
-        "heading": dict(SHOWN).get(overdue, "Loans"),
+        "heading": dict(SHOWN).get(overdue, _("Loans")),
     }
     return render(request, "assets/loans.html", context, status=422 if errors else 200)

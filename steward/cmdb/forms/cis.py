@@ -11,6 +11,8 @@ from typing import Any
 
 from django import forms
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from steward.cmdb.choices import (
     AttributeType,
@@ -18,12 +20,13 @@ from steward.cmdb.choices import (
     Criticality,
     Environment,
     attribute_label,
+    shown_name,
 )
 from steward.core.forms import SingleLineField
 from steward.web.pickers import picker_field
 
 ATTR = "attr_"
-BOOLEAN_CHOICES = [("", "—"), ("true", "Yes"), ("false", "No")]
+BOOLEAN_CHOICES = [("", "—"), ("true", _("Yes")), ("false", _("No"))]
 
 
 def _attribute_field(spec: Mapping[str, Any]) -> forms.Field:
@@ -49,10 +52,12 @@ def _attribute_field(spec: Mapping[str, Any]) -> forms.Field:
         # the CI name picker (suggestions fetched as one types), not a list of every CI of
         # the class in the page; the service checks the class of the CI picked or typed
         ref = spec.get("reference_class") or ""
-        common["help_text"] = f"a {ref or 'CI'} (name or CI number)"
+        common["help_text"] = gettext("a %(kind)s (name or CI number)") % {
+            "kind": shown_name(ref) if ref else "CI"
+        }
         return picker_field(f"ci-{ref}" if ref else "ci", **common)
     if kind == AttributeType.IP:
-        attrs = {"placeholder": "10.0.0.1 or 2001:db8::1", "inputmode": "text"}
+        attrs = {"placeholder": gettext("10.0.0.1 or 2001:db8::1"), "inputmode": "text"}
     return forms.CharField(widget=forms.TextInput(attrs=attrs), **common)
 
 
@@ -83,19 +88,25 @@ class CIForm(forms.Form):
     """Create or edit a CI; ``version`` guards against lost updates on edit."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = SingleLineField(max_length=200)
-    ci_class = forms.ChoiceField(label="Class")
-    status = forms.ChoiceField(choices=CIStatus.choices, initial=CIStatus.LIVE)
-    environment = forms.ChoiceField(choices=Environment.choices, initial=Environment.PRODUCTION)
-    criticality = forms.TypedChoiceField(
-        choices=Criticality.choices, coerce=int, initial=Criticality.MEDIUM
+    name = SingleLineField(max_length=200, label=_("Name"))
+    ci_class = forms.ChoiceField(label=_("Class"))
+    status = forms.ChoiceField(choices=CIStatus.choices, initial=CIStatus.LIVE, label=_("Status"))
+    environment = forms.ChoiceField(
+        choices=Environment.choices, initial=Environment.PRODUCTION, label=_("Environment")
     )
-    owner_team = forms.ChoiceField(required=False)
-    support_team = forms.ChoiceField(required=False)
-    organisation = forms.ChoiceField(required=False)
-    location = forms.CharField(max_length=200, required=False, help_text="Location name")
-    software_version = forms.CharField(max_length=100, required=False, label="Product version")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    criticality = forms.TypedChoiceField(
+        choices=Criticality.choices, coerce=int, initial=Criticality.MEDIUM, label=_("Criticality")
+    )
+    owner_team = forms.ChoiceField(required=False, label=_("Owner team"))
+    support_team = forms.ChoiceField(required=False, label=_("Support team"))
+    organisation = forms.ChoiceField(required=False, label=_("Organisation"))
+    location = forms.CharField(
+        max_length=200, required=False, label=_("Location"), help_text=_("Location name")
+    )
+    software_version = forms.CharField(max_length=100, required=False, label=_("Product version"))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, label=_("Description")
+    )
 
     def __init__(
         self,
@@ -111,7 +122,9 @@ class CIForm(forms.Form):
         self.schema = dict(schema or {})
         if statuses is not None:  # the CI's lifecycle allows these from where it is
             self.fields["status"].choices = list(statuses)
-        self.fields["ci_class"].choices = [("", "—")] + [(c.slug, c.name) for c in classes]
+        self.fields["ci_class"].choices = [("", "—")] + [
+            (c.slug, shown_name(c.name)) for c in classes
+        ]
         team_choices = [("", "—")] + [(t.slug, t.name) for t in teams]
         self.fields["owner_team"].choices = team_choices
         self.fields["support_team"].choices = team_choices
@@ -216,13 +229,15 @@ class RelationshipForm(forms.Form):
     aliases = {"source": "other", "target": "other"}
 
     direction = forms.ChoiceField(
-        choices=[("out", "This CI →"), ("in", "← This CI is the target of")], initial="out"
+        choices=[("out", _("This CI →")), ("in", _("← This CI is the target of"))],
+        initial="out",
+        label=_("Direction"),
     )
-    type = forms.ChoiceField()
+    type = forms.ChoiceField(label=_("Type"))
     other = picker_field(
-        "ci", max_length=200, label="Other CI", help_text="Type part of its name or number"
+        "ci", max_length=200, label=_("Other CI"), help_text=_("Type part of its name or number")
     )
 
     def __init__(self, *args: Any, types: Iterable[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = [(t.slug, t.name) for t in types]
+        self.fields["type"].choices = [(t.slug, shown_name(t.name)) for t in types]

@@ -11,8 +11,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from steward.cmdb.choices import CIStatus, Environment
+from steward.cmdb.choices import CIStatus, Environment, shown_name
 
 # the filters the bar has a control (and a place for a message) for, in the bar's order
 FIELDS = ("q", "class", "status", "environment")
@@ -30,13 +31,17 @@ class CIFilterForm(forms.Form):
     def __init__(self, query: Mapping[str, Any], *, classes: Iterable[Any] = ()) -> None:
         super().__init__({name: query.get(name, "") for name in FIELDS})
         self.fields["q"] = forms.CharField(
-            label="Search",
+            label=_("Search"),
             required=False,
-            widget=forms.SearchInput(attrs={"placeholder": "Search name or number"}),
+            widget=forms.SearchInput(attrs={"placeholder": _("Search name or number")}),
         )
-        self.fields["class"] = _select("Class", "Any class", [(c.slug, c.name) for c in classes])
-        self.fields["status"] = _select("Status", "Any status", CIStatus.choices)
-        self.fields["environment"] = _select("Environment", "Any environment", Environment.choices)
+        self.fields["class"] = _select(
+            _("Class"), _("Any class"), [(c.slug, shown_name(c.name)) for c in classes]
+        )
+        self.fields["status"] = _select(_("Status"), _("Any status"), CIStatus.choices)
+        self.fields["environment"] = _select(
+            _("Environment"), _("Any environment"), Environment.choices
+        )
 
     def show_errors(self, errors: Mapping[str, str]) -> None:
         """Each refused filter's message beside its control."""

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from steward.core.files import sniff
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(help_text="CSV (UTF-8, with a header row) or JSON")
-    source = forms.ChoiceField(help_text="Where the data comes from; decides precedence")
+    file = forms.FileField(label=_("File"), help_text=_("CSV (UTF-8, with a header row) or JSON"))
+    source = forms.ChoiceField(
+        label=_("Source"), help_text=_("Where the data comes from; decides precedence")
+    )
 
     def __init__(self, *args, sources=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -19,11 +23,13 @@ class ImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > settings.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"Files up to {settings.MAX_UPLOAD_BYTES} bytes.")
+            raise forms.ValidationError(
+                gettext("Files up to %(size)s bytes.") % {"size": settings.MAX_UPLOAD_BYTES}
+            )
         if not upload.name.lower().endswith((".csv", ".json")):
             raise forms.ValidationError("A .csv or .json file.")
         head = upload.read(4096)
         upload.seek(0)
         if sniff(head) != "text/plain":
-            raise forms.ValidationError("This is not a text file.")
+            raise forms.ValidationError(gettext("This is not a text file."))
         return upload

@@ -16,8 +16,9 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
-from steward.cmdb.choices import attribute_label
+from steward.cmdb.choices import attribute_label, shown_name
 from steward.cmdb.models import CIClass, ConfigurationItem, Relationship, RelationshipType
 from steward.cmdb.selectors import cis as selectors
 from steward.cmdb.selectors.classes import class_tree
@@ -203,14 +204,31 @@ class Change:
 
 
 # labels the CI form uses where the model's verbose name reads worse
-FIELD_LABELS = {"ci_class": "Class", "software_version": "Product version"}
+FIELD_LABELS = {
+    "ci_class": gettext_noop("Class"),
+    "software_version": gettext_noop("Product version"),
+}
+# the CI's other fields as the timeline names them (their verbose names), for the catalogue:
+# a label is shown in the reader's language
+CI_FIELD_LABELS = (
+    gettext_noop("Name"),
+    gettext_noop("Description"),
+    gettext_noop("Attributes"),
+    gettext_noop("Status"),
+    gettext_noop("Environment"),
+    gettext_noop("Criticality"),
+    gettext_noop("Owner team"),
+    gettext_noop("Support team"),
+    gettext_noop("Organisation"),
+    gettext_noop("Location"),
+)
 
 
 def _label(name: str, schema: dict[str, dict[str, Any]]) -> str:
     attribute = name.removeprefix("attributes.")
     if attribute != name:
         return attribute_label({"name": attribute, **(schema.get(attribute) or {})})
-    return FIELD_LABELS.get(name) or field_label(ConfigurationItem, name)
+    return gettext(FIELD_LABELS.get(name) or field_label(ConfigurationItem, name))
 
 
 def _shown(name: str, value: Any, names: dict[type, dict[Any, Any]]) -> str:
@@ -219,12 +237,13 @@ def _shown(name: str, value: Any, names: dict[type, dict[Any, Any]]) -> str:
         return EMPTY
     if name in REFERENCES:
         found = names.get(REFERENCES[name], {}).get(value)
-        return str(found) if found is not None else str(value)
+        text = str(found) if found is not None else str(value)
+        return shown_name(text) if name == "ci_class" else text
     choices = CHOICES.get(name)
     if choices is not None:
         return str(dict(choices).get(value, value))
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     return str(value)
 
 
@@ -288,7 +307,7 @@ def ci_timeline(actor: Actor, ci: ConfigurationItem) -> list[Change]:
                     **shown,
                     "source_name": visible[shown["source"]],
                     "target_name": visible[shown["target"]],
-                    "verb": verbs.get(shown["type"], shown["type"]).lower(),
+                    "verb": shown_name(verbs.get(shown["type"], shown["type"])).lower(),
                 }
                 timeline.append(line(entry, "related" if new else "unrelated", [], shown))
             continue

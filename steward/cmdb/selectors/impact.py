@@ -46,7 +46,7 @@ class ImpactNode:
 
     @property
     def status_label(self) -> str:
-        return CIStatus(self.status).label if self.status in CIStatus.values else self.status
+        return str(CIStatus(self.status).label) if self.status in CIStatus.values else self.status
 
 
 @dataclass

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from steward.cmdb.choices import STATUS_COLOURS, Direction
+from steward.cmdb.choices import STATUS_COLOURS, Direction, shown_name
 from steward.cmdb.models import ConfigurationItem, Relationship
 from steward.cmdb.selectors.impact import ImpactNode, impact
 from steward.cmdb.selectors.relationships import relationship_visible
@@ -151,7 +151,7 @@ def _node(ci: Any, x: float, y: float, depth: int, side: str) -> Node:
         ci.number,
         ci.name,
         _cut(ci.name),
-        ci.ci_class_name if isinstance(ci, ImpactNode) else ci.ci_class.name,
+        shown_name(ci.ci_class_name if isinstance(ci, ImpactNode) else ci.ci_class.name),
         ci.status,
         STATUS_COLOURS.get(ci.status, GREY),
         round(x, 1),
@@ -196,7 +196,7 @@ def _edge(rel: Any, a: Node, b: Node, lane: int) -> Edge:
     start = (a.x + side_a * a.radius, a.y)
     end = (b.x + side_b * (b.radius + 4), b.y)
     route = [start, (gutter_a, a.y), (gutter_a, aisle), (gutter_b, aisle), (gutter_b, b.y), end]
-    label = rel.type.name.lower()
+    label = shown_name(rel.type.name).lower()
     return Edge(
         round(start[0], 1),
         round(start[1], 1),

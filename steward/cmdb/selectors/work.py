@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from steward.changes.choices import TERMINAL_STATES as CHANGE_DONE
 from steward.cmdb.models import ConfigurationItem
@@ -50,19 +51,19 @@ def open_work(
     kinds = (
         (
             "incidents",
-            "Incidents",
+            gettext("Incidents"),
             "incidents:detail",
             incidents.filter(on_ci, status__in=INCIDENT_OPEN),
         ),
         (
             "problems",
-            "Problems",
+            gettext("Problems"),
             "problems:detail",
             problems.filter(on_ci, status__in=PROBLEM_OPEN),
         ),
         (
             "changes",
-            "Changes",
+            gettext("Changes"),
             "changes:detail",
             changes.filter(Q(cis=ci) | Q(impacted_services=ci))
             .exclude(status__in=CHANGE_DONE)

@@ -49,7 +49,7 @@ class MetricPosition:
 
     @property
     def label(self) -> str:
-        return Metric(self.metric).label
+        return str(Metric(self.metric).label)
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class Compliance:
 
     @property
     def status_label(self) -> str:
-        return Position(self.status).label
+        return str(Position(self.status).label)
 
 
 def active_licences(qs: QuerySet, today: dt.date) -> QuerySet:
