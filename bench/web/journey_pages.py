@@ -6,9 +6,8 @@ that role through Django's whole stack in this process (the test client: middlew
 session, view, template; no network, no browser), ``--samples`` times after a warm-up.
 ``--reuse`` measures a demo loaded earlier (``steward demo``: SQLite, or PostgreSQL with
 ``--reuse-database``), so two checkouts can be measured on the same data one after the
-other. Beside
-them, the framework floor: a bare view behind the same middleware in the same run. The
-issue's target: every page <= 50 ms (held to the median CPU time on SQLite, the median
+other. Beside them, the framework floor: a bare view behind the same middleware in the
+same run. The issue's target: every page <= 50 ms (held to the median CPU time on SQLite, the median
 wall time on PostgreSQL: see ``measure``). Prints a table, writes
 bench/results/journey-pages-<db>.json.
 """
