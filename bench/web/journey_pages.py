@@ -3,9 +3,11 @@
 A fresh database (SQLite or PostgreSQL) with ``steward demo`` at its normal size (3,000
 incidents), then each page the role journeys (tests/journeys) walk through is requested as
 that role through Django's whole stack in this process (the test client: middleware,
-session, view, template; no network, no browser), ``--samples`` times after a warm-up. Beside
-them, the framework floor: a bare view behind the same middleware in the same run. The
-issue's target: every page <= 50 ms (held to the median CPU time on SQLite, the median
+session, view, template; no network, no browser), ``--samples`` times after a warm-up.
+``--reuse`` measures a demo loaded earlier (``steward demo``: SQLite, or PostgreSQL with
+``--reuse-database``), so two checkouts can be measured on the same data one after the
+other. Beside them, the framework floor: a bare view behind the same middleware in the
+same run. The issue's target: every page <= 50 ms (held to the median CPU time on SQLite, the median
 wall time on PostgreSQL: see ``measure``). Prints a table, writes
 bench/results/journey-pages-<db>.json.
 """
@@ -36,6 +38,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         "--reuse",
         metavar="VAR_DIR",
         help="measure the SQLite demo already loaded in this STEWARD_VAR_DIR (steward demo)",
+    )
+    parser.add_argument(
+        "--reuse-database",
+        metavar="URL",
+        default="",
+        help="with --reuse: the demo's PostgreSQL database instead of VAR_DIR's SQLite",
     )
     return parser.parse_args(argv)
 
@@ -226,11 +234,13 @@ def server_ms(row: dict, db: str) -> float:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
+    if args.reuse_database:
+        args.db = "postgres"
     began = time.perf_counter()
-    if args.reuse:  # a demo loaded earlier (SQLite): measure it as it is, nothing dropped
+    if args.reuse:  # a demo loaded earlier: measure it as it is, nothing dropped
         os.environ.update(
             STEWARD_VAR_DIR=args.reuse,
-            STEWARD_DATABASE_URL="",
+            STEWARD_DATABASE_URL=args.reuse_database,
             STEWARD_REDIS_URL="",
             STEWARD_DEBUG="false",
             STEWARD_LOG_LEVEL="WARNING",

@@ -9,6 +9,7 @@ from steward.core.forms import SingleLineField
 from steward.problems.choices import Level, Status
 from steward.web.filter_forms import FilterForm, filter_select
 from steward.web.pickers import picker_field
+from steward.web.record_forms import RecordUpdateForm, notes_field
 
 LEVELS = list(Level.choices)
 TEXTS = ("description", "root_cause", "workaround", "resolution_notes")
@@ -66,32 +67,14 @@ class ProblemForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
 
 
-class UpdateForm(forms.Form):
-    """Edits and status moves from the problem page; ``version`` guards lost updates."""
+class UpdateForm(RecordUpdateForm):
+    """Edits and status moves from the problem page (``RecordUpdateForm``: version, the
+    move, team, assignee, impact, urgency)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    status = forms.CharField(required=False)  # the clicked action button's value
-    team = picker_field(
-        "team", required=False, label=_("Team"), help_text=_("Type part of the team's name")
-    )
-    assignee = picker_field(
-        "agent", required=False, label=_("Assignee"), help_text=_("Type part of an agent's name")
-    )
-    impact = forms.TypedChoiceField(
-        choices=LEVELS, coerce=int, required=False, empty_value=None, label=_("Impact")
-    )
-    urgency = forms.TypedChoiceField(
-        choices=LEVELS, coerce=int, required=False, empty_value=None, label=_("Urgency")
-    )
-    root_cause = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Root cause")
-    )
-    workaround = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Workaround")
-    )
-    resolution_notes = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Resolution notes")
-    )
+    LEVELS = LEVELS
+    root_cause = notes_field(_("Root cause"))
+    workaround = notes_field(_("Workaround"))
+    resolution_notes = notes_field(_("Resolution notes"))
     notify_callers = forms.BooleanField(
         required=False, label=_("Tell the callers of linked incidents (on resolve or close)")
     )

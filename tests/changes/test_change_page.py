@@ -234,3 +234,18 @@ def test_detail_query_count_does_not_grow_with_its_cis(web, new_change, stack):
 
     assert "extra-5" in page.content.decode()
     assert len(six.captured_queries) == len(one.captured_queries)
+
+
+def test_the_change_waiting_for_the_cab_takes_a_fixed_number_of_statements(cm_web, cab_change):
+    """The change page with a window, a CI and answered questions (its conflicts walked):
+    the questionnaire is kept per process under the change-configuration stamp, and the
+    conflicts read the change's CI ids from its links, not its CIs' numbers and back."""
+    url = f"/changes/{cab_change.number}/"
+    cm_web.get(url)  # warm: the session's caches and the questionnaire
+    with CaptureQueriesContext(connection) as ctx:
+        page = cm_web.get(url)
+    assert page.status_code == 200
+    assert "Migrate the shop database" in page.content.decode()
+    read = [q["sql"] for q in ctx.captured_queries]
+    assert not [sql for sql in read if "changes_riskquestion" in sql], read
+    assert len(read) == 22, "\n".join(read)

@@ -12,7 +12,7 @@ from steward.incidents.services import incident_create
 from steward.problems.services import problem_create
 from tests import factories
 from tests.conftest import as_actor
-from tests.web.test_language import ENGLISH, _Words
+from tests.web.english_scan import ENGLISH, english_words
 
 # The agents' vocabulary, on top of the chrome's: words German text never contains.
 AGENT_WORDS = """assign assignee selected priority queue filter filters breached due sort
@@ -21,12 +21,6 @@ AGENT_WORDS = """assign assignee selected priority queue filter filters breached
     risk review implement pending waiting mine any none impact urgency save clear
     views view delete show hide more less link unlink incident resolve hold progress"""
 AGENT = ENGLISH | frozenset(AGENT_WORDS.split())
-
-
-def agent_english_words(html: bytes) -> list[str]:
-    reader = _Words()
-    reader.feed(html.decode())
-    return sorted({w for w in reader.words if w.lower() in AGENT})
 
 
 @pytest.fixture
@@ -67,6 +61,6 @@ def test_the_agents_pages_read_german(german_agent, agent_pages):
         answer = client.get(url)
         assert answer.status_code == 200, url
         assert answer["Content-Language"] == "de", url
-        if words := agent_english_words(answer.content):
+        if words := english_words(answer.content, AGENT):
             left_over[url] = words
     assert not left_over, f"English on German pages: {left_over}"

@@ -25,6 +25,7 @@ from steward.changes.selectors.records import (
 )
 from steward.cmdb import selectors as cmdb_selectors
 from steward.core import selectors as core_selectors
+from steward.core import stamps
 from steward.core.actor import Actor
 from steward.core.datetimes import check_bounds
 from steward.core.errors import NotFound
@@ -100,9 +101,19 @@ def freeze_get(actor: Actor, *, slug: str) -> FreezeWindow:
     return found
 
 
+def _load_questionnaire() -> tuple[RiskQuestion, ...]:
+    return tuple(RiskQuestion.objects.filter(is_active=True).prefetch_related("answers"))
+
+
+# saving a question or an answer moves the stamp (steward/changes/apps.py)
+_questionnaire = stamps.Versioned(stamps.CHANGE_CONFIG, _load_questionnaire)
+
+
 def risk_questions() -> list[RiskQuestion]:
-    """The active questionnaire with its answers (two queries)."""
-    return list(RiskQuestion.objects.filter(is_active=True).prefetch_related("answers"))
+    """The active questionnaire with its answers, kept per process under the
+    ``CHANGE_CONFIG`` stamp: a change page or form reads it from the database only after
+    it changed (two queries then, none otherwise)."""
+    return list(_questionnaire.get())
 
 
 # --- calendar feeds -----------------------------------------------------------------------

@@ -208,7 +208,19 @@ def conflicts_for(
     ``freeze_window``: never a loop over changes. Changes the actor may not see are listed
     without number or title, and only the CIs the actor may see are named."""
     ids = list(ConfigurationItem.objects.filter(number__in=ci_numbers).values_list("id", flat=True))
-    related = related_ci_ids(ids)
+    return _conflicts_of_cis(actor, change=change, ci_ids=ids, start=start, end=end)
+
+
+def _conflicts_of_cis(
+    actor: Actor,
+    *,
+    change: Change | None,
+    ci_ids: list[int],
+    start: dt.datetime,
+    end: dt.datetime,
+) -> ConflictReport:
+    """``conflicts_for`` of CIs given by id (the change page's own CIs)."""
+    related = related_ci_ids(ci_ids)
     report = ConflictReport()
     links = (
         ChangeCI.objects.filter(
@@ -281,7 +293,9 @@ def change_conflicts(actor: Actor, change: Change) -> ConflictReport:
     """What a visible change collides with in its planned window (empty without one)."""
     if change.planned_start is None or change.planned_end is None:
         return ConflictReport()
-    numbers = list(change.cis.values_list("number", flat=True))
-    return conflicts_for(
-        actor, change=change, ci_numbers=numbers, start=change.planned_start, end=change.planned_end
+    # every CI of the change, seen or not (the page's prefetched CIs are the visible ones):
+    # ids straight from the links, no CI row read
+    ids = list(ChangeCI.objects.filter(change=change).values_list("ci_id", flat=True))
+    return _conflicts_of_cis(
+        actor, change=change, ci_ids=ids, start=change.planned_start, end=change.planned_end
     )

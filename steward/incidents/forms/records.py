@@ -19,6 +19,7 @@ from steward.incidents.choices import (
 )
 from steward.incidents.models import Incident
 from steward.web.pickers import picker_field, set_label
+from steward.web.record_forms import RecordUpdateForm, notes_field
 
 LEVELS = [(v, label) for v, label in Impact.choices]
 TEXTS = ("resolution_notes",)
@@ -115,33 +116,19 @@ def record_values(incident: Incident) -> dict[str, Any]:
     }
 
 
-class UpdateForm(forms.Form):
-    """Edits and status moves from the incident page; ``version`` guards lost updates. The
-    caller's view sends only ``version`` and the clicked move."""
+class UpdateForm(RecordUpdateForm):
+    """Edits and status moves from the incident page (``RecordUpdateForm``: version, the
+    move, team, assignee, impact, urgency). The caller's view sends only ``version`` and the
+    clicked move."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    status = forms.CharField(required=False)  # the clicked action button's value
-    team = picker_field(
-        "team", required=False, label=_("Team"), help_text=_("Type part of the team's name")
-    )
-    assignee = picker_field(
-        "agent", required=False, label=_("Assignee"), help_text=_("Type part of an agent's name")
-    )
-    impact = forms.TypedChoiceField(
-        choices=LEVELS, coerce=int, required=False, empty_value=None, label=_("Impact")
-    )
-    urgency = forms.TypedChoiceField(
-        choices=LEVELS, coerce=int, required=False, empty_value=None, label=_("Urgency")
-    )
+    LEVELS = LEVELS
     on_hold_reason = forms.ChoiceField(
         choices=[("", "—"), *OnHoldReason.choices], required=False, label=_("On-hold reason")
     )
     resolution_code = forms.ChoiceField(
         choices=[("", "—"), *ResolutionCode.choices], required=False, label=_("Resolution code")
     )
-    resolution_notes = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Resolution notes")
-    )
+    resolution_notes = notes_field(_("Resolution notes"))
 
     WIDE = ("resolution_notes",)
 
