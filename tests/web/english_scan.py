@@ -26,7 +26,7 @@ ENGLISH = frozenset(ENGLISH_WORDS.split())
 DATA_SELECTS = {"category", "subcategory", "time_zone"}
 
 
-class _Words(HTMLParser):
+class PageWords(HTMLParser):
     """A page's words as a reader meets them: text outside scripts, and the attributes read
     aloud or shown (labels, titles, placeholders, confirmations)."""
 
@@ -43,7 +43,7 @@ class _Words(HTMLParser):
             self.select = dict(attrs).get("name", "")
         if tag in ("script", "style") or (tag == "option" and self.select in DATA_SELECTS):
             self.skipping += 1
-        self.words += [w for k, v in attrs if k in self.SHOWN and v for w in _split(v)]
+        self.words += [w for k, v in attrs if k in self.SHOWN and v for w in split_words(v)]
 
     def handle_endtag(self, tag):
         if tag in ("script", "style") or (tag == "option" and self.select in DATA_SELECTS):
@@ -53,16 +53,16 @@ class _Words(HTMLParser):
 
     def handle_data(self, data):
         if not self.skipping:
-            self.words += _split(data)
+            self.words += split_words(data)
 
 
-def _split(text: str) -> list[str]:
+def split_words(text: str) -> list[str]:
     return re.findall(r"[A-Za-zÄÖÜäöüß]+", text)
 
 
 def english_words(html: bytes, vocabulary: Iterable[str] = ENGLISH) -> list[str]:
     """The page's words (each once, sorted) that are in ``vocabulary``, any case."""
     vocabulary = frozenset(vocabulary)
-    reader = _Words()
+    reader = PageWords()
     reader.feed(html.decode())
     return sorted({w for w in reader.words if w.lower() in vocabulary})

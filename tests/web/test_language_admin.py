@@ -25,8 +25,8 @@ from steward.incidents.services import category_create, escalation_rule_create
 from steward.sla.services import calendar_create, policy_create
 from tests import factories
 from tests.conftest import api_client_for, as_actor
-from tests.web.test_language import _split
-from tests.web.test_language_agents import AGENT, _Words
+from tests.web.english_scan import PageWords, split_words
+from tests.web.test_language_agents import AGENT
 
 # The administrators' vocabulary, on top of the chrome's and the agents': words German text
 # never contains.
@@ -46,11 +46,11 @@ def data_words() -> set[str]:
     texts = [c.name for c in Category.objects.all()]
     for question in RiskQuestion.objects.prefetch_related("answers"):
         texts += [question.text, *(a.label for a in question.answers.all())]
-    return {w for text in texts for w in _split(text)}
+    return {w for text in texts for w in split_words(text)}
 
 
 def admin_english_words(html: bytes, data: set[str] = frozenset()) -> list[str]:
-    reader = _Words()
+    reader = PageWords()
     reader.feed(html.decode())
     return sorted({w for w in reader.words if w.lower() in ADMIN and w not in data})
 

@@ -18,7 +18,7 @@ from steward.knowledge.services import article_create, article_update
 from steward.software import services as software
 from tests import factories
 from tests.conftest import as_actor
-from tests.web.test_language import _Words
+from tests.web.english_scan import PageWords
 from tests.web.test_language_agents import AGENT
 
 # The estate's vocabulary, on top of the chrome's and the agents': words German text never
@@ -35,7 +35,7 @@ ESTATE_WORDS = """class classes relationship relationships environment criticali
 ESTATE = AGENT | frozenset(ESTATE_WORDS.split())
 
 
-class _Prose(_Words):
+class _Prose(PageWords):
     """The page's words less the literal names in ``<code>`` (``ci_class``, ``serial_number``:
     the columns an import file must have are the same in every language)."""
 
