@@ -96,10 +96,10 @@ def change_calendar(
     else:
         # PostgreSQL: microseconds since the epoch, an integer the driver reads in C (the
         # timestamptz loader, a Python call per value, was most of the call's time)
-        qs = qs.annotate(start_at=_EpochMicros("planned_start"), end_at=_EpochMicros("planned_end"))
+        qs = qs.annotate(start_at=EpochMicros("planned_start"), end_at=EpochMicros("planned_end"))
 
         def moment(value: int) -> dt.datetime:
-            return _EPOCH + dt.timedelta(microseconds=value)
+            return _EPOCH + dt.timedelta(0, 0, value)  # positional: the quicker call
 
     rows = qs.values_list(*_ROW_HEAD, "start_at", "end_at", "team__name")[: max(1, limit)]
     found = driver_rows(rows)
@@ -117,7 +117,7 @@ def change_calendar(
     ]
 
 
-class _EpochMicros(Func):
+class EpochMicros(Func):
     """A PostgreSQL ``timestamptz`` as whole microseconds since 1970-01-01 UTC (exact:
     ``EXTRACT`` answers ``numeric`` with the microseconds as its fraction)."""
 
