@@ -169,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one script, s
             found = inproc.calendar(server, start, end, args.calendar_samples)
             data["calendar"] = found
             say(f"   steward {brief(found['steward'])}; {found['changes']:,} changes")
+            say(f"   before  {brief(found['before'])} (the selector before decision 0029)")
             say(f"   SQL     {brief(found['raw'])} ({found['raw_rows']:,} rows fetched)")
             say(f"   ORM     {brief(found['orm'])} (select_related + only, the same rows)")
             page = inproc.month_page(start, max(5, args.calendar_samples // 2))

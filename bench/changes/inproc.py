@@ -174,17 +174,65 @@ ORM_FIELDS = (
 )
 
 
+def calendar_before(actor, start: dt.datetime, end: dt.datetime) -> list:  # noqa: ANN001
+    """``change_calendar`` as decision 0023 left it (main ``acd3b7b``), timed beside today's
+    in the same run: PostgreSQL's datetimes read through the driver's ``timestamptz``
+    loader (decision 0029 reads epoch microseconds), SQLite's text parsed per distinct
+    value into rows built by slicing."""
+    from django.conf import settings
+    from django.db import connections
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    from steward.changes import selectors
+    from steward.changes.selectors.planning import _ROW_HEAD, CalendarRow
+    from steward.core.rows import driver_rows
+
+    qs = selectors.change_visible(actor).filter(
+        planned_start__gte=start - selectors.MAX_WINDOW,
+        planned_start__lt=end,
+        planned_end__gt=start,
+    )
+    qs = qs.exclude(status="cancelled").order_by("planned_start", "id")
+    text = connections[qs.db].vendor == "sqlite"
+    if text:
+        qs = qs.annotate(
+            start_text=Cast("planned_start", TextField()),
+            end_text=Cast("planned_end", TextField()),
+        )
+    columns = ("start_text", "end_text") if text else ("planned_start", "planned_end")
+    found = driver_rows(
+        qs.values_list(*_ROW_HEAD, *columns, "team__name")[: selectors.CALENDAR_LIMIT]
+    )
+    if not text:
+        return [CalendarRow(*row[:8], row[8] or "") for row in found]
+    suffix = "+00:00" if settings.USE_TZ else ""
+    parsed: dict[str, dt.datetime] = {}
+
+    def when(value: str) -> dt.datetime:
+        moment = parsed.get(value)
+        if moment is None:
+            moment = parsed[value] = dt.datetime.fromisoformat(value + suffix)
+        return moment
+
+    return [CalendarRow(*r[:6], when(r[6]), when(r[7]), r[8] or "") for r in found]
+
+
 def calendar(server, start: dt.datetime, end: dt.datetime, samples: int) -> dict:  # noqa: ANN001
     """``change_calendar`` for the month as the page calls it (every visible change), the
-    same SQL with the plain driver, and the ORM's own materialisation of the same rows
-    (``select_related`` + ``only``, what the selector did before issue 13): the three
-    interleaved sample by sample, so a loaded machine slows each alike."""
+    selector as it was before decision 0029 (``calendar_before``), the same SQL with the
+    plain driver, and the ORM's own materialisation of the same rows (``select_related`` +
+    ``only``, what the selector did before issue 13): interleaved sample by sample, so a
+    loaded machine slows each alike. The old and new selectors must answer the same rows."""
     from steward.changes import selectors
 
     actor = admin_actor()
 
     def steward_call() -> object:
         return selectors.change_calendar(actor, start=start, end=end)
+
+    def before_call() -> object:
+        return calendar_before(actor, start, end)
 
     def orm_call() -> object:
         ids = selectors.change_visible(actor).filter(
@@ -200,19 +248,23 @@ def calendar(server, start: dt.datetime, end: dt.datetime, samples: int) -> dict
         )
 
     found, sql = _captured(steward_call)
+    if found != before_call():
+        raise RuntimeError("Mismatch: the calendar's rows differ from the previous selector's")
     plain = PlainDriver(server)
     try:
         rows = plain.run(sql)
-        _timed([steward_call, orm_call, lambda: plain.run(sql)] * 2)
-        steward, orm, raw = [], [], []
+        _timed([steward_call, before_call, orm_call, lambda: plain.run(sql)] * 2)
+        steward, before, orm, raw = [], [], [], []
         for _ in range(samples):
             steward += _timed([steward_call])
+            before += _timed([before_call])
             orm += _timed([orm_call])
             raw += _timed([lambda: plain.run(sql)])
     finally:
         plain.close()
     return {
         "steward": summary(steward),
+        "before": summary(before),
         "orm": summary(orm),
         "raw": summary(raw),
         "changes": len(found),

@@ -24,6 +24,10 @@ def checks(data: dict) -> list[dict]:
         steward, raw = calendar["steward"], calendar["raw"]
         rows.append(_row(label, "<= 50 ms", steward["p95_ms"], raw["p95_ms"], "same SQL", "ms"))
         rows.append(_row("  p50", "", steward["p50_ms"], raw["p50_ms"], "same SQL", "ms"))
+        if "before" in calendar:
+            before = calendar["before"]
+            label = "  the selector before decision 0029, p95"
+            rows.append(_row(label, "", before["p95_ms"], raw["p95_ms"], "same SQL", "ms"))
         if "orm" in calendar:
             orm = calendar["orm"]
             label = "  the ORM's objects, same rows, p95"

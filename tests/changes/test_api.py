@@ -435,11 +435,12 @@ def test_the_create_answer_is_what_a_get_shows_without_reading_it_back(
     assert body["risk_reasons"]  # the CI named: the answer knows which CIs the reader sees
     # the writes, the reads that validate and score (none of the questionnaire: cached), and
     # no read-back of the change with its five relations; one fewer since the impact walk
-    # reads its nodes' rows in the walk itself (decision 0022)
-    assert bare == 15, bare
-    # the second CI's impact walk (3: its nodes' rows come with the walk), the team (1), the
-    # incident's lookup and link (2)
-    assert statements - bare == 6, (statements, bare)
+    # reads its nodes' rows in the walk itself (decision 0022); one fewer again since the
+    # walk starts from the CI the validation read (decision 0029)
+    assert bare == 14, bare
+    # the second CI's impact walk (1: the CI and the relationship types are not read again),
+    # the team (1), the incident's lookup and link (2)
+    assert statements - bare == 4, (statements, bare)
 
 
 def test_a_limited_agent_is_not_told_of_a_service_it_may_not_see(new_change):

@@ -331,6 +331,37 @@ def test_calendar_rows_equal_what_the_orm_reads(agent_actor, cm, new_change, sta
     assert found[2].planned_start.microsecond == 210
 
 
+def test_postgresql_calendar_reads_its_datetimes_as_epoch_microseconds(agent_actor, new_change):
+    """PostgreSQL's ``timestamptz`` loader (a Python call per value) was most of the
+    calendar's time: the window is read as whole microseconds since the epoch, an integer,
+    and each distinct value made into one aware datetime, equal to what the ORM reads to
+    the microsecond (decision 0029)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's datetime reading")
+    start, end = window(days=5)
+    made = new_change(
+        planned_start=start + dt.timedelta(microseconds=999_999),
+        planned_end=start + dt.timedelta(hours=1, microseconds=1),
+    )
+    twin = new_change(planned_start=made.planned_start, planned_end=made.planned_end)
+
+    with CaptureQueriesContext(connection) as ctx:
+        found = selectors.change_calendar(agent_actor, start=start, end=end)
+
+    (sql,) = [q["sql"] for q in ctx.captured_queries if "changes_change" in q["sql"]]
+    assert sql.count("EXTRACT(EPOCH FROM") == 2, sql
+    stored = Change.objects.get(pk=made.pk)
+    assert [(r.number, r.planned_start, r.planned_end) for r in found] == [
+        (made.number, stored.planned_start, stored.planned_end),
+        (twin.number, stored.planned_start, stored.planned_end),
+    ]
+    assert found[0].planned_start.utcoffset() == dt.timedelta(0)
+    assert found[0].planned_start is found[1].planned_start  # one datetime per value
+
+
 def test_calendar_reads_one_statement_whatever_the_month_holds(agent_actor, new_change):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -14,7 +14,7 @@ from django.db.models.functions import Cast
 
 from steward.changes.models import ChangeCI, FreezeWindow
 from steward.changes.selectors.config import freeze_visible
-from steward.changes.selectors.planning import CalendarRow
+from steward.changes.selectors.planning import CalendarRow, EpochMicros
 from steward.core.actor import Actor
 from steward.core.rows import driver_rows
 
@@ -45,8 +45,10 @@ def calendar_conflicts(
         rows = rows.annotate(
             s=Cast("planned_start", TextField()), e=Cast("planned_end", TextField())
         ).values_list("ci_id", "change_id", "s", "e")
-    else:
-        rows = rows.values_list("ci_id", "change_id", "planned_start", "planned_end")
+    else:  # PostgreSQL: epoch microseconds, integers that compare as the times do
+        rows = rows.annotate(
+            s=EpochMicros("planned_start"), e=EpochMicros("planned_end")
+        ).values_list("ci_id", "change_id", "s", "e")
     by_ci: dict[int, list[tuple]] = defaultdict(list)
     for ci_id, change_id, s, e in driver_rows(rows):
         by_ci[ci_id].append((s, e, change_id))

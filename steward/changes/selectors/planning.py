@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import Prefetch, Q, TextField
+from django.db.models import BigIntegerField, Func, Prefetch, Q, TextField
 from django.db.models.functions import Cast
 
 from steward.changes.choices import (
@@ -82,30 +82,50 @@ def change_calendar(
         cis = cmdb_selectors.ci_visible(actor).filter(number=ci)
         qs = qs.filter(id__in=ChangeCI.objects.filter(ci__in=cis).values("change_id"))
     qs = qs.order_by("planned_start", "id")
-    text = connections[qs.db].vendor == "sqlite"
-    if text:  # the stored text, parsed below once per distinct value (no converter per row)
+    if connections[qs.db].vendor == "sqlite":
+        # the stored text, parsed below once per distinct value (no converter per row)
         qs = qs.annotate(
-            start_text=Cast("planned_start", TextField()),
-            end_text=Cast("planned_end", TextField()),
+            start_at=Cast("planned_start", TextField()), end_at=Cast("planned_end", TextField())
         )
-    columns = ("start_text", "end_text") if text else ("planned_start", "planned_end")
-    rows = qs.values_list(*_ROW_HEAD, *columns, "team__name")[: max(1, limit)]
+        # the stored text is UTC (USE_TZ): read with its offset, one C call per distinct value
+        suffix = "+00:00" if settings.USE_TZ else ""
+
+        def moment(value: str) -> dt.datetime:
+            return dt.datetime.fromisoformat(value + suffix)
+
+    else:
+        # PostgreSQL: microseconds since the epoch, an integer the driver reads in C (the
+        # timestamptz loader, a Python call per value, was most of the call's time)
+        qs = qs.annotate(start_at=EpochMicros("planned_start"), end_at=EpochMicros("planned_end"))
+
+        def moment(value: int) -> dt.datetime:
+            return _EPOCH + dt.timedelta(0, 0, value)  # positional: the quicker call
+
+    rows = qs.values_list(*_ROW_HEAD, "start_at", "end_at", "team__name")[: max(1, limit)]
     found = driver_rows(rows)
-    if not text:  # PostgreSQL: aware datetimes already
-        return [CalendarRow(*row[:8], row[8] or "") for row in found]
-    # the stored text is UTC (USE_TZ): read with its offset, one C call per distinct value
-    suffix = "+00:00" if settings.USE_TZ else ""
-    parsed: dict[str, dt.datetime] = {}  # many changes share their start and end hours
+    made: dict = {}  # many changes share their start and end hours: one datetime each
 
-    def when(value: str) -> dt.datetime:
-        moment = parsed.get(value)
-        if moment is None:
-            moment = parsed[value] = dt.datetime.fromisoformat(value + suffix)
-        return moment
+    def when(value: str | int) -> dt.datetime:
+        at = made.get(value)
+        if at is None:
+            at = made[value] = moment(value)
+        return at
 
-    return [CalendarRow(*r[:6], when(r[6]), when(r[7]), r[8] or "") for r in found]
+    return [
+        CalendarRow(i, number, title, status, level, score, when(s), when(e), team or "")
+        for i, number, title, status, level, score, s, e, team in found
+    ]
 
 
+class EpochMicros(Func):
+    """A PostgreSQL ``timestamptz`` as whole microseconds since 1970-01-01 UTC (exact:
+    ``EXTRACT`` answers ``numeric`` with the microseconds as its fraction)."""
+
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+    output_field = BigIntegerField()
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _ROW_HEAD = ("id", "number", "title", "status", "risk_level", "risk_score")
 
 

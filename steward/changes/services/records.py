@@ -66,8 +66,8 @@ def _set_cis(change: Change, cis: list) -> None:
 
 def _reassess(change: Change) -> list[str]:
     """Recompute impacted services and risk from the answers and CIs; the changed fields."""
-    cis = list(change.cis.all())
-    services = risk.impacted_services([ci.number for ci in cis])
+    cis = list(change.cis.select_related("ci_class"))
+    services = risk.impacted_services(cis)
     change.impacted_services.set(services)
     result = risk.assess(change, cis=cis, services=services)
     changed = [
@@ -149,7 +149,7 @@ def change_create(actor: Actor, *, title: str, **fields: Any) -> Change:
         ),
         **clean,
     )
-    services = risk.impacted_services([ci.number for ci in cis])
+    services = risk.impacted_services(cis)
     result = risk.assess(change, cis=cis, services=services, using=risk.policy())
     change.risk_score, change.risk_level, change.risk_reasons = (
         result.score,

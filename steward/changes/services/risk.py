@@ -93,16 +93,18 @@ def clean_answers(answers: Any, using: Policy | None = None) -> dict[str, str]:
     return clean
 
 
-def impacted_services(ci_numbers: list[str]) -> list[Any]:
-    """Business services above the CIs (the CMDB's recursive impact walk, upwards), and
-    the CIs themselves when they are business services."""
+def impacted_services(cis: list[ConfigurationItem]) -> list[Any]:
+    """Business services above the CIs (the CMDB's recursive impact walk, upwards, one per
+    CI with the relationship types read once), and the CIs themselves when they are
+    business services. ``cis`` are read with their class (``select_related("ci_class")``)."""
     found: dict[int, Any] = {}
-    for number in ci_numbers:
-        walk = cmdb_selectors.impact(
-            SYSTEM, number=number, direction=Direction.UP, depth=SERVICE_DEPTH
+    types = cmdb_selectors.relationship_directions() if cis else {}
+    for ci in cis:
+        walk = cmdb_selectors.impact_from(
+            SYSTEM, ci, direction=Direction.UP, depth=SERVICE_DEPTH, types=types
         )
-        if walk.start.ci_class.slug == "business_service":
-            found[walk.start.id] = walk.start
+        if ci.ci_class.slug == "business_service":
+            found[ci.id] = ci
         for node in walk.business_services:
             if node.id not in found:
                 found[node.id] = _service(node)

@@ -34,6 +34,7 @@ from steward.cmdb.selectors.impact import (
     Impact,
     ImpactNode,
     impact,
+    impact_from,
     impact_query,
     relationship_directions,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "ci_visible",
     "class_tree",
     "impact",
+    "impact_from",
     "impact_query",
     "open_work",
     "relationship_directions",

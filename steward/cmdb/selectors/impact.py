@@ -169,9 +169,25 @@ def impact(
         raise ValidationFailed.one("depth", f"between 1 and {MAX_DEPTH}")
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_IMPACT_ROWS:
         raise ValidationFailed.one("limit", f"between 1 and {MAX_IMPACT_ROWS}")
-    start = ci_get(actor, number=number)
+    return impact_from(
+        actor, ci_get(actor, number=number), direction=direction, depth=depth, limit=limit
+    )
+
+
+def impact_from(
+    actor: Actor,
+    start: ConfigurationItem,
+    *,
+    direction: str,
+    depth: int,
+    limit: int = MAX_IMPACT_ROWS,
+    types: dict[int, tuple[str, bool]] | None = None,
+) -> Impact:
+    """``impact`` from a CI the caller has read already (with its class) and arguments it
+    has checked: a change's CIs are walked without reading each again, and with the
+    relationship types read once for all of them (``types``, ``relationship_directions``)."""
     served = None if actor.is_system or actor.is_admin else served_organisation_ids(actor)
-    types = relationship_directions()
+    types = relationship_directions() if types is None else types
     best, complete = _walk(direction, start.id, depth, types, served, limit)
     ordered = sorted(best, key=lambda i: (best[i][0], i))
     result = Impact(start=start, direction=direction, depth=depth, limit=limit)
