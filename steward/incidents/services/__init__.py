@@ -15,11 +15,11 @@ from steward.incidents.services.records import (
     incident_comment,
     incident_create,
     incident_settings,
-    incident_take,
     incident_update,
 )
 from steward.incidents.services.reporting import incident_report
 from steward.incidents.services.saved_views import saved_view_delete, saved_view_save
+from steward.incidents.services.take import incident_take
 from steward.incidents.services.watchers import incident_watchers_add
 
 __all__ = [

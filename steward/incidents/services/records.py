@@ -13,11 +13,11 @@ from steward.core import audit, inserts, outbox, pipeline
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
-from steward.core.errors import Conflict, PermissionDenied, ValidationFailed
+from steward.core.errors import PermissionDenied, ValidationFailed
 from steward.core.models import Comment
 from steward.core.numbering import next_number, number_sql
 from steward.core.services import comment_add
-from steward.core.services.common import check_version, reject_unknown, resolve_ref
+from steward.core.services.common import reject_unknown, resolve_ref
 from steward.core.services.records import RecordRules, record_update
 from steward.incidents import selectors
 from steward.incidents.choices import OPEN_STATES, IncidentChannel, ResolutionCode, Status
@@ -323,54 +323,6 @@ def _resolve_children(actor: Actor, parent: Incident) -> None:
             body=f"Resolved together with its parent incident {parent.number}.",
         )
         search_index.reindex([int(comment.object_id)])
-
-
-@transaction.atomic
-def incident_take(actor: Actor, *, number: str, expected_version: int | None = None) -> Incident:
-    """An agent takes an incident: assigned to them and in progress. An agent takes only
-    incidents of their teams or of no team; an administrator or the team's lead may take
-    any, leaving a team they are not in, so the assignment stays consistent.
-
-    The incident is locked first, so of two agents taking it at once the second sees the
-    first one's assignment: an incident assigned to someone else is not taken (409) unless
-    the actor may reassign it (an administrator, or the lead of its team); a stale
-    ``expected_version`` is refused (412) as for any update."""
-    if actor.user is None or not actor.is_agent:
-        raise PermissionDenied(_("Only agents take incidents."))
-    incident = selectors.incident_for_update(actor, number=number)
-    check_version(incident, expected_version)
-    holder = incident.assignee
-    if holder is not None and holder.pk != actor.user.pk and not _may_reassign(actor, incident):
-        raise Conflict(
-            _(
-                "%(number)s is already assigned to %(username)s; "
-                "ask them or the team lead to reassign it."
-            )
-            % {"number": incident.number, "username": holder.username},
-            fields={"assignee": [_("assigned to %(username)s") % {"username": holder.username}]},
-        )
-    changes: dict[str, Any] = {"assignee": actor.user.username}
-    if incident.status != Status.IN_PROGRESS:
-        changes["status"] = Status.IN_PROGRESS
-    if incident.team_id and not incident.team.members.filter(pk=actor.user.pk).exists():
-        if not _may_reassign(actor, incident):  # as "Assign selected to me" refuses it
-            raise Conflict(
-                _(
-                    "%(number)s is queued for %(name)s, a team you are not in; "
-                    "ask its lead to assign it to you."
-                )
-                % {"number": incident.number, "name": incident.team.name},
-                fields={"team": [_("you are not in %(name)s") % {"name": incident.team.name}]},
-            )
-        changes["team"] = None  # an administrator or lead takes it out of the team's queue
-    return incident_update(actor, number=number, expected_version=incident.version, changes=changes)
-
-
-def _may_reassign(actor: Actor, incident: Incident) -> bool:
-    """Administrators, and the lead of the incident's team, move work between agents."""
-    if actor.is_admin:
-        return True
-    return incident.team is not None and incident.team.lead_id == actor.user.pk
 
 
 @transaction.atomic
