@@ -19,6 +19,7 @@ equal what ``save()`` sends (tests/core/test_inserts.py).
 
 from __future__ import annotations
 
+import operator
 import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -34,7 +35,7 @@ _local = threading.local()
 class Compiled:
     """One compiled single-row INSERT: its SQL and how to build its parameters."""
 
-    __slots__ = ("alias", "compiler", "converters", "fields", "returning", "sql", "tail")
+    __slots__ = ("_plan", "alias", "compiler", "converters", "fields", "returning", "sql", "tail")
 
     def __init__(
         self,
@@ -156,12 +157,63 @@ def insert_many(objs: Sequence[models.Model], *, using: str = "default") -> None
     if any(type(o) is not model or (o.pk is not None) is not keyed for o in objs):
         raise ValueError("insert_many writes rows of one model, all with keys or all without")
     compiled = _compiled(model, using, keyed)
-    params = [compiled.params(obj) for obj in objs]
+    plan = _plan(compiled)
+    params = [[prep(get(obj)) for get, prep in plan] for obj in objs]
     with connections[using].cursor() as cursor:
         cursor.executemany(compiled.sql, params)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = using
+
+
+# value classes whose database form is the value itself, by the field's internal type: for
+# these Django's ``get_db_prep_save`` returns what it is given (str for text, int for
+# integers and keys to integer keys, bool for booleans, None for every one of them)
+_AS_IS = {
+    "CharField": str,
+    "TextField": str,
+    "SlugField": str,
+    "IntegerField": int,
+    "SmallIntegerField": int,
+    "BigIntegerField": int,
+    "PositiveIntegerField": int,
+    "PositiveSmallIntegerField": int,
+    "PositiveBigIntegerField": int,
+    "AutoField": int,
+    "BigAutoField": int,
+    "BooleanField": bool,
+}
+
+
+def _plan(compiled: Compiled) -> list[tuple[Any, Any]]:
+    """Per column: how to read the value off a row and how to prepare it. The same calls
+    ``Compiled.params`` makes, except that a value already in its database form (``_AS_IS``)
+    is passed on without Django's per-field prep: that prep was most of a bulk insert's
+    time (docs/benchmarks-incidents.md, decision 0032)."""
+    plan = getattr(compiled, "_plan", None)
+    if plan is not None:
+        return plan
+    compiler, plan = compiled.compiler, []
+    for field in compiled.fields:
+        target = field.target_field if field.is_relation else field
+        kind = _AS_IS.get(target.get_internal_type())
+        if type(field).pre_save is models.Field.pre_save:
+            get = operator.attrgetter(field.attname)
+        else:  # auto_now and auto_now_add fill the value here
+
+            def get(obj: models.Model, field: models.Field = field) -> Any:
+                return field.pre_save(obj, True)
+
+        def prep(value: Any, field: models.Field = field, kind: type | None = kind) -> Any:
+            if value.__class__ is kind or (value is None and kind is not None):
+                return value
+            if hasattr(value, "resolve_expression"):
+                raise ValueError(f"{field.name}: an expression needs its own shape")
+            return compiler.prepare_value(field, value)
+
+        plan.append((get, prep))
+    compiled._plan = plan
+    return plan
 
 
 def reserve_ids(model: type[models.Model], count: int, *, using: str = "default") -> list[int]:
