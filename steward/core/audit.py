@@ -101,13 +101,11 @@ def record_many(
     action: str = AuditAction.UPDATE,
 ) -> None:
     """Bulk paths: one entry per ``(row, {field: [old, new]})``, all of one model, inserted
-    together in the caller's transaction."""
+    together (one statement) in the caller's transaction."""
     if not rows:
         return
     ct = ContentType.objects.get_for_model(rows[0][0], for_concrete_model=True)
-    AuditEntry.objects.bulk_create(
-        [_entry(actor, obj, action, changes, ct) for obj, changes in rows], batch_size=2000
-    )
+    inserts.insert_many([_entry(actor, obj, action, changes, ct) for obj, changes in rows])
 
 
 def record_rows(rows: list[tuple[Actor, models.Model, str, dict[str, Any]]]) -> None:
@@ -116,12 +114,11 @@ def record_rows(rows: list[tuple[Actor, models.Model, str, dict[str, Any]]]) -> 
     as ``record(actor, row, action=action, after=after)`` writes it, inserted together."""
     if not rows:
         return
-    AuditEntry.objects.bulk_create(
+    inserts.insert_many(
         [
             _entry(actor, obj, action, {name: [None, after[name]] for name in sorted(after)})
             for actor, obj, action, after in rows
-        ],
-        batch_size=2000,
+        ]
     )
 
 

@@ -19,8 +19,9 @@ equal what ``save()`` sends (tests/core/test_inserts.py).
 
 from __future__ import annotations
 
+import operator
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import connections, models
@@ -34,17 +35,25 @@ _local = threading.local()
 class Compiled:
     """One compiled single-row INSERT: its SQL and how to build its parameters."""
 
-    __slots__ = ("alias", "compiler", "converters", "fields", "returning", "sql", "tail")
+    __slots__ = ("_plan", "alias", "compiler", "converters", "fields", "returning", "sql", "tail")
 
     def __init__(
-        self, model: type[models.Model], alias: str, computed: Mapping[str, str], answer: bool
+        self,
+        model: type[models.Model],
+        alias: str,
+        computed: Mapping[str, str],
+        answer: bool,
+        keyed: bool = False,
     ) -> None:
         meta = model._meta
         if pre_save.has_listeners(model) or post_save.has_listeners(model):
             raise ValueError(f"{meta.label} has save signal receivers: use save()")
         if model.save is not models.Model.save:
             raise ValueError(f"{meta.label} has its own save(): use it")
-        fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.pk]
+        # ``keyed``: the primary key is written too (taken beforehand with ``reserve_ids``)
+        fields = [
+            f for f in meta.local_concrete_fields if not f.generated and (keyed or f is not meta.pk)
+        ]
         if meta.pk is not meta.auto_field:
             raise ValueError(f"{meta.label}: only models with an automatic primary key")
         unknown = set(computed) - {f.name for f in fields}
@@ -122,6 +131,121 @@ def insert(
     if compiled is None:
         compiled = cache[key] = Compiled(type(obj), using, computed, answer)
     compiled.run(obj)
+
+
+def _compiled(model: type[models.Model], using: str, keyed: bool) -> Compiled:
+    key = (model, using, (), False, keyed)
+    cache = getattr(_local, "compiled", None)
+    if cache is None:
+        cache = _local.compiled = {}
+    compiled = cache.get(key)
+    if compiled is None:
+        compiled = cache[key] = Compiled(model, using, {}, False, keyed)
+    return compiled
+
+
+def insert_many(objs: Sequence[models.Model], *, using: str = "default") -> None:
+    """Insert new rows of one model with one ``executemany`` of the compiled single-row
+    INSERT (bulk paths): the columns and values ``insert`` sends for each. Rows whose primary
+    keys are set (from ``reserve_ids``) are written with them, so their children can name
+    them without a read; rows without keep ``pk`` ``None``. One statement whatever the
+    number of rows (``bulk_create`` on SQLite sends one per 999 values)."""
+    if not objs:
+        return
+    model = type(objs[0])
+    keyed = objs[0].pk is not None
+    if any(type(o) is not model or (o.pk is not None) is not keyed for o in objs):
+        raise ValueError("insert_many writes rows of one model, all with keys or all without")
+    compiled = _compiled(model, using, keyed)
+    plan = _plan(compiled)
+    params = [[prep(get(obj)) for get, prep in plan] for obj in objs]
+    with connections[using].cursor() as cursor:
+        cursor.executemany(compiled.sql, params)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = using
+
+
+# value classes whose database form is the value itself, by the field's internal type: for
+# these Django's ``get_db_prep_save`` returns what it is given (str for text, int for
+# integers and keys to integer keys, bool for booleans, None for every one of them)
+_AS_IS = {
+    "CharField": str,
+    "TextField": str,
+    "SlugField": str,
+    "IntegerField": int,
+    "SmallIntegerField": int,
+    "BigIntegerField": int,
+    "PositiveIntegerField": int,
+    "PositiveSmallIntegerField": int,
+    "PositiveBigIntegerField": int,
+    "AutoField": int,
+    "BigAutoField": int,
+    "BooleanField": bool,
+}
+
+
+def _plan(compiled: Compiled) -> list[tuple[Any, Any]]:
+    """Per column: how to read the value off a row and how to prepare it. The same calls
+    ``Compiled.params`` makes, except that a value already in its database form (``_AS_IS``)
+    is passed on without Django's per-field prep: that prep was most of a bulk insert's
+    time (docs/benchmarks-incidents.md, decision 0032)."""
+    plan = getattr(compiled, "_plan", None)
+    if plan is not None:
+        return plan
+    compiler, plan = compiled.compiler, []
+    for field in compiled.fields:
+        target = field.target_field if field.is_relation else field
+        kind = _AS_IS.get(target.get_internal_type())
+        if type(field).pre_save is models.Field.pre_save:
+            get = operator.attrgetter(field.attname)
+        else:  # auto_now and auto_now_add fill the value here
+
+            def get(obj: models.Model, field: models.Field = field) -> Any:
+                return field.pre_save(obj, True)
+
+        def prep(value: Any, field: models.Field = field, kind: type | None = kind) -> Any:
+            if value.__class__ is kind or (value is None and kind is not None):
+                return value
+            if hasattr(value, "resolve_expression"):
+                raise ValueError(f"{field.name}: an expression needs its own shape")
+            return compiler.prepare_value(field, value)
+
+        plan.append((get, prep))
+    compiled._plan = plan
+    return plan
+
+
+def reserve_ids(model: type[models.Model], count: int, *, using: str = "default") -> list[int]:
+    """``count`` new primary keys of ``model`` for rows this transaction writes next with
+    ``insert_many`` (one statement). PostgreSQL: from the column's sequence. SQLite: after
+    the highest key ever given (``AUTOINCREMENT``'s own rule), safe because Steward's
+    transactions begin ``IMMEDIATE``: no other writer can take them before the insert.
+    Write the rows before reserving again for the same model in the same transaction."""
+    if count < 1:
+        return []
+    connection = connections[using]
+    meta = model._meta
+    if meta.pk is not meta.auto_field:
+        raise ValueError(f"{meta.label}: only models with an automatic primary key")
+    table, column = meta.db_table, meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, column, count],
+            )
+            return sorted(n for (n,) in cursor.fetchall())
+        if connection.vendor != "sqlite" or not connection.in_atomic_block:
+            raise ValueError("reserve_ids needs PostgreSQL or SQLite inside a transaction")
+        quoted = connection.ops.quote_name
+        cursor.execute(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
+            f"coalesce((SELECT max({quoted(column)}) FROM {quoted(table)}), 0))",
+            [table],
+        )
+        (last,) = cursor.fetchone()
+    return list(range(last + 1, last + 1 + count))
 
 
 def forget() -> None:

@@ -65,7 +65,7 @@ def emit_batch(topic: str, objs: list[models.Model], *, chunk: int = 1000) -> No
     if not objs:
         return
     label = objs[0]._meta.label_lower
-    OutboxMessage.objects.bulk_create(
+    inserts.insert_many(
         [
             OutboxMessage(
                 topic=topic,
@@ -81,10 +81,11 @@ def emit_batch(topic: str, objs: list[models.Model], *, chunk: int = 1000) -> No
 
 def emit_many(events: list[tuple[str, models.Model, dict[str, Any]]], *, chunk: int = 1000) -> None:
     """Bulk paths: the rows ``emit`` would write for each ``(topic, obj, payload)``, inserted
-    together in the caller's transaction."""
+    together (one statement; ``chunk`` is no longer needed for that) in the caller's
+    transaction."""
     if not events:
         return
-    OutboxMessage.objects.bulk_create(
+    inserts.insert_many(
         [
             OutboxMessage(
                 topic=topic,
@@ -93,8 +94,7 @@ def emit_many(events: list[tuple[str, models.Model, dict[str, Any]]], *, chunk: 
                 payload=payload,
             )
             for topic, obj, payload in events
-        ],
-        batch_size=chunk,
+        ]
     )
     _wake_on_commit()
 

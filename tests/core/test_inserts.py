@@ -124,3 +124,51 @@ def test_a_failing_statement_sent_together_fails_the_transaction(admin_user):
 def test_outside_a_transaction_nothing_is_held_back():
     with pipeline.sent_together():
         assert not pipeline.active()  # no transaction: each statement is its own
+
+
+def _incident(user) -> Incident:
+    return Incident(
+        title="Badge reader dead",
+        description="Gate 4",
+        caller=user,
+        organisation_id=user.organisation_id,
+        impact=1,
+        urgency=2,
+        priority=2,
+        is_major=True,
+        opened_at=timezone.now().replace(microsecond=0),
+    )
+
+
+def _outbox(user) -> OutboxMessage:
+    return OutboxMessage(topic="t.x", object_type="core.team", object_id="7", payload={"a": [1]})
+
+
+@pytest.mark.parametrize("build", [_audit, _outbox, _incident], ids=["audit", "outbox", "incident"])
+def test_many_rows_in_one_statement_equal_what_save_writes(admin_user, build):
+    saved = build(admin_user)
+    saved.number = "INC0000001" if isinstance(saved, Incident) else None
+    saved.save()
+    rows = [build(admin_user) for _ in range(3)]
+    model = type(saved)
+    ids = inserts.reserve_ids(model, 3)
+    for k, (row, pk) in enumerate(zip(rows, ids, strict=True)):
+        row.pk = pk
+        row.number = f"INC000001{k}" if isinstance(row, Incident) else None
+    sql = _captured(lambda: inserts.insert_many(rows))
+
+    assert len(sql) == 1  # one executemany, whatever the count
+    assert ids == [saved.pk + 1, saved.pk + 2, saved.pk + 3]
+    skip = ("id", "number", "at", "created_at", "updated_at")  # own keys, own times
+    for row in rows:
+        assert not row._state.adding
+        assert _row(model, row.pk, skip) == _row(model, saved.pk, skip)
+
+
+def test_many_rows_are_of_one_model_and_all_keyed_or_none(admin_user):
+    with pytest.raises(ValueError, match="one model"):
+        inserts.insert_many([_audit(admin_user), _outbox(admin_user)])
+    keyed = _audit(admin_user)
+    keyed.pk = 10_000
+    with pytest.raises(ValueError, match="one model"):
+        inserts.insert_many([keyed, _audit(admin_user)])

@@ -304,6 +304,83 @@ def test_a_bulk_loaded_incident_equals_a_singly_created_one(
     one, other = _stored(single), _stored(bulk)
     assert one["clocks"], "the SLA clocks must be part of the comparison"
     assert one == other
+    # the rows a single create and the import each write with the incident: the import's
+    # event names its incidents by id (history is not announced one incident at a time)
+    assert _events(single) == [
+        ("incident.created", {"number": single.number, "priority": 2, "is_major": False}),
+        (
+            "incident.assigned",
+            {
+                "number": single.number,
+                "team": desk.pk,
+                "assignee": agent_actor.user.pk,
+                "by": agent_actor.user.pk,
+            },
+        ),
+    ]
+    assert _events(bulk) == [("incidents.imported", {"ids": [bulk.pk]})]
+
+
+def _events(incident):
+    from steward.core.models import OutboxMessage
+
+    return [
+        (m.topic, m.payload)
+        for m in OutboxMessage.objects.filter(
+            object_type="incidents.incident", object_id=str(incident.pk)
+        ).order_by("id")
+    ]
+
+
+def _history(n):
+    """``n`` rows of one shape, each with the moves the import replays on its clocks."""
+    opened = dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC)
+    shapes = [
+        {
+            "team": "desk",
+            "assignee": "agent1",
+            "status": "on_hold",
+            "first_response_at": opened + dt.timedelta(minutes=10),
+        },
+        {
+            "status": "closed",
+            "resolution_code": "solved",
+            "resolved_at": opened + dt.timedelta(hours=9),
+        },  # past the 4 hours: a breach event
+        {"team": "desk", "status": "assigned"},
+    ]
+    return [
+        {"title": f"Row {k}", "caller": "req1", "opened_at": opened, **shapes[k % 3]}
+        for k in range(n)
+    ]
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_an_import_runs_the_same_statements_whatever_its_size(
+    size, admin_actor, requester_user, agent_user, desk, always_on
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from steward.sla.models import SlaEvent
+
+    incidents_import(admin_actor, _history(1))  # the caches and the number counter filled
+    with CaptureQueriesContext(connection) as captured:
+        made = incidents_import(admin_actor, _history(size))
+
+    statements = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    # references (users, teams, members, the matrix's cache stamp), the actor's groups;
+    # numbers, keys, incidents; the policies' and calendars' cache stamps; clock keys,
+    # clocks, threshold events and their outbox rows; index (its terms too on SQLite); audit
+    # rows; the import's event
+    expected = 18 if connection.vendor == "sqlite" else 17
+    assert len(statements) == expected, "\n".join(statements)
+    assert len(made) == size
+    assert SlaClock.objects.count() == 2 * (size + 1)  # with the first import's row
+    # each closed row breached both clocks (stopped after 9 hours, never answered)
+    assert SlaEvent.objects.count() == 2 * (size // 3)
+    created = AuditEntry.objects.filter(action="create", content_type__model="incident")
+    assert created.count() == size + 1
 
 
 def test_chunked_import_commits_each_chunk_and_reports_progress(admin_actor, requester_user):

@@ -1,8 +1,10 @@
 """The bulk path for imports and demo history: validated per row, all or nothing, audited.
 
 Rows are held to the single create's rules (``validation``, with the same messages), from
-references loaded once (no per-row queries); numbers are allocated in one statement, and
-incidents, audit rows and outbox events are inserted with ``bulk_create``. Each incident's
+references loaded once (no per-row queries); numbers and keys are taken in one statement
+each, and incidents, SLA clocks, search rows, audit rows and outbox events are inserted with
+one statement per table (``core.inserts.insert_many``: ``executemany`` of the single-row
+INSERT), however many rows the batch has. Each incident's
 SLA clocks start as of its opening and follow its history. A batch with any bad row writes
 nothing and reports every row's errors.
 """
@@ -18,7 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from steward.cmdb import selectors as cmdb_selectors
-from steward.core import audit, outbox
+from steward.core import audit, inserts, outbox
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.errors import PermissionDenied, ValidationFailed
@@ -221,11 +223,14 @@ def incidents_import(actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[In
         raise ValidationFailed(
             errors, message=f"{len(errors)} problems in the batch; nothing was imported."
         )
+    # numbers and keys taken first, so every child row names its incident without a read
     numbers = next_numbers("INC", len(built))
-    incidents = Incident.objects.bulk_create(
-        [Incident(number=n, **values) for n, values in zip(numbers, built, strict=True)],
-        batch_size=2000,
-    )
+    ids = inserts.reserve_ids(Incident, len(built))
+    incidents = [
+        Incident(id=pk, number=n, **values)
+        for pk, n, values in zip(ids, numbers, built, strict=True)
+    ]
+    inserts.insert_many(incidents)
     # the same clocks, audit and events a single create gives, written in batches
     clocks.clocks_start_history(actor, incidents)
     search_index.index_new(incidents)

@@ -4,9 +4,9 @@
 in the caller's transaction, so none has clocks yet and nothing needs locking. Each move runs
 the same step as the single service (``clocks.new_clocks``, ``pause_step``, ``stop_step``)
 on clocks held in memory; ``write`` then inserts every clock, every threshold event and its
-outbox row with one ``bulk_create`` each. Policies and calendar specs are looked up once per
-distinct context and calendar. The result equals what the single services leave behind for
-the same moves (tests/incidents/test_bulk.py compares them).
+outbox row with one statement each (``core.inserts``). Policies and calendar specs are
+looked up once per distinct context and calendar. The result equals what the single
+services leave behind for the same moves (tests/incidents/test_bulk.py compares them).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from steward.core import outbox
+from steward.core import inserts, outbox
 from steward.core.actor import Actor
 from steward.sla import selectors
 from steward.sla.choices import ClockState
@@ -84,14 +84,16 @@ class ClockBatch:
 
     @transaction.atomic
     def write(self, *, chunk: int = 2000) -> int:
-        """Insert every clock, then the threshold events and their outbox rows; how many
-        clocks were written."""
+        """Insert every clock, then the threshold events and their outbox rows, one statement
+        per table whatever the batch's size (the clocks' keys are taken first, so an event
+        names its clock without a read); how many clocks were written."""
         clocks = [clock for group in self._clocks.values() for clock in group]
-        SlaClock.objects.bulk_create(clocks, batch_size=chunk)
+        for clock, pk in zip(clocks, inserts.reserve_ids(SlaClock, len(clocks)), strict=True):
+            clock.pk = pk
+        inserts.insert_many(clocks)
         if self._events:
-            SlaEvent.objects.bulk_create(
-                [SlaEvent(clock=c, threshold=t, at=at) for c, t, at, _ in self._events],
-                batch_size=chunk,
+            inserts.insert_many(
+                [SlaEvent(clock=c, threshold=t, at=at) for c, t, at, _ in self._events]
             )
             outbox.emit_many(
                 [(TOPICS[t], c, payload) for c, t, _, payload in self._events], chunk=chunk
