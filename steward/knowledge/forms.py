@@ -19,7 +19,7 @@ class ArticleForm(forms.Form):
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 16}),
         required=False,
-        label=_("Text"),
+        label=_("Body"),
         help_text=_("Markdown: ## headings, lists, `code`, links. HTML is shown as text."),
     )
     audience = forms.ChoiceField(

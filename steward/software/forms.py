@@ -51,11 +51,13 @@ class LicenceForm(forms.Form):
     cost = forms.DecimalField(
         min_value=0, decimal_places=2, max_digits=14, initial=0, label=_("Cost")
     )
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Start"))
+    start_date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), label=_("Start date")
+    )
     end_date = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        label=_("End"),
+        label=_("End date"),
         help_text=_("A subscription's last day; for a perpetual licence, the end of support"),
     )
     purchase_order = SingleLineField(max_length=60, required=False, label=_("Purchase order"))
