@@ -1,6 +1,7 @@
 """The job queue: huey on SQLite by default, on Redis when STEWARD_REDIS_URL is set."""
 
 import os
+from pathlib import Path
 
 import pytest
 import redis
@@ -51,6 +52,14 @@ def test_redis_queue_when_configured(tmp_path, migrated_sqlite):
     assert not (tmp_path / "huey.sqlite3").exists()
 
 
+def _catches_sigterm(pid):
+    """Whether the process has a handler for SIGTERM (SigCgt in /proc, bit 15 counted from 1)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigCgt:"):
+            return bool(int(line.split()[1], 16) & (1 << (15 - 1)))
+    return False
+
+
 def test_worker_stops_gracefully_on_sigterm(tmp_path, migrated_sqlite):
     import signal
     import subprocess
@@ -69,8 +78,11 @@ def test_worker_stops_gracefully_on_sigterm(tmp_path, migrated_sqlite):
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
-        while "consumer started" not in log.read_text() and time.monotonic() < deadline:
-            time.sleep(0.2)
+        # huey logs "consumer started" before it installs its SIGTERM handler; a signal in
+        # between takes the default action (-15). Wait until the process catches SIGTERM.
+        while not _catches_sigterm(worker.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "consumer started" in log.read_text()
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=30) == 0
     text = log.read_text()
