@@ -7,11 +7,16 @@ with and without filters that keep a small share (decision 0031). ``before`` is 
 put back as they were); ``after`` is the code as it is. The two are interleaved run by run,
 so the load of a shared machine falls on both alike; the pages are compared (``same``).
 ``walk`` is the time inside ``_newest_keys`` alone (the part that differs).
+
+``--index``: the code as it is, the six filtered cases without and with the team's
+``(team, is_open, id)`` index (``inc_team_open_id``, migration incidents 0016), dropped and
+made again (with its statistics) between rounds of ``--runs`` pages: ``before`` is without.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import statistics
 import time
@@ -35,7 +40,94 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=15, help="timed pages per strategy")
     parser.add_argument("--data-dir", type=Path, default=Path("var/bench-data"))
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--index", action="store_true", help="without / with inc_team_open_id")
+    parser.add_argument("--rounds", type=int, default=3, help="--index: rounds of each state")
     return parser.parse_args(argv)
+
+
+INDEX = "inc_team_open_id"
+
+
+def _set_index(made: bool) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+        if made:
+            cursor.execute(f"CREATE INDEX {INDEX} ON incidents_incident (team_id, is_open, id)")
+            cursor.execute("ANALYZE incidents_incident")
+
+
+def measure_index(runs: int, rounds: int) -> list[dict]:
+    """The filtered cases without (``before``) and with (``after``) the index, in rounds."""
+    from django.db import connection
+
+    from steward.core.actor import Actor
+    from steward.core.models import User
+    from steward.incidents.selectors import incident_list
+
+    actor = Actor(user=User.objects.get(username="lead"), channel="api")
+    cases = [(w, label) for w in WORDS for label in FILTERS if FILTERS[label]]
+    took = {(c, s): [] for c in cases for s in ("before", "after")}
+    pages, statements, plans = {}, {}, {}
+    for _ in range(rounds):
+        for state in ("before", "after"):
+            _set_index(made=state == "after")
+            for word, label in cases:
+                for run in range(runs + 1):
+                    ran: list = []
+                    with connection.execute_wrapper(functools.partial(_count, ran)):
+                        began = time.perf_counter()
+                        page = incident_list(actor, q=word, **FILTERS[label]).items
+                        ms = (time.perf_counter() - began) * 1000
+                    if run:  # the first is a warm-up
+                        took[(word, label), state].append(ms)
+                pages[(word, label), state] = [i.number for i in page]
+                statements[(word, label), state] = len(ran)
+                plans[(word, label), state] = _plans(ran)
+    _set_index(made=True)
+    rows = []
+    for word, label in cases:
+        row = {"word": word, "filters": label}
+        row["same"] = pages[(word, label), "before"] == pages[(word, label), "after"]
+        for state in ("before", "after"):
+            times = sorted(took[(word, label), state])
+            row[state] = {
+                "best_ms": round(times[0], 1),
+                "p50_ms": round(statistics.median(times), 1),
+                "p95_ms": round(times[min(len(times) - 1, round(0.95 * (len(times) - 1)))], 1),
+                "statements": statements[(word, label), state],
+                "page_rows": len(pages[(word, label), state]),
+                "uses_index": plans[(word, label), state],
+            }
+        rows.append(row)
+        print(  # noqa: T201
+            f"{word!r:12} {label:28} without p50 {row['before']['p50_ms']:7.1f} ms "
+            f"({row['before']['statements']} st) with p50 {row['after']['p50_ms']:7.1f} ms "
+            f"({row['after']['statements']} st, index in plan: {row['after']['uses_index']}) "
+            f"rows {row['after']['page_rows']} same={row['same']}",
+            flush=True,
+        )
+    return rows
+
+
+def _count(ran, execute, sql, params, many, context):  # noqa: ANN001, ANN202, PLR0913
+    ran.append((sql, params))
+    return execute(sql, params, many, context)
+
+
+def _plans(ran: list) -> bool:
+    """Whether any statement's plan names the index."""
+    from django.db import connection
+
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    with connection.cursor() as cursor:
+        for sql, params in ran:
+            if sql.lstrip().upper().startswith("SELECT"):
+                cursor.execute(explain + sql, params)
+                if INDEX in str(cursor.fetchall()):
+                    return True
+    return False
 
 
 def _before(queues) -> dict:  # noqa: ANN001 - the module
@@ -136,11 +228,10 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     print(f"load average at start: {os.getloadavg()}", flush=True)  # noqa: T201
-    rows = measure(args.runs)
+    rows = measure_index(args.runs, args.rounds) if args.index else measure(args.runs)
     print(f"load average at end: {os.getloadavg()}", flush=True)  # noqa: T201
-    saved = report.write_json(
-        {"rows": rows, "load": report.load_average()}, f"strategies-{args.db}"
-    )
+    name = f"strategies{'-index' if args.index else ''}-{args.db}"
+    saved = report.write_json({"rows": rows, "load": report.load_average()}, name)
     print(f"saved {saved}")  # noqa: T201
     return 0
 

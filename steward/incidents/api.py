@@ -93,8 +93,7 @@ class PageParams(Schema):
 
 @incidents.get("/{number}/comments", response=page_of(CommentOut))
 def list_comments(request: HttpRequest, number: str, params: Query[PageParams]):
-    incident = selectors.incident_ref(request.actor, number=number)
-    return selectors.incident_comment_page(request.actor, incident, **params.dict())
+    return selectors.incident_activity_page(request.actor, number=number, **params.dict())
 
 
 @incidents.post("/{number}/comments", response={201: CommentOut})

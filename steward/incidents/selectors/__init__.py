@@ -52,6 +52,7 @@ from steward.incidents.selectors.records import (
 from steward.incidents.selectors.rows import incident_shown
 from steward.incidents.selectors.saved_views import saved_views
 from steward.incidents.selectors.timeline import (
+    incident_activity_page,
     incident_comment_page,
     incident_comments,
     incident_timeline,
@@ -82,6 +83,7 @@ __all__ = [
     "category_suggest",
     "incident_allowed_transitions",
     "incident_capabilities",
+    "incident_activity_page",
     "incident_comment_page",
     "incident_comments",
     "incident_for_update",
