@@ -9,6 +9,7 @@ from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from steward.api.http import create_with_key, expected_version, page_of, tag
+from steward.api.rows import page_response
 from steward.core import selectors as core_selectors
 from steward.core import services as core_services
 from steward.core.schemas import AttachmentOut, CommentIn, CommentOut
@@ -40,8 +41,11 @@ team_assignment = Router(tags=["incident configuration"])
 
 
 @incidents.get("", response=page_of(IncidentOut))
-def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]):
-    return selectors.incident_list(request.actor, **filters.selector_args(), rows=True)
+def list_incidents(request: HttpRequest, response: HttpResponse, filters: Query[IncidentFilters]):
+    page = selectors.incident_list(request.actor, **filters.selector_args(), rows=True)
+    if page.items and isinstance(page.items[0], dict):  # rows: rendered without ninja's getter
+        return page_response(response, IncidentOut, page)
+    return page
 
 
 @incidents.post("", response={201: IncidentOut})
