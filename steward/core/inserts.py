@@ -19,11 +19,13 @@ equal what ``save()`` sends (tests/core/test_inserts.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import connections, models
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_save, pre_save
@@ -185,6 +187,27 @@ _AS_IS = {
 }
 
 
+def _aware_form(connection: Any, field: models.Field) -> Any:
+    """For a plain ``DateTimeField``: what its ``get_db_prep_save`` makes of an aware
+    datetime, without the per-value calls (``adapt_datetimefield_value``: PostgreSQL takes
+    the value itself, SQLite the text of its wall time in the connection's zone); None
+    where Django's own prep must run."""
+    if (
+        field.get_internal_type() != "DateTimeField"
+        or type(field).get_db_prep_save is not models.DateTimeField.get_db_prep_save
+        or type(field).get_db_prep_value is not models.DateTimeField.get_db_prep_value
+        or type(field).get_prep_value is not models.DateTimeField.get_prep_value
+        or not settings.USE_TZ
+    ):
+        return None
+    if connection.vendor == "postgresql":
+        return lambda value: value
+    if connection.vendor == "sqlite":
+        zone = connection.timezone
+        return lambda value: str(value.astimezone(zone).replace(tzinfo=None))
+    return None
+
+
 def _plan(compiled: Compiled) -> list[tuple[Any, Any]]:
     """Per column: how to read the value off a row and how to prepare it. The same calls
     ``Compiled.params`` makes, except that a value already in its database form (``_AS_IS``)
@@ -204,9 +227,19 @@ def _plan(compiled: Compiled) -> list[tuple[Any, Any]]:
             def get(obj: models.Model, field: models.Field = field) -> Any:
                 return field.pre_save(obj, True)
 
-        def prep(value: Any, field: models.Field = field, kind: type | None = kind) -> Any:
+        aware = _aware_form(compiler.connection, target)
+
+        def prep(
+            value: Any, field: models.Field = field, kind: type | None = kind, aware: Any = aware
+        ) -> Any:
             if value.__class__ is kind or (value is None and kind is not None):
                 return value
+            if (
+                aware is not None
+                and value.__class__ is dt.datetime
+                and value.utcoffset() is not None
+            ):
+                return aware(value)
             if hasattr(value, "resolve_expression"):
                 raise ValueError(f"{field.name}: an expression needs its own shape")
             return compiler.prepare_value(field, value)
