@@ -130,7 +130,8 @@ def _entry(
     content_type: ContentType | None = None,
 ) -> AuditEntry:
     """The unsaved entry every writer above inserts: who, through what, on which row."""
-    return AuditEntry(
+    return inserts.instance(
+        AuditEntry,
         actor=actor.user,
         actor_label=actor.label,
         channel=actor.channel,

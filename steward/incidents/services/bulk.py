@@ -227,7 +227,7 @@ def incidents_import(actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[In
     numbers = next_numbers("INC", len(built))
     ids = inserts.reserve_ids(Incident, len(built))
     incidents = [
-        Incident(id=pk, number=n, **values)
+        inserts.instance(Incident, id=pk, number=n, **values)
         for pk, n, values in zip(ids, numbers, built, strict=True)
     ]
     inserts.insert_many(incidents)
