@@ -235,12 +235,11 @@ def _plan(compiled: Compiled) -> list[tuple[Any, Any]]:
         ) -> Any:
             if value.__class__ is kind or (value is None and kind is not None):
                 return value
-            if (
-                aware is not None
-                and value.__class__ is dt.datetime
-                and value.utcoffset() is not None
-            ):
-                return aware(value)
+            if aware is not None:
+                if value is None:
+                    return None
+                if value.__class__ is dt.datetime and value.utcoffset() is not None:
+                    return aware(value)
             if hasattr(value, "resolve_expression"):
                 raise ValueError(f"{field.name}: an expression needs its own shape")
             return compiler.prepare_value(field, value)

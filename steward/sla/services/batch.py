@@ -54,6 +54,7 @@ class ClockBatch:
         self._policies: dict[tuple, Any] = {}
         self._clocks: dict[tuple[int, str], list[SlaClock]] = {}
         self._events: list[tuple[SlaClock, str, dt.datetime, dict]] = []
+        self._types: dict[type, Any] = {}
 
     def _policy(self, context: Mapping[str, Any]) -> SlaPolicy | None:
         # a context value may be a list (an incident's category and subcategory both match)
@@ -66,8 +67,15 @@ class ClockBatch:
             policy = self._policies[key] = selectors.policy_for(context)
         return policy
 
+    def _ref(self, record: models.Model) -> tuple[Any, str]:
+        """``selectors.record_ref``, its content type looked up once per model."""
+        content_type = self._types.get(type(record))
+        if content_type is None:
+            content_type = self._types[type(record)] = selectors.record_ref(record)[0]
+        return content_type, str(record.pk)
+
     def _of(self, record: models.Model) -> list[SlaClock]:
-        content_type, object_id = selectors.record_ref(record)
+        content_type, object_id = self._ref(record)
         return self._clocks.get((content_type.pk, object_id), [])
 
     def _note(self, clock: SlaClock, thresholds: list[tuple[str, dt.datetime]]) -> None:
@@ -81,7 +89,7 @@ class ClockBatch:
         policy = self._policy(context)
         if policy is None:
             return
-        content_type, object_id = selectors.record_ref(record)
+        content_type, object_id = self._ref(record)
         spec = self.specs(policy.calendar)
         clocks = new_clocks(content_type, object_id, policy, spec, _instant(at))
         self._clocks[(content_type.pk, object_id)] = clocks
