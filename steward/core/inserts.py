@@ -19,14 +19,17 @@ equal what ``save()`` sends (tests/core/test_inserts.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import connections, models
+from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_init, post_save, pre_init, pre_save
 from django.db.models.sql import InsertQuery
 
 _local = threading.local()
@@ -185,6 +188,27 @@ _AS_IS = {
 }
 
 
+def _aware_form(connection: Any, field: models.Field) -> Any:
+    """For a plain ``DateTimeField``: what its ``get_db_prep_save`` makes of an aware
+    datetime, without the per-value calls (``adapt_datetimefield_value``: PostgreSQL takes
+    the value itself, SQLite the text of its wall time in the connection's zone); None
+    where Django's own prep must run."""
+    if (
+        field.get_internal_type() != "DateTimeField"
+        or type(field).get_db_prep_save is not models.DateTimeField.get_db_prep_save
+        or type(field).get_db_prep_value is not models.DateTimeField.get_db_prep_value
+        or type(field).get_prep_value is not models.DateTimeField.get_prep_value
+        or not settings.USE_TZ
+    ):
+        return None
+    if connection.vendor == "postgresql":
+        return lambda value: value
+    if connection.vendor == "sqlite":
+        zone = connection.timezone
+        return lambda value: str(value.astimezone(zone).replace(tzinfo=None))
+    return None
+
+
 def _plan(compiled: Compiled) -> list[tuple[Any, Any]]:
     """Per column: how to read the value off a row and how to prepare it. The same calls
     ``Compiled.params`` makes, except that a value already in its database form (``_AS_IS``)
@@ -204,9 +228,18 @@ def _plan(compiled: Compiled) -> list[tuple[Any, Any]]:
             def get(obj: models.Model, field: models.Field = field) -> Any:
                 return field.pre_save(obj, True)
 
-        def prep(value: Any, field: models.Field = field, kind: type | None = kind) -> Any:
+        aware = _aware_form(compiler.connection, target)
+
+        def prep(
+            value: Any, field: models.Field = field, kind: type | None = kind, aware: Any = aware
+        ) -> Any:
             if value.__class__ is kind or (value is None and kind is not None):
                 return value
+            if aware is not None:
+                if value is None:
+                    return None
+                if value.__class__ is dt.datetime and value.utcoffset() is not None:
+                    return aware(value)
             if hasattr(value, "resolve_expression"):
                 raise ValueError(f"{field.name}: an expression needs its own shape")
             return compiler.prepare_value(field, value)
@@ -214,6 +247,57 @@ def _plan(compiled: Compiled) -> list[tuple[Any, Any]]:
         plan.append((get, prep))
     compiled._plan = plan
     return plan
+
+
+def instance(model: type[models.Model], **values: Any) -> models.Model:
+    """``model(**values)`` for the bulk paths' thousands of new rows, without ``__init__``'s
+    walk over every field: the fields' fixed defaults are taken once per model (a
+    template), callable ones called for the fields ``values`` leave out, ``values`` set as
+    ``__init__`` sets them (foreign keys through their descriptors). Models with init
+    signal receivers or their own ``__init__`` are built by ``__init__`` itself; the two
+    equal (tests/core/test_inserts.py)."""
+    shape = _shapes.get(model)
+    if shape is None:
+        shape = _shapes[model] = _shape(model)
+    if shape is False:
+        return model(**values)
+    template, names, made = shape
+    obj = model.__new__(model)
+    obj.__dict__.update(template)
+    obj._state = ModelState()
+    for name, value in values.items():
+        if name not in names:
+            raise TypeError(f"{model.__name__} has no field {name!r}")
+        setattr(obj, name, value)
+    for name, attname, default in made:
+        if name not in values and attname not in values:
+            setattr(obj, attname, default())
+    return obj
+
+
+_shapes: dict[type[models.Model], Any] = {}
+
+
+def _shape(model: type[models.Model]) -> Any:
+    meta = model._meta
+    fields = meta.concrete_fields
+    if (
+        model.__init__ is not models.Model.__init__
+        or pre_init.has_listeners(model)
+        or post_init.has_listeners(model)
+        or len(fields) != len(meta.fields)
+    ):
+        return False
+    # ``__init__`` leaves generated columns (and columnless fields) unset
+    fields = [f for f in fields if not f.generated and f.column is not None]
+    made = [(f.name, f.attname, f.get_default) for f in fields if _made(f)]
+    template = {f.attname: f.get_default() for f in fields if not _made(f)}
+    names = frozenset({f.name for f in fields} | {f.attname for f in fields})
+    return template, names, made
+
+
+def _made(field: models.Field) -> bool:
+    return field.has_default() and callable(field.default)
 
 
 def reserve_ids(model: type[models.Model], count: int, *, using: str = "default") -> list[int]:

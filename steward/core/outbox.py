@@ -87,7 +87,8 @@ def emit_many(events: list[tuple[str, models.Model, dict[str, Any]]], *, chunk: 
         return
     inserts.insert_many(
         [
-            OutboxMessage(
+            inserts.instance(
+                OutboxMessage,
                 topic=topic,
                 object_type=obj._meta.label_lower,
                 object_id=str(obj.pk),

@@ -1,6 +1,8 @@
 """Compiled inserts write what save() writes, and statements sent together fail together."""
 
+import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -172,3 +174,69 @@ def test_many_rows_are_of_one_model_and_all_keyed_or_none(admin_user):
     keyed.pk = 10_000
     with pytest.raises(ValueError, match="one model"):
         inserts.insert_many([keyed, _audit(admin_user)])
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 10, 25, 2, 30, 5, 123456, tzinfo=ZoneInfo("Europe/Berlin")),
+        dt.datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=ZoneInfo("Europe/Berlin")),
+        dt.datetime(2026, 4, 5, 0, 0, tzinfo=ZoneInfo("America/Santiago")),
+        dt.datetime(2026, 6, 1, 9, 15, tzinfo=dt.timezone(dt.timedelta(hours=-3, minutes=-30))),
+    ],
+    ids=["utc", "berlin-micro", "berlin-fold", "santiago", "fixed-offset"],
+)
+def test_times_are_sent_as_django_prepares_them(admin_user, at):
+    """Aware times skip Django's per-value prep (decision 0032): what is sent for each
+    column must still be what ``get_db_prep_save`` makes of it, on either database."""
+    incident = _incident(admin_user)
+    incident.pk, incident.number = 10_000, "INC0000001"
+    incident.opened_at = incident.first_response_at = incident.resolved_at = at
+    compiled = inserts._compiled(Incident, "default", True)
+    compiler = compiled.compiler
+    plan = inserts._plan(compiled)
+    own = {"created_at", "updated_at"}  # auto_now: "now" when each is read
+    sent, expected = {}, {}
+    for field, (get, prep) in zip(compiled.fields, plan, strict=True):
+        if field.name not in own:
+            sent[field.name] = prep(get(incident))
+            expected[field.name] = compiler.prepare_value(
+                field, compiler.pre_save_val(field, incident)
+            )
+    assert sent == expected
+    times = ("opened_at", "first_response_at", "resolved_at")
+    assert [type(sent[k]) for k in times] == [type(expected[k]) for k in times]
+    assert None not in [expected[k] for k in times]
+
+
+def _state(obj):
+    values = {k: v for k, v in vars(obj).items() if k != "_state"}
+    return values, obj._state.adding, obj._state.db, dict(obj._state.fields_cache)
+
+
+@pytest.mark.parametrize("build", [_audit, _outbox, _incident], ids=["audit", "outbox", "incident"])
+def test_an_instance_built_for_a_bulk_path_equals_the_models_own(admin_user, build):
+    """``inserts.instance`` skips ``__init__``'s walk: every attribute, the related objects
+    it caches and the defaults of fields left out (fixed and callable) must come out the
+    same."""
+    made = build(admin_user)
+    model = type(made)
+    given = {
+        f.name: getattr(made, f.name)
+        for f in model._meta.concrete_fields
+        if not f.generated
+        if getattr(made, f.attname) != f.get_default()  # left out: the default must come
+    }
+    by_init, fast = model(**given), inserts.instance(model, **given)
+
+    assert _state(fast) == _state(by_init)
+    assert len(given) >= 4
+    with pytest.raises(TypeError, match="no field"):
+        inserts.instance(model, nonsense=1)
+
+
+def test_a_callable_default_is_made_per_instance(admin_user):
+    one, two = inserts.instance(OutboxMessage), inserts.instance(OutboxMessage)
+    assert one.payload == two.payload == OutboxMessage().payload
+    assert one.payload is not two.payload  # a fresh dict each, as the model makes it

@@ -33,6 +33,7 @@ from steward.incidents.services import AUDITED, clocks, search_index, validation
 from steward.incidents.services.fields import service_class_ids
 
 MAX_ROWS = 50_000
+_STATUSES = frozenset(Status.values)  # ``values`` builds its list on every read
 TIMES = ("opened_at", "first_response_at", "resolved_at", "closed_at")
 FIELDS = {
     "title",
@@ -91,8 +92,12 @@ class _Refs:
         }
         self.service_classes = service_class_ids() if wanted("affected_service") else set()
 
+        self._by_team: dict[int, set[int]] = {}
+        for team_id, user in self.members:
+            self._by_team.setdefault(team_id, set()).add(user)
+
     def team_members(self, team: Team) -> set[int]:
-        return {user for team_id, user in self.members if team_id == team.pk}
+        return self._by_team.get(team.pk, set())
 
 
 def _time(value: Any) -> dt.datetime | None:
@@ -155,7 +160,7 @@ def _build(row: Mapping[str, Any], refs: _Refs, now: dt.datetime) -> tuple[dict,
         errors.check(validation.assignee_in_team, team, assignee, refs.team_members(team))
     values.update(team=team, assignee=assignee)
     status = row.get("status") or (Status.ASSIGNED if team or assignee else Status.NEW)
-    if status not in Status.values:
+    if status not in _STATUSES:
         errors["status"] = f"unknown status {status!r}"
     channel = errors.check(
         validation.choice, "channel", row.get("channel") or IncidentChannel.API, IncidentChannel
@@ -227,7 +232,7 @@ def incidents_import(actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[In
     numbers = next_numbers("INC", len(built))
     ids = inserts.reserve_ids(Incident, len(built))
     incidents = [
-        Incident(id=pk, number=n, **values)
+        inserts.instance(Incident, id=pk, number=n, **values)
         for pk, n, values in zip(ids, numbers, built, strict=True)
     ]
     inserts.insert_many(incidents)

@@ -9,6 +9,7 @@ Each rule raises ``ValidationFailed`` naming the field, or returns the clean val
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Container
 from typing import Any
 
@@ -45,9 +46,14 @@ def priority(value: Any) -> int:
     return value
 
 
+@functools.cache
+def _values(choices: type[Choices]) -> frozenset:
+    return frozenset(choices.values)  # ``values`` builds its list on every read
+
+
 def choice(field: str, value: Any, choices: type[Choices]) -> Any:
     """A value of ``choices`` (empty is allowed: the caller decides whether it is required)."""
-    if value and value not in choices.values:
+    if value and value not in _values(choices):
         raise ValidationFailed.one(
             field, _("one of %(value)s") % {"value": ", ".join(map(str, choices.values))}
         )

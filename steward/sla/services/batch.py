@@ -22,10 +22,27 @@ from steward.core.actor import Actor
 from steward.sla import selectors
 from steward.sla.choices import ClockState
 from steward.sla.models import SlaClock, SlaEvent, SlaPolicy
+from steward.sla.selectors import business_time
 from steward.sla.services.clocks import _instant, new_clocks, pause_step, stop_step
 from steward.sla.services.events import FLAGS, TOPICS, event_payload
 
 _NO_POLICY = object()
+
+
+class _Timelines(selectors.SpecCache):
+    """A ``Timeline`` per calendar in place of its spec: the batch asks thousands of due
+    times and business times of a few calendars, and a timeline answers each by bisection
+    with the walk's answer (decision 0035)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lines: dict[int, business_time.Timeline] = {}
+
+    def __call__(self, calendar: Any) -> Any:
+        line = self._lines.get(calendar.pk)
+        if line is None:
+            line = self._lines[calendar.pk] = business_time.Timeline(super().__call__(calendar))
+        return line
 
 
 class ClockBatch:
@@ -33,10 +50,11 @@ class ClockBatch:
 
     def __init__(self, actor: Actor) -> None:
         self.actor = actor
-        self.specs = selectors.SpecCache()
+        self.specs = _Timelines()
         self._policies: dict[tuple, Any] = {}
         self._clocks: dict[tuple[int, str], list[SlaClock]] = {}
         self._events: list[tuple[SlaClock, str, dt.datetime, dict]] = []
+        self._types: dict[type, Any] = {}
 
     def _policy(self, context: Mapping[str, Any]) -> SlaPolicy | None:
         # a context value may be a list (an incident's category and subcategory both match)
@@ -49,8 +67,15 @@ class ClockBatch:
             policy = self._policies[key] = selectors.policy_for(context)
         return policy
 
+    def _ref(self, record: models.Model) -> tuple[Any, str]:
+        """``selectors.record_ref``, its content type looked up once per model."""
+        content_type = self._types.get(type(record))
+        if content_type is None:
+            content_type = self._types[type(record)] = selectors.record_ref(record)[0]
+        return content_type, str(record.pk)
+
     def _of(self, record: models.Model) -> list[SlaClock]:
-        content_type, object_id = selectors.record_ref(record)
+        content_type, object_id = self._ref(record)
         return self._clocks.get((content_type.pk, object_id), [])
 
     def _note(self, clock: SlaClock, thresholds: list[tuple[str, dt.datetime]]) -> None:
@@ -64,7 +89,7 @@ class ClockBatch:
         policy = self._policy(context)
         if policy is None:
             return
-        content_type, object_id = selectors.record_ref(record)
+        content_type, object_id = self._ref(record)
         spec = self.specs(policy.calendar)
         clocks = new_clocks(content_type, object_id, policy, spec, _instant(at))
         self._clocks[(content_type.pk, object_id)] = clocks
@@ -93,7 +118,10 @@ class ClockBatch:
         inserts.insert_many(clocks)
         if self._events:
             inserts.insert_many(
-                [SlaEvent(clock=c, threshold=t, at=at) for c, t, at, _ in self._events]
+                [
+                    inserts.instance(SlaEvent, clock=c, threshold=t, at=at)
+                    for c, t, at, _ in self._events
+                ]
             )
             outbox.emit_many(
                 [(TOPICS[t], c, payload) for c, t, _, payload in self._events], chunk=chunk

@@ -95,7 +95,8 @@ def new_clocks(
     (an instant already cut to the second), unsaved."""
     clocks = []
     for kind in ClockKind.values:
-        clock = SlaClock(
+        clock = inserts.instance(
+            SlaClock,
             content_type=content_type,
             object_id=object_id,
             kind=kind,
