@@ -34,6 +34,13 @@ def serve(argv: list[str]) -> None:
         default=int(os.environ.get("STEWARD_KEEP_ALIVE", 5)),
         help="seconds an idle client connection stays open (above a proxy's idle timeout)",
     )
+    parser.add_argument(
+        "--preload",
+        action="store_true",
+        help="load Steward once in the master and fork the workers from it: they share the"
+        " start-up pages (less memory per added worker); a code change then needs a restart,"
+        " not a HUP (docs/decisions/0037)",
+    )
     parser.add_argument("--access-log", action="store_true", help="log every request to stdout")
     parser.add_argument(
         "--no-collectstatic",
@@ -70,6 +77,8 @@ def serve(argv: list[str]) -> None:
         "--limit-request-line",
         "0",
     ]
+    if args.preload:
+        command += ["--preload"]
     if args.access_log:
         command += ["--access-logfile", "-"]
     os.execv(sys.executable, command)

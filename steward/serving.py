@@ -25,3 +25,14 @@ def warm_and_freeze() -> int:
 
 def post_worker_init(worker: object) -> None:
     warm_and_freeze()
+
+
+def when_ready(server: object) -> None:
+    """With ``--preload`` (an operator's option, docs/decisions/0037) the master has loaded the
+    application: import the routes and freeze there, before the workers are forked, so they
+    share those pages instead of each building its own; no connection crosses the fork."""
+    if getattr(getattr(server, "cfg", None), "preload_app", False):
+        from django.db import connections
+
+        warm_and_freeze()
+        connections.close_all()

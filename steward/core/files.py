@@ -6,7 +6,6 @@ import re
 import unicodedata
 from pathlib import PurePosixPath, PureWindowsPath
 
-import filetype
 from django.http import FileResponse
 
 MAX_NAME = 150
@@ -32,6 +31,8 @@ def safe_filename(name: str) -> str:
 
 def sniff(head: bytes) -> str:
     """The media type the bytes say they are; the client's claim is ignored."""
+    import filetype  # by the first upload, not by every worker at start-up (reads never sniff)
+
     kind = filetype.guess(head)
     if kind is not None:
         return kind.mime

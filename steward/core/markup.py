@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import markdown as md
 import nh3
 
 ALLOWED_TAGS = {
@@ -36,6 +35,10 @@ ALLOWED_TAGS = {
 
 def render(text: str) -> str:
     """Markdown → HTML with only safe tags; links get ``rel=noopener noreferrer``."""
+    # markdown is imported by the first write that renders (comments and articles are stored
+    # rendered), not by every web worker that imports this module: reads never need it.
+    import markdown as md
+
     html = md.markdown(text, extensions=["fenced_code", "tables", "sane_lists"])
     return nh3.clean(
         html,

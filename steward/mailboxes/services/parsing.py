@@ -9,14 +9,17 @@ import html
 import re
 from dataclasses import dataclass, field
 from email.message import Message
+from typing import TYPE_CHECKING
 
 import nh3
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from mailparser_reply import EmailReplyParser
 
 from steward.mailboxes.services import mime
 from steward.mailboxes.services.mime import MAX_PARTS, Headers, Tree
+
+if TYPE_CHECKING:
+    from mailparser_reply import EmailReplyParser
 
 MAX_REFERENCES = 50
 MAX_CC = 50
@@ -195,6 +198,10 @@ def latest_reply(text: str) -> str:
 
 @functools.cache
 def _reply_parser() -> EmailReplyParser:
+    # imported by the first message parsed (the task worker), not by every web worker that
+    # imports this module with the URL configuration
+    from mailparser_reply import EmailReplyParser
+
     return EmailReplyParser(languages=list(REPLY_LANGUAGES))
 
 

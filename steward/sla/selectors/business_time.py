@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 UTC = dt.UTC
 MINUTES_PER_DAY = 24 * 60
 # A calendar with weekly hours always finds working time within a year unless every day is
@@ -76,6 +74,10 @@ def _minutes(text: str) -> int:
 
 @lru_cache(maxsize=512)
 def _holiday_dates(country: str, subdivision: str, year: int) -> frozenset[dt.date]:
+    # holidays (~9 MB resident with its country modules) is imported by the first calendar
+    # that names a country, not by every web worker that imports this module.
+    import holidays
+
     found = holidays.country_holidays(country, subdiv=subdivision or None, years=year)
     return frozenset(found)
 

@@ -7,7 +7,6 @@ import zoneinfo
 from functools import lru_cache
 from typing import Any
 
-import holidays
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -44,6 +43,8 @@ def _time_zones() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _countries() -> dict[str, list[str]]:
+    import holidays  # on the first calendar form, not at start-up (business_time says why)
+
     return holidays.list_supported_countries()
 
 
