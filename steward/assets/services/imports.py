@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from steward.assets.choices import Status
 from steward.assets.models import Asset, AssetModel, StockRoom
@@ -201,7 +202,9 @@ def import_assets(
     require_write(actor)
     rows = list(rows)
     if len(rows) > MAX_ROWS:
-        raise ValidationFailed.one("rows", f"at most {MAX_ROWS} rows per import")
+        raise ValidationFailed.one(
+            "rows", _("at most %(max_rows)s rows per import") % {"max_rows": MAX_ROWS}
+        )
     started = time.perf_counter()
     report = AssetImportReport(source="csv", dry_run=dry_run)
     look = _Lookups()
