@@ -1,5 +1,5 @@
-"""The services' refusals speak the reader's language (docs/decisions/0026-translations.md):
-the catalogue's, assets', CMDB's, mailboxes', knowledge's and problems' messages are marked
+"""The services' refusals and the import summaries speak the reader's language (decision
+0026): the catalogue's, assets', CMDB's, mailboxes', knowledge's and problems' messages are marked
 where they are raised, so a German person reads them in German and an English one in
 English. The language is the one the middleware activates for the person (their profile's),
 as a request does; a field's name never changes."""
@@ -13,7 +13,9 @@ from django.test import Client
 from django.utils import translation
 
 from steward.assets.services import stock_count_start
+from steward.assets.services.imports import import_assets
 from steward.catalog.services import service_create
+from steward.cmdb.imports import import_cis
 from steward.cmdb.services import ci_create
 from steward.core.choices import Role
 from steward.core.errors import DomainError
@@ -114,3 +116,25 @@ def test_a_refusal_reaches_a_german_page_in_german():
     page = answer.content.decode()
     assert "Nur Administratoren dürfen den Servicekatalog aufbauen." in page
     assert "Only administrators" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "cmdb", "assets"),
+    [
+        ("de", "0 angelegt, 0 geändert", "0 Assets, 3 Fehler; nichts wurde importiert."),
+        ("en", "0 created, 0 updated", "0 assets, 3 errors; nothing was imported."),
+    ],
+)
+def test_import_summaries_read_the_reader_language(language, cmdb, assets):
+    """The CMDB's and the assets' import reports sum up in the reader's language (the
+    counts and the API's field names stay as they are)."""
+    me = as_actor(person("asset_manager", language))
+    with translation.override(language):
+        cis = import_cis(me, [{"ci_class": "toaster", "name": "y"}], source="discovery")
+        rows = import_assets(me, [{"asset_tag": "T-1"}], dry_run=True)
+        summaries = cis.summary(), rows.summary()  # read as the page or the API reads them
+    said = {"de": "nichts wurde importiert.", "en": "nothing was imported."}[language]
+    assert summaries[0].startswith(cmdb), summaries[0]
+    assert summaries[0].endswith(said), summaries[0]
+    assert summaries[1] == assets

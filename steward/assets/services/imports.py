@@ -82,12 +82,13 @@ class AssetImportReport(ImportReport):
         return found
 
     def summary(self) -> str:
-        c = self.counts
-        verb = "would be" if self.dry_run or not self.applied else "were"
-        text_ = f"{c[Action.CREATE]} assets, {self.error_count} errors"
+        """The counts in a sentence, in the active language (as the CMDB's)."""
+        counts = {"assets": self.counts[Action.CREATE], "errors": self.error_count}
         if not self.ok:
-            return f"{text_}; nothing was imported."
-        return f"{text_} ({verb} created)."
+            return _("%(assets)s assets, %(errors)s errors; nothing was imported.") % counts
+        if self.dry_run or not self.applied:
+            return _("%(assets)s assets, %(errors)s errors (would be created).") % counts
+        return _("%(assets)s assets, %(errors)s errors (were created).") % counts
 
 
 class _Lookups:
