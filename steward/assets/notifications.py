@@ -1,4 +1,5 @@
-"""Mail from the asset reminders, outbox consumers each:
+"""Mail from the asset reminders, outbox consumers each, written in each reader's language
+(a person's profile's; a team's own address reads the site's, decision 0026):
 
 - a contract about to end: one mail per owner team member (or the team's address), once per
   contract and threshold;
@@ -20,24 +21,35 @@ DOMAIN = "steward.local"
 LOAN_KIND = "loan_overdue"
 
 
-def _team_addresses(team) -> list[str]:  # noqa: ANN001 - a Team or None
+def _team_addresses(team) -> dict[str, str]:  # noqa: ANN001 - a Team or None
+    """The team's address (no one's profile: the site's language), else its active members'
+    with the language each reads."""
     if team is None:
-        return []
+        return {}
     if team.email:
-        return [team.email.lower()]
+        return {team.email.lower(): mail.language_of(None)}
     members = team.members.filter(is_active=True).exclude(email="")
-    return sorted({m.email.lower() for m in members})
+    return {m.email.lower(): mail.language_of(m) for m in members}
 
 
-def recipients(contract: Contract) -> list[str]:
-    return _team_addresses(contract.owner_team)
+def recipients(contract: Contract) -> dict[str, str]:
+    """Address → language of the contract's owner team."""
+    return dict(sorted(_team_addresses(contract.owner_team).items()))
 
 
-def loan_recipients(loan: Assignment) -> list[str]:
-    """The holder (if active, with an address) and the asset's owner team."""
+def loan_recipients(loan: Assignment) -> dict[str, str]:
+    """Address → language of the holder (if active, with an address) and the asset's owner
+    team."""
     holder = loan.person
-    mine = [holder.email.lower()] if holder and holder.is_active and holder.email else []
-    return sorted(set(mine) | set(_team_addresses(loan.asset.owner_team)))
+    found = _team_addresses(loan.asset.owner_team)
+    if holder and holder.is_active and holder.email:
+        found[holder.email.lower()] = mail.language_of(holder)
+    return dict(sorted(found.items()))
+
+
+def _written(template: str, context: dict, language: str) -> tuple[str, str]:
+    subject, text = mail.render(f"assets/email/{template}.txt", context, language=language)
+    return subject, text.strip() + "\n"
 
 
 @outbox.consumer("contract.expiring")
@@ -46,19 +58,23 @@ def on_expiring(event: OutboxMessage) -> int:
     if contract is None:
         return 0
     days = event.payload.get("days")
-    link = f"{settings.BASE_URL}/assets/contracts/"
-    mails = [
-        mail.Mail(
-            recipient=address,
-            subject=f"[{contract.number}] {contract.title} ends in {days} days",
-            body=(
-                f"{contract.kind.title()} contract {contract.number} with {contract.vendor} "
-                f"ends on {contract.end_date.isoformat()} ({days} days).\n\n{link}\n"
-            ),
-            headers={"Message-ID": f"<{contract.number}.{days}.{event.pk}@{DOMAIN}>"},
+    context = {
+        "contract": contract,
+        "days": days,
+        "end_date": contract.end_date.isoformat(),
+        "link": f"{settings.BASE_URL}/assets/contracts/",
+    }
+    mails = []
+    for address, language in recipients(contract).items():
+        subject, body = _written(KIND, context, language)
+        mails.append(
+            mail.Mail(
+                recipient=address,
+                subject=f"[{contract.number}] {subject}",
+                body=body,
+                headers={"Message-ID": f"<{contract.number}.{days}.{event.pk}@{DOMAIN}>"},
+            )
         )
-        for address in recipients(contract)
-    ]
     return mail.queue(key=f"contract:{contract.pk}:{days}", kind=KIND, record=contract, mails=mails)
 
 
@@ -75,19 +91,22 @@ def on_loan_overdue(event: OutboxMessage) -> int:
     if due != loan.due_back.isoformat():
         return 0  # the loan was extended after the reminder was queued
     asset = loan.asset
-    link = f"{settings.BASE_URL}/assets/{asset.number}/"
     holder = (loan.person.get_full_name() or loan.person.username) if loan.person else "—"
-    mails = [
-        mail.Mail(
-            recipient=address,
-            subject=f"[{asset.number}] {asset.model} was due back on {due}",
-            body=(
-                f"{asset.model} ({asset.number}, tag {asset.asset_tag}) lent to {holder} "
-                f"was due back on {due}. Please return it, or ask the asset managers to "
-                f"extend the loan.\n\n{link}\n"
-            ),
-            headers={"Message-ID": f"<{asset.number}.loan.{loan.pk}.{due}@{DOMAIN}>"},
+    context = {
+        "asset": asset,
+        "due": due,
+        "holder": holder,
+        "link": f"{settings.BASE_URL}/assets/{asset.number}/",
+    }
+    mails = []
+    for address, language in loan_recipients(loan).items():
+        subject, body = _written(LOAN_KIND, context, language)
+        mails.append(
+            mail.Mail(
+                recipient=address,
+                subject=f"[{asset.number}] {subject}",
+                body=body,
+                headers={"Message-ID": f"<{asset.number}.loan.{loan.pk}.{due}@{DOMAIN}>"},
+            )
         )
-        for address in loan_recipients(loan)
-    ]
     return mail.queue(key=f"loan:{loan.pk}:{due}", kind=LOAN_KIND, record=asset, mails=mails)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from steward.core.forms import SingleLineField
 from steward.mailboxes.choices import MailboxKind, MessageStatus, RecordType
@@ -18,51 +19,61 @@ class MailboxForm(forms.Form):
     """A mailbox: where mail comes from, and what records it opens."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = SingleLineField(max_length=120)
-    address = forms.CharField(max_length=254, help_text="the address people write to")
-    kind = forms.ChoiceField(choices=MailboxKind.choices)
-    imap_host = forms.CharField(max_length=255, required=False, label="IMAP host")
-    imap_port = forms.IntegerField(initial=993, label="IMAP port")
-    imap_tls = forms.BooleanField(required=False, initial=True, label="IMAP over TLS")
-    imap_folder = forms.CharField(max_length=200, initial="INBOX", label="IMAP folder")
-    imap_username = forms.CharField(max_length=255, required=False, label="IMAP user name")
+    name = SingleLineField(max_length=120, label=_("Name"))
+    address = forms.CharField(
+        max_length=254, label=_("Address"), help_text=_("the address people write to")
+    )
+    kind = forms.ChoiceField(choices=MailboxKind.choices, label=_("Kind"))
+    imap_host = forms.CharField(max_length=255, required=False, label=_("IMAP host"))
+    imap_port = forms.IntegerField(initial=993, label=_("IMAP port"))
+    imap_tls = forms.BooleanField(required=False, initial=True, label=_("IMAP over TLS"))
+    imap_folder = forms.CharField(max_length=200, initial="INBOX", label=_("IMAP folder"))
+    imap_username = forms.CharField(max_length=255, required=False, label=_("IMAP user name"))
     imap_password = forms.CharField(
         max_length=500,
         required=False,
-        label="IMAP password",
+        label=_("IMAP password"),
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text="never shown again; leave empty to keep the stored one",
+        help_text=_("never shown again; leave empty to keep the stored one"),
     )
-    poll_seconds = forms.IntegerField(initial=60, label="Poll every", help_text="seconds")
+    poll_seconds = forms.IntegerField(initial=60, label=_("Poll every"), help_text=_("seconds"))
     record_type = forms.ChoiceField(
         choices=RecordType.choices,
         initial=RecordType.INCIDENT,
         required=False,
-        label="New mail opens",
+        label=_("New mail opens"),
     )
     catalog_item = forms.ChoiceField(
         required=False,
-        label="Catalogue item",
-        help_text="for requests: the item ordered (one without required questions, such as a"
-        " general request)",
+        label=_("Catalogue item"),
+        help_text=_(
+            "for requests: the item ordered (one without required questions, such as a"
+            " general request)"
+        ),
     )
-    team = forms.ChoiceField(required=False, help_text="team new incidents are assigned to")
-    category = forms.ChoiceField(required=False)
-    organisation = forms.ChoiceField(required=False, help_text="of new requesters")
+    team = forms.ChoiceField(
+        required=False, label=_("Team"), help_text=_("team new incidents are assigned to")
+    )
+    category = forms.ChoiceField(required=False, label=_("Category"))
+    organisation = forms.ChoiceField(
+        required=False, label=_("Organisation"), help_text=_("of new requesters")
+    )
     allow_new_requesters = forms.BooleanField(
-        required=False, label="Unknown senders become requesters"
+        required=False, label=_("Unknown senders become requesters")
     )
     acknowledge = forms.BooleanField(
-        required=False, initial=True, label="Acknowledge new records by mail"
+        required=False, initial=True, label=_("Acknowledge new records by mail")
     )
     acknowledgement_text = forms.CharField(
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="empty: the standard text; placeholders $number, $title, $subject, $link,"
-        " $address",
+        label=_("Acknowledgement text"),
+        help_text=_(
+            "empty: the standard text; placeholders $number, $title, $subject, $link, $address"
+        ),
     )
-    is_active = forms.BooleanField(required=False, initial=True, label="Active")
+    is_active = forms.BooleanField(required=False, initial=True, label=_("Active"))
 
     def __init__(
         self, *args: Any, choices: dict[str, list[tuple[str, str]]] | None = None, **kwargs: Any
@@ -110,13 +121,13 @@ class MessageFilterForm(forms.Form):
     """The received-mail list's filter bar."""
 
     q = forms.CharField(
-        label="Search",
+        label=_("Search"),
         required=False,
-        widget=forms.SearchInput(attrs={"placeholder": "Sender or subject…"}),
+        widget=forms.SearchInput(attrs={"placeholder": _("Sender or subject…")}),
     )
     # named as the list's column is: what became of the message
     status = forms.ChoiceField(
-        label="Outcome", choices=[("", "Any"), *MessageStatus.choices], required=False
+        label=_("Outcome"), choices=[("", _("Any")), *MessageStatus.choices], required=False
     )
 
     def show_errors(self, errors: dict[str, list[str]]) -> None:

@@ -1,9 +1,10 @@
 import pytest
+from django.core import mail
 
 from steward.cmdb.services import ci_create
 from steward.core.actor import Actor
 from steward.incidents.services import incident_create
-from steward.problems.services import problem_create
+from steward.problems.services import problem_create, problem_link_incident, problem_update
 from tests import factories
 from tests.conftest import as_actor
 
@@ -58,5 +59,27 @@ def make_incident(system):
 def make_problem(agent_actor):
     def make(title: str = "VPN tunnel drops", actor=None, **fields):
         return problem_create(actor or agent_actor, title=title, **fields)
+
+    return make
+
+
+@pytest.fixture
+def investigated(agent_actor, make_problem, make_incident):
+    """make(links): a problem under investigation with an incident per ``(title, caller)``
+    linked, and the mail of getting there cleared (the fixed-problem mail tests' start)."""
+
+    def make(links) -> object:
+        problem = make_problem()
+        for title, caller in links:
+            incident = make_incident(title, caller=caller)
+            problem_link_incident(agent_actor, number=problem.number, incident=incident.number)
+        problem_update(
+            agent_actor,
+            number=problem.number,
+            expected_version=None,
+            changes={"status": "investigating"},
+        )
+        mail.outbox.clear()
+        return problem
 
     return make

@@ -7,28 +7,18 @@ import pytest
 from django.core import mail
 
 from steward.core import outbox
-from steward.problems.services import problem_link_incident, problem_update
+from steward.problems.services import problem_update
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
-def test_each_caller_is_told_in_their_language(agent_actor, make_problem, make_incident):
+def test_each_caller_is_told_in_their_language(agent_actor, investigated):
     agent_actor.user.language = "de"
     agent_actor.user.save(update_fields=["language"])
     greta = factories.requester(username="greta", email="greta@example.com", language="de")
     carol = factories.requester(username="carol", email="carol@example.com", language="en")
-    problem = make_problem()
-    for title, caller in (("Drucker", greta), ("Printer", carol)):
-        incident = make_incident(title, caller=caller)
-        problem_link_incident(agent_actor, number=problem.number, incident=incident.number)
-    problem_update(
-        agent_actor,
-        number=problem.number,
-        expected_version=None,
-        changes={"status": "investigating"},
-    )
-    mail.outbox.clear()
+    problem = investigated([("Drucker", greta), ("Printer", carol)])
     problem_update(
         agent_actor,
         number=problem.number,

@@ -8,32 +8,26 @@ from django.core import mail
 from steward.core import outbox
 from steward.core.models import OutboxMessage, OutgoingMail
 from steward.problems.models import Problem
-from steward.problems.services import problem_link_incident, problem_update
+from steward.problems.services import problem_update
 from tests import factories
 
 RESOLVE = {"status": "resolved", "root_cause": "Bad default", "resolution_notes": "Fixed it."}
 
 
 @pytest.fixture
-def linked(agent_actor, make_problem, make_incident):
+def linked(investigated):
     """A problem under investigation with three incidents from two callers and an opt-out."""
     carol = factories.requester(username="carol", email="carol@example.com")
     dave = factories.requester(username="dave", email="dave@example.com")
     quiet = factories.requester(username="quiet", email="quiet@example.com")
     quiet.email_notifications = False
     quiet.save()
-    problem = make_problem()
-    for title, caller in (("A", carol), ("B", carol), ("C", dave), ("D", quiet)):
-        incident = make_incident(f"VPN {title}", caller=caller)
-        problem_link_incident(agent_actor, number=problem.number, incident=incident.number)
-    problem_update(
-        agent_actor,
-        number=problem.number,
-        expected_version=None,
-        changes={"status": "investigating"},
+    return investigated(
+        [
+            (f"VPN {title}", caller)
+            for title, caller in (("A", carol), ("B", carol), ("C", dave), ("D", quiet))
+        ]
     )
-    mail.outbox.clear()
-    return problem
 
 
 def _to(address):

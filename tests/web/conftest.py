@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from steward.core.choices import Role
+from tests import factories
+
 PASSWORD = "correct-horse-battery"  # the factories' password
 _CSRF = [
     (re.compile(r'(name="csrfmiddlewaretoken" value=)"[^"]*"'), r'\1""'),
@@ -27,6 +30,35 @@ def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def reads_german(user, *, desk: bool = True):
+    """``user`` with Deutsch in their profile; ``desk``: member and lead of the Servicedesk
+    team (the language tests' agents and administrators work there)."""
+    user.language = "de"
+    user.save(update_fields=["language"])
+    if desk:
+        factories.TeamFactory(name="Servicedesk", slug="servicedesk", members=[user], lead=user)
+    return user
+
+
+@pytest.fixture
+def german_agent(db):
+    """An agent who reads German (``test_language_agents.py``)."""
+    return reads_german(factories.agent(username="agnes", first_name="Agnes", last_name="Wagner"))
+
+
+@pytest.fixture
+def german_admin(db):
+    """An administrator (also agent and change manager) who reads German: the configuration
+    and mailbox pages' reader."""
+    user = factories.UserFactory(
+        username="anja",
+        first_name="Anja",
+        last_name="Keller",
+        roles=[Role.ADMIN, Role.AGENT, Role.CHANGE_MANAGER],
+    )
+    return reads_german(user)
 
 
 @pytest.fixture

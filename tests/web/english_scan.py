@@ -56,6 +56,19 @@ class PageWords(HTMLParser):
             self.words += split_words(data)
 
 
+class ProseWords(PageWords):
+    """The page's words less the literal names in ``<code>`` (``ci_class``, ``serial_number``:
+    the columns an import file must have, a command, a file's path: the same in every language)."""
+
+    def handle_starttag(self, tag, attrs):
+        self.skipping += tag == "code"
+        super().handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        self.skipping -= tag == "code"
+        super().handle_endtag(tag)
+
+
 def split_words(text: str) -> list[str]:
     return re.findall(r"[A-Za-zÄÖÜäöüß]+", text)
 

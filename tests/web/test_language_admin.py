@@ -19,7 +19,6 @@ from steward.changes.services import (
     freeze_create,
     template_create,
 )
-from steward.core.choices import Role
 from steward.incidents.models import Category
 from steward.incidents.services import category_create, escalation_rule_create
 from steward.sla.services import calendar_create, policy_create
@@ -53,20 +52,6 @@ def admin_english_words(html: bytes, data: set[str] = frozenset()) -> list[str]:
     reader = PageWords()
     reader.feed(html.decode())
     return sorted({w for w in reader.words if w.lower() in ADMIN and w not in data})
-
-
-@pytest.fixture
-def german_admin(db):
-    user = factories.UserFactory(
-        username="anja",
-        first_name="Anja",
-        last_name="Keller",
-        roles=[Role.ADMIN, Role.AGENT, Role.CHANGE_MANAGER],
-    )
-    user.language = "de"
-    user.save(update_fields=["language"])
-    factories.TeamFactory(name="Servicedesk", slug="servicedesk", members=[user], lead=user)
-    return user
 
 
 @pytest.fixture

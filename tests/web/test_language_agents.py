@@ -10,7 +10,6 @@ from django.test import Client
 from steward.changes.services import change_create
 from steward.incidents.services import incident_create
 from steward.problems.services import problem_create
-from tests import factories
 from tests.conftest import as_actor
 from tests.web.english_scan import ENGLISH, english_words
 
@@ -21,15 +20,6 @@ AGENT_WORDS = """assign assignee selected priority queue filter filters breached
     risk review implement pending waiting mine any none impact urgency save clear
     views view delete show hide more less link unlink incident resolve hold progress"""
 AGENT = ENGLISH | frozenset(AGENT_WORDS.split())
-
-
-@pytest.fixture
-def german_agent(db):
-    user = factories.agent(username="agnes", first_name="Agnes", last_name="Wagner")
-    user.language = "de"
-    user.save(update_fields=["language"])
-    factories.TeamFactory(name="Servicedesk", slug="servicedesk", members=[user], lead=user)
-    return user
 
 
 @pytest.fixture

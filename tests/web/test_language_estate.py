@@ -18,7 +18,7 @@ from steward.knowledge.services import article_create, article_update
 from steward.software import services as software
 from tests import factories
 from tests.conftest import as_actor
-from tests.web.english_scan import PageWords
+from tests.web.english_scan import ProseWords
 from tests.web.test_language_agents import AGENT
 
 # The estate's vocabulary, on top of the chrome's and the agents': words German text never
@@ -35,21 +35,8 @@ ESTATE_WORDS = """class classes relationship relationships environment criticali
 ESTATE = AGENT | frozenset(ESTATE_WORDS.split())
 
 
-class _Prose(PageWords):
-    """The page's words less the literal names in ``<code>`` (``ci_class``, ``serial_number``:
-    the columns an import file must have are the same in every language)."""
-
-    def handle_starttag(self, tag, attrs):
-        self.skipping += tag == "code"
-        super().handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag):
-        self.skipping -= tag == "code"
-        super().handle_endtag(tag)
-
-
 def estate_english_words(html: bytes) -> list[str]:
-    reader = _Prose()
+    reader = ProseWords()
     reader.feed(html.decode())
     return sorted({w for w in reader.words if w.lower() in ESTATE})
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from steward.assets import selectors
 from steward.assets.choices import TERMINAL_STATES, Status
@@ -53,7 +54,7 @@ def require_write(actor: Actor) -> None:
     if user is not None and (
         user.is_superuser or user.has_role(Role.ADMIN) or user.has_role(Role.ASSET_MANAGER)
     ):
-        raise PermissionDenied("This token may not change assets.")
+        raise PermissionDenied(_("This token may not change assets."))
     raise NotFound()
 
 
@@ -61,11 +62,11 @@ def _new(actor: Actor, values: dict[str, Any]) -> Asset:
     """A checked, unsaved asset (the import path shares it)."""
     status = values.pop("status", Status.ON_ORDER) or Status.ON_ORDER
     if status not in CREATE_STATES:
-        raise ValidationFailed.one("status", "a new asset is on_order or in_stock")
+        raise ValidationFailed.one("status", _("a new asset is on_order or in_stock"))
     reject_unknown(values, EDITABLE)
     for required in ("asset_tag", "serial_number", "model"):
         if values.get(required) in (None, ""):
-            raise ValidationFailed.one(required, "required")
+            raise ValidationFailed.one(required, _("required"))
     clean = clean_fields(actor, values, None)
     return Asset(status=status, **clean)
 
@@ -103,12 +104,12 @@ def asset_update(
         values = dict(values)
         target = values.pop("status", None)
         if target is not None and not isinstance(target, str):
-            raise ValidationFailed.one("status", "a status name")
+            raise ValidationFailed.one("status", _("a status name"))
         if "location" in values and _checked_out(asset):
             # a checked-out asset is where its check-out says: moving it is a new check-out,
             # so the history keeps where it was and when
             raise ValidationFailed.one(
-                "location", "the asset is checked out: check it out again to move it"
+                "location", _("the asset is checked out: check it out again to move it")
             )
         # by id (the web form's picker) or by name (an API client's "Berlin office")
         moved = "location" in values
@@ -159,11 +160,11 @@ def asset_check_out(
     require_write(actor)
     asset = selectors.asset_for_update(actor, number=number)
     if person in (None, "") and location in (None, ""):
-        raise ValidationFailed.one("person", "a person or a location")
+        raise ValidationFailed.one("person", _("a person or a location"))
     back = date("due_back", due_back)
     if back is not None and back < timezone.localdate() and not actor.is_system:
         # the system may record a loan already due (demo data, a move from another tool)
-        raise ValidationFailed.one("due_back", "today or later")
+        raise ValidationFailed.one("due_back", _("today or later"))
     who = ref(
         core_selectors.user_visible(actor).filter(is_active=True),
         "person",
@@ -173,9 +174,12 @@ def asset_check_out(
     )
     where = ref(Location.objects.all(), "location", location, key="pk", label="location")
     if asset.status not in (Status.IN_STOCK, Status.DEPLOYED):
-        raise Conflict(f"An asset {asset.get_status_display().lower()} cannot be checked out.")
+        raise Conflict(
+            _("An asset %(value)s cannot be checked out.")
+            % {"value": asset.get_status_display().lower()}
+        )
     if Assignment.objects.filter(asset=asset, checked_in_at__isnull=True).exists():
-        raise Conflict("The asset is checked out: check it in first.")
+        raise Conflict(_("The asset is checked out: check it in first."))
     before = audit.snapshot(asset, AUDITED)
     events = (
         lifecycle.move(actor, asset, Status.DEPLOYED) if asset.status != Status.DEPLOYED else []
@@ -202,7 +206,7 @@ def asset_check_in(actor: Actor, *, number: str, stock_room: str | None = None) 
     require_write(actor)
     asset = selectors.asset_for_update(actor, number=number)
     if asset.status != Status.DEPLOYED:
-        raise Conflict("Only a deployed asset can be checked in.")
+        raise Conflict(_("Only a deployed asset can be checked in."))
     room = clean_fields(actor, {"stock_room": stock_room}, asset)["stock_room"]
     before = audit.snapshot(asset, AUDITED)
     events = lifecycle.move(actor, asset, Status.IN_STOCK)

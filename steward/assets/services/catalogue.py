@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from steward.assets.choices import Depreciation
 from steward.assets.models import AssetModel, Category, StockLevel, StockRoom
@@ -25,19 +26,19 @@ from steward.core.services.records import RecordRules, record_update
 def _percent(field: str, value: Any, *, what: str) -> Decimal:
     """A percentage from 0 to 100 with at most two decimals; refusals name ``field``."""
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise ValidationFailed.one(field, "a percentage, e.g. 12.5")
+        raise ValidationFailed.one(field, gettext("a percentage, e.g. 12.5"))
     try:
         percent = Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as exc:
-        raise ValidationFailed.one(field, "a percentage, e.g. 12.5") from exc
+        raise ValidationFailed.one(field, gettext("a percentage, e.g. 12.5")) from exc
     if not percent.is_finite():
-        raise ValidationFailed.one(field, "a percentage, e.g. 12.5")
+        raise ValidationFailed.one(field, gettext("a percentage, e.g. 12.5"))
     if percent < 0:
-        raise ValidationFailed.one(field, "may not be negative")
+        raise ValidationFailed.one(field, gettext("may not be negative"))
     if percent > 100:
-        raise ValidationFailed.one(field, f"at most 100: {what}")
+        raise ValidationFailed.one(field, gettext("at most 100: %(what)s") % {"what": what})
     if percent != percent.quantize(Decimal("0.01")):
-        raise ValidationFailed.one(field, "at most two decimals")
+        raise ValidationFailed.one(field, gettext("at most two decimals"))
     return percent.quantize(Decimal("0.01"))
 
 
@@ -47,13 +48,14 @@ def _schedule(prefix: str, values: dict[str, Any]) -> dict[str, Any]:
     if method is not None:
         if method not in Depreciation.values:
             raise ValidationFailed.one(
-                f"{prefix}_method", f"one of {', '.join(Depreciation.values)}"
+                f"{prefix}_method",
+                gettext("one of %(value)s") % {"value": ", ".join(Depreciation.values)},
             )
         clean[f"{prefix}_method"] = method
     life = values.get(f"{prefix}_life_years")
     if life is not None:
         if isinstance(life, bool) or not isinstance(life, int) or not 1 <= life <= 50:
-            raise ValidationFailed.one(f"{prefix}_life_years", "whole years from 1 to 50")
+            raise ValidationFailed.one(f"{prefix}_life_years", gettext("whole years from 1 to 50"))
         clean[f"{prefix}_life_years"] = life
     rate = values.get(f"{prefix}_rate")
     if rate is not None:
@@ -79,9 +81,9 @@ def category_create(actor: Actor, *, name: str, ci_class: str = "", **values: An
     name = text("name", name, required=True)[:120]
     slug = slugify(name)[:60]
     if not slug:
-        raise ValidationFailed.one("name", "needs letters or digits")
+        raise ValidationFailed.one("name", gettext("needs letters or digits"))
     if Category.objects.filter(slug=slug).exists():
-        raise ValidationFailed.one("name", "a category of this name exists")
+        raise ValidationFailed.one("name", gettext("a category of this name exists"))
     clean = _schedule("book", values) | _schedule("tax", values)
     category = Category.objects.create(name=name, slug=slug, ci_class=ci_class, **clean)
     audit.record(actor, category, action=AuditAction.CREATE, after={"name": name})
@@ -109,12 +111,15 @@ def _ci_class(value: Any) -> str:
     of the category's assets later."""
     value = text("ci_class", value)
     if len(value) > 60:
-        raise ValidationFailed.one("ci_class", "at most 60 characters")
+        raise ValidationFailed.one("ci_class", gettext("at most 60 characters"))
     if value and value not in deployable_classes():
         raise ValidationFailed.one(
             "ci_class",
-            f"“{value}” is not a CMDB class a deployed asset can become "
-            "(an active class needing no attribute but the serial number)",
+            gettext(
+                "“%(value)s” is not a CMDB class a deployed asset can become"
+                " (an active class needing no attribute but the serial number)"
+            )
+            % {"value": value},
         )
     return value
 
@@ -147,12 +152,12 @@ def category_update(
         cleaned = _schedule("book", values) | _schedule("tax", values)
         for name in ("name", "ci_class") + tuple(f"{p}_method" for p in ("book", "tax")):
             if name in values and values[name] is None:
-                raise ValidationFailed.one(name, "required")
+                raise ValidationFailed.one(name, gettext("required"))
         if "name" in values:
             cleaned["name"] = text("name", values["name"], required=True)[:120]
             clash = Category.objects.filter(name__iexact=cleaned["name"])
             if clash.exclude(pk=category.pk).exists():
-                raise ValidationFailed.one("name", "a category of this name exists")
+                raise ValidationFailed.one("name", gettext("a category of this name exists"))
         if "ci_class" in values:
             cleaned["ci_class"] = _ci_class(values["ci_class"])
         return cleaned
@@ -170,14 +175,14 @@ def category_update(
 def _category(value: Any) -> Category:
     found = ref(Category.objects.all(), "category", value, key="slug", label="category")
     if found is None:
-        raise ValidationFailed.one("category", "required")
+        raise ValidationFailed.one("category", gettext("required"))
     return found
 
 
 def _warranty(months: Any) -> int:
     """Whole months from 0 to 240 (a bool or a numeric string is not a month count)."""
     if isinstance(months, bool) or not isinstance(months, int) or not 0 <= months <= 240:
-        raise ValidationFailed.one("warranty_months", "from 0 to 240")
+        raise ValidationFailed.one("warranty_months", gettext("from 0 to 240"))
     return months
 
 
@@ -192,7 +197,9 @@ def model_create(
     found = _category(category)
     warranty_months = _warranty(warranty_months)
     if AssetModel.objects.filter(manufacturer__iexact=manufacturer, name__iexact=name).exists():
-        raise ValidationFailed.one("name", "this manufacturer already has a model of this name")
+        raise ValidationFailed.one(
+            "name", gettext("this manufacturer already has a model of this name")
+        )
     model = AssetModel.objects.create(
         manufacturer=manufacturer, name=name, category=found, warranty_months=warranty_months
     )
@@ -236,7 +243,9 @@ def model_update(
         name = cleaned.get("name", model.name)
         clash = AssetModel.objects.filter(manufacturer__iexact=manufacturer, name__iexact=name)
         if clash.exclude(pk=model.pk).exists():
-            raise ValidationFailed.one("name", "this manufacturer already has a model of this name")
+            raise ValidationFailed.one(
+                "name", gettext("this manufacturer already has a model of this name")
+            )
         return cleaned
 
     return record_update(
@@ -255,7 +264,7 @@ def stock_room_create(actor: Actor, *, name: str, location: Any = None) -> Stock
     name = text("name", name, required=True)[:120]
     slug = slugify(name)[:60]
     if StockRoom.objects.filter(slug=slug).exists():
-        raise ValidationFailed.one("name", "a stock room of this name exists")
+        raise ValidationFailed.one("name", gettext("a stock room of this name exists"))
     where = ref(Location.objects.all(), "location", location, key="pk", label="location")
     room = StockRoom.objects.create(name=name, slug=slug, location=where)
     audit.record(actor, room, action=AuditAction.CREATE, after={"name": name})
@@ -269,9 +278,9 @@ def stock_level_set(actor: Actor, *, stock_room: str, model: int, reorder_level:
     room = ref(StockRoom.objects.all(), "stock_room", stock_room, key="slug", label="stock room")
     found = ref(AssetModel.objects.all(), "model", model, key="pk", label="model")
     if room is None or found is None:
-        raise ValidationFailed.one("stock_room" if room is None else "model", "required")
+        raise ValidationFailed.one("stock_room" if room is None else "model", gettext("required"))
     if isinstance(reorder_level, bool) or not 0 <= int(reorder_level) <= 1_000_000:
-        raise ValidationFailed.one("reorder_level", "from 0 to 1000000")
+        raise ValidationFailed.one("reorder_level", gettext("from 0 to 1000000"))
     level, _ = StockLevel.objects.update_or_create(
         stock_room=room, model=found, defaults={"reorder_level": reorder_level}
     )

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from steward.assets import selectors
 from steward.assets.choices import REMINDER_DAYS, ContractKind
@@ -37,13 +38,15 @@ def _clean(actor: Actor, values: dict[str, Any], contract: Contract | None) -> d
             clean[name] = text(name, values[name], required=True)[:200]
     if "kind" in values:
         if values["kind"] not in ContractKind.values:
-            raise ValidationFailed.one("kind", f"one of {', '.join(ContractKind.values)}")
+            raise ValidationFailed.one(
+                "kind", _("one of %(value)s") % {"value": ", ".join(ContractKind.values)}
+            )
         clean["kind"] = values["kind"]
     for name in ("start_date", "end_date"):
         if name in values:
             clean[name] = date(name, values[name])
             if clean[name] is None:
-                raise ValidationFailed.one(name, "required")
+                raise ValidationFailed.one(name, _("required"))
     if "cost" in values:
         clean["cost"] = money("cost", values["cost"] if values["cost"] is not None else 0)
     if "owner_team" in values:
@@ -57,16 +60,18 @@ def _clean(actor: Actor, values: dict[str, Any], contract: Contract | None) -> d
     start = clean.get("start_date", getattr(contract, "start_date", None))
     end = clean.get("end_date", getattr(contract, "end_date", None))
     if start and end and end < start:
-        raise ValidationFailed.one("end_date", "may not be before the start date")
+        raise ValidationFailed.one("end_date", _("may not be before the start date"))
     if "assets" in values:
         numbers = values["assets"] or []
         if not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
-            raise ValidationFailed.one("assets", "a list of asset numbers")
+            raise ValidationFailed.one("assets", _("a list of asset numbers"))
         wanted = {n.strip().upper() for n in numbers}
         found = list(selectors.asset_visible(actor).filter(number__in=wanted))
         missing = wanted - {a.number for a in found}
         if missing:
-            raise ValidationFailed.one("assets", f"no asset {sorted(missing)[0]!r}")
+            raise ValidationFailed.one(
+                "assets", _("no asset %(value)s") % {"value": repr(sorted(missing)[0])}
+            )
         clean["assets"] = found
     return clean
 
@@ -77,7 +82,7 @@ def contract_create(actor: Actor, **values: Any) -> Contract:
     reject_unknown(values, EDITABLE)
     for required in ("title", "vendor", "kind", "start_date", "end_date"):
         if values.get(required) in (None, ""):
-            raise ValidationFailed.one(required, "required")
+            raise ValidationFailed.one(required, _("required"))
     clean = _clean(actor, values, None)
     assets = clean.pop("assets", [])
     contract = Contract.objects.create(number=next_number("CTR"), **clean)

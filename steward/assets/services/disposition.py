@@ -8,6 +8,7 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from steward.assets import selectors
 from steward.assets.choices import DispositionMethod, Sanitisation, Status
@@ -27,7 +28,7 @@ def _open(actor: Actor, number: str) -> tuple[Asset, Disposition]:
     require_write(actor)
     asset = selectors.asset_for_update(actor, number=number)
     if asset.status != Status.RETIRED:
-        raise Conflict("Only a retired asset's disposition can be recorded.")
+        raise Conflict(gettext("Only a retired asset's disposition can be recorded."))
     record, _ = Disposition.objects.get_or_create(asset=asset)
     return asset, record
 
@@ -36,12 +37,17 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     if "method" in values:
         if values["method"] not in ("", *DispositionMethod.values):
-            raise ValidationFailed.one("method", f"one of {', '.join(DispositionMethod.values)}")
+            raise ValidationFailed.one(
+                "method",
+                gettext("one of %(value)s") % {"value": ", ".join(DispositionMethod.values)},
+            )
         clean["method"] = values["method"]
     if "sanitisation" in values:
         if values["sanitisation"] not in ("", *Sanitisation.values):
             raise ValidationFailed.one(
-                "sanitisation", f"one of {', '.join(Sanitisation.values)} (NIST SP 800-88)"
+                "sanitisation",
+                gettext("one of %(values)s (NIST SP 800-88)")
+                % {"values": ", ".join(Sanitisation.values)},
             )
         clean["sanitisation"] = values["sanitisation"]
     if "vendor" in values:
@@ -51,7 +57,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     if "certificate_date" in values:
         clean["certificate_date"] = date("certificate_date", values["certificate_date"])
         if clean["certificate_date"] and clean["certificate_date"] > timezone.localdate():
-            raise ValidationFailed.one("certificate_date", "may not be in the future")
+            raise ValidationFailed.one("certificate_date", gettext("may not be in the future"))
     return clean
 
 

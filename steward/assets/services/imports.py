@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from steward.assets.choices import Status
 from steward.assets.models import Asset, AssetModel, StockRoom
@@ -81,12 +82,13 @@ class AssetImportReport(ImportReport):
         return found
 
     def summary(self) -> str:
-        c = self.counts
-        verb = "would be" if self.dry_run or not self.applied else "were"
-        text_ = f"{c[Action.CREATE]} assets, {self.error_count} errors"
+        """The counts in a sentence, in the active language (as the CMDB's)."""
+        counts = {"assets": self.counts[Action.CREATE], "errors": self.error_count}
         if not self.ok:
-            return f"{text_}; nothing was imported."
-        return f"{text_} ({verb} created)."
+            return _("%(assets)s assets, %(errors)s errors; nothing was imported.") % counts
+        if self.dry_run or not self.applied:
+            return _("%(assets)s assets, %(errors)s errors (would be created).") % counts
+        return _("%(assets)s assets, %(errors)s errors (were created).") % counts
 
 
 class _Lookups:
@@ -201,7 +203,9 @@ def import_assets(
     require_write(actor)
     rows = list(rows)
     if len(rows) > MAX_ROWS:
-        raise ValidationFailed.one("rows", f"at most {MAX_ROWS} rows per import")
+        raise ValidationFailed.one(
+            "rows", _("at most %(max_rows)s rows per import") % {"max_rows": MAX_ROWS}
+        )
     started = time.perf_counter()
     report = AssetImportReport(source="csv", dry_run=dry_run)
     look = _Lookups()

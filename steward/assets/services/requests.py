@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from steward.assets import selectors
 from steward.assets.choices import Status
@@ -30,14 +31,20 @@ def _wanted(answers: dict[str, Any]) -> Q:
         for found in AssetModel.objects.all():
             if str(found).lower() == model:
                 return Q(model=found)
-        raise Conflict(f"No asset model is called {answers['model']!r}: fix the item's choices.")
+        raise Conflict(
+            _("No asset model is called %(value)s: fix the item's choices.")
+            % {"value": repr(answers["model"])}
+        )
     category = str(answers.get("category") or "").strip()
     if category:
         found = Category.objects.filter(name__iexact=category).first()
         if found is None:
-            raise Conflict(f"No asset category is called {category!r}: fix the item's choices.")
+            raise Conflict(
+                _("No asset category is called %(category)s: fix the item's choices.")
+                % {"category": repr(category)}
+            )
         return Q(model__category=found)
-    raise ValidationFailed.one("model", "the request names no model or category")
+    raise ValidationFailed.one("model", _("the request names no model or category"))
 
 
 def asset_request_fulfil(actor: Actor, fulfilment: Any) -> str:
@@ -45,7 +52,7 @@ def asset_request_fulfil(actor: Actor, fulfilment: Any) -> str:
     (of the requester's organisation or of none) to the requester, as a loan when the
     request asked for one; returns the line the task's notes keep."""
     if not selectors.can_write(actor):
-        raise PermissionDenied("An asset manager completes this task: it hands out an asset.")
+        raise PermissionDenied(_("An asset manager completes this task: it hands out an asset."))
     answers = fulfilment.answers
     due_back = date("return_by", answers.get("return_by"))
     org = fulfilment.organisation_id
@@ -58,7 +65,7 @@ def asset_request_fulfil(actor: Actor, fulfilment: Any) -> str:
     asset: Asset | None = candidates.first()
     if asset is None:
         raise Conflict(
-            "Nothing of this kind is in stock: receive one into stock, then complete the task."
+            _("Nothing of this kind is in stock: receive one into stock, then complete the task.")
         )
     person = fulfilment.requester.username
     asset_check_out(actor, number=asset.number, person=person, due_back=due_back)

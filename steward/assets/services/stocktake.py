@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from steward.assets import selectors
 from steward.assets.models import Asset, StockCount, StockCountSeen, StockRoom
@@ -23,7 +24,7 @@ def stock_count_start(actor: Actor, *, stock_room: str = "", location: Any = Non
     room = ref(StockRoom.objects.all(), "stock_room", stock_room, key="slug", label="stock room")
     where = ref(Location.objects.all(), "location", location, key="pk", label="location")
     if room is None and where is None:
-        raise ValidationFailed.one("stock_room", "a stock room or a location")
+        raise ValidationFailed.one("stock_room", _("a stock room or a location"))
     return StockCount.objects.create(stock_room=room, location=where, started_by=actor.user)
 
 
@@ -33,7 +34,7 @@ def _count(actor: Actor, count_id: int) -> StockCount:
     if count is None:
         raise NotFound()
     if count.closed_at is not None:
-        raise Conflict("This count is closed.")
+        raise Conflict(_("This count is closed."))
     return count
 
 
@@ -43,7 +44,7 @@ def stock_count_scan(actor: Actor, *, count_id: int, tag: str) -> Asset:
     count = _count(actor, count_id)
     asset = selectors.asset_by_tag(actor, tag=str(tag or ""))
     if asset is None:
-        raise ValidationFailed.one("tag", f"no asset with tag {tag!r}")
+        raise ValidationFailed.one("tag", _("no asset with tag %(tag)s") % {"tag": repr(tag)})
     try:
         with transaction.atomic():
             StockCountSeen.objects.create(count=count, asset=asset)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.db.models.functions import Upper
+from django.utils.translation import gettext as _
 
 from steward.assets.models import Asset, AssetModel, StockRoom
 from steward.core import selectors as core_selectors
@@ -26,13 +27,13 @@ def money(field: str, value: Any) -> Decimal:
     try:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as exc:
-        raise ValidationFailed.one(field, "a number, e.g. 1299.00") from exc
+        raise ValidationFailed.one(field, _("a number, e.g. 1299.00")) from exc
     if not amount.is_finite():
-        raise ValidationFailed.one(field, "a number, e.g. 1299.00")
+        raise ValidationFailed.one(field, _("a number, e.g. 1299.00"))
     if amount < 0:
-        raise ValidationFailed.one(field, "may not be negative")
+        raise ValidationFailed.one(field, _("may not be negative"))
     if amount > MAX_MONEY or amount != amount.quantize(Decimal("0.01")):
-        raise ValidationFailed.one(field, "at most 999999999999.99, in cents")
+        raise ValidationFailed.one(field, _("at most 999999999999.99, in cents"))
     return amount
 
 
@@ -46,21 +47,21 @@ def date(field: str, value: Any) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError as exc:
-        raise ValidationFailed.one(field, "a date as YYYY-MM-DD") from exc
+        raise ValidationFailed.one(field, _("a date as YYYY-MM-DD")) from exc
 
 
 def text(field: str, value: Any, *, required: bool = False) -> str:
     value = "" if value is None else value
     if not isinstance(value, str):
-        raise ValidationFailed.one(field, "text")
+        raise ValidationFailed.one(field, _("text"))
     value = value.strip()
     if required and not value:
-        raise ValidationFailed.one(field, "required")
+        raise ValidationFailed.one(field, _("required"))
     if not is_single_line(value):
-        raise ValidationFailed.one(field, "one line, without control characters")
+        raise ValidationFailed.one(field, _("one line, without control characters"))
     limit = TEXT_LIMITS.get(field)
     if limit and len(value) > limit:
-        raise ValidationFailed.one(field, f"at most {limit} characters")
+        raise ValidationFailed.one(field, _("at most %(limit)s characters") % {"limit": limit})
     return value
 
 
@@ -70,13 +71,17 @@ def ref(qs: QuerySet, field: str, value: Any, *, key: str, label: str) -> Any:
         return None
     if key in ("pk", "id"):
         if isinstance(value, bool) or not str(value).isdigit() or len(str(value)) > 18:
-            raise ValidationFailed.one(field, f"the id of a {label}")
+            raise ValidationFailed.one(field, _("the id of a %(label)s") % {"label": label})
         value = int(value)
     elif not isinstance(value, str):
-        raise ValidationFailed.one(field, f"the {key} of a {label}")
+        raise ValidationFailed.one(
+            field, _("the %(key)s of a %(label)s") % {"key": key, "label": label}
+        )
     found = qs.filter(**{key: value}).first()
     if found is None:
-        raise ValidationFailed.one(field, f"no {label} {value!r}")
+        raise ValidationFailed.one(
+            field, _("no %(label)s %(value)s") % {"label": label, "value": repr(value)}
+        )
     return found
 
 
@@ -88,7 +93,7 @@ def unique(field: str, value: str, asset: Asset | None) -> None:
         others = others.exclude(pk=asset.pk)
     if value and others.exists():
         label = "asset tag" if field == "asset_tag" else "serial number"
-        raise ValidationFailed.one(field, f"another asset has this {label}")
+        raise ValidationFailed.one(field, _("another asset has this %(label)s") % {"label": label})
 
 
 def clean_fields(actor: Actor, values: dict[str, Any], asset: Asset | None) -> dict[str, Any]:
@@ -105,7 +110,7 @@ def clean_fields(actor: Actor, values: dict[str, Any], asset: Asset | None) -> d
         clean["notes"] = str(values["notes"] or "")[:20_000]
     if "holds_data" in values:
         if not isinstance(values["holds_data"], bool):
-            raise ValidationFailed.one("holds_data", "true or false")
+            raise ValidationFailed.one("holds_data", _("true or false"))
         clean["holds_data"] = values["holds_data"]
     if "cost" in values:
         clean["cost"] = money("cost", values["cost"] if values["cost"] is not None else 0)
@@ -127,7 +132,7 @@ def clean_fields(actor: Actor, values: dict[str, Any], asset: Asset | None) -> d
         if name in values:
             clean[name] = ref(qs, name, values[name], key=key, label=label)
     if "model" in clean and clean["model"] is None:
-        raise ValidationFailed.one("model", "required")
+        raise ValidationFailed.one("model", _("required"))
     return clean
 
 
@@ -139,12 +144,12 @@ def location(field: str, value: Any) -> Location | None:
     if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
         return ref(Location.objects.all(), field, value, key="pk", label="location")
     if not isinstance(value, str):
-        raise ValidationFailed.one(field, "the id or the name of a location")
+        raise ValidationFailed.one(field, _("the id or the name of a location"))
     name = value.strip()
     found = Location.objects.filter(name=name).first()
     if found is None:
         same = list(Location.objects.filter(name__iexact=name)[:2])
         found = same[0] if len(same) == 1 else None
     if found is None:
-        raise ValidationFailed.one(field, f"no location {name!r}")
+        raise ValidationFailed.one(field, _("no location %(name)s") % {"name": repr(name)})
     return found

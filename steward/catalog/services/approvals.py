@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from steward.catalog import selectors
 from steward.catalog.choices import Decision, RequestStatus
@@ -26,22 +27,29 @@ def approval_decide(
     """Approve or reject one's own vote on a request's current stage; nobody (not even an
     administrator) decides another person's vote."""
     if decision not in (Decision.APPROVED, Decision.REJECTED):
-        raise ValidationFailed.one("decision", "approved or rejected")
+        raise ValidationFailed.one("decision", _("approved or rejected"))
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
-        raise ValidationFailed.one("comment", f"at most {MAX_COMMENT} characters")
+        raise ValidationFailed.one(
+            "comment", _("at most %(limit)s characters") % {"limit": MAX_COMMENT}
+        )
     request = selectors.request_for_update(actor, number=number)
     approval = request.approvals.select_for_update().filter(pk=approval_id).first()
     if approval is None:
         raise NotFound()
     if actor.user is None or approval.approver_id != actor.user.pk:
         raise PermissionDenied(
-            "You may only decide your own approval.", fields={"approval": ["not yours"]}
+            _("You may only decide your own approval."), fields={"approval": [_("not yours")]}
         )
     if not selectors.can_decide(actor, request, approval):
         raise Conflict(
-            f"{request.number} is not waiting for this vote.",
-            fields={"decision": [f"already {approval.decision}, request {request.status}"]},
+            _("%(number)s is not waiting for this vote.") % {"number": request.number},
+            fields={
+                "decision": [
+                    _("already %(decision)s, request %(status)s")
+                    % {"decision": approval.decision, "status": request.status}
+                ]
+            },
         )
     approval.decision = decision
     approval.comment = comment

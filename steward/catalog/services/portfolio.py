@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from steward.catalog import selectors
 from steward.catalog.choices import Audience, ServiceKind, Stage
@@ -59,7 +60,7 @@ ITEM_FIELDS = {
 
 def _choice(values: dict[str, Any], errors: dict, name: str, allowed: list[str]) -> None:
     if name in values and values[name] not in allowed:
-        errors[name] = [f"one of {', '.join(allowed)}"]
+        errors[name] = [_("one of %(value)s") % {"value": ", ".join(allowed)}]
 
 
 def _clean_service(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
@@ -87,7 +88,7 @@ def _clean_service(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def service_create(actor: Actor, *, name: str, slug: str = "", **fields: Any) -> Service:
     """Add a service to the portfolio (pipeline unless said otherwise)."""
-    require_admin(actor, "change the service portfolio")
+    require_admin(actor, _("change the service portfolio"))
     reject_unknown(fields, SERVICE_FIELDS - {"name"})
     clean = _clean_service(actor, {"name": name, **fields})
     service = Service(
@@ -112,7 +113,7 @@ def service_update(
 
     def load() -> Service:
         service = selectors.service_get(actor, slug=slug, for_update=True)
-        require_admin(actor, "change the service portfolio")
+        require_admin(actor, _("change the service portfolio"))
         return service
 
     done = record_update(
@@ -148,12 +149,12 @@ def _clean_item(actor: Actor, values: dict[str, Any], item: CatalogItem | None) 
     if "description" in values:
         values["description"] = str(values["description"] or "")
     if "is_active" in values and not isinstance(values["is_active"], bool):
-        errors["is_active"] = ["true or false"]
+        errors["is_active"] = [_("true or false")]
     roles = values.get("audience_roles")
     if "audience_roles" in values and (
         not isinstance(roles, list) or any(r not in Role.values for r in roles)
     ):
-        errors["audience_roles"] = [f"a list of: {', '.join(Role.values)}"]
+        errors["audience_roles"] = [_("a list of: %(values)s") % {"values": ", ".join(Role.values)}]
     if errors:
         raise ValidationFailed(errors)
     if "service" in values:
@@ -187,11 +188,13 @@ def _clean_item(actor: Actor, values: dict[str, Any], item: CatalogItem | None) 
 
 def _organisations(slugs: Any) -> list[Organisation]:
     if not isinstance(slugs, list) or not all(isinstance(s, str) for s in slugs):
-        raise ValidationFailed.one("audience_organisations", "a list of organisation slugs")
+        raise ValidationFailed.one("audience_organisations", _("a list of organisation slugs"))
     found = list(Organisation.objects.filter(slug__in=slugs))
     missing = sorted(set(slugs) - {o.slug for o in found})
     if missing:
-        raise ValidationFailed.one("audience_organisations", f"no organisation {missing[0]!r}")
+        raise ValidationFailed.one(
+            "audience_organisations", _("no organisation %(value)s") % {"value": repr(missing[0])}
+        )
     return found
 
 
@@ -214,7 +217,7 @@ ITEM_AUDITED = sorted(ITEM_FIELDS - {"audience_organisations"})
 @transaction.atomic
 def item_create(actor: Actor, *, name: str, slug: str = "", **fields: Any) -> CatalogItem:
     """Add a catalogue item with its form, approval stages and fulfilment tasks."""
-    require_admin(actor, "build catalogue items")
+    require_admin(actor, _("build catalogue items"))
     reject_unknown(fields, ITEM_FIELDS - {"name"})
     clean = _clean_item(actor, {"name": name, **fields}, None)
     organisations = clean.pop("audience_organisations", [])
@@ -241,7 +244,7 @@ def item_update(
 
     def load() -> CatalogItem:
         item = selectors.item_get(actor, slug=slug, for_update=True)
-        require_admin(actor, "build catalogue items")
+        require_admin(actor, _("build catalogue items"))
         return item
 
     done = record_update(

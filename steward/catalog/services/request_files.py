@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext as _
 
 from steward.catalog.choices import FieldType
 from steward.catalog.models import Request
@@ -46,7 +47,7 @@ def _described(attachment: Attachment) -> dict[str, Any]:
 def _staged(actor: Actor, key: str, ids: list[str]) -> dict[str, Attachment]:
     """The actor's own uploads on their own profile, by id; anything else is refused."""
     if actor.user is None:
-        raise ValidationFailed.one(f"answers.{key}", "only a person hands in uploaded files")
+        raise ValidationFailed.one(f"answers.{key}", _("only a person hands in uploaded files"))
     found = Attachment.objects.filter(
         pk__in=ids,
         content_type=ContentType.objects.get_for_model(User),
@@ -56,7 +57,7 @@ def _staged(actor: Actor, key: str, ids: list[str]) -> dict[str, Attachment]:
     staged = {str(a.pk): a for a in found}
     if len(staged) != len(set(ids)):
         raise ValidationFailed.one(
-            f"answers.{key}", "no such file of yours: upload it to your profile first"
+            f"answers.{key}", _("no such file of yours: upload it to your profile first")
         )
     return staged
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from steward.catalog import selectors
 from steward.catalog.choices import (
@@ -98,9 +99,9 @@ def _plan(
         needed = validation.needed_votes(stage["quorum"], len(approvers))
         if not approvers or needed > len(approvers):
             reason = {
-                ApproverKind.MANAGER: "the requester has no manager to approve",
-                ApproverKind.SERVICE_OWNER: "the item's service has no owner to approve",
-            }.get(stage["approvers"], "not enough approvers for this stage")
+                ApproverKind.MANAGER: _("the requester has no manager to approve"),
+                ApproverKind.SERVICE_OWNER: _("the item's service has no owner to approve"),
+            }.get(stage["approvers"], _("not enough approvers for this stage"))
             errors[f"approval_stages.{i}"] = [reason]
         pks = [u.pk for u in approvers]
         stages.append({"name": stage["name"], "approvers": pks, "needed": needed})
@@ -108,9 +109,8 @@ def _plan(
     if errors:
         raise ValidationFailed(
             errors,
-            message="This item cannot be approved for you: "
-            + "; ".join(m for ms in errors.values() for m in ms)
-            + ".",
+            message=_("This item cannot be approved for you: %(reasons)s.")
+            % {"reasons": "; ".join(m for ms in errors.values() for m in ms)},
         )
     plan = {"stages": stages, "task_mode": item.task_mode, "tasks": list(item.task_templates)}
     return plan, people
@@ -134,15 +134,15 @@ def request_order(
     foreign key and nothing is written. The request returned carries its approvals and tasks
     (with their approvers and teams): the response is built from it, not read back."""
     if actor.user is None and requester is None:
-        raise ValidationFailed.one("requester", "required when the system orders")
+        raise ValidationFailed.one("requester", _("required when the system orders"))
     orderable = selectors.item_for_order(actor, slug=item)  # cached per process
     found = orderable.item
     person = actor.user
     if requester not in (None, "", getattr(person, "username", None)):
         if not actor.is_agent:
             raise PermissionDenied(
-                "Only agents order on behalf of someone else.",
-                fields={"requester": ["agents only"]},
+                _("Only agents order on behalf of someone else."),
+                fields={"requester": [_("agents only")]},
             )
         # only a person the agent may see (an agent limited to organisations orders for
         # their people only)
@@ -150,7 +150,9 @@ def request_order(
             core_selectors.user_visible(actor).filter(username=requester, is_active=True).first()
         )
         if person is None:
-            raise ValidationFailed.one("requester", f"no person {requester!r}")
+            raise ValidationFailed.one(
+                "requester", _("no person %(requester)s") % {"requester": repr(requester)}
+            )
     clean = validation.clean_answers(
         found.form,
         answers if answers is not None else {},
@@ -342,7 +344,7 @@ def request_cancel(actor: Actor, *, number: str, reason: str = "") -> Request:
     if not selectors.can_cancel_request(actor, request):
         if request.status != RequestStatus.APPROVAL:
             REQUEST_FLOW.check(request, target=RequestStatus.CANCELLED, data={})
-        raise PermissionDenied("Only the requester cancels a request.")
+        raise PermissionDenied(_("Only the requester cancels a request."))
     request.approvals.filter(decision=Decision.PENDING).update(decision=Decision.NOT_NEEDED)
     _move(actor, request, RequestStatus.CANCELLED, reason=reason[:500])
     return request

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from steward.catalog import selectors
 from steward.catalog.choices import TaskStatus
@@ -32,7 +33,9 @@ def _load(actor: Actor, number: str, expected_version: int | None) -> Task:
 def _require_worker(actor: Actor, task: Task, target: str) -> None:
     TASK_FLOW.check(task, target=target, data={})
     if not selectors.can_work_task(actor, task):
-        raise PermissionDenied(f"Only members of {task.team.name} work this task.")
+        raise PermissionDenied(
+            _("Only members of %(name)s work this task.") % {"name": task.team.name}
+        )
 
 
 def _save(actor: Actor, task: Task, before: dict, topic: str) -> Task:
@@ -50,7 +53,9 @@ def task_take(actor: Actor, *, number: str, expected_version: int | None = None)
     if task.status == TaskStatus.IN_PROGRESS:
         target = TaskStatus.IN_PROGRESS  # taking over from a colleague: no status move
         if not selectors.can_work_task(actor, task):
-            raise PermissionDenied(f"Only members of {task.team.name} work this task.")
+            raise PermissionDenied(
+                _("Only members of %(name)s work this task.") % {"name": task.team.name}
+            )
     else:
         _require_worker(actor, task, target)
     before = audit.snapshot(task, AUDITED)
@@ -117,9 +122,9 @@ def task_update(actor: Actor, *, number: str, expected_version: int | None, chan
     reject_unknown(changes, {"status", "notes"})
     target = changes.get("status")
     if target is None:
-        raise ValidationFailed.one("status", "in_progress (take) or done (complete)")
+        raise ValidationFailed.one("status", _("in_progress (take) or done (complete)"))
     if "notes" in changes and target != TaskStatus.DONE:
-        raise ValidationFailed.one("notes", "only when completing (status done)")
+        raise ValidationFailed.one("notes", _("only when completing (status done)"))
     if target == TaskStatus.DONE:
         return task_complete(
             actor,
@@ -131,4 +136,4 @@ def task_update(actor: Actor, *, number: str, expected_version: int | None, chan
         return task_take(actor, number=number, expected_version=expected_version)
     task = _load(actor, number, expected_version)
     TASK_FLOW.check(task, target=str(target), data={})  # raises IllegalTransition
-    raise PermissionDenied("Tasks are cancelled with their request.")
+    raise PermissionDenied(_("Tasks are cancelled with their request."))

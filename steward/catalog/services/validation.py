@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from steward.catalog.choices import ApproverKind, FieldType, TaskMode
 from steward.catalog.services.fulfilment import action_names
 from steward.core.errors import ValidationFailed
@@ -38,30 +40,34 @@ def _raise(errors: Errors) -> None:
 def _label(raw: dict, where: str, errors: Errors) -> str:
     label = raw.get("label")
     if not isinstance(label, str) or not label.strip() or len(label) > 200:
-        errors.setdefault(f"{where}.label", []).append("a label of 1 to 200 characters")
+        errors.setdefault(f"{where}.label", []).append(_("a label of 1 to 200 characters"))
         return ""
     if not is_single_line(label):
-        errors.setdefault(f"{where}.label", []).append("one line")
+        errors.setdefault(f"{where}.label", []).append(_("one line"))
     return label.strip()
 
 
 def _form_field(raw: Any, where: str, earlier: dict[str, dict], errors: Errors) -> dict | None:
     """One field of a form definition, cleaned; earlier fields are those a condition may name."""
     if not isinstance(raw, dict):
-        errors.setdefault(where, []).append("an object with key, label and type")
+        errors.setdefault(where, []).append(_("an object with key, label and type"))
         return None
     known = {"key", "label", "type", "required", "help", "choices", "min", "max", "show_if"}
     for extra in sorted(set(raw) - known):
-        errors.setdefault(f"{where}.{extra}", []).append("unknown setting")
+        errors.setdefault(f"{where}.{extra}", []).append(_("unknown setting"))
     key = raw.get("key")
     if not isinstance(key, str) or not KEY.fullmatch(key):
-        errors.setdefault(f"{where}.key", []).append("lower-case letters, digits and _")
+        errors.setdefault(f"{where}.key", []).append(_("lower-case letters, digits and _"))
         key = ""
     elif key in earlier:
-        errors.setdefault(f"{where}.key", []).append(f"{key!r} is used twice")
+        errors.setdefault(f"{where}.key", []).append(
+            _("%(key)s is used twice") % {"key": repr(key)}
+        )
     kind = raw.get("type")
     if kind not in FieldType.values:
-        errors.setdefault(f"{where}.type", []).append(f"one of {', '.join(FieldType.values)}")
+        errors.setdefault(f"{where}.type", []).append(
+            _("one of %(value)s") % {"value": ", ".join(FieldType.values)}
+        )
     field: dict[str, Any] = {
         "key": key,
         "label": _label(raw, where, errors),
@@ -77,7 +83,7 @@ def _form_field(raw: Any, where: str, earlier: dict[str, dict], errors: Errors) 
             or not all(isinstance(c, str) and c.strip() and len(c) <= 120 for c in choices)
             or len(set(choices)) != len(choices)
         ):
-            errors.setdefault(f"{where}.choices", []).append("a list of distinct texts")
+            errors.setdefault(f"{where}.choices", []).append(_("a list of distinct texts"))
         else:
             field["choices"] = [c.strip() for c in choices]
     if kind == FieldType.NUMBER:
@@ -85,7 +91,7 @@ def _form_field(raw: Any, where: str, earlier: dict[str, dict], errors: Errors) 
             value = raw.get(bound)
             if value is not None:
                 if isinstance(value, bool) or not isinstance(value, int | float):
-                    errors.setdefault(f"{where}.{bound}", []).append("a number")
+                    errors.setdefault(f"{where}.{bound}", []).append(_("a number"))
                 else:
                     field[bound] = value
     condition = raw.get("show_if")
@@ -97,23 +103,27 @@ def _form_field(raw: Any, where: str, earlier: dict[str, dict], errors: Errors) 
 def _condition(raw: Any, where: str, earlier: dict[str, dict], errors: Errors) -> dict:
     """``{"field": <an earlier key>, "equals": <an answer it may give>}``."""
     if not isinstance(raw, dict) or set(raw) != {"field", "equals"}:
-        errors.setdefault(where, []).append('{"field": <key>, "equals": <answer>}')
+        errors.setdefault(where, []).append(_('{"field": <key>, "equals": <answer>}'))
         return {}
     target = earlier.get(raw["field"])
     if target is None:
-        errors.setdefault(where, []).append("must name a field above this one")
+        errors.setdefault(where, []).append(_("must name a field above this one"))
         return {}
     if target.get("type") == FieldType.CHOICE and raw["equals"] not in target.get("choices", []):
-        errors.setdefault(where, []).append(f"{raw['equals']!r} is not a choice of that field")
+        errors.setdefault(where, []).append(
+            _("%(value)s is not a choice of that field") % {"value": repr(raw["equals"])}
+        )
     if not isinstance(raw["equals"], str | int | float | bool):
-        errors.setdefault(where, []).append("equals a text, number or true/false")
+        errors.setdefault(where, []).append(_("equals a text, number or true/false"))
     return {"field": raw["field"], "equals": raw["equals"]}
 
 
 def clean_form(raw: Any) -> list[dict]:
     """A form definition: a list of typed fields, conditions naming fields above them."""
     if not isinstance(raw, list) or len(raw) > MAX_FIELDS:
-        raise ValidationFailed.one("form", f"a list of at most {MAX_FIELDS} fields")
+        raise ValidationFailed.one(
+            "form", _("a list of at most %(max_fields)s fields") % {"max_fields": MAX_FIELDS}
+        )
     errors: Errors = {}
     fields: dict[str, dict] = {}
     for i, entry in enumerate(raw):
@@ -127,18 +137,21 @@ def clean_form(raw: Any) -> list[dict]:
 def clean_stages(raw: Any, *, team_exists: Callable[[str], bool]) -> list[dict]:
     """Approval stages, run in order; each has approvers of one kind and a quorum."""
     if not isinstance(raw, list) or len(raw) > MAX_STAGES:
-        raise ValidationFailed.one("approval_stages", f"a list of at most {MAX_STAGES} stages")
+        raise ValidationFailed.one(
+            "approval_stages",
+            _("a list of at most %(max_stages)s stages") % {"max_stages": MAX_STAGES},
+        )
     errors: Errors = {}
     stages = []
     for i, entry in enumerate(raw):
         where = f"approval_stages.{i}"
         if not isinstance(entry, dict):
-            errors.setdefault(where, []).append("an object with approvers and quorum")
+            errors.setdefault(where, []).append(_("an object with approvers and quorum"))
             continue
         kind = entry.get("approvers")
         if kind not in ApproverKind.values:
             errors.setdefault(f"{where}.approvers", []).append(
-                f"one of {', '.join(ApproverKind.values)}"
+                _("one of %(value)s") % {"value": ", ".join(ApproverKind.values)}
             )
         stage: dict[str, Any] = {
             "name": str(entry.get("name") or f"Stage {i + 1}")[:120],
@@ -148,7 +161,7 @@ def clean_stages(raw: Any, *, team_exists: Callable[[str], bool]) -> list[dict]:
         if kind == ApproverKind.TEAM:
             team = entry.get("team")
             if not isinstance(team, str) or not team_exists(team):
-                errors.setdefault(f"{where}.team", []).append("an active team's slug")
+                errors.setdefault(f"{where}.team", []).append(_("an active team's slug"))
             stage["team"] = team
         if kind == ApproverKind.USERS:
             users = entry.get("users")
@@ -157,7 +170,7 @@ def clean_stages(raw: Any, *, team_exists: Callable[[str], bool]) -> list[dict]:
                 or not users
                 or not all(isinstance(u, str) for u in users)
             ):
-                errors.setdefault(f"{where}.users", []).append("a list of usernames")
+                errors.setdefault(f"{where}.users", []).append(_("a list of usernames"))
             stage["users"] = users
         stages.append(stage)
     _raise(errors)
@@ -169,7 +182,7 @@ def _quorum(value: Any, where: str, errors: Errors) -> str | int:
         return value
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 50:
         return value
-    errors.setdefault(where, []).append("any, all, or a number of approvals from 1 to 50")
+    errors.setdefault(where, []).append(_("any, all, or a number of approvals from 1 to 50"))
     return "any"
 
 
@@ -183,36 +196,44 @@ def clean_tasks(
     """Fulfilment task templates (a title and a team each, an SLA policy optionally) and
     how they run."""
     if mode not in TaskMode.values:
-        raise ValidationFailed.one("task_mode", f"one of {', '.join(TaskMode.values)}")
+        raise ValidationFailed.one(
+            "task_mode", _("one of %(value)s") % {"value": ", ".join(TaskMode.values)}
+        )
     if not isinstance(raw, list) or len(raw) > MAX_TASKS:
-        raise ValidationFailed.one("task_templates", f"a list of at most {MAX_TASKS} tasks")
+        raise ValidationFailed.one(
+            "task_templates", _("a list of at most %(max_tasks)s tasks") % {"max_tasks": MAX_TASKS}
+        )
     errors: Errors = {}
     tasks = []
     for i, entry in enumerate(raw):
         where = f"task_templates.{i}"
         if not isinstance(entry, dict) or set(entry) - {"title", "team", "action", "sla_policy"}:
             errors.setdefault(where, []).append(
-                '{"title": …, "team": <team slug>, "action": <optional fulfilment action>, '
-                '"sla_policy": <policy slug, optional>}'
+                _(
+                    '{"title": …, "team": <team slug>, "action": <optional fulfilment action>, '
+                    '"sla_policy": <policy slug, optional>}'
+                )
             )
             continue
         title = entry.get("title")
         if not isinstance(title, str) or not title.strip() or len(title) > 200:
-            errors.setdefault(f"{where}.title", []).append("a title of 1 to 200 characters")
+            errors.setdefault(f"{where}.title", []).append(_("a title of 1 to 200 characters"))
         team = entry.get("team")
         if not isinstance(team, str) or not team_exists(team):
-            errors.setdefault(f"{where}.team", []).append("an active team's slug")
+            errors.setdefault(f"{where}.team", []).append(_("an active team's slug"))
         task = {"title": str(title or "").strip(), "team": team}
         if entry.get("action") not in (None, ""):
             if entry["action"] not in action_names():
                 errors.setdefault(f"{where}.action", []).append(
-                    f"one of {', '.join(action_names()) or 'no actions'}"
+                    _("one of %(value)s") % {"value": ", ".join(action_names()) or _("no actions")}
                 )
             task["action"] = entry["action"]
         policy = entry.get("sla_policy")
         if policy not in (None, ""):
             if not isinstance(policy, str) or not policy_exists(policy):
-                errors.setdefault(f"{where}.sla_policy", []).append("an active SLA policy's slug")
+                errors.setdefault(f"{where}.sla_policy", []).append(
+                    _("an active SLA policy's slug")
+                )
             task["sla_policy"] = policy
         tasks.append(task)
     _raise(errors)
@@ -327,11 +348,11 @@ def clean_answers(
     """The answers to ``form``: every shown required field answered, each of its type;
     answers to fields that are not shown are dropped, answers to no field are refused."""
     if not isinstance(raw, dict):
-        raise ValidationFailed.one("answers", "an object of field key → answer")
+        raise ValidationFailed.one("answers", _("an object of field key → answer"))
     errors: Errors = {}
     keys = {f["key"] for f in form}
     for unknown in sorted(set(raw) - keys):
-        errors[f"answers.{unknown}"] = ["no such field on this form"]
+        errors[f"answers.{unknown}"] = [_("no such field on this form")]
     clean: dict[str, Any] = {}
     for field in form:
         if not is_shown(field, clean):
@@ -339,7 +360,7 @@ def clean_answers(
         value = raw.get(field["key"])
         if _blank(value):
             if field["required"]:
-                errors[f"answers.{field['key']}"] = ["required"]
+                errors[f"answers.{field['key']}"] = [_("required")]
             continue
         answer, problem = clean_answer(field, value, user_ok=user_ok, ci_ok=ci_ok)
         if problem:

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from steward.catalog import selectors, services
@@ -29,7 +30,7 @@ ROW_FIELDS = {"min": "minimum", "max": "maximum", "show_if": "show_if_field"}
 @require_GET
 def admin_list(request: HttpRequest) -> HttpResponse:
     """Every item and service, with links to edit them."""
-    require_admin(request.actor, "build the service catalogue")
+    require_admin(request.actor, gettext("build the service catalogue"))
     return render(
         request,
         "catalog/admin_list.html",
@@ -111,7 +112,7 @@ def _place(exc: ValidationFailed, form: forms.Form, rows: dict[str, tuple]) -> N
 def item_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     """A new item, or one to change: its settings, questions, approval stages and tasks."""
     actor = request.actor
-    require_admin(actor, "build the service catalogue")
+    require_admin(actor, gettext("build the service catalogue"))
     item = selectors.item_get(actor, slug=slug) if slug else None
     if request.method == "GET":
         initial = {"audience": "everyone", "task_mode": "ordered", "is_active": True}
@@ -184,7 +185,7 @@ def _page(request, item, form, fields, stages, tasks, status: int = 200) -> Http
 def service_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     """A new service, or one to change."""
     actor = request.actor
-    require_admin(actor, "change the service portfolio")
+    require_admin(actor, gettext("change the service portfolio"))
     service: Service | None = selectors.service_get(actor, slug=slug) if slug else None
     if request.method == "GET":
         initial = {"kind": "business", "stage": "pipeline"}

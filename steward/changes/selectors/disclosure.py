@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from steward.changes.choices import NOT_ANSWERED
 from steward.changes.models import Change
@@ -27,7 +27,21 @@ from steward.incidents import selectors as incident_selectors
 from steward.problems import selectors as problem_selectors
 
 # "+1: CI0000182 nw-secret is medium" (risk.assess: the most critical CI or service)
-CI_REASON = re.compile(r"(?P<points>\+\d+): (?P<number>CI\d+) .* is (?P<level>[a-z ]+)", re.S)
+CI_REASON = re.compile(
+    r"(?P<points>\+\d+): (?P<number>CI\d+) (?P<name>.*) is (?P<level>[a-z ]+)", re.S
+)
+# "+2: 1 failed or backed-out change(s) on these CIs in the last 90 days" (risk.assess)
+FAILED_REASON = re.compile(
+    r"(?P<points>\+\d+): (?P<count>\d+) failed or backed-out change\(s\) on these CIs in the"
+    r" last (?P<days>\d+) days"
+)
+# the criticality levels as risk.assess stores them, for the reader's language
+LEVELS = {
+    "critical": gettext_noop("critical"),
+    "high": gettext_noop("high"),
+    "medium": gettext_noop("medium"),
+    "low": gettext_noop("low"),
+}
 HIDDEN = {
     "cis": ("a CI you cannot see", "CIs you cannot see"),
     "impacted_services": ("a service you cannot see", "services you cannot see"),
@@ -37,16 +51,34 @@ HIDDEN = {
 
 
 def readable_risk_reasons(reasons: Iterable[str], visible_cis: set[str]) -> list[str]:
-    """The reasons with a CI the reader may not see named as "a CI you cannot see"."""
-    shown = []
-    for reason in reasons:
-        match = CI_REASON.fullmatch(reason)
-        if match and match["number"] not in visible_cis:
-            reason = f"{match['points']}: a CI you cannot see is {match['level']}"
-        elif reason == NOT_ANSWERED:
-            reason = gettext(NOT_ANSWERED)
-        shown.append(reason)
-    return shown
+    """The reasons with a CI the reader may not see named as "a CI you cannot see", in the
+    reader's language (they are stored in English; the questionnaire's are data, as
+    entered)."""
+    return [_readable(reason, visible_cis) for reason in reasons]
+
+
+def _readable(reason: str, visible_cis: set[str]) -> str:
+    if reason == NOT_ANSWERED:
+        return gettext(NOT_ANSWERED)
+    if match := CI_REASON.fullmatch(reason):
+        level = gettext(LEVELS[match["level"]]) if match["level"] in LEVELS else match["level"]
+        if match["number"] not in visible_cis:
+            said = gettext("%(points)s: a CI you cannot see is %(level)s")
+        else:
+            said = gettext("%(points)s: %(number)s %(name)s is %(level)s")
+        return said % {**match.groupdict(), "level": level}
+    if match := FAILED_REASON.fullmatch(reason):
+        return (
+            ngettext(
+                "%(points)s: %(count)s failed or backed-out change on these CIs in the last"
+                " %(days)s days",
+                "%(points)s: %(count)s failed or backed-out changes on these CIs in the last"
+                " %(days)s days",
+                int(match["count"]),
+            )
+            % match.groupdict()
+        )
+    return reason
 
 
 def change_risk_reasons(change: Change) -> list[str]:

@@ -150,7 +150,9 @@ def assess(
         points = CRITICALITY_POINTS.get(worst.criticality, 0)
         if points:
             score += points
-            label = Criticality(worst.criticality).label.split(" - ")[-1].lower()
+            # stored English whoever's language is active (the label is translated):
+            # the enum's name is the English word ("high")
+            label = Criticality(worst.criticality).name.lower()
             reasons.append(f"+{points}: {worst.number} {worst.name} is {label}")
     if cis:
         since = timezone.now() - dt.timedelta(days=settings.failed_history_days)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
 # rows and errors listed in full; beyond these, only counted (10,000 bad rows stay readable)
 MAX_ERRORS = 100
 MAX_ROWS_SHOWN = 1000
@@ -104,16 +106,40 @@ class ImportReport:
         return fields
 
     def summary(self) -> str:
+        """The counts in a sentence, in the active language (the page's reader's, the API's
+        ``Accept-Language``); the counts themselves are in ``counts``."""
         c = self.counts
-        verb = "would be" if self.dry_run or not self.applied else "were"
-        text = (
-            f"{c['create']} created, {c['update']} updated, {c['unchanged']} unchanged, "
-            f"{c['conflict']} conflicts; relationships: {c['relationships_create']} created, "
-            f"{c['relationships_unchanged']} unchanged; {self.error_count} errors"
-        )
+        counts = {
+            "create": c["create"],
+            "update": c["update"],
+            "unchanged": c["unchanged"],
+            "conflict": c["conflict"],
+            "relationships_create": c["relationships_create"],
+            "relationships_unchanged": c["relationships_unchanged"],
+            "errors": self.error_count,
+            "source": self.source,
+        }
         if not self.ok:
-            return f"{text}; nothing was imported."
-        return f"{text} ({verb} written from source {self.source})."
+            text = gettext(
+                "%(create)s created, %(update)s updated, %(unchanged)s unchanged, %(conflict)s"
+                " conflicts; relationships: %(relationships_create)s created,"
+                " %(relationships_unchanged)s unchanged; %(errors)s errors; nothing was imported."
+            )
+        elif self.dry_run or not self.applied:
+            text = gettext(
+                "%(create)s created, %(update)s updated, %(unchanged)s unchanged, %(conflict)s"
+                " conflicts; relationships: %(relationships_create)s created,"
+                " %(relationships_unchanged)s unchanged; %(errors)s errors (would be written"
+                " from source %(source)s)."
+            )
+        else:
+            text = gettext(
+                "%(create)s created, %(update)s updated, %(unchanged)s unchanged, %(conflict)s"
+                " conflicts; relationships: %(relationships_create)s created,"
+                " %(relationships_unchanged)s unchanged; %(errors)s errors (were written from"
+                " source %(source)s)."
+            )
+        return text % counts
 
     def as_dict(self, *, rows_limit: int = MAX_ROWS_SHOWN) -> dict[str, Any]:
         """The report as JSON: row details beyond ``rows_limit`` are counted, not listed

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from steward.cmdb import selectors
 from steward.cmdb.choices import CIStatus, Criticality, Environment
@@ -30,7 +32,9 @@ def cis_import(actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[Configur
     require_write(actor)
     rows = list(rows)
     if len(rows) > MAX_ROWS:
-        raise ValidationFailed.one("rows", f"at most {MAX_ROWS} rows per batch")
+        raise ValidationFailed.one(
+            "rows", _("at most %(max_rows)s rows per batch") % {"max_rows": MAX_ROWS}
+        )
     tree = selectors.class_tree()
     teams = {t.slug: t for t in Team.objects.all()}
     orgs = {o.slug: o for o in Organisation.objects.all()}
@@ -39,7 +43,9 @@ def cis_import(actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[Configur
         row_errors: dict[str, list[str]] = {}
         cls = tree.by_slug.get(row.get("ci_class", ""))
         if cls is None:
-            row_errors["ci_class"] = [f"no CI class {row.get('ci_class')!r}"]
+            row_errors["ci_class"] = [
+                _("no CI class %(value)s") % {"value": repr(row.get("ci_class"))}
+            ]
             attrs = {}
         else:
             attrs, attr_errors = validate(tree.schema(cls), row.get("attributes") or {})
@@ -55,23 +61,33 @@ def cis_import(actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[Configur
             "software_version": str(row.get("software_version") or "")[:100],
         }
         if not values["name"]:
-            row_errors["name"] = ["required"]
+            row_errors["name"] = [_("required")]
         if values["status"] not in CIStatus.values:
-            row_errors["status"] = ["unknown status"]
+            row_errors["status"] = [_("unknown status")]
         if values["environment"] not in Environment.values:
-            row_errors["environment"] = ["unknown environment"]
+            row_errors["environment"] = [_("unknown environment")]
         if values["criticality"] not in Criticality.values:
-            row_errors["criticality"] = ["1 to 4"]
+            row_errors["criticality"] = [_("1 to 4")]
         for name, table in (("owner_team", teams), ("support_team", teams), ("organisation", orgs)):
             key = row.get(name)
             values[name] = table.get(key) if key else None
             if key and values[name] is None:
-                row_errors[name] = [f"no {name.replace('_', ' ')} {key!r}"]
+                row_errors[name] = [
+                    _("no %(field)s %(key)s") % {"field": name.replace("_", " "), "key": repr(key)}
+                ]
         for field, messages in row_errors.items():
             errors[f"rows[{index}].{field}"] = messages
         built.append(values)
     if errors:
-        raise ValidationFailed(errors, message=f"{len(errors)} problems; nothing was imported.")
+        raise ValidationFailed(
+            errors,
+            message=ngettext(
+                "%(count)s problem; nothing was imported.",
+                "%(count)s problems; nothing was imported.",
+                len(errors),
+            )
+            % {"count": len(errors)},
+        )
     numbers = next_numbers("CI", len(built))
     cis = ConfigurationItem.objects.bulk_create(
         [ConfigurationItem(number=n, **v) for n, v in zip(numbers, built, strict=True)],
@@ -95,16 +111,26 @@ def relationships_import(
     for index, (source, target, kind) in enumerate(triples, start=1):
         key = (source.pk, target.pk, kind)
         if source.pk == target.pk:
-            errors[f"rows[{index}].target"] = ["a CI cannot be related to itself"]
+            errors[f"rows[{index}].target"] = [_("a CI cannot be related to itself")]
         elif kind not in types:
-            errors[f"rows[{index}].type"] = [f"no relationship type {kind!r}"]
+            errors[f"rows[{index}].type"] = [
+                _("no relationship type %(kind)s") % {"kind": repr(kind)}
+            ]
         elif key in seen:
-            errors[f"rows[{index}].target"] = ["duplicate relationship"]
+            errors[f"rows[{index}].target"] = [_("duplicate relationship")]
         else:
             seen.add(key)
             objs.append(Relationship(source=source, target=target, type=types[kind]))
     if errors:
-        raise ValidationFailed(errors, message=f"{len(errors)} problems; nothing was imported.")
+        raise ValidationFailed(
+            errors,
+            message=ngettext(
+                "%(count)s problem; nothing was imported.",
+                "%(count)s problems; nothing was imported.",
+                len(errors),
+            )
+            % {"count": len(errors)},
+        )
     made = Relationship.objects.bulk_create(objs, batch_size=2000)
     audit.record_created_many(
         actor,

@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from steward.cmdb import selectors
 from steward.cmdb.choices import CIStatus, Criticality, Environment
@@ -34,7 +35,7 @@ AUDITED = sorted(FIELDS | {"number"})
 
 def require_write(actor: Actor) -> None:
     if not selectors.can_write(actor):
-        raise PermissionDenied("Only administrators and asset managers change the CMDB.")
+        raise PermissionDenied(_("Only administrators and asset managers change the CMDB."))
 
 
 def _reference_checker(actor: Actor, tree: ClassTree, values: Any, schema: dict, self_number=""):
@@ -69,24 +70,24 @@ def _clean(
     if "name" in clean:
         name = (clean["name"] or "").strip() if isinstance(clean["name"], str) else ""
         if not name or len(name) > 200:
-            errors["name"] = ["required, at most 200 characters"]
+            errors["name"] = [_("required, at most 200 characters")]
         clean["name"] = name
     for name in ("description", "software_version"):
         if name in clean:
             clean[name] = clean[name] or ""
             if not isinstance(clean[name], str):
-                errors[name] = ["expected text"]
+                errors[name] = [_("expected text")]
     if len(clean.get("software_version") or "") > 100:
-        errors["software_version"] = ["at most 100 characters"]
+        errors["software_version"] = [_("at most 100 characters")]
     for name, choices in (("status", CIStatus), ("environment", Environment)):
         if name in clean and clean[name] not in choices.values:
-            errors[name] = [f"one of {', '.join(choices.values)}"]
+            errors[name] = [_("one of %(value)s") % {"value": ", ".join(choices.values)}]
     if "criticality" in clean and clean["criticality"] not in Criticality.values:
-        errors["criticality"] = ["1 (critical) to 4 (low)"]
+        errors["criticality"] = [_("1 (critical) to 4 (low)")]
     if "ci_class" in clean:
         cls = tree.by_slug.get(clean["ci_class"] or "")
         if cls is None or not cls.is_active:
-            errors["ci_class"] = [f"no CI class {clean['ci_class']!r}"]
+            errors["ci_class"] = [_("no CI class %(value)s") % {"value": repr(clean["ci_class"])}]
         clean["ci_class"] = cls
     if errors:
         raise ValidationFailed(errors)
@@ -122,7 +123,7 @@ def _attributes(
     """The CI's attributes after a write: ``given`` merged over ``current`` (a null removes
     one, JSON merge-patch style), validated as a whole against the class's schema."""
     if given is not None and not isinstance(given, dict):
-        raise ValidationFailed.one("attributes", "expected an object of attribute values")
+        raise ValidationFailed.one("attributes", _("expected an object of attribute values"))
     merged = {**current, **(given or {})}
     merged = {k: v for k, v in merged.items() if v is not None}
     schema = tree.schema(cls)

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from steward.cmdb import selectors
 from steward.cmdb.choices import AttributeType
@@ -31,13 +32,22 @@ TYPE_AUDITED = ["slug", "name", "inverse_name", "source_depends_on_target"]
 
 def require_admin(actor: Actor) -> None:
     if not actor.is_admin:
-        raise PermissionDenied("Only administrators change CI classes and relationship types.")
+        raise PermissionDenied(
+            gettext("Only administrators change CI classes and relationship types.")
+        )
 
 
 def _text(errors: dict, name: str, value: Any, *, limit: int, required: bool = True) -> str:
     text = value.strip() if isinstance(value, str) else None
     if text is None or (required and not text) or len(text) > limit:
-        errors[name] = [f"{'required, ' if required else ''}text of at most {limit} characters"]
+        errors[name] = [
+            (
+                gettext("required, text of at most %(limit)s characters")
+                if required
+                else gettext("text of at most %(limit)s characters")
+            )
+            % {"limit": limit}
+        ]
         return ""
     return text
 
@@ -86,26 +96,29 @@ def _check_schema(tree: ClassTree, cls: CIClass, errors: dict[str, list[str]]) -
         errors["attributes"] = problems
     keys = cls.identification_keys
     if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
-        errors["identification_keys"] = ["a list of attribute names"]
+        errors["identification_keys"] = [gettext("a list of attribute names")]
     else:
         unknown = [k for k in keys if k not in schema]
         if unknown:
-            errors["identification_keys"] = [f"not attributes of this class: {', '.join(unknown)}"]
+            errors["identification_keys"] = [
+                gettext("not attributes of this class: %(unknown)s")
+                % {"unknown": ", ".join(unknown)}
+            ]
 
 
 def _check(tree: ClassTree, cls: CIClass, errors: dict[str, list[str]]) -> None:
     """Names, the parent chain (no cycles), then the schema."""
     taken = {c.slug: c.id for c in tree.by_id.values() if c.id != cls.id}
     if not SLUG.match(cls.slug or ""):
-        errors["slug"] = ["lower-case letters, digits, - and _, at most 60"]
+        errors["slug"] = [gettext("lower-case letters, digits, - and _, at most 60")]
     elif cls.slug in taken:
-        errors["slug"] = [f"a class {cls.slug!r} exists"]
+        errors["slug"] = [gettext("a class %(slug)s exists") % {"slug": repr(cls.slug)}]
     if cls.name and any(c.name == cls.name for c in tree.by_id.values() if c.id != cls.id):
-        errors["name"] = [f"a class named {cls.name!r} exists"]
+        errors["name"] = [gettext("a class named %(name)s exists") % {"name": repr(cls.name)}]
     node, seen = cls, set()
     while node is not None and node.parent_id is not None:
         if node.id in seen or node.parent_id == cls.id:
-            errors["parent"] = ["that parent would make the class its own ancestor"]
+            errors["parent"] = [gettext("that parent would make the class its own ancestor")]
             return
         seen.add(node.id)
         node = tree.by_id.get(node.parent_id)
@@ -118,7 +131,7 @@ def _parent(tree: ClassTree, slug: Any, errors: dict) -> CIClass | None:
         return None
     found = tree.by_slug.get(slug) if isinstance(slug, str) else None
     if found is None:
-        errors["parent"] = [f"no CI class {slug!r}"]
+        errors["parent"] = [gettext("no CI class %(slug)s") % {"slug": repr(slug)}]
     return found
 
 
@@ -212,7 +225,7 @@ def ci_class_update(
             setattr(new, name, changes[name] if changes[name] is not None else [])
     if "is_active" in changes:
         if not isinstance(changes["is_active"], bool):
-            errors["is_active"] = ["true or false"]
+            errors["is_active"] = [gettext("true or false")]
         new.is_active = changes["is_active"] is True
     _check(tree, new, errors)
     if not errors:
@@ -253,13 +266,13 @@ def relationship_type_create(
     require_admin(actor)
     errors: dict[str, list[str]] = {}
     if not isinstance(slug, str) or not SLUG.match(slug) or len(slug) > 40:
-        errors["slug"] = ["lower-case letters, digits, - and _, at most 40"]
+        errors["slug"] = [gettext("lower-case letters, digits, - and _, at most 40")]
     elif RelationshipType.objects.filter(slug=slug).exists():
-        errors["slug"] = [f"a relationship type {slug!r} exists"]
+        errors["slug"] = [gettext("a relationship type %(slug)s exists") % {"slug": repr(slug)}]
     clean_name = _text(errors, "name", name, limit=60)
     clean_inverse = _text(errors, "inverse_name", inverse_name, limit=60)
     if not isinstance(source_depends_on_target, bool):
-        errors["source_depends_on_target"] = ["true or false"]
+        errors["source_depends_on_target"] = [gettext("true or false")]
     if errors:
         raise ValidationFailed(errors)
     kind = RelationshipType.objects.create(

@@ -4,6 +4,7 @@ relationship and on both its CIs (so each CI's past shows the link); emits outbo
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from steward.cmdb import selectors
 from steward.cmdb.models import Relationship, RelationshipType
@@ -29,18 +30,22 @@ def relationship_create(
     errors: dict[str, list[str]] = {}
     for name, number in (("source", source), ("target", target)):
         if number not in found:
-            errors[name] = [f"no CI {number!r}"]
+            errors[name] = [_("no CI %(number)s") % {"number": repr(number)}]
     rel_type = RelationshipType.objects.filter(slug=type).first()
     if rel_type is None:
         slugs = ", ".join(t.slug for t in selectors.relationship_types())
-        errors["type"] = [f"one of {slugs}"]
+        errors["type"] = [_("one of %(value)s") % {"value": slugs}]
     if not errors and source == target:
-        errors["target"] = ["a CI cannot be related to itself"]
+        errors["target"] = [_("a CI cannot be related to itself")]
     if errors:
         raise ValidationFailed(errors)
     src, dst = found[source], found[target]
     if Relationship.objects.filter(source=src, target=dst, type=rel_type).exists():
-        raise ValidationFailed.one("target", f"{source} already {rel_type.slug} {target}")
+        raise ValidationFailed.one(
+            "target",
+            _("%(source)s already %(slug)s %(target)s")
+            % {"source": source, "slug": rel_type.slug, "target": target},
+        )
     relationship = Relationship.objects.create(source=src, target=dst, type=rel_type)
     audit.record(
         actor,

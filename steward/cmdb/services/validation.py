@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from steward.cmdb.choices import AttributeType
 from steward.cmdb.selectors.schema import MAX_STRING, parse_value
 
@@ -61,7 +63,7 @@ def validate(
     for name, value in values.items():
         spec = schema.get(name)
         if spec is None:
-            errors[f"{field}.{name}"] = ["not an attribute of this class"]
+            errors[f"{field}.{name}"] = [_("not an attribute of this class")]
             continue
         if value is None:
             continue  # absent
@@ -76,7 +78,7 @@ def validate(
                 errors[f"{field}.{name}"] = [problem]
     for name, spec in schema.items():
         if spec.get("required") and clean.get(name) is None and f"{field}.{name}" not in errors:
-            errors[f"{field}.{name}"] = ["required for this class"]
+            errors[f"{field}.{name}"] = [_("required for this class")]
     return clean, errors
 
 
@@ -158,7 +160,7 @@ def checker(schema: Mapping[str, Mapping[str, Any]], *, text: bool = False) -> C
         for name, value in values.items():
             parse = parsers.get(name)
             if parse is None:
-                errors[f"{field}.{name}"] = ["not an attribute of this class"]
+                errors[f"{field}.{name}"] = [_("not an attribute of this class")]
                 continue
             if value is None:
                 continue  # absent
@@ -168,7 +170,7 @@ def checker(schema: Mapping[str, Mapping[str, Any]], *, text: bool = False) -> C
                 errors[f"{field}.{name}"] = [str(exc)]
         for name in required:
             if clean.get(name) is None and f"{field}.{name}" not in errors:
-                errors[f"{field}.{name}"] = ["required for this class"]
+                errors[f"{field}.{name}"] = [_("required for this class")]
         return clean, errors
 
     return check

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Count, F
+from django.utils.translation import gettext
 
 from steward.core.actor import Actor
 from steward.core.errors import PermissionDenied, ValidationFailed
@@ -21,12 +22,12 @@ def article_vote(actor: Actor, *, number: str, helpful: object) -> ArticleFeedba
     """Record the actor's "helpful" or "not helpful" on a published article they may read;
     voting again replaces their earlier vote (one per person)."""
     if actor.user is None:
-        raise PermissionDenied("Only people vote on articles.")
+        raise PermissionDenied(gettext("Only people vote on articles."))
     if not isinstance(helpful, bool):
-        raise ValidationFailed.one("helpful", "must be true or false")
+        raise ValidationFailed.one("helpful", gettext("must be true or false"))
     article = selectors.article_get(actor, number=number)
     if article.status != Status.PUBLISHED:
-        raise ValidationFailed.one("helpful", "only published articles take votes")
+        raise ValidationFailed.one("helpful", gettext("only published articles take votes"))
     vote, _ = ArticleFeedback.objects.update_or_create(
         article=article, user=actor.user, defaults={"helpful": helpful}
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from steward.core import audit, markup, outbox
 from steward.core.actor import Actor
@@ -30,7 +31,7 @@ AUDITED = sorted(EDITABLE | {"number", "status", "revision", "published_at", "re
 def require_agent(actor: Actor) -> None:
     """Articles are written by IT; everyone else reads and votes."""
     if not actor.is_agent:
-        raise PermissionDenied("Only agents write knowledge articles.")
+        raise PermissionDenied(_("Only agents write knowledge articles."))
 
 
 def _from_incident(actor: Actor, number: Any, fields: dict[str, Any]) -> Any:
@@ -44,9 +45,9 @@ def _from_incident(actor: Actor, number: Any, fields: dict[str, Any]) -> Any:
         label="incident",
     )
     if incident is None:
-        raise ValidationFailed.one("from_incident", "required")
+        raise ValidationFailed.one("from_incident", _("required"))
     if not (incident.resolution_notes or "").strip():
-        raise ValidationFailed.one("from_incident", "the incident has no resolution notes yet")
+        raise ValidationFailed.one("from_incident", _("the incident has no resolution notes yet"))
     fields.setdefault("title", incident.title)
     fields.setdefault(
         "body",
@@ -82,7 +83,7 @@ def article_create(actor: Actor, *, from_incident: str | None = None, **fields: 
     reject_unknown(fields, EDITABLE)
     incident = _from_incident(actor, from_incident, fields) if from_incident else None
     if "title" not in fields:
-        raise ValidationFailed.one("title", "required")
+        raise ValidationFailed.one("title", _("required"))
     fields.setdefault("owner", actor.user.username if actor.user else None)
     clean = clean_fields(actor, fields)
     article = Article(
@@ -117,10 +118,10 @@ def _clean(actor: Actor, article: Article, changes: dict[str, Any]) -> dict[str,
     changes = dict(changes)
     target = changes.pop("status", None)
     if target is not None and not isinstance(target, str):
-        raise ValidationFailed.one("status", "must be a status name")
+        raise ValidationFailed.one("status", _("must be a status name"))
     clean = clean_fields(actor, changes)
     if "owner" in clean and clean["owner"] is None:
-        raise ValidationFailed.one("owner", "required: an agent")
+        raise ValidationFailed.one("owner", _("required: an agent"))
     if target is not None and target != article.status:
         clean["status"] = target
     return clean

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
 from steward.core.services.references import active_user, resolve_organisations
@@ -27,7 +29,7 @@ def _date(field: str, value: Any) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError as exc:
-        raise ValidationFailed.one(field, "a date as YYYY-MM-DD") from exc
+        raise ValidationFailed.one(field, _("a date as YYYY-MM-DD")) from exc
 
 
 def check_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -37,18 +39,24 @@ def check_values(values: dict[str, Any]) -> dict[str, Any]:
         title = clean["title"].strip() if isinstance(clean["title"], str) else ""
         if not title or len(title) > MAX_TITLE or "\n" in title:
             raise ValidationFailed.one(
-                "title", f"required, one line, at most {MAX_TITLE} characters"
+                "title",
+                _("required, one line, at most %(max_title)s characters")
+                % {"max_title": MAX_TITLE},
             )
         clean["title"] = title
     if "body" in clean:
         body = "" if clean["body"] is None else clean["body"]
         if not isinstance(body, str):
-            raise ValidationFailed.one("body", "must be text")
+            raise ValidationFailed.one("body", _("must be text"))
         if len(body) > MAX_BODY:
-            raise ValidationFailed.one("body", f"at most {MAX_BODY} characters")
+            raise ValidationFailed.one(
+                "body", _("at most %(limit)s characters") % {"limit": MAX_BODY}
+            )
         clean["body"] = body.strip()
     if "audience" in clean and clean["audience"] not in Audience.values:
-        raise ValidationFailed.one("audience", f"one of {', '.join(Audience.values)}")
+        raise ValidationFailed.one(
+            "audience", _("one of %(value)s") % {"value": ", ".join(Audience.values)}
+        )
     if "review_date" in clean:
         clean["review_date"] = _date("review_date", clean["review_date"])
     return clean
@@ -60,7 +68,7 @@ def _category(value: Any) -> Any:
         return None
     found = {c.slug: c for c in incident_selectors.category_list()}.get(str(value))
     if found is None:
-        raise ValidationFailed.one("category", f"no category {value!r}")
+        raise ValidationFailed.one("category", _("no category %(value)s") % {"value": repr(value)})
     return found
 
 
@@ -73,6 +81,6 @@ def clean_fields(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
     if "owner" in clean:
         owner = active_user(actor, "owner", clean["owner"], agent=True)
         if owner is None:
-            raise ValidationFailed.one("owner", "required: an agent")
+            raise ValidationFailed.one("owner", _("required: an agent"))
         clean["owner"] = owner
     return clean

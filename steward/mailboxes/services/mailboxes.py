@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from steward.catalog.models import CatalogItem
 from steward.core import audit, outbox
@@ -62,14 +63,17 @@ RESERVED = {"new", "messages"}  # page addresses beside /mailboxes/<slug>/
 def ack_text_problem(text: str) -> str:
     """Why an acknowledgement text cannot be used, or ''."""
     if len(text) > ACK_TEXT_MAX:
-        return f"at most {ACK_TEXT_MAX} characters"
+        return _("at most %(limit)s characters") % {"limit": ACK_TEXT_MAX}
     template = string.Template(text)
     if not template.is_valid():
-        return "a lone $ must be written $$"
+        return _("a lone $ must be written $$")
     unknown = sorted(set(template.get_identifiers()) - set(ACK_PLACEHOLDERS))
     if unknown:
         known = ", ".join(f"${name}" for name in ACK_PLACEHOLDERS)
-        return f"unknown placeholder ${unknown[0]}; use {known}"
+        return _("unknown placeholder $%(name)s; use %(known)s") % {
+            "name": unknown[0],
+            "known": known,
+        }
     return ""
 
 
@@ -78,7 +82,7 @@ def _admin_scope(actor: Actor) -> None:
     else who is no administrator then finds no mailbox (404, as for an absent one)."""
     user = actor.user
     if user is not None and (user.is_superuser or user.has_role("admin")):
-        require_admin(actor, "configure mailboxes (this token lacks the admin scope)")
+        require_admin(actor, _("configure mailboxes (this token lacks the admin scope)"))
 
 
 def _clean(values: dict[str, Any], mailbox: Mailbox | None) -> dict[str, Any]:
@@ -89,42 +93,46 @@ def _clean(values: dict[str, Any], mailbox: Mailbox | None) -> dict[str, Any]:
             clean[name] = str(clean[name] or "").strip()
             if len(clean[name]) > most or (name == "name" and not clean[name]):
                 errors[name] = [
-                    f"{'required, ' if name == 'name' else ''}at most {most} characters"
+                    _("required, at most %(max_length)s characters") % {"max_length": most}
+                    if name == "name"
+                    else _("at most %(limit)s characters") % {"limit": most}
                 ]
     if "address" in clean:
         clean["address"] = str(clean["address"] or "").strip().lower()
         try:
             validate_email(clean["address"])
         except ValidationError:
-            errors["address"] = ["not a valid email address"]
+            errors["address"] = [_("not a valid email address")]
         else:
             taken = Mailbox.objects.filter(address=clean["address"])
             if mailbox is not None:
                 taken = taken.exclude(pk=mailbox.pk)
             if taken.exists():
-                errors["address"] = ["another mailbox has this address"]
+                errors["address"] = [_("another mailbox has this address")]
     if "kind" in clean and clean["kind"] not in MailboxKind.values:
-        errors["kind"] = [f"one of: {', '.join(MailboxKind.values)}"]
+        errors["kind"] = [_("one of: %(value)s") % {"value": ", ".join(MailboxKind.values)}]
     if "imap_port" in clean and not (
         isinstance(clean["imap_port"], int) and 0 < clean["imap_port"] < 65536
     ):
-        errors["imap_port"] = ["a port number, 1 to 65535"]
+        errors["imap_port"] = [_("a port number, 1 to 65535")]
     if "poll_seconds" in clean and not (
         isinstance(clean["poll_seconds"], int) and MIN_POLL <= clean["poll_seconds"] <= MAX_POLL
     ):
-        errors["poll_seconds"] = [f"seconds, {MIN_POLL} to {MAX_POLL}"]
+        errors["poll_seconds"] = [
+            _("seconds, %(least)s to %(most)s") % {"least": MIN_POLL, "most": MAX_POLL}
+        ]
     if "acknowledgement_text" in clean:
         clean["acknowledgement_text"] = str(clean["acknowledgement_text"] or "").strip()
         if problem := ack_text_problem(clean["acknowledgement_text"]):
             errors["acknowledgement_text"] = [problem]
     if "imap_password" in clean and len(str(clean["imap_password"] or "")) > 500:
-        errors["imap_password"] = ["at most 500 characters"]
+        errors["imap_password"] = [_("at most %(limit)s characters") % {"limit": 500}]
     kind = clean.get("kind", mailbox.kind if mailbox else "")
     host = clean.get("imap_host", mailbox.imap_host if mailbox else "")
     if kind == MailboxKind.IMAP and not host and "imap_host" not in errors:
-        errors["imap_host"] = ["required for an IMAP mailbox"]
+        errors["imap_host"] = [_("required for an IMAP mailbox")]
     if "record_type" in clean and clean["record_type"] not in RecordType.values:
-        errors["record_type"] = [f"one of: {', '.join(RecordType.values)}"]
+        errors["record_type"] = [_("one of: %(value)s") % {"value": ", ".join(RecordType.values)}]
     if errors:
         raise ValidationFailed(errors)
     _clean_item(clean, mailbox)
@@ -144,12 +152,17 @@ def _clean_item(clean: dict[str, Any], mailbox: Mailbox | None) -> None:
         slug = clean["catalog_item"]
         item = CatalogItem.objects.filter(slug=slug).first() if slug else None
         if slug and (item is None or not item.is_active):
-            raise ValidationFailed.one("catalog_item", f"no active catalogue item {slug!r}")
+            raise ValidationFailed.one(
+                "catalog_item", _("no active catalogue item %(slug)s") % {"slug": repr(slug)}
+            )
         if item is not None and (asked := [f["key"] for f in item.form if f.get("required")]):
             raise ValidationFailed.one(
                 "catalog_item",
-                f"its form requires {', '.join(asked)}, which a mail cannot answer; choose an"
-                " item without required questions (such as a general request)",
+                _(
+                    "its form requires %(questions)s, which a mail cannot answer; choose an"
+                    " item without required questions (such as a general request)"
+                )
+                % {"questions": ", ".join(asked)},
             )
         clean["catalog_item"] = item
     kind = clean.get("record_type", mailbox.record_type if mailbox else RecordType.INCIDENT)
@@ -157,7 +170,7 @@ def _clean_item(clean: dict[str, Any], mailbox: Mailbox | None) -> None:
         clean["catalog_item"] if "catalog_item" in clean else getattr(mailbox, "catalog_item", None)
     )
     if kind == RecordType.REQUEST and item is None:
-        raise ValidationFailed.one("catalog_item", "required when new mail opens requests")
+        raise ValidationFailed.one("catalog_item", _("required when new mail opens requests"))
 
 
 @transaction.atomic
@@ -165,12 +178,14 @@ def mailbox_create(
     actor: Actor, *, name: str, address: str, kind: str, slug: str = "", **fields: Any
 ) -> Mailbox:
     """An administrator adds a mailbox."""
-    require_admin(actor, "configure mailboxes")
+    require_admin(actor, _("configure mailboxes"))
     reject_unknown(fields, EDITABLE)
     clean = _clean({"name": name, "address": address, "kind": kind, **fields}, None)
-    slug = new_slug(Mailbox, slug=slug, name=clean["name"], noun="mailbox")
+    slug = new_slug(Mailbox, slug=slug, name=clean["name"], noun=_("mailbox"))
     if slug in RESERVED:
-        raise ValidationFailed.one("slug", f"{slug!r} names a page; choose another")
+        raise ValidationFailed.one(
+            "slug", _("%(slug)s names a page; choose another") % {"slug": repr(slug)}
+        )
     mailbox = Mailbox.objects.create(slug=slug, **clean)
     audit.record(
         actor, mailbox, action=AuditAction.CREATE, after=audit.snapshot(mailbox, AUDITED),
@@ -196,7 +211,7 @@ def mailbox_update(
         "name" in clean
         and Mailbox.objects.filter(name=clean["name"]).exclude(pk=mailbox.pk).exists()
     ):
-        raise ValidationFailed.one("name", "a mailbox with this name already exists")
+        raise ValidationFailed.one("name", _("a mailbox with this name already exists"))
     before = audit.snapshot(mailbox, AUDITED)
     for name, value in clean.items():
         setattr(mailbox, name, value)
@@ -217,8 +232,8 @@ def mailbox_delete(actor: Actor, *, slug: str) -> None:
     mailbox = selectors.mailbox_get(actor, slug=slug, for_update=True)
     if InboundMessage.objects.filter(mailbox=mailbox).exists():
         raise Conflict(
-            "This mailbox has received mail; deactivate it instead (is_active false).",
-            fields={"slug": ["has received mail"]},
+            _("This mailbox has received mail; deactivate it instead (is_active false)."),
+            fields={"slug": [_("has received mail")]},
         )
     audit.record(
         actor,

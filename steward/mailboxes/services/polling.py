@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from steward.core import leases, stopping
 from steward.core.actor import Actor
@@ -188,9 +189,11 @@ def mailbox_test_connection(
     Reads nothing, marks nothing, stores nothing. A mailbox the actor may not see is
     ``NotFound``, as everywhere else."""
     mailbox = selectors.mailbox_get(actor, slug=slug)
-    require_admin(actor, "test mailbox connections")
+    require_admin(actor, gettext("test mailbox connections"))
     if mailbox.kind != MailboxKind.IMAP:
-        return False, "This mailbox is fed by the mail server (pipe or LMTP): nothing to test."
+        return False, gettext(
+            "This mailbox is fed by the mail server (pipe or LMTP): nothing to test."
+        )
     where = f"{mailbox.imap_host}:{mailbox.imap_port}"
     deadline = time.monotonic() + TEST_TIMEOUT
     try:
@@ -201,13 +204,27 @@ def mailbox_test_connection(
         bound(conn, deadline)
         status, data = conn.select(mailbox.imap_folder, readonly=True)
         if status != "OK":
-            return False, f"Logged in, but the folder {mailbox.imap_folder!r} cannot be opened."
+            return False, gettext("Logged in, but the folder %(folder)s cannot be opened.") % {
+                "folder": repr(mailbox.imap_folder)
+            }
         count = (data[0] or b"0").decode(errors="replace") if data else "0"
-        return True, f"Connected to {where}; {mailbox.imap_folder} holds {count} messages."
+        return True, gettext("Connected to %(where)s; %(folder)s holds %(count)s messages.") % {
+            "where": where,
+            "folder": mailbox.imap_folder,
+            "count": count,
+        }
     except TimeoutError:
-        return False, f"Logged in, but no answer from {where} within {TEST_TIMEOUT:g} seconds."
+        return False, gettext(
+            "Logged in, but no answer from %(where)s within %(seconds)s seconds."
+        ) % {
+            "where": where,
+            "seconds": f"{TEST_TIMEOUT:g}",
+        }
     except (imaplib.IMAP4.error, OSError) as exc:
-        return False, f"Logged in, but selecting {mailbox.imap_folder!r} failed: {_said(exc)}."
+        return False, gettext("Logged in, but selecting %(folder)s failed: %(said)s.") % {
+            "folder": repr(mailbox.imap_folder),
+            "said": _said(exc),
+        }
     finally:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
             bound(conn, time.monotonic() + 1)

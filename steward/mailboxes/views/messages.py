@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from steward.core.errors import DomainError, NotFound
@@ -43,10 +44,10 @@ def _empty_text(query) -> str:  # noqa: ANN001 - a QueryDict
     if no mail had come in while the search matched mail of another outcome."""
     q, status = query.get("q", ""), query.get("status", "")
     if not q and status == "quarantined":
-        return "Nothing in quarantine."
+        return _("Nothing in quarantine.")
     if q or status:
-        return "No mail matches this search and outcome."
-    return "No mail received yet."
+        return _("No mail matches this search and outcome.")
+    return _("No mail received yet.")
 
 
 @login_required

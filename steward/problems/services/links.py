@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from steward.core import audit, outbox
 from steward.core.actor import Actor
@@ -29,7 +30,7 @@ def link_incident(actor: Actor, problem: Problem, incident) -> ProblemIncident: 
 def _load(actor: Actor, number: str, incident_number: str, field: str):  # noqa: ANN202
     problem = selectors.problem_for_update(actor, number=number)
     if not actor.is_agent:
-        raise PermissionDenied("Only agents work on problems.")
+        raise PermissionDenied(gettext("Only agents work on problems."))
     incident = resolve_ref(
         incident_selectors.incident_visible(actor),
         field,
@@ -38,7 +39,7 @@ def _load(actor: Actor, number: str, incident_number: str, field: str):  # noqa:
         label="incident",
     )
     if incident is None:
-        raise ValidationFailed.one(field, "required")
+        raise ValidationFailed.one(field, gettext("required"))
     return problem, incident
 
 
@@ -48,8 +49,9 @@ def problem_link_incident(actor: Actor, *, number: str, incident: str) -> Proble
     problem, found = _load(actor, number, incident, "incident")
     if problem.status in TERMINAL_STATES:
         raise Conflict(
-            f"{problem.number} is {problem.status}; link the incident to an open problem.",
-            fields={"status": [f"{problem.status} is final"]},
+            gettext("%(number)s is %(status)s; link the incident to an open problem.")
+            % {"number": problem.number, "status": problem.status},
+            fields={"status": [gettext("%(status)s is final") % {"status": problem.status}]},
         )
     return link_incident(actor, problem, found)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from steward.core import audit, outbox
 from steward.core.actor import Actor
@@ -48,7 +49,7 @@ AUDITED = sorted(
 def require_agent(actor: Actor) -> None:
     """Problem management is the IT staff's work; requesters never write problems."""
     if not actor.is_agent:
-        raise PermissionDenied("Only agents work on problems.")
+        raise PermissionDenied(_("Only agents work on problems."))
 
 
 def _prefill_from_incident(actor: Actor, number: Any, fields: dict[str, Any]) -> Any:
@@ -63,7 +64,7 @@ def _prefill_from_incident(actor: Actor, number: Any, fields: dict[str, Any]) ->
         label="incident",
     )
     if incident is None:
-        raise ValidationFailed.one("from_incident", "required")
+        raise ValidationFailed.one("from_incident", _("required"))
     category = incident.subcategory or incident.category
     inherited: dict[str, Any] = {
         "description": f"Raised from {incident.number}.\n\n{incident.description}".strip(),
@@ -133,10 +134,10 @@ def _notify_option(changes: dict[str, Any], target: str | None, moving: bool) ->
     if value is None or value is False:
         return False
     if value is not True:
-        raise ValidationFailed.one("notify_callers", "must be true or false")
+        raise ValidationFailed.one("notify_callers", _("must be true or false"))
     if not moving or target not in NOTIFYING_STATES:
         raise ValidationFailed.one(
-            "notify_callers", "only with a status change to resolved or closed"
+            "notify_callers", _("only with a status change to resolved or closed")
         )
     return True
 
@@ -165,7 +166,7 @@ def _clean(actor: Actor, problem: Problem, changes: dict[str, Any]) -> dict[str,
     moving = target is not None and target != problem.status
     notify = _notify_option(changes, target, moving)
     if target is not None and not isinstance(target, str):
-        raise ValidationFailed.one("status", "must be a status name")
+        raise ValidationFailed.one("status", _("must be a status name"))
     clean = clean_fields(actor, changes, problem)
     if moving:
         clean["status"] = target

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from steward.cmdb import selectors as cmdb_selectors
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
@@ -23,7 +25,7 @@ TEXT_LIMITS = {
 
 def _level(field: str, value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 3:
-        raise ValidationFailed.one(field, "must be 1 (high), 2 (medium) or 3 (low)")
+        raise ValidationFailed.one(field, _("must be 1 (high), 2 (medium) or 3 (low)"))
     return value
 
 
@@ -34,7 +36,7 @@ def _ci(actor: Actor, field: str, value: Any) -> Any:
     number = str(value).strip().upper()
     ci = cmdb_selectors.ci_visible(actor).filter(number=number).first()
     if ci is None:
-        raise ValidationFailed.one(field, f"no CI {number!r}")
+        raise ValidationFailed.one(field, _("no CI %(number)s") % {"number": repr(number)})
     return ci
 
 
@@ -45,7 +47,7 @@ def _category(value: Any) -> Any:
         return None
     found = {c.slug: c for c in incident_selectors.category_list()}.get(str(value))
     if found is None:
-        raise ValidationFailed.one("category", f"no category {value!r}")
+        raise ValidationFailed.one("category", _("no category %(value)s") % {"value": repr(value)})
     return found
 
 
@@ -56,7 +58,7 @@ def check_values(values: dict[str, Any]) -> dict[str, Any]:
     if "title" in clean:
         title = (clean["title"] or "").strip() if isinstance(clean["title"], str) else ""
         if not title or len(title) > 200:
-            raise ValidationFailed.one("title", "required, at most 200 characters")
+            raise ValidationFailed.one("title", _("required, at most 200 characters"))
         clean["title"] = title
     for field, limit in TEXT_LIMITS.items():
         if field in clean:
@@ -64,10 +66,12 @@ def check_values(values: dict[str, Any]) -> dict[str, Any]:
             if text is None:
                 text = ""
             if not isinstance(text, str):
-                raise ValidationFailed.one(field, "must be text")
+                raise ValidationFailed.one(field, _("must be text"))
             text = text.strip()
             if len(text) > limit:
-                raise ValidationFailed.one(field, f"at most {limit} characters")
+                raise ValidationFailed.one(
+                    field, _("at most %(limit)s characters") % {"limit": limit}
+                )
             clean[field] = text
     for field in ("impact", "urgency"):
         if field in clean:
@@ -96,5 +100,7 @@ def clean_fields(actor: Actor, values: dict[str, Any], problem: Problem | None) 
         and assignee is not None
         and not team.members.filter(pk=assignee.pk).exists()
     ):
-        raise ValidationFailed.one("assignee", f"is not a member of team {team.slug}")
+        raise ValidationFailed.one(
+            "assignee", _("is not a member of team %(slug)s") % {"slug": team.slug}
+        )
     return clean
