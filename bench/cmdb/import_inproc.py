@@ -62,7 +62,9 @@ def old_importer(rev: str) -> object:
             text=True,
             check=True,
         ).stdout
-        (package / Path(path).name).write_text(text.replace("steward.cmdb.imports", "old_cmdb_imports"))
+        (package / Path(path).name).write_text(
+            text.replace("steward.cmdb.imports", "old_cmdb_imports")
+        )
     sys.path.insert(0, str(target))
     return importlib.import_module("old_cmdb_imports").import_cis
 
@@ -114,6 +116,85 @@ def timed(import_cis, path: Path, *, keep: bool = False, profile: bool = False) 
     return result
 
 
+def insert_only(path: Path, *, drop_indexes: bool) -> dict:
+    """The CI rows of the file inserted with the plain driver, values built beforehand (so
+    the figure is the database's alone), all in one transaction rolled back; with
+    ``drop_indexes`` the table's secondary indexes are dropped first and rebuilt after (both
+    timed): what a large first import could do instead of maintaining them row by row."""
+    import datetime as dt
+
+    from django.db import connection, transaction
+
+    from bench.cmdb.loader import _ci_columns, _copy
+    from steward.cmdb.models import CIClass, ConfigurationItem
+
+    fields = _ci_columns()
+    columns = [f.column for f in fields]
+    server = CIClass.objects.get(slug="server").id
+    now = dt.datetime.now(dt.UTC)
+    values = []
+    for i, row in enumerate(_rows(path)):
+        item = ConfigurationItem(
+            number=f"RAW{i:09d}", name=row["name"], ci_class_id=server, status=row["status"]
+        )
+        item.created_at = item.updated_at = now
+        item.attributes = {k: row[k] for k in ("fqdn", "serial_number", "ip_address", "os")}
+        values.append(
+            tuple(f.get_db_prep_save(getattr(item, f.attname), connection) for f in fields)
+        )
+    table = ConfigurationItem._meta.db_table
+    result: dict = {"rows": len(values), "drop_indexes": drop_indexes}
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            indexes = _secondary_indexes(cursor, table) if drop_indexes else []
+            began = time.perf_counter()
+            for name, _sql in indexes:
+                cursor.execute(f'DROP INDEX "{name}"')
+            if connection.vendor == "postgresql":
+                _copy(cursor, table, columns, values)
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
+                    values,
+                )
+            inserted = time.perf_counter()
+            for _name, create in indexes:
+                cursor.execute(create)
+            done = time.perf_counter()
+            result |= {
+                "indexes": len(indexes),
+                "insert_seconds": round(inserted - began, 3),
+                "rebuild_seconds": round(done - inserted, 3),
+                "rows_per_s": round(len(values) / (done - began), 1),
+            }
+            raise _Rollback
+    except _Rollback:
+        pass
+    return result
+
+
+def _secondary_indexes(cursor, table: str) -> list[tuple[str, str]]:  # noqa: ANN001
+    """(name, CREATE statement) of the table's indexes other than the primary key's and
+    unique constraints (which a load must keep checking)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x"
+            " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
+            " WHERE t.relname = %s AND NOT x.indisprimary AND NOT x.indisunique",
+            [table],
+        )
+        return cursor.fetchall()
+    cursor.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s"
+        " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%%'",
+        [table],
+    )
+    return cursor.fetchall()
+
+
 def median(runs: list[dict]) -> float:
     return round(statistics.median(r["rows_per_s"] for r in runs), 1)
 
@@ -158,6 +239,18 @@ def run(args: argparse.Namespace, server: Server) -> dict:
     path = server.var_dir / "import.csv"
     importer.write_csv(path, args.rows)
     importer._source()  # noqa: SLF001 - the bench's own helper
+    indexes = {
+        "kept": [insert_only(path, drop_indexes=False) for _ in range(args.repeats)],
+        "dropped": [insert_only(path, drop_indexes=True) for _ in range(args.repeats)],
+    }
+    data["insert_only"] = indexes
+    kept, dropped = median(indexes["kept"]), median(indexes["dropped"])
+    print(
+        f"   plain insert of the CI rows, values prepared: {kept:,.0f} rows/s with the"
+        f" {indexes['dropped'][0]['indexes']} secondary indexes kept, {dropped:,.0f} rows/s"
+        " dropped and rebuilt",
+        flush=True,
+    )
     variants = {"new": import_cis}
     if args.before:
         variants["old"] = old_importer(args.before)
