@@ -335,13 +335,16 @@ def _plan_update(
             update.fields[name] = value
             update.claimed.append(name)
             result.changes[name] = [_current_display(ctx, ci, name), _display(value)]
-    attributes = dict(ci["attributes"] or {})
+    stored = ci["attributes"] or {}
+    attributes = None  # copied at the first change: most rows of a re-run change nothing
     for name, value in row.attributes.items():
-        if attributes.get(name) != value and allowed(name):
-            result.changes[name] = [attributes.get(name), value]
+        if stored.get(name) != value and allowed(name):
+            result.changes[name] = [stored.get(name), value]
+            if attributes is None:
+                attributes = dict(stored)
             attributes[name] = value
             update.claimed.append(name)
-    if attributes != (ci["attributes"] or {}):
+    if attributes is not None and attributes != stored:
         missing = missing_required(ctx, row.ci_class, attributes)
         if missing:
             result.action = Action.ERROR
