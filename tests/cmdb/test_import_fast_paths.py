@@ -148,3 +148,19 @@ def test_a_first_import_writes_the_rows_the_dict_path_wrote(asset_manager):
             )
             for pk, text in cursor.fetchall():
                 assert text == json.dumps(cis[pk].attributes)
+
+
+def test_an_import_runs_the_same_statements_whatever_its_size(asset_manager):
+    def statements(count: int, offset: int) -> tuple[int, int]:
+        rows = [
+            {"ci_class": "server", "name": f"n{i}", "fqdn": f"n{i}.example.com", "os": "linux"}
+            for i in range(offset, offset + count)
+        ]
+        with CaptureQueriesContext(connection) as first:
+            assert import_cis(asset_manager, rows, source="discovery").counts["create"] == count
+        with CaptureQueriesContext(connection) as again:
+            assert import_cis(asset_manager, rows, source="discovery").counts["unchanged"] == count
+        return len(first), len(again)
+
+    statements(1, 0)  # warm: per-process caches (content types)
+    assert statements(3, 100) == statements(40, 200)
