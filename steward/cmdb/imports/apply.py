@@ -4,6 +4,7 @@ identifier and source-id rows, and one outbox event per thousand CIs."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -69,25 +70,21 @@ def _create(ctx: Context, creates: list[Create], now: Any) -> None:
     at = sql.time_value(now)
     source = ctx.source.name
     rows, snapshots = [], []
-    as_json = sql.json_adapter()
+    # JSON text, not the backend's adapter: ``COPY`` and SQLite take the text as it is, and
+    # each row's attributes are encoded once for the CI and its audit row (``_create_changes``)
+    dumps = json.dumps
+    owners_of: dict[tuple[str, ...], str] = {}  # rows of one file mostly name the same columns
     for create, number in zip(creates, next_numbers("CI", len(creates)), strict=True):
         row = create.row
         create.number = create.result.number = number
         values = {name: _value(row.fields, name) for name in WRITTEN}
-        owners = dict.fromkeys([*row.fields, *row.attributes], source)
-        rows.append(
-            (
-                number,
-                row.ci_class.id,
-                as_json(row.attributes),
-                as_json(owners),
-                *values.values(),
-                1,
-                at,
-                at,
-            )
-        )
-        snapshots.append(values | {"number": number, "ci_class": row.ci_class.id})
+        names = (*row.fields, *row.attributes)
+        owners = owners_of.get(names)
+        if owners is None:
+            owners = owners_of[names] = dumps(dict.fromkeys(names, source))
+        attributes = dumps(row.attributes)
+        rows.append((number, row.ci_class.id, attributes, owners, *values.values(), 1, at, at))
+        snapshots.append((values | {"number": number, "ci_class": row.ci_class.id}, attributes))
     sql.insert(
         ConfigurationItem,
         (
@@ -115,9 +112,8 @@ def _create(ctx: Context, creates: list[Create], now: Any) -> None:
         ),
     )
     entries = []
-    for create, snapshot in zip(creates, snapshots, strict=True):
-        snapshot["attributes"] = create.row.attributes
-        changes = {n: [None, snapshot[n]] for n in AUDITED}
+    for create, (snapshot, attributes) in zip(creates, snapshots, strict=True):
+        changes = _create_changes(snapshot, attributes)
         name = snapshot["name"]
         entries.append((create.pk, f"{create.number} {name}", AuditAction.CREATE, changes))
     _audit(ctx, entries, now)
@@ -170,6 +166,19 @@ def _update(ctx: Context, updates: list[Update], now: Any) -> None:
     outbox.emit_batch("cis.updated", [sql.Ref(ConfigurationItem, u.ci["id"]) for u in updates])
 
 
+AFTER_ATTRIBUTES = [n for n in AUDITED if n != "attributes"]
+if AUDITED[0] != "attributes":  # pragma: no cover - the splice below relies on the order
+    raise ImportError("AUDITED must list attributes first")
+
+
+def _create_changes(snapshot: dict[str, Any], attributes: str) -> str:
+    """``json.dumps({n: [None, value] for n in AUDITED})`` of a created CI, as text, with
+    the attributes' JSON (already encoded for the CI row) spliced in, not encoded again.
+    ``AUDITED`` is sorted, so ``attributes`` is its first key."""
+    rest = json.dumps({n: [None, snapshot[n]] for n in AFTER_ATTRIBUTES})
+    return f'{{"attributes": [null, {attributes}], {rest[1:]}'
+
+
 def _ids_of(numbers: list[str]) -> dict[str, int]:
     """Ids of just-inserted CIs: one range scan of the number index (numbers of one
     allocation are consecutive), or ``IN`` chunks when the width changes within it."""
@@ -207,7 +216,7 @@ def _audit(ctx: Context, entries: list[tuple[int, str, str, dict]], now: Any) ->
     at = sql.time_value(now)
     content_type = ContentType.objects.get_for_model(ConfigurationItem).pk
     user = actor.user.pk if actor.user is not None else None
-    as_json = sql.json_adapter()
+    dumps = json.dumps  # text on both databases (``COPY`` and SQLite take it as it is)
     sql.insert(
         AuditEntry,
         audit.ROW_COLUMNS,
@@ -222,7 +231,7 @@ def _audit(ctx: Context, entries: list[tuple[int, str, str, dict]], now: Any) ->
                 str(pk),
                 text,
                 action,
-                as_json(changes),
+                changes if isinstance(changes, str) else dumps(changes),
             )
             for pk, text, action, changes in entries
         ),

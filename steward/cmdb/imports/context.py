@@ -33,13 +33,16 @@ class Context:
 
     def __post_init__(self) -> None:
         self._cache: dict[tuple[str, int], Any] = {}
+        self.column_kinds: dict[str, Any] = {}  # ``rows.split``'s column roles, by name
 
     def _cached(self, kind: str, cls: Any, compute: Any) -> Any:
         """Class facts are asked for once per row: compute them once per class."""
         key = (kind, cls.id)
-        if key not in self._cache:
-            self._cache[key] = compute(cls)
-        return self._cache[key]
+        try:
+            return self._cache[key]
+        except KeyError:
+            found = self._cache[key] = compute(cls)
+            return found
 
     def schema(self, cls: Any) -> dict[str, dict[str, Any]]:
         return self._cached("schema", cls, self.tree.schema)

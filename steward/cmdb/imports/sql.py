@@ -10,6 +10,7 @@ caller names explicitly; table and column names come from the models, never from
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -84,6 +85,15 @@ def update(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequ
             cursor.executemany(sql, batch)
 
 
+def in_values(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """``column IN (…)`` for thousands of values: on PostgreSQL ``= ANY(%s)`` with one array
+    parameter, as psycopg splits a query into its placeholders in Python, and 5,000 ``%s``
+    cost more than the indexed lookup (profiled: a fifth of a first import)."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(values)]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
 def select_in(
     model: type[models.Model],
     select: Sequence[str],
@@ -98,8 +108,43 @@ def select_in(
     table, columns = _names(model, select)
     _, where = _names(model, [*equal, field])
     conditions = [f"{c} = %s" for c in where[:-1]]
-    conditions.append(f"{where[-1]} IN ({', '.join(['%s'] * len(values))})")
+    condition, params = in_values(where[-1], values)
+    conditions.append(condition)
     sql = f"SELECT {', '.join(columns)} FROM {table} WHERE {' AND '.join(conditions)}"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*equal.values(), *values])
+        cursor.execute(sql, [*equal.values(), *params])
         return cursor.fetchall()
+
+
+def values_in(
+    queryset: models.QuerySet, select: Sequence[str], values: Sequence[Any]
+) -> list[dict[str, Any]]:
+    """``queryset.filter(id__in=values).values(*select)`` for thousands of ids, with the
+    queryset's own scope and locking: its SQL compiled once, the ids added as
+    ``in_values`` does, the JSON columns decoded here (the ORM's per-value converters
+    cost more than the query at 20,000 rows: profiled)."""
+    if not values:
+        return []
+    model = queryset.model
+    column = f"{connection.ops.quote_name(model._meta.db_table)}.{connection.ops.quote_name('id')}"
+    condition, params = in_values(column, values)
+    # ``extra``: the condition is quoted names and placeholders only, the ids parameters
+    query = queryset.extra(where=[condition], params=params).values_list(*select)  # noqa: S610
+    sql, all_params = query.query.sql_with_params()
+    json_at = [
+        i
+        for i, name in enumerate(select)
+        if isinstance(model._meta.get_field(name), models.JSONField)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, all_params)
+        found = cursor.fetchall()
+    loads = json.loads
+    rows = []
+    for stored in found:
+        row = list(stored)
+        for i in json_at:
+            if row[i].__class__ is str:
+                row[i] = loads(row[i])
+        rows.append(dict(zip(select, row, strict=True)))
+    return rows
