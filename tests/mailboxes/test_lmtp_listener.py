@@ -119,11 +119,23 @@ def test_a_known_recipient_is_looked_up_once_and_a_deactivated_one_still_refused
     port = _free_port()
     controller = lmtp.lmtp_controller("127.0.0.1", port)
     controller.start()
+    statements: list[str] = []
+
+    def count(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
     try:
         with smtplib.LMTP("127.0.0.1", port) as client:
-            for raw in raws[:2]:
-                assert client.sendmail(SENDER, [box.address], raw) == {}
+            assert client.sendmail(SENDER, [box.address], raws[0]) == {}
+            worker = controller.handler.worker
+            wrappers = worker.executor.submit(lambda: connections["default"].execute_wrappers)
+            wrappers.result().append(count)  # the database thread's statements from here
+            assert client.sendmail(SENDER, [box.address], raws[1]) == {}
             assert lookups == [box.address]  # once for both messages
+            # the second message: its group's read of its mailbox, none at RCPT
+            by_name = [s for s in statements if 'FROM "mailboxes_mailbox"' in s and "LIMIT 1" in s]
+            assert len(by_name) == 1, by_name
 
             Mailbox.objects.filter(pk=box.pk).update(is_active=False)
             # still known at RCPT, but the group reads its mailboxes: refused at DATA
