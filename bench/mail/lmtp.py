@@ -2,6 +2,11 @@
 LMTP sessions at once (Postfix's default concurrency to one destination is 20) over real
 sockets to the listener in this process, each message answered only after its commit.
 
+The sessions run in a process of their own (``bench/mail/lmtp_client.py``), as the mail
+server does: this process is the listener alone, so its resident size (sampled each tenth
+of the pass, by the messages answered) and its CPU time per message are the listener's, and
+no client thread competes with it for the interpreter lock.
+
 Two passes over the same corpus (the poll pass's, its lines in CRLF as a mail server sends
 them), each to a mailbox of its own, in the same run: ``group 1``, every message in its own
 transaction (the listener before decision 0033), and ``group 50``, what arrives while a
@@ -10,10 +15,14 @@ group is written goes into the next (``Groups``, ``mail_ingest_many``)."""
 from __future__ import annotations
 
 import json
-import smtplib
+import os
+import pickle
 import socket
-import threading
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 from bench.mail.__main__ import rss_mb, typical
 from bench.mail.poll import PLACEHOLDER, corpus
@@ -60,27 +69,26 @@ def lmtp_run(args, group: int) -> dict:  # noqa: ANN001 - argparse.Namespace
     port = _free_port()
     controller = lmtp_controller("127.0.0.1", port, group=group)
     controller.start()
-    failures: list[str] = []
-    memory = [rss_mb()]
-
-    def session(mine: list[bytes]) -> None:
-        with smtplib.LMTP("127.0.0.1", port, timeout=300) as client:
-            for raw in mine:
-                try:
-                    client.sendmail("caller@example.com", [address], raw)
-                except smtplib.SMTPException as exc:
-                    failures.append(repr(exc))
-
-    sessions = args.sessions
-    threads = [threading.Thread(target=session, args=(raws[k::sessions],)) for k in range(sessions)]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    spent = time.perf_counter() - began
-    memory.append(rss_mb())
+    path = Path(tempfile.gettempdir()) / f"steward-bench-lmtp-{os.getpid()}.pickle"
+    path.write_bytes(pickle.dumps(raws))
+    step = max(1, len(raws) // 10)
+    memory, handler = {0: rss_mb()}, controller.handler
+    cpu = sum(os.times()[:2])  # this process: the listener (the bench thread only sleeps)
+    client = subprocess.Popen(  # noqa: S603 - our own module
+        [sys.executable, "-m", "bench.mail.lmtp_client", str(port), address,
+         str(args.sessions), str(path)],
+        stdout=subprocess.PIPE, text=True, env=os.environ | {"PYTHONPATH": os.getcwd()},
+    )  # fmt: skip
+    while client.poll() is None:
+        time.sleep(0.1)
+        if handler.answered >= (len(memory)) * step:
+            memory[handler.answered] = rss_mb()
+    out = json.loads(client.stdout.read())  # type: ignore[union-attr]
+    cpu = sum(os.times()[:2]) - cpu
+    memory[handler.answered] = rss_mb()
     controller.stop()
+    path.unlink()
+    failures, spent, sessions = out["failures"], out["seconds"], args.sessions
     assert not failures, failures[:5]
     statuses = dict(
         InboundMessage.objects.filter(mailbox=box).values_list("status").annotate(n=Count("id"))
@@ -93,7 +101,11 @@ def lmtp_run(args, group: int) -> dict:  # noqa: ANN001 - argparse.Namespace
         "seconds": round(spent, 2),
         "per_second": round(len(raws) / spent, 1),
         "outcomes": statuses,
-        "rss_mb_start_end": memory,
+        "listener_cpu_ms_per_message": round(cpu * 1000 / len(raws), 2),
+        "listener_rss_mb_by_messages_answered": memory,
+        "listener_rss_growth_over_last_half_mb": round(
+            memory[max(memory)] - memory[min(memory, key=lambda k: abs(k - len(raws) // 2))], 1
+        ),
     }
     print(json.dumps({f"ingestion_lmtp_group_{group}": result}), flush=True)
     return result

@@ -173,6 +173,7 @@ def poll_run(args) -> dict:  # noqa: ANN001 - argparse.Namespace
         imap_host="imap.example.com", poll_seconds=10,
     )  # fmt: skip
     folder, memory, spent = Folder(raws), [rss_mb()], 0.0
+    cpu = time.process_time()
     step, polls = max(1, len(raws) // 10), 0
     while folder.unseen:
         Mailbox.objects.filter(pk=box.pk).update(last_polled_at=None)
@@ -185,6 +186,7 @@ def poll_run(args) -> dict:  # noqa: ANN001 - argparse.Namespace
         done = len(raws) - len(folder.unseen)
         if done // step != (len(raws) - before) // step:
             memory.append(rss_mb())
+    cpu = time.process_time() - cpu
     Mailbox.objects.filter(pk=box.pk).update(is_active=False)  # not due in the empty polls
     statuses = dict(
         InboundMessage.objects.filter(mailbox=box).values_list("status").annotate(n=Count("id"))
@@ -197,6 +199,7 @@ def poll_run(args) -> dict:  # noqa: ANN001 - argparse.Namespace
         per_second=round(rate, 1),
         of_parse_and_insert=round(rate / result["floors"]["parse_and_insert_per_second"], 3),
         of_parse=round(rate / result["floors"]["parse_per_second"], 3),
+        cpu_ms_per_message=round(cpu * 1000 / len(raws), 2),
         outcomes=statuses,
         rss_mb_each_tenth=memory,
         rss_mb_start_middle_end=[memory[0], memory[len(memory) // 2], memory[-1]],

@@ -35,7 +35,10 @@ def _together(deliveries, groups: Groups | None = None) -> list[str]:
     async def run():
         return await asyncio.gather(*(groups.deliver(*d) for d in deliveries))
 
-    return asyncio.run(run())
+    try:
+        return asyncio.run(run())
+    finally:
+        groups.worker.close()  # its thread's connection, as a stopping listener does
 
 
 @pytest.fixture
