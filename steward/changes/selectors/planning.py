@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import BigIntegerField, Func, Prefetch, Q, TextField
+from django.db.models import BigIntegerField, Func, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from steward.changes.choices import (
@@ -67,6 +68,25 @@ def change_calendar(
     sides, windows lasting at most ``MAX_WINDOW``; the index holds every column read, so on
     SQLite the month is read from the index alone) with the team's name joined. No model
     objects are made (decision 0023). ``statuses`` defaults to everything not cancelled."""
+    qs, moment = calendar_query(actor, start=start, end=end, team=team, ci=ci, statuses=statuses)
+    found = driver_rows(qs.order_by("planned_start", "id")[: max(1, limit)])
+    return calendar_rows(found, moment)
+
+
+def calendar_query(
+    actor: Actor,
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    team: str = "",
+    ci: str = "",
+    statuses: list[str] | None = None,
+) -> tuple[QuerySet, Callable[[Any], dt.datetime]]:
+    """The calendar's scoped range read (unordered, unlimited) as a ``values_list`` of a
+    ``CalendarRow``'s columns, the window as the driver reads it quickly (SQLite: the stored
+    text; PostgreSQL: epoch microseconds), and the function making a datetime of one such
+    value. ``change_calendar`` and the per-day read (``calendar_days``) share it, so both
+    see the same changes."""
     if end <= start:
         raise ValidationFailed.one("end", "must be after start")
     if end - start > dt.timedelta(days=400):
@@ -81,7 +101,6 @@ def change_calendar(
     if ci:  # a CI the actor may not see selects nothing
         cis = cmdb_selectors.ci_visible(actor).filter(number=ci)
         qs = qs.filter(id__in=ChangeCI.objects.filter(ci__in=cis).values("change_id"))
-    qs = qs.order_by("planned_start", "id")
     if connections[qs.db].vendor == "sqlite":
         # the stored text, parsed below once per distinct value (no converter per row)
         qs = qs.annotate(
@@ -101,9 +120,13 @@ def change_calendar(
         def moment(value: int) -> dt.datetime:
             return _EPOCH + dt.timedelta(0, 0, value)  # positional: the quicker call
 
-    rows = qs.values_list(*_ROW_HEAD, "start_at", "end_at", "team__name")[: max(1, limit)]
-    found = driver_rows(rows)
-    made: dict = {}  # many changes share their start and end hours: one datetime each
+    return qs.values_list(*_ROW_HEAD, "start_at", "end_at", "team__name"), moment
+
+
+def calendar_rows(found: list[tuple], moment: Callable[[Any], dt.datetime]) -> list[CalendarRow]:
+    """``CalendarRow`` tuples of ``calendar_query``'s rows (extra columns after the nine
+    are ignored): one datetime per distinct value, as many changes share their hours."""
+    made: dict = {}
 
     def when(value: str | int) -> dt.datetime:
         at = made.get(value)
@@ -113,7 +136,7 @@ def change_calendar(
 
     return [
         CalendarRow(i, number, title, status, level, score, when(s), when(e), team or "")
-        for i, number, title, status, level, score, s, e, team in found
+        for i, number, title, status, level, score, s, e, team, *_ in found
     ]
 
 
