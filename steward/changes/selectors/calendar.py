@@ -23,6 +23,7 @@ from steward.changes.selectors.planning import (
     calendar_query,
     calendar_rows,
 )
+from steward.changes.selectors.records import MAX_WINDOW
 from steward.core.actor import Actor
 from steward.core.rows import driver_rows
 
@@ -51,49 +52,105 @@ def calendar_days(
     """For each of ``days`` local days (in ``tz``) from ``first``: the first ``per_day``
     changes touching it by planned start (a change is on every local day its window
     ``[start, end)`` touches, as ``change_calendar``'s rows are placed) and the count of all
-    of them, in one statement: ``calendar_query``'s scoped range read over ``chg_calendar``,
-    each change's first and last day worked out in SQL, ``ROW_NUMBER()`` and ``COUNT(*)``
-    over each day (decision 0036). A month answers at most 42 x ``per_day`` rows, whatever
-    it holds."""
-    start = _midnight(first, tz)
-    end = _midnight(first + ONE_DAY * days, tz)
-    qs, moment = calendar_query(actor, start=start, end=end, team=team, ci=ci)
+    of them, in one statement of three parts (decision 0036), each over ``chg_calendar``:
+
+    * per day, the first ``per_day`` changes *starting* that day (an index range, a limit);
+    * the page's changes that cross a local midnight (they are on more days than their
+      first), each with its first and last day, worked out in SQL;
+    * how many changes start on each day (grouped).
+
+    A day's changes by start are the ones carried in from earlier days, then those starting
+    on it, so its first ``per_day`` and its count follow in Python. A month answers about
+    42 x ``per_day`` rows plus the crossing ones, whatever it holds (``calendar_query``'s
+    filters and visibility in every part)."""
+    bounds = [_midnight(first + ONE_DAY * i, tz) for i in range(days + 1)]
+    scope = {"team": team, "ci": ci}
+    qs, moment = calendar_query(actor, start=bounds[0], end=bounds[-1], **scope)
     qs = qs.annotate(
         s_epoch=_EpochSeconds("planned_start"), e_epoch=_EpochSeconds("planned_end", ceil=True)
     ).order_by()
     inner, params = qs.query.get_compiler(qs.db).as_sql()
-    vendor = connections[qs.db].vendor
-    low, high = ("max", "min") if vendor == "sqlite" else ("GREATEST", "LEAST")
-    # local seconds since the epoch: UTC seconds plus the zone's offset in force, the
-    # offsets' changes within the page (DST) as a CASE; a local day is 86,400 of them
-    shift, shift_params = _offsets(tz, start - ONE_DAY, end + ONE_DAY)
-    origin = int(dt.datetime.combine(first, dt.time.min, dt.UTC).timestamp())
-    last = days - 1
-    # the f-string joins the ORM's compiled SQL and our own fragments; values are parameters
+    day_sql, day_params = _first_per_day(actor, bounds, per_day, scope)
+    # local seconds since the epoch: UTC seconds plus the zone's offset in force (its changes
+    # within the page, DST, as a CASE); a local day is 86,400 of them. The days are counted
+    # from 1,000 days back so that the division rounds down for days before the page too.
+    shift, shift_params = _offsets(tz, bounds[0] - MAX_WINDOW, bounds[-1] + ONE_DAY)
+    origin = int(dt.datetime.combine(first, dt.time.min, dt.UTC).timestamp()) - 86400 * 1000
+    columns = "id, number, title, status, risk_level, risk_score, start_at, end_at, team"
     sql = f"""
-WITH c (id, number, title, status, risk_level, risk_score, start_at, end_at, team, s, e)
-  AS ({inner}),
+WITH c ({columns}, s, e) AS ({inner}),
 w AS (SELECT c.*,
-  {low}(0, (s + {shift.format("s")} - %s) / 86400) AS a,
-  {high}(%s, (e - 1 + {shift.format("e - 1")} - %s) / 86400) AS b FROM c),
-d (i) AS (VALUES {", ".join(f"({i})" for i in range(days))}),
-x AS (SELECT w.*, d.i,
-  ROW_NUMBER() OVER (PARTITION BY d.i ORDER BY w.start_at, w.id) AS rn,
-  COUNT(*) OVER (PARTITION BY d.i) AS n
-  FROM w JOIN d ON d.i BETWEEN w.a AND w.b)
-SELECT id, number, title, status, risk_level, risk_score, start_at, end_at, team, i, n
-FROM x WHERE rn <= %s ORDER BY i, rn"""  # noqa: S608 - the compiler's SQL, our fragments
-    all_params = (*params, *shift_params, origin, last, *shift_params, origin, max(1, per_day))
+  (s + {shift.format("s")} - %s) / 86400 - 1000 AS a,
+  (e - 1 + {shift.format("e - 1")} - %s) / 86400 - 1000 AS b FROM c)
+SELECT 0 AS part, a, b, {columns} FROM w WHERE a < b
+UNION ALL
+SELECT 1, a, COUNT(*), {", ".join(["NULL"] * 9)} FROM w WHERE a >= 0 AND a < %s GROUP BY a
+UNION ALL
+{day_sql}"""  # noqa: S608 - the compiler's SQL and this module's fragments
+    all_params = (*params, *shift_params, origin, *shift_params, origin, days, *day_params)
     with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, all_params)
         found = cursor.fetchall()
-    rows = calendar_rows(found, moment)
-    shown: list[list[CalendarRow]] = [[] for _ in range(days)]
+    rows = calendar_rows([r[3:] for r in found if r[0] != 1], moment)
+    starting: list[list[CalendarRow]] = [[] for _ in range(days)]
     counts = [0] * days
-    for row, (*_, day, count) in zip(rows, found, strict=True):
-        shown[day].append(row)
-        counts[day] = count
+    crossing: list[tuple[int, int, CalendarRow]] = []
+    at = 0
+    for part, day, extra, *_ in found:
+        if part == 1:
+            counts[day] = extra
+            continue
+        row, at = rows[at], at + 1
+        if part == 0:
+            crossing.append((day, extra, row))
+        else:
+            starting[day].append(row)
+    # carried in: the crossing changes that started before a day and last into it
+    carried: list[list[CalendarRow]] = [[] for _ in range(days)]
+    for a, b, row in crossing:
+        for i in range(max(a + 1, 0), min(b, days - 1) + 1):
+            carried[i].append(row)
+    shown = []
+    for i in range(days):
+        counts[i] += len(carried[i])
+        carried[i].sort(key=lambda r: (r.planned_start, r.id))
+        shown.append((carried[i] + starting[i])[:per_day])
     return Days(shown, counts)
+
+
+def _first_per_day(
+    actor: Actor, bounds: list[dt.datetime], per_day: int, scope: dict
+) -> tuple[str, list]:
+    """``UNION ALL`` of one index range per day: its first ``per_day`` changes starting in
+    it, by start. The ORM compiles the day's query twice (two days); the other days reuse
+    its SQL with their bounds put where the first two days' bounds differ."""
+
+    def compiled(i: int) -> tuple[str, list, str]:
+        qs, _ = calendar_query(actor, start=bounds[i], end=bounds[i + 1], starting=True, **scope)
+        qs = qs.order_by("planned_start", "id")[: max(1, per_day)]
+        sql, params = qs.query.get_compiler(qs.db).as_sql()
+        return sql, list(params), qs.db
+
+    sql, params, db = compiled(0)
+    moved: list[int] = []
+    if len(bounds) > 2:
+        again, other, _ = compiled(1)
+        if again != sql:  # only the bounds may differ between two days' statements
+            raise RuntimeError("a day's calendar statement depends on its day")
+        moved = [k for k, (x, y) in enumerate(zip(params, other, strict=True)) if x != y]
+    adapt = connections[db].ops.adapt_datetimefield_value
+    lower = [k for k in moved if params[k] == adapt(bounds[0])]
+    upper = [k for k in moved if params[k] == adapt(bounds[1])]
+    parts, all_params = [], []
+    for i in range(len(bounds) - 1):
+        day = list(params)
+        for k in lower:
+            day[k] = adapt(bounds[i])
+        for k in upper:
+            day[k] = adapt(bounds[i + 1])
+        parts.append(f"SELECT 2, {i}, NULL, d{i}.* FROM ({sql}) d{i}")  # noqa: S608 - compiled
+        all_params += day
+    return "\nUNION ALL\n".join(parts), all_params
 
 
 def _midnight(day: dt.date, tz: dt.tzinfo) -> dt.datetime:

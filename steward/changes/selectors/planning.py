@@ -81,20 +81,24 @@ def calendar_query(
     team: str = "",
     ci: str = "",
     statuses: list[str] | None = None,
+    starting: bool = False,
 ) -> tuple[QuerySet, Callable[[Any], dt.datetime]]:
     """The calendar's scoped range read (unordered, unlimited) as a ``values_list`` of a
     ``CalendarRow``'s columns, the window as the driver reads it quickly (SQLite: the stored
     text; PostgreSQL: epoch microseconds), and the function making a datetime of one such
-    value. ``change_calendar`` and the per-day read (``calendar_days``) share it, so both
-    see the same changes."""
+    value. The changes whose window overlaps ``[start, end)`` (``starting``: those whose
+    window starts in it). ``change_calendar`` and the per-day read (``calendar_days``)
+    share it, so both see the same changes."""
     if end <= start:
         raise ValidationFailed.one("end", "must be after start")
     if end - start > dt.timedelta(days=400):
         raise ValidationFailed.one("end", "a calendar shows at most 400 days")
-    # windows last at most MAX_WINDOW, so the start bounds the index range from both sides
-    qs = change_visible(actor).filter(
-        planned_start__gte=start - MAX_WINDOW, planned_start__lt=end, planned_end__gt=start
-    )
+    if starting:
+        qs = change_visible(actor).filter(planned_start__gte=start, planned_start__lt=end)
+    else:  # windows last at most MAX_WINDOW: the start bounds the index range both sides
+        qs = change_visible(actor).filter(
+            planned_start__gte=start - MAX_WINDOW, planned_start__lt=end, planned_end__gt=start
+        )
     qs = qs.filter(status__in=statuses) if statuses else qs.exclude(status=Status.CANCELLED)
     if team:
         qs = qs.filter(team__slug=team)
