@@ -24,7 +24,7 @@ import random
 import time
 
 from bench import report
-from bench.changes import create, inproc, loader
+from bench.changes import create, inproc, loader, month
 from bench.changes.table import checks
 from bench.cmdb.table import render
 from bench.incidents import setup
@@ -172,9 +172,19 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one script, s
             say(f"   before  {brief(found['before'])} (the selector before decision 0029)")
             say(f"   SQL     {brief(found['raw'])} ({found['raw_rows']:,} rows fetched)")
             say(f"   ORM     {brief(found['orm'])} (select_related + only, the same rows)")
-            page = inproc.month_page(start, max(5, args.calendar_samples // 2))
-            data["month_page"] = page
-            say(f"   page    {brief(page['steward'])}; {page['queries']} queries, {page['path']}")
+            per_day = month.month(server, start, args.calendar_samples)
+            data["month"] = per_day
+            say(
+                f"   per-day read {brief(per_day['read'])}; {per_day['drawn']} drawn of"
+                f" {per_day['changes_on_days']:,} change-days (decision 0036)"
+            )
+            say(f"   before       {brief(per_day['before'])} (whole read placed in Python)")
+            say(f"   its SQL      {brief(per_day['raw'])} ({per_day['raw_rows']} rows fetched)")
+            say(f"   page         {brief(per_day['page'])}; {per_day['page_queries']} queries")
+            say(
+                f"   page before  {brief(per_day['page_before'])};"
+                f" {per_day['page_before_queries']} queries, {per_day['path']}"
+            )
             if args.profile:
                 actor = inproc.admin_actor()
                 calls = [lambda: selectors.change_calendar(actor, start=start, end=end)] * 10

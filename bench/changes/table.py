@@ -37,6 +37,17 @@ def checks(data: dict) -> list[dict]:
         label = f"  month page in-process p95 ({page['queries']} queries)"
         raw = calendar["raw"]["p95_ms"] if calendar else None
         rows.append(_row(label, "<= 50 ms", page["steward"]["p95_ms"], raw, "calendar SQL", "ms"))
+    per_day = data.get("month")
+    if per_day:  # decision 0036: the first six per day and a count, before and after
+        raw = per_day["raw"]["p95_ms"]
+        label = f"month read, first 6 a day + counts p95 ({per_day['drawn']} rows)"
+        rows.append(_row(label, "<= 50 ms", per_day["read"]["p95_ms"], raw, "same SQL", "ms"))
+        label = "  before: the whole month placed in Python, p95"
+        rows.append(_row(label, "", per_day["before"]["p95_ms"], raw, "same SQL", "ms"))
+        label = f"month page in-process p95 ({per_day['page_queries']} queries)"
+        rows.append(_row(label, "<= 50 ms", per_day["page"]["p95_ms"], raw, "read SQL", "ms"))
+        label = f"  page before p95 ({per_day['page_before_queries']} queries)"
+        rows.append(_row(label, "", per_day["page_before"]["p95_ms"], raw, "read SQL", "ms"))
     create = data.get("create")
     if create:
         http, raw = create["http"], create["raw"]

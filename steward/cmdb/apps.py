@@ -8,7 +8,13 @@ class CmdbConfig(AppConfig):
 
     def ready(self) -> None:
         from steward.cmdb import selectors
+        from steward.cmdb.models import RelationshipType
+        from steward.core import stamps
         from steward.web import pickers
+
+        # the relationship types' directions are cached per process (every change create's
+        # impact walks read them; decision 0036)
+        stamps.guard(stamps.CMDB_CONFIG, RelationshipType)
 
         def option(ci) -> pickers.Suggestion:  # noqa: ANN001 - a ConfigurationItem
             return pickers.Suggestion(ci.number, ci.name, f"{ci.number} · {ci.ci_class.name}")

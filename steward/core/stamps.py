@@ -30,6 +30,7 @@ MAIL_CONFIG = "mail_config"  # mailboxes and the teams, categories, organisation
 SESSIONS = "sessions"  # browser sessions changed or ended (steward/core/sessions.py)
 TEAMS = "teams"  # teams' names, slugs and organisations (the filter bars' team lists)
 CHANGE_CONFIG = "change_config"  # the risk questionnaire and the change settings
+CMDB_CONFIG = "cmdb_config"  # relationship types (each impact walk reads their directions)
 NAMES = (
     AUTH,
     INCIDENT_CONFIG,
@@ -39,6 +40,7 @@ NAMES = (
     SESSIONS,
     TEAMS,
     CHANGE_CONFIG,
+    CMDB_CONFIG,
 )
 
 _local = threading.local()  # the stamps this request read (gthread: one request per thread)

@@ -178,7 +178,7 @@ def test_feed_links_are_issued_and_work(web, agent_actor, new_change, cm):
 
 def test_a_full_day_draws_six_changes_and_counts_the_others(web, agent_user):
     """A month cell draws at most ``DAY_LIMIT`` changes, by planned start, and links the
-    others ("+ n more") to the week view, which draws them."""
+    others ("+ n more") to that day's list (the day view), which lists them all."""
     from steward.changes.views.calendar import DAY_LIMIT
 
     start, _ = window(days=3, at_hour=1)
@@ -202,7 +202,10 @@ def test_a_full_day_draws_six_changes_and_counts_the_others(web, agent_user):
     assert [c.number for c in made[:DAY_LIMIT]] == re.findall(r"\d\d:\d\d (CHG8\d{6})", cell)
     assert made[DAY_LIMIT].number not in cell
     assert "+ 4 more" in cell
-    assert f"view=week&amp;date={day}" in cell
+    assert f"view=day&amp;date={day}" in cell
+    # the day view lists every change of that day, and only that day's
+    listed = web.get(f"/changes/calendar/?view=day&date={day}").content.decode()
+    assert re.findall(r">(CHG8\d{6})</a>", listed) == [c.number for c in made]
     week = web.get(f"/changes/calendar/?view=week&date={day}").content.decode()
     assert all(c.number in week for c in made)
 
@@ -216,3 +219,40 @@ def test_the_page_writes_times_as_the_date_filter_does():
     for days in range(0, 400, 9):
         value = dt.datetime(2030, 1, 1, 23, 7, tzinfo=dt.UTC) + dt.timedelta(days=days, hours=days)
         assert entries.text(value) == dateformat.format(timezone.localtime(value), "D j M H:i")
+
+
+def test_the_month_page_reads_in_a_fixed_number_of_statements(web, agent_user, stack):
+    """The month page (warm: the session and user cached): the cache stamps, the per-day
+    read (``calendar_days``), freezes, the shown changes' same-CI windows, the filter's
+    teams; 200 changes over two days, more than the cells draw."""
+    start, _ = window(days=2)
+    month = timezone.localtime(start).date()
+    made = Change.objects.bulk_create(
+        Change(
+            number=f"CHG6{i:06d}",
+            title=f"Packed {i}",
+            requester=agent_user,
+            status=Status.SCHEDULED,
+            planned_start=start + dt.timedelta(minutes=10 * i),
+            planned_end=start + dt.timedelta(minutes=10 * i + 90),
+        )
+        for i in range(200)
+    )
+    ChangeCI.objects.bulk_create(
+        ChangeCI(
+            change=c,
+            ci=stack["server"],
+            planned_start=c.planned_start,
+            planned_end=c.planned_end,
+            holds_window=True,
+        )
+        for c in made
+    )
+    url = f"/changes/calendar/?date={month.isoformat()}"
+    web.get(url)  # warm: the per-process session and user caches
+    with CaptureQueriesContext(connection) as ctx:
+        page = web.get(url)
+    assert page.status_code == 200
+    assert len(ctx.captured_queries) == 5, [q["sql"][:80] for q in ctx.captured_queries]
+    assert ctx.captured_queries[1]["sql"].lstrip().startswith("WITH c ")
+    assert "+ " in page.content.decode()  # the cells are full: "+ n more"

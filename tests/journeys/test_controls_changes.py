@@ -243,6 +243,43 @@ def test_change_manager_reads_the_calendar_by_week_list_and_month_and_gets_feeds
     no_error_on_page(page)
 
 
+def test_change_manager_opens_a_full_days_list_from_the_month(page):
+    """A month cell draws six changes; "+ n more" opens that day's list with all of them.
+    The demo has no day that full: nine changes are made for today and removed after."""
+    from steward.changes.models import Change
+    from steward.core.models import User
+
+    cm = User.objects.get(username="cm")
+    noon = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(12)))
+    busy = Change.objects.bulk_create(
+        Change(
+            number=f"CHG98{i:05d}",
+            title=f"Busy day {i}",
+            requester=cm,
+            status="scheduled",
+            planned_start=noon + dt.timedelta(minutes=5 * i),
+            planned_end=noon + dt.timedelta(minutes=5 * i + 30),
+        )
+        for i in range(9)
+    )
+    try:
+        sign_in(page, "cm")
+        open_module(page, "Changes")
+        page.get_by_role("link", name="Calendar").click()
+        heading(page, "Change calendar")
+        cell = page.locator("td[data-date]", has_text=busy[0].number)
+        expect(cell.locator("a.cal-change")).to_have_count(6)  # the day's first six
+        expect(cell.get_by_role("link", name=busy[8].number)).to_have_count(0)
+        cell.get_by_role("link", name=re.compile(r"^\+ \d+ more$")).click()
+        page.wait_for_load_state("load")
+        no_error_on_page(page)
+        listed = page.get_by_role("main").locator("table tbody tr")
+        for change in busy:
+            expect(listed.filter(has_text=change.number)).to_have_count(1)
+    finally:
+        Change.objects.filter(id__in=[c.id for c in busy]).delete()
+
+
 def test_change_manager_searches_freeze_windows_and_adds_an_inactive_one(page):
     sign_in(page, "cm")
     open_module(page, "Changes")

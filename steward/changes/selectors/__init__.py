@@ -8,7 +8,13 @@ those organisations and of none; administrators and the system see all. The web 
 
 from __future__ import annotations
 
-from steward.changes.selectors.calendar import calendar_conflicts, freezes_between, overlapping
+from steward.changes.selectors.calendar import (
+    Days,
+    calendar_conflicts,
+    calendar_days,
+    freezes_between,
+    overlapping,
+)
 from steward.changes.selectors.config import (
     FEED_FUTURE,
     FEED_PAST,
@@ -103,7 +109,9 @@ __all__ = [
     "can_edit",
     "can_go_decide",
     "can_review",
+    "Days",
     "calendar_conflicts",
+    "calendar_days",
     "change_allowed_transitions",
     "change_calendar",
     "change_comment_page",

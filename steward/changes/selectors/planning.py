@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import BigIntegerField, Func, Prefetch, Q, TextField
+from django.db.models import BigIntegerField, Func, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from steward.changes.choices import (
@@ -67,21 +68,43 @@ def change_calendar(
     sides, windows lasting at most ``MAX_WINDOW``; the index holds every column read, so on
     SQLite the month is read from the index alone) with the team's name joined. No model
     objects are made (decision 0023). ``statuses`` defaults to everything not cancelled."""
+    qs, moment = calendar_query(actor, start=start, end=end, team=team, ci=ci, statuses=statuses)
+    found = driver_rows(qs.order_by("planned_start", "id")[: max(1, limit)])
+    return calendar_rows(found, moment)
+
+
+def calendar_query(
+    actor: Actor,
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    team: str = "",
+    ci: str = "",
+    statuses: list[str] | None = None,
+    starting: bool = False,
+) -> tuple[QuerySet, Callable[[Any], dt.datetime]]:
+    """The calendar's scoped range read (unordered, unlimited) as a ``values_list`` of a
+    ``CalendarRow``'s columns, the window as the driver reads it quickly (SQLite: the stored
+    text; PostgreSQL: epoch microseconds), and the function making a datetime of one such
+    value. The changes whose window overlaps ``[start, end)`` (``starting``: those whose
+    window starts in it). ``change_calendar`` and the per-day read (``calendar_days``)
+    share it, so both see the same changes."""
     if end <= start:
         raise ValidationFailed.one("end", "must be after start")
     if end - start > dt.timedelta(days=400):
         raise ValidationFailed.one("end", "a calendar shows at most 400 days")
-    # windows last at most MAX_WINDOW, so the start bounds the index range from both sides
-    qs = change_visible(actor).filter(
-        planned_start__gte=start - MAX_WINDOW, planned_start__lt=end, planned_end__gt=start
-    )
+    if starting:
+        qs = change_visible(actor).filter(planned_start__gte=start, planned_start__lt=end)
+    else:  # windows last at most MAX_WINDOW: the start bounds the index range both sides
+        qs = change_visible(actor).filter(
+            planned_start__gte=start - MAX_WINDOW, planned_start__lt=end, planned_end__gt=start
+        )
     qs = qs.filter(status__in=statuses) if statuses else qs.exclude(status=Status.CANCELLED)
     if team:
         qs = qs.filter(team__slug=team)
     if ci:  # a CI the actor may not see selects nothing
         cis = cmdb_selectors.ci_visible(actor).filter(number=ci)
         qs = qs.filter(id__in=ChangeCI.objects.filter(ci__in=cis).values("change_id"))
-    qs = qs.order_by("planned_start", "id")
     if connections[qs.db].vendor == "sqlite":
         # the stored text, parsed below once per distinct value (no converter per row)
         qs = qs.annotate(
@@ -101,9 +124,13 @@ def change_calendar(
         def moment(value: int) -> dt.datetime:
             return _EPOCH + dt.timedelta(0, 0, value)  # positional: the quicker call
 
-    rows = qs.values_list(*_ROW_HEAD, "start_at", "end_at", "team__name")[: max(1, limit)]
-    found = driver_rows(rows)
-    made: dict = {}  # many changes share their start and end hours: one datetime each
+    return qs.values_list(*_ROW_HEAD, "start_at", "end_at", "team__name"), moment
+
+
+def calendar_rows(found: list[tuple], moment: Callable[[Any], dt.datetime]) -> list[CalendarRow]:
+    """``CalendarRow`` tuples of ``calendar_query``'s rows (extra columns after the nine
+    are ignored): one datetime per distinct value, as many changes share their hours."""
+    made: dict = {}
 
     def when(value: str | int) -> dt.datetime:
         at = made.get(value)
@@ -113,7 +140,7 @@ def change_calendar(
 
     return [
         CalendarRow(i, number, title, status, level, score, when(s), when(e), team or "")
-        for i, number, title, status, level, score, s, e, team in found
+        for i, number, title, status, level, score, s, e, team, *_ in found
     ]
 
 

@@ -22,6 +22,7 @@ from steward.cmdb.choices import (
 )
 from steward.cmdb.models import CIClass, ConfigurationItem, Relationship, RelationshipType
 from steward.cmdb.selectors.cis import ci_get
+from steward.core import stamps
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
 from steward.core.selectors import served_organisation_ids
@@ -145,10 +146,19 @@ LIMIT %s"""  # noqa: S608
     return sql, params
 
 
-def relationship_directions() -> dict[int, tuple[str, bool]]:
-    """Every relationship type: id → (slug, whether its source depends on its target)."""
+def _load_directions() -> dict[int, tuple[str, bool]]:
     rows = RelationshipType.objects.values_list("id", "slug", "source_depends_on_target")
     return {pk: (slug, ahead) for pk, slug, ahead in rows}
+
+
+_directions = stamps.Versioned(stamps.CMDB_CONFIG, _load_directions)
+
+
+def relationship_directions() -> dict[int, tuple[str, bool]]:
+    """Every relationship type: id → (slug, whether its source depends on its target),
+    cached per process under the ``CMDB_CONFIG`` stamp (a type saved or deleted bumps it):
+    a request reads it from the stamps it has read already. Read-only: it is shared."""
+    return _directions.get()
 
 
 def impact(
