@@ -64,17 +64,13 @@ def on_expiring(event: OutboxMessage) -> int:
         "end_date": contract.end_date.isoformat(),
         "link": f"{settings.BASE_URL}/assets/contracts/",
     }
-    mails = []
-    for address, language in recipients(contract).items():
-        subject, body = _written(KIND, context, language)
-        mails.append(
-            mail.Mail(
-                recipient=address,
-                subject=f"[{contract.number}] {subject}",
-                body=body,
-                headers={"Message-ID": f"<{contract.number}.{days}.{event.pk}@{DOMAIN}>"},
-            )
-        )
+    mails = _mails(
+        KIND,
+        context,
+        recipients(contract),
+        number=contract.number,
+        message_id=f"<{contract.number}.{days}.{event.pk}@{DOMAIN}>",
+    )
     return mail.queue(key=f"contract:{contract.pk}:{days}", kind=KIND, record=contract, mails=mails)
 
 
@@ -98,15 +94,30 @@ def on_loan_overdue(event: OutboxMessage) -> int:
         "holder": holder,
         "link": f"{settings.BASE_URL}/assets/{asset.number}/",
     }
+    mails = _mails(
+        LOAN_KIND,
+        context,
+        loan_recipients(loan),
+        number=asset.number,
+        message_id=f"<{asset.number}.loan.{loan.pk}.{due}@{DOMAIN}>",
+    )
+    return mail.queue(key=f"loan:{loan.pk}:{due}", kind=LOAN_KIND, record=asset, mails=mails)
+
+
+def _mails(
+    kind: str, context: dict, readers: dict[str, str], *, number: str, message_id: str
+) -> list[mail.Mail]:
+    """One reminder per reader (address → language), written in that reader's language,
+    the record's number in the subject."""
     mails = []
-    for address, language in loan_recipients(loan).items():
-        subject, body = _written(LOAN_KIND, context, language)
+    for address, language in readers.items():
+        subject, body = _written(kind, context, language)
         mails.append(
             mail.Mail(
                 recipient=address,
-                subject=f"[{asset.number}] {subject}",
+                subject=f"[{number}] {subject}",
                 body=body,
-                headers={"Message-ID": f"<{asset.number}.loan.{loan.pk}.{due}@{DOMAIN}>"},
+                headers={"Message-ID": message_id},
             )
         )
-    return mail.queue(key=f"loan:{loan.pk}:{due}", kind=LOAN_KIND, record=asset, mails=mails)
+    return mails
