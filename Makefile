@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
-PYTEST_ARGS ?= -n 2  # two workers: the suite takes half the time on a 2-core machine
+PYTEST_ARGS ?= -n 4  # four workers on 2 cores: the suite mostly waits (servers, browsers, leases); docs/testing.md
 
 .PHONY: install run test test-sqlite test-postgres test-deep lint fmt security bench bench-platform bench-incidents bench-data bench-cmdb bench-changes bench-web bench-pages bench-mail bench-software bench-assets bench-knowledge bench-summary docs messages clean
 

@@ -32,6 +32,13 @@ def _positive(raw: str) -> int:
     return value
 
 
+def _whole(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise ValueError(f"expected a whole number of at least 0, got {raw!r}")
+    return value
+
+
 def _list(raw: str) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
@@ -178,6 +185,17 @@ SETTINGS: tuple[Setting, ...] = (
         "Incoming messages one sender may send in an hour; more are quarantined, which"
         " stops mail loops (docs/email.md).",
         _positive,
+    ),
+    Setting(
+        "STEWARD_DATABASE_PREPARE_THRESHOLD",
+        "5",
+        "PostgreSQL only: a statement a connection has run this many times is prepared on the"
+        " server (parameters bound by the server), so PostgreSQL can reuse its plan instead of"
+        " planning the joined reads on every request (decision 0044). `0`: nothing is prepared"
+        " and parameters are bound in the client (Django's default). Behind PgBouncer in"
+        " transaction mode it needs PgBouncer 1.21 or later with `max_prepared_statements`"
+        " above 0; with an older pooler set `0` (docs/operations.md).",
+        _whole,
     ),
     Setting("STEWARD_LOG_LEVEL", "INFO", "Log level of the `steward` loggers."),
 )

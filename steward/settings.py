@@ -109,6 +109,17 @@ SQLITE_OPTIONS = {
 }
 
 
+def _postgres_options() -> dict:
+    """Prepared statements (decision 0044): psycopg prepares a statement once a connection
+    has run it ``prepare_threshold`` times, which needs server-side binding; PostgreSQL then
+    plans it five more times and keeps a generic plan when that costs no more. Django's
+    default (client-side binding, nothing prepared) plans every statement anew."""
+    threshold = env("STEWARD_DATABASE_PREPARE_THRESHOLD")
+    if not threshold:
+        return {}
+    return {"server_side_binding": True, "prepare_threshold": threshold}
+
+
 def _database() -> dict:
     url = env("STEWARD_DATABASE_URL")
     if url:
@@ -117,6 +128,8 @@ def _database() -> dict:
         if db["ENGINE"].endswith("sqlite3"):
             db["OPTIONS"] = {**SQLITE_OPTIONS, **db["OPTIONS"]}
             db["CONN_MAX_AGE"] = 600
+        elif db["ENGINE"].endswith("postgresql"):
+            db["OPTIONS"] = {**_postgres_options(), **db["OPTIONS"]}
         return db
     return {
         "ENGINE": "django.db.backends.sqlite3",

@@ -77,7 +77,8 @@ def one_create(post: Callable[[dict], object], body: dict) -> dict:
         response = post(body)
     if response.status_code != 201:
         raise RuntimeError(f"POST {PATH}: HTTP {response.status_code} {response.content[:300]!r}")
-    statements = [q["sql"] for q in ctx.captured_queries]
+    # an executemany is logged as "<rows> times: <its SQL>": one statement, named by its SQL
+    statements = [q["sql"].split(" times: ", 1)[-1] for q in ctx.captured_queries]
     writes = [s for s in statements if s.lstrip().split(" ", 1)[0].upper() in WRITE_VERBS]
     return {
         "answer": response.json(),

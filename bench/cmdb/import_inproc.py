@@ -21,7 +21,6 @@ import argparse
 import cProfile
 import importlib
 import io
-import json
 import pstats
 import statistics
 import subprocess
@@ -31,15 +30,8 @@ import time
 from pathlib import Path
 
 from bench import report
-from bench.cmdb import estate_sql, graph, importer
-from bench.incidents import setup
+from bench.cmdb import estate_sql, graph, importer, inproc
 from bench.server import Server
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-class _Rollback(Exception):  # noqa: N818 - control flow: undo a measured import
-    pass
 
 
 def old_importer(rev: str) -> object:
@@ -49,7 +41,7 @@ def old_importer(rev: str) -> object:
     package.mkdir()
     listing = subprocess.run(
         ["git", "ls-tree", "--name-only", rev, "steward/cmdb/imports/"],  # noqa: S607
-        cwd=ROOT,
+        cwd=inproc.ROOT,
         capture_output=True,
         text=True,
         check=True,
@@ -57,7 +49,7 @@ def old_importer(rev: str) -> object:
     for path in listing:
         text = subprocess.run(
             ["git", "show", f"{rev}:{path}"],  # noqa: S607
-            cwd=ROOT,
+            cwd=inproc.ROOT,
             capture_output=True,
             text=True,
             check=True,
@@ -106,8 +98,8 @@ def timed(import_cis, path: Path, *, keep: bool = False, profile: bool = False) 
                 "ok": done.ok,
             }
             if not keep:
-                raise _Rollback
-    except _Rollback:
+                raise inproc.Rollback
+    except inproc.Rollback:
         pass
     if profiler:
         out = io.StringIO()
@@ -176,8 +168,8 @@ def insert_only(path: Path, *, drop_indexes: bool) -> dict:
                 "rebuild_seconds": round(done - inserted, 3),
                 "rows_per_s": round(len(values) / (done - began), 1),
             }
-            raise _Rollback
-    except _Rollback:
+            raise inproc.Rollback
+    except inproc.Rollback:
         pass
     return result
 
@@ -216,31 +208,11 @@ def with_cpu(measure, *args) -> dict:  # noqa: ANN001
     return found | {"cpu_seconds": round(cpu, 3), "rows_per_cpu_s": round(found["rows"] / cpu, 1)}
 
 
-def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915 - one script, step by step
-    parser = argparse.ArgumentParser(prog="python -m bench.cmdb.import_inproc")
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--cis", type=int, default=100_000)
+def main(argv: list[str] | None = None) -> int:
+    parser = inproc.options("python -m bench.cmdb.import_inproc", cis=100_000)
     parser.add_argument("--rows", type=int, default=20_000)
-    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--before", default="", help="git revision of the old importer")
-    parser.add_argument("--profile", action="store_true")
-    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
-    args = parser.parse_args(argv)
-    server = Server(db=args.db, pg_url=args.pg_url)
-    server.setup()
-    try:
-        setup.django_in_process(server)
-        data = run(args, server)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        server.cleanup()
-    out = ROOT / "bench" / "results" / f"cmdb-import-{args.db}-{args.cis}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(data, indent=2))
-    print(f"wrote {out}")
-    return 0
+    return inproc.run_on_fresh_server(parser, argv, run, "cmdb-import-{db}-{cis}")
 
 
 def run(args: argparse.Namespace, server: Server) -> dict:

@@ -10,14 +10,20 @@ so a later run reports them too. ``label`` names a second set beside it (the
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
-from bench.incidents.setup import DemoServer
+from bench import report
+from bench.incidents import setup
+
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
-class Kept(DemoServer):
+class Kept(setup.DemoServer):
     def __init__(  # noqa: PLR0913
         self,
         *,
@@ -91,3 +97,54 @@ class Kept(DemoServer):
         other.token, other.agent_token = self.token, self.agent_token
         other.mark_loaded({"twin_of": str(self.var_dir)})
         return other
+
+
+def set_options(parser: argparse.ArgumentParser, *, rows: int = 1_000_000, db: bool = True) -> None:
+    """The options naming a kept set: ``--db`` (unless the bench is PostgreSQL's alone),
+    ``--rows``, ``--data-dir``, ``--pg-url``."""
+    if db:
+        parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--rows", type=int, default=rows)
+    parser.add_argument("--data-dir", type=Path, default=Path("var/bench-data"))
+    parser.add_argument("--pg-url", default=PG_ADMIN)
+
+
+def read_options(
+    parser: argparse.ArgumentParser, scenarios: str = "comma-separated subset of the reads"
+) -> None:
+    """The in-process read benches' choice of reads (``scale.READS``) and incident."""
+    parser.add_argument("--scenarios", default="", help=scenarios)
+    parser.add_argument("--number", default="", help="the incident to read (else the bench's)")
+
+
+def run_on_kept(
+    args: argparse.Namespace,
+    measure: Callable[[Kept, argparse.Namespace], list[dict]],
+    name: str,
+    *,
+    units: str = "",
+    omit: str = "",
+) -> int:
+    """The in-process benches' ``main`` (planning, prepared, reads): Django in this process
+    on the kept set ``args`` name, ``measure(kept, args)`` between two load-average lines,
+    its rows (without their key ``omit``) saved as ``name``. 1 when the set is not built."""
+    kept = Kept(
+        db=getattr(args, "db", "postgres"), rows=args.rows, root=args.data_dir,
+        pg_url=args.pg_url, label=getattr(args, "label", ""),
+    )  # fmt: skip
+    if not kept.loaded:
+        print(f"no kept set at {kept.var_dir}: build it with bench.incidents.scale")  # noqa: T201
+        return 1
+    kept.agent_token = kept.loaded["tokens"]["agent"]
+    setup.django_in_process(kept)
+    note = f"  ({units})" if units else ""
+    print(f"load average at start: {os.getloadavg()}{note}", flush=True)  # noqa: T201
+    rows = measure(kept, args)
+    print(f"load average at end: {os.getloadavg()}", flush=True)  # noqa: T201
+    saved = report.write_json(
+        {"rows": [{k: v for k, v in r.items() if k != omit} for r in rows],
+         "load": report.load_average(), "machine": report.machine()},
+        name,
+    )  # fmt: skip
+    print(f"saved {saved}")  # noqa: T201
+    return 0

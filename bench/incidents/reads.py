@@ -15,27 +15,20 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import statistics
 import time
-from pathlib import Path
 
-from bench import report
 from bench.incidents import dataset, scale, setup
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.incidents.reads")
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    dataset.set_options(parser)
     parser.add_argument("--runs", type=int, default=30, help="timed requests per read")
-    parser.add_argument("--data-dir", type=Path, default=Path("var/bench-data"))
-    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--scenarios", default="", help="comma-separated subset of the reads")
+    dataset.read_options(parser)
     parser.add_argument("--profile", default="", help="a read to profile with cProfile")
     parser.add_argument("--label", default="", help="a labelled set (empty: the demo twin)")
-    parser.add_argument("--number", default="", help="the incident to read (else the bench's)")
     return parser.parse_args(argv)
 
 
@@ -128,27 +121,7 @@ def _profile(client, method: str, path: str, extra: dict, expect: int, runs: int
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    kept = dataset.Kept(
-        db=args.db, rows=args.rows, root=args.data_dir, pg_url=args.pg_url, label=args.label
-    )
-    if not kept.loaded:
-        print(f"no kept set at {kept.var_dir}: build it with bench.incidents.scale")  # noqa: T201
-        return 1
-    kept.agent_token = kept.loaded["tokens"]["agent"]
-    os.environ.update(kept.env())
-    import django
-
-    django.setup()
-    print(f"load average at start: {os.getloadavg()}", flush=True)  # noqa: T201
-    rows = measure(kept, args)
-    print(f"load average at end: {os.getloadavg()}", flush=True)  # noqa: T201
-    saved = report.write_json(
-        {"rows": [{k: v for k, v in r.items() if k != "profile"} for r in rows],
-         "load": report.load_average(), "machine": report.machine()},
-        f"reads-{args.db}",
-    )  # fmt: skip
-    print(f"saved {saved}")  # noqa: T201
-    return 0
+    return dataset.run_on_kept(args, measure, f"reads-{args.db}", omit="profile")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ import argparse
 import os
 import statistics
 import time
-from pathlib import Path
 
 from bench import report
 from bench.incidents import checks, dataset, million, scenarios, setup
@@ -31,20 +30,10 @@ def _insert_body(unique: str) -> dict:
     return {"title": f"Printer on floor 3 jams {unique}", "impact": 2, "urgency": 2}
 
 
-def _create_body(unique: str) -> dict:
-    return {
-        "title": f"Printer on floor 3 jams {unique}",
-        "description": "Paper jam in tray 2.",
-        "caller": "alice",
-        "impact": 2,
-        "urgency": 2,
-        "team": "network",
-    }
-
-
 # name: (method, path, who, expected status, target p95 ms, floor)
 READS = {
     "queue_api": ("GET", "/api/v1/incidents?queue=my_teams", "agent", 200, 10),
+    "list_api": ("GET", "/api/v1/incidents", "agent", 200, 10),  # the default list
     "queue_web": ("GET", "/incidents/?queue=my_teams", "web", 200, 10),
     "detail_api": ("GET", "/api/v1/incidents/{number}", "agent", 200, 5),
     "activity_api": ("GET", "/api/v1/incidents/{number}/comments", "agent", 200, 5),
@@ -56,9 +45,7 @@ READS = {
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.incidents.scale", description=__doc__)
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--data-dir", type=Path, default=Path("var/bench-data"))
+    dataset.set_options(parser)
     parser.add_argument("--reuse", action="store_true", help="use the kept set if it is there")
     parser.add_argument("--rebuild", action="store_true", help="build the set again")
     parser.add_argument("--build-only", action="store_true")
@@ -68,7 +55,6 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--memory-reads", type=int, default=100_000)
     parser.add_argument("--scenarios", default="", help="comma-separated subset of the reads")
-    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     return parser.parse_args(argv)
 
 
@@ -161,7 +147,7 @@ def measure_empty(twin: dataset.Kept, args: argparse.Namespace) -> dict:
                     "POST",
                     "/api/v1/incidents",
                     twin.headers(),
-                    _create_body,
+                    scenarios.create_body,
                     201,
                     args,
                 )  # fmt: skip
@@ -223,7 +209,7 @@ def measure_full(kept: dataset.Kept, args: argparse.Namespace) -> dict:  # noqa:
                     "POST",
                     "/api/v1/incidents",
                     kept.headers(),
-                    _create_body,
+                    scenarios.create_body,
                     201,
                     args,
                 )  # fmt: skip

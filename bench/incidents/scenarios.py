@@ -20,6 +20,19 @@ SLOW_SQL_S = 1.0  # a read this slow is measured with a few requests from one cl
 SLOW_REQUESTS = 2
 
 
+def create_body(unique: str) -> dict:
+    """The incident every create scenario posts (``bench.incidents.scale`` and
+    ``create_profile`` too)."""
+    return {
+        "title": f"Printer on floor 3 jams {unique}",
+        "description": "Paper jam in tray 2.",
+        "caller": "alice",
+        "impact": 2,
+        "urgency": 2,
+        "team": "network",
+    }
+
+
 @dataclass
 class Scenario:
     name: str
@@ -30,14 +43,7 @@ class Scenario:
     target: tuple[str, str, float, str] | None = None  # metric, op, bound, unit
 
     def body(self, unique: str) -> dict:
-        return {
-            "title": f"Printer on floor 3 jams {unique}",
-            "description": "Paper jam in tray 2.",
-            "caller": "alice",
-            "impact": 2,
-            "urgency": 2,
-            "team": "network",
-        }
+        return create_body(unique)
 
 
 def scenarios(number: str, word: str) -> list[Scenario]:

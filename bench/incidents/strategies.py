@@ -21,7 +21,6 @@ import functools
 import os
 import statistics
 import time
-from pathlib import Path
 
 from bench import report
 from bench.incidents import dataset
@@ -36,11 +35,8 @@ FILTERS = {
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.incidents.strategies")
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--rows", type=int, default=200_000)
+    dataset.set_options(parser, rows=200_000)
     parser.add_argument("--runs", type=int, default=15, help="timed pages per strategy")
-    parser.add_argument("--data-dir", type=Path, default=Path("var/bench-data"))
-    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--index", action="store_true", help="without / with inc_team_open_id")
     parser.add_argument("--rounds", type=int, default=3, help="--index: rounds of each state")
     return parser.parse_args(argv)
@@ -65,13 +61,13 @@ def measure_index(runs: int, rounds: int) -> list[dict]:
 
     from steward.core.actor import Actor
     from steward.core.models import User
-    from steward.incidents.selectors import incident_list, queues
+    from steward.incidents.selectors import incident_list, search_walk
 
     actor = Actor(user=User.objects.get(username="lead"), channel="api")
     cases = [(w, label) for w in WORDS for label in FILTERS if FILTERS[label]]
     took = {(c, s): [] for c in cases for s in ("before", "after")}
     small = {(c, s): [] for c in cases for s in ("before", "after")}
-    read_small, inside = queues._small_set, []
+    read_small, inside = search_walk._small_set, []
 
     def timed_small(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - the read the index serves
         began = time.perf_counter()
@@ -80,7 +76,7 @@ def measure_index(runs: int, rounds: int) -> list[dict]:
         finally:
             inside.append((time.perf_counter() - began) * 1000)
 
-    queues._small_set = timed_small
+    search_walk._small_set = timed_small
     pages, statements, plans = {}, {}, {}
     for _ in range(rounds):
         for state in ("before", "after"):
@@ -100,7 +96,7 @@ def measure_index(runs: int, rounds: int) -> list[dict]:
                 statements[(word, label), state] = len(ran)
                 plans[(word, label), state] = _plans(ran)
     _set_index(made=True)
-    queues._small_set = read_small
+    search_walk._small_set = read_small
     rows = []
     for word, label in cases:
         row = {"word": word, "filters": label}
@@ -148,11 +144,11 @@ def _plans(ran: list) -> bool:
     return False
 
 
-def _before(queues) -> dict:  # noqa: ANN001 - the module
+def _before(search_walk) -> dict:  # noqa: ANN001 - the module
     """Decision 0030's walk: no small set, fourfold batches (what the patch replaces)."""
     return {
         "_small_set": lambda qs, below: None,
-        "_next_batch": lambda batch, **_: min(batch * 4, queues.NEWEST_BATCH),
+        "_next_batch": lambda batch, **_: min(batch * 4, search_walk.NEWEST_BATCH),
     }
 
 
@@ -161,13 +157,13 @@ def measure(runs: int) -> list[dict]:
 
     from steward.core.actor import Actor
     from steward.core.models import User
-    from steward.incidents.selectors import incident_list, queues
+    from steward.incidents.selectors import incident_list, search_walk
 
     actor = Actor(user=User.objects.get(username="lead"), channel="api")
-    after = {name: getattr(queues, name) for name in ("_small_set", "_next_batch")}
-    before = _before(queues)
+    after = {name: getattr(search_walk, name) for name in ("_small_set", "_next_batch")}
+    before = _before(search_walk)
 
-    walk = queues._newest_keys
+    walk = search_walk._newest_keys
     inside: list[float] = []
 
     def timed_walk(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
@@ -177,11 +173,11 @@ def measure(runs: int) -> list[dict]:
         finally:
             inside.append(time.perf_counter() - began)
 
-    queues._newest_keys = timed_walk
+    search_walk._newest_keys = timed_walk
 
     def page(strategy: dict, word: str, filters: dict) -> tuple[float, list[str], int]:
         for name, fn in strategy.items():
-            setattr(queues, name, fn)
+            setattr(search_walk, name, fn)
         ran = []
 
         def count(execute, sql, params, many, context):  # noqa: ANN001, ANN202, PLR0913
@@ -230,8 +226,8 @@ def measure(runs: int) -> list[dict]:
                 flush=True,
             )
     for name, fn in after.items():
-        setattr(queues, name, fn)
-    queues._newest_keys = walk
+        setattr(search_walk, name, fn)
+    search_walk._newest_keys = walk
     return rows
 
 

@@ -1,14 +1,16 @@
 """Unknown query parameters are an error, as unknown body fields are (docs/api.md).
 
 ``?stauts=open`` silently ignored lists every record: a script acting on that list acts on
-the wrong records. The names each operation takes are read from the OpenAPI document (what
-a client is told), once per process; an operation the document does not describe (the
-document itself, its page) is let through. An operation whose parameters have open names
-(the CI list's ``attr.<name>``) lists their prefixes as ``x-query-prefixes``."""
+the wrong records. The names each operation takes are read as the OpenAPI document (what
+a client is told) lists them, once per process, without building the rest of the document;
+an operation the document does not describe (the document itself, its page) is let through.
+An operation whose parameters have open names (the CI list's ``attr.<name>``) lists their
+prefixes as ``x-query-prefixes``."""
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -19,6 +21,7 @@ from steward.api.middleware import error_body
 
 _CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
 PREFIXES = "x-query-prefixes"
+_READING = threading.Lock()
 
 
 class Known:
@@ -31,12 +34,34 @@ class Known:
         return name in self.names or (isinstance(name, str) and name.startswith(self.prefixes))
 
 
+def _parameters_only() -> type:
+    from ninja.openapi.schema import OpenAPISchema
+
+    class ParametersOnly(OpenAPISchema):
+        """ninja's document with each operation's parameters alone: the same names as the
+        full document's (same code), without its responses, bodies and components, which
+        ``StewardAPI`` would then keep for the process (~7 MB in every web worker after its
+        first API request with a query; decision 0045)."""
+
+        def operation_details(self, operation: Any) -> dict[str, Any]:
+            details = {"parameters": self.operation_parameters(operation)}
+            if operation.openapi_extra:
+                self.deep_dict_update(details, operation.openapi_extra)
+            return details
+
+        def get_components(self) -> dict[str, Any]:
+            return {}
+
+    return ParametersOnly
+
+
 @cache
 def _names_by_operation() -> dict[tuple[str, str], Known]:
     from steward.api.main import api
 
     names = {}
-    for path, operations in api.get_openapi_schema()["paths"].items():
+    document = _parameters_only()(api, api.get_root_path({}))
+    for path, operations in document["paths"].items():
         for method, operation in operations.items():
             params = operation.get("parameters", [])
             query = frozenset(p["name"] for p in params if p.get("in") == "query")
@@ -48,7 +73,9 @@ def _names_by_operation() -> dict[tuple[str, str], Known]:
 def known_query_names(route: str, method: str) -> Known | None:
     """The query parameters the operation at Django ``route`` takes (None: not described)."""
     path = "/" + _CONVERTER.sub(r"{\1}", route)
-    return _names_by_operation().get((path, method))
+    with _READING:  # the threads of a fresh worker wait for one read instead of each reading
+        names = _names_by_operation()
+    return names.get((path, method))
 
 
 class UnknownQueryParameterMiddleware:

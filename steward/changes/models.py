@@ -179,10 +179,13 @@ class Change(VersionedModel):
             models.Index(fields=["status", "planned_start"], name="chg_status_start"),
             # the calendar: changes whose window overlaps a range, with every column the
             # calendar reads (selectors.change_calendar), so the month is read from the
-            # index alone on SQLite (decision 0023)
+            # index alone on SQLite (decision 0023); ordered (planned_start, id), the
+            # calendar's order, so a day's first changes are the range's first entries and
+            # the read stops after them, with no sort (decision 0046)
             models.Index(
                 fields=[
                     "planned_start",
+                    "id",
                     "planned_end",
                     "status",
                     "organisation",
@@ -192,7 +195,6 @@ class Change(VersionedModel):
                     "risk_score",
                     "number",
                     "title",
-                    "id",
                 ],
                 name="chg_calendar",
             ),

@@ -29,8 +29,11 @@ from django.conf import settings
 from django.db import connections, models
 from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
+from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
 from django.db.models.signals import post_init, post_save, pre_init, pre_save
 from django.db.models.sql import InsertQuery
+
+from steward.core import batch_rows, copying, pipeline
 
 _local = threading.local()
 
@@ -38,7 +41,18 @@ _local = threading.local()
 class Compiled:
     """One compiled single-row INSERT: its SQL and how to build its parameters."""
 
-    __slots__ = ("_plan", "alias", "compiler", "converters", "fields", "returning", "sql", "tail")
+    __slots__ = (
+        "_plan",
+        "_rows",
+        "alias",
+        "compiler",
+        "converters",
+        "copy_sql",
+        "fields",
+        "returning",
+        "sql",
+        "tail",
+    )
 
     def __init__(
         self,
@@ -71,6 +85,7 @@ class Compiled:
         query = InsertQuery(model)
         query.insert_values(fields, [template])
         self.alias = alias
+        self._plan = self._rows = None  # ``insert_many``'s, made at its first use
         self.compiler = query.get_compiler(using=alias)
         connection = self.compiler.connection
         self.returning = [meta.pk, *(meta.get_field(n) for n in computed)] if answer else []
@@ -84,6 +99,9 @@ class Compiled:
             raise ValueError(f"{meta.label}: parameters do not match the compiled SQL")
         table = meta.db_table
         self.converters = self.compiler.get_converters([f.get_col(table) for f in self.returning])
+        # the many-row form (``insert_many``'s shapes: nothing computed, nothing returned)
+        plain = not computed and not self.returning
+        self.copy_sql = copying.statement(connection, model, self.fields) if plain else ""
 
     def params(self, obj: models.Model) -> list[Any]:
         compiler = self.compiler
@@ -149,7 +167,9 @@ def _compiled(model: type[models.Model], using: str, keyed: bool) -> Compiled:
 
 def insert_many(objs: Sequence[models.Model], *, using: str = "default") -> None:
     """Insert new rows of one model with one ``executemany`` of the compiled single-row
-    INSERT (bulk paths): the columns and values ``insert`` sends for each. Rows whose primary
+    INSERT (bulk paths), on PostgreSQL one ``COPY`` of the same columns (``copying``;
+    ``executemany`` inside ``pipeline.sent_together()``): the columns and values ``insert``
+    sends for each. Rows whose primary
     keys are set (from ``reserve_ids``) are written with them, so their children can name
     them without a read; rows without keep ``pk`` ``None``. One statement whatever the
     number of rows (``bulk_create`` on SQLite sends one per 999 values)."""
@@ -160,13 +180,19 @@ def insert_many(objs: Sequence[models.Model], *, using: str = "default") -> None
     if any(type(o) is not model or (o.pk is not None) is not keyed for o in objs):
         raise ValueError("insert_many writes rows of one model, all with keys or all without")
     compiled = _compiled(model, using, keyed)
-    plan = _plan(compiled)
-    params = [[prep(get(obj)) for get, prep in plan] for obj in objs]
-    with connections[using].cursor() as cursor:
-        cursor.executemany(compiled.sql, params)
+    send(compiled, batch_rows.rows(compiled, _plan(compiled), _AS_IS, objs), using)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = using
+
+
+def send(compiled: Compiled, params: list[list[Any]], using: str) -> None:
+    """One statement for every row's parameters: ``COPY`` where it can, else ``executemany``."""
+    with connections[using].cursor() as cursor:
+        if compiled.copy_sql and not pipeline.active(using):
+            copying.write(cursor, compiled.copy_sql, params)
+        else:
+            cursor.executemany(compiled.sql, params)
 
 
 # value classes whose database form is the value itself, by the field's internal type: for
@@ -214,7 +240,7 @@ def _plan(compiled: Compiled) -> list[tuple[Any, Any]]:
     ``Compiled.params`` makes, except that a value already in its database form (``_AS_IS``)
     is passed on without Django's per-field prep: that prep was most of a bulk insert's
     time (docs/benchmarks-incidents.md, decision 0032)."""
-    plan = getattr(compiled, "_plan", None)
+    plan = compiled._plan
     if plan is not None:
         return plan
     compiler, plan = compiled.compiler, []
@@ -244,6 +270,7 @@ def _plan(compiled: Compiled) -> list[tuple[Any, Any]]:
                 raise ValueError(f"{field.name}: an expression needs its own shape")
             return compiler.prepare_value(field, value)
 
+        prep.aware = aware  # ``batch_rows`` sends UTC times without the call
         plan.append((get, prep))
     compiled._plan = plan
     return plan
@@ -253,7 +280,7 @@ def instance(model: type[models.Model], **values: Any) -> models.Model:
     """``model(**values)`` for the bulk paths' thousands of new rows, without ``__init__``'s
     walk over every field: the fields' fixed defaults are taken once per model (a
     template), callable ones called for the fields ``values`` leave out, ``values`` set as
-    ``__init__`` sets them (foreign keys through their descriptors). Models with init
+    ``__init__`` sets them (foreign keys as their descriptors set them). Models with init
     signal receivers or their own ``__init__`` are built by ``__init__`` itself; the two
     equal (tests/core/test_inserts.py)."""
     shape = _shapes.get(model)
@@ -261,11 +288,25 @@ def instance(model: type[models.Model], **values: Any) -> models.Model:
         shape = _shapes[model] = _shape(model)
     if shape is False:
         return model(**values)
-    template, names, made = shape
+    template, names, made, links = shape
     obj = model.__new__(model)
     obj.__dict__.update(template)
-    obj._state = ModelState()
+    obj._state = state = ModelState()
     for name, value in values.items():
+        link = links.get(name)
+        if link is not None and name not in state.fields_cache:
+            # what the foreign key's descriptor does for a new row, without a router
+            # (``_links``); anything else (another database, a proxy) goes through it
+            if value is None:
+                obj.__dict__[link[0]] = None
+                state.fields_cache[name] = None
+                continue
+            if value.__class__ is link[2] and value._state.db is not None:
+                state.db = state.db or value._state.db
+                if state.db == value._state.db:
+                    obj.__dict__[link[0]] = getattr(value, link[1])
+                    state.fields_cache[name] = value
+                    continue
         if name not in names:
             raise TypeError(f"{model.__name__} has no field {name!r}")
         setattr(obj, name, value)
@@ -293,7 +334,23 @@ def _shape(model: type[models.Model]) -> Any:
     made = [(f.name, f.attname, f.get_default) for f in fields if _made(f)]
     template = {f.attname: f.get_default() for f in fields if not _made(f)}
     names = frozenset({f.name for f in fields} | {f.attname for f in fields})
-    return template, names, made
+    return template, names, made, _links(model, fields)
+
+
+def _links(model: type[models.Model], fields: list[models.Field]) -> dict[str, tuple]:
+    """Foreign keys ``instance`` may set as their descriptor would: plain many-to-one ones
+    to one column, with no database router (the descriptor asks it), by name:
+    ``(attname, the target's attname, the target model)``."""
+    if settings.DATABASE_ROUTERS:
+        return {}
+    return {
+        f.name: (f.attname, f.target_field.attname, f.remote_field.model._meta.concrete_model)
+        for f in fields
+        if f.many_to_one
+        and type(getattr(model, f.name, None)) is ForwardManyToOneDescriptor
+        and len(f.related_fields) == 1
+        and f.cache_name == f.name
+    }
 
 
 def _made(field: models.Field) -> bool:

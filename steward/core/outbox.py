@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from steward.core import inserts, mail, pipeline, retries, stopping
 from steward.core.models import OutboxMessage
+from steward.core.tuple_inserts import insert_rows
 
 log = logging.getLogger("steward.outbox")
 Consumer = Callable[[OutboxMessage], None]
@@ -65,16 +66,13 @@ def emit_batch(topic: str, objs: list[models.Model], *, chunk: int = 1000) -> No
     if not objs:
         return
     label = objs[0]._meta.label_lower
-    inserts.insert_many(
+    insert_rows(
+        OutboxMessage,
+        _ROW,
         [
-            OutboxMessage(
-                topic=topic,
-                object_type=label,
-                object_id=str(part[0].pk),
-                payload={"ids": [o.pk for o in part]},
-            )
+            (topic, label, str(part[0].pk), {"ids": [o.pk for o in part]})
             for part in (objs[k : k + chunk] for k in range(0, len(objs), chunk))
-        ]
+        ],
     )
     _wake_on_commit()
 
@@ -85,19 +83,16 @@ def emit_many(events: list[tuple[str, models.Model, dict[str, Any]]], *, chunk: 
     transaction."""
     if not events:
         return
-    inserts.insert_many(
-        [
-            inserts.instance(
-                OutboxMessage,
-                topic=topic,
-                object_type=obj._meta.label_lower,
-                object_id=str(obj.pk),
-                payload=payload,
-            )
-            for topic, obj, payload in events
-        ]
+    insert_rows(
+        OutboxMessage,
+        _ROW,
+        [(topic, obj._meta.label_lower, str(obj.pk), payload) for topic, obj, payload in events],
     )
     _wake_on_commit()
+
+
+# the bulk paths' columns (``emit``'s values), in the order of their rows' values
+_ROW = ("topic", "object_type", "object_id", "payload")
 
 
 def wake_worker() -> None:

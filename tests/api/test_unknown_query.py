@@ -40,3 +40,32 @@ def test_names_come_from_the_document():
     assert {"status", "q", "limit", "cursor"} <= known_query_names("api/v1/incidents", "GET").names
     assert known_query_names("api/v1/incidents/<number>", "GET").names == frozenset()
     assert known_query_names("api/docs", "GET") is None  # not an operation: let through
+
+
+def _names(paths):
+    names = {}
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            params = operation.get("parameters", [])
+            query = {p["name"] for p in params if p.get("in") == "query"}
+            names[(path, method.upper())] = (query, set(operation.get("x-query-prefixes", ())))
+    return names
+
+
+def test_the_names_are_the_documents_without_building_it():
+    """Read without the document (which the API would then keep for the process, decision
+    0045), every operation's names and prefixes are still the document's."""
+    from steward.api import query_names
+    from steward.api.main import api
+
+    kept = api.__dict__.pop("_documents", None)
+    query_names._names_by_operation.cache_clear()
+    try:
+        known = query_names._names_by_operation()
+        assert "_documents" not in api.__dict__
+    finally:
+        if kept is not None:
+            api.__dict__["_documents"] = kept
+    read = {key: (set(k.names), set(k.prefixes)) for key, k in known.items()}
+    assert read == _names(api.get_openapi_schema()["paths"])
+    assert read[("/api/v1/cis", "GET")][1] == {"attr."}

@@ -156,3 +156,26 @@ def test_levels_are_monotonic_in_the_score(score):
     assert order.index(level_for(score, thresholds)) <= order.index(
         level_for(score + 1, thresholds)
     )
+
+
+def test_the_failed_changes_sql_is_the_orms_for_every_shape(new_change, stack, monkeypatch):
+    """``failed_sql`` (decision 0050) compiles the query once per shape and fills in each
+    call's CIs, change and window: the same SQL and values as the ORM's compile of
+    ``_failed`` for that call, for a create (no change) and an update, by CI count, from
+    the first call (compiled) and the later ones (filled)."""
+    import datetime as dt
+
+    from steward.changes.services import risk
+
+    at = dt.datetime(2031, 5, 6, 7, 8, 9, 123456, tzinfo=dt.UTC)
+    monkeypatch.setattr(risk.timezone, "now", lambda: at)
+    monkeypatch.setattr(risk, "_shapes", {})
+    settings_row = risk.policy().settings
+    cis = [stack[name] for name in ("server", "app", "service")]
+    saved = new_change(cis=[stack["app"].number])
+    other = new_change()
+    for change in (None, saved, other, None, saved):
+        for some in (cis[:1], cis, cis[::-1], cis[1:2], cis):
+            want = risk._failed(some, change, settings_row).query.sql_with_params()
+            assert risk.failed_sql(some, change, settings_row) == (want[0], list(want[1]))
+    assert len(risk._shapes) == 4  # one or three CIs, with or without a change

@@ -30,3 +30,28 @@ def test_audit_is_written_in_the_same_transaction(admin_actor):
     with pytest.raises(RuntimeError):
         create_then_fail()
     assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.parametrize("fields", [["name"], ["name", "slug", "organisation", "lead"]])
+def test_snapshots_recorded_in_one_pass_equal_record_created_many(admin_actor, fields):
+    """``record_created_snapshots`` (decision 0052) writes the entries ``record_created_many``
+    writes with ``snapshot``: every field, foreign keys as ids."""
+    from steward.core import audit
+    from steward.core.models import Organisation, Team
+
+    org = Organisation.objects.create(name="Acme", slug="acme")
+    teams = [
+        Team.objects.create(name="Network", slug="network", organisation=org),
+        Team.objects.create(name="Desk", slug="desk"),
+    ]
+    audit.record_created_many(admin_actor, teams, lambda t: audit.snapshot(t, fields))
+    audit.record_created_snapshots(admin_actor, teams, fields)
+
+    entries = list(AuditEntry.objects.filter(action="create").order_by("-id")[:4])[::-1]
+    shown = [(e.object_id, e.object_repr, e.actor_id, e.changes) for e in entries]
+    assert shown[2:] == shown[:2]
+    # (PostgreSQL's jsonb keeps its own key order: the keys, not their order)
+    assert [sorted(e.changes) for e in entries[2:]] == [sorted(fields)] * 2
+    if "organisation" in fields:
+        assert entries[2].changes["organisation"] == [None, org.pk]
+        assert entries[2].changes["lead"] == [None, None]

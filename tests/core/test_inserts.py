@@ -240,3 +240,128 @@ def test_a_callable_default_is_made_per_instance(admin_user):
     one, two = inserts.instance(OutboxMessage), inserts.instance(OutboxMessage)
     assert one.payload == two.payload == OutboxMessage().payload
     assert one.payload is not two.payload  # a fresh dict each, as the model makes it
+
+
+_AWKWARD = "tab\there, line\nbreak, back\\slash, \\N, quote ' \" and ü, end\\"
+
+
+def _awkward_incident(user, k: int) -> Incident:
+    """Values COPY's text form must escape or read right: tabs, newlines, backslashes,
+    NULLs, booleans both ways, times with zones and microseconds."""
+    incident = _incident(user)
+    incident.title, incident.description = f"{_AWKWARD} {k}", _AWKWARD * 3
+    incident.is_major = bool(k % 2)
+    incident.opened_at = dt.datetime(
+        2026, 10, 25, 2, 30, 5, 123456, tzinfo=ZoneInfo("Europe/Berlin")
+    )
+    incident.resolved_at = dt.datetime(2026, 4, 5, 0, 0, 0, 1, tzinfo=ZoneInfo("America/Santiago"))
+    incident.first_response_at = None
+    incident.resolution_notes = "\\\\server\\share\r\n"
+    return incident
+
+
+def _awkward_outbox(user, k: int) -> OutboxMessage:
+    payload = {"text": _AWKWARD, "none": None, "flags": [True, False], "n": k, "deep": {"x": [1.5]}}
+    return OutboxMessage(
+        topic="t.\tx", object_type="core.team", object_id=f"{k}\n", payload=payload
+    )
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("build", [_awkward_incident, _awkward_outbox], ids=["incident", "outbox"])
+def test_copy_writes_the_rows_executemany_writes(admin_user, build):
+    """``insert_many`` streams rows with ``COPY`` on PostgreSQL (decision 0047); inside
+    ``sent_together`` it still sends ``executemany``: both must leave the same rows."""
+    model = type(build(admin_user, 0))
+    copied, sent = (
+        [build(admin_user, k) for k in range(4)],
+        [build(admin_user, k) for k in range(4)],
+    )
+    for k, row in enumerate(copied + sent):
+        row.pk = 50_000 + k
+        if isinstance(row, Incident):
+            row.number = f"INC00090{k:02d}"
+    by_copy = _captured(lambda: inserts.insert_many(copied))
+    with pipeline.sent_together():
+        by_many = _captured(lambda: inserts.insert_many(sent))
+
+    assert [s.split(" (")[0] for s in by_copy] == [f'4 times: COPY "{model._meta.db_table}"']
+    assert len(by_many) == 1
+    assert by_many[0].startswith("4 times: INSERT INTO")
+    skip = ("id", "number", "created_at", "updated_at")  # own keys, own times
+    for one, other in zip(copied, sent, strict=True):
+        assert _row(model, one.pk, skip) == _row(model, other.pk, skip)
+    first = _row(model, copied[0].pk, ())
+    if model is Incident:
+        assert first["title"] == f"{_AWKWARD} 0"
+        assert first["first_response_at"] is None
+        # the instant (a time in the fold never equals one in another zone, PEP 495)
+        assert first["opened_at"].timestamp() == copied[0].opened_at.timestamp()
+        assert first["opened_at"].microsecond == 123456
+        assert first["is_major"] is False
+    else:
+        assert first["payload"]["text"] == _AWKWARD
+        assert first["object_id"] == "0\n"
+
+
+@pytest.mark.postgres_only
+def test_a_copy_that_fails_raises_djangos_error_and_breaks_the_transaction(admin_user):
+    rows = [_awkward_incident(admin_user, k) for k in range(2)]
+    for k, row in enumerate(rows):
+        row.pk, row.number = 60_000 + k, "INC0000777"  # the same number twice
+    with pytest.raises(IntegrityError), transaction.atomic():
+        inserts.insert_many(rows)
+    assert not Incident.objects.filter(number="INC0000777").exists()
+
+
+@pytest.mark.parametrize(
+    "build", [_audit, _outbox, _awkward_incident], ids=["audit", "outbox", "incident"]
+)
+def test_a_batchs_parameters_are_what_the_plan_gives_value_by_value(admin_user, build):
+    """``batch_rows.rows`` reads a row at a time and skips the prep of values already in
+    database form: every value must still be the plan's, and the auto times one "now"."""
+    from steward.core import batch_rows
+    from steward.incidents.choices import Status
+
+    objs = [
+        build(admin_user, k) if build is _awkward_incident else build(admin_user) for k in range(3)
+    ]
+    if build is _awkward_incident:
+        objs[1].status = Status.IN_PROGRESS  # a str subclass: Django's prep, not as it is
+        objs[2].assignee = admin_user
+    model = type(objs[0])
+    compiled = inserts._compiled(model, "default", False)
+    plan = inserts._plan(compiled)
+    auto = [
+        k
+        for k, f in enumerate(compiled.fields)
+        if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)
+    ]
+    rows = batch_rows.rows(compiled, plan, inserts._AS_IS, objs)
+    set_on = {getattr(o, compiled.fields[k].attname) for o in objs for k in auto}
+    for obj, row in zip(objs, rows, strict=True):
+        by_plan = [prep(get(obj)) for get, prep in plan]  # the auto times read off obj again
+        # psycopg's ``Jsonb`` wrapper has no equality of its own: compare what it wraps
+        assert [getattr(v, "obj", v) for v in row] == [
+            getattr(by_plan[k] if k not in auto else row[k], "obj", row[k]) for k in range(len(row))
+        ]
+        assert [type(v) for v in row] == [type(v) for v in by_plan]
+    assert auto  # every model here has a creation time
+    assert len({row[k] for row in rows for k in auto}) == 1
+    assert len(set_on) == 1  # set on the rows too, as ``pre_save`` sets it
+
+
+def test_foreign_keys_set_by_instance_equal_their_descriptors(admin_user):
+    """``instance`` sets plain foreign keys as their descriptor does (decision 0047): the
+    id, the cached object, the row's database; ``None`` too; a wrong class still fails."""
+    from steward.core.models import User
+
+    given = {"caller": admin_user, "assignee": None, "team": None, "organisation_id": None}
+    fast, by_init = inserts.instance(Incident, **given), Incident(**given)
+    assert _state(fast) == _state(by_init)
+    assert fast._state.db == "default"
+    assert fast._state.fields_cache == {"caller": admin_user, "assignee": None, "team": None}
+    unsaved = User(username="nobody")  # no database yet: the descriptor decides it
+    assert _state(inserts.instance(Incident, caller=unsaved)) == _state(Incident(caller=unsaved))
+    with pytest.raises(ValueError, match="must be a"):
+        inserts.instance(Incident, caller=Team(name="not a user"))

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from steward.core.errors import ValidationFailed
 from steward.incidents.models import Incident
-from steward.incidents.selectors import incident_list, queues, search
+from steward.incidents.selectors import incident_list, queues, search, search_walk
 from steward.incidents.services import incident_create
 from tests import factories
 from tests.conftest import as_actor
@@ -78,9 +78,9 @@ def test_a_filter_that_keeps_few_matches_reads_batches_and_hands_on_a_cursor(
 ):
     _, made, word = common
     oldest = made[0].number  # priority 1, and the last match the walk reaches
-    monkeypatch.setattr(queues, "NEWEST_BATCH", 2)
-    monkeypatch.setattr(queues, "NEWEST_WALK", 4)
-    monkeypatch.setattr(queues, "SMALL_SET", 0)  # the index drives (not the small filter)
+    monkeypatch.setattr(search_walk, "NEWEST_BATCH", 2)
+    monkeypatch.setattr(search_walk, "NEWEST_WALK", 4)
+    monkeypatch.setattr(search_walk, "SMALL_SET", 0)  # the index drives (not the small filter)
     first = incident_list(agent_actor, q=word, priority=[1], limit=1)
     # the walk stopped after 4 matches read: one of the 3 urgent ones found, more to come
     assert [i.number for i in first.items] == [made[6].number]
@@ -125,12 +125,12 @@ def test_the_api_lists_common_words_newest_first_and_rare_ones_by_rank(
 
 
 def _index_drives(monkeypatch):
-    monkeypatch.setattr(queues, "_small_set", lambda qs, below: None)
+    monkeypatch.setattr(search_walk, "_small_set", lambda qs, below: None)
 
 
 def _filter_drives(monkeypatch):
-    monkeypatch.setattr(queues, "TURN_AT", -1)  # turn round after any first batch
-    monkeypatch.setattr(queues, "SMALL_SET", 10**6)
+    monkeypatch.setattr(search_walk, "TURN_AT", -1)  # turn round after any first batch
+    monkeypatch.setattr(search_walk, "SMALL_SET", 10**6)
 
 
 def _keys(actor, q, **filters):
@@ -140,7 +140,7 @@ def _keys(actor, q, **filters):
         qs = qs.filter(priority__in=filters.pop("priority"))
     found = search.find(q, include_internal=actor.is_agent)
     with CaptureQueriesContext(connection) as ran:
-        keys = queues._newest_keys(qs, found, **filters)
+        keys = search_walk._newest_keys(qs, found, **filters)
     return keys, [c["sql"] for c in ran]
 
 
@@ -166,7 +166,7 @@ def test_a_small_filtered_set_drives_and_the_index_says_which_match(
 
 def test_a_large_filtered_set_keeps_the_index_walk(agent_actor, common, monkeypatch):
     _, made, word = common
-    monkeypatch.setattr(queues, "SMALL_SET", 2)  # 3 urgent incidents below: too many
+    monkeypatch.setattr(search_walk, "SMALL_SET", 2)  # 3 urgent incidents below: too many
     (page, _), ran = _keys(agent_actor, word, priority=[1], cursor=None, limit=1)
     assert [i for _, i in page] == [made[6].pk]
     assert not any(search.TABLE in sql and "IN (" in sql and "MATCH" in sql for sql in ran)

@@ -24,6 +24,7 @@ from tests.browser.harness import (
     pytest_runtest_makereport,  # noqa: F401 - a hook
 )
 from tests.conftest import _reseed
+from tests.journeys.steps import HTMX_WATCH
 from tests.journeys.watch import watch
 
 # 300 incidents instead of the demo's 3,000: the same story (queues, breaches, problems,
@@ -80,9 +81,13 @@ def demo_site(django_db_setup, django_db_blocker) -> Iterator[str]:
         try:
             yield server.url
         finally:
+            # the server first: stopping it waits for the requests its threads still serve
+            # (the last journey's page may be loading a panel), which then end with the
+            # settings they began with and close their database connections before the
+            # flush and the test database's teardown
+            server.stop()
             storage.disable()
             hosts.disable()
-            server.stop()
             _empty_database()
 
 
@@ -127,4 +132,5 @@ def browser() -> Iterator:
 def page(request, browser, demo_site) -> Iterator:
     """A fresh context and page on the demo site; every page it loads is checked (watch)."""
     with opened_page(request, browser, demo_site, viewport=VIEWPORT) as page, watch(page):
+        page.add_init_script(HTMX_WATCH)  # what swapped() waits on (steps.py)
         yield page

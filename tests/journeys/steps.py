@@ -60,8 +60,45 @@ def dates_in_house_style(page) -> None:
     assert not foreign, f"dates not in the house style: {foreign}"
 
 
+# Installed on every page before its own scripts (the page fixture, conftest.py): whether
+# htmx is busy. It marks its work (htmx 2, django_htmx's copy): ``htmx-request`` on the
+# element (or its hx-indicator) from the request's start until its answer is swapped in,
+# then ``htmx-swapping`` on the target until the swap, ``htmx-settling`` until it settles.
+# Before that, a trigger with a ``delay:`` (the search box, the pickers) marks nothing while
+# it waits, so a person's input that no ``htmx:trigger`` has answered yet counts as busy
+# for the page's longest delay and a margin (an input htmx does not listen to: that long).
+HTMX_WATCH = """(() => {
+    let inputs = 0, answered = 0, last = 0;
+    const input = () => { inputs += 1; last = performance.now(); };
+    for (const type of ["input", "change", "search"]) {
+        document.addEventListener(type, input, true);
+    }
+    document.addEventListener("htmx:trigger", () => { answered = inputs; }, true);
+    window.stewardHtmxIdle = () => {
+        if (document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling")) {
+            return false;
+        }
+        if (answered >= inputs) {
+            return true;
+        }
+        let longest = 0;
+        for (const element of document.querySelectorAll("[hx-trigger*='delay:']")) {
+            for (const [, amount, unit] of element.getAttribute("hx-trigger")
+                .matchAll(/delay:(\\d+)(ms|s)/g)) {
+                longest = Math.max(longest, Number(amount) * (unit === "s" ? 1000 : 1));
+            }
+        }
+        return performance.now() - last > longest + 250;
+    };
+})()"""
+
+
 def swapped(page) -> None:
-    """After an htmx swap: settle, then check what it brought in with axe-core."""
+    """After an htmx swap: wait until htmx has nothing scheduled, in flight or settling
+    (HTMX_WATCH), then check what it brought in with axe-core. Waiting for the network alone
+    returned at once when the page had been idle before the request began, and the journey
+    then read the rows the swap was about to replace."""
+    page.wait_for_function("() => !window.stewardHtmxIdle || window.stewardHtmxIdle()")
     page.wait_for_load_state("networkidle")
     check_page(page)
 

@@ -69,6 +69,11 @@ def test_agent_searches_filters_and_sorts_the_queue_from_its_default_state(page)
         swapped(page)
         no_error_on_page(page)
     rows = queue_rows(page)
+    # `swapped` cannot wait for a swap still in flight (networkidle was reached at the page's
+    # load), and the rows before the last choice's answer are the unfiltered ones: wait until
+    # no row lacks a choice (expect retries), then read them all once more, exactly
+    for chosen in ("P3", "Service Desk", "Assigned"):
+        expect(rows.filter(has_not_text=chosen)).to_have_count(0)
     expect(rows.first).to_be_visible()
     for text in rows.all_inner_texts():
         for chosen in ("P3", "Service Desk", "Assigned"):

@@ -32,8 +32,12 @@ def raw_get(port: int, target: str, timeout: float = 60) -> tuple[int, dict[str,
     return int(lines[0].split()[1]), {k.lower(): v for k, v in headers.items()}, body
 
 
-@pytest.fixture
-def server(tmp_path):
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One ``steward serve`` for the module's cases: each only reads (a GET the server
+    refuses), so a server booted per case (gunicorn and Django, seconds of CPU each) would
+    answer exactly as this one does."""
+    tmp_path = tmp_path_factory.mktemp("serve")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARD_")}
     env.update({"STEWARD_VAR_DIR": str(tmp_path), "STEWARD_SECRET_KEY": "x" * 50})

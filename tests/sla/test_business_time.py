@@ -190,3 +190,47 @@ def test_a_calendar_closed_for_good_fails_instead_of_looping():
 
     with pytest.raises(ValueError, match="no working time"):
         add_business_seconds(spec, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), HOUR)
+
+
+_OURS = """
+import json, sys, django
+django.setup()
+from steward.sla.selectors.business_time import _holiday_dates
+found = {f"{c}-{s}-{y}": sorted(map(str, _holiday_dates(c, s, y))) for c, s, y in CASES}
+print(json.dumps([found, "holidays.countries" in sys.modules]))
+"""
+_PLAIN = """
+import json, holidays
+found = {
+    f"{c}-{s}-{y}": sorted(map(str, holidays.country_holidays(c, subdiv=s or None, years=y)))
+    for c, s, y in CASES
+}
+print(json.dumps([found, True]))
+"""
+
+
+def _run(code, cases):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "steward.settings"}
+    source = f"CASES = {cases!r}\n{code}"
+    done = subprocess.run(
+        [sys.executable, "-c", source], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_a_calendar_loads_its_country_alone_with_the_packages_dates():
+    """The first calendar naming a country imports that country's module, not the ~250 of
+    ``holidays.countries`` (decision 0045): a fresh process, as a web worker is, with the
+    dates the package itself gives."""
+    cases = [("DE", "BY", 2026), ("DE", "BE", 2025), ("US", "CA", 2026), ("FR", "", 2026)]
+    cases += [("GB", "SCT", 2026), ("CH", "ZH", 2027), ("AT", "", 2026)]
+    ours, package_loaded = _run(_OURS, cases)
+    plain, _ = _run(_PLAIN, cases)
+    assert not package_loaded
+    assert ours == plain
+    assert "2026-01-06" in ours["DE-BY-2026"]  # Epiphany: Bavaria's, not Berlin's

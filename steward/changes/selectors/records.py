@@ -205,7 +205,10 @@ def change_created(actor: Actor, change: Change) -> Change:
 
 
 def _cache(change: Change, name: str, rows: list[Any]) -> None:
-    cached = getattr(change, name).none()
+    # an empty queryset of the related model, as the relation's manager's ``none()`` is but
+    # without building that manager and its filters (a tenth of a create's CPU): only its
+    # rows are read, and a further filter of either finds nothing
+    cached = getattr(Change, name).field.related_model._default_manager.none()
     cached._result_cache, cached._prefetch_done = list(dict.fromkeys(rows)), True
     change._prefetched_objects_cache[name] = cached
 

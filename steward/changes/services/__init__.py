@@ -24,9 +24,9 @@ from steward.changes.services.records import (
     ScheduleConflict,
     change_comment,
     change_create,
-    change_review,
     change_update,
 )
+from steward.changes.services.reviews import change_review
 
 __all__ = [
     "ScheduleConflict",

@@ -1,5 +1,5 @@
-"""Change write use cases: create, update (incl. status moves and scheduling), comment,
-post-implementation review."""
+"""Change write use cases: create, update (incl. status moves and scheduling), comment (the
+post-implementation review: ``services/reviews.py``)."""
 
 from __future__ import annotations
 
@@ -17,24 +17,22 @@ from steward.changes.choices import (
     TERMINAL_STATES,
     ApprovalState,
     ChangeType,
-    ReviewOutcome,
     Status,
 )
-from steward.changes.models import Change, ChangeCI, PostImplementationReview
+from steward.changes.models import Change, ChangeCI
 from steward.changes.services import risk
 from steward.changes.services.approvals import approvals_request
 from steward.changes.services.fields import (
     AUDITED,
     CREATABLE,
     EDITABLE,
-    MAX_TEXT,
     ScheduleConflict,
     clean_values,
     conflict_json,
     require_agent,
 )
 from steward.changes.workflow import CHANGE_FLOW
-from steward.core import audit, outbox
+from steward.core import audit, inserts, outbox, pipeline
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import Conflict, ValidationFailed
@@ -67,9 +65,10 @@ def _set_cis(change: Change, cis: list) -> None:
 def _reassess(change: Change) -> list[str]:
     """Recompute impacted services and risk from the answers and CIs; the changed fields."""
     cis = list(change.cis.select_related("ci_class"))
-    services = risk.impacted_services(cis)
+    policy = risk.policy()
+    services, failed = risk.exposure(cis, change=change, using=policy)
     change.impacted_services.set(services)
-    result = risk.assess(change, cis=cis, services=services)
+    result = risk.assess(change, cis=cis, services=services, using=policy, failed=failed)
     changed = [
         name
         for name, value in (
@@ -149,22 +148,28 @@ def change_create(actor: Actor, *, title: str, **fields: Any) -> Change:
         ),
         **clean,
     )
-    services = risk.impacted_services(cis)
-    result = risk.assess(change, cis=cis, services=services, using=risk.policy())
+    # the impact walks of every CI and the failed changes on them: one statement (0046)
+    policy = risk.policy()
+    services, failed = risk.exposure(cis, change=change, using=policy)
+    result = risk.assess(change, cis=cis, services=services, using=policy, failed=failed)
     change.risk_score, change.risk_level, change.risk_reasons = (
         result.score,
         result.level,
         result.reasons,
     )
-    with transaction.atomic():
+    # PostgreSQL waits three times (decision 0050, core.pipeline): for the number (BEGIN
+    # travels with it), for the change's id, then once for the links, audit entry and
+    # event, sent together with no id read back; each insert's SQL is compiled once per
+    # process (core.inserts) instead of per create
+    with transaction.atomic(), pipeline.sent_together():
         change.number = next_number("CHG")
-        change.save(force_insert=True)
-        ChangeCI.objects.bulk_create([ChangeCI(change=change, ci=ci) for ci in cis])
+        inserts.insert(change)
+        inserts.insert_many([ChangeCI(change=change, ci=ci) for ci in cis])
         for name, records in (("impacted_services", services), *links.items()):
             if records:  # a new change has no links: nothing to read or remove first
                 through = getattr(Change, name).through
                 own, other = _through_columns(name)
-                through.objects.bulk_create(
+                inserts.insert_many(
                     [through(**{own: change.id, other: r.id}) for r in dict.fromkeys(records)]
                 )
         after = audit.snapshot(change, AUDITED)
@@ -354,44 +359,3 @@ def change_comment(actor: Actor, *, number: str, body: str, internal: bool = Fal
         "change.commented", change, number=change.number, comment=comment.pk, internal=internal
     )
     return comment
-
-
-@transaction.atomic
-def change_review(
-    actor: Actor, *, number: str, outcome: str, notes: str, lessons: str = ""
-) -> PostImplementationReview:
-    """Record (or revise) the post-implementation review of an implemented change."""
-    change = selectors.change_for_update(actor, number=number)
-    require_agent(actor)
-    if change.status not in (Status.REVIEW, Status.FAILED):
-        raise Conflict(
-            _("%(number)s is %(status)s; it is reviewed after implementation.")
-            % {"number": change.number, "status": change.status},
-            fields={"status": [_("review or failed needed")]},
-        )
-    if outcome not in ReviewOutcome.values:
-        raise ValidationFailed.one(
-            "outcome", _("one of %(value)s") % {"value": ", ".join(ReviewOutcome.values)}
-        )
-    notes, lessons = (notes or "").strip(), (lessons or "").strip()
-    if not notes:
-        raise ValidationFailed.one("notes", _("say what happened"))
-    if len(notes) > MAX_TEXT or len(lessons) > MAX_TEXT:
-        raise ValidationFailed.one(
-            "notes", _("at most %(MAX_TEXT)s characters") % {"MAX_TEXT": MAX_TEXT}
-        )
-    review = PostImplementationReview.objects.filter(change=change).first()
-    before = {} if review is None else audit.snapshot(review, ["outcome", "notes", "lessons"])
-    review = review or PostImplementationReview(change=change)
-    review.outcome, review.notes, review.lessons = outcome, notes, lessons
-    review.reviewed_by, review.reviewed_at = actor.user, timezone.now()
-    review.save()
-    audit.record(
-        actor,
-        review,
-        action=AuditAction.UPDATE if before else AuditAction.CREATE,
-        before=before,
-        after={**audit.snapshot(review, ["outcome", "notes", "lessons"]), "change": change.number},
-    )
-    outbox.emit("change.reviewed", change, number=change.number, outcome=outcome)
-    return review

@@ -36,6 +36,7 @@ from steward.cmdb.selectors.impact import (
     impact,
     impact_from,
     impact_query,
+    impacts_from,
     relationship_directions,
 )
 from steward.cmdb.selectors.permissions import CICapabilities, ci_capabilities, ci_statuses
@@ -79,6 +80,7 @@ __all__ = [
     "class_tree",
     "impact",
     "impact_from",
+    "impacts_from",
     "impact_query",
     "open_work",
     "relationship_directions",

@@ -20,14 +20,13 @@ from steward.cmdb.choices import (
     CIStatus,
     Direction,
 )
-from steward.cmdb.models import CIClass, ConfigurationItem, Relationship, RelationshipType
-from steward.cmdb.selectors.cis import ci_get
+from steward.cmdb.models import CIClass, ConfigurationItem, RelationshipType
+from steward.cmdb.selectors.impact_sql import MAX_WALK_ROWS, impact_query, node_rows
 from steward.core import stamps
 from steward.core.actor import Actor
-from steward.core.errors import ValidationFailed
+from steward.core.errors import NotFound, ValidationFailed
+from steward.core.rows import loaded
 from steward.core.selectors import served_organisation_ids
-
-MAX_WALK_ROWS = MAX_IMPACT_ROWS * MAX_DEPTH  # walk rows are (CI, depth, parent, type): a bound
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,88 +63,6 @@ class Impact:
         return [n for n in self.nodes if n.ci_class_slug == "business_service"]
 
 
-_T_CI = ConfigurationItem._meta.db_table
-_T_CLASS = CIClass._meta.db_table
-_T_REL = Relationship._meta.db_table
-# what a node row carries after (ci, depth, parent, relationship type)
-NODE_COLUMNS = "c.number, c.name, c.status, c.criticality, k.slug, k.name"
-
-
-def impact_query(
-    direction: str,
-    *,
-    start_id: int,
-    depth: int,
-    types: dict[int, tuple[str, bool]],
-    served: list[int] | None = None,
-    rows: int = MAX_WALK_ROWS,
-    nodes: bool = False,
-) -> tuple[str, list[Any]]:
-    """The walk as one recursive query over the relationship table, and its parameters.
-
-    ``types`` maps each relationship type id to (slug, source depends on target). A step
-    from a CI follows the edges whose "needed" end (or, down, "needing" end) it is: of the
-    forward types by one column, of the reverse types (``part_of``) by the other, so each
-    step is an index-only lookup (``relationship_target`` = (target, type, source) and the
-    (source, target, type) unique index) and never a scan of all edges. Rows are (CI,
-    depth, parent, type) joined with UNION, so each CI enters each depth at most once per
-    parent: cycles stop at the depth limit.
-
-    Rows come breadth first (depth by depth: SQLite's queue is first in, first out and
-    PostgreSQL evaluates one depth per iteration), and there is no ``ORDER BY``: the walk
-    stops after ``rows`` rows (SQLite: ``LIMIT`` inside the walk; PostgreSQL: the outer
-    ``LIMIT``, which stops the lazily evaluated walk). ``nodes`` adds ``NODE_COLUMNS``."""
-    # up: a forward edge (source needs target) is followed from its target to its source
-    near, far = (
-        ("target_id", "source_id") if direction == Direction.UP else ("source_id", "target_id")
-    )
-    forward = [pk for pk, (_slug, ahead) in types.items() if ahead]
-    reverse = [pk for pk, (_slug, ahead) in types.items() if not ahead]
-    step, params = [], [start_id]
-    for column, ids in ((near, forward), (far, reverse)):
-        if ids:
-            step.append(f"(r.{column} = w.ci_id AND r.type_id IN ({', '.join(['%s'] * len(ids))}))")
-            params.extend(ids)
-    follow = " OR ".join(step) or "1 = 0"
-    nxt = f"CASE WHEN r.{near} = w.ci_id THEN r.{far} ELSE r.{near} END"
-    visible = ""
-    if served is not None:
-        marks = ", ".join(["%s"] * len(served)) or "NULL"
-        visible = (
-            f"JOIN {_T_CI} v ON v.id = {nxt}"
-            f" AND (v.organisation_id IS NULL OR v.organisation_id IN ({marks}))"
-        )
-    params.extend([*(served or []), depth])
-    inner = ""
-    if connection.vendor == "sqlite":  # SQLite stops the recursion at the walk's own LIMIT
-        inner = "LIMIT %s"
-        params.append(rows + 1)  # the start's own row counts
-    params.append(rows)
-    columns, joins = "", ""
-    if nodes:
-        columns = f", {NODE_COLUMNS}"
-        # CROSS JOIN: SQLite keeps the walk as the outer loop (PostgreSQL reads it so too:
-        # a nested loop on the primary keys is the only cheap plan under a LIMIT)
-        joins = f"CROSS JOIN {_T_CI} c CROSS JOIN {_T_CLASS} k"
-    where = "w.depth > 0" + (" AND c.id = w.ci_id AND k.id = c.ci_class_id" if nodes else "")
-    # table and column names are ours, never user input; every value is a parameter
-    sql = f"""
-WITH RECURSIVE walk(ci_id, depth, parent_id, rel) AS (
-    SELECT CAST(%s AS BIGINT), 0, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
-    UNION
-    SELECT {nxt}, w.depth + 1, w.ci_id, CAST(r.type_id AS BIGINT)
-    FROM walk w
-    JOIN {_T_REL} r ON ({follow})
-    {visible}
-    WHERE w.depth < %s
-    {inner}
-)
-SELECT w.ci_id, w.depth, w.parent_id, w.rel{columns} FROM walk w {joins}
-WHERE {where}
-LIMIT %s"""  # noqa: S608
-    return sql, params
-
-
 def _load_directions() -> dict[int, tuple[str, bool]]:
     rows = RelationshipType.objects.values_list("id", "slug", "source_depends_on_target")
     return {pk: (slug, ahead) for pk, slug, ahead in rows}
@@ -179,9 +96,48 @@ def impact(
         raise ValidationFailed.one("depth", f"between 1 and {MAX_DEPTH}")
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_IMPACT_ROWS:
         raise ValidationFailed.one("limit", f"between 1 and {MAX_IMPACT_ROWS}")
-    return impact_from(
-        actor, ci_get(actor, number=number), direction=direction, depth=depth, limit=limit
-    )
+    if not (actor.is_system or actor.is_admin or actor.is_agent):
+        raise NotFound()  # requesters open no CI (``ci_visible``)
+    served = None if actor.is_system or actor.is_admin else served_organisation_ids(actor)
+    types = relationship_directions()
+    # PostgreSQL: the node columns in the walk (a statement more costs more than the CI
+    # rows read past the page); SQLite: ids only, the page's columns read after
+    first, best, complete = _walk(direction, None, depth, types, served, limit, number)
+    if first is None:
+        raise NotFound()  # absent and invisible alike
+    start_id = first[0]
+    if len(first) > 4:  # the walk carried the node columns
+        return _impact(_start(start_id, first[4:]), direction, depth, limit, types, best, complete)
+    ordered = sorted(best, key=lambda i: (best[i][0], i))
+    shown = {start_id}
+    for ci_id in ordered[:limit]:  # the page and its paths (a path's CIs are nearer: on it)
+        while ci_id not in shown and ci_id in best:
+            shown.add(ci_id)
+            ci_id = best[ci_id][1]
+    rows = node_rows(sorted(shown))
+    if start_id not in rows:
+        raise NotFound()  # deleted since the walk read it
+    for ci_id in shown - {start_id}:
+        if ci_id in rows:
+            level, parent, via, _none = best[ci_id]
+            best[ci_id] = (level, parent, via, rows[ci_id])
+        else:  # deleted since the walk read it: not shown
+            del best[ci_id]
+    return _impact(_start(start_id, rows[start_id]), direction, depth, limit, types, best, complete)
+
+
+def _start(pk: int, row: tuple) -> ConfigurationItem:
+    """The start as ``node_rows`` read it: its id, number, name, status, criticality,
+    organisation and class (id, slug, name: ``ci_class`` costs no query); its other fields
+    are deferred (read on first use). ``ci_get`` compiled an ORM query of five joins per
+    request, most of an impact request's own CPU (decision 0054)."""
+    number, name, status, criticality, slug, class_name, organisation_id, class_id = row
+    alias = connection.alias
+    ci_class = loaded(CIClass, alias, {"id": class_id, "slug": slug, "name": class_name})
+    values = {"id": pk, "number": number, "name": name, "status": status}
+    values |= {"criticality": criticality, "organisation_id": organisation_id}
+    values["ci_class_id"] = class_id
+    return loaded(ConfigurationItem, alias, values, related={"ci_class": ci_class})
 
 
 def impact_from(
@@ -198,52 +154,145 @@ def impact_from(
     relationship types read once for all of them (``types``, ``relationship_directions``)."""
     served = None if actor.is_system or actor.is_admin else served_organisation_ids(actor)
     types = relationship_directions() if types is None else types
-    best, complete = _walk(direction, start.id, depth, types, served, limit)
-    ordered = sorted(best, key=lambda i: (best[i][0], i))
-    result = Impact(start=start, direction=direction, depth=depth, limit=limit)
-    result.truncated = len(ordered) > limit or not complete
-    for ci_id in ordered[:limit]:
-        level, _parent, via, row = best[ci_id]
-        path = _path(ci_id, best, start.id)
-        result.nodes.append(ImpactNode(ci_id, *row, depth=level, path=path, via=types[via][0]))
-    return result
+    _first, best, complete = _walk(direction, start.id, depth, types, served, limit)
+    return _impact(start, direction, depth, limit, types, best, complete)
 
 
-Best = dict[int, tuple[int, int, int, tuple]]  # CI → (depth, parent, type, node columns)
-
-
-def _walk(
+def impacts_from(
+    actor: Actor,
+    starts: list[ConfigurationItem],
+    *,
     direction: str,
-    start_id: int,
     depth: int,
-    types: dict[int, tuple[str, bool]],
-    served: list[int] | None,
-    limit: int,
-) -> tuple[Best, bool]:
-    """The walk's rows until more than ``limit`` CIs are known (or the walk ends): each CI at
-    its shallowest depth. A CI reached through several parents is several rows, so the
-    bound on rows starts at a few per CI and grows fourfold while that is not enough.
-    (CIs, whether the walk was read to its end)."""
-    budget = min((limit + 1) * 3, MAX_WALK_ROWS)
-    while True:
-        sql, params = impact_query(
+    limit: int = MAX_IMPACT_ROWS,
+    types: dict[int, tuple[str, bool]] | None = None,
+    also: tuple[str, list[Any]] | None = None,
+) -> tuple[list[Impact], Any]:
+    """``impact_from`` for each of ``starts`` (the same answers), their walks read in one
+    statement: each walk's first query joined by ``UNION ALL`` and tagged with its CI's
+    place (decision 0046). A walk whose first read was not enough (a hub's fan-out beyond
+    its first row budget) is read again alone as ``impact_from`` reads it. ``also``: a
+    scalar query (one value) answered in the same statement, returned second (``None``
+    without it), so a caller's other read costs no further round trip."""
+    if not starts and also is None:
+        return [], None
+    served = None if actor.is_system or actor.is_admin else served_organisation_ids(actor)
+    types = relationship_directions() if types is None else types
+    budget = _first_budget(limit)
+    parts, params = [], []
+    for place, start in enumerate(starts):
+        sql, walk_params = impact_query(
             direction,
-            start_id=start_id,
+            start_id=start.id,
             depth=depth,
             types=types,
             served=served,
             rows=budget,
             nodes=True,
         )
+        parts.append(f"SELECT {place}, x.* FROM ({sql}) x")  # noqa: S608 - ours, parameters
+        params += walk_params
+    if also is not None:
+        blanks = ", ".join(["NULL"] * 9)  # ci_id takes the value: depth .. the 6 node columns
+        parts.append(f"SELECT -1, ({also[0]}), {blanks}")  # noqa: S608 - the caller's query
+        params += also[1]
+    with connection.cursor() as cursor:
+        cursor.execute("\nUNION ALL\n".join(parts), params)
+        found = cursor.fetchall()
+    rows: list[list[tuple]] = [[] for _ in starts]
+    value = None
+    for place, *row in found:
+        if place < 0:
+            value = row[0]
+        else:
+            rows[place].append(tuple(row))
+    answers = []
+    for start, walked in zip(starts, rows, strict=True):
+        best, complete, enough = _best(walked, start.id, budget, limit)
+        if not enough:  # as _walk goes on: a larger budget, alone
+            _first, best, complete = _walk(direction, start.id, depth, types, served, limit)
+        answers.append(_impact(start, direction, depth, limit, types, best, complete))
+    return answers, value
+
+
+Best = dict[int, tuple[int, int, int, tuple]]  # CI → (depth, parent, type, node columns)
+
+
+def _impact(
+    start: ConfigurationItem,
+    direction: str,
+    depth: int,
+    limit: int,
+    types: dict[int, tuple[str, bool]],
+    best: Best,
+    complete: bool,
+) -> Impact:
+    ordered = sorted(best, key=lambda i: (best[i][0], i))
+    result = Impact(start=start, direction=direction, depth=depth, limit=limit)
+    result.truncated = len(ordered) > limit or not complete
+    for ci_id in ordered[:limit]:
+        level, _parent, via, row = best[ci_id]
+        path = _path(ci_id, best, start.id)
+        result.nodes.append(ImpactNode(ci_id, *row[:6], depth=level, path=path, via=types[via][0]))
+    return result
+
+
+def _first_budget(limit: int) -> int:
+    return min((limit + 1) * 3, MAX_WALK_ROWS)
+
+
+def _best(rows: list[tuple], start_id: int, budget: int, limit: int) -> tuple[Best, bool, bool]:
+    """The walk's rows read with ``budget``: each CI at its shallowest depth, whether the
+    walk was read to its end, and whether these rows answer (else: a larger budget)."""
+    best: Best = {}
+    for ci_id, level, parent_id, rel, *node in rows:
+        if ci_id != start_id and (ci_id not in best or level < best[ci_id][0]):
+            best[ci_id] = (level, parent_id, rel, tuple(node))
+    enough = len(rows) < budget or len(best) > limit or budget >= MAX_WALK_ROWS
+    return best, len(rows) < budget, enough
+
+
+def _walk(
+    direction: str,
+    start_id: int | None,
+    depth: int,
+    types: dict[int, tuple[str, bool]],
+    served: list[int] | None,
+    limit: int,
+    number: str | None = None,
+) -> tuple[tuple | None, Best, bool]:
+    """The walk's rows until more than ``limit`` CIs are known (or the walk ends): each CI at
+    its shallowest depth. A CI reached through several parents is several rows, so the
+    bound on rows starts at a few per CI and grows fourfold while that is not enough.
+    From ``start_id`` with the node columns, or from the visible CI ``number``: with them
+    and the start's organisation and class id on PostgreSQL, without on SQLite (the
+    page's are read after: ``node_rows``). (The start's row, ``None`` when ``number`` is
+    absent or invisible; the CIs; whether the walk was read to its end)."""
+    budget = _first_budget(limit)
+    first = (start_id,)
+    while True:
+        sql, params = impact_query(
+            direction,
+            start_id=start_id,
+            number=number,
+            depth=depth,
+            types=types,
+            served=served,
+            rows=budget,
+            nodes=number is None or connection.vendor == "postgresql",
+        )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        best: Best = {}
-        for ci_id, level, parent_id, rel, *node in rows:
-            if ci_id != start_id and (ci_id not in best or level < best[ci_id][0]):
-                best[ci_id] = (level, parent_id, rel, tuple(node))
-        if len(rows) < budget or len(best) > limit or budget >= MAX_WALK_ROWS:
-            return best, len(rows) < budget
+        if number is not None:  # its own row (depth 0), none: absent or invisible
+            seeds = [row for row in rows if row[1] == 0]
+            if not seeds:
+                return None, {}, True
+            first, rows = seeds[0], [row for row in rows if row[1] > 0]
+            start_id = first[0]
+        best, complete, enough = _best(rows, start_id, budget, limit)
+        if enough:
+            return first, best, complete
         budget = min(budget * 4, MAX_WALK_ROWS)
 
 

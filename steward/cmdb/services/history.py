@@ -28,16 +28,3 @@ def record_link(actor: Actor, relationship: Relationship, *, added: bool) -> Non
     before, after = (None, link) if added else (link, None)
     for ci in (relationship.source, relationship.target):
         audit.record(actor, ci, before={LINK: before}, after={LINK: after})
-
-
-def record_links_created(actor: Actor, relationships: list[Relationship]) -> None:
-    """The bulk path's counterpart of ``record_link``: two entries per relationship, inserted
-    together."""
-    audit.record_many(
-        actor,
-        [
-            (ci, {LINK: [None, link_of(relationship)]})
-            for relationship in relationships
-            for ci in (relationship.source, relationship.target)
-        ],
-    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from steward.core import stamps, targets
 from steward.core.actor import Actor
@@ -256,11 +256,21 @@ def attachment_page(
     actor: Actor, *, target: str, cursor: str | None = None, limit: int | None = None
 ) -> Page:
     """Attachments of a record the actor may see (``target`` = ``incident/INC0000042``)."""
+    obj = targets.resolve(actor, target, read=True)
+    return record_attachment_page(obj, cursor=cursor, limit=limit)
+
+
+def record_attachment_page(
+    record: Model, *, cursor: str | None = None, limit: int | None = None
+) -> Page:
+    """``attachment_page`` of a record the caller has read already through the scope
+    ``attachment_page`` would resolve it with (a record page's own read, which the
+    incident page does with ``incident_visible``, its kind's readers): the same page
+    without reading the record a second time."""
     from django.contrib.contenttypes.models import ContentType
 
-    obj = targets.resolve(actor, target, read=True)
     qs = Attachment.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk)
     ).select_related("uploaded_by")
     return paginate(qs, order=("created_at", "id"), cursor=cursor, limit=limit)
 

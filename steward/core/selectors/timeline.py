@@ -70,17 +70,18 @@ def reader_zone(actor: Actor) -> dt.tzinfo:
         return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
-def format_datetime(value: dt.datetime, zone: dt.tzinfo) -> str:
+def format_datetime(value: dt.datetime, zone: dt.tzinfo, language: str | None = None) -> str:
     """``2 Dec 2026 17:42`` in ``zone`` (German: ``2. Dez. 2026 17:42``): the one format
-    every page uses."""
+    every page uses. ``language``: the active one, when the caller has it already."""
     local = value.astimezone(zone)
-    return f"{format_date(local)} {local:%H:%M}"
+    return f"{format_date(local, language)} {local:%H:%M}"
 
 
-def format_date(value: dt.date) -> str:
-    """``2 Dec 2026``, in the active language: month names from Django's catalogues, the
-    day's punctuation from ``DATE_STYLES`` (German writes ``2. Dez. 2026``)."""
-    style = DATE_STYLES.get(translation.get_language() or "", DATE_STYLES["en"])
+def format_date(value: dt.date, language: str | None = None) -> str:
+    """``2 Dec 2026``, in the active language (or ``language``, which a list looks up once
+    for all its rows): month names from Django's catalogues, the day's punctuation from
+    ``DATE_STYLES`` (German writes ``2. Dez. 2026``)."""
+    style = DATE_STYLES.get(language or translation.get_language() or "", DATE_STYLES["en"])
     return style(value)
 
 

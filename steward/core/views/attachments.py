@@ -40,12 +40,17 @@ def _ref(kind: str, key: str) -> tuple[targets.TargetKind, str]:
 
 
 def attachment_card(
-    actor: Actor, record: models.Model, form: AttachmentForm | None = None
+    actor: Actor, record: models.Model, form: AttachmentForm | None = None, *, read: bool = False
 ) -> dict[str, Any]:
-    """What ``components/attachments.html`` shows for a record the actor may see."""
+    """What ``components/attachments.html`` shows for a record the actor may see. ``read``:
+    the page read ``record`` through the scope its kind's files are read with (the incident
+    page: ``incident_get``), so the files are listed without reading the record again."""
     kind = targets.kind_of(record)
     key = str(getattr(record, kind.key))
-    page = selectors.attachment_page(actor, target=f"{kind.name}/{key}", limit=LIMIT)
+    if read:
+        page = selectors.record_attachment_page(record, limit=LIMIT)
+    else:
+        page = selectors.attachment_page(actor, target=f"{kind.name}/{key}", limit=LIMIT)
     return {
         "items": page.items,
         "form": form or AttachmentForm(),

@@ -13,6 +13,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from steward.cmdb import selectors as cmdb_selectors
+from steward.core import pagination
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
 from steward.core.pagination import (
@@ -20,18 +21,21 @@ from steward.core.pagination import (
     MAX_LIMIT,
     Page,
     after_cursor,
-    cursor_after_key,
-    cursor_values,
     paginate,
-    paginate_ranked,
 )
 from steward.core.selectors.queues import filter_work, my_team_ids
 from steward.core.selectors.scoping import sees_everything
 from steward.incidents.choices import BREACHING_WITHIN_MAX, Queue, QueueOrder, Status
 from steward.incidents.models import Incident
-from steward.incidents.selectors import search
+from steward.incidents.selectors import queue_keys
 from steward.incidents.selectors.records import _with_relations, attach_sla, incident_visible
-from steward.incidents.selectors.rows import incident_rows_page, queue_rows_by_id, queue_rows_page
+from steward.incidents.selectors.rows import (
+    incident_rows_of,
+    incident_rows_page,
+    queue_rows_of,
+    queue_rows_page,
+)
+from steward.incidents.selectors.search_walk import search_page
 from steward.sla.choices import ClockState
 from steward.sla.models import SlaClock
 
@@ -75,11 +79,36 @@ def incident_list(
     who sees every incident gets rows (``incident_rows_page``) instead of models. ``shown``:
     a web queue's rows (``QueueRow``, the columns it shows) for any actor."""
     _check_choices(queue=queue, order=order, status=status or [], priority=priority or [])
-    qs, teams = incident_visible(actor), []
+    everything = (rows or shown) and sees_everything(actor)
+    as_rows = rows and everything
+    keys_first = KEYS_FIRST and everything
+    ordering = ORDERS[order]
+    size = pagination.DEFAULT_LIMIT if limit is None else limit
+    teams = my_team_ids(actor) if queue == "my_teams" else []
+    # a first page of plain filters for an actor who sees every incident: its keys' SQL
+    # depends on the arguments (and the agent's teams) only, so it is built once
+    first = None
+    if (
+        keys_first
+        and cursor is None
+        and not (q or ci or service)
+        and (breached, breaching_within) == (None, None)
+        and queue != "breaching"  # its clocks' "soon" moves with the time
+    ):
+        first = (
+            *(queue, tuple(teams)),
+            *(actor.user.pk if actor.user else None, tuple(status or ()), team),
+            *(assignee, tuple(priority or ()), category, caller, major),
+            *(created_after, created_before, order, size, connection.vendor),
+        )
+        if first in queue_keys.first_pages:
+            ids, more = queue_keys.run_keys(queue_keys.first_pages[first], size=size)
+            of = incident_rows_of if as_rows else queue_rows_of
+            return of(ids, order=ordering, more=more)
+    qs = incident_visible(actor)
     if queue == "mine":
         qs = filter_work(actor, qs, assignee="me").filter(is_open=1)
     elif queue == "my_teams":
-        teams = my_team_ids(actor)
         qs = qs.filter(team_id__in=teams, is_open=1)
     elif queue == "unassigned":
         qs = qs.filter(assignee__isnull=True, is_open=1)
@@ -107,24 +136,38 @@ def incident_list(
         qs = qs.filter(opened_at__gte=created_after)
     if created_before:
         qs = qs.filter(opened_at__lt=created_before)
-    ordering = ORDERS[order]
     if q and NUMBER.fullmatch(q.strip().upper()):
         qs = qs.filter(number=q.strip().upper())
     elif q:
         if breached is not None or breaching_within is not None:
             qs = _sla_filter(qs, breached=breached, breaching_within=breaching_within)
-        return _search_page(actor, qs, q, cursor=cursor, limit=limit, shown=shown)
+        return search_page(actor, qs, q, cursor=cursor, limit=limit, shown=shown, as_rows=as_rows)
     if breached is not None or breaching_within is not None:
         qs = _sla_filter(qs, breached=breached, breaching_within=breaching_within)
+    if keys_first:
+        parts = queue_keys.parts(queue, teams, order)
+        statement = queue_keys.keys_statement(qs, parts, order=ordering, cursor=cursor, size=size)
+        if first is not None:
+            if len(queue_keys.first_pages) >= queue_keys.FIRST_PAGES:
+                queue_keys.first_pages.clear()
+            queue_keys.first_pages[first] = statement
+        ids, more = queue_keys.run_keys(statement, size=size)
+        of = incident_rows_of if as_rows else queue_rows_of
+        return of(ids, order=ordering, more=more)
     if len(teams) > 1 and order == QueueOrder.PRIORITY.value and connection.vendor == "sqlite":
         qs = _each_team_first(qs, teams, order=ordering, cursor=cursor, limit=limit)
-    if rows and sees_everything(actor):
+    if as_rows:
         return incident_rows_page(qs, order=ordering, cursor=cursor, limit=limit)
     if shown:
         return queue_rows_page(qs, order=ordering, cursor=cursor, limit=limit)
     page = paginate(_with_relations(qs, actor), order=ordering, cursor=cursor, limit=limit)
     attach_sla(actor, page.items)
     return page
+
+
+# rows for the API and the web queue: the page's keys first, then its rows by id (decision
+# 0042); False: the one joined statement per page (kept to compare the two in tests)
+KEYS_FIRST = True
 
 
 def _each_team_first(
@@ -167,137 +210,6 @@ def _check_choices(*, queue: str, order: str, status: list[str], priority: list[
     unknown = [s for s in status if s not in Status.values]
     if unknown:
         raise ValidationFailed.one("status", f"unknown status {unknown[0]!r}")
-
-
-def _search_page(
-    actor: Actor,
-    qs: QuerySet[Incident],
-    q: str,
-    *,
-    cursor: str | None,
-    limit: int | None,
-    shown: bool = False,
-) -> Page:
-    """Full-text hits narrowed to ``qs`` (visibility and filters); work notes only count for
-    agents. Few matches are ranked, best first: three bounded queries whatever the table
-    size (four for ``shown`` rows: their clocks). Words matching more than ``MAX_HITS`` list
-    newest first (``Page.order``), read from the index in batches until a page is filled
-    (decision 0030)."""
-    found = search.find(q, include_internal=actor.is_agent)
-    if found.newest:
-        page_keys, nxt = _newest_keys(qs, found, cursor=cursor, limit=limit)
-    else:
-        rank = {incident_id: r for r, incident_id in found.ranked}
-        allowed = set(qs.filter(id__in=list(rank)).values_list("id", flat=True))
-        keys = [(r, i) for r, i in found.ranked if i in allowed]
-        page_keys, nxt = paginate_ranked(keys, cursor=cursor, limit=limit)
-    order = "newest" if found.newest else "relevance"
-    if shown:
-        found_rows = queue_rows_by_id([i for _, i in page_keys])
-        items = [found_rows[i] for _, i in page_keys if i in found_rows]
-        return Page(items=items, next=nxt, order=order)
-    rows = {
-        i.id: i
-        for i in _with_relations(Incident.objects.filter(id__in=[i for _, i in page_keys]), actor)
-    }
-    items = [rows[i] for _, i in page_keys if i in rows]
-    rank = {i: r for r, i in page_keys}
-    for item in items:
-        item.search_rank = rank[item.id]
-    attach_sla(actor, items)
-    return Page(items=items, next=nxt, order=order)
-
-
-NEWEST_WALK = 20_000  # matches one request reads at most before it hands back a cursor
-NEWEST_BATCH = 2_000
-SMALL_SET = 10_000  # a filtered set at most this large drives the walk (decision 0031)
-TURN_AT = 300  # ... when the index walk would still narrow more matches than this
-
-
-def _newest_keys(
-    qs: QuerySet[Incident], found: search.Found, *, cursor: str | None, limit: int | None
-) -> tuple[list[tuple[float, int]], str | None]:
-    """A page of a common word's matches in ``qs``, newest first, as ``(-id, id)`` keys (the
-    ranked pages' cursor shape). The index hands out matches newest first a batch at a time
-    and ``qs`` keeps those the actor may see with the filters (an ``id IN`` on the primary
-    key), until a page and one more are found: the first batch is a page, later ones are
-    sized by the share kept so far, so a filter that keeps most matches costs one batch and
-    one that keeps few costs more batches, never all matches. After ``NEWEST_WALK`` matches
-    read, the page ends short with a cursor at the last match read: the next page goes on
-    from there. When the first batch keeps so few that the walk would still narrow more
-    than ``TURN_AT`` matches and ``qs`` holds at most ``SMALL_SET`` incidents, the walk
-    turns round: ``qs`` drives, newest first, and the index says which of its ids match
-    (``_filtered_keys``), the same keys in the same order (decision 0031)."""
-    size = DEFAULT_LIMIT if limit is None else limit
-    if not 1 <= size <= MAX_LIMIT:
-        raise ValidationFailed.one("limit", f"must be between 1 and {MAX_LIMIT}")
-    before = None
-    if cursor:
-        values = cursor_values(cursor, 2)
-        if not isinstance(values[1], int) or isinstance(values[1], bool):
-            raise ValidationFailed.one("cursor", "not a cursor returned by this list")
-        before = values[1]
-    keys: list[tuple[float, int]] = []
-    batch, walked = size + 1, 0
-    while len(keys) <= size:
-        ids = found.older(before, batch)
-        if not ids:
-            return keys, None
-        walked += len(ids)
-        allowed = set(qs.filter(id__in=ids).values_list("id", flat=True))
-        keys += [(float(-i), i) for i in ids if i in allowed]
-        before = ids[-1]
-        if len(ids) < batch:
-            break
-        wanted = size + 1 - len(keys)
-        # narrowing costs ~50 µs an id, reading the small set ~1.5 µs (decision 0031)
-        if wanted > 0 and walked == len(ids) and wanted * walked > TURN_AT * len(keys):
-            small = _small_set(qs, below=before)
-            if small is not None:
-                return _filtered_keys(found, small, keys, size=size)
-        if walked >= NEWEST_WALK and len(keys) <= size:
-            return keys, cursor_after_key((float(-before), before))
-        batch = _next_batch(batch, wanted=wanted, kept=len(keys), read=walked)
-    page = keys[:size]
-    return page, (cursor_after_key(page[-1]) if len(keys) > size else None)
-
-
-def _next_batch(batch: int, *, wanted: int, kept: int, read: int) -> int:
-    """The next batch: enough for ``wanted`` more at the share kept so far (a quarter more,
-    for the share's noise), fourfold while nothing was kept; at most ``NEWEST_BATCH``."""
-    if not kept:
-        return min(batch * 4, NEWEST_BATCH)
-    return max(1, min(-(-wanted * read * 5 // (kept * 4)), NEWEST_BATCH))
-
-
-def _small_set(qs: QuerySet[Incident], *, below: int) -> list[int] | None:
-    """``qs``'s ids below ``below``, newest first, when ``qs`` holds at most ``SMALL_SET``:
-    one bounded read on the filter's own index (no order, so no planner walk of the primary
-    key hoping to stop early), sorted here; None when there are more."""
-    # the whole filtered set, not the part below: ``id < below`` in the SQL lured SQLite
-    # onto a range of the primary key instead of the queue's index (0.3-0.5 s at 200,000)
-    ids = list(qs.order_by().values_list("id", flat=True)[: SMALL_SET + 1])
-    if len(ids) > SMALL_SET:
-        return None
-    return sorted({i for i in ids if i < below}, reverse=True)  # a scope's join may repeat
-
-
-def _filtered_keys(
-    found: search.Found, ids: list[int], keys: list[tuple[float, int]], *, size: int
-) -> tuple[list[tuple[float, int]], str | None]:
-    """``keys`` (the matches above ``ids``) completed from ``ids`` (the filtered set below
-    them, newest first): the index says which of a batch match (``Found.matching``), batches
-    sized by the share matched so far, until a page and one more or the set's end."""
-    batch, probed, matched, at = 2 * (size + 1 - len(keys)), 0, 0, 0
-    while len(keys) <= size and at < len(ids):
-        chunk = ids[at : at + batch]
-        at += len(chunk)
-        hits = found.matching(chunk)
-        probed, matched = probed + len(chunk), matched + len(hits)
-        keys += [(float(-i), i) for i in chunk if i in hits]
-        batch = _next_batch(batch, wanted=size + 1 - len(keys), kept=matched, read=probed)
-    page = keys[:size]
-    return page, (cursor_after_key(page[-1]) if len(keys) > size else None)
 
 
 def _sla_filter(

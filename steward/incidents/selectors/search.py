@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from steward.incidents.selectors import search_stats
+
 TABLE = "incidents_search"
 TERMS = "incidents_search_terms"  # SQLite: every word the index holds (decision 0016)
 MAX_TERMS = 8
@@ -92,7 +94,7 @@ def find(query: str, *, include_internal: bool) -> Found:
     if connection.vendor == "postgresql":
         tsquery, where = _pg_query(words, include_internal)
         with connection.cursor() as cursor:
-            if not _pg_more_than(cursor, tsquery, where, MAX_HITS):
+            if not _pg_common(cursor, words, tsquery, where, include_internal, MAX_HITS):
                 return Found(False, _pg_ranked(cursor, tsquery, where, include_internal, MAX_HITS))
 
         def read_pg(before: int | None, size: int) -> list[int]:
@@ -220,7 +222,7 @@ def _sqlite_ranked(cursor, ranked: str, limit: int) -> list[tuple[float, int]]: 
 def _postgres(words: list[str], *, include_internal: bool, limit: int) -> list[tuple[float, int]]:
     tsquery, where = _pg_query(words, include_internal)
     with connection.cursor() as cursor:
-        if _pg_more_than(cursor, tsquery, where, limit):
+        if _pg_common(cursor, words, tsquery, where, include_internal, limit):
             return [(float(-i), i) for i in _pg_newest(cursor, tsquery, where, None, limit)]
         return _pg_ranked(cursor, tsquery, where, include_internal, limit)
 
@@ -228,6 +230,14 @@ def _postgres(words: list[str], *, include_internal: bool, limit: int) -> list[t
 def _pg_query(words: list[str], include_internal: bool) -> tuple[str, str]:
     where = "(s.public @@ q" + (" OR s.internal @@ q)" if include_internal else ")")
     return " & ".join(f"{w}:*" for w in words), where
+
+
+def _pg_common(cursor, words, tsquery, where, internal: bool, limit: int) -> bool:  # noqa: ANN001
+    """More than ``limit`` matches: surely so by the statistics (one common word, decision
+    0053), else by the capped count."""
+    if search_stats.surely_more_than(cursor, TABLE, words, internal=internal, limit=limit):
+        return True
+    return _pg_more_than(cursor, tsquery, where, limit)
 
 
 def _pg_more_than(cursor, tsquery: str, where: str, limit: int) -> bool:  # noqa: ANN001

@@ -91,7 +91,7 @@ def incidents_open_many(
     for incident in incidents:
         started.start(incident, context=clocks.sla_context(incident), at=now)
     started.write()
-    audit.record_created_many(actor, incidents, lambda i: audit.snapshot(i, AUDITED))
+    audit.record_created_snapshots(actor, incidents, AUDITED)
     by = actor.user.pk if actor.user is not None else None
     events: list[tuple[str, Incident, dict[str, Any]]] = []
     for i in incidents:

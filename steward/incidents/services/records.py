@@ -14,7 +14,7 @@ from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import PermissionDenied, ValidationFailed
-from steward.core.models import Comment
+from steward.core.models import Comment, Organisation
 from steward.core.numbering import next_number, number_sql
 from steward.core.services import comment_add
 from steward.core.services.common import reject_unknown, resolve_ref
@@ -118,11 +118,13 @@ def incident_create(
     validation.choice("channel", channel, IncidentChannel)
     clean = _clean_refs(actor, {"title": title, **fields}, None)
     if caller:
-        caller_user = resolve_ref(
-            core_selectors.user_visible(actor), "caller", caller, key="username", label="user"
-        )
+        # the organisation joined: the SLA clocks match on its slug (below)
+        visible = core_selectors.user_visible(actor).select_related("organisation")
+        caller_user = resolve_ref(visible, "caller", caller, key="username", label="user")
+        organisation = caller_user.organisation
     elif actor.user is not None:
         caller_user = actor.user
+        organisation = _organisation_of(caller_user)
     else:
         raise ValidationFailed.one("caller", _("required when the system logs an incident"))
     if not actor.is_agent and clean.get("team") is None:
@@ -143,14 +145,27 @@ def incident_create(
         # the incident and the rows nobody reads back (index, clocks, audit, outbox) go to
         # PostgreSQL in two round trips (core.pipeline, decision 0019)
         with pipeline.sent_together():
-            return _insert(actor, clean, caller_user, channel, priority)
+            return _insert(actor, clean, (caller_user, organisation), channel, priority)
+
+
+def _organisation_of(user: Any) -> Organisation | None:
+    """The user's organisation, read fresh (the actor's user is kept per process by
+    authentication, and a renamed organisation must be matched by its new slug at once)."""
+    if user.organisation_id is None:
+        return None
+    return Organisation.objects.filter(pk=user.organisation_id).first()
 
 
 def _insert(
-    actor: Actor, clean: dict[str, Any], caller_user: Any, channel: str, priority: int
+    actor: Actor,
+    clean: dict[str, Any],
+    caller: tuple[Any, Organisation | None],
+    channel: str,
+    priority: int,
 ) -> Incident:
     """The writes of ``incident_create``, in its transaction."""
     now = timezone.now()
+    caller_user, organisation = caller
     incident = Incident(
         caller=caller_user,
         organisation_id=caller_user.organisation_id,
@@ -160,6 +175,10 @@ def _insert(
         status=Status.ASSIGNED if clean.get("team") or clean.get("assignee") else Status.NEW,
         **clean,
     )
+    if organisation is not None:
+        # read before the transaction: the SLA context's lazy read of it was a query holding
+        # SQLite's write lock, which every other create waits on
+        incident.organisation = organisation
     # the number: PostgreSQL's sequence in the INSERT itself, else the counter table first
     number = number_sql("INC")
     if number is None:

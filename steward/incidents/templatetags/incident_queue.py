@@ -5,24 +5,34 @@ include copied the context and resolved some twenty variables, tags and filters 
 and the rows were two thirds of the queue page's time (docs/benchmarks-incidents.md). The
 words are translated once per page, not once per row. The HTML is what the row template
 rendered, row for row: tests/incidents/test_queue_rows_html.py renders that template
-(kept in tests/incidents/reference/) beside this tag on the demo's queue.
+(kept in tests/incidents/reference/) beside this tag on the demo's queue, and
+tests/incidents/test_page_rendering.py holds the page's cells to it with the SLA badge of
+before. The language, the reader's zone, the clock and the catalogue's words are read once
+per page, not per row (decision 0043).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.template.defaultfilters import date as date_filter
-from django.template.defaultfilters import timesince_filter
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
-from django.utils.translation import gettext
+from django.utils.timesince import timesince
+from django.utils.translation import gettext, ngettext
 
+from steward.core.selectors.timeline import format_datetime
 from steward.incidents.choices import Status
-from steward.web.templatetags.steward_ui import priority_badge, sla_badge, status_badge, when
+from steward.web.templatetags.steward_ui import (
+    PageLocale,
+    local_iso,
+    priority_badge,
+    sla_badge,
+    status_badge,
+)
 
 register = template.Library()
 
@@ -41,6 +51,14 @@ def incident_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
     ago = gettext("%(since)s ago")
     take = conditional_escape(gettext("Take"))
     labels = {value: str(label) for value, label in Status.choices}
+    # once per page, not per row (decision 0043): the badges of the few priorities and
+    # statuses, the reader's zone, the clock for "… ago", and timesince's words per count
+    priorities: dict[Any, str] = {}
+    statuses: dict[Any, str] = {}
+    page = PageLocale.current()
+    zone = page.zone
+    now = timezone.now()  # one clock for the page's "… ago" (timesince read it per row)
+    words = _since_words(page.language)
     out = []
     for row in rows:
         number = conditional_escape(row.number)
@@ -54,24 +72,32 @@ def incident_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
         cells.append(
             f'<td><a href="{records_url}{number}/">{number}</a>{major if row.is_major else ""}</td>'
         )
-        cells.append(f"<td>{priority_badge(row.priority)}</td>")
+        priority = row.priority
+        badge = priorities.get(priority)
+        if badge is None:
+            badge = priorities[priority] = f"<td>{priority_badge(priority)}</td>"
+        cells.append(badge)
         cells.append(f"<td>{conditional_escape(row.title)}</td>")
-        label = labels.get(row.status) or row.get_status_display()
-        cells.append(f"<td>{status_badge(row.status, label)}</td>")
+        status = row.status
+        badge = statuses.get(status)
+        if badge is None:
+            label = labels.get(status) or row.get_status_display()
+            badge = statuses[status] = f"<td>{status_badge(status, label)}</td>"
+        cells.append(badge)
         team = row.team.name if row.team is not None else ""
         cells.append(f'<td class="optional">{conditional_escape(team or "—")}</td>')
         cells.append(f"<td>{conditional_escape(row.assignee or '—')}</td>")
         if agent:
             cells.append(f'<td class="optional">{conditional_escape(row.caller)}</td>')
-        cells.append(f"<td>{sla_badge(row.sla_clocks)}</td>")
+        cells.append(f"<td>{sla_badge(row.sla_clocks, page)}</td>")
         opened = row.opened_at
-        since = ago % {"since": conditional_escape(timesince_filter(opened))}
+        since = ago % {"since": conditional_escape(timesince(opened, now, time_strings=words))}
+        # the local time's ISO form is what ``|date:"c"`` gave (digits and punctuation:
+        # nothing to escape)
+        stamp = local_iso(opened, zone)
+        shown = conditional_escape(format_datetime(opened, zone, page.language))
         cells.append(
-            '<td class="optional"><time datetime="{}" title="{}">{}</time></td>'.format(
-                conditional_escape(date_filter(template_localtime(opened), "c")),
-                conditional_escape(when(opened)),
-                since,
-            )
+            f'<td class="optional"><time datetime="{stamp}" title="{shown}">{since}</time></td>'
         )
         if agent:
             button = (
@@ -83,3 +109,40 @@ def incident_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
             cells.append(f"<td>{button}</td>")
         out.append("<tr>\n  " + "\n  ".join(cells) + "\n</tr>\n")
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+class _SinceWord:
+    """One of ``timesince``'s units (``"%(num)d day"``/``"%(num)d days"``) for Django's own
+    ``timesince(time_strings=…)``: ``word % {"num": n}`` is what the catalogue's lazy plural
+    gives, kept per language and count instead of looked up again on every row."""
+
+    __slots__ = ("language", "singular", "plural")
+
+    def __init__(self, language: str | None, singular: str, plural: str) -> None:
+        self.language, self.singular, self.plural = language, singular, plural
+
+    def __mod__(self, values: dict[str, int]) -> str:
+        return _since_word(self.language, self.singular, self.plural, values["num"])
+
+
+@functools.lru_cache(maxsize=4096)
+def _since_word(language: str | None, singular: str, plural: str, num: int) -> str:
+    # the language is the active one (the key only keeps languages apart)
+    return ngettext(singular, plural, num) % {"num": num}
+
+
+# Django's own words for ``timesince`` (django.utils.timesince.TIME_STRINGS, translated by
+# Django's catalogues); tests/incidents/test_page_rendering.py holds them to its output.
+SINCE_WORDS = {
+    "year": ("%(num)d year", "%(num)d years"),
+    "month": ("%(num)d month", "%(num)d months"),
+    "week": ("%(num)d week", "%(num)d weeks"),
+    "day": ("%(num)d day", "%(num)d days"),
+    "hour": ("%(num)d hour", "%(num)d hours"),
+    "minute": ("%(num)d minute", "%(num)d minutes"),
+}
+
+
+@functools.lru_cache(maxsize=16)
+def _since_words(language: str | None) -> dict[str, _SinceWord]:
+    return {name: _SinceWord(language, *words) for name, words in SINCE_WORDS.items()}

@@ -118,7 +118,9 @@ def detail_context(actor: Actor, incident: Incident) -> dict:
         "form": UpdateForm.for_record(incident),
         "comment_form": CommentForm(work_notes=can.can_write_work_notes),
         "take_form": forms.Form(),
-        "attachments": attachment_card(actor, incident),
+        # read by incident_get through incident_visible, the scope incidents' files are read
+        # with: listed without reading the incident again (decision 0043)
+        "attachments": attachment_card(actor, incident, read=True),
     }
 
 

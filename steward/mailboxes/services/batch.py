@@ -58,10 +58,18 @@ class _Item:
     comment_id: int | None = None
     result: InboundMessage | None = None
     refs: list[str] = field(default_factory=list)
+    readable: bool = False  # parsed whole: the batch may write it
 
 
-def _read(raw: bytes) -> _Item:
+# a message read elsewhere (``read_apart``, in another process): what was parsed, without
+# the MIME tree, and whether it was readable
+Read = tuple[Parsed, bool]
+
+
+def _read(raw: bytes, read: Read | None = None) -> _Item:
     """Parse outside any transaction; whatever fails here is the single path's to report."""
+    if read is not None:
+        return _Item(raw, read[0], readable=read[1])
     item = _Item(raw, _head(raw))
     if len(raw) > settings.MAIL_MAX_BYTES or item.head.message is None:
         return item
@@ -69,16 +77,37 @@ def _read(raw: bytes) -> _Item:
         parsing.parse_body(item.head)
     except Exception:  # noqa: BLE001 - the single path parses again and quarantines it
         item.head.message = None
+    item.readable = item.head.message is not None
     return item
 
 
-def mail_ingest_many(mailbox: Mailbox, raws: list[bytes]) -> list[InboundMessage]:
+def read_apart(raw: bytes) -> Read:
+    """What ``mail_ingest_many`` reads of a message, done before (decision 0041: in the LMTP
+    listener's parse process, a pure function of the bytes, no database): the MIME tree is
+    dropped (nothing after the read uses it, and it is costly to send between processes),
+    and the new text of a possible reply is made here too."""
+    item = _read(raw)
+    head, readable = item.head, item.readable
+    if readable and (head.in_reply_to or head.subject_number):
+        head.reply  # noqa: B018 - made now, kept in the head (the writer needs it for a reply)
+    head.message = head.headers = None
+    return head, readable
+
+
+def read_apart_many(raws: list[bytes]) -> list[Read]:
+    return [read_apart(raw) for raw in raws]
+
+
+def mail_ingest_many(
+    mailbox: Mailbox, raws: list[bytes], reads: list[Read | None] | None = None
+) -> list[InboundMessage]:
     """Ingest a poll's chunk in one transaction: what ``mail_ingest`` would do to each
     message in turn, with one commit (one disk sync, one wake-up of the worker) for the
     chunk. A message that cannot be processed is quarantined and its neighbours are kept; a
     database failure rolls the whole chunk back, so none of it is marked seen and the next
-    poll fetches it again (the Message-ID makes each one record)."""
-    items = [_read(raw) for raw in raws]
+    poll fetches it again (the Message-ID makes each one record). ``reads``: the messages
+    already read (``read_apart``), or None for those to read here."""
+    items = [_read(raw, read) for raw, read in zip(raws, reads or [None] * len(raws), strict=True)]
     with stamps.held(), selectors.own_addresses_held():
         _classify(mailbox, items)
         with transaction.atomic():
@@ -102,7 +131,7 @@ def mail_ingest_many(mailbox: Mailbox, raws: list[bytes]) -> list[InboundMessage
 def _classify(mailbox: Mailbox, items: list[_Item]) -> None:
     """Mark the messages the batch can write (``CREATE``, ``REPLY``); the rest stay
     ``SINGLE`` (``STORED``: already received, the single path returns the stored row)."""
-    readable = [i for i in items if i.head.message is not None]
+    readable = [i for i in items if i.readable]
     ids = [i.head.message_id for i in items]
     stored = set(
         InboundMessage.objects.filter(mailbox=mailbox, message_id__in=ids).values_list(

@@ -11,18 +11,27 @@ commit, so a ``250`` still means durable; a database failure answers the group's
 ``451`` and the mail server delivers them again (the Message-ID makes each one record).
 
 Database work runs in the listener's one database thread (``Worker``), never on the event
-loop; its connections are closed when the listener stops (decision 0034)."""
+loop; its connections are closed when the listener stops (decision 0034).
+
+Each grouped message is parsed in a process of its own (``Parser``, decision 0041) while the
+database thread writes the previous group, so parse and write use two cores; a message the
+parse process could not read (it failed, or it is not running) is parsed in the group as
+before. What is stored does not depend on where a message was parsed."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+import os
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+import django
 from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 from django.conf import settings
@@ -30,7 +39,7 @@ from django.db import DatabaseError, close_old_connections, connections, transac
 
 from steward.mailboxes import selectors
 from steward.mailboxes.models import Mailbox
-from steward.mailboxes.services.batch import mail_ingest_many
+from steward.mailboxes.services.batch import Read, mail_ingest_many, read_apart_many
 from steward.mailboxes.services.ingest import mail_ingest
 
 log = logging.getLogger("steward.mail")
@@ -45,7 +54,8 @@ GROUP_BYTES = 16 << 20
 # the group re-reads its mailboxes, so one deactivated meanwhile is still refused (550)
 KNOWN_SECONDS = 10.0
 
-Delivery = tuple[str, str, bytes]  # recipient address, envelope sender, message
+# recipient address, envelope sender, message[, what the parse process read of it]
+Delivery = tuple[str, str, bytes] | tuple[str, str, bytes, Read | None]
 T = TypeVar("T")
 
 
@@ -67,6 +77,71 @@ class Worker:
         executor, self.executor = self.executor, None
         if executor is not None:
             executor.submit(connections.close_all).result()
+            executor.shutdown(wait=True)
+
+
+class Parser:
+    """The listener's parse process: ``read_apart`` of each grouped message, off the event
+    loop and outside the interpreter lock the database thread needs. Started with the
+    listener (else at the first message); if it fails, the message is read in its group
+    instead (``None``) and a new process is started for the next one."""
+
+    def __init__(self) -> None:
+        self.executor: ProcessPoolExecutor | None = None
+        self.waiting: list[tuple[bytes, asyncio.Future[Read | None]]] = []
+        self.reader: asyncio.Task[None] | None = None
+
+    def start(self) -> int:
+        """Start the process now rather than at the first message; its process id."""
+        if self.executor is None:
+            self.executor = self._new()
+        return self.executor.submit(os.getpid).result()
+
+    @staticmethod
+    def _new() -> ProcessPoolExecutor:
+        # a fresh interpreter (spawned: forking a process with threads is unsafe) with this
+        # one's settings (from the environment, as every Steward process reads them); it
+        # never opens a database connection
+        spawn = multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(max_workers=1, mp_context=spawn, initializer=django.setup)
+
+    async def read(self, raw: bytes) -> Read | None:
+        """What the process read of ``raw``; ``None``: read it in the group. The messages
+        arriving while the process reads go to it together, in one hand-off (each hand-off
+        costs the listener a few thread switches, more than sending the bytes)."""
+        future: asyncio.Future[Read | None] = asyncio.get_running_loop().create_future()
+        self.waiting.append((raw, future))
+        if self.reader is None or self.reader.done():
+            self.reader = asyncio.get_running_loop().create_task(self._read())
+        return await future
+
+    async def _read(self) -> None:
+        while self.waiting:
+            batch, self.waiting = self.waiting[:GROUP], self.waiting[GROUP:]
+            reads = await self._read_many([raw for raw, _ in batch])
+            for (_, future), read in zip(batch, reads, strict=True):
+                if not future.done():
+                    future.set_result(read)
+
+    async def _read_many(self, raws: list[bytes]) -> list[Read] | list[None]:
+        if self.executor is None:
+            self.executor = self._new()
+        executor = self.executor
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(executor, read_apart_many, raws)
+        except BrokenProcessPool:  # it died: a new one for the next messages
+            log.warning("LMTP parse process failed: read in the group instead", exc_info=True)
+            if self.executor is executor:
+                self.executor = None
+                executor.shutdown(wait=False)
+        except Exception:  # noqa: BLE001 - the group reads them, as without a parse process
+            log.warning("LMTP parse failed: read in the group instead", exc_info=True)
+        return [None] * len(raws)
+
+    def close(self) -> None:
+        executor, self.executor = self.executor, None
+        if executor is not None:
             executor.shutdown(wait=True)
 
 
@@ -107,7 +182,7 @@ def deliver_many(deliveries: list[Delivery]) -> list[str]:
     try:
         mailboxes: dict[str, Mailbox | None] = {}
         by_mailbox: dict[int, list[int]] = defaultdict(list)
-        for n, (address, _, _) in enumerate(deliveries):
+        for n, (address, *_) in enumerate(deliveries):
             if address not in mailboxes:
                 mailboxes[address] = selectors.mailbox_by_name(address)
             if (mailbox := mailboxes[address]) is not None:
@@ -116,7 +191,9 @@ def deliver_many(deliveries: list[Delivery]) -> list[str]:
         with transaction.atomic():
             for pk, indexes in by_mailbox.items():
                 raws = [_with_return_path(deliveries[n][1], deliveries[n][2]) for n in indexes]
-                for n, message in zip(indexes, mail_ingest_many(boxes[pk], raws), strict=True):
+                reads = [deliveries[n][3] if len(deliveries[n]) > 3 else None for n in indexes]  # type: ignore[misc]
+                stored = mail_ingest_many(boxes[pk], raws, reads)
+                for n, message in zip(indexes, stored, strict=True):
                     replies[n] = f"250 2.0.0 Stored as {message.pk}"
     except Exception:  # noqa: BLE001 - nothing committed: the mail server tries again later
         log.warning("LMTP delivery of %d messages failed", len(deliveries), exc_info=True)
@@ -141,10 +218,13 @@ class Groups:
         self.pending: list[tuple[Delivery, asyncio.Future[str]]] = []
         self.writer: asyncio.Task[None] | None = None
 
-    async def deliver(self, address: str, mail_from: str, raw: bytes) -> str:
-        """The LMTP reply for one recipient of one message, once its group committed."""
+    async def deliver(
+        self, address: str, mail_from: str, raw: bytes, read: Read | None = None
+    ) -> str:
+        """The LMTP reply for one recipient of one message, once its group committed;
+        ``read``: the message with its Return-Path as the parse process read it."""
         future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        self.pending.append(((address, mail_from, raw), future))
+        self.pending.append(((address, mail_from, raw, read), future))
         if self.writer is None or self.writer.done():
             self.writer = asyncio.get_running_loop().create_task(self._write())
         return await future
@@ -176,10 +256,11 @@ class MailboxHandler:
     """aiosmtpd hooks: recipients are checked at RCPT, messages stored at DATA; ``group``
     messages at most in a transaction (1: each message in its own, as the pipe does)."""
 
-    def __init__(self, group: int = GROUP) -> None:
+    def __init__(self, group: int = GROUP, *, parse_process: bool = True) -> None:
         self.group = group
         self.groups: Groups | None = None
         self.worker = Worker()
+        self.parser = Parser() if parse_process and group > 1 else None
         # address -> when it was last found: a mail server names the same few mailboxes in
         # every transaction, and each lookup was a hand-off to the database thread and back
         self.known: dict[str, float] = {}
@@ -206,8 +287,14 @@ class MailboxHandler:
         else:
             if self.groups is None:  # made on the listener's own loop
                 self.groups = Groups(self.group, worker=self.worker)
+            read = None
+            if self.parser is not None:  # the bytes the group stores: with the Return-Path
+                read = await self.parser.read(_with_return_path(envelope.mail_from, content))
             replies = await asyncio.gather(
-                *(self.groups.deliver(a, envelope.mail_from, content) for a in envelope.rcpt_tos)
+                *(
+                    self.groups.deliver(a, envelope.mail_from, content, read)
+                    for a in envelope.rcpt_tos
+                )
             )
         self.answered += 1
         # LMTP answers DATA once per recipient, in order
@@ -220,18 +307,34 @@ class LMTPController(Controller):
     def factory(self) -> LMTP:
         return LMTP(self.handler, **self.SMTP_kwargs)
 
+    def start(self) -> None:
+        """Serve; the parse process is started first, so no message waits for it."""
+        if self.handler.parser is not None:
+            self.handler.parser.start()
+        super().start()
+
     def stop(self, no_assert: bool = False) -> None:
         """Stop serving, then close the database thread's connections (PostgreSQL would
         otherwise keep a session per stopped listener until the process ends)."""
         try:
             super().stop(no_assert)
         finally:
-            self.handler.worker.close()
+            try:
+                self.handler.worker.close()
+            finally:
+                if self.handler.parser is not None:
+                    self.handler.parser.close()
 
 
-def lmtp_controller(host: str, port: int, *, group: int = GROUP) -> LMTPController:
+def lmtp_controller(
+    host: str, port: int, *, group: int = GROUP, parse_process: bool = True
+) -> LMTPController:
     """A listener (not yet started) on ``host:port``; messages over the size limit are
-    refused at DATA (552), so the mail server bounces them."""
+    refused at DATA (552), so the mail server bounces them. ``parse_process``: grouped
+    messages parsed in a second process (decision 0041)."""
     return LMTPController(
-        MailboxHandler(group), hostname=host, port=port, data_size_limit=settings.MAIL_MAX_BYTES
+        MailboxHandler(group, parse_process=parse_process),
+        hostname=host,
+        port=port,
+        data_size_limit=settings.MAIL_MAX_BYTES,
     )

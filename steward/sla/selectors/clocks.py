@@ -26,9 +26,14 @@ def record_ref(record: models.Model) -> tuple[ContentType, str]:
     return ContentType.objects.get_for_model(record, for_concrete_model=True), str(record.pk)
 
 
+# each kind's place (``ClockKind.values`` builds its list anew at every read: a tenth of
+# the API queue's clocks, read 100 times a page)
+_KIND_ORDER = {kind: place for place, kind in enumerate(ClockKind.values)}
+
+
 def kind_order(clock: SlaClock) -> int:
     """Response before resolution, as the targets come in a record's life."""
-    return ClockKind.values.index(clock.kind)
+    return _KIND_ORDER[clock.kind]
 
 
 @dataclass(frozen=True)
@@ -143,7 +148,7 @@ def clock_statuses_by_id(
     )
     result: dict[str, list[ClockStatus]] = {}
     specs: dict[int, CalendarSpec] = {}
-    for row in sorted(found, key=lambda r: ClockKind.values.index(r["kind"])):
+    for row in sorted(found, key=lambda r: _KIND_ORDER[r["kind"]]):
         clock = SimpleNamespace(**row)
         calendar = row["policy__calendar_id"]
         spec = specs.get(calendar) or specs.setdefault(calendar, spec_for_id(calendar))

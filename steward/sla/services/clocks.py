@@ -90,13 +90,15 @@ def new_clocks(
     policy: SlaPolicy,
     spec: CalendarSpec,
     at: dt.datetime,
+    *,
+    make: Callable[..., Any] | None = None,
 ) -> list[SlaClock]:
     """A record's response and resolution clocks under ``policy``, running from ``at``
-    (an instant already cut to the second), unsaved."""
+    (an instant already cut to the second), unsaved; ``make`` builds each (the batch's
+    plain clocks, ``batch.Clock``), else an ``SlaClock``."""
     clocks = []
-    for kind in ClockKind.values:
-        clock = inserts.instance(
-            SlaClock,
+    for kind in _KINDS:
+        clock = (make or _new)(
             content_type=content_type,
             object_id=object_id,
             kind=kind,
@@ -108,6 +110,13 @@ def new_clocks(
         _reschedule(clock, spec, at)
         clocks.append(clock)
     return clocks
+
+
+_KINDS = tuple(ClockKind.values)  # ``values`` builds its list on every read
+
+
+def _new(**values: Any) -> SlaClock:
+    return inserts.instance(SlaClock, **values)
 
 
 def pause_step(clock: SlaClock, specs: Specs, at: dt.datetime) -> Thresholds:

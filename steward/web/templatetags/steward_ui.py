@@ -10,9 +10,10 @@ import datetime as dt
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django import template
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
@@ -41,22 +42,35 @@ def has(collection: object, item: object) -> bool:
 @register.filter
 def duration(seconds: int | None) -> str:
     """Business seconds as ``2d 3h``, ``3h 20m`` or ``12m``; negative means overdue."""
+    return _duration(seconds, translation.get_language())
+
+
+def _duration(seconds: int | None, language: str | None) -> str:
     if seconds is None:
         return "—"
+    words = _duration_words(language)
     sign, seconds = ("-" if seconds < 0 else ""), abs(int(seconds))
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
     if days:
-        text = pgettext("duration", "%(days)sd %(hours)sh") % {"days": days, "hours": hours}
+        text = words[0] % {"days": days, "hours": hours}
     elif hours:
-        text = pgettext("duration", "%(hours)sh %(minutes)sm") % {
-            "hours": hours,
-            "minutes": minutes,
-        }
+        text = words[1] % {"hours": hours, "minutes": minutes}
     else:
-        text = pgettext("duration", "%(minutes)sm") % {"minutes": minutes}
+        text = words[2] % {"minutes": minutes}
     return sign + text
+
+
+@functools.lru_cache(maxsize=16)
+def _duration_words(language: str | None) -> tuple[str, str, str]:
+    """``duration``'s three forms in ``language`` (the active one: the key only keeps
+    languages apart; a catalogue does not change while the process runs)."""
+    return (
+        pgettext("duration", "%(days)sd %(hours)sh"),
+        pgettext("duration", "%(hours)sh %(minutes)sm"),
+        pgettext("duration", "%(minutes)sm"),
+    )
 
 
 @register.filter
@@ -111,11 +125,11 @@ def priority_badge(priority: object) -> SafeString:
     return format_html('<span class="badge priority-{}">P{}</span>', css_name(priority), priority)
 
 
-def _sla_html(clock: object) -> SafeString:
+def _sla_html(clock: object, page: PageLocale | None = None) -> SafeString:
     """One clock as a badge. Built here rather than by an inclusion template: it is on every
     row of every queue, and an inclusion tag copies the whole template context per call. The
     words come from ``_sla_words`` (once per language, kind and policy, not seven catalogue
-    look-ups per row)."""
+    look-ups per row); ``page``: the language and zone, looked up once for a list's rows."""
     if not clock:
         return NO_CLOCK
     if clock.breached:
@@ -126,23 +140,44 @@ def _sla_html(clock: object) -> SafeString:
         css = "warning"
     else:
         css = "met" if clock.state == "stopped" else ""
-    words = _sla_words(translation.get_language(), clock.kind, clock.policy_name)
+    language, zone = page or PageLocale.current()
+    words = _sla_words(language, clock.kind, clock.policy_name)
     if clock.state == "stopped":
         text = words.missed if clock.breached else words.met
     elif clock.paused:
         text = words.paused
     else:
-        text = escape(words.left % {"left": duration(clock.time_left_seconds)})
+        text = escape(words.left % {"left": _duration(clock.time_left_seconds, language)})
         if clock.due_at:
-            stamp = dateformat.format(timezone.template_localtime(clock.due_at), "c")
-            shown = escape(when(clock.due_at))
-            text = f'{text} · {words.due} <time datetime="{escape(stamp)}">{shown}</time>'
+            # what ``|date:"c"`` and ``|when`` gave in the reader's zone; the ISO form is
+            # digits and punctuation, nothing to escape
+            stamp = local_iso(clock.due_at, zone)
+            shown = escape(format_datetime(clock.due_at, zone, language))
+            text = f'{text} · {words.due} <time datetime="{stamp}">{shown}</time>'
     return mark_safe(  # noqa: S308 - every part above is escaped
         f'<span class="sla {css}" title="{words.title}">{text} <small>{words.kind}</small></span>'
     )
 
 
 NO_CLOCK = format_html('<span class="muted">{}</span>', "—")
+
+
+class PageLocale(NamedTuple):
+    """The active language and time zone, read once for a list's rows (each read is a
+    context-local look-up, several per badge otherwise)."""
+
+    language: str | None
+    zone: dt.tzinfo
+
+    @classmethod
+    def current(cls) -> PageLocale:
+        return cls(translation.get_language(), timezone.get_current_timezone())
+
+
+def local_iso(value: dt.datetime, zone: dt.tzinfo) -> str:
+    """``{{ value|date:"c" }}`` with ``zone`` the current one: the local time's ISO form
+    (a naive value stays as it is, as the template leaves it)."""
+    return (value.astimezone(zone) if timezone.is_aware(value) else value).isoformat()
 
 
 @dataclass(frozen=True)
@@ -188,13 +223,13 @@ SLA_KINDS = {
 
 
 @register.simple_tag
-def sla_badge(clocks: Iterable) -> SafeString:
+def sla_badge(clocks: Iterable, page: PageLocale | None = None) -> SafeString:
     """The most urgent clock of a record as a badge: breached, paused or time left."""
     clocks = list(clocks)
     live = [c for c in clocks if c.state != "stopped"] or clocks
     if not live:
         return _sla_html(None)
-    return _sla_html(min(live, key=lambda c: c.time_left_seconds))
+    return _sla_html(min(live, key=lambda c: c.time_left_seconds), page)
 
 
 @register.simple_tag

@@ -233,18 +233,28 @@ document.addEventListener("htmx:load", (event) => {
     }
     if (changed.length) kept = changed;
   });
-  document.addEventListener("htmx:afterSettle", () => {
+  // Put back at once when the new form is in place (htmx:afterSwap), not at settle: a
+  // letter typed between the swap and the settle went into the new box and was then
+  // overwritten by the value kept at the swap (a journey lost its last letter under load).
+  // The asking again waits for the settle, when htmx has wired the new fields.
+  let ask = null;
+  document.addEventListener("htmx:afterSwap", () => {
     if (!kept) return;
     const restore = kept;
     kept = null;
-    const again = new Set();
+    ask = new Set();
     for (const [where, name, value] of restore) {
       const form = Array.from(document.forms).find((f) => address(f) === where);
       const field = form && form.elements.namedItem(name);
       if (!field || !("value" in field)) continue;
       field.value = value;
-      again.add(field.closest("[data-picker]") && field.hasAttribute("hx-get") ? field : form);
+      ask.add(field.closest("[data-picker]") && field.hasAttribute("hx-get") ? field : form);
     }
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    if (!ask) return;
+    const again = ask;
+    ask = null;
     for (const elt of again) htmx.trigger(elt, elt.tagName === "FORM" ? "change" : "focus");
   });
 })();

@@ -1,0 +1,146 @@
+"""The parameters of ``inserts.insert_many``'s rows, built a row at a time instead of a value
+at a time.
+
+``inserts._plan`` says per column how to read a value off a row and prepare it; calling
+its two functions for every value of every row was the largest Python item of a bulk load
+(430,000 calls for 5,000 incidents, docs/benchmarks-incidents.md). Here a row's values are
+read with one ``attrgetter`` call, a value whose class is already its database form
+(``_AS_IS``: ``str`` for text, ``int`` for keys, ``None``) is left as it is without a call,
+and only the rest goes through the plan's ``prep``, so what is sent is what the plan
+sends (tests/core/test_inserts.py).
+
+``auto_now``/``auto_now_add`` times: one ``timezone.now()`` per batch, set on every row
+as ``DateTimeField.pre_save`` sets it (the rows of one statement share their creation
+time, decision 0047), instead of a call per row and field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+
+class _Shape:
+    """What ``rows`` needs per compiled insert, worked out once."""
+
+    __slots__ = ("always", "auto", "getter", "other", "text", "texts", "times", "typed", "width")
+
+    def __init__(
+        self,
+        fields: Sequence[models.Field],
+        plan: Sequence[tuple[Any, Any]],
+        as_is: Mapping[str, type],
+        connection: Any = None,
+    ) -> None:
+        self.width = len(fields)
+        self.getter = operator.attrgetter(*(f.attname for f in fields))
+        # ``(index, attname)`` of the times ``DateTimeField.pre_save`` fills with "now"
+        self.auto: list[tuple[int, str]] = []
+        # ``(index, get)`` of columns whose own ``pre_save`` must run per row
+        self.other: list[tuple[int, Any]] = []
+        # ``(index, class, prep)``: prep unless the value is of that class or None
+        self.typed: list[tuple[int, type, Any]] = []
+        # ``(index, prep)``: prep every value (times, JSON, ...)
+        self.always: list[tuple[int, Any]] = []
+        # ``(index, prep)`` of plain times: a UTC one is sent as ``prep``'s aware form
+        # would send it, without the call (``prepare``); the rest through ``prep``
+        self.times: list[tuple[int, Any]] = []
+        # ``(index, prep)`` of plain text columns: prep unless the value is a ``str`` (of
+        # any class: a choices member is sent as it is, as the prep sends it) or None
+        self.texts: list[tuple[int, Any]] = []
+        vendor = connection.vendor if connection is not None else ""
+        utc = vendor == "postgresql" or (vendor == "sqlite" and connection.timezone is dt.UTC)
+        self.text = vendor == "sqlite"  # SQLite: the wall time's text; PostgreSQL: itself
+        for index, (field, (get, prep)) in enumerate(zip(fields, plan, strict=True)):
+            own = type(field).pre_save
+            if own is models.DateTimeField.pre_save and (field.auto_now or field.auto_now_add):
+                self.auto.append((index, field.attname))
+            elif own is not models.Field.pre_save and own is not models.DateTimeField.pre_save:
+                # (a time without ``auto_now``: its ``pre_save`` reads the attribute)
+                self.other.append((index, get))
+            target = field.target_field if field.is_relation else field
+            kind = as_is.get(target.get_internal_type())
+            if kind is None and utc and getattr(prep, "aware", None) is not None:
+                self.times.append((index, prep))
+            elif kind is None:
+                self.always.append((index, prep))
+            elif kind is str and _plain_text(target):
+                self.texts.append((index, prep))
+            else:
+                self.typed.append((index, kind, prep))
+
+
+def _plain_text(field: models.Field) -> bool:
+    """A text field whose prep gives any ``str`` back as it is (a choices member too:
+    ``CharField.to_python``), so ``prepare`` may skip the call for every ``str``."""
+    kind = type(field)
+    return (
+        kind.to_python in (models.CharField.to_python, models.TextField.to_python)
+        and kind.get_prep_value
+        in (models.CharField.get_prep_value, models.TextField.get_prep_value)
+        and kind.get_db_prep_value is models.Field.get_db_prep_value
+        and kind.get_db_prep_save is models.Field.get_db_prep_save
+    )
+
+
+def rows(
+    compiled: Any,
+    plan: Sequence[tuple[Any, Any]],
+    as_is: Mapping[str, type],
+    objs: Sequence[models.Model],
+) -> list[list[Any]]:
+    """Every row's parameters for ``compiled``'s SQL, the values ``plan`` would give
+    (``as_is``: the value class that is its own database form, by internal type)."""
+    shape = compiled._rows
+    if shape is None:
+        shape = compiled._rows = _Shape(compiled.fields, plan, as_is, compiled.compiler.connection)
+    getter, auto, other = shape.getter, shape.auto, shape.other
+    now = timezone.now() if auto else None
+    single = shape.width == 1  # ``attrgetter`` of one name answers the value, not a tuple
+    result = []
+    for obj in objs:
+        if auto:
+            values = obj.__dict__  # a time field has no data descriptor: as ``setattr``
+            for _, attname in auto:
+                values[attname] = now
+        row = [getter(obj)] if single else list(getter(obj))
+        for index, get in other:
+            row[index] = get(obj)
+        result.append(row)
+    prepare(result, shape)
+    return result
+
+
+def prepare(rows: list[list[Any]], shape: _Shape) -> None:
+    """Turn the Python values of ``rows`` into their database form in place: ``texts``
+    unless a ``str``; ``typed`` columns unless the value is already of its class (or
+    None); ``times`` unless None or UTC (whose form needs no call); ``always`` ones every
+    value (also ``tuple_inserts``)."""
+    typed, times, always, text = shape.typed, shape.times, shape.always, shape.text
+    texts = shape.texts
+    for row in rows:
+        for index, prep in texts:
+            value = row[index]
+            if value is not None and not isinstance(value, str):
+                row[index] = prep(value)
+        for index, kind, prep in typed:
+            value = row[index]
+            if value.__class__ is not kind and value is not None:
+                row[index] = prep(value)
+        for index, prep in times:
+            value = row[index]
+            if value.__class__ is _DATETIME and value.tzinfo is _UTC:
+                if text:  # ``str`` of the naive UTC time: the ISO text less its "+00:00"
+                    row[index] = value.isoformat(" ")[:-6]
+            elif value is not None:
+                row[index] = prep(value)
+        for index, prep in always:
+            row[index] = prep(row[index])
+
+
+_DATETIME, _UTC = dt.datetime, dt.UTC

@@ -1,0 +1,51 @@
+"""What a web worker builds before its first request (issue 13: a worker <= 120 MB after
+100,000 reads; decision 0049). ``steward/wsgi.py`` calls ``prepare()`` before Django starts.
+
+- huey's storage module tries to import the Redis client and psycopg at its top, for
+  storages Steward may not use: measured in a worker, redis cost 7.5 MB and psycopg (libpq
+  with its own OpenSSL) 10 MB. Steward's queue is ``RedisHuey`` with a Redis URL and
+  ``SqliteHuey`` without; it never uses huey's PostgreSQL storage. While huey's storage is
+  imported, the clients its configured storage does not need are absent for it; nothing
+  else is kept from importing them later (psycopg is still PostgreSQL's driver).
+- pydantic builds a schema's validator and serializer when its class is created: every API
+  operation's schemas in every worker, +3.5 MB, though a worker serving reads validates a
+  few of them. ``defer_build`` builds each on its first use instead (pydantic locks the
+  build since 2.11, so a worker's threads build it once).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def absent(names: list[str]) -> Iterator[None]:
+    """Imports of ``names`` fail inside the block (a ``None`` in ``sys.modules`` is Python's
+    documented "not importable"); afterwards they import as usual. Loaded ones stay."""
+    hidden = [n for n in names if n not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, ...) is None:
+                del sys.modules[name]
+
+
+def unused_queue_clients(redis_url: str) -> list[str]:
+    return ["psycopg"] if redis_url else ["psycopg", "redis"]
+
+
+def prepare() -> None:
+    from django.conf import settings
+    from ninja import Schema
+
+    with absent(unused_queue_clients(settings.REDIS_URL)):
+        importlib.import_module("huey.storage")
+    # before any of Steward's schemas (and ninja's response models built on Schema) exists:
+    # a class takes its configuration from its bases when it is created
+    Schema.model_config["defer_build"] = True

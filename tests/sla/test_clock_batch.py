@@ -1,0 +1,46 @@
+"""The batch's plain clocks (``batch.Clock``, decision 0052) hold what an ``SlaClock`` built
+by the same rule holds, and move the same under the same steps."""
+
+import operator
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from steward.sla.selectors import calendar_spec, policy_for
+from steward.sla.services.batch import COLUMNS, Clock
+from steward.sla.services.clocks import _instant, new_clocks, pause_step, stop_step
+from tests.sla.conftest import berlin
+
+pytestmark = pytest.mark.django_db
+_values = operator.attrgetter(*(c for c in COLUMNS if c != "id"))
+
+
+def test_a_plain_clock_equals_the_models_through_start_pause_and_stop(calendar, record):
+    policy = policy_for({"priority": 2})
+    ct, spec = ContentType.objects.get_for_model(record), calendar_spec(policy.calendar)
+    at = _instant(berlin(2026, 3, 2, 9, 0))
+    models = new_clocks(ct, str(record.pk), policy, spec, at)
+    plain = new_clocks(ct, str(record.pk), policy, spec, at, make=Clock)
+    assert [type(c) for c in plain] == [Clock, Clock]
+    assert [_values(c) for c in plain] == [_values(c) for c in models]
+    assert [c.content_type for c in plain] == [c.content_type for c in models]
+    assert [c.policy for c in plain] == [c.policy for c in models]
+    assert plain[0].pk is None
+    assert plain[0]._meta.label_lower == "sla.slaclock"
+
+    def specs(_):
+        return spec
+
+    later = _instant(berlin(2026, 3, 5, 17, 0))  # past both targets of P2
+    passed = [pause_step(models[1], specs, later), stop_step(models[0], specs, later)]
+    assert [pause_step(plain[1], specs, later), stop_step(plain[0], specs, later)] == passed
+    assert any(passed)
+    assert [_values(c) for c in plain] == [_values(c) for c in models]
+
+
+def test_the_batch_writes_every_column_of_a_clock():
+    """A column added to ``SlaClock`` must be added to ``batch.COLUMNS`` and ``Clock``."""
+    from steward.sla.models import SlaClock
+
+    columns = {f.attname for f in SlaClock._meta.concrete_fields}
+    assert {*COLUMNS, "updated_at"} == columns  # ``updated_at``: the batch's "now"
