@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import smtplib
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from steward.core import retries, stopping
+from steward.core import retries, retry_wakeups, stopping
 from steward.core.models import OutgoingMail
 
 log = logging.getLogger("steward.mail")
@@ -251,12 +252,36 @@ def send_pending(*, limit: int = 200, heartbeat: Callable[[], None] | None = Non
             log.warning("mail %s to %s failed", mail.pk, mail.recipient, exc_info=True)
             _failed(mail, exc)
             held.pop((mail.pk, claimed), None)
+            if server_unreachable(exc):
+                log.warning("SMTP server unreachable: the other due mails wait for the retry")
+                break
             continue
         held[(mail.pk, claimed)] = True  # accepted: from now on only ever marked sent
         _mark_sent(mail.pk)
         held.pop((mail.pk, claimed), None)
         sent += 1
     return sent
+
+
+# the server as a whole failed (no connection, no greeting, refused our login, hung up),
+# not this one mail: the mails after it in the pass would fail the same way
+_SERVER_FAILURES = (
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPAuthenticationError,
+    smtplib.SMTPServerDisconnected,
+)
+
+
+def server_unreachable(exc: Exception) -> bool:
+    """Whether a send failed for every mail alike: a socket error (refused, timed out,
+    unreachable) or an SMTP failure before any recipient was named. A pass stops there
+    instead of trying, and timing out on, each of its 200 mails in turn; the failed mail's
+    scheduled retry (``retry_wakeups``) resumes in id order. A mail the server refused
+    (recipient, size, content) is that mail's failure, and the pass goes on."""
+    if isinstance(exc, _SERVER_FAILURES):
+        return True
+    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
 
 
 def release_held() -> int:
@@ -291,3 +316,4 @@ def _failed(mail: OutgoingMail, exc: Exception) -> None:
     OutgoingMail.objects.filter(pk=mail.pk).update(
         claimed_at=None, attempts=F("attempts") + 1, last_error=repr(exc)[:2000], **state
     )
+    retry_wakeups.dispatch_at(state["next_attempt_at"])

@@ -17,7 +17,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from steward.core import inserts, mail, pipeline, retries, stopping
+from steward.core import inserts, mail, pipeline, retries, retry_wakeups, stopping
 from steward.core.models import OutboxMessage
 from steward.core.tuple_inserts import insert_rows
 
@@ -159,5 +159,7 @@ def _dispatch_batches(batch: int, heartbeat: Heartbeat) -> int:
                 for name, value in state.items():
                     setattr(row, name, value)
             OutboxMessage.objects.bulk_update(rows, _FIELDS)
+        for row in rows:  # committed: a dispatch when each failed row is due again
+            retry_wakeups.dispatch_at(row.next_attempt_at)
         if len(rows) < batch:
             return done

@@ -2,6 +2,7 @@
 retry horizon (hours), then dead-lettered where an administrator sees them and retries them."""
 
 import datetime as dt
+import smtplib
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -222,3 +223,111 @@ def test_the_retry_horizon_is_set_in_hours(monkeypatch, settings):
     with pytest.raises(SystemExit, match="STEWARD_DELIVERY_RETRY_HOURS"):
         conf.env("STEWARD_DELIVERY_RETRY_HOURS")
     assert dt.timedelta(hours=1) <= settings.DELIVERY_RETRY_HORIZON
+
+
+@pytest.fixture
+def scheduled(monkeypatch):
+    """The dispatches asked of huey for later: their times, in order."""
+    from steward.core import retry_wakeups
+    from steward.core.tasks import dispatch_outbox
+
+    retry_wakeups.forget()
+    etas: list[dt.datetime] = []
+    monkeypatch.setattr(dispatch_outbox, "schedule", lambda *, eta: etas.append(eta))
+    yield etas
+    retry_wakeups.forget()
+
+
+def test_a_failed_mail_asks_for_a_dispatch_when_it_is_due_again(smtp, scheduled):
+    # no write and no sweep needs to come: the retry has a dispatch of its own
+    queue_one()
+    mail.send_pending()
+
+    row = OutgoingMail.objects.get()
+    assert row.attempts == 1
+    assert row.next_attempt_at is not None
+    assert len(scheduled) == 1
+    assert dt.timedelta(0) <= scheduled[0] - row.next_attempt_at < dt.timedelta(seconds=1)
+    assert scheduled[0].microsecond == 0  # rounded up to the second, so failures share it
+
+
+def queue_five() -> None:
+    team = factories.TeamFactory()
+    for n in range(5):
+        mail.queue(
+            key=f"event:{n}",
+            kind="test",
+            record=team,
+            mails=[mail.Mail(recipient=f"ops{n}@example.com", subject="Hi", body="Hi\n")],
+        )
+
+
+def refuse_each_recipient(message, *args, **kwargs):
+    raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"no such user")})
+
+
+def test_mails_failing_together_share_one_scheduled_dispatch(scheduled, monkeypatch):
+    monkeypatch.setattr(EmailMessage, "send", refuse_each_recipient)
+    monkeypatch.setattr(retries._random, "uniform", lambda low, high: high)  # one retry time
+    queue_five()
+    mail.send_pending()
+
+    assert OutgoingMail.objects.filter(attempts=1, sent_at__isnull=True).count() == 5
+    assert len(scheduled) == 1
+
+
+def test_a_pass_stops_at_the_first_mail_the_server_cannot_take(smtp, scheduled):
+    # SMTP down: the other four would be refused alike (or each wait out the timeout)
+    queue_five()
+    mail.send_pending()
+
+    assert len(smtp.tries) == 1
+    assert list(OutgoingMail.objects.order_by("id").values_list("attempts", flat=True)) == [
+        1, 0, 0, 0, 0
+    ]  # fmt: skip
+
+    smtp.up = True  # the next dispatch sends the four not tried; the first waits its backoff
+    mail.send_pending()
+    assert len(smtp.delivered) == 4
+
+
+def test_a_refused_recipient_does_not_stop_the_pass(scheduled, monkeypatch):
+    monkeypatch.setattr(EmailMessage, "send", refuse_each_recipient)
+    queue_five()
+    mail.send_pending()
+
+    assert set(OutgoingMail.objects.values_list("attempts", flat=True)) == {1}
+
+
+@pytest.mark.parametrize(
+    ("failure", "unreachable"),
+    [
+        (ConnectionRefusedError("refused"), True),
+        (TimeoutError("timed out"), True),
+        (smtplib.SMTPServerDisconnected("gone"), True),
+        (smtplib.SMTPConnectError(421, b"busy"), True),
+        (smtplib.SMTPAuthenticationError(535, b"bad login"), True),
+        (smtplib.SMTPRecipientsRefused({"a@b.c": (550, b"no")}), False),
+        (smtplib.SMTPDataError(552, b"too big"), False),
+        (smtplib.SMTPSenderRefused(553, b"no", "x@y.z"), False),
+        (ValueError("bad header"), False),
+    ],
+)
+def test_which_failures_stop_a_pass(failure, unreachable):
+    assert mail.server_unreachable(failure) is unreachable
+
+
+def test_a_failed_event_asks_for_a_dispatch_when_it_is_due_again(scheduled, monkeypatch):
+    monkeypatch.setattr(outbox, "wake_worker", lambda: None)
+
+    def broken(event):
+        raise ConnectionError("webhook receiver down")
+
+    monkeypatch.setitem(outbox._consumers, "test.event", [broken])
+    outbox.emit("test.event", factories.TeamFactory())
+    outbox.dispatch_pending()
+
+    event = OutboxMessage.objects.get()
+    assert event.attempts == 1
+    assert len(scheduled) == 1
+    assert dt.timedelta(0) <= scheduled[0] - event.next_attempt_at < dt.timedelta(seconds=1)

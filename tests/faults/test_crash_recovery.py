@@ -245,13 +245,16 @@ def random_faults(run: Run) -> float:
         pause()
         run.cut_connections()
     # down until mails have failed and been retried after their backoff (and failed again)
-    wait_for(
-        lambda: app.db.scalar(
-            "SELECT count(*) FROM core_outgoingmail WHERE sent_at IS NULL AND attempts >= 2"
-        ),
-        timeout=40,
-        what="mails failing twice while SMTP is down",
-    )  # fmt: skip
+    try:
+        wait_for(
+            lambda: app.db.scalar(
+                "SELECT count(*) FROM core_outgoingmail WHERE sent_at IS NULL AND attempts >= 2"
+            ),
+            timeout=40,
+            what="mails failing twice while SMTP is down",
+        )  # fmt: skip
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; seed {run.seed}\n{delivery_state(app)}") from None
     app.sink.up()
     outage = time.monotonic() - outage
     if app.db.postgres:
@@ -261,8 +264,23 @@ def random_faults(run: Run) -> float:
         t.join()
     if failures:
         raise failures[0]
-    time.sleep(2)  # retried mails go out with the writes' dispatches after SMTP is back
+    time.sleep(2)  # retried mails go out with their scheduled dispatches after SMTP is back
     return outage
+
+
+def delivery_state(app) -> str:  # noqa: ANN001 - the harness's Steward
+    """What a timed-out wait needs to be understood: the unsent mails by tries and claim,
+    the events not dispatched, and the end of the worker's log."""
+    mails = app.db.query(
+        "SELECT attempts, claimed_at IS NOT NULL, next_attempt_at IS NOT NULL, count(*)"
+        " FROM core_outgoingmail WHERE sent_at IS NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+    )
+    events = app.db.scalar("SELECT count(*) FROM core_outboxmessage WHERE dispatched_at IS NULL")
+    log = app.worker.log.read_text().splitlines()[-40:]
+    return (
+        f"unsent mails (tries, claimed, waiting out a backoff, count): {mails}\n"
+        f"events not dispatched: {events}\nworker log:\n" + "\n".join(log)
+    )
 
 
 def newest_claim_age_left(app) -> float:  # noqa: ANN001 - the harness's Steward

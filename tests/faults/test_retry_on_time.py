@@ -1,0 +1,72 @@
+"""A mail that failed is tried again when its backoff ends, with no other write and no
+sweep to carry it: the worker schedules a dispatch at the retry time (decision 0059).
+Before that, once the writes stopped, a retry waited for the minute sweep; the crash run
+(tests/faults/test_crash_recovery.py) timed out on it in CI with SMTP down."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from tests.conftest import copy_migrated
+from tests.faults.harness import Database, Sink, Steward, wait_for
+
+pytestmark = [pytest.mark.faults, pytest.mark.own_database]
+
+MAILS = 5
+
+QUEUE = f"""
+from django.core.management import call_command
+from steward.core import mail
+from steward.core.tasks import dispatch_outbox
+from tests import factories
+
+call_command("migrate", interactive=False, verbosity=0)
+team = factories.TeamFactory(slug="retry", name="Retry", email="team@retry.test")
+for i in range({MAILS}):
+    mail.queue(key=f"retry:{{i}}", kind="test", record=team, mails=[mail.Mail(
+        recipient="ops@retry.test", subject=f"Mail {{i}}", body="Hi",
+        headers={{"Message-ID": f"<retry-{{i}}@steward.test>"}})])
+dispatch_outbox()  # the one wake-up: nothing else is written or woken after it
+"""
+
+
+@pytest.fixture
+def app(tmp_path, request):
+    db = Database(tmp_path)
+    if not db.postgres:
+        copy_migrated(request.getfixturevalue("migrated_sqlite"), tmp_path)
+    sink = Sink()
+    steward = Steward(tmp_path, db, sink)  # the sink is not up: SMTP is down
+    try:
+        yield steward
+    finally:
+        steward.close()
+        db.drop()
+
+
+def most_tries(app: Steward) -> int:
+    """The most tries of a mail not sent."""
+    return app.db.scalar(
+        "SELECT COALESCE(max(attempts), 0) FROM core_outgoingmail WHERE sent_at IS NULL"
+    )
+
+
+def test_failed_mail_is_retried_on_time_with_no_write_and_no_sweep(app):
+    app.run("shell", "-c", QUEUE)
+    app.start_worker()
+    # a pass stops at the first refused connection, so the first mail is the probe: backoffs
+    # of 1 s then 2 s (STEWARD_DELIVERY_RETRY_BASE_SECONDS=1, at most halved by the jitter)
+    # bring its third try within about 5 s; the minute sweep alone would give one
+    wait_for(lambda: most_tries(app) >= 3, timeout=20, what="a third try of a mail")
+
+    app.sink.up()  # SMTP back: the next retry sends what is due, the rest on their retries
+    wait_for(
+        lambda: app.db.scalar("SELECT count(*) FROM core_outgoingmail WHERE sent_at IS NULL") == 0,
+        timeout=20,
+        what="every mail sent once SMTP is back",
+    )
+    accepted = app.sink.ids()
+    assert sorted(accepted) == sorted(f"<retry-{i}@steward.test>" for i in range(MAILS))
+    assert [m for m, n in Counter(accepted).items() if n > 1] == []
