@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from steward.cmdb import selectors
+from steward.cmdb.choices import CIStatus, Criticality
 from steward.cmdb.imports import import_cis, sql
 from steward.cmdb.imports.apply import _create_changes
+from steward.cmdb.imports.context import identifiers_in
 from steward.cmdb.imports.reconcile import COLUMNS
 from steward.cmdb.models import CI_FIELDS, CIIdentifier, ConfigurationItem
 from steward.cmdb.services.cis import AUDITED
+from steward.cmdb.services.identity import normalise
 from steward.core.models import AuditEntry
 from tests import factories
 from tests.cmdb.conftest import make_ci
@@ -164,3 +168,97 @@ def test_an_import_runs_the_same_statements_whatever_its_size(asset_manager):
 
     statements(1, 0)  # warm: per-process caches (content types)
     assert statements(3, 100) == statements(40, 200)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "plain",
+        'quoted "x" and \\ back',
+        "é ü 漢字 😀 \u2028 \x00\n\t",
+        0,
+        -7,
+        10**30,
+        True,
+        False,
+        1.5,
+        float("1e300"),
+        CIStatus.LIVE,
+        Criticality.HIGH,
+    ],
+    ids=repr,
+)
+def test_the_create_changes_text_writes_every_value_as_json_dumps(value):
+    """``_create_changes`` writes str, int and None itself: the same text as ``json.dumps``
+    for those and for every other type (bools, floats, choices) it hands on."""
+    snapshot = {n: value for n in AUDITED if n != "attributes"}
+    attributes = {"fqdn": "a.example.com"}
+
+    text = _create_changes(snapshot, json.dumps(attributes))
+
+    assert text == json.dumps(
+        {n: [None, (snapshot | {"attributes": attributes})[n]] for n in AUDITED}
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [" Host.Example.COM ", "", "   ", "x" * 1500, 42, True, None, ["a"], 1.5, "ÄÖ"],
+    ids=repr,
+)
+def test_identifiers_in_normalises_as_identity_does(value):
+    keys = ["serial_number", "fqdn"]
+    values = {"fqdn": value, "serial_number": "SN-1", "os": "linux"}
+
+    expected = {k: normalise(values[k]) for k in keys if normalise(values.get(k)) is not None}
+
+    assert identifiers_in(keys, values) == expected
+    assert list(identifiers_in(keys, values)) == list(expected)  # in key order
+
+
+def test_values_in_decodes_a_shared_json_column_once_per_text_to_the_same_values(
+    asset_manager,
+):
+    cis = _estate(asset_manager)
+    owners = {"fqdn": "discovery", "name": "discovery"}  # and one text of the same length:
+    for ci in cis:
+        ci.attribute_sources = dict(owners)
+        ci.save(update_fields=["attribute_sources"])
+    cis[2].attribute_sources = {"fqdn": "inventory", "name": "discovery"}
+    cis[2].save(update_fields=["attribute_sources"])
+    visible = selectors.ci_visible(asset_manager)
+    ids = [ci.pk for ci in cis]
+
+    expected = sorted(visible.filter(id__in=ids).values(*COLUMNS), key=lambda r: r["id"])
+    got = sorted(
+        sql.values_in(visible, COLUMNS, ids, shared=("attribute_sources",)),
+        key=lambda r: r["id"],
+    )
+
+    assert got == expected
+    other = {"fqdn": "inventory", "name": "discovery"}
+    assert [r["attribute_sources"] for r in got] == [owners, other, owners]
+
+
+def test_a_rerun_after_a_precedence_change_updates_each_ci_on_its_own_owners(asset_manager):
+    """CIs whose ``attribute_sources`` were decoded into one shared value: an update of one
+    writes its own owners and leaves the others' as they were."""
+    rows = [
+        {"ci_class": "server", "name": f"own-{i}", "fqdn": f"own{i}.example.com", "os": "linux"}
+        for i in range(3)
+    ]
+    assert import_cis(asset_manager, rows, source="discovery").applied
+    base = ConfigurationItem.objects.get(name="own-0").attribute_sources
+    assert set(base) >= {"name", "fqdn", "os"}
+    # the first row claims a new attribute, the third changes one it owns already
+    changed = [dict(rows[0], cpu_count="8"), rows[1], dict(rows[2], os="aix")]
+
+    report = import_cis(asset_manager, changed, source="discovery")
+
+    assert report.counts["update"] == 2
+    found = {ci.name: ci for ci in ConfigurationItem.objects.filter(name__startswith="own-")}
+    assert found["own-0"].attribute_sources == base | {"cpu_count": "discovery"}
+    assert found["own-1"].attribute_sources == base
+    assert found["own-2"].attribute_sources == base
+    assert found["own-2"].attributes["os"] == "aix"

@@ -56,12 +56,19 @@ def apply_cis(ctx: Context, plan: Plan, progress: Progress = None) -> None:
     )
 
 
-def _value(row_fields: dict[str, Any], name: str) -> Any:
-    """A create's value of ``name`` as the audit log stores it (foreign keys as ids)."""
-    if name not in row_fields:
-        return DEFAULTS[name]
-    value = row_fields[name]
-    return value.pk if name in FOREIGN and value is not None else value
+DEFAULT_VALUES = tuple(DEFAULTS[n] for n in WRITTEN)
+WRITTEN_AT = {name: i for i, name in enumerate(WRITTEN)}
+
+
+def _values(row_fields: dict[str, Any]) -> list[Any]:
+    """A create's values of ``WRITTEN`` as the CI row and the audit log store them (foreign
+    keys as ids, defaults for fields the row does not give)."""
+    values = list(DEFAULT_VALUES)
+    for name, value in row_fields.items():
+        at = WRITTEN_AT.get(name)
+        if at is not None:
+            values[at] = value.pk if name in FOREIGN and value is not None else value
+    return values
 
 
 def _create(ctx: Context, creates: list[Create], now: Any) -> None:
@@ -69,7 +76,7 @@ def _create(ctx: Context, creates: list[Create], now: Any) -> None:
         return
     at = sql.time_value(now)
     source = ctx.source.name
-    rows, snapshots = [], []
+    rows, texts = [], []
     # JSON text, not the backend's adapter: ``COPY`` and SQLite take the text as it is, and
     # each row's attributes are encoded once for the CI and its audit row (``_create_changes``)
     dumps = json.dumps
@@ -77,14 +84,17 @@ def _create(ctx: Context, creates: list[Create], now: Any) -> None:
     for create, number in zip(creates, next_numbers("CI", len(creates)), strict=True):
         row = create.row
         create.number = create.result.number = number
-        values = {name: _value(row.fields, name) for name in WRITTEN}
+        values = _values(row.fields)
         names = (*row.fields, *row.attributes)
         owners = owners_of.get(names)
         if owners is None:
             owners = owners_of[names] = dumps(dict.fromkeys(names, source))
         attributes = dumps(row.attributes)
-        rows.append((number, row.ci_class.id, attributes, owners, *values.values(), 1, at, at))
-        snapshots.append((values | {"number": number, "ci_class": row.ci_class.id}, attributes))
+        class_id = row.ci_class.id
+        rows.append((number, class_id, attributes, owners, *values, 1, at, at))
+        snapshot = dict(zip(WRITTEN, values, strict=True))
+        snapshot["number"], snapshot["ci_class"] = number, class_id
+        texts.append((f"{number} {snapshot['name']}", _create_changes(snapshot, attributes)))
     sql.insert(
         ConfigurationItem,
         (
@@ -111,11 +121,10 @@ def _create(ctx: Context, creates: list[Create], now: Any) -> None:
             for key, value in c.row.identifiers.items()
         ),
     )
-    entries = []
-    for create, (snapshot, attributes) in zip(creates, snapshots, strict=True):
-        changes = _create_changes(snapshot, attributes)
-        name = snapshot["name"]
-        entries.append((create.pk, f"{create.number} {name}", AuditAction.CREATE, changes))
+    entries = [
+        (create.pk, text, AuditAction.CREATE, changes)
+        for create, (text, changes) in zip(creates, texts, strict=True)
+    ]
     _audit(ctx, entries, now)
     outbox.emit_batch("cis.imported", [sql.Ref(ConfigurationItem, c.pk) for c in creates])
 
@@ -171,12 +180,36 @@ if AUDITED[0] != "attributes":  # pragma: no cover - the splice below relies on 
     raise ImportError("AUDITED must list attributes first")
 
 
+_encode_text = json.encoder.encode_basestring_ascii  # what ``json.dumps`` uses for a str
+# ``"name": [null, `` for each audited name after ``attributes``, in ``AUDITED``'s order
+_HEADS = [f", {_encode_text(n)}: [null, " for n in AFTER_ATTRIBUTES]
+
+
+def _json(value: Any) -> str:
+    """``json.dumps(value)`` (default options): a snapshot's plain values written here, as
+    the C encoder writes them; any other type through ``json.dumps`` itself."""
+    if value is None:
+        return "null"
+    kind = value.__class__
+    if kind is str:
+        return _encode_text(value)
+    if kind is int:
+        return int.__repr__(value)
+    return json.dumps(value)
+
+
 def _create_changes(snapshot: dict[str, Any], attributes: str) -> str:
-    """``json.dumps({n: [None, value] for n in AUDITED})`` of a created CI, as text, with
-    the attributes' JSON (already encoded for the CI row) spliced in, not encoded again.
-    ``AUDITED`` is sorted, so ``attributes`` is its first key."""
-    rest = json.dumps({n: [None, snapshot[n]] for n in AFTER_ATTRIBUTES})
-    return f'{{"attributes": [null, {attributes}], {rest[1:]}'
+    """``json.dumps({n: [None, snapshot[n]] for n in AUDITED})`` of a created CI, as text,
+    with the attributes' JSON (already encoded for the CI row) spliced in, not encoded
+    again, and the other values written by ``_json``. ``AUDITED`` is sorted, so
+    ``attributes`` is its first key."""
+    parts = [f'{{"attributes": [null, {attributes}]']
+    for head, name in zip(_HEADS, AFTER_ATTRIBUTES, strict=True):
+        parts.append(head)
+        parts.append(_json(snapshot[name]))
+        parts.append("]")
+    parts.append("}")
+    return "".join(parts)
 
 
 def _ids_of(numbers: list[str]) -> dict[str, int]:

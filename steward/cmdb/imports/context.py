@@ -8,7 +8,7 @@ from typing import Any
 from steward.cmdb import selectors
 from steward.cmdb.models import ImportSource, RelationshipType
 from steward.cmdb.selectors import ClassTree
-from steward.cmdb.services.identity import MANUAL, family_of, normalise
+from steward.cmdb.services.identity import MANUAL, MAX_VALUE, family_of, normalise
 from steward.cmdb.services.validation import Checker, checker
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
@@ -33,7 +33,19 @@ class Context:
 
     def __post_init__(self) -> None:
         self._cache: dict[tuple[str, int], Any] = {}
+        self._facts: dict[int, Facts] = {}
         self.column_kinds: dict[str, Any] = {}  # ``rows.split``'s column roles, by name
+
+    def facts(self, cls: Any) -> Facts:
+        """What a row of ``cls`` is checked and matched with, gathered once per class: one
+        lookup per row instead of one per fact (profiled: a row asked for five)."""
+        try:
+            return self._facts[cls.id]
+        except KeyError:
+            found = self._facts[cls.id] = Facts(
+                self.checker(cls), self.keys(cls), self.family(cls).id, self.required(cls)
+            )
+            return found
 
     def _cached(self, kind: str, cls: Any, compute: Any) -> Any:
         """Class facts are asked for once per row: compute them once per class."""
@@ -64,17 +76,42 @@ class Context:
 
     def identifiers(self, cls: Any, values: dict[str, Any]) -> dict[str, str]:
         """The class's identification values in ``values``, normalised, in key order."""
-        found = {}
-        for key in self.keys(cls):
-            value = normalise(values.get(key))
-            if value is not None:
-                found[key] = value
-        return found
+        return identifiers_in(self.keys(cls), values)
 
     def rank(self, source_name: str, name: str) -> int:
         """A source's precedence for a field or attribute; a source since removed ranks 0."""
         source = self.sources.get(source_name)
         return source.rank(name) if source is not None else 0
+
+
+@dataclass(slots=True)
+class Facts:
+    """A class's compiled attribute checker, identification keys, family id and required
+    attributes (``Context.facts``)."""
+
+    checker: Checker
+    keys: list[str]
+    family_id: int
+    required: list[str]
+
+
+def identifiers_in(keys: list[str], values: dict[str, Any]) -> dict[str, str]:
+    """``{key: normalise(value)}`` for ``keys`` with a usable value in ``values``; a plain
+    string (a CSV cell, the usual case) is normalised here as ``normalise`` does it."""
+    found = {}
+    for key in keys:
+        value = values.get(key)
+        if value is None:
+            continue
+        if value.__class__ is str:
+            text = value.strip().lower()
+            if text:
+                found[key] = text[:MAX_VALUE]
+            continue
+        value = normalise(value)
+        if value is not None:
+            found[key] = value
+    return found
 
 
 def load(actor: Actor, source: str) -> Context:

@@ -43,11 +43,13 @@ COLUMNS = (
     "location_id",
     "software_version",
 )
+# read-only in planning and applying (``_update`` builds a new dict): decoded once per text
+SHARED = ("attribute_sources",)
 NUMBER_RULE, SOURCE_RULE = "number", "source_id"
 Progress = Callable[[int, int, str], None] | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Create:
     result: RowResult
     row: CIRow
@@ -68,7 +70,7 @@ class Create:
         return self._instance
 
 
-@dataclass
+@dataclass(slots=True)
 class Update:
     result: RowResult
     row: CIRow
@@ -98,6 +100,7 @@ def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
 
 
 PLAIN = (str, int, float, bool, dict, list)  # a tuple: ``isinstance`` with a union is slower
+_PLAIN = frozenset(PLAIN)  # the exact types, answered without a call (subclasses: ``_display``)
 
 
 def _display(value: Any) -> Any:
@@ -186,7 +189,7 @@ def _candidates(ctx: Context, rows: list[CIRow]) -> Candidates:
     for row in rows:
         if row.errors:
             continue
-        family = ctx.family(row.ci_class).id
+        family = ctx.facts(row.ci_class).family_id
         for key, value in row.identifiers.items():
             wanted[family, key].add(value)
     by_number: dict[str, int] = {}
@@ -213,7 +216,8 @@ def _candidates(ctx: Context, rows: list[CIRow]) -> Candidates:
     if ctx.lock:
         visible = visible.select_for_update(of=("self",))
     for part in _chunks(ids):
-        cis |= {ci["id"]: ci for ci in sql.values_in(visible, COLUMNS, part)}
+        found = sql.values_in(visible, COLUMNS, part, shared=SHARED)
+        cis |= {ci["id"]: ci for ci in found}
     # a CI the actor may not see matches nothing, exactly as if it were absent
     return Candidates(
         by_number={n: i for n, i in by_number.items() if i in cis},
@@ -224,6 +228,9 @@ def _candidates(ctx: Context, rows: list[CIRow]) -> Candidates:
     )
 
 
+NO_MATCH: frozenset[int] = frozenset()
+
+
 def _plan_row(
     ctx: Context,
     row: CIRow,
@@ -232,40 +239,40 @@ def _plan_row(
     plan: Plan,
     report: ImportReport,
 ) -> None:
-    family = ctx.family(row.ci_class).id
-    rules: list[tuple[str, set[int], str]] = []  # (rule, matched CI ids, value)
+    family = ctx.facts(row.ci_class).family_id
+    rules: list[tuple[str, Any, str]] = []  # (rule, matched CI ids, value)
     if row.number:
         by_number = found.by_number.get(row.number)
-        rules.append((NUMBER_RULE, {by_number} if by_number else set(), row.number))
+        rules.append((NUMBER_RULE, {by_number} if by_number else NO_MATCH, row.number))
     if row.external_id:
         matched = found.by_source_id.get(row.external_id)
-        rules.append((SOURCE_RULE, {matched} if matched else set(), row.external_id))
+        rules.append((SOURCE_RULE, {matched} if matched else NO_MATCH, row.external_id))
+    by_identifier = found.by_identifier
     for key, value in row.identifiers.items():
-        rules.append((key, found.by_identifier.get((family, key, value), set()), value))
+        rules.append((key, by_identifier.get((family, key, value), NO_MATCH), value))
 
-    def conflict(message: str) -> None:
-        report.add(RowResult(row.row, "ci", Action.CONFLICT, message=message))
-
-    def numbers(ids: set[int]) -> str:
-        return ", ".join(sorted(found.cis[i]["number"] for i in ids))
-
+    matched: set[int] = set()
     for rule, ids, value in rules:
         if len(ids) > 1:
-            return conflict(f"{rule} {value!r} matches several CIs: {numbers(ids)}")
-    matched = {i for _, ids, _ in rules for i in ids}
+            return _conflict(
+                report, row, f"{rule} {value!r} matches several CIs: {_numbers(found, ids)}"
+            )
+        matched |= ids
     if len(matched) > 1:
-        which = "; ".join(f"{rule} matches {numbers(ids)}" for rule, ids, _ in rules if ids)
-        return conflict(f"the identification rules disagree: {which}")
+        which = "; ".join(f"{rule} matches {_numbers(found, ids)}" for rule, ids, _ in rules if ids)
+        return _conflict(report, row, f"the identification rules disagree: {which}")
     if row.number and not matched:
-        return conflict(f"no CI {row.number} to update (numbers are never imported)")
+        return _conflict(report, row, f"no CI {row.number} to update (numbers are never imported)")
     # one row per CI and per identifier in a batch: a second one is ambiguous
-    claims = [("ext", row.external_id)] if row.external_id else []
+    claims: list[tuple[Any, ...]] = [("ext", row.external_id)] if row.external_id else []
     claims += [(family, key, value) for key, value in row.identifiers.items()]
     if matched:
         claims.append(("ci", next(iter(matched))))
     for claim in claims:
         if claim in taken:
-            return conflict(f"row {taken[claim]} already names the same CI ({claim[-1]})")
+            return _conflict(
+                report, row, f"row {taken[claim]} already names the same CI ({claim[-1]})"
+            )
     for claim in claims:
         taken[claim] = row.row
     if not matched:
@@ -273,12 +280,22 @@ def _plan_row(
     ci = found.cis[next(iter(matched))]
     matched_on = next(rule for rule, ids, _ in rules if ids)
     if ci["ci_class_id"] != row.ci_class.id:
-        return conflict(
+        return _conflict(
+            report,
+            row,
             f"{ci['number']} is a {ctx.tree.by_id[ci['ci_class_id']].slug}, "
-            f"not a {row.ci_class.slug}"
+            f"not a {row.ci_class.slug}",
         )
     _plan_update(ctx, row, ci, matched_on, plan, report, found.external_ids_in_use)
     return None
+
+
+def _conflict(report: ImportReport, row: CIRow, message: str) -> None:
+    report.add(RowResult(row.row, "ci", Action.CONFLICT, message=message))
+
+
+def _numbers(found: Candidates, ids: Iterable[int]) -> str:
+    return ", ".join(sorted(found.cis[i]["number"] for i in ids))
 
 
 def _plan_create(
@@ -294,8 +311,12 @@ def _plan_create(
         return
     if "organisation" not in row.fields and ctx.default_organisation is not None:
         row.fields["organisation"] = ctx.default_organisation
-    changes = {n: [None, _display(v)] for n, v in row.fields.items()}
-    changes |= {n: [None, v] for n, v in row.attributes.items()}
+    changes = {
+        n: [None, v if v is None or v.__class__ in _PLAIN else _display(v)]
+        for n, v in row.fields.items()
+    }
+    for n, v in row.attributes.items():
+        changes[n] = [None, v]
     result = report.add(RowResult(row.row, "ci", Action.CREATE, changes=changes))
     create = Create(result, row)
     plan.creates.append(create)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from steward.cmdb.choices import CIStatus, Criticality, Environment
-from steward.cmdb.imports.context import Context
+from steward.cmdb.imports.context import Context, identifiers_in
 from steward.cmdb.models import CI_FIELDS
 
 # CI fields a row may set; every other column is an attribute of the row's class
@@ -21,7 +21,7 @@ STATUSES, ENVIRONMENTS = frozenset(CIStatus.values), frozenset(Environment.value
 CRITICALITIES = frozenset(Criticality.values)
 
 
-@dataclass
+@dataclass(slots=True)
 class CIRow:
     """A checked row: model-ready field values, clean attributes, how to recognise it."""
 
@@ -62,7 +62,12 @@ def split(ctx: Context, index: int, raw: dict[str, Any]) -> CIRow:
     result = CIRow(row=index)
     if "__extra__" in raw:
         result.error("row", raw["__extra__"])
-    slug = next((str(raw[c]).strip() for c in CLASS_COLUMNS if not _empty(raw.get(c))), "")
+    slug = ""
+    for column in CLASS_COLUMNS:
+        value = raw.get(column)
+        if not _empty(value):
+            slug = str(value).strip()
+            break
     cls = ctx.tree.by_slug.get(slug)
     if not slug:
         result.error("ci_class", "required")
@@ -78,38 +83,55 @@ def split(ctx: Context, index: int, raw: dict[str, Any]) -> CIRow:
             kind = kinds[key] = _kind(key)
         if kind is _SKIP or value is None or (isinstance(value, str) and not value.strip()):
             continue
-        if kind is _NUMBER:
+        if kind.__class__ is str:  # an attribute: its name (most columns of a discovery file)
+            attrs[kind] = value
+        elif kind is _FIELD:
+            given[key] = value
+        elif kind is _NUMBER:
             result.number = str(value).strip().upper()
         elif kind is _EXTERNAL:
             result.external_id = str(value).strip()[:255]
-        elif kind is _ATTRIBUTES:
-            if isinstance(value, dict):
-                attrs |= {k: v for k, v in value.items() if not _empty(v)}
-            else:
-                result.error("attributes", "expected an object of attribute values")
-        elif kind is _FIELD:
-            given[key] = value
+        elif isinstance(value, dict):  # _ATTRIBUTES
+            attrs |= {k: v for k, v in value.items() if not _empty(v)}
         else:
-            attrs[kind] = value  # an attribute: its name
-    _fields(ctx, result, given)
+            result.error("attributes", "expected an object of attribute values")
+    if given:
+        _fields(ctx, result, given)
     if cls is not None:
+        facts = ctx.facts(cls)
         # the class's compiled checker: each cell read as its attribute's type, then checked
         # (``validation.checker``: what ``validate`` says, decided once per class)
-        clean, errors = ctx.checker(cls)(attrs)
+        clean, errors = facts.checker(attrs)
         for name, messages in errors.items():
             name = name.removeprefix("attributes.")
             for message in messages:
                 if message != REQUIRED:  # checked once the row is matched (an update may
                     result.error(name, message)  # rely on the CI's current value)
         result.attributes = clean
-        result.identifiers = ctx.identifiers(cls, clean)
+        result.identifiers = identifiers_in(facts.keys, clean)
     return result
+
+
+# the text fields and their longest value; any field not in ``_CHECKED`` is text too
+_TEXT_LIMITS = {"name": 200, "software_version": 100}
+_CHECKED = {"status", "environment", *REFERENCES, "location", "criticality"}
 
 
 def _fields(ctx: Context, result: CIRow, given: dict[str, Any]) -> None:
     for name, value in given.items():
         text = value.strip() if isinstance(value, str) else value
-        if name in REFERENCES:
+        if name not in _CHECKED:  # text: the usual case, tested first
+            limit = _TEXT_LIMITS.get(name, 20_000)
+            if not isinstance(text, str) or len(text) > limit:
+                result.error(name, f"text of at most {limit} characters")
+            result.fields[name] = text
+        elif name in ("status", "environment"):
+            choices = STATUSES if name == "status" else ENVIRONMENTS
+            if not isinstance(text, str) or text not in choices:  # (a JSON row may hold a list)
+                kinds = CIStatus if name == "status" else Environment
+                result.error(name, f"one of {', '.join(kinds.values)}")
+            result.fields[name] = text
+        elif name in REFERENCES:
             found = getattr(ctx, REFERENCES[name]).get(text)
             if found is None:
                 result.error(name, f"no {name.replace('_', ' ')} {text!r}")
@@ -127,19 +149,8 @@ def _fields(ctx: Context, result: CIRow, given: dict[str, Any]) -> None:
             if isinstance(text, bool) or number not in CRITICALITIES:
                 result.error(name, "1 (critical) to 4 (low)")
             result.fields[name] = number
-        elif name in ("status", "environment"):
-            choices = STATUSES if name == "status" else ENVIRONMENTS
-            if not isinstance(text, str) or text not in choices:  # (a JSON row may hold a list)
-                kinds = CIStatus if name == "status" else Environment
-                result.error(name, f"one of {', '.join(kinds.values)}")
-            result.fields[name] = text
-        else:
-            limit = {"name": 200, "software_version": 100}.get(name, 20_000)
-            if not isinstance(text, str) or len(text) > limit:
-                result.error(name, f"text of at most {limit} characters")
-            result.fields[name] = text
 
 
 def missing_required(ctx: Context, cls: Any, attributes: dict[str, Any]) -> list[str]:
     """Required attributes of ``cls`` without a value in ``attributes``."""
-    return [name for name in ctx.required(cls) if attributes.get(name) is None]
+    return [name for name in ctx.facts(cls).required if attributes.get(name) is None]
