@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.models import Organisation, Team, VersionedModel
@@ -185,6 +186,15 @@ class Incident(VersionedModel):
             ),
             models.Index(fields=["status", "priority", "opened_at"], name="inc_status_queue"),
             models.Index(fields=["caller", "opened_at"], name="inc_caller"),
+            # a common word's walk driven from a scope, newest first (decision 0055): an
+            # agent's open team work and a requester's own incidents, each in id order.
+            # Partial on a term only that walk writes (``is_open >= 1``, ``caller_id >= 1``):
+            # SQLite (no statistics) took the narrower index for the team queue's priority
+            # order and sorted; it uses a partial index only where the query has its term
+            models.Index(
+                fields=["team", "id"], name="inc_team_open_id", condition=Q(is_open__gte=1)
+            ),
+            models.Index(fields=["caller", "id"], name="inc_caller_id", condition=Q(caller__gte=1)),
             models.Index(fields=["organisation", "status"], name="inc_org_status"),
             models.Index(fields=["status", "resolved_at"], name="inc_resolved"),
         ]

@@ -9,6 +9,9 @@ first, read from the index in batches narrowed the same way (decisions 0030, 003
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.db import connection
 from django.db.models import QuerySet
 
 from steward.core.actor import Actor
@@ -27,6 +30,9 @@ from steward.incidents.selectors.rows import incident_rows_of, queue_rows_by_id
 from steward.sla import selectors as sla_selectors
 
 Key = tuple[float, int]  # (rank, incident id): lower first; ``-id`` for newest first
+# ids of a set that holds the list's scope, below an id (all when None), newest first, at
+# most a number of rows (an id may come twice: the caller drops the repeat) (decision 0055)
+Driver = Callable[[int | None, int], list[int]]
 
 
 def search_page(  # noqa: PLR0913 - the list's own arguments
@@ -38,14 +44,17 @@ def search_page(  # noqa: PLR0913 - the list's own arguments
     limit: int | None,
     shown: bool = False,
     as_rows: bool = False,
+    driver: Driver | None = None,
 ) -> Page:
     """Full-text hits narrowed to ``qs`` (visibility and filters); work notes only count for
     agents. The page's rows are read as the list reads them: the web queue's rows
     (``shown``), the API's rows for an actor who sees every incident (``as_rows``), else
-    models with their references and SLA clocks."""
+    models with their references and SLA clocks. ``driver``: a set holding ``qs`` read
+    newest first from its own indexes (``team_driver``, ``requester_driver``), which a
+    common word's walk turns round to when the index's newest matches keep few."""
     found = search.find(q, include_internal=actor.is_agent)
     if found.newest:
-        page_keys, nxt = _newest_keys(qs, found, cursor=cursor, limit=limit)
+        page_keys, nxt = _newest_keys(qs, found, cursor=cursor, limit=limit, driver=driver)
     else:
         page_keys, nxt = _ranked_keys(qs, found.ranked, cursor=cursor, limit=limit)
     order = "newest" if found.newest else "relevance"
@@ -109,7 +118,12 @@ TURN_AT = 300  # ... when the index walk would still narrow more matches than th
 
 
 def _newest_keys(
-    qs: QuerySet[Incident], found: search.Found, *, cursor: str | None, limit: int | None
+    qs: QuerySet[Incident],
+    found: search.Found,
+    *,
+    cursor: str | None,
+    limit: int | None,
+    driver: Driver | None = None,
 ) -> tuple[list[tuple[float, int]], str | None]:
     """A page of a common word's matches in ``qs``, newest first, as ``(-id, id)`` keys (the
     ranked pages' cursor shape). The index hands out matches newest first a batch at a time
@@ -121,7 +135,9 @@ def _newest_keys(
     from there. When the first batch keeps so few that the walk would still narrow more
     than ``TURN_AT`` matches and ``qs`` holds at most ``SMALL_SET`` incidents, the walk
     turns round: ``qs`` drives, newest first, and the index says which of its ids match
-    (``_filtered_keys``), the same keys in the same order (decision 0031)."""
+    (``_filtered_keys``), the same keys in the same order (decision 0031). With a
+    ``driver`` (a set holding ``qs``, read newest first by index), the walk turns round to
+    it instead, whatever its size (``_driven_keys``, decision 0055)."""
     size = _size(limit)
     before = None
     if cursor:
@@ -144,6 +160,8 @@ def _newest_keys(
         wanted = size + 1 - len(keys)
         # narrowing costs ~50 µs an id, reading the small set ~1.5 µs (decision 0031)
         if wanted > 0 and walked == len(ids) and wanted * walked > TURN_AT * len(keys):
+            if driver is not None:
+                return _driven_keys(qs, found, driver, keys, below=before, size=size)
             small = _small_set(qs, below=before)
             if small is not None:
                 return _filtered_keys(found, small, keys, size=size)
@@ -190,3 +208,86 @@ def _filtered_keys(
         batch = _next_batch(batch, wanted=size + 1 - len(keys), kept=matched, read=probed)
     page = keys[:size]
     return page, (cursor_after_key(page[-1]) if len(keys) > size else None)
+
+
+def _driven_keys(  # noqa: PLR0913 - the walk's state
+    qs: QuerySet[Incident],
+    found: search.Found,
+    driver: Driver,
+    keys: list[tuple[float, int]],
+    *,
+    below: int,
+    size: int,
+) -> tuple[list[tuple[float, int]], str | None]:
+    """``keys`` (the matches above ``below``) completed from ``driver``'s ids below it, newest
+    first, a batch at a time: the index says which of a batch match (``Found.matching``),
+    and ``qs`` keeps those of them the actor may see with the filters (an ``id IN`` of the
+    matches only). The driver holds ``qs``, so these are the matches of ``qs`` below
+    ``below``, newest first: the keys and order of the index walk. Batches are sized by
+    the share kept so far; after ``NEWEST_WALK`` ids read the page ends short with a cursor
+    at the last id read, as the index walk's does (decision 0055)."""
+    batch, read, kept = 2 * (size + 1 - len(keys)), 0, 0
+    while len(keys) <= size:
+        rows = driver(below, batch)
+        if not rows:
+            break
+        ids = list(dict.fromkeys(rows))  # newest first, a repeat dropped
+        read, below = read + len(rows), ids[-1]
+        hits = found.matching(ids)
+        if hits:
+            allowed = set(qs.filter(id__in=sorted(hits)).values_list("id", flat=True))
+            found_keys = [(float(-i), i) for i in ids if i in allowed]
+            keys, kept = keys + found_keys, kept + len(found_keys)
+        if len(rows) < batch:
+            break
+        if read >= NEWEST_WALK and len(keys) <= size:
+            return keys, cursor_after_key((float(-below), below))
+        batch = _next_batch(batch, wanted=size + 1 - len(keys), kept=kept, read=read)
+    page = keys[:size]
+    return page, (cursor_after_key(page[-1]) if len(keys) > size else None)
+
+
+def _newest_parts(parts: list[tuple[str, str, list]], before: int | None, size: int) -> list[int]:
+    """The newest ``size`` ids of the union of ``parts`` (each its id column, ``FROM … WHERE
+    …`` and values), each read below ``before`` newest first from its index, merged in SQL."""
+    quote = connection.ops.quote_name
+    branches, values = [], []
+    for n, (column, where, params) in enumerate(parts):
+        below = "" if before is None else f" AND {column} < %s"
+        branches.append(
+            f"SELECT * FROM (SELECT {column} AS {quote('id')} {where}{below}"  # noqa: S608
+            f" ORDER BY {column} DESC LIMIT %s) AS {quote(f'part_{n}')}"
+        )
+        values += [*params, *([] if before is None else [before]), size]
+    union = " UNION ALL ".join(branches)
+    by = quote("id")
+    sql = f"SELECT {by} FROM ({union}) AS {quote('found')} ORDER BY {by} DESC LIMIT %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, size])
+        return [int(i) for (i,) in cursor.fetchall()]
+
+
+def team_driver(teams: list[int]) -> Driver:
+    """The open incidents of ``teams``, newest first: one range of ``inc_team_open_id``
+    (team, id; open rows only) per team, merged (a set holding the ``my_teams`` queue)."""
+    quote = connection.ops.quote_name
+    where = (
+        f"FROM {quote(Incident._meta.db_table)} WHERE {quote('team_id')} = %s"  # noqa: S608
+        f" AND {quote('is_open')} >= 1"  # the partial index's own term, as a literal
+    )
+    parts = [(quote("id"), where, [team]) for team in sorted(set(teams))]
+    return lambda before, size: _newest_parts(parts, before, size)
+
+
+def requester_driver(user_id: int) -> Driver:
+    """The incidents ``user_id`` raised (``inc_caller_id``: caller, id) or watches (the
+    watchers table, by user), newest first, merged: a set holding what a requester sees."""
+    quote = connection.ops.quote_name
+    incidents = quote(Incident._meta.db_table)
+    watchers = quote(Incident.watchers.through._meta.db_table)
+    caller = quote("caller_id")  # ``>= 1``: the partial index's own term, as a literal
+    parts = [
+        (quote("id"), f"FROM {incidents} WHERE {caller} = %s AND {caller} >= 1", [user_id]),  # noqa: S608
+        (quote("incident_id"), f"FROM {watchers} WHERE {quote('user_id')} = %s", [user_id]),  # noqa: S608
+    ]
+    return lambda before, size: _newest_parts(parts, before, size)
