@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 from bench import report
 from bench.incidents import bulkload, dataset, multiply, searchbench, setup
@@ -22,16 +21,13 @@ from bench.incidents import bulkload, dataset, multiply, searchbench, setup
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.incidents.data", description=__doc__)
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    dataset.set_options(parser)
     parser.add_argument(
         "--base", type=int, default=50_000, help="incidents through the bulk path (then copied)"
     )
     parser.add_argument("--batch", type=int, default=10_000, help="rows per incidents_import")
     parser.add_argument("--runs", type=int, default=30, help="timed searches per word")
-    parser.add_argument("--data-dir", type=Path, default=Path("var/bench-data"))
     parser.add_argument("--rebuild", action="store_true", help="load the rows again")
-    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     return parser.parse_args(argv)
 
 

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from bench import report
+from bench.incidents import dataset
 from bench.incidents.bulkload import KINDS, NOTES, REPLIES, WORDS
 
 QUERY_WORDS = {
@@ -216,11 +217,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.incidents.index_only", description=__doc__
     )
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    dataset.set_options(parser)
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--data-dir", type=Path, default=Path("var/bench-data"))
-    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     args.data_dir.mkdir(parents=True, exist_ok=True)
     data = {"db": args.db, "rows": args.rows, "machine": report.machine()}

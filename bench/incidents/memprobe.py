@@ -116,10 +116,7 @@ def probe(server: Probe, who: dict, names: list[str], number: str, args) -> list
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.incidents.memprobe", description=__doc__)
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--data-dir", type=Path, default=Path("var/bench-data"))
-    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    dataset.set_options(parser)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=1, help="variants interleaved, medians")

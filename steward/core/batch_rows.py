@@ -1,13 +1,14 @@
-"""The parameters of ``inserts.insert_many``'s rows, built a row at a time instead of a value
-at a time.
+"""The parameters of many rows for one compiled insert (``inserts.insert_many``,
+``tuple_inserts.insert_rows``), built a row at a time instead of a value at a time.
 
-``inserts._plan`` says per column how to read a value off a row and prepare it; calling
-its two functions for every value of every row was the largest Python item of a bulk load
-(430,000 calls for 5,000 incidents, docs/benchmarks-incidents.md). Here a row's values are
-read with one ``attrgetter`` call, a value whose class is already its database form
-(``_AS_IS``: ``str`` for text, ``int`` for keys, ``None``) is left as it is without a call,
-and only the rest goes through the plan's ``prep``, so what is sent is what the plan
-sends (tests/core/test_inserts.py).
+``plan_of`` says per column how to read a value off a row and prepare it; calling its two
+functions for every value of every row was the largest Python item of a bulk load (430,000
+calls for 5,000 incidents, docs/benchmarks-incidents.md). ``shape_of`` works out once per
+compiled insert which columns need which care: a row's values are read with one
+``attrgetter`` call, a value whose class is already its database form (``_AS_IS``: ``str``
+for text, ``int`` for keys, ``None``) is left as it is without a call, and only the rest
+goes through the plan's ``prep``, so what is sent is what the plan sends
+(tests/core/test_inserts.py).
 
 ``auto_now``/``auto_now_add`` times: one ``timezone.now()`` per batch, set on every row
 as ``DateTimeField.pre_save`` sets it (the rows of one statement share their creation
@@ -18,15 +19,92 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+# value classes whose database form is the value itself, by the field's internal type: for
+# these Django's ``get_db_prep_save`` returns what it is given (str for text, int for
+# integers and keys to integer keys, bool for booleans, None for every one of them)
+_AS_IS = {
+    "CharField": str,
+    "TextField": str,
+    "SlugField": str,
+    "IntegerField": int,
+    "SmallIntegerField": int,
+    "BigIntegerField": int,
+    "PositiveIntegerField": int,
+    "PositiveSmallIntegerField": int,
+    "PositiveBigIntegerField": int,
+    "AutoField": int,
+    "BigAutoField": int,
+    "BooleanField": bool,
+}
 
-class _Shape:
-    """What ``rows`` needs per compiled insert, worked out once."""
+
+def _aware_form(connection: Any, field: models.Field) -> Any:
+    """For a plain ``DateTimeField``: what its ``get_db_prep_save`` makes of an aware
+    datetime, without the per-value calls (``adapt_datetimefield_value``: PostgreSQL takes
+    the value itself, SQLite the text of its wall time in the connection's zone); None
+    where Django's own prep must run."""
+    if (
+        field.get_internal_type() != "DateTimeField"
+        or type(field).get_db_prep_save is not models.DateTimeField.get_db_prep_save
+        or type(field).get_db_prep_value is not models.DateTimeField.get_db_prep_value
+        or type(field).get_prep_value is not models.DateTimeField.get_prep_value
+        or not settings.USE_TZ
+    ):
+        return None
+    if connection.vendor == "postgresql":
+        return lambda value: value
+    if connection.vendor == "sqlite":
+        zone = connection.timezone
+        return lambda value: str(value.astimezone(zone).replace(tzinfo=None))
+    return None
+
+
+def plan_of(compiled: Any) -> list[tuple[Any, Any]]:
+    """Per column: how to read the value off a row and how to prepare it. The same calls
+    ``inserts.Compiled.params`` makes, except that a value already in its database form
+    (``_AS_IS``) is passed on without Django's per-field prep: that prep was most of a bulk
+    insert's time (docs/benchmarks-incidents.md, decision 0032)."""
+    compiler, plan = compiled.compiler, []
+    for field in compiled.fields:
+        target = field.target_field if field.is_relation else field
+        kind = _AS_IS.get(target.get_internal_type())
+        if type(field).pre_save is models.Field.pre_save:
+            get = operator.attrgetter(field.attname)
+        else:  # auto_now and auto_now_add fill the value here
+
+            def get(obj: models.Model, field: models.Field = field) -> Any:
+                return field.pre_save(obj, True)
+
+        aware = _aware_form(compiler.connection, target)
+
+        def prep(
+            value: Any, field: models.Field = field, kind: type | None = kind, aware: Any = aware
+        ) -> Any:
+            if value.__class__ is kind or (value is None and kind is not None):
+                return value
+            if aware is not None:
+                if value is None:
+                    return None
+                if value.__class__ is dt.datetime and value.utcoffset() is not None:
+                    return aware(value)
+            if hasattr(value, "resolve_expression"):
+                raise ValueError(f"{field.name}: an expression needs its own shape")
+            return compiler.prepare_value(field, value)
+
+        prep.aware = aware  # ``prepare`` sends UTC times without the call
+        plan.append((get, prep))
+    return plan
+
+
+class Shape:
+    """What ``rows`` and ``prepare`` need per compiled insert, worked out once (``shape_of``)."""
 
     __slots__ = ("always", "auto", "getter", "other", "text", "texts", "times", "typed", "width")
 
@@ -34,7 +112,6 @@ class _Shape:
         self,
         fields: Sequence[models.Field],
         plan: Sequence[tuple[Any, Any]],
-        as_is: Mapping[str, type],
         connection: Any = None,
     ) -> None:
         self.width = len(fields)
@@ -64,7 +141,7 @@ class _Shape:
                 # (a time without ``auto_now``: its ``pre_save`` reads the attribute)
                 self.other.append((index, get))
             target = field.target_field if field.is_relation else field
-            kind = as_is.get(target.get_internal_type())
+            kind = _AS_IS.get(target.get_internal_type())
             if kind is None and utc and getattr(prep, "aware", None) is not None:
                 self.times.append((index, prep))
             elif kind is None:
@@ -88,17 +165,18 @@ def _plain_text(field: models.Field) -> bool:
     )
 
 
-def rows(
-    compiled: Any,
-    plan: Sequence[tuple[Any, Any]],
-    as_is: Mapping[str, type],
-    objs: Sequence[models.Model],
-) -> list[list[Any]]:
-    """Every row's parameters for ``compiled``'s SQL, the values ``plan`` would give
-    (``as_is``: the value class that is its own database form, by internal type)."""
-    shape = compiled._rows
-    if shape is None:
-        shape = compiled._rows = _Shape(compiled.fields, plan, as_is, compiled.compiler.connection)
+def shape_of(compiled: Any) -> Shape:
+    """``compiled``'s (an ``inserts.Compiled`` many-row form) ``Shape``, made at its first use."""
+    made = compiled.shape
+    if made is None:
+        connection = compiled.compiler.connection
+        made = compiled.shape = Shape(compiled.fields, plan_of(compiled), connection)
+    return made
+
+
+def rows(compiled: Any, objs: Sequence[models.Model]) -> list[list[Any]]:
+    """Every row's parameters for ``compiled``'s SQL: the values its ``plan`` would give."""
+    shape = shape_of(compiled)
     getter, auto, other = shape.getter, shape.auto, shape.other
     now = timezone.now() if auto else None
     single = shape.width == 1  # ``attrgetter`` of one name answers the value, not a tuple
@@ -116,7 +194,7 @@ def rows(
     return result
 
 
-def prepare(rows: list[list[Any]], shape: _Shape) -> None:
+def prepare(rows: list[list[Any]], shape: Shape) -> None:
     """Turn the Python values of ``rows`` into their database form in place: ``texts``
     unless a ``str``; ``typed`` columns unless the value is already of its class (or
     None); ``times`` unless None or UTC (whose form needs no call); ``always`` ones every

@@ -19,8 +19,6 @@ equal what ``save()`` sends (tests/core/test_inserts.py).
 
 from __future__ import annotations
 
-import datetime as dt
-import operator
 import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -42,14 +40,13 @@ class Compiled:
     """One compiled single-row INSERT: its SQL and how to build its parameters."""
 
     __slots__ = (
-        "_plan",
-        "_rows",
         "alias",
         "compiler",
         "converters",
         "copy_sql",
         "fields",
         "returning",
+        "shape",
         "sql",
         "tail",
     )
@@ -85,7 +82,7 @@ class Compiled:
         query = InsertQuery(model)
         query.insert_values(fields, [template])
         self.alias = alias
-        self._plan = self._rows = None  # ``insert_many``'s, made at its first use
+        self.shape = None  # ``batch_rows.shape``: the many-row form's, made at its first use
         self.compiler = query.get_compiler(using=alias)
         connection = self.compiler.connection
         self.returning = [meta.pk, *(meta.get_field(n) for n in computed)] if answer else []
@@ -154,7 +151,9 @@ def insert(
     compiled.run(obj)
 
 
-def _compiled(model: type[models.Model], using: str, keyed: bool) -> Compiled:
+def compiled_insert(model: type[models.Model], *, using: str, keyed: bool) -> Compiled:
+    """The compiled many-row form of ``model``'s INSERT (nothing computed, nothing returned;
+    ``keyed``: with the primary key) for this thread: ``insert_many``'s, ``insert_rows``'s."""
     key = (model, using, (), False, keyed)
     cache = getattr(_local, "compiled", None)
     if cache is None:
@@ -179,8 +178,8 @@ def insert_many(objs: Sequence[models.Model], *, using: str = "default") -> None
     keyed = objs[0].pk is not None
     if any(type(o) is not model or (o.pk is not None) is not keyed for o in objs):
         raise ValueError("insert_many writes rows of one model, all with keys or all without")
-    compiled = _compiled(model, using, keyed)
-    send(compiled, batch_rows.rows(compiled, _plan(compiled), _AS_IS, objs), using)
+    compiled = compiled_insert(model, using=using, keyed=keyed)
+    send(compiled, batch_rows.rows(compiled, objs), using)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = using
@@ -193,87 +192,6 @@ def send(compiled: Compiled, params: list[list[Any]], using: str) -> None:
             copying.write(cursor, compiled.copy_sql, params)
         else:
             cursor.executemany(compiled.sql, params)
-
-
-# value classes whose database form is the value itself, by the field's internal type: for
-# these Django's ``get_db_prep_save`` returns what it is given (str for text, int for
-# integers and keys to integer keys, bool for booleans, None for every one of them)
-_AS_IS = {
-    "CharField": str,
-    "TextField": str,
-    "SlugField": str,
-    "IntegerField": int,
-    "SmallIntegerField": int,
-    "BigIntegerField": int,
-    "PositiveIntegerField": int,
-    "PositiveSmallIntegerField": int,
-    "PositiveBigIntegerField": int,
-    "AutoField": int,
-    "BigAutoField": int,
-    "BooleanField": bool,
-}
-
-
-def _aware_form(connection: Any, field: models.Field) -> Any:
-    """For a plain ``DateTimeField``: what its ``get_db_prep_save`` makes of an aware
-    datetime, without the per-value calls (``adapt_datetimefield_value``: PostgreSQL takes
-    the value itself, SQLite the text of its wall time in the connection's zone); None
-    where Django's own prep must run."""
-    if (
-        field.get_internal_type() != "DateTimeField"
-        or type(field).get_db_prep_save is not models.DateTimeField.get_db_prep_save
-        or type(field).get_db_prep_value is not models.DateTimeField.get_db_prep_value
-        or type(field).get_prep_value is not models.DateTimeField.get_prep_value
-        or not settings.USE_TZ
-    ):
-        return None
-    if connection.vendor == "postgresql":
-        return lambda value: value
-    if connection.vendor == "sqlite":
-        zone = connection.timezone
-        return lambda value: str(value.astimezone(zone).replace(tzinfo=None))
-    return None
-
-
-def _plan(compiled: Compiled) -> list[tuple[Any, Any]]:
-    """Per column: how to read the value off a row and how to prepare it. The same calls
-    ``Compiled.params`` makes, except that a value already in its database form (``_AS_IS``)
-    is passed on without Django's per-field prep: that prep was most of a bulk insert's
-    time (docs/benchmarks-incidents.md, decision 0032)."""
-    plan = compiled._plan
-    if plan is not None:
-        return plan
-    compiler, plan = compiled.compiler, []
-    for field in compiled.fields:
-        target = field.target_field if field.is_relation else field
-        kind = _AS_IS.get(target.get_internal_type())
-        if type(field).pre_save is models.Field.pre_save:
-            get = operator.attrgetter(field.attname)
-        else:  # auto_now and auto_now_add fill the value here
-
-            def get(obj: models.Model, field: models.Field = field) -> Any:
-                return field.pre_save(obj, True)
-
-        aware = _aware_form(compiler.connection, target)
-
-        def prep(
-            value: Any, field: models.Field = field, kind: type | None = kind, aware: Any = aware
-        ) -> Any:
-            if value.__class__ is kind or (value is None and kind is not None):
-                return value
-            if aware is not None:
-                if value is None:
-                    return None
-                if value.__class__ is dt.datetime and value.utcoffset() is not None:
-                    return aware(value)
-            if hasattr(value, "resolve_expression"):
-                raise ValueError(f"{field.name}: an expression needs its own shape")
-            return compiler.prepare_value(field, value)
-
-        prep.aware = aware  # ``batch_rows`` sends UTC times without the call
-        plan.append((get, prep))
-    compiled._plan = plan
-    return plan
 
 
 def instance(model: type[models.Model], **values: Any) -> models.Model:

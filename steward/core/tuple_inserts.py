@@ -4,9 +4,10 @@ The bulk paths built a model instance per audit entry, outbox event and SLA cloc
 ``insert_many`` to read its attributes back as parameters: building them was the largest
 Python item of an import after the rules themselves (decision 0052). ``insert_rows`` sends
 the same statement (the compiled single-row INSERT, ``COPY`` on PostgreSQL) with the same
-parameters: each value goes through the same plan (``batch_rows.prepare``), the columns
-left out take their field's fixed default once per batch, ``auto_now``/``auto_now_add``
-times one "now" per batch (as ``insert_many``). A column whose default is made by a call
+parameters: each value goes through the same plan (``batch_rows.prepare`` with the
+compiled insert's ``batch_rows.shape_of``, as ``insert_many``'s), the columns left out
+take their field's fixed default once per batch, ``auto_now``/``auto_now_add`` times one
+"now" per batch (as ``insert_many``). A column whose default is made by a call
 or whose field has its own ``pre_save`` must be given (a per-row value is not guessed).
 tests/core/test_tuple_inserts.py holds the rows of both paths equal.
 """
@@ -28,8 +29,7 @@ _shapes: dict[tuple[Any, tuple[str, ...]], tuple[Any, list, Any, bool]] = {}
 
 def _shape(compiled: inserts.Compiled, columns: tuple[str, ...]) -> tuple:
     fields = compiled.fields
-    connection = compiled.compiler.connection
-    base = batch_rows._Shape(fields, inserts._plan(compiled), inserts._AS_IS, connection)
+    base = batch_rows.shape_of(compiled)
     names = {f.attname for f in fields}
     if set(columns) - names or len(set(columns)) != len(columns):
         raise ValueError(f"unknown or repeated columns {sorted(set(columns) - names)}")
@@ -68,15 +68,17 @@ def insert_rows(
     if not rows:
         return
     columns = tuple(columns)
-    compiled = inserts._compiled(model, using, model._meta.pk.attname in columns)
+    compiled = inserts.compiled_insert(model, using=using, keyed=model._meta.pk.attname in columns)
     shape = _shapes.get((compiled, columns))
     if shape is None:
         shape = _shapes[(compiled, columns)] = _shape(compiled, columns)
     getter, extras, base, single = shape
+    width = len(columns)
+    if set(map(len, rows)) != {width}:  # one pass at C speed: every row, not the first only
+        k = next(k for k, row in enumerate(rows) if len(row) != width)
+        raise ValueError(f"row {k}: {len(rows[k])} values for {width} columns")
     now = timezone.now()
     tail = tuple(now if value is _NOW else value for value in extras)
-    if len(rows[0]) != len(columns):
-        raise ValueError(f"rows of {len(rows[0])} values for {len(columns)} columns")
     if single:
         params = [[getter(row + tail)] for row in rows]
     else:

@@ -16,6 +16,7 @@ from tests.browser.harness import (
     launched_chromium,
     opened_page,
     pytest_runtest_makereport,  # noqa: F401 - a hook: pytest finds it in this module
+    waiting_for_its_requests,
 )
 
 
@@ -24,6 +25,14 @@ def browser() -> Iterator:
     """One headless chromium for all browser tests (harness.launched_chromium)."""
     with launched_chromium() as browser:
         yield browser
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started after the test database is set up (so stopped
+    before it is dropped) and waiting for its requests when stopped
+    (``harness.waiting_for_its_requests``)."""
+    return waiting_for_its_requests(live_server)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,6 +69,19 @@ def launched_chromium() -> Iterator:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def waiting_for_its_requests(server: Any) -> Any:
+    """``server`` (pytest-django's ``LiveServer``), made to wait when stopped for the requests
+    its threads still serve. Django's ``ThreadedWSGIServer`` serves each connection in a
+    daemon thread, which ``socketserver`` neither tracks nor joins: ``stop()`` returned while
+    a page's last request (a panel, a poll) was still running, and its thread closed its
+    database connection only after that. On PostgreSQL the flush or the test database's
+    ``DROP`` then met it ("being accessed by other users: There is 1 other session").
+    Non-daemon, they are joined by ``stop()`` (``server_close``), each ending as its
+    browser context's connection closes."""
+    server.thread.httpd.daemon_threads = False
+    return server
 
 
 @pytest.hookimpl(wrapper=True)

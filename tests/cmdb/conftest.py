@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from hypothesis import HealthCheck, settings
 
 from steward.cmdb.models import ConfigurationItem, Relationship, RelationshipType
 from steward.cmdb.services import ci_create
@@ -25,6 +26,29 @@ def reseed() -> None:
         "steward.cmdb.migrations.0002_seed_classes_and_relationship_types"
     )
     module.seed(apps, None)
+
+
+def graph_examples(count: int) -> settings:
+    """Hypothesis settings of the random-graph tests: ``count`` examples, no deadline, each
+    example in the test's one ``db`` (so each starts with ``clear_graph``)."""
+    return settings(
+        max_examples=count,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+
+
+def clear_graph() -> None:
+    """No CIs and no relationships: a random graph's example starts from nothing."""
+    Relationship.objects.all().delete()
+    ConfigurationItem.objects.all().delete()
+
+
+def limited_agent(home: Any) -> Actor:
+    """An agent of the organisation ``home`` who serves that one only."""
+    user = factories.agent(organisation=home)
+    user.served_organisations.set([home])
+    return Actor(user=user)
 
 
 def make_ci(ci_class: str = "server", actor: Actor = SYSTEM, **fields: Any) -> ConfigurationItem:

@@ -7,15 +7,14 @@ from __future__ import annotations
 from collections import deque
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from steward.cmdb.models import CIClass, ConfigurationItem, Relationship, RelationshipType
 from steward.cmdb.selectors import impact
-from steward.core.actor import Actor
 from steward.core.errors import NotFound, ValidationFailed
 from tests import factories
-from tests.cmdb.conftest import SYSTEM, make_ci, relate
+from tests.cmdb.conftest import SYSTEM, clear_graph, graph_examples, limited_agent, make_ci, relate
 
 
 def graph(n: int, edges: list[tuple[int, int]], kind: str = "depends_on") -> list:
@@ -107,8 +106,7 @@ def test_bad_parameters_are_422(db, params, field):
 
 def test_the_walk_never_passes_through_what_the_actor_cannot_see(db):
     home, other = factories.OrganisationFactory(), factories.OrganisationFactory()
-    user = factories.agent(organisation=home)
-    user.served_organisations.set([home])
+    limited = limited_agent(home)
     srv = make_ci("server", name="srv", organisation=home.slug)
     hidden = make_ci("application", name="hidden-app", organisation=other.slug)
     shop = make_ci("business_service", name="shop", organisation=home.slug)
@@ -117,13 +115,13 @@ def test_the_walk_never_passes_through_what_the_actor_cannot_see(db):
     relate(shop, hidden, "depends_on")
     relate(shared, srv, "runs_on")
 
-    mine = impact(Actor(user=user), number=srv.number, direction="up")
+    mine = impact(limited, number=srv.number, direction="up")
     everything = impact(SYSTEM, number=srv.number, direction="up")
 
     assert reached(mine) == {"shared-app": 1}
     assert reached(everything) == {"hidden-app": 1, "shared-app": 1, "shop": 2}
     with pytest.raises(NotFound):
-        impact(Actor(user=user), number=hidden.number)
+        impact(limited, number=hidden.number)
 
 
 def test_requesters_get_no_impact(requester):
@@ -151,11 +149,7 @@ def bfs(n: int, edges: set[tuple[int, int]], start: int, depth: int, up: bool) -
     return seen
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@graph_examples(25)
 @given(
     n=st.integers(min_value=2, max_value=12),
     data=st.data(),
@@ -163,8 +157,7 @@ def bfs(n: int, edges: set[tuple[int, int]], start: int, depth: int, up: bool) -
     up=st.booleans(),
 )
 def test_the_query_agrees_with_a_breadth_first_search(db, n, data, depth, up):
-    Relationship.objects.all().delete()
-    ConfigurationItem.objects.all().delete()
+    clear_graph()
     pairs = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1))
     edges = set(data.draw(st.lists(pairs, max_size=3 * n)))
     start = data.draw(st.integers(0, n - 1))
@@ -182,11 +175,7 @@ def test_the_query_agrees_with_a_breadth_first_search(db, n, data, depth, up):
             assert ((b, a) if up else (a, b)) in edges
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@graph_examples(25)
 @given(
     n=st.integers(min_value=2, max_value=10),
     data=st.data(),
@@ -196,8 +185,7 @@ def test_the_query_agrees_with_a_breadth_first_search(db, n, data, depth, up):
 def test_forward_and_part_of_edges_mixed_agree_with_a_breadth_first_search(db, n, data, depth, up):
     """``part_of`` is walked the other way round (the whole needs its part): in one graph
     with both kinds, the query still agrees with a BFS over "needs" edges."""
-    Relationship.objects.all().delete()
-    ConfigurationItem.objects.all().delete()
+    clear_graph()
     triples = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.booleans())
     drawn = {(a, b, w) for a, b, w in data.draw(st.lists(triples, max_size=3 * n)) if a != b}
     start = data.draw(st.integers(0, n - 1))
@@ -366,11 +354,7 @@ def test_a_bad_limit_is_a_422_naming_it(db, limit):
     assert "limit" in caught.value.fields
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@graph_examples(25)
 @given(
     n=st.integers(min_value=2, max_value=14),
     data=st.data(),
@@ -380,8 +364,7 @@ def test_a_bad_limit_is_a_422_naming_it(db, limit):
 def test_a_page_agrees_with_a_breadth_first_search(db, n, data, limit, up):
     """A page is the nearest ``limit`` CIs of the BFS: each at its BFS depth, every CI
     nearer than the page's farthest one in it, and ``truncated`` when the BFS has more."""
-    Relationship.objects.all().delete()
-    ConfigurationItem.objects.all().delete()
+    clear_graph()
     pairs = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1))
     edges = set(data.draw(st.lists(pairs, max_size=4 * n)))
     start = data.draw(st.integers(0, n - 1))

@@ -7,15 +7,14 @@ organisation."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from steward.cmdb.models import CIClass, ConfigurationItem, Relationship, RelationshipType
 from steward.cmdb.selectors import impact, impact_from
-from steward.core.actor import Actor
 from steward.core.errors import NotFound
 from tests import factories
-from tests.cmdb.conftest import SYSTEM, make_ci
+from tests.cmdb.conftest import SYSTEM, clear_graph, graph_examples, limited_agent, make_ci
 
 
 def _answer(result) -> tuple:
@@ -27,11 +26,7 @@ def _answer(result) -> tuple:
     return result.start.id, result.start.number, nodes, result.truncated, result.limit
 
 
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@graph_examples(30)
 @given(
     n=st.integers(min_value=2, max_value=14),
     data=st.data(),
@@ -41,8 +36,7 @@ def _answer(result) -> tuple:
     limited=st.booleans(),
 )
 def test_by_number_answers_as_the_walk_with_node_columns(db, n, data, depth, limit, up, limited):
-    Relationship.objects.all().delete()
-    ConfigurationItem.objects.all().delete()
+    clear_graph()
     home, other = factories.OrganisationFactory(), factories.OrganisationFactory()
     classes = list(CIClass.objects.filter(slug__in=["server", "application", "database"]))
     owners = data.draw(st.lists(st.sampled_from([None, home, other]), min_size=n, max_size=n))
@@ -75,9 +69,7 @@ def test_by_number_answers_as_the_walk_with_node_columns(db, n, data, depth, lim
     start = cis[data.draw(st.integers(0, n - 1))]
     actor = SYSTEM
     if limited:
-        user = factories.agent(organisation=home)
-        user.served_organisations.set([home])
-        actor = Actor(user=user)
+        actor = limited_agent(home)
     direction = "up" if up else "down"
     read = ConfigurationItem.objects.select_related("ci_class").get(pk=start.pk)
 
@@ -107,17 +99,16 @@ def test_the_start_carries_what_the_pages_show_without_a_query(db, django_assert
 
 def test_an_absent_or_invisible_start_is_not_found(db, requester):
     home, other = factories.OrganisationFactory(), factories.OrganisationFactory()
-    user = factories.agent(organisation=home)
-    user.served_organisations.set([home])
+    limited = limited_agent(home)
     theirs = make_ci("server", organisation=other.slug)
     ours = make_ci("server", organisation=home.slug)
     shared = make_ci("server")
 
     for number in ("CI0999999", theirs.number):
         with pytest.raises(NotFound):
-            impact(Actor(user=user), number=number)
+            impact(limited, number=number)
     with pytest.raises(NotFound):
         impact(requester, number=shared.number)
-    assert impact(Actor(user=user), number=ours.number).start.pk == ours.pk
-    assert impact(Actor(user=user), number=shared.number).start.pk == shared.pk
+    assert impact(limited, number=ours.number).start.pk == ours.pk
+    assert impact(limited, number=shared.number).start.pk == shared.pk
     assert impact(SYSTEM, number=theirs.number).start.pk == theirs.pk

@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from steward.core import inserts, pipeline
+from steward.core import batch_rows, inserts, pipeline
 from steward.core.models import AuditEntry, Organisation, OutboxMessage, Team
 from steward.core.numbering import number_sql
 from steward.incidents.models import Incident
@@ -193,9 +193,9 @@ def test_times_are_sent_as_django_prepares_them(admin_user, at):
     incident = _incident(admin_user)
     incident.pk, incident.number = 10_000, "INC0000001"
     incident.opened_at = incident.first_response_at = incident.resolved_at = at
-    compiled = inserts._compiled(Incident, "default", True)
+    compiled = inserts.compiled_insert(Incident, using="default", keyed=True)
     compiler = compiled.compiler
-    plan = inserts._plan(compiled)
+    plan = batch_rows.plan_of(compiled)
     own = {"created_at", "updated_at"}  # auto_now: "now" when each is read
     sent, expected = {}, {}
     for field, (get, prep) in zip(compiled.fields, plan, strict=True):
@@ -330,14 +330,14 @@ def test_a_batchs_parameters_are_what_the_plan_gives_value_by_value(admin_user, 
         objs[1].status = Status.IN_PROGRESS  # a str subclass: Django's prep, not as it is
         objs[2].assignee = admin_user
     model = type(objs[0])
-    compiled = inserts._compiled(model, "default", False)
-    plan = inserts._plan(compiled)
+    compiled = inserts.compiled_insert(model, using="default", keyed=False)
+    plan = batch_rows.plan_of(compiled)
     auto = [
         k
         for k, f in enumerate(compiled.fields)
         if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)
     ]
-    rows = batch_rows.rows(compiled, plan, inserts._AS_IS, objs)
+    rows = batch_rows.rows(compiled, objs)
     set_on = {getattr(o, compiled.fields[k].attname) for o in objs for k in auto}
     for obj, row in zip(objs, rows, strict=True):
         by_plan = [prep(get(obj)) for get, prep in plan]  # the auto times read off obj again

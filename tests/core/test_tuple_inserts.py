@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.utils import timezone
 
 from steward.core import batch_rows, inserts
@@ -80,9 +79,9 @@ def test_the_parameters_are_the_plans_value_by_value(admin_user):
     text, on PostgreSQL the time itself; a choices member as it is; an int as text)."""
     from steward.core.choices import AuditAction
 
-    compiled = inserts._compiled(OutboxMessage, "default", False)
-    plan = inserts._plan(compiled)
-    shape = batch_rows._Shape(compiled.fields, plan, inserts._AS_IS, connection)
+    compiled = inserts.compiled_insert(OutboxMessage, using="default", keyed=False)
+    plan = batch_rows.plan_of(compiled)
+    shape = batch_rows.shape_of(compiled)
     assert shape.times  # the two plain times at least
     assert shape.texts  # topic, object_type, object_id, last_error
     names = [f.attname for f in compiled.fields]
@@ -114,6 +113,10 @@ def test_what_a_row_cannot_say_is_refused(admin_user):
         insert_rows(OutboxMessage, ("topic", "object_type", "object_id"), [("t", "core.team", "1")])
     with pytest.raises(ValueError, match="unknown"):
         insert_rows(OutboxMessage, ("topic", "nope"), [("t", 1)])
-    with pytest.raises(ValueError, match="3 values for 4 columns"):
+    with pytest.raises(ValueError, match="row 0: 3 values for 4 columns"):
         insert_rows(OutboxMessage, OUTBOX[:4], [("t", "core.team", "1")])
+    # every row is measured, not the first only: a longer one would shift the defaults
+    good = ("t", "core.team", "1", {})
+    with pytest.raises(ValueError, match="row 2: 5 values for 4 columns"):
+        insert_rows(OutboxMessage, OUTBOX[:4], [good, good, (*good, "x"), good])
     assert not OutboxMessage.objects.filter(topic="t").exists()

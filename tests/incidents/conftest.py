@@ -1,11 +1,39 @@
+import itertools
+import secrets
+from collections.abc import Callable
+
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from steward.core.actor import Actor
 from steward.core.services import team_create
 from steward.sla import services as sla
 from tests import factories
 from tests.conftest import as_actor
+
+SPELLINGS = itertools.count(secrets.randbelow(10**6) * 100)
+
+
+def spelled(stem: str) -> str:
+    """A search word no other test spells (``stem`` and a number): the search index table is
+    not a model, so a flush between tests leaves its rows."""
+    return f"{stem}{next(SPELLINGS)}"
+
+
+def search_page_examples(most: int) -> Callable:
+    """The search paging tests' examples: 25 of a page size (``limit``, 1 to ``most``), a
+    ``priority`` filter or none, the agent's or the ``requester``'s view."""
+    examples = settings(
+        max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    drawn = given(
+        limit=st.integers(1, most),
+        priority=st.one_of(st.none(), st.lists(st.integers(1, 5), min_size=1, max_size=3)),
+        requester=st.booleans(),
+    )
+    return lambda test: examples(drawn(test))
 
 
 @pytest.fixture

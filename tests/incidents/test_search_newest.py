@@ -2,14 +2,10 @@
 batches narrowed to what the actor may see, with cursors (decision 0030)."""
 
 import base64
-import itertools
-import secrets
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from steward.core.errors import ValidationFailed
 from steward.incidents.models import Incident
@@ -17,11 +13,9 @@ from steward.incidents.selectors import incident_list, queues, search, search_wa
 from steward.incidents.services import incident_create
 from tests import factories
 from tests.conftest import as_actor
+from tests.incidents.conftest import search_page_examples, spelled
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-SPELLINGS = itertools.count(secrets.randbelow(10**6) * 100)
 
 
 def walk(actor, q, **kwargs):
@@ -42,7 +36,7 @@ def common(agent_actor, monkeypatch):
     with ``MAX_HITS`` 3 the word is common. Each test spells it anew (``heron`` and a
     number): the index table is not a model, so a flush between tests leaves its rows."""
     caller = factories.requester()
-    word = f"heron{next(SPELLINGS)}"
+    word = spelled("heron")
     made = []
     for i in range(9):
         by = as_actor(caller) if i % 3 == 1 else agent_actor
@@ -180,7 +174,7 @@ def generated(agent_actor, monkeypatch):
 
     chance = random.Random(1031)  # noqa: S311 - a test's data set, not a secret
     caller = factories.requester()
-    word = f"heron{next(SPELLINGS)}"
+    word = spelled("heron")
     for _ in range(30):
         by = as_actor(caller) if chance.random() < 0.3 else agent_actor
         urgency = chance.choice([1, 2, 3])
@@ -190,16 +184,7 @@ def generated(agent_actor, monkeypatch):
     return caller, word
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
-@given(
-    limit=st.integers(1, 7),
-    priority=st.one_of(st.none(), st.lists(st.integers(1, 5), min_size=1, max_size=3)),
-    requester=st.booleans(),
-)
+@search_page_examples(7)
 def test_both_strategies_give_the_same_pages_and_cursors(
     agent_actor, generated, limit, priority, requester
 ):

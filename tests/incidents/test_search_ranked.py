@@ -3,25 +3,20 @@
 rows for an actor who sees everything; PostgreSQL's statistics skip the count of a
 common word."""
 
-import itertools
 import random
-import secrets
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from steward.core.pagination import paginate_ranked
 from steward.incidents.selectors import incident_list, queues, search, search_stats, search_walk
 from steward.incidents.services import incident_create
 from tests import factories
 from tests.conftest import as_actor
+from tests.incidents.conftest import search_page_examples, spelled
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-SPELLINGS = itertools.count(secrets.randbelow(10**6) * 100)
 
 
 @pytest.fixture
@@ -30,7 +25,7 @@ def ranked(agent_actor):
     tie), a requester's and urgent ones mixed in; ranked with the default cut-off."""
     chance = random.Random(1053)  # noqa: S311 - a test's data set, not a secret
     caller = factories.requester()
-    word = f"ibis{next(SPELLINGS)}"
+    word = spelled("ibis")
     for _ in range(24):
         by = as_actor(caller) if chance.random() < 0.4 else agent_actor
         words = f"{word} " * chance.randint(1, 6) if chance.random() < 0.66 else "egret "
@@ -44,14 +39,7 @@ def _whole(qs, found, cursor, limit):
     return paginate_ranked([k for k in found.ranked if k[1] in allowed], cursor=cursor, limit=limit)
 
 
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(
-    limit=st.integers(1, 6),
-    priority=st.one_of(st.none(), st.lists(st.integers(1, 5), min_size=1, max_size=3)),
-    requester=st.booleans(),
-)
+@search_page_examples(6)
 def test_ranked_pages_narrowed_in_batches_are_the_pages_of_all_matches_narrowed(
     agent_actor, ranked, limit, priority, requester
 ):

@@ -22,6 +22,7 @@ from tests.browser.harness import (
     launched_chromium,
     opened_page,
     pytest_runtest_makereport,  # noqa: F401 - a hook
+    waiting_for_its_requests,
 )
 from tests.conftest import _reseed
 from tests.journeys.steps import HTMX_WATCH
@@ -69,7 +70,7 @@ def demo_site(django_db_setup, django_db_blocker) -> Iterator[str]:
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         ):
             call_command("demo", incidents=DEMO_INCIDENTS, stdout=_Discard())
-        server = LiveServer("localhost")
+        server = waiting_for_its_requests(LiveServer("localhost"))
         hosts = modify_settings(ALLOWED_HOSTS={"append": "localhost"})
         hosts.enable()
         # the tests' plain static storage for the whole package, not only per test: between
@@ -82,9 +83,9 @@ def demo_site(django_db_setup, django_db_blocker) -> Iterator[str]:
             yield server.url
         finally:
             # the server first: stopping it waits for the requests its threads still serve
-            # (the last journey's page may be loading a panel), which then end with the
-            # settings they began with and close their database connections before the
-            # flush and the test database's teardown
+            # (the last journey's page may be loading a panel; waiting_for_its_requests),
+            # which then end with the settings they began with and close their database
+            # connections before the flush and the test database's teardown
             server.stop()
             storage.disable()
             hosts.disable()
@@ -129,8 +130,10 @@ def browser() -> Iterator:
 
 
 @pytest.fixture
-def page(request, browser, demo_site) -> Iterator:
-    """A fresh context and page on the demo site; every page it loads is checked (watch)."""
+def page(request, demo_site, browser) -> Iterator:
+    """A fresh context and page on the demo site; every page it loads is checked (watch).
+    The site before the browser: the browser is closed first at the package's end, so no
+    connection of it is left open for the stopping server to wait on."""
     with opened_page(request, browser, demo_site, viewport=VIEWPORT) as page, watch(page):
         page.add_init_script(HTMX_WATCH)  # what swapped() waits on (steps.py)
         yield page

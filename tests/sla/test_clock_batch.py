@@ -39,7 +39,8 @@ def test_a_plain_clock_equals_the_models_through_start_pause_and_stop(calendar, 
 
 
 def test_the_batch_writes_every_column_of_a_clock():
-    """A column added to ``SlaClock`` must be added to ``batch.COLUMNS`` and ``Clock``."""
+    """A column added to ``SlaClock`` must be added to ``clocks.STEPPED`` when the steps set
+    it (else to ``batch.COLUMNS``' own) and to ``Clock``'s defaults."""
     from steward.sla.models import SlaClock
 
     columns = {f.attname for f in SlaClock._meta.concrete_fields}

@@ -25,30 +25,13 @@ from steward.sla import selectors
 from steward.sla.choices import ClockState
 from steward.sla.models import SlaClock, SlaEvent, SlaPolicy
 from steward.sla.selectors import business_time
-from steward.sla.services.clocks import _instant, new_clocks, pause_step, stop_step
+from steward.sla.services.clocks import STEPPED, _instant, new_clocks, pause_step, stop_step
 from steward.sla.services.events import FLAGS, TOPICS, event_payload
 
 _NO_POLICY = object()
-# an ``SlaClock`` row's columns as ``Clock`` holds them (``updated_at``: the batch's now)
-COLUMNS = (
-    "id",
-    "content_type_id",
-    "object_id",
-    "policy_id",
-    "kind",
-    "state",
-    "target_seconds",
-    "warn_seconds",
-    "consumed_seconds",
-    "started_at",
-    "running_since",
-    "due_at",
-    "warn_at",
-    "paused_at",
-    "stopped_at",
-    "warned",
-    "breached",
-)
+# an ``SlaClock`` row's columns as ``Clock`` holds them: those naming it and those the
+# steps set (``clocks.STEPPED``); ``updated_at`` is the batch's now
+COLUMNS = ("id", "content_type_id", "object_id", "kind", "started_at", *STEPPED)
 _row = operator.attrgetter(*COLUMNS)
 
 

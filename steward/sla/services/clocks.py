@@ -25,8 +25,10 @@ from steward.sla.services.events import passed, record_threshold, settle
 Specs = Callable[[models.Model], CalendarSpec]  # a calendar's spec, e.g. a ``SpecCache``
 Thresholds = list[tuple[str, dt.datetime]]
 
-CHANGED = [
-    "policy",
+# the columns a clock's steps set (start, pause, resume, stop, recompute, flags), by attname;
+# the rest (content type, object, kind, start) name the clock and never change
+STEPPED = (
+    "policy_id",
     "state",
     "target_seconds",
     "warn_seconds",
@@ -38,8 +40,8 @@ CHANGED = [
     "stopped_at",
     "warned",
     "breached",
-    "updated_at",
-]
+)
+CHANGED = [*STEPPED, "updated_at"]  # a stepped clock's save: those and its ``auto_now``
 
 
 def _instant(at: dt.datetime) -> dt.datetime:
