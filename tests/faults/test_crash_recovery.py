@@ -244,7 +244,11 @@ def random_faults(run: Run) -> float:
     if app.db.postgres:
         pause()
         run.cut_connections()
-    # down until mails have failed and been retried after their backoff (and failed again)
+    # down until mails have failed and been retried after their backoff (and failed again),
+    # timed from when the worker's two kills and restarts are over: a restart is a Django
+    # start-up, 15-20 s at load 30 on two cores, and two of them ate the whole wait once
+    # (no task run since the last start, 217 mails never tried)
+    chaos[1].join(timeout=2 * (1.5 + 60))  # start_worker gives up (fails) after 60 s
     try:
         wait_for(
             lambda: app.db.scalar(
