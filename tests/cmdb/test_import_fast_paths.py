@@ -14,8 +14,8 @@ from steward.cmdb import selectors
 from steward.cmdb.choices import CIStatus, Criticality
 from steward.cmdb.imports import import_cis, sql
 from steward.cmdb.imports.apply import _create_changes
+from steward.cmdb.imports.candidates import COLUMNS
 from steward.cmdb.imports.context import identifiers_in
-from steward.cmdb.imports.reconcile import COLUMNS
 from steward.cmdb.models import CI_FIELDS, CIIdentifier, ConfigurationItem
 from steward.cmdb.services.cis import AUDITED
 from steward.cmdb.services.identity import normalise

@@ -11,8 +11,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from steward.cmdb.imports import sql
+from steward.cmdb.imports.candidates import chunks
 from steward.cmdb.imports.context import Context
-from steward.cmdb.imports.reconcile import Create, Plan, Progress, Update, _chunks
+from steward.cmdb.imports.reconcile import Create, Plan, Progress, Update
 from steward.cmdb.imports.relations import LinkPlan
 from steward.cmdb.models import CIIdentifier, CISourceId, ConfigurationItem, Relationship
 from steward.cmdb.services import bulk
@@ -219,7 +220,7 @@ def _ids_of(numbers: list[str]) -> dict[str, int]:
         found = ConfigurationItem.objects.filter(number__gte=numbers[0], number__lte=numbers[-1])
         return dict(found.values_list("number", "id"))
     ids: dict[str, int] = {}
-    for part in _chunks(numbers):
+    for part in chunks(numbers):
         ids |= dict(ConfigurationItem.objects.filter(number__in=part).values_list("number", "id"))
     return ids
 
@@ -230,7 +231,7 @@ def _column(name: str) -> str:
 
 def _rekey(ctx: Context, cis: list[tuple[int, Any, dict[str, Any]]]) -> None:
     """Identifier rows of CIs whose identification values changed, replaced."""
-    for part in _chunks([pk for pk, _, _ in cis]):
+    for part in chunks([pk for pk, _, _ in cis]):
         CIIdentifier.objects.filter(ci_id__in=part).delete()
     sql.insert(
         CIIdentifier,

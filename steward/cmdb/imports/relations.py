@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from steward.cmdb import selectors
+from steward.cmdb.imports.candidates import chunks
 from steward.cmdb.imports.context import Context
-from steward.cmdb.imports.reconcile import Create, Plan, _chunks
+from steward.cmdb.imports.reconcile import Create, Plan
 from steward.cmdb.imports.report import Action, ImportReport, RowResult
 from steward.cmdb.models import CIIdentifier, CISourceId, ConfigurationItem, Relationship
 from steward.cmdb.services.identity import normalise
@@ -102,18 +103,18 @@ def _resolve(ctx: Context, names: set[str], plan: Plan) -> dict[str, list[Any]]:
     found: dict[str, list[Any]] = defaultdict(list)
     numbers = {n.upper() for n in names if selectors.NUMBER.fullmatch(n.upper())}
     by_number: dict[str, ConfigurationItem] = {}
-    for part in _chunks(numbers):
+    for part in chunks(numbers):
         by_number |= selectors.ci_choices(ctx.actor, set(part))
     by_external: dict[str, int] = {}
     by_value: dict[str, set[int]] = defaultdict(set)
-    for part in _chunks(names):
+    for part in chunks(names):
         by_external |= dict(
             CISourceId.objects.filter(source=ctx.source, external_id__in=part).values_list(
                 "external_id", "ci_id"
             )
         )
     values = {normalise(n) for n in names} - {None}
-    for part in _chunks(values):
+    for part in chunks(values):
         for value, ci_id in CIIdentifier.objects.filter(value__in=part).values_list(
             "value", "ci_id"
         ):
@@ -123,7 +124,7 @@ def _resolve(ctx: Context, names: set[str], plan: Plan) -> dict[str, list[Any]]:
     ids |= {t for k in keys for t in plan.known.get(k, ()) if isinstance(t, int)}
     cis: dict[int, ConfigurationItem] = {}
     visible = selectors.ci_visible(ctx.actor)
-    for part in _chunks(ids):
+    for part in chunks(ids):
         cis |= {ci.id: ci for ci in visible.filter(id__in=part)}
 
     def batch(key: str) -> list[Any]:
@@ -166,7 +167,7 @@ def _existing(pending: list[tuple[int, Any, Any, Any, RowResult]]) -> set[tuple[
     ]
     found: set[tuple[int, int, int]] = set()
     sources = sorted({s for s, _ in pairs})
-    for part in _chunks(sources):
+    for part in chunks(sources):
         found |= set(
             Relationship.objects.filter(source_id__in=part).values_list(
                 "source_id", "target_id", "type_id"
