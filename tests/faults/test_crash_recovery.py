@@ -26,8 +26,7 @@ from collections import Counter
 
 import pytest
 
-from tests.conftest import copy_migrated
-from tests.faults.harness import CLAIM_LEASE, Database, Sink, Steward, wait_for
+from tests.faults.harness import CLAIM_LEASE, Steward, wait_for
 
 pytestmark = [pytest.mark.faults, pytest.mark.own_database]
 
@@ -329,20 +328,11 @@ def recover(run: Run) -> None:
 
 
 @pytest.fixture
-def steward(tmp_path, request):
-    db = Database(tmp_path)
-    if not db.postgres:  # SETUP's migrate then has nothing left to do (tests/conftest.py)
-        copy_migrated(request.getfixturevalue("migrated_sqlite"), tmp_path)
-    sink = Sink()
-    sink.up()
-    app = Steward(tmp_path, db, sink)
-    try:
-        app.token = app.run("shell", "-c", SETUP).strip().splitlines()[-1]
-        app.start_server()  # the worker starts in the test
-        yield app
-    finally:
-        app.close()
-        db.drop()
+def steward(own_steward):
+    app = own_steward(smtp_up=True)
+    app.token = app.run("shell", "-c", SETUP).strip().splitlines()[-1]
+    app.start_server()  # the worker starts in the test
+    return app
 
 
 def test_no_write_lost_no_mail_twice_nothing_left_behind(steward, record_property):

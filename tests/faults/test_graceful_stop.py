@@ -10,8 +10,7 @@ from collections import Counter
 
 import pytest
 
-from tests.conftest import copy_migrated
-from tests.faults.harness import CLAIM_LEASE, Database, Sink, Steward, wait_for
+from tests.faults.harness import CLAIM_LEASE, Steward, wait_for
 
 pytestmark = [pytest.mark.faults, pytest.mark.own_database]
 
@@ -39,18 +38,8 @@ WAKE = "from steward.core.tasks import dispatch_outbox; dispatch_outbox()"
 
 
 @pytest.fixture
-def app(tmp_path, request):
-    db = Database(tmp_path)
-    if not db.postgres:
-        copy_migrated(request.getfixturevalue("migrated_sqlite"), tmp_path)
-    sink = Sink()
-    sink.up()
-    steward = Steward(tmp_path, db, sink)
-    try:
-        yield steward  # migrated by the test's first command (SETUP + QUEUE: one start-up)
-    finally:
-        steward.close()
-        db.drop()
+def app(own_steward):
+    return own_steward(smtp_up=True)  # migrated by the test's first command (SETUP + QUEUE)
 
 
 def claims(app: Steward) -> int:

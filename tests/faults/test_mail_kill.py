@@ -13,8 +13,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from tests.conftest import copy_migrated
-from tests.faults.harness import Database, Process, Sink, Steward, free_port, wait_for
+from tests.faults.harness import Process, free_port, wait_for
 
 pytestmark = [pytest.mark.faults, pytest.mark.own_database]
 
@@ -50,17 +49,10 @@ def message(n: int) -> bytes:
 
 
 @pytest.fixture
-def app(tmp_path, request):
-    db = Database(tmp_path)
-    if not db.postgres:
-        copy_migrated(request.getfixturevalue("migrated_sqlite"), tmp_path)
-    steward = Steward(tmp_path, db, Sink())  # the sink is never started: nothing is sent
-    try:
-        steward.run("shell", "-c", SETUP)
-        yield steward
-    finally:
-        steward.close()
-        db.drop()
+def app(own_steward):
+    steward = own_steward(smtp_up=False)  # the sink is never started: nothing is sent
+    steward.run("shell", "-c", SETUP)
+    return steward
 
 
 def _listening(port: int) -> bool:

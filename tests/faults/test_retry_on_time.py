@@ -9,8 +9,7 @@ from collections import Counter
 
 import pytest
 
-from tests.conftest import copy_migrated
-from tests.faults.harness import Database, Sink, Steward, wait_for
+from tests.faults.harness import Steward, wait_for
 
 pytestmark = [pytest.mark.faults, pytest.mark.own_database]
 
@@ -33,17 +32,8 @@ dispatch_outbox()  # the one wake-up: nothing else is written or woken after it
 
 
 @pytest.fixture
-def app(tmp_path, request):
-    db = Database(tmp_path)
-    if not db.postgres:
-        copy_migrated(request.getfixturevalue("migrated_sqlite"), tmp_path)
-    sink = Sink()
-    steward = Steward(tmp_path, db, sink)  # the sink is not up: SMTP is down
-    try:
-        yield steward
-    finally:
-        steward.close()
-        db.drop()
+def app(own_steward):
+    return own_steward(smtp_up=False)  # SMTP is down until the test brings it up
 
 
 def most_tries(app: Steward) -> int:

@@ -17,7 +17,13 @@ from django.utils.translation import ngettext
 
 from steward.cmdb import selectors
 from steward.cmdb.choices import CIStatus, Criticality, Environment
-from steward.cmdb.models import CIIdentifier, ConfigurationItem, Relationship, RelationshipType
+from steward.cmdb.models import (
+    CI_FIELDS,
+    CIIdentifier,
+    ConfigurationItem,
+    Relationship,
+    RelationshipType,
+)
 from steward.cmdb.selectors.history import LINK
 from steward.cmdb.services import identity, plain
 from steward.cmdb.services.cis import require_write
@@ -38,7 +44,8 @@ CRITICALITIES = tuple(Criticality.values)
 _CI_RELATED = ("ci_class", "owner_team", "support_team", "organisation")
 # what a relationship's create entry records, in the order the single create writes it
 _LINK_AUDITED = ("source", "target", "type")
-# every column of a CI row, in the order ``_write_cis`` builds its tuples
+# every column of a CI row, in the order ``_write_cis`` builds its tuples: the people's
+# fields (``CI_FIELDS``) between the keys, class and attributes and the bookkeeping
 CI_COLUMNS = (
     "id",
     "number",
@@ -46,14 +53,7 @@ CI_COLUMNS = (
     "description",
     "ci_class",
     "attributes",
-    "status",
-    "environment",
-    "criticality",
-    "owner_team",
-    "support_team",
-    "organisation",
-    "location",
-    "software_version",
+    *(f for f in CI_FIELDS if f not in ("name", "description")),
     "attribute_sources",
     "version",
     "created_at",

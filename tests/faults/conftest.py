@@ -1,0 +1,34 @@
+"""The fault tests' Steward: its own database (on SQLite a copy of the run's migrated file,
+tests/conftest.py ``migrated_sqlite``; on PostgreSQL a database of its own) and its own SMTP
+sink, closed and dropped after the test whatever happened."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from tests.conftest import copy_migrated
+from tests.faults.harness import Database, Sink, Steward
+
+
+@pytest.fixture
+def own_steward(tmp_path, request) -> Iterator[Callable[..., Steward]]:
+    """``own_steward(smtp_up=…)``: a Steward whose sink accepts mail from the start, or is
+    down until the test calls ``sink.up()`` (or never, where nothing may be sent)."""
+    made: list[Steward] = []
+
+    def make(*, smtp_up: bool) -> Steward:
+        db = Database(tmp_path)
+        if not db.postgres:  # the tests' migrate then has nothing left to do
+            copy_migrated(request.getfixturevalue("migrated_sqlite"), tmp_path)
+        sink = Sink()
+        if smtp_up:
+            sink.up()
+        made.append(Steward(tmp_path, db, sink))
+        return made[-1]
+
+    yield make
+    for app in made:
+        app.close()
+        app.db.drop()
