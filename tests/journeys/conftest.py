@@ -5,16 +5,13 @@ loads with axe-core and fails on any response the person should never get (4xx, 
 Journeys change the data they walk through (an incident taken, a change approved), so each
 journey picks records no other journey touches, or makes its own through the pages; none
 depends on another having run (pytest-xdist may spread them over workers, each with its own
-database and its own copy of the demo, built once per run: snapshot.py).
+database and demo).
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -28,7 +25,6 @@ from tests.browser.harness import (
     waiting_for_its_requests,
 )
 from tests.conftest import _reseed
-from tests.journeys import snapshot
 from tests.journeys.steps import HTMX_WATCH
 from tests.journeys.watch import watch
 
@@ -57,7 +53,7 @@ def _empty_database() -> None:
 
 
 @pytest.fixture(scope="package")
-def demo_site(django_db_setup, django_db_blocker, demo_copies) -> Iterator[str]:
+def demo_site(django_db_setup, django_db_blocker) -> Iterator[str]:
     """The demo organisation behind a live server; yields its base URL.
 
     The database stays unblocked for the whole package: the live server's thread reads it
@@ -66,13 +62,14 @@ def demo_site(django_db_setup, django_db_blocker, demo_copies) -> Iterator[str]:
     from pytest_django.live_server_helper import LiveServer
 
     with django_db_blocker.unblock(), _test_database():
-        # built by the first worker to get here, copied by the others (snapshot.py)
-        started = time.perf_counter()
-        how = snapshot.load_demo(demo_copies, _build_demo)
-        if demo_copies is not None:  # which worker built it and what each paid: the run's log
-            with (demo_copies / "journeys-demo.log").open("a") as log:
-                worker = os.environ["PYTEST_XDIST_WORKER"]
-                log.write(f"{worker} {how} in {time.perf_counter() - started:.1f} s\n")
+        _empty_database()
+        # the demo's logins share one hash; MD5 (the tests' hasher, tests/conftest.py) keeps
+        # every sign-in fast and lets the per-test settings check it
+        with override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        ):
+            call_command("demo", incidents=DEMO_INCIDENTS, stdout=_Discard())
         server = waiting_for_its_requests(LiveServer("localhost"))
         hosts = modify_settings(ALLOWED_HOSTS={"append": "localhost"})
         hosts.enable()
@@ -93,31 +90,6 @@ def demo_site(django_db_setup, django_db_blocker, demo_copies) -> Iterator[str]:
             storage.disable()
             hosts.disable()
             _empty_database()
-
-
-def _build_demo() -> None:
-    _empty_database()
-    # the demo's logins share one hash; MD5 (the tests' hasher, tests/conftest.py) keeps
-    # every sign-in fast and lets the per-test settings check it
-    with override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-    ):
-        call_command("demo", incidents=DEMO_INCIDENTS, stdout=_Discard())
-
-
-@pytest.fixture(scope="session")
-def demo_copies(tmp_path_factory, django_db_blocker) -> Iterator[Path | None]:
-    """Where this run's workers share the demo (snapshot.py): the run's temporary directory,
-    common to its pytest-xdist workers; None without them. Kept for the worker's session, so a
-    worker that comes back to the journeys after other tests copies it again."""
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        yield None
-        return
-    run_dir = tmp_path_factory.getbasetemp().parent
-    yield run_dir
-    with django_db_blocker.unblock():
-        snapshot.forget_copies(run_dir)
 
 
 @contextlib.contextmanager
