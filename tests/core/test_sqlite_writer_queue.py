@@ -135,12 +135,16 @@ def test_a_writer_waits_at_most_its_timeout_and_fails_as_sqlite_would(database):
         except OperationalError as exc:
             failure["error"], failure["after"] = str(exc), time.perf_counter() - start
 
-    with transaction.atomic(using="holder"):
-        _insert("holder", "slow")
-        thread = threading.Thread(target=waiter)
-        thread.start()
-        thread.join(5)
-        assert _locked_elsewhere(path)
+    thread = threading.Thread(target=waiter)
+    try:
+        with transaction.atomic(using="holder"):
+            _insert("holder", "slow")
+            thread.start()
+            thread.join(5)
+            held = _locked_elsewhere(path)
+    finally:
+        thread.join(30)  # (without the queue it only gets in now, when the holder commits)
+    assert held
     assert failure["error"] == "database is locked"
     assert 0.25 < failure["after"] < 1.5
     # the abandoned wait gave its place back: the queue is free and the waiter can write
@@ -204,10 +208,17 @@ def test_commit_rollback_and_an_exception_each_leave_the_queue(database):
         transaction.set_rollback(True, using="w")
     assert not _locked_elsewhere(path)
 
-    with pytest.raises(ZeroDivisionError), transaction.atomic(using="w"):
-        _insert("w", "failed")
-        assert _locked_elsewhere(path)
-        1 / 0  # noqa: B018
+    held = []
+
+    def fail() -> None:
+        with transaction.atomic(using="w"):
+            _insert("w", "failed")
+            held.append(_locked_elsewhere(path))
+            raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        fail()
+    assert held == [True]
     assert not _locked_elsewhere(path)
 
     with transaction.atomic(using="w"):  # a failed statement, then Django's rollback
@@ -225,6 +236,7 @@ def test_closing_the_connection_inside_a_transaction_leaves_the_queue(database):
     wrapper = use("w")
     with transaction.atomic(using="w"):
         _insert("w", "lost")
+        assert _locked_elsewhere(path)
         wrapper.close()
     assert not _locked_elsewhere(path)
 
