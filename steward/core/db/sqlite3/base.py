@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 
 from django.db.backends.sqlite3 import base
 
-from steward.core.db.sqlite3.writers import WriterQueue
+from steward.core.db.sqlite3.writers import LOCK_SUFFIX, WriterQueue
 
-LOCK_SUFFIX = "-writers.lock"
+__all__ = ["LOCK_SUFFIX", "DatabaseWrapper"]
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -90,4 +90,4 @@ def _queue_for(wrapper: DatabaseWrapper, name: object) -> WriterQueue | None:
     if path.startswith("file:"):  # a URI filename (``OPTIONS["uri"]``): its path part
         path = urlsplit(path).path
     timeout = float(wrapper.settings_dict["OPTIONS"].get("timeout", 5))
-    return WriterQueue(path + LOCK_SUFFIX, timeout)
+    return WriterQueue(path, timeout)

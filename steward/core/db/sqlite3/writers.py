@@ -21,12 +21,31 @@ import threading
 
 from django.db.utils import OperationalError
 
+LOCK_SUFFIX = "-writers.lock"
+
+
+def _open_beside(path: str, database: str) -> int:
+    """Open (or make) the lock file with the database file's permissions, and when root
+    makes it (``steward migrate`` run by root), give it to the database's owner: SQLite
+    does the same for its -wal and -shm files, so the server's user can still open it.
+    Read-only is enough for ``flock``."""
+    try:
+        made = os.stat(database)
+    except FileNotFoundError:
+        made = None
+    mode = made.st_mode & 0o666 if made else 0o644
+    fd = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, mode)
+    if made and os.geteuid() == 0 and os.fstat(fd).st_uid != made.st_uid:
+        os.fchown(fd, made.st_uid, made.st_gid)
+    return fd
+
 
 class WriterQueue:
     """One connection's place in the queue of writers of one database file."""
 
-    def __init__(self, path: str, timeout: float) -> None:
-        self.path = path
+    def __init__(self, database: str, timeout: float) -> None:
+        self.database = database
+        self.path = database + LOCK_SUFFIX
         self.timeout = timeout
         self.held = False
         self._fd: int | None = None
@@ -61,8 +80,7 @@ class WriterQueue:
             # here could free the parent's place; forget it and open our own
             self._fd = None
         if self._fd is None:
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            self._pid = os.getpid()
+            self._fd, self._pid = _open_beside(self.path, self.database), os.getpid()
         return self._fd
 
     def _wait(self, fd: int) -> None:
