@@ -71,7 +71,9 @@ SETTINGS: tuple[Setting, ...] = (
         "STEWARD_DATABASE_URL",
         "",
         "Database URL. Empty: SQLite (WAL, synchronous=FULL) at `$STEWARD_VAR_DIR/steward.sqlite3`;"
-        " a `sqlite:///…` URL gets the same pragmas. Production: `postgres://user:pass@host:5432/steward`.",
+        " a `sqlite:///…` URL gets the same pragmas. Either way writers queue on a lock file beside"
+        " the database (`<file>-writers.lock`, decision 0060)."
+        " Production: `postgres://user:pass@host:5432/steward`.",
     ),
     Setting(
         "STEWARD_SECRET_KEY",

@@ -98,7 +98,10 @@ FORM_RENDERER = "steward.web.renderer.WidgetRenderer"
 # WAL lets readers run beside the writer; synchronous=FULL makes a committed write survive
 # power loss; IMMEDIATE takes the write lock at BEGIN so two writers queue on the busy
 # timeout instead of failing with "database is locked". Every SQLite database gets them,
-# the default file and one named by STEWARD_DATABASE_URL alike.
+# the default file and one named by STEWARD_DATABASE_URL alike. They all use Steward's
+# backend, Django's with a writer queue: a writer waiting for another's COMMIT is woken by
+# the kernel when it ends instead of sleeping in SQLite's busy handler (decision 0060).
+SQLITE_ENGINE = "steward.core.db.sqlite3"
 SQLITE_OPTIONS = {
     "init_command": (
         "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;"
@@ -126,13 +129,14 @@ def _database() -> dict:
         db = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         db.setdefault("OPTIONS", {})
         if db["ENGINE"].endswith("sqlite3"):
+            db["ENGINE"] = SQLITE_ENGINE
             db["OPTIONS"] = {**SQLITE_OPTIONS, **db["OPTIONS"]}
             db["CONN_MAX_AGE"] = 600
         elif db["ENGINE"].endswith("postgresql"):
             db["OPTIONS"] = {**_postgres_options(), **db["OPTIONS"]}
         return db
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": SQLITE_ENGINE,
         "NAME": VAR_DIR / "steward.sqlite3",
         "OPTIONS": dict(SQLITE_OPTIONS),
         # reusing the connection saves ~1 ms per request and the WAL checkpoint that SQLite

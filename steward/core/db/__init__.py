@@ -1,0 +1,1 @@
+"""Steward's database backends (Django ``ENGINE`` modules)."""
