@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Callable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import Generic, TypeVar
 
@@ -22,6 +23,7 @@ from django.core.signals import request_finished, request_started
 from django.db import connection
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 AUTH = "auth"  # tokens, users' activity, passwords, roles
 INCIDENT_CONFIG = "incident_config"  # priority matrix, categories
 SLA_CONFIG = "sla_config"  # SLA policies and business calendars
@@ -124,7 +126,7 @@ def also_forget(clear: Callable[[], None]) -> None:
     _other_caches.append(clear)
 
 
-_versioned: list[Versioned] = []
+_versioned: list[Versioned | Keyed] = []
 _other_caches: list[Callable[[], None]] = []
 
 request_started.connect(_begin, dispatch_uid="steward.stamps.begin")
@@ -153,6 +155,44 @@ class Versioned(Generic[T]):
         value = self.load()
         with self._lock:
             self._value, self._version = value, version
+        return value
+
+
+class Keyed(Generic[K, T]):
+    """Values loaded one key at a time (``load(key)``, which may return ``None`` for "no such
+    row": a row created later moves the stamp too), kept while every stamp in ``stamps`` is
+    unchanged and dropped all together when one moves; at most ``size`` keys, the least
+    recently used dropped first, so a process serving many callers stays bounded."""
+
+    def __init__(self, stamps: tuple[str, ...], load: Callable[[K], T], size: int = 512) -> None:
+        self.stamps, self.load, self.size = stamps, load, size
+        self._version: tuple[int, ...] | None = None
+        self._values: OrderedDict[K, T] = OrderedDict()
+        self._lock = threading.Lock()
+        _versioned.append(self)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+            self._version = None
+
+    def get(self, key: K) -> T:
+        stamps = current()  # read first: a change after it reloads next time
+        version = tuple(stamps[name] for name in self.stamps)
+        with self._lock:
+            if self._version == version and key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = self.load(key)
+        with self._lock:
+            if self._version != version:
+                # values are kept with the stamps they were loaded under (each load follows
+                # its stamps' read, so it is at least that new); other stamps' values go
+                self._values.clear()
+                self._version = version
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
         return value
 
 

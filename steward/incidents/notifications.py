@@ -85,6 +85,10 @@ def _incident(event: OutboxMessage) -> Incident | None:
     )
 
 
+def _made_major(event: OutboxMessage) -> bool:
+    return Incident.objects.filter(pk=event.object_id, is_major=True).exists()
+
+
 @outbox.consumer("incident.assigned")
 def on_assigned(event: OutboxMessage) -> None:
     incident = _incident(event)
@@ -102,6 +106,11 @@ def on_assigned(event: OutboxMessage) -> None:
 
 @outbox.consumer("incident.created")
 def on_created(event: OutboxMessage) -> None:
+    # nearly every incident is not major: the payload says so, and one column tells whether
+    # it was made major before this row was dispatched (its update's ``incident.updated``
+    # sends no mail of its own), without loading it with four relations (decision 0061)
+    if event.payload.get("is_major") is False and not _made_major(event):
+        return
     incident = _incident(event)
     if incident is None or not incident.is_major:
         return

@@ -1,6 +1,7 @@
 """Every read of incidents, scoped to what the actor may see (one module per sub-domain)."""
 
 from steward.incidents.selectors.classification import (
+    category_by_slug,
     category_list,
     category_suggest,
     priority_for,
@@ -59,6 +60,7 @@ from steward.incidents.selectors.timeline import (
 )
 
 __all__ = [
+    "category_by_slug",
     "CategoryNode",
     "category_get",
     "category_parents",

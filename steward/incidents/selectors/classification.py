@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from steward.core import stamps
 from steward.incidents.models import Category, PriorityRule
 
@@ -20,6 +22,22 @@ def priority_for(impact: int, urgency: int) -> int:
     if priority is not None:
         return priority
     return min(5, impact + urgency - 1)
+
+
+def _load_category(slug: str) -> Category | None:
+    # its default team joined: a requester's incident is routed to it (services.routing)
+    return Category.objects.select_related("default_team").filter(slug=slug).first()
+
+
+# a create names its category by slug (issue 13, decision 0061): kept per process; a
+# category's save or delete moves INCIDENT_CONFIG, its default team's TEAMS
+_categories = stamps.Keyed((stamps.INCIDENT_CONFIG, stamps.TEAMS), _load_category, size=1024)
+
+
+def category_by_slug(slug: str) -> Category | None:
+    """The category (or subcategory) ``slug``, active or not (the caller decides), a copy."""
+    found = _categories.get(slug)
+    return copy.copy(found) if found is not None else None
 
 
 def priority_matrix() -> dict[tuple[int, int], int]:

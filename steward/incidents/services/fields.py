@@ -15,6 +15,7 @@ from steward.core.actor import Actor
 from steward.core.choices import Channel
 from steward.core.errors import ValidationFailed
 from steward.core.models import Team, User
+from steward.core.selectors import cached
 from steward.core.services.common import resolve_ref
 from steward.incidents import selectors
 from steward.incidents.choices import (
@@ -42,20 +43,17 @@ def _clean_refs(actor: Actor, values: dict[str, Any], incident: Incident | None)
         clean["priority"] = validation.priority(clean["priority"])
     if "category" in clean:
         key = clean["category"]
-        clean["category"] = validation.category(key, _by(Category.objects, "slug", key))
+        clean["category"] = validation.category(key, _category(key))
     if "subcategory" in clean:
         key = clean["subcategory"]
         parent = clean.get("category", incident.category if incident else None)
-        clean["subcategory"] = validation.subcategory(
-            key, _by(Category.objects, "slug", key), parent
-        )
+        clean["subcategory"] = validation.subcategory(key, _category(key), parent)
     if "team" in clean:
         key = clean["team"]
-        clean["team"] = validation.team(key, _by(core_selectors.team_visible(actor), "slug", key))
+        clean["team"] = validation.team(key, _team(actor, key))
     if "assignee" in clean:
         key = clean["assignee"]
-        found = _by(core_selectors.user_visible(actor), "username", key)
-        clean["assignee"] = validation.assignee(key, found)
+        clean["assignee"] = validation.assignee(key, user_visible_by_name(actor, key))
     if "configuration_item" in clean:
         # the CMDB is the reference: a CI the actor may see, by its number
         key = clean["configuration_item"]
@@ -92,6 +90,28 @@ def service_class_ids() -> set[int]:
     return set(tree.descendants(root)) if root is not None else set()
 
 
+def _category(key: Any) -> Category | None:
+    # kept per process under the stamps that guard categories (decision 0061); a key of
+    # another type than text is looked up as before (the ORM casts it)
+    if isinstance(key, str) and key:
+        return selectors.category_by_slug(key)
+    return _by(Category.objects, "slug", key)
+
+
+def _team(actor: Actor, key: Any) -> Team | None:
+    found = cached.team_by_slug(actor, key) if isinstance(key, str) and key else False
+    return _by(core_selectors.team_visible(actor), "slug", key) if found is False else found
+
+
+def user_visible_by_name(actor: Actor, key: Any, qs: QuerySet | None = None) -> User | None:
+    """The user ``key`` the actor may see (a caller, an assignee): the per-process row when
+    it answers for this actor (decision 0061), else ``qs`` (by default ``user_visible``)."""
+    found = cached.user_by_username(actor, key) if isinstance(key, str) and key else False
+    if found is not False:
+        return found
+    return _by(qs if qs is not None else core_selectors.user_visible(actor), "username", key)
+
+
 def _ci(actor: Actor, key: Any) -> Any:
     """The visible CI numbered ``key`` (any case), or ``None``."""
     return _by(cmdb_selectors.ci_visible(actor), "number", validation.ci_number(key))
@@ -125,7 +145,7 @@ def pick_agents(team: Team, count: int) -> list[User | None]:
     rule = TeamAssignment.objects.select_for_update().filter(team=team).first()
     if rule is None or rule.mode == AssignmentMode.TEAM:
         return [None] * count
-    members = list(team.members.filter(is_active=True).order_by("id"))
+    members = cached.active_members(team.pk)  # per process (decision 0061)
     if not members:
         return [None] * count
     load: dict[int, int] = {}

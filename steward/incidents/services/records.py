@@ -16,8 +16,9 @@ from steward.core.choices import AuditAction
 from steward.core.errors import PermissionDenied, ValidationFailed
 from steward.core.models import Comment, Organisation
 from steward.core.numbering import next_number, number_sql
+from steward.core.selectors import cached
 from steward.core.services import comment_add
-from steward.core.services.common import reject_unknown, resolve_ref
+from steward.core.services.common import reject_unknown
 from steward.core.services.records import RecordRules, record_update
 from steward.incidents import selectors
 from steward.incidents.choices import OPEN_STATES, IncidentChannel, ResolutionCode, Status
@@ -30,6 +31,7 @@ from steward.incidents.services.fields import (
     _pick_agent,
     apply_priority,
     apply_status,
+    user_visible_by_name,
 )
 from steward.incidents.workflow import INCIDENT_FLOW
 from steward.sla import services as sla
@@ -118,13 +120,18 @@ def incident_create(
     validation.choice("channel", channel, IncidentChannel)
     clean = _clean_refs(actor, {"title": title, **fields}, None)
     if caller:
-        # the organisation joined: the SLA clocks match on its slug (below)
+        # the organisation joined: the SLA clocks match on its slug (below); the row is kept
+        # per process under the AUTH stamp (decision 0061)
         visible = core_selectors.user_visible(actor).select_related("organisation")
-        caller_user = resolve_ref(visible, "caller", caller, key="username", label="user")
+        caller_user = user_visible_by_name(actor, caller, visible)
+        if caller_user is None:
+            raise ValidationFailed.one(
+                "caller", _("no %(label)s %(value)s") % {"label": "user", "value": repr(caller)}
+            )
         organisation = caller_user.organisation
     elif actor.user is not None:
         caller_user = actor.user
-        organisation = _organisation_of(caller_user)
+        organisation = _organisation_of(actor, caller_user)
     else:
         raise ValidationFailed.one("caller", _("required when the system logs an incident"))
     if not actor.is_agent and clean.get("team") is None:
@@ -148,11 +155,15 @@ def incident_create(
             return _insert(actor, clean, (caller_user, organisation), channel, priority)
 
 
-def _organisation_of(user: Any) -> Organisation | None:
-    """The user's organisation, read fresh (the actor's user is kept per process by
-    authentication, and a renamed organisation must be matched by its new slug at once)."""
+def _organisation_of(actor: Actor, user: Any) -> Organisation | None:
+    """The user's organisation as it is now (a renamed organisation must be matched by its
+    new slug at once): the user's kept row, joined with it, under the AUTH stamp that an
+    organisation's save moves too (decision 0061)."""
     if user.organisation_id is None:
         return None
+    row = cached.user_by_username(actor, user.username)
+    if row and row.organisation_id == user.organisation_id:
+        return row.organisation
     return Organisation.objects.filter(pk=user.organisation_id).first()
 
 

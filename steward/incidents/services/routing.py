@@ -4,11 +4,13 @@ service desk (``settings.STEWARD_SERVICE_DESK_TEAM``, by default the team ``serv
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.conf import settings
 
 from steward.core.models import Team
+from steward.core.selectors import cached
 from steward.incidents.models import Category
 
 SERVICE_DESK_SLUG = "service-desk"
@@ -16,7 +18,8 @@ SERVICE_DESK_SLUG = "service-desk"
 
 def service_desk_team() -> Team | None:
     slug = getattr(settings, "STEWARD_SERVICE_DESK_TEAM", SERVICE_DESK_SLUG)
-    return Team.objects.filter(slug=slug).first() if slug else None
+    # kept per process under the TEAMS stamp (decision 0061)
+    return cached.any_team_by_slug(slug) if slug else None
 
 
 def routed_team(
@@ -25,7 +28,8 @@ def routed_team(
     """The team by rule, or ``None`` when no rule gives one (the incident stays new)."""
     for cat in (subcategory, category):
         if cat is not None and cat.default_team_id is not None:
-            return cat.default_team
+            # a copy: a category's kept row shares its joined team (decision 0061)
+            return copy.copy(cat.default_team)
     if service is not None and getattr(service, "support_team_id", None) is not None:
         return service.support_team
     return service_desk_team()

@@ -1,0 +1,60 @@
+"""``incident.created`` for an incident that is not major (nearly all) is done from its
+payload and one column, without loading the incident with its relations (decision 0061); an
+incident made major before the row was dispatched is still announced as before (its update's
+``incident.updated`` sends no mail of its own)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from steward.core import outbox
+from steward.core.models import OutboxMessage, OutgoingMail
+from steward.incidents import notifications
+from steward.incidents.models import IncidentSettings
+from steward.incidents.services import incident_create, incident_update
+
+# no on_commit here: the rows stay pending until the test dispatches them
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def told(db):
+    IncidentSettings.objects.update_or_create(pk=1, defaults={"major_incident_emails": "cio@x.org"})
+
+
+def created_row(incident) -> OutboxMessage:
+    return OutboxMessage.objects.get(topic="incident.created", object_id=incident.pk)
+
+
+def test_every_create_says_whether_the_incident_is_major(agent_actor, told):
+    calm = incident_create(agent_actor, title="Printer jam")
+    major = incident_create(agent_actor, title="Power loss", is_major=True)
+    assert created_row(calm).payload["is_major"] is False
+    assert created_row(major).payload["is_major"] is True
+
+
+def test_a_calm_incident_is_passed_over_with_one_column_read(agent_actor, told):
+    row = created_row(incident_create(agent_actor, title="Printer jam"))
+    with CaptureQueriesContext(connection) as captured:
+        notifications.on_created(row)
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert len(sql) == 1, sql
+    assert "JOIN" not in sql[0], sql  # not the load with four relations
+    assert not OutgoingMail.objects.filter(kind="major_incident").exists()
+
+
+def test_an_incident_made_major_before_dispatch_is_announced(agent_actor, told):
+    incident = incident_create(agent_actor, title="Printer jam")
+    incident_update(agent_actor, number=incident.number, expected_version=None,
+                    changes={"is_major": True})  # fmt: skip
+    updated = OutboxMessage.objects.get(topic="incident.updated", object_id=incident.pk)
+    assert "is_major" in updated.payload["changed"]
+    assert created_row(incident).payload["is_major"] is False
+    outbox.dispatch_pending()
+    assert OutgoingMail.objects.filter(kind="major_incident", recipient="cio@x.org").count() == 1
+
+
+def test_a_major_incident_is_announced(agent_actor, told):
+    incident_create(agent_actor, title="Power loss", is_major=True)
+    outbox.dispatch_pending()
+    assert OutgoingMail.objects.filter(kind="major_incident", recipient="cio@x.org").count() == 1
