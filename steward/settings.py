@@ -102,6 +102,10 @@ FORM_RENDERER = "steward.web.renderer.WidgetRenderer"
 # backend, Django's with a writer queue: a writer waiting for another's COMMIT is woken by
 # the kernel when it ends instead of sleeping in SQLite's busy handler (decision 0060).
 SQLITE_ENGINE = "steward.core.db.sqlite3"
+# the test database in memory, which Django's SQLite backend gives by default: said outright
+# because pytest-django knows SQLite by the stock ENGINE name only, and under xdist would
+# otherwise name each worker's test database a file after NAME ("test_/…/steward.sqlite3_gw1")
+SQLITE_TEST = {"NAME": ":memory:"}
 SQLITE_OPTIONS = {
     "init_command": (
         "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;"
@@ -132,6 +136,7 @@ def _database() -> dict:
             db["ENGINE"] = SQLITE_ENGINE
             db["OPTIONS"] = {**SQLITE_OPTIONS, **db["OPTIONS"]}
             db["CONN_MAX_AGE"] = 600
+            db["TEST"] = {**SQLITE_TEST, **db.get("TEST", {})}
         elif db["ENGINE"].endswith("postgresql"):
             db["OPTIONS"] = {**_postgres_options(), **db["OPTIONS"]}
         return db
@@ -143,6 +148,7 @@ def _database() -> dict:
         # runs whenever its last connection closes (docs/benchmarks.md)
         "CONN_MAX_AGE": 600,
         "CONN_HEALTH_CHECKS": True,
+        "TEST": dict(SQLITE_TEST),
     }
 
 
