@@ -14,7 +14,7 @@ from django.test import Client
 from steward.core.actor import Actor
 from steward.core.choices import Channel
 from steward.core.services import token_create
-from tests import database_runs, factories
+from tests import database_runs, database_sessions, factories
 from tests.journeys import controls as journey_controls
 
 
@@ -129,7 +129,9 @@ _MIGRATED_TEST_DATABASE: list[Path] = []  # django_db_setup's copy, on SQLite
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     """pytest-django's test database; on SQLite also copied to a file as the migrations left
-    it, before any test writes to it: ``migrated_sqlite`` serves that copy."""
+    it, before any test writes to it: ``migrated_sqlite`` serves that copy. On PostgreSQL,
+    before pytest-django drops it, the sessions still on it are waited for and named
+    (tests/database_sessions.py)."""
     from django.db import connection
 
     if connection.vendor == "sqlite":
@@ -142,6 +144,10 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
             finally:
                 copy.close()
         _MIGRATED_TEST_DATABASE.append(target)
+    yield
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock():
+            database_sessions.left_sessions(connection)
 
 
 @pytest.fixture(scope="session")
@@ -297,6 +303,10 @@ def pytest_terminal_summary(terminalreporter, config):
 
 # The journeys' control audit (tests/journeys/controls.py): here, not in the journeys' conftest,
 # because under pytest-xdist only this conftest is loaded by the controller, which judges.
+def pytest_runtest_logstart(nodeid, location):
+    database_sessions.note_started(nodeid)
+
+
 def pytest_deselected(items):
     journey_controls.deselected(items)
 
