@@ -17,18 +17,26 @@ be refused.
 
 The number of examples per operation is small here (a quick run in every test run);
 ``make security`` raises it with ``STEWARD_FUZZ_EXAMPLES``.
+
+Each operation's hypothesis test (its coverage cases above all) is built when that test runs,
+not when pytest collects it (``_built_when_run``): every pytest-xdist worker collects all
+182 operations but runs about a quarter of them, and the build was 9 s of each worker's
+collection (decision 0066).
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 
 import pytest
 
 try:
     import schemathesis
+    import schemathesis.pytest._test_builder as test_builder
     from hypothesis import HealthCheck, Phase, settings
     from schemathesis.config import SchemathesisConfig
+    from schemathesis.core.marks import METADATA_ATTR
 except ImportError:  # pragma: no cover - schemathesis is a dev dependency
     if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
         raise
@@ -42,6 +50,37 @@ from steward.api.main import api
 from steward.core.services import token_create
 from tests import factories
 from tests.conftest import as_actor
+
+_build_operation_test = test_builder.build_operation_test
+
+
+def _built_when_run(**build):
+    """What schemathesis's pytest plugin collects for one operation: a function that builds
+    the operation's hypothesis test (``build_operation_test``, with the same arguments) on
+    its first call and runs it. The plugin reads its marks (the operation, why no case could
+    be drawn) from the collected function when the test raises: they are copied onto it once
+    built. schemathesis is pinned (pyproject.toml): this follows its 4.32 plugin."""
+    built = []
+
+    def run(*args, **fixtures):
+        __tracebackhide__ = True
+        if not built:
+            built.append(_build_operation_test(**build))
+            setattr(run, METADATA_ATTR, getattr(built[0], METADATA_ATTR))
+        return built[0](*args, **fixtures)
+
+    # the signature pytest reads for fixtures: hypothesis draws ``case``, pytest gives the rest
+    drawn = {"case", *build["given_kwargs"]}
+    test = inspect.signature(build["test_func"])
+    run.__signature__ = test.replace(
+        parameters=[p for name, p in test.parameters.items() if name not in drawn]
+    )
+    run.__name__ = build["test_func"].__name__
+    return run
+
+
+# the plugin imports it from this module when it collects (schemathesis/pytest/plugin.py)
+test_builder.build_operation_test = _built_when_run
 
 EXAMPLES = int(os.environ.get("STEWARD_FUZZ_EXAMPLES", "8"))
 
