@@ -23,6 +23,15 @@ def _incident(unique: str) -> dict:
     return {"title": f"Printer on floor 3 jams {unique}", "impact": 2, "urgency": 2}
 
 
+# what an agent's form names (``post_incident_form``): a caller, a team and a category, made
+# by ``context`` with the services; each is looked up per create (decision 0061's caches)
+FORM = {"caller": "bench-caller", "team": "bench-desk", "category": "bench-network"}
+
+
+def _form_incident(unique: str) -> dict:
+    return {**_incident(unique), "description": "Tray 2, since this morning.", **FORM}
+
+
 FLOOR_SETTINGS = "bench.floor.settings"
 FLOORS = ("floor_read", "floor_insert")
 # name: (method, path ({number} = an incident made at start), body(unique string), expected
@@ -36,6 +45,9 @@ SCENARIOS = {
     ),
     "post_incident": (
         "POST", "/api/v1/incidents", _incident, 201, "write", "floor_insert", "token"
+    ),
+    "post_incident_form": (
+        "POST", "/api/v1/incidents", _form_incident, 201, "write", "floor_insert", "token"
     ),
     "queue_web": ("GET", "/incidents/", None, 200, "read_incident", "floor_read", "web"),
     "get_user": ("GET", f"/api/v1/users/{ADMIN}", None, 200, "read_user", "floor_read", "token"),
@@ -132,8 +144,21 @@ def context(server: Server) -> dict[str, str]:
 
     django_in_process(server)
     cookie = session_cookie(ADMIN)
+    _form_references()
     close_connections()  # the client processes fork from here
     return {"number": made["number"], "cookie": cookie}
+
+
+def _form_references() -> None:
+    """The caller, team and category ``post_incident_form`` names, made with the services."""
+    from steward.core.actor import Actor
+    from steward.core.services import team_create, user_create
+    from steward.incidents.services import category_create
+
+    system = Actor.system("bench")
+    user_create(system, username=FORM["caller"], email="caller@bench.example")
+    team_create(system, name="Bench desk", slug=FORM["team"], members=[ADMIN])
+    category_create(system, name="Bench network")
 
 
 def _raw_factory(server: Server, kind: str | None, number: str):  # noqa: ANN202

@@ -66,7 +66,11 @@ class Server:
         self.db, self.pg_admin_url, self.workers = db, pg_url, workers
         self.settings, self.stack, self.threads = settings, stack, threads
         self.var_dir = Path(tempfile.mkdtemp(prefix=f"steward-bench-{db}-"))
-        self.pg_name = f"steward_bench_{os.getpid()}_{int(time.time())}"
+        # a ``pg_url`` naming its own database prefixes the throwaway one's name with it (as
+        # ``bench.incidents.dataset.Kept`` does), so people sharing a server tell theirs apart
+        own = pg_url.rsplit("/", 1)[-1] if pg_url else ""
+        prefix = f"{own}_" if own and own != "postgres" else ""
+        self.pg_name = f"{prefix}steward_bench_{os.getpid()}_{int(time.time())}"
         self.port = free_port()
         self.token = ""
         self.password = secrets.token_urlsafe(18)  # the admin's; the bench only uses the token

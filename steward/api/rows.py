@@ -29,7 +29,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
 from steward.core.pagination import Page
 
 _mirrors: dict[type, type[BaseModel]] = {}
-_adapters: dict[type, TypeAdapter] = {}
+_adapters: dict[type, TypeAdapter] = {}  # a page's
+_row_adapters: dict[type, TypeAdapter] = {}  # one row's
 
 
 def _annotation(annotation: Any) -> Any:
@@ -73,4 +74,19 @@ def page_response(response: HttpResponse, item: type[Schema], page: Page) -> Htt
     adapter = _adapters[item]
     items = adapter.dump_python(adapter.validate_python(page.items))
     response.content = json.dumps({"items": items, "next": page.next}, cls=NinjaJSONEncoder)
+    return response
+
+
+def row_response(
+    response: HttpResponse, item: type[Schema], row: Any, *, status: int
+) -> HttpResponse:
+    """``response`` holding one ``row`` as ninja would render it as ``item`` with ``status``
+    (a create's answer, built from what its service returned: decision 0065)."""
+    if item not in _row_adapters:
+        _row_adapters[item] = TypeAdapter(_mirror(item))
+    adapter = _row_adapters[item]
+    response.content = json.dumps(
+        adapter.dump_python(adapter.validate_python(row)), cls=NinjaJSONEncoder
+    )
+    response.status_code = status
     return response

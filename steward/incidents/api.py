@@ -9,7 +9,7 @@ from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from steward.api.http import create_with_key, expected_version, page_of, tag
-from steward.api.rows import page_response
+from steward.api.rows import page_response, row_response
 from steward.core import selectors as core_selectors
 from steward.core import services as core_services
 from steward.core.schemas import AttachmentOut, CommentIn, CommentOut
@@ -59,7 +59,10 @@ def create_incident(request: HttpRequest, response: HttpResponse, payload: Incid
         create=services.incident_create,
         visible=selectors.incident_visible,
     )
-    return 201, tag(response, selectors.incident_created(request.actor, incident))
+    shown = tag(response, selectors.incident_created(request.actor, incident))
+    if isinstance(shown, dict):  # a row: rendered without ninja's getter (decision 0065)
+        return row_response(response, IncidentOut, shown, status=201)
+    return 201, shown
 
 
 @incidents.get("/{number}", response=IncidentOut)

@@ -18,6 +18,7 @@ from steward.incidents.selectors.configuration import (
     escalation_rule_rows,
     team_assignment_modes,
 )
+from steward.incidents.selectors.created import incident_created
 from steward.incidents.selectors.home import (
     TeamWorkload,
     incident_open_for_caller,
@@ -42,7 +43,6 @@ from steward.incidents.selectors.records import (
     REQUESTER_MOVES,
     attach_sla,
     incident_allowed_transitions,
-    incident_created,
     incident_for_update,
     incident_get,
     incident_recent_for_caller,

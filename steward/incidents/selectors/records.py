@@ -76,18 +76,6 @@ def incident_ref(actor: Actor, *, number: str) -> Incident:
     return incident
 
 
-def incident_created(actor: Actor, incident: Incident) -> Incident:
-    """The incident ``incident_create`` just returned, as ``incident_get`` would show it,
-    without reading it back: its references were resolved as the actor sees them, and its
-    clocks are those the create started. A record without them (an idempotent retry returns
-    the first one, fetched) is read as ``incident_get`` reads it."""
-    started = getattr(incident, "started_clocks", None)
-    if started is None:
-        return incident_get(actor, number=incident.number)
-    incident.sla_clocks = sla_selectors.clock_statuses(started).get(str(incident.pk), [])
-    return incident
-
-
 def incident_for_update(actor: Actor, *, number: str) -> Incident:
     """The incident locked for a write."""
     incident = incident_visible(actor).select_for_update(of=("self",)).filter(number=number).first()

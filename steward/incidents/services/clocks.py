@@ -57,6 +57,12 @@ def clocks_start(
     return sla.clocks_start(actor, incident, context=context, at=at, new_record=new_record)
 
 
+def clocks_planned(incident: Incident, *, at: dt.datetime) -> list:
+    """The clocks ``clocks_start`` would start for the new ``incident``, not yet written
+    (``sla.clocks_write`` writes them once it is inserted)."""
+    return sla.clocks_planned(incident, context=sla_context(incident), at=at)
+
+
 def clocks_start_history(actor: Actor, incidents: list[Incident]) -> None:
     """Clocks for incidents created with their history (bulk imports, demo data): started
     when each was opened and moved as ``clocks_move`` would have moved them live: stopped at

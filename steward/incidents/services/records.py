@@ -143,16 +143,21 @@ def incident_create(
     _check_assignee_in_team(clean.get("team"), clean.get("assignee"))
     impact, urgency = clean.get("impact", 3), clean.get("urgency", 3)
     priority = selectors.priority_for(impact, urgency)
+    # the record and its clocks are worked out before BEGIN (CPU only: the policy match and
+    # the due times), so SQLite's write lock is held for the writes (decision 0065)
+    now = timezone.now()
+    incident = _new(clean, (caller_user, organisation), channel, priority, now)
+    planned = clocks.clocks_planned(incident, at=now)
     with transaction.atomic():
         # the assignment rule's state is read and moved in the transaction (two creates
         # must not both pick the same next agent), before the pipeline: Django reads the
         # UPDATE's row count, which a pipelined statement has not got yet
         if clean.get("team") is not None and clean.get("assignee") is None:
-            clean["assignee"] = _pick_agent(clean["team"])
+            incident.assignee = _pick_agent(clean["team"])
         # the incident and the rows nobody reads back (index, clocks, audit, outbox) go to
         # PostgreSQL in two round trips (core.pipeline, decision 0019)
         with pipeline.sent_together():
-            return _insert(actor, clean, (caller_user, organisation), channel, priority)
+            return _insert(actor, incident, planned)
 
 
 def _organisation_of(actor: Actor, user: Any) -> Organisation | None:
@@ -167,15 +172,14 @@ def _organisation_of(actor: Actor, user: Any) -> Organisation | None:
     return Organisation.objects.filter(pk=user.organisation_id).first()
 
 
-def _insert(
-    actor: Actor,
+def _new(
     clean: dict[str, Any],
     caller: tuple[Any, Organisation | None],
     channel: str,
     priority: int,
+    now: dt.datetime,
 ) -> Incident:
-    """The writes of ``incident_create``, in its transaction."""
-    now = timezone.now()
+    """The new incident, not yet written (its number and id come with the insert)."""
     caller_user, organisation = caller
     incident = Incident(
         caller=caller_user,
@@ -190,6 +194,12 @@ def _insert(
         # read before the transaction: the SLA context's lazy read of it was a query holding
         # SQLite's write lock, which every other create waits on
         incident.organisation = organisation
+    return incident
+
+
+def _insert(actor: Actor, incident: Incident, planned: list) -> Incident:
+    """The writes of ``incident_create``, in its transaction: ``incident`` and the clocks
+    ``planned`` for it."""
     # the number: PostgreSQL's sequence in the INSERT itself, else the counter table first
     number = number_sql("INC")
     if number is None:
@@ -197,7 +207,7 @@ def _insert(
     inserts.insert(incident, computed={"number": number} if number else None)
     search_index.index_new([incident])  # in this transaction: found by the next request
     # kept on the record: the response is built from them, not read back (selectors.shown)
-    incident.started_clocks = clocks.clocks_start(actor, incident, at=now, new_record=True)
+    incident.started_clocks = sla.clocks_write(actor, incident, planned)
     audit.record(
         actor, incident, action=AuditAction.CREATE, after=audit.snapshot(incident, AUDITED)
     )

@@ -6,9 +6,11 @@ from steward.sla.services.clocks import (
     clock_reopen,
     clock_stop,
     clocks_pause,
+    clocks_planned,
     clocks_recompute,
     clocks_resume,
     clocks_start,
+    clocks_write,
 )
 from steward.sla.services.events import SweepResult, sla_sweep
 from steward.sla.services.policies import policy_create, policy_update
@@ -21,9 +23,11 @@ __all__ = [
     "clock_reopen",
     "clock_stop",
     "clocks_pause",
+    "clocks_planned",
     "clocks_recompute",
     "clocks_resume",
     "clocks_start",
+    "clocks_write",
     "policy_create",
     "policy_update",
     "sla_sweep",

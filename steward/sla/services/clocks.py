@@ -166,6 +166,33 @@ def clocks_start(
     return _start(record, context=context, at=at, new_record=new_record, policy=policy)
 
 
+def clocks_planned(
+    record: models.Model, *, context: Mapping[str, Any], at: dt.datetime
+) -> list[SlaClock]:
+    """The clocks ``clocks_start(new_record=True)`` would start for ``record``, worked out
+    now and not written: a create computes them before its transaction (the policy match
+    and the due times are CPU only, and on SQLite the write lock is held from BEGIN) and
+    writes them in it with ``clocks_write`` once the record has its id."""
+    at = _instant(at)
+    policy = selectors.policy_for(context)
+    if policy is None:
+        return []
+    content_type, _ = selectors.record_ref(record)
+    spec = selectors.calendar_spec(policy.calendar)
+    return new_clocks(content_type, "", policy, spec, at)
+
+
+@transaction.atomic(savepoint=False)
+def clocks_write(actor: Actor, record: models.Model, clocks: list[SlaClock]) -> list[SlaClock]:
+    """Insert ``clocks_planned``'s clocks of ``record``, inserted in this transaction."""
+    object_id = str(record.pk)
+    for clock in clocks:
+        clock.object_id = object_id
+        # as in ``_start``: sent with the record's other rows when they go together
+        inserts.insert(clock, answer=not pipeline.active())
+    return clocks
+
+
 # no savepoint of its own inside the record's transaction (a create's): on PostgreSQL a
 # savepoint and its release are two round trips, and a failure here fails the record anyway
 @transaction.atomic(savepoint=False)
