@@ -33,6 +33,7 @@ SESSIONS = "sessions"  # browser sessions changed or ended (steward/core/session
 TEAMS = "teams"  # teams' names, slugs and organisations (the filter bars' team lists)
 CHANGE_CONFIG = "change_config"  # the risk questionnaire and the change settings
 CMDB_CONFIG = "cmdb_config"  # relationship types (each impact walk reads their directions)
+SAVED_VIEWS = "saved_views"  # agents' saved queue filters (every incident queue page shows them)
 NAMES = (
     AUTH,
     INCIDENT_CONFIG,
@@ -43,6 +44,7 @@ NAMES = (
     TEAMS,
     CHANGE_CONFIG,
     CMDB_CONFIG,
+    SAVED_VIEWS,
 )
 
 _local = threading.local()  # the stamps this request read (gthread: one request per thread)

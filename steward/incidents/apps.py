@@ -11,13 +11,14 @@ class IncidentsConfig(AppConfig):
             notifications,
             selectors,
         )
-        from steward.incidents.models import Category, Incident, PriorityRule
+        from steward.incidents.models import Category, Incident, PriorityRule, SavedView
         from steward.incidents.services import (  # noqa: F401 - registers outbox consumers
             escalations,
         )
         from steward.web import pickers
 
         stamps.guard(stamps.INCIDENT_CONFIG, PriorityRule, Category)
+        stamps.guard(stamps.SAVED_VIEWS, SavedView)
         targets.register(
             targets.TargetKind(
                 "incident", Incident, "number", selectors.incident_visible, page="incidents:detail"

@@ -15,12 +15,15 @@ converters belong to that thread's database connection.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 Value = int | str | Sequence[int] | Sequence[str]
 _local = threading.local()
@@ -42,7 +45,7 @@ class Statement:
         columns = [column for column, _sql, _alias in self.compiler.select]
         if len(columns) != len(self.names):
             raise ValueError("compiled rows need a plain .values() queryset")
-        self.converters = self.compiler.get_converters(columns)
+        self.converters = _faster(self.compiler.get_converters(columns), self.alias)
         self.slots = [
             (i, *placeholders[p]) for i, p in enumerate(self.params) if _is_slot(p, placeholders)
         ]
@@ -55,13 +58,44 @@ class Statement:
         for position, name, index in self.slots:
             value = values[name]
             params[position] = value if index is None else value[index]  # type: ignore[index]
+        return self.fetch(self.sql, params)
+
+    def fetch(self, sql: str, params: list) -> list[dict[str, Any]]:
         with connections[self.alias].cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(sql, params)
             found = cursor.fetchall()
         if self.converters:
             found = self.compiler.apply_converters(found, self.converters)
         names = self.names
         return [dict(zip(names, row, strict=True)) for row in found]
+
+
+def _faster(converters: dict, alias: str) -> dict:
+    """``converters`` with SQLite's datetime converter replaced by one that does the same
+    in fewer steps: the driver already parsed the value (``detect_types``), so what is left
+    is making it aware in the connection's zone; ``settings.USE_TZ`` (a lazy setting read
+    per value) and the double awareness check were most of a queue page's 700 conversions."""
+    connection = connections[alias]
+    if connection.vendor != "sqlite" or not settings.USE_TZ:
+        return converters
+    slow = type(connection.ops).convert_datetimefield_value
+    zone = connection.timezone
+
+    def aware(value: Any, expression: Any, connection: Any) -> Any:
+        if value is None:
+            return None
+        if type(value) is not dt.datetime:  # not parsed by the driver: Django's own path
+            return slow(connection.ops, value, expression, connection)
+        return value.replace(tzinfo=zone) if value.tzinfo is None else value
+
+    return {
+        position: ([aware if _is(c, slow) else c for c in chain], expression)
+        for position, (chain, expression) in converters.items()
+    }
+
+
+def _is(converter: Any, function: Any) -> bool:
+    return getattr(converter, "__func__", None) is function
 
 
 def _is_slot(param: Any, placeholders: dict) -> bool:
@@ -108,3 +142,40 @@ def _slot(name: str, like: int | str, serial: int) -> int | str:
     if isinstance(like, str):
         return f"\x00slot:{serial}:{name}"
     return _BASE - serial
+
+
+class Within(Statement):
+    """A ``.values()`` query whose ``IN`` takes a subquery given at each run: its SQL split
+    around a marker compiled where the subquery goes."""
+
+    __slots__ = ("after", "before")
+
+    def __init__(self, queryset: QuerySet, marker: str) -> None:
+        super().__init__(queryset, {})
+        if self.params or self.sql.count(marker) != 1:
+            # the subquery's values are the only parameters: nothing else may need one
+            raise ValueError("a subquery's statement takes no other parameters")
+        self.before, self.after = self.sql.split(marker)
+
+    def run_within(self, sql: str, params: Sequence) -> list[dict[str, Any]]:
+        return self.fetch(f"{self.before}{sql}{self.after}", list(params))
+
+
+_MARKER = "SELECT NULL /* compiled.within */"
+
+
+def rows_within(
+    key: Hashable, build: Callable[[RawSQL], QuerySet], subquery: tuple[str, Sequence]
+) -> list[dict[str, Any]]:
+    """The rows of ``build(ids)``, where ``ids`` is ``subquery`` (its SQL, selecting one
+    column, and its values) put where ``build`` uses it (``id__in=ids``): one statement for
+    what would be two (the subquery's rows, then these by them), compiled once per ``key``
+    and thread. ``build``'s SQL takes no other parameter."""
+    cache = getattr(_local, "statements", None)
+    if cache is None:
+        cache = _local.statements = {}
+    statement = cache.get(("within", key))
+    if statement is None:
+        statement = Within(build(RawSQL(_MARKER, ())), _MARKER)  # noqa: S611 - a constant
+        cache["within", key] = statement
+    return statement.run_within(*subquery)

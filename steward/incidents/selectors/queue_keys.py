@@ -71,6 +71,15 @@ def keys_statement(
     return sql, [value for _, values in branches for value in values]
 
 
+def as_ids(statement: tuple[str, list] | None) -> tuple[str, list] | None:
+    """The keys statement as a subquery of one column, the ids (the rows' ``IN``)."""
+    if statement is None:
+        return None
+    sql, params = statement
+    quote = connection.ops.quote_name
+    return f"SELECT {quote('id')} FROM ({sql}) AS {quote('page_keys')}", params  # noqa: S608
+
+
 def run_keys(statement: tuple[str, list] | None, *, size: int) -> tuple[list[int], bool]:
     """The page's ids (at most ``size``) and whether more follow."""
     if statement is None:

@@ -32,8 +32,10 @@ from steward.incidents.selectors.records import _with_relations, attach_sla, inc
 from steward.incidents.selectors.rows import (
     incident_rows_of,
     incident_rows_page,
+    incident_rows_within,
     queue_rows_of,
     queue_rows_page,
+    queue_rows_within,
 )
 from steward.incidents.selectors.search_walk import (
     Driver,
@@ -107,9 +109,7 @@ def incident_list(
             *(created_after, created_before, order, size, connection.vendor),
         )
         if first in queue_keys.first_pages:
-            ids, more = queue_keys.run_keys(queue_keys.first_pages[first], size=size)
-            of = incident_rows_of if as_rows else queue_rows_of
-            return of(ids, order=ordering, more=more)
+            return _keys_page(queue_keys.first_pages[first], as_rows, order=ordering, size=size)
     qs = incident_visible(actor)
     if queue == "mine":
         qs = filter_work(actor, qs, assignee="me").filter(is_open=1)
@@ -159,9 +159,7 @@ def incident_list(
             if len(queue_keys.first_pages) >= queue_keys.FIRST_PAGES:
                 queue_keys.first_pages.clear()
             queue_keys.first_pages[first] = statement
-        ids, more = queue_keys.run_keys(statement, size=size)
-        of = incident_rows_of if as_rows else queue_rows_of
-        return of(ids, order=ordering, more=more)
+        return _keys_page(statement, as_rows, order=ordering, size=size)
     if len(teams) > 1 and order == QueueOrder.PRIORITY.value and connection.vendor == "sqlite":
         qs = _each_team_first(qs, teams, order=ordering, cursor=cursor, limit=limit)
     if as_rows:
@@ -194,6 +192,21 @@ def _driver(actor: Actor, queue: str, teams: list[int]) -> Driver | None:
 # rows for the API and the web queue: the page's keys first, then its rows by id (decision
 # 0042); False: the one joined statement per page (kept to compare the two in tests)
 KEYS_FIRST = True
+# the page's keys and its rows in one statement, the keys a subquery of the rows' (decision
+# 0064); False: the keys, then the rows by id (kept to compare the two in tests)
+WITHIN = True
+
+
+def _keys_page(
+    statement: tuple[str, list] | None, as_rows: bool, *, order: tuple[str, ...], size: int
+) -> Page:
+    """The page whose keys ``statement`` reads: the API's rows or the web queue's."""
+    if WITHIN:
+        within = incident_rows_within if as_rows else queue_rows_within
+        return within(queue_keys.as_ids(statement), order=order, size=size)
+    ids, more = queue_keys.run_keys(statement, size=size)
+    of = incident_rows_of if as_rows else queue_rows_of
+    return of(ids, order=order, more=more)
 
 
 def _each_team_first(

@@ -122,6 +122,48 @@ def _in_order(key: str, build, ids: list[int]) -> list[dict[str, Any]]:  # noqa:
     return [found[i] for i in ids if i in found]
 
 
+def _within(lookups: tuple[str, ...], references_: references.References, order: tuple[str, ...]):  # noqa: ANN202
+    def build(ids: Any) -> QuerySet:
+        qs = references.with_references(Incident.objects.filter(id__in=ids), references_)
+        return qs.order_by(*order).values(*lookups)
+
+    return build
+
+
+def _page_within(
+    kind: str, keys: tuple[str, list] | None, *, order: tuple[str, ...], size: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """The rows of the page whose keys' statement is ``keys`` (a page and one more, read in
+    ``order``, known visible), read with them in one statement, and the next cursor."""
+    if keys is None:
+        return [], None
+    lookups, references_ = (
+        (_LOOKUPS, _REFERENCES) if kind == "rows" else (_QUEUE_LOOKUPS, _QUEUE_REFERENCES)
+    )
+    found = compiled.rows_within(
+        (f"incidents.{kind}_within", order), _within(lookups, references_, order), keys
+    )
+    page = found[:size]
+    return page, cursor_after(page[-1], order) if len(found) > size and page else None
+
+
+def incident_rows_within(
+    keys: tuple[str, list] | None, *, order: tuple[str, ...], size: int
+) -> Page:
+    """The page of ``keys`` (a keys statement, decision 0042) as ``incident_rows_page`` shows
+    it, with the same cursor: the keys and their rows in one statement, then the clocks."""
+    found, nxt = _page_within("rows", keys, order=order, size=size)
+    clocks = sla_selectors.clock_statuses_by_id(Incident, [row["id"] for row in found])
+    return Page(items=[_shown(row, clocks) for row in found], next=nxt)
+
+
+def queue_rows_within(keys: tuple[str, list] | None, *, order: tuple[str, ...], size: int) -> Page:
+    """The page of ``keys`` as ``queue_rows_page`` shows it, with the same cursor: the keys
+    and their rows in one statement, then the clocks."""
+    found, nxt = _page_within("queue_rows", keys, order=order, size=size)
+    return Page(items=queue_rows(found), next=nxt)
+
+
 def incident_rows_of(ids: list[int], *, order: tuple[str, ...], more: bool) -> Page:
     """The page of ``ids`` (a page's keys, already read in ``order``, known visible) as
     ``incident_rows_page`` shows it, with the same cursor: two statements, compiled once."""
