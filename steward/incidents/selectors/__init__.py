@@ -25,6 +25,7 @@ from steward.incidents.selectors.home import (
     led_teams,
     team_workload,
 )
+from steward.incidents.selectors.page import incident_page
 from steward.incidents.selectors.permissions import (
     IncidentCapabilities,
     Move,
@@ -94,6 +95,7 @@ __all__ = [
     "incident_list",
     "incident_moves",
     "incident_overview",
+    "incident_page",
     "incident_recent_for_caller",
     "incident_ref",
     "incident_shown",

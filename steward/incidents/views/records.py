@@ -151,7 +151,7 @@ def submit_on_detail(
 @require_GET
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     """The record page: facts, SLA, the actions on offer, and the timeline."""
-    incident = selectors.incident_get(request.actor, number=number)
+    incident = selectors.incident_page(request.actor, number=number)
     return render(request, DETAIL, detail_context(request.actor, incident))
 
 
