@@ -18,7 +18,7 @@ from steward.core.models import Comment, Organisation
 from steward.core.numbering import next_number, number_sql
 from steward.core.selectors import cached
 from steward.core.services import comment_add
-from steward.core.services.common import reject_unknown
+from steward.core.services.common import reject_unknown, unknown_ref
 from steward.core.services.records import RecordRules, record_update
 from steward.incidents import selectors
 from steward.incidents.choices import OPEN_STATES, IncidentChannel, ResolutionCode, Status
@@ -125,9 +125,7 @@ def incident_create(
         visible = core_selectors.user_visible(actor).select_related("organisation")
         caller_user = user_visible_by_name(actor, caller, visible)
         if caller_user is None:
-            raise ValidationFailed.one(
-                "caller", _("no %(label)s %(value)s") % {"label": "user", "value": repr(caller)}
-            )
+            raise unknown_ref("caller", "user", caller)
         organisation = caller_user.organisation
     elif actor.user is not None:
         caller_user = actor.user
