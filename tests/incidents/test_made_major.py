@@ -98,9 +98,7 @@ def test_created_major_and_edited_before_dispatch_is_told_once(agent_actor, told
     assert promotions(incident) == []
 
 
-def test_created_major_demoted_and_made_major_again_before_dispatch_is_told_once(
-    agent_actor, told
-):
+def test_created_major_demoted_and_made_major_again_before_dispatch_is_told_once(agent_actor, told):
     incident = incident_create(agent_actor, title="Power loss", is_major=True)
     make_major(agent_actor, incident, False)
     make_major(agent_actor, incident)
