@@ -106,7 +106,7 @@ def test_created_major_demoted_and_made_major_again_before_dispatch_is_told_once
     assert told_cio() == 1
 
 
-def test_a_promotion_dispatched_twice_is_mailed_once(agent_actor, told, admin_actor):
+def test_a_promotion_dispatched_twice_is_mailed_once(agent_actor, told):
     lead = factories.agent(username="lead9", email="lead9@x.org")
     team = factories.TeamFactory(slug="ops9", lead=lead)
     team.members.add(lead, agent_actor.user)
