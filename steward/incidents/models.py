@@ -151,7 +151,11 @@ class Incident(VersionedModel):
         related_name="incidents_assigned",
     )
     reassignment_count = models.PositiveIntegerField(default=0)
-    is_major = models.BooleanField(default=False)
+    is_major = models.BooleanField("major incident", default=False)
+    # each time an update makes the incident major (not counting a create as major, which is
+    # 0): the major-incident mail is keyed by it, so each promotion is announced once and a
+    # late-dispatched announcement of an earlier one is dropped (decision 0067)
+    major_promotions = models.PositiveIntegerField(default=0)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )

@@ -34,10 +34,12 @@ def send(
     incident: Incident,
     kind: str,
     recipients: Mapping[str, str] | Iterable[str],
+    *,
+    key: str | None = None,
     **context: object,
 ) -> int:
     """Render ``kind`` in each recipient's language (the reader's, not the sender's: once per
-    language) and queue it for each recipient not yet told about this event."""
+    language) and queue it for each recipient not yet told about this event (or ``key``)."""
     # threaded under the caller's own message when the incident came by mail
     threading = mail.thread_headers(thread_id(incident), mail.thread_of(incident))
     mails = []
@@ -47,7 +49,7 @@ def send(
         )
         mails += _mails(event, incident, kind, addresses, subject, text, threading)
     # at-least-once dispatch, once delivery: the core table drops what was queued before
-    return mail.queue(key=mail.event_key(event), kind=kind, record=incident, mails=mails)
+    return mail.queue(key=key or mail.event_key(event), kind=kind, record=incident, mails=mails)
 
 
 def _mails(
@@ -85,10 +87,6 @@ def _incident(event: OutboxMessage) -> Incident | None:
     )
 
 
-def _made_major(event: OutboxMessage) -> bool:
-    return Incident.objects.filter(pk=event.object_id, is_major=True).exists()
-
-
 @outbox.consumer("incident.assigned")
 def on_assigned(event: OutboxMessage) -> None:
     incident = _incident(event)
@@ -106,19 +104,32 @@ def on_assigned(event: OutboxMessage) -> None:
 
 @outbox.consumer("incident.created")
 def on_created(event: OutboxMessage) -> None:
-    # nearly every incident is not major: the payload says so, and one column tells whether
-    # it was made major before this row was dispatched (its update's ``incident.updated``
-    # sends no mail of its own), without loading it with four relations (decision 0061)
-    if event.payload.get("is_major") is False and not _made_major(event):
+    # nearly every incident is not major, and the payload says so: nothing is read. One made
+    # major later is announced by its update's ``incident.made_major`` (decision 0067).
+    if event.payload.get("is_major") is False:
         return
+    _announce_major(event, promotion=0)
+
+
+@outbox.consumer("incident.made_major")
+def on_made_major(event: OutboxMessage) -> None:
+    _announce_major(event, promotion=event.payload.get("promotion"))
+
+
+def _announce_major(event: OutboxMessage, *, promotion: object) -> None:
+    """The major-incident mail for the incident's ``promotion``-th time made major (0: as
+    created), once per (incident, promotion) and recipient whichever event or delivery sends
+    it; not at all if the incident is no longer major, or was demoted and made major again
+    since (that later promotion's event announces it)."""
     incident = _incident(event)
-    if incident is None or not incident.is_major:
+    if incident is None or not incident.is_major or incident.major_promotions != promotion:
         return
+    key = f"major:{incident.pk}:{promotion}"
     config = IncidentSettings.objects.first()
     listed = set(config.major_incident_emails.split() if config else [])
     service = incident.affected_service
     # the administrator's list is told everything; the team lead only what they may see
-    send(event, incident, "major_incident", sorted(listed), service=service)
+    send(event, incident, "major_incident", sorted(listed), key=key, service=service)
     lead = incident.team.lead if incident.team else None
     lead_addresses = {a: lang for a, lang in _recipients([lead]).items() if a not in listed}
     if lead_addresses:
@@ -126,7 +137,7 @@ def on_created(event: OutboxMessage) -> None:
             cmdb_selectors.ci_nameable(Actor(user=lead)).filter(pk=service.pk).exists()
         ):
             service = None
-        send(event, incident, "major_incident", lead_addresses, service=service)
+        send(event, incident, "major_incident", lead_addresses, key=key, service=service)
 
 
 @outbox.consumer("incident.commented")

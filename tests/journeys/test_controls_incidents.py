@@ -1,6 +1,7 @@
 """The incident pages' controls no other journey drives (tests/journeys/controls.py): the
 queue's tabs, pager and saved views, and the "New incident" form's caller and CI pickers,
-impact and the "Major incident" box, each from the page's default state."""
+impact and the "Major incident" box, and the record page's "Major incident" choice, each from
+the page's default state."""
 
 from __future__ import annotations
 
@@ -85,3 +86,24 @@ def test_agent_declares_a_major_incident_for_a_caller_on_a_ci(page):
     tabs.get_by_role("link", name="Major incidents").click()
     row = queue_rows(page).filter(has_text=number)
     expect(row.locator(".badge.major")).to_have_text("MAJOR")
+
+
+def test_agent_makes_an_open_incident_major_from_its_page(page):
+    """Made major after it was logged: the "Work it" panel's choice, saved, badged and in the
+    history (the announcement it sends is tests/incidents/test_made_major.py's)."""
+    sign_in(page, "agent")
+    open_module(page, "Incidents")
+    page.get_by_role("link", name="New incident").click()
+    heading(page, "New incident")
+    page.get_by_label("Title").fill("Print queue stuck on the third floor")
+    page.get_by_role("button", name="Log incident").click()
+    heading(page, re.compile("Print queue stuck"))
+    expect(page.locator(".badge.major")).to_have_count(0)
+    choice = page.get_by_label("Major incident")
+    expect(choice).to_have_value("False")
+    choice.select_option(label="Yes")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".badge.major").first).to_have_text("MAJOR")
+    expect(page.get_by_label("Major incident")).to_have_value("True")
+    expect(page.locator("#activity")).to_contain_text("Major incident: No → Yes")
+    no_error_on_page(page)

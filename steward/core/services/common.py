@@ -34,10 +34,15 @@ def resolve_ref(qs: models.QuerySet, field: str, value: Any, *, key: str, label:
         return None
     obj = qs.filter(**{key: value}).first()
     if obj is None:
-        raise ValidationFailed.one(
-            field, _("no %(label)s %(value)s") % {"label": label, "value": repr(value)}
-        )
+        raise unknown_ref(field, label, value)
     return obj
+
+
+def unknown_ref(field: str, label: str, value: Any) -> ValidationFailed:
+    """The 422 for a reference that names no row the actor may see: "no user 'bob'"."""
+    return ValidationFailed.one(
+        field, _("no %(label)s %(value)s") % {"label": label, "value": repr(value)}
+    )
 
 
 def reject_unknown(changes: dict[str, Any], allowed: set[str]) -> None:

@@ -35,7 +35,14 @@ REQUESTER_LEFT_OUT = (
     "is_major",
 )
 # the update form's fields that hold the record's value as it is (team and assignee are keys)
-PLAIN_FIELDS = ("impact", "urgency", "on_hold_reason", "resolution_code", "resolution_notes")
+PLAIN_FIELDS = (
+    "impact",
+    "urgency",
+    "is_major",
+    "on_hold_reason",
+    "resolution_code",
+    "resolution_notes",
+)
 
 
 def _ref(kind: str, label: Any, help_text: Any = "", **kwargs: Any) -> forms.CharField:
@@ -122,6 +129,15 @@ class UpdateForm(RecordUpdateForm):
     clicked move."""
 
     LEVELS = LEVELS
+    # a choice, not a checkbox: a browser sends no unticked box, and a field not on the
+    # submitted form is left alone (``changes``); "True"/"False" as the record's value shows
+    is_major = forms.TypedChoiceField(
+        choices=[("False", _("No")), ("True", _("Yes"))],
+        coerce=lambda value: value == "True",
+        required=False,
+        empty_value=None,
+        label=_("Major incident"),
+    )
     on_hold_reason = forms.ChoiceField(
         choices=[("", "—"), *OnHoldReason.choices], required=False, label=_("On-hold reason")
     )

@@ -18,12 +18,12 @@ from steward.core.models import Comment, Organisation
 from steward.core.numbering import next_number, number_sql
 from steward.core.selectors import cached
 from steward.core.services import comment_add
-from steward.core.services.common import reject_unknown
+from steward.core.services.common import reject_unknown, unknown_ref
 from steward.core.services.records import RecordRules, record_update
 from steward.incidents import selectors
 from steward.incidents.choices import OPEN_STATES, IncidentChannel, ResolutionCode, Status
 from steward.incidents.models import Incident, IncidentSettings
-from steward.incidents.services import clocks, routing, search_index, validation
+from steward.incidents.services import clocks, major, routing, search_index, validation
 from steward.incidents.services.fields import (
     _check_assignee_in_team,
     _clean_refs,
@@ -125,9 +125,7 @@ def incident_create(
         visible = core_selectors.user_visible(actor).select_related("organisation")
         caller_user = user_visible_by_name(actor, caller, visible)
         if caller_user is None:
-            raise ValidationFailed.one(
-                "caller", _("no %(label)s %(value)s") % {"label": "user", "value": repr(caller)}
-            )
+            raise unknown_ref("caller", "user", caller)
         organisation = caller_user.organisation
     elif actor.user is not None:
         caller_user = actor.user
@@ -240,7 +238,11 @@ def _editable(actor: Actor) -> set[str]:
 
 # what record_update needs to know; status moves and derived fields are ``_apply``'s
 RULES = RecordRules(
-    editable=_editable, audited=AUDITED, terminal=TERMINAL, event="incident.updated"
+    editable=_editable,
+    audited=AUDITED,
+    terminal=TERMINAL,
+    event="incident.updated",
+    also_saved=("major_promotions",),  # the promotions' count, moved by ``_apply``
 )
 
 
@@ -295,6 +297,7 @@ def _apply(incident: Incident, clean: dict[str, Any], now: dt.datetime) -> None:
         data = {**clean, "_reopen_days": incident_settings().reopen_days}
         move = INCIDENT_FLOW.check(incident, target=target, data=data)
     previous = (incident.team_id, incident.assignee_id)
+    major.count_promotion(incident, clean)
     for name, value in clean.items():
         if name != "status":
             setattr(incident, name, value)
@@ -332,6 +335,7 @@ def incident_update(
     clocks.clocks_move(actor, incident, before=done.before, changed=done.changed, now=now)
     if {"team", "assignee"} & set(done.changed):
         _announce_assignment(actor, incident)
+    major.announce_promotion(actor, incident, done.changed)
     if "status" in done.changed and incident.status == Status.RESOLVED:
         outbox.emit("incident.resolved", incident, number=incident.number)
         _resolve_children(actor, incident)
