@@ -237,12 +237,9 @@ def _editable(actor: Actor) -> set[str]:
 
 
 # what record_update needs to know; status moves and derived fields are ``_apply``'s
+# (``major_promotions`` is the promotions' count, which ``_apply`` moves: services/major.py)
 RULES = RecordRules(
-    editable=_editable,
-    audited=AUDITED,
-    terminal=TERMINAL,
-    event="incident.updated",
-    also_saved=("major_promotions",),  # the promotions' count, moved by ``_apply``
+    _editable, AUDITED, TERMINAL, "incident.updated", also_saved=("major_promotions",)
 )
 
 
