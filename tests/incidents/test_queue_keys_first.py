@@ -5,6 +5,7 @@ orders and filters an agent uses, and the first page costs the statements it sho
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 from unittest import mock
@@ -70,13 +71,14 @@ CASES = [
 ]
 
 
-def walk(actor: Actor, *, keys_first: bool, limit: int, **args) -> list[tuple[list, str | None]]:
-    """Every page of a list: its items and cursor, following the cursors to the end."""
+def walk(actor: Actor, *, switches: dict, limit: int, **args) -> list[tuple[list, str | None]]:
+    """Every page of a list: its items and cursor, following the cursors to the end, with
+    ``queues``' switches (``KEYS_FIRST``, ``WITHIN``) set as ``switches`` says."""
     pages, cursor = [], None
-    with (
-        mock.patch.object(queues, "KEYS_FIRST", keys_first),
-        mock.patch.object(timezone, "now", return_value=NOW),
-    ):
+    with contextlib.ExitStack() as patched:
+        for name, value in switches.items():
+            patched.enter_context(mock.patch.object(queues, name, value))
+        patched.enter_context(mock.patch.object(timezone, "now", return_value=NOW))
         while True:
             page = incident_list(actor, cursor=cursor, limit=limit, **args)
             pages.append((page.items, page.next))
@@ -91,15 +93,17 @@ def test_every_page_row_and_cursor_is_the_one_statements(world, flavour):
     actor = Actor(user=agent, channel="api")
     for case in CASES:
         for limit in (13, 50):
-            old = walk(actor, keys_first=False, limit=limit, **{flavour: True}, **case)
-            new = walk(actor, keys_first=True, limit=limit, **{flavour: True}, **case)
+            old = walk(
+                actor, switches={"KEYS_FIRST": False}, limit=limit, **{flavour: True}, **case
+            )
+            new = walk(actor, switches={"KEYS_FIRST": True}, limit=limit, **{flavour: True}, **case)
             assert new == old, (case, limit)
             # the first page again: its keys' statement now comes from the process's cache
             with mock.patch.object(timezone, "now", return_value=NOW):
                 again = incident_list(actor, limit=limit, **{flavour: True}, **case)
             assert (again.items, again.next) == old[0], (case, limit)
     # the cases are not vacuous: rows on several pages, and the API's rows are rows
-    many = walk(actor, keys_first=True, limit=13, **{flavour: True}, queue="all")
+    many = walk(actor, switches={"KEYS_FIRST": True}, limit=13, **{flavour: True}, queue="all")
     assert len(many) > 5
     assert isinstance(many[0][0][0], dict) == (flavour == "rows")
 

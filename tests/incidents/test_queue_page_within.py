@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from steward.core.actor import Actor
 from steward.incidents.models import Incident
-from steward.incidents.selectors import incident_list, queues
+from steward.incidents.selectors import incident_list
 from steward.incidents.services import saved_view_save
 from tests import factories
-from tests.incidents.test_queue_keys_first import CASES, NOW, world  # noqa: F401 - a fixture
+from tests.incidents.test_queue_keys_first import CASES, NOW, walk, world  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -32,21 +32,6 @@ EXTRA = [  # filters beside the queues' own (the keys' statement holds each of t
     {"queue": "my_teams", "major": False, "order": "-opened_at"},
     {"queue": "all", "team": "", "assignee": "me", "order": "opened_at"},
 ]
-
-
-def walk(actor: Actor, *, within: bool, limit: int, **args) -> list[tuple[list, str | None]]:
-    """Every page of a list, following the cursors to the end."""
-    pages, cursor = [], None
-    with (
-        mock.patch.object(queues, "WITHIN", within),
-        mock.patch.object(timezone, "now", return_value=NOW),
-    ):
-        while True:
-            page = incident_list(actor, cursor=cursor, limit=limit, **args)
-            pages.append((page.items, page.next))
-            if page.next is None or len(pages) > 200:
-                return pages
-            cursor = page.next
 
 
 def _actors(agent) -> dict[str, Actor]:  # noqa: ANN001
@@ -69,8 +54,10 @@ def test_every_page_row_and_cursor_equals_the_keys_then_the_rows(world, flavour)
         for case in CASES + EXTRA:
             # small pages for the agent whose queue has the most parts (one per team)
             for limit in (7, 50) if who == "agent in three teams" else (13,):
-                old = walk(actor, within=False, limit=limit, **{flavour: True}, **case)
-                new = walk(actor, within=True, limit=limit, **{flavour: True}, **case)
+                old = walk(
+                    actor, switches={"WITHIN": False}, limit=limit, **{flavour: True}, **case
+                )
+                new = walk(actor, switches={"WITHIN": True}, limit=limit, **{flavour: True}, **case)
                 assert new == old, (who, case, limit)
                 seen += sum(len(items) for items, _ in new)
                 # the first page again: its keys' statement comes from the process's cache
@@ -79,7 +66,9 @@ def test_every_page_row_and_cursor_equals_the_keys_then_the_rows(world, flavour)
                 assert (again.items, again.next) == old[0], (who, case, limit)
     # not vacuous: many rows over several pages, and the API's rows are rows
     assert seen > 2000
-    many = walk(Actor(user=agent, channel="api"), within=True, limit=7, **{flavour: True})
+    many = walk(
+        Actor(user=agent, channel="api"), switches={"WITHIN": True}, limit=7, **{flavour: True}
+    )
     assert len(many) > 10
     assert isinstance(many[0][0][0], dict) == (flavour == "rows")
 
@@ -100,8 +89,10 @@ def test_actors_who_see_part_keep_their_scope(world):  # noqa: F811
     ):
         actor = Actor(user=user, channel="api")
         for flavour in ("rows", "shown"):
-            new = walk(actor, within=True, limit=7, queue="all", **{flavour: True})
-            assert new == walk(actor, within=False, limit=7, queue="all", **{flavour: True})
+            new = walk(actor, switches={"WITHIN": True}, limit=7, queue="all", **{flavour: True})
+            assert new == walk(
+                actor, switches={"WITHIN": False}, limit=7, queue="all", **{flavour: True}
+            )
             numbers = {
                 item["number"] if isinstance(item, dict) else item.number
                 for items, _ in new
