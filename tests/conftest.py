@@ -284,9 +284,12 @@ def anon_api():
     return ApiClient()
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_terminal_summary(terminalreporter, config):
     """The fault suite's figures (tests/faults), shown with or without ``-s`` and under xdist:
-    here, not in tests/faults/conftest.py, because xdist's controller loads only this one."""
+    here, not in tests/faults/conftest.py, because xdist's controller loads only this one.
+    Last of the summaries (after the durations), so a run's tail, all CI's log keeps, names
+    any control the journeys left unexercised."""
     reports = terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
     lines = [
         value

@@ -123,6 +123,21 @@ class _Discard:
         pass
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):  # noqa: ARG001 - the hook's signature
+    """Close the database connections a journey's own code opened (its ORM reads beside the
+    browser), in the context it ran in. Playwright's sync API resumes the test in a context
+    of its own (contextvars, which Django's connections live in), not the one the fixtures
+    set up and tear down in: a connection opened there was never closed, and on PostgreSQL
+    the test database's DROP then met "1 other session" (tests/database_sessions.py). A
+    closed connection reopens on the next query; SQLite's in-memory test database ignores
+    the close (Django keeps it open)."""
+    yield
+    from django.db import connections
+
+    connections.close_all()
+
+
 @pytest.fixture(scope="package")
 def browser() -> Iterator:
     with launched_chromium() as browser:
