@@ -43,6 +43,7 @@ def _key(field: BoundField) -> tuple:
     attrs = tuple(sorted((k, _frozen(v)) for k, v in field.field.widget.attrs.items()))
     return (
         type(form),
+        type(form.renderer),
         form.prefix,
         form.auto_id,
         field.name,
