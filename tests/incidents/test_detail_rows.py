@@ -21,7 +21,7 @@ from django.utils import timezone
 from steward.cmdb.services import ci_create, relationship_create
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
-from steward.core.services import attachment_add
+from steward.core.services import attachment_add, team_update
 from steward.incidents import selectors
 from steward.incidents.models import Incident
 from steward.incidents.services import (
@@ -307,3 +307,15 @@ def test_a_failed_comment_is_shown_as_sent_not_as_kept(world, agent_user):
     page = response.content.decode()
     assert '<div class="field invalid">' in page
     assert 'name="internal" id="id_internal" checked>' in page
+
+
+def test_a_renamed_team_is_shown_by_its_new_name_on_the_next_page(
+    world, admin_actor, agent_user, frozen, monkeypatch
+):
+    """The panel's team is the record's (a picker, not a kept option list): renamed between
+    two pages, the next one names it anew."""
+    assert 'value="Service Desk"' in _page(agent_user, world["held"])
+    team_update(admin_actor, slug="desk", expected_version=None, changes={"name": "Front <desk>"})
+    page = _page(agent_user, world["held"])
+    assert 'name="team_label" value="Front &lt;desk&gt;"' in page
+    assert page == _main_page(monkeypatch, agent_user, world["held"])
