@@ -5,11 +5,12 @@ The incident page renders a select, a text box or a checkbox through
 page's time (cProfile) was these widgets (decision 0071), and most look the same on every
 page: the "Work it" panel's impact, urgency, major, on-hold reason and resolution code differ
 only by the value chosen, the comment box and the upload box not at all. A form names such
-fields in ``FIXED``: fields whose HTML is decided by the form's class, the language, the
-label, the help text, the widget's attributes and the value alone (choices written in the
-class, not read from the database). Their HTML is kept under exactly those, so nothing needs
-invalidating: another value, language, label or limit is another key. A bound form (a
-failed one shows what was sent and its errors) and every other field render as before.
+fields in ``FIXED``: fields whose HTML is decided by the form's class (its renderer, prefix
+and ids), the language, the label, the help text, the widget's attributes and the value
+alone (choices written in the class, not read from the database). Their HTML is kept under
+exactly those, so nothing needs invalidating: another value, language, label or limit is
+another key. A bound form (a failed one shows what was sent and its errors) and every other
+field render as before.
 """
 
 from __future__ import annotations
@@ -70,9 +71,3 @@ def render(field: BoundField) -> SafeString:
             while len(_kept) > LIMIT:
                 _kept.popitem(last=False)
     return html
-
-
-def clear() -> None:
-    """Forget every kept field (tests)."""
-    with _lock:
-        _kept.clear()

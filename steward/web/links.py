@@ -5,8 +5,8 @@ page, and ``reverse`` walks the URL patterns each time (some 15 µs a call, a do
 page). The answer depends only on the URL patterns in force, the script prefix and the
 name with its arguments, so it is kept under exactly those: another ``ROOT_URLCONF`` (tests
 override it) is another resolver object and so another key; nothing needs invalidating.
-Addresses with a record's key (an incident's number) are not worth keeping: a page reverses
-its own once (``incidents.views.records.detail_context``).
+Addresses with a record's key (an incident's number) are not worth keeping: the incident
+page reverses each of its own once (``{% url … as … %}`` in ``incidents/detail.html``).
 """
 
 from __future__ import annotations

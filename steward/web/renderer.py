@@ -5,10 +5,10 @@ option, a full template render each: the profile's time-zone list (~600 zones) c
 than 100 ms of a 160 ms page, and the inputs and selects of a form or filter bar 5 to 15 ms
 more on most pages the journeys visit; a text area (the incident page's notes and comment
 box) is an ``attrs.html`` include too (decision 0071). The few templates below are written
-out here with the same output, byte for byte (tests/web/test_renderer.py renders every kind against
-Django's templates); any other template, and a select whose options use another template,
-still goes through the template engine, so a project or third-party widget template keeps
-working unchanged.
+out here with the same output, byte for byte (tests/web/test_renderer.py renders every
+kind against Django's templates); any other template, and a select whose options use
+another template, still goes through the template engine, so a project or third-party
+widget template keeps working unchanged.
 """
 
 from __future__ import annotations
