@@ -105,6 +105,8 @@ class MultipleFileField(forms.FileField):
 
 class AttachmentForm(forms.Form):
     MAX_FILES = 10
+    # the same box on every page, kept under its help text and limit (``steward.web.fields``)
+    FIXED = ("files",)
 
     files = MultipleFileField(label=_("Files"))
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.urls import reverse
 
+from steward.web.links import link
 from steward.web.navigation import ADMIN_PAGES, MODULES, Module
 
 
@@ -23,7 +23,7 @@ def navigation(request: HttpRequest) -> dict:
             is_agent=user.is_agent, is_admin=is_admin, is_asset_manager=managing
         ):
             continue
-        url = reverse(module.url_name) if module.url_name else None
+        url = link(module.url_name) if module.url_name else None
         items.append(
             {
                 "label": module.label,
@@ -32,7 +32,17 @@ def navigation(request: HttpRequest) -> dict:
                 "active": _active(module, view),
             }
         )
-    return {"nav_modules": items}
+    return {"nav_modules": items, "shell_urls": _shell_urls()}
+
+
+def _shell_urls() -> dict[str, str]:
+    """The top bar's own addresses (base.html), the same on every page."""
+    return {
+        "home": link("web:home"),
+        "profile": link("core:profile"),
+        "admin": link("admin:index"),
+        "logout": link("web:logout"),
+    }
 
 
 def _active(module: Module, view: str) -> bool:

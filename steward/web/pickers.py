@@ -20,11 +20,11 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
+from steward.web.links import link
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ class PickerInput(forms.Widget):
         widget = context["widget"]
         widget["key"] = key
         widget["text"] = self.typed if self.typed is not None else (self.label or key)
-        widget["url"] = reverse("web:pick", args=[self.kind])
+        widget["url"] = link("web:pick", self.kind)
         widget["listbox_id"] = f"{widget['attrs'].get('id', name)}-listbox"
         return context
 

@@ -3,11 +3,12 @@
 Django renders a ``<select>`` by including ``select_option.html`` and ``attrs.html`` once per
 option, a full template render each: the profile's time-zone list (~600 zones) cost more
 than 100 ms of a 160 ms page, and the inputs and selects of a form or filter bar 5 to 15 ms
-more on most pages the journeys visit. The few templates below are written out here with
-the same output, byte for byte (tests/web/test_renderer.py renders every kind against
-Django's templates); any other template, and a select whose options use another template,
-still goes through the template engine, so a project or third-party widget template keeps
-working unchanged.
+more on most pages the journeys visit; a text area (the incident page's notes and comment
+box) is an ``attrs.html`` include too (decision 0071). The few templates below are written
+out here with the same output, byte for byte (tests/web/test_renderer.py renders every
+kind against Django's templates); any other template, and a select whose options use
+another template, still goes through the template engine, so a project or third-party
+widget template keeps working unchanged.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ WIDGETS = "django/forms/widgets/"
 INPUT = WIDGETS + "input.html"
 SELECT = WIDGETS + "select.html"
 SELECT_OPTION = WIDGETS + "select_option.html"
+TEXTAREA = WIDGETS + "textarea.html"
 # Every template of Django's that is ``{% include "django/forms/widgets/input.html" %}``.
 INPUT_TEMPLATES = frozenset(
     WIDGETS + f"{kind}.html"
@@ -99,6 +101,15 @@ def _select(widget: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def _textarea(widget: dict[str, Any]) -> str:
+    """``django/forms/widgets/textarea.html``."""
+    value = widget["value"]
+    return (
+        f'<textarea name="{_out(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+        f"{_out(value) if value else ''}</textarea>"
+    )
+
+
 def _own_options(widget: dict[str, Any]) -> bool:
     """Whether every option uses Django's option template (a custom one goes to the engine)."""
     return all(
@@ -118,4 +129,6 @@ class WidgetRenderer(DjangoTemplates):
                 return _input(widget)
             if template_name == SELECT and _own_options(widget):
                 return _select(widget)
+            if template_name == TEXTAREA:
+                return _textarea(widget)
         return super().render(template_name, context, request=request)

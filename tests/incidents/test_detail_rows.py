@@ -2,7 +2,9 @@
 back together as its model (``selectors.incident_page``), its comments, history, names and
 files likewise, shows the same page as main's model querysets did
 (``reference/detail_before.py``), for every kind of reader; who sees only part keeps the
-model path; and a warm page compiles no queryset of these tables at all."""
+model path; and a warm page compiles no queryset of these tables at all. Its fresh forms'
+fixed fields kept per process and its addresses reversed once (decision 0071) show the page
+main's templates showed (``reference/templates``), whatever was kept before."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from django.utils import timezone
 from steward.cmdb.services import ci_create, relationship_create
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
-from steward.core.services import attachment_add
+from steward.core.services import attachment_add, team_update
 from steward.incidents import selectors
 from steward.incidents.models import Incident
 from steward.incidents.services import (
@@ -31,6 +33,7 @@ from steward.incidents.services import (
 from tests import factories
 from tests.conftest import as_actor
 from tests.incidents.reference import detail_before
+from tests.incidents.reference.detail_templates import templates_before
 
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system("tests")
@@ -115,10 +118,10 @@ def world(admin_actor, agent_actor, desk, always_on):
     }  # fmt: skip
 
 
-def _page(user, number: str) -> str:  # noqa: ANN001
+def _page(user, number: str, **headers: str) -> str:  # noqa: ANN001
     client = Client()
     client.force_login(user)
-    response = client.get(f"/incidents/{number}/")
+    response = client.get(f"/incidents/{number}/", **headers)
     assert response.status_code == 200, response.content[:300]
     return TOKEN.sub("TOKEN", response.content.decode())
 
@@ -142,9 +145,14 @@ def test_the_page_is_the_page_main_showed(
     if who == "limited" and which in ("parent",):
         return  # of no organisation: not served to an agent limited to acme
     now = _page(reader, world[which])
-    with monkeypatch.context() as before:
+    assert now == _main_page(monkeypatch, reader, world[which])
+
+
+def _main_page(monkeypatch, user, number: str, **headers: str) -> str:  # noqa: ANN001
+    """The page as main rendered it: its model reads and its templates, nothing kept."""
+    with monkeypatch.context() as before, templates_before():
         detail_before.install(before)
-        assert _page(reader, world[which]) == now
+        return _page(user, number, **headers)
 
 
 def test_the_full_page_shows_every_fact(world, admin_user, frozen):
@@ -234,3 +242,80 @@ def test_the_pages_statements_do_not_grow_with_its_activity(world, admin_user, a
     # history and its names (the people, the team, the category, the CIs); the files
     expected = 12 if connection.vendor == "postgresql" else 13
     assert len(few) == len(more) == expected, [q["sql"] for q in more.captured_queries]
+
+
+def test_a_kept_field_shows_the_records_value_as_it_moves(
+    world, agent_user, agent_actor, frozen, monkeypatch
+):
+    """The "Work it" panel's selects are kept per value: the next page shows the new one."""
+    _page(agent_user, world["held"])  # the panel's fields kept as the record is
+    incident_update(
+        agent_actor,
+        number=world["held"],
+        expected_version=None,
+        changes={"impact": 1, "urgency": 2, "on_hold_reason": "awaiting_vendor"},
+    )
+    now = _page(agent_user, world["held"])
+    assert '<option value="1" selected>' in now
+    assert '<option value="awaiting_vendor" selected>' in now
+    assert now == _main_page(monkeypatch, agent_user, world["held"])
+
+
+def test_a_kept_field_speaks_the_readers_language(world, agent_user, frozen, monkeypatch):
+    _page(agent_user, world["held"])  # kept in English
+    agent_user.language = "de"
+    agent_user.save(update_fields=["language"])
+    german = _page(agent_user, world["held"])
+    assert "Grund der Zurückstellung" in german  # the on-hold reason's label
+    assert "Antwort oder Arbeitsnotiz" in german  # the comment box's
+    assert german == _main_page(monkeypatch, agent_user, world["held"])
+    agent_user.language = "en"
+    agent_user.save(update_fields=["language"])
+    assert "Grund der Zurückstellung" not in _page(agent_user, world["held"])
+
+
+def test_who_may_not_edit_gets_no_kept_field_of_those_who_may(
+    world, agent_user, frozen, monkeypatch
+):
+    """The caller after an agent: no panel, no work-note box, the caller's own label."""
+    _page(agent_user, world["full"])
+    page = _page(world["caller"], world["full"])
+    assert 'name="impact"' not in page
+    assert 'name="internal"' not in page
+    assert "Add a comment" in page
+    assert "Reply or work note" not in page
+    assert page == _main_page(monkeypatch, world["caller"], world["full"])
+
+
+def test_the_upload_box_follows_the_upload_limit(world, agent_user, frozen, monkeypatch, settings):
+    _page(agent_user, world["full"])  # the box kept under the default limit
+    settings.MAX_UPLOAD_BYTES = 3 * 1024 * 1024
+    page = _page(agent_user, world["full"])
+    assert 'data-max-bytes="3145728"' in page
+    assert "3.0\xa0MB in all" in page
+    assert page == _main_page(monkeypatch, agent_user, world["full"])
+
+
+def test_a_failed_comment_is_shown_as_sent_not_as_kept(world, agent_user):
+    client = Client()
+    client.force_login(agent_user)
+    path = f"/incidents/{world['held']}/"
+    client.get(path)  # the fresh box kept
+    # no body at all: its value is the fresh box's (None), its error is not
+    response = client.post(f"{path}comment/", {"internal": "on"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert '<div class="field invalid">' in page
+    assert 'name="internal" id="id_internal" checked>' in page
+
+
+def test_a_renamed_team_is_shown_by_its_new_name_on_the_next_page(
+    world, admin_actor, agent_user, frozen, monkeypatch
+):
+    """The panel's team is the record's (a picker, not a kept option list): renamed between
+    two pages, the next one names it anew."""
+    assert 'value="Service Desk"' in _page(agent_user, world["held"])
+    team_update(admin_actor, slug="desk", expected_version=None, changes={"name": "Front <desk>"})
+    page = _page(agent_user, world["held"])
+    assert 'name="team_label" value="Front &lt;desk&gt;"' in page
+    assert page == _main_page(monkeypatch, agent_user, world["held"])

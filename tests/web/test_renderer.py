@@ -1,6 +1,6 @@
-"""The form renderer builds inputs and selects in Python (steward/web/renderer.py): every
-kind of widget it handles renders exactly as Django's own templates render it, and what it
-does not handle still goes through the templates."""
+"""The form renderer builds inputs, selects and text areas in Python
+(steward/web/renderer.py): every kind of widget it handles renders exactly as Django's own
+templates render it, and what it does not handle still goes through the templates."""
 
 from __future__ import annotations
 
@@ -44,6 +44,8 @@ class EveryKind(forms.Form):
         required=False, widget=forms.TextInput(attrs={"type": "search", "autofocus": True})
     )
     attached = forms.FileField(required=False, widget=forms.FileInput)
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    empty_notes = forms.CharField(required=False, widget=forms.Textarea)
     kind = forms.ChoiceField(choices=GROUPED, required=False)
     flat = forms.TypedChoiceField(choices=[(1, "one"), (2, "two")], coerce=int)
     many = forms.MultipleChoiceField(choices=GROUPED[1][1], required=False)
@@ -65,6 +67,8 @@ BOUND = {
     "at": "09:30",
     "secret": "p<w>",
     "hidden": "h&h",
+    "notes": 'a <b> & "c"\r\nsecond line',
+    "empty_notes": "",
     "tick": "on",
     "kind": "Europe/Paris",
     "flat": "2",
@@ -78,6 +82,7 @@ INITIAL = {
     "moment": dt.datetime(2026, 12, 4, 10, 0, tzinfo=dt.UTC),
     "kind": 7,
     "flat": 1,
+    "notes": mark_safe("<i>kept safe</i>"),
 }
 
 

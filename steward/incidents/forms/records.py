@@ -147,6 +147,9 @@ class UpdateForm(RecordUpdateForm):
     resolution_notes = notes_field(_("Resolution notes"))
 
     WIDE = ("resolution_notes",)
+    # rendered once per language and value (``steward.web.fields``): their choices are the
+    # class's own; team, assignee and the notes are the record's and rendered each time
+    FIXED = ("impact", "urgency", "is_major", "on_hold_reason", "resolution_code")
 
     @property
     def panel_fields(self) -> list[forms.BoundField]:
@@ -189,6 +192,7 @@ class CommentForm(forms.Form):
     internal = forms.BooleanField(
         required=False, label=_("Internal work note (not shown to the caller)")
     )
+    FIXED = ("body", "internal")  # the same box on every page (``steward.web.fields``)
 
     def __init__(self, *args: Any, work_notes: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, gettext_noop, pgettext, pgettext_lazy
 
 from steward.core.selectors.timeline import format_date, format_datetime
+from steward.web import fields
 
 register = template.Library()
 
@@ -28,6 +29,13 @@ register = template.Library()
 def get_item(mapping: object, key: object) -> object:
     """``{{ labels|get_item:name }}``; empty for a missing key or something not a mapping."""
     return mapping.get(key, "") if hasattr(mapping, "get") else ""
+
+
+@register.simple_tag
+def form_field(field: object) -> SafeString:
+    """``{% include "components/field.html" %}`` of ``field``, kept for a fresh form's
+    fixed fields (``steward.web.fields``)."""
+    return fields.render(field)  # type: ignore[arg-type]
 
 
 @register.filter
