@@ -111,19 +111,25 @@ def web_plan(scene: Scene) -> tuple[list[tuple[str, str]], list]:
     return calls, unfilled
 
 
-def walk_web(scene: Scene, client: Client, walker: Walker) -> Walk:
+def walk_web(
+    scene: Scene, client: Client, walker: Walker, only: Callable[[str], bool] | None = None
+) -> Walk:
     """Each route: a GET; a GET as htmx asks for a fragment, with every filter naming B's
     records (the partials: queue rows, suggestions, conflict reports); a POST of a form
     naming B's records. Where the page shows a bridge, each filter naming B's on its own:
-    the bridge must not be selected by it."""
+    the bridge must not be selected by it. ``only``: the URLs to walk, when not all."""
     walk = Walk()
     calls, _ = web_plan(scene)
+    bridges = bridge_web_urls(scene, calls)
+    if only is not None:
+        calls = [(route, url) for route, url in calls if only(url)]
+        bridges = [url for url in bridges if only(url)]
     login_url = resolve_url(settings.LOGIN_URL)
     form = {k: str(v) for k, v in scene.body_values.items()}
     query = {k: v for k, v in scene.query_values.items() if k in NAMING_B}
     fragment = {**query, "partial": "1"}
     may_see = walker.may_see
-    for url in bridge_web_urls(scene, calls):
+    for url in bridges:
         response = client.get(url)
         judge(walk, f"GET {url} (a bridge)", response, scene, login_url, allowed=may_see)
         response = client.get(url, fragment, headers={"HX-Request": "true"})

@@ -57,6 +57,10 @@ def another(world: World, role: str) -> User:
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
     home = factories.OrganisationFactory(name="Home Org", slug="home")
     other = factories.OrganisationFactory(name="Other Org", slug="other")
     return World(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,12 +15,27 @@ from django.utils import timezone
 
 from steward.core.actor import Actor
 from steward.core.services import token_create, token_revoke
+from tests.built_once import Built, built, for_the_test
 from tests.conftest import ApiClient, api_client_for
-from tests.contract.conftest import ROLE_SCOPES, another
+from tests.contract.conftest import ROLE_SCOPES, World, another, build_world
 from tests.contract.registry import RANK, RESOURCES, ROLES, Resource, new_tag, send
 from tests.contract.shape import assert_error, assert_page
 
 WRITES = ("create", "patch", "delete")
+
+
+@pytest.fixture(scope="module")
+def _world_built(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Built]:
+    """The world's organisations and users, made once for this module's 1,500 tests (every
+    one of which uses them) rather than once per test (decision 0069)."""
+    with built(django_db_blocker, tmp_path_factory.mktemp("world-media"), build_world) as once:
+        yield once
+
+
+@pytest.fixture
+def world(_world_built, db, _database_baseline, settings) -> World:
+    """Each test starts from the world as made, with no token yet (World.client makes them)."""
+    return for_the_test(_world_built, settings)
 
 
 def resources(where=lambda r: True) -> list:
