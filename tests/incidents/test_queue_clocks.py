@@ -106,6 +106,8 @@ def _clock(rng: random.Random, kind, incident, clock_kind: str, policy: SlaPolic
     state = rng.choice(["running", "running", "running", "paused", "stopped"])
     target = rng.choice([3600, 4 * 3600, 9 * 3600, 30 * 9 * 3600])
     consumed = 0 if state == "running" and rng.random() < 0.5 else rng.randint(0, 2 * target)
+    if state == "paused":  # on the thresholds too: warned at, breached past the target
+        consumed = rng.choice([consumed, target * 3 // 4, target, target + 1])
     return SlaClock(
         content_type=kind,
         object_id=str(incident.pk),
