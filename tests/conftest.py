@@ -14,7 +14,7 @@ from django.test import Client
 from steward.core.actor import Actor
 from steward.core.choices import Channel
 from steward.core.services import token_create
-from tests import database_runs, database_sessions, factories
+from tests import database_flush, database_runs, database_sessions, factories
 from tests.journeys import controls as journey_controls
 
 
@@ -129,11 +129,14 @@ _MIGRATED_TEST_DATABASE: list[Path] = []  # django_db_setup's copy, on SQLite
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     """pytest-django's test database; on SQLite also copied to a file as the migrations left
-    it, before any test writes to it: ``migrated_sqlite`` serves that copy. On PostgreSQL,
-    before pytest-django drops it, the sessions still on it are waited for and named
-    (tests/database_sessions.py)."""
+    it, before any test writes to it: ``migrated_sqlite`` serves that copy. On PostgreSQL the
+    flush between transactional tests deletes rows instead of truncating tables
+    (tests/database_flush.py), and before pytest-django drops the database, the sessions still
+    on it are waited for and named (tests/database_sessions.py)."""
     from django.db import connection
 
+    if connection.vendor == "postgresql":
+        database_flush.install()  # rows deleted between transactional tests, not truncated
     if connection.vendor == "sqlite":
         target = tmp_path_factory.mktemp("migrated") / "steward.sqlite3"
         with django_db_blocker.unblock():
