@@ -14,7 +14,13 @@ from django.test import Client
 from steward.core.actor import Actor
 from steward.core.choices import Channel
 from steward.core.services import token_create
-from tests import database_runs, database_sessions, factories
+from tests import (
+    database_flush,
+    database_runs,
+    database_sessions,
+    database_templates,
+    factories,
+)
 from tests.journeys import controls as journey_controls
 
 
@@ -124,16 +130,26 @@ def _database_baseline(request):
 
 
 _MIGRATED_TEST_DATABASE: list[Path] = []  # django_db_setup's copy, on SQLite
+_MIGRATED_POSTGRES: list[str] = []  # django_db_setup's copy, on PostgreSQL (a database's name)
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory, request):
     """pytest-django's test database; on SQLite also copied to a file as the migrations left
-    it, before any test writes to it: ``migrated_sqlite`` serves that copy. On PostgreSQL,
-    before pytest-django drops it, the sessions still on it are waited for and named
-    (tests/database_sessions.py)."""
+    it, before any test writes to it: ``migrated_sqlite`` serves that copy. On PostgreSQL the
+    flush between transactional tests deletes rows instead of truncating tables
+    (tests/database_flush.py), and before pytest-django drops the database, the sessions still
+    on it are waited for and named (tests/database_sessions.py). When the run has fault tests
+    (or others asking for it), the migrated PostgreSQL database is copied too, a template for
+    their processes' databases (``migrated_postgres``)."""
     from django.db import connection
 
+    if connection.vendor == "postgresql":
+        database_flush.install()  # rows deleted between transactional tests, not truncated
+        wanted = {"own_steward", "migrated_postgres"}  # the fault tests' fixture, and its
+        if any(wanted & set(item.fixturenames) for item in request.session.items):
+            with django_db_blocker.unblock():
+                _MIGRATED_POSTGRES.extend(database_templates.copied(connection))
     if connection.vendor == "sqlite":
         target = tmp_path_factory.mktemp("migrated") / "steward.sqlite3"
         with django_db_blocker.unblock():
@@ -148,6 +164,18 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     if connection.vendor == "postgresql":
         with django_db_blocker.unblock():
             database_sessions.left_sessions(connection)
+            for name in _MIGRATED_POSTGRES:
+                database_templates.drop(connection, name)
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(django_db_setup) -> str | None:
+    """The name of a PostgreSQL database with every migration applied and nothing else, made
+    once per test process (``django_db_setup``) for the fault tests' processes: a database
+    made from it (``CREATE DATABASE … TEMPLATE``) spares their ``steward migrate`` the whole
+    schema, as ``migrated_sqlite`` does on SQLite. None when it could not be made (then they
+    migrate an empty database, as before)."""
+    return _MIGRATED_POSTGRES[0] if _MIGRATED_POSTGRES else None
 
 
 @pytest.fixture(scope="session")

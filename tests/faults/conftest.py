@@ -1,6 +1,7 @@
 """The fault tests' Steward: its own database (on SQLite a copy of the run's migrated file,
-tests/conftest.py ``migrated_sqlite``; on PostgreSQL a database of its own) and its own SMTP
-sink, closed and dropped after the test whatever happened."""
+tests/conftest.py ``migrated_sqlite``; on PostgreSQL a database of its own made from the
+migrated copy ``migrated_postgres``) and its own SMTP sink, closed and dropped after the test
+whatever happened."""
 
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ def own_steward(tmp_path, request) -> Iterator[Callable[..., Steward]]:
     made: list[Steward] = []
 
     def make(*, smtp_up: bool) -> Steward:
-        db = Database(tmp_path)
-        if not db.postgres:  # the tests' migrate then has nothing left to do
+        # a migrated database either way: the tests' migrate then has nothing left to do
+        db = Database(tmp_path, template=_postgres_template(request))
+        if not db.postgres:
             copy_migrated(request.getfixturevalue("migrated_sqlite"), tmp_path)
         sink = Sink()
         if smtp_up:
@@ -32,3 +34,9 @@ def own_steward(tmp_path, request) -> Iterator[Callable[..., Steward]]:
     for app in made:
         app.close()
         app.db.drop()
+
+
+def _postgres_template(request) -> str | None:
+    from django.conf import settings
+
+    return request.getfixturevalue("migrated_postgres") if settings.IS_POSTGRES else None

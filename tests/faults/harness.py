@@ -56,7 +56,8 @@ def wait_for(check: Callable[[], object], *, timeout: float, what: str, step: fl
 class Database:
     """The processes' database, and plain SQL on it for the test's checks."""
 
-    def __init__(self, var_dir: Path) -> None:
+    def __init__(self, var_dir: Path, template: str | None = None) -> None:
+        """``template``: a migrated PostgreSQL database to copy (``migrated_postgres``)."""
         from django.conf import settings
 
         self.postgres = settings.IS_POSTGRES
@@ -74,7 +75,8 @@ class Database:
         base = str(db["NAME"]).removeprefix("test_")
         self.name = f"faults_{base}_{os.getpid()}"[:63]
         self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-        self._admin(f'CREATE DATABASE "{self.name}"')
+        copy = f' TEMPLATE "{template}"' if template else ""
+        self._admin(f'CREATE DATABASE "{self.name}"{copy}')
         auth = quote(self.params["user"])
         if self.params["password"]:
             auth += ":" + quote(self.params["password"])
