@@ -38,6 +38,18 @@ def legacy(direction: str, start_id: int) -> tuple[str, list]:
     return LEGACY.format(frm=frm, to=to), [start_id, DEPTH, 50_000]
 
 
+def same_walk(before: set[tuple], after: set[tuple], *, cut: bool) -> bool:
+    """Whether the selector's walk ((CI, depth) pairs) is the old query's. The selector's
+    query stops after its row bound (decision 0054: no ``ORDER BY``, rows come depth by
+    depth): when it stopped there (``cut``), every depth before its last must be whole and
+    the last a part of the old query's; otherwise the two are equal."""
+    if not cut:
+        return before == after
+    last = max(depth for _ci, depth in after)
+    whole = {pair for pair in before if pair[1] < last}
+    return {pair for pair in after if pair[1] < last} == whole and after <= before
+
+
 def before_after(ids: list[int]) -> dict:
     """The old and the new query on the same starts, in-process: mean ms, equal rows?"""
     from django.db import connection
@@ -50,15 +62,18 @@ def before_after(ids: list[int]) -> dict:
             spent = {"before": 0.0, "after": 0.0}
             for pk in ids:
                 answers = {}
+                bound = 0
                 for label, (sql, params) in (
                     ("before", legacy(direction, pk)),
                     ("after", query(direction, pk)),
                 ):
                     began = time.perf_counter()
                     cursor.execute(sql, params)
-                    answers[label] = {(row[0], row[1]) for row in cursor.fetchall()}
+                    rows = cursor.fetchall()
                     spent[label] += time.perf_counter() - began
-                if answers["before"] != answers["after"]:
+                    answers[label] = {(row[0], row[1]) for row in rows}
+                    bound = len(rows) if label == "after" and len(rows) == params[-1] else 0
+                if not same_walk(answers["before"], answers["after"], cut=bool(bound)):
                     raise AssertionError(f"old and new impact query differ from CI id {pk}")
             out[direction] = {k: round(1000 * v / len(ids), 2) for k, v in spent.items()}
             out[direction]["starts"] = len(ids)
