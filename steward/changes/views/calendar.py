@@ -28,6 +28,7 @@ from steward.changes import selectors, services
 from steward.changes.choices import RiskLevel, Status
 from steward.changes.models import FreezeWindow
 from steward.changes.selectors import CalendarRow
+from steward.changes.views import calendar_grid as grid
 from steward.changes.views.common import agents_only
 from steward.core import selectors as core_selectors
 from steward.core.datetimes import EARLIEST, LATEST
@@ -122,7 +123,7 @@ class Entries:
         # the reader's words, looked up once per page, not per change
         self.risk_words = gettext("%(level)s risk")
         self.conflict_note = " · " + gettext("conflicts with another change on the same CI")
-        self.flag = format_html(FLAG, gettext("conflict"))
+        self.flag = format_html(grid.FLAG, gettext("conflict"))
 
     def local(self, value: dt.datetime) -> dt.datetime:
         return value.astimezone(self.tz)
@@ -158,13 +159,11 @@ class Entries:
                 "window": window,
                 "conflict": conflict,
                 "url": self.link.format(row.number),
-                "chip": format_html(
-                    CHIP,
+                "chip": grid.chip(
                     row.risk_level,
-                    " conflict" if conflict else "",
+                    conflict,
                     self.link.format(row.number),
                     title + (self.conflict_note if conflict else ""),
-                    row.status,
                     row.status,
                     status,
                     self.local(row.planned_start).strftime("%H:%M"),
@@ -174,15 +173,6 @@ class Entries:
                 ),
             }
         return made
-
-
-# one change in a month or week cell (built here: up to 6 x 42 of them per page)
-CHIP = (
-    '<a class="cal-change edge-{}{}" href="{}" title="{}" data-status="{}">'
-    '<i class="dot status-{}"></i><span class="sr-only">{}</span> {} {}{} '
-    '<span class="muted">{}</span></a>'
-)
-FLAG = ' <span class="flag">{}</span>'
 
 
 def _layout(
@@ -259,6 +249,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
     entries = Entries(conflicted)
     month = day.month if view == "month" else None
     days = _layout(found, freezes, entries, first, stop, month)
+    weeks = [days[i : i + 7] for i in range(0, len(days), 7)]
+    today = timezone.localdate().isoformat()
     values = {
         "view": view,
         "views": VIEWS,
@@ -267,8 +259,12 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "last": stop - ONE_DAY,
         "previous": previous.isoformat(),
         "following": following.isoformat(),
-        "today": timezone.localdate().isoformat(),
-        "weeks": [days[i : i + 7] for i in range(0, len(days), 7)],
+        "today": today,
+        "weeks": weeks,
+        # the month's cells written in Python ("" when grid.BUILT is off: the template's loop)
+        "month_rows": grid.month_rows(weeks, today=today, team=team, ci=ci)
+        if view == "month"
+        else "",
         "days": days,
         "changes": [] if drawn else [entries.of(row) for row in changes],
         "freezes": freezes,
