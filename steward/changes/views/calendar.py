@@ -26,8 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from steward.changes import selectors, services
 from steward.changes.choices import RiskLevel, Status
-from steward.changes.models import FreezeWindow
-from steward.changes.selectors import CalendarRow
+from steward.changes.selectors import CalendarRow, FreezeRow
 from steward.changes.views import calendar_grid as grid
 from steward.changes.views.common import agents_only
 from steward.core import selectors as core_selectors
@@ -60,7 +59,7 @@ class Day:
     iso: str = ""
     shown: list[dict] = field(default_factory=list)
     more: int = 0
-    freezes: list[FreezeWindow] = field(default_factory=list)
+    freezes: list[FreezeRow] = field(default_factory=list)
 
 
 def _parse_day(text: str) -> dt.date:
@@ -177,7 +176,7 @@ class Entries:
 
 def _layout(
     found: selectors.Days,
-    freezes: list[FreezeWindow],
+    freezes: list[FreezeRow],
     entries: Entries,
     first: dt.date,
     stop: dt.date,
