@@ -62,52 +62,70 @@ def calendar_days(
     SQLite reads one ``UNION ALL`` part per day and shape; PostgreSQL, whose planner plans
     each part (34-39 ms for a month's 84), reads each shape as one ``LATERAL`` part over a
     list of the days' bounds (decision 0050: the same ranges, one plan per shape)."""
-    bounds = [_midnight(first + ONE_DAY * i, tz) for i in range(days + 1)]
+    page = _Page([_midnight(first + ONE_DAY * i, tz) for i in range(days + 1)], MAX_WINDOW)
     scope = {"team": team, "ci": ci}
-    parts: list[str] = []
-    params: list = []
+    first_read, moment = calendar_query(
+        actor, start=page.lo(0), end=page.hi(0), starting=True, **scope
+    )
 
     def day_read(i: int) -> QuerySet:
-        """Day ``i``'s range read (0 or 1: the other days reuse their SQL)."""
-        return calendar_query(actor, start=bounds[i], end=bounds[i + 1], starting=True, **scope)[0]
+        """Day ``i``'s range read (0, or -1 to find where the bounds are)."""
+        if i == 0:
+            return first_read
+        return calendar_query(actor, start=page.lo(i), end=page.hi(i), starting=True, **scope)[0]
 
+    parts: list[str] = []
+    params: list = []
     lateral = connections[ChangeCI.objects.db].vendor == "postgresql"
     for shape in (_FIRST, _CROSSING, _COUNT):
-        sql, more = (_lateral if lateral else _per_day)(day_read, bounds, per_day, shape)
+        sql, more = (_lateral if lateral else _per_day)(day_read, page, per_day, shape)
         parts.append(sql)
         params += more
-    # the changes starting before the page and lasting into it (windows last at most
-    # MAX_WINDOW), as carried from "day -1"
-    qs, moment = calendar_query(
-        actor, start=bounds[0] - MAX_WINDOW, end=bounds[0], starting=True, **scope
-    )
-    qs = qs.filter(planned_end__gt=bounds[0]).order_by()
-    sql, more = qs.query.get_compiler(qs.db).as_sql()
-    parts.append(f"SELECT {_CROSSING}, -1, b.* FROM ({sql}) b")  # noqa: S608 - compiled
-    params += more
-    with connections[qs.db].cursor() as cursor:
+    with connections[first_read.db].cursor() as cursor:
         cursor.execute("\nUNION ALL\n".join(parts), params)
         found = cursor.fetchall()
     return placed(found, first=first, days=days, per_day=per_day, tz=tz, moment=moment)
 
 
+class _Page(NamedTuple):
+    """The local days' first instants and the page's end (``bounds``), and how long before
+    the page a change lasting into it may start (``carried``, at most ``MAX_WINDOW``): that
+    range is "day -1" of the crossing shape, whose changes are carried into the page."""
+
+    bounds: list[dt.datetime]
+    carried: dt.timedelta
+
+    def lo(self, i: int) -> dt.datetime:
+        return self.bounds[i] if i >= 0 else self.bounds[0] - self.carried
+
+    def hi(self, i: int) -> dt.datetime:
+        return self.bounds[i + 1]
+
+    def days(self, shape: int) -> range:
+        # a change starting on the last day and crossing the page's end is on no later day;
+        # one starting before the page and lasting into it is carried from "day -1"
+        if shape == _CROSSING:
+            return range(-1, len(self.bounds) - 2)
+        return range(len(self.bounds) - 1)
+
+
 def _day_sql(
-    day_read: Callable[[int], QuerySet], bounds: list[dt.datetime], per_day: int, shape: int
+    day_read: Callable[[int], QuerySet], page: _Page, per_day: int, shape: int
 ) -> tuple[str, list, list[int], list[int], Callable[[Any], Any]]:
     """A day's range read in ``shape`` (its first ``per_day`` changes starting in it, by
     start; those of them ending after the next day's midnight; or all of them, to count):
     the first day's SQL and parameters, where in them the day's first and next midnights
-    are, and how a bound is passed. The ORM compiles the query for two days
-    (``day_read(0)``, ``day_read(1)``); only the bounds may differ between them. A statement
-    whose bounds were found so once is known by its text (``_BOUNDS``): then only the first
-    day is compiled, its bounds checked where they were found."""
+    are, and how a bound is passed. The ORM compiles the query for two ranges, the first
+    day and "day -1" (``day_read(0)``, ``day_read(-1)``); only the bounds may differ between
+    them. A statement whose bounds were found so once is known by its text (``_BOUNDS``):
+    then only the first day is compiled, its bounds checked where they were found."""
 
     def compiled(i: int) -> tuple[str, list, str]:
         qs = day_read(i)
         if shape == _FIRST:
             qs = qs.order_by("planned_start", "id")[: max(1, per_day)]
         elif shape == _CROSSING:
-            qs = qs.filter(planned_end__gt=bounds[i + 1]).order_by()
+            qs = qs.filter(planned_end__gt=page.hi(i)).order_by()
         else:
             qs = qs.order_by()
         sql, params = qs.query.get_compiler(qs.db).as_sql()
@@ -115,13 +133,11 @@ def _day_sql(
 
     sql, params, db = compiled(0)
     adapt = connections[db].ops.adapt_datetimefield_value
-    if len(bounds) <= 2:  # one day: its own bounds, nothing moves
-        return sql, params, [], [], adapt
-    lo, hi = adapt(bounds[0]), adapt(bounds[1])
+    lo, hi = adapt(page.lo(0)), adapt(page.hi(0))
     known = _BOUNDS.get((db, sql)) if KNOWN_BOUNDS else None
     if known is not None and _holds(params, *known, lo, hi):
         return sql, params, *known, adapt
-    again, other, _ = compiled(1)
+    again, other, _ = compiled(-1)
     if again != sql:  # only the bounds may differ between two days' statements
         raise RuntimeError("a day's calendar statement depends on its day")
     moved = [k for k, (x, y) in enumerate(zip(params, other, strict=True)) if x != y]
@@ -136,7 +152,7 @@ def _day_sql(
 
 
 # where a day statement's bounds are, by its database and text (found by compiling two
-# days); False: two days compiled at every read, as before decision 0073
+# ranges); False: two ranges compiled at every read, as before decision 0073
 KNOWN_BOUNDS = True
 _BOUNDS: dict[tuple[str, str], tuple[list[int], list[int]]] = {}
 
@@ -150,25 +166,20 @@ def _holds(params: list, lower: list[int], upper: list[int], lo: Any, hi: Any) -
     )
 
 
-def _days_of_shape(bounds: list[dt.datetime], shape: int) -> range:
-    # a change starting on the last day and crossing the page's end is on no later day
-    return range(len(bounds) - 1 - (shape == _CROSSING))
-
-
 def _per_day(
-    day_read: Callable[[int], QuerySet], bounds: list[dt.datetime], per_day: int, shape: int
+    day_read: Callable[[int], QuerySet], page: _Page, per_day: int, shape: int
 ) -> tuple[str, list]:
     """SQLite: ``UNION ALL`` of one index range per day (``shape``), the day's SQL with its
     bounds put in (``_day_sql``)."""
-    sql, params, lower, upper, adapt = _day_sql(day_read, bounds, per_day, shape)
+    sql, params, lower, upper, adapt = _day_sql(day_read, page, per_day, shape)
     parts, all_params = [], []
-    adapted = [adapt(b) for b in bounds]  # once per bound, not per day and place
-    for i in _days_of_shape(bounds, shape):
+    for i in page.days(shape):
         day = list(params)
+        lo, hi = adapt(page.lo(i)), adapt(page.hi(i))
         for k in lower:
-            day[k] = adapted[i]
+            day[k] = lo
         for k in upper:
-            day[k] = adapted[i + 1]
+            day[k] = hi
         if shape == _COUNT:
             blanks = ", ".join(["NULL"] * 8)
             parts.append(f"SELECT {shape}, {i}, COUNT(*), {blanks} FROM ({sql}) d")  # noqa: S608
@@ -179,12 +190,12 @@ def _per_day(
 
 
 def _lateral(
-    day_read: Callable[[int], QuerySet], bounds: list[dt.datetime], per_day: int, shape: int
+    day_read: Callable[[int], QuerySet], page: _Page, per_day: int, shape: int
 ) -> tuple[str, list]:
     """PostgreSQL: the same per-day index ranges as ``_per_day`` as one part, the day's SQL
     run for each row of a ``VALUES`` list of the days' bounds (``LATERAL``), its bound
     parameters replaced by the row's columns: one subquery to plan, not one per day."""
-    sql, params, lower, upper, adapt = _day_sql(day_read, bounds, per_day, shape)
+    sql, params, lower, upper, adapt = _day_sql(day_read, page, per_day, shape)
     column = dict.fromkeys(lower, "d.lo") | dict.fromkeys(upper, "d.hi")
     pieces, kept = re.split(r"(%%|%s)", sql), []
     at = 0
@@ -198,9 +209,9 @@ def _lateral(
     if at != len(params):
         raise RuntimeError("a day's calendar statement has other placeholders than values")
     sql = "".join(pieces)
-    days = _days_of_shape(bounds, shape)
+    days = page.days(shape)
     rows = ", ".join(f"({i}, %s::timestamptz, %s::timestamptz)" for i in days)
-    bound_params = [adapt(b) for i in days for b in (bounds[i], bounds[i + 1])]
+    bound_params = [adapt(b) for i in days for b in (page.lo(i), page.hi(i))]
     head = f"(VALUES {rows}) d (i, lo, hi)"
     if shape == _COUNT:
         blanks = ", ".join(["NULL"] * 8)
