@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
@@ -38,17 +38,13 @@ def chip(
     level: str, conflict: bool, url: str, title: str, status: str, label: str, time: str,
     number: str, flag: str, name: str,
 ) -> SafeString:  # fmt: skip
-    """One chip: ``CHIP`` with its values escaped (``flag`` is already HTML)."""
-    if not BUILT:
-        edge = " conflict" if conflict else ""
-        values = (level, edge, url, title, status, status, label, time, number, flag, name)
-        return format_html(CHIP, *values)
-    status = escape(status)
+    """One chip, ``CHIP`` as ``format_html`` writes it, of values escaped by the caller
+    (``flag`` is HTML; ``time`` is "HH:MM", nothing to escape)."""
     return SafeString(
-        f'<a class="cal-change edge-{escape(level)}{" conflict" if conflict else ""}"'
-        f' href="{escape(url)}" title="{escape(title)}" data-status="{status}">'
-        f'<i class="dot status-{status}"></i><span class="sr-only">{escape(label)}</span>'
-        f' {escape(time)} {escape(number)}{flag} <span class="muted">{escape(name)}</span></a>'
+        f'<a class="cal-change edge-{level}{" conflict" if conflict else ""}" href="{url}"'
+        f' title="{title}" data-status="{status}"><i class="dot status-{status}"></i>'
+        f'<span class="sr-only">{label}</span> {time} {number}{flag}'
+        f' <span class="muted">{name}</span></a>'
     )
 
 
