@@ -249,3 +249,21 @@ def test_bounds_not_where_they_were_found_are_found_again(world, agent_user):
         calendar_selectors._BOUNDS[key] = (upper, lower)  # the bounds swapped
     assert selectors.calendar_days(actor, **read) == expected
     assert sum(expected.counts) > 42 * 6
+
+
+def test_the_days_do_not_hang_on_the_order_the_rows_come_in(world, agent_user):
+    """SQL promises no order without an outer ``ORDER BY`` (PostgreSQL's ``LATERAL`` parts
+    come as its plan has them): the statement's rows placed shuffled give the same days."""
+    actor, tz = as_actor(agent_user), zoneinfo.ZoneInfo("Europe/Berlin")
+    read = {"first": dt.date(2030, 9, 30), "days": 35, "per_day": 6, "tz": tz}
+    expected = selectors.calendar_days(actor, **read)
+    placed = day_selectors.placed
+
+    def shuffled(found: list[tuple], **kwargs) -> day_selectors.Days:  # noqa: ANN003
+        found = list(found)
+        random.Random(5).shuffle(found)
+        return placed(found, **kwargs)
+
+    with mock.patch.object(calendar_selectors, "placed", shuffled):
+        assert selectors.calendar_days(actor, **read) == expected
+    assert sum(expected.counts) > 35 * 6
