@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from steward.changes.selectors.calendar import (
     Days,
+    FreezeRow,
     calendar_conflicts,
     calendar_days,
     freezes_between,
@@ -110,6 +111,7 @@ __all__ = [
     "can_go_decide",
     "can_review",
     "Days",
+    "FreezeRow",
     "calendar_conflicts",
     "calendar_days",
     "change_allowed_transitions",

@@ -18,11 +18,11 @@ from django.utils import timezone
 
 from steward.changes.models import ChangeCI, FreezeWindow
 from steward.changes.selectors.config import freeze_visible
+from steward.changes.selectors.days import _COUNT, _CROSSING, _FIRST, Days, placed
 from steward.changes.selectors.planning import (
     CalendarRow,
     EpochMicros,
     calendar_query,
-    calendar_rows,
 )
 from steward.changes.selectors.records import MAX_WINDOW
 from steward.core.actor import Actor
@@ -30,14 +30,6 @@ from steward.core.rows import driver_rows
 
 ONE_DAY = dt.timedelta(days=1)
 SHOWN_CIS = 500  # conflicts read for only the shown changes' CIs up to this many changes
-
-
-class Days(NamedTuple):
-    """Per local day of a page (index 0 = its first day): the first changes drawn and how
-    many changes touch that day in all."""
-
-    shown: list[list[CalendarRow]]
-    counts: list[int]
 
 
 def calendar_days(
@@ -70,117 +62,124 @@ def calendar_days(
     SQLite reads one ``UNION ALL`` part per day and shape; PostgreSQL, whose planner plans
     each part (34-39 ms for a month's 84), reads each shape as one ``LATERAL`` part over a
     list of the days' bounds (decision 0050: the same ranges, one plan per shape)."""
-    bounds = [_midnight(first + ONE_DAY * i, tz) for i in range(days + 1)]
+    page = _Page([_midnight(first + ONE_DAY * i, tz) for i in range(days + 1)], MAX_WINDOW)
     scope = {"team": team, "ci": ci}
+    first_read, moment = calendar_query(
+        actor, start=page.lo(0), end=page.hi(0), starting=True, **scope
+    )
+
+    def day_read(i: int) -> QuerySet:
+        """Day ``i``'s range read (0, or -1 to find where the bounds are)."""
+        if i == 0:
+            return first_read
+        return calendar_query(actor, start=page.lo(i), end=page.hi(i), starting=True, **scope)[0]
+
     parts: list[str] = []
     params: list = []
-    # the first two days' range reads (the other days reuse their SQL), each in three shapes
-    day_reads = [
-        calendar_query(actor, start=bounds[i], end=bounds[i + 1], starting=True, **scope)[0]
-        for i in range(min(2, days))
-    ]
     lateral = connections[ChangeCI.objects.db].vendor == "postgresql"
     for shape in (_FIRST, _CROSSING, _COUNT):
-        sql, more = (_lateral if lateral else _per_day)(day_reads, bounds, per_day, shape)
+        sql, more = (_lateral if lateral else _per_day)(day_read, page, per_day, shape)
         parts.append(sql)
         params += more
-    # the changes starting before the page and lasting into it (windows last at most
-    # MAX_WINDOW), as carried from "day -1"
-    qs, moment = calendar_query(
-        actor, start=bounds[0] - MAX_WINDOW, end=bounds[0], starting=True, **scope
-    )
-    qs = qs.filter(planned_end__gt=bounds[0]).order_by()
-    sql, more = qs.query.get_compiler(qs.db).as_sql()
-    parts.append(f"SELECT {_CROSSING}, -1, b.* FROM ({sql}) b")  # noqa: S608 - compiled
-    params += more
-    with connections[qs.db].cursor() as cursor:
+    with connections[first_read.db].cursor() as cursor:
         cursor.execute("\nUNION ALL\n".join(parts), params)
         found = cursor.fetchall()
-    rows = calendar_rows([r[2:] for r in found if r[0] != _COUNT], moment)
-    starting: list[list[CalendarRow]] = [[] for _ in range(days)]
-    counts = [0] * days
-    carried: list[list[CalendarRow]] = [[] for _ in range(days)]
-    tick = dt.timedelta(microseconds=1)
-    at = 0
-    for part, day, value, *_ in found:
-        if part == _COUNT:
-            counts[day] = value
-            continue
-        row, at = rows[at], at + 1
-        if part == _FIRST:
-            starting[day].append(row)
-            continue
-        # carried into the later days it touches, up to the page's last
-        last = ((row.planned_end - tick).astimezone(tz).date() - first).days
-        for i in range(day + 1, min(last, days - 1) + 1):
-            carried[i].append(row)
-    shown = []
-    for i in range(days):
-        counts[i] += len(carried[i])
-        carried[i].sort(key=lambda r: (r.planned_start, r.id))
-        # a LATERAL part's rows come day by day in its index order; sorted all the same,
-        # since SQL promises no order without an outer ORDER BY
-        starting[i].sort(key=lambda r: (r.planned_start, r.id))
-        shown.append((carried[i] + starting[i])[:per_day])
-    return Days(shown, counts)
+    return placed(found, first=first, days=days, per_day=per_day, tz=tz, moment=moment)
 
 
-_FIRST, _COUNT, _CROSSING = 0, 1, 2  # the parts of calendar_days' statement
+class _Page(NamedTuple):
+    """The local days' first instants and the page's end (``bounds``), and how long before
+    the page a change lasting into it may start (``carried``, at most ``MAX_WINDOW``): that
+    range is "day -1" of the crossing shape, whose changes are carried into the page."""
+
+    bounds: list[dt.datetime]
+    carried: dt.timedelta
+
+    def lo(self, i: int) -> dt.datetime:
+        return self.bounds[i] if i >= 0 else self.bounds[0] - self.carried
+
+    def hi(self, i: int) -> dt.datetime:
+        return self.bounds[i + 1]
+
+    def days(self, shape: int) -> range:
+        # a change starting on the last day and crossing the page's end is on no later day;
+        # one starting before the page and lasting into it is carried from "day -1"
+        if shape == _CROSSING:
+            return range(-1, len(self.bounds) - 2)
+        return range(len(self.bounds) - 1)
 
 
 def _day_sql(
-    day_reads: list[QuerySet], bounds: list[dt.datetime], per_day: int, shape: int
+    day_read: Callable[[int], QuerySet], page: _Page, per_day: int, shape: int
 ) -> tuple[str, list, list[int], list[int], Callable[[Any], Any]]:
     """A day's range read in ``shape`` (its first ``per_day`` changes starting in it, by
     start; those of them ending after the next day's midnight; or all of them, to count):
     the first day's SQL and parameters, where in them the day's first and next midnights
-    are, and how a bound is passed. The ORM compiles the query for two days
-    (``day_reads``); only the bounds may differ between them."""
+    are, and how a bound is passed. The ORM compiles the query for two ranges, the first
+    day and "day -1" (``day_read(0)``, ``day_read(-1)``); only the bounds may differ between
+    them. A statement whose bounds were found so once is known by its text (``_BOUNDS``):
+    then only the first day is compiled, its bounds checked where they were found."""
 
     def compiled(i: int) -> tuple[str, list, str]:
-        qs = day_reads[i]
+        qs = day_read(i)
         if shape == _FIRST:
             qs = qs.order_by("planned_start", "id")[: max(1, per_day)]
         elif shape == _CROSSING:
-            qs = qs.filter(planned_end__gt=bounds[i + 1]).order_by()
+            qs = qs.filter(planned_end__gt=page.hi(i)).order_by()
         else:
             qs = qs.order_by()
         sql, params = qs.query.get_compiler(qs.db).as_sql()
         return sql, list(params), qs.db
 
     sql, params, db = compiled(0)
-    moved: list[int] = []
-    if len(bounds) > 2:
-        again, other, _ = compiled(1)
-        if again != sql:  # only the bounds may differ between two days' statements
-            raise RuntimeError("a day's calendar statement depends on its day")
-        moved = [k for k, (x, y) in enumerate(zip(params, other, strict=True)) if x != y]
     adapt = connections[db].ops.adapt_datetimefield_value
-    lower = [k for k in moved if params[k] == adapt(bounds[0])]
-    upper = [k for k in moved if params[k] == adapt(bounds[1])]
+    lo, hi = adapt(page.lo(0)), adapt(page.hi(0))
+    known = _BOUNDS.get((db, sql)) if KNOWN_BOUNDS else None
+    if known is not None and _holds(params, *known, lo, hi):
+        return sql, params, *known, adapt
+    again, other, _ = compiled(-1)
+    if again != sql:  # only the bounds may differ between two days' statements
+        raise RuntimeError("a day's calendar statement depends on its day")
+    moved = [k for k, (x, y) in enumerate(zip(params, other, strict=True)) if x != y]
+    lower = [k for k in moved if params[k] == lo]
+    upper = [k for k in moved if params[k] == hi]
     if len(lower) + len(upper) != len(moved):
         raise RuntimeError("a day's calendar statement has a value that is not its bounds")
+    if len(_BOUNDS) >= 256:  # a process sees a few shapes per kind of reader and filter
+        _BOUNDS.clear()
+    _BOUNDS[db, sql] = (lower, upper)
     return sql, params, lower, upper, adapt
 
 
-def _days_of_shape(bounds: list[dt.datetime], shape: int) -> range:
-    # a change starting on the last day and crossing the page's end is on no later day
-    return range(len(bounds) - 1 - (shape == _CROSSING))
+# where a day statement's bounds are, by its database and text (found by compiling two
+# ranges); False: two ranges compiled at every read, as before decision 0073
+KNOWN_BOUNDS = True
+_BOUNDS: dict[tuple[str, str], tuple[list[int], list[int]]] = {}
+
+
+def _holds(params: list, lower: list[int], upper: list[int], lo: Any, hi: Any) -> bool:
+    """The first day's bounds are where they were found, and nowhere else."""
+    return (
+        all(params[k] == lo for k in lower)
+        and all(params[k] == hi for k in upper)
+        and sum(1 for p in params if p in (lo, hi)) == len(lower) + len(upper)
+    )
 
 
 def _per_day(
-    day_reads: list[QuerySet], bounds: list[dt.datetime], per_day: int, shape: int
+    day_read: Callable[[int], QuerySet], page: _Page, per_day: int, shape: int
 ) -> tuple[str, list]:
     """SQLite: ``UNION ALL`` of one index range per day (``shape``), the day's SQL with its
     bounds put in (``_day_sql``)."""
-    sql, params, lower, upper, adapt = _day_sql(day_reads, bounds, per_day, shape)
+    sql, params, lower, upper, adapt = _day_sql(day_read, page, per_day, shape)
     parts, all_params = [], []
-    for i in _days_of_shape(bounds, shape):
+    for i in page.days(shape):
         day = list(params)
+        lo, hi = adapt(page.lo(i)), adapt(page.hi(i))
         for k in lower:
-            day[k] = adapt(bounds[i])
+            day[k] = lo
         for k in upper:
-            day[k] = adapt(bounds[i + 1])
+            day[k] = hi
         if shape == _COUNT:
             blanks = ", ".join(["NULL"] * 8)
             parts.append(f"SELECT {shape}, {i}, COUNT(*), {blanks} FROM ({sql}) d")  # noqa: S608
@@ -191,12 +190,12 @@ def _per_day(
 
 
 def _lateral(
-    day_reads: list[QuerySet], bounds: list[dt.datetime], per_day: int, shape: int
+    day_read: Callable[[int], QuerySet], page: _Page, per_day: int, shape: int
 ) -> tuple[str, list]:
     """PostgreSQL: the same per-day index ranges as ``_per_day`` as one part, the day's SQL
     run for each row of a ``VALUES`` list of the days' bounds (``LATERAL``), its bound
     parameters replaced by the row's columns: one subquery to plan, not one per day."""
-    sql, params, lower, upper, adapt = _day_sql(day_reads, bounds, per_day, shape)
+    sql, params, lower, upper, adapt = _day_sql(day_read, page, per_day, shape)
     column = dict.fromkeys(lower, "d.lo") | dict.fromkeys(upper, "d.hi")
     pieces, kept = re.split(r"(%%|%s)", sql), []
     at = 0
@@ -210,9 +209,9 @@ def _lateral(
     if at != len(params):
         raise RuntimeError("a day's calendar statement has other placeholders than values")
     sql = "".join(pieces)
-    days = _days_of_shape(bounds, shape)
+    days = page.days(shape)
     rows = ", ".join(f"({i}, %s::timestamptz, %s::timestamptz)" for i in days)
-    bound_params = [adapt(b) for i in days for b in (bounds[i], bounds[i + 1])]
+    bound_params = [adapt(b) for i in days for b in (page.lo(i), page.hi(i))]
     head = f"(VALUES {rows}) d (i, lo, hi)"
     if shape == _COUNT:
         blanks = ", ".join(["NULL"] * 8)
@@ -227,14 +226,44 @@ def _midnight(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min), tz)
 
 
-def freezes_between(actor: Actor, *, start: dt.datetime, end: dt.datetime) -> list[FreezeWindow]:
-    """Active freeze windows the actor may see overlapping ``[start, end)`` (one query)."""
-    return list(
+class NamedCI(NamedTuple):
+    """A freeze window's CI as the calendar names it."""
+
+    name: str
+
+
+class FreezeRow(NamedTuple):
+    """A freeze window as the calendar shades and lists it (``freezes_between``)."""
+
+    id: int
+    name: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    ci: NamedCI | None
+
+
+# False: freeze windows read as model instances with their CIs, as before decision 0073;
+# tests compare the pages
+FREEZE_ROWS = True
+
+
+def freezes_between(
+    actor: Actor, *, start: dt.datetime, end: dt.datetime
+) -> list[FreezeRow] | list[FreezeWindow]:
+    """Active freeze windows the actor may see overlapping ``[start, end)`` (one query), as
+    rows of what the calendar shows (a month's 40-odd windows and their CIs made as model
+    instances were a tenth of the page's CPU)."""
+    qs = (
         freeze_visible(actor)
         .filter(is_active=True, starts_at__lt=end, ends_at__gt=start)
-        .select_related("ci")
-        .order_by("starts_at", "id")[:200]
+        .order_by("starts_at", "id")
     )
+    if not FREEZE_ROWS:
+        return list(qs.select_related("ci")[:200])
+    found = qs.values_list("id", "name", "starts_at", "ends_at", "ci__name")[:200]
+    return [
+        FreezeRow(i, name, s, e, None if ci is None else NamedCI(ci)) for i, name, s, e, ci in found
+    ]
 
 
 def calendar_conflicts(

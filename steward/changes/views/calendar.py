@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from html import escape  # Django's escape is this behind a lazy-aware wrapper
 from typing import Any
 
 from django.conf import settings
@@ -21,13 +22,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from steward.changes import selectors, services
 from steward.changes.choices import RiskLevel, Status
-from steward.changes.models import FreezeWindow
-from steward.changes.selectors import CalendarRow
+from steward.changes.selectors import CalendarRow, FreezeRow
+from steward.changes.views import calendar_grid as grid
 from steward.changes.views.common import agents_only
 from steward.core import selectors as core_selectors
 from steward.core.datetimes import EARLIEST, LATEST
@@ -59,7 +61,7 @@ class Day:
     iso: str = ""
     shown: list[dict] = field(default_factory=list)
     more: int = 0
-    freezes: list[FreezeWindow] = field(default_factory=list)
+    freezes: list[FreezeRow] = field(default_factory=list)
 
 
 def _parse_day(text: str) -> dt.date:
@@ -114,6 +116,8 @@ class Entries:
         self.status = {v: str(label) for v, label in Status.choices}
         self.risk = {v: str(label) for v, label in RiskLevel.choices}
         self.link = reverse("changes:detail", args=["CHG0"])[: -len("CHG0/")] + "{}/"
+        self.link_html = escape(self.link)
+        self._escaped: dict[str, str] = {}
         # "D j M H:i" as the date filter writes it, without its per-call lookups
         self.weekdays = [str(WEEKDAYS_ABBR[i]) for i in range(7)]
         self.months = {i: str(MONTHS_3[i]).title() for i in range(1, 13)}
@@ -122,10 +126,39 @@ class Entries:
         # the reader's words, looked up once per page, not per change
         self.risk_words = gettext("%(level)s risk")
         self.conflict_note = " · " + gettext("conflicts with another change on the same CI")
-        self.flag = format_html(FLAG, gettext("conflict"))
+        self.flag = format_html(grid.FLAG, gettext("conflict"))
 
     def local(self, value: dt.datetime) -> dt.datetime:
         return value.astimezone(self.tz)
+
+    def chip(self, row: CalendarRow, conflict: bool, title: str, status: str) -> SafeString:
+        """The change's chip in a month or week cell (``status``: its label)."""
+        note, flag = (self.conflict_note, self.flag) if conflict else ("", "")
+        if not grid.BUILT:  # as before decision 0073: every value through format_html
+            time = self.local(row.planned_start).strftime("%H:%M")
+            link = self.link.format(row.number)
+            values = (row.status, row.status, status, time, row.number, flag, row.title)
+            edge = " conflict" if conflict else ""
+            return format_html(grid.CHIP, row.risk_level, edge, link, title + note, *values)
+        # escaped once per value, the page's few statuses, levels and labels once per page
+        # (escaping is per character: an address of escaped parts is the escaped address)
+        k = self._escaped
+        level = k.get(row.risk_level) or k.setdefault(row.risk_level, escape(row.risk_level))
+        state = k.get(row.status) or k.setdefault(row.status, escape(row.status))
+        label = k.get(status) or k.setdefault(status, escape(status))
+        number = escape(row.number)
+        return grid.chip(
+            level,
+            conflict,
+            self.link_html.format(number),
+            escape(title + note),
+            state,
+            label,
+            self.text(row.planned_start)[-5:],  # its "H:i", as the date filter writes it
+            number,
+            flag,
+            escape(row.title),
+        )
 
     def text(self, value: dt.datetime) -> str:
         found = self._text.get(value)
@@ -158,36 +191,14 @@ class Entries:
                 "window": window,
                 "conflict": conflict,
                 "url": self.link.format(row.number),
-                "chip": format_html(
-                    CHIP,
-                    row.risk_level,
-                    " conflict" if conflict else "",
-                    self.link.format(row.number),
-                    title + (self.conflict_note if conflict else ""),
-                    row.status,
-                    row.status,
-                    status,
-                    self.local(row.planned_start).strftime("%H:%M"),
-                    row.number,
-                    self.flag if conflict else "",
-                    row.title,
-                ),
+                "chip": self.chip(row, conflict, title, status),
             }
         return made
 
 
-# one change in a month or week cell (built here: up to 6 x 42 of them per page)
-CHIP = (
-    '<a class="cal-change edge-{}{}" href="{}" title="{}" data-status="{}">'
-    '<i class="dot status-{}"></i><span class="sr-only">{}</span> {} {}{} '
-    '<span class="muted">{}</span></a>'
-)
-FLAG = ' <span class="flag">{}</span>'
-
-
 def _layout(
     found: selectors.Days,
-    freezes: list[FreezeWindow],
+    freezes: list[FreezeRow],
     entries: Entries,
     first: dt.date,
     stop: dt.date,
@@ -259,6 +270,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
     entries = Entries(conflicted)
     month = day.month if view == "month" else None
     days = _layout(found, freezes, entries, first, stop, month)
+    weeks = [days[i : i + 7] for i in range(0, len(days), 7)]
+    today = timezone.localdate().isoformat()
     values = {
         "view": view,
         "views": VIEWS,
@@ -267,8 +280,12 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "last": stop - ONE_DAY,
         "previous": previous.isoformat(),
         "following": following.isoformat(),
-        "today": timezone.localdate().isoformat(),
-        "weeks": [days[i : i + 7] for i in range(0, len(days), 7)],
+        "today": today,
+        "weeks": weeks,
+        # the month's cells written in Python ("" when grid.BUILT is off: the template's loop)
+        "month_rows": grid.month_rows(weeks, today=today, team=team, ci=ci)
+        if view == "month"
+        else "",
         "days": days,
         "changes": [] if drawn else [entries.of(row) for row in changes],
         "freezes": freezes,
