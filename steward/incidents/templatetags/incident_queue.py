@@ -26,6 +26,7 @@ from django.utils.translation import gettext, ngettext
 
 from steward.core.selectors.timeline import format_datetime
 from steward.incidents.choices import Status
+from steward.incidents.templatetags import queue_cells
 from steward.web.templatetags.steward_ui import (
     PageLocale,
     local_iso,
@@ -36,6 +37,11 @@ from steward.web.templatetags.steward_ui import (
 
 register = template.Library()
 
+# The rows written by ``queue_cells`` (decision 0075): the same HTML with the cells that repeat
+# drawn once per page and the rest escaped without Django's lazy-text wrapper. ``False``
+# draws every row as below (decision 0043's loop); tests compare the two.
+FAST = True
+
 
 @register.simple_tag(takes_context=True)
 def incident_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
@@ -43,6 +49,14 @@ def incident_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
     agents get the tick box, the caller and Take (where ``takeable`` names the row)."""
     agent = bool(context.get("can_work_queue"))
     takeable = context.get("takeable") or ()
+    if FAST:
+        return queue_cells.rows_html(
+            rows,
+            agent=agent,
+            takeable=takeable,
+            records_url=context.get("records_url", ""),
+            since_words=_since_words,
+        )
     records_url = conditional_escape(context.get("records_url", ""))
     # the row template's words: {% translate %} escaped its text, {% blocktranslate %} only
     # the values put into it

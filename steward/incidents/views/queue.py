@@ -4,6 +4,9 @@ the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,6 +21,9 @@ from steward.incidents.choices import Queue, QueueOrder
 from steward.incidents.filters import IncidentFilters
 from steward.incidents.forms import BulkForm, QueueFilterForm, SavedViewForm
 from steward.web.forms import wants_partial
+
+if TYPE_CHECKING:
+    from steward.core.models import Team
 
 QUEUE = "incidents/queue.html"
 # A requester's queue is only ever their own incidents: the agents' tabs would all be empty.
@@ -49,21 +55,21 @@ def queue_context(request: HttpRequest) -> dict:
         errors.update({name: messages[0] for name, messages in exc.fields.items()})
         errors.setdefault("query", exc.message)
         page = None
-    form = QueueFilterForm(
-        {
-            **{name: request.GET.get(name, "") for name in FIELDS},
-            "queue": params["queue"],
-            "order": params["order"] if "order" not in errors else request.GET.get("order"),
-        },
-        teams=core_selectors.team_choices(actor) if agent else (),
-        agent=agent,
-    )
+    values = {
+        **{name: request.GET.get(name, "") for name in FIELDS},
+        "queue": params["queue"],
+        "order": params["order"] if "order" not in errors else request.GET.get("order"),
+    }
+    teams = core_selectors.team_choices(actor) if agent else ()
+    form = QueueFilterForm(values, teams=teams, agent=agent)
     form.show_errors(errors)
     query = queue_query(request)
     return {
         "page": page,
         "params": params,
         "filters": form,
+        # all the filter bar shows (with the language, added by {% kept %}): decision 0075
+        "filters_key": _filters_key(agent, teams, values, errors),
         "other_errors": [
             f"{name}: {message}" for name, message in errors.items() if name not in form.fields
         ],
@@ -75,6 +81,18 @@ def queue_context(request: HttpRequest) -> dict:
         "bulk_form": BulkForm(initial={"next": f"{reverse('incidents:list')}?{query}"}),
         "save_view_form": SavedViewForm(initial={"query": query}),
     }
+
+
+def _filters_key(agent: bool, teams: Iterable[Team], values: dict, errors: dict) -> tuple:
+    """What the filter bar (``QueueFilterForm`` in ``components/filter_bar.html``) is drawn
+    from: the reader's role (requesters have no team filter), the teams offered, the values
+    shown and the messages beside them. A new input of the bar must go in here."""
+    return (
+        agent,
+        tuple((team.slug, team.name) for team in teams),
+        tuple(sorted(values.items())),
+        tuple(sorted((name, str(message)) for name, message in errors.items())),
+    )
 
 
 @login_required
