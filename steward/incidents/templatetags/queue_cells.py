@@ -98,7 +98,8 @@ def _sla(clocks: Iterable, times: _Times) -> str:
         if clock.due_at:
             stamp, shown = times.of(clock.due_at)
             text = f'{text} · {words.due} <time datetime="{stamp}">{shown}</time>'
-    return f'<span class="sla {css}" title="{words.title}">{text} <small>{words.kind}</small></span>'
+    title = words.title
+    return f'<span class="sla {css}" title="{title}">{text} <small>{words.kind}</small></span>'
 
 
 def rows_html(  # noqa: PLR0913 - the tag's context, named
