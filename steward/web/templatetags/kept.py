@@ -24,8 +24,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from threading import Lock
+from typing import Any
 
 from django import template
+from django.forms import BaseForm
 from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.urls import get_resolver, get_script_prefix, get_urlconf
 from django.utils import timezone
@@ -81,6 +83,18 @@ def kept(parser: Parser, token: Token) -> KeptNode:
     return KeptNode(
         parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]], body
     )
+
+
+@register.filter
+def fresh_form(form: Any) -> tuple | None:
+    """``{% kept "name" form|fresh_form %}``: a fresh form's key (its class, prefix, ids and
+    initial values), for a form whose fields are its class's own (no per-instance choices,
+    labels or attributes); ``None`` for a bound form, which shows what was sent and its
+    errors, and for anything not a form."""
+    if not isinstance(form, BaseForm) or form.is_bound:
+        return None
+    initial = tuple(sorted((name, type(v).__name__, str(v)) for name, v in form.initial.items()))
+    return (type(form), form.prefix, form.auto_id, initial)
 
 
 def forget() -> None:
