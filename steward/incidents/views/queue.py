@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -21,6 +21,7 @@ from steward.incidents.choices import Queue, QueueOrder
 from steward.incidents.filters import IncidentFilters
 from steward.incidents.forms import BulkForm, QueueFilterForm, SavedViewForm
 from steward.web.forms import wants_partial
+from steward.web.links import link
 
 if TYPE_CHECKING:
     from steward.core.models import Team
@@ -61,24 +62,31 @@ def queue_context(request: HttpRequest) -> dict:
         "order": params["order"] if "order" not in errors else request.GET.get("order"),
     }
     teams = core_selectors.team_choices(actor) if agent else ()
-    form = QueueFilterForm(values, teams=teams, agent=agent)
-    form.show_errors(errors)
+
+    def filter_form() -> QueueFilterForm:
+        form = QueueFilterForm(values, teams=teams, agent=agent)
+        form.show_errors(errors)
+        return form
+
+    shown = QueueFilterForm.field_names(agent=agent)
     query = queue_query(request)
+    records_url = link("incidents:list")
     return {
         "page": page,
         "params": params,
-        "filters": form,
-        # all the filter bar shows (with the language, added by {% kept %}): decision 0075
+        # built only when the filter bar is drawn: it is kept under ``filters_key``, all it
+        # shows (with the language, which {% kept %} adds): decision 0075
+        "filters": SimpleLazyObject(filter_form),
         "filters_key": _filters_key(agent, teams, values, errors),
         "other_errors": [
-            f"{name}: {message}" for name, message in errors.items() if name not in form.fields
+            f"{name}: {message}" for name, message in errors.items() if name not in shown
         ],
         "queues": dict(Queue.choices) if agent else REQUESTER_QUEUE_LABELS,
-        "records_url": reverse("incidents:list"),  # the rows' links: /incidents/<number>/
+        "records_url": records_url,  # the rows' links: /incidents/<number>/
         "can_work_queue": agent,  # bulk actions, taking and saved views are the agents'
         "takeable": selectors.incidents_takeable(actor, page.items if page else []),
         "saved_views": selectors.saved_views(actor) if agent else [],
-        "bulk_form": BulkForm(initial={"next": f"{reverse('incidents:list')}?{query}"}),
+        "bulk_form": BulkForm(initial={"next": f"{records_url}?{query}"}),
         "save_view_form": SavedViewForm(initial={"query": query}),
     }
 
