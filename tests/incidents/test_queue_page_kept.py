@@ -202,22 +202,23 @@ def test_a_renamed_team_is_offered_by_its_new_name(world, switches, admin_actor)
 
 
 def test_a_failed_save_view_shows_what_was_sent_and_why(world, switches):
-    """The save-view form is kept fresh; a bound one (no name) is drawn, never the kept one."""
+    """The save-view form is kept fresh; a bound one is drawn every time, never kept: two
+    failures in a row each show their own value and reason."""
     client = _client(world["agent"])
     _same(client, switches, "/incidents/?queue=all")  # the fresh form kept
-    pages = []
-    for on in (False, True):
-        switches(on)
-        response = client.post(
-            "/incidents/views/",
-            {"name": "", "query": "queue=all"},
-            HTTP_HX_REQUEST="true",
-        )
-        pages.append((response.status_code, _masked(response.content)))
-    assert pages[1] == pages[0]
-    status, html = pages[0]
-    assert status == 422
-    assert 'class="field invalid"' in html
+    for name in ("", "a name far too long " * 4):
+        pages = []
+        for on in (False, True):
+            switches(on)
+            response = client.post(
+                "/incidents/views/", {"name": name, "query": "queue=all"}, HTTP_HX_REQUEST="true"
+            )
+            pages.append((response.status_code, _masked(response.content)))
+        assert pages[1] == pages[0], name
+        status, html = pages[0]
+        assert status == 422
+        assert 'class="field invalid"' in html
+        assert f'value="{name}"' in html if name else 'name="name"' in html
 
 
 def test_the_home_pages_navigation_lights_its_own_module(world, switches):
