@@ -16,6 +16,7 @@ def navigation(request: HttpRequest) -> dict:
     actor = getattr(request, "actor", None)
     is_admin = actor is not None and actor.is_admin
     items = []
+    shown = []  # what the navigation draws, as {% kept %}'s key (base.html; decision 0075)
     for module in MODULES:
         # roles are read once per user (cached), and only when a module asks
         managing = module.asset_managers_only and not is_admin and user.has_role("asset_manager")
@@ -24,15 +25,17 @@ def navigation(request: HttpRequest) -> dict:
         ):
             continue
         url = link(module.url_name) if module.url_name else None
+        active = _active(module, view)
         items.append(
             {
                 "label": module.label,
                 "url": url,
                 "enabled": url is not None,
-                "active": _active(module, view),
+                "active": active,
             }
         )
-    return {"nav_modules": items, "shell_urls": _shell_urls()}
+        shown.append((module.key, url, active))  # the label is the module's, in the language
+    return {"nav_modules": items, "nav_key": tuple(shown), "shell_urls": _shell_urls()}
 
 
 def _shell_urls() -> dict[str, str]:

@@ -254,6 +254,11 @@ class QueueFilterForm(forms.Form):
         else:
             del self.fields["team"]
 
+    @classmethod
+    def field_names(cls, *, agent: bool) -> frozenset[str]:
+        """The fields a form built for this reader has (``__init__`` drops the team's)."""
+        return frozenset(name for name in cls.base_fields if agent or name != "team")
+
     def show_errors(self, errors: dict[str, str]) -> None:
         """Each refused filter's message beside its field."""
         for name, message in errors.items():

@@ -47,10 +47,13 @@ def incident_moves(actor: Actor, incident: Incident) -> tuple[Move, ...]:
 def _can_take(actor: Actor, incident: Incident, team_ids: Collection[int]) -> bool:
     """An agent takes an open, unassigned incident of no team or of one of their teams (the
     same incidents "Assign selected to me" accepts)."""
+    return actor.is_agent and actor.user is not None and _takeable(incident, team_ids)
+
+
+def _takeable(incident: Incident, team_ids: Collection[int]) -> bool:
+    """``_can_take``'s rule for the incident, once the actor is known to be a person agent."""
     return (
-        actor.is_agent
-        and actor.user is not None
-        and incident.status in OPEN_STATES
+        incident.status in OPEN_STATES
         and incident.assignee_id is None
         and (incident.team_id is None or incident.team_id in team_ids)
     )
@@ -58,10 +61,11 @@ def _can_take(actor: Actor, incident: Incident, team_ids: Collection[int]) -> bo
 
 def incidents_takeable(actor: Actor, incidents: Iterable[Incident]) -> set[str]:
     """The numbers of the listed incidents the actor may take (one query for their teams)."""
-    if not actor.is_agent:
+    if not actor.is_agent or actor.user is None:
         return set()
     team_ids = set(my_team_ids(actor))
-    return {i.number for i in incidents if _can_take(actor, i, team_ids)}
+    # the actor's part of ``_can_take`` asked once, not once a row (a role look-up each)
+    return {i.number for i in incidents if _takeable(i, team_ids)}
 
 
 def incident_capabilities(actor: Actor, incident: Incident) -> IncidentCapabilities:

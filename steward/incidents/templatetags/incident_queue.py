@@ -8,12 +8,15 @@ rendered, row for row: tests/incidents/test_queue_rows_html.py renders that temp
 (kept in tests/incidents/reference/) beside this tag on the demo's queue, and
 tests/incidents/test_page_rendering.py holds the page's cells to it with the SLA badge of
 before. The language, the reader's zone, the clock and the catalogue's words are read once
-per page, not per row (decision 0043).
+per page, not per row (decision 0043). ``FAST`` writes them with less work per row, the
+same HTML (``_rows_fast``, decision 0075; tests/incidents/test_queue_page_kept.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import html
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,10 +27,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext
 
-from steward.core.selectors.timeline import format_datetime
+from steward.core.selectors.timeline import format_date, format_datetime
 from steward.incidents.choices import Status
 from steward.web.templatetags.steward_ui import (
+    NO_CLOCK,
     PageLocale,
+    _duration,
+    _sla_words,
     local_iso,
     priority_badge,
     sla_badge,
@@ -36,6 +42,10 @@ from steward.web.templatetags.steward_ui import (
 
 register = template.Library()
 
+# The rows written by ``_rows_fast`` (decision 0075): the same HTML with less work per row.
+# ``False`` draws every row with the loop below (decision 0043's); tests compare the two.
+FAST = True
+
 
 @register.simple_tag(takes_context=True)
 def incident_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
@@ -43,6 +53,13 @@ def incident_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
     agents get the tick box, the caller and Take (where ``takeable`` names the row)."""
     agent = bool(context.get("can_work_queue"))
     takeable = context.get("takeable") or ()
+    if FAST:
+        return _rows_fast(
+            rows,
+            agent=agent,
+            takeable=takeable,
+            records_url=context.get("records_url", ""),
+        )
     records_url = conditional_escape(context.get("records_url", ""))
     # the row template's words: {% translate %} escaped its text, {% blocktranslate %} only
     # the values put into it
@@ -146,3 +163,138 @@ SINCE_WORDS = {
 @functools.lru_cache(maxsize=16)
 def _since_words(language: str | None) -> dict[str, _SinceWord]:
     return {name: _SinceWord(language, *words) for name, words in SINCE_WORDS.items()}
+
+
+# --- the rows written with less work per row (``FAST``, decision 0075) ---
+
+
+def _escape(value: Any) -> str:
+    """``conditional_escape(value)``; a plain ``str`` straight through ``html.escape``."""
+    if type(value) is str:
+        return html.escape(value)
+    return conditional_escape(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(language: str | None, day: dt.date) -> str:
+    """``format_date(day, language)``: ``language`` is the active one (the key only keeps
+    languages apart; a catalogue does not change while the process runs)."""
+    return format_date(day, language)
+
+
+class _Times:
+    """A page's dates in the reader's zone and language: ``iso`` is what ``local_iso`` gives,
+    ``shown`` what ``format_datetime`` gives, escaped."""
+
+    __slots__ = ("language", "zone")
+
+    def __init__(self, page: PageLocale) -> None:
+        self.language, self.zone = page.language, page.zone
+
+    def of(self, value: dt.datetime) -> tuple[str, str]:
+        if value.utcoffset() is None:  # naive (``is_aware``'s test): the functions' answers
+            shown = format_datetime(value, self.zone, self.language)
+            return local_iso(value, self.zone), _escape(shown)
+        local = value.astimezone(self.zone)
+        shown = f"{_day(self.language, local.date())} {local.hour:02d}:{local.minute:02d}"
+        return local.isoformat(), html.escape(shown)
+
+
+def _sla(clocks: Iterable, times: _Times) -> str:
+    """``steward_ui.sla_badge(clocks, page)``."""
+    clocks = list(clocks)
+    live = [c for c in clocks if c.state != "stopped"] or clocks
+    if not live:
+        return NO_CLOCK
+    clock = min(live, key=lambda c: c.time_left_seconds)
+    if clock.breached:
+        css = "breached"
+    elif clock.paused:
+        css = "paused"
+    elif clock.warned:
+        css = "warning"
+    else:
+        css = "met" if clock.state == "stopped" else ""
+    words = _sla_words(times.language, clock.kind, clock.policy_name)
+    if clock.state == "stopped":
+        text = words.missed if clock.breached else words.met
+    elif clock.paused:
+        text = words.paused
+    else:
+        text = _escape(words.left % {"left": _duration(clock.time_left_seconds, times.language)})
+        if clock.due_at:
+            stamp, shown = times.of(clock.due_at)
+            text = f'{text} · {words.due} <time datetime="{stamp}">{shown}</time>'
+    title = words.title
+    return f'<span class="sla {css}" title="{title}">{text} <small>{words.kind}</small></span>'
+
+
+def _rows_fast(rows: Iterable[Any], *, agent: bool, takeable: Any, records_url: Any) -> SafeString:
+    """The rows as ``incident_rows``' own loop draws them (decision 0075): the same words,
+    badges and escaping, with less work per row on a page of 50 —
+
+    - text escaped by ``html.escape``, which is what Django's ``escape`` does for a ``str``,
+      without its lazy-text wrapper (some 400 calls a page); a safe string, a lazy text or a
+      model goes through ``conditional_escape`` as before;
+    - the days shown (opened, due) written once per language and local date (``_day``), not
+      with a catalogue look-up of the month's name per value, and each value's local time
+      worked out once for its ISO form and its shown one (``_Times``);
+    - the SLA badge drawn with the page's language and zone, its words kept as before."""
+    records_url = conditional_escape(records_url)
+    select = gettext("Select %(number)s")
+    major = format_html(' <span class="badge major">{}</span>', gettext("MAJOR"))
+    ago = gettext("%(since)s ago")
+    take = conditional_escape(gettext("Take"))
+    labels = {value: str(label) for value, label in Status.choices}
+    page = PageLocale.current()
+    times = _Times(page)
+    now = timezone.now()
+    words = _since_words(page.language)
+    priorities: dict[Any, str] = {}
+    statuses: dict[Any, str] = {}
+    out = []
+    for row in rows:
+        number = _escape(row.number)
+        cells = []
+        if agent:
+            cells.append(
+                f'<td><input type="checkbox" name="numbers" value="{number}" '
+                f'aria-label="{select % {"number": number}}"></td>'
+            )
+        cells.append(
+            f'<td><a href="{records_url}{number}/">{number}</a>{major if row.is_major else ""}</td>'
+        )
+        priority = row.priority
+        cell = priorities.get(priority)
+        if cell is None:
+            cell = priorities[priority] = f"<td>{priority_badge(priority)}</td>"
+        cells.append(cell)
+        cells.append(f"<td>{_escape(row.title)}</td>")
+        status = row.status
+        cell = statuses.get(status)
+        if cell is None:
+            label = labels.get(status) or row.get_status_display()
+            cell = statuses[status] = f"<td>{status_badge(status, label)}</td>"
+        cells.append(cell)
+        team = row.team.name if row.team is not None else ""
+        cells.append(f'<td class="optional">{_escape(team or "—")}</td>')
+        cells.append(f"<td>{_escape(row.assignee or '—')}</td>")
+        if agent:
+            cells.append(f'<td class="optional">{_escape(row.caller)}</td>')
+        cells.append(f"<td>{_sla(row.sla_clocks, times)}</td>")
+        opened = row.opened_at
+        since = ago % {"since": _escape(timesince(opened, now, time_strings=words))}
+        stamp, shown = times.of(opened)
+        cells.append(
+            f'<td class="optional"><time datetime="{stamp}" title="{shown}">{since}</time></td>'
+        )
+        if agent:
+            button = (
+                f'<button type="button" class="link" hx-post="{records_url}{number}/take/" '
+                f'hx-target="#queue-alert" hx-select="div.error">{take}</button>'
+                if row.number in takeable
+                else ""
+            )
+            cells.append(f"<td>{button}</td>")
+        out.append("<tr>\n  " + "\n  ".join(cells) + "\n</tr>\n")
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped

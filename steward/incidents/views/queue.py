@@ -4,10 +4,13 @@ the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -18,6 +21,10 @@ from steward.incidents.choices import Queue, QueueOrder
 from steward.incidents.filters import IncidentFilters
 from steward.incidents.forms import BulkForm, QueueFilterForm, SavedViewForm
 from steward.web.forms import wants_partial
+from steward.web.links import link
+
+if TYPE_CHECKING:
+    from steward.core.models import Team
 
 QUEUE = "incidents/queue.html"
 # A requester's queue is only ever their own incidents: the agents' tabs would all be empty.
@@ -49,32 +56,51 @@ def queue_context(request: HttpRequest) -> dict:
         errors.update({name: messages[0] for name, messages in exc.fields.items()})
         errors.setdefault("query", exc.message)
         page = None
-    form = QueueFilterForm(
-        {
-            **{name: request.GET.get(name, "") for name in FIELDS},
-            "queue": params["queue"],
-            "order": params["order"] if "order" not in errors else request.GET.get("order"),
-        },
-        teams=core_selectors.team_choices(actor) if agent else (),
-        agent=agent,
-    )
-    form.show_errors(errors)
+    values = {
+        **{name: request.GET.get(name, "") for name in FIELDS},
+        "queue": params["queue"],
+        "order": params["order"] if "order" not in errors else request.GET.get("order"),
+    }
+    teams = core_selectors.team_choices(actor) if agent else ()
+
+    def filter_form() -> QueueFilterForm:
+        form = QueueFilterForm(values, teams=teams, agent=agent)
+        form.show_errors(errors)
+        return form
+
+    shown = QueueFilterForm.field_names(agent=agent)
     query = queue_query(request)
+    records_url = link("incidents:list")
     return {
         "page": page,
         "params": params,
-        "filters": form,
+        # built only when the filter bar is drawn: it is kept under ``filters_key``, all it
+        # shows (with the language, which {% kept %} adds): decision 0075
+        "filters": SimpleLazyObject(filter_form),
+        "filters_key": _filters_key(agent, teams, values, errors),
         "other_errors": [
-            f"{name}: {message}" for name, message in errors.items() if name not in form.fields
+            f"{name}: {message}" for name, message in errors.items() if name not in shown
         ],
         "queues": dict(Queue.choices) if agent else REQUESTER_QUEUE_LABELS,
-        "records_url": reverse("incidents:list"),  # the rows' links: /incidents/<number>/
+        "records_url": records_url,  # the rows' links: /incidents/<number>/
         "can_work_queue": agent,  # bulk actions, taking and saved views are the agents'
         "takeable": selectors.incidents_takeable(actor, page.items if page else []),
         "saved_views": selectors.saved_views(actor) if agent else [],
-        "bulk_form": BulkForm(initial={"next": f"{reverse('incidents:list')}?{query}"}),
+        "bulk_form": BulkForm(initial={"next": f"{records_url}?{query}"}),
         "save_view_form": SavedViewForm(initial={"query": query}),
     }
+
+
+def _filters_key(agent: bool, teams: Iterable[Team], values: dict, errors: dict) -> tuple:
+    """What the filter bar (``QueueFilterForm`` in ``components/filter_bar.html``) is drawn
+    from: the reader's role (requesters have no team filter), the teams offered, the values
+    shown and the messages beside them. A new input of the bar must go in here."""
+    return (
+        agent,
+        tuple((team.slug, team.name) for team in teams),
+        tuple(sorted(values.items())),
+        tuple(sorted((name, str(message)) for name, message in errors.items())),
+    )
 
 
 @login_required
