@@ -190,7 +190,10 @@ class CIIdentifier(models.Model):
     lookups. ``family`` is the root of the CI's class chain (a VM and a server share one).
     Maintained by the services; not unique, so duplicates show up as conflicts."""
 
-    # no single-column indexes: (family, key, value) and (ci, key) lead with them
+    # one lookup index, led by the value: an import's chunk of values (``value = ANY``) is
+    # then always the index condition, on stale statistics and in a generic plan alike; led
+    # by (family, key), PostgreSQL filtered every row of the key against the whole array
+    # (decision 0076). (ci, key) serves the CI's foreign key.
     family = models.ForeignKey(CIClass, on_delete=models.CASCADE, related_name="+", db_index=False)
     key = models.CharField(max_length=60)
     value = models.CharField(max_length=1000)
@@ -201,8 +204,7 @@ class CIIdentifier(models.Model):
     class Meta:
         db_table = "cmdb_ci_identifier"
         indexes = [
-            models.Index(fields=["family", "key", "value"], name="ci_identifier_lookup"),
-            models.Index(fields=["value"], name="ci_identifier_value"),
+            models.Index(fields=["value", "family", "key"], name="ci_identifier_by_value"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["ci", "key"], name="ci_identifier_one_per_key")
