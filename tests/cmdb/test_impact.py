@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import deque
 
 import pytest
+from django.db import connection
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -432,3 +433,23 @@ def test_the_walks_of_several_cis_read_together_answer_as_each_alone(
     assert ctx.captured_queries[0]["sql"].count("WITH RECURSIVE") == len(starts)
     with django_assert_num_queries(0):
         assert impacts_from(SYSTEM, [], direction=direction, depth=6) == ([], None)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's join plans")
+@pytest.mark.parametrize("off", [("enable_nestloop",), ("enable_nestloop", "enable_hashjoin")])
+def test_the_page_does_not_hang_on_how_postgresql_joins_the_walk(db, off):
+    """The walk's rows are joined to the CI and class tables for the node columns. With a
+    nested loop they keep the walk's order; a hash or merge join (the planner's choice on
+    other statistics: a test database whose tables were emptied by deletes chose one) does
+    not, and a LIMIT after the join then kept the wrong rows: the start, the CI with the
+    highest id here, was cut off and the page answered "not found"."""
+    cis = layered([10, 10, 10, 1])
+    with connection.cursor() as cursor:
+        for setting in off:
+            cursor.execute(f"SET LOCAL {setting} = off")
+
+    result = impact(SYSTEM, number=cis[-1].number, direction="up", limit=25)
+
+    assert [n.depth for n in result.nodes] == [1] * 10 + [2] * 10 + [3] * 5
+    assert {n.number for n in result.nodes[:20]} == {ci.number for ci in cis[10:30]}
+    assert result.truncated

@@ -245,8 +245,14 @@ def _best(rows: list[tuple], start_id: int, budget: int, limit: int) -> tuple[Be
     """The walk's rows read with ``budget``: each CI at its shallowest depth, whether the
     walk was read to its end, and whether these rows answer (else: a larger budget)."""
     best: Best = {}
+    # among a CI's shallowest rows the lowest (parent, type) wins: the rows come in no set
+    # order (PostgreSQL's join of the walk to the node columns may reorder them), and the
+    # path shown must not hang on the plan
     for ci_id, level, parent_id, rel, *node in rows:
-        if ci_id != start_id and (ci_id not in best or level < best[ci_id][0]):
+        if ci_id == start_id:
+            continue
+        known = best.get(ci_id)
+        if known is None or (level, parent_id, rel) < known[:3]:
             best[ci_id] = (level, parent_id, rel, tuple(node))
     enough = len(rows) < budget or len(best) > limit or budget >= MAX_WALK_ROWS
     return best, len(rows) < budget, enough

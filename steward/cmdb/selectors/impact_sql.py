@@ -64,13 +64,14 @@ def impact_query(
     parent: cycles stop at the depth limit.
 
     The walk starts from ``start_id``, or from the CI numbered ``number`` if the actor may
-    see it (``served``): then its own row (depth 0) comes first, and no row at all says it
-    is absent or invisible. Rows come breadth first (depth by depth: SQLite's queue is
-    first in, first out and PostgreSQL evaluates one depth per iteration), and there is no
-    ``ORDER BY``: the walk stops after ``rows`` rows past the start (SQLite: ``LIMIT``
-    inside the walk; PostgreSQL: the outer ``LIMIT``, which stops the lazily evaluated
-    walk). ``nodes`` adds ``NODE_COLUMNS`` (and, from a ``number``, each CI's organisation
-    and class id, for the start)."""
+    see it (``served``): then its own row (depth 0) is among the rows, and no row at all
+    says it is absent or invisible. The walk makes rows breadth first (depth by depth:
+    SQLite's queue is first in, first out and PostgreSQL evaluates one depth per
+    iteration), and there is no ``ORDER BY``: the walk stops after ``rows`` rows past the
+    start (SQLite: ``LIMIT`` inside the walk; PostgreSQL: a ``LIMIT`` on the walk before
+    the joins, which stops the lazily evaluated walk); the rows may come in any order
+    (callers take each CI's shallowest depth). ``nodes`` adds ``NODE_COLUMNS`` (and, from
+    a ``number``, each CI's organisation and class id, for the start)."""
     # up: a forward edge (source needs target) is followed from its target to its source
     near, far = (
         ("target_id", "source_id") if direction == Direction.UP else ("source_id", "target_id")
@@ -93,17 +94,23 @@ def impact_query(
         visible = f"JOIN {_T_CI} v ON v.id = {nxt} AND " + _visible("v", served)
         params.extend(served)
     params.append(depth)
-    inner = ""
+    inner, walk = "", "walk"
     if connection.vendor == "sqlite":  # SQLite stops the recursion at the walk's own LIMIT
         inner = "LIMIT %s"
-        params.append(rows + 1)  # the start's own row counts
+    else:
+        # PostgreSQL: the walk's first rows, cut before the joins below, so which rows are
+        # kept never hangs on the join's plan (a hash or merge join does not keep the
+        # walk's order, and an outer LIMIT alone then dropped the start or nearer CIs);
+        # the LIMIT still stops the lazily evaluated walk
+        walk = "(SELECT * FROM walk LIMIT %s)"
+    params.append(rows + 1)  # the start's own row counts
     params.append(rows + (1 if number is not None else 0))
     columns, joins = "", ""
     where = ["w.depth > 0"] if number is None else []
     if nodes:
         columns = f", {NODE_COLUMNS}" + (", c.organisation_id, c.ci_class_id" if number else "")
-        # CROSS JOIN: SQLite keeps the walk as the outer loop (PostgreSQL reads it so too:
-        # a nested loop on the primary keys is the only cheap plan under a LIMIT)
+        # CROSS JOIN: SQLite keeps the walk as the outer loop (PostgreSQL reads it so too
+        # when its statistics are right: a nested loop on the primary keys)
         joins = f"CROSS JOIN {_T_CI} c CROSS JOIN {_T_CLASS} k"
         where.append("c.id = w.ci_id AND k.id = c.ci_class_id")
     condition = f"WHERE {' AND '.join(where)}" if where else ""
@@ -119,7 +126,7 @@ WITH RECURSIVE walk(ci_id, depth, parent_id, rel) AS (
     WHERE w.depth < %s
     {inner}
 )
-SELECT w.ci_id, w.depth, w.parent_id, w.rel{columns} FROM walk w {joins}
+SELECT w.ci_id, w.depth, w.parent_id, w.rel{columns} FROM {walk} w {joins}
 {condition}
 LIMIT %s"""  # noqa: S608
     return sql, params
