@@ -6,7 +6,7 @@ drops its own test database (tests/journeys/conftest.py) before the suite's
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from steward.settings import _database
 from tests import database_sessions
@@ -15,7 +15,9 @@ pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db]
 
 
 def _another(name: str):  # noqa: ANN202 - a Django connection
-    return connection.__class__({**connection.settings_dict, "NAME": name}, connection.alias)
+    """A connection of its own (``connection`` is a proxy) to the database ``name``."""
+    wrapper = connections[connection.alias]
+    return type(wrapper)({**wrapper.settings_dict, "NAME": name}, wrapper.alias)
 
 
 def test_a_session_is_named_on_the_test_database_and_none_asked_once_it_has_gone(monkeypatch):
