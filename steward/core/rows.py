@@ -6,6 +6,9 @@ CIs (docs/benchmarks-changes.md, docs/benchmarks-cmdb.md). ``loaded`` makes the 
 ``from_db`` would make for the same fields: those given are loaded, every other field is
 deferred (reading one costs a query, as with ``only``). Models with their own ``__init__``
 or ``from_db`` must not be built this way.
+
+``driver_rows`` and ``EpochMicros`` are the other two cheap reads of many rows: the driver's
+tuples without Django's converters, and PostgreSQL's datetimes as integers.
 """
 
 from __future__ import annotations
@@ -48,3 +51,13 @@ def driver_rows(rows: models.QuerySet) -> list[tuple]:
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+class EpochMicros(models.Func):
+    """A PostgreSQL ``timestamptz`` as whole microseconds since 1970-01-01 UTC, exact
+    (``EXTRACT`` answers ``numeric`` with the microseconds as its fraction): an integer the
+    driver reads in C, where psycopg's ``timestamptz`` loader is a Python call per value
+    (decisions 0029, 0070). PostgreSQL only; the caller makes the datetime."""
+
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+    output_field = models.BigIntegerField()

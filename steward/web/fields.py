@@ -25,6 +25,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 FIELD = "components/field.html"
+# False: every field rendered through the template each time, nothing kept (the page as
+# before decision 0071); tests render the page both ways and compare (decision 0072)
+KEEP = True
 # enough for every fixed field of every form in each language and value, with room to spare
 LIMIT = 2048
 
@@ -60,7 +63,7 @@ def render(field: BoundField) -> SafeString:
     """``{% include "components/field.html" %}`` of ``field``; the same HTML, kept for a
     fresh form's ``FIXED`` fields."""
     form = field.form
-    if form.is_bound or field.name not in getattr(form, "FIXED", ()):
+    if not KEEP or form.is_bound or field.name not in getattr(form, "FIXED", ()):
         return mark_safe(get_template(FIELD).render({"field": field}))  # noqa: S308 - the template's own escaping
     key = _key(field)
     html = _kept.get(key)

@@ -15,6 +15,10 @@ import functools
 
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 
+# False: every call reverses (the addresses as before decision 0071); tests render the
+# page both ways and compare (decision 0072)
+KEEP = True
+
 
 @functools.lru_cache(maxsize=512)
 def _kept(resolver: object, prefix: str, name: str, args: tuple[str, ...]) -> str:
@@ -23,4 +27,6 @@ def _kept(resolver: object, prefix: str, name: str, args: tuple[str, ...]) -> st
 
 def link(name: str, *args: str) -> str:
     """``reverse(name, args=args)``, kept per URL patterns and script prefix."""
+    if not KEEP:
+        return reverse(name, args=args or None)
     return _kept(get_resolver(get_urlconf()), get_script_prefix(), name, args)

@@ -6,6 +6,7 @@ import pytest
 from steward.core.errors import ValidationFailed
 from steward.core.services.references import active_team, active_user
 from tests import factories
+from tests.web.catalogue_files import PACKAGE, Message, marked_in_python
 
 pytestmark = pytest.mark.django_db
 
@@ -30,3 +31,15 @@ def test_an_agent_is_required_where_the_record_needs_one(agent_actor, requester_
         active_user(agent_actor, "assignee", requester_user.username, agent=True)
     assert caught.value.fields == {"assignee": ["is not an agent"]}
     assert active_user(agent_actor, "assignee", agent_actor.user.username, agent=True)
+
+
+def test_a_reference_naming_no_row_is_refused_in_one_message_written_once():
+    # unknown_ref is the one "no user 'bob'" (decision 0067's mend): a copy elsewhere would
+    # drift from it in wording or translation
+    message = Message("no %(label)s %(value)s")
+    writers = sorted(
+        path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("*.py")
+        if "migrations" not in path.parts and message in marked_in_python(path)
+    )
+    assert writers == ["core/services/common.py"]

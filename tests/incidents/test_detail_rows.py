@@ -4,7 +4,8 @@ files likewise, shows the same page as main's model querysets did
 (``reference/detail_before.py``), for every kind of reader; who sees only part keeps the
 model path; and a warm page compiles no queryset of these tables at all. Its fresh forms'
 fixed fields kept per process and its addresses reversed once (decision 0071) show the page
-main's templates showed (``reference/templates``), whatever was kept before."""
+the same templates show with nothing kept (``fields.KEEP`` and ``links.KEEP`` off, decision
+0072), whatever was kept before."""
 
 from __future__ import annotations
 
@@ -30,10 +31,10 @@ from steward.incidents.services import (
     incident_create,
     incident_update,
 )
+from steward.web import fields, links
 from tests import factories
 from tests.conftest import as_actor
 from tests.incidents.reference import detail_before
-from tests.incidents.reference.detail_templates import templates_before
 
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system("tests")
@@ -149,9 +150,12 @@ def test_the_page_is_the_page_main_showed(
 
 
 def _main_page(monkeypatch, user, number: str, **headers: str) -> str:  # noqa: ANN001
-    """The page as main rendered it: its model reads and its templates, nothing kept."""
-    with monkeypatch.context() as before, templates_before():
+    """The page as main rendered it: its model reads, every field rendered and every
+    address reversed where it is shown, nothing kept."""
+    with monkeypatch.context() as before:
         detail_before.install(before)
+        before.setattr(fields, "KEEP", False)
+        before.setattr(links, "KEEP", False)
         return _page(user, number, **headers)
 
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test.utils import modify_settings, override_settings
 
+from tests import database_sessions
 from tests.browser.harness import (
     launched_chromium,
     opened_page,
@@ -112,6 +113,10 @@ def _test_database() -> Iterator[None]:
     try:
         yield
     finally:
+        # the sessions left on it are named before this drop, not after it: the suite's
+        # django_db_setup (tests/conftest.py) tears down later, on the configured database
+        if connection.vendor == "postgresql":
+            database_sessions.left_sessions(connection)
         teardown_databases(made, verbosity=0)
 
 

@@ -16,6 +16,7 @@ from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
 from steward.core.models import Location
+from steward.core.services.common import unknown_ref
 from steward.core.text import is_single_line
 
 MAX_MONEY = Decimal("999999999999.99")
@@ -79,9 +80,7 @@ def ref(qs: QuerySet, field: str, value: Any, *, key: str, label: str) -> Any:
         )
     found = qs.filter(**{key: value}).first()
     if found is None:
-        raise ValidationFailed.one(
-            field, _("no %(label)s %(value)s") % {"label": label, "value": repr(value)}
-        )
+        raise unknown_ref(field, label, value)
     return found
 
 

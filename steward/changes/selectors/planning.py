@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import BigIntegerField, Func, Prefetch, Q, QuerySet, TextField
+from django.db.models import Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from steward.changes.choices import (
@@ -34,7 +34,7 @@ from steward.cmdb.choices import Direction
 from steward.cmdb.models import ConfigurationItem
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
-from steward.core.rows import driver_rows
+from steward.core.rows import EpochMicros, driver_rows
 
 # --- calendar and CAB ---------------------------------------------------------------------
 
@@ -142,14 +142,6 @@ def calendar_rows(found: list[tuple], moment: Callable[[Any], dt.datetime]) -> l
         CalendarRow(i, number, title, status, level, score, when(s), when(e), team or "")
         for i, number, title, status, level, score, s, e, team, *_ in found
     ]
-
-
-class EpochMicros(Func):
-    """A PostgreSQL ``timestamptz`` as whole microseconds since 1970-01-01 UTC (exact:
-    ``EXTRACT`` answers ``numeric`` with the microseconds as its fraction)."""
-
-    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
-    output_field = BigIntegerField()
 
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

@@ -13,6 +13,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from steward.core.actor import Actor
+from steward.core.rows import EpochMicros
 from steward.core.selectors import compiled
 from steward.sla.choices import ClockKind, ClockState
 from steward.sla.models import SlaClock
@@ -135,14 +136,6 @@ def _clock_rows(content_type: int, ids: list[str]) -> models.QuerySet:
     return SlaClock.objects.filter(content_type_id=content_type, object_id__in=ids).values(*_ROW)
 
 
-class _EpochMicros(models.Func):
-    """A PostgreSQL ``timestamptz`` as whole microseconds since 1970-01-01 UTC, exact (as
-    decision 0029 reads the change calendar's; ``changes`` may not be imported here)."""
-
-    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
-    output_field = models.BigIntegerField()
-
-
 _TIMES = ("started_at", "running_since", "due_at", "stopped_at")
 _EPOCH_ROW = tuple(c for c in _ROW if c not in _TIMES)
 
@@ -151,7 +144,7 @@ def _clock_rows_epoch(content_type: int, ids: list[str]) -> models.QuerySet:
     """``_clock_rows`` with the times as integers: psycopg's Python ``timestamptz`` loader
     behind Django's (a regex and three calls a value, ~280 a page) was most of the read."""
     qs = SlaClock.objects.filter(content_type_id=content_type, object_id__in=ids)
-    qs = qs.annotate(**{f"{name}_us": _EpochMicros(name) for name in _TIMES})
+    qs = qs.annotate(**{f"{name}_us": EpochMicros(name) for name in _TIMES})
     return qs.values(*_EPOCH_ROW, *(f"{name}_us" for name in _TIMES))
 
 
