@@ -59,7 +59,7 @@ def change_created(actor: Any, change: Change, *, as_row: bool = True) -> Change
     if not as_row or getattr(change, "created_links", None) is None:
         return change_created_model(actor, change)
     links = change.created_links
-    linked = {name: list(dict.fromkeys(links.get(name, []))) for name in LINKED}
+    linked = {name: list(links.get(name, [])) for name in LINKED}  # each once (the create)
     linked["impacted_services"] = created_services(actor, linked["impacted_services"])
     change.organisation = _organisation(change)
     row = {key: getattr(change, key) for key in PLAIN}
