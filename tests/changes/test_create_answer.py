@@ -125,8 +125,9 @@ def test_the_api_answers_the_row_in_as_many_statements_as_the_model(
     monkeypatch, agent_api, agent_actor, stack
 ):
     """The row path renders with ``row_response`` (not ninja's getter) and runs the same
-    statements as the model path: on SQLite 12 for a change on two CIs, on PostgreSQL 10
-    (no savepoint of the idempotency key's own, no ``BEGIN IMMEDIATE``)."""
+    statements as the model path: 12 for a change on two CIs (as
+    ``test_api.test_the_create_answer_is_what_a_get_shows_without_reading_it_back`` counts
+    them), on both databases."""
     rendered = []
     monkeypatch.setattr(
         change_api,
@@ -149,7 +150,7 @@ def test_the_api_answers_the_row_in_as_many_statements_as_the_model(
         counts[path] = len(ctx.captured_queries)
     assert len(rendered) == 2  # the warm-up's and the row path's: ninja renders the model's
     assert counts["row"] == counts["model"], counts
-    assert counts["row"] == (12 if connection.vendor == "sqlite" else 10), counts
+    assert counts["row"] == 12, counts
 
 
 def test_an_idempotent_retry_answers_the_first_change(agent_api, stack):
