@@ -30,6 +30,7 @@ from steward.changes.selectors.config import (
     template_list,
     template_visible,
 )
+from steward.changes.selectors.created import change_created
 from steward.changes.selectors.disclosure import (
     change_risk_reasons,
     change_timeline,
@@ -70,7 +71,6 @@ from steward.changes.selectors.records import (
     approvals_awaiting,
     change_allowed_transitions,
     change_comment_page,
-    change_created,
     change_filter,
     change_for_update,
     change_get,

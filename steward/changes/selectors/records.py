@@ -170,23 +170,17 @@ def change_get(actor: Actor, *, number: str) -> Change:
     return change
 
 
-def change_created(actor: Actor, change: Change) -> Change:
-    """The change ``change_create`` just returned, as ``change_get`` shows it, without
-    reading it back: its links are the records the create was given (read through the
-    actor's visibility) and the impacted services it found (narrowed here to those the
-    actor may see: one query, none for administrators). A change without them (an
-    idempotent retry returns the first one, fetched) is read as ``change_get`` reads it."""
+def change_created_model(actor: Actor, change: Change) -> Change:
+    """The change ``change_create`` just returned, as ``change_get`` shows it (a model for
+    ninja to render), without reading it back: its links are the records the create was
+    given (read through the actor's visibility) and the impacted services it found
+    (``created_services``). A change without them (an idempotent retry returns the first
+    one, fetched) is read as ``change_get`` reads it. The API answers a row instead
+    (``selectors.created``, decision 0074), held equal to this."""
     links = getattr(change, "created_links", None)
     if links is None:
         return change_get(actor, number=change.number)
-    services = links["impacted_services"]
-    if services and not (actor.is_system or actor.is_admin):
-        seen = set(
-            cmdb_selectors.ci_visible(actor)
-            .filter(id__in=[s.id for s in services])
-            .values_list("id", flat=True)
-        )
-        services = [s for s in services if s.id in seen]
+    services = created_services(actor, links["impacted_services"])
     # as prefetch_related leaves them: the answer reads .cis.all() and the others
     change._prefetched_objects_cache = {}
     for name in ("cis", "incidents", "problems"):
@@ -202,6 +196,19 @@ def change_created(actor: Actor, change: Change) -> Change:
     ):
         change.organisation = requester.organisation
     return change
+
+
+def created_services(actor: Actor, services: list[Any]) -> list[Any]:
+    """The impacted services a create found, narrowed to those ``actor`` may see (one
+    query; none for administrators and the system)."""
+    if services and not (actor.is_system or actor.is_admin):
+        seen = set(
+            cmdb_selectors.ci_visible(actor)
+            .filter(id__in=[s.id for s in services])
+            .values_list("id", flat=True)
+        )
+        services = [s for s in services if s.id in seen]
+    return services
 
 
 def _cache(change: Change, name: str, rows: list[Any]) -> None:

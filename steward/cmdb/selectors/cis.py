@@ -12,14 +12,17 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from steward.cmdb.choices import CIStatus, Environment
-from steward.cmdb.models import ConfigurationItem
+from steward.cmdb.models import CIClass, ConfigurationItem
 from steward.cmdb.selectors.classes import class_tree
 from steward.cmdb.selectors.schema import coerce_query
 from steward.core.actor import Actor
 from steward.core.choices import Role, Scope
 from steward.core.errors import NotFound, ValidationFailed
 from steward.core.pagination import Page, paginate
-from steward.core.selectors.scoping import scope_to_organisations
+from steward.core.rows import cache_related
+from steward.core.selectors import compiled
+from steward.core.selectors.scoping import scope_to_organisations, sees_everything
+from steward.core.selectors.shells import shell
 
 NUMBER = re.compile(r"CI\d{7}")
 
@@ -127,13 +130,48 @@ def ci_for_update(actor: Actor, *, number: str) -> ConfigurationItem:
 
 
 def ci_choices(actor: Actor, numbers: set[str]) -> dict[str, ConfigurationItem]:
-    """Visible CIs by number, in one query (references in attributes and relationships)."""
+    """Visible CIs by number, in one query (references in attributes and relationships).
+
+    For an actor who sees every CI and a few numbers (a change's CIs, a relationship's
+    ends) the query is compiled once per process and count (``_by_numbers``): compiling the
+    ORM's ``select_related`` query was a quarter of a change create's CPU (decision 0074).
+    The objects are the same either way."""
     if not numbers:
         return {}
+    if len(numbers) <= COMPILED_UP_TO and sees_everything(actor):
+        return {ci.number: ci for ci in _by_numbers(numbers)}
     return {
         ci.number: ci
         for ci in ci_visible(actor).select_related("ci_class").filter(number__in=numbers)
     }
+
+
+COMPILED_UP_TO = 32  # numbers read by compiled SQL: 1, 2, 4, .. 32 of them, six statements
+_OWN = tuple(f.attname for f in ConfigurationItem._meta.concrete_fields)
+_CLASS = tuple(f.attname for f in CIClass._meta.concrete_fields)
+_JOINED = tuple(f"ci_class__{name}" for name in _CLASS)
+
+
+def _numbered(numbers: list[str]) -> QuerySet:
+    # the CI's columns and its class's through the join ``select_related`` makes
+    return ConfigurationItem.objects.filter(number__in=numbers).values(*_OWN, *_JOINED)
+
+
+def _by_numbers(numbers: set[str]) -> list[ConfigurationItem]:
+    """``ConfigurationItem.objects.select_related("ci_class").filter(number__in=numbers)``
+    read from compiled SQL and built as that query builds them (every field of both
+    loaded, the class cached on the CI). The numbers are padded to a power of two by
+    repeating the last (``IN`` ignores the repeats), so few shapes are compiled."""
+    wanted = sorted(numbers)
+    wanted += wanted[-1:] * ((1 << (len(wanted) - 1).bit_length()) - len(wanted))
+    db = ConfigurationItem.objects.db
+    found = []
+    for row in compiled.rows("cmdb.ci_choices", _numbered, numbers=wanted):
+        ci = shell(ConfigurationItem, db, {name: row[name] for name in _OWN})
+        values = {name: row[joined] for name, joined in zip(_CLASS, _JOINED, strict=True)}
+        cache_related(ci, "ci_class", shell(CIClass, db, values))
+        found.append(ci)
+    return found
 
 
 def ci_suggest(
