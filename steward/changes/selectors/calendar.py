@@ -19,14 +19,10 @@ from django.utils import timezone
 from steward.changes.models import ChangeCI, FreezeWindow
 from steward.changes.selectors.config import freeze_visible
 from steward.changes.selectors.days import _COUNT, _CROSSING, _FIRST, Days, placed
-from steward.changes.selectors.planning import (
-    CalendarRow,
-    EpochMicros,
-    calendar_query,
-)
+from steward.changes.selectors.planning import CalendarRow, calendar_query
 from steward.changes.selectors.records import MAX_WINDOW
 from steward.core.actor import Actor
-from steward.core.rows import driver_rows
+from steward.core.rows import EpochMicros, driver_rows
 
 ONE_DAY = dt.timedelta(days=1)
 SHOWN_CIS = 500  # conflicts read for only the shown changes' CIs up to this many changes
