@@ -25,7 +25,10 @@ def _row(ci: ConfigurationItem) -> dict:
 
 
 def _entries(model: str, pk: int) -> list[AuditEntry]:
-    return list(AuditEntry.objects.filter(content_type__model=model, object_id=str(pk)))
+    # oldest first: the tests take the newest as [-1], and PostgreSQL keeps no row order
+    return list(
+        AuditEntry.objects.filter(content_type__model=model, object_id=str(pk)).order_by("id")
+    )
 
 
 def _identifiers(ci: ConfigurationItem) -> set[tuple]:
