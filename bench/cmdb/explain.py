@@ -123,7 +123,9 @@ def walk_sizes(ids: list[int]) -> dict:
             began = time.perf_counter()
             for pk in ids:
                 _sql_text, counted, params = _sql(direction, pk)
-                cursor.execute(counted, params[:-1])  # no LIMIT in the counting variant
+                # the walk's own parameters: no LIMIT after it (PostgreSQL's cut of the walk
+                # before the joins is outside the CTE too)
+                cursor.execute(counted, params[: counted.count("%s")])
                 n, d, _deepest = cursor.fetchone()
                 rows, distinct = rows + n, distinct + d
             seconds = time.perf_counter() - began
