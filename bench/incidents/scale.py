@@ -75,13 +75,16 @@ def build(kept: dataset.Kept, args: argparse.Namespace) -> dict:
     return figures
 
 
-def number_to_open(span: int) -> str:
-    """A copy in the newest round of the template with the most comments."""
+def number_to_open(span: int, rows: int | None = None) -> str:
+    """A copy in the newest round of the template with the most comments, among the set's
+    own ``rows`` (a reused set also holds the incidents earlier runs' creates made, numbered
+    from another sequence than their ids)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT max(id) FROM incidents_incident WHERE number LIKE 'INC%'")
         top = cursor.fetchone()[0]
+        top = top if rows is None else min(top, rows)
         cursor.execute(
             "SELECT object_id, count(*) FROM core_comment WHERE content_type_id = "
             "(SELECT id FROM django_content_type WHERE model = 'incident' AND "
@@ -158,7 +161,7 @@ def measure_empty(twin: dataset.Kept, args: argparse.Namespace) -> dict:
 
 
 def measure_full(kept: dataset.Kept, args: argparse.Namespace) -> dict:  # noqa: PLR0914
-    number = number_to_open(kept.loaded["grow"]["templates"])
+    number = number_to_open(kept.loaded["grow"]["templates"], args.rows)
     cookie = setup.session_cookie(setup.AGENT)
     who = {"agent": kept.agent_headers(), "web": {"Cookie": cookie}, "admin": kept.headers()}
     chosen = [s for s in args.scenarios.split(",") if s] or list(READS)
