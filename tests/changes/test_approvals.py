@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from steward.changes import services
+from steward.changes import selectors, services
 from steward.changes.choices import ApprovalState, Status
 from steward.changes.models import ApprovalDecision, ApprovalReminder, Change, ChangeApproval
 from steward.core.actor import Actor
@@ -90,6 +90,22 @@ def test_any_rejection_rejects(high_change):
     assert fresh(high_change).approval_state == ApprovalState.REJECTED
     with pytest.raises(ValidationFailed):
         move(Actor.system("t"), high_change, Status.SCHEDULED)
+
+
+def test_a_rejection_withdraws_the_other_pending_approvals(high_change):
+    cab_approval = high_change.approvals.get(label="Change Advisory Board")
+    owner = high_change.approvals.exclude(pk=cab_approval.pk).get()
+    lead = owner.approvers.get()
+    assert [a.pk for a in selectors.approvals_awaiting(as_actor(lead))] == [owner.pk]
+
+    decide(cab_approval.approvers.first(), high_change, cab_approval, "reject", comment="No")
+
+    assert ChangeApproval.objects.get(pk=owner.pk).state == ApprovalState.NOT_REQUIRED
+    assert selectors.approvals_awaiting(as_actor(lead)) == []  # off the lead's home page
+    with pytest.raises(Conflict):
+        decide(lead, high_change, owner)
+    withdrawn = AuditEntry.objects.filter(content_type__model="changeapproval", object_id=owner.pk)
+    assert withdrawn.latest("id").changes["state"] == ["pending", "not_required"]
 
 
 def test_a_rejection_tells_the_requester_who_rejected_it_and_why(high_change):

@@ -141,6 +141,26 @@ def _settle(approval: ChangeApproval) -> None:
     approval.save(update_fields=["state", "decided_at"])
 
 
+def _withdraw_pending(actor: Actor, change: Change) -> None:
+    """A rejection rejects the change, so its other pending approvals are asked of nobody
+    any more: off the approvers' home pages, agendas and reminders, each change audited.
+    Requesting authorisation again replaces every approval (``approvals_request``)."""
+    pending = ChangeApproval.objects.select_for_update().filter(
+        change=change, state=ApprovalState.PENDING
+    )
+    now = timezone.now()
+    for approval in pending:
+        audit.record(
+            actor,
+            approval,
+            before={"state": approval.state},
+            after={"state": ApprovalState.NOT_REQUIRED},
+        )
+        approval.state = ApprovalState.NOT_REQUIRED
+        approval.decided_at = now
+        approval.save(update_fields=["state", "decided_at"])
+
+
 def _settle_change(actor: Actor, change: Change) -> None:
     states = list(change.approvals.values_list("state", flat=True))
     if ApprovalState.REJECTED in states:
@@ -149,6 +169,8 @@ def _settle_change(actor: Actor, change: Change) -> None:
         state = ApprovalState.APPROVED
     else:
         state = ApprovalState.PENDING
+    if state == ApprovalState.REJECTED:
+        _withdraw_pending(actor, change)
     if state == change.approval_state:
         return
     before = {"approval_state": change.approval_state}
