@@ -9,7 +9,8 @@ rendered, row for row: tests/incidents/test_queue_rows_html.py renders that temp
 tests/incidents/test_page_rendering.py holds the page's cells to it with the SLA badge of
 before. The language, the reader's zone, the clock and the catalogue's words are read once
 per page, not per row (decision 0043). ``FAST`` writes them with less work per row, the
-same HTML (``_rows_fast``, decision 0075; tests/incidents/test_queue_page_kept.py).
+same HTML (decision 0075; tests/incidents/test_queue_page_kept.py): one writer (``_rows``)
+given the faster escape and dates, not a second copy of the row.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import template
@@ -31,19 +32,21 @@ from steward.core.selectors.timeline import format_date, format_datetime
 from steward.incidents.choices import Status
 from steward.web.templatetags.steward_ui import (
     NO_CLOCK,
+    Dates,
     PageLocale,
-    _duration,
-    _sla_words,
+    local_dates,
     local_iso,
+    most_urgent,
     priority_badge,
-    sla_badge,
+    sla_html,
     status_badge,
 )
 
 register = template.Library()
 
-# The rows written by ``_rows_fast`` (decision 0075): the same HTML with less work per row.
-# ``False`` draws every row with the loop below (decision 0043's); tests compare the two.
+# The rows written with decision 0075's helpers (``_escape``, ``_Times``): the same HTML with
+# less work per row. ``False`` gives the writer decision 0043's (Django's ``conditional_escape``,
+# ``local_iso`` and ``format_datetime`` per value); tests compare the two.
 FAST = True
 
 
@@ -51,81 +54,20 @@ FAST = True
 def incident_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
     """Each row (``selectors.rows.QueueRow`` or an ``Incident``) as the queue's ``<tr>``;
     agents get the tick box, the caller and Take (where ``takeable`` names the row)."""
-    agent = bool(context.get("can_work_queue"))
-    takeable = context.get("takeable") or ()
-    if FAST:
-        return _rows_fast(
-            rows,
-            agent=agent,
-            takeable=takeable,
-            records_url=context.get("records_url", ""),
-        )
-    records_url = conditional_escape(context.get("records_url", ""))
-    # the row template's words: {% translate %} escaped its text, {% blocktranslate %} only
-    # the values put into it
-    select = gettext("Select %(number)s")
-    major = format_html(' <span class="badge major">{}</span>', gettext("MAJOR"))
-    ago = gettext("%(since)s ago")
-    take = conditional_escape(gettext("Take"))
-    labels = {value: str(label) for value, label in Status.choices}
-    # once per page, not per row (decision 0043): the badges of the few priorities and
-    # statuses, the reader's zone, the clock for "… ago", and timesince's words per count
-    priorities: dict[Any, str] = {}
-    statuses: dict[Any, str] = {}
     page = PageLocale.current()
-    zone = page.zone
-    now = timezone.now()  # one clock for the page's "… ago" (timesince read it per row)
-    words = _since_words(page.language)
-    out = []
-    for row in rows:
-        number = conditional_escape(row.number)
-        cells = []
-        if agent:
-            cells.append(
-                '<td><input type="checkbox" name="numbers" value="{}" aria-label="{}"></td>'.format(
-                    number, select % {"number": number}
-                )
-            )
-        cells.append(
-            f'<td><a href="{records_url}{number}/">{number}</a>{major if row.is_major else ""}</td>'
-        )
-        priority = row.priority
-        badge = priorities.get(priority)
-        if badge is None:
-            badge = priorities[priority] = f"<td>{priority_badge(priority)}</td>"
-        cells.append(badge)
-        cells.append(f"<td>{conditional_escape(row.title)}</td>")
-        status = row.status
-        badge = statuses.get(status)
-        if badge is None:
-            label = labels.get(status) or row.get_status_display()
-            badge = statuses[status] = f"<td>{status_badge(status, label)}</td>"
-        cells.append(badge)
-        team = row.team.name if row.team is not None else ""
-        cells.append(f'<td class="optional">{conditional_escape(team or "—")}</td>')
-        cells.append(f"<td>{conditional_escape(row.assignee or '—')}</td>")
-        if agent:
-            cells.append(f'<td class="optional">{conditional_escape(row.caller)}</td>')
-        cells.append(f"<td>{sla_badge(row.sla_clocks, page)}</td>")
-        opened = row.opened_at
-        since = ago % {"since": conditional_escape(timesince(opened, now, time_strings=words))}
-        # the local time's ISO form is what ``|date:"c"`` gave (digits and punctuation:
-        # nothing to escape)
-        stamp = local_iso(opened, zone)
-        shown = conditional_escape(format_datetime(opened, zone, page.language))
-        cells.append(
-            f'<td class="optional"><time datetime="{stamp}" title="{shown}">{since}</time></td>'
-        )
-        if agent:
-            button = (
-                f'<button type="button" class="link" hx-post="{records_url}{number}/take/" '
-                f'hx-target="#queue-alert" hx-select="div.error">{take}</button>'
-                if row.number in takeable
-                else ""
-            )
-            cells.append(f"<td>{button}</td>")
-        out.append("<tr>\n  " + "\n  ".join(cells) + "\n</tr>\n")
-    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+    if FAST:  # decision 0075's helpers
+        escape, dates = _escape, _Times(page).of
+    else:  # decision 0043's: Django's escape, the date functions per value
+        escape, dates = conditional_escape, local_dates(page)
+    return _rows(
+        rows,
+        agent=bool(context.get("can_work_queue")),
+        takeable=context.get("takeable") or (),
+        records_url=context.get("records_url", ""),
+        page=page,
+        escape=escape,
+        dates=dates,
+    )
 
 
 class _SinceWord:
@@ -165,7 +107,7 @@ def _since_words(language: str | None) -> dict[str, _SinceWord]:
     return {name: _SinceWord(language, *words) for name, words in SINCE_WORDS.items()}
 
 
-# --- the rows written with less work per row (``FAST``, decision 0075) ---
+# --- the helpers of ``FAST`` (decision 0075), and the one writer of the rows ---
 
 
 def _escape(value: Any) -> str:
@@ -200,61 +142,39 @@ class _Times:
         return local.isoformat(), html.escape(shown)
 
 
-def _sla(clocks: Iterable, times: _Times) -> str:
-    """``steward_ui.sla_badge(clocks, page)``."""
-    clocks = list(clocks)
-    live = [c for c in clocks if c.state != "stopped"] or clocks
-    if not live:
-        return NO_CLOCK
-    clock = min(live, key=lambda c: c.time_left_seconds)
-    if clock.breached:
-        css = "breached"
-    elif clock.paused:
-        css = "paused"
-    elif clock.warned:
-        css = "warning"
-    else:
-        css = "met" if clock.state == "stopped" else ""
-    words = _sla_words(times.language, clock.kind, clock.policy_name)
-    if clock.state == "stopped":
-        text = words.missed if clock.breached else words.met
-    elif clock.paused:
-        text = words.paused
-    else:
-        text = _escape(words.left % {"left": _duration(clock.time_left_seconds, times.language)})
-        if clock.due_at:
-            stamp, shown = times.of(clock.due_at)
-            text = f'{text} · {words.due} <time datetime="{stamp}">{shown}</time>'
-    title = words.title
-    return f'<span class="sla {css}" title="{title}">{text} <small>{words.kind}</small></span>'
-
-
-def _rows_fast(rows: Iterable[Any], *, agent: bool, takeable: Any, records_url: Any) -> SafeString:
-    """The rows as ``incident_rows``' own loop draws them (decision 0075): the same words,
-    badges and escaping, with less work per row on a page of 50 —
-
-    - text escaped by ``html.escape``, which is what Django's ``escape`` does for a ``str``,
-      without its lazy-text wrapper (some 400 calls a page); a safe string, a lazy text or a
-      model goes through ``conditional_escape`` as before;
-    - the days shown (opened, due) written once per language and local date (``_day``), not
-      with a catalogue look-up of the month's name per value, and each value's local time
-      worked out once for its ISO form and its shown one (``_Times``);
-    - the SLA badge drawn with the page's language and zone, its words kept as before."""
+def _rows(
+    rows: Iterable[Any],
+    *,
+    agent: bool,
+    takeable: Any,
+    records_url: Any,
+    page: PageLocale,
+    escape: Callable[[Any], str],
+    dates: Dates,
+) -> SafeString:
+    """The rows' HTML, the one writer for both ways (``FAST`` chooses the helpers): ``escape``
+    is ``conditional_escape`` or ``_escape`` (the same text: ``html.escape`` for a ``str``),
+    ``dates(value)`` a moment's ISO form and its shown form, escaped (``local_dates``, or
+    ``_Times.of``: the days kept per language and local date, each value's local time worked
+    out once for both). The words, the priorities' and statuses' badges, the reader's zone,
+    the clock for "… ago" and timesince's words are read once per page, not per row
+    (decision 0043)."""
     records_url = conditional_escape(records_url)
+    # the row template's words: {% translate %} escaped its text, {% blocktranslate %} only
+    # the values put into it
     select = gettext("Select %(number)s")
     major = format_html(' <span class="badge major">{}</span>', gettext("MAJOR"))
     ago = gettext("%(since)s ago")
     take = conditional_escape(gettext("Take"))
     labels = {value: str(label) for value, label in Status.choices}
-    page = PageLocale.current()
-    times = _Times(page)
-    now = timezone.now()
-    words = _since_words(page.language)
+    language = page.language
+    now = timezone.now()  # one clock for the page's "… ago" (timesince read it per row)
+    words = _since_words(language)
     priorities: dict[Any, str] = {}
     statuses: dict[Any, str] = {}
     out = []
     for row in rows:
-        number = _escape(row.number)
+        number = escape(row.number)
         cells = []
         if agent:
             cells.append(
@@ -269,7 +189,7 @@ def _rows_fast(rows: Iterable[Any], *, agent: bool, takeable: Any, records_url: 
         if cell is None:
             cell = priorities[priority] = f"<td>{priority_badge(priority)}</td>"
         cells.append(cell)
-        cells.append(f"<td>{_escape(row.title)}</td>")
+        cells.append(f"<td>{escape(row.title)}</td>")
         status = row.status
         cell = statuses.get(status)
         if cell is None:
@@ -277,14 +197,15 @@ def _rows_fast(rows: Iterable[Any], *, agent: bool, takeable: Any, records_url: 
             cell = statuses[status] = f"<td>{status_badge(status, label)}</td>"
         cells.append(cell)
         team = row.team.name if row.team is not None else ""
-        cells.append(f'<td class="optional">{_escape(team or "—")}</td>')
-        cells.append(f"<td>{_escape(row.assignee or '—')}</td>")
+        cells.append(f'<td class="optional">{escape(team or "—")}</td>')
+        cells.append(f"<td>{escape(row.assignee or '—')}</td>")
         if agent:
-            cells.append(f'<td class="optional">{_escape(row.caller)}</td>')
-        cells.append(f"<td>{_sla(row.sla_clocks, times)}</td>")
+            cells.append(f'<td class="optional">{escape(row.caller)}</td>')
+        clock = most_urgent(row.sla_clocks)  # as ``sla_badge`` draws it
+        cells.append(f"<td>{NO_CLOCK if clock is None else sla_html(clock, language, dates)}</td>")
         opened = row.opened_at
-        since = ago % {"since": _escape(timesince(opened, now, time_strings=words))}
-        stamp, shown = times.of(opened)
+        since = ago % {"since": escape(timesince(opened, now, time_strings=words))}
+        stamp, shown = dates(opened)
         cells.append(
             f'<td class="optional"><time datetime="{stamp}" title="{shown}">{since}</time></td>'
         )

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+import html
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django import template
 from django.utils import timezone, translation
@@ -133,38 +134,71 @@ def priority_badge(priority: object) -> SafeString:
     return format_html('<span class="badge priority-{}">P{}</span>', css_name(priority), priority)
 
 
-def _sla_html(clock: object, page: PageLocale | None = None) -> SafeString:
-    """One clock as a badge. Built here rather than by an inclusion template: it is on every
-    row of every queue, and an inclusion tag copies the whole template context per call. The
-    words come from ``_sla_words`` (once per language, kind and policy, not seven catalogue
-    look-ups per row); ``page``: the language and zone, looked up once for a list's rows."""
-    if not clock:
-        return NO_CLOCK
+def sla_css(clock: object) -> str:
+    """The SLA badge's class beside ``sla`` (web/static/web/steward.css): ``breached``,
+    ``paused``, ``warning``, ``met`` for a clock stopped in time, none for one running in
+    time. Every badge takes it from here (``sla_html``)."""
     if clock.breached:
-        css = "breached"
-    elif clock.paused:
-        css = "paused"
-    elif clock.warned:
-        css = "warning"
-    else:
-        css = "met" if clock.state == "stopped" else ""
-    language, zone = page or PageLocale.current()
+        return "breached"
+    if clock.paused:
+        return "paused"
+    if clock.warned:
+        return "warning"
+    return "met" if clock.state == "stopped" else ""
+
+
+def most_urgent(clocks: Iterable) -> Any:
+    """The clock a record's badge shows: the running one with the least time left (the
+    stopped ones only when no other runs); ``None`` without clocks."""
+    clocks = list(clocks)
+    live = [c for c in clocks if c.state != "stopped"] or clocks
+    return min(live, key=lambda c: c.time_left_seconds) if live else None
+
+
+Dates = Callable[[dt.datetime], tuple[str, str]]
+
+
+def sla_html(clock: Any, language: str | None, dates: Dates) -> str:
+    """One clock as a badge, every part escaped (the caller marks it safe or writes it into
+    its own HTML). Built here rather than by an inclusion template: it is on every row of
+    every queue, and an inclusion tag copies the whole template context per call. The words
+    come from ``_sla_words`` (once per language, kind and policy, not seven catalogue
+    look-ups per row); ``dates(value)``: the due moment's ISO form and its shown form,
+    escaped, in the reader's zone (``local_dates``, or the queue rows' own, decision 0075)."""
     words = _sla_words(language, clock.kind, clock.policy_name)
     if clock.state == "stopped":
         text = words.missed if clock.breached else words.met
     elif clock.paused:
         text = words.paused
     else:
-        text = escape(words.left % {"left": _duration(clock.time_left_seconds, language)})
+        # a ``str``: ``html.escape`` is what Django's ``escape`` does with it
+        text = html.escape(words.left % {"left": _duration(clock.time_left_seconds, language)})
         if clock.due_at:
-            # what ``|date:"c"`` and ``|when`` gave in the reader's zone; the ISO form is
-            # digits and punctuation, nothing to escape
-            stamp = local_iso(clock.due_at, zone)
-            shown = escape(format_datetime(clock.due_at, zone, language))
+            stamp, shown = dates(clock.due_at)
             text = f'{text} · {words.due} <time datetime="{stamp}">{shown}</time>'
-    return mark_safe(  # noqa: S308 - every part above is escaped
-        f'<span class="sla {css}" title="{words.title}">{text} <small>{words.kind}</small></span>'
-    )
+    css, title, kind = sla_css(clock), words.title, words.kind
+    return f'<span class="sla {css}" title="{title}">{text} <small>{kind}</small></span>'
+
+
+def local_dates(page: PageLocale) -> Dates:
+    """``dates`` for ``sla_html`` (and the queue's rows without ``FAST``): a moment's
+    ``|date:"c"`` and ``|when`` in the page's zone and language, the second escaped."""
+    return functools.partial(_local_dates, page.language, page.zone)
+
+
+def _local_dates(language: str | None, zone: dt.tzinfo, value: dt.datetime) -> tuple[str, str]:
+    # the ISO form is digits and punctuation, nothing to escape
+    return local_iso(value, zone), escape(format_datetime(value, zone, language))
+
+
+def _sla_html(clock: object, page: PageLocale | None = None) -> SafeString:
+    """One clock as a badge (``sla_html``); ``page``: the language and zone, looked up once
+    for a list's rows."""
+    if not clock:
+        return NO_CLOCK
+    page = page or PageLocale.current()
+    # every part is escaped (sla_html)
+    return mark_safe(sla_html(clock, page.language, local_dates(page)))  # noqa: S308
 
 
 NO_CLOCK = format_html('<span class="muted">{}</span>', "—")
@@ -233,11 +267,7 @@ SLA_KINDS = {
 @register.simple_tag
 def sla_badge(clocks: Iterable, page: PageLocale | None = None) -> SafeString:
     """The most urgent clock of a record as a badge: breached, paused or time left."""
-    clocks = list(clocks)
-    live = [c for c in clocks if c.state != "stopped"] or clocks
-    if not live:
-        return _sla_html(None)
-    return _sla_html(min(live, key=lambda c: c.time_left_seconds), page)
+    return _sla_html(most_urgent(clocks), page)
 
 
 @register.simple_tag
