@@ -29,8 +29,6 @@ if TYPE_CHECKING:
 QUEUE = "incidents/queue.html"
 # A requester's queue is only ever their own incidents: the agents' tabs would all be empty.
 REQUESTER_QUEUE_LABELS = {Queue.OPEN.value: _("Open"), Queue.ALL.value: _("Everything")}
-# Filters the bar has a field for; a refused other one (from a typed URL) is named above it.
-FIELDS = ("q", "status", "priority", "team", "order")
 
 
 def queue_query(request: HttpRequest) -> str:
@@ -56,8 +54,10 @@ def queue_context(request: HttpRequest) -> dict:
         errors.update({name: messages[0] for name, messages in exc.fields.items()})
         errors.setdefault("query", exc.message)
         page = None
+    # a value for each field of the bar (``QueueFilterForm``'s, so ``_filters_key`` has them
+    # all); a refused filter the bar has no field for (from a typed URL) is named above it
     values = {
-        **{name: request.GET.get(name, "") for name in FIELDS},
+        **{name: request.GET.get(name, "") for name in QueueFilterForm.base_fields},
         "queue": params["queue"],
         "order": params["order"] if "order" not in errors else request.GET.get("order"),
     }
@@ -93,12 +93,15 @@ def queue_context(request: HttpRequest) -> dict:
 
 def _filters_key(agent: bool, teams: Iterable[Team], values: dict, errors: dict) -> tuple:
     """What the filter bar (``QueueFilterForm`` in ``components/filter_bar.html``) is drawn
-    from: the reader's role (requesters have no team filter), the teams offered, the values
-    shown and the messages beside them. A new input of the bar must go in here."""
+    from: the reader's role (requesters have no team filter), the teams offered, the value of
+    each of the form's fields (taken from the form, so a field added to it is in the key:
+    a value missing from ``values`` is a ``KeyError``, not a bar kept without it) and the
+    messages beside them. Another input of the bar (``QueueFilterForm(…)``'s arguments) must
+    go in here."""
     return (
         agent,
         tuple((team.slug, team.name) for team in teams),
-        tuple(sorted(values.items())),
+        tuple((name, values[name]) for name in QueueFilterForm.base_fields),
         tuple(sorted((name, str(message)) for name, message in errors.items())),
     )
 
