@@ -181,8 +181,8 @@ def test_every_page_equals_the_templates_page(world, agent_user):
                     assert statements == old_statements, (who, url)
             drawn += new.count('class="cal-change')
             if url.endswith(PAGES[0]) or url.endswith(PAGES[1]):
-                # test_calendar_page.py's five, and the filter's teams' members (a team here)
-                assert statements == 6, (who, url)
+                # test_calendar_page.py's four, with teams (the filter's kept: team_choices)
+                assert statements == 4, (who, url)
     assert drawn > 1000  # what the pages hold: test_the_pages_hold_what_the_test_compares
 
 

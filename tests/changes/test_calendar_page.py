@@ -18,6 +18,7 @@ from steward.changes.choices import Status
 from steward.changes.models import Change, ChangeCI
 from steward.changes.selectors import overlapping
 from steward.changes.views.calendar import _days_of
+from steward.core.services import team_create
 from tests.changes.conftest import (
     scheduled,
     window,
@@ -221,10 +222,14 @@ def test_the_page_writes_times_as_the_date_filter_does():
         assert entries.text(value) == dateformat.format(timezone.localtime(value), "D j M H:i")
 
 
-def test_the_month_page_reads_in_a_fixed_number_of_statements(web, agent_user, stack):
+def test_the_month_page_reads_in_a_fixed_number_of_statements(web, agent_user, admin_actor, stack):
     """The month page (warm: the session and user cached): the cache stamps, the per-day
-    read (``calendar_days``), freezes, the shown changes' same-CI windows, the filter's
-    teams; 200 changes over two days, more than the cells draw."""
+    read (``calendar_days``), freezes, the shown changes' same-CI windows; the filter's
+    teams are kept under the teams stamp (``team_choices``: ``team_list`` read them and
+    every member of every team, two statements more with a team); 200 changes over two
+    days, more than the cells draw."""
+    for slug in ("night", "day"):
+        team_create(admin_actor, name=slug.title(), slug=slug, members=[agent_user.username])
     start, _ = window(days=2)
     month = timezone.localtime(start).date()
     made = Change.objects.bulk_create(
@@ -253,7 +258,7 @@ def test_the_month_page_reads_in_a_fixed_number_of_statements(web, agent_user, s
     with CaptureQueriesContext(connection) as ctx:
         page = web.get(url)
     assert page.status_code == 200
-    assert len(ctx.captured_queries) == 5, [q["sql"][:80] for q in ctx.captured_queries]
+    assert len(ctx.captured_queries) == 4, [q["sql"][:80] for q in ctx.captured_queries]
     # the per-day read: index ranges only (decision 0046), a part per day on SQLite, a
     # LATERAL part over the days' bounds on PostgreSQL (decision 0050; the CTE before)
     read = ctx.captured_queries[1]["sql"].lstrip()
@@ -264,3 +269,4 @@ def test_the_month_page_reads_in_a_fixed_number_of_statements(web, agent_user, s
     else:
         assert read.startswith("SELECT 0, 0, d.* FROM ("), read[:200]
     assert "+ " in page.content.decode()  # the cells are full: "+ n more"
+    assert '<option value="night" >Night</option>' in page.content.decode()  # the teams

@@ -294,7 +294,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "ci": ci,
         "ci_picker": _ci_picker(actor, ci),
         "error": error,
-        "teams": core_selectors.team_list(actor, limit=200).items,
+        # the filter's slugs and names, kept per process under the teams stamp (team_list
+        # read them, and every member of every team, on each page)
+        "teams": core_selectors.team_choices(actor, limit=200),
         "time_zone": timezone.get_current_timezone_name(),
         "risk_legend": RiskLevel.choices,
         "status_legend": [
