@@ -34,6 +34,7 @@ from steward.core.choices import AuditAction
 from steward.core.errors import ValidationFailed
 from steward.core.models import Organisation, Team
 from steward.core.numbering import next_numbers
+from steward.core.services.common import unknown_ref_message
 
 MAX_ROWS = 50_000
 # the choices as tuples, read once: ``Choices.values`` builds its list on every read, and
@@ -116,9 +117,7 @@ def cis_import(actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[Configur
             key = row.get(name)
             values[name] = table.get(key) if key else None
             if key and values[name] is None:
-                row_errors[name] = [
-                    _("no %(field)s %(key)s") % {"field": name.replace("_", " "), "key": repr(key)}
-                ]
+                row_errors[name] = [unknown_ref_message(name.replace("_", " "), key)]
         for field, messages in row_errors.items():
             errors[f"rows[{index}].{field}"] = messages
         built.append(values)

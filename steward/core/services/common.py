@@ -40,9 +40,12 @@ def resolve_ref(qs: models.QuerySet, field: str, value: Any, *, key: str, label:
 
 def unknown_ref(field: str, label: str, value: Any) -> ValidationFailed:
     """The 422 for a reference that names no row the actor may see: "no user 'bob'"."""
-    return ValidationFailed.one(
-        field, _("no %(label)s %(value)s") % {"label": label, "value": repr(value)}
-    )
+    return ValidationFailed.one(field, unknown_ref_message(label, value))
+
+
+def unknown_ref_message(label: str, value: Any) -> str:
+    """``unknown_ref``'s message, for a caller that gathers several (a bulk row's)."""
+    return _("no %(label)s %(value)s") % {"label": label, "value": repr(value)}
 
 
 def reject_unknown(changes: dict[str, Any], allowed: set[str]) -> None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from steward.core.errors import ValidationFailed
 from steward.core.models import Team, User
+from steward.core.services.common import unknown_ref
 from steward.incidents.models import Category
 
 TITLE_MAX = 200
@@ -65,9 +66,7 @@ def reference(field: str, key: Any, found: Any, *, label: str) -> Any:
     if key in (None, ""):
         return None
     if found is None:
-        raise ValidationFailed.one(
-            field, _("no %(label)s %(key)s") % {"label": label, "key": repr(key)}
-        )
+        raise unknown_ref(field, label, key)
     return found
 
 
