@@ -118,3 +118,6 @@ def test_an_import_plans_its_lookups_on_the_table_as_it_is(asset_manager, monkey
     # 48 lookups: psycopg prepares the statement on its 6th (decision 0044)
     assert generic + custom >= 40, "the lookup was not prepared: nothing checked"
     assert generic == 0, f"{generic} of {generic + custom} lookups ran the generic plan"
+    with connection.cursor() as cursor:  # put back for what the transaction runs next
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("auto",)
