@@ -76,3 +76,48 @@ def test_the_identifier_lookup_keeps_its_chunk_as_the_index_condition(asset_mana
     ]
     assert "ANY" in conditions, shown
     assert "ANY" not in filters, shown
+
+
+LOOKUP = 'SELECT "value", "ci_id" FROM "cmdb_ci_identifier" WHERE %'
+
+
+def _lookup_plans() -> tuple[int, int]:
+    """(generic, custom) plans PostgreSQL made for the identifier lookup on this connection."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(sum(generic_plans), 0), coalesce(sum(custom_plans), 0)"
+            " FROM pg_prepared_statements WHERE statement LIKE %s",
+            [LOOKUP],
+        )
+        generic, custom = cursor.fetchone()
+    return int(generic), int(custom)
+
+
+def test_an_import_plans_its_lookups_on_the_table_as_it_is(asset_manager, monkeypatch):
+    """A first import into an empty identifier table runs the lookup more than ten times
+    (a 100,000-row file: 20 chunks per key), so the connection prepares it and, with the
+    table empty, PostgreSQL's generic plan scanned it with ``= ANY($3)`` as a filter. That
+    plan stayed for the re-run in the same connection, by then over every row of the key:
+    323 rows/s (decision 0078). The import's lookups are planned for their values."""
+    from steward.cmdb.imports import candidates
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE cmdb_ci_identifier")
+        cursor.execute("ANALYZE cmdb_ci_identifier")
+    monkeypatch.setattr(candidates, "CHUNK", 100)  # 12 lookups per key, as 60,000 rows send
+    rows = [
+        {"ci_class": "server", "name": f"srv-{i}", "fqdn": f"srv-{i}.example.org"}
+        | {"serial_number": f"SN{i:08d}"}
+        for i in range(1200)
+    ]
+    assert import_cis(asset_manager, rows, source="discovery").applied
+    again = import_cis(asset_manager, rows, source="discovery")
+    assert again.ok
+    assert {r.action for r in again.rows} == {"unchanged"}
+    generic, custom = _lookup_plans()
+    # 48 lookups: psycopg prepares the statement on its 6th (decision 0044)
+    assert generic + custom >= 40, "the lookup was not prepared: nothing checked"
+    assert generic == 0, f"{generic} of {generic + custom} lookups ran the generic plan"
+    with connection.cursor() as cursor:  # put back for what the transaction runs next
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("auto",)

@@ -16,7 +16,7 @@ from typing import Any, Required, TypedDict, Unpack
 
 from django.db import transaction
 
-from steward.cmdb.imports import reader
+from steward.cmdb.imports import reader, sql
 from steward.cmdb.imports.apply import apply_cis, apply_relationships
 from steward.cmdb.imports.context import Context, load
 from steward.cmdb.imports.reconcile import Progress, plan_cis
@@ -55,8 +55,11 @@ def import_batch(
         ctx.lock = not dry_run
         if columns is not None:
             _check_columns(ctx, columns, ci_rows, report)
-        plan = plan_cis(ctx, ci_rows, report, progress, with_links=bool(link_rows))
-        links = plan_relationships(ctx, link_rows, plan, report)
+        # the chunked lookups planned on their own values: a generic plan made while the
+        # tables were small outlives their growth on this connection (decision 0078)
+        with sql.custom_plans():
+            plan = plan_cis(ctx, ci_rows, report, progress, with_links=bool(link_rows))
+            links = plan_relationships(ctx, link_rows, plan, report)
         if report.ok and not dry_run:
             apply_cis(ctx, plan, progress)
             apply_relationships(ctx, links)
