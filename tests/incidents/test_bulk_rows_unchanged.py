@@ -290,3 +290,19 @@ def test_bad_rows_fail_with_mains_problems_and_message(world):
     assert before is not None
     assert after == before
     assert len(before[0]) > 25
+
+
+def test_a_clean_rows_values_are_builds_and_a_bad_row_goes_to_build(world):
+    from django.utils import timezone
+
+    from steward.incidents.services import bulk
+
+    good, bad = _good_rows(world), _bad_rows(world)
+    refs, now = bulk._Refs(SYSTEM, good + bad), timezone.now()
+    for row in good:
+        values, errors = bulk._build(row, refs, now)
+        assert errors == {}
+        clean = bulk._clean(row, refs, now)
+        assert clean == values
+        assert list(clean) == list(values)
+    assert [bulk._clean(row, refs, now) for row in bad] == [None] * len(bad)
