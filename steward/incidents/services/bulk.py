@@ -365,7 +365,7 @@ def incidents_import(actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[In
     # the same clocks, audit and events a single create gives, written in batches
     clocks.clocks_start_history(actor, incidents)
     search_index.index_new(incidents)
-    audit.record_created_snapshots(actor, incidents, AUDITED)
+    audit.record_created_texts(actor, incidents, AUDITED)
     outbox.emit_batch("incidents.imported", incidents)
     return incidents
 
