@@ -240,6 +240,7 @@ def prepare(rows: list[list[Any]], shape: Shape) -> None:
     value (also ``tuple_inserts``)."""
     typed, times, always, text = shape.typed, shape.times, shape.always, shape.text
     texts = shape.texts
+    last_time = last_text = None  # the last UTC time's text (SQLite): one object, one call
     for row in rows:
         for index, prep in texts:
             value = row[index]
@@ -253,7 +254,11 @@ def prepare(rows: list[list[Any]], shape: Shape) -> None:
             value = row[index]
             if value.__class__ is _DATETIME and value.tzinfo is _UTC:
                 if text:  # ``str`` of the naive UTC time: the ISO text less its "+00:00"
-                    row[index] = value.isoformat(" ")[:-6]
+                    if value is last_time:  # the batch's "now", a start shared by clocks
+                        row[index] = last_text
+                    else:
+                        row[index] = last_text = value.isoformat(" ")[:-6]
+                        last_time = value
             elif value is not None:
                 row[index] = prep(value)
         for index, prep in always:

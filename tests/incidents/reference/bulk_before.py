@@ -232,7 +232,12 @@ def incidents_import(actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[In
     inserts.insert_many(incidents)
     # the same clocks, audit and events a single create gives, written in batches
     clocks.clocks_start_history(actor, incidents)
-    search_index.index_new(incidents)
+    # ``index_new`` as it was: ``executemany`` of the one-row upsert on PostgreSQL
+    docs = [
+        (i.pk, search_index._public_text(i.number, i.title, i.description, ()), "")
+        for i in incidents
+    ]
+    search_index._write(docs)
     audit.record_created_snapshots(actor, incidents, AUDITED)
     outbox.emit_batch("incidents.imported", incidents)
     return incidents
