@@ -169,6 +169,8 @@ def _json(value: Any) -> str:
         return int.__repr__(value)
     if kind is bool:
         return "true" if value else "false"
+    if kind is dt.datetime:  # ``isoformat`` writes only ASCII digits, "-", ":", "T", ".", "+"
+        return f'"{value.isoformat()}"'
     return json.dumps(_plain(value))
 
 

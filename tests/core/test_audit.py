@@ -64,6 +64,7 @@ def test_a_created_entrys_changes_text_is_json_dumps_of_its_snapshot(admin_actor
     booleans, None, floats, times; on SQLite that text is the column's, byte for byte."""
     import datetime as dt
     import json
+    import zoneinfo
 
     from django.db import connection
 
@@ -85,6 +86,9 @@ def test_a_created_entrys_changes_text_is_json_dumps_of_its_snapshot(admin_actor
         None,
         1.5,
         dt.datetime(2026, 3, 6, 7, 30, 1, 5, tzinfo=dt.UTC),
+        dt.datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin")),
+        dt.datetime(2026, 3, 6, 7, 30),
+        dt.date(2026, 3, 6),
         "",
     ]
     fields = [f"f{k}" for k in range(len(values))]
