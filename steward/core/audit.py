@@ -14,8 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from steward.core import inserts, pipeline
-from steward.core.batch_rows import JsonText
 from steward.core.actor import Actor
+from steward.core.batch_rows import JsonText
 from steward.core.choices import AuditAction
 from steward.core.models import AuditEntry
 from steward.core.tuple_inserts import insert_rows
@@ -140,7 +140,7 @@ def record_created_texts(actor: Actor, objs: list[models.Model], fields: Iterabl
     model, fields = type(objs[0]), tuple(fields)
     read = operator.attrgetter(*(_attrs.get((model, n)) or _attr(model, n) for n in fields))
     one = len(fields) == 1  # ``attrgetter`` of one name answers the value, not a tuple
-    template = "{%s}" % ", ".join(f"{json.dumps(n)}: [null, %s]" for n in fields)
+    template = "{" + ", ".join(f"{json.dumps(n)}: [null, %s]" for n in fields) + "}"
     if "%" in template.replace("%s", ""):  # a field name with "%": no template
         template = ""
     rows = []

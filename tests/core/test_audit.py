@@ -92,12 +92,13 @@ def test_a_created_entrys_changes_text_is_json_dumps_of_its_snapshot(admin_actor
         "",
     ]
     fields = [f"f{k}" for k in range(len(values))]
-    expected = json.dumps({f: [None, audit._plain(v)] for f, v in zip(fields, values)})
+    expected = json.dumps({f: [None, audit._plain(v)] for f, v in zip(fields, values, strict=True)})
     row = Row()
-    for f, v in zip(fields, values):
+    for f, v in zip(fields, values, strict=True):
         setattr(row, f, v)
     audit._attrs.update({(Row, f): f for f in fields})
-    text = "{%s}" % ", ".join(f'"{f}": [null, {audit._json(v)}]' for f, v in zip(fields, values))
+    pairs = zip(fields, values, strict=True)
+    text = "{" + ", ".join(f'"{f}": [null, {audit._json(v)}]' for f, v in pairs) + "}"
     assert text == expected
 
     audit.record_created_texts(admin_actor, [row], fields)

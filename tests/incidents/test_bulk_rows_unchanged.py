@@ -7,8 +7,9 @@ booleans, every channel; two calendars) goes through the import main shipped
 (``reference/bulk_before.py``) and through today's, each from the same keys and numbers
 (the second after the first is rolled back). Every column of every row written (incidents,
 SLA clocks and threshold events, audit entries, outbox rows, search rows and terms) is read
-as the database's text and compared, with "now" held at one instant for both. The same batch with bad
-rows in it must fail with the same problems, by row and field, and the same message.
+as the database's text and compared, with "now" held at one instant for both. The same
+batch with bad rows in it must fail with the same problems, by row and field, and the same
+message.
 """
 
 import datetime as dt
@@ -74,11 +75,34 @@ def world(admin_actor, requester_user, agent_user, desk, always_on):
         resolution_minutes=300,
         warning_percent=60,
     )
+    shop = ci_create(SYSTEM, name="Web shop", ci_class="business_service").number
+    # policies chosen by subcategory and by service too: a policy taken for the wrong
+    # context shows in the clocks
+    sla.policy_create(
+        SYSTEM,
+        name="VPN",
+        slug="vpn",
+        calendar="berlin",
+        categories=["network-vpn"],
+        precedence=5,
+        response_minutes=15,
+        resolution_minutes=120,
+    )
+    sla.policy_create(
+        SYSTEM,
+        name="Shop",
+        slug="shop",
+        calendar="always",
+        services=[shop],
+        precedence=7,
+        response_minutes=45,
+        resolution_minutes=600,
+    )
     factories.requester(username="req2")
     factories.requester(username="gone-req", is_active=False)
     factories.agent(username="outsider")
     return {
-        "shop": ci_create(SYSTEM, name="Web shop", ci_class="business_service").number,
+        "shop": shop,
         "server": ci_create(
             SYSTEM, name="web-1", ci_class="server", attributes={"fqdn": "web-1.example.com"}
         ).number,
@@ -147,6 +171,15 @@ def _good_rows(world, count=60):
         if n == 7:
             row.pop("status")  # new or assigned from the team
         rows.append(row)
+    # rows alike but for what picks their policy: subcategory, service, priority
+    alike = {"caller": "req1", "impact": 2, "urgency": 2, "category": "network"}
+    alike["opened_at"] = OPENED
+    rows += [
+        {"title": "Alike", **alike},
+        {"title": "Alike, VPN", **alike, "subcategory": "network-vpn"},
+        {"title": "Alike, shop", **alike, "affected_service": world["shop"]},
+        {"title": "Alike, lower", **alike, "urgency": 3},
+    ]
     return rows
 
 
@@ -169,6 +202,12 @@ def _bad_rows(world):
         {"title": "t", "caller": "req1", "affected_service": world["server"]},
         {"title": "t", "caller": "", "impact": "2"},
         {"title": "t"},
+        # one broken rule each
+        {"title": "y" * 201, "caller": "req1"},
+        {"title": "t", "caller": "req1", "assignee": "req2"},
+        {"title": "t", "caller": "req1", "urgency": True},
+        {"title": "t", "caller": "req1", "closed_at": "2026-02-30T10:00:00Z"},
+        {"title": "t", "caller": "req1", "category": "network", "subcategory": "hardware-laptop"},
     ]
 
 
@@ -246,7 +285,7 @@ def _rewind(positions) -> None:
 def _run(importer, rows) -> tuple[dict | None, tuple | None]:
     """The rows ``importer`` writes for ``rows`` (or its errors), then rolled back. Both
     runs see one "now" (a clock stopped at "now" counts up to it)."""
-    with mock.patch.object(timezone, "now", lambda: NOW):
+    with mock.patch.object(timezone, "now", return_value=NOW):
         return _run_now(importer, rows)
 
 
@@ -283,6 +322,8 @@ def test_the_import_writes_the_rows_mains_import_wrote(world):
     assert {row[-1] for row in before["search"][:-1]} == {""}
     assert len(before["clocks"]) == 2 * len(rows) + 1
     assert len(before["events"]) > 5
+    policies = {row[before["clocks"][0].index("policy_id")] for row in before["clocks"][1:]}
+    assert len(policies) == 4
 
 
 def test_bad_rows_fail_with_mains_problems_and_message(world):
@@ -298,14 +339,14 @@ def test_bad_rows_fail_with_mains_problems_and_message(world):
 def test_a_clean_rows_values_are_builds_and_a_bad_row_goes_to_build(world):
     from django.utils import timezone
 
-    from steward.incidents.services import bulk
+    from steward.incidents.services import bulk, bulk_rows
 
     good, bad = _good_rows(world), _bad_rows(world)
     refs, now = bulk._Refs(SYSTEM, good + bad), timezone.now()
     for row in good:
         values, errors = bulk._build(row, refs, now)
         assert errors == {}
-        clean = bulk._clean(row, refs, now)
+        clean = bulk_rows.clean(row, refs, now)
         assert clean == values
         assert list(clean) == list(values)
-    assert [bulk._clean(row, refs, now) for row in bad] == [None] * len(bad)
+    assert [bulk_rows.clean(row, refs, now) for row in bad] == [None] * len(bad)

@@ -25,6 +25,7 @@ from steward.incidents.choices import IncidentChannel, ResolutionCode, Status
 from steward.incidents.models import Category, Incident
 from steward.incidents.services import AUDITED, clocks, search_index, validation
 from steward.incidents.services.fields import service_class_ids
+from steward.sla import services as sla
 
 MAX_ROWS = 50_000
 _STATUSES = frozenset(Status.values)  # ``values`` builds its list on every read
@@ -231,7 +232,7 @@ def incidents_import(actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[In
     ]
     inserts.insert_many(incidents)
     # the same clocks, audit and events a single create gives, written in batches
-    clocks.clocks_start_history(actor, incidents)
+    _clocks_start_history(actor, incidents)
     # ``index_new`` as it was: ``executemany`` of the one-row upsert on PostgreSQL
     docs = [
         (i.pk, search_index._public_text(i.number, i.title, i.description, ()), "")
@@ -241,3 +242,27 @@ def incidents_import(actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[In
     audit.record_created_snapshots(actor, incidents, AUDITED)
     outbox.emit_batch("incidents.imported", incidents)
     return incidents
+
+
+def _clocks_start_history(actor: Actor, incidents: list[Incident]) -> None:
+    """Clocks for incidents created with their history (bulk imports, demo data): started
+    when each was opened and moved as ``clocks_move`` would have moved them live: stopped at
+    the first response and at resolution, paused on hold, stopped on cancellation. The moves
+    are the single services' steps run in memory and written in one batch (the incidents
+    are new in this transaction). The clocks' warning and breach follow from the next SLA
+    sweep."""
+    batch = sla.ClockBatch(actor)
+    for incident in incidents:
+        batch.start(incident, context=clocks.sla_context(incident), at=incident.opened_at)
+        if incident.first_response_at:
+            batch.stop(incident, kind="response", at=incident.first_response_at)
+        if incident.status == Status.ON_HOLD:
+            batch.pause(incident, at=incident.first_response_at or incident.opened_at)
+        ended = incident.resolved_at or (
+            (incident.closed_at or timezone.now()) if incident.status == Status.CANCELLED else None
+        )
+        if ended:
+            if not incident.first_response_at:  # else stopped above already
+                batch.stop(incident, kind="response", at=ended)
+            batch.stop(incident, kind="resolution", at=ended)
+    batch.write()
