@@ -66,6 +66,36 @@ def _aware_form(connection: Any, field: models.Field) -> Any:
     return None
 
 
+class JsonText(str):
+    """A JSON document already written as ``json.dumps`` writes it (``audit``'s create
+    changes, decision 0080): a plain ``JSONField`` column takes it as its text (SQLite) or
+    as ``Jsonb`` of that text (PostgreSQL), as its own prep would give it for the value."""
+
+    __slots__ = ()
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _json_form(connection: Any, field: models.Field) -> Any:
+    """For a plain ``JSONField``: a ``JsonText``'s database form; None for other fields."""
+    if (
+        not isinstance(field, models.JSONField)
+        or type(field).get_db_prep_save is not models.JSONField.get_db_prep_save
+        or type(field).get_db_prep_value is not models.JSONField.get_db_prep_value
+        or type(field).get_prep_value is not models.JSONField.get_prep_value
+    ):
+        return None
+    if connection.vendor == "postgresql":
+        from psycopg.types.json import Jsonb
+
+        return lambda value: Jsonb(str(value), dumps=_same)
+    if connection.vendor == "sqlite":
+        return str
+    return None
+
+
 def plan_of(compiled: Any) -> list[tuple[Any, Any]]:
     """Per column: how to read the value off a row and how to prepare it. The same calls
     ``inserts.Compiled.params`` makes, except that a value already in its database form
@@ -83,12 +113,21 @@ def plan_of(compiled: Any) -> list[tuple[Any, Any]]:
                 return field.pre_save(obj, True)
 
         aware = _aware_form(compiler.connection, target)
+        written = _json_form(compiler.connection, target)
 
         def prep(
-            value: Any, field: models.Field = field, kind: type | None = kind, aware: Any = aware
+            value: Any,
+            field: models.Field = field,
+            kind: type | None = kind,
+            aware: Any = aware,
+            written: Any = written,
         ) -> Any:
             if value.__class__ is kind or (value is None and kind is not None):
                 return value
+            if value.__class__ is JsonText:
+                if written is None:
+                    raise ValueError(f"{field.name}: JSON text for a column not plain JSON")
+                return written(value)
             if aware is not None:
                 if value is None:
                     return None
@@ -201,6 +240,7 @@ def prepare(rows: list[list[Any]], shape: Shape) -> None:
     value (also ``tuple_inserts``)."""
     typed, times, always, text = shape.typed, shape.times, shape.always, shape.text
     texts = shape.texts
+    last_time = last_text = None  # the last UTC time's text (SQLite): one object, one call
     for row in rows:
         for index, prep in texts:
             value = row[index]
@@ -214,7 +254,11 @@ def prepare(rows: list[list[Any]], shape: Shape) -> None:
             value = row[index]
             if value.__class__ is _DATETIME and value.tzinfo is _UTC:
                 if text:  # ``str`` of the naive UTC time: the ISO text less its "+00:00"
-                    row[index] = value.isoformat(" ")[:-6]
+                    if value is last_time:  # the batch's "now", a start shared by clocks
+                        row[index] = last_text
+                    else:
+                        row[index] = last_text = value.isoformat(" ")[:-6]
+                        last_time = value
             elif value is not None:
                 row[index] = prep(value)
         for index, prep in always:

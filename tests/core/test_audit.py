@@ -55,3 +55,56 @@ def test_snapshots_recorded_in_one_pass_equal_record_created_many(admin_actor, f
     if "organisation" in fields:
         assert entries[2].changes["organisation"] == [None, org.pk]
         assert entries[2].changes["lead"] == [None, None]
+
+
+def test_a_created_entrys_changes_text_is_json_dumps_of_its_snapshot(admin_actor):
+    """``record_created_texts`` (decision 0080) writes each entry's changes as the text
+    ``json.dumps`` gives for ``record_created_snapshots``' dict: strings with quotes,
+    backslashes, control, non-ASCII and astral characters, choices members, big ints,
+    booleans, None, floats, times; on SQLite that text is the column's, byte for byte."""
+    import datetime as dt
+    import json
+    import zoneinfo
+
+    from django.db import connection
+
+    from steward.core import audit
+    from steward.core.choices import AuditAction
+
+    class Row:
+        _meta = AuditEntry._meta  # any model: the entry only names it
+        pk = 7
+
+    values = [
+        'a "quoted" \\ back\tslash\n',
+        "caf\u00e9 \u2603 \U0001f4e7 \x01",
+        AuditAction.CREATE,
+        2**70,
+        -3,
+        True,
+        False,
+        None,
+        1.5,
+        dt.datetime(2026, 3, 6, 7, 30, 1, 5, tzinfo=dt.UTC),
+        dt.datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin")),
+        dt.datetime(2026, 3, 6, 7, 30),
+        dt.date(2026, 3, 6),
+        "",
+    ]
+    fields = [f"f{k}" for k in range(len(values))]
+    expected = json.dumps({f: [None, audit._plain(v)] for f, v in zip(fields, values, strict=True)})
+    row = Row()
+    for f, v in zip(fields, values, strict=True):
+        setattr(row, f, v)
+    audit._attrs.update({(Row, f): f for f in fields})
+    pairs = zip(fields, values, strict=True)
+    text = "{" + ", ".join(f'"{f}": [null, {audit._json(v)}]' for f, v in pairs) + "}"
+    assert text == expected
+
+    audit.record_created_texts(admin_actor, [row], fields)
+    entry = AuditEntry.objects.latest("id")
+    assert entry.changes == json.loads(expected)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT changes FROM core_auditentry WHERE id = %s", [entry.pk])
+            assert cursor.fetchone()[0] == expected

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from steward.sla.selectors import calendar_spec, policy_for
-from steward.sla.services.batch import COLUMNS, Clock
+from steward.sla.services.batch import COLUMNS, Clock, ClockBatch
 from steward.sla.services.clocks import _instant, new_clocks, pause_step, stop_step
 from tests.sla.conftest import berlin
 
@@ -45,3 +45,31 @@ def test_the_batch_writes_every_column_of_a_clock():
 
     columns = {f.attname for f in SlaClock._meta.concrete_fields}
     assert {*COLUMNS, "updated_at"} == columns  # ``updated_at``: the batch's "now"
+
+
+def test_a_move_finds_its_records_clocks_after_another_record_started(calendar):
+    """``ClockBatch`` keeps the last started record's clocks at hand (decision 0080): a move
+    on an earlier record still finds that record's own clocks, and a policy handed to
+    ``start`` is the one ``policy(context)`` gives."""
+    from steward.core.actor import Actor
+    from steward.sla.models import SlaClock
+    from tests import factories
+
+    first, second = factories.TeamFactory(), factories.TeamFactory()
+    batch = ClockBatch(Actor.system("tests"))
+    at = berlin(2026, 3, 2, 9, 0)
+    batch.start(first, context={"priority": 2}, at=at)
+    batch.start(second, at=at, policy=batch.policy({"priority": 3}))
+    batch.stop(first, kind="response", at=berlin(2026, 3, 2, 9, 30))
+    batch.write()
+    states = {
+        (c.object_id, c.kind): (c.state, c.policy_id)
+        for c in SlaClock.objects.filter(object_id__in=[str(first.pk), str(second.pk)])
+    }
+    p2, p3 = policy_for({"priority": 2}).pk, policy_for({"priority": 3}).pk
+    assert states == {
+        (str(first.pk), "response"): ("stopped", p2),
+        (str(first.pk), "resolution"): ("running", p2),
+        (str(second.pk), "response"): ("running", p3),
+        (str(second.pk), "resolution"): ("running", p3),
+    }

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from steward.cmdb import selectors as cmdb_selectors
 from steward.core import audit, inserts, outbox
@@ -30,30 +29,10 @@ from steward.incidents import selectors
 from steward.incidents.choices import IncidentChannel, ResolutionCode, Status
 from steward.incidents.models import Category, Incident
 from steward.incidents.services import AUDITED, clocks, search_index, validation
+from steward.incidents.services.bulk_rows import FIELDS, STATUSES, TIMES, clean, parse_time
 from steward.incidents.services.fields import service_class_ids
 
 MAX_ROWS = 50_000
-_STATUSES = frozenset(Status.values)  # ``values`` builds its list on every read
-TIMES = ("opened_at", "first_response_at", "resolved_at", "closed_at")
-FIELDS = {
-    "title",
-    "description",
-    "caller",
-    "category",
-    "subcategory",
-    "impact",
-    "urgency",
-    "team",
-    "assignee",
-    "status",
-    "channel",
-    "resolution_code",
-    "resolution_notes",
-    "is_major",
-    "affected_service",
-    "configuration_item",
-    *TIMES,
-}
 
 
 class _Refs:
@@ -98,15 +77,6 @@ class _Refs:
 
     def team_members(self, team: Team) -> set[int]:
         return self._by_team.get(team.pk, set())
-
-
-def _time(value: Any) -> dt.datetime | None:
-    if value in (None, ""):
-        return None
-    parsed = value if isinstance(value, dt.datetime) else parse_datetime(str(value))
-    if parsed is None:
-        raise ValueError("not an ISO 8601 date-time")
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
 
 
 class _Errors(dict):
@@ -160,7 +130,7 @@ def _build(row: Mapping[str, Any], refs: _Refs, now: dt.datetime) -> tuple[dict,
         errors.check(validation.assignee_in_team, team, assignee, refs.team_members(team))
     values.update(team=team, assignee=assignee)
     status = row.get("status") or (Status.ASSIGNED if team or assignee else Status.NEW)
-    if status not in _STATUSES:
+    if status not in STATUSES:
         errors["status"] = f"unknown status {status!r}"
     channel = errors.check(
         validation.choice, "channel", row.get("channel") or IncidentChannel.API, IncidentChannel
@@ -172,7 +142,7 @@ def _build(row: Mapping[str, Any], refs: _Refs, now: dt.datetime) -> tuple[dict,
         errors["resolution_code"] = "required for resolved and closed incidents"
     for field in TIMES:
         try:
-            values[field] = _time(row.get(field))
+            values[field] = parse_time(row.get(field))
         except ValueError as exc:
             errors[field] = str(exc)
     ci_key, service_key = row.get("configuration_item"), row.get("affected_service")
@@ -220,6 +190,10 @@ def incidents_import(actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[In
     refs, now = _Refs(actor, rows), timezone.now()
     built, errors = [], {}
     for number, row in enumerate(rows, start=1):
+        values = clean(row, refs, now)
+        if values is not None:
+            built.append(values)
+            continue
         values, row_errors = _build(row, refs, now)
         for field, message in row_errors.items():
             errors[f"rows[{number}].{field}"] = [message]
@@ -239,7 +213,7 @@ def incidents_import(actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[In
     # the same clocks, audit and events a single create gives, written in batches
     clocks.clocks_start_history(actor, incidents)
     search_index.index_new(incidents)
-    audit.record_created_snapshots(actor, incidents, AUDITED)
+    audit.record_created_texts(actor, incidents, AUDITED)
     outbox.emit_batch("incidents.imported", incidents)
     return incidents
 

@@ -63,6 +63,9 @@ def clocks_planned(incident: Incident, *, at: dt.datetime) -> list:
     return sla.clocks_planned(incident, context=sla_context(incident), at=at)
 
 
+_UNSEEN = object()
+
+
 def clocks_start_history(actor: Actor, incidents: list[Incident]) -> None:
     """Clocks for incidents created with their history (bulk imports, demo data): started
     when each was opened and moved as ``clocks_move`` would have moved them live: stopped at
@@ -71,8 +74,21 @@ def clocks_start_history(actor: Actor, incidents: list[Incident]) -> None:
     are new in this transaction). The clocks' warning and breach follow from the next SLA
     sweep."""
     batch = sla.ClockBatch(actor)
+    # the policy per distinct context, keyed by what ``sla_context`` reads (its slugs and
+    # number are the referenced rows')
+    policies: dict[tuple, Any] = {}
     for incident in incidents:
-        batch.start(incident, context=sla_context(incident), at=incident.opened_at)
+        key = (
+            incident.priority,
+            incident.category_id,
+            incident.subcategory_id,
+            incident.affected_service_id,
+            incident.organisation_id,
+        )
+        policy = policies.get(key, _UNSEEN)
+        if policy is _UNSEEN:
+            policy = policies[key] = batch.policy(sla_context(incident))
+        batch.start(incident, at=incident.opened_at, policy=policy)
         if incident.first_response_at:
             batch.stop(incident, kind="response", at=incident.first_response_at)
         if incident.status == Status.ON_HOLD:

@@ -127,13 +127,28 @@ _UPSERT = (
 )
 
 
-def _write(docs: list[Document], *, terms: bool = True) -> None:
+# PostgreSQL: many new rows in one statement, their values as three arrays (one parameter
+# each), where ``executemany`` sent one INSERT per row (decision 0080)
+_UPSERT_ARRAYS = (
+    f"INSERT INTO {TABLE} (incident_id, public, internal) "  # noqa: S608
+    "SELECT d.i, to_tsvector('simple', d.p), to_tsvector('simple', d.q) "
+    "FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS d(i, p, q) "
+    "ON CONFLICT (incident_id) DO UPDATE SET public = EXCLUDED.public, "
+    "internal = EXCLUDED.internal"
+)
+
+
+def _write(docs: list[Document], *, terms: bool = True, distinct: bool = False) -> None:
     """Insert or replace the index rows of ``docs`` in one statement per batch. Always an
     upsert, even for a new incident: a row left over for a reused id (a flushed or restored
     database keeps the index table) must not make the create fail. ``terms=False`` leaves
     the term table alone: a migration older than the table's (0014 fills it then)."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and distinct and len(docs) > 1:
+            # (an id twice would be refused here: "cannot affect row a second time")
+            ids, public, internal = map(list, zip(*docs, strict=True))
+            cursor.execute(_UPSERT_ARRAYS, [ids, public, internal])
+        elif connection.vendor == "postgresql":
             # one row (a create's) with execute: psycopg's executemany syncs a pipeline the
             # create may have opened (core.pipeline), a round trip of its own
             run = cursor.execute if len(docs) == 1 else cursor.executemany
@@ -154,7 +169,7 @@ def index_new(incidents: Iterable[Incident]) -> int:
     (a new incident has no comments yet): no read, one statement per batch."""
     docs = [(i.pk, _public_text(i.number, i.title, i.description, ()), "") for i in incidents]
     if docs:
-        _write(docs)
+        _write(docs, distinct=True)
     return len(docs)
 
 

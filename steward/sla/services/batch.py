@@ -43,12 +43,22 @@ class Clock:
     __slots__ = (*(c for c in COLUMNS if c != "policy_id"), "content_type", "policy")
     _meta = SlaClock._meta  # the outbox names a clock's events by its model
 
-    def __init__(self, **values: Any) -> None:
+    def __init__(
+        self,
+        *,
+        content_type: Any,
+        object_id: str,
+        kind: str,
+        state: str,
+        started_at: dt.datetime,
+        running_since: dt.datetime | None,
+    ) -> None:
+        # (``new_clocks``' arguments, named: no loop of ``setattr`` per clock)
         self.id = self.policy = self.paused_at = self.stopped_at = None
         self.consumed_seconds, self.warned, self.breached = 0, False, False
-        for name, value in values.items():
-            setattr(self, name, value)
-        self.content_type_id = self.content_type.pk
+        self.content_type, self.object_id, self.kind = content_type, object_id, kind
+        self.state, self.started_at, self.running_since = state, started_at, running_since
+        self.content_type_id = content_type.pk
 
     @property
     def pk(self) -> int | None:
@@ -85,6 +95,14 @@ class ClockBatch:
         self._clocks: dict[tuple[int, str], list[SlaClock]] = {}
         self._events: list[tuple[SlaClock, str, dt.datetime, dict]] = []
         self._types: dict[type, Any] = {}
+        # the record ``start`` saw last and its clocks: the moves that follow a start are
+        # the same record's (``_of`` without its key)
+        self._last: tuple[Any, list] = (None, [])
+
+    def policy(self, context: Mapping[str, Any]) -> SlaPolicy | None:
+        """The policy ``start`` picks for ``context`` (a caller starting many records of
+        one context asks once and hands it to ``start``)."""
+        return self._policy(context)
 
     def _policy(self, context: Mapping[str, Any]) -> SlaPolicy | None:
         # a context value may be a list (an incident's category and subcategory both match)
@@ -105,6 +123,8 @@ class ClockBatch:
         return content_type, str(record.pk)
 
     def _of(self, record: models.Model) -> list[SlaClock]:
+        if self._last[0] is record:
+            return self._last[1]
         content_type, object_id = self._ref(record)
         return self._clocks.get((content_type.pk, object_id), [])
 
@@ -114,15 +134,26 @@ class ClockBatch:
             setattr(clock, FLAGS[threshold], True)
             self._events.append((clock, threshold, at, event_payload(clock, at=at)))
 
-    def start(self, record: models.Model, *, context: Mapping[str, Any], at: dt.datetime) -> None:
-        """``clocks_start`` for a record new in this transaction."""
-        policy = self._policy(context)
-        if policy is None:
-            return
+    def start(
+        self,
+        record: models.Model,
+        *,
+        context: Mapping[str, Any] | None = None,
+        at: dt.datetime,
+        policy: Any = _NO_POLICY,
+    ) -> None:
+        """``clocks_start`` for a record new in this transaction: the policy matching
+        ``context``, or ``policy`` when the caller asked ``policy(context)`` already."""
+        if policy is _NO_POLICY:
+            policy = self._policy(context)
         content_type, object_id = self._ref(record)
+        if policy is None:
+            self._last = (record, self._clocks.get((content_type.pk, object_id), []))
+            return
         spec = self.specs(policy.calendar)
         clocks = new_clocks(content_type, object_id, policy, spec, _instant(at), make=Clock)
         self._clocks[(content_type.pk, object_id)] = clocks
+        self._last = (record, clocks)
 
     def stop(self, record: models.Model, *, kind: str, at: dt.datetime) -> None:
         """``clock_stop``: a clock the record lacks or has stopped already stays as it is."""
@@ -155,5 +186,5 @@ class ClockBatch:
             outbox.emit_many(
                 [(TOPICS[t], c, payload) for c, t, _, payload in self._events], chunk=chunk
             )
-        self._clocks, self._events = {}, []
+        self._clocks, self._events, self._last = {}, [], (None, [])
         return len(clocks)
