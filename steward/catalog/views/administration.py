@@ -54,7 +54,9 @@ def _policies(actor: Actor) -> list:
 
 
 def _rows(post: Any, actor: Actor, item: CatalogItem | None) -> tuple:
-    teams = core_selectors.team_list(actor, limit=200).items
+    # the task rows' drop-down: slugs and names kept under the teams stamp (team_list read
+    # them, and every member of every team, on each page)
+    teams = core_selectors.team_choices(actor, limit=200)
     row_kwargs = {"teams": teams, "policies": _policies(actor)}
     if post is not None:
         return (

@@ -54,7 +54,8 @@ def _form(
         initial=initial,
         classes=selectors.ci_class_list(actor),
         schema=schema,
-        teams=core_selectors.team_list(actor, limit=200).items,
+        # slugs and names kept under the teams stamp (team_list read every member too)
+        teams=core_selectors.team_choices(actor, limit=200),
         organisations=core_selectors.organisation_visible(actor).order_by("name")[:200],
         statuses=selectors.ci_statuses(ci),
     )

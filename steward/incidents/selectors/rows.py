@@ -12,6 +12,7 @@ not see must read as none, which the model path settles with its visible queryse
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from django.db.models import QuerySet
@@ -85,8 +86,14 @@ def incident_shown(actor: Actor, *, number: str) -> Incident | dict[str, Any]:
     return _shown(found[0], sla_selectors.clock_statuses_by_id(Incident, [found[0]["id"]]))
 
 
+# a row's values in ``COLUMNS``' order, read by one call (a look-up of each key's name in
+# ``_NAMED`` and a dict comprehension was a fifth of the rows' Python, 50 rows a page)
+_KEYS = tuple(COLUMNS)
+_VALUES = itemgetter(*(_NAMED.get(column, column) for column in COLUMNS.values()))
+
+
 def _shown(row: dict[str, Any], clocks: dict[str, list]) -> dict[str, Any]:
-    shown = {key: row[_NAMED.get(column, column)] for key, column in COLUMNS.items()}
+    shown = dict(zip(_KEYS, _VALUES(row), strict=True))
     shown["affected_service"] = shown["affected_service"] or ""  # "" is IncidentOut's none
     shown["configuration_item"] = shown["configuration_item"] or ""
     shown["sla_clocks"] = clocks.get(str(row["id"]), [])
