@@ -57,6 +57,27 @@ def test_one_bad_row_writes_nothing_and_names_every_problem(admin_actor, request
     assert not AuditEntry.objects.filter(content_type__model="incident").exists()
 
 
+REFERENCES = ["caller", "category", "subcategory", "team", "assignee"]
+CHOICES = ["status", "channel", "resolution_code"]  # empty means the default for these
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [(f, v) for f in REFERENCES for v in ([], {}, ["desk"], {"slug": "desk"}, 7)]
+    + [(f, v) for f in CHOICES for v in (["new"], {"a": "new"}, 7)],
+)
+def test_a_reference_that_is_not_text_is_named_not_a_crash(
+    admin_actor, requester_user, desk, field, value
+):
+    # a JSON Lines file can hold any JSON value where a reference's text belongs
+    batch = rows(2)
+    batch[1][field] = value
+    with pytest.raises(ValidationFailed) as err:
+        incidents_import(admin_actor, batch)
+    assert f"rows[2].{field}" in err.value.fields
+    assert not Incident.objects.exists()
+
+
 def test_only_admins_import(agent_actor, requester_user):
     with pytest.raises(PermissionDenied):
         incidents_import(agent_actor, rows(1))

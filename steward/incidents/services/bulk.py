@@ -29,7 +29,7 @@ from steward.incidents import selectors
 from steward.incidents.choices import IncidentChannel, ResolutionCode, Status
 from steward.incidents.models import Category, Incident
 from steward.incidents.services import AUDITED, clocks, search_index, validation
-from steward.incidents.services.bulk_rows import FIELDS, STATUSES, TIMES, clean, parse_time
+from steward.incidents.services.bulk_rows import FIELDS, STATUSES, TIMES, clean, known, parse_time
 from steward.incidents.services.fields import service_class_ids
 
 MAX_ROWS = 50_000
@@ -39,8 +39,8 @@ class _Refs:
     """Every reference a batch may use, loaded once; ``validation`` judges each row's."""
 
     def __init__(self, actor: Actor, rows: list[Mapping[str, Any]]) -> None:
-        def wanted(field: str) -> set[str]:
-            return {r[field] for r in rows if r.get(field)}
+        def wanted(field: str) -> set[str]:  # only text refers; the rows' checks word the rest
+            return {v for r in rows if (v := r.get(field)) and v.__class__ is str}
 
         # inactive users too, so a row naming one gets the service's message, not "no user"
         self.users = {
@@ -100,7 +100,7 @@ def _build(row: Mapping[str, Any], refs: _Refs, now: dt.datetime) -> tuple[dict,
         "description": str(row.get("description") or ""),
     }
     caller_key = row.get("caller")
-    caller = refs.users.get(caller_key or "")
+    caller = known(refs.users, caller_key)
     caller = errors.check(
         validation.reference,
         "caller",
@@ -113,24 +113,24 @@ def _build(row: Mapping[str, Any], refs: _Refs, now: dt.datetime) -> tuple[dict,
     for field in ("impact", "urgency"):
         values[field] = errors.check(validation.level, field, row.get(field, 3))
     category = errors.check(
-        validation.category, row.get("category"), refs.categories.get(row.get("category") or "")
+        validation.category, row.get("category"), known(refs.categories, row.get("category"))
     )
     values["category"] = category
     values["subcategory"] = errors.check(
         validation.subcategory,
         row.get("subcategory"),
-        refs.categories.get(row.get("subcategory") or ""),
+        known(refs.categories, row.get("subcategory")),
         category,
     )
-    team = errors.check(validation.team, row.get("team"), refs.teams.get(row.get("team") or ""))
+    team = errors.check(validation.team, row.get("team"), known(refs.teams, row.get("team")))
     assignee = errors.check(
-        validation.assignee, row.get("assignee"), refs.users.get(row.get("assignee") or "")
+        validation.assignee, row.get("assignee"), known(refs.users, row.get("assignee"))
     )
     if team is not None and assignee is not None:
         errors.check(validation.assignee_in_team, team, assignee, refs.team_members(team))
     values.update(team=team, assignee=assignee)
     status = row.get("status") or (Status.ASSIGNED if team or assignee else Status.NEW)
-    if status not in STATUSES:
+    if not isinstance(status, str) or status not in STATUSES:
         errors["status"] = f"unknown status {status!r}"
     channel = errors.check(
         validation.choice, "channel", row.get("channel") or IncidentChannel.API, IncidentChannel

@@ -57,6 +57,12 @@ _CODES = frozenset(ResolutionCode.values)
 _DONE = (Status.RESOLVED, Status.CLOSED)
 
 
+def known(table: Mapping[str, Any], key: Any) -> Any:
+    """The referenced record, or None: a reference that is not text (a JSON list, object
+    or number in a JSON Lines file) is never clean; the per-field checks word its error."""
+    return table.get(key) if key.__class__ is str else None
+
+
 def clean(row: Mapping[str, Any], refs: Any, now: dt.datetime) -> dict | None:
     """``_build``'s values for a row that breaks no rule, with each rule's test inline and
     no message made; ``None`` for anything else (a bad value, or one of a type the inline
@@ -69,7 +75,7 @@ def clean(row: Mapping[str, Any], refs: Any, now: dt.datetime) -> dict | None:
     title = title.strip()
     if not title or len(title) > validation.TITLE_MAX:
         return None
-    caller = refs.users.get(row.get("caller") or "")
+    caller = known(refs.users, row.get("caller"))
     if caller is None or not caller.is_active:
         return None
     impact, urgency = row.get("impact", 3), row.get("urgency", 3)
@@ -81,14 +87,14 @@ def clean(row: Mapping[str, Any], refs: Any, now: dt.datetime) -> dict | None:
     if key is None or key == "":
         category = None
     else:
-        category = refs.categories.get(key)
+        category = known(refs.categories, key)
         if category is None or category.parent_id is not None or not category.is_active:
             return None
     key = row.get("subcategory")
     if key is None or key == "":
         subcategory = None
     else:
-        subcategory = refs.categories.get(key)
+        subcategory = known(refs.categories, key)
         if (
             subcategory is None
             or category is None
@@ -100,14 +106,14 @@ def clean(row: Mapping[str, Any], refs: Any, now: dt.datetime) -> dict | None:
     if key is None or key == "":
         team = None
     else:
-        team = refs.teams.get(key)
+        team = known(refs.teams, key)
         if team is None or not team.is_active:
             return None
     key = row.get("assignee")
     if key is None or key == "":
         assignee = None
     else:
-        assignee = refs.users.get(key)
+        assignee = known(refs.users, key)
         if assignee is None or not assignee.is_active or not assignee.is_agent:
             return None
         if team is not None and assignee.pk not in refs.team_members(team):

@@ -54,7 +54,7 @@ def _values(choices: type[Choices]) -> frozenset:
 
 def choice(field: str, value: Any, choices: type[Choices]) -> Any:
     """A value of ``choices`` (empty is allowed: the caller decides whether it is required)."""
-    if value and value not in _values(choices):
+    if value and (not isinstance(value, str) or value not in _values(choices)):
         raise ValidationFailed.one(
             field, _("one of %(value)s") % {"value": ", ".join(map(str, choices.values))}
         )
