@@ -131,10 +131,18 @@ def record_created_snapshots(actor: Actor, objs: list[models.Model], fields: Ite
     record_many(actor, rows, action=AuditAction.CREATE)
 
 
+# False: ``record_created_texts`` is ``record_created_snapshots`` (a dict per entry, dumped
+# by the column's prep, as before decision 0080); tests compare the rows the two write
+TEXTS = True
+
+
 def record_created_texts(actor: Actor, objs: list[models.Model], fields: Iterable[str]) -> None:
     """``record_created_snapshots`` with each entry's changes written as JSON text at once
     (``batch_rows.JsonText``: the text ``json.dumps`` gives for the changes dict, decision
     0080), not a dict per row dumped by the column's prep."""
+    if not TEXTS:
+        record_created_snapshots(actor, objs, fields)
+        return
     if not objs:
         return
     model, fields = type(objs[0]), tuple(fields)

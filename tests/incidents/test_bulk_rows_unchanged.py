@@ -1,17 +1,21 @@
-"""The bulk import writes the rows main's import wrote (decision 0080), on both databases.
+"""The bulk import writes the rows it wrote before decision 0080, on both databases.
 
-One mixed batch (every status, times as aware and naive datetimes and as ISO text in
-several zones, or left out; categories, subcategories, CIs and services named in any case,
-titles and descriptions with quotes, control characters, accents and astral characters,
-booleans, every channel; two calendars) goes through the import main shipped
-(``reference/bulk_before.py``) and through today's, each from the same keys and numbers
-(the second after the first is rolled back). Every column of every row written (incidents,
-SLA clocks and threshold events, audit entries, outbox rows, search rows and terms) is read
-as the database's text and compared, with "now" held at one instant for both. The same
-batch with bad rows in it must fail with the same problems, by row and field, and the same
-message.
+Each of the decision's cuts has a switch, whose ``False`` is the code's old path
+(decision 0072): ``bulk_rows.CLEAN`` (every row through ``bulk._build``), ``audit.TEXTS``
+(``record_created_snapshots``), ``search_index.ONE_STATEMENT`` (``executemany`` per row on
+PostgreSQL), ``clocks.PER_CONTEXT`` (each incident's policy asked of its context). One
+mixed batch (every status, times as aware and naive datetimes and as ISO text in several
+zones, or left out; categories, subcategories, CIs and services named in any case, titles
+and descriptions with quotes, control characters, accents and astral characters, booleans,
+every channel; two calendars) is imported with every switch off, every switch on and each
+one off alone, each from the same keys and numbers (each run rolled back). Every column of
+every row written (incidents, SLA clocks and threshold events, audit entries, outbox rows,
+search rows and terms) is read as the database's text and compared, with "now" held at one
+instant for all. The same batch with bad rows in it must fail with the same problems, by
+row and field, and the same message.
 """
 
+import contextlib
 import datetime as dt
 import random
 import zoneinfo
@@ -22,16 +26,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from steward.cmdb.services import ci_create
+from steward.core import audit
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
 from steward.core.models import AuditEntry, OutboxMessage
 from steward.incidents.models import Incident
 from steward.incidents.selectors.search import TABLE, TERMS
+from steward.incidents.services import bulk, bulk_rows, clocks, search_index
 from steward.incidents.services.bulk import incidents_import
 from steward.sla import services as sla
 from steward.sla.models import SlaClock, SlaEvent
 from tests import factories
-from tests.incidents.reference import bulk_before
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +44,21 @@ SYSTEM = Actor.system("tests")
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 OPENED = dt.datetime(2026, 3, 6, 7, 30, tzinfo=dt.UTC)
 NOW = dt.datetime(2026, 4, 1, 18, 5, 17, 250001, tzinfo=dt.UTC)  # after every row's times
+# decision 0080's cuts, each with its switch (False: the old path)
+SWITCHES = {
+    "clean": (bulk_rows, "CLEAN"),
+    "texts": (audit, "TEXTS"),
+    "one statement": (search_index, "ONE_STATEMENT"),
+    "per context": (clocks, "PER_CONTEXT"),
+}
+# what each switch chooses between, counted (a switch whose "off" took the new path
+# would compare the new path with itself)
+CHOOSES = {
+    "clean": (bulk, "_build"),
+    "texts": (audit, "record_created_snapshots"),
+    "one statement": (search_index, "_write"),
+    "per context": (sla.ClockBatch, "policy"),
+}
 STATUSES = ["new", "assigned", "in_progress", "on_hold", "resolved", "closed", "cancelled"]
 TITLES = [
     "VPN drops every few minutes",
@@ -244,12 +264,12 @@ def _written(ids: list[int], outbox_after: int) -> dict:
     """Every row the import wrote, by table, as text."""
     keys = [str(i) for i in ids]
     marks = ", ".join(["%s"] * len(ids))
-    clocks = list(SlaClock.objects.filter(object_id__in=keys).values_list("id", flat=True))
-    clock_marks = ", ".join(["%s"] * len(clocks)) or "NULL"
+    clock_ids = list(SlaClock.objects.filter(object_id__in=keys).values_list("id", flat=True))
+    clock_marks = ", ".join(["%s"] * len(clock_ids)) or "NULL"
     return {
         "incidents": _table(Incident._meta.db_table, f"id IN ({marks})", ids),
         "clocks": _table(SlaClock._meta.db_table, f"object_id IN ({marks})", keys),
-        "events": _table(SlaEvent._meta.db_table, f"clock_id IN ({clock_marks})", clocks),
+        "events": _table(SlaEvent._meta.db_table, f"clock_id IN ({clock_marks})", clock_ids),
         "audit": _table(AuditEntry._meta.db_table, f"object_id IN ({marks})", keys),
         "outbox": _table(OutboxMessage._meta.db_table, "id > %s", [outbox_after]),
         "search": _search(ids),
@@ -282,21 +302,25 @@ def _rewind(positions) -> None:
             cursor.execute("SELECT setval(%s, %s, %s)", [name, value, called])
 
 
-def _run(importer, rows) -> tuple[dict | None, tuple | None]:
-    """The rows ``importer`` writes for ``rows`` (or its errors), then rolled back. Both
-    runs see one "now" (a clock stopped at "now" counts up to it)."""
-    with mock.patch.object(timezone, "now", return_value=NOW):
-        return _run_now(importer, rows)
+def _run(rows, *, off=()) -> tuple[dict | None, tuple | None]:
+    """The rows the import writes for ``rows`` (or its errors) with the switches in ``off``
+    off and the others on, then rolled back. Every run sees one "now" (a clock stopped at
+    "now" counts up to it)."""
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(mock.patch.object(timezone, "now", return_value=NOW))
+        for name, (module, switch) in SWITCHES.items():
+            stack.enter_context(mock.patch.object(module, switch, name not in off))
+        return _run_now(rows)
 
 
-def _run_now(importer, rows) -> tuple[dict | None, tuple | None]:
+def _run_now(rows) -> tuple[dict | None, tuple | None]:
     outbox_after = OutboxMessage.objects.order_by("-id").values_list("id", flat=True).first() or 0
     positions = _positions()
     written = failed = None
     try:
         with transaction.atomic():
             try:
-                made = importer(SYSTEM, rows)
+                made = incidents_import(SYSTEM, rows)
             except ValidationFailed as exc:
                 failed = (exc.fields, str(exc))
             else:
@@ -309,15 +333,16 @@ def _run_now(importer, rows) -> tuple[dict | None, tuple | None]:
     return written, failed
 
 
-def test_the_import_writes_the_rows_mains_import_wrote(world):
+def test_the_import_writes_the_rows_it_wrote_before(world):
     rows = _good_rows(world)
-    before, failed = _run(bulk_before.incidents_import, rows)
+    before, failed = _run(rows, off=SWITCHES)
     assert failed is None
-    after, failed = _run(incidents_import, rows)
-    assert failed is None
-    assert after.keys() == before.keys()
-    for table in before:
-        assert after[table] == before[table], table
+    for off in [(), *([name] for name in SWITCHES)]:
+        after, failed = _run(rows, off=off)
+        assert failed is None
+        assert after.keys() == before.keys()
+        for table in before:
+            assert after[table] == before[table], (off, table)
     # the batch reaches what it means to: clocks on both calendars, events, closed rows
     assert {row[-1] for row in before["search"][:-1]} == {""}
     assert len(before["clocks"]) == 2 * len(rows) + 1
@@ -326,21 +351,34 @@ def test_the_import_writes_the_rows_mains_import_wrote(world):
     assert len(policies) == 4
 
 
-def test_bad_rows_fail_with_mains_problems_and_message(world):
+def test_bad_rows_fail_with_the_problems_and_message_of_before(world):
     good = _good_rows(world, count=14)
     rows = good[:3] + _bad_rows(world) + good[3:]
-    _, before = _run(bulk_before.incidents_import, rows)
-    _, after = _run(incidents_import, rows)
+    _, before = _run(rows, off=SWITCHES)
+    _, after = _run(rows)
     assert before is not None
     assert after == before
     assert len(before[0]) > 25
 
 
+def test_each_switch_off_takes_another_path(world):
+    rows, calls = _good_rows(world), []
+    for off in ((), SWITCHES):
+        with contextlib.ExitStack() as stack:
+            spies = {
+                name: stack.enter_context(
+                    mock.patch.object(owner, attr, autospec=True, side_effect=getattr(owner, attr))
+                )
+                for name, (owner, attr) in CHOOSES.items()
+            }
+            _run(rows, off=off)
+        calls.append({n: [c.kwargs for c in spy.call_args_list] for n, spy in spies.items()})
+    on, off = calls
+    assert [name for name in SWITCHES if on[name] == off[name]] == []
+    assert len(off["clean"]) == len(off["per context"]) == len(rows)
+
+
 def test_a_clean_rows_values_are_builds_and_a_bad_row_goes_to_build(world):
-    from django.utils import timezone
-
-    from steward.incidents.services import bulk, bulk_rows
-
     good, bad = _good_rows(world), _bad_rows(world)
     refs, now = bulk._Refs(SYSTEM, good + bad), timezone.now()
     for row in good:

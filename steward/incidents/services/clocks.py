@@ -64,6 +64,9 @@ def clocks_planned(incident: Incident, *, at: dt.datetime) -> list:
 
 
 _UNSEEN = object()
+# False: each incident's policy asked of its ``sla_context`` (``ClockBatch`` keys it by the
+# context's values, as before decision 0080); tests compare the rows the two write
+PER_CONTEXT = True
 
 
 def clocks_start_history(actor: Actor, incidents: list[Incident]) -> None:
@@ -85,7 +88,7 @@ def clocks_start_history(actor: Actor, incidents: list[Incident]) -> None:
             incident.affected_service_id,
             incident.organisation_id,
         )
-        policy = policies.get(key, _UNSEEN)
+        policy = policies.get(key, _UNSEEN) if PER_CONTEXT else _UNSEEN
         if policy is _UNSEEN:
             policy = policies[key] = batch.policy(sla_context(incident))
         batch.start(incident, at=incident.opened_at, policy=policy)

@@ -136,6 +136,9 @@ _UPSERT_ARRAYS = (
     "ON CONFLICT (incident_id) DO UPDATE SET public = EXCLUDED.public, "
     "internal = EXCLUDED.internal"
 )
+# False: ``index_new`` sends its rows as ``reindex`` does (``executemany`` of ``_UPSERT``, as
+# before decision 0080); tests compare the rows the two write
+ONE_STATEMENT = True
 
 
 def _write(docs: list[Document], *, terms: bool = True, distinct: bool = False) -> None:
@@ -169,7 +172,7 @@ def index_new(incidents: Iterable[Incident]) -> int:
     (a new incident has no comments yet): no read, one statement per batch."""
     docs = [(i.pk, _public_text(i.number, i.title, i.description, ()), "") for i in incidents]
     if docs:
-        _write(docs, distinct=True)
+        _write(docs, distinct=ONE_STATEMENT)
     return len(docs)
 
 
