@@ -321,6 +321,28 @@ def test_the_worker_job_sends_the_due_reminders(high_change, monkeypatch):
     assert tasks.remind_approvers.call_local() == 0
 
 
+def test_a_link_to_a_withdrawn_or_decided_approval_asks_nothing(high_change, client):
+    cab_approval = high_change.approvals.get(label="Change Advisory Board")
+    owner = high_change.approvals.exclude(pk=cab_approval.pk).get()
+    lead, member = owner.approvers.get(), cab_approval.approvers.first()
+    lead_link = services.approval_link_token(owner, approver=lead, sent_to=lead)
+    member_link = services.approval_link_token(cab_approval, approver=member, sent_to=member)
+    assert b'name="decision"' in client.get(f"/changes/approve/{lead_link}/").content
+
+    decide(member, high_change, cab_approval, "reject", comment="Too risky")
+
+    page = client.get(f"/changes/approve/{lead_link}/").content.decode()
+    assert 'name="decision"' not in page
+    assert "Nothing to decide: this approval is not required" in page
+    page = client.get(f"/changes/approve/{member_link}/").content.decode()
+    assert 'name="decision"' not in page
+    assert "you already chose reject" in page
+    refused = client.post(f"/changes/approve/{lead_link}/", {"decision": "approve"})
+    assert refused.status_code == 422  # the page re-shown with the refusal
+    assert "Nothing to decide: this approval is not required" in refused.content.decode()
+    assert not owner.decisions.exists()
+
+
 def test_a_link_rejection_without_a_comment_asks_for_one_and_decides_nothing(high_change, client):
     cab_approval = high_change.approvals.get(label="Change Advisory Board")
     member = cab_approval.approvers.first()

@@ -121,3 +121,24 @@ def test_an_import_plans_its_lookups_on_the_table_as_it_is(asset_manager, monkey
     with connection.cursor() as cursor:  # put back for what the transaction runs next
         cursor.execute("SHOW plan_cache_mode")
         assert cursor.fetchone() == ("auto",)
+
+
+def _mode() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('plan_cache_mode')")
+        return cursor.fetchone()[0]
+
+
+def test_the_setting_comes_back_when_the_planning_fails_without_a_savepoint():
+    # a caller catching the error in the same transaction, with no savepoint of its own,
+    # goes on with the setting it had
+    seen = []
+
+    def plan() -> None:
+        with sql.custom_plans():
+            seen.append(_mode())
+            raise ValueError("a bad row")
+
+    with pytest.raises(ValueError, match="a bad row"):
+        plan()
+    assert (seen, _mode()) == (["force_custom_plan"], "auto")

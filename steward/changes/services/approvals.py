@@ -148,8 +148,7 @@ def _withdraw_pending(actor: Actor, change: Change) -> None:
     pending = ChangeApproval.objects.select_for_update().filter(
         change=change, state=ApprovalState.PENDING
     )
-    now = timezone.now()
-    for approval in pending:
+    for approval in pending:  # decided_at stays empty: nobody decided it
         audit.record(
             actor,
             approval,
@@ -157,8 +156,7 @@ def _withdraw_pending(actor: Actor, change: Change) -> None:
             after={"state": ApprovalState.NOT_REQUIRED},
         )
         approval.state = ApprovalState.NOT_REQUIRED
-        approval.decided_at = now
-        approval.save(update_fields=["state", "decided_at"])
+        approval.save(update_fields=["state"])
 
 
 def _settle_change(actor: Actor, change: Change) -> None:
@@ -210,9 +208,10 @@ def approval_decide(
     if decision == Decision.REJECT and not comment:
         raise ValidationFailed.one("comment", _("say why you reject the change"))
     if approval.state != ApprovalState.PENDING:
+        state = approval.get_state_display().lower()
         raise Conflict(
-            _("This approval is already %(state)s.") % {"state": approval.state},
-            fields={"decision": [_("already %(state)s") % {"state": approval.state}]},
+            _("This approval is already %(state)s.") % {"state": state},
+            fields={"decision": [_("already %(state)s") % {"state": state}]},
         )
     if change.status not in DECIDABLE_STATES:
         raise Conflict(

@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import DatabaseError, connection, models
 
 BATCH = 5000
 
@@ -107,9 +107,21 @@ def custom_plans() -> Iterator[None]:
             " set_config('plan_cache_mode', 'force_custom_plan', true)"
         )
         (before, _now) = cursor.fetchone()
-    yield  # on an error the enclosing atomic block's rollback undoes the SET LOCAL
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('plan_cache_mode', %s, true)", [before])
+
+    def restore() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('plan_cache_mode', %s, true)", [before])
+
+    try:
+        yield
+    except Exception:
+        # a rollback (to the enclosing savepoint) undoes the SET LOCAL; a caller that goes on
+        # in this transaction without one gets its setting back here, unless the error
+        # aborted the transaction, which then can only roll back
+        with contextlib.suppress(DatabaseError):
+            restore()
+        raise
+    restore()
 
 
 def in_values(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
