@@ -1,7 +1,7 @@
 """The incident page read from compiled SQL (decision 0063): the incident as one row put
 back together as its model (``selectors.incident_page``), its comments, history, names and
-files likewise, shows the same page as main's model querysets did
-(``reference/detail_before.py``), for every kind of reader; who sees only part keeps the
+files likewise, shows the same page as the model querysets (``shells.BUILT`` off, the
+code's own model path), for every kind of reader; who sees only part keeps the
 model path; and a warm page compiles no queryset of these tables at all. Its fresh forms'
 fixed fields kept per process and its addresses reversed once (decision 0071) show the page
 the same templates show with nothing kept (``fields.KEEP`` and ``links.KEEP`` off, decision
@@ -22,6 +22,7 @@ from django.utils import timezone
 from steward.cmdb.services import ci_create, relationship_create
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
+from steward.core.selectors import compiled, shells
 from steward.core.services import attachment_add, team_update
 from steward.incidents import selectors
 from steward.incidents.models import Incident
@@ -34,7 +35,6 @@ from steward.incidents.services import (
 from steward.web import fields, links
 from tests import factories
 from tests.conftest import as_actor
-from tests.incidents.reference import detail_before
 
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system("tests")
@@ -150,13 +150,34 @@ def test_the_page_is_the_page_main_showed(
 
 
 def _main_page(monkeypatch, user, number: str, **headers: str) -> str:  # noqa: ANN001
-    """The page as main rendered it: its model reads, every field rendered and every
-    address reversed where it is shown, nothing kept."""
+    """The page as main rendered it: its model reads (``shells.BUILT`` off), every field
+    rendered and every address reversed where it is shown, nothing kept."""
     with monkeypatch.context() as before:
-        detail_before.install(before)
+        before.setattr(shells, "BUILT", False)
         before.setattr(fields, "KEEP", False)
         before.setattr(links, "KEEP", False)
         return _page(user, number, **headers)
+
+
+def test_the_model_path_reads_none_of_the_pages_compiled_rows(world, admin_user, monkeypatch):
+    """``shells.BUILT`` off is the model path for each of the page's five reads, not the
+    compiled one again (the oracle above would compare the page with itself)."""
+    keys: list = []
+    real = compiled.rows
+
+    def spy(key, build, **values):  # noqa: ANN001, ANN003, ANN202
+        keys.append(key[0] if isinstance(key, tuple) else key)
+        return real(key, build, **values)
+
+    monkeypatch.setattr(compiled, "rows", spy)
+    reads = {"incidents.page", "incidents.page_comments", "core.history", "core.names"}
+    reads.add("core.record_attachments")
+    _page(admin_user, world["full"])
+    assert reads <= set(keys)
+    keys.clear()
+    monkeypatch.setattr(shells, "BUILT", False)
+    _page(admin_user, world["full"])
+    assert reads & set(keys) == set()
 
 
 def test_the_full_page_shows_every_fact(world, admin_user, frozen):

@@ -175,6 +175,32 @@ def test_sla_badge_without_clocks_is_a_dash():
     assert text_of(elements(render("{% sla_badge clocks %}", clocks=[]), "span")[0]) == "—"
 
 
+def test_sla_badge_is_its_markup_byte_for_byte():
+    """The badge every list draws (``steward_ui.sla_html``: ``{% sla_badge %}`` and the
+    queue's rows), held to its bytes: the title naming the kind and the policy (escaped),
+    the due moment, the kind in ``<small>``. No old path of the badge is left to switch to
+    (decision 0077); this replaces the copy of main's badge of before decision 0043 that
+    tests/incidents/test_page_rendering.py drew the rows' badges with."""
+    policy = 'Gold & "<b>"'
+    running = clock("response", 600)
+    missed = clock("resolution", -60, state="stopped", breached=True)
+    running.policy_name = missed.policy_name = policy
+    title = (
+        "{} target, policy Gold &amp; &quot;&lt;b&gt;&quot;; counted in business time on the"
+        " policy&#x27;s calendar"
+    )
+    with translation.override("en"), timezone.override(dt.UTC):
+        assert render("{% sla_badge clocks %}", clocks=[running]) == (
+            f'<span class="sla " title="{title.format("response")}">10m business time'
+            ' · due <time datetime="2026-12-15T14:00:00+00:00">15 Dec 2026 14:00</time>'
+            " <small>response</small></span>"
+        )
+        assert render("{% sla_badge_one clock %}", clock=missed) == (
+            f'<span class="sla breached" title="{title.format("resolution")}">missed'
+            " <small>resolution</small></span>"
+        )
+
+
 @pytest.mark.parametrize(
     ("seconds", "text"),
     [

@@ -21,13 +21,12 @@ from steward.core.models import (
     User,
 )
 from steward.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, cursor_after, paginate
-from steward.core.selectors import compiled
+from steward.core.selectors import compiled, shells
 from steward.core.selectors.scoping import (
     scope_to_organisations,
     sees_everything,
     served_organisation_ids,
 )
-from steward.core.selectors.shells import Shape
 
 
 def organisation_visible(actor: Actor) -> QuerySet[Organisation]:
@@ -274,7 +273,7 @@ def record_attachment_page(
 
     content_type = ContentType.objects.get_for_model(record)
     size = DEFAULT_LIMIT if limit is None else limit
-    if cursor is None and 1 <= size <= MAX_LIMIT:
+    if shells.BUILT and cursor is None and 1 <= size <= MAX_LIMIT:
         # a page's first (and nearly always only) page: SQL compiled once per process and
         # size, the files built as a read with their uploaders would (decision 0063)
         found = _ATTACHMENT.built(
@@ -295,7 +294,7 @@ def record_attachment_page(
 
 
 _FILE_ORDER = ("created_at", "id")
-_ATTACHMENT = Shape(Attachment, {"uploaded_by": ("username", "first_name", "last_name")})
+_ATTACHMENT = shells.Shape(Attachment, {"uploaded_by": ("username", "first_name", "last_name")})
 
 
 def _first_attachments(size: int) -> Callable[..., QuerySet]:

@@ -18,6 +18,12 @@ from django.db.models import Model, QuerySet
 
 from steward.core.selectors import references
 
+# The incident page's five reads of decision 0063 (the record, its comments, its history and
+# the history's names, a record's first files) built from compiled rows. ``False``: each one
+# through its model queryset as before (``incident_get``, ``incident_comments``, ...), the
+# reference tests/incidents/test_detail_rows.py compares the page with (decision 0072).
+BUILT = True
+
 
 def shell(model: type[Model], db: str, values: dict[str, Any]) -> Model:
     """An instance of ``model`` holding only ``values`` (the rest deferred), as a read of

@@ -13,7 +13,7 @@ from steward.core.actor import Actor
 from steward.core.errors import NotFound
 from steward.core.models import Comment
 from steward.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, cursor_after_key, paginate
-from steward.core.selectors import compiled
+from steward.core.selectors import compiled, shells
 from steward.core.selectors.scoping import sees_everything
 from steward.core.selectors.shells import Shape
 from steward.core.selectors.timeline import TimelineEntry, record_timeline
@@ -63,6 +63,8 @@ def incident_timeline(actor: Actor, incident: Incident) -> list[TimelineEntry]:
     """The incident page's activity, newest first: the comments the actor may see (those
     of ``incident_comments``, read from SQL compiled once per process) and, for agents, the
     history with names, labels and dates in the reader's zone."""
+    if not shells.BUILT:  # the model path (``shells.BUILT``)
+        return record_timeline(actor, incident, comments=incident_comments(actor, incident))
     comments = _COMMENT.built(
         compiled.rows(
             ("incidents.page_comments", actor.is_agent),

@@ -6,11 +6,12 @@ and the rows were two thirds of the queue page's time (docs/benchmarks-incidents
 words are translated once per page, not once per row. The HTML is what the row template
 rendered, row for row: tests/incidents/test_queue_rows_html.py renders that template
 (kept in tests/incidents/reference/) beside this tag on the demo's queue, and
-tests/incidents/test_page_rendering.py holds the page's cells to it with the SLA badge of
-before. The language, the reader's zone, the clock and the catalogue's words are read once
-per page, not per row (decision 0043). ``FAST`` writes them with less work per row, the
-same HTML (decision 0075; tests/incidents/test_queue_page_kept.py): one writer (``_rows``)
-given the faster escape and dates, not a second copy of the row.
+tests/incidents/test_page_rendering.py holds the page's cells to it (the badge's own
+bytes: tests/web/test_components.py). The language, the reader's zone, the clock and
+the catalogue's words are read once per page, not per row (decision 0043). ``FAST``
+writes them with less work per row, the same HTML (decision 0075;
+tests/incidents/test_queue_page_kept.py): one writer (``_rows``) given the faster escape
+and dates, not a second copy of the row.
 """
 
 from __future__ import annotations
