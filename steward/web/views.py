@@ -102,7 +102,7 @@ def home(request: HttpRequest) -> HttpResponse:
     else:
         context["my_incidents"] = incident_selectors.incident_open_for_caller(actor)
     if user.has_role(Role.CHANGE_MANAGER):
-        context["approvals_waiting"] = change_selectors.approvals_awaiting(actor)[:HOME_ROWS]
+        context["approvals_waiting"] = change_selectors.changes_awaiting(actor, limit=HOME_ROWS)
         context["cab_agenda"] = change_selectors.cab_agenda(actor, limit=HOME_ROWS)
     led = incident_selectors.led_teams(actor)
     if led:

@@ -190,8 +190,11 @@ def test_change_manager_rejects_a_change_at_the_cab_with_a_reason(page):
     # the home page's approvals panel lists it; the person clicks through from there
     open_module(page, "Overview")
     approvals = page.get_by_role("region", name="Approvals waiting for you")
-    # a change that several policies gate (its risk decides) is listed once per approval
-    approvals.get_by_role("link", name=re.compile(requested)).first.click()
+    # a change that several policies gate (its risk decides) is listed once, its approvals'
+    # labels side by side
+    link = approvals.get_by_role("link", name=re.compile(requested))
+    expect(link).to_have_count(1)
+    link.click()
     page.wait_for_load_state("load")
     number = page.url.rstrip("/").rsplit("/", 1)[-1]
     heading(page, re.compile(number))

@@ -12,11 +12,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from steward.changes.models import Change
 from steward.core.choices import Role
 from steward.core.services import team_create
 from steward.incidents.models import Incident
 from steward.incidents.services import incident_create
 from steward.sla.models import SlaClock
+from steward.web.views import HOME_ROWS
 from tests import factories
 from tests.changes import conftest as changes
 from tests.changes.conftest import HIGH, client_for, in_authorisation, window
@@ -98,6 +100,55 @@ def test_the_change_managers_home_takes_the_same_queries_with_more_changes(
     for i in range(5):
         in_authorisation(agent_actor, new_change(title=f"More {i}", risk_answers=HIGH))
     assert queries(client) == few
+
+
+@pytest.fixture
+def gated_twice(agent_actor, new_change, cm_user):
+    """make(title): a high-risk change the change manager approves for twice: on the CAB and
+    as the lead of the owner team of the service it impacts."""
+    factories.TeamFactory(name="CAB", slug="cab", members=[cm_user, factories.agent()])
+    owners = factories.TeamFactory(name="Shop owners", slug="shop-owners", lead=cm_user)
+    service = changes.ci("business_service", name="Webshop")
+    type(service).objects.filter(pk=service.pk).update(owner_team=owners)
+    server = changes.ci("server", name="shop-srv-1")
+    changes.relate(service, server)
+
+    def make(title: str):
+        change = new_change(title=title, cis=[server.number], risk_answers=HIGH)
+        return in_authorisation(agent_actor, change)
+
+    return make
+
+
+BOTH = "Change Advisory Board · Owner team lead of the impacted services"
+ROW = (
+    r'<li><a class="grow" href="/changes/(CHG\d+)/">[^<]*</a> '
+    r'<span class="muted">([^<]*)</span></li>'
+)
+
+
+def waiting(client) -> list[tuple[str, str]]:
+    """The rows of "Approvals waiting for you": (number, labels)."""
+    section = text(client).split('id="home-approvals"', 1)[1].split("</section>", 1)[0]
+    return re.findall(ROW, section)
+
+
+def test_a_change_one_approves_for_twice_is_one_row_with_both_labels(gated_twice, cm_user):
+    client = client_for(cm_user)
+    first = gated_twice("Swap the core switch")
+    text(client)  # the session's first page reads what later ones have cached
+    one = queries(client)
+    second = gated_twice("Move the shop database")
+
+    # one row per change, oldest approval first
+    assert waiting(client) == [(first.number, BOTH), (second.number, BOTH)]
+    assert queries(client) == one  # two such changes: the statements of one
+
+    for i in range(HOME_ROWS):  # the list stops at HOME_ROWS changes, not approvals
+        gated_twice(f"More {i}")
+    more = Change.objects.filter(title__startswith="More ").order_by("id")[: HOME_ROWS - 2]
+    assert waiting(client) == [(c.number, BOTH) for c in [first, second, *more]]
+    assert queries(client) == one
 
 
 # --- team leads ----------------------------------------------------------------------------

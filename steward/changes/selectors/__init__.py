@@ -3,7 +3,8 @@
 Requesters see the changes they requested; agents limited to organisations see changes of
 those organisations and of none; administrators and the system see all. The web pages
 (calendar, CAB agenda, change form) read through ``change_calendar``, ``cab_agenda``,
-``approvals_awaiting``, ``change_conflicts`` and ``change_get``.
+``approvals_awaiting``, ``changes_awaiting`` (the home page), ``change_conflicts`` and
+``change_get``.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ from steward.changes.selectors.records import (
     MAX_WINDOW,
     NUMBER,
     SYSTEM,
+    AwaitingChange,
     approval_get,
     approval_list,
     approval_policies_for,
@@ -79,6 +81,7 @@ from steward.changes.selectors.records import (
     change_list,
     change_settings,
     change_visible,
+    changes_awaiting,
     delegation_list,
     delegation_visible,
     delegators_of,
@@ -103,6 +106,7 @@ __all__ = [
     "approval_get",
     "approval_list",
     "approval_policies_for",
+    "AwaitingChange",
     "approvals_awaiting",
     "cab_agenda",
     "can_configure",
@@ -129,6 +133,7 @@ __all__ = [
     "history_values",
     "readable_risk_reasons",
     "change_settings",
+    "changes_awaiting",
     "change_created",
     "change_visible",
     "change_hidden_links",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
@@ -303,6 +303,25 @@ def approvals_awaiting(actor: Actor) -> list[ChangeApproval]:
         .distinct()
         .order_by("created_at", "id")[:200]
     )
+
+
+class AwaitingChange(NamedTuple):
+    """A change once, with the approvals of it the actor may decide (oldest first)."""
+
+    change: Change
+    approvals: list[ChangeApproval]
+
+
+def changes_awaiting(actor: Actor, *, limit: int | None = None) -> list[AwaitingChange]:
+    """The changes of ``approvals_awaiting``, each once with its approvals (a high-risk
+    change gated by two policies one approves for is one row, not two), in the order of
+    their oldest approval; at most ``limit`` changes. No statement beyond
+    ``approvals_awaiting``'s."""
+    rows: dict[int, AwaitingChange] = {}
+    for approval in approvals_awaiting(actor):
+        row = rows.setdefault(approval.change_id, AwaitingChange(approval.change, []))
+        row.approvals.append(approval)
+    return list(rows.values())[:limit]
 
 
 def delegation_visible(actor: Actor) -> QuerySet[Delegation]:
