@@ -35,7 +35,7 @@ def register(sender: Any, connection: Any, **kwargs: Any) -> None:
     compares with before putting its own loader on a cursor)."""
     if connection.vendor != "postgresql":
         return
-    from django.db.backends.postgresql.base import is_psycopg3
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
 
     if not is_psycopg3:
         return
