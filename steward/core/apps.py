@@ -34,3 +34,9 @@ class CoreConfig(AppConfig):
         # team_choices, queues.my_team_ids)
         stamps.guard(stamps.TEAMS, Team, m2m=(Team.members.through,))
         sessions.watch()  # a changed or deleted session row moves the sessions stamp
+        # PostgreSQL's timestamptz values parsed once per process (decision 0082)
+        from django.db.backends.signals import connection_created
+
+        from steward.core.db import pgtimes
+
+        connection_created.connect(pgtimes.register, dispatch_uid="steward.core.db.pgtimes")
