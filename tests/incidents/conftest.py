@@ -36,6 +36,23 @@ def search_page_examples(most: int) -> Callable:
     return lambda test: examples(drawn(test))
 
 
+def demo_desk(admin_actor, agent_user) -> tuple:
+    """The demo's four teams (``agent_user`` in each), a team named with markup, the demo's
+    three requesters, and two more readers: an agent of one team and one who will be
+    limited to an organisation. Returns (one_team, limited)."""
+    one_team = factories.agent(username="oneteam")
+    limited = factories.agent(username="limited")
+    for slug in ("network", "workplace", "applications", "service-desk"):  # the demo's
+        members = [agent_user.username, limited.username]
+        if slug == "network":
+            members.append(one_team.username)
+        team_create(admin_actor, name=slug.title(), slug=slug, members=members)
+    team_create(admin_actor, name="R&D <lab>", slug="lab", members=[agent_user.username])
+    for n in range(3):
+        factories.requester(username=f"demo-req-{n}")
+    return one_team, limited
+
+
 @pytest.fixture
 def web(agent_user):
     """The agent's browser session (Django's test client, the real middleware)."""

@@ -20,12 +20,12 @@ from django.utils import timezone
 from steward.api import rows
 from steward.core.models import Team
 from steward.core.selectors import compiled
-from steward.core.services import team_create
 from steward.incidents import demo
 from steward.incidents.models import Incident
 from steward.sla.models import SlaClock
 from tests import factories
 from tests.conftest import api_client_for
+from tests.incidents.conftest import demo_desk
 
 pytestmark = pytest.mark.django_db
 
@@ -62,16 +62,7 @@ def frozen(monkeypatch):
 def world(admin_actor, agent_user, always_on, frozen):
     """The demo's teams and 80 incidents, four with hostile titles and texts, one with every
     reference empty and a paused clock; who reads them."""
-    one_team = factories.agent(username="oneteam")
-    limited = factories.agent(username="limited")
-    for slug in ("network", "workplace", "applications", "service-desk"):  # the demo's
-        members = [agent_user.username, limited.username]
-        if slug == "network":
-            members.append(one_team.username)
-        team_create(admin_actor, name=slug.title(), slug=slug, members=members)
-    team_create(admin_actor, name="R&D <lab>", slug="lab", members=[agent_user.username])
-    for n in range(3):
-        factories.requester(username=f"demo-req-{n}")
+    one_team, limited = demo_desk(admin_actor, agent_user)
     demo.load(random.Random(7), count=80)
     newest = list(Incident.objects.order_by("-number")[:5])
     network = Team.objects.get(slug="network")

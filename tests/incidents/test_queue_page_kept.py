@@ -19,13 +19,14 @@ from django.utils import timesince as django_timesince
 from django.utils import timezone
 
 from steward.core.models import Team
-from steward.core.services import team_create, team_update
+from steward.core.services import team_update
 from steward.incidents import demo
 from steward.incidents.forms import QueueFilterForm
 from steward.incidents.models import Incident
 from steward.incidents.templatetags import incident_queue
 from steward.web.templatetags import kept
 from tests import factories
+from tests.incidents.conftest import demo_desk
 
 pytestmark = pytest.mark.django_db
 
@@ -82,16 +83,7 @@ def switches(monkeypatch):
 def world(admin_actor, agent_user, always_on, frozen):
     """The demo's teams and 80 incidents; three with markup in their titles, one major, a
     team named with markup; who reads them."""
-    for n in range(3):
-        factories.requester(username=f"demo-req-{n}")
-    one_team = factories.agent(username="oneteam")
-    limited = factories.agent(username="limited")
-    for slug in ("network", "workplace", "applications", "service-desk"):  # the demo's
-        members = [agent_user.username, limited.username]
-        if slug == "network":
-            members.append(one_team.username)
-        team_create(admin_actor, name=slug.title(), slug=slug, members=members)
-    team_create(admin_actor, name="R&D <lab>", slug="lab", members=[agent_user.username])
+    one_team, limited = demo_desk(admin_actor, agent_user)
     demo.load(random.Random(5), count=80)
     newest = list(Incident.objects.order_by("-number")[:4])
     for incident, title in zip(newest, HOSTILE, strict=False):

@@ -30,7 +30,7 @@ from steward.cmdb import selectors as cmdb_selectors
 from steward.core.actor import Actor
 from steward.core.datetimes import check_bounds
 from steward.core.errors import NotFound, ValidationFailed
-from steward.core.models import Comment
+from steward.core.models import Comment, User
 from steward.core.pagination import Page, paginate
 from steward.core.selectors.scoping import scope_to_organisations
 from steward.incidents import selectors as incident_selectors
@@ -284,6 +284,11 @@ def delegators_of(user_id: int, on: dt.date) -> set[int]:
             delegate_id=user_id, starts_on__lte=on, ends_on__gte=on
         ).values_list("user_id", flat=True)
     )
+
+
+def approval_decision_of(approval: ChangeApproval, approver: User) -> ApprovalDecision | None:
+    """The approver's decision on ``approval`` (made by them or a delegate), if any."""
+    return approval.decisions.filter(approver=approver).first()
 
 
 def approvals_awaiting(actor: Actor) -> list[ChangeApproval]:

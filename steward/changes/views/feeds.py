@@ -57,7 +57,7 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
         "approver": approver,
         "sent_to": sent_to,
         "done": None,
-        "decided": approval.decisions.filter(approver=approver).first(),
+        "decided": selectors.approval_decision_of(approval, approver),
     }
     if request.method == "GET":  # the page shows a decided or withdrawn approval's state
         return render(request, PAGE, {**context, "form": DecisionForm()})
