@@ -19,8 +19,12 @@ from steward.core.models import Organisation, Team, User
 from steward.core.selectors import names
 from steward.core.services import team_update
 from steward.incidents.models import Category
-from steward.incidents.services import category_create, category_update, incident_create
-from steward.incidents.services import incident_update
+from steward.incidents.services import (
+    category_create,
+    category_update,
+    incident_create,
+    incident_update,
+)
 
 pytestmark = pytest.mark.django_db
 TOKEN = re.compile(r"[A-Za-z0-9]{64}")

@@ -196,9 +196,7 @@ def test_the_incident_page_lists_its_files_without_reading_it_again(
     # of what no stamp guards (the CI); the files. Before decision 0043 the files' card read
     # the incident again (12); before decision 0083 the people's and the team's names were
     # read on every page (11, PostgreSQL 10).
-    assert len(statements) == (8 if connection.vendor == "postgresql" else 9), "\n".join(
-        statements
-    )
+    assert len(statements) == (8 if connection.vendor == "postgresql" else 9), "\n".join(statements)
 
 
 def test_the_queue_pages_statements(web, agent_actor, queue):
