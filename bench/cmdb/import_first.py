@@ -12,6 +12,7 @@ CPU-second, the statements' wall and CPU (``execute_wrapper``), each table's ins
 PostgreSQL the deferred constraint checks (``SET CONSTRAINTS ALL IMMEDIATE`` just before the
 commit, timed apart).
 
+    python -m bench.cmdb.import_first --db sqlite --cis 100000 --build
     python -m bench.cmdb.import_first --db sqlite --cis 100000 --pairs 7 --other /tmp/main
 """
 
@@ -33,8 +34,15 @@ ROOT = Path(__file__).resolve().parents[2]
 PG = "postgres://postgres@127.0.0.1:5432/"
 
 
-def _estate_name(cis: int) -> str:
-    return f"steward_bench_first_estate_{cis}"
+def _prefix(args: argparse.Namespace) -> str:
+    """The databases' names begin with ``--pg-url``'s own database's, when it names one (as
+    ``bench.server.Server`` does), so people sharing a server tell theirs apart."""
+    own = args.pg_url.rsplit("/", 1)[-1]
+    return f"{own}_" if own and own != "postgres" else ""
+
+
+def _estate_name(args: argparse.Namespace) -> str:
+    return f"{_prefix(args)}steward_bench_first_estate_{args.cis}"
 
 
 def build(args: argparse.Namespace) -> None:
@@ -60,8 +68,8 @@ def build(args: argparse.Namespace) -> None:
         server.cleanup()
         return
     connections.close_all()
-    _admin(args, f'DROP DATABASE IF EXISTS "{_estate_name(args.cis)}"')
-    _admin(args, f'ALTER DATABASE "{server.pg_name}" RENAME TO "{_estate_name(args.cis)}"')
+    _admin(args, f'DROP DATABASE IF EXISTS "{_estate_name(args)}"')
+    _admin(args, f'ALTER DATABASE "{server.pg_name}" RENAME TO "{_estate_name(args)}"')
 
 
 def _admin(args: argparse.Namespace, statement: str) -> None:
@@ -76,11 +84,11 @@ def run(args: argparse.Namespace) -> dict:
     var = args.work / f"run-{os.getpid()}"
     shutil.rmtree(var, ignore_errors=True)
     var.mkdir()
-    name = f"steward_bench_first_run_{os.getpid()}"
+    name = f"{_prefix(args)}steward_bench_first_run_{os.getpid()}"
     if args.db == "sqlite":
         shutil.copy(args.work / f"estate{args.cis}.sqlite3", var / "steward.sqlite3")
     else:
-        _admin(args, f'CREATE DATABASE "{name}" TEMPLATE "{_estate_name(args.cis)}"')
+        _admin(args, f'CREATE DATABASE "{name}" TEMPLATE "{_estate_name(args)}"')
     os.environ.update(
         STEWARD_VAR_DIR=str(var),
         STEWARD_REDIS_URL="",
@@ -218,12 +226,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-url", default=PG + "postgres")
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--other", type=Path, help="another checkout to alternate with")
-    parser.add_argument("--build", action="store_true", help="(re)build the estate first")
+    parser.add_argument("--build", action="store_true", help="(re)build the estate, only")
     parser.add_argument("--run", action="store_true", help="one run, this checkout")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
-    if args.build:
+    if args.build:  # Django is then set up on the build's server: runs are processes apart
         build(args)
+        return 0
     if args.run:
         print(json.dumps(run(args)))  # noqa: T201
     elif args.other:
