@@ -173,7 +173,9 @@ def _as_comments(notes: list) -> list:
     if not notes or not isinstance(notes[0], tuple):
         return notes
     now, names = timezone.now(), (*COMMENT_COLUMNS, "channel")
-    return [types.SimpleNamespace(**dict(zip(names, row)), created_at=now) for row in notes]
+    return [
+        types.SimpleNamespace(**dict(zip(names, row, strict=True)), created_at=now) for row in notes
+    ]
 
 
 def _batches(total: int, size: int) -> Iterator[int]:
