@@ -45,13 +45,24 @@ def _text(postgres: bool, expr: str, width: int = 0) -> str:
     return f"printf('%0{width}d', {expr})" if width else f"CAST({expr} AS TEXT)"
 
 
+def _engine(n: str) -> str:
+    """graph.ENGINES' weights (they sum to 100) over ``n`` mod 100, so the CI list's
+    ``attr.engine=…`` scenario matches as many databases as the Python loader's estate
+    instead of none."""
+    cases, top = [], 0
+    for engine, weight in graph.ENGINES:
+        top += weight
+        cases.append(f"WHEN ({n} % 100) < {top} THEN '{engine}'")
+    return f"(CASE {' '.join(cases)} END)"
+
+
 def _attributes(postgres: bool, role: str, name: str) -> str:
     """A few attributes per class, as JSON text built in SQL."""
     n = "i"
     fields = {
         "svc": [("service_code", f"'S' || {_text(postgres, n, 6)}")],
         "app": [("app_id", f"'APP' || {_text(postgres, n, 7)}")],
-        "db": [("instance_name", name)],
+        "db": [("instance_name", name), ("engine", _engine("i"))],
         "appsrv": [("fqdn", f"{name} || '.example.net'")],
         "host": [("fqdn", f"{name} || '.example.net'")],
         "vm": [("fqdn", f"{name} || '.example.net'")],

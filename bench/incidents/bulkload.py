@@ -90,6 +90,13 @@ class Rows:
         return rows
 
 
+# False: the comments are ``Comment`` instances written by ``bulk_create`` (the bench before
+# decision 0086); True: the same rows as tuples through ``tuple_inserts.insert_rows``
+# (the compiled single-row INSERT once, ``COPY`` on PostgreSQL). tests/bench compares them.
+TUPLES = True
+COMMENT_COLUMNS = ("content_type_id", "object_id", "author_id", "body", "body_html", "internal")
+
+
 def _comments(rng: random.Random, incidents: list, agents: list) -> list:
     """0-2 comments per incident (one on average), as ``steward demo`` writes them."""
     from django.contrib.contenttypes.models import ContentType
@@ -119,6 +126,58 @@ def _comments(rng: random.Random, incidents: list, agents: list) -> list:
     return comments
 
 
+def _comment_rows(rng: random.Random, incidents: list, agents: list) -> list[tuple]:
+    """``_comments``' rows (the same draws of ``rng``, the same values) as tuples of
+    ``COMMENT_COLUMNS`` and the channel: no model instance per comment."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from steward.core import markup
+    from steward.incidents.models import Incident
+
+    ct = ContentType.objects.get_for_model(Incident).pk
+    rendered = {body: markup.render(body) for body in REPLIES + NOTES}
+    authors = [agent.pk for agent in agents]
+    randint, random_, choice = rng.randint, rng.random, rng.choice
+    rows = []
+    for incident in incidents:
+        object_id = str(incident.pk)
+        for _ in range(randint(0, 2)):
+            internal = random_() < 0.4
+            body = choice(NOTES if internal else REPLIES)
+            rows.append((ct, object_id, choice(authors), body, rendered[body], internal, "web"))
+    return rows
+
+
+def write_comments(rng: random.Random, incidents: list, agents: list) -> list:
+    """Write the batch's comments; what the raw driver's shadow rows are made from
+    (``Comment`` instances, or ``COMMENT_COLUMNS`` tuples and the channel)."""
+    from steward.core.models import Comment
+    from steward.core.tuple_inserts import insert_rows
+
+    if not TUPLES:
+        notes = _comments(rng, incidents, agents)
+        Comment.objects.bulk_create(notes, batch_size=2000)
+        return notes
+    rows = _comment_rows(rng, incidents, agents)
+    insert_rows(Comment, (*COMMENT_COLUMNS, "channel"), rows)
+    return rows
+
+
+def _as_comments(notes: list) -> list:
+    """For the raw driver: tuples from ``write_comments`` as objects with a comment's
+    attributes (the creation time one "now", as ``insert_rows`` gives the batch)."""
+    import types
+
+    from django.utils import timezone
+
+    if not notes or not isinstance(notes[0], tuple):
+        return notes
+    now, names = timezone.now(), (*COMMENT_COLUMNS, "channel")
+    return [
+        types.SimpleNamespace(**dict(zip(names, row, strict=True)), created_at=now) for row in notes
+    ]
+
+
 def _batches(total: int, size: int) -> Iterator[int]:
     done = 0
     while done < total:
@@ -131,7 +190,7 @@ def load(total: int, batch_size: int, *, raw: bool = True, progress=print) -> di
     from django.db import transaction
 
     from steward.core.actor import Actor
-    from steward.core.models import Comment, User
+    from steward.core.models import User
     from steward.incidents.services.bulk import incidents_import
 
     rows, system = Rows(), Actor.system("bench")
@@ -148,8 +207,7 @@ def load(total: int, batch_size: int, *, raw: bool = True, progress=print) -> di
         with transaction.atomic():
             incidents = incidents_import(system, batch)
             t2 = time.perf_counter()
-            notes = _comments(rows.rng, incidents, agents)
-            Comment.objects.bulk_create(notes, batch_size=2000)
+            notes = write_comments(rows.rng, incidents, agents)
         t3 = time.perf_counter()
         spent["generate"] += t1 - t0
         spent["import"] += t2 - t1
@@ -157,7 +215,7 @@ def load(total: int, batch_size: int, *, raw: bool = True, progress=print) -> di
         made, comments = made + len(incidents), comments + len(notes)
         ids.extend(i.pk for i in incidents)
         if shadow is not None:
-            prepared = shadow.prepare(incidents, notes)
+            prepared = shadow.prepare(incidents, _as_comments(notes))
             t4 = time.perf_counter()
             shadow.insert(prepared)
             spent["raw_prepare"] += t4 - t3
