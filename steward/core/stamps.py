@@ -213,6 +213,9 @@ def guard(stamp: str, *models: type, m2m: tuple = ()) -> None:
 
     _receivers.extend([changed, relation_changed])  # signals hold receivers weakly
     for model in models:
+        label = model._meta.label
+        if stamp not in _guarded.get(label, ()):
+            _guarded[label] = (*_guarded.get(label, ()), stamp)
         uid = f"stamps:{stamp}:{model._meta.label}"
         post_save.connect(changed, sender=model, dispatch_uid=uid + ":save")
         post_delete.connect(changed, sender=model, dispatch_uid=uid + ":delete")
@@ -222,3 +225,9 @@ def guard(stamp: str, *models: type, m2m: tuple = ()) -> None:
 
 
 _receivers: list[Callable] = []
+_guarded: dict[str, tuple[str, ...]] = {}  # model label -> the stamps its saves and deletes move
+
+
+def guarding(model: type) -> tuple[str, ...]:
+    """The stamps every save and delete of ``model`` moves (``guard``), or ``()``."""
+    return _guarded.get(model._meta.label, ())

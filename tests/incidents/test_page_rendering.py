@@ -193,11 +193,10 @@ def test_the_incident_page_lists_its_files_without_reading_it_again(
     # the stamps; the incident with its references and its clocks; the walk above its CI
     # (affected services: on SQLite the walk's ids, then their columns; PostgreSQL reads
     # them in the walk, decision 0054); the comments and the history; the history's names
-    # (the people, the CI, the team); the files. Before decision 0043 the files' card read
-    # the incident again (12).
-    assert len(statements) == (10 if connection.vendor == "postgresql" else 11), "\n".join(
-        statements
-    )
+    # of what no stamp guards (the CI); the files. Before decision 0043 the files' card read
+    # the incident again (12); before decision 0083 the people's and the team's names were
+    # read on every page (11, PostgreSQL 10).
+    assert len(statements) == (8 if connection.vendor == "postgresql" else 9), "\n".join(statements)
 
 
 def test_the_queue_pages_statements(web, agent_actor, queue):

@@ -29,6 +29,7 @@ from steward.core.audit import REDACTED
 from steward.core.choices import AuditAction
 from steward.core.models import AuditEntry, Comment
 from steward.core.selectors import compiled, shells
+from steward.core.selectors import names as kept_names
 
 EMPTY = "—"
 HISTORY_LIMIT = 200
@@ -138,6 +139,11 @@ def _names(model: type[models.Model], ids: list) -> dict[Any, str]:
     so a process keeps a few shapes, not one per count)."""
     if not shells.BUILT:  # the model path
         return {row.pk: str(row) for row in model._default_manager.filter(pk__in=ids)}
+    # users, teams, organisations and categories kept per process under their stamps
+    return kept_names.names(model, ids, lambda wanted: _read_names(model, wanted))
+
+
+def _read_names(model: type[models.Model], ids: list) -> dict[Any, str]:
     size = 1
     while size < len(ids):
         size *= 2
