@@ -61,7 +61,7 @@ class Server:
         workers: int = 2,
         settings: str = "steward.settings",
         stack: str = "default",
-        threads: int = 4,
+        threads: int = int(os.environ.get("BENCH_THREADS", "4")),  # a run's own choice
     ) -> None:
         self.db, self.pg_admin_url, self.workers = db, pg_url, workers
         self.settings, self.stack, self.threads = settings, stack, threads
