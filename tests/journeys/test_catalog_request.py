@@ -120,3 +120,20 @@ def test_requester_orders_a_laptop_and_sees_it_completed(page):
     row.get_by_role("link", name=number).click()
     expect(page.locator("main .toolbar .status")).to_have_text("Completed")
     expect(page.get_by_text("Enjoy the new laptop.")).to_be_visible()
+
+
+def test_requester_reads_the_date_she_asked_for_in_the_house_style(page):
+    sign_in(page, "alice")
+    open_module(page, "Service catalogue")
+    page.get_by_role("link", name="New laptop").click()
+    heading(page, "New laptop")
+    page.get_by_label("Model", exact=True).select_option(label='Standard 14"')
+    page.get_by_label("Keyboard layout").select_option(label="US")
+    page.get_by_label("Needed by (optional)").fill("2027-03-01")
+    page.get_by_role("button", name="Order").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^REQ\d{7} · New laptop"))
+    no_error_on_page(page)
+    # the defect: the answer read "2027-03-01", as stored, beside "Ordered 5 Dec 2026 21:49"
+    needed = page.locator("dt:text-is('Needed by') + dd")
+    expect(needed).to_have_text("1 Mar 2027")
+    expect(needed.locator("time")).to_have_attribute("datetime", "2027-03-01")
