@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.accessibility import describe, violations
 from tests.journeys.steps import (
     dates_in_house_style,
     heading,
@@ -108,6 +109,26 @@ def test_asset_manager_exports_the_assets_her_filter_shows(page):
         statuses = [row["status"] for row in csv.DictReader(exported)]
     assert statuses, "nothing exported"
     assert set(statuses) == {"in_stock"}, sorted(set(statuses))
+
+
+def test_asset_manager_opens_an_impact_tab_in_a_tab_of_its_own(page):
+    sign_in(page, "am")
+    open_ci(page, "Online shop")
+    expect(page.locator("#impact")).to_contain_text(re.compile(r"\d+ CIs? depends? on"))
+    # the defect: the tabs' addresses were the panel's fragment, so "open in new tab" showed
+    # a bare list with no page around it (no title, no language: axe-core, serious); now
+    # each is the CI page on that tab
+    link = page.get_by_role("link", name="What it depends on")
+    tab = page.context.new_page()
+    try:
+        tab.goto(link.get_attribute("href"))
+        tab.wait_for_load_state("networkidle")
+        expect(tab.get_by_role("heading", level=1)).to_have_text(re.compile("Online shop"))
+        expect(tab.locator("#impact")).to_contain_text(re.compile(r"depends on \d+ CIs?"))
+        assert tab.title(), "the tab has no title"
+        assert not violations(tab), describe(violations(tab))
+    finally:
+        tab.close()
 
 
 def test_asset_manager_reads_the_service_map(page):
