@@ -99,7 +99,7 @@ class TaskCompleteForm(forms.Form):
         required=False,
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="What was done",
+        label=_("What was done"),
     )
 
 

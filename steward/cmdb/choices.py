@@ -63,7 +63,7 @@ STATUS_COLOURS = {
 # an attribute without a label of its own is shown by its name in words: the seeded classes'
 # ``fqdn``, ``ip_address`` and ``memory_gb`` read "FQDN", "IP address", "Memory (GB)", not
 # "Fqdn", "Ip address" and "Memory gb" (nor the raw names the CI page used to print)
-ACRONYMS = {"cpu", "dns", "fqdn", "id", "ip", "mac", "os", "sku", "url", "uuid", "vm"}
+ACRONYMS = {"cpu", "dns", "fqdn", "id", "ip", "mac", "os", "sku", "sla", "url", "uuid", "vm"}
 UNITS = {"gb": "(GB)", "mb": "(MB)", "tb": "(TB)", "ghz": "(GHz)"}
 
 
@@ -132,7 +132,7 @@ SEEDED_NAMES = frozenset(
         gettext_noop("Serial number"),
         gettext_noop("Service code"),
         gettext_noop("Service owner"),
-        gettext_noop("Sla tier"),
+        gettext_noop("SLA tier"),
         gettext_noop("Storage type"),
         gettext_noop("Tier"),
         gettext_noop("Vendor"),

@@ -124,7 +124,7 @@ def test_create_with_bad_input_shows_errors_by_the_fields_and_saves_nothing(web)
     assert page.status_code == 422
     text = page.content.decode()
     assert re.search(r'id="id_cis".*?class="error">[^<]*CI9999999', text, re.S) or (
-        "must be after planned_start" in text
+        "must be after the planned start" in text
     )
     assert not Change.objects.exists()
 

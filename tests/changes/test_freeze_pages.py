@@ -73,5 +73,5 @@ def test_freeze_form_validates_the_window(cm_web):
     )
 
     assert page.status_code == 422
-    assert b"must be after starts_at" in page.content
+    assert b"must be after the start" in page.content
     assert not FreezeWindow.objects.exists()

@@ -307,3 +307,19 @@ def test_agent_works_an_incident_to_resolution_and_a_refused_save_reloads_safely
     page.get_by_role("button", name="Resolve").click()
     expect(status).to_have_text("Resolved")
     swapped(page)
+
+
+def test_agent_finds_as_many_incidents_in_each_queue_as_his_home_page_counts(page):
+    sign_in(page, "agent")
+    counters = page.get_by_role("region", name="Incident queues")
+    for label in ("unassigned", "major incidents", "in my teams' queues"):
+        open_module(page, "Overview")
+        counter = counters.get_by_role("link", name=re.compile(f"{re.escape(label)}$"))
+        counted = int(counter.locator("strong").inner_text())
+        assert counted <= 50, (label, counted)  # the queue's first page shows them all
+        counter.click()
+        heading(page, "Incidents")
+        no_error_on_page(page)
+        # the defect: the counters counted an incident once per member of its team (the
+        # "my teams" count joined the members): 50 unassigned on the home page, 11 in the queue
+        expect(queue_rows(page)).to_have_count(counted)

@@ -3,11 +3,14 @@ editing it."""
 
 from __future__ import annotations
 
+import csv
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.accessibility import describe, violations
 from tests.journeys.steps import (
     dates_in_house_style,
     heading,
@@ -66,6 +69,66 @@ def test_asset_manager_finds_a_service_and_follows_its_open_work(page):
     incidents.get_by_role("link").first.click()
     heading(page, re.compile(number))
     expect(page.locator("dt:text-is('Service / CI') + dd")).to_contain_text("Online shop")
+
+
+def test_asset_manager_reads_a_cis_attributes_in_words(page):
+    sign_in(page, "am")
+    open_ci(page, "Customer support portal")
+    attributes = page.locator("#attributes")
+    # the defect: a yes/no attribute read "True" (Python's word) and "sla_tier" "Sla tier"
+    expect(attributes.locator("dt:text-is('Customer facing') + dd")).to_have_text(
+        re.compile("^(Yes|No)$")
+    )
+    expect(attributes.locator("dt:text-is('SLA tier')")).to_have_count(1)
+    expect(attributes).not_to_contain_text(re.compile(r"\bTrue\b|\bFalse\b|Sla tier"))
+
+    # and a date attribute in the house style, not as stored ("2021-03-15")
+    open_ci(page, "esx-03")
+    bought = page.locator("#attributes dt:text-is('Purchase date') + dd")
+    expect(bought).to_have_text(re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d{4}$"))
+
+
+def test_asset_manager_exports_the_assets_her_filter_shows(page):
+    sign_in(page, "am")
+    open_module(page, "Assets")
+    heading(page, "Assets")
+    page.get_by_role("combobox", name="Status").select_option(label="In stock")
+    swapped(page)
+    no_error_on_page(page)
+    rows = page.locator("#rows tr").filter(has=page.get_by_role("link", name=re.compile("^AST")))
+    expect(rows.filter(has_not_text="In stock")).to_have_count(0)
+    # the defect: the filter swapped the rows in, but the export and label links kept the
+    # address the page was loaded with, and "Export CSV" gave every asset
+    export = page.get_by_role("link", name="Export CSV")
+    for link in (export, page.get_by_role("link", name="Print labels")):
+        expect(link).to_have_attribute("href", re.compile(r"[?&]status=in_stock(&|$)"))
+        expect(link).not_to_have_attribute("href", re.compile("partial"))
+    with page.expect_download() as download:
+        export.click()
+    with Path(download.value.path()).open(newline="", encoding="utf-8") as exported:
+        statuses = [row["status"] for row in csv.DictReader(exported)]
+    assert statuses, "nothing exported"
+    assert set(statuses) == {"in_stock"}, sorted(set(statuses))
+
+
+def test_asset_manager_opens_an_impact_tab_in_a_tab_of_its_own(page):
+    sign_in(page, "am")
+    open_ci(page, "Online shop")
+    expect(page.locator("#impact")).to_contain_text(re.compile(r"\d+ CIs? depends? on"))
+    # the defect: the tabs' addresses were the panel's fragment, so "open in new tab" showed
+    # a bare list with no page around it (no title, no language: axe-core, serious); now
+    # each is the CI page on that tab
+    link = page.get_by_role("link", name="What it depends on")
+    tab = page.context.new_page()
+    try:
+        tab.goto(link.get_attribute("href"))
+        tab.wait_for_load_state("networkidle")
+        expect(tab.get_by_role("heading", level=1)).to_have_text(re.compile("Online shop"))
+        expect(tab.locator("#impact")).to_contain_text(re.compile(r"depends on \d+ CIs?"))
+        assert tab.title(), "the tab has no title"
+        assert not violations(tab), describe(violations(tab))
+    finally:
+        tab.close()
 
 
 def test_asset_manager_reads_the_service_map(page):

@@ -120,3 +120,54 @@ def test_requester_orders_a_laptop_and_sees_it_completed(page):
     row.get_by_role("link", name=number).click()
     expect(page.locator("main .toolbar .status")).to_have_text("Completed")
     expect(page.get_by_text("Enjoy the new laptop.")).to_be_visible()
+
+
+def test_requester_reads_the_date_she_asked_for_in_the_house_style(page):
+    sign_in(page, "alice")
+    open_module(page, "Service catalogue")
+    page.get_by_role("link", name="New laptop").click()
+    heading(page, "New laptop")
+    page.get_by_label("Model", exact=True).select_option(label='Standard 14"')
+    page.get_by_label("Keyboard layout").select_option(label="US")
+    page.get_by_label("Needed by (optional)").fill("2027-03-01")
+    page.get_by_role("button", name="Order").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^REQ\d{7} · New laptop"))
+    no_error_on_page(page)
+    # the defect: the answer read "2027-03-01", as stored, beside "Ordered 5 Dec 2026 21:49"
+    needed = page.locator("dt:text-is('Needed by') + dd")
+    expect(needed).to_have_text("1 Mar 2027")
+    expect(needed.locator("time")).to_have_attribute("datetime", "2027-03-01")
+
+
+def test_a_german_requester_reads_why_her_answer_was_refused_in_german(page):
+    from steward.core.models import User
+
+    # a requester no other journey signs in as, who reads Steward in German
+    who = (
+        User.objects.filter(groups__name="requester", is_active=True, organisation__isnull=False)
+        .exclude(username="alice")
+        .order_by("username")
+        .first()
+    )
+    sign_in(page, who.username)
+    page.get_by_role("link", name=who.get_full_name()).click()
+    heading(page, "Your profile")
+    page.get_by_label("Language").select_option(label="Deutsch")
+    page.get_by_role("button", name="Save").first.click()
+    heading(page, "Ihr Profil")
+
+    page.get_by_role("navigation", name="Module").get_by_role("link", name="Servicekatalog").click()
+    page.wait_for_load_state("load")
+    page.get_by_role("link", name="Mailbox size increase").click()
+    heading(page, "Mailbox size increase")
+    size = page.get_by_label("New size (GB)")
+    error = page.locator(".field", has=size).locator(".error")
+    # the defect: the form's own checks answered in English ("a number", "at most 100")
+    # on an otherwise German page
+    size.fill("viel")
+    page.get_by_role("button", name="Bestellen").click()
+    expect(error).to_have_text("eine Zahl")
+    size.fill("200")
+    page.get_by_role("button", name="Bestellen").click()
+    expect(error).to_have_text("höchstens 100")
+    expect(page.get_by_label("New size (GB)")).to_have_value("200")

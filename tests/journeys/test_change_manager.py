@@ -246,3 +246,41 @@ def test_change_manager_rejects_a_change_at_the_cab_with_a_reason(page):
 
 def heading_title(page, number: str) -> str:
     return page.get_by_role("heading", level=1).inner_text().removeprefix(f"{number} · ")
+
+
+def test_change_manager_reads_a_backwards_window_in_words_and_keeps_what_she_typed(page):
+    sign_in(page, "cm")
+    open_module(page, "Changes")
+    page.get_by_role("link", name="New change").click()
+    heading(page, "New change")
+    page.get_by_label("Title").fill("Swap the fans of esx-05")
+    page.get_by_label("Planned start").fill("2027-02-09T22:00")
+    page.get_by_label("Planned end").fill("2027-02-09T21:00")  # an hour before the start
+    page.get_by_role("button", name="Raise change").click()
+    heading(page, "New change")
+    # the defect: the error beside the end read "must be after planned_start", the field's
+    # name in the code; now the start in words, and what she typed is still there
+    end = page.locator(".field", has=page.get_by_label("Planned end"))
+    expect(end.locator(".error")).to_have_text("must be after the planned start")
+    expect(page.locator("main")).not_to_contain_text("planned_start")
+    expect(page.get_by_label("Title")).to_have_value("Swap the fans of esx-05")
+    expect(page.get_by_label("Planned start")).to_have_value("2027-02-09T22:00")
+    page.get_by_label("Planned end").fill("2027-02-10T01:00")
+    page.get_by_role("button", name="Raise change").click()
+    heading(page, re.compile("Swap the fans of esx-05"))
+    no_error_on_page(page)
+
+    # a freeze window, likewise: the start in words, not "starts_at"
+    open_module(page, "Changes")
+    page.get_by_role("link", name="Freeze windows").click()
+    page.get_by_role("link", name="New freeze window").click()
+    heading(page, "New freeze window")
+    page.get_by_label("Name").fill("Stocktake weekend")
+    page.get_by_label("Starts").fill("2027-03-06T18:00")
+    page.get_by_label("Ends").fill("2027-03-05T08:00")
+    page.get_by_role("button", name="Save").click()
+    heading(page, "New freeze window")
+    ends = page.locator(".field", has=page.get_by_label("Ends"))
+    expect(ends.locator(".error")).to_have_text("must be after the start")
+    expect(page.locator("main")).not_to_contain_text("starts_at")
+    expect(page.get_by_label("Name")).to_have_value("Stocktake weekend")

@@ -83,7 +83,7 @@ def test_asset_manager_fills_every_field_of_a_server_then_edits_each(page):
         "OS version": "Debian 12",
         "CPU count": "16",
         "Memory (GB)": "128",
-        "Purchase date": "2025-04-01",
+        "Purchase date": "1 Apr 2025",  # typed 2025-04-01: shown in the house style
     }.items():
         expect(fact(page, "Attributes", term)).to_have_text(shown)
 
@@ -138,7 +138,7 @@ def test_asset_manager_fills_every_field_of_a_server_then_edits_each(page):
         "OS version": "Server 2022",
         "CPU count": "8",
         "Memory (GB)": "64",
-        "Purchase date": "2025-05-02",
+        "Purchase date": "2 May 2025",
     }.items():
         expect(fact(page, "Attributes", term)).to_have_text(shown)
     expect(fact(page, "Attributes", "Host").get_by_role("link")).to_have_text(re.compile("CI"))

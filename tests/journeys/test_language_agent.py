@@ -79,3 +79,44 @@ def test_julia_works_the_queue_and_an_incident_in_german(page):
     expect(activity).to_contain_text("Drucker vor Ort geprüft.")
     expect(activity).to_contain_text("Julia Rossi")
     expect(page.locator("html")).to_have_attribute("lang", "de")
+
+
+def test_a_german_agent_reads_the_fulfilment_tasks_in_german(page):
+    from steward.core.models import User
+
+    # an agent of the workplace team (its tasks are in the demo) no other journey signs in as
+    who = (
+        User.objects.filter(groups__name="agent", is_active=True, teams__slug="workplace")
+        .exclude(username__in=["agent", "lead", "cm", "am", "admin", "julia.rossi"])
+        .order_by("username")
+        .first()
+    )
+    sign_in(page, who.username)
+    page.get_by_role("link", name=who.get_full_name()).click()
+    page.get_by_label("Language").select_option(label="Deutsch")
+    page.get_by_role("button", name="Save").first.click()
+    page.wait_for_load_state("load")
+    heading(page, "Ihr Profil")
+
+    # the defect: the task queue and a task's page were English under a German navigation
+    nav = page.get_by_role("navigation", name="Module")
+    nav.get_by_role("link", name="Umsetzungsaufgaben").click()
+    page.wait_for_load_state("load")
+    heading(page, "Umsetzungsaufgaben")
+    tabs = page.get_by_role("navigation", name="Warteschlangen")
+    expect(tabs.get_by_role("link")).to_have_text(["Meine Teams", "Meine", "Alle offenen", "Alle"])
+    tabs.get_by_role("link", name="Alle offenen").click()
+    page.wait_for_load_state("load")
+    no_error_on_page(page)
+    task = page.get_by_role("link", name=re.compile("^TASK")).first
+    number = task.inner_text()
+    task.click()
+    page.wait_for_load_state("load")
+    heading(page, re.compile(number))
+    expect(page.get_by_role("link", name="← Umsetzungsaufgaben")).to_be_visible()
+    expect(page.locator("dt").filter(has_text="Angefragt von")).to_have_count(1)
+    expect(page.locator("#work").get_by_role("heading", name="Bearbeiten")).to_be_visible()
+    expect(page.get_by_role("heading", name="Verlauf")).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text(
+        re.compile("Requested by|Work it|Activity|nothing for you to do")
+    )

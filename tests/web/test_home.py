@@ -187,6 +187,22 @@ def test_a_team_lead_sees_open_incidents_per_assignee_and_breaches(admin_actor, 
     assert rows == [("ann", "Ann Berg", "2"), ("bob", "Bob Cole", "1")]
 
 
+def test_an_agents_counters_count_each_incident_once_however_many_its_team_has(
+    admin_actor, lead_team
+):
+    lead, *_ = lead_team  # a team of three: the "my teams" count joined its members
+    incident_create(admin_actor, title="Nobody on it", team="network")
+    incident_create(admin_actor, title="Major, nobody on it", team="network", is_major=True)
+    incident_create(admin_actor, title="Ann on it", team="network", assignee="ann")
+
+    page = text(client_for(lead))
+
+    # the counters' links (the workload card below says "unassigned" too)
+    assert "<strong>3</strong> in my teams' queues</a>" in page
+    assert "<strong>2</strong> unassigned</a>" in page  # three times as many before
+    assert "<strong>1</strong> major incidents</a>" in page
+
+
 def test_a_team_lead_sees_only_their_own_teams(admin_actor, lead_team):
     lead, *_ = lead_team
     team_create(admin_actor, name="Elsewhere", slug="elsewhere", members=["ann"])

@@ -46,11 +46,19 @@ def asset_list(request: HttpRequest) -> HttpResponse:
             if n not in FIELDS
         ],
         "can_write": selectors.can_write(actor),
-        "query": request.GET.urlencode(),
+        "query": _query(request),
     }
     partial = wants_partial(request) and request.GET.get("partial")
+    context["oob"] = bool(partial)  # the filter's swap also renews the export links
     template = "assets/list.html#queue" if partial else "assets/list.html"
     return render(request, template, context, status=422 if errors else 200)
+
+
+def _query(request: HttpRequest) -> str:
+    """The list's filters as the export and label links carry them (not htmx's ``partial``)."""
+    query = request.GET.copy()
+    query.pop("partial", None)
+    return query.urlencode()
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,8 +1,10 @@
-"""A request's answers as its pages show them: labelled as the form asked them, and the
-files of attachment questions as links (downloads are checked against the request again)."""
+"""A request's answers as its pages show them: labelled as the form asked them, the files
+of attachment questions as links (downloads are checked against the request again), the
+answers to date questions as dates (the page shows them in the house style, not as stored)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +17,7 @@ class Answer:
     label: str
     value: Any
     files: list[dict] = field(default_factory=list)  # {id, filename, size}
+    day: dt.date | None = None  # a date question's answer, stored as "2027-03-01"
 
 
 def request_answers(req: Request) -> list[Answer]:
@@ -26,6 +29,15 @@ def request_answers(req: Request) -> list[Answer]:
         if asked.get("type") == FieldType.ATTACHMENT and isinstance(value, list):
             files = [f for f in value if isinstance(f, dict) and "id" in f]
             rows.append(Answer(asked.get("label", key), "", files))
+        elif asked.get("type") == FieldType.DATE and isinstance(value, str):
+            rows.append(Answer(asked.get("label", key), value, day=_day(value)))
         else:
             rows.append(Answer(asked.get("label", key), value))
     return rows
+
+
+def _day(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None  # shown as stored

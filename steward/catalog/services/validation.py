@@ -266,28 +266,28 @@ def _blank(value: Any) -> bool:
 
 def _number(field: dict, value: Any) -> tuple[Any, str]:
     if isinstance(value, bool):
-        return None, "a number"
+        return None, _("a number")
     if isinstance(value, str):
         if not NUMBER.fullmatch(value.strip()):
-            return None, "a number"
+            return None, _("a number")
         text = value.strip()
         value = float(text) if "." in text else int(text)
     if not isinstance(value, int | float) or value != value or abs(value) > 1e12:  # NaN
-        return None, "a number"
+        return None, _("a number")
     if "min" in field and value < field["min"]:
-        return None, f"at least {field['min']}"
+        return None, _("at least %(min)s") % {"min": field["min"]}
     if "max" in field and value > field["max"]:
-        return None, f"at most {field['max']}"
+        return None, _("at most %(max)s") % {"max": field["max"]}
     return value, ""
 
 
 def _date(value: Any) -> tuple[Any, str]:
     if not isinstance(value, str) or not DATE.fullmatch(value.strip()):
-        return None, "a date as YYYY-MM-DD"
+        return None, _("a date as YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(value.strip()).isoformat(), ""
     except ValueError:
-        return None, "a date as YYYY-MM-DD"
+        return None, _("a date as YYYY-MM-DD")
 
 
 MAX_FILES = 10  # as many as the attachment card takes at once (core.forms.AttachmentForm)
@@ -298,7 +298,7 @@ def _files(value: Any) -> tuple[Any, str]:
     files the person uploaded beforehand (the API); ``request_files.store`` keeps them."""
     items = value if isinstance(value, list) else [value]
     if len(items) > MAX_FILES:
-        return None, f"at most {MAX_FILES} files"
+        return None, _("at most %(count)s files at once") % {"count": MAX_FILES}
     for item in items:
         if isinstance(item, str):
             if not UUID.fullmatch(item.strip().lower()):
@@ -320,21 +320,21 @@ def clean_answer(
     if kind == FieldType.DATE:
         return _date(value)
     if not isinstance(value, str):
-        return None, "a text"
+        return None, _("a text")
     value = value.strip()
     if kind == FieldType.TEXT:
         if len(value) > MAX_TEXT:
-            return None, f"at most {MAX_TEXT} characters"
+            return None, _("at most %(limit)s characters") % {"limit": MAX_TEXT}
         return value, ""
     if kind == FieldType.CHOICE:
         if value not in field["choices"]:
-            return None, f"one of: {', '.join(field['choices'])}"
+            return None, _("one of: %(value)s") % {"value": ", ".join(field["choices"])}
         return value, ""
     if kind == FieldType.USER:
-        return (value, "") if user_ok(value) else (None, "no such person")
+        return (value, "") if user_ok(value) else (None, _("no such person"))
     if kind == FieldType.CI:
         number = value.upper()
-        return (number, "") if ci_ok(number) else (None, "no such configuration item")
+        return (number, "") if ci_ok(number) else (None, _("no such configuration item"))
     return None, "unsupported field type"
 
 

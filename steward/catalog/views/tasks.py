@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from steward.catalog import selectors, services
@@ -18,8 +19,13 @@ from steward.core.filters import parse_query
 from steward.web.forms import submit, wants_partial
 
 DETAIL = "catalog/task.html"
-QUEUES = (("my_teams", "My teams"), ("mine", "Mine"), ("open", "All open"), ("all", "Everything"))
-SLA_STATES = (("", "Any"), ("breached", "SLA breached"), ("due_soon", "Due soon"))
+QUEUES = (
+    ("my_teams", _("My teams")),
+    ("mine", _("Mine")),
+    ("open", _("All open")),
+    ("all", _("Everything")),
+)
+SLA_STATES = (("", _("Any")), ("breached", _("SLA breached")), ("due_soon", _("Due soon")))
 
 
 @login_required

@@ -127,7 +127,7 @@ def _freeze_clean(actor: Actor, clean: dict[str, Any], current: FreezeWindow | N
     if start is None or end is None:
         raise ValidationFailed.one("starts_at" if start is None else "ends_at", _("required"))
     if end <= start:
-        raise ValidationFailed.one("ends_at", _("must be after starts_at"))
+        raise ValidationFailed.one("ends_at", _("must be after the start"))
     if "ends_at" in clean and end < timezone.now():
         raise ValidationFailed.one("ends_at", _("the window is in the past"))
     if "ci" in clean:

@@ -72,6 +72,14 @@ AUDITED = [
 MAX_TEXT = 100_000
 
 
+def _after(start: str) -> str:
+    """The error beside an end before its start, naming the start in words: the web form
+    shows it beside the field, where "planned_start" meant nothing to the person."""
+    if start == "planned_start":
+        return _("must be after the planned start")
+    return _("must be after the actual start")
+
+
 class ScheduleConflict(Conflict):
     """Scheduling would collide with other changes or a freeze window."""
 
@@ -144,7 +152,7 @@ def clean_values(actor: Actor, values: dict[str, Any], change: Change | None) ->
             s = clean.get(start, getattr(change, start, None))
             e = clean.get(end, getattr(change, end, None))
             if s is not None and e is not None and e <= s:
-                raise ValidationFailed.one(end, _("must be after %(start)s") % {"start": start})
+                raise ValidationFailed.one(end, _after(start))
             if start == "planned_start" and s and e and e - s > selectors.MAX_WINDOW:
                 raise ValidationFailed.one(
                     end,

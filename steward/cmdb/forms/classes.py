@@ -14,6 +14,17 @@ ATTRIBUTE_TYPES = [("", "—"), *AttributeType.choices]
 BLANK_ROWS = 3
 
 
+# an attribute row's boxes by their column and row (no <label> fits a table's cell)
+ROW_NAMES = {
+    "name": "Name of attribute %(row)s",
+    "type": "Type of attribute %(row)s",
+    "required": "Required, attribute %(row)s",
+    "choices": "Choices of attribute %(row)s",
+    "reference_class": "Class attribute %(row)s refers to",
+    "label": "Label of attribute %(row)s",
+}
+
+
 class CIClassForm(forms.Form):
     """A class: names, parent, and its own attributes as rows of inputs (a row with an empty
     name is ignored, so blank rows add and emptied rows remove)."""
@@ -63,6 +74,9 @@ class CIClassForm(forms.Form):
             self.fields[f"a{i}_label"] = forms.CharField(
                 max_length=100, required=False, label="Label"
             )
+            # the rows are a table under one header: each box says its column and row
+            for part, name in ROW_NAMES.items():
+                self.fields[f"a{i}_{part}"].widget.attrs["aria-label"] = name % {"row": i + 1}
         self.row_count = rows
 
     @property

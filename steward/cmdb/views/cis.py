@@ -136,6 +136,9 @@ def ci_detail(request: HttpRequest, number: str) -> HttpResponse:
         error, status = exc.message, exc.status
     context = detail_context(actor, ci, past=past)
     context |= {"as_of_raw": raw, "as_of_error": error}
+    # the impact tab the page opens on: "down" when the person followed (or opened in a tab
+    # of its own) "What it depends on"; the panel itself is a fragment htmx loads
+    context["impact_direction"] = "down" if request.GET.get("impact") == "down" else "up"
     return render(request, DETAIL, context, status=status)
 
 

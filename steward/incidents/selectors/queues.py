@@ -277,15 +277,18 @@ def _sla_filter(
 
 
 def incident_overview(actor: Actor) -> dict[str, int]:
-    """Counts for the agent's overview: one aggregate query plus one for breaching clocks."""
+    """Counts for the agent's overview: one aggregate query plus one for breaching clocks.
+    The teams by their ids (as the "my teams" queue reads them), not through a join on the
+    members: the join repeated each incident once per member of its team, and the other
+    counts then counted every copy (50 unassigned on the home page, 11 in the queue)."""
     user_id = actor.user.pk if actor.user else None
     open_qs = incident_visible(actor).filter(is_open=1)
     counts = open_qs.aggregate(
         mine=Count("id", filter=Q(assignee_id=user_id)),
-        my_teams=Count("id", filter=Q(team__members=user_id), distinct=True),
+        my_teams=Count("id", filter=Q(team_id__in=my_team_ids(actor))),
         unassigned=Count("id", filter=Q(assignee__isnull=True)),
         major=Count("id", filter=Q(is_major=True)),
-        open=Count("id", distinct=True),
+        open=Count("id"),
     )
     counts["breaching"] = _sla_filter(
         open_qs, breached=None, breaching_within=BREACHING_SOON_MINUTES
