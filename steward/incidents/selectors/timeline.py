@@ -84,8 +84,10 @@ def incident_activity_page(
     and invisible alike) and a page of its activity. An actor who sees every incident gets
     the first page as rows keyed as ``CommentOut`` reads them, from SQL compiled once per
     process (``core.selectors.compiled``): compiling the two querysets was most of the
-    request (docs/benchmarks-incidents.md, branch search15). Later pages, and actors who see
-    only part, take the model path; both give equal pages (tests/incidents/test_activity.py).
+    request (docs/benchmarks-incidents.md, branch search15); one statement reads the page by
+    the incident's number, a second only when it is empty (decision 0084). Later pages, and
+    actors who see only part, take the model path; both give equal pages
+    (tests/incidents/test_activity.py).
     """
     size = DEFAULT_LIMIT if limit is None else limit
     if cursor or not sees_everything(actor) or not 1 <= size <= MAX_LIMIT:
