@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.security.session import SessionAuth
@@ -14,12 +16,27 @@ from steward.core.errors import PermissionDenied
 from steward.core.services import token_authenticate
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+logger = logging.getLogger("django")  # ninja's, for its DEBUG message below
 
 
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer stw_…``; the token's scopes narrow its user's rights."""
 
     openapi_description = "API token created with `steward token create` or POST /api/v1/tokens"
+
+    def __call__(self, request: HttpRequest) -> Any:
+        """ninja's ``HttpBearer.__call__`` with the header read from ``META``: its
+        ``request.headers`` built a mapping of every header (~11 µs) for this one, on every
+        API request (decision 0084)."""
+        auth_value = request.META.get("HTTP_AUTHORIZATION")
+        if not auth_value:
+            return None
+        parts = auth_value.split(" ")
+        if parts[0].lower() != self.openapi_scheme:
+            if settings.DEBUG:
+                logger.error(f"Unexpected auth - '{auth_value}'")  # noqa: G004 - ninja's
+            return None
+        return self.authenticate(request, " ".join(parts[1:]))
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         actor = token_authenticate(token)

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
+from steward.api import rows as api_rows
 from steward.api.http import create_with_key, expected_version, page_of, tag
 from steward.api.rows import page_response, row_response
 from steward.core import selectors as core_selectors
@@ -67,7 +68,10 @@ def create_incident(request: HttpRequest, response: HttpResponse, payload: Incid
 
 @incidents.get("/{number}", response=IncidentOut)
 def get_incident(request: HttpRequest, response: HttpResponse, number: str):
-    return tag(response, selectors.incident_shown(request.actor, number=number))
+    shown = tag(response, selectors.incident_shown(request.actor, number=number))
+    if api_rows.DIRECT and isinstance(shown, dict):  # a row: written directly (decision 0084)
+        return row_response(response, IncidentOut, shown, status=200)
+    return shown
 
 
 @incidents.patch("/{number}", response=IncidentOut)
@@ -99,8 +103,13 @@ class PageParams(Schema):
 
 
 @incidents.get("/{number}/comments", response=page_of(CommentOut))
-def list_comments(request: HttpRequest, number: str, params: Query[PageParams]):
-    return selectors.incident_activity_page(request.actor, number=number, **params.dict())
+def list_comments(
+    request: HttpRequest, response: HttpResponse, number: str, params: Query[PageParams]
+):
+    page = selectors.incident_activity_page(request.actor, number=number, **params.dict())
+    if api_rows.DIRECT and page.items and isinstance(page.items[0], dict):  # rows (0084)
+        return page_response(response, CommentOut, page)
+    return page
 
 
 @incidents.post("/{number}/comments", response={201: CommentOut})

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet, Subquery
+from django.db.models.functions import Cast
 
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
@@ -83,23 +84,26 @@ def incident_activity_page(
     and invisible alike) and a page of its activity. An actor who sees every incident gets
     the first page as rows keyed as ``CommentOut`` reads them, from SQL compiled once per
     process (``core.selectors.compiled``): compiling the two querysets was most of the
-    request (docs/benchmarks-incidents.md, branch search15). Later pages, and actors who see
-    only part, take the model path; both give equal pages (tests/incidents/test_activity.py).
+    request (docs/benchmarks-incidents.md, branch search15); one statement reads the page by
+    the incident's number, a second only when it is empty (decision 0084). Later pages, and
+    actors who see only part, take the model path; both give equal pages
+    (tests/incidents/test_activity.py).
     """
     size = DEFAULT_LIMIT if limit is None else limit
     if cursor or not sees_everything(actor) or not 1 <= size <= MAX_LIMIT:
         return incident_comment_page(
             actor, incident_ref(actor, number=number), cursor=cursor, limit=limit
         )
-    found = compiled.rows("incidents.ref", _ref, number=number)
-    if not found:
-        raise NotFound()
+    # the comments of the incident found by its number in one statement (decision 0084);
+    # none: an incident without comments, or no incident (then a 404)
     rows = compiled.rows(
         ("incidents.activity", actor.is_agent, size),
         _activity(agent=actor.is_agent, size=size),
         ct=ContentType.objects.get_for_model(Incident).pk,
-        object_id=str(found[0]["id"]),
+        number=number,
     )
+    if not rows and not compiled.rows("incidents.ref", _ref, number=number):
+        raise NotFound()
     page = [_comment(row) for row in rows[:size]]
     last = rows[size - 1] if len(rows) > size else None
     nxt = cursor_after_key((last["created_at"].isoformat(), last["id"])) if last else None
@@ -111,10 +115,14 @@ def _ref(number: str) -> QuerySet:
 
 
 def _activity(*, agent: bool, size: int) -> Callable[..., QuerySet]:
-    """The first page's statement for agents or not and a page of ``size`` (its shape)."""
+    """The first page's statement for agents or not and a page of ``size`` (its shape): the
+    incident's key (``object_id``, text) read by its number in a subquery."""
 
-    def build(ct: int, object_id: str) -> QuerySet:
-        qs = Comment.objects.filter(content_type_id=ct, object_id=object_id)
+    def build(ct: int, number: str) -> QuerySet:
+        key = Incident.objects.filter(number=number).values(
+            key=Cast("id", output_field=CharField())
+        )[:1]
+        qs = Comment.objects.filter(content_type_id=ct, object_id=Subquery(key))
         qs = qs if agent else qs.filter(internal=False)  # as ``_comments_qs``
         return qs.order_by("created_at", "id").values(*_COMMENT_COLUMNS, "created_at")[: size + 1]
 
