@@ -63,6 +63,10 @@ class CIClassForm(forms.Form):
             self.fields[f"a{i}_label"] = forms.CharField(
                 max_length=100, required=False, label="Label"
             )
+            # the table's cells have no <label>: each input named by its row and column
+            for part in ("name", "type", "required", "choices", "reference_class", "label"):
+                field = self.fields[f"a{i}_{part}"]
+                field.widget.attrs["aria-label"] = f"Attribute {i + 1} {field.label.lower()}"
         self.row_count = rows
 
     @property
