@@ -84,3 +84,19 @@ def test_lead_opens_a_team_and_sees_its_members(page):
     page.wait_for_load_state("load")
     no_error_on_page(page)
     expect(page.locator("dt:text-is('Team / assignee') + dd")).to_have_text(f"Network / {name}")
+
+
+def test_lead_opens_the_unassigned_incidents_of_a_team_from_the_home_page(page):
+    sign_in(page, "lead")
+    workload = page.get_by_role("region", name="Your teams' workload")
+    # the defect: every count on the card opened its incidents but "unassigned", the one a
+    # lead acts on first (plain text: the lead had to rebuild the filter on Incidents)
+    unassigned = workload.get_by_role("link", name=re.compile(r"^\d+ unassigned$")).first
+    count = int(unassigned.inner_text().split()[0])
+    assert count, "the demo's first team has unassigned incidents"
+    unassigned.click()
+    heading(page, "Incidents")
+    no_error_on_page(page)
+    rows = page.locator("#rows tr").filter(has=page.get_by_role("link", name=re.compile("^INC")))
+    expect(rows).to_have_count(count)
+    expect(page.get_by_role("combobox", name="Team")).to_have_value("network")

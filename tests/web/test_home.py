@@ -180,7 +180,8 @@ def test_a_team_lead_sees_open_incidents_per_assignee_and_breaches(admin_actor, 
     page = text(client_for(lead))
 
     assert "Your teams' workload" in page
-    assert "<strong>4</strong> open · <strong>1</strong> unassigned" in page
+    assert "<strong>4</strong> open · " in page
+    assert '?queue=unassigned&amp;team=network"><strong>1</strong> unassigned</a>' in page
     assert "<strong>1</strong> SLA breached" in page
     assert "<strong>1</strong> at risk within the hour" in page
     rows = re.findall(r"assignee=(\w+)\">([^<]+)</a></td><td>(\d+)</td>", page)
