@@ -27,11 +27,14 @@ pytestmark = [pytest.mark.faults, pytest.mark.own_database]
 KILL_AFTER = """
 import os, signal
 
-def kill_after(module, name):
-    original = getattr(module, name)
+def kill_after(module, name, nth=1):
+    original, calls = getattr(module, name), []
     def killing(*args, **kwargs):
-        original(*args, **kwargs)
-        os.kill(os.getpid(), signal.SIGKILL)
+        result = original(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == nth:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return result
     setattr(module, name, killing)
 """
 
@@ -148,3 +151,136 @@ def test_a_link_rejection_killed_before_its_commit_leaves_nothing_and_mails_once
 
 def _indent(code: str) -> str:
     return "\n".join("    " + line for line in code.strip().splitlines())
+
+
+# --- the CMDB file import -----------------------------------------------------------------
+
+CIS = 40
+
+ESTATE = (
+    "SELECT c.number, c.name, c.ci_class_id, c.attributes, c.version,"
+    " (SELECT count(*) FROM cmdb_relationship r WHERE r.source_id = c.id)"
+    " FROM cmdb_configurationitem c ORDER BY c.number"
+)
+
+
+def _estate_file(app) -> str:
+    body = {
+        "cis": [
+            {"ci_class": "server", "name": f"srv{n}", "attributes": {"fqdn": f"srv{n}.kill.test"}}
+            for n in range(CIS)
+        ]
+        + [{"ci_class": "application", "name": f"app{n}", "app_id": f"A{n}"} for n in range(CIS)],
+        "relationships": [
+            {"source": f"A{n}", "type": "runs_on", "target": f"srv{n}.kill.test"}
+            for n in range(CIS)
+        ],
+    }
+    path = app.tmp / "estate.json"
+    path.write_text(json.dumps(body))
+    return str(path)
+
+
+def test_a_cmdb_import_killed_before_its_commit_leaves_nothing_and_reruns_alike(own_steward):
+    app = own_steward(smtp_up=False)  # nothing here mails
+    path = _estate_file(app)
+    counts = (
+        "SELECT (SELECT count(*) FROM cmdb_configurationitem),"
+        " (SELECT count(*) FROM cmdb_relationship), (SELECT count(*) FROM core_auditentry),"
+        " (SELECT count(*) FROM core_outboxmessage)"
+    )
+    empty = app.db.query(counts)
+
+    # killed with every CI and relationship written, before the import's one commit
+    killed(
+        app,
+        "from steward.cmdb.imports import service\n"
+        "kill_after(service, 'apply_relationships')\n"
+        "from django.core.management import call_command\n"
+        f"call_command('import', 'cmdb', {path!r}, '--source', 'discovery')\n",
+    )
+    assert app.db.query(counts) == empty, "a killed import left part of itself"
+
+    # the importer runs it again: the whole estate; and once more: nothing changes
+    app.run("import", "cmdb", path, "--source", "discovery")
+    estate = app.db.query(ESTATE)
+    assert len(estate) == 2 * CIS
+    assert app.db.scalar("SELECT count(*) FROM cmdb_relationship") == CIS
+    written = app.db.query(counts)
+    app.run("import", "cmdb", path, "--source", "discovery")
+    assert app.db.query(ESTATE) == estate
+    assert app.db.query(counts) == written, "a re-run wrote again (audit rows, events)"
+
+
+# --- the incident bulk import, by chunks -------------------------------------------------
+
+PEOPLE = """
+from django.core.management import call_command
+call_command("migrate", interactive=False, verbosity=0)
+from tests import factories
+factories.TeamFactory(slug="desk", name="Desk")
+factories.requester(username="req1", email="req1@kill.test")
+"""
+
+CHUNK, ROWS = 10, 30
+
+
+def test_an_incident_import_killed_mid_chunk_keeps_whole_chunks_only(own_steward):
+    app = own_steward(smtp_up=False)
+    app.run("shell", "-c", PEOPLE)
+    lines = [
+        json.dumps(
+            {"title": f"Imported {n}", "caller": "req1", "team": "desk", "impact": 2, "urgency": 2}
+        )  # fmt: skip
+        for n in range(ROWS)
+    ]
+    path = app.tmp / "incidents.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    audit = "SELECT count(*) FROM core_auditentry"
+    audited = [app.db.scalar(audit)]
+
+    # killed with the second chunk written (its clocks, audit, index and events too), before
+    # that chunk's commit
+    killed(
+        app,
+        "from steward.incidents.services import bulk\n"
+        "kill_after(bulk.outbox, 'emit_batch', nth=2)\n"
+        "from django.core.management import call_command\n"
+        f"call_command('incidents_import', {str(path)!r}, '--chunk', '{CHUNK}')\n",
+    )
+    titles = titles_of(app)
+    assert titles == [f"Imported {n}" for n in range(CHUNK)], "not exactly the first chunk"
+    assert _imported_events(app) == titles_of(app), "the events name other incidents"
+    numbers = [n for (n,) in app.db.query("SELECT number FROM incidents_incident ORDER BY 1")]
+    assert numbers == [f"INC{n:07d}" for n in range(1, CHUNK + 1)]
+    audited.append(app.db.scalar(audit))
+
+    # the operator resumes after the chunks reported done: every row once, numbers unbroken
+    path.write_text("\n".join(lines[CHUNK:]) + "\n")
+    app.run("incidents_import", str(path), "--chunk", str(CHUNK))
+    assert titles_of(app) == [f"Imported {n}" for n in range(ROWS)]
+    assert _imported_events(app) == titles_of(app)
+    audited.append(app.db.scalar(audit))
+    # as many audit rows per incident after the kill as after the resume: none of the
+    # killed chunk's stayed
+    assert (audited[1] - audited[0]) * ROWS == (audited[2] - audited[0]) * CHUNK, audited
+
+
+def titles_of(app) -> list[str]:
+    return [t for (t,) in app.db.query("SELECT title FROM incidents_incident ORDER BY number")]
+
+
+def _imported_events(app) -> list[str]:
+    """The titles of the incidents the ``incidents.imported`` events name, once each."""
+    ids = []
+    for (payload,) in app.db.query(
+        "SELECT payload FROM core_outboxmessage WHERE topic = 'incidents.imported'"
+    ):
+        ids += (json.loads(payload) if isinstance(payload, str) else payload)["ids"]
+    assert len(ids) == len(set(ids)), "an incident in two events"
+    titles = dict(app.db.query("SELECT id, title FROM incidents_incident"))
+    return sorted((titles.get(i, f"no incident {i}") for i in ids), key=_order)
+
+
+def _order(title: str) -> int:
+    return int(title.rpartition(" ")[2])
