@@ -9,6 +9,8 @@ Then: nothing half-written, the repeat gives the one outcome, every mail sent ex
   relationships; a re-run, and a second re-run, give the same estate.
 - The incident bulk import by chunks: killed mid-chunk, after earlier chunks committed; the
   killed chunk leaves nothing, the committed ones stay whole.
+- A catalogue task's fulfilment action (``asset.assign``): killed with the asset checked
+  out, before the task's commit; completing again hands out one asset, mails once.
 
 The kill is ``os.kill(os.getpid(), SIGKILL)`` wrapped around a service function, in a
 ``steward shell`` run as the harness's ``Process`` (no handler, no cleanup, no rollback:
@@ -284,3 +286,78 @@ def _imported_events(app) -> list[str]:
 
 def _order(title: str) -> int:
     return int(title.rpartition(" ")[2])
+
+
+# --- the catalogue order's fulfilment action ----------------------------------------------
+
+ORDER = """
+from django.core.management import call_command
+call_command("migrate", interactive=False, verbosity=0)
+import datetime as dt
+from steward.assets import services as assets
+from steward.catalog import services as catalog
+from steward.catalog.models import Task
+from steward.core.actor import Actor
+from steward.core.choices import Role
+from tests import factories
+
+system = Actor.system("kill")
+manager = factories.UserFactory(username="am1", email="am1@kill.test",
+    roles=[Role.AGENT, Role.ASSET_MANAGER])
+factories.TeamFactory(slug="workplace", name="Workplace", members=[manager],
+    email="workplace@kill.test")
+laptop = assets.category_create(system, name="Laptop")
+model = assets.model_create(system, manufacturer="Dell", name="Latitude 7440",
+    category=laptop.slug)
+assets.stock_room_create(system, name="Main stock room")
+for n in range(2):
+    assets.asset_create(system, asset_tag=f"TAG-{n}", serial_number=f"SER-{n}",
+        model=model.pk, status="in_stock", cost="1200.00", purchase_date=dt.date(2025, 1, 15))
+catalog.item_create(system, name="Laptop loan",
+    form=[{"key": "model", "label": "Model", "type": "choice", "required": True,
+           "choices": ["Dell Latitude 7440"]}],
+    task_templates=[{"title": "Hand out the laptop", "team": "workplace",
+                     "action": "asset.assign"}])
+carol = factories.requester(username="carol", email="carol@kill.test")
+request = catalog.request_order(Actor(user=carol), item="laptop-loan",
+    answers={"model": "Dell Latitude 7440"})
+task = Task.objects.get(request=request)
+catalog.task_take(Actor(user=manager), number=task.number)
+print(task.number)
+"""
+
+COMPLETE = """
+from steward.catalog import services as catalog
+from steward.core.actor import Actor
+from steward.core.models import User
+catalog.task_complete(Actor(user=User.objects.get(username="am1")), number={task!r},
+    notes="Handed over.")
+"""
+
+
+def test_a_fulfilment_killed_before_its_commit_hands_out_one_asset_once(own_steward):
+    app = own_steward(smtp_up=True)
+    task = sent_once(app, ORDER).strip().splitlines()[-1]
+    before = len(app.sink.ids())
+    stock = "SELECT status, assignee_id FROM assets_asset ORDER BY id"
+    in_stock = app.db.query(stock)
+    assert [s for s, _ in in_stock] == ["in_stock", "in_stock"]
+
+    # killed with the laptop checked out to the requester, before the task's commit
+    killed(
+        app,
+        "from steward.catalog.services import fulfilment\n"
+        "kill_after(fulfilment, 'run_action')\n" + COMPLETE.format(task=task),
+    )
+    assert app.db.query(stock) == in_stock, "a killed fulfilment checked an asset out"
+    assert app.db.scalar("SELECT count(*) FROM assets_assignment") == 0
+    assert app.db.scalar("SELECT status FROM catalog_task") == "in_progress"
+
+    # the asset manager completes the task again: one asset handed out, the request done
+    sent_once(app, COMPLETE.format(task=task))
+    statuses = sorted(s for s, _ in app.db.query(stock))
+    assert statuses == ["deployed", "in_stock"]
+    assert app.db.scalar("SELECT count(*) FROM assets_assignment") == 1
+    assert app.db.scalar("SELECT status FROM catalog_task") == "done"
+    assert app.db.scalar("SELECT status FROM catalog_request") == "completed"
+    assert len(app.sink.ids()) > before, "the completion mailed nobody"
