@@ -132,7 +132,8 @@ def article_best(actor: Actor, *, q: str, limit: int) -> list[search.Hit]:
         return []
     readable = _published(actor)
     hits = search.best_rows(q, readable, limit=limit, title_only=True)
-    passes = [False] + ([True] if len(words) > 1 else [])  # every word, then most of them
+    # every word, then (several words, not stop-words alone) most of them
+    passes = [False] + ([True] if len(words) > 1 and not search.only_stop_words(words) else [])
     for any_word in passes:
         if len(hits) >= limit:
             break

@@ -60,6 +60,11 @@ def units(query: str) -> list[tuple[str, ...]]:
     return (kept or found)[:MAX_TERMS]
 
 
+def only_stop_words(words: list[tuple[str, ...]]) -> bool:
+    """Whether ``units`` kept the stop-words because the query had nothing else."""
+    return all(len(u) == 1 and u[0] in STOP_WORDS for u in words)
+
+
 def _forms(unit: tuple[str, ...]) -> list[tuple[str, ...]]:
     """The ways the index may hold one query word, each a sequence of adjacent words (the
     last typed as a prefix): the word itself; a hyphened word joined (``wifi``); a joined
@@ -73,11 +78,19 @@ def _forms(unit: tuple[str, ...]) -> list[tuple[str, ...]]:
     return forms
 
 
-def _tsquery(words: list[tuple[str, ...]], *, postgres: bool, any_word: bool = False) -> str:
-    """The index query: every word (``any_word``: any of them), each in any of its forms."""
+def _tsquery(
+    words: list[tuple[str, ...]], *, postgres: bool, any_word: bool = False, rank: bool = False
+) -> str:
+    """The index query: every word (``any_word``: any of them), each in any of its forms.
+    ``rank`` (PostgreSQL): each word as typed alone, for ``ts_rank``, which scores every
+    word of a phrase on its own (a split's "of" would lift any text with an "of" in it)."""
     if postgres:
         alts = [
-            "(" + " | ".join(" <-> ".join([*f[:-1], f"{f[-1]}:*"]) for f in _forms(u)) + ")"
+            "("
+            + " | ".join(
+                " <-> ".join([*f[:-1], f"{f[-1]}:*"]) for f in _forms(u)[: 1 if rank else None]
+            )
+            + ")"
             for u in words
         ]
         return (" | " if any_word else " & ").join(alts)
@@ -109,6 +122,7 @@ def best_matches(
         # article mentioning the word anywhere
         column = "title" if title_only else "document"
         tsquery = _tsquery(words, postgres=True)
+        ranked = _tsquery(words, postgres=True, rank=True)
         # weights {D, C, B, A}: a title hit counts ten times one in the body
         sql = (
             "SELECT -(ts_rank('{0.1, 0.2, 0.4, 1.0}', c.document, q)::float8) AS r, "  # noqa: S608
@@ -119,7 +133,7 @@ def best_matches(
             "ORDER BY s.article_id + 0 DESC LIMIT %s) c, to_tsquery('simple', %s) q "
             "ORDER BY r, c.article_id LIMIT %s"
         )
-        params = [tsquery, CANDIDATES, tsquery, limit]
+        params = [tsquery, CANDIDATES, ranked, limit]
     else:
         tsquery = _tsquery(words, postgres=False)
         if title_only:
@@ -278,7 +292,8 @@ def best_rows(
     each = [_tsquery([w], postgres=postgres) for w in words] if any_word else []
     sql = _statement(connection.vendor, title_only, where, len(each))
     if postgres:
-        args = [tsquery, tsquery, *each, *params, CANDIDATES, limit]
+        ranked = _tsquery(words, postgres=True, any_word=any_word, rank=True)
+        args = [tsquery, ranked, *each, *params, CANDIDATES, limit]
     else:
         args = [*each, tsquery, *params, CANDIDATES, limit]
     with connection.cursor() as cursor:
@@ -296,5 +311,6 @@ def explain_sql(query: str) -> tuple[str, list]:
     sql = _statement(connection.vendor, True, where)
     params = ["published", "everyone"]
     if postgres:
-        return sql, [tsquery, tsquery, *params, CANDIDATES, 10]
+        ranked = _tsquery(words, postgres=True, rank=True)
+        return sql, [tsquery, ranked, *params, CANDIDATES, 10]
     return sql, [tsquery, *params, CANDIDATES, 10]
