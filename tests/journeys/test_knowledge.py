@@ -41,6 +41,24 @@ def test_requester_finds_the_answer_in_the_help_centre_and_raises_nothing(page):
     assert journey.raised == ""
 
 
+def test_requester_types_a_sentence_and_a_joined_word_into_the_help_centre(page):
+    """She writes as she speaks: "printer not working" finds the printer articles (the
+    stop-words do not veto them), "wifi" finds the articles that say "Wi-Fi"."""
+    sign_in(page, "alice")
+    open_module(page, "Help centre")
+    heading(page, "Help centre")
+    for q, title in (
+        ("printer not working", "Printer shows 'offline'"),
+        ("wifi", "Connect to the office Wi-Fi"),
+    ):
+        page.get_by_label("How can we help?").fill(q)
+        page.get_by_role("button", name="Search").click()
+        results = page.get_by_role("region", name=re.compile("Articles for"))
+        expect(results.get_by_role("link", name=title)).to_be_visible()
+        expect(results).not_to_contain_text("No articles match")
+        no_error_on_page(page)
+
+
 def test_agent_is_offered_an_article_then_turns_a_resolution_into_a_draft(page):
     sign_in(page, "agent")
     open_module(page, "Incidents")

@@ -115,7 +115,7 @@ def article_suggest(actor: Actor, *, q: str, limit: int = SUGGESTIONS) -> list[s
     """Published articles the actor may read whose title (or number) matches what is typed,
     best first (the incident and request forms' "these may help"), from three letters on:
     one statement on the small title index, rows of id, number and title."""
-    if len(q.strip()) < 3 or not search.terms(q):
+    if len(q.strip()) < 3 or not search.units(q):
         return []
     return search.best_rows(q, _published(actor), limit=limit, title_only=True)
 
@@ -123,19 +123,27 @@ def article_suggest(actor: Actor, *, q: str, limit: int = SUGGESTIONS) -> list[s
 def article_best(actor: Actor, *, q: str, limit: int) -> list[search.Hit]:
     """The best few published articles for ``q`` (the help centre's answer): title matches
     first, ranked among themselves, then, if fewer than ``limit``, the rest by the full
-    ranking (title ten times the body). One statement when the titles answer, two when not;
-    rows of id, number and title."""
-    if not search.terms(q):
+    ranking (title ten times the body), then, if still fewer and ``q`` has several words,
+    articles matching some of them, those matching more first (a requester types a
+    sentence). Stop-words are dropped; hyphened and joined forms meet. One statement when
+    the titles answer, two or three when not; rows of id, number and title."""
+    words = search.units(q)
+    if not words:
         return []
     readable = _published(actor)
     hits = search.best_rows(q, readable, limit=limit, title_only=True)
-    if len(hits) < limit:
+    # every word, then (several words, not stop-words alone) most of them
+    passes = [False] + ([True] if len(words) > 1 and not search.only_stop_words(words) else [])
+    for any_word in passes:
+        if len(hits) >= limit:
+            break
         hits += search.best_rows(
             q,
             readable,
             limit=limit - len(hits),
             title_only=False,
             exclude=tuple(h.id for h in hits),
+            any_word=any_word,
         )
     return hits
 

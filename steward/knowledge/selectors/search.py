@@ -33,9 +33,74 @@ CANDIDATES = 1000  # the ranked cut-off: matches ranked per query, the newest ar
 TITLE_WEIGHT = 10.0  # FTS5: bm25 column weight of the title against the body's 1.0
 
 
+# Words a requester's sentence carries that say nothing about the article ("printer not
+# working"): dropped from the query unless it has nothing else (docs/knowledge.md).
+_STOP = (
+    "a about am an and any are as at be been but by can cannot cant could do does doesn "
+    "doesnt don dont for from get gets getting has have having help how i im in into is "
+    "isn isnt it its me my no not of on or our please should so still that the their "
+    "there this to too up us was wasn we what when where which who why will with won wont "
+    "work worked working works would you your"
+)
+STOP_WORDS = frozenset(_STOP.split())
+SPLIT_MIN, SPLIT_MAX = 4, 10  # a joined word this long is also asked as two hyphened parts
+
+
 def terms(query: str) -> list[str]:
     """Words of the query, lower-cased; everything else is dropped (no query syntax)."""
     return re.findall(r"\w+", query.lower())[:MAX_TERMS]
+
+
+def units(query: str) -> list[tuple[str, ...]]:
+    """The query's words, a hyphened word as its parts (``wi-fi``: ``("wi", "fi")``), without
+    the stop-words unless nothing else is left; at most ``MAX_TERMS``."""
+    found = [tuple(re.findall(r"[^\W_]+", w)) for w in re.findall(r"\w+(?:-\w+)*", query.lower())]
+    found = [u for u in found if u]
+    kept = [u for u in found if len(u) > 1 or u[0] not in STOP_WORDS]
+    return (kept or found)[:MAX_TERMS]
+
+
+def only_stop_words(words: list[tuple[str, ...]]) -> bool:
+    """Whether ``units`` kept the stop-words because the query had nothing else."""
+    return all(len(u) == 1 and u[0] in STOP_WORDS for u in words)
+
+
+def _forms(unit: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The ways the index may hold one query word, each a sequence of adjacent words (the
+    last typed as a prefix): the word itself; a hyphened word joined (``wifi``); a joined
+    plain word split in two (``wi fi``: the index splits ``Wi-Fi`` at its hyphen)."""
+    if len(unit) > 1:
+        return [unit, ("".join(unit),)]
+    (word,) = unit
+    forms = [unit]
+    if word.isascii() and word.isalpha() and SPLIT_MIN <= len(word) <= SPLIT_MAX:
+        forms += [(word[:i], word[i:]) for i in range(1, len(word) - 1)]
+    return forms
+
+
+def _tsquery(
+    words: list[tuple[str, ...]], *, postgres: bool, any_word: bool = False, rank: bool = False
+) -> str:
+    """The index query: every word (``any_word``: any of them), each in any of its forms.
+    ``rank`` (PostgreSQL): each word as typed alone, for ``ts_rank``, which scores every
+    word of a phrase on its own (a split's "of" would lift any text with an "of" in it)."""
+    if postgres:
+        alts = [
+            "("
+            + " | ".join(
+                " <-> ".join([*f[:-1], f"{f[-1]}:*"]) for f in _forms(u)[: 1 if rank else None]
+            )
+            + ")"
+            for u in words
+        ]
+        return (" | " if any_word else " & ").join(alts)
+    alts = [
+        "("
+        + " OR ".join(" + ".join([*(f'"{w}"' for w in f[:-1]), f'"{f[-1]}"*']) for f in _forms(u))
+        + ")"
+        for u in words
+    ]
+    return (" OR " if any_word else " AND ").join(alts)
 
 
 def best_matches(
@@ -48,7 +113,7 @@ def best_matches(
     A ranked cut-off: the index ranks at most ``CANDIDATES`` matches, the newest articles
     first, so a word found in tens of thousands of articles costs a bounded ranking instead
     of one per match (below the cut-off every match is ranked, as before)."""
-    words = terms(query)
+    words = units(query)
     if not words:
         return []
     if connection.vendor == "postgresql":
@@ -56,7 +121,8 @@ def best_matches(
         # a weight-restricted query on the whole document would fetch and recheck every
         # article mentioning the word anywhere
         column = "title" if title_only else "document"
-        tsquery = " & ".join(f"{w}:*" for w in words)
+        tsquery = _tsquery(words, postgres=True)
+        ranked = _tsquery(words, postgres=True, rank=True)
         # weights {D, C, B, A}: a title hit counts ten times one in the body
         sql = (
             "SELECT -(ts_rank('{0.1, 0.2, 0.4, 1.0}', c.document, q)::float8) AS r, "  # noqa: S608
@@ -67,9 +133,9 @@ def best_matches(
             "ORDER BY s.article_id + 0 DESC LIMIT %s) c, to_tsquery('simple', %s) q "
             "ORDER BY r, c.article_id LIMIT %s"
         )
-        params = [tsquery, CANDIDATES, tsquery, limit]
+        params = [tsquery, CANDIDATES, ranked, limit]
     else:
-        tsquery = " ".join(f'"{w}"*' for w in words)
+        tsquery = _tsquery(words, postgres=False)
         if title_only:
             tsquery = f"title : ({tsquery})"
         # FTS5 yields matches by rowid, newest first here, and stops at the inner LIMIT
@@ -92,24 +158,18 @@ class Hit(NamedTuple):
     title: str
 
 
-def _tsquery(words: list[str], *, postgres: bool) -> str:
-    if postgres:
-        return " & ".join(f"{w}:*" for w in words)
-    return " ".join(f'"{w}"*' for w in words)
-
-
 # The statements, fixed text per database and index. The readability condition goes in
 # ``{scope}``, on the title index's copy of the article's status, audience and organisation
 # (``t``): a narrow row, so a common word's thousand candidates are checked without visiting
 # a thousand wide article rows (that visit was 95% of the statement). Only the ``limit``
 # rows returned are joined to the article for their number and title.
 _SQLITE = (
-    "SELECT {a}.id, {a}.number, {a}.title FROM (SELECT id, r FROM "
-    "(SELECT {rank} AS r, {ix}.rowid AS id FROM {source} "
+    "SELECT {a}.id, {a}.number, {a}.title FROM (SELECT id, r, n FROM "
+    "(SELECT {rank} AS r, {ix}.rowid AS id, {counts} AS n FROM {source} "
     "WHERE {ix} MATCH %s AND {scope} "
     # FTS5 yields matches by rowid (the article id), newest first here; the LIMIT stops it
-    "ORDER BY {ix}.rowid DESC LIMIT %s) ORDER BY r, id LIMIT %s) x "
-    "JOIN {a} ON {a}.id = x.id ORDER BY x.r, x.id"
+    "ORDER BY {ix}.rowid DESC LIMIT %s) ORDER BY n DESC, r, id LIMIT %s) x "
+    "JOIN {a} ON {a}.id = x.id ORDER BY x.n DESC, x.r, x.id"
 )
 _POSTGRES = (
     # the index's matches, newest first, materialised (a few thousand narrow rows at most):
@@ -118,16 +178,31 @@ _POSTGRES = (
     "WITH m AS MATERIALIZED (SELECT s.article_id, s.{column} AS v{columns} FROM {index} s "
     "WHERE s.{column} @@ to_tsquery('simple', %s) ORDER BY s.article_id DESC) "
     "SELECT {a}.id, {a}.number, {a}.title FROM (SELECT c.id, "
-    "ts_rank({weights}c.v, to_tsquery('simple', %s)) AS r FROM (SELECT t.article_id AS id, "
-    "{v}.v FROM {source} WHERE {scope} LIMIT %s) c ORDER BY r DESC, c.id LIMIT %s) x "
-    "JOIN {a} ON {a}.id = x.id ORDER BY x.r DESC, x.id"
+    "ts_rank({weights}c.v, to_tsquery('simple', %s)) AS r, {counts} AS n FROM (SELECT "
+    "t.article_id AS id, {v}.v FROM {source} WHERE {scope} LIMIT %s) c "
+    "ORDER BY n DESC, r DESC, c.id LIMIT %s) x "
+    "JOIN {a} ON {a}.id = x.id ORDER BY x.n DESC, x.r DESC, x.id"
 )
-_statements: dict[tuple[str, bool, str], str] = {}
+_statements: dict[tuple[str, bool, str, int], str] = {}
 
 
-def _statement(vendor: str, title_only: bool, scope: str) -> str:
-    """The statement's text, built once per process for each database, index and scope."""
-    key = (vendor, title_only, scope)
+def _counts(vendor: str, title_only: bool, words: int) -> str:
+    """How many of the query's ``words`` a candidate matches (``0`` when every word must):
+    one index probe per word, on the candidates alone (PostgreSQL) or as a set (SQLite)."""
+    if not words:
+        return "0"
+    if vendor == "postgresql":
+        each = "(c.v @@ to_tsquery('simple', %s))::int"
+    else:
+        ix = TITLES if title_only else TABLE
+        each = f"({ix}.rowid IN (SELECT rowid FROM {ix} WHERE {ix} MATCH %s))"  # noqa: S608
+    return "(" + " + ".join([each] * words) + ")"
+
+
+def _statement(vendor: str, title_only: bool, scope: str, words: int = 0) -> str:
+    """The statement's text, built once per process for each database, index, scope and
+    number of words counted (none: every word must match)."""
+    key = (vendor, title_only, scope, words)
     sql = _statements.get(key)
     if sql is None:
         if vendor == "postgresql":
@@ -141,6 +216,7 @@ def _statement(vendor: str, title_only: bool, scope: str) -> str:
                 source="m t" if title_only else f"m JOIN {TITLES} t ON t.article_id = m.article_id",
                 v="t" if title_only else "m",
                 scope=scope,
+                counts=_counts(vendor, title_only, words),
             )
         else:
             sql = _SQLITE.format(
@@ -152,6 +228,7 @@ def _statement(vendor: str, title_only: bool, scope: str) -> str:
                 if title_only
                 else f"{TABLE} JOIN {TITLES} t ON t.rowid = {TABLE}.rowid",
                 scope=scope,
+                counts=_counts(vendor, title_only, words),
             )
         if len(_statements) > 256:  # scopes are few; bound it all the same
             _statements.clear()
@@ -183,13 +260,21 @@ def scope_sql(readable: QuerySet, *, on: str = "t") -> tuple[str, list] | None:
 
 
 def best_rows(
-    query: str, readable: QuerySet, *, limit: int, title_only: bool, exclude: tuple[int, ...] = ()
+    query: str,
+    readable: QuerySet,
+    *,
+    limit: int,
+    title_only: bool,
+    exclude: tuple[int, ...] = (),
+    any_word: bool = False,
 ) -> list[Hit]:
-    """The ``limit`` best articles of ``readable`` matching every word of ``query`` (the last
-    ones as prefixes, so "print" finds "printer"), ranked: one statement. ``title_only``
-    reads the small title index. The ranked cut-off of ``best_matches`` applies: at most the
-    newest ``CANDIDATES`` readable matches are ranked. ``exclude``: ids already shown."""
-    words = terms(query)
+    """The ``limit`` best articles of ``readable`` matching every word of ``query`` (as
+    prefixes, so "print" finds "printer"; stop-words dropped; hyphened and joined forms
+    meet), ranked: one statement. ``title_only`` reads the small title index. ``any_word``:
+    articles matching any of the words, those matching more of them first, then by rank.
+    The ranked cut-off of ``best_matches`` applies: at most the newest ``CANDIDATES``
+    readable matches are ranked. ``exclude``: ids already shown."""
+    words = units(query)
     if not words:
         return []
     postgres = connection.vendor == "postgresql"
@@ -203,12 +288,14 @@ def best_rows(
         column = f"{on}.article_id" if postgres else f"{on}.rowid"
         where = f"({where}) AND {column} NOT IN ({', '.join(['%s'] * len(exclude))})"
         params = [*params, *exclude]
-    tsquery = _tsquery(words, postgres=postgres)
-    sql = _statement(connection.vendor, title_only, where)
+    tsquery = _tsquery(words, postgres=postgres, any_word=any_word)
+    each = [_tsquery([w], postgres=postgres) for w in words] if any_word else []
+    sql = _statement(connection.vendor, title_only, where, len(each))
     if postgres:
-        args = [tsquery, tsquery, *params, CANDIDATES, limit]
+        ranked = _tsquery(words, postgres=True, any_word=any_word, rank=True)
+        args = [tsquery, ranked, *each, *params, CANDIDATES, limit]
     else:
-        args = [tsquery, *params, CANDIDATES, limit]
+        args = [*each, tsquery, *params, CANDIDATES, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         return [Hit(*row) for row in cursor.fetchall()]
@@ -216,7 +303,7 @@ def best_rows(
 
 def explain_sql(query: str) -> tuple[str, list]:
     """The title statement a requester's help-centre answer sends (for the bench's plans)."""
-    words = terms(query)
+    words = units(query)
     postgres = connection.vendor == "postgresql"
     tsquery = _tsquery(words, postgres=postgres)
     on = "t" if postgres else TITLES
@@ -224,5 +311,6 @@ def explain_sql(query: str) -> tuple[str, list]:
     sql = _statement(connection.vendor, True, where)
     params = ["published", "everyone"]
     if postgres:
-        return sql, [tsquery, tsquery, *params, CANDIDATES, 10]
+        ranked = _tsquery(words, postgres=True, rank=True)
+        return sql, [tsquery, ranked, *params, CANDIDATES, 10]
     return sql, [tsquery, *params, CANDIDATES, 10]

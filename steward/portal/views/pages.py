@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from steward.catalog import selectors as catalog_selectors
@@ -22,6 +23,9 @@ from steward.knowledge.choices import JourneyStart
 from steward.portal.forms import SearchForm
 
 RESULTS = 10
+# what a requester reads when a "next page" link was changed or is out of date (the field's
+# code name and the API's wording mean nothing to them)
+STALE_PAGE = _("This page link is no longer valid. Start again from the first page.")
 MY_OPEN = 5
 MY_PAGE = 25
 
@@ -48,8 +52,8 @@ def home(request: HttpRequest) -> HttpResponse:
                 cursor=request.GET.get("cursor") or None,
                 limit=RESULTS,
             )
-        except ValidationFailed as exc:  # a forged cursor
-            errors = exc.fields
+        except ValidationFailed:  # a forged or stale cursor: said in words, not as a field
+            errors = {"more": [STALE_PAGE]}
         articles = more.items if more else []
     elif q:
         knowledge_services.journey_start(actor, start=JourneyStart.SEARCH, query=q)
@@ -97,8 +101,8 @@ def my_incidents(request: HttpRequest) -> HttpResponse:
             cursor=request.GET.get("cursor") or None,
             limit=MY_PAGE,
         )
-    except ValidationFailed as exc:  # a forged cursor
-        errors.update(exc.fields)
+    except ValidationFailed:  # a forged cursor
+        errors["incidents"] = [STALE_PAGE]
     try:
         requests = catalog_selectors.request_list(
             actor,
@@ -107,8 +111,8 @@ def my_incidents(request: HttpRequest) -> HttpResponse:
             limit=MY_PAGE,
             brief=True,
         )
-    except ValidationFailed as exc:
-        errors["requests"] = [m for messages in exc.fields.values() for m in messages]
+    except ValidationFailed:
+        errors["requests"] = [STALE_PAGE]
     return render(
         request,
         "portal/list.html",
