@@ -99,7 +99,7 @@ def test_too_many_files(requester, item):
     files = [pdf(f"f{i}.pdf") for i in range(11)]
     response = rita.post("/catalog/items/contract/", {"kind": "Plain", "extra": files})
     assert response.status_code == 422
-    assert response.context["form"].errors["extra"] == ["at most 10 files"]
+    assert response.context["form"].errors["extra"] == ["at most 10 files at once"]
 
 
 def _stage(client, user, name="contract.pdf"):
@@ -220,7 +220,7 @@ def test_api_multipart_order_stores_the_files_on_the_request(requester, item, se
         pytest.param(
             {"kind": "Plain"},
             {"answers.extra": [pdf(f"f{i}.pdf") for i in range(11)]},
-            {"answers.extra": ["at most 10 files"]},
+            {"answers.extra": ["at most 10 files at once"]},
             id="too-many-files",
         ),
         pytest.param(
