@@ -25,7 +25,7 @@ from django.utils.cache import patch_vary_headers
 from steward.api.middleware import error_body
 from steward.core.actor import Actor
 from steward.core.choices import Channel
-from steward.core.errors import NotFound, PermissionDenied
+from steward.core.errors import NotFound, PermissionDenied, ValidationFailed
 from steward.core.filters import NUL_MESSAGE
 
 # The API sets its own actor in its auth classes (a token's scopes narrow it) and shapes its
@@ -121,8 +121,17 @@ def forbidden_page(request: HttpRequest, message: str = "") -> HttpResponse:
     return render(request, "web/403.html", {"reason": message}, status=403)
 
 
+def refused_page(request: HttpRequest, fields: dict[str, list[str]]) -> HttpResponse:
+    """The 422 page naming the address's refused parameters and why."""
+    return render(request, "web/422.html", {"fields": fields}, status=422)
+
+
 class DomainErrorPageMiddleware:
     """A view lets ``NotFound``/``PermissionDenied`` escape; the right page comes back.
+
+    A ``ValidationFailed`` escaping a GET refused the address itself (a forged or stale
+    ``?cursor=``, a ``?limit=`` out of range: the list selectors check them), as there is
+    no form to show it beside: the 422 page names the parameters.
 
     Other domain errors are a form's business (``steward.web.forms.submit``); one that
     escapes a view is a bug and stays a 500, so it is seen and fixed."""
@@ -140,6 +149,8 @@ class DomainErrorPageMiddleware:
             return not_found_page(request)
         if isinstance(exception, PermissionDenied):
             return forbidden_page(request, exception.message)
+        if isinstance(exception, ValidationFailed) and request.method in ("GET", "HEAD"):
+            return refused_page(request, exception.fields)
         return None
 
 
@@ -169,7 +180,7 @@ class NulCharacterMiddleware:
         if is_api(request):
             message = "Query parameter " + ", ".join(f'"{n}"' for n in fields) + f" {NUL_MESSAGE}."
             return JsonResponse(error_body("validation_error", message, fields), status=422)
-        return render(request, "web/422.html", {"fields": fields}, status=422)
+        return refused_page(request, fields)
 
 
 # Scripts and stylesheets only from our own origin: no inline <script>, no on*= handlers,
