@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "steward.web.stack.UserTimeZoneMiddleware",
     "steward.web.middleware.UserLanguageMiddleware",
     "steward.web.middleware.ActorMiddleware",
-    "steward.web.middleware.NulCharacterMiddleware",
+    "steward.web.nul_characters.NulCharacterMiddleware",
     "steward.web.middleware.DomainErrorPageMiddleware",
 ]
 

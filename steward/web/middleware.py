@@ -5,8 +5,8 @@
 - ``ActorMiddleware``: ``request.actor``, the same ``Actor`` the API's session auth builds.
 - ``DomainErrorPageMiddleware``: ``NotFound`` is the 404 page, ``PermissionDenied`` the 403
   page, so views let selectors and services raise instead of catching in every view.
-- ``NulCharacterMiddleware``: a NUL character in the path or a query parameter is refused
-  naming the parameter, before any view hands it to a query PostgreSQL cannot run.
+- ``steward.web.nul_characters``: a NUL character in the path, a query parameter or a
+  request body is refused naming the field, before any view hands it to PostgreSQL.
 - ``ContentSecurityPolicyMiddleware``: every HTML answer carries ``CONTENT_SECURITY_POLICY``
   (docs/decisions/0011-content-security-policy.md).
 """
@@ -17,16 +17,14 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
-from steward.api.middleware import error_body
 from steward.core.actor import Actor
 from steward.core.choices import Channel
 from steward.core.errors import NotFound, PermissionDenied, ValidationFailed
-from steward.core.filters import NUL_MESSAGE
 
 # The API sets its own actor in its auth classes (a token's scopes narrow it) and shapes its
 # own errors (steward.api.errors); the web middleware stays out of its way.
@@ -152,35 +150,6 @@ class DomainErrorPageMiddleware:
         if isinstance(exception, ValidationFailed) and request.method in ("GET", "HEAD"):
             return refused_page(request, exception.fields)
         return None
-
-
-class NulCharacterMiddleware:
-    """A NUL character names nothing Steward stores (PostgreSQL text cannot hold one, and
-    every form and schema refuses it), yet a filter, picker or path value holding one
-    reached the database as a query PostgreSQL refuses: a 500. Refused here, for every
-    route at once: a query parameter is a 422 naming it (the API's error shape under /api/,
-    a page naming it elsewhere); a path is a 404, as any other unknown address."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if "\x00" in request.path:
-            if is_api(request):
-                body = error_body("not_found", "Not found.")
-                return JsonResponse(body, status=404)
-            return not_found_page(request)
-        refused = sorted(
-            {name for name, values in request.GET.lists() if any("\x00" in v for v in values)}
-            | {name for name in request.GET if "\x00" in name}
-        )
-        if not refused:
-            return self.get_response(request)
-        fields = {name.replace("\x00", "\ufffd"): [NUL_MESSAGE] for name in refused}
-        if is_api(request):
-            message = "Query parameter " + ", ".join(f'"{n}"' for n in fields) + f" {NUL_MESSAGE}."
-            return JsonResponse(error_body("validation_error", message, fields), status=422)
-        return refused_page(request, fields)
 
 
 # Scripts and stylesheets only from our own origin: no inline <script>, no on*= handlers,

@@ -78,3 +78,51 @@ def test_web_pages_refuse_nul_naming_the_parameter(admin_client, path, name):
 def test_nul_in_a_path_is_not_found(admin_api, admin_client, path):
     client = admin_api if path.startswith("/api/") else admin_client
     assert client.get(path).status_code == 404
+
+
+# JSON bodies each of which was a 500 on PostgreSQL: the NUL reached an INSERT or a look-up
+BODIES = [
+    (
+        "/api/v1/incidents",
+        {"title": "t", "description": NUL, "impact": 3, "urgency": 3},
+        "description",
+    ),
+    ("/api/v1/incidents", {"title": "t", "impact": 3, "urgency": 3, "category": NUL}, "category"),
+    ("/api/v1/incidents", {"title": "t", "impact": 3, "urgency": 3, "team": NUL}, "team"),
+    ("/api/v1/incidents", {"title": "t", "impact": 3, "urgency": 3, "caller": NUL}, "caller"),
+    ("/api/v1/changes", {"title": "t", "cis": ["ok", NUL]}, "cis.1"),
+    ("/api/v1/changes", {"title": "t", "template": NUL}, "template"),
+    ("/api/v1/problems", {"title": "t", "organisation": NUL}, "organisation"),
+    ("/api/v1/teams", {"name": "t", "members": [NUL]}, "members.0"),
+    ("/api/v1/teams", {"name": "t", "lead": NUL}, "lead"),
+    ("/api/v1/users", {"username": "u1", "organisation": NUL}, "organisation"),
+    ("/api/v1/requests", {"item": NUL, "answers": {}}, "item"),
+    ("/api/v1/relationships", {"source": "a", "target": "b", "type": NUL}, "type"),
+    ("/api/v1/requests", {"item": "x", "answers": {"q": {"deep": [NUL]}}}, "answers.q.deep.0"),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "name"), BODIES, ids=[n for _, _, n in BODIES])
+def test_a_json_body_holding_nul_is_422_naming_the_field(admin_api, path, body, name):
+    from steward.core.models import AuditEntry
+
+    before = AuditEntry.objects.count()
+    response = admin_api.post(path, body)
+    assert response.status_code == 422, response.content[:300]
+    assert response.json()["error"]["fields"] == {name: [NUL_MESSAGE]}
+    assert AuditEntry.objects.count() == before
+
+
+def test_an_escaped_backslash_before_u0000_is_not_a_nul(admin_api):
+    """``"\\\\u0000"`` is a backslash and the text u0000: the schema answers, not the door."""
+    response = admin_api.post("/api/v1/teams", '{"name": "x\\\\u0000y"}')
+    assert response.status_code == 201, response.content[:300]
+
+
+def test_a_web_form_field_holding_nul_is_a_422_naming_it(admin_client):
+    from steward.core.models import Team
+
+    response = admin_client.post("/teams/new/", {"name": "ok", "members": ["a\x00"]})
+    assert response.status_code == 422
+    assert "<strong>members</strong>" in response.content.decode()
+    assert not Team.objects.exists()
