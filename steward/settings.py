@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "steward.web.stack.UserTimeZoneMiddleware",
     "steward.web.middleware.UserLanguageMiddleware",
     "steward.web.middleware.ActorMiddleware",
+    "steward.web.nul_characters.NulCharacterMiddleware",
     "steward.web.middleware.DomainErrorPageMiddleware",
 ]
 

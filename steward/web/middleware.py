@@ -5,6 +5,8 @@
 - ``ActorMiddleware``: ``request.actor``, the same ``Actor`` the API's session auth builds.
 - ``DomainErrorPageMiddleware``: ``NotFound`` is the 404 page, ``PermissionDenied`` the 403
   page, so views let selectors and services raise instead of catching in every view.
+- ``steward.web.nul_characters``: a NUL character in the path, a query parameter or a
+  request body is refused naming the field, before any view hands it to PostgreSQL.
 - ``ContentSecurityPolicyMiddleware``: every HTML answer carries ``CONTENT_SECURITY_POLICY``
   (docs/decisions/0011-content-security-policy.md).
 """
@@ -22,7 +24,7 @@ from django.utils.cache import patch_vary_headers
 
 from steward.core.actor import Actor
 from steward.core.choices import Channel
-from steward.core.errors import NotFound, PermissionDenied
+from steward.core.errors import NotFound, PermissionDenied, ValidationFailed
 
 # The API sets its own actor in its auth classes (a token's scopes narrow it) and shapes its
 # own errors (steward.api.errors); the web middleware stays out of its way.
@@ -117,8 +119,17 @@ def forbidden_page(request: HttpRequest, message: str = "") -> HttpResponse:
     return render(request, "web/403.html", {"reason": message}, status=403)
 
 
+def refused_page(request: HttpRequest, fields: dict[str, list[str]]) -> HttpResponse:
+    """The 422 page naming the address's refused parameters and why."""
+    return render(request, "web/422.html", {"fields": fields}, status=422)
+
+
 class DomainErrorPageMiddleware:
     """A view lets ``NotFound``/``PermissionDenied`` escape; the right page comes back.
+
+    A ``ValidationFailed`` escaping a GET refused the address itself (a forged or stale
+    ``?cursor=``, a ``?limit=`` out of range: the list selectors check them), as there is
+    no form to show it beside: the 422 page names the parameters.
 
     Other domain errors are a form's business (``steward.web.forms.submit``); one that
     escapes a view is a bug and stays a 500, so it is seen and fixed."""
@@ -136,6 +147,8 @@ class DomainErrorPageMiddleware:
             return not_found_page(request)
         if isinstance(exception, PermissionDenied):
             return forbidden_page(request, exception.message)
+        if isinstance(exception, ValidationFailed) and request.method in ("GET", "HEAD"):
+            return refused_page(request, exception.fields)
         return None
 
 

@@ -15,6 +15,7 @@ from steward.core.models import Organisation
 from steward.core.services import common
 from steward.core.services.common import new_slug, reject_unknown
 from steward.core.services.records import RecordRules, record_update
+from steward.core.text import is_single_line
 from steward.sla import selectors
 from steward.sla.models import BusinessCalendar, SlaPolicy
 
@@ -49,7 +50,10 @@ def _strings(field: str, value: Any, errors: dict[str, list[str]]) -> list[str]:
             % {"MAX_CONDITION_VALUES": MAX_CONDITION_VALUES}
         ]
         return []
-    if not all(isinstance(v, str) and v.strip() and len(v) <= 100 for v in value):
+    # a key is one line: a NUL would reach PostgreSQL (jsonb and slug look-ups refuse it)
+    if not all(
+        isinstance(v, str) and v.strip() and len(v) <= 100 and is_single_line(v) for v in value
+    ):
         errors[field] = [_("each value a non-empty text of at most 100 characters")]
         return []
     return sorted({v.strip() for v in value})
