@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -117,6 +119,13 @@ class LinkForm(forms.Form):
     incident = picker_field(
         "incident", max_length=200, label=_("Incident"), help_text=_("Type its number or title")
     )
+
+    def __init__(self, *args: Any, problem: str | None = None, **kwargs: Any) -> None:
+        """``problem``: the number of the problem linked to; its picker leaves out the
+        incidents already linked to it."""
+        super().__init__(*args, **kwargs)
+        if problem:
+            self.fields["incident"].widget.kind = f"linkable-{problem}"
 
 
 class ProblemFilterForm(FilterForm):

@@ -46,7 +46,7 @@ def test_valid_answers_are_typed():
         {
             "title": " x ",
             "count": "3",
-            "start": "2026-12-24",
+            "start": "2099-12-24",
             "kind": "a",
             "buddy": "ann",
             "device": "ci0000001",
@@ -54,7 +54,7 @@ def test_valid_answers_are_typed():
     ) == {
         "title": "x",
         "count": 3,
-        "start": "2026-12-24",
+        "start": "2099-12-24",
         "kind": "a",
         "buddy": "ann",
         "device": "CI0000001",
@@ -74,6 +74,7 @@ def test_valid_answers_are_typed():
         ({"title": "x", "count": 0}, "answers.count", "at least 1"),
         ({"title": "x", "start": "24/12/2026"}, "answers.start", "a date as YYYY-MM-DD"),
         ({"title": "x", "start": "2026-02-30"}, "answers.start", "a date as YYYY-MM-DD"),
+        ({"title": "x", "start": "2020-01-01"}, "answers.start", "must be today or later"),
         ({"title": "x", "kind": "c"}, "answers.kind", "one of: a, b"),
         ({"title": "x", "buddy": "bob"}, "answers.buddy", "no such person"),
         ({"title": "x", "device": "CI0000002"}, "answers.device", "no such configuration item"),
@@ -171,3 +172,25 @@ def test_needed_votes():
     assert validation.needed_votes("any", 4) == 1
     assert validation.needed_votes("all", 4) == 4
     assert validation.needed_votes(2, 4) == 2
+
+
+def test_a_date_question_takes_today_but_not_yesterday():
+    """An order's date (needed by, return by, the day of a move) is today or later."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    assert clean({"title": "x", "start": today.isoformat()})["start"] == today.isoformat()
+    yesterday = (today - dt.timedelta(days=1)).isoformat()
+    assert errors_of({"title": "x", "start": yesterday}) == {
+        "answers.start": ["must be today or later"]
+    }
+
+
+def test_the_past_date_message_is_translated():
+    from django.utils import translation
+
+    with translation.override("de"):
+        message = errors_of({"title": "x", "start": "2020-01-01"})["answers.start"][0]
+    assert message == "muss heute oder später sein"

@@ -270,3 +270,27 @@ def test_the_month_page_reads_in_a_fixed_number_of_statements(web, agent_user, a
         assert read.startswith("SELECT 0, 0, d.* FROM ("), read[:200]
     assert "+ " in page.content.decode()  # the cells are full: "+ n more"
     assert '<option value="night" >Night</option>' in page.content.decode()  # the teams
+
+
+def test_the_status_legend_lists_every_state_the_calendar_draws(web, new_change):
+    """The defect: Draft and Assessment were drawn but left out of the legend (a kept list)."""
+    from pathlib import Path
+
+    import steward
+
+    start, end = window(days=3)
+    draft = new_change(title="Draft on the calendar", planned_start=start, planned_end=end)
+    day = timezone.localtime(start).date()
+
+    text = web.get(f"/changes/calendar/?date={day.isoformat()}").content.decode()
+    legend = text[text.index('<p class="legend">') :]
+    legend = legend[: legend.index("</p>")]
+
+    assert draft.status == Status.DRAFT
+    assert draft.number in text
+    shown = re.findall(r'swatch dot status-(\w+)"></i>([^<]+)<', legend)
+    drawn = [s for s in Status if s != Status.CANCELLED]  # calendar_query leaves out cancelled
+    assert shown == [(s.value, s.label) for s in drawn]
+    # each dot styled as the calendar's entries are: a .status-<value> colour rule
+    css = (Path(steward.__file__).parent / "web/static/web/steward.css").read_text()
+    assert all(re.search(rf"\.status-{value}\b", css) for value, _ in shown)

@@ -171,3 +171,17 @@ def test_a_german_requester_reads_why_her_answer_was_refused_in_german(page):
     page.get_by_role("button", name="Bestellen").click()
     expect(error).to_have_text("höchstens 100")
     expect(page.get_by_label("New size (GB)")).to_have_value("200")
+
+    # a date gone by, refused in German too (the defect: taken without a word)
+    page.get_by_role("navigation", name="Module").get_by_role("link", name="Servicekatalog").click()
+    page.get_by_role("link", name="Desk move").click()
+    heading(page, "Desk move")
+    when = page.get_by_label(re.compile("^When"))
+    page.get_by_label("From desk").fill("B2.14")
+    page.get_by_label("To desk").fill("C3.02")
+    when.fill("2020-01-01")
+    page.get_by_role("button", name="Bestellen").click()
+    expect(page.locator(".field", has=when).locator(".error")).to_have_text(
+        "muss heute oder später sein"
+    )
+    expect(when).to_have_value("2020-01-01")

@@ -173,6 +173,12 @@ def test_problem_manager_fills_every_field_then_edits_each_through_its_life(page
     panel.get_by_role("link", name=number).first.click()
     heading(page, re.compile(number))
     expect(page.locator("#linked-incidents")).to_contain_text(incident)
+    # the defect: the page's incident picker offered the incident already linked; now not
+    linking = page.locator("#linked-incidents").get_by_label("Incident")
+    linking.press_sequentially(incident)
+    offered = page.get_by_role("listbox").filter(visible=True).get_by_role("option")
+    expect(offered).to_have_text([f"Nothing matches “{incident}”"])
+    linking.fill("")
 
     # every field of the work form edited, saved and read back
     work = page.locator("#work")

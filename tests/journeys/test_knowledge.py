@@ -59,6 +59,41 @@ def test_requester_types_a_sentence_and_a_joined_word_into_the_help_centre(page)
         no_error_on_page(page)
 
 
+def test_requester_whom_an_article_did_not_help_reports_it_and_finds_her_way_back(page):
+    """The defects: "Report a problem" after "No" opened an empty form, and "← Help centre"
+    dropped the search she came from."""
+    sign_in(page, "alice")
+    open_module(page, "Help centre")
+    page.get_by_label("How can we help?").fill("add a printer")
+    page.get_by_role("button", name="Search").click()
+    results = page.get_by_role("region", name=re.compile("Articles for"))
+    results.get_by_role("link", name="Add a printer").click()
+    heading(page, "Add a printer")
+    number = re.search(r"KB\d{7}", page.locator(".kb-article .muted").first.inner_text())[0]
+    feedback = page.get_by_role("region", name="Was this helpful?")
+    feedback.get_by_role("button", name="No").click()
+    feedback = page.get_by_role("region", name="Was this helpful?")
+    expect(feedback).to_contain_text("you marked this not helpful")
+    # back to her results, the search still in the box
+    page.get_by_role("link", name="← Help centre").click()
+    heading(page, "Help centre")
+    expect(page.get_by_label("How can we help?")).to_have_value("add a printer")
+    page.get_by_role("region", name=re.compile("Articles for")).get_by_role(
+        "link", name="Add a printer"
+    ).click()
+    heading(page, "Add a printer")
+    page.get_by_role("region", name="Was this helpful?").get_by_role(
+        "link", name="Report a problem"
+    ).click()
+    heading(page, "Report a problem")
+    title = f"Article {number} did not help: Add a printer"
+    expect(page.get_by_label("Title")).to_have_value(title)
+    expect(page.get_by_label("What happened")).to_have_value(
+        re.compile(rf"The article {number} “Add a printer” \(http\S+/knowledge/{number}/\)")
+    )
+    no_error_on_page(page)
+
+
 def test_agent_is_offered_an_article_then_turns_a_resolution_into_a_draft(page):
     sign_in(page, "agent")
     open_module(page, "Incidents")

@@ -67,6 +67,7 @@ def test_link_list_and_unlink_incidents(agent_api, agent_actor, make_incident):
     url = f"/api/v1/problems/{problem.number}/incidents"
 
     linked = agent_api.post(url, {"incident": incident.number})
+    twice = agent_api.post(url, {"incident": incident.number})
     listed = agent_api.get(url)
     bad = agent_api.post(url, {"incident": "INC9999999"})
     unlinked = agent_api.delete(f"{url}/{incident.number}")
@@ -74,6 +75,10 @@ def test_link_list_and_unlink_incidents(agent_api, agent_actor, make_incident):
 
     assert linked.status_code == 201
     assert linked.json()["number"] == incident.number
+    assert twice.status_code == 409
+    assert twice.json()["error"]["fields"]["incident"] == [
+        f"{incident.number} is already linked to {problem.number}."
+    ]
     assert [i["number"] for i in listed.json()["items"]] == [incident.number]
     assert bad.status_code == 422
     assert "incident" in bad.json()["error"]["fields"]

@@ -243,8 +243,12 @@ def test_link_and_unlink_are_audited_on_both_records(agent_actor, make_problem, 
     incident = make_incident()
 
     problem_link_incident(agent_actor, number=problem.number, incident=incident.number)
-    problem_link_incident(agent_actor, number=problem.number, incident=incident.number)  # again
+    with pytest.raises(Conflict) as again:  # said, not a silent second link
+        problem_link_incident(agent_actor, number=problem.number, incident=incident.number)
 
+    assert again.value.fields == {
+        "incident": [f"{incident.number} is already linked to {problem.number}."]
+    }
     assert list(problem.incidents.all()) == [incident]
     assert [e.changes for e in _audit(problem)] == [{"incident": [None, incident.number]}]
     assert [e.changes for e in _audit(incident)] == [{"problem": [None, problem.number]}]

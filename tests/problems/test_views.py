@@ -207,6 +207,26 @@ def test_detail_shows_workaround_links_and_timeline(web, known_error, make_incid
     assert b"Resolve" in page.content  # a button from the workflow table
 
 
+def test_the_incident_picker_leaves_out_incidents_already_linked(web, known_error, make_incident):
+    linked = make_incident("VPN drops on the train", category="network")
+    other = make_incident("VPN drops at home", category="network")
+    web.post(f"/problems/{known_error.number}/link/", {"incident": linked.number})
+
+    page = web.get(f"/problems/{known_error.number}/")
+    kind = f"linkable-{known_error.number}"
+    assert f"/pick/{kind}/".encode() in page.content
+    offered = web.get(f"/pick/{kind}/", {"q": "VPN drops"})
+    assert other.number.encode() in offered.content
+    assert linked.number.encode() not in offered.content
+    # a problem the person may not see offers nothing
+    assert b"data-key" not in web.get("/pick/linkable-PRB9999999/", {"q": "VPN"}).content
+
+    again = web.post(f"/problems/{known_error.number}/link/", {"incident": linked.number})
+    assert again.status_code == 422
+    assert f"{linked.number} is already linked to {known_error.number}.".encode() in again.content
+    assert list(known_error.incidents.all()) == [linked]
+
+
 def test_transition_missing_guard_fields_is_422_and_changes_nothing(web, known_error):
     response = web.post(
         f"/problems/{known_error.number}/edit/",

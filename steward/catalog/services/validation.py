@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from steward.catalog.choices import ApproverKind, FieldType, TaskMode
@@ -282,12 +283,17 @@ def _number(field: dict, value: Any) -> tuple[Any, str]:
 
 
 def _date(value: Any) -> tuple[Any, str]:
+    """A date question of an order asks when something is wanted (needed by, return by, the
+    day of a move or a meeting): an order is for today or later, never for a day gone by."""
     if not isinstance(value, str) or not DATE.fullmatch(value.strip()):
         return None, _("a date as YYYY-MM-DD")
     try:
-        return dt.date.fromisoformat(value.strip()).isoformat(), ""
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         return None, _("a date as YYYY-MM-DD")
+    if day < timezone.localdate():
+        return None, _("must be today or later")
+    return day.isoformat(), ""
 
 
 MAX_FILES = 10  # as many as the attachment card takes at once (core.forms.AttachmentForm)

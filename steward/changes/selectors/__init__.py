@@ -50,9 +50,11 @@ from steward.changes.selectors.permissions import (
     stand_in_for,
 )
 from steward.changes.selectors.planning import (
+    CALENDAR_STATES,
     CalendarRow,
     ConflictReport,
     cab_agenda,
+    calendar_status_legend,
     change_calendar,
     change_conflicts,
     conflicts_for,
@@ -90,6 +92,7 @@ from steward.changes.selectors.records import (
 )
 
 __all__ = [
+    "CALENDAR_STATES",
     "CalendarRow",
     "ChangeCapabilities",
     "change_capabilities",
@@ -120,6 +123,7 @@ __all__ = [
     "FreezeRow",
     "calendar_conflicts",
     "calendar_days",
+    "calendar_status_legend",
     "change_allowed_transitions",
     "change_calendar",
     "change_comment_page",

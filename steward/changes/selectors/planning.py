@@ -39,6 +39,16 @@ from steward.core.rows import EpochMicros, driver_rows
 # --- calendar and CAB ---------------------------------------------------------------------
 
 
+# What the calendar draws: every change but a cancelled one (``calendar_query``); its
+# status legend lists these, each dot styled by ``.status-<value>`` as the entries are.
+CALENDAR_STATES = tuple(s for s in Status if s != Status.CANCELLED)
+
+
+def calendar_status_legend() -> list[tuple[str, str]]:
+    """The calendar's status legend: (value, label) of each state it can show, in order."""
+    return [(s.value, s.label) for s in CALENDAR_STATES]
+
+
 class CalendarRow(NamedTuple):
     """One change as the calendar draws it: nothing else is read (``change_calendar``)."""
 
@@ -99,6 +109,7 @@ def calendar_query(
         qs = change_visible(actor).filter(
             planned_start__gte=start - MAX_WINDOW, planned_start__lt=end, planned_end__gt=start
         )
+    # everything not cancelled: CALENDAR_STATES (the exclusion keeps the index plan)
     qs = qs.filter(status__in=statuses) if statuses else qs.exclude(status=Status.CANCELLED)
     if team:
         qs = qs.filter(team__slug=team)

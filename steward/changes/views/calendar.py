@@ -42,14 +42,6 @@ DAY_LIMIT = 6  # changes drawn in a month cell before "+ n more"
 WEEK_DAY_LIMIT = 60  # and in a week view's day (the list and day views show them all)
 ONE_DAY = dt.timedelta(days=1)
 TICK = dt.timedelta(microseconds=1)
-LEGEND_STATES = (
-    Status.AUTHORIZATION,
-    Status.SCHEDULED,
-    Status.IMPLEMENTATION,
-    Status.REVIEW,
-    Status.CLOSED,
-    Status.FAILED,
-)
 
 
 @dataclass
@@ -299,9 +291,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "teams": core_selectors.team_choices(actor, limit=200),
         "time_zone": timezone.get_current_timezone_name(),
         "risk_legend": RiskLevel.choices,
-        "status_legend": [
-            (value, label) for value, label in Status.choices if value in LEGEND_STATES
-        ],
+        # every state the calendar can draw (the selectors' CALENDAR_STATES), none left out
+        "status_legend": selectors.calendar_status_legend(),
     }
     return render(request, "changes/calendar.html", values, status=422 if error else 200)
 

@@ -94,6 +94,15 @@ class IncidentForm(forms.Form):
             self.fields["files"].help_text = upload.help_text
             self.fields["files"].widget.attrs.update(upload.widget.attrs)
 
+    @staticmethod
+    def prefill(query: Any) -> dict[str, str]:
+        """The new form's first values from the address (``?title=…&description=…``), e.g.
+        "Report a problem" from an article that did not help; shown, not saved, so the
+        person reads and edits them before sending."""
+        title = " ".join(str(query.get("title") or "").split())[:200]
+        description = str(query.get("description") or "")[:4000]
+        return {k: v for k, v in (("title", title), ("description", description)) if v}
+
     def clean_files(self) -> list:
         files = [f for f in self.cleaned_data.get("files") or [] if f]
         if len(files) > AttachmentForm.MAX_FILES:

@@ -23,12 +23,17 @@ def incident_visible(actor: Actor) -> QuerySet[Incident]:
     return scope_to_organisations(actor, Incident.objects.all(), requester=requester)
 
 
-def incident_suggest(actor: Actor, *, q: str, limit: int = 10) -> list[Incident]:
+def incident_suggest(
+    actor: Actor, *, q: str, limit: int = 10, excluding: QuerySet | None = None
+) -> list[Incident]:
     """Incidents the actor may see whose number or title contains every word of ``q`` (a
-    picker's choices), newest first."""
+    picker's choices), newest first; ``excluding``: ids of incidents not to offer (those a
+    problem already links)."""
     from django.db.models import Q
 
     qs = incident_visible(actor)
+    if excluding is not None:
+        qs = qs.exclude(pk__in=excluding)
     for word in q.split()[:4]:
         qs = qs.filter(Q(number__icontains=word) | Q(title__icontains=word))
     return list(qs.only("number", "title", "status").order_by("-id")[:limit])

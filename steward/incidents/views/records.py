@@ -68,7 +68,9 @@ def incident_new(request: HttpRequest) -> HttpResponse:
             template=NEW,
             aliases={"file": "files"},
         )
-    return render(request, NEW, {"form": IncidentForm(**_form_choices(actor))})
+    # a start from elsewhere (an article that did not help) fills in title and description
+    initial = IncidentForm.prefill(request.GET)
+    return render(request, NEW, {"form": IncidentForm(initial=initial, **_form_choices(actor))})
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from steward.knowledge.selectors.feedback import (
     JOURNEY_WINDOW,
+    article_report_prefill,
     article_stats,
     deflection_totals,
     deflections,
@@ -34,6 +35,7 @@ __all__ = [
     "article_for_update",
     "article_get",
     "article_list",
+    "article_report_prefill",
     "article_stats",
     "article_suggest",
     "article_version_get",

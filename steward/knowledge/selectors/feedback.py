@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from steward.core.actor import Actor
 from steward.core.errors import PermissionDenied
@@ -77,3 +79,23 @@ def deflection_totals(actor: Actor) -> dict[str, int]:
         deflected=Count("id", filter=closed & Q(article__isnull=False, raised="")),
         raised=Count("id", filter=~Q(raised="")),
     )
+
+
+def article_report_prefill(
+    actor: Actor, *, number: str, link: Callable[[str], str]
+) -> dict[str, str]:
+    """What "Report a problem" from an article that did not help starts the incident form
+    with: a title and a description naming the article (number, title and ``link(number)``,
+    its address), so the desk knows which article failed; nothing for an article the actor
+    may not read."""
+    article = article_visible(actor).filter(number=str(number)[:16]).only("title").first()
+    if article is None:
+        return {}
+    names = {"number": article.number, "title": article.title, "url": link(article.number)}
+    return {
+        "title": (gettext("Article %(number)s did not help: %(title)s") % names)[:200],
+        "description": gettext(
+            "The article %(number)s “%(title)s” (%(url)s) did not solve my problem.\n\n"
+        )
+        % names,
+    }

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from steward.core import selectors as core_selectors
@@ -47,12 +48,24 @@ def article_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def searched(request: HttpRequest) -> str:
+    """The help-centre search a reader came from (``?q=``, kept on the article's links and
+    through a vote), so "← Help centre" leads back to its results; "" without one."""
+    return " ".join(request.GET.get("q", "").split())[:200]
+
+
 def detail_context(request: HttpRequest, article) -> dict:  # noqa: ANN001
     actor = request.actor
     can = selectors.article_capabilities(actor, article)
+    search = searched(request)
     context = {
         "article": article,
         "can": can,
+        # the search kept: for the vote's address and the way back (``back``: the same
+        # search again, not a new self-help journey)
+        "search_query": urlencode({"q": search}) if search else "",
+        "help_centre": reverse("portal:home")
+        + (f"?{urlencode({'q': search, 'back': 1})}" if search else ""),
         "vote": selectors.my_vote(actor, article),
         "vote_form": VoteForm(),
         "versions": selectors.article_versions(actor, article),
@@ -93,7 +106,11 @@ def vote(request: HttpRequest, number: str) -> HttpResponse:
         lambda f: services.article_vote(
             request.actor, number=number, helpful=f.cleaned_data["helpful"]
         ),
-        success=lambda _: reverse("knowledge:detail", args=[number]) + "?voted=1",
+        success=lambda _: (
+            reverse("knowledge:detail", args=[number])
+            + "?"
+            + urlencode({"voted": 1, **({"q": searched(request)} if searched(request) else {})})
+        ),
         template="knowledge/detail.html",
         context=lambda failed: detail_context(request, article),
         form_name="vote_form",

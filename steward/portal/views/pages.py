@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -56,7 +58,8 @@ def home(request: HttpRequest) -> HttpResponse:
             errors = {"more": [STALE_PAGE]}
         articles = more.items if more else []
     elif q:
-        knowledge_services.journey_start(actor, start=JourneyStart.SEARCH, query=q)
+        if not request.GET.get("back"):  # back from an article: the same search, not another
+            knowledge_services.journey_start(actor, start=JourneyStart.SEARCH, query=q)
         articles = knowledge_selectors.article_best(actor, q=q, limit=RESULTS)
     context = {
         "form": form,
@@ -78,9 +81,16 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def report(request: HttpRequest) -> HttpResponse:
-    """ "Report a problem": noted as a journey's start, then the requester's incident form."""
+    """ "Report a problem": noted as a journey's start, then the requester's incident form;
+    from an article that did not help (``?article=KB…``) the form names that article."""
     knowledge_services.journey_start(request.actor, start=JourneyStart.REPORT)
-    return redirect("incidents:new")
+    target = reverse("incidents:new")
+    prefill = knowledge_selectors.article_report_prefill(
+        request.actor,
+        number=request.GET.get("article", ""),
+        link=lambda number: request.build_absolute_uri(reverse("knowledge:detail", args=[number])),
+    )
+    return redirect(f"{target}?{urlencode(prefill)}" if prefill else target)
 
 
 @login_required

@@ -8,6 +8,7 @@ from steward.problems.selectors.activity import (
     problem_timeline,
 )
 from steward.problems.selectors.links import (
+    incidents_to_link,
     known_errors_for_incident,
     problem_changes,
     problem_incident_page,
@@ -31,6 +32,7 @@ from steward.problems.selectors.records import (
 __all__ = [
     "Move",
     "ProblemCapabilities",
+    "incidents_to_link",
     "known_errors_for_incident",
     "problem_allowed_transitions",
     "problem_capabilities",

@@ -36,6 +36,16 @@ def problem_incidents(actor: Actor, problem: Problem, *, limit: int = 200) -> li
     return list(qs.order_by("-opened_at", "-id")[:limit])
 
 
+def incidents_to_link(actor: Actor, number: str, *, q: str, limit: int = 10) -> list:
+    """The problem page's incident picker: incidents the actor may see matching ``q``, less
+    those already linked to the problem ``number`` (nothing when the actor may not see it)."""
+    problem = problem_visible(actor).filter(number=str(number).upper()).only("pk").first()
+    if problem is None:
+        return []
+    linked = ProblemIncident.objects.filter(problem=problem).values("incident_id")
+    return incident_selectors.incident_suggest(actor, q=q, limit=limit, excluding=linked)
+
+
 def problem_changes(actor: Actor, problem: Problem, *, limit: int = 100) -> list:
     """The changes raised for a problem that the actor may see (the changes app's own
     scoping), by number; a change the actor may not see is left out, number and title."""

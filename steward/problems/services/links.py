@@ -53,6 +53,13 @@ def problem_link_incident(actor: Actor, *, number: str, incident: str) -> Proble
             % {"number": problem.number, "status": problem.status},
             fields={"status": [gettext("%(status)s is final") % {"status": problem.status}]},
         )
+    if ProblemIncident.objects.filter(problem=problem, incident=found).exists():
+        # asked again (a second tab, a retried call): said, not a silent second link
+        message = gettext("%(incident)s is already linked to %(number)s.") % {
+            "incident": found.number,
+            "number": problem.number,
+        }
+        raise Conflict(message, fields={"incident": [message]})
     return link_incident(actor, problem, found)
 
 

@@ -35,7 +35,7 @@ def link(request: HttpRequest, number: str) -> HttpResponse:
     """Link an incident; from the incident page's panel (htmx) the panel comes back, with
     the reason and a 422 (which htmx swaps) when the link is refused."""
     actor = request.actor
-    form = LinkForm(request.POST)
+    form = LinkForm(request.POST, problem=number)
 
     def save(f: forms.Form) -> str:
         services.problem_link_incident(actor, number=number, incident=f.cleaned_data["incident"])

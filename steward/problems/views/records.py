@@ -119,7 +119,7 @@ def detail_context(actor: Actor, problem: Problem) -> dict:
         "timeline": selectors.problem_timeline(actor, problem),
         "form": _update_form(problem),
         "comment_form": CommentForm(),
-        "link_form": LinkForm(),
+        "link_form": LinkForm(problem=problem.number),
         "unlink_form": forms.Form(),
         "attachments": attachment_card(actor, problem),
     }
