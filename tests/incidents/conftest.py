@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -96,3 +97,11 @@ def always_on(db):
         response_minutes=30,
         resolution_minutes=240,
     )
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    """One "now" for the answers or pages a test compares (the SLA clocks' time left, the
+    clocks' elapsed): a minute must not pass between the two."""
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now)

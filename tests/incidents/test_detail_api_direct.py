@@ -17,7 +17,6 @@ import ninja.schema
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from steward.api import rows
 from steward.api.http import page_of
@@ -44,13 +43,6 @@ HOSTILE = (
 ACTIVITY = 2
 # the same, then the incident by number: no comments (a page of none) or no incident (404)
 ACTIVITY_NONE = 3
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    """One "now" for every answer (the clocks' elapsed and time left)."""
-    now = timezone.now()
-    monkeypatch.setattr(timezone, "now", lambda: now)
 
 
 @pytest.fixture

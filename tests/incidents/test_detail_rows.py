@@ -17,7 +17,6 @@ from django.db import connection
 from django.db.models.sql import compiler
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from steward.cmdb.services import ci_create, relationship_create
 from steward.core.actor import Actor
@@ -39,13 +38,6 @@ from tests.conftest import as_actor
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system("tests")
 TOKEN = re.compile(r"[A-Za-z0-9]{64}")  # a CSRF token: masked anew on every render
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    """One "now" for both renderings (the SLA clocks' time left)."""
-    now = timezone.now()
-    monkeypatch.setattr(timezone, "now", lambda: now)
 
 
 def _attach(actor: Actor, number: str, name: str) -> None:

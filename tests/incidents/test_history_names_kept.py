@@ -10,7 +10,6 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from steward.cmdb.models import ConfigurationItem
 from steward.cmdb.services import ci_create
@@ -30,13 +29,6 @@ from steward.incidents.services import (
 pytestmark = pytest.mark.django_db
 TOKEN = re.compile(r"[A-Za-z0-9]{64}")
 KEPT = ("core_user", "core_team", "incidents_category")
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    """One "now" for the pages compared (the SLA clocks' time left)."""
-    now = timezone.now()
-    monkeypatch.setattr(timezone, "now", lambda: now)
 
 
 @pytest.fixture

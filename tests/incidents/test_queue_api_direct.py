@@ -15,7 +15,6 @@ import random
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from steward.api import rows
 from steward.core.models import Team
@@ -49,13 +48,6 @@ PATHS = (
     "/api/v1/incidents?queue=major",
     "/api/v1/incidents?q=printer",
 )
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    """One "now" for every answer (the clocks' elapsed and time left)."""
-    now = timezone.now()
-    monkeypatch.setattr(timezone, "now", lambda: now)
 
 
 @pytest.fixture

@@ -66,4 +66,6 @@ def test_administrator_designs_a_ci_class_with_its_own_attributes(page):
     no_error_on_page(page)
     expect(page.get_by_role("status")).to_have_text("Saved.")
     expect(schema.get_by_label("Label of attribute 1")).to_have_value("Door name")
-    expect(schema.get_by_label("Choices of attribute 2")).to_have_value("lobby, server room, garage")
+    expect(schema.get_by_label("Choices of attribute 2")).to_have_value(
+        "lobby, server room, garage"
+    )
