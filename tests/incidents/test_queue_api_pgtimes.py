@@ -20,8 +20,7 @@ pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's loader"),
 ]
-world = direct.world  # decision 0081's fixtures
-frozen = direct.frozen
+world = direct.world  # decision 0081's fixture (frozen: tests/incidents/conftest.py)
 
 
 def _answer(api, monkeypatch, path: str, keep: bool) -> tuple[bytes, list[str]]:
