@@ -20,7 +20,7 @@ import statistics
 import time
 
 from bench import report
-from bench.incidents import checks, dataset, million, scenarios, setup
+from bench.incidents import checks, dataset, million, plans, scenarios, setup
 from bench.load import http_factory, run
 
 FLOOR_SETTINGS = "bench.floor.settings"
@@ -55,6 +55,10 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--memory-reads", type=int, default=100_000)
     parser.add_argument("--scenarios", default="", help="comma-separated subset of the reads")
+    parser.add_argument(
+        "--explain", default="search_common,search_selective",
+        help="the reads whose statements' plans are kept beside their figures ('' for none)",
+    )  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -166,11 +170,14 @@ def measure_full(kept: dataset.Kept, args: argparse.Namespace) -> dict:  # noqa:
     who = {"agent": kept.agent_headers(), "web": {"Cookie": cookie}, "admin": kept.headers()}
     chosen = [s for s in args.scenarios.split(",") if s] or list(READS)
     plan = {name: READS[name] for name in chosen}
-    captured = {}
+    captured, explained = {}, {}
     for name, (method, path, w, expect, _) in plan.items():
         scenario = scenarios.Scenario(name, method, path.format(number=number), w, expect)
         captured[name] = scenarios.capture(scenario, who[w])
         say(f"   {name}: {len(captured[name])} statements")
+        if name in args.explain.split(","):
+            explained[name] = plans.explain(captured[name])
+            say(f"     plans: {plans.summary(explained[name])}")
     setup.close_connections()
     kept.start()
     kept.reset_peaks()
@@ -231,6 +238,8 @@ def measure_full(kept: dataset.Kept, args: argparse.Namespace) -> dict:  # noqa:
     for name, r in raws.items():
         figures[name]["raw"] = _median(r)
         figures[name]["statements"] = len(captured[name])
+        if name in explained:
+            figures[name]["plans"] = explained[name]
     worker_kb = peaks["worker_max_hwm_kb"] or 0
     figures["_memory"] = memory | peaks | {"reads": reads, "worker_peak_mb": worker_kb / 1024}
     figures["_number"] = number
