@@ -21,6 +21,11 @@ class CoreConfig(AppConfig):
         from steward.core import mail
 
         HUEY.on_shutdown("release-mail-claims")(mail.release_held)
+        # SQLite's WAL is checkpointed by the worker, not in requests (decision 0090)
+        from steward.core.db.sqlite3 import upkeep
+
+        HUEY.on_startup("sqlite-checkpointer")(upkeep.start)
+        HUEY.on_shutdown("sqlite-checkpointer")(upkeep.stop)
         # what token authentication caches per process (steward/core/services/tokens.py)
         stamps.guard(
             stamps.AUTH,

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from django.db.backends.sqlite3 import base
 
+from steward.core.db.sqlite3.upkeep import WAL_BOUND_PAGES
 from steward.core.db.sqlite3.writers import LOCK_SUFFIX, WriterQueue
 
 __all__ = ["LOCK_SUFFIX", "DatabaseWrapper"]
@@ -37,6 +38,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 self._writers.close()
             self._writers, self._writers_name = _queue_for(self, name), name
         return self._writers
+
+    def get_new_connection(self, conn_params: dict):  # noqa: ANN201 - sqlite3.Connection
+        """The log is checkpointed by the worker, not in a commit that crosses 1,000 pages;
+        a commit checkpoints it only past the bound (steward/core/db/sqlite3/upkeep.py)."""
+        conn = super().get_new_connection(conn_params)
+        conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_BOUND_PAGES}")
+        return conn
 
     def _start_transaction_under_autocommit(self) -> None:
         queue = self.writer_queue() if self.transaction_mode in ("IMMEDIATE", "EXCLUSIVE") else None
