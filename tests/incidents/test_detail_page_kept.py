@@ -4,7 +4,7 @@ lookup compiled) is the page its templates draw with the three off (``kept.KEEP`
 ``fields.SHELL``, ``messages.COMPILED``), byte for byte (CSRF tokens masked, one "now"), for
 an agent, a team lead, the caller and an administrator; incidents new, assigned, on hold,
 resolved, closed, major and opened by mail, with replies, work notes, files and markup in
-every text; in English, then German (the parts kept in English stay English's); kept parts carried from page to page as in a worker."""
+every text; in English, then German; kept parts carried from page to page as in a worker."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def switches(monkeypatch):
 def world(admin_actor, agent_user, always_on):
     lead = factories.agent(username="lead1", first_name="Lea", last_name="<Lead>")
     team = team_create(
-        admin_actor, name="Desk <&> \"One\"", slug="desk", members=[agent_user.username, "lead1"]
+        admin_actor, name='Desk <&> "One"', slug="desk", members=[agent_user.username, "lead1"]
     )
     team.lead = lead
     team.save(update_fields=["lead"])
