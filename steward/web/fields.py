@@ -28,6 +28,9 @@ FIELD = "components/field.html"
 # False: every field rendered through the template each time, nothing kept (the page as
 # before decision 0071); tests render the page both ways and compare (decision 0072)
 KEEP = True
+# False: a fresh form's other fields rendered whole through the template (before decision
+# 0089); with it, their wrapping is kept and only their widget rendered
+SHELL = True
 # enough for every fixed field of every form in each language and value, with room to spare
 LIMIT = 2048
 
@@ -59,12 +62,56 @@ def _key(field: BoundField) -> tuple:
     )
 
 
+class _Hole:
+    """A fresh field with a mark in place of its widget: the field's wrapping (label, help,
+    no errors) rendered once, its widget's HTML put in the mark's place per page."""
+
+    def __init__(self, field: BoundField) -> None:
+        self._field = field
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._field, name)
+
+    def __str__(self) -> str:
+        return MARK
+
+    def __html__(self) -> str:
+        return MARK
+
+
+MARK = "\x00widget\x00"  # never in a template's text, nor in escaped values (decision 0089)
+
+
+def _wrapped(field: BoundField) -> SafeString:
+    """``field.html`` of a fresh form's field whose widget shows the record's own value (the
+    team and assignee pickers, the resolution notes): the wrapping kept under the field's key
+    without its value, the widget rendered each time (decision 0089)."""
+    if field.widget_type in ("checkbox", "checkboxselectmultiple", "radioselect"):
+        return mark_safe(get_template(FIELD).render({"field": field}))  # noqa: S308 - as below
+    key = ("wrapping", *_key(field)[:-1], type(field.field.widget))
+    parts = _kept.get(key)
+    if parts is None:
+        html = get_template(FIELD).render({"field": _Hole(field)})
+        if html.count(MARK) != 1:  # the widget shown more than once, or not: as before
+            return mark_safe(get_template(FIELD).render({"field": field}))  # noqa: S308
+        parts = tuple(html.split(MARK))
+        with _lock:
+            _kept[key] = parts  # type: ignore[assignment]
+            while len(_kept) > LIMIT:
+                _kept.popitem(last=False)
+    return mark_safe(parts[0] + str(field) + parts[1])  # noqa: S308 - the template's and widget's own escaping
+
+
 def render(field: BoundField) -> SafeString:
     """``{% include "components/field.html" %}`` of ``field``; the same HTML, kept for a
-    fresh form's ``FIXED`` fields."""
+    fresh form's ``FIXED`` fields; for its other fields, all but the widget (``SHELL``)."""
     form = field.form
-    if not KEEP or form.is_bound or field.name not in getattr(form, "FIXED", ()):
+    if not KEEP or form.is_bound:
         return mark_safe(get_template(FIELD).render({"field": field}))  # noqa: S308 - the template's own escaping
+    if field.name not in getattr(form, "FIXED", ()):
+        if SHELL:
+            return _wrapped(field)
+        return mark_safe(get_template(FIELD).render({"field": field}))  # noqa: S308 - as above
     key = _key(field)
     html = _kept.get(key)
     if html is None:

@@ -97,6 +97,28 @@ def fresh_form(form: Any) -> tuple | None:
     return (type(form), form.prefix, form.auto_id, initial)
 
 
+@register.filter
+def fixed_form(form: Any) -> tuple | None:
+    """``{% kept "name" form|fixed_form %}``: ``fresh_form``'s key and, for each field, what
+    an instance may set on it (decision 0089): its name, label, help text and widget
+    attributes (the upload form's limit), and its widget's class. For fresh forms whose
+    fields take no choices from the database or the actor; ``None`` as ``fresh_form``."""
+    fresh = fresh_form(form)
+    if fresh is None:
+        return None
+    fields = tuple(
+        (
+            name,
+            str(field.label),
+            str(field.help_text),
+            type(field.widget),
+            tuple(sorted((k, type(v), str(v)) for k, v in field.widget.attrs.items())),
+        )
+        for name, field in form.fields.items()
+    )
+    return (*fresh, fields)
+
+
 def forget() -> None:
     """Drop every kept part (tests)."""
     with _lock:
