@@ -420,3 +420,11 @@ def test_clearing_a_team_in_the_edit_form_unsets_it(manager):
 
     assert response.status_code == 303
     assert ConfigurationItem.objects.get(pk=ci.pk).owner_team is None
+
+
+def test_the_class_form_names_the_class_its_attributes_are_inherited_from(root):
+    html = root.get("/cmdb/ci-classes/virtual_machine/").content.decode()
+
+    # the parent's name, as the list of classes shows it (the defect: its slug, "server")
+    assert "Inherited from Server:" in html
+    assert "Inherited from server:" not in html
