@@ -61,6 +61,10 @@ class CIClassForm(forms.Form):
         class_choices = [("", "—")] + [(c.slug, c.name) for c in classes]
         for i in range(rows):
             self.fields[f"a{i}_name"] = SingleLineField(max_length=60, required=False, label="Name")
+            # the row's name when the form was drawn: a rename carries into the keys (values)
+            self.fields[f"a{i}_was"] = forms.CharField(
+                max_length=60, required=False, widget=forms.HiddenInput
+            )
             self.fields[f"a{i}_type"] = forms.ChoiceField(
                 choices=ATTRIBUTE_TYPES, required=False, label="Type"
             )
@@ -85,6 +89,11 @@ class CIClassForm(forms.Form):
         return [[self[f"a{i}_{p}"] for p in parts] for i in range(self.row_count)]
 
     @property
+    def drawn_names(self) -> list[forms.BoundField]:
+        """The hidden inputs holding each row's name as drawn (``a{i}_was``)."""
+        return [self[f"a{i}_was"] for i in range(self.row_count)]
+
+    @property
     def record_fields(self) -> list[forms.BoundField]:
         return [
             self[n]
@@ -106,6 +115,7 @@ class CIClassForm(forms.Form):
         for i, spec in enumerate(ci_class.attributes):
             initial |= {
                 f"a{i}_name": spec["name"],
+                f"a{i}_was": spec["name"],
                 f"a{i}_type": spec["type"],
                 f"a{i}_required": bool(spec.get("required")),
                 f"a{i}_choices": ", ".join(map(str, spec.get("choices") or [])),
@@ -118,10 +128,14 @@ class CIClassForm(forms.Form):
         """What the class services take; the attribute list rebuilt from the rows."""
         data = self.cleaned_data
         attributes = []
+        renamed: dict[str, str] = {}
         for i in range(self.row_count):
             name = data.get(f"a{i}_name", "").strip()
             if not name:
                 continue
+            was = (data.get(f"a{i}_was") or "").strip()
+            if was and was != name:
+                renamed[was] = name
             spec: dict[str, Any] = {
                 "name": name,
                 "type": data.get(f"a{i}_type") or "",
@@ -141,8 +155,13 @@ class CIClassForm(forms.Form):
             "parent": data["parent"] or None,
             "description": data["description"],
             "attributes": attributes,
-            "identification_keys": [
-                k.strip() for k in data["identification_keys"].split(",") if k.strip()
-            ],
+            # a key naming an attribute this edit renames follows it to its new name
+            "identification_keys": list(
+                dict.fromkeys(
+                    renamed.get(k.strip(), k.strip())
+                    for k in data["identification_keys"].split(",")
+                    if k.strip()
+                )
+            ),
             "is_active": data["is_active"],
         }
