@@ -20,6 +20,7 @@ from steward.catalog.choices import (
 )
 from steward.core.choices import Role
 from steward.core.forms import MultipleFileField, SingleLineField
+from steward.web.pickers import PickerInput
 
 
 class OrderForm(forms.Form):
@@ -69,8 +70,9 @@ def _input(field: dict) -> forms.Field:
         attrs = {"inputmode": "decimal"}
         return forms.CharField(max_length=40, widget=forms.TextInput(attrs=attrs), **common)
     if kind == FieldType.USER:
-        common["help_text"] = common["help_text"] or _("A username, e.g. jsmith")
-        return forms.CharField(max_length=150, **common)
+        # picked by name or email; the form still sends the username the service takes
+        common["help_text"] = common["help_text"] or _("Type a name or email and pick the person")
+        return forms.CharField(max_length=150, widget=PickerInput("orderable-person"), **common)
     if kind == FieldType.CI:
         common["help_text"] = common["help_text"] or _("A CI number, e.g. CI0000042")
         return forms.CharField(max_length=16, **common)
