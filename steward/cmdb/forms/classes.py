@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from steward.cmdb.choices import AttributeType
 from steward.core.forms import SingleLineField
@@ -16,12 +17,12 @@ BLANK_ROWS = 3
 
 # an attribute row's boxes by their column and row (no <label> fits a table's cell)
 ROW_NAMES = {
-    "name": "Name of attribute %(row)s",
-    "type": "Type of attribute %(row)s",
-    "required": "Required, attribute %(row)s",
-    "choices": "Choices of attribute %(row)s",
-    "reference_class": "Class attribute %(row)s refers to",
-    "label": "Label of attribute %(row)s",
+    "name": _("Name of attribute %(row)s"),
+    "type": _("Type of attribute %(row)s"),
+    "required": _("Required, attribute %(row)s"),
+    "choices": _("Choices of attribute %(row)s"),
+    "reference_class": _("Class attribute %(row)s refers to"),
+    "label": _("Label of attribute %(row)s"),
 }
 
 
@@ -30,14 +31,20 @@ class CIClassForm(forms.Form):
     name is ignored, so blank rows add and emptied rows remove)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = SingleLineField(max_length=100)
-    slug = forms.CharField(max_length=60, help_text="lower-case letters, digits, - and _")
-    parent = forms.ChoiceField(required=False)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    identification_keys = forms.CharField(
-        required=False, help_text="Attribute names, comma separated, tried in order on import"
+    name = SingleLineField(max_length=100, label=_("Name"))
+    slug = forms.CharField(
+        max_length=60, label=_("Slug"), help_text=_("lower-case letters, digits, - and _")
     )
-    is_active = forms.BooleanField(required=False, initial=True, label="Active")
+    parent = forms.ChoiceField(required=False, label=_("Parent"))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Description")
+    )
+    identification_keys = forms.CharField(
+        required=False,
+        label=_("Identification keys"),
+        help_text=_("Attribute names, comma separated, tried in order on import"),
+    )
+    is_active = forms.BooleanField(required=False, initial=True, label=_("Active"))
     rows = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=200)
     # no input: holds the service's errors on the schema as a whole, shown above the rows
     attributes = forms.Field(required=False, widget=forms.HiddenInput)
@@ -60,23 +67,25 @@ class CIClassForm(forms.Form):
         self.initial.setdefault("rows", rows)
         class_choices = [("", "—")] + [(c.slug, c.name) for c in classes]
         for i in range(rows):
-            self.fields[f"a{i}_name"] = SingleLineField(max_length=60, required=False, label="Name")
+            self.fields[f"a{i}_name"] = SingleLineField(
+                max_length=60, required=False, label=_("Name")
+            )
             # the row's name when the form was drawn: a rename carries into the keys (values)
             self.fields[f"a{i}_was"] = forms.CharField(
                 max_length=60, required=False, widget=forms.HiddenInput
             )
             self.fields[f"a{i}_type"] = forms.ChoiceField(
-                choices=ATTRIBUTE_TYPES, required=False, label="Type"
+                choices=ATTRIBUTE_TYPES, required=False, label=_("Type")
             )
-            self.fields[f"a{i}_required"] = forms.BooleanField(required=False, label="Required")
+            self.fields[f"a{i}_required"] = forms.BooleanField(required=False, label=_("Required"))
             self.fields[f"a{i}_choices"] = forms.CharField(
-                required=False, label="Choices", help_text="enum: comma separated"
+                required=False, label=_("Choices"), help_text=_("enum: comma separated")
             )
             self.fields[f"a{i}_reference_class"] = forms.ChoiceField(
-                choices=class_choices, required=False, label="Refers to"
+                choices=class_choices, required=False, label=_("Refers to")
             )
             self.fields[f"a{i}_label"] = forms.CharField(
-                max_length=100, required=False, label="Label"
+                max_length=100, required=False, label=_("Label")
             )
             # the rows are a table under one header: each box says its column and row
             for part, name in ROW_NAMES.items():
