@@ -10,6 +10,7 @@ class CatalogConfig(AppConfig):
         from steward.catalog import notifications, selectors  # noqa: F401 - outbox consumers
         from steward.catalog.models import CatalogItem, Request, Service, Task
         from steward.core import stamps, targets
+        from steward.web import pickers
 
         # what ordering caches per process (selectors.item_for_order)
         stamps.guard(
@@ -33,4 +34,13 @@ class CatalogConfig(AppConfig):
             targets.TargetKind(
                 "task", Task, "number", selectors.task_visible, page="catalog:task_detail"
             )
+        )
+
+        # a form's person question: the people the one ordering may name
+        pickers.register(
+            "orderable-person",
+            lambda actor, q: [
+                pickers.Suggestion(u.username, u.get_full_name() or u.username, u.username)
+                for u in selectors.person_answer_suggest(actor, q=q)
+            ],
         )

@@ -20,6 +20,7 @@ from steward.catalog.choices import (
 )
 from steward.core.choices import Role
 from steward.core.forms import MultipleFileField, SingleLineField
+from steward.web.pickers import PickerInput
 
 
 class OrderForm(forms.Form):
@@ -69,8 +70,9 @@ def _input(field: dict) -> forms.Field:
         attrs = {"inputmode": "decimal"}
         return forms.CharField(max_length=40, widget=forms.TextInput(attrs=attrs), **common)
     if kind == FieldType.USER:
-        common["help_text"] = common["help_text"] or _("A username, e.g. jsmith")
-        return forms.CharField(max_length=150, **common)
+        # picked by name or email; the form still sends the username the service takes
+        common["help_text"] = common["help_text"] or _("Type a name or email and pick the person")
+        return forms.CharField(max_length=150, widget=PickerInput("orderable-person"), **common)
     if kind == FieldType.CI:
         common["help_text"] = common["help_text"] or _("A CI number, e.g. CI0000042")
         return forms.CharField(max_length=16, **common)
@@ -120,33 +122,37 @@ class ItemForm(forms.Form):
     """An item's own settings; its form fields, stages and tasks are the formsets below."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = SingleLineField(max_length=120)
-    category = forms.CharField(max_length=60, required=False)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    service = forms.ChoiceField(required=False)
-    audience = forms.ChoiceField(choices=Audience.choices)
+    name = SingleLineField(max_length=120, label=_("Name"))
+    category = forms.CharField(max_length=60, required=False, label=_("Category"))
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Description")
+    )
+    service = forms.ChoiceField(required=False, label=_("Service"))
+    audience = forms.ChoiceField(choices=Audience.choices, label=_("Audience"))
     audience_organisations = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, label="Organisations (audience)"
+        required=False, widget=forms.CheckboxSelectMultiple, label=_("Organisations (audience)")
     )
     audience_roles = forms.MultipleChoiceField(
         required=False,
         choices=Role.choices,
         widget=forms.CheckboxSelectMultiple,
-        label="Roles (audience)",
+        label=_("Roles (audience)"),
     )
-    task_mode = forms.ChoiceField(choices=TaskMode.choices, label="Fulfilment tasks run")
+    task_mode = forms.ChoiceField(choices=TaskMode.choices, label=_("Fulfilment tasks run"))
     sla_policy = forms.ChoiceField(
         required=False,
-        label="SLA policy",
-        help_text="clocks on each request; none: the service's policy, if it has one",
+        label=_("SLA policy"),
+        help_text=_("clocks on each request; none: the service's policy, if it has one"),
     )
-    is_active = forms.BooleanField(required=False, initial=True, label="Orderable")
+    is_active = forms.BooleanField(required=False, initial=True, label=_("Orderable"))
 
     def __init__(  # noqa: ANN001
         self, *args: Any, services=(), organisations=(), policies=(), **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [("", "— none —")] + [(s.slug, s.name) for s in services]
+        self.fields["service"].choices = [("", _("— none —"))] + [
+            (s.slug, s.name) for s in services
+        ]
         self.fields["sla_policy"].choices = policy_choices(policies)
         self.fields["audience_organisations"].choices = [(o.slug, o.name) for o in organisations]
 
@@ -154,20 +160,28 @@ class ItemForm(forms.Form):
 class FieldRow(forms.Form):
     """One question of the order form."""
 
-    key = forms.CharField(max_length=40, required=False, help_text="a short name: laptop_model")
-    label = forms.CharField(max_length=200, required=False)
-    type = forms.ChoiceField(choices=[("", "—"), *FieldType.choices], required=False)
-    required = forms.BooleanField(required=False)
+    key = forms.CharField(
+        max_length=40,
+        required=False,
+        label=_("Key"),
+        help_text=_("a short name: laptop_model"),
+    )
+    label = forms.CharField(max_length=200, required=False, label=_("Label"))
+    type = forms.ChoiceField(
+        choices=[("", "—"), *FieldType.choices], required=False, label=_("Type")
+    )
+    required = forms.BooleanField(required=False, label=_("Required"))
     choices = forms.CharField(
         max_length=2000,
         required=False,
-        help_text="choices, one per line",
+        label=_("Choices"),
+        help_text=_("choices, one per line"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    minimum = forms.FloatField(required=False, label="Min")
-    maximum = forms.FloatField(required=False, label="Max")
-    show_if_field = forms.CharField(max_length=40, required=False, label="Show only if field")
-    show_if_equals = forms.CharField(max_length=120, required=False, label="has the answer")
+    minimum = forms.FloatField(required=False, label=_("Min"))
+    maximum = forms.FloatField(required=False, label=_("Max"))
+    show_if_field = forms.CharField(max_length=40, required=False, label=_("Show only if field"))
+    show_if_equals = forms.CharField(max_length=120, required=False, label=_("has the answer"))
 
     def definition(self) -> dict | None:
         data = self.cleaned_data
@@ -207,17 +221,26 @@ class FieldRow(forms.Form):
 class StageRow(forms.Form):
     """One approval stage."""
 
-    name = SingleLineField(max_length=120, required=False)
-    approvers = forms.ChoiceField(choices=[("", "—"), *ApproverKind.choices], required=False)
-    team = forms.CharField(max_length=60, required=False, help_text="team slug, for A team")
+    name = SingleLineField(max_length=120, required=False, label=_("Name"))
+    approvers = forms.ChoiceField(
+        choices=[("", "—"), *ApproverKind.choices], required=False, label=_("Approvers")
+    )
+    team = forms.CharField(
+        max_length=60, required=False, label=_("Team"), help_text=_("team slug, for A team")
+    )
     users = forms.CharField(
         max_length=2000,
         required=False,
-        help_text="usernames, one per line",
+        label=_("Users"),
+        help_text=_("usernames, one per line"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     quorum = forms.CharField(
-        max_length=10, required=False, initial="any", help_text="any, all, or a number of approvals"
+        max_length=10,
+        required=False,
+        initial="any",
+        label=_("Quorum"),
+        help_text=_("any, all, or a number of approvals"),
     )
 
     def definition(self) -> dict | None:
@@ -242,15 +265,15 @@ class StageRow(forms.Form):
 
 
 def policy_choices(policies: Any) -> list[tuple[str, str]]:
-    return [("", "— none —")] + [(p.slug, p.name) for p in policies]
+    return [("", _("— none —"))] + [(p.slug, p.name) for p in policies]
 
 
 class TaskRow(forms.Form):
     """One fulfilment task."""
 
-    title = SingleLineField(max_length=200, required=False)
-    team = forms.ChoiceField(required=False)
-    sla_policy = forms.ChoiceField(required=False, label="SLA policy")
+    title = SingleLineField(max_length=200, required=False, label=_("Title"))
+    team = forms.ChoiceField(required=False, label=_("Team"))
+    sla_policy = forms.ChoiceField(required=False, label=_("SLA policy"))
 
     def __init__(self, *args: Any, teams=(), policies=(), **kwargs: Any) -> None:  # noqa: ANN001
         super().__init__(*args, **kwargs)

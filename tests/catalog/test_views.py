@@ -235,3 +235,33 @@ def test_my_lists_read_the_rows_alone(rita, make_item, order):
     assert page.count("/catalog/requests/REQ") == 4
     assert "In fulfilment" in page
     assert "Awaiting approval" in page
+
+
+PERSON_FORM = [
+    {"key": "owner", "label": "Owner", "type": "user", "required": True},
+]
+
+
+def test_a_person_question_is_a_picker_of_the_people_she_may_name(rita, make_item, manager):
+    make_item(slug="dl", name="Distribution list", form=PERSON_FORM)
+    elsewhere = factories.OrganisationFactory(name="Other", slug="other")
+    factories.requester(username="manfred", first_name="Manfred", organisation=elsewhere)
+
+    page = rita.get("/catalog/items/dl/").content.decode()
+
+    # the defect: a text box wanting a username; now a combobox suggesting people by name
+    assert 'role="combobox"' in page
+    assert 'hx-get="/pick/orderable-person/"' in page
+    options = rita.get("/pick/orderable-person/", {"q": "man"}).content.decode()
+    assert "manny" in options  # her organisation's
+    assert "manfred" not in options  # not another customer's staff
+
+
+def test_a_person_question_still_takes_a_username(rita, make_item, manager):
+    make_item(slug="dl", name="Distribution list", form=PERSON_FORM)
+
+    # the picker sends the picked key; a script (or no JavaScript) sends the username
+    response = rita.post("/catalog/items/dl/", {"owner_label": "manny"})
+
+    assert response.status_code == 303
+    assert Request.objects.get().answers == {"owner": "manny"}

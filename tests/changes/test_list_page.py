@@ -80,3 +80,35 @@ def test_list_query_count_does_not_grow_with_the_rows(web, new_change, stack):
         return len(ctx.captured_queries)
 
     assert count(2) == count(12)
+
+
+def _current_tab(html: str) -> str:
+    return re.search(r'<a href="\?queue=(\w+)" aria-current="page"', html)[1]
+
+
+def test_a_change_manager_opens_the_list_on_what_awaits_their_approval(
+    agent_actor, new_change, cm_user
+):
+    waiting = in_authorisation(agent_actor, new_change(title="Needs the CM"))
+
+    html = client_for(cm_user).get("/changes/").content.decode()
+
+    # the defect: the change manager's list opened on "Mine", empty
+    assert _current_tab(html) == "awaiting"
+    assert waiting.number in html
+    assert '<a href="?queue=mine"' in html  # still one click away, at its own address
+
+
+def test_a_change_manager_with_nothing_to_decide_opens_the_list_on_all(new_change, cm_user):
+    new_change(title="Someone else's draft")
+
+    html = client_for(cm_user).get("/changes/").content.decode()
+
+    assert _current_tab(html) == "all"
+    assert "Someone else&#x27;s draft" in html
+
+
+def test_another_agent_still_opens_the_list_on_their_own_changes(web, agent_actor, new_change):
+    in_authorisation(agent_actor, new_change(title="Needs the CM"))
+
+    assert _current_tab(web.get("/changes/").content.decode()) == "mine"

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from steward.cmdb.models import CIClass, ConfigurationItem, Relationship
-from steward.cmdb.services import ci_class_update, ci_update, relationship_create
+from steward.cmdb.services import ci_class_create, ci_class_update, ci_update, relationship_create
 from steward.core.actor import Actor
 from steward.core.choices import Role
 from steward.web.forms import STALE_MESSAGE
@@ -420,3 +420,48 @@ def test_clearing_a_team_in_the_edit_form_unsets_it(manager):
 
     assert response.status_code == 303
     assert ConfigurationItem.objects.get(pk=ci.pk).owner_team is None
+
+
+def test_the_class_form_names_the_class_its_attributes_are_inherited_from(root):
+    html = root.get("/cmdb/ci-classes/virtual_machine/").content.decode()
+
+    # the parent's name, as the list of classes shows it (the defect: its slug, "server")
+    assert "Inherited from Server:" in html
+    assert "Inherited from server:" not in html
+
+
+def _drawn_form(html: bytes) -> dict[str, str]:
+    """What the class form sends as drawn: its inputs' values (checked boxes only), the
+    selected option of each choice and the text areas left as they are not read here."""
+    data = {}
+    for e in elements(html, "input"):
+        name, kind = e.attrs.get("name"), e.attrs.get("type")
+        if name and (kind != "checkbox" or "checked" in e.attrs):
+            data[name] = e.attrs.get("value") or ("on" if kind == "checkbox" else "")
+    for select in elements(html, "select"):
+        chosen = [
+            o for o in elements(html, "option") if select in o.ancestors and "selected" in o.attrs
+        ]
+        data[select.attrs["name"]] = chosen[0].attrs.get("value", "") if chosen else ""
+    return data
+
+
+def test_renaming_an_identification_key_attribute_takes_the_key_along(root):
+    ci_class_create(
+        Actor(user=factories.admin()),
+        name="Probe",
+        slug="probe",
+        attributes=[{"name": "host", "type": "string", "required": False}],
+        identification_keys=["host"],
+    )
+    data = _drawn_form(root.get("/cmdb/ci-classes/probe/").content)
+    assert data["identification_keys"] == "host"
+
+    # the person renames the attribute in its row and leaves the keys as they read
+    response = root.post("/cmdb/ci-classes/probe/", data | {"a0_name": "hostname"})
+
+    # the defect: refused, "not attributes of this class: host"
+    assert response.status_code == 303
+    cls = CIClass.objects.get(slug="probe")
+    assert [a["name"] for a in cls.attributes] == ["hostname"]
+    assert cls.identification_keys == ["hostname"]

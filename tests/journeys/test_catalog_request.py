@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.journeys.steps import heading, no_error_on_page, open_module, sign_in, swapped
+from tests.journeys.steps import heading, no_error_on_page, open_module, pick, sign_in, swapped
 
 pytestmark = [pytest.mark.browser]
 
@@ -185,3 +185,30 @@ def test_a_german_requester_reads_why_her_answer_was_refused_in_german(page):
         "muss heute oder später sein"
     )
     expect(when).to_have_value("2020-01-01")
+
+
+def test_requester_names_a_colleague_by_name_not_by_username(page):
+    from steward.core.models import User
+
+    colleague = (
+        User.objects.filter(organisation__slug="northwind", is_active=True)
+        .exclude(username="alice")
+        .order_by("username")
+        .first()
+    )
+    sign_in(page, "alice")
+    open_module(page, "Service catalogue")
+    page.get_by_role("link", name="Distribution list").click()
+    heading(page, "Distribution list")
+    page.get_by_label("List name").fill("Northwind quiz team")
+    # the defect: a text box that wanted the colleague's raw username
+    owner = page.get_by_role("combobox", name="Owner")
+    pick(page, owner, colleague.last_name, colleague.get_full_name())
+    expect(owner).to_have_value(colleague.get_full_name())
+    page.get_by_role("button", name="Order").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        re.compile(r"^REQ\d{7} · Distribution list")
+    )
+    no_error_on_page(page)
+    expect(page.locator("dl")).to_contain_text(colleague.username)

@@ -107,3 +107,26 @@ def test_a_stale_page_link_is_said_in_words(library, requester_web):
     assert mine.status_code == 422
     assert "This page link is no longer valid" in mine.content.decode()
     assert "requests:" not in mine.content.decode()
+
+
+def test_all_results_hold_what_the_best_answer_holds_every_word_first(
+    library, requester_actor, requester_web
+):
+    q = "printer toner wifi"
+    best = titles(selectors.article_best(requester_actor, q=q, limit=10))
+
+    listed = selectors.article_results(requester_actor, q=q, cursor=None, limit=10)
+    # the defect: All results asked for every word only and listed nothing here
+    assert [a.title for a in listed.items] == best
+    html = requester_web.get("/help/", {"q": q, "more": "1"}).content.decode()
+    assert all(title in html for title in best)
+
+
+def test_all_results_page_on_from_every_word_into_most_words(library, requester_actor):
+    q = "printer toner"  # every word: the toner article; one of them: the offline printer
+    first = selectors.article_results(requester_actor, q=q, cursor=None, limit=1)
+    rest = selectors.article_results(requester_actor, q=q, cursor=first.next, limit=1)
+
+    assert [a.title for a in first.items] == ["Replace the printer toner"]
+    assert [a.title for a in rest.items] == ["Printer shows offline"]
+    assert rest.next is None

@@ -1,7 +1,12 @@
 """Every read of the catalogue, its requests, approvals and tasks, scoped to the actor."""
 
 from steward.catalog.selectors.activity import comment_page, timeline
-from steward.catalog.selectors.answers import Answer, request_answers
+from steward.catalog.selectors.answers import (
+    Answer,
+    person_answer_suggest,
+    person_answerable,
+    request_answers,
+)
 from steward.catalog.selectors.permissions import (
     TaskCapabilities,
     can_cancel_request,
@@ -38,6 +43,8 @@ from steward.catalog.selectors.requests import (
 )
 
 __all__ = [
+    "person_answer_suggest",
+    "person_answerable",
     "OrderableItem",
     "Answer",
     "request_answers",

@@ -8,8 +8,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
+
 from steward.catalog.choices import FieldType
 from steward.catalog.models import Request
+from steward.core import selectors as core_selectors
+from steward.core.actor import Actor
+from steward.core.models import User
 
 
 @dataclass(frozen=True)
@@ -41,3 +46,20 @@ def _day(value: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None  # shown as stored
+
+
+def person_answerable(actor: Actor, requester: User) -> QuerySet[User]:
+    """The people a form's "person" question may name: active users of the requester's
+    organisation (anyone for a requester of no organisation, or when an agent orders): a
+    requester cannot probe other customers' staff. The order's check and its picker."""
+    people = User.objects.filter(is_active=True)
+    if requester.organisation_id and not actor.is_agent:
+        people = people.filter(organisation_id=requester.organisation_id)
+    return people
+
+
+def person_answer_suggest(actor: Actor, *, q: str) -> list[User]:
+    """The person question's picker: people the actor, ordering, may name, matching ``q``."""
+    if actor.user is None:
+        return []
+    return core_selectors.user_suggest(actor, q=q, among=person_answerable(actor, actor.user))

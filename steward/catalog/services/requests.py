@@ -46,9 +46,7 @@ def _person_checker(actor: Actor, requester: User):  # noqa: ANN202 - a predicat
     The query is built only when a form asks for a person (most do not)."""
 
     def ok(username: str) -> bool:
-        people = User.objects.filter(is_active=True)
-        if requester.organisation_id and not actor.is_agent:
-            people = people.filter(organisation_id=requester.organisation_id)
+        people = selectors.person_answerable(actor, requester)  # the picker's rule too
         return people.filter(username=username).exists()
 
     return ok

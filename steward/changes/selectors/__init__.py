@@ -60,7 +60,7 @@ from steward.changes.selectors.planning import (
     conflicts_for,
     related_ci_ids,
 )
-from steward.changes.selectors.queues import change_queue
+from steward.changes.selectors.queues import change_default_queue, change_queue
 from steward.changes.selectors.records import (
     CALENDAR_LIMIT,
     CONFLICT_DEPTH,
@@ -133,6 +133,7 @@ __all__ = [
     "change_get",
     "change_has_review",
     "change_list",
+    "change_default_queue",
     "change_queue",
     "change_risk_reasons",
     "change_timeline",

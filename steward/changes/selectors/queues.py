@@ -11,8 +11,21 @@ from django.db.models import Q
 from steward.changes.choices import QUEUES, Status
 from steward.changes.selectors.records import approvals_awaiting, change_filter, change_visible
 from steward.core.actor import Actor
+from steward.core.choices import Role
 from steward.core.errors import ValidationFailed
 from steward.core.pagination import Page, paginate
+
+
+def change_default_queue(actor: Actor) -> str:
+    """The tab the change list opens on without one asked (decision 0092): a change
+    manager's work is deciding, so theirs is "Awaiting my approval" while anything waits for
+    them and "All" when nothing does; another agent's is "Mine"; a requester's "All" (the
+    changes they raised)."""
+    if not actor.is_agent:
+        return "all"
+    if actor.user is not None and actor.user.has_role(Role.CHANGE_MANAGER):
+        return "awaiting" if approvals_awaiting(actor) else "all"
+    return "mine"
 
 
 def change_queue(

@@ -40,7 +40,7 @@ def change_list(request: HttpRequest) -> HttpResponse:
     actor = request.actor
     filters, refused = parse_query(ChangeQueueFilters, request.GET)
     params: dict[str, Any] = filters.dict()
-    params["queue"] = params["queue"] or ("mine" if actor.is_agent else "all")
+    params["queue"] = params["queue"] or selectors.change_default_queue(actor)
     page = None
     if not refused:
         try:

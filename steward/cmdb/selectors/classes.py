@@ -112,7 +112,9 @@ def relationship_type_get(actor: Actor, *, slug: str) -> RelationshipType:
 
 
 def _describe(tree: ClassTree, cls: CIClass) -> CIClass:
-    cls.parent_slug = tree.by_id[cls.parent_id].slug if cls.parent_id else None
+    parent = tree.by_id[cls.parent_id] if cls.parent_id else None
+    cls.parent_slug = parent.slug if parent else None
+    cls.parent_name = parent.name if parent else None  # what the class form says it inherits from
     cls.schema = list(tree.schema(cls).values())
     cls.effective_keys = tree.keys(cls)
     return cls

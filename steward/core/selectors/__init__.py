@@ -308,13 +308,16 @@ def _first_attachments(size: int) -> Callable[..., QuerySet]:
 SUGGESTIONS = 10  # a picker shows this many; typing more narrows them
 
 
-def user_suggest(actor: Actor, *, q: str, agents_only: bool = False) -> list[User]:
+def user_suggest(
+    actor: Actor, *, q: str, agents_only: bool = False, among: QuerySet[User] | None = None
+) -> list[User]:
     """People whose name, username or email starts a word with ``q`` (a picker's choices),
-    among those the actor may see; agents only when the field needs one."""
+    among those the actor may see (``among``: the people a domain's rule lets them name,
+    e.g. a catalogue form's person question); agents only when the field needs one."""
     from steward.core.choices import AGENT_ROLES
 
     q = q.strip()
-    qs = user_visible(actor).filter(is_active=True)
+    qs = (user_visible(actor) if among is None else among).filter(is_active=True)
     if agents_only:
         qs = qs.filter(Q(is_superuser=True) | Q(groups__name__in=AGENT_ROLES)).distinct()
     for word in q.split()[:4]:

@@ -14,7 +14,13 @@ from django.db.models import Q, QuerySet
 
 from steward.core.actor import Actor
 from steward.core.errors import NotFound, ValidationFailed
-from steward.core.pagination import DEFAULT_LIMIT, Page, paginate, paginate_ranked
+from steward.core.pagination import (
+    DEFAULT_LIMIT,
+    Page,
+    cursor_values,
+    paginate,
+    paginate_ranked,
+)
 from steward.core.selectors.scoping import scope_to_organisations
 from steward.knowledge.choices import Audience, Status
 from steward.knowledge.models import Article, ArticleVersion
@@ -146,6 +152,42 @@ def article_best(actor: Actor, *, q: str, limit: int) -> list[search.Hit]:
             any_word=any_word,
         )
     return hits
+
+
+def article_results(actor: Actor, *, q: str, cursor: str | None, limit: int) -> Page:
+    """The help centre's *All results* for ``q``, a page at a time: published articles the
+    actor may read holding every word, ranked (``article_list``), then, when ``q`` has
+    several words (not stop-words alone), those holding some of them, more words first:
+    the fallback ``article_best`` answers with (decision 0087), by the same statement
+    (``search.best_rows``), so the longer list never holds less than the short answer.
+    That statement runs only for the pages that reach past the every-word matches."""
+    words = search.units(q)
+    several = len(words) > 1 and not search.only_stop_words(words)
+    if not several or NUMBER.fullmatch(q.strip().upper()):
+        return article_list(actor, q=q, status=[Status.PUBLISHED], cursor=cursor, limit=limit)
+    readable = _published(actor)
+    # (0, rank, id): every word; (1, place, id): some of them, in best_rows' order
+    keys = [(0, r, i) for r, i in _readable(readable, search.best_matches(q))]
+    after = tuple(cursor_values(cursor, 3)) if cursor else None
+    left = [k for k in keys if after is None or k > after]
+    room = search.MAX_HITS - len(keys)
+    if len(left) <= limit and room > 0:
+        some = search.best_rows(
+            q,
+            readable,
+            limit=room,
+            title_only=False,
+            exclude=tuple(i for _, _, i in keys),
+            any_word=True,
+        )
+        keys += [(1, place, hit.id) for place, hit in enumerate(some)]
+    if not keys:
+        return Page(items=[], next=None)
+    page_keys, nxt = paginate_ranked(keys, cursor=cursor, limit=limit)
+    rows = {
+        a.id: a for a in with_relations(Article.objects.filter(id__in=[k[2] for k in page_keys]))
+    }
+    return Page(items=[rows[k[2]] for k in page_keys if k[2] in rows], next=nxt)
 
 
 def _published(actor: Actor) -> QuerySet[Article]:

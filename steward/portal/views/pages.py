@@ -39,7 +39,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
     A search answers with the best few articles (``article_best``: title matches first);
     when there may be more, *All results* (``?more=1``) lists every match, ranked, a page
-    at a time with keyset cursors (``article_list``). Only the first answer starts a
+    at a time with keyset cursors (``article_results``: every word, then most words, as
+    the best few). Only the first answer starts a
     self-help journey: paging on is the same search."""
     actor = request.actor
     form = SearchForm(request.GET or None)
@@ -47,12 +48,8 @@ def home(request: HttpRequest) -> HttpResponse:
     articles, more, errors = [], None, {}
     if q and request.GET.get("more"):
         try:
-            more = knowledge_selectors.article_list(
-                actor,
-                q=q,
-                status=["published"],
-                cursor=request.GET.get("cursor") or None,
-                limit=RESULTS,
+            more = knowledge_selectors.article_results(
+                actor, q=q, cursor=request.GET.get("cursor") or None, limit=RESULTS
             )
         except ValidationFailed:  # a forged or stale cursor: said in words, not as a field
             errors = {"more": [STALE_PAGE]}

@@ -185,6 +185,18 @@ document.addEventListener("change", (event) => {
   });
 })();
 
+// A list's filter bar asks for its rows alone (``partial=1``, components/filter_bar.html) and
+// pushes its address so that reload and back keep the filters: the address pushed is the
+// page's own, without ``partial``, which drawn alone would be the rows without the page.
+document.addEventListener("htmx:beforeHistoryUpdate", (event) => {
+  const history = event.detail && event.detail.history;
+  if (!history || !history.path) return;
+  const url = new URL(history.path, window.location.href);
+  if (!url.searchParams.has("partial")) return;
+  url.searchParams.delete("partial");
+  history.path = url.pathname + url.search + url.hash;
+});
+
 // A picker swapped in while it has the focus (the team's "Add agent" after an add sent with
 // Enter): htmx gives the new box the focus at once but wires up its triggers only when the
 // swap settles, so the focus that offers suggestions was lost, and the picker stayed empty
