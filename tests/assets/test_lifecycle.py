@@ -111,6 +111,21 @@ def test_retiring_a_deployed_asset_checks_it_in_and_says_so(manager, manager_use
     assert not Assignment.objects.filter(asset=asset, checked_in_at=None).exists()
 
 
+@pytest.mark.parametrize("last", ["retired", "in_stock"])
+def test_an_asset_back_from_repair_leaves_its_person(manager, manager_user, make_asset, last):
+    """Deployed, sent to repair, then retired (or repaired into stock): no longer hers."""
+    asset = make_asset()
+    services.asset_check_out(manager, number=asset.number, person=manager_user.username)
+    move(manager, asset, "in_repair")
+    asset.refresh_from_db()
+    assert asset.assignee == manager_user  # in repair, still hers
+    move(manager, asset, last)
+    asset.refresh_from_db()
+    assert asset.assignee is None
+    assert not Assignment.objects.filter(asset=asset, checked_in_at=None).exists()
+    assert OutboxMessage.objects.filter(topic="asset.checked_in").count() == 1
+
+
 def test_deploying_creates_the_ci_for_a_tracked_category(manager, make_asset):
     asset = make_asset("server", serial_number="CZJ1234")
     deployed = move(manager, asset, "deployed")
