@@ -2,9 +2,11 @@
 a completed disposition record (with a sanitisation level when the device held data)."""
 
 import pytest
+from django.utils import translation
 
 from steward.assets import selectors, services
 from steward.assets.models import Asset, Assignment, Disposition
+from steward.assets.workflow import disposition_missing
 from steward.cmdb import services as cmdb_services
 from steward.core.errors import Conflict, IllegalTransition, ValidationFailed
 from steward.core.models import OutboxMessage
@@ -47,6 +49,24 @@ def test_retiring_opens_a_disposition_and_disposal_needs_it_complete(manager, ma
         move(manager, asset, "disposed")
     assert "certificate number" in exc.value.message
     assert Asset.objects.get(pk=asset.pk).status == "retired"
+
+
+def test_what_disposal_still_needs_reads_in_the_readers_language(manager, make_asset):
+    """A German page read "Vor der Entsorgung fehlt noch: method, vendor, …"."""
+    asset = make_asset(holds_data=True)
+    move(manager, asset, "retired")
+    with translation.override("de"):
+        missing = disposition_missing(Asset.objects.get(pk=asset.pk))
+        with pytest.raises(ValidationFailed) as exc:
+            move(manager, asset, "disposed")
+    assert missing == [
+        "Verfahren",
+        "Entsorgungsdienstleister",
+        "Nummer des Nachweises",
+        "Datum des Nachweises",
+        "Stufe der Datenlöschung (das Gerät enthielt Daten)",
+    ]
+    assert exc.value.message.startswith("Entsorgung erst mit vollständigem Entsorgungsnachweis")
 
 
 def test_a_device_that_held_data_needs_a_sanitisation_level(manager, make_asset):
