@@ -69,6 +69,24 @@ def test_what_disposal_still_needs_reads_in_the_readers_language(manager, make_a
     assert exc.value.message.startswith("Entsorgung erst mit vollständigem Entsorgungsnachweis")
 
 
+def test_the_history_shows_the_disposition_in_words(manager, make_asset):
+    """The asset's history read "Method: — → destruction" and "Certificate date: — →
+    2026-01-10": the disposition record's codes, audited on the asset."""
+    asset = make_asset()
+    move(manager, asset, "retired")
+    complete(manager, asset)
+    [entry] = [
+        e
+        for e in selectors.asset_timeline(manager, asset)
+        if "method" in {c.name for c in e.changes}
+    ]
+    shown = {c.name: c.new for c in entry.changes}
+    assert shown["method"] == "Destruction"
+    assert shown["sanitisation"] == "Destroy"
+    assert shown["certificate_date"] == "10 Jan 2026"
+    assert shown["vendor"] == "SecureShred AG"
+
+
 def test_a_device_that_held_data_needs_a_sanitisation_level(manager, make_asset):
     asset = make_asset(holds_data=True)
     move(manager, asset, "retired")
