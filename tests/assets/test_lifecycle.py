@@ -87,6 +87,18 @@ def test_the_history_shows_the_disposition_in_words(manager, make_asset):
     assert shown["vendor"] == "SecureShred AG"
 
 
+def test_a_yes_or_no_in_the_history_reads_in_the_readers_language(manager, make_asset):
+    """A German page's history read "Enthält Daten: No → Yes"."""
+    asset = make_asset(holds_data=False)
+    services.asset_update(
+        manager, number=asset.number, expected_version=None, changes={"holds_data": True}
+    )
+    with translation.override("de"):
+        timeline = selectors.asset_timeline(manager, asset)
+    [change] = [c for c in timeline[0].changes if c.name == "holds_data"]  # the newest
+    assert (change.old, change.new) == ("Nein", "Ja")
+
+
 def test_a_device_that_held_data_needs_a_sanitisation_level(manager, make_asset):
     asset = make_asset(holds_data=True)
     move(manager, asset, "retired")
