@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from steward.assets.choices import Status
@@ -16,30 +17,31 @@ from steward.core.workflow import Transition, Workflow
 
 
 def disposition_missing(asset: Any) -> list[str]:
-    """What the asset's disposition record still lacks; empty when it is complete."""
+    """What the asset's disposition record still lacks, in the reader's language (a German
+    page read "Vor der Entsorgung fehlt noch: method, vendor"); empty when it is complete."""
     record = getattr(asset, "disposition", None) if asset.pk else None
     if record is None:
-        return ["a disposition record"]
+        return [gettext("a disposition record")]
     missing = []
     if not record.method:
-        missing.append("method")
+        missing.append(gettext("method"))
     if not record.vendor:
-        missing.append("vendor")
+        missing.append(gettext("vendor"))
     if not record.certificate_number:
-        missing.append("certificate number")
+        missing.append(gettext("certificate number"))
     if record.certificate_date is None:
-        missing.append("certificate date")
+        missing.append(gettext("certificate date"))
     if asset.holds_data and not record.sanitisation:
-        missing.append("sanitisation level (the device held data)")
+        missing.append(gettext("sanitisation level (the device held data)"))
     return missing
 
 
 def _disposable(asset: Any, data: Any) -> str | None:
     missing = disposition_missing(asset)
     if missing:
-        return "cannot dispose before the disposition record is complete: needs " + ", ".join(
-            missing
-        )
+        return gettext(
+            "cannot dispose before the disposition record is complete: needs %(missing)s"
+        ) % {"missing": ", ".join(missing)}
     return None
 
 

@@ -2,9 +2,11 @@
 a completed disposition record (with a sanitisation level when the device held data)."""
 
 import pytest
+from django.utils import translation
 
 from steward.assets import selectors, services
 from steward.assets.models import Asset, Assignment, Disposition
+from steward.assets.workflow import disposition_missing
 from steward.cmdb import services as cmdb_services
 from steward.core.errors import Conflict, IllegalTransition, ValidationFailed
 from steward.core.models import OutboxMessage
@@ -47,6 +49,54 @@ def test_retiring_opens_a_disposition_and_disposal_needs_it_complete(manager, ma
         move(manager, asset, "disposed")
     assert "certificate number" in exc.value.message
     assert Asset.objects.get(pk=asset.pk).status == "retired"
+
+
+def test_what_disposal_still_needs_reads_in_the_readers_language(manager, make_asset):
+    """A German page read "Vor der Entsorgung fehlt noch: method, vendor, …"."""
+    asset = make_asset(holds_data=True)
+    move(manager, asset, "retired")
+    with translation.override("de"):
+        missing = disposition_missing(Asset.objects.get(pk=asset.pk))
+        with pytest.raises(ValidationFailed) as exc:
+            move(manager, asset, "disposed")
+    assert missing == [
+        "Verfahren",
+        "Entsorgungsdienstleister",
+        "Nummer des Nachweises",
+        "Datum des Nachweises",
+        "Stufe der Datenlöschung (das Gerät enthielt Daten)",
+    ]
+    assert exc.value.message.startswith("Entsorgung erst mit vollständigem Entsorgungsnachweis")
+
+
+def test_the_history_shows_the_disposition_in_words(manager, make_asset):
+    """The asset's history read "Method: — → destruction" and "Certificate date: — →
+    2026-01-10": the disposition record's codes, audited on the asset."""
+    asset = make_asset()
+    move(manager, asset, "retired")
+    complete(manager, asset)
+    [entry] = [
+        e
+        for e in selectors.asset_timeline(manager, asset)
+        if "method" in {c.name for c in e.changes}
+    ]
+    shown = {c.name: c.new for c in entry.changes}
+    assert shown["method"] == "Destruction"
+    assert shown["sanitisation"] == "Destroy"
+    assert shown["certificate_date"] == "10 Jan 2026"
+    assert shown["vendor"] == "SecureShred AG"
+
+
+def test_a_yes_or_no_in_the_history_reads_in_the_readers_language(manager, make_asset):
+    """A German page's history read "Enthält Daten: No → Yes"."""
+    asset = make_asset(holds_data=False)
+    services.asset_update(
+        manager, number=asset.number, expected_version=None, changes={"holds_data": True}
+    )
+    with translation.override("de"):
+        timeline = selectors.asset_timeline(manager, asset)
+    [change] = [c for c in timeline[0].changes if c.name == "holds_data"]  # the newest
+    assert (change.old, change.new) == ("Nein", "Ja")
 
 
 def test_a_device_that_held_data_needs_a_sanitisation_level(manager, make_asset):
@@ -109,6 +159,21 @@ def test_retiring_a_deployed_asset_checks_it_in_and_says_so(manager, manager_use
     topics = list(OutboxMessage.objects.order_by("id").values_list("topic", flat=True))
     assert topics[-3:] == ["asset.updated", "asset.checked_in", "asset.retired"]
     assert not Assignment.objects.filter(asset=asset, checked_in_at=None).exists()
+
+
+@pytest.mark.parametrize("last", ["retired", "in_stock"])
+def test_an_asset_back_from_repair_leaves_its_person(manager, manager_user, make_asset, last):
+    """Deployed, sent to repair, then retired (or repaired into stock): no longer hers."""
+    asset = make_asset()
+    services.asset_check_out(manager, number=asset.number, person=manager_user.username)
+    move(manager, asset, "in_repair")
+    asset.refresh_from_db()
+    assert asset.assignee == manager_user  # in repair, still hers
+    move(manager, asset, last)
+    asset.refresh_from_db()
+    assert asset.assignee is None
+    assert not Assignment.objects.filter(asset=asset, checked_in_at=None).exists()
+    assert OutboxMessage.objects.filter(topic="asset.checked_in").count() == 1
 
 
 def test_deploying_creates_the_ci_for_a_tracked_category(manager, make_asset):

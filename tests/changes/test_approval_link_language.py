@@ -143,3 +143,19 @@ def test_a_german_delegates_link_and_a_withdrawn_approval(gated):
     )
     assert 'name="decision"' not in page
     assert not english_words(page, gated), english_words(page, gated)
+
+
+def test_the_link_page_shows_the_planned_window_in_the_house_style(gated):
+    """The mailed link's page read "Dec. 7, 2026, 10 p.m. – Dec. 7, 2026, 11 p.m." (Django's
+    default rendering) where every other page reads "7 Dec 2026 22:00"."""
+    from steward.core.selectors.timeline import format_datetime
+
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=3)
+    type(gated).objects.filter(pk=gated.pk).update(
+        planned_start=start, planned_end=start + dt.timedelta(hours=1)
+    )
+    cab_approval = gated.approvals.get(label="Change Advisory Board")
+    page = read(Client(), link(cab_approval, cab_approval.approvers.order_by("username")[0]))
+    shown = format_datetime(start, timezone.get_default_timezone())
+    assert f'<time datetime="{start.isoformat()}">{shown}</time>' in page
+    assert not re.search(r"\b[ap]\.m\.|[A-Z][a-z]{2}\. \d", page)

@@ -323,3 +323,29 @@ def test_agent_finds_as_many_incidents_in_each_queue_as_his_home_page_counts(pag
         # the defect: the counters counted an incident once per member of its team (the
         # "my teams" count joined the members): 50 unassigned on the home page, 11 in the queue
         expect(queue_rows(page)).to_have_count(counted)
+
+
+def test_agent_resolving_by_keyboard_lands_on_what_is_missing(page):
+    """A phone call worked with the keyboard alone: a Resolve refused for want of a code put
+    the focus on the page's body (the swapped form's button was gone), so the agent began
+    again at the top of the page; it now lands on the field the answer names."""
+    sign_in(page, "agent")
+    number = log_incident(page, "Scanner on floor 2 stays offline", assignee="Sam Desk")
+    keyboard = page.keyboard
+    page.get_by_label("Resolution notes").focus()
+    keyboard.type("Power-cycled the scanner; it is back online.")
+    page.get_by_role("button", name="Resolve").focus()
+    keyboard.press("Enter")
+    code = page.get_by_label("Resolution code")
+    expect(code).to_be_focused()
+    expect(page.locator("#work .error")).not_to_have_count(0)
+    swapped(page)
+    expect(page.get_by_label("Resolution notes")).to_have_value(
+        "Power-cycled the scanner; it is back online."
+    )
+    keyboard.press("ArrowDown")  # the first code: Solved (permanently)
+    expect(code.locator("option:checked")).to_have_text("Solved (permanently)")
+    page.get_by_role("button", name="Resolve").focus()
+    keyboard.press("Enter")
+    expect(page.locator(".toolbar .status")).to_have_text("Resolved")
+    expect(page).to_have_url(re.compile(rf"/incidents/{number}/$"))

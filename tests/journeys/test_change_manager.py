@@ -75,6 +75,35 @@ def test_change_manager_sends_a_change_to_the_cab_and_approves_it(page):
     expect(item.or_(page.get_by_text(number)).first).to_contain_text(re.compile("Approved"))
 
 
+def test_change_manager_finds_the_changes_waiting_for_her_under_approvals(page):
+    """The Approvals module is where a CAB member looks first: it said "Nothing waits for your
+    approval" (service requests only) while changes waited for her decision."""
+    sign_in(page, "cm")
+    # a change in assessment (the last one: the reject journey takes the first) goes to the CAB
+    open_module(page, "Changes")
+    page.get_by_role("navigation", name="Queues").get_by_role("link", name="All").click()
+    page.get_by_role("combobox", name="Status").select_option(label="Assessment")
+    swapped(page)
+    page.get_by_role("combobox", name="Type").select_option(label="Normal")
+    swapped(page)
+    change_rows(page).filter(has_not_text="Resize esx-00").last.get_by_role(
+        "link", name=re.compile("^CHG")
+    ).click()
+    page.get_by_role("region", name="Move it on").get_by_role(
+        "button", name="Request authorisation"
+    ).click()
+    expect(page.locator(".toolbar .status")).to_have_text("Authorisation")
+    number = page.url.rstrip("/").rsplit("/", 1)[-1]
+
+    open_module(page, "Approvals")
+    heading(page, "Approvals waiting for me")
+    page.get_by_role("region", name="Changes").get_by_role(
+        "link", name=re.compile(f"^{number} ")
+    ).click()
+    expect(page).to_have_url(re.compile(f"/changes/{number}/$"))
+    expect(page.get_by_role("region", name="Move it on")).to_be_visible()
+
+
 def test_change_manager_reads_a_conflict_in_words(page):
     sign_in(page, "cm")
     open_module(page, "Changes")

@@ -1,8 +1,8 @@
 """What a status move does besides the status: deploy links the CI, a return to stock or a
-retirement closes the open check-out, retiring opens the disposition record, disposal
-completes it. Events for other apps (the software app frees licence seats on them):
-``asset.checked_in``, ``asset.retired``, ``asset.disposed``, each with the asset number and
-its CI (docs/assets.md)."""
+retirement (from a deployment or a repair) closes the open check-out, retiring opens the
+disposition record, disposal completes it. Events for other apps (the software app frees
+licence seats on them): ``asset.checked_in``, ``asset.retired``, ``asset.disposed``, each
+with the asset number and its CI (docs/assets.md)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,10 @@ def move(actor: Actor, asset: Asset, target: str) -> list[str]:
     if target == Status.DEPLOYED:
         link_ci(actor, asset)
         asset.stock_room = None
-    if source == Status.DEPLOYED and target in (Status.IN_STOCK, Status.RETIRED):
+    # a laptop sent to repair stays with its person; back to stock or retired from there,
+    # it leaves her as a deployed one does (it read "Assigned to" her after its retirement)
+    held = source == Status.DEPLOYED or (source == Status.IN_REPAIR and asset.assignee_id)
+    if held and target in (Status.IN_STOCK, Status.RETIRED):
         close_assignment(actor, asset)
         events.append("asset.checked_in")
     if target == Status.RETIRED:

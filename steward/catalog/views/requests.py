@@ -13,6 +13,7 @@ from steward.catalog import selectors, services
 from steward.catalog.filters import RequestFilters
 from steward.catalog.forms import CommentForm, DecisionForm
 from steward.catalog.models import Request
+from steward.changes import selectors as change_selectors
 from steward.core.actor import Actor
 from steward.core.filters import parse_query
 from steward.core.views.attachments import attachment_card
@@ -145,9 +146,13 @@ def comment(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_GET
 def approvals(request: HttpRequest) -> HttpResponse:
-    """The votes waiting for me, oldest first."""
+    """The votes waiting for me, oldest first; for an agent, the changes waiting for her
+    decision beside them (the module said "Nothing waits for your approval" to a CAB member
+    with changes waiting)."""
+    actor = request.actor
+    changes = change_selectors.changes_awaiting(actor, limit=20) if actor.is_agent else []
     return render(
         request,
         "catalog/approvals.html",
-        {"waiting": selectors.approvals_waiting(request.actor)},
+        {"waiting": selectors.approvals_waiting(actor), "changes": changes},
     )

@@ -177,8 +177,8 @@ def _show(field: models.Field | None, value: Any, names: dict, zone: dt.tzinfo) 
         return format_datetime(dt.datetime.fromisoformat(value), zone)
     if isinstance(field, models.DateField) and isinstance(value, str):
         return format_date(dt.date.fromisoformat(value))
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
+    if isinstance(value, bool):  # in the reader's language (a German history read "No → Yes")
+        return translation.gettext("Yes") if value else translation.gettext("No")
     return str(value)
 
 

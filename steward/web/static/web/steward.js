@@ -270,3 +270,35 @@ document.addEventListener("htmx:load", (event) => {
     for (const elt of again) htmx.trigger(elt, elt.tagName === "FORM" ? "change" : "focus");
   });
 })();
+
+// Focus after a swap: htmx gives the focus back only to an element with an id that the new
+// content has again; a button ("Resolve", "Post", "Take it") has none, so the focus fell to
+// the page's body and a keyboard user began again at the top of the page. When the focus
+// was inside the swapped region, put it on the first field the answer marks invalid, else on
+// the same control in the new content, else on the region itself.
+(() => {
+  let lost = null;
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const active = document.activeElement;
+    const target = event.detail.target;
+    lost = null;
+    if (target && target.id && active && active !== document.body && target.contains(active)) {
+      lost = { id: target.id, tag: active.tagName, name: active.name || "", text: active.textContent.trim() };
+    }
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    if (!lost) return;
+    const was = lost;
+    lost = null;
+    const region = document.getElementById(was.id);
+    if (!region || (document.activeElement && document.activeElement !== document.body)) return;
+    const invalid = region.querySelector("[aria-invalid='true'], .invalid :is(input, select, textarea)");
+    const same = Array.from(region.querySelectorAll(was.tag)).find(
+      (e) => (e.name || "") === was.name && e.textContent.trim() === was.text,
+    );
+    const next = invalid || same;
+    if (next) return next.focus();
+    if (!region.hasAttribute("tabindex")) region.setAttribute("tabindex", "-1");
+    region.focus();
+  });
+})();
