@@ -62,9 +62,14 @@ class Server:
         settings: str = "steward.settings",
         stack: str = "default",
         threads: int = int(os.environ.get("BENCH_THREADS", "4")),  # a run's own choice
+        background: bool = os.environ.get("BENCH_WORKER", "") == "1",
     ) -> None:
         self.db, self.pg_admin_url, self.workers = db, pg_url, workers
         self.settings, self.stack, self.threads = settings, stack, threads
+        # ``steward worker`` beside the server, as ``make run`` and a deployment start it (off
+        # by default: the figures recorded before it ran without one)
+        self.background = background
+        self.worker: subprocess.Popen | None = None
         self.var_dir = Path(tempfile.mkdtemp(prefix=f"steward-bench-{db}-"))
         # a ``pg_url`` naming its own database prefixes the throwaway one's name with it (as
         # ``bench.incidents.dataset.Kept`` does), so people sharing a server tell theirs apart
@@ -150,6 +155,10 @@ class Server:
     def start(self, timeout: float = 120) -> None:  # a loaded machine boots workers slowly
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(self.command(), env=self.env(), stdout=log, stderr=log)
+            if self.background:
+                self.worker = subprocess.Popen(
+                    [*STEWARD, "worker"], env=self.env(), stdout=log, stderr=log
+                )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -189,6 +198,8 @@ class Server:
     def cpu_seconds(self) -> dict[str, float]:
         """CPU used so far by the server (master and workers) and the database's backends."""
         used = {"server": sum(map(_cpu_seconds, [self.master_pid, *self.worker_pids()]))}
+        if self.worker is not None:
+            used["worker"] = _cpu_seconds(self.worker.pid)
         if self.db == "postgres":
             used["postgres"] = sum(map(_cpu_seconds, self.postgres_pids()))
         return used
@@ -227,6 +238,13 @@ class Server:
         }
 
     def stop(self) -> None:
+        if self.worker is not None and self.worker.poll() is None:
+            self.worker.send_signal(signal.SIGTERM)  # huey: finishes the task in hand
+            try:
+                self.worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.worker.kill()
+                self.worker.wait()
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)  # gunicorn: graceful shutdown
             try:
