@@ -16,6 +16,7 @@ from steward.core import services as core_services
 from steward.core.schemas import AttachmentOut, CommentIn, CommentOut
 from steward.incidents import selectors, services
 from steward.incidents.filters import IncidentFilters
+from steward.incidents.services import external
 from steward.incidents.schemas import (
     CategoryAdminOut,
     CategoryCreateIn,
@@ -49,17 +50,23 @@ def list_incidents(request: HttpRequest, response: HttpResponse, filters: Query[
     return page
 
 
-@incidents.post("", response={201: IncidentOut})
+@incidents.post("", response={200: IncidentOut, 201: IncidentOut})
 def create_incident(request: HttpRequest, response: HttpResponse, payload: IncidentCreateIn):
     # only what the client sent: schema defaults of agent-only fields would refuse requesters
     data = payload.dict(exclude_unset=True)
-    incident = create_with_key(
-        request,
-        scope="incidents",
-        data=data,
-        create=services.incident_create,
-        visible=selectors.incident_visible,
+    incident, created = external.create_or_existing(
+        request.actor,
+        lambda **fields: create_with_key(
+            request,
+            scope="incidents",
+            data=fields,
+            create=services.incident_create,
+            visible=selectors.incident_visible,
+        ),
+        data,
     )
+    if not created:  # its external reference names this one: answered as it is (0094)
+        return get_incident(request, response, incident.number)
     shown = tag(response, selectors.incident_created(request.actor, incident))
     if isinstance(shown, dict):  # a row: rendered without ninja's getter (decision 0065)
         return row_response(response, IncidentOut, shown, status=201)
