@@ -16,7 +16,6 @@ from steward.core import services as core_services
 from steward.core.schemas import AttachmentOut, CommentIn, CommentOut
 from steward.incidents import selectors, services
 from steward.incidents.filters import IncidentFilters
-from steward.incidents.services import external
 from steward.incidents.schemas import (
     CategoryAdminOut,
     CategoryCreateIn,
@@ -33,6 +32,7 @@ from steward.incidents.schemas import (
     TeamAssignmentOut,
     TeamAssignmentPatchIn,
 )
+from steward.incidents.services import external
 
 incidents = Router(tags=["incidents"])
 categories = Router(tags=["incidents"])

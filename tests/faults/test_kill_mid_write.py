@@ -279,8 +279,15 @@ def test_an_incident_import_killed_mid_chunk_is_run_again_whole_and_writes_each_
     app.run("shell", "-c", PEOPLE)
     lines = [
         json.dumps(
-            {"title": f"Imported {n}", "caller": "req1", "team": "desk", "impact": 2,
-             "urgency": 2, "external_source": "legacy", "external_id": f"L-{n}"}
+            {
+                "title": f"Imported {n}",
+                "caller": "req1",
+                "team": "desk",
+                "impact": 2,
+                "urgency": 2,
+                "external_source": "legacy",
+                "external_id": f"L-{n}",
+            }
         )  # fmt: skip
         for n in range(ROWS)
     ]

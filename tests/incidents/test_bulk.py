@@ -411,7 +411,8 @@ def test_chunked_import_commits_each_chunk_and_reports_progress(admin_actor, req
     totals = incidents_import_chunks(
         admin_actor, iter(rows(7)), chunk=3, progress=lambda t, s: heard.append((t, s))
     )
-    assert totals == (7, 7, 0) and Incident.objects.count() == 7
+    assert totals == (7, 7, 0)
+    assert Incident.objects.count() == 7
     assert heard == [((3, 3, 0), []), ((6, 6, 0), []), ((7, 7, 0), [])]
 
 

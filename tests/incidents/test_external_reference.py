@@ -146,7 +146,8 @@ def test_the_references_of_a_chunk_are_asked_in_one_statement(admin_actor, reque
     plain = statements([row(n) for n in range(1, 40)])
     keyed = statements([row(n, external_id=str(n)) for n in range(1, 40)])
     asked = [sql for sql in keyed if "external_id IS NOT NULL" in sql]
-    assert len(asked) == 1 and len(keyed) == len(plain) + 1
+    assert len(asked) == 1
+    assert len(keyed) == len(plain) + 1
     assert len(statements([row(n, external_id=str(n)) for n in range(1, 400)])) == len(keyed)
 
 

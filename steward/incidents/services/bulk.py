@@ -29,8 +29,8 @@ from steward.incidents import selectors
 from steward.incidents.choices import IncidentChannel, ResolutionCode, Status
 from steward.incidents.models import Category, Incident
 from steward.incidents.services import AUDITED, clocks, external, search_index, validation
-from steward.incidents.services.external import Skipped
 from steward.incidents.services.bulk_rows import FIELDS, STATUSES, TIMES, clean, known, parse_time
+from steward.incidents.services.external import Skipped
 from steward.incidents.services.fields import service_class_ids
 
 MAX_ROWS = 50_000
