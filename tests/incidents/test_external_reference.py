@@ -16,6 +16,8 @@ from steward.incidents.models import Incident
 from steward.incidents.services import external
 from steward.incidents.services.bulk import incidents_import, incidents_import_chunks
 from steward.incidents.services.external import Skipped
+from tests import factories
+from tests.conftest import api_client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +253,21 @@ def test_a_requester_may_not_give_a_reference(requester_api):
     assert response.status_code == 403, response.content
     assert response.json()["error"]["fields"] == {"external_id": ["agents only"]}
     assert Incident.objects.count() == 0
+
+
+def test_a_reference_held_by_an_incident_the_agent_may_not_see_is_409_and_shows_nothing(
+    agent_api, agent_user
+):
+    acme, globex = factories.OrganisationFactory(), factories.OrganisationFactory()
+    factories.requester(username="gus", organisation=globex)
+    body = {"title": "Globex VPN", "caller": "gus", "external_id": "G-1"}
+    assert agent_api.post("/api/v1/incidents", body).status_code == 201
+    limited = factories.agent(username="limited")
+    limited.served_organisations.set([acme])
+    factories.requester(username="ann", organisation=acme)
+    response = api_client_for(limited).post("/api/v1/incidents", {**body, "caller": "ann"})
+    assert response.status_code == 409, response.content
+    error = response.json()["error"]
+    assert (error["code"], error["fields"]) == ("conflict", {"external_id": ["already used"]})
+    assert "Globex" not in response.content.decode()
+    assert Incident.objects.count() == 1

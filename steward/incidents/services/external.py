@@ -13,6 +13,7 @@ from collections.abc import Collection
 from typing import Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
 
 from steward.core.actor import Actor
 from steward.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -91,7 +92,7 @@ def _found(actor: Actor, source: str, external_id: str) -> Incident | None:
     if found is None and match.exists():
         # used by an incident this actor may not see: said so, not shown
         raise Conflict(
-            "This external reference belongs to another incident.",
+            _("This external reference belongs to another incident."),
             fields={"external_id": ["already used"]},
         )
     return found
@@ -107,7 +108,7 @@ def create_or_existing(actor: Actor, create: Any, fields: dict[str, Any]) -> tup
         return create(**fields), True
     if not actor.is_agent:
         raise PermissionDenied(
-            "Requesters log incidents for themselves only.",
+            _("Requesters log incidents for themselves only."),
             fields={"external_id": ["agents only"]},
         )
     fields = {**fields, "external_source": source, "external_id": external_id}
