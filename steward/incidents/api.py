@@ -32,6 +32,7 @@ from steward.incidents.schemas import (
     TeamAssignmentOut,
     TeamAssignmentPatchIn,
 )
+from steward.incidents.services import external
 
 incidents = Router(tags=["incidents"])
 categories = Router(tags=["incidents"])
@@ -49,17 +50,23 @@ def list_incidents(request: HttpRequest, response: HttpResponse, filters: Query[
     return page
 
 
-@incidents.post("", response={201: IncidentOut})
+@incidents.post("", response={200: IncidentOut, 201: IncidentOut})
 def create_incident(request: HttpRequest, response: HttpResponse, payload: IncidentCreateIn):
     # only what the client sent: schema defaults of agent-only fields would refuse requesters
     data = payload.dict(exclude_unset=True)
-    incident = create_with_key(
-        request,
-        scope="incidents",
-        data=data,
-        create=services.incident_create,
-        visible=selectors.incident_visible,
+    incident, created = external.create_or_existing(
+        request.actor,
+        lambda **fields: create_with_key(
+            request,
+            scope="incidents",
+            data=fields,
+            create=services.incident_create,
+            visible=selectors.incident_visible,
+        ),
+        data,
     )
+    if not created:  # its external reference names this one: answered as it is (0094)
+        return get_incident(request, response, incident.number)
     shown = tag(response, selectors.incident_created(request.actor, incident))
     if isinstance(shown, dict):  # a row: rendered without ninja's getter (decision 0065)
         return row_response(response, IncidentOut, shown, status=201)

@@ -176,8 +176,21 @@ class Incident(VersionedModel):
         output_field=models.PositiveSmallIntegerField(),
         db_persist=True,
     )
+    # where an imported or integrated incident came from (decision 0094): the source
+    # system's key for it, unique per source when given; a re-run of an import skips a row
+    # whose reference is already here, and an API create with one answers that incident
+    external_source = models.CharField(max_length=40, blank=True, default="")
+    external_id = models.CharField(max_length=255, null=True, blank=True)
 
     class Meta:
+        constraints = [
+            # leads with the value: the import asks for a chunk's ids in one statement
+            models.UniqueConstraint(
+                fields=["external_id", "external_source"],
+                condition=Q(external_id__isnull=False),
+                name="inc_external_ref",
+            )
+        ]
         indexes = [
             # agent queues: open work (of a team, of an agent) by priority then age
             models.Index(fields=["is_open", "priority", "opened_at", "id"], name="inc_open_queue"),

@@ -23,6 +23,11 @@ __all__ = [
 
 CI = "a CI number (CI0000042); empty or null: none"
 SERVICE = "the CI number of a business service; empty or null: none"
+EXTERNAL_SOURCE = "the system external_id comes from (e.g. 'legacy-desk'); ignored without one"
+EXTERNAL_ID = (
+    "the source system's key for this incident, unique per source (agents); a create with "
+    "one already used answers that incident with 200, nothing written; empty or null: none"
+)
 
 
 class IncidentOut(Schema):
@@ -87,6 +92,8 @@ class IncidentCreateIn(In):
     assignee: str | None = None
     is_major: bool = False
     parent: str | None = None
+    external_source: str = Field("", max_length=40, description=EXTERNAL_SOURCE)
+    external_id: str | None = Field(None, max_length=255, description=EXTERNAL_ID)
 
 
 class IncidentPatchIn(In):

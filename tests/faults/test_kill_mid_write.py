@@ -8,7 +8,8 @@ Then: nothing half-written, the repeat gives the one outcome, every mail sent ex
 - The CMDB file import (all or nothing): killed after the CIs are written, before the
   relationships; a re-run, and a second re-run, give the same estate.
 - The incident bulk import by chunks: killed mid-chunk, after earlier chunks committed; the
-  killed chunk leaves nothing, the committed ones stay whole.
+  killed chunk leaves nothing, the committed ones stay whole; the whole file run again
+  (rows with external references) writes each row once, a third run nothing.
 - A catalogue task's fulfilment action (``asset.assign``): killed with the asset checked
   out, before the task's commit; completing again hands out one asset, mails once.
 
@@ -266,6 +267,55 @@ def test_an_incident_import_killed_mid_chunk_keeps_whole_chunks_only(own_steward
     # as many audit rows per incident after the kill as after the resume: none of the
     # killed chunk's stayed
     assert (audited[1] - audited[0]) * ROWS == (audited[2] - audited[0]) * CHUNK, audited
+
+
+def test_an_incident_import_killed_mid_chunk_is_run_again_whole_and_writes_each_row_once(
+    own_steward,
+):
+    """The operator runs the same whole file again after the kill (decision 0094): the rows
+    with an external reference already imported are skipped and counted, the rest written
+    once; a third run writes nothing."""
+    app = own_steward(smtp_up=False)
+    app.run("shell", "-c", PEOPLE)
+    lines = [
+        json.dumps(
+            {
+                "title": f"Imported {n}",
+                "caller": "req1",
+                "team": "desk",
+                "impact": 2,
+                "urgency": 2,
+                "external_source": "legacy",
+                "external_id": f"L-{n}",
+            }
+        )  # fmt: skip
+        for n in range(ROWS)
+    ]
+    path = app.tmp / "incidents.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    killed(
+        app,
+        "from steward.incidents.services import bulk\n"
+        "kill_after(bulk.outbox, 'emit_batch', nth=2)\n"
+        "from django.core.management import call_command\n"
+        f"call_command('incidents_import', {str(path)!r}, '--chunk', '{CHUNK}')\n",
+    )
+    assert titles_of(app) == [f"Imported {n}" for n in range(CHUNK)], "not exactly the first chunk"
+
+    out = app.run("incidents_import", str(path), "--chunk", str(CHUNK), "-v", "2")
+    assert titles_of(app) == [f"Imported {n}" for n in range(ROWS)], "a row written twice"
+    assert _imported_events(app) == titles_of(app)
+    assert f"imported {ROWS - CHUNK} incidents; skipped {CHUNK} rows" in out, out
+    assert f"row {CHUNK}: skipped, legacy 'L-{CHUNK - 1}' is INC{CHUNK:07d}" in out, out
+    refs = "SELECT external_source, external_id, title FROM incidents_incident ORDER BY number"
+    assert app.db.query(refs) == [("legacy", f"L-{n}", f"Imported {n}") for n in range(ROWS)]
+
+    audit = "SELECT count(*) FROM core_auditentry"
+    audited = app.db.scalar(audit)
+    out = app.run("incidents_import", str(path), "--chunk", str(CHUNK))
+    assert f"imported 0 incidents; skipped {ROWS} rows" in out, out
+    assert titles_of(app) == [f"Imported {n}" for n in range(ROWS)]
+    assert app.db.scalar(audit) == audited, "a run of nothing new wrote audit rows"
 
 
 def titles_of(app) -> list[str]:

@@ -408,9 +408,12 @@ def test_chunked_import_commits_each_chunk_and_reports_progress(admin_actor, req
     from steward.incidents.services.bulk import incidents_import_chunks
 
     heard = []
-    done = incidents_import_chunks(admin_actor, iter(rows(7)), chunk=3, progress=heard.append)
-    assert done == 7 == Incident.objects.count()
-    assert heard == [3, 6, 7]
+    totals = incidents_import_chunks(
+        admin_actor, iter(rows(7)), chunk=3, progress=lambda t, s: heard.append((t, s))
+    )
+    assert totals == (7, 7, 0)
+    assert Incident.objects.count() == 7
+    assert heard == [((3, 3, 0), []), ((6, 6, 0), []), ((7, 7, 0), [])]
 
 
 def test_chunked_import_keeps_the_chunks_before_a_bad_row_and_names_it_in_the_stream(

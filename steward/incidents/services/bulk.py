@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,8 +28,9 @@ from steward.core.numbering import next_numbers
 from steward.incidents import selectors
 from steward.incidents.choices import IncidentChannel, ResolutionCode, Status
 from steward.incidents.models import Category, Incident
-from steward.incidents.services import AUDITED, clocks, search_index, validation
+from steward.incidents.services import AUDITED, clocks, external, search_index, validation
 from steward.incidents.services.bulk_rows import FIELDS, STATUSES, TIMES, clean, known, parse_time
+from steward.incidents.services.external import Skipped
 from steward.incidents.services.fields import service_class_ids
 
 MAX_ROWS = 50_000
@@ -180,28 +181,41 @@ def _build(row: Mapping[str, Any], refs: _Refs, now: dt.datetime) -> tuple[dict,
 
 
 @transaction.atomic
-def incidents_import(actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[Incident]:
-    """Create many incidents at once (administrators, the system); nothing if any row is bad."""
+def incidents_import(
+    actor: Actor, rows: Iterable[Mapping[str, Any]], *, skipped: list[Skipped] | None = None
+) -> list[Incident]:
+    """Create many incidents at once (administrators, the system); nothing if any row is bad.
+
+    A row whose external reference is already an incident's, or an earlier row's of the
+    batch, is not written, not judged further and told in ``skipped`` (decision 0094)."""
     if not actor.is_admin:
         raise PermissionDenied("Only administrators may bulk-import incidents.")
     rows = list(rows)
     if len(rows) > MAX_ROWS:
         raise ValidationFailed.one("rows", f"at most {MAX_ROWS} rows per batch")
-    refs, now = _Refs(actor, rows), timezone.now()
-    built, errors = [], {}
-    for number, row in enumerate(rows, start=1):
+    errors: dict[str, list[str]] = {}
+    rows, references, skips = _referenced(rows, errors)
+    refs, now = _Refs(actor, [row for _, row in rows]), timezone.now()
+    built = []
+    for number, row in rows:
         values = clean(row, refs, now)
-        if values is not None:
-            built.append(values)
-            continue
-        values, row_errors = _build(row, refs, now)
-        for field, message in row_errors.items():
-            errors[f"rows[{number}].{field}"] = [message]
+        if values is None:
+            values, row_errors = _build(row, refs, now)
+            for field, message in row_errors.items():
+                errors[f"rows[{number}].{field}"] = [message]
+        reference = references.get(number)
+        if reference is not None:
+            values["external_source"], values["external_id"] = reference
         built.append(values)
     if errors:
         raise ValidationFailed(
-            errors, message=f"{len(errors)} problems in the batch; nothing was imported."
+            dict(sorted(errors.items(), key=_by_row)),
+            message=f"{len(errors)} problems in the batch; nothing was imported.",
         )
+    if skips and not built:  # every row already imported: nothing to write, no event
+        if skipped is not None:
+            skipped += skips
+        return []
     # numbers and keys taken first, so every child row names its incident without a read
     numbers = next_numbers("INC", len(built))
     ids = inserts.reserve_ids(Incident, len(built))
@@ -215,7 +229,61 @@ def incidents_import(actor: Actor, rows: Iterable[Mapping[str, Any]]) -> list[In
     search_index.index_new(incidents)
     audit.record_created_texts(actor, incidents, AUDITED)
     outbox.emit_batch("incidents.imported", incidents)
+    if skips and skipped is not None:  # a repeat within the batch: its first row's number
+        made = {(i.external_source, i.external_id): i.number for i in incidents}
+        skipped += [s._replace(number=s.number or made[s.source, s.external_id]) for s in skips]
     return incidents
+
+
+def _referenced(
+    rows: list[Mapping[str, Any]], errors: dict[str, list[str]]
+) -> tuple[list[tuple[int, Mapping[str, Any]]], dict[int, tuple[str, str]], list[Skipped]]:
+    """The rows to write (with their place in the batch), the references they carry and
+    the rows skipped: their reference already an incident's (asked in one statement) or an
+    earlier row's. A bad reference is one of ``errors``; rows without one cost a look-up."""
+    references: dict[int, tuple[str, str]] = {}
+    for number, row in enumerate(rows, start=1):
+        if "external_id" not in row:
+            continue
+        try:
+            source, external_id = external.reference(
+                row.get("external_source"), row.get("external_id")
+            )
+        except ValidationFailed as exc:
+            for field, messages in exc.fields.items():
+                errors[f"rows[{number}].{field}"] = messages[:1]
+            continue
+        if external_id is not None:
+            references[number] = (source, external_id)
+    if not references:
+        return list(enumerate(rows, start=1)), references, []
+    there = external.existing(set(references.values()))
+    kept, first, skips = [], set(), []
+    for number, row in enumerate(rows, start=1):
+        reference = references.get(number)
+        if reference is not None:
+            if reference in there or reference in first:
+                # "" until the batch's first row with it has its number
+                skips.append(Skipped(number, *reference, there.get(reference, "")))
+                del references[number]
+                continue
+            first.add(reference)
+        kept.append((number, row))
+    return kept, references, skips
+
+
+def _by_row(item: tuple[str, list[str]]) -> int:
+    """A problem's row (a reference's problems were found first; each row's order kept)."""
+    key = item[0]
+    return int(key[len("rows[") :].split("]", 1)[0]) if key.startswith("rows[") else 0
+
+
+class Totals(NamedTuple):
+    """Where a chunked import stands: rows read, incidents made, rows skipped (0094)."""
+
+    read: int = 0
+    imported: int = 0
+    skipped: int = 0
 
 
 def incidents_import_chunks(
@@ -223,31 +291,40 @@ def incidents_import_chunks(
     rows: Iterable[Mapping[str, Any]],
     *,
     chunk: int = 10_000,
-    progress: Callable[[int], None] | None = None,
-) -> int:
+    progress: Callable[[Totals, list[Skipped]], None] | None = None,
+) -> Totals:
     """Import a long stream of rows ``chunk`` at a time, each chunk its own transaction
     (``incidents_import``: all of a chunk or none of it); ``progress`` hears the running
-    total after each commit. A bad row stops the import at its chunk: the chunks before it
-    stay, and the errors name rows by their place in the whole stream."""
+    totals and the chunk's skipped rows (numbered in the stream) after each commit. A bad
+    row stops the import at its chunk: the chunks before it stay, and the errors name rows
+    by their place in the whole stream. A row whose external reference is already imported
+    is skipped, so a whole file run again after a kill writes only what was not written."""
     if not 1 <= chunk <= MAX_ROWS:
         raise ValidationFailed.one("chunk", f"between 1 and {MAX_ROWS}")
-    done, batch = 0, []
+    totals, batch = Totals(), []
     for row in _ended(rows):
         if row is not None:
             batch.append(row)
         if batch and (row is None or len(batch) == chunk):
+            skipped: list[Skipped] = []
             try:
                 with transaction.atomic():
-                    done += len(incidents_import(actor, batch))
+                    made = len(incidents_import(actor, batch, skipped=skipped))
             except ValidationFailed as exc:
+                read, done, passed = totals
                 raise ValidationFailed(
-                    {_shifted(key, done): messages for key, messages in exc.fields.items()},
-                    message=f"{exc} Rows 1-{done} were imported before this chunk.",
+                    {_shifted(key, read): messages for key, messages in exc.fields.items()},
+                    message=f"{exc} Rows 1-{read} were read before this chunk:"
+                    f" {done} imported, {passed} skipped as already imported.",
                 ) from exc
+            skipped = [s._replace(row=s.row + totals.read) for s in skipped]
+            totals = Totals(
+                totals.read + len(batch), totals.imported + made, totals.skipped + len(skipped)
+            )
             batch = []
             if progress is not None:
-                progress(done)
-    return done
+                progress(totals, skipped)
+    return totals
 
 
 def _ended(rows: Iterable[Mapping[str, Any]]) -> Iterable[Mapping[str, Any] | None]:

@@ -41,6 +41,9 @@ FIELDS = {
     "affected_service",
     "configuration_item",
     *TIMES,
+    # the row's reference, judged by ``bulk.incidents_import`` before ``clean`` (0094)
+    "external_source",
+    "external_id",
 }
 
 

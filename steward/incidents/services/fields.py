@@ -27,13 +27,17 @@ from steward.incidents.choices import (
     Status,
 )
 from steward.incidents.models import Category, Incident, TeamAssignment
-from steward.incidents.services import validation
+from steward.incidents.services import external, validation
 
 
 def _clean_refs(actor: Actor, values: dict[str, Any], incident: Incident | None) -> dict[str, Any]:
     """Check every reference as a read by the actor before anything is saved; the rules
     themselves are ``validation``'s, shared with the bulk path."""
     clean = dict(values)
+    if "external_id" in clean or "external_source" in clean:
+        clean["external_source"], clean["external_id"] = external.reference(
+            clean.get("external_source"), clean.get("external_id")
+        )
     if "title" in clean:
         clean["title"] = validation.title(clean["title"])
     for field in ("impact", "urgency"):

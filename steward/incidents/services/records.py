@@ -96,7 +96,7 @@ def incident_create(
             "resolution_notes",
             "on_hold_reason",
         }
-        | {"channel"},
+        | {"channel", "external_source", "external_id"},
     )
     if not actor.is_agent:
         denied = sorted(

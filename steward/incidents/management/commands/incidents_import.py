@@ -1,9 +1,13 @@
 """``steward incidents_import FILE [--chunk N]``: create incidents from a JSON Lines file.
 
 One JSON object per line with the fields of ``incidents_import`` (title, caller, impact,
-urgency, team, assignee, status, opened_at, resolved_at, …). Every row is held to the
-single create's rules; each chunk is one transaction (all of it or none), with its SLA
-clocks, audit rows, outbox events and search index rows; progress after each chunk.
+urgency, team, assignee, status, opened_at, resolved_at, …, and optionally
+external_source and external_id: the source system's key for the row). Every row is held
+to the single create's rules; each chunk is one transaction (all of it or none), with its
+SLA clocks, audit rows, outbox events and search index rows; progress after each chunk.
+A row whose external reference is already an incident's is skipped and counted, so the
+whole file may be run again after a failure (decision 0094); rows without one are
+written each time.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
-from steward.incidents.services.bulk import incidents_import_chunks
+from steward.incidents.services.bulk import Totals, incidents_import_chunks
+from steward.incidents.services.external import Skipped
 
 
 def _rows(path: str) -> Iterator[dict]:
@@ -41,17 +46,29 @@ class Command(BaseCommand):
         parser.add_argument("--chunk", type=int, default=10_000, help="rows per transaction")
 
     def handle(self, *args, file: str, chunk: int, **options) -> None:  # noqa: ANN002, ANN003
-        began = time.perf_counter()
+        began, verbosity = time.perf_counter(), options.get("verbosity", 1)
 
-        def progress(done: int) -> None:
-            rate = done / max(time.perf_counter() - began, 1e-9)
-            self.stdout.write(f"{done} incidents imported ({rate:.0f}/s)")
+        def progress(totals: Totals, skipped: list[Skipped]) -> None:
+            rate = totals.read / max(time.perf_counter() - began, 1e-9)
+            if verbosity >= 2:
+                for row in skipped:
+                    self.stdout.write(
+                        f"row {row.row}: skipped, {row.source or '(no source)'}"
+                        f" {row.external_id!r} is {row.number}"
+                    )
+            self.stdout.write(
+                f"{totals.imported} incidents imported, {totals.skipped} skipped"
+                f" of {totals.read} rows ({rate:.0f}/s)"
+            )
 
         try:
-            done = incidents_import_chunks(
+            totals = incidents_import_chunks(
                 Actor.system("import"), _rows(file), chunk=chunk, progress=progress
             )
         except ValidationFailed as exc:
             problems = "\n".join(f"  {k}: {'; '.join(v)}" for k, v in sorted(exc.fields.items()))
             raise CommandError(f"{exc}\n{problems}") from exc
-        self.stdout.write(f"imported {done} incidents")
+        self.stdout.write(
+            f"imported {totals.imported} incidents; skipped {totals.skipped} rows already"
+            f" imported (their external_id); {totals.read} rows read"
+        )

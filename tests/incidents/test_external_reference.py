@@ -1,0 +1,273 @@
+"""An incident's external reference (decision 0094): unique per source when given, none when
+absent or blank; the import skips the rows already imported, in one statement per chunk; an
+API create with a used reference answers that incident (200), nothing written."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from steward.core.errors import ValidationFailed
+from steward.core.models import AuditEntry
+from steward.incidents.models import Incident
+from steward.incidents.services import external
+from steward.incidents.services.bulk import incidents_import, incidents_import_chunks
+from steward.incidents.services.external import Skipped
+from tests import factories
+from tests.conftest import api_client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def row(n, **extra):
+    return {"title": f"Imported {n}", "caller": "req1", "impact": 2, "urgency": 2, **extra}
+
+
+def refs():
+    return list(
+        Incident.objects.order_by("number").values_list("external_source", "external_id", "title")
+    )
+
+
+# --- the column -------------------------------------------------------------------------
+
+
+def test_a_reference_is_unique_per_source_and_many_incidents_have_none(admin_actor, requester_user):
+    incidents_import(
+        admin_actor,
+        [
+            row(0, external_source="a", external_id="7"),
+            row(1, external_source="b", external_id="7"),  # the same id from another source
+            row(2),
+            row(3),  # two without: no constraint between them
+        ],
+    )
+    assert refs() == [("a", "7", "Imported 0"), ("b", "7", "Imported 1")] + [
+        ("", None, "Imported 2"),
+        ("", None, "Imported 3"),
+    ]
+    first = Incident.objects.get(external_id="7", external_source="a")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Incident.objects.filter(pk=Incident.objects.get(title="Imported 2").pk).update(
+            external_source="a", external_id="7"
+        )
+    assert Incident.objects.get(external_id="7", external_source="a") == first
+
+
+# --- the import ---------------------------------------------------------------------------
+
+
+def test_a_rerun_skips_the_rows_already_imported_and_writes_the_rest(admin_actor, requester_user):
+    incidents_import(admin_actor, [row(n, external_id=f"X-{n}") for n in range(2)])
+    audited = AuditEntry.objects.count()
+    skipped = []
+    made = incidents_import(
+        admin_actor, [row(n, external_id=f"X-{n}") for n in range(4)], skipped=skipped
+    )
+    assert [i.title for i in made] == ["Imported 2", "Imported 3"]
+    assert skipped == [Skipped(1, "", "X-0", "INC0000001"), Skipped(2, "", "X-1", "INC0000002")]
+    assert [t for *_, t in refs()] == [f"Imported {n}" for n in range(4)]
+    assert AuditEntry.objects.count() - audited == 2
+
+
+def test_rows_without_a_reference_or_with_a_blank_one_are_written_each_time(
+    admin_actor, requester_user
+):
+    batch = [row(0), row(1, external_id=""), row(2, external_id="   "), row(3, external_id=None)]
+    batch.append(row(4, external_source="only a source"))
+    for _ in range(2):
+        skipped = []
+        assert len(incidents_import(admin_actor, batch, skipped=skipped)) == 5
+        assert skipped == []
+    assert Incident.objects.count() == 10
+    assert set(Incident.objects.values_list("external_source", "external_id")) == {("", None)}
+
+
+def test_a_reference_repeated_in_one_batch_is_written_once_and_names_its_first_row(
+    admin_actor, requester_user
+):
+    skipped = []
+    made = incidents_import(
+        admin_actor,
+        [row(0, external_id=" K "), row(1, external_id="K"), row(2, external_id=5)],
+        skipped=skipped,
+    )
+    assert [(i.title, i.external_id) for i in made] == [("Imported 0", "K"), ("Imported 2", "5")]
+    assert skipped == [Skipped(2, "", "K", made[0].number)]
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"external_id": "x" * 256}, ("rows[2].external_id", "at most 255 characters")),
+        (
+            {"external_id": "1", "external_source": "s" * 41},
+            ("rows[2].external_source", "at most 40 characters"),
+        ),
+        ({"external_id": ["1"]}, ("rows[2].external_id", "must be text")),
+        ({"external_id": True}, ("rows[2].external_id", "must be text")),
+        ({"external_id": "1", "external_source": 3}, ("rows[2].external_source", "must be text")),
+    ],
+)
+def test_a_bad_reference_is_named_by_row_and_field_and_nothing_is_written(
+    admin_actor, requester_user, fields, problem
+):
+    with pytest.raises(ValidationFailed) as err:
+        incidents_import(admin_actor, [row(0), row(1, **fields)])
+    assert err.value.fields == {problem[0]: [problem[1]]}
+    assert Incident.objects.count() == 0
+
+
+def test_the_longest_reference_is_kept_whole(admin_actor, requester_user):
+    long_id, long_source = "é" * 255, "s" * 40
+    incidents_import(admin_actor, [row(0, external_id=long_id, external_source=long_source)])
+    assert refs() == [(long_source, long_id, "Imported 0")]
+
+
+def test_a_skipped_row_is_not_judged_again(admin_actor, requester_user):
+    incidents_import(admin_actor, [row(0, external_id="A")])
+    requester_user.is_active = False  # the caller left since the first run
+    requester_user.save()
+    skipped = []
+    assert incidents_import(admin_actor, [row(0, external_id="A")], skipped=skipped) == []
+    assert [s.number for s in skipped] == ["INC0000001"]
+
+
+def test_the_references_of_a_chunk_are_asked_in_one_statement(admin_actor, requester_user):
+    incidents_import(admin_actor, [row(0, external_id="0")])
+
+    def statements(batch):
+        with CaptureQueriesContext(connection) as queries, transaction.atomic():
+            incidents_import(admin_actor, batch)
+            transaction.set_rollback(True)
+        return [q["sql"] for q in queries]
+
+    plain = statements([row(n) for n in range(1, 40)])
+    keyed = statements([row(n, external_id=str(n)) for n in range(1, 40)])
+    asked = [sql for sql in keyed if "external_id IS NOT NULL" in sql]
+    assert len(asked) == 1
+    assert len(keyed) == len(plain) + 1
+    assert len(statements([row(n, external_id=str(n)) for n in range(1, 400)])) == len(keyed)
+
+
+def test_chunks_run_again_are_skipped_and_counted(admin_actor, requester_user):
+    stream = [row(n, external_source="old", external_id=f"#{n}") for n in range(7)]
+    incidents_import_chunks(admin_actor, stream[:4], chunk=3)
+    heard = []
+    totals = incidents_import_chunks(
+        admin_actor, stream, chunk=3, progress=lambda t, s: heard.append((t, [x.row for x in s]))
+    )
+    assert totals == (7, 3, 4)
+    assert heard == [((3, 0, 3), [1, 2, 3]), ((6, 2, 4), [4]), ((7, 3, 4), [])]
+    assert [t for *_, t in refs()] == [f"Imported {n}" for n in range(7)]
+
+
+def test_the_command_tells_what_it_did(tmp_path, requester_user):
+    path = tmp_path / "incidents.jsonl"
+    lines = [json.dumps(row(n, external_source="legacy", external_id=f"L{n}")) for n in range(3)]
+    path.write_text("\n".join(lines[:2]) + "\n")
+    call_command("incidents_import", str(path), stdout=io.StringIO())
+    path.write_text("\n".join(lines) + "\n")
+    out = io.StringIO()
+    call_command("incidents_import", str(path), "--chunk", "2", "-v", "2", stdout=out)
+    assert out.getvalue().splitlines()[:2] == [
+        "row 1: skipped, legacy 'L0' is INC0000001",
+        "row 2: skipped, legacy 'L1' is INC0000002",
+    ]
+    assert "0 incidents imported, 2 skipped of 2 rows" in out.getvalue()
+    assert out.getvalue().endswith(
+        "imported 1 incidents; skipped 2 rows already imported (their external_id); 3 rows read\n"
+    )
+    path.write_text(json.dumps(row(9, external_id="y" * 300)) + "\n")
+    with pytest.raises(CommandError, match=r"rows\[1\]\.external_id: at most 255 characters"):
+        call_command("incidents_import", str(path), stdout=out)
+
+
+# --- the API ------------------------------------------------------------------------------
+
+
+def test_a_create_with_a_used_reference_answers_that_incident(agent_api, requester_user):
+    body = {"title": "Disk full", "caller": "req1", "external_source": "nagios"}
+    first = agent_api.post("/api/v1/incidents", {**body, "external_id": "host-7/disk"})
+    assert first.status_code == 201, first.content
+    again = agent_api.post(
+        "/api/v1/incidents", {**body, "title": "Disk full again", "external_id": "host-7/disk "}
+    )
+    assert again.status_code == 200, again.content
+    assert again.json()["number"] == first.json()["number"]
+    assert again.json()["title"] == "Disk full"  # answered as it is, not updated
+    assert again["ETag"] == '"1"'
+    other = agent_api.post("/api/v1/incidents", {**body, "external_id": "host-8/disk"})
+    assert other.status_code == 201
+    elsewhere = {**body, "external_source": "zabbix", "external_id": "host-7/disk"}
+    assert agent_api.post("/api/v1/incidents", elsewhere).status_code == 201
+    assert Incident.objects.count() == 3
+
+
+def test_creates_without_a_reference_or_with_a_blank_one_each_make_an_incident(
+    agent_api, requester_user
+):
+    for extra in ({}, {"external_id": ""}, {"external_id": None}, {"external_id": "  "}) * 2:
+        response = agent_api.post("/api/v1/incidents", {"title": "T", "caller": "req1", **extra})
+        assert response.status_code == 201, response.content
+    assert Incident.objects.filter(external_id=None).count() == 8
+
+
+def test_a_create_racing_another_with_the_same_reference_answers_the_winner(
+    agent_api, requester_user, monkeypatch
+):
+    body = {"title": "Disk full", "caller": "req1", "external_id": "r-1"}
+    number = agent_api.post("/api/v1/incidents", body).json()["number"]
+    found, looks = external._found, []
+
+    def late(*args):  # the first look misses it, as a create racing this one would
+        looks.append(1)
+        return None if len(looks) == 1 else found(*args)
+
+    monkeypatch.setattr(external, "_found", late)
+    again = agent_api.post("/api/v1/incidents", body)
+    assert (again.status_code, again.json()["number"], len(looks)) == (200, number, 2)
+    assert Incident.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"external_id": "x" * 256}, "external_id"),
+        ({"external_id": "1", "external_source": "s" * 41}, "external_source"),
+        ({"external_id": 12}, "external_id"),
+    ],
+)
+def test_a_bad_reference_is_422_naming_its_field(agent_api, requester_user, extra, field):
+    response = agent_api.post("/api/v1/incidents", {"title": "T", "caller": "req1", **extra})
+    assert response.status_code == 422, response.content
+    assert field in response.json()["error"]["fields"]
+    assert Incident.objects.count() == 0
+
+
+def test_a_requester_may_not_give_a_reference(requester_api):
+    response = requester_api.post("/api/v1/incidents", {"title": "T", "external_id": "mine"})
+    assert response.status_code == 403, response.content
+    assert response.json()["error"]["fields"] == {"external_id": ["agents only"]}
+    assert Incident.objects.count() == 0
+
+
+def test_a_reference_held_by_an_incident_the_agent_may_not_see_is_409_and_shows_nothing(
+    agent_api, agent_user
+):
+    acme, globex = factories.OrganisationFactory(), factories.OrganisationFactory()
+    factories.requester(username="gus", organisation=globex)
+    body = {"title": "Globex VPN", "caller": "gus", "external_id": "G-1"}
+    assert agent_api.post("/api/v1/incidents", body).status_code == 201
+    limited = factories.agent(username="limited")
+    limited.served_organisations.set([acme])
+    factories.requester(username="ann", organisation=acme)
+    response = api_client_for(limited).post("/api/v1/incidents", {**body, "caller": "ann"})
+    assert response.status_code == 409, response.content
+    error = response.json()["error"]
+    assert (error["code"], error["fields"]) == ("conflict", {"external_id": ["already used"]})
+    assert "Globex" not in response.content.decode()
+    assert Incident.objects.count() == 1
