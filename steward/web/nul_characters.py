@@ -38,21 +38,25 @@ def _in_pairs(data: Any) -> set[str]:
     }
 
 
-def _in_json(value: Any, path: str = "") -> Iterator[str]:
-    """The dotted path of every string (key or value) in ``value`` holding a NUL."""
-    if isinstance(value, str):
-        if NUL in value:
-            yield path or "body"
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            name = f"{path}.{key}" if path else str(key)
-            if NUL in str(key):
-                yield name
-            else:
-                yield from _in_json(item, name)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _in_json(item, f"{path}.{index}" if path else str(index))
+def _in_json(value: Any) -> Iterator[str]:
+    """The dotted path of every string (key or value) in ``value`` holding a NUL. A loop,
+    not a recursion: a body may nest as deep as ``json.loads`` reaches, and a walk one
+    frame per level deeper than that was a ``RecursionError``, a 500."""
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            if NUL in item:
+                yield path or "body"
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                name = f"{path}.{key}" if path else str(key)
+                if NUL in str(key):
+                    yield name
+                else:
+                    stack.append((inner, name))
+        elif isinstance(item, list):
+            stack.extend((inner, f"{path}.{i}" if path else str(i)) for i, inner in enumerate(item))
 
 
 def _in_body(request: HttpRequest) -> set[str]:
@@ -61,8 +65,9 @@ def _in_body(request: HttpRequest) -> set[str]:
             return set()
         try:
             return set(_in_json(json.loads(request.body)))
-        except ValueError:
-            return set()  # not JSON: the API's own 400 says so
+        except (ValueError, RecursionError):
+            # not JSON, or nested deeper than the parser goes: the API's own 400 says so
+            return set()
     if request.content_type in FORMS and request.method == "POST" and not is_api(request):
         # a web form (Django's CSRF check reads it next anyway); the API's multipart
         # uploads read their own parts, and their size limit answers before any read

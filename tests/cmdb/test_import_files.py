@@ -137,3 +137,38 @@ def test_the_command_imports_and_exits_non_zero_on_errors(tmp_path, capsys, db):
     captured = capsys.readouterr()
     assert "row 1: cpu_count: expected a whole number" in captured.err
     assert ConfigurationItem.objects.count() == 2
+
+
+NUL_FILES = {
+    "csv-name": (b"ci_class,name,serial_number,fqdn\nserver,we\x00b,SN1,w.example.com\n", "csv"),
+    "json-name": (
+        b'{"cis": [{"ci_class": "server", "name": "we\\u0000b", "serial_number": "SN1"}]}',
+        "json",
+    ),
+    "json-key": (b'{"cis": [{"ci_class": "server", "name": "web", "o\\u0000s": "x"}]}', "json"),
+    "json-deep": (b'{"cis": [{"ci_class": "server", "name": "web", "os": [["\\u0000"]]}]}', "json"),
+}
+
+
+@pytest.mark.parametrize("key", NUL_FILES)
+def test_a_nul_character_is_a_file_error_on_both_databases(asset_manager, key):
+    """PostgreSQL's text cannot hold NUL: a CI named with one was a DataError (a 500 on the
+    import page) there, and a CI on SQLite."""
+    data, fmt = NUL_FILES[key]
+
+    report = import_file(asset_manager, data, fmt=fmt, source="discovery")
+
+    (error,) = report.errors()
+    assert "NUL character" in error["message"]
+    assert error["field"] == ("file" if fmt == "csv" else "cis")
+    assert not ConfigurationItem.objects.exists()
+
+
+def test_json_nested_deeper_than_the_parser_goes_is_a_file_error(asset_manager):
+    data = b'{"cis": [{"ci_class": "server", "name": "a", "x": ' + b"[" * 100_000
+    data += b"]" * 100_000 + b"}]}"
+
+    report = import_file(asset_manager, data, fmt="json", source="discovery")
+
+    (error,) = report.errors()
+    assert error == {"row": 0, "field": "file", "message": "not valid JSON: nested too deeply"}

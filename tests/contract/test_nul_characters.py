@@ -126,3 +126,12 @@ def test_a_web_form_field_holding_nul_is_a_422_naming_it(admin_client):
     assert response.status_code == 422
     assert "<strong>members</strong>" in response.content.decode()
     assert not Team.objects.exists()
+
+
+def test_a_body_holding_nul_nested_deeper_than_json_goes_is_the_apis_400(admin_api):
+    """The door parses a body holding ``\\u0000`` itself: nested deeper than ``json.loads``
+    goes, that was a ``RecursionError``, a 500, before the API's own 400."""
+    deep = "[" * 100_000 + "]" * 100_000
+    response = admin_api.post("/api/v1/teams", '{"name": "\\u0000", "x": ' + deep + "}")
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["error"]["code"] == "malformed_json"

@@ -145,6 +145,19 @@ def test_an_odd_charset_and_a_huge_header_line_are_read(mailbox, alice):
     )
 
 
+def test_nul_characters_in_the_body_are_dropped_on_both_databases(mailbox, alice):
+    # PostgreSQL's text cannot hold NUL: the message was quarantined there with a DataError
+    # and opened, NULs kept, on SQLite
+    raw = eml(body="paper\x00jam", html="<p>paper\x00jam</p>")
+
+    message = mail_ingest(mailbox, raw)
+
+    assert message.status == "created", message.reason
+    incident = Incident.objects.get(number=message.record_number)
+    assert incident.description == "paperjam"
+    assert "\x00" not in InboundMessage.objects.get(pk=message.pk).html
+
+
 def test_a_message_over_the_size_limit_is_quarantined(mailbox, alice, settings):
     settings.MAIL_MAX_BYTES = 2_000
     raw = eml(body="x" * 5_000)

@@ -14,6 +14,7 @@ from typing import Any
 
 FORMATS = ("csv", "json")
 RELATIONSHIP_COLUMNS = {"source", "type", "target"}
+NUL = "\x00"
 
 
 @dataclass
@@ -61,6 +62,10 @@ def read(data: bytes, *, fmt: str) -> Parsed:
     if not text.strip():
         parsed.errors.append(("file", "the file is empty"))
         return parsed
+    if NUL in text:  # PostgreSQL's text cannot hold it: refused on both databases alike
+        line = text.count("\n", 0, text.index(NUL)) + 1
+        parsed.errors.append(("file", f"the file holds a NUL character on line {line}"))
+        return parsed
     return _read_json(text, parsed) if fmt == "json" else _read_csv(text, parsed)
 
 
@@ -71,6 +76,9 @@ def _read_json(text: str, parsed: Parsed) -> Parsed:
         parsed.errors.append(
             ("file", f"not valid JSON: {exc.msg} on line {exc.lineno}, column {exc.colno}")
         )
+        return parsed
+    except RecursionError:  # deeper than the parser goes: a file error, not a 500
+        parsed.errors.append(("file", "not valid JSON: nested too deeply"))
         return parsed
     if isinstance(body, list):
         body = {"cis": body}
@@ -83,7 +91,27 @@ def _read_json(text: str, parsed: Parsed) -> Parsed:
             parsed.errors.append((name, "expected a list of objects"))
             continue
         setattr(parsed, name, rows)
+        for number, row in enumerate(rows, 1):
+            if _holds_nul(row):  # written as \u0000 in the file
+                parsed.errors.append((name, f"row {number} holds a NUL character (\\u0000)"))
     return parsed
+
+
+def _holds_nul(value: Any) -> bool:
+    """Any string in ``value`` (keys too) holds NUL; a loop, as JSON may nest deeper than
+    Python's recursion limit allows a walk."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if NUL in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _read_csv(text: str, parsed: Parsed) -> Parsed:

@@ -27,6 +27,7 @@ import email
 import re
 from dataclasses import dataclass, field
 from email import policy
+from email.errors import InvalidHeaderDefect
 from email.message import Message
 
 MAX_DEPTH = 20  # nested multiparts; real mail rarely passes 5
@@ -116,8 +117,13 @@ class Headers:
 
     def __init__(self, msg: Message) -> None:
         self.raw: dict[str, str] = {}
+        self.repeated: set[str] = set()
         for name, value in msg.raw_items():
-            self.raw.setdefault(name.lower(), value)
+            lower = name.lower()
+            if lower in self.raw:
+                self.repeated.add(lower)
+            else:
+                self.raw[lower] = value
 
     def present(self, name: str) -> bool:
         return name.lower() in self.raw
@@ -146,16 +152,24 @@ class Headers:
 
     def addresses(self, name: str) -> list[tuple[str, str]] | None:
         """(display name, addr-spec) of each address, as ``msg[name].addresses`` gives
-        them; ``None`` when absent, ``[]`` when unreadable."""
+        them; ``None`` when absent, ``[]`` when unreadable. An address header given twice, or
+        one the standard parser reads only by guessing (``alice@example.com
+        <mallory@evil.test>`` reads as alice), is unreadable: the address a mail server's
+        DMARC check took may be another one than the guess, so a sender's claim would rest
+        on a check made for somebody else."""
         value = self.raw.get(name.lower())
         if value is None:
             return None
+        if name.lower() in self.repeated:
+            return []
         items = _UNFOLD.sub("", value).split(",")
         found = [_PLAIN_ADDRESS.fullmatch(item) for item in items]
         if "=?" not in value and all(found):
             return [(" ".join((m[1] or "").split()), m[2] or m[3]) for m in found]  # type: ignore[index]
         try:
             header = policy.default.header_fetch_parse(name, value)
+            if any(isinstance(d, InvalidHeaderDefect) for d in header.defects):
+                return []
             return [(a.display_name or "", a.addr_spec or "") for a in header.addresses]
         except Exception:  # noqa: BLE001 - an unreadable header names nobody
             return []

@@ -224,13 +224,16 @@ def automatic_reason(headers: Headers, content_type: str) -> str:
 
 
 def _text_of(part: Message) -> str:
-    """The part's text; an unknown or lying charset is read as UTF-8 with replacements."""
+    """The part's text; an unknown or lying charset is read as UTF-8 with replacements.
+    NUL characters are dropped: PostgreSQL's text cannot hold them (the message would be
+    quarantined there and opened on SQLite), and no one writes them."""
     payload = part.get_payload(decode=True) or b""
     charset = part.get_content_charset() or "utf-8"
     try:
-        return payload.decode(charset, errors="replace")
+        text = payload.decode(charset, errors="replace")
     except LookupError:
-        return payload.decode("utf-8", errors="replace")
+        text = payload.decode("utf-8", errors="replace")
+    return text.replace("\x00", "")
 
 
 def html_to_text(markup: str) -> str:
