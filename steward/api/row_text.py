@@ -33,8 +33,8 @@ from ninja.responses import NinjaJSONEncoder
 
 # False: the page given to ``json.dumps`` as dicts (decision 0081), the reference
 TEXT = True
-KEPT_MAX = 1024
-TEXT_MAX = 4096
+KEPT_MAX = 512
+TEXT_MAX = 2048
 
 _texts: dict[type, Callable[[Any], str] | None] = {}
 _kept: dict[type, dict[tuple, tuple[str, ...]]] = {}

@@ -89,6 +89,19 @@ def test_a_page_is_json_dumps_of_its_dicts():
     assert row_text.text_writer(One, rows._writer(One))({"only": "x"}) == '{"only": "x"}'
 
 
+@pytest.mark.parametrize(
+    ("key", "other"),
+    [("name.text", "renamed"), ("count", 8), ("note", None), ("flag", False), ("tick", 4)],
+)
+def test_a_row_with_any_value_changed_is_written_anew(key, other):
+    text = row_text.text_writer(Thing, rows._writer(Thing))
+    row = {**ROWS[1], "tick_list": [_tick(left=3)]}
+    assert text(row) == _reference(Thing, row)
+    moved = {"tick_list": [_tick(left=other)]}  # a clock's seconds moved on
+    changed = {**row, **(moved if key == "tick" else {key: other})}
+    assert text(changed) == _reference(Thing, changed) != _reference(Thing, row)
+
+
 def test_what_is_kept_and_what_is_not():
     text = row_text.text_writer(Thing, rows._writer(Thing))
     text(ROWS[0])
