@@ -141,9 +141,13 @@ def test_sqlites_kept_times_are_bounded(monkeypatch):
         assert len(sqlitetimes._kept) <= 4
 
 
+@pytest.mark.django_db
 def test_the_driver_reads_sqlites_datetimes_through_the_kept_ones():
-    sqlitetimes.install(True)
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's driver")
+    connection.ensure_connection()  # ``connection_created`` registered the kept converter
     assert sqlite3.converters["DATETIME"] == sqlitetimes._kept.__getitem__
+    assert sqlite3.converters["TIMESTAMP"] == sqlitetimes._kept.__getitem__
     sqlitetimes.install(False)
     assert sqlite3.converters["TIMESTAMP"] is sqlitetimes._djangos
     sqlitetimes.install(True)
