@@ -11,10 +11,12 @@ seconds, so a running clock is written anew once a second and looked up between.
 
 The text equals ``json.dumps`` of what ``rows._writer`` makes of the row (tests:
 tests/incidents/test_queue_api_text.py): on a miss each value is written by that writer and
-``json.dumps`` itself. Equal values are written alike because each field's values come from
-one column of one connection: one type (a boolean column gives ``bool``, never ``1``) and,
-for times, one zone. A row whose values are not hashable, or that leaves a field to its
-default, is written by the dict writer, not kept.
+``json.dumps`` itself. Equal values are written alike only because each field's values come
+from one column of one connection: one type (a boolean column gives ``bool``, never ``1``,
+which equals ``True``) and, for times, one zone (12:00 UTC equals 14:00 in Berlin, written
+otherwise). So only the pages whose callers say so (``page_response(..., kept=True)``: the
+incident list and an incident's activity) are kept. A row whose values are not hashable,
+or that leaves a field to its default, is written by the dict writer, not kept.
 
 Bounded: at most ``KEPT_MAX`` texts a schema, each at most ``TEXT_MAX`` characters (a long
 description is written every time); a schema's are all forgotten when it is full.

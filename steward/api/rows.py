@@ -174,11 +174,15 @@ def _read(row: Any, key: str, defaults: dict[str, Callable[[], Any]]) -> Any:
     return found
 
 
-def page_response(response: HttpResponse, item: type[Schema], page: Page) -> HttpResponse:
+def page_response(
+    response: HttpResponse, item: type[Schema], page: Page, *, kept: bool = False
+) -> HttpResponse:
     """``response`` (the operation's own, headers kept) holding ``page`` as ninja would
-    render ``page_of(item)``: ``{"items": [...], "next": ...}``."""
+    render ``page_of(item)``: ``{"items": [...], "next": ...}``. ``kept``: the rows come
+    from one database connection (each field's values of one type and, for times, one
+    zone), so each row's text may be kept by its values (decision 0088)."""
     write = _writer(item) if DIRECT else None
-    if write is not None and row_text.TEXT:  # each row's text kept (decision 0088)
+    if write is not None and kept and row_text.TEXT:  # each row's text kept (decision 0088)
         response.content = row_text.page_text(item, write, page.items, page.next)
         return response
     if write is not None:

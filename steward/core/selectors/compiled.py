@@ -133,7 +133,7 @@ def _by_column(converters: dict, alias: str) -> list[tuple[int, Callable[[Any], 
     for position, (chain, _expression) in sorted(converters.items()):
         if len(chain) != 1:
             return None
-        if getattr(chain[0], "kept", None) is not None:
+        if isinstance(getattr(chain[0], "kept", None), _Aware):
             plan.append((position, chain[0].kept.__getitem__))
         elif _is(chain[0], ops.convert_booleanfield_value):
             plan.append((position, _BOOLEANS.__getitem__))
