@@ -38,6 +38,7 @@ from ninja import Schema
 from ninja.responses import NinjaJSONEncoder
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
 
+from steward.api import row_text
 from steward.core.pagination import Page
 
 _mirrors: dict[type, type[BaseModel]] = {}
@@ -173,10 +174,17 @@ def _read(row: Any, key: str, defaults: dict[str, Callable[[], Any]]) -> Any:
     return found
 
 
-def page_response(response: HttpResponse, item: type[Schema], page: Page) -> HttpResponse:
+def page_response(
+    response: HttpResponse, item: type[Schema], page: Page, *, kept: bool = False
+) -> HttpResponse:
     """``response`` (the operation's own, headers kept) holding ``page`` as ninja would
-    render ``page_of(item)``: ``{"items": [...], "next": ...}``."""
+    render ``page_of(item)``: ``{"items": [...], "next": ...}``. ``kept``: the rows come
+    from one database connection (each field's values of one type and, for times, one
+    zone), so each row's text may be kept by its values (decision 0088)."""
     write = _writer(item) if DIRECT else None
+    if write is not None and kept and row_text.TEXT:  # each row's text kept (decision 0088)
+        response.content = row_text.page_text(item, write, page.items, page.next)
+        return response
     if write is not None:
         items = [write(row) for row in page.items]
         response.content = json.dumps({"items": items, "next": page.next}, cls=NinjaJSONEncoder)

@@ -45,3 +45,7 @@ class CoreConfig(AppConfig):
         from steward.core.db import pgtimes
 
         connection_created.connect(pgtimes.register, dispatch_uid="steward.core.db.pgtimes")
+        # SQLite's datetime columns parsed once per process (decision 0088)
+        from steward.core.db import sqlitetimes
+
+        connection_created.connect(sqlitetimes.register, dispatch_uid="steward.core.db.sqlitetimes")

@@ -46,7 +46,7 @@ team_assignment = Router(tags=["incident configuration"])
 def list_incidents(request: HttpRequest, response: HttpResponse, filters: Query[IncidentFilters]):
     page = selectors.incident_list(request.actor, **filters.selector_args(), rows=True)
     if page.items and isinstance(page.items[0], dict):  # rows: rendered without ninja's getter
-        return page_response(response, IncidentOut, page)
+        return page_response(response, IncidentOut, page, kept=True)
     return page
 
 
@@ -115,7 +115,7 @@ def list_comments(
 ):
     page = selectors.incident_activity_page(request.actor, number=number, **params.dict())
     if api_rows.DIRECT and page.items and isinstance(page.items[0], dict):  # rows (0084)
-        return page_response(response, CommentOut, page)
+        return page_response(response, CommentOut, page, kept=True)
     return page
 
 
