@@ -22,7 +22,7 @@ import re
 from django.conf import settings
 
 HEADER = "authentication-results"
-MAX_HEADERS = 50  # the first ones read; a real message carries a handful
+MAX_HEADERS = 50  # more authenticate nothing; a real message carries a handful
 MAX_LENGTH = 8192  # characters of one header; longer is unreadable
 _TOKEN = re.compile(r'[ \t\r\n]*(?:(;)|(=)|"((?:[^"\\]|\\.)*)"|([^ \t\r\n;="\\()]+))')
 _KEYWORD = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
