@@ -189,6 +189,17 @@ SETTINGS: tuple[Setting, ...] = (
         _positive,
     ),
     Setting(
+        "STEWARD_MAIL_TRUSTED_AUTHSERV_ID",
+        "",
+        "The authserv-id(s), comma-separated, of the receiving mail server whose"
+        " `Authentication-Results` headers (RFC 8601) Steward believes: mail from a known"
+        " person whose From those results do not authenticate (DMARC pass, else an aligned"
+        " DKIM or SPF pass) is quarantined instead of acting as that person. Empty: no"
+        " check, the From header is believed as the mail server let it through, so a forged"
+        " From acts as the person it names (docs/email.md, decision 0093).",
+        _list,
+    ),
+    Setting(
         "STEWARD_DATABASE_PREPARE_THRESHOLD",
         "5",
         "PostgreSQL only: a statement a connection has run this many times is prepared on the"

@@ -210,6 +210,7 @@ MEDIA_URL = "/media-not-served/"  # attachments are only served through the down
 MAX_UPLOAD_BYTES = env("STEWARD_MAX_UPLOAD_BYTES")
 MAIL_MAX_BYTES = env("STEWARD_MAIL_MAX_BYTES")
 MAIL_SENDER_LIMIT = env("STEWARD_MAIL_SENDER_LIMIT")  # per sender and hour
+MAIL_TRUSTED_AUTHSERV_ID = env("STEWARD_MAIL_TRUSTED_AUTHSERV_ID")  # a list; empty: no check
 MAX_JSON_BYTES = env("STEWARD_MAX_JSON_BYTES")
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_JSON_BYTES
 MAX_URL_BYTES = 8192  # path and query string; longer is a 414 (steward.api.middleware)

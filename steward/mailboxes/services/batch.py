@@ -39,7 +39,7 @@ from steward.incidents.services.batched import incidents_comment_many, incidents
 from steward.mailboxes import selectors
 from steward.mailboxes.choices import MessageStatus, RecordType
 from steward.mailboxes.models import InboundMessage, Mailbox
-from steward.mailboxes.services import parsing, records
+from steward.mailboxes.services import authres, parsing, records
 from steward.mailboxes.services.ingest import _head, mail_ingest, mailbox_actor
 from steward.mailboxes.services.parsing import Parsed
 
@@ -163,6 +163,7 @@ def _classify(mailbox: Mailbox, items: list[_Item]) -> None:
             or counts.get(sender, 0) + in_chunk[sender] > limit
             or any(len(p.data) > settings.MAX_UPLOAD_BYTES for p in head.attachments)
             or set(head.in_reply_to) & seen  # refers to a message of this very chunk
+            or authres.check(head.auth_results, sender)  # not authenticated: one by one
         ):
             continue
         item.caller = users.get(sender.lower())

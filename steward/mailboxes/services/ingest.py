@@ -24,7 +24,7 @@ from steward.core.models import User
 from steward.mailboxes import selectors
 from steward.mailboxes.choices import MessageStatus
 from steward.mailboxes.models import InboundMessage, Mailbox
-from steward.mailboxes.services import parsing, records
+from steward.mailboxes.services import authres, parsing, records
 from steward.mailboxes.services.parsing import Parsed, Unreadable
 
 HEAD_BYTES = 1 << 20  # what is kept of a message over the size limit
@@ -167,6 +167,13 @@ def _route(mailbox: Mailbox, message: InboundMessage, parsed: Parsed, *, retry: 
         )
     records.check_attachments(parsed)
     caller = selectors.user_by_email(sender)
+    if caller is not None and (why := authres.check(parsed.auth_results, sender)):
+        # a forged From must not act as the person it names (an agent least of all); a
+        # retry checks again (decision 0093)
+        return Outcome(
+            MessageStatus.QUARANTINED,
+            f"the mail server did not authenticate the From {sender}: {why}",
+        )
     if caller is None and selectors.user_by_email(sender, active=False) is not None:
         # a deactivated person is not re-created as a new requester behind an admin's back
         return Outcome(MessageStatus.REJECTED, f"the account of {sender} is deactivated")

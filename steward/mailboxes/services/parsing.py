@@ -15,7 +15,7 @@ import nh3
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from steward.mailboxes.services import mime
+from steward.mailboxes.services import authres, mime
 from steward.mailboxes.services.mime import MAX_PARTS, Headers, Tree
 
 if TYPE_CHECKING:
@@ -64,6 +64,7 @@ class Parsed:
     text: str = ""
     html: str = ""  # sanitised
     attachments: list[Part] = field(default_factory=list)
+    auth_results: list[str] = field(default_factory=list)  # Authentication-Results values
     automatic: str = ""  # why it is automatic mail; empty for a person's mail
     problem: str = ""  # why it could not be parsed at all
     message: Tree | None = None  # the MIME tree; None when there is nothing to read
@@ -137,6 +138,10 @@ def parse_head(raw: bytes) -> Parsed:
     parsed.headers = headers
     parsed.subject = _header(headers, "Subject")[:SUBJECT_MAX]
     parsed.sender, parsed.sender_name = _sender(headers)
+    if headers.present(authres.HEADER):  # every one of them, in order (decision 0093)
+        parsed.auth_results = [
+            str(v) for n, v in tree.message.raw_items() if n.lower() == authres.HEADER
+        ][: authres.MAX_HEADERS + 1]
     return parsed
 
 
