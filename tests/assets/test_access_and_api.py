@@ -69,6 +69,18 @@ def test_create_get_patch_with_versions(manager_api, catalogue):
     assert r.json()["error"]["allowed"] == ["in_stock"]
 
 
+def test_deploying_through_the_api_asks_for_a_person_or_a_location(manager_api, make_asset):
+    number = make_asset().number
+    r = manager_api.patch(f"/api/v1/assets/{number}", {"status": "deployed"})
+    assert r.status_code == 422, r.content
+    assert list(r.json()["error"]["fields"]) == ["person"]
+    assert manager_api.get(f"/api/v1/assets/{number}").json()["status"] == "in_stock"
+    r = manager_api.post(f"/api/v1/assets/{number}/check-out", {"person": "am1"})
+    assert r.status_code == 201, r.content
+    body = manager_api.get(f"/api/v1/assets/{number}").json()
+    assert (body["status"], body["assignee"]) == ("deployed", "am1")
+
+
 def test_duplicates_and_negative_cost_are_422_naming_the_field(manager_api, make_asset, catalogue):
     first = make_asset()
     base = {"asset_tag": "N-1", "serial_number": "N-1", "model": catalogue["laptop"].pk}

@@ -54,8 +54,14 @@ def test_detail_shows_history_and_its_query_count_is_flat(signed_in, manager_use
 def test_the_page_offers_the_workflows_moves_and_a_refusal_stays_on_the_form(signed_in, make_asset):
     asset = make_asset(holds_data=True)
     page = signed_in.get(f"/assets/{asset.number}/").content.decode()
-    assert 'value="deployed"' in page
+    # deploying is the check-out form's: a bare "Deploy" deployed it to nobody
+    assert 'value="deployed"' not in page
+    assert 'value="retired"' in page
+    assert "A check-out deploys the asset" in page
     assert 'value="disposed"' not in page
+    r = signed_in.post(f"/assets/{asset.number}/move/", {"status": "deployed", "version": 1})
+    assert r.status_code == 422
+    assert "a deployed asset is with a person or at a location" in r.content.decode()
     r = signed_in.post(f"/assets/{asset.number}/move/", {"status": "retired", "version": 1})
     assert r.status_code == 303
     r = signed_in.post(f"/assets/{asset.number}/move/", {"status": "disposed"})
