@@ -126,3 +126,33 @@ def test_stock_and_contract_pages(signed_in, make_asset, catalogue):
     assert signed_in.get("/assets/contracts/").status_code == 200
     assert signed_in.get("/assets/contracts/", {"expiring_within": "x"}).status_code == 422
     assert queries(lambda: signed_in.get("/assets/stock/")) < 15
+
+
+def test_a_new_asset_is_received_into_a_stock_room_at_a_location(signed_in, catalogue):
+    """The New asset form had no stock room: an asset recorded in stock read "Stock room: —"."""
+    from steward.assets.models import Asset
+    from steward.core.models import Location
+
+    place = Location.objects.create(name="Leeds depot")
+    form = signed_in.get("/assets/new/").content.decode()
+    assert 'name="stock_room"' in form
+    assert f'value="{catalogue["room"].slug}"' in form
+    assert 'name="location"' in form
+    values = {
+        "asset_tag": "NEW-1",
+        "serial_number": "SN-NEW-1",
+        "model": catalogue["laptop"].pk,
+        "status": "in_stock",
+        "stock_room": catalogue["room"].slug,
+        "location": place.pk,
+        "cost": "100.00",
+    }
+    r = signed_in.post("/assets/new/", values)
+    assert r.status_code == 303, r.content.decode()[:500]
+    asset = Asset.objects.get(asset_tag="NEW-1")
+    assert (asset.stock_room, asset.location) == (catalogue["room"], place)
+    page = signed_in.get(f"/assets/{asset.number}/").content.decode()
+    assert "<dt>Stock room</dt><dd>Main stock room</dd>" in page
+    r = signed_in.post("/assets/new/", {**values, "asset_tag": "NEW-2", "stock_room": "nope"})
+    assert r.status_code == 422
+    assert not Asset.objects.filter(asset_tag="NEW-2").exists()

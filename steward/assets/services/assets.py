@@ -67,8 +67,10 @@ def _new(actor: Actor, values: dict[str, Any]) -> Asset:
     for required in ("asset_tag", "serial_number", "model"):
         if values.get(required) in (None, ""):
             raise ValidationFailed.one(required, _("required"))
+    # by id (the web form's picker) or by name, as an edit takes it
+    where = validation.location("location", values.pop("location", None))
     clean = clean_fields(actor, values, None)
-    return Asset(status=status, **clean)
+    return Asset(status=status, location=where, **clean)
 
 
 @transaction.atomic
