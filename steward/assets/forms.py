@@ -59,7 +59,12 @@ class AssetForm(forms.Form):
         required=False, label=_("Purchase date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     cost = forms.DecimalField(
-        min_value=0, max_digits=14, decimal_places=2, initial=0, label=_("Cost")
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        label=_("Cost"),
+        help_text=_("0 for a donated or free item; left blank, 0 is recorded."),
     )
     holds_data = forms.BooleanField(required=False, initial=True, label=_("Holds data"))
 

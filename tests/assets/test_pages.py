@@ -156,3 +156,38 @@ def test_a_new_asset_is_received_into_a_stock_room_at_a_location(signed_in, cata
     r = signed_in.post("/assets/new/", {**values, "asset_tag": "NEW-2", "stock_room": "nope"})
     assert r.status_code == 422
     assert not Asset.objects.filter(asset_tag="NEW-2").exists()
+
+
+def test_a_donated_asset_is_recorded_without_a_cost(signed_in, manager_api, catalogue):
+    """Cost was required on New asset, so a donated or free item could not be recorded: a
+    blank cost is 0 (the model has no "unknown" cost), and the money it shows and exports
+    is 0.00, not an error."""
+    import csv
+    import io
+
+    from steward.assets.models import Asset
+
+    form = signed_in.get("/assets/new/").content.decode()
+    assert "0 for a donated or free item" in form
+    r = signed_in.post(
+        "/assets/new/",
+        {
+            "asset_tag": "GIFT-1",
+            "serial_number": "SN-GIFT-1",
+            "model": catalogue["laptop"].pk,
+            "status": "in_stock",
+            "purchase_date": "2026-01-05",
+            "cost": "",
+        },
+    )
+    assert r.status_code == 303, r.content.decode()[:800]
+    asset = Asset.objects.get(asset_tag="GIFT-1")
+    assert str(asset.cost) == "0.00"
+    page = signed_in.get(f"/assets/{asset.number}/").content.decode()
+    assert "<dt>Total cost of ownership</dt><dd>0.00</dd>" in page
+    money = manager_api.get(f"/api/v1/assets/{asset.number}/financials").json()
+    assert (money["value"]["book"], money["total_cost_of_ownership"]) == ("0.00", "0.00")
+    body = b"".join(signed_in.get("/assets/export.csv").streaming_content).decode()
+    [row] = [r for r in csv.DictReader(io.StringIO(body)) if r["asset_tag"] == "GIFT-1"]
+    assert row["cost"] == "0.00"
+    assert signed_in.get("/assets/export.xlsx").status_code == 200
