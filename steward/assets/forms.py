@@ -46,19 +46,34 @@ class AssetForm(forms.Form):
         label=_("Status"),
         choices=[(Status.ON_ORDER, _("On order")), (Status.IN_STOCK, _("In stock"))],
     )
+    stock_room = forms.ChoiceField(
+        label=_("Stock room"),
+        required=False,
+        choices=(),
+        help_text=_("Where it waits in stock (or will, once received)."),
+    )
+    location = picker_field("location", label=_("Location"), required=False, max_length=20)
     vendor = SingleLineField(max_length=120, required=False, label=_("Vendor"))
     purchase_order = SingleLineField(max_length=60, required=False, label=_("Purchase order"))
     purchase_date = forms.DateField(
         required=False, label=_("Purchase date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     cost = forms.DecimalField(
-        min_value=0, max_digits=14, decimal_places=2, initial=0, label=_("Cost")
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        label=_("Cost"),
+        help_text=_("0 for a donated or free item; left blank, 0 is recorded."),
     )
     holds_data = forms.BooleanField(required=False, initial=True, label=_("Holds data"))
 
-    def __init__(self, *args, models=(), **kwargs):
+    def __init__(self, *args, models=(), rooms=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["model"].choices = _model_choices(models)
+        self.fields["stock_room"].choices = [("", _("No stock room"))] + [
+            (r.slug, r.name) for r in rooms
+        ]
 
 
 class AssetEditForm(forms.Form):

@@ -158,7 +158,8 @@ class AssetCreateIn(In):
     cost: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2)
     holds_data: bool = True
     owner_team: str | None = None
-    stock_room: str | None = None
+    stock_room: str | None = Field(None, description="stock room slug: where it waits in stock")
+    location: int | str | None = Field(None, description="location id or exact name")
     notes: str = Field("", max_length=20_000)
 
 

@@ -69,6 +69,18 @@ def test_create_get_patch_with_versions(manager_api, catalogue):
     assert r.json()["error"]["allowed"] == ["in_stock"]
 
 
+def test_deploying_through_the_api_asks_for_a_person_or_a_location(manager_api, make_asset):
+    number = make_asset().number
+    r = manager_api.patch(f"/api/v1/assets/{number}", {"status": "deployed"})
+    assert r.status_code == 422, r.content
+    assert list(r.json()["error"]["fields"]) == ["person"]
+    assert manager_api.get(f"/api/v1/assets/{number}").json()["status"] == "in_stock"
+    r = manager_api.post(f"/api/v1/assets/{number}/check-out", {"person": "am1"})
+    assert r.status_code == 201, r.content
+    body = manager_api.get(f"/api/v1/assets/{number}").json()
+    assert (body["status"], body["assignee"]) == ("deployed", "am1")
+
+
 def test_duplicates_and_negative_cost_are_422_naming_the_field(manager_api, make_asset, catalogue):
     first = make_asset()
     base = {"asset_tag": "N-1", "serial_number": "N-1", "model": catalogue["laptop"].pk}
@@ -172,3 +184,28 @@ def test_financials_contracts_and_stock(manager_api, make_asset, catalogue):
 def test_the_list_api_query_count_does_not_grow(manager_api, make_asset):
     few, more = grows(make_asset, lambda: manager_api.get("/api/v1/assets"))
     assert few == more
+
+
+def test_an_asset_is_created_in_a_stock_room_at_a_location_by_name(manager_api, catalogue):
+    from steward.core.models import Location
+
+    place = Location.objects.create(name="Leeds depot")
+    base = {"model": catalogue["laptop"].pk, "status": "in_stock"}
+    r = manager_api.post(
+        "/api/v1/assets",
+        {
+            **base,
+            "asset_tag": "A-9",
+            "serial_number": "S-9",
+            "stock_room": "main-stock-room",
+            "location": "Leeds depot",
+        },
+    )
+    assert r.status_code == 201, r.content
+    assert (r.json()["stock_room"], r.json()["location"]) == ("main-stock-room", place.pk)
+    r = manager_api.post(
+        "/api/v1/assets",
+        {**base, "asset_tag": "A-10", "serial_number": "S-10", "location": "Nowhere"},
+    )
+    assert r.status_code == 422
+    assert list(r.json()["error"]["fields"]) == ["location"]

@@ -20,6 +20,12 @@ def move(actor, asset, status):
     )
 
 
+def deploy(actor, asset, person="am1"):
+    """Deploy by checking out (to the manager, am1, unless told): the one way to deploy."""
+    services.asset_check_out(actor, number=asset.number, person=person)
+    return Asset.objects.get(pk=asset.pk)
+
+
 def complete(actor, asset, **overrides):
     values = {
         "method": "destruction",
@@ -39,6 +45,40 @@ def test_an_illegal_move_is_a_conflict_listing_the_allowed_states(manager, make_
     assert exc.value.status == 409
     assert exc.value.allowed == ["in_stock"]
     assert Asset.objects.get(pk=asset.pk).status == "on_order"
+
+
+def test_deploy_alone_is_refused_naming_the_person(manager, make_asset):
+    """ "Deploy" on an asset in stock set it deployed with no person and no location: a
+    deployment is a check-out, which asks to whom or where."""
+    asset = make_asset("server")
+    with pytest.raises(ValidationFailed) as exc:
+        move(manager, asset, "deployed")
+    assert exc.value.status == 422
+    assert list(exc.value.fields) == ["person"]
+    asset.refresh_from_db()
+    assert (asset.status, asset.configuration_item_id) == ("in_stock", None)
+    assert not OutboxMessage.objects.filter(topic="asset.updated").exists()
+    deployed = deploy(manager, asset)
+    assert (deployed.status, deployed.assignee.username) == ("deployed", "am1")
+
+
+def test_back_from_repair_is_deployed_only_while_still_checked_out(manager, make_asset):
+    """Sent to repair from stock, "Back from repair" deployed it to nobody; sent from a
+    deployment, it comes back to its person (its check-out still open)."""
+    from_stock = make_asset()
+    move(manager, from_stock, "in_repair")
+    page = selectors.asset_get(manager, number=from_stock.number)
+    assert "deployed" not in [m.target for m in selectors.asset_capabilities(manager, page).moves]
+    with pytest.raises(ValidationFailed) as exc:
+        move(manager, from_stock, "deployed")
+    assert list(exc.value.fields) == ["person"]
+
+    held = deploy(manager, make_asset())
+    move(manager, held, "in_repair")
+    page = selectors.asset_get(manager, number=held.number)
+    assert "deployed" in [m.target for m in selectors.asset_capabilities(manager, page).moves]
+    back = move(manager, held, "deployed")
+    assert (back.status, back.assignee.username) == ("deployed", "am1")
 
 
 def test_retiring_opens_a_disposition_and_disposal_needs_it_complete(manager, make_asset):
@@ -178,7 +218,7 @@ def test_an_asset_back_from_repair_leaves_its_person(manager, manager_user, make
 
 def test_deploying_creates_the_ci_for_a_tracked_category(manager, make_asset):
     asset = make_asset("server", serial_number="CZJ1234")
-    deployed = move(manager, asset, "deployed")
+    deployed = deploy(manager, asset)
     ci = deployed.configuration_item
     assert ci is not None
     assert ci.ci_class.slug == "server"
@@ -198,11 +238,11 @@ def test_deploying_matches_an_existing_ci_by_serial(system, manager, make_asset)
         system, name="srv-9", ci_class="server", attributes={"serial_number": "abc-9"}
     )
     asset = make_asset("server", serial_number="ABC-9")
-    assert move(manager, asset, "deployed").configuration_item == ci
+    assert deploy(manager, asset).configuration_item == ci
 
 
 def test_a_laptop_is_not_a_ci(manager, make_asset):
-    assert move(manager, make_asset(), "deployed").configuration_item is None
+    assert deploy(manager, make_asset()).configuration_item is None
 
 
 def test_the_page_offers_only_the_moves_the_workflow_allows(manager, make_asset):

@@ -54,8 +54,14 @@ def test_detail_shows_history_and_its_query_count_is_flat(signed_in, manager_use
 def test_the_page_offers_the_workflows_moves_and_a_refusal_stays_on_the_form(signed_in, make_asset):
     asset = make_asset(holds_data=True)
     page = signed_in.get(f"/assets/{asset.number}/").content.decode()
-    assert 'value="deployed"' in page
+    # deploying is the check-out form's: a bare "Deploy" deployed it to nobody
+    assert 'value="deployed"' not in page
+    assert 'value="retired"' in page
+    assert "A check-out deploys the asset" in page
     assert 'value="disposed"' not in page
+    r = signed_in.post(f"/assets/{asset.number}/move/", {"status": "deployed", "version": 1})
+    assert r.status_code == 422
+    assert "a deployed asset is with a person or at a location" in r.content.decode()
     r = signed_in.post(f"/assets/{asset.number}/move/", {"status": "retired", "version": 1})
     assert r.status_code == 303
     r = signed_in.post(f"/assets/{asset.number}/move/", {"status": "disposed"})
@@ -120,3 +126,68 @@ def test_stock_and_contract_pages(signed_in, make_asset, catalogue):
     assert signed_in.get("/assets/contracts/").status_code == 200
     assert signed_in.get("/assets/contracts/", {"expiring_within": "x"}).status_code == 422
     assert queries(lambda: signed_in.get("/assets/stock/")) < 15
+
+
+def test_a_new_asset_is_received_into_a_stock_room_at_a_location(signed_in, catalogue):
+    """The New asset form had no stock room: an asset recorded in stock read "Stock room: —"."""
+    from steward.assets.models import Asset
+    from steward.core.models import Location
+
+    place = Location.objects.create(name="Leeds depot")
+    form = signed_in.get("/assets/new/").content.decode()
+    assert 'name="stock_room"' in form
+    assert f'value="{catalogue["room"].slug}"' in form
+    assert 'name="location"' in form
+    values = {
+        "asset_tag": "NEW-1",
+        "serial_number": "SN-NEW-1",
+        "model": catalogue["laptop"].pk,
+        "status": "in_stock",
+        "stock_room": catalogue["room"].slug,
+        "location": place.pk,
+        "cost": "100.00",
+    }
+    r = signed_in.post("/assets/new/", values)
+    assert r.status_code == 303, r.content.decode()[:500]
+    asset = Asset.objects.get(asset_tag="NEW-1")
+    assert (asset.stock_room, asset.location) == (catalogue["room"], place)
+    page = signed_in.get(f"/assets/{asset.number}/").content.decode()
+    assert "<dt>Stock room</dt><dd>Main stock room</dd>" in page
+    r = signed_in.post("/assets/new/", {**values, "asset_tag": "NEW-2", "stock_room": "nope"})
+    assert r.status_code == 422
+    assert not Asset.objects.filter(asset_tag="NEW-2").exists()
+
+
+def test_a_donated_asset_is_recorded_without_a_cost(signed_in, manager_api, catalogue):
+    """Cost was required on New asset, so a donated or free item could not be recorded: a
+    blank cost is 0 (the model has no "unknown" cost), and the money it shows and exports
+    is 0.00, not an error."""
+    import csv
+    import io
+
+    from steward.assets.models import Asset
+
+    form = signed_in.get("/assets/new/").content.decode()
+    assert "0 for a donated or free item" in form
+    r = signed_in.post(
+        "/assets/new/",
+        {
+            "asset_tag": "GIFT-1",
+            "serial_number": "SN-GIFT-1",
+            "model": catalogue["laptop"].pk,
+            "status": "in_stock",
+            "purchase_date": "2026-01-05",
+            "cost": "",
+        },
+    )
+    assert r.status_code == 303, r.content.decode()[:800]
+    asset = Asset.objects.get(asset_tag="GIFT-1")
+    assert str(asset.cost) == "0.00"
+    page = signed_in.get(f"/assets/{asset.number}/").content.decode()
+    assert "<dt>Total cost of ownership</dt><dd>0.00</dd>" in page
+    money = manager_api.get(f"/api/v1/assets/{asset.number}/financials").json()
+    assert (money["value"]["book"], money["total_cost_of_ownership"]) == ("0.00", "0.00")
+    body = b"".join(signed_in.get("/assets/export.csv").streaming_content).decode()
+    [row] = [r for r in csv.DictReader(io.StringIO(body)) if r["asset_tag"] == "GIFT-1"]
+    assert row["cost"] == "0.00"
+    assert signed_in.get("/assets/export.xlsx").status_code == 200

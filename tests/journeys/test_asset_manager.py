@@ -494,3 +494,39 @@ def test_asset_manager_gives_a_category_a_residual_value(page):
     expect(example.locator("tbody tr").last).to_contain_text("180.00")
     expect(example.locator("tbody tr").last.locator("td").nth(2)).to_have_text("100.00")
     no_error_on_page(page)
+
+
+def test_asset_manager_receives_a_donated_monitor_into_a_stock_room_and_deploys_it(page):
+    """Her first day's three defects: the New asset form had no stock room (an asset in
+    stock read "Stock room: —"), required a cost (a donated monitor could not be recorded),
+    and the asset page's "Deploy" deployed it to nobody (only "Check out" asked)."""
+    sign_in(page, "am")
+    open_module(page, "Assets")
+    heading(page, "Assets")
+    page.get_by_role("link", name="New asset").click()
+    heading(page, "New asset")
+    page.get_by_label("Asset tag").fill("MON-GIFT-1")
+    page.get_by_label("Serial number").fill("SN-MON-GIFT-1")
+    page.get_by_label("Model").select_option(label="Dell P2423D")
+    page.get_by_label("Status").select_option(label="In stock")
+    page.get_by_label("Stock room").select_option(label="Branch stock room")
+    pick(page, page.get_by_role("combobox", name="Location"), "Lond", re.compile("London"))
+    page.get_by_label("Vendor").fill("Donated by a partner school")
+    expect(page.get_by_label("Cost")).to_have_value("")  # donated: no cost
+    page.get_by_role("button", name="Record asset").click()
+    heading(page, re.compile("MON-GIFT-1"))
+    no_error_on_page(page)
+    for term, shown in (("Stock room", "Branch stock room"), ("Cost", "0.00")):
+        expect(page.locator(f"dt:text-is('{term}') + dd")).to_have_text(shown)
+    expect(page.locator("dt:text-is('Location') + dd")).to_contain_text("London")
+
+    work = page.locator("#work")
+    expect(work.get_by_role("button", name="Deploy", exact=True)).to_have_count(0)
+    expect(work).to_contain_text("A check-out deploys the asset")
+    pick(page, work.get_by_role("combobox", name="Person"), "Karl Lars", re.compile("^Karl Larsen"))
+    work.get_by_role("button", name="Check out").click()
+    page.wait_for_load_state("load")
+    no_error_on_page(page)
+    expect(page.locator(".status").first).to_have_text("Deployed")
+    expect(page.locator("dt:text-is('Assigned to') + dd")).to_contain_text("Karl Larsen")
+    expect(page.locator("dt:text-is('Stock room') + dd")).to_have_text("—")

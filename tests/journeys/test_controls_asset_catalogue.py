@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.journeys.steps import heading, no_error_on_page, open_module, sign_in
+from tests.journeys.steps import heading, no_error_on_page, open_module, pick, sign_in
 
 pytestmark = [pytest.mark.browser]
 
@@ -144,7 +144,9 @@ def test_asset_manager_moves_a_model_to_another_category_and_deploys_one_as_a_ci
         ("Cost", "2890.00"),
     ):
         expect(page.locator(f"dt:text-is('{term}') + dd")).to_have_text(shown)
-    page.get_by_role("button", name="Deploy", exact=True).click()
+    work = page.locator("#work")
+    pick(page, work.get_by_role("combobox", name="Location"), "Lond", re.compile("London"))
+    work.get_by_role("button", name="Check out").click()  # a check-out deploys it
     page.wait_for_load_state("load")
     no_error_on_page(page)
     expect(page.locator(".status").first).to_have_text("Deployed")

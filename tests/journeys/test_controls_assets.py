@@ -227,11 +227,17 @@ def test_asset_manager_lends_takes_back_deploys_repairs_and_retires_an_asset(pag
     expect(fact(page, "Assigned to")).to_have_text("—")
     expect(history.locator("td").nth(4)).not_to_have_text("—")  # checked in: a date
 
+    # no bare "Deploy" (it deployed to nobody): the check-out deploys, to Karl again
+    expect(work.get_by_role("button", name="Deploy", exact=True)).to_have_count(0)
+    pick(page, work.get_by_role("combobox", name="Person"), "Karl Lars", re.compile("^Karl Larsen"))
+    work.get_by_role("button", name="Check out").click()
+    page.wait_for_load_state("load")
+    no_error_on_page(page)
+    expect(page.locator(".status").first).to_have_text("Deployed")
     for button, status in (
-        ("Deploy", "Deployed"),
-        ("Return to stock", "In stock"),
         ("Send to repair", "In repair"),
-        ("Back from repair", "Deployed"),
+        ("Back from repair", "Deployed"),  # still his: the check-out is open
+        ("Return to stock", "In stock"),
         ("Send to repair", "In repair"),
         ("Repaired, to stock", "In stock"),
         ("Retire", "Retired"),

@@ -47,7 +47,11 @@ from steward.assets.selectors.finance import (
 )
 from steward.assets.selectors.history import asset_timeline
 from steward.assets.selectors.loans import loan_list, loans_to_remind
-from steward.assets.selectors.permissions import AssetCapabilities, asset_capabilities
+from steward.assets.selectors.permissions import (
+    AssetCapabilities,
+    asset_capabilities,
+    checked_out,
+)
 from steward.assets.selectors.stocktake import CountReport, stock_count_get, stock_count_report
 
 __all__ = [
@@ -68,6 +72,7 @@ __all__ = [
     "category_get",
     "category_list",
     "category_visible",
+    "checked_out",
     "ci_class_choices",
     "contract_get",
     "contract_list",

@@ -67,8 +67,10 @@ def _new(actor: Actor, values: dict[str, Any]) -> Asset:
     for required in ("asset_tag", "serial_number", "model"):
         if values.get(required) in (None, ""):
             raise ValidationFailed.one(required, _("required"))
+    # by id (the web form's picker) or by name, as an edit takes it
+    where = validation.location("location", values.pop("location", None))
     clean = clean_fields(actor, values, None)
-    return Asset(status=status, **clean)
+    return Asset(status=status, location=where, **clean)
 
 
 @transaction.atomic
@@ -105,7 +107,7 @@ def asset_update(
         target = values.pop("status", None)
         if target is not None and not isinstance(target, str):
             raise ValidationFailed.one("status", _("a status name"))
-        if "location" in values and _checked_out(asset):
+        if "location" in values and selectors.checked_out(asset):
             # a checked-out asset is where its check-out says: moving it is a new check-out,
             # so the history keeps where it was and when
             raise ValidationFailed.one(
@@ -142,10 +144,6 @@ def asset_update(
     return done.record
 
 
-def _checked_out(asset: Asset) -> bool:
-    return Assignment.objects.filter(asset=asset, checked_in_at__isnull=True).exists()
-
-
 @transaction.atomic
 def asset_check_out(
     actor: Actor,
@@ -178,11 +176,13 @@ def asset_check_out(
             _("An asset %(value)s cannot be checked out.")
             % {"value": asset.get_status_display().lower()}
         )
-    if Assignment.objects.filter(asset=asset, checked_in_at__isnull=True).exists():
+    if selectors.checked_out(asset):
         raise Conflict(_("The asset is checked out: check it in first."))
     before = audit.snapshot(asset, AUDITED)
     events = (
-        lifecycle.move(actor, asset, Status.DEPLOYED) if asset.status != Status.DEPLOYED else []
+        lifecycle.move(actor, asset, Status.DEPLOYED, holder=True)
+        if asset.status != Status.DEPLOYED
+        else []
     )
     asset.assignee, asset.location = who, where
     bump_version(asset, MOVED)

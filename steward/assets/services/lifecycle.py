@@ -1,21 +1,26 @@
 """What a status move does besides the status: deploy links the CI, a return to stock or a
 retirement (from a deployment or a repair) closes the open check-out, retiring opens the
-disposition record, disposal completes it. Events for other apps (the software app frees
-licence seats on them): ``asset.checked_in``, ``asset.retired``, ``asset.disposed``, each
-with the asset number and its CI (docs/assets.md)."""
+disposition record, disposal completes it. A deployed asset is always with someone or
+somewhere: it is deployed by a check-out (to a person, a location or both), and comes back
+from repair deployed only while its check-out is still open. Events for other apps (the
+software app frees licence seats on them): ``asset.checked_in``, ``asset.retired``,
+``asset.disposed``, each with the asset number and its CI (docs/assets.md)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from steward.assets.choices import Status
 from steward.assets.models import Asset, Assignment, Disposition
+from steward.assets.selectors import checked_out
 from steward.assets.services.deploy import link_ci
 from steward.assets.workflow import ASSET_FLOW
 from steward.core import outbox
 from steward.core.actor import Actor
+from steward.core.errors import ValidationFailed
 
 
 def event_payload(asset: Asset) -> dict[str, Any]:
@@ -38,10 +43,20 @@ def close_assignment(actor: Actor, asset: Asset) -> bool:
     return bool(closed)
 
 
-def move(actor: Actor, asset: Asset, target: str) -> list[str]:
+def move(actor: Actor, asset: Asset, target: str, *, holder: bool = False) -> list[str]:
     """Check and apply the move on ``asset`` (not saved); returns the events to emit after
-    the save, so they carry the saved values."""
+    the save, so they carry the saved values. ``holder``: the caller is checking the asset
+    out (to a person or a location), so a deployment says with whom or where."""
     ASSET_FLOW.check(asset, target=target, data={})
+    if target == Status.DEPLOYED and not holder and not checked_out(asset):
+        # "Deploy" alone left an asset deployed with no person and no location
+        raise ValidationFailed.one(
+            "person",
+            _(
+                "a deployed asset is with a person or at a location: check it out to one "
+                "(the check-out deploys it)"
+            ),
+        )
     source, events = asset.status, []
     asset.status = target
     if target == Status.DEPLOYED:

@@ -83,10 +83,13 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     actor = reader(request)
-    models = selectors.model_visible(actor)
+    choices = {
+        "models": selectors.model_visible(actor),
+        "rooms": selectors.stock_room_visible(actor),
+    }
     if request.method == "GET":
-        return render(request, "assets/new.html", {"form": AssetForm(models=models)})
-    form = AssetForm(request.POST, models=models)
+        return render(request, "assets/new.html", {"form": AssetForm(**choices)})
+    form = AssetForm(request.POST, **choices)
     return submit(
         request,
         form,
