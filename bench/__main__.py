@@ -177,6 +177,7 @@ def measure(server: Server, name: str, args: argparse.Namespace, ctx: dict, floo
     headers = server.headers() if who == "token" else {"Cookie": ctx["cookie"]}
     load = {"clients": args.clients, "cpu": server.cpu_seconds}
     peak_reset = server.reset_peaks()
+    settled = server.settle_outbox()  # rows the floor and raw phases left, waking no worker
     factory = http_factory(server.port, headers, method, path, body, expect)
     http = run(factory, warmup=args.warmup, duration=args.duration, total=args.requests, **load)
     http = http.as_dict()
@@ -186,6 +187,7 @@ def measure(server: Server, name: str, args: argparse.Namespace, ctx: dict, floo
     raw = None
     if raw_factory is not None:
         total = http["requests"]
+        settled += server.settle_outbox()
         raw = run(raw_factory, warmup=min(1.0, args.warmup), duration=0, total=total, **load)
         raw = raw.as_dict()
     floor = floors.get(floor_name)
@@ -198,6 +200,7 @@ def measure(server: Server, name: str, args: argparse.Namespace, ctx: dict, floo
         "ratio": _ratio(http, raw) if raw else {},
         "of_floor": _of_floor(http, floor),
         "memory": memory,
+        "outbox_settled": settled,  # pending rows marked dispatched before the phases
         "worker_peak_mb": round(worker_kb / report.MB, 1) if worker_kb else math.nan,
         "master_peak_mb": round(master_kb / report.MB, 1) if master_kb else math.nan,
     }

@@ -125,6 +125,27 @@ class Server:
         with psycopg.connect(self.pg_admin_url, autocommit=True) as conn:
             conn.execute(sql)
 
+    def settle_outbox(self) -> int:
+        """With a worker running, mark dispatched the outbox rows still pending and return how
+        many: the floor's insert and the raw phases write an outbox row each and wake no
+        worker, so without this the first Steward create woke a worker onto a backlog of
+        them (1,000-2,000 after a 5 s floor) that it drained in 200-row transactions holding
+        SQLite's write lock ~1.3 s each, during Steward's scenario (decision 0091). Beside a
+        server that wakes it for every row, a worker has no such backlog. 0 without a worker."""
+        if self.worker is None:
+            return 0
+        sql = "UPDATE core_outboxmessage SET dispatched_at = CURRENT_TIMESTAMP"
+        sql += " WHERE dispatched_at IS NULL"
+        if self.db == "postgres":
+            import psycopg
+
+            with psycopg.connect(self.database_url, autocommit=True) as conn:
+                return conn.execute(sql).rowcount
+        import sqlite3
+
+        with sqlite3.connect(self.sqlite_path, timeout=30) as conn:
+            return conn.execute(sql).rowcount
+
     def setup(self) -> None:
         if self.db == "postgres":
             self._pg(f'CREATE DATABASE "{self.pg_name}"')

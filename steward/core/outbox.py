@@ -129,13 +129,15 @@ def _dispatch_batches(batch: int, heartbeat: Heartbeat) -> int:
         if stopping.requested():  # the next worker's sweep takes the rest
             return done
         heartbeat()
+        now = timezone.now()
+        due = OutboxMessage.objects.filter(retries.due(now), dispatched_at__isnull=True)
+        # every commit that emits wakes the worker and one dispatch takes every pending row,
+        # so under a write load most wake-ups find nothing: looked for first, without a
+        # transaction, which on SQLite is the writers' one lock (decision 0091)
+        if not due.exists():
+            return done
         with transaction.atomic():
-            now = timezone.now()
-            rows = list(
-                OutboxMessage.objects.select_for_update(skip_locked=True)
-                .filter(retries.due(now), dispatched_at__isnull=True)
-                .order_by("id")[:batch]
-            )
+            rows = list(due.select_for_update(skip_locked=True).order_by("id")[:batch])
             if not rows:
                 return done
             for row in rows:

@@ -81,3 +81,28 @@ def test_a_transaction_wakes_the_worker_once_however_many_events(admin_actor, mo
     with transaction.atomic():
         outbox.emit("team.touched", team)
     assert len(wakes) == 2
+
+
+def test_a_wake_up_with_nothing_due_opens_no_transaction(admin_actor, received, monkeypatch):
+    """Every commit that emits wakes the worker and one dispatch takes every pending row, so
+    under a write load most wake-ups find nothing due; on SQLite a transaction there is a
+    BEGIN IMMEDIATE in the writers' queue, the creates' one write lock taken for nothing
+    (decision 0091). A due row still goes out, in one transaction."""
+    from django.db import connection
+
+    team_create(admin_actor, name="Network")  # dispatched on commit
+    opened = []
+    real = connection.set_autocommit
+
+    def spy(autocommit, *args, **kwargs):
+        if not autocommit:
+            opened.append(1)
+        return real(autocommit, *args, **kwargs)
+
+    monkeypatch.setattr(connection, "set_autocommit", spy)
+    assert outbox.dispatch_pending() == 0
+    assert opened == []
+    OutboxMessage.objects.create(topic="team.created", object_type="core.team", object_id="7")
+    assert outbox.dispatch_pending() == 1
+    assert len(opened) == 1
+    assert received[-1] == "7"
