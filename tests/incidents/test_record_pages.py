@@ -14,6 +14,7 @@ from steward.incidents.models import Incident
 from steward.incidents.services import incident_comment, incident_create, incident_update
 from tests import factories
 from tests.conftest import as_actor
+from tests.web.html import elements
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,22 @@ def test_create_from_the_form(web):
     incident = Incident.objects.get()
     assert (incident.priority, incident.category.slug, incident.channel) == (2, "hardware", "web")
     assert page["Location"] == f"/incidents/{incident.number}/"
+
+
+def test_the_agents_form_starts_at_the_title_and_shows_who_the_caller_is(web, agent_user):
+    """The form opened with no field focused, and an empty caller silently became the agent
+    (a call logged for someone else was hers); Enter in a one-line field no longer sends it."""
+    page = web.get("/incidents/new/").content
+    by_name = {e.attrs.get("name"): e for e in elements(page, "input")}
+    assert "autofocus" in by_name["title"].attrs
+    assert by_name["caller"].attrs["value"] == "agent1"
+    assert by_name["caller_label"].attrs["value"] == str(agent_user)
+    [form] = [f for f in elements(page, "form") if f.attrs.get("action") == "/incidents/new/"]
+    assert "data-enter-stays" in form.attrs
+    refused = web.post("/incidents/new/", {"title": "", "impact": 1, "urgency": 1}).content
+    assert "autofocus" not in {e.attrs.get("name"): e for e in elements(refused, "input")}[
+        "title"
+    ].attrs  # a refused form's focus goes to its error
 
 
 def test_create_with_bad_input_shows_the_error(web):

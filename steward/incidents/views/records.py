@@ -27,6 +27,7 @@ from steward.incidents import selectors, services
 from steward.incidents.forms import CommentForm, IncidentForm, UpdateForm
 from steward.incidents.models import Incident
 from steward.web.forms import submit
+from steward.web.pickers import labels_for, set_label
 
 DETAIL = "incidents/detail.html"
 NEW = "incidents/new.html"
@@ -70,7 +71,14 @@ def incident_new(request: HttpRequest) -> HttpResponse:
         )
     # a start from elsewhere (an article that did not help) fills in title and description
     initial = IncidentForm.prefill(request.GET)
-    return render(request, NEW, {"form": IncidentForm(initial=initial, **_form_choices(actor))})
+    form = IncidentForm(initial=initial, **_form_choices(actor))
+    if actor.is_agent:
+        # the caller is shown, not implied: an agent logging a call for someone else sees
+        # her own name there and changes it (an empty caller was silently the agent)
+        me = actor.user.username
+        form.initial["caller"] = me
+        set_label(form, "caller", labels_for(actor, "person", [me])[me])
+    return render(request, NEW, {"form": form})
 
 
 @login_required

@@ -8,6 +8,16 @@ document.addEventListener("change", (event) => {
   if (field && field.form) field.form.submit();
 });
 
+// data-enter-stays: a long form whose Enter in a one-line field does not send it (the "New
+// incident" form sent a bare title at once, the caller left to default); its button sends it.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || event.isComposing) return;
+  const field = event.target;
+  if (!(field instanceof HTMLInputElement) || !field.form || !field.form.hasAttribute("data-enter-stays")) return;
+  if (["submit", "button", "reset", "checkbox", "radio", "file", "image"].includes(field.type)) return;
+  event.preventDefault();
+});
+
 // data-dropzone: an upload form whose file input also takes files dropped anywhere on the
 // form (components/attachments.html). Without this script the input works as it is; with
 // it, a drop fills the input, the chosen files are named, and a choice larger in all than
