@@ -49,12 +49,8 @@ def test_order_form_marks_its_required_questions(rita, laptop):
     assert "required" in fields["model"].attrs
     assert "aria-required" not in fields["needed_by"].attrs
     assert "required" not in fields["needed_by"].attrs
-    marks = [e for e in elements(page, "span") if "required-mark" in e.attrs.get("class", "")]
-    assert [(m.ancestors[-1].tag, m.ancestors[-1].attrs["for"]) for m in marks] == [
-        ("label", "id_model"),
-        ("label", "id_reason"),
-    ]
-    assert all(m.attrs.get("aria-hidden") == "true" and m.text == "*" for m in marks)
+    marked = [e.attrs["for"] for e in elements(page, "label", **{"class": "required-mark"})]
+    assert marked == ["id_model", "id_reason"]  # the style sheet adds the "*"
     assert "(* required)" in page.decode()
 
 
