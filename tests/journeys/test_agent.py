@@ -149,7 +149,9 @@ def test_agent_takes_an_incident_and_its_team_stays(page):
     row.get_by_role("button", name="Take").click()
     page.wait_for_load_state("load")
 
-    expect(page).to_have_url(re.compile(rf"/incidents/{number}/$"))
+    # taken: on the record at its work panel, with the focus there (the page's top before)
+    expect(page).to_have_url(re.compile(rf"/incidents/{number}/#work$"))
+    expect(page.locator("#work")).to_be_focused()
     # the defect: "Take" removed the incident's team (audit: team: Server & Storage → —)
     expect(detail(page, "Team / assignee")).to_have_text("Service Desk / Sam Desk")
     timeline = page.locator(".timeline")
@@ -355,4 +357,6 @@ def test_agent_resolving_by_keyboard_lands_on_what_is_missing(page):
     page.get_by_role("button", name="Resolve").focus()
     keyboard.press("Enter")
     expect(page.locator(".toolbar .status")).to_have_text("Resolved")
-    expect(page).to_have_url(re.compile(rf"/incidents/{number}/$"))
+    # the defect: the saved page came back with the focus at its top
+    expect(page).to_have_url(re.compile(rf"/incidents/{number}/#work$"))
+    expect(page.locator("#work")).to_be_focused()

@@ -143,13 +143,14 @@ def submit_on_detail(
     form_name: str = "form",
     partial: str = "work",
 ) -> HttpResponse:
-    """Save a form of the record page: back to the page on success; on failure the page
-    (or, for htmx, the form's ``partial``) again with the failed form and 422."""
+    """Save a form of the record page: back to the page on success, at the form's region
+    (``#work``, ``#activity``: steward.js puts the focus there, not at the page's top); on
+    failure the page (or, for htmx, the form's ``partial``) again with the failed form and 422."""
     return submit(
         request,
         form,
         save,
-        success=detail_url(incident.number),
+        success=f"{detail_url(incident.number)}#{partial}",
         template=DETAIL,
         partial=partial,
         context=lambda failed: detail_context(request.actor, incident),

@@ -312,3 +312,29 @@ document.addEventListener("htmx:load", (event) => {
     region.focus();
   });
 })();
+
+// Back at a region after a save: a record page's save answers with the page at the form's
+// region ("/incidents/INC1/#work"); a full page load put the focus at the top, so a keyboard
+// user began again there. A region marked data-arrival that the address names gets the
+// focus. An htmx save on the same page (HX-Redirect to the same address with a new #region)
+// would only scroll, not load the page: load it again at that address.
+(() => {
+  const arrive = () => {
+    const region = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    if (!region || !region.hasAttribute("data-arrival")) return;
+    if (!region.hasAttribute("tabindex")) region.setAttribute("tabindex", "-1");
+    region.focus();
+  };
+  arrive();
+  document.addEventListener("htmx:beforeOnLoad", (event) => {
+    const xhr = event.detail.xhr;
+    const to = xhr && xhr.getResponseHeader("HX-Redirect");
+    if (!to) return;
+    const url = new URL(to, window.location.href);
+    const here = window.location;
+    if (!url.hash || url.pathname !== here.pathname || url.search !== here.search) return;
+    event.preventDefault();
+    window.history.replaceState(window.history.state, "", url.href);
+    window.location.reload();
+  });
+})();
