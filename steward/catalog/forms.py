@@ -45,6 +45,10 @@ class OrderForm(forms.Form):
         return answers
 
     @property
+    def has_required(self) -> bool:
+        return any(f["required"] for f in self.definition)
+
+    @property
     def is_multipart_form(self) -> bool:
         return any(f["type"] == FieldType.ATTACHMENT for f in self.definition)
 
@@ -58,6 +62,14 @@ class OrderForm(forms.Form):
 
 
 def _input(field: dict) -> forms.Field:
+    made = _made(field)
+    if field["required"]:  # marked (components/field.html) and said to assistive technology
+        made.required_mark = True
+        made.widget.attrs.update({"required": True, "aria-required": "true"})
+    return made
+
+
+def _made(field: dict) -> forms.Field:
     label = field["label"] if field["required"] else _("%(label)s (optional)") % field
     common = {"label": label, "required": False, "help_text": field.get("help", "")}
     kind = field["type"]

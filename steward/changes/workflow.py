@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from steward.changes.choices import ApprovalState, ChangeType, Outcome, RiskLevel, Status
@@ -25,31 +26,33 @@ def _value(change: Any, data: Mapping[str, Any], name: str) -> Any:
 
 def _not_standard(change: Any, data: Mapping[str, Any]) -> str | None:
     if change.type == ChangeType.STANDARD:
-        return "standard changes are pre-approved: schedule them without authorisation"
+        return gettext("standard changes are pre-approved: schedule them without authorisation")
     return None
 
 
 def _only_standard(change: Any, data: Mapping[str, Any]) -> str | None:
     if change.type != ChangeType.STANDARD:
-        return "only standard changes skip authorisation; request approval first"
+        return gettext("only standard changes skip authorisation; request approval first")
     return None
 
 
 def _approved(change: Any, data: Mapping[str, Any]) -> str | None:
     if change.approval_state not in (ApprovalState.APPROVED, ApprovalState.NOT_REQUIRED):
-        return f"needs an approved authorisation (approvals are {change.approval_state})"
+        state = change.approval_state
+        label = ApprovalState(state).label if state in ApprovalState.values else state
+        return gettext("needs an approved authorisation (approvals: %(state)s)") % {"state": label}
     return None
 
 
 def _emergency(change: Any, data: Mapping[str, Any]) -> str | None:
     if change.type != ChangeType.EMERGENCY:
-        return "only emergency changes are implemented before they are scheduled"
+        return gettext("only emergency changes are implemented before they are scheduled")
     return None
 
 
 def _failed_outcome(change: Any, data: Mapping[str, Any]) -> str | None:
     if _value(change, data, "outcome") not in (Outcome.FAILED, Outcome.BACKED_OUT):
-        return "a failed change needs outcome failed or backed_out"
+        return gettext("a failed change needs outcome failed or backed_out")
     return None
 
 
@@ -67,11 +70,11 @@ def needs_review(change: Any, data: Mapping[str, Any] | None = None) -> bool:
 
 def _closable(change: Any, data: Mapping[str, Any]) -> str | None:
     if not _value(change, data, "outcome"):
-        return "needs an outcome (success, failed or backed_out) before closing"
+        return gettext("needs an outcome (success, failed or backed_out) before closing")
     if needs_review(change, data) and not data.get("_has_review"):
-        return "needs a post-implementation review before closing"
+        return gettext("needs a post-implementation review before closing")
     if change.type == ChangeType.EMERGENCY and change.approval_state != ApprovalState.APPROVED:
-        return "an emergency change closes only once it has been authorised"
+        return gettext("an emergency change closes only once it has been authorised")
     return None
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
+from django.utils.translation import gettext
+
 from steward.core.errors import IllegalTransition, ValidationFailed
 
 Guard = Callable[[Any, Mapping[str, Any]], str | None]  # returns a reason to refuse, or None
@@ -86,7 +88,7 @@ class Workflow:
         if move is None:
             raise IllegalTransition(source, target, self.allowed(source))
         missing = {
-            name: ["required for this status change"]
+            name: [gettext("required for this status change")]
             for name in move.requires
             if data.get(name) in (None, "", []) and getattr(record, name, None) in (None, "", [])
         }

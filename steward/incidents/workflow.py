@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.workflow import Transition, Workflow
@@ -19,13 +20,17 @@ QUEUED = ("assignee",)  # what a move back to the team's queue empties
 def _within_reopen_window(incident: Any, data: Mapping[str, Any]) -> str | None:
     days = data.get("_reopen_days", 7)
     if incident.resolved_at and timezone.now() - incident.resolved_at > dt.timedelta(days=days):
-        return f"can only be reopened within {days} days of resolution; raise a new incident"
+        return ngettext(
+            "can only be reopened within %(days)s day of resolution; raise a new incident",
+            "can only be reopened within %(days)s days of resolution; raise a new incident",
+            days,
+        ) % {"days": days}
     return None
 
 
 def _needs_assignee(incident: Any, data: Mapping[str, Any]) -> str | None:
     if not (data.get("assignee") or incident.assignee_id):
-        return "needs an assignee"
+        return gettext("needs an assignee")
     return None
 
 

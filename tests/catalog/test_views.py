@@ -10,6 +10,7 @@ from steward.catalog.models import Request
 from tests import factories
 from tests.conftest import as_actor
 from tests.query_counts import grows
+from tests.web.html import elements
 
 
 def web(user) -> Client:
@@ -37,6 +38,20 @@ def test_order_form_shows_conditions_as_data_attributes(rita, laptop):
     assert 'data-show-field="model" data-show-equals="Performance"' in page
     assert "catalog/order.js" in page
     assert "<script>" not in page
+
+
+def test_order_form_marks_its_required_questions(rita, laptop):
+    """VPN access's "Device" and "Business justification" read like its optional questions:
+    no marker, no required state for assistive technology."""
+    page = rita.get(f"/catalog/items/{laptop.slug}/").content
+    fields = {e.attrs.get("name"): e for e in elements(page) if e.tag in ("input", "select")}
+    assert fields["model"].attrs.get("aria-required") == "true"
+    assert "required" in fields["model"].attrs
+    assert "aria-required" not in fields["needed_by"].attrs
+    assert "required" not in fields["needed_by"].attrs
+    marked = [e.attrs["for"] for e in elements(page, "label", **{"class": "required-mark"})]
+    assert marked == ["id_model", "id_reason"]  # the style sheet adds the "*"
+    assert "(* required)" in page.decode()
 
 
 def test_ordering_from_the_page(rita, laptop):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from steward.changes.choices import ApprovalState, ChangeType, Outcome, Status
 from steward.changes.models import Change, ChangeTemplate
 from steward.changes.services import change_review, change_update
-from steward.changes.workflow import CHANGE_FLOW, needs_review
+from steward.changes.workflow import CHANGE_FLOW, WINDOW, needs_review
 from steward.core.errors import Conflict, IllegalTransition, ValidationFailed
 from steward.core.models import AuditEntry
 from tests.changes.conftest import PLANS, fresh, move, scheduled, window
@@ -131,6 +132,23 @@ def test_scheduling_needs_an_approved_authorisation(agent_actor, cm, new_change)
         move(agent_actor, change, Status.SCHEDULED)
 
     assert fresh(change).status == Status.AUTHORIZATION
+
+
+def test_a_refused_move_reads_in_the_readers_language(agent_actor, cm, new_change):
+    """A German change page read "needs an approved authorisation (approvals are pending)"
+    and "required for this status change"."""
+    change = new_change()
+    move(agent_actor, change, Status.ASSESSMENT)
+    move(agent_actor, change, Status.AUTHORIZATION)
+    with translation.override("de"):
+        with pytest.raises(ValidationFailed) as refused:
+            move(agent_actor, change, Status.SCHEDULED, **dict(zip(WINDOW, window(), strict=True)))
+        with pytest.raises(ValidationFailed) as missing:
+            move(agent_actor, change, Status.SCHEDULED)
+    assert refused.value.message == (
+        "Erst nach erteilter Freigabe möglich (Genehmigungen: Ausstehend)"
+    )
+    assert missing.value.fields["planned_start"] == ["für diesen Statuswechsel erforderlich"]
 
 
 def test_standard_change_from_template_skips_authorisation(agent_actor):

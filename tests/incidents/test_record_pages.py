@@ -14,6 +14,7 @@ from steward.incidents.models import Incident
 from steward.incidents.services import incident_comment, incident_create, incident_update
 from tests import factories
 from tests.conftest import as_actor
+from tests.web.html import elements
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,21 @@ def test_create_from_the_form(web):
     incident = Incident.objects.get()
     assert (incident.priority, incident.category.slug, incident.channel) == (2, "hardware", "web")
     assert page["Location"] == f"/incidents/{incident.number}/"
+
+
+def test_the_agents_form_starts_at_the_title_and_shows_who_the_caller_is(web, agent_user):
+    """The form opened with no field focused, and an empty caller silently became the agent
+    (a call logged for someone else was hers); Enter in a one-line field no longer sends it."""
+    page = web.get("/incidents/new/").content
+    by_name = {e.attrs.get("name"): e for e in elements(page, "input")}
+    assert "autofocus" in by_name["title"].attrs
+    assert by_name["caller"].attrs["value"] == "agent1"
+    assert by_name["caller_label"].attrs["value"] == str(agent_user)
+    [form] = [f for f in elements(page, "form") if f.attrs.get("action") == "/incidents/new/"]
+    assert "data-enter-stays" in form.attrs
+    refused = web.post("/incidents/new/", {"title": "", "impact": 1, "urgency": 1}).content
+    [title] = elements(refused, "input", name="title")
+    assert "autofocus" not in title.attrs  # a refused form's focus goes to its error
 
 
 def test_create_with_bad_input_shows_the_error(web):
@@ -255,7 +271,7 @@ def test_a_failed_htmx_save_swaps_only_the_panel_and_the_address_stays_the_page(
 
     assert response.status_code == 422  # swapped by htmx in place: no POST address in the bar
     assert "<html" not in content
-    assert content.lstrip().startswith('<section class="card" id="work">')
+    assert content.lstrip().startswith('<section class="card" id="work" data-arrival>')
     assert 'value="netwrk"' in content
 
 
@@ -267,7 +283,13 @@ def test_a_successful_htmx_save_sends_the_browser_to_the_page(web, agent_actor):
     )
 
     assert response.status_code == 204
-    assert response["HX-Redirect"] == f"/incidents/{incident.number}/"
+    # back at the activity, where steward.js puts the focus (the page's top before)
+    assert response["HX-Redirect"] == f"/incidents/{incident.number}/#activity"
+    taken = web.post(f"/incidents/{incident.number}/take/", {})
+    assert (taken.status_code, taken["Location"]) == (303, f"/incidents/{incident.number}/#work")
+    page = web.get(f"/incidents/{incident.number}/").content
+    arrivals = [e.attrs["id"] for e in elements(page, "section") if "data-arrival" in e.attrs]
+    assert arrivals == ["work", "activity"]
 
 
 def test_an_empty_comment_is_refused_beside_the_box(web, agent_actor):
@@ -278,7 +300,8 @@ def test_an_empty_comment_is_refused_beside_the_box(web, agent_actor):
     )
 
     assert response.status_code == 422
-    assert response.content.decode().lstrip().startswith('<section class="card" id="activity">')
+    swapped = response.content.decode().lstrip()
+    assert swapped.startswith('<section class="card" id="activity" data-arrival>')
     assert b"This field is required." in response.content
 
 

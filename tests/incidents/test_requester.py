@@ -193,3 +193,28 @@ def test_she_reads_the_resolution_and_reopens(me, requester_actor, agent_actor, 
     assert moved.status_code == 303, moved.content[:2000]
     incident.refresh_from_db()
     assert incident.status == "in_progress"
+
+
+def test_her_page_says_when_we_aim_to_resolve_not_the_desks_sla_clocks(
+    me, web, requester_actor, always_on
+):
+    """Her page showed "missed resolution", the policy's name and "-10h 0m business time";
+    she reads a plain expectation, nothing once it is missed; the agent keeps the clocks."""
+    from django.utils import timezone
+
+    from steward.sla.models import SlaClock
+    from steward.web.templatetags.steward_ui import when
+
+    incident = incident_create(requester_actor, title="Printer jams")
+    clocks = SlaClock.objects.filter(object_id=str(incident.pk))
+    due = clocks.get(kind="resolution").due_at
+    page = me.get(f"/incidents/{incident.number}/").content.decode()
+    assert f"We aim to resolve this by {when(due)}." in page
+    for internal in ("SLA resolution", "SLA response", "business time", "Standard"):
+        assert internal not in page
+    assert "SLA resolution" in web.get(f"/incidents/{incident.number}/").content.decode()
+
+    clocks.update(breached=True, due_at=timezone.now())
+    late = me.get(f"/incidents/{incident.number}/").content.decode()
+    assert "We aim to resolve" not in late
+    assert "missed" not in late

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from steward.core import stamps
 from steward.core.errors import (
@@ -220,6 +220,16 @@ def test_reopen_after_window_is_refused(agent_actor, desk):
     with pytest.raises(ValidationFailed) as err:
         walk_to(agent_actor, incident, "in_progress", assignee="agent1")
     assert "7 days" in err.value.fields["status"][0]
+
+
+def test_a_refused_reopen_reads_in_the_readers_language(agent_actor, desk):
+    incident = state_of(agent_actor, "resolved")
+    Incident.objects.filter(pk=incident.pk).update(
+        resolved_at=timezone.now() - dt.timedelta(days=30)
+    )
+    with translation.override("de"), pytest.raises(ValidationFailed) as err:
+        walk_to(agent_actor, incident, "in_progress", assignee="agent1")
+    assert err.value.fields["status"][0].startswith("Nur innerhalb von 7 Tagen nach der Lösung")
 
 
 def test_reassignment_is_counted(admin_actor, agent_actor, desk):

@@ -93,7 +93,13 @@ def log_incident(
     open_module(page, "Incidents")
     page.get_by_role("link", name="New incident").click()
     heading(page, "New incident")
-    page.get_by_label("Title").fill(title)
+    # the defects: the form opened with nothing focused, and Enter in the title logged the
+    # bare title at once (the caller, left empty, became the agent unseen)
+    expect(page.get_by_label("Title")).to_be_focused()
+    expect(page.get_by_role("combobox", name="Caller")).to_have_value("Sam Desk")
+    page.evaluate("window.stayed = true")  # a page that sends the form forgets it
+    page.keyboard.type(title)
+    page.keyboard.press("Enter")
     page.get_by_label("Description").fill("Logged from a phone call.")
     subcategory = page.get_by_label("Subcategory")
     expect(subcategory.locator("option")).to_have_count(1)  # nothing until a category
@@ -116,6 +122,7 @@ def log_incident(
         pick(page, page.get_by_label("Affected service"), service[:6], re.compile(f"^{service}"))
     if assignee:
         pick(page, page.get_by_label("Assignee"), assignee.split()[-1], re.compile(f"^{assignee}"))
+    assert page.evaluate("window.stayed === true")  # Enter in the title sent nothing
     page.get_by_role("button", name="Log incident").click()
     heading(page, re.compile(re.escape(title)))
     return page.url.rstrip("/").rsplit("/", 1)[-1]
@@ -142,7 +149,9 @@ def test_agent_takes_an_incident_and_its_team_stays(page):
     row.get_by_role("button", name="Take").click()
     page.wait_for_load_state("load")
 
-    expect(page).to_have_url(re.compile(rf"/incidents/{number}/$"))
+    # taken: on the record at its work panel, with the focus there (the page's top before)
+    expect(page).to_have_url(re.compile(rf"/incidents/{number}/#work$"))
+    expect(page.locator("#work")).to_be_focused()
     # the defect: "Take" removed the incident's team (audit: team: Server & Storage → —)
     expect(detail(page, "Team / assignee")).to_have_text("Service Desk / Sam Desk")
     timeline = page.locator(".timeline")
@@ -348,4 +357,6 @@ def test_agent_resolving_by_keyboard_lands_on_what_is_missing(page):
     page.get_by_role("button", name="Resolve").focus()
     keyboard.press("Enter")
     expect(page.locator(".toolbar .status")).to_have_text("Resolved")
-    expect(page).to_have_url(re.compile(rf"/incidents/{number}/$"))
+    # the defect: the saved page came back with the focus at its top
+    expect(page).to_have_url(re.compile(rf"/incidents/{number}/#work$"))
+    expect(page.locator("#work")).to_be_focused()

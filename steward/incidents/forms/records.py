@@ -78,6 +78,8 @@ class IncidentForm(forms.Form):
         if not subcategories:
             self.fields["subcategory"].help_text = _("Choose a category first.")
         self.fields["team"].choices = [("", "—")] + [(t.slug, t.name) for t in teams]
+        if not self.is_bound:  # a fresh form starts at its title (a refused one at its error)
+            self.fields["title"].widget.attrs["autofocus"] = True
         # a requester says what happened, names the service by name if she knows it and
         # attaches files; the desk sets impact and urgency, and she opens no CI
         self.narrowed = not agent

@@ -27,6 +27,7 @@ from steward.incidents import selectors, services
 from steward.incidents.forms import CommentForm, IncidentForm, UpdateForm
 from steward.incidents.models import Incident
 from steward.web.forms import submit
+from steward.web.pickers import labels_for, set_label
 
 DETAIL = "incidents/detail.html"
 NEW = "incidents/new.html"
@@ -70,7 +71,14 @@ def incident_new(request: HttpRequest) -> HttpResponse:
         )
     # a start from elsewhere (an article that did not help) fills in title and description
     initial = IncidentForm.prefill(request.GET)
-    return render(request, NEW, {"form": IncidentForm(initial=initial, **_form_choices(actor))})
+    form = IncidentForm(initial=initial, **_form_choices(actor))
+    if actor.is_agent:
+        # the caller is shown, not implied: an agent logging a call for someone else sees
+        # her own name there and changes it (an empty caller was silently the agent)
+        me = actor.user.username
+        form.initial["caller"] = me
+        set_label(form, "caller", labels_for(actor, "person", [me])[me])
+    return render(request, NEW, {"form": form})
 
 
 @login_required
@@ -135,13 +143,14 @@ def submit_on_detail(
     form_name: str = "form",
     partial: str = "work",
 ) -> HttpResponse:
-    """Save a form of the record page: back to the page on success; on failure the page
-    (or, for htmx, the form's ``partial``) again with the failed form and 422."""
+    """Save a form of the record page: back to the page on success, at the form's region
+    (``#work``, ``#activity``: steward.js puts the focus there, not at the page's top); on
+    failure the page (or, for htmx, the form's ``partial``) again with the failed form and 422."""
     return submit(
         request,
         form,
         save,
-        success=detail_url(incident.number),
+        success=f"{detail_url(incident.number)}#{partial}",
         template=DETAIL,
         partial=partial,
         context=lambda failed: detail_context(request.actor, incident),

@@ -8,6 +8,16 @@ document.addEventListener("change", (event) => {
   if (field && field.form) field.form.submit();
 });
 
+// data-enter-stays: a long form whose Enter in a one-line field does not send it (the "New
+// incident" form sent a bare title at once, the caller left to default); its button sends it.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || event.isComposing) return;
+  const field = event.target;
+  if (!(field instanceof HTMLInputElement) || !field.form || !field.form.hasAttribute("data-enter-stays")) return;
+  if (["submit", "button", "reset", "checkbox", "radio", "file", "image"].includes(field.type)) return;
+  event.preventDefault();
+});
+
 // data-dropzone: an upload form whose file input also takes files dropped anywhere on the
 // form (components/attachments.html). Without this script the input works as it is; with
 // it, a drop fills the input, the chosen files are named, and a choice larger in all than
@@ -300,5 +310,31 @@ document.addEventListener("htmx:load", (event) => {
     if (next) return next.focus();
     if (!region.hasAttribute("tabindex")) region.setAttribute("tabindex", "-1");
     region.focus();
+  });
+})();
+
+// Back at a region after a save: a record page's save answers with the page at the form's
+// region ("/incidents/INC1/#work"); a full page load put the focus at the top, so a keyboard
+// user began again there. A region marked data-arrival that the address names gets the
+// focus. An htmx save on the same page (HX-Redirect to the same address with a new #region)
+// would only scroll, not load the page: load it again at that address.
+(() => {
+  const arrive = () => {
+    const region = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    if (!region || !region.hasAttribute("data-arrival")) return;
+    if (!region.hasAttribute("tabindex")) region.setAttribute("tabindex", "-1");
+    region.focus();
+  };
+  arrive();
+  document.addEventListener("htmx:beforeOnLoad", (event) => {
+    const xhr = event.detail.xhr;
+    const to = xhr && xhr.getResponseHeader("HX-Redirect");
+    if (!to) return;
+    const url = new URL(to, window.location.href);
+    const here = window.location;
+    if (!url.hash || url.pathname !== here.pathname || url.search !== here.search) return;
+    event.preventDefault();
+    window.history.replaceState(window.history.state, "", url.href);
+    window.location.reload();
   });
 })();
