@@ -444,3 +444,20 @@ def test_the_import_command_reads_json_lines(tmp_path, requester_user):
     path.write_text('{"title": "x", "caller": "ghost"}\n')
     with pytest.raises(CommandError, match=r"rows\[1\]\.caller"):
         call_command("incidents_import", str(path), stdout=out)
+
+
+@pytest.mark.parametrize("field", ["description", "external_id", "title\u0000"])
+def test_the_import_command_names_a_nul_before_anything_is_written(tmp_path, field):
+    """On PostgreSQL a NUL reached the chunk's INSERT as a DataError (a traceback, on
+    SQLite it was kept); the command now stops at the line, naming the field."""
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    good, bad = rows(2)
+    bad = {**bad, field: "a\u0000b"}
+    path = tmp_path / "incidents.jsonl"
+    path.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n")
+    with pytest.raises(CommandError, match=r"line 2: .* holds a NUL character"):
+        call_command("incidents_import", str(path), stdout=io.StringIO())
+    assert Incident.objects.count() == 0

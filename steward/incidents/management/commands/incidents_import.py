@@ -35,6 +35,10 @@ def _rows(path: str) -> Iterator[dict]:
                 raise CommandError(f"line {number}: not JSON ({exc.msg})") from exc
             if not isinstance(row, dict):
                 raise CommandError(f"line {number}: not a JSON object")
+            # a NUL is never text Steward keeps (PostgreSQL refuses it mid-chunk); named here
+            for key, value in row.items():
+                if "\x00" in key or (isinstance(value, str) and "\x00" in value):
+                    raise CommandError(f"line {number}: {key!r} holds a NUL character")
             yield row
 
 
