@@ -33,7 +33,9 @@ def test_agent_takes_notes_and_resolves_and_the_caller_gets_mail(page):
     assert_accessible(page)
     row.get_by_role("button", name="Take").click()
 
-    expect(page).to_have_url(re.compile(rf"/incidents/{incident.number}/$"))
+    # taken: the record opens at its work region, focused there (walk25b)
+    expect(page).to_have_url(re.compile(rf"/incidents/{incident.number}/#work$"))
+    expect(page.locator("#work")).to_be_focused()
     expect(page.locator(".status")).to_have_text("In progress")
     assert_accessible(page)
     page.get_by_label("Reply or work note").fill("HDMI cable was loose; **reseated** it.")
