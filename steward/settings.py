@@ -178,7 +178,15 @@ else:
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": False,
         "results": False,  # no task's return value is read: keep no result rows
-        "consumer": {"workers": 2, "worker_type": "thread", "graceful_signal": "TERM"},
+        # the SQLite queue is polled (Redis blocks on it): huey backs off to 10 s between
+        # looks when idle, so a wake-up or a due retry waited up to 10 s; at most 1 s here
+        # (decision 0091)
+        "consumer": {
+            "workers": 2,
+            "worker_type": "thread",
+            "graceful_signal": "TERM",
+            "max_delay": 1.0,
+        },
     }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -168,3 +168,17 @@ def test_the_smtp_timeout_sets_the_delivery_leases_and_the_backoff_its_base(tmp_
 
     assert default.stdout.split()[-3:] == ["600", "300", "30"], default.stderr
     assert short.stdout.split()[-3:] == ["20", "10", "1"], short.stderr
+
+
+def test_the_sqlite_queue_is_looked_at_at_least_once_a_second():
+    """huey polls a SQLite queue, backing off to 10 s between looks when idle: a retry
+    scheduled for its time (decision 0059) or a wake-up waited up to that long (CI's retry
+    test timed out on it at load, 2026-12-06). The consumer `steward worker` builds from the
+    settings looks at least once a second."""
+    from huey.consumer import Consumer
+    from huey.contrib.djhuey import HUEY
+
+    if settings.HUEY["huey_class"].endswith("RedisHuey"):
+        pytest.skip("Redis blocks on its queue: no polling delay")
+    consumer = Consumer(HUEY, **settings.HUEY["consumer"])
+    assert consumer.max_delay <= 1.0
