@@ -112,3 +112,17 @@ def test_another_agent_still_opens_the_list_on_their_own_changes(web, agent_acto
     in_authorisation(agent_actor, new_change(title="Needs the CM"))
 
     assert _current_tab(web.get("/changes/").content.decode()) == "mine"
+
+
+def test_the_default_lists_next_page_names_the_queue_it_opened_on(new_change, cm_user):
+    """Opened with no tab asked, the list's next page stays on the tab it opened on, even if
+    the default moves between the two (an approval arriving turns "All" into "Awaiting")."""
+    new_change(title="First draft")
+    new_change(title="Second draft")
+
+    html = client_for(cm_user).get("/changes/?limit=1").content.decode()
+
+    assert _current_tab(html) == "all"
+    nxt = re.search(r'<a class="button" rel="next" href="([^"]+)"', html)[1]
+    assert "queue=all" in nxt
+    assert "cursor=" in nxt

@@ -40,7 +40,12 @@ def change_list(request: HttpRequest) -> HttpResponse:
     actor = request.actor
     filters, refused = parse_query(ChangeQueueFilters, request.GET)
     params: dict[str, Any] = filters.dict()
-    params["queue"] = params["queue"] or selectors.change_default_queue(actor)
+    if not params["queue"]:
+        params["queue"] = selectors.change_default_queue(actor)
+        # the page's links (its next page) name the queue it opened on: the default may move
+        # (an approval arrives) between one page and the next
+        request.GET = request.GET.copy()
+        request.GET["queue"] = params["queue"]
     page = None
     if not refused:
         try:
