@@ -48,13 +48,16 @@ def test_failed_mail_is_retried_on_time_with_no_write_and_no_sweep(app):
     app.start_worker()
     # a pass stops at the first refused connection, so the first mail is the probe: backoffs
     # of 1 s then 2 s (STEWARD_DELIVERY_RETRY_BASE_SECONDS=1, at most halved by the jitter)
-    # bring its third try within about 5 s; the minute sweep alone would give one
-    wait_for(lambda: most_tries(app) >= 3, timeout=20, what="a third try of a mail")
+    # bring its third try within about 5 s; the minute sweep alone would give one. The wait
+    # is 45 s, not 20: at CI's load the worker's start alone took much of 20 s (two of four
+    # fresh-clone runs timed out, 2026-12-06); in 45 s the sweeps give at most one more try,
+    # so a third still proves the retry on time
+    wait_for(lambda: most_tries(app) >= 3, timeout=45, what="a third try of a mail")
 
     app.sink.up()  # SMTP back: the next retry sends what is due, the rest on their retries
     wait_for(
         lambda: app.db.scalar("SELECT count(*) FROM core_outgoingmail WHERE sent_at IS NULL") == 0,
-        timeout=20,
+        timeout=45,
         what="every mail sent once SMTP is back",
     )
     accepted = app.sink.ids()
