@@ -18,7 +18,7 @@ from huey.contrib.djhuey import HUEY
 
 from steward.core.db.sqlite3 import base, upkeep
 from steward.core.db.sqlite3.base import DatabaseWrapper
-from steward.settings import SQLITE_ENGINE, SQLITE_OPTIONS
+from tests.core.sqlite_files import file_wrapper
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = 4096
@@ -32,22 +32,7 @@ def _unblocked(django_db_blocker):
 
 
 def _wrapper(path: Path) -> DatabaseWrapper:
-    settings_dict = {
-        "ENGINE": SQLITE_ENGINE,
-        "NAME": str(path),
-        "OPTIONS": dict(SQLITE_OPTIONS),
-        "TIME_ZONE": None,
-        "CONN_MAX_AGE": 0,
-        "CONN_HEALTH_CHECKS": False,
-        "AUTOCOMMIT": True,
-        "ATOMIC_REQUESTS": False,
-        "USER": "",
-        "PASSWORD": "",
-        "HOST": "",
-        "PORT": "",
-        "TEST": {},
-    }
-    wrapper = DatabaseWrapper(settings_dict, alias="checkpoints")
+    wrapper = file_wrapper(path, "checkpoints")
     wrapper.inc_thread_sharing()  # the checkpointer's thread closes its own
     return wrapper
 

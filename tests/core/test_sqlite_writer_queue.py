@@ -21,7 +21,7 @@ from django.db import OperationalError, connections, transaction
 
 from steward.core.db.sqlite3.base import LOCK_SUFFIX, DatabaseWrapper
 from steward.core.db.sqlite3.writers import WriterQueue
-from steward.settings import SQLITE_ENGINE, SQLITE_OPTIONS
+from tests.core.sqlite_files import file_wrapper
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,22 +34,7 @@ def _unblocked(django_db_blocker):
 
 
 def _wrapper(path: Path | str, alias: str, timeout: float = 20) -> DatabaseWrapper:
-    settings_dict = {
-        "ENGINE": SQLITE_ENGINE,
-        "NAME": str(path),
-        "OPTIONS": {**SQLITE_OPTIONS, "timeout": timeout},
-        "TIME_ZONE": None,
-        "CONN_MAX_AGE": 0,
-        "CONN_HEALTH_CHECKS": False,
-        "AUTOCOMMIT": True,
-        "ATOMIC_REQUESTS": False,
-        "USER": "",
-        "PASSWORD": "",
-        "HOST": "",
-        "PORT": "",
-        "TEST": {},
-    }
-    return DatabaseWrapper(settings_dict, alias=alias)
+    return file_wrapper(path, alias, timeout=timeout)
 
 
 @pytest.fixture
