@@ -52,7 +52,7 @@ def _engine(n: str) -> str:
     cases, top = [], 0
     for engine, weight in graph.ENGINES:
         top += weight
-        cases.append(f"WHEN ({n} % 100) < {top} THEN '{engine}'")
+        cases.append(f"WHEN ({n} %% 100) < {top} THEN '{engine}'")
     return f"(CASE {' '.join(cases)} END)"
 
 

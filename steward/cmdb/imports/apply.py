@@ -5,6 +5,7 @@ identifier and source-id rows, and one outbox event per thousand CIs."""
 from __future__ import annotations
 
 import json
+from enum import Enum
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -34,7 +35,17 @@ WRITTEN = (
     *FOREIGN,
     "software_version",
 )
-DEFAULTS = {n: ConfigurationItem._meta.get_field(n).get_default() for n in WRITTEN}
+
+
+def _plain(value: Any) -> Any:
+    """A choice's default as its plain value (``Criticality.MEDIUM`` → ``3``): the same
+    column value and JSON, but ``_json`` writes a plain ``str`` or ``int`` itself, where
+    an enum member went through ``json.dumps``'s Python encoder, twice per created CI
+    (decision 0100: a tenth of a first import's CPU)."""
+    return value.value if isinstance(value, Enum) else value
+
+
+DEFAULTS = {n: _plain(ConfigurationItem._meta.get_field(n).get_default()) for n in WRITTEN}
 
 
 def apply_cis(ctx: Context, plan: Plan, progress: Progress = None) -> None:
@@ -113,14 +124,15 @@ def _create(ctx: Context, creates: list[Create], now: Any) -> None:
     ids = _ids_of([c.number for c in creates])
     for create in creates:
         create.pk = ids[create.number]
+    families = {cls.id: ctx.family(cls).id for cls in {c.row.ci_class for c in creates}}
     sql.insert(
         CIIdentifier,
         ("family", "key", "value", "ci"),
-        (
-            (ctx.family(c.row.ci_class).id, key, value, c.pk)
+        [
+            (families[c.row.ci_class.id], key, value, c.pk)
             for c in creates
             for key, value in c.row.identifiers.items()
-        ),
+        ],
     )
     entries = [
         (create.pk, text, AuditAction.CREATE, changes)
@@ -254,7 +266,7 @@ def _audit(ctx: Context, entries: list[tuple[int, str, str, dict]], now: Any) ->
     sql.insert(
         AuditEntry,
         audit.ROW_COLUMNS,
-        (
+        [
             (
                 at,
                 user,
@@ -268,7 +280,7 @@ def _audit(ctx: Context, entries: list[tuple[int, str, str, dict]], now: Any) ->
                 changes if isinstance(changes, str) else dumps(changes),
             )
             for pk, text, action, changes in entries
-        ),
+        ],
     )
 
 

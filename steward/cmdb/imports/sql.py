@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -58,6 +59,10 @@ def time_value(value: dt.datetime) -> Any:
 
 
 def _batches(rows: Iterable[Sequence[Any]], size: int = BATCH) -> Iterable[list[Sequence[Any]]]:
+    if isinstance(rows, list):  # slices, not an append per row
+        for at in range(0, len(rows), size):
+            yield rows[at : at + size]
+        return
     batch: list[Sequence[Any]] = []
     for row in rows:
         batch.append(row)
@@ -93,9 +98,16 @@ def _insert_values(cursor: Any, head: str, marks: str, width: int, rows: Iterabl
     4,096 identifier rows). Each row of an ``executemany`` is a statement run of its own:
     bound, stepped and reset, and an ``AUTOINCREMENT`` table's ``sqlite_sequence`` row
     rewritten, per row; here per statement. The rows, their order and so their ids are the
-    same."""
+    same. The statements are written with ``?`` and sent past the backend's ``%s`` → ``?``
+    rewrite (``_qmark``, decision 0100)."""
     limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     per = max(1, min(limit, VALUES_PARAMETERS) // width)
+    execute = _qmark(cursor)
+    if execute is not None:
+        marks = marks.replace("%s", "?")
+    else:
+        execute = cursor.execute
+    flat = itertools.chain.from_iterable
     full = ""
     for batch in _batches(rows, per):
         if len(batch) == per:
@@ -103,7 +115,26 @@ def _insert_values(cursor: Any, head: str, marks: str, width: int, rows: Iterabl
             sql = full
         else:
             sql = head + ", ".join([marks] * len(batch))
-        cursor.execute(sql, [value for row in batch for value in row])
+        execute(sql, list(flat(batch)))
+
+
+def _qmark(cursor: Any) -> Any:
+    """``execute(sql, params)`` for SQL written with ``?`` on SQLite, through the connection's
+    execute wrappers and error wrapping as ``cursor.execute`` goes, but without the
+    backend's rewrite of ``%s`` into ``?``: a regular expression over the whole statement,
+    1.5 ms per 16,384-value statement, 0.07-0.09 s of a 20,000-row first import (measured).
+    ``None`` where queries are logged (``DEBUG``, ``CaptureQueriesContext``): the log
+    writes a statement by ``%``-formatting it, which needs the ``%s`` form."""
+    if connection.queries_logged:
+        return None
+    raw, run, db = cursor.cursor, sqlite3.Cursor.execute, cursor.db
+
+    def executor(sql: str, params: Any, _many: bool, _context: Any) -> Any:
+        db.validate_no_broken_transaction()
+        with db.wrap_database_errors:
+            return run(raw, sql, params)
+
+    return lambda sql, params: cursor._execute_with_wrappers(sql, params, False, executor)
 
 
 def update(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
