@@ -22,7 +22,9 @@ from steward.incidents.services import incident_comment, incident_create, incide
 from steward.mailboxes import selectors as mail_selectors
 from steward.mailboxes.selectors import messages
 from steward.mailboxes.services import mail_ingest, mailbox_create
-from steward.web import fields
+from steward.incidents.views import facts, records
+from steward.web import fields, renderer
+from steward.web import timeline as timeline_writer
 from steward.web.templatetags import kept
 from tests import factories
 from tests.conftest import as_actor
@@ -43,6 +45,10 @@ def switches(monkeypatch):
         monkeypatch.setattr(kept, "KEEP", on)
         monkeypatch.setattr(fields, "SHELL", on)
         monkeypatch.setattr(messages, "COMPILED", on)
+        monkeypatch.setattr(facts, "WRITTEN", on)
+        monkeypatch.setattr(timeline_writer, "WRITTEN", on)
+        monkeypatch.setattr(renderer, "PICKERS", on)
+        monkeypatch.setattr(records, "LAZY_FORM", on)
 
     draw(True)
     yield draw
