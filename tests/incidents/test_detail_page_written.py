@@ -27,7 +27,7 @@ from steward.incidents.services import (
 from steward.sla.services import policy_create
 from tests import factories
 from tests.conftest import as_actor
-from tests.incidents.test_detail_page_kept import HOSTILE, _page, switches  # noqa: F401
+from tests.incidents.test_detail_page_kept import HOSTILE, _page
 
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system("tests")
@@ -46,7 +46,7 @@ def world(admin_actor, agent_user, desk, always_on):
     category = category_create(admin_actor, name="Net " + HOSTILE)
     sub = category_create(admin_actor, name="Wi-Fi <5 GHz> & co", parent=category.slug)
     service = ci_create(SYSTEM, name="Shop " + HOSTILE, ci_class="business_service")
-    server = ci_create(SYSTEM, name="web <1> & \"2\"", ci_class="server")
+    server = ci_create(SYSTEM, name='web <1> & "2"', ci_class="server")
     relationship_create(SYSTEM, source=service.number, target=server.number, type="runs_on")
     parent = incident_create(admin_actor, title="Outage", is_major=True, team="desk")
     agent = as_actor(agent_user)

@@ -146,7 +146,8 @@ class Picked(forms.Form):
     team = picker_field("team", required=False)
     assignee = picker_field("agent", required=False)
     marked = forms.CharField(
-        required=False, widget=PickerInput("ci", attrs={"data-x": HOSTILE, "off": False, "on": True})
+        required=False,
+        widget=PickerInput("ci", attrs={"data-x": HOSTILE, "off": False, "on": True}),
     )
 
 

@@ -28,10 +28,10 @@ from steward.core.errors import NotFound
 from steward.core.views.attachments import attachment_card
 from steward.incidents import selectors, services
 from steward.incidents.forms import CommentForm, IncidentForm, UpdateForm
-from steward.incidents.views import facts
 from steward.incidents.models import Incident
-from steward.web.forms import submit
+from steward.incidents.views import facts
 from steward.web import timeline as timeline_writer
+from steward.web.forms import submit
 from steward.web.pickers import labels_for, set_label
 
 DETAIL = "incidents/detail.html"
