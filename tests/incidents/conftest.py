@@ -13,7 +13,7 @@ from steward.core.services import team_create
 from steward.incidents.views import facts, records
 from steward.mailboxes.selectors import messages
 from steward.sla import services as sla
-from steward.web import fields, renderer
+from steward.web import fields, heading, renderer
 from steward.web import timeline as timeline_writer
 from steward.web.templatetags import kept
 from tests import factories
@@ -126,6 +126,7 @@ def switches(monkeypatch):
         monkeypatch.setattr(timeline_writer, "WRITTEN", on)
         monkeypatch.setattr(renderer, "PICKERS", on)
         monkeypatch.setattr(records, "LAZY_FORM", on)
+        monkeypatch.setattr(heading, "WRITTEN", on)
 
     draw(True)
     yield draw

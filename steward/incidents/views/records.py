@@ -30,6 +30,7 @@ from steward.incidents import selectors, services
 from steward.incidents.forms import CommentForm, IncidentForm, UpdateForm
 from steward.incidents.models import Incident
 from steward.incidents.views import facts
+from steward.web import heading
 from steward.web import timeline as timeline_writer
 from steward.web.forms import submit
 from steward.web.pickers import labels_for, set_label
@@ -123,6 +124,16 @@ def _impact(actor: Actor, incident: Incident):  # noqa: ANN202 - cmdb Impact or 
         return None
 
 
+def _heading(incident: Incident, can: selectors.IncidentCapabilities) -> str:
+    """The page's heading (``components/record_heading.html``), back to the reader's list."""
+    return heading.heading_html(
+        incident,
+        list_url=reverse("incidents:list"),
+        list_label=gettext("My incidents") if can.is_requester_view else gettext("Incidents"),
+        major=incident.is_major,
+    )
+
+
 def detail_context(actor: Actor, incident: Incident) -> dict:
     """Everything the record page shows; the forms are fresh unless a failed one replaces
     its own (``submit`` passes it under its name)."""
@@ -137,6 +148,7 @@ def detail_context(actor: Actor, incident: Incident) -> dict:
         # the facts and the timeline written in Python (decision 0098); "" with the switches
         # off: the template writes them
         "facts": facts.facts_html(actor, incident, can, impact) if facts.WRITTEN else "",
+        "heading": _heading(incident, can) if heading.WRITTEN else "",
         "written_timeline": (
             timeline_writer.timeline_html(
                 timeline, created_text=gettext("logged the incident"), is_agent=actor.user.is_agent
