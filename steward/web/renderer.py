@@ -24,12 +24,17 @@ from django.utils.safestring import SafeData
 # What ``{{ value }}`` does in the renderer's templates: autoescape on, the settings' l10n
 # and time zone. Read only, so one instance serves every call.
 _CONTEXT = Context(autoescape=True)
+# False: a picker goes through ``components/picker.html`` as before decision 0098 (the tests
+# render both)
+PICKERS = True
 
 WIDGETS = "django/forms/widgets/"
 INPUT = WIDGETS + "input.html"
 SELECT = WIDGETS + "select.html"
 SELECT_OPTION = WIDGETS + "select_option.html"
 TEXTAREA = WIDGETS + "textarea.html"
+# ``steward.web.pickers.PickerInput``'s (decision 0098: the incident page's team and assignee)
+PICKER = "components/picker.html"
 # Every template of Django's that is ``{% include "django/forms/widgets/input.html" %}``.
 INPUT_TEMPLATES = frozenset(
     WIDGETS + f"{kind}.html"
@@ -110,6 +115,22 @@ def _textarea(widget: dict[str, Any]) -> str:
     )
 
 
+def _picker(widget: dict[str, Any]) -> str:
+    """``components/picker.html`` (stripped, as Django's renderer strips a template's output)."""
+    name, text, listbox = _out(widget["name"]), _out(widget["text"]), _out(widget["listbox_id"])
+    return (
+        f'<span class="picker" data-picker><input type="text" name="{name}_label"'
+        f' value="{text}"{_attrs(widget["attrs"])} role="combobox" aria-autocomplete="list"'
+        f' aria-expanded="false" aria-controls="{listbox}" autocomplete="off"'
+        f' hx-get="{_out(widget["url"])}" hx-trigger="input changed delay:200ms, focus"'
+        f' hx-target="#{listbox}" hx-swap="innerHTML"'
+        f""" hx-vals='{{"for": "{_out(widget["attrs"].get("id", ""))}"}}' hx-sync="this:replace">"""
+        f'<input type="hidden" name="{name}" value="{_out(widget["key"])}" data-picker-key>'
+        f'<input type="hidden" name="{name}_shown" value="{text}" data-picker-shown>'
+        f'<ul role="listbox" id="{listbox}" class="picker-options" hidden></ul></span>'
+    )
+
+
 def _own_options(widget: dict[str, Any]) -> bool:
     """Whether every option uses Django's option template (a custom one goes to the engine)."""
     return all(
@@ -131,4 +152,6 @@ class WidgetRenderer(DjangoTemplates):
                 return _select(widget)
             if template_name == TEXTAREA:
                 return _textarea(widget)
+            if template_name == PICKER and PICKERS:
+                return _picker(widget)
         return super().render(template_name, context, request=request)

@@ -10,7 +10,12 @@ from hypothesis import strategies as st
 
 from steward.core.actor import Actor
 from steward.core.services import team_create
+from steward.incidents.views import facts, records
+from steward.mailboxes.selectors import messages
 from steward.sla import services as sla
+from steward.web import fields, heading, renderer
+from steward.web import timeline as timeline_writer
+from steward.web.templatetags import kept
 from tests import factories
 from tests.conftest import as_actor
 
@@ -105,3 +110,24 @@ def frozen(monkeypatch):
     clocks' elapsed): a minute must not pass between the two."""
     now = timezone.now()
     monkeypatch.setattr(timezone, "now", lambda: now)
+
+
+@pytest.fixture
+def switches(monkeypatch):
+    """The incident page's cuts (decisions 0089, 0098) for ``test_detail_page_*``: ``draw(on)``
+    turns them all on or off for the next page; what was kept stays kept."""
+    kept.forget()
+
+    def draw(on: bool) -> None:
+        monkeypatch.setattr(kept, "KEEP", on)
+        monkeypatch.setattr(fields, "SHELL", on)
+        monkeypatch.setattr(messages, "COMPILED", on)
+        monkeypatch.setattr(facts, "WRITTEN", on)
+        monkeypatch.setattr(timeline_writer, "WRITTEN", on)
+        monkeypatch.setattr(renderer, "PICKERS", on)
+        monkeypatch.setattr(records, "LAZY_FORM", on)
+        monkeypatch.setattr(heading, "WRITTEN", on)
+
+    draw(True)
+    yield draw
+    kept.forget()

@@ -4,7 +4,8 @@ lookup compiled) is the page its templates draw with the three off (``kept.KEEP`
 ``fields.SHELL``, ``messages.COMPILED``), byte for byte (CSRF tokens masked, one "now"), for
 an agent, a team lead, the caller and an administrator; incidents new, assigned, on hold,
 resolved, closed, major and opened by mail, with replies, work notes, files and markup in
-every text; in English, then German; kept parts carried from page to page as in a worker."""
+every text; in English, then German; kept parts carried from page to page as in a worker.
+The switches (``switches``, tests/incidents/conftest.py) also turn decision 0098's cuts off."""
 
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ from steward.core.actor import Actor
 from steward.core.services import attachment_add, team_create
 from steward.incidents.services import incident_comment, incident_create, incident_update
 from steward.mailboxes import selectors as mail_selectors
-from steward.mailboxes.selectors import messages
 from steward.mailboxes.services import mail_ingest, mailbox_create
 from steward.web import fields
 from steward.web.templatetags import kept
@@ -32,21 +32,6 @@ pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system("tests")
 TOKEN = re.compile(r"[A-Za-z0-9]{64}")
 HOSTILE = '<script>alert("x")</script> Tom & Jerry\'s <b>bold</b>'
-
-
-@pytest.fixture
-def switches(monkeypatch):
-    """``draw(on)``: the three cuts on or off for the next page; what was kept stays kept."""
-    kept.forget()
-
-    def draw(on: bool) -> None:
-        monkeypatch.setattr(kept, "KEEP", on)
-        monkeypatch.setattr(fields, "SHELL", on)
-        monkeypatch.setattr(messages, "COMPILED", on)
-
-    draw(True)
-    yield draw
-    kept.forget()
 
 
 @pytest.fixture

@@ -15,6 +15,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from steward.core.forms import ProfileForm
+from steward.web import renderer
+from steward.web.pickers import PickerInput, picker_field, set_label
 from steward.web.renderer import WidgetRenderer
 
 GROUPED = [
@@ -133,3 +135,48 @@ def test_a_select_with_its_own_option_template_goes_through_the_engine() -> None
 def test_the_project_renders_forms_with_it() -> None:
     assert settings.FORM_RENDERER == "steward.web.renderer.WidgetRenderer"
     assert type(forms.renderers.get_default_renderer()) is WidgetRenderer
+
+
+HOSTILE = '<script>alert("x")</script> Tom & Jerry\'s'
+
+
+class Picked(forms.Form):
+    """Pickers (decision 0098), their label, key and attributes hostile."""
+
+    team = picker_field("team", required=False)
+    assignee = picker_field("agent", required=False)
+    marked = forms.CharField(
+        required=False,
+        widget=PickerInput("ci", attrs={"data-x": HOSTILE, "off": False, "on": True}),
+    )
+
+
+def _picked(renderer, data=None, prefix=None) -> Picked:  # noqa: ANN001
+    form = Picked(data, initial={"team": 'desk"&<', "assignee": HOSTILE}, renderer=renderer,
+                  prefix=prefix)  # fmt: skip
+    set_label(form, "team", HOSTILE)
+    return form
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda r: _picked(r), id="unbound"),
+        pytest.param(lambda r: _picked(r, prefix="x<y"), id="prefixed"),
+        pytest.param(
+            lambda r: _picked(r, {"team": "a&b", "team_label": HOSTILE, "team_shown": "other"}),
+            id="bound-typed",
+        ),
+    ],
+)
+def test_a_picker_renders_as_its_template_does(make, monkeypatch) -> None:  # noqa: ANN001
+    ours = rendered(make(WidgetRenderer()))
+    assert 'class="picker"' in ours["team"]
+    monkeypatch.setattr(renderer, "PICKERS", False)  # the template, through the engine
+    assert ours == rendered(make(WidgetRenderer())) == rendered(make(DjangoTemplates()))
+    monkeypatch.setattr(renderer, "PICKERS", True)
+    monkeypatch.setattr(DjangoTemplates, "render", lambda *a, **k: pytest.fail("a template"))
+    assert rendered(make(WidgetRenderer()))["team"]  # written in Python, no template
+    attrs = Picked(auto_id=False, renderer=WidgetRenderer())  # no id: hx-vals names ""
+    monkeypatch.undo()
+    assert str(attrs["team"]) == str(Picked(auto_id=False, renderer=DjangoTemplates())["team"])

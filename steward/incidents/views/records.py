@@ -10,12 +10,15 @@ swapped in place (its partial), so the address stays the record's page and a rel
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from steward.cmdb import selectors as cmdb_selectors
@@ -26,10 +29,15 @@ from steward.core.views.attachments import attachment_card
 from steward.incidents import selectors, services
 from steward.incidents.forms import CommentForm, IncidentForm, UpdateForm
 from steward.incidents.models import Incident
+from steward.incidents.views import facts
+from steward.web import heading
+from steward.web import timeline as timeline_writer
 from steward.web.forms import submit
 from steward.web.pickers import labels_for, set_label
 
 DETAIL = "incidents/detail.html"
+# False: the page's update form is built with its context, as before decision 0098
+LAZY_FORM = True
 NEW = "incidents/new.html"
 
 
@@ -116,16 +124,43 @@ def _impact(actor: Actor, incident: Incident):  # noqa: ANN202 - cmdb Impact or 
         return None
 
 
+def _heading(incident: Incident, can: selectors.IncidentCapabilities) -> str:
+    """The page's heading (``components/record_heading.html``), back to the reader's list."""
+    return heading.heading_html(
+        incident,
+        list_url=reverse("incidents:list"),
+        list_label=gettext("My incidents") if can.is_requester_view else gettext("Incidents"),
+        major=incident.is_major,
+    )
+
+
 def detail_context(actor: Actor, incident: Incident) -> dict:
     """Everything the record page shows; the forms are fresh unless a failed one replaces
     its own (``submit`` passes it under its name)."""
     can = selectors.incident_capabilities(actor, incident)
+    impact = _impact(actor, incident)
+    timeline = selectors.incident_timeline(actor, incident)
     return {
         "incident": incident,
         "can": can,
-        "impact": _impact(actor, incident),
-        "timeline": selectors.incident_timeline(actor, incident),
-        "form": UpdateForm.for_record(incident),
+        "impact": impact,
+        "timeline": timeline,
+        # the facts and the timeline written in Python (decision 0098); "" with the switches
+        # off: the template writes them
+        "facts": facts.facts_html(actor, incident, can, impact) if facts.WRITTEN else "",
+        "heading": _heading(incident, can) if heading.WRITTEN else "",
+        "written_timeline": (
+            timeline_writer.timeline_html(
+                timeline, created_text=gettext("logged the incident"), is_agent=actor.user.is_agent
+            )
+            if timeline_writer.WRITTEN
+            else ""
+        ),
+        # built when the page first reads it (decision 0098): a closed incident's page and the
+        # caller's without a move to offer show none of it
+        "form": SimpleLazyObject(partial(UpdateForm.for_record, incident))
+        if LAZY_FORM
+        else UpdateForm.for_record(incident),
         "comment_form": CommentForm(work_notes=can.can_write_work_notes),
         "take_form": forms.Form(),
         # read by incident_get through incident_visible, the scope incidents' files are read
