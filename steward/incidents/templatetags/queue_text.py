@@ -23,7 +23,8 @@ so equal values write equal text; an ``Incident`` (the model path of a limited r
 gives a person object where a row gives a name, and its page is written as before.
 
 Bounded: at most ``CONTEXTS`` contexts (all forgotten when one more comes) and ``LIMIT``
-parts of each kind in each (that kind's forgotten when full); a head is ~0.6 KB.
+parts in all of them together (all forgotten when full): a head is ~0.6 KB and holds its
+row's values, so a few MB a worker at most.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ from steward.web.templatetags.steward_ui import Dates, PageLocale, most_urgent
 
 # False: every row written by ``incident_queue._rows``'s loop (the reference)
 KEEP = True
-LIMIT = 4096
-CONTEXTS = 64
+LIMIT = 4096  # parts, every context's together
+CONTEXTS = 16
 
 
 class _Context:
@@ -67,18 +68,35 @@ class _Context:
         self.priorities: dict[Any, str] = {}
         self.statuses: dict[Any, str] = {}
 
+    def forget(self) -> None:
+        for kept in (self.heads, self.clocks, self.opened, self.tails):
+            kept.clear()
+
 
 _contexts: dict[tuple, _Context] = {}
+_count = [0]  # the parts kept, in all contexts
 
 
 def forget() -> None:
     _contexts.clear()
+    _count[0] = 0
+
+
+def size() -> int:
+    return sum(
+        len(kept)
+        for context in _contexts.values()
+        for kept in (context.heads, context.clocks, context.opened, context.tails)
+    )
 
 
 def _keep(kept: dict, key: Any, text: str) -> str:
-    if len(kept) >= LIMIT:
-        kept.clear()
+    if _count[0] >= LIMIT:
+        for context in _contexts.values():
+            context.forget()
+        _count[0] = 0
     kept[key] = text
+    _count[0] += 1
     return text
 
 
@@ -105,7 +123,7 @@ def rows(
     context = _contexts.get(key)
     if context is None:
         if len(_contexts) >= CONTEXTS:
-            _contexts.clear()
+            forget()
         context = _contexts[key] = _Context()
     words, heads, clocks, opened_cells, tails = (
         context.words,
