@@ -165,6 +165,7 @@ def _rows(
     the clock for "… ago" and timesince's words are read once per page, not per row
     (decision 0043). With ``FAST`` and ``queue_text.KEEP`` each row's parts are kept per
     process by their values (decision 0097): ``queue_text.rows``, from the functions here."""
+    rows = list(rows)  # read twice should the kept path give the page back
     records_url = conditional_escape(records_url)
     language = page.language
     now = timezone.now()  # one clock for the page's "… ago" (timesince read it per row)
