@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from steward.incidents.models import Incident
-from steward.incidents.templatetags import queue_cells, queue_text
+from steward.incidents.views import queue_cells, queue_text
 from tests.incidents.test_queue_page_kept import (  # noqa: F401 - fixtures
     HOSTILE,
     PATHS,

@@ -14,7 +14,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext
 
 from steward.incidents.templatetags.incident_queue import _since_words
-from steward.incidents.templatetags.queue_since import since
+from steward.incidents.views.queue_since import since
 
 UTC = dt.UTC
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")

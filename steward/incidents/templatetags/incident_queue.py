@@ -30,8 +30,8 @@ from django.utils.timesince import timesince
 from django.utils.translation import ngettext
 
 from steward.core.selectors.timeline import format_date, format_datetime
-from steward.incidents.templatetags import queue_text
-from steward.incidents.templatetags.queue_cells import (
+from steward.incidents.views import queue_text
+from steward.incidents.views.queue_cells import (
     Words,
     head,
     opened_cell,

@@ -36,7 +36,7 @@ from typing import Any
 from django.utils.translation import gettext
 
 from steward.incidents.selectors.rows import QueueRow
-from steward.incidents.templatetags.queue_cells import (
+from steward.incidents.views.queue_cells import (
     Words,
     head,
     opened_cell,
@@ -44,11 +44,14 @@ from steward.incidents.templatetags.queue_cells import (
     sla_cell,
     take_cell,
 )
-from steward.incidents.templatetags.queue_since import since
+from steward.incidents.views.queue_since import since
 from steward.web.templatetags.steward_ui import Dates, PageLocale, most_urgent
 
 # False: every row written by ``incident_queue._rows``'s loop (the reference)
 KEEP = True
+# what ``timesince`` joins its two units with, ``gettext(", ")``: Django's word, translated
+# by Django's catalogue (not Steward's, which holds only what Steward marks)
+TIMESINCE_COMMA = ", "
 LIMIT = 4096  # parts, every context's together
 CONTEXTS = 16
 
@@ -60,7 +63,7 @@ class _Context:
 
     def __init__(self) -> None:
         self.words = Words.current()  # the active language is the context's
-        self.comma = gettext(", ")  # timesince's, between its two units
+        self.comma = gettext(TIMESINCE_COMMA)
         self.heads: dict[tuple, str] = {}
         self.clocks: dict[Any, str] = {}
         self.opened: dict[Any, str] = {}
