@@ -19,7 +19,7 @@ The parts are kept per *context*: the language (the words, the statuses' labels,
 names), the time zone (the times shown), whether the reader is an agent (the tick box, the
 caller, Take) and the rows' address (the script prefix). Only ``QueueRow`` rows are kept:
 their values come from one statement's columns (``str``, ``int``, ``bool``, aware times),
-so equal values write equal text; an ``Incident`` (the model path of a limited reader)
+so equal values write equal text; an ``Incident`` (where a selector gives models)
 gives a person object where a row gives a name, and its page is written as before.
 
 Bounded: at most ``CONTEXTS`` contexts (all forgotten when one more comes) and ``LIMIT``
