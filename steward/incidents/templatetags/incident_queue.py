@@ -24,23 +24,27 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 
 from steward.core.selectors.timeline import format_date, format_datetime
-from steward.incidents.choices import Status
+from steward.incidents.views import queue_text
+from steward.incidents.views.queue_cells import (
+    Words,
+    head,
+    opened_cell,
+    row_html,
+    sla_cell,
+    take_cell,
+)
 from steward.web.templatetags.steward_ui import (
-    NO_CLOCK,
     Dates,
     PageLocale,
     local_dates,
     local_iso,
     most_urgent,
-    priority_badge,
-    sla_html,
-    status_badge,
 )
 
 register = template.Library()
@@ -159,64 +163,47 @@ def _rows(
     ``_Times.of``: the days kept per language and local date, each value's local time worked
     out once for both). The words, the priorities' and statuses' badges, the reader's zone,
     the clock for "… ago" and timesince's words are read once per page, not per row
-    (decision 0043)."""
+    (decision 0043). With ``FAST`` and ``queue_text.KEEP`` each row's parts are kept per
+    process by their values (decision 0097): ``queue_text.rows``, from the functions here."""
+    rows = list(rows)  # read twice should the kept path give the page back
     records_url = conditional_escape(records_url)
-    # the row template's words: {% translate %} escaped its text, {% blocktranslate %} only
-    # the values put into it
-    select = gettext("Select %(number)s")
-    major = format_html(' <span class="badge major">{}</span>', gettext("MAJOR"))
-    ago = gettext("%(since)s ago")
-    take = conditional_escape(gettext("Take"))
-    labels = {value: str(label) for value, label in Status.choices}
     language = page.language
     now = timezone.now()  # one clock for the page's "… ago" (timesince read it per row)
-    words = _since_words(language)
+    since_words = _since_words(language)
+    if FAST and queue_text.KEEP:
+        kept = queue_text.rows(
+            rows,
+            agent=agent,
+            takeable=takeable,
+            records_url=records_url,
+            page=page,
+            escape=escape,
+            dates=dates,
+            now=now,
+            since_words=since_words,
+        )
+        if kept is not None:
+            return mark_safe(kept)  # noqa: S308 - every value is escaped (``head``, …)
+    words = Words.current()
     priorities: dict[Any, str] = {}
     statuses: dict[Any, str] = {}
     out = []
     for row in rows:
         number = escape(row.number)
-        cells = []
-        if agent:
-            cells.append(
-                f'<td><input type="checkbox" name="numbers" value="{number}" '
-                f'aria-label="{select % {"number": number}}"></td>'
-            )
-        cells.append(
-            f'<td><a href="{records_url}{number}/">{number}</a>{major if row.is_major else ""}</td>'
+        cells = head(
+            row,
+            number,
+            agent=agent,
+            records_url=records_url,
+            words=words,
+            escape=escape,
+            priorities=priorities,
+            statuses=statuses,
         )
-        priority = row.priority
-        cell = priorities.get(priority)
-        if cell is None:
-            cell = priorities[priority] = f"<td>{priority_badge(priority)}</td>"
-        cells.append(cell)
-        cells.append(f"<td>{escape(row.title)}</td>")
-        status = row.status
-        cell = statuses.get(status)
-        if cell is None:
-            label = labels.get(status) or row.get_status_display()
-            cell = statuses[status] = f"<td>{status_badge(status, label)}</td>"
-        cells.append(cell)
-        team = row.team.name if row.team is not None else ""
-        cells.append(f'<td class="optional">{escape(team or "—")}</td>')
-        cells.append(f"<td>{escape(row.assignee or '—')}</td>")
-        if agent:
-            cells.append(f'<td class="optional">{escape(row.caller)}</td>')
-        clock = most_urgent(row.sla_clocks)  # as ``sla_badge`` draws it
-        cells.append(f"<td>{NO_CLOCK if clock is None else sla_html(clock, language, dates)}</td>")
-        opened = row.opened_at
-        since = ago % {"since": escape(timesince(opened, now, time_strings=words))}
-        stamp, shown = dates(opened)
-        cells.append(
-            f'<td class="optional"><time datetime="{stamp}" title="{shown}">{since}</time></td>'
-        )
-        if agent:
-            button = (
-                f'<button type="button" class="link" hx-post="{records_url}{number}/take/" '
-                f'hx-target="#queue-alert" hx-select="div.error">{take}</button>'
-                if row.number in takeable
-                else ""
-            )
-            cells.append(f"<td>{button}</td>")
-        out.append("<tr>\n  " + "\n  ".join(cells) + "\n</tr>\n")
+        sla = sla_cell(most_urgent(row.sla_clocks), language, dates)
+        since = escape(timesince(row.opened_at, now, time_strings=since_words))
+        since = words.ago % {"since": since}
+        opened = opened_cell(*dates(row.opened_at))
+        tail = take_cell(records_url, number, words.take, row.number in takeable) if agent else None
+        out.append(row_html(cells, sla, opened, since, tail))
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
