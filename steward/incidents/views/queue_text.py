@@ -11,8 +11,7 @@ row is four parts, each written by ``queue_cells`` on a miss and then looked up:
   warning, business seconds left and due time (all ``sla_html`` reads), so a running
   clock is written anew once a second and looked up in between;
 - the opened cell up to its "… ago", by the opened time; the "… ago" is worked out for
-  each row on each request (it follows the clock), by ``queue_since.since`` with the
-  context's comma;
+  each row on each request (it follows the clock), by Django's ``timesince``;
 - the Take cell, by the number and whether the reader may take the row.
 
 The parts are kept per *context*: the language (the words, the statuses' labels, the days'
@@ -33,7 +32,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.timesince import timesince
 
 from steward.incidents.selectors.rows import QueueRow
 from steward.incidents.views.queue_cells import (
@@ -44,14 +43,10 @@ from steward.incidents.views.queue_cells import (
     sla_cell,
     take_cell,
 )
-from steward.incidents.views.queue_since import since
 from steward.web.templatetags.steward_ui import Dates, PageLocale, most_urgent
 
 # False: every row written by ``incident_queue._rows``'s loop (the reference)
 KEEP = True
-# what ``timesince`` joins its two units with, ``gettext(", ")``: Django's word, translated
-# by Django's catalogue (not Steward's, which holds only what Steward marks)
-TIMESINCE_COMMA = ", "
 LIMIT = 4096  # parts, every context's together
 CONTEXTS = 16
 
@@ -59,11 +54,10 @@ CONTEXTS = 16
 class _Context:
     """One language, zone, role and address: its words and its kept parts."""
 
-    __slots__ = ("words", "comma", "heads", "clocks", "opened", "tails", "priorities", "statuses")
+    __slots__ = ("words", "heads", "clocks", "opened", "tails", "priorities", "statuses")
 
     def __init__(self) -> None:
         self.words = Words.current()  # the active language is the context's
-        self.comma = gettext(TIMESINCE_COMMA)
         self.heads: dict[tuple, str] = {}
         self.clocks: dict[Any, str] = {}
         self.opened: dict[Any, str] = {}
@@ -117,7 +111,7 @@ def rows(
 ) -> str | None:
     """The rows' HTML from kept parts; ``None`` if a row is not a ``QueueRow`` (the caller
     writes the page as before). ``now`` and ``since_words``: the "… ago"'s clock and units
-    (``timesince``'s, worked out by ``queue_since.since`` with the context's comma)."""
+    (``timesince``'s)."""
     rows = list(rows)
     if any(type(row) is not QueueRow for row in rows):
         return None
@@ -135,7 +129,7 @@ def rows(
         context.opened,
         context.tails,
     )
-    ago, comma = words.ago, context.comma
+    ago = words.ago
     out = []
     for row in rows:
         number = row.number
@@ -199,7 +193,7 @@ def rows(
                 cells,
                 sla,
                 opened,
-                ago % {"since": escape(since(at, now, since_words, comma))},
+                ago % {"since": escape(timesince(at, now, time_strings=since_words))},
                 tail,
             )
         )
