@@ -3,6 +3,8 @@ alerts they make. Thin: the services and selectors do the work."""
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from django.http import HttpRequest
 from ninja import Query, Router
 
@@ -23,10 +25,9 @@ def ingest_event(request: HttpRequest, payload: EventIn):
     done = services.event_ingest(request.actor, **payload.dict())
     alert = None
     if done.alert is not None:
-        try:
+        # joined an alert of an organisation the sender does not serve: no alert shown
+        with suppress(NotFound):
             alert = selectors.alert_get(request.actor, pk=done.alert.pk)
-        except NotFound:
-            pass  # joined an alert of an organisation the sender does not serve
     return (201 if done.outcome == "created" else 200), {"outcome": done.outcome, "alert": alert}
 
 

@@ -73,7 +73,8 @@ def test_an_insert_that_loses_the_race_counts_on_the_winner(monitor, monkeypatch
     monkeypatch.setattr("steward.events.selectors.live_alert_for_update", not_yet)
     done = send(monitor)
 
-    assert done.outcome == "updated" and done.alert.pk == winner.pk
+    assert done.outcome == "updated"
+    assert done.alert.pk == winner.pk
     assert Alert.objects.get().count == 2
 
 
@@ -86,7 +87,8 @@ def test_clear_closes_the_alert_and_a_new_event_raises_a_new_one(monitor):
     alert.refresh_from_db()
     assert (cleared.outcome, nothing.outcome, nothing.alert) == ("closed", "ignored", None)
     assert (alert.state, alert.closed_by) == ("closed", "clear")
-    assert fresh.outcome == "created" and fresh.alert.pk != alert.pk
+    assert fresh.outcome == "created"
+    assert fresh.alert.pk != alert.pk
 
 
 def test_a_node_matches_its_ci_by_fqdn_hostname_or_name(monitor):
@@ -115,7 +117,8 @@ def test_critical_opens_one_incident_linked_to_the_ci(monitor):
     incident = Incident.objects.get()
     assert first.alert.incident_id == incident.pk
     assert (incident.channel, incident.configuration_item_id) == ("monitoring", ci.pk)
-    assert incident.impact == 1 and "app01" in incident.title
+    assert incident.impact == 1
+    assert "app01" in incident.title
     assert OutboxMessage.objects.filter(topic="alert.incident_opened").count() == 1
 
 
@@ -133,7 +136,8 @@ def test_clear_notes_the_open_incident_and_leaves_it_open(monitor):
 
     incident = Incident.objects.get()
     note = Comment.objects.get(object_id=str(incident.pk))
-    assert note.internal and "DISK OK - 40% free" in note.body
+    assert note.internal
+    assert "DISK OK - 40% free" in note.body
     assert incident.status in ("new", "assigned")
 
 
@@ -149,7 +153,8 @@ def test_acknowledge_then_close_are_audited(monitor):
     alert.refresh_from_db()
     assert (alert.state, alert.closed_by, alert.acknowledged_by) == ("closed", "agent", agent.user)
     states = [e.changes.get("state") for e in AuditEntry.objects.filter(object_id=str(alert.pk))]
-    assert ["open", "acknowledged"] in states and ["acknowledged", "closed"] in states
+    assert ["open", "acknowledged"] in states
+    assert ["acknowledged", "closed"] in states
 
 
 def test_requesters_and_read_tokens_are_refused(monitor):
