@@ -3,6 +3,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Severity(models.TextChoices):
@@ -13,7 +14,7 @@ class Severity(models.TextChoices):
     MINOR = "minor", _("Minor")
     WARNING = "warning", _("Warning")
     INFO = "info", _("Info")
-    CLEAR = "clear", _("Clear")
+    CLEAR = "clear", pgettext_lazy("severity", "Clear")  # not the filters' "Clear"
 
 
 # the severities an alert may hold (a clear closes it, it never sets it)

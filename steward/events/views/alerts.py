@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from steward.core.errors import DomainError, NotFound
@@ -16,6 +17,8 @@ from steward.events.forms import AlertFilterForm, MoveForm
 from steward.web.forms import wants_partial
 
 FIELDS = ("q", "state", "severity", "source")
+# the console's column headers that no other list has ({% columns %} translates them)
+COLUMNS = (gettext_noop("Count"),)
 MOVES = {State.ACKNOWLEDGED: services.alert_acknowledge, State.CLOSED: services.alert_close}
 
 
