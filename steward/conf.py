@@ -43,6 +43,18 @@ def _list(raw: str) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+# the alert severities of steward.events.choices (conf imports no app)
+_ALERT_SEVERITIES = ("critical", "major", "minor", "warning", "info")
+
+
+def _severities(raw: str) -> list[str]:
+    values = [v.lower() for v in _list(raw)]
+    unknown = [v for v in values if v not in _ALERT_SEVERITIES]
+    if unknown:
+        raise ValueError(f"unknown severity {unknown[0]!r}: one of {', '.join(_ALERT_SEVERITIES)}")
+    return values
+
+
 @dataclass(frozen=True)
 class Setting:
     """One ``STEWARD_*`` variable: its name, default, parser and meaning."""
@@ -198,6 +210,13 @@ SETTINGS: tuple[Setting, ...] = (
         " check, the From header is believed as the mail server let it through, so a forged"
         " From acts as the person it names (docs/email.md, decision 0093).",
         _list,
+    ),
+    Setting(
+        "STEWARD_EVENT_INCIDENT_SEVERITIES",
+        "critical,major",
+        "Comma-separated alert severities (critical, major, minor, warning, info) at which a"
+        " monitoring alert opens one incident (docs/events.md). Empty: alerts open none.",
+        _severities,
     ),
     Setting(
         "STEWARD_DATABASE_PREPARE_THRESHOLD",

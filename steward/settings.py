@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "steward.assets",
     "steward.software",
     "steward.knowledge",
+    "steward.events",
     "steward.portal",
     "steward.api",
     "steward.web",
@@ -220,6 +221,7 @@ MAIL_MAX_BYTES = env("STEWARD_MAIL_MAX_BYTES")
 MAIL_SENDER_LIMIT = env("STEWARD_MAIL_SENDER_LIMIT")  # per sender and hour
 MAIL_TRUSTED_AUTHSERV_ID = env("STEWARD_MAIL_TRUSTED_AUTHSERV_ID")  # a list; empty: no check
 MAX_JSON_BYTES = env("STEWARD_MAX_JSON_BYTES")
+EVENT_INCIDENT_SEVERITIES = env("STEWARD_EVENT_INCIDENT_SEVERITIES")
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_JSON_BYTES
 MAX_URL_BYTES = 8192  # path and query string; longer is a 414 (steward.api.middleware)
 FILE_UPLOAD_PERMISSIONS = 0o640

@@ -60,6 +60,7 @@ def _register() -> None:
     from steward.changes import api as changes_api
     from steward.cmdb import api as cmdb_api
     from steward.core import api as core_api
+    from steward.events import api as events_api
     from steward.incidents import api as incidents_api
     from steward.knowledge import api as knowledge_api
     from steward.mailboxes import api as mailboxes_api
@@ -79,6 +80,7 @@ def _register() -> None:
         assets_api,
         software_api,
         knowledge_api,
+        events_api,
     )
     for module in modules:
         for prefix, router in module.ROUTERS:

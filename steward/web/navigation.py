@@ -70,7 +70,7 @@ MODULES: tuple[Module, ...] = (
     Module("assets", _("Assets"), "assets:list", asset_managers_only=True),
     Module("software", _("Software"), "software:list"),
     Module("sla", _("SLA"), "sla:list"),
-    Module("events", _("Events"), None),
+    Module("events", _("Events"), "events:list"),
     Module("automation", _("Automation"), None),
     Module("reports", _("Reports"), None),
     Module("teams", _("Teams"), "core:team_list"),

@@ -20,6 +20,7 @@ DOMAIN_APPS = (
     "software",
     "knowledge",
     "portal",
+    "events",
 )
 
 # Rooms every domain app has. A name stands for `name.py` or a package `name/`, except where

@@ -34,6 +34,8 @@ from steward.core.models import (
     Team,
     User,
 )
+from steward.events import services as event_services
+from steward.events.models import Alert
 from steward.incidents import services as incident_services
 from steward.incidents.models import Incident, SavedView, TeamAssignment
 from steward.mailboxes import services as mail_services
@@ -101,6 +103,7 @@ class Scene:
         rows["comments"] = list(Comment.objects.filter(on_b).values_list("id", "body"))
         rows["attachments"] = list(Attachment.objects.filter(on_b).values_list("id", "filename"))
         rows["saved views"] = list(SavedView.objects.filter(user=self.b).values())
+        rows["alerts"] = list(Alert.objects.filter(organisation__slug="mkb-org").values())
         if self.change is not None:
             rows["change"] = Change.objects.filter(pk=self.change.pk).values().get()
             rows["change freeze"] = FreezeWindow.objects.filter(pk=self.freeze.pk).values().get()
@@ -265,6 +268,17 @@ def build_scene() -> Scene:
         system, source=ci_app.number, target=ci.number, type="runs_on"
     )
     product, licence, installation = _software_of_b(system, org_b, ci)
+    # B's alert: its node is B's CI's fqdn, so it is of B's organisation (a warning: no
+    # incident, which the system could not be the caller of)
+    alert = event_services.event_ingest(
+        system,
+        source="mkb-monitor",
+        node="mkb-host.example.com",
+        resource="mkb-check",
+        severity="warning",
+        summary="mkb-alert-summary",
+        details={"mkb": "mkb-detail"},
+    ).alert
     saved_view = incident_services.saved_view_save(
         Actor(user=b), name="mkb-view", query=f"q={MARKER}&team={team.slug}"
     )
@@ -334,6 +348,8 @@ def build_scene() -> Scene:
             "licences/number": licence.number,
             "installations/id": str(installation.id),
             "devices/number": ci.number,
+            "alerts/id": str(alert.pk),  # the API's alert and its web page
+            "events/pk": str(alert.pk),
             **change_refs,
             **mail_refs,
             **catalog_refs,
@@ -358,6 +374,8 @@ def build_scene() -> Scene:
             "requester": b.username,
             "source": "discovery",  # the CMDB import's source (a registered one)
             "incident": incident.number,
+            "severity": "warning",
+            "state": "all",
         },
         body_values={
             "username": a.username,
@@ -370,6 +388,7 @@ def build_scene() -> Scene:
             "start_date": "2026-01-01",
             "device": ci.number,
             "installations": [],
+            "severity": "warning",  # a walker's event is taken (201), its alert its own
         },
         body_refs={
             "caller": b.username,

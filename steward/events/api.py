@@ -1,0 +1,57 @@
+"""Event routes: monitoring sends events in; agents list, read, acknowledge and close the
+alerts they make. Thin: the services and selectors do the work."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from steward.api.http import page_of
+from steward.core.errors import NotFound
+from steward.events import selectors, services
+from steward.events.filters import AlertFilters
+from steward.events.schemas import AlertOut, EventIn, EventOut
+
+events = Router(tags=["events"])
+alerts = Router(tags=["events"])
+
+
+@events.post("", response={200: EventOut, 201: EventOut})
+def ingest_event(request: HttpRequest, payload: EventIn):
+    """One monitoring event: 201 when it raised a new alert, 200 when it repeated or
+    cleared a live one (or cleared nothing: ``ignored``)."""
+    done = services.event_ingest(request.actor, **payload.dict())
+    alert = None
+    if done.alert is not None:
+        # joined an alert of an organisation the sender does not serve: no alert shown
+        with suppress(NotFound):
+            alert = selectors.alert_get(request.actor, pk=done.alert.pk)
+    return (201 if done.outcome == "created" else 200), {"outcome": done.outcome, "alert": alert}
+
+
+@alerts.get("", response=page_of(AlertOut))
+def list_alerts(request: HttpRequest, filters: Query[AlertFilters]):
+    """Alerts, the latest activity first; by default the live ones (open or acknowledged)."""
+    return selectors.alert_list(request.actor, **filters.dict())
+
+
+@alerts.get("/{id}", response=AlertOut)
+def get_alert(request: HttpRequest, id: str):  # noqa: A002 - the URL's name
+    return selectors.alert_get(request.actor, pk=id)
+
+
+@alerts.post("/{id}/acknowledge", response=AlertOut)
+def acknowledge_alert(request: HttpRequest, id: str):  # noqa: A002 - the URL's name
+    services.alert_acknowledge(request.actor, pk=id)
+    return selectors.alert_get(request.actor, pk=id)
+
+
+@alerts.post("/{id}/close", response=AlertOut)
+def close_alert(request: HttpRequest, id: str):  # noqa: A002 - the URL's name
+    services.alert_close(request.actor, pk=id)
+    return selectors.alert_get(request.actor, pk=id)
+
+
+ROUTERS = [("events", events), ("alerts", alerts)]

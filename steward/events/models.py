@@ -1,0 +1,75 @@
+"""Alerts: monitoring events deduplicated by their fingerprint while open
+(docs/events.md, docs/decisions/0095)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from steward.core.models import Organisation
+from steward.events.choices import ClosedBy, Severity, State
+
+
+class Alert(models.Model):
+    """One condition a monitoring source reports about a node: the events with the same
+    fingerprint (source + node + resource, or source + key) while it is not closed."""
+
+    fingerprint = models.CharField(max_length=64)
+    source = models.CharField(max_length=40)
+    node = models.CharField(max_length=255)
+    resource = models.CharField(max_length=255)  # the check or resource that fired
+    key = models.CharField(max_length=255, blank=True)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    summary = models.CharField(max_length=500)
+    details = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.OPEN)
+    count = models.PositiveIntegerField(default=1)
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+    configuration_item = models.ForeignKey(
+        "cmdb.ConfigurationItem",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alerts",
+    )
+    # the CI's organisation when it matched one: agents limited to organisations see an
+    # alert of theirs or of none (core.selectors.scoping)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
+    )
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alerts",
+    )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.CharField(max_length=8, choices=ClosedBy.choices, blank=True)
+
+    class Meta:
+        constraints = [
+            # one live alert per fingerprint, whatever the concurrency: a second insert
+            # fails and the service reads the first (services/ingest.py)
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=~Q(state=State.CLOSED),
+                name="event_alert_one_live",
+            ),
+        ]
+        indexes = [
+            # the console: newest activity first, by state
+            models.Index(fields=["state", "-last_seen", "-id"], name="event_alert_console"),
+            models.Index(fields=["-last_seen", "-id"], name="event_alert_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.node} {self.resource}"

@@ -1,0 +1,25 @@
+"""Every read of event management, scoped to what the actor may see."""
+
+from steward.events.selectors.alerts import (
+    alert_for_update,
+    alert_get,
+    alert_list,
+    alert_visible,
+    live_alert_for_update,
+)
+from steward.events.selectors.history import alert_history, alert_moves
+from steward.events.selectors.matching import ci_for_node
+from steward.events.selectors.permissions import can_read, can_work
+
+__all__ = [
+    "alert_for_update",
+    "alert_get",
+    "alert_history",
+    "alert_list",
+    "alert_moves",
+    "alert_visible",
+    "can_read",
+    "can_work",
+    "ci_for_node",
+    "live_alert_for_update",
+]

@@ -1,0 +1,36 @@
+"""Which CMDB CI an event's node is: a CI whose ``fqdn`` or ``hostname`` identification
+value is the node (compared as the CMDB compares them: trimmed, case-folded), else one whose
+name is the node; the node's first label is tried after the whole name
+(``web01.example.com``, then ``web01``). Several CIs answering to one name match none: the
+alert stays without a CI rather than on the wrong one."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from steward.cmdb import selectors as cmdb_selectors
+from steward.cmdb.models import ConfigurationItem
+from steward.core.actor import Actor
+
+NODE_KEYS = ("fqdn", "hostname")
+
+
+def _names(node: str) -> list[str]:
+    whole = node.strip().lower()
+    short = whole.split(".", 1)[0]
+    return [whole] if short in ("", whole) else [whole, short]
+
+
+def ci_for_node(actor: Actor, node: str) -> ConfigurationItem | None:
+    """The one CI the actor may see that ``node`` names, or None."""
+    visible = cmdb_selectors.ci_visible(actor).only("id", "number", "organisation_id")
+    for name in _names(node):
+        if not name:
+            continue
+        by_key = Q(identifiers__key__in=NODE_KEYS, identifiers__value=name)
+        found = list(visible.filter(by_key | Q(name__iexact=name)).distinct()[:2])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return None
+    return None

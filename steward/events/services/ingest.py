@@ -1,0 +1,113 @@
+"""A monitoring event in: deduplicated into its live alert (one per fingerprint, held by
+the partial unique constraint ``event_alert_one_live``), matched to a CMDB CI when new,
+and handed to the incident rule; a ``clear`` closes the live alert (docs/events.md)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from steward.core import audit, outbox
+from steward.core.actor import Actor
+from steward.core.choices import AuditAction
+from steward.core.errors import PermissionDenied
+from steward.events import selectors
+from steward.events.choices import ClosedBy, Outcome, Severity, State
+from steward.events.models import Alert
+from steward.events.services import rules
+from steward.events.services.validation import clean_event
+
+SEND_REFUSED = "Only agents with a writing token send events."
+AUDITED = ("source", "node", "resource", "key", "severity", "summary", "state", "count")
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """What one event did, and to which alert (None: a clear without a live alert)."""
+
+    outcome: str
+    alert: Alert | None
+
+
+def fingerprint(source: str, node: str, resource: str, key: str = "") -> str:
+    """The dedup key: source + key when the source names its own, else source + node +
+    resource; compared case-insensitively, blanks trimmed."""
+    parts = (source, "key", key) if key else (source, node, resource)
+    text = "\x1f".join(p.strip().lower() for p in parts)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def event_ingest(actor: Actor, **values: Any) -> Ingested:
+    """Take one event (source, node, resource, severity, summary, optional details and
+    key): a new alert, a repeat of the live one, or its clear."""
+    if not selectors.can_work(actor):
+        raise PermissionDenied(SEND_REFUSED)
+    clean = clean_event(values)
+    print_ = fingerprint(clean["source"], clean["node"], clean["resource"], clean["key"])
+    now = timezone.now()
+    with transaction.atomic():
+        alert = selectors.live_alert_for_update(print_)
+        if clean["severity"] == Severity.CLEAR:
+            if alert is None:
+                return Ingested(Outcome.IGNORED, None)
+            _clear(actor, alert, clean["summary"], now)
+            return Ingested(Outcome.CLOSED, alert)
+        outcome = Outcome.UPDATED
+        if alert is None:
+            alert, outcome = _insert(actor, print_, clean, now)
+        if outcome == Outcome.UPDATED:
+            _repeat(actor, alert, clean, now)
+        rules.open_incident_if_due(actor, alert)
+    return Ingested(outcome, alert)
+
+
+def _insert(actor: Actor, print_: str, clean: dict[str, Any], now) -> tuple[Alert, str]:
+    """The new alert, or, when a concurrent event inserted it first, that one (locked)."""
+    ci = selectors.ci_for_node(actor, clean["node"])
+    alert = Alert(
+        fingerprint=print_,
+        first_seen=now,
+        last_seen=now,
+        configuration_item=ci,
+        organisation_id=ci.organisation_id if ci else None,
+        **clean,
+    )
+    try:
+        with transaction.atomic():  # a savepoint: the other insert's row is read after it
+            alert.save(force_insert=True)
+    except IntegrityError:
+        existing = selectors.live_alert_for_update(print_)
+        if existing is None:  # not the constraint: a real error
+            raise
+        return existing, Outcome.UPDATED
+    audit.record(actor, alert, action=AuditAction.CREATE, after=audit.snapshot(alert, AUDITED))
+    outbox.emit("alert.raised", alert, severity=alert.severity, ci=alert.configuration_item_id)
+    return alert, Outcome.CREATED
+
+
+def _repeat(actor: Actor, alert: Alert, clean: dict[str, Any], now) -> None:
+    """Another occurrence: counted and dated; severity, summary and details as it says."""
+    before = {"severity": alert.severity, "summary": alert.summary}
+    alert.count += 1
+    alert.last_seen = now
+    alert.severity, alert.summary = clean["severity"], clean["summary"]
+    alert.details = clean["details"] or alert.details
+    alert.save(update_fields=["count", "last_seen", "severity", "summary", "details"])
+    if before["severity"] != alert.severity:  # repeats alone are counted, not audited
+        audit.record(actor, alert, before=before, after=audit.snapshot(alert, before))
+        outbox.emit("alert.severity_changed", alert, severity=alert.severity)
+
+
+def _clear(actor: Actor, alert: Alert, summary: str, now) -> None:
+    before = audit.snapshot(alert, ("state", "count"))
+    alert.state, alert.closed_at, alert.closed_by = State.CLOSED, now, ClosedBy.CLEAR
+    alert.count += 1
+    alert.last_seen = now
+    alert.save(update_fields=["state", "closed_at", "closed_by", "count", "last_seen"])
+    audit.record(actor, alert, before=before, after=audit.snapshot(alert, before))
+    outbox.emit("alert.closed", alert, by=ClosedBy.CLEAR)
+    rules.note_clear_on_incident(actor, alert, summary)

@@ -1,0 +1,80 @@
+"""The pure checks of an event, called by every write path (the API, the demo, tests): each
+refusal names its field, so a monitoring tool's bad event is a 422, never a 500."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from steward.core.errors import ValidationFailed
+from steward.core.text import is_single_line
+from steward.events.choices import Severity
+
+# (field, longest, required)
+TEXTS = (
+    ("source", 40, True),
+    ("node", 255, True),
+    ("resource", 255, True),
+    ("summary", 500, True),
+    ("key", 255, False),
+)
+MAX_DETAILS_BYTES = 8 * 1024
+MAX_DETAILS_DEPTH = 5
+
+
+def _depth(value: Any) -> int:
+    """How deeply objects and arrays nest in ``value`` (a scalar: 0)."""
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
+def _text(errors: dict[str, list[str]], name: str, value: Any, longest: int, required: bool):
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors[name] = ["must be text"]
+        return ""
+    value = value.strip()
+    if required and not value:
+        errors[name] = ["required"]
+    elif len(value) > longest:
+        errors[name] = [f"at most {longest} characters"]
+    elif not is_single_line(value):
+        errors[name] = ["one line of text: no line breaks or control characters"]
+    return value
+
+
+def _details(errors: dict[str, list[str]], value: Any) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        errors["details"] = ["must be a JSON object"]
+        return {}
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, default=str)
+    if len(text.encode()) > MAX_DETAILS_BYTES:
+        errors["details"] = [f"at most {MAX_DETAILS_BYTES} bytes of JSON"]
+    elif "\\u0000" in text or "\x00" in text:
+        errors["details"] = ["may not hold NUL characters"]
+    elif _depth(value) > MAX_DETAILS_DEPTH:
+        errors["details"] = [f"at most {MAX_DETAILS_DEPTH} levels deep"]
+    return value
+
+
+def clean_event(values: dict[str, Any]) -> dict[str, Any]:
+    """The event's fields trimmed and checked; ``ValidationFailed`` naming each bad field."""
+    errors: dict[str, list[str]] = {}
+    clean = {
+        name: _text(errors, name, values.get(name), longest, required)
+        for name, longest, required in TEXTS
+    }
+    severity = values.get("severity")
+    if severity not in Severity.values:
+        errors["severity"] = [f"one of {', '.join(Severity.values)}"]
+    clean["severity"] = severity
+    clean["details"] = _details(errors, values.get("details"))
+    if errors:
+        raise ValidationFailed(errors)
+    return clean

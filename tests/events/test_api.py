@@ -1,0 +1,114 @@
+"""The events API: ingest answers (201 new, 200 repeat), 422s naming the field for any bad
+event (never a 500), agents only, and the alert reads and actions, 404 to requesters."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from steward.events.models import Alert
+from tests import factories
+from tests.conftest import api_client_for
+from tests.events.conftest import event
+
+pytestmark = pytest.mark.django_db
+STATEMENTS = 6  # cache stamp, savepoint, locked read, update, release, read back
+
+
+@pytest.fixture
+def monitor_api():
+    return api_client_for(factories.agent(username="zabbix-bot"), scopes=("write",))
+
+
+def test_ingest_answers_created_then_updated(monitor_api):
+    first = monitor_api.post("/api/v1/events", event())
+    again = monitor_api.post("/api/v1/events", event(severity="minor"))
+
+    assert first.status_code == 201, first.content
+    assert again.status_code == 200
+    body = again.json()
+    assert body["outcome"] == "updated"
+    assert (body["alert"]["count"], body["alert"]["severity"]) == (2, "minor")
+    assert body["alert"]["id"] == first.json()["alert"]["id"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("severity", "fatal"),
+        ("severity", None),
+        ("node", None),
+        ("summary", "x" * 100_000),
+        ("node", "web\u000001"),
+        ("resource", ["a"]),
+        ("details", {"a": "\u0000"}),
+        ("details", "text"),
+        ("key", "k" * 256),
+    ],
+)
+def test_a_bad_event_is_a_422_naming_its_field(monitor_api, field, value):
+    response = monitor_api.post("/api/v1/events", event(**{field: value}))
+
+    assert response.status_code == 422, response.content
+    named = response.json()["error"]["fields"]
+    assert [n for n in named if n == field or n.startswith(f"{field}.")], named
+    assert not Alert.objects.exists()
+
+
+def test_a_missing_field_and_an_unknown_one_are_named(monitor_api):
+    body = event()
+    del body["summary"]
+    body["colour"] = "red"
+
+    response = monitor_api.post("/api/v1/events", body)
+
+    assert response.status_code == 422
+    assert {"summary", "colour"} <= set(response.json()["error"]["fields"])
+
+
+def test_requesters_and_read_tokens_may_not_send(requester_api):
+    reader = api_client_for(factories.agent(), scopes=("read",))
+
+    assert requester_api.post("/api/v1/events", event()).status_code == 403
+    assert reader.post("/api/v1/events", event()).status_code == 403
+
+
+def test_alert_reads_and_actions_are_404_to_requesters(monitor_api, requester_api, agent_api):
+    alert = monitor_api.post("/api/v1/events", event()).json()["alert"]["id"]
+
+    assert requester_api.get("/api/v1/alerts").json()["items"] == []
+    assert requester_api.get(f"/api/v1/alerts/{alert}").status_code == 404
+    assert requester_api.post(f"/api/v1/alerts/{alert}/acknowledge").status_code == 404
+    assert requester_api.post(f"/api/v1/alerts/{alert}/close").status_code == 404
+    assert agent_api.get("/api/v1/alerts/not-a-number").status_code == 404
+
+
+def test_agents_acknowledge_and_close(monitor_api, agent_api):
+    alert = monitor_api.post("/api/v1/events", event()).json()["alert"]["id"]
+
+    acked = agent_api.post(f"/api/v1/alerts/{alert}/acknowledge")
+    again = agent_api.post(f"/api/v1/alerts/{alert}/acknowledge")
+    closed = agent_api.post(f"/api/v1/alerts/{alert}/close")
+
+    assert acked.status_code == 200
+    assert acked.json()["state"] == "acknowledged"
+    assert again.status_code == 409
+    assert closed.json()["state"] == "closed"
+    assert agent_api.get("/api/v1/alerts").json()["items"] == []
+    assert len(agent_api.get("/api/v1/alerts?state=closed").json()["items"]) == 1
+
+
+def test_a_repeat_costs_a_fixed_number_of_statements(monitor_api):
+    """Ingest of a repeat: token, the locked read, the update and the read back; not
+    more with more alerts or more occurrences."""
+    monitor_api.post("/api/v1/events", event())
+    for n in range(5):
+        monitor_api.post("/api/v1/events", event(node=f"other{n}"))
+    monitor_api.post("/api/v1/events", event())  # warm: the token's use is kept per process
+
+    with CaptureQueriesContext(connection) as captured:
+        response = monitor_api.post("/api/v1/events", event())
+
+    assert response.status_code == 200
+    assert len(captured) <= STATEMENTS, [q["sql"][:120] for q in captured]
