@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "steward.assets",
     "steward.software",
     "steward.knowledge",
+    "steward.reports",
     "steward.portal",
     "steward.api",
     "steward.web",

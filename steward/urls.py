@@ -19,6 +19,7 @@ urlpatterns = [
     path("assets/", include("steward.assets.urls")),
     path("software/", include("steward.software.urls")),
     path("knowledge/", include("steward.knowledge.urls")),
+    path("reports/", include("steward.reports.urls")),
     path("help/", include("steward.portal.urls")),
     path("", include("steward.core.urls")),
     path("", include("steward.web.urls")),
