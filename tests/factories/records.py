@@ -35,12 +35,14 @@ def change(requester: Any, created_at: dt.datetime, **values: Any) -> Change:
         number=f"CHG9{_n():06d}", title="Report row", requester=requester, **values
     )
     Change.objects.filter(pk=row.pk).update(created_at=created_at)
+    row.created_at = created_at
     return row
 
 
 def problem(created_at: dt.datetime, **values: Any) -> Problem:
     row = Problem.objects.create(number=f"PRB9{_n():06d}", title="Report row", **values)
     Problem.objects.filter(pk=row.pk).update(created_at=created_at)
+    row.created_at = created_at
     return row
 
 
@@ -54,6 +56,7 @@ def catalog_request(
         number=f"REQ9{_n():06d}", item=item, title="Report row", requester=requester, **values
     )
     Request.objects.filter(pk=row.pk).update(created_at=created_at)
+    row.created_at = created_at
     if team is not None:
         Task.objects.create(
             number=f"TASK9{_n():06d}", request=row, position=1, title="Do", team=team, status="done"

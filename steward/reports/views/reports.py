@@ -54,10 +54,14 @@ def _page(request: HttpRequest, template: str, read) -> HttpResponse:
             tables = read(values)
         except DomainError as exc:
             errors = {n: list(m) for n, m in exc.fields.items()} or {"": [exc.message]}
+    period = tables[0].period if tables else None
     context = {
         "reports": [shown(t) for t in tables],
+        # the dates as read, else as typed (a refused one stays in its field)
+        "start": period.start.isoformat() if period else request.GET.get("start", ""),
+        "end": period.end.isoformat() if period else request.GET.get("end", ""),
         "values": values,
-        "period": tables[0].period if tables else None,
+        "period": period,
         "errors": errors,
         "general": errors.get("", []),
         "every_team": request.actor.is_admin,
