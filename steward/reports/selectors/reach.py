@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from steward.core.actor import Actor
 from steward.core.choices import Role
@@ -68,9 +69,11 @@ def period_of(start: dt.date | None, end: dt.date | None) -> Period:
     end = end or timezone.localdate()
     start = start or end - dt.timedelta(weeks=DEFAULT_WEEKS) + dt.timedelta(days=1)
     if start > end:
-        raise ValidationFailed.one("start", "on or before the end date")
+        raise ValidationFailed.one("start", _("on or before the end date"))
     if (end - start).days >= MAX_DAYS:
-        raise ValidationFailed.one("end", f"at most {MAX_DAYS} days after the start date")
+        raise ValidationFailed.one(
+            "end", _("at most %(days)s days after the start date") % {"days": MAX_DAYS}
+        )
     return Period(start, end)
 
 
@@ -117,7 +120,7 @@ def reach_of(
         return Reach(actor, None if every else tuple(my_team_ids(actor)), period)
     found = Team.objects.filter(slug=team).values_list("id", flat=True).first()
     if found is None or not (every or found in my_team_ids(actor)):
-        raise ValidationFailed.one("team", "not a team whose figures you may read")
+        raise ValidationFailed.one("team", _("not a team whose figures you may read"))
     return Reach(actor, (found,), period)
 
 
