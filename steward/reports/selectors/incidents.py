@@ -5,17 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import (
-    Avg,
-    Count,
-    DateField,
-    DurationField,
-    ExpressionWrapper,
-    F,
-    Q,
-    QuerySet,
-)
-from django.db.models.functions import TruncWeek
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,10 +15,18 @@ from steward.incidents.choices import Priority, Status
 from steward.incidents.models import Incident
 from steward.incidents.selectors import incident_visible
 from steward.reports.choices import TOP, AgeBucket, ReportName
-from steward.reports.selectors.reach import Column, Reach, Table, hours, medians
+from steward.reports.selectors.reach import (
+    Column,
+    Reach,
+    Table,
+    hours,
+    medians,
+    seconds_between,
+    slot,
+)
 
 RESOLVED = (Status.RESOLVED, Status.CLOSED)
-TO_RESOLVE = ExpressionWrapper(F("resolved_at") - F("opened_at"), output_field=DurationField())
+TO_RESOLVE = seconds_between("opened_at", "resolved_at")
 PRIORITY = Column("priority", _("Priority"))
 
 
@@ -51,15 +49,16 @@ def resolved_in(reach: Reach) -> QuerySet[Incident]:
     return incidents_of(reach).filter(reach.period.within("resolved_at"), status__in=RESOLVED)
 
 
-def _per_week(qs: QuerySet[Incident], name: str) -> dict[dt.date, int]:
-    week = TruncWeek(name, output_field=DateField())
-    rows = qs.annotate(week=week).values("week").annotate(n=Count("pk")).values_list("week", "n")
-    return dict(rows.order_by())
+def _per_week(qs: QuerySet[Incident], name: str, weeks: list[dt.date], edges) -> dict:  # noqa: ANN001
+    rows = qs.annotate(week=slot(name, edges)).values("week").annotate(n=Count("pk"))
+    return {weeks[n]: count for n, count in rows.values_list("week", "n").order_by()}
 
 
 def incident_flow(reach: Reach) -> Table:
-    opened = _per_week(opened_in(reach), "opened_at")
-    resolved = _per_week(resolved_in(reach), "resolved_at")
+    weeks = reach.period.weeks()
+    edges = reach.period.edges(weeks)
+    opened = _per_week(opened_in(reach), "opened_at", weeks, edges)
+    resolved = _per_week(resolved_in(reach), "resolved_at", weeks, edges)
     rows = [
         {
             "week": week,
@@ -67,7 +66,7 @@ def incident_flow(reach: Reach) -> Table:
             "resolved": resolved.get(week, 0),
             "net": opened.get(week, 0) - resolved.get(week, 0),
         }
-        for week in reach.period.weeks()
+        for week in weeks
     ]
     return Table(
         ReportName.FLOW,

@@ -9,7 +9,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -41,6 +53,11 @@ class Period:
 
     def within(self, name: str) -> Q:
         return Q(**{f"{name}__gte": self.since, f"{name}__lt": self.until})
+
+    def edges(self, starts: list[dt.date]) -> list[dt.datetime]:
+        """The moments that cut the period at ``starts`` (each slot's first day), then the
+        period's end."""
+        return [self.since, *(_midnight(d) for d in starts[1:]), self.until]
 
     def weeks(self) -> list[dt.date]:
         """The Monday of every week the period touches."""
@@ -150,15 +167,48 @@ class Table:
     team: str = ""
 
 
-def hours(value: dt.timedelta | None) -> float | None:
-    return None if value is None else round(value.total_seconds() / 3600, 1)
+class Seconds(Func):
+    """A moment as seconds on a fixed scale, in plain SQL on both databases (SQLite's
+    ``julianday``, PostgreSQL's epoch): the difference of two is a duration in seconds,
+    where Django's own subtraction calls a Python function per row on SQLite."""
+
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra):  # noqa: ANN001, ANN003
+        return self.as_sql(compiler, connection, template="(julianday(%(expressions)s) * 86400.0)")
+
+    def as_postgresql(self, compiler, connection, **extra):  # noqa: ANN001, ANN003
+        template = "EXTRACT(EPOCH FROM %(expressions)s)::double precision"
+        return self.as_sql(compiler, connection, template=template)
+
+
+def seconds_between(start: str, end: str) -> Any:
+    return Seconds(end) - Seconds(start)
+
+
+def slot(name: str, edges: Sequence[dt.datetime]) -> Case:
+    """Which of the slots between ``edges`` (ascending; the last is the end) ``name`` falls
+    in, as its index: comparisons only, where a truncation to a local week or month runs
+    a Python function per row on SQLite. The rows are already within the edges."""
+    return Case(
+        *(When(**{f"{name}__lt": edge}, then=Value(n)) for n, edge in enumerate(edges[1:])),
+        default=Value(len(edges) - 2),
+        output_field=IntegerField(),
+    )
+
+
+def hours(value: float | dt.timedelta | None) -> float | None:
+    if value is None:
+        return None
+    seconds = value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+    return round(seconds / 3600, 1)
 
 
 def percent(part: int, whole: int) -> float | None:
     return None if not whole else round(100 * part / whole, 1)
 
 
-def medians(qs: QuerySet, duration: Any, group: str | None = None) -> dict[Any, dt.timedelta]:
+def medians(qs: QuerySet, duration: Any, group: str | None = None) -> dict[Any, float]:
     """The median ``duration`` of ``qs``'s rows (per ``group``), in one statement: the rows
     are numbered in the database in order of their duration, and only the middle one or two
     of each group come back (the mean of those two is the median)."""
@@ -168,7 +218,7 @@ def medians(qs: QuerySet, duration: Any, group: str | None = None) -> dict[Any, 
         rank=Window(RowNumber(), order_by=duration.asc(), **partition),
         size=Window(Count("pk"), **partition),
     ).filter(rank__gte=(F("size") + 1) / 2, rank__lte=(F("size") + 2) / 2)
-    middle: dict[Any, list[dt.timedelta]] = {}
+    middle: dict[Any, list[float]] = {}
     for key, span in ranked.values_list(group or "size", "span"):
-        middle.setdefault(key if group else None, []).append(span)
-    return {key: sum(spans, dt.timedelta()) / len(spans) for key, spans in middle.items()}
+        middle.setdefault(key if group else None, []).append(float(span))
+    return {key: sum(spans) / len(spans) for key, spans in middle.items()}

@@ -3,7 +3,7 @@ errors, and fulfilled service requests. One or two grouped statements each."""
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from steward.catalog.choices import RequestStatus
@@ -15,7 +15,15 @@ from steward.problems.choices import OPEN_STATES as PROBLEM_OPEN
 from steward.problems.choices import Status as ProblemStatus
 from steward.problems.selectors import problem_visible
 from steward.reports.choices import ReportName
-from steward.reports.selectors.reach import Column, Reach, Table, hours, medians, percent
+from steward.reports.selectors.reach import (
+    Column,
+    Reach,
+    Table,
+    hours,
+    medians,
+    percent,
+    seconds_between,
+)
 
 NO_OUTCOME = "none"
 
@@ -103,7 +111,7 @@ def problems(reach: Reach) -> Table:
     )
 
 
-TO_FULFIL = ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField())
+TO_FULFIL = seconds_between("created_at", "closed_at")
 
 
 def requests(reach: Reach) -> Table:

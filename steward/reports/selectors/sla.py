@@ -5,15 +5,15 @@ are found by the clock's unique index ``(content_type, object_id, kind)``."""
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, DateField, Exists, OuterRef, Q
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models import CharField, Count, Exists, OuterRef, Q
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from steward.incidents.choices import Priority
 from steward.incidents.models import Incident
 from steward.reports.choices import ReportName
 from steward.reports.selectors.incidents import PRIORITY, resolved_in
-from steward.reports.selectors.reach import Column, Reach, Table, percent
+from steward.reports.selectors.reach import Column, Reach, Table, percent, slot
 from steward.sla.choices import ClockKind, ClockState
 from steward.sla.models import SlaClock
 
@@ -36,9 +36,10 @@ def sla_compliance(reach: Reach) -> Table:
     for kind in ClockKind.values:
         counts[f"{kind}_timed"] = Count("pk", filter=Q(_stopped(kind)))
         counts[f"{kind}_met"] = Count("pk", filter=Q(_stopped(kind, breached=False)))
+    months = reach.period.months()
     grouped = (
         resolved_in(reach)
-        .annotate(month=TruncMonth("resolved_at", output_field=DateField()))
+        .annotate(month=slot("resolved_at", reach.period.edges(months)))
         .values("month", "priority")
         .annotate(resolved=Count("pk"), **counts)
         .order_by("month", "priority")
@@ -46,7 +47,7 @@ def sla_compliance(reach: Reach) -> Table:
     labels = dict(Priority.choices)
     rows = [
         {
-            "month": row["month"].strftime("%Y-%m"),
+            "month": months[row["month"]].strftime("%Y-%m"),
             "priority": labels.get(row["priority"], row["priority"]),
             "resolved": row["resolved"],
             **{
