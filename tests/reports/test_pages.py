@@ -89,3 +89,21 @@ def test_a_report_costs_a_fixed_number_of_statements(world, name):
     few, more = grows(add, read)
     assert few == more
     assert few <= 8
+
+
+def test_the_reports_page_reads_german(world):
+    from django.test import Client
+
+    from tests.web.conftest import reads_german
+    from tests.web.english_scan import english_words
+    from tests.web.test_language_agents import AGENT
+
+    reader = reads_german(world.lead)
+    client = Client()
+    client.force_login(reader)
+    for url in ("/reports/", "/reports/?start=2026-02-30"):
+        answer = client.get(url)
+        assert answer["Content-Language"] == "de", url
+        words = set(english_words(answer.content, AGENT | {"mean", "hours", "share", "week", "fulfilled"}))
+        assert not words, (url, words)
+        assert "Störungen" in answer.content.decode()

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from steward.cmdb.selectors.export import safe_cell
@@ -22,6 +23,10 @@ def _filters(request: HttpRequest) -> tuple[dict[str, Any], dict[str, list[str]]
     if not selectors.can_read(request.actor):
         raise NotFound()  # requesters get the page an unknown address gets
     filters, errors = parse_query(ReportFilters, request.GET)
+    # the parser's words are English: a refused date is told in the reader's language
+    errors = {
+        n: [_("a date, YYYY-MM-DD")] if n in ("start", "end") else m for n, m in errors.items()
+    }
     return filters.dict(), errors
 
 
