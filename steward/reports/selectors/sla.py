@@ -1,12 +1,12 @@
 """SLA compliance: of the incidents resolved in each month, the share whose response and
-resolution clocks stopped without a breach. One grouped statement: each incident's clocks
-are found by the clock's unique index ``(content_type, object_id, kind)``."""
+resolution clocks stopped without a breach; the incidents joined to their clocks by the
+clock's key ``(content_type, object_id)``, in one grouped statement."""
 
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, Exists, OuterRef, Q
-from django.db.models.functions import Cast
+from django.db import connection
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from steward.incidents.choices import Priority
@@ -15,35 +15,47 @@ from steward.reports.choices import ReportName
 from steward.reports.selectors.incidents import PRIORITY, resolved_in
 from steward.reports.selectors.reach import Column, Reach, Table, percent, slot
 from steward.sla.choices import ClockKind, ClockState
-from steward.sla.models import SlaClock
 
-
-def _stopped(kind: str, **more: object) -> Exists:
-    """The incident's clock of ``kind`` stopped (and ``more``)."""
-    return Exists(
-        SlaClock.objects.filter(
-            content_type_id=ContentType.objects.get_for_model(Incident).pk,
-            object_id=Cast(OuterRef("pk"), output_field=CharField()),
-            kind=kind,
-            state=ClockState.STOPPED,
-            **more,
-        )
-    )
+# The incidents (as the reach's scoped statement, a derived table) joined to their stopped
+# clocks by the clock's key: a hash join on PostgreSQL, one index range per incident on
+# SQLite. (Four correlated EXISTS, one per count, took 5.6 s on PostgreSQL at 67,000
+# incidents resolved in 12 weeks: four index probes per incident; decision 0096.)
+SQL = """
+SELECT i.month, i.priority, COUNT(DISTINCT i.rid),
+  SUM(CASE WHEN c.kind = %s THEN 1 ELSE 0 END),
+  SUM(CASE WHEN c.kind = %s AND c.breached = %s THEN 1 ELSE 0 END),
+  SUM(CASE WHEN c.kind = %s THEN 1 ELSE 0 END),
+  SUM(CASE WHEN c.kind = %s AND c.breached = %s THEN 1 ELSE 0 END)
+FROM ({incidents}) i
+LEFT JOIN sla_slaclock c ON c.content_type_id = %s AND c.state = %s
+  AND c.object_id = CAST(i.rid AS varchar(64))
+GROUP BY i.month, i.priority
+ORDER BY i.month, i.priority
+"""
+COUNTS = ("response_timed", "response_met", "resolution_timed", "resolution_met")
 
 
 def sla_compliance(reach: Reach) -> Table:
-    counts = {}
-    for kind in ClockKind.values:
-        counts[f"{kind}_timed"] = Count("pk", filter=Q(_stopped(kind)))
-        counts[f"{kind}_met"] = Count("pk", filter=Q(_stopped(kind, breached=False)))
     months = reach.period.months()
-    grouped = (
+    incidents = (
         resolved_in(reach)
-        .annotate(month=slot("resolved_at", reach.period.edges(months)))
-        .values("month", "priority")
-        .annotate(resolved=Count("pk"), **counts)
-        .order_by("month", "priority")
+        .annotate(rid=F("pk"), month=slot("resolved_at", reach.period.edges(months)))
+        .values("rid", "priority", "month")
+        .order_by()
     )
+    inner, inner_params = incidents.query.sql_with_params()
+    response, resolution = ClockKind.RESPONSE.value, ClockKind.RESOLUTION.value
+    params = [
+        response, response, False, resolution, resolution, False,
+        *inner_params,
+        ContentType.objects.get_for_model(Incident).pk, ClockState.STOPPED.value,
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(SQL.format(incidents=inner), params)
+        grouped = [
+            {"month": m, "priority": p, "resolved": n, **dict(zip(COUNTS, c, strict=True))}
+            for m, p, n, *c in cursor.fetchall()
+        ]
     labels = dict(Priority.choices)
     rows = [
         {
