@@ -40,9 +40,14 @@ def test_an_agent_may_not_name_another_team(world):
         assert "team" in response.content.decode()
 
 
-def test_an_agent_of_no_team_reads_nothing(world):
+def test_an_agent_of_no_team_reads_nothing(world, client):
     loner = factories.agent()
     assert opened(api_client_for(loner).get(URL, PERIOD)) == 0
+    sla = api_client_for(loner).get("/api/v1/reports/sla-compliance", PERIOD)
+    assert sla.status_code == 200
+    assert sla.json()["rows"] == []
+    client.force_login(loner)
+    assert client.get("/reports/", PERIOD).status_code == 200
 
 
 def test_an_organisation_limited_agent_reads_only_its_organisations(world):

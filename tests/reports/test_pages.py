@@ -104,6 +104,8 @@ def test_the_reports_page_reads_german(world):
     for url in ("/reports/", "/reports/?start=2026-02-30"):
         answer = client.get(url)
         assert answer["Content-Language"] == "de", url
-        words = set(english_words(answer.content, AGENT | {"mean", "hours", "share", "week", "fulfilled"}))
+        words = set(
+            english_words(answer.content, AGENT | {"mean", "hours", "share", "week", "fulfilled"})
+        )
         assert not words, (url, words)
         assert "Störungen" in answer.content.decode()

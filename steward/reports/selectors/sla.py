@@ -5,6 +5,7 @@ clock's key ``(content_type, object_id)``, in one grouped statement."""
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -43,19 +44,24 @@ def sla_compliance(reach: Reach) -> Table:
         .values("rid", "priority", "month")
         .order_by()
     )
-    inner, inner_params = incidents.query.sql_with_params()
+    try:
+        inner, inner_params = incidents.query.sql_with_params()
+    except EmptyResultSet:  # a reach of no team: nothing to count
+        inner, inner_params = None, ()
     response, resolution = ClockKind.RESPONSE.value, ClockKind.RESOLUTION.value
     params = [
         response, response, False, resolution, resolution, False,
         *inner_params,
         ContentType.objects.get_for_model(Incident).pk, ClockState.STOPPED.value,
     ]  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute(SQL.format(incidents=inner), params)
-        grouped = [
-            {"month": m, "priority": p, "resolved": n, **dict(zip(COUNTS, c, strict=True))}
-            for m, p, n, *c in cursor.fetchall()
-        ]
+    grouped = []
+    if inner is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(SQL.format(incidents=inner), params)
+            grouped = [
+                {"month": m, "priority": p, "resolved": n, **dict(zip(COUNTS, c, strict=True))}
+                for m, p, n, *c in cursor.fetchall()
+            ]
     labels = dict(Priority.choices)
     rows = [
         {
