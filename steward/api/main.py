@@ -65,6 +65,7 @@ def _register() -> None:
     from steward.knowledge import api as knowledge_api
     from steward.mailboxes import api as mailboxes_api
     from steward.problems import api as problems_api
+    from steward.reports import api as reports_api
     from steward.sla import api as sla_api
     from steward.software import api as software_api
 
@@ -81,6 +82,7 @@ def _register() -> None:
         software_api,
         knowledge_api,
         events_api,
+        reports_api,
     )
     for module in modules:
         for prefix, router in module.ROUTERS:

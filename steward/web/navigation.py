@@ -72,7 +72,7 @@ MODULES: tuple[Module, ...] = (
     Module("sla", _("SLA"), "sla:list"),
     Module("events", _("Events"), "events:list"),
     Module("automation", _("Automation"), None),
-    Module("reports", _("Reports"), None),
+    Module("reports", _("Reports"), "reports:list"),
     Module("teams", _("Teams"), "core:team_list"),
     Module("administration", _("Administration"), "core:administration", admins_only=True),
 )

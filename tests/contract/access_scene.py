@@ -358,6 +358,8 @@ def build_scene() -> Scene:
             "knowledge/number": article.number,
             "versions/revision": "1",
             "from-incident/number": incident.number,
+            # reports: the top CIs, where a walker's incident naming B's CI could show it
+            "reports/name": "top-cis",
         },
         query_values={
             "q": MARKER,

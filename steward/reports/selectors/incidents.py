@@ -1,0 +1,213 @@
+"""The incident reports: flow per week, the backlog by age, time to resolve, and the
+categories and CIs that raise most incidents. Each is one or two grouped statements."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from steward.cmdb import selectors as cmdb_selectors
+from steward.core.selectors.scoping import sees_everything
+from steward.incidents.choices import Priority, Status
+from steward.incidents.models import Incident
+from steward.incidents.selectors import incident_visible
+from steward.reports.choices import TOP, AgeBucket, ReportName
+from steward.reports.selectors.reach import (
+    Column,
+    Reach,
+    Table,
+    hours,
+    medians,
+    seconds_between,
+    slot,
+)
+
+RESOLVED = (Status.RESOLVED, Status.CLOSED)
+TO_RESOLVE = seconds_between("opened_at", "resolved_at")
+PRIORITY = Column("priority", _("Priority"))
+
+
+def incidents_of(reach: Reach) -> QuerySet[Incident]:
+    """The incidents the actor may see, of the reach's teams."""
+    return reach.teams(incident_visible(reach.actor))
+
+
+def opened_in(reach: Reach) -> QuerySet[Incident]:
+    """Opened in the period. Every status and priority named, so that both databases read
+    the ``(status, priority, opened_at)`` index range by range instead of every row."""
+    return incidents_of(reach).filter(
+        reach.period.within("opened_at"), status__in=Status.values, priority__in=Priority.values
+    )
+
+
+def resolved_in(reach: Reach) -> QuerySet[Incident]:
+    """Resolved in the period (and still resolved or since closed): the ``inc_resolved``
+    index ``(status, resolved_at)``."""
+    return incidents_of(reach).filter(reach.period.within("resolved_at"), status__in=RESOLVED)
+
+
+def _per_week(qs: QuerySet[Incident], name: str, weeks: list[dt.date], edges) -> dict:  # noqa: ANN001
+    rows = qs.annotate(week=slot(name, edges)).values("week").annotate(n=Count("pk"))
+    return {weeks[n]: count for n, count in rows.values_list("week", "n").order_by()}
+
+
+def incident_flow(reach: Reach) -> Table:
+    weeks = reach.period.weeks()
+    edges = reach.period.edges(weeks)
+    opened = _per_week(opened_in(reach), "opened_at", weeks, edges)
+    resolved = _per_week(resolved_in(reach), "resolved_at", weeks, edges)
+    rows = [
+        {
+            "week": week,
+            "opened": opened.get(week, 0),
+            "resolved": resolved.get(week, 0),
+            "net": opened.get(week, 0) - resolved.get(week, 0),
+        }
+        for week in weeks
+    ]
+    return Table(
+        ReportName.FLOW,
+        ReportName.FLOW.label,
+        _(
+            "Per week (Monday to Sunday): incidents opened (their opening time), incidents "
+            "resolved (their resolution time, now resolved or closed) and the difference. "
+            "The first and last week may be cut by the period."
+        ),
+        [
+            Column("week", _("Week of")),
+            Column("opened", _("Opened"), bar=True),
+            Column("resolved", _("Resolved"), bar=True),
+            Column("net", _("Opened minus resolved")),
+        ],
+        rows,
+    )
+
+
+def backlog(reach: Reach) -> Table:
+    now = timezone.now()
+    edges = [now - dt.timedelta(days=d) for d in (1, 7, 30)]
+    buckets = {
+        AgeBucket.DAY: Q(opened_at__gt=edges[0]),
+        AgeBucket.WEEK: Q(opened_at__gt=edges[1], opened_at__lte=edges[0]),
+        AgeBucket.MONTH: Q(opened_at__gt=edges[2], opened_at__lte=edges[1]),
+        AgeBucket.OLDER: Q(opened_at__lte=edges[2]),
+    }
+    counts = {
+        row["priority"]: row
+        for row in incidents_of(reach)
+        .filter(is_open=1, priority__in=Priority.values)
+        .values("priority")
+        .annotate(total=Count("pk"), **{b.value: Count("pk", filter=q) for b, q in buckets.items()})
+        .order_by()
+    }
+    rows = [
+        {
+            "priority": priority.label,
+            "total": counts.get(priority, {}).get("total", 0),
+            **{b.value: counts.get(priority, {}).get(b.value, 0) for b in buckets},
+        }
+        for priority in Priority
+    ]
+    return Table(
+        ReportName.BACKLOG,
+        ReportName.BACKLOG.label,
+        _(
+            "Incidents open now (new, assigned, in progress, on hold) by priority and by "
+            "the time since they were opened. This report shows today, whatever the period."
+        ),
+        [
+            PRIORITY,
+            Column("total", _("Open"), bar=True),
+            *(Column(b.value, b.label) for b in AgeBucket),
+        ],
+        rows,
+    )
+
+
+def resolution_time(reach: Reach) -> Table:
+    resolved = resolved_in(reach)
+    means = {
+        row["priority"]: row
+        for row in resolved.values("priority")
+        .annotate(n=Count("pk"), mean=Avg(TO_RESOLVE))
+        .order_by()
+    }
+    middle = medians(resolved, TO_RESOLVE, "priority")
+    rows = [
+        {
+            "priority": priority.label,
+            "resolved": means.get(priority, {}).get("n", 0),
+            "mean_hours": hours(means.get(priority, {}).get("mean")),
+            "median_hours": hours(middle.get(priority)),
+        }
+        for priority in Priority
+    ]
+    return Table(
+        ReportName.RESOLUTION_TIME,
+        ReportName.RESOLUTION_TIME.label,
+        _(
+            "Incidents resolved in the period (now resolved or closed), by priority: the "
+            "mean and the median of the time from opening to resolution, in calendar hours "
+            "(not business hours; the SLA report counts business time)."
+        ),
+        [
+            PRIORITY,
+            Column("resolved", _("Resolved"), bar=True),
+            Column("mean_hours", _("Mean hours")),
+            Column("median_hours", _("Median hours"), bar=True),
+        ],
+        rows,
+    )
+
+
+def top_categories(reach: Reach) -> Table:
+    rows = (
+        opened_in(reach)
+        .values("category__name")
+        .annotate(incidents=Count("pk"))
+        .order_by("-incidents", "category__name")[:TOP]
+    )
+    none = _("(no category)")
+    return Table(
+        ReportName.CATEGORIES,
+        ReportName.CATEGORIES.label,
+        _("The categories of the most incidents opened in the period (at most ten)."),
+        [Column("category", _("Category")), Column("incidents", _("Incidents"), bar=True)],
+        [{"category": r["category__name"] or none, "incidents": r["incidents"]} for r in rows],
+    )
+
+
+def top_cis(reach: Reach) -> Table:
+    qs = opened_in(reach).filter(configuration_item__isnull=False)
+    if not sees_everything(reach.actor):
+        # a visible incident may name a CI of an organisation the actor does not serve
+        qs = qs.filter(configuration_item__in=cmdb_selectors.ci_nameable(reach.actor))
+    rows = (
+        qs.values("configuration_item__number", "configuration_item__name")
+        .annotate(incidents=Count("pk"))
+        .order_by("-incidents", "configuration_item__number")[:TOP]
+    )
+    return Table(
+        ReportName.CIS,
+        ReportName.CIS.label,
+        _(
+            "The configuration items named as the cause (the incident's CI) of the most "
+            "incidents opened in the period (at most ten; incidents without a CI left out)."
+        ),
+        [
+            Column("ci", _("CI")),
+            Column("name", _("Name")),
+            Column("incidents", _("Incidents"), bar=True),
+        ],
+        [
+            {
+                "ci": r["configuration_item__number"],
+                "name": r["configuration_item__name"],
+                "incidents": r["incidents"],
+            }
+            for r in rows
+        ],
+    )

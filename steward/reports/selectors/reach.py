@@ -1,0 +1,224 @@
+"""Whose figures a report counts (the reach) over which days (the period), and the shape
+every report answers in (a ``Table``). Reports only read; every figure is aggregated in
+the database (docs/decisions/0096)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from steward.core.actor import Actor
+from steward.core.choices import Role
+from steward.core.errors import NotFound, ValidationFailed
+from steward.core.models import Team
+from steward.core.selectors.queues import my_team_ids
+from steward.reports.choices import DEFAULT_WEEKS, MAX_DAYS
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole days, ``start`` to ``end`` inclusive, in the site's time zone."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def since(self) -> dt.datetime:
+        return _midnight(self.start)
+
+    @property
+    def until(self) -> dt.datetime:
+        """The first moment after the period (the midnight that ends ``end``)."""
+        return _midnight(self.end + dt.timedelta(days=1))
+
+    def within(self, name: str) -> Q:
+        return Q(**{f"{name}__gte": self.since, f"{name}__lt": self.until})
+
+    def edges(self, starts: list[dt.date]) -> list[dt.datetime]:
+        """The moments that cut the period at ``starts`` (each slot's first day), then the
+        period's end."""
+        return [self.since, *(_midnight(d) for d in starts[1:]), self.until]
+
+    def weeks(self) -> list[dt.date]:
+        """The Monday of every week the period touches."""
+        monday = self.start - dt.timedelta(days=self.start.weekday())
+        out = []
+        while monday <= self.end:
+            out.append(monday)
+            monday += dt.timedelta(weeks=1)
+        return out
+
+    def months(self) -> list[dt.date]:
+        month, out = self.start.replace(day=1), []
+        while month <= self.end:
+            out.append(month)
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+        return out
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def period_of(start: dt.date | None, end: dt.date | None) -> Period:
+    """The period asked for: by default the last 12 weeks up to today; 422 naming the field
+    when ``start`` is after ``end`` or the period is longer than two years."""
+    end = end or timezone.localdate()
+    start = start or end - dt.timedelta(weeks=DEFAULT_WEEKS) + dt.timedelta(days=1)
+    if start > end:
+        raise ValidationFailed.one("start", _("on or before the end date"))
+    if (end - start).days >= MAX_DAYS:
+        raise ValidationFailed.one(
+            "end", _("at most %(days)s days after the start date") % {"days": MAX_DAYS}
+        )
+    return Period(start, end)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The actor, the teams whose records count (``None``: every team, and records of no
+    team) and the period."""
+
+    actor: Actor
+    team_ids: tuple[int, ...] | None
+    period: Period
+
+    def teams(self, qs: QuerySet, path: str = "team_id") -> QuerySet:
+        return qs if self.team_ids is None else qs.filter(**{f"{path}__in": self.team_ids})
+
+
+def can_read(actor: Actor) -> bool:
+    """Agents (and the roles built on them) read reports; requesters never."""
+    return actor.is_agent
+
+
+def sees_every_team(actor: Actor, *, changes: bool = False) -> bool:
+    """Administrators (and change managers, for the changes report) read every team's."""
+    if actor.is_admin:
+        return True
+    return changes and actor.user is not None and actor.user.has_role(Role.CHANGE_MANAGER)
+
+
+def reach_of(
+    actor: Actor,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    team: str = "",
+    changes: bool = False,
+) -> Reach:
+    """The reach of one report: ``NotFound`` for requesters; an agent's own teams (or one of
+    them), everything (or any one team) for whoever sees every team."""
+    if not can_read(actor):
+        raise NotFound()
+    period = period_of(start, end)
+    every = sees_every_team(actor, changes=changes)
+    if not team:
+        return Reach(actor, None if every else tuple(my_team_ids(actor)), period)
+    found = Team.objects.filter(slug=team).values_list("id", flat=True).first()
+    if found is None or not (every or found in my_team_ids(actor)):
+        raise ValidationFailed.one("team", _("not a team whose figures you may read"))
+    return Reach(actor, (found,), period)
+
+
+def team_choices(actor: Actor) -> list[Team]:
+    """The teams the filter offers: all for administrators, else the actor's own."""
+    qs = Team.objects.order_by("name")
+    return list(qs if actor.is_admin else qs.filter(id__in=my_team_ids(actor)))
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str | Promise
+    bar: bool = False  # drawn as an inline bar beside the number
+
+
+@dataclass
+class Table:
+    """One report's answer: its columns and rows (values keyed like the columns)."""
+
+    name: str
+    title: str | Promise
+    definition: str | Promise
+    columns: Sequence[Column]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    period: Period | None = None  # set by ``report_get``
+    team: str = ""
+
+
+class Seconds(Func):
+    """A moment as seconds on a fixed scale, in plain SQL on both databases (SQLite's
+    ``julianday``, PostgreSQL's epoch): the difference of two is a duration in seconds,
+    where Django's own subtraction calls a Python function per row on SQLite."""
+
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra):  # noqa: ANN001, ANN003
+        return self.as_sql(compiler, connection, template="(julianday(%(expressions)s) * 86400.0)")
+
+    def as_postgresql(self, compiler, connection, **extra):  # noqa: ANN001, ANN003
+        template = "EXTRACT(EPOCH FROM %(expressions)s)::double precision"
+        return self.as_sql(compiler, connection, template=template)
+
+
+def seconds_between(start: str, end: str) -> Any:
+    return Seconds(end) - Seconds(start)
+
+
+def slot(name: str, edges: Sequence[dt.datetime]) -> Case:
+    """Which of the slots between ``edges`` (ascending; the last is the end) ``name`` falls
+    in, as its index: comparisons only, where a truncation to a local week or month runs
+    a Python function per row on SQLite. The rows are already within the edges."""
+    return Case(
+        *(When(**{f"{name}__lt": edge}, then=Value(n)) for n, edge in enumerate(edges[1:])),
+        default=Value(len(edges) - 2),
+        output_field=IntegerField(),
+    )
+
+
+def hours(value: float | dt.timedelta | None) -> float | None:
+    if value is None:
+        return None
+    seconds = value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+    return round(seconds / 3600, 1)
+
+
+def percent(part: int, whole: int) -> float | None:
+    return None if not whole else round(100 * part / whole, 1)
+
+
+def medians(qs: QuerySet, duration: Any, group: str | None = None) -> dict[Any, float]:
+    """The median ``duration`` of ``qs``'s rows (per ``group``), in one statement: the rows
+    are numbered in the database in order of their duration, and only the middle one or two
+    of each group come back (the mean of those two is the median)."""
+    partition = {"partition_by": [F(group)]} if group else {}
+    ranked = qs.annotate(
+        span=duration,
+        rank=Window(RowNumber(), order_by=duration.asc(), **partition),
+        size=Window(Count("pk"), **partition),
+    ).filter(rank__gte=(F("size") + 1) / 2, rank__lte=(F("size") + 2) / 2)
+    middle: dict[Any, list[float]] = {}
+    for key, span in ranked.values_list(group or "size", "span"):
+        middle.setdefault(key if group else None, []).append(float(span))
+    return {key: sum(spans) / len(spans) for key, spans in middle.items()}

@@ -1,0 +1,116 @@
+"""The reports page (every report, one filter), one report alone, and a report as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from steward.cmdb.selectors.export import safe_cell
+from steward.core.errors import DomainError, NotFound
+from steward.core.filters import parse_query
+from steward.reports import selectors
+from steward.reports.filters import ReportFilters
+
+
+def _filters(request: HttpRequest) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    if not selectors.can_read(request.actor):
+        raise NotFound()  # requesters get the page an unknown address gets
+    filters, errors = parse_query(ReportFilters, request.GET)
+    # the parser's words are English: a refused date is told in the reader's language
+    errors = {
+        n: [_("a date, YYYY-MM-DD")] if n in ("start", "end") else m for n, m in errors.items()
+    }
+    return filters.dict(), errors
+
+
+def shown(table: selectors.Table) -> dict[str, Any]:
+    """A table as the page draws it: each cell with the width of its bar (a share of the
+    column's largest value), where the column has one."""
+    widest = {
+        c.key: max((r[c.key] or 0 for r in table.rows), default=0) for c in table.columns if c.bar
+    }
+    rows = [
+        [
+            (
+                row[c.key],
+                round(100 * (row[c.key] or 0) / widest[c.key]) if widest.get(c.key) else None,
+            )
+            if c.bar
+            else (row[c.key], None)
+            for c in table.columns
+        ]
+        for row in table.rows
+    ]
+    return {"table": table, "rows": rows}
+
+
+def _page(request: HttpRequest, template: str, read) -> HttpResponse:
+    values, errors = _filters(request)
+    tables = []
+    if not errors:
+        try:
+            tables = read(values)
+        except DomainError as exc:
+            errors = {n: list(m) for n, m in exc.fields.items()} or {"": [exc.message]}
+    period = tables[0].period if tables else None
+    context = {
+        "reports": [shown(t) for t in tables],
+        # the dates as read, else as typed (a refused one stays in its field)
+        "start": period.start.isoformat() if period else request.GET.get("start", ""),
+        "end": period.end.isoformat() if period else request.GET.get("end", ""),
+        "values": values,
+        "period": period,
+        "errors": errors,
+        "general": errors.get("", []),
+        "every_team": request.actor.is_admin,
+        "teams": selectors.team_choices(request.actor),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, template, context, status=422 if errors else 200)
+
+
+@login_required
+@require_GET
+def report_list(request: HttpRequest) -> HttpResponse:
+    return _page(request, "reports/list.html", lambda v: selectors.report_all(request.actor, **v))
+
+
+@login_required
+@require_GET
+def report_detail(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in selectors.REPORTS:
+        raise NotFound()
+    return _page(
+        request,
+        "reports/list.html",
+        lambda v: [selectors.report_get(request.actor, name=name, **v)],
+    )
+
+
+@login_required
+@require_GET
+def report_export(request: HttpRequest, name: str) -> HttpResponse:
+    """One report as CSV: a line of column names, then the rows (the period in the file's
+    name); a cell
+    a spreadsheet would read as a formula is neutralised (the CMDB export's ``safe_cell``)."""
+    values, errors = _filters(request)
+    if errors:
+        field, messages = next(iter(errors.items()))
+        return HttpResponse(f"{field}: {messages[0]}", status=422, content_type="text/plain")
+    table = selectors.report_get(request.actor, name=name, **values)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([safe_cell(str(c.label)) for c in table.columns])
+    for row in table.rows:
+        writer.writerow([safe_cell(row[c.key]) for c in table.columns])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    filename = f"{name}-{table.period.start}-{table.period.end}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

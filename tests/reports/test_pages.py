@@ -1,0 +1,111 @@
+"""The reports page, one report's CSV, and the statements a report costs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+
+from steward.reports.selectors import REPORTS
+from tests.conftest import api_client_for
+from tests.factories import records
+from tests.query_counts import grows
+from tests.reports.conftest import PERIOD, at
+
+
+def test_the_top_bar_opens_reports_for_agents(world, client):
+    client.force_login(world.lead)
+    home = client.get("/").content.decode()
+    assert 'href="/reports/"' in home
+    page = client.get("/reports/", PERIOD)
+    assert page.status_code == 200
+    html = page.content.decode()
+    for name in REPORTS:
+        assert f'id="report-{name}"' in html
+        assert f'href="/reports/{name}.csv?start=2026-01-05&amp;end=2026-02-01"' in html
+    assert html.count("<caption") == len(REPORTS)
+    assert '<th scope="col"' in html
+    assert '<th scope="row"' in html
+    assert re.search(r'class="bar" style="width:100%"', html)
+    assert 'value="2026-01-05"' in html
+    assert '<option value="alpha"' in html
+    assert '<option value="bravo"' not in html  # not the lead's team
+
+
+def test_a_bad_date_on_the_page_is_shown_beside_its_field(world, client):
+    client.force_login(world.lead)
+    page = client.get("/reports/", {"start": "2026-02-30"})
+    assert page.status_code == 422
+    assert 'class="filter invalid"' in page.content.decode()
+
+
+def test_one_report_alone(world, client):
+    client.force_login(world.lead)
+    html = client.get("/reports/top-categories/", PERIOD).content.decode()
+    assert html.count("<caption") == 1
+    assert client.get("/reports/nothing/").status_code == 404
+
+
+def test_the_csv_is_the_table_and_formula_safe(world, client):
+    client.force_login(world.lead)
+    response = client.get("/reports/top-categories.csv", PERIOD)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "top-categories-2026-01-05-2026-02-01.csv" in response["Content-Disposition"]
+    lines = list(csv.reader(io.StringIO(response.content.decode())))
+    api = api_client_for(world.lead).get("/api/v1/reports/top-categories", PERIOD).json()
+    assert lines[0] == [c["label"] for c in api["columns"]]
+    shown = [
+        ["'" + v if v.startswith("=") else v for v in map(str, r.values())] for r in api["rows"]
+    ]
+    assert lines[1:] == shown
+    assert ["'=formula", "2"] in lines[1:]
+    bad = client.get("/reports/top-categories.csv", {"end": "no"})
+    assert bad.status_code == 422
+
+
+@pytest.mark.parametrize("name", list(REPORTS))
+def test_a_report_costs_a_fixed_number_of_statements(world, name):
+    api = api_client_for(world.lead)
+    added = iter(range(1, 1000))
+
+    def add():
+        n = next(added)
+        day = 5 + n % 25
+        incident = records.incident(world.lead, at(day), team=world.team_a, priority=1 + n % 5)
+        incident.status, incident.resolved_at = "resolved", at(day, 20)
+        incident.save()
+        records.change(world.lead, at(day), team=world.team_a, closed_at=at(day, 20))
+        records.problem(at(day), team=world.team_a)
+        records.catalog_request(
+            world.member, at(day), team=world.team_a, status="completed", closed_at=at(day, 20)
+        )
+
+    def read():
+        return api.get(f"/api/v1/reports/{name}", {**PERIOD, "team": "alpha"})
+
+    few, more = grows(add, read)
+    assert few == more
+    assert few <= 8
+
+
+def test_the_reports_page_reads_german(world):
+    from django.test import Client
+
+    from tests.web.conftest import reads_german
+    from tests.web.english_scan import english_words
+    from tests.web.test_language_agents import AGENT
+
+    reader = reads_german(world.lead)
+    client = Client()
+    client.force_login(reader)
+    for url in ("/reports/", "/reports/?start=2026-02-30"):
+        answer = client.get(url)
+        assert answer["Content-Language"] == "de", url
+        words = set(
+            english_words(answer.content, AGENT | {"mean", "hours", "share", "week", "fulfilled"})
+        )
+        assert not words, (url, words)
+        assert "Störungen" in answer.content.decode()
