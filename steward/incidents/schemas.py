@@ -107,6 +107,9 @@ class IncidentPatchIn(In):
     priority: int | None = Field(None, ge=1, le=5)
     priority_override_reason: str | None = Field(None, max_length=500)
     status: str | None = None
+    reason: str | None = Field(
+        None, max_length=2000, description="why: required when reopening (resolved to in_progress)"
+    )
     on_hold_reason: str | None = None
     team: str | None = None
     assignee: str | None = None
