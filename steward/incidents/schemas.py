@@ -40,6 +40,8 @@ class IncidentOut(Schema):
     category: str | None = Field(None, alias="category.slug")
     subcategory: str | None = Field(None, alias="subcategory.slug")
     channel: str
+    external_source: str = Field(..., description=EXTERNAL_SOURCE)
+    external_id: str | None = Field(..., description="the source system's key; null: none")
     affected_service: str = Field(..., description="CI number of the business service; empty: none")
     configuration_item: str = Field(..., description="CI number; empty: none")
     impact: int

@@ -71,6 +71,7 @@ AUDITED = sorted(
     }
 )
 TERMINAL = (Status.CLOSED, Status.CANCELLED)
+EXTERNAL = ("external_source", "external_id")
 
 
 def incident_settings() -> IncidentSettings:
@@ -207,9 +208,10 @@ def _insert(actor: Actor, incident: Incident, planned: list) -> Incident:
     search_index.index_new([incident])  # in this transaction: found by the next request
     # kept on the record: the response is built from them, not read back (selectors.shown)
     incident.started_clocks = sla.clocks_write(actor, incident, planned)
-    audit.record(
-        actor, incident, action=AuditAction.CREATE, after=audit.snapshot(incident, AUDITED)
-    )
+    after = audit.snapshot(incident, AUDITED)
+    if incident.external_id is not None:  # its source system's key (decision 0094), if any
+        after |= audit.snapshot(incident, EXTERNAL)
+    audit.record(actor, incident, action=AuditAction.CREATE, after=after)
     outbox.emit(
         "incident.created",
         incident,
