@@ -22,6 +22,7 @@ from steward.assets.forms import (
     DispositionForm,
     EvidenceForm,
     MoveForm,
+    ReceiveForm,
 )
 from steward.assets.views.common import reader
 from steward.assets.workflow import disposition_missing
@@ -64,6 +65,10 @@ def detail_context(actor: Any, number: str, **forms: Any) -> dict[str, Any]:
         "today": today,
         "checkout_form": CheckOutForm(),
         "checkin_form": CheckInForm(rooms=selectors.stock_room_visible(actor)),
+        "receive_form": ReceiveForm(
+            rooms=selectors.stock_room_visible(actor),
+            initial={"stock_room": asset.stock_room.slug if asset.stock_room else ""},
+        ),
         "disposition_form": DispositionForm(initial=initial),
         "custody_form": CustodyForm(),
         "evidence_form": EvidenceForm(),
@@ -154,7 +159,7 @@ def move(request: HttpRequest, number: str) -> HttpResponse:
             actor,
             number=number,
             expected_version=f.cleaned_data["version"],
-            changes={"status": f.cleaned_data["status"]},
+            changes=f.changes(),
         ),
     )
 
