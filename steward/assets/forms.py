@@ -146,6 +146,28 @@ class AssetEditForm(forms.Form):
 class MoveForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # sent by "Receive into stock" only (``ReceiveForm``); the service checks the slug
+    stock_room = forms.CharField(required=False)
+
+    def changes(self) -> dict:
+        """The move, and the stock room when the form sent one ("" for none)."""
+        changes = {"status": self.cleaned_data["status"]}
+        if "stock_room" in self.data:
+            changes["stock_room"] = self.cleaned_data["stock_room"] or None
+        return changes
+
+
+class ReceiveForm(forms.Form):
+    """ "Receive into stock": which stock room it goes to (the one chosen when it was
+    ordered, preselected)."""
+
+    stock_room = forms.ChoiceField(label=_("Into stock room"), required=False, choices=())
+
+    def __init__(self, *args, rooms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stock_room"].choices = [("", _("No stock room"))] + [
+            (r.slug, r.name) for r in rooms
+        ]
 
 
 class CheckOutForm(forms.Form):

@@ -188,7 +188,11 @@ class AssetPatchIn(In):
     cost: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     holds_data: bool | None = None
     owner_team: str | None = None
-    stock_room: str | None = None
+    stock_room: str | None = Field(
+        None,
+        description="stock room slug (null: none); with status in_stock (Receive into "
+        "stock), the room it is received into; refused with a move elsewhere",
+    )
     location: int | str | None = Field(
         None,
         description="location id or exact name (null clears it); refused while the asset is "

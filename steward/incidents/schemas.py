@@ -40,6 +40,8 @@ class IncidentOut(Schema):
     category: str | None = Field(None, alias="category.slug")
     subcategory: str | None = Field(None, alias="subcategory.slug")
     channel: str
+    external_source: str = Field(..., description=EXTERNAL_SOURCE)
+    external_id: str | None = Field(..., description="the source system's key; null: none")
     affected_service: str = Field(..., description="CI number of the business service; empty: none")
     configuration_item: str = Field(..., description="CI number; empty: none")
     impact: int
@@ -107,6 +109,9 @@ class IncidentPatchIn(In):
     priority: int | None = Field(None, ge=1, le=5)
     priority_override_reason: str | None = Field(None, max_length=500)
     status: str | None = None
+    reason: str | None = Field(
+        None, max_length=2000, description="why: required when reopening (resolved to in_progress)"
+    )
     on_hold_reason: str | None = None
     team: str | None = None
     assignee: str | None = None

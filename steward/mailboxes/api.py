@@ -82,6 +82,13 @@ def retry_message(request: HttpRequest, message_id: int):
     return services.message_retry(request.actor, pk=message_id)
 
 
+@messages.post("/{message_id}/release", response=MessageOut)
+def release_message(request: HttpRequest, message_id: int):
+    """Let in a message held because its known sender was not authenticated (decision
+    0093): the administrator vouches for the sender; a second release changes nothing."""
+    return services.message_release(request.actor, pk=message_id)
+
+
 @messages.post("/{message_id}/discard", response=MessageOut)
 def discard_message(request: HttpRequest, message_id: int):
     return services.message_discard(request.actor, pk=message_id)

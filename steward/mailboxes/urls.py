@@ -11,6 +11,7 @@ urlpatterns = [
     path("messages/<int:pk>/", messages.message_detail, name="message_detail"),
     path("messages/<int:pk>/raw/", messages.message_raw, name="message_raw"),
     path("messages/<int:pk>/retry/", messages.message_retry, name="message_retry"),
+    path("messages/<int:pk>/release/", messages.message_release, name="message_release"),
     path("messages/<int:pk>/discard/", messages.message_discard, name="message_discard"),
     path("by-comment/<int:comment_id>/", messages.comment_mail, name="comment_mail"),
     path("by-comment/<int:comment_id>/raw/", messages.comment_mail_raw, name="comment_mail_raw"),

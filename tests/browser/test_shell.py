@@ -134,6 +134,27 @@ def test_pages_fit_a_phone_and_the_menu_opens(page, path):
     assert_accessible(page)  # the open menu too
 
 
+def test_escape_closes_the_phones_menu_and_returns_to_its_toggle(page):
+    factories.admin(username="root")
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "root", path="/teams/")
+    nav = page.get_by_role("navigation", name="Modules")
+    toggle = page.locator("#nav-toggle")
+    toggle.focus()
+    page.keyboard.press("Space")  # opened from the keyboard
+    expect(nav).to_be_visible()
+    nav.get_by_role("link", name="Teams").focus()
+    page.keyboard.press("Escape")
+    expect(nav).to_be_hidden()
+    expect(toggle).not_to_be_checked()
+    expect(toggle).to_be_focused()
+    page.get_by_text("Menu").click()  # and opens again, closed from the account's links too
+    page.locator(".account a").first.focus()
+    page.keyboard.press("Escape")
+    expect(nav).to_be_hidden()
+    expect(toggle).to_be_focused()
+
+
 def test_team_filter_updates_rows_in_place_and_keeps_the_url(page):
     factories.agent(username="ada")
     Team.objects.create(name="Network", slug="network")

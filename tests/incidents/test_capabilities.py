@@ -135,7 +135,7 @@ def test_the_caller_reopens_from_her_page(requester_user, agent_actor):
 
     response = client.post(
         f"/incidents/{incident.number}/update/",
-        {"version": incident.version, "status": "in_progress"},
+        {"version": incident.version, "status": "in_progress", "reason": "Still slow."},
     )
 
     assert response.status_code == 303, response.content

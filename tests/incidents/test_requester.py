@@ -188,7 +188,7 @@ def test_she_reads_the_resolution_and_reopens(me, requester_actor, agent_actor, 
     incident.refresh_from_db()
     moved = me.post(
         f"/incidents/{incident.number}/update/",
-        {"version": incident.version, "status": "in_progress"},
+        {"version": incident.version, "status": "in_progress", "reason": "Still bounces."},
     )
     assert moved.status_code == 303, moved.content[:2000]
     incident.refresh_from_db()

@@ -168,7 +168,8 @@ def test_every_transition_is_legal_or_409(agent_actor, desk, source, target):
     incident = state_of(agent_actor, source)
     version = Incident.objects.get(pk=incident.pk).version
     if target in INCIDENT_FLOW.allowed(source):
-        moved = walk_to(agent_actor, incident, target, **REQUIRED.get(target, {}))
+        reopen = {"reason": "Again."} if source == "resolved" and target == "in_progress" else {}
+        moved = walk_to(agent_actor, incident, target, **REQUIRED.get(target, {}), **reopen)
         assert moved.status == target
     else:
         with pytest.raises(IllegalTransition) as err:
@@ -208,7 +209,7 @@ def test_timestamps_follow_the_lifecycle(agent_actor, desk):
 
 def test_reopen_within_window_clears_resolution(agent_actor, desk):
     incident = state_of(agent_actor, "resolved")
-    incident = walk_to(agent_actor, incident, "in_progress", assignee="agent1")
+    incident = walk_to(agent_actor, incident, "in_progress", assignee="agent1", reason="Again.")
     assert (incident.resolved_at, incident.resolution_code) == (None, "")
 
 

@@ -530,3 +530,26 @@ def test_asset_manager_receives_a_donated_monitor_into_a_stock_room_and_deploys_
     expect(page.locator(".status").first).to_have_text("Deployed")
     expect(page.locator("dt:text-is('Assigned to') + dd")).to_contain_text("Karl Larsen")
     expect(page.locator("dt:text-is('Stock room') + dd")).to_have_text("—")
+
+
+def test_asset_manager_receives_an_ordered_laptop_into_the_room_she_names(page):
+    """Receive into stock asked nothing: an ordered asset arrived in no stock room."""
+    sign_in(page, "am")
+    open_module(page, "Assets")
+    page.get_by_role("link", name="New asset").click()
+    heading(page, "New asset")
+    page.get_by_label("Asset tag").fill("MON-ORDER-1")
+    page.get_by_label("Serial number").fill("SN-MON-ORDER-1")
+    page.get_by_label("Model").select_option(label="Dell P2423D")
+    page.get_by_label("Status").select_option(label="On order")
+    page.get_by_role("button", name="Record asset").click()
+    heading(page, re.compile("MON-ORDER-1"))
+    expect(page.locator("dt:text-is('Stock room') + dd")).to_have_text("—")
+
+    work = page.locator("#work")
+    work.get_by_label("Into stock room").select_option(label="Branch stock room")
+    work.get_by_role("button", name="Receive into stock").click()
+    page.wait_for_load_state("load")
+    no_error_on_page(page)
+    expect(page.locator(".status").first).to_have_text("In stock")
+    expect(page.locator("dt:text-is('Stock room') + dd")).to_have_text("Branch stock room")

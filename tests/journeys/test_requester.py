@@ -210,10 +210,16 @@ def test_requester_reopens_her_resolved_incident(page):
     page.get_by_label("Add a comment").fill("It went black again after lunch.")
     page.get_by_role("button", name="Post").click()
     expect(page.locator(".timeline")).to_contain_text("It went black again after lunch.")
+    # asked why: a Reopen without a reason is refused at its field
     work.get_by_role("button", name="Reopen").click()
+    expect(page.locator("#work")).to_contain_text("say why you reopen it")
+    expect(page.locator(".toolbar .status")).to_have_text("Resolved")
+    page.locator("#work").get_by_label("Why reopen it?").fill("Black again after lunch.")
+    page.locator("#work").get_by_role("button", name="Reopen").click()
     page.wait_for_load_state("load")
     no_error_on_page(page)
     expect(page.locator(".toolbar .status")).to_have_text("In progress")
+    expect(page.locator(".timeline")).to_contain_text("Reopened: Black again after lunch.")
     expect(page.get_by_role("button", name="Reopen")).to_have_count(0)
     page.reload()  # the address is the incident's: a reload is safe
     expect(page.locator(".toolbar .status")).to_have_text("In progress")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from steward.assets import selectors, services
+from steward.assets.choices import Status
 from steward.assets.forms import (
     AssetEditForm,
     AssetForm,
@@ -22,6 +23,7 @@ from steward.assets.forms import (
     DispositionForm,
     EvidenceForm,
     MoveForm,
+    ReceiveForm,
 )
 from steward.assets.views.common import reader
 from steward.assets.workflow import disposition_missing
@@ -37,6 +39,7 @@ def detail_context(actor: Any, number: str, **forms: Any) -> dict[str, Any]:
     caps = selectors.asset_capabilities(actor, asset)
     record = selectors.disposition_of(asset)
     today = timezone.localdate()
+    rooms = selectors.stock_room_visible(actor)
     initial = {}
     if record is not None:
         initial = {
@@ -63,7 +66,14 @@ def detail_context(actor: Any, number: str, **forms: Any) -> dict[str, Any]:
         "steps": selectors.custody_steps(record),
         "today": today,
         "checkout_form": CheckOutForm(),
-        "checkin_form": CheckInForm(rooms=selectors.stock_room_visible(actor)),
+        "checkin_form": CheckInForm(rooms=rooms),
+        # asked only of an ordered asset ("Receive into stock"), from the rooms read once
+        "receive_form": ReceiveForm(
+            rooms=rooms,
+            initial={"stock_room": asset.stock_room.slug if asset.stock_room else ""},
+        )
+        if asset.status == Status.ON_ORDER
+        else None,
         "disposition_form": DispositionForm(initial=initial),
         "custody_form": CustodyForm(),
         "evidence_form": EvidenceForm(),
@@ -154,7 +164,7 @@ def move(request: HttpRequest, number: str) -> HttpResponse:
             actor,
             number=number,
             expected_version=f.cleaned_data["version"],
-            changes={"status": f.cleaned_data["status"]},
+            changes=f.changes(),
         ),
     )
 

@@ -3,6 +3,8 @@ secret in the URL) and the emailed approve/reject link."""
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -51,6 +53,19 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
     links, so a GET never decides); POST decides once. A forged, expired or spent link is
     the 404 page."""
     approval, approver, sent_to = services.approval_link_read(token)
+    # read by the person it was sent to, often not signed in: times in their profile's zone
+    with timezone.override(_zone_of(sent_to)):
+        return _approval_page(request, token, approval, approver, sent_to)
+
+
+def _zone_of(person) -> zoneinfo.ZoneInfo:  # noqa: ANN001 - a User
+    try:
+        return zoneinfo.ZoneInfo(person.time_zone or settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def _approval_page(request: HttpRequest, token: str, approval, approver, sent_to) -> HttpResponse:  # noqa: ANN001
     context = {
         "approval": approval,
         "change": approval.change,

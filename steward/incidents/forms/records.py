@@ -156,6 +156,14 @@ class UpdateForm(RecordUpdateForm):
         choices=[("", "—"), *ResolutionCode.choices], required=False, label=_("Resolution code")
     )
     resolution_notes = notes_field(_("Resolution notes"))
+    # sent with Reopen (``services.reopen``: required there, posted as a reply)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+        label=_("Why reopen it?"),
+        help_text=_("Needed to reopen: say what is still wrong."),
+    )
 
     WIDE = ("resolution_notes",)
     # rendered once per language and value (``steward.web.fields``): their choices are the
@@ -193,6 +201,8 @@ class UpdateForm(RecordUpdateForm):
         status = data.get("status") or ""
         if status and status != incident.status:
             out["status"] = status
+            if data.get("reason"):  # a reason goes with a move only (Save has none)
+                out["reason"] = data["reason"]
         return out
 
 

@@ -39,6 +39,8 @@ COLUMNS = {
     "category.slug": "category__slug",
     "subcategory.slug": "subcategory__slug",
     "channel": "channel",
+    "external_source": "external_source",
+    "external_id": "external_id",
     "affected_service": "affected_service__number",
     "configuration_item": "configuration_item__number",
     "impact": "impact",

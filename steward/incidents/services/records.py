@@ -14,7 +14,7 @@ from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import PermissionDenied, ValidationFailed
-from steward.core.models import Comment, Organisation
+from steward.core.models import Organisation
 from steward.core.numbering import next_number, number_sql
 from steward.core.selectors import cached
 from steward.core.services import comment_add
@@ -23,7 +23,8 @@ from steward.core.services.records import RecordRules, record_update
 from steward.incidents import selectors
 from steward.incidents.choices import OPEN_STATES, IncidentChannel, ResolutionCode, Status
 from steward.incidents.models import Incident, IncidentSettings
-from steward.incidents.services import clocks, major, routing, search_index, validation
+from steward.incidents.services import clocks, major, reopen, routing, search_index, validation
+from steward.incidents.services.comments import incident_comment
 from steward.incidents.services.fields import (
     _check_assignee_in_team,
     _clean_refs,
@@ -70,6 +71,7 @@ AUDITED = sorted(
     }
 )
 TERMINAL = (Status.CLOSED, Status.CANCELLED)
+EXTERNAL = ("external_source", "external_id")
 
 
 def incident_settings() -> IncidentSettings:
@@ -206,9 +208,10 @@ def _insert(actor: Actor, incident: Incident, planned: list) -> Incident:
     search_index.index_new([incident])  # in this transaction: found by the next request
     # kept on the record: the response is built from them, not read back (selectors.shown)
     incident.started_clocks = sla.clocks_write(actor, incident, planned)
-    audit.record(
-        actor, incident, action=AuditAction.CREATE, after=audit.snapshot(incident, AUDITED)
-    )
+    after = audit.snapshot(incident, AUDITED)
+    if incident.external_id is not None:  # its source system's key (decision 0094), if any
+        after |= audit.snapshot(incident, EXTERNAL)
+    audit.record(actor, incident, action=AuditAction.CREATE, after=after)
     outbox.emit(
         "incident.created",
         incident,
@@ -285,14 +288,16 @@ def _clean(actor: Actor, incident: Incident, changes: dict[str, Any]) -> dict[st
     return clean
 
 
-def _apply(incident: Incident, clean: dict[str, Any], now: dt.datetime) -> None:
-    """The workflow's guard, the values, the status move and the reassignment count."""
+def _apply(incident: Incident, clean: dict[str, Any], now: dt.datetime, reason: str) -> dict:
+    """The workflow's guard, the reopen's reason, the values, the status move and the
+    reassignment count; the reason (if any) is the audit entry's note."""
     target = clean.get("status")
     moving = target is not None and target != incident.status
     move = None
     if moving:
         data = {**clean, "_reopen_days": incident_settings().reopen_days}
         move = INCIDENT_FLOW.check(incident, target=target, data=data)
+    notes = reopen.check(incident.status, target if moving else None, reason)
     previous = (incident.team_id, incident.assignee_id)
     major.count_promotion(incident, clean)
     for name, value in clean.items():
@@ -307,14 +312,17 @@ def _apply(incident: Incident, clean: dict[str, Any], now: dt.datetime) -> None:
     for name in move.clears if move else ():
         if name not in clean:
             setattr(incident, name, None)
+    return notes
 
 
 @transaction.atomic
 def incident_update(
     actor: Actor, *, number: str, expected_version: int | None, changes: dict[str, Any]
 ) -> Incident:
-    """Change an incident; status moves follow INCIDENT_FLOW; every change audited."""
+    """Change an incident; status moves follow INCIDENT_FLOW (a reopen takes a ``reason``,
+    posted as a reply); every change audited."""
     now = timezone.now()
+    changes, reason = reopen.split(changes)
     done = record_update(
         actor,
         load=lambda: _load(actor, number, changes),
@@ -322,11 +330,13 @@ def incident_update(
         expected_version=expected_version,
         changes=changes,
         clean=lambda incident, values: _clean(actor, incident, values),
-        apply=lambda incident, clean: _apply(incident, clean, now),
+        apply=lambda incident, clean: _apply(incident, clean, now, reason),
     )
     incident = done.record
     if not done.changed:
         return incident
+    if reopen.is_reopen(done.before.get("status"), incident.status):
+        incident_comment(actor, number=number, body=reopen.reply_text(reason))
     if {"title", "description"} & set(done.changed):
         search_index.reindex([incident.pk])  # the index row changes with the record
     clocks.clocks_move(actor, incident, before=done.before, changed=done.changed, now=now)
@@ -364,35 +374,3 @@ def _resolve_children(actor: Actor, parent: Incident) -> None:
             body=f"Resolved together with its parent incident {parent.number}.",
         )
         search_index.reindex([int(comment.object_id)])
-
-
-@transaction.atomic
-def incident_comment(actor: Actor, *, number: str, body: str, internal: bool = False) -> Comment:
-    """A reply to the caller or an internal work note; an agent's first reply is the response."""
-    incident = selectors.incident_for_update(actor, number=number)
-    comment = comment_add(actor, target=incident, body=body, internal=internal)
-    search_index.reindex([incident.pk])  # the reply or note is searchable once committed
-    if (
-        actor.is_agent
-        and not internal
-        and incident.first_response_at is None
-        and actor.user is not None
-        and actor.user.pk != incident.caller_id
-    ):
-        incident.first_response_at = comment.created_at
-        incident.save(update_fields=["first_response_at"])
-        sla.clock_stop(actor, incident, kind="response", at=comment.created_at)
-        audit.record(
-            actor,
-            incident,
-            before={"first_response_at": None},
-            after={"first_response_at": comment.created_at.isoformat()},
-        )
-    outbox.emit(
-        "incident.commented",
-        incident,
-        number=incident.number,
-        comment=comment.pk,
-        internal=internal,
-    )
-    return comment

@@ -12,6 +12,8 @@ from steward.mailboxes.selectors.mailboxes import (
     own_addresses_held,
 )
 from steward.mailboxes.selectors.messages import (
+    UNAUTHENTICATED,
+    held_unauthenticated,
     message_for_comment,
     message_get,
     message_list,
@@ -30,6 +32,8 @@ from steward.mailboxes.selectors.messages import (
 )
 
 __all__ = [
+    "UNAUTHENTICATED",
+    "held_unauthenticated",
     "mail_config",
     "recent_counts",
     "thread_records",

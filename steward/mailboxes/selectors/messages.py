@@ -303,3 +303,15 @@ def recent_counts(senders: set[str], *, hours: int = 1) -> dict[str, int]:
         .annotate(n=Count("id"))
     )
     return dict(rows)
+
+
+# how a message held for its sender's authentication begins its reason (decision 0093)
+UNAUTHENTICATED = "the mail server did not authenticate the From"
+
+
+def held_unauthenticated(message: InboundMessage) -> bool:
+    """Quarantined because the mail server did not authenticate its known sender: what an
+    administrator may release (vouching for the sender)."""
+    return message.status == MessageStatus.QUARANTINED and message.reason.startswith(
+        UNAUTHENTICATED
+    )

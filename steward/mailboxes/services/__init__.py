@@ -8,7 +8,11 @@ from steward.mailboxes.services.polling import (
     mailbox_test_connection,
     mailboxes_poll_due,
 )
-from steward.mailboxes.services.quarantine import message_discard, message_retry
+from steward.mailboxes.services.quarantine import (
+    message_discard,
+    message_release,
+    message_retry,
+)
 
 __all__ = [
     "mail_ingest",
@@ -21,5 +25,6 @@ __all__ = [
     "mailbox_test_connection",
     "mailboxes_poll_due",
     "message_discard",
+    "message_release",
     "message_retry",
 ]

@@ -87,16 +87,22 @@ def _ingest(mailbox: Mailbox, raw: bytes) -> InboundMessage:
     return message
 
 
-def reprocess(message: InboundMessage) -> InboundMessage:
+def reprocess(message: InboundMessage, *, vouched: bool = False) -> InboundMessage:
     """Run a stored (quarantined) message through ingestion again; no rate limit, since an
-    administrator asked for it. The caller holds the row's lock."""
+    administrator asked for it; ``vouched``: she vouches for its sender, whose From the
+    mail server did not authenticate (a release). The caller holds the row's lock."""
     head = _head(bytes(message.raw)) if message.size <= settings.MAIL_MAX_BYTES else None
-    _process(message.mailbox, message, head, retry=True)
+    _process(message.mailbox, message, head, retry=True, vouched=vouched)
     return message
 
 
 def _process(
-    mailbox: Mailbox, message: InboundMessage, head: Parsed | None, *, retry: bool
+    mailbox: Mailbox,
+    message: InboundMessage,
+    head: Parsed | None,
+    *,
+    retry: bool,
+    vouched: bool = False,
 ) -> None:
     before = {"status": message.status} if retry else {}
     try:
@@ -105,7 +111,7 @@ def _process(
                 raise Unreadable(f"larger than {settings.MAIL_MAX_BYTES} bytes")
             if head is None or head.message is None:
                 raise Unreadable(head.problem if head else "not a readable MIME message")
-            outcome = _route(mailbox, message, head, retry=retry)
+            outcome = _route(mailbox, message, head, retry=retry, vouched=vouched)
             if outcome.status == MessageStatus.QUARANTINED:
                 raise _Held(outcome.reason)
     except (OperationalError, InterfaceError):
@@ -150,7 +156,9 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _route(mailbox: Mailbox, message: InboundMessage, parsed: Parsed, *, retry: bool) -> Outcome:
+def _route(
+    mailbox: Mailbox, message: InboundMessage, parsed: Parsed, *, retry: bool, vouched: bool
+) -> Outcome:
     parsing.parse_body(parsed)
     if parsed.automatic:
         return Outcome(MessageStatus.IGNORED, f"automatic mail: {parsed.automatic}")
@@ -167,13 +175,10 @@ def _route(mailbox: Mailbox, message: InboundMessage, parsed: Parsed, *, retry: 
         )
     records.check_attachments(parsed)
     caller = selectors.user_by_email(sender)
-    if caller is not None and (why := authres.check(parsed.auth_results, sender)):
+    if caller is not None and not vouched and (why := authres.check(parsed.auth_results, sender)):
         # a forged From must not act as the person it names (an agent least of all); a
-        # retry checks again (decision 0093)
-        return Outcome(
-            MessageStatus.QUARANTINED,
-            f"the mail server did not authenticate the From {sender}: {why}",
-        )
+        # retry checks again, a release is an administrator vouching (decision 0093)
+        return Outcome(MessageStatus.QUARANTINED, f"{selectors.UNAUTHENTICATED} {sender}: {why}")
     if caller is None and selectors.user_by_email(sender, active=False) is not None:
         # a deactivated person is not re-created as a new requester behind an admin's back
         return Outcome(MessageStatus.REJECTED, f"the account of {sender} is deactivated")

@@ -1,5 +1,6 @@
-"""The quarantine: an administrator retries a message (after fixing what stopped it) or
-discards it. Either is audited; neither happens on its own."""
+"""The quarantine: an administrator retries a message (after fixing what stopped it),
+releases one held because its known sender was not authenticated (vouching for it), or
+discards it. Each is audited; none happens on its own."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from steward.core import audit
 from steward.core.actor import Actor
-from steward.core.errors import IllegalTransition
+from steward.core.errors import Conflict, IllegalTransition
 from steward.core.services.common import require_admin
 from steward.mailboxes import selectors
 from steward.mailboxes.choices import MessageStatus
@@ -26,6 +27,44 @@ def message_retry(actor: Actor, *, pk: int) -> InboundMessage:
     if message.status != MessageStatus.QUARANTINED:
         raise IllegalTransition(message.status, "retry", MESSAGE_FLOW.allowed(message.status))
     return reprocess(message)
+
+
+# what a released message may have become: a second release answers it as it is
+_PROCESSED = (
+    MessageStatus.CREATED,
+    MessageStatus.COMMENTED,
+    MessageStatus.IGNORED,
+    MessageStatus.REJECTED,
+)
+
+
+@transaction.atomic
+def message_release(actor: Actor, *, pk: int) -> InboundMessage:
+    """Let in a message quarantined because the mail server did not authenticate its known
+    sender (decision 0093): the administrator vouches for the From, and it is processed as
+    it would have been (the incident it opens, the reply it adds). Once: a message no
+    longer held (released already) is answered as it is; one held for another reason is
+    refused (Retry is for that)."""
+    message = selectors.message_get(actor, pk=pk, for_update=True)
+    require_admin(actor, _("release quarantined mail"))
+    if message.status in _PROCESSED:
+        return message
+    if message.status != MessageStatus.QUARANTINED:
+        raise IllegalTransition(message.status, "release", MESSAGE_FLOW.allowed(message.status))
+    if not selectors.held_unauthenticated(message):
+        raise Conflict(
+            _("Only mail held because its sender was not authenticated is released; retry it."),
+            fields={"status": [_("held for another reason")]},
+        )
+    reason = message.reason
+    reprocess(message, vouched=True)
+    audit.record(
+        actor,
+        message,
+        before={"status": MessageStatus.QUARANTINED, "released": None},
+        after={"status": message.status, "released": reason},
+    )
+    return message
 
 
 @transaction.atomic

@@ -56,7 +56,7 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One received message: sender, what became of it and why."""
     actor = administrator(request.actor)
     message = selectors.message_get(actor, pk=pk)
-    return render(request, "mailboxes/message_detail.html", {"message": message})
+    return render(request, "mailboxes/message_detail.html", _shown(message))
 
 
 @login_required
@@ -142,6 +142,10 @@ def _download(message) -> HttpResponse:  # noqa: ANN001
     return response
 
 
+def _shown(message) -> dict:  # noqa: ANN001 - an InboundMessage
+    return {"message": message, "held_unauthenticated": selectors.held_unauthenticated(message)}
+
+
 def _act(request: HttpRequest, pk: int, action) -> HttpResponse:  # noqa: ANN001
     actor = administrator(request.actor)
     try:
@@ -150,7 +154,7 @@ def _act(request: HttpRequest, pk: int, action) -> HttpResponse:  # noqa: ANN001
         raise
     except DomainError as exc:
         message = selectors.message_get(actor, pk=pk)
-        context = {"message": message, "error": exc.message}
+        context = {**_shown(message), "error": exc.message}
         return render(request, "mailboxes/message_detail.html", context, status=409)
     return redirect("mailboxes:message_detail", pk=pk)
 
@@ -160,6 +164,13 @@ def _act(request: HttpRequest, pk: int, action) -> HttpResponse:  # noqa: ANN001
 def message_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Run a quarantined message through ingestion again."""
     return _act(request, pk, services.message_retry)
+
+
+@login_required
+@require_POST
+def message_release(request: HttpRequest, pk: int) -> HttpResponse:
+    """Let in a message held because its sender was not authenticated (vouched for)."""
+    return _act(request, pk, services.message_release)
 
 
 @login_required

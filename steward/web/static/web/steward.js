@@ -338,3 +338,15 @@ document.addEventListener("htmx:load", (event) => {
     window.location.reload();
   });
 })();
+
+// The top bar's menu on phones (a checkbox toggle, base.html; it opens without JavaScript):
+// Escape closes it and puts the focus back on its toggle, wherever in the top bar the focus
+// was, so a keyboard user is not left on a link that has just been hidden. A picker's own
+// Escape (an open list) comes first and is left alone.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape" || event.defaultPrevented) return;
+  const toggle = document.querySelector("input.nav-toggle");
+  if (!toggle || !toggle.checked) return;
+  toggle.checked = false;
+  toggle.focus();
+});
