@@ -58,6 +58,7 @@ def world(admin_actor, agent_user, desk, always_on):
             impact=2, urgency=2, team="desk", assignee=agent_user.username,
             parent=parent.number, affected_service=service.number,
             configuration_item=server.number,
+            external_source="legacy " + HOSTILE[:30], external_id=which + HOSTILE,
         )  # fmt: skip
         incident_update(
             admin_actor, number=record.number, expected_version=None,
@@ -109,6 +110,9 @@ def test_what_the_written_page_shows(world, switches, frozen):
     assert "/by-comment/" in agent  # the reply's message, for agents
     assert "Shop &lt;script&gt;" in agent  # the business service above the CI
     assert '<span class="sla' in agent
+    assert "External reference" in agent  # decision 0094's reference, escaped
+    assert "legacy &lt;script&gt;" in agent
+    assert "External reference" not in _page(world["who"]["agent"], world["numbers"]["bare"])
     far = _page(world["who"]["far"], world["numbers"]["open"])
     assert "+05:45" in far  # the facts' and the timeline's times in far's zone
     caller = _page(world["who"]["caller"], world["numbers"]["open"])

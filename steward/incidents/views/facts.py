@@ -95,6 +95,12 @@ def facts_html(actor: Any, incident: Any, can: Any, impact: Any) -> SafeString:
             opened = esc(reverse("mailboxes:opened_incident", args=[number]))
             mail = f' (<a href="{opened}">{translated("the message")}</a>)'
     add(f"<dt>{translated('Channel')}</dt><dd>{esc(incident.get_channel_display())}{mail}</dd>")
+    external = ""
+    if incident.external_id is not None and not caller_view:  # decision 0094's reference
+        source = f"{esc(incident.external_source)}: " if incident.external_source else ""
+        value = f"{source}{esc(incident.external_id)}"
+        external = f"<dt>{translated('External reference')}</dt><dd>{value}</dd>"
+    add(external)
     add(f"<dt>{translated('Opened')}</dt><dd>{_time(incident.opened_at)}</dd>")
     first = incident.first_response_at
     add(f"<dt>{translated('First response')}</dt><dd>{_time(first)}</dd>" if first else "")
