@@ -25,7 +25,8 @@ def ingest_event(request: HttpRequest, payload: EventIn):
     done = services.event_ingest(request.actor, **payload.dict())
     alert = None
     if done.alert is not None:
-        # joined an alert of an organisation the sender does not serve: no alert shown
+        # the sender may see what it joined (its organisation scope is in the fingerprint,
+        # decision 0095); kept as a guard: an alert it may not see is never shown
         with suppress(NotFound):
             alert = selectors.alert_get(request.actor, pk=done.alert.pk)
     return (201 if done.outcome == "created" else 200), {"outcome": done.outcome, "alert": alert}

@@ -39,8 +39,10 @@ class AlertOut(Schema):
     count: int
     first_seen: dt.datetime
     last_seen: dt.datetime
-    ci: str | None = Field(description="number of the matched CMDB CI")
-    incident: str | None = Field(description="number of the incident the alert opened")
+    ci: str | None = Field(description="number of the matched CMDB CI, if the reader may see it")
+    incident: str | None = Field(
+        description="number of the incident the alert opened, if the reader may see it"
+    )
     acknowledged_by: str | None
     acknowledged_at: dt.datetime | None
     closed_at: dt.datetime | None
@@ -48,11 +50,11 @@ class AlertOut(Schema):
 
     @staticmethod
     def resolve_ci(obj) -> str | None:
-        return obj.configuration_item.number if obj.configuration_item_id else None
+        return obj.configuration_item.number if obj.configuration_item else None
 
     @staticmethod
     def resolve_incident(obj) -> str | None:
-        return obj.incident.number if obj.incident_id else None
+        return obj.incident.number if obj.incident else None
 
     @staticmethod
     def resolve_acknowledged_by(obj) -> str | None:

@@ -3,6 +3,8 @@ event (never a 500), agents only, and the alert reads and actions, 404 to reques
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -53,6 +55,30 @@ def test_a_bad_event_is_a_422_naming_its_field(monitor_api, field, value):
     assert response.status_code == 422, response.content
     named = response.json()["error"]["fields"]
     assert [n for n in named if n == field or n.startswith(f"{field}.")], named
+    assert not Alert.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "raw"),
+    [
+        ("details", '{"a": NaN}'),
+        ("details", '{"a": -Infinity}'),
+        ("details", '{"a": "\\ud800"}'),
+        ("details", '{"\\udc00": 1}'),
+        ("key", '"\\udc00"'),
+        ("node", '"web\\ud83d01"'),
+    ],
+)
+def test_nan_and_lone_surrogates_are_a_422_not_a_500(monitor_api, field, raw):
+    """Python's JSON reader takes NaN and lone surrogate escapes; neither may reach the
+    fingerprint's hash or a database."""
+    fields = {k: v for k, v in event().items() if k != field}
+    body = json.dumps(fields)[:-1] + f', "{field}": {raw}}}'
+
+    response = monitor_api.post("/api/v1/events", body)
+
+    assert response.status_code == 422, response.content
+    assert list(response.json()["error"]["fields"]) == [field]
     assert not Alert.objects.exists()
 
 

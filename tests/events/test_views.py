@@ -82,3 +82,16 @@ def test_the_console_reads_a_fixed_number_of_statements(monitor):
     )
     assert few == more
     assert Alert.objects.exclude(incident=None).count() == 8
+
+
+def test_hostile_text_is_escaped_in_the_console_and_its_search(monitor):
+    send(monitor, node="evil01", summary='<script>alert("x")</script> & <b>')
+    client = client_for(factories.agent())
+
+    for q in ('<script>alert("x")</script>', "evil01", "'\"><img src=x onerror=alert(1)>"):
+        response = client.get("/events/", {"q": q, "state": "all"})
+        assert response.status_code == 200, q
+        assert b"<script>alert" not in response.content
+        assert b"<img src=x" not in response.content
+    found = client.get("/events/", {"q": "evil01"}).content
+    assert b"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;" in found

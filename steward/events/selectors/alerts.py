@@ -6,22 +6,35 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from steward.cmdb import selectors as cmdb_selectors
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
 from steward.core.pagination import Page, paginate
-from steward.core.selectors.scoping import scope_to_organisations
+from steward.core.selectors.scoping import follow_visible, scope_to_organisations
 from steward.events.choices import LIVE_STATES, StateFilter
 from steward.events.models import Alert
 from steward.events.selectors.permissions import can_read
+from steward.incidents import selectors as incident_selectors
 
 ORDER = ("-last_seen", "-id")
-RELATED = ("configuration_item", "incident", "acknowledged_by")
+RELATED = ("acknowledged_by",)
 
 
 def alert_visible(actor: Actor) -> QuerySet[Alert]:
     if not can_read(actor):
         return Alert.objects.none()
     return scope_to_organisations(actor, Alert.objects.all())
+
+
+def _shown(actor: Actor, qs: QuerySet[Alert]) -> QuerySet[Alert]:
+    """What a shown alert needs; its CI or incident reads as None when the actor may not see
+    it (a CI-less alert is everyone's, its incident may be another organisation's): joined
+    for whoever sees everything, else one statement per link for a whole page."""
+    links = {
+        "configuration_item": cmdb_selectors.ci_visible(actor),
+        "incident": incident_selectors.incident_visible(actor),
+    }
+    return follow_visible(actor, qs.select_related(*RELATED), links)
 
 
 def _id(pk: object) -> int:
@@ -43,7 +56,7 @@ def alert_list(
     limit: int | None = None,
 ) -> Page:
     """A page of alerts, the latest activity first; ``q`` matches node, resource, summary."""
-    qs = alert_visible(actor).select_related(*RELATED)
+    qs = _shown(actor, alert_visible(actor))
     if state == StateFilter.LIVE:
         qs = qs.filter(state__in=LIVE_STATES)
     elif state and state != StateFilter.ALL:
@@ -63,7 +76,7 @@ def alert_list(
 
 def alert_get(actor: Actor, *, pk: object) -> Alert:
     """One alert; ``NotFound`` for absent and invisible alike."""
-    alert = alert_visible(actor).select_related(*RELATED).filter(pk=_id(pk)).first()
+    alert = _shown(actor, alert_visible(actor)).filter(pk=_id(pk)).first()
     if alert is None:
         raise NotFound()
     return alert
@@ -77,8 +90,8 @@ def alert_for_update(actor: Actor, *, pk: object) -> Alert:
 
 
 def live_alert_for_update(fingerprint: str) -> Alert | None:
-    """The live alert of a fingerprint, locked (the ingest's dedup; not scoped: a source's
-    events join its alert whoever sends them)."""
+    """The live alert of a fingerprint, locked (the ingest's dedup; the fingerprint carries
+    the sender's organisation scope, so it names only an alert the sender may see)."""
     return (
         Alert.objects.select_for_update()
         .filter(fingerprint=fingerprint, state__in=LIVE_STATES)

@@ -13,8 +13,20 @@ from steward.events.workflow import ALERT_FLOW
 
 
 def alert_history(actor: Actor, alert: Alert) -> list[AuditEntry]:
-    """The alert's audit entries, newest first (the caller has been allowed to see it)."""
-    return core_selectors.record_history(actor, alert)
+    """The alert's audit entries, newest first (the caller has been allowed to see it).
+    ``alert`` comes from ``alert_get``: an incident the actor may not see reads as None
+    there, and its number is taken out of the history too."""
+    entries = core_selectors.record_history(actor, alert)
+    if alert.incident_id is None or alert.incident is not None:
+        return entries
+    shown = []
+    for entry in entries:
+        if "incident" in entry.changes:
+            entry.changes = {k: v for k, v in entry.changes.items() if k != "incident"}
+            if not entry.changes:
+                continue
+        shown.append(entry)
+    return shown
 
 
 def alert_moves(actor: Actor, alert: Alert) -> tuple[Move, ...]:

@@ -15,6 +15,7 @@ from steward.core import audit, outbox
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import PermissionDenied
+from steward.core.selectors.scoping import served_organisation_ids
 from steward.events import selectors
 from steward.events.choices import ClosedBy, Outcome, Severity, State
 from steward.events.models import Alert
@@ -33,12 +34,26 @@ class Ingested:
     alert: Alert | None
 
 
-def fingerprint(source: str, node: str, resource: str, key: str = "") -> str:
+def fingerprint(
+    source: str, node: str, resource: str, key: str = "", *, scope: list[int] | None = None
+) -> str:
     """The dedup key: source + key when the source names its own, else source + node +
-    resource; compared case-insensitively, blanks trimmed."""
+    resource; compared case-insensitively, blanks trimmed. ``scope``: the organisations a
+    limited sender serves (None: unrestricted, the key as it always was), so a sender's
+    events join only alerts raised within its own scope, which it may see (decision 0095)."""
     parts = (source, "key", key) if key else (source, node, resource)
+    if scope is not None:
+        parts = (*parts, "scope", ",".join(str(pk) for pk in sorted(set(scope))))
     text = "\x1f".join(p.strip().lower() for p in parts)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def sender_fingerprint(actor: Actor, clean: dict[str, Any]) -> str:
+    """The fingerprint of a cleaned event as ``actor`` sends it: within the sender's
+    organisation scope. A limited sender's CI match sees only its organisations' CIs and
+    those of none, so the alerts of its scope are ones it may see."""
+    parts = (clean["source"], clean["node"], clean["resource"], clean["key"])
+    return fingerprint(*parts, scope=served_organisation_ids(actor))
 
 
 def event_ingest(actor: Actor, **values: Any) -> Ingested:
@@ -47,7 +62,7 @@ def event_ingest(actor: Actor, **values: Any) -> Ingested:
     if not selectors.can_work(actor):
         raise PermissionDenied(SEND_REFUSED)
     clean = clean_event(values)
-    print_ = fingerprint(clean["source"], clean["node"], clean["resource"], clean["key"])
+    print_ = sender_fingerprint(actor, clean)
     now = timezone.now()
     with transaction.atomic():
         alert = selectors.live_alert_for_update(print_)

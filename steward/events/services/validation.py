@@ -31,6 +31,16 @@ def _depth(value: Any) -> int:
     return 0
 
 
+def _encodes(text: str) -> bool:
+    """Whether ``text`` is storable Unicode (JSON's ``\\ud800`` escapes decode to lone
+    surrogates, which neither UTF-8 nor the databases take)."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _text(errors: dict[str, list[str]], name: str, value: Any, longest: int, required: bool):
     if value is None:
         value = ""
@@ -44,6 +54,8 @@ def _text(errors: dict[str, list[str]], name: str, value: Any, longest: int, req
         errors[name] = [f"at most {longest} characters"]
     elif not is_single_line(value):
         errors[name] = ["one line of text: no line breaks or control characters"]
+    elif not _encodes(value):
+        errors[name] = ["not valid Unicode text"]
     return value
 
 
@@ -53,8 +65,14 @@ def _details(errors: dict[str, list[str]], value: Any) -> dict:
     if not isinstance(value, dict):
         errors["details"] = ["must be a JSON object"]
         return {}
-    text = json.dumps(value, ensure_ascii=False, allow_nan=False, default=str)
-    if len(text.encode()) > MAX_DETAILS_BYTES:
+    try:  # NaN and Infinity are not JSON; a lone surrogate is not storable text
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False, default=str)
+    except ValueError:
+        errors["details"] = ["not valid JSON: no NaN or Infinity"]
+        return {}
+    if not _encodes(text):
+        errors["details"] = ["not valid Unicode text"]
+    elif len(text.encode()) > MAX_DETAILS_BYTES:
         errors["details"] = [f"at most {MAX_DETAILS_BYTES} bytes of JSON"]
     elif "\\u0000" in text or "\x00" in text:
         errors["details"] = ["may not hold NUL characters"]
