@@ -10,11 +10,18 @@ team's members, a change's CIs…) each reached one. Refused here for every rout
 - a query parameter, a JSON body's field (at any depth, named by its path, ``cis.0``) or a
   web form's posted field is a 422 naming it: the API's error shape under /api/, elsewhere the
   page naming it (no person types a NUL into a browser's form; a script or fuzzer does).
+
+A JSON body's lone surrogate (``"\\ud800"`` with no partner: JSON may write one, UTF-8 cannot
+hold one) is refused the same way, naming its field: no database driver can send it, so a
+field that reached a query unchecked was a ``UnicodeEncodeError``, a 500 (a problem's
+title, an event's key). Query strings and forms cannot carry one (Django decodes them
+with replacement characters).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -26,6 +33,9 @@ from steward.web.middleware import is_api, not_found_page, refused_page
 
 NUL = "\x00"
 JSON_NUL = b"\\u0000"  # how JSON writes one (a raw NUL byte is not JSON: ninja's 400)
+SURROGATE = re.compile("[\ud800-\udfff]")  # left after json.loads joined the valid pairs
+JSON_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")  # how JSON writes one, paired or not
+SURROGATE_MESSAGE = "may not contain a lone surrogate (text that is not valid Unicode)"
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -38,20 +48,20 @@ def _in_pairs(data: Any) -> set[str]:
     }
 
 
-def _in_json(value: Any) -> Iterator[str]:
-    """The dotted path of every string (key or value) in ``value`` holding a NUL. A loop,
+def _in_json(value: Any, bad: Callable[[str], bool]) -> Iterator[str]:
+    """The dotted path of every string (key or value) in ``value`` that is ``bad``. A loop,
     not a recursion: a body may nest as deep as ``json.loads`` reaches, and a walk one
     frame per level deeper than that was a ``RecursionError``, a 500."""
     stack: list[tuple[Any, str]] = [(value, "")]
     while stack:
         item, path = stack.pop()
         if isinstance(item, str):
-            if NUL in item:
+            if bad(item):
                 yield path or "body"
         elif isinstance(item, dict):
             for key, inner in item.items():
                 name = f"{path}.{key}" if path else str(key)
-                if NUL in str(key):
+                if bad(str(key)):
                     yield name
                 else:
                     stack.append((inner, name))
@@ -59,20 +69,37 @@ def _in_json(value: Any) -> Iterator[str]:
             stack.extend((inner, f"{path}.{i}" if path else str(i)) for i, inner in enumerate(item))
 
 
-def _in_body(request: HttpRequest) -> set[str]:
+def _has_nul(text: str) -> bool:
+    return NUL in text
+
+
+def _has_surrogate(text: str) -> bool:
+    return SURROGATE.search(text) is not None
+
+
+def _in_body(request: HttpRequest) -> dict[str, str]:
+    """Each refused field of the body, with why."""
     if request.content_type == "application/json":
-        if JSON_NUL not in request.body:  # the common case: no parse
-            return set()
+        body = request.body
+        nul, surrogate = JSON_NUL in body, JSON_SURROGATE.search(body) is not None
+        if not (nul or surrogate):  # the common case: no parse
+            return {}
         try:
-            return set(_in_json(json.loads(request.body)))
+            value = json.loads(body)
         except (ValueError, RecursionError):
             # not JSON, or nested deeper than the parser goes: the API's own 400 says so
-            return set()
+            return {}
+        found: dict[str, str] = {}
+        if surrogate:
+            found.update(dict.fromkeys(_in_json(value, _has_surrogate), SURROGATE_MESSAGE))
+        if nul:
+            found.update(dict.fromkeys(_in_json(value, _has_nul), NUL_MESSAGE))
+        return found
     if request.content_type in FORMS and request.method == "POST" and not is_api(request):
         # a web form (Django's CSRF check reads it next anyway); the API's multipart
         # uploads read their own parts, and their size limit answers before any read
-        return _in_pairs(request.POST)
-    return set()
+        return dict.fromkeys(_in_pairs(request.POST), NUL_MESSAGE)
+    return {}
 
 
 class NulCharacterMiddleware:
@@ -86,12 +113,15 @@ class NulCharacterMiddleware:
             if is_api(request):
                 return JsonResponse(error_body("not_found", "Not found."), status=404)
             return not_found_page(request)
-        refused = _in_pairs(request.GET)
+        refused = dict.fromkeys(_in_pairs(request.GET), NUL_MESSAGE)
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             refused |= _in_body(request)
         if not refused:
             return self.get_response(request)
-        fields = {name.replace(NUL, "\ufffd"): [NUL_MESSAGE] for name in sorted(refused)}
+        fields = {
+            SURROGATE.sub("\ufffd", name.replace(NUL, "\ufffd")): [refused[name]]
+            for name in sorted(refused)
+        }
         if is_api(request):
             message = f"Invalid value for: {', '.join(fields)}."
             return JsonResponse(error_body("validation_error", message, fields), status=422)

@@ -135,3 +135,31 @@ def test_a_body_holding_nul_nested_deeper_than_json_goes_is_the_apis_400(admin_a
     response = admin_api.post("/api/v1/teams", '{"name": "\\u0000", "x": ' + deep + "}")
     assert response.status_code == 400, response.content[:300]
     assert response.json()["error"]["code"] == "malformed_json"
+
+
+# A lone surrogate as JSON writes it: ``\ud800`` with no partner (UTF-8 cannot hold one)
+SURROGATES = [
+    ("/api/v1/problems", '{"title": "P \\ud800"}', "title"),  # was a 500 (UnicodeEncodeError)
+    ("/api/v1/incidents", '{"title": "t", "impact": 3, "description": "x \\uDFFF"}', "description"),
+    ("/api/v1/changes", '{"title": "t", "cis": ["ok", "\\udc00"]}', "cis.1"),
+    ("/api/v1/requests", '{"item": "x", "answers": {"q\\ud800": 1}}', "answers.q\ufffd"),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "name"), SURROGATES, ids=[n for _, _, n in SURROGATES])
+def test_a_json_body_holding_a_lone_surrogate_is_422_naming_the_field(admin_api, path, body, name):
+    from steward.core.models import AuditEntry
+    from steward.web.nul_characters import SURROGATE_MESSAGE
+
+    before = AuditEntry.objects.count()
+    response = admin_api.post(path, body)
+    assert response.status_code == 422, response.content[:300]
+    assert response.json()["error"]["fields"] == {name: [SURROGATE_MESSAGE]}
+    assert AuditEntry.objects.count() == before
+
+
+def test_a_surrogate_pair_is_one_character_not_refused(admin_api):
+    """``\\ud83d\\ude00`` is one emoji written as a pair: stored, not refused."""
+    response = admin_api.post("/api/v1/teams", '{"name": "Desk \\ud83d\\ude00"}')
+    assert response.status_code == 201, response.content[:300]
+    assert response.json()["name"] == "Desk \U0001f600"
