@@ -86,8 +86,20 @@ EXAMPLES = int(os.environ.get("STEWARD_FUZZ_EXAMPLES", "8"))
 
 # schemathesis's default for schema-valid data, plus 422 (see above); 5xx is its own check
 VALID_DATA_ANSWERS = ["2xx", "3xx", "401", "403", "404", "409", "412", "422", "429"]
+# schemathesis's default for schema-violating data, plus 413: a body over the 1 MB cap is
+# refused whole, naming ``body`` ("too large"), before any field is read. A ``maxLength``
+# violation written as JSON escapes (12 bytes a character) crosses the cap: a refusal, not
+# an acceptance (found when a generated article body did so, 2026-12-06).
+INVALID_DATA_ANSWERS = [
+    "400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429", "5xx",
+]  # fmt: skip
 CONFIG = SchemathesisConfig.from_dict(
-    {"checks": {"positive_data_acceptance": {"expected-statuses": VALID_DATA_ANSWERS}}}
+    {
+        "checks": {
+            "positive_data_acceptance": {"expected-statuses": VALID_DATA_ANSWERS},
+            "negative_data_rejection": {"expected-statuses": INVALID_DATA_ANSWERS},
+        }
+    }
 )
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(), config=CONFIG)
 schema.app = get_wsgi_application()

@@ -13,8 +13,6 @@ from django.db.models import (
     Case,
     Count,
     F,
-    FloatField,
-    Func,
     IntegerField,
     Q,
     QuerySet,
@@ -31,6 +29,7 @@ from steward.core.actor import Actor
 from steward.core.choices import Role
 from steward.core.errors import NotFound, ValidationFailed
 from steward.core.models import Team
+from steward.core.rows import Seconds
 from steward.core.selectors.queues import my_team_ids
 from steward.reports.choices import DEFAULT_WEEKS, MAX_DAYS
 
@@ -165,21 +164,6 @@ class Table:
     rows: list[dict[str, Any]] = field(default_factory=list)
     period: Period | None = None  # set by ``report_get``
     team: str = ""
-
-
-class Seconds(Func):
-    """A moment as seconds on a fixed scale, in plain SQL on both databases (SQLite's
-    ``julianday``, PostgreSQL's epoch): the difference of two is a duration in seconds,
-    where Django's own subtraction calls a Python function per row on SQLite."""
-
-    output_field = FloatField()
-
-    def as_sqlite(self, compiler, connection, **extra):  # noqa: ANN001, ANN003
-        return self.as_sql(compiler, connection, template="(julianday(%(expressions)s) * 86400.0)")
-
-    def as_postgresql(self, compiler, connection, **extra):  # noqa: ANN001, ANN003
-        template = "EXTRACT(EPOCH FROM %(expressions)s)::double precision"
-        return self.as_sql(compiler, connection, template=template)
 
 
 def seconds_between(start: str, end: str) -> Any:
