@@ -12,7 +12,13 @@ from steward.api.http import page_of
 from steward.core.errors import NotFound
 from steward.events import selectors, services
 from steward.events.filters import AlertFilters
-from steward.events.schemas import AlertOut, EventIn, EventOut
+from steward.events.schemas import (
+    AlertmanagerIn,
+    AlertmanagerOut,
+    AlertOut,
+    EventIn,
+    EventOut,
+)
 
 events = Router(tags=["events"])
 alerts = Router(tags=["events"])
@@ -30,6 +36,16 @@ def ingest_event(request: HttpRequest, payload: EventIn):
         with suppress(NotFound):
             alert = selectors.alert_get(request.actor, pk=done.alert.pk)
     return (201 if done.outcome == "created" else 200), {"outcome": done.outcome, "alert": alert}
+
+
+@events.post("/alertmanager", response={200: AlertmanagerOut})
+def ingest_alertmanager(request: HttpRequest, payload: AlertmanagerIn):
+    """Prometheus Alertmanager's webhook body (version 4), each alert one event: 200 with
+    each alert's outcome; a bad body is a 422 naming the field and writes nothing."""
+    sent = [alert.dict() for alert in payload.alerts]
+    done = services.alertmanager_ingest(request.actor, alerts=sent)
+    results = [{"outcome": d.outcome, "alert": d.alert.pk if d.alert else None} for d in done]
+    return 200, {"alerts": results}
 
 
 @alerts.get("", response=page_of(AlertOut))
