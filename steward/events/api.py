@@ -18,6 +18,7 @@ from steward.events.schemas import (
     AlertOut,
     EventIn,
     EventOut,
+    ZabbixIn,
 )
 
 events = Router(tags=["events"])
@@ -29,6 +30,10 @@ def ingest_event(request: HttpRequest, payload: EventIn):
     """One monitoring event: 201 when it raised a new alert, 200 when it repeated or
     cleared a live one (or cleared nothing: ``ignored``)."""
     done = services.event_ingest(request.actor, **payload.dict())
+    return _answer(request, done)
+
+
+def _answer(request: HttpRequest, done: services.Ingested):
     alert = None
     if done.alert is not None:
         # the sender may see what it joined (its organisation scope is in the fingerprint,
@@ -46,6 +51,14 @@ def ingest_alertmanager(request: HttpRequest, payload: AlertmanagerIn):
     done = services.alertmanager_ingest(request.actor, alerts=sent)
     results = [{"outcome": d.outcome, "alert": d.alert.pk if d.alert else None} for d in done]
     return 200, {"alerts": results}
+
+
+@events.post("/zabbix", response={200: EventOut, 201: EventOut})
+def ingest_zabbix(request: HttpRequest, payload: ZabbixIn):
+    """A Zabbix webhook media type's parameters: as ``POST /events``, 201 for a new alert,
+    200 for a repeat, a recovery (``closed``) or a recovery of nothing (``ignored``)."""
+    done = services.zabbix_ingest(request.actor, **payload.dict())
+    return _answer(request, done)
 
 
 @alerts.get("", response=page_of(AlertOut))

@@ -64,6 +64,25 @@ class AlertmanagerOut(Schema):
     alerts: list[AlertmanagerResult] = Field(description="one per alert, in the body's order")
 
 
+class ZabbixIn(Schema):
+    """The parameters of a Zabbix webhook media type, posted as they are (docs/events.md).
+    Every value is text, as Zabbix sends it; other parameters are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    event_id: str = Field(..., max_length=40, description="{EVENT.ID}: the problem's id")
+    event_value: str = Field(..., max_length=10, description="{EVENT.VALUE}: 1 problem, 0 ok")
+    severity: str = Field(..., max_length=10, description="{EVENT.NSEVERITY}: 0 to 5")
+    host: str = Field(..., max_length=1000, description="{HOST.HOST}")
+    trigger: str = Field(..., max_length=1000, description="{TRIGGER.NAME}")
+    summary: str | None = Field(None, max_length=4000, description="{EVENT.NAME}")
+    event_tags: str | None = Field(None, max_length=4000, description="{EVENT.TAGS}")
+    event_opdata: str | None = Field(None, max_length=4000, description="{EVENT.OPDATA}")
+    trigger_url: str | None = Field(None, max_length=4000, description="{TRIGGER.URL}")
+    event_date: str | None = Field(None, max_length=40, description="{EVENT.DATE}")
+    event_time: str | None = Field(None, max_length=40, description="{EVENT.TIME}")
+
+
 class AlertOut(Schema):
     id: int
     state: str

@@ -4,6 +4,7 @@ from steward.events.services.alertmanager import alertmanager_events, alertmanag
 from steward.events.services.alerts import WORK_REFUSED, alert_acknowledge, alert_close
 from steward.events.services.expiry import alerts_expire
 from steward.events.services.ingest import SEND_REFUSED, Ingested, event_ingest, fingerprint
+from steward.events.services.zabbix import zabbix_event, zabbix_ingest
 
 __all__ = [
     "alertmanager_events",
@@ -16,4 +17,6 @@ __all__ = [
     "alerts_expire",
     "event_ingest",
     "fingerprint",
+    "zabbix_event",
+    "zabbix_ingest",
 ]
