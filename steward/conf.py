@@ -219,6 +219,14 @@ SETTINGS: tuple[Setting, ...] = (
         _severities,
     ),
     Setting(
+        "STEWARD_EVENT_ALERT_EXPIRY_HOURS",
+        "24",
+        "Hours a live monitoring alert may go without an event before the worker closes it"
+        " as expired (its incident stays as it is; docs/events.md). `0`: alerts never"
+        " expire, they stay open until cleared or closed.",
+        _whole,
+    ),
+    Setting(
         "STEWARD_DATABASE_PREPARE_THRESHOLD",
         "5",
         "PostgreSQL only: a statement a connection has run this many times is prepared on the"

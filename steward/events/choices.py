@@ -46,6 +46,7 @@ class ClosedBy(models.TextChoices):
 
     CLEAR = "clear", _("Cleared by its source")
     AGENT = "agent", _("Closed by an agent")
+    EXPIRED = "expired", _("Expired: no event for too long")
 
 
 class Outcome(models.TextChoices):

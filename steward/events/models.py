@@ -44,6 +44,9 @@ class Alert(models.Model):
         on_delete=models.SET_NULL,
         related_name="alerts",
     )
+    # raised while its CI was under a change's window (scheduled or being implemented): it
+    # opens no incident until an event arrives after the window (decision 0095, 8)
+    in_maintenance = models.BooleanField(default=False)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

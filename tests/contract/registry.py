@@ -445,6 +445,10 @@ EXCUSED_COLLECTIONS: dict[str, str] = {
     "not records: its rows are the products of /api/v1/software (tests/software/test_api.py)",
     "/api/v1/events": "monitoring's ingest: an event is not a record but an occurrence of an "
     "alert (its rows are /api/v1/alerts); tests/events/test_api.py",
+    "/api/v1/events/alertmanager": "Alertmanager's webhook: each of its alerts is an event "
+    "(rows in /api/v1/alerts); tests/events/test_alertmanager.py",
+    "/api/v1/events/zabbix": "Zabbix's media type: one event (rows in /api/v1/alerts); "
+    "tests/events/test_zabbix.py",
     "/api/v1/changes/feed": "issues the caller's calendar-feed secret, shown once; one per "
     "user, nothing to list (tests/changes/test_ics.py)",
 }

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from steward.events.models import Alert
+from steward.problems.services import problem_create
 from tests import factories
 from tests.conftest import api_client_for
 from tests.events.conftest import event
@@ -140,3 +141,30 @@ def test_a_repeat_costs_a_fixed_number_of_statements(monitor_api):
 
     assert response.status_code == 200
     assert len(captured) <= STATEMENTS, [q["sql"][:120] for q in captured]
+
+
+def test_requesters_get_the_alert_list_as_other_agents_only_lists(
+    monitor_api, requester_api, agent_actor
+):
+    """Alerts answer a requester as problems and CI classes do (agents' records, decision
+    0095): 200 with an empty page, not a 403 or 404 that other lists do not give."""
+    monitor_api.post("/api/v1/events", event())
+    problem_create(agent_actor, title="VPN tunnel drops")
+    urls = ("/api/v1/alerts", "/api/v1/problems", "/api/v1/ci-classes")
+
+    answers = [(url, *_answer(requester_api.get(url))) for url in urls]
+
+    assert answers == [(url, 200, {"items": [], "next": None}) for url in urls]
+    assert agent_api_sees_them(agent_actor) == (1, 1)
+
+
+def _answer(response) -> tuple[int, dict]:
+    return response.status_code, response.json()
+
+
+def agent_api_sees_them(agent_actor) -> tuple[int, int]:
+    """The lists are not empty: an agent sees the alert and the problem."""
+    agent = api_client_for(agent_actor.user)
+    return tuple(
+        len(agent.get(url).json()["items"]) for url in ("/api/v1/alerts", "/api/v1/problems")
+    )

@@ -57,6 +57,7 @@ from steward.changes.selectors.planning import (
     calendar_status_legend,
     change_calendar,
     change_conflicts,
+    change_in_window,
     conflicts_for,
     related_ci_ids,
 )
@@ -92,6 +93,7 @@ from steward.changes.selectors.records import (
 )
 
 __all__ = [
+    "change_in_window",
     "CALENDAR_STATES",
     "CalendarRow",
     "ChangeCapabilities",

@@ -349,3 +349,25 @@ def change_conflicts(actor: Actor, change: Change) -> ConflictReport:
     return _conflicts_of_cis(
         actor, change=change, ci_ids=ids, start=change.planned_start, end=change.planned_end
     )
+
+
+# --- maintenance: a CI under a change's window -------------------------------------------
+
+
+def change_in_window(actor: Actor, *, ci_id: int, at: dt.datetime) -> str | None:
+    """The number of a change the actor may see that holds its planned window on the CI
+    at ``at`` (scheduled or being implemented, ``planned_start <= at < planned_end``), or
+    None: other apps' "is this CI in maintenance now" (event management, docs/events.md).
+    One read of the ``change_ci_window`` index joined to the change."""
+    return (
+        ChangeCI.objects.filter(
+            ci_id=ci_id,
+            holds_window=True,
+            planned_start__lte=at,
+            planned_end__gt=at,
+            change__in=change_visible(actor),
+        )
+        .order_by("planned_start", "change_id")
+        .values_list("change__number", flat=True)
+        .first()
+    )

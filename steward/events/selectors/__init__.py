@@ -8,7 +8,7 @@ from steward.events.selectors.alerts import (
     live_alert_for_update,
 )
 from steward.events.selectors.history import alert_history, alert_moves
-from steward.events.selectors.matching import ci_for_node
+from steward.events.selectors.matching import ci_for_node, maintenance_change
 from steward.events.selectors.permissions import can_read, can_work
 
 __all__ = [
@@ -22,4 +22,5 @@ __all__ = [
     "can_work",
     "ci_for_node",
     "live_alert_for_update",
+    "maintenance_change",
 ]

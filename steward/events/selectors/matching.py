@@ -6,8 +6,11 @@ alert stays without a CI rather than on the wrong one."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q
 
+from steward.changes import selectors as change_selectors
 from steward.cmdb import selectors as cmdb_selectors
 from steward.cmdb.models import ConfigurationItem
 from steward.core.actor import Actor
@@ -34,3 +37,11 @@ def ci_for_node(actor: Actor, node: str) -> ConfigurationItem | None:
         if found:
             return None
     return None
+
+
+def maintenance_change(actor: Actor, ci_id: int | None, at: dt.datetime) -> str | None:
+    """The change (number) the actor may see whose planned window holds the CI at ``at``:
+    the alert is expected, part of planned work (the changes app's ``change_in_window``)."""
+    if ci_id is None:
+        return None
+    return change_selectors.change_in_window(actor, ci_id=ci_id, at=at)

@@ -23,7 +23,17 @@ from steward.events.services import rules
 from steward.events.services.validation import clean_event
 
 SEND_REFUSED = "Only agents with a writing token send events."
-AUDITED = ("source", "node", "resource", "key", "severity", "summary", "state", "count")
+AUDITED = (
+    "source",
+    "node",
+    "resource",
+    "key",
+    "severity",
+    "summary",
+    "state",
+    "count",
+    "in_maintenance",
+)
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,7 @@ def _insert(actor: Actor, print_: str, clean: dict[str, Any], now) -> tuple[Aler
         last_seen=now,
         configuration_item=ci,
         organisation_id=ci.organisation_id if ci else None,
+        in_maintenance=selectors.maintenance_change(actor, ci.pk if ci else None, now) is not None,
         **clean,
     )
     try:
@@ -100,7 +111,13 @@ def _insert(actor: Actor, print_: str, clean: dict[str, Any], now) -> tuple[Aler
             raise
         return existing, Outcome.UPDATED
     audit.record(actor, alert, action=AuditAction.CREATE, after=audit.snapshot(alert, AUDITED))
-    outbox.emit("alert.raised", alert, severity=alert.severity, ci=alert.configuration_item_id)
+    outbox.emit(
+        "alert.raised",
+        alert,
+        severity=alert.severity,
+        ci=alert.configuration_item_id,
+        in_maintenance=alert.in_maintenance,
+    )
     return alert, Outcome.CREATED
 
 
@@ -115,6 +132,20 @@ def _repeat(actor: Actor, alert: Alert, clean: dict[str, Any], now) -> None:
     if before["severity"] != alert.severity:  # repeats alone are counted, not audited
         audit.record(actor, alert, before=before, after=audit.snapshot(alert, before))
         outbox.emit("alert.severity_changed", alert, severity=alert.severity)
+    if alert.in_maintenance:
+        _maintenance_over(actor, alert, now)
+
+
+def _maintenance_over(actor: Actor, alert: Alert, now) -> None:
+    """An event of an alert raised in maintenance: still in the change's window, nothing;
+    after it, the alert is no longer expected and the incident rule applies to it again.
+    Read only for alerts in maintenance, so an ordinary repeat costs nothing more."""
+    if selectors.maintenance_change(actor, alert.configuration_item_id, now) is not None:
+        return
+    alert.in_maintenance = False
+    alert.save(update_fields=["in_maintenance"])
+    audit.record(actor, alert, before={"in_maintenance": True}, after={"in_maintenance": False})
+    outbox.emit("alert.maintenance_ended", alert)
 
 
 def _clear(actor: Actor, alert: Alert, summary: str, now) -> None:

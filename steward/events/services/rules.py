@@ -29,6 +29,8 @@ def open_incident_if_due(actor: Actor, alert: Alert) -> None:
     caller holds the alert's row lock, so two events cannot both open one)."""
     if alert.incident_id is not None or alert.severity not in incident_severities():
         return
+    if alert.in_maintenance:  # expected: its CI is under a change's window (decision 0095)
+        return
     impact, urgency = LEVELS[alert.severity]
     fields = {}
     if alert.configuration_item_id is not None:
