@@ -144,9 +144,12 @@ def reach_of(
 
 
 def team_choices(actor: Actor) -> list[Team]:
-    """The teams the filter offers: all for administrators, else the actor's own."""
+    """The teams the filter offers, those with figures the reader may read: all for
+    administrators and change managers (the changes report, for a team not theirs), else the
+    actor's own."""
     qs = Team.objects.order_by("name")
-    return list(qs if actor.is_admin else qs.filter(id__in=my_team_ids(actor)))
+    every = sees_every_team(actor, changes=True)
+    return list(qs if every else qs.filter(id__in=my_team_ids(actor)))
 
 
 @dataclass(frozen=True)
