@@ -13,9 +13,11 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
+    Aggregate,
     Case,
     Count,
     F,
+    FloatField,
     IntegerField,
     Q,
     QuerySet,
@@ -262,3 +264,13 @@ def middles(qs: QuerySet, duration: Any, group: str, sizes: dict[Any, int]) -> d
         for key, span in cursor.fetchall():
             middle.setdefault(key, []).append(float(span))
     return {key: sum(spans) / len(spans) for key, spans in middle.items()}
+
+
+class Median(Aggregate):
+    """PostgreSQL's median, in the same pass as the group's count and mean (an ordered-set
+    aggregate: the mean of the two middle values of an even group)."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
