@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PYTEST_ARGS ?= -n 4  # four workers on 2 cores: the suite mostly waits (servers, browsers, leases); docs/testing.md
 
-.PHONY: install run bytecode test test-sqlite test-postgres test-deep lint fmt security bench bench-platform bench-incidents bench-data bench-cmdb bench-changes bench-web bench-pages bench-mail bench-software bench-assets bench-knowledge bench-summary docs messages clean
+.PHONY: install run bytecode test test-sqlite test-postgres test-deep lint fmt security bench bench-platform bench-incidents bench-data bench-cmdb bench-changes bench-web bench-pages bench-mail bench-software bench-assets bench-knowledge bench-reports bench-summary docs messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -92,7 +92,7 @@ security: install
 # The platform benchmark takes a minute; incidents at BENCH_ROWS (the issue's 1,000,000 by
 # default) take much longer: `make bench BENCH_ROWS=200000` for a quicker look.
 BENCH_ROWS ?= 1000000
-bench: bench-platform bench-incidents bench-data bench-cmdb bench-changes bench-web bench-mail bench-software bench-assets bench-knowledge
+bench: bench-platform bench-incidents bench-data bench-cmdb bench-changes bench-web bench-mail bench-software bench-assets bench-knowledge bench-reports
 	$(MAKE) bench-summary
 
 # Every figure issue 13 targets, both databases, from the newest results in bench/results:
@@ -132,6 +132,16 @@ CIS ?= 1000000
 bench-cmdb: install
 	$(BIN)/python -m bench.cmdb --db sqlite --cis $(CIS)
 	$(BIN)/python -m bench.cmdb --db postgres --cis $(CIS)
+
+# Every report's selector at REPORT_ROWS incidents (bench.incidents.scale's kept set, built
+# when missing), beside the raw driver running its statements, with their plans; with
+# REPORT_BASELINE (a checkout's steward, e.g. `git archive main steward | tar -x -C DIR`)
+# the baseline and this tree alternately, each with its own indexes. See docs/benchmarks.md.
+REPORT_ROWS ?= 200000
+REPORT_BASELINE ?=
+bench-reports: install
+	$(BIN)/python -m bench.reports --db sqlite --rows $(REPORT_ROWS) $(if $(REPORT_BASELINE),--baseline $(REPORT_BASELINE))
+	$(BIN)/python -m bench.reports --db postgres --rows $(REPORT_ROWS) $(if $(REPORT_BASELINE),--baseline $(REPORT_BASELINE))
 
 # Every page the journeys (tests/journeys) visit, as their role, at the demo's size: server
 # time beside a bare Django view (target <= 50 ms). See docs/benchmarks.md.

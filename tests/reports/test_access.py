@@ -119,3 +119,30 @@ def test_the_system_reads_everything(world):
 
     table = selectors.report_get(Actor.system("t"), name="incident-flow", start=None, end=None)
     assert table.period is not None
+
+
+def test_a_change_manager_naming_a_team_not_theirs_reads_its_changes_on_the_page(world, client):
+    """The page answers as the API does, report by report: a change manager reads every
+    team's changes (docs/reports.md), so naming a team not theirs shows that team's changes
+    report (it was a 422 for the whole page) and leaves out the reports the API refuses."""
+    from steward.core.choices import Role
+
+    manager = factories.UserFactory(roles=[Role.AGENT, Role.CHANGE_MANAGER])
+    world.team_a.members.add(manager)
+    query = {**PERIOD, "team": "bravo"}
+    api = api_client_for(manager)
+    assert api.get("/api/v1/reports/changes", query).status_code == 200
+    assert api.get(URL, query).status_code == 422
+    client.force_login(manager)
+    page = client.get("/reports/", query)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="report-changes"' in html
+    assert 'id="report-incident-flow"' not in html
+    assert '<option value="bravo" selected>' in html  # the filter offers it, as chosen
+    assert client.get("/reports/changes/", query).status_code == 200
+    assert client.get("/reports/incident-flow/", query).status_code == 422
+    # a team that is not there, and an agent naming another team, stay refused
+    assert client.get("/reports/", {**PERIOD, "team": "no-such-team"}).status_code == 422
+    client.force_login(world.lead)
+    assert client.get("/reports/", query).status_code == 422

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from steward.core.actor import Actor
-from steward.core.errors import NotFound
+from steward.core.errors import NotFound, ValidationFailed
 from steward.reports.choices import ReportName
 from steward.reports.selectors.incidents import (
     backlog,
@@ -65,10 +65,18 @@ def _read(name: str, reach: Reach, team: str) -> Table:
 def report_all(
     actor: Actor, *, start: dt.date | None = None, end: dt.date | None = None, team: str = ""
 ) -> list[Table]:
-    """Every report, in the order of ``ReportName`` (the reach read once, and once more for
-    the changes report, which change managers read for every team)."""
-    reach = reach_of(actor, start=start, end=end, team=team)
+    """Every report the reader may read for ``team``, in the order of ``ReportName`` (the
+    reach read once, and once more for the changes report, which change managers read for
+    every team). Each answers as ``report_get`` does: a change manager naming a team not
+    theirs reads that team's changes report alone (the others are a 422 naming ``team``
+    over the API); a team the reader may read nothing of is that 422 here too."""
     for_changes = reach_of(actor, start=start, end=end, team=team, changes=True)
+    try:
+        reach = reach_of(actor, start=start, end=end, team=team)
+    except ValidationFailed:
+        if not team:
+            raise
+        return [_read(ReportName.CHANGES, for_changes, team)]
     return [_read(n, for_changes if n == ReportName.CHANGES else reach, team) for n in REPORTS]
 
 

@@ -5,14 +5,19 @@ the database (docs/decisions/0096)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
+    Aggregate,
     Case,
     Count,
     F,
+    FloatField,
     IntegerField,
     Q,
     QuerySet,
@@ -141,9 +146,12 @@ def reach_of(
 
 
 def team_choices(actor: Actor) -> list[Team]:
-    """The teams the filter offers: all for administrators, else the actor's own."""
+    """The teams the filter offers, those with figures the reader may read: all for
+    administrators and change managers (the changes report, for a team not theirs), else the
+    actor's own."""
     qs = Team.objects.order_by("name")
-    return list(qs if actor.is_admin else qs.filter(id__in=my_team_ids(actor)))
+    every = sees_every_team(actor, changes=True)
+    return list(qs if every else qs.filter(id__in=my_team_ids(actor)))
 
 
 @dataclass(frozen=True)
@@ -206,3 +214,63 @@ def medians(qs: QuerySet, duration: Any, group: str | None = None) -> dict[Any, 
     for key, span in ranked.values_list(group or "size", "span"):
         middle.setdefault(key if group else None, []).append(float(span))
     return {key: sum(spans) / len(spans) for key, spans in middle.items()}
+
+
+def count_per_slot(qs: QuerySet, name: str, edges: Sequence[dt.datetime]) -> list[int]:
+    """How many of ``qs``'s rows have ``name`` in each slot between ``edges`` (ascending; the
+    last is the end), in one statement: a count of an index range per slot, where grouping by
+    a ``slot`` expression computes it on every row and sorts them (decision 0103)."""
+    parts, params = [], []
+    try:
+        for n, (low, high) in enumerate(itertools.pairwise(edges)):
+            one = qs.filter(**{f"{name}__gte": low, f"{name}__lt": high}).order_by().values("pk")
+            sql, more = one.query.sql_with_params()
+            parts.append(f"(SELECT COUNT(*) FROM ({sql}) s{n})")  # noqa: S608 - Django's SQL
+            params.extend(more)
+    except EmptyResultSet:  # a reach of no team
+        return [0] * (len(edges) - 1)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        return list(cursor.fetchone())
+
+
+def middles(qs: QuerySet, duration: Any, group: str, sizes: dict[Any, int]) -> dict[Any, float]:
+    """The median ``duration`` of ``qs``'s rows per ``group``, knowing each group's size
+    (``sizes``): per group, its rows in order of the duration from the middle one (or two)
+    on, one or two rows (``LIMIT``/``OFFSET``), all groups in one statement. A window over
+    every row numbers and counts them all; this keeps only half of each group in the sort,
+    and no numbering (decision 0103)."""
+    parts, params = [], []
+    try:
+        for key, size in sizes.items():
+            if not size:
+                continue
+            one = (
+                qs.filter(**{group: key})
+                .annotate(span=duration)
+                .order_by("span")
+                .values_list(group, "span")[(size - 1) // 2 : size // 2 + 1]
+            )
+            sql, more = one.query.sql_with_params()
+            parts.append(f"SELECT * FROM ({sql}) m{len(parts)}")  # noqa: S608 - Django's SQL
+            params.extend(more)
+    except EmptyResultSet:
+        return {}
+    if not parts:
+        return {}
+    middle: dict[Any, list[float]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for key, span in cursor.fetchall():
+            middle.setdefault(key, []).append(float(span))
+    return {key: sum(spans) / len(spans) for key, spans in middle.items()}
+
+
+class Median(Aggregate):
+    """PostgreSQL's median, in the same pass as the group's count and mean (an ordered-set
+    aggregate: the mean of the two middle values of an even group)."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
