@@ -200,3 +200,41 @@ def test_the_link_page_shows_the_planned_window_in_the_house_style(gated):
     shown = format_datetime(start, timezone.get_default_timezone())
     assert f'<time datetime="{start.isoformat()}">{shown}</time>' in page
     assert not re.search(r"\b[ap]\.m\.|[A-Z][a-z]{2}\. \d", page)
+
+
+def test_the_approval_mail_is_written_in_each_approvers_language(gated, client):
+    """The mail carrying the link was English for everyone (its text built in Python): a
+    German approver reads it in German, as the page its link opens; an English one reads
+    English; the planned window in the house style of each one's language and zone."""
+    from django.core import mail as sent
+
+    from steward.core import outbox
+
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=3)
+    type(gated).objects.filter(pk=gated.pk).update(
+        planned_start=start, planned_end=start + dt.timedelta(hours=1)
+    )
+    cab_approval = gated.approvals.get(label="Change Advisory Board")
+    german, english, _ = cab_approval.approvers.order_by("username")
+    english.language = "en"
+    english.save(update_fields=["language"])
+    outbox.dispatch_pending()
+
+    to_german = next(m for m in sent.outbox if m.to == [german.email])
+    assert to_german.subject == f"[{gated.number}] Genehmigung angefragt: Drucker tauschen"
+    assert f"Ihre Genehmigung wird erbeten für {gated.number} Drucker tauschen" in to_german.body
+    assert "Typ: " in to_german.body
+    assert ", Risiko: " in to_german.body
+    assert "Genehmigen oder ablehnen (der Link gilt einmal):" in to_german.body
+    assert "Oder öffnen Sie die Änderung: http" in to_german.body
+    assert re.search(r"Geplant: \d{1,2}\. \S+ \d{4} \d\d:\d\d bis ", to_german.body)
+    assert not re.search(r"\b(Your|approval|Planned|Approve|Type|risk)\b", to_german.body)
+    link = next(line for line in to_german.body.splitlines() if "/changes/approve/" in line)
+    page = read(Client(), "/" + link.split("://", 1)[-1].split("/", 1)[-1])
+    assert f"<title>{gated.number} genehmigen" in page  # the page in the mail's language
+
+    to_english = next(m for m in sent.outbox if m.to == [english.email])
+    assert to_english.subject == f"[{gated.number}] Approval requested: Drucker tauschen"
+    assert f"Your approval is requested for {gated.number} Drucker tauschen" in to_english.body
+    assert "Approve or reject (the link works once):" in to_english.body
+    assert re.search(r"Planned: \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d to ", to_english.body)

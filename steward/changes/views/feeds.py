@@ -3,8 +3,6 @@ secret in the URL) and the emailed approve/reject link."""
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -58,7 +56,7 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
     # words in the language of their mail (their profile's, decision 0026), not the
     # browser's; whoever is signed in reads their own profile's (the middleware's choice)
     language = _language_of(request, sent_to)
-    with timezone.override(_zone_of(sent_to)), translation.override(language):
+    with timezone.override(mail.zone_of(sent_to)), translation.override(language):
         request.LANGUAGE_CODE = language
         response = _approval_page(request, token, approval, approver, sent_to)
     response.headers["Content-Language"] = language
@@ -71,13 +69,6 @@ def _language_of(request: HttpRequest, sent_to) -> str:  # noqa: ANN001 - a User
     shipped = {code for code, _ in settings.LANGUAGES}
     code = mail.language_of(sent_to)
     return code if code in shipped else request.LANGUAGE_CODE
-
-
-def _zone_of(person) -> zoneinfo.ZoneInfo:  # noqa: ANN001 - a User
-    try:
-        return zoneinfo.ZoneInfo(person.time_zone or settings.TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 def _approval_page(request: HttpRequest, token: str, approval, approver, sent_to) -> HttpResponse:  # noqa: ANN001
