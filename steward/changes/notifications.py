@@ -15,6 +15,7 @@ from steward.core import mail, outbox
 from steward.core.models import OutboxMessage, User
 
 KIND = "approval_request"
+TEMPLATE = "changes/email/approval_requested.txt"
 REJECTED_KIND = "change_rejected"
 
 
@@ -51,22 +52,18 @@ def mail_approvers(event: OutboxMessage) -> None:
             "changes:approval_link",
             args=[approval_link_token(approval, approver=approver, sent_to=recipient)],
         )
-        behalf = "" if approver.pk == recipient.pk else f" on behalf of {approver}"
-        body = (
-            f"{'Reminder: ' if reminder else ''}your approval{behalf} is requested for "
-            f"{change.number} {change.title}\n\n"
-            f"Type: {change.type}, risk: {change.risk_level}\n"
-            f"Planned: {change.planned_start or 'not planned'} to "
-            f"{change.planned_end or '-'}\n\n"
-            f"Approve or reject (the link works once):\n{link}\n\n"
-            f"Or open the change: {settings.BASE_URL}/changes/{change.number}/\n"
-        )
-        mails[recipient.email] = mail.Mail(
-            recipient=recipient.email,
-            subject=f"[{change.number}] Approval {'reminder' if reminder else 'requested'}:"
-            f" {change.title}",
-            body=body,
-        )
+        context = {
+            "change": change,
+            "reminder": reminder,
+            "behalf": "" if approver.pk == recipient.pk else str(approver),
+            "link": link,
+            "url": f"{settings.BASE_URL}/changes/{change.number}/",
+        }
+        # in the recipient's language and, for the planned window, their time zone: the
+        # page the link opens reads the same (views.feeds)
+        with timezone.override(mail.zone_of(recipient)):
+            subject, body = mail.render(TEMPLATE, context, language=mail.language_of(recipient))
+        mails[recipient.email] = mail.Mail(recipient=recipient.email, subject=subject, body=body)
     mail.queue(key=mail.event_key(event), kind=KIND, record=change, mails=mails.values())
 
 

@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 import smtplib
 import threading
+import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -110,6 +111,15 @@ def language_of(user: models.Model | None) -> str:
     """The language a person reads their mail in: their profile's, else the site's (a bare
     address, such as a team's list or a stranger's, is no one's profile)."""
     return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+def zone_of(user: models.Model | None) -> zoneinfo.ZoneInfo:
+    """The time zone a person reads Steward in: their profile's, else the site's (also for
+    a zone no longer known)."""
+    try:
+        return zoneinfo.ZoneInfo(getattr(user, "time_zone", "") or settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 def recipients(users: Iterable, *, exclude: models.Model | None = None) -> dict[str, str]:

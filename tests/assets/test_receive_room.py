@@ -68,3 +68,27 @@ def test_a_room_with_a_move_elsewhere_is_refused(manager_api, make_asset, second
     assert response.status_code == 422
     assert list(response.json()["error"]["fields"]) == ["stock_room"]
     assert Asset.objects.get(number=number).status == "in_stock"
+
+
+def test_a_deployed_asset_is_put_in_no_room(manager_api, manager_user, make_asset, second_room):
+    """A deployed asset leaves its room when checked out; a PATCH naming a room alone (or
+    beside "deployed") put it back in one while it stayed with its person. Refused naming
+    ``stock_room``; an asset in stock still changes room without a move."""
+    number = make_asset().number
+    out = manager_api.post(f"/api/v1/assets/{number}/check-out", {"person": manager_user.username})
+    assert out.status_code == 201, out.content
+    for body in (
+        {"stock_room": second_room.slug},
+        {"status": "deployed", "stock_room": second_room.slug},
+    ):
+        response = manager_api.patch(f"/api/v1/assets/{number}", body)
+        assert response.status_code == 422, response.content
+        assert list(response.json()["error"]["fields"]) == ["stock_room"]
+    asset = Asset.objects.get(number=number)
+    assert (asset.status, asset.stock_room) == ("deployed", None)
+    assert manager_api.patch(f"/api/v1/assets/{number}", {"stock_room": None}).status_code == 200
+
+    in_stock = make_asset().number
+    moved = manager_api.patch(f"/api/v1/assets/{in_stock}", {"stock_room": second_room.slug})
+    assert moved.status_code == 200, moved.content
+    assert Asset.objects.get(number=in_stock).stock_room == second_room

@@ -155,6 +155,51 @@ def test_escape_closes_the_phones_menu_and_returns_to_its_toggle(page):
     expect(toggle).to_be_focused()
 
 
+def test_the_phones_menu_toggle_says_whether_the_menu_is_open(page):
+    """The toggle had no aria-expanded: a screen reader heard a bare "Menu" whether the menu
+    was open or closed. It says so now, on a click, from the keyboard and after Escape, and
+    names what it opens (the modules and the account's links)."""
+    factories.admin(username="root")
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "root", path="/teams/")
+    nav = page.get_by_role("navigation", name="Modules")
+    toggle = page.get_by_role("checkbox", name="Menu")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    controlled = toggle.get_attribute("aria-controls").split()
+    assert "modules-nav" in controlled, controlled
+    for name in controlled:  # each id names an element of the page
+        expect(page.locator(f"#{name}")).to_have_count(1)
+    assert page.locator(".account").get_attribute("id") in controlled
+
+    page.get_by_text("Menu").click()
+    expect(nav).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    page.get_by_text("Menu").click()
+    expect(nav).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+
+    toggle.focus()
+    page.keyboard.press("Space")
+    expect(nav).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    assert_accessible(page)  # aria-expanded is allowed on the box (ARIA 1.2)
+    nav.get_by_role("link", name="Teams").focus()
+    page.keyboard.press("Escape")
+    expect(nav).to_be_hidden()
+    expect(toggle).to_be_focused()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+
+    # back from the history, the attribute matches the box however the browser restored it
+    page.get_by_text("Menu").click()
+    nav.get_by_role("link", name="Overview").click()
+    page.wait_for_load_state("load")
+    page.go_back()
+    page.wait_for_load_state("load")
+    toggle = page.get_by_role("checkbox", name="Menu")
+    expected = "true" if toggle.is_checked() else "false"
+    expect(toggle).to_have_attribute("aria-expanded", expected)
+
+
 def test_team_filter_updates_rows_in_place_and_keeps_the_url(page):
     factories.agent(username="ada")
     Team.objects.create(name="Network", slug="network")

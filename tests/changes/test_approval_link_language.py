@@ -93,7 +93,9 @@ def test_the_link_page_reads_german_for_a_german_approver(gated):
     )
     assert not english_words(page, gated), english_words(page, gated)
 
-    english = Client()  # signed out, no Accept-Language: the site's English, as before
+    second.language = "en"  # an English approver's link, signed out: English, as before
+    second.save(update_fields=["language"])
+    english = Client()
     page = read(english, link(cab_approval, second))
     assert f"<title>Approve {gated.number}" in page
     assert "<dt>Planned</dt><dd>not planned yet</dd>" in page
@@ -104,6 +106,42 @@ def test_the_link_page_reads_german_for_a_german_approver(gated):
     page = read(client_for(third), link(cab_approval, third))  # approved without them
     assert "Nichts zu entscheiden: Diese Genehmigung ist genehmigt." in page
     assert not english_words(page, gated), english_words(page, gated)
+
+
+def test_a_signed_out_approver_reads_the_language_of_their_mail_not_the_browsers(gated):
+    """The link is opened from the mail, often signed out, in whatever browser is at hand:
+    the page read the browser's language (an English one for a German approver, whose mail
+    and profile are German); it reads the profile's, as the mail is written in it. Whoever
+    is signed in reads their own profile's language."""
+    cab_approval = gated.approvals.get(label="Change Advisory Board")
+    german, english, _ = cab_approval.approvers.order_by("username")
+    english.language = "en"
+    english.save(update_fields=["language"])
+
+    answer = Client(HTTP_ACCEPT_LANGUAGE="en").get(link(cab_approval, german))
+    page = re.sub(r"\s+", " ", answer.content.decode())
+    assert answer["Content-Language"] == "de"
+    assert '<html lang="de">' in page
+    assert f"<title>{gated.number} genehmigen" in page
+    assert 'value="approve" class="primary">Genehmigen</button>' in page
+    assert not english_words(page, gated), english_words(page, gated)
+    refused = read(Client(HTTP_ACCEPT_LANGUAGE="en"), link(cab_approval, german), comment="")
+    assert "Wählen Sie „Genehmigen“ oder „Ablehnen“: " in refused
+
+    answer = Client(HTTP_ACCEPT_LANGUAGE="de").get(link(cab_approval, english))
+    page = re.sub(r"\s+", " ", answer.content.decode())
+    assert answer["Content-Language"] == "en"
+    assert f"<title>Approve {gated.number}" in page
+    assert "<dt>Planned</dt><dd>not planned yet</dd>" in page
+
+    # signed in: the profile's language, here the German approver's on an English browser
+    signed_in = client_for(german)
+    signed_in.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    page = read(signed_in, link(cab_approval, german))
+    assert f"<title>{gated.number} genehmigen" in page
+    # and an English colleague signed in, opening the German approver's forwarded link
+    page = read(client_for(english), link(cab_approval, german))
+    assert f"<title>Approve {gated.number}" in page
 
 
 def test_a_german_delegates_link_and_a_withdrawn_approval(gated):
@@ -155,7 +193,48 @@ def test_the_link_page_shows_the_planned_window_in_the_house_style(gated):
         planned_start=start, planned_end=start + dt.timedelta(hours=1)
     )
     cab_approval = gated.approvals.get(label="Change Advisory Board")
-    page = read(Client(), link(cab_approval, cab_approval.approvers.order_by("username")[0]))
+    reader = cab_approval.approvers.order_by("username")[0]
+    reader.language = "en"  # the house style in English (the German one: test_language.py)
+    reader.save(update_fields=["language"])
+    page = read(Client(), link(cab_approval, reader))
     shown = format_datetime(start, timezone.get_default_timezone())
     assert f'<time datetime="{start.isoformat()}">{shown}</time>' in page
     assert not re.search(r"\b[ap]\.m\.|[A-Z][a-z]{2}\. \d", page)
+
+
+def test_the_approval_mail_is_written_in_each_approvers_language(gated, client):
+    """The mail carrying the link was English for everyone (its text built in Python): a
+    German approver reads it in German, as the page its link opens; an English one reads
+    English; the planned window in the house style of each one's language and zone."""
+    from django.core import mail as sent
+
+    from steward.core import outbox
+
+    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=3)
+    type(gated).objects.filter(pk=gated.pk).update(
+        planned_start=start, planned_end=start + dt.timedelta(hours=1)
+    )
+    cab_approval = gated.approvals.get(label="Change Advisory Board")
+    german, english, _ = cab_approval.approvers.order_by("username")
+    english.language = "en"
+    english.save(update_fields=["language"])
+    outbox.dispatch_pending()
+
+    to_german = next(m for m in sent.outbox if m.to == [german.email])
+    assert to_german.subject == f"[{gated.number}] Genehmigung angefragt: Drucker tauschen"
+    assert f"Ihre Genehmigung wird erbeten für {gated.number} Drucker tauschen" in to_german.body
+    assert "Typ: " in to_german.body
+    assert ", Risiko: " in to_german.body
+    assert "Genehmigen oder ablehnen (der Link gilt einmal):" in to_german.body
+    assert "Oder öffnen Sie die Änderung: http" in to_german.body
+    assert re.search(r"Geplant: \d{1,2}\. \S+ \d{4} \d\d:\d\d bis ", to_german.body)
+    assert not re.search(r"\b(Your|approval|Planned|Approve|Type|risk)\b", to_german.body)
+    link = next(line for line in to_german.body.splitlines() if "/changes/approve/" in line)
+    page = read(Client(), "/" + link.split("://", 1)[-1].split("/", 1)[-1])
+    assert f"<title>{gated.number} genehmigen" in page  # the page in the mail's language
+
+    to_english = next(m for m in sent.outbox if m.to == [english.email])
+    assert to_english.subject == f"[{gated.number}] Approval requested: Drucker tauschen"
+    assert f"Your approval is requested for {gated.number} Drucker tauschen" in to_english.body
+    assert "Approve or reject (the link works once):" in to_english.body
+    assert re.search(r"Planned: \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d to ", to_english.body)

@@ -3,6 +3,7 @@ messages, audited, searchable, with SLA clocks."""
 
 import datetime as dt
 import io
+import json
 
 import pytest
 
@@ -444,6 +445,52 @@ def test_the_import_command_reads_json_lines(tmp_path, requester_user):
     path.write_text('{"title": "x", "caller": "ghost"}\n')
     with pytest.raises(CommandError, match=r"rows\[1\]\.caller"):
         call_command("incidents_import", str(path), stdout=out)
+
+
+@pytest.mark.parametrize("field", ["description", "external_id", "external_source", "team"])
+def test_the_import_command_names_a_lone_surrogate_before_anything_is_written(
+    tmp_path, field, requester_user
+):
+    """A lone surrogate ("\\ud800", which JSON may write and UTF-8 cannot hold) reached the
+    chunk's INSERT or look-up as a UnicodeEncodeError, a traceback on both databases; the
+    command stops at the line, naming the field (a key holding one too). A valid pair (an
+    emoji written as two escapes) is text and imported."""
+    from django.core.management import CommandError, call_command
+
+    good, bad = rows(2)
+    path = tmp_path / "incidents.jsonl"
+    line = json.dumps({**bad, field: "x"}).replace('"x"', '"a\\ud800b"')
+    path.write_text(json.dumps(good) + "\n" + line + "\n")
+    with pytest.raises(CommandError, match=rf"line 2: '{field}' holds a lone surrogate"):
+        call_command("incidents_import", str(path), stdout=io.StringIO())
+    key = json.dumps(good)[:-1] + ', "\\udc00": 1}'
+    path.write_text(key + "\n")
+    with pytest.raises(CommandError, match=r"line 1: '\\\\udc00' holds a lone surrogate"):
+        call_command("incidents_import", str(path), stdout=io.StringIO())
+    assert Incident.objects.count() == 0
+
+    paired = json.dumps({**good, "description": "\U0001f525 hot"})  # "\\ud83d\\udd25"
+    assert "\\ud83d" in paired
+    path.write_text(paired + "\n")
+    call_command("incidents_import", str(path), stdout=io.StringIO())
+    assert Incident.objects.get().description == "\U0001f525 hot"
+
+
+def test_the_import_command_names_a_line_that_is_not_utf8(tmp_path):
+    """Bytes that are not UTF-8 were a UnicodeDecodeError traceback; the line is named."""
+    from django.core.management import CommandError, call_command
+
+    good, bad = rows(2)
+    path = tmp_path / "incidents.jsonl"
+    path.write_bytes(
+        json.dumps(good).encode()
+        + b"\n"
+        + json.dumps(bad).encode()[:-1]
+        + b', "description": "\xff"}\n'
+    )
+    with pytest.raises(CommandError, match=r"line 2: not UTF-8"):
+        call_command("incidents_import", str(path), stdout=io.StringIO())
+    assert Incident.objects.count() == 0
 
 
 @pytest.mark.parametrize("field", ["description", "external_id", "title\u0000"])

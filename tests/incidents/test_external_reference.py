@@ -73,6 +73,53 @@ def test_a_rerun_skips_the_rows_already_imported_and_writes_the_rest(admin_actor
     assert AuditEntry.objects.count() - audited == 2
 
 
+def test_the_imports_audit_rows_carry_the_reference_as_a_single_creates_do(
+    admin_actor, requester_user
+):
+    """The import's create entries had the audited fields only: an imported incident's
+    entry said nothing of the source system's key a single create's entry records. Now
+    each referenced row's entry has both, the same keys as a single create's; a row
+    without a reference is as before; the entries follow the rows' order."""
+    from steward.incidents.services import incident_create
+
+    made = incidents_import(
+        admin_actor,
+        [
+            row(0, external_source="legacy", external_id="L-1"),
+            row(1),
+            row(2, external_id=" L-2 "),  # no source: "" as a single create keeps it
+            row(3, external_id=""),  # blank: no reference
+            row(4, external_source="legacy", external_id=42),
+        ],
+    )
+    entries = AuditEntry.objects.filter(
+        content_type__model="incident", action="create", object_id__in=[str(i.pk) for i in made]
+    ).order_by("id")
+    assert [e.object_id for e in entries] == [str(i.pk) for i in made]
+    changes = [e.changes for e in entries]
+    assert changes[0]["external_source"] == [None, "legacy"]
+    assert changes[0]["external_id"] == [None, "L-1"]
+    assert changes[2]["external_source"] == [None, ""]
+    assert changes[2]["external_id"] == [None, "L-2"]
+    assert changes[4]["external_id"] == [None, "42"]
+    for plain in (changes[1], changes[3]):
+        assert "external_id" not in plain
+        assert "external_source" not in plain
+
+    single = incident_create(
+        admin_actor, title="One", caller="req1", external_source="legacy", external_id="L-9"
+    )
+    entry = AuditEntry.objects.get(
+        content_type__model="incident", action="create", object_id=str(single.pk)
+    )
+    assert set(changes[0]) == set(entry.changes)
+    bare = incident_create(admin_actor, title="Two", caller="req1")
+    bare_entry = AuditEntry.objects.get(
+        content_type__model="incident", action="create", object_id=str(bare.pk)
+    )
+    assert set(changes[1]) == set(bare_entry.changes)
+
+
 def test_rows_without_a_reference_or_with_a_blank_one_are_written_each_time(
     admin_actor, requester_user
 ):

@@ -85,3 +85,51 @@ def test_two_pollers_at_once_store_each_message_once():
     assert InboundMessage.objects.count() == 6
     assert Incident.objects.count() == 6
     assert set(InboundMessage.objects.values_list("status", flat=True)) == {"created"}
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_four_releases_of_one_held_message_at_once_open_one_incident_and_send_one_mail(
+    settings, mailoutbox
+):
+    """An administrator's double click (or two of them) releasing one quarantined message
+    (decision 0093): each waits for the message's row; the first processes it, the others
+    answer it as it is. One incident, one acknowledgement, one release audited."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from steward.core.models import AuditEntry
+    from steward.mailboxes.services import message_release
+    from tests.conftest import as_actor
+    from tests.mailboxes.test_authentication import MX
+
+    assert settings.IS_POSTGRES
+    settings.MAIL_TRUSTED_AUTHSERV_ID = [MX]
+    factories.requester(username="alice", email="alice@example.com")
+    admin = factories.admin(username="root")
+    mailbox = mailbox_create(SYSTEM, name="Desk", address="desk@example.com", kind="pipe")
+    held = mail_ingest(mailbox, eml(headers={"Authentication-Results": f"{MX}; dmarc=fail"}))
+    assert held.status == "quarantined"
+    barrier = threading.Barrier(4)
+    results: list[object] = []
+
+    def release() -> None:
+        try:
+            barrier.wait()
+            results.append(message_release(as_actor(admin), pk=held.pk).status)
+        except Exception as exc:  # noqa: BLE001 - the test reports it
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=release) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert results == ["created"] * 4
+    assert Incident.objects.count() == 1
+    assert [m.to for m in mailoutbox] == [["alice@example.com"]]
+    ct = ContentType.objects.get_for_model(InboundMessage)
+    released = AuditEntry.objects.filter(content_type=ct, object_id=str(held.pk))
+    assert [e.changes.get("released") is not None for e in released.order_by("pk")].count(True) == 1

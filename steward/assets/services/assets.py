@@ -107,8 +107,13 @@ def asset_update(
         target = values.pop("status", None)
         if target is not None and not isinstance(target, str):
             raise ValidationFailed.one("status", _("a status name"))
-        if values.get("stock_room") and target not in (None, asset.status, Status.IN_STOCK):
-            # received or returned into a room; one going elsewhere leaves its room
+        if values.get("stock_room") and (
+            target not in (None, asset.status, Status.IN_STOCK)
+            or (target or asset.status) == Status.DEPLOYED
+        ):
+            # received or returned into a room; one going elsewhere leaves its room, and a
+            # deployed one is with its person or location, in no room (its check-out
+            # cleared it): a room named for it alone, or beside "deployed", is refused
             raise ValidationFailed.one("stock_room", _("only with a move into stock"))
         if "location" in values and selectors.checked_out(asset):
             # a checked-out asset is where its check-out says: moving it is a new check-out,

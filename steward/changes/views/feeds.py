@@ -3,17 +3,16 @@ secret in the URL) and the emailed approve/reject link."""
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_http_methods
 
 from steward.changes import selectors, services
 from steward.changes.forms import DecisionForm
 from steward.changes.views import ical
+from steward.core import mail
 from steward.core.errors import NotFound
 from steward.web.forms import submit
 
@@ -53,16 +52,23 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
     links, so a GET never decides); POST decides once. A forged, expired or spent link is
     the 404 page."""
     approval, approver, sent_to = services.approval_link_read(token)
-    # read by the person it was sent to, often not signed in: times in their profile's zone
-    with timezone.override(_zone_of(sent_to)):
-        return _approval_page(request, token, approval, approver, sent_to)
+    # read by the person it was sent to, often not signed in: times in their profile's zone,
+    # words in the language of their mail (their profile's, decision 0026), not the
+    # browser's; whoever is signed in reads their own profile's (the middleware's choice)
+    language = _language_of(request, sent_to)
+    with timezone.override(mail.zone_of(sent_to)), translation.override(language):
+        request.LANGUAGE_CODE = language
+        response = _approval_page(request, token, approval, approver, sent_to)
+    response.headers["Content-Language"] = language
+    return response
 
 
-def _zone_of(person) -> zoneinfo.ZoneInfo:  # noqa: ANN001 - a User
-    try:
-        return zoneinfo.ZoneInfo(person.time_zone or settings.TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+def _language_of(request: HttpRequest, sent_to) -> str:  # noqa: ANN001 - a User
+    if request.user.is_authenticated:
+        return request.LANGUAGE_CODE
+    shipped = {code for code, _ in settings.LANGUAGES}
+    code = mail.language_of(sent_to)
+    return code if code in shipped else request.LANGUAGE_CODE
 
 
 def _approval_page(request: HttpRequest, token: str, approval, approver, sent_to) -> HttpResponse:  # noqa: ANN001

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
+from itertools import groupby
 from typing import Any, NamedTuple
 
 from django.db import transaction
@@ -32,6 +33,7 @@ from steward.incidents.services import AUDITED, clocks, external, search_index, 
 from steward.incidents.services.bulk_rows import FIELDS, STATUSES, TIMES, clean, known, parse_time
 from steward.incidents.services.external import Skipped
 from steward.incidents.services.fields import service_class_ids
+from steward.incidents.services.records import EXTERNAL
 
 MAX_ROWS = 50_000
 
@@ -227,12 +229,23 @@ def incidents_import(
     # the same clocks, audit and events a single create gives, written in batches
     clocks.clocks_start_history(actor, incidents)
     search_index.index_new(incidents)
-    audit.record_created_texts(actor, incidents, AUDITED)
+    _audit_created(actor, incidents)
     outbox.emit_batch("incidents.imported", incidents)
     if skips and skipped is not None:  # a repeat within the batch: its first row's number
         made = {(i.external_source, i.external_id): i.number for i in incidents}
         skipped += [s._replace(number=s.number or made[s.source, s.external_id]) for s in skips]
     return incidents
+
+
+def _audit_created(actor: Actor, incidents: list[Incident]) -> None:
+    """The create's audit rows, as a single create writes them: an incident with an external
+    reference has its source and id in the entry too (decision 0094), one without it the
+    fields as before. In the incidents' order, one statement per run of each kind (a batch
+    without references: one, as before)."""
+    for referenced, run in groupby(incidents, key=lambda i: i.external_id is not None):
+        audit.record_created_texts(
+            actor, list(run), (*AUDITED, *EXTERNAL) if referenced else AUDITED
+        )
 
 
 def _referenced(

@@ -13,6 +13,7 @@ written each time.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 
@@ -23,23 +24,47 @@ from steward.core.errors import ValidationFailed
 from steward.incidents.services.bulk import Totals, incidents_import_chunks
 from steward.incidents.services.external import Skipped
 
+SURROGATE = re.compile("[\ud800-\udfff]")  # left after json.loads joined the valid pairs
+JSON_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")  # how JSON writes one, paired or not
+
+
+def _lines(path: str) -> Iterator[tuple[int, str]]:
+    """The file's lines, numbered; a line that is not UTF-8 is named, not a traceback."""
+    with open(path, "rb") as lines:
+        for number, raw in enumerate(lines, start=1):
+            try:
+                yield number, raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise CommandError(f"line {number}: not UTF-8 (byte {exc.start + 1})") from exc
+
 
 def _rows(path: str) -> Iterator[dict]:
-    with open(path, encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise CommandError(f"line {number}: not JSON ({exc.msg})") from exc
-            if not isinstance(row, dict):
-                raise CommandError(f"line {number}: not a JSON object")
-            # a NUL is never text Steward keeps (PostgreSQL refuses it mid-chunk); named here
-            for key, value in row.items():
-                if "\x00" in key or (isinstance(value, str) and "\x00" in value):
-                    raise CommandError(f"line {number}: {key!r} holds a NUL character")
-            yield row
+    for number, line in _lines(path):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CommandError(f"line {number}: not JSON ({exc.msg})") from exc
+        if not isinstance(row, dict):
+            raise CommandError(f"line {number}: not a JSON object")
+        # a NUL is never text Steward keeps (PostgreSQL refuses it mid-chunk), nor a lone
+        # surrogate (JSON writes one, "\ud800"; UTF-8 and so no database driver can
+        # take it: a UnicodeEncodeError mid-chunk on both); each named here. The line is
+        # looked at first: a surrogate is only there as an escape in it
+        escaped = JSON_SURROGATE.search(line) is not None
+        for key, value in row.items():
+            if "\x00" in key or (isinstance(value, str) and "\x00" in value):
+                raise CommandError(f"line {number}: {key!r} holds a NUL character")
+            if escaped and (
+                SURROGATE.search(key) or (isinstance(value, str) and SURROGATE.search(value))
+            ):
+                name = key.encode("utf-8", "backslashreplace").decode()
+                raise CommandError(
+                    f"line {number}: {name!r} holds a lone surrogate (text that is not"
+                    " valid Unicode)"
+                )
+        yield row
 
 
 class Command(BaseCommand):

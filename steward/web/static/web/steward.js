@@ -340,13 +340,29 @@ document.addEventListener("htmx:load", (event) => {
 })();
 
 // The top bar's menu on phones (a checkbox toggle, base.html; it opens without JavaScript):
-// Escape closes it and puts the focus back on its toggle, wherever in the top bar the focus
-// was, so a keyboard user is not left on a link that has just been hidden. A picker's own
+// its aria-expanded says whether the menu is open, kept to the box on each change and when
+// a page comes back from the history (the browser may restore the box ticked). Escape
+// closes it and puts the focus back on its toggle, wherever in the top bar the focus was,
+// so a keyboard user is not left on a link that has just been hidden. A picker's own
 // Escape (an open list) comes first and is left alone.
-document.addEventListener("keydown", (event) => {
-  if (event.key !== "Escape" || event.defaultPrevented) return;
-  const toggle = document.querySelector("input.nav-toggle");
-  if (!toggle || !toggle.checked) return;
-  toggle.checked = false;
-  toggle.focus();
-});
+(() => {
+  const menuToggle = () => document.querySelector("input.nav-toggle");
+  const shown = (toggle) => toggle.setAttribute("aria-expanded", toggle.checked ? "true" : "false");
+  document.addEventListener("change", (event) => {
+    if (event.target instanceof HTMLInputElement && event.target.matches("input.nav-toggle")) shown(event.target);
+  });
+  const settle = () => {
+    const toggle = menuToggle();
+    if (toggle) shown(toggle);
+  };
+  window.addEventListener("pageshow", settle);
+  settle();
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    const toggle = menuToggle();
+    if (!toggle || !toggle.checked) return;
+    toggle.checked = false;
+    shown(toggle);
+    toggle.focus();
+  });
+})();
