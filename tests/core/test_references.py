@@ -46,3 +46,13 @@ def test_a_reference_naming_no_row_is_refused_in_one_message_written_once():
         and any(shape.fullmatch(m.msgid) for m in marked_in_python(path))
     )
     assert writers == ["core/services/common.py"]
+
+
+def test_a_huge_unknown_value_is_named_cut_short_not_echoed_whole():
+    from steward.core.services.common import SHOWN_VALUE_LIMIT, unknown_ref_message
+
+    assert unknown_ref_message("stock room", "nope") == "no stock room 'nope'"
+    message = unknown_ref_message("stock room", "x" * 100_000)
+    assert message.startswith("no stock room 'xxx")
+    assert message.endswith("…")
+    assert len(message) <= len("no stock room ") + SHOWN_VALUE_LIMIT

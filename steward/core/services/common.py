@@ -45,7 +45,14 @@ def unknown_ref(field: str, label: str, value: Any) -> ValidationFailed:
 
 def unknown_ref_message(label: str, value: Any) -> str:
     """``unknown_ref``'s message, for a caller that gathers several (a bulk row's)."""
-    return _("no %(label)s %(value)s") % {"label": label, "value": repr(value)}
+    shown = repr(value)
+    if len(shown) > SHOWN_VALUE_LIMIT:
+        # a refusal names the value so a typo is seen, not a megabyte echoed back
+        shown = shown[: SHOWN_VALUE_LIMIT - 1] + "…"
+    return _("no %(label)s %(value)s") % {"label": label, "value": shown}
+
+
+SHOWN_VALUE_LIMIT = 80
 
 
 def reject_unknown(changes: dict[str, Any], allowed: set[str]) -> None:
