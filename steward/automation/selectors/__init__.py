@@ -1,6 +1,7 @@
 """Every read of automation, scoped to what the actor may see."""
 
 from steward.automation.selectors.permissions import can_read, can_write
+from steward.automation.selectors.plan import DryRun, dry_run
 from steward.automation.selectors.rules import (
     Compiled,
     active_rules,
@@ -15,10 +16,12 @@ from steward.automation.selectors.rules import (
 
 __all__ = [
     "Compiled",
+    "DryRun",
     "active_rules",
     "can_read",
     "can_write",
     "compile_rules",
+    "dry_run",
     "incident_runs",
     "rule_for_update",
     "rule_get",

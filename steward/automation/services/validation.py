@@ -1,5 +1,5 @@
 """Pure checks of a rule's parts, shared by every write path (API, web, demo): each bad part
-is named by its place, e.g. ``conditions[1].value`` (a 422 or a form error, never a 500)."""
+is named by its place, e.g. ``conditions.1.value`` (a 422 or a form error, never a 500)."""
 
 from __future__ import annotations
 
@@ -121,7 +121,7 @@ def conditions(raw: Any) -> list[dict[str, Any]]:
     errors: Errors = {}
     kept = []
     for i, item in enumerate(raw):
-        at = f"conditions[{i}]"
+        at = f"conditions.{i}"
         if not isinstance(item, dict):
             errors[at] = [_("expected an object with field, operator and value")]
             continue
@@ -201,7 +201,7 @@ def actions(raw: Any) -> list[dict[str, Any]]:
     kept: list[dict[str, Any]] = []
     seen: set[str] = set()
     for i, item in enumerate(raw):
-        at = f"actions[{i}]"
+        at = f"actions.{i}"
         if not isinstance(item, dict):
             errors[at] = [_("expected an object with action and value")]
             continue
@@ -235,7 +235,7 @@ def _agent_in_team(kept: list[dict[str, Any]]) -> None:
         i, username = by_kind[ActionKind.ASSIGN_AGENT]
         if not Team.objects.filter(slug=slug, members__username=username).exists():
             raise ValidationFailed.one(
-                f"actions[{i}].value", _("the agent is not a member of the team assigned")
+                f"actions.{i}.value", _("the agent is not a member of the team assigned")
             )
 
 
