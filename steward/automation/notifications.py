@@ -26,9 +26,7 @@ def _addresses(incident: Incident, target: str) -> dict[str, str] | list[str]:
 
 @outbox.consumer("automation.notify")
 def on_notify(event: OutboxMessage) -> None:
-    incident = (
-        Incident.objects.select_related("caller", "team").filter(pk=event.object_id).first()
-    )
+    incident = Incident.objects.select_related("caller", "team").filter(pk=event.object_id).first()
     if incident is None:
         return
     addresses = _addresses(incident, str(event.payload.get("target", "")))

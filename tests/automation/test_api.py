@@ -51,7 +51,10 @@ def test_an_administrator_creates_reads_and_lists_a_rule(admin_api, agent_api, n
         ({"conditions": [{"field": "team", "value": 3}]}, "conditions.0.value"),
         ({"conditions": [{"field": "category", "value": "nope"}]}, "conditions.0.value"),
         ({"conditions": [{"field": "status", "value": "lost"}]}, "conditions.0.value"),
-        ({"conditions": [{"field": "title", "operator": "is", "value": "x"}]}, "conditions.0.operator"),
+        (
+            {"conditions": [{"field": "title", "operator": "is", "value": "x"}]},
+            "conditions.0.operator",
+        ),
         ({"conditions": [{"field": "title", "value": ""}]}, "conditions.0.value"),
         ({"conditions": [{"value": "x"}]}, "conditions.0.field"),
         ({"actions": [{"action": "explode", "value": 1}]}, "actions.0.action"),
@@ -133,9 +136,10 @@ def test_a_dry_run_tells_without_writing(admin_api, agent_api, agent_actor, netw
     }
     assert Incident.objects.get(pk=incident.pk).version == version
     other = incident_create(agent_actor, title="printer")
-    assert agent_api.post(f"{URL}/{rule['id']}/dry-run", {"incident": other.number}).json()[
-        "matches"
-    ] is False
+    assert (
+        agent_api.post(f"{URL}/{rule['id']}/dry-run", {"incident": other.number}).json()["matches"]
+        is False
+    )
     missing = agent_api.post(f"{URL}/{rule['id']}/dry-run", {"incident": "INC-999999"})
     assert missing.status_code == 404
 

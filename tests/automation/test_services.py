@@ -147,7 +147,9 @@ def test_a_rules_own_change_does_not_trigger_rules(admin_actor, agent_actor, net
     )
     created = incident_create(agent_actor, title="x")
     assert not RuleRun.objects.exists()
-    incident_update(agent_actor, number=created.number, expected_version=None, changes={"impact": 1})
+    incident_update(
+        agent_actor, number=created.number, expected_version=None, changes={"impact": 1}
+    )
     assert RuleRun.objects.count() == 1
     assert Comment.objects.filter(object_id=str(created.pk)).count() == 1
 
@@ -161,7 +163,9 @@ def test_status_changed_to_a_status(admin_actor, agent_actor, desk, network):
         actions=[{"action": "add_note", "value": "work started"}],
     )
     created = incident_create(agent_actor, title="x", team="desk", assignee="agent1")
-    incident_update(agent_actor, number=created.number, expected_version=None, changes={"urgency": 1})
+    incident_update(
+        agent_actor, number=created.number, expected_version=None, changes={"urgency": 1}
+    )
     assert not RuleRun.objects.exists()
     incident_update(
         agent_actor, number=created.number, expected_version=None, changes={"status": "in_progress"}
@@ -179,7 +183,8 @@ def test_an_action_failing_rolls_back_the_whole_create(admin_actor, caller_actor
     before = Incident.objects.count()
     with (
         mock.patch(
-            "steward.incidents.services.incident_comment", side_effect=ValidationFailed.one("body", "no")
+            "steward.incidents.services.incident_comment",
+            side_effect=ValidationFailed.one("body", "no"),
         ),
         pytest.raises(ValidationFailed),
     ):

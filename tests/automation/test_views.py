@@ -8,7 +8,6 @@ from django.test import Client
 
 from steward.automation.models import Rule
 from steward.incidents.services import incident_create
-from tests import factories
 from tests.automation.conftest import rule
 from tests.query_counts import grows
 
@@ -85,7 +84,12 @@ def test_rows_are_added_and_removed_without_saving(admin_user, network):
 
 def test_a_bad_row_is_shown_beside_itself(admin_user, network):
     client = client_for(admin_user)
-    bad = {**FORM, "condition-0-field": "priority", "condition-0-operator": "", "condition-0-value": "9"}
+    bad = {
+        **FORM,
+        "condition-0-field": "priority",
+        "condition-0-operator": "",
+        "condition-0-value": "9",
+    }
     response = client.post("/automation/new/", bad)
     assert response.status_code == 422
     assert b"a whole number from 1 to 5" in response.content

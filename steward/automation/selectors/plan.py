@@ -109,7 +109,12 @@ def dry_run(actor: Actor, *, rule: Rule, number: str) -> DryRun:
         )
     if planned.changes.get("status") and incident.status != planned.changes["status"]:
         actions.append(
-            {"action": "status", "value": Status.ASSIGNED, "current": incident.status, "changes": True}
+            {
+                "action": "status",
+                "value": Status.ASSIGNED,
+                "current": incident.status,
+                "changes": True,
+            }
         )
     triggers = [t for t in ("created", "updated") if compiled.fires_on(t, incident, ("status",))]
     return DryRun(

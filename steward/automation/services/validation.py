@@ -131,9 +131,7 @@ def conditions(raw: Any) -> list[dict[str, Any]]:
             continue
         field = item.get("field")
         if field not in ConditionField.values:
-            errors[f"{at}.field"] = [
-                _("one of: %(v)s") % {"v": ", ".join(ConditionField.values)}
-            ]
+            errors[f"{at}.field"] = [_("one of: %(v)s") % {"v": ", ".join(ConditionField.values)}]
             continue
         allowed = (Operator.CONTAINS,) if field in TEXT_FIELDS else (Operator.IS, Operator.IS_NOT)
         operator = item.get("operator") or allowed[0]
