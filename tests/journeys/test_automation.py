@@ -148,6 +148,8 @@ def test_administrator_builds_a_rule_and_a_requesters_incident_is_routed(page):
     page.wait_for_load_state("load")
     heading(page, re.compile(re.escape(number)))
     expect(page.get_by_text("bring a spare lamp")).to_be_visible()  # the agent sees the note
+    # the incident's history names the rule that routed it
+    expect(page.locator(".timeline").first).to_contain_text("automation rule")
 
     # the demo's monitoring rule is not wanted here: deleted, its runs kept
     open_module(page, "Automation")
