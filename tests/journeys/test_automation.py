@@ -30,11 +30,13 @@ def build_rule(page) -> None:
     heading(page, "New rule")
     page.get_by_label("Name").fill(NAME)
     page.get_by_label("Description").fill("Requesters say 'projector'; Workplace fixes them.")
-    page.get_by_label("When").select_option(label="Incident created")
+    page.get_by_label("When", exact=True).select_option(label="Incident created")
     page.get_by_label("Status moved to (status changes only)").select_option(label="Any status")
     page.get_by_label("Order").fill("5")
     active = page.get_by_label("Active")
     expect(active).to_be_checked()
+    active.uncheck()
+    active.check()
     page.get_by_label("Stop processing further rules when this one matches").check()
     page.get_by_label("Condition 1: field").select_option(label="Title")
     page.get_by_label("Comparison").select_option(label="contains")
@@ -71,16 +73,45 @@ def build_rule(page) -> None:
     no_error_on_page(page)
 
 
+def edit_every_part(page) -> None:
+    """Each field of the edit form changed to what it holds (a row added and removed of each
+    kind): what is saved stays the rule built above."""
+    page.get_by_label("Name").fill(NAME)
+    page.get_by_label("Description").fill("Requesters say 'projector'; Workplace fixes them.")
+    page.get_by_label("When", exact=True).select_option(label="Incident created")
+    page.get_by_label("Status moved to (status changes only)").select_option(label="Any status")
+    for label in ("Active", "Stop processing further rules when this one matches"):
+        page.get_by_label(label).uncheck()
+        page.get_by_label(label).check()
+    page.get_by_label("Condition 1: field").select_option(label="Title")
+    page.get_by_label("Comparison").select_option(label="contains")
+    page.locator("#condition-0-value").fill("projector")
+    page.get_by_label("Action 1", exact=True).select_option(label="Assign to team")
+    page.locator("#action-0-value").fill("workplace")
+    page.get_by_role("button", name="Add a condition").click()
+    page.wait_for_load_state("load")
+    page.get_by_role("button", name="Remove condition 2").click()
+    page.wait_for_load_state("load")
+    page.get_by_role("button", name="Add an action").click()
+    page.wait_for_load_state("load")
+    page.get_by_role("button", name="Remove action 3").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_label("Action 3", exact=True)).to_have_count(0)
+    expect(page.locator("#action-1-value")).to_have_value(
+        "Routed by the projector rule: bring a spare lamp."
+    )
+
+
 def test_administrator_builds_a_rule_and_a_requesters_incident_is_routed(page):
     sign_in(page, "admin")
     open_module(page, "Automation")
     heading(page, "Automation")
     expect(rule_rows(page)).to_have_count(2)  # the demo's two
-    page.get_by_label("When").select_option(label="Incident updated")
+    page.get_by_label("When", exact=True).select_option(label="Incident updated")
     page.get_by_role("button", name="Filter").click()
     page.wait_for_load_state("load")
     expect(page.get_by_text("No rules yet.")).to_be_visible()
-    page.get_by_label("When").select_option(label="Any trigger")
+    page.get_by_label("When", exact=True).select_option(label="Any trigger")
     page.get_by_role("button", name="Filter").click()
     page.wait_for_load_state("load")
 
@@ -95,11 +126,13 @@ def test_administrator_builds_a_rule_and_a_requesters_incident_is_routed(page):
     page.wait_for_load_state("load")
     expect(page.get_by_text("No such incident (or not one you may see).")).to_be_visible()
 
-    # edited: the order moves to first
+    # edited: the order moves to first; every part of the form is there to change again
     page.get_by_role("link", name="Edit").click()
     page.wait_for_load_state("load")
     heading(page, f"Edit {NAME}")
+    expect(page.locator("#condition-0-value")).to_have_value("projector")
     page.get_by_label("Order").fill("1")
+    edit_every_part(page)
     page.get_by_role("button", name="Save changes").click()
     page.wait_for_load_state("load")
     expect(page.locator("dt:text-is('Order') + dd")).to_have_text("1")
@@ -108,12 +141,12 @@ def test_administrator_builds_a_rule_and_a_requesters_incident_is_routed(page):
     page.get_by_role("link", name="← Automation").click()
     page.wait_for_load_state("load")
     expect(rule_rows(page).first).to_contain_text(NAME)
-    page.get_by_role("button", name=f"Switch off {NAME}").click()
+    page.get_by_role("button", name="Switch off the rule at order 1", exact=True).click()
     page.wait_for_load_state("load")
-    expect(page.get_by_role("button", name=f"Switch on {NAME}")).to_have_text("Off")
-    page.get_by_role("button", name=f"Switch on {NAME}").click()
+    expect(rule_rows(page).first.get_by_role("cell").last).to_contain_text("Off")
+    page.get_by_role("button", name="Switch on the rule at order 1", exact=True).click()
     page.wait_for_load_state("load")
-    expect(page.get_by_role("button", name=f"Switch off {NAME}")).to_have_text("On")
+    expect(rule_rows(page).first.get_by_role("cell").last).to_contain_text("On")
     shot(page, "administrator", "automation")
     sign_out(page)
 
@@ -138,7 +171,7 @@ def test_administrator_builds_a_rule_and_a_requesters_incident_is_routed(page):
     page.wait_for_load_state("load")
     runs = page.locator("#run-rows")
     expect(runs).to_contain_text(number)
-    expect(runs).to_contain_text("team: — → workplace")
+    expect(runs).to_contain_text("team: service-desk → workplace")  # from the default team
     page.get_by_label("Incident number").fill(number)
     page.get_by_role("button", name="Dry run").click()
     page.wait_for_load_state("load")
