@@ -205,3 +205,24 @@ def test_a_deleted_rule_stops_at_once_and_keeps_its_runs(admin_actor, caller_act
 def test_only_administrators_write_rules(agent_actor, network):
     with pytest.raises(PermissionDenied):
         rule(agent_actor)
+
+
+def test_incidents_opened_in_a_batch_run_the_rules(admin_actor, network):
+    """Mail intake opens incidents in batches (incidents_open_many): each runs the rules."""
+    from steward.incidents.services.batched import incidents_open_many
+    from tests import factories
+
+    rule(admin_actor)
+    caller = factories.requester(username="mailer")
+    opened = incidents_open_many(
+        admin_actor,
+        [
+            {"title": "VPN down", "description": "", "caller": caller},
+            {"title": "Printer", "description": "", "caller": caller},
+        ],
+        team=None,
+        category=None,
+        channel="email",
+    )
+    assert [i.team_id for i in opened] == [network.pk, None]
+    assert RuleRun.objects.get().incident_id == opened[0].pk
