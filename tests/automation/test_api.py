@@ -153,3 +153,27 @@ def test_an_incident_created_over_the_api_answers_routed(admin_api, agent_api, n
     runs = agent_api.get(f"{URL}/{Rule.objects.get().pk}/runs").json()
     assert runs[0]["incident"] == response.json()["number"]
     assert runs[0]["changes"]["fields"]["team"] == ["", "network"]
+
+
+def test_runs_show_only_incidents_the_reader_may_see(admin_api, admin_actor, network):
+    """An agent limited to one organisation sees no other organisation's incident number
+    in a rule's run log."""
+    from steward.core.actor import Actor
+    from tests import factories
+    from tests.conftest import api_client_for
+
+    org_a, org_b = factories.OrganisationFactory(), factories.OrganisationFactory()
+    limited = factories.agent(username="limited", organisation=org_a)
+    limited.served_organisations.set([org_a])
+    made = create(admin_api).json()
+    system = Actor.system("tests")
+    theirs = incident_create(
+        system, title="VPN b", caller=factories.requester(organisation=org_b).username
+    )
+    ours = incident_create(
+        system, title="VPN a", caller=factories.requester(organisation=org_a).username
+    )
+    seen = api_client_for(limited).get(f"{URL}/{made['id']}/runs").json()
+    assert [r["incident"] for r in seen] == [ours.number]
+    assert len(admin_api.get(f"{URL}/{made['id']}/runs").json()) == 2
+    assert theirs.number

@@ -16,6 +16,7 @@ from steward.core import stamps
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
 from steward.core.models import Organisation, Team
+from steward.incidents import selectors as incident_selectors
 from steward.incidents.models import Category
 
 RUNS_SHOWN = 50
@@ -56,18 +57,17 @@ def rule_for_update(actor: Actor, *, pk: object) -> Rule:
 
 
 def rule_runs(actor: Actor, rule: Rule, limit: int = RUNS_SHOWN) -> list[RuleRun]:
-    """The rule's latest firings, newest first, with their incidents' numbers."""
+    """The rule's latest firings on incidents the actor may see, newest first, with their
+    incidents' numbers (an agent limited to some organisations sees no other's number)."""
     if not can_read(actor):
         return []
-    qs = RuleRun.objects.filter(rule=rule).select_related("incident").order_by("-at", "-id")
+    visible = incident_selectors.incident_visible(actor)
+    qs = (
+        RuleRun.objects.filter(rule=rule, incident__in=visible)
+        .select_related("incident")
+        .order_by("-at", "-id")
+    )
     return list(qs[:limit])
-
-
-def incident_runs(actor: Actor, incident_id: int) -> list[RuleRun]:
-    """The rules that fired on one incident (its page's timeline names them)."""
-    if not can_read(actor):
-        return []
-    return list(RuleRun.objects.filter(incident_id=incident_id).order_by("at", "id"))
 
 
 # --- matching ------------------------------------------------------------------------------
