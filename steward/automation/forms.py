@@ -19,13 +19,14 @@ from steward.automation.choices import (
     Operator,
     Trigger,
 )
+from steward.core.forms import SingleLineField
 from steward.incidents.choices import Status
 
 
 class RuleForm(forms.Form):
     """The rule's own fields (its rows are ``rows_from``'s)."""
 
-    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    name = SingleLineField(label=_("Name"), max_length=100, required=False)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -9,7 +9,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
-from steward.api.http import In
+from steward.api.http import In, SingleLine
 from steward.automation.choices import ActionKind, ConditionField, Trigger
 
 _FIELDS = ", ".join(ConditionField.values)
@@ -39,7 +39,7 @@ class ActionIn(In):
 
 
 class RuleIn(In):
-    name: str = Field(..., description="unique, at most 100 characters")
+    name: SingleLine = Field(..., description="unique, one line, at most 100 characters")
     description: str | None = None
     is_active: bool | None = Field(None, description="default true")
     trigger: str | None = Field(None, description=f"one of {', '.join(Trigger.values)}")
@@ -54,7 +54,7 @@ class RuleIn(In):
 
 class RulePatchIn(In):
     version: int | None = Field(None, description="the version read (or send If-Match)")
-    name: str | None = None
+    name: SingleLine | None = None
     description: str | None = None
     is_active: bool | None = None
     trigger: str | None = None

@@ -68,6 +68,7 @@ def test_an_administrator_creates_reads_and_lists_a_rule(admin_api, agent_api, n
         ({"trigger": "deleted"}, "trigger"),
         ({"trigger_status": "resolved"}, "trigger_status"),
         ({"name": ""}, "name"),
+        ({"name": "two\nlines"}, "name"),
         ({"position": -1}, "position"),
         ({"colour": "red"}, "colour"),
     ],

@@ -226,3 +226,9 @@ def test_incidents_opened_in_a_batch_run_the_rules(admin_actor, network):
     )
     assert [i.team_id for i in opened] == [network.pk, None]
     assert RuleRun.objects.get().incident_id == opened[0].pk
+
+
+def test_a_name_on_two_lines_is_refused_by_the_service(admin_actor, network):
+    with pytest.raises(ValidationFailed) as refused:
+        rule(admin_actor, name="Route\nVPN")
+    assert "name" in refused.value.fields

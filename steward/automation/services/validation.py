@@ -24,6 +24,7 @@ from steward.automation.choices import (
 from steward.cmdb.models import ConfigurationItem
 from steward.core.errors import ValidationFailed
 from steward.core.models import Organisation, Team, User
+from steward.core.text import SINGLE_LINE_MESSAGE, is_single_line
 from steward.incidents.choices import IncidentChannel, Status
 from steward.incidents.models import Category
 
@@ -38,6 +39,8 @@ def name(value: Any) -> str:
         raise ValidationFailed.one("name", _("required"))
     if len(text) > NAME_MAX:
         raise ValidationFailed.one("name", _("at most %(n)s characters") % {"n": NAME_MAX})
+    if not is_single_line(text):
+        raise ValidationFailed.one("name", SINGLE_LINE_MESSAGE)
     return text
 
 
