@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "steward.software",
     "steward.knowledge",
     "steward.events",
+    "steward.automation",
     "steward.reports",
     "steward.portal",
     "steward.api",

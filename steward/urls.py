@@ -20,6 +20,7 @@ urlpatterns = [
     path("software/", include("steward.software.urls")),
     path("knowledge/", include("steward.knowledge.urls")),
     path("events/", include("steward.events.urls")),
+    path("automation/", include("steward.automation.urls")),
     path("reports/", include("steward.reports.urls")),
     path("help/", include("steward.portal.urls")),
     path("", include("steward.core.urls")),

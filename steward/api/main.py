@@ -56,6 +56,7 @@ errors.install(api)
 
 def _register() -> None:
     from steward.assets import api as assets_api
+    from steward.automation import api as automation_api
     from steward.catalog import api as catalog_api
     from steward.changes import api as changes_api
     from steward.cmdb import api as cmdb_api
@@ -82,6 +83,7 @@ def _register() -> None:
         software_api,
         knowledge_api,
         events_api,
+        automation_api,
         reports_api,
     )
     for module in modules:

@@ -34,6 +34,7 @@ TEAMS = "teams"  # teams' names, slugs and organisations (the filter bars' team 
 CHANGE_CONFIG = "change_config"  # the risk questionnaire and the change settings
 CMDB_CONFIG = "cmdb_config"  # relationship types (each impact walk reads their directions)
 SAVED_VIEWS = "saved_views"  # agents' saved queue filters (every incident queue page shows them)
+AUTOMATION = "automation"  # automation rules (every incident create and update reads them)
 NAMES = (
     AUTH,
     INCIDENT_CONFIG,
@@ -45,6 +46,7 @@ NAMES = (
     CHANGE_CONFIG,
     CMDB_CONFIG,
     SAVED_VIEWS,
+    AUTOMATION,
 )
 
 _local = threading.local()  # the stamps this request read (gthread: one request per thread)

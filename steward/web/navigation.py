@@ -71,7 +71,8 @@ MODULES: tuple[Module, ...] = (
     Module("software", _("Software"), "software:list"),
     Module("sla", _("SLA"), "sla:list"),
     Module("events", _("Events"), "events:list"),
-    Module("automation", _("Automation"), None),
+    # agents read the rules (why an incident went where it went); administrators write them
+    Module("automation", _("Automation"), "automation:list"),
     Module("reports", _("Reports"), "reports:list"),
     Module("teams", _("Teams"), "core:team_list"),
     Module("administration", _("Administration"), "core:administration", admins_only=True),

@@ -21,6 +21,7 @@ DOMAIN_APPS = (
     "knowledge",
     "portal",
     "events",
+    "automation",
     "reports",
 )
 

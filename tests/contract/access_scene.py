@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.db.models import Q
 
+from steward.automation import services as automation_services
 from steward.catalog import services as catalog_services
 from steward.catalog.models import Request as CatalogRequest
 from steward.changes import services as change_services
@@ -302,6 +303,14 @@ def build_scene() -> Scene:
     rule = incident_services.escalation_rule_create(
         system, name="Walk rule", threshold="breach", action="raise_priority"
     )
+    # an automation rule: shared configuration agents read, administrators write; it names
+    # nothing of B's (a rule naming B's team would show its slug to every agent: docs/automation.md)
+    automation_rule = automation_services.rule_create(
+        system,
+        name="Walk automation",
+        conditions=[{"field": "title", "operator": "contains", "value": "walk"}],
+        actions=[{"action": "set_urgency", "value": 2}],
+    )
     people = walkers(a, org_a, org_b, policy)
     witnesses = build_bridges(
         system,
@@ -339,6 +348,8 @@ def build_scene() -> Scene:
             "categories/slug": "network",  # a seeded category: shared configuration
             "incident-categories/slug": "network",  # the same category through the API
             "rule_id": str(rule.pk),
+            "rules/id": str(automation_rule.pk),  # the API's automation rule
+            "automation/pk": str(automation_rule.pk),  # its web page
             # the web's attachment card of B's incident, and a picker of B's teams
             "attachments/kind": "incident",
             "attachments/key": incident.number,

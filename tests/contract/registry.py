@@ -451,6 +451,8 @@ EXCUSED_COLLECTIONS: dict[str, str] = {
     "tests/events/test_zabbix.py",
     "/api/v1/changes/feed": "issues the caller's calendar-feed secret, shown once; one per "
     "user, nothing to list (tests/changes/test_ics.py)",
+    "/api/v1/automation/rules": "administrators' configuration agents read (403 to write for "
+    "everyone else), no records to scope by organisation: tests/automation/test_api.py",
 }
 
 # Operations answering a bare JSON array instead of a page (DESIGN §6), with why.
@@ -463,4 +465,7 @@ EXCUSED_UNPAGED_LISTS: dict[str, str] = {
     "read whole: the report is the sort of all of them (one row per product, never installs)",
     "GET /api/v1/changes/{number}/approvals": "a change's approvals, one per matching policy: "
     "a handful, read whole with the change",
+    "GET /api/v1/automation/rules": "the automation rules in the order they run: a small "
+    "admin-kept table, read whole (every create reads them all anyway)",
+    "GET /api/v1/automation/rules/{id}/runs": "a rule's latest 50 runs, newest first",
 }

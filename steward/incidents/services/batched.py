@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from steward.core import audit, outbox
+from steward.core import audit, hooks, outbox
 from steward.core.actor import Actor
 from steward.core.errors import NotFound, PermissionDenied, ValidationFailed
 from steward.core.models import Comment, Team
@@ -101,7 +101,12 @@ def incidents_open_many(
             assigned = {"number": i.number, "team": i.team_id, "assignee": i.assignee_id}
             events.append(("incident.assigned", i, {**assigned, "by": by}))
     outbox.emit_many(events)
-    return incidents
+    # other apps' after-create work (automation's rules, decision 0101), as each single
+    # create has it; an incident they changed is read anew
+    return [
+        Incident.objects.get(pk=i.pk) if hooks.fire(hooks.INCIDENT_CREATED, actor, i) else i
+        for i in incidents
+    ]
 
 
 @transaction.atomic(savepoint=False)

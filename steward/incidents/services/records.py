@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from steward.core import audit, inserts, outbox, pipeline
+from steward.core import audit, hooks, inserts, outbox, pipeline
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
@@ -157,7 +157,12 @@ def incident_create(
         # the incident and the rows nobody reads back (index, clocks, audit, outbox) go to
         # PostgreSQL in two round trips (core.pipeline, decision 0019)
         with pipeline.sent_together():
-            return _insert(actor, incident, planned)
+            incident = _insert(actor, incident, planned)
+        # other apps' after-create work (automation's rules, decision 0101), in this
+        # transaction; a record they changed is read anew for the answer
+        if hooks.fire(hooks.INCIDENT_CREATED, actor, incident):
+            incident = Incident.objects.get(pk=incident.pk)
+    return incident
 
 
 def _organisation_of(actor: Actor, user: Any) -> Organisation | None:
@@ -346,6 +351,9 @@ def incident_update(
     if "status" in done.changed and incident.status == Status.RESOLVED:
         outbox.emit("incident.resolved", incident, number=incident.number)
         _resolve_children(actor, incident)
+    # other apps' after-update work (automation's rules, decision 0101), in this transaction
+    if hooks.fire(hooks.INCIDENT_UPDATED, actor, incident, done.changed):
+        incident = Incident.objects.get(pk=incident.pk)
     return incident
 
 

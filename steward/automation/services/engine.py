@@ -1,0 +1,93 @@
+"""Running the rules: the incident services fire ``core.hooks`` after their write, in their
+transaction; the active rules that listen to it and whose conditions all match act, in
+order, through the incidents app's own services, as the system actor named after the rule
+(so the audit entry says which rule did it). A rule's own writes fire no rules (hooks.quiet):
+no loops. An action that fails rolls back the whole create or update."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.utils import timezone
+
+from steward.automation import selectors
+from steward.automation.choices import Trigger
+from steward.automation.models import RuleRun
+from steward.automation.selectors.plan import plan, shown
+from steward.core import hooks, inserts, outbox
+from steward.core.actor import Actor
+from steward.core.models import User
+from steward.incidents import services as incident_services
+
+NOTIFY_TOPIC = "automation.notify"
+
+
+def rule_actor(rule: selectors.Compiled) -> Actor:
+    """The system acting for ``rule``: its audit entries read ``system:automation rule 3
+    (name)``."""
+    return Actor.system(f"automation rule {rule.pk} ({rule.name})"[:140])
+
+
+def on_created(actor: Actor, incident: Any, changed: Sequence[str] = ()) -> bool:
+    return run(Trigger.CREATED, incident, ())
+
+
+def on_updated(actor: Actor, incident: Any, changed: Sequence[str] = ()) -> bool:
+    return run(Trigger.UPDATED, incident, tuple(changed))
+
+
+def run(event: str, incident: Any, changed: tuple[str, ...]) -> bool:
+    """The rules for ``event`` on ``incident``; whether one fired (the record changed)."""
+    rules = selectors.active_rules()
+    if not rules:
+        return False
+    fired = False
+    with hooks.quiet():
+        for rule in rules:
+            if not rule.fires_on(event, incident, changed) or not rule.matches(incident):
+                continue
+            incident = apply(rule, incident, event)
+            fired = True
+            if rule.stop_processing:
+                break
+    return fired
+
+
+def apply(rule: selectors.Compiled, incident: Any, event: str) -> Any:
+    """Do ``rule``'s actions on ``incident`` and log the run; the incident as it is after."""
+    actor = rule_actor(rule)
+    planned = plan(rule, incident)
+    done: dict[str, Any] = {"fields": {}}
+    if planned.changes:
+        names = [n for n in planned.changes if n != "priority_override_reason"]
+        before = {n: shown(incident, n) for n in names}
+        incident = incident_services.incident_update(
+            actor, number=incident.number, expected_version=None, changes=planned.changes
+        )
+        after = {n: shown(incident, n) for n in names}
+        done["fields"] = {n: [before[n], after[n]] for n in names if before[n] != after[n]}
+    for body in planned.notes:
+        incident_services.incident_comment(actor, number=incident.number, body=body, internal=True)
+    if planned.notes:
+        done["notes"] = len(planned.notes)
+    if planned.watchers:
+        users = list(User.objects.filter(username__in=planned.watchers, is_active=True))
+        incident = incident_services.incident_watchers_add(
+            actor, number=incident.number, users=users
+        )
+        done["watchers"] = sorted(u.username for u in users)
+    for target in planned.mails:
+        outbox.emit(NOTIFY_TOPIC, incident, rule=rule.pk, rule_name=rule.name, target=target)
+    if planned.mails:
+        done["mails"] = planned.mails
+    run = RuleRun(
+        rule_id=rule.pk,
+        rule_name=rule.name,
+        incident_id=incident.pk,
+        trigger=event,
+        at=timezone.now(),
+        changes=done,
+    )
+    inserts.insert(run)
+    return incident

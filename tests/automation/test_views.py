@@ -1,0 +1,146 @@
+"""The Automation pages: who sees them, the rule form with its rows (add, remove, errors
+beside the row they name), the toggle, the delete, the rule page's run log and dry run."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from steward.automation.models import Rule
+from steward.incidents.services import incident_create
+from tests.automation.conftest import rule
+from tests.query_counts import grows
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+FORM = {
+    "name": "Route VPN",
+    "trigger": "created",
+    "trigger_status": "",
+    "position": "",
+    "is_active": "on",
+    "condition-0-field": "title",
+    "condition-0-operator": "contains",
+    "condition-0-value": "vpn",
+    "action-0-action": "assign_team",
+    "action-0-value": "network",
+    "save": "1",
+}
+
+
+def test_requesters_get_404_agents_read_only(admin_actor, requester_user, agent_user, network):
+    made = rule(admin_actor)
+    requester = client_for(requester_user)
+    for url in ("/automation/", f"/automation/{made.pk}/", "/automation/new/"):
+        assert requester.get(url).status_code == 404
+    agent = client_for(agent_user)
+    page = agent.get("/automation/")
+    assert page.status_code == 200
+    assert b"Route VPN" in page.content
+    assert b"New rule" not in page.content
+    assert agent.get(f"/automation/{made.pk}/").status_code == 200
+    assert agent.get("/automation/new/").status_code == 404
+    assert agent.get(f"/automation/{made.pk}/edit/").status_code == 404
+    assert agent.post(f"/automation/{made.pk}/toggle/").status_code == 404
+    assert agent.post(f"/automation/{made.pk}/delete/").status_code == 404
+    assert Rule.objects.get().is_active
+
+
+def test_the_menu_lights_automation_for_agents(agent_user, requester_user):
+    assert b'href="/automation/"' in client_for(agent_user).get("/automation/").content
+    assert b'href="/automation/"' not in client_for(requester_user).get("/").content
+
+
+def test_an_administrator_creates_a_rule_in_the_form(admin_user, network):
+    client = client_for(admin_user)
+    assert client.get("/automation/new/").status_code == 200
+    response = client.post("/automation/new/", FORM)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    made = Rule.objects.get()
+    assert made.conditions == [{"field": "title", "operator": "contains", "value": "vpn"}]
+    assert made.actions == [{"action": "assign_team", "value": "network"}]
+    assert response["Location"] == f"/automation/{made.pk}/"
+
+
+def test_rows_are_added_and_removed_without_saving(admin_user, network):
+    client = client_for(admin_user)
+    data = {k: v for k, v in FORM.items() if k != "save"}
+    added = client.post("/automation/new/", {**data, "add_condition": "1"})
+    assert added.status_code == 200
+    assert b'name="condition-1-field"' in added.content
+    more = client.post("/automation/new/", {**data, "add_action": "1"})
+    assert b'name="action-1-action"' in more.content
+    removed = client.post("/automation/new/", {**data, "remove_condition": "0"})
+    assert b'name="condition-0-field"' not in removed.content
+    assert not Rule.objects.exists()
+
+
+def test_a_bad_row_is_shown_beside_itself(admin_user, network):
+    client = client_for(admin_user)
+    bad = {
+        **FORM,
+        "condition-0-field": "priority",
+        "condition-0-operator": "",
+        "condition-0-value": "9",
+    }
+    response = client.post("/automation/new/", bad)
+    assert response.status_code == 422
+    assert b"a whole number from 1 to 5" in response.content
+    unknown_team = {**FORM, "action-0-value": "ghosts"}
+    assert b"no such team" in client.post("/automation/new/", unknown_team).content
+    no_name = client.post("/automation/new/", {**FORM, "name": ""})
+    assert no_name.status_code == 422
+    assert not Rule.objects.exists()
+
+
+def test_edit_toggle_and_delete(admin_user, admin_actor, network):
+    made = rule(admin_actor)
+    client = client_for(admin_user)
+    page = client.get(f"/automation/{made.pk}/edit/")
+    assert b'value="vpn"' in page.content
+    edited = client.post(
+        f"/automation/{made.pk}/edit/", {**FORM, "name": "Route VPN calls", "version": "1"}
+    )
+    assert edited.status_code == 302
+    made.refresh_from_db()
+    assert (made.name, made.version) == ("Route VPN calls", 2)
+    stale = client.post(f"/automation/{made.pk}/edit/", {**FORM, "version": "1"})
+    assert stale.status_code == 412
+    assert client.post(f"/automation/{made.pk}/toggle/").status_code == 302
+    made.refresh_from_db()
+    assert not made.is_active
+    assert client.post(f"/automation/{made.pk}/delete/").status_code == 302
+    assert not Rule.objects.exists()
+
+
+def test_the_rule_page_shows_runs_and_a_dry_run(admin_user, admin_actor, caller, network):
+    made = rule(admin_actor)
+    incident = incident_create(admin_actor, title="VPN", caller=caller.username)
+    client = client_for(admin_user)
+    page = client.get(f"/automation/{made.pk}/")
+    assert incident.number.encode() in page.content
+    assert b"team: \xe2\x80\x94 \xe2\x86\x92 network" in page.content
+    dry = client.get(f"/automation/{made.pk}/", {"incident": incident.number})
+    assert b"matches." in dry.content
+    assert b"no change" in dry.content  # already routed
+    missing = client.get(f"/automation/{made.pk}/", {"incident": "INC-404404"})
+    assert missing.status_code == 422
+    assert b"No such incident" in missing.content
+
+
+def test_the_list_reads_no_more_with_more_rules(admin_user, admin_actor, network):
+    client = client_for(admin_user)
+    counter = iter(range(100))
+
+    def add():
+        rule(admin_actor, name=f"rule {next(counter)}")
+
+    few, many = grows(add, lambda: client.get("/automation/"))
+    assert few == many
