@@ -26,8 +26,8 @@ from steward.sla.choices import ClockKind, ClockState
 # ``COUNT(DISTINCT)`` 20-30 % more than this; decisions 0096 and 0103.)
 SQL = """
 SELECT i.month, i.priority, COUNT(*),
-  COUNT(r.id), SUM(CASE WHEN r.breached = %s THEN 1 ELSE 0 END),
-  COUNT(s.id), SUM(CASE WHEN s.breached = %s THEN 1 ELSE 0 END)
+  COUNT(r.breached), SUM(CASE WHEN r.breached = %s THEN 1 ELSE 0 END),
+  COUNT(s.breached), SUM(CASE WHEN s.breached = %s THEN 1 ELSE 0 END)
 FROM ({incidents}) i
 LEFT JOIN sla_slaclock r ON r.content_type_id = %s AND r.kind = %s AND r.state = %s
   AND r.object_id = CAST(i.rid AS varchar(64))
