@@ -146,6 +146,13 @@ class SlaClock(models.Model):
             )
         ]
         indexes = [
+            # SLA compliance (steward.reports, decision 0103): one kind's stopped clocks of
+            # one model, in record order, with their breach: read from the index alone, a
+            # range (PostgreSQL) or one probe per record (SQLite).
+            models.Index(
+                fields=["content_type", "kind", "state", "object_id", "breached"],
+                name="sla_clock_outcome",
+            ),
             # The sweep's two queries, exactly: partial, so they hold only pending clocks.
             models.Index(
                 fields=["warn_at"],
