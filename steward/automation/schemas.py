@@ -89,7 +89,10 @@ class RunOut(Schema):
     trigger: str
     at: dt.datetime
     changes: dict[str, Any] = Field(
-        description="fields ({name: [old, new]}), notes (how many), mails, watchers"
+        description=(
+            "fields ({name: [old, new]}), notes (how many), mails, watchers; a refused run:"
+            " failed (the reason) and refused ({field: [messages]}), nothing else done"
+        )
     )
 
     @staticmethod

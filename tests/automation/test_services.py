@@ -1,6 +1,7 @@
 """The engine: rules match on incident fields, act through the incident services in the
 create's (or update's) transaction, are audited as the rule, log their runs, stop when told,
-never re-trigger themselves, and roll the whole write back when an action fails."""
+never re-trigger themselves; a refused rule is undone alone and logged, the write goes on;
+a fault (not a refusal) rolls the whole write back."""
 
 from __future__ import annotations
 
@@ -178,15 +179,48 @@ def test_inactive_rules_do_not_run(admin_actor, caller_actor, network):
     assert incident_create(caller_actor, title="vpn").team_id is None
 
 
-def test_an_action_failing_rolls_back_the_whole_create(admin_actor, caller_actor, network):
+def test_a_refused_rule_is_undone_alone_logged_and_the_create_goes_on(
+    admin_actor, caller_actor, network
+):
+    # the first rule routes and then its note is refused: neither its route nor its mail stays
+    rule(
+        admin_actor,
+        actions=[
+            {"action": "assign_team", "value": "network"},
+            {"action": "add_note", "value": "x"},
+            {"action": "notify", "value": "team"},
+        ],
+    )
+    rule(
+        admin_actor,
+        name="Second",
+        actions=[{"action": "set_urgency", "value": 1}],
+    )
+    with mock.patch(
+        "steward.incidents.services.incident_comment",
+        side_effect=ValidationFailed.one("body", "no"),
+    ):
+        created = incident_create(caller_actor, title="vpn")
+    stored = Incident.objects.get(pk=created.pk)
+    assert stored.team_id is None
+    assert stored.urgency == 1
+    failed, done = RuleRun.objects.order_by("pk")
+    assert failed.rule_name == "Route VPN"
+    assert failed.changes["refused"] == {"body": ["no"]}
+    assert failed.changes["failed"] == "body: no"
+    assert done.rule_name == "Second"
+    assert not OutboxMessage.objects.filter(topic="automation.notify").exists()
+    assert OutboxMessage.objects.filter(topic="incident.created").count() == 1
+
+
+def test_a_fault_in_an_action_rolls_back_the_whole_create(admin_actor, caller_actor, network):
     rule(admin_actor, actions=[{"action": "add_note", "value": "x"}])
     before = Incident.objects.count()
     with (
         mock.patch(
-            "steward.incidents.services.incident_comment",
-            side_effect=ValidationFailed.one("body", "no"),
+            "steward.incidents.services.incident_comment", side_effect=RuntimeError("bug")
         ),
-        pytest.raises(ValidationFailed),
+        pytest.raises(RuntimeError),
     ):
         incident_create(caller_actor, title="vpn")
     assert Incident.objects.count() == before

@@ -2,13 +2,18 @@
 transaction; the active rules that listen to it and whose conditions all match act, in
 order, through the incidents app's own services, as the system actor named after the rule
 (so the audit entry says which rule did it). A rule's own writes fire no rules (hooks.quiet):
-no loops. An action that fails rolls back the whole create or update."""
+no loops. A rule whose action is refused (its team deactivated since it was saved, a move
+the workflow forbids) is undone alone, in its savepoint, and logged as failed: the person's
+or monitor's write goes on, and the administrator sees the failure on the rule's page.
+Anything else (a fault, not a refusal) rolls back the whole write."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from steward.automation import selectors
@@ -17,10 +22,12 @@ from steward.automation.models import RuleRun
 from steward.automation.selectors.plan import plan, shown
 from steward.core import hooks, inserts, outbox
 from steward.core.actor import Actor
+from steward.core.errors import DomainError
 from steward.core.models import User
 from steward.incidents import services as incident_services
 
 NOTIFY_TOPIC = "automation.notify"
+logger = logging.getLogger(__name__)
 
 
 def rule_actor(rule: selectors.Compiled) -> Actor:
@@ -47,8 +54,12 @@ def run(event: str, incident: Any, changed: tuple[str, ...]) -> bool:
         for rule in rules:
             if not rule.fires_on(event, incident, changed) or not rule.matches(incident):
                 continue
-            incident = apply(rule, incident, event)
-            fired = True
+            try:
+                with transaction.atomic():
+                    incident = apply(rule, incident, event)
+                fired = True
+            except DomainError as refused:
+                log_failure(rule, incident, event, refused)
             if rule.stop_processing:
                 break
     return fired
@@ -91,3 +102,20 @@ def apply(rule: selectors.Compiled, incident: Any, event: str) -> Any:
     )
     inserts.insert(run)
     return incident
+
+
+def log_failure(rule: selectors.Compiled, incident: Any, event: str, refused: DomainError) -> None:
+    """A rule refused on ``incident``: its run logged with the reason, nothing of it kept."""
+    logger.warning(
+        "automation rule %s (%s) refused on %s: %s", rule.pk, rule.name, incident.number, refused
+    )
+    reason = {name: [str(m) for m in messages] for name, messages in refused.fields.items()}
+    run = RuleRun(
+        rule_id=rule.pk,
+        rule_name=rule.name,
+        incident_id=incident.pk,
+        trigger=event,
+        at=timezone.now(),
+        changes={"failed": str(refused.message)[:500], "fields": {}, "refused": reason},
+    )
+    inserts.insert(run)
