@@ -217,9 +217,7 @@ def test_a_fault_in_an_action_rolls_back_the_whole_create(admin_actor, caller_ac
     rule(admin_actor, actions=[{"action": "add_note", "value": "x"}])
     before = Incident.objects.count()
     with (
-        mock.patch(
-            "steward.incidents.services.incident_comment", side_effect=RuntimeError("bug")
-        ),
+        mock.patch("steward.incidents.services.incident_comment", side_effect=RuntimeError("bug")),
         pytest.raises(RuntimeError),
     ):
         incident_create(caller_actor, title="vpn")
