@@ -94,7 +94,7 @@ class TeamAssignment(models.Model):
         return f"{self.team}: {self.mode}"
 
 
-# the scope of an incident's external reference (decision 0094, amendment 1): its
+# the scope of an incident's external reference (decision 0094, amendment 6): its
 # organisation's id, 0 for the incidents of none; the unique index's expression and the
 # look-ups' alike, so both databases answer them from the index
 REFERENCE_SCOPE = Coalesce(F("organisation_id"), Value(0), output_field=models.BigIntegerField())
@@ -185,7 +185,7 @@ class Incident(VersionedModel):
     )
     # where an imported or integrated incident came from (decision 0094): the source
     # system's key for it, unique per source within the incident's organisation when given
-    # (amendment 1: two customers' systems may share a source name and their keys); a re-run
+    # (amendment 6: two customers' systems may share a source name and their keys); a re-run
     # of an import skips a row whose reference is already here, and an API create with one
     # answers that incident
     external_source = models.CharField(max_length=40, blank=True, default="")

@@ -1,6 +1,7 @@
-"""An incident's external reference (decision 0094): unique per source when given, none when
-absent or blank; the import skips the rows already imported, in one statement per chunk; an
-API create with a used reference answers that incident (200), nothing written."""
+"""An incident's external reference (decision 0094): unique per source and organisation of
+the incident when given (amendment 6), none when absent or blank; the import skips the rows
+already imported, in one statement per chunk; an API create with a used reference answers
+that incident (200), nothing written."""
 
 import io
 import json
@@ -304,7 +305,7 @@ def test_a_requester_may_not_give_a_reference(requester_api):
     assert Incident.objects.count() == 0
 
 
-# --- per organisation (amendment 1) ---------------------------------------------------------
+# --- per organisation (amendment 6) ---------------------------------------------------------
 
 
 @pytest.fixture

@@ -257,7 +257,7 @@ def _referenced(
 ]:
     """The rows to write (with their place in the batch), the references they carry, the
     rows skipped: their reference already an incident's in the organisation of the row's
-    caller (asked in one statement; amendment 1) or an earlier row's of the same caller,
+    caller (asked in one statement; amendment 6) or an earlier row's of the same caller,
     and for those the row they repeat. A bad reference is one of ``errors``; rows without
     one cost a look-up."""
     references: dict[int, tuple[str, str]] = {}

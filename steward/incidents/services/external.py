@@ -1,7 +1,7 @@
 """An incident's external reference: the source system's key for it (decision 0094).
 
 ``external_id`` is unique per ``external_source`` and organisation of the incident when
-given (``inc_external_ref_org``, a partial unique index leading with the id; amendment 1:
+given (``inc_external_ref_org``, a partial unique index leading with the id; amendment 6:
 two customers' systems may share a source name and their keys, and one is not told of the
 other's incidents). A row or a create without one is as before.
 The import asks for a chunk's references in one statement (``existing``) and skips the
@@ -69,7 +69,7 @@ def reference(source: Any, external_id: Any) -> tuple[str, str | None]:
 
 def existing(refs: Collection[tuple[str, str, str]]) -> dict[tuple[str, str, str], str]:
     """The incident number of each ``(caller, source, external_id)`` of ``refs`` whose
-    reference is already used in the caller's organisation (amendment 1: that of the
+    reference is already used in the caller's organisation (amendment 6: that of the
     incident the row would make; none, the incidents of none), in one statement (every
     pair as one JSON parameter; the callers' organisations joined). Nothing asked for none."""
     if not refs:
