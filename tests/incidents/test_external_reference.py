@@ -468,3 +468,25 @@ def test_two_creates_racing_in_one_organisation_make_one_incident(customers):
     assert sorted(outcomes.values(), key=str) == [(ours.number, False), (ours.number, True)]
     assert Incident.objects.filter(external_id="RACE").count() == 2
     assert ours.number != held.number
+
+
+def test_a_create_with_a_reference_costs_what_it_did(agent_api, customers):
+    """Scoped by the caller's organisation inside the look-up's statement: as many
+    statements as a create without a reference plus the look-up and the savepoint's two."""
+
+    def statements(body, get=None):
+        with CaptureQueriesContext(connection) as queries:
+            if get:
+                assert agent_api.get(f"/api/v1/incidents/{get}").status_code == 200
+            else:
+                assert agent_api.post("/api/v1/incidents", body).status_code in (200, 201)
+        return len(queries)
+
+    statements({"title": "T", "caller": "gus", "external_id": "S-1"})  # another organisation's
+    plain = statements({"title": "T", "caller": "ann"})
+    keyed = statements({"title": "T", "caller": "ann", "external_id": "S-1"})
+    assert keyed == plain + 3
+    number = Incident.objects.get(external_id="S-1", organisation=customers[0]).number
+    # the answer of a retry: the look-up, then the incident as a GET shows it
+    again = statements({"title": "T", "caller": "ann", "external_id": "S-1"})
+    assert again == statements(None, get=number) + 1
