@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from steward.core.models import Organisation, Team, VersionedModel
@@ -93,6 +94,12 @@ class TeamAssignment(models.Model):
         return f"{self.team}: {self.mode}"
 
 
+# the scope of an incident's external reference (decision 0094, amendment 6): its
+# organisation's id, 0 for the incidents of none; the unique index's expression and the
+# look-ups' alike, so both databases answer them from the index
+REFERENCE_SCOPE = Coalesce(F("organisation_id"), Value(0), output_field=models.BigIntegerField())
+
+
 class Incident(VersionedModel):
     """An unplanned interruption or degradation of a service, worked to resolution."""
 
@@ -177,18 +184,24 @@ class Incident(VersionedModel):
         db_persist=True,
     )
     # where an imported or integrated incident came from (decision 0094): the source
-    # system's key for it, unique per source when given; a re-run of an import skips a row
-    # whose reference is already here, and an API create with one answers that incident
+    # system's key for it, unique per source within the incident's organisation when given
+    # (amendment 6: two customers' systems may share a source name and their keys); a re-run
+    # of an import skips a row whose reference is already here, and an API create with one
+    # answers that incident
     external_source = models.CharField(max_length=40, blank=True, default="")
     external_id = models.CharField(max_length=255, null=True, blank=True)
 
     class Meta:
         constraints = [
-            # leads with the value: the import asks for a chunk's ids in one statement
+            # leads with the value: the import asks for a chunk's ids in one statement; per
+            # organisation, the incidents of none a scope of their own (0: NULLs are distinct
+            # in a unique index, and no organisation's id is 0)
             models.UniqueConstraint(
-                fields=["external_id", "external_source"],
+                F("external_id"),
+                F("external_source"),
+                REFERENCE_SCOPE,
                 condition=Q(external_id__isnull=False),
-                name="inc_external_ref",
+                name="inc_external_ref_org",
             )
         ]
         indexes = [

@@ -1,11 +1,14 @@
-"""An incident's external reference (decision 0094): unique per source when given, none when
-absent or blank; the import skips the rows already imported, in one statement per chunk; an
-API create with a used reference answers that incident (200), nothing written."""
+"""An incident's external reference (decision 0094): unique per source and organisation of
+the incident when given (amendment 6), none when absent or blank; the import skips the rows
+already imported, in one statement per chunk; an API create with a used reference answers
+that incident (200), nothing written."""
 
 import io
 import json
+import threading
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -17,7 +20,7 @@ from steward.incidents.services import external
 from steward.incidents.services.bulk import incidents_import, incidents_import_chunks
 from steward.incidents.services.external import Skipped
 from tests import factories
-from tests.conftest import api_client_for
+from tests.conftest import api_client_for, as_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -302,19 +305,188 @@ def test_a_requester_may_not_give_a_reference(requester_api):
     assert Incident.objects.count() == 0
 
 
+# --- per organisation (amendment 6) ---------------------------------------------------------
+
+
+@pytest.fixture
+def customers(db):
+    """Two customers of an MSP, each with a requester and an agent limited to it."""
+    acme, globex = factories.OrganisationFactory(), factories.OrganisationFactory()
+    factories.requester(username="ann", organisation=acme)
+    factories.requester(username="gus", organisation=globex)
+    agents = {}
+    for name, organisation in (("acme-agent", acme), ("globex-agent", globex)):
+        agents[name] = factories.agent(username=name)
+        agents[name].served_organisations.set([organisation])
+    return acme, globex, agents
+
+
+def test_the_same_reference_in_two_organisations_is_two_incidents_each_answered_its_own(
+    customers, agent_api
+):
+    acme, globex, agents = customers
+    acme_api, globex_api = (api_client_for(agents[n]) for n in ("acme-agent", "globex-agent"))
+    body = {"title": "Zabbix event", "external_source": "zabbix", "external_id": "17"}
+    theirs = globex_api.post("/api/v1/incidents", {**body, "caller": "gus"})
+    assert theirs.status_code == 201, theirs.content
+    ours = acme_api.post("/api/v1/incidents", {**body, "caller": "ann", "title": "Acme's own"})
+    assert ours.status_code == 201, ours.content  # not a 409 telling Acme of Globex's
+    assert ours.json()["number"] != theirs.json()["number"]
+    again = acme_api.post("/api/v1/incidents", {**body, "caller": "ann", "title": "Again"})
+    assert (again.status_code, again.json()["number"]) == (200, ours.json()["number"])
+    assert again.json()["title"] == "Acme's own"
+    assert (
+        globex_api.post("/api/v1/incidents", {**body, "caller": "gus"}).json()["number"]
+        == (theirs.json()["number"])
+    )
+    # an agent who sees both is answered the one of the new incident's organisation
+    for caller, answer in (("ann", ours), ("gus", theirs)):
+        seen = agent_api.post("/api/v1/incidents", {**body, "caller": caller})
+        assert (seen.status_code, seen.json()["number"]) == (200, answer.json()["number"])
+    assert sorted(
+        Incident.objects.values_list("organisation__slug", "external_source", "external_id")
+    ) == sorted([(acme.slug, "zabbix", "17"), (globex.slug, "zabbix", "17")])
+
+
+def test_the_unique_index_holds_per_organisation_and_for_the_incidents_of_none(
+    admin_actor, customers, requester_user
+):
+    acme, globex, _ = customers
+    made = incidents_import(
+        admin_actor,
+        [
+            row(0, caller="ann", external_id="7"),
+            row(1, caller="gus", external_id="7"),
+            row(2, external_id="7"),  # req1: of no organisation
+            row(3, caller="ann"),
+            row(4),
+        ],
+    )
+    assert [i.organisation_id for i in made[:3]] == [acme.pk, globex.pk, None]
+    for title, onto in (("Imported 3", "Imported 0"), ("Imported 4", "Imported 2")):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Incident.objects.filter(title=title).update(external_id="7")
+        assert Incident.objects.get(title=onto).external_id == "7"
+
+
+def test_an_import_skips_per_organisation_of_the_rows_caller(
+    admin_actor, customers, requester_user
+):
+    acme, globex, _ = customers
+    first = incidents_import(admin_actor, [row(0, caller="gus", external_id="E-1")])
+    skipped = []
+    made = incidents_import(
+        admin_actor,
+        [
+            row(1, caller="ann", external_id="E-1"),  # Globex's key, not Acme's: written
+            row(2, caller="gus", external_id="E-1"),  # Globex's again: skipped
+            row(3, external_id="E-1"),  # of no organisation: written
+        ],
+        skipped=skipped,
+    )
+    assert [(i.title, i.organisation_id) for i in made] == [
+        ("Imported 1", acme.pk),
+        ("Imported 3", None),
+    ]
+    assert skipped == [Skipped(2, "", "E-1", first[0].number)]
+    rerun = []
+    batch = [row(n, caller=c, external_id="E-1") for n, c in ((1, "ann"), (2, "gus"), (3, "req1"))]
+    assert incidents_import(admin_actor, batch, skipped=rerun) == []
+    assert [s.number for s in rerun] == [made[0].number, first[0].number, made[1].number]
+
+
+def test_a_repeat_by_another_caller_of_the_same_organisation_is_skipped(admin_actor, customers):
+    acme, _, _ = customers
+    factories.requester(username="amy", organisation=acme)
+    skipped = []
+    made = incidents_import(
+        admin_actor,
+        [row(0, caller="ann", external_id="R"), row(1, caller="amy", external_id="R")],
+        skipped=skipped,
+    )
+    assert [i.title for i in made] == ["Imported 0"]
+    assert skipped == [Skipped(2, "", "R", made[0].number)]
+
+
 def test_a_reference_held_by_an_incident_the_agent_may_not_see_is_409_and_shows_nothing(
     agent_api, agent_user
 ):
+    # the same scope (the incident's organisation: the agent's own, logging for herself),
+    # and an agent who serves another organisation, not her own
     acme, globex = factories.OrganisationFactory(), factories.OrganisationFactory()
     factories.requester(username="gus", organisation=globex)
     body = {"title": "Globex VPN", "caller": "gus", "external_id": "G-1"}
     assert agent_api.post("/api/v1/incidents", body).status_code == 201
-    limited = factories.agent(username="limited")
+    limited = factories.agent(username="limited", organisation=globex)
     limited.served_organisations.set([acme])
-    factories.requester(username="ann", organisation=acme)
-    response = api_client_for(limited).post("/api/v1/incidents", {**body, "caller": "ann"})
+    response = api_client_for(limited).post(
+        "/api/v1/incidents", {"title": "Mine", "external_id": "G-1"}
+    )
     assert response.status_code == 409, response.content
     error = response.json()["error"]
     assert (error["code"], error["fields"]) == ("conflict", {"external_id": ["already used"]})
     assert "Globex" not in response.content.decode()
     assert Incident.objects.count() == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_creates_racing_in_one_organisation_make_one_incident(customers):
+    from steward.incidents.services import incident_create
+
+    assert settings.IS_POSTGRES
+    acme, globex, agents = customers
+    held = incident_create(
+        as_actor(agents["globex-agent"]), title="Globex's", caller="gus", external_id="RACE"
+    )
+    racers = [agents["acme-agent"], factories.agent(username="acme-2")]
+    racers[1].served_organisations.set([acme])
+    barrier, outcomes = threading.Barrier(2), {}
+
+    def create(agent) -> None:
+        actor = as_actor(agent)
+        try:
+            barrier.wait()
+            incident, created = external.create_or_existing(
+                actor,
+                lambda **fields: incident_create(actor, **fields),
+                {"title": "Race", "caller": "ann", "external_id": "RACE"},
+            )
+            outcomes[agent.username] = (incident.number, created)
+        except Exception as exc:  # noqa: BLE001 - the outcome is the assertion
+            outcomes[agent.username] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create, args=(a,)) for a in racers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    ours = Incident.objects.get(external_id="RACE", organisation=acme)
+    assert sorted(outcomes.values(), key=str) == [(ours.number, False), (ours.number, True)]
+    assert Incident.objects.filter(external_id="RACE").count() == 2
+    assert ours.number != held.number
+
+
+def test_a_create_with_a_reference_costs_what_it_did(agent_api, customers):
+    """Scoped by the caller's organisation inside the look-up's statement: as many
+    statements as a create without a reference plus the look-up and the savepoint's two."""
+
+    def statements(body, get=None):
+        with CaptureQueriesContext(connection) as queries:
+            if get:
+                assert agent_api.get(f"/api/v1/incidents/{get}").status_code == 200
+            else:
+                assert agent_api.post("/api/v1/incidents", body).status_code in (200, 201)
+        return len(queries)
+
+    statements({"title": "T", "caller": "gus", "external_id": "S-1"})  # another organisation's
+    plain = statements({"title": "T", "caller": "ann"})
+    keyed = statements({"title": "T", "caller": "ann", "external_id": "S-1"})
+    assert keyed == plain + 3
+    number = Incident.objects.get(external_id="S-1", organisation=customers[0]).number
+    # the answer of a retry: the look-up, then the incident as a GET shows it
+    again = statements({"title": "T", "caller": "ann", "external_id": "S-1"})
+    assert again == statements(None, get=number) + 1

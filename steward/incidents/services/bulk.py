@@ -196,7 +196,7 @@ def incidents_import(
     if len(rows) > MAX_ROWS:
         raise ValidationFailed.one("rows", f"at most {MAX_ROWS} rows per batch")
     errors: dict[str, list[str]] = {}
-    rows, references, skips = _referenced(rows, errors)
+    rows, references, skips, firsts = _referenced(rows, errors)
     refs, now = _Refs(actor, [row for _, row in rows]), timezone.now()
     built = []
     for number, row in rows:
@@ -214,6 +214,8 @@ def incidents_import(
             dict(sorted(errors.items(), key=_by_row)),
             message=f"{len(errors)} problems in the batch; nothing was imported.",
         )
+    if references:  # a repeat by another caller of the same organisation: skipped too
+        rows, built = _one_per_scope(rows, built, references, skips, firsts)
     if skips and not built:  # every row already imported: nothing to write, no event
         if skipped is not None:
             skipped += skips
@@ -232,8 +234,8 @@ def incidents_import(
     _audit_created(actor, incidents)
     outbox.emit_batch("incidents.imported", incidents)
     if skips and skipped is not None:  # a repeat within the batch: its first row's number
-        made = {(i.external_source, i.external_id): i.number for i in incidents}
-        skipped += [s._replace(number=s.number or made[s.source, s.external_id]) for s in skips]
+        made = {number: i.number for (number, _), i in zip(rows, incidents, strict=True)}
+        skipped += [s._replace(number=s.number or made[firsts[s.row]]) for s in skips]
     return incidents
 
 
@@ -250,10 +252,14 @@ def _audit_created(actor: Actor, incidents: list[Incident]) -> None:
 
 def _referenced(
     rows: list[Mapping[str, Any]], errors: dict[str, list[str]]
-) -> tuple[list[tuple[int, Mapping[str, Any]]], dict[int, tuple[str, str]], list[Skipped]]:
-    """The rows to write (with their place in the batch), the references they carry and
-    the rows skipped: their reference already an incident's (asked in one statement) or an
-    earlier row's. A bad reference is one of ``errors``; rows without one cost a look-up."""
+) -> tuple[
+    list[tuple[int, Mapping[str, Any]]], dict[int, tuple[str, str]], list[Skipped], dict[int, int]
+]:
+    """The rows to write (with their place in the batch), the references they carry, the
+    rows skipped: their reference already an incident's in the organisation of the row's
+    caller (asked in one statement; amendment 6) or an earlier row's of the same caller,
+    and for those the row they repeat. A bad reference is one of ``errors``; rows without
+    one cost a look-up."""
     references: dict[int, tuple[str, str]] = {}
     for number, row in enumerate(rows, start=1):
         if "external_id" not in row:
@@ -269,20 +275,59 @@ def _referenced(
         if external_id is not None:
             references[number] = (source, external_id)
     if not references:
-        return list(enumerate(rows, start=1)), references, []
-    there = external.existing(set(references.values()))
-    kept, first, skips = [], set(), []
+        return list(enumerate(rows, start=1)), references, [], {}
+    # a caller not text is no scope: the row is judged (and refused for its caller)
+    keys = {
+        number: (
+            caller if (caller := rows[number - 1].get("caller")).__class__ is str else "",
+            *ref,
+        )
+        for number, ref in references.items()
+    }
+    there = external.existing({key for key in keys.values() if key[0]})
+    kept, first, skips, firsts = [], {}, [], {}
     for number, row in enumerate(rows, start=1):
-        reference = references.get(number)
-        if reference is not None:
-            if reference in there or reference in first:
+        key = keys.get(number)
+        if key is not None and key[0]:
+            if key in there or key in first:
                 # "" until the batch's first row with it has its number
-                skips.append(Skipped(number, *reference, there.get(reference, "")))
+                skips.append(Skipped(number, *key[1:], there.get(key, "")))
+                if key not in there:
+                    firsts[number] = first[key]
                 del references[number]
                 continue
-            first.add(reference)
+            first[key] = number
         kept.append((number, row))
-    return kept, references, skips
+    return kept, references, skips, firsts
+
+
+def _one_per_scope(
+    rows: list[tuple[int, Mapping[str, Any]]],
+    built: list[dict[str, Any]],
+    references: dict[int, tuple[str, str]],
+    skips: list[Skipped],
+    firsts: dict[int, int],
+) -> tuple[list[tuple[int, Mapping[str, Any]]], list[dict[str, Any]]]:
+    """The rows and values left when a reference repeats an earlier row's of another caller
+    of the same organisation (known once judged): the later is skipped, as a repeat of the
+    same caller's is, ``skips`` kept in the rows' order."""
+    seen: dict[tuple[int, str, str], int] = {}
+    left_rows, left_built = [], []
+    for (number, row), values in zip(rows, built, strict=True):
+        reference = references.get(number)
+        if reference is not None:
+            organisation = values["organisation"]
+            key = (organisation.pk if organisation is not None else 0, *reference)
+            if key in seen:
+                skips.append(Skipped(number, *reference, ""))
+                firsts[number] = seen[key]
+                del references[number]
+                continue
+            seen[key] = number
+        left_rows.append((number, row))
+        left_built.append(values)
+    skips.sort(key=lambda s: s.row)
+    return left_rows, left_built
 
 
 def _by_row(item: tuple[str, list[str]]) -> int:

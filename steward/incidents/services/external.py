@@ -1,7 +1,9 @@
 """An incident's external reference: the source system's key for it (decision 0094).
 
-``external_id`` is unique per ``external_source`` when given (``inc_external_ref``, a
-partial unique index leading with the id). A row or a create without one is as before.
+``external_id`` is unique per ``external_source`` and organisation of the incident when
+given (``inc_external_ref_org``, a partial unique index leading with the id; amendment 6:
+two customers' systems may share a source name and their keys, and one is not told of the
+other's incidents). A row or a create without one is as before.
 The import asks for a chunk's references in one statement (``existing``) and skips the
 rows already imported; an API create with a reference already used answers that incident
 (``create_or_existing``).
@@ -9,16 +11,22 @@ rows already imported; an API create with a reference already used answers that 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from typing import Any, NamedTuple
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
+from django.db.models import BigIntegerField, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.errors import Conflict, PermissionDenied, ValidationFailed
+from steward.core.selectors import cached
 from steward.incidents import selectors
-from steward.incidents.models import Incident
+from steward.incidents.models import REFERENCE_SCOPE, Incident
 
 SOURCE_MAX, ID_MAX = 40, 255
 NONE: tuple[str, None] = ("", None)
@@ -59,38 +67,59 @@ def reference(source: Any, external_id: Any) -> tuple[str, str | None]:
     return source, external_id
 
 
-def existing(refs: Collection[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """The incident number of each reference of ``refs`` already used, in one statement
-    (every source's ids together; the pairs matched here). Nothing asked for no refs."""
+def existing(refs: Collection[tuple[str, str, str]]) -> dict[tuple[str, str, str], str]:
+    """The incident number of each ``(caller, source, external_id)`` of ``refs`` whose
+    reference is already used in the caller's organisation (amendment 6: that of the
+    incident the row would make; none, the incidents of none), in one statement (every
+    pair as one JSON parameter; the callers' organisations joined). Nothing asked for none."""
     if not refs:
         return {}
-    ids = sorted({external_id for _, external_id in refs})
+    pairs = json.dumps(sorted({(external_id, caller) for caller, _, external_id in refs}))
     if connection.vendor == "postgresql":
-        sql = (
-            "SELECT external_source, external_id, number FROM incidents_incident"
-            " WHERE external_id IS NOT NULL AND external_id = ANY(%s)"
-        )
-        param: Any = ids
-    else:  # one parameter, however many ids (SQLite's limit is 32,766 parameters)
-        import json
-
-        sql = (
-            "SELECT external_source, external_id, number FROM incidents_incident"
-            " WHERE external_id IS NOT NULL"
-            " AND external_id IN (SELECT value FROM json_each(%s))"
-        )
-        param = json.dumps(ids)
+        asked = "SELECT value->>0, value->>1 FROM json_array_elements(%s::json)"
+    else:  # one parameter, however many rows (SQLite's limit is 32,766 parameters)
+        asked = "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(%s)"
+    users = get_user_model()._meta.db_table
+    sql = (
+        f"WITH asked(external_id, caller) AS ({asked})"  # noqa: S608 - constants, a model's table
+        " SELECT asked.caller, i.external_source, i.external_id, i.number"
+        f' FROM asked JOIN "{users}" u ON u.username = asked.caller'
+        " JOIN incidents_incident i ON i.external_id = asked.external_id"
+        " AND COALESCE(i.organisation_id, 0) = COALESCE(u.organisation_id, 0)"
+        " WHERE i.external_id IS NOT NULL"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [param])
+        cursor.execute(sql, [pairs])
         found = cursor.fetchall()
-    return {(s, i): number for s, i, number in found if (s, i) in refs}
+    return {(c, s, i): number for c, s, i, number in found if (c, s, i) in refs}
 
 
-def _found(actor: Actor, source: str, external_id: str) -> Incident | None:
-    match = Incident.objects.filter(external_source=source, external_id=external_id)
+def _scope(actor: Actor, caller: Any) -> Any:
+    """The organisation key (``REFERENCE_SCOPE``) of the incident a create would make: its
+    caller's organisation, the actor's own without one. A caller not kept in memory is
+    asked in the look-up's statement (a subquery: no statement more); one the actor may not
+    see has no key, so nothing matches and the create names the caller."""
+    if not caller:
+        user = actor.user
+        return 0 if user is None or user.organisation_id is None else user.organisation_id
+    user = cached.user_by_username(actor, caller) if isinstance(caller, str) else None
+    if user:
+        return user.organisation_id or 0
+    return Subquery(
+        core_selectors.user_visible(actor)
+        .filter(username=caller)
+        .annotate(scope=Coalesce("organisation_id", 0, output_field=BigIntegerField()))
+        .values("scope")[:1]
+    )
+
+
+def _found(actor: Actor, source: str, external_id: str, scope: Any) -> Incident | None:
+    match = Incident.objects.alias(scope=REFERENCE_SCOPE).filter(
+        external_source=source, external_id=external_id, scope=scope
+    )
     found = selectors.incident_visible(actor).filter(pk__in=match.values("pk")).first()
     if found is None and match.exists():
-        # used by an incident this actor may not see: said so, not shown
+        # used in this organisation by an incident this actor may not see: said so, not shown
         raise Conflict(
             _("This external reference belongs to another incident."),
             fields={"external_id": ["already used"]},
@@ -100,7 +129,9 @@ def _found(actor: Actor, source: str, external_id: str) -> Incident | None:
 
 def create_or_existing(actor: Actor, create: Any, fields: dict[str, Any]) -> tuple[Any, bool]:
     """``create(**fields)``, or the incident ``fields``' external reference already names
-    (``False``: not created, nothing written). Two creates racing with one reference: the
+    in the organisation the new incident would belong to (its caller's; ``False``: not
+    created, nothing written). An actor who sees every organisation, with the pair used in
+    two, is answered the one of that organisation. Two creates racing with one reference: the
     loser's insert fails on the unique index inside its savepoint and it answers the
     winner's incident."""
     source, external_id = reference(fields.get("external_source"), fields.get("external_id"))
@@ -112,14 +143,15 @@ def create_or_existing(actor: Actor, create: Any, fields: dict[str, Any]) -> tup
             fields={"external_id": ["agents only"]},
         )
     fields = {**fields, "external_source": source, "external_id": external_id}
-    found = _found(actor, source, external_id)
+    scope = _scope(actor, fields.get("caller"))
+    found = _found(actor, source, external_id, scope)
     if found is not None:
         return found, False
     try:
         with transaction.atomic():
             return create(**fields), True
     except IntegrityError:
-        found = _found(actor, source, external_id)
+        found = _found(actor, source, external_id, scope)
         if found is None:
             raise
         return found, False
