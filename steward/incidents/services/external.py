@@ -120,9 +120,11 @@ def _refuse_unserved(actor: Actor, caller: Any) -> None:
     served organisation or none), may give it no reference: whether one is used there would
     tell them of that organisation's incidents (a 409 for one used, a create for one not)."""
     user = actor.user
-    if user is None or (caller and caller != user.username) or sees_everything(actor):
+    if user is None or not user.organisation_id or (caller and caller != user.username):
         return
-    if user.organisation_id and user.organisation_id not in (served_organisation_ids(actor) or ()):
+    if sees_everything(actor):
+        return
+    if user.organisation_id not in (served_organisation_ids(actor) or ()):
         raise ValidationFailed.one(
             "external_id", _("not for an incident of an organisation you do not serve")
         )
