@@ -264,3 +264,25 @@ def test_a_name_on_two_lines_is_refused_by_the_service(admin_actor, network):
     with pytest.raises(ValidationFailed) as refused:
         rule(admin_actor, name="Route\nVPN")
     assert "name" in refused.value.fields
+
+
+def test_a_rule_deleted_while_a_process_still_runs_it_does_not_fail_the_write(
+    admin_actor, caller_actor, network
+):
+    """A process holding the rules it compiled before an administrator deleted one (the
+    stamp is read once per request) still runs it: its run is logged by the rule's name,
+    with no rule, and the create it acted on commits (the run named the gone rule's id, and
+    the foreign key failed the whole write at its commit: a 500)."""
+    from django.db import connection
+
+    from steward.automation import selectors
+    from steward.automation.services import engine
+
+    made = rule(admin_actor)
+    stale = selectors.active_rules()
+    services.rule_delete(admin_actor, pk=made.pk)
+    with mock.patch.object(engine.selectors, "active_rules", return_value=stale):
+        created = incident_create(caller_actor, title="vpn down")
+    connection.check_constraints()  # what the commit checks (deferred foreign keys)
+    run = RuleRun.objects.get(incident=created)
+    assert (run.rule_id, run.rule_name) == (None, "Route VPN")

@@ -408,25 +408,35 @@ def test_a_repeat_by_another_caller_of_the_same_organisation_is_skipped(admin_ac
     assert skipped == [Skipped(2, "", "R", made[0].number)]
 
 
-def test_a_reference_held_by_an_incident_the_agent_may_not_see_is_409_and_shows_nothing(
+def test_an_agent_logging_in_an_organisation_she_does_not_serve_learns_nothing_of_its_references(
     agent_api, agent_user
 ):
-    # the same scope (the incident's organisation: the agent's own, logging for herself),
-    # and an agent who serves another organisation, not her own
+    """An agent of Globex who serves only Acme, logging for herself (an incident of Globex),
+    was told 409 for a reference a Globex incident holds and 201 for one none holds: an
+    oracle on Globex's references. Both are now the same 422 naming external_id, nothing
+    written; without a reference she logs as before."""
     acme, globex = factories.OrganisationFactory(), factories.OrganisationFactory()
     factories.requester(username="gus", organisation=globex)
     body = {"title": "Globex VPN", "caller": "gus", "external_id": "G-1"}
     assert agent_api.post("/api/v1/incidents", body).status_code == 201
     limited = factories.agent(username="limited", organisation=globex)
     limited.served_organisations.set([acme])
-    response = api_client_for(limited).post(
-        "/api/v1/incidents", {"title": "Mine", "external_id": "G-1"}
-    )
-    assert response.status_code == 409, response.content
-    error = response.json()["error"]
-    assert (error["code"], error["fields"]) == ("conflict", {"external_id": ["already used"]})
-    assert "Globex" not in response.content.decode()
+    api = api_client_for(limited)
+    answers = []
+    for sent in (
+        {"external_id": "G-1"},
+        {"external_id": "G-2"},
+        {"external_id": "G-1", "caller": "limited"},
+    ):
+        response = api.post("/api/v1/incidents", {"title": "Mine", **sent})
+        assert response.status_code == 422, response.content
+        error = response.json()["error"]
+        answers.append((error["code"], error["fields"]))
+        assert "Globex" not in response.content.decode()
+    assert answers[0] == answers[1] == answers[2]
+    assert list(answers[0][1]) == ["external_id"]
     assert Incident.objects.count() == 1
+    assert api.post("/api/v1/incidents", {"title": "Mine"}).status_code == 201
 
 
 @pytest.mark.postgres_only

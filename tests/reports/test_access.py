@@ -89,6 +89,31 @@ def test_bad_dates_are_422_naming_the_field(world, query, field):
     assert field in str(body), body
 
 
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"start": "9999-12-30", "end": "9999-12-31"}, "start"),
+        ({"end": "0001-01-05"}, "end"),
+        ({"start": "0001-01-01", "end": "0001-01-02"}, "start"),
+        ({"start": "9999-12-31"}, "start"),
+    ],
+)
+@pytest.mark.parametrize("name", ["incident-flow", "backlog", "changes"])
+def test_dates_at_the_calendars_ends_are_422_naming_the_field(world, client, query, field, name):
+    """A period whose edges (the midnight after its end, its first Monday) fall off the
+    calendar was a 500 (OverflowError); the API, the page and the CSV name the field."""
+    response = api_client_for(world.admin, scopes=("read", "admin")).get(
+        f"/api/v1/reports/{name}", query
+    )
+    assert response.status_code == 422, response.content[:200]
+    assert field in str(response.json())
+    client.force_login(world.admin)
+    for path in (f"/reports/{name}/", f"/reports/{name}.csv", "/reports/"):
+        page = client.get(path, query)
+        assert page.status_code in (200, 422), (path, page.status_code)
+        assert "1900-01-01" in page.content.decode(), path
+
+
 def test_an_unknown_report_is_404(world):
     assert (
         api_client_for(world.admin, scopes=("read", "admin"))

@@ -11,11 +11,14 @@ from django.db.models import QuerySet
 from steward.automation.choices import ConditionField, Operator, Trigger
 from steward.automation.models import Rule, RuleRun
 from steward.automation.selectors.permissions import can_read
+from steward.cmdb import selectors as cmdb_selectors
 from steward.cmdb.models import ConfigurationItem
+from steward.core import selectors as core_selectors
 from steward.core import stamps
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
-from steward.core.models import Organisation, Team
+from steward.core.models import Organisation, Team, User
+from steward.core.selectors.scoping import sees_everything
 from steward.incidents import selectors as incident_selectors
 from steward.incidents.models import Category
 
@@ -23,7 +26,62 @@ RUNS_SHOWN = 50
 
 
 def rule_visible(actor: Actor) -> QuerySet[Rule]:
-    return Rule.objects.all() if can_read(actor) else Rule.objects.none()
+    """Every rule for an agent who sees every organisation; an agent limited to some sees
+    no rule naming a team, CI, organisation or user of another (it is not there: 404s)."""
+    if not can_read(actor):
+        return Rule.objects.none()
+    if sees_everything(actor):
+        return Rule.objects.all()
+    return Rule.objects.exclude(pk__in=_naming_the_unseen(actor))
+
+
+# what a rule's values name that an organisation limits, and the actor's scope of each
+_SCOPED_CONDITIONS = {
+    ConditionField.TEAM: "team",
+    ConditionField.ORGANISATION: "organisation",
+    ConditionField.CONFIGURATION_ITEM: "ci",
+}
+_SCOPED_ACTIONS = {"assign_team": "team", "assign_agent": "user", "add_watcher": "user"}
+
+
+def _naming_the_unseen(actor: Actor) -> list[int]:
+    """The rules whose values name a row the (organisation-limited) actor may not see."""
+    named: dict[int, list[tuple[str, str]]] = {}
+    for pk, conditions, actions in Rule.objects.values_list("pk", "conditions", "actions"):
+        parts = [(_SCOPED_CONDITIONS.get(c.get("field")), c.get("value")) for c in conditions]
+        parts += [(_SCOPED_ACTIONS.get(a.get("action")), a.get("value")) for a in actions]
+        named[pk] = [(kind, str(value)) for kind, value in parts if kind and value]
+    wanted: dict[str, set[str]] = {}
+    for parts in named.values():
+        for kind, value in parts:
+            wanted.setdefault(kind, set()).add(value)
+    unseen: set[tuple[str, str]] = set()
+    for kind, values in wanted.items():
+        everything, visible, key = _SCOPES[kind](actor)
+        there = set(everything.filter(**{f"{key}__in": values}).values_list(key, flat=True))
+        seen = set(visible.filter(**{f"{key}__in": values}).values_list(key, flat=True))
+        unseen |= {(kind, value) for value in there - seen}
+    return [pk for pk, parts in named.items() if unseen.intersection(parts)]
+
+
+_SCOPES = {
+    "team": lambda actor: (Team.objects.all(), core_selectors.team_visible(actor), "slug"),
+    "organisation": lambda actor: (
+        Organisation.objects.all(),
+        core_selectors.organisation_visible(actor),
+        "slug",
+    ),
+    "ci": lambda actor: (
+        ConfigurationItem.objects.all(),
+        cmdb_selectors.ci_visible(actor),
+        "number",
+    ),
+    "user": lambda actor: (
+        User.objects.all(),
+        core_selectors.user_visible(actor),
+        "username",
+    ),
+}
 
 
 def rule_list(actor: Actor, *, active: bool | None = None, trigger: str | None = None) -> list:

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from steward.automation import selectors
 from steward.automation.choices import Trigger
-from steward.automation.models import RuleRun
+from steward.automation.models import Rule, RuleRun
 from steward.automation.selectors.plan import plan, shown
 from steward.core import hooks, inserts, outbox
 from steward.core.actor import Actor
@@ -100,8 +100,16 @@ def apply(rule: selectors.Compiled, incident: Any, event: str) -> Any:
         at=timezone.now(),
         changes=done,
     )
-    inserts.insert(run)
+    inserts.insert(run, computed=_still_there(rule))
     return incident
+
+
+def _still_there(rule: selectors.Compiled) -> dict[str, str]:
+    """The run's rule as the insert itself reads it: none when the rule was deleted since
+    this process compiled it (the stamp is read once per request); naming the gone row would
+    fail the whole write at its commit."""
+    table = Rule._meta.db_table
+    return {"rule": f'(SELECT id FROM "{table}" WHERE id = {int(rule.pk)})'}  # noqa: S608
 
 
 def log_failure(rule: selectors.Compiled, incident: Any, event: str, refused: DomainError) -> None:
@@ -118,4 +126,4 @@ def log_failure(rule: selectors.Compiled, incident: Any, event: str, refused: Do
         at=timezone.now(),
         changes={"failed": str(refused.message)[:500], "fields": {}, "refused": reason},
     )
-    inserts.insert(run)
+    inserts.insert(run, computed=_still_there(rule))

@@ -25,6 +25,7 @@ from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.errors import Conflict, PermissionDenied, ValidationFailed
 from steward.core.selectors import cached
+from steward.core.selectors.scoping import sees_everything, served_organisation_ids
 from steward.incidents import selectors
 from steward.incidents.models import REFERENCE_SCOPE, Incident
 
@@ -113,6 +114,22 @@ def _scope(actor: Actor, caller: Any) -> Any:
     )
 
 
+def _refuse_unserved(actor: Actor, caller: Any) -> None:
+    """An agent limited to organisations, making an incident of their own organisation that
+    they do not serve (themselves its caller: every other caller they may name is of a
+    served organisation or none), may give it no reference: whether one is used there would
+    tell them of that organisation's incidents (a 409 for one used, a create for one not)."""
+    user = actor.user
+    if user is None or not user.organisation_id or (caller and caller != user.username):
+        return
+    if sees_everything(actor):
+        return
+    if user.organisation_id not in (served_organisation_ids(actor) or ()):
+        raise ValidationFailed.one(
+            "external_id", _("not for an incident of an organisation you do not serve")
+        )
+
+
 def _found(actor: Actor, source: str, external_id: str, scope: Any) -> Incident | None:
     match = Incident.objects.alias(scope=REFERENCE_SCOPE).filter(
         external_source=source, external_id=external_id, scope=scope
@@ -144,6 +161,7 @@ def create_or_existing(actor: Actor, create: Any, fields: dict[str, Any]) -> tup
         )
     fields = {**fields, "external_source": source, "external_id": external_id}
     scope = _scope(actor, fields.get("caller"))
+    _refuse_unserved(actor, fields.get("caller"))
     found = _found(actor, source, external_id, scope)
     if found is not None:
         return found, False

@@ -84,9 +84,20 @@ def _midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
+# the days a period may name: far from the calendar's ends, where a period's edges (the
+# midnight after its last day, its first Monday and month) and their time zone still exist
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
 def period_of(start: dt.date | None, end: dt.date | None) -> Period:
     """The period asked for: by default the last 12 weeks up to today; 422 naming the field
     when ``start`` is after ``end`` or the period is longer than two years."""
+    for name, day in (("start", start), ("end", end)):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise ValidationFailed.one(
+                name,
+                _("a date from %(first)s to %(last)s") % {"first": FIRST_DAY, "last": LAST_DAY},
+            )
     end = end or timezone.localdate()
     start = start or end - dt.timedelta(weeks=DEFAULT_WEEKS) + dt.timedelta(days=1)
     if start > end:
