@@ -131,8 +131,13 @@ class DryRunForm(forms.Form):
     incident = forms.CharField(
         label=_("Incident number"),
         max_length=20,
-        widget=forms.TextInput(attrs={"placeholder": "INC-000123"}),
+        widget=forms.TextInput(attrs={"placeholder": "INC0000123"}),
     )
+
+    def clean_incident(self) -> str:
+        """The number as incidents carry it (``INC0000123``), typed in any case, with a
+        hyphen or spaces."""
+        return "".join(self.cleaned_data["incident"].split()).replace("-", "").upper()
 
 
 MAX_ROWS = {"condition": MAX_CONDITIONS, "action": MAX_ACTIONS}

@@ -135,6 +135,49 @@ def test_the_rule_page_shows_runs_and_a_dry_run(admin_user, admin_actor, caller,
     assert b"No such incident" in missing.content
 
 
+def test_a_rule_without_actions_says_so_beside_the_action_rows(admin_user, network):
+    """Not "actions: at least one action" at the form's top with no action row left to fill."""
+    client = client_for(admin_user)
+    no_action = {k: v for k, v in FORM.items() if not k.startswith("action-")}
+    response = client.post("/automation/new/", no_action)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert '<p class="error" id="actions-error">at least one action</p>' in page
+    assert "actions: at least one action" not in page
+    assert 'name="action-0-action"' in page  # a row ready to fill in
+    assert not Rule.objects.exists()
+
+
+def test_the_rule_page_names_its_parts_not_their_codes(admin_user, admin_actor, network):
+    made = rule(
+        admin_actor,
+        trigger="status_changed",
+        trigger_status="in_progress",
+        conditions=[
+            {"field": "status", "operator": "is_not", "value": "on_hold"},
+            {"field": "team", "operator": "is", "value": ""},
+        ],
+        actions=[{"action": "assign_team", "value": "network"}],
+    )
+    page = client_for(admin_user).get(f"/automation/{made.pk}/").content.decode()
+    assert "Incident status changed: In progress" in page
+    assert "<li>Status is not <code>On hold</code></li>" in page
+    assert "<li>Team is <code>(none)</code></li>" in page
+    assert "<li>Assign to team <code>network</code></li>" in page
+    for code in ("in_progress", "is_not", "on_hold", "assign_team"):
+        assert code not in page.split('id="dry-run"')[0].split("<main")[1], code
+
+
+def test_the_dry_run_takes_the_number_as_typed(admin_user, admin_actor, caller, network):
+    made = rule(admin_actor)
+    incident = incident_create(admin_actor, title="VPN", caller=caller.username)
+    typed = f"{incident.number[:3].lower()}-{incident.number[3:]} "
+    dry = client_for(admin_user).get(f"/automation/{made.pk}/", {"incident": typed})
+    assert dry.status_code == 200
+    assert f"{incident.number} matches.".encode() in dry.content
+    assert b'placeholder="INC0000123"' in dry.content
+
+
 def test_the_list_reads_no_more_with_more_rules(admin_user, admin_actor, network):
     client = client_for(admin_user)
     counter = iter(range(100))
