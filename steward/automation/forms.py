@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from steward.automation.choices import (
     MAX_ACTIONS,
@@ -37,7 +38,7 @@ class RuleForm(forms.Form):
         required=False,
     )
     position = forms.IntegerField(
-        label=_("Order"),
+        label=pgettext_lazy("rule position", "Order"),
         required=False,
         min_value=0,
         help_text=_("Rules run lowest first; empty: after the others."),

@@ -187,3 +187,16 @@ def test_the_list_reads_no_more_with_more_rules(admin_user, admin_actor, network
 
     few, many = grows(add, lambda: client.get("/automation/"))
     assert few == many
+
+
+def test_a_german_administrator_reads_a_rules_order_not_a_purchase(admin_user, admin_actor):
+    """ "Order" of a rule is its place in the sequence (Reihenfolge), not the catalogue's
+    "Order" button (Bestellen)."""
+    from tests.web.conftest import reads_german
+
+    made = rule(admin_actor, actions=[{"action": "add_note", "value": "Seen."}])
+    client = client_for(reads_german(admin_user, desk=False))
+    for url in ("/automation/", f"/automation/{made.pk}/", "/automation/new/"):
+        page = client.get(url).content.decode()
+        assert "Reihenfolge" in page, url
+        assert "Bestellen" not in page, url
