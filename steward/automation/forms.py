@@ -21,7 +21,7 @@ from steward.automation.choices import (
     Trigger,
 )
 from steward.core.forms import SingleLineField
-from steward.incidents.choices import Status
+from steward.incidents.choices import IncidentChannel, Status
 
 
 class RuleForm(forms.Form):
@@ -85,10 +85,35 @@ def rows_from(data: QueryDict, prefix: str, limit: int) -> list[Row]:
     return rows
 
 
+# a status or channel is typed as the incident's page names it ("In progress"); kept as its code
+NAMED = {ConditionField.STATUS: Status, ConditionField.CHANNEL: IncidentChannel}
+
+
+def _code(field: str, value: str) -> str:
+    """The code of a status or channel typed by its name (any case, in the reader's language),
+    else the value as typed (a code is taken as it is)."""
+    choices = NAMED.get(field)
+    if choices is not None:
+        for code, label in choices.choices:
+            if value.casefold() == str(label).casefold():
+                return code
+    return value
+
+
+def _name(field: str, value: str) -> str:
+    choices = NAMED.get(field)
+    return str(choices(value).label) if choices is not None and value in choices.values else value
+
+
 def rows_of(rule_conditions: list[dict], rule_actions: list[dict]) -> tuple[list[Row], list[Row]]:
-    """A saved rule's rows, to edit."""
+    """A saved rule's rows, to edit (a status or channel by its name)."""
     conditions = [
-        Row(i, c["field"], c["operator"], "" if c["value"] is None else str(c["value"]))
+        Row(
+            i,
+            c["field"],
+            c["operator"],
+            "" if c["value"] is None else _name(c["field"], str(c["value"])),
+        )
         for i, c in enumerate(rule_conditions)
     ]
     actions = [Row(i, a["action"], "", str(a["value"])) for i, a in enumerate(rule_actions)]
@@ -120,7 +145,7 @@ def values(form: RuleForm, conditions: list[Row], actions: list[Row]) -> dict[st
         "is_active": bool(data.get("is_active")),
         "stop_processing": bool(data.get("stop_processing")),
         "conditions": [
-            {"field": r.kind, "operator": r.operator or None, "value": r.value}
+            {"field": r.kind, "operator": r.operator or None, "value": _code(r.kind, r.value)}
             for r in conditions
             if r.kind or r.value
         ],

@@ -190,7 +190,7 @@ def test_the_list_reads_no_more_with_more_rules(admin_user, admin_actor, network
 
 
 def test_a_german_administrator_reads_a_rules_order_not_a_purchase(admin_user, admin_actor):
-    """ "Order" of a rule is its place in the sequence (Reihenfolge), not the catalogue's
+    """A rule's "Order" is its place in the sequence (Reihenfolge), not the catalogue's
     "Order" button (Bestellen)."""
     from tests.web.conftest import reads_german
 
@@ -200,3 +200,35 @@ def test_a_german_administrator_reads_a_rules_order_not_a_purchase(admin_user, a
         page = client.get(url).content.decode()
         assert "Reihenfolge" in page, url
         assert "Bestellen" not in page, url
+
+
+def test_a_status_or_channel_is_typed_by_its_name(admin_user, network):
+    """A status typed as the incident's page names it ("In progress"), not only its code;
+    the edit form shows the name again, and a German reader types German."""
+    client = client_for(admin_user)
+    typed = {
+        **FORM,
+        "condition-1-field": "status",
+        "condition-1-operator": "is",
+        "condition-1-value": "in PROGRESS",
+        "condition-2-field": "channel",
+        "condition-2-operator": "is_not",
+        "condition-2-value": "email",
+    }
+    assert client.post("/automation/new/", typed).status_code == 302
+    made = Rule.objects.get()
+    assert made.conditions[1:] == [
+        {"field": "status", "operator": "is", "value": "in_progress"},
+        {"field": "channel", "operator": "is_not", "value": "email"},
+    ]
+    edit = client.get(f"/automation/{made.pk}/edit/").content.decode()
+    assert 'name="condition-1-value" value="In progress"' in edit
+    assert 'name="condition-2-value" value="Email"' in edit
+
+    from tests.web.conftest import reads_german
+
+    german = client_for(reads_german(admin_user, desk=False))
+    again = {**typed, "name": "Auf Arbeit", "condition-1-value": "In Arbeit", "version": "1"}
+    assert german.post(f"/automation/{made.pk}/edit/", again).status_code == 302
+    made.refresh_from_db()
+    assert made.conditions[1]["value"] == "in_progress"
