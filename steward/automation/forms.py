@@ -9,8 +9,8 @@ from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from steward.automation.choices import (
     MAX_ACTIONS,
@@ -48,6 +48,18 @@ class RuleForm(forms.Form):
         label=_("Stop processing further rules when this one matches"), required=False
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        """A status chosen for another trigger, told in the form's words (the service's
+        message names the codes, for the API)."""
+        data = super().clean()
+        if data.get("trigger_status") and data.get("trigger") != Trigger.STATUS_CHANGED:
+            self.add_error(
+                "trigger_status",
+                gettext("Only with “When: %(trigger)s”.")
+                % {"trigger": Trigger.STATUS_CHANGED.label},
+            )
+        return data
 
 
 @dataclass

@@ -232,3 +232,14 @@ def test_a_status_or_channel_is_typed_by_its_name(admin_user, network):
     assert german.post(f"/automation/{made.pk}/edit/", again).status_code == 302
     made.refresh_from_db()
     assert made.conditions[1]["value"] == "in_progress"
+
+
+def test_a_status_for_another_trigger_is_told_in_the_forms_words(admin_user, network):
+    """Not "a status (new, assigned, …), for the trigger status_changed only"."""
+    client = client_for(admin_user)
+    response = client.post("/automation/new/", {**FORM, "trigger_status": "resolved"})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Only with “When: Incident status changed”." in page
+    assert "status_changed only" not in page
+    assert not Rule.objects.exists()
