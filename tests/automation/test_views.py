@@ -243,3 +243,14 @@ def test_a_status_for_another_trigger_is_told_in_the_forms_words(admin_user, net
     assert "Only with “When: Incident status changed”." in page
     assert "status_changed only" not in page
     assert not Rule.objects.exists()
+
+
+def test_a_comparison_the_field_does_not_take_is_told_in_words(admin_user, network):
+    """Not "one of: is, is_not": the form's words for what each field takes."""
+    client = client_for(admin_user)
+    bad = {**FORM, "condition-0-field": "team", "condition-0-value": "network"}  # contains
+    response = client.post("/automation/new/", bad)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Title and description take “contains”; every other field “is” or “is not”." in page
+    assert "one of: is" not in page

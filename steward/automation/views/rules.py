@@ -115,6 +115,10 @@ def _place_errors(
     placed = False
     groups: dict[str, list[str]] = {}
     for name, messages in exc.fields.items():
+        if name.endswith(".operator"):  # the service names the codes (is_not), for the API
+            messages = [
+                _("Title and description take “contains”; every other field “is” or “is not”.")
+            ]
         head, _dot, rest = name.partition(".")
         rows = {"conditions": conditions, "actions": actions}.get(head)
         index = rest.partition(".")[0]
