@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from steward.automation.choices import (
@@ -20,7 +21,7 @@ from steward.automation.choices import (
     Trigger,
 )
 from steward.core.forms import SingleLineField
-from steward.incidents.choices import Status
+from steward.incidents.choices import IncidentChannel, Status
 
 
 class RuleForm(forms.Form):
@@ -37,7 +38,7 @@ class RuleForm(forms.Form):
         required=False,
     )
     position = forms.IntegerField(
-        label=_("Order"),
+        label=pgettext_lazy("rule position", "Order"),
         required=False,
         min_value=0,
         help_text=_("Rules run lowest first; empty: after the others."),
@@ -47,6 +48,18 @@ class RuleForm(forms.Form):
         label=_("Stop processing further rules when this one matches"), required=False
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        """A status chosen for another trigger, told in the form's words (the service's
+        message names the codes, for the API)."""
+        data = super().clean()
+        if data.get("trigger_status") and data.get("trigger") != Trigger.STATUS_CHANGED:
+            self.add_error(
+                "trigger_status",
+                gettext("Only with “When: %(trigger)s”.")
+                % {"trigger": Trigger.STATUS_CHANGED.label},
+            )
+        return data
 
 
 @dataclass
@@ -84,10 +97,35 @@ def rows_from(data: QueryDict, prefix: str, limit: int) -> list[Row]:
     return rows
 
 
+# a status or channel is typed as the incident's page names it ("In progress"); kept as its code
+NAMED = {ConditionField.STATUS: Status, ConditionField.CHANNEL: IncidentChannel}
+
+
+def _code(field: str, value: str) -> str:
+    """The code of a status or channel typed by its name (any case, in the reader's language),
+    else the value as typed (a code is taken as it is)."""
+    choices = NAMED.get(field)
+    if choices is not None:
+        for code, label in choices.choices:
+            if value.casefold() == str(label).casefold():
+                return code
+    return value
+
+
+def _name(field: str, value: str) -> str:
+    choices = NAMED.get(field)
+    return str(choices(value).label) if choices is not None and value in choices.values else value
+
+
 def rows_of(rule_conditions: list[dict], rule_actions: list[dict]) -> tuple[list[Row], list[Row]]:
-    """A saved rule's rows, to edit."""
+    """A saved rule's rows, to edit (a status or channel by its name)."""
     conditions = [
-        Row(i, c["field"], c["operator"], "" if c["value"] is None else str(c["value"]))
+        Row(
+            i,
+            c["field"],
+            c["operator"],
+            "" if c["value"] is None else _name(c["field"], str(c["value"])),
+        )
         for i, c in enumerate(rule_conditions)
     ]
     actions = [Row(i, a["action"], "", str(a["value"])) for i, a in enumerate(rule_actions)]
@@ -119,7 +157,7 @@ def values(form: RuleForm, conditions: list[Row], actions: list[Row]) -> dict[st
         "is_active": bool(data.get("is_active")),
         "stop_processing": bool(data.get("stop_processing")),
         "conditions": [
-            {"field": r.kind, "operator": r.operator or None, "value": r.value}
+            {"field": r.kind, "operator": r.operator or None, "value": _code(r.kind, r.value)}
             for r in conditions
             if r.kind or r.value
         ],
@@ -131,8 +169,13 @@ class DryRunForm(forms.Form):
     incident = forms.CharField(
         label=_("Incident number"),
         max_length=20,
-        widget=forms.TextInput(attrs={"placeholder": "INC-000123"}),
+        widget=forms.TextInput(attrs={"placeholder": "INC0000123"}),
     )
+
+    def clean_incident(self) -> str:
+        """The number as incidents carry it (``INC0000123``), typed in any case, with a
+        hyphen or spaces."""
+        return "".join(self.cleaned_data["incident"].split()).replace("-", "").upper()
 
 
 MAX_ROWS = {"condition": MAX_CONDITIONS, "action": MAX_ACTIONS}

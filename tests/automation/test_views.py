@@ -135,6 +135,49 @@ def test_the_rule_page_shows_runs_and_a_dry_run(admin_user, admin_actor, caller,
     assert b"No such incident" in missing.content
 
 
+def test_a_rule_without_actions_says_so_beside_the_action_rows(admin_user, network):
+    """Not "actions: at least one action" at the form's top with no action row left to fill."""
+    client = client_for(admin_user)
+    no_action = {k: v for k, v in FORM.items() if not k.startswith("action-")}
+    response = client.post("/automation/new/", no_action)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert '<p class="error" id="actions-error">at least one action</p>' in page
+    assert "actions: at least one action" not in page
+    assert 'name="action-0-action"' in page  # a row ready to fill in
+    assert not Rule.objects.exists()
+
+
+def test_the_rule_page_names_its_parts_not_their_codes(admin_user, admin_actor, network):
+    made = rule(
+        admin_actor,
+        trigger="status_changed",
+        trigger_status="in_progress",
+        conditions=[
+            {"field": "status", "operator": "is_not", "value": "on_hold"},
+            {"field": "team", "operator": "is", "value": ""},
+        ],
+        actions=[{"action": "assign_team", "value": "network"}],
+    )
+    page = client_for(admin_user).get(f"/automation/{made.pk}/").content.decode()
+    assert "Incident status changed: In progress" in page
+    assert "<li>Status is not <code>On hold</code></li>" in page
+    assert "<li>Team is <code>(none)</code></li>" in page
+    assert "<li>Assign to team <code>network</code></li>" in page
+    for code in ("in_progress", "is_not", "on_hold", "assign_team"):
+        assert code not in page.split('id="dry-run"')[0].split("<main")[1], code
+
+
+def test_the_dry_run_takes_the_number_as_typed(admin_user, admin_actor, caller, network):
+    made = rule(admin_actor)
+    incident = incident_create(admin_actor, title="VPN", caller=caller.username)
+    typed = f"{incident.number[:3].lower()}-{incident.number[3:]} "
+    dry = client_for(admin_user).get(f"/automation/{made.pk}/", {"incident": typed})
+    assert dry.status_code == 200
+    assert f"{incident.number} matches.".encode() in dry.content
+    assert b'placeholder="INC0000123"' in dry.content
+
+
 def test_the_list_reads_no_more_with_more_rules(admin_user, admin_actor, network):
     client = client_for(admin_user)
     counter = iter(range(100))
@@ -144,3 +187,70 @@ def test_the_list_reads_no_more_with_more_rules(admin_user, admin_actor, network
 
     few, many = grows(add, lambda: client.get("/automation/"))
     assert few == many
+
+
+def test_a_german_administrator_reads_a_rules_order_not_a_purchase(admin_user, admin_actor):
+    """A rule's "Order" is its place in the sequence (Reihenfolge), not the catalogue's
+    "Order" button (Bestellen)."""
+    from tests.web.conftest import reads_german
+
+    made = rule(admin_actor, actions=[{"action": "add_note", "value": "Seen."}])
+    client = client_for(reads_german(admin_user, desk=False))
+    for url in ("/automation/", f"/automation/{made.pk}/", "/automation/new/"):
+        page = client.get(url).content.decode()
+        assert "Reihenfolge" in page, url
+        assert "Bestellen" not in page, url
+
+
+def test_a_status_or_channel_is_typed_by_its_name(admin_user, network):
+    """A status typed as the incident's page names it ("In progress"), not only its code;
+    the edit form shows the name again, and a German reader types German."""
+    client = client_for(admin_user)
+    typed = {
+        **FORM,
+        "condition-1-field": "status",
+        "condition-1-operator": "is",
+        "condition-1-value": "in PROGRESS",
+        "condition-2-field": "channel",
+        "condition-2-operator": "is_not",
+        "condition-2-value": "email",
+    }
+    assert client.post("/automation/new/", typed).status_code == 302
+    made = Rule.objects.get()
+    assert made.conditions[1:] == [
+        {"field": "status", "operator": "is", "value": "in_progress"},
+        {"field": "channel", "operator": "is_not", "value": "email"},
+    ]
+    edit = client.get(f"/automation/{made.pk}/edit/").content.decode()
+    assert 'name="condition-1-value" value="In progress"' in edit
+    assert 'name="condition-2-value" value="Email"' in edit
+
+    from tests.web.conftest import reads_german
+
+    german = client_for(reads_german(admin_user, desk=False))
+    again = {**typed, "name": "Auf Arbeit", "condition-1-value": "In Arbeit", "version": "1"}
+    assert german.post(f"/automation/{made.pk}/edit/", again).status_code == 302
+    made.refresh_from_db()
+    assert made.conditions[1]["value"] == "in_progress"
+
+
+def test_a_status_for_another_trigger_is_told_in_the_forms_words(admin_user, network):
+    """Not "a status (new, assigned, …), for the trigger status_changed only"."""
+    client = client_for(admin_user)
+    response = client.post("/automation/new/", {**FORM, "trigger_status": "resolved"})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Only with “When: Incident status changed”." in page
+    assert "status_changed only" not in page
+    assert not Rule.objects.exists()
+
+
+def test_a_comparison_the_field_does_not_take_is_told_in_words(admin_user, network):
+    """Not "one of: is, is_not": the form's words for what each field takes."""
+    client = client_for(admin_user)
+    bad = {**FORM, "condition-0-field": "team", "condition-0-value": "network"}  # contains
+    response = client.post("/automation/new/", bad)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Title and description take “contains”; every other field “is” or “is not”." in page
+    assert "one of: is" not in page

@@ -95,3 +95,20 @@ def test_hostile_text_is_escaped_in_the_console_and_its_search(monitor):
         assert b"<img src=x" not in response.content
     found = client.get("/events/", {"q": "evil01"}).content
     assert b"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;" in found
+
+
+def test_an_alerts_history_and_details_read_in_words(monitor):
+    """The history names fields and states as the page does ("State: Open → Acknowledged",
+    not "state: open → acknowledged"); the source's details are names and values, not
+    Python's dictionary ("{'retry': True}")."""
+    alert = send(monitor, details={"retry": True, "port": 443, "tags": ["db", "eu"]}).alert
+    client = client_for(factories.agent())
+    client.post(f"/events/{alert.pk}/move/", {"state": "acknowledged"})
+
+    page = client.get(f"/events/{alert.pk}/").content.decode()
+    assert "State: Open → Acknowledged" in page
+    assert "state: open" not in page
+    assert "<dt>retry</dt><dd>Yes</dd>" in page
+    assert "<dt>port</dt><dd>443</dd>" in page
+    assert "<dt>tags</dt><dd>[&quot;db&quot;, &quot;eu&quot;]</dd>" in page
+    assert "True" not in page

@@ -72,6 +72,11 @@ def test_agent_works_a_critical_alert_to_its_incident(page):
     expect(page.get_by_text("Closed: nothing more to do.")).to_be_visible()
     # raised, its incident opened, acknowledged, closed
     expect(page.locator(".timeline li")).to_have_count(4)
+    # in the page's own words, not "state: acknowledged → closed"
+    expect(page.locator(".timeline li").first).to_contain_text("State: Acknowledged → Closed")
+    # the source's details as names and values, not Python's "{'demo': True}"
+    expect(page.locator("#alert-details")).to_contain_text("demo")
+    expect(page.locator("#alert-details")).not_to_contain_text("True")
 
     page.locator("dt:text-is('Incident') + dd").get_by_role("link").click()
     page.wait_for_load_state("load")

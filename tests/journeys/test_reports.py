@@ -39,6 +39,12 @@ def test_lead_reads_reports_for_a_period_and_a_team(page):
     expect(team).to_have_value("network")
     weeks = len({(start + dt.timedelta(days=n)).isocalendar()[:2] for n in range(28)})
     expect(flow.locator("tbody tr")).to_have_count(weeks)
+    monday = start - dt.timedelta(days=start.weekday())
+    # the week as every page writes a date ("14 Sep 2026"), not Django's "Sept. 14, 2026"
+    expect(flow.locator("tbody th").first).to_have_text(
+        f"{monday.day} {monday:%b %Y}", ignore_case=True
+    )
+    expect(page.locator("#period")).to_contain_text(f"Figures from {start.day} {start:%b %Y}")
     backlog = page.get_by_role("table", name="Open incidents by priority and age")
     expect(backlog.get_by_role("columnheader")).to_have_text(
         ["Priority", "Open", "Up to 1 day", "1 to 7 days", "7 to 30 days", "Over 30 days"]

@@ -109,3 +109,16 @@ def test_the_reports_page_reads_german(world):
         )
         assert not words, (url, words)
         assert "Störungen" in answer.content.decode()
+
+
+def test_weeks_months_and_the_period_read_as_dates_do(world, client):
+    """Not Django's "Jan. 5, 2026" nor ISO's "2026-01" on the page: the house style of every
+    other page (the CSV keeps ISO dates for spreadsheets)."""
+    client.force_login(world.lead)
+    html = client.get("/reports/", PERIOD).content.decode()
+    assert "Figures from 5 Jan 2026 to 1 Feb 2026 (both days included)." in html
+    assert '<th scope="row">5 Jan 2026</th>' in html  # the week of
+    assert '<th scope="row">January 2026</th>' in html  # the SLA report's month
+    assert not re.search(r"Jan\. 5|>2026-01<", html)
+    csv_text = client.get("/reports/sla-compliance.csv", PERIOD).content.decode()
+    assert "\n2026-01," in csv_text

@@ -86,8 +86,14 @@ def _form_page(
     rule=None,
     status: int = 200,
     stale: bool = False,
+    groups: dict[str, list[str]] | None = None,
 ) -> HttpResponse:
+    groups = groups or {}
+    if status >= 400 and not actions:
+        actions = [Row(0, "")]  # a rule needs one: its row ready to fill in
     context = {
+        "condition_errors": groups.get("conditions", []),
+        "action_errors": groups.get("actions", []),
         "form": form,
         "rule": rule,
         "conditions": conditions,
@@ -103,14 +109,23 @@ def _form_page(
 
 def _place_errors(
     form: RuleForm, exc: DomainError, conditions: list[Row], actions: list[Row]
-) -> None:
-    """Each message beside what it names: a field of the form, or a row (``actions.1.value``)."""
+) -> dict[str, list[str]]:
+    """Each message beside what it names: a field of the form, a row (``actions.1.value``),
+    or the rows as a whole (``actions``: none given), which the fieldset's own list shows."""
     placed = False
+    groups: dict[str, list[str]] = {}
     for name, messages in exc.fields.items():
+        if name.endswith(".operator"):  # the service names the codes (is_not), for the API
+            messages = [
+                _("Title and description take “contains”; every other field “is” or “is not”.")
+            ]
         head, _dot, rest = name.partition(".")
         rows = {"conditions": conditions, "actions": actions}.get(head)
         index = rest.partition(".")[0]
-        if rows is not None and index.isdigit() and int(index) < len(rows):
+        if rows is not None and not rest:
+            groups.setdefault(head, []).extend(messages)
+            placed = True
+        elif rows is not None and index.isdigit() and int(index) < len(rows):
             rows[int(index)].errors.extend(messages)
             placed = True
         elif name in form.fields:
@@ -119,6 +134,7 @@ def _place_errors(
             placed = True
     if not placed:
         form.add_error(None, exc.message)
+    return groups
 
 
 def _submitted(request: HttpRequest, rule=None) -> HttpResponse:
@@ -160,8 +176,10 @@ def _submitted(request: HttpRequest, rule=None) -> HttpResponse:
     except NotFound:
         raise
     except DomainError as exc:
-        _place_errors(form, exc, conditions, actions)
-        return _form_page(request, form, conditions, actions, rule=rule, status=exc.status)
+        groups = _place_errors(form, exc, conditions, actions)
+        return _form_page(
+            request, form, conditions, actions, rule=rule, status=exc.status, groups=groups
+        )
     return redirect("automation:detail", pk=saved.pk)
 
 

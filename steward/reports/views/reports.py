@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import dateformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from steward.cmdb.selectors.export import safe_cell
 from steward.core.errors import DomainError, NotFound
 from steward.core.filters import parse_query
+from steward.core.selectors.timeline import format_date
 from steward.reports import selectors
 from steward.reports.filters import ReportFilters
 
@@ -30,6 +34,20 @@ def _filters(request: HttpRequest) -> tuple[dict[str, Any], dict[str, list[str]]
     return filters.dict(), errors
 
 
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")  # a month as the CSV keeps it: 2026-09
+
+
+def _cell(value: Any) -> Any:
+    """A week or month as the pages write dates (``14 Sep 2026``, ``September 2026``, in the
+    reader's language); the CSV keeps them as ISO dates for spreadsheets."""
+    if isinstance(value, dt.date):
+        return format_date(value)
+    month = MONTH.match(value) if isinstance(value, str) else None
+    if month:
+        return dateformat.format(dt.date(int(month[1]), int(month[2]), 1), "F Y")
+    return value
+
+
 def shown(table: selectors.Table) -> dict[str, Any]:
     """A table as the page draws it: each cell with the width of its bar (a share of the
     column's largest value), where the column has one."""
@@ -43,7 +61,7 @@ def shown(table: selectors.Table) -> dict[str, Any]:
                 round(100 * (row[c.key] or 0) / widest[c.key]) if widest.get(c.key) else None,
             )
             if c.bar
-            else (row[c.key], None)
+            else (_cell(row[c.key]), None)
             for c in table.columns
         ]
         for row in table.rows
