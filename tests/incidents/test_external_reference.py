@@ -500,3 +500,36 @@ def test_a_create_with_a_reference_costs_what_it_did(agent_api, customers):
     # the answer of a retry: the look-up, then the incident as a GET shows it
     again = statements({"title": "T", "caller": "ann", "external_id": "S-1"})
     assert again == statements(None, get=number) + 1
+
+
+def test_a_create_committed_between_the_look_ups_two_reads_is_answered_not_refused(
+    customers, monkeypatch
+):
+    """The PostgreSQL race of CI (2026-12-06): a racing create committed after the visible
+    read found nothing and before the existence check found its row; that was answered 409
+    "belongs to another incident" though the caller may see it. Its row is read again."""
+    from steward.incidents.services import incident_create
+
+    acme, _globex, agents = customers
+    actor = as_actor(agents["acme-agent"])
+    held = incident_create(actor, title="Acme's", caller="ann", external_id="LATE")
+    real, reads = external.selectors.incident_visible, []
+
+    class FirstReadMisses:  # the first read's snapshot is from before the other's commit
+        def __init__(self, rows):
+            self.rows = rows
+
+        def first(self):
+            reads.append(1)
+            return None if len(reads) == 1 else self.rows.first()
+
+    class Visible:
+        def __init__(self, rows):
+            self.rows = rows
+
+        def filter(self, *args, **kwargs):
+            return FirstReadMisses(self.rows.filter(*args, **kwargs))
+
+    monkeypatch.setattr(external.selectors, "incident_visible", lambda a: Visible(real(a)))
+    assert external._found(actor, "", "LATE", acme.pk) == held
+    assert len(reads) == 2

@@ -18,6 +18,22 @@ pytestmark = [pytest.mark.browser]
 NAME = "Projector trouble goes to Workplace"
 
 
+@pytest.fixture(autouse=True)
+def _the_rule_goes_with_the_journey():
+    """The journeys share one demo database: a projector rule left active would route other
+    journeys' projector incidents (test_email's emailed "Projector in room 4") to Workplace,
+    out of the agent's queue. Deleted after the journey, however it ended."""
+    yield
+    from steward.automation import services
+    from steward.automation.models import Rule
+    from steward.core.models import User
+    from tests.conftest import as_actor
+
+    admin = as_actor(User.objects.get(username="admin"))
+    for pk in Rule.objects.filter(name=NAME).values_list("pk", flat=True):
+        services.rule_delete(admin, pk=pk)
+
+
 def rule_rows(page):
     return page.locator("#rule-rows tr").filter(has=page.get_by_role("link"))
 

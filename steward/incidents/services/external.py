@@ -134,13 +134,18 @@ def _found(actor: Actor, source: str, external_id: str, scope: Any) -> Incident 
     match = Incident.objects.alias(scope=REFERENCE_SCOPE).filter(
         external_source=source, external_id=external_id, scope=scope
     )
-    found = selectors.incident_visible(actor).filter(pk__in=match.values("pk")).first()
+    visible = selectors.incident_visible(actor).filter(pk__in=match.values("pk"))
+    found = visible.first()
     if found is None and match.exists():
-        # used in this organisation by an incident this actor may not see: said so, not shown
-        raise Conflict(
-            _("This external reference belongs to another incident."),
-            fields={"external_id": ["already used"]},
-        )
+        # a racing create may have committed between the two reads (the first saw nothing,
+        # the second its row): read it again before calling it another incident
+        found = visible.first()
+        if found is None:
+            # used in this organisation by an incident this actor may not see: said, not shown
+            raise Conflict(
+                _("This external reference belongs to another incident."),
+                fields={"external_id": ["already used"]},
+            )
     return found
 
 
