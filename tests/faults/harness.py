@@ -123,7 +123,12 @@ class Sink:
     next matching mail while that sender waits for the answer (the mail is not accepted)."""
 
     def __init__(self) -> None:
-        self.port = free_port()
+        # While down, the sink keeps its port bound but not listening: a connection is
+        # refused, as from a stopped server, and no other test's server (the suite runs in
+        # parallel) can take the number in the meantime. A released number was taken once:
+        # mails meant to fail were accepted by another test's sink (CI, 2026-12-06).
+        self._held: socket.socket | None = None
+        self.port = self._hold(0)
         self.accepted: list[str] = []  # Message-IDs, in the order received
         self.lock = threading.Lock()
         self.controller: Controller | None = None
@@ -156,7 +161,25 @@ class Sink:
         with self.lock:
             return list(self.accepted)
 
+    def _hold(self, port: int) -> int:
+        held = socket.socket()
+        try:
+            held.bind(("127.0.0.1", port))
+        except OSError:  # the port's own closed connections linger in TIME_WAIT
+            held.close()
+            held = socket.socket()
+            held.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            held.bind(("127.0.0.1", port))
+        self._held = held
+        return held.getsockname()[1]
+
+    def _release(self) -> None:
+        if self._held is not None:
+            self._held.close()
+            self._held = None
+
     def up(self) -> None:
+        self._release()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
@@ -164,6 +187,15 @@ class Sink:
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
+        if self._held is None:
+            self._hold(self.port)
+
+    def close(self) -> None:
+        """Stop serving and give the port back (the test is over)."""
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+        self._release()
 
 
 def group_members(group: int) -> set[int]:
@@ -311,4 +343,4 @@ class Steward:
     def close(self) -> None:
         self.worker.kill()
         self.server.kill()
-        self.sink.down()
+        self.sink.close()

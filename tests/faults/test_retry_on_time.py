@@ -43,6 +43,21 @@ def most_tries(app: Steward) -> int:
     )
 
 
+def waiting(app: Steward, check, timeout: float, what: str) -> None:
+    """``wait_for``, failing with what the mails and the worker were doing."""
+    try:
+        wait_for(check, timeout=timeout, what=what)
+    except AssertionError as timed_out:
+        rows = app.db.query(
+            "SELECT id, attempts, sent_at, next_attempt_at FROM core_outgoingmail ORDER BY id"
+        )
+        log = app.worker.log.read_text().splitlines()[-40:]
+        raise AssertionError(
+            f"{timed_out}\nmails (id, attempts, sent_at, next try): {rows}\n"
+            f"accepted by the sink: {app.sink.ids()}\nworker log:\n" + "\n".join(log)
+        ) from None
+
+
 def test_failed_mail_is_retried_on_time_with_no_write_and_no_sweep(app):
     app.run("shell", "-c", QUEUE)
     app.start_worker()
@@ -54,8 +69,8 @@ def test_failed_mail_is_retried_on_time_with_no_write_and_no_sweep(app):
     # so a third still proves the retry on time. The 45 s count from the first try, not from
     # the worker's start: at CI's load the start alone took 20-40 s (a third fresh-clone run
     # timed out at 45 s from the start, 2026-12-06), which says nothing of the retries
-    wait_for(lambda: most_tries(app) >= 1, timeout=120, what="the worker's first try of a mail")
-    wait_for(lambda: most_tries(app) >= 3, timeout=45, what="a third try of a mail")
+    waiting(app, lambda: most_tries(app) >= 1, 120, "the worker's first try of a mail")
+    waiting(app, lambda: most_tries(app) >= 3, 45, "a third try of a mail")
 
     app.sink.up()  # SMTP back: the next retry sends what is due, the rest on their retries
     wait_for(

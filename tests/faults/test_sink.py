@@ -1,0 +1,50 @@
+"""The fault suite's SMTP sink: while down it refuses connections and keeps its port, so a
+mail meant to fail cannot reach another test's sink that took a released number."""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+
+import pytest
+
+from tests.faults.harness import Sink
+
+pytestmark = pytest.mark.faults
+
+
+def refused(port: int) -> bool:
+    try:
+        smtplib.SMTP("127.0.0.1", port, timeout=2).quit()
+    except ConnectionRefusedError:
+        return True
+    return False
+
+
+def taken(port: int) -> bool:
+    """Another server (aiosmtpd's asyncio server sets SO_REUSEADDR) cannot bind the port."""
+    with socket.socket() as other:
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            other.bind(("127.0.0.1", port))
+            other.listen()
+        except OSError:
+            return True
+    return False
+
+
+def test_a_down_sink_refuses_and_keeps_its_port():
+    sink = Sink()
+    try:
+        assert refused(sink.port)  # down from the start
+        assert taken(sink.port)
+        sink.up()
+        assert not refused(sink.port)
+        sink.down()
+        assert refused(sink.port)  # down again, after serving
+        assert taken(sink.port)
+        sink.up()
+        assert not refused(sink.port)
+    finally:
+        sink.close()
+    assert not taken(sink.port)  # given back when the test is over
