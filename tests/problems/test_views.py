@@ -182,6 +182,20 @@ def test_create_from_an_incident_is_prefilled_and_links(web, make_incident):
     assert list(problem.incidents.all()) == [incident]
 
 
+def test_the_category_select_lists_each_category_with_its_subcategories(web):
+    """The select ran every row by its own name: "Access › Account locked", "Database ›
+    Availability", "Software › Business application"… (walk29); each category is followed
+    by its own subcategories now, as on the incident form's two selects."""
+    page = web.get("/problems/new/")
+    labels = [text_of(o) for o in elements(page.content.decode(), "option")]
+    shown = [label for label in labels if label.split(" › ")[0] in ("Network", "Security")]
+    network = [label for label in shown if label.startswith("Network")]
+    assert network[0] == "Network"
+    assert shown[: len(network)] == network  # no Security row among Network's
+    assert network[1:] == sorted(network[1:], key=str.casefold)
+    assert "Network › VPN" in network
+
+
 def test_create_with_a_bad_reference_shows_the_field_error(web):
     response = web.post("/problems/new/", {"title": "X", "impact": 3, "urgency": 3, "team": ""})
     assert response.status_code == 303  # valid: control for the next one

@@ -37,7 +37,7 @@ def detail_url(number: str) -> str:
 
 def _form_choices(actor: Actor) -> dict:
     return {
-        "categories": incident_selectors.category_list(),
+        "categories": incident_selectors.category_choices(),
         "teams": core_selectors.team_choices(actor),
     }
 
