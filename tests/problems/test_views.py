@@ -388,3 +388,22 @@ def test_impact_and_urgency_are_labelled_and_preselected(web, known_error):
     impact = page.split('name="impact"')[1].split("</select>")[0]
     assert f'<option value="{known_error.impact}" selected>' in impact
     assert ">1 - High</option>" in impact
+
+
+def test_the_unlink_button_says_its_words_in_its_name_in_german(
+    web, agent_user, known_error, make_incident
+):
+    """axe's label-content-name-mismatch (serious) on a German problem page (walk29): the
+    button read "Verknüpfung lösen" and was named "Verknüpfung mit INC… lösen", which a
+    voice-control user saying the words on the button does not reach."""
+    incident = make_incident("VPN down")
+    web.post(f"/problems/{known_error.number}/link/", {"incident": incident.number})
+    agent_user.language = "de"
+    agent_user.save(update_fields=["language"])
+
+    page = web.get(f"/problems/{known_error.number}/").content.decode()
+    [button] = [
+        b for b in elements(page, "button") if incident.number in b.attrs.get("aria-label", "")
+    ]
+    assert text_of(button) == "Verknüpfung lösen"
+    assert button.attrs["aria-label"].startswith(text_of(button))
