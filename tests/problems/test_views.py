@@ -407,3 +407,16 @@ def test_the_unlink_button_says_its_words_in_its_name_in_german(
     ]
     assert text_of(button) == "Verknüpfung lösen"
     assert button.attrs["aria-label"].startswith(text_of(button))
+
+
+def test_a_german_agent_gets_the_prefilled_description_in_german(web, agent_user, make_incident):
+    """A German agent raising a problem from an incident got "Raised from INC…" in the
+    description to edit (walk29): the form's own words are in her language."""
+    incident = make_incident("WLAN fällt aus", category="network")
+    agent_user.language = "de"
+    agent_user.save(update_fields=["language"])
+
+    page = web.get(f"/problems/new/?incident={incident.number}").content.decode()
+
+    [description] = elements(page, "textarea", name="description")
+    assert text_of(description).startswith(f"Erstellt aus {incident.number}.")
