@@ -180,7 +180,7 @@ def test_drafting_from_an_unresolved_incident_says_why_on_the_incident_page(agen
 
 
 def test_the_category_select_groups_subcategories_under_their_category(agent_web):
-    """"Email › Delivery" sat between "Security › Data leak" and "Hardware › Desktop"
+    """The select put "Email › Delivery" between "Security › Data leak" and "Hardware › Desktop"
     (walk29): the article form lists each category followed by its own subcategories."""
     page = agent_web.get("/knowledge/new/").content.decode()
     labels = [text_of(o) for o in elements(page, "option")]

@@ -260,7 +260,7 @@ def test_a_requester_sees_their_open_incidents_and_report_a_problem(requester_us
 
 
 def test_the_account_line_names_the_zone_a_default_is(cm_user, settings):
-    """"Time zone: default" (walk29) left the person guessing which zone every time on the
+    """The line "Time zone: default" (walk29) left the person guessing which zone every time on the
     site is in; the line names it, and a zone of her own as before."""
     settings.TIME_ZONE = "Europe/Vienna"
     client = client_for(cm_user)
