@@ -65,7 +65,11 @@ def notes(incident) -> list[str]:
 
 
 def test_a_sweep_crossing_the_warning_fires_the_rule_once(
-    admin_actor, caller_actor, desk, network, always_on  # noqa: F811
+    admin_actor,
+    caller_actor,
+    desk,
+    network,
+    always_on,  # noqa: F811
 ):
     warned = rule(
         admin_actor,
@@ -90,7 +94,11 @@ def test_a_sweep_crossing_the_warning_fires_the_rule_once(
 
 
 def test_a_breach_rule_on_one_clock_waits_for_that_clock(
-    admin_actor, caller_actor, desk, network, always_on  # noqa: F811
+    admin_actor,
+    caller_actor,
+    desk,
+    network,
+    always_on,  # noqa: F811
 ):
     on_breach(admin_actor, trigger_clock="resolution")
     incident = p1(caller_actor, desk)
@@ -111,7 +119,11 @@ def test_a_breach_rule_on_one_clock_waits_for_that_clock(
 
 
 def test_either_clock_fires_once_per_clock(
-    admin_actor, caller_actor, desk, network, always_on  # noqa: F811
+    admin_actor,
+    caller_actor,
+    desk,
+    network,
+    always_on,  # noqa: F811
 ):
     on_breach(admin_actor, actions=[{"action": "add_note", "value": "Breached"}])
     incident = p1(caller_actor, desk)
@@ -125,7 +137,11 @@ def test_either_clock_fires_once_per_clock(
 
 
 def test_conditions_look_at_the_incident(
-    admin_actor, caller_actor, desk, network, always_on  # noqa: F811
+    admin_actor,
+    caller_actor,
+    desk,
+    network,
+    always_on,  # noqa: F811
 ):
     on_breach(admin_actor)  # P1 only
     incident_create(caller_actor, title="Low", impact=3, urgency=3)
@@ -134,7 +150,11 @@ def test_conditions_look_at_the_incident(
 
 
 def test_a_crash_after_the_event_leaves_neither_the_event_nor_the_rules_effects(
-    admin_actor, caller_actor, desk, network, always_on  # noqa: F811
+    admin_actor,
+    caller_actor,
+    desk,
+    network,
+    always_on,  # noqa: F811
 ):
     on_breach(admin_actor, trigger_clock="response")
     incident = p1(caller_actor, desk)
@@ -158,7 +178,11 @@ def test_a_crash_after_the_event_leaves_neither_the_event_nor_the_rules_effects(
 
 
 def test_a_refused_sla_rule_is_logged_and_the_event_kept(
-    admin_actor, caller_actor, desk, network, always_on  # noqa: F811
+    admin_actor,
+    caller_actor,
+    desk,
+    network,
+    always_on,  # noqa: F811
 ):
     from steward.core.models import Team
 
@@ -173,7 +197,11 @@ def test_a_refused_sla_rule_is_logged_and_the_event_kept(
 
 
 def test_an_sla_rule_does_not_run_on_writes_and_a_write_rule_not_on_the_sweep(
-    admin_actor, caller_actor, desk, network, always_on  # noqa: F811
+    admin_actor,
+    caller_actor,
+    desk,
+    network,
+    always_on,  # noqa: F811
 ):
     on_breach(admin_actor, conditions=[])
     rule(admin_actor, name="On update", trigger="updated", conditions=[])
@@ -196,7 +224,9 @@ def test_a_clock_of_another_record_runs_no_incident_rule(admin_actor, network, a
 
 
 def test_the_sweep_reads_the_rules_stamp_once_per_batch(
-    caller_actor, desk, always_on  # noqa: F811
+    caller_actor,
+    desk,
+    always_on,  # noqa: F811
 ):
     """With no rules, the sweep's events cost the one stamp read per batch, not one per
     event; without automation listening, none."""

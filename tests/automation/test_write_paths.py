@@ -157,7 +157,12 @@ def test_an_import_runs_the_created_rules_once_per_open_incident(
 
 @pytest.mark.parametrize("rules", ["none", "not-matching"])
 def test_an_import_costs_no_statement_without_a_matching_rule(
-    admin_actor, requester_user, desk, network, always_on, rules  # noqa: F811
+    admin_actor,
+    requester_user,
+    desk,
+    network,
+    always_on,
+    rules,  # noqa: F811
 ):
     from tests.incidents.test_bulk import _history
 
