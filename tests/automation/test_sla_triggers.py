@@ -269,3 +269,34 @@ def test_a_trigger_moved_off_sla_drops_its_clock(admin_actor, network):
         admin_actor, pk=made.pk, expected_version=None, changes={"trigger": "created"}
     )
     assert (moved.trigger, moved.trigger_clock) == ("created", "")
+
+
+def test_the_api_takes_and_answers_the_clock(admin_api, network):
+    body = {
+        "name": "Breach",
+        "trigger": "sla_breached",
+        "trigger_clock": "resolution",
+        "actions": [{"action": "assign_team", "value": "network"}],
+    }
+    made = admin_api.post("/api/v1/automation/rules", body)
+    assert made.status_code == 201, made.content
+    assert (made.json()["trigger"], made.json()["trigger_clock"]) == ("sla_breached", "resolution")
+    refused = admin_api.post(
+        "/api/v1/automation/rules", {**body, "name": "Other", "trigger": "updated"}
+    )
+    assert refused.status_code == 422
+    assert "trigger_clock" in refused.json()["error"]["fields"]
+    listed = admin_api.get("/api/v1/automation/rules?trigger=sla_breached").json()
+    assert [r["name"] for r in listed] == ["Breach"]
+
+
+def test_the_dry_run_says_the_sla_trigger_runs_it(
+    admin_api, admin_actor, caller_actor, desk, network, always_on  # noqa: F811
+):
+    made = on_breach(admin_actor, conditions=[])
+    incident = incident_create(caller_actor, title="x")
+    answer = admin_api.post(
+        f"/api/v1/automation/rules/{made.pk}/dry-run", {"incident": incident.number}
+    ).json()
+    assert answer["fires_on"] == ["sla_breached"]
+    assert answer["matches"] is True
