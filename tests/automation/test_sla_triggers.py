@@ -191,7 +191,8 @@ def test_a_refused_sla_rule_is_logged_and_the_event_kept(
     Team.objects.filter(pk=network.pk).update(is_active=False)
     assert sweep(31).breaches == 1
     run = RuleRun.objects.get()
-    assert run.changes["failed"] and run.changes["clock"] == "response"
+    assert run.changes["failed"]
+    assert run.changes["clock"] == "response"
     assert SlaEvent.objects.filter(threshold="breach").count() == 1
     assert Incident.objects.get(pk=incident.pk).team_id is None
 
@@ -291,7 +292,12 @@ def test_the_api_takes_and_answers_the_clock(admin_api, network):
 
 
 def test_the_dry_run_says_the_sla_trigger_runs_it(
-    admin_api, admin_actor, caller_actor, desk, network, always_on  # noqa: F811
+    admin_api,
+    admin_actor,
+    caller_actor,
+    desk,
+    network,
+    always_on,  # noqa: F811
 ):
     made = on_breach(admin_actor, conditions=[])
     incident = incident_create(caller_actor, title="x")

@@ -161,8 +161,8 @@ def test_an_import_costs_no_statement_without_a_matching_rule(
     requester_user,
     desk,
     network,
-    always_on,
-    rules,  # noqa: F811
+    always_on,  # noqa: F811
+    rules,
 ):
     from tests.incidents.test_bulk import _history
 

@@ -132,9 +132,7 @@ def test_administrator_builds_an_sla_breach_rule_and_sees_it_run(page, p1_incide
     open_module(page, "Automation")
     heading(page, "Automation")
     build_sla_rule(page)
-    expect(page.locator("dt:text-is('When') + dd")).to_have_text(
-        "SLA clock breached: Resolution"
-    )
+    expect(page.locator("dt:text-is('When') + dd")).to_have_text("SLA clock breached: Resolution")
     expect(page.locator("#rule-conditions")).to_contain_text("Priority is 1")
     expect(page.get_by_text("It has not run yet.")).to_be_visible()
 

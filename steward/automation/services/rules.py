@@ -75,7 +75,11 @@ def _clean(values: dict[str, Any], rule: Rule | None) -> dict[str, Any]:
         clock = values.get("trigger_clock", rule.trigger_clock if rule else "")
         if "trigger" in values and "trigger_status" not in values and trigger != "status_changed":
             status = ""  # a trigger moved away from status changes drops its status
-        if "trigger" in values and "trigger_clock" not in values and trigger not in SLA_TRIGGERS.values():
+        if (
+            "trigger" in values
+            and "trigger_clock" not in values
+            and trigger not in SLA_TRIGGERS.values()
+        ):
             clock = ""  # and one moved away from the SLA triggers its clock
         clean["trigger"], clean["trigger_status"], clean["trigger_clock"] = validation.trigger(
             trigger, status, clock
