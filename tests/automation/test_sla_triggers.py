@@ -158,18 +158,37 @@ def test_a_crash_after_the_event_leaves_neither_the_event_nor_the_rules_effects(
 ):
     on_breach(admin_actor, trigger_clock="response")
     incident = p1(caller_actor, desk)
+    emit = engine.outbox.emit
+    written = []
+
+    def dies_at_the_rules_mail(topic, *args, **kwargs):
+        """The event, its outbox row, the rule's route and note are written; the worker
+        dies at the rule's last action."""
+        if topic == engine.NOTIFY_TOPIC:
+            written.extend(
+                [
+                    SlaEvent.objects.filter(threshold="breach").count(),
+                    Incident.objects.get(pk=incident.pk).team_id,
+                    len(notes(incident)),
+                ]
+            )
+            raise RuntimeError("worker died")
+        return emit(topic, *args, **kwargs)
+
     with (
-        mock.patch.object(engine.outbox, "emit", side_effect=RuntimeError("worker died")),
+        mock.patch.object(engine.outbox, "emit", side_effect=dies_at_the_rules_mail),
         pytest.raises(RuntimeError),
     ):
         sweep(31)
-    assert not SlaEvent.objects.exists()
+    assert written == [1, network.pk, 1]  # it died after the event and the rule's effects
+    assert not SlaEvent.objects.filter(threshold="breach").exists()
     clock = SlaClock.objects.get(object_id=str(incident.pk), kind="response")
     assert not clock.breached
     assert not RuleRun.objects.exists()
     assert Incident.objects.get(pk=incident.pk).team_id is None
     assert notes(incident) == []
     assert not OutboxMessage.objects.filter(topic__in=["automation.notify", "sla.breached"])
+    assert OutboxMessage.objects.filter(topic="sla.warning").count() == 1  # its own batch
 
     assert sweep(31).breaches == 1  # the next sweep does it, once
     assert RuleRun.objects.count() == 1
