@@ -55,14 +55,15 @@ def on_sla_threshold(actor: Actor, clock: Any, changed: Sequence[str] = ()) -> b
     the rules for it, with the clock's kind to match their ``trigger_clock``. Nothing is read
     unless an active rule listens to that threshold."""
     event = SLA_TRIGGERS.get(changed[0]) if changed else None
-    if event is None or not any(r.trigger == event for r in selectors.active_rules()):
+    kind = (clock.kind,)
+    if event is None or not any(r.fires_on(event, None, kind) for r in selectors.active_rules()):
         return False
     if clock.content_type_id != ContentType.objects.get_for_model(Incident).pk:
         return False  # another record's clock (a request's, a change's): incidents only
     incident = Incident.objects.filter(pk=clock.object_id).first()
     if incident is None:
         return False
-    return run(event, incident, (clock.kind,))
+    return run(event, incident, kind)
 
 
 def run(event: str, incident: Any, changed: tuple[str, ...]) -> bool:
