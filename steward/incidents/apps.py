@@ -6,7 +6,6 @@ class IncidentsConfig(AppConfig):
     label = "incidents"
 
     def ready(self) -> None:
-        # the search index's merges are the worker's on SQLite (decision 0106)
         from huey.contrib.djhuey import HUEY
 
         from steward.core import stamps, targets
@@ -21,6 +20,7 @@ class IncidentsConfig(AppConfig):
         )
         from steward.web import pickers
 
+        # the search index's merges are the worker's on SQLite (decision 0106)
         HUEY.on_startup("search-merger")(search_merge.start)
         HUEY.on_shutdown("search-merger")(search_merge.stop)
         stamps.guard(stamps.INCIDENT_CONFIG, PriorityRule, Category)
