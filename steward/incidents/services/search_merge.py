@@ -77,8 +77,9 @@ def options(conn: BaseDatabaseWrapper) -> dict[str, int]:
     """The merge options stored in the index (an option never set is absent)."""
     with conn.cursor() as cursor:
         cursor.execute(
-            f"SELECT k, v FROM {TABLE}_config WHERE k IN ('automerge', 'crisismerge', 'usermerge')"
-        )  # noqa: S608, E501
+            f"SELECT k, v FROM {TABLE}_config "  # noqa: S608 - the table's fixed name
+            "WHERE k IN ('automerge', 'crisismerge', 'usermerge')"
+        )
         return {k: int(v) for k, v in cursor.fetchall()}
 
 
