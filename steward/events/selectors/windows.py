@@ -38,7 +38,7 @@ def window_visible(actor: Actor) -> QuerySet[MaintenanceWindow]:
     return qs.filter(~Exists(hidden))
 
 
-def _id(pk: object) -> int:
+def window_id(pk: object) -> int:
     text = str(pk)
     if not text.isascii() or not text.isdigit() or len(text) > 18:
         raise NotFound()
@@ -67,7 +67,10 @@ def window_list(
 def window_get(actor: Actor, *, pk: object) -> MaintenanceWindow:
     """One window; ``NotFound`` for absent and invisible alike."""
     found = (
-        window_visible(actor).prefetch_related("configuration_items").filter(pk=_id(pk)).first()
+        window_visible(actor)
+        .prefetch_related("configuration_items")
+        .filter(pk=window_id(pk))
+        .first()
     )
     if found is None:
         raise NotFound()
