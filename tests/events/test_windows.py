@@ -352,3 +352,84 @@ def test_a_window_change_is_seen_by_the_next_event(monitor_api, agent_actor, ser
     done = monitor_api.post("/api/v1/events", event(node=NODE, severity="critical")).json()
 
     assert done["alert"]["in_maintenance"] is True
+
+
+# --- the pages -----------------------------------------------------------------------------
+
+
+def test_operators_declare_edit_end_and_delete_a_window_on_the_pages(client, agent_user, server):
+    client.force_login(agent_user)
+    assert client.get("/events/").content.decode().count("/events/windows/") >= 1
+    assert client.get("/events/windows/new/").status_code == 200
+    start = timezone.localtime(now() - dt.timedelta(minutes=1))
+    form = {
+        "name": "Storage firmware",
+        "reason": "",
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "configuration_items": server.number,
+        "node_pattern": "",
+    }
+
+    created = client.post("/events/windows/new/", form)
+
+    assert created.status_code == 303, created.content.decode()[:2000]
+    window = MaintenanceWindow.objects.get()
+    assert list(window.configuration_items.all()) == [server]
+    listing = client.get("/events/windows/").content.decode()
+    assert "Storage firmware" in listing and "in force" in listing
+    page = client.get(f"/events/windows/{window.pk}/").content.decode()
+    assert "End now" in page and "Delete window" in page
+
+    edited = client.post(f"/events/windows/{window.pk}/", {**form, "version": 1, "name": "FW"})
+    assert edited.status_code == 303
+    stale = client.post(f"/events/windows/{window.pk}/", {**form, "version": 1, "name": "X"})
+    assert stale.status_code == 422
+    ended = client.post(f"/events/windows/{window.pk}/end/", {"version": 2})
+    assert ended.status_code == 303
+    assert MaintenanceWindow.objects.get().ends_at <= now()
+    again = client.post(f"/events/windows/{window.pk}/end/", {"version": 3})
+    assert again.status_code == 409
+    deleted = client.post(f"/events/windows/{window.pk}/delete/", {"version": 3})
+    assert deleted.status_code == 303
+    assert not MaintenanceWindow.objects.exists()
+
+
+def test_a_bad_window_form_names_the_field(client, agent_user):
+    client.force_login(agent_user)
+    start = timezone.localtime(now())
+
+    response = client.post(
+        "/events/windows/new/",
+        {
+            "name": "x",
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "node_pattern": "db*",
+        },
+    )
+
+    assert response.status_code == 422
+    assert "must be after the start" in response.content.decode()
+    assert not MaintenanceWindow.objects.exists()
+
+
+def test_requesters_get_no_window_pages(client, requester_user):
+    client.force_login(requester_user)
+
+    assert client.get("/events/windows/").status_code == 404
+    assert client.get("/events/windows/new/").status_code == 404
+
+
+def test_the_window_list_reads_a_fixed_number_of_statements(client, agent_user, agent_actor):
+    client.force_login(agent_user)
+    client.get("/events/windows/")  # warm: the session and the stamps
+    counts = []
+    for n in range(2):
+        for m in range(5):
+            ci = make_ci("server", name=f"n{n}m{m}")
+            window_on(agent_actor, cis=[ci], pattern=f"n{n}m{m}*")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/events/windows/").status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
