@@ -95,7 +95,8 @@ def test_a_flapping_alerts_clear_adds_no_work_note(monitor, clock, settings):
 
     cleared = clear(monitor)  # the fourth change: flapping from here
 
-    assert cleared.pk == second.pk and cleared.is_flapping
+    assert cleared.pk == second.pk
+    assert cleared.is_flapping
     assert Comment.objects.count() == notes_before
     assert Incident.objects.get(pk=second.incident_id).status not in ("resolved", "closed")
 
@@ -117,7 +118,8 @@ def test_a_flapping_alert_that_stays_raised_opens_its_incident_once_stable(
     monitor, clock, agent_user
 ):
     flapping = flap(monitor, clock, 5, every=1)  # the fifth change raised it, flapping
-    assert flapping.is_flapping and flapping.incident_id is None
+    assert flapping.is_flapping
+    assert flapping.incident_id is None
     api = api_client_for(agent_user)
     shown = api.get(f"/api/v1/alerts/{flapping.pk}").json()
     assert (shown["flapping"], shown["flapping_until"] is not None) == (True, True)

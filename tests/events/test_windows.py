@@ -377,9 +377,11 @@ def test_operators_declare_edit_end_and_delete_a_window_on_the_pages(client, age
     window = MaintenanceWindow.objects.get()
     assert list(window.configuration_items.all()) == [server]
     listing = client.get("/events/windows/").content.decode()
-    assert "Storage firmware" in listing and "in force" in listing
+    assert "Storage firmware" in listing
+    assert "in force" in listing
     page = client.get(f"/events/windows/{window.pk}/").content.decode()
-    assert "End now" in page and "Delete window" in page
+    assert "End now" in page
+    assert "Delete window" in page
 
     edited = client.post(f"/events/windows/{window.pk}/", {**form, "version": 1, "name": "FW"})
     assert edited.status_code == 303
