@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from steward.cmdb import selectors as cmdb_selectors
 from steward.core import audit, outbox
@@ -29,7 +30,7 @@ FIELDS = {"name", "reason", "starts_at", "ends_at", "node_pattern", "configurati
 LONGEST = dt.timedelta(days=7)  # a longer silence is a decommission, not maintenance
 MAX_CIS = 200
 PATTERN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-_*?[]!")
-WINDOW_REFUSED = "Only agents who work alerts keep maintenance windows."
+WINDOW_REFUSED = gettext_noop("Only agents who work alerts keep maintenance windows.")
 
 
 def _require_worker(actor: Actor) -> None:
