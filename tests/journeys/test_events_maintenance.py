@@ -1,7 +1,7 @@
 """The operations agent (ops-maint, a login no other journey uses) declares a maintenance
 window over a CI by clicking and typing, a monitoring tool sends a critical event for that
 CI over the API, and the console shows the alert in maintenance with no incident. Then the
-agent ends the window early and deletes it, and the alert, CI and login are removed, so
+agent ends the window early and deletes it, and the alert, CI and token are removed, so
 the other journeys see the demo as it was (decision 0105)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from steward.cmdb import services as cmdb_services
 from steward.cmdb.models import ConfigurationItem
 from steward.core.actor import Actor
-from steward.core.models import User
+from steward.core.models import ApiToken
 from steward.core.services import token_create
 from steward.events.models import Alert, MaintenanceWindow
 from tests import factories
@@ -106,4 +106,5 @@ def test_ops_declares_a_window_and_the_alert_opens_no_incident(page):
         MaintenanceWindow.objects.filter(name__startswith="Storage firmware jrn").delete()
         Alert.objects.filter(node=NODE).delete()
         ConfigurationItem.objects.filter(pk=ci.pk).delete()
-        User.objects.filter(pk=ops.pk).delete()
+        # the login stays (the audit log, append-only, names it) without its token
+        ApiToken.objects.filter(user=ops).delete()
