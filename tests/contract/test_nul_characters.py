@@ -186,9 +186,8 @@ def test_a_json_body_under_another_type_or_encoding_is_checked_too(
     from steward.core.models import AuditEntry
     from steward.web.nul_characters import SURROGATE_MESSAGE
 
-    body = ('{"title": "t", "impact": 3, "urgency": 3, "description": "a%sb"}' % escape).encode(
-        encoding
-    )
+    text = '{"title": "t", "impact": 3, "urgency": 3, "description": "a' + escape + 'b"}'
+    body = text.encode(encoding)
     before = AuditEntry.objects.count()
     response = admin_api.post("/api/v1/incidents", body, content_type=content_type)
     assert response.status_code == 422, response.content[:300]
