@@ -40,8 +40,8 @@ from steward.core.models import Comment
 from steward.core.numbering import next_number
 from steward.core.services import comment_add
 from steward.core.services.common import reject_unknown, resolve_ref
-from steward.core.services.references import refuse_unserved
 from steward.core.services.records import RecordRules, record_update
+from steward.core.services.references import refuse_unserved
 
 
 def _sync_windows(change: Change) -> None:
