@@ -9,6 +9,7 @@ from steward.core.services.passwords import (
     password_reset_user,
     user_invite,
 )
+from steward.core.services.sso import SignInRefused, sso_sign_in
 from steward.core.services.teams import (
     team_add_member,
     team_create,
@@ -19,6 +20,7 @@ from steward.core.services.tokens import token_authenticate, token_create, token
 from steward.core.services.users import user_create, user_update
 
 __all__ = [
+    "SignInRefused",
     "attachment_add",
     "attachments_add",
     "comment_add",
@@ -29,6 +31,7 @@ __all__ = [
     "password_reset_complete",
     "password_reset_request",
     "password_reset_user",
+    "sso_sign_in",
     "team_add_member",
     "team_create",
     "team_remove_member",

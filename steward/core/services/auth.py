@@ -15,12 +15,14 @@ def _window_start() -> dt.datetime:
     return timezone.now() - dt.timedelta(seconds=settings.LOGIN_THROTTLE_SECONDS)
 
 
-def login_check(*, username: str, address: str | None) -> None:
-    """Raise ``Throttled`` when the account or the address has failed too often lately."""
+def login_check(*, username: str | None, address: str | None) -> None:
+    """Raise ``Throttled`` when the account or the address has failed too often lately
+    (``username`` None: the address alone, as a single sign-on callback checks it before it
+    knows who is signing in)."""
     since = _window_start()
     limit = settings.LOGIN_THROTTLE_COUNT
     recent = LoginFailure.objects.filter(at__gte=since)
-    by_account = recent.filter(username=username.lower())[:limit].count()
+    by_account = recent.filter(username=username.lower())[:limit].count() if username else 0
     by_address = recent.filter(address=address)[: limit * 4].count() if address else 0
     # An address gets more tries than one account: a shared NAT hides many people.
     if by_account >= limit or by_address >= limit * 4:
