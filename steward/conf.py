@@ -278,7 +278,7 @@ SETTINGS: tuple[Setting, ...] = (
         " `https://login.microsoftonline.com/<tenant id>/v2.0` or"
         " `https://sso.example.com/realms/staff`. Empty (the default): no single sign-on,"
         " only passwords. Register `STEWARD_BASE_URL` + `/login/sso/callback/` as the redirect"
-        " URI (docs/guides/single-sign-on.md).",
+        " URI (docs/single-sign-on.md).",
         _issuer,
     ),
     Setting(
@@ -310,6 +310,13 @@ SETTINGS: tuple[Setting, ...] = (
         "preferred_username",
         "The ID token claim a new person's Steward username is taken from (falls back to the"
         " email, then the subject). People are matched by issuer and subject, never by it.",
+    ),
+    Setting(
+        "STEWARD_OIDC_EMAIL_VERIFIED_CLAIM",
+        "email_verified",
+        "The ID token claim that says the provider verified the email; only when it is true"
+        " is a first sign-in linked to the existing person with that email. Microsoft Entra ID"
+        " sends no `email_verified`: add the optional claim `xms_edov` and name it here.",
     ),
     Setting(
         "STEWARD_OIDC_NEW_USERS",

@@ -44,6 +44,7 @@ def idp(settings):
     settings.OIDC_SCOPES = ["openid", "email", "profile"]
     settings.OIDC_USERNAME_CLAIM = "preferred_username"
     settings.OIDC_NEW_USERS = "create"
+    settings.OIDC_EMAIL_VERIFIED_CLAIM = "email_verified"
     settings.OIDC_TIMEOUT = 3
     settings.BASE_URL = "http://testserver"
     oidc.use_transport(fake.adapter())
@@ -172,6 +173,18 @@ def test_a_new_person_with_an_unverified_email_is_created_without_it(client, idp
     assert response.status_code == 302
     user = User.objects.get(sso_subject=ADA["sub"])
     assert user.email == ""
+
+
+def test_entra_ids_verified_email_claim_can_be_named(client, idp, settings):
+    settings.OIDC_EMAIL_VERIFIED_CLAIM = "xms_edov"
+    agent = factories.agent(username="ada", email="ada@example.com")
+    entra = {k: v for k, v in ADA.items() if k != "email_verified"}
+
+    assert sign_in(Client(), idp, {**entra, "xms_edov": False}).status_code == 403
+    assert sign_in(client, idp, {**entra, "xms_edov": True}).status_code == 302
+
+    agent.refresh_from_db()
+    assert agent.sso_subject == ADA["sub"]
 
 
 def test_refusing_new_people(client, idp, settings):

@@ -36,9 +36,10 @@ class SignInRefused(Exception):
 
 
 def email_verified(claims: dict[str, Any]) -> bool:
-    """The provider vouches for the email: ``email_verified`` is true (a JSON boolean; the
-    string "true" that some providers send counts too). Absent is not verified."""
-    value = claims.get("email_verified")
+    """The provider vouches for the email: ``email_verified`` (or the claim
+    ``STEWARD_OIDC_EMAIL_VERIFIED_CLAIM`` names) is true, a JSON boolean or the string "true"
+    some providers send. Absent is not verified."""
+    value = claims.get(settings.OIDC_EMAIL_VERIFIED_CLAIM)
     return value is True or (isinstance(value, str) and value.lower() == "true")
 
 
