@@ -327,6 +327,15 @@ SETTINGS: tuple[Setting, ...] = (
         _choice("create", "refuse"),
     ),
     Setting(
+        "STEWARD_OIDC_PASSWORD_SIGN_IN",
+        "everyone",
+        "Who may still sign in with a password while single sign-on is on: `everyone`, or"
+        " `administrators` (superusers and the administrator role: the way in when the"
+        " provider is down). Others get the same answer as a wrong password, and no"
+        " password-reset mail. Needs `STEWARD_OIDC_ISSUER`.",
+        _choice("everyone", "administrators"),
+    ),
+    Setting(
         "STEWARD_OIDC_TIMEOUT",
         "5",
         "Seconds a call to the identity provider (discovery, keys, token) may take; a provider"

@@ -243,8 +243,14 @@ OIDC_USERNAME_CLAIM = env("STEWARD_OIDC_USERNAME_CLAIM").strip() or "preferred_u
 OIDC_EMAIL_VERIFIED_CLAIM = env("STEWARD_OIDC_EMAIL_VERIFIED_CLAIM").strip() or "email_verified"
 OIDC_NEW_USERS = env("STEWARD_OIDC_NEW_USERS")
 OIDC_TIMEOUT = env("STEWARD_OIDC_TIMEOUT")
+# passwords for administrators only (superusers and the admin role) while single sign-on is on
+OIDC_ADMINS_ONLY_SIGN_IN_BY_PASSWORD = env("STEWARD_OIDC_PASSWORD_SIGN_IN") == "administrators"
 if OIDC_ISSUER and not OIDC_CLIENT_ID:
     raise SystemExit("STEWARD_OIDC_CLIENT_ID: required when STEWARD_OIDC_ISSUER is set")
+if OIDC_ADMINS_ONLY_SIGN_IN_BY_PASSWORD and not OIDC_ISSUER:
+    raise SystemExit(
+        "STEWARD_OIDC_PASSWORD_SIGN_IN: needs STEWARD_OIDC_ISSUER (who else signs in?)"
+    )
 
 # Email: SMTP when configured, otherwise files in var/mail so nothing leaves the machine.
 DEFAULT_FROM_EMAIL = env("STEWARD_EMAIL_FROM")

@@ -50,6 +50,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             response["Retry-After"] = str(exc.retry_after)
             return response
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        if user is not None and not services.password_sign_in_allowed(user):
+            user = None  # single sign-on only: the same answer as a wrong password
         if user is None:
             services.login_failed(username=username, address=address)
             form.add_error(None, "Wrong username or password.")
@@ -69,6 +71,7 @@ def _login_context(request: HttpRequest, form: LoginForm) -> dict:
         context["sso_name"] = settings.OIDC_PROVIDER_NAME
         target = request.GET.get("next", "")
         context["sso_query"] = f"?{urlencode({'next': target})}" if target else ""
+        context["passwords_for_admins"] = settings.OIDC_ADMINS_ONLY_SIGN_IN_BY_PASSWORD
     return context
 
 

@@ -59,8 +59,9 @@ def test_new_users_is_create_or_refuse():
         ({"STEWARD_OIDC_ISSUER": "https://sso.example.com"}, "STEWARD_OIDC_CLIENT_ID"),
         ({"STEWARD_OIDC_ISSUER": "http://sso.example.com"}, "STEWARD_OIDC_ISSUER"),
         ({"STEWARD_OIDC_TIMEOUT": "0"}, "STEWARD_OIDC_TIMEOUT"),
+        ({"STEWARD_OIDC_PASSWORD_SIGN_IN": "administrators"}, "STEWARD_OIDC_PASSWORD_SIGN_IN"),
     ],
-    ids=["issuer-without-client", "plain-http", "no-timeout"],
+    ids=["issuer-without-client", "plain-http", "no-timeout", "admins-only-without-issuer"],
 )
 def test_a_bad_configuration_stops_the_start_naming_the_variable(tmp_path, env, named):
     result = run_steward("check", env_extra={"STEWARD_VAR_DIR": str(tmp_path), **env})

@@ -14,10 +14,11 @@ from django.test import Client
 
 from steward.core import oidc
 from steward.core.choices import AuditAction, Role
-from steward.core.models import AuditEntry, LoginFailure, User
+from steward.core.models import AuditEntry, LoginFailure, OutgoingMail, User
 from steward.core.services import user_update
 from tests import factories
 from tests.fake_idp import CLIENT_ID, CLIENT_SECRET, FakeIdP, rsa_key
+from tests.web.conftest import PASSWORD, without_csrf
 from tests.web.english_scan import english_words
 from tests.web.html import elements
 
@@ -45,6 +46,7 @@ def idp(settings):
     settings.OIDC_USERNAME_CLAIM = "preferred_username"
     settings.OIDC_NEW_USERS = "create"
     settings.OIDC_EMAIL_VERIFIED_CLAIM = "email_verified"
+    settings.OIDC_ADMINS_ONLY_SIGN_IN_BY_PASSWORD = False
     settings.OIDC_TIMEOUT = 3
     settings.BASE_URL = "http://testserver"
     oidc.use_transport(fake.adapter())
@@ -497,3 +499,61 @@ def test_the_button_and_the_error_page_in_german(idp):
     assert error.status_code == 502
     assert "nicht erreichbar" in error.content.decode()
     assert not english_words(error.content)
+
+
+# --- passwords for administrators only (STEWARD_OIDC_PASSWORD_SIGN_IN) ----------------------
+
+
+def post_password(client: Client, username: str, password: str):
+    return client.post(
+        "/login/", {"username": username, "password": password}, REMOTE_ADDR="10.9.2.1"
+    )
+
+
+@pytest.fixture
+def admins_only(idp, settings):
+    settings.OIDC_ADMINS_ONLY_SIGN_IN_BY_PASSWORD = True
+    return idp
+
+
+def test_with_admins_only_a_requesters_right_password_reads_as_a_wrong_one(client, admins_only):
+    factories.requester(username="rae")
+    factories.agent(username="aga")
+
+    right = post_password(client, "rae", PASSWORD)
+    wrong = post_password(Client(), "rae", "not-the-password")
+    agent = post_password(Client(), "aga", PASSWORD)
+
+    assert right.status_code == wrong.status_code == agent.status_code == 422
+    assert without_csrf(right.content) == without_csrf(wrong.content)
+    assert signed_in_as(client) is None
+    assert LoginFailure.objects.filter(username="rae").count() == 2
+    assert b"Passwords are for administrators only" in right.content
+
+
+@pytest.mark.parametrize("who", ["admin", "superuser"])
+def test_with_admins_only_administrators_still_use_their_password(client, admins_only, who):
+    if who == "admin":
+        factories.UserFactory(username="root", roles=[Role.ADMIN])
+    else:
+        factories.UserFactory(username="root", roles=[], is_superuser=True, is_staff=True)
+
+    assert post_password(client, "root", PASSWORD).status_code == 302
+    assert signed_in_as(client) == "root"
+
+
+def test_everyone_keeps_passwords_by_default(client, idp):
+    factories.requester(username="rae")
+    assert post_password(client, "rae", PASSWORD).status_code == 302
+
+
+def test_with_admins_only_no_reset_mail_goes_to_others(client, admins_only):
+    factories.requester(username="rae", email="rae@example.com")
+    factories.UserFactory(username="root", email="root@example.com", roles=[Role.ADMIN])
+
+    for email in ("rae@example.com", "root@example.com"):
+        answer = client.post("/password-reset/", {"email": email}, REMOTE_ADDR="10.9.3.1")
+        assert answer.url == "/password-reset/sent/"  # the same answer either way
+
+    sent = OutgoingMail.objects.filter(kind="password_reset")
+    assert list(sent.values_list("recipient", flat=True)) == ["root@example.com"]

@@ -1,7 +1,12 @@
 """Every write use case of core: one function each, transactional, checked, audited."""
 
 from steward.core.services.activity import attachment_add, attachments_add, comment_add
-from steward.core.services.auth import login_check, login_failed, login_succeeded
+from steward.core.services.auth import (
+    login_check,
+    login_failed,
+    login_succeeded,
+    password_sign_in_allowed,
+)
 from steward.core.services.passwords import (
     password_invite,
     password_reset_complete,
@@ -31,6 +36,7 @@ __all__ = [
     "password_reset_complete",
     "password_reset_request",
     "password_reset_user",
+    "password_sign_in_allowed",
     "sso_sign_in",
     "team_add_member",
     "team_create",

@@ -7,8 +7,9 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
+from steward.core.choices import Role
 from steward.core.errors import Throttled
-from steward.core.models import LoginFailure
+from steward.core.models import LoginFailure, User
 
 
 def _window_start() -> dt.datetime:
@@ -39,3 +40,12 @@ def login_failed(*, username: str, address: str | None) -> None:
 def login_succeeded(*, username: str) -> None:
     LoginFailure.objects.filter(username=username.lower()).delete()
     LoginFailure.objects.filter(at__lt=_window_start()).delete()
+
+
+def password_sign_in_allowed(user: User) -> bool:
+    """Whether ``user`` may sign in with a password: everyone, unless single sign-on is on
+    with ``STEWARD_OIDC_PASSWORD_SIGN_IN=administrators`` (then superusers and administrators,
+    the way in when the provider is down)."""
+    if not (settings.OIDC_ISSUER and settings.OIDC_ADMINS_ONLY_SIGN_IN_BY_PASSWORD):
+        return True
+    return bool(user.is_superuser or user.has_role(Role.ADMIN))
