@@ -322,13 +322,16 @@ def test_unknown_key_ids_fetch_the_keys_at_most_every_half_minute(client, idp):
 def test_a_state_works_once(client, idp):
     response = start(client)
     back = idp.authorize(response.url, ADA)
+    idp_issued = idp.codes[back["code"]]
     assert callback(client, back).status_code == 302
-    client.logout()
+    idp.codes[back["code"]] = idp_issued  # even were the provider to take the code again
 
     replay = callback(client, back)
 
     assert replay.status_code == 400
     assert b"expired or was already used" in replay.content
+    client.logout()
+    assert callback(client, back).status_code == 400
     assert signed_in_as(client) is None
 
 
@@ -557,3 +560,15 @@ def test_with_admins_only_no_reset_mail_goes_to_others(client, admins_only):
 
     sent = OutgoingMail.objects.filter(kind="password_reset")
     assert list(sent.values_list("recipient", flat=True)) == ["root@example.com"]
+
+
+def test_the_django_admin_shows_the_link_read_only(client, idp):
+    sign_in(Client(), idp, ADA)
+    user = User.objects.get(sso_subject=ADA["sub"])
+    client.force_login(factories.UserFactory(username="root", is_superuser=True, is_staff=True))
+
+    page = client.get(f"/admin/core/user/{user.pk}/change/")
+
+    assert page.status_code == 200
+    assert ADA["sub"] in page.content.decode()
+    assert 'name="sso_subject"' not in page.content.decode()
