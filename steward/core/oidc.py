@@ -1,7 +1,7 @@
 """Single sign-on with OpenID Connect, the relying party's side of the authorization code flow.
 
 Discovery and the provider's keys are fetched over HTTPS (``requests``, with
-``STEWARD_OIDC_TIMEOUT``) and kept per process for an hour; the ID token's signature and
+``STEWARD_OIDC_TIMEOUT``; the usual ``HTTPS_PROXY`` and ``REQUESTS_CA_BUNDLE`` apply) and kept per process for an hour; the ID token's signature and
 claims are checked by joserfc, never by code of ours (decision 0110). What the flow keeps
 between the redirect and the callback (state, nonce, PKCE verifier, ``next``) lives in the
 browser's session (``steward/web/sso.py``); who the verified claims belong to is decided by
@@ -107,8 +107,9 @@ def http() -> requests.Session:
     """This thread's HTTP session (tests mount a fake provider's adapter on ``transport``)."""
     session = getattr(_http, "session", None)
     if session is None:
+        # HTTPS_PROXY / NO_PROXY from the environment are honoured (a proxy in front of an
+        # on-premises install), as is REQUESTS_CA_BUNDLE for a private CA
         session = _http.session = requests.Session()
-        session.trust_env = False  # no proxy or netrc from the environment
         if transport is not None:
             session.mount("http://", transport)
             session.mount("https://", transport)
