@@ -115,7 +115,8 @@ def home(request: HttpRequest) -> HttpResponse:
     actor = request.actor
     user = request.user
     my_teams = selectors.team_list(actor, member=user.username, limit=20).items
-    context = {"my_teams": my_teams}
+    # "default" alone left the person guessing which zone the times are in
+    context = {"my_teams": my_teams, "site_time_zone": settings.TIME_ZONE}
     if actor.is_agent:
         context["incident_counts"] = incident_selectors.incident_overview(actor)
     else:
