@@ -1,8 +1,9 @@
 """Single sign-on with OpenID Connect, the relying party's side of the authorization code flow.
 
 Discovery and the provider's keys are fetched over HTTPS (``requests``, with
-``STEWARD_OIDC_TIMEOUT``; the usual ``HTTPS_PROXY`` and ``REQUESTS_CA_BUNDLE`` apply) and kept per process for an hour; the ID token's signature and
-claims are checked by joserfc, never by code of ours (decision 0110). What the flow keeps
+``STEWARD_OIDC_TIMEOUT``; the usual ``HTTPS_PROXY`` and ``REQUESTS_CA_BUNDLE`` apply) and
+kept per process for an hour; the ID token's signature and claims are checked by joserfc,
+never by code of ours (decision 0110). What the flow keeps
 between the redirect and the callback (state, nonce, PKCE verifier, ``next``) lives in the
 browser's session (``steward/web/sso.py``); who the verified claims belong to is decided by
 ``steward/core/services/sso.py``.
