@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,6 +42,38 @@ def _whole(raw: str) -> int:
 
 def _list(raw: str) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def _issuer(raw: str) -> str:
+    """An OpenID Connect issuer: empty (single sign-on off) or an https URL without query or
+    fragment; plain http only on this machine (a test's or a developer's identity provider)."""
+    value = raw.strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    local = parts.hostname in {"localhost", "127.0.0.1", "::1"}
+    if parts.scheme != "https" and not (parts.scheme == "http" and local):
+        raise ValueError(f"expected an https:// URL, got {raw!r}")
+    if not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(f"expected an issuer URL without query or fragment, got {raw!r}")
+    return value
+
+
+def _scopes(raw: str) -> list[str]:
+    values = raw.replace(",", " ").split()
+    if "openid" not in values:
+        raise ValueError(f"the scopes must include openid, got {raw!r}")
+    return values
+
+
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in allowed:
+            raise ValueError(f"expected one of {', '.join(allowed)}, got {raw!r}")
+        return value
+
+    return parse
 
 
 # the alert severities of steward.events.choices (conf imports no app)
@@ -266,6 +299,78 @@ SETTINGS: tuple[Setting, ...] = (
         " transaction mode it needs PgBouncer 1.21 or later with `max_prepared_statements`"
         " above 0; with an older pooler set `0` (docs/operations.md).",
         _whole,
+    ),
+    Setting(
+        "STEWARD_OIDC_ISSUER",
+        "",
+        "Single sign-on with OpenID Connect: the identity provider's issuer URL exactly as its"
+        " discovery document names it (`<issuer>/.well-known/openid-configuration`), e.g."
+        " `https://login.microsoftonline.com/<tenant id>/v2.0` or"
+        " `https://sso.example.com/realms/staff`. Empty (the default): no single sign-on,"
+        " only passwords. Register `STEWARD_BASE_URL` + `/login/sso/callback/` as the redirect"
+        " URI (docs/single-sign-on.md).",
+        _issuer,
+    ),
+    Setting(
+        "STEWARD_OIDC_CLIENT_ID",
+        "",
+        "The client (application) id Steward has at the identity provider; required with"
+        " `STEWARD_OIDC_ISSUER`. ID tokens must name it as their audience.",
+    ),
+    Setting(
+        "STEWARD_OIDC_CLIENT_SECRET",
+        "",
+        "The client secret for the token request (never shown in any response). Empty: a public"
+        " client, protected by PKCE alone.",
+        secret=True,
+    ),
+    Setting(
+        "STEWARD_OIDC_PROVIDER_NAME",
+        "single sign-on",
+        'Shown on the sign-in button: "Sign in with <name>" (e.g. `Microsoft`, `Google`).',
+    ),
+    Setting(
+        "STEWARD_OIDC_SCOPES",
+        "openid email profile",
+        "Scopes asked for, space- or comma-separated; must include `openid`.",
+        _scopes,
+    ),
+    Setting(
+        "STEWARD_OIDC_USERNAME_CLAIM",
+        "preferred_username",
+        "The ID token claim a new person's Steward username is taken from (falls back to the"
+        " email, then the subject). People are matched by issuer and subject, never by it.",
+    ),
+    Setting(
+        "STEWARD_OIDC_EMAIL_VERIFIED_CLAIM",
+        "email_verified",
+        "The ID token claim that says the provider verified the email; only when it is true"
+        " is a first sign-in linked to the existing person with that email. Microsoft Entra ID"
+        " sends no `email_verified`: add the optional claim `xms_edov` and name it here.",
+    ),
+    Setting(
+        "STEWARD_OIDC_NEW_USERS",
+        "create",
+        "A person signing in for the first time who matches no one: `create` makes them a"
+        " requester, `refuse` turns them away (an administrator adds them first). Either way an"
+        " existing person is linked only by an email the provider says is verified.",
+        _choice("create", "refuse"),
+    ),
+    Setting(
+        "STEWARD_OIDC_PASSWORD_SIGN_IN",
+        "everyone",
+        "Who may still sign in with a password while single sign-on is on: `everyone`, or"
+        " `administrators` (superusers and the administrator role: the way in when the"
+        " provider is down). Others get the same answer as a wrong password, and no"
+        " password-reset mail. Needs `STEWARD_OIDC_ISSUER`.",
+        _choice("everyone", "administrators"),
+    ),
+    Setting(
+        "STEWARD_OIDC_TIMEOUT",
+        "5",
+        "Seconds a call to the identity provider (discovery, keys, token) may take; a provider"
+        " that does not answer in time gets an error page, never a hung sign-in.",
+        _positive,
     ),
     Setting("STEWARD_LOG_LEVEL", "INFO", "Log level of the `steward` loggers."),
 )

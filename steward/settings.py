@@ -234,6 +234,26 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 _count, _seconds = env("STEWARD_LOGIN_THROTTLE").split("/")
 LOGIN_THROTTLE_COUNT, LOGIN_THROTTLE_SECONDS = int(_count), int(_seconds)
 
+# Single sign-on with OpenID Connect (steward/core/oidc.py, docs/security.md, decision 0110):
+# off while the issuer is empty; with one, the client id is required at start-up.
+OIDC_ISSUER = env("STEWARD_OIDC_ISSUER")
+OIDC_CLIENT_ID = env("STEWARD_OIDC_CLIENT_ID").strip()
+OIDC_CLIENT_SECRET = env("STEWARD_OIDC_CLIENT_SECRET")
+OIDC_PROVIDER_NAME = env("STEWARD_OIDC_PROVIDER_NAME").strip() or "single sign-on"
+OIDC_SCOPES = env("STEWARD_OIDC_SCOPES")
+OIDC_USERNAME_CLAIM = env("STEWARD_OIDC_USERNAME_CLAIM").strip() or "preferred_username"
+OIDC_EMAIL_VERIFIED_CLAIM = env("STEWARD_OIDC_EMAIL_VERIFIED_CLAIM").strip() or "email_verified"
+OIDC_NEW_USERS = env("STEWARD_OIDC_NEW_USERS")
+OIDC_TIMEOUT = env("STEWARD_OIDC_TIMEOUT")
+# passwords for administrators only (superusers and the admin role) while single sign-on is on
+OIDC_ADMINS_ONLY_SIGN_IN_BY_PASSWORD = env("STEWARD_OIDC_PASSWORD_SIGN_IN") == "administrators"
+if OIDC_ISSUER and not OIDC_CLIENT_ID:
+    raise SystemExit("STEWARD_OIDC_CLIENT_ID: required when STEWARD_OIDC_ISSUER is set")
+if OIDC_ADMINS_ONLY_SIGN_IN_BY_PASSWORD and not OIDC_ISSUER:
+    raise SystemExit(
+        "STEWARD_OIDC_PASSWORD_SIGN_IN: needs STEWARD_OIDC_ISSUER (who else signs in?)"
+    )
+
 # Email: SMTP when configured, otherwise files in var/mail so nothing leaves the machine.
 DEFAULT_FROM_EMAIL = env("STEWARD_EMAIL_FROM")
 # An SMTP call gives up well inside the claim lease of steward.core.mail (10 times this), so

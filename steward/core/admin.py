@@ -40,7 +40,10 @@ class StewardUserAdmin(UserAdmin):
                 )
             },
         ),
+        # who the person is at the single sign-on provider (set at their first sign-in)
+        ("Single sign-on", {"fields": ("sso_issuer", "sso_subject")}),
     )
+    readonly_fields = ("sso_issuer", "sso_subject")
     list_filter = ("is_active", "groups", "organisation")
 
     def save_model(self, request, obj, form, change):  # noqa: ANN001

@@ -37,3 +37,4 @@ class AuditAction(models.TextChoices):
     CREATE = "create", "Created"
     UPDATE = "update", "Updated"
     DELETE = "delete", "Deleted"
+    SIGN_IN = "sign_in", "Signed in"

@@ -1,7 +1,7 @@
 from django.urls import URLPattern, path
 
 from steward.core import urls as core_urls
-from steward.web import pickers, views
+from steward.web import pickers, sso, views
 
 app_name = "web"
 
@@ -16,6 +16,8 @@ def _legacy_names(patterns: list[URLPattern]) -> list[URLPattern]:
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
+    path("login/sso/", sso.sso_start, name="sso_start"),
+    path("login/sso/callback/", sso.sso_callback, name="sso_callback"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("logout/", views.logout_view, name="logout"),
     path("pick/<slug:kind>/", pickers.suggest, name="pick"),

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from steward.changes import selectors as change_selectors
-from steward.core import selectors, services
+from steward.core import oidc, selectors, services
 from steward.core.choices import Role
 from steward.core.errors import Throttled
 from steward.incidents import selectors as incident_selectors
@@ -36,7 +36,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 def login_view(request: HttpRequest) -> HttpResponse:
     """Sign in, throttled per account and per address; unknown users look like bad passwords."""
     if request.user.is_authenticated:
-        return redirect(_landing(request.user))
+        return redirect(landing(request.user))
     form = LoginForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -46,10 +46,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
             services.login_check(username=username, address=address)
         except Throttled as exc:
             form.add_error(None, exc.message)
-            response = render(request, "web/login.html", {"form": form}, status=429)
+            response = render(request, "web/login.html", _login_context(request, form), status=429)
             response["Retry-After"] = str(exc.retry_after)
             return response
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        if user is not None and not services.password_sign_in_allowed(user):
+            user = None  # single sign-on only: the same answer as a wrong password
         if user is None:
             services.login_failed(username=username, address=address)
             form.add_error(None, "Wrong username or password.")
@@ -57,19 +59,35 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             services.login_succeeded(username=username)
             login(request, user)
-            target = request.GET.get("next", "")
-            if target == "/":  # sent to sign in from the front door: their own front door
-                target = ""
-            # Django's check also refuses what browsers read as another host (/\evil, /<tab>/evil).
-            if target.startswith("/") and url_has_allowed_host_and_scheme(
-                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-            ):
-                return redirect(target)
-            return redirect(_landing(user))
-    return render(request, "web/login.html", {"form": form}, status=status)
+            return redirect(safe_next(request, request.GET.get("next", "")) or landing(user))
+    return render(request, "web/login.html", _login_context(request, form), status=status)
 
 
-def _landing(user) -> str:  # noqa: ANN001 - a User
+def _login_context(request: HttpRequest, form: LoginForm) -> dict:
+    """The sign-in page's: the form, and the single sign-on button when it is configured
+    (its link carries ``next`` on)."""
+    context: dict = {"form": form}
+    if oidc.enabled():
+        context["sso_name"] = settings.OIDC_PROVIDER_NAME
+        target = request.GET.get("next", "")
+        context["sso_query"] = f"?{urlencode({'next': target})}" if target else ""
+        context["passwords_for_admins"] = settings.OIDC_ADMINS_ONLY_SIGN_IN_BY_PASSWORD
+    return context
+
+
+def safe_next(request: HttpRequest, target: str) -> str:
+    """``target`` when it is a path on this site, else "" (open redirects refused)."""
+    if target == "/":  # sent to sign in from the front door: their own front door
+        return ""
+    # Django's check also refuses what browsers read as another host (/\evil, /<tab>/evil).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def landing(user) -> str:  # noqa: ANN001 - a User
     """Where a person lands after signing in: requesters on the help centre (search, report
     a problem, their requests; docs/portal.md), everyone who works records on the overview."""
     return "web:home" if user.is_agent else "portal:home"

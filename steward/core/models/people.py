@@ -90,12 +90,24 @@ class User(AbstractUser):
         editable=False,
         help_text="Last password change, deactivation or reactivation.",
     )
+    # single sign-on (OpenID Connect, steward/core/services/sso.py): the identity provider's
+    # issuer and its stable, never reassigned subject id; blank for a person who never used it
+    sso_issuer = models.CharField(max_length=255, blank=True, editable=False)
+    sso_subject = models.CharField(max_length=255, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         indexes = [
             # mail finds its sender by address whatever the case (``Lower`` exact match):
             # without it every received message scans the people table
             models.Index(Lower("email"), name="core_user_email_lower"),
+        ]
+        constraints = [
+            # one person per identity at a provider (and the index a sign-in finds them by)
+            models.UniqueConstraint(
+                fields=["sso_issuer", "sso_subject"],
+                condition=~models.Q(sso_subject=""),
+                name="core_user_sso_identity",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,7 +20,7 @@ from steward.core import audit, mail, outbox, selectors
 from steward.core.actor import Actor
 from steward.core.errors import NotFound, ValidationFailed
 from steward.core.models import LoginFailure, User
-from steward.core.services.auth import login_check, login_failed
+from steward.core.services.auth import login_check, login_failed, password_sign_in_allowed
 from steward.core.services.common import bump_version, require_admin
 from steward.core.services.users import user_create
 
@@ -46,6 +46,8 @@ def password_reset_request(
     users = User.objects.filter(email__iexact=email.strip(), is_active=True).exclude(email="")
     queued = 0
     for user in users.order_by("pk"):
+        if not password_sign_in_allowed(user):
+            continue  # single sign-on only: a password would not let them in
         uid = urlsafe_base64_encode(force_bytes(user.pk))
         token = default_token_generator.make_token(user)
         url = link(uid, token)
