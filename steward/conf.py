@@ -12,94 +12,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+
+from steward.conf_values import (
+    boolean,
+    choice,
+    flap_changes,
+    flap_minutes,
+    issuer_url,
+    listed,
+    positive,
+    scopes,
+    severities,
+    whole,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def _bool(raw: str) -> bool:
-    value = raw.strip().lower()
-    if value in {"1", "true", "yes", "on"}:
-        return True
-    if value in {"0", "false", "no", "off", ""}:
-        return False
-    raise ValueError(f"expected a boolean (true/false), got {raw!r}")
-
-
-def _positive(raw: str) -> int:
-    value = int(raw)
-    if value < 1:
-        raise ValueError(f"expected a whole number of at least 1, got {raw!r}")
-    return value
-
-
-def _whole(raw: str) -> int:
-    value = int(raw)
-    if value < 0:
-        raise ValueError(f"expected a whole number of at least 0, got {raw!r}")
-    return value
-
-
-def _list(raw: str) -> list[str]:
-    return [item.strip() for item in raw.split(",") if item.strip()]
-
-
-def _issuer(raw: str) -> str:
-    """An OpenID Connect issuer: empty (single sign-on off) or an https URL without query or
-    fragment; plain http only on this machine (a test's or a developer's identity provider)."""
-    value = raw.strip()
-    if not value:
-        return ""
-    parts = urlsplit(value)
-    local = parts.hostname in {"localhost", "127.0.0.1", "::1"}
-    if parts.scheme != "https" and not (parts.scheme == "http" and local):
-        raise ValueError(f"expected an https:// URL, got {raw!r}")
-    if not parts.hostname or parts.query or parts.fragment:
-        raise ValueError(f"expected an issuer URL without query or fragment, got {raw!r}")
-    return value
-
-
-def _scopes(raw: str) -> list[str]:
-    values = raw.replace(",", " ").split()
-    if "openid" not in values:
-        raise ValueError(f"the scopes must include openid, got {raw!r}")
-    return values
-
-
-def _choice(*allowed: str) -> Callable[[str], str]:
-    def parse(raw: str) -> str:
-        value = raw.strip().lower()
-        if value not in allowed:
-            raise ValueError(f"expected one of {', '.join(allowed)}, got {raw!r}")
-        return value
-
-    return parse
-
-
-# the alert severities of steward.events.choices (conf imports no app)
-_ALERT_SEVERITIES = ("critical", "major", "minor", "warning", "info")
-
-
-def _severities(raw: str) -> list[str]:
-    values = [v.lower() for v in _list(raw)]
-    unknown = [v for v in values if v not in _ALERT_SEVERITIES]
-    if unknown:
-        raise ValueError(f"unknown severity {unknown[0]!r}: one of {', '.join(_ALERT_SEVERITIES)}")
-    return values
-
-
-def _flap_changes(raw: str) -> int:
-    value = _whole(raw)
-    if value > 100:
-        raise ValueError(f"expected at most 100 state changes, got {raw!r}")
-    return value
-
-
-def _flap_minutes(raw: str) -> int:
-    value = _positive(raw)
-    if value > 1440:
-        raise ValueError(f"expected at most 1440 minutes (a day), got {raw!r}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -141,24 +68,24 @@ SETTINGS: tuple[Setting, ...] = (
         " Set it explicitly when several app servers share a database.",
         secret=True,
     ),
-    Setting("STEWARD_DEBUG", "false", "Django debug mode. Never on in production.", _bool),
+    Setting("STEWARD_DEBUG", "false", "Django debug mode. Never on in production.", boolean),
     Setting(
         "STEWARD_ALLOWED_HOSTS",
         "127.0.0.1,localhost",
         "Comma-separated host names the server answers to.",
-        _list,
+        listed,
     ),
     Setting(
         "STEWARD_HTTPS",
         "false",
         "Served over HTTPS (behind a TLS proxy): secure cookies, HSTS, SSL redirect.",
-        _bool,
+        boolean,
     ),
     Setting(
         "STEWARD_CSRF_TRUSTED_ORIGINS",
         "",
         "Comma-separated origins (https://itsm.example.com) trusted for CSRF.",
-        _list,
+        listed,
     ),
     Setting(
         "STEWARD_REDIS_URL",
@@ -206,7 +133,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "STEWARD_EMAIL_PASSWORD", "", "SMTP password (never shown in any response).", secret=True
     ),
-    Setting("STEWARD_EMAIL_TLS", "true", "Use STARTTLS for SMTP.", _bool),
+    Setting("STEWARD_EMAIL_TLS", "true", "Use STARTTLS for SMTP.", boolean),
     Setting("STEWARD_EMAIL_FROM", "steward@localhost", "From address of outgoing mail."),
     Setting(
         "STEWARD_EMAIL_TIMEOUT",
@@ -215,14 +142,14 @@ SETTINGS: tuple[Setting, ...] = (
         " follow it: a mail being sent is claimed for 10 times this, the outbox sweep holds"
         " its lease for 5 times this (a worker killed mid-send delays that mail, or the"
         " sweeps, at most this long).",
-        _positive,
+        positive,
     ),
     Setting(
         "STEWARD_DELIVERY_RETRY_BASE_SECONDS",
         "30",
         "Wait after the first failed delivery of an outbox event or mail, in seconds; it"
         " doubles after each further failure, up to an hour, with jitter.",
-        _positive,
+        positive,
     ),
     Setting(
         "STEWARD_DELIVERY_RETRY_HOURS",
@@ -231,21 +158,21 @@ SETTINGS: tuple[Setting, ...] = (
         " failing), in hours from its first failure, with exponential backoff (30 s doubling"
         " to an hour, with jitter; `STEWARD_DELIVERY_RETRY_BASE_SECONDS`). Then it is"
         ' dead-lettered: the Django admin lists it under "dead" with a "retry" action.',
-        _positive,
+        positive,
     ),
     Setting(
         "STEWARD_MAIL_MAX_BYTES",
         str(30 * 1024 * 1024),
         "Largest incoming mail message accepted, in bytes; a larger one is quarantined"
         " (docs/email.md).",
-        _positive,
+        positive,
     ),
     Setting(
         "STEWARD_MAIL_SENDER_LIMIT",
         "20",
         "Incoming messages one sender may send in an hour; more are quarantined, which"
         " stops mail loops (docs/email.md).",
-        _positive,
+        positive,
     ),
     Setting(
         "STEWARD_MAIL_TRUSTED_AUTHSERV_ID",
@@ -256,14 +183,14 @@ SETTINGS: tuple[Setting, ...] = (
         " DKIM or SPF pass) is quarantined instead of acting as that person. Empty: no"
         " check, the From header is believed as the mail server let it through, so a forged"
         " From acts as the person it names (docs/email.md, decision 0093).",
-        _list,
+        listed,
     ),
     Setting(
         "STEWARD_EVENT_INCIDENT_SEVERITIES",
         "critical,major",
         "Comma-separated alert severities (critical, major, minor, warning, info) at which a"
         " monitoring alert opens one incident (docs/events.md). Empty: alerts open none.",
-        _severities,
+        severities,
     ),
     Setting(
         "STEWARD_EVENT_ALERT_EXPIRY_HOURS",
@@ -271,7 +198,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Hours a live monitoring alert may go without an event before the worker closes it"
         " as expired (its incident stays as it is; docs/events.md). `0`: alerts never"
         " expire, they stay open until cleared or closed.",
-        _whole,
+        whole,
     ),
     Setting(
         "STEWARD_EVENT_FLAP_CHANGES",
@@ -280,14 +207,14 @@ SETTINGS: tuple[Setting, ...] = (
         " `STEWARD_EVENT_FLAP_MINUTES` before it is flapping: one more and it opens no"
         " incident and adds no work note until it has been stable that long (docs/events.md,"
         " decision 0105). `0`: no flapping detection. At most 100.",
-        _flap_changes,
+        flap_changes,
     ),
     Setting(
         "STEWARD_EVENT_FLAP_MINUTES",
         "30",
         "Minutes within which `STEWARD_EVENT_FLAP_CHANGES` state changes make an alert"
         " flapping, and for which it must then be stable to recover (1 to 1440).",
-        _flap_minutes,
+        flap_minutes,
     ),
     Setting(
         "STEWARD_DATABASE_PREPARE_THRESHOLD",
@@ -298,7 +225,7 @@ SETTINGS: tuple[Setting, ...] = (
         " and parameters are bound in the client (Django's default). Behind PgBouncer in"
         " transaction mode it needs PgBouncer 1.21 or later with `max_prepared_statements`"
         " above 0; with an older pooler set `0` (docs/operations.md).",
-        _whole,
+        whole,
     ),
     Setting(
         "STEWARD_OIDC_ISSUER",
@@ -309,7 +236,7 @@ SETTINGS: tuple[Setting, ...] = (
         " `https://sso.example.com/realms/staff`. Empty (the default): no single sign-on,"
         " only passwords. Register `STEWARD_BASE_URL` + `/login/sso/callback/` as the redirect"
         " URI (docs/single-sign-on.md).",
-        _issuer,
+        issuer_url,
     ),
     Setting(
         "STEWARD_OIDC_CLIENT_ID",
@@ -333,7 +260,7 @@ SETTINGS: tuple[Setting, ...] = (
         "STEWARD_OIDC_SCOPES",
         "openid email profile",
         "Scopes asked for, space- or comma-separated; must include `openid`.",
-        _scopes,
+        scopes,
     ),
     Setting(
         "STEWARD_OIDC_USERNAME_CLAIM",
@@ -354,7 +281,7 @@ SETTINGS: tuple[Setting, ...] = (
         "A person signing in for the first time who matches no one: `create` makes them a"
         " requester, `refuse` turns them away (an administrator adds them first). Either way an"
         " existing person is linked only by an email the provider says is verified.",
-        _choice("create", "refuse"),
+        choice("create", "refuse"),
     ),
     Setting(
         "STEWARD_OIDC_PASSWORD_SIGN_IN",
@@ -363,14 +290,14 @@ SETTINGS: tuple[Setting, ...] = (
         " `administrators` (superusers and the administrator role: the way in when the"
         " provider is down). Others get the same answer as a wrong password, and no"
         " password-reset mail. Needs `STEWARD_OIDC_ISSUER`.",
-        _choice("everyone", "administrators"),
+        choice("everyone", "administrators"),
     ),
     Setting(
         "STEWARD_OIDC_TIMEOUT",
         "5",
         "Seconds a call to the identity provider (discovery, keys, token) may take; a provider"
         " that does not answer in time gets an error page, never a hung sign-in.",
-        _positive,
+        positive,
     ),
     Setting("STEWARD_LOG_LEVEL", "INFO", "Log level of the `steward` loggers."),
 )
