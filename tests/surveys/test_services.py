@@ -4,10 +4,12 @@ quiet period, none when off or outside the sample; answers changeable until clos
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from steward.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from steward.core.models import AuditEntry, Comment, OutboxMessage, OutgoingMail
@@ -57,13 +59,14 @@ def test_the_invitation_is_in_the_callers_language_and_time_zone(agent_actor, in
     (mail,) = invitations()
     survey = Survey.objects.get()
     assert mail.subject == f"[{incident.number}] Wie zufrieden sind Sie mit {incident.number}?"
-    assert "Hallo" in mail.body and "How did we do" not in mail.body
-    closes = timezone.localtime(survey.closes_at, timezone=dt.UTC).astimezone(
-        __import__("zoneinfo").ZoneInfo("Europe/Berlin")
-    )
-    assert f"{closes.day}. " in mail.body  # the German date of Berlin's closing day
-    token = services.survey_link_token(survey)
-    assert f"/surveys/rate/{token}/" in mail.body
+    assert "Hallo" in mail.body
+    assert "How did we do" not in mail.body
+    # the closing day as Berlin's calendar has it, written the German way
+    with translation.override("de"):
+        closes = date_format(survey.closes_at.astimezone(ZoneInfo("Europe/Berlin")), "DATE_FORMAT")
+    assert f"bis zum {closes} ändern" in mail.body
+    token = mail.body.split("/surveys/rate/", 1)[1].split("/", 1)[0]
+    assert services.survey_link_read(token) == survey
 
 
 def test_reopen_and_resolve_again_within_the_quiet_period_sends_no_second_invitation(
