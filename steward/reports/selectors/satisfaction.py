@@ -37,9 +37,9 @@ def satisfaction(reach: Reach) -> Table:
             "team": row["team__name"] or NO_TEAM,
             "invited": row["invited"],
             "responses": row["responses"],
-            "response_rate": percent(row["responses"], row["invited"]),
             "average": None if row["mean"] is None else round(float(row["mean"]), 2),
             "satisfied_percent": percent(row["satisfied"], row["responses"]),
+            "response_rate": percent(row["responses"], row["invited"]),
         }
         for row in grouped
     ]
