@@ -84,7 +84,9 @@ def expected(surveys, teams: set | None):
 
 def read(user, **params):
     scopes = ("read", "admin") if user.is_superuser or user.has_role("admin") else ("read",)
-    answer = api_client_for(user, scopes=scopes).get("/api/v1/reports/satisfaction", {**PERIOD, **params})
+    answer = api_client_for(user, scopes=scopes).get(
+        "/api/v1/reports/satisfaction", {**PERIOD, **params}
+    )
     assert answer.status_code == 200, answer.content
     return answer.json()["rows"]
 
