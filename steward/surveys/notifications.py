@@ -74,7 +74,9 @@ def mail_low_rating(event: OutboxMessage) -> None:
     survey = (
         Survey.objects.select_related("team__lead", "requester").filter(pk=event.object_id).first()
     )
-    lead = survey.team.lead if survey is not None and survey.team is not None else None
+    if survey is None or survey.rating is None or survey.rating > config.low_rating:
+        return  # changed to a better rating before the worker came to this answer
+    lead = survey.team.lead if survey.team is not None else None
     if lead is None or not selectors.survey_visible(Actor(user=lead)).filter(pk=survey.pk).exists():
         return
     addresses = mail.recipients([lead])
