@@ -143,3 +143,13 @@ def test_the_openapi_document_lists_the_routes_and_the_public_answer(anon_api):
     assert {"404", "409", "422", "429"} <= set(answer["responses"])
     assert "/api/v1/surveys/{id}" in document["paths"]
     assert "/api/v1/surveys/settings" in document["paths"]
+
+
+def test_agents_read_the_answer_in_the_incidents_activity(agent_api, anon_api, survey, token):
+    anon_api.post(ANSWERS, {"token": token, "rating": 1, "comment": "Nobody called"})
+    notes = agent_api.get(f"/api/v1/incidents/{survey.number}/comments").json()["items"]
+    rated = [n for n in notes if n["body"].startswith("Customer satisfaction")]
+    assert len(rated) == 1
+    assert rated[0]["internal"] is True
+    assert "Customer satisfaction: 1 of 5." in rated[0]["body"]
+    assert "Nobody called" in rated[0]["body"]
