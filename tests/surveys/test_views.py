@@ -76,6 +76,8 @@ def test_the_portal_prompts_the_requester_to_rate_until_answered(survey, caller)
     page = client.get("/help/mine/").content.decode()
     assert "Wie zufrieden waren Sie?" in page
     assert f"{survey.number} bewerten" in page
+    # and on the resolved incident's own row
+    assert page.count(f"{survey.number} bewerten") == 2
     href = page.split('href="/surveys/rate/', 1)[1].split('"', 1)[0]
     assert client.post(f"/surveys/rate/{href}", {"rating": "5"}).status_code == 200
     assert "Wie zufrieden waren Sie?" not in client.get("/help/mine/").content.decode()

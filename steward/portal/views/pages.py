@@ -130,7 +130,13 @@ def my_incidents(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/list.html",
-        {"page": page, "requests": requests, "errors": errors, "surveys": surveys},
+        {
+            "page": page,
+            "requests": requests,
+            "errors": errors,
+            "surveys": surveys,
+            "rate_links": {survey.number: token for survey, token in surveys},
+        },
         status=422 if errors else 200,
     )
 
