@@ -20,14 +20,19 @@ KEY = "journey-surveys:"
 
 
 def _rater_and_incidents():
-    """A demo requester with two resolved incidents of Lee's teams and no survey, not one of
-    the other journeys' people (alice, ben.garcia, julia.rossi, automation's spare, who is
-    the last requester by name: this one is the first)."""
+    """A demo requester reading English with two resolved incidents of Lee's teams and no
+    survey, not one of the other journeys' people (alice, ben.garcia, julia.rossi,
+    automation's spare, who is the last requester by name: this one is among the first)."""
     from steward.core.models import User
     from steward.incidents.models import Incident
 
     requesters = (
-        User.objects.filter(groups__name="requester", is_active=True, surveys__isnull=True)
+        User.objects.filter(
+            groups__name="requester",
+            is_active=True,
+            surveys__isnull=True,
+            language__in=("", "en"),  # the page speaks the requester's language: English here
+        )
         .exclude(username__in=["alice", "ben.garcia", "julia.rossi"])
         .order_by("username")
     )
