@@ -55,6 +55,20 @@ def _severities(raw: str) -> list[str]:
     return values
 
 
+def _flap_changes(raw: str) -> int:
+    value = _whole(raw)
+    if value > 100:
+        raise ValueError(f"expected at most 100 state changes, got {raw!r}")
+    return value
+
+
+def _flap_minutes(raw: str) -> int:
+    value = _positive(raw)
+    if value > 1440:
+        raise ValueError(f"expected at most 1440 minutes (a day), got {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     """One ``STEWARD_*`` variable: its name, default, parser and meaning."""
@@ -225,6 +239,22 @@ SETTINGS: tuple[Setting, ...] = (
         " as expired (its incident stays as it is; docs/events.md). `0`: alerts never"
         " expire, they stay open until cleared or closed.",
         _whole,
+    ),
+    Setting(
+        "STEWARD_EVENT_FLAP_CHANGES",
+        "4",
+        "State changes (raised, cleared) a monitoring alert may make within"
+        " `STEWARD_EVENT_FLAP_MINUTES` before it is flapping: one more and it opens no"
+        " incident and adds no work note until it has been stable that long (docs/events.md,"
+        " decision 0105). `0`: no flapping detection. At most 100.",
+        _flap_changes,
+    ),
+    Setting(
+        "STEWARD_EVENT_FLAP_MINUTES",
+        "30",
+        "Minutes within which `STEWARD_EVENT_FLAP_CHANGES` state changes make an alert"
+        " flapping, and for which it must then be stable to recover (1 to 1440).",
+        _flap_minutes,
     ),
     Setting(
         "STEWARD_DATABASE_PREPARE_THRESHOLD",

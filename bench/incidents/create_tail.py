@@ -45,6 +45,10 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         "--checkpointer", action="store_true",
         help="a child process checkpoints as the worker does (steward.core.db.sqlite3.upkeep)",
     )  # fmt: skip
+    parser.add_argument(
+        "--merger", action="store_true",
+        help="the child also merges the search index as the worker does (decision 0106)",
+    )  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -117,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
         return 1
     kept = kept.__enter__()  # the set's tokens (as create_profile)
     setup.django_in_process(kept)
-    child = _checkpointer() if args.checkpointer else 0
+    child = _checkpointer(merger=args.merger) if args.checkpointer or args.merger else 0
     from django.db import connection
 
     from steward.incidents.selectors.search import TABLE
@@ -153,14 +157,15 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
     return 0
 
 
-def _checkpointer() -> int:
-    """A forked child (no connection open yet) running the worker's checkpointer."""
+def _checkpointer(*, merger: bool = False) -> int:
+    """A forked child (no connection open yet) running the worker's checkpointer and, with
+    ``merger``, its search merger (steward.incidents.services.search_merge)."""
     pid = os.fork()
     if pid:
         return pid
     from steward.core.db.sqlite3 import upkeep
 
-    steps: dict[str, list[float]] = {"checkpoint": []}
+    steps: dict[str, list[float]] = {"checkpoint": [], "merge step": []}
 
     def timed(name, call):  # noqa: ANN001, ANN202 - each step's wall, write lock included
         def run(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
@@ -174,10 +179,26 @@ def _checkpointer() -> int:
 
     upkeep.checkpoint = timed("checkpoint", upkeep.checkpoint)
     worker = upkeep.Checkpointer()
+    merging = None
+    if merger:
+        from steward.incidents.services import search_merge
+
+        search_merge.merge_step = timed("merge step", search_merge.merge_step)
+        merging = search_merge.Merger()
+        merging.start()
+
     # SIGTERM is the worker's graceful stop: the round in hand ends
-    signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+    def stop(*_) -> None:  # noqa: ANN002
+        worker.stop()
+        if merging is not None:
+            merging.stop()
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         worker.run()
+        if merging is not None:
+            merging.join(30)
+            print(f"merger: {merging.steps} steps that merged")
         print(f"checkpointer: {worker.checkpoints} rounds")
         for name, ms in steps.items():
             if len(ms) > 1:

@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from steward.api.middleware import error_body
+from steward.api.parser import DuplicateKey
 from steward.core.errors import DomainError, Throttled
 
 log = logging.getLogger("steward.api")
@@ -93,6 +94,15 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, DuplicateKey):  # ninja's 400 for a body it cannot read
+            name = exc.__cause__.key
+            return respond(
+                request,
+                422,
+                error_body(
+                    "validation_error", f"Invalid value for: {name}.", {name: ["given twice"]}
+                ),
+            )
         if exc.status_code == 400 and str(exc.message).startswith("Cannot parse request body"):
             return respond(
                 request,

@@ -137,6 +137,17 @@ def expected_version(request: HttpRequest, body_version: int | None) -> int | No
     return version
 
 
+def unversioned(request: HttpRequest) -> None:
+    """For an update of something that keeps no version (a category, the priority matrix, an
+    asset's disposition…): an ``If-Match`` cannot be compared, so it is a 422 naming it,
+    not ignored. Ignored, a client that sent it to guard against a lost update overwrote a
+    newer edit while believing it could not (docs/api.md)."""
+    if request.headers.get("If-Match", "").strip():
+        raise ValidationFailed.one(
+            "If-Match", "this resource keeps no version: the last write wins; send no If-Match"
+        )
+
+
 def create_with_key(
     request: HttpRequest,
     *,

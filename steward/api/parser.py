@@ -1,12 +1,32 @@
-"""How the API reads a request's query string."""
+"""How the API reads a request's query string and its JSON body."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.datastructures import MultiValueDict
 from ninja.parser import Parser
+
+
+class DuplicateKey(ValueError):
+    """A JSON object in the body names ``key`` twice (``{"title": "a", "title": "b"}``)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKey(key)
+            seen.add(key)
+    return found
 
 
 class OneValueParser(Parser):
@@ -21,7 +41,13 @@ class OneValueParser(Parser):
       and every list, ``limit`` included, now says the same of it. The OpenAPI document
       declares the blank for each optional query parameter (steward/api/openapi.py); a
       required one left blank is missing, a 422 naming it (docs/api.md, "Lists"). Only
-      the query string: a form's blank field is a value its operation reads."""
+      the query string: a form's blank field is a value its operation reads;
+    - a JSON object naming a key twice is refused naming it (``DuplicateKey``, answered
+      422 by ``steward.api.errors``), for the same reason: ``json.loads`` kept the last
+      value silently, where a proxy or another parser in front may have read the first."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return json.loads(request.body, object_pairs_hook=_unique)
 
     def parse_querydict(
         self, data: MultiValueDict, list_fields: list[str], request: HttpRequest

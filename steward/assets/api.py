@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import File, Query, Router
 from ninja.files import UploadedFile
 
-from steward.api.http import create_with_key, expected_version, page_of, tag
+from steward.api.http import create_with_key, expected_version, page_of, tag, unversioned
 from steward.assets import selectors, services
 from steward.assets.filters import AssetFilters, ContractFilters, LoanFilters, PageParams
 from steward.assets.schemas import (
@@ -222,6 +222,7 @@ def get_disposition(request: HttpRequest, number: str):
 @assets.patch("/{number}/disposition", response=DispositionOut)
 def patch_disposition(request: HttpRequest, number: str, payload: DispositionPatchIn):
     """Record the disposition of a retired asset (method, sanitisation, certificate)."""
+    unversioned(request)
     services.disposition_update(request.actor, number=number, **payload.dict(exclude_unset=True))
     return selectors.disposition_get(request.actor, number=number)
 

@@ -17,3 +17,5 @@ class AutomationConfig(AppConfig):
         # the incident services call these after their writes, in their transaction
         hooks.register(hooks.INCIDENT_CREATED, engine.on_created)
         hooks.register(hooks.INCIDENT_UPDATED, engine.on_updated)
+        # the SLA sweep calls this when it records a clock's warning or breach (0104)
+        hooks.register(hooks.SLA_THRESHOLD, engine.on_sla_threshold)

@@ -8,6 +8,19 @@ class Trigger(models.TextChoices):
     CREATED = "created", _("Incident created")
     UPDATED = "updated", _("Incident updated")
     STATUS_CHANGED = "status_changed", _("Incident status changed")
+    SLA_WARNING = "sla_warning", _("SLA clock reaches its warning")
+    SLA_BREACHED = "sla_breached", _("SLA clock breached")
+
+
+# the triggers the SLA sweep fires (through core.hooks), by the threshold it recorded
+SLA_TRIGGERS = {"warning": Trigger.SLA_WARNING, "breach": Trigger.SLA_BREACHED}
+
+
+class TriggerClock(models.TextChoices):
+    """Which SLA clock an SLA trigger listens to ("" in a rule: either)."""
+
+    RESPONSE = "response", _("Response")
+    RESOLUTION = "resolution", _("Resolution")
 
 
 class ConditionField(models.TextChoices):

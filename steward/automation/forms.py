@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from steward.automation.choices import (
     MAX_ACTIONS,
     MAX_CONDITIONS,
+    SLA_TRIGGERS,
     ActionKind,
     ConditionField,
     Operator,
     Trigger,
+    TriggerClock,
 )
 from steward.core.forms import SingleLineField
 from steward.incidents.choices import IncidentChannel, Status
@@ -35,6 +37,11 @@ class RuleForm(forms.Form):
     trigger_status = forms.ChoiceField(
         label=_("Status moved to (status changes only)"),
         choices=[("", _("Any status")), *Status.choices],
+        required=False,
+    )
+    trigger_clock = forms.ChoiceField(
+        label=_("SLA clock (SLA triggers only)"),
+        choices=[("", _("Response or resolution")), *TriggerClock.choices],
         required=False,
     )
     position = forms.IntegerField(
@@ -59,6 +66,12 @@ class RuleForm(forms.Form):
                 gettext("Only with “When: %(trigger)s”.")
                 % {"trigger": Trigger.STATUS_CHANGED.label},
             )
+        if data.get("trigger_clock") and data.get("trigger") not in SLA_TRIGGERS.values():
+            self.add_error(
+                "trigger_clock",
+                gettext("Only with “When: %(warning)s” or “When: %(breach)s”.")
+                % {"warning": Trigger.SLA_WARNING.label, "breach": Trigger.SLA_BREACHED.label},
+            )
         return data
 
 
@@ -71,6 +84,7 @@ class Row:
     operator: str = ""
     value: str = ""
     errors: list[str] = field(default_factory=list)
+    options: str = ""  # the id's end of the <datalist> of values its field or action takes
 
 
 CONDITION_CHOICES = [("", _("Choose a field…")), *ConditionField.choices]
@@ -134,12 +148,13 @@ def rows_of(rule_conditions: list[dict], rule_actions: list[dict]) -> tuple[list
 
 def command(data: QueryDict) -> tuple[str, int | None]:
     """Which button sent the form: ``save``, ``add_condition``, ``add_action``,
-    ``remove_condition`` or ``remove_action`` (with the row's number)."""
+    ``remove_condition`` or ``remove_action`` (with the row's number), or ``choices`` (the
+    form redrawn with each row's values offered for the field or action chosen)."""
     for name in ("remove_condition", "remove_action"):
         if name in data:
             raw = data.get(name, "")
             return name, int(raw) if raw.isdigit() else None
-    for name in ("add_condition", "add_action"):
+    for name in ("add_condition", "add_action", "choices"):
         if name in data:
             return name, None
     return "save", None
@@ -153,6 +168,7 @@ def values(form: RuleForm, conditions: list[Row], actions: list[Row]) -> dict[st
         "description": data.get("description") or "",
         "trigger": data.get("trigger") or "",
         "trigger_status": data.get("trigger_status") or "",
+        "trigger_clock": data.get("trigger_clock") or "",
         "position": data.get("position"),
         "is_active": bool(data.get("is_active")),
         "stop_processing": bool(data.get("stop_processing")),

@@ -6,7 +6,8 @@ from steward.automation.choices import Trigger
 
 
 class Rule(models.Model):
-    """When an incident is created or updated, and every condition matches, do the actions.
+    """When an incident is created or updated, or one of its SLA clocks reaches its warning
+    or breach, and every condition matches, do the actions.
 
     Conditions and actions are ordered lists kept with the rule (one row read, cached per
     process under the automation stamp), checked by ``services.validation`` on every write:
@@ -18,6 +19,8 @@ class Rule(models.Model):
     trigger = models.CharField(max_length=20, choices=Trigger.choices, default=Trigger.CREATED)
     # for ``status_changed``: only a move to this status fires ("" for any move)
     trigger_status = models.CharField(max_length=20, blank=True)
+    # for ``sla_warning`` and ``sla_breached``: only this clock fires ("" for either)
+    trigger_clock = models.CharField(max_length=20, blank=True)
     position = models.PositiveIntegerField(default=0)  # rules run lowest first
     stop_processing = models.BooleanField(default=False)  # a match stops the later rules
     conditions = models.JSONField(default=list, blank=True)

@@ -1,5 +1,7 @@
 """The mail a rule's ``notify`` action sends: queued by the outbox's consumer, once per
-event and recipient, in each reader's language (core.mail)."""
+event and recipient, in each reader's language (core.mail), threaded under the incident
+as its other mail is (a requester's reply lands on the incident, through the mailbox the
+incident came in by)."""
 
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ def on_notify(event: OutboxMessage) -> None:
     addresses = _addresses(incident, str(event.payload.get("target", "")))
     mails = []
     context = {"incident": incident, "rule": event.payload.get("rule_name", "")}
+    threading = mail.thread_headers(f"<{incident.number}@{DOMAIN}>", mail.thread_of(incident))
     for language, group in mail.by_language(addresses).items():
         subject, text = mail.render("automation/email/notify.txt", context, language=language)
         for address in group:
@@ -43,6 +46,7 @@ def on_notify(event: OutboxMessage) -> None:
                     body=text.strip() + "\n",
                     headers={
                         "Message-ID": f"<{incident.number}.{event.pk}.{KIND}.{digest}@{DOMAIN}>",
+                        **threading,
                         "X-Steward-Incident": incident.number,
                     },
                 )

@@ -46,6 +46,10 @@ class RuleIn(In):
     trigger_status: str | None = Field(
         None, description="for status_changed: only a move to this status fires"
     )
+    trigger_clock: str | None = Field(
+        None,
+        description="for sla_warning and sla_breached: response or resolution (empty: either)",
+    )
     position: int | None = Field(None, description="rules run lowest first; default: last")
     stop_processing: bool | None = Field(None, description="a match stops later rules")
     conditions: list[ConditionIn] | None = Field(None, description="all must match; none: always")
@@ -59,11 +63,14 @@ class RulePatchIn(In):
     is_active: bool | None = None
     trigger: str | None = None
     trigger_status: str | None = None
+    trigger_clock: str | None = None
     position: int | None = None
     stop_processing: bool | None = None
     conditions: list[ConditionIn] | None = None
     actions: list[ActionIn] | None = None
-    not_null = frozenset({"name", "description", "trigger", "trigger_status", "position"})
+    not_null = frozenset(
+        {"name", "description", "trigger", "trigger_status", "trigger_clock", "position"}
+    )
 
 
 class RuleOut(Schema):
@@ -73,6 +80,7 @@ class RuleOut(Schema):
     is_active: bool
     trigger: str
     trigger_status: str
+    trigger_clock: str
     position: int
     stop_processing: bool
     conditions: list[dict[str, Any]]
@@ -108,7 +116,10 @@ class DryRunOut(Schema):
     rule: str
     incident: str
     matches: bool = Field(description="whether every condition matches the incident now")
-    fires_on: list[str] = Field(description="which writes would run it: created, updated")
+    fires_on: list[str] = Field(
+        description="what would run it: created, updated, or its SLA trigger (sla_warning,"
+        " sla_breached)"
+    )
     conditions: list[dict[str, Any]] = Field(
         description="each condition with the incident's value (actual) and matches"
     )

@@ -89,3 +89,12 @@ QUEUES = {
     "scheduled": _("Scheduled"),
     "all": _("All"),
 }
+
+
+# the change's fields no form labels, as its history names them (core's ``field_label``
+# translates a field's label; these are the words it finds in the catalogue)
+HISTORY_LABELS = (
+    gettext_noop("Approval state"),
+    gettext_noop("Risk level"),
+    gettext_noop("Risk score"),
+)

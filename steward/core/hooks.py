@@ -15,10 +15,15 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from steward.core import stamps
 from steward.core.actor import Actor
 
 INCIDENT_CREATED = "incident.created"
 INCIDENT_UPDATED = "incident.updated"
+# an SLA clock crossed a threshold: the record is the clock, ``changed`` is ``(threshold,)``;
+# fired by the one writer of its unique event row (sla/services/events.py), so once per clock
+# and threshold
+SLA_THRESHOLD = "sla.threshold"
 
 # a listener returns whether it changed the record (the caller then reads it anew)
 Listener = Callable[[Actor, Any, Sequence[str]], bool]
@@ -48,6 +53,19 @@ def fire(event: str, actor: Actor, record: Any, changed: Sequence[str] = ()) -> 
     for listener in list(listeners):
         touched = bool(listener(actor, record, changed)) or touched
     return touched
+
+
+def fire_each(
+    event: str, actor: Actor, records: Sequence[Any], changed: Sequence[str] = ()
+) -> list[Any]:
+    """``fire`` for each of ``records`` written together (an import's batch), with the cached
+    configuration's stamps read once for the batch (``stamps.held``): the records a listener
+    changed, in order."""
+    listeners = _listeners.get(event)
+    if not listeners or getattr(_local, "quiet", 0) or not records:
+        return []
+    with stamps.held():
+        return [record for record in records if fire(event, actor, record, changed)]
 
 
 @contextmanager

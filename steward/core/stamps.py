@@ -35,6 +35,7 @@ CHANGE_CONFIG = "change_config"  # the risk questionnaire and the change setting
 CMDB_CONFIG = "cmdb_config"  # relationship types (each impact walk reads their directions)
 SAVED_VIEWS = "saved_views"  # agents' saved queue filters (every incident queue page shows them)
 AUTOMATION = "automation"  # automation rules (every incident create and update reads them)
+EVENT_WINDOWS = "event_windows"  # maintenance windows (every alert raised or shown reads them)
 NAMES = (
     AUTH,
     INCIDENT_CONFIG,
@@ -47,6 +48,7 @@ NAMES = (
     CMDB_CONFIG,
     SAVED_VIEWS,
     AUTOMATION,
+    EVENT_WINDOWS,
 )
 
 _local = threading.local()  # the stamps this request read (gthread: one request per thread)

@@ -5,24 +5,28 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
-from steward.api.http import page_of
+from steward.api.http import create_with_key, expected_version, page_of, tag
 from steward.core.errors import NotFound
 from steward.events import selectors, services
-from steward.events.filters import AlertFilters
+from steward.events.filters import AlertFilters, WindowFilters
 from steward.events.schemas import (
     AlertmanagerIn,
     AlertmanagerOut,
     AlertOut,
     EventIn,
     EventOut,
+    WindowCreateIn,
+    WindowOut,
+    WindowPatchIn,
     ZabbixIn,
 )
 
 events = Router(tags=["events"])
 alerts = Router(tags=["events"])
+windows = Router(tags=["events"])
 
 
 @events.post("", response={200: EventOut, 201: EventOut})
@@ -84,4 +88,57 @@ def close_alert(request: HttpRequest, id: str):  # noqa: A002 - the URL's name
     return selectors.alert_get(request.actor, pk=id)
 
 
-ROUTERS = [("events", events), ("alerts", alerts)]
+@windows.get("", response=page_of(WindowOut))
+def list_windows(request: HttpRequest, filters: Query[WindowFilters]):
+    """Manual maintenance windows, the latest start first (decision 0105)."""
+    return selectors.window_list(request.actor, **filters.dict())
+
+
+@windows.post("", response={201: WindowOut})
+def create_window(request: HttpRequest, response: HttpResponse, payload: WindowCreateIn):
+    """A window over CIs and/or a node pattern: alerts in it open no incident."""
+    window = create_with_key(
+        request,
+        scope="maintenance-windows",
+        data=payload.dict(exclude_unset=True),
+        create=services.window_create,
+        visible=selectors.window_visible,
+    )
+    return 201, tag(response, selectors.window_get(request.actor, pk=window.pk))
+
+
+@windows.get("/{id}", response=WindowOut)
+def get_window(request: HttpRequest, response: HttpResponse, id: str):  # noqa: A002
+    return tag(response, selectors.window_get(request.actor, pk=id))
+
+
+@windows.patch("/{id}", response=WindowOut)
+def patch_window(
+    request: HttpRequest,
+    response: HttpResponse,
+    id: str,
+    payload: WindowPatchIn,  # noqa: A002
+):
+    services.window_update(
+        request.actor,
+        pk=id,
+        expected_version=expected_version(request, payload.version),
+        changes=payload.dict(exclude_unset=True, exclude={"version"}),
+    )
+    return tag(response, selectors.window_get(request.actor, pk=id))
+
+
+@windows.post("/{id}/end", response=WindowOut)
+def end_window(request: HttpRequest, response: HttpResponse, id: str):  # noqa: A002
+    """End a window in force now (409 when it is over or has not started; ``If-Match``)."""
+    services.window_end(request.actor, pk=id, expected_version=expected_version(request, None))
+    return tag(response, selectors.window_get(request.actor, pk=id))
+
+
+@windows.delete("/{id}", response={204: None})
+def delete_window(request: HttpRequest, id: str):  # noqa: A002 - the URL's name
+    services.window_delete(request.actor, pk=id, expected_version=expected_version(request, None))
+    return 204, None
+
+
+ROUTERS = [("events", events), ("alerts", alerts), ("maintenance-windows", windows)]

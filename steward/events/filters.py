@@ -11,6 +11,7 @@ from ninja import Schema
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from steward.api.http import Moment
 from steward.core import filters as core_filters
 from steward.core.filters import SearchText
 from steward.events.choices import ALERT_SEVERITIES, StateFilter
@@ -51,3 +52,21 @@ class AlertFilters(Schema):
 
 def parse_query(query: QueryDict) -> tuple[AlertFilters, dict[str, list[str]]]:
     return core_filters.parse_query(AlertFilters, query)
+
+
+class WindowFilters(Schema):
+    """Which maintenance windows a list shows, the latest start first."""
+
+    q: SearchText = Field("", description="words of the name, reason or node pattern")
+    active_at: Moment | None = Field(None, description="only the windows in force then")
+    cursor: str | None = None
+    limit: int | None = None
+
+    @field_validator("active_at", "cursor", "limit", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+
+def parse_window_query(query: QueryDict) -> tuple[WindowFilters, dict[str, list[str]]]:
+    return core_filters.parse_query(WindowFilters, query)

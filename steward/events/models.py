@@ -3,9 +3,10 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 
-from steward.core.models import Organisation
+from steward.core.models import Organisation, VersionedModel
 from steward.events.choices import ClosedBy, Severity, State
 
 
@@ -47,6 +48,11 @@ class Alert(models.Model):
     # raised while its CI was under a change's window (scheduled or being implemented): it
     # opens no incident until an event arrives after the window (decision 0095, 8)
     in_maintenance = models.BooleanField(default=False)
+    # the times of its last state changes (raised, cleared) within the flapping period,
+    # carried from the fingerprint's last closed alert to the next; while
+    # ``flapping_until`` is ahead it opens no incident and notes no clear (decision 0105)
+    flap_changes = models.JSONField(default=list, blank=True)
+    flapping_until = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -72,7 +78,55 @@ class Alert(models.Model):
             # the console: newest activity first, by state
             models.Index(fields=["state", "-last_seen", "-id"], name="event_alert_console"),
             models.Index(fields=["-last_seen", "-id"], name="event_alert_recent"),
+            # a new alert reads its fingerprint's last closed one for its flapping history
+            models.Index(
+                fields=["fingerprint", "-closed_at"],
+                condition=Q(state=State.CLOSED),
+                name="event_alert_last_closed",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.source} {self.node} {self.resource}"
+
+    @property
+    def is_flapping(self) -> bool:
+        """Changing state too often lately: no incident, no note (decision 0105)."""
+        return self.flapping_until is not None and self.flapping_until > timezone.now()
+
+
+class MaintenanceWindow(VersionedModel):
+    """Planned work IT operations declare without a change: while it lasts, new alerts on
+    its CIs or on nodes its pattern matches are in maintenance and open no incident."""
+
+    name = models.CharField(max_length=200)
+    reason = models.TextField(blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    # a shell-style pattern (``*``, ``?``) over the event's node, case-insensitive
+    node_pattern = models.CharField(max_length=255, blank=True)
+    configuration_items = models.ManyToManyField(
+        "cmdb.ConfigurationItem", blank=True, related_name="maintenance_windows"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        indexes = [
+            # the per-event lookup: windows not yet over, then their start
+            models.Index(fields=["ends_at", "starts_at"], name="event_window_active"),
+            models.Index(fields=["-starts_at", "-id"], name="event_window_list"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="event_window_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
+from django.utils import timezone
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from steward.api.http import In
+from steward.api.http import In, Moment
 from steward.events.services.alertmanager import MAX_ALERTS
 
 
@@ -101,7 +102,13 @@ class AlertOut(Schema):
         description="number of the incident the alert opened, if the reader may see it"
     )
     in_maintenance: bool = Field(
-        description="raised while its CI was under a scheduled change's window: no incident"
+        description="under a maintenance window (a change's or a manual one): no incident"
+    )
+    flapping: bool = Field(
+        description="changing state too often lately: no incident, no notes (decision 0105)"
+    )
+    flapping_until: dt.datetime | None = Field(
+        description="when it stops flapping if it stays as it is"
     )
     acknowledged_by: str | None
     acknowledged_at: dt.datetime | None
@@ -117,6 +124,14 @@ class AlertOut(Schema):
         return obj.incident.number if obj.incident else None
 
     @staticmethod
+    def resolve_flapping(obj) -> bool:
+        return obj.is_flapping
+
+    @staticmethod
+    def resolve_flapping_until(obj) -> dt.datetime | None:
+        return obj.flapping_until if obj.is_flapping else None
+
+    @staticmethod
     def resolve_acknowledged_by(obj) -> str | None:
         return obj.acknowledged_by.username if obj.acknowledged_by_id else None
 
@@ -124,3 +139,56 @@ class AlertOut(Schema):
 class EventOut(Schema):
     outcome: str = Field(description="created, updated, closed or ignored (a clear of nothing)")
     alert: AlertOut | None = Field(description="the alert, if the sender may see it")
+
+
+CiNumber = Annotated[str, Field(max_length=40)]
+
+
+class WindowOut(Schema):
+    id: int
+    name: str
+    reason: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    node_pattern: str = Field(description="shell-style pattern over the event's node, or empty")
+    configuration_items: list[str] = Field(description="numbers of the CIs it covers")
+    in_force: bool = Field(description="whether the window holds now")
+    created_by: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+    @staticmethod
+    def resolve_configuration_items(obj) -> list[str]:
+        return sorted(ci.number for ci in obj.configuration_items.all())
+
+    @staticmethod
+    def resolve_in_force(obj) -> bool:
+        return obj.starts_at <= timezone.now() < obj.ends_at
+
+    @staticmethod
+    def resolve_created_by(obj) -> str | None:
+        return obj.created_by.username if obj.created_by_id else None
+
+
+class WindowCreateIn(In):
+    """A manual maintenance window: CIs and/or a node pattern, at most 7 days long."""
+
+    name: str = Field(..., max_length=200)
+    reason: str = Field("", max_length=10_000)
+    starts_at: Moment
+    ends_at: Moment
+    node_pattern: str = Field("", max_length=255, description="e.g. web*.example.com")
+    configuration_items: list[CiNumber] = Field([], max_length=200, description="CI numbers")
+
+
+class WindowPatchIn(In):
+    not_null: ClassVar[frozenset[str]] = frozenset({"name", "reason", "node_pattern"})
+
+    version: int | None = None
+    name: str | None = Field(None, max_length=200)
+    reason: str | None = Field(None, max_length=10_000)
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
+    node_pattern: str | None = Field(None, max_length=255)
+    configuration_items: list[CiNumber] | None = Field(None, max_length=200)

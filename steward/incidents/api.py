@@ -9,7 +9,7 @@ from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from steward.api import rows as api_rows
-from steward.api.http import create_with_key, expected_version, page_of, tag
+from steward.api.http import create_with_key, expected_version, page_of, tag, unversioned
 from steward.api.rows import page_response, row_response
 from steward.core import selectors as core_selectors
 from steward.core import services as core_services
@@ -178,6 +178,7 @@ def get_category(request: HttpRequest, slug: str):
 
 @categories.patch("/{slug}", response=CategoryAdminOut)
 def patch_category(request: HttpRequest, slug: str, payload: CategoryPatchIn):
+    unversioned(request)
     services.category_update(request.actor, slug=slug, changes=payload.dict(exclude_unset=True))
     return selectors.category_get(request.actor, slug=slug)
 
@@ -198,6 +199,7 @@ def get_priority_matrix(request: HttpRequest):
 @matrix.patch("", response=PriorityMatrixOut)
 def patch_priority_matrix(request: HttpRequest, payload: PriorityMatrixPatchIn):
     """Set the cells given; the others keep their priority. Existing incidents keep theirs."""
+    unversioned(request)
     services.priority_matrix_update(
         request.actor, cells={(c.impact, c.urgency): c.priority for c in payload.cells}
     )
@@ -229,6 +231,7 @@ def get_escalation_rule(request: HttpRequest, rule_id: int):
 
 @escalation_rules.patch("/{rule_id}", response=EscalationRuleOut)
 def patch_escalation_rule(request: HttpRequest, rule_id: int, payload: EscalationRulePatchIn):
+    unversioned(request)
     services.escalation_rule_update(
         request.actor, rule_id=rule_id, changes=payload.dict(exclude_unset=True)
     )
@@ -248,6 +251,7 @@ def get_team_assignment(request: HttpRequest):
 
 @team_assignment.patch("", response=TeamAssignmentOut)
 def patch_team_assignment(request: HttpRequest, payload: TeamAssignmentPatchIn):
+    unversioned(request)
     services.team_assignment_update(request.actor, modes=payload.modes)
     return _modes(request.actor)
 

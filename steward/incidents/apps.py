@@ -6,6 +6,8 @@ class IncidentsConfig(AppConfig):
     label = "incidents"
 
     def ready(self) -> None:
+        from huey.contrib.djhuey import HUEY
+
         from steward.core import stamps, targets
         from steward.incidents import (  # noqa: F401 - registers outbox consumers
             notifications,
@@ -14,9 +16,13 @@ class IncidentsConfig(AppConfig):
         from steward.incidents.models import Category, Incident, PriorityRule, SavedView
         from steward.incidents.services import (  # noqa: F401 - registers outbox consumers
             escalations,
+            search_merge,
         )
         from steward.web import pickers
 
+        # the search index's merges are the worker's on SQLite (decision 0106)
+        HUEY.on_startup("search-merger")(search_merge.start)
+        HUEY.on_shutdown("search-merger")(search_merge.stop)
         stamps.guard(stamps.INCIDENT_CONFIG, PriorityRule, Category)
         stamps.guard(stamps.SAVED_VIEWS, SavedView)
         targets.register(

@@ -3,6 +3,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class Status(models.TextChoices):
@@ -36,3 +37,8 @@ class Level(models.IntegerChoices):
     HIGH = 1, _("1 - High")
     MEDIUM = 2, _("2 - Medium")
     LOW = 3, _("3 - Low")
+
+
+# the problem's fields no form labels, as its history names them (core's ``field_label``
+# translates a field's label; this is the word it finds in the catalogue)
+HISTORY_LABELS = (gettext_noop("Known error at"),)

@@ -77,13 +77,28 @@ def _has_surrogate(text: str) -> bool:
     return SURROGATE.search(text) is not None
 
 
+def _read_as_json(request: HttpRequest) -> bool:
+    """Whether the body is read as JSON: sent as JSON, or any body of the API's but a
+    multipart upload (ninja parses an operation's body as JSON whatever its content type, so
+    ``text/plain`` or a form's type with a JSON body reached the services unchecked)."""
+    if request.content_type == "application/json":
+        return True
+    return is_api(request) and request.content_type != "multipart/form-data"
+
+
 def _in_body(request: HttpRequest) -> dict[str, str]:
     """Each refused field of the body, with why."""
-    if request.content_type == "application/json":
+    if _read_as_json(request):
         body = request.body
-        nul, surrogate = JSON_NUL in body, JSON_SURROGATE.search(body) is not None
-        if not (nul or surrogate):  # the common case: no parse
+        if not body:
             return {}
+        if json.detect_encoding(body) in ("utf-8", "utf-8-sig"):
+            nul, surrogate = JSON_NUL in body, JSON_SURROGATE.search(body) is not None
+            if not (nul or surrogate):  # the common case: no parse
+                return {}
+        else:
+            # UTF-16 or UTF-32, which json.loads reads too: the escapes are not these bytes
+            nul = surrogate = True
         try:
             value = json.loads(body)
         except (ValueError, RecursionError):

@@ -75,7 +75,7 @@ def timeline_html(entries: Iterable[Any], *, created_text: str, is_agent: bool) 
         else:
             channel = f" ({esc(entry.channel)})" if entry.channel else ""
             created = entry.action == "Created"
-            action = words["created"] if created else esc(entry.action.lower())
+            action = words["created"] if created else esc(entry.action_text)
             changes = (
                 ""
                 if created

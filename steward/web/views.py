@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -96,7 +97,8 @@ def home(request: HttpRequest) -> HttpResponse:
     actor = request.actor
     user = request.user
     my_teams = selectors.team_list(actor, member=user.username, limit=20).items
-    context = {"my_teams": my_teams}
+    # "default" alone left the person guessing which zone the times are in
+    context = {"my_teams": my_teams, "site_time_zone": settings.TIME_ZONE}
     if actor.is_agent:
         context["incident_counts"] = incident_selectors.incident_overview(actor)
     else:

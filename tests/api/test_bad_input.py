@@ -55,6 +55,37 @@ def test_malformed_json_is_400(admin_api, body):
 
 
 @pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ('{"name": "a", "name": "b"}', "name"),
+        ('{"name": "a", "members": [], "lead": null, "members": ["x"]}', "members"),
+    ],
+)
+def test_a_key_given_twice_in_a_json_body_is_422_naming_it(admin_api, body, field):
+    """json.loads kept the last value silently (a team named "b"), as a query parameter given
+    twice once was: a proxy or a second parser in front may read the first."""
+    error = assert_error(admin_api.post("/api/v1/teams", body), 422, "validation_error")
+    assert error["fields"] == {field: ["given twice"]}
+    assert not Team.objects.exists()
+
+
+def test_a_key_given_twice_in_a_nested_object_is_refused_too(admin_api, agent_user):
+    response = admin_api.patch(
+        "/api/v1/users/agent1", '{"version": 1, "phone": "1", "x": {"a": 1, "a": 2}}'
+    )
+    assert_error(response, 422, "validation_error")
+    assert response.json()["error"]["fields"] == {"a": ["given twice"]}
+
+
+def test_the_same_key_in_two_objects_is_no_repeat(rf):
+    from steward.api.parser import OneValueParser
+
+    body = b'{"a": {"x": 1}, "b": {"x": 2, "y": [{"x": 3}]}}'
+    request = rf.post("/api/v1/teams", body, content_type="application/json")
+    assert OneValueParser().parse_body(request) == {"a": {"x": 1}, "b": {"x": 2, "y": [{"x": 3}]}}
+
+
+@pytest.mark.parametrize(
     ("query", "field"),
     [
         ("limit=0", "limit"),

@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from steward.catalog.services import item_create, request_order
 from steward.core.services import team_create
 from steward.incidents.models import Incident
 from steward.incidents.services import incident_create
@@ -71,4 +72,51 @@ def test_requester_reports_a_problem_finds_it_first_and_replies(page):
     page.get_by_label("Add a comment").fill("It dropped again at 10:15.")
     page.get_by_role("button", name="Post").click()
     expect(page.locator(".timeline")).to_contain_text("It dropped again at 10:15.")
+    assert_accessible(page)
+
+
+def test_a_request_reads_on_a_phone_without_scrolling_sideways(page):
+    """On a 390 px phone the request's facts ran off the right edge (walk29): the label
+    column took the width of its longest question ("Why do you need the performance
+    model?") and pushed every answer past the screen."""
+    admin = factories.admin(username="boss")
+    factories.TeamFactory(name="Desk", slug="desk", members=[])
+    requester = factories.requester(username="rita", first_name="Rita", last_name="Requester")
+    item_create(
+        as_actor(admin),
+        name="New laptop",
+        slug="new-laptop",
+        category="Hardware",
+        form=[
+            {
+                "key": "model",
+                "label": "Model",
+                "type": "choice",
+                "required": True,
+                "choices": ["Standard 14 inch", "Performance 16 inch"],
+            },
+            {
+                "key": "reason",
+                "label": "Why do you need the performance model?",
+                "type": "text",
+                "required": True,
+            },
+        ],
+        approval_stages=[],
+        task_templates=[{"title": "Prepare", "team": "desk"}],
+    )
+    req = request_order(
+        as_actor(requester),
+        item="new-laptop",
+        answers={"model": "Performance 16 inch", "reason": "CAD drawings for the new plant"},
+    )
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "rita", path=f"/catalog/requests/{req.number}/")
+    expect(page.get_by_role("heading", name=re.compile(req.number))).to_be_visible()
+    answer = page.get_by_text("CAD drawings for the new plant")
+    expect(answer).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    box = answer.bounding_box()
+    assert box["x"] + box["width"] <= 390
     assert_accessible(page)

@@ -43,6 +43,11 @@ def test_approve_from_the_agenda_with_htmx(cab_change, cab):
     assert b"<html" not in response.content
     assert b"Fine by me" in response.content
     assert approval.decisions.get().approver == member
+    # what was decided, as a past decision reads: "CAB One: Approved", not the button's
+    # "Approve" (walk29), here and on the change's page
+    assert f"{member}: <strong>Approved</strong>" in response.content.decode()
+    page = client_for(member).get(f"/changes/{cab_change.number}/").content.decode()
+    assert f"{member}: <strong>Approved</strong>" in page
 
 
 def test_a_refused_decision_shows_the_services_reason(cab_change, cab):

@@ -11,15 +11,17 @@ from django.test.utils import CaptureQueriesContext
 
 from steward.changes import services
 from steward.changes.choices import ApprovalState
-from steward.changes.models import Change
+from steward.changes.models import Change, FreezeWindow
 from tests.changes.conftest import (
     HIGH,
     PLANS,
     client_for,
     fresh,
     local,
+    scheduled,
     window,
 )
+from tests.web.html import elements, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -252,3 +254,24 @@ def test_the_change_waiting_for_the_cab_takes_a_fixed_number_of_statements(cm_we
     # history's names of people are kept per process under the auth stamp (0083: 21 before)
     assert len(read) == 20, "\n".join(read)
     assert not [sql for sql in read if "cmdb_relationshiptype" in sql and "RECURSIVE" not in sql]
+
+
+def test_the_conflicts_panel_names_the_cis_and_links_them(web, agent_actor, cm, new_change, stack):
+    """The panel read "Quarter-end freeze (CI0000033)" and "same CI (CI0000044)" (walk29): a
+    CAB member had to open the CMDB to learn which service was frozen. The CIs read by name
+    now, each a link to its page."""
+    start, end = window()
+    FreezeWindow.objects.create(
+        slug="sale", name="Shop sale", ci=stack["service"], starts_at=start, ends_at=end
+    )
+    first = new_change(cis=[stack["server"].number], planned_start=start, planned_end=end)
+    scheduled(agent_actor, cm, first, override_reason="the sale is quiet at night")
+    second = new_change(cis=[stack["server"].number], planned_start=start, planned_end=end)
+
+    panel = web.get(f"/changes/{second.number}/conflicts/").content.decode()
+
+    links = {text_of(a): a.attrs["href"] for a in elements(panel, "a")}
+    assert links["Webshop"] == f"/cmdb/cis/{stack['service'].number}/"
+    assert links["shop-srv-1"] == f"/cmdb/cis/{stack['server'].number}/"
+    assert links[first.number] == f"/changes/{first.number}/"
+    assert f"({stack['service'].number})" not in panel

@@ -4,6 +4,7 @@ point at B's (the bridges: a free-text field or a link that could name B's recor
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Iterable
@@ -15,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from steward.automation import services as automation_services
 from steward.catalog import services as catalog_services
@@ -36,7 +38,7 @@ from steward.core.models import (
     User,
 )
 from steward.events import services as event_services
-from steward.events.models import Alert
+from steward.events.models import Alert, MaintenanceWindow
 from steward.incidents import services as incident_services
 from steward.incidents.models import Incident, SavedView, TeamAssignment
 from steward.mailboxes import services as mail_services
@@ -106,6 +108,9 @@ class Scene:
         rows["attachments"] = list(Attachment.objects.filter(on_b).values_list("id", "filename"))
         rows["saved views"] = list(SavedView.objects.filter(user=self.b).values())
         rows["alerts"] = list(Alert.objects.filter(organisation__slug="mkb-org").values())
+        rows["maintenance windows"] = list(
+            MaintenanceWindow.objects.filter(name="mkb-window").values()
+        )
         if self.change is not None:
             rows["change"] = Change.objects.filter(pk=self.change.pk).values().get()
             rows["change freeze"] = FreezeWindow.objects.filter(pk=self.freeze.pk).values().get()
@@ -281,6 +286,16 @@ def build_scene() -> Scene:
         summary="mkb-alert-summary",
         details={"mkb": "mkb-detail"},
     ).alert
+    # B's maintenance window over B's CI: an agent limited to other organisations reads
+    # none of it (decision 0105)
+    window = event_services.window_create(
+        system,
+        name="mkb-window",
+        reason="mkb-window-reason",
+        starts_at=timezone.now() - dt.timedelta(minutes=5),
+        ends_at=timezone.now() + dt.timedelta(days=2),
+        configuration_items=[ci.number],
+    )
     saved_view = incident_services.saved_view_save(
         Actor(user=b), name="mkb-view", query=f"q={MARKER}&team={team.slug}"
     )
@@ -379,6 +394,8 @@ def build_scene() -> Scene:
             "devices/number": ci.number,
             "alerts/id": str(alert.pk),  # the API's alert and its web page
             "events/pk": str(alert.pk),
+            "maintenance-windows/id": str(window.pk),  # the API's window and its web page
+            "windows/pk": str(window.pk),
             **change_refs,
             **mail_refs,
             **catalog_refs,

@@ -379,7 +379,7 @@ from tests.cmdb.contract import (  # noqa: E402 - needs the helpers above
     RELATIONSHIPS,
     make_ci,  # noqa: F401 - re-exported for tests/problems/contract.py
 )
-from tests.events.contract import ALERTS  # noqa: E402 - needs the helpers above
+from tests.events.contract import ALERTS, MAINTENANCE_WINDOWS  # noqa: E402 - needs the helpers above
 from tests.incidents.contract import INCIDENTS  # noqa: E402 - needs the helpers above
 from tests.knowledge.contract import ARTICLES  # noqa: E402 - needs the helpers above
 from tests.mailboxes.contract import MAIL_MESSAGES, MAILBOXES  # noqa: E402 - needs the helpers above
@@ -422,6 +422,7 @@ RESOURCES: list[Resource] = [
     INSTALLATIONS,
     ARTICLES,
     ALERTS,
+    MAINTENANCE_WINDOWS,
 ]
 
 # Collections in the OpenAPI document that are deliberately not registered, with why.

@@ -163,3 +163,41 @@ def test_a_surrogate_pair_is_one_character_not_refused(admin_api):
     response = admin_api.post("/api/v1/teams", '{"name": "Desk \\ud83d\\ude00"}')
     assert response.status_code == 201, response.content[:300]
     assert response.json()["name"] == "Desk \U0001f600"
+
+
+# ninja reads an operation's body as JSON whatever its content type: the door checked only
+# bodies sent as application/json, so the same NUL under another type, or in a UTF-16 body
+# (json.loads reads UTF-16 and UTF-32 too), reached the insert: a 500 on PostgreSQL, the NUL
+# stored on SQLite
+OTHER_TYPES = [
+    ("text/plain", "utf-8"),
+    ("application/x-www-form-urlencoded", "utf-8"),
+    ("application/octet-stream", "utf-8"),
+    ("application/json", "utf-16"),
+    ("text/plain", "utf-32"),
+]
+
+
+@pytest.mark.parametrize(("content_type", "encoding"), OTHER_TYPES, ids=lambda v: v)
+@pytest.mark.parametrize(("escape", "message"), [("\\u0000", "nul"), ("\\ud800", "surrogate")])
+def test_a_json_body_under_another_type_or_encoding_is_checked_too(
+    admin_api, content_type, encoding, escape, message
+):
+    from steward.core.models import AuditEntry
+    from steward.web.nul_characters import SURROGATE_MESSAGE
+
+    text = '{"title": "t", "impact": 3, "urgency": 3, "description": "a' + escape + 'b"}'
+    body = text.encode(encoding)
+    before = AuditEntry.objects.count()
+    response = admin_api.post("/api/v1/incidents", body, content_type=content_type)
+    assert response.status_code == 422, response.content[:300]
+    wanted = NUL_MESSAGE if message == "nul" else SURROGATE_MESSAGE
+    assert response.json()["error"]["fields"] == {"description": [wanted]}
+    assert AuditEntry.objects.count() == before
+
+
+def test_a_clean_json_body_under_another_type_or_encoding_is_answered_as_before(admin_api):
+    for content_type, encoding in OTHER_TYPES:
+        body = '{"title": "t", "description": "fine"}'.encode(encoding)
+        response = admin_api.post("/api/v1/incidents", body, content_type=content_type)
+        assert response.status_code == 201, (content_type, encoding, response.content[:300])

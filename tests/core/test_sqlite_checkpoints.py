@@ -169,3 +169,42 @@ def test_a_killed_writer_loses_nothing_it_committed_in_an_unchecked_log(wal_db):
         cursor.execute("SELECT count(*) FROM blob")
         assert cursor.fetchone()[0] == 60 * 50
     reopened.close()
+
+
+_CHECKPOINT_ELSEWHERE = """
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("INSERT INTO blob (body) VALUES (x'00')")
+print(c.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()[0])
+"""
+
+
+def test_looking_at_the_log_keeps_this_processs_locks(wal_db):
+    """Closing a descriptor of ``-shm`` drops every POSIX lock the process holds on it, and
+    SQLite's WAL read and write locks are those locks: a look that opened and closed the file
+    let another process restart the log under a reader of this one (the corruption decision
+    0106 found). While a reader here holds its snapshot, a ``RESTART`` checkpoint elsewhere
+    must stay busy (1) before and after the looks."""
+    path, wrapper = wal_db
+    _write_pages(wrapper, 100)
+    reader = _wrapper(path)
+    try:
+        with reader.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute("SELECT count(*) FROM blob")
+
+            def elsewhere() -> str:
+                done = subprocess.run(
+                    [sys.executable, "-c", _CHECKPOINT_ELSEWHERE, str(path)],
+                    capture_output=True, text=True, check=True, timeout=60,
+                )  # fmt: skip
+                return done.stdout.strip()
+
+            assert elsewhere() == "1"
+            for _ in range(3):
+                upkeep.waiting_frames(str(path))
+                upkeep.Checkpointer().round(wrapper)
+            assert elsewhere() == "1"  # the reader's lock still holds ("0" on 0090's look)
+            cursor.execute("COMMIT")
+    finally:
+        reader.close()

@@ -6,12 +6,14 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from steward.core.models import Comment
 from steward.core.selectors.timeline import format_datetime, record_timeline
 from steward.core.services import team_create, team_update
 from steward.incidents.models import Incident
 from steward.incidents.services import incident_comment, incident_create, incident_update
+from steward.web.timeline import timeline_html
 from tests import factories
 from tests.conftest import as_actor
 
@@ -83,6 +85,21 @@ def test_values_read_as_names_labels_and_local_times(berlin_agent, worked):
             assert not ISO.search(change.old + change.new), change
     assert [e.kind for e in timeline][:1] == ["comment"]  # newest first
     assert timeline[0].who == "Ada Agent"
+
+
+def test_a_german_reader_reads_the_action_and_the_field_names_in_german(berlin_agent, worked):
+    """A German agent read "Cara Change (web) · updated" and "Planned start: …" on every
+    record's history (walk29): the audit action and the fields' labels stayed English."""
+    _work(berlin_agent, worked)
+    with translation.override("de"):
+        timeline = record_timeline(berlin_agent, worked, comments=_comments(worked))
+        html = timeline_html(timeline, created_text="", is_agent=True)
+        updated = [e for e in timeline if e.action == "Updated"]
+        assert {e.action_text for e in updated} == {"aktualisiert"}
+    labels = {c.name: c.label for e in updated for c in e.changes}
+    assert (labels["assignee"], labels["status"]) == ("Bearbeiter", "Status")
+    assert "· aktualisiert ·" in html
+    assert "updated" not in html
 
 
 def test_requesters_get_comments_without_history(berlin_agent, worked, caller):

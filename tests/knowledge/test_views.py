@@ -12,6 +12,7 @@ from steward.knowledge.services import article_create, article_update
 from tests import factories
 from tests.knowledge.conftest import web_client
 from tests.query_counts import counter, grows
+from tests.web.html import elements, text_of
 
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system("tests")
@@ -176,3 +177,13 @@ def test_drafting_from_an_unresolved_incident_says_why_on_the_incident_page(agen
     assert "No article drafted: the incident has no resolution notes yet." in (
         response.content.decode()
     )
+
+
+def test_the_category_select_groups_subcategories_under_their_category(agent_web):
+    """The select put "Email › Delivery" between "Security › Data leak" and "Hardware › Desktop"
+    (walk29): the article form lists each category followed by its own subcategories."""
+    page = agent_web.get("/knowledge/new/").content.decode()
+    labels = [text_of(o) for o in elements(page, "option")]
+    email = [i for i, label in enumerate(labels) if label.split(" › ")[0] == "Email"]
+    assert labels[email[0]] == "Email"
+    assert email == list(range(email[0], email[0] + len(email)))  # one run, nothing between

@@ -176,3 +176,30 @@ def test_replies_and_mailboxes_without_acknowledgement_get_none(mailbox, opened)
     acks = OutgoingMail.objects.filter(kind="mail_acknowledgement")
     assert unacknowledged.status == "created"
     assert list(acks.values_list("record_id", flat=True)) == [str(opened.pk)]
+
+
+def test_an_automation_rules_mail_threads_under_the_callers_message(mailbox, admin_actor):
+    """A rule's ``notify`` mail to the requester answers their own message and routes the
+    reply back through the mailbox, as the incident's other mail does: a reply to it lands on
+    the incident by In-Reply-To, not as a stranger's new record."""
+    from steward.automation import services as automation
+
+    automation.rule_create(
+        admin_actor,
+        name="Tell the caller",
+        conditions=[],
+        actions=[{"action": "notify", "value": "requester"}],
+    )
+    factories.requester(username="alice", email="alice@example.com")
+    message = mail_ingest(mailbox, eml(message_id="<first@mail.example.com>"))
+    outbox.dispatch_pending()
+    sent = OutgoingMail.objects.get(kind="automation_notify", recipient="alice@example.com")
+    assert sent.headers["In-Reply-To"] == "<first@mail.example.com>"
+    assert sent.headers["References"].split() == [
+        "<first@mail.example.com>",
+        f"<{message.record_number}@steward.local>",
+    ]
+    assert sent.headers["Reply-To"] == "desk@example.com"
+
+    reply = eml(subject="Re: thanks", body="Still down.", headers={"In-Reply-To": sent.message_id})
+    assert mail_ingest(mailbox, reply).record_number == message.record_number

@@ -182,6 +182,20 @@ def test_create_from_an_incident_is_prefilled_and_links(web, make_incident):
     assert list(problem.incidents.all()) == [incident]
 
 
+def test_the_category_select_lists_each_category_with_its_subcategories(web):
+    """The select ran every row by its own name: "Access › Account locked", "Database ›
+    Availability", "Software › Business application"… (walk29); each category is followed
+    by its own subcategories now, as on the incident form's two selects."""
+    page = web.get("/problems/new/")
+    labels = [text_of(o) for o in elements(page.content.decode(), "option")]
+    shown = [label for label in labels if label.split(" › ")[0] in ("Network", "Security")]
+    network = [label for label in shown if label.startswith("Network")]
+    assert network[0] == "Network"
+    assert shown[: len(network)] == network  # no Security row among Network's
+    assert network[1:] == sorted(network[1:], key=str.casefold)
+    assert "Network › VPN" in network
+
+
 def test_create_with_a_bad_reference_shows_the_field_error(web):
     response = web.post("/problems/new/", {"title": "X", "impact": 3, "urgency": 3, "team": ""})
     assert response.status_code == 303  # valid: control for the next one
@@ -374,3 +388,35 @@ def test_impact_and_urgency_are_labelled_and_preselected(web, known_error):
     impact = page.split('name="impact"')[1].split("</select>")[0]
     assert f'<option value="{known_error.impact}" selected>' in impact
     assert ">1 - High</option>" in impact
+
+
+def test_the_unlink_button_says_its_words_in_its_name_in_german(
+    web, agent_user, known_error, make_incident
+):
+    """axe's label-content-name-mismatch (serious) on a German problem page (walk29): the
+    button read "Verknüpfung lösen" and was named "Verknüpfung mit INC… lösen", which a
+    voice-control user saying the words on the button does not reach."""
+    incident = make_incident("VPN down")
+    web.post(f"/problems/{known_error.number}/link/", {"incident": incident.number})
+    agent_user.language = "de"
+    agent_user.save(update_fields=["language"])
+
+    page = web.get(f"/problems/{known_error.number}/").content.decode()
+    [button] = [
+        b for b in elements(page, "button") if incident.number in b.attrs.get("aria-label", "")
+    ]
+    assert text_of(button) == "Verknüpfung lösen"
+    assert button.attrs["aria-label"].startswith(text_of(button))
+
+
+def test_a_german_agent_gets_the_prefilled_description_in_german(web, agent_user, make_incident):
+    """A German agent raising a problem from an incident got "Raised from INC…" in the
+    description to edit (walk29): the form's own words are in her language."""
+    incident = make_incident("WLAN fällt aus", category="network")
+    agent_user.language = "de"
+    agent_user.save(update_fields=["language"])
+
+    page = web.get(f"/problems/new/?incident={incident.number}").content.decode()
+
+    [description] = elements(page, "textarea", name="description")
+    assert text_of(description).startswith(f"Erstellt aus {incident.number}.")

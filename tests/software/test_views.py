@@ -10,6 +10,7 @@ from steward.software.models import Licence
 from tests import factories
 from tests.query_counts import grows, queries
 from tests.software.conftest import TODAY, install, make_licence, make_product
+from tests.web.html import elements, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +49,17 @@ def test_report_lists_the_short_product_first(manager_web):
     html = manager_web.get("/software/compliance/").content.decode()
     assert html.index("Zzz short") < html.index("Aaa fine")
     assert "1 product out of compliance" in html
+
+
+def test_report_words_a_site_licence_once(manager_web):
+    """The entitled column read "Unlimited site / unlimited" (walk29): "Unlimited" before a
+    metric whose name says it already. A site licence reads as its metric alone."""
+    product = make_product(name="Zip tool")
+    make_licence(product, metric="site", quantity=0)
+    install(product)
+    html = manager_web.get("/software/compliance/").content.decode()
+    assert "Site / unlimited" in [text_of(td) for td in elements(html, "td")]
+    assert "Unlimited site" not in html
 
 
 def test_licence_form_creates_and_shows_field_errors(manager_web):

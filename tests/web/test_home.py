@@ -257,3 +257,14 @@ def test_a_requester_sees_their_open_incidents_and_report_a_problem(requester_us
     assert 'href="/incidents/new/">Report a problem</a>' in page
     assert "my open incidents" not in page
     assert "Approvals waiting for you" not in page
+
+
+def test_the_account_line_names_the_zone_a_default_is(cm_user, settings):
+    """The line "Time zone: default" (walk29) left the person guessing which zone every time on the
+    site is in; the line names it, and a zone of her own as before."""
+    settings.TIME_ZONE = "Europe/Vienna"
+    client = client_for(cm_user)
+    assert "Time zone: default (Europe/Vienna) ·" in text(client)
+    cm_user.time_zone = "Asia/Tokyo"
+    cm_user.save(update_fields=["time_zone"])
+    assert "Time zone: Asia/Tokyo ·" in text(client)

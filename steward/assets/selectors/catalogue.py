@@ -12,6 +12,7 @@ from steward.assets.models import AssetModel, Category, StockLevel, StockRoom
 from steward.assets.selectors.access import can_read
 from steward.assets.selectors.assets import asset_visible
 from steward.cmdb import selectors as cmdb_selectors
+from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
 from steward.core.models import Location
@@ -153,6 +154,7 @@ def stock_view(actor: Actor) -> list[StockLine]:
 
 
 def location_choices(actor: Actor) -> QuerySet[Location]:
-    """Locations to file an asset under (reference data, the same for every asset reader)."""
-    qs = Location.objects.order_by("name")
+    """Locations to file an asset under: those of the organisations the reader may see and
+    the shared ones (another organisation's sites are its own to name)."""
+    qs = core_selectors.location_visible(actor).order_by("name")
     return qs if can_read(actor) else qs.none()

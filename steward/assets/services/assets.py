@@ -18,7 +18,6 @@ from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction, Role
 from steward.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from steward.core.models import Location
 from steward.core.numbering import next_number
 from steward.core.services.common import bump_version, reject_unknown
 from steward.core.services.records import RecordRules, record_update
@@ -68,7 +67,7 @@ def _new(actor: Actor, values: dict[str, Any]) -> Asset:
         if values.get(required) in (None, ""):
             raise ValidationFailed.one(required, _("required"))
     # by id (the web form's picker) or by name, as an edit takes it
-    where = validation.location("location", values.pop("location", None))
+    where = validation.location(actor, "location", values.pop("location", None))
     clean = clean_fields(actor, values, None)
     return Asset(status=status, location=where, **clean)
 
@@ -123,7 +122,7 @@ def asset_update(
             )
         # by id (the web form's picker) or by name (an API client's "Berlin office")
         moved = "location" in values
-        where = validation.location("location", values.pop("location", None))
+        where = validation.location(actor, "location", values.pop("location", None))
         cleaned = clean_fields(actor, values, asset)
         if moved:
             cleaned["location"] = where
@@ -178,7 +177,9 @@ def asset_check_out(
         key="username",
         label="person",
     )
-    where = ref(Location.objects.all(), "location", location, key="pk", label="location")
+    where = ref(
+        core_selectors.location_visible(actor), "location", location, key="pk", label="location"
+    )
     if asset.status not in (Status.IN_STOCK, Status.DEPLOYED):
         raise Conflict(
             _("An asset %(value)s cannot be checked out.")

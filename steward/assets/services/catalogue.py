@@ -15,10 +15,10 @@ from steward.assets.selectors.catalogue import deployable_classes
 from steward.assets.services.assets import require_write
 from steward.assets.services.validation import ref, text
 from steward.core import audit
+from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import NotFound, ValidationFailed
-from steward.core.models import Location
 from steward.core.services.common import reject_unknown
 from steward.core.services.records import RecordRules, record_update
 
@@ -265,7 +265,9 @@ def stock_room_create(actor: Actor, *, name: str, location: Any = None) -> Stock
     slug = slugify(name)[:60]
     if StockRoom.objects.filter(slug=slug).exists():
         raise ValidationFailed.one("name", gettext("a stock room of this name exists"))
-    where = ref(Location.objects.all(), "location", location, key="pk", label="location")
+    where = ref(
+        core_selectors.location_visible(actor), "location", location, key="pk", label="location"
+    )
     room = StockRoom.objects.create(name=name, slug=slug, location=where)
     audit.record(actor, room, action=AuditAction.CREATE, after={"name": name})
     return room

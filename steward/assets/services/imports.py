@@ -25,10 +25,11 @@ from steward.cmdb.imports import reader, sql
 from steward.cmdb.imports.reconcile import Progress
 from steward.cmdb.imports.report import Action, ImportReport, RowResult
 from steward.core import audit, outbox
+from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import ValidationFailed
-from steward.core.models import AuditEntry, Location
+from steward.core.models import AuditEntry
 from steward.core.numbering import next_numbers
 
 MAX_ROWS = 250_000
@@ -97,12 +98,13 @@ class _Lookups:
     with one ``IN`` each on the UPPER() expression indexes, the comparison the single
     write's ``unique`` makes (``validation.unique``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, actor: Actor) -> None:
         self.models = {
             (m.manufacturer.lower(), m.name.lower()): m for m in AssetModel.objects.all()
         }
         self.rooms = {r.slug: r for r in StockRoom.objects.all()}
-        self.locations = {loc.name.lower(): loc for loc in Location.objects.all()}
+        # the sites the importer may see: another organisation's is an unknown name
+        self.locations = {loc.name.lower(): loc for loc in core_selectors.location_visible(actor)}
         self.taken: dict[str, set[str]] = {"asset_tag": set(), "serial_number": set()}
 
     def read_taken(self, rows: list[dict[str, Any]]) -> None:
@@ -208,7 +210,7 @@ def import_assets(
         )
     started = time.perf_counter()
     report = AssetImportReport(source="csv", dry_run=dry_run)
-    look = _Lookups()
+    look = _Lookups(actor)
     seen: dict[str, set[str]] = {"asset_tag": set(), "serial_number": set()}
     planned = []
     for start in range(0, len(rows), CHUNK):

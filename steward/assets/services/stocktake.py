@@ -13,16 +13,18 @@ from steward.assets import selectors
 from steward.assets.models import Asset, StockCount, StockCountSeen, StockRoom
 from steward.assets.services.assets import require_write
 from steward.assets.services.validation import ref
+from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.errors import Conflict, NotFound, ValidationFailed
-from steward.core.models import Location
 
 
 @transaction.atomic
 def stock_count_start(actor: Actor, *, stock_room: str = "", location: Any = None) -> StockCount:
     require_write(actor)
     room = ref(StockRoom.objects.all(), "stock_room", stock_room, key="slug", label="stock room")
-    where = ref(Location.objects.all(), "location", location, key="pk", label="location")
+    where = ref(
+        core_selectors.location_visible(actor), "location", location, key="pk", label="location"
+    )
     if room is None and where is None:
         raise ValidationFailed.one("stock_room", _("a stock room or a location"))
     return StockCount.objects.create(stock_room=room, location=where, started_by=actor.user)

@@ -117,7 +117,7 @@ def clean_fields(actor: Actor, values: dict[str, Any], asset: Asset | None) -> d
         clean["purchase_date"] = date("purchase_date", values["purchase_date"])
     refs = {
         "model": (AssetModel.objects.all(), "pk", "model"),
-        "location": (Location.objects.all(), "pk", "location"),
+        "location": (core_selectors.location_visible(actor), "pk", "location"),
         "stock_room": (StockRoom.objects.all(), "slug", "stock room"),
         "owner_team": (core_selectors.team_visible(actor), "slug", "team"),
         "assignee": (
@@ -135,19 +135,21 @@ def clean_fields(actor: Actor, values: dict[str, Any], asset: Asset | None) -> d
     return clean
 
 
-def location(field: str, value: Any) -> Location | None:
-    """A location by id (a whole number) or by its name (exact, else the one name equal
-    whatever the case); None clears it. A refusal names ``field``."""
+def location(actor: Actor, field: str, value: Any) -> Location | None:
+    """A location the actor may see (of an organisation they serve, or shared) by id (a whole
+    number) or by its name (exact, else the one name equal whatever the case); None clears
+    it. A refusal names ``field``; another organisation's site is as absent."""
     if value in (None, ""):
         return None
+    visible = core_selectors.location_visible(actor)
     if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
-        return ref(Location.objects.all(), field, value, key="pk", label="location")
+        return ref(visible, field, value, key="pk", label="location")
     if not isinstance(value, str):
         raise ValidationFailed.one(field, _("the id or the name of a location"))
     name = value.strip()
-    found = Location.objects.filter(name=name).first()
+    found = visible.filter(name=name).first()
     if found is None:
-        same = list(Location.objects.filter(name__iexact=name)[:2])
+        same = list(visible.filter(name__iexact=name)[:2])
         found = same[0] if len(same) == 1 else None
     if found is None:
         raise ValidationFailed.one(field, _("no location %(name)s") % {"name": repr(name)})

@@ -12,8 +12,11 @@ from steward.automation.selectors.rules import (
     rule_runs,
     rule_visible,
 )
+from steward.automation.selectors.values import ACTION_LISTS, CONDITION_LISTS, rule_value_choices
 
 __all__ = [
+    "ACTION_LISTS",
+    "CONDITION_LISTS",
     "Compiled",
     "DryRun",
     "active_rules",
@@ -25,5 +28,6 @@ __all__ = [
     "rule_get",
     "rule_list",
     "rule_runs",
+    "rule_value_choices",
     "rule_visible",
 ]

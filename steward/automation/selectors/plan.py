@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from steward.automation.choices import ACTION_FIELDS, ActionKind, ConditionField
+from steward.automation.choices import ACTION_FIELDS, SLA_TRIGGERS, ActionKind, ConditionField
 from steward.automation.models import Rule
 from steward.automation.selectors.permissions import can_read
 from steward.automation.selectors.rules import ATTRIBUTES, Compiled, compile_rules
@@ -117,6 +117,8 @@ def dry_run(actor: Actor, *, rule: Rule, number: str) -> DryRun:
             }
         )
     triggers = [t for t in ("created", "updated") if compiled.fires_on(t, incident, ("status",))]
+    if compiled.trigger in SLA_TRIGGERS.values():  # the sweep, at the clock's threshold
+        triggers = [compiled.trigger]
     return DryRun(
         rule=rule.name,
         incident=incident.number,

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from steward.automation.choices import ConditionField, Operator, Trigger
+from steward.automation.choices import SLA_TRIGGERS, ConditionField, Operator, Trigger
 from steward.automation.models import Rule, RuleRun
 from steward.automation.selectors.permissions import can_read
 from steward.cmdb import selectors as cmdb_selectors
@@ -177,8 +177,17 @@ class Compiled:
     stop_processing: bool
     conditions: tuple[Condition, ...]
     actions: tuple[dict[str, Any], ...]
+    trigger_clock: str = ""
 
     def fires_on(self, event: str, incident: Any, changed: tuple[str, ...]) -> bool:
+        """Whether a write (``created``, ``updated`` with the fields ``changed``) or an SLA
+        threshold (``changed``: the clock's kind) runs this rule."""
+        if event in SLA_TRIGGERS.values():
+            return self.trigger == event and (
+                not self.trigger_clock or self.trigger_clock in changed
+            )
+        if self.trigger in SLA_TRIGGERS.values():
+            return False
         if event == Trigger.CREATED:
             return self.trigger == Trigger.CREATED
         if self.trigger == Trigger.UPDATED:
@@ -218,6 +227,7 @@ def compile_rules(rules: list[Rule]) -> tuple[Compiled, ...]:
             name=rule.name,
             trigger=rule.trigger,
             trigger_status=rule.trigger_status,
+            trigger_clock=rule.trigger_clock,
             stop_processing=rule.stop_processing,
             conditions=tuple(_condition(c, ids) for c in rule.conditions),
             actions=tuple(rule.actions),

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from steward.automation import selectors
+from steward.automation.choices import SLA_TRIGGERS
 from steward.automation.models import Rule
 from steward.automation.services import validation
 from steward.core import audit
@@ -25,6 +26,7 @@ EDITABLE = {
     "is_active",
     "trigger",
     "trigger_status",
+    "trigger_clock",
     "position",
     "stop_processing",
     "conditions",
@@ -67,12 +69,21 @@ def _clean(values: dict[str, Any], rule: Rule | None) -> dict[str, Any]:
     for flag in ("is_active", "stop_processing"):
         if flag in values:
             clean[flag] = _flag(flag, values[flag])
-    if "trigger" in values or "trigger_status" in values:
+    if {"trigger", "trigger_status", "trigger_clock"} & set(values):
         trigger = values.get("trigger", rule.trigger if rule else None)
         status = values.get("trigger_status", rule.trigger_status if rule else "")
+        clock = values.get("trigger_clock", rule.trigger_clock if rule else "")
         if "trigger" in values and "trigger_status" not in values and trigger != "status_changed":
             status = ""  # a trigger moved away from status changes drops its status
-        clean["trigger"], clean["trigger_status"] = validation.trigger(trigger, status)
+        if (
+            "trigger" in values
+            and "trigger_clock" not in values
+            and trigger not in SLA_TRIGGERS.values()
+        ):
+            clock = ""  # and one moved away from the SLA triggers its clock
+        clean["trigger"], clean["trigger_status"], clean["trigger_clock"] = validation.trigger(
+            trigger, status, clock
+        )
     if "position" in values and values["position"] is not None:
         clean["position"] = validation.position(values["position"])
     if "conditions" in values:

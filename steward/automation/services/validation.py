@@ -15,11 +15,13 @@ from steward.automation.choices import (
     MAX_CONDITIONS,
     NOTIFY_REQUESTER,
     NOTIFY_TEAM,
+    SLA_TRIGGERS,
     TEXT_FIELDS,
     ActionKind,
     ConditionField,
     Operator,
     Trigger,
+    TriggerClock,
 )
 from steward.cmdb.models import ConfigurationItem
 from steward.core.errors import ValidationFailed
@@ -44,9 +46,18 @@ def name(value: Any) -> str:
     return text
 
 
-def trigger(value: Any, status: Any) -> tuple[str, str]:
+def trigger(value: Any, status: Any, clock: Any = "") -> tuple[str, str, str]:
+    """The trigger, the status a status change must reach, the SLA clock an SLA trigger
+    listens to; each of the last two only with its trigger."""
     if value not in Trigger.values:
         raise ValidationFailed.one("trigger", _("one of: %(v)s") % {"v": ", ".join(Trigger.values)})
+    clock = clock or ""
+    if clock and (value not in SLA_TRIGGERS.values() or clock not in TriggerClock.values):
+        raise ValidationFailed.one(
+            "trigger_clock",
+            _("%(v)s (empty: either), for the SLA triggers only")
+            % {"v": ", ".join(TriggerClock.values)},
+        )
     status = status or ""
     if status and (value != Trigger.STATUS_CHANGED or status not in Status.values):
         raise ValidationFailed.one(
@@ -54,7 +65,7 @@ def trigger(value: Any, status: Any) -> tuple[str, str]:
             _("a status (%(v)s), for the trigger status_changed only")
             % {"v": ", ".join(Status.values)},
         )
-    return value, status
+    return value, status, clock
 
 
 def _text(value: Any, limit: int) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from steward.automation.choices import ActionKind, ConditionField, Operator
+from steward.automation.choices import ActionKind, ConditionField, Operator, Trigger, TriggerClock
 from steward.incidents.choices import IncidentChannel, Status
 
 register = template.Library()
@@ -46,3 +46,14 @@ def condition_value(value, field: str):
     if field == ConditionField.CHANNEL:
         return _label(IncidentChannel, value)
     return value
+
+
+@register.filter
+def sla_clock(value: str) -> str:
+    """An SLA trigger's clock by its name (Response, Resolution)."""
+    return _label(TriggerClock, value)
+
+
+@register.filter
+def trigger(value: str) -> str:
+    return _label(Trigger, value)

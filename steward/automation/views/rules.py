@@ -91,6 +91,11 @@ def _form_page(
     groups = groups or {}
     if status >= 400 and not actions:
         actions = [Row(0, "")]  # a rule needs one: its row ready to fill in
+    # each row's value offers what its field or action takes (server-drawn: no script)
+    for row in conditions:
+        row.options = selectors.CONDITION_LISTS.get(row.kind, "")
+    for row in actions:
+        row.options = selectors.ACTION_LISTS.get(row.kind, "")
     context = {
         "condition_errors": groups.get("conditions", []),
         "action_errors": groups.get("actions", []),
@@ -101,6 +106,7 @@ def _form_page(
         "condition_choices": CONDITION_CHOICES,
         "operator_choices": OPERATOR_CHOICES,
         "action_choices": ACTION_CHOICES,
+        "value_choices": selectors.rule_value_choices(request.actor),
         "text_fields": [str(f) for f in TEXT_FIELDS],
         "stale": stale,
     }
@@ -213,6 +219,7 @@ def rule_edit(request: HttpRequest, pk: str) -> HttpResponse:
             "description": rule.description,
             "trigger": rule.trigger,
             "trigger_status": rule.trigger_status,
+            "trigger_clock": rule.trigger_clock,
             "position": rule.position,
             "is_active": rule.is_active,
             "stop_processing": rule.stop_processing,

@@ -197,6 +197,24 @@ class ConflictReport:
 
     changes: list[dict] = field(default_factory=list)
     freezes: list[dict] = field(default_factory=list)
+    # number → name of the CIs the report names (the reader may see them): the pages show
+    # the name, the JSON (``conflict_json``) keeps the numbers
+    ci_names: dict[str, str] = field(default_factory=dict)
+
+    def shown_changes(self) -> list[dict]:
+        """The conflicting changes with their CIs as (number, name) ("Online shop"), for a
+        page."""
+        return [
+            {**c, "ci_links": [(n, self.ci_names.get(n, n)) for n in c["cis"]]}
+            for c in self.changes
+        ]
+
+    def shown_freezes(self) -> list[dict]:
+        """The freeze windows with their CI by name, for a page."""
+        return [
+            {**f, "ci_name": self.ci_names.get(f["ci"], f["ci"]) if f["ci"] else None}
+            for f in self.freezes
+        ]
 
     @property
     def empty(self) -> bool:
@@ -318,6 +336,7 @@ def _conflicts_of_cis(
             entry["relation"] = "same_ci"
         if seen and link.ci_id in visible_cis:
             entry["cis"].append(link.ci.number)
+            report.ci_names[link.ci.number] = link.ci.name
     report.changes = list(by_change.values())[:MAX_CONFLICTS]
     freezes = (
         FreezeWindow.objects.filter(is_active=True, starts_at__lt=end, ends_at__gt=start)
@@ -327,6 +346,8 @@ def _conflicts_of_cis(
     )
     for freeze in freezes:
         seen = freeze.ci_id is None or freeze.ci_id in visible_cis
+        if seen and freeze.ci is not None:
+            report.ci_names[freeze.ci.number] = freeze.ci.name
         report.freezes.append(
             {
                 "slug": freeze.slug if seen else None,

@@ -41,6 +41,7 @@ from steward.core.numbering import next_number
 from steward.core.services import comment_add
 from steward.core.services.common import reject_unknown, resolve_ref
 from steward.core.services.records import RecordRules, record_update
+from steward.core.services.references import refuse_unserved
 
 
 def _sync_windows(change: Change) -> None:
@@ -131,6 +132,8 @@ def change_create(actor: Actor, *, title: str, **fields: Any) -> Change:
     requester = clean.pop("requester", None) or actor.user
     if requester is None:
         raise ValidationFailed.one("requester", _("required when the system raises a change"))
+    # an agent limited to organisations raises changes of those she serves (or none)
+    refuse_unserved(actor, "requester", requester.organisation_id)
     if template is not None:
         for name in ("implementation_plan", "backout_plan", "test_plan"):
             clean.setdefault(name, "")

@@ -13,7 +13,6 @@ from steward.cmdb.services.validation import Checker, checker
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
-from steward.core.models import Location
 
 
 @dataclass
@@ -132,7 +131,7 @@ def load(actor: Actor, source: str) -> Context:
         sources=sources,
         teams={t.slug: t for t in core_selectors.team_visible(actor)},
         organisations=organisations,
-        locations={loc.name: loc for loc in Location.objects.all()},
+        locations={loc.name: loc for loc in core_selectors.location_visible(actor)},
         default_organisation=default,
         relationship_types={t.slug: t for t in selectors.relationship_types()},
     )

@@ -23,7 +23,6 @@ from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import PermissionDenied, ValidationFailed
-from steward.core.models import Location
 from steward.core.numbering import next_number
 from steward.core.services.common import reject_unknown, resolve_ref
 from steward.core.services.records import RecordRules, record_update, set_fields
@@ -106,7 +105,11 @@ def _clean(
         )
     if "location" in clean:
         clean["location"] = resolve_ref(
-            Location.objects.all(), "location", clean["location"], key="name", label="location"
+            core_selectors.location_visible(actor),
+            "location",
+            clean["location"],
+            key="name",
+            label="location",
         )
     return clean
 

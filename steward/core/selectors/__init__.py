@@ -52,12 +52,19 @@ def department_choices(actor: Actor) -> list[Department]:
     return list(qs.select_related("organisation").order_by("organisation__name", "name"))
 
 
-def location_choices(actor: Actor) -> list[Location]:
-    """Sites of the organisations the actor may see, and shared ones (no organisation)."""
-    qs = Location.objects.filter(
+def location_visible(actor: Actor) -> QuerySet[Location]:
+    """Sites of the organisations the actor may see, and shared ones (no organisation): what
+    any form offers and any write accepts as a location (a person's, an asset's, a CI's)."""
+    if sees_everything(actor):
+        return Location.objects.all()
+    return Location.objects.filter(
         Q(organisation__isnull=True) | Q(organisation__in=organisation_visible(actor))
     )
-    return list(qs.order_by("name"))
+
+
+def location_choices(actor: Actor) -> list[Location]:
+    """Sites of the organisations the actor may see, and shared ones (no organisation)."""
+    return list(location_visible(actor).order_by("name"))
 
 
 def user_visible(actor: Actor) -> QuerySet[User]:

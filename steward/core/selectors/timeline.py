@@ -32,6 +32,13 @@ from steward.core.selectors import compiled, shells
 from steward.core.selectors import names as kept_names
 
 EMPTY = "—"
+# the audit actions as the timeline words them (``AuditAction``'s labels, which its choices
+# keep untranslated: a translated label would be a migration); ``action_text`` translates
+AUDIT_ACTIONS = (
+    translation.gettext_noop("Created"),
+    translation.gettext_noop("Updated"),
+    translation.gettext_noop("Deleted"),
+)
 HISTORY_LIMIT = 200
 # what an app may pass as ``values``: given the audit rows about to be shown, a function of
 # (field name, one stored value) giving the value to show instead (a reference the reader
@@ -61,6 +68,12 @@ class TimelineEntry:
     action: str = ""
     channel: str = ""
     changes: tuple[FieldChange, ...] = ()
+
+    @property
+    def action_text(self) -> str:
+        """The action as the reader says it, lower case ("updated", German "aktualisiert");
+        ``action`` stays the English label the pages compare with "Created"."""
+        return translation.gettext(self.action).lower() if self.action else ""
 
 
 def reader_zone(actor: Actor) -> dt.tzinfo:
@@ -105,10 +118,13 @@ def _field(model: type[models.Model], name: str) -> models.Field | None:
 
 
 def field_label(model: type[models.Model], name: str) -> str:
-    """The field's verbose name with a capital, or the name made readable."""
+    """The field's verbose name with a capital, or the name made readable, in the reader's
+    language: the models' verbose names are the field names (a translated one would be a
+    migration per app), and the forms' labels ("Planned start", "Root cause") are the same
+    words, already in the catalogue; a field no form names reads as it is."""
     field = _field(model, name)
     text = str(field.verbose_name) if field is not None else name.replace("_", " ")
-    return text[:1].upper() + text[1:]
+    return translation.gettext(text[:1].upper() + text[1:])
 
 
 def _is_reference(field: models.Field | None) -> bool:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from steward.core import selectors
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
@@ -23,6 +25,20 @@ def resolve_organisations(actor: Actor, values: dict[str, Any]) -> None:
             values["organisation"],
             key="slug",
             label="organisation",
+        )
+
+
+def refuse_unserved(actor: Actor, field: str, organisation_id: int | None) -> None:
+    """A record an agent limited to organisations makes is of one they serve or of none: a
+    422 naming ``field`` (the person whose organisation it takes) otherwise. Every other
+    person they may name is of those, so this is the agent herself, of an organisation she
+    does not serve: the record would be one she could not read (a 404 after its 201), and
+    its answer would show another organisation's numbering and policies."""
+    if organisation_id is None or not actor.is_agent or selectors.sees_everything(actor):
+        return
+    if organisation_id not in (selectors.served_organisation_ids(actor) or ()):
+        raise ValidationFailed.one(
+            field, _("of an organisation you do not serve: name a person of one you serve")
         )
 
 

@@ -18,7 +18,7 @@ from steward.core import audit, outbox, selectors
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction, Role
 from steward.core.errors import NotFound, PermissionDenied, ValidationFailed
-from steward.core.models import Department, Location, Team, User
+from steward.core.models import Department, Team, User
 from steward.core.services.common import bump_version, check_version, reject_unknown, resolve_ref
 from steward.core.services.references import resolve_organisations
 
@@ -93,7 +93,11 @@ def _clean(actor: Actor, values: dict[str, Any], user: User | None = None) -> di
             raise ValidationFailed.one("manager", _("a person cannot be their own manager"))
     if "location" in clean:
         clean["location"] = resolve_ref(
-            Location.objects.all(), "location", clean["location"], key="id", label="location"
+            selectors.location_visible(actor),
+            "location",
+            clean["location"],
+            key="id",
+            label="location",
         )
     if "served_organisations" in clean:
         clean["served_organisations"] = _organisations(actor, clean["served_organisations"])

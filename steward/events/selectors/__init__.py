@@ -8,8 +8,20 @@ from steward.events.selectors.alerts import (
     live_alert_for_update,
 )
 from steward.events.selectors.history import alert_history, alert_moves
-from steward.events.selectors.matching import ci_for_node, maintenance_change
+from steward.events.selectors.matching import (
+    ci_for_node,
+    in_maintenance,
+    last_closed_flaps,
+    maintenance_change,
+)
 from steward.events.selectors.permissions import can_read, can_work
+from steward.events.selectors.windows import (
+    mark_in_maintenance,
+    window_covering,
+    window_get,
+    window_list,
+    window_visible,
+)
 
 __all__ = [
     "alert_for_update",
@@ -21,6 +33,13 @@ __all__ = [
     "can_read",
     "can_work",
     "ci_for_node",
+    "in_maintenance",
+    "last_closed_flaps",
     "live_alert_for_update",
     "maintenance_change",
+    "mark_in_maintenance",
+    "window_covering",
+    "window_get",
+    "window_list",
+    "window_visible",
 ]

@@ -5,6 +5,7 @@ none, so they get 404s."""
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from steward.cmdb import selectors as cmdb_selectors
 from steward.core.actor import Actor
@@ -14,6 +15,7 @@ from steward.core.selectors.scoping import follow_visible, scope_to_organisation
 from steward.events.choices import LIVE_STATES, StateFilter
 from steward.events.models import Alert
 from steward.events.selectors.permissions import can_read
+from steward.events.selectors.windows import mark_in_maintenance
 from steward.incidents import selectors as incident_selectors
 
 ORDER = ("-last_seen", "-id")
@@ -71,7 +73,9 @@ def alert_list(
         qs = qs.filter(
             Q(node__icontains=word) | Q(resource__icontains=word) | Q(summary__icontains=word)
         )
-    return paginate(qs, order=ORDER, cursor=cursor, limit=limit)
+    page = paginate(qs, order=ORDER, cursor=cursor, limit=limit)
+    mark_in_maintenance(page.items, timezone.now())
+    return page
 
 
 def alert_get(actor: Actor, *, pk: object) -> Alert:
@@ -79,6 +83,7 @@ def alert_get(actor: Actor, *, pk: object) -> Alert:
     alert = _shown(actor, alert_visible(actor)).filter(pk=_id(pk)).first()
     if alert is None:
         raise NotFound()
+    mark_in_maintenance([alert], timezone.now())
     return alert
 
 

@@ -14,6 +14,9 @@ from steward.changes import selectors as change_selectors
 from steward.cmdb import selectors as cmdb_selectors
 from steward.cmdb.models import ConfigurationItem
 from steward.core.actor import Actor
+from steward.events.choices import State
+from steward.events.models import Alert
+from steward.events.selectors.windows import window_covering
 
 NODE_KEYS = ("fqdn", "hostname")
 
@@ -45,3 +48,24 @@ def maintenance_change(actor: Actor, ci_id: int | None, at: dt.datetime) -> str 
     if ci_id is None:
         return None
     return change_selectors.change_in_window(actor, ci_id=ci_id, at=at)
+
+
+def in_maintenance(actor: Actor, node: str, ci_id: int | None, at: dt.datetime) -> bool:
+    """Whether an alert of ``node`` and ``ci_id`` is expected at ``at``: under a manual
+    maintenance window (one statement), else under a change's window (one more, when there
+    is a CI). One answer from the alert's point of view, whichever window holds it."""
+    if window_covering(node, ci_id, at) is not None:
+        return True
+    return maintenance_change(actor, ci_id, at) is not None
+
+
+def last_closed_flaps(fingerprint: str) -> tuple[object, dt.datetime | None]:
+    """The flapping history of the fingerprint's last closed alert (``[]``, None without
+    one): one statement on the partial index ``event_alert_last_closed``."""
+    row = (
+        Alert.objects.filter(fingerprint=fingerprint, state=State.CLOSED)
+        .order_by("-closed_at")
+        .values_list("flap_changes", "flapping_until")
+        .first()
+    )
+    return row if row is not None else ([], None)

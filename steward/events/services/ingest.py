@@ -19,7 +19,7 @@ from steward.core.selectors.scoping import served_organisation_ids
 from steward.events import selectors
 from steward.events.choices import ClosedBy, Outcome, Severity, State
 from steward.events.models import Alert
-from steward.events.services import rules
+from steward.events.services import flapping, rules
 from steward.events.services.validation import clean_event
 
 SEND_REFUSED = "Only agents with a writing token send events."
@@ -33,6 +33,7 @@ AUDITED = (
     "state",
     "count",
     "in_maintenance",
+    "flapping_until",
 )
 
 
@@ -85,7 +86,10 @@ def event_ingest(actor: Actor, **values: Any) -> Ingested:
         if alert is None:
             alert, outcome = _insert(actor, print_, clean, now)
         if outcome == Outcome.UPDATED:
+            was_in_maintenance = alert.in_maintenance
             _repeat(actor, alert, clean, now)
+            if not was_in_maintenance:
+                _maintenance_started(actor, alert, now)
         rules.open_incident_if_due(actor, alert)
     return Ingested(outcome, alert)
 
@@ -93,13 +97,19 @@ def event_ingest(actor: Actor, **values: Any) -> Ingested:
 def _insert(actor: Actor, print_: str, clean: dict[str, Any], now) -> tuple[Alert, str]:
     """The new alert, or, when a concurrent event inserted it first, that one (locked)."""
     ci = selectors.ci_for_node(actor, clean["node"])
+    ci_id = ci.pk if ci else None
+    flaps = flapping.Flaps([], None, False)
+    if flapping.enabled():  # raised again: a state change of the fingerprint
+        flaps = flapping.state_changed(*selectors.last_closed_flaps(print_), now)
     alert = Alert(
         fingerprint=print_,
         first_seen=now,
         last_seen=now,
         configuration_item=ci,
         organisation_id=ci.organisation_id if ci else None,
-        in_maintenance=selectors.maintenance_change(actor, ci.pk if ci else None, now) is not None,
+        in_maintenance=selectors.in_maintenance(actor, clean["node"], ci_id, now),
+        flap_changes=flaps.changes,
+        flapping_until=flaps.until,
         **clean,
     )
     try:
@@ -117,7 +127,10 @@ def _insert(actor: Actor, print_: str, clean: dict[str, Any], now) -> tuple[Aler
         severity=alert.severity,
         ci=alert.configuration_item_id,
         in_maintenance=alert.in_maintenance,
+        flapping=alert.is_flapping,
     )
+    if flaps.started:
+        outbox.emit("alert.flapping", alert, until=alert.flapping_until.isoformat())
     return alert, Outcome.CREATED
 
 
@@ -140,7 +153,7 @@ def _maintenance_over(actor: Actor, alert: Alert, now) -> None:
     """An event of an alert raised in maintenance: still in the change's window, nothing;
     after it, the alert is no longer expected and the incident rule applies to it again.
     Read only for alerts in maintenance, so an ordinary repeat costs nothing more."""
-    if selectors.maintenance_change(actor, alert.configuration_item_id, now) is not None:
+    if selectors.in_maintenance(actor, alert.node, alert.configuration_item_id, now):
         return
     alert.in_maintenance = False
     alert.save(update_fields=["in_maintenance"])
@@ -148,12 +161,41 @@ def _maintenance_over(actor: Actor, alert: Alert, now) -> None:
     outbox.emit("alert.maintenance_ended", alert)
 
 
+def _maintenance_started(actor: Actor, alert: Alert, now) -> None:
+    """A live alert about to open its incident while a window now holds it (one started
+    after it was raised): in maintenance from here, as a new alert would be. Read only when
+    the rule would open an incident, so an ordinary repeat costs nothing more."""
+    if alert.in_maintenance or not rules.incident_due(alert):
+        return
+    if not selectors.in_maintenance(actor, alert.node, alert.configuration_item_id, now):
+        return
+    alert.in_maintenance = True
+    alert.save(update_fields=["in_maintenance"])
+    audit.record(actor, alert, before={"in_maintenance": False}, after={"in_maintenance": True})
+    outbox.emit("alert.maintenance_started", alert)
+
+
 def _clear(actor: Actor, alert: Alert, summary: str, now) -> None:
-    before = audit.snapshot(alert, ("state", "count"))
+    before = audit.snapshot(alert, ("state", "count", "flapping_until"))
     alert.state, alert.closed_at, alert.closed_by = State.CLOSED, now, ClosedBy.CLEAR
     alert.count += 1
     alert.last_seen = now
-    alert.save(update_fields=["state", "closed_at", "closed_by", "count", "last_seen"])
+    flaps = flapping.state_changed(alert.flap_changes, alert.flapping_until, now)
+    alert.flap_changes, alert.flapping_until = flaps.changes, flaps.until
+    alert.save(
+        update_fields=[
+            "state",
+            "closed_at",
+            "closed_by",
+            "count",
+            "last_seen",
+            "flap_changes",
+            "flapping_until",
+        ]
+    )
     audit.record(actor, alert, before=before, after=audit.snapshot(alert, before))
-    outbox.emit("alert.closed", alert, by=ClosedBy.CLEAR)
-    rules.note_clear_on_incident(actor, alert, summary)
+    outbox.emit("alert.closed", alert, by=ClosedBy.CLEAR, flapping=alert.is_flapping)
+    if flaps.started:
+        outbox.emit("alert.flapping", alert, until=alert.flapping_until.isoformat())
+    if not alert.is_flapping:  # a flapping alert's clears notify nobody (decision 0105)
+        rules.note_clear_on_incident(actor, alert, summary)

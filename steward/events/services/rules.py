@@ -24,12 +24,20 @@ def incident_severities() -> tuple[str, ...]:
     return tuple(settings.EVENT_INCIDENT_SEVERITIES)
 
 
+def incident_due(alert: Alert) -> bool:
+    """Whether the alert calls for an incident it has not got, maintenance aside: its
+    severity is one of the rule's, and it is not flapping (decision 0105)."""
+    if alert.incident_id is not None or alert.severity not in incident_severities():
+        return False
+    return not alert.is_flapping
+
+
 def open_incident_if_due(actor: Actor, alert: Alert) -> None:
     """Open the alert's incident if its severity calls for one and it has none yet (the
     caller holds the alert's row lock, so two events cannot both open one)."""
-    if alert.incident_id is not None or alert.severity not in incident_severities():
+    if not incident_due(alert):
         return
-    if alert.in_maintenance:  # expected: its CI is under a change's window (decision 0095)
+    if alert.in_maintenance:  # expected: a window holds its CI or node (decisions 0095, 0105)
         return
     impact, urgency = LEVELS[alert.severity]
     fields = {}

@@ -2,6 +2,7 @@
 
 from steward.incidents.selectors.classification import (
     category_by_slug,
+    category_choices,
     category_list,
     category_suggest,
     priority_for,
@@ -62,6 +63,7 @@ from steward.incidents.selectors.timeline import (
 
 __all__ = [
     "category_by_slug",
+    "category_choices",
     "CategoryNode",
     "category_get",
     "category_parents",

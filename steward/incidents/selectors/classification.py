@@ -51,6 +51,22 @@ def category_list(*, parent: str | None = None) -> list[Category]:
     return list(qs.order_by("name"))
 
 
+def category_choices() -> list[Category]:
+    """Active categories as one select lists them: each category followed by its own
+    subcategories, both by name ("Access", "Access › Account locked", …, "Database"), not
+    every row by its own name, which scattered "Network › VPN" among the other categories'
+    subcategories."""
+    rows = category_list()
+    top = {c.pk: c.name.casefold() for c in rows if c.parent_id is None}
+
+    def place(c: Category) -> tuple:
+        if c.parent_id is None:
+            return (c.name.casefold(), c.pk, "")
+        return (top.get(c.parent_id, c.parent.name.casefold()), c.parent_id, c.name.casefold())
+
+    return sorted(rows, key=place)
+
+
 def category_suggest(*, q: str, limit: int = 10) -> list[Category]:
     """Active categories and subcategories whose name or slug contains every word of ``q``
     (a picker's choices; everyone may read the categories), by name."""

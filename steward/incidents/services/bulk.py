@@ -20,16 +20,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from steward.cmdb import selectors as cmdb_selectors
-from steward.core import audit, inserts, outbox
+from steward.core import audit, inserts, outbox, stamps
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.errors import PermissionDenied, ValidationFailed
 from steward.core.models import Team, User
 from steward.core.numbering import next_numbers
 from steward.incidents import selectors
-from steward.incidents.choices import IncidentChannel, ResolutionCode, Status
+from steward.incidents.choices import OPEN_STATES, IncidentChannel, ResolutionCode, Status
 from steward.incidents.models import Category, Incident
 from steward.incidents.services import AUDITED, clocks, external, search_index, validation
+from steward.incidents.services.batched import created_hooks_fired
 from steward.incidents.services.bulk_rows import FIELDS, STATUSES, TIMES, clean, known, parse_time
 from steward.incidents.services.external import Skipped
 from steward.incidents.services.fields import service_class_ids
@@ -55,11 +56,8 @@ class _Refs:
         self.teams = {
             t.slug: t for t in core_selectors.team_visible(actor).filter(slug__in=wanted("team"))
         }
-        self.members: set[tuple[int, int]] = set(
-            Team.members.through.objects.filter(team__in=self.teams.values()).values_list(
-                "team_id", "user_id"
-            )
-        )
+        through = Team.members.through.objects.filter(team__in=self.teams.values())
+        self.members: set[tuple[int, int]] = set(through.values_list("team_id", "user_id"))
         self.categories = {
             c.slug: c
             for c in Category.objects.filter(slug__in=wanted("category") | wanted("subcategory"))
@@ -182,6 +180,7 @@ def _build(row: Mapping[str, Any], refs: _Refs, now: dt.datetime) -> tuple[dict,
     return values, {}
 
 
+@stamps.held()  # the cached configuration's stamps read once for the batch (0104)
 @transaction.atomic
 def incidents_import(
     actor: Actor, rows: Iterable[Mapping[str, Any]], *, skipped: list[Skipped] | None = None
@@ -233,6 +232,7 @@ def incidents_import(
     search_index.index_new(incidents)
     _audit_created(actor, incidents)
     outbox.emit_batch("incidents.imported", incidents)
+    incidents = created_hooks_fired(actor, incidents, only=OPEN_STATES)  # the rules: 0104
     if skips and skipped is not None:  # a repeat within the batch: its first row's number
         made = {number: i.number for (number, _), i in zip(rows, incidents, strict=True)}
         skipped += [s._replace(number=s.number or made[firsts[s.row]]) for s in skips]

@@ -20,6 +20,7 @@ from steward.core.selectors import cached
 from steward.core.services import comment_add
 from steward.core.services.common import reject_unknown, unknown_ref
 from steward.core.services.records import RecordRules, record_update
+from steward.core.services.references import refuse_unserved
 from steward.incidents import selectors
 from steward.incidents.choices import OPEN_STATES, IncidentChannel, ResolutionCode, Status
 from steward.incidents.models import Incident, IncidentSettings
@@ -134,6 +135,8 @@ def incident_create(
         organisation = _organisation_of(actor, caller_user)
     else:
         raise ValidationFailed.one("caller", _("required when the system logs an incident"))
+    # an agent limited to organisations logs for those she serves (or none), herself too
+    refuse_unserved(actor, "caller", caller_user.organisation_id)
     if not actor.is_agent and clean.get("team") is None:
         clean["team"] = routing.routed_team(
             category=clean.get("category"),

@@ -40,6 +40,11 @@ def create_index(conn) -> None:  # noqa: ANN001 - a database connection
                 f"CREATE VIRTUAL TABLE {TABLE} USING fts5(public, internal, "
                 "tokenize='unicode61 remove_diacritics 2')"
             )
+    # its merges are the worker's, not the writes' (decision 0106; migration 0021 for
+    # indexes made before)
+    from steward.incidents.services import search_merge
+
+    search_merge.configure(conn)
 
 
 def create_terms(cursor, vendor: str) -> None:  # noqa: ANN001 - a database cursor

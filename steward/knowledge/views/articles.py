@@ -30,7 +30,7 @@ def _require_agent(request: HttpRequest) -> None:
 
 
 def _categories() -> list:
-    return incident_selectors.category_list()
+    return incident_selectors.category_choices()
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from steward.core import selectors as core_selectors
@@ -37,7 +38,7 @@ def detail_url(number: str) -> str:
 
 def _form_choices(actor: Actor) -> dict:
     return {
-        "categories": incident_selectors.category_list(),
+        "categories": incident_selectors.category_choices(),
         "teams": core_selectors.team_choices(actor),
     }
 
@@ -52,7 +53,12 @@ def _initial_from_incident(actor: Actor, number: str) -> dict:
     return {
         "from_incident": incident.number,
         "title": incident.title,
-        "description": f"Raised from {incident.number}.\n\n{incident.description}".strip(),
+        # the form's text, in the agent's language (the API's default, in the service, is
+        # English like every stored text)
+        "description": (
+            gettext("Raised from %(number)s.") % {"number": incident.number}
+            + f"\n\n{incident.description}"
+        ).strip(),
         "category": category.slug if category else "",
         "impact": incident.impact,
         "urgency": incident.urgency,

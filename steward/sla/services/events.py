@@ -2,7 +2,9 @@
 
 The unique (clock, threshold) row is the guarantee: whoever inserts it emits the event in
 the same transaction; anyone else (a second sweep worker, a pause racing the sweep) meets
-the constraint and does nothing. Escalation actions are outbox consumers elsewhere.
+the constraint and does nothing. Escalation actions are outbox consumers elsewhere; other
+apps' rules (automation's SLA triggers, decision 0104) listen on ``core.hooks`` and run in
+this transaction, so the event row and what the rules did commit together or not at all.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 
-from steward.core import outbox
+from steward.core import hooks, outbox, stamps
 from steward.core.actor import Actor
 from steward.sla.choices import ClockState, Threshold
 from steward.sla.models import SlaClock, SlaEvent
@@ -23,11 +25,15 @@ FLAGS = {Threshold.WARNING: "warned", Threshold.BREACH: "breached"}
 SWEEP_BATCH = 200
 
 
-def record_threshold(clock: SlaClock, threshold: str, *, at: dt.datetime) -> bool:
+def record_threshold(
+    clock: SlaClock, threshold: str, *, at: dt.datetime, actor: Actor | None = None
+) -> bool:
     """Record that ``clock`` crossed ``threshold`` at ``at``; True if this call did it.
 
-    Must run inside the caller's transaction, so the event row, the clock's flag and the
-    outbox row commit together or not at all.
+    Must run inside the caller's transaction, so the event row, the clock's flag, the
+    outbox row and the listeners' writes (``hooks.SLA_THRESHOLD``: automation's rules)
+    commit together or not at all. Only the call that inserted the unique event row tells
+    the listeners: once per clock and threshold, however often the sweep runs.
     """
     flag = FLAGS[threshold]
     try:
@@ -41,6 +47,7 @@ def record_threshold(clock: SlaClock, threshold: str, *, at: dt.datetime) -> boo
     SlaClock.objects.filter(pk=clock.pk).update(**{flag: True})
     if created:
         outbox.emit(TOPICS[threshold], clock, **event_payload(clock, at=at))
+        hooks.fire(hooks.SLA_THRESHOLD, actor or Actor.system("sla"), clock, (threshold,))
     return created
 
 
@@ -106,18 +113,21 @@ def sla_sweep(actor: Actor, *, now: dt.datetime, batch: int = SWEEP_BATCH) -> Sw
     which the next run picks up.
     """
     counts = {}
+    # the cached configuration's stamps (automation's rules) read once per batch, not per event
     for threshold, instant, lookup in _PASSES:
         pending = {"state": ClockState.RUNNING, FLAGS[threshold]: False, lookup: now}
         done = 0
         while True:
-            with transaction.atomic():
+            with stamps.held(), transaction.atomic():
                 clocks = list(
                     SlaClock.objects.select_for_update(skip_locked=True)
                     .filter(**pending)
                     .order_by(instant, "id")[:batch]
                 )
                 for clock in clocks:
-                    done += record_threshold(clock, threshold, at=getattr(clock, instant))
+                    done += record_threshold(
+                        clock, threshold, at=getattr(clock, instant), actor=actor
+                    )
             if len(clocks) < batch:
                 break
         counts[threshold] = done

@@ -20,6 +20,7 @@ as SQLite did at 1,000.
 from __future__ import annotations
 
 import logging
+import os
 import struct
 import threading
 from collections.abc import Callable
@@ -49,15 +50,38 @@ def checkpoint(connection: BaseDatabaseWrapper) -> tuple[int, int] | None:
     return frames, copied
 
 
+# The ``-shm`` files read, each opened once and never closed: closing any descriptor of a
+# file drops every POSIX lock this process holds on it, and SQLite's WAL locks (its readers'
+# and writer's) are POSIX locks on ``-shm``. An open-read-close every look released the
+# locks of the worker's other connections: another process then checkpointed or restarted
+# the log under a reader that still used it, and the database was corrupted (decision 0106).
+_shm: dict[str, int] = {}
+_shm_mutex = threading.Lock()
+
+
+def _shm_fd(path: str) -> int | None:
+    with _shm_mutex:
+        fd = _shm.get(path)
+        try:
+            if fd is not None and os.fstat(fd).st_ino == os.stat(path).st_ino:
+                return fd
+            # first look, or the file was made again (a new inode): the old descriptor is
+            # kept open too, as closing it could still drop a lock on the old inode
+            _shm[path] = fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            return None
+        return fd
+
+
 def waiting_frames(database: str) -> int:
     """Frames in the log not yet copied back, from the WAL index header in ``<db>-shm``
     (SQLite's documented format: ``mxFrame`` at byte 16, ``nBackfill`` at 96, native byte
-    order); 0 when there is no log. Read without a lock: an estimate is all it serves."""
-    try:
-        with open(f"{database}-shm", "rb") as shm:
-            header = shm.read(100)
-    except FileNotFoundError:
+    order); 0 when there is no log. Read without a lock (an estimate is all it serves) and
+    through a descriptor kept open (``_shm``)."""
+    fd = _shm_fd(f"{database}-shm")
+    if fd is None:
         return 0
+    header = os.pread(fd, 100, 0)
     if len(header) < 100:  # noqa: PLR2004 - the header's two copies and the checkpoint info
         return 0
     (frames,), (copied,) = (

@@ -1,0 +1,80 @@
+"""An asset manager limited to organisations files assets (and CIs) only at sites of those
+organisations or shared ones (no organisation), and is offered no other.
+
+Locations carry an organisation, and the people's forms offered only those of the
+organisations the reader may see (``core.selectors.location_choices``); the assets' and the
+CMDB's forms, pickers, writes and imports took every location, so a limited asset manager
+read the names of another customer's sites in the location filter and picker, and could file
+assets at them (by id or by name). Now another organisation's site is as absent: a 422
+naming ``location``."""
+
+import pytest
+from django.test import Client
+
+from steward.assets.models import Asset
+from steward.core.choices import Role
+from steward.core.models import Location
+from tests import factories
+from tests.conftest import api_client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sites(db):
+    acme, globex = factories.OrganisationFactory(), factories.OrganisationFactory()
+    return {
+        "ours": Location.objects.create(name="Acme Hamburg", organisation=acme),
+        "theirs": Location.objects.create(name="Globex Hamburg Vault", organisation=globex),
+        "shared": Location.objects.create(name="Hamburg Depot"),
+        "acme": acme,
+    }
+
+
+@pytest.fixture
+def limited(sites):
+    user = factories.UserFactory(username="am-acme", roles=[Role.AGENT, Role.ASSET_MANAGER])
+    user.served_organisations.set([sites["acme"]])
+    return user
+
+
+def test_the_picker_and_the_list_offer_no_other_organisations_site(limited, sites):
+    web = Client()
+    web.force_login(limited)
+    offered = web.get("/pick/location/", {"q": "hamb"}).content.decode()
+    assert "Acme Hamburg" in offered
+    assert "Hamburg Depot" in offered
+    assert "Globex" not in offered
+    listing = web.get("/assets/").content.decode()
+    assert "Acme Hamburg" in listing
+    assert "Globex" not in listing
+
+
+def test_an_asset_is_not_filed_at_another_organisations_site(limited, sites, catalogue):
+    api = api_client_for(limited)
+    base = {"asset_tag": "T-1", "serial_number": "S-1", "model": catalogue["laptop"].pk}
+    theirs = sites["theirs"]
+    for value in (theirs.pk, str(theirs.pk), theirs.name, theirs.name.upper()):
+        response = api.post("/api/v1/assets", {**base, "status": "in_stock", "location": value})
+        assert response.status_code == 422, response.content
+        assert list(response.json()["error"]["fields"]) == ["location"]
+    assert not Asset.objects.exists()
+    made = api.post("/api/v1/assets", {**base, "status": "in_stock", "location": "Hamburg Depot"})
+    assert made.status_code == 201, made.content
+    url = f"/api/v1/assets/{made.json()['number']}"
+    moved = api.patch(url, {"location": theirs.pk})
+    assert (moved.status_code, list(moved.json()["error"]["fields"])) == (422, ["location"])
+    out = api.post(f"{url}/check-out", {"location": theirs.pk})
+    assert (out.status_code, list(out.json()["error"]["fields"])) == (422, ["location"])
+    assert Asset.objects.get().location == sites["shared"]
+    assert api.patch(url, {"location": sites["ours"].pk}).status_code == 200
+
+
+def test_a_ci_is_not_placed_at_another_organisations_site(limited, sites):
+    api = api_client_for(limited)
+    body = {"name": "web-01", "ci_class": "server", "location": "Globex Hamburg Vault"}
+    response = api.post("/api/v1/cis", body)
+    assert response.status_code == 422, response.content
+    assert list(response.json()["error"]["fields"]) == ["location"]
+    made = api.post("/api/v1/cis", {**body, "location": "Acme Hamburg"})
+    assert made.status_code == 201, made.content

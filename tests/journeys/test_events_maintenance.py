@@ -1,0 +1,110 @@
+"""The operations agent (ops-maint, a login no other journey uses) declares a maintenance
+window over a CI by clicking and typing, a monitoring tool sends a critical event for that
+CI over the API, and the console shows the alert in maintenance with no incident. Then the
+agent ends the window early and deletes it, and the alert, CI and token are removed, so
+the other journeys see the demo as it was (decision 0105)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from steward.cmdb import services as cmdb_services
+from steward.cmdb.models import ConfigurationItem
+from steward.core.actor import Actor
+from steward.core.models import ApiToken
+from steward.core.services import token_create
+from steward.events.models import Alert, MaintenanceWindow
+from tests import factories
+from tests.journeys.steps import PASSWORD, heading, no_error_on_page, open_module, pick, sign_in
+
+pytestmark = [pytest.mark.browser]
+NODE = "jrn-maint-01.example.com"
+
+
+def test_ops_declares_a_window_and_the_alert_opens_no_incident(page):
+    system = Actor.system("journey")
+    ops = factories.agent(username="ops-maint")
+    ops.set_password(PASSWORD)
+    ops.save()
+    ci = cmdb_services.ci_create(
+        system, name="jrn-maint-01", ci_class="server", attributes={"fqdn": NODE}
+    )
+    _, token = token_create(system, user=ops, name="journey", scopes=["read", "write"])
+    try:
+        sign_in(page, "ops-maint")
+        open_module(page, "Events")
+        page.get_by_role("link", name="Maintenance windows").click()
+        page.wait_for_load_state("load")
+        heading(page, "Maintenance windows")
+        page.get_by_role("link", name="New maintenance window").click()
+        page.wait_for_load_state("load")
+        heading(page, "New maintenance window")
+        page.get_by_label("Name").fill("Storage firmware jrn")
+        page.get_by_label("Reason").fill("Vendor firmware 7.2")
+        start = timezone.localtime(timezone.now() - dt.timedelta(minutes=2))
+        page.get_by_label("Starts").fill(start.strftime("%Y-%m-%dT%H:%M"))
+        page.get_by_label("Ends").fill((start + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+        pick(
+            page, page.get_by_role("combobox", name="CIs"), "jrn-maint", re.compile("jrn-maint-01")
+        )
+        page.get_by_role("button", name="Declare window").click()
+        page.wait_for_load_state("load")
+        heading(page, "Maintenance windows")
+        no_error_on_page(page)
+        row = page.locator("#window-rows tr").filter(has_text="Storage firmware jrn")
+        expect(row).to_contain_text("in force")
+        expect(row).to_contain_text(ci.number)
+
+        sent = page.request.post(
+            "/api/v1/events",
+            data={
+                "source": "jrn-monitor",
+                "node": NODE,
+                "resource": "array degraded",
+                "severity": "critical",
+                "summary": "RAID degraded during firmware",
+            },
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert sent.status == 201, sent.text()
+        assert sent.json()["alert"]["in_maintenance"] is True
+        assert sent.json()["alert"]["incident"] is None
+
+        page.get_by_role("link", name="Events").first.click()
+        page.wait_for_load_state("load")
+        heading(page, "Events")
+        alert_row = page.locator("#rows tr").filter(has_text=NODE)
+        expect(alert_row).to_contain_text("Maintenance")
+        alert_row.get_by_role("link", name=NODE).click()
+        page.wait_for_load_state("load")
+        expect(page.locator("dt:text-is('Incident') + dd")).to_have_text(
+            "None: raised in maintenance"
+        )
+        no_error_on_page(page)
+
+        # clean up by the pages: end the window now, then delete it
+        page.get_by_role("link", name="Maintenance windows").click()
+        page.wait_for_load_state("load")
+        page.get_by_role("link", name="Storage firmware jrn").click()
+        page.wait_for_load_state("load")
+        page.get_by_role("button", name="End now").click()
+        page.wait_for_load_state("load")
+        row = page.locator("#window-rows tr").filter(has_text="Storage firmware jrn")
+        expect(row).to_contain_text("over")
+        row.get_by_role("link", name="Storage firmware jrn").click()
+        page.wait_for_load_state("load")
+        page.get_by_role("button", name="Delete window").click()
+        page.wait_for_load_state("load")
+        expect(page.locator("#window-rows")).not_to_contain_text("Storage firmware jrn")
+        no_error_on_page(page)
+    finally:
+        MaintenanceWindow.objects.filter(name__startswith="Storage firmware jrn").delete()
+        Alert.objects.filter(node=NODE).delete()
+        ConfigurationItem.objects.filter(pk=ci.pk).delete()
+        # the login stays (the audit log, append-only, names it) without its token
+        ApiToken.objects.filter(user=ops).delete()
