@@ -299,6 +299,23 @@ SETTINGS: tuple[Setting, ...] = (
         " that does not answer in time gets an error page, never a hung sign-in.",
         positive,
     ),
+    Setting(
+        "STEWARD_SURVEY_OPEN_DAYS",
+        "14",
+        "Days a satisfaction survey stays open after its invitation: the requester may rate,"
+        " and change their rating, until then; then the link answers that the survey is"
+        " closed (docs/surveys.md). Whether surveys are sent, and to which share of"
+        " resolutions, is set by administrators on the survey settings page.",
+        positive,
+    ),
+    Setting(
+        "STEWARD_SURVEY_QUIET_DAYS",
+        "7",
+        "Days after a satisfaction survey's invitation in which a re-resolution of the same"
+        " incident (reopened and resolved again) sends no second invitation; the first"
+        " survey stays answerable (docs/surveys.md). `0`: every resolution is asked about.",
+        whole,
+    ),
     Setting("STEWARD_LOG_LEVEL", "INFO", "Log level of the `steward` loggers."),
 )
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "steward.knowledge",
     "steward.events",
     "steward.automation",
+    "steward.surveys",
     "steward.reports",
     "steward.portal",
     "steward.api",
@@ -227,6 +228,8 @@ EVENT_INCIDENT_SEVERITIES = env("STEWARD_EVENT_INCIDENT_SEVERITIES")
 EVENT_ALERT_EXPIRY_HOURS = env("STEWARD_EVENT_ALERT_EXPIRY_HOURS")
 EVENT_FLAP_CHANGES = env("STEWARD_EVENT_FLAP_CHANGES")
 EVENT_FLAP_MINUTES = env("STEWARD_EVENT_FLAP_MINUTES")
+SURVEY_OPEN_DAYS = env("STEWARD_SURVEY_OPEN_DAYS")
+SURVEY_QUIET_DAYS = env("STEWARD_SURVEY_QUIET_DAYS")
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_JSON_BYTES
 MAX_URL_BYTES = 8192  # path and query string; longer is a 414 (steward.api.middleware)
 FILE_UPLOAD_PERMISSIONS = 0o640

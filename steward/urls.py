@@ -21,6 +21,7 @@ urlpatterns = [
     path("knowledge/", include("steward.knowledge.urls")),
     path("events/", include("steward.events.urls")),
     path("automation/", include("steward.automation.urls")),
+    path("surveys/", include("steward.surveys.urls")),
     path("reports/", include("steward.reports.urls")),
     path("help/", include("steward.portal.urls")),
     path("", include("steward.core.urls")),

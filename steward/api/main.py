@@ -69,6 +69,7 @@ def _register() -> None:
     from steward.reports import api as reports_api
     from steward.sla import api as sla_api
     from steward.software import api as software_api
+    from steward.surveys import api as surveys_api
 
     modules = (
         core_api,
@@ -84,6 +85,7 @@ def _register() -> None:
         knowledge_api,
         events_api,
         automation_api,
+        surveys_api,
         reports_api,
     )
     for module in modules:

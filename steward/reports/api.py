@@ -15,8 +15,9 @@ router = Router(tags=["reports"])
 @router.get("/{name}", response=ReportOut)
 def get_report(request: HttpRequest, name: str, filters: Query[ReportFilters]):
     """One report by name: incident-flow, backlog, resolution-time, sla-compliance,
-    top-categories, top-cis, changes, problems, requests. Figures are the actor's teams'
-    (every team's for administrators; for change managers, in the changes report)."""
+    top-categories, top-cis, changes, problems, requests, satisfaction. Figures are the
+    actor's teams' (every team's for administrators; for change managers, in the changes
+    report)."""
     return report_out(selectors.report_get(request.actor, name=name, **filters.dict()))
 
 

@@ -14,6 +14,7 @@ class ReportName(models.TextChoices):
     CHANGES = "changes", _("Changes by type and outcome")
     PROBLEMS = "problems", _("Problems and known errors")
     REQUESTS = "requests", _("Fulfilled service requests")
+    SATISFACTION = "satisfaction", _("Customer satisfaction by month and team")
 
 
 class AgeBucket(models.TextChoices):

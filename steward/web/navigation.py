@@ -74,6 +74,8 @@ MODULES: tuple[Module, ...] = (
     # agents read the rules (why an incident went where it went); administrators write them
     Module("automation", _("Automation"), "automation:list"),
     Module("reports", _("Reports"), "reports:list"),
+    # the requesters' ratings of resolved records, agents' reading (decision 0109)
+    Module("surveys", _("Surveys"), "surveys:list", lights=("surveys:list", "surveys:detail")),
     Module("teams", _("Teams"), "core:team_list"),
     Module("administration", _("Administration"), "core:administration", admins_only=True),
 )
@@ -94,4 +96,5 @@ ADMIN_PAGES = (
     "catalog:admin",
     "catalog:item_",
     "catalog:service_",
+    "surveys:settings",
 )

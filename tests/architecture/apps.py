@@ -22,6 +22,7 @@ DOMAIN_APPS = (
     "portal",
     "events",
     "automation",
+    "surveys",
     "reports",
 )
 

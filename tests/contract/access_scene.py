@@ -47,6 +47,7 @@ from steward.problems.models import Problem, ProblemIncident
 from steward.sla.models import SlaPolicy
 from steward.sla.services import calendar_create, policy_create
 from steward.software import services as software_services
+from steward.surveys import services as survey_services
 from tests import factories
 from tests.contract.access_bridges import Walker, build_bridges, walkers
 from tests.contract.conftest import limited_agent
@@ -326,6 +327,19 @@ def build_scene() -> Scene:
         conditions=[{"field": "title", "operator": "contains", "value": "walk"}],
         actions=[{"action": "set_urgency", "value": 2}],
     )
+    # requester B's rating of B's incident: agents of B's organisation read it (its title and
+    # comment are B's); the answer page opens by a signed link the walk does not have
+    survey = survey_services.survey_invite(
+        system,
+        subject="incident",
+        record=incident,
+        requester=requester_b,
+        team_id=team.pk,
+        key="walk:mkb-survey",
+    )
+    survey_services.survey_answer(
+        Actor(user=requester_b), pk=survey.pk, rating=2, comment="mkb-survey-comment"
+    )
     people = walkers(a, org_a, org_b, policy)
     witnesses = build_bridges(
         system,
@@ -365,6 +379,10 @@ def build_scene() -> Scene:
             "rule_id": str(rule.pk),
             "rules/id": str(automation_rule.pk),  # the API's automation rule
             "automation/pk": str(automation_rule.pk),  # its web page
+            "surveys/id": str(survey.pk),  # the API's survey of B's incident
+            "surveys/pk": str(survey.pk),  # its web page
+            # the survey's answer link authenticates by its signature: a forged one (404)
+            "rate/token": "walk-forged-survey-link",
             # the web's attachment card of B's incident, and a picker of B's teams
             "attachments/kind": "incident",
             "attachments/key": incident.number,
@@ -419,6 +437,8 @@ def build_scene() -> Scene:
             "device": ci.number,
             "installations": [],
             "severity": "warning",  # a walker's event is taken (201), its alert its own
+            "token": "walk-forged-survey-link",  # a survey answer by link: forged (404)
+            "rating": 5,
         },
         body_refs={
             "caller": b.username,

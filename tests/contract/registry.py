@@ -454,6 +454,11 @@ EXCUSED_COLLECTIONS: dict[str, str] = {
     "user, nothing to list (tests/changes/test_ics.py)",
     "/api/v1/automation/rules": "administrators' configuration agents read (403 to write for "
     "everyone else), no records to scope by organisation: tests/automation/test_api.py",
+    "/api/v1/surveys": "made by the worker when a record is resolved, never created over the "
+    "API; read-only, scoped like the records they rate (the access walk reads B's): "
+    "tests/surveys/test_api.py",
+    "/api/v1/surveys/answers": "the requester's answer by the emailed link's signed token, no "
+    "sign-in: an action, not a collection (forged, closed, bad input: tests/surveys/test_api.py)",
 }
 
 # Operations answering a bare JSON array instead of a page (DESIGN §6), with why.

@@ -77,8 +77,9 @@ def test_assignment_reply_and_resolution_mails_thread_on_the_incident(smtp, agen
     assert [m["Subject"] for m in to_caller] == [
         f"[{incident.number}] New reply: Cannot print",
         f"[{incident.number}] Resolved: Cannot print",
+        f"[{incident.number}] How did we do with {incident.number}?",  # docs/surveys.md
     ]
-    for message in (assigned, *to_caller):
+    for message in (assigned, *to_caller[:2]):
         assert message["References"] == f"<{incident.number}@steward.local>"
         assert message["In-Reply-To"] == f"<{incident.number}@steward.local>"
         assert message["Message-ID"].startswith(f"<{incident.number}.")
@@ -204,7 +205,8 @@ def test_each_mail_is_written_in_its_recipients_language_not_the_senders(smtp, a
     [assigned] = by_recipient(smtp, "agent1@example.com")
     assert assigned["Subject"] == f"[{incident.number}] Assigned to you: Drucker"
     assert "is now assigned to you." in assigned.get_payload()
-    reply, resolved = by_recipient(smtp, "greta@example.com")
+    reply, resolved, survey = by_recipient(smtp, "greta@example.com")
+    assert subject(survey) == f"[{incident.number}] Wie zufrieden sind Sie mit {incident.number}?"
     assert subject(reply) == f"[{incident.number}] Neue Antwort: Drucker"
     assert subject(resolved) == f"[{incident.number}] Gelöst: Drucker"
     body = resolved.get_payload(decode=True).decode()

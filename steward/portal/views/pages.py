@@ -23,6 +23,8 @@ from steward.knowledge import selectors as knowledge_selectors
 from steward.knowledge import services as knowledge_services
 from steward.knowledge.choices import JourneyStart
 from steward.portal.forms import SearchForm
+from steward.surveys import selectors as survey_selectors
+from steward.surveys import services as survey_services
 
 RESULTS = 10
 # what a requester reads when a "next page" link was changed or is out of date (the field's
@@ -120,10 +122,21 @@ def my_incidents(request: HttpRequest) -> HttpResponse:
         )
     except ValidationFailed:
         errors["requests"] = [STALE_PAGE]
+    # resolved records whose survey waits for an answer: each with its own signed link
+    surveys = [
+        (survey, survey_services.survey_link_token(survey))
+        for survey in survey_selectors.survey_waiting_for(actor)
+    ]
     return render(
         request,
         "portal/list.html",
-        {"page": page, "requests": requests, "errors": errors},
+        {
+            "page": page,
+            "requests": requests,
+            "errors": errors,
+            "surveys": surveys,
+            "rate_links": {survey.number: token for survey, token in surveys},
+        },
         status=422 if errors else 200,
     )
 

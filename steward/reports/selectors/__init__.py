@@ -25,6 +25,7 @@ from steward.reports.selectors.reach import (
     reach_of,
     team_choices,
 )
+from steward.reports.selectors.satisfaction import satisfaction
 from steward.reports.selectors.service import changes, problems, requests
 from steward.reports.selectors.sla import sla_compliance
 
@@ -38,6 +39,7 @@ REPORTS: dict[str, Callable[[Reach], Table]] = {
     ReportName.CHANGES: changes,
     ReportName.PROBLEMS: problems,
     ReportName.REQUESTS: requests,
+    ReportName.SATISFACTION: satisfaction,
 }
 
 

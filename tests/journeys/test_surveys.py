@@ -1,0 +1,130 @@
+"""A requester rates two resolved incidents, one from the emailed link (not signed in), one
+from the help centre's prompt, by clicking; the team lead (Lee Lead, Service Desk) reads the
+ratings in the satisfaction report. The requester is one no other journey signs in as; the
+two surveys are deleted after the journey, however it ended (their notes stay on two old
+resolved incidents, internal)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.journeys.steps import heading, no_error_on_page, open_module, sign_in
+
+pytestmark = [pytest.mark.browser]
+KEY = "journey-surveys:"
+
+
+def _rater_and_incidents():
+    """A demo requester reading English with two resolved incidents of Lee's teams and no
+    survey, not one of the other journeys' people (alice, ben.garcia, julia.rossi,
+    automation's spare, who is the last requester by name: this one is among the first)."""
+    from steward.core.models import User
+    from steward.incidents.models import Incident
+
+    requesters = (
+        User.objects.filter(
+            groups__name="requester",
+            is_active=True,
+            surveys__isnull=True,
+            language__in=("", "en"),  # the page speaks the requester's language: English here
+        )
+        .exclude(username__in=["alice", "ben.garcia", "julia.rossi"])
+        .order_by("username")
+    )
+    for user in list(requesters)[:-1]:
+        resolved = list(
+            Incident.objects.filter(
+                caller=user, status__in=("resolved", "closed"), team__lead__username="lead"
+            ).order_by("-resolved_at")[:2]
+        )
+        if len(resolved) == 2:
+            return user, resolved
+    raise AssertionError("no demo requester with two resolved incidents of Lee's teams")
+
+
+@pytest.fixture
+def asked():
+    """The requester invited (as the worker does after a resolve) to rate two incidents."""
+    from steward.core.actor import Actor
+    from steward.surveys import services
+    from steward.surveys.models import Survey
+
+    user, incidents = _rater_and_incidents()
+    surveys = [
+        services.survey_invite(
+            Actor.system("journey"),
+            subject="incident",
+            record=incident,
+            requester=user,
+            team_id=incident.team_id,
+            key=f"{KEY}{incident.pk}",
+        )
+        for incident in incidents
+    ]
+    assert all(surveys)
+    yield user, surveys
+    Survey.objects.filter(key__startswith=KEY).delete()
+
+
+def _emailed_link(survey, site: str) -> str:
+    from steward.core.models import OutgoingMail
+
+    mail = OutgoingMail.objects.get(kind="survey_invitation", key=f"survey:{survey.pk}")
+    link = re.search(r"https?://\S+/surveys/rate/\S+/", mail.body).group(0)
+    return link.replace(settings.BASE_URL, site)
+
+
+def test_requester_rates_by_mail_and_portal_and_the_lead_reads_it(page, asked, demo_site):
+    from steward.surveys.models import Survey
+
+    user, (by_mail, by_portal) = asked
+    # the emailed link, opened without signing in
+    page.goto(_emailed_link(by_mail, demo_site))
+    heading(page, f"How did we do with {by_mail.number}?")
+    page.get_by_label("4 – Satisfied").check()
+    page.get_by_label("Comment (optional)").fill("Quick and friendly.")
+    page.get_by_role("button", name="Send rating").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("status")).to_contain_text("your rating of 4 of 5 is recorded")
+    no_error_on_page(page)
+
+    # the help centre asks about the other one
+    page.context.clear_cookies()
+    sign_in(page, user.username)
+    page.get_by_role("link", name="My incidents and requests").first.click()
+    page.wait_for_load_state("load")
+    prompt = page.get_by_role("region", name="How did we do?")
+    expect(prompt.get_by_role("link")).to_have_count(1)  # the emailed one is answered
+    prompt.get_by_role("link", name=re.compile(f"Rate {by_portal.number}")).click()
+    page.wait_for_load_state("load")
+    page.get_by_label("2 – Dissatisfied").check()
+    page.get_by_role("button", name="Send rating").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("status")).to_contain_text("your rating of 2 of 5 is recorded")
+    assert [s.rating for s in Survey.objects.filter(key__startswith=KEY).order_by("pk")] == [4, 2]
+
+    # the team lead reads it in the reports
+    page.context.clear_cookies()
+    sign_in(page, "lead")
+    open_module(page, "Reports")
+    no_error_on_page(page)
+    table = page.get_by_role("table", name="Customer satisfaction by month and team")
+    invited = timezone.localtime(by_mail.invited_at)
+    team = by_mail.team
+    row = (
+        table.locator("tbody tr")
+        .filter(has_text=team.name)
+        .filter(has_text=invited.strftime("%B %Y"))
+    )
+    expect(row).to_have_count(1)
+    first_day = invited.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    answered = Survey.objects.filter(
+        team=team, rating__isnull=False, invited_at__gte=first_day
+    ).count()
+    assert answered >= 1 + (by_portal.team_id == team.pk)  # ours, besides the demo's
+    expect(row.locator("td").nth(2)).to_have_text(str(answered))

@@ -1,0 +1,120 @@
+"""Survey pages: the emailed link's page (no sign-in, the requester's language), the portal's
+prompt, the agents' list and the incident's timeline, the administrators' settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from steward.surveys import services
+from steward.surveys.models import Survey, SurveySettings
+from tests.surveys.conftest import resolve, settle
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def survey(agent_actor, incident):
+    resolve(agent_actor, incident.number)
+    settle()
+    return Survey.objects.get()
+
+
+@pytest.fixture
+def link(survey):
+    return f"/surveys/rate/{services.survey_link_token(survey)}/"
+
+
+def test_the_link_asks_in_the_requesters_language_and_a_click_rates(survey, link):
+    page = Client().get(link)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f"Wie zufrieden sind Sie mit {survey.number}?" in text
+    assert page.headers["Content-Language"] == "de"
+    assert 'type="radio"' in text
+    survey.refresh_from_db()
+    assert survey.rating is None  # a GET (a mail scanner) never answers
+
+    done = Client().post(link, {"rating": "4", "comment": "Gut"})
+    assert done.status_code == 200
+    assert "Danke: Ihre Bewertung von 4 von 5 ist gespeichert." in done.content.decode()
+    survey.refresh_from_db()
+    assert (survey.rating, survey.comment) == (4, "Gut")
+
+
+def test_a_bad_answer_is_shown_beside_its_field(survey, link):
+    page = Client().post(link, {"rating": "9", "comment": "x"})
+    assert page.status_code == 422
+    assert 'role="alert"' in page.content.decode()
+    assert Survey.objects.get().rating is None
+
+
+def test_a_closed_survey_says_so_and_takes_no_answer(survey, link):
+    Survey.objects.update(closes_at=timezone.now() - dt.timedelta(minutes=1))
+    assert "geschlossen" in Client().get(link).content.decode()
+    refused = Client().post(link, {"rating": "5"})
+    assert refused.status_code == 409
+    assert Survey.objects.get().rating is None
+
+
+def test_a_forged_link_is_the_404_page(survey, link):
+    assert Client().get(link[:-3] + "xx/").status_code == 404
+    assert Client().get("/surveys/rate/forged/").status_code == 404
+
+
+def test_the_portal_prompts_the_requester_to_rate_until_answered(survey, caller):
+    client = signed_in(caller)
+    page = client.get("/help/mine/").content.decode()
+    assert "Wie zufrieden waren Sie?" in page
+    assert f"{survey.number} bewerten" in page
+    # and on the resolved incident's own row
+    assert page.count(f"{survey.number} bewerten") == 2
+    href = page.split('href="/surveys/rate/', 1)[1].split('"', 1)[0]
+    assert client.post(f"/surveys/rate/{href}", {"rating": "5"}).status_code == 200
+    assert "Wie zufrieden waren Sie?" not in client.get("/help/mine/").content.decode()
+
+
+def test_agents_read_the_rating_in_the_list_and_the_incident_timeline(
+    survey, caller_actor, agent_user, incident
+):
+    services.survey_answer(caller_actor, pk=survey.pk, rating=2, comment="Too slow")
+    client = signed_in(agent_user)
+    listing = client.get("/surveys/").content.decode()
+    assert survey.number in listing
+    assert "2/5" in listing
+    assert "Too slow" in listing
+    assert "2/5" in client.get(f"/surveys/{survey.pk}/").content.decode()
+    timeline = client.get(f"/incidents/{incident.number}/").content.decode()
+    assert "Customer satisfaction: 2 of 5." in timeline
+    assert "Too slow" in timeline
+
+
+def test_requesters_see_no_survey_pages(survey, caller):
+    client = signed_in(caller)
+    assert client.get("/surveys/").status_code == 404
+    assert client.get(f"/surveys/{survey.pk}/").status_code == 404
+    assert client.get("/surveys/settings/").status_code == 404
+
+
+def test_an_administrator_switches_surveys_off(admin_user, agent_user):
+    assert signed_in(agent_user).get("/surveys/settings/").status_code == 404
+    client = signed_in(admin_user)
+    assert client.get("/surveys/settings/").status_code == 200
+    saved = client.post(
+        "/surveys/settings/",
+        {"version": "1", "sample_percent": "25", "low_rating": "2", "notify_low_ratings": "on"},
+    )
+    assert saved.status_code == 303
+    config = SurveySettings.objects.get()
+    assert (config.is_enabled, config.sample_percent) == (False, 25)
+    refused = client.post("/surveys/settings/", {"sample_percent": "101", "low_rating": "2"})
+    assert refused.status_code == 422
