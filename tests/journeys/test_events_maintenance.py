@@ -49,6 +49,7 @@ def test_ops_declares_a_window_and_the_alert_opens_no_incident(page):
         start = timezone.localtime(timezone.now() - dt.timedelta(minutes=2))
         page.get_by_label("Starts").fill(start.strftime("%Y-%m-%dT%H:%M"))
         page.get_by_label("Ends").fill((start + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+        page.get_by_label("Node pattern").fill("jrn-maint-9*.example.com")
         pick(
             page, page.get_by_role("combobox", name="CIs"), "jrn-maint", re.compile("jrn-maint-01")
         )
@@ -56,8 +57,32 @@ def test_ops_declares_a_window_and_the_alert_opens_no_incident(page):
         page.wait_for_load_state("load")
         heading(page, "Maintenance windows")
         no_error_on_page(page)
+        page.get_by_role("searchbox", name="Search").fill("firmware jrn")
+        page.get_by_role("searchbox", name="Search").press("Enter")
         row = page.locator("#window-rows tr").filter(has_text="Storage firmware jrn")
         expect(row).to_contain_text("in force")
+        expect(row).to_contain_text(ci.number)
+        expect(row).to_contain_text("jrn-maint-9*.example.com")
+
+        # the window was declared on the wrong pattern and too long: corrected on its page,
+        # the CI taken off and put back by the picker
+        row.get_by_role("link", name="Storage firmware jrn").click()
+        page.wait_for_load_state("load")
+        page.get_by_label("Name").fill("Storage firmware jrn (array 1)")
+        page.get_by_label("Reason").fill("Vendor firmware 7.2.1, array 1 only")
+        page.get_by_label("Starts").fill(start.strftime("%Y-%m-%dT%H:%M"))
+        page.get_by_label("Ends").fill((start + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
+        page.get_by_label("Node pattern").fill("jrn-maint-0*.example.com")
+        page.get_by_role("button", name=re.compile(r"Remove CI\d+ jrn-maint-01")).click()
+        pick(
+            page, page.get_by_role("combobox", name="CIs"), "jrn-maint", re.compile("jrn-maint-01")
+        )
+        page.get_by_role("button", name="Save").click()
+        page.wait_for_load_state("load")
+        heading(page, "Maintenance windows")
+        no_error_on_page(page)
+        row = page.locator("#window-rows tr").filter(has_text="Storage firmware jrn (array 1)")
+        expect(row).to_contain_text("jrn-maint-0*.example.com")
         expect(row).to_contain_text(ci.number)
 
         sent = page.request.post(
@@ -90,13 +115,13 @@ def test_ops_declares_a_window_and_the_alert_opens_no_incident(page):
         # clean up by the pages: end the window now, then delete it
         page.get_by_role("link", name="Maintenance windows").click()
         page.wait_for_load_state("load")
-        page.get_by_role("link", name="Storage firmware jrn").click()
+        page.get_by_role("link", name="Storage firmware jrn (array 1)").click()
         page.wait_for_load_state("load")
         page.get_by_role("button", name="End now").click()
         page.wait_for_load_state("load")
         row = page.locator("#window-rows tr").filter(has_text="Storage firmware jrn")
         expect(row).to_contain_text("over")
-        row.get_by_role("link", name="Storage firmware jrn").click()
+        row.get_by_role("link", name="Storage firmware jrn (array 1)").click()
         page.wait_for_load_state("load")
         page.get_by_role("button", name="Delete window").click()
         page.wait_for_load_state("load")

@@ -150,8 +150,15 @@ POST_ONLY = {
     "core:user_invite",
 }
 # Web routes that answer a file to download, or a fragment for htmx (a picker's
-# suggestions), not a page.
-NOT_PAGES = {"core:attachment_download", "web:pick", "web:favicon"}  # favicon: a redirect
+# suggestions), not a page; single sign-on's two are redirects to and from the identity
+# provider (404 with it off, as here), whose refusal page tests/web/test_sso.py reads.
+NOT_PAGES = {
+    "core:attachment_download",
+    "web:pick",
+    "web:favicon",  # a redirect
+    "web:sso_start",
+    "web:sso_callback",
+}
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from steward.core import audit
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction, Role
+from steward.core.errors import ValidationFailed
 from steward.core.models import User
 from steward.core.services.common import bump_version
 from steward.core.services.users import user_create
@@ -101,6 +102,32 @@ def _create(claims: dict[str, Any], email: str, verified: bool, issuer: str) -> 
     return user
 
 
+CREATE_TRIES = 3
+
+
+def _create_once(claims: dict[str, Any], email: str, verified: bool, issuer: str) -> User:
+    """A new requester for the identity, or the one a racing sign-in of the same identity
+    (a second tab) created first. Another person's racing sign-in may take the username
+    chosen here between its check and the insert: then a fresh name is chosen again."""
+    for _try in range(CREATE_TRIES):
+        try:
+            with transaction.atomic():
+                return _create(claims, email, verified, issuer)
+        except ValidationFailed as refused:
+            if set(refused.fields) != {"username"}:
+                raise  # not the race: a value the provider sent is refused
+        except IntegrityError:
+            # the identity is unique: the same person's other tab won
+            same = User.objects.filter(sso_issuer=issuer, sso_subject=claims["sub"]).first()
+            if same is not None:
+                return same
+    raise SignInRefused(
+        _("Your account could not be created just now. Please try again."),
+        account=f"sso:{claims['sub']}"[:150],
+        reason="create_raced",
+    )
+
+
 @transaction.atomic
 def sso_sign_in(*, issuer: str, claims: dict[str, Any]) -> User:
     """The person verified ID token ``claims`` name: the one linked to the issuer and subject;
@@ -148,12 +175,7 @@ def sso_sign_in(*, issuer: str, claims: dict[str, Any]) -> User:
                 reason="unknown_person",
             )
         else:
-            try:
-                with transaction.atomic():
-                    user = _create(claims, email, verified, issuer)
-            except IntegrityError:
-                # a second tab's sign-in created them first (the identity is unique)
-                user = User.objects.get(sso_issuer=issuer, sso_subject=subject)
+            user = _create_once(claims, email, verified, issuer)
             how = "created"
     if not user.is_active:
         raise SignInRefused(
