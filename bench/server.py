@@ -113,7 +113,12 @@ class Server:
 
     def _steward(self, *args: str) -> str:
         done = subprocess.run(
-            [*STEWARD, *args], env=self.env(), capture_output=True, text=True, check=False
+            [*STEWARD, *args],
+            env=self.env(),
+            cwd=self.var_dir,  # see start()
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if done.returncode:
             raise RuntimeError(f"steward {' '.join(args)} failed:\n{done.stderr or done.stdout}")
@@ -174,12 +179,15 @@ class Server:
         return command
 
     def start(self, timeout: float = 120) -> None:  # a loaded machine boots workers slowly
+        # run from the throwaway directory, not the caller's: ``python -m gunicorn`` puts its
+        # working directory first on sys.path, so started in a checkout it served that
+        # checkout's steward whatever PYTHONPATH named (bench.memory's --before measured this
+        # checkout twice)
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(self.command(), env=self.env(), stdout=log, stderr=log)
+            run = {"env": self.env(), "cwd": self.var_dir, "stdout": log, "stderr": log}
+            self.process = subprocess.Popen(self.command(), **run)
             if self.background:
-                self.worker = subprocess.Popen(
-                    [*STEWARD, "worker"], env=self.env(), stdout=log, stderr=log
-                )
+                self.worker = subprocess.Popen([*STEWARD, "worker"], **run)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -7,6 +7,11 @@ never by code of ours (decision 0110). What the flow keeps
 between the redirect and the callback (state, nonce, PKCE verifier, ``next``) lives in the
 browser's session (``steward/web/sso.py``); who the verified claims belong to is decided by
 ``steward/core/services/sso.py``.
+
+requests and joserfc (with urllib3 and cryptography under them: 228 modules, ~15 MB resident
+in a worker, measured) are imported by the first call that talks to the provider or checks a
+token, not with this module: the URL configuration imports it, and a worker of an install
+without single sign-on never needs them (issue 13, decision 0037).
 """
 
 from __future__ import annotations
@@ -18,14 +23,14 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode, urlsplit
 
-import requests
 from django.conf import settings
-from joserfc import jwt
-from joserfc.errors import InvalidKeyIdError, JoseError
-from joserfc.jwk import KeySet
+
+if TYPE_CHECKING:
+    import requests
+    from joserfc.jwk import KeySet
 
 log = logging.getLogger("steward.sso")
 
@@ -108,6 +113,8 @@ def http() -> requests.Session:
     """This thread's HTTP session (tests mount a fake provider's adapter on ``transport``)."""
     session = getattr(_http, "session", None)
     if session is None:
+        import requests  # on the first call to the provider: see the module's docstring
+
         # HTTPS_PROXY / NO_PROXY from the environment are honoured (a proxy in front of an
         # on-premises install), as is REQUESTS_CA_BUNDLE for a private CA
         session = _http.session = requests.Session()
@@ -139,6 +146,8 @@ def _json(response: requests.Response, what: str) -> dict[str, Any]:
 
 
 def _get(url: str, what: str) -> dict[str, Any]:
+    import requests  # see the module's docstring
+
     try:
         response = http().get(
             url, timeout=settings.OIDC_TIMEOUT, headers={"Accept": "application/json"}
@@ -215,6 +224,9 @@ def _keys(found: Provider, *, fresh: bool = False) -> KeySet:
     if kept and kept[0] > now and not (fresh and kept[2] + KEYS_REFETCH_SECONDS <= now):
         return kept[1]
     doc = _get(found.jwks_uri, "keys")
+    from joserfc.errors import JoseError  # see the module's docstring
+    from joserfc.jwk import KeySet
+
     try:
         keys = KeySet.import_key_set(doc)  # type: ignore[arg-type]
     except (JoseError, ValueError, TypeError, KeyError) as exc:
@@ -248,6 +260,8 @@ def authorization_url(pending: Pending) -> str:
 
 def exchange(code: str, pending: Pending) -> dict[str, Any]:
     """Trade the callback's code for tokens and return the ID token's verified claims."""
+    import requests  # see the module's docstring
+
     found = provider()
     data = {
         "grant_type": "authorization_code",
@@ -288,6 +302,9 @@ def exchange(code: str, pending: Pending) -> dict[str, Any]:
 def verify_id_token(id_token: str, *, nonce: str) -> dict[str, Any]:
     """The claims of an ID token whose signature, issuer, audience, expiry and nonce hold
     (OpenID Connect Core 1.0 §3.1.3.7); ``SignInRejected`` naming the first that does not."""
+    from joserfc import jwt  # see the module's docstring
+    from joserfc.errors import InvalidKeyIdError, JoseError
+
     found = provider()
     try:
         try:

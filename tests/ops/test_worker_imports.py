@@ -1,6 +1,7 @@
 """A web worker loads what serving requests needs (decision 0049): huey's storage without the
-queue clients Steward's storage does not use, ninja's schemas built on their first use, and
-the API's document (every schema, built) the same as when every schema is built at start."""
+queue clients Steward's storage does not use, no single sign-on library before a sign-in
+(``steward/core/oidc.py``), ninja's schemas built on their first use, and the API's document
+(every schema, built) the same as when every schema is built at start."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def models(base):
         yield from models(sub)
 
 deferred = sum(1 for m in set(models(Schema)) if not m.__pydantic_complete__)
-loaded = {n: n in sys.modules for n in ("redis", "psycopg")}
+names = ("redis", "psycopg", "requests", "urllib3", "joserfc", "cryptography")
+loaded = {n: n in sys.modules for n in names}
 queue = type(HUEY.storage).__name__
 from steward.api.main import api
 document = api.get_openapi_schema()  # builds every operation's schemas
@@ -66,6 +68,13 @@ def test_a_worker_imports_no_queue_client_its_queue_does_not_use(worker, setting
     assert loaded["redis"] is bool(redis_url)
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         assert loaded["psycopg"] is False  # PostgreSQL's driver, imported there by Django
+
+
+def test_a_worker_imports_no_single_sign_on_library_before_a_sign_in(worker):
+    loaded = worker[0]
+    # ~15 MB resident: imported by the first call to the provider, not with the routes
+    sso = {name: loaded[name] for name in ("requests", "urllib3", "joserfc", "cryptography")}
+    assert sso == dict.fromkeys(sso, False)
 
 
 def test_a_worker_builds_the_schemas_on_first_use_with_the_same_document(worker, tmp_path):

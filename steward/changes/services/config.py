@@ -3,7 +3,6 @@ user's calendar-feed secret."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import secrets
 from typing import Any
@@ -19,7 +18,7 @@ from steward.cmdb import selectors as cmdb_selectors
 from steward.core import audit, outbox
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction, Role
-from steward.core.datetimes import check_bounds
+from steward.core.datetimes import check_window
 from steward.core.errors import NotFound, PermissionDenied, ValidationFailed
 from steward.core.services.common import bump_version, check_version, reject_unknown
 
@@ -116,18 +115,7 @@ def _freeze_clean(actor: Actor, clean: dict[str, Any], current: FreezeWindow | N
     _text(clean, "reason", 10_000)
     if "name" in clean and not clean["name"]:
         raise ValidationFailed.one("name", _("required"))
-    for name in ("starts_at", "ends_at"):
-        if name in clean:
-            value = clean[name]
-            if not isinstance(value, dt.datetime) or timezone.is_naive(value):
-                raise ValidationFailed.one(name, _("a date and time with a time zone"))
-            check_bounds(name, value)
-    start = clean.get("starts_at", getattr(current, "starts_at", None))
-    end = clean.get("ends_at", getattr(current, "ends_at", None))
-    if start is None or end is None:
-        raise ValidationFailed.one("starts_at" if start is None else "ends_at", _("required"))
-    if end <= start:
-        raise ValidationFailed.one("ends_at", _("must be after the start"))
+    end = check_window(clean, current)[1]
     if "ends_at" in clean and end < timezone.now():
         raise ValidationFailed.one("ends_at", _("the window is in the past"))
     if "ci" in clean:

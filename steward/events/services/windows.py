@@ -17,7 +17,7 @@ from steward.cmdb import selectors as cmdb_selectors
 from steward.core import audit, outbox
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
-from steward.core.datetimes import check_bounds
+from steward.core.datetimes import check_window
 from steward.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from steward.core.selectors.scoping import served_organisation_ids
 from steward.core.services.common import bump_version, check_version, reject_unknown
@@ -102,18 +102,7 @@ def _cis(actor: Actor, clean: dict[str, Any]) -> None:
 
 
 def _times(clean: dict[str, Any], current: MaintenanceWindow | None, now: dt.datetime) -> None:
-    for name in ("starts_at", "ends_at"):
-        if name in clean:
-            value = clean[name]
-            if not isinstance(value, dt.datetime) or timezone.is_naive(value):
-                raise ValidationFailed.one(name, _("a date and time with a time zone"))
-            check_bounds(name, value)
-    start = clean.get("starts_at", getattr(current, "starts_at", None))
-    end = clean.get("ends_at", getattr(current, "ends_at", None))
-    if start is None or end is None:
-        raise ValidationFailed.one("starts_at" if start is None else "ends_at", _("required"))
-    if end <= start:
-        raise ValidationFailed.one("ends_at", _("must be after the start"))
+    start, end = check_window(clean, current)
     if end - start > LONGEST:
         raise ValidationFailed.one("ends_at", _("a window lasts at most 7 days"))
     if "ends_at" in clean and end <= now:
