@@ -51,7 +51,17 @@ messages: install
 	  --ignore=.venv --ignore='*/migrations/*'
 	$(BIN)/python manage.py compilemessages -l de
 
-test: lint test-sqlite test-postgres
+# Both databases' runs at once when PostgreSQL is configured, three workers each: the suite
+# mostly waits (servers, browsers, leases), so the two runs fill each other's idle time;
+# one after the other they took about 32 minutes of a 2-core machine (docs/testing.md).
+# Each run's output is printed whole when it ends (--output-sync). PYTEST_ARGS given on the
+# command line applies to both runs.
+BOTH_ARGS ?= -n 3
+test: lint
+	@if [ -n "$$STEWARD_TEST_DATABASE_URL" ]; then \
+		$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres \
+			PYTEST_ARGS="$(if $(filter command line,$(origin PYTEST_ARGS)),$(PYTEST_ARGS),$(BOTH_ARGS))"; \
+	else $(MAKE) --no-print-directory test-sqlite test-postgres; fi
 
 # The test runs keep Python's bytecode (PYTHONDONTWRITEBYTECODE unset for them; __pycache__ is
 # ignored by git): with it set, every worker and every `steward` process the tests start compiled
@@ -71,7 +81,9 @@ test-sqlite: install $(AXE) bytecode
 test-postgres: install $(AXE) bytecode
 	@if [ -n "$$STEWARD_TEST_DATABASE_URL" ]; then \
 		echo "== PostgreSQL: $$STEWARD_TEST_DATABASE_URL"; \
-		STEWARD_DATABASE_URL="$$STEWARD_TEST_DATABASE_URL" $(PYTEST) $(PYTEST_ARGS); \
+		STEWARD_DATABASE_URL="$$STEWARD_TEST_DATABASE_URL" \
+		STEWARD_TEST_REDIS_URL="$$(redis_url="$${STEWARD_TEST_REDIS_URL:-redis://127.0.0.1:6379/15}"; echo "$${redis_url%/*}/14")" \
+		$(PYTEST) $(PYTEST_ARGS); \
 	else echo "== PostgreSQL run skipped: STEWARD_TEST_DATABASE_URL is not set"; fi
 
 # The property tests that `make test` runs at fewer examples, at the count they were written
