@@ -9,7 +9,6 @@ from __future__ import annotations
 import fcntl
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import threading
@@ -81,7 +80,10 @@ def _insert(alias: str, who: str) -> None:
 def test_a_waiting_writer_starts_within_milliseconds_of_the_holders_commit(database):
     """SQLite's busy handler polls at 103, 128, 178 ms...: a holder committing 140 ms after
     the waiter began would be noticed ~40 ms late. Queued, the kernel wakes the waiter.
-    The median of five rounds, so one scheduler hiccup on a busy machine does not decide."""
+    The best of five rounds: polled, no round can start sooner than the next poll (29-52 ms
+    late), however quiet the machine; queued, a round is late only by the scheduler, which
+    on a loaded machine (a test run beside benchmarks, load 15) made three of five rounds
+    68-198 ms late and the other two 0.2 ms."""
     path, use = database
     delays = []
     for round_ in range(5):
@@ -105,7 +107,7 @@ def test_a_waiting_writer_starts_within_milliseconds_of_the_holders_commit(datab
         committed = time.perf_counter()
         thread.join(10)
         delays.append(times["begun"] - committed)
-    assert statistics.median(delays) < 0.015, [round(d * 1000, 1) for d in delays]
+    assert min(delays) < 0.015, [round(d * 1000, 1) for d in delays]
 
 
 def test_a_writer_waits_at_most_its_timeout_and_fails_as_sqlite_would(database):
