@@ -50,6 +50,8 @@ def _rater_and_incidents():
 @pytest.fixture
 def asked():
     """The requester invited (as the worker does after a resolve) to rate two incidents."""
+    from django.db import connections
+
     from steward.core.actor import Actor
     from steward.surveys import services
     from steward.surveys.models import Survey
@@ -67,8 +69,12 @@ def asked():
         for incident in incidents
     ]
     assert all(surveys)
+    # this fixture runs after the page's, in the context Playwright's sync API left: a
+    # connection opened here is closed here, or it outlives the run (tests/journeys/conftest.py)
+    connections.close_all()
     yield user, surveys
     Survey.objects.filter(key__startswith=KEY).delete()
+    connections.close_all()
 
 
 def _emailed_link(survey, site: str) -> str:
