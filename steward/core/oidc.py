@@ -182,6 +182,17 @@ def _secure(url: Any, issuer: str) -> bool:
     return parts.scheme == "http" and parts.hostname in local and urlsplit(issuer).hostname in local
 
 
+def _names(doc: dict[str, Any], name: str, default: list[str]) -> list[str]:
+    """A list of names the discovery document gives (its default when absent; one name alone
+    as itself); anything else is no OpenID Connect."""
+    value = doc.get(name) or default
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise ProviderUnavailable(f"discovery: {name} is not a list of names")
+    return value
+
+
 def provider() -> Provider:
     """The configured provider's endpoints, from its discovery document (kept an hour)."""
     issuer = settings.OIDC_ISSUER
@@ -197,11 +208,11 @@ def provider() -> Provider:
     bad = [name for name in endpoints if not _secure(doc.get(name), issuer)]
     if bad:
         raise ProviderUnavailable(f"discovery: no https {', '.join(bad)}")
-    offered = doc.get("id_token_signing_alg_values_supported") or ["RS256"]
+    offered = _names(doc, "id_token_signing_alg_values_supported", ["RS256"])
     algorithms = tuple(a for a in SIGNING_ALGORITHMS if a in offered)
     if not algorithms:
         raise ProviderUnavailable(f"discovery: no signing algorithm we accept in {offered!r}")
-    methods = doc.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
+    methods = _names(doc, "token_endpoint_auth_methods_supported", ["client_secret_basic"])
     found = Provider(
         issuer=issuer,
         authorization_endpoint=doc["authorization_endpoint"],
@@ -299,6 +310,16 @@ def exchange(code: str, pending: Pending) -> dict[str, Any]:
     return verify_id_token(id_token, nonce=pending.nonce)
 
 
+def _storable(text: str) -> bool:
+    """Text a database keeps: valid Unicode (a JSON escape can make a lone surrogate) and no
+    NUL (PostgreSQL refuses it)."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
+
+
 def verify_id_token(id_token: str, *, nonce: str) -> dict[str, Any]:
     """The claims of an ID token whose signature, issuer, audience, expiry and nonce hold
     (OpenID Connect Core 1.0 §3.1.3.7); ``SignInRejected`` naming the first that does not."""
@@ -339,4 +360,6 @@ def verify_id_token(id_token: str, *, nonce: str) -> dict[str, Any]:
         raise SignInRejected("ID token: several audiences and azp is not ours")
     if len(claims["sub"]) > 255:
         raise SignInRejected("ID token: subject longer than 255 characters")
+    if not _storable(claims["sub"]):
+        raise SignInRejected("ID token: subject with a NUL or a lone surrogate")
     return dict(claims)

@@ -103,6 +103,10 @@ class WindowForm(forms.Form):
 
     def changes(self, window: MaintenanceWindow) -> dict[str, Any]:
         current = self.initial_for(window)
+        for name in ("starts_at", "ends_at"):
+            # the field shows minutes: a time shown and sent back unchanged is not a change
+            # (an ended window's end keeps its seconds, and its end is past)
+            current[name] = current[name].replace(second=0, microsecond=0)
         return {k: v for k, v in self.values().items() if v != current.get(k)}
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
-from steward.api.http import expected_version, page_of
+from steward.api.http import expected_version, page_of, tag
 from steward.core.choices import Channel
 from steward.core.errors import NotFound
 from steward.surveys import selectors, services
@@ -49,25 +49,26 @@ def answer_survey(request: HttpRequest, payload: SurveyAnswerIn):
 
 
 @surveys.get("/settings", response=SurveySettingsOut)
-def get_settings(request: HttpRequest):
+def get_settings(request: HttpRequest, response: HttpResponse):
     _agents_only(request)
-    return selectors.survey_settings()
+    return tag(response, selectors.survey_settings())
 
 
 @surveys.patch("/settings", response=SurveySettingsOut)
-def patch_settings(request: HttpRequest, payload: SurveySettingsPatchIn):
+def patch_settings(request: HttpRequest, response: HttpResponse, payload: SurveySettingsPatchIn):
     """Switch surveys on or off, the sampled share, low-rating mail (administrators)."""
-    return services.survey_settings_update(
+    config = services.survey_settings_update(
         request.actor,
         changes=payload.dict(exclude_unset=True, exclude={"version"}),
         expected_version=expected_version(request, payload.version),
     )
+    return tag(response, config)
 
 
 @surveys.get("/{id}", response=SurveyOut)
 def get_survey(request: HttpRequest, response: HttpResponse, id: str):  # noqa: A002
     _agents_only(request)
-    return selectors.survey_get(request.actor, pk=id)
+    return tag(response, selectors.survey_get(request.actor, pk=id))
 
 
 ROUTERS = [("surveys", surveys)]

@@ -58,7 +58,11 @@ def _email(claims: dict[str, Any]) -> str:
 
 def _text(claims: dict[str, Any], name: str, limit: int) -> str:
     value = claims.get(name)
-    return value.strip()[:limit] if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    # NULs and lone surrogates (a JSON escape) are no part of a name, and no database keeps them
+    value = value.encode(errors="ignore").decode().replace("\x00", "")
+    return value.strip()[:limit]
 
 
 def _free_username(claims: dict[str, Any], email: str) -> str:

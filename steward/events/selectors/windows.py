@@ -14,6 +14,7 @@ from django.utils import timezone
 from steward.cmdb import selectors as cmdb_selectors
 from steward.core import stamps
 from steward.core.actor import Actor
+from steward.core.datetimes import check_bounds
 from steward.core.errors import NotFound
 from steward.core.pagination import Page, paginate
 from steward.core.selectors.scoping import served_organisation_ids
@@ -59,7 +60,7 @@ def window_list(
         qs = qs.filter(
             Q(name__icontains=word) | Q(reason__icontains=word) | Q(node_pattern__icontains=word)
         )
-    if active_at is not None:
+    if check_bounds("active_at", active_at):  # a 422, not a date the database cannot hold
         qs = qs.filter(starts_at__lte=active_at, ends_at__gt=active_at)
     return paginate(qs, order=ORDER, cursor=cursor, limit=limit)
 

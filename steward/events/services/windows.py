@@ -31,11 +31,23 @@ LONGEST = dt.timedelta(days=7)  # a longer silence is a decommission, not mainte
 MAX_CIS = 200
 PATTERN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-_*?[]!")
 WINDOW_REFUSED = gettext_noop("Only agents who work alerts keep maintenance windows.")
+PATTERN_REFUSED = gettext_noop(
+    "Only an agent serving every organisation ends or deletes a window with a node pattern:"
+    " it holds the alerts of every organisation."
+)
 
 
 def _require_worker(actor: Actor) -> None:
     if not selectors.can_work(actor):
         raise PermissionDenied(_(WINDOW_REFUSED))
+
+
+def _require_every_organisation(actor: Actor, window: MaintenanceWindow) -> None:
+    """A limited agent reads a window with a node pattern but may not end or delete it (as
+    it may not change it): the pattern holds other organisations' alerts too."""
+    if served_organisation_ids(actor) is not None and window.node_pattern:
+        message = _(PATTERN_REFUSED)
+        raise PermissionDenied(message, fields={"node_pattern": [message]})
 
 
 def _text(clean: dict[str, Any], name: str, limit: int, *, one_line: bool) -> None:
@@ -196,6 +208,7 @@ def window_end(actor: Actor, *, pk: object, expected_version: int | None) -> Mai
     and the incident rule applies again."""
     window = _locked(actor, pk)
     _require_worker(actor)
+    _require_every_organisation(actor, window)
     check_version(window, expected_version)
     now = timezone.now()
     if window.ends_at <= now:
@@ -215,6 +228,7 @@ def window_delete(actor: Actor, *, pk: object, expected_version: int | None) -> 
     """Remove a window (planned by mistake, or over and no longer wanted); audited."""
     window = _locked(actor, pk)
     _require_worker(actor)
+    _require_every_organisation(actor, window)
     check_version(window, expected_version)
     before = _snapshot(window)
     audit.record(actor, window, action=AuditAction.DELETE, before=before)

@@ -11,7 +11,6 @@ from steward.core import audit
 from steward.core.actor import Actor
 from steward.core.errors import StaleVersion
 from steward.core.services.common import require_admin
-from steward.surveys import selectors
 from steward.surveys.models import SurveySettings
 from steward.surveys.services.validation import clean_settings
 
@@ -27,8 +26,10 @@ def survey_settings_update(
     values = clean_settings(changes)
     config = SurveySettings.objects.select_for_update().order_by("id").first()
     if config is None:
-        config = selectors.survey_settings()
-        config.save()
+        # the first save makes the one row: two at once insert the same key, so the second
+        # waits for the first, finds its row and locks it (not a second row nobody reads)
+        SurveySettings.objects.get_or_create(pk=1)
+        config = SurveySettings.objects.select_for_update().get(pk=1)
     if expected_version is not None and expected_version != config.version:
         raise StaleVersion(current=config.version)
     before = audit.snapshot(config, FIELDS)

@@ -1,0 +1,123 @@
+"""Maintenance windows at their edges (decision 0105): a limited agent may not end or
+delete a window whose node pattern holds every organisation's alerts; a moment the
+database cannot hold is a 422; the page edits a window whose times carry seconds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from steward.core.models import AuditEntry
+from steward.events import services
+from steward.events.models import MaintenanceWindow
+from tests import factories
+from tests.conftest import api_client_for, as_actor
+from tests.events.test_windows import URL, now, window_on
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def limited_api():
+    user = factories.agent(username="limited-ops")
+    user.served_organisations.add(factories.OrganisationFactory(slug="acme"))
+    return api_client_for(user)
+
+
+@pytest.fixture
+def pattern_window():
+    return window_on(as_actor(factories.agent(username="ops-everyone")), pattern="db*")
+
+
+@pytest.mark.parametrize("how", ["end", "delete"])
+def test_a_limited_agent_neither_ends_nor_deletes_a_node_pattern_window(
+    limited_api, pattern_window, how
+):
+    path = f"{URL}/{pattern_window.pk}"
+    assert limited_api.get(path).status_code == 200  # read, as decision 0105 says
+
+    response = limited_api.post(f"{path}/end") if how == "end" else limited_api.delete(path)
+
+    assert response.status_code == 403, response.content
+    assert list(response.json()["error"]["fields"]) == ["node_pattern"]
+    window = MaintenanceWindow.objects.get()
+    assert (window.ends_at, window.version) == (pattern_window.ends_at, 1)
+    assert not AuditEntry.objects.filter(
+        content_type__model="maintenancewindow", action__in=["update", "delete"]
+    ).exists()
+
+
+def test_a_limited_agents_delete_button_shows_the_refusal(pattern_window):
+    user = factories.agent(username="limited-web")
+    user.served_organisations.add(factories.OrganisationFactory(slug="acme"))
+    client = Client()
+    client.force_login(user)
+
+    response = client.post(f"/events/windows/{pattern_window.pk}/delete/", {"version": "1"})
+
+    assert response.status_code == 403
+    assert "every organisation" in response.content.decode()
+    assert MaintenanceWindow.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "moment", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"], ids=["late", "early"]
+)
+def test_a_moment_out_of_range_is_a_422_naming_active_at(agent_api, agent_user, moment):
+    response = agent_api.get(URL, {"active_at": moment})
+
+    assert response.status_code == 422, response.content
+    assert list(response.json()["error"]["fields"]) == ["active_at"]
+    client = Client()
+    client.force_login(agent_user)
+    assert client.get("/events/windows/", {"active_at": moment}).status_code == 422
+
+
+def test_the_page_edits_the_reason_of_an_ended_window(agent_user, agent_actor):
+    window = window_on(agent_actor, pattern="db*")
+    services.window_end(agent_actor, pk=window.pk, expected_version=None)
+    window.refresh_from_db()
+    assert window.ends_at.second or window.ends_at.microsecond  # "End now" keeps seconds
+    client = Client()
+    client.force_login(agent_user)
+    shown = {
+        "version": window.version,
+        "name": window.name,
+        "reason": "firmware 2.1 after all",
+        "starts_at": timezone.localtime(window.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": timezone.localtime(window.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        "configuration_items": "",
+        "node_pattern": window.node_pattern,
+    }
+
+    response = client.post(f"/events/windows/{window.pk}/", shown)
+
+    assert response.status_code == 303, response.content.decode()[-3000:]
+    edited = MaintenanceWindow.objects.get()
+    assert edited.reason == "firmware 2.1 after all"
+    assert (edited.starts_at, edited.ends_at) == (window.starts_at, window.ends_at)
+
+
+def test_the_page_keeps_the_seconds_of_times_it_did_not_change(agent_user, agent_actor):
+    start = now().replace(microsecond=0) + dt.timedelta(hours=1, seconds=17)
+    window = window_on(agent_actor, pattern="db*", start=start)
+    client = Client()
+    client.force_login(agent_user)
+    shown = {
+        "version": window.version,
+        "name": "Patch night, part 2",
+        "reason": "",
+        "starts_at": timezone.localtime(window.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": timezone.localtime(window.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        "configuration_items": "",
+        "node_pattern": "db*",
+    }
+
+    assert client.post(f"/events/windows/{window.pk}/", shown).status_code == 303
+
+    edited = MaintenanceWindow.objects.get()
+    assert edited.name == "Patch night, part 2"
+    assert (edited.starts_at, edited.ends_at) == (window.starts_at, window.ends_at)
