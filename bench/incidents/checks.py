@@ -127,7 +127,7 @@ def render(data: dict) -> str:
         f"incidents at {data['rows']:,} on {data['db']} (medians of {data['config']['repeats']}"
         f" runs; load average {data['machine']['load_avg_start'][0]:.1f} at start)",
         "| scenario | p50 ms | p95 ms | p99 ms | req/s | floor p95 ms | floor p99 ms |"
-        " ÷ floor rps | raw p95 ms | target | met |",
+        " ÷ floor rps | raw p50 / p95 ms | target | met |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     targets = {"queue_api": 10, "queue_web": 10, "detail_api": 5, "activity_api": 5}
@@ -138,11 +138,14 @@ def render(data: dict) -> str:
         m = figures["median"]
         floor = full["floor_insert"]["median"] if name == "create" else floor_read
         target, met = _verdict(name, m, floor, targets.get(name))
-        raw = figures.get("raw", {}).get("p95_ms")
+        # the request's statements replayed by the driver from as many clients: p50 is what
+        # they cost, p95 mostly the clients' waits for the two cores (decision 0111)
+        raw = figures.get("raw", {})
+        raws = f"{_fmt(raw.get('p50_ms'), 2)} / {_fmt(raw.get('p95_ms'), 2)}" if raw else ""
         lines.append(
             f"| {name} | {_fmt(m['p50_ms'])} | {_fmt(m['p95_ms'])} | {_fmt(m['p99_ms'])} |"
             f" {_fmt(m['rps'], 0)} | {_fmt(floor['p95_ms'])} | {_fmt(floor['p99_ms'])} |"
-            f" {m['rps'] / floor['rps']:.2f} | {_fmt(raw, 2)} | {target} | {met} |"
+            f" {m['rps'] / floor['rps']:.2f} | {raws} | {target} | {met} |"
         )
     for name in ("floor_read", "floor_insert"):
         m = full[name]["median"]

@@ -214,9 +214,10 @@ def measure_full(kept: dataset.Kept, args: argparse.Namespace) -> dict:  # noqa:
                 runs[name].append(result)
                 reads += result["requests"]
                 raws[name].append(_raw(kept, captured[name], result["requests"], args))
-                raw = raws[name][-1]["p95_ms"]
+                raw = raws[name][-1]
                 say(f"     {name:<17} p50 {result['p50_ms']:.1f} p95 {result['p95_ms']:.1f}"
-                    f" ms {result['rps']:.0f}/s; raw p95 {raw:.2f} ms")  # fmt: skip
+                    f" ms {result['rps']:.0f}/s; raw p50 {raw['p50_ms']:.2f}"
+                    f" p95 {raw['p95_ms']:.2f} ms")  # fmt: skip
             runs["create"].append(
                 _one(
                     kept,

@@ -18,6 +18,7 @@ from django.test import Client
 from django.utils import timezone
 
 from steward.core.actor import Actor
+from steward.core.selectors import compiled
 from steward.incidents.models import Incident
 from steward.sla import services as sla
 from steward.sla.models import SlaClock, SlaPolicy
@@ -209,3 +210,39 @@ def test_the_web_queues_clocks_are_the_walks(clocked, agent_user):
     # when all of a row's are, which these rows rarely have)
     for css in ('"sla breached"', '"sla paused"', '"sla warning"', '"sla "'):
         assert css in "".join(pages), css
+
+
+def test_the_clocks_tuples_are_the_rows_values_in_row_order(clocked):
+    """Decision 0111: the clocks are read as sequences of ``_ROW``'s values (no dict a row);
+    each is the compiled ``.values()`` row's values in that order, on either database."""
+    kind = ContentType.objects.get_for_model(Incident).pk
+    ids = [str(i) for i in Incident.objects.values_list("id", flat=True)]
+    as_rows = compiled.rows("sla.clocks", clocks._clock_rows, content_type=kind, ids=ids)
+    names, as_tuples = compiled.tuples("sla.clocks", clocks._clock_rows, content_type=kind, ids=ids)
+    assert names == clocks._ROW
+    assert [dict(zip(names, row, strict=True)) for row in as_tuples] == as_rows
+    read = clocks._read(kind, ids)
+    assert sorted(map(tuple, read)) == sorted(tuple(row[n] for n in clocks._ROW) for row in as_rows)
+    assert len(read) == 120
+    assert clock_statuses_by_id(Incident, [999_999_999]) == {}  # no clock: nothing read
+
+
+def test_a_clock_row_is_put_in_row_order_and_its_epoch_times_made_once():
+    """``_in_row_order``: columns in another order and times as epoch microseconds (as
+    PostgreSQL's read gives them) come out in ``_ROW``'s order, a time made once per value,
+    a null time kept null."""
+    epoch = {f"{name}_us": name for name in clocks._TIMES}
+    names = (*reversed(clocks._EPOCH_ROW), *epoch)
+    moment = dt.datetime(2026, 3, 29, 1, 30, 0, 123_456, tzinfo=dt.UTC)
+    micros = (moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
+    values = {name: f"v-{name}" for name in clocks._EPOCH_ROW}
+    given = [
+        (*(values[n] for n in reversed(clocks._EPOCH_ROW)), micros, None, micros + 1, None),
+        (*(values[n] for n in reversed(clocks._EPOCH_ROW)), micros, micros, micros, micros),
+    ]
+    first, second = clocks._in_row_order(names, given, epoch)
+    later = moment + dt.timedelta(microseconds=1)
+    times = dict(zip(clocks._TIMES, (moment, None, later, None), strict=True))
+    assert first == tuple(times[n] if n in times else values[n] for n in clocks._ROW)
+    assert second[clocks._STARTED] is first[clocks._STARTED] is second[clocks._STOPPED]
+    assert clocks._in_row_order(names, [], epoch) == []

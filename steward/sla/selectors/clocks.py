@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -150,22 +150,51 @@ def _clock_rows_epoch(content_type: int, ids: list[str]) -> models.QuerySet:
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
+# each ``_ROW`` column's place in a row of ``_read`` (decision 0111)
+(
+    _OBJECT, _KIND, _STATE, _STARTED, _SINCE, _DUE, _STOPPED, _TARGET, _WARN, _CONSUMED,
+    _WARNED, _BREACHED, _SLUG, _NAME, _CALENDAR,
+) = range(len(_ROW))  # fmt: skip
 
-def _read(content_type: int, ids: list[str]) -> list[dict[str, Any]]:
-    """The clock rows of ``_ROW``; on PostgreSQL (unless ``WORKED`` is off) their times read
-    as integers and made datetimes here, one per distinct value."""
-    if not WORKED or connection.vendor != "postgresql":
-        return compiled.rows("sla.clocks", _clock_rows, content_type=content_type, ids=ids)
-    found = compiled.rows("sla.clocks_epoch", _clock_rows_epoch, content_type=content_type, ids=ids)
-    made: dict[int | None, dt.datetime | None] = {None: None}
-    for row in found:
-        for name in _TIMES:
-            value = row.pop(f"{name}_us")
-            at = made.get(value)
-            if at is None and value is not None:
-                at = made[value] = _EPOCH + dt.timedelta(microseconds=value)
-            row[name] = at
-    return found
+
+def _read(content_type: int, ids: list[str]) -> list[Sequence[Any]]:
+    """The clock rows as sequences of ``_ROW``'s values, in its order (no dict a row); on
+    PostgreSQL their times read as integers and made datetimes here, one per distinct
+    value."""
+    if connection.vendor != "postgresql":
+        names, found = compiled.tuples(
+            "sla.clocks", _clock_rows, content_type=content_type, ids=ids
+        )
+        return found if names == _ROW else _in_row_order(names, found, {})
+    names, found = compiled.tuples(
+        "sla.clocks_epoch", _clock_rows_epoch, content_type=content_type, ids=ids
+    )
+    return _in_row_order(names, found, {f"{name}_us": name for name in _TIMES})
+
+
+def _in_row_order(
+    names: tuple[str, ...], found: list[Sequence[Any]], epoch: dict[str, str]
+) -> list[Sequence[Any]]:
+    """``found``'s rows (columns ``names``) as ``_ROW``'s values in its order, a column at a
+    time; the columns named in ``epoch`` (epoch microseconds) as the times they name."""
+    if not found:
+        return []
+    made: dict[int, dt.datetime] = {}
+
+    def at(value: int | None) -> dt.datetime | None:
+        if value is None:
+            return None
+        time = made.get(value)
+        if time is None:
+            time = made[value] = _EPOCH + dt.timedelta(microseconds=value)
+        return time
+
+    columns: list[Iterable[Any]] = list(zip(*found, strict=True))
+    place = {epoch.get(name, name): n for n, name in enumerate(names)}
+    for n, name in enumerate(names):
+        if name in epoch:
+            columns[n] = map(at, columns[n])
+    return list(zip(*(columns[place[name]] for name in _ROW), strict=True))
 
 
 # False: each running clock's business time walked on its own (``clock_elapsed``), as before
@@ -184,24 +213,26 @@ def clock_statuses_by_id(
         return {}
     now = now or timezone.now()
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
-    found = _read(content_type.pk, [str(i) for i in ids])
-    found.sort(key=_row_place)
     if not WORKED:
-        return _walked(found, now)
-    running: dict[int, list[dict[str, Any]]] = {}
+        texts = [str(i) for i in ids]
+        rows = compiled.rows("sla.clocks", _clock_rows, content_type=content_type.pk, ids=texts)
+        rows.sort(key=_row_place)
+        return _walked(rows, now)
+    found = _read(content_type.pk, [str(i) for i in ids])
+    found.sort(key=_place)
+    running: dict[int, list[Sequence[Any]]] = {}
     for row in found:
-        if row["state"] == ClockState.RUNNING and row["running_since"] is not None:
-            running.setdefault(row["policy__calendar_id"], []).append(row)
+        if row[_STATE] == _RUNNING and row[_SINCE] is not None:
+            running.setdefault(row[_CALENDAR], []).append(row)
     counted: dict[int, int] = {}  # id(row) → business seconds since it last started
     for calendar, rows in running.items():
-        since = [row["running_since"] for row in rows]
+        since = [row[_SINCE] for row in rows]
         for row, seconds in zip(rows, elapsed_many(spec_for_id(calendar), since, now), strict=True):
             counted[id(row)] = seconds
     result: dict[str, list[ClockStatus]] = {}
     for row in found:
-        elapsed = row["consumed_seconds"] + counted.get(id(row), 0)
-        status = _shown(row, elapsed)
-        result.setdefault(row["object_id"], []).append(status)
+        status = _shown(row, row[_CONSUMED] + counted.get(id(row), 0))
+        result.setdefault(row[_OBJECT], []).append(status)
     return result
 
 
@@ -209,31 +240,36 @@ def _row_place(row: dict[str, Any]) -> int:
     return _KIND_ORDER[row["kind"]]
 
 
+def _place(row: Sequence[Any]) -> int:
+    return _KIND_ORDER[row[_KIND]]
+
+
 _NEW = object.__new__
+_RUNNING, _PAUSED = ClockState.RUNNING.value, ClockState.PAUSED.value
 
 
-def _shown(row: dict[str, Any], elapsed: int) -> ClockStatus:
-    """``_status`` of a clock row whose business time is counted: the same fields, filled
-    without the frozen dataclass's ``__init__`` (its thirteen ``object.__setattr__`` calls
-    took 2-3 times as long, 100 times a page); equal in every respect, as
-    tests/incidents/test_queue_clocks.py compares."""
-    paused = row["state"] == ClockState.PAUSED
-    target = row["target_seconds"]
+def _shown(row: Sequence[Any], elapsed: int) -> ClockStatus:
+    """``_status`` of a clock row (``_read``'s) whose business time is counted: the same
+    fields, filled without the frozen dataclass's ``__init__`` (its thirteen
+    ``object.__setattr__`` calls took 2-3 times as long, 100 times a page); equal in every
+    respect, as tests/incidents/test_queue_clocks.py compares."""
+    paused = row[_STATE] == _PAUSED
+    target = row[_TARGET]
     status = _NEW(ClockStatus)
     status.__dict__.update(
-        kind=row["kind"],
-        policy=row["policy__slug"],
-        policy_name=row["policy__name"],
-        state=row["state"],
+        kind=row[_KIND],
+        policy=row[_SLUG],
+        policy_name=row[_NAME],
+        state=row[_STATE],
         paused=paused,
-        started_at=row["started_at"],
-        due_at=None if paused else row["due_at"],
-        stopped_at=row["stopped_at"],
+        started_at=row[_STARTED],
+        due_at=None if paused else row[_DUE],
+        stopped_at=row[_STOPPED],
         target_seconds=target,
         elapsed_seconds=elapsed,
         time_left_seconds=target - elapsed,
-        warned=row["warned"] or elapsed >= row["warn_seconds"],
-        breached=row["breached"] or elapsed > target,
+        warned=row[_WARNED] or elapsed >= row[_WARN],
+        breached=row[_BREACHED] or elapsed > target,
     )
     return status
 
