@@ -121,3 +121,51 @@ def test_the_page_keeps_the_seconds_of_times_it_did_not_change(agent_user, agent
     edited = MaintenanceWindow.objects.get()
     assert edited.name == "Patch night, part 2"
     assert (edited.starts_at, edited.ends_at) == (window.starts_at, window.ends_at)
+
+
+def _page_for(user, window) -> str:  # noqa: ANN001
+    client = Client()
+    client.force_login(user)
+    response = client.get(f"/events/windows/{window.pk}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_limited_agent_reads_a_node_pattern_window_with_nothing_offered(pattern_window):
+    """The page offers no button the services would refuse: no Save, End now or Delete, the
+    fields shown disabled, and the reason said."""
+    user = factories.agent(username="limited-reader")
+    user.served_organisations.add(factories.OrganisationFactory(slug="acme"))
+
+    page = _page_for(user, pattern_window)
+
+    assert "every organisation changes a window with a node pattern" in page
+    for action in ("/end/", "/delete/"):
+        assert f"/events/windows/{pattern_window.pk}{action}" not in page
+    assert 'type="submit"' not in page.split('id="main"', 1)[-1]
+    assert 'name="name"' in page
+    assert "disabled" in page.split('name="name"', 1)[1].split(">")[0]
+
+
+def test_an_agent_serving_every_organisation_is_offered_every_action(pattern_window):
+    page = _page_for(factories.agent(username="ops-all"), pattern_window)
+
+    for action in ("/end/", "/delete/"):
+        assert f"/events/windows/{pattern_window.pk}{action}" in page
+    assert "every organisation changes a window" not in page
+    assert "disabled" not in page.split('name="name"', 1)[1].split(">")[0]
+
+
+def test_a_limited_agent_is_offered_the_actions_on_a_window_without_a_pattern():
+    """Only the pattern makes a window every organisation's: one of her organisation's CIs
+    stays hers to change."""
+    organisation = factories.OrganisationFactory(slug="acme")
+    user = factories.agent(username="limited-owner")
+    user.served_organisations.add(organisation)
+    window = window_on(as_actor(factories.agent(username="ops-everyone")), pattern="db*")
+    MaintenanceWindow.objects.filter(pk=window.pk).update(node_pattern="")
+    window.refresh_from_db()
+
+    page = _page_for(user, window)
+
+    assert f"/events/windows/{window.pk}/delete/" in page

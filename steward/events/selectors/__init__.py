@@ -14,7 +14,7 @@ from steward.events.selectors.matching import (
     last_closed_flaps,
     maintenance_change,
 )
-from steward.events.selectors.permissions import can_read, can_work
+from steward.events.selectors.permissions import can_change_window, can_read, can_work
 from steward.events.selectors.windows import (
     mark_in_maintenance,
     window_covering,
@@ -32,6 +32,7 @@ __all__ = [
     "alert_visible",
     "can_read",
     "can_work",
+    "can_change_window",
     "ci_for_node",
     "in_maintenance",
     "last_closed_flaps",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from steward.core.actor import Actor
 from steward.core.choices import Scope
+from steward.core.selectors.scoping import served_organisation_ids
 
 
 def can_read(actor: Actor) -> bool:
@@ -16,3 +17,12 @@ def can_work(actor: Actor) -> bool:
     """Acknowledge and close alerts, and send events: agents with a writing token (or a
     session, which writes)."""
     return actor.is_agent and actor.has_scope(Scope.WRITE)
+
+
+def can_change_window(actor: Actor, window) -> bool:  # noqa: ANN001 - a MaintenanceWindow
+    """Edit, end or delete this maintenance window: agents who work alerts, except that an
+    agent limited to some organisations leaves a window with a node pattern alone (the
+    pattern holds every organisation's alerts; the services refuse it too, decision 0105)."""
+    if not can_work(actor):
+        return False
+    return not (window.node_pattern and served_organisation_ids(actor) is not None)

@@ -70,6 +70,9 @@ def _form_for(request: HttpRequest, window) -> WindowForm:
     form = WindowForm(request.POST or None, initial=WindowForm.initial_for(window))
     labels = {ci.number: f"{ci.number} {ci.name}" for ci in window.configuration_items.all()}
     set_labels(form, "configuration_items", labels)
+    if not selectors.can_change_window(request.actor, window):
+        for field in form.fields.values():  # shown, not offered: the services would refuse
+            field.disabled = True
     return form
 
 
@@ -79,7 +82,7 @@ def _context(request: HttpRequest, window, **extra) -> dict:
         "window": window,
         "in_force": window.starts_at <= now < window.ends_at,
         "upcoming": now < window.starts_at,
-        "can_edit": selectors.can_work(request.actor),
+        "can_edit": selectors.can_change_window(request.actor, window),
         **extra,
     }
 
