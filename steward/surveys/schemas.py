@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from steward.api.http import In
 from steward.surveys.choices import MAX_COMMENT
@@ -32,6 +34,16 @@ class SurveyAnswerIn(In):
     comment: str = Field("", max_length=MAX_COMMENT)
 
     not_null = frozenset({"comment"})
+
+    @field_validator("rating", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value: Any) -> Any:
+        # pydantic reads true as 1 (a bool is an int in Python): a rating is a number
+        if isinstance(value, bool):
+            raise PydanticCustomError(
+                "rating_boolean", "a whole number from 1 to 5, not true or false"
+            )
+        return value
 
 
 class SurveyAnsweredOut(Schema):

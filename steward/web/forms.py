@@ -6,7 +6,9 @@ re-POSTs), the form again with 422 on failure (htmx swaps 422, web/base.html), o
 form's partial for an htmx request. Every service error is shown on the form, a refusal
 (``PermissionDenied``) included, so the person keeps what they typed and reads why; only
 ``NotFound`` (the record the page is about is gone or invisible) escapes to
-``steward.web.middleware.DomainErrorPageMiddleware`` and its 404 page.
+``steward.web.middleware.DomainErrorPageMiddleware`` and its 404 page. A throttled try
+(``Throttled``) is the form with its message as 429 with ``Retry-After``, as the sign-in
+and password reset pages answer it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.utils.translation import gettext_lazy
 
-from steward.core.errors import DomainError, NotFound, StaleVersion
+from steward.core.errors import DomainError, NotFound, StaleVersion, Throttled
 
 T = TypeVar("T")
 
@@ -83,11 +85,15 @@ def submit(
     ``partial``: the fragment of that page an htmx request gets instead.
     """
     stale = False
+    throttled: Throttled | None = None
     if form.is_valid():
         try:
             result = save(form)
         except NotFound:
             raise  # the record the page is about is gone or invisible: the 404 page
+        except Throttled as exc:
+            throttled = exc
+            form.add_error(None, exc.message)
         except StaleVersion as exc:
             stale = True
             if "version" in form.fields:  # a template may mark the hidden field's error
@@ -104,6 +110,10 @@ def submit(
     values[form_name] = form
     values["stale"] = stale
     name = f"{template}#{partial}" if partial and wants_partial(request) else template
+    if throttled is not None:
+        response = render(request, name, values, status=throttled.status)
+        response["Retry-After"] = str(throttled.retry_after)
+        return response
     return render(request, name, values, status=422)
 
 

@@ -169,3 +169,37 @@ def test_a_limited_agent_is_offered_the_actions_on_a_window_without_a_pattern():
     page = _page_for(user, window)
 
     assert f"/events/windows/{window.pk}/delete/" in page
+
+
+def test_a_limited_agents_change_of_a_node_pattern_window_is_a_422_naming_it(
+    limited_api, pattern_window
+):
+    """The third refusal of the one rule (``can_change_window``): a change, like the end and
+    the delete above, leaves a window with a node pattern as it was."""
+    response = limited_api.patch(f"{URL}/{pattern_window.pk}", {"name": "Mine now"})
+
+    assert response.status_code == 422, response.content
+    assert response.json()["error"]["fields"] == {
+        "node_pattern": ["only an agent serving every organisation sets a node pattern"]
+    }
+    assert MaintenanceWindow.objects.get().name == pattern_window.name
+
+
+def test_the_window_page_asks_the_rule_once(pattern_window, monkeypatch):
+    """The form's fields and the buttons are drawn from one answer of the rule."""
+    from steward.events import selectors
+
+    asked = []
+    rule = selectors.can_change_window
+
+    def counted(actor, window):  # noqa: ANN001, ANN202
+        asked.append(window.pk)
+        return rule(actor, window)
+
+    monkeypatch.setattr(selectors, "can_change_window", counted)
+    user = factories.agent(username="limited-once")
+    user.served_organisations.add(factories.OrganisationFactory(slug="acme"))
+
+    _page_for(user, pattern_window)
+
+    assert asked == [pattern_window.pk]

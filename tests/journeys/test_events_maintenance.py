@@ -2,7 +2,12 @@
 window over a CI by clicking and typing, a monitoring tool sends a critical event for that
 CI over the API, and the console shows the alert in maintenance with no incident. Then the
 agent ends the window early and deletes it, and the alert, CI and token are removed, so
-the other journeys see the demo as it was (decision 0105)."""
+the other journeys see the demo as it was (decision 0105).
+
+An agent limited to one organisation (ops-contoso) opens a window with a node pattern from
+the list and finds it to read only: the fields shown disabled, the reason said, and no Save,
+End now or Delete (the services refuse them: the pattern holds every organisation's
+alerts)."""
 
 from __future__ import annotations
 
@@ -16,11 +21,13 @@ from playwright.sync_api import expect
 from steward.cmdb import services as cmdb_services
 from steward.cmdb.models import ConfigurationItem
 from steward.core.actor import Actor
-from steward.core.models import ApiToken
+from steward.core.models import ApiToken, Organisation
 from steward.core.services import token_create
+from steward.events import services as event_services
 from steward.events.models import Alert, MaintenanceWindow
 from tests import factories
 from tests.journeys.steps import PASSWORD, heading, no_error_on_page, open_module, pick, sign_in
+from tests.journeys.watch import check_page
 
 pytestmark = [pytest.mark.browser]
 NODE = "jrn-maint-01.example.com"
@@ -133,3 +140,48 @@ def test_ops_declares_a_window_and_the_alert_opens_no_incident(page):
         ConfigurationItem.objects.filter(pk=ci.pk).delete()
         # the login stays (the audit log, append-only, names it) without its token
         ApiToken.objects.filter(user=ops).delete()
+
+
+def test_a_limited_agent_reads_a_node_pattern_window_with_nothing_to_press(page):
+    ops = factories.agent(username="ops-contoso")
+    ops.set_password(PASSWORD)
+    ops.save()
+    ops.served_organisations.add(Organisation.objects.get(name="Contoso Retail"))
+    start = timezone.now() - dt.timedelta(minutes=5)
+    event_services.window_create(
+        Actor.system("journey"),
+        name="Core switch firmware jrn",
+        reason="Every site's core switches, one after the other",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        node_pattern="jrn-core-*.example.com",
+    )
+    try:
+        sign_in(page, "ops-contoso")
+        open_module(page, "Events")
+        page.get_by_role("link", name="Maintenance windows").click()
+        page.wait_for_load_state("load")
+        heading(page, "Maintenance windows")
+        page.get_by_role("searchbox", name="Search").fill("core switch jrn")
+        page.get_by_role("searchbox", name="Search").press("Enter")
+        row = page.locator("#window-rows tr").filter(has_text="Core switch firmware jrn")
+        expect(row).to_contain_text("jrn-core-*.example.com")
+        expect(row).to_contain_text("in force")
+
+        row.get_by_role("link", name="Core switch firmware jrn").click()
+        page.wait_for_load_state("load")
+        heading(page, "Core switch firmware jrn")
+        expect(page.locator("main")).to_contain_text(
+            "Only an agent serving every organisation changes a window with a node pattern"
+        )
+        for label in ("Name", "Reason", "Starts", "Ends", "Node pattern"):
+            expect(page.get_by_label(label)).to_be_disabled()
+        expect(page.get_by_label("Node pattern")).to_have_value("jrn-core-*.example.com")
+        for offered in ("Save", "End now", "Delete window"):
+            expect(page.get_by_role("button", name=offered)).to_have_count(0)
+        expect(page.locator("main button[type=submit], main input[type=submit]")).to_have_count(0)
+        check_page(page)
+        assert not page.axe_findings, page.axe_findings  # no critical or serious violation
+        no_error_on_page(page)
+    finally:
+        MaintenanceWindow.objects.filter(name="Core switch firmware jrn").delete()

@@ -127,3 +127,22 @@ def test_the_page_and_its_csv_show_the_same_figures(world, surveys):
     lines = list(csv.reader(io.StringIO(exported)))
     shown = [["" if v is None else str(v) for v in r.values()] for r in read(world.lead)]
     assert lines[1:] == shown
+
+
+def test_the_csvs_refusals_all_answer_as_plain_text_naming_the_filter(world, surveys):
+    """A download has no form to show a refusal beside: a date that is no date was a plain
+    422 naming the filter, a period or team the report refuses the HTML 422 page; now all
+    three answer alike."""
+    client = Client()
+    client.force_login(world.lead)
+    refusals = {
+        "not-a-date": ({"start": "no"}, "start: "),
+        "start-after-end": ({"start": "2026-02-01", "end": "2026-01-05"}, "start: "),
+        "other-team": ({**PERIOD, "team": "bravo"}, "team: "),
+    }
+    for query, said in refusals.values():
+        answer = client.get("/reports/satisfaction.csv", query)
+
+        assert answer.status_code == 422
+        assert answer["Content-Type"] == "text/plain; charset=utf-8"
+        assert answer.content.decode().startswith(said), answer.content[:200]

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
+from steward.core.errors import ValidationFailed
 from steward.surveys import services
 from steward.surveys.models import Survey
 from tests import factories
@@ -60,6 +62,38 @@ def test_bad_input_is_a_422_naming_the_field(anon_api, survey, token, body, fiel
     response = anon_api.post(ANSWERS, {"token": token, **body})
     assert response.status_code == 422, response.content
     assert sorted(response.json()["error"]["fields"]) == fields
+    assert Survey.objects.get().rating is None
+
+
+def test_true_is_no_rating(anon_api, survey, token):
+    """A bool is an int in Python, and pydantic read ``true`` as 1."""
+    response = anon_api.post(ANSWERS, {"token": token, "rating": True})
+
+    assert response.status_code == 422, response.content
+    assert list(response.json()["error"]["fields"]) == ["rating"]
+    assert Survey.objects.get().rating is None
+
+
+@pytest.mark.parametrize(
+    "rating", ["²", "٣", "1" * 5000], ids=["superscript-two", "arabic-indic-three", "5000-digits"]
+)
+def test_digits_int_cannot_read_are_a_4xx_naming_rating_on_every_path(
+    anon_api, survey, token, rating
+):
+    """``str.isdigit`` says yes to "²", "٣" and 5,000 digits; ``int`` fails on the first and
+    the last (a 500) and reads the second as 3. The API and the page refuse them before the
+    service; the service, which every write path calls, refuses them too."""
+    with pytest.raises(ValidationFailed) as refused:
+        services.survey_answer_by_link(
+            token, rating=rating, comment="", address="192.0.2.7", channel="api"
+        )
+    assert list(refused.value.fields) == ["rating"]
+
+    response = anon_api.post(ANSWERS, {"token": token, "rating": rating})
+    assert response.status_code == 422, response.content
+    assert list(response.json()["error"]["fields"]) == ["rating"]
+    page = Client().post(f"/surveys/rate/{token}/", {"rating": rating})
+    assert page.status_code == 422
     assert Survey.objects.get().rating is None
 
 

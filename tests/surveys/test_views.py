@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from steward.core.errors import NotFound
 from steward.surveys import services
 from steward.surveys.models import Survey, SurveySettings
 from tests.surveys.conftest import resolve, settle
@@ -69,6 +70,23 @@ def test_a_closed_survey_says_so_and_takes_no_answer(survey, link):
 def test_a_forged_link_is_the_404_page(survey, link):
     assert Client().get(link[:-3] + "xx/").status_code == 404
     assert Client().get("/surveys/rate/forged/").status_code == 404
+
+
+def test_a_throttled_answer_is_a_429_page_saying_when_to_retry(survey, link, settings):
+    """As the sign-in page answers it: the form with why, 429 and ``Retry-After``, in the
+    requester's language; not a 422 as if the rating were wrong."""
+    for _ in range(settings.LOGIN_THROTTLE_COUNT):
+        with pytest.raises(NotFound):
+            services.survey_answer_by_link(
+                "forged", rating=5, comment="", address="127.0.0.1", channel="api"
+            )
+
+    page = Client().post(link, {"rating": "5"})
+
+    assert page.status_code == 429
+    assert page["Retry-After"] == str(settings.LOGIN_THROTTLE_SECONDS)
+    assert "Zu viele abgelehnte Antworten von Ihrer Adresse" in page.content.decode()
+    assert Survey.objects.get().rating is None
 
 
 def test_the_portal_prompts_the_requester_to_rate_until_answered(survey, caller):

@@ -22,7 +22,10 @@ def can_work(actor: Actor) -> bool:
 def can_change_window(actor: Actor, window) -> bool:  # noqa: ANN001 - a MaintenanceWindow
     """Edit, end or delete this maintenance window: agents who work alerts, except that an
     agent limited to some organisations leaves a window with a node pattern alone (the
-    pattern holds every organisation's alerts; the services refuse it too, decision 0105)."""
+    pattern holds every organisation's alerts, decision 0105). The one rule: the page draws
+    its buttons from it and the services refuse by it. A window naming a CI of an
+    organisation she does not serve never gets here: it is invisible to her
+    (``window_visible``), a 404."""
     if not can_work(actor):
         return False
     return not (window.node_pattern and served_organisation_ids(actor) is not None)

@@ -6,6 +6,7 @@ them; every write is audited and emits an outbox event."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -18,7 +19,13 @@ from steward.core import audit, outbox
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.datetimes import check_window
-from steward.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from steward.core.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from steward.core.selectors.scoping import served_organisation_ids
 from steward.core.services.common import bump_version, check_version, reject_unknown
 from steward.core.text import is_single_line
@@ -35,6 +42,7 @@ PATTERN_REFUSED = gettext_noop(
     "Only an agent serving every organisation ends or deletes a window with a node pattern:"
     " it holds the alerts of every organisation."
 )
+PATTERN_NOT_SET = gettext_noop("only an agent serving every organisation sets a node pattern")
 
 
 def _require_worker(actor: Actor) -> None:
@@ -42,12 +50,23 @@ def _require_worker(actor: Actor) -> None:
         raise PermissionDenied(_(WINDOW_REFUSED))
 
 
-def _require_every_organisation(actor: Actor, window: MaintenanceWindow) -> None:
-    """A limited agent reads a window with a node pattern but may not end or delete it (as
-    it may not change it): the pattern holds other organisations' alerts too."""
-    if served_organisation_ids(actor) is not None and window.node_pattern:
-        message = _(PATTERN_REFUSED)
-        raise PermissionDenied(message, fields={"node_pattern": [message]})
+def _require_change(
+    actor: Actor, window: MaintenanceWindow, *, refuse: Callable[[], DomainError]
+) -> None:
+    """The page's rule (``selectors.can_change_window``), asked once the actor is known to
+    work alerts: what is left is a limited agent and a node pattern, which holds other
+    organisations' alerts too. ``refuse`` is the error each use case answers it with."""
+    if not selectors.can_change_window(actor, window):
+        raise refuse()
+
+
+def _pattern_not_ended() -> PermissionDenied:
+    message = _(PATTERN_REFUSED)
+    return PermissionDenied(message, fields={"node_pattern": [message]})
+
+
+def _pattern_not_set() -> ValidationFailed:
+    return ValidationFailed.one("node_pattern", _(PATTERN_NOT_SET))
 
 
 def _text(clean: dict[str, Any], name: str, limit: int, *, one_line: bool) -> None:
@@ -84,9 +103,7 @@ def _pattern(actor: Actor, clean: dict[str, Any]) -> None:
             "node_pattern", _("names no node: wildcards alone would silence every alert")
         )
     if served_organisation_ids(actor) is not None:  # a pattern reaches every organisation
-        raise ValidationFailed.one(
-            "node_pattern", _("only an agent serving every organisation sets a node pattern")
-        )
+        raise _pattern_not_set()
     clean["node_pattern"] = pattern
 
 
@@ -182,10 +199,7 @@ def window_update(
     _require_worker(actor)
     reject_unknown(changes, FIELDS)
     check_version(window, expected_version)
-    if served_organisation_ids(actor) is not None and window.node_pattern:
-        raise ValidationFailed.one(
-            "node_pattern", _("only an agent serving every organisation sets a node pattern")
-        )
+    _require_change(actor, window, refuse=_pattern_not_set)
     clean = _clean(actor, changes, window)
     before = _snapshot(window)
     cis = clean.pop("configuration_items", None)
@@ -208,7 +222,7 @@ def window_end(actor: Actor, *, pk: object, expected_version: int | None) -> Mai
     and the incident rule applies again."""
     window = _locked(actor, pk)
     _require_worker(actor)
-    _require_every_organisation(actor, window)
+    _require_change(actor, window, refuse=_pattern_not_ended)
     check_version(window, expected_version)
     now = timezone.now()
     if window.ends_at <= now:
@@ -228,7 +242,7 @@ def window_delete(actor: Actor, *, pk: object, expected_version: int | None) -> 
     """Remove a window (planned by mistake, or over and no longer wanted); audited."""
     window = _locked(actor, pk)
     _require_worker(actor)
-    _require_every_organisation(actor, window)
+    _require_change(actor, window, refuse=_pattern_not_ended)
     check_version(window, expected_version)
     before = _snapshot(window)
     audit.record(actor, window, action=AuditAction.DELETE, before=before)

@@ -66,23 +66,23 @@ def window_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form_for(request: HttpRequest, window) -> WindowForm:
+def _form_for(request: HttpRequest, window, *, can_edit: bool) -> WindowForm:
     form = WindowForm(request.POST or None, initial=WindowForm.initial_for(window))
     labels = {ci.number: f"{ci.number} {ci.name}" for ci in window.configuration_items.all()}
     set_labels(form, "configuration_items", labels)
-    if not selectors.can_change_window(request.actor, window):
+    if not can_edit:
         for field in form.fields.values():  # shown, not offered: the services would refuse
             field.disabled = True
     return form
 
 
-def _context(request: HttpRequest, window, **extra) -> dict:
+def _context(window, *, can_edit: bool, **extra) -> dict:
     now = timezone.now()
     return {
         "window": window,
         "in_force": window.starts_at <= now < window.ends_at,
         "upcoming": now < window.starts_at,
-        "can_edit": selectors.can_change_window(request.actor, window),
+        "can_edit": can_edit,
         **extra,
     }
 
@@ -93,9 +93,10 @@ def window_edit(request: HttpRequest, pk: str) -> HttpResponse:
     """A window's page: edit it, end it now, or delete it."""
     _require_reader(request)
     window = selectors.window_get(request.actor, pk=pk)
-    form = _form_for(request, window)
+    can_edit = selectors.can_change_window(request.actor, window)  # the form's and buttons'
+    form = _form_for(request, window, can_edit=can_edit)
     if request.method == "GET":
-        return render(request, FORM, {"form": form, **_context(request, window)})
+        return render(request, FORM, {"form": form, **_context(window, can_edit=can_edit)})
     return submit(
         request,
         form,
@@ -107,7 +108,7 @@ def window_edit(request: HttpRequest, pk: str) -> HttpResponse:
         ),
         success=reverse("events:windows"),
         template=FORM,
-        context=_context(request, window),
+        context=_context(window, can_edit=can_edit),
     )
 
 
@@ -121,8 +122,9 @@ def _button(request: HttpRequest, pk: str, act) -> HttpResponse:
     except NotFound:
         raise
     except DomainError as exc:
-        form = _form_for(request, window)
-        context = _context(request, window, error=exc.message)
+        can_edit = selectors.can_change_window(request.actor, window)
+        form = _form_for(request, window, can_edit=can_edit)
+        context = _context(window, can_edit=can_edit, error=exc.message)
         return render(request, FORM, {"form": form, **context}, status=exc.status)
     return see_other(request, reverse("events:windows"))
 

@@ -119,10 +119,20 @@ def report_export(request: HttpRequest, name: str) -> HttpResponse:
     name); a cell
     a spreadsheet would read as a formula is neutralised (the CMDB export's ``safe_cell``)."""
     values, errors = _filters(request)
+    status = 422
+    if not errors:
+        try:
+            table = selectors.report_get(request.actor, name=name, **values)
+        except NotFound:
+            raise  # an unknown report: the 404 page
+        except DomainError as exc:  # a period or team refused: said as a refused filter is
+            errors = {n: list(m) for n, m in exc.fields.items()} or {"": [exc.message]}
+            status = exc.status
     if errors:
-        field, messages = next(iter(errors.items()))
-        return HttpResponse(f"{field}: {messages[0]}", status=422, content_type="text/plain")
-    table = selectors.report_get(request.actor, name=name, **values)
+        # a download has no form to show messages beside: what was refused, as plain text
+        # (the CMDB's and the assets' exports answer alike)
+        refused = "; ".join(f"{n}: {' '.join(m)}" if n else " ".join(m) for n, m in errors.items())
+        return HttpResponse(refused, status=status, content_type="text/plain; charset=utf-8")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([safe_cell(str(c.label)) for c in table.columns])

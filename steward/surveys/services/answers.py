@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from steward.catalog import services as catalog_services
 from steward.core import audit, outbox
 from steward.core.actor import Actor
-from steward.core.errors import Conflict, NotFound
+from steward.core.errors import Conflict, NotFound, Throttled
 from steward.core.services.auth import login_check, login_failed
 from steward.incidents import services as incident_services
 from steward.surveys import selectors, workflow
@@ -57,7 +57,14 @@ def survey_answer_by_link(
     """Answer through the link, as its requester. Throttled per client address: after too
     many forged or refused tries, 429 (``Throttled``) before the token is even read."""
     key = _throttle_key(address)
-    login_check(username=key, address=None)
+    try:
+        login_check(username=key, address=None)
+    except Throttled as exc:  # the check's words are about signing in; this is a survey
+        raise Throttled(
+            _("Too many refused answers from your address; try again in %(minutes)s minutes.")
+            % {"minutes": max(1, exc.retry_after // 60)},
+            retry_after=exc.retry_after,
+        ) from None
     try:
         survey = survey_link_read(token)
         actor = Actor(user=survey.requester, channel=channel)

@@ -15,8 +15,10 @@ def clean_answer(rating: Any, comment: Any) -> tuple[int, str]:
     bytes; ``ValidationFailed`` naming each field that is not."""
     errors: dict[str, list[str]] = {}
     value = None
-    if isinstance(rating, str) and rating.strip().isdigit():
-        rating = int(rating.strip())
+    digits = rating.strip() if isinstance(rating, str) else ""
+    # ASCII digits only: "²" and "٣" are digits to isdigit() and no number to int()
+    if digits.isascii() and digits.isdigit() and len(digits) < 10:
+        rating = int(digits)
     if isinstance(rating, bool) or not isinstance(rating, int):
         errors["rating"] = [_("choose a rating from 1 to 5")]
     elif not 1 <= rating <= 5:
