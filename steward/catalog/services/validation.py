@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -321,7 +322,14 @@ def _files(value: Any) -> tuple[Any, str]:
                 return None, "attachment ids (uploaded files)"
         elif not (hasattr(item, "read") and hasattr(item, "size")):
             return None, "files, or the ids of files you uploaded"
-    return [i.strip().lower() if isinstance(i, str) else i for i in items], ""
+    # one spelling per file (the id as the API gives it, 8-4-4-4-12): a dashless id found
+    # the file and then missed it by name (a 500), and a file named twice was moved twice
+    clean: list[Any] = []
+    for item in items:
+        value = str(uuid.UUID(item.strip())) if isinstance(item, str) else item
+        if not (isinstance(value, str) and value in clean):
+            clean.append(value)
+    return clean, ""
 
 
 def clean_answer(
