@@ -1,6 +1,8 @@
 """Bad input: duplicates, negative money, contracts ending before they start, unknown
 references; each names its field and writes nothing."""
 
+import datetime as dt
+
 import pytest
 
 from steward.assets import services
@@ -49,3 +51,40 @@ def test_a_contract_ending_before_it_starts_is_refused(manager):
 def test_the_warranty_term_of_the_model_is_inherited(make_asset):
     asset = make_asset(purchase_date="2024-01-31")
     assert asset.warranty_end.isoformat() == "2027-01-31"
+
+
+@pytest.mark.parametrize(
+    ("bought", "months", "ends"),
+    [
+        ("9999-12-31", 36, dt.date.max),
+        ("9999-11-15", 1, dt.date(9999, 12, 15)),
+        ("2024-01-31", 1, dt.date(2024, 2, 29)),
+    ],
+    ids=["past-the-calendar", "into-its-last-month", "a-shorter-month"],
+)
+def test_a_warranty_from_a_date_at_the_calendars_end_reads(
+    manager_api, catalogue, system, bought, months, ends
+):
+    """A purchase date near 9999-12-31 made the warranty end a year past the calendar: the
+    asset was stored, then every read of it (and the whole asset list) was a 500."""
+    services.model_update(
+        system,
+        pk=catalogue["laptop"].pk,
+        expected_version=None,
+        changes={"warranty_months": months},
+    )
+    created = manager_api.post(
+        "/api/v1/assets",
+        {
+            "asset_tag": "T1",
+            "serial_number": "S1",
+            "model": catalogue["laptop"].pk,
+            "cost": "100.00",
+            "purchase_date": bought,
+        },
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["warranty_end"] == ends.isoformat()
+    listed = manager_api.get("/api/v1/assets")
+    assert listed.status_code == 200
+    assert [a["warranty_end"] for a in listed.json()["items"]] == [ends.isoformat()]

@@ -3,6 +3,7 @@ themselves and who had them when."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 from django.conf import settings
@@ -198,13 +199,12 @@ def warranty_end_of(purchase_date: dt.date | None, months: int) -> dt.date | Non
         return None
     total = purchase_date.month - 1 + months
     year, month = purchase_date.year + total // 12, total % 12 + 1
-    day = min(purchase_date.day, _days_in(year, month))
+    if year > dt.MAXYEAR:
+        # bought near the calendar's end (9999-06-01): the warranty outlasts it; a date
+        # past it raised on every read, and one such asset broke the whole asset list
+        return dt.date.max
+    day = min(purchase_date.day, calendar.monthrange(year, month)[1])
     return dt.date(year, month, day)
-
-
-def _days_in(year: int, month: int) -> int:
-    following = dt.date(year + month // 12, month % 12 + 1, 1)
-    return (following - dt.timedelta(days=1)).day
 
 
 class Assignment(models.Model):
