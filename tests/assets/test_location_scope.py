@@ -78,3 +78,24 @@ def test_a_ci_is_not_placed_at_another_organisations_site(limited, sites):
     assert list(response.json()["error"]["fields"]) == ["location"]
     made = api.post("/api/v1/cis", {**body, "location": "Acme Hamburg"})
     assert made.status_code == 201, made.content
+
+
+def test_a_count_at_another_organisations_site_is_as_absent(limited, sites, system):
+    """Counts were read and closed by id whatever their site: a limited asset manager read
+    the name of another customer's site on its page, and closed its count."""
+    from steward.assets import services
+    from steward.assets.models import StockCount
+
+    theirs = services.stock_count_start(system, location=sites["theirs"].pk)
+    ours = services.stock_count_start(system, location=sites["ours"].pk)
+    web = Client()
+    web.force_login(limited)
+    page = web.get(f"/assets/counts/{theirs.pk}/")
+    assert page.status_code == 404
+    assert "Globex" not in page.content.decode()
+    assert web.post(f"/assets/counts/{theirs.pk}/scan/", {"tag": "T-1"}).status_code == 404
+    assert web.post(f"/assets/counts/{theirs.pk}/close/").status_code == 404
+    assert StockCount.objects.get(pk=theirs.pk).closed_at is None
+    assert web.get(f"/assets/counts/{ours.pk}/").status_code == 200
+    assert web.post(f"/assets/counts/{ours.pk}/close/").status_code == 303
+    assert StockCount.objects.get(pk=ours.pk).closed_at is not None
