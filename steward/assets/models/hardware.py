@@ -165,7 +165,12 @@ class Asset(VersionedModel):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(cost__gte=0), name="asset_cost_not_negative")
+            models.CheckConstraint(condition=models.Q(cost__gte=0), name="asset_cost_not_negative"),
+            # tags and serials are unique whatever their case (validation, search box, stock
+            # take scans): an equality on UPPER() is an index search, ``iexact`` a full scan;
+            # unique in the database, as two creates at once both passed the check before
+            models.UniqueConstraint(Upper("asset_tag"), name="ast_tag_upper_unique"),
+            models.UniqueConstraint(Upper("serial_number"), name="ast_serial_upper_unique"),
         ]
         indexes = [
             # the list: every filter combination leads with an equality, then the keyset order
@@ -177,10 +182,6 @@ class Asset(VersionedModel):
             # a state alone (the commonest filter) in keyset order: without it a page of
             # "deployed" sorted every deployed asset by id first
             models.Index(fields=["status", "id"], name="ast_state"),
-            # tags and serials are unique whatever their case (validation, search box, stock
-            # take scans): an equality on UPPER() is an index search, ``iexact`` a full scan
-            models.Index(Upper("asset_tag"), name="ast_tag_upper"),
-            models.Index(Upper("serial_number"), name="ast_serial_upper"),
         ]
 
     def __str__(self) -> str:
