@@ -8,11 +8,12 @@ import re
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from steward.api.middleware import error_body
-from steward.api.parser import DuplicateKey
+from steward.api.parser import DuplicateKey, NonFinite
 from steward.core.errors import DomainError, Throttled
 
 log = logging.getLogger("steward.api")
@@ -101,6 +102,17 @@ def install(api: NinjaAPI) -> None:
                 422,
                 error_body(
                     "validation_error", f"Invalid value for: {name}.", {name: ["given twice"]}
+                ),
+            )
+        if isinstance(exc.__cause__, NonFinite):  # NaN, Infinity, 1e400
+            name = exc.__cause__.path
+            return respond(
+                request,
+                422,
+                error_body(
+                    "validation_error",
+                    f"Invalid value for: {name}.",
+                    {name: [gettext("a finite number (JSON has no NaN or Infinity)")]},
                 ),
             )
         if exc.status_code == 400 and str(exc.message).startswith("Cannot parse request body"):

@@ -198,3 +198,22 @@ def test_the_document_says_which_fields_take_null(admin_api, schema, field, null
     spec = document["components"]["schemas"][schema]["properties"][field]
     takes_null = any(s.get("type") == "null" for s in spec.get("anyOf", []))
     assert takes_null is nullable, spec
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ('{"name": NaN}', "name"),
+        ('{"name": "a", "members": [1, Infinity]}', "members.1"),
+        ('{"name": "a", "x": {"y": -Infinity}}', "x.y"),
+        ('{"name": "a", "x": [{"y": 1e400}]}', "x.0.y"),
+        ("NaN", "body"),
+    ],
+    ids=["NaN", "Infinity-in-a-list", "minus-Infinity-nested", "overflow", "bare"],
+)
+def test_a_number_that_is_not_finite_is_422_naming_where(admin_api, body, field):
+    """json.loads read NaN, Infinity and 1e400 as floats: no JSON (RFC 8259), they passed
+    an Any-typed setting and failed the database's JSON check (a 500)."""
+    error = assert_error(admin_api.post("/api/v1/teams", body), 422, "validation_error")
+    assert list(error["fields"]) == [field]
+    assert not Team.objects.exists()

@@ -78,3 +78,62 @@ def test_a_ci_is_not_placed_at_another_organisations_site(limited, sites):
     assert list(response.json()["error"]["fields"]) == ["location"]
     made = api.post("/api/v1/cis", {**body, "location": "Acme Hamburg"})
     assert made.status_code == 201, made.content
+
+
+def test_a_count_at_another_organisations_site_is_as_absent(limited, sites, system):
+    """Counts were read and closed by id whatever their site: a limited asset manager read
+    the name of another customer's site on its page, and closed its count."""
+    from steward.assets import services
+    from steward.assets.models import StockCount
+
+    theirs = services.stock_count_start(system, location=sites["theirs"].pk)
+    ours = services.stock_count_start(system, location=sites["ours"].pk)
+    web = Client()
+    web.force_login(limited)
+    page = web.get(f"/assets/counts/{theirs.pk}/")
+    assert page.status_code == 404
+    assert "Globex" not in page.content.decode()
+    assert web.post(f"/assets/counts/{theirs.pk}/scan/", {"tag": "T-1"}).status_code == 404
+    assert web.post(f"/assets/counts/{theirs.pk}/close/").status_code == 404
+    assert StockCount.objects.get(pk=theirs.pk).closed_at is None
+    assert web.get(f"/assets/counts/{ours.pk}/").status_code == 200
+    assert web.post(f"/assets/counts/{ours.pk}/close/").status_code == 303
+    assert StockCount.objects.get(pk=ours.pk).closed_at is not None
+
+
+def test_a_contract_names_and_keeps_only_the_assets_one_may_see(limited, sites, system, make_asset):
+    """A contract covering two customers' assets listed every asset number to a limited
+    manager (and counted them), and their list, sent back, dropped the others' unseen."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from steward.assets import services
+    from steward.assets.models import Contract
+
+    theirs = make_asset(organisation=sites["theirs"].organisation.slug)
+    ours = make_asset(organisation=sites["acme"].slug)
+    contract = services.contract_create(
+        system,
+        title="Support",
+        vendor="Dell",
+        kind="support",
+        start_date="2025-01-01",
+        end_date=timezone.localdate() + dt.timedelta(days=30),
+        assets=[theirs.number, ours.number],
+    )
+    api = api_client_for(limited)
+    shown = api.get(f"/api/v1/contracts/{contract.number}").json()
+    assert shown["assets"] == [ours.number]
+    page = Client()
+    page.force_login(limited)
+    html = page.get("/assets/contracts/").content.decode()
+    assert f"<td>{contract.number}</td>" in html
+    assert "<td>1</td><td>—</td>" in html  # covered: ours only
+    response = api.patch(
+        f"/api/v1/contracts/{contract.number}",
+        {"assets": [ours.number], "version": shown["version"], "title": "Support 2"},
+    )
+    assert response.status_code == 200, response.content
+    covered = Contract.objects.get(pk=contract.pk).assets.values_list("number", flat=True)
+    assert sorted(covered) == sorted([theirs.number, ours.number])

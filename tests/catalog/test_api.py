@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from steward.catalog.models import Request
+from steward.catalog.models import CatalogItem, Request
 from steward.core import outbox
 from steward.core.models import OutgoingMail
 from tests import factories
@@ -118,3 +118,38 @@ def test_requester_is_mailed_at_each_step(laptop, order, manager, fulfiller):
     ).exists()
     outbox.dispatch_pending()  # nothing new but the survey's invitation, from its own event
     assert list(to_rita.values_list("kind", flat=True))[3:] == ["survey_invitation"]
+
+
+@pytest.mark.parametrize(
+    ("bound", "field"),
+    [("NaN", "form.0.min"), ("Infinity", "form.0.min"), ("1e400", "form.0.min")],
+)
+def test_a_form_bound_that_is_not_finite_is_422_naming_it(admin, desk, bound, field):
+    """A NaN bound reached the JSON column: a 500 (SQLite's JSON_VALID check, PostgreSQL's
+    jsonb), and in memory a bound no answer is measured against."""
+    api = api_client_for(admin.user, scopes=("read", "write", "admin"))
+    field_json = '{"key": "n", "label": "N", "type": "number", "min": ' + bound + "}"
+    body = (
+        '{"name": "X", "slug": "x", "category": "Hw", "task_mode": "ordered", "form": ['
+        + field_json
+        + "]}"
+    )
+    response = api.post("/api/v1/catalog/items", body)
+    assert response.status_code == 422
+    assert list(response.json()["error"]["fields"]) == [field]
+    assert not CatalogItem.objects.filter(slug="x").exists()
+
+
+def test_a_condition_naming_a_list_is_422_naming_it(admin, desk):
+    api = api_client_for(admin.user, scopes=("read", "write", "admin"))
+    form = [
+        {"key": "a", "label": "A", "type": "text"},
+        {"key": "b", "label": "B", "type": "text", "show_if": {"field": ["a"], "equals": "x"}},
+    ]
+    response = api.post(
+        "/api/v1/catalog/items",
+        {"name": "X", "slug": "x", "category": "Hw", "task_mode": "ordered", "form": form},
+    )
+    assert response.status_code == 422
+    assert list(response.json()["error"]["fields"]) == ["form.1.show_if"]
+    assert not CatalogItem.objects.filter(slug="x").exists()

@@ -148,6 +148,32 @@ def test_api_refuses_someone_elses_upload_and_bad_ids(requester, item, fulfiller
     assert Attachment.objects.get(pk=theirs).object_id == str(fulfiller.user.pk)
 
 
+@pytest.mark.parametrize(
+    "spell",
+    [
+        lambda i: [i.replace("-", "")],
+        lambda i: [i.upper()],
+        lambda i: [i, i.replace("-", "").upper()],
+    ],
+    ids=["without-dashes", "upper-case", "the-same-file-twice"],
+)
+def test_api_reads_an_upload_id_in_any_spelling_once(requester, item, spell):
+    """A dashless id passed the check and found the file, then missed it by its dashed name
+    (a KeyError, a 500); a file named twice was moved twice and listed twice."""
+    api = api_client_for(requester.user)
+    staged = _stage(api, requester.user)
+    created = api.post(
+        "/api/v1/requests",
+        {"item": "contract", "answers": {"kind": "Signed", "contract": spell(staged)}},
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["answers"]["contract"] == [
+        {"id": staged, "filename": "contract.pdf", "size": 15}
+    ]
+    moved = AuditEntry.objects.filter(object_id=staged, action="update")
+    assert moved.count() == 1
+
+
 def test_request_page_queries_do_not_grow_with_files(requester, item):
     rita = web(requester.user)
     count = iter(range(1, 20))

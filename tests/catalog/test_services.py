@@ -229,6 +229,31 @@ def test_agents_order_on_behalf_of_people_they_may_see_only(laptop, requester, o
     assert not Request.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "audience",
+    [
+        {"audience": "organisations", "audience_organisations": ["elsewhere"]},
+        {"audience": "roles", "audience_roles": ["agent"]},
+    ],
+    ids=["another-organisations-item", "an-agents-only-item"],
+)
+def test_an_order_on_behalf_keeps_to_the_persons_audience(make_item, requester, audience):
+    """The audience was checked against the agent placing the order: a person outside it
+    got a request (and the item) in their name."""
+    elsewhere = factories.OrganisationFactory(name="Elsewhere", slug="elsewhere")
+    agent = factories.agent(username="desk-agent", organisation=elsewhere)  # in both audiences
+    item = make_item(slug="tools", stages=[], **audience)
+    with pytest.raises(ValidationFailed) as caught:
+        request_order(
+            as_actor(agent),
+            item=item.slug,
+            answers={"model": "Standard"},
+            requester=requester.user.username,
+        )
+    assert list(caught.value.fields) == ["requester"]
+    assert not Request.objects.exists()
+
+
 def test_an_administrator_sets_a_manager_and_nobody_manages_themselves(admin, requester, manager):
     from steward.core.services import user_update
 

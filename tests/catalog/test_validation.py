@@ -144,6 +144,27 @@ def test_answers_must_be_an_object():
             ],
             "form.1.show_if",
         ),
+        (
+            [{"key": "a", "label": "x", "type": "number", "min": float("nan")}],
+            "form.0.min",
+        ),
+        (
+            [{"key": "a", "label": "x", "type": "number", "max": float("inf")}],
+            "form.0.max",
+        ),
+        ([{"key": "a", "label": "x", "type": "number", "min": 5, "max": 1}], "form.0.max"),
+        (
+            [
+                {"key": "a", "label": "x", "type": "text"},
+                {
+                    "key": "b",
+                    "label": "y",
+                    "type": "text",
+                    "show_if": {"field": ["a"], "equals": "q"},
+                },
+            ],
+            "form.1.show_if",
+        ),
     ],
 )
 def test_bad_definitions_name_their_setting(form, field):

@@ -8,6 +8,7 @@ from steward.core.errors import IllegalTransition, PermissionDenied, StaleVersio
 from steward.knowledge import selectors
 from steward.knowledge.models import Article, ArticleVersion
 from steward.knowledge.services import article_create, article_update
+from tests.conftest import api_client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,25 @@ def test_an_empty_article_is_not_published(make_article, agent_actor):
         _update(agent_actor, article, status="published")
     assert "status" in refused.value.fields
     assert Article.objects.get(pk=article.pk).status == "draft"
+
+
+@pytest.mark.parametrize("body", ["", "   \n\t", None])
+def test_a_published_article_is_not_emptied(make_article, agent_actor, agent_user, body):
+    """The publish guard held for the move only: blanking the body of a published article
+    published the empty text to its readers as a new version."""
+    article = make_article(body="Open the client.", state="published")
+    with pytest.raises(ValidationFailed) as refused:
+        _update(agent_actor, article, body=body)
+    assert list(refused.value.fields) == ["body"]
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.status, stored.body, stored.revision) == ("published", "Open the client.", 1)
+    assert ArticleVersion.objects.filter(article=article).count() == 1
+    response = api_client_for(agent_user).patch(
+        f"/api/v1/knowledge/articles/{article.number}", {"body": " "}
+    )
+    assert response.status_code == 422
+    assert list(response.json()["error"]["fields"]) == ["body"]
+    assert Article.objects.get(pk=article.pk).body == "Open the client."
 
 
 def test_retire_and_revive(make_article, agent_actor):

@@ -76,3 +76,24 @@ def test_an_incident_raised_later_leaves_the_deflection(
 
 def test_requesters_do_not_see_the_statistics(requester_web, requester_actor):
     assert requester_web.get("/knowledge/stats/").status_code == 404
+
+
+def test_a_limited_agent_counts_the_journeys_of_the_people_they_serve(
+    make_article, agent_actor, x_agent, org_x, org_y
+):
+    """The totals and each article's deflections counted every customer's portal visits,
+    for an agent limited to one organisation too (DESIGN §4: every count)."""
+    from steward.knowledge.services import article_viewed, journey_start
+    from tests import factories
+    from tests.conftest import as_actor
+
+    article = make_article("Printer shows offline", "Cancel the jobs.", state="published")
+    for org, name in ((org_y, "yara"), (org_y, "yves"), (org_x, "xena")):
+        reader = as_actor(factories.requester(username=name, organisation=org))
+        journey_start(reader, start="search", query="printer")
+        article_viewed(reader, article)
+    _age_journeys()
+    assert selectors.deflection_totals(agent_actor)["started"] == 3
+    assert selectors.deflection_totals(x_agent) == {"started": 1, "deflected": 1, "raised": 0}
+    assert _stats(agent_actor, article).deflected == 3
+    assert _stats(x_agent, article).deflected == 1

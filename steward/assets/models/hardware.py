@@ -3,6 +3,7 @@ themselves and who had them when."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 from django.conf import settings
@@ -164,7 +165,12 @@ class Asset(VersionedModel):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(cost__gte=0), name="asset_cost_not_negative")
+            models.CheckConstraint(condition=models.Q(cost__gte=0), name="asset_cost_not_negative"),
+            # tags and serials are unique whatever their case (validation, search box, stock
+            # take scans): an equality on UPPER() is an index search, ``iexact`` a full scan;
+            # unique in the database, as two creates at once both passed the check before
+            models.UniqueConstraint(Upper("asset_tag"), name="ast_tag_upper_unique"),
+            models.UniqueConstraint(Upper("serial_number"), name="ast_serial_upper_unique"),
         ]
         indexes = [
             # the list: every filter combination leads with an equality, then the keyset order
@@ -176,10 +182,6 @@ class Asset(VersionedModel):
             # a state alone (the commonest filter) in keyset order: without it a page of
             # "deployed" sorted every deployed asset by id first
             models.Index(fields=["status", "id"], name="ast_state"),
-            # tags and serials are unique whatever their case (validation, search box, stock
-            # take scans): an equality on UPPER() is an index search, ``iexact`` a full scan
-            models.Index(Upper("asset_tag"), name="ast_tag_upper"),
-            models.Index(Upper("serial_number"), name="ast_serial_upper"),
         ]
 
     def __str__(self) -> str:
@@ -198,13 +200,12 @@ def warranty_end_of(purchase_date: dt.date | None, months: int) -> dt.date | Non
         return None
     total = purchase_date.month - 1 + months
     year, month = purchase_date.year + total // 12, total % 12 + 1
-    day = min(purchase_date.day, _days_in(year, month))
+    if year > dt.MAXYEAR:
+        # bought near the calendar's end (9999-06-01): the warranty outlasts it; a date
+        # past it raised on every read, and one such asset broke the whole asset list
+        return dt.date.max
+    day = min(purchase_date.day, calendar.monthrange(year, month)[1])
     return dt.date(year, month, day)
-
-
-def _days_in(year: int, month: int) -> int:
-    following = dt.date(year + month // 12, month % 12 + 1, 1)
-    return (following - dt.timedelta(days=1)).day
 
 
 class Assignment(models.Model):

@@ -52,7 +52,13 @@ from steward.assets.selectors.permissions import (
     asset_capabilities,
     checked_out,
 )
-from steward.assets.selectors.stocktake import CountReport, stock_count_get, stock_count_report
+from steward.assets.selectors.stocktake import (
+    CountReport,
+    stock_count_for_update,
+    stock_count_get,
+    stock_count_report,
+    stock_count_visible,
+)
 
 __all__ = [
     "AssetCapabilities",
@@ -93,8 +99,10 @@ __all__ = [
     "model_list",
     "model_suggest",
     "model_visible",
+    "stock_count_for_update",
     "stock_count_get",
     "stock_count_report",
+    "stock_count_visible",
     "stock_room_get",
     "stock_room_visible",
     "stock_view",

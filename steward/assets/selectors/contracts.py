@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from steward.assets.choices import ContractKind
 from steward.assets.models import Contract
 from steward.assets.selectors.access import can_read
+from steward.assets.selectors.assets import asset_visible
 from steward.core.actor import Actor
 from steward.core.errors import NotFound, ValidationFailed
 from steward.core.pagination import Page, paginate
+from steward.core.selectors.scoping import sees_everything
 
 
 def contract_visible(actor: Actor) -> QuerySet[Contract]:
     return Contract.objects.all() if can_read(actor) else Contract.objects.none()
+
+
+def _covered(actor: Actor) -> Count:
+    """How many assets a contract covers, of those the actor may see (a limited manager
+    counted, and read the numbers of, another organisation's assets)."""
+    if sees_everything(actor):
+        return Count("assets")
+    return Count("assets", filter=Q(assets__in=asset_visible(actor).values("pk")))
 
 
 def contract_list(
@@ -31,7 +41,7 @@ def contract_list(
     """Contracts by end date; ``expiring_within`` days keeps those not ended that end by then."""
     if kind and kind not in ContractKind.values:
         raise ValidationFailed.one("kind", f"one of {', '.join(ContractKind.values)}")
-    qs = contract_visible(actor).select_related("owner_team").annotate(covered=Count("assets"))
+    qs = contract_visible(actor).select_related("owner_team").annotate(covered=_covered(actor))
     if kind:
         qs = qs.filter(kind=kind)
     if vendor:
@@ -50,7 +60,7 @@ def contract_get(actor: Actor, *, number: str) -> Contract:
     found = (
         contract_visible(actor)
         .select_related("owner_team")
-        .prefetch_related("assets")
+        .prefetch_related(Prefetch("assets", queryset=asset_visible(actor)))
         .filter(number=str(number).upper())
         .first()
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from steward.assets.choices import Status
 from steward.assets.models import Asset, StockCount
 from steward.assets.selectors.access import can_read
 from steward.assets.selectors.assets import asset_visible
+from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
 
@@ -22,12 +23,30 @@ class CountReport:
     missing: list[Asset]
 
 
+def stock_count_visible(actor: Actor) -> QuerySet[StockCount]:
+    """Counts of a stock room, and of a location the actor may see: a count at another
+    organisation's site is as absent (it named the site, and its page closed it)."""
+    if not can_read(actor):
+        return StockCount.objects.none()
+    sites = core_selectors.location_visible(actor).values("pk")
+    return StockCount.objects.filter(Q(location__isnull=True) | Q(location__in=sites))
+
+
 def stock_count_get(actor: Actor, *, count_id: int) -> StockCount:
     count = (
-        StockCount.objects.select_related("stock_room", "location").filter(pk=count_id).first()
-        if can_read(actor)
-        else None
+        stock_count_visible(actor)
+        .select_related("stock_room", "location")
+        .filter(pk=count_id)
+        .first()
     )
+    if count is None:
+        raise NotFound()
+    return count
+
+
+def stock_count_for_update(actor: Actor, *, count_id: int) -> StockCount:
+    """A visible count, locked for a scan or its close; ``NotFound`` otherwise."""
+    count = stock_count_visible(actor).select_for_update().filter(pk=count_id).first()
     if count is None:
         raise NotFound()
     return count

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,13 +74,27 @@ def _new(actor: Actor, values: dict[str, Any]) -> Asset:
     return Asset(status=status, location=where, **clean)
 
 
+@contextmanager
+def _unique_tag_and_serial() -> Iterator[None]:
+    """A write that lost a race for its tag or serial is the 422 ``unique`` gives."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        refusal = validation.taken(exc)
+        if refusal is None:
+            raise
+        raise refusal from None
+
+
 @transaction.atomic
 def asset_create(actor: Actor, **values: Any) -> Asset:
     """Record an asset (on order or in stock); tag and serial unique; audited."""
     require_write(actor)
     asset = _new(actor, dict(values))
     asset.number = next_number("AST")
-    asset.save()
+    with _unique_tag_and_serial():
+        asset.save()
     audit.record(actor, asset, action=AuditAction.CREATE, after=audit.snapshot(asset, AUDITED))
     outbox.emit("asset.created", asset, number=asset.number)
     return asset
@@ -138,15 +154,16 @@ def asset_update(
         if target is not None:
             events.extend(lifecycle.move(actor, asset, target))
 
-    done = record_update(
-        actor,
-        load=load,
-        rules=RULES,
-        expected_version=expected_version,
-        changes=changes,
-        clean=clean,
-        apply=apply,
-    )
+    with _unique_tag_and_serial():
+        done = record_update(
+            actor,
+            load=load,
+            rules=RULES,
+            expected_version=expected_version,
+            changes=changes,
+            clean=clean,
+            apply=apply,
+        )
     lifecycle.emit(done.record, events)
     return done.record
 

@@ -72,6 +72,11 @@ def _clean(actor: Actor, values: dict[str, Any], contract: Contract | None) -> d
             raise ValidationFailed.one(
                 "assets", _("no asset %(value)s") % {"value": repr(sorted(missing)[0])}
             )
+        if contract is not None:
+            # the list names the assets the actor may see: those of organisations they do
+            # not serve stay covered (a limited manager's list dropped them unseen)
+            hidden = contract.assets.exclude(pk__in=selectors.asset_visible(actor).values("pk"))
+            found += list(hidden)
         clean["assets"] = found
     return clean
 

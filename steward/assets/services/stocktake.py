@@ -15,7 +15,7 @@ from steward.assets.services.assets import require_write
 from steward.assets.services.validation import ref
 from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
-from steward.core.errors import Conflict, NotFound, ValidationFailed
+from steward.core.errors import Conflict, ValidationFailed
 
 
 @transaction.atomic
@@ -32,9 +32,7 @@ def stock_count_start(actor: Actor, *, stock_room: str = "", location: Any = Non
 
 def _count(actor: Actor, count_id: int) -> StockCount:
     require_write(actor)
-    count = StockCount.objects.filter(pk=count_id).first()
-    if count is None:
-        raise NotFound()
+    count = selectors.stock_count_for_update(actor, count_id=count_id)
     if count.closed_at is not None:
         raise Conflict(_("This count is closed."))
     return count

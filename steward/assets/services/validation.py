@@ -86,13 +86,40 @@ def ref(qs: QuerySet, field: str, value: Any, *, key: str, label: str) -> Any:
 
 def unique(field: str, value: str, asset: Asset | None) -> None:
     """Asset tags and serial numbers each name one asset."""
-    # UPPER() = UPPER(): what ``iexact`` means, through the expression index (ast_tag_upper)
+    # UPPER() = UPPER(): what ``iexact`` means, through the unique index (ast_tag_upper_unique)
     others = Asset.objects.alias(key=Upper(field)).filter(key=value.upper())
     if asset is not None and asset.pk:
         others = others.exclude(pk=asset.pk)
     if value and others.exists():
         label = "asset tag" if field == "asset_tag" else "serial number"
         raise ValidationFailed.one(field, _("another asset has this %(label)s") % {"label": label})
+
+
+# what the database names in the refusal: the case-blind index, or the column's own
+# (SQLite: "assets_asset.asset_tag"; PostgreSQL: "assets_asset_asset_tag_key")
+UNIQUE_CONSTRAINTS = {
+    ("ast_tag_upper_unique", "assets_asset.asset_tag", "assets_asset_asset_tag_key"): (
+        "asset_tag",
+        "asset tag",
+    ),
+    (
+        "ast_serial_upper_unique",
+        "assets_asset.serial_number",
+        "assets_asset_serial_number_key",
+    ): ("serial_number", "serial number"),
+}
+
+
+def taken(exc: Exception) -> ValidationFailed | None:
+    """The 422 for an insert or update that lost a race for a tag or serial (``unique``
+    passed in both transactions; the unique index refused the second); None for any other
+    integrity error."""
+    for names, (field, label) in UNIQUE_CONSTRAINTS.items():
+        if any(name in str(exc) for name in names):
+            return ValidationFailed.one(
+                field, _("another asset has this %(label)s") % {"label": label}
+            )
+    return None
 
 
 def clean_fields(actor: Actor, values: dict[str, Any], asset: Asset | None) -> dict[str, Any]:

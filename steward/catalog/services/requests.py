@@ -151,6 +151,13 @@ def request_order(
             raise ValidationFailed.one(
                 "requester", _("no person %(requester)s") % {"requester": repr(requester)}
             )
+        # the request is the person's: the item's audience is theirs too ("people outside
+        # it neither see nor can order it"), whoever places the order for them
+        if not selectors.may_order(Actor(user=person), found, orderable.organisations):
+            raise ValidationFailed.one(
+                "requester",
+                _("%(requester)s is not in this item's audience") % {"requester": person.username},
+            )
     clean = validation.clean_answers(
         found.form,
         answers if answers is not None else {},

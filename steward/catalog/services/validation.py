@@ -8,7 +8,9 @@ given (after type checks), never as HTML: pages escape them, so markup in an ans
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -91,10 +93,18 @@ def _form_field(raw: Any, where: str, earlier: dict[str, dict], errors: Errors) 
         for bound in ("min", "max"):
             value = raw.get(bound)
             if value is not None:
-                if isinstance(value, bool) or not isinstance(value, int | float):
+                if (
+                    isinstance(value, bool)
+                    or not isinstance(value, int | float)
+                    or not math.isfinite(value)  # a NaN bound let every answer through
+                ):
                     errors.setdefault(f"{where}.{bound}", []).append(_("a number"))
                 else:
                     field[bound] = value
+        if field.get("min", -math.inf) > field.get("max", math.inf):
+            errors.setdefault(f"{where}.max", []).append(
+                _("at least %(min)s") % {"min": field["min"]}
+            )
     condition = raw.get("show_if")
     if condition is not None:
         field["show_if"] = _condition(condition, f"{where}.show_if", earlier, errors)
@@ -106,7 +116,8 @@ def _condition(raw: Any, where: str, earlier: dict[str, dict], errors: Errors) -
     if not isinstance(raw, dict) or set(raw) != {"field", "equals"}:
         errors.setdefault(where, []).append(_('{"field": <key>, "equals": <answer>}'))
         return {}
-    target = earlier.get(raw["field"])
+    # a key is text: a list or an object here is no key (and no dict key: a 500)
+    target = earlier.get(raw["field"]) if isinstance(raw["field"], str) else None
     if target is None:
         errors.setdefault(where, []).append(_("must name a field above this one"))
         return {}
@@ -311,7 +322,14 @@ def _files(value: Any) -> tuple[Any, str]:
                 return None, "attachment ids (uploaded files)"
         elif not (hasattr(item, "read") and hasattr(item, "size")):
             return None, "files, or the ids of files you uploaded"
-    return [i.strip().lower() if isinstance(i, str) else i for i in items], ""
+    # one spelling per file (the id as the API gives it, 8-4-4-4-12): a dashless id found
+    # the file and then missed it by name (a 500), and a file named twice was moved twice
+    clean: list[Any] = []
+    for item in items:
+        value = str(uuid.UUID(item.strip())) if isinstance(item, str) else item
+        if not (isinstance(value, str) and value in clean):
+            clean.append(value)
+    return clean, ""
 
 
 def clean_answer(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from steward.core.actor import Actor
 from steward.core.errors import PermissionDenied
 from steward.core.pagination import Page, paginate
+from steward.core.selectors.scoping import scope_to_organisations
 from steward.knowledge.models import Article, ArticleFeedback, Journey
 from steward.knowledge.selectors.records import article_visible, with_relations
 
@@ -44,6 +45,12 @@ def deflections(qs: QuerySet[Journey], *, now: dt.datetime | None = None) -> Que
     return qs.filter(article__isnull=False, raised="", started_at__lt=now - JOURNEY_WINDOW)
 
 
+def _journeys_seen(actor: Actor) -> QuerySet[Journey]:
+    """Journeys of people of the organisations the agent serves (and of none): an agent
+    limited to some organisations counted every customer's portal visits."""
+    return scope_to_organisations(actor, Journey.objects.all(), field="user__organisation")
+
+
 def article_stats(
     actor: Actor,
     *,
@@ -62,17 +69,18 @@ def article_stats(
     qs = qs.annotate(
         helpful=_count(votes.filter(helpful=True)),
         not_helpful=_count(votes.filter(helpful=False)),
-        deflected=_count(deflections(Journey.objects.filter(article=OuterRef("pk")))),
+        deflected=_count(deflections(_journeys_seen(actor).filter(article=OuterRef("pk")))),
     )
     return paginate(with_relations(qs), order=("-view_count", "id"), cursor=cursor, limit=limit)
 
 
 def deflection_totals(actor: Actor) -> dict[str, int]:
-    """Portal journeys over the last 30 days: started, deflected, raised (agents only)."""
+    """Portal journeys over the last 30 days: started, deflected, raised (agents only; of
+    the people of the organisations they serve)."""
     if not actor.is_agent:
         raise PermissionDenied("Only agents see knowledge statistics.")
     now = timezone.now()
-    recent = Journey.objects.filter(started_at__gte=now - dt.timedelta(days=30))
+    recent = _journeys_seen(actor).filter(started_at__gte=now - dt.timedelta(days=30))
     closed = Q(started_at__lt=now - JOURNEY_WINDOW)
     return recent.aggregate(
         started=Count("id"),

@@ -136,6 +136,12 @@ def _apply(actor: Actor, article: Article, clean: dict[str, Any]) -> None:
     for name, value in clean.items():
         setattr(article, name, value)
     if "body" in clean:
+        if not article.body and target is None and article.status == Status.PUBLISHED:
+            # the publish guard (_has_text) holds for an edit of a published text too: a
+            # blanked body went out to readers as a new published version
+            raise ValidationFailed.one(
+                "body", _("required while the article is published (readers see it)")
+            )
         article.body_html = markup.render(article.body)
     if "review_date" in clean:
         article.reminded_for = None  # a new due date is reminded of afresh
