@@ -234,3 +234,44 @@ def test_a_calendar_loads_its_country_alone_with_the_packages_dates():
     assert not package_loaded
     assert ours == plain
     assert "2026-01-06" in ours["DE-BY-2026"]  # Epiphany: Bavaria's, not Berlin's
+
+
+_WORKER = """
+import json, sys
+import steward.wsgi  # a web worker (decision 0114: holiday dates from a child process)
+from steward.sla.selectors.business_time import _holiday_dates
+found = {f"{c}-{s}-{y}": sorted(map(str, _holiday_dates(c, s, y))) for c, s, y in CASES}
+print(json.dumps([found, "holidays" in sys.modules]))
+"""
+
+
+def test_a_web_worker_takes_the_holidays_from_a_child_with_the_packages_dates():
+    """A web worker never imports ``holidays`` (~4.6 MB resident, decision 0114): a child
+    process gives the dates, the ones the package gives."""
+    cases = [("DE", "BY", 2026), ("DE", "BY", 2027), ("US", "CA", 2026), ("FR", "", 2025)]
+    ours, imported = _run(_WORKER, cases)
+    plain, _ = _run(_PLAIN, cases)
+    assert imported is False
+    assert ours == plain
+    assert "2027-01-06" in ours["DE-BY-2027"]  # the year after the one first asked
+
+
+@pytest.mark.parametrize("executable", ["real", "missing"])
+def test_a_child_that_fails_leaves_the_dates_to_this_process(executable, monkeypatch):
+    import holidays
+
+    from steward.sla.selectors import business_time
+
+    monkeypatch.setattr(business_time._CHILD, "enabled", True)
+    monkeypatch.setattr(business_time._CHILD, "dates", {})
+    if executable == "missing":
+        monkeypatch.setattr(business_time.sys, "executable", "/nonexistent/python3")
+    business_time._holiday_dates.cache_clear()
+    try:
+        found = business_time._holiday_dates("AT", "", 2031)
+        assert found == frozenset(holidays.country_holidays("AT", years=2031))
+        # an unknown country: the child fails and this process raises what the package does
+        with pytest.raises(NotImplementedError, match="XX"):
+            business_time._holiday_dates("XX", "", 2031)
+    finally:
+        business_time._holiday_dates.cache_clear()
