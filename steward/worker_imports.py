@@ -91,6 +91,6 @@ def prepare() -> None:
 
 def after_setup() -> None:
     """Once Django is set up: holiday dates come from a child process (decision 0114)."""
-    from steward.sla.selectors.business_time import use_a_child_for_holidays
+    from steward.sla.selectors.holiday_dates import use_a_child_for_holidays
 
     use_a_child_for_holidays()

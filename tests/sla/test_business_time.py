@@ -260,18 +260,18 @@ def test_a_web_worker_takes_the_holidays_from_a_child_with_the_packages_dates():
 def test_a_child_that_fails_leaves_the_dates_to_this_process(executable, monkeypatch):
     import holidays
 
-    from steward.sla.selectors import business_time
+    from steward.sla.selectors import holiday_dates
 
-    monkeypatch.setattr(business_time._CHILD, "enabled", True)
-    monkeypatch.setattr(business_time._CHILD, "dates", {})
+    monkeypatch.setattr(holiday_dates._CHILD, "enabled", True)
+    monkeypatch.setattr(holiday_dates._CHILD, "dates", {})
     if executable == "missing":
-        monkeypatch.setattr(business_time.sys, "executable", "/nonexistent/python3")
-    business_time._holiday_dates.cache_clear()
+        monkeypatch.setattr(holiday_dates.sys, "executable", "/nonexistent/python3")
+    holiday_dates._holiday_dates.cache_clear()
     try:
-        found = business_time._holiday_dates("AT", "", 2031)
+        found = holiday_dates._holiday_dates("AT", "", 2031)
         assert found == frozenset(holidays.country_holidays("AT", years=2031))
         # an unknown country: the child fails and this process raises what the package does
         with pytest.raises(NotImplementedError, match="XX"):
-            business_time._holiday_dates("XX", "", 2031)
+            holiday_dates._holiday_dates("XX", "", 2031)
     finally:
-        business_time._holiday_dates.cache_clear()
+        holiday_dates._holiday_dates.cache_clear()
