@@ -264,6 +264,7 @@ def test_a_child_that_fails_leaves_the_dates_to_this_process(executable, monkeyp
 
     monkeypatch.setattr(holiday_dates._CHILD, "enabled", True)
     monkeypatch.setattr(holiday_dates._CHILD, "dates", {})
+    monkeypatch.setattr(holiday_dates._CHILD, "failed", set())
     if executable == "missing":
         monkeypatch.setattr(holiday_dates.sys, "executable", "/nonexistent/python3")
     holiday_dates._holiday_dates.cache_clear()
@@ -271,6 +272,9 @@ def test_a_child_that_fails_leaves_the_dates_to_this_process(executable, monkeyp
         found = holiday_dates._holiday_dates("AT", "", 2031)
         assert found == frozenset(holidays.country_holidays("AT", years=2031))
         # an unknown country: the child fails and this process raises what the package does
+        with pytest.raises(NotImplementedError, match="XX"):
+            holiday_dates._holiday_dates("XX", "", 2031)
+        assert ("XX", "", 2031) in holiday_dates._CHILD.failed  # not asked of a child again
         with pytest.raises(NotImplementedError, match="XX"):
             holiday_dates._holiday_dates("XX", "", 2031)
     finally:

@@ -40,6 +40,7 @@ class _Child:
     enabled = False
     lock = threading.Lock()
     dates: dict[tuple[str, str, int], frozenset[dt.date]] = {}  # noqa: RUF012
+    failed: set[tuple[str, str, int]] = set()  # noqa: RUF012 - not asked of a child again
 
 
 _CHILD = _Child()
@@ -63,6 +64,8 @@ def _dates_from_a_child(country: str, subdivision: str, year: int) -> frozenset[
     caller computes them here, raising what the package raises for an unknown country)."""
     key = (country, subdivision, year)
     with _CHILD.lock:
+        if key in _CHILD.failed:  # e.g. an unknown country: the package raises here each time
+            return None
         if key not in _CHILD.dates:
             years = [str(y) for y in (year - 1, year, year + 1)]
             command = [sys.executable, "-I", "-c", _CHILD_CODE, country, subdivision, *years]
@@ -72,9 +75,11 @@ def _dates_from_a_child(country: str, subdivision: str, year: int) -> frozenset[
                 )
                 found = json.loads(done.stdout)
             except (OSError, subprocess.SubprocessError, ValueError):
+                _CHILD.failed.add(key)
                 return None
-            if len(_CHILD.dates) > 500:  # bounded: a handful of calendars' years in practice
+            if len(_CHILD.dates) + len(_CHILD.failed) > 500:  # a few calendars' years in use
                 _CHILD.dates.clear()
+                _CHILD.failed.clear()
             for each, days in found.items():
                 dates = frozenset(dt.date.fromisoformat(d) for d in days)
                 _CHILD.dates[(country, subdivision, int(each))] = dates
