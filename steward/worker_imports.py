@@ -17,10 +17,6 @@
   one module is loaded from its file by itself first (decision 0114): the same module, its
   receivers connected once as before, without its package. A later ``import django.test``
   (a test run, an operator's shell) loads the package as usual and finds the module loaded.
-- holidays (with dateutil, 60 modules, +4.6 MB) is what the first SLA status imported: the
-  dates of a country's year are a few dozen days, so ``after_setup()`` has them computed by a
-  short child process (0.2 s of CPU, once per country and three years per worker) and this
-  process never imports the package (decision 0114).
 """
 
 from __future__ import annotations
@@ -88,9 +84,3 @@ def prepare() -> None:
     # a class takes its configuration from its bases when it is created
     Schema.model_config["defer_build"] = True
 
-
-def after_setup() -> None:
-    """Once Django is set up: holiday dates come from a child process (decision 0114)."""
-    from steward.sla.selectors.holiday_dates import use_a_child_for_holidays
-
-    use_a_child_for_holidays()

@@ -14,13 +14,16 @@ working time. The walk goes day by day over intervals, never minute by minute.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import sys
+import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
 from zoneinfo import ZoneInfo
-
-from steward.sla.selectors.holiday_dates import _holiday_dates
 
 UTC = dt.UTC
 MINUTES_PER_DAY = 24 * 60
@@ -72,6 +75,51 @@ class CalendarSpec:
 def _minutes(text: str) -> int:
     hours, minutes = text.split(":")
     return int(hours) * 60 + int(minutes)
+
+
+@lru_cache(maxsize=512)
+def _holiday_dates(country: str, subdivision: str, year: int) -> frozenset[dt.date]:
+    # holidays is imported by the first calendar that names a country (the first SLA status
+    # a worker shows), not by every web worker that imports this module.
+    import holidays
+
+    _load_country_alone(holidays, country)
+    found = holidays.country_holidays(country, subdiv=subdivision or None, years=year)
+    return frozenset(found)
+
+
+_COUNTRY_LOCK = threading.Lock()
+
+
+def _load_country_alone(holidays: ModuleType, country: str) -> None:
+    """Hand ``holidays``' lazy loader of ``country`` its class, read from the country's own
+    module file, so ``country_holidays`` does not import it through ``holidays.countries``,
+    whose ``__init__`` imports all ~250 country modules (+8 MB in every web worker that
+    shows an SLA status, for the one or two countries its calendars name; decision 0045).
+    The class, and so every date, is the one the package would give. An unknown code, or a
+    country whose module imports another country (which loads the package anyway), is left
+    to ``country_holidays`` as before."""
+    loader = getattr(holidays, country, None)
+    module_name = getattr(loader, "module_name", "")
+    if not module_name.startswith("holidays.countries.") or loader.entity is not None:
+        return
+    with _COUNTRY_LOCK:
+        module = sys.modules.get(module_name)
+        if module is None and "holidays.countries" not in sys.modules:
+            folder = Path(holidays.__file__).parent / "countries"
+            path = folder / f"{module_name.rsplit('.', 1)[1]}.py"
+            spec = importlib.util.spec_from_file_location(module_name, path)
+            if spec is None or spec.loader is None:
+                return
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[module_name] = module
+            try:
+                spec.loader.exec_module(module)
+            except BaseException:
+                del sys.modules[module_name]
+                raise
+        if module is not None:
+            loader.entity = getattr(module, loader.entity_name)
 
 
 def is_working_day(spec: CalendarSpec, day: dt.date) -> bool:
