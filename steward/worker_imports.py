@@ -83,4 +83,3 @@ def prepare() -> None:
     # before any of Steward's schemas (and ninja's response models built on Schema) exists:
     # a class takes its configuration from its bases when it is created
     Schema.model_config["defer_build"] = True
-
