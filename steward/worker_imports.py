@@ -11,14 +11,22 @@
   operation's schemas in every worker, +3.5 MB, though a worker serving reads validates a
   few of them. ``defer_build`` builds each on its first use instead (pydantic locks the
   build since 2.11, so a worker's threads build it once).
+- ninja's settings module imports ``setting_changed`` from ``django.test.signals``, and so
+  the package ``django.test``: the test client, the test cases, unittest, xml.dom, wsgiref's
+  server (+2.3 MB and 33 modules in a worker, none of them used to serve a request). That
+  one module is loaded from its file by itself first (decision 0114): the same module, its
+  receivers connected once as before, without its package. A later ``import django.test``
+  (a test run, an operator's shell) loads the package as usual and finds the module loaded.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 
 @contextmanager
@@ -36,12 +44,38 @@ def absent(names: list[str]) -> Iterator[None]:
                 del sys.modules[name]
 
 
+def load_alone(name: str) -> None:
+    """Load the module ``name`` from its file without importing its package's ``__init__``
+    (the package's own package must be loaded). Nothing when ``name`` or its package is
+    loaded already, or when the file is not where the package's layout puts it."""
+    package, _, leaf = name.rpartition(".")
+    if name in sys.modules or package in sys.modules:
+        return
+    grand, _, folder = package.rpartition(".")
+    root_file = getattr(sys.modules.get(grand), "__file__", None)
+    if not root_file:
+        return
+    path = Path(root_file).parent / folder / f"{leaf}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if not path.is_file() or spec is None or spec.loader is None:
+        return
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+
+
 def unused_queue_clients(redis_url: str) -> list[str]:
     return ["psycopg"] if redis_url else ["psycopg", "redis"]
 
 
 def prepare() -> None:
     from django.conf import settings
+
+    load_alone("django.test.signals")  # before ninja's settings module imports it
     from ninja import Schema
 
     with absent(unused_queue_clients(settings.REDIS_URL)):

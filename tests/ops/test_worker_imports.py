@@ -1,7 +1,8 @@
 """A web worker loads what serving requests needs (decision 0049): huey's storage without the
 queue clients Steward's storage does not use, no single sign-on library before a sign-in
-(``steward/core/oidc.py``), ninja's schemas built on their first use, and the API's document
-(every schema, built) the same as when every schema is built at start."""
+(``steward/core/oidc.py``), no test library (decision 0114), ninja's schemas built on their
+first use, and the API's document (every schema, built) the same as when every schema is
+built at start."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import sys
 
 import pytest
 
-from steward.worker_imports import absent, unused_queue_clients
+from steward.worker_imports import absent, load_alone, unused_queue_clients
 
 _WORKER = """
 import json, sys
@@ -31,7 +32,13 @@ def models(base):
 
 deferred = sum(1 for m in set(models(Schema)) if not m.__pydantic_complete__)
 names = ("redis", "psycopg", "requests", "urllib3", "joserfc", "cryptography")
+names += ("django.test", "django.test.signals", "unittest", "xml.dom")
 loaded = {n: n in sys.modules for n in names}
+from django.core.signals import setting_changed
+receivers = [r() for _, r, *_ in setting_changed.receivers]
+loaded["test_signal_receivers"] = sorted(
+    f.__name__ for f in receivers if getattr(f, "__module__", "") == "django.test.signals"
+)
 queue = type(HUEY.storage).__name__
 from steward.api.main import api
 document = api.get_openapi_schema()  # builds every operation's schemas
@@ -75,6 +82,48 @@ def test_a_worker_imports_no_single_sign_on_library_before_a_sign_in(worker):
     # ~15 MB resident: imported by the first call to the provider, not with the routes
     sso = {name: loaded[name] for name in ("requests", "urllib3", "joserfc", "cryptography")}
     assert sso == dict.fromkeys(sso, False)
+
+
+def test_a_worker_imports_no_test_library_and_keeps_the_setting_receivers(worker):
+    loaded = worker[0]
+    # ninja imports django.test.signals: the module alone, not its package (unittest,
+    # the test client and cases, xml.dom: ~2 MB resident; decision 0114)
+    package = {name: loaded[name] for name in ("django.test", "unittest", "xml.dom")}
+    assert package == dict.fromkeys(package, False)
+    assert loaded["django.test.signals"] is True
+    # its receivers connected once each, as in this process, which imported the package
+    from django.core.signals import setting_changed
+
+    receivers = [r() for _, r, *_ in setting_changed.receivers]
+    here = sorted(
+        f.__name__ for f in receivers if getattr(f, "__module__", "") == "django.test.signals"
+    )
+    assert len(here) > 10
+    assert loaded["test_signal_receivers"] == here
+
+
+def test_a_module_loads_alone_and_its_package_finds_it_later(tmp_path, monkeypatch):
+    package = tmp_path / "lean37_top" / "pkg"
+    package.mkdir(parents=True)
+    (tmp_path / "lean37_top" / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("from lean37_top.pkg import leaf\nPACKAGE = True\n")
+    (package / "leaf.py").write_text("VALUE = object()\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import lean37_top
+
+    try:
+        load_alone("lean37_top.pkg.leaf")
+        assert "lean37_top.pkg" not in sys.modules
+        alone = sys.modules["lean37_top.pkg.leaf"]
+        import lean37_top.pkg
+
+        assert lean37_top.pkg.PACKAGE is True
+        assert lean37_top.pkg.leaf is alone  # the same module, not run a second time
+        load_alone("lean37_top.pkg.other")  # no file: nothing
+        assert "lean37_top.pkg.other" not in sys.modules
+    finally:
+        for name in [n for n in sys.modules if n.startswith("lean37_top")]:
+            del sys.modules[name]
 
 
 def test_a_worker_builds_the_schemas_on_first_use_with_the_same_document(worker, tmp_path):
