@@ -18,6 +18,7 @@ from tests import (
     database_flush,
     database_runs,
     database_sessions,
+    database_shared,
     database_templates,
     factories,
 )
@@ -150,6 +151,25 @@ _MIGRATED_POSTGRES: list[str] = []  # django_db_setup's copy, on PostgreSQL (a d
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """Under pytest-xdist, the first worker to set up migrates and the others copy its
+    database (tests/database_shared.py): one migration per run instead of one per worker."""
+    from django.db import connection
+
+    run_id = database_shared.run_id()
+    if not run_id:
+        yield
+        return
+    # a worker's base directory is popen-gwN inside the run's own
+    shared = tmp_path_factory.getbasetemp().parent
+    finish = database_shared.install(connection, shared, run_id)
+    try:
+        yield
+    finally:
+        finish()
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory, request):
     """pytest-django's test database; on SQLite also copied to a file as the migrations left
     it, before any test writes to it: ``migrated_sqlite`` serves that copy. On PostgreSQL the
@@ -166,7 +186,10 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory, reques
         if any(wanted & set(item.fixturenames) for item in request.session.items):
             with django_db_blocker.unblock():
                 _MIGRATED_POSTGRES.extend(database_templates.copied(connection))
-    if connection.vendor == "sqlite":
+    set_up = str(connection.settings_dict["NAME"]) != str(_configured_database_name())
+    if connection.vendor == "sqlite" and set_up:
+        # (a run of tests none of which asks for the database sets none up: the connection
+        # is still the configured file, not a migrated copy; ``migrated_sqlite`` migrates)
         target = tmp_path_factory.mktemp("migrated") / "steward.sqlite3"
         with django_db_blocker.unblock():
             connection.ensure_connection()
@@ -182,6 +205,12 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory, reques
             database_sessions.left_sessions(connection)
             for name in _MIGRATED_POSTGRES:
                 database_templates.drop(connection, name)
+
+
+def _configured_database_name() -> object:
+    from steward.settings import _database
+
+    return _database()["NAME"]
 
 
 @pytest.fixture(scope="session")

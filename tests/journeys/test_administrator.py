@@ -86,10 +86,11 @@ def test_administrator_creates_a_team_invites_an_agent_and_configures_the_desk(p
     # added, and the next agent's name typed at once over the first, while the add's answer
     # is on its way (the defect: the answer's new box ate the first letters, and "wal"
     # starts no one's name: the picker offered nothing); an agent no journey signs in as
-    # The settle is held open 1.5 s (htmx's default is 20 ms) so that a letter is typed
+    # The settle is held open 6 s (htmx's default is 20 ms) so that a letter is typed
     # between the swap and the settle every time: a loaded machine did that by chance, and
-    # the letter was lost (the kept text was put back at the settle, over it).
-    page.evaluate("htmx.config.defaultSettleDelay = 1500")
+    # the letter was lost (the kept text was put back at the settle, over it). 1.5 s was
+    # missed at load 18: the swap had settled before the step below looked for it.
+    page.evaluate("htmx.config.defaultSettleDelay = 6000")
     slow_network(page, 700)
     with page.expect_response(lambda r: r.request.method == "POST" and "/members" in r.url):
         page.get_by_role("button", name="Add", exact=True).click()

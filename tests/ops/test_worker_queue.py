@@ -77,7 +77,8 @@ def test_worker_stops_gracefully_on_sigterm(tmp_path, migrated_sqlite):
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 30
+        # a wait, not a timing: a worker starts in ~2 s, and took over 30 s at load 18 (suite37)
+        deadline = time.monotonic() + 120
         # huey logs "consumer started" before it installs its SIGTERM handler; a signal in
         # between takes the default action (-15). Wait until the process catches SIGTERM.
         while not _catches_sigterm(worker.pid) and time.monotonic() < deadline:
