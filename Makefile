@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
-PYTEST_ARGS ?= -n 4 --dist worksteal  # four workers on 2 cores: the suite mostly waits (servers, browsers, leases); docs/testing.md
+PYTEST_ARGS ?= -n 4  # four workers on 2 cores: the suite mostly waits (servers, browsers, leases); docs/testing.md
 
 .PHONY: install run bytecode test test-sqlite test-postgres test-deep lint fmt security bench bench-platform bench-incidents bench-data bench-cmdb bench-changes bench-web bench-pages bench-mail bench-software bench-assets bench-knowledge bench-reports bench-summary docs messages clean
 
@@ -55,10 +55,10 @@ messages: install
 # mostly waits (servers, browsers, leases), so the two runs fill each other's idle time;
 # one after the other they took about 32 minutes of a 2-core machine (docs/testing.md).
 # Each run's output is printed whole when it ends (--output-sync). PYTEST_ARGS given on the
-# command line applies to both runs. worksteal: a worker that runs out of tests takes half of
-# a busy worker's queue, instead of waiting for it (a run's tail left one worker idle for 10
-# minutes with --dist load; docs/testing.md, suite37).
-BOTH_ARGS ?= -n 3 --dist worksteal
+# command line applies to both runs. Not --dist worksteal: it spread the journeys over every
+# worker at the end, five Chromiums and demos at once, and the SQLite run took 39 minutes
+# instead of 30 (docs/testing.md, suite37).
+BOTH_ARGS ?= -n 3
 test: lint
 	@if [ -n "$$STEWARD_TEST_DATABASE_URL" ]; then \
 		$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres \

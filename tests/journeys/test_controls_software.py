@@ -101,7 +101,10 @@ def test_asset_manager_buys_a_subscription_for_one_organisation_and_counts_a_use
     )
     expect(page.get_by_label("Notes")).to_have_value("Three analysts at Contoso; renews yearly.")
 
-    # renewed a year later for everyone, bought through a reseller: every field changed
+    # corrected: for everyone, bought through a reseller, in force since 2025: every field
+    # changed (a start in the future left the installation below uncovered: Tableau out of
+    # compliance for every journey after this one on the same demo, such as the asset
+    # manager's compliance report)
     number = page.get_by_role("heading", level=1).inner_text().removeprefix("Edit ")
     product = page.get_by_role("combobox", name="Product")
     pick(page, product, "Tableau Des", re.compile("Tableau Desktop"))
@@ -109,7 +112,7 @@ def test_asset_manager_buys_a_subscription_for_one_organisation_and_counts_a_use
     page.get_by_label("Term").select_option(label="Perpetual")
     page.get_by_label("Quantity").fill("5")
     page.get_by_label("Cost").fill("4100.00")
-    page.get_by_label("Start date").fill("2027-01-01")
+    page.get_by_label("Start date").fill("2025-01-01")
     page.get_by_label("End date").fill("2031-12-31")
     page.get_by_label("Purchase order").fill("PO-88002")
     page.get_by_label("Vendor").fill("Bechtle")
@@ -120,7 +123,7 @@ def test_asset_manager_buys_a_subscription_for_one_organisation_and_counts_a_use
     no_error_on_page(page)
     row = page.locator("#licences tbody tr").filter(has_text=number)
     expect(row.get_by_role("cell")).to_have_text(
-        [number, "Per device", "Perpetual", "5", "1 Jan 2027", "31 Dec 2031", "Bechtle"]
+        [number, "Per device", "Perpetual", "5", "1 Jan 2025", "31 Dec 2031", "Bechtle"]
     )
     row.get_by_role("link", name=number).click()
     expect(page.get_by_label("Cost")).to_have_value("4100.00")
