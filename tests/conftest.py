@@ -24,6 +24,8 @@ from tests import (
 )
 from tests.journeys import controls as journey_controls
 
+pytest_plugins = ["tests.migration_steps"]  # its fixture, for the data-migration tests
+
 
 def pytest_collection_modifyitems(config, items):
     """Database-specific tests are deselected on the other database, not skipped: each CI

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import re
 import types
 import typing
@@ -10,13 +11,16 @@ from collections.abc import Callable
 from typing import Annotated, Any, ClassVar
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext, gettext_noop
 from ninja import Schema
 from pydantic import (
     AfterValidator,
     BeforeValidator,
     ConfigDict,
     GetJsonSchemaHandler,
+    ValidationInfo,
     create_model,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError, core_schema
@@ -26,6 +30,7 @@ from steward.core.idempotency import create_once
 from steward.core.text import SINGLE_LINE_MESSAGE, SINGLE_LINE_PATTERN, is_single_line
 
 NOT_NULL_MESSAGE = "may not be null; leave the field out to keep its value"
+BOOLEAN_FOR_NUMBER_MESSAGE = gettext_noop("a number, not true or false")
 
 
 def _one_line(value: str) -> str:
@@ -68,8 +73,47 @@ def _drop_null(schema: dict[str, Any], cls: type) -> None:
                 del field["default"]
 
 
+_NUMBERS = (int, float, decimal.Decimal)
+
+
+def _kinds(annotation: Any) -> list[Any]:
+    """The types an annotation admits, through ``Annotated``, ``Optional`` and unions."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _kinds(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [k for arg in typing.get_args(annotation) for k in _kinds(arg)]
+    return [annotation]
+
+
+def _number_only(kinds: list[Any]) -> bool:
+    """A number is admitted and a boolean is not (``int``, ``Decimal | None``, an ``IntEnum``)."""
+    if any(k is bool or k is Any for k in kinds):
+        return False
+    return any(isinstance(k, type) and issubclass(k, _NUMBERS) for k in kinds)
+
+
+def _boolean_refusal(annotation: Any) -> str | None:
+    """``"value"`` for a number field, ``"items"`` for a list (tuple, set) of numbers."""
+    kinds = _kinds(annotation)
+    if _number_only(kinds):
+        return "value"
+    for kind in kinds:
+        if typing.get_origin(kind) in (list, tuple, set, frozenset) and _number_only(
+            [k for arg in typing.get_args(kind) if arg is not Ellipsis for k in _kinds(arg)]
+        ):
+            return "items"
+    return None
+
+
 class In(Schema):
     """Base of every input schema: unknown fields are an error, not silently dropped.
+
+    A number field refuses JSON ``true`` and ``false`` (a 422 naming the field): Pydantic's
+    lax mode read them as 1 and 0 (``"impact": true`` was impact 1, the highest), and a
+    number the client meant as a boolean is a bug worth hearing about. Only booleans:
+    a number written as text (``"3"``) is still read, as a query string's numbers and a web
+    form's fields arrive as text.
 
     A field that may be left out has ``None`` as its default; sending ``null`` for it is a
     422 naming the field when null has no meaning there (docs/security.md): in a
@@ -81,6 +125,7 @@ class In(Schema):
     model_config = ConfigDict(extra="forbid", json_schema_extra=_drop_null)
     not_null: ClassVar[frozenset[str]] = frozenset()
     _not_null: ClassVar[frozenset[str]] = frozenset()
+    _numbers: ClassVar[dict[str, str]] = {}
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -93,6 +138,25 @@ class In(Schema):
                 if field.default is None and _no_empty_value(field.annotation)
             }
         cls._not_null = frozenset(automatic | set(cls.not_null))
+        cls._numbers = {
+            name: refusal
+            for name, field in cls.model_fields.items()
+            if (refusal := _boolean_refusal(field.annotation)) is not None
+        }
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_boolean_for_number(cls, value: Any, info: ValidationInfo) -> Any:
+        refusal = cls._numbers.get(info.field_name or "")
+        if refusal is None:
+            return value
+        if (refusal == "value" and isinstance(value, bool)) or (
+            refusal == "items"
+            and isinstance(value, list | tuple)
+            and any(isinstance(item, bool) for item in value)
+        ):
+            raise PydanticCustomError("number_type", gettext(BOOLEAN_FOR_NUMBER_MESSAGE))
+        return value
 
     @model_validator(mode="before")
     @classmethod

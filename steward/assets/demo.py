@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from steward.assets import selectors, services
 from steward.assets.choices import Status
+from steward.assets.services import validation
 from steward.assets.services.requests import ACTION
 from steward.catalog import services as catalog_services
 from steward.core import selectors as core_selectors
@@ -82,6 +83,17 @@ def load(rng: random.Random) -> int:
                 system, stock_room=room.slug, model=model.pk, reorder_level=rng.choice((2, 4, 6, 8))
             )
     people = _staff(system)
+    # each model, team, room, person and site the assets name is read once, not per asset:
+    # none of them changes while the assets are written (validation.references_read_once)
+    with validation.references_read_once():
+        made = _assets(system, rng, models, rooms, today)
+        _move(system, rng, made, people, locations)
+    _contracts(system, rng, made, today)
+    _requestable(system, [m for m, *_ in models if m.category.slug == "laptop"])
+    return len(made)
+
+
+def _assets(system: Actor, rng: random.Random, models: list, rooms: list, today: dt.date) -> list:
     weights = [30, 25, 8, 15, 12, 5, 5]  # laptops dominate, as in any estate
     made = []
     for i in range(1, COUNT + 1):
@@ -102,10 +114,7 @@ def load(rng: random.Random) -> int:
             stock_room=rng.choice(rooms).slug,
         )
         made.append(asset)
-    _move(system, rng, made, people, locations)
-    _contracts(system, rng, made, today)
-    _requestable(system, [m for m, *_ in models if m.category.slug == "laptop"])
-    return len(made)
+    return made
 
 
 def _requestable(system: Actor, laptops: list) -> None:

@@ -1,6 +1,7 @@
 """Automation rules and their run log (docs/automation.md, docs/decisions/0101)."""
 
 from django.db import models
+from django.db.models.functions import Upper
 
 from steward.automation.choices import Trigger
 
@@ -31,6 +32,10 @@ class Rule(models.Model):
 
     class Meta:
         ordering = ("position", "id")
+        constraints = [
+            # whatever the case, as the create's check compares (automation.0003)
+            models.UniqueConstraint(Upper("name"), name="automation_rule_name_upper_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -208,16 +208,18 @@ class MoveForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.CharField()
-    planned_start = _when("Planned start")
-    planned_end = _when("Planned end")
-    actual_start = _when("Actual start")
-    actual_end = _when("Actual end")
-    outcome = forms.ChoiceField(choices=[("", "—"), *Outcome.choices], required=False)
+    planned_start = _when(_("Planned start"))
+    planned_end = _when(_("Planned end"))
+    actual_start = _when(_("Actual start"))
+    actual_end = _when(_("Actual end"))
+    outcome = forms.ChoiceField(
+        choices=[("", "—"), *Outcome.choices], required=False, label=_("Outcome")
+    )
     override_reason = forms.CharField(
         widget=_text(2),
         required=False,
-        label="Override reason",
-        help_text="Required to schedule despite conflicts or a freeze window",
+        label=_("Override reason"),
+        help_text=_("Required to schedule despite conflicts or a freeze window"),
     )
 
     def changes(self, change: Change) -> dict[str, Any]:
@@ -238,14 +240,14 @@ class MoveForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    outcome = forms.ChoiceField(choices=ReviewOutcome.choices)
-    notes = forms.CharField(widget=_text(), label="What happened")
-    lessons = forms.CharField(widget=_text(3), required=False, label="Lessons learned")
+    outcome = forms.ChoiceField(choices=ReviewOutcome.choices, label=_("Outcome"))
+    notes = forms.CharField(widget=_text(), label=_("What happened"))
+    lessons = forms.CharField(widget=_text(3), required=False, label=_("Lessons learned"))
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(widget=_text(3), label="Comment")
-    internal = forms.BooleanField(required=False, label="Internal work note")
+    body = forms.CharField(widget=_text(3), label=_("Comment"))
+    internal = forms.BooleanField(required=False, label=_("Internal work note"))
 
 
 class DecisionForm(forms.Form):

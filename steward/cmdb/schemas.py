@@ -51,7 +51,7 @@ class AttributeSpecIn(In):
 
 
 class CIClassCreateIn(In):
-    name: str = Field(..., max_length=100)
+    name: SingleLine = Field(..., max_length=100)
     slug: str = Field(..., max_length=60)
     parent: str | None = Field(None, description="the parent class's slug")
     description: str = Field("", max_length=20_000)
@@ -63,7 +63,7 @@ class CIClassCreateIn(In):
 
 class CIClassPatchIn(In):
     version: int | None = None
-    name: str | None = Field(None, max_length=100)
+    name: SingleLine | None = Field(None, max_length=100)
     slug: str | None = Field(None, max_length=60)
     parent: str | None = None
     description: str | None = Field(None, max_length=20_000)
@@ -83,8 +83,8 @@ class RelationshipTypeOut(Schema):
 
 class RelationshipTypeCreateIn(In):
     slug: str = Field(..., max_length=40)
-    name: str = Field(..., max_length=60)
-    inverse_name: str = Field(..., max_length=60)
+    name: SingleLine = Field(..., max_length=60)
+    inverse_name: SingleLine = Field(..., max_length=60)
     source_depends_on_target: bool = Field(
         True, description="true when the source needs the target (impact flows upward)"
     )

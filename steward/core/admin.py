@@ -1,5 +1,7 @@
 """Django admin for operators; business edits go through the app and API."""
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
@@ -45,6 +47,17 @@ class StewardUserAdmin(UserAdmin):
     )
     readonly_fields = ("sso_issuer", "sso_subject")
     list_filter = ("is_active", "groups", "organisation")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):  # noqa: ANN001, ANN201
+        # the shipped languages, or none chosen: the person's browser decides (decision 0116);
+        # a free text box took any code, and a blank one read as a mistake
+        if db_field.name == "language":
+            return forms.ChoiceField(
+                choices=[("", "Browser's language"), *settings.LANGUAGES],
+                required=False,
+                label="Language",
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):  # noqa: ANN001
         if change and (

@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Channel(models.TextChoices):
-    WEB = "web", "Web"
-    API = "api", "API"
-    EMAIL = "email", "Email"
-    SYSTEM = "system", "System"
+    WEB = "web", _("Web")
+    API = "api", _("API")
+    EMAIL = "email", _("Email")
+    SYSTEM = "system", _("System")
 
 
 class Scope(models.TextChoices):

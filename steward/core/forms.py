@@ -34,8 +34,13 @@ class ProfileForm(forms.Form):
     email = forms.EmailField(required=False, label=_("Email"))
     phone = forms.CharField(max_length=40, required=False, label=_("Phone"))
     time_zone = forms.ChoiceField(choices=TIME_ZONES, required=False, label=_("Time zone"))
-    # each language by its own name (a reader who cannot read the current one finds theirs)
-    language = forms.ChoiceField(choices=settings.LANGUAGES, label=_("Language"))
+    # each language by its own name (a reader who cannot read the current one finds theirs);
+    # empty first: no choice, the pages follow the browser (decision 0116)
+    language = forms.ChoiceField(
+        choices=[("", _("Browser's language")), *settings.LANGUAGES],
+        required=False,
+        label=_("Language"),
+    )
     email_notifications = forms.BooleanField(required=False, label=_("Email me about my records"))
 
 

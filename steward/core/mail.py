@@ -109,8 +109,16 @@ def thread_headers(root: str, thread: Thread) -> dict[str, str]:
 
 def language_of(user: models.Model | None) -> str:
     """The language a person reads their mail in: their profile's, else the site's (a bare
-    address, such as a team's list or a stranger's, is no one's profile)."""
+    address, such as a team's list or a stranger's, is no one's profile; a person who chose
+    none has no browser a mail could ask, decision 0116)."""
     return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+def chosen_language(user: models.Model | None) -> str | None:
+    """The language a person chose in their profile when the product ships it, else
+    ``None`` (no choice, or a withdrawn code): a page then follows the browser."""
+    code = getattr(user, "language", "") or ""
+    return code if code in dict(settings.LANGUAGES) else None
 
 
 def zone_of(user: models.Model | None) -> zoneinfo.ZoneInfo:

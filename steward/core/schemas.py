@@ -17,7 +17,7 @@ class UserOut(Schema):
     last_name: str
     email: str
     time_zone: str
-    language: str
+    language: str = Field(description="en, de; empty: no choice, the browser's (mail: the site's)")
     phone: str
     organisation: str | None = Field(None, alias="organisation.slug")
     department: str | None = Field(None, alias="department.name")
@@ -44,7 +44,9 @@ class UserCreateIn(In):
     last_name: str = Field("", max_length=150)
     email: str = Field("", max_length=254)
     time_zone: str = Field("", max_length=64)
-    language: str = "en"
+    language: str = Field(
+        "", max_length=10, description="en, de; empty: the browser's (mail: the site's)"
+    )
     phone: str = Field("", max_length=40)
     organisation: str | None = None
     manager: str | None = Field(None, max_length=150, description="username (administrators)")
@@ -59,7 +61,9 @@ class UserPatchIn(In):
     last_name: str | None = Field(None, max_length=150)
     email: str | None = Field(None, max_length=254)
     time_zone: str | None = Field(None, max_length=64)
-    language: str | None = None
+    language: str | None = Field(
+        None, max_length=10, description="en, de; empty: the browser's (mail: the site's)"
+    )
     phone: str | None = Field(None, max_length=40)
     email_notifications: bool | None = None
     organisation: str | None = None

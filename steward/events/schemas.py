@@ -57,7 +57,10 @@ class AlertmanagerIn(Schema):
 
 
 class AlertmanagerResult(Schema):
-    outcome: str = Field(description="created, updated, closed or ignored (a clear of nothing)")
+    outcome: str = Field(
+        description="created, updated, closed or ignored (a clear of nothing, or a Zabbix "
+        "problem already recovered)"
+    )
     alert: int | None = Field(description="the alert's id (none: a clear of nothing)")
 
 
@@ -137,7 +140,10 @@ class AlertOut(Schema):
 
 
 class EventOut(Schema):
-    outcome: str = Field(description="created, updated, closed or ignored (a clear of nothing)")
+    outcome: str = Field(
+        description="created, updated, closed or ignored (a clear of nothing, or a Zabbix "
+        "problem already recovered)"
+    )
     alert: AlertOut | None = Field(description="the alert, if the sender may see it")
 
 

@@ -39,7 +39,11 @@ class Category(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="category_unique_name")
+            models.UniqueConstraint(fields=["parent", "name"], name="category_unique_name"),
+            # the one above holds no top-level name: NULL parents never equal each other
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(parent=None), name="category_unique_top_name"
+            ),
         ]
         verbose_name_plural = "categories"
 

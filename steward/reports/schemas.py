@@ -34,5 +34,6 @@ def report_out(table: Any) -> dict[str, Any]:
         "end": table.period.end,
         "team": table.team,
         "columns": [{"key": c.key, "label": str(c.label)} for c in table.columns],
-        "rows": table.rows,
+        # the columns' values only (a row also keeps what the page's links need)
+        "rows": [{c.key: row[c.key] for c in table.columns} for row in table.rows],
     }

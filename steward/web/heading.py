@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString
 
+from steward.core.labels import display
 from steward.web.templatetags.steward_ui import priority_badge, status_badge
 from steward.web.timeline import translated
 
@@ -25,6 +26,6 @@ def heading_html(record: Any, *, list_url: str, list_label: str, major: bool) ->
         f'\n\n\n<p><a href="{esc(list_url)}">← {esc(list_label)}</a></p>\n'
         f'<div class="toolbar">\n  <h1>{esc(record.number)} · {esc(record.title)}</h1>\n'
         f"  {priority_badge(record.priority)}\n"
-        f"  {status_badge(record.status, record.get_status_display())}\n"
+        f"  {status_badge(record.status, display(record, 'status'))}\n"
         f"  {badge}\n</div>\n"
     )

@@ -20,6 +20,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from steward.core import labels
+
 # False: the page includes ``components/timeline.html`` as before decision 0098
 WRITTEN = True
 
@@ -28,6 +30,10 @@ HEAD = '\n\n\n\n\n<ol class="timeline">\n'
 
 def translated(text: str) -> str:
     """As ``{% translate "…" %}`` writes a word: translated, "%%" as "%", escaped."""
+    return labels.word(("translated", text), lambda: _translated(text))
+
+
+def _translated(text: str) -> str:
     return conditional_escape(gettext(text).replace("%%", "%"))
 
 
@@ -73,7 +79,7 @@ def timeline_html(entries: Iterable[Any], *, created_text: str, is_agent: bool) 
                 f"{time}{comment.body_html}</li>\n  \n"
             )
         else:
-            channel = f" ({esc(entry.channel)})" if entry.channel else ""
+            channel = f" ({esc(entry.channel_label)})" if entry.channel else ""
             created = entry.action == "Created"
             action = words["created"] if created else esc(entry.action_text)
             changes = (

@@ -117,6 +117,8 @@ def home(request: HttpRequest) -> HttpResponse:
     my_teams = selectors.team_list(actor, member=user.username, limit=20).items
     # "default" alone left the person guessing which zone the times are in
     context = {"my_teams": my_teams, "site_time_zone": settings.TIME_ZONE}
+    # a requester has no team by design: "You are not in a team yet." is for agents only
+    context["teams_card"] = actor.is_agent or bool(my_teams)
     if actor.is_agent:
         context["incident_counts"] = incident_selectors.incident_overview(actor)
     else:

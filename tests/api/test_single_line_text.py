@@ -17,6 +17,9 @@ CREATES = [
     ("/api/v1/changes", "title", {}),
     ("/api/v1/teams", "name", {}),
     ("/api/v1/cis", "name", {"ci_class": "server"}),
+    ("/api/v1/ci-classes", "name", {"slug": "router"}),
+    ("/api/v1/relationship-types", "name", {"slug": "feeds", "inverse_name": "fed by"}),
+    ("/api/v1/relationship-types", "inverse_name", {"slug": "feeds", "name": "feeds"}),
 ]
 
 
@@ -40,6 +43,7 @@ def test_edits_refuse_control_characters(admin_api, admin_actor):
     team_create(admin_actor, name="Desk")
     _refused(admin_api.patch(f"/api/v1/incidents/{incident['number']}", {"title": "a\nb"}), "title")
     _refused(admin_api.patch("/api/v1/teams/desk", {"name": "a\rb"}), "name")
+    _refused(admin_api.patch("/api/v1/ci-classes/server", {"name": "a\nb"}), "name")
     assert admin_api.get(f"/api/v1/incidents/{incident['number']}").json()["title"] == (
         "Printer down"
     )

@@ -100,3 +100,62 @@ def test_a_closed_count_takes_no_more_scans(client, manager_user, make_asset):
     assert client.post(f"{url}close/").status_code == 303
     assert "Closed." in client.get(url).content.decode()
     assert client.post(f"{url}scan/", {"tag": asset.asset_tag}).status_code == 422
+
+
+@pytest.fixture
+def racer(monkeypatch, system, catalogue):
+    """Another write takes a tag or serial of the file after its check and before its
+    insert (a second import of the same file committing first): the check saw it free."""
+    from steward.assets.services import imports
+
+    def race(**fields):
+        checked = imports._Lookups.read_taken
+
+        def then_taken(self, rows):
+            checked(self, rows)
+            values = {"model": catalogue["laptop"].pk, "status": "in_stock"}
+            services.asset_create(system, **{**values, **fields})
+
+        monkeypatch.setattr(imports._Lookups, "read_taken", then_taken)
+
+    return race
+
+
+@pytest.mark.parametrize(
+    ("taken", "field"),
+    [
+        ({"asset_tag": "a-2", "serial_number": "OTHER"}, "asset_tag"),
+        ({"asset_tag": "OTHER", "serial_number": "s-2"}, "serial_number"),
+    ],
+)
+def test_an_import_losing_a_race_for_a_tag_or_serial_reports_the_row(
+    manager, catalogue, racer, taken, field
+):
+    racer(**taken)
+    data = (HEADER + "A-1,S-1,Dell,Latitude 7440,1,\nA-2,S-2,Dell,Latitude 7440,1,\n").encode()
+    report = services.import_asset_file(manager, data)
+    assert not report.ok
+    assert not report.applied
+    assert report.errors() == [
+        {"row": 2, "kind": "asset", "field": field, "message": "another asset has this value"}
+    ]
+    assert all(r.number == "" for r in report.rows)
+    # nothing of the file was written: only the other write's asset
+    assert list(Asset.objects.values_list("asset_tag", flat=True)) == [taken["asset_tag"]]
+
+
+def test_the_web_apply_losing_the_race_is_a_422_naming_row_and_field(
+    client, manager_user, catalogue, racer
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(manager_user)
+    upload = SimpleUploadedFile("a.csv", (HEADER + "A-9,S-9,Dell,Latitude 7440,5,\n").encode())
+    assert client.post("/assets/import/", {"file": upload}).status_code == 200
+    racer(asset_tag="A-9", serial_number="OTHER")
+    r = client.post("/assets/import/apply/")
+    assert r.status_code == 422
+    page = r.content.decode()
+    assert "asset_tag" in page
+    assert "another asset has this value" in page
+    assert not Asset.objects.filter(serial_number="S-9").exists()

@@ -251,3 +251,45 @@ def test_the_page_offers_only_the_moves_the_workflow_allows(manager, make_asset)
     assert [m.target for m in caps.moves] == ["in_stock"]
     assert not caps.can_check_in
     assert not caps.can_edit_disposition
+
+
+def test_disposal_checks_holds_data_as_the_same_request_sets_it(manager, make_asset):
+    """A PATCH that disposes an asset and says it held data in one request is checked
+    against the values after the change: without a sanitisation level it is refused."""
+    asset = make_asset(holds_data=False)
+    move(manager, asset, "retired")
+    complete(manager, asset, sanitisation="", method="recycling")
+    with pytest.raises(ValidationFailed) as exc:
+        services.asset_update(
+            manager,
+            number=asset.number,
+            expected_version=None,
+            changes={"status": "disposed", "holds_data": True},
+        )
+    assert exc.value.status == 422
+    assert "sanitisation" in exc.value.message
+    asset.refresh_from_db()
+    assert (asset.status, asset.holds_data) == ("retired", False)
+    assert Disposition.objects.get(asset=asset).completed_at is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"status": "disposed", "holds_data": True},
+        {"holds_data": True, "status": "disposed"},
+    ],
+)
+def test_a_patch_disposing_and_saying_it_held_data_needs_sanitisation(
+    manager, manager_api, make_asset, body
+):
+    """Over the API, in either order of the body's keys: the rule reads the values after the
+    change (holds_data true), so a record without a sanitisation level refuses disposal."""
+    asset = make_asset(holds_data=False)
+    move(manager, asset, "retired")
+    complete(manager, asset, sanitisation="", method="recycling")
+    r = manager_api.patch(f"/api/v1/assets/{asset.number}", body)
+    assert r.status_code == 422, r.content
+    assert list(r.json()["error"]["fields"]) == ["status"]
+    asset.refresh_from_db()
+    assert (asset.status, asset.holds_data) == ("retired", False)

@@ -191,3 +191,18 @@ def test_a_donated_asset_is_recorded_without_a_cost(signed_in, manager_api, cata
     [row] = [r for r in csv.DictReader(io.StringIO(body)) if r["asset_tag"] == "GIFT-1"]
     assert row["cost"] == "0.00"
     assert signed_in.get("/assets/export.xlsx").status_code == 200
+
+
+def test_check_out_is_offered_only_where_the_service_allows_it(signed_in, manager_user, make_asset):
+    """A checked-out asset was still offered "Check out" (the service refused it: "check it
+    in first"); the page asks the service's own rule (``check_out_refusal``)."""
+    asset = make_asset()
+    checkout = f'action="/assets/{asset.number}/check-out/"'
+    assert checkout in signed_in.get(f"/assets/{asset.number}/").content.decode()
+    system = Actor.system("t")
+    services.asset_check_out(system, number=asset.number, person=manager_user.username)
+    page = signed_in.get(f"/assets/{asset.number}/").content.decode()
+    assert checkout not in page
+    assert f'action="/assets/{asset.number}/check-in/"' in page  # what it allows instead
+    services.asset_check_in(system, number=asset.number)
+    assert checkout in signed_in.get(f"/assets/{asset.number}/").content.decode()

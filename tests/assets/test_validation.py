@@ -157,3 +157,64 @@ def test_two_creates_of_one_tag_at_once_make_one_asset(catalogue, monkeypatch):
         t.join()
     assert sorted(outcomes, key=str) == [["asset_tag"], "created"]
     assert Asset.objects.filter(asset_tag__iexact="race-1").count() == 1
+
+
+def _reads(captured, *tables: str) -> list[str]:
+    """The SELECTs of ``captured`` that read any of ``tables``."""
+    return [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].lstrip().upper().startswith("SELECT")
+        and any(f'"{table}"' in q["sql"] for table in tables)
+    ]
+
+
+def test_a_loaders_block_reads_each_reference_once_and_still_checks_every_value(
+    system, catalogue, make_asset
+):
+    """``references_read_once`` (the demo's asset loader): the second asset naming the same
+    model, room, team and site reads none of them again; an unknown one is still a 422, and
+    outside the block every reference is read as before."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from steward.core.models import Location
+    from tests import factories
+
+    team = factories.TeamFactory(slug="workplace")
+    site = Location.objects.create(name="Depot")
+    refs = {"owner_team": team.slug, "stock_room": catalogue["room"].slug}
+    tables = ("assets_assetmodel", "assets_stockroom", "core_team", "core_location")
+    with validation.references_read_once():
+        make_asset(**refs, location=site.pk)
+        with CaptureQueriesContext(connection) as captured:
+            make_asset(**refs, location=site.pk)
+        assert _reads(captured, *tables) == []
+        with pytest.raises(ValidationFailed) as exc:
+            make_asset(**{**refs, "stock_room": "no-such-room"})
+        assert list(exc.value.fields) == ["stock_room"]
+    with CaptureQueriesContext(connection) as captured:
+        make_asset(**refs, location=site.pk)
+    assert len(_reads(captured, *tables)) == 4  # model, site, room, team: each read again
+    assert Asset.objects.filter(owner_team=team, location=site).count() == 3
+
+
+def test_a_reference_read_for_one_actor_is_not_another_actors(system, catalogue):
+    """The block keeps what each actor found: a site the system found is still refused to
+    an asset manager limited to another organisation (another customer's site is absent)."""
+    from steward.core.choices import Role
+    from steward.core.models import Location
+    from tests import factories
+    from tests.conftest import as_actor
+
+    acme, globex = factories.OrganisationFactory(), factories.OrganisationFactory()
+    theirs = Location.objects.create(name="Globex Vault", organisation=globex)
+    user = factories.UserFactory(username="am-acme", roles=[Role.AGENT, Role.ASSET_MANAGER])
+    user.served_organisations.set([acme])
+    base = {"model": catalogue["laptop"].pk, "status": "in_stock", "location": theirs.pk}
+    with validation.references_read_once():
+        services.asset_create(system, asset_tag="T-1", serial_number="S-1", **base)
+        with pytest.raises(ValidationFailed) as exc:
+            services.asset_create(as_actor(user), asset_tag="T-2", serial_number="S-2", **base)
+    assert list(exc.value.fields) == ["location"]
+    assert list(Asset.objects.values_list("asset_tag", flat=True)) == ["T-1"]

@@ -10,11 +10,12 @@ import pytest
 from django.test import Client
 
 from steward.automation.models import Rule, RuleRun
+from steward.core.models import User
 from steward.incidents.services import category_create
 from tests import factories
 from tests.automation.conftest import rule
 from tests.automation.test_views import FORM
-from tests.web.html import elements
+from tests.web.html import elements, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +162,30 @@ def test_the_run_log_names_the_clock(admin_user, admin_actor, network, caller):
     )
     page = client_for(admin_user).get(f"/automation/{made.pk}/").content.decode()
     assert "SLA clock breached (Response)" in page
+
+
+def test_the_rule_page_names_what_the_form_offered_by_name(admin_user, admin_actor, network, vpn):
+    """The form offers a team, a category and an agent by name, but the rule's page read
+    them back as codes: "Assign to team network", "Category is network-access"."""
+    made = rule(
+        admin_actor,
+        conditions=[
+            {"field": "category", "operator": "is", "value": vpn.slug},
+            {"field": "priority", "operator": "is", "value": "1"},
+        ],
+        actions=[
+            {"action": "assign_team", "value": "network"},
+            {"action": "assign_agent", "value": "netagent"},
+            {"action": "add_note", "value": "Routed by a rule"},
+        ],
+    )
+    shown = client_for(admin_user).get(f"/automation/{made.pk}/").content
+    conditions = [text_of(e) for e in elements(shown, "li") if e.inside("ol", id="rule-conditions")]
+    actions = [text_of(e) for e in elements(shown, "li") if e.inside("ol", id="rule-actions")]
+    netagent = User.objects.get(username="netagent")
+    assert conditions == ["Category is Network access", "Priority is 1 - Critical"]
+    assert actions == [
+        "Assign to team Network",
+        f"Assign to agent {netagent.get_full_name()}",
+        "Add internal work note Routed by a rule",
+    ]

@@ -163,7 +163,7 @@ def test_the_rule_page_names_its_parts_not_their_codes(admin_user, admin_actor, 
     assert "Incident status changed: In progress" in page
     assert "<li>Status is not <code>On hold</code></li>" in page
     assert "<li>Team is <code>(none)</code></li>" in page
-    assert "<li>Assign to team <code>network</code></li>" in page
+    assert "<li>Assign to team <code>Network</code></li>" in page
     for code in ("in_progress", "is_not", "on_hold", "assign_team"):
         assert code not in page.split('id="dry-run"')[0].split("<main")[1], code
 

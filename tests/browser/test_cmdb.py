@@ -77,7 +77,9 @@ def test_an_asset_manager_creates_a_ci_through_the_form_and_relates_it(page):
 
     # refused: the card comes back in place with the reason beside the field, input kept
     other = page.locator(".field.invalid").filter(has=page.get_by_label("Other CI"))
-    expect(other).to_contain_text("no CI 'CI9999999'")
+    expect(other).to_contain_text(
+        "No configuration item is named “CI9999999”. Check the name or number."
+    )
     expect(page).to_have_url(re.compile(rf"/cmdb/cis/{ci.number}/$"))
     expect(relate_form.get_by_label("Direction")).to_have_value("in")
     assert not Relationship.objects.exists()

@@ -47,6 +47,8 @@ def test_agent_takes_notes_and_resolves_and_the_caller_gets_mail(page):
     page.get_by_label("Resolution notes").fill("Cable reseated, image is back.")
     page.get_by_role("button", name="Resolve").click()
     expect(page.locator(".status")).to_have_text("Resolved")
+    # said where a screen reader announces it, not only shown by the badge
+    expect(page.locator('[role="status"] .messages')).to_have_text(f"{incident.number} resolved.")
     assert_accessible(page)
 
     incident.refresh_from_db()
@@ -198,3 +200,87 @@ def test_a_refused_save_shows_why_on_the_page_and_a_reload_is_safe(page):
     page.reload()
     expect(page.get_by_label("Team")).to_have_value("Service Desk")  # the picker shows names
     expect(page.locator("#work .error")).to_have_count(0)
+
+
+def test_save_says_it_saved(page):
+    factories.agent(username="sam")
+    admin = factories.admin(username="boss")
+    team_create(as_actor(admin), name="Service Desk", slug="desk", members=["sam"])
+    incident = incident_create(as_actor(admin), title="Scanner jams", team="desk")
+
+    sign_in(page, "sam", path=f"/incidents/{incident.number}/")
+    expect(page.locator('[role="status"] .messages')).to_have_count(0)
+    page.get_by_label("Urgency").select_option("1")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator('[role="status"] .messages')).to_have_text(f"{incident.number} saved.")
+    assert Incident.objects.get(pk=incident.pk).urgency == 1
+    assert_accessible(page)
+    page.reload()  # said once
+    expect(page.locator('[role="status"] .messages')).to_have_count(0)
+
+
+def test_the_unassigned_tab_offers_only_what_she_can_take_and_selects_a_page_at_once(page):
+    """The Unassigned tab listed other teams' incidents with a tick box, and "Assign
+    selected to me" then failed for them; there was no way to tick a whole page."""
+    factories.agent(username="sam")
+    other = factories.agent(username="olga")
+    admin = factories.admin(username="boss")
+    team_create(as_actor(admin), name="Service Desk", slug="desk", members=["sam"])
+    team_create(as_actor(admin), name="Network", slug="network", members=[other.username])
+    mine = [
+        incident_create(as_actor(admin), title=f"Desk printer {i}", team="desk") for i in range(3)
+    ]
+    elsewhere = incident_create(as_actor(admin), title="Core switch flapping", team="network")
+    Incident.objects.filter(pk__in=[i.pk for i in [*mine, elsewhere]]).update(assignee=None)
+
+    sign_in(page, "sam", path="/incidents/?queue=unassigned")
+    foreign = page.get_by_role("row").filter(has_text="Core switch flapping")
+    expect(foreign).to_contain_text("Not assignable to you")
+    expect(foreign.get_by_role("checkbox")).to_have_count(0)
+    select_all = page.get_by_role("checkbox", name="Select all on this page")
+    assert_accessible(page)
+
+    select_all.focus()
+    page.keyboard.press("Space")  # the keyboard alone ticks the page
+    for incident in mine:
+        expect(page.get_by_role("checkbox", name=f"Select {incident.number}")).to_be_checked()
+    page.get_by_role("checkbox", name=f"Select {mine[0].number}").uncheck()
+    expect(select_all).not_to_be_checked()
+    assert select_all.evaluate("box => box.indeterminate")
+    page.get_by_role("checkbox", name=f"Select {mine[0].number}").check()
+    expect(select_all).to_be_checked()
+
+    page.get_by_role("button", name="Assign selected to me").click()
+    expect(page.get_by_text("3 updated.")).to_be_visible()
+    expect(page.get_by_text("Not updated")).to_have_count(0)
+    assigned = Incident.objects.filter(assignee__username="sam").values_list("number", flat=True)
+    assert sorted(assigned) == sorted(i.number for i in mine)
+
+
+def test_a_filter_a_link_set_is_named_kept_by_the_bar_and_removable(page):
+    """A link's filter (here "major") showed no sign on the queue, and the bar dropped it."""
+    factories.agent(username="sam")
+    admin = factories.admin(username="boss")
+    team_create(as_actor(admin), name="Service Desk", slug="desk", members=["sam"])
+    major = incident_create(as_actor(admin), title="Mail down for everyone", team="desk")
+    Incident.objects.filter(pk=major.pk).update(is_major=True)
+    incident_create(as_actor(admin), title="One mouse broken", team="desk")
+
+    sign_in(page, "sam", path="/incidents/?queue=open&major=true")
+    chips = page.locator("#linked-filters")
+    expect(chips).to_contain_text("Also filtered by:")
+    expect(chips).to_contain_text("Major only")
+    expect(_titles(page)).to_have_text(["Mail down for everyone"])
+    assert_accessible(page)
+
+    page.get_by_role("combobox", name="Sort").select_option(label="Newest first")
+    expect(page).to_have_url(re.compile(r"order=-opened_at"))
+    expect(chips).to_contain_text("Major only")  # the bar kept it
+    expect(page).to_have_url(re.compile(r"major=true"))
+    expect(_titles(page)).to_have_text(["Mail down for everyone"])
+
+    page.get_by_role("link", name="Remove filter: Major only").click()
+    expect(chips).to_have_count(0)
+    expect(_titles(page)).to_have_count(2)
+    expect(page.get_by_role("combobox", name="Sort")).to_have_value("-opened_at")
+    assert_accessible(page)

@@ -5,6 +5,7 @@ templates may name their own; the pages, the API and the fulfiller's queue show 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -327,3 +328,23 @@ def test_sla_filter_adds_no_queries(three_tasks, fulfiller, order, fast_item):
 # subqueries), the clocks of the tasks, the clocks of their requests (token and calendars
 # are cached per process)
 API_TASK_LIST = 4
+
+
+def _fact(page: str, label: str) -> str:
+    """The words of the ``<dd>`` after the ``<dt>`` reading ``label``, tags and spaces squeezed."""
+    found = re.search(rf"<dt>{re.escape(label)}</dt><dd>(.*?)</dd>", page, re.S)
+    assert found, label
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())
+
+
+def test_the_requesters_paused_clock_reads_as_a_sentence(make_item, order, policy, requester):
+    """Was "SLA response: paused response Policy requests": the kind said twice and the
+    policy's name run on; now "paused (policy …)", in German too."""
+    request = order(make_item(sla_policy=policy().slug))
+    rita = web(requester.user)
+    page = rita.get(f"/catalog/requests/{request.number}/").content.decode()
+    assert _fact(page, "SLA response") == "paused (policy Policy requests)"
+    requester.user.language = "de"
+    requester.user.save(update_fields=["language"])
+    page = rita.get(f"/catalog/requests/{request.number}/").content.decode()
+    assert _fact(page, "SLA (Reaktion)") == "pausiert (Richtlinie Policy requests)"

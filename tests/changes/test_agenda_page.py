@@ -13,6 +13,7 @@ from tests.changes.conftest import (
     client_for,
     in_authorisation,
 )
+from tests.web.html import elements, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +111,18 @@ def test_agenda_names_each_changes_cis_with_links(cab_change, cab, stack):
 
     server = stack["server"]
     assert f'<a href="/cmdb/cis/{server.number}/">shop-srv-1</a>' in text
+
+
+def test_the_comment_box_has_a_visible_label(cab_change, cab):
+    """Its only visible label was its placeholder (gone once typed in): each box is named by
+    a ``<label for>`` a sighted reader sees, saying it is needed to reject."""
+    page = client_for(cab.members.get(username="cab1")).get("/changes/agenda/").content
+    boxes = elements(page, "textarea", name="comment")
+    assert boxes
+    for box in boxes:
+        assert "placeholder" not in box.attrs
+        assert "aria-label" not in box.attrs
+        labels = elements(page, "label", **{"for": box.attrs["id"]})
+        assert len(labels) == 1
+        assert text_of(labels[0]).startswith("Comment on ")
+        assert text_of(labels[0]).endswith("(required to reject)")

@@ -8,9 +8,12 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from steward.changes.models import Change, ChangeApproval
+from steward.changes.services import change_create
 from steward.core.actor import Actor
+from steward.core.errors import ValidationFailed
 from steward.core.models import AuditEntry
 from tests import factories
 from tests.changes.conftest import PLANS, ci, move, scheduled, window
@@ -465,3 +468,94 @@ def test_a_limited_agent_is_not_told_of_a_service_it_may_not_see(new_change):
     assert service.number not in str(body)
     assert body == api.get(f"/api/v1/changes/{body['number']}").json()
     assert Change.objects.get(number=body["number"]).impacted_services.get() == service
+
+
+def test_the_conflicts_endpoint_lists_a_change_awaiting_authorisation(
+    agent_api, agent_actor, new_change, stack
+):
+    """GET /changes/{n}/conflicts read no conflicts for a change overlapping one awaiting
+    authorisation (walk38); it lists it now, its status saying it is not yet scheduled."""
+    start, end = window()
+    waiting = new_change(cis=[stack["server"].number], planned_start=start, planned_end=end)
+    move(agent_actor, waiting, "assessment")
+    move(agent_actor, waiting, "authorization")
+    other = new_change(cis=[stack["server"].number], planned_start=start, planned_end=end)
+
+    listed = agent_api.get(f"/api/v1/changes/{other.number}/conflicts").json()
+
+    assert [(c["number"], c["status"], c["relation"]) for c in listed["changes"]] == [
+        (waiting.number, "authorization", "same_ci")
+    ]
+
+
+def test_requesting_authorisation_nobody_may_approve_is_409_naming_approvers(cm_user):
+    """The only change manager's own change: with no administrator to stand in, the API
+    refuses the move (walk38 skipped the approval and said none was needed)."""
+    api = api_client_for(cm_user)
+    made = api.post("/api/v1/changes", {"title": "Patch the VM host", **PLANS})
+    assert made.status_code == 201, made.content
+    number = made.json()["number"]
+    assert api.patch(f"/api/v1/changes/{number}", {"status": "assessment"}).status_code == 200
+
+    refused = api.patch(f"/api/v1/changes/{number}", {"status": "authorization"})
+
+    assert refused.status_code == 409
+    error = refused.json()["error"]
+    assert error["code"] == "no_eligible_approver"
+    assert "add another change manager or an administrator" in error["fields"]["approvers"][0]
+    assert Change.objects.get(number=number).status == "assessment"
+
+
+def test_an_administrator_stands_in_over_the_api(cm_user, admin_user):
+    api = api_client_for(cm_user)
+    number = api.post("/api/v1/changes", {"title": "Patch the VM host", **PLANS}).json()["number"]
+    api.patch(f"/api/v1/changes/{number}", {"status": "assessment"})
+
+    moved = api.patch(f"/api/v1/changes/{number}", {"status": "authorization"})
+
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["approval_state"] == "pending"
+    (approval,) = api.get(f"/api/v1/changes/{number}/approvals").json()
+    assert approval["state"] == "pending"
+    assert [a["username"] if isinstance(a, dict) else a for a in approval["approvers"]] == [
+        admin_user.username
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "field"),
+    [
+        ("/api/v1/changes", {"title": "x", "cis": ["ci9999999"]}, "cis"),
+        (
+            "/api/v1/freeze-windows",
+            {
+                "name": "Peak",
+                "starts_at": "2030-01-01T10:00:00Z",
+                "ends_at": "2030-01-01T12:00:00Z",
+                "ci": "ci9999999",
+            },
+            "ci",
+        ),
+    ],
+    ids=["change-cis", "freeze-ci"],
+)
+def test_an_unknown_ci_is_refused_in_plain_words(admin_api, path, payload, field):
+    response = admin_api.post(path, payload)
+
+    assert response.status_code == 422, response.content
+    assert response.json()["error"]["fields"] == {
+        field: [
+            # the change's numbers are looked up upper-cased; the freeze's shown as typed
+            f"No configuration item is named “{'CI9999999' if field == 'cis' else 'ci9999999'}”."
+            " Check the name or number."
+        ]
+    }
+
+
+def test_an_unknown_ci_is_refused_in_the_readers_language(agent_actor):
+    with translation.override("de"), pytest.raises(ValidationFailed) as refused:
+        change_create(agent_actor, title="x", cis=["CI9999999"])
+
+    assert refused.value.fields == {
+        "cis": ["Kein Konfigurationselement heißt „CI9999999“. Prüfen Sie Name oder Nummer."]
+    }

@@ -238,3 +238,19 @@ def test_the_approval_mail_is_written_in_each_approvers_language(gated, client):
     assert f"Your approval is requested for {gated.number} Drucker tauschen" in to_english.body
     assert "Approve or reject (the link works once):" in to_english.body
     assert re.search(r"Planned: \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d to ", to_english.body)
+
+
+def test_a_signed_out_approver_who_chose_no_language_reads_the_browsers(gated):
+    """No choice in the profile (decision 0116): the mail was in the site's language, but the
+    page has a browser to ask, as every other page does for that person."""
+    cab_approval = gated.approvals.get(label="Change Advisory Board")
+    _, undecided, _ = cab_approval.approvers.order_by("username")
+    undecided.language = ""
+    undecided.save(update_fields=["language"])
+
+    answer = Client(HTTP_ACCEPT_LANGUAGE="de").get(link(cab_approval, undecided))
+    page = re.sub(r"\s+", " ", answer.content.decode())
+    assert answer["Content-Language"] == "de"
+    assert f"<title>{gated.number} genehmigen" in page
+    answer = Client(HTTP_ACCEPT_LANGUAGE="en").get(link(cab_approval, undecided))
+    assert answer["Content-Language"] == "en"

@@ -16,7 +16,7 @@ from steward.core.actor import Actor
 from steward.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from steward.core.models import AuditEntry, OutboxMessage
 from tests import factories
-from tests.changes.conftest import fresh, in_authorisation, move
+from tests.changes.conftest import PLANS, fresh, in_authorisation, move
 from tests.conftest import as_actor
 
 HIGH = {"outage": "full", "tested": "no", "backout": "impossible"}  # 4 + 3 + 4 = 11: high
@@ -354,3 +354,47 @@ def test_a_link_rejection_without_a_comment_asks_for_one_and_decides_nothing(hig
     assert b"say why you reject" in page.content
     assert b'name="decision" value="reject"' in page.content  # asked again
     assert not ApprovalDecision.objects.exists()
+
+
+def test_the_only_change_manager_asking_for_her_own_change_waits_for_an_administrator(
+    cm, cm_user, admin_user
+):
+    """The demo's `cm` raised a normal medium-risk change and read "No approval needed":
+    the policy forbids self-approval, she is the only change manager, so nobody was eligible
+    and the approval was skipped (walk38). A required approval is never skipped: the
+    administrators stand in, and she cannot decide it herself."""
+    change = services.change_create(cm, title="Patch the VM host", **PLANS)
+    change = in_authorisation(cm, change)
+
+    (approval,) = change.approvals.all()
+    assert change.approval_state == ApprovalState.PENDING
+    assert (approval.label, approval.state) == ("Change manager", ApprovalState.PENDING)
+    assert list(approval.approvers.all()) == [admin_user]
+    entry = AuditEntry.objects.get(
+        content_type__model="changeapproval", object_id=str(approval.pk), action="create"
+    )
+    assert entry.changes["administrators_stand_in"] == [None, True]
+    assert entry.changes["approvers"] == [None, [admin_user.username]]
+    with pytest.raises(PermissionDenied):
+        decide(cm_user, change, approval)
+    decide(admin_user, change, approval)
+    assert fresh(change).approval_state == ApprovalState.APPROVED
+
+
+def test_with_nobody_to_stand_in_requesting_authorisation_is_refused_naming_the_policy(cm, cm_user):
+    """No administrator either: the request is refused (409), saying who must be added, and
+    nothing is written; the change stays in assessment."""
+    change = services.change_create(cm, title="Patch the VM host", **PLANS)
+    move(cm, change, Status.ASSESSMENT)
+    before = AuditEntry.objects.count()
+
+    with pytest.raises(Conflict) as caught:
+        move(cm, change, Status.AUTHORIZATION)
+
+    assert caught.value.code == "no_eligible_approver"
+    assert "'Change manager'" in caught.value.message
+    assert "add another change manager or an administrator" in caught.value.fields["approvers"][0]
+    change = fresh(change)
+    assert (change.status, change.approval_state) == (Status.ASSESSMENT, "not_requested")
+    assert not change.approvals.exists()
+    assert AuditEntry.objects.count() == before

@@ -13,13 +13,14 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from steward.changes import services
+from steward.changes import selectors, services
 from steward.changes.choices import Status
 from steward.changes.models import Change, ChangeCI
-from steward.changes.selectors import overlapping
+from steward.changes.selectors import flagged, overlapping
 from steward.changes.views.calendar import _days_of
 from steward.core.services import team_create
 from tests.changes.conftest import (
+    in_authorisation,
     scheduled,
     window,
 )
@@ -294,3 +295,128 @@ def test_the_status_legend_lists_every_state_the_calendar_draws(web, new_change)
     # each dot styled as the calendar's entries are: a .status-<value> colour rule
     css = (Path(steward.__file__).parent / "web/static/web/steward.css").read_text()
     assert all(re.search(rf"\.status-{value}\b", css) for value, _ in shown)
+
+
+def test_calendar_flags_what_the_change_page_calls_a_conflict(
+    web, agent_actor, cm, new_change, stack
+):
+    """Two changes awaiting authorisation on the same CI in overlapping windows read a
+    conflict on their pages (decision 0115) but none on the calendar, which read only held
+    windows. One rule now (``conflicting``, decision 0119): a change is flagged when its
+    page lists another change on the same CI, whatever its own state; a rejected change is
+    going nowhere and flags nothing."""
+    start, end = window(days=6)
+    server = stack["server"].number
+    waiting = in_authorisation(
+        agent_actor, new_change(cis=[server], planned_start=start, planned_end=end)
+    )
+    also = in_authorisation(
+        agent_actor,
+        new_change(cis=[server], planned_start=start + dt.timedelta(hours=1), planned_end=end),
+    )
+    rejected = in_authorisation(
+        agent_actor,
+        new_change(
+            cis=[stack["app"].number],
+            planned_start=start + dt.timedelta(days=1),
+            planned_end=end + dt.timedelta(days=1),
+        ),
+    )
+    (approval,) = rejected.approvals.all()
+    services.approval_decide(
+        cm, number=rejected.number, approval_id=approval.pk, decision="reject", comment="No."
+    )
+    draft = new_change(
+        cis=[stack["app"].number],
+        planned_start=start + dt.timedelta(days=1, hours=1),
+        planned_end=end + dt.timedelta(days=1),
+    )
+    changes = [waiting, also, rejected, draft]
+    on_their_pages = {
+        c.number
+        for c in changes
+        if any(x["relation"] == "same_ci" for x in selectors.change_conflicts(cm, c).changes)
+    }
+
+    text = web.get(f"/changes/calendar/?view=list&date={start.date().isoformat()}").content
+    rows = dict(re.findall(rb">(CHG\d+)</a>(.*?)</tr>", text, re.S))
+    on_the_calendar = {c.number for c in changes if b"conflict" in rows[c.number.encode()]}
+
+    assert on_their_pages == {waiting.number, also.number}
+    assert on_the_calendar == on_their_pages
+    month = web.get(f"/changes/calendar/?date={start.date().isoformat()}").content.decode()
+    for change in changes:
+        chip = re.search(
+            rf'<a class="cal-change[^"]*"[^>]*>(?:(?!</a>).)*{change.number}', month, re.S
+        )
+        assert (" conflict" in chip[0].split(">", 1)[0]) == (change.number in on_their_pages)
+
+
+def test_a_draft_beside_a_scheduled_change_is_flagged_as_its_page_says(
+    web, agent_actor, cm, new_change, stack
+):
+    """The draft's page lists the scheduled change; the scheduled change's page does not
+    list the draft (it is not planned into the window yet): the calendar flags the same."""
+    start, end = window(days=7)
+    held = scheduled(
+        agent_actor,
+        cm,
+        new_change(cis=[stack["server"].number], planned_start=start, planned_end=end),
+    )
+    draft = new_change(cis=[stack["server"].number], planned_start=start, planned_end=end)
+
+    found = selectors.calendar_conflicts(
+        selectors.change_calendar(cm, start=start, end=end), start=start, end=end
+    )
+
+    assert [c["number"] for c in selectors.change_conflicts(cm, draft).changes] == [held.number]
+    assert selectors.change_conflicts(cm, held).changes == []
+    assert draft.pk in found
+    assert held.pk not in found
+
+
+def test_the_calendar_flags_a_conflict_beyond_the_page_as_the_change_page_does(
+    agent_actor, cm, new_change, stack
+):
+    """A change drawn at the page's end meets another after it: flagged, as on its page."""
+    start, end = window(days=8)
+    drawn = new_change(cis=[stack["server"].number], planned_start=start, planned_end=end)
+    scheduled(
+        agent_actor,
+        cm,
+        new_change(
+            cis=[stack["server"].number],
+            planned_start=end - dt.timedelta(minutes=30),
+            planned_end=end + dt.timedelta(hours=2),
+        ),
+    )
+    page_end = start + dt.timedelta(minutes=10)
+    rows = selectors.change_calendar(cm, start=start, end=page_end)
+
+    assert [r.id for r in rows] == [drawn.pk]
+    assert selectors.calendar_conflicts(rows, start=start, end=page_end) == {drawn.pk}
+
+
+blocking = st.lists(
+    st.tuples(st.integers(0, 3), st.integers(0, 40), st.integers(1, 10), st.booleans()),
+    max_size=25,
+)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(blocking)
+def test_flag_sweep_agrees_with_comparing_every_pair(rows):
+    """(ci, start, length, blocks) per change id = its index: an id is flagged when its
+    window overlaps a blocking (conflicting) window of another id on the same CI."""
+    per_ci: dict[int, list[tuple]] = {}
+    for change_id, (ci_id, start, length, blocks) in enumerate(rows):
+        per_ci.setdefault(ci_id, []).append((start, start + length, change_id, blocks))
+    expected = {
+        a
+        for items in per_ci.values()
+        for (s1, e1, a, _) in items
+        for (s2, e2, b, blocks) in items
+        if a != b and blocks and s1 < e2 and s2 < e1
+    }
+
+    assert flagged(per_ci.values()) == expected

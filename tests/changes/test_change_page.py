@@ -17,6 +17,7 @@ from tests.changes.conftest import (
     PLANS,
     client_for,
     fresh,
+    in_authorisation,
     local,
     scheduled,
     window,
@@ -275,3 +276,32 @@ def test_the_conflicts_panel_names_the_cis_and_links_them(web, agent_actor, cm, 
     assert links["shop-srv-1"] == f"/cmdb/cis/{stack['server'].number}/"
     assert links[first.number] == f"/changes/{first.number}/"
     assert f"({stack['service'].number})" not in panel
+
+
+def test_the_conflicts_panel_says_a_conflict_is_not_yet_scheduled(
+    cm_web, agent_actor, cm, new_change, stack
+):
+    """The CAB agenda's panel read "No conflicts" beside a change awaiting authorisation in
+    the same window (walk38): it lists it now, saying it is not yet scheduled, and an
+    authorised one as authorised."""
+    start, end = window()
+    waiting = in_authorisation(
+        agent_actor, new_change(cis=[stack["server"].number], planned_start=start, planned_end=end)
+    )
+    authorised = in_authorisation(
+        agent_actor, new_change(cis=[stack["app"].number], planned_start=start, planned_end=end)
+    )
+    (approval,) = authorised.approvals.all()
+    services.approval_decide(
+        cm, number=authorised.number, approval_id=approval.pk, decision="approve"
+    )
+
+    panel = cm_web.get(f"/changes/{waiting.number}/conflicts/").content.decode()
+
+    items = {text_of(li).split(" ")[0]: text_of(li) for li in elements(panel, "li")}
+    assert "No conflicts" not in panel
+    assert items[authorised.number].endswith("authorised, not yet scheduled")
+    agenda = cm_web.get(f"/changes/{authorised.number}/conflicts/").content.decode()
+    (item,) = [text_of(li) for li in elements(agenda, "li")]
+    assert item.startswith(waiting.number)
+    assert item.endswith("awaiting authorisation, not yet scheduled")

@@ -15,7 +15,7 @@ from steward.changes.services import ScheduleConflict
 from steward.core.errors import PermissionDenied, ValidationFailed
 from steward.core.models import AuditEntry
 from tests import factories
-from tests.changes.conftest import ci, fresh, relate, scheduled, window
+from tests.changes.conftest import ci, fresh, in_authorisation, relate, scheduled, window
 
 
 @pytest.fixture
@@ -400,3 +400,69 @@ def test_sqlite_reads_the_month_from_the_covering_index_alone(agent_actor, new_c
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
 
     assert "USING COVERING INDEX chg_calendar" in plan, plan
+
+
+def test_changes_planned_but_not_yet_scheduled_are_conflicts_with_their_state(
+    agent_actor, cm, new_change, stack
+):
+    """CHG0000064 overlapped CHG0000033 (awaiting authorisation) on vm-0005 and read "No
+    conflicts", on its page and the CAB agenda (walk38): only held windows counted. A change
+    awaiting authorisation or authorised is planned into its window: it is listed, with its
+    state, so the CAB sees it is not yet scheduled."""
+    start, end = window()
+    waiting = in_authorisation(
+        agent_actor, new_change(cis=[stack["server"].number], planned_start=start, planned_end=end)
+    )
+    authorised = in_authorisation(
+        agent_actor,
+        new_change(
+            cis=[stack["app"].number],
+            planned_start=start + dt.timedelta(minutes=30),
+            planned_end=end,
+        ),
+    )
+    (approval,) = authorised.approvals.all()
+    services.approval_decide(
+        cm, number=authorised.number, approval_id=approval.pk, decision="approve"
+    )
+    rejected = in_authorisation(
+        agent_actor, new_change(cis=[stack["server"].number], planned_start=start, planned_end=end)
+    )
+    (approval,) = rejected.approvals.all()
+    services.approval_decide(
+        cm, number=rejected.number, approval_id=approval.pk, decision="reject", comment="No."
+    )
+    new_change(cis=[stack["server"].number], planned_start=start, planned_end=end)  # a draft
+    mine = in_authorisation(
+        agent_actor,
+        new_change(
+            cis=[stack["server"].number],
+            planned_start=start + dt.timedelta(minutes=30),
+            planned_end=end + dt.timedelta(hours=1),
+        ),
+    )
+
+    report = selectors.change_conflicts(agent_actor, mine)
+
+    found = {c["number"]: (c["status"], c["approval_state"], c["relation"]) for c in report.changes}
+    assert found == {
+        waiting.number: (Status.AUTHORIZATION, "pending", "same_ci"),
+        authorised.number: (Status.AUTHORIZATION, "approved", "dependent_ci"),
+    }
+
+
+def test_a_planned_change_is_shown_but_only_a_held_window_refuses_scheduling(
+    agent_actor, cm, new_change, stack
+):
+    """Not yet scheduled, it holds no window: it is listed (the change page, the API, the
+    CAB agenda), but scheduling the other change is not refused for it (decision 0115)."""
+    start, end = window()
+    waiting = in_authorisation(
+        agent_actor, new_change(cis=[stack["server"].number], planned_start=start, planned_end=end)
+    )
+    other = new_change(cis=[stack["server"].number], planned_start=start, planned_end=end)
+    assert [c["number"] for c in selectors.change_conflicts(agent_actor, other).changes] == [
+        waiting.number
+    ]
+
+    assert attempt(agent_actor, cm, other).status == Status.SCHEDULED  # no override needed

@@ -13,6 +13,7 @@ from steward.changes.choices import Status
 from tests import factories
 from tests.changes.conftest import (
     PLANS,
+    client_for,
     fresh,
     in_authorisation,
     local,
@@ -236,3 +237,36 @@ def test_a_schedule_conflict_on_the_page_reads_as_words_the_api_keeps_its_codes(
     assert body["code"] == "schedule_conflict"
     assert "override_reason" in body["fields"]
     assert body["conflicts"]["changes"][0]["relation"] == "same_ci"
+
+
+def test_requesting_authorisation_of_ones_own_change_never_reads_no_approval_needed(
+    cm_user, cm, admin_user
+):
+    """The demo's `cm` (the only change manager) asked for authorisation of her own change
+    and the page said "No approval needed." (walk38): it now waits for an administrator."""
+    page = client_for(cm_user)
+    change = move(cm, services.change_create(cm, title="Patch the VM host", **PLANS), "assessment")
+
+    page.post(
+        f"/changes/{change.number}/move/", {"status": "authorization", "version": change.version}
+    )
+
+    html = page.get(f"/changes/{change.number}/").content.decode()
+    assert "No approval needed" not in html
+    assert fresh(change).approval_state == "pending"
+    assert admin_user.username in html or admin_user.get_full_name() in html
+
+
+def test_with_nobody_to_stand_in_the_page_says_who_must_be_added(cm_user, cm):
+    page = client_for(cm_user)
+    change = move(cm, services.change_create(cm, title="Patch the VM host", **PLANS), "assessment")
+
+    refused = page.post(
+        f"/changes/{change.number}/move/", {"status": "authorization", "version": change.version}
+    )
+
+    assert refused.status_code == 422  # the page's refused form, as for any refused move
+    text = refused.content.decode().replace("&#x27;", "'")
+    assert "Nobody may approve 'Change manager' for this change" in text
+    assert "add another change manager or an administrator" in text
+    assert fresh(change).status == Status.ASSESSMENT

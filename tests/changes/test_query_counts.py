@@ -97,3 +97,51 @@ def test_change_create_statements(agent_actor, stack, new_change):
     assert "changes_changeci" in walks, walks
     types = "cmdb_relationshiptype"
     assert not [s for s in (*one, *three) if types in s and "WITH RECURSIVE" not in s], three
+
+
+def _link_reads(captured) -> list[str]:
+    """The SELECTs reading the numbers a change links to (its CIs, incidents, problems)."""
+    tables = ('"changes_changeci"', '"changes_change_incidents"', '"changes_change_problems"')
+    return [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].lstrip().upper().startswith("SELECT") and any(t in q["sql"] for t in tables)
+    ]
+
+
+def test_a_status_move_reads_no_links_and_a_relink_is_still_audited(agent_actor, stack, new_change):
+    """An update that names no link (a status move) cannot move one, so the links are not
+    read before and after it (``RecordRules.relinked_by``); one naming ``cis`` reads them and
+    audits the move as before."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from steward.core.models import AuditEntry
+    from tests.changes.conftest import move
+
+    change = new_change(cis=[stack["app"].number])
+    with CaptureQueriesContext(connection) as captured:
+        move(agent_actor, change, "assessment")
+    assert _link_reads(captured) == []
+    entry = (
+        AuditEntry.objects.filter(content_type__model="change", object_id=str(change.pk))
+        .order_by("-id")
+        .first()
+    )
+    assert "status" in entry.changes
+    assert "cis" not in entry.changes
+
+    with CaptureQueriesContext(connection) as captured:
+        change_services.change_update(
+            agent_actor,
+            number=change.number,
+            expected_version=None,
+            changes={"cis": [stack["server"].number]},
+        )
+    assert _link_reads(captured)
+    entry = (
+        AuditEntry.objects.filter(content_type__model="change", object_id=str(change.pk))
+        .order_by("-id")
+        .first()
+    )
+    assert entry.changes["cis"] == [[stack["app"].number], [stack["server"].number]]

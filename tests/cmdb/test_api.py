@@ -183,3 +183,27 @@ def test_classes_show_the_effective_schema(agent_api, requester_api):
     assert "business_service" in {c["slug"] for c in listed}
     assert requester_api.get("/api/v1/ci-classes").json() == {"items": [], "next": None}
     assert_error(requester_api.get("/api/v1/ci-classes/server"), 404, "not_found")
+
+
+def test_the_relationships_of_a_ci_are_read_by_its_id_not_by_joined_numbers(agent_api):
+    """``?ci=`` lists the CI's relationships both ways, through the indexed id columns: a
+    filter on the ends' numbers through joins (``source.number = … OR target.number = …``)
+    could use no index, and read every relationship, newest first, until a page matched
+    (all 20 million of them for a CI with a few)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    app, server, other = make_ci("application"), make_ci("server"), make_ci("server")
+    outgoing, incoming = relate(app, server, "runs_on"), relate(other, app)
+    relate(other, server)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = agent_api.get("/api/v1/relationships", {"ci": app.number})
+
+    assert response.status_code == 200, response.content
+    assert [r["id"] for r in response.json()["items"]] == [incoming.id, outgoing.id]
+    page = [q["sql"] for q in queries if 'FROM "cmdb_relationship"' in q["sql"]]
+    assert page, queries.captured_queries
+    where = page[-1].split(" WHERE ", 1)[1]
+    assert '"number"' not in where, where
+    assert agent_api.get("/api/v1/relationships", {"ci": "CI9999999"}).json()["items"] == []

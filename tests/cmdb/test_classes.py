@@ -270,3 +270,59 @@ def test_imports_match_on_a_class_s_new_identification_keys_at_once(admin):
 
     (row,) = report.rows
     assert (row.action, row.number, row.matched_on) == ("update", ci.number, "port_count")
+
+
+def test_class_and_relationship_type_names_are_one_line_by_any_path(db):
+    """The service's own rule, beside the API's ``SingleLine``: a class or relationship type
+    named by a script, the demo or a command holds no line break either."""
+    from steward.core.actor import Actor
+
+    system = Actor.system("tests")
+    with pytest.raises(ValidationFailed) as refused:
+        classes.ci_class_create(system, name="Router\nBcc: x", slug="router")
+    assert list(refused.value.fields) == ["name"]
+    with pytest.raises(ValidationFailed) as refused:
+        classes.relationship_type_create(
+            system, slug="feeds", name="feeds", inverse_name="fed\u2028by"
+        )
+    assert list(refused.value.fields) == ["inverse_name"]
+    assert not CIClass.objects.filter(slug="router").exists()
+    assert not RelationshipType.objects.filter(slug="feeds").exists()
+    made = classes.ci_class_create(system, name="Router", slug="router", description="two\nlines")
+    assert made.description == "two\nlines"  # a description may have lines
+
+
+@pytest.mark.parametrize("clash", ["slug", "name"])
+def test_a_class_created_by_a_racing_request_is_a_422_naming_the_field(db, monkeypatch, clash):
+    """Two administrators (or a retried script) creating the same class at once: both
+    checks read the classes before either insert, the second insert meets the unique
+    constraint. It is the check's 422 naming the field, not a 500. The race is played by
+    the second request's class tree, read before the first's class was written."""
+    from steward.core.actor import Actor
+
+    before = selectors.class_tree()
+    CIClass.objects.create(name="Router", slug="router")  # the first request's class
+    monkeypatch.setattr(selectors, "class_tree", lambda: before)
+    names = {"slug": ("Another router", "router"), "name": ("Router", "router-2")}[clash]
+
+    with pytest.raises(ValidationFailed) as refused:
+        classes.ci_class_create(Actor.system("tests"), name=names[0], slug=names[1])
+
+    assert list(refused.value.fields) == [clash]
+    assert CIClass.objects.filter(name__startswith="Router").count() == 1
+
+
+def test_a_relationship_type_created_by_a_racing_request_is_a_422(admin_api, monkeypatch):
+    from django.db.models import QuerySet
+
+    RelationshipType.objects.create(slug="feeds", name="feeds", inverse_name="fed by")
+    real = QuerySet.exists
+    monkeypatch.setattr(  # the first request's row, committed after this one looked
+        QuerySet, "exists", lambda qs: False if qs.model is RelationshipType else real(qs)
+    )
+
+    response = admin_api.post(
+        "/api/v1/relationship-types", {"slug": "feeds", "name": "feeds", "inverse_name": "fed"}
+    )
+
+    assert_error(response, 422, "validation_error", field="slug")

@@ -250,3 +250,30 @@ def test_a_bad_paging_value_in_a_link_is_named_and_the_first_page_listed(browser
     assert page.status_code == 200
     assert f'<div class="error" role="alert" id="other-errors">{field}: ' in content
     assert ci.number in content
+
+
+# --- an attribute's name is a key, never a lookup --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["os__regex", "os__iregex", "os__contains", "os__gt", "os__startswith"],
+)
+def test_an_attribute_filter_name_is_one_key_not_a_django_lookup(agent_api, browser, name):
+    """``attr.os__regex=(`` was read as ``attributes__os__regex``: a regular expression run
+    on every CI (a bad one a 500, a slow one a request's CPU), and ``__contains``, ``__gt``
+    matched by part or by order. A name is one key compared for equality, on the API, its
+    export and the page alike: no CI has the key ``os__regex``, so nothing matches."""
+    linux = make_ci("server", attributes={"os": "linux"})
+    query = {f"attr.{name}": "("}
+    query_part = {f"attr.{name}": "lin"}
+
+    assert numbers(agent_api.get("/api/v1/cis", query)) == []
+    assert numbers(agent_api.get("/api/v1/cis", query_part)) == []
+    exported = agent_api.get("/api/v1/cis/export.csv", query)
+    assert exported.status_code == 200
+    assert linux.number not in b"".join(exported.streaming_content).decode()
+    page = browser.get("/cmdb/", query_part)
+    assert page.status_code == 200
+    assert linux.number not in page.content.decode()
+    assert numbers(agent_api.get("/api/v1/cis", {"attr.os": "linux"})) == [linux.number]

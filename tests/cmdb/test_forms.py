@@ -188,7 +188,9 @@ def test_relating_and_unrelating_from_the_ci_page(manager):
     assert refused.status_code == 422
     assert "<html" not in refused.content.decode()  # only the card, swapped in place
     assert 'id="relationships-card"' in refused.content.decode()
-    assert field_errors(refused.content, "other") == ["no CI 'CI9999999'"]
+    assert field_errors(refused.content, "other") == [
+        "No configuration item is named “CI9999999”. Check the name or number."
+    ]
     assert Relationship.objects.count() == 1
     removed = manager.post(
         f"/cmdb/cis/{srv.number}/relationships/{rel.id}/remove/", headers=headers
@@ -268,6 +270,9 @@ def test_the_detail_page_shows_history_and_a_past_state(manager):
 
     assert 'id="history"' in now
     assert "new-name" in now
+    history = now.split('id="history"')[1]
+    assert "(Web)" in history  # the channel in words, not its stored code "web"
+    assert "(web)" not in history
     assert "Past state" not in now
     html = past.content.decode()
     assert past.status_code == 200

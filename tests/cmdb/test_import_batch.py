@@ -166,6 +166,9 @@ def test_references_in_attributes_must_name_a_ci_of_the_right_class(asset_manage
 
     assert [r.action for r in report.rows] == ["create", "error", "error"]
     assert "not a server" in report.rows[1].errors["host"][0]
+    assert report.rows[2].errors["host"] == [
+        "No configuration item is named “CI0999999”. Check the name or number."
+    ]
 
 
 def test_relationships_may_name_cis_by_number_source_id_or_key_value(asset_manager):
@@ -202,6 +205,9 @@ def test_bad_relationship_rows_are_errors_and_stop_the_batch(asset_manager):
 
     fields = {(e["row"], e["field"]) for e in report.errors()}
     assert fields == {(1, "target"), (2, "type"), (3, "source")}
+    assert report.rows[2].errors["source"] == [
+        "No configuration item is named “nowhere”. Check the name or number."
+    ]
     assert not Relationship.objects.exists()
 
 

@@ -76,7 +76,9 @@ def test_a_reference_must_name_an_existing_ci_of_the_right_class(asset_manager):
         ci_create(asset_manager, name="db", ci_class="database", attributes={"host": app.number})
     db = ci_create(asset_manager, name="db", ci_class="database", attributes={"host": host.number})
 
-    assert missing.value.fields == {"attributes.host": ["no CI 'CI9999999'"]}
+    assert missing.value.fields == {
+        "attributes.host": ["No configuration item is named “CI9999999”. Check the name or number."]
+    }
     assert "attributes.host" in wrong_class.value.fields
     assert db.attributes["host"] == host.number
 
@@ -92,7 +94,11 @@ def test_a_reference_to_a_ci_the_writer_cannot_see_is_like_a_missing_one(db):
             Actor(user=user), name="db", ci_class="database", attributes={"host": hidden.number}
         )
 
-    assert exc.value.fields == {"attributes.host": [f"no CI {hidden.number!r}"]}
+    assert exc.value.fields == {
+        "attributes.host": [
+            f"No configuration item is named “{hidden.number}”. Check the name or number."
+        ]
+    }
 
 
 def test_a_limited_asset_manager_creates_in_their_organisation(db):
@@ -270,3 +276,32 @@ def test_deleting_a_relationship_is_audited(asset_manager, agent):
     assert OutboxMessage.objects.filter(topic="relationship.deleted").count() == 1
     with pytest.raises(NotFound):
         relationship_delete(asset_manager, relationship_id=pk)
+
+
+def test_a_relationship_created_by_a_racing_request_is_a_422_not_a_500(admin_api, monkeypatch):
+    """Two requests relating the same two CIs at once (a discovery script's retry while its
+    first call still runs): both pass the "already related" check, the second meets the
+    unique constraint. It is the check's 422 naming ``target``, not a 500; one link stays.
+    The race is played by a check that does not see the first request's row."""
+    from django.db.models import QuerySet
+
+    app, server = make_ci("application"), make_ci("server")
+    relationship_create(
+        Actor.system("tests"), source=app.number, target=server.number, type="runs_on"
+    )
+    real = QuerySet.exists
+
+    def unseen(qs):  # the other request's row, committed after this one looked
+        return False if qs.model is Relationship else real(qs)
+
+    monkeypatch.setattr(QuerySet, "exists", unseen)
+
+    response = admin_api.post(
+        "/api/v1/relationships",
+        {"source": app.number, "target": server.number, "type": "runs_on"},
+    )
+
+    assert response.status_code == 422, response.content
+    assert "already runs_on" in response.json()["error"]["fields"]["target"][0]
+    monkeypatch.undo()
+    assert Relationship.objects.filter(source=app, target=server).count() == 1

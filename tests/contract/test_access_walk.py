@@ -25,8 +25,11 @@ from tests.contract.access_walk import (
     MIN_API_OPERATIONS,
     MIN_WEB_ROUTES,
     WEB_METHODS,
+    Walk,
     _doc_as,
     api_plan,
+    body_of,
+    judge,
     walk_api,
 )
 from tests.contract.access_web import bridge_web_urls, url_patterns, walk_web, web_plan
@@ -91,6 +94,50 @@ def test_web_walk_finds_nothing_of_b(scene, who):
     me = client.get("/api/v1/users/me")
     assert me.status_code == 200, "the walker lost its session during the walk"
     assert me.json()["username"] == walker.user.username
+
+
+# the queue's filters a link sets that its bar has no control for and that name a record
+QUEUE_NAMING = ("assignee", "caller", "ci")
+
+
+def _queue_named_by(client: Client, scene: Scene, name: str) -> list:
+    """The queue page and its htmx fragment, each filtered by B's ``name`` alone."""
+    one = {name: scene.query_values[name]}
+    return [
+        client.get("/incidents/", one),
+        client.get("/incidents/", {**one, "partial": "1"}, headers={"HX-Request": "true"}),
+    ]
+
+
+@pytest.mark.parametrize("who", WALKERS)
+@pytest.mark.parametrize("name", QUEUE_NAMING)
+def test_the_queue_neither_names_nor_repeats_b_s_filter(scene, who, name):
+    """The queue names the filters a link set (chips, the bar's hidden fields, the bulk
+    form's way back) only as the reader may see them: B's person or CI in the query string
+    is neither named nor repeated, not even as the echoes the walk above lets pass."""
+    walker = scene.walkers[who]
+    client = Client()
+    client.force_login(walker.user)
+    walk = Walk()
+
+    for response in _queue_named_by(client, scene, name):
+        judge(walk, f"GET /incidents/?{name}", response, scene, "/nowhere", allowed=walker.may_see)
+        assert scene.query_values[name].encode() not in body_of(response)
+
+    assert not walk.leaks, walk.leaks
+    assert not walk.problems, walk.problems
+
+
+def test_the_queue_names_b_s_filter_to_whoever_may_see_b(scene):
+    """Control: once A serves B's organisation, the queue's chip names B's person, so the
+    walkers' seeing nothing of B there is the scoping's doing."""
+    scene.a.served_organisations.add(scene.b.organisation)
+    client = Client()
+    client.force_login(scene.a)
+
+    page = body_of(_queue_named_by(client, scene, "assignee")[0]).decode()
+
+    assert f"Assignee: {scene.b.get_full_name()}" in page
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 import pytest
 from django.db import connection
@@ -100,6 +101,20 @@ def test_a_german_reader_reads_the_action_and_the_field_names_in_german(berlin_a
     assert (labels["assignee"], labels["status"]) == ("Bearbeiter", "Status")
     assert "· aktualisiert ·" in html
     assert "updated" not in html
+
+
+def test_the_channel_reads_as_words_in_the_readers_language(berlin_agent, worked):
+    """The history read "Sam Desk (web) · …" (the stored code), also in German, where a
+    mailed change read "(email)"."""
+    with translation.override("de"):
+        [created] = record_timeline(berlin_agent, worked, comments=_comments(worked))
+        html = timeline_html([created], created_text="", is_agent=True)
+        mailed = replace(created, channel="email")
+        assert (mailed.channel_label, str(replace(created, channel="system").channel_label)) == (
+            "E-Mail",
+            "System",
+        )
+    assert "Ada Agent (Web) ·" in html
 
 
 def test_requesters_get_comments_without_history(berlin_agent, worked, caller):

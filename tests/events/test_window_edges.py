@@ -203,3 +203,61 @@ def test_the_window_page_asks_the_rule_once(pattern_window, monkeypatch):
     _page_for(user, pattern_window)
 
     assert asked == [pattern_window.pk]
+
+
+# --- an administrator limited to organisations (decision 0009: administrators see every row)
+
+
+@pytest.fixture
+def limited_admin():
+    user = factories.admin(username="limited-root")
+    user.served_organisations.add(factories.OrganisationFactory(slug="acme-admin"))
+    return user
+
+
+def test_a_limited_administrator_reads_every_window_as_she_reads_every_alert(limited_admin):
+    """Pinned: the scoping rule leaves every row to an administrator, limited or not, so
+    she reads a window naming another organisation's CI as she reads its alerts; a limited
+    agent does not."""
+    from tests.cmdb.conftest import make_ci
+
+    other = factories.OrganisationFactory(slug="globex")
+    theirs = window_on(
+        as_actor(factories.agent(username="ops-g")), cis=[make_ci(organisation=other.slug)]
+    )
+    admin_api = api_client_for(limited_admin, scopes=("read", "write", "admin"))
+    agent = factories.agent(username="limited-reader")
+    agent.served_organisations.add(limited_admin.served_organisations.get())
+
+    assert [w["id"] for w in admin_api.get(URL).json()["items"]] == [theirs.pk]
+    assert admin_api.get(f"{URL}/{theirs.pk}").status_code == 200
+    assert api_client_for(agent).get(URL).json()["items"] == []
+
+
+def test_a_limited_administrator_keeps_node_pattern_windows(limited_admin, pattern_window):
+    """She reads every organisation's alerts, so a pattern (which reaches them all) is hers
+    to set, change and end, as the window she reads: the write rule now follows the read
+    rule (it refused her a pattern as a limited agent, while showing her every window)."""
+    admin_api = api_client_for(limited_admin, scopes=("read", "write", "admin"))
+
+    made = admin_api.post(URL, {**_body(), "node_pattern": "web*"})
+    assert made.status_code == 201, made.content
+    changed = admin_api.patch(f"{URL}/{pattern_window.pk}", {"name": "Firmware night"})
+    assert changed.status_code == 200, changed.content
+    assert admin_api.post(f"{URL}/{pattern_window.pk}/end").status_code == 200
+
+
+def test_an_administrators_token_without_the_admin_scope_is_limited(limited_admin):
+    """Without the admin scope she is an agent limited to her organisations."""
+    api = api_client_for(limited_admin, scopes=("read", "write"))
+
+    response = api.post(URL, {**_body(), "node_pattern": "web*"})
+
+    assert response.status_code == 422, response.content
+    assert list(response.json()["error"]["fields"]) == ["node_pattern"]
+
+
+def _body():
+    from tests.events.test_windows import body
+
+    return body()

@@ -435,3 +435,14 @@ def test_the_window_list_reads_a_fixed_number_of_statements(client, agent_user, 
             assert client.get("/events/windows/").status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1], counts
+
+
+def test_an_unknown_ci_is_refused_in_plain_words(ops_api):
+    response = ops_api.post(URL, body(configuration_items=["ci0000404"]))
+
+    assert response.status_code == 422, response.content
+    assert response.json()["error"]["fields"] == {
+        "configuration_items": [
+            "No configuration item is named “CI0000404”. Check the name or number."
+        ]
+    }

@@ -127,3 +127,50 @@ def test_requesters_and_read_tokens_may_not_send(requester_api):
     assert requester_api.post(URL, params(severity="9")).status_code == 403
     assert reader.post(URL, params()).status_code == 403
     assert not Alert.objects.exists()
+
+
+def test_long_details_within_the_parameters_limits_are_cut_not_refused(zabbix_api):
+    """Each detail parameter is within its documented length (4,000) and kept up to 2,048
+    characters; together, in JSON, they could pass the alert's 8 KiB of details (text in
+    Cyrillic is two bytes a character, a line break or a quote two in JSON), and the whole
+    event was a 422 naming ``event_tags``: the problem was never raised, and Zabbix does not
+    send it again. The details are cut to fit; the alert is raised."""
+    sent = params(
+        event_tags="служба:веб, " * 300,
+        event_opdata='Значение: "97 %"\n' * 200,
+        trigger_url="https://zabbix.example.com/" + "й" * 3000,
+    )
+
+    response = zabbix_api.post(URL, sent)
+
+    assert response.status_code == 201, response.content
+    details = Alert.objects.get().details
+    assert details["event_tags"].startswith("служба:веб, служба:веб")
+    assert details["event_opdata"].startswith('Значение: "97 %"\n')
+    assert details["trigger_url"].startswith("https://zabbix.example.com/йй")
+    assert details["event_date"] == "2026.12.06"
+
+
+def test_a_problem_delivered_after_its_recovery_opens_nothing_again(zabbix_api):
+    """Zabbix's alerters send concurrently and retry a webhook that timed out: the
+    problem's message can arrive after its recovery's. {EVENT.ID} is that one problem, over
+    once recovered: the late message is ``ignored``, not a second alert with a second
+    incident for a problem that no longer exists. A new problem (a new id) is raised; an
+    alert an agent closed by hand is raised again by its problem's next message."""
+    from steward.core.actor import Actor
+    from steward.events import services
+    from steward.incidents.models import Incident
+
+    assert zabbix_api.post(URL, params()).status_code == 201
+    assert zabbix_api.post(URL, params(event_value="0")).json()["outcome"] == "closed"
+
+    late = zabbix_api.post(URL, params())
+
+    assert late.status_code == 200, late.content
+    assert late.json() == {"outcome": "ignored", "alert": None}
+    assert Alert.objects.count() == 1
+    assert Incident.objects.count() == 1
+    assert zabbix_api.post(URL, params(event_id="48214")).status_code == 201
+    alert = Alert.objects.get(key="48214")
+    services.alert_close(Actor(user=factories.agent()), pk=alert.pk)  # closed by an agent: not over
+    assert zabbix_api.post(URL, params(event_id="48214")).status_code == 201

@@ -8,9 +8,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from steward.core import labels
 from steward.core.actor import Actor
 from steward.core.services import team_create
-from steward.incidents.views import facts, records
+from steward.incidents.views import facts, records, work
 from steward.mailboxes.selectors import messages
 from steward.sla import services as sla
 from steward.web import fields, heading, renderer
@@ -114,8 +115,8 @@ def frozen(monkeypatch):
 
 @pytest.fixture
 def switches(monkeypatch):
-    """The incident page's cuts (decisions 0089, 0098) for ``test_detail_page_*``: ``draw(on)``
-    turns them all on or off for the next page; what was kept stays kept."""
+    """The incident page's cuts (decisions 0089, 0098, 0117) for ``test_detail_page_*``:
+    ``draw(on)`` turns them all on or off for the next page; what was kept stays kept."""
     kept.forget()
 
     def draw(on: bool) -> None:
@@ -127,6 +128,8 @@ def switches(monkeypatch):
         monkeypatch.setattr(renderer, "PICKERS", on)
         monkeypatch.setattr(records, "LAZY_FORM", on)
         monkeypatch.setattr(heading, "WRITTEN", on)
+        monkeypatch.setattr(work, "WRITTEN", on)
+        monkeypatch.setattr(labels, "KEEP", on)
 
     draw(True)
     yield draw

@@ -4,14 +4,16 @@ cannot map in the description."""
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from steward.core.actor import Actor
 from steward.sla import services as sla
 from tests import factories
+from tests.migration_steps import migrate
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("latest_schema_afterwards"),
+]
 
 BEFORE = [("incidents", "0008_sent_once_moves_to_core")]
 AFTER = [("incidents", "0011_drop_text_references")]
@@ -21,20 +23,7 @@ CMDB = [("cmdb", "0005_ci_class_name_index")]
 
 
 def _migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
-    return executor.loader.project_state(target + CMDB).apps
-
-
-@pytest.fixture(autouse=True)
-def _latest_schema_afterwards():
-    """Leave the database at the latest migrations (later ones than ``AFTER`` included), as
-    every other test expects it."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    return migrate(target, target + CMDB)
 
 
 def test_text_values_map_to_cis_and_the_rest_is_kept_in_the_description(capsys):

@@ -76,10 +76,22 @@ def test_the_api_takes_and_shows_ci_and_service_by_number(agent_api, shop, serve
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("configuration_item", "CI9999999", "no CI 'CI9999999'"),
-        ("affected_service", "CI9999999", "no CI 'CI9999999'"),
+        (
+            "configuration_item",
+            "CI9999999",
+            "No configuration item is named “CI9999999”. Check the name or number.",
+        ),
+        (
+            "affected_service",
+            "CI9999999",
+            "No service is named “CI9999999”. Check the name or number.",
+        ),
         ("affected_service", "server", "is not a business service"),
-        ("affected_service", "Web shop", "no CI 'WEB SHOP'"),
+        (
+            "affected_service",
+            "Web shop",
+            "No service is named “Web shop”. Check the name or number.",
+        ),
     ],
     ids=["unknown CI", "unknown service", "service not a service", "service by name"],
 )
@@ -100,7 +112,10 @@ def test_a_ci_the_actor_may_not_see_is_refused_as_unknown(x_agent, secret_ci, fi
     with pytest.raises(ValidationFailed) as refused:
         incident_create(as_actor(x_agent), title="x", **{field: secret_ci.number})
 
-    assert refused.value.fields == {field: [f"no CI {secret_ci.number!r}"]}
+    thing = "service" if field == "affected_service" else "configuration item"
+    assert refused.value.fields == {
+        field: [f"No {thing} is named “{secret_ci.number}”. Check the name or number."]
+    }
     response = api_client_for(x_agent).post(
         "/api/v1/incidents", {"title": "x", field: secret_ci.number}
     )

@@ -5,7 +5,8 @@ code's own model path), for every kind of reader; who sees only part keeps the
 model path; and a warm page compiles no queryset of these tables at all. Its fresh forms'
 fixed fields kept per process and its addresses reversed once (decision 0071) show the page
 the same templates show with nothing kept (``fields.KEEP`` and ``links.KEEP`` off, decision
-0072), whatever was kept before."""
+0072), whatever was kept before. Its choices' and fields' labels and its words kept per
+process and language (decision 0117) likewise, in English and German."""
 
 from __future__ import annotations
 
@@ -19,9 +20,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from steward.cmdb.services import ci_create, relationship_create
+from steward.core import labels
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
-from steward.core.selectors import compiled, shells
+from steward.core.selectors import compiled, shells, timeline
 from steward.core.services import attachment_add, team_update
 from steward.incidents import selectors
 from steward.incidents.models import Incident
@@ -32,6 +34,7 @@ from steward.incidents.services import (
     incident_update,
 )
 from steward.web import fields, links
+from steward.web import timeline as web_timeline
 from tests import factories
 from tests.conftest import as_actor
 
@@ -148,6 +151,7 @@ def _main_page(monkeypatch, user, number: str, **headers: str) -> str:  # noqa: 
         before.setattr(shells, "BUILT", False)
         before.setattr(fields, "KEEP", False)
         before.setattr(links, "KEEP", False)
+        before.setattr(labels, "KEEP", False)
         return _page(user, number, **headers)
 
 
@@ -338,3 +342,47 @@ def test_a_renamed_team_is_shown_by_its_new_name_on_the_next_page(
     page = _page(agent_user, world["held"])
     assert 'name="team_label" value="Front &lt;desk&gt;"' in page
     assert page == _main_page(monkeypatch, agent_user, world["held"])
+
+
+def test_a_warm_page_builds_no_choices_and_looks_up_no_label_again(
+    world, agent_user, frozen, monkeypatch
+):
+    """The facts' and the history's choices (``get_FOO_display`` built them as a dict on every
+    call) and the history's field labels and the page's words (``gettext`` each time) are
+    kept per process and language (decision 0117)."""
+    from django.db.models import Field  # noqa: PLC0415
+
+    _page(agent_user, world["full"])  # warm
+    built: list[str] = []
+    real = Field.flatchoices
+
+    def counted(field):  # noqa: ANN001, ANN202
+        built.append(field.name)
+        return real.fget(field)
+
+    monkeypatch.setattr(Field, "flatchoices", property(counted))
+    looked_up: list[str] = []
+    monkeypatch.setattr(timeline, "_label", lambda model, name: looked_up.append(name) or name)
+    monkeypatch.setattr(web_timeline, "_translated", lambda text: looked_up.append(text) or text)
+    page = _page(agent_user, world["full"])
+    assert "Impact / urgency" in page
+    assert "Solved" in page  # the resolution code's label, from the kept choices
+    assert built == []
+    assert looked_up == []
+
+
+@pytest.mark.parametrize("which", ["full", "held"])
+def test_the_kept_labels_speak_each_readers_language(world, agent_user, frozen, monkeypatch, which):
+    """English, then German, then English again: each page equals the page with nothing
+    kept, its history's field labels and choices in the reader's language."""
+    english = _page(agent_user, world[which])
+    assert english == _main_page(monkeypatch, agent_user, world[which])
+    agent_user.language = "de"
+    agent_user.save(update_fields=["language"])
+    german = _page(agent_user, world[which])
+    assert german == _main_page(monkeypatch, agent_user, world[which])
+    assert "Auswirkung / Dringlichkeit" in german  # a fact's word
+    assert german != english
+    agent_user.language = "en"
+    agent_user.save(update_fields=["language"])
+    assert _page(agent_user, world[which]) == english

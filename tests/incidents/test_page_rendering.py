@@ -86,6 +86,7 @@ def _reference_cells(actor, queue_name: str) -> list[list[str]]:
     context = {
         "can_work_queue": True,
         "takeable": selectors.incidents_takeable(actor, page.items),
+        "selectable": selectors.incidents_selectable(actor, page.items),
         "records_url": "/incidents/",
     }
     reference = Engine.get_default().from_string(REFERENCE.read_text())
@@ -116,8 +117,10 @@ def test_the_queue_pages_rows_are_the_old_paths_cells(
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
-def test_timesince_words_kept_per_language_are_djangos(language):
-    """Every unit, singular and plural, depth two, the future and "0 minutes"."""
+def test_timesince_words_kept_per_language_are_the_ago_filters(language):
+    """Every unit, singular and plural, depth two, the future and "0 minutes": the words the
+    queue keeps per language and count are those the ``ago`` filter's lazy plurals give
+    (German's dative after "vor"), whichever language asked first."""
     rng = random.Random(7)
     spans = [0, -60, 59, 60, 61, 3600, 86400, 86400 * 8, 86400 * 31, 86400 * 366]
     spans += [rng.randrange(1, 86400 * 800) for _ in range(400)]
@@ -127,7 +130,7 @@ def test_timesince_words_kept_per_language_are_djangos(language):
             opened = NOW - dt.timedelta(seconds=seconds)
             assert django_timesince.timesince(
                 opened, NOW, time_strings=words
-            ) == django_timesince.timesince(opened, NOW), seconds
+            ) == django_timesince.timesince(opened, NOW, time_strings=steward_ui.AGO_WORDS), seconds
 
 
 def test_duration_words_kept_per_language_are_the_catalogues(monkeypatch):

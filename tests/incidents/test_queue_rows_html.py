@@ -66,9 +66,11 @@ def test_rows_are_the_row_templates_html(queue, agent, language):
     assert any(not r.assignee for r in rows)
     assert any(r.assignee for r in rows)
     takeable = {r.number for r in rows[::3]}
+    selectable = {r.number for r in rows[::2]}
     context = {
         "can_work_queue": agent,
         "takeable": takeable,
+        "selectable": selectable,
         "records_url": "/incidents/",
     }
     with translation.override(language):
@@ -79,6 +81,7 @@ def test_rows_are_the_row_templates_html(queue, agent, language):
     assert fast.count("<tr>") == len(rows)
     assert ("&lt;b&gt;&quot;Quoted&quot; &amp; tagged&lt;/b&gt;" in fast) is True
     assert fast.count("/take/") == (len(takeable) if agent else 0)
+    assert fast.count('name="numbers"') == (len(selectable) if agent else 0)
 
 
 def test_no_rows_leave_the_empty_text(client, agent_user):

@@ -30,6 +30,30 @@ def test_create_from_the_form(web):
     assert page["Location"] == f"/incidents/{incident.number}/"
 
 
+def test_an_agent_logs_a_phone_call_as_one(web, requester_user):
+    """The agents' form had no channel: a call logged by the desk read "Channel: Web"."""
+    form = web.get("/incidents/new/").content
+    options = [
+        o.attrs["value"] for o in elements(form, "option") if o.inside("select", name="channel")
+    ]
+    assert options == ["web", "phone", "email"]
+    page = web.post(
+        "/incidents/new/",
+        {
+            "title": "Payroll down",
+            "impact": 1,
+            "urgency": 1,
+            "channel": "phone",
+            "caller": requester_user.username,
+        },
+    )
+    assert page.status_code == 303
+    incident = Incident.objects.get()
+    assert incident.channel == "phone"
+    facts = web.get(page["Location"]).content.decode()
+    assert re.search(r"<dt>Channel</dt><dd>Phone</dd>", facts)
+
+
 def test_the_agents_form_starts_at_the_title_and_shows_who_the_caller_is(web, agent_user):
     """The form opened with no field focused, and an empty caller silently became the agent
     (a call logged for someone else was hers); Enter in a one-line field no longer sends it."""
@@ -129,15 +153,14 @@ def test_overview_counts_for_agents_and_own_list_for_requesters(
     incident_create(agent_actor, title="Mine", team="desk", assignee="agent1")
     incident_create(as_actor(requester_user), title="Unassigned one")
     page = web.get("/").content.decode()
-    assert "my open incidents" in page
-    assert "<strong>1</strong> my open incidents" in page
+    assert "<strong>1</strong> my open incident<" in page
     assert "<strong>2</strong> in my teams" not in page
     client = Client()
     client.force_login(requester_user)
     own = client.get("/").content.decode()
     assert "Unassigned one" in own
     assert "Mine" not in own
-    assert "my open incidents" not in own
+    assert "my open incident" not in own
 
 
 def test_overview_query_count_is_flat(web, agent_actor, desk):

@@ -132,7 +132,11 @@ def test_the_service_picked_by_name_reaches_the_service(me, shop, service_desk):
 
 @pytest.mark.parametrize(
     ("key", "message"),
-    [("CI9999999", "no CI 'CI9999999'"), ("Web portal", "no CI 'WEB PORTAL'")],
+    [
+        ("CI9999999", "No service is named “CI9999999”. Check the name or number."),
+        # as she typed it: the upper-cased "WEB PORTAL" the lookup used was not her words
+        ("Web portal", "No service is named “Web portal”. Check the name or number."),
+    ],
 )
 def test_an_unknown_service_is_refused_on_its_field(me, key, message, service_desk):
     page = me.post(
@@ -149,9 +153,23 @@ def test_a_service_she_may_not_see_is_refused_like_an_unknown_one(me, elsewhere,
         "/incidents/new/", {"title": "Portal down", "affected_service": elsewhere.number}
     )
     assert page.status_code == 422
-    assert _errors(page.content, "affected_service_label") == [f"no CI {elsewhere.number!r}"]
+    assert _errors(page.content, "affected_service_label") == [
+        f"No service is named “{elsewhere.number}”. Check the name or number."
+    ]
     assert "Other Co" not in page.content.decode()
     assert not Incident.objects.exists()
+
+
+def test_an_unknown_service_is_refused_in_her_language(requester_user, service_desk):
+    requester_user.language = "de"
+    requester_user.save(update_fields=["language"])
+    german = Client()
+    german.force_login(requester_user)
+    page = german.post("/incidents/new/", {"title": "Kasse", "affected_service": "Webshop"})
+    assert page.status_code == 422
+    assert _errors(page.content, "affected_service_label") == [
+        "Kein Service heißt „Webshop“. Prüfen Sie Name oder Nummer."
+    ]
 
 
 def test_a_ci_that_is_not_a_service_is_refused(me, service_desk):

@@ -8,6 +8,7 @@ whatever the suite's database is; the lease is the suite's database's."""
 from __future__ import annotations
 
 import importlib
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -193,3 +194,29 @@ def test_the_worker_starts_the_merger():
     assert HUEY._startup["search-merger"] is search_merge.start
     assert HUEY._shutdown["search-merger"] is search_merge.stop
     assert search_merge.start() is None  # the suite's database: in memory or PostgreSQL
+
+
+def test_the_workers_stop_waits_for_the_lease_to_be_given_back(monkeypatch):
+    """The merger is a daemon thread: the worker's shutdown hook returns only once it has
+    released its lease, or the exiting process cuts the release off (stop 39's CI: the
+    lease was left held after a graceful stop)."""
+    released = []
+
+    class Closed:
+        vendor = "postgresql"  # a round does nothing: only the stop is under test
+
+        def close(self) -> None:
+            pass
+
+    merger = search_merge.Merger(connect=Closed, interval=0.01)
+
+    def slow_release() -> None:
+        time.sleep(0.3)
+        released.append(True)
+
+    merger.release = slow_release
+    monkeypatch.setattr(search_merge, "_running", merger)
+    merger.start()
+    search_merge.stop()
+    assert released == [True]
+    assert not merger.is_alive()

@@ -148,9 +148,9 @@ def test_administrator_builds_a_rule_and_a_requesters_incident_is_routed(page):
     page.wait_for_load_state("load")
 
     build_rule(page)
-    # its parts by their names, as the form offered them (not "assign_team")
+    # its parts by their names, as the form offered them (not "assign_team" nor "workplace")
     expect(page.locator("#rule-conditions")).to_contain_text("Title contains projector")
-    expect(page.locator("#rule-actions")).to_contain_text("Assign to team workplace")
+    expect(page.locator("#rule-actions")).to_contain_text("Assign to team Workplace")
     expect(page.get_by_text("It has not run yet.")).to_be_visible()
 
     # a dry run against an incident that is not about a projector: no match, nothing written

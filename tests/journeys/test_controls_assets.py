@@ -78,6 +78,7 @@ def test_asset_manager_pages_searches_and_filters_the_asset_list(page):
     assert min(second) > max(first), (first[-1], second[0])  # numbered on
     pages.get_by_role("link", name="First page").click()
     expect(pages.get_by_role("link", name="First page")).to_have_count(0)
+    swapped(page)  # the pager can be drawn before the swap has settled the rows (read [] once)
     assert numbers(page) == first
     pages.get_by_role("link", name="Next page").click()
     expect(pages.get_by_role("link", name="First page")).to_be_visible()

@@ -55,20 +55,31 @@ def test_requester_searches_the_catalogue_orders_attaches_and_cancels(page):
     assert "Monitor" in everything, everything
     assert "VPN access" in everything, everything
 
-    # a word: only what matches it, by name or description
-    page.get_by_label("Search the catalogue").fill("laptop")
-    page.get_by_role("button", name="Show").click()
-    heading(page, "Service catalogue")
+    # a word, typed: the list narrows as she types (no button to press: it is there only
+    # without JavaScript), the address follows, so reload and back keep the search
+    expect(page.get_by_role("button", name="Show")).to_have_count(0)
+    search = page.get_by_label("Search the catalogue")
+    search.press_sequentially("laptop")
     found = page.locator(".catalogue-item")
-    expect(found.filter(has_text="New laptop")).to_have_count(1)
     expect(found.filter(has_text="Monitor")).to_have_count(0)
+    expect(found.filter(has_text="New laptop")).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"/catalog/\?(.*&)?q=laptop"))
+    assert "partial" not in page.url
+    swapped(page)
+    expect(search).to_be_focused()  # typing goes on where it was
+    expect(search).to_have_value("laptop")
     for text in found.all_inner_texts():
         assert "laptop" in text.lower(), text
+    page.reload()
+    heading(page, "Service catalogue")
+    expect(found.filter(has_text="Monitor")).to_have_count(0)
+    expect(page.get_by_label("Search the catalogue")).to_have_value("laptop")
     # a category, the search cleared: that category's group alone
     page.get_by_label("Search the catalogue").fill("")
+    expect(found.filter(has_text="Monitor")).to_have_count(1)
     page.get_by_label("Category").select_option(label="Access")
-    page.get_by_role("button", name="Show").click()
     expect(page.locator(".catalogue-group h2")).to_have_text(["Access"])
+    swapped(page)
     expect(page.get_by_role("link", name="VPN access")).to_be_visible()
     expect(page.get_by_role("link", name="Monitor")).to_have_count(0)
     no_error_on_page(page)

@@ -69,6 +69,10 @@ def test_agent_declares_a_major_incident_for_a_caller_on_a_ci(page):
     heading(page, "New incident")
     page.get_by_label("Title").fill("Storage array unreachable for everyone")
     pick(page, page.get_by_label("Caller"), "Larse", re.compile("^Karl Larsen"))
+    # the call came by phone (the form had no channel: a phoned-in incident read "Web")
+    channel = page.get_by_label("Channel")
+    expect(channel).to_have_value("web")
+    channel.select_option(label="Phone")
     page.get_by_label("Impact").select_option(label="1 - High")
     page.get_by_label("Urgency").select_option(label="1 - High")
     expect(page.get_by_role("status")).to_have_text("P1")  # impact × urgency, as chosen
@@ -78,6 +82,8 @@ def test_agent_declares_a_major_incident_for_a_caller_on_a_ci(page):
     heading(page, re.compile("Storage array unreachable"))
     expect(page.locator("h1 + .badge.major, .badge.major").first).to_have_text("MAJOR")
     expect(page.locator("dt:text-is('Caller') + dd")).to_contain_text("Karl Larsen")
+    expect(page.locator("dt:text-is('Channel') + dd")).to_have_text("Phone")
+    expect(page.locator("#activity")).to_contain_text("Sam Desk (Web) ·")  # words, not "web"
     expect(page.get_by_role("main").get_by_role("link", name="esx-01")).to_be_visible()
     number = page.url.rstrip("/").rsplit("/", 1)[-1]
 

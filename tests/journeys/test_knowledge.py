@@ -94,6 +94,28 @@ def test_requester_whom_an_article_did_not_help_reports_it_and_finds_her_way_bac
     no_error_on_page(page)
 
 
+def test_requester_typing_a_sentence_as_her_title_keeps_the_articles_offered(page):
+    """The defect: "VPN" offered the VPN articles as she began her title, and they went
+    away as she typed on ("VPN drops every hour": no title holds every word), though the
+    help centre's search finds them for the same words."""
+    sign_in(page, "alice")
+    open_module(page, "Help centre")
+    page.get_by_role("main").get_by_role("link", name="Report a problem").first.click()
+    heading(page, "Report a problem")
+    suggestions = page.locator("#kb-suggestions")
+    title = page.get_by_label("Title")
+    title.press_sequentially("VPN", delay=20)
+    expect(suggestions.get_by_role("link", name="Connect to the VPN from home")).to_be_visible()
+    title.press_sequentially(" drops every hour", delay=20)
+    swapped(page)
+    for title_of_article in (
+        "Connect to the VPN from home",
+        "VPN disconnects after ten minutes idle",
+    ):
+        expect(suggestions.get_by_role("link", name=title_of_article)).to_be_visible()
+    no_error_on_page(page)
+
+
 def test_agent_is_offered_an_article_then_turns_a_resolution_into_a_draft(page):
     sign_in(page, "agent")
     open_module(page, "Incidents")

@@ -37,9 +37,10 @@ def test_ben_reads_steward_in_german_and_switches_back(page):
     page.get_by_role("link", name="Ben Garcia").click()
     heading(page, "Your profile")
     language = page.get_by_label("Language")
-    # only the languages Steward ships, each in its own name
-    expect(language.locator("option")).to_have_text(["English", "Deutsch"])
-    expect(language.locator("option:checked")).to_have_text("English")
+    # no choice made yet (the browser's language, decision 0116), then only the languages
+    # Steward ships, each in its own name
+    expect(language.locator("option")).to_have_text(["Browser's language", "English", "Deutsch"])
+    expect(language.locator("option:checked")).to_have_text("Browser's language")
 
     choose_language(page, label="Deutsch", field="Language", save="Save")
     heading(page, "Ihr Profil")

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.journeys.steps import heading, no_error_on_page, open_module, shot, sign_in
+from tests.journeys.test_agent import queue_rows
 
 pytestmark = [pytest.mark.browser]
 
@@ -63,3 +64,14 @@ def test_lead_reads_reports_for_a_period_and_a_team(page):
         # the text as written (a row's heading is shown in capitals)
         cells = [c.strip() for c in row.locator("th, td").all_text_contents()]
         assert line.split(",") == cells
+
+    # a figure opens the incidents it counts (it was plain text: a dead end for the lead)
+    row = backlog.locator("tbody tr").filter(has=page.get_by_role("link")).first
+    figure = row.get_by_role("link")
+    count = int(figure.inner_text())
+    figure.click()
+    page.wait_for_load_state("load")
+    heading(page, "Incidents")
+    no_error_on_page(page)
+    expect(page.get_by_label("Team")).to_have_value("network")
+    expect(queue_rows(page)).to_have_count(count)

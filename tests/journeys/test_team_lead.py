@@ -34,6 +34,14 @@ def test_lead_sees_the_workload_and_opens_the_breached_incidents(page):
         assert "Resolved" not in text, text
     shot(page, "team-lead", "breached")
 
+    # the link's filter is named and can be let go: the team's other open incidents come back
+    linked = page.locator("#linked-filters")
+    linked.get_by_role("link", name="Remove filter: SLA breached").click()
+    page.wait_for_load_state("load")
+    no_error_on_page(page)
+    expect(linked).to_have_count(0)
+    expect(rows.first).to_be_visible()
+
 
 def test_lead_opens_a_team_and_sees_its_members(page):
     sign_in(page, "lead")
@@ -100,3 +108,60 @@ def test_lead_opens_the_unassigned_incidents_of_a_team_from_the_home_page(page):
     rows = page.locator("#rows tr").filter(has=page.get_by_role("link", name=re.compile("^INC")))
     expect(rows).to_have_count(count)
     expect(page.get_by_role("combobox", name="Team")).to_have_value("network")
+
+
+def slug_of(team: str) -> str:
+    from steward.core.models import Team
+
+    return Team.objects.get(name=team).slug
+
+
+def breached_in(team: str, priority: int) -> set[str]:
+    """What the incident list holds for the team's open, breached incidents of a priority,
+    as the lead may see them (the queue's first page)."""
+    from steward.core.actor import Actor
+    from steward.core.models import User
+    from steward.incidents import selectors
+
+    lead = Actor(user=User.objects.get(username="lead"), channel="web")
+    found = selectors.incident_list(
+        lead,
+        queue="open",
+        team=slug_of(team),
+        breached=True,
+        priority=[priority],
+        shown=True,
+    )
+    return {incident.number for incident in found.items}
+
+
+def test_lead_narrows_the_breached_incidents_and_the_filter_stays_named(page):
+    """The home page's "SLA breached" landed on an "All open" tab with only some of its rows
+    and no word of the filter; the first change to the bar dropped it."""
+    sign_in(page, "lead")
+    workload = page.get_by_role("region", name="Your teams' workload")
+    team = workload.get_by_role("heading", level=3).first.inner_text()
+    workload.get_by_role("link", name=re.compile("SLA breached")).first.click()
+    heading(page, "Incidents")
+    linked = page.locator("#linked-filters")
+    expect(linked).to_contain_text("Also filtered by:")
+    expect(linked).to_contain_text("SLA breached")
+    rows = page.locator("#rows tr").filter(has=page.get_by_role("link", name=re.compile("^INC")))
+    priority = int(rows.first.locator("[class*=priority-]").inner_text().removeprefix("P"))
+
+    page.get_by_role("combobox", name="Priority").select_option(label=f"P{priority}")
+    swapped(page)
+    expect(linked).to_contain_text("SLA breached")
+    expected = breached_in(team, priority)
+    assert expected, "the demo's first team has breached incidents of that priority"
+    expect(rows).to_have_count(len(expected))
+    shown = {row.get_by_role("link", name=re.compile("^INC")).inner_text() for row in rows.all()}
+    assert shown == expected
+
+    # named, so it can be let go: the bar's own choices stay
+    linked.get_by_role("link", name="Remove filter: SLA breached").click()
+    page.wait_for_load_state("load")
+    no_error_on_page(page)
+    expect(linked).to_have_count(0)
+    expect(page.get_by_role("combobox", name="Priority")).to_have_value(str(priority))
+    expect(page.get_by_role("combobox", name="Team")).to_have_value(slug_of(team))

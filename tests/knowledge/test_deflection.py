@@ -97,3 +97,23 @@ def test_a_limited_agent_counts_the_journeys_of_the_people_they_serve(
     assert selectors.deflection_totals(x_agent) == {"started": 1, "deflected": 1, "raised": 0}
     assert _stats(agent_actor, article).deflected == 3
     assert _stats(x_agent, article).deflected == 1
+
+
+def test_a_limited_agent_counts_the_votes_of_the_people_they_serve(
+    make_article, agent_actor, x_agent, org_x, org_y
+):
+    """A shared article's helpful and not-helpful votes counted every organisation's
+    requesters for an agent limited to one organisation: scoped as the journeys are."""
+    from steward.knowledge.services import article_vote
+    from tests import factories
+    from tests.conftest import as_actor
+
+    article = make_article("Printer shows offline", "Cancel the jobs.", state="published")
+    votes = ((org_y, "yara", True), (org_y, "yves", False), (org_x, "xena", True))
+    for org, name, helpful in votes:
+        reader = as_actor(factories.requester(username=name, organisation=org))
+        article_vote(reader, number=article.number, helpful=helpful)
+    everyone = _stats(agent_actor, article)
+    assert (everyone.helpful, everyone.not_helpful) == (2, 1)
+    served = _stats(x_agent, article)
+    assert (served.helpful, served.not_helpful) == (1, 0)

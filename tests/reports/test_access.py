@@ -129,7 +129,10 @@ def test_the_default_period_is_the_last_twelve_weeks(world):
     body = api_client_for(world.admin, scopes=("read", "admin")).get(URL).json()
     today = timezone.localdate()
     assert body["end"] == today.isoformat()
-    assert (today - __import__("datetime").date.fromisoformat(body["start"])).days == 83
+    start = __import__("datetime").date.fromisoformat(body["start"])
+    # this week's Monday and the 11 weeks before it (12 weekly rows on any day of the week)
+    assert start.weekday() == 0
+    assert (today - start).days == 77 + today.weekday()
 
 
 def test_every_report_is_in_the_openapi(world):

@@ -12,7 +12,8 @@ from steward.reports.selectors import REPORTS
 from tests.conftest import api_client_for
 from tests.factories import records
 from tests.query_counts import grows
-from tests.reports.conftest import PERIOD, at
+from tests.reports.conftest import PERIOD, at, in_period
+from tests.web.html import elements, text_of
 
 
 def test_the_top_bar_opens_reports_for_agents(world, client):
@@ -122,3 +123,43 @@ def test_weeks_months_and_the_period_read_as_dates_do(world, client):
     assert not re.search(r"Jan\. 5|>2026-01<", html)
     csv_text = client.get("/reports/sla-compliance.csv", PERIOD).content.decode()
     assert "\n2026-01," in csv_text
+
+
+def _figures(html: str, report: str) -> list[tuple[str, str]]:
+    """The linked figures of one report on the page: each link's text and address."""
+    links = elements(html, "a")
+    return [
+        (text_of(a), a.attrs["href"])
+        for a in links
+        if a.inside("section", id=f"report-{report}") and a.inside("tbody")
+    ]
+
+
+def test_a_figure_opens_the_incidents_behind_it(world, client):
+    """A manager read "3" beside a CI or a category and had no way to the incidents it
+    counts: the open figures and the top tables' figures now open them in the queue, and
+    the queue names the period in the house style (it read "Jan. 5, 2026, midnight")."""
+    client.force_login(world.admin)
+    html = client.get("/reports/", PERIOD).content.decode()
+    assert ("1", "/incidents/?queue=open&priority=2") in _figures(html, "backlog")
+    web = [
+        i
+        for i in world.incidents
+        if i.configuration_item and i.configuration_item.name == "rep-web"
+    ]
+    opened = {i.number for i in web if in_period(i.opened_at)}
+    number = web[0].configuration_item.number
+    [(figure, address)] = [(f, a) for f, a in _figures(html, "top-cis") if f"ci={number}&" in a]
+    assert int(figure) == len(opened) > 0
+    queue = client.get(address).content.decode()
+    assert set(re.findall(r"INC\d+", queue)) & {i.number for i in world.incidents} == opened
+    assert "Opened after 5 Jan 2026 00:00" in queue
+    assert "Opened before 2 Feb 2026 00:00" in queue
+    assert any("category=rep-net&queue=all" in a for _f, a in _figures(html, "top-categories"))
+
+    client.force_login(world.lead)  # one team: her figures are that team's
+    html = client.get("/reports/", PERIOD).content.decode()
+    assert ("1", "/incidents/?queue=open&priority=3&team=alpha") in _figures(html, "backlog")
+    cis = _figures(html, "top-cis")
+    assert cis
+    assert all("&team=alpha&" in a for _f, a in cis)

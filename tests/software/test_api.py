@@ -84,3 +84,24 @@ def test_drill_down_queries_do_not_grow_with_installations(manager_api):
 def test_product_list_queries_do_not_grow_with_products(manager_api):
     few, more = grows(lambda: install(make_product()), lambda: manager_api.get("/api/v1/software"))
     assert more == few
+
+
+def test_a_product_created_by_a_racing_request_is_a_422_naming_name(manager_api, monkeypatch):
+    """Two asset managers (or a retried script) recording the same product at once: both
+    pass the "already has a product of that name" check and the free-slug search, the
+    second insert meets the unique slug. It is the check's 422 naming ``name``, not a 500.
+    The race is played by checks that do not see the first request's row."""
+    from django.db.models import QuerySet
+
+    from steward.software.models import Product
+
+    make_product(publisher="Acme", name="Editor")
+    real = QuerySet.exists
+    monkeypatch.setattr(QuerySet, "exists", lambda qs: False if qs.model is Product else real(qs))
+
+    response = manager_api.post("/api/v1/software", {"publisher": "Acme", "name": "Editor"})
+
+    assert response.status_code == 422, response.content
+    assert list(response.json()["error"]["fields"]) == ["name"]
+    monkeypatch.undo()
+    assert Product.objects.filter(name="Editor").count() == 1

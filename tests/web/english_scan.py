@@ -18,7 +18,7 @@ ENGLISH_WORDS = """the your you my and or of to for with is not yet nothing sign
     content menu overview knowledge this helpful yes stuck ago opened caller channel
     business time approval ordered cancel resolved closed assigned it by email items
     something broken tell follow browse modules account language zone edit read write
-    expires days never empty scopes"""
+    expires days never empty scopes comment note override reason"""
 ENGLISH = frozenset(ENGLISH_WORDS.split())
 
 # Selects whose options are the organisation's data (its categories, as an administrator

@@ -234,3 +234,22 @@ def test_admin_index_sends_a_stranger_to_the_one_login(client):
     response = client.get("/admin/", follow=True)
     assert response.redirect_chain[-1][0] == f"{LOGIN}?{urlencode({'next': '/admin/'})}"
     assert response.status_code == 200
+
+
+def test_the_throttle_message_is_in_the_readers_language(client, settings):
+    """The sign-in page is German for a German browser: its throttle message was English."""
+    factories.agent(username="ada")
+    for i in range(settings.LOGIN_THROTTLE_COUNT):
+        post_login(client, "ada", "wrong", address=f"10.0.3.{i}")
+
+    throttled = client.post(
+        LOGIN,
+        {"username": "ada", "password": PASSWORD},
+        REMOTE_ADDR="10.0.4.1",
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+
+    assert throttled.status_code == 429
+    page = throttled.content.decode()
+    assert "Zu viele fehlgeschlagene Anmeldungen; versuchen Sie es später erneut." in page
+    assert "Too many failed sign-ins" not in page

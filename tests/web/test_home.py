@@ -201,7 +201,24 @@ def test_an_agents_counters_count_each_incident_once_however_many_its_team_has(
     # the counters' links (the workload card below says "unassigned" too)
     assert "<strong>3</strong> in my teams' queues</a>" in page
     assert "<strong>2</strong> unassigned</a>" in page  # three times as many before
-    assert "<strong>1</strong> major incidents</a>" in page
+    assert "<strong>1</strong> major incident</a>" in page  # "1 major incidents" before
+
+
+def test_the_counters_say_one_incident_in_the_singular_in_english_and_german(
+    admin_actor, lead_team
+):
+    lead, *_ = lead_team
+    incident_create(admin_actor, title="Major, on Ann", team="network", is_major=True)
+    incident_create(admin_actor, title="Mine", team="network", assignee=lead.username)
+
+    page = text(client_for(lead))
+    assert "<strong>1</strong> major incident</a>" in page
+    assert "<strong>1</strong> my open incident</a>" in page
+    lead.language = "de"
+    lead.save(update_fields=["language"])
+    page = text(client_for(lead))
+    assert "<strong>1</strong> schwerwiegende Störung</a>" in page
+    assert "<strong>1</strong> meine offene Störung</a>" in page
 
 
 def test_a_team_lead_sees_only_their_own_teams(admin_actor, lead_team):
@@ -222,6 +239,10 @@ def test_leading_a_team_without_the_team_lead_role_shows_no_workload(admin_actor
     team.lead = agent_user
     team.save()
     assert "Your teams' workload" not in text(client_for(agent_user))
+
+
+def test_an_agent_in_no_team_is_told_so(agent_user):
+    assert "You are not in a team yet." in text(client_for(agent_user))
 
 
 def test_the_team_leads_home_takes_the_same_queries_with_more_work(admin_actor, lead_team):
@@ -255,8 +276,11 @@ def test_a_requester_sees_their_open_incidents_and_report_a_problem(requester_us
     assert "Printer jammed" in page
     assert "Old and solved" not in page
     assert 'href="/incidents/new/">Report a problem</a>' in page
-    assert "my open incidents" not in page
+    assert "my open incident" not in page
     assert "Approvals waiting for you" not in page
+    # a requester has no team by design: no "Your teams" card, no "not in a team yet"
+    assert "Your teams" not in page
+    assert "You are not in a team yet." not in page
 
 
 def test_the_account_line_names_the_zone_a_default_is(cm_user, settings):

@@ -61,7 +61,12 @@ def test_only_languages_with_a_catalogue_are_offered():
     codes = [code for code, _ in settings.LANGUAGES]
     assert codes == ["en", "de"]  # Français and Español went: nothing translated them
     assert all((LOCALE / code / "LC_MESSAGES" / "django.mo").is_file() for code in codes[1:])
-    assert ProfileForm.base_fields["language"].choices == [("en", "English"), ("de", "Deutsch")]
+    # first no choice: the browser's language (decision 0116)
+    assert ProfileForm.base_fields["language"].choices == [
+        ("", "Browser's language"),
+        ("en", "English"),
+        ("de", "Deutsch"),
+    ]
 
 
 def test_every_marked_string_has_a_german_translation_and_nothing_else_is_in_the_catalogue():

@@ -18,7 +18,7 @@ AGENT_WORDS = """assign assignee selected priority queue filter filters breached
     unassigned take apply workload known error root cause linked change changes
     approve approved reject rejected schedule scheduled calendar week month today previous
     risk review implement pending waiting mine any none impact urgency save clear
-    views view delete show hide more less link unlink incident resolve hold progress"""
+    views view delete show hide more less link unlink incident resolve hold progress major"""
 AGENT = ENGLISH | frozenset(AGENT_WORDS.split())
 
 
@@ -26,12 +26,16 @@ AGENT = ENGLISH | frozenset(AGENT_WORDS.split())
 def agent_pages(german_agent):
     me = as_actor(german_agent)
     incident = incident_create(me, title="Drucker druckt nicht", description="Papierstau")
+    # a major one: its badge in the queue and on the record read "MAJOR" in German too
+    major = incident_create(me, title="Netz ausgefallen", description="Alles steht", is_major=True)
     problem = problem_create(me, title="Drucker fallen aus", description="Immer wieder")
     change = change_create(me, title="Drucker tauschen", description="Neue Drucker")
     return [
         "/",
         "/incidents/",
         "/incidents/?status=&priority=1",
+        "/incidents/?queue=all",
+        f"/incidents/{major.number}/",
         f"/incidents/{incident.number}/",
         f"/problems/for-incident/{incident.number}/",
         "/problems/",

@@ -251,7 +251,7 @@ def test_admin_sees_the_team_history(admin_client, teams):
     # defect: raw field names and stored values), the date in the house style
     assert f"Members: — → {root}" in text_of(history)
     assert str(root) != "root"
-    assert "(web)" in text_of(history)
+    assert "(Web)" in text_of(history)  # the channel in words, not its code "web"
     assert not re.search(r"\d{4}-\d\d-\d\d", text_of(history))
 
 

@@ -82,7 +82,11 @@ class AssetModel(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["manufacturer", "name"], name="asset_model_once")
+            # whatever the case, as the create's check compares (assets.0006): the check
+            # alone let two creates at once both pass
+            models.UniqueConstraint(
+                Upper("manufacturer"), Upper("name"), name="asset_model_once_upper"
+            )
         ]
 
     def __str__(self) -> str:

@@ -50,6 +50,7 @@ from steward.assets.selectors.loans import loan_list, loans_to_remind
 from steward.assets.selectors.permissions import (
     AssetCapabilities,
     asset_capabilities,
+    check_out_refusal,
     checked_out,
 )
 from steward.assets.selectors.stocktake import (
@@ -66,6 +67,7 @@ __all__ = [
     "StockLine",
     "asset_by_tag",
     "asset_capabilities",
+    "check_out_refusal",
     "asset_for_update",
     "asset_get",
     "asset_list",

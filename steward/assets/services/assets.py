@@ -193,17 +193,19 @@ def asset_check_out(
         person,
         key="username",
         label="person",
+        actor=actor,
     )
     where = ref(
-        core_selectors.location_visible(actor), "location", location, key="pk", label="location"
+        core_selectors.location_visible(actor),
+        "location",
+        location,
+        key="pk",
+        label="location",
+        actor=actor,
     )
-    if asset.status not in (Status.IN_STOCK, Status.DEPLOYED):
-        raise Conflict(
-            _("An asset %(value)s cannot be checked out.")
-            % {"value": asset.get_status_display().lower()}
-        )
-    if selectors.checked_out(asset):
-        raise Conflict(_("The asset is checked out: check it in first."))
+    refused = selectors.check_out_refusal(asset)  # the page offers Check out by the same rule
+    if refused is not None:
+        raise Conflict(refused)
     before = audit.snapshot(asset, AUDITED)
     events = (
         lifecycle.move(actor, asset, Status.DEPLOYED, holder=True)

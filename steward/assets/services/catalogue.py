@@ -19,7 +19,7 @@ from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import NotFound, ValidationFailed
-from steward.core.services.common import reject_unknown
+from steward.core.services.common import reject_unknown, unique_or_refused
 from steward.core.services.records import RecordRules, record_update
 
 
@@ -85,7 +85,9 @@ def category_create(actor: Actor, *, name: str, ci_class: str = "", **values: An
     if Category.objects.filter(slug=slug).exists():
         raise ValidationFailed.one("name", gettext("a category of this name exists"))
     clean = _schedule("book", values) | _schedule("tax", values)
-    category = Category.objects.create(name=name, slug=slug, ci_class=ci_class, **clean)
+    exists = gettext("a category of this name exists")
+    with unique_or_refused(Category, {"name": exists, "slug": exists}, named={"slug": "name"}):
+        category = Category.objects.create(name=name, slug=slug, ci_class=ci_class, **clean)
     audit.record(actor, category, action=AuditAction.CREATE, after={"name": name})
     return category
 
@@ -200,9 +202,13 @@ def model_create(
         raise ValidationFailed.one(
             "name", gettext("this manufacturer already has a model of this name")
         )
-    model = AssetModel.objects.create(
-        manufacturer=manufacturer, name=name, category=found, warranty_months=warranty_months
-    )
+    has_it = gettext("this manufacturer already has a model of this name")
+    with unique_or_refused(
+        AssetModel, {"name": has_it, "manufacturer": has_it}, named={"manufacturer": "name"}
+    ):
+        model = AssetModel.objects.create(
+            manufacturer=manufacturer, name=name, category=found, warranty_months=warranty_months
+        )
     audit.record(actor, model, action=AuditAction.CREATE, after={"name": str(model)})
     return model
 
@@ -248,14 +254,18 @@ def model_update(
             )
         return cleaned
 
-    return record_update(
-        actor,
-        load=load,
-        rules=MODEL_RULES,
-        expected_version=expected_version,
-        changes=changes,
-        clean=clean,
-    ).record
+    has_it = gettext("this manufacturer already has a model of this name")
+    with unique_or_refused(
+        AssetModel, {"name": has_it, "manufacturer": has_it}, named={"manufacturer": "name"}
+    ):
+        return record_update(
+            actor,
+            load=load,
+            rules=MODEL_RULES,
+            expected_version=expected_version,
+            changes=changes,
+            clean=clean,
+        ).record
 
 
 @transaction.atomic

@@ -13,14 +13,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from steward.assets.choices import Status
 from steward.assets.models import Asset, AssetModel, StockRoom
 from steward.assets.services.assets import CREATE_STATES, require_write
-from steward.assets.services.validation import date, money, text
+from steward.assets.services.validation import date, money, taken, text
 from steward.cmdb.imports import reader, sql
 from steward.cmdb.imports.reconcile import Progress
 from steward.cmdb.imports.report import Action, ImportReport, RowResult
@@ -49,6 +50,7 @@ COLUMNS = (
 )
 KNOWN = frozenset(COLUMNS)
 REQUIRED = ("asset_tag", "serial_number", "manufacturer", "model")
+TAKEN = gettext_noop("another asset has this value")
 KIND = "asset"
 CHUNK = 5000
 # what the import writes of an asset (every other column keeps its database default: none)
@@ -108,22 +110,26 @@ class _Lookups:
         self.taken: dict[str, set[str]] = {"asset_tag": set(), "serial_number": set()}
 
     def read_taken(self, rows: list[dict[str, Any]]) -> None:
-        """The tags and serials of ``rows`` that another asset has (upper-cased): one
-        ``UPPER(field) IN (…)`` each, through the expression index, on the cursor (the ORM
-        prepared each of thousands of values one by one, a seventh of the import)."""
-        table = connection.ops.quote_name(Asset._meta.db_table)
-        for field in ("asset_tag", "serial_number"):
-            wanted = sorted({str(r[field]).strip().upper() for r in rows if r.get(field)})
-            column = connection.ops.quote_name(field)
-            with connection.cursor() as cursor:
-                for i in range(0, len(wanted), 1000):
-                    part = wanted[i : i + 1000]
-                    marks = ", ".join(["%s"] * len(part))
-                    cursor.execute(
-                        f"SELECT {column} FROM {table} WHERE UPPER({column}) IN ({marks})",  # noqa: S608 - names from the model
-                        part,
-                    )
-                    self.taken[field].update(v.upper() for (v,) in cursor.fetchall())
+        _read_taken(rows, self.taken)
+
+
+def _read_taken(rows: list[dict[str, Any]], taken: dict[str, set[str]]) -> None:
+    """The tags and serials of ``rows`` that another asset has (upper-cased) into ``taken``:
+    one ``UPPER(field) IN (…)`` each, through the expression index, on the cursor (the ORM
+    prepared each of thousands of values one by one, a seventh of the import)."""
+    table = connection.ops.quote_name(Asset._meta.db_table)
+    for field in ("asset_tag", "serial_number"):
+        wanted = sorted({str(r[field]).strip().upper() for r in rows if r.get(field)})
+        column = connection.ops.quote_name(field)
+        with connection.cursor() as cursor:
+            for i in range(0, len(wanted), 1000):
+                part = wanted[i : i + 1000]
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(
+                    f"SELECT {column} FROM {table} WHERE UPPER({column}) IN ({marks})",  # noqa: S608 - names from the model
+                    part,
+                )
+                taken[field].update(v.upper() for (v,) in cursor.fetchall())
 
 
 def _check(row: dict[str, Any], look: _Lookups, seen: dict[str, set[str]]) -> tuple[dict, dict]:
@@ -135,14 +141,16 @@ def _check(row: dict[str, Any], look: _Lookups, seen: dict[str, set[str]]) -> tu
     def fail(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
+    # each message in the reader's language (the page's, the API's); the row and the field
+    # are the report's (``RowResult``), named as the file names them
     for name in row.keys() - KNOWN:
         fail(
             name if name != "__extra__" else "row",
-            "unknown column" if name != "__extra__" else row[name],
+            _("unknown column") if name != "__extra__" else row[name],
         )
     for name in REQUIRED:
         if not row.get(name):
-            fail(name, "required")
+            fail(name, _("required"))
     for name, check in (
         ("asset_tag", text),
         ("serial_number", text),
@@ -156,17 +164,21 @@ def _check(row: dict[str, Any], look: _Lookups, seen: dict[str, set[str]]) -> tu
     for field in ("asset_tag", "serial_number"):
         key = values.get(field, "").upper()
         if key and (key in look.taken[field] or key in seen[field]):
-            fail(field, "another asset has this value")
+            fail(field, _(TAKEN))
         seen[field].add(key)
     model = look.models.get(
         (str(row.get("manufacturer", "")).lower(), str(row.get("model", "")).lower())
     )
     if model is None and row.get("model"):
-        fail("model", f"no model {row.get('manufacturer', '')} {row['model']}")
+        fail(
+            "model",
+            _("no model %(manufacturer)s %(model)s")
+            % {"manufacturer": row.get("manufacturer", ""), "model": row["model"]},
+        )
     values["model"] = model
     status = row.get("status") or Status.IN_STOCK
     if status not in CREATE_STATES:
-        fail("status", "on_order or in_stock")
+        fail("status", _("on_order or in_stock"))
     values["status"] = status
     try:
         values["cost"] = money("cost", row.get("cost") or 0)
@@ -180,14 +192,14 @@ def _check(row: dict[str, Any], look: _Lookups, seen: dict[str, set[str]]) -> tu
     if row.get("location"):
         values["location"] = look.locations.get(row["location"].lower())
         if values["location"] is None:
-            fail("location", f"no location {row['location']!r}")
+            fail("location", _("no location %(name)s") % {"name": repr(row["location"])})
     if row.get("stock_room"):
         values["stock_room"] = look.rooms.get(row["stock_room"])
         if values["stock_room"] is None:
-            fail("stock_room", f"no stock room {row['stock_room']!r}")
+            fail("stock_room", _("no stock room %(name)s") % {"name": repr(row["stock_room"])})
     flag = str(row.get("holds_data", "yes")).lower()
     if flag not in ("yes", "no", "true", "false", "1", "0", ""):
-        fail("holds_data", "yes or no")
+        fail("holds_data", _("yes or no"))
     values["holds_data"] = flag not in ("no", "false", "0")
     return values, errors
 
@@ -235,12 +247,42 @@ def import_assets(
                     for r, n in zip(report.rows, numbers, strict=True):
                         r.number = n
                     _write(actor, planned, numbers, progress)
+            except (IntegrityError, connection.Database.IntegrityError) as exc:
+                # PostgreSQL's COPY runs on the driver's cursor: its error is psycopg's own
+                _lost_race(exc, report, planned)
+                report.seconds = time.perf_counter() - started
+                return report
             finally:
                 if enabled:
                     gc.enable()
         report.applied = True
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _lost_race(exc: Exception, report: AssetImportReport, planned: list[dict[str, Any]]) -> None:
+    """Another write took a tag or serial of the file between the check and the insert (two
+    imports of one file at once): the unique indexes of assets.0005 refused the insert and
+    the transaction wrote nothing. The rows whose tag or serial is taken now are that
+    row's error, as the check reports them; any other integrity error is raised."""
+    field = taken(exc)
+    if field is None:
+        raise exc
+    now_taken: dict[str, set[str]] = {"asset_tag": set(), "serial_number": set()}
+    for start in range(0, len(planned), CHUNK):
+        _read_taken(planned[start : start + CHUNK], now_taken)
+    found = False
+    for result, values in zip(report.rows, planned, strict=True):
+        result.number = ""
+        for name in ("asset_tag", "serial_number"):
+            if str(values[name]).strip().upper() in now_taken[name]:
+                result.errors.setdefault(name, []).append(_(TAKEN))
+                result.action = Action.ERROR
+                found = True
+    if not found:  # taken and given back since: still nothing was written
+        name = next(iter(field.fields))
+        report.file_error(name, _(TAKEN))
+    report.applied = False
 
 
 def _write(

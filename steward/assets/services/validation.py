@@ -3,7 +3,10 @@ dates, unique tag and serial. Each refusal names its field."""
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -66,8 +69,36 @@ def text(field: str, value: Any, *, required: bool = False) -> str:
     return value
 
 
-def ref(qs: QuerySet, field: str, value: Any, *, key: str, label: str) -> Any:
-    """The referenced row, or a 422 naming the field; an id must be a whole number."""
+# the references read in a ``references_read_once`` block: (actor, field, key, value) -> row
+_read: contextvars.ContextVar[dict[tuple, Any] | None] = contextvars.ContextVar(
+    "asset_references_read", default=None
+)
+
+
+@contextmanager
+def references_read_once() -> Iterator[None]:
+    """Inside the block, a reference that ``ref`` resolves for an actor (the same field, key
+    and value, so the same scoped rows) is read once: a loader writing hundreds of assets
+    through the services, each naming one of a few models, teams, rooms, people and sites
+    (``assets/demo.py``), reads each of them once instead of once per asset. Every value is
+    still checked (a reference never read before is read; an unknown one is the same 422).
+    Only for a block in which no referenced row changes: one loader's transaction."""
+    token = _read.set({})
+    try:
+        yield
+    finally:
+        _read.reset(token)
+
+
+def ref(
+    qs: QuerySet, field: str, value: Any, *, key: str, label: str, actor: Actor | None = None
+) -> Any:
+    """The referenced row, or a 422 naming the field; an id must be a whole number.
+
+    ``actor``: the actor ``qs`` was built for; given, a row found inside
+    ``references_read_once`` for the same actor, field, key and value is not read again, so
+    a caller passing it builds ``qs`` from the field and the actor alone (the same rows for
+    every call naming them). Without it the row is read every time."""
     if value in (None, ""):
         return None
     if key in ("pk", "id"):
@@ -78,9 +109,15 @@ def ref(qs: QuerySet, field: str, value: Any, *, key: str, label: str) -> Any:
         raise ValidationFailed.one(
             field, _("the %(key)s of a %(label)s") % {"key": key, "label": label}
         )
+    read = _read.get() if actor is not None else None
+    memo = (actor, qs.model, field, key, value)
+    if read is not None and memo in read:
+        return read[memo]
     found = qs.filter(**{key: value}).first()
     if found is None:
         raise unknown_ref(field, label, value)
+    if read is not None:
+        read[memo] = found
     return found
 
 
@@ -156,7 +193,7 @@ def clean_fields(actor: Actor, values: dict[str, Any], asset: Asset | None) -> d
     }
     for name, (qs, key, label) in refs.items():
         if name in values:
-            clean[name] = ref(qs, name, values[name], key=key, label=label)
+            clean[name] = ref(qs, name, values[name], key=key, label=label, actor=actor)
     if "model" in clean and clean["model"] is None:
         raise ValidationFailed.one("model", _("required"))
     return clean
@@ -170,7 +207,7 @@ def location(actor: Actor, field: str, value: Any) -> Location | None:
         return None
     visible = core_selectors.location_visible(actor)
     if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
-        return ref(visible, field, value, key="pk", label="location")
+        return ref(visible, field, value, key="pk", label="location", actor=actor)
     if not isinstance(value, str):
         raise ValidationFailed.one(field, _("the id or the name of a location"))
     name = value.strip()

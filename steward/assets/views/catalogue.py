@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from steward.assets import selectors, services
@@ -27,7 +28,7 @@ def _writer(request: HttpRequest) -> Actor:
         request.actor,
         can_read=selectors.can_read,
         can_write=selectors.can_write,
-        message="Only asset managers change categories and models.",
+        message=gettext("Only asset managers change categories and models."),
     )
 
 

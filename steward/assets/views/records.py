@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from steward.assets import selectors, services
@@ -117,7 +118,9 @@ def edit(request: HttpRequest, number: str) -> HttpResponse:
     actor = reader(request)
     asset = selectors.asset_get(actor, number=number)  # absent or invisible: the 404 page
     if not selectors.asset_capabilities(actor, asset).can_edit:
-        raise PermissionDenied("Only asset managers edit assets, and a disposed one no more.")
+        raise PermissionDenied(
+            gettext("Only asset managers edit assets, and a disposed one no more.")
+        )
     if request.method == "GET":
         return render(request, EDIT, {"form": AssetEditForm.for_asset(asset), "asset": asset})
     form = AssetEditForm(request.POST)

@@ -18,7 +18,12 @@ from steward.core import audit
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import PermissionDenied, ValidationFailed
-from steward.core.services.common import bump_version, check_version, reject_unknown
+from steward.core.services.common import (
+    bump_version,
+    check_version,
+    reject_unknown,
+    unique_or_refused,
+)
 
 EDITABLE = {
     "name",
@@ -107,7 +112,8 @@ def rule_create(actor: Actor, **values: Any) -> Rule:
         if "position" not in clean:
             last = Rule.objects.aggregate(last=Max("position"))["last"]
             clean["position"] = 10 if last is None else last + 10
-        rule = Rule.objects.create(**clean)
+        with unique_or_refused(Rule, {"name": _("another rule has this name")}):
+            rule = Rule.objects.create(**clean)
         audit.record(actor, rule, action=AuditAction.CREATE, after=audit.snapshot(rule, AUDITED))
     return rule
 
@@ -128,7 +134,8 @@ def rule_update(
     after = audit.snapshot(rule, AUDITED)
     changed = [n for n in AUDITED if before.get(n) != after.get(n)]
     if changed:
-        bump_version(rule, changed)
+        with unique_or_refused(Rule, {"name": _("another rule has this name")}):
+            bump_version(rule, changed)
         audit.record(actor, rule, before=before, after=after)
     return rule
 

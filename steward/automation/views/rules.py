@@ -230,6 +230,27 @@ def rule_edit(request: HttpRequest, pk: str) -> HttpResponse:
     return _form_page(request, form, conditions, actions, rule=rule)
 
 
+def _named_parts(actor, rule) -> dict[str, list[dict]]:
+    """The rule's conditions and actions with each value by the name the form offers it
+    under (a team, category, organisation or agent by name, a level by its label): the page
+    read "Assign to team applications", the slug; a value no list holds stays as kept."""
+    names = {kind: dict(options) for kind, options in selectors.rule_value_choices(actor).items()}
+
+    def named(kind: str | None, value) -> str:
+        return names.get(kind or "", {}).get(str(value), value)
+
+    return {
+        "conditions": [
+            {**c, "name": named(selectors.CONDITION_LISTS.get(c.get("field")), c.get("value"))}
+            for c in rule.conditions
+        ],
+        "actions": [
+            {**a, "name": named(selectors.ACTION_LISTS.get(a.get("action")), a.get("value"))}
+            for a in rule.actions
+        ],
+    }
+
+
 @login_required
 @require_GET
 def rule_detail(request: HttpRequest, pk: str) -> HttpResponse:
@@ -249,6 +270,7 @@ def rule_detail(request: HttpRequest, pk: str) -> HttpResponse:
             status = 422
     context = {
         "rule": rule,
+        **_named_parts(actor, rule),
         "runs": selectors.rule_runs(actor, rule),
         "can_write": selectors.can_write(actor),
         "dry": dry,

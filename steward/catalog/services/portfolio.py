@@ -27,6 +27,7 @@ from steward.core.services.common import (
     reject_unknown,
     require_admin,
     resolve_ref,
+    unique_or_refused,
 )
 from steward.core.services.records import RecordRules, record_update
 from steward.sla.models import SlaPolicy
@@ -85,6 +86,22 @@ def _clean_service(actor: Actor, values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _service_taken() -> dict[str, str]:
+    """The refusals of a service's taken slug or name (``new_slug`` says why whole)."""
+    return {
+        "slug": _("a service with this slug already exists"),
+        "name": _("a service with this name already exists"),
+    }
+
+
+def _item_taken() -> dict[str, str]:
+    """The refusals of a catalogue item's taken slug or name."""
+    return {
+        "slug": _("a catalogue item with this slug already exists"),
+        "name": _("a catalogue item with this name already exists"),
+    }
+
+
 @transaction.atomic
 def service_create(actor: Actor, *, name: str, slug: str = "", **fields: Any) -> Service:
     """Add a service to the portfolio (pipeline unless said otherwise)."""
@@ -92,9 +109,11 @@ def service_create(actor: Actor, *, name: str, slug: str = "", **fields: Any) ->
     reject_unknown(fields, SERVICE_FIELDS - {"name"})
     clean = _clean_service(actor, {"name": name, **fields})
     service = Service(
-        slug=new_slug(Service, slug=slug, name=clean["name"], noun="service"), **clean
+        slug=new_slug(Service, slug=slug, name=clean["name"], taken=_service_taken()), **clean
     )
-    service.save()
+    # a create racing another of the same name or slug passed ``new_slug``'s check too
+    with unique_or_refused(Service, _service_taken()):
+        service.save()
     audit.record(
         actor,
         service,
@@ -116,19 +135,21 @@ def service_update(
         require_admin(actor, _("change the service portfolio"))
         return service
 
-    done = record_update(
-        actor,
-        load=load,
-        rules=RecordRules(
-            editable=SERVICE_FIELDS,
-            audited=sorted(SERVICE_FIELDS),
-            event="service.updated",
-            payload=lambda s: {"slug": s.slug},
-        ),
-        expected_version=expected_version,
-        changes=changes,
-        clean=lambda service, c: _clean_service(actor, dict(c)),
-    )
+    # no check before the write: the name's unique constraint is the check (a 422, not a 500)
+    with unique_or_refused(Service, {"name": _service_taken()["name"]}):
+        done = record_update(
+            actor,
+            load=load,
+            rules=RecordRules(
+                editable=SERVICE_FIELDS,
+                audited=sorted(SERVICE_FIELDS),
+                event="service.updated",
+                payload=lambda s: {"slug": s.slug},
+            ),
+            expected_version=expected_version,
+            changes=changes,
+            clean=lambda service, c: _clean_service(actor, dict(c)),
+        )
     return done.record
 
 
@@ -222,9 +243,10 @@ def item_create(actor: Actor, *, name: str, slug: str = "", **fields: Any) -> Ca
     clean = _clean_item(actor, {"name": name, **fields}, None)
     organisations = clean.pop("audience_organisations", [])
     item = CatalogItem(
-        slug=new_slug(CatalogItem, slug=slug, name=clean["name"], noun="item"), **clean
+        slug=new_slug(CatalogItem, slug=slug, name=clean["name"], taken=_item_taken()), **clean
     )
-    item.save()
+    with unique_or_refused(CatalogItem, _item_taken()):  # as in service_create
+        item.save()
     item.audience_organisations.set(organisations)
     audit.record(
         actor,
@@ -247,19 +269,20 @@ def item_update(
         require_admin(actor, _("build catalogue items"))
         return item
 
-    done = record_update(
-        actor,
-        load=load,
-        rules=RecordRules(
-            editable=ITEM_FIELDS,
-            audited=ITEM_AUDITED,
-            event="catalog_item.updated",
-            related=_org_slugs,
-            payload=lambda i: {"slug": i.slug},
-        ),
-        expected_version=expected_version,
-        changes=changes,
-        clean=lambda item, c: _clean_item(actor, dict(c), item),
-        apply=_apply_item,
-    )
+    with unique_or_refused(CatalogItem, {"name": _item_taken()["name"]}):
+        done = record_update(
+            actor,
+            load=load,
+            rules=RecordRules(
+                editable=ITEM_FIELDS,
+                audited=ITEM_AUDITED,
+                event="catalog_item.updated",
+                related=_org_slugs,
+                payload=lambda i: {"slug": i.slug},
+            ),
+            expected_version=expected_version,
+            changes=changes,
+            clean=lambda item, c: _clean_item(actor, dict(c), item),
+            apply=_apply_item,
+        )
     return done.record

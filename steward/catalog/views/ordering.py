@@ -13,7 +13,7 @@ from steward.catalog.filters import ItemFilters
 from steward.catalog.forms import OrderForm
 from steward.core.errors import NotFound
 from steward.core.filters import parse_query
-from steward.web.forms import submit
+from steward.web.forms import submit, wants_partial
 
 
 @login_required
@@ -22,9 +22,11 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     """The items the person may order, by category; ``q`` and ``category`` narrow it."""
     filters, errors = parse_query(ItemFilters, request.GET)
     page = selectors.item_list(request.actor, **{**filters.dict(), "orderable": True, "limit": 200})
+    # the search bar's htmx question (``partial=1``, as it types) gets the bar and the items
+    partial = wants_partial(request) and request.GET.get("partial")
     return render(
         request,
-        "catalog/catalogue.html",
+        "catalog/catalogue.html#catalogue" if partial else "catalog/catalogue.html",
         {
             "items": page.items,
             "categories": selectors.item_categories(request.actor),

@@ -14,6 +14,7 @@ from steward.changes.selectors.calendar import (
     FreezeRow,
     calendar_conflicts,
     calendar_days,
+    flagged,
     freezes_between,
     overlapping,
 )
@@ -30,6 +31,12 @@ from steward.changes.selectors.config import (
     template_get,
     template_list,
     template_visible,
+)
+from steward.changes.selectors.conflicts import (
+    ConflictReport,
+    change_conflicts,
+    conflicts_for,
+    related_ci_ids,
 )
 from steward.changes.selectors.created import change_created
 from steward.changes.selectors.disclosure import (
@@ -52,14 +59,10 @@ from steward.changes.selectors.permissions import (
 from steward.changes.selectors.planning import (
     CALENDAR_STATES,
     CalendarRow,
-    ConflictReport,
     cab_agenda,
     calendar_status_legend,
     change_calendar,
-    change_conflicts,
     change_in_window,
-    conflicts_for,
-    related_ci_ids,
 )
 from steward.changes.selectors.queues import change_default_queue, change_queue
 from steward.changes.selectors.records import (
@@ -157,6 +160,7 @@ __all__ = [
     "freeze_list",
     "freeze_visible",
     "freezes_between",
+    "flagged",
     "overlapping",
     "related_ci_ids",
     "risk_questions",

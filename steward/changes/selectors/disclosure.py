@@ -17,7 +17,7 @@ from django.utils.translation import gettext, gettext_noop, ngettext
 
 from steward.changes.choices import NOT_ANSWERED
 from steward.changes.models import Change
-from steward.changes.selectors.planning import RELATIONS
+from steward.changes.selectors.conflicts import RELATIONS
 from steward.changes.selectors.records import change_comment_page, change_visible
 from steward.cmdb import selectors as cmdb_selectors
 from steward.core.actor import Actor
@@ -138,12 +138,12 @@ def _conflicts_in_words(value: dict, visible: dict[str, set[str]]) -> str:
         if number and number in visible["changes"]:
             lines.append(f"{number} {c.get('title', '')}, {where}")
         else:
-            lines.append(f"a change you cannot see, {where}")
+            lines.append(f"{gettext('a change you cannot see')}, {where}")
     for f in value.get("freezes", []):
         if f.get("ci") and f["ci"] not in visible["cis"]:
-            lines.append("a freeze window you cannot see")
+            lines.append(gettext("a freeze window you cannot see"))
         else:
-            lines.append(f"freeze window {f.get('name', '')}")
+            lines.append(gettext("freeze window %(name)s") % {"name": f.get("name", "")})
     return "; ".join(lines)
 
 

@@ -13,65 +13,45 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from steward.changes import selectors
-from steward.changes.choices import DECIDABLE_STATES, ApprovalState, ApproverKind, Decision
+from steward.changes.choices import DECIDABLE_STATES, ApprovalState, Decision
 from steward.changes.models import (
     ApprovalDecision,
-    ApprovalPolicy,
     ApprovalReminder,
     Change,
     ChangeApproval,
 )
+from steward.changes.services.approvers import NoEligibleApprover, administrators, eligible, may_see
 from steward.core import audit, outbox
 from steward.core.actor import Actor
-from steward.core.choices import AuditAction, Channel, Role, Scope
+from steward.core.choices import AuditAction, Scope
 from steward.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from steward.core.models import Team, User
+from steward.core.models import User
 from steward.core.services.common import bump_version
 
 LINK_SALT = "steward.changes.approval-link"
 MAX_COMMENT = 5000
 
 
-def may_see(user: User, change: Change) -> bool:
-    """Whether ``user`` may see ``change``: approvers (and delegates) who may not are never
-    asked, mailed or shown it (an agent limited to other organisations, a requester)."""
-    if change.organisation_id is None and user.is_agent:
-        return True  # every agent sees changes of no organisation: no query
-    actor = Actor(user=user, channel=Channel.WEB)
-    return selectors.change_visible(actor).filter(pk=change.pk).exists()
-
-
-def _eligible(policy: ApprovalPolicy, change: Change) -> list[User]:
-    active = User.objects.filter(is_active=True)
-    if policy.approver_kind == ApproverKind.TEAM:
-        team = Team.objects.filter(slug=policy.team_slug, is_active=True).first()
-        users = list(active.filter(teams=team)) if team else []
-    elif policy.approver_kind == ApproverKind.CHANGE_MANAGERS:
-        users = list(active.filter(groups__name=Role.CHANGE_MANAGER))
-    else:
-        lead_ids = change.impacted_services.exclude(owner_team__lead__isnull=True).values(
-            "owner_team__lead_id"
-        )
-        users = list(active.filter(id__in=lead_ids))
-    if policy.forbid_self_approval:
-        own = {change.requester_id, change.assignee_id}
-        users = [u for u in users if u.pk not in own]
-    users = [u for u in users if may_see(u, change)]
-    return sorted({u.pk: u for u in users}.values(), key=lambda u: u.username)
-
-
 def approvals_request(actor: Actor, change: Change) -> None:
     """Replace a change's approvals by those its type and risk need now; call inside the
-    change's transaction. No matching policy (or no approver for one) means not required."""
+    change's transaction. No matching policy means not required. A required approval is
+    never skipped: when nobody the policy names may decide it (the requester is the only
+    change manager), the administrators are its approvers; with none either, the request
+    is refused (``NoEligibleApprover``, 409) and nothing is written."""
     old = list(change.approvals.all())
     for approval in old:
         audit.record(actor, approval, action=AuditAction.DELETE, before={"state": approval.state})
     change.approvals.all().delete()
     created = []
     for policy in selectors.approval_policies_for(change):
-        users = _eligible(policy, change)
+        users = eligible(policy, change)
+        if users is None:
+            continue  # the policy names nobody (e.g. no impacted service has a lead)
+        stand_in = not users
+        if stand_in:
+            users = administrators(policy, change)
         if not users:
-            continue  # e.g. no impacted service with an owner team lead
+            raise NoEligibleApprover(policy)
         approval = ChangeApproval.objects.create(
             change=change,
             policy=policy,
@@ -81,17 +61,15 @@ def approvals_request(actor: Actor, change: Change) -> None:
             forbid_self_approval=policy.forbid_self_approval,
         )
         approval.approvers.set(users)
-        audit.record(
-            actor,
-            approval,
-            action=AuditAction.CREATE,
-            after={
-                "change": change.number,
-                "label": approval.label,
-                "quorum": approval.quorum,
-                "approvers": sorted(u.username for u in users),
-            },
-        )
+        after = {
+            "change": change.number,
+            "label": approval.label,
+            "quorum": approval.quorum,
+            "approvers": sorted(u.username for u in users),
+        }
+        if stand_in:
+            after["administrators_stand_in"] = True
+        audit.record(actor, approval, action=AuditAction.CREATE, after=after)
         outbox.emit("change.approval_requested", approval, number=change.number)
         created.append(approval)
     change.approval_state = ApprovalState.PENDING if created else ApprovalState.NOT_REQUIRED

@@ -20,7 +20,12 @@ from steward.core.actor import Actor
 from steward.core.choices import AuditAction, Role
 from steward.core.datetimes import check_window
 from steward.core.errors import NotFound, PermissionDenied, ValidationFailed
-from steward.core.services.common import bump_version, check_version, reject_unknown
+from steward.core.services.common import (
+    bump_version,
+    check_version,
+    reject_unknown,
+    unknown_ci,
+)
 
 TEMPLATE_FIELDS = {
     "name",
@@ -125,7 +130,7 @@ def _freeze_clean(actor: Actor, clean: dict[str, Any], current: FreezeWindow | N
         else:
             ci = cmdb_selectors.ci_visible(actor).filter(number=str(number).upper()).first()
             if ci is None:
-                raise ValidationFailed.one("ci", _("no CI %(number)s") % {"number": repr(number)})
+                raise unknown_ci("ci", number)
             clean["ci"] = ci
 
 

@@ -18,6 +18,7 @@ from steward.cmdb import selectors as cmdb_selectors
 from steward.core.actor import Actor
 from steward.core.datetimes import check_bounds
 from steward.core.errors import Conflict, PermissionDenied, ValidationFailed
+from steward.core.services.common import unknown_ci
 from steward.core.services.references import active_team, active_user
 from steward.incidents import selectors as incident_selectors
 from steward.problems import selectors as problem_selectors
@@ -173,7 +174,7 @@ def clean_values(actor: Actor, values: dict[str, Any], change: Change | None) ->
         found = cmdb_selectors.ci_choices(actor, wanted)
         missing = sorted(wanted - set(found))
         if missing:
-            raise ValidationFailed.one("cis", _("no CI %(value)s") % {"value": repr(missing[0])})
+            raise unknown_ci("cis", missing[0])
         clean["cis"] = sorted(found.values(), key=lambda ci: ci.number)
     if "incidents" in clean:
         numbers = clean["incidents"] or []

@@ -205,6 +205,7 @@ def _check_schedule(actor: Actor, change: Change, override: str) -> dict | None:
         ci_numbers=numbers,
         start=change.planned_start,
         end=change.planned_end,
+        held_only=True,  # only a held window (or a freeze) refuses: see decision 0115
     )
     if report.empty:
         return None
@@ -215,6 +216,7 @@ def _check_schedule(actor: Actor, change: Change, override: str) -> dict | None:
             ci_numbers=numbers,
             start=change.planned_start,
             end=change.planned_end,
+            held_only=True,
         )
         raise ScheduleConflict(visible)
     return conflict_json(report)
@@ -255,6 +257,7 @@ UPDATE_RULES = RecordRules(
     event="change.updated",
     also_saved=("risk_reasons",),
     related=_links,
+    relinked_by=("cis", *LINKS),  # only these rewrite the links (``_apply``)
 )
 
 

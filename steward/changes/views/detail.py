@@ -14,6 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from steward.changes import selectors, services
@@ -24,7 +26,7 @@ from steward.changes.services import ScheduleConflict
 from steward.changes.views.common import PLAN_FIELDS
 from steward.changes.workflow import needs_review
 from steward.core.actor import Actor
-from steward.core.errors import Conflict
+from steward.core.errors import Conflict, ValidationFailed
 from steward.core.views.attachments import attachment_card
 from steward.web.forms import submit
 
@@ -36,6 +38,12 @@ MOVE_FIELDS = {
     Status.REVIEW: ("outcome", "actual_end"),
     Status.FAILED: ("outcome", "actual_end"),
     Status.CLOSED: ("outcome",),
+}
+# the plans by the names the change's form gives them (a move's form has no field for them)
+PLAN_LABELS = {
+    "implementation_plan": _("Implementation plan"),
+    "backout_plan": _("Backout plan"),
+    "test_plan": _("Test plan"),
 }
 # a refused move names ``status``: its reason is said above the moves, not beside a field
 MOVE_ALIASES = {"status": "__all__"}
@@ -148,11 +156,28 @@ def _on_detail(
 
 def _in_words(exc: ScheduleConflict) -> Conflict:
     """A schedule conflict as a person reads it (the API keeps its codes)."""
-    text = (
-        f"The planned window collides with {exc.report.in_words()}. "
-        "Give a reason to schedule it anyway (required to schedule despite conflicts)."
-    )
+    text = gettext(
+        "The planned window collides with %(what)s. Give a reason to schedule it anyway "
+        "(required to schedule despite conflicts)."
+    ) % {"what": exc.report.in_words()}
     return Conflict(text, fields={"override_reason": [text]})
+
+
+def _plans_missing(exc: ValidationFailed) -> ValidationFailed | None:
+    """A move refused for plans the change lacks (scheduling needs all three), said as a
+    person reads it: the move's form has no field for them ("Invalid value for: test_plan"
+    was all it showed), so the message names them and where to fill them in."""
+    missing = [name for name in PLAN_FIELDS if name in exc.fields]
+    if not missing:
+        return None
+    labels = ", ".join(str(PLAN_LABELS[name]) for name in missing)
+    text = ngettext(
+        "A plan of the change is empty: %(plans)s. Edit the change to fill it in, then move it on.",
+        "Plans of the change are empty: %(plans)s. Edit the change to fill them in, then "
+        "move it on.",
+        len(missing),
+    ) % {"plans": labels}
+    return ValidationFailed(exc.fields, message=text)
 
 
 @login_required
@@ -173,6 +198,8 @@ def change_move(request: HttpRequest, number: str) -> HttpResponse:
             )
         except ScheduleConflict as exc:
             raise _in_words(exc) from exc
+        except ValidationFailed as exc:
+            raise (_plans_missing(exc) or exc) from exc
 
     return _on_detail(
         request, change, form, save, form_name="move_form", partial="work", aliases=MOVE_ALIASES

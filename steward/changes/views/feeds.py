@@ -66,9 +66,8 @@ def approval_link(request: HttpRequest, token: str) -> HttpResponse:
 def _language_of(request: HttpRequest, sent_to) -> str:  # noqa: ANN001 - a User
     if request.user.is_authenticated:
         return request.LANGUAGE_CODE
-    shipped = {code for code, _ in settings.LANGUAGES}
-    code = mail.language_of(sent_to)
-    return code if code in shipped else request.LANGUAGE_CODE
+    # their choice, else (none made) the browser's, which the middleware has read
+    return mail.chosen_language(sent_to) or request.LANGUAGE_CODE
 
 
 def _approval_page(request: HttpRequest, token: str, approval, approver, sent_to) -> HttpResponse:  # noqa: ANN001

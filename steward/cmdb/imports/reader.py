@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 FORMATS = ("csv", "json")
 RELATIONSHIP_COLUMNS = {"source", "type", "target"}
 NUL = "\x00"
@@ -142,7 +144,10 @@ def _read_csv(text: str, parsed: Parsed) -> Parsed:
                 continue
             row = {name: cell.strip() for name, cell in zip(header, line, strict=False) if cell}
             if len(line) > width:
-                row["__extra__"] = f"{len(line)} cells but {width} columns"
+                row["__extra__"] = _("%(cells)s cells but %(columns)s columns") % {
+                    "cells": len(line),
+                    "columns": width,
+                }
             rows.append(row)
     except csv.Error as exc:
         parsed.errors.append(("file", f"line {reader.line_num}: {exc}"))

@@ -23,6 +23,7 @@ from steward.cmdb.imports.context import Context
 from steward.cmdb.imports.report import Action, ImportReport, RowResult
 from steward.cmdb.imports.rows import CIRow, missing_required, split
 from steward.cmdb.models import ConfigurationItem
+from steward.core.services.common import unknown_ci_message
 
 NUMBER_RULE, SOURCE_RULE = "number", "source_id"
 Progress = Callable[[int, int, str], None] | None
@@ -138,7 +139,7 @@ def _check_references(ctx: Context, rows: list[CIRow]) -> None:
         ci = found.get(number)
         for row, name, reference_class in uses:
             if ci is None:
-                row.error(name, f"no CI {number!r}")
+                row.error(name, unknown_ci_message(number))
             elif reference_class and not ctx.tree.is_a(
                 ctx.tree.by_id[ci.ci_class_id], reference_class
             ):

@@ -15,6 +15,7 @@ from steward.cmdb.imports.reconcile import Create, Plan
 from steward.cmdb.imports.report import Action, ImportReport, RowResult
 from steward.cmdb.models import CIIdentifier, CISourceId, ConfigurationItem, Relationship
 from steward.cmdb.services.identity import normalise
+from steward.core.services.common import unknown_ci_message
 
 ENDS = ("source", "target")
 
@@ -66,7 +67,7 @@ def plan_relationships(
             if not name:
                 result.errors[end] = ["required"]
             elif not found:
-                result.errors[end] = [f"no CI {name!r}"]
+                result.errors[end] = [unknown_ci_message(name)]
             elif len(found) > 1:
                 result.action = Action.CONFLICT
                 labels = ", ".join(sorted(_label(f) for f in found))

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.db.models.fields.json import KeyTransform
 
 from steward.cmdb.choices import CIStatus, Environment
 from steward.cmdb.models import CIClass, ConfigurationItem
@@ -91,14 +92,18 @@ def ci_list(
         qs = qs.filter(environment=environment)
     if owner_team:
         qs = qs.filter(owner_team__slug=owner_team)
-    for name, raw in (attrs or {}).items():
+    for index, (name, raw) in enumerate((attrs or {}).items()):
         if schema and name not in schema:
             raise ValidationFailed.one(f"attr.{name}", f"not an attribute of {ci_class}")
         try:
             value = coerce_query(schema.get(name), raw)
         except ValueError as exc:
             raise ValidationFailed.one(f"attr.{name}", str(exc)) from exc
-        qs = qs.filter(**{f"attributes__{name}": value})
+        # the name is one key of the JSON, compared for equality: never read as a path or
+        # a lookup (``attr.os__regex=(`` was a regular expression run on every row, and a
+        # bad one a 500)
+        alias = f"_attr_{index}"
+        qs = qs.alias(**{alias: KeyTransform(name, "attributes")}).filter(**{alias: value})
     q = q.strip()
     if q and NUMBER.fullmatch(q.upper()):
         qs = qs.filter(number=q.upper())

@@ -35,7 +35,11 @@ def relationship_list(
     """A page of visible relationships, newest first; ``ci`` either end."""
     qs = relationship_visible(actor)
     if ci:
-        qs = qs.filter(Q(source__number=ci) | Q(target__number=ci))
+        # the CI's id first, then its relationships by the indexed id columns: an ``OR`` of
+        # the two ends' numbers through joins read the relationships newest first and
+        # joined each to its CIs until a page matched, every relationship for a CI with few
+        pk = ConfigurationItem.objects.filter(number=ci).values_list("pk", flat=True).first()
+        qs = qs.filter(Q(source_id=pk) | Q(target_id=pk)) if pk is not None else qs.none()
     if type:
         qs = qs.filter(type__slug=type)
     return paginate(_relationship_relations(qs), order=("-id",), cursor=cursor, limit=limit)

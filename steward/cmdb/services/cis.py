@@ -24,7 +24,7 @@ from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import PermissionDenied, ValidationFailed
 from steward.core.numbering import next_number
-from steward.core.services.common import reject_unknown, resolve_ref
+from steward.core.services.common import reject_unknown, resolve_ref, unknown_ci_message
 from steward.core.services.records import RecordRules, record_update, set_fields
 from steward.core.services.references import resolve_organisations
 
@@ -52,7 +52,7 @@ def _reference_checker(actor: Actor, tree: ClassTree, values: Any, schema: dict,
             return "a CI cannot refer to itself"
         ci = found.get(number)
         if ci is None:
-            return f"no CI {number!r}"
+            return unknown_ci_message(number)
         if reference_class and not tree.is_a(tree.by_id[ci.ci_class_id], reference_class):
             return f"{number} is not a {reference_class}"
         return None

@@ -22,7 +22,13 @@ from steward.core import audit, outbox
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import NotFound, PermissionDenied, ValidationFailed
-from steward.core.services.common import bump_version, check_version, reject_unknown
+from steward.core.services.common import (
+    bump_version,
+    check_version,
+    reject_unknown,
+    unique_or_refused,
+)
+from steward.core.text import SINGLE_LINE_MESSAGE, is_single_line
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
 CLASS_FIELDS = {"name", "slug", "parent", "description", "attributes", "identification_keys"}
@@ -37,8 +43,15 @@ def require_admin(actor: Actor) -> None:
         )
 
 
-def _text(errors: dict, name: str, value: Any, *, limit: int, required: bool = True) -> str:
+def _text(
+    errors: dict, name: str, value: Any, *, limit: int, required: bool = True, line: bool = True
+) -> str:
+    """Trimmed text of at most ``limit``; ``line``: one line (a name), as the forms and the
+    API's ``SingleLine`` have it, so a name written by any path cannot forge a second line."""
     text = value.strip() if isinstance(value, str) else None
+    if text is not None and line and not is_single_line(text):
+        errors[name] = [SINGLE_LINE_MESSAGE]  # as the API's SingleLine says it
+        return ""
     if text is None or (required and not text) or len(text) > limit:
         errors[name] = [
             (
@@ -154,7 +167,9 @@ def ci_class_create(
         id=0,  # a stand-in id while the checks place it in the tree
         name=_text(errors, "name", name, limit=100),
         slug=slug if isinstance(slug, str) else "",
-        description=_text(errors, "description", description, limit=20_000, required=False),
+        description=_text(
+            errors, "description", description, limit=20_000, required=False, line=False
+        ),
         attributes=attributes if attributes is not None else [],
         identification_keys=identification_keys if identification_keys is not None else [],
     )
@@ -164,7 +179,8 @@ def ci_class_create(
     if errors:
         raise ValidationFailed(errors)
     cls.id = None
-    cls.save()
+    with unique_or_refused(CIClass, _taken(cls)):  # a concurrent create of the same name
+        cls.save()
     audit.record(actor, cls, action=AuditAction.CREATE, after=audit.snapshot(cls, CLASS_AUDITED))
     outbox.emit("ci_class.created", cls, slug=cls.slug)
     return cls
@@ -215,7 +231,7 @@ def ci_class_update(
         new.slug = changes["slug"] if isinstance(changes["slug"], str) else ""
     if "description" in changes:
         new.description = _text(
-            errors, "description", changes["description"], limit=20_000, required=False
+            errors, "description", changes["description"], limit=20_000, required=False, line=False
         )
     if "parent" in changes:
         found_parent = _parent(tree, changes["parent"], errors)
@@ -239,7 +255,8 @@ def ci_class_update(
         return current
     for name in changed:
         setattr(current, _att(name), getattr(new, _att(name)))
-    bump_version(current, changed)
+    with unique_or_refused(CIClass, _taken(current)):  # a concurrent rename to the same
+        bump_version(current, changed)
     audit.record(actor, current, before=before, after=after)
     if {"identification_keys", "parent"} & set(changed):
         # imports match on the effective keys, which this class's subclasses inherit
@@ -247,6 +264,15 @@ def ci_class_update(
         identity.resync_classes(fresh, fresh.descendants(fresh.by_id[current.id]))
     outbox.emit("ci_class.updated", current, slug=current.slug, changed=changed)
     return current
+
+
+def _taken(cls: CIClass) -> dict[str, str]:
+    """The unique checks' messages, for a write that a concurrent one beat to its slug or
+    name after ``_check`` found them free: the same 422, not a 500."""
+    return {
+        "slug": gettext("a class %(slug)s exists") % {"slug": repr(cls.slug)},
+        "name": gettext("a class named %(name)s exists") % {"name": repr(cls.name)},
+    }
 
 
 def _att(name: str) -> str:
@@ -275,12 +301,14 @@ def relationship_type_create(
         errors["source_depends_on_target"] = [gettext("true or false")]
     if errors:
         raise ValidationFailed(errors)
-    kind = RelationshipType.objects.create(
-        slug=slug,
-        name=clean_name,
-        inverse_name=clean_inverse,
-        source_depends_on_target=source_depends_on_target,
-    )
+    taken = gettext("a relationship type %(slug)s exists") % {"slug": repr(slug)}
+    with unique_or_refused(RelationshipType, {"slug": taken}):  # a concurrent create
+        kind = RelationshipType.objects.create(
+            slug=slug,
+            name=clean_name,
+            inverse_name=clean_inverse,
+            source_depends_on_target=source_depends_on_target,
+        )
     audit.record(actor, kind, action=AuditAction.CREATE, after=audit.snapshot(kind, TYPE_AUDITED))
     outbox.emit("relationship_type.created", kind, slug=kind.slug)
     return kind

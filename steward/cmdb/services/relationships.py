@@ -3,7 +3,7 @@ relationship and on both its CIs (so each CI's past shows the link); emits outbo
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from steward.cmdb import selectors
@@ -14,6 +14,7 @@ from steward.core import audit, outbox
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import ValidationFailed
+from steward.core.services.common import unknown_ci_message
 
 
 @transaction.atomic
@@ -30,7 +31,7 @@ def relationship_create(
     errors: dict[str, list[str]] = {}
     for name, number in (("source", source), ("target", target)):
         if number not in found:
-            errors[name] = [_("no CI %(number)s") % {"number": repr(number)}]
+            errors[name] = [unknown_ci_message(number)]
     rel_type = RelationshipType.objects.filter(slug=type).first()
     if rel_type is None:
         slugs = ", ".join(t.slug for t in selectors.relationship_types())
@@ -40,13 +41,21 @@ def relationship_create(
     if errors:
         raise ValidationFailed(errors)
     src, dst = found[source], found[target]
+    taken = ValidationFailed.one(
+        "target",
+        _("%(source)s already %(slug)s %(target)s")
+        % {"source": source, "slug": rel_type.slug, "target": target},
+    )
     if Relationship.objects.filter(source=src, target=dst, type=rel_type).exists():
-        raise ValidationFailed.one(
-            "target",
-            _("%(source)s already %(slug)s %(target)s")
-            % {"source": source, "slug": rel_type.slug, "target": target},
-        )
-    relationship = Relationship.objects.create(source=src, target=dst, type=rel_type)
+        raise taken
+    try:
+        # a savepoint: a concurrent create of the same triple (a discovery script's retry
+        # while the first is still running) passes the check above and meets the unique
+        # constraint here, a 422 like the check's, not a 500
+        with transaction.atomic():
+            relationship = Relationship.objects.create(source=src, target=dst, type=rel_type)
+    except IntegrityError:
+        raise taken from None
     audit.record(
         actor,
         relationship,

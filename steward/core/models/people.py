@@ -62,7 +62,9 @@ class User(AbstractUser):
 
     email = models.EmailField(blank=True, db_index=True)
     time_zone = models.CharField(max_length=64, blank=True)
-    language = models.CharField(max_length=10, default="en")
+    # empty: no choice made, pages follow the browser's Accept-Language and mail the site's
+    # LANGUAGE_CODE; a code: the person's choice, which wins over both (decision 0116)
+    language = models.CharField(max_length=10, blank=True, default="")
     phone = models.CharField(max_length=40, blank=True)
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="users"

@@ -24,9 +24,10 @@ from django.db import models, router
 from django.utils import translation
 from django.utils.dates import MONTHS_3, MONTHS_AP
 
+from steward.core import labels
 from steward.core.actor import Actor
 from steward.core.audit import REDACTED
-from steward.core.choices import AuditAction
+from steward.core.choices import AuditAction, Channel
 from steward.core.models import AuditEntry, Comment
 from steward.core.selectors import compiled, shells
 from steward.core.selectors import names as kept_names
@@ -68,6 +69,11 @@ class TimelineEntry:
     action: str = ""
     channel: str = ""
     changes: tuple[FieldChange, ...] = ()
+
+    @property
+    def channel_label(self) -> str:
+        """The channel in the reader's words ("Web", German "E-Mail"), not its stored code."""
+        return str(Channel(self.channel).label) if self.channel in Channel.values else self.channel
 
     @property
     def action_text(self) -> str:
@@ -122,6 +128,10 @@ def field_label(model: type[models.Model], name: str) -> str:
     language: the models' verbose names are the field names (a translated one would be a
     migration per app), and the forms' labels ("Planned start", "Root cause") are the same
     words, already in the catalogue; a field no form names reads as it is."""
+    return labels.word(("field", model, name), lambda: _label(model, name))
+
+
+def _label(model: type[models.Model], name: str) -> str:
     field = _field(model, name)
     text = str(field.verbose_name) if field is not None else name.replace("_", " ")
     return translation.gettext(text[:1].upper() + text[1:])
@@ -188,7 +198,7 @@ def _show(field: models.Field | None, value: Any, names: dict, zone: dt.tzinfo) 
         known = names.get(field.related_model, {})
         return known.get(value, str(value) if isinstance(value, str) else f"#{value}")
     if field is not None and field.choices:
-        return str(dict(field.flatchoices).get(value, value))
+        return str(labels.choices(field).get(value, value))
     if isinstance(field, models.DateTimeField) and isinstance(value, str):
         return format_datetime(dt.datetime.fromisoformat(value), zone)
     if isinstance(field, models.DateField) and isinstance(value, str):

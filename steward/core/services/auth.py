@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from steward.core.choices import Role
 from steward.core.errors import Throttled
@@ -28,7 +29,7 @@ def login_check(*, username: str | None, address: str | None) -> None:
     # An address gets more tries than one account: a shared NAT hides many people.
     if by_account >= limit or by_address >= limit * 4:
         raise Throttled(
-            "Too many failed sign-ins; try again later.",
+            _("Too many failed sign-ins; try again later."),
             retry_after=settings.LOGIN_THROTTLE_SECONDS,
         )
 

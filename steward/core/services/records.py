@@ -38,7 +38,9 @@ class RecordRules(Generic[M]):
     source set a CI's values, a change's risk reasons).
     ``related`` reads what the record links to outside its own columns (the numbers of
     linked rows, say): read before and after ``apply``, a difference is audited and named
-    in ``changed`` like a field's; ``apply`` writes the links itself.
+    in ``changed`` like a field's; ``apply`` writes the links itself. ``relinked_by`` names
+    the ``changes`` that can move those links: an update naming none of them (a status move,
+    say) cannot, so ``related`` is not read for it (empty: read for every update).
     """
 
     editable: Collection[str] | Callable[[Actor], Collection[str]]
@@ -48,6 +50,7 @@ class RecordRules(Generic[M]):
     status_field: str = "status"
     also_saved: Collection[str] = ()
     related: Callable[[M], Mapping[str, Any]] | None = None
+    relinked_by: Collection[str] = ()
     payload: Callable[[M], Mapping[str, Any]] = field(
         default=lambda obj: {"number": obj.number} if hasattr(obj, "number") else {}
     )
@@ -112,10 +115,13 @@ def record_update(
     _refuse_terminal(obj, rules, changes)
     cleaned = clean(obj, changes)
     before = audit.snapshot(obj, rules.audited)
-    linked_before = dict(rules.related(obj)) if rules.related else {}
+    related = rules.related
+    if related and rules.relinked_by and not set(rules.relinked_by) & set(changes):
+        related = None  # nothing asked for can move a link
+    linked_before = dict(related(obj)) if related else {}
     notes = apply(obj, cleaned) or {}
     after = audit.snapshot(obj, rules.audited)
-    linked_after = dict(rules.related(obj)) if rules.related else {}
+    linked_after = dict(related(obj)) if related else {}
     changed = [name for name in rules.audited if before.get(name) != after.get(name)]
     moved = [name for name, value in linked_after.items() if linked_before.get(name) != value]
     if not changed and not moved:

@@ -65,3 +65,13 @@ def active_user(actor: Actor, field: str, username: Any, *, agent: bool = False)
     if agent and user is not None and not user.is_agent:
         raise ValidationFailed.one(field, "is not an agent")
     return user
+
+
+def not_in_team(team: Any) -> ValidationFailed:
+    """The 422 for an assignee who is not one of ``team``'s members: the field is
+    ``assignee``, the message names the team as people know it (its name, not its slug) and
+    reads as a sentence where it is shown alone (the queue's bulk refusals)."""
+    return ValidationFailed(
+        {"assignee": [_("is not a member of the team %(team)s") % {"team": team.name}]},
+        message=_("The assignee is not a member of the team %(team)s.") % {"team": team.name},
+    )

@@ -13,7 +13,13 @@ from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import PermissionDenied, ValidationFailed
 from steward.core.models import Team, User
-from steward.core.services.common import bump_version, check_version, reject_unknown, resolve_ref
+from steward.core.services.common import (
+    bump_version,
+    check_version,
+    reject_unknown,
+    resolve_ref,
+    unique_or_refused,
+)
 from steward.core.services.references import resolve_organisations
 
 EDITABLE = {"name", "description", "email", "organisation", "lead", "is_active"}
@@ -63,7 +69,9 @@ def team_create(
     if any(not (m or "").strip() for m in members or []):
         raise ValidationFailed.one("members", _("a username, not blank"))
     member_rows = [_agent(actor, "members", m) for m in members or []]
-    team = Team.objects.create(slug=slug, **clean)
+    taken = _("a team with this name already exists")
+    with unique_or_refused(Team, {"name": taken, "slug": taken}, named={"slug": "name"}):
+        team = Team.objects.create(slug=slug, **clean)
     team.members.set(member_rows)
     audit.record(
         actor,
@@ -96,13 +104,15 @@ def team_update(
             _("Only administrators may change a team's organisation."),
             fields={"organisation": [_("administrators only")]},
         )
+    taken = _("a team with this name already exists")
     if "name" in clean and Team.objects.filter(name=clean["name"]).exclude(pk=team.pk).exists():
-        raise ValidationFailed.one("name", _("a team with this name already exists"))
+        raise ValidationFailed.one("name", taken)
     before = audit.snapshot(team, clean)
     for name, value in clean.items():
         setattr(team, name, value)
     after = audit.snapshot(team, clean)
-    bump_version(team, list(clean))
+    with unique_or_refused(Team, {"name": taken}):  # a rename racing another's
+        bump_version(team, list(clean))
     audit.record(actor, team, before=before, after=after)
     outbox.emit("team.updated", team, changed=sorted(clean))
     return team

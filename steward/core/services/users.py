@@ -56,9 +56,11 @@ def _clean(actor: Actor, values: dict[str, Any], user: User | None = None) -> di
             errors["email"] = [_("not a valid email address")]
     if clean.get("time_zone") and clean["time_zone"] not in zoneinfo.available_timezones():
         errors["time_zone"] = [_("not an IANA time zone such as Europe/Berlin")]
-    if "language" in clean and clean["language"] not in dict(settings.LANGUAGES):
+    # empty is no choice: the pages follow the browser's language (decision 0116)
+    if "language" in clean and clean["language"] not in {"", *dict(settings.LANGUAGES)}:
         errors["language"] = [
-            _("one of: %(value)s") % {"value": ", ".join(dict(settings.LANGUAGES))}
+            _("one of: %(value)s, or empty for the browser's")
+            % {"value": ", ".join(dict(settings.LANGUAGES))}
         ]
     if "roles" in clean:
         unknown = sorted(set(clean["roles"]) - set(Role.values))

@@ -10,6 +10,7 @@ from steward.events.selectors.alerts import (
 from steward.events.selectors.history import alert_history, alert_moves
 from steward.events.selectors.matching import (
     ci_for_node,
+    cleared_last,
     in_maintenance,
     last_closed_flaps,
     maintenance_change,
@@ -34,6 +35,7 @@ __all__ = [
     "can_work",
     "can_change_window",
     "ci_for_node",
+    "cleared_last",
     "in_maintenance",
     "last_closed_flaps",
     "live_alert_for_update",

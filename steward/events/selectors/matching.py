@@ -14,7 +14,7 @@ from steward.changes import selectors as change_selectors
 from steward.cmdb import selectors as cmdb_selectors
 from steward.cmdb.models import ConfigurationItem
 from steward.core.actor import Actor
-from steward.events.choices import State
+from steward.events.choices import ClosedBy, State
 from steward.events.models import Alert
 from steward.events.selectors.windows import window_covering
 
@@ -69,3 +69,15 @@ def last_closed_flaps(fingerprint: str) -> tuple[object, dt.datetime | None]:
         .first()
     )
     return row if row is not None else ([], None)
+
+
+def cleared_last(fingerprint: str) -> bool:
+    """Whether the fingerprint's last closed alert was cleared by its source (not closed
+    by an agent or expired): one statement on the partial index ``event_alert_last_closed``."""
+    closed_by = (
+        Alert.objects.filter(fingerprint=fingerprint, state=State.CLOSED)
+        .order_by("-closed_at")
+        .values_list("closed_by", flat=True)
+        .first()
+    )
+    return closed_by == ClosedBy.CLEAR

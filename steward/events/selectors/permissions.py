@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from steward.core.actor import Actor
 from steward.core.choices import Scope
-from steward.core.selectors.scoping import served_organisation_ids
+from steward.core.selectors.scoping import sees_everything
 
 
 def can_read(actor: Actor) -> bool:
@@ -25,7 +25,10 @@ def can_change_window(actor: Actor, window) -> bool:  # noqa: ANN001 - a Mainten
     pattern holds every organisation's alerts, decision 0105). The one rule: the page draws
     its buttons from it and the services refuse by it. A window naming a CI of an
     organisation she does not serve never gets here: it is invisible to her
-    (``window_visible``), a 404."""
+    (``window_visible``), a 404. "Limited" is the scoping rule's (decision 0009,
+    ``sees_everything``): an administrator sees every organisation's alerts and windows,
+    so she keeps a pattern window as she sees it, whether or not she serves some
+    organisations."""
     if not can_work(actor):
         return False
-    return not (window.node_pattern and served_organisation_ids(actor) is not None)
+    return not (window.node_pattern and not sees_everything(actor))

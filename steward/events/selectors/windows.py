@@ -17,7 +17,7 @@ from steward.core.actor import Actor
 from steward.core.datetimes import check_bounds
 from steward.core.errors import NotFound
 from steward.core.pagination import Page, paginate
-from steward.core.selectors.scoping import served_organisation_ids
+from steward.core.selectors.scoping import sees_everything
 from steward.events.models import Alert, MaintenanceWindow
 from steward.events.selectors.permissions import can_read
 
@@ -27,11 +27,14 @@ WindowCI = MaintenanceWindow.configuration_items.through
 
 def window_visible(actor: Actor) -> QuerySet[MaintenanceWindow]:
     """Agents read windows; one limited to organisations those naming only CIs it may see
-    (a node pattern names no CI: every agent reads it)."""
+    (a node pattern names no CI: every agent reads it). The scoping rule's limit (decision
+    0009, ``sees_everything``): the system, an administrator (limited to organisations or
+    not: she reads every organisation's alerts and CIs) and an unrestricted agent read
+    every window."""
     if not can_read(actor):
         return MaintenanceWindow.objects.none()
     qs = MaintenanceWindow.objects.all()
-    if actor.is_system or actor.is_admin or served_organisation_ids(actor) is None:
+    if sees_everything(actor):
         return qs
     hidden = WindowCI.objects.filter(maintenancewindow_id=OuterRef("pk")).exclude(
         configurationitem_id__in=cmdb_selectors.ci_visible(actor).values("pk")

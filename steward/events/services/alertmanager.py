@@ -11,6 +11,8 @@ import json
 import re
 from typing import Any
 
+from django.utils.translation import gettext
+
 from steward.core.actor import Actor
 from steward.core.errors import PermissionDenied, ValidationFailed
 from steward.events import selectors
@@ -168,5 +170,5 @@ def alertmanager_ingest(actor: Actor, *, alerts: Any) -> list[Ingested]:
     """Each alert of an Alertmanager notification as one event, in order, each in its own
     transaction (``event_ingest``); nothing is written when any alert is bad."""
     if not selectors.can_work(actor):
-        raise PermissionDenied(SEND_REFUSED)
+        raise PermissionDenied(gettext(SEND_REFUSED))
     return [event_ingest(actor, **event) for event in alertmanager_events(alerts)]

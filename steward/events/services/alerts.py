@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from steward.core import audit, outbox
 from steward.core.actor import Actor
@@ -14,13 +15,14 @@ from steward.events.choices import ClosedBy, State
 from steward.events.models import Alert
 from steward.events.workflow import ALERT_FLOW
 
-WORK_REFUSED = "Only agents work alerts."
+# marked for the catalogue, translated where it is said (the reader's language then)
+WORK_REFUSED = gettext_noop("Only agents work alerts.")
 
 
 def _load(actor: Actor, pk: object, target: str) -> Alert:
     alert = selectors.alert_for_update(actor, pk=pk)  # requesters: 404 first
     if not selectors.can_work(actor):
-        raise PermissionDenied(WORK_REFUSED)
+        raise PermissionDenied(gettext(WORK_REFUSED))
     ALERT_FLOW.check(alert, target=target, data={})
     return alert
 

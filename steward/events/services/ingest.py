@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from steward.core import audit, outbox
 from steward.core.actor import Actor
@@ -22,7 +23,8 @@ from steward.events.models import Alert
 from steward.events.services import flapping, rules
 from steward.events.services.validation import clean_event
 
-SEND_REFUSED = "Only agents with a writing token send events."
+# marked for the catalogue, translated where it is said (the reader's language then)
+SEND_REFUSED = gettext_noop("Only agents with a writing token send events.")
 AUDITED = (
     "source",
     "node",
@@ -67,11 +69,14 @@ def sender_fingerprint(actor: Actor, clean: dict[str, Any]) -> str:
     return fingerprint(*parts, scope=served_organisation_ids(actor))
 
 
-def event_ingest(actor: Actor, **values: Any) -> Ingested:
+def event_ingest(actor: Actor, *, once: bool = False, **values: Any) -> Ingested:
     """Take one event (source, node, resource, severity, summary, optional details and
-    key): a new alert, a repeat of the live one, or its clear."""
+    key): a new alert, a repeat of the live one, or its clear. ``once``: the key names one
+    occurrence that its source ends for good (Zabbix's problem id): once its clear closed
+    the alert, a firing event of it is a late delivery (a retry after a timeout, sent
+    before the clear), ``ignored``, not a second alert and a second incident."""
     if not selectors.can_work(actor):
-        raise PermissionDenied(SEND_REFUSED)
+        raise PermissionDenied(gettext(SEND_REFUSED))
     clean = clean_event(values)
     print_ = sender_fingerprint(actor, clean)
     now = timezone.now()
@@ -84,6 +89,8 @@ def event_ingest(actor: Actor, **values: Any) -> Ingested:
             return Ingested(Outcome.CLOSED, alert)
         outcome = Outcome.UPDATED
         if alert is None:
+            if once and selectors.cleared_last(print_):
+                return Ingested(Outcome.IGNORED, None)
             alert, outcome = _insert(actor, print_, clean, now)
         if outcome == Outcome.UPDATED:
             was_in_maintenance = alert.in_maintenance

@@ -26,8 +26,13 @@ from steward.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from steward.core.selectors.scoping import served_organisation_ids
-from steward.core.services.common import bump_version, check_version, reject_unknown
+from steward.core.selectors.scoping import sees_everything
+from steward.core.services.common import (
+    bump_version,
+    check_version,
+    reject_unknown,
+    unknown_ci,
+)
 from steward.core.text import is_single_line
 from steward.events import selectors
 from steward.events.models import MaintenanceWindow
@@ -102,7 +107,7 @@ def _pattern(actor: Actor, clean: dict[str, Any]) -> None:
         raise ValidationFailed.one(
             "node_pattern", _("names no node: wildcards alone would silence every alert")
         )
-    if served_organisation_ids(actor) is not None:  # a pattern reaches every organisation
+    if not sees_everything(actor):  # a pattern reaches every organisation's alerts
         raise _pattern_not_set()
     clean["node_pattern"] = pattern
 
@@ -124,9 +129,7 @@ def _cis(actor: Actor, clean: dict[str, Any]) -> None:
     }
     missing = [n for n in wanted if n not in found]
     if missing:
-        raise ValidationFailed.one(
-            "configuration_items", _("no CI %(number)s") % {"number": repr(missing[0][:40])}
-        )
+        raise unknown_ci("configuration_items", missing[0])
     clean["configuration_items"] = [found[n] for n in wanted]
 
 

@@ -5,7 +5,10 @@ the recovery closes the alert the problem raised."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+from django.utils.translation import gettext
 
 from steward.core.actor import Actor
 from steward.core.errors import PermissionDenied, ValidationFailed
@@ -41,6 +44,27 @@ def _text(values: dict[str, Any], name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _fit(text: str, budget: int) -> str:
+    """``text`` cut to at most ``budget`` characters and ``budget`` bytes of JSON (as the
+    alert's details are measured: UTF-8, escapes counted), so the five details together stay
+    within ``MAX_DETAILS_BYTES`` whatever their script or their line breaks."""
+
+    def size(part: str) -> int:
+        return len(json.dumps(part, ensure_ascii=False).encode(errors="replace"))
+
+    text = text[:budget]
+    if size(text) <= budget:
+        return text
+    low, high = 0, len(text)  # the longest prefix that fits: size grows with the length
+    while low < high:
+        middle = (low + high + 1) // 2
+        if size(text[:middle]) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low]
+
+
 def zabbix_event(values: dict[str, Any]) -> dict[str, Any]:
     """The event of a media type's parameters, checked; ``ValidationFailed`` naming the
     parameter. A macro Zabbix left unresolved (``{EVENT.ID}``) is refused by name."""
@@ -60,7 +84,7 @@ def zabbix_event(values: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise ValidationFailed(errors)
     trigger = _text(values, "trigger")
-    details = {n: values[n][:MAX_DETAIL] for n in DETAILS if _text(values, n)}
+    details = {n: _fit(values[n], MAX_DETAIL) for n in DETAILS if _text(values, n)}
     event = {
         "source": SOURCE,
         "node": _text(values, "host"),
@@ -79,7 +103,10 @@ def zabbix_event(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def zabbix_ingest(actor: Actor, **values: Any) -> Ingested:
-    """One Zabbix problem (a new alert or a repeat) or recovery (its clear)."""
+    """One Zabbix problem (a new alert or a repeat) or recovery (its clear); a problem
+    already recovered is ``ignored``."""
     if not selectors.can_work(actor):  # refused before its parameters are judged
-        raise PermissionDenied(SEND_REFUSED)
-    return event_ingest(actor, **zabbix_event(values))
+        raise PermissionDenied(gettext(SEND_REFUSED))
+    # {EVENT.ID} is one problem: after its recovery, a problem event of it is a retry
+    # Zabbix sent before the recovery (its alerters send concurrently and retry), ignored
+    return event_ingest(actor, once=True, **zabbix_event(values))

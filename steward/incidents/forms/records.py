@@ -4,7 +4,7 @@ decide, and the queue's filters are read by the API's filter schema
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from steward.core.forms import AttachmentForm, MultipleFileField, SingleLineField
 from steward.incidents.choices import (
     Impact,
+    IncidentChannel,
     OnHoldReason,
     QueueOrder,
     ResolutionCode,
@@ -22,11 +23,16 @@ from steward.web.pickers import picker_field, set_label
 from steward.web.record_forms import RecordUpdateForm, notes_field
 
 LEVELS = [(v, label) for v, label in Impact.choices]
+# how a caller may reach the desk when an agent logs the incident (a phone call was "Web")
+DESK_CHANNELS = [
+    (c.value, c.label) for c in (IncidentChannel.WEB, IncidentChannel.PHONE, IncidentChannel.EMAIL)
+]
 TEXTS = ("resolution_notes",)
 # the fields of the agents' form a requester's form has not (the desk decides these; the
 # affected service she names, picked from those she may name, as her files)
 REQUESTER_LEFT_OUT = (
     "caller",
+    "channel",
     "impact",
     "urgency",
     "configuration_item",
@@ -58,6 +64,13 @@ class IncidentForm(forms.Form):
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
     caller = _ref("person", _("Caller"), _("Type a name; empty for yourself"), max_length=150)
+    channel = forms.ChoiceField(
+        choices=DESK_CHANNELS,
+        initial=IncidentChannel.WEB.value,
+        required=False,
+        label=_("Channel"),
+        help_text=_("How the caller reached the desk"),
+    )
     category = forms.ChoiceField(required=False, label=_("Category"))
     subcategory = forms.ChoiceField(required=False, label=_("Subcategory"))
     impact = forms.TypedChoiceField(choices=LEVELS, coerce=int, initial=3, label=_("Impact"))
@@ -235,6 +248,16 @@ class BulkForm(forms.Form):
     def numbers_ticked(self, limit: int = 200) -> list[str]:
         return self.data.getlist("numbers")[:limit] if hasattr(self.data, "getlist") else []
 
+    def clean(self) -> dict[str, Any]:
+        """Nothing ticked is said as such (the queue answered "0 updated.", as if the
+        action had run and found nothing to do)."""
+        cleaned = super().clean()
+        if not [number for number in self.numbers_ticked() if number]:
+            raise forms.ValidationError(
+                _("Tick the incidents to act on first: nothing was selected.")
+            )
+        return cleaned
+
 
 class SavedViewForm(forms.Form):
     name = SingleLineField(max_length=60, label=_("Save this view as"))
@@ -265,6 +288,23 @@ class QueueFilterForm(forms.Form):
     priority = _select(_("Priority"), _("Any priority"), [(str(p), f"P{p}") for p in range(1, 6)])
     team = _select(_("Team"), _("Any team"), [])
     order = _select(_("Sort"), None, list(QueueOrder.choices))
+    # the filters a link sets that the bar has no control for, carried so a change of the
+    # bar keeps them; their values are the ones read back through the reader's scope and
+    # their chips are drawn above the rows (``views/queue_linked.py``, decision 0118)
+    assignee = forms.CharField(required=False, widget=forms.HiddenInput)
+    caller = forms.CharField(required=False, widget=forms.HiddenInput)
+    ci = forms.CharField(required=False, widget=forms.HiddenInput)
+    service = forms.CharField(required=False, widget=forms.HiddenInput)
+    category = forms.CharField(required=False, widget=forms.HiddenInput)
+    breached = forms.CharField(required=False, widget=forms.HiddenInput)
+    major = forms.CharField(required=False, widget=forms.HiddenInput)
+    breaching_within = forms.CharField(required=False, widget=forms.HiddenInput)
+    created_after = forms.CharField(required=False, widget=forms.HiddenInput)
+    created_before = forms.CharField(required=False, widget=forms.HiddenInput)
+    LINKED: ClassVar[frozenset[str]] = frozenset(
+        {"assignee", "caller", "ci", "service", "category", "breached", "major"}
+        | {"breaching_within", "created_after", "created_before"}
+    )
 
     def __init__(self, *args: Any, teams: Any = (), agent: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -277,8 +317,11 @@ class QueueFilterForm(forms.Form):
 
     @classmethod
     def field_names(cls, *, agent: bool) -> frozenset[str]:
-        """The fields a form built for this reader has (``__init__`` drops the team's)."""
-        return frozenset(name for name in cls.base_fields if agent or name != "team")
+        """The fields of the bar a form built for this reader shows (``__init__`` drops the
+        team's; a linked filter is carried hidden, so its refusal is said above the bar)."""
+        return frozenset(
+            name for name in cls.base_fields if (agent or name != "team") and name not in cls.LINKED
+        )
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Each refused filter's message beside its field."""

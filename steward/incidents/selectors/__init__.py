@@ -30,10 +30,13 @@ from steward.incidents.selectors.page import incident_page
 from steward.incidents.selectors.permissions import (
     IncidentCapabilities,
     Move,
+    incident_assignable_to_self,
     incident_capabilities,
     incident_moves,
+    incidents_selectable,
     incidents_takeable,
 )
+from steward.incidents.selectors.queue_subjects import queue_filter_subjects
 from steward.incidents.selectors.queues import (
     BREACHING_SOON_MINUTES,
     ORDERS,
@@ -87,6 +90,7 @@ __all__ = [
     "category_list",
     "category_suggest",
     "incident_allowed_transitions",
+    "incident_assignable_to_self",
     "incident_capabilities",
     "incident_activity_page",
     "incident_comment_page",
@@ -104,8 +108,10 @@ __all__ = [
     "incident_timeline",
     "incident_suggest",
     "incident_visible",
+    "incidents_selectable",
     "incidents_takeable",
     "priority_for",
     "priority_matrix",
+    "queue_filter_subjects",
     "saved_views",
 ]

@@ -68,6 +68,40 @@ def incidents_takeable(actor: Actor, incidents: Iterable[Incident]) -> set[str]:
     return {i.number for i in incidents if _takeable(i, team_ids)}
 
 
+def _assignable_to_self(incident: Incident, team_ids: Collection[int]) -> bool:
+    """The rule of "Assign selected to me", the actor known to be a person agent: an
+    incident not closed or cancelled, of no team or of one of the agent's teams (an
+    assignee stays in the incident's team: ``services.records``' check)."""
+    return incident.status not in FINAL_STATES and (
+        incident.team_id is None or incident.team_id in team_ids
+    )
+
+
+def incident_assignable_to_self(actor: Actor, incident: Incident) -> bool:
+    """Whether "Assign selected to me" may give the incident to the actor (the service
+    ``incident_assign_to_self`` asks this; the queue offers its tick box by the same rule)."""
+    return (
+        actor.is_agent
+        and actor.user is not None
+        and _assignable_to_self(incident, set(my_team_ids(actor)))
+    )
+
+
+def incidents_selectable(actor: Actor, incidents: Iterable[Incident]) -> set[str]:
+    """The numbers of the listed incidents a bulk action of the queue can act on for the
+    actor, so the queue offers their tick box: those "Assign selected to me" accepts
+    (``_assignable_to_self``, as ``incident_assignable_to_self``) and the resolved ones,
+    which "Close selected (resolved)" closes. One query for the actor's teams."""
+    if not actor.is_agent or actor.user is None:
+        return set()
+    team_ids = set(my_team_ids(actor))
+    return {
+        i.number
+        for i in incidents
+        if i.status == Status.RESOLVED or _assignable_to_self(i, team_ids)
+    }
+
+
 def incident_capabilities(actor: Actor, incident: Incident) -> IncidentCapabilities:
     """Agents take, assign, edit and move an incident until it is closed or cancelled and
     write replies and work notes at any time; the caller (a requester) replies, and cancels

@@ -19,7 +19,7 @@ from steward.incidents.services.records import (
 )
 from steward.incidents.services.reporting import incident_report
 from steward.incidents.services.saved_views import saved_view_delete, saved_view_save
-from steward.incidents.services.take import incident_take
+from steward.incidents.services.take import incident_assign_to_self, incident_take
 from steward.incidents.services.watchers import incident_watchers_add
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "incident_create",
     "incident_report",
     "incident_settings",
+    "incident_assign_to_self",
     "incident_take",
     "incident_update",
     "incident_watchers_add",

@@ -8,6 +8,7 @@ the field, audited with old and new values, and announced on the outbox.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -21,7 +22,7 @@ from steward.core import selectors as core_selectors
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import NotFound, ValidationFailed
-from steward.core.services.common import reject_unknown, require_admin
+from steward.core.services.common import reject_unknown, require_admin, unique_or_refused
 from steward.core.services.references import active_team
 from steward.incidents import selectors
 from steward.incidents.choices import AssignmentMode, Impact, Priority
@@ -62,16 +63,24 @@ def _clean_category(actor: Actor, clean: dict[str, Any], current: Category | Non
     if current is not None:
         taken = taken.exclude(pk=current.pk)
     if taken.exists():
-        if parent:
-            message = _("there is already a category %(name)s under %(parent)s") % {
-                "name": repr(name),
-                "parent": parent.name,
-            }
-        else:
-            message = _("there is already a category %(name)s at the top level") % {
-                "name": repr(name)
-            }
-        raise ValidationFailed.one("name", message)
+        raise ValidationFailed.one("name", _category_taken(name, parent))
+
+
+def _category_taken(name: str, parent: Category | None) -> str:
+    if parent:
+        return _("there is already a category %(name)s under %(parent)s") % {
+            "name": repr(name),
+            "parent": parent.name,
+        }
+    return _("there is already a category %(name)s at the top level") % {"name": repr(name)}
+
+
+def _category_unique(category: Category) -> AbstractContextManager[None]:
+    """A create or rename racing another of the same name passed ``_clean_category``'s
+    check too: the constraint's refusal is the check's 422. The slug is made from the
+    name, so the race that meets it is a second create of the same name."""
+    taken = _category_taken(category.name, category.parent)
+    return unique_or_refused(Category, {"name": taken, "slug": taken}, named={"slug": "name"})
 
 
 @transaction.atomic
@@ -89,7 +98,9 @@ def category_create(actor: Actor, *, name: str, **fields: Any) -> Category:
     while Category.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base[:90]}-{n}"
-    category = Category.objects.create(slug=slug, **clean)
+    category = Category(slug=slug, **clean)
+    with _category_unique(category):
+        category.save()
     audit.record(
         actor, category, action=AuditAction.CREATE, after=audit.snapshot(category, CATEGORY_AUDITED)
     )
@@ -114,7 +125,8 @@ def category_update(actor: Actor, *, slug: str, changes: dict[str, Any]) -> Cate
     after = audit.snapshot(category, CATEGORY_AUDITED)
     changed = [n for n in CATEGORY_AUDITED if before[n] != after[n]]
     if changed:
-        category.save(update_fields=changed)
+        with _category_unique(category):
+            category.save(update_fields=changed)
         audit.record(actor, category, before=before, after=after)
         outbox.emit("category.updated", category, slug=category.slug, changed=changed)
     return category

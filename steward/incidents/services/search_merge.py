@@ -55,6 +55,7 @@ LEASE = "incidents-search-merge"
 LEASE_TTL = dt.timedelta(seconds=60)
 RENEW_EVERY = 20.0  # seconds: well inside the lease
 RETRY = 5.0  # seconds before another try for a lease another worker holds
+STOP_WAIT = 10.0  # seconds the worker's stop waits for the step in hand and the lease's return
 STRUCTURE_ROWID = 10  # FTS5 keeps its segment list in this row of ``<table>_data``
 
 _MERGE = f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('merge', %s)"  # noqa: S608
@@ -231,7 +232,12 @@ def start() -> Merger | None:
 
 def stop() -> None:
     """The worker's shutdown hook: the thread ends after the step in hand, giving the
-    lease back."""
+    lease back, and the hook waits for that. The thread is a daemon: once huey's worker
+    threads have ended, the process exits and would cut it off between its last step and
+    the lease's release, leaving the lease held for ``LEASE_TTL`` (stop 39's CI)."""
     with _mutex:
-        if _running is not None:
-            _running.stop()
+        merger = _running
+    if merger is not None:
+        merger.stop()
+        if merger is not threading.current_thread():
+            merger.join(STOP_WAIT)

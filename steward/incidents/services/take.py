@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from steward.core.actor import Actor
 from steward.core.errors import Conflict, PermissionDenied
 from steward.core.services.common import check_version
+from steward.core.services.references import not_in_team
 from steward.incidents import selectors
 from steward.incidents.choices import Status
 from steward.incidents.models import Incident
@@ -56,6 +57,30 @@ def incident_take(actor: Actor, *, number: str, expected_version: int | None = N
             )
         changes["team"] = None  # an administrator or lead takes it out of the team's queue
     return incident_update(actor, number=number, expected_version=incident.version, changes=changes)
+
+
+@transaction.atomic
+def incident_assign_to_self(actor: Actor, *, number: str) -> Incident:
+    """The "Assign selected to me" of one ticked incident: refused unless
+    ``selectors.incident_assignable_to_self`` allows it, the rule by which the queue offers
+    the tick box (another team's incident: the update's own words, naming the team); then
+    the assignment is an ordinary update (audited, announced)."""
+    if actor.user is None or not actor.is_agent:
+        raise PermissionDenied(_("Only agents take incidents."))
+    incident = selectors.incident_for_update(actor, number=number)
+    if not selectors.incident_assignable_to_self(actor, incident):
+        if incident.status in (Status.CLOSED, Status.CANCELLED):
+            raise PermissionDenied(
+                _("The incident is closed or cancelled."),
+                fields={"status": [_("closed or cancelled")]},
+            )
+        raise not_in_team(incident.team)
+    return incident_update(
+        actor,
+        number=number,
+        expected_version=incident.version,
+        changes={"assignee": actor.user.username},
+    )
 
 
 def _may_reassign(actor: Actor, incident: Incident) -> bool:

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from steward.core.errors import ValidationFailed
 from steward.core.models import Team, User
-from steward.core.services.common import unknown_ref
+from steward.core.services.common import unknown_ci, unknown_ref
+from steward.core.services.references import not_in_team
 from steward.incidents.models import Category
 
 TITLE_MAX = 200
@@ -107,9 +108,7 @@ def assignee(key: Any, found: User | None) -> User | None:
 def assignee_in_team(team: Team | None, assignee: User | None, members: Container[int]) -> None:
     """With both set, the assignee is one of the team's ``members`` (user ids)."""
     if team is not None and assignee is not None and assignee.pk not in members:
-        raise ValidationFailed.one(
-            "assignee", _("is not a member of team %(slug)s") % {"slug": team.slug}
-        )
+        raise not_in_team(team)
 
 
 def ci_number(value: Any) -> str:
@@ -119,15 +118,22 @@ def ci_number(value: Any) -> str:
 
 def configuration_item(key: Any, found: Any) -> Any:
     """A CI the actor may see in the CMDB, by number (empty: none)."""
-    return reference("configuration_item", ci_number(key), found, label="CI")
+    if not ci_number(key):
+        return None
+    if found is None:
+        raise unknown_ci("configuration_item", key)
+    return found
 
 
 def affected_service(key: Any, found: Any, *, is_service: bool) -> Any:
     """A business service (a CI of that class or a subclass) the actor may see, by number."""
-    service = reference("affected_service", ci_number(key), found, label="CI")
-    if service is not None and not is_service:
+    if not ci_number(key):
+        return None
+    if found is None:
+        raise unknown_ci("affected_service", key)
+    if not is_service:
         raise ValidationFailed.one(
             "affected_service",
-            _("%(number)s is not a business service") % {"number": service.number},
+            _("%(number)s is not a business service") % {"number": found.number},
         )
-    return service
+    return found

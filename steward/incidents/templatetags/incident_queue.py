@@ -27,7 +27,6 @@ from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
-from django.utils.translation import ngettext
 
 from steward.core.selectors.timeline import format_date, format_datetime
 from steward.incidents.views import queue_text
@@ -40,6 +39,7 @@ from steward.incidents.views.queue_cells import (
     take_cell,
 )
 from steward.web.templatetags.steward_ui import (
+    AGO_WORDS,
     Dates,
     PageLocale,
     local_dates,
@@ -58,7 +58,8 @@ FAST = True
 @register.simple_tag(takes_context=True)
 def incident_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
     """Each row (``selectors.rows.QueueRow`` or an ``Incident``) as the queue's ``<tr>``;
-    agents get the tick box, the caller and Take (where ``takeable`` names the row)."""
+    agents get the tick box (where ``selectable`` names the row), the caller and Take
+    (where ``takeable`` does)."""
     page = PageLocale.current()
     if FAST:  # decision 0075's helpers
         escape, dates = _escape, _Times(page).of
@@ -68,6 +69,7 @@ def incident_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
         rows,
         agent=bool(context.get("can_work_queue")),
         takeable=context.get("takeable") or (),
+        selectable=context.get("selectable") or (),
         records_url=context.get("records_url", ""),
         page=page,
         escape=escape,
@@ -76,40 +78,28 @@ def incident_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
 
 
 class _SinceWord:
-    """One of ``timesince``'s units (``"%(num)d day"``/``"%(num)d days"``) for Django's own
+    """One of ``timesince``'s units (``steward_ui.AGO_WORDS[unit]``) for Django's own
     ``timesince(time_strings=…)``: ``word % {"num": n}`` is what the catalogue's lazy plural
     gives, kept per language and count instead of looked up again on every row."""
 
-    __slots__ = ("language", "singular", "plural")
+    __slots__ = ("language", "unit")
 
-    def __init__(self, language: str | None, singular: str, plural: str) -> None:
-        self.language, self.singular, self.plural = language, singular, plural
+    def __init__(self, language: str | None, unit: str) -> None:
+        self.language, self.unit = language, unit
 
     def __mod__(self, values: dict[str, int]) -> str:
-        return _since_word(self.language, self.singular, self.plural, values["num"])
+        return _since_word(self.language, self.unit, values["num"])
 
 
 @functools.lru_cache(maxsize=4096)
-def _since_word(language: str | None, singular: str, plural: str, num: int) -> str:
+def _since_word(language: str | None, unit: str, num: int) -> str:
     # the language is the active one (the key only keeps languages apart)
-    return ngettext(singular, plural, num) % {"num": num}
-
-
-# Django's own words for ``timesince`` (django.utils.timesince.TIME_STRINGS, translated by
-# Django's catalogues); tests/incidents/test_page_rendering.py holds them to its output.
-SINCE_WORDS = {
-    "year": ("%(num)d year", "%(num)d years"),
-    "month": ("%(num)d month", "%(num)d months"),
-    "week": ("%(num)d week", "%(num)d weeks"),
-    "day": ("%(num)d day", "%(num)d days"),
-    "hour": ("%(num)d hour", "%(num)d hours"),
-    "minute": ("%(num)d minute", "%(num)d minutes"),
-}
+    return str(AGO_WORDS[unit] % {"num": num})
 
 
 @functools.lru_cache(maxsize=16)
 def _since_words(language: str | None) -> dict[str, _SinceWord]:
-    return {name: _SinceWord(language, *words) for name, words in SINCE_WORDS.items()}
+    return {unit: _SinceWord(language, unit) for unit in AGO_WORDS}
 
 
 # --- the helpers of ``FAST`` (decision 0075), and the one writer of the rows ---
@@ -152,6 +142,7 @@ def _rows(
     *,
     agent: bool,
     takeable: Any,
+    selectable: Any,
     records_url: Any,
     page: PageLocale,
     escape: Callable[[Any], str],
@@ -175,6 +166,7 @@ def _rows(
             rows,
             agent=agent,
             takeable=takeable,
+            selectable=selectable,
             records_url=records_url,
             page=page,
             escape=escape,
@@ -194,6 +186,7 @@ def _rows(
             row,
             number,
             agent=agent,
+            selectable=row.number in selectable,
             records_url=records_url,
             words=words,
             escape=escape,

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from steward.core.errors import DomainError
@@ -14,6 +15,8 @@ from steward.incidents.choices import Status
 from steward.incidents.forms import BulkForm
 from steward.incidents.views.queue import QUEUE, queue_context
 from steward.web.forms import submit
+
+CLOSE = {"status": Status.CLOSED}
 
 
 def _back(request: HttpRequest, target: str) -> str:
@@ -31,16 +34,16 @@ def bulk(request: HttpRequest) -> HttpResponse:
     form = BulkForm(request.POST)
 
     def save(f: BulkForm) -> tuple[int, list[str]]:
-        changes = {
-            "assign_me": {"assignee": actor.user.username},
-            "close": {"status": Status.CLOSED},
-        }[f.cleaned_data["action"]]
+        action = f.cleaned_data["action"]
         done, failed = 0, []
         for number in f.numbers_ticked():
             try:
-                services.incident_update(
-                    actor, number=number, expected_version=None, changes=changes
-                )
+                if action == "assign_me":  # the rule the queue offers the tick box by
+                    services.incident_assign_to_self(actor, number=number)
+                else:
+                    services.incident_update(
+                        actor, number=number, expected_version=None, changes=CLOSE
+                    )
                 done += 1
             except DomainError as exc:
                 failed.append(f"{number}: {exc.message}")
@@ -48,8 +51,11 @@ def bulk(request: HttpRequest) -> HttpResponse:
 
     def success(result: tuple[int, list[str]]) -> str:
         done, failed = result
-        note = f" Not updated: {'; '.join(failed)}" if failed else ""
-        messages.info(request, f"{done} updated.{note}")
+        said = gettext("%(count)s updated.") % {"count": done}
+        if failed:
+            not_done = gettext("Not updated: %(reasons)s") % {"reasons": "; ".join(failed)}
+            said = f"{said} {not_done}"
+        messages.info(request, said)
         return _back(request, form.cleaned_data["next"])
 
     return submit(

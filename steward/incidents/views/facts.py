@@ -19,6 +19,7 @@ from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from steward.core.labels import display
 from steward.mailboxes import selectors as mail_selectors
 from steward.mailboxes.selectors.messages import INCIDENT
 from steward.web.templatetags.steward_ui import sla_badge_one, sla_kind, when
@@ -52,8 +53,8 @@ def facts_html(actor: Any, incident: Any, can: Any, impact: Any) -> SafeString:
     sub = f" › {esc(incident.subcategory)}" if incident.subcategory else ""
     add(f"<dt>{translated('Category')}</dt><dd>{_or_dash(incident.category)}{sub}</dd>")
     add(
-        f"<dt>{translated('Impact / urgency')}</dt><dd>{esc(incident.get_impact_display())}"
-        f" / {esc(incident.get_urgency_display())}</dd>"
+        f"<dt>{translated('Impact / urgency')}</dt><dd>{esc(display(incident, 'impact'))}"
+        f" / {esc(display(incident, 'urgency'))}</dd>"
     )
     reason = incident.priority_override_reason
     add(f"<dt>{translated('Priority override')}</dt><dd>{esc(reason)}</dd>" if reason else "")
@@ -94,7 +95,7 @@ def facts_html(actor: Any, incident: Any, can: Any, impact: Any) -> SafeString:
         if mail_selectors.opened_by_mail(actor, record_type=INCIDENT, number=number):
             opened = esc(reverse("mailboxes:opened_incident", args=[number]))
             mail = f' (<a href="{opened}">{translated("the message")}</a>)'
-    add(f"<dt>{translated('Channel')}</dt><dd>{esc(incident.get_channel_display())}{mail}</dd>")
+    add(f"<dt>{translated('Channel')}</dt><dd>{esc(display(incident, 'channel'))}{mail}</dd>")
     external = ""
     if incident.external_id is not None and not caller_view:  # decision 0094's reference
         source = f"{esc(incident.external_source)}: " if incident.external_source else ""
@@ -107,13 +108,13 @@ def facts_html(actor: Any, incident: Any, can: Any, impact: Any) -> SafeString:
     resolved = incident.resolved_at
     add(
         f"<dt>{translated('Resolved')}</dt><dd>{_time(resolved)} · "
-        f"{esc(incident.get_resolution_code_display())}</dd>"
+        f"{esc(display(incident, 'resolution_code'))}</dd>"
         if resolved
         else ""
     )
     held = incident.on_hold_reason
     add(
-        f"<dt>{translated('On hold')}</dt><dd>{esc(incident.get_on_hold_reason_display())}</dd>"
+        f"<dt>{translated('On hold')}</dt><dd>{esc(display(incident, 'on_hold_reason'))}</dd>"
         if held
         else ""
     )
@@ -143,8 +144,9 @@ def _clocks(clocks: Any, caller_view: bool) -> str:
             if c.kind == "resolution" and c.state == "running" and c.due_at and not c.breached
         )
     words = gettext("SLA %(kind)s")
+    policy = gettext("(policy %(policy)s)")  # the kind is the label's: not said again
     return "".join(
-        f"<dt>{words % {'kind': esc(sla_kind(c.kind))}}</dt><dd>{sla_badge_one(c)}\n"
-        f'      <span class="muted">{esc(c.policy_name)}</span></dd>'
+        f"<dt>{words % {'kind': esc(sla_kind(c.kind))}}</dt><dd>{sla_badge_one(c, named=False)}\n"
+        f'      <span class="muted">{policy % {"policy": esc(c.policy_name)}}</span></dd>'
         for c in clocks
     )

@@ -20,6 +20,7 @@ from steward.incidents import selectors
 from steward.incidents.choices import Queue, QueueOrder
 from steward.incidents.filters import IncidentFilters
 from steward.incidents.forms import BulkForm, QueueFilterForm, SavedViewForm
+from steward.incidents.views.queue_linked import NAMING, linked_filters, page_query
 from steward.web.forms import wants_partial
 from steward.web.links import link
 
@@ -29,13 +30,6 @@ if TYPE_CHECKING:
 QUEUE = "incidents/queue.html"
 # A requester's queue is only ever their own incidents: the agents' tabs would all be empty.
 REQUESTER_QUEUE_LABELS = {Queue.OPEN.value: _("Open"), Queue.ALL.value: _("Everything")}
-
-
-def queue_query(request: HttpRequest) -> str:
-    """The page's filters as a query string, without htmx's ``partial`` marker."""
-    query = request.GET.copy()
-    query.pop("partial", None)
-    return query.urlencode()
 
 
 def queue_context(request: HttpRequest) -> dict:
@@ -48,6 +42,18 @@ def queue_context(request: HttpRequest) -> dict:
     params = filters.selector_args(default_queue=Queue.MY_TEAMS if agent else Queue.ALL)
     if not agent and not request.GET.get("order"):
         params["order"] = QueueOrder.NEWEST.value  # a caller looks for what she just reported
+    teams = core_selectors.team_choices(actor) if agent else ()
+    records_url = link("incidents:list")
+    bar = {
+        **{name: getattr(filters, name) for name in ("q", "status", "priority")},
+        "queue": params["queue"],
+        "order": params["order"],
+        # only a team the bar offers: the chips' addresses repeat no value it cannot show
+        "team": filters.team if any(t.slug == filters.team for t in teams) else "",
+    }
+    linked = linked_filters(actor, filters, bar, records_url)
+    # a filter naming what the reader cannot see (or nothing) is left out of the rows too
+    params.update({name: linked.values[name] for name in NAMING})
     try:
         page = selectors.incident_list(actor, **params, shown=True)
     except DomainError as exc:  # the selector's own checks, should a filter slip past
@@ -60,8 +66,8 @@ def queue_context(request: HttpRequest) -> dict:
         **{name: request.GET.get(name, "") for name in QueueFilterForm.base_fields},
         "queue": params["queue"],
         "order": params["order"] if "order" not in errors else request.GET.get("order"),
+        **linked.values,  # read back through the reader's scope, never the query's text
     }
-    teams = core_selectors.team_choices(actor) if agent else ()
 
     def filter_form() -> QueueFilterForm:
         form = QueueFilterForm(values, teams=teams, agent=agent)
@@ -69,8 +75,7 @@ def queue_context(request: HttpRequest) -> dict:
         return form
 
     shown = QueueFilterForm.field_names(agent=agent)
-    query = queue_query(request)
-    records_url = link("incidents:list")
+    query = page_query(bar, linked)
     return {
         "page": page,
         "params": params,
@@ -85,9 +90,12 @@ def queue_context(request: HttpRequest) -> dict:
         "records_url": records_url,  # the rows' links: /incidents/<number>/
         "can_work_queue": agent,  # bulk actions, taking and saved views are the agents'
         "takeable": selectors.incidents_takeable(actor, page.items if page else []),
+        # a tick box where a bulk action can act: the rule its service asks (decision 0118)
+        "selectable": selectors.incidents_selectable(actor, page.items if page else []),
         "saved_views": selectors.saved_views(actor) if agent else [],
         "bulk_form": BulkForm(initial={"next": f"{records_url}?{query}"}),
         "save_view_form": SavedViewForm(initial={"query": query}),
+        "linked": linked,
     }
 
 

@@ -26,6 +26,7 @@ class Words(NamedTuple):
     {% blocktranslate %} only the values put into it."""
 
     select: str
+    unselectable: str
     major: str
     ago: str
     take: str
@@ -35,6 +36,7 @@ class Words(NamedTuple):
     def current(cls) -> Words:
         return cls(
             select=gettext("Select %(number)s"),
+            unselectable=conditional_escape(gettext("Not assignable to you")),
             major=format_html(' <span class="badge major">{}</span>', gettext("MAJOR")),
             ago=gettext("%(since)s ago"),
             take=conditional_escape(gettext("Take")),
@@ -47,6 +49,7 @@ def head(
     number: str,
     *,
     agent: bool,
+    selectable: bool,
     records_url: str,
     words: Words,
     escape: Callable[[Any], str],
@@ -54,14 +57,18 @@ def head(
     statuses: dict[Any, str],
 ) -> str:
     """A row's cells before its SLA badge, joined as the row joins them: the tick box, the
-    number, priority, title, status, team, assignee and (for agents) the caller.
+    number, priority, title, status, team, assignee and (for agents) the caller. The tick
+    box only where ``selectable`` (``selectors.incidents_selectable``): elsewhere the row
+    says why there is none, so a bulk action is never offered for a row it would refuse.
     ``priorities`` and ``statuses``: the page's badges by value, filled as they are drawn."""
     cells = []
-    if agent:
+    if agent and selectable:
         cells.append(
             f'<td><input type="checkbox" name="numbers" value="{number}" '
             f'aria-label="{words.select % {"number": number}}"></td>'
         )
+    elif agent:
+        cells.append(f'<td><span class="muted">{words.unselectable}</span></td>')
     major = words.major if row.is_major else ""
     cells.append(f'<td><a href="{records_url}{number}/">{number}</a>{major}</td>')
     priority = row.priority

@@ -6,7 +6,8 @@ reader: the escapes, the badges, the day's name and the times in the reader's zo
 row is four parts, each written by ``queue_cells`` on a miss and then looked up:
 
 - the cells before the SLA badge, by the row's number, title, status, priority, major
-  flag, team, assignee and caller (the values ``queue_cells.head`` reads);
+  flag, team, assignee and caller (the values ``queue_cells.head`` reads) and whether
+  its tick box is offered;
 - the SLA cell, by the most urgent clock's kind, policy name, state, pause, breach,
   warning, business seconds left and due time (all ``sla_html`` reads), so a running
   clock is written anew once a second and looked up in between;
@@ -102,6 +103,7 @@ def rows(
     *,
     agent: bool,
     takeable: Any,
+    selectable: Any,
     records_url: str,
     page: PageLocale,
     escape: Callable[[Any], str],
@@ -143,6 +145,7 @@ def rows(
             None if team is None else team.name,
             row.assignee,
             row.caller,
+            number in selectable,
         )
         cells = heads.get(values)
         if cells is None:
@@ -153,6 +156,7 @@ def rows(
                     row,
                     escape(number),
                     agent=agent,
+                    selectable=values[-1],
                     records_url=records_url,
                     words=words,
                     escape=escape,

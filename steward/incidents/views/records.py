@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import partial
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -27,9 +28,10 @@ from steward.core.actor import Actor
 from steward.core.errors import NotFound
 from steward.core.views.attachments import attachment_card
 from steward.incidents import selectors, services
+from steward.incidents.choices import Status
 from steward.incidents.forms import CommentForm, IncidentForm, UpdateForm
 from steward.incidents.models import Incident
-from steward.incidents.views import facts
+from steward.incidents.views import facts, work
 from steward.web import heading
 from steward.web import timeline as timeline_writer
 from steward.web.forms import submit
@@ -198,7 +200,13 @@ def submit_on_detail(
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     """The record page: facts, SLA, the actions on offer, and the timeline."""
     incident = selectors.incident_page(request.actor, number=number)
-    return render(request, DETAIL, detail_context(request.actor, incident))
+    context = detail_context(request.actor, incident)
+    # the "Work it" panel of fresh forms written in Python (decision 0117); a failed form's
+    # page (``submit_on_detail``) has none: the template draws it
+    context["work"] = work.work_html(
+        request, incident, context["can"], context["form"], context["take_form"]
+    )
+    return render(request, DETAIL, context)
 
 
 @login_required
@@ -206,17 +214,33 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 def update(request: HttpRequest, number: str) -> HttpResponse:
     """Save edits or a status move; a stale version shows an error and offers a reload."""
     incident = selectors.incident_get(request.actor, number=number)
-    return submit_on_detail(
-        request,
-        incident,
-        UpdateForm(request.POST),
-        lambda f: services.incident_update(
+
+    def save(form: UpdateForm) -> Incident:
+        changes = form.changes(incident)
+        saved = services.incident_update(
             request.actor,
             number=number,
-            expected_version=f.cleaned_data["version"],
-            changes=f.changes(incident),
-        ),
-    )
+            expected_version=form.cleaned_data["version"],
+            changes=changes,
+        )
+        # said on the page the redirect loads (base.html's role="status" list), so the person,
+        # and a screen reader, knows the click did something: the panel looks the same after
+        messages.success(request, saved_message(saved.number, changes.get("status")))
+        return saved
+
+    return submit_on_detail(request, incident, UpdateForm(request.POST), save)
+
+
+def saved_message(number: str, status: str | None) -> str:
+    """The confirmation of the update form: Save, Resolve, or another move."""
+    if status == Status.RESOLVED:
+        return gettext("%(number)s resolved.") % {"number": number}
+    if status:
+        return gettext("%(number)s saved: now %(status)s.") % {
+            "number": number,
+            "status": Status(status).label,
+        }
+    return gettext("%(number)s saved.") % {"number": number}
 
 
 @login_required

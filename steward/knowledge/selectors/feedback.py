@@ -51,6 +51,13 @@ def _journeys_seen(actor: Actor) -> QuerySet[Journey]:
     return scope_to_organisations(actor, Journey.objects.all(), field="user__organisation")
 
 
+def _votes_seen(actor: Actor) -> QuerySet[ArticleFeedback]:
+    """Votes of people of the organisations the agent serves (and of none): as the
+    journeys, an agent limited to some organisations counted every customer's votes on a
+    shared article."""
+    return scope_to_organisations(actor, ArticleFeedback.objects.all(), field="user__organisation")
+
+
 def article_stats(
     actor: Actor,
     *,
@@ -59,13 +66,14 @@ def article_stats(
     limit: int | None = None,
 ) -> Page:
     """Articles (the actor's own, or ``owner``'s, or all with ``owner=""``) with views,
-    helpful and not-helpful votes and deflections: one query for the page."""
+    helpful and not-helpful votes and deflections (of the people the actor serves): one
+    query for the page."""
     if not actor.is_agent:
         raise PermissionDenied("Only agents see knowledge statistics.")
     qs = article_visible(actor)
     if owner:
         qs = qs.filter(owner__username=actor.user.username if owner == "me" else owner)
-    votes = ArticleFeedback.objects.filter(article=OuterRef("pk"))
+    votes = _votes_seen(actor).filter(article=OuterRef("pk"))
     qs = qs.annotate(
         helpful=_count(votes.filter(helpful=True)),
         not_helpful=_count(votes.filter(helpful=False)),

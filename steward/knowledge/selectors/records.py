@@ -120,10 +120,16 @@ def _readable(qs: QuerySet[Article], hits: list[tuple[float, int]]) -> list[tupl
 def article_suggest(actor: Actor, *, q: str, limit: int = SUGGESTIONS) -> list[search.Hit]:
     """Published articles the actor may read whose title (or number) matches what is typed,
     best first (the incident and request forms' "these may help"), from three letters on:
-    one statement on the small title index, rows of id, number and title."""
-    if len(q.strip()) < 3 or not search.units(q):
+    one statement on the small title index, rows of id, number and title. A title of
+    several words (not stop-words alone) asks for titles holding any of them, those holding
+    more first, so every word's matches still lead: a requester types a sentence, and "VPN
+    drops every hour" found nothing, the suggestions "vpn" had shown going away as she
+    typed on."""
+    words = search.units(q)
+    if len(q.strip()) < 3 or not words:
         return []
-    return search.best_rows(q, _published(actor), limit=limit, title_only=True)
+    several = len(words) > 1 and not search.only_stop_words(words)
+    return search.best_rows(q, _published(actor), limit=limit, title_only=True, any_word=several)
 
 
 def article_best(actor: Actor, *, q: str, limit: int) -> list[search.Hit]:

@@ -24,6 +24,7 @@ from steward.core.services.common import (
     reject_unknown,
     require_admin,
     resolve_ref,
+    unique_or_refused,
 )
 from steward.incidents.models import Category
 from steward.mailboxes import selectors
@@ -181,12 +182,18 @@ def mailbox_create(
     require_admin(actor, _("configure mailboxes"))
     reject_unknown(fields, EDITABLE)
     clean = _clean({"name": name, "address": address, "kind": kind, **fields}, None)
-    slug = new_slug(Mailbox, slug=slug, name=clean["name"], noun=_("mailbox"))
+    taken = {
+        "slug": _("a mailbox with this slug already exists"),
+        "name": _("a mailbox with this name already exists"),
+        "address": _("another mailbox has this address"),
+    }
+    slug = new_slug(Mailbox, slug=slug, name=clean["name"], taken=taken)
     if slug in RESERVED:
         raise ValidationFailed.one(
             "slug", _("%(slug)s names a page; choose another") % {"slug": repr(slug)}
         )
-    mailbox = Mailbox.objects.create(slug=slug, **clean)
+    with unique_or_refused(Mailbox, taken):
+        mailbox = Mailbox.objects.create(slug=slug, **clean)
     audit.record(
         actor, mailbox, action=AuditAction.CREATE, after=audit.snapshot(mailbox, AUDITED),
         secret_fields=SECRET,
@@ -207,18 +214,24 @@ def mailbox_update(
     if not changes.get("imap_password", "x"):
         changes = {k: v for k, v in changes.items() if k != "imap_password"}
     clean = _clean(changes, mailbox)
+    taken = {
+        "name": _("a mailbox with this name already exists"),
+        "address": _("another mailbox has this address"),
+    }
     if (
         "name" in clean
         and Mailbox.objects.filter(name=clean["name"]).exclude(pk=mailbox.pk).exists()
     ):
-        raise ValidationFailed.one("name", _("a mailbox with this name already exists"))
+        raise ValidationFailed.one("name", taken["name"])
     before = audit.snapshot(mailbox, AUDITED)
     for name, value in clean.items():
         setattr(mailbox, name, value)
     after = audit.snapshot(mailbox, AUDITED)
     changed = [n for n in clean if before.get(n) != after.get(n)]
     if changed:
-        bump_version(mailbox, changed)
+        # a rename (or new address) racing another's passed the checks above too
+        with unique_or_refused(Mailbox, taken):
+            bump_version(mailbox, changed)
         audit.record(actor, mailbox, before=before, after=after, secret_fields=SECRET)
         outbox.emit("mailbox.updated", mailbox, slug=slug, changed=sorted(changed))
     return mailbox

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 from steward.cmdb import selectors as cmdb_selectors
 from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
-from steward.core.services.references import active_team, active_user, resolve_organisations
+from steward.core.services.common import unknown_ci
+from steward.core.services.references import (
+    active_team,
+    active_user,
+    not_in_team,
+    resolve_organisations,
+)
 from steward.incidents import selectors as incident_selectors
 from steward.problems.models import Problem
 
@@ -36,7 +42,7 @@ def _ci(actor: Actor, field: str, value: Any) -> Any:
     number = str(value).strip().upper()
     ci = cmdb_selectors.ci_visible(actor).filter(number=number).first()
     if ci is None:
-        raise ValidationFailed.one(field, _("no CI %(number)s") % {"number": repr(number)})
+        raise unknown_ci(field, value)
     return ci
 
 
@@ -100,7 +106,5 @@ def clean_fields(actor: Actor, values: dict[str, Any], problem: Problem | None) 
         and assignee is not None
         and not team.members.filter(pk=assignee.pk).exists()
     ):
-        raise ValidationFailed.one(
-            "assignee", _("is not a member of team %(slug)s") % {"slug": team.slug}
-        )
+        raise not_in_team(team)
     return clean

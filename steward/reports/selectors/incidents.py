@@ -113,6 +113,7 @@ def backlog(reach: Reach) -> Table:
     rows = [
         {
             "priority": priority.label,
+            "priority_value": priority.value,  # not a column: the queue filter a figure opens
             "total": counts.get(priority, {}).get("total", 0),
             **{b.value: counts.get(priority, {}).get(b.value, 0) for b in buckets},
         }
@@ -181,7 +182,7 @@ def resolution_time(reach: Reach) -> Table:
 def top_categories(reach: Reach) -> Table:
     rows = (
         opened_in(reach)
-        .values("category__name")
+        .values("category__name", "category__slug")
         .annotate(incidents=Count("pk"))
         .order_by("-incidents", "category__name")[:TOP]
     )
@@ -191,7 +192,14 @@ def top_categories(reach: Reach) -> Table:
         ReportName.CATEGORIES.label,
         _("The categories of the most incidents opened in the period (at most ten)."),
         [Column("category", _("Category")), Column("incidents", _("Incidents"), bar=True)],
-        [{"category": r["category__name"] or none, "incidents": r["incidents"]} for r in rows],
+        [
+            {
+                "category": r["category__name"] or none,
+                "category_slug": r["category__slug"] or "",  # not a column: for the queue link
+                "incidents": r["incidents"],
+            }
+            for r in rows
+        ],
     )
 
 

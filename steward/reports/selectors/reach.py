@@ -90,8 +90,10 @@ FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
 def period_of(start: dt.date | None, end: dt.date | None) -> Period:
-    """The period asked for: by default the last 12 weeks up to today; 422 naming the field
-    when ``start`` is after ``end`` or the period is longer than two years."""
+    """The period asked for: by default the last 12 weeks up to today (this week, to today,
+    and the 11 whole weeks before it, so a weekly figure has 12 rows on any day of the
+    week); 422 naming the field when ``start`` is after ``end`` or the period is longer
+    than two years."""
     for name, day in (("start", start), ("end", end)):
         if day is not None and not FIRST_DAY <= day <= LAST_DAY:
             raise ValidationFailed.one(
@@ -99,7 +101,9 @@ def period_of(start: dt.date | None, end: dt.date | None) -> Period:
                 _("a date from %(first)s to %(last)s") % {"first": FIRST_DAY, "last": LAST_DAY},
             )
     end = end or timezone.localdate()
-    start = start or end - dt.timedelta(weeks=DEFAULT_WEEKS) + dt.timedelta(days=1)
+    if start is None:
+        this_monday = end - dt.timedelta(days=end.weekday())
+        start = max(this_monday - dt.timedelta(weeks=DEFAULT_WEEKS - 1), FIRST_DAY)
     if start > end:
         raise ValidationFailed.one("start", _("on or before the end date"))
     if (end - start).days >= MAX_DAYS:

@@ -6,11 +6,13 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -20,6 +22,7 @@ from steward.core.errors import DomainError, NotFound
 from steward.core.filters import parse_query
 from steward.core.selectors.timeline import format_date
 from steward.reports import selectors
+from steward.reports.choices import ReportName
 from steward.reports.filters import ReportFilters
 
 
@@ -48,25 +51,73 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def shown(table: selectors.Table) -> dict[str, Any]:
+Drill = tuple[str, Callable[[dict[str, Any]], str]]
+
+
+def _queue(**filters: Any) -> str:
+    query = QueryDict(mutable=True)
+    query.update({k: v for k, v in filters.items() if v not in ("", None)})
+    return f"{reverse('incidents:list')}?{query.urlencode()}"
+
+
+def drills(table: selectors.Table, team: str | None) -> Drill | None:
+    """The column whose figures open the incidents behind them in the queue, and each row's
+    address (a manager read "8" beside a CI and had to find those incidents herself).
+    ``team``: the team the figures are of ("" every team's, None several teams of the
+    reader's, which no one queue shows but the open ones under "My teams")."""
+    period = table.period
+    if table.name == ReportName.BACKLOG:
+        queue = "my_teams" if team is None else "open"
+        return "total", lambda r: _queue(queue=queue, priority=r["priority_value"], team=team)
+    if team is None or period is None:
+        return None
+    opened = {
+        "queue": "all",
+        "team": team,
+        "created_after": period.since.isoformat(),
+        "created_before": period.until.isoformat(),
+    }
+    if table.name == ReportName.CIS:
+        return "incidents", lambda r: _queue(ci=r["ci"], **opened)
+    if table.name == ReportName.CATEGORIES:
+        return (
+            "incidents",
+            lambda r: r["category_slug"] and _queue(category=r["category_slug"], **opened),
+        )
+    return None
+
+
+def shown(table: selectors.Table, team: str | None = None) -> dict[str, Any]:
     """A table as the page draws it: each cell with the width of its bar (a share of the
-    column's largest value), where the column has one."""
+    column's largest value), where the column has one, and the address of the incidents
+    behind it where the figure has one (``drills``)."""
     widest = {
         c.key: max((r[c.key] or 0 for r in table.rows), default=0) for c in table.columns if c.bar
     }
+    drill = drills(table, team)
     rows = [
         [
             (
                 row[c.key],
                 round(100 * (row[c.key] or 0) / widest[c.key]) if widest.get(c.key) else None,
+                drill[1](row) if drill and drill[0] == c.key and row[c.key] else "",
             )
             if c.bar
-            else (_cell(row[c.key]), None)
+            else (_cell(row[c.key]), None, "")
             for c in table.columns
         ]
         for row in table.rows
     ]
     return {"table": table, "rows": rows}
+
+
+def _links_team(request: HttpRequest, values: dict[str, Any]) -> str | None:
+    """The team of the figures as the queue's filter names it: the one chosen, every team
+    (""), the reader's only team, or None for several of hers."""
+    if values.get("team") or request.actor.is_admin:
+        return values.get("team") or ""
+    mine = selectors.team_choices(request.actor)
+    return mine[0].slug if len(mine) == 1 else None
 
 
 def _page(request: HttpRequest, template: str, read) -> HttpResponse:
@@ -79,7 +130,7 @@ def _page(request: HttpRequest, template: str, read) -> HttpResponse:
             errors = {n: list(m) for n, m in exc.fields.items()} or {"": [exc.message]}
     period = tables[0].period if tables else None
     context = {
-        "reports": [shown(t) for t in tables],
+        "reports": [shown(t, _links_team(request, values)) for t in tables] if tables else [],
         # the dates as read, else as typed (a refused one stays in its field)
         "start": period.start.isoformat() if period else request.GET.get("start", ""),
         "end": period.end.isoformat() if period else request.GET.get("end", ""),

@@ -15,7 +15,13 @@ from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import ValidationFailed
 from steward.core.services import common
-from steward.core.services.common import bump_version, check_version, new_slug, reject_unknown
+from steward.core.services.common import (
+    bump_version,
+    check_version,
+    new_slug,
+    reject_unknown,
+    unique_or_refused,
+)
 from steward.sla import selectors
 from steward.sla.models import WEEKDAYS, BusinessCalendar, CalendarClosure, WorkingHours
 from steward.sla.selectors.business_time import MINUTES_PER_DAY
@@ -211,6 +217,14 @@ def _write_children(calendar: BusinessCalendar, clean: dict[str, Any]) -> None:
     stamps.bump(stamps.SLA_CONFIG)  # bulk_create sends no signal: the cached specs must go
 
 
+def _taken() -> dict[str, str]:
+    """The refusals of a calendar's taken slug or name (``new_slug`` says why whole)."""
+    return {
+        "slug": _("a calendar with this slug already exists"),
+        "name": _("a calendar with this name already exists"),
+    }
+
+
 @transaction.atomic
 def calendar_create(
     actor: Actor,
@@ -235,10 +249,11 @@ def calendar_create(
             "closures": closures or [],
         }
     )
-    slug = new_slug(BusinessCalendar, slug=slug, name=clean["name"], noun="calendar")
-    calendar = BusinessCalendar.objects.create(
-        slug=slug, **{k: v for k, v in clean.items() if k in SCALARS}
-    )
+    slug = new_slug(BusinessCalendar, slug=slug, name=clean["name"], taken=_taken())
+    with unique_or_refused(BusinessCalendar, _taken()):
+        calendar = BusinessCalendar.objects.create(
+            slug=slug, **{k: v for k, v in clean.items() if k in SCALARS}
+        )
     _write_children(calendar, clean)
     after = _snapshot(calendar, [*SCALARS, "working_hours", "closures"])
     audit.record(actor, calendar, action=AuditAction.CREATE, after=after)
@@ -261,7 +276,7 @@ def calendar_update(
     clean = _clean(changes, current=calendar)
     name = clean.get("name")
     if name and BusinessCalendar.objects.filter(name=name).exclude(pk=calendar.pk).exists():
-        raise ValidationFailed.one("name", "a calendar with this name already exists")
+        raise ValidationFailed.one("name", _taken()["name"])
     fields = list(clean)
     before = _snapshot(calendar, fields)
     scalars = [f for f in fields if f in SCALARS]
@@ -269,7 +284,9 @@ def calendar_update(
         setattr(calendar, field, clean[field])
     _write_children(calendar, clean)
     after = _snapshot(calendar, fields)
-    bump_version(calendar, scalars)
+    # a rename racing another's passed the check above too
+    with unique_or_refused(BusinessCalendar, {"name": _taken()["name"]}):
+        bump_version(calendar, scalars)
     audit.record(actor, calendar, before=before, after=after)
     outbox.emit("calendar.updated", calendar, changed=sorted(clean))
     return calendar

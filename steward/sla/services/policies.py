@@ -138,8 +138,13 @@ def policy_create(
             **fields,
         }
     )
-    slug = new_slug(SlaPolicy, slug=slug, name=clean["name"], noun="policy")
-    policy = SlaPolicy.objects.create(slug=slug, **clean)
+    taken = {
+        "slug": _("a policy with this slug already exists"),
+        "name": _("a policy with this name already exists"),
+    }
+    slug = new_slug(SlaPolicy, slug=slug, name=clean["name"], taken=taken)
+    with common.unique_or_refused(SlaPolicy, taken):
+        policy = SlaPolicy.objects.create(slug=slug, **clean)
     audit.record(actor, policy, action=AuditAction.CREATE, after=audit.snapshot(policy, AUDITED))
     outbox.emit("sla_policy.created", policy)
     return policy
@@ -159,14 +164,17 @@ def policy_update(
         cleaned = _clean(values)
         name = cleaned.get("name")
         if name and SlaPolicy.objects.filter(name=name).exclude(pk=policy.pk).exists():
-            raise ValidationFailed.one("name", _("a policy with this name already exists"))
+            raise ValidationFailed.one("name", taken)
         return cleaned
 
-    return record_update(
-        actor,
-        load=load,
-        rules=RULES,
-        expected_version=expected_version,
-        changes=changes,
-        clean=clean,
-    ).record
+    taken = _("a policy with this name already exists")
+    # a rename racing another's passed the check in ``clean`` too
+    with common.unique_or_refused(SlaPolicy, {"name": taken}):
+        return record_update(
+            actor,
+            load=load,
+            rules=RULES,
+            expected_version=expected_version,
+            changes=changes,
+            clean=clean,
+        ).record

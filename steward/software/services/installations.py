@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from steward.cmdb import selectors as cmdb_selectors
 from steward.cmdb.choices import CIStatus
@@ -48,12 +49,12 @@ def installation_create(
         selectors.product_visible(actor), "product", product, key="slug", label="product"
     )
     if found is None:
-        raise ValidationFailed.one("product", "required: the product's slug")
+        raise ValidationFailed.one("product", _("required: the product's slug"))
     ci = _device(actor, device)
     if ci is None:
-        raise ValidationFailed.one("device", "required: the CI number of the device")
+        raise ValidationFailed.one("device", _("required: the CI number of the device"))
     if Installation.objects.filter(device=ci, product=found).exists():
-        raise ValidationFailed.one("product", f"already installed on {ci.number}")
+        raise _installed_on(ci)
     retired = ci.status == CIStatus.RETIRED
     values = {"user": active_user(actor, "user", user), "cores": clean_cores(cores)}
     try:
@@ -68,7 +69,7 @@ def installation_create(
                 **values,
             )
     except IntegrityError:
-        raise ValidationFailed.one("product", f"already installed on {ci.number}") from None
+        raise _installed_on(ci) from None
     audit.record(
         actor,
         installation,
@@ -107,7 +108,9 @@ class Reported:
 
 def _items(raw: Any) -> list[dict[str, Any]]:
     if not isinstance(raw, list) or len(raw) > MAX_REPORTED:
-        raise ValidationFailed.one("installations", f"a list of at most {MAX_REPORTED} items")
+        raise ValidationFailed.one(
+            "installations", _("a list of at most %(max)s items") % {"max": MAX_REPORTED}
+        )
     return raw
 
 
@@ -120,7 +123,7 @@ def _resolve(actor: Actor, items: list[dict[str, Any]]) -> tuple[dict[int, dict]
     )
     unknown = sorted(slugs - set(by_slug))
     if unknown:
-        raise ValidationFailed.one("installations", f"no product {unknown[0]!r}")
+        raise ValidationFailed.one("installations", _("no product %(slug)r") % {"slug": unknown[0]})
     names = {i["name"] for i in items if not i.get("product")}
     matched = matching.match(names, selectors.product_rules(actor)) if names else {}
     usernames = {i["user"] for i in items if i.get("user")}
@@ -130,7 +133,9 @@ def _resolve(actor: Actor, items: list[dict[str, Any]]) -> tuple[dict[int, dict]
     }
     missing = sorted(usernames - set(users))
     if missing:
-        raise ValidationFailed.one("installations", f"no user {missing[0]!r}")
+        raise ValidationFailed.one(
+            "installations", _("no user %(username)r") % {"username": missing[0]}
+        )
     found: dict[int, dict] = {}
     for item in items:
         pid = by_slug.get(item["product"]) if item.get("product") else matched.get(item["name"])
@@ -182,23 +187,35 @@ def device_installations_report(actor: Actor, *, device: str, installations: Any
     return result
 
 
+def _item(n: int, problem: str) -> ValidationFailed:
+    return ValidationFailed.one(
+        "installations", _("item %(n)s: %(problem)s") % {"n": n, "problem": problem}
+    )
+
+
+def _installed_on(ci: Any) -> ValidationFailed:
+    return ValidationFailed.one(
+        "product", _("already installed on %(device)s") % {"device": ci.number}
+    )
+
+
 def _validated(items: list[Any]) -> list[dict[str, Any]]:
     """Each item ``{"name" | "product", "user"?, "cores"?}``; the first bad one is named."""
     clean = []
     for n, item in enumerate(items):
         if not isinstance(item, dict):
-            raise ValidationFailed.one("installations", f"item {n}: an object")
+            raise _item(n, _("an object"))
         name, product = item.get("name") or "", item.get("product") or ""
         if not isinstance(name, str) or not isinstance(product, str) or not (name or product):
-            raise ValidationFailed.one("installations", f"item {n}: a name or a product slug")
+            raise _item(n, _("a name or a product slug"))
         if len(name) > 200:
-            raise ValidationFailed.one("installations", f"item {n}: name of at most 200")
+            raise _item(n, _("name of at most 200"))
         user = item.get("user") or ""
         if not isinstance(user, str):
-            raise ValidationFailed.one("installations", f"item {n}: user is a username")
+            raise _item(n, _("user is a username"))
         try:
             cores = clean_cores(item.get("cores", 0) or 0)
         except ValidationFailed:
-            raise ValidationFailed.one("installations", f"item {n}: cores 0 to 100000") from None
+            raise _item(n, _("cores 0 to 100000")) from None
         clean.append({"name": name, "product": product, "user": user, "cores": cores})
     return clean

@@ -6,6 +6,7 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from steward.core import audit, outbox
 from steward.core.actor import Actor
@@ -39,7 +40,7 @@ RULES = RecordRules(editable=FIELDS, audited=sorted(FIELDS), event="software.lic
 def _references(actor: Actor, clean: dict[str, Any]) -> None:
     if "product" in clean:
         if clean["product"] in (None, ""):
-            raise ValidationFailed.one("product", "required: the product's slug")
+            raise ValidationFailed.one("product", _("required: the product's slug"))
         clean["product"] = resolve_ref(
             selectors.product_visible(actor),
             "product",

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
+
 WORD = re.compile(r"[a-z0-9][a-z0-9.+#]*")
 MAX_RULES = 20
 MAX_RULE_WORDS = 8
@@ -24,17 +26,21 @@ def words(text: str) -> list[str]:
 def clean_rules(raw: object) -> list[str]:
     """Rules as stored: normalised word strings; ``ValueError`` says what is wrong."""
     if not isinstance(raw, list | tuple) or len(raw) > MAX_RULES:
-        raise ValueError(f"a list of at most {MAX_RULES} rules")
+        raise ValueError(_("a list of at most %(max)s rules") % {"max": MAX_RULES})
     rules = []
     for i, rule in enumerate(raw):
         if not isinstance(rule, str):
-            raise ValueError(f"rule {i + 1}: text such as 'office pro* 2021'")
+            raise ValueError(_("rule %(n)s: text such as 'office pro* 2021'") % {"n": i + 1})
         parts = [w.rstrip("*") + ("*" if w.endswith("*") else "") for w in rule.lower().split()]
         parts = [p for p in parts if p.strip("*")]
         if not parts or len(parts) > MAX_RULE_WORDS:
-            raise ValueError(f"rule {i + 1}: between 1 and {MAX_RULE_WORDS} words")
+            raise ValueError(
+                _("rule %(n)s: between 1 and %(max)s words") % {"n": i + 1, "max": MAX_RULE_WORDS}
+            )
         if any(not WORD.fullmatch(p.rstrip("*")) for p in parts):
-            raise ValueError(f"rule {i + 1}: letters, digits and . + # only, * at a word's end")
+            raise ValueError(
+                _("rule %(n)s: letters, digits and . + # only, * at a word's end") % {"n": i + 1}
+            )
         rules.append(" ".join(parts))
     return rules
 
@@ -60,7 +66,7 @@ def match(names: Iterable[str], products: Iterable[tuple[int, list[str]]]) -> di
     found: dict[str, int] = {}
     for name in set(names):
         name_words = words(name)
-        for _, pid, rule in ranked:
+        for _rank, pid, rule in ranked:
             if _matches(rule, name_words):
                 found[name] = pid
                 break

@@ -8,12 +8,14 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from steward.core import audit, outbox
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import PermissionDenied, ValidationFailed
-from steward.core.services.common import reject_unknown
+from steward.core.services.common import reject_unknown, unique_or_refused
 from steward.core.services.records import RecordRules, record_update
 from steward.software import selectors
 from steward.software.models import Product
@@ -28,12 +30,13 @@ RULES = RecordRules(
 )
 
 
-MANAGE_REFUSED = "Only asset managers and administrators manage software."
+# marked for the catalogue, translated where it is said (the reader's language then)
+MANAGE_REFUSED = gettext_noop("Only asset managers and administrators manage software.")
 
 
 def require_manage(actor: Actor) -> None:
     if not selectors.can_manage(actor):
-        raise PermissionDenied(MANAGE_REFUSED)
+        raise PermissionDenied(_(MANAGE_REFUSED))
 
 
 def _unique(clean: dict[str, Any], current: Product | None = None) -> None:
@@ -48,13 +51,13 @@ def _unique(clean: dict[str, Any], current: Product | None = None) -> None:
     if current is not None:
         others = others.exclude(pk=current.pk)
     if others.exists():
-        raise ValidationFailed.one("name", "this publisher already has a product of that name")
+        raise ValidationFailed.one("name", _("this publisher already has a product of that name"))
 
 
 def _slug(clean: dict[str, Any]) -> str:
     base = slugify(" ".join((clean["publisher"], clean["name"], clean["version_family"])))[:52]
     if not base:
-        raise ValidationFailed.one("name", "needs letters or digits")
+        raise ValidationFailed.one("name", _("needs letters or digits"))
     slug, n = base, 1
     while Product.objects.filter(slug=slug).exists():
         n += 1
@@ -72,7 +75,10 @@ def product_create(
     values = {"publisher": publisher, "name": name, "version_family": version_family, **fields}
     clean = clean_product(values)
     _unique(clean)
-    product = Product.objects.create(slug=_slug(clean), **clean)
+    taken = _("this publisher already has a product of that name")
+    # a concurrent create of the same product passed the same checks: the 422, not a 500
+    with unique_or_refused(Product, {"name": taken, "slug": taken}, named={"slug": "name"}):
+        product = Product.objects.create(slug=_slug(clean), **clean)
     audit.record(actor, product, action=AuditAction.CREATE, after=audit.snapshot(product, FIELDS))
     outbox.emit("software.product_created", product, slug=product.slug)
     return product

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from steward.core import selectors as core_selectors
@@ -26,7 +27,7 @@ def require_manager(actor: Actor) -> Actor:
         actor,
         can_read=selectors.can_read,
         can_write=selectors.can_manage,
-        message=services.MANAGE_REFUSED,
+        message=gettext(services.MANAGE_REFUSED),
     )
 
 

@@ -3,7 +3,6 @@ page the invitation's link opens (no sign-in: the link is the requester's key)."
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -100,9 +99,8 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
 def _language_of(request: HttpRequest, requester) -> str:  # noqa: ANN001 - a User
     if request.user.is_authenticated:
         return request.LANGUAGE_CODE
-    shipped = {code for code, _ in settings.LANGUAGES}
-    code = mail.language_of(requester)
-    return code if code in shipped else request.LANGUAGE_CODE
+    # their choice, else (none made) the browser's, which the middleware has read
+    return mail.chosen_language(requester) or request.LANGUAGE_CODE
 
 
 def _rate_page(request: HttpRequest, token: str, survey) -> HttpResponse:  # noqa: ANN001

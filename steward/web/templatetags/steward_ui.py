@@ -18,12 +18,44 @@ from django.utils import timezone, translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
-from django.utils.translation import gettext, gettext_noop, pgettext, pgettext_lazy
+from django.utils.timesince import timesince
+from django.utils.translation import (
+    gettext,
+    gettext_noop,
+    npgettext_lazy,
+    pgettext,
+    pgettext_lazy,
+)
 
 from steward.core.selectors.timeline import format_date, format_datetime
 from steward.web import fields
 
 register = template.Library()
+
+# ``timesince``'s units as they are said after "… ago": German puts them in the dative after
+# "vor" ("vor 2 Monaten", not Django's "vor 2 Monate"), so they are their own words here,
+# apart from Django's (which are right where a span stands alone; django.contrib.humanize's
+# ``naturaltime`` says "2 Monate her"). The lazy plurals ``timesince(time_strings=…)`` takes,
+# written out for the catalogue's extraction; the incident queue keeps what they give per
+# language and count (``incident_queue._since_words``).
+AGO_WORDS = {
+    "year": npgettext_lazy("time ago", "%(num)d year", "%(num)d years", "num"),
+    "month": npgettext_lazy("time ago", "%(num)d month", "%(num)d months", "num"),
+    "week": npgettext_lazy("time ago", "%(num)d week", "%(num)d weeks", "num"),
+    "day": npgettext_lazy("time ago", "%(num)d day", "%(num)d days", "num"),
+    "hour": npgettext_lazy("time ago", "%(num)d hour", "%(num)d hours", "num"),
+    "minute": npgettext_lazy("time ago", "%(num)d minute", "%(num)d minutes", "num"),
+}
+
+
+@register.filter
+def ago(value: dt.datetime | None) -> str:
+    """``value`` as "2 months ago" / "vor 2 Monaten", by the clock (``timezone.now``); the
+    one relative date of the pages (the incident queue's rows write the same words)."""
+    if not value:
+        return ""
+    since = timesince(value, timezone.now(), time_strings=AGO_WORDS)
+    return gettext("%(since)s ago") % {"since": since}
 
 
 @register.filter
@@ -158,7 +190,7 @@ def most_urgent(clocks: Iterable) -> Any:
 Dates = Callable[[dt.datetime], tuple[str, str]]
 
 
-def sla_html(clock: Any, language: str | None, dates: Dates) -> str:
+def sla_html(clock: Any, language: str | None, dates: Dates, *, named: bool = True) -> str:
     """One clock as a badge, every part escaped (the caller marks it safe or writes it into
     its own HTML). Built here rather than by an inclusion template: it is on every row of
     every queue, and an inclusion tag copies the whole template context per call. The words
@@ -176,8 +208,9 @@ def sla_html(clock: Any, language: str | None, dates: Dates) -> str:
         if clock.due_at:
             stamp, shown = dates(clock.due_at)
             text = f'{text} · {words.due} <time datetime="{stamp}">{shown}</time>'
-    css, title, kind = sla_css(clock), words.title, words.kind
-    return f'<span class="sla {css}" title="{title}">{text} <small>{kind}</small></span>'
+    css, title = sla_css(clock), words.title
+    kind = f" <small>{words.kind}</small>" if named else ""  # not where a label names it
+    return f'<span class="sla {css}" title="{title}">{text}{kind}</span>'
 
 
 def local_dates(page: PageLocale) -> Dates:
@@ -191,14 +224,14 @@ def _local_dates(language: str | None, zone: dt.tzinfo, value: dt.datetime) -> t
     return local_iso(value, zone), escape(format_datetime(value, zone, language))
 
 
-def _sla_html(clock: object, page: PageLocale | None = None) -> SafeString:
+def _sla_html(clock: object, page: PageLocale | None = None, *, named: bool = True) -> SafeString:
     """One clock as a badge (``sla_html``); ``page``: the language and zone, looked up once
     for a list's rows."""
     if not clock:
         return NO_CLOCK
     page = page or PageLocale.current()
     # every part is escaped (sla_html)
-    return mark_safe(sla_html(clock, page.language, local_dates(page)))  # noqa: S308
+    return mark_safe(sla_html(clock, page.language, local_dates(page), named=named))  # noqa: S308
 
 
 NO_CLOCK = format_html('<span class="muted">{}</span>', "—")
@@ -271,8 +304,10 @@ def sla_badge(clocks: Iterable, page: PageLocale | None = None) -> SafeString:
 
 
 @register.simple_tag
-def sla_badge_one(clock: object) -> SafeString:
-    return _sla_html(clock)
+def sla_badge_one(clock: object, named: bool = True) -> SafeString:
+    """One clock's badge; ``named=False`` leaves out its kind ("response") where the fact's
+    label already says it (the request and task pages: "SLA response: paused (policy …)")."""
+    return _sla_html(clock, named=named)
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,7 @@ document.addEventListener("keydown", (event) => {
     for (const o of options(p)) o.setAttribute("aria-selected", o === option ? "true" : "false");
     if (option) {
       p.box.setAttribute("aria-activedescendant", option.id);
+      p.box.dataset.activeKey = option.dataset.key;
       option.scrollIntoView({ block: "nearest" });
     }
   };
@@ -147,13 +148,23 @@ document.addEventListener("keydown", (event) => {
     p.shown.value = option.dataset.label;  // the key stands while the box shows this
     open(p, false);
   };
+  // A list drawn again while the person arrows through it (an answer to an earlier ask, or
+  // the focus asking again) came with new options: the one she had reached stays active if
+  // it is still offered, else none is, so that Enter never picks an option she did not see.
   document.addEventListener("htmx:afterSwap", (event) => {
     const p = parts(event.target);
-    if (p && event.target === p.list) open(p, p.list.children.length > 0 && document.activeElement === p.box);
+    if (!p || event.target !== p.list) return;
+    open(p, p.list.children.length > 0 && document.activeElement === p.box);
+    const key = p.box.dataset.activeKey;
+    const again = p.box.hasAttribute("aria-activedescendant") && options(p).find((o) => o.dataset.key === key);
+    if (again) activate(p, again);
+    else p.box.removeAttribute("aria-activedescendant");
   });
   document.addEventListener("input", (event) => {
     const p = parts(event.target);
-    if (p && p.key && event.target === p.box) p.key.value = "";  // a new text: nothing picked yet
+    if (!p || event.target !== p.box) return;
+    if (p.key) p.key.value = "";  // a new text: nothing picked yet
+    p.box.removeAttribute("aria-activedescendant");  // and no option reached among the next ones
   });
   document.addEventListener("click", (event) => {
     const remove = event.target.closest && event.target.closest("[data-picker-remove]");
@@ -366,3 +377,23 @@ document.addEventListener("htmx:load", (event) => {
     toggle.focus();
   });
 })();
+
+// data-select-all="NAME": a tick box that ticks or clears every tick box called NAME in its
+// form (the incident queue's "Select all on this page", components of a bulk form). It reads
+// the boxes when it is used, so rows htmx swaps in are included; ticking rows one by one
+// shows it ticked when all are, mixed when some are. A native checkbox: Space works it.
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (!(box instanceof HTMLInputElement) || box.type !== "checkbox" || !box.form) return;
+  const name = box.dataset.selectAll || box.name;
+  const all = box.form.querySelector(`input[type=checkbox][data-select-all="${CSS.escape(name)}"]`);
+  if (!all) return;
+  const boxes = Array.from(box.form.querySelectorAll(`input[type=checkbox][name="${CSS.escape(name)}"]:not(:disabled)`));
+  if (box === all) {
+    for (const one of boxes) one.checked = all.checked;
+    return;
+  }
+  const ticked = boxes.filter((one) => one.checked).length;
+  all.checked = ticked > 0 && ticked === boxes.length;
+  all.indeterminate = ticked > 0 && ticked < boxes.length;
+});
