@@ -218,6 +218,37 @@ document.addEventListener("htmx:beforeHistoryUpdate", (event) => {
   history.path = url.pathname + url.search + url.hash;
 });
 
+// A choice made in a filter bar before htmx had started was heard by nobody: the page is
+// drawn while its deferred scripts still load (a slow network, a busy server), so the bar
+// showed the new choice and the rows the old one. htmx wires up the page on
+// DOMContentLoaded, its listener first (its script comes before this one); then a bar whose
+// fields no longer hold what the page was drawn with asks for its rows again.
+(() => {
+  const drawnOption = (select) => {
+    const marked = Array.from(select.options).filter((option) => option.defaultSelected);
+    return marked.length ? marked[marked.length - 1] : select.options[0];
+  };
+  const changedSinceDrawn = (field) => {
+    if (field instanceof HTMLSelectElement) {
+      if (field.multiple) return Array.from(field.options).some((o) => o.selected !== o.defaultSelected);
+      return field.options.length > 0 && field.options[field.selectedIndex] !== drawnOption(field);
+    }
+    if (field instanceof HTMLInputElement && ["checkbox", "radio"].includes(field.type)) {
+      return field.checked !== field.defaultChecked;
+    }
+    if (field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement) {
+      return field.value !== field.defaultValue;
+    }
+    return false;
+  };
+  document.addEventListener("DOMContentLoaded", () => {
+    if (!window.htmx) return;
+    for (const form of document.querySelectorAll("form.filters[hx-get]")) {
+      if (Array.from(form.elements).some(changedSinceDrawn)) htmx.trigger(form, "change");
+    }
+  });
+})();
+
 // A picker swapped in while it has the focus (the team's "Add agent" after an add sent with
 // Enter): htmx gives the new box the focus at once but wires up its triggers only when the
 // swap settles, so the focus that offers suggestions was lost, and the picker stayed empty
