@@ -20,12 +20,14 @@ from steward.cmdb.filters import (
     CIMatch,
     ClassFilters,
     ImpactParams,
+    PageParams,
     RelationshipFilters,
     RelationshipTypeFilters,
     attribute_filters,
 )
 from steward.cmdb.imports.reader import FORMATS, guess_format
 from steward.cmdb.schemas import (
+    CIChangeOut,
     CIClassCreateIn,
     CIClassOut,
     CIClassPatchIn,
@@ -170,6 +172,15 @@ def ci_relationships(
         found = selectors.ci_relationships(request.actor, ci)
         return {"items": found["outgoing"] + found["incoming"], "next": None}
     return {"items": history.ci_as_of(request.actor, number, at).relationships, "next": None}
+
+
+@cis.get("/{number}/history", response=page_of(CIChangeOut))
+def ci_history(request: HttpRequest, number: str, page: Query[PageParams]):
+    """The CI's changes, newest first, a keyset page at a time (default 50, at most 500):
+    the same entries as the CI page's history; ``next`` is the cursor of older ones."""
+    ci = selectors.ci_get(request.actor, number=number)
+    found, _names = history.ci_history(request.actor, ci, **page.dict())
+    return found
 
 
 @cis.patch("/{number}", response=CIOut)

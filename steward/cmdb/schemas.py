@@ -160,6 +160,20 @@ class RelationshipOut(Schema):
     created_at: dt.datetime
 
 
+class CIChangeOut(Schema):
+    """One entry of a CI's history: a write to it as the audit log keeps it."""
+
+    id: int
+    at: dt.datetime
+    actor: str = Field(..., alias="actor_label", description="who, as recorded then")
+    channel: str = Field(description="web, api, import, system, …")
+    action: str = Field(description="create, update, …")
+    changes: dict[str, Any] = Field(
+        description="field → [old, new]; ``relationship`` → [old link, new link] for a link "
+        "added or removed (links to CIs you may not see are left out)"
+    )
+
+
 class RelationshipCreateIn(In):
     source: str
     target: str

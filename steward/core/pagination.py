@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,9 +34,35 @@ def _decode(cursor: str, width: int) -> list[Any]:
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationFailed.one("cursor", "not a cursor returned by this list") from exc
-    if not isinstance(values, list) or len(values) != width:
+    if not isinstance(values, list) or len(values) != width or not all(map(_fits, values)):
         raise ValidationFailed.one("cursor", "not a cursor returned by this list")
     return values
+
+
+def _fits(value: Any) -> bool:
+    """Whether a forged cursor's value can reach a query: a number no key holds (``1e400``
+    is infinity, which ``int()`` refuses with an ``OverflowError``; ``10**30`` passes no
+    database's integer) was a 500, not the client's 422."""
+    if isinstance(value, bool) or value is None:
+        return True
+    if isinstance(value, str):  # nor may text the databases refuse (NUL, a lone surrogate)
+        return _storable(value)
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return False  # a list or an object is no key's value
+
+
+def _storable(text: str) -> bool:
+    """Text both databases take: no NUL, no lone surrogate (JSON's ``\\ud800``)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def cursor_values(cursor: str, width: int) -> list[Any]:

@@ -26,6 +26,10 @@ class Alert(models.Model):
     count = models.PositiveIntegerField(default=1)
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
+    # when the source says the occurrence began (Alertmanager's ``startsAt``), not when it
+    # reached us: a retried firing of an occurrence already resolved, or a resolved of an
+    # earlier one, is known by it and ignored (decision 0121)
+    started_at = models.DateTimeField(null=True, blank=True)
     configuration_item = models.ForeignKey(
         "cmdb.ConfigurationItem",
         null=True,

@@ -19,7 +19,11 @@ class EventIn(In):
 
     source: str = Field(..., description="the sending system, e.g. nagios (at most 40)")
     node: str = Field(..., description="the host name the event is about (at most 255)")
-    resource: str = Field(..., description="the check or resource that fired (at most 255)")
+    resource: str = Field(
+        ...,
+        description="the check or resource that fired (at most 2048; past 255 the alert keeps "
+        "it cut, whole in details.resource)",
+    )
     severity: str = Field(..., description="one of critical, major, minor, warning, info, clear")
     summary: str = Field(..., description="one line, at most 500 characters")
     details: dict[str, Any] | None = Field(
@@ -78,7 +82,11 @@ class ZabbixIn(Schema):
     event_value: str = Field(..., max_length=10, description="{EVENT.VALUE}: 1 problem, 0 ok")
     severity: str = Field(..., max_length=10, description="{EVENT.NSEVERITY}: 0 to 5")
     host: str = Field(..., max_length=1000, description="{HOST.HOST}")
-    trigger: str = Field(..., max_length=1000, description="{TRIGGER.NAME}")
+    trigger: str = Field(
+        ...,
+        max_length=20_000,
+        description="{TRIGGER.NAME}; past 255 characters cut, whole in details",
+    )
     summary: str | None = Field(None, max_length=4000, description="{EVENT.NAME}")
     event_tags: str | None = Field(None, max_length=4000, description="{EVENT.TAGS}")
     event_opdata: str | None = Field(None, max_length=4000, description="{EVENT.OPDATA}")

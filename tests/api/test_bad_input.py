@@ -1,5 +1,6 @@
 """Bad input anywhere in the API: a documented 4xx in the one error shape, nothing written."""
 
+import base64
 import json
 
 import pytest
@@ -97,6 +98,29 @@ def test_the_same_key_in_two_objects_is_no_repeat(rf):
 def test_bad_list_parameters_are_422(admin_api, query, field):
     error = assert_error(admin_api.get(f"/api/v1/teams?{query}"), 422, "validation_error")
     assert field in error["fields"]
+
+
+@pytest.mark.parametrize(
+    ("path", "values"),
+    [
+        ("/api/v1/audit", "1e400"),  # by id: infinity, which int() refuses (OverflowError)
+        ("/api/v1/audit", "-1e400"),
+        ("/api/v1/audit", "100000000000000000000000000000"),  # past any database's integer
+        ("/api/v1/audit", "[1]"),  # refused before too: kept beside the others
+        ("/api/v1/cis", '"\\u0000", 1'),  # by name, then id: NUL, which PostgreSQL refuses
+        ("/api/v1/cis", '"\\ud800", 1'),  # a lone surrogate, which no encoder takes
+        ("/api/v1/cis", '"a", 1e400'),
+        ("/api/v1/alerts", '"2026-12-06T06:00:00+00:00", 1e400'),  # by last seen, then id
+    ],
+)
+def test_a_forged_cursor_is_422_never_a_500(admin_api, path, values):
+    """A cursor's values reach the query: each of these was a 500 on SQLite (a list was
+    already refused), not the client's 422."""
+    cursor = base64.urlsafe_b64encode(f"[{values}]".encode()).decode().rstrip("=")
+
+    error = assert_error(admin_api.get(path, {"cursor": cursor}), 422, "validation_error")
+
+    assert "cursor" in error["fields"]
 
 
 @pytest.mark.parametrize(

@@ -135,7 +135,7 @@ def test_a_multi_line_description_becomes_one_line_summary(monitor_api):
 
 
 def test_a_bad_alert_writes_nothing_even_after_good_ones(monitor_api):
-    alerts = [am_alert(), am_alert(fingerprint="x", labels={"alertname": "y" * 300})]
+    alerts = [am_alert(), am_alert(fingerprint="x", labels={"instance": "no-name:9100"})]
 
     response = monitor_api.post(URL, notification(*alerts))
 
@@ -239,3 +239,91 @@ def test_huge_body_is_refused_whole(monitor_api):
 
     assert response.status_code == 413
     assert not Alert.objects.exists()
+
+
+# A retried notification (Alertmanager retries one that timed out) can arrive after a later
+# one: the alert's own startsAt orders them, not their arrival (decision 0121).
+S1 = "2026-12-06T06:00:00.123456789Z"  # as Go writes it: nanoseconds
+S2 = "2026-12-06T07:30:00Z"  # the same condition firing again, after S1's resolution
+
+
+def test_a_firing_retried_after_its_resolved_reopens_nothing(monitor_api):
+    raised = monitor_api.post(URL, notification(am_alert(startsAt=S1))).json()["alerts"][0]
+    resolved = am_alert(status="resolved", startsAt=S1, endsAt="2026-12-06T06:10:00Z")
+    closed = monitor_api.post(URL, notification(resolved)).json()["alerts"][0]
+
+    late = monitor_api.post(URL, notification(am_alert(startsAt=S1)))
+
+    assert late.status_code == 200, late.content
+    assert closed == {"outcome": "closed", "alert": raised["alert"]}
+    assert late.json()["alerts"] == [{"outcome": "ignored", "alert": None}]
+    alert = Alert.objects.get()  # not raised again
+    assert (alert.state, alert.closed_by, alert.count) == ("closed", "clear", 2)
+    assert Incident.objects.count() == 1  # no second incident
+
+
+def test_a_new_occurrence_after_the_resolved_is_a_new_alert(monitor_api):
+    monitor_api.post(URL, notification(am_alert(startsAt=S1)))
+    monitor_api.post(URL, notification(am_alert(status="resolved", startsAt=S1)))
+
+    again = monitor_api.post(URL, notification(am_alert(startsAt=S2))).json()["alerts"][0]
+
+    assert again["outcome"] == "created"
+    assert Alert.objects.filter(state="open").get().pk == again["alert"]
+
+
+def test_a_resolved_retried_after_the_next_firing_leaves_it_open(monitor_api):
+    monitor_api.post(URL, notification(am_alert(startsAt=S1)))
+    monitor_api.post(URL, notification(am_alert(status="resolved", startsAt=S1)))
+    live = monitor_api.post(URL, notification(am_alert(startsAt=S2))).json()["alerts"][0]
+
+    late = monitor_api.post(URL, notification(am_alert(status="resolved", startsAt=S1)))
+
+    assert late.json()["alerts"] == [{"outcome": "ignored", "alert": None}]
+    assert Alert.objects.get(pk=live["alert"]).state == "open"
+    resolved = monitor_api.post(URL, notification(am_alert(status="resolved", startsAt=S2)))
+    assert resolved.json()["alerts"] == [{"outcome": "closed", "alert": live["alert"]}]
+
+
+@pytest.mark.parametrize(
+    "starts", [None, "", "0001-01-01T00:00:00Z", "yesterday", "9999-12-31T23:59:59-23:59"]
+)
+def test_without_a_readable_start_the_arrival_decides(monitor_api, starts):
+    """No time to order by (or Go's zero time): taken as before, never refused for it."""
+    monitor_api.post(URL, notification(am_alert(startsAt=starts)))
+    monitor_api.post(URL, notification(am_alert(status="resolved", startsAt=starts)))
+
+    again = monitor_api.post(URL, notification(am_alert(startsAt=starts)))
+
+    assert again.status_code == 200, again.content
+    assert again.json()["alerts"][0]["outcome"] == "created"
+
+
+def test_an_alert_closed_by_an_agent_is_raised_by_its_next_firing(monitor_api):
+    from steward.core.actor import Actor
+    from steward.events import services
+
+    first = monitor_api.post(URL, notification(am_alert(startsAt=S1))).json()["alerts"][0]
+    services.alert_close(Actor(user=factories.agent()), pk=first["alert"])
+
+    again = monitor_api.post(URL, notification(am_alert(startsAt=S1))).json()["alerts"][0]
+
+    assert again["outcome"] == "created"  # the condition still fires: not over
+
+
+def test_a_name_longer_than_its_column_is_taken_cut_and_whole_in_the_details(monitor_api):
+    """Alertmanager does not shorten its names for us: a 300-character alertname was a 422
+    for the whole notification, and Alertmanager does not retry a 4xx, so every alert of it
+    was lost. It is taken: cut to the column (an ellipsis says so), whole in the details."""
+    name = "KubePodCrashLooping_" + "x" * 280
+    alerts = [am_alert(fingerprint="other"), am_alert(labels={"alertname": name}, annotations={})]
+
+    response = monitor_api.post(URL, notification(*alerts))
+
+    assert response.status_code == 200, response.content
+    assert [r["outcome"] for r in response.json()["alerts"]] == ["created", "created"]
+    alert = Alert.objects.get(key="a1b2c3d4e5f60718")
+    assert alert.resource == name[:254] + "\u2026"
+    assert len(alert.resource) == Alert._meta.get_field("resource").max_length
+    assert alert.details["resource"] == name
+    assert alert.summary == name  # no annotation: the name, up to 500 characters

@@ -185,6 +185,7 @@ def test_requesters_and_read_tokens_are_refused(monitor):
         ("details", {"big": "x" * 9000}),
         ("details", {"a": {"b": {"c": {"d": {"e": {"f": 1}}}}}}),
         ("details", [1, 2]),
+        ("resource", "r" * 2049),
     ],
 )
 def test_bad_events_are_refused_naming_the_field(monitor, field, value):
@@ -192,3 +193,39 @@ def test_bad_events_are_refused_naming_the_field(monitor, field, value):
         send(monitor, **{field: value})
     assert set(refused.value.fields) == {field}
     assert not Alert.objects.exists()
+
+
+def test_a_long_name_is_cut_to_its_column_and_still_dedups_as_sent(monitor):
+    """A check named past the column's 255 characters was refused; it is taken, cut (an
+    ellipsis says so), whole in the details. The fingerprint is of the whole name: a repeat
+    joins its alert, and a name differing only after the cut is another condition."""
+    stem = "check " + "s" * 260
+    first = send(monitor, resource=stem + " /var")
+    again = send(monitor, resource=stem + " /var")
+    other = send(monitor, resource=stem + " /home")
+
+    assert (first.outcome, again.outcome, other.outcome) == ("created", "updated", "created")
+    assert first.alert.pk == again.alert.pk != other.alert.pk
+    alert = Alert.objects.get(pk=first.alert.pk)
+    assert alert.resource == stem[:254] + "\u2026"
+    assert alert.details == {"resource": stem + " /var"}
+    assert alert.count == 2
+
+
+def test_a_long_name_in_the_details_is_bounded_to_2_kib(monitor):
+    name = "й" * 2000  # two bytes each: the whole name would be about 4 KiB of JSON
+
+    alert = send(monitor, resource=name, details={"a": 1}).alert
+
+    kept = alert.details["resource"]
+    assert name.startswith(kept)
+    assert len(kept.encode()) + 2 <= 2048
+    assert len(kept) > 255
+    assert alert.details["a"] == 1
+
+
+def test_a_name_within_its_column_is_kept_as_sent(monitor):
+    alert = send(monitor, resource="r" * 255).alert
+
+    assert alert.resource == "r" * 255
+    assert "resource" not in alert.details

@@ -174,3 +174,19 @@ def test_a_problem_delivered_after_its_recovery_opens_nothing_again(zabbix_api):
     alert = Alert.objects.get(key="48214")
     services.alert_close(Actor(user=factories.agent()), pk=alert.pk)  # closed by an agent: not over
     assert zabbix_api.post(URL, params(event_id="48214")).status_code == 201
+
+
+def test_a_trigger_name_past_its_column_is_taken_cut_and_whole_in_the_details(zabbix_api):
+    """{TRIGGER.NAME} with its macros expanded can pass 255 characters (and the 1,000 the
+    parameters allowed): the problem was a 422 and never raised. It is taken, cut to the
+    column, the whole name in the details beside the others, all within 8 KiB."""
+    trigger = "Free disk space is less than 5% on volume " + "/mnt/data" * 150
+    sent = params(trigger=trigger, event_tags="t" * 4000, event_opdata="o" * 4000)
+
+    response = zabbix_api.post(URL, sent)
+
+    assert response.status_code == 201, response.content
+    alert = Alert.objects.get()
+    assert alert.resource == trigger[:254] + "\u2026"
+    assert alert.details["resource"] == trigger
+    assert alert.details["event_tags"] == "t" * 2046

@@ -22,6 +22,7 @@ from steward.cmdb.choices import (
     attribute_label,
     shown_name,
 )
+from steward.cmdb.selectors.schema import enum_choice
 from steward.core.forms import SingleLineField
 from steward.web.pickers import picker_field
 
@@ -73,8 +74,12 @@ def _stored(spec: Mapping[str, Any], value: Any) -> Any:
     if kind == AttributeType.DATE:
         return value.isoformat()
     if kind == AttributeType.ENUM:
-        # choices may be numbers in the schema; give the service the schema's own value
-        return next((c for c in spec.get("choices", []) if str(c) == value), value)
+        # choices may be numbers in the schema; give the service the schema's own value,
+        # read by the rule every path shares (anything else goes on for the service to refuse)
+        try:
+            return enum_choice(spec, value, text=True)
+        except ValueError:
+            return value
     return value
 
 

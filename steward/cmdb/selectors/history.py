@@ -10,7 +10,7 @@ of the relationship audit rows, whatever the size of the CMDB.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +27,7 @@ from steward.core.choices import AuditAction
 from steward.core.datetimes import check_bounds
 from steward.core.errors import NotFound, ValidationFailed
 from steward.core.models import AuditEntry, Location, Organisation, Team
+from steward.core.pagination import Page, paginate
 from steward.core.selectors.timeline import (
     EMPTY,
     FieldChange,
@@ -36,7 +37,8 @@ from steward.core.selectors.timeline import (
 )
 
 LINK = "relationship"  # the change name of a relationship entry on a CI
-MAX_TIMELINE = 200
+# a page of the CI page's timeline; older changes are a keyset page each ("Older changes")
+TIMELINE_PAGE = 50
 # foreign keys of a CI as audit snapshots store them (ids), and where their names live
 REFERENCES = {
     "ci_class": CIClass,
@@ -253,16 +255,64 @@ CHOICES = {
 }
 
 
-def ci_timeline(actor: Actor, ci: ConfigurationItem) -> list[Change]:
-    """The CI's changes, newest first, as a person reads them; for agents who see the CI."""
+def _link_ends(entries: Iterable[AuditEntry]) -> set[str]:
+    """The CI numbers the relationship entries among ``entries`` name."""
+    return {
+        number
+        for entry in entries
+        for link in entry.changes.get(LINK) or ()
+        if link
+        for number in (link["source"], link["target"])
+    }
+
+
+def _link_shown(entry: AuditEntry, visible: Mapping[str, Any]) -> bool:
+    """Whether an entry may be shown: a field change, or a link between CIs both seen."""
+    link = entry.changes.get(LINK)
+    if link is None:
+        return True
+    shown = link[1] or link[0]
+    return bool(shown) and {shown["source"], shown["target"]} <= visible.keys()
+
+
+def ci_history(
+    actor: Actor, ci: ConfigurationItem, *, cursor: str | None = None, limit: int | None = None
+) -> tuple[Page, dict[str, str]]:
+    """A page of the CI's audit entries, newest first, for agents who see the CI: keyset on
+    the entry's id (one range of the audit index ``(content_type, object_id, id)``, so a page
+    costs the same statements however long the history), with the names of the CIs its links
+    name that the actor sees (number → name). A link to a CI the actor may not see is left
+    out, as on the live page and as of a date; its page is then shorter, ``next`` stays."""
     if not actor.is_agent:
-        return []
+        return Page(items=[], next=None), {}
     ct = ContentType.objects.get_for_model(ConfigurationItem)
-    entries = list(
-        AuditEntry.objects.filter(content_type=ct, object_id=str(ci.pk))
-        .select_related("actor")
-        .order_by("-id")[:MAX_TIMELINE]
+    qs = AuditEntry.objects.filter(content_type=ct, object_id=str(ci.pk)).select_related("actor")
+    size = TIMELINE_PAGE if limit is None else limit
+    page = paginate(qs, order=("-id",), cursor=cursor, limit=size)
+    ends = _link_ends(page.items)
+    visible = (
+        dict(selectors.ci_visible(actor).filter(number__in=ends).values_list("number", "name"))
+        if ends
+        else {}
     )
+    page.items = [entry for entry in page.items if _link_shown(entry, visible)]
+    return page, visible
+
+
+class Timeline(list):
+    """A page of a CI's timeline: its lines (``Change``), newest first, and ``older``, the
+    cursor of the page of older changes (None: the oldest is on this page)."""
+
+    def __init__(self, changes: Iterable[Change], older: str | None) -> None:
+        super().__init__(changes)
+        self.older = older
+
+
+def ci_timeline(actor: Actor, ci: ConfigurationItem, *, cursor: str | None = None) -> Timeline:
+    """A page of the CI's changes (``TIMELINE_PAGE``), newest first, as a person reads them;
+    for agents who see the CI. ``cursor``: the page of older changes ``older`` named."""
+    page, visible = ci_history(actor, ci, cursor=cursor)
+    entries = page.items
     ids: dict[type, set[Any]] = {}
     for entry in entries:
         for name, (old, new) in entry.changes.items():
@@ -272,17 +322,7 @@ def ci_timeline(actor: Actor, ci: ConfigurationItem) -> list[Change]:
     tree = class_tree()
     schema = tree.schema(tree.by_id[ci.ci_class_id]) if ci.ci_class_id in tree.by_id else {}
     zone = reader_zone(actor)
-    # a link to a CI the actor may not see is left out, as on the live page and as of a date
-    ends = {
-        number
-        for entry in entries
-        for link in entry.changes.get(LINK) or ()
-        if link
-        for number in (link["source"], link["target"])
-    }
-    visible = dict(
-        selectors.ci_visible(actor).filter(number__in=ends).values_list("number", "name")
-    )
+    ends = _link_ends(entries)  # links to CIs the actor may not see are already left out
     # the link in words: "related CI0000138 vm-0004 hosted on CI0000030 esx-21", not the
     # type's code (one query, only for a timeline with links)
     verbs = dict(RelationshipType.objects.values_list("slug", "name")) if ends else {}
@@ -302,14 +342,13 @@ def ci_timeline(actor: Actor, ci: ConfigurationItem) -> list[Change]:
         if link is not None:
             old, new = link
             shown = new or old
-            if shown and {shown["source"], shown["target"]} <= visible.keys():
-                shown = {
-                    **shown,
-                    "source_name": visible[shown["source"]],
-                    "target_name": visible[shown["target"]],
-                    "verb": shown_name(verbs.get(shown["type"], shown["type"])).lower(),
-                }
-                timeline.append(line(entry, "related" if new else "unrelated", [], shown))
+            shown = {
+                **shown,
+                "source_name": visible[shown["source"]],
+                "target_name": visible[shown["target"]],
+                "verb": shown_name(verbs.get(shown["type"], shown["type"])).lower(),
+            }
+            timeline.append(line(entry, "related" if new else "unrelated", [], shown))
             continue
         kind = "created" if entry.action == AuditAction.CREATE else entry.action
         changed = []
@@ -324,7 +363,7 @@ def ci_timeline(actor: Actor, ci: ConfigurationItem) -> list[Change]:
             if kind != "created" or n not in (None, "")
         ]
         timeline.append(line(entry, kind, fields))
-    return timeline
+    return Timeline(timeline, page.next)
 
 
 def _attribute_changes(old: dict, new: dict) -> list[tuple[str, Any, Any]]:

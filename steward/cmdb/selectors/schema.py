@@ -70,9 +70,7 @@ def parse_value(spec: Mapping[str, Any], value: Any) -> Any:
         except ValueError as exc:
             raise ValueError("expected a date, YYYY-MM-DD") from exc
     if kind == AttributeType.ENUM:
-        if value not in spec.get("choices", []):
-            raise ValueError(f"one of {', '.join(map(str, spec.get('choices', [])))}")
-        return value
+        return enum_choice(spec, value)
     if kind == AttributeType.IP:
         try:
             return str(ipaddress.ip_address(value if isinstance(value, str) else ""))
@@ -83,6 +81,34 @@ def parse_value(spec: Mapping[str, Any], value: Any) -> Any:
             raise ValueError("expected a CI number")
         return value
     raise ValueError(f"unknown type {kind!r}")
+
+
+def _same(choice: Any, value: Any) -> bool:
+    """Whether ``value`` is ``choice`` as JSON sees it: of its type (``true`` is not the
+    choice ``1``, nor ``"1"`` the choice ``1``), a number equal as a number (``1.0`` is ``1``)."""
+    if isinstance(choice, bool) or isinstance(value, bool):
+        return type(choice) is type(value) and choice == value
+    if isinstance(choice, int | float) and isinstance(value, int | float):
+        return choice == value
+    return type(choice) is type(value) and choice == value
+
+
+def enum_choice(spec: Mapping[str, Any], value: Any, *, text: bool = False) -> Any:
+    """The one rule for an enum attribute's value, on every path (create, update, bulk
+    loads, imports, the list's ``attr.<name>`` filter): the choice ``value`` names, as the
+    schema stores it, else ValueError listing the choices. Python's ``in`` was looser
+    (``True in [1]``, ``1.0 in [1]``). With ``text`` (a CSV cell, a query string, a form) a
+    string names the choice whose text it is (``"1"`` the choice ``1``), as the form's
+    select offers them."""
+    choices = spec.get("choices") or []
+    for choice in choices:
+        if _same(choice, value):
+            return choice
+    if text and isinstance(value, str):
+        for choice in choices:
+            if not isinstance(choice, str) and str(choice) == value:
+                return choice
+    raise ValueError(f"one of {', '.join(map(str, choices))}")
 
 
 def coerce_query(spec: Mapping[str, Any] | None, raw: str) -> Any:
@@ -96,6 +122,6 @@ def coerce_query(spec: Mapping[str, Any] | None, raw: str) -> Any:
         if raw.lower() not in ("true", "false"):
             raise ValueError("expected true or false")
         return raw.lower() == "true"
-    if kind == AttributeType.ENUM and raw not in [str(c) for c in spec.get("choices", [])]:
-        raise ValueError(f"one of {', '.join(map(str, spec.get('choices', [])))}")
+    if kind == AttributeType.ENUM:  # the choice itself: a number compares as the number
+        return enum_choice(spec, raw, text=True)
     return parse_value(spec, raw) if kind in (AttributeType.DECIMAL, AttributeType.DATE) else raw

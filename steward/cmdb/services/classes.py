@@ -9,13 +9,14 @@ import re
 from typing import Any
 
 from django.db import transaction
+from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext
 
 from steward.cmdb import selectors
 from steward.cmdb.choices import AttributeType
 from steward.cmdb.models import CIClass, ConfigurationItem, RelationshipType
 from steward.cmdb.selectors import ClassTree
-from steward.cmdb.selectors.schema import effective_schema
+from steward.cmdb.selectors.schema import effective_schema, enum_choice
 from steward.cmdb.services import identity
 from steward.cmdb.services.validation import check_spec
 from steward.core import audit, outbox
@@ -186,6 +187,14 @@ def ci_class_create(
     return cls
 
 
+def _is_choice(spec: dict[str, Any], value: Any) -> bool:
+    try:
+        enum_choice(spec, value)
+    except ValueError:
+        return False
+    return True
+
+
 def _stranded(tree: ClassTree, old: CIClass, new: CIClass) -> dict[str, list[str]]:
     """Attributes the edit removes, renames or retypes that CIs of the class (or below)
     still hold: one ``has_key`` query per such attribute."""
@@ -200,14 +209,29 @@ def _stranded(tree: ClassTree, old: CIClass, new: CIClass) -> dict[str, list[str
         for n in gone
         if ConfigurationItem.objects.filter(ci_class_id__in=classes, attributes__has_key=n).exists()
     ]
-    if not used:
-        return {}
-    return {
-        "attributes": [
-            f"{n} is still set on CIs of {old.slug} or its subclasses; clear it there first"
-            for n in used
-        ]
-    }
+    problems = [
+        f"{n} is still set on CIs of {old.slug} or its subclasses; clear it there first"
+        for n in used
+    ]
+    # an enum losing choices its CIs hold would leave them with values outside its choices,
+    # which no write path accepts (``schema.enum_choice``): one query per such attribute
+    for name, spec in sorted(before.items()):
+        if spec["type"] != AttributeType.ENUM or name in gone:
+            continue
+        kept = after[name]
+        dropped = [c for c in spec.get("choices") or [] if not _is_choice(kept, c)]
+        held = dropped and (
+            ConfigurationItem.objects.filter(ci_class_id__in=classes)
+            .alias(_value=KeyTransform(name, "attributes"))
+            .filter(_value__in=dropped)
+            .exists()
+        )
+        if held:
+            problems.append(
+                f"{name}: CIs of {old.slug} or its subclasses still hold a choice it would "
+                f"lose ({', '.join(map(str, dropped))}); change them there first"
+            )
+    return {"attributes": problems} if problems else {}
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from steward.cmdb.choices import AttributeType
-from steward.cmdb.selectors.schema import MAX_STRING, parse_value
+from steward.cmdb.selectors.schema import MAX_STRING, enum_choice, parse_value
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 SPEC_KEYS = {"name", "type", "required", "choices", "reference_class", "label"}
@@ -125,9 +125,10 @@ def _parser(spec: Mapping[str, Any], text: bool) -> Callable[[Any], Any]:
         def enum(value: Any) -> Any:
             if type(value) is str:
                 value = value.strip() if text else value
-                if value in choices:
+                if value in choices:  # a text choice named exactly: enum_choice's answer
                     return value
-            return parse_value(spec, value)
+            # a cell is read as the JSON value it is (``_from_text``): "1" is not the choice 1
+            return enum_choice(spec, value)
 
         return enum
     if kind == AttributeType.IP:

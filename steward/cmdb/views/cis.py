@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET
 
 from steward.changes import selectors as change_selectors
@@ -22,6 +23,10 @@ from steward.problems import selectors as problem_selectors
 from steward.web.forms import wants_partial
 
 DETAIL = "cmdb/ci_detail.html"
+# marked for the catalogue, said in the reader's language
+HISTORY_CURSOR_REFUSED = gettext_noop(
+    "That page of the history is not one this page offered; here are the newest changes."
+)
 
 # a value only the selector can refuse, by the name it refuses it under: where it is in the
 # list's parameters, and what "any" (or "the first page", "the default size") is there
@@ -90,9 +95,10 @@ def _open_work(actor: Actor, ci: Any) -> list[selectors.WorkList]:
     )
 
 
-def detail_context(actor: Actor, ci: Any, past: Any = None) -> dict[str, Any]:
+def detail_context(actor: Actor, ci: Any, past: Any = None, timeline: Any = None) -> dict[str, Any]:
     """Everything the CI page shows: ``ci`` now, or as it was (``past``, read-only); its
-    forms fresh (``web.forms.submit`` puts a failed one in place of its own)."""
+    forms fresh (``web.forms.submit`` puts a failed one in place of its own); ``timeline``
+    a page of its history (default: the newest changes)."""
     shown = past.ci if past else ci
     tree = selectors.class_tree()
     schema = tree.schema(tree.by_id[shown.ci_class_id])
@@ -111,7 +117,7 @@ def detail_context(actor: Actor, ci: Any, past: Any = None) -> dict[str, Any]:
             if past
             else selectors.ci_relationships(actor, ci)
         ),
-        "timeline": history.ci_timeline(actor, ci),
+        "timeline": timeline if timeline is not None else history.ci_timeline(actor, ci),
         "open_work": None if past else _open_work(actor, ci),
         "can": can,
         "rel_form": (
@@ -134,8 +140,15 @@ def ci_detail(request: HttpRequest, number: str) -> HttpResponse:
         past = history.ci_as_of(actor, number, at) if at else None
     except DomainError as exc:  # a bad date (422), or before the CI existed (404)
         error, status = exc.message, exc.status
-    context = detail_context(actor, ci, past=past)
-    context |= {"as_of_raw": raw, "as_of_error": error}
+    # the history is paged (keyset): ``history`` is the cursor "Older changes" gave
+    history_error = ""
+    try:
+        timeline = history.ci_timeline(actor, ci, cursor=request.GET.get("history") or None)
+    except DomainError as exc:  # a cursor no page gave: the newest changes, and why
+        history_error, status = gettext(HISTORY_CURSOR_REFUSED), exc.status
+        timeline = history.ci_timeline(actor, ci)
+    context = detail_context(actor, ci, past=past, timeline=timeline)
+    context |= {"as_of_raw": raw, "as_of_error": error, "history_error": history_error}
     # the impact tab the page opens on: "down" when the person followed (or opened in a tab
     # of its own) "What it depends on"; the panel itself is a fragment htmx loads
     context["impact_direction"] = "down" if request.GET.get("impact") == "down" else "up"

@@ -71,13 +71,17 @@ def last_closed_flaps(fingerprint: str) -> tuple[object, dt.datetime | None]:
     return row if row is not None else ([], None)
 
 
-def cleared_last(fingerprint: str) -> bool:
+def cleared_last(fingerprint: str, *, started_at: dt.datetime | None = None) -> bool:
     """Whether the fingerprint's last closed alert was cleared by its source (not closed
-    by an agent or expired): one statement on the partial index ``event_alert_last_closed``."""
-    closed_by = (
+    by an agent or expired): one statement on the partial index ``event_alert_last_closed``.
+    With ``started_at`` (a firing's own start, Alertmanager's ``startsAt``): cleared, and
+    its occurrence began then or later, so a firing that began then is already over."""
+    row = (
         Alert.objects.filter(fingerprint=fingerprint, state=State.CLOSED)
         .order_by("-closed_at")
-        .values_list("closed_by", flat=True)
+        .values_list("closed_by", "started_at")
         .first()
     )
-    return closed_by == ClosedBy.CLEAR
+    if row is None or row[0] != ClosedBy.CLEAR:
+        return False
+    return started_at is None or (row[1] is not None and row[1] >= started_at)

@@ -6,6 +6,7 @@ alert's row lock is never held while another's incident is opened."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -14,11 +15,12 @@ from typing import Any
 from django.utils.translation import gettext
 
 from steward.core.actor import Actor
+from steward.core.datetimes import check_bounds
 from steward.core.errors import PermissionDenied, ValidationFailed
 from steward.events import selectors
 from steward.events.choices import Severity
 from steward.events.services.ingest import SEND_REFUSED, Ingested, event_ingest
-from steward.events.services.validation import MAX_DETAILS_BYTES, clean_event
+from steward.events.services.validation import MAX_DETAILS_BYTES, MAX_NAME, clean_event
 
 SOURCE = "prometheus"
 MAX_ALERTS = 200  # a notification's alerts; webhook_configs' max_alerts (docs/events.md)
@@ -47,6 +49,25 @@ FIELD_OF = {
     "source": "labels",
 }
 _PORT = re.compile(r":\d+$")
+# RFC 3339 as Go writes it: fractions of up to nine digits (nanoseconds), Z or an offset
+_RFC3339 = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|z|[+-]\d\d:\d\d)")
+
+
+def started_at(alert: dict[str, Any]) -> dt.datetime | None:
+    """The alert's ``startsAt``: when Alertmanager says this occurrence began, the same in
+    each of its notifications and its resolved one (a new occurrence has a later one). None
+    when absent, unreadable or out of bounds (Go's zero time, ``0001-01-01``): the alert is
+    then taken in arrival order, never refused for it."""
+    found = _RFC3339.fullmatch(str(alert.get("startsAt") or "").strip())
+    if found is None:
+        return None
+    micro = ((found[2] or "") + "000000")[:6]  # the databases keep microseconds
+    offset = "+00:00" if found[3] in ("Z", "z") else found[3]
+    try:
+        moment = dt.datetime.fromisoformat(f"{found[1]}.{micro}{offset}")
+        return check_bounds("startsAt", moment)
+    except (ValueError, ValidationFailed):
+        return None
 
 
 def _one_line(text: str) -> str:
@@ -101,7 +122,9 @@ def _details(alert: dict[str, Any], labels: dict, annotations: dict) -> dict[str
 def _event(alert: dict[str, Any]) -> dict[str, Any]:
     labels = alert.get("labels") or {}
     annotations = alert.get("annotations") or {}
-    alertname = labels.get("alertname", "")
+    # a name of any length is taken: cut to its column by the ingest, whole in the details
+    # (decision 0121); beyond MAX_NAME the labels' copy in the details still holds it
+    alertname = labels.get("alertname", "")[:MAX_NAME]
     summary = annotations.get("summary") or annotations.get("description") or alertname
     return {
         "source": SOURCE,
@@ -154,7 +177,7 @@ def alertmanager_events(alerts: Any) -> list[dict[str, Any]]:
             errors[f"alerts.{index}.labels.alertname"] = ["required"]
             continue
         try:
-            events.append(clean_event(event))
+            events.append({**clean_event(event), "started_at": started_at(alert)})
         except ValidationFailed as exc:
             named = dict(FIELD_OF)
             if not alert["labels"].get("instance", "").strip():
@@ -168,7 +191,9 @@ def alertmanager_events(alerts: Any) -> list[dict[str, Any]]:
 
 def alertmanager_ingest(actor: Actor, *, alerts: Any) -> list[Ingested]:
     """Each alert of an Alertmanager notification as one event, in order, each in its own
-    transaction (``event_ingest``); nothing is written when any alert is bad."""
+    transaction (``event_ingest``); nothing is written when any alert is bad. Each carries
+    its ``startsAt``, so a retried firing that arrives after its resolved one is ignored
+    rather than raising the alert again (decision 0121)."""
     if not selectors.can_work(actor):
         raise PermissionDenied(gettext(SEND_REFUSED))
     return [event_ingest(actor, **event) for event in alertmanager_events(alerts)]

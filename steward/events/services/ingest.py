@@ -4,6 +4,7 @@ and handed to the incident rule; a ``clear`` closes the live alert (docs/events.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from steward.events import selectors
 from steward.events.choices import ClosedBy, Outcome, Severity, State
 from steward.events.models import Alert
 from steward.events.services import flapping, rules
-from steward.events.services.validation import clean_event
+from steward.events.services.validation import clean_event, stored_event
 
 # marked for the catalogue, translated where it is said (the reader's language then)
 SEND_REFUSED = gettext_noop("Only agents with a writing token send events.")
@@ -69,21 +70,31 @@ def sender_fingerprint(actor: Actor, clean: dict[str, Any]) -> str:
     return fingerprint(*parts, scope=served_organisation_ids(actor))
 
 
-def event_ingest(actor: Actor, *, once: bool = False, **values: Any) -> Ingested:
+def event_ingest(
+    actor: Actor, *, once: bool = False, started_at: dt.datetime | None = None, **values: Any
+) -> Ingested:
     """Take one event (source, node, resource, severity, summary, optional details and
     key): a new alert, a repeat of the live one, or its clear. ``once``: the key names one
     occurrence that its source ends for good (Zabbix's problem id): once its clear closed
     the alert, a firing event of it is a late delivery (a retry after a timeout, sent
-    before the clear), ``ignored``, not a second alert and a second incident."""
+    before the clear), ``ignored``, not a second alert and a second incident.
+    ``started_at``: when the source says this occurrence began (Alertmanager's
+    ``startsAt``; its key, the fingerprint, names every occurrence of the condition): the
+    alert's own times order the deliveries, not their arrival. A firing that began no later
+    than the cleared occurrence's start is a late delivery of it, ``ignored``; a clear of an
+    occurrence that began before the live alert's is a late one of an earlier occurrence,
+    ``ignored`` too (decision 0121)."""
     if not selectors.can_work(actor):
         raise PermissionDenied(gettext(SEND_REFUSED))
     clean = clean_event(values)
+    # of the whole name: a name cut to its column below still dedups as it was sent
     print_ = sender_fingerprint(actor, clean)
+    clean = stored_event(clean)
     now = timezone.now()
     with transaction.atomic():
         alert = selectors.live_alert_for_update(print_)
         if clean["severity"] == Severity.CLEAR:
-            if alert is None:
+            if alert is None or _began_before(started_at, alert.started_at):
                 return Ingested(Outcome.IGNORED, None)
             _clear(actor, alert, clean["summary"], now)
             return Ingested(Outcome.CLOSED, alert)
@@ -91,10 +102,12 @@ def event_ingest(actor: Actor, *, once: bool = False, **values: Any) -> Ingested
         if alert is None:
             if once and selectors.cleared_last(print_):
                 return Ingested(Outcome.IGNORED, None)
-            alert, outcome = _insert(actor, print_, clean, now)
+            if started_at is not None and selectors.cleared_last(print_, started_at=started_at):
+                return Ingested(Outcome.IGNORED, None)
+            alert, outcome = _insert(actor, print_, {**clean, "started_at": started_at}, now)
         if outcome == Outcome.UPDATED:
             was_in_maintenance = alert.in_maintenance
-            _repeat(actor, alert, clean, now)
+            _repeat(actor, alert, clean, now, started_at)
             if not was_in_maintenance:
                 _maintenance_started(actor, alert, now)
         rules.open_incident_if_due(actor, alert)
@@ -141,14 +154,25 @@ def _insert(actor: Actor, print_: str, clean: dict[str, Any], now) -> tuple[Aler
     return alert, Outcome.CREATED
 
 
-def _repeat(actor: Actor, alert: Alert, clean: dict[str, Any], now) -> None:
-    """Another occurrence: counted and dated; severity, summary and details as it says."""
+def _began_before(started_at: dt.datetime | None, live_start: dt.datetime | None) -> bool:
+    """Whether a clear's occurrence began before the live alert's: a late resolved of an
+    occurrence already over (unknown on either side: not before, the arrival decides)."""
+    return started_at is not None and live_start is not None and started_at < live_start
+
+
+def _repeat(
+    actor: Actor, alert: Alert, clean: dict[str, Any], now, started_at: dt.datetime | None = None
+) -> None:
+    """Another occurrence: counted and dated; severity, summary and details as it says; the
+    source's start of the occurrence moves forward only (a late delivery does not undo it)."""
     before = {"severity": alert.severity, "summary": alert.summary}
     alert.count += 1
     alert.last_seen = now
     alert.severity, alert.summary = clean["severity"], clean["summary"]
     alert.details = clean["details"] or alert.details
-    alert.save(update_fields=["count", "last_seen", "severity", "summary", "details"])
+    if started_at is not None and (alert.started_at is None or started_at > alert.started_at):
+        alert.started_at = started_at
+    alert.save(update_fields=["count", "last_seen", "severity", "summary", "details", "started_at"])
     if before["severity"] != alert.severity:  # repeats alone are counted, not audited
         audit.record(actor, alert, before=before, after=audit.snapshot(alert, before))
         outbox.emit("alert.severity_changed", alert, severity=alert.severity)

@@ -10,11 +10,16 @@ from steward.core.errors import ValidationFailed
 from steward.core.text import is_single_line
 from steward.events.choices import Severity
 
+# the check's name as a monitoring tool may send it: longer than its column, whose copy is
+# cut (``stored_event``); the whole name keys the dedup and is kept in the details
+MAX_NAME = 2048
+RESOURCE_COLUMN = 255  # Alert.resource's max_length
+MAX_NAME_DETAIL = 2048  # bytes of JSON of the whole name kept in the details (2 KiB)
 # (field, longest, required)
 TEXTS = (
     ("source", 40, True),
     ("node", 255, True),
-    ("resource", 255, True),
+    ("resource", MAX_NAME, True),
     ("summary", 500, True),
     ("key", 255, False),
 )
@@ -96,3 +101,35 @@ def clean_event(values: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise ValidationFailed(errors)
     return clean
+
+
+def fit_json(text: str, budget: int) -> str:
+    """``text`` cut to at most ``budget`` characters and ``budget`` bytes of JSON (as the
+    alert's details are measured: UTF-8, escapes counted)."""
+
+    def size(part: str) -> int:
+        return len(json.dumps(part, ensure_ascii=False).encode(errors="replace"))
+
+    text = text[:budget]
+    if size(text) <= budget:
+        return text
+    low, high = 0, len(text)  # the longest prefix that fits: size grows with the length
+    while low < high:
+        middle = (low + high + 1) // 2
+        if size(text[:middle]) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low]
+
+
+def stored_event(clean: dict[str, Any]) -> dict[str, Any]:
+    """A cleaned event as the alert keeps it: a name longer than its column cut to it (an
+    ellipsis says so) and whole in the details' ``resource`` (at most 2 KiB of JSON). Called
+    after the fingerprint is taken of the whole name, so two names alike in their first 254
+    characters stay two alerts and each one's repeats join it (decision 0121)."""
+    name = clean["resource"]
+    if len(name) <= RESOURCE_COLUMN:
+        return clean
+    details = {**clean["details"], "resource": fit_json(name, MAX_NAME_DETAIL)}
+    return {**clean, "resource": name[: RESOURCE_COLUMN - 1] + "\u2026", "details": details}
