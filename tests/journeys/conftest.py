@@ -5,7 +5,8 @@ loads with axe-core and fails on any response the person should never get (4xx, 
 Journeys change the data they walk through (an incident taken, a change approved), so each
 journey picks records no other journey touches, or makes its own through the pages; none
 depends on another having run (pytest-xdist may spread them over workers, each with its own
-database and demo).
+database; the demo is loaded by the first of them and copied to the others before any journey
+runs: tests/journeys/snapshot.py).
 """
 
 from __future__ import annotations
