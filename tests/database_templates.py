@@ -61,3 +61,7 @@ def drop(connection, name: str) -> None:  # noqa: ANN001 - Django's connection
 
 def create(connection, name: str, *, template: str) -> None:  # noqa: ANN001
     _admin(connection, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
+
+def rename(connection, name: str, new_name: str) -> None:  # noqa: ANN001
+    _admin(connection, f'ALTER DATABASE "{name}" RENAME TO "{new_name}"')

@@ -5,7 +5,8 @@ loads with axe-core and fails on any response the person should never get (4xx, 
 Journeys change the data they walk through (an incident taken, a change approved), so each
 journey picks records no other journey touches, or makes its own through the pages; none
 depends on another having run (pytest-xdist may spread them over workers, each with its own
-database and demo).
+database; the demo is loaded by the first of them and copied to the others before any journey
+runs: tests/journeys/snapshot.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from tests.browser.harness import (
     waiting_for_its_requests,
 )
 from tests.conftest import _reseed
+from tests.journeys import snapshot
 from tests.journeys.steps import HTMX_WATCH
 from tests.journeys.watch import watch
 
@@ -53,8 +55,29 @@ def _empty_database() -> None:
         triggers.create_sqlite(connection)
 
 
+def _load_demo() -> None:
+    _empty_database()
+    # the demo's logins share one hash; MD5 (the tests' hasher, tests/conftest.py) keeps
+    # every sign-in fast and lets the per-test settings check it
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    ):
+        call_command("demo", incidents=DEMO_INCIDENTS, stdout=_Discard())
+
+
+@pytest.fixture(scope="session")
+def demo_copies(django_db_setup, tmp_path_factory) -> Iterator[snapshot.Copies]:
+    """The run's copy of the loaded demo (tests/journeys/snapshot.py): loaded by the first
+    worker to reach the journeys, copied by the others and on every return to them."""
+    # a worker's base directory is popen-gwN inside the run's own (tests/conftest.py)
+    copies = snapshot.copies(tmp_path_factory.getbasetemp().parent)
+    yield copies
+    copies.finish()
+
+
 @pytest.fixture(scope="package")
-def demo_site(django_db_setup, django_db_blocker) -> Iterator[str]:
+def demo_site(django_db_setup, django_db_blocker, demo_copies) -> Iterator[str]:
     """The demo organisation behind a live server; yields its base URL.
 
     The database stays unblocked for the whole package: the live server's thread reads it
@@ -63,14 +86,7 @@ def demo_site(django_db_setup, django_db_blocker) -> Iterator[str]:
     from pytest_django.live_server_helper import LiveServer
 
     with django_db_blocker.unblock(), _test_database():
-        _empty_database()
-        # the demo's logins share one hash; MD5 (the tests' hasher, tests/conftest.py) keeps
-        # every sign-in fast and lets the per-test settings check it
-        with override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        ):
-            call_command("demo", incidents=DEMO_INCIDENTS, stdout=_Discard())
+        demo_copies.loaded(_load_demo)
         server = waiting_for_its_requests(LiveServer("localhost"))
         hosts = modify_settings(ALLOWED_HOSTS={"append": "localhost"})
         hosts.enable()
