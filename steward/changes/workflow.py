@@ -52,7 +52,8 @@ def _emergency(change: Any, data: Mapping[str, Any]) -> str | None:
 
 def _failed_outcome(change: Any, data: Mapping[str, Any]) -> str | None:
     if _value(change, data, "outcome") not in (Outcome.FAILED, Outcome.BACKED_OUT):
-        return gettext("a failed change needs outcome failed or backed_out")
+        # in the outcome's own words, as its drop-down offers it ("backed_out" was the API's)
+        return gettext("a failed change needs the outcome “Failed” or “Backed out”")
     return None
 
 
@@ -70,7 +71,7 @@ def needs_review(change: Any, data: Mapping[str, Any] | None = None) -> bool:
 
 def _closable(change: Any, data: Mapping[str, Any]) -> str | None:
     if not _value(change, data, "outcome"):
-        return gettext("needs an outcome (success, failed or backed_out) before closing")
+        return gettext("needs an outcome (Successful, Failed or Backed out) before closing")
     if needs_review(change, data) and not data.get("_has_review"):
         return gettext("needs a post-implementation review before closing")
     if change.type == ChangeType.EMERGENCY and change.approval_state != ApprovalState.APPROVED:

@@ -126,6 +126,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.has_role(Role.CHANGE_MANAGER):
         context["approvals_waiting"] = change_selectors.changes_awaiting(actor, limit=HOME_ROWS)
         context["cab_agenda"] = change_selectors.cab_agenda(actor, limit=HOME_ROWS)
+    elif actor.is_agent:
+        # an agent a policy names (a CAB member, an owner team's lead) found nothing on his
+        # home page of the changes waiting for his decision: the card, when any waits
+        waiting = change_selectors.changes_awaiting(actor, limit=HOME_ROWS)
+        if waiting:
+            context["approvals_waiting"] = waiting
     led = incident_selectors.led_teams(actor)
     if led:
         context["team_workload"] = incident_selectors.team_workload(actor, led)

@@ -91,6 +91,21 @@ def test_retiring_opens_a_disposition_and_disposal_needs_it_complete(manager, ma
     assert Asset.objects.get(pk=asset.pk).status == "retired"
 
 
+def test_dispose_is_offered_only_once_the_record_is_complete(manager, make_asset):
+    """The page offered "Dispose" at once after "Retire", and the click was refused for the
+    record's gaps (walk42); the guide says it is offered once the certificate is recorded."""
+    asset = make_asset()
+    move(manager, asset, "retired")
+
+    def offered() -> list[str]:
+        fresh = selectors.asset_get(manager, number=asset.number)
+        return [m.target for m in selectors.asset_capabilities(manager, fresh).moves]
+
+    assert "disposed" not in offered()
+    complete(manager, asset)
+    assert offered() == ["disposed"]
+
+
 def test_what_disposal_still_needs_reads_in_the_readers_language(manager, make_asset):
     """A German page read "Vor der Entsorgung fehlt noch: method, vendor, …"."""
     asset = make_asset(holds_data=True)

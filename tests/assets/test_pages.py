@@ -206,3 +206,42 @@ def test_check_out_is_offered_only_where_the_service_allows_it(signed_in, manage
     assert f'action="/assets/{asset.number}/check-in/"' in page  # what it allows instead
     services.asset_check_in(system, number=asset.number)
     assert checkout in signed_in.get(f"/assets/{asset.number}/").content.decode()
+
+
+def test_the_disposition_names_its_evidence_and_links_the_file(signed_in, manager_user, make_asset):
+    """The card read "Evidence attached." with no name and no way to the file, and a disposed
+    asset's record did not mention it at all (walk42): both link the download now."""
+    import io
+
+    actor = Actor(user=manager_user, channel="web")
+    asset = make_asset()
+    services.asset_update(
+        actor, number=asset.number, expected_version=None, changes={"status": "retired"}
+    )
+    services.disposition_evidence_add(
+        actor,
+        number=asset.number,
+        upload=io.BytesIO(b"certificate"),
+        filename="cod-7.pdf",
+        size=11,
+    )
+    record = type(asset).objects.get(pk=asset.pk).disposition
+    link = f'href="/attachments/{record.evidence_id}/" download>cod-7.pdf</a>'
+
+    retired = signed_in.get(f"/assets/{asset.number}/").content.decode()
+    assert f"Evidence attached: <a {link}" in retired
+    services.disposition_update(
+        actor,
+        number=asset.number,
+        method="recycling",
+        sanitisation="destroy",
+        vendor="GreenIT",
+        certificate_number="COD-7",
+        certificate_date="2026-01-10",
+    )
+    services.asset_update(
+        actor, number=asset.number, expected_version=None, changes={"status": "disposed"}
+    )
+    disposed = signed_in.get(f"/assets/{asset.number}/").content.decode()
+    assert link in disposed
+    assert signed_in.get(f"/attachments/{record.evidence_id}/").status_code == 200

@@ -73,6 +73,35 @@ def test_a_refused_decision_shows_the_services_reason(cab_change, cab):
     assert not approval.decisions.exists()
 
 
+def test_a_rejection_without_a_reason_marks_the_comment_box_and_keeps_what_was_typed(
+    cab_change, cab
+):
+    """Refused for want of a reason, the agenda row named the error but not the box it is
+    about: nothing marked invalid, so the focus went back to the Reject button (walk42). The
+    box is now invalid and described by the error; a refusal for another reason keeps the
+    comment that was typed in it."""
+    approval = cab_change.approvals.get(label="Change Advisory Board")
+    member = client_for(cab.members.get(username="cab2"))
+    url = f"/changes/{cab_change.number}/approvals/{approval.pk}/decide/"
+
+    no_reason = member.post(url, {"decision": "reject", "comment": "  "}, HTTP_HX_REQUEST="true")
+    unknown = member.post(
+        url, {"decision": "maybe", "comment": "Wait for the vendor"}, HTTP_HX_REQUEST="true"
+    )
+
+    box_id = f"decide-comment-{approval.pk}"
+    assert no_reason.status_code == 422
+    [box] = elements(no_reason.content, "textarea", id=box_id)
+    assert box.attrs.get("aria-invalid") == "true"
+    [error] = elements(no_reason.content, id=box.attrs["aria-describedby"])
+    assert "say why you reject" in text_of(error)
+    assert unknown.status_code == 422
+    [kept] = elements(unknown.content, "textarea", id=box_id)
+    assert text_of(kept) == "Wait for the vendor"
+    assert "aria-invalid" not in kept.attrs
+    assert not approval.decisions.exists()
+
+
 def test_agenda_query_count_does_not_grow(agent_actor, new_change, cab, stack):
     member = client_for(cab.members.get(username="cab1"))
 

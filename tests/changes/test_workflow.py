@@ -231,8 +231,11 @@ def test_failing_needs_a_failed_outcome(agent_actor, new_change):
     move(agent_actor, change, Status.ASSESSMENT)
     move(agent_actor, change, Status.IMPLEMENTATION)
 
-    with pytest.raises(ValidationFailed, match="failed"):
+    with pytest.raises(ValidationFailed, match="failed") as caught:
         move(agent_actor, change, Status.FAILED, outcome=Outcome.SUCCESS)
+    # the outcomes as the page's drop-down names them, not the API's "backed_out" (walk42)
+    said = [m for messages in caught.value.fields.values() for m in messages]
+    assert said == ["a failed change needs the outcome “Failed” or “Backed out”"]
 
 
 def test_a_closed_change_is_final(agent_actor, new_change):

@@ -313,3 +313,57 @@ def test_change_manager_reads_a_backwards_window_in_words_and_keeps_what_she_typ
     expect(ends.locator(".error")).to_have_text("must be after the start")
     expect(page.locator("main")).not_to_contain_text("starts_at")
     expect(page.get_by_label("Name")).to_have_value("Stocktake weekend")
+
+
+def test_a_cab_member_finds_what_awaits_him_on_his_home_page(page):
+    """A CAB member who is no change manager (Felix, Hannah, …): his home page showed only
+    the incident counters, nothing of the changes waiting for his decision (walk42). A
+    rejection without a reason marks the comment box it is about and puts the focus there."""
+    from steward.core.models import Team
+
+    member = (
+        Team.objects.get(slug="cab")
+        .members.exclude(username="cm")
+        .order_by("username")
+        .values_list("username", flat=True)
+        .first()
+    )
+    sign_in(page, member)
+    approvals = page.get_by_role("region", name="Approvals waiting for you")
+    expect(approvals).to_contain_text("Change Advisory Board")
+    expect(page.get_by_role("region", name="Waiting for the CAB")).to_have_count(0)
+    approvals.get_by_role("link", name=re.compile("^CHG")).first.click()
+    page.wait_for_load_state("load")
+    number = page.url.rstrip("/").rsplit("/", 1)[-1]
+    heading(page, re.compile(number))
+    page.get_by_role("region", name="Approvals").get_by_role(
+        "link", name="Decide on the CAB agenda"
+    ).click()
+    heading(page, "CAB agenda")
+    item = page.get_by_role("region", name=re.compile(number))
+    decide = item.locator("form.decide").first
+    decide.get_by_role("button", name="Reject").click()
+    swapped(page)
+    expect(item.get_by_role("alert")).to_contain_text("say why you reject the change")
+    box = item.get_by_role("textbox", name=re.compile("^Comment on")).first
+    expect(box).to_have_attribute("aria-invalid", "true")
+    expect(box).to_be_focused()
+    expect(item.locator(".approval-state")).to_have_text("pending")  # nothing decided
+
+
+def test_change_manager_raises_a_change_titled_with_one_long_word(page):
+    """A title of one long word (a build's digest pasted from the pipeline) ran the change
+    page twice the window's width off the screen, the heading one unbroken line (walk42)."""
+    sign_in(page, "cm")
+    open_module(page, "Changes")
+    page.get_by_role("link", name="New change").click()
+    heading(page, "New change")
+    digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" * 2
+    page.get_by_label("Title").fill(f"Roll back to build {digest}")
+    page.get_by_role("button", name="Raise change").click()
+    heading(page, re.compile(digest))
+    no_error_on_page(page)
+    wide, window = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert wide <= window, f"the page is {wide} px wide in a {window} px window"

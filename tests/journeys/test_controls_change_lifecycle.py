@@ -123,6 +123,16 @@ def test_change_manager_takes_a_standard_change_from_schedule_to_close(page):
     expect(review).to_contain_text("List every TLS endpoint first.")
 
     form = open_move(page, "Failed")
+    # failed while the outcome still reads "Successful": refused in the outcome's own words
+    # (it said "needs outcome failed or backed_out", the API's spelling: walk42)
+    form.get_by_role("button", name="Failed").click()
+    work = page.get_by_role("region", name="Move it on")
+    expect(work.get_by_role("alert")).to_contain_text(
+        "a failed change needs the outcome “Failed” or “Backed out”"
+    )
+    expect(work).not_to_contain_text("backed_out")
+    expect(status(page)).to_have_text("Review")
+    form = work.locator("form", has=page.get_by_role("button", name="Failed"))
     form.get_by_label("Outcome").select_option(label="Backed out")
     form.get_by_role("button", name="Failed").click()
     expect(status(page)).to_have_text("Failed")

@@ -90,6 +90,23 @@ def test_an_agent_without_the_role_sees_no_approvals(agent_client):
     assert "my open incidents" in page  # today's counters stay
 
 
+def test_a_cab_member_sees_the_changes_waiting_for_his_decision(agent_actor, new_change, cm_user):
+    """A CAB member is an agent without the change manager's role: his home page said nothing
+    of the changes waiting for his decision (walk42); now its approvals card lists them."""
+    member = factories.agent()
+    factories.TeamFactory(name="CAB", slug="cab", members=[cm_user, member])
+    change = in_authorisation(
+        agent_actor, new_change(title="Swap the core switch", risk_answers=HIGH)
+    )
+
+    page = text(client_for(member))
+
+    assert "Approvals waiting for you" in page
+    assert f'href="/changes/{change.number}/">{change.number} · Swap the core switch' in page
+    assert "Change Advisory Board" in page
+    assert "Waiting for the CAB" not in page  # the change managers' card
+
+
 def test_the_change_managers_home_takes_the_same_queries_with_more_changes(
     agent_actor, new_change, cm_user
 ):

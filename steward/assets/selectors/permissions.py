@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from steward.assets.choices import Status
 from steward.assets.models import Asset, Assignment
 from steward.assets.selectors.access import can_write
-from steward.assets.workflow import ASSET_FLOW
+from steward.assets.workflow import ASSET_FLOW, disposition_missing
 from steward.core.actor import Actor
 from steward.core.workflow import Move
 
@@ -39,6 +39,10 @@ def asset_capabilities(actor: Actor, asset: Asset) -> AssetCapabilities:
     )
     if Status.DEPLOYED in targets and not held:
         targets = [t for t in targets if t != Status.DEPLOYED]
+    if Status.DISPOSED in targets and disposition_missing(asset):
+        # "Dispose" once the record is complete, as the guide says: it was offered at once
+        # after "Retire" and refused on the click (walk42); the card lists what it lacks
+        targets = [t for t in targets if t != Status.DISPOSED]
     moves = ASSET_FLOW.moves(asset.status, targets) if writer else ()
     open_assignment = asset.assignee_id is not None or asset.location_id is not None
     return AssetCapabilities(

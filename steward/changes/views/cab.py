@@ -73,7 +73,15 @@ def decide(request: HttpRequest, number: str, approval_id: int) -> HttpResponse:
         return render(request, f"{AGENDA}#row", {"row": row(), "form": DecisionForm()})
 
     def again(form: forms.Form) -> dict[str, Any]:
-        failed = row(error=_errors(form), failed_approval=approval_id)
+        # the refused approval's comment box keeps what was typed and, when the comment is
+        # what is wrong (a rejection without a reason), is marked invalid: the focus goes to
+        # it after the swap (steward.js), not back to the Reject button
+        failed = row(
+            error=_errors(form),
+            failed_approval=approval_id,
+            comment=form.data.get("comment", ""),
+            comment_refused="comment" in form.errors,
+        )
         rows = [failed if r["change"].number == number else r for r in _agenda(actor)]
         return {"row": failed, "rows": rows}
 

@@ -428,3 +428,14 @@ document.addEventListener("change", (event) => {
   all.checked = ticked > 0 && ticked === boxes.length;
   all.indeterminate = ticked > 0 && ticked < boxes.length;
 });
+
+// data-page-address: a record page drawn again by a refused form that was posted to the
+// action's own address (an asset's "Check out" to /assets/AST…/check-out/) names the page's
+// address; put it in the address bar, so a reload, a bookmark or a copied link asks for the
+// page and not the action (a GET of /check-out/ was a 405 page: walk42).
+(() => {
+  const own = document.querySelector("[data-page-address]");
+  if (own && own.dataset.pageAddress !== window.location.pathname) {
+    window.history.replaceState(window.history.state, "", own.dataset.pageAddress);
+  }
+})();
