@@ -365,9 +365,7 @@ def test_a_draft_beside_a_scheduled_change_is_flagged_as_its_page_says(
     )
     draft = new_change(cis=[stack["server"].number], planned_start=start, planned_end=end)
 
-    found = selectors.calendar_conflicts(
-        selectors.change_calendar(cm, start=start, end=end), start=start, end=end
-    )
+    found = selectors.calendar_conflicts(selectors.change_calendar(cm, start=start, end=end))
 
     assert [c["number"] for c in selectors.change_conflicts(cm, draft).changes] == [held.number]
     assert selectors.change_conflicts(cm, held).changes == []
@@ -394,7 +392,7 @@ def test_the_calendar_flags_a_conflict_beyond_the_page_as_the_change_page_does(
     rows = selectors.change_calendar(cm, start=start, end=page_end)
 
     assert [r.id for r in rows] == [drawn.pk]
-    assert selectors.calendar_conflicts(rows, start=start, end=page_end) == {drawn.pk}
+    assert selectors.calendar_conflicts(rows) == {drawn.pk}
 
 
 blocking = st.lists(

@@ -258,7 +258,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         error = exc.message
     freezes = selectors.freezes_between(actor, start=start, end=end)
-    conflicted = selectors.calendar_conflicts(changes, start=start, end=end)
+    conflicted = selectors.calendar_conflicts(changes)
     entries = Entries(conflicted)
     month = day.month if view == "month" else None
     days = _layout(found, freezes, entries, first, stop, month)
