@@ -69,8 +69,8 @@ def page_before() -> Iterator[None]:
     def old_days(actor, **kwargs):  # noqa: ANN001, ANN003, ANN202
         return whole_read_days(actor, keep=whole, **kwargs)
 
-    def old_conflicts(changes, *, start, end):  # noqa: ANN001, ANN202
-        return conflicts(whole, start=start, end=end)
+    def old_conflicts(changes):  # noqa: ANN001, ANN202
+        return conflicts(whole)
 
     selectors.calendar_days, selectors.calendar_conflicts = old_days, old_conflicts
     try:

@@ -81,6 +81,36 @@ class ReviewOutcome(models.TextChoices):
 # in the reader's language
 NOT_ANSWERED = gettext_noop("questionnaire not answered yet")
 
+# The starter risk questionnaire's words (migration 0002 seeds them in English), by the
+# question's slug and (question, answer) slugs. A seeded question or answer whose words an
+# administrator has not changed is shown in the reader's language (gettext of these); one
+# she wrote or reworded is shown as written (decision 0120). tests/changes/test_risk_words.py
+# holds these to the migration's.
+SEEDED_QUESTIONS = {
+    "outage": gettext_noop("Does the change need a service outage?"),
+    "tested": gettext_noop("Has the change been tested in a non-production environment?"),
+    "backout": gettext_noop("How hard is it to back out?"),
+    "experience": gettext_noop("Has the team done this change before?"),
+    "users": gettext_noop("How many users are affected while it is made?"),
+}
+SEEDED_ANSWERS = {
+    ("outage", "none"): gettext_noop("No outage"),
+    ("outage", "partial"): gettext_noop("Partial or degraded service"),
+    ("outage", "full"): gettext_noop("Full outage"),
+    ("tested", "yes"): gettext_noop("Yes, the same change"),
+    ("tested", "similar"): gettext_noop("A similar change"),
+    ("tested", "no"): gettext_noop("No"),
+    ("backout", "easy"): gettext_noop("Easy, minutes"),
+    ("backout", "hard"): gettext_noop("Hard, hours"),
+    ("backout", "impossible"): gettext_noop("Not possible"),
+    ("experience", "often"): gettext_noop("Often"),
+    ("experience", "once"): gettext_noop("Once or twice"),
+    ("experience", "never"): gettext_noop("Never"),
+    ("users", "few"): gettext_noop("Fewer than 50"),
+    ("users", "many"): gettext_noop("50 to 1,000"),
+    ("users", "all"): gettext_noop("Most or all"),
+}
+
 # the change list's queues, the tabs of the web list (the API lists "all" and filters)
 QUEUES = {
     "mine": _("Mine"),

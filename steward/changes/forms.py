@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from steward.changes.choices import ChangeType, Outcome, ReviewOutcome, RiskLevel, Status
 from steward.changes.models import Change, ChangeTemplate, FreezeWindow, RiskQuestion
+from steward.changes.selectors import risk_answer_label, risk_question_text
 from steward.core.forms import SingleLineField
 from steward.web.filter_forms import FilterForm, filter_select
 from steward.web.pickers import MultiPickerField, picker_field, set_label, set_labels
@@ -91,11 +92,12 @@ class ChangeForm(forms.Form):
         self.question_names = []
         for question in questions:
             name = f"risk_{question.slug}"
+            # the seeded questions in the reader's language, an administrator's as written
             self.fields[name] = forms.ChoiceField(
-                label=question.text,
+                label=risk_question_text(question),
                 required=False,
                 choices=[("", _("Not answered"))]
-                + [(a.slug, a.label) for a in question.answers.all()],
+                + [(a.slug, risk_answer_label(question, a)) for a in question.answers.all()],
             )
             self.question_names.append((name, question.slug))
         if change is not None:  # type and template are fixed once raised

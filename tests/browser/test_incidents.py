@@ -33,8 +33,10 @@ def test_agent_takes_notes_and_resolves_and_the_caller_gets_mail(page):
     assert_accessible(page)
     row.get_by_role("button", name="Take").click()
 
-    # taken: the record opens at its work region, focused there (walk25b)
-    expect(page).to_have_url(re.compile(rf"/incidents/{incident.number}/#work$"))
+    # taken: the record opens at its work region, focused there (walk25b), with the way
+    # back to the queue it was taken from
+    back = r"\?back=queue%3Dunassigned%26order%3Dpriority"
+    expect(page).to_have_url(re.compile(rf"/incidents/{incident.number}/{back}#work$"))
     expect(page.locator("#work")).to_be_focused()
     expect(page.locator(".status")).to_have_text("In progress")
     assert_accessible(page)

@@ -81,13 +81,14 @@ def queue(admin_actor, agent_user, always_on):
     )
 
 
-def _reference_cells(actor, queue_name: str) -> list[list[str]]:
+def _reference_cells(actor, queue_name: str, row_back: str = "") -> list[list[str]]:
     page = selectors.incident_list(actor, queue=queue_name, shown=True)
     context = {
         "can_work_queue": True,
         "takeable": selectors.incidents_takeable(actor, page.items),
         "selectable": selectors.incidents_selectable(actor, page.items),
         "records_url": "/incidents/",
+        "row_back": row_back,
     }
     reference = Engine.get_default().from_string(REFERENCE.read_text())
     rows = "".join(reference.render(Context({**context, "row": row})) for row in page.items)
@@ -95,16 +96,21 @@ def _reference_cells(actor, queue_name: str) -> list[list[str]]:
 
 
 @pytest.mark.parametrize(
-    ("path", "queue_name"), [("/incidents/", "my_teams"), ("/incidents/?queue=all", "all")]
+    ("path", "queue_name", "row_back"),
+    [
+        ("/incidents/", "my_teams", ""),
+        # a chosen queue: its rows' links carry the way back to it (docs/incidents.md)
+        ("/incidents/?queue=all", "all", "?back=queue%3Dall%26order%3Dpriority"),
+    ],
 )
 def test_the_queue_pages_rows_are_the_old_paths_cells(
-    web, agent_user, agent_actor, queue, frozen, path, queue_name
+    web, agent_user, agent_actor, queue, frozen, path, queue_name, row_back
 ):
     agent_user.time_zone = "America/Los_Angeles"  # the reader's zone, not the site's (UTC)
     agent_user.save(update_fields=["time_zone"])
     cells = _cells(web.get(path).content.decode())
     with timezone.override(ZoneInfo("America/Los_Angeles")):
-        expected = _reference_cells(agent_actor, queue_name)
+        expected = _reference_cells(agent_actor, queue_name, row_back)
     assert len(cells) == len(expected) > 5
     assert cells == expected
     text = str(cells)

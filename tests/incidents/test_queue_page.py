@@ -63,7 +63,8 @@ def test_the_queue_lists_teams_without_loading_their_members(web, agent_actor, d
     assert not [sql for sql in statements if "_prefetch_related_val" in sql]
     page = web.get("/incidents/?queue=open")
     [link] = [e for e in elements(page.content, "a") if text_of(e) == made.number]
-    assert link.attrs["href"] == f"/incidents/{made.number}/"
+    # a chosen tab: the link carries the way back to it
+    assert link.attrs["href"] == f"/incidents/{made.number}/?back=queue%3Dopen%26order%3Dpriority"
     assert b"Team 3" in page.content  # the new teams are offered in the filter
 
 
@@ -157,7 +158,11 @@ def test_take_is_offered_on_open_unassigned_rows_of_my_teams_or_none(
     page = web.get("/incidents/?queue=open").content.decode()
     offered = {b.attrs["hx-post"] for b in elements(page, "button") if text_of(b) == "Take"}
 
-    assert offered == {f"/incidents/{mine.number}/take/", f"/incidents/{free.number}/take/"}
+    back = "?back=queue%3Dopen%26order%3Dpriority"  # the page Take leads to goes back here
+    assert offered == {
+        f"/incidents/{mine.number}/take/{back}",
+        f"/incidents/{free.number}/take/{back}",
+    }
     assert theirs.number in page
     assert taken.number in page
 

@@ -133,7 +133,8 @@ def test_the_breached_page_shows_names_badges_and_take(admin_actor, network):
     assert "bob" in text_of(row)  # no full name: the username
     assert 'class="sla breached"' in page
     offered = {b.attrs["hx-post"] for b in elements(page, "button") if text_of(b) == "Take"}
-    assert offered == {f"/incidents/{unassigned.number}/take/"}
+    back = "?back=queue%3Dopen%26order%3Dpriority%26team%3Dnetwork%26breached%3Dtrue"
+    assert offered == {f"/incidents/{unassigned.number}/take/{back}"}
 
 
 def test_a_search_in_the_queue_reads_rows_too(admin_actor, network):

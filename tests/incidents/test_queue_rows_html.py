@@ -94,7 +94,9 @@ def test_the_page_shows_the_rows(client, queue, admin_user):
     client.force_login(admin_user)
     html = client.get("/incidents/?queue=all").content.decode()
     rows, _ = queue
-    shown = re.findall(r'<a href="/incidents/(INC\d+)/">', html)
+    shown = re.findall(
+        r'<a href="/incidents/(INC\d+)/\?back=queue%3Dall%26order%3Dpriority">', html
+    )
     assert shown[:5] == [r.number for r in rows[:5]]
     assert as_actor(admin_user).is_agent
     assert 'name="numbers"' in html

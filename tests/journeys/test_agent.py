@@ -149,8 +149,10 @@ def test_agent_takes_an_incident_and_its_team_stays(page):
     row.get_by_role("button", name="Take").click()
     page.wait_for_load_state("load")
 
-    # taken: on the record at its work panel, with the focus there (the page's top before)
-    expect(page).to_have_url(re.compile(rf"/incidents/{number}/#work$"))
+    # taken: on the record at its work panel, with the focus there (the page's top before),
+    # its way back the queue she took it from
+    back = r"\?back=queue%3Dunassigned%26order%3Dpriority%26team%3Dservice-desk"
+    expect(page).to_have_url(re.compile(rf"/incidents/{number}/{back}#work$"))
     expect(page.locator("#work")).to_be_focused()
     # the defect: "Take" removed the incident's team (audit: team: Server & Storage → —)
     expect(detail(page, "Team / assignee")).to_have_text("Service Desk / Sam Desk")

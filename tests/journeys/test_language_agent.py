@@ -120,3 +120,89 @@ def test_a_german_agent_reads_the_fulfilment_tasks_in_german(page):
     expect(page.locator("main")).not_to_contain_text(
         re.compile("Requested by|Work it|Activity|nothing for you to do")
     )
+
+
+# the house style in German ("7. Dez. 2026 20:00"; a day alone "7. Dez. 2026"), as every page
+GERMAN_MONTHS = r"Jan\.|Feb\.|März|April|Mai|Juni|Juli|Aug\.|Sept\.|Okt\.|Nov\.|Dez\."
+GERMAN_DATE = re.compile(rf"^\d{{1,2}}\. ({GERMAN_MONTHS}) \d{{4}}( \d\d:\d\d)?$")
+
+
+def german_dates(page) -> None:
+    """Every date of the page in the German house style (they read "Mo 7 Dez 2026 20:00")."""
+    shown = page.locator("main time").all_inner_texts()
+    assert shown, "no date on the page"
+    assert all(GERMAN_DATE.match(text) for text in shown), shown
+
+
+def test_a_german_cab_member_reads_the_change_pages_and_the_risk_questions_in_german(page):
+    from steward.core.models import User
+
+    # a CAB member no other journey signs in as (the fulfilment journey's is of workplace)
+    who = (
+        User.objects.filter(groups__name="agent", is_active=True, teams__slug="cab")
+        .exclude(teams__slug="workplace")
+        .exclude(username__in=["agent", "lead", "cm", "am", "admin", "julia.rossi", "ben.garcia"])
+        .order_by("-username")
+        .first()
+    )
+    assert who is not None, "the demo's CAB has an agent of its own"
+    sign_in(page, who.username)
+    page.get_by_role("link", name=who.get_full_name()).click()
+    page.get_by_label("Language").select_option(label="Deutsch")
+    page.get_by_role("button", name="Save").first.click()
+    page.wait_for_load_state("load")
+    heading(page, "Ihr Profil")
+
+    # the change list: its planned windows
+    page.get_by_role("navigation", name="Module").get_by_role("link", name="Änderungen").click()
+    page.wait_for_load_state("load")
+    heading(page, "Änderungen")
+    page.get_by_role("navigation", name="Warteschlangen").get_by_role(
+        "link", name="Alle", exact=True
+    ).click()
+    page.wait_for_load_state("load")
+    no_error_on_page(page)
+    german_dates(page)
+
+    # a normal change's page: its dates, and the questionnaire's answers in German
+    normal = page.locator("#rows tr").filter(has_text=re.compile(r"\bNormal\b")).first
+    number = normal.get_by_role("link", name=re.compile("^CHG")).inner_text()
+    normal.get_by_role("link", name=number).click()
+    heading(page, re.compile(number))
+    german_dates(page)
+    answers = page.locator("main")
+    expect(answers).to_contain_text("Erfordert die Änderung eine Serviceunterbrechung?")
+    expect(answers).not_to_contain_text("Does the change need a service outage?")
+
+    # the calendar's list of the month, the CAB agenda
+    page.get_by_role("link", name="← Änderungen").click()
+    heading(page, "Änderungen")
+    page.get_by_role("link", name="Kalender", exact=True).click()
+    heading(page, "Änderungskalender")
+    page.get_by_role("navigation", name="Kalenderansichten").get_by_role(
+        "link", name="Liste"
+    ).click()
+    heading(page, "Änderungskalender")
+    no_error_on_page(page)
+    german_dates(page)
+    page.get_by_role("link", name="CAB-Agenda").click()
+    heading(page, "CAB-Agenda")
+    german_dates(page)
+
+    # a new change: the risk questions and their answers in German
+    page.get_by_role("link", name="← Änderungen").click()
+    heading(page, "Änderungen")
+    page.get_by_role("link", name="Neue Änderung").click()
+    heading(page, "Neue Änderung")
+    outage = page.get_by_label("Erfordert die Änderung eine Serviceunterbrechung?")
+    expect(outage.locator("option")).to_have_text(
+        [
+            "Nicht beantwortet",
+            "Keine Unterbrechung",
+            "Teilweiser oder eingeschränkter Service",
+            "Vollständige Unterbrechung",
+        ]
+    )
+    outage.select_option(label="Vollständige Unterbrechung")
+    expect(page.get_by_label("Wie schwer ist sie zurückzunehmen?")).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text(re.compile("Full outage|How hard is it"))

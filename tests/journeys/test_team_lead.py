@@ -34,6 +34,25 @@ def test_lead_sees_the_workload_and_opens_the_breached_incidents(page):
         assert "Resolved" not in text, text
     shot(page, "team-lead", "breached")
 
+    # the defect: the incident page's way back (and the page a save reloads) was the
+    # unfiltered default queue; now it is the breached incidents she came from
+    team = page.get_by_role("combobox", name="Team")
+    chosen_team = team.input_value()
+    number = rows.first.get_by_role("link", name=re.compile("^INC")).inner_text()
+    page.locator("#rows").get_by_role("link", name=number, exact=True).click()
+    heading(page, re.compile(number))
+    page.locator("#work").get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_load_state("load")
+    expect(page.locator("ul.messages")).to_contain_text(f"{number} saved.")
+    page.get_by_role("link", name="← Incidents").click()
+    heading(page, "Incidents")
+    no_error_on_page(page)
+    expect(page.locator("#linked-filters")).to_contain_text("SLA breached")
+    expect(team).to_have_value(chosen_team)
+    expect(rows.first).to_be_visible()
+    for text in rows.all_inner_texts():
+        assert first_team in text, text
+
     # the link's filter is named and can be let go: the team's other open incidents come back
     linked = page.locator("#linked-filters")
     linked.get_by_role("link", name="Remove filter: SLA breached").click()

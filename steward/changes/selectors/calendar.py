@@ -265,9 +265,7 @@ def freezes_between(
     ]
 
 
-def calendar_conflicts(
-    changes: Iterable[CalendarRow], *, start: dt.datetime, end: dt.datetime
-) -> set[int]:
+def calendar_conflicts(changes: Iterable[CalendarRow]) -> set[int]:
     """Ids of ``changes`` the change page gives a conflict on the same CI: whose window
     overlaps, on one of its CIs, the window of another change that is a conflict by the
     rule the page reads (``conflicting_parts``: held, or planned but not yet scheduled;
@@ -275,8 +273,8 @@ def calendar_conflicts(
     any change with a window. Dependent CIs are left to the change page (``change_conflicts``
     walks the CMDB per change). One statement: the shown changes' CI ids (their windows
     are the rows'), and on those CIs each part of the rule as its own range over the CI rows'
-    copied windows within the shown windows' span; then a sweep in Python. ``start`` and
-    ``end`` (the page) do not bound it: a change drawn at the page's edge is flagged for a
+    copied windows within the shown windows' span; then a sweep in Python. Not bounded by
+    the page's dates (it takes none): a change drawn at the page's edge is flagged for a
     conflict beyond it, as its page would be."""
     shown = {c.id: c for c in changes}
     if not shown:

@@ -8,8 +8,11 @@ import hashlib
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from steward.changes.choices import (
+    SEEDED_ANSWERS,
+    SEEDED_QUESTIONS,
     Status,
 )
 from steward.changes.models import (
@@ -17,6 +20,7 @@ from steward.changes.models import (
     ChangeTemplate,
     FeedToken,
     FreezeWindow,
+    RiskAnswer,
     RiskQuestion,
 )
 from steward.changes.selectors.records import (
@@ -114,6 +118,26 @@ def risk_questions() -> list[RiskQuestion]:
     ``CHANGE_CONFIG`` stamp: a change page or form reads it from the database only after
     it changed (two queries then, none otherwise)."""
     return list(_questionnaire.get())
+
+
+def risk_question_text(question: RiskQuestion) -> str:
+    """The question in the reader's language if it is a seeded one as seeded, else as its
+    administrator wrote it (decision 0120). Read per request: the kept questionnaire is
+    shared by readers of every language."""
+    return seeded_words(SEEDED_QUESTIONS.get(question.slug), question.text)
+
+
+def risk_answer_label(question: RiskQuestion, answer: RiskAnswer) -> str:
+    """An answer of ``question`` in the reader's language if seeded and unchanged, else as
+    written (decision 0120)."""
+    return seeded_words(SEEDED_ANSWERS.get((question.slug, answer.slug)), answer.label)
+
+
+def seeded_words(seeded: str | None, stored: str) -> str:
+    """``stored`` translated when it is still the ``seeded`` English, else ``stored``:
+    an administrator's own words are never looked up in the catalogue (a question she
+    wrote that happens to be a message id elsewhere stays hers)."""
+    return gettext(stored) if seeded is not None and stored == seeded else stored
 
 
 # --- calendar feeds -----------------------------------------------------------------------

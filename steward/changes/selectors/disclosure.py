@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext, gettext_noop, ngettext
 
-from steward.changes.choices import NOT_ANSWERED
+from steward.changes.choices import NOT_ANSWERED, SEEDED_ANSWERS, SEEDED_QUESTIONS
 from steward.changes.models import Change
 from steward.changes.selectors.conflicts import RELATIONS
 from steward.changes.selectors.records import change_comment_page, change_visible
@@ -52,14 +52,27 @@ HIDDEN = {
 
 def readable_risk_reasons(reasons: Iterable[str], visible_cis: set[str]) -> list[str]:
     """The reasons with a CI the reader may not see named as "a CI you cannot see", in the
-    reader's language (they are stored in English; the questionnaire's are data, as
-    entered)."""
+    reader's language (they are stored in English; a questionnaire answer's in the reader's
+    language when it is a seeded one as seeded, else as its administrator wrote it:
+    decision 0120)."""
     return [_readable(reason, visible_cis) for reason in reasons]
+
+
+# "+4: Does the change need a service outage? Full outage" (risk.assess: "+weight: question
+# answer") for each seeded question and answer, by its English text after the points
+SEEDED_REASONS = {
+    f"{SEEDED_QUESTIONS[question]} {label}": (SEEDED_QUESTIONS[question], label)
+    for (question, _answer), label in SEEDED_ANSWERS.items()
+}
+POINTS = re.compile(r"(?P<points>\+\d+): (?P<said>.*)", re.S)
 
 
 def _readable(reason: str, visible_cis: set[str]) -> str:
     if reason == NOT_ANSWERED:
         return gettext(NOT_ANSWERED)
+    if (match := POINTS.fullmatch(reason)) and (seeded := SEEDED_REASONS.get(match["said"])):
+        question, answer = seeded
+        return f"{match['points']}: {gettext(question)} {gettext(answer)}"
     if match := CI_REASON.fullmatch(reason):
         level = gettext(LEVELS[match["level"]]) if match["level"] in LEVELS else match["level"]
         if match["number"] not in visible_cis:

@@ -20,10 +20,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from steward.changes import selectors, services
@@ -34,6 +33,7 @@ from steward.changes.views.common import agents_only
 from steward.core import selectors as core_selectors
 from steward.core.datetimes import EARLIEST, LATEST
 from steward.core.errors import DomainError
+from steward.core.selectors.timeline import format_datetime
 from steward.web.forms import wants_partial
 from steward.web.pickers import PickerInput, labels_for
 
@@ -110,9 +110,9 @@ class Entries:
         self.link = reverse("changes:detail", args=["CHG0"])[: -len("CHG0/")] + "{}/"
         self.link_html = escape(self.link)
         self._escaped: dict[str, str] = {}
-        # "D j M H:i" as the date filter writes it, without its per-call lookups
-        self.weekdays = [str(WEEKDAYS_ABBR[i]) for i in range(7)]
-        self.months = {i: str(MONTHS_3[i]).title() for i in range(1, 13)}
+        # the house style ("7 Dec 2026 09:30", German "7. Dez. 2026 09:30") in the reader's
+        # zone: it read "Mon 7 Dec 09:30", and in German "Mo 7 Dez 09:30"
+        self.language = get_language()
         self._text: dict[dt.datetime, str] = {}
         self._made: dict[int, dict] = {}
         # the reader's words, looked up once per page, not per change
@@ -146,7 +146,7 @@ class Entries:
             escape(title + note),
             state,
             label,
-            self.text(row.planned_start)[-5:],  # its "H:i", as the date filter writes it
+            self.text(row.planned_start)[-5:],  # its "HH:MM" (``format_datetime`` ends so)
             number,
             flag,
             escape(row.title),
@@ -155,9 +155,7 @@ class Entries:
     def text(self, value: dt.datetime) -> str:
         found = self._text.get(value)
         if found is None:
-            t = value.astimezone(self.tz)
-            found = f"{self.weekdays[t.weekday()]} {t.day} {self.months[t.month]} {t:%H:%M}"
-            self._text[value] = found
+            found = self._text[value] = format_datetime(value, self.tz, self.language)
         return found
 
     def of(self, row: CalendarRow) -> dict:
@@ -181,6 +179,11 @@ class Entries:
                 "risk_score": row.risk_score,
                 "team": row.team,
                 "window": window,
+                # the list view's window, each end a <time> in the reader's zone
+                "start_iso": self.local(row.planned_start).isoformat(),
+                "start_text": self.text(row.planned_start),
+                "end_iso": self.local(row.planned_end).isoformat(),
+                "end_text": self.text(row.planned_end),
                 "conflict": conflict,
                 "url": self.link.format(row.number),
                 "chip": self.chip(row, conflict, title, status),
@@ -258,7 +261,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         error = exc.message
     freezes = selectors.freezes_between(actor, start=start, end=end)
-    conflicted = selectors.calendar_conflicts(changes, start=start, end=end)
+    conflicted = selectors.calendar_conflicts(changes)
     entries = Entries(conflicted)
     month = day.month if view == "month" else None
     days = _layout(found, freezes, entries, first, stop, month)

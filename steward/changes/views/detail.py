@@ -82,10 +82,14 @@ def _answers(change: Change) -> list[tuple[str, str]]:
     for question in selectors.risk_questions():
         if question.slug in chosen:
             label = next(
-                (a.label for a in question.answers.all() if a.slug == chosen[question.slug]),
+                (
+                    selectors.risk_answer_label(question, a)
+                    for a in question.answers.all()
+                    if a.slug == chosen[question.slug]
+                ),
                 chosen[question.slug],
             )
-            rows.append((question.text, label))
+            rows.append((selectors.risk_question_text(question), label))
     return rows
 
 

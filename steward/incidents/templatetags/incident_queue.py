@@ -71,6 +71,7 @@ def incident_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
         takeable=context.get("takeable") or (),
         selectable=context.get("selectable") or (),
         records_url=context.get("records_url", ""),
+        back=context.get("row_back", ""),
         page=page,
         escape=escape,
         dates=dates,
@@ -147,6 +148,7 @@ def _rows(
     page: PageLocale,
     escape: Callable[[Any], str],
     dates: Dates,
+    back: str = "",
 ) -> SafeString:
     """The rows' HTML, the one writer for both ways (``FAST`` chooses the helpers): ``escape``
     is ``conditional_escape`` or ``_escape`` (the same text: ``html.escape`` for a ``str``),
@@ -158,6 +160,7 @@ def _rows(
     process by their values (decision 0097): ``queue_text.rows``, from the functions here."""
     rows = list(rows)  # read twice should the kept path give the page back
     records_url = conditional_escape(records_url)
+    back = conditional_escape(back)  # the record links' way back to a filtered queue
     language = page.language
     now = timezone.now()  # one clock for the page's "… ago" (timesince read it per row)
     since_words = _since_words(language)
@@ -173,6 +176,7 @@ def _rows(
             dates=dates,
             now=now,
             since_words=since_words,
+            back=back,
         )
         if kept is not None:
             return mark_safe(kept)  # noqa: S308 - every value is escaped (``head``, …)
@@ -192,11 +196,13 @@ def _rows(
             escape=escape,
             priorities=priorities,
             statuses=statuses,
+            back=back,
         )
         sla = sla_cell(most_urgent(row.sla_clocks), language, dates)
         since = escape(timesince(row.opened_at, now, time_strings=since_words))
         since = words.ago % {"since": since}
         opened = opened_cell(*dates(row.opened_at))
-        tail = take_cell(records_url, number, words.take, row.number in takeable) if agent else None
+        takes = row.number in takeable
+        tail = take_cell(records_url, number, words.take, takes, back) if agent else None
         out.append(row_html(cells, sla, opened, since, tail))
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped

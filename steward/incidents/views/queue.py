@@ -4,11 +4,12 @@ the same way."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
@@ -20,30 +21,46 @@ from steward.incidents import selectors
 from steward.incidents.choices import Queue, QueueOrder
 from steward.incidents.filters import IncidentFilters
 from steward.incidents.forms import BulkForm, QueueFilterForm, SavedViewForm
-from steward.incidents.views.queue_linked import NAMING, linked_filters, page_query
+from steward.incidents.views.queue_linked import NAMING, Linked, linked_filters, page_query
 from steward.web.forms import wants_partial
 from steward.web.links import link
 
 if TYPE_CHECKING:
+    from steward.core.actor import Actor
     from steward.core.models import Team
 
 QUEUE = "incidents/queue.html"
 # A requester's queue is only ever their own incidents: the agents' tabs would all be empty.
 REQUESTER_QUEUE_LABELS = {Queue.OPEN.value: _("Open"), Queue.ALL.value: _("Everything")}
+# A record page's parameter naming the queue it was opened from (the queue's query string):
+# its "← Incidents" and its saved forms lead back there (docs/incidents.md)
+BACK = "back"
+BACK_LIMIT = 4000  # characters: more than any query the queue's own bar writes
 
 
-def queue_context(request: HttpRequest) -> dict:
-    """The queue the query string asks for, read by the API's filter schema: an empty value
-    means "any", a refused one is left out and named beside its field, never shown instead
-    of the rows."""
-    actor = request.actor
+class QueueRead(NamedTuple):
+    """A queue's query as the page takes it: the parsed filters, a message per refused one,
+    the selector's arguments, the teams the bar offers, the bar's values and the linked
+    filters read back through the reader's scope."""
+
+    filters: IncidentFilters
+    errors: dict[str, str]
+    params: dict[str, Any]
+    teams: Sequence[Team]
+    bar: dict[str, Any]
+    linked: Linked
+
+
+def read_queue(actor: Actor, query: QueryDict) -> QueueRead:
+    """The queue ``query`` asks for, read by the API's filter schema: an empty value means
+    "any", a refused one is left out and named; a team only if the bar offers it, a linked
+    filter only as the reader sees it (decision 0118)."""
     agent = actor.is_agent
-    filters, errors = IncidentFilters.from_query(request.GET)
+    filters, errors = IncidentFilters.from_query(query)
     params = filters.selector_args(default_queue=Queue.MY_TEAMS if agent else Queue.ALL)
-    if not agent and not request.GET.get("order"):
+    if not agent and not query.get("order"):
         params["order"] = QueueOrder.NEWEST.value  # a caller looks for what she just reported
     teams = core_selectors.team_choices(actor) if agent else ()
-    records_url = link("incidents:list")
     bar = {
         **{name: getattr(filters, name) for name in ("q", "status", "priority")},
         "queue": params["queue"],
@@ -51,9 +68,35 @@ def queue_context(request: HttpRequest) -> dict:
         # only a team the bar offers: the chips' addresses repeat no value it cannot show
         "team": filters.team if any(t.slug == filters.team for t in teams) else "",
     }
-    linked = linked_filters(actor, filters, bar, records_url)
+    linked = linked_filters(actor, filters, bar, link("incidents:list"))
     # a filter naming what the reader cannot see (or nothing) is left out of the rows too
     params.update({name: linked.values[name] for name in NAMING})
+    return QueueRead(filters, errors, params, teams, bar, linked)
+
+
+def back_query(actor: Actor, text: str) -> str:
+    """The queue to go back to from a record page opened from it (its ``back`` parameter):
+    the query rebuilt from the filters as the reader's queue takes them (``page_query``),
+    never the parameter's own text, so the way back is only ever this site's queue with
+    its known filters; "" for none (or a text longer than any queue's address)."""
+    if not text or len(text) > BACK_LIMIT:
+        return ""
+    read = read_queue(actor, QueryDict(text))
+    return page_query(read.bar, read.linked)
+
+
+def back_suffix(back: str) -> str:
+    """``?back=…`` for a record's address opened from the queue ``back`` ("" for none)."""
+    return f"?{urlencode({BACK: back})}" if back else ""
+
+
+def queue_context(request: HttpRequest) -> dict:
+    """The queue the query string asks for (``read_queue``): a refused filter is named beside
+    its field, never shown instead of the rows."""
+    actor = request.actor
+    agent = actor.is_agent
+    filters, errors, params, teams, bar, linked = read_queue(actor, request.GET)
+    records_url = link("incidents:list")
     try:
         page = selectors.incident_list(actor, **params, shown=True)
     except DomainError as exc:  # the selector's own checks, should a filter slip past
@@ -76,6 +119,9 @@ def queue_context(request: HttpRequest) -> dict:
 
     shown = QueueFilterForm.field_names(agent=agent)
     query = page_query(bar, linked)
+    # a filtered queue's rows open their records with the way back to it; the default
+    # queue's need none (the record page's link goes there anyway)
+    filtered = any(name != "partial" for name in request.GET)
     return {
         "page": page,
         "params": params,
@@ -88,6 +134,7 @@ def queue_context(request: HttpRequest) -> dict:
         ],
         "queues": dict(Queue.choices) if agent else REQUESTER_QUEUE_LABELS,
         "records_url": records_url,  # the rows' links: /incidents/<number>/
+        "row_back": back_suffix(query) if filtered else "",  # …/<number>/?back=<the queue>
         "can_work_queue": agent,  # bulk actions, taking and saved views are the agents'
         "takeable": selectors.incidents_takeable(actor, page.items if page else []),
         # a tick box where a bulk action can act: the rule its service asks (decision 0118)

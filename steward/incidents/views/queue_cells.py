@@ -55,12 +55,14 @@ def head(
     escape: Callable[[Any], str],
     priorities: dict[Any, str],
     statuses: dict[Any, str],
+    back: str = "",
 ) -> str:
     """A row's cells before its SLA badge, joined as the row joins them: the tick box, the
     number, priority, title, status, team, assignee and (for agents) the caller. The tick
     box only where ``selectable`` (``selectors.incidents_selectable``): elsewhere the row
     says why there is none, so a bulk action is never offered for a row it would refuse.
-    ``priorities`` and ``statuses``: the page's badges by value, filled as they are drawn."""
+    ``priorities`` and ``statuses``: the page's badges by value, filled as they are drawn;
+    ``back``: the record link's ``?back=…`` to a filtered queue (escaped), "" for none."""
     cells = []
     if agent and selectable:
         cells.append(
@@ -70,7 +72,7 @@ def head(
     elif agent:
         cells.append(f'<td><span class="muted">{words.unselectable}</span></td>')
     major = words.major if row.is_major else ""
-    cells.append(f'<td><a href="{records_url}{number}/">{number}</a>{major}</td>')
+    cells.append(f'<td><a href="{records_url}{number}/{back}">{number}</a>{major}</td>')
     priority = row.priority
     cell = priorities.get(priority)
     if cell is None:
@@ -101,9 +103,11 @@ def opened_cell(stamp: str, shown: str) -> str:
     return f'<td class="optional"><time datetime="{stamp}" title="{shown}">'
 
 
-def take_cell(records_url: str, number: str, take: str, takeable: bool) -> str:
+def take_cell(records_url: str, number: str, take: str, takeable: bool, back: str = "") -> str:
+    """The Take cell; ``back``: as ``head``'s, so the record page taking leads to keeps the
+    way back to a filtered queue."""
     button = (
-        f'<button type="button" class="link" hx-post="{records_url}{number}/take/" '
+        f'<button type="button" class="link" hx-post="{records_url}{number}/take/{back}" '
         f'hx-target="#queue-alert" hx-select="div.error">{take}</button>'
         if takeable
         else ""

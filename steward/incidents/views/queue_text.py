@@ -7,13 +7,13 @@ row is four parts, each written by ``queue_cells`` on a miss and then looked up:
 
 - the cells before the SLA badge, by the row's number, title, status, priority, major
   flag, team, assignee and caller (the values ``queue_cells.head`` reads) and whether
-  its tick box is offered;
+  its tick box is offered, cut where the page's ``?back=…`` goes into the record link;
 - the SLA cell, by the most urgent clock's kind, policy name, state, pause, breach,
   warning, business seconds left and due time (all ``sla_html`` reads), so a running
   clock is written anew once a second and looked up in between;
 - the opened cell up to its "… ago", by the opened time; the "… ago" is worked out for
   each row on each request (it follows the clock), by Django's ``timesince``;
-- the Take cell, by the number and whether the reader may take the row.
+- the Take cell, by the number and whether the reader may take the row (cut likewise).
 
 The parts are kept per *context*: the language (the words, the statuses' labels, the days'
 names), the time zone (the times shown), whether the reader is an agent (the tick box, the
@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.timesince import timesince
 
@@ -46,8 +46,15 @@ from steward.incidents.views.queue_cells import (
 )
 from steward.web.templatetags.steward_ui import Dates, PageLocale, most_urgent
 
+T = TypeVar("T")
+
 # False: every row written by ``incident_queue._rows``'s loop (the reference)
 KEEP = True
+# Where a kept head or Take cell is cut: the record link's (and Take's) ``?back=…`` is the
+# page's (its queue's filters), not the row's, so each is kept as the text before and after
+# it and the page's is put between. A NUL: nothing written before the first cut (the tick
+# box's and the link's number and address) can hold one, so the first NUL is the cut
+CUT = "\x00"
 LIMIT = 4096  # parts, every context's together
 CONTEXTS = 16
 
@@ -59,10 +66,10 @@ class _Context:
 
     def __init__(self) -> None:
         self.words = Words.current()  # the active language is the context's
-        self.heads: dict[tuple, str] = {}
+        self.heads: dict[tuple, tuple[str, ...]] = {}  # before and after the link's ?back=
         self.clocks: dict[Any, str] = {}
         self.opened: dict[Any, str] = {}
-        self.tails: dict[tuple, str] = {}
+        self.tails: dict[tuple, tuple[str, ...]] = {}  # likewise
         self.priorities: dict[Any, str] = {}
         self.statuses: dict[Any, str] = {}
 
@@ -88,7 +95,7 @@ def size() -> int:
     )
 
 
-def _keep(kept: dict, key: Any, text: str) -> str:
+def _keep(kept: dict, key: Any, text: T) -> T:
     if _count[0] >= LIMIT:
         for context in _contexts.values():
             context.forget()
@@ -110,10 +117,11 @@ def rows(
     dates: Dates,
     now: dt.datetime,
     since_words: Mapping[str, Any],
+    back: str = "",
 ) -> str | None:
     """The rows' HTML from kept parts; ``None`` if a row is not a ``QueueRow`` (the caller
     writes the page as before). ``now`` and ``since_words``: the "… ago"'s clock and units
-    (``timesince``'s)."""
+    (``timesince``'s); ``back``: the record links' ``?back=…`` (escaped), "" for none."""
     rows = list(rows)
     if any(type(row) is not QueueRow for row in rows):
         return None
@@ -147,23 +155,22 @@ def rows(
             row.caller,
             number in selectable,
         )
-        cells = heads.get(values)
-        if cells is None:
-            cells = _keep(
-                heads,
-                values,
-                head(
-                    row,
-                    escape(number),
-                    agent=agent,
-                    selectable=values[-1],
-                    records_url=records_url,
-                    words=words,
-                    escape=escape,
-                    priorities=context.priorities,
-                    statuses=context.statuses,
-                ),
+        parts = heads.get(values)
+        if parts is None:
+            written = head(
+                row,
+                escape(number),
+                agent=agent,
+                selectable=values[-1],
+                records_url=records_url,
+                words=words,
+                escape=escape,
+                priorities=context.priorities,
+                statuses=context.statuses,
+                back=CUT,
             )
+            parts = _keep(heads, values, tuple(written.split(CUT, 1)))
+        cells = back.join(parts)
         clock = most_urgent(row.sla_clocks)
         if clock is None:
             clock_key = None
@@ -188,10 +195,11 @@ def rows(
         tail = None
         if agent:
             take = (number, number in takeable)
-            tail = tails.get(take)
-            if tail is None:
-                tail = take_cell(records_url, escape(number), words.take, take[1])
-                tail = _keep(tails, take, tail)
+            parts = tails.get(take)
+            if parts is None:
+                written = take_cell(records_url, escape(number), words.take, take[1], CUT)
+                parts = _keep(tails, take, tuple(written.split(CUT, 1)))
+            tail = back.join(parts)  # one part: no button, nothing to carry
         out.append(
             row_html(
                 cells,

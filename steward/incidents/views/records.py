@@ -32,6 +32,7 @@ from steward.incidents.choices import Status
 from steward.incidents.forms import CommentForm, IncidentForm, UpdateForm
 from steward.incidents.models import Incident
 from steward.incidents.views import facts, work
+from steward.incidents.views.queue import BACK, back_query, back_suffix
 from steward.web import heading
 from steward.web import timeline as timeline_writer
 from steward.web.forms import submit
@@ -43,8 +44,15 @@ LAZY_FORM = True
 NEW = "incidents/new.html"
 
 
-def detail_url(number: str) -> str:
-    return reverse("incidents:detail", args=[number])
+def detail_url(number: str, back: str = "") -> str:
+    """The record's page; ``back``: the queue it was opened from (``back_query``'s)."""
+    return f"{reverse('incidents:detail', args=[number])}{back_suffix(back)}"
+
+
+def queue_back(request: HttpRequest) -> str:
+    """The queue this record page was opened from, from its ``back`` parameter (the page's,
+    or its forms' action addresses'), rebuilt through the reader's scope; "" for none."""
+    return back_query(request.actor, request.GET.get(BACK, ""))
 
 
 def _form_choices(actor: Actor, category: str | None = None) -> dict:
@@ -126,19 +134,26 @@ def _impact(actor: Actor, incident: Incident):  # noqa: ANN202 - cmdb Impact or 
         return None
 
 
-def _heading(incident: Incident, can: selectors.IncidentCapabilities) -> str:
+def list_url(back: str) -> str:
+    """The page's way back: the queue it was opened from (its filters), else the default."""
+    url = reverse("incidents:list")
+    return f"{url}?{back}" if back else url
+
+
+def _heading(incident: Incident, can: selectors.IncidentCapabilities, back: str) -> str:
     """The page's heading (``components/record_heading.html``), back to the reader's list."""
     return heading.heading_html(
         incident,
-        list_url=reverse("incidents:list"),
+        list_url=list_url(back),
         list_label=gettext("My incidents") if can.is_requester_view else gettext("Incidents"),
         major=incident.is_major,
     )
 
 
-def detail_context(actor: Actor, incident: Incident) -> dict:
+def detail_context(actor: Actor, incident: Incident, back: str = "") -> dict:
     """Everything the record page shows; the forms are fresh unless a failed one replaces
-    its own (``submit`` passes it under its name)."""
+    its own (``submit`` passes it under its name). ``back``: the queue the page was opened
+    from (``queue_back``), which its way back and its forms' addresses carry."""
     can = selectors.incident_capabilities(actor, incident)
     impact = _impact(actor, incident)
     timeline = selectors.incident_timeline(actor, incident)
@@ -150,7 +165,10 @@ def detail_context(actor: Actor, incident: Incident) -> dict:
         # the facts and the timeline written in Python (decision 0098); "" with the switches
         # off: the template writes them
         "facts": facts.facts_html(actor, incident, can, impact) if facts.WRITTEN else "",
-        "heading": _heading(incident, can) if heading.WRITTEN else "",
+        "heading": _heading(incident, can, back) if heading.WRITTEN else "",
+        "list_url": list_url(back),
+        # the forms' addresses carry the queue, so a saved form's page still leads back to it
+        "back_suffix": back_suffix(back),
         "written_timeline": (
             timeline_writer.timeline_html(
                 timeline, created_text=gettext("logged the incident"), is_agent=actor.user.is_agent
@@ -182,15 +200,17 @@ def submit_on_detail(
 ) -> HttpResponse:
     """Save a form of the record page: back to the page on success, at the form's region
     (``#work``, ``#activity``: steward.js puts the focus there, not at the page's top); on
-    failure the page (or, for htmx, the form's ``partial``) again with the failed form and 422."""
+    failure the page (or, for htmx, the form's ``partial``) again with the failed form and 422.
+    Either way the page keeps the queue it was opened from (the form's address carries it)."""
+    back = queue_back(request)
     return submit(
         request,
         form,
         save,
-        success=f"{detail_url(incident.number)}#{partial}",
+        success=f"{detail_url(incident.number, back)}#{partial}",
         template=DETAIL,
         partial=partial,
-        context=lambda failed: detail_context(request.actor, incident),
+        context=lambda failed: detail_context(request.actor, incident, back),
         form_name=form_name,
     )
 
@@ -200,11 +220,16 @@ def submit_on_detail(
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     """The record page: facts, SLA, the actions on offer, and the timeline."""
     incident = selectors.incident_page(request.actor, number=number)
-    context = detail_context(request.actor, incident)
+    context = detail_context(request.actor, incident, queue_back(request))
     # the "Work it" panel of fresh forms written in Python (decision 0117); a failed form's
     # page (``submit_on_detail``) has none: the template draws it
     context["work"] = work.work_html(
-        request, incident, context["can"], context["form"], context["take_form"]
+        request,
+        incident,
+        context["can"],
+        context["form"],
+        context["take_form"],
+        back=context["back_suffix"],
     )
     return render(request, DETAIL, context)
 

@@ -41,16 +41,25 @@ def _errors() -> str:
     return get_template(ERRORS).render({})
 
 
-def work_html(request: HttpRequest, incident: Any, can: Any, form: BaseForm, take: BaseForm) -> str:
+def work_html(
+    request: HttpRequest,
+    incident: Any,
+    can: Any,
+    form: BaseForm,
+    take: BaseForm,
+    *,
+    back: str = "",
+) -> str:
     """The panel for this reader (``can``) with the fresh update ``form`` and take form
-    ``take``; "" when either is bound (the template draws it then)."""
+    ``take``; "" when either is bound (the template draws it then). ``back``: the forms'
+    addresses' ``?back=…`` (the queue the page was opened from), "" for none."""
     if not WRITTEN or take.is_bound:
         return ""
     if can.is_requester_view and not can.moves:  # the form is not read (nor built)
         return SafeString("\n\n\n")
     if (can.is_requester_view or can.can_edit) and form.is_bound:
         return ""
-    update_url = esc(reverse("incidents:update", args=[incident.number]))
+    update_url = esc(f"{reverse('incidents:update', args=[incident.number])}{back}")
     errors = labels.word(("form_errors", ERRORS), _errors)
     if can.is_requester_view:
         reason = fields.render(form["reason"]) if incident.status == "resolved" else ""
@@ -95,7 +104,7 @@ def work_html(request: HttpRequest, incident: Any, can: Any, form: BaseForm, tak
         )
         take_it = ""
         if can.can_take:
-            take_url = esc(reverse("incidents:take", args=[incident.number]))
+            take_url = esc(f"{reverse('incidents:take', args=[incident.number])}{back}")
             take_it = (
                 f'<button type="button" hx-post="{take_url}" hx-target="#work" '
                 f'hx-swap="outerHTML" data-shortcut="t">{translated("Take it (t)")}</button>'
