@@ -165,7 +165,8 @@ def get_ci(
 def ci_relationships(
     request: HttpRequest, number: str, as_of: str | None = Query(None, description=AS_OF)
 ):
-    """Both directions, outgoing first; at most 500 (one page, ``next`` is always null)."""
+    """Both directions, outgoing first; at most 500, the first by type and id, now or
+    ``as_of`` a past moment alike (one page, ``next`` is always null)."""
     at = history.parse_as_of(as_of)
     if at is None:
         ci = selectors.ci_get(request.actor, number=number)

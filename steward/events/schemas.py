@@ -18,7 +18,11 @@ class EventIn(In):
     its field); ``key``, when the source has one, replaces node + resource in the dedup."""
 
     source: str = Field(..., description="the sending system, e.g. nagios (at most 40)")
-    node: str = Field(..., description="the host name the event is about (at most 255)")
+    node: str = Field(
+        ...,
+        description="the host name the event is about (at most 2048; past 255 the alert keeps "
+        "it cut, whole in details.node)",
+    )
     resource: str = Field(
         ...,
         description="the check or resource that fired (at most 2048; past 255 the alert keeps "
@@ -81,7 +85,9 @@ class ZabbixIn(Schema):
     event_id: str = Field(..., max_length=40, description="{EVENT.ID}: the problem's id")
     event_value: str = Field(..., max_length=10, description="{EVENT.VALUE}: 1 problem, 0 ok")
     severity: str = Field(..., max_length=10, description="{EVENT.NSEVERITY}: 0 to 5")
-    host: str = Field(..., max_length=1000, description="{HOST.HOST}")
+    host: str = Field(
+        ..., max_length=20_000, description="{HOST.HOST}; past 255 characters cut, whole in details"
+    )
     trigger: str = Field(
         ...,
         max_length=20_000,

@@ -263,6 +263,27 @@ def test_the_past_at_each_step_is_the_state_seen_then(db, ops):
         assert view(actor, ci.number, at) == expected
 
 
+def test_the_past_relationships_are_capped_as_the_live_ones(agent_api, admin, monkeypatch):
+    """The live list answers at most CI_RELATIONSHIPS_MAX (500) relationships, the first by
+    type and id; the past one answered all of them, however many a hub CI had. Both are
+    bounded alike: the same rows, now and as of now (a cap of 3 stands for 500 here)."""
+    from steward.cmdb.selectors import relationships as relationship_selectors
+
+    monkeypatch.setattr(relationship_selectors, "CI_RELATIONSHIPS_MAX", 3)
+    hub = make_ci("server")
+    for kind in ("runs_on", "depends_on", "runs_on"):
+        services.relationship_create(admin, source=make_ci().number, target=hub.number, type=kind)
+    services.relationship_create(admin, source=hub.number, target=make_ci().number, type="runs_on")
+    url = f"/api/v1/cis/{hub.number}/relationships"
+
+    live = agent_api.get(url).json()["items"]
+    past = agent_api.get(url, {"as_of": timezone.now().isoformat()}).json()["items"]
+
+    assert Relationship.objects.count() == 4
+    assert len(live) == 3
+    assert [r["id"] for r in past] == [r["id"] for r in live]
+
+
 def test_as_of_query_count_does_not_grow_with_history_or_relationships(agent_api, admin):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

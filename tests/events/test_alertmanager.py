@@ -327,3 +327,21 @@ def test_a_name_longer_than_its_column_is_taken_cut_and_whole_in_the_details(mon
     assert len(alert.resource) == Alert._meta.get_field("resource").max_length
     assert alert.details["resource"] == name
     assert alert.summary == name  # no annotation: the name, up to 500 characters
+
+
+def test_an_instance_longer_than_its_column_is_taken_cut_and_whole_in_the_details(monitor_api):
+    """An ``instance`` label past 255 characters was a 422 for the whole notification, which
+    Alertmanager does not retry: every alert of it was lost. It is taken like a long name:
+    the node cut to the column, whole (without its port) in the details."""
+    instance = "pod-" + "i" * 300 + ".svc.cluster.local"
+    labels = {"alertname": "HighLoad", "instance": instance + ":9100"}
+    alerts = [am_alert(fingerprint="other"), am_alert(labels=labels)]
+
+    response = monitor_api.post(URL, notification(*alerts))
+
+    assert response.status_code == 200, response.content
+    assert [r["outcome"] for r in response.json()["alerts"]] == ["created", "created"]
+    alert = Alert.objects.get(key="a1b2c3d4e5f60718")
+    assert alert.node == instance[:254] + "\u2026"
+    assert alert.details["node"] == instance
+    assert alert.details["labels"]["instance"] == instance + ":9100"

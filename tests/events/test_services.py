@@ -186,6 +186,7 @@ def test_requesters_and_read_tokens_are_refused(monitor):
         ("details", {"a": {"b": {"c": {"d": {"e": {"f": 1}}}}}}),
         ("details", [1, 2]),
         ("resource", "r" * 2049),
+        ("node", "n" * 2049),
     ],
 )
 def test_bad_events_are_refused_naming_the_field(monitor, field, value):
@@ -224,8 +225,47 @@ def test_a_long_name_in_the_details_is_bounded_to_2_kib(monitor):
     assert alert.details["a"] == 1
 
 
+def test_a_long_node_is_cut_to_its_column_and_still_dedups_as_sent(monitor):
+    """A node past the column's 255 characters refused the event; it is taken as a long
+    name is: cut (an ellipsis), whole in the details, the fingerprint of the whole node. The
+    CI match reads the node as kept, whose first label is the whole node's."""
+    ci = make_ci("server", name="web01")
+    stem = "web01." + "n" * 260
+    first = send(monitor, node=stem + ".example.com")
+    again = send(monitor, node=stem + ".example.com")
+    other = send(monitor, node=stem + ".example.org")
+
+    assert (first.outcome, again.outcome, other.outcome) == ("created", "updated", "created")
+    assert first.alert.pk == again.alert.pk != other.alert.pk
+    alert = Alert.objects.get(pk=first.alert.pk)
+    assert alert.node == stem[:254] + "\u2026"
+    assert alert.details == {"node": stem + ".example.com"}
+    assert (alert.count, alert.configuration_item) == (2, ci)
+
+
+def test_a_long_node_and_name_are_both_kept_whole_in_the_details(monitor):
+    node, name = "h" * 2048, "c" * 300
+
+    alert = send(monitor, node=node, resource=name, details={"a": 1}).alert
+
+    assert (len(alert.node), len(alert.resource)) == (255, 255)
+    assert alert.details["a"] == 1
+    assert alert.details["resource"] == name
+    kept = alert.details["node"]  # the whole node within 2 KiB of JSON
+    assert node.startswith(kept)
+    assert len(kept.encode()) + 2 <= 2048
+    assert len(kept) > 255
+
+
 def test_a_name_within_its_column_is_kept_as_sent(monitor):
     alert = send(monitor, resource="r" * 255).alert
 
     assert alert.resource == "r" * 255
     assert "resource" not in alert.details
+
+
+def test_a_node_within_its_column_is_kept_as_sent(monitor):
+    alert = send(monitor, node="n" * 255).alert
+
+    assert alert.node == "n" * 255
+    assert "node" not in alert.details

@@ -21,6 +21,7 @@ from django.utils.translation import gettext, gettext_noop
 from steward.cmdb.choices import attribute_label, shown_name
 from steward.cmdb.models import CIClass, ConfigurationItem, Relationship, RelationshipType
 from steward.cmdb.selectors import cis as selectors
+from steward.cmdb.selectors import relationships as rel_selectors
 from steward.cmdb.selectors.classes import class_tree
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
@@ -172,7 +173,7 @@ def _default(name: str) -> Any:
 def _attach_links(
     actor: Actor, result: CIPast, current: ConfigurationItem, links: dict[int, tuple]
 ) -> None:
-    """Relationships rebuilt as unsaved rows between the CIs as they are now (two queries)."""
+    """Relationships rebuilt between the CIs as they are now (two queries); capped as live."""
     numbers = {n for link, _ in links.values() for n in (link["source"], link["target"])}
     cis = selectors.ci_choices(actor, numbers - {current.number})
     cis[current.number] = result.ci
@@ -183,6 +184,8 @@ def _attach_links(
         kind = types.get(link["type"]) or RelationshipType(slug=link["type"], name=link["type"])
         if source is None or target is None:
             continue  # the other end is invisible to the actor (or gone)
+        if len(result.outgoing) + len(result.incoming) == rel_selectors.CI_RELATIONSHIPS_MAX:
+            break
         row = Relationship(id=link["id"], source=source, target=target, type=kind)
         row.created_at = added_at
         (result.outgoing if source is result.ci else result.incoming).append(row)

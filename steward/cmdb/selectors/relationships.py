@@ -10,6 +10,10 @@ from steward.core.errors import NotFound
 from steward.core.pagination import Page, paginate
 from steward.core.selectors.scoping import scope_to_organisations
 
+# a CI's relationships in one answer (both directions, by type and id): the live list's and
+# the past one's (``history.ci_as_of``) cap, so a hub CI's page and API stay bounded
+CI_RELATIONSHIPS_MAX = 500
+
 
 def relationship_visible(actor: Actor) -> QuerySet[Relationship]:
     """Relationships whose both ends the actor may see."""
@@ -63,7 +67,7 @@ def ci_relationships(actor: Actor, ci: ConfigurationItem) -> dict[str, list[Rela
     rows = list(
         _relationship_relations(relationship_visible(actor))
         .filter(Q(source=ci) | Q(target=ci))
-        .order_by("type__slug", "id")[:500]
+        .order_by("type__slug", "id")[:CI_RELATIONSHIPS_MAX]
     )
     return {
         "outgoing": [r for r in rows if r.source_id == ci.id],

@@ -85,11 +85,13 @@ def _severity(status: str, labels: dict[str, str]) -> str:
 
 
 def _node(labels: dict[str, str]) -> str:
-    """``instance`` without its port (``web01:9100`` → ``web01``), else ``job``."""
+    """``instance`` without its port (``web01:9100`` → ``web01``), else ``job``; of any
+    length, cut at ``MAX_NAME`` (the ingest cuts it to its column, whole in the details;
+    beyond that the labels' copy in the details still holds it, decision 0121)."""
     instance = labels.get("instance", "").strip()
     if instance:
-        return _PORT.sub("", instance) or instance
-    return labels.get("job", "").strip() or "unknown"
+        return (_PORT.sub("", instance) or instance)[:MAX_NAME]
+    return (labels.get("job", "").strip() or "unknown")[:MAX_NAME]
 
 
 def _key(alert: dict[str, Any], labels: dict[str, str]) -> str:

@@ -87,8 +87,10 @@ def event_ingest(
     if not selectors.can_work(actor):
         raise PermissionDenied(gettext(SEND_REFUSED))
     clean = clean_event(values)
-    # of the whole name: a name cut to its column below still dedups as it was sent
+    # of the whole name and node: either cut to its column below still dedups as it was sent
     print_ = sender_fingerprint(actor, clean)
+    # from here on the node is the alert's (cut, when long): the CI match and the windows at
+    # the raise read the same node as every later check of the alert (decision 0121)
     clean = stored_event(clean)
     now = timezone.now()
     with transaction.atomic():

@@ -10,15 +10,17 @@ from steward.core.errors import ValidationFailed
 from steward.core.text import is_single_line
 from steward.events.choices import Severity
 
-# the check's name as a monitoring tool may send it: longer than its column, whose copy is
-# cut (``stored_event``); the whole name keys the dedup and is kept in the details
+# the check's name and the node as a monitoring tool may send them: longer than their
+# columns, whose copies are cut (``stored_event``); the whole text keys the dedup and is kept
+# in the details under the field's name
 MAX_NAME = 2048
-RESOURCE_COLUMN = 255  # Alert.resource's max_length
-MAX_NAME_DETAIL = 2048  # bytes of JSON of the whole name kept in the details (2 KiB)
+RESOURCE_COLUMN = 255  # Alert.resource's and Alert.node's max_length
+MAX_NAME_DETAIL = 2048  # bytes of JSON of the whole text kept in the details (2 KiB)
+CUT_TO_COLUMN = ("node", "resource")  # the fields taken past their column (decision 0121)
 # (field, longest, required)
 TEXTS = (
     ("source", 40, True),
-    ("node", 255, True),
+    ("node", MAX_NAME, True),
     ("resource", MAX_NAME, True),
     ("summary", 500, True),
     ("key", 255, False),
@@ -124,12 +126,14 @@ def fit_json(text: str, budget: int) -> str:
 
 
 def stored_event(clean: dict[str, Any]) -> dict[str, Any]:
-    """A cleaned event as the alert keeps it: a name longer than its column cut to it (an
-    ellipsis says so) and whole in the details' ``resource`` (at most 2 KiB of JSON). Called
-    after the fingerprint is taken of the whole name, so two names alike in their first 254
-    characters stay two alerts and each one's repeats join it (decision 0121)."""
-    name = clean["resource"]
-    if len(name) <= RESOURCE_COLUMN:
+    """A cleaned event as the alert keeps it: a name or node longer than its column cut to it
+    (an ellipsis says so) and whole in the details under its field's name (``resource``,
+    ``node``; at most 2 KiB of JSON each). Called after the fingerprint is taken of the whole
+    text, so two names (or nodes) alike in their first 254 characters stay two alerts and
+    each one's repeats join it (decision 0121)."""
+    cut = {name: clean[name] for name in CUT_TO_COLUMN if len(clean[name]) > RESOURCE_COLUMN}
+    if not cut:
         return clean
-    details = {**clean["details"], "resource": fit_json(name, MAX_NAME_DETAIL)}
-    return {**clean, "resource": name[: RESOURCE_COLUMN - 1] + "\u2026", "details": details}
+    details = {**clean["details"], **{n: fit_json(t, MAX_NAME_DETAIL) for n, t in cut.items()}}
+    short = {n: t[: RESOURCE_COLUMN - 1] + "\u2026" for n, t in cut.items()}
+    return {**clean, **short, "details": details}

@@ -69,7 +69,7 @@ def zabbix_event(values: dict[str, Any]) -> dict[str, Any]:
     details = {n: fit_json(values[n], MAX_DETAIL) for n in DETAILS if _text(values, n)}
     event = {
         "source": SOURCE,
-        "node": _text(values, "host"),
+        "node": _text(values, "host")[:MAX_NAME],  # as the trigger: cut, not refused
         "resource": trigger,
         "key": event_id,
         "severity": Severity.CLEAR if status == "0" else SEVERITIES[int(level)],
