@@ -20,10 +20,12 @@ from steward.changes.selectors import flagged, overlapping
 from steward.changes.views.calendar import _days_of
 from steward.core.services import team_create
 from tests.changes.conftest import (
+    client_for,
     in_authorisation,
     scheduled,
     window,
 )
+from tests.web.html import elements, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -210,6 +212,36 @@ def test_a_full_day_draws_six_changes_and_counts_the_others(web, agent_user):
     assert re.findall(r">(CHG8\d{6})</a>", listed) == [c.number for c in made]
     week = web.get(f"/changes/calendar/?view=week&date={day}").content.decode()
     assert all(c.number in week for c in made)
+
+
+@pytest.mark.parametrize(
+    ("language", "day_words", "month_words"),
+    [
+        ("en", "No changes planned on 7 Dec 2026.", "No changes planned in December 2026."),
+        (
+            "de",
+            "Keine Änderungen am 7. Dez. 2026 geplant.",
+            "Keine Änderungen im Dezember 2026 geplant.",
+        ),
+    ],
+)
+def test_an_empty_day_says_on_that_day_and_the_list_in_its_month(
+    agent_user, language, day_words, month_words
+):
+    """The empty day view said "No changes planned in 7 December 2026" (polish42): a day
+    is "on" it (German "am"); the list, a month's, keeps "in"."""
+    agent_user.language = language
+    agent_user.save(update_fields=["language"])
+    web = client_for(agent_user)
+
+    def empty_row(view: str) -> str:
+        page = web.get("/changes/calendar/", {"view": view, "date": "2026-12-07"})
+        assert page.status_code == 200
+        [cell] = elements(page.content, "td", colspan="5")
+        return text_of(cell)
+
+    assert empty_row("day") == day_words
+    assert empty_row("list") == month_words
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
