@@ -14,6 +14,7 @@ from steward.core import outbox
 from steward.core.models import OutboxMessage, OutgoingMail
 from tests import factories
 from tests.query_counts import grows
+from tests.web.html import elements, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +127,31 @@ def test_the_page_shows_holder_asset_due_date_and_days_overdue(
     assert not_due_number in every
     assert client.get("/assets/loans/", {"overdue": "soon"}).status_code == 422
     assert 'href="/assets/loans/"' in client.get("/assets/").content.decode()  # linked
+
+
+@pytest.mark.parametrize(
+    ("language", "holder", "which"),
+    [("en", "Holder", "Which loans"), ("de", "Inhaber", "Welche Leihen")],
+)
+def test_a_refused_filter_is_named_by_its_label(client, manager_user, language, holder, which):
+    """The refusal read "holder: …", the query parameter's name (polish42): it names the
+    control by its label, as the filter bars do, in the reader's language."""
+    manager_user.language = language
+    manager_user.save(update_fields=["language"])
+    client.force_login(manager_user)
+
+    too_long = client.get("/assets/loans/", {"holder": "x" * 151})
+    unknown = client.get("/assets/loans/", {"overdue": "soon"})
+
+    assert too_long.status_code == 422
+    [alert] = elements(too_long.content, "div", role="alert")
+    assert text_of(alert).startswith(f"{holder}: ")
+    assert "holder" not in text_of(alert)
+    assert "150" in text_of(alert)  # the refusal itself is still said
+    assert unknown.status_code == 422
+    [alert] = elements(unknown.content, "div", role="alert")
+    assert text_of(alert).startswith(f"{which}: ")
+    assert "overdue" not in text_of(alert)
 
 
 def test_the_page_and_api_do_not_grow_with_rows(

@@ -17,6 +17,9 @@ from steward.core.errors import DomainError
 from steward.core.filters import parse_query
 
 SHOWN = (("true", _("Overdue")), ("false", _("Not yet due")), ("", _("All open loans")))
+# a refused filter is named as the page names its control (the holder box's label, the
+# tabs'), as the filter bars name theirs; a link's ``cursor`` or ``limit`` has no control
+LABELS = {"holder": _("Holder"), "overdue": _("Which loans")}
 
 
 @login_required
@@ -33,7 +36,10 @@ def loans(request: HttpRequest) -> HttpResponse:
     overdue = request.GET.get("overdue", "true")
     context = {
         "page": page,
-        "errors": errors,
+        "errors": [
+            f"{LABELS.get(name, name)}: {' '.join(messages)}" if name else " ".join(messages)
+            for name, messages in errors.items()
+        ],
         "overdue": overdue,
         "shown": SHOWN,
         "holder": filters.holder,
