@@ -28,7 +28,8 @@ from tests import database_templates
 
 
 @contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def locked(path: Path) -> Iterator[None]:
+    """The run's file lock ``path``, held exclusively (the workers take turns)."""
     with path.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -50,11 +51,13 @@ def install(connection, shared: Path, run_id: str) -> Callable[[], None]:  # noq
     def create_test_db(verbosity=1, autoclobber=False, serialize=True, keepdb=False):  # noqa: ANN001, ANN202, FBT002
         if keepdb:
             return original(verbosity, autoclobber, serialize, keepdb)
-        with _locked(lock):
+        with locked(lock):
             if ready.exists():
                 return _from_copy(connection, ready.read_text(), serialize=serialize)
             name = original(verbosity, autoclobber, serialize, keepdb)
-            copy = _copied(connection, shared, run_id)
+            copy = copy_database(
+                connection, shared / "migrated.sqlite3", f"steward_run_{run_id}"[:63]
+            )
             if copy is not None:
                 made.append(copy)
                 ready.write_text(copy)
@@ -65,32 +68,31 @@ def install(connection, shared: Path, run_id: str) -> Callable[[], None]:  # noq
     def finish() -> None:
         del creation.create_test_db
         if made and connection.vendor == "postgresql":
-            with _locked(lock):
+            with locked(lock):
                 ready.unlink(missing_ok=True)  # a worker setting up later migrates itself
                 database_templates.drop(connection, made[0])
 
     return finish
 
 
-def _copied(connection, shared: Path, run_id: str) -> str | None:  # noqa: ANN001
-    """The copy of the just-migrated test database: a file path (SQLite) or a database name
-    (PostgreSQL); None when PostgreSQL refused (the other workers then migrate)."""
+def copy_database(connection, file: Path, name: str) -> str | None:  # noqa: ANN001
+    """A copy of the connection's test database as it stands: the SQLite ``file`` (backup
+    API) or the PostgreSQL database ``name`` (its template); where it is, or None when
+    PostgreSQL refused (the other workers then do the work themselves)."""
     if connection.vendor == "sqlite":
-        target = shared / "migrated.sqlite3"
         connection.ensure_connection()
-        copy = sqlite3.connect(target)
+        copy = sqlite3.connect(file)
         try:
             connection.connection.backup(copy)
         finally:
             copy.close()
-        return str(target)
-    name = f"steward_run_{run_id}"[:63]
+        return str(file)
     source = str(connection.settings_dict["NAME"])
     connection.close()  # a template may have no other session
     try:
         database_templates.drop(connection, name)
         database_templates.create(connection, name, template=source)
-    except Exception:  # noqa: BLE001 - the others migrate, as without this module
+    except Exception:  # noqa: BLE001 - the others do the work themselves, as without a copy
         return None
     return name
 

@@ -25,25 +25,12 @@ same moment, never with the time of the load. Outside xdist nothing changes.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from tests import database_shared, database_templates
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    import fcntl
-
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class Copies:
@@ -66,7 +53,7 @@ class Copies:
         if self.shared is None:
             load()
             return
-        with _locked(self.lock):
+        with database_shared.locked(self.lock):
             if self.note.exists():
                 note = json.loads(self.note.read_text())
                 if self._restore(note["where"]):
@@ -84,7 +71,7 @@ class Copies:
         if self.made and self.vendor == "postgresql":
             from django.db import connection
 
-            with _locked(self.lock):
+            with database_shared.locked(self.lock):
                 self.note.unlink(missing_ok=True)  # a worker needing it later loads its own
                 database_templates.drop(connection, self.made[0])
 
@@ -92,25 +79,12 @@ class Copies:
         """Copy the test database as the load left it; where the copy is, or None."""
         from django.db import connection
 
-        if self.vendor == "sqlite":
-            target = self.shared / "demo.sqlite3"
-            connection.ensure_connection()
-            copy = sqlite3.connect(target)
-            try:
-                connection.connection.backup(copy)
-            finally:
-                copy.close()
-            return str(target)
-        name = f"steward_demo_{self.run_id}"[:63]
-        source = str(connection.settings_dict["NAME"])
-        connection.close()  # a template may have no other session
-        try:
-            database_templates.drop(connection, name)
-            database_templates.create(connection, name, template=source)
-        except Exception:  # noqa: BLE001 - the others then load their own, as before
-            return None
-        self.made.append(name)
-        return name
+        where = database_shared.copy_database(
+            connection, self.shared / "demo.sqlite3", f"steward_demo_{self.run_id}"[:63]
+        )
+        if where is not None and self.vendor == "postgresql":
+            self.made.append(where)
+        return where
 
     def _restore(self, where: str) -> bool:
         """Replace the test database with the copy; False (the database unchanged) when
