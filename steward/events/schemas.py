@@ -33,7 +33,11 @@ class EventIn(In):
     details: dict[str, Any] | None = Field(
         None, description="a JSON object of at most 8 KiB, 5 levels deep"
     )
-    key: str | None = Field(None, description="the source's own dedup key (at most 255)")
+    key: str | None = Field(
+        None,
+        description="the source's own dedup key (at most 2048; past 255 the alert keeps it "
+        "cut, whole in details)",
+    )
 
 
 class AlertmanagerAlertIn(Schema):

@@ -47,7 +47,7 @@ def test_ingest_answers_created_then_updated(monitor_api):
         ("resource", ["a"]),
         ("details", {"a": "\u0000"}),
         ("details", "text"),
-        ("key", "k" * 256),
+        ("key", "k" * 2049),
         ("node", "n" * 2049),
     ],
 )

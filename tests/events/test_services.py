@@ -187,6 +187,7 @@ def test_requesters_and_read_tokens_are_refused(monitor):
         ("details", [1, 2]),
         ("resource", "r" * 2049),
         ("node", "n" * 2049),
+        ("key", "k" * 2049),
     ],
 )
 def test_bad_events_are_refused_naming_the_field(monitor, field, value):
