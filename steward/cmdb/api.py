@@ -46,6 +46,7 @@ from steward.cmdb.schemas import (
     impact_body,
 )
 from steward.cmdb.selectors import export, history
+from steward.cmdb.selectors.past import ci_as_of, parse_as_of
 from steward.core.errors import PayloadTooLarge, ValidationFailed
 from steward.core.files import sniff
 from steward.core.idempotency import create_once
@@ -153,10 +154,10 @@ def get_ci(
     number: str,
     as_of: str | None = Query(None, description=AS_OF),
 ):
-    at = history.parse_as_of(as_of)
+    at = parse_as_of(as_of)
     if at is None:
         return tag(response, selectors.ci_get(request.actor, number=number))
-    past = history.ci_as_of(request.actor, number, at)
+    past = ci_as_of(request.actor, number, at)
     past.ci.as_of = past.as_of
     return tag(response, past.ci)
 
@@ -167,12 +168,12 @@ def ci_relationships(
 ):
     """Both directions, outgoing first; at most 500, the first by type and id, now or
     ``as_of`` a past moment alike (one page, ``next`` is always null)."""
-    at = history.parse_as_of(as_of)
+    at = parse_as_of(as_of)
     if at is None:
         ci = selectors.ci_get(request.actor, number=number)
         found = selectors.ci_relationships(request.actor, ci)
         return {"items": found["outgoing"] + found["incoming"], "next": None}
-    return {"items": history.ci_as_of(request.actor, number, at).relationships, "next": None}
+    return {"items": ci_as_of(request.actor, number, at).relationships, "next": None}
 
 
 @cis.get("/{number}/history", response=page_of(CIChangeOut))

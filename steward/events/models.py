@@ -99,6 +99,35 @@ class Alert(models.Model):
         return self.flapping_until is not None and self.flapping_until > timezone.now()
 
 
+class UnseenClear(models.Model):
+    """A source's clear of an occurrence Steward never raised (it was down, or the firing was
+    lost, when the firing was sent): remembered for ``services.unseen.REMEMBERED``, so the
+    firing's late retry, which Alertmanager (and Zabbix) send after a timeout, is ignored
+    rather than raising an alert that stays open until the expiry (decision 0124)."""
+
+    fingerprint = models.CharField(max_length=64)
+    # the occurrence's start as its source says it (Alertmanager's ``startsAt``); None: a
+    # key that names one occurrence only (Zabbix's problem id), over for good once cleared
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)  # ``endsAt``, for the reader
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # a retried clear is remembered once; the firing's check reads this index's range
+            models.UniqueConstraint(
+                fields=["fingerprint", "started_at"], name="event_unseen_clear_once"
+            ),
+        ]
+        indexes = [
+            # the housekeeping's delete of those past their time
+            models.Index(fields=["received_at"], name="event_unseen_clear_age"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fingerprint} {self.started_at}"
+
+
 class MaintenanceWindow(VersionedModel):
     """Planned work IT operations declare without a change: while it lasts, new alerts on
     its CIs or on nodes its pattern matches are in maintenance and open no incident."""

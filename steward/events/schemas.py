@@ -21,19 +21,25 @@ class EventIn(In):
     node: str = Field(
         ...,
         description="the host name the event is about (at most 2048; past 255 the alert keeps "
-        "it cut, whole in details.node)",
+        "it cut, whole in details['steward.node'])",
     )
     resource: str = Field(
         ...,
         description="the check or resource that fired (at most 2048; past 255 the alert keeps "
-        "it cut, whole in details.resource)",
+        "it cut, whole in details['steward.resource'])",
     )
     severity: str = Field(..., description="one of critical, major, minor, warning, info, clear")
     summary: str = Field(..., description="one line, at most 500 characters")
     details: dict[str, Any] | None = Field(
-        None, description="a JSON object of at most 8 KiB, 5 levels deep"
+        None,
+        description="a JSON object of at most 8 KiB, 5 levels deep; keys beginning with "
+        "steward. are Steward's own",
     )
-    key: str | None = Field(None, description="the source's own dedup key (at most 255)")
+    key: str | None = Field(
+        None,
+        description="the source's own dedup key (at most 2048; past 255 the alert keeps it "
+        "cut, whole in details['steward.key'])",
+    )
 
 
 class AlertmanagerAlertIn(Schema):
@@ -86,12 +92,14 @@ class ZabbixIn(Schema):
     event_value: str = Field(..., max_length=10, description="{EVENT.VALUE}: 1 problem, 0 ok")
     severity: str = Field(..., max_length=10, description="{EVENT.NSEVERITY}: 0 to 5")
     host: str = Field(
-        ..., max_length=20_000, description="{HOST.HOST}; past 255 characters cut, whole in details"
+        ...,
+        max_length=20_000,
+        description="{HOST.HOST}; past 255 characters cut, whole in details['steward.node']",
     )
     trigger: str = Field(
         ...,
         max_length=20_000,
-        description="{TRIGGER.NAME}; past 255 characters cut, whole in details",
+        description="{TRIGGER.NAME}; past 255 characters cut, whole in details['steward.resource']",
     )
     summary: str | None = Field(None, max_length=4000, description="{EVENT.NAME}")
     event_tags: str | None = Field(None, max_length=4000, description="{EVENT.TAGS}")

@@ -1,4 +1,5 @@
-"""Event background jobs: the expiry of silent alerts.
+"""Event background jobs: the expiry of silent alerts, and the housekeeping of remembered
+clears.
 
 Everything an event sets off happens in its ingest (the alert, the CI match, the incident
 the rule opens, the note a clear adds). The one timer: a live alert no event has reached
@@ -12,7 +13,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from steward.core import leases
-from steward.events.services import alerts_expire
+from steward.events.services import alerts_expire, clears_forget
 
 
 # a lease, not huey's lock_task: it expires with a worker killed mid-run; the service
@@ -20,5 +21,7 @@ from steward.events.services import alerts_expire
 @db_periodic_task(crontab(minute="*/15"))
 @leases.exclusive("events-alert-expiry", ttl=dt.timedelta(minutes=15))
 def expire_silent_alerts() -> int:
-    """Close live alerts whose source has been silent longer than the expiry."""
+    """Close live alerts whose source has been silent longer than the expiry; forget the
+    clears of nothing remembered past their day (decision 0124), in the same run."""
+    clears_forget()
     return alerts_expire()

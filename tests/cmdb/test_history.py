@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from steward.cmdb import selectors, services
 from steward.cmdb.models import Relationship
 from steward.cmdb.selectors import history
+from steward.cmdb.selectors.past import ci_as_of, parse_as_of
 from steward.cmdb.services.bulk import relationships_import
 from steward.core.errors import NotFound, ValidationFailed
 from tests import factories
@@ -23,7 +24,7 @@ from tests.contract.shape import assert_error
 
 def view(actor, number, at) -> dict:
     """What the as-of selector says, reduced to comparable values."""
-    past = history.ci_as_of(actor, number, at)
+    past = ci_as_of(actor, number, at)
     return {
         "name": past.ci.name,
         "attributes": past.ci.attributes,
@@ -69,7 +70,7 @@ def test_each_moment_of_a_ci_is_rebuilt(admin):
     t_unrelated = moment()
 
     with pytest.raises(NotFound, match="did not exist yet"):
-        history.ci_as_of(admin, srv.number, before_creation)
+        ci_as_of(admin, srv.number, before_creation)
     assert view(admin, srv.number, t_created) == {
         "name": "srv01",
         "attributes": {"os": "linux", "cpu_count": 2},
@@ -120,7 +121,7 @@ def test_a_relationship_to_an_invisible_ci_is_left_out(admin):
 @pytest.mark.parametrize("raw", ["yesterday", "2026-13-01", "2026-01-01T25:00", "1"])
 def test_a_bad_as_of_is_refused_naming_it(raw):
     with pytest.raises(ValidationFailed) as caught:
-        history.parse_as_of(raw)
+        parse_as_of(raw)
     assert "as_of" in caught.value.fields
 
 

@@ -1,6 +1,8 @@
 """The import's compiled attribute checker (one per class, ``validation.checker``) says
 exactly what the per-value rules say (``validate`` over cells read as their type), on any
-schema and any cells: the same clean values, the same errors, the same messages."""
+schema and any cells: the same clean values, the same errors, the same messages. A cell is
+text, so it names a numeric enum choice by its text ("1" the choice 1), never by a boolean
+("true" is not the choice 1; decision 0124)."""
 
 from __future__ import annotations
 
@@ -43,6 +45,9 @@ texts = st.one_of(
             "255.255.255.255",
             "12",
             " 12 ",
+            "1",
+            " 1 ",
+            "True",
             "-3",
             "1.5",
             "true",
@@ -73,9 +78,7 @@ def reference(schema: dict, values: dict[str, Any], text: bool) -> tuple[dict, d
     """The per-value rules, as an import applied them before: each cell read as its
     attribute's type, then ``validate``."""
     if text:
-        values = {
-            k: _from_text(schema[k]["type"], v) if k in schema else v for k, v in values.items()
-        }
+        values = {k: _from_text(schema[k], v) if k in schema else v for k, v in values.items()}
     return validate(schema, values)
 
 
@@ -102,6 +105,27 @@ def test_the_compiled_checker_says_what_the_rules_say(schema, values, text):
 def test_cells_are_read_as_their_type(kind, cell, clean):
     schema = {"a": {"name": "a", "type": kind, "choices": ["x"]}}
     assert checker(schema, text=True)({"a": cell}) == ({"a": clean}, {})
+
+
+@pytest.mark.parametrize(
+    ("cell", "clean"),
+    [(" 1", 1), ("3", 3), ("1.5", 1.5), ("x", "x"), ("true", None), ("01", None), ("3.0", None)],
+)
+def test_an_enum_cell_names_a_numeric_choice_by_its_text(cell, clean):
+    """A CSV cell is always text: "1" was refused for the choice 1 (read as the JSON value
+    it is). It names the choice whose text it is; "true" is still no choice (``True == 1``
+    let it in once), nor is another spelling of the number."""
+    schema = {"a": {"name": "a", "type": "enum", "choices": [1, 3, 1.5, "x"]}}
+
+    found = checker(schema, text=True)({"a": cell})
+
+    if clean is None:
+        assert found == ({}, {"attributes.a": ["one of 1, 3, 1.5, x"]})
+        return
+    assert found == ({"a": clean}, {})
+    assert type(found[0]["a"]) is type(clean)
+    if not isinstance(clean, str):  # a JSON string (the API, the bulk path) is no number
+        assert checker(schema)({"a": cell.strip()})[1]
 
 
 def test_errors_name_the_attribute_and_required_ones_are_reported():

@@ -154,7 +154,7 @@ def test_a_bad_alert_writes_nothing_even_after_good_ones(monitor_api):
         (notification(am_alert(status="pending")), "alerts.0.status"),
         (notification(am_alert(status=None)), "alerts.0.status"),
         (notification(am_alert(annotations={"summary": 1})), "alerts.0.annotations.summary"),
-        (notification(am_alert(fingerprint="f" * 256)), "alerts.0.fingerprint"),
+        (notification(am_alert(fingerprint="f1\nf2")), "alerts.0.fingerprint"),
         (notification(am_alert(fingerprint=7)), "alerts.0.fingerprint"),
         (notification(am_alert(startsAt=12)), "alerts.0.startsAt"),
         (
@@ -325,7 +325,7 @@ def test_a_name_longer_than_its_column_is_taken_cut_and_whole_in_the_details(mon
     alert = Alert.objects.get(key="a1b2c3d4e5f60718")
     assert alert.resource == name[:254] + "\u2026"
     assert len(alert.resource) == Alert._meta.get_field("resource").max_length
-    assert alert.details["resource"] == name
+    assert alert.details["steward.resource"] == name
     assert alert.summary == name  # no annotation: the name, up to 500 characters
 
 
@@ -343,5 +343,5 @@ def test_an_instance_longer_than_its_column_is_taken_cut_and_whole_in_the_detail
     assert [r["outcome"] for r in response.json()["alerts"]] == ["created", "created"]
     alert = Alert.objects.get(key="a1b2c3d4e5f60718")
     assert alert.node == instance[:254] + "\u2026"
-    assert alert.details["node"] == instance
+    assert alert.details["steward.node"] == instance
     assert alert.details["labels"]["instance"] == instance + ":9100"

@@ -187,6 +187,7 @@ def test_requesters_and_read_tokens_are_refused(monitor):
         ("details", [1, 2]),
         ("resource", "r" * 2049),
         ("node", "n" * 2049),
+        ("key", "k" * 2049),
     ],
 )
 def test_bad_events_are_refused_naming_the_field(monitor, field, value):
@@ -209,7 +210,7 @@ def test_a_long_name_is_cut_to_its_column_and_still_dedups_as_sent(monitor):
     assert first.alert.pk == again.alert.pk != other.alert.pk
     alert = Alert.objects.get(pk=first.alert.pk)
     assert alert.resource == stem[:254] + "\u2026"
-    assert alert.details == {"resource": stem + " /var"}
+    assert alert.details == {"steward.resource": stem + " /var"}
     assert alert.count == 2
 
 
@@ -218,7 +219,7 @@ def test_a_long_name_in_the_details_is_bounded_to_2_kib(monitor):
 
     alert = send(monitor, resource=name, details={"a": 1}).alert
 
-    kept = alert.details["resource"]
+    kept = alert.details["steward.resource"]
     assert name.startswith(kept)
     assert len(kept.encode()) + 2 <= 2048
     assert len(kept) > 255
@@ -239,7 +240,7 @@ def test_a_long_node_is_cut_to_its_column_and_still_dedups_as_sent(monitor):
     assert first.alert.pk == again.alert.pk != other.alert.pk
     alert = Alert.objects.get(pk=first.alert.pk)
     assert alert.node == stem[:254] + "\u2026"
-    assert alert.details == {"node": stem + ".example.com"}
+    assert alert.details == {"steward.node": stem + ".example.com"}
     assert (alert.count, alert.configuration_item) == (2, ci)
 
 
@@ -250,8 +251,8 @@ def test_a_long_node_and_name_are_both_kept_whole_in_the_details(monitor):
 
     assert (len(alert.node), len(alert.resource)) == (255, 255)
     assert alert.details["a"] == 1
-    assert alert.details["resource"] == name
-    kept = alert.details["node"]  # the whole node within 2 KiB of JSON
+    assert alert.details["steward.resource"] == name
+    kept = alert.details["steward.node"]  # the whole node within 2 KiB of JSON
     assert node.startswith(kept)
     assert len(kept.encode()) + 2 <= 2048
     assert len(kept) > 255
@@ -261,11 +262,11 @@ def test_a_name_within_its_column_is_kept_as_sent(monitor):
     alert = send(monitor, resource="r" * 255).alert
 
     assert alert.resource == "r" * 255
-    assert "resource" not in alert.details
+    assert "steward.resource" not in alert.details
 
 
 def test_a_node_within_its_column_is_kept_as_sent(monitor):
     alert = send(monitor, node="n" * 255).alert
 
     assert alert.node == "n" * 255
-    assert "node" not in alert.details
+    assert "steward.node" not in alert.details

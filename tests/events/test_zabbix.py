@@ -188,7 +188,7 @@ def test_a_trigger_name_past_its_column_is_taken_cut_and_whole_in_the_details(za
     assert response.status_code == 201, response.content
     alert = Alert.objects.get()
     assert alert.resource == trigger[:254] + "\u2026"
-    assert alert.details["resource"] == trigger
+    assert alert.details["steward.resource"] == trigger
     assert alert.details["event_tags"] == "t" * 2046
 
 
@@ -205,4 +205,4 @@ def test_a_host_name_past_its_column_is_taken_cut_and_whole_in_the_details(zabbi
     assert recovered.json()["outcome"] == "closed"
     alert = Alert.objects.get()
     assert alert.node == host[:254] + "\u2026"
-    assert alert.details["node"] == host
+    assert alert.details["steward.node"] == host

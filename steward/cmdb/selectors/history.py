@@ -1,5 +1,5 @@
-"""A CI's history from the audit log: the timeline of its changes, and its state "as of" a
-past moment (fields, attributes and relationships in both directions).
+"""A CI's history from the audit log: the timeline of its changes, a keyset page at a time
+(its state "as of" a past moment is rebuilt from the same entries in ``past``).
 
 Relationship changes are written twice: on the relationship itself (as every record is) and
 on both its CIs, as an ``update`` entry whose ``relationship`` change carries the link. So a
@@ -9,24 +9,19 @@ of the relationship audit rows, whatever the size of the CMDB.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from steward.cmdb.choices import attribute_label, shown_name
-from steward.cmdb.models import CIClass, ConfigurationItem, Relationship, RelationshipType
+from steward.cmdb.models import CIClass, ConfigurationItem, RelationshipType
 from steward.cmdb.selectors import cis as selectors
-from steward.cmdb.selectors import relationships as rel_selectors
 from steward.cmdb.selectors.classes import class_tree
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
-from steward.core.datetimes import check_bounds
-from steward.core.errors import NotFound, ValidationFailed
 from steward.core.models import AuditEntry, Location, Organisation, Team
 from steward.core.pagination import Page, paginate
 from steward.core.selectors.timeline import (
@@ -50,145 +45,10 @@ REFERENCES = {
 }
 
 
-def parse_as_of(raw: str | None, *, field_name: str = "as_of") -> dt.datetime | None:
-    """An ISO 8601 date and time (a naive one is in the current time zone); None when empty;
-    else a 422 naming the parameter."""
-    if raw is None or not raw.strip():
-        return None
-    try:
-        value = dt.datetime.fromisoformat(raw.strip())
-    except ValueError as exc:
-        raise ValidationFailed.one(
-            field_name, "expected an ISO 8601 date and time, e.g. 2026-01-31T12:00:00Z"
-        ) from exc
-    check_bounds(field_name, value)
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value, timezone.get_current_timezone())
-    return value
-
-
-@dataclass
-class CIPast:
-    """A CI as it was at ``as_of``: an unsaved ``ConfigurationItem`` (so the API schema and
-    the templates render it like the live one) and its relationships then."""
-
-    ci: ConfigurationItem
-    as_of: dt.datetime
-    outgoing: list[Relationship] = field(default_factory=list)
-    incoming: list[Relationship] = field(default_factory=list)
-
-    @property
-    def relationships(self) -> list[Relationship]:
-        return self.outgoing + self.incoming
-
-
-def _entries(ci: ConfigurationItem, *, until: dt.datetime | None = None):
-    """The CI's audit entries, oldest first: one range of the (type, object, id) index."""
-    ct = ContentType.objects.get_for_model(ConfigurationItem)
-    qs = AuditEntry.objects.filter(content_type=ct, object_id=str(ci.pk))
-    if until is not None:
-        qs = qs.filter(at__lte=until)
-    return qs.order_by("id")
-
-
-def _fold(entries: Iterable[AuditEntry]) -> tuple[dict, dict[int, tuple], dict[str, Any]]:
-    """(fields, links by id → (link, added at), facts): the audit entries replayed."""
-    fields: dict[str, Any] = {}
-    links: dict[int, tuple[dict, dt.datetime]] = {}
-    facts: dict[str, Any] = {"created_at": None, "updated_at": None, "version": 0}
-    for entry in entries:
-        if entry.action == AuditAction.CREATE:
-            fields = {name: new for name, (_old, new) in entry.changes.items()}
-            facts.update(created_at=entry.at, updated_at=entry.at, version=1)
-            links.clear()
-            continue
-        if not facts["created_at"]:
-            continue  # nothing can precede the creation; ignore stray rows
-        link_change = entry.changes.get(LINK)
-        if link_change is not None:
-            old, new = link_change
-            if new:
-                links[new["id"]] = (new, entry.at)
-            elif old:
-                links.pop(old["id"], None)
-        field_changes = {k: v for k, v in entry.changes.items() if k != LINK}
-        if field_changes:
-            for name, (_old, new) in field_changes.items():
-                fields[name] = new
-            facts["updated_at"] = entry.at
-            facts["version"] += 1  # every field update bumps the version once
-    return fields, links, facts
-
-
-def _by_id(model: type, ids: set[Any]) -> dict[Any, Any]:
+def by_id(model: type, ids: set[Any]) -> dict[Any, Any]:
+    """The rows of ``model`` with those ids (one query; none for no ids)."""
     wanted = {i for i in ids if i is not None}
     return model.objects.in_bulk(wanted) if wanted else {}
-
-
-def ci_as_of(actor: Actor, number: str, at: dt.datetime) -> CIPast:
-    """The CI ``number`` (visible to the actor) as it was at ``at``; ``NotFound`` saying so
-    when it did not exist yet. Relationships to CIs the actor may not see are left out."""
-    # only the id is needed (the past has its own class, teams, ...): no joins here
-    current = selectors.ci_visible(actor).only("id", "number").filter(number=number).first()
-    if current is None:
-        raise NotFound()
-    fields, links, facts = _fold(_entries(current, until=at))
-    if facts["created_at"] is None:
-        raise NotFound(f"{number} did not exist yet at {at.isoformat()}.")
-    wanted: dict[type, set[Any]] = {}
-    for name, model in REFERENCES.items():
-        wanted.setdefault(model, set()).add(fields.get(name))
-    rows = {model: _by_id(model, ids) for model, ids in wanted.items()}  # a query per table
-    values = {
-        name: fields.get(name)
-        for name in (
-            "name",
-            "description",
-            "attributes",
-            "status",
-            "environment",
-            "criticality",
-            "software_version",
-        )
-    }
-    past = ConfigurationItem(
-        id=current.id,
-        number=current.number,
-        version=facts["version"],
-        created_at=facts["created_at"],
-        updated_at=facts["updated_at"],
-        **{k: v if v is not None else _default(k) for k, v in values.items()},
-    )
-    for name, model in REFERENCES.items():
-        setattr(past, name, rows[model].get(fields.get(name)))
-    result = CIPast(ci=past, as_of=at)
-    _attach_links(actor, result, current, links)
-    return result
-
-
-def _default(name: str) -> Any:
-    return ConfigurationItem._meta.get_field(name).get_default()
-
-
-def _attach_links(
-    actor: Actor, result: CIPast, current: ConfigurationItem, links: dict[int, tuple]
-) -> None:
-    """Relationships rebuilt between the CIs as they are now (two queries); capped as live."""
-    numbers = {n for link, _ in links.values() for n in (link["source"], link["target"])}
-    cis = selectors.ci_choices(actor, numbers - {current.number})
-    cis[current.number] = result.ci
-    kinds = {link["type"] for link, _ in links.values()}
-    types = {t.slug: t for t in RelationshipType.objects.filter(slug__in=kinds)} if kinds else {}
-    for link, added_at in sorted(links.values(), key=lambda item: (item[0]["type"], item[0]["id"])):
-        source, target = cis.get(link["source"]), cis.get(link["target"])
-        kind = types.get(link["type"]) or RelationshipType(slug=link["type"], name=link["type"])
-        if source is None or target is None:
-            continue  # the other end is invisible to the actor (or gone)
-        if len(result.outgoing) + len(result.incoming) == rel_selectors.CI_RELATIONSHIPS_MAX:
-            break
-        row = Relationship(id=link["id"], source=source, target=target, type=kind)
-        row.created_at = added_at
-        (result.outgoing if source is result.ci else result.incoming).append(row)
 
 
 @dataclass
@@ -321,7 +181,7 @@ def ci_timeline(actor: Actor, ci: ConfigurationItem, *, cursor: str | None = Non
         for name, (old, new) in entry.changes.items():
             if name in REFERENCES:
                 ids.setdefault(REFERENCES[name], set()).update({old, new})
-    names = {model: _by_id(model, wanted) for model, wanted in ids.items()}
+    names = {model: by_id(model, wanted) for model, wanted in ids.items()}
     tree = class_tree()
     schema = tree.schema(tree.by_id[ci.ci_class_id]) if ci.ci_class_id in tree.by_id else {}
     zone = reader_zone(actor)

@@ -11,7 +11,7 @@ from steward.core.pagination import Page, paginate
 from steward.core.selectors.scoping import scope_to_organisations
 
 # a CI's relationships in one answer (both directions, by type and id): the live list's and
-# the past one's (``history.ci_as_of``) cap, so a hub CI's page and API stay bounded
+# the past one's (``past.ci_as_of``) cap, so a hub CI's page and API stay bounded
 CI_RELATIONSHIPS_MAX = 500
 
 

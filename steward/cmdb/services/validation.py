@@ -91,10 +91,19 @@ _TRUE, _FALSE = frozenset({"true", "yes", "y", "1"}), frozenset({"false", "no", 
 Checker = Callable[[Mapping[str, Any]], tuple[dict[str, Any], dict[str, list[str]]]]
 
 
-def _from_text(kind: str, value: Any) -> Any:
-    """A CSV cell as the JSON value its attribute type stores (JSON values pass through)."""
+def _from_text(spec: Mapping[str, Any], value: Any) -> Any:
+    """A CSV cell as the JSON value its attribute stores (JSON values pass through). An enum
+    cell names its choice by the choice's text, as the form's select does (``enum_choice``
+    with ``text``): a cell is always text, so "1" is the numeric choice 1; "true" is still
+    no choice 1 (decision 0124)."""
     if not isinstance(value, str):
         return value
+    kind = spec["type"]
+    if kind == AttributeType.ENUM:
+        try:
+            return enum_choice(spec, value.strip(), text=True)
+        except ValueError:
+            return value.strip()  # the parser names the problem
     if kind == AttributeType.INTEGER:
         try:
             return int(value.strip())
@@ -127,8 +136,8 @@ def _parser(spec: Mapping[str, Any], text: bool) -> Callable[[Any], Any]:
                 value = value.strip() if text else value
                 if value in choices:  # a text choice named exactly: enum_choice's answer
                     return value
-            # a cell is read as the JSON value it is (``_from_text``): "1" is not the choice 1
-            return enum_choice(spec, value)
+            # a cell names a numeric choice by its text ("1" the choice 1), as ``_from_text``
+            return enum_choice(spec, value, text=text)
 
         return enum
     if kind == AttributeType.IP:
@@ -142,7 +151,7 @@ def _parser(spec: Mapping[str, Any], text: bool) -> Callable[[Any], Any]:
 
         return ip
     if text:
-        return lambda value: parse_value(spec, _from_text(kind, value))
+        return lambda value: parse_value(spec, _from_text(spec, value))
     return lambda value: parse_value(spec, value)
 
 

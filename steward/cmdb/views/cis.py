@@ -16,6 +16,7 @@ from steward.cmdb.choices import STATUS_COLOURS, CIStatus, attribute_label
 from steward.cmdb.filters import CIFilters, ImpactParams, MapParams, attribute_filters, parse
 from steward.cmdb.forms import FILTER_FIELDS, CIFilterForm, RelationshipForm
 from steward.cmdb.selectors import history, servicemap
+from steward.cmdb.selectors.past import ci_as_of, parse_as_of
 from steward.core.actor import Actor
 from steward.core.errors import DomainError, NotFound, ValidationFailed
 from steward.incidents import selectors as incident_selectors
@@ -136,8 +137,8 @@ def ci_detail(request: HttpRequest, number: str) -> HttpResponse:
     past, error, status = None, "", 200
     raw = request.GET.get("as_of", "")
     try:
-        at = history.parse_as_of(raw)
-        past = history.ci_as_of(actor, number, at) if at else None
+        at = parse_as_of(raw)
+        past = ci_as_of(actor, number, at) if at else None
     except DomainError as exc:  # a bad date (422), or before the CI existed (404)
         error, status = exc.message, exc.status
     # the history is paged (keyset): ``history`` is the cursor "Older changes" gave

@@ -11,6 +11,7 @@ from steward.events.selectors.history import alert_history, alert_moves
 from steward.events.selectors.matching import (
     ci_for_node,
     cleared_last,
+    cleared_unseen,
     in_maintenance,
     last_closed_flaps,
     maintenance_change,
@@ -36,6 +37,7 @@ __all__ = [
     "can_change_window",
     "ci_for_node",
     "cleared_last",
+    "cleared_unseen",
     "in_maintenance",
     "last_closed_flaps",
     "live_alert_for_update",

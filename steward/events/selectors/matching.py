@@ -15,7 +15,7 @@ from steward.cmdb import selectors as cmdb_selectors
 from steward.cmdb.models import ConfigurationItem
 from steward.core.actor import Actor
 from steward.events.choices import ClosedBy, State
-from steward.events.models import Alert
+from steward.events.models import Alert, UnseenClear
 from steward.events.selectors.windows import window_covering
 
 NODE_KEYS = ("fqdn", "hostname")
@@ -85,3 +85,16 @@ def cleared_last(fingerprint: str, *, started_at: dt.datetime | None = None) -> 
     if row is None or row[0] != ClosedBy.CLEAR:
         return False
     return started_at is None or (row[1] is not None and row[1] >= started_at)
+
+
+def cleared_unseen(
+    fingerprint: str, *, since: dt.datetime, started_at: dt.datetime | None = None
+) -> bool:
+    """Whether the fingerprint's source cleared, since ``since``, an occurrence Steward never
+    raised (``UnseenClear``) that began at or after ``started_at`` (None: any, a key of one
+    occurrence): a firing of it now is its late delivery. One statement on the unique index
+    ``(fingerprint, started_at)``, read only when a firing would raise a new alert."""
+    rows = UnseenClear.objects.filter(fingerprint=fingerprint, received_at__gte=since)
+    if started_at is not None:
+        rows = rows.filter(started_at__gte=started_at)
+    return rows.exists()

@@ -4,6 +4,7 @@ from steward.events.services.alertmanager import alertmanager_events, alertmanag
 from steward.events.services.alerts import WORK_REFUSED, alert_acknowledge, alert_close
 from steward.events.services.expiry import alerts_expire
 from steward.events.services.ingest import SEND_REFUSED, Ingested, event_ingest, fingerprint
+from steward.events.services.unseen import clears_forget
 from steward.events.services.windows import (
     WINDOW_REFUSED,
     window_create,
@@ -23,6 +24,7 @@ __all__ = [
     "alert_acknowledge",
     "alert_close",
     "alerts_expire",
+    "clears_forget",
     "event_ingest",
     "fingerprint",
     "window_create",

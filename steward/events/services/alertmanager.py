@@ -53,12 +53,13 @@ _PORT = re.compile(r":\d+$")
 _RFC3339 = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|z|[+-]\d\d:\d\d)")
 
 
-def started_at(alert: dict[str, Any]) -> dt.datetime | None:
+def started_at(alert: dict[str, Any], name: str = "startsAt") -> dt.datetime | None:
     """The alert's ``startsAt``: when Alertmanager says this occurrence began, the same in
     each of its notifications and its resolved one (a new occurrence has a later one). None
     when absent, unreadable or out of bounds (Go's zero time, ``0001-01-01``): the alert is
-    then taken in arrival order, never refused for it."""
-    found = _RFC3339.fullmatch(str(alert.get("startsAt") or "").strip())
+    then taken in arrival order, never refused for it. ``name``: another of its times
+    (``endsAt``), read alike."""
+    found = _RFC3339.fullmatch(str(alert.get(name) or "").strip())
     if found is None:
         return None
     micro = ((found[2] or "") + "000000")[:6]  # the databases keep microseconds
@@ -96,10 +97,12 @@ def _node(labels: dict[str, str]) -> str:
 
 def _key(alert: dict[str, Any], labels: dict[str, str]) -> str:
     """Alertmanager's fingerprint (a hash of the label set); without one, a hash of the
-    labels, so alerts of one name on one host but different labels stay apart."""
+    labels, so alerts of one name on one host but different labels stay apart. A long one
+    (a proxy's own id) is taken as a long name is: cut at ``MAX_NAME``, never refused, as a
+    4xx loses the whole notification (decision 0124)."""
     given = alert.get("fingerprint") or ""
     if given:
-        return given
+        return given[:MAX_NAME]
     text = json.dumps(labels, sort_keys=True, ensure_ascii=False)
     return "labels:" + hashlib.sha256(text.encode(errors="replace")).hexdigest()[:32]
 
@@ -179,7 +182,8 @@ def alertmanager_events(alerts: Any) -> list[dict[str, Any]]:
             errors[f"alerts.{index}.labels.alertname"] = ["required"]
             continue
         try:
-            events.append({**clean_event(event), "started_at": started_at(alert)})
+            times = {"started_at": started_at(alert), "ended_at": started_at(alert, "endsAt")}
+            events.append({**clean_event(event), **times})
         except ValidationFailed as exc:
             named = dict(FIELD_OF)
             if not alert["labels"].get("instance", "").strip():

@@ -21,7 +21,7 @@ from steward.core.selectors.scoping import served_organisation_ids
 from steward.events import selectors
 from steward.events.choices import ClosedBy, Outcome, Severity, State
 from steward.events.models import Alert
-from steward.events.services import flapping, rules
+from steward.events.services import flapping, rules, unseen
 from steward.events.services.validation import clean_event, stored_event
 
 # marked for the catalogue, translated where it is said (the reader's language then)
@@ -71,7 +71,12 @@ def sender_fingerprint(actor: Actor, clean: dict[str, Any]) -> str:
 
 
 def event_ingest(
-    actor: Actor, *, once: bool = False, started_at: dt.datetime | None = None, **values: Any
+    actor: Actor,
+    *,
+    once: bool = False,
+    started_at: dt.datetime | None = None,
+    ended_at: dt.datetime | None = None,
+    **values: Any,
 ) -> Ingested:
     """Take one event (source, node, resource, severity, summary, optional details and
     key): a new alert, a repeat of the live one, or its clear. ``once``: the key names one
@@ -83,7 +88,9 @@ def event_ingest(
     alert's own times order the deliveries, not their arrival. A firing that began no later
     than the cleared occurrence's start is a late delivery of it, ``ignored``; a clear of an
     occurrence that began before the live alert's is a late one of an earlier occurrence,
-    ``ignored`` too (decision 0121)."""
+    ``ignored`` too (decision 0121). A clear that closes nothing but can order its firing
+    (``once`` or ``started_at``; ``ended_at``, its ``endsAt``, kept beside) is remembered a
+    day, so that firing's late delivery is ignored too (``unseen``, decision 0124)."""
     if not selectors.can_work(actor):
         raise PermissionDenied(gettext(SEND_REFUSED))
     clean = clean_event(values)
@@ -96,15 +103,15 @@ def event_ingest(
     with transaction.atomic():
         alert = selectors.live_alert_for_update(print_)
         if clean["severity"] == Severity.CLEAR:
+            if alert is None and (once or started_at is not None):
+                unseen.clear_remember(print_, started_at=started_at, ended_at=ended_at, now=now)
             if alert is None or _began_before(started_at, alert.started_at):
                 return Ingested(Outcome.IGNORED, None)
             _clear(actor, alert, clean["summary"], now)
             return Ingested(Outcome.CLOSED, alert)
         outcome = Outcome.UPDATED
         if alert is None:
-            if once and selectors.cleared_last(print_):
-                return Ingested(Outcome.IGNORED, None)
-            if started_at is not None and selectors.cleared_last(print_, started_at=started_at):
+            if _over(print_, once, started_at, now):
                 return Ingested(Outcome.IGNORED, None)
             alert, outcome = _insert(actor, print_, {**clean, "started_at": started_at}, now)
         if outcome == Outcome.UPDATED:
@@ -154,6 +161,20 @@ def _insert(actor: Actor, print_: str, clean: dict[str, Any], now) -> tuple[Aler
     if flaps.started:
         outbox.emit("alert.flapping", alert, until=alert.flapping_until.isoformat())
     return alert, Outcome.CREATED
+
+
+def _over(print_: str, once: bool, started_at: dt.datetime | None, now) -> bool:
+    """Whether a firing with nothing live is a late delivery of an occurrence its source
+    already ended: its last alert cleared by the source, or its clear remembered though
+    Steward never raised it (``unseen``). Read only for a firing that would raise."""
+    since = now - unseen.REMEMBERED
+    if once and (selectors.cleared_last(print_) or selectors.cleared_unseen(print_, since=since)):
+        return True
+    if started_at is None:
+        return False
+    return selectors.cleared_last(print_, started_at=started_at) or selectors.cleared_unseen(
+        print_, since=since, started_at=started_at
+    )
 
 
 def _began_before(started_at: dt.datetime | None, live_start: dt.datetime | None) -> bool:

@@ -10,20 +10,24 @@ from steward.core.errors import ValidationFailed
 from steward.core.text import is_single_line
 from steward.events.choices import Severity
 
-# the check's name and the node as a monitoring tool may send them: longer than their
-# columns, whose copies are cut (``stored_event``); the whole text keys the dedup and is kept
-# in the details under the field's name
+# the check's name, the node and the sender's key as a monitoring tool may send them: longer
+# than their columns, whose copies are cut (``stored_event``); the whole text keys the dedup
+# (the fingerprint is a hash) and is kept in the details under ``steward.<field>``
 MAX_NAME = 2048
-RESOURCE_COLUMN = 255  # Alert.resource's and Alert.node's max_length
+RESOURCE_COLUMN = 255  # Alert.resource's, Alert.node's and Alert.key's max_length
 MAX_NAME_DETAIL = 2048  # bytes of JSON of the whole text kept in the details (2 KiB)
-CUT_TO_COLUMN = ("node", "resource")  # the fields taken past their column (decision 0121)
+# the fields taken past their column (decisions 0121, 0124)
+CUT_TO_COLUMN = ("node", "resource", "key")
+# the details' keys Steward writes the whole texts under (``steward.node``): a sender's own
+# ``node`` detail is its data and stays; a sender may not use the prefix (decision 0124)
+WHOLE_PREFIX = "steward."
 # (field, longest, required)
 TEXTS = (
     ("source", 40, True),
     ("node", MAX_NAME, True),
     ("resource", MAX_NAME, True),
     ("summary", 500, True),
-    ("key", 255, False),
+    ("key", MAX_NAME, False),
 )
 MAX_DETAILS_BYTES = 8 * 1024
 MAX_DETAILS_DEPTH = 5
@@ -85,6 +89,8 @@ def _details(errors: dict[str, list[str]], value: Any) -> dict:
         errors["details"] = ["may not hold NUL characters"]
     elif _depth(value) > MAX_DETAILS_DEPTH:
         errors["details"] = [f"at most {MAX_DETAILS_DEPTH} levels deep"]
+    elif any(str(name).startswith(WHOLE_PREFIX) for name in value):
+        errors["details"] = [f"keys beginning with {WHOLE_PREFIX} are Steward's own"]
     return value
 
 
@@ -126,14 +132,16 @@ def fit_json(text: str, budget: int) -> str:
 
 
 def stored_event(clean: dict[str, Any]) -> dict[str, Any]:
-    """A cleaned event as the alert keeps it: a name or node longer than its column cut to it
-    (an ellipsis says so) and whole in the details under its field's name (``resource``,
-    ``node``; at most 2 KiB of JSON each). Called after the fingerprint is taken of the whole
-    text, so two names (or nodes) alike in their first 254 characters stay two alerts and
-    each one's repeats join it (decision 0121)."""
+    """A cleaned event as the alert keeps it: a name, node or key longer than its column cut
+    to it (an ellipsis says so) and whole in the details under ``steward.<field>`` (at most
+    2 KiB of JSON each), beside the sender's own details, whose ``node`` stays theirs.
+    Called after the fingerprint is taken of the whole text, so two names (nodes, keys)
+    alike in their first 254 characters stay two alerts and each one's repeats join it
+    (decisions 0121, 0124)."""
     cut = {name: clean[name] for name in CUT_TO_COLUMN if len(clean[name]) > RESOURCE_COLUMN}
     if not cut:
         return clean
-    details = {**clean["details"], **{n: fit_json(t, MAX_NAME_DETAIL) for n, t in cut.items()}}
+    whole = {WHOLE_PREFIX + n: fit_json(t, MAX_NAME_DETAIL) for n, t in cut.items()}
+    details = {**clean["details"], **whole}
     short = {n: t[: RESOURCE_COLUMN - 1] + "\u2026" for n, t in cut.items()}
     return {**clean, **short, "details": details}
