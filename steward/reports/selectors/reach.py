@@ -174,6 +174,9 @@ class Column:
     key: str
     label: str | Promise
     bar: bool = False  # drawn as an inline bar beside the number
+    # a percentage: its bar is a share of 100 %, not of the column's largest value (a
+    # manager read a full bar beside "50.0" under "Resolution met %" as all met)
+    share: bool = False
 
 
 @dataclass

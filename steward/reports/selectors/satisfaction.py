@@ -58,8 +58,8 @@ def satisfaction(reach: Reach) -> Table:
             Column("invited", _("Surveys sent")),
             Column("responses", _("Responses")),
             Column("average", _("Average rating")),
-            Column("satisfied_percent", _("Satisfied %"), bar=True),
-            Column("response_rate", _("Response rate %"), bar=True),
+            Column("satisfied_percent", _("Satisfied %"), bar=True, share=True),
+            Column("response_rate", _("Response rate %"), bar=True, share=True),
         ],
         rows,
     )
