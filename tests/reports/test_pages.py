@@ -60,6 +60,26 @@ def test_a_percentage_bar_is_a_share_of_100_not_of_the_best_row():
     assert [row[2][1] for row in rows] == [100, 50, 0]
 
 
+def test_words_are_left_aligned_and_figures_right(world, client):
+    """The priority beside the SLA report's month, the satisfaction report's team and a
+    CI's name were right-aligned as if they were figures."""
+    client.force_login(world.lead)
+    html = client.get("/reports/", PERIOD).content.decode()
+
+    def header(report: str, label: str):
+        return next(
+            e
+            for e in elements(html, "th", scope="col")
+            if e.inside("section", id=f"report-{report}") and text_of(e) == label
+        )
+
+    for report, label in (("sla-compliance", "Priority"), ("top-cis", "Name")):
+        assert "number" not in header(report, label).attrs.get("class", ""), (report, label)
+    assert "number" in header("sla-compliance", "Resolved").attrs["class"]
+    sla_cells = [e for e in elements(html, "td") if e.inside("section", id="report-sla-compliance")]
+    assert any(text_of(e) == "1 - Critical" and "class" not in e.attrs for e in sla_cells)
+
+
 def test_a_bad_date_on_the_page_is_shown_beside_its_field(world, client):
     client.force_login(world.lead)
     page = client.get("/reports/", {"start": "2026-02-30"})

@@ -54,7 +54,7 @@ def satisfaction(reach: Reach) -> Table:
         ),
         [
             Column("month", _("Month")),
-            Column("team", _("Team")),
+            Column("team", _("Team"), text=True),
             Column("invited", _("Surveys sent")),
             Column("responses", _("Responses")),
             Column("average", _("Average rating")),

@@ -103,9 +103,10 @@ def shown(table: selectors.Table, team: str | None = None) -> dict[str, Any]:
                 row[c.key],
                 round(100 * (row[c.key] or 0) / widest[c.key]) if widest.get(c.key) else None,
                 drill[1](row) if drill and drill[0] == c.key and row[c.key] else "",
+                False,
             )
             if c.bar
-            else (_cell(row[c.key]), None, "")
+            else (_cell(row[c.key]), None, "", c.text)
             for c in table.columns
         ]
         for row in table.rows
