@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from steward.catalog import services
 from steward.catalog.models import Request
 from tests import factories
 from tests.conftest import as_actor
 from tests.query_counts import grows
-from tests.web.html import elements
+from tests.web.html import elements, text_of
 
 
 def web(user) -> Client:
@@ -100,6 +101,30 @@ def test_manager_approves_from_the_page(laptop, order, manager):
     assert response.status_code == 303
     request.refresh_from_db()
     assert request.status == "fulfilment"
+
+
+def test_a_rejected_or_cancelled_request_says_no_work_will_be_done(
+    rita, requester, laptop, order, manager
+):
+    """Rita's rejected order said "Work starts once the request is approved" (it never will)."""
+    waiting, rejected, cancelled = order(laptop), order(laptop), order(laptop)
+    services.approval_decide(
+        as_actor(manager),
+        number=rejected.number,
+        approval_id=rejected.approvals.get().pk,
+        decision="rejected",
+        comment="not this year",
+    )
+    services.request_cancel(requester, number=cancelled.number)
+
+    def fulfilment(request) -> str:
+        page = rita.get(f"/catalog/requests/{request.number}/").content.decode()
+        return text_of(next(e for e in elements(page, "section") if e.attrs.get("id") == "tasks"))
+
+    assert "Work starts once the request is approved." in fulfilment(waiting)
+    assert "rejected: no work will be done" in fulfilment(rejected)
+    assert "cancelled: no work will be done" in fulfilment(cancelled)
+    assert "once the request is approved" not in fulfilment(rejected) + fulfilment(cancelled)
 
 
 def test_deciding_someone_elses_vote_from_the_page_is_refused(laptop, order, admin):

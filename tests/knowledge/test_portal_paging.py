@@ -73,6 +73,21 @@ def test_a_forged_cursor_is_a_422(requester_web):
     assert mine.status_code == 422
 
 
+def test_a_stale_page_link_does_not_say_she_has_nothing(requester_user, requester_web):
+    """A changed "Next page" link said "You have not reported anything yet" (and "not
+    ordered anything") beside the stale-link message: the list was not read, not empty."""
+    incident_create(SYSTEM, title="Docking station broken", caller=requester_user.username)
+    for cursor, nothing in (
+        ("cursor", "You have not reported anything yet."),
+        ("requests", "You have not ordered anything yet."),
+    ):
+        page = requester_web.get("/help/mine/", {cursor: "not-a-cursor"})
+        assert page.status_code == 422
+        html = page.content.decode()
+        assert "This page link is no longer valid." in html
+        assert nothing not in html, cursor
+
+
 def _orderable(db_admin):
     return item_create(
         as_actor(db_admin), name="Headset", slug="headset", form=[], approval_stages=[]

@@ -31,6 +31,23 @@ def test_a_requester_reads_and_votes_in_the_portal_frame(make_article, requester
     assert "you marked this helpful" in page
 
 
+def test_an_article_keeps_the_help_centres_menu_for_requesters_only(
+    make_article, requester_web, agent_web
+):
+    """The article said it opened "in the help centre's frame", but its page dropped the
+    help centre's menu: from an article that did not help there was no way to her list."""
+    article = make_article("Add a printer", "Open *Settings*.", state="published")
+
+    def menu(client) -> list[str]:
+        page = client.get(f"/knowledge/{article.number}/").content.decode()
+        return [
+            text_of(a) for a in elements(page, "a") if a.inside("nav", **{"class": "portal-nav"})
+        ]
+
+    assert menu(requester_web) == ["Help centre", "Report a problem", "My incidents and requests"]
+    assert menu(agent_web) == []
+
+
 def test_an_agent_writes_publishes_and_reads_an_older_version(agent_web):
     response = agent_web.post(
         "/knowledge/new/", {"title": "Reset MFA", "body": "Step one.", "audience": "agents"}

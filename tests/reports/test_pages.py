@@ -8,7 +8,9 @@ import re
 
 import pytest
 
-from steward.reports.selectors import REPORTS
+from steward.reports.choices import ReportName
+from steward.reports.selectors import REPORTS, Column, Table
+from steward.reports.views.reports import shown
 from tests.conftest import api_client_for
 from tests.factories import records
 from tests.query_counts import grows
@@ -33,6 +35,49 @@ def test_the_top_bar_opens_reports_for_agents(world, client):
     assert 'value="2026-01-05"' in html
     assert '<option value="alpha"' in html
     assert '<option value="bravo"' not in html  # not the lead's team
+
+
+def test_a_percentage_bar_is_a_share_of_100_not_of_the_best_row():
+    """A manager read the full bar beside "50.0" under "Resolution met %" as all met: a
+    percentage's bar is drawn against 100 %, a count's against the column's largest."""
+    table = Table(
+        ReportName.SLA,
+        "SLA",
+        "",
+        [
+            Column("month", "Month"),
+            Column("resolution_percent", "Resolution met %", bar=True, share=True),
+            Column("resolved", "Resolved", bar=True),
+        ],
+        [
+            {"month": "2026-01", "resolution_percent": 50.0, "resolved": 4},
+            {"month": "2026-02", "resolution_percent": 25.0, "resolved": 2},
+            {"month": "2026-03", "resolution_percent": None, "resolved": 0},
+        ],
+    )
+    rows = shown(table)["rows"]
+    assert [row[1][1] for row in rows] == [50, 25, 0]
+    assert [row[2][1] for row in rows] == [100, 50, 0]
+
+
+def test_words_are_left_aligned_and_figures_right(world, client):
+    """The priority beside the SLA report's month, the satisfaction report's team and a
+    CI's name were right-aligned as if they were figures."""
+    client.force_login(world.lead)
+    html = client.get("/reports/", PERIOD).content.decode()
+
+    def header(report: str, label: str):
+        return next(
+            e
+            for e in elements(html, "th", scope="col")
+            if e.inside("section", id=f"report-{report}") and text_of(e) == label
+        )
+
+    for report, label in (("sla-compliance", "Priority"), ("top-cis", "Name")):
+        assert "number" not in header(report, label).attrs.get("class", ""), (report, label)
+    assert "number" in header("sla-compliance", "Resolved").attrs["class"]
+    sla_cells = [e for e in elements(html, "td") if e.inside("section", id="report-sla-compliance")]
+    assert any(text_of(e) == "1 - Critical" and "class" not in e.attrs for e in sla_cells)
 
 
 def test_a_bad_date_on_the_page_is_shown_beside_its_field(world, client):

@@ -4,15 +4,18 @@ prompt, the agents' list and the incident's timeline, the administrators' settin
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from steward.core.errors import NotFound
+from steward.core.selectors.timeline import format_date
 from steward.surveys import services
 from steward.surveys.models import Survey, SurveySettings
 from tests.surveys.conftest import resolve, settle
+from tests.web.html import elements
 
 pytestmark = pytest.mark.django_db
 
@@ -46,10 +49,30 @@ def test_the_link_asks_in_the_requesters_language_and_a_click_rates(survey, link
     assert survey.rating is None  # a GET (a mail scanner) never answers
 
     done = Client().post(link, {"rating": "4", "comment": "Gut"})
-    assert done.status_code == 200
-    assert "Danke: Ihre Bewertung von 4 von 5 ist gespeichert." in done.content.decode()
+    assert done.status_code == 303
+    thanks = Client().get(done["Location"])
+    assert "Danke: Ihre Bewertung von 4 von 5 ist gespeichert." in thanks.content.decode()
     survey.refresh_from_db()
     assert (survey.rating, survey.comment) == (4, "Gut")
+
+
+def test_after_rating_the_page_thanks_above_the_form_to_change_it(survey, link):
+    """The thanks said "you can change it here until …" above no form (and a reload posted
+    the rating again): a rating leads to the link's page, which thanks above the form, the
+    answer chosen, and writes the day as every page does (not Django's "21. Dezember")."""
+    done = Client().post(link, {"rating": "4", "comment": "Gut"})
+    assert done.status_code == 303
+    assert done["Location"] == f"{link}?rated=1"
+    page = Client().get(done["Location"]).content.decode()
+    berlin = survey.closes_at.astimezone(ZoneInfo("Europe/Berlin"))
+    with translation.override("de"):
+        day = format_date(berlin)
+    assert f"Sie können sie hier bis zum {day} ändern." in page
+    chosen = [i for i in elements(page, "input") if i.attrs.get("type") == "radio"]
+    assert [i.attrs["value"] for i in chosen if "checked" in i.attrs] == ["4"]
+    assert "Gut</textarea>" in page
+    # the link alone (a mail scanner, a bookmark) asks again without thanking
+    assert "Danke" not in Client().get(link).content.decode()
 
 
 def test_a_bad_answer_is_shown_beside_its_field(survey, link):
@@ -94,10 +117,13 @@ def test_the_portal_prompts_the_requester_to_rate_until_answered(survey, caller)
     page = client.get("/help/mine/").content.decode()
     assert "Wie zufrieden waren Sie?" in page
     assert f"{survey.number} bewerten" in page
+    with translation.override("de"):  # the closing day as every page writes a day
+        day = format_date(survey.closes_at.astimezone(ZoneInfo("Europe/Berlin")))
+    assert f"bis {day}</span>" in page
     # and on the resolved incident's own row
     assert page.count(f"{survey.number} bewerten") == 2
     href = page.split('href="/surveys/rate/', 1)[1].split('"', 1)[0]
-    assert client.post(f"/surveys/rate/{href}", {"rating": "5"}).status_code == 200
+    assert client.post(f"/surveys/rate/{href}", {"rating": "5"}).status_code == 303
     assert "Wie zufrieden waren Sie?" not in client.get("/help/mine/").content.decode()
 
 

@@ -29,7 +29,7 @@ from steward.reports.selectors.reach import (
 
 RESOLVED = (Status.RESOLVED, Status.CLOSED)
 TO_RESOLVE = seconds_between("opened_at", "resolved_at")
-PRIORITY = Column("priority", _("Priority"))
+PRIORITY = Column("priority", _("Priority"), text=True)
 
 
 def incidents_of(reach: Reach) -> QuerySet[Incident]:
@@ -222,7 +222,7 @@ def top_cis(reach: Reach) -> Table:
         ),
         [
             Column("ci", _("CI")),
-            Column("name", _("Name")),
+            Column("name", _("Name"), text=True),
             Column("incidents", _("Incidents"), bar=True),
         ],
         [

@@ -174,6 +174,12 @@ class Column:
     key: str
     label: str | Promise
     bar: bool = False  # drawn as an inline bar beside the number
+    # a percentage: its bar is a share of 100 %, not of the column's largest value (a
+    # manager read a full bar beside "50.0" under "Resolution met %" as all met)
+    share: bool = False
+    # words, not a figure: left-aligned like the row's heading (the priority beside the SLA
+    # report's month, the team, the CI's name were right-aligned as numbers)
+    text: bool = False
 
 
 @dataclass

@@ -54,12 +54,12 @@ def satisfaction(reach: Reach) -> Table:
         ),
         [
             Column("month", _("Month")),
-            Column("team", _("Team")),
+            Column("team", _("Team"), text=True),
             Column("invited", _("Surveys sent")),
             Column("responses", _("Responses")),
             Column("average", _("Average rating")),
-            Column("satisfied_percent", _("Satisfied %"), bar=True),
-            Column("response_rate", _("Response rate %"), bar=True),
+            Column("satisfied_percent", _("Satisfied %"), bar=True, share=True),
+            Column("response_rate", _("Response rate %"), bar=True, share=True),
         ],
         rows,
     )

@@ -70,7 +70,7 @@ def changes(reach: Reach) -> Table:
         [
             Column("type", _("Type")),
             Column("raised", _("Raised")),
-            Column("raised_percent", _("Share of raised %"), bar=True),
+            Column("raised_percent", _("Share of raised %"), bar=True, share=True),
             Column("closed", _("Closed")),
             *(Column(o.value, o.label) for o in Outcome),
             Column(NO_OUTCOME, _("No outcome recorded")),

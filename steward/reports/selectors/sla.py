@@ -99,10 +99,10 @@ def sla_compliance(reach: Reach) -> Table:
             Column("resolved", _("Resolved")),
             Column("response_timed", _("Response timed")),
             Column("response_met", _("Response met")),
-            Column("response_percent", _("Response met %"), bar=True),
+            Column("response_percent", _("Response met %"), bar=True, share=True),
             Column("resolution_timed", _("Resolution timed")),
             Column("resolution_met", _("Resolution met")),
-            Column("resolution_percent", _("Resolution met %"), bar=True),
+            Column("resolution_percent", _("Resolution met %"), bar=True, share=True),
         ],
         rows,
     )

@@ -89,10 +89,12 @@ def drills(table: selectors.Table, team: str | None) -> Drill | None:
 
 def shown(table: selectors.Table, team: str | None = None) -> dict[str, Any]:
     """A table as the page draws it: each cell with the width of its bar (a share of the
-    column's largest value), where the column has one, and the address of the incidents
-    behind it where the figure has one (``drills``)."""
+    column's largest value; a percentage's, of 100), where the column has one, and the
+    address of the incidents behind it where the figure has one (``drills``)."""
     widest = {
-        c.key: max((r[c.key] or 0 for r in table.rows), default=0) for c in table.columns if c.bar
+        c.key: 100 if c.share else max((r[c.key] or 0 for r in table.rows), default=0)
+        for c in table.columns
+        if c.bar
     }
     drill = drills(table, team)
     rows = [
@@ -101,9 +103,10 @@ def shown(table: selectors.Table, team: str | None = None) -> dict[str, Any]:
                 row[c.key],
                 round(100 * (row[c.key] or 0) / widest[c.key]) if widest.get(c.key) else None,
                 drill[1](row) if drill and drill[0] == c.key and row[c.key] else "",
+                False,
             )
             if c.bar
-            else (_cell(row[c.key]), None, "")
+            else (_cell(row[c.key]), None, "", c.text)
             for c in table.columns
         ]
         for row in table.rows

@@ -104,8 +104,13 @@ def _language_of(request: HttpRequest, requester) -> str:  # noqa: ANN001 - a Us
 
 
 def _rate_page(request: HttpRequest, token: str, survey) -> HttpResponse:  # noqa: ANN001
+    """The question, or the thanks (``?rated=1``, where a rating leads: Post/Redirect/Get,
+    so a reload asks nothing again) above the same form, the answer chosen: the page says
+    the answer may be changed, so the way to change it is on it."""
     now = timezone.now()
     context = {"survey": survey, "open": workflow.is_open(survey, now), "done": None}
+    if request.method == "GET" and request.GET.get("rated") and survey.rating is not None:
+        context["done"] = survey
     if request.method == "GET" or not context["open"]:
         initial = {"rating": survey.rating, "comment": survey.comment}
         status = 200 if request.method == "GET" else 409
@@ -122,9 +127,7 @@ def _rate_page(request: HttpRequest, token: str, survey) -> HttpResponse:  # noq
             address=request.META.get("REMOTE_ADDR") or None,
             channel="web",
         ),
-        success=lambda done: render(
-            request, RATE_PAGE, {**context, "survey": done, "done": done, "form": AnswerForm()}
-        ),
+        success=lambda _done: reverse("surveys:rate", args=[token]) + "?rated=1",
         template=RATE_PAGE,
         context=context,
     )

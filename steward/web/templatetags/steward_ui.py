@@ -124,10 +124,14 @@ def when(value: dt.datetime | None) -> str:
 
 
 @register.filter
-def when_day(value: dt.date | None) -> str:
-    """A date as every page shows it: ``2 Dec 2026`` (German ``2. Dez. 2026``); ``—`` for none."""
+def when_day(value: dt.date | dt.datetime | None) -> str:
+    """A date as every page shows it: ``2 Dec 2026`` (German ``2. Dez. 2026``); ``—`` for none.
+    A moment is the day it is in the reader's zone (a survey closing at 23:30 UTC closes on
+    the next day in Berlin)."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
     return format_date(value)
 
 
