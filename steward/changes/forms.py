@@ -223,6 +223,8 @@ class MoveForm(forms.Form):
         label=_("Override reason"),
         help_text=_("Required to schedule despite conflicts or a freeze window"),
     )
+    # offered by "Start implementation" only while the planned window is over an hour away
+    start_early = forms.BooleanField(required=False, label=_("Start before the planned window"))
 
     def changes(self, change: Change) -> dict[str, Any]:
         """The status and the fields filled in, leaving out a time the input shows unchanged
