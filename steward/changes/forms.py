@@ -323,6 +323,15 @@ class ChangeFilterForm(FilterForm):
             del self.fields["team"]
 
 
+class AgendaFilterForm(FilterForm):
+    """The CAB agenda's filter bar: everything waiting, or only what awaits my vote
+    (``filters.AgendaFilters``)."""
+
+    queue = None
+    q = None
+    mine = filter_select(_("Show"), _("All waiting changes"), [("true", _("Awaiting my vote"))])
+
+
 class FreezeFilterForm(FilterForm):
     """The freeze-window list's filter bar: the search only (no queues)."""
 

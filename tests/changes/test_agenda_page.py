@@ -155,3 +155,26 @@ def test_the_comment_box_has_a_visible_label(cab_change, cab):
         assert len(labels) == 1
         assert text_of(labels[0]).startswith("Comment on ")
         assert text_of(labels[0]).endswith("(required to reject)")
+
+
+def test_only_mine_lists_the_changes_awaiting_my_vote(cab_change, cab):
+    member = client_for(cab.members.get(username="cab1"))
+    outsider = client_for(factories.agent(username="nobody"))
+
+    mine = member.get("/changes/agenda/?mine=true")
+    swapped = member.get("/changes/agenda/?mine=true&partial=1", HTTP_HX_REQUEST="true")
+    not_mine = outsider.get("/changes/agenda/?mine=true")
+    everything = outsider.get("/changes/agenda/?mine=")
+    refused = member.get("/changes/agenda/?mine=perhaps")
+
+    assert b"Migrate the shop database" in mine.content
+    [chosen] = [o for o in elements(mine.content, "option") if "selected" in o.attrs]
+    assert text_of(chosen) == "Awaiting my vote"
+    assert b"Migrate the shop database" in swapped.content
+    assert b"<html" not in swapped.content
+    assert b"Migrate the shop database" not in not_mine.content
+    assert b"Nothing awaits your vote." in not_mine.content
+    assert b"Migrate the shop database" in everything.content
+    assert refused.status_code == 422
+    [error] = elements(refused.content, "span", **{"class": "error"})
+    assert text_of(error).startswith("Show: ")

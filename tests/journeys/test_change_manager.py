@@ -340,6 +340,10 @@ def test_a_cab_member_finds_what_awaits_him_on_his_home_page(page):
         "link", name="Decide on the CAB agenda"
     ).click()
     heading(page, "CAB agenda")
+    # only what awaits his vote: the change he came for stays, the address keeps the choice
+    page.get_by_role("combobox", name="Show").select_option(label="Awaiting my vote")
+    swapped(page)
+    expect(page).to_have_url(re.compile(r"[?&]mine=true"))
     item = page.get_by_role("region", name=re.compile(number))
     decide = item.locator("form.decide").first
     decide.get_by_role("button", name="Reject").click()
