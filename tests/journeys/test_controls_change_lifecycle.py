@@ -160,8 +160,15 @@ def test_change_manager_takes_a_standard_change_from_schedule_to_close(page):
     expect(facts(page, "Actual").locator("time")).to_have_count(2)
     dates_in_house_style(page)
 
-    # a comment, then a work note: both in the activity, the note marked as one
+    # an empty comment is refused on the change's own address (it was /comment/, where a
+    # reload sent the refused form again); then a comment and a work note: both in the
+    # activity, the note marked as one
     activity = page.get_by_role("region", name="Activity")
+    here = page.url
+    activity.get_by_role("button", name="Post").click()
+    expect(activity.locator(".field.invalid", has=page.get_by_label("Comment"))).to_be_visible()
+    expect(page).to_have_url(here)
+    assert page.reload().request.method == "GET"
     activity.get_by_label("Comment").fill("Certificate ordered from the CA.")
     activity.get_by_role("button", name="Post").click()
     expect(activity.locator("li.reply").first).to_contain_text("Certificate ordered from the CA.")
