@@ -255,8 +255,11 @@ class CommentForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
-    comment = forms.CharField(widget=_text(2), required=False)
+    # labelled: the agenda's alert names the field a service message is about
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("reject", "Reject")], label=_("Decision")
+    )
+    comment = forms.CharField(widget=_text(2), required=False, label=_("Comment"))
 
 
 class FreezeForm(forms.Form):

@@ -178,3 +178,16 @@ def test_only_mine_lists_the_changes_awaiting_my_vote(cab_change, cab):
     assert refused.status_code == 422
     [error] = elements(refused.content, "span", **{"class": "error"})
     assert text_of(error).startswith("Show: ")
+
+
+def test_a_refusal_about_the_comment_is_named_by_its_label(cab_change, cab):
+    """The row's alert printed the service's lower-case field message alone ("say why you
+    reject the change"); it reads after the field's label, as every form shows it."""
+    approval = cab_change.approvals.get(label="Change Advisory Board")
+    member = client_for(cab.members.get(username="cab2"))
+    url = f"/changes/{cab_change.number}/approvals/{approval.pk}/decide/"
+
+    refused = member.post(url, {"decision": "reject"}, HTTP_HX_REQUEST="true")
+
+    [alert] = elements(refused.content, id=f"agenda-error-{cab_change.number}")
+    assert text_of(alert) == "Comment: say why you reject the change"

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -70,7 +71,13 @@ def agenda(request: HttpRequest) -> HttpResponse:
 
 
 def _errors(form: forms.Form) -> str:
-    return " ".join(message for messages in form.errors.values() for message in messages)
+    """The refusal for the row's alert: a service's field message (a lower-case phrase) after
+    its field's label, as every form shows it ("Comment: say why you reject the change")."""
+    return " ".join(
+        message if name == NON_FIELD_ERRORS else f"{form.fields[name].label}: {message}"
+        for name, messages in form.errors.items()
+        for message in messages
+    )
 
 
 @login_required
