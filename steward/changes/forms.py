@@ -327,8 +327,7 @@ class ChangeFilterForm(FilterForm):
 
 
 class AgendaFilterForm(FilterForm):
-    """The CAB agenda's filter bar: everything waiting, or only what awaits my vote
-    (``filters.AgendaFilters``)."""
+    """The CAB agenda's filter bar: all waiting, or what awaits my vote (``AgendaFilters``)."""
 
     queue = None
     q = None
