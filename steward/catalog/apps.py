@@ -40,7 +40,9 @@ class CatalogConfig(AppConfig):
         pickers.register(
             "orderable-person",
             lambda actor, q: [
-                pickers.Suggestion(u.username, u.get_full_name() or u.username, u.username)
+                pickers.Suggestion(
+                    u.username, u.get_full_name() or u.username, pickers.person_detail(u)
+                )
                 for u in selectors.person_answer_suggest(actor, q=q)
             ],
         )

@@ -208,7 +208,8 @@ def _walk(actor: Actor, change: Change, rng: random.Random, *, past: bool, index
     _move(actor, change, Status.SCHEDULED, override_reason="")
     if not past:
         return
-    _move(actor, change, Status.IMPLEMENTATION)
+    # planned ahead, then backdated (``_backdate``): started before its window, knowingly
+    _move(actor, change, Status.IMPLEMENTATION, start_early=True)
     failed = rng.random() < 0.12
     if failed:
         _move(actor, change, Status.FAILED, outcome=rng.choice(["failed", "backed_out"]))

@@ -108,6 +108,17 @@ class ChangeQueueFilters(ChangeFilters):
         return _known([value], list(QUEUES))[0] if value.strip() else ""
 
 
+class AgendaFilters(Schema):
+    """The CAB agenda's filters (the web page; the API lists approvals per change)."""
+
+    mine: bool | None = None  # true: only the changes awaiting the actor's vote
+
+    @field_validator("mine", mode="before")
+    @classmethod
+    def _blank_mine(cls, value: Any) -> Any:
+        return _blank_to_none(value)
+
+
 class TemplateFilters(PageFilters):
     """Filters of the standard-change template list."""
 

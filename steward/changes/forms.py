@@ -223,6 +223,8 @@ class MoveForm(forms.Form):
         label=_("Override reason"),
         help_text=_("Required to schedule despite conflicts or a freeze window"),
     )
+    # offered by "Start implementation" only while the planned window is over an hour away
+    start_early = forms.BooleanField(required=False, label=_("Start before the planned window"))
 
     def changes(self, change: Change) -> dict[str, Any]:
         """The status and the fields filled in, leaving out a time the input shows unchanged
@@ -253,8 +255,11 @@ class CommentForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
-    comment = forms.CharField(widget=_text(2), required=False)
+    # labelled: the agenda's alert names the field a service message is about
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("reject", "Reject")], label=_("Decision")
+    )
+    comment = forms.CharField(widget=_text(2), required=False, label=_("Comment"))
 
 
 class FreezeForm(forms.Form):
@@ -319,6 +324,14 @@ class ChangeFilterForm(FilterForm):
             self.fields["team"].widget.choices = [("", _("Any team")), *choices]
         else:  # requesters choose no team
             del self.fields["team"]
+
+
+class AgendaFilterForm(FilterForm):
+    """The CAB agenda's filter bar: all waiting, or what awaits my vote (``AgendaFilters``)."""
+
+    queue = None
+    q = None
+    mine = filter_select(_("Show"), _("All waiting changes"), [("true", _("Awaiting my vote"))])
 
 
 class FreezeFilterForm(FilterForm):

@@ -123,6 +123,10 @@ class ChangePatchIn(In):
     override_reason: str | None = Field(
         None, max_length=5000, description="required to schedule despite conflicts or a freeze"
     )
+    start_early: bool | None = Field(
+        None,
+        description="true to start implementation more than an hour before the planned window",
+    )
 
 
 class DecisionOut(Schema):

@@ -6,6 +6,7 @@ after these checks; what is here only reads the change and the submitted values.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -55,6 +56,18 @@ def _failed_outcome(change: Any, data: Mapping[str, Any]) -> str | None:
         # in the outcome's own words, as its drop-down offers it ("backed_out" was the API's)
         return gettext("a failed change needs the outcome “Failed” or “Backed out”")
     return None
+
+
+# how long before its planned window a scheduled change starts without a confirmation: a
+# start weeks ahead is usually a click on the wrong change (the first-day walkthrough)
+EARLY_START = dt.timedelta(hours=1)
+
+
+def starts_early(change: Any, at: dt.datetime) -> bool:
+    """Whether starting the scheduled ``change`` at ``at`` is more than ``EARLY_START``
+    before its planned window (the start needs ``start_early`` then)."""
+    start = getattr(change, "planned_start", None)
+    return change.status == Status.SCHEDULED and start is not None and at < start - EARLY_START
 
 
 def needs_review(change: Any, data: Mapping[str, Any] | None = None) -> bool:

@@ -27,7 +27,7 @@ from steward.cmdb.choices import (
     Environment,
 )
 from steward.core.errors import ValidationFailed
-from steward.core.filters import SearchText
+from steward.core.filters import SearchText, refusal
 
 ATTR_PARAM = re.compile(r"^attr\.(?P<name>[a-z][a-z0-9_]{0,59})$")
 S = TypeVar("S", bound=Schema)
@@ -142,6 +142,6 @@ def parse(schema: type[S], params: Mapping[str, Any]) -> tuple[S, dict[str, str]
     try:
         return schema.model_validate(values), {}
     except ValidationError as exc:
-        errors = {str(e["loc"][0]): e["msg"] for e in exc.errors() if e.get("loc")}
+        errors = {str(e["loc"][0]): refusal(e) for e in exc.errors() if e.get("loc")}
     kept = {key: value for key, value in values.items() if key not in errors}
     return schema.model_validate(kept), errors

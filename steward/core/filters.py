@@ -8,9 +8,11 @@ message is shown beside the field.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, TypeVar, get_origin
 
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 from pydantic import AfterValidator, BaseModel, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
@@ -34,6 +36,41 @@ SearchText = Annotated[str, AfterValidator(_no_nul)]
 text with: a 422 naming ``q`` instead of a 500 (tests/contract/test_search_syntax.py)."""
 
 
+# pydantic's refusals as the house says them, in the reader's language: a filter bar printed
+# "Input should be a valid integer, unable to parse string as an integer" after a German
+# label. One phrase per error type a query string can meet (lower-case, printed after the
+# field's label like a service's field message); ``%(…)s`` takes the error's ``ctx``. A type
+# not listed (a schema's own ``PydanticCustomError``) keeps its message.
+REFUSALS = {
+    "int_parsing": _("a whole number"),
+    "int_type": _("a whole number"),
+    "int_from_float": _("a whole number"),
+    "float_parsing": _("a number"),
+    "float_type": _("a number"),
+    "bool_parsing": _("true or false"),
+    "bool_type": _("true or false"),
+    "datetime_parsing": _("a date and time, e.g. 2026-05-01T20:00:00Z"),
+    "datetime_from_date_parsing": _("a date and time, e.g. 2026-05-01T20:00:00Z"),
+    "datetime_type": _("a date and time, e.g. 2026-05-01T20:00:00Z"),
+    "date_parsing": _("a date, e.g. 2026-05-01"),
+    "date_from_datetime_parsing": _("a date, e.g. 2026-05-01"),
+    "date_type": _("a date, e.g. 2026-05-01"),
+    "string_too_long": _("at most %(max_length)s characters"),
+    "greater_than_equal": _("at least %(ge)s"),
+    "greater_than": _("more than %(gt)s"),
+    "less_than_equal": _("at most %(le)s"),
+    "less_than": _("less than %(lt)s"),
+}
+
+
+def refusal(error: Mapping[str, Any]) -> str:
+    """One pydantic error as the page prints it after the field's label (``REFUSALS``)."""
+    phrase = REFUSALS.get(error.get("type", ""))
+    if phrase is None:
+        return str(error["msg"])
+    return str(phrase) % dict(error.get("ctx") or {})
+
+
 def parse_query(
     schema: type[F], query: QueryDict, *, defaults: dict[str, Any] | None = None
 ) -> tuple[F, dict[str, list[str]]]:
@@ -50,7 +87,7 @@ def parse_query(
     except ValidationError as exc:
         for error in exc.errors():
             name = str(error["loc"][0]) if error["loc"] else "q"
-            errors.setdefault(name, []).append(error["msg"])
+            errors.setdefault(name, []).append(refusal(error))
     kept = {name: value for name, value in data.items() if name not in errors}
     return schema.model_validate(kept), errors
 

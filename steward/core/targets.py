@@ -30,6 +30,11 @@ class TargetKind:
     # Who may list and download its files when that is wider than who may write to it (a
     # published article's readers, while only agents attach to articles). None: visible.
     readable: Callable[[Actor], QuerySet] | None = None
+    # The record page's own query for a ``back`` parameter, as that page reads it: the
+    # incident page's way back to the queue it was opened from ("?back=…" rebuilt through the
+    # reader's scope, decision 0118; "" for none). Forms of other apps on the page (its
+    # files, the problems panel) go back there with it. None: the page takes no way back.
+    way_back: Callable[[Actor, str], str] | None = None
 
     def readers(self, actor: Actor) -> QuerySet:
         return (self.readable or self.visible)(actor)
@@ -72,6 +77,12 @@ def ref_of(obj: models.Model) -> str:
 
 def kind_named(name: str) -> TargetKind | None:
     return _KINDS.get(name)
+
+
+def page_suffix(actor: Actor, kind: TargetKind, back: str) -> str:
+    """The query a record's page is opened with for ``back`` (its ``way_back``), "" for none:
+    never ``back``'s own text, only what the page's app rebuilds from it."""
+    return kind.way_back(actor, back) if kind.way_back is not None and back else ""
 
 
 def kind_for_model(model: type[models.Model] | None) -> TargetKind | None:

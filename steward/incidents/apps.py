@@ -27,7 +27,12 @@ class IncidentsConfig(AppConfig):
         stamps.guard(stamps.SAVED_VIEWS, SavedView)
         targets.register(
             targets.TargetKind(
-                "incident", Incident, "number", selectors.incident_visible, page="incidents:detail"
+                "incident",
+                Incident,
+                "number",
+                selectors.incident_visible,
+                page="incidents:detail",
+                way_back=way_back,
             )
         )
         # Related incidents are picked by number or title (a change's, a problem's link).
@@ -45,6 +50,15 @@ class IncidentsConfig(AppConfig):
                 for c in selectors.category_suggest(q=q)
             ],
         )
+
+
+def way_back(actor, text: str) -> str:  # noqa: ANN001 - an Actor
+    """The incident page's ``?back=…`` for a ``back`` parameter (the queue it was opened
+    from), rebuilt as the page reads it (``back_query``); imported when first asked, so
+    starting the app loads no views."""
+    from steward.incidents.views.queue import back_query, back_suffix
+
+    return back_suffix(back_query(actor, text))
 
 
 def category_label(category) -> str:  # noqa: ANN001 - a Category

@@ -15,7 +15,7 @@ from pydantic import ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from steward.api.http import Moment
-from steward.core.filters import SearchText
+from steward.core.filters import SearchText, refusal
 from steward.incidents.choices import BREACHING_WITHIN_MAX, Queue, QueueOrder, Status
 
 
@@ -139,7 +139,7 @@ class IncidentFilters(Schema):
             try:
                 return cls.model_validate(data), errors
             except ValidationError as exc:
-                refused = {str(e["loc"][0]): e["msg"] for e in exc.errors() if e["loc"]}
+                refused = {str(e["loc"][0]): refusal(e) for e in exc.errors() if e["loc"]}
                 if not set(refused) & set(data):  # nothing left to drop: no filters at all
                     return cls(), {**refused, **errors}
                 for name, message in refused.items():

@@ -4,6 +4,8 @@ itself and a refused value is shown beside its field (``show_errors``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -33,3 +35,14 @@ class FilterForm(forms.Form):
             if name in self.fields and name != "queue":
                 for message in messages:
                     self.add_error(name, message)
+
+
+def named_refusals(errors: Mapping[str, list[str]], labels: Mapping[str, str]) -> list[str]:
+    """A page's refused filters for the alert above its list, each after the label of the
+    control that sets it (``labels``: a box's label, the tabs' name), as a filter bar prints
+    its own beside the field; a parameter no control sets (a link's ``cursor``) keeps its
+    name, a refusal of no field (``""``) stands alone."""
+    return [
+        f"{labels.get(name, name)}: {' '.join(messages)}" if name else " ".join(messages)
+        for name, messages in errors.items()
+    ]

@@ -12,8 +12,9 @@ and what is typed is sent as the key (a username, slug or number), as before.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django import forms
@@ -32,10 +33,27 @@ class Suggestion:
     key: str  # what the form sends: username, slug, number
     label: str  # what the person reads and types
     detail: str = ""  # a second line: username, CI class
+    picked: str = ""  # what the box reads once picked (``distinguished``); empty: the label
+
+
+def person_detail(user: Any) -> str:
+    """What tells a person apart from another of the same name: the username (what a form
+    without JavaScript takes) and the email address."""
+    return " · ".join(part for part in (user.username, user.email) if part)
 
 
 def _person(user: Any) -> Suggestion:
-    return Suggestion(user.username, user.get_full_name() or user.username, user.username)
+    return Suggestion(user.username, user.get_full_name() or user.username, person_detail(user))
+
+
+def distinguished(options: list[Suggestion]) -> list[Suggestion]:
+    """Options sharing a label (two people named Anna Berg) read, once picked, with their
+    detail ("Anna Berg (aberg · anna.berg@…)"), so the box and a chip still say which."""
+    twice = {label for label, n in Counter(o.label for o in options).items() if n > 1}
+    return [
+        replace(o, picked=f"{o.label} ({o.detail})") if o.label in twice and o.detail else o
+        for o in options
+    ]
 
 
 KINDS: dict[str, Callable[[Actor, str], list[Suggestion]]] = {
@@ -217,7 +235,7 @@ def suggest(request: HttpRequest, kind: str) -> HttpResponse:
         (v for k, v in request.GET.items() if k.endswith("_label")), ""
     )
     prefix = request.GET.get("for", "pick")[:80]
-    options = find(request.actor, q[:100]) if q.strip() or kind == "team" else []
+    options = distinguished(find(request.actor, q[:100]) if q.strip() or kind == "team" else [])
     return render(
         request, "components/picker_options.html", {"options": options, "prefix": prefix, "q": q}
     )

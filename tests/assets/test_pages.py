@@ -6,6 +6,7 @@ import pytest
 from steward.assets import services
 from steward.core.actor import Actor
 from tests.query_counts import grows, queries
+from tests.web.html import elements, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +246,27 @@ def test_the_disposition_names_its_evidence_and_links_the_file(signed_in, manage
     disposed = signed_in.get(f"/assets/{asset.number}/").content.decode()
     assert link in disposed
     assert signed_in.get(f"/attachments/{record.evidence_id}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "alert"),
+    [
+        ("en", "Horizon: a whole number"),
+        ("de", "Zeitraum: eine ganze Zahl"),
+    ],
+)
+def test_a_refused_contract_filter_is_named_by_its_label_in_the_readers_words(
+    client, manager_user, language, alert
+):
+    """The contracts page printed "expiring_within: Input should be a valid integer, …": the
+    parameter's name and pydantic's English; it names the tabs by their label, as the loans
+    page does, and says the refusal in the reader's language."""
+    manager_user.language = language
+    manager_user.save(update_fields=["language"])
+    client.force_login(manager_user)
+
+    refused = client.get("/assets/contracts/", {"expiring_within": "soon"})
+
+    assert refused.status_code == 422
+    [shown] = elements(refused.content, "div", role="alert")
+    assert text_of(shown) == alert

@@ -155,3 +155,39 @@ def test_the_comment_box_has_a_visible_label(cab_change, cab):
         assert len(labels) == 1
         assert text_of(labels[0]).startswith("Comment on ")
         assert text_of(labels[0]).endswith("(required to reject)")
+
+
+def test_only_mine_lists_the_changes_awaiting_my_vote(cab_change, cab):
+    member = client_for(cab.members.get(username="cab1"))
+    outsider = client_for(factories.agent(username="nobody"))
+
+    mine = member.get("/changes/agenda/?mine=true")
+    swapped = member.get("/changes/agenda/?mine=true&partial=1", HTTP_HX_REQUEST="true")
+    not_mine = outsider.get("/changes/agenda/?mine=true")
+    everything = outsider.get("/changes/agenda/?mine=")
+    refused = member.get("/changes/agenda/?mine=perhaps")
+
+    assert b"Migrate the shop database" in mine.content
+    [chosen] = [o for o in elements(mine.content, "option") if "selected" in o.attrs]
+    assert text_of(chosen) == "Awaiting my vote"
+    assert b"Migrate the shop database" in swapped.content
+    assert b"<html" not in swapped.content
+    assert b"Migrate the shop database" not in not_mine.content
+    assert b"Nothing awaits your vote." in not_mine.content
+    assert b"Migrate the shop database" in everything.content
+    assert refused.status_code == 422
+    [error] = elements(refused.content, "span", **{"class": "error"})
+    assert text_of(error).startswith("Show: ")
+
+
+def test_a_refusal_about_the_comment_is_named_by_its_label(cab_change, cab):
+    """The row's alert printed the service's lower-case field message alone ("say why you
+    reject the change"); it reads after the field's label, as every form shows it."""
+    approval = cab_change.approvals.get(label="Change Advisory Board")
+    member = client_for(cab.members.get(username="cab2"))
+    url = f"/changes/{cab_change.number}/approvals/{approval.pk}/decide/"
+
+    refused = member.post(url, {"decision": "reject"}, HTTP_HX_REQUEST="true")
+
+    [alert] = elements(refused.content, id=f"agenda-error-{cab_change.number}")
+    assert text_of(alert) == "Comment: say why you reject the change"

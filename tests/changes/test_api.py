@@ -319,7 +319,7 @@ def test_linked_incidents(agent_api, agent_actor):
 def test_post_implementation_review(agent_api, agent_actor, cm, new_change):
     start, end = window()
     change = scheduled(agent_actor, cm, new_change(planned_start=start, planned_end=end))
-    move(agent_actor, change, "implementation")
+    move(agent_actor, change, "implementation", start_early=True)
     move(agent_actor, change, "failed", outcome="backed_out")
     url = f"/api/v1/changes/{change.number}"
 
@@ -559,3 +559,21 @@ def test_an_unknown_ci_is_refused_in_the_readers_language(agent_actor):
     assert refused.value.fields == {
         "cis": ["Kein Konfigurationselement heißt „CI9999999“. Prüfen Sie Name oder Nummer."]
     }
+
+
+def test_an_early_start_is_422_naming_start_early_until_confirmed(agent_api, agent_actor, cm):
+    start, end = window()
+    change = scheduled(
+        agent_actor,
+        cm,
+        change_create(agent_actor, title="Early", planned_start=start, planned_end=end, **PLANS),
+    )
+    url = f"/api/v1/changes/{change.number}"
+
+    refused = agent_api.patch(url, {"status": "implementation"})
+    assert refused.status_code == 422, refused.content
+    assert list(refused.json()["error"]["fields"]) == ["start_early"]
+
+    started = agent_api.patch(url, {"status": "implementation", "start_early": True})
+    assert started.status_code == 200, started.content
+    assert started.json()["status"] == "implementation"

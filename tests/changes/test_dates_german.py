@@ -83,7 +83,7 @@ def world(agent_actor, cm, cab, stack, new_change):
         cm,
         new_change(title="Patch the shop server", planned_start=start, planned_end=end),
     )
-    move(agent_actor, done, Status.IMPLEMENTATION)
+    move(agent_actor, done, Status.IMPLEMENTATION, start_early=True)
     move(agent_actor, done, Status.REVIEW, outcome=Outcome.SUCCESS)
     services.change_review(agent_actor, number=done.number, outcome="objectives_met", notes="Ok.")
     services.freeze_create(cm, name="Year end", starts_at=start, ends_at=end)

@@ -142,7 +142,7 @@ def test_post_implementation_review_form(web, agent_actor, new_change, cm, cm_us
     change = scheduled(
         agent_actor, cm, new_change(planned_start=window()[0], planned_end=window()[1])
     )
-    move(agent_actor, change, Status.IMPLEMENTATION)
+    move(agent_actor, change, Status.IMPLEMENTATION, start_early=True)
     move(agent_actor, change, Status.FAILED, outcome="backed_out")
     change = fresh(change)
     assert b"Post-implementation review" in web.get(f"/changes/{change.number}/").content
@@ -270,3 +270,23 @@ def test_with_nobody_to_stand_in_the_page_says_who_must_be_added(cm_user, cm):
     assert "Nobody may approve 'Change manager' for this change" in text
     assert "add another change manager or an administrator" in text
     assert fresh(change).status == Status.ASSESSMENT
+
+
+def test_start_implementation_days_ahead_warns_and_needs_the_tick(web, agent_actor, new_change, cm):
+    start, end = window()
+    change = scheduled(agent_actor, cm, new_change(planned_start=start, planned_end=end))
+    page = web.get(f"/changes/{change.number}/").content.decode()
+    assert "The planned window starts on " in page
+    assert "start now anyway?" in page
+    assert 'name="start_early"' in page
+    posted = {"status": "implementation", "version": fresh(change).version}
+
+    refused = web.post(f"/changes/{change.number}/move/", posted, HTTP_HX_REQUEST="true")
+    started = web.post(f"/changes/{change.number}/move/", {**posted, "start_early": "on"})
+
+    assert refused.status_code == 422
+    field = re.search(r'<div class="field[^"]*invalid.*?</div>', refused.content.decode(), re.S)
+    assert "Start before the planned window" in field.group(0)
+    assert "the planned window starts on" in field.group(0)
+    assert started.status_code == 303
+    assert fresh(change).status == Status.IMPLEMENTATION

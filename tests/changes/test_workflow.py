@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.utils import translation
 from hypothesis import given, settings
@@ -83,7 +85,7 @@ def test_normal_change_walks_to_closed_with_audit_and_events(agent_actor, cm, cm
     approval_decide(cm, number=change.number, approval_id=approval.pk, decision="approve")
     assert fresh(change).approval_state == ApprovalState.APPROVED
     move(agent_actor, change, Status.SCHEDULED)
-    move(agent_actor, change, Status.IMPLEMENTATION)
+    move(agent_actor, change, Status.IMPLEMENTATION, start_early=True)
     move(agent_actor, change, Status.REVIEW, outcome=Outcome.SUCCESS)
     closed = move(agent_actor, change, Status.CLOSED)
 
@@ -246,3 +248,24 @@ def test_a_closed_change_is_final(agent_actor, new_change):
         change_update(
             agent_actor, number=change.number, expected_version=None, changes={"title": "x"}
         )
+
+
+def test_starting_well_before_the_window_needs_start_early(agent_actor, cm, new_change):
+    start, end = window()  # days ahead
+    change = scheduled(agent_actor, cm, new_change(planned_start=start, planned_end=end))
+    on_time = scheduled(agent_actor, cm, new_change(planned_start=start, planned_end=end))
+    version = fresh(change).version
+
+    with pytest.raises(ValidationFailed) as refused:
+        move(agent_actor, change, Status.IMPLEMENTATION)
+
+    assert list(refused.value.fields) == ["start_early"]
+    assert refused.value.fields["start_early"][0].startswith("the planned window starts on ")
+    assert (fresh(change).status, fresh(change).version) == (Status.SCHEDULED, version)
+    started = move(agent_actor, change, Status.IMPLEMENTATION, start_early=True)
+    assert started.status == Status.IMPLEMENTATION
+    # a start recorded within the hour before the window needs no confirmation
+    recorded = start - dt.timedelta(minutes=50)
+    assert move(agent_actor, on_time, Status.IMPLEMENTATION, actual_start=recorded).status == (
+        Status.IMPLEMENTATION
+    )

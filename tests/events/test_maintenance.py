@@ -46,7 +46,7 @@ def change_on(actor, ci, *, start: dt.datetime, hours: int = 2, status: str = St
     )
     change = scheduled(actor, None, change)
     if status == Status.IMPLEMENTATION:
-        change = move(actor, change, Status.IMPLEMENTATION)
+        change = move(actor, change, Status.IMPLEMENTATION, start_early=True)
     window = {"planned_start": start, "planned_end": start + dt.timedelta(hours=hours)}
     Change.objects.filter(pk=change.pk).update(**window)
     ChangeCI.objects.filter(change=change).update(**window)

@@ -9,6 +9,7 @@ import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from steward.incidents.services import incident_create, incident_take
 from steward.incidents.views import queue_text
@@ -175,8 +176,9 @@ def test_the_written_page_carries_the_way_back_as_its_templates_do(web, taken, s
     switches(False)
     drawn = token.sub("TOKEN", web.get(link).content.decode())
     assert written == drawn
-    # the update and comment forms, each in its action and hx-post (no Take: it is taken)
-    assert drawn.count("?back=") == 4
+    # the update and comment forms and the files card's upload, each in its action and
+    # hx-post (no Take: it is taken), and the problems panel's address
+    assert drawn.count("?back=") == 7
 
 
 @pytest.mark.parametrize("kept", [True, False], ids=["kept-rows", "written-rows"])
@@ -195,3 +197,20 @@ def test_taking_from_a_filtered_queue_keeps_the_way_back(
     taken = web.post(take, headers=HTMX)
     assert taken.status_code == 204
     assert taken["HX-Redirect"] == f"/incidents/{waiting.number}/{back}#work"
+
+
+def test_an_upload_without_javascript_returns_to_the_page_with_its_way_back(web, taken):
+    """The files card posted to /attachments/… and came back to the plain incident page,
+    without the queue it was opened from: its address now carries it, rebuilt as the page
+    reads it."""
+    page = web.get(f"/incidents/{taken.number}/", {"back": urlencode(_filters(taken))})
+    [upload] = [f for f in elements(page.content, "form") if "/attachments/" in f.attrs["action"]]
+    file = SimpleUploadedFile("log.txt", b"line 1\n", "text/plain")
+
+    done = web.post(upload.attrs["action"], {"files": [file]})
+
+    assert done.status_code == 303
+    where = urlsplit(done["Location"])
+    assert (where.path, where.fragment) == (f"/incidents/{taken.number}/", "attachments")
+    # the queue as the page's own "← Incidents" names it
+    assert parse_qs(_query(done["Location"])["back"][0]) == _query(_back_link(page.content))

@@ -340,6 +340,10 @@ def test_a_cab_member_finds_what_awaits_him_on_his_home_page(page):
         "link", name="Decide on the CAB agenda"
     ).click()
     heading(page, "CAB agenda")
+    # only what awaits his vote: the change he came for stays, the address keeps the choice
+    page.get_by_role("combobox", name="Show").select_option(label="Awaiting my vote")
+    swapped(page)
+    expect(page).to_have_url(re.compile(r"[?&]mine=true"))
     item = page.get_by_role("region", name=re.compile(number))
     decide = item.locator("form.decide").first
     decide.get_by_role("button", name="Reject").click()
@@ -357,6 +361,13 @@ def test_change_manager_raises_a_change_titled_with_one_long_word(page):
     sign_in(page, "cm")
     open_module(page, "Changes")
     page.get_by_role("link", name="New change").click()
+    heading(page, "New change")
+    # refused (no title), the form's entry is the page's own: a reload asks for the form with
+    # a GET and does not send the refused form again
+    page.get_by_role("button", name="Raise change").click()
+    expect(page.locator(".field.invalid", has=page.get_by_label("Title"))).to_be_visible()
+    again = page.reload()
+    assert again.request.method == "GET"
     heading(page, "New change")
     digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" * 2
     page.get_by_label("Title").fill(f"Roll back to build {digest}")

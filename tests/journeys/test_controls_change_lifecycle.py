@@ -1,7 +1,8 @@
 """A standard change along its whole lifecycle on its page (tests/journeys/controls.py): each
 move's fields and buttons (scheduled on a new window, unscheduled, scheduled again over a
-conflict with a reason, started, implemented, backed out, closed), the post-implementation
-review recorded and revised, a comment and a work note; each read back as the person sees it."""
+conflict with a reason, started days early once ticked, implemented, backed out, closed), the
+post-implementation review recorded and revised, a comment and a work note; each read back as
+the person sees it."""
 
 from __future__ import annotations
 
@@ -102,8 +103,16 @@ def test_change_manager_takes_a_standard_change_from_schedule_to_close(page):
     page.reload()
     expect(facts(page, "Scheduled despite conflicts")).to_have_text(reason)
 
-    # started, implemented, then backed out after all: each moment as typed
+    # started days before its window: the page says so, and refuses the start until ticked
     form = open_move(page, "Start implementation")
+    expect(form).to_contain_text(re.compile(r"The planned window starts on .+; start now anyway\?"))
+    form.get_by_role("button", name="Start implementation").click()
+    early = page.get_by_label("Start before the planned window")
+    refused = form.locator(".field.invalid", has=early)
+    expect(refused).to_contain_text("the planned window starts on")
+    expect(status(page)).to_have_text("Scheduled")
+    early.check()
+    # started, implemented, then backed out after all: each moment as typed
     form.get_by_label("Actual start").fill(start)
     form.get_by_role("button", name="Start implementation").click()
     expect(status(page)).to_have_text("Implementation")
@@ -151,8 +160,15 @@ def test_change_manager_takes_a_standard_change_from_schedule_to_close(page):
     expect(facts(page, "Actual").locator("time")).to_have_count(2)
     dates_in_house_style(page)
 
-    # a comment, then a work note: both in the activity, the note marked as one
+    # an empty comment is refused on the change's own address (it was /comment/, where a
+    # reload sent the refused form again); then a comment and a work note: both in the
+    # activity, the note marked as one
     activity = page.get_by_role("region", name="Activity")
+    here = page.url
+    activity.get_by_role("button", name="Post").click()
+    expect(activity.locator(".field.invalid", has=page.get_by_label("Comment"))).to_be_visible()
+    expect(page).to_have_url(here)
+    assert page.reload().request.method == "GET"
     activity.get_by_label("Comment").fill("Certificate ordered from the CA.")
     activity.get_by_role("button", name="Post").click()
     expect(activity.locator("li.reply").first).to_contain_text("Certificate ordered from the CA.")

@@ -53,7 +53,7 @@ def test_empty_values_mean_any(query, expected):
         pytest.param("priority=abc", "priority", "between 1 (critical) and 5", id="priority-text"),
         # int() reads Arabic-Indic digits; a filter must not
         pytest.param("priority=%D9%A1", "priority", "between 1 (critical)", id="priority-digits"),
-        pytest.param("known_error=maybe", "known_error", "valid boolean", id="known-error"),
+        pytest.param("known_error=maybe", "known_error", "true or false", id="known-error"),
     ],
 )
 def test_an_unknown_value_is_refused_naming_its_field(query, field, message):

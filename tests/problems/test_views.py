@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.test import Client
 
@@ -420,3 +422,23 @@ def test_a_german_agent_gets_the_prefilled_description_in_german(web, agent_user
 
     [description] = elements(page, "textarea", name="description")
     assert text_of(description).startswith(f"Erstellt aus {incident.number}.")
+
+
+def test_linking_from_the_panel_keeps_the_incident_pages_way_back(web, known_error, make_incident):
+    """The incident page carries ``?back=`` (the queue it was opened from); the panel's
+    "Link to this problem" went back to the plain page without it. The panel is asked for
+    with the page's way back, its form posts with it, and without htmx returns there."""
+    incident = make_incident("VPN down", category="network")
+    page = web.get(f"/incidents/{incident.number}/", {"back": "queue=all&status=new"})
+    [loader] = elements(page.content, id="problem-panel")
+    panel = web.get(loader.attrs["hx-get"])
+    [form] = [f for f in elements(panel.content, "form") if "/link/" in f.attrs["action"]]
+
+    linked = web.post(form.attrs["action"], {"incident": incident.number, "panel": "1"})
+
+    assert linked.status_code == 303
+    where = urlsplit(linked["Location"])
+    assert (where.path, where.fragment) == (f"/incidents/{incident.number}/", "problem-panel")
+    back = parse_qs(parse_qs(where.query)["back"][0])
+    assert (back["queue"], back["status"]) == (["all"], ["new"])
+    assert list(known_error.incidents.all()) == [incident]

@@ -116,3 +116,24 @@ def test_widget_sends_the_picked_key(data, sent):
     form = UpdateForm({"version": 1, **data})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["team"] == sent
+
+
+def test_two_people_of_one_name_are_told_apart_in_the_list_and_once_picked(limited):
+    for username in ("aberg", "aberg2"):
+        factories.agent(
+            username=username,
+            first_name="Anna",
+            last_name="Berg",
+            email=f"{username}@example.com",
+        )
+    factories.agent(username="bkarl", first_name="Bea", last_name="Karl", email="")
+
+    page = signed_in(limited).get("/pick/person/", {"q": "anna"}).content.decode()
+    single = signed_in(limited).get("/pick/person/", {"q": "bea"}).content.decode()
+
+    shown = re.findall(r'data-label="([^"]*)">Anna Berg <small>([^<]*)</small>', page)
+    assert shown == [
+        ("Anna Berg (aberg · aberg@example.com)", "aberg · aberg@example.com"),
+        ("Anna Berg (aberg2 · aberg2@example.com)", "aberg2 · aberg2@example.com"),
+    ]
+    assert 'data-label="Bea Karl">Bea Karl <small>bkarl</small>' in single

@@ -15,6 +15,7 @@ from steward.assets.filters import LoanFilters
 from steward.assets.views.common import reader
 from steward.core.errors import DomainError
 from steward.core.filters import parse_query
+from steward.web.filter_forms import named_refusals
 
 SHOWN = (("true", _("Overdue")), ("false", _("Not yet due")), ("", _("All open loans")))
 # a refused filter is named as the page names its control (the holder box's label, the
@@ -36,10 +37,7 @@ def loans(request: HttpRequest) -> HttpResponse:
     overdue = request.GET.get("overdue", "true")
     context = {
         "page": page,
-        "errors": [
-            f"{LABELS.get(name, name)}: {' '.join(messages)}" if name else " ".join(messages)
-            for name, messages in errors.items()
-        ],
+        "errors": named_refusals(errors, LABELS),
         "overdue": overdue,
         "shown": SHOWN,
         "holder": filters.holder,

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from steward.assets import selectors, services
@@ -20,8 +21,12 @@ from steward.assets.views.common import reader
 from steward.cmdb.imports import stash
 from steward.core.errors import Conflict, DomainError
 from steward.core.filters import parse_query
+from steward.web.filter_forms import named_refusals
 from steward.web.forms import submit
 
+# a refused contract filter is named as the page names what sets it (the tabs' "Horizon",
+# the columns' "Kind" and "Vendor" for a link's filter), as the loans page names its own
+CONTRACT_LABELS = {"expiring_within": _("Horizon"), "kind": _("Kind"), "vendor": _("Vendor")}
 SESSION_KEY = "assets_import"
 LABELS_PER_SHEET = 60
 
@@ -45,7 +50,11 @@ def contracts(request: HttpRequest) -> HttpResponse:
             page = selectors.contract_list(actor, **filters.dict())
         except DomainError as exc:
             errors = {n: list(m) for n, m in exc.fields.items()} or {"": [exc.message]}
-    context = {"page": page, "errors": errors, "days": filters.expiring_within}
+    context = {
+        "page": page,
+        "errors": named_refusals(errors, CONTRACT_LABELS),
+        "days": filters.expiring_within,
+    }
     return render(request, "assets/contracts.html", context, status=422 if errors else 200)
 
 

@@ -23,6 +23,7 @@ from steward.changes.selectors.records import (
     CALENDAR_LIMIT,
     MAX_WINDOW,
     _approvals_qs,
+    approvals_awaiting,
     change_visible,
 )
 from steward.cmdb import selectors as cmdb_selectors
@@ -153,13 +154,17 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _ROW_HEAD = ("id", "number", "title", "status", "risk_level", "risk_score")
 
 
-def cab_agenda(actor: Actor, *, limit: int = 100) -> list[Change]:
+def cab_agenda(actor: Actor, *, mine: bool | None = None, limit: int = 100) -> list[Change]:
     """Changes waiting for authorisation, soonest planned first (unplanned last), each with
     its approvals, their approvers and decisions prefetched (``approval_list`` per change).
-    Conflicts are per change on demand: ``change_conflicts``."""
+    ``mine``: only those with an approval awaiting the actor's vote (``approvals_awaiting``,
+    the home page's and the list's rule). Conflicts are per change on demand:
+    ``change_conflicts``."""
+    found = change_visible(actor)
+    if mine:
+        found = found.filter(id__in={a.change_id for a in approvals_awaiting(actor)})
     changes = list(
-        change_visible(actor)
-        .filter(status=Status.AUTHORIZATION, approval_state=ApprovalState.PENDING)
+        found.filter(status=Status.AUTHORIZATION, approval_state=ApprovalState.PENDING)
         .select_related("requester", "team", "assignee")
         .prefetch_related(
             Prefetch("approvals", queryset=_approvals_qs()),

@@ -39,11 +39,12 @@ EDITABLE = TEXT_FIELDS | {
     "outcome",
     "status",
     "override_reason",
+    "start_early",
 }
-CREATABLE = (EDITABLE - {"status", "outcome", "actual_start", "actual_end", "override_reason"}) | {
-    "type",
-    "template",
-}
+# a status move's confirmations (override_reason, start_early) make no sense on a new change
+CREATABLE = (
+    EDITABLE - {"status", "outcome", "actual_start", "actual_end", "override_reason", "start_early"}
+) | {"type", "template"}
 AUDITED = [
     "number",
     "title",
@@ -210,4 +211,6 @@ def clean_values(actor: Actor, values: dict[str, Any], change: Change | None) ->
         clean["outcome"] = clean["outcome"] or ""  # null clears it (the column is not null)
     if "override_reason" in clean:
         clean["override_reason"] = (clean["override_reason"] or "").strip()[:5000]
+    if "start_early" in clean and not isinstance(clean["start_early"], bool | None):
+        raise ValidationFailed.one("start_early", _("true or false"))
     return clean

@@ -31,13 +31,14 @@ from steward.changes.services.fields import (
     conflict_json,
     require_agent,
 )
-from steward.changes.workflow import CHANGE_FLOW
+from steward.changes.workflow import CHANGE_FLOW, starts_early
 from steward.core import audit, inserts, outbox, pipeline
 from steward.core.actor import Actor
 from steward.core.choices import AuditAction
 from steward.core.errors import Conflict, ValidationFailed
 from steward.core.models import Comment
 from steward.core.numbering import next_number
+from steward.core.selectors.timeline import format_datetime
 from steward.core.services import comment_add
 from steward.core.services.common import reject_unknown, resolve_ref
 from steward.core.services.records import RecordRules, record_update
@@ -288,7 +289,22 @@ def _clean(actor: Actor, change: Change, changes: dict[str, Any]) -> dict[str, A
     if target is not None and target != change.status:
         data = {**clean, "_has_review": selectors.change_has_review(change)}
         CHANGE_FLOW.check(change, target=target, data=data)
+        _refuse_early_start(change, target, clean)
     return clean
+
+
+def _refuse_early_start(change: Change, target: str, clean: dict[str, Any]) -> None:
+    """Starting a scheduled change well before its window asks for ``start_early``: the
+    web page's tick box and the API's flag are the same confirmation (docs/changes.md)."""
+    if target != Status.IMPLEMENTATION or clean.get("start_early"):
+        return
+    if starts_early(change, clean.get("actual_start") or timezone.now()):
+        start = format_datetime(change.planned_start, timezone.get_current_timezone())
+        raise ValidationFailed.one(
+            "start_early",
+            _("the planned window starts on %(start)s; confirm to start now anyway")
+            % {"start": start},
+        )
 
 
 def _apply(actor: Actor, change: Change, clean: dict[str, Any]) -> dict[str, Any]:
@@ -298,6 +314,7 @@ def _apply(actor: Actor, change: Change, clean: dict[str, Any]) -> dict[str, Any
     clean = dict(clean)
     target = clean.pop("status", None)
     override = clean.pop("override_reason", "")
+    clean.pop("start_early", None)  # checked in ``_clean``: a confirmation, not a field
     cis = clean.pop("cis", None)
     links = {name: clean.pop(name, None) for name in LINKS}
     moving = target is not None and target != change.status

@@ -7,16 +7,19 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from steward.changes import selectors, services
-from steward.changes.forms import DecisionForm
+from steward.changes.filters import AgendaFilters
+from steward.changes.forms import AgendaFilterForm, DecisionForm
 from steward.changes.models import Change
-from steward.changes.views.common import agents_only
+from steward.changes.views.common import agents_only, unplaced
 from steward.core.actor import Actor
+from steward.core.filters import parse_query
 from steward.web.forms import submit, wants_partial
 
 AGENDA = "changes/agenda.html"
@@ -37,21 +40,44 @@ def _row(
     }
 
 
-def _agenda(actor: Actor) -> list[dict[str, Any]]:
+def _agenda(actor: Actor, *, mine: bool | None = None) -> list[dict[str, Any]]:
     delegators = selectors.stand_in_for(actor)
-    return [_row(actor, c, c.approvals.all(), delegators) for c in selectors.cab_agenda(actor)]
+    return [
+        _row(actor, c, c.approvals.all(), delegators)
+        for c in selectors.cab_agenda(actor, mine=mine)
+    ]
 
 
 @login_required
 @require_GET
 def agenda(request: HttpRequest) -> HttpResponse:
-    """Soonest planned first; each change's conflicts load on demand (a CMDB walk each)."""
+    """Soonest planned first; each change's conflicts load on demand (a CMDB walk each).
+    The filter bar (``AgendaFilters``) narrows it to what awaits the reader's vote; htmx
+    swaps the bar and the rows together and the address keeps the filter."""
     agents_only(request)
-    return render(request, AGENDA, {"rows": _agenda(request.actor), "form": DecisionForm()})
+    filters, refused = parse_query(AgendaFilters, request.GET)
+    bar = AgendaFilterForm({"mine": request.GET.get("mine", "")})
+    bar.show_errors(refused)
+    values = {
+        "rows": _agenda(request.actor, mine=filters.mine),
+        "form": DecisionForm(),
+        "filters": bar,
+        "refused": refused,
+        "error": unplaced(refused, shown=tuple(bar.fields)),
+    }
+    partial = wants_partial(request) and request.GET.get("partial")
+    template = f"{AGENDA}#listing" if partial else AGENDA
+    return render(request, template, values, status=422 if refused else 200)
 
 
 def _errors(form: forms.Form) -> str:
-    return " ".join(message for messages in form.errors.values() for message in messages)
+    """The refusal for the row's alert: a service's field message (a lower-case phrase) after
+    its field's label, as every form shows it ("Comment: say why you reject the change")."""
+    return " ".join(
+        message if name == NON_FIELD_ERRORS else f"{form.fields[name].label}: {message}"
+        for name, messages in form.errors.items()
+        for message in messages
+    )
 
 
 @login_required
@@ -83,7 +109,7 @@ def decide(request: HttpRequest, number: str, approval_id: int) -> HttpResponse:
             comment_refused="comment" in form.errors,
         )
         rows = [failed if r["change"].number == number else r for r in _agenda(actor)]
-        return {"row": failed, "rows": rows}
+        return {"row": failed, "rows": rows, "filters": AgendaFilterForm()}
 
     return submit(
         request,

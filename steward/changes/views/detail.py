@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -24,7 +25,7 @@ from steward.changes.forms import CommentForm, MoveForm, ReviewForm
 from steward.changes.models import Change
 from steward.changes.services import ScheduleConflict
 from steward.changes.views.common import PLAN_FIELDS
-from steward.changes.workflow import needs_review
+from steward.changes.workflow import needs_review, starts_early
 from steward.core.actor import Actor
 from steward.core.errors import Conflict, ValidationFailed
 from steward.core.views.attachments import attachment_card
@@ -60,15 +61,21 @@ def _moves(change: Change, offered: list, bound: MoveForm | None) -> list[dict[s
         "outcome": change.outcome,
     }
     moves = []
+    early = starts_early(change, timezone.now())
     for move in offered:
         target = move.target
         names = [n for n in (*move.requires, *MOVE_FIELDS.get(target, ())) if n not in PLAN_FIELDS]
+        # a start well before the window says so and asks for the tick the service wants
+        early_start = early and target == Status.IMPLEMENTATION
+        if early_start:
+            names.append("start_early")
         form = bound if target == failed else MoveForm(initial=initial, auto_id=f"id_{target}_%s")
         moves.append(
             {
                 "target": target,
                 "label": move.label or target,
                 "form": form,
+                "early": early_start,
                 "fields": [form[n] for n in dict.fromkeys(names)],
             }
         )

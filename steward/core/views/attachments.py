@@ -40,11 +40,18 @@ def _ref(kind: str, key: str) -> tuple[targets.TargetKind, str]:
 
 
 def attachment_card(
-    actor: Actor, record: models.Model, form: AttachmentForm | None = None, *, read: bool = False
+    actor: Actor,
+    record: models.Model,
+    form: AttachmentForm | None = None,
+    *,
+    read: bool = False,
+    suffix: str = "",
 ) -> dict[str, Any]:
     """What ``components/attachments.html`` shows for a record the actor may see. ``read``:
     the page read ``record`` through the scope its kind's files are read with (the incident
-    page: ``incident_get``), so the files are listed without reading the record again."""
+    page: ``incident_get``), so the files are listed without reading the record again.
+    ``suffix``: the page's own query (its ``way_back``, "?back=…"), carried by the upload's
+    address so an upload without JavaScript returns to the page as it was opened."""
     kind = targets.kind_of(record)
     key = str(getattr(record, kind.key))
     if read:
@@ -54,8 +61,8 @@ def attachment_card(
     return {
         "items": page.items,
         "form": form or AttachmentForm(),
-        "upload_url": reverse("core:attachments", args=[kind.name, key]),
-        "record_url": reverse(kind.page, args=[key]) if kind.page else "",
+        "upload_url": reverse("core:attachments", args=[kind.name, key]) + suffix,
+        "record_url": reverse(kind.page, args=[key]) + suffix if kind.page else "",
     }
 
 
@@ -67,10 +74,13 @@ def record_attachments(request: HttpRequest, kind: str, key: str) -> HttpRespons
     actor = request.actor
     target_kind, ref = _ref(kind, key)
     record = targets.resolve(actor, ref)  # NotFound: the 404 page
-    record_url = reverse(target_kind.page, args=[key])
+    # the record page's way back (the incident's queue), rebuilt by its app, never echoed
+    suffix = targets.page_suffix(actor, target_kind, request.GET.get("back", ""))
+    record_url = reverse(target_kind.page, args=[key]) + suffix
 
     def context(form: AttachmentForm) -> dict[str, Any]:
-        return {"record": record, "kind": kind, "card": attachment_card(actor, record, form)}
+        card = attachment_card(actor, record, form, suffix=suffix)
+        return {"record": record, "kind": kind, "card": card}
 
     if request.method == "GET":
         return render(request, PAGE, context(AttachmentForm()))

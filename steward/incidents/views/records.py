@@ -185,7 +185,7 @@ def detail_context(actor: Actor, incident: Incident, back: str = "") -> dict:
         "take_form": forms.Form(),
         # read by incident_get through incident_visible, the scope incidents' files are read
         # with: listed without reading the incident again (decision 0043)
-        "attachments": attachment_card(actor, incident, read=True),
+        "attachments": attachment_card(actor, incident, read=True, suffix=back_suffix(back)),
     }
 
 

@@ -7,23 +7,33 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from steward.core import targets
 from steward.core.actor import Actor
 from steward.incidents import selectors as incident_selectors
 from steward.problems import selectors, services
 from steward.problems.forms import LinkForm
 from steward.problems.views.records import submit_on_detail
-from steward.web.forms import submit
+from steward.web.forms import submit, wants_partial
 
 PANEL = "problems/_incident_panel.html"
 
 
-def panel_context(actor: Actor, incident_number: str) -> dict:
-    """The panel of an incident the actor may see (``NotFound`` otherwise)."""
+def _incident_suffix(actor: Actor, back: str) -> str:
+    """The incident page's own query for its ``back`` (``?back=…``, rebuilt by the incidents
+    app: ``TargetKind.way_back``), "" for none."""
+    return targets.page_suffix(actor, targets.kind_named("incident"), back)
+
+
+def panel_context(actor: Actor, incident_number: str, back: str = "") -> dict:
+    """The panel of an incident the actor may see (``NotFound`` otherwise); ``back``: the
+    incident page's way back, which its link forms carry."""
     incident = incident_selectors.incident_get(actor, number=incident_number.strip().upper())
     return {
         "incident": incident,
+        "back_suffix": _incident_suffix(actor, back),
         "suggestions": selectors.known_errors_for_incident(actor, incident),
         "linked": selectors.problems_of_incident(actor, incident),
     }
@@ -43,13 +53,22 @@ def link(request: HttpRequest, number: str) -> HttpResponse:
 
     if request.POST.get("panel"):
         incident_number = request.POST.get("incident", "")
+        back = request.GET.get("back", "")
+
+        def linked_to(linked: str) -> HttpResponse | str:
+            # htmx: the panel in place; without it, the incident page as it was opened
+            if wants_partial(request):
+                return render(request, PANEL, panel_context(actor, linked, back))
+            page = reverse(targets.kind_named("incident").page, args=[linked])
+            return f"{page}{_incident_suffix(actor, back)}#problem-panel"
+
         return submit(
             request,
             form,
             save,
-            success=lambda linked: render(request, PANEL, panel_context(actor, linked)),
+            success=linked_to,
             template=PANEL,
-            context=lambda f: panel_context(actor, incident_number),
+            context=lambda f: panel_context(actor, incident_number, back),
             form_name="link_form",
         )
     problem = selectors.problem_get(actor, number=number)
@@ -79,4 +98,5 @@ def for_incident(request: HttpRequest, incident_number: str) -> HttpResponse:
     problems the incident is already linked to. Requesters get nothing."""
     if not request.actor.is_agent:
         return HttpResponse("")
-    return render(request, PANEL, panel_context(request.actor, incident_number))
+    back = request.GET.get("back", "")
+    return render(request, PANEL, panel_context(request.actor, incident_number, back))

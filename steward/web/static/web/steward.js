@@ -430,12 +430,18 @@ document.addEventListener("change", (event) => {
 });
 
 // data-page-address: a record page drawn again by a refused form that was posted to the
-// action's own address (an asset's "Check out" to /assets/AST…/check-out/) names the page's
-// address; put it in the address bar, so a reload, a bookmark or a copied link asks for the
-// page and not the action (a GET of /check-out/ was a 405 page: walk42).
+// action's own address (an asset's "Check out" to /assets/AST…/check-out/, a change's
+// /move/ or /comment/) names the page's address; put it in the address bar, so a reload, a
+// bookmark or a copied link asks for the page and not the action (a GET of /check-out/ was
+// a 405 page: walk42). A form posted to the page's own address (a change's new and edit
+// forms name it when they answer a POST) has its entry replaced by the same address: the
+// entry is then the page's, not the POST's, so a reload, back or forward asks for the page
+// and never sends the refused form again. On a page that answered a GET it changes nothing.
 (() => {
   const own = document.querySelector("[data-page-address]");
-  if (own && own.dataset.pageAddress !== window.location.pathname) {
-    window.history.replaceState(window.history.state, "", own.dataset.pageAddress);
-  }
+  if (!own) return;
+  const address = own.dataset.pageAddress;
+  const here = window.location.pathname;
+  const page = address === here ? window.location.href : address;
+  window.history.replaceState(window.history.state, "", page);
 })();
