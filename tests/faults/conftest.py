@@ -20,9 +20,8 @@ def own_steward(tmp_path, request) -> Iterator[Callable[..., Steward]]:
     made: list[Steward] = []
 
     def make(*, smtp_up: bool) -> Steward:
-        # a migrated database either way, so the tests' own processes run no `migrate` (a
-        # migrate with nothing to apply still renders the project's state and runs the
-        # checks: about 3 s of CPU a process, docs/testing.md "suite43")
+        # a migrated database either way, so the tests' own processes run no `migrate` (one
+        # with nothing to apply still cost 0.7 s of CPU a process: docs/testing.md, suite43)
         template = _postgres_template(request)
         db = Database(tmp_path, template=template)
         if not db.postgres:
