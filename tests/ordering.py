@@ -1,5 +1,5 @@
 """The longest tests last in the run's order, so that pytest-xdist hands them out in small
-pieces (docs/testing.md, "suite43").
+pieces (decision 0125; docs/testing.md, "suite43").
 
 pytest-django sorts the database tests first and the tests without the database last. In the
 SQLite run that last group held, in file order, the fault tests and the journeys (tens of
