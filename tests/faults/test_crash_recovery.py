@@ -34,9 +34,6 @@ MAX_WRITES = 400  # the load writes until the faults are done, never more than t
 NAMED = 10  # incidents per named point
 
 SETUP = """
-from django.core.management import call_command
-call_command("migrate", interactive=False, verbosity=0)
-
 from steward.core.actor import Actor
 from steward.core.services import token_create
 from steward.incidents.models import EscalationRule

@@ -16,11 +16,6 @@ pytestmark = [pytest.mark.faults, pytest.mark.own_database]
 
 MAILS = 40
 
-SETUP = """
-from django.core.management import call_command
-call_command("migrate", interactive=False, verbosity=0)
-"""
-
 QUEUE = f"""
 from steward.core import mail
 from steward.core.tasks import dispatch_outbox
@@ -39,7 +34,7 @@ WAKE = "from steward.core.tasks import dispatch_outbox; dispatch_outbox()"
 
 @pytest.fixture
 def app(own_steward):
-    return own_steward(smtp_up=True)  # migrated by the test's first command (SETUP + QUEUE)
+    return own_steward(smtp_up=True)
 
 
 def claims(app: Steward) -> int:
@@ -56,7 +51,7 @@ def sent_ids(app: Steward) -> set[str]:
 
 def test_sigterm_mid_batch_releases_the_claims_and_sends_nothing_twice(app):
     app.sink.delay = 0.5  # 40 mails: 20 s of sending, more than the stop may take
-    app.run("shell", "-c", SETUP + QUEUE)  # no worker yet: the mails wait in the queue
+    app.run("shell", "-c", QUEUE)  # no worker yet: the mails wait in the queue
     app.start_worker()
     wait_for(lambda: len(app.sink.ids()) >= 3, timeout=60, what="the first mails")
 

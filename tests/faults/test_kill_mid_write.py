@@ -67,9 +67,6 @@ def sent_once(app, code: str = "") -> str:
 # --- the emailed approval link's rejection ------------------------------------------------
 
 CHANGE = """
-from django.core.management import call_command
-call_command("migrate", interactive=False, verbosity=0)
-
 from steward.changes import services
 from steward.core.choices import Role
 from tests import factories
@@ -197,7 +194,6 @@ def test_a_cmdb_import_killed_before_its_commit_leaves_nothing_and_reruns_alike(
     killed(
         app,
         "from django.core.management import call_command\n"
-        "call_command('migrate', interactive=False, verbosity=0)\n"
         "from steward.cmdb.imports import service\n"
         "kill_after(service, 'apply_relationships')\n"
         f"call_command('import', 'cmdb', {path!r}, '--source', 'discovery')\n",
@@ -218,8 +214,6 @@ def test_a_cmdb_import_killed_before_its_commit_leaves_nothing_and_reruns_alike(
 # --- the incident bulk import, by chunks -------------------------------------------------
 
 PEOPLE = """
-from django.core.management import call_command
-call_command("migrate", interactive=False, verbosity=0)
 from tests import factories
 factories.TeamFactory(slug="desk", name="Desk")
 factories.requester(username="req1", email="req1@kill.test")
@@ -341,8 +335,6 @@ def _order(title: str) -> int:
 # --- the catalogue order's fulfilment action ----------------------------------------------
 
 ORDER = """
-from django.core.management import call_command
-call_command("migrate", interactive=False, verbosity=0)
 import datetime as dt
 from steward.assets import services as assets
 from steward.catalog import services as catalog

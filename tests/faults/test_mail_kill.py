@@ -20,9 +20,6 @@ pytestmark = [pytest.mark.faults, pytest.mark.own_database]
 MESSAGES, SESSIONS = 150, 6
 
 SETUP = """
-from django.core.management import call_command
-call_command("migrate", interactive=False, verbosity=0)
-
 from steward.core.actor import Actor
 from steward.mailboxes.services import mailbox_create
 from tests import factories

@@ -16,12 +16,10 @@ pytestmark = [pytest.mark.faults, pytest.mark.own_database]
 MAILS = 5
 
 QUEUE = f"""
-from django.core.management import call_command
 from steward.core import mail
 from steward.core.tasks import dispatch_outbox
 from tests import factories
 
-call_command("migrate", interactive=False, verbosity=0)
 team = factories.TeamFactory(slug="retry", name="Retry", email="team@retry.test")
 for i in range({MAILS}):
     mail.queue(key=f"retry:{{i}}", kind="test", record=team, mails=[mail.Mail(
