@@ -47,8 +47,10 @@ def _calendar(actor, country: str, subdivision: str, name: str = "Office") -> Bu
 
 
 def _package(country: str, subdivision: str, first: int, last: int) -> dict[dt.date, str]:
+    subdiv = subdivision or None
+    language = holidays.country_holidays(country, subdiv=subdiv).default_language
     years = range(first, last + 1)
-    return dict(holidays.country_holidays(country, subdiv=subdivision or None, years=years))
+    return dict(holidays.country_holidays(country, subdiv=subdiv, years=years, language=language))
 
 
 @pytest.mark.parametrize(

@@ -24,8 +24,10 @@ def fill(apps, schema_editor):
     first, last = year - YEARS_BEFORE, year + YEARS_AHEAD
     for calendar in calendars:
         country, subdivision = calendar.holiday_country, calendar.holiday_subdivision
+        # the names in the country's own language, as the services store them
+        language = holidays.country_holidays(country, subdiv=subdivision or None).default_language
         found = holidays.country_holidays(
-            country, subdiv=subdivision or None, years=range(first, last + 1)
+            country, subdiv=subdivision or None, years=range(first, last + 1), language=language
         )
         CalendarHoliday.objects.bulk_create(
             CalendarHoliday(calendar=calendar, date=day, name=name[:200])

@@ -26,8 +26,16 @@ def package_holidays(country: str, subdivision: str, year: int) -> dict[dt.date,
     import holidays
 
     _load_country_alone(holidays, country)
-    found = holidays.country_holidays(country, subdiv=subdivision or None, years=year)
-    return dict(found)
+    return dict(holidays.country_holidays(**_arguments(holidays, country, subdivision), years=year))
+
+
+def _arguments(holidays: ModuleType, country: str, subdivision: str) -> dict[str, object]:
+    """The names in the country's own language (Neujahr, not New Year's Day), whatever the
+    locale of the process that stores them: the package otherwise follows ``LANG``."""
+    arguments: dict[str, object] = {"country": country, "subdiv": subdivision or None}
+    # no years: nothing is computed, the instance only says its language
+    language = getattr(holidays.country_holidays(**arguments), "default_language", None)
+    return {**arguments, "language": language}
 
 
 @lru_cache(maxsize=512)
