@@ -8,7 +8,20 @@ class SlaConfig(AppConfig):
 
     def ready(self) -> None:
         from steward.core import stamps
-        from steward.sla.models import BusinessCalendar, CalendarClosure, SlaPolicy, WorkingHours
+        from steward.sla.models import (
+            BusinessCalendar,
+            CalendarClosure,
+            CalendarHoliday,
+            SlaPolicy,
+            WorkingHours,
+        )
 
         # policies and calendar specs are cached per process (steward/sla/selectors)
-        stamps.guard(stamps.SLA_CONFIG, SlaPolicy, BusinessCalendar, WorkingHours, CalendarClosure)
+        stamps.guard(
+            stamps.SLA_CONFIG,
+            SlaPolicy,
+            BusinessCalendar,
+            WorkingHours,
+            CalendarClosure,
+            CalendarHoliday,
+        )

@@ -24,6 +24,12 @@ class BusinessCalendar(VersionedModel):
     holiday_subdivision = models.CharField(
         max_length=10, blank=True, help_text="state or region, e.g. BE for Berlin"
     )
+    # What ``public_holidays`` holds (services/holidays.py, decision 0127): the dates of
+    # ``holidays_source`` ("DE/BE") for the years ``holidays_first`` to ``holidays_last``.
+    # Written by the holiday fill only (never by an edit): not audited, no version bump.
+    holidays_source = models.CharField(max_length=14, blank=True, editable=False)
+    holidays_first = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    holidays_last = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return self.name
@@ -63,6 +69,27 @@ class CalendarClosure(models.Model):
         ordering = ["date"]
         constraints = [
             models.UniqueConstraint(fields=["calendar", "date"], name="sla_closure_unique_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class CalendarHoliday(models.Model):
+    """A public holiday of the calendar's country and subdivision, as the ``holidays``
+    package gives it, written by the task worker and the calendar's services so that web
+    workers read dates instead of importing the package (decision 0127)."""
+
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="public_holidays"
+    )
+    date = models.DateField()
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "date"], name="sla_holiday_unique_date")
         ]
 
     def __str__(self) -> str:

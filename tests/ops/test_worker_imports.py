@@ -150,3 +150,50 @@ def test_a_name_is_absent_inside_the_block_and_importable_after(tmp_path, monkey
 def test_the_queue_clients_left_out_follow_the_redis_url():
     assert unused_queue_clients("") == ["psycopg", "redis"]
     assert unused_queue_clients("redis://127.0.0.1:6379/0") == ["psycopg"]
+
+
+_SLA_SETUP = """
+import django
+django.setup()
+from steward.sla import demo
+print(demo.load().pk)
+"""
+_SLA_WORKER = """
+import datetime as dt, json, sys
+from steward.wsgi import application
+from steward.serving import warm_and_freeze
+warm_and_freeze()
+from steward.sla.selectors.business_time import add_business_seconds, business_seconds_between
+from steward.sla.selectors.calendars import spec_for_id
+spec = spec_for_id(CALENDAR)  # what an SLA status computes on (selectors/clocks.py)
+start = dt.datetime(2026, 12, 23, 16, tzinfo=dt.UTC)  # Wednesday 17:00 in Berlin
+due = add_business_seconds(spec, start, 9 * 3600)
+print(json.dumps([due.isoformat(), business_seconds_between(spec, start, due), sorted(
+    name for name in ("holidays", "dateutil", "six") if name in sys.modules
+)]))
+"""
+
+
+def test_a_worker_showing_an_sla_status_imports_no_holidays(migrated_sqlite, tmp_path):
+    """The calendar's public holidays are rows (decision 0127): a web worker computing a due
+    time over Christmas on the Berlin calendar imports neither ``holidays`` nor what it
+    brings (dateutil, six: +4.6 MB), and the due time skips the holidays as before."""
+    from tests.conftest import copy_migrated
+
+    copy_migrated(migrated_sqlite, tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STEWARD_")}
+    env |= {"DJANGO_SETTINGS_MODULE": "steward.settings", "STEWARD_VAR_DIR": str(tmp_path)}
+
+    def run(code: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.splitlines()[-1]
+
+    calendar = int(run(_SLA_SETUP))  # a calendar's write stores its holidays (and imports)
+    due, seconds, loaded = json.loads(run(f"CALENDAR = {calendar}\n{_SLA_WORKER}"))
+    assert loaded == []
+    # one hour on the 23rd; the 24th a closure, the 25th and 26th public holidays, then the
+    # weekend; eight hours on Monday 28th
+    assert due == "2026-12-28T16:00:00+00:00"
+    assert seconds == 9 * 3600

@@ -7,23 +7,24 @@ does not). Two rules make every local boundary one instant:
 * a boundary inside a skipped hour (spring forward) moves to the end of the gap;
 * a boundary inside a repeated hour (fall back) means its first occurrence.
 
-Days that are public holidays (``holidays.country_holidays``) or custom closures have no
-working time. The walk goes day by day over intervals, never minute by minute.
+Days that are public holidays or custom closures have no working time. A spec built from a
+calendar carries its public holidays as dates read from the database, for the years the
+task worker filled (decision 0127): a web worker never imports ``holidays`` for them. Only
+a spec without those dates (one built by hand) or a year outside them computes the dates
+with the package (``_holiday_dates``). The walk goes day by day over intervals, never
+minute by minute.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
-import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-from types import ModuleType
 from zoneinfo import ZoneInfo
+
+from steward.sla.selectors.public_holidays import _holiday_dates, _unstored_holiday_dates
 
 UTC = dt.UTC
 MINUTES_PER_DAY = 24 * 60
@@ -43,6 +44,10 @@ class CalendarSpec:
     holiday_country: str = ""
     holiday_subdivision: str = ""
     closures: frozenset[dt.date] = frozenset()
+    # the country's public holidays as stored for the calendar, and the years (first, last)
+    # they cover; None: not stored (a spec built by hand), the package is asked
+    holidays: frozenset[dt.date] = frozenset()
+    holiday_years: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         if len(self.weekly) != 7:
@@ -77,58 +82,20 @@ def _minutes(text: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-@lru_cache(maxsize=512)
-def _holiday_dates(country: str, subdivision: str, year: int) -> frozenset[dt.date]:
-    # holidays is imported by the first calendar that names a country (the first SLA status
-    # a worker shows), not by every web worker that imports this module.
-    import holidays
-
-    _load_country_alone(holidays, country)
-    found = holidays.country_holidays(country, subdiv=subdivision or None, years=year)
-    return frozenset(found)
-
-
-_COUNTRY_LOCK = threading.Lock()
-
-
-def _load_country_alone(holidays: ModuleType, country: str) -> None:
-    """Hand ``holidays``' lazy loader of ``country`` its class, read from the country's own
-    module file, so ``country_holidays`` does not import it through ``holidays.countries``,
-    whose ``__init__`` imports all ~250 country modules (+8 MB in every web worker that
-    shows an SLA status, for the one or two countries its calendars name; decision 0045).
-    The class, and so every date, is the one the package would give. An unknown code, or a
-    country whose module imports another country (which loads the package anyway), is left
-    to ``country_holidays`` as before."""
-    loader = getattr(holidays, country, None)
-    module_name = getattr(loader, "module_name", "")
-    if not module_name.startswith("holidays.countries.") or loader.entity is not None:
-        return
-    with _COUNTRY_LOCK:
-        module = sys.modules.get(module_name)
-        if module is None and "holidays.countries" not in sys.modules:
-            folder = Path(holidays.__file__).parent / "countries"
-            path = folder / f"{module_name.rsplit('.', 1)[1]}.py"
-            spec = importlib.util.spec_from_file_location(module_name, path)
-            if spec is None or spec.loader is None:
-                return
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[module_name] = module
-            try:
-                spec.loader.exec_module(module)
-            except BaseException:
-                del sys.modules[module_name]
-                raise
-        if module is not None:
-            loader.entity = getattr(module, loader.entity_name)
-
-
 def is_working_day(spec: CalendarSpec, day: dt.date) -> bool:
     """A day with weekly hours that is neither a public holiday nor a closure."""
     if not spec.weekly[day.weekday()] or day in spec.closures:
         return False
-    if spec.holiday_country:
-        return day not in _holiday_dates(spec.holiday_country, spec.holiday_subdivision, day.year)
-    return True
+    if not spec.holiday_country:
+        return True
+    years = spec.holiday_years
+    if years is not None and years[0] <= day.year <= years[1]:
+        return day not in spec.holidays
+    if years is not None:
+        return day not in _unstored_holiday_dates(
+            spec.holiday_country, spec.holiday_subdivision, day.year
+        )
+    return day not in _holiday_dates(spec.holiday_country, spec.holiday_subdivision, day.year)
 
 
 def _local_to_utc(day: dt.date, minute: int, zone: ZoneInfo) -> dt.datetime:

@@ -11,7 +11,7 @@ from steward.core import stamps
 from steward.core.actor import Actor
 from steward.core.errors import NotFound
 from steward.core.pagination import Page, paginate
-from steward.sla.models import BusinessCalendar
+from steward.sla.models import BusinessCalendar, CalendarHoliday
 from steward.sla.selectors.business_time import MINUTES_PER_DAY, CalendarSpec
 
 
@@ -59,28 +59,60 @@ def spec_for_id(calendar_id: int) -> CalendarSpec:
     """``calendar_spec`` by the calendar's id (a clock row's), from the same cache."""
     spec = _specs.get().get(calendar_id)
     if spec is None:
-        calendars = BusinessCalendar.objects.prefetch_related("working_hours", "closures")
+        calendars = BusinessCalendar.objects.prefetch_related(*SPEC_ROWS)
         spec = build_spec(calendars.get(pk=calendar_id))
     return spec
 
 
+SPEC_ROWS = ("working_hours", "closures", "public_holidays")  # what a spec is built from
+
+
+def holidays_source(country: str, subdivision: str) -> str:
+    """What ``BusinessCalendar.holidays_source`` says when its rows are this country's."""
+    return f"{country}/{subdivision}" if country else ""
+
+
+def stored_holiday_years(calendar: BusinessCalendar) -> tuple[int, int] | None:
+    """The years whose public holidays are stored for the calendar's current country and
+    subdivision; None when none are (a country changed outside the services, or not filled
+    yet: business time then computes them, decision 0127)."""
+    first, last = calendar.holidays_first, calendar.holidays_last
+    source = holidays_source(calendar.holiday_country, calendar.holiday_subdivision)
+    if not source or calendar.holidays_source != source or first is None or last is None:
+        return None
+    return first, last
+
+
 def build_spec(calendar: BusinessCalendar) -> CalendarSpec:
-    """The spec from the rows (two queries, or none if hours and closures are prefetched)."""
+    """The spec from the rows (three queries, or none if ``SPEC_ROWS`` are prefetched)."""
     weekly: list[list[tuple[int, int]]] = [[] for _ in range(7)]
     for row in calendar.working_hours.all():
         weekly[row.weekday].append((row.start.hour * 60 + row.start.minute, end_minute(row.end)))
+    years = stored_holiday_years(calendar)
+    holidays = frozenset(h.date for h in calendar.public_holidays.all()) if years else None
     return CalendarSpec(
         time_zone=calendar.time_zone,
         weekly=tuple(tuple(sorted(day)) for day in weekly),
         holiday_country=calendar.holiday_country,
         holiday_subdivision=calendar.holiday_subdivision,
         closures=frozenset(c.date for c in calendar.closures.all()),
+        holidays=holidays or frozenset(),
+        holiday_years=years,
     )
 
 
 def _load_specs() -> dict[int, CalendarSpec]:
-    calendars = BusinessCalendar.objects.prefetch_related("working_hours", "closures")
+    calendars = BusinessCalendar.objects.prefetch_related(*SPEC_ROWS)
     return {calendar.pk: build_spec(calendar) for calendar in calendars}
+
+
+def calendar_upcoming_holidays(
+    calendar: BusinessCalendar, *, today: dt.date, limit: int = 12
+) -> list[CalendarHoliday]:
+    """The calendar's next stored public holidays from ``today`` (its detail page)."""
+    if stored_holiday_years(calendar) is None:
+        return []
+    return list(calendar.public_holidays.filter(date__gte=today).order_by("date")[:limit])
 
 
 # per process, reloaded when a calendar, its hours or closures change (apps.py, services)

@@ -13,6 +13,7 @@ from steward.sla.services.clocks import (
     clocks_write,
 )
 from steward.sla.services.events import SweepResult, sla_sweep
+from steward.sla.services.holidays import public_holidays_fill
 from steward.sla.services.policies import policy_create, policy_update
 
 __all__ = [
@@ -30,5 +31,6 @@ __all__ = [
     "clocks_write",
     "policy_create",
     "policy_update",
+    "public_holidays_fill",
     "sla_sweep",
 ]

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from steward.core import audit, outbox, stamps
@@ -25,6 +26,7 @@ from steward.core.services.common import (
 from steward.sla import selectors
 from steward.sla.models import WEEKDAYS, BusinessCalendar, CalendarClosure, WorkingHours
 from steward.sla.selectors.business_time import MINUTES_PER_DAY
+from steward.sla.services.holidays import holidays_store
 
 EDITABLE = {
     "name",
@@ -255,6 +257,7 @@ def calendar_create(
             slug=slug, **{k: v for k, v in clean.items() if k in SCALARS}
         )
     _write_children(calendar, clean)
+    holidays_store(calendar, today=timezone.localdate())  # its country's dates, as rows
     after = _snapshot(calendar, [*SCALARS, "working_hours", "closures"])
     audit.record(actor, calendar, action=AuditAction.CREATE, after=after)
     outbox.emit("calendar.created", calendar)
@@ -287,6 +290,8 @@ def calendar_update(
     # a rename racing another's passed the check above too
     with unique_or_refused(BusinessCalendar, {"name": _taken()["name"]}):
         bump_version(calendar, scalars)
+    if {"holiday_country", "holiday_subdivision"} & set(clean):
+        holidays_store(calendar, today=timezone.localdate())  # the new country's dates
     audit.record(actor, calendar, before=before, after=after)
     outbox.emit("calendar.updated", calendar, changed=sorted(clean))
     return calendar

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from steward.core.errors import ValidationFailed
@@ -73,13 +74,16 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def calendar_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A calendar's zone, holidays, hours per weekday and closures, and who uses it."""
+    """A calendar's zone, holidays (the next stored ones listed), hours per weekday and
+    closures, and who uses it."""
     can = readable(request.actor)
     calendar = selectors.calendar_get(request.actor, slug=slug)
     weekly = selectors.weekly_hours(calendar)
     days = [(name, interval_text(weekly[day])) for day, name in enumerate(WEEKDAY_NAMES)]
     policies = selectors.policy_list(request.actor, calendar=calendar.slug, limit=100).items
+    holidays = selectors.calendar_upcoming_holidays(calendar, today=timezone.localdate())
     context = {"calendar": calendar, "days": days, "policies": policies, "can": can}
+    context["holidays"] = holidays
     return render(request, "sla/calendar_detail.html", context)
 
 
