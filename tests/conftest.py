@@ -21,7 +21,6 @@ from tests import (
     database_shared,
     database_templates,
     factories,
-    ordering,
 )
 from tests.journeys import controls as journey_controls
 
@@ -32,8 +31,7 @@ def pytest_collection_modifyitems(config, items):
     """Database-specific tests are deselected on the other database, not skipped: each CI
     run (SQLite, then PostgreSQL) runs every test meant for it. The PostgreSQL run also
     leaves out the tests that cannot reach the database (tests/database_runs.py): the SQLite
-    run has already given their answer. STEWARD_TEST_PURE_ON_POSTGRES=1 keeps them. The fault
-    tests and the journeys then go to the end of the order (tests/ordering.py)."""
+    run has already given their answer. STEWARD_TEST_PURE_ON_POSTGRES=1 keeps them."""
     from django.conf import settings
 
     other = "sqlite_only" if settings.IS_POSTGRES else "postgres_only"
@@ -45,7 +43,6 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
-    ordering.longest_last(items)  # after pytest-django's sort (tests/ordering.py)
 
 
 REQUIRE_SERVICES = os.environ.get("STEWARD_REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}
