@@ -206,3 +206,26 @@ def test_scale_table_prints_p99_and_the_create_verdict():
     assert cells[-2:] == [">= 0.5x floor, p99 <= 20 ms", "no"]
     detail = next(line for line in text.splitlines() if line.startswith("| detail_api |"))
     assert detail.rstrip(" |").endswith("yes")
+
+
+def test_a_target_the_floor_or_plain_driver_misses_too_is_named(tmp_path):
+    scale = _scale(10**6, 10**5)
+    scale["full"]["floor_read"]["median"] = _lat(400, 12.0)  # the bare view over 10 and 5 ms
+    scale["full"]["floor_insert"]["median"] = _lat(300, 10.0, 25.0)  # its p99 over 20 ms
+    _write(tmp_path, "20261204-1-incidents-scale-sqlite-1000000.json", scale, 1)
+    bulk = _bulk(3_000) | {"bulk": _bulk(3_000)["bulk"] | {"raw_per_s": 8_000.0}}
+    _write(tmp_path, "20261204-1-incidents-bulk-sqlite-100000.json", bulk, 2)
+    _write(tmp_path, "20261204-1-incidents-bulk-postgres-100000.json", _bulk(3_000), 3)
+    rows = summary.summary(tmp_path)
+    queue = _one(rows, "queue_api", "sqlite")
+    assert queue["beyond"] == "floor"
+    assert queue["verdict"] == "MISSED by 1,410% (15.10x the bound); the floor itself misses it"
+    assert _one(rows, "create_p99", "sqlite", "at 1,000,000")["beyond"] == "floor"
+    assert _one(rows, "create_p99", "sqlite", "empty")["beyond"] == ""  # the empty floor: 12 ms
+    assert _one(rows, "queue_web", "sqlite")["beyond"] == ""  # met: nothing to explain
+    assert _one(rows, "bulk", "sqlite")["beyond"] == "plain driver"
+    assert _one(rows, "bulk", "postgres")["beyond"] == ""  # its driver did 50,000/s
+    assert _one(rows, "activity", "sqlite")["beyond"] == "floor"  # 6 ms, the floor's 12 ms
+    assert _one(rows, "search", "sqlite")["beyond"] == ""  # 45 ms missed; the floor's 12 met 30
+    # queue_api, activity, the create's p99 at 1,000,000 and SQLite's bulk
+    assert "(4 of them missed by the floor or the plain driver" in summary.render(rows)
