@@ -147,15 +147,15 @@ def test_a_small_filtered_set_drives_and_the_index_says_which_match(
     (page, nxt), ran = _keys(agent_actor, word, priority=[1], cursor=None, limit=1)
     assert [i for _, i in page] == [made[6].pk]
     assert nxt is not None
-    # PostgreSQL reads the first batch from the index here (SQLite has it from the check)
-    first = 1 if connection.vendor == "postgresql" else 0
-    assert len(ran) == first + 3  # the batch narrowed, the small set, the index asked
+    # the first batch read from the index (the check only counted the matches), narrowed,
+    # the small set, the index asked
+    assert len(ran) == 4
     assert search.TABLE in ran[-1]
     _index_drives(monkeypatch)
     (walked, walked_next), walked_ran = _keys(agent_actor, word, priority=[1], cursor=None, limit=1)
     assert (walked, walked_next) == (page, nxt)
-    # 2 narrowed, the index read again (nothing kept: fourfold, 8; 7 left), 7 narrowed
-    assert len(walked_ran) == first + 3
+    # 2 read and narrowed, the index read again (nothing kept: fourfold, 8; 7 left), 7 narrowed
+    assert len(walked_ran) == 4
 
 
 def test_a_large_filtered_set_keeps_the_index_walk(agent_actor, common, monkeypatch):
@@ -220,3 +220,16 @@ def _pages(actor, word, limit, filters):
         cursor = page.next
         if cursor is None:
             return pages
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL decides by statistics")
+def test_sqlite_counts_a_words_matches_in_the_database(agent_actor, common):
+    """Whether a word is common is counted inside SQLite, not by reading ``MAX_HITS + 1``
+    ids into Python (0.63 ms a request for a common word at 1,000,000 incidents)."""
+    _, _, word = common
+    with CaptureQueriesContext(connection) as ran:
+        found = search.find(word, include_internal=True)
+    asked = [c["sql"] for c in ran if search.TABLE in c["sql"] and "MATCH" in c["sql"]]
+    assert found.newest
+    assert len(asked) == 1
+    assert asked[0].startswith("SELECT count(*) FROM (SELECT rowid FROM")

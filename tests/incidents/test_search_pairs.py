@@ -103,4 +103,5 @@ def test_one_word_is_never_counted_whole(agent_actor, words, monkeypatch):
     whole, prefixes = _both(agent_actor, first, monkeypatch)
     index = [[s for s in way[2] if search.TABLE in s] for way in (whole, prefixes)]
     assert index[0] == index[1]  # the index asked the same, in the same words
-    assert all(":*" in c for c in _counts(whole[2]))
+    if POSTGRES:  # whole words are PostgreSQL's to count first (SQLite counts the phrase asked)
+        assert all(":*" in c for c in _counts(whole[2]))
