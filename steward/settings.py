@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 
 from steward.conf import BASE_DIR, env, secret_key, var_dir
+from steward.worker_imports import import_queue_storage
 
 VAR_DIR: Path = var_dir()
 SECRET_KEY = secret_key()
@@ -192,6 +193,12 @@ else:
             "max_delay": 1.0,
         },
     }
+
+# huey's storage module imports the Redis client and psycopg at its top, for storages Steward
+# may not use: imported here, before djhuey imports huey, with only the client the queue
+# above needs, in every process (psycopg still loads as PostgreSQL's driver when Django asks
+# for it). Each cost 7-8 % of a `steward` process's start (decision 0131).
+import_queue_storage(REDIS_URL)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -6,7 +6,11 @@
   with its own OpenSSL) 10 MB. Steward's queue is ``RedisHuey`` with a Redis URL and
   ``SqliteHuey`` without; it never uses huey's PostgreSQL storage. While huey's storage is
   imported, the clients its configured storage does not need are absent for it; nothing
-  else is kept from importing them later (psycopg is still PostgreSQL's driver).
+  else is kept from importing them later (psycopg is still PostgreSQL's driver). The
+  settings module does this (``import_queue_storage``) before djhuey imports huey, so every
+  process that loads Steward's settings is spared them, not only a web worker: a
+  management command, ``steward worker`` and the test suite's ``steward`` processes spent
+  7-8 % of their start-up on each (decision 0131).
 - pydantic builds a schema's validator and serializer when its class is created: every API
   operation's schemas in every worker, +3.5 MB, though a worker serving reads validates a
   few of them. ``defer_build`` builds each on its first use instead (pydantic locks the
@@ -72,14 +76,22 @@ def unused_queue_clients(redis_url: str) -> list[str]:
     return ["psycopg"] if redis_url else ["psycopg", "redis"]
 
 
+def import_queue_storage(redis_url: str) -> None:
+    """Import huey's storage module while the clients a queue on ``redis_url`` (empty: huey
+    on SQLite) does not use are absent; nothing when it is loaded already."""
+    with absent(unused_queue_clients(redis_url)):
+        importlib.import_module("huey.storage")
+
+
 def prepare() -> None:
     from django.conf import settings
 
     load_alone("django.test.signals")  # before ninja's settings module imports it
     from ninja import Schema
 
-    with absent(unused_queue_clients(settings.REDIS_URL)):
-        importlib.import_module("huey.storage")
+    # reading REDIS_URL loads the settings, which have imported it so already; said here as
+    # well, as the web worker's memory depends on it (decision 0049)
+    import_queue_storage(settings.REDIS_URL)
     # before any of Steward's schemas (and ninja's response models built on Schema) exists:
     # a class takes its configuration from its bases when it is created
     Schema.model_config["defer_build"] = True

@@ -13,6 +13,7 @@ REDIS_URL = os.environ.get("STEWARD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"
 REQUIRED = os.environ.get("STEWARD_REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}
 
 ROUND_TRIP = """
+import sys
 from huey.contrib.djhuey import HUEY
 from steward.core.tasks import dispatch_outbox
 HUEY.flush()
@@ -20,6 +21,7 @@ dispatch_outbox()
 print(type(HUEY).__name__, HUEY.pending_count())
 task = HUEY.dequeue()
 print(HUEY.execute(task), HUEY.pending_count())
+print(*(name in sys.modules for name in ("redis", "psycopg")))
 """
 
 
@@ -35,8 +37,11 @@ def test_default_queue_is_sqlite(tmp_path, migrated_sqlite):
     copy_migrated(migrated_sqlite, tmp_path)
     result = run_steward("shell", "-c", ROUND_TRIP, env_extra=env)
     lines = result.stdout.split()
-    assert lines[-4:] == ["SqliteHuey", "1", "0", "0"], result.stdout + result.stderr
+    assert lines[-6:-2] == ["SqliteHuey", "1", "0", "0"], result.stdout + result.stderr
     assert (tmp_path / "huey.sqlite3").exists()
+    # neither queue client was loaded for it (decision 0131): not the Redis client, and on
+    # SQLite not psycopg, which huey's storage module imports at its top
+    assert lines[-2:] == ["False", "False"], result.stdout + result.stderr
 
 
 def test_redis_queue_when_configured(tmp_path, migrated_sqlite):
@@ -47,8 +52,12 @@ def test_redis_queue_when_configured(tmp_path, migrated_sqlite):
     env = {"STEWARD_VAR_DIR": str(tmp_path), "STEWARD_REDIS_URL": REDIS_URL}
     copy_migrated(migrated_sqlite, tmp_path)
     result = run_steward("shell", "-c", ROUND_TRIP, env_extra=env)
-    # the task was queued in Redis, ran (0 rows on an empty outbox) and left the queue empty
-    assert result.stdout.split()[-4:] == ["RedisHuey", "1", "0", "0"], result.stdout + result.stderr
+    # the task was queued in Redis, ran (0 rows on an empty outbox) and left the queue empty;
+    # the Redis client was loaded, psycopg (a SQLite database) not
+    lines = result.stdout.split()
+    assert lines[-6:] == ["RedisHuey", "1", "0", "0", "True", "False"], (
+        result.stdout + result.stderr
+    )
     assert not (tmp_path / "huey.sqlite3").exists()
 
 
