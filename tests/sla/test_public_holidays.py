@@ -202,5 +202,5 @@ def test_a_country_module_is_loaded_alone_by_the_workers_loader_under_the_lock(m
     public_holidays._load_country_alone(holidays, "DE")
 
     assert calls == [("holidays.countries.germany", True)]
-    assert loader.entity is sys.modules["holidays.countries.germany"].Germany
+    assert loader.entity is sys.modules["holidays.countries.germany"].DE  # the alias class
     assert not public_holidays._COUNTRY_LOCK.locked()
