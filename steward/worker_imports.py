@@ -51,7 +51,9 @@ def absent(names: list[str]) -> Iterator[None]:
 def load_alone(name: str) -> None:
     """Load the module ``name`` from its file without importing its package's ``__init__``
     (the package's own package must be loaded). Nothing when ``name`` or its package is
-    loaded already, or when the file is not where the package's layout puts it."""
+    loaded already, or when the file is not where the package's layout puts it. Also how
+    business time loads one country of the ``holidays`` package (sla/selectors/
+    public_holidays.py, under its own lock: this function takes none)."""
     package, _, leaf = name.rpartition(".")
     if name in sys.modules or package in sys.modules:
         return

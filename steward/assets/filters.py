@@ -14,7 +14,7 @@ from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from steward.assets.choices import ContractKind, Status
-from steward.core.filters import SearchText
+from steward.core.filters import SearchText, one_of, unknown_value
 
 ID = re.compile(r"[0-9]{1,18}")
 
@@ -45,7 +45,7 @@ class AssetFilters(Schema):
         statuses = _present(value)
         bad = [s for s in statuses if s not in Status.values]
         if bad:
-            raise PydanticCustomError("unknown_status", f"unknown status {bad[0]!r}")
+            raise unknown_value(bad[0], what="status")
         return statuses
 
     @field_validator("model", "location", mode="before")
@@ -54,7 +54,7 @@ class AssetFilters(Schema):
         if value in ("", None):
             return None
         if isinstance(value, bool) or not ID.fullmatch(str(value)):
-            raise PydanticCustomError("unknown_id", "an id")
+            raise PydanticCustomError("an_id", "an id")
         return int(value)
 
     @field_validator("cursor", "limit", mode="before")
@@ -81,7 +81,7 @@ class ContractFilters(Schema):
         if value in ("", None):
             return ""
         if value not in ContractKind.values:
-            raise PydanticCustomError("unknown_kind", f"one of {', '.join(ContractKind.values)}")
+            raise one_of(ContractKind.values)
         return value
 
     @field_validator("expiring_within", "cursor", "limit", mode="before")

@@ -8,7 +8,6 @@ from typing import Any
 from django.http import QueryDict
 from ninja import Schema
 from pydantic import Field, field_validator
-from pydantic_core import PydanticCustomError
 
 from steward.automation.choices import Trigger
 from steward.core import filters as core_filters
@@ -26,9 +25,7 @@ class RuleFilters(Schema):
         if value in ("", None):
             return ""
         if value not in Trigger.values:
-            raise PydanticCustomError(
-                "unknown_trigger", f"unknown trigger {value!r}: one of {', '.join(Trigger.values)}"
-            )
+            raise core_filters.unknown_value(value, what="trigger", allowed=Trigger.values)
         return value
 
     @field_validator("active", mode="before")

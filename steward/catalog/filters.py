@@ -8,10 +8,9 @@ from typing import Any
 
 from ninja import Schema
 from pydantic import Field, field_validator
-from pydantic_core import PydanticCustomError
 
 from steward.catalog.choices import RequestStatus, ServiceKind, Stage, TaskStatus
-from steward.core.filters import SearchText
+from steward.core.filters import SearchText, unknown_value
 
 TASK_QUEUES = ("all", "open", "my_teams", "mine")
 TASK_SLA = ("breached", "due_soon")
@@ -29,9 +28,7 @@ def _one_of(field: str, value: Any, allowed: list[str]) -> Any:
     if value in ("", None):
         return ""
     if value not in allowed:
-        raise PydanticCustomError(
-            f"unknown_{field}", f"unknown {field} {value!r}: one of {', '.join(allowed)}"
-        )
+        raise unknown_value(value, what=field, allowed=allowed)
     return value
 
 
@@ -39,7 +36,7 @@ def _statuses(value: Any, allowed: list[str]) -> list[str]:
     statuses = _present(value)
     bad = [s for s in statuses if s not in allowed]
     if bad:
-        raise PydanticCustomError("unknown_status", f"unknown status {bad[0]!r}")
+        raise unknown_value(bad[0], what="status")
     return statuses
 
 

@@ -12,11 +12,10 @@ from typing import Any
 
 from ninja import Schema
 from pydantic import field_validator
-from pydantic_core import PydanticCustomError
 
 from steward.api.http import Moment
 from steward.changes.choices import QUEUES, ChangeType, RiskLevel, Status
-from steward.core.filters import SearchText
+from steward.core.filters import SearchText, unknown_value
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -34,9 +33,7 @@ def _without_blanks(value: Any) -> Any:
 def _known(values: list[str], allowed: list[str]) -> list[str]:
     for value in values:
         if value not in allowed:
-            raise PydanticCustomError(
-                "unknown_value", "unknown value {value}", {"value": repr(value)}
-            )
+            raise unknown_value(value)
     return values
 
 

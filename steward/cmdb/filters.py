@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from django.db.models import TextChoices
+from django.utils.translation import gettext
 from ninja import Schema
 from pydantic import Field, ValidationError, field_validator
-from pydantic_core import PydanticCustomError
 
 from steward.cmdb.choices import (
     DEFAULT_DEPTH,
@@ -27,7 +27,7 @@ from steward.cmdb.choices import (
     Environment,
 )
 from steward.core.errors import ValidationFailed
-from steward.core.filters import SearchText, refusal
+from steward.core.filters import SearchText, one_of, refusal
 
 ATTR_PARAM = re.compile(r"^attr\.(?P<name>[a-z][a-z0-9_]{0,59})$")
 S = TypeVar("S", bound=Schema)
@@ -38,7 +38,7 @@ def _one_of(value: str, choices: type[TextChoices]) -> str:
     value = value.strip()
     if value and value not in choices.values:
         # a custom error keeps the message as a person reads it (no "Value error, " prefix)
-        raise PydanticCustomError("choice", "one of {allowed}", {"allowed": ", ".join(choices)})
+        raise one_of(choices.values)
     return value
 
 
@@ -130,7 +130,7 @@ def attribute_filters(params: Mapping[str, Any]) -> dict[str, str]:
         if key.startswith("attr."):
             match = ATTR_PARAM.match(key)
             if match is None:
-                raise ValidationFailed.one(key, "attribute names are lower_snake_case")
+                raise ValidationFailed.one(key, gettext("attribute names are lower_snake_case"))
             found[match["name"]] = params[key]
     return found
 

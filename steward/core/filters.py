@@ -8,7 +8,7 @@ message is shown beside the field.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, TypeVar, get_origin
 
 from django.http import QueryDict
@@ -39,8 +39,10 @@ text with: a 422 naming ``q`` instead of a 500 (tests/contract/test_search_synta
 # pydantic's refusals as the house says them, in the reader's language: a filter bar printed
 # "Input should be a valid integer, unable to parse string as an integer" after a German
 # label. One phrase per error type a query string can meet (lower-case, printed after the
-# field's label like a service's field message); ``%(…)s`` takes the error's ``ctx``. A type
-# not listed (a schema's own ``PydanticCustomError``) keeps its message.
+# field's label like a service's field message); ``%(…)s`` takes the error's ``ctx``. Our own
+# refusals (a filter schema's validators) are listed the same way by their type: the API
+# prints their English as raised, a page the phrase (decision 0130). A type not listed keeps
+# its message; tests/core/test_filter_refusals.py fails for a filters module raising one.
 REFUSALS = {
     "int_parsing": _("a whole number"),
     "int_type": _("a whole number"),
@@ -60,6 +62,17 @@ REFUSALS = {
     "greater_than": _("more than %(gt)s"),
     "less_than_equal": _("at most %(le)s"),
     "less_than": _("less than %(lt)s"),
+    # our own: the page names the field by its label, so the phrase does not ("unknown
+    # status 'x'" in the API is "Status: unknown value 'x'" on the page)
+    "unknown_value": _("unknown value %(value)s"),
+    "unknown_choice": _("unknown value %(value)s: one of %(allowed)s"),
+    "one_of": _("one of %(allowed)s"),
+    "an_id": _("an id"),
+    "priority_range": _("between 1 (critical) and 5 (planning)"),
+    "minutes_range": _("minutes, between 1 and %(max)s"),
+    "rating_range": _("each rating a whole number from 1 to 5"),
+    "nul_character": _("may not contain a NUL character"),
+    "iso_datetime": _("a date and time, e.g. 2026-05-01T20:00:00Z"),  # api.http.Moment
 }
 
 
@@ -69,6 +82,30 @@ def refusal(error: Mapping[str, Any]) -> str:
     if phrase is None:
         return str(error["msg"])
     return str(phrase) % dict(error.get("ctx") or {})
+
+
+def unknown_value(
+    value: object, *, what: str = "value", allowed: Iterable[str] = ()
+) -> PydanticCustomError:
+    """A filter's refusal of ``value``, none of its field's choices: "unknown status 'x'"
+    in the API (with ": one of a, b" when ``allowed`` is given), "unknown value 'x'" after
+    the field's label on a page, in the reader's language. The value comes last in the
+    context: pydantic fills the template in that order, so a ``{…}`` typed into the value
+    stays as typed."""
+    shown = {"what": what, "value": repr(value)}
+    names = ", ".join(allowed)
+    if not names:
+        return PydanticCustomError("unknown_value", "unknown {what} {value}", shown)
+    return PydanticCustomError(
+        "unknown_choice",
+        "unknown {what} {value}: one of {allowed}",
+        {"what": what, "allowed": names, "value": shown["value"]},
+    )
+
+
+def one_of(allowed: Iterable[str]) -> PydanticCustomError:
+    """A filter's refusal naming only what it takes: "one of a, b", on a page too."""
+    return PydanticCustomError("one_of", "one of {allowed}", {"allowed": ", ".join(allowed)})
 
 
 def parse_query(
@@ -112,7 +149,5 @@ class UserFilters(Schema):
     @classmethod
     def _known_role(cls, value: str) -> str:
         if value and value not in Role.values:
-            raise PydanticCustomError(
-                "unknown_role", "unknown role {value}", {"value": repr(value)}
-            )
+            raise unknown_value(value, what="role")
         return value

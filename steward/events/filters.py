@@ -9,11 +9,10 @@ from typing import Any
 from django.http import QueryDict
 from ninja import Schema
 from pydantic import Field, field_validator
-from pydantic_core import PydanticCustomError
 
 from steward.api.http import Moment
 from steward.core import filters as core_filters
-from steward.core.filters import SearchText
+from steward.core.filters import SearchText, unknown_value
 from steward.events.choices import ALERT_SEVERITIES, StateFilter
 
 
@@ -22,9 +21,7 @@ def _one_of(field: str, values: tuple[str, ...] | list[str], empty: str = ""):
         if value in ("", None):
             return empty
         if value not in values:
-            raise PydanticCustomError(
-                f"unknown_{field}", f"unknown {field} {value!r}: one of {', '.join(values)}"
-            )
+            raise unknown_value(value, what=field, allowed=values)
         return value
 
     return field_validator(field, mode="before")(classmethod(check))

@@ -15,12 +15,8 @@ from pydantic import ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from steward.api.http import Moment
-from steward.core.filters import SearchText, refusal
+from steward.core.filters import SearchText, one_of, refusal, unknown_value
 from steward.incidents.choices import BREACHING_WITHIN_MAX, Queue, QueueOrder, Status
-
-
-def _refuse(message: str) -> PydanticCustomError:
-    return PydanticCustomError("invalid_filter", message)
 
 
 def _given(value: Any) -> list[Any]:
@@ -71,7 +67,7 @@ class IncidentFilters(Schema):
     @classmethod
     def _queue(cls, value: str) -> str:
         if value and value not in Queue.values:
-            raise _refuse(f"one of {', '.join(Queue.values)}")
+            raise one_of(Queue.values)
         return value
 
     @field_validator("status", mode="before")
@@ -80,7 +76,7 @@ class IncidentFilters(Schema):
         given = _given(value)
         unknown = [s for s in given if s not in Status.values]
         if unknown:
-            raise _refuse(f"unknown status {unknown[0]!r}")
+            raise unknown_value(unknown[0], what="status")
         return given
 
     @field_validator("priority", mode="before")
@@ -91,7 +87,7 @@ class IncidentFilters(Schema):
             text = str(item)
             # ASCII digits only: int() would take "²" or "١" and fail or mean something else
             if not (text.isascii() and text.isdigit() and len(text) < 3 and 1 <= int(text) <= 5):
-                raise _refuse("between 1 (critical) and 5 (planning)")
+                raise PydanticCustomError("priority_range", "between 1 (critical) and 5 (planning)")
             levels.append(int(text))
         return levels
 
@@ -99,7 +95,9 @@ class IncidentFilters(Schema):
     @classmethod
     def _breaching_within(cls, value: int | None) -> int | None:
         if value is not None and not 0 < value <= BREACHING_WITHIN_MAX:
-            raise _refuse(f"minutes, between 1 and {BREACHING_WITHIN_MAX}")
+            raise PydanticCustomError(
+                "minutes_range", "minutes, between 1 and {max}", {"max": BREACHING_WITHIN_MAX}
+            )
         return value
 
     @field_validator("ci", "service")
@@ -118,7 +116,7 @@ class IncidentFilters(Schema):
         if value in (None, ""):
             return QueueOrder.PRIORITY.value
         if value not in QueueOrder.values:
-            raise _refuse(f"one of {', '.join(QueueOrder.values)}")
+            raise one_of(QueueOrder.values)
         return value
 
     def selector_args(self, *, default_queue: str = Queue.ALL.value) -> dict[str, Any]:

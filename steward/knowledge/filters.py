@@ -8,10 +8,9 @@ from typing import Any
 from django.http import QueryDict
 from ninja import Schema
 from pydantic import Field, field_validator
-from pydantic_core import PydanticCustomError
 
 from steward.core import filters as core_filters
-from steward.core.filters import SearchText
+from steward.core.filters import SearchText, unknown_value
 from steward.knowledge.choices import Status
 
 
@@ -39,7 +38,7 @@ class ArticleFilters(Schema):
         states = _present(value)
         bad = [s for s in states if s not in Status.values]
         if bad:
-            raise PydanticCustomError("unknown_status", f"unknown status {bad[0]!r}")
+            raise unknown_value(bad[0], what="status")
         return states
 
     @field_validator("cursor", "limit", mode="before")

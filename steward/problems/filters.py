@@ -16,14 +16,10 @@ from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from steward.core import filters as core_filters
-from steward.core.filters import SearchText
+from steward.core.filters import SearchText, unknown_value
 from steward.problems.choices import Queue, Status
 
 PRIORITY = re.compile(r"[0-9]{1,9}")  # ASCII digits only: int() would take "١" as 1
-
-
-def _unknown(field: str, message: str) -> PydanticCustomError:
-    return PydanticCustomError(f"unknown_{field}", message)
 
 
 def _present(values: Any) -> list:
@@ -56,7 +52,7 @@ class ProblemFilters(Schema):
         if value in ("", None):
             return Queue.ALL
         if value not in Queue.values:
-            raise _unknown("queue", f"unknown queue {value!r}: one of {', '.join(Queue.values)}")
+            raise unknown_value(value, what="queue", allowed=Queue.values)
         return value
 
     @field_validator("status", mode="before")
@@ -65,7 +61,7 @@ class ProblemFilters(Schema):
         statuses = _present(value)
         bad = [s for s in statuses if s not in Status.values]
         if bad:
-            raise _unknown("status", f"unknown status {bad[0]!r}")
+            raise unknown_value(bad[0], what="status")
         return statuses
 
     @field_validator("priority", mode="before")
@@ -75,7 +71,7 @@ class ProblemFilters(Schema):
         for item in _present(value):
             text = str(item)
             if isinstance(item, bool) or not PRIORITY.fullmatch(text) or not 1 <= int(text) <= 5:
-                raise _unknown("priority", "between 1 (critical) and 5 (planning)")
+                raise PydanticCustomError("priority_range", "between 1 (critical) and 5 (planning)")
             priorities.append(int(text))
         return priorities
 

@@ -10,6 +10,7 @@ from steward.sla import selectors, services
 from steward.sla.filters import CalendarFilters, PolicyFilters
 from steward.sla.schemas import (
     CalendarCreateIn,
+    CalendarDetailOut,
     CalendarOut,
     CalendarPatchIn,
     PolicyCreateIn,
@@ -26,12 +27,12 @@ def list_calendars(request: HttpRequest, filters: Query[CalendarFilters]):
     return selectors.calendar_list(request.actor, **filters.dict())
 
 
-@calendars.get("/{slug}", response=CalendarOut)
+@calendars.get("/{slug}", response=CalendarDetailOut)
 def get_calendar(request: HttpRequest, response: HttpResponse, slug: str):
     return tag(response, selectors.calendar_get(request.actor, slug=slug))
 
 
-@calendars.post("", response={201: CalendarOut})
+@calendars.post("", response={201: CalendarDetailOut})
 def create_calendar(request: HttpRequest, response: HttpResponse, payload: CalendarCreateIn):
     data = payload.dict()
     calendar = create_with_key(
@@ -44,7 +45,7 @@ def create_calendar(request: HttpRequest, response: HttpResponse, payload: Calen
     return 201, tag(response, calendar)
 
 
-@calendars.patch("/{slug}", response=CalendarOut)
+@calendars.patch("/{slug}", response=CalendarDetailOut)
 def patch_calendar(
     request: HttpRequest, response: HttpResponse, slug: str, payload: CalendarPatchIn
 ):

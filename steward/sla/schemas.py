@@ -8,6 +8,7 @@ from ninja import Schema
 from pydantic import Field
 
 from steward.api.http import In
+from steward.sla import selectors
 
 TIME = r"^\d{2}:\d{2}$"
 
@@ -57,6 +58,27 @@ class CalendarOut(Schema):
     @staticmethod
     def resolve_closures(obj) -> list[dict]:  # noqa: ANN001
         return [{"date": c.date, "name": c.name} for c in obj.closures.all()]
+
+
+class HolidayOut(Schema):
+    date: dt.date
+    name: str = Field(..., description="in the country's own language, e.g. Neujahr")
+
+
+class CalendarDetailOut(CalendarOut):
+    """One calendar as its detail, create and patch answer it: a list page leaves out the
+    public holidays (decision 0130)."""
+
+    holidays: list[HolidayOut] = Field(
+        ...,
+        description="the stored public holidays of the next twelve months, from today in the "
+        "calendar's time zone up to the same date a year on, by date; empty without a "
+        "country, or while its rows are not yet stored (docs/sla.md)",
+    )
+
+    @staticmethod
+    def resolve_holidays(obj) -> list[dict]:  # noqa: ANN001
+        return [{"date": h.date, "name": h.name} for h in selectors.calendar_holidays_ahead(obj)]
 
 
 class CalendarCreateIn(In):

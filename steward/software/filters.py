@@ -9,10 +9,9 @@ from typing import Any
 from django.http import QueryDict
 from ninja import Schema
 from pydantic import Field, field_validator
-from pydantic_core import PydanticCustomError
 
 from steward.core import filters as core_filters
-from steward.core.filters import SearchText
+from steward.core.filters import SearchText, unknown_value
 from steward.software.choices import Metric, Source, Term
 
 
@@ -25,9 +24,7 @@ def _one_of(field: str, values: list[str]):
         if value in ("", None):
             return ""
         if value not in values:
-            raise PydanticCustomError(
-                f"unknown_{field}", f"unknown {field} {value!r}: one of {', '.join(values)}"
-            )
+            raise unknown_value(value, what=field, allowed=values)
         return value
 
     return field_validator(field, mode="before")(classmethod(check))

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import QueryDict
 from ninja import Schema
 from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from steward.core import filters as core_filters
 
@@ -31,7 +32,7 @@ class SurveyFilters(Schema):
     @classmethod
     def _one_to_five(cls, value: list[int]) -> list[int]:
         if any(not 1 <= v <= 5 for v in value):
-            raise ValueError("each rating a whole number from 1 to 5")
+            raise PydanticCustomError("rating_range", "each rating a whole number from 1 to 5")
         return value
 
 

@@ -112,7 +112,7 @@ def test_an_unknown_filter_in_the_address_shows_beside_the_field_and_clears(page
     sign_in(page, "sam", path="/problems/?status=nope")
 
     beside_status = page.locator(".filter.invalid .error")
-    expect(beside_status).to_have_text("Status: unknown status 'nope'")
+    expect(beside_status).to_have_text("Status: unknown value 'nope'")
     expect(page.locator("#rows")).to_contain_text("change the filter marked above")
     assert_accessible(page)
     page.get_by_label("Status").select_option(label="New")

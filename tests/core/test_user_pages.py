@@ -120,7 +120,7 @@ def test_an_unknown_role_filter_is_named_beside_its_field(admin_web):
     response = admin_web.get(USERS, {"role": "wizard"})
     assert response.status_code == 422
     alerts = [text_of(e) for e in elements(response.content, "span", role="alert")]
-    assert alerts == ["Role: unknown role 'wizard'"]
+    assert alerts == ["Role: unknown value 'wizard'"]
 
 
 def test_adding_a_person_with_an_invitation_mails_a_set_password_link(admin_web):

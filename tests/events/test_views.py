@@ -54,7 +54,7 @@ def test_filters_narrow_and_a_bad_one_is_named(monitor):
     assert b"alpha01" in page.content
     assert b"beta01" not in page.content
     assert bad.status_code == 422
-    assert b"unknown severity" in bad.content
+    assert b"Severity: unknown value &#x27;fatal&#x27;: one of" in bad.content
 
 
 def test_acknowledge_and_close_from_the_page(monitor):

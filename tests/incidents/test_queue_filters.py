@@ -89,7 +89,7 @@ def test_an_unknown_status_on_the_page_is_named_beside_the_field(web, two):
     page = web.get("/incidents/", {"queue": "open", "status": "bogus"})
 
     assert page.status_code == 200
-    assert errors_beside(page.content) == {"status": "Status: unknown status 'bogus'"}
+    assert errors_beside(page.content) == {"status": "Status: unknown value 'bogus'"}
     assert titles(page.content) == ["VPN is down", "Printer jams"]  # the rest still applies
 
 
@@ -106,7 +106,7 @@ def test_an_unknown_filter_in_the_htmx_swap_is_shown_beside_the_field(web, two):
     assert "<html" not in content
     assert titles(rows.content) == ["VPN is down"]
     # the bar comes back with the rows: the message beside its field, none beside the others
-    assert errors_beside(rows.content) == {"status": "Status: unknown status 'bogus'"}
+    assert errors_beside(rows.content) == {"status": "Status: unknown value 'bogus'"}
     fixed = web.get(
         "/incidents/", {"queue": "open", "priority": "1", "partial": "1"}, HTTP_HX_REQUEST="true"
     )

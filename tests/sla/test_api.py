@@ -1,9 +1,15 @@
 """/api/v1/calendars and /api/v1/sla/policies through the real middleware stack."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
+from django.utils import timezone
 
 from steward.core.models import AuditEntry
+from steward.sla import selectors
 from steward.sla.models import BusinessCalendar, SlaPolicy
+from steward.sla.selectors import calendars as calendar_reads
 from tests import factories
 from tests.conftest import api_client_for
 from tests.sla.conftest import office_hours
@@ -12,6 +18,9 @@ pytestmark = pytest.mark.django_db
 
 CALENDARS = "/api/v1/calendars"
 POLICIES = "/api/v1/sla/policies"
+# a calendar read with a (cached) token: the cache stamps, the calendar, its hours, closures
+# and its public holidays of the next twelve months
+DETAIL_QUERIES = 5
 
 
 def calendar_body(**overrides):
@@ -248,3 +257,59 @@ def test_an_agent_limited_to_an_organisation_sees_general_and_its_own_policies(a
     assert listed == ["General", "Home"]
     assert_error(client.get(f"{POLICIES}/other"), 404, "not_found")
     assert client.get(f"{POLICIES}/home").status_code == 200
+
+
+def _berlin_today() -> dt.date:
+    return timezone.localdate(timezone=ZoneInfo("Europe/Berlin"))
+
+
+def test_one_calendar_carries_its_stored_holidays_of_the_next_twelve_months(
+    admin_api, django_assert_num_queries
+):
+    """Decision 0130: the detail reads the stored rows (one query, at most a year's), never
+    the package; the list leaves them out."""
+    admin_api.post(CALENDARS, calendar_body())  # DE/BE: the rows are stored
+    calendar = BusinessCalendar.objects.get()
+    today = _berlin_today()
+    ahead = calendar.public_holidays.filter(
+        date__gte=today, date__lt=calendar_reads.a_year_on(today)
+    )
+    expected = [{"date": f"{h.date:%Y-%m-%d}", "name": h.name} for h in ahead.order_by("date")]
+
+    with django_assert_num_queries(DETAIL_QUERIES):
+        detail = admin_api.get(f"{CALENDARS}/office")
+    listed = admin_api.get(CALENDARS)
+
+    assert detail.status_code == 200, detail.content
+    assert detail.json()["holidays"] == expected
+    assert 9 <= len(expected) <= 13  # Berlin's public holidays of a year
+    assert "Neujahr" in [h["name"] for h in expected]
+    assert "holidays" not in listed.json()["items"][0]
+
+
+def test_the_twelve_months_start_today_and_end_before_the_same_date_a_year_on(admin_api):
+    admin_api.post(CALENDARS, calendar_body())
+    calendar = BusinessCalendar.objects.get()
+    christmas = dt.date(_berlin_today().year, 12, 25)
+
+    dates = [h.date for h in selectors.calendar_holidays_ahead(calendar, today=christmas)]
+
+    assert dates[0] == christmas
+    assert dt.date(christmas.year + 1, 1, 1) in dates
+    assert dates[-1] == dt.date(christmas.year + 1, 10, 3)  # not the 25 and 26 December
+    assert calendar_reads.a_year_on(dt.date(2028, 2, 29)) == dt.date(2029, 3, 1)
+
+
+def test_a_patched_country_answers_its_holidays_and_unstored_rows_answer_none(admin_api):
+    admin_api.post(CALENDARS, calendar_body())
+
+    patched = admin_api.patch(
+        f"{CALENDARS}/office", {"holiday_country": "FR", "holiday_subdivision": ""}
+    )
+    # a country changed outside the services: its rows are the old country's, not shown
+    BusinessCalendar.objects.update(holiday_country="AT")
+    unstored = admin_api.get(f"{CALENDARS}/office")
+
+    assert patched.status_code == 200, patched.content
+    assert "Jour de l'an" in [h["name"] for h in patched.json()["holidays"]]
+    assert unstored.json()["holidays"] == []

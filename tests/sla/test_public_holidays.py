@@ -5,6 +5,7 @@ by a daily job that writes each change once, audited, with its event."""
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import holidays
 import pytest
@@ -14,7 +15,7 @@ from django.utils import timezone
 from steward.core.models import AuditEntry, OutboxMessage
 from steward.sla import tasks
 from steward.sla.models import BusinessCalendar, CalendarHoliday
-from steward.sla.selectors import business_time
+from steward.sla.selectors import business_time, public_holidays
 from steward.sla.selectors.business_time import (
     add_business_seconds,
     business_seconds_between,
@@ -23,6 +24,7 @@ from steward.sla.selectors.business_time import (
 from steward.sla.selectors.calendars import spec_for_id
 from steward.sla.services import calendar_create, calendar_update, public_holidays_fill
 from steward.sla.services.holidays import holiday_window
+from steward.worker_imports import load_alone
 from tests.sla.conftest import SYSTEM, office_hours, office_spec
 from tests.sla.test_pages import client_for
 
@@ -181,3 +183,24 @@ def test_the_detail_page_lists_the_next_holidays(admin_web, admin_actor):
         assert f'<time datetime="{holiday.date:%Y-%m-%d}">' in page
     past = calendar.public_holidays.filter(date__lt=today).last()
     assert f'<time datetime="{past.date:%Y-%m-%d}">' not in page
+
+
+def test_a_country_module_is_loaded_alone_by_the_workers_loader_under_the_lock(monkeypatch):
+    """The country's class comes from its module file through ``worker_imports.load_alone``
+    (one loader of a module without its package, decisions 0114 and 0045), called while the
+    country lock is held; the lazy loader gets the package's own class."""
+    calls = []
+
+    def spy(name: str) -> None:
+        calls.append((name, public_holidays._COUNTRY_LOCK.locked()))
+        load_alone(name)
+
+    monkeypatch.setattr(public_holidays, "load_alone", spy)
+    loader = holidays.DE
+    monkeypatch.setattr(loader, "entity", None)
+
+    public_holidays._load_country_alone(holidays, "DE")
+
+    assert calls == [("holidays.countries.germany", True)]
+    assert loader.entity is sys.modules["holidays.countries.germany"].DE  # the alias class
+    assert not public_holidays._COUNTRY_LOCK.locked()

@@ -5,6 +5,7 @@ from steward.sla.selectors.access import SlaCapabilities, sla_capabilities, time
 from steward.sla.selectors.calendars import (
     SpecCache,
     calendar_get,
+    calendar_holidays_ahead,
     calendar_list,
     calendar_spec,
     calendar_upcoming_holidays,
@@ -37,6 +38,7 @@ __all__ = [
     "SlaCapabilities",
     "SpecCache",
     "calendar_get",
+    "calendar_holidays_ahead",
     "calendar_list",
     "calendar_spec",
     "calendar_upcoming_holidays",

@@ -4,8 +4,10 @@ arithmetic computes on."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from steward.core import stamps
 from steward.core.actor import Actor
@@ -113,6 +115,28 @@ def calendar_upcoming_holidays(
     if stored_holiday_years(calendar) is None:
         return []
     return list(calendar.public_holidays.filter(date__gte=today).order_by("date")[:limit])
+
+
+def a_year_on(day: dt.date) -> dt.date:
+    """The same date a year later (29 February: 1 March)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return dt.date(day.year + 1, 3, 1)
+
+
+def calendar_holidays_ahead(
+    calendar: BusinessCalendar, *, today: dt.date | None = None
+) -> list[CalendarHoliday]:
+    """The calendar's stored public holidays of the next twelve months (its API detail,
+    decision 0130): from today in the calendar's time zone up to the same date a year on,
+    excluded; at most a year's rows, one query. None while its rows are not its country's
+    (business time then computes them, decision 0127): the package is never imported here."""
+    if stored_holiday_years(calendar) is None:
+        return []
+    start = today or timezone.localdate(timezone=ZoneInfo(calendar.time_zone))
+    rows = calendar.public_holidays.filter(date__gte=start, date__lt=a_year_on(start))
+    return list(rows.order_by("date"))
 
 
 # per process, reloaded when a calendar, its hours or closures change (apps.py, services)

@@ -7,13 +7,13 @@ stored dates. Importing this module imports nothing of the package; calling it d
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import logging
 import sys
 import threading
 from functools import lru_cache
-from pathlib import Path
 from types import ModuleType
+
+from steward.worker_imports import load_alone
 
 logger = logging.getLogger(__name__)
 
@@ -62,30 +62,19 @@ _COUNTRY_LOCK = threading.Lock()
 
 def _load_country_alone(holidays: ModuleType, country: str) -> None:
     """Hand ``holidays``' lazy loader of ``country`` its class, read from the country's own
-    module file, so ``country_holidays`` does not import it through ``holidays.countries``,
-    whose ``__init__`` imports all ~250 country modules (+8 MB in every web worker that
-    shows an SLA status, for the one or two countries its calendars name; decision 0045).
-    The class, and so every date, is the one the package would give. An unknown code, or a
-    country whose module imports another country (which loads the package anyway), is left
-    to ``country_holidays`` as before."""
+    module file (``worker_imports.load_alone``), so ``country_holidays`` does not import it
+    through ``holidays.countries``, whose ``__init__`` imports all ~250 country modules (+8
+    MB in every web worker that shows an SLA status, for the one or two countries its
+    calendars name; decision 0045). The class, and so every date, is the one the package
+    would give. An unknown code, or a country whose module imports another country (which
+    loads the package anyway), is left to ``country_holidays`` as before. Under the lock, so
+    two threads neither load the file twice nor read a module still being loaded."""
     loader = getattr(holidays, country, None)
     module_name = getattr(loader, "module_name", "")
     if not module_name.startswith("holidays.countries.") or loader.entity is not None:
         return
     with _COUNTRY_LOCK:
+        load_alone(module_name)  # nothing if the package or the module is loaded already
         module = sys.modules.get(module_name)
-        if module is None and "holidays.countries" not in sys.modules:
-            folder = Path(holidays.__file__).parent / "countries"
-            path = folder / f"{module_name.rsplit('.', 1)[1]}.py"
-            spec = importlib.util.spec_from_file_location(module_name, path)
-            if spec is None or spec.loader is None:
-                return
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[module_name] = module
-            try:
-                spec.loader.exec_module(module)
-            except BaseException:
-                del sys.modules[module_name]
-                raise
         if module is not None:
             loader.entity = getattr(module, loader.entity_name)
