@@ -13,13 +13,17 @@ QUERY = "start=2026-01-05&end=2026-02-01"
 
 def index_links(html: str) -> list[tuple[str, str, dict[str, str]]]:
     """The index's links: (accessible text, address, attributes), in order."""
-    [nav] = elements(html, "nav", **{"aria-labelledby": "report-index-title"})
+    page = elements(html)
+    [nav] = [
+        e for e in page if e.tag == "nav" and e.attrs.get("aria-labelledby") == "report-index-title"
+    ]
     [title] = elements(html, "h2", id="report-index-title")
     assert text_of(title) == "Report index"
     return [
-        (text_of(a), a.attrs["href"], a.attrs)
-        for a in elements(html, "a")
-        if any(ancestor is nav for ancestor in a.ancestors)
+        # a link's accessible name: its label where it has one
+        (a.attrs.get("aria-label") or text_of(a), a.attrs["href"], a.attrs)
+        for a in page
+        if a.tag == "a" and any(ancestor is nav for ancestor in a.ancestors)
     ]
 
 
@@ -35,8 +39,12 @@ def test_the_reports_page_opens_with_an_index_of_its_reports(world, client):
         # the title leads to the report below, which is there under that id
         assert (place, section) == (title, f"#report-{name}")
         assert f'<section class="report" id="report-{name}"' in html
-        # its own page keeps the period, and says whose page it is to a screen reader
+        # its own page keeps the period, and says whose page it is to a screen reader (the
+        # words shown first: ten links read "Own page")
         assert own == f"Own page: {title}"
+        assert text_of(next(a for a in elements(html, "a") if a.attrs.get("href") == page)) == (
+            "Own page"
+        )
         assert page == f"/reports/{name}/?{QUERY}"
         assert "aria-current" not in attrs
     # the index comes before the first report
