@@ -14,6 +14,7 @@ from steward.core import markup
 from steward.core.actor import Actor
 from steward.core.models import Comment, OutboxMessage, Team, User
 from steward.incidents.models import Incident, TeamAssignment
+from steward.incidents.selectors import priority_for
 from steward.incidents.services.bulk import incidents_import
 from steward.sla import services as sla
 
@@ -81,6 +82,23 @@ CMDB = {
     "email": (["Email and calendar"], ["application", "server"]),
     "database": (["Data warehouse", "Online shop"], ["database"]),
 }
+# How long the desk takes, by priority (1 critical to 5 planning), as (shortest, longest):
+# to acknowledge (the first response: work started), and from opening to resolution. Each
+# longest acknowledgement is shorter than the shortest resolution of its priority.
+ACKNOWLEDGE = {
+    1: (dt.timedelta(minutes=3), dt.timedelta(minutes=20)),
+    2: (dt.timedelta(minutes=10), dt.timedelta(hours=1)),
+    3: (dt.timedelta(minutes=30), dt.timedelta(hours=4)),
+    4: (dt.timedelta(hours=2), dt.timedelta(hours=16)),
+    5: (dt.timedelta(hours=8), dt.timedelta(hours=48)),
+}
+RESOLVE = {
+    1: (dt.timedelta(hours=1), dt.timedelta(hours=8)),
+    2: (dt.timedelta(hours=3), dt.timedelta(hours=30)),
+    3: (dt.timedelta(hours=8), dt.timedelta(days=4)),
+    4: (dt.timedelta(days=1), dt.timedelta(days=8)),
+    5: (dt.timedelta(days=3), dt.timedelta(days=20)),
+}
 REPLIES = [
     "Thanks, we are looking into it.",
     "Could you send a screenshot of the error?",
@@ -128,15 +146,24 @@ def load(rng: random.Random, count: int = 3000) -> int:
         }
         row.update(_references(rng, category, services, cis))
         if age > dt.timedelta(days=3) and rng.random() < 0.9:
-            resolved = opened + dt.timedelta(minutes=rng.randint(15, 5 * 24 * 60))
+            priority = priority_for(row["impact"], row["urgency"])
+            # the generator's draws as they always were (every later demo reads the same
+            # sequence, and the journeys pick its records), each a point of its range
+            to_resolve = _within(rng.randint(15, 5 * 24 * 60), 15, 5 * 24 * 60)
+            code = rng.choice(["solved", "solved", "workaround", "user_error"])
+            to_acknowledge = _within(rng.randint(5, 240), 5, 240)
             row.update(
                 status="closed" if age > dt.timedelta(days=10) else "resolved",
-                resolution_code=rng.choice(["solved", "solved", "workaround", "user_error"]),
+                resolution_code=code,
                 resolution_notes="Fixed and confirmed with the caller.",
-                first_response_at=opened + dt.timedelta(minutes=rng.randint(5, 240)),
-                resolved_at=min(resolved, now),
+                first_response_at=opened + _span(ACKNOWLEDGE[priority], to_acknowledge),
+                resolved_at=min(opened + _span(RESOLVE[priority], to_resolve), now),
                 assignee=rng.choice(members or [None]),
             )
+            if code == "user_error" and row["channel"] == "phone" and priority >= 3:
+                # explained while the caller was on the phone: resolved from new, never
+                # acknowledged (the reports count such incidents apart)
+                row["first_response_at"] = None
         elif members and rng.random() < 0.6:
             row.update(
                 status=rng.choice(["in_progress", "in_progress", "on_hold"]),
@@ -160,6 +187,18 @@ def load(rng: random.Random, count: int = 3000) -> int:
     _comments(rng, made)
     _settle_clocks()
     return len(made)
+
+
+def _within(draw: int, low: int, high: int) -> float:
+    """Where ``draw`` (from ``low`` to ``high``) lies between them, from 0 to 1."""
+    return (draw - low) / (high - low)
+
+
+def _span(bounds: tuple[dt.timedelta, dt.timedelta], point: float) -> dt.timedelta:
+    """A duration between ``bounds`` at ``point`` (0 to 1) on a log scale: most are short,
+    a few long, as real handling times are (the mean above the median)."""
+    shortest, longest = bounds
+    return shortest * (longest / shortest) ** point
 
 
 def _cmdb() -> tuple[dict[str, str], dict[str, list[str]]]:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class ReportName(models.TextChoices):
     FLOW = "incident-flow", _("Incidents opened and resolved per week")
     BACKLOG = "backlog", _("Open incidents by priority and age")
-    RESOLUTION_TIME = "resolution-time", _("Time to resolve by priority")
+    RESOLUTION_TIME = "resolution-time", _("Time to acknowledge and resolve by priority")
     SLA = "sla-compliance", _("SLA compliance by month and priority")
     CATEGORIES = "top-categories", _("Top incident categories")
     CIS = "top-cis", _("Top configuration items by incidents")

@@ -75,3 +75,75 @@ def test_lead_reads_reports_for_a_period_and_a_team(page):
     no_error_on_page(page)
     expect(page.get_by_label("Team")).to_have_value("network")
     expect(queue_rows(page)).to_have_count(count)
+
+
+RESOLUTION = "Time to acknowledge and resolve by priority"
+
+
+def _hours(table, priority: str, column: int) -> float:
+    """A figure of the priority's row (``column``: its place after the row's heading)."""
+    row = table.locator("tbody tr").filter(has=table.page.get_by_role("rowheader", name=priority))
+    return float(row.locator("td").nth(column).inner_text())
+
+
+def test_the_it_manager_finds_each_report_from_the_index(page):
+    """The IT manager (admin: every team's figures) scrolled past ten tables for the one she
+    wanted, and nothing linked to a report's own page: the index above the reports leads to
+    each, below and on its own page. The time to acknowledge stands beside the time to
+    resolve, and the demo's desk is quicker on a high priority than on a low one."""
+    sign_in(page, "admin")
+    open_module(page, "Reports")
+    heading(page, "Reports")
+    no_error_on_page(page)
+    index = page.get_by_role("navigation", name="Report index")
+    expect(index.get_by_role("link", name=re.compile("^Own page: "))).to_have_count(10)
+
+    index.get_by_role("link", name=RESOLUTION, exact=True).click()
+    expect(page).to_have_url(re.compile(r"/reports/#report-resolution-time$"))
+    table = page.get_by_role("table", name=RESOLUTION)
+    expect(table).to_be_in_viewport()
+    expect(table.get_by_role("columnheader")).to_have_text(
+        [
+            "Priority",
+            "Resolved",
+            "Mean hours to resolve",
+            "Median hours to resolve",
+            "Mean hours to acknowledge",
+            "Not acknowledged",
+        ]
+    )
+    # MTTR (column 1) and MTTA (column 3): hours apart by priority, not one figure for all
+    assert _hours(table, "2 - High", 1) * 3 < _hours(table, "4 - Low", 1)
+    assert _hours(table, "2 - High", 3) * 3 < _hours(table, "4 - Low", 3)
+
+    index.get_by_role("link", name=f"Own page: {RESOLUTION}").click()
+    page.wait_for_load_state("load")
+    heading(page, "Reports")
+    no_error_on_page(page)
+    assert page.url.split("?")[0].endswith("/reports/resolution-time/")
+    expect(page.locator("main table")).to_have_count(1)
+    expect(index.locator('[aria-current="page"]')).to_have_text(f"Own page: {RESOLUTION}")
+
+    # from one report's page to another's: the catalogue's fulfilled requests
+    requests = "Fulfilled service requests"
+    index.get_by_role("link", name=f"Own page: {requests}").click()
+    page.wait_for_load_state("load")
+    no_error_on_page(page)
+    fulfilled = page.get_by_role("table", name=requests)
+    expect(page.locator("main table")).to_have_count(1)
+    # the row's first figure (its heading): the demo's requests fulfilled in 12 weeks
+    assert int(fulfilled.locator("tbody th").first.inner_text()) >= 2
+
+    # the filter of a report's own page keeps to that report (it opened all ten)
+    end = dt.date.today()
+    start = end - dt.timedelta(days=90)
+    page.get_by_label("From", exact=True).fill(start.isoformat())
+    page.get_by_label("To", exact=True).fill(end.isoformat())
+    page.get_by_role("combobox", name="Team").select_option(label="Workplace")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_load_state("load")
+    no_error_on_page(page)
+    assert "/reports/requests/?" in page.url
+    assert f"start={start}" in page.url
+    expect(page.locator("main table")).to_have_count(1)
+    expect(fulfilled).to_be_visible()

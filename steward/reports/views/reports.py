@@ -123,7 +123,30 @@ def _links_team(request: HttpRequest, values: dict[str, Any]) -> str | None:
     return mine[0].slug if len(mine) == 1 else None
 
 
-def _page(request: HttpRequest, template: str, read) -> HttpResponse:
+def report_index(tables: list[selectors.Table], current: str | None, query: str) -> list[dict]:
+    """The index above the reports (a manager scrolled past ten tables to find one): each
+    report's title with its place on the reports page (an anchor) and its own page, both
+    with the period and team as read. The reports page lists the reports it shows; one
+    report's page lists every report, its own marked current. None when none was read (a
+    refused period or team)."""
+    if not tables:
+        return []
+    suffix = f"?{query}" if query else ""
+    names = [str(t.name) for t in tables] if current is None else list(map(str, selectors.REPORTS))
+    on_list = "" if current is None else reverse("reports:list") + suffix
+    return [
+        {
+            "name": name,
+            "title": ReportName(name).label,
+            "section": f"{on_list}#report-{name}",
+            "page": reverse("reports:detail", args=[name]) + suffix,
+            "current": name == current,
+        }
+        for name in names
+    ]
+
+
+def _page(request: HttpRequest, template: str, read, current: str | None = None) -> HttpResponse:
     values, errors = _filters(request)
     tables = []
     if not errors:
@@ -144,6 +167,9 @@ def _page(request: HttpRequest, template: str, read) -> HttpResponse:
         "every_team": request.actor.is_admin,
         "teams": selectors.team_choices(request.actor),
         "query": request.GET.urlencode(),
+        "index": report_index(tables, current, request.GET.urlencode()),
+        # the filter stays on the page it is on (one report's page showed every report)
+        "action": reverse("reports:detail", args=[current]) if current else reverse("reports:list"),
     }
     return render(request, template, context, status=422 if errors else 200)
 
@@ -163,6 +189,7 @@ def report_detail(request: HttpRequest, name: str) -> HttpResponse:
         request,
         "reports/list.html",
         lambda v: [selectors.report_get(request.actor, name=name, **v)],
+        current=name,
     )
 
 
