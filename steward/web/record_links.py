@@ -38,6 +38,11 @@ def register(offer: Offer) -> None:
         _offers.append(offer)
 
 
+def unregister(offer: Offer) -> None:
+    if offer in _offers:
+        _offers.remove(offer)
+
+
 def links_for(actor: Actor, kind: str, record_id: int) -> list[RecordLink]:
     """What the apps offer ``actor`` on the page of the ``kind`` record ``record_id``
     (``incident``, ``request``)."""

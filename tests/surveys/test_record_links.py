@@ -84,7 +84,7 @@ def test_an_open_incidents_page_asks_the_surveys_nothing(agent_actor, incident, 
         signed_in(caller).get(f"/incidents/{incident.number}/")
         assert asked == [("incident", incident.pk)]
     finally:
-        record_links._offers.remove(offer)
+        record_links.unregister(offer)
 
 
 def test_the_completed_requests_page_offers_its_requester_the_rating(
