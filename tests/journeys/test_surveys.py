@@ -16,13 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.journeys.steps import (
-    dates_in_house_style,
-    heading,
-    no_error_on_page,
-    open_module,
-    sign_in,
-)
+from tests.journeys.steps import heading, no_error_on_page, open_module, sign_in
 
 pytestmark = [pytest.mark.browser]
 KEY = "journey-surveys:"
@@ -150,9 +144,9 @@ HOME_KEY = "journey-surveys-home:"
 
 @pytest.fixture
 def waiting():
-    """The requester of the demo's completed catalogue request (the monitor delivered)
-    invited, as the worker does, to rate it and her newest resolved incident that no demo
-    survey asked about; reading English during the journey (her own language back after),
+    """The requester of the demo's completed catalogue request (the monitor delivered),
+    asked to rate it and (invited as the worker does) her newest resolved incident that no
+    demo survey asked about; reading English during the journey (her own language back after),
     the two surveys deleted after it, however it ended."""
     from django.db import connections
 
@@ -182,28 +176,36 @@ def waiting():
     user.language = "en"
     user.save(update_fields=["language"])  # moves the users' stamp: every process reads it
     system = Actor.system("journey")
-    surveys = [
-        services.survey_invite(
-            system,
-            subject="incident",
-            record=incident,
-            requester=user,
-            team_id=incident.team_id,
-            key=f"{HOME_KEY}incident:{incident.pk}",
-        ),
-        services.survey_invite(
-            system,
-            subject="request",
-            record=request,
-            requester=user,
-            team_id=None,
-            key=f"{HOME_KEY}request:{request.pk}",
-        ),
-    ]
-    assert all(surveys)
+    made = services.survey_invite(
+        system,
+        subject="incident",
+        record=incident,
+        requester=user,
+        team_id=incident.team_id,
+        key=f"{HOME_KEY}incident:{incident.pk}",
+    )
+    # the demo's completion was announced, and the worker has invited her already: that
+    # survey is the one waiting (its answer taken back after the journey)
+    before = Survey.objects.filter(
+        subject="request", subject_id=request.pk, requester=user, rating__isnull=True
+    ).first()
+    waiting = before or services.survey_invite(
+        system,
+        subject="request",
+        record=request,
+        requester=user,
+        team_id=None,
+        key=f"{HOME_KEY}request:{request.pk}",
+    )
+    assert made
+    assert waiting
     connections.close_all()  # as ``asked`` above
     yield user, incident, request
     Survey.objects.filter(key__startswith=HOME_KEY).delete()
+    if before is not None:
+        Survey.objects.filter(pk=before.pk).update(
+            rating=None, comment="", answered_at=None, answer_count=0, version=before.version
+        )
     user.language = language
     user.save(update_fields=["language"])
     connections.close_all()
@@ -224,7 +226,9 @@ def test_requester_is_asked_on_the_help_centre_home_and_rates_from_each_records_
     heading(page, "Help centre")
     prompt = page.get_by_role("region", name="Waiting for your rating")
     expect(prompt.get_by_role("link")).to_have_count(2)
-    dates_in_house_style(page)
+    expect(prompt.get_by_role("listitem").first).to_contain_text(
+        re.compile(r"until \d{1,2} [A-Z][a-z]{2} \d{4}")  # the house's day, not "Dec. 21, 2026"
+    )
     no_error_on_page(page)
     prompt.get_by_role("link", name=re.compile(f"^Rate {incident.number} ")).click()
     page.wait_for_load_state("load")
