@@ -40,7 +40,9 @@ def survey(agent_actor, incident):
     return Survey.objects.get()
 
 
-def test_the_resolved_incidents_page_offers_its_caller_the_rating(survey, caller, incident):
+def test_the_resolved_incidents_page_offers_its_caller_alone_the_rating(
+    survey, caller, incident, agent_user, lead
+):
     client = signed_in(caller)
     page = client.get(f"/incidents/{incident.number}/")
 
@@ -53,18 +55,15 @@ def test_the_resolved_incidents_page_offers_its_caller_the_rating(survey, caller
         s for s in elements(page.content, "span") if s.inside("p", **{"class": "record-link"})
     ]
     assert text_of(note) == f"bis {day}"
+    for someone in (agent_user, lead):  # the desk reads the page, and is not asked
+        seen = signed_in(someone).get(f"/incidents/{incident.number}/")
+        assert seen.status_code == 200
+        assert rate_links(seen) == []
     # the same signed page as the mail's: a click asks, a post rates
     assert client.get(link.attrs["href"]).status_code == 200
     assert client.post(link.attrs["href"], {"rating": "5"}).status_code == 303
 
     assert rate_links(client.get(f"/incidents/{incident.number}/")) == []  # answered
-
-
-def test_nobody_but_the_caller_is_offered_it(survey, incident, agent_user, lead):
-    for someone in (agent_user, lead):
-        page = signed_in(someone).get(f"/incidents/{incident.number}/")
-        assert page.status_code == 200
-        assert rate_links(page) == []
 
 
 def test_an_open_incidents_page_asks_the_surveys_nothing(agent_actor, incident, caller):
