@@ -307,3 +307,32 @@ def test_a_person_question_still_takes_a_username(rita, make_item, manager):
 
     assert response.status_code == 303
     assert Request.objects.get().answers == {"owner": "manny"}
+
+
+LONG = "x" * 61
+
+
+@pytest.mark.parametrize(
+    ("language", "address", "alert"),
+    [
+        ("en", f"/catalog/?category={LONG}", "Category: at most 60 characters"),
+        ("de", f"/catalog/?category={LONG}", "Kategorie: höchstens 60 Zeichen"),
+        ("en", "/catalog/requests/?status=lost", "Status: unknown status 'lost'"),
+        ("en", f"/catalog/requests/?item={LONG}", "Item: at most 60 characters"),
+        ("de", f"/catalog/requests/?item={LONG}", "Artikel: höchstens 60 Zeichen"),
+    ],
+    ids=["catalogue-en", "catalogue-de", "status", "item-en", "item-de"],
+)
+def test_a_refused_filter_is_named_by_what_the_page_calls_it(requester, language, address, alert):
+    """The catalogue and My requests printed a refused filter by its parameter
+    ("category: …", "status: …"); they name it as the page names its control or column, as
+    the contracts and loans pages do (``named_refusals``, decision 0123), in the reader's
+    language."""
+    requester.user.language = language
+    requester.user.save(update_fields=["language"])
+
+    refused = web(requester.user).get(address)
+
+    assert refused.status_code == 422
+    [shown] = elements(refused.content, "div", role="alert")
+    assert text_of(shown).startswith(alert)

@@ -32,7 +32,8 @@ def test_lead_reads_reports_for_a_period_and_a_team(page):
     page.get_by_label("From", exact=True).fill(start.isoformat())
     page.get_by_label("To", exact=True).fill(end.isoformat())
     team.select_option(label="Network")
-    page.get_by_role("button", name="Show").click()
+    # the button says what it shows, and nothing hidden is read before it
+    page.get_by_role("button", name="Show figures", exact=True).click()
     page.wait_for_load_state("load")
     no_error_on_page(page)
     assert f"start={start}" in page.url

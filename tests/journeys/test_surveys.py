@@ -2,7 +2,10 @@
 from the help centre's prompt, by clicking; the team lead (Lee Lead, Service Desk) reads the
 ratings in the satisfaction report. The requester is one no other journey signs in as; the
 two surveys are deleted after the journey, however it ended (their notes stay on two old
-resolved incidents, internal)."""
+resolved incidents, internal).
+
+A second requester (the demo's completed request's) is asked on the help centre's home
+and rates her incident and her request from each record's own page (decision 0128)."""
 
 from __future__ import annotations
 
@@ -134,3 +137,135 @@ def test_requester_rates_by_mail_and_portal_and_the_lead_reads_it(page, asked, d
     ).count()
     assert answered >= 1 + (by_portal.team_id == team.pk)  # ours, besides the demo's
     expect(row.locator("td").nth(2)).to_have_text(str(answered))
+
+
+HOME_KEY = "journey-surveys-home:"
+
+
+@pytest.fixture
+def waiting():
+    """The requester of the demo's completed catalogue request (the monitor delivered),
+    asked to rate it and (invited as the worker does) her newest resolved incident that no
+    demo survey asked about; reading English during the journey (her own language back after),
+    the two surveys deleted after it, however it ended."""
+    from django.db import connections
+
+    from steward.catalog.models import Request
+    from steward.core.actor import Actor
+    from steward.incidents.models import Incident
+    from steward.surveys import services
+    from steward.surveys.models import Survey
+
+    request = (
+        Request.objects.select_related("requester")
+        .filter(status="completed")
+        .order_by("-id")
+        .first()
+    )
+    assert request is not None, "the demo completes one catalogue request"
+    user = request.requester
+    asked = Survey.objects.filter(subject="incident").values("subject_id")
+    incident = (
+        Incident.objects.filter(caller=user, status__in=("resolved", "closed"))
+        .exclude(pk__in=asked)
+        .order_by("-resolved_at", "-id")
+        .first()
+    )
+    assert incident is not None, f"{user.username} has no resolved demo incident"
+    language = user.language
+    user.language = "en"
+    user.save(update_fields=["language"])  # moves the users' stamp: every process reads it
+    system = Actor.system("journey")
+    made = services.survey_invite(
+        system,
+        subject="incident",
+        record=incident,
+        requester=user,
+        team_id=incident.team_id,
+        key=f"{HOME_KEY}incident:{incident.pk}",
+    )
+    # the demo's completion was announced, and the worker has invited her already: that
+    # survey is the one waiting (its answer taken back after the journey)
+    before = Survey.objects.filter(
+        subject="request", subject_id=request.pk, requester=user, rating__isnull=True
+    ).first()
+    waiting = before or services.survey_invite(
+        system,
+        subject="request",
+        record=request,
+        requester=user,
+        team_id=None,
+        key=f"{HOME_KEY}request:{request.pk}",
+    )
+    assert made
+    assert waiting
+    connections.close_all()  # as ``asked`` above
+    yield user, incident, request
+    Survey.objects.filter(key__startswith=HOME_KEY).delete()
+    if before is not None:
+        Survey.objects.filter(pk=before.pk).update(
+            rating=None, comment="", answered_at=None, answer_count=0, version=before.version
+        )
+    user.language = language
+    user.save(update_fields=["language"])
+    connections.close_all()
+
+
+def _rate(page, number: str, choice: str, rating: int) -> None:
+    heading(page, f"How did we do with {number}?")
+    page.get_by_label(choice).check()
+    page.get_by_role("button", name="Send rating").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("status")).to_contain_text(f"your rating of {rating} of 5 is recorded")
+    no_error_on_page(page)
+
+
+def test_requester_is_asked_on_the_help_centre_home_and_rates_from_each_records_page(page, waiting):
+    user, incident, request = waiting
+    sign_in(page, user.username)  # a requester lands on the help centre
+    heading(page, "Help centre")
+    prompt = page.get_by_role("region", name="Waiting for your rating")
+    expect(prompt.get_by_role("link")).to_have_count(2)
+    expect(prompt.get_by_role("listitem").first).to_contain_text(
+        re.compile(r"until \d{1,2} [A-Z][a-z]{2} \d{4}")  # the house's day, not "Dec. 21, 2026"
+    )
+    no_error_on_page(page)
+    prompt.get_by_role("link", name=re.compile(f"^Rate {incident.number} ")).click()
+    page.wait_for_load_state("load")
+    heading(page, f"How did we do with {incident.number}?")
+
+    # she looks the incident up before answering: its own page asks too
+    open_module(page, "Help centre")
+    page.get_by_role("navigation", name="Help centre").get_by_role(
+        "link", name="My incidents and requests"
+    ).click()
+    page.wait_for_load_state("load")
+    page.get_by_role("region", name="Incidents, newest first").get_by_role(
+        "link", name=f"{incident.number} · {incident.title}", exact=True
+    ).click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(incident.number)
+    no_error_on_page(page)
+    page.get_by_role("link", name=f"Rate {incident.number}", exact=True).click()
+    page.wait_for_load_state("load")
+    _rate(page, incident.number, "5 – Very satisfied", 5)
+
+    # the request waits still: from its own page, reached through her requests
+    open_module(page, "Help centre")
+    prompt = page.get_by_role("region", name="Waiting for your rating")
+    expect(prompt.get_by_role("link")).to_have_count(1)
+    expect(prompt.get_by_role("link")).to_contain_text(f"Rate {request.number}")
+    page.get_by_role("link", name="All my requests →").click()
+    page.wait_for_load_state("load")
+    page.get_by_role("link", name=request.number, exact=True).click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(request.number)
+    no_error_on_page(page)
+    page.get_by_role("link", name=f"Rate {request.number}", exact=True).click()
+    page.wait_for_load_state("load")
+    _rate(page, request.number, "4 – Satisfied", 4)
+
+    # nothing waits any more: the home asks nothing
+    open_module(page, "Help centre")
+    heading(page, "Help centre")
+    expect(page.get_by_role("region", name="Waiting for your rating")).to_have_count(0)

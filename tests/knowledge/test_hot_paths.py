@@ -20,8 +20,8 @@ SEARCH_API = 4
 SUGGEST_PAGE = 2
 # the cache stamps (as above; 9 before); the journey's row; the title statement and (fewer
 # than ten titles match) the full ranking's; the catalogue items; my open incidents; my
-# open requests
-HELP_SEARCH = 7
+# open requests; the surveys waiting for my rating (decision 0128)
+HELP_SEARCH = 8
 
 
 def statements(call) -> int:

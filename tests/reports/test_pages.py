@@ -87,6 +87,21 @@ def test_a_bad_date_on_the_page_is_shown_beside_its_field(world, client):
     assert 'class="filter invalid"' in page.content.decode()
 
 
+def test_the_filters_button_says_what_it_does_once(world, client):
+    """The Show button came after a visually hidden "Apply", which a screen reader read
+    before it as a stray word of the form; the button alone names itself, by what it
+    shows, and no other control of the page is named the same."""
+    client.force_login(world.lead)
+    html = client.get("/reports/", PERIOD).content
+    form = [e for e in elements(html) if e.inside("form", id="report-filters")]
+    hidden = [text_of(e) for e in form if "sr-only" in e.attrs.get("class", "").split()]
+    assert hidden == []
+    [button] = [e for e in form if e.tag == "button"]
+    assert (button.attrs.get("type"), text_of(button)) == ("submit", "Show figures")
+    names = [text_of(e) for e in elements(html) if e.tag in ("a", "button")]
+    assert names.count("Show figures") == 1
+
+
 def test_one_report_alone(world, client):
     client.force_login(world.lead)
     html = client.get("/reports/top-categories/", PERIOD).content.decode()

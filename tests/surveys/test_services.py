@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 
+from steward.core.actor import Actor
 from steward.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from steward.core.models import AuditEntry, Comment, OutboxMessage, OutgoingMail
+from steward.core.selectors.timeline import format_date
 from steward.surveys import services
 from steward.surveys.models import Survey
 from steward.surveys.notifications import INVITATION, LOW_RATING
@@ -61,12 +62,44 @@ def test_the_invitation_is_in_the_callers_language_and_time_zone(agent_actor, in
     assert mail.subject == f"[{incident.number}] Wie zufrieden sind Sie mit {incident.number}?"
     assert "Hallo" in mail.body
     assert "How did we do" not in mail.body
-    # the closing day as Berlin's calendar has it, written the German way
+    # the closing day as Berlin's calendar has it, written as every page and mail writes a
+    # day ("21. Dez. 2026"), not Django's DATE_FORMAT ("21. Dezember 2026")
     with translation.override("de"):
-        closes = date_format(survey.closes_at.astimezone(ZoneInfo("Europe/Berlin")), "DATE_FORMAT")
+        closes = format_date(survey.closes_at.astimezone(ZoneInfo("Europe/Berlin")))
     assert f"bis zum {closes} ändern" in mail.body
     token = mail.body.split("/surveys/rate/", 1)[1].split("/", 1)[0]
     assert services.survey_link_read(token) == survey
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "You can change your answer until 21 Dec 2026."),
+        ("de", "Sie können Ihre Antwort bis zum 21. Dez. 2026 ändern."),
+    ],
+)
+def test_the_invitation_writes_its_closing_day_as_every_page_and_mail_does(
+    incident, caller, language, sentence
+):
+    """The mail wrote Django's DATE_FORMAT ("Dec. 21, 2026", "21. Dezember 2026"); the pages
+    and the other mails write a day "21 Dec 2026" (German "21. Dez. 2026"), in the
+    reader's time zone (Berlin here: 23:30 UTC on the 20th is the 21st)."""
+    caller.language = language
+    caller.save(update_fields=["language"])
+    invited = dt.datetime(2026, 12, 6, 23, 30, tzinfo=dt.UTC)
+    services.survey_invite(
+        Actor.system("tests"),
+        subject="incident",
+        record=incident,
+        requester=caller,
+        team_id=incident.team_id,
+        key="tests:closing-day",
+        now=invited,
+    )
+    settle()
+
+    (mail,) = invitations()
+    assert sentence in mail.body
 
 
 def test_reopen_and_resolve_again_within_the_quiet_period_sends_no_second_invitation(

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from steward.catalog import selectors, services
@@ -13,7 +14,12 @@ from steward.catalog.filters import ItemFilters
 from steward.catalog.forms import OrderForm
 from steward.core.errors import NotFound
 from steward.core.filters import parse_query
+from steward.web.filter_forms import named_refusals
 from steward.web.forms import submit, wants_partial
+
+# a refused filter is named by the label of the box that sets it, as the contracts and
+# loans pages name theirs (decision 0123); a link's ``service`` or ``cursor`` keeps its name
+LABELS = {"q": _("Search the catalogue"), "category": _("Category")}
 
 
 @login_required
@@ -31,7 +37,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "items": page.items,
             "categories": selectors.item_categories(request.actor),
             "params": filters,
-            "errors": errors,
+            "errors": named_refusals(errors, LABELS),
         },
         status=422 if errors else 200,
     )

@@ -7,9 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from steward.catalog import selectors, services
+from steward.catalog.choices import RequestStatus
 from steward.catalog.filters import RequestFilters
 from steward.catalog.forms import CommentForm, DecisionForm
 from steward.catalog.models import Request
@@ -17,9 +19,15 @@ from steward.changes import selectors as change_selectors
 from steward.core.actor import Actor
 from steward.core.filters import parse_query
 from steward.core.views.attachments import attachment_card
+from steward.web import record_links
+from steward.web.filter_forms import named_refusals
 from steward.web.forms import submit, wants_partial
 
 DETAIL = "catalog/request.html"
+# a refused filter is named as the page names what it filters (its columns "Status" and
+# "Item", the search), as the contracts and loans pages name theirs (decision 0123); a
+# link's ``cursor`` or ``limit`` has no control and keeps its name
+LIST_LABELS = {"status": _("Status"), "item": _("Item"), "q": _("Search")}
 
 
 @login_required
@@ -34,9 +42,24 @@ def request_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "catalog/requests.html",
-        {"page": page, "params": filters, "errors": errors, "all": not values.get("mine")},
+        {
+            "page": page,
+            "params": filters,
+            "errors": named_refusals(errors, LIST_LABELS),
+            "all": not values.get("mine"),
+        },
         status=422 if errors else 200,
     )
+
+
+def _record_links(actor: Actor, req: Request) -> list[record_links.RecordLink]:
+    """What other apps offer the requester on her completed request's page: the surveys'
+    "Rate" while her survey waits (decision 0128). Not asked on other pages (no statement)."""
+    if req.status != RequestStatus.COMPLETED or actor.user is None:
+        return []
+    if req.requester_id != actor.user.pk:
+        return []
+    return record_links.links_for(actor, "request", req.pk)
 
 
 def detail_context(actor: Actor, req: Request) -> dict:
@@ -62,6 +85,7 @@ def detail_context(actor: Actor, req: Request) -> dict:
         "decision_form": DecisionForm(),
         "comment_form": CommentForm(),
         "attachments": attachment_card(actor, req),
+        "record_links": _record_links(actor, req),
     }
 
 

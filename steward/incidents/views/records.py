@@ -33,7 +33,7 @@ from steward.incidents.forms import CommentForm, IncidentForm, UpdateForm
 from steward.incidents.models import Incident
 from steward.incidents.views import facts, work
 from steward.incidents.views.queue import BACK, back_query, back_suffix
-from steward.web import heading
+from steward.web import heading, record_links
 from steward.web import timeline as timeline_writer
 from steward.web.forms import submit
 from steward.web.pickers import labels_for, set_label
@@ -150,6 +150,16 @@ def _heading(incident: Incident, can: selectors.IncidentCapabilities, back: str)
     )
 
 
+def _record_links(actor: Actor, incident: Incident) -> list[record_links.RecordLink]:
+    """What other apps offer the caller on her resolved (or closed) incident's page: the
+    surveys' "Rate" while her survey waits (decision 0128). Not asked on other pages, so
+    they cost no statement for it."""
+    resolved = incident.status in (Status.RESOLVED, Status.CLOSED)
+    if not resolved or actor.user is None or incident.caller_id != actor.user.pk:
+        return []
+    return record_links.links_for(actor, "incident", incident.pk)
+
+
 def detail_context(actor: Actor, incident: Incident, back: str = "") -> dict:
     """Everything the record page shows; the forms are fresh unless a failed one replaces
     its own (``submit`` passes it under its name). ``back``: the queue the page was opened
@@ -186,6 +196,7 @@ def detail_context(actor: Actor, incident: Incident, back: str = "") -> dict:
         # read by incident_get through incident_visible, the scope incidents' files are read
         # with: listed without reading the incident again (decision 0043)
         "attachments": attachment_card(actor, incident, read=True, suffix=back_suffix(back)),
+        "record_links": _record_links(actor, incident),
     }
 
 

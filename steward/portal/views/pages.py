@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from steward.catalog import selectors as catalog_selectors
 from steward.catalog.choices import REQUEST_OPEN
+from steward.core.actor import Actor
 from steward.core.errors import ValidationFailed
 from steward.incidents import selectors as incident_selectors
 from steward.knowledge import selectors as knowledge_selectors
@@ -25,6 +26,7 @@ from steward.knowledge.choices import JourneyStart
 from steward.portal.forms import SearchForm
 from steward.surveys import selectors as survey_selectors
 from steward.surveys import services as survey_services
+from steward.surveys.models import Survey
 
 RESULTS = 10
 # what a requester reads when a "next page" link was changed or is out of date (the field's
@@ -73,8 +75,19 @@ def home(request: HttpRequest) -> HttpResponse:
         "my_requests": catalog_selectors.request_list(
             actor, mine=True, status=list(REQUEST_OPEN), limit=MY_OPEN
         ).items,
+        # resolved records whose survey waits for my rating (one statement, however many)
+        "surveys": waiting_surveys(actor, limit=MY_OPEN),
     }
     return render(request, "portal/home.html", context, status=422 if errors else 200)
+
+
+def waiting_surveys(actor: Actor, *, limit: int = 10) -> list[tuple[Survey, str]]:
+    """The acting requester's own surveys waiting for an answer (``survey_waiting_for``
+    reads hers only, in one statement), each with its own signed link."""
+    return [
+        (survey, survey_services.survey_link_token(survey))
+        for survey in survey_selectors.survey_waiting_for(actor, limit=limit)
+    ]
 
 
 @login_required
@@ -123,10 +136,7 @@ def my_incidents(request: HttpRequest) -> HttpResponse:
     except ValidationFailed:
         errors["requests"] = [STALE_PAGE]
     # resolved records whose survey waits for an answer: each with its own signed link
-    surveys = [
-        (survey, survey_services.survey_link_token(survey))
-        for survey in survey_selectors.survey_waiting_for(actor)
-    ]
+    surveys = waiting_surveys(actor)
     return render(
         request,
         "portal/list.html",

@@ -6,6 +6,7 @@ from steward.surveys.selectors.surveys import (
     survey_list,
     survey_settings,
     survey_visible,
+    survey_waiting_about,
     survey_waiting_for,
 )
 
@@ -17,5 +18,6 @@ __all__ = [
     "survey_list",
     "survey_settings",
     "survey_visible",
+    "survey_waiting_about",
     "survey_waiting_for",
 ]

@@ -75,6 +75,24 @@ def survey_waiting_for(actor: Actor, *, limit: int = 10) -> list[Survey]:
     )
 
 
+def survey_waiting_about(actor: Actor, *, subject: str, subject_id: int) -> Survey | None:
+    """The signed-in requester's own survey about one record, open and not answered yet
+    (the record page's "Rate"): the newest, or ``None``; one statement."""
+    if actor.user is None:
+        return None
+    return (
+        Survey.objects.filter(
+            requester_id=actor.user.pk,
+            subject=subject,
+            subject_id=subject_id,
+            rating__isnull=True,
+            closes_at__gt=timezone.now(),
+        )
+        .order_by("-invited_at", "-id")
+        .first()
+    )
+
+
 def survey_latest_of(*, subject: str, subject_id: int) -> Survey | None:
     """The newest survey about a record (the quiet period is counted from it)."""
     return (
