@@ -317,11 +317,12 @@ LONG = "x" * 61
     [
         ("en", f"/catalog/?category={LONG}", "Category: at most 60 characters"),
         ("de", f"/catalog/?category={LONG}", "Kategorie: höchstens 60 Zeichen"),
-        ("en", "/catalog/requests/?status=lost", "Status: unknown status 'lost'"),
+        ("en", "/catalog/requests/?status=lost", "Status: unknown value 'lost'"),
+        ("de", "/catalog/requests/?status=lost", "Status: unbekannter Wert 'lost'"),
         ("en", f"/catalog/requests/?item={LONG}", "Item: at most 60 characters"),
         ("de", f"/catalog/requests/?item={LONG}", "Artikel: höchstens 60 Zeichen"),
     ],
-    ids=["catalogue-en", "catalogue-de", "status", "item-en", "item-de"],
+    ids=["catalogue-en", "catalogue-de", "status-en", "status-de", "item-en", "item-de"],
 )
 def test_a_refused_filter_is_named_by_what_the_page_calls_it(requester, language, address, alert):
     """The catalogue and My requests printed a refused filter by its parameter
