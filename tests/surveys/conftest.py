@@ -61,6 +61,24 @@ def resolve(actor, number):
     return move(actor, number, "resolved", resolution_code="solved", resolution_notes="Fixed.")
 
 
+def headset_ordered(admin_actor):
+    """A catalogue item with one desk task, ordered by a requester ``rudi`` (English):
+    ``(rudi, request)``, the request in fulfilment."""
+    from steward.catalog.services import item_create, request_order
+
+    item_create(
+        admin_actor,
+        name="Headset",
+        slug="headset",
+        category="Hardware",
+        form=[],
+        approval_stages=[],
+        task_templates=[{"title": "Hand over", "team": "desk"}],
+    )
+    rudi = factories.requester(username="rudi", email="rudi@example.com", language="en")
+    return rudi, request_order(as_actor(rudi), item="headset", answers={})
+
+
 def reopen(actor, number):
     return move(actor, number, "in_progress", reason="It is back.")
 

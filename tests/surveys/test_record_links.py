@@ -15,9 +15,7 @@ from steward.core.selectors.timeline import format_date
 from steward.surveys import services
 from steward.surveys.models import Survey
 from steward.web import record_links
-from tests import factories
-from tests.conftest import as_actor
-from tests.surveys.conftest import resolve, settle
+from tests.surveys.conftest import headset_ordered, resolve, settle
 from tests.web.html import elements, text_of
 
 pytestmark = pytest.mark.django_db
@@ -90,19 +88,9 @@ def test_an_open_incidents_page_asks_the_surveys_nothing(agent_actor, incident, 
 def test_the_completed_requests_page_offers_its_requester_the_rating(
     admin_actor, agent_actor, desk
 ):
-    from steward.catalog.services import item_create, request_order, task_complete
+    from steward.catalog.services import task_complete
 
-    item_create(
-        admin_actor,
-        name="Headset",
-        slug="headset",
-        category="Hardware",
-        form=[],
-        approval_stages=[],
-        task_templates=[{"title": "Hand over", "team": "desk"}],
-    )
-    rudi = factories.requester(username="rudi", email="rudi@example.com", language="en")
-    request = request_order(as_actor(rudi), item="headset", answers={})
+    rudi, request = headset_ordered(admin_actor)
     client = signed_in(rudi)
     assert rate_links(client.get(f"/catalog/requests/{request.number}/")) == []  # in fulfilment
     task_complete(agent_actor, number=request.tasks.get().number)

@@ -19,7 +19,7 @@ from steward.surveys.models import Survey
 from steward.surveys.notifications import INVITATION, LOW_RATING
 from tests import factories
 from tests.conftest import as_actor
-from tests.surveys.conftest import reopen, resolve, settle
+from tests.surveys.conftest import headset_ordered, reopen, resolve, settle
 
 pytestmark = pytest.mark.django_db
 
@@ -293,19 +293,9 @@ def test_only_administrators_change_the_settings(agent_actor, admin_actor):
 
 
 def test_a_completed_catalogue_request_invites_its_requester(admin_actor, agent_actor, desk):
-    from steward.catalog.services import item_create, request_order, task_complete
+    from steward.catalog.services import task_complete
 
-    item_create(
-        admin_actor,
-        name="Headset",
-        slug="headset",
-        category="Hardware",
-        form=[],
-        approval_stages=[],
-        task_templates=[{"title": "Hand over", "team": "desk"}],
-    )
-    rudi = factories.requester(username="rudi", email="rudi@example.com", language="en")
-    request = request_order(as_actor(rudi), item="headset", answers={})
+    rudi, request = headset_ordered(admin_actor)
     task_complete(agent_actor, number=request.tasks.get().number)
     settle()
 
